@@ -1,0 +1,60 @@
+import type { AttrValue, Attrs, InitSpec, Origin, TensorType } from './types.js';
+
+/**
+ * The IR: a graph of single-output nodes in topological order (a node's inputs always come
+ * earlier). The front end builds it with user-facing layer ops (`dense`, `conv2d`, `lstm`...);
+ * lowering (compiler/lower/) rewrites those into primitive ops (`matmul`, `bias_add`, `relu`...);
+ * later passes fuse, fold and prune. One data structure serves every stage, and
+ * `compiler/ir/verify.ts` can check it after any pass.
+ */
+export interface IRNode {
+  id: number;
+  /** Op name: an `input`, `param`, `const`, a layer op before lowering, or a primitive op after. */
+  op: string;
+  inputs: number[];
+  attrs: Attrs;
+  /** The inferred output type. */
+  type: TensorType;
+  origin: Origin;
+}
+
+export interface ParamInfo {
+  /** Node id of the `param` node. */
+  node: number;
+  /** Stable, user-facing name used in weights files: `h.weight`, `block1/h.bias`, `bn.running_mean`. */
+  name: string;
+  init: InitSpec;
+  /** `false` for non-trained state such as batchnorm running statistics. */
+  trainable: boolean;
+  /** Per-layer regularisation from the layer's arguments (`dense(..., l2: 1e-4)`). */
+  regularize?: { l1?: number; l2?: number };
+}
+
+export interface GraphInput {
+  node: number;
+  name: string;
+  /** True for inputs that only the loss reads (labels); inference does not need them. */
+  labelOnly: boolean;
+}
+
+export interface GraphOutput {
+  name: string;
+  node: number;
+}
+
+export interface Graph {
+  nodes: IRNode[];
+  inputs: GraphInput[];
+  outputs: GraphOutput[];
+  params: ParamInfo[];
+}
+
+export function nodeById(graph: Graph, id: number): IRNode {
+  const node = graph.nodes.find((n) => n.id === id);
+  if (!node) throw new Error(`IR node ${id} not found`);
+  return node;
+}
+
+export function attr<T extends AttrValue>(node: IRNode, key: string, fallback: T): T {
+  return (node.attrs[key] as T | undefined) ?? fallback;
+}

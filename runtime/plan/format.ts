@@ -1,0 +1,106 @@
+/**
+ * The executable plan: the contract between the compiler (which writes it) and the runtimes (which
+ * validate and run it). Pure data, JSON-serialisable; the runtime never needs the compiler.
+ * docs/plan.md documents every field; runtime/plan/validate.ts enforces it.
+ */
+
+export const PLAN_FORMAT = 'nnet-plan';
+export const PLAN_VERSION = 1;
+
+export type PlanTarget = 'cpu' | 'webgpu';
+
+/** A concrete size or a symbolic dim expression (`batch`, `seq-2`) bound when the plan runs. */
+export type PlanDim = number | string;
+export type PlanDType = 'f32' | 'i32';
+
+export type TensorRole =
+  | 'input'
+  | 'label'
+  | 'param'
+  | 'state'
+  | 'const'
+  | 'activation'
+  | 'grad'
+  | 'optimizer'
+  | 'loss';
+
+export interface PlanTensor {
+  name: string;
+  shape: PlanDim[];
+  dtype: PlanDType;
+  role: TensorRole;
+  /** Buffer slot assigned by the compiler's memory planner; tensors whose lifetimes do not overlap share one. */
+  buffer?: number;
+}
+
+export type PlanAttr = number | string | boolean | null | PlanAttr[] | { [key: string]: PlanAttr };
+
+/** Where a step came from, for error messages (`step 12 (dense 'h' at digits.nnet:7:5)`). */
+export interface PlanSource {
+  layer: string;
+  op: string;
+  line: number;
+  column: number;
+}
+
+export interface WgslProgram {
+  /** Structural cache key; identical programs share one entry of `Plan.programs`. */
+  key: string;
+  code: string;
+  entryPoint: string;
+  workgroupSize: [number, number, number];
+  /** Dispatch size per axis: a number or a dim expression over symbolic dims (`ceil(batch*512/64)`). */
+  dispatch: [PlanDim, PlanDim, PlanDim];
+}
+
+export interface PlanStep {
+  /**
+   * Kernel name, with a fused epilogue written after `+`: `matmul+bias+relu`. The base kernel and each
+   * epilogue element must be in runtime/plan/kernels.ts.
+   */
+  kernel: string;
+  inputs: string[];
+  outputs: string[];
+  attrs: Record<string, PlanAttr>;
+  source?: PlanSource;
+  /** WebGPU plans: key into `Plan.programs`. */
+  program?: string;
+}
+
+export interface PlanTraining {
+  /** Name of the scalar loss tensor. */
+  loss: string;
+  /** The loop settings and hyper-parameters from the train section (see compiler/train-config.ts). */
+  config: Record<string, PlanAttr>;
+}
+
+export interface PlanMemory {
+  /** Bytes of every buffer slot at the plan's reference batch size. */
+  bufferBytes: number[];
+  referenceBatch: number;
+  peakBytes: number;
+}
+
+export interface Plan {
+  format: typeof PLAN_FORMAT;
+  version: number;
+  target: PlanTarget;
+  model: string;
+  /** Symbolic dims and their fixed values where known (`{ batch: null }` means bound at run time). */
+  dims: Record<string, number | null>;
+  tensors: PlanTensor[];
+  inputs: string[];
+  labels: string[];
+  outputs: Array<{ name: string; tensor: string }>;
+  forward: PlanStep[];
+  /** Loss and backward steps; present when the model has a train section. */
+  backward: PlanStep[];
+  /** Optimizer update steps, run after backward. */
+  update: PlanStep[];
+  training: PlanTraining | null;
+  memory: PlanMemory | null;
+  /** WebGPU plans: the WGSL programs, shared by structural key. */
+  programs: Record<string, WgslProgram>;
+  /** Weights: a safetensors file next to the plan, or the same bytes embedded as base64. */
+  weights: { file: string } | { base64: string } | null;
+}
