@@ -1,0 +1,51 @@
+import type { Plan } from './plan/format.js';
+import type { HostTensor } from './tensor.js';
+
+/**
+ * What every back end (runtime/cpu, runtime/webgpu) offers the training loop, the CLI and users.
+ * Methods are async so a GPU back end can keep work queued; the CPU back end resolves at once.
+ * Symbolic dims (batch, seq) are bound from the shapes of the tensors passed in.
+ */
+export interface Executor {
+  readonly plan: Plan;
+
+  /** Runs the forward steps in inference mode (dropout off, batchnorm uses running stats). */
+  infer(inputs: Record<string, HostTensor>): Promise<Record<string, HostTensor>>;
+
+  /**
+   * One optimisation step on one batch: forward (training mode), loss, backward, update.
+   * `inputs` holds the model inputs and the labels. Returns the mean loss of the batch and,
+   * when asked, the named outputs of the forward pass (for running metrics).
+   */
+  trainStep(inputs: Record<string, HostTensor>, options: TrainStepOptions): Promise<TrainStepResult>;
+
+  /** Forward in inference mode plus the loss, for validation and test sets. */
+  evaluate(inputs: Record<string, HostTensor>, options?: { outputs?: string[] }): Promise<TrainStepResult>;
+
+  /** Parameters and non-trained state (batchnorm running stats), keyed by their plan names. */
+  getWeights(): Promise<Map<string, HostTensor>>;
+  setWeights(weights: Map<string, HostTensor>): Promise<void>;
+
+  /** Optimizer slots (moments, accumulators) and the step counter, for checkpoints and --resume. */
+  getOptimizerState(): Promise<{ step: number; slots: Map<string, HostTensor> }>;
+  setOptimizerState(state: { step: number; slots: Map<string, HostTensor> }): Promise<void>;
+
+  dispose(): void;
+}
+
+export interface TrainStepOptions {
+  /** Learning rate for this step (the loop applies the schedule). */
+  lr: number;
+  /** Seed for this step's dropout masks, so a run is reproducible. */
+  seed: number;
+  /** Outputs to read back for metrics; none by default (reading back costs time on a GPU). */
+  outputs?: string[];
+  /** Skip reading the loss back (GPU back ends read it every N steps). Default false. */
+  skipLoss?: boolean;
+}
+
+export interface TrainStepResult {
+  /** Mean loss over the batch, NaN when skipped. Includes regularisation terms. */
+  loss: number;
+  outputs: Record<string, HostTensor>;
+}
