@@ -1,5 +1,29 @@
 import type { Command } from 'commander';
+import { EXIT_USAGE } from '../exit-codes.js';
 import type { SetExitCode } from './index.js';
 
-// Placeholder until the owning issue lands; replace the body, keep the signature.
-export function register(_program: Command, _setExitCode: SetExitCode): void {}
+interface LspOptions {
+  stdio?: boolean;
+  nodeIpc?: boolean;
+}
+
+/**
+ * `nnet lsp --stdio` (editors in general) or `nnet lsp --node-ipc` (the VS Code extension).
+ * The server is loaded on demand so other commands do not pay for it.
+ */
+export function register(program: Command, setExitCode: SetExitCode): void {
+  program
+    .command('lsp')
+    .description('start the nnet language server')
+    .option('--stdio', 'talk JSON-RPC over stdin/stdout')
+    .option('--node-ipc', 'talk JSON-RPC over the Node IPC channel (when started by the VS Code client)')
+    .action(async (options: LspOptions) => {
+      if (options.nodeIpc && typeof process.send !== 'function') {
+        process.stderr.write('nnet lsp: --node-ipc needs a parent process with an IPC channel\n');
+        setExitCode(EXIT_USAGE);
+        return;
+      }
+      const { runLanguageServer } = await import('../../lsp/main.js');
+      await runLanguageServer(options.nodeIpc ? 'node-ipc' : 'stdio');
+    });
+}

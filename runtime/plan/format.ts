@@ -72,6 +72,12 @@ export interface PlanTraining {
   loss: string;
   /** The loop settings and hyper-parameters from the train section (see compiler/train-config.ts). */
   config: Record<string, PlanAttr>;
+  /**
+   * How many leading `backward` steps compute the loss (data loss and regularisation penalties);
+   * `evaluate` runs only these after the forward steps. Absent: every backward step up to the one
+   * that writes `loss`.
+   */
+  lossSteps?: number;
 }
 
 export interface PlanMemory {

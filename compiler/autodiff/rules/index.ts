@@ -1,0 +1,13 @@
+import type { GradRule } from '../grad-rule.js';
+import { activationGrads } from './activations.js';
+import { elementwiseGrads } from './elementwise.js';
+import { linearAlgebraGrads } from './linear-algebra.js';
+import { normalizationGrads } from './normalization.js';
+
+/** The gradient rule of every differentiable primitive, by op name. */
+export const GRAD_RULES: Record<string, GradRule> = {
+  ...linearAlgebraGrads,
+  ...elementwiseGrads,
+  ...activationGrads,
+  ...normalizationGrads,
+};

@@ -1,0 +1,27 @@
+import type { GradRule } from '../grad-rule.js';
+
+/** dropout: dx = dy · mask, the mask being dropout's second output. */
+const dropout: GradRule = (b, node, dy) => [b.add('dropout_grad', [dy, b.outputOf(node.id, 1)], {}, node.origin)];
+
+/** batchnorm and layernorm: one kernel returns dx, dgamma, dbeta from the saved statistics. */
+function normGrad(kernel: 'batchnorm_grad' | 'layernorm_grad'): GradRule {
+  return (b, node, dy) => {
+    const [x, gamma] = node.inputs as [number, number];
+    const grad = b.add(kernel, [dy, x, gamma, b.outputOf(node.id, 1), b.outputOf(node.id, 2)], {}, node.origin);
+    const rest = kernel === 'batchnorm_grad' ? [null, null] : [];
+    return [grad, b.outputOf(grad, 1), b.outputOf(grad, 2), ...rest];
+  };
+}
+
+/** embedding: scatter-add rows of dy into a zeroed table gradient; ids get none. */
+const embedding: GradRule = (b, node, dy) => {
+  const [ids, table] = node.inputs as [number, number];
+  return [null, b.add('embedding_grad', [dy, ids], { shape: b.type(table).shape }, node.origin)];
+};
+
+export const normalizationGrads: Record<string, GradRule> = {
+  dropout,
+  batchnorm: normGrad('batchnorm_grad'),
+  layernorm: normGrad('layernorm_grad'),
+  embedding,
+};

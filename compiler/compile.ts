@@ -1,0 +1,108 @@
+import type { Plan, PlanTarget } from '../runtime/plan/format.js';
+import type { CheckResult } from './api-types.js';
+import { appendTraining } from './autodiff/backward.js';
+import type { Diagnostic } from './diagnostics/types.js';
+import { backendDiagnostic } from './emit/backend-diagnostics.js';
+import { emitPlan } from './emit/emit-plan.js';
+import { concreteShape, InitError, initialValues } from './emit/init-weights.js';
+import { LineIndex } from './emit/source-location.js';
+import type { Graph } from './ir/graph.js';
+import { LoweringError, lowerGraph } from './lower/lower.js';
+import { runPasses } from './passes/pipeline.js';
+import type { ExplainEntry, Program } from './passes/program.js';
+import type { TrainConfig } from './train-config.js';
+
+export type { ExplainEntry } from './passes/program.js';
+
+/**
+ * The back half of the compiler, one call: layer graph → lower → (autodiff) → passes → plan + weights.
+ *
+ *   compileModel(check, 'Digits', { target: 'cpu', fuse: true, training: true, text })
+ *     → { plan, weights, explain, diagnostics }
+ *
+ * `plan` is null when there are error diagnostics. `weights` holds every param, non-trained state,
+ * const and optimizer slot, initialised deterministically from the train section's seed (0 without one),
+ * keyed by plan tensor name. Pass the source `text` so steps carry line/column.
+ */
+export interface CompileOptions {
+  target: PlanTarget;
+  fuse: boolean;
+  /** Emit loss, backward and update steps (needs a train section). */
+  training: boolean;
+  /** Path of the .nnet file (for messages and relative weight files). */
+  path?: string;
+  /** The source text, to turn ranges into line and column. */
+  text?: string;
+  /** Overrides the train section's seed for weight initialisation. */
+  seed?: number;
+  /** Run the IR verifier after every pass (tests). */
+  verify?: boolean;
+}
+
+export type WeightData = Float32Array | Int32Array;
+
+export interface CompileResult {
+  plan: Plan | null;
+  weights: Map<string, WeightData>;
+  explain: ExplainEntry[];
+  diagnostics: Diagnostic[];
+}
+
+export function compileModel(check: CheckResult, modelName: string, options: CompileOptions): CompileResult {
+  const fail = (diagnostic: Diagnostic): CompileResult => ({ plan: null, weights: new Map(), explain: [], diagnostics: [diagnostic] });
+  const model = check.models.find((m) => m.name === modelName);
+  if (!model) return fail(backendDiagnostic('NN5001', check.file.range, modelName));
+  if (!model.ok) return fail(backendDiagnostic('NN5002', model.range, modelName));
+  if (options.training && !model.train) return fail(backendDiagnostic('NN5004', model.range, modelName));
+  try {
+    return compileGraph(model.graph, model.name, options.training ? model.train : null, options, model.train);
+  } catch (error) {
+    if (error instanceof LoweringError) return fail(backendDiagnostic('NN5003', error.range, error.message));
+    if (error instanceof InitError) return fail(backendDiagnostic('NN5005', model.range, error.message));
+    throw error;
+  }
+}
+
+/** The same pipeline on a bare layer graph (tests build graphs by hand). */
+export function compileGraph(
+  layers: Graph,
+  modelName: string,
+  train: TrainConfig | null,
+  options: CompileOptions,
+  settings: TrainConfig | null = train,
+): CompileResult {
+  const { graph, idMap } = lowerGraph(layers);
+  const program: Program = { graph, training: null, explain: [] };
+  if (train) {
+    program.training = appendTraining(graph, {
+      loss: { ...train.loss, pred: idMap.get(train.loss.pred)!, target: idMap.get(train.loss.target)! },
+      optimizer: train.optimizer,
+      regularize: train.regularize,
+    });
+  }
+  runPasses(program, { fuse: options.fuse, verify: options.verify ?? false });
+  const plan = emitPlan(program, {
+    target: options.target,
+    model: modelName,
+    train: settings,
+    lines: options.text !== undefined ? new LineIndex(options.text) : null,
+  });
+  const seed = options.seed ?? settings?.seed ?? 0;
+  const weights = new Map<string, WeightData>();
+  for (const param of graph.params) {
+    const node = graph.nodes.find((n) => n.id === param.node)!;
+    weights.set(param.name, initialValues(param.init, concreteShape(node.type.shape, param.name), seed, param.name));
+  }
+  for (const slot of program.training?.slots ?? []) {
+    const node = graph.nodes.find((n) => n.id === slot.node)!;
+    weights.set(slot.name, new Float32Array(concreteShape(node.type.shape, slot.name).reduce((a, b) => a * b, 1)).fill(slot.init));
+  }
+  for (const tensor of plan.tensors) {
+    if (tensor.role !== 'const') continue;
+    const node = graph.nodes.find((n) => n.op === 'const' && `${n.origin.layer}.const` === tensor.name.replace(/#\d+$/, ''));
+    const values = node?.attrs.values ?? node?.attrs.value ?? [];
+    const list = (Array.isArray(values) ? values : [values]) as number[];
+    weights.set(tensor.name, tensor.dtype === 'i32' ? Int32Array.from(list) : Float32Array.from(list));
+  }
+  return { plan, weights, explain: program.explain, diagnostics: [] };
+}

@@ -1,0 +1,63 @@
+/**
+ * The compiler's copy of runtime/plan/dims.ts (the compiler may not import the runtime; keep the two
+ * identical). Used for the memory plan's reference sizes.
+ *
+ * Evaluates plan dims: a number, or an expression over symbolic dims such as `batch`, `seq-2`,
+ * `ceil((len)/2)`, `batch*16`. A tiny recursive-descent parser (never `eval`): numbers, names,
+ * + - * / and parentheses, and the functions ceil and floor.
+ */
+export class DimError extends Error {}
+
+export function evalDim(dim: number | string, bindings: Readonly<Record<string, number | null | undefined>>): number {
+  if (typeof dim === 'number') return dim;
+  const tokens = dim.match(/\s*([A-Za-z_][A-Za-z0-9_]*|\d+(?:\.\d+)?|[-+*/()])/g)?.map((t) => t.trim()) ?? [];
+  if (tokens.join('') !== dim.replace(/\s+/g, '')) throw new DimError(`bad dim expression '${dim}'`);
+  let pos = 0;
+  const peek = (): string | undefined => tokens[pos];
+  const take = (): string => {
+    const t = tokens[pos++];
+    if (t === undefined) throw new DimError(`bad dim expression '${dim}'`);
+    return t;
+  };
+  const primary = (): number => {
+    const t = take();
+    if (t === '(') {
+      const v = sum();
+      if (take() !== ')') throw new DimError(`unbalanced parentheses in '${dim}'`);
+      return v;
+    }
+    if (t === '-') return -primary();
+    if (/^\d/.test(t)) return Number(t);
+    if (t === 'ceil' || t === 'floor') {
+      if (take() !== '(') throw new DimError(`'${t}' needs parentheses in '${dim}'`);
+      const v = sum();
+      if (take() !== ')') throw new DimError(`unbalanced parentheses in '${dim}'`);
+      return t === 'ceil' ? Math.ceil(v) : Math.floor(v);
+    }
+    if (/^[A-Za-z_]/.test(t)) {
+      const v = bindings[t];
+      if (v === null || v === undefined) throw new DimError(`dim '${t}' is not bound`);
+      return v;
+    }
+    throw new DimError(`unexpected '${t}' in dim '${dim}'`);
+  };
+  const product = (): number => {
+    let v = primary();
+    while (peek() === '*' || peek() === '/') v = take() === '*' ? v * primary() : v / primary();
+    return v;
+  };
+  const sum = (): number => {
+    let v = product();
+    while (peek() === '+' || peek() === '-') v = take() === '+' ? v + product() : v - product();
+    return v;
+  };
+  const value = sum();
+  if (pos !== tokens.length) throw new DimError(`trailing input in dim '${dim}'`);
+  return value;
+}
+
+/** Names of the symbolic dims an expression mentions. */
+export function dimSymbols(dim: number | string): string[] {
+  if (typeof dim === 'number') return [];
+  return (dim.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []).filter((n) => n !== 'ceil' && n !== 'floor');
+}

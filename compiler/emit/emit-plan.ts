@@ -1,0 +1,141 @@
+import type { Plan, PlanAttr, PlanSource, PlanStep, PlanTarget, PlanTensor, TensorRole } from '../../runtime/plan/format.js';
+import type { IRNode } from '../ir/graph.js';
+import { primitiveOutputs, primitiveRule, splitFused } from '../ir/primitives.js';
+import type { TrainConfig } from '../train-config.js';
+import type { Program } from '../passes/program.js';
+import { dimSymbols } from './dim-eval.js';
+import { planMemory } from './memory-plan.js';
+import type { LineIndex } from './source-location.js';
+
+/**
+ * Turns an optimised program into a plan: one tensor per value (named after its layer and op), one
+ * step per computing node, split into forward, backward and update by what autodiff recorded, with
+ * each step's source location; then the memory plan.
+ */
+export interface EmitOptions {
+  target: PlanTarget;
+  model: string;
+  train: TrainConfig | null;
+  lines: LineIndex | null;
+}
+
+export function emitPlan(program: Program, options: EmitOptions): Plan {
+  const { graph, training } = program;
+  const names = new Map<number, string>();
+  const tensors: PlanTensor[] = [];
+  const used = new Set<string>();
+  const unique = (base: string): string => {
+    let name = base;
+    for (let k = 2; used.has(name); k++) name = `${base}#${k}`;
+    used.add(name);
+    return name;
+  };
+  const addTensor = (name: string, node: Pick<IRNode, 'type'>, role: TensorRole): string => {
+    tensors.push({ name, shape: [...node.type.shape], dtype: node.type.dtype, role });
+    return name;
+  };
+
+  const inputsByNode = new Map(graph.inputs.map((i) => [i.node, i]));
+  const paramsByNode = new Map(graph.params.map((p) => [p.node, p]));
+  const slotsByNode = new Map((training?.slots ?? []).map((s) => [s.node, s]));
+  const roleOf = (node: IRNode): TensorRole => {
+    if (training?.lossNodes.has(node.id)) return node.type.shape.length === 0 ? 'loss' : 'grad';
+    if (training?.backwardNodes.has(node.id)) return 'grad';
+    return 'activation';
+  };
+
+  // Interface tensors first: their names are fixed by the source (inputs, parameter names).
+  for (const node of graph.nodes) {
+    const input = inputsByNode.get(node.id);
+    const param = paramsByNode.get(node.id);
+    const slot = slotsByNode.get(node.id);
+    if (input) names.set(node.id, addTensor(unique(input.name), node, input.labelOnly ? 'label' : 'input'));
+    else if (param) names.set(node.id, addTensor(unique(param.name), node, param.trainable ? 'param' : 'state'));
+    else if (slot) names.set(node.id, addTensor(unique(slot.name), node, 'optimizer'));
+    else if (node.op === 'const') names.set(node.id, addTensor(unique(`${node.origin.layer}.const`), node, 'const'));
+  }
+
+  const forward: PlanStep[] = [];
+  const backward: PlanStep[] = [];
+  const update: PlanStep[] = [];
+  const extras = new Map<string, IRNode>();
+  for (const node of graph.nodes) if (node.op === 'output_of') extras.set(`${node.inputs[0]}:${node.attrs.index}`, node);
+
+  for (const node of graph.nodes) {
+    if (names.has(node.id) || node.op === 'output_of' || node.op === 'input' || node.op === 'param' || node.op === 'const') continue;
+    const inputs = node.inputs.map((i) => names.get(i)!);
+    const { base } = splitFused(node.op);
+    const rule = primitiveRule(base)!;
+    let outputs: string[];
+    if (rule.inPlace && training?.updateNodes.has(node.id)) {
+      // Optimizer updates write the parameter and its slots in place.
+      outputs = [inputs[0]!, ...inputs.slice(2)];
+    } else {
+      const name = unique(`${node.origin.layer}/${node.op}`);
+      names.set(node.id, addTensor(name, node, roleOf(node)));
+      outputs = [name];
+      const types = primitiveOutputs(node.op, node.inputs.map((i) => graph.nodes.find((n) => n.id === i)!.type), node.attrs);
+      for (let index = 1; index < types.length; index++) {
+        const extra = extras.get(`${node.id}:${index}`);
+        if (!extra && rule.epilogue) break; // the optional pre-activation output
+        const extraName = unique(`${name}:${index}`);
+        addTensor(extraName, { type: types[index]! }, extra ? roleOf(extra) : roleOf(node));
+        if (extra) names.set(extra.id, extraName);
+        outputs.push(extraName);
+      }
+    }
+    const step: PlanStep = { kernel: node.op, inputs, outputs, attrs: node.attrs as Record<string, PlanAttr>, source: sourceOf(node, options.lines) };
+    if (training?.updateNodes.has(node.id)) update.push(step);
+    else if (training?.backwardNodes.has(node.id)) backward.push(step);
+    else forward.push(step);
+  }
+  // Loss steps first in backward, so evaluate can run just them.
+  const isLoss = (step: PlanStep): boolean => step.outputs.some((o) => graph.nodes.some((n) => training?.lossNodes.has(n.id) && names.get(n.id) === o));
+  const lossSteps = backward.filter(isLoss);
+  const gradSteps = backward.filter((s) => !isLoss(s));
+
+  const outputs = graph.outputs.map((o) => ({ name: o.name, tensor: names.get(o.node)! }));
+  const dims: Record<string, number | null> = {};
+  for (const t of tensors) for (const d of t.shape) for (const s of dimSymbols(d)) dims[s] = null;
+  const referenceBatch = options.train?.batch ?? 1;
+  const bindings = Object.fromEntries(Object.keys(dims).map((d) => [d, d === 'batch' ? referenceBatch : 1]));
+  const keepAlive = new Set([...outputs.map((o) => o.tensor), ...(training ? [names.get(training.loss)!] : [])]);
+  const steps = [...forward, ...lossSteps, ...gradSteps, ...update];
+  const memory = planMemory(tensors, steps, keepAlive, bindings, referenceBatch);
+
+  return {
+    format: 'nnet-plan',
+    version: 1,
+    target: options.target,
+    model: options.model,
+    dims,
+    tensors,
+    inputs: graph.inputs.filter((i) => !i.labelOnly).map((i) => names.get(i.node)!),
+    labels: graph.inputs.filter((i) => i.labelOnly).map((i) => names.get(i.node)!),
+    outputs,
+    forward,
+    backward: [...lossSteps, ...gradSteps],
+    update,
+    training: training && options.train ? { loss: names.get(training.loss)!, config: trainConfigAttrs(options.train), lossSteps: lossSteps.length } : null,
+    memory,
+    programs: {},
+    weights: null,
+  };
+}
+
+function sourceOf(node: IRNode, lines: LineIndex | null): PlanSource {
+  const position = lines ? lines.position(node.origin.range.start) : { line: 0, column: 0 };
+  return { layer: node.origin.layer, op: node.origin.op, ...position };
+}
+
+/** The train section as plain JSON: node ids and source ranges left out. */
+export function trainConfigAttrs(train: TrainConfig): Record<string, PlanAttr> {
+  const { loss, data, range: _range, ...rest } = train;
+  return JSON.parse(
+    JSON.stringify({
+      ...rest,
+      loss: { kind: loss.kind, fromLogits: loss.fromLogits, sparse: loss.sparse, delta: loss.delta },
+      data: data ? { source: data.source, options: data.options } : null,
+    }),
+  ) as Record<string, PlanAttr>;
+}

@@ -1,0 +1,110 @@
+import type { InitSpec, Shape } from '../ir/types.js';
+
+/**
+ * Deterministic parameter initialisers. Each parameter draws from its own PRNG stream seeded by
+ * (run seed, parameter name), so adding a layer does not change the initial values of the others.
+ * Pure functions with no runtime dependency: the compiler calls them when it emits weights.
+ *
+ * Fans follow Keras: for a weight of shape [out, ...rest] (dense [units, in], conv [filters, kh, kw, c]),
+ * fanIn = product(rest), fanOut = out × receptive field (kh·kw). Rank-1 params use their size for both.
+ * The *_normal initialisers draw from a plain (not truncated) normal.
+ */
+
+/** mulberry32: small, fast, good enough for initialisation and dropout masks. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** FNV-1a hash of a string mixed with a seed. */
+export function hashSeed(seed: number, name: string): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < name.length; i++) {
+    h ^= name.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+function normalSampler(next: () => number): () => number {
+  return () => {
+    const u = Math.max(next(), 1e-12);
+    const v = next();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  };
+}
+
+export function fans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+  if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
+  if (shape.length === 1) return { fanIn: shape[0]!, fanOut: shape[0]! };
+  const receptive = shape.slice(1, -1).reduce((a, b) => a * b, 1);
+  const rest = shape.slice(1).reduce((a, b) => a * b, 1);
+  return { fanIn: rest, fanOut: shape[0]! * receptive };
+}
+
+export class InitError extends Error {}
+
+export function concreteShape(shape: Shape, what: string): number[] {
+  return shape.map((d) => {
+    if (typeof d !== 'number') throw new InitError(`${what} has symbolic dim '${d}'; parameters need concrete shapes`);
+    return d;
+  });
+}
+
+export function initialValues(init: InitSpec, shape: readonly number[], seed: number, name: string): Float32Array {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(size);
+  const uniform = mulberry32(hashSeed(seed, name));
+  const normal = normalSampler(uniform);
+  const { fanIn, fanOut } = fans(shape);
+  const fillUniform = (limit: number): void => {
+    for (let i = 0; i < size; i++) out[i] = (uniform() * 2 - 1) * limit;
+  };
+  const fillNormal = (mean: number, std: number): void => {
+    for (let i = 0; i < size; i++) out[i] = mean + std * normal();
+  };
+  switch (init.kind) {
+    case 'zeros':
+      break;
+    case 'ones':
+      out.fill(1);
+      break;
+    case 'constant':
+      out.fill(init.value);
+      break;
+    case 'glorot_uniform':
+      fillUniform(Math.sqrt(6 / (fanIn + fanOut)));
+      break;
+    case 'glorot_normal':
+      fillNormal(0, Math.sqrt(2 / (fanIn + fanOut)));
+      break;
+    case 'he_uniform':
+      fillUniform(Math.sqrt(6 / fanIn));
+      break;
+    case 'he_normal':
+      fillNormal(0, Math.sqrt(2 / fanIn));
+      break;
+    case 'lecun_normal':
+      fillNormal(0, Math.sqrt(1 / fanIn));
+      break;
+    case 'normal':
+      fillNormal(init.mean, init.std);
+      break;
+    case 'uniform':
+      for (let i = 0; i < size; i++) out[i] = init.low + uniform() * (init.high - init.low);
+      break;
+    case 'literal':
+      if (init.values.length !== size) throw new InitError(`'${name}' has ${init.values.length} literal values, its shape needs ${size}`);
+      out.set(init.values);
+      break;
+    case 'file':
+      throw new InitError(`'${name}': weights loaded from files are read by compileModel, not initialised`);
+  }
+  return out;
+}

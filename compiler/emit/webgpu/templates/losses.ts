@@ -1,0 +1,140 @@
+import type { PlanDim } from '../../../../runtime/plan/format.js';
+import { f32Literal, product } from '../dims.js';
+import type { KernelSource, StepShapes } from '../program.js';
+import { input, output } from './grid.js';
+import { scalarReduceKernel } from './reduce-scalar.js';
+
+/**
+ * Loss kernels: the mean loss (a scalar) and its gradient w.r.t. the prediction, in one pass. Formulas
+ * as runtime/plan/kernels.ts states them. Elementwise losses average over every element; the
+ * cross-entropies average over rows (all axes but the last), one thread per row.
+ */
+
+const EPS = '1e-7';
+
+const SIGMOID = `
+fn nn_sigmoid(x: f32) -> f32 {
+  if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
+  let e = exp(x);
+  return e / (1.0 + e);
+}`;
+
+/** Per-element losses: `d` = pred − target, `p` = pred, `t` = target; `loss` and `grad` per element. */
+const ELEMENTWISE: Record<string, (attrs: Record<string, unknown>) => string> = {
+  mse_loss: () => 'let loss = d * d;\nlet grad = 2.0 * d;',
+  mae_loss: () => 'let loss = abs(d);\nlet grad = sign(d);',
+  huber_loss: (attrs) => {
+    const delta = f32Literal(Number(attrs.delta));
+    return `let ad = abs(d);\nlet loss = select(${delta} * (ad - 0.5 * ${delta}), 0.5 * d * d, ad <= ${delta});\nlet grad = select(${delta} * sign(d), d, ad <= ${delta});`;
+  },
+  binary_cross_entropy_loss: () =>
+    `let pc = clamp(p, ${EPS}, 1.0 - ${EPS});\nlet loss = -(t * log(pc) + (1.0 - t) * log(1.0 - pc));\nlet grad = (pc - t) / (pc * (1.0 - pc));`,
+  sigmoid_binary_cross_entropy_loss: () =>
+    'let loss = max(p, 0.0) - p * t + log(1.0 + exp(-abs(p)));\nlet grad = nn_sigmoid(p) - t;',
+};
+
+function elementwiseLoss(step: StepShapes): KernelSource {
+  const count = product(step.inputs[0]!.shape);
+  return scalarReduceKernel(
+    count,
+    [input(0, 'pred'), input(1, 'target'), output(0, 'loss_out'), output(1, 'dpred')],
+    `let p = pred[i];\nlet t = target[i];\nlet d = p - t;\n${ELEMENTWISE[step.base]!(step.attrs)}\ndpred[i] = grad / f32(P.count);\nacc += loss;`,
+    'loss_out[0] = total / f32(P.count);',
+    { helpers: step.base.startsWith('sigmoid') ? SIGMOID : '' },
+  );
+}
+
+/** Row losses: `base` is the row's offset; each body adds the row's loss to `acc` and writes dpred. */
+function rowLoss(step: StepShapes): KernelSource {
+  const shape = step.inputs[0]!.shape;
+  const rows: PlanDim = product(shape.slice(0, -1));
+  const width = shape[shape.length - 1]!;
+  const sparse = step.base.startsWith('sparse');
+  const logits = step.base.includes('softmax');
+  const scale = '(1.0 / f32(P.count))';
+  const logSoftmax = `
+var mx = pred[base];
+for (var j = 1u; j < P.width; j++) { mx = max(mx, pred[base + j]); }
+var se = 0.0;
+for (var j = 0u; j < P.width; j++) { se += exp(pred[base + j] - mx); }
+let lse = mx + log(se);`;
+  let row: string;
+  if (sparse && logits) {
+    row = `${logSoftmax}
+let label = u32(target[i]);
+acc += lse - pred[base + label];
+for (var j = 0u; j < P.width; j++) {
+  dpred[base + j] = (exp(pred[base + j] - lse) - select(0.0, 1.0, j == label)) * ${scale};
+}`;
+  } else if (sparse) {
+    row = `
+let label = u32(target[i]);
+for (var j = 0u; j < P.width; j++) { dpred[base + j] = 0.0; }
+let pl = clamp(pred[base + label], ${EPS}, 1.0);
+acc += -log(pl);
+dpred[base + label] = -1.0 / pl * ${scale};`;
+  } else if (logits) {
+    row = `${logSoftmax}
+var tsum = 0.0;
+for (var j = 0u; j < P.width; j++) {
+  let t = target[base + j];
+  tsum += t;
+  acc += -t * (pred[base + j] - lse);
+}
+for (var j = 0u; j < P.width; j++) {
+  dpred[base + j] = (exp(pred[base + j] - lse) * tsum - target[base + j]) * ${scale};
+}`;
+  } else if (step.base === 'kl_divergence_loss') {
+    row = `
+for (var j = 0u; j < P.width; j++) {
+  let t = clamp(target[base + j], ${EPS}, 1.0);
+  let p = clamp(pred[base + j], ${EPS}, 1.0);
+  acc += t * log(t / p);
+  dpred[base + j] = -t / p * ${scale};
+}`;
+  } else {
+    row = `
+for (var j = 0u; j < P.width; j++) {
+  let t = target[base + j];
+  let p = clamp(pred[base + j], ${EPS}, 1.0);
+  acc += -t * log(p);
+  dpred[base + j] = -t / p * ${scale};
+}`;
+  }
+  return scalarReduceKernel(
+    rows,
+    [input(0, 'pred'), input(1, 'target', sparse ? 'i32' : 'f32'), output(0, 'loss_out'), output(1, 'dpred')],
+    `let base = i * P.width;\n${row.trim()}`,
+    'loss_out[0] = total / f32(P.count);',
+    { params: [{ name: 'width', type: 'u32', value: width }] },
+  );
+}
+
+export function emitLoss(step: StepShapes): KernelSource {
+  return ELEMENTWISE[step.base] ? elementwiseLoss(step) : rowLoss(step);
+}
+
+export const LOSS_KERNELS = [
+  'mse_loss',
+  'mae_loss',
+  'huber_loss',
+  'binary_cross_entropy_loss',
+  'sigmoid_binary_cross_entropy_loss',
+  'cross_entropy_loss',
+  'softmax_cross_entropy_loss',
+  'sparse_cross_entropy_loss',
+  'sparse_softmax_cross_entropy_loss',
+  'kl_divergence_loss',
+] as const;
+
+/** penalty = l1·Σ|w| + l2·Σw² (a scalar), and its gradient term added to an existing gradient. */
+export function emitPenalty(step: StepShapes): KernelSource {
+  const l1 = f32Literal(Number(step.attrs.l1));
+  const l2 = f32Literal(Number(step.attrs.l2));
+  return scalarReduceKernel(
+    product(step.inputs[0]!.shape),
+    [input(0, 'w'), output(0, 'penalty')],
+    `let v = w[i];\nacc += ${l1} * abs(v) + ${l2} * v * v;`,
+    'penalty[0] = total;',
+  );
+}

@@ -1,0 +1,23 @@
+import type { Attrs } from '../ir/types.js';
+import type { LowerContext, LowerRule } from './lower-context.js';
+
+/** Element-wise activations (and softmax, which the language treats as an activation). */
+export const ACTIVATION_OPS = ['linear', 'relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softplus', 'silu', 'step'] as const;
+
+/** Appends `activation` (by name) after `x`; `linear` and none add nothing. */
+export function applyActivation(ctx: LowerContext, x: number, activation: { name: string; alpha?: number } | null): number {
+  if (!activation || activation.name === 'linear') return x;
+  const attrs: Attrs = activation.alpha !== undefined ? { alpha: activation.alpha } : {};
+  if (activation.name === 'softmax' || activation.name === 'log_softmax') return ctx.builder.add(activation.name, [x], {}, ctx.node.origin);
+  if (!(ACTIVATION_OPS as readonly string[]).includes(activation.name)) throw new Error(`unknown activation '${activation.name}'`);
+  return ctx.builder.add(activation.name, [x], attrs, ctx.node.origin);
+}
+
+const activationLayer: LowerRule = (ctx) => {
+  const alpha = ctx.node.attrs.alpha;
+  return applyActivation(ctx, ctx.inputs[0]!, { name: ctx.node.op, ...(typeof alpha === 'number' ? { alpha } : {}) });
+};
+
+export const activationRules: Record<string, LowerRule> = Object.fromEntries(
+  [...ACTIVATION_OPS, 'softmax', 'log_softmax'].map((op) => [op, activationLayer]),
+);

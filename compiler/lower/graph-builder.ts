@@ -1,0 +1,61 @@
+import type { Graph, IRNode } from '../ir/graph.js';
+import { primitiveOutputs } from '../ir/primitives.js';
+import type { Attrs, Origin, TensorType } from '../ir/types.js';
+
+/**
+ * Appends primitive nodes to a graph, computing each node's type from the primitive shape rules.
+ * Lowering, autodiff and fusion all build through it, so every node they create is typed the same way.
+ * Multi-output primitives (dropout, batchnorm, losses) return their first output; `outputOf` adds an
+ * `output_of` node for a later one.
+ */
+export class GraphBuilder {
+  private nextId: number;
+  private readonly byId = new Map<number, IRNode>();
+  private readonly extraOutputs = new Map<string, number>();
+
+  constructor(readonly graph: Graph) {
+    this.nextId = graph.nodes.reduce((max, n) => Math.max(max, n.id), -1) + 1;
+    for (const node of graph.nodes) this.byId.set(node.id, node);
+    for (const node of graph.nodes) {
+      if (node.op === 'output_of') this.extraOutputs.set(`${node.inputs[0]}:${node.attrs.index}`, node.id);
+    }
+  }
+
+  node(id: number): IRNode {
+    const node = this.byId.get(id);
+    if (!node) throw new Error(`IR node ${id} not found`);
+    return node;
+  }
+
+  type(id: number): TensorType {
+    return this.node(id).type;
+  }
+
+  /** Adds a node whose type is given (inputs, params, consts). */
+  addTyped(op: string, inputs: number[], attrs: Attrs, type: TensorType, origin: Origin): number {
+    const node: IRNode = { id: this.nextId++, op, inputs, attrs, type, origin };
+    this.graph.nodes.push(node);
+    this.byId.set(node.id, node);
+    return node.id;
+  }
+
+  /** Adds a primitive (or fused) op; its type comes from the shape rule. */
+  add(op: string, inputs: number[], attrs: Attrs, origin: Origin): number {
+    const types = primitiveOutputs(op, inputs.map((i) => this.type(i)), attrs);
+    return this.addTyped(op, inputs, attrs, types[0]!, origin);
+  }
+
+  /** The `index`-th output of a multi-output node (shared when asked twice). */
+  outputOf(source: number, index: number): number {
+    const key = `${source}:${index}`;
+    const existing = this.extraOutputs.get(key);
+    if (existing !== undefined) return existing;
+    const node = this.node(source);
+    const types = primitiveOutputs(node.op, node.inputs.map((i) => this.type(i)), node.attrs);
+    const type = types[index];
+    if (!type) throw new Error(`'${node.op}' has no output ${index}`);
+    const id = this.addTyped('output_of', [source], { index }, type, node.origin);
+    this.extraOutputs.set(key, id);
+    return id;
+  }
+}

@@ -1,0 +1,30 @@
+import type { LowerRule } from './lower-context.js';
+
+/**
+ * batchnorm(x) inputs [x, gamma, beta, running_mean, running_var]; layernorm(x) inputs [x, gamma, beta].
+ * Both lower to one primitive with statistics outputs that the gradient reads.
+ */
+const lowerBatchnorm: LowerRule = ({ builder, node, inputs }) =>
+  builder.add('batchnorm', inputs, {
+    epsilon: typeof node.attrs.epsilon === 'number' ? node.attrs.epsilon : 1e-3,
+    momentum: typeof node.attrs.momentum === 'number' ? node.attrs.momentum : 0.99,
+  }, node.origin);
+
+const lowerLayernorm: LowerRule = ({ builder, node, inputs }) =>
+  builder.add('layernorm', inputs, { epsilon: typeof node.attrs.epsilon === 'number' ? node.attrs.epsilon : 1e-3 }, node.origin);
+
+/** dropout(x, rate): the primitive's seed attr is the node id, so each dropout draws its own mask. */
+const lowerDropout: LowerRule = ({ builder, node, inputs }) =>
+  builder.add('dropout', inputs.slice(0, 1), { rate: (node.attrs.rate as number | undefined) ?? 0.5, seed: node.id }, node.origin);
+
+/** embedding(ids, vocab, dim): inputs [ids, table]. */
+const lowerEmbedding: LowerRule = ({ builder, node, inputs }) => builder.add('embedding', inputs, {}, node.origin);
+
+export const normalizationRules: Record<string, LowerRule> = {
+  batchnorm: lowerBatchnorm,
+  batch_norm: lowerBatchnorm,
+  layernorm: lowerLayernorm,
+  layer_norm: lowerLayernorm,
+  dropout: lowerDropout,
+  embedding: lowerEmbedding,
+};

@@ -1,0 +1,81 @@
+import type { Attrs } from '../ir/types.js';
+import { perSampleSize } from '../shapes/dims.js';
+import { activationFlops, tensorParam } from './common.js';
+import { expects, ok, type OpDef, type ParamDef } from './types.js';
+
+/**
+ * Activations, usable as a layer argument (`dense(x, 4, relu)`, `dense(x, 4, leaky_relu(0.2))`)
+ * and as a standalone op (`relu(h)`, `h |> softmax`). Shape: unchanged.
+ *
+ * IR form (standalone): inputs [x]; attrs {} — except leaky_relu and elu { alpha } and softmax { axis }
+ * (always normalised to a non-negative axis; the default -1 becomes rank-1).
+ * As a layer argument the activation becomes the layer's `activation` attr instead of a node.
+ */
+
+interface ActivationSpec {
+  name: string;
+  doc: string;
+  alpha?: number;
+}
+
+const SPECS: ActivationSpec[] = [
+  { name: 'linear', doc: 'Identity: y = x.' },
+  { name: 'relu', doc: 'y = max(x, 0).' },
+  { name: 'leaky_relu', doc: 'y = x for x > 0, alpha·x otherwise.', alpha: 0.01 },
+  { name: 'elu', doc: 'y = x for x > 0, alpha·(eˣ − 1) otherwise.', alpha: 1 },
+  { name: 'gelu', doc: 'Gaussian error linear unit (tanh approximation).' },
+  { name: 'sigmoid', doc: 'y = 1 / (1 + e⁻ˣ).' },
+  { name: 'tanh', doc: 'Hyperbolic tangent.' },
+  { name: 'softplus', doc: 'y = ln(1 + eˣ).' },
+  { name: 'silu', doc: 'y = x·sigmoid(x) (also called swish).' },
+  { name: 'step', doc: 'y = 1 for x > 0, else 0 (zero gradient: for fixed-weight networks).' },
+];
+
+function elementwise(spec: ActivationSpec): OpDef {
+  const params: ParamDef[] = [tensorParam()];
+  if (spec.alpha !== undefined) params.push({ name: 'alpha', kind: 'number', doc: 'Slope or scale for x ≤ 0.', default: spec.alpha, min: 0 });
+  return {
+    name: spec.name,
+    category: 'activation',
+    doc: spec.doc,
+    params,
+    shapeRule: 'unchanged',
+    irForm: spec.alpha !== undefined ? 'inputs [x]; attrs { alpha }' : 'inputs [x]; attrs {}',
+    infer: ({ inputs: [x] }) => (x!.dtype === 'f32' ? ok(x!.shape) : expects('float input', { actual: 'int' })),
+    attrs: (call): Attrs => (spec.alpha !== undefined ? { alpha: call.args.alpha as number } : {}),
+    flops: ({ inputs: [x] }) => {
+      const n = perSampleSize(x!.shape);
+      return n === null ? null : n * activationFlops(spec.name);
+    },
+  };
+}
+
+export const softmax: OpDef = {
+  name: 'softmax',
+  category: 'activation',
+  doc: 'Normalised exponentials along an axis (default the last): rows sum to 1.',
+  params: [tensorParam(), { name: 'axis', kind: 'axis', doc: 'The axis to normalise (negative counts from the end).', default: -1 }],
+  shapeRule: 'unchanged',
+  irForm: 'inputs [x]; attrs { axis } (non-negative)',
+  infer({ inputs: [x], args }) {
+    const rank = x!.shape.length;
+    const axis = args.axis as number;
+    if (axis < -rank || axis >= rank || axis === 0 || axis === -rank) return expects(`an axis between 1 and ${rank - 1} (or -1)`, { actual: `axis ${axis}` });
+    return x!.dtype === 'f32' ? ok(x!.shape) : expects('float input', { actual: 'int' });
+  },
+  attrs: ({ inputs: [x], args }) => {
+    const axis = args.axis as number;
+    return { axis: axis < 0 ? x!.shape.length + axis : axis };
+  },
+  flops: ({ inputs: [x] }) => {
+    const n = perSampleSize(x!.shape);
+    return n === null ? null : 5 * n;
+  },
+};
+
+export const ACTIVATION_OPS: OpDef[] = [...SPECS.map(elementwise), softmax];
+
+/** Activations with a parameter, and its default: `leaky_relu(0.2)` as a layer argument. */
+export function activationAlphaDefault(name: string): number | undefined {
+  return SPECS.find((s) => s.name === name)?.alpha;
+}

@@ -1,0 +1,100 @@
+import { formatShape, perSampleSize, windowOutput } from '../shapes/dims.js';
+import type { Dim } from '../ir/types.js';
+import {
+  activationAttr, activationFlops, activationOf, activationParam, GLOROT, hasWeight, int, ints, MAX_KERNEL,
+  regularizerParams, tensorParam, unitsParam, weightParam, ZEROS,
+} from './common.js';
+import { expects, ok, type OpCall, type OpDef, type ParamDef, type WeightDef } from './types.js';
+
+/**
+ * conv1d(x, filters, kernel, stride = 1, padding = valid, dilation = 1, activation = linear, weight:, bias:, l1:, l2:)
+ * conv2d(x, filters, kernel, stride = 1, padding = valid, dilation = 1, activation = linear, weight:, bias:, l1:, l2:)
+ *
+ * Channels last. conv1d: [batch, len, in] → [batch, len', filters]; conv2d: [batch, h, w, in] →
+ * [batch, h', w', filters], where along each axis valid gives floor((n − dilation·(k−1) − 1)/stride) + 1
+ * and same gives ceil(n / stride). `kernel`, `stride` and `dilation` take one number or one per axis.
+ *
+ * IR form: inputs [x, weight, bias [filters]?], weight [filters, k, in] (conv1d) or
+ * [filters, kh, kw, in] (conv2d); attrs { filters, kernel: int[], strides: int[], padding, dilation: int[], activation }.
+ */
+
+function convParams(axes: number): ParamDef[] {
+  const perAxis = axes === 1 ? 'a number' : 'a number or [h, w]';
+  return [
+    tensorParam(),
+    unitsParam('filters', 'Number of output channels.'),
+    { name: 'kernel', kind: 'ints', doc: `Window size: ${perAxis}.`, min: 1, max: MAX_KERNEL },
+    { name: 'stride', kind: 'ints', doc: `Step between windows: ${perAxis}.`, default: 1, min: 1, max: MAX_KERNEL },
+    { name: 'padding', kind: 'choice', doc: '`valid` (no padding) or `same` (output size ceil(n / stride)).', default: 'valid', choices: ['valid', 'same'] },
+    { name: 'dilation', kind: 'ints', doc: `Spacing between kernel taps: ${perAxis}.`, default: 1, min: 1, max: MAX_KERNEL },
+    activationParam,
+    weightParam('weight', `The [filters, ${axes === 1 ? 'k' : 'kh, kw'}, in] kernel.`, GLOROT),
+    weightParam('bias', 'The [filters] bias.', ZEROS, true),
+    ...regularizerParams,
+  ];
+}
+
+function convDef(axes: 1 | 2): OpDef {
+  const name = axes === 1 ? 'conv1d' : 'conv2d';
+  const layout = axes === 1 ? '[batch, length, channels]' : '[batch, height, width, channels]';
+  return {
+    name,
+    category: 'layer',
+    doc: `${axes}-D convolution over a channels-last ${layout} input.`,
+    params: convParams(axes),
+    shapeRule: axes === 1 ? '[batch, len, in] → [batch, len\', filters]' : '[batch, h, w, in] → [batch, h\', w\', filters]',
+    irForm: `inputs [x, weight [filters, ${axes === 1 ? 'k' : 'kh, kw'}, in], bias [filters]?]; attrs { filters, kernel, strides, padding, dilation, activation }`,
+    infer(call) {
+      const x = call.inputs[0]!;
+      if (x.dtype !== 'f32') return expects('float input', { actual: `${formatShape(x.shape)} int` });
+      if (x.shape.length !== axes + 2) {
+        const fix = axes === 2 && x.shape.length === 3 && x.shape.slice(1).every((d) => typeof d === 'number')
+          ? `reshape([${x.shape.slice(1).join(', ')}, 1])`
+          : undefined;
+        return expects(layout, fix ? { insertBefore: fix } : {});
+      }
+      if (typeof x.shape.at(-1) !== 'number') return expects('a known number of channels in the last axis');
+      const kernel = ints(call, 'kernel', axes);
+      const stride = ints(call, 'stride', axes);
+      const dilation = ints(call, 'dilation', axes);
+      const padding = call.args.padding as 'same' | 'valid';
+      const spatial: Dim[] = [];
+      for (let a = 0; a < axes; a++) {
+        const n = x.shape[1 + a]!;
+        const out = windowOutput(n, kernel[a]!, stride[a]!, dilation[a]!, padding);
+        if (typeof out === 'number' && out < 1) {
+          return expects(`an input of at least ${dilation[a]! * (kernel[a]! - 1) + 1} along axis ${1 + a} for kernel ${kernel[a]}`);
+        }
+        spatial.push(out);
+      }
+      return ok([x.shape[0]!, ...spatial, int(call, 'filters')]);
+    },
+    weights(call) {
+      const inChannels = call.inputs[0]!.shape.at(-1) as number;
+      const filters = int(call, 'filters');
+      const weights: WeightDef[] = [
+        { name: 'weight', shape: [filters, ...ints(call, 'kernel', axes), inChannels], init: GLOROT, trainable: true, regularized: true },
+      ];
+      if (hasWeight(call, 'bias')) weights.push({ name: 'bias', shape: [filters], init: ZEROS, trainable: true, regularized: false });
+      return weights;
+    },
+    attrs: (call) => ({
+      filters: int(call, 'filters'),
+      kernel: ints(call, 'kernel', axes),
+      strides: ints(call, 'stride', axes),
+      padding: call.args.padding as string,
+      dilation: ints(call, 'dilation', axes),
+      activation: activationAttr(activationOf(call)),
+    }),
+    flops(call: OpCall, out) {
+      const positions = perSampleSize(out.shape.slice(0, -1));
+      if (positions === null) return null;
+      const taps = ints(call, 'kernel', axes).reduce((a, b) => a * b, 1) * (call.inputs[0]!.shape.at(-1) as number);
+      const filters = int(call, 'filters');
+      return positions * filters * (2 * taps + 1 + activationFlops(activationOf(call).name));
+    },
+  };
+}
+
+export const conv1d = convDef(1);
+export const conv2d = convDef(2);

@@ -1,0 +1,42 @@
+import type { SettingDef } from './settings-types.js';
+import type { ParamDef } from './types.js';
+
+/**
+ * Losses: `loss NAME(prediction, target, ...)`. Cross-entropies read logits by default
+ * (`from_logits: true`); cross_entropy is sparse when the target is an int tensor of rank one less
+ * than the prediction (class ids), dense (one-hot or probabilities) when the shapes are equal.
+ */
+
+const pred: ParamDef = { name: 'prediction', kind: 'tensor', doc: 'A model value (the prediction).' };
+const target: ParamDef = { name: 'target', kind: 'tensor', doc: 'The target, usually a label input.' };
+const fromLogits: ParamDef = {
+  name: 'from_logits',
+  kind: 'bool',
+  doc: 'The prediction holds logits (true, the default and the stable choice) or probabilities (false).',
+  default: true,
+  namedOnly: true,
+};
+
+export const LOSSES: readonly SettingDef[] = [
+  { name: 'mse', kind: 'loss', doc: 'Mean squared error; prediction and target of equal shape.', params: [pred, target] },
+  { name: 'mae', kind: 'loss', doc: 'Mean absolute error; prediction and target of equal shape.', params: [pred, target] },
+  {
+    name: 'huber',
+    kind: 'loss',
+    doc: 'Squared error below `delta`, absolute error above it: robust regression.',
+    params: [pred, target, { name: 'delta', kind: 'number', doc: 'Where the loss turns linear.', default: 1, min: 0, minExclusive: true }],
+  },
+  {
+    name: 'binary_cross_entropy',
+    kind: 'loss',
+    doc: 'Cross-entropy of independent yes/no outputs; targets in [0, 1] of the prediction\'s shape.',
+    params: [pred, target, fromLogits],
+  },
+  {
+    name: 'cross_entropy',
+    kind: 'loss',
+    doc: 'Multi-class cross-entropy over the last axis; sparse (int class ids) or dense (one-hot) targets.',
+    params: [pred, target, fromLogits],
+  },
+  { name: 'kl_divergence', kind: 'loss', doc: 'KL(target ‖ prediction) over the last axis; both probability distributions.', params: [pred, target] },
+];

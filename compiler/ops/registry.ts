@@ -1,0 +1,99 @@
+import { ACTIVATION_OPS } from './activations.js';
+import { multi_head_attention } from './attention.js';
+import { conv1d, conv2d } from './conv.js';
+import { dense } from './dense.js';
+import { dropout } from './dropout.js';
+import { embedding } from './embedding.js';
+import { INITIALIZERS } from './initializers.js';
+import { LOSSES } from './losses.js';
+import { add, concat, multiply } from './merge.js';
+import { batchnorm, layernorm } from './normalization.js';
+import { OPTIMIZERS } from './optimizers.js';
+import { avgpool1d, avgpool2d, global_avgpool, global_maxpool, maxpool1d, maxpool2d } from './pooling.js';
+import { positional_encoding } from './positional-encoding.js';
+import { gru, lstm, rnn } from './recurrent.js';
+import { flatten, reshape } from './reshape.js';
+import type { SettingDef } from './settings-types.js';
+import { AUGMENTATIONS, EARLY_STOPPING, METRICS, REGULARIZERS, SCHEDULES } from './train-settings.js';
+import type { OpDef } from './types.js';
+
+/**
+ * Every name the language knows, found by name: ops (layers, activations, merges, shape ops) and
+ * the train section's vocabulary. The checker, the docs, completion and hover all read from here.
+ */
+
+export const OPS: readonly OpDef[] = [
+  dense,
+  conv1d,
+  conv2d,
+  maxpool1d,
+  maxpool2d,
+  avgpool1d,
+  avgpool2d,
+  global_avgpool,
+  global_maxpool,
+  flatten,
+  reshape,
+  dropout,
+  batchnorm,
+  layernorm,
+  embedding,
+  rnn,
+  lstm,
+  gru,
+  multi_head_attention,
+  positional_encoding,
+  add,
+  concat,
+  multiply,
+  ...ACTIVATION_OPS,
+];
+
+const opsByName = new Map(OPS.map((op) => [op.name, op]));
+
+export function findOp(name: string): OpDef | undefined {
+  return opsByName.get(name);
+}
+
+export function isActivation(name: string): boolean {
+  return opsByName.get(name)?.category === 'activation';
+}
+
+export const ACTIVATION_NAMES: readonly string[] = OPS.filter((op) => op.category === 'activation').map((op) => op.name);
+
+export { AUGMENTATIONS, EARLY_STOPPING, INITIALIZERS, LOSSES, METRICS, OPTIMIZERS, REGULARIZERS, SCHEDULES };
+
+export const SETTINGS: readonly SettingDef[] = [
+  ...LOSSES,
+  ...OPTIMIZERS,
+  ...SCHEDULES,
+  ...REGULARIZERS,
+  ...AUGMENTATIONS,
+  ...METRICS,
+  ...INITIALIZERS,
+  EARLY_STOPPING,
+];
+
+export function findSetting(kind: SettingDef['kind'], name: string): SettingDef | undefined {
+  return SETTINGS.find((s) => s.kind === kind && s.name === name);
+}
+
+export function settingNames(kind: SettingDef['kind']): string[] {
+  return SETTINGS.filter((s) => s.kind === kind).map((s) => s.name);
+}
+
+/** The keys a train section understands, with a line of documentation each. */
+export const TRAIN_KEYS: Readonly<Record<string, string>> = {
+  loss: 'The loss: loss cross_entropy(logits, label).',
+  optimizer: 'The optimizer: optimizer adam(lr: 1e-3).',
+  schedule: 'A learning-rate schedule per epoch: step, exponential, cosine.',
+  regularize: 'Global l1/l2 penalties on every weight: regularize l2(1e-4).',
+  augment: 'Data augmentation of the inputs: augment noise(0.05), shift(2), flip.',
+  epochs: 'Passes over the training data (default 10).',
+  batch: 'Samples per optimizer step (default 32).',
+  validation: 'Fraction of the training data held out for validation, in [0, 1) (default 0).',
+  early_stopping: 'early_stopping(monitor: val_loss, patience: 3).',
+  metrics: 'Metrics reported per epoch: accuracy, mae (the loss is always reported).',
+  seed: 'Seed for initialisation, shuffling, dropout and augmentation (default 42).',
+  data: 'The dataset: a built-in name (digits, iris, xor) or a file path, with options.',
+};

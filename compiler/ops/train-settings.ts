@@ -1,0 +1,61 @@
+import type { SettingDef } from './settings-types.js';
+
+/** Schedules, regularisers, augmentations, metrics and early stopping of the train section. */
+
+export const SCHEDULES: readonly SettingDef[] = [
+  {
+    name: 'step',
+    kind: 'schedule',
+    doc: 'lr · gamma^floor(epoch / every).',
+    params: [
+      { name: 'every', kind: 'int', doc: 'Epochs between drops.', default: 10, min: 1 },
+      { name: 'gamma', kind: 'number', doc: 'Factor per drop, in (0, 1].', default: 0.1, min: 0, max: 1, minExclusive: true },
+    ],
+  },
+  {
+    name: 'exponential',
+    kind: 'schedule',
+    doc: 'lr · gamma^epoch.',
+    params: [{ name: 'gamma', kind: 'number', doc: 'Factor per epoch, in (0, 1].', default: 0.95, min: 0, max: 1, minExclusive: true }],
+  },
+  {
+    name: 'cosine',
+    kind: 'schedule',
+    doc: 'Cosine decay from lr to min_lr over `epochs` (default: the run\'s epochs).',
+    params: [
+      { name: 'epochs', kind: 'int', doc: 'Length of the decay.', default: null, defaultText: 'the run\'s epochs', min: 1 },
+      { name: 'min_lr', kind: 'number', doc: 'Final learning rate (≥ 0).', default: 0, min: 0 },
+    ],
+  },
+];
+
+export const REGULARIZERS: readonly SettingDef[] = [
+  { name: 'l1', kind: 'regularizer', doc: 'Adds factor·Σ|w| over every weight (not biases).', params: [{ name: 'factor', kind: 'number', doc: 'Penalty factor (≥ 0).', min: 0 }] },
+  { name: 'l2', kind: 'regularizer', doc: 'Adds factor·Σw² over every weight (not biases).', params: [{ name: 'factor', kind: 'number', doc: 'Penalty factor (≥ 0).', min: 0 }] },
+];
+
+const inputParam = { name: 'input', kind: 'word', doc: 'The input to augment (default: the first non-label input).', default: null, namedOnly: true } as const;
+
+export const AUGMENTATIONS: readonly SettingDef[] = [
+  { name: 'noise', kind: 'augmentation', doc: 'Adds Gaussian noise N(0, std²).', params: [{ name: 'std', kind: 'number', doc: 'Standard deviation (> 0).', default: 0.1, min: 0, minExclusive: true }, inputParam] },
+  { name: 'shift', kind: 'augmentation', doc: 'Shifts images by up to `pixels` in each direction.', params: [{ name: 'pixels', kind: 'int', doc: 'Largest shift.', default: 2, min: 1 }, inputParam] },
+  { name: 'flip', kind: 'augmentation', doc: 'Mirrors images left-right with probability 0.5.', params: [inputParam] },
+];
+
+export const METRICS: readonly SettingDef[] = [
+  { name: 'loss', kind: 'metric', doc: 'The training loss (always reported).', params: [] },
+  { name: 'accuracy', kind: 'metric', doc: 'Fraction of correct class predictions (argmax, or > 0.5 for one output).', params: [] },
+  { name: 'mae', kind: 'metric', doc: 'Mean absolute error.', params: [] },
+];
+
+export const EARLY_STOPPING: SettingDef = {
+  name: 'early_stopping',
+  kind: 'callback',
+  doc: 'Stops training when the monitored metric stops improving.',
+  params: [
+    { name: 'monitor', kind: 'choice', doc: 'loss, val_loss, accuracy or val_accuracy.', default: 'val_loss', choices: ['loss', 'val_loss', 'accuracy', 'val_accuracy'] },
+    { name: 'patience', kind: 'int', doc: 'Epochs without improvement before stopping.', default: 5, min: 1 },
+    { name: 'min_delta', kind: 'number', doc: 'Smallest change that counts as improvement.', default: 0, min: 0 },
+    { name: 'restore_best', kind: 'bool', doc: 'Restore the best weights when stopping.', default: true },
+  ],
+};

@@ -1,0 +1,27 @@
+import type { Program } from './program.js';
+
+/**
+ * Removes nodes nothing needs. Roots: model outputs, the loss, optimizer updates, and every input,
+ * param and optimizer slot (they are the plan's interface even when unused).
+ */
+export function dropDeadNodes(program: Program): Program {
+  const { graph, training } = program;
+  const live = new Set<number>();
+  const stack: number[] = graph.outputs.map((o) => o.node);
+  for (const node of graph.nodes) if (node.op === 'input' || node.op === 'param') stack.push(node.id);
+  if (training) stack.push(training.loss, ...training.updateNodes, ...training.grads.values());
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (live.has(id)) continue;
+    live.add(id);
+    for (const input of byId.get(id)?.inputs ?? []) stack.push(input);
+  }
+  graph.nodes = graph.nodes.filter((n) => live.has(n.id));
+  if (training) {
+    for (const set of [training.lossNodes, training.backwardNodes, training.updateNodes]) {
+      for (const id of set) if (!live.has(id)) set.delete(id);
+    }
+  }
+  return program;
+}

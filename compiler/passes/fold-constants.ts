@@ -1,0 +1,71 @@
+import type { IRNode } from '../ir/graph.js';
+import type { Program } from './program.js';
+import { consumersOf, replaceUses } from './program.js';
+
+/**
+ * Constant folding and identity removal:
+ * - ops whose inputs are all `const` nodes with literal values are evaluated now (the element-wise
+ *   and shape ops below; others are left to run);
+ * - `linear` and `copy` are identities; a `reshape` to the same shape is dropped; reshape of a reshape
+ *   reads the original.
+ * Nodes read by the backward pass by id (an activation's output read by its gradient) are left alone.
+ */
+const FOLDERS: Record<string, (values: number[][], node: IRNode) => number[] | null> = {
+  add: ([a, b]) => zip(a!, b!, (x, y) => x + y),
+  sub: ([a, b]) => zip(a!, b!, (x, y) => x - y),
+  mul: ([a, b]) => zip(a!, b!, (x, y) => x * y),
+  scale: ([a], node) => a!.map((x) => x * (node.attrs.factor as number)),
+  reshape: ([a]) => a!,
+  copy: ([a]) => a!,
+  relu: ([a]) => a!.map((x) => Math.max(x, 0)),
+  sigmoid: ([a]) => a!.map((x) => 1 / (1 + Math.exp(-x))),
+  tanh: ([a]) => a!.map(Math.tanh),
+};
+
+function zip(a: number[], b: number[], f: (x: number, y: number) => number): number[] | null {
+  if (a.length === b.length) return a.map((x, i) => f(x, b[i]!));
+  if (b.length === 1) return a.map((x) => f(x, b[0]!));
+  if (a.length === 1) return b.map((y) => f(a[0]!, y));
+  return null;
+}
+
+function literal(node: IRNode | undefined): number[] | null {
+  if (!node || node.op !== 'const') return null;
+  const values = node.attrs.values ?? node.attrs.value;
+  if (typeof values === 'number') return [values];
+  return Array.isArray(values) && values.every((v) => typeof v === 'number') ? (values as number[]) : null;
+}
+
+function sameShape(a: IRNode['type'], b: IRNode['type']): boolean {
+  return a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
+}
+
+export function foldConstants(program: Program): Program {
+  const { graph } = program;
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const consumers = consumersOf(graph);
+  for (const node of graph.nodes) {
+    const folder = FOLDERS[node.op];
+    const inputs = node.inputs.map((i) => literal(byId.get(i)));
+    if (folder && inputs.length > 0 && inputs.every((v) => v !== null)) {
+      const values = folder(inputs as number[][], node);
+      if (values) {
+        node.op = 'const';
+        node.inputs = [];
+        node.attrs = { values };
+        continue;
+      }
+    }
+    const source = byId.get(node.inputs[0] ?? -1);
+    const readByGradient = (consumers.get(node.id) ?? []).some((c) => c.op.endsWith('_grad'));
+    if (!source || readByGradient) continue;
+    const identity =
+      node.op === 'linear' || node.op === 'copy' || (node.op === 'reshape' && sameShape(node.type, source.type));
+    if (identity) {
+      replaceUses(program, node.id, source.id);
+    } else if (node.op === 'reshape' && source.op === 'reshape') {
+      node.inputs = [source.inputs[0]!];
+    }
+  }
+  return program;
+}

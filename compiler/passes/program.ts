@@ -1,0 +1,46 @@
+import type { SourceRange } from '../../grammar/ast.js';
+import type { TrainingGraph } from '../autodiff/training-graph.js';
+import type { Graph, IRNode } from '../ir/graph.js';
+
+/** One line of `nnet compile --explain`: a fused group, or a fusion that was refused and why. */
+export interface ExplainEntry {
+  kind: 'fused' | 'refused';
+  /** The fused kernel (`matmul+bias+relu`), or the one that would have been formed. */
+  kernel: string;
+  layer: string;
+  op: string;
+  range: SourceRange;
+  /** Refusals: why; fused groups in training plans: what extra output was kept. */
+  reason?: string;
+}
+
+/** What the passes transform: the graph plus the training bookkeeping that autodiff added. */
+export interface Program {
+  graph: Graph;
+  training: TrainingGraph | null;
+  explain: ExplainEntry[];
+}
+
+/** node id → the ids of the nodes that read it. */
+export function consumersOf(graph: Graph): Map<number, IRNode[]> {
+  const map = new Map<number, IRNode[]>();
+  for (const node of graph.nodes) {
+    for (const input of node.inputs) {
+      const list = map.get(input) ?? [];
+      if (!list.includes(node)) list.push(node);
+      map.set(input, list);
+    }
+  }
+  return map;
+}
+
+/** Replaces every use of `from` by `to` (inputs, outputs, training bookkeeping). */
+export function replaceUses(program: Program, from: number, to: number): void {
+  for (const node of program.graph.nodes) node.inputs = node.inputs.map((i) => (i === from ? to : i));
+  for (const output of program.graph.outputs) if (output.node === from) output.node = to;
+  const training = program.training;
+  if (training) {
+    if (training.loss === from) training.loss = to;
+    for (const [name, grad] of training.grads) if (grad === from) training.grads.set(name, to);
+  }
+}

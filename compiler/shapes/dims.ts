@@ -1,0 +1,113 @@
+import type { Dim, Shape } from '../ir/types.js';
+
+/**
+ * Arithmetic on dimensions. A dim is a number or a symbolic name (`batch`, `seq`); arithmetic on a
+ * symbolic dim yields a small expression string (`seq-2`, `(h-3)/2+1`) that is compared as text.
+ * Concrete arithmetic is done exactly; a result that is not a whole number is reported by the caller.
+ */
+
+function wrap(d: Dim): string {
+  return typeof d === 'number' || /^[A-Za-z_][A-Za-z0-9_]*$/.test(d) ? String(d) : `(${d})`;
+}
+
+export function dimAdd(a: Dim, b: Dim): Dim {
+  if (typeof a === 'number' && typeof b === 'number') return a + b;
+  if (b === 0) return a;
+  if (a === 0) return b;
+  if (typeof b === 'number' && b < 0) return `${a}-${-b}`;
+  return `${a}+${b}`;
+}
+
+export function dimSub(a: Dim, b: Dim): Dim {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (b === 0) return a;
+  if (a === b) return 0;
+  return `${a}-${wrap(b)}`;
+}
+
+export function dimMul(a: Dim, b: Dim): Dim {
+  if (typeof a === 'number' && typeof b === 'number') return a * b;
+  if (a === 1) return b;
+  if (b === 1) return a;
+  return `${wrap(a)}*${wrap(b)}`;
+}
+
+/** Integer division rounding down (conv and pooling output sizes). */
+export function dimFloorDiv(a: Dim, b: Dim): Dim {
+  if (typeof a === 'number' && typeof b === 'number') return Math.floor(a / b);
+  if (b === 1) return a;
+  return `${wrap(a)}/${wrap(b)}`;
+}
+
+/** Division rounding up (`same` padding with a stride). */
+export function dimCeilDiv(a: Dim, b: Dim): Dim {
+  if (typeof a === 'number' && typeof b === 'number') return Math.ceil(a / b);
+  if (b === 1) return a;
+  return `ceil(${a}/${wrap(b)})`;
+}
+
+export function dimProductOf(dims: readonly Dim[]): Dim {
+  return dims.reduce<Dim>((acc, d) => dimMul(acc, d), 1);
+}
+
+export function sameDim(a: Dim, b: Dim): boolean {
+  return a === b;
+}
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => sameDim(d, b[i]!));
+}
+
+/** `[batch, 28, 28]`: how shapes appear in every message. */
+export function formatShape(shape: Shape): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/** Product of the dims after the batch axis, or null when one of them is symbolic. */
+export function perSampleSize(shape: Shape): number | null {
+  let n = 1;
+  for (const d of shape.slice(1)) {
+    if (typeof d !== 'number') return null;
+    n *= d;
+  }
+  return n;
+}
+
+/** Product of every dim, or null when one is symbolic (parameter shapes are always concrete). */
+export function concreteSize(shape: Shape): number | null {
+  let n = 1;
+  for (const d of shape) {
+    if (typeof d !== 'number') return null;
+    n *= d;
+  }
+  return n;
+}
+
+/**
+ * Numpy broadcasting (trailing axes aligned, size-1 axes stretch). Returns null when two axes
+ * differ and neither is 1.
+ */
+export function broadcast(a: Shape, b: Shape): Shape | null {
+  const rank = Math.max(a.length, b.length);
+  const out: Shape = [];
+  for (let i = 0; i < rank; i++) {
+    const da = a[a.length - rank + i] ?? 1;
+    const db = b[b.length - rank + i] ?? 1;
+    if (sameDim(da, db) || db === 1) out.push(da);
+    else if (da === 1) out.push(db);
+    else return null;
+  }
+  return out;
+}
+
+/**
+ * Output length of a convolution or pooling window along one axis:
+ * valid: floor((n - dilation·(k-1) - 1) / stride) + 1;  same: ceil(n / stride).
+ */
+export function windowOutput(n: Dim, kernel: number, stride: number, dilation: number, padding: 'same' | 'valid'): Dim {
+  if (padding === 'same') return dimCeilDiv(n, stride);
+  const span = dilation * (kernel - 1) + 1;
+  if (typeof n === 'number') return Math.floor((n - span) / stride) + 1;
+  if (stride === 1) return dimSub(n, span - 1);
+  return dimAdd(dimFloorDiv(dimSub(n, span), stride), 1);
+}

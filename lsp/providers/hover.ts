@@ -1,0 +1,118 @@
+import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
+import type { AstNode, Expr, SourceRange } from '../../grammar/ast.js';
+import type { SymbolInfo, ValueInfo } from '../../compiler/api-types.js';
+import { nodePathAt, symbolAt, valuesFor, walk } from '../ast-query.js';
+import { blockEntry, signatureLabel, type CatalogEntry, type EntryKind } from '../catalog.js';
+import { describeCount, describeMagnitude, describeType } from '../describe-type.js';
+import { toOffset, toRange } from '../positions.js';
+import type { ProviderContext } from './context.js';
+
+/**
+ * Hover on an op shows its signature, defaults and documentation with what this call computes:
+ * input → output shapes, parameters and FLOPs per sample. Hover on a name shows its type and the
+ * layer that computed it.
+ */
+export function hover(ctx: ProviderContext, position: Position): Hover | null {
+  const offset = toOffset(ctx.document, position);
+  const path = nodePathAt(ctx.result.file, offset);
+  const node = path[path.length - 1]!;
+  const parent = path[path.length - 2];
+
+  const vocabulary = vocabularyHover(ctx, node, parent);
+  if (vocabulary) return vocabulary;
+
+  const hit = symbolAt(ctx.result, offset);
+  if (hit) return markdown(ctx, hit.range, symbolText(ctx, hit.symbol));
+  return null;
+}
+
+/** Hover on an op, activation, loss, optimizer or setting name. */
+function vocabularyHover(ctx: ProviderContext, node: AstNode, parent: AstNode | undefined): Hover | null {
+  let name: string | undefined;
+  let computed: SourceRange | undefined;
+  let preferred: EntryKind | undefined;
+  if (node.kind === 'Ident' && parent?.kind === 'Call' && parent.callee === node) {
+    name = node.name;
+    computed = parent.range;
+  } else if (node.kind === 'Name' && parent?.kind === 'Pipe' && parent.stages[0] !== node) {
+    name = node.name;
+    computed = node.range;
+  } else if (node.kind === 'Name') {
+    name = node.name;
+  } else if (node.kind === 'Ident' && parent?.kind === 'Setting' && parent.key === node) {
+    name = node.name;
+    preferred = 'setting';
+  }
+  if (!name) return null;
+  // A block called here reads like an op: its signature and what this expansion computes.
+  const block = computed ? blockEntry(ctx.result.file, ctx.document.getText(), name) : undefined;
+  const entry = block ?? (isUserSymbol(ctx, node.range) ? undefined : ctx.catalog.lookup(name, preferred));
+  if (!entry) return null;
+  const values = computed ? valuesFor(ctx.result, computed) : [];
+  return markdown(ctx, node.range, entryText(entry, values));
+}
+
+function isUserSymbol(ctx: ProviderContext, range: SourceRange): boolean {
+  return ctx.result.symbols.some(
+    (s) => s.definition.start === range.start || s.references.some((r) => r.start === range.start && r.end === range.end),
+  );
+}
+
+export function entryText(entry: CatalogEntry, values: ValueInfo[]): string {
+  const lines = ['```nnet', signatureLabel(entry), '```'];
+  const flow = values.map(describeFlow).filter((s, i, all) => all.indexOf(s) === i);
+  if (flow.length > 0) lines.push(flow.join('  \n'));
+  if (entry.shapeRule) lines.push(`Shape: \`${entry.shapeRule}\``);
+  if (entry.doc) lines.push(entry.doc);
+  const documented = entry.params.filter((p) => p.doc);
+  if (documented.length > 0) {
+    lines.push(
+      documented
+        .map((p) => `- \`${p.name}\`${p.default === undefined ? '' : ` (default \`${p.default}\`)`}: ${p.doc}`)
+        .join('\n'),
+    );
+  }
+  return lines.join('\n\n');
+}
+
+/** `[batch, 784] → [batch, 256] · 200,960 params · 401.4K FLOPs/sample` */
+export function describeFlow(value: ValueInfo): string {
+  const inputs = (value.inputTypes ?? []).map(describeType).join(', ');
+  const parts = [`${inputs ? `${inputs} → ` : '→ '}${describeType(value.type)}`];
+  if (value.params !== undefined && value.params > 0) parts.push(`${describeCount(value.params)} params`);
+  if (value.flopsPerSample !== undefined && value.flopsPerSample > 0) {
+    parts.push(`${describeMagnitude(value.flopsPerSample)} FLOPs/sample`);
+  }
+  return parts.join(' · ');
+}
+
+function symbolText(ctx: ProviderContext, symbol: SymbolInfo): string {
+  const where = symbol.container ? ` in ${symbol.container}` : '';
+  const type = symbol.type ? `: ${describeType(symbol.type)}` : '';
+  const lines = ['```nnet', `(${symbol.kind}) ${symbol.name}${type}`, '```'];
+  lines.push(`Declared${where}.`);
+  const computed = definingValues(ctx, symbol);
+  if (computed.length > 0) {
+    const op = computed[0]!.op;
+    lines.push(`${op ? `**${op}** ` : ''}${describeFlow(computed[0]!)}`);
+  }
+  return lines.join('\n\n');
+}
+
+/** The value(s) computed by the statement that declares `symbol` (`h = dense(...)`). */
+function definingValues(ctx: ProviderContext, symbol: SymbolInfo): ValueInfo[] {
+  let expr: Expr | undefined;
+  walk(ctx.result.file, (node) => {
+    if ((node.kind === 'Assign' || node.kind === 'Output' || node.kind === 'Let') && node.name.range.start === symbol.definition.start) {
+      expr = node.value;
+    }
+  });
+  if (!expr) return [];
+  const direct = valuesFor(ctx.result, expr.range);
+  if (direct.length > 0 || expr.kind !== 'Pipe') return direct;
+  return valuesFor(ctx.result, expr.stages[expr.stages.length - 1]!.range);
+}
+
+function markdown(ctx: ProviderContext, range: SourceRange, value: string): Hover {
+  return { contents: { kind: MarkupKind.Markdown, value }, range: toRange(ctx.document, range) };
+}

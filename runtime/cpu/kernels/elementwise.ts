@@ -1,0 +1,141 @@
+import type { CpuKernel, CpuTensor } from '../kernel-interface.js';
+import { f32, sizeOf } from '../kernel-interface.js';
+
+/**
+ * Broadcasting binaries, scale, sum_to (the reverse of broadcasting), concat/slice, reshape/copy.
+ * Broadcasting has fast paths for equal shapes and for a trailing-axis operand (bias-like).
+ */
+
+/** Strides of `shape` aligned to an output of rank `rank`, 0 on broadcast axes. */
+function broadcastStrides(shape: number[], out: number[]): number[] {
+  const strides = new Array<number>(out.length).fill(0);
+  let stride = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const axis = out.length - shape.length + i;
+    strides[axis] = shape[i] === 1 && out[axis] !== 1 ? 0 : stride;
+    stride *= shape[i]!;
+  }
+  return strides;
+}
+
+function binary(op: (a: number, b: number) => number): CpuKernel {
+  return (_ctx, [a, b], [y]) => {
+    const ad = f32(a!);
+    const bd = f32(b!);
+    const out = f32(y!);
+    const n = out.length;
+    if (ad.length === n && bd.length === n) {
+      for (let i = 0; i < n; i++) out[i] = op(ad[i]!, bd[i]!);
+      return;
+    }
+    if (ad.length === n && n % bd.length === 0 && isTrailing(b!, y!)) {
+      const m = bd.length;
+      for (let i = 0; i < n; i++) out[i] = op(ad[i]!, bd[i % m]!);
+      return;
+    }
+    const shape = y!.shape;
+    const sa = broadcastStrides(a!.shape, shape);
+    const sb = broadcastStrides(b!.shape, shape);
+    const index = new Array<number>(shape.length).fill(0);
+    for (let i = 0; i < n; i++) {
+      let ia = 0;
+      let ib = 0;
+      for (let d = 0; d < shape.length; d++) {
+        ia += index[d]! * sa[d]!;
+        ib += index[d]! * sb[d]!;
+      }
+      out[i] = op(ad[ia]!, bd[ib]!);
+      for (let d = shape.length - 1; d >= 0; d--) {
+        if (++index[d]! < shape[d]!) break;
+        index[d] = 0;
+      }
+    }
+  };
+}
+
+/** True when b's shape equals the trailing axes of y's (after dropping leading 1s). */
+function isTrailing(b: CpuTensor, y: CpuTensor): boolean {
+  const bs = b.shape.slice(b.shape.findIndex((d) => d !== 1));
+  if (bs.length === 0 || b.shape.every((d) => d === 1)) return true;
+  const tail = y.shape.slice(y.shape.length - bs.length);
+  return bs.every((d, i) => d === tail[i]);
+}
+
+/** y = x summed down to y's shape (numpy broadcasting reversed). */
+const sumTo: CpuKernel = (_ctx, [x], [y]) => {
+  const xd = f32(x!);
+  const out = f32(y!);
+  out.fill(0);
+  const m = out.length;
+  if (m === xd.length) return void out.set(xd);
+  if (isTrailing(y!, x!)) {
+    for (let i = 0; i < xd.length; i++) out[i % m] += xd[i]!;
+    return;
+  }
+  const shape = x!.shape;
+  const strides = broadcastStrides(y!.shape, shape);
+  const index = new Array<number>(shape.length).fill(0);
+  for (let i = 0; i < xd.length; i++) {
+    let o = 0;
+    for (let d = 0; d < shape.length; d++) o += index[d]! * strides[d]!;
+    out[o] += xd[i]!;
+    for (let d = shape.length - 1; d >= 0; d--) {
+      if (++index[d]! < shape[d]!) break;
+      index[d] = 0;
+    }
+  }
+};
+
+const scale: CpuKernel = (_ctx, [x], [y], attrs) => {
+  const xd = f32(x!);
+  const out = f32(y!);
+  const factor = attrs.factor as number;
+  for (let i = 0; i < out.length; i++) out[i] = factor * xd[i]!;
+};
+
+const copy: CpuKernel = (_ctx, [x], [y]) => {
+  (y!.data as Float32Array).set(x!.data as Float32Array);
+};
+
+/** Splits a shape at `axis` into outer (rows before), the axis size and inner (elements after). */
+function around(shape: number[], axis: number): { outer: number; inner: number } {
+  return { outer: sizeOf(shape.slice(0, axis)), inner: sizeOf(shape.slice(axis + 1)) };
+}
+
+const concat: CpuKernel = (_ctx, inputs, [y], attrs) => {
+  const axis = attrs.axis as number;
+  const { outer, inner } = around(y!.shape, axis);
+  const out = f32(y!);
+  const outRow = y!.shape[axis]! * inner;
+  let offset = 0;
+  for (const x of inputs) {
+    const width = x.shape[axis]! * inner;
+    const xd = f32(x);
+    for (let o = 0; o < outer; o++) out.set(xd.subarray(o * width, (o + 1) * width), o * outRow + offset);
+    offset += width;
+  }
+};
+
+const slice: CpuKernel = (_ctx, [x], [y], attrs) => {
+  const axis = attrs.axis as number;
+  const { outer, inner } = around(x!.shape, axis);
+  const xd = f32(x!);
+  const out = f32(y!);
+  const inRow = x!.shape[axis]! * inner;
+  const width = (attrs.size as number) * inner;
+  const start = (attrs.start as number) * inner;
+  for (let o = 0; o < outer; o++) out.set(xd.subarray(o * inRow + start, o * inRow + start + width), o * width);
+};
+
+export const elementwiseKernels: Record<string, CpuKernel> = {
+  add: binary((a, b) => a + b),
+  sub: binary((a, b) => a - b),
+  mul: binary((a, b) => a * b),
+  bias_add: binary((a, b) => a + b),
+  scale,
+  sum_to: sumTo,
+  concat,
+  slice,
+  reshape: copy,
+  copy,
+};

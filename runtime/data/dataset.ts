@@ -1,0 +1,83 @@
+import type { HostTensor } from '../tensor.js';
+import { permutation } from './random.js';
+
+/**
+ * A dataset: named tensors that share their first axis (the sample axis). Readers produce one,
+ * built-ins produce one per split, and the loop batches it. Immutable: every operation returns a
+ * new dataset that copies only the rows it keeps.
+ */
+export interface Dataset {
+  /** Field name → tensor of shape [length, ...sample shape]. */
+  readonly fields: Readonly<Record<string, HostTensor>>;
+  readonly length: number;
+  /** The field holding the targets, when the source knows it (`label` for built-ins). */
+  readonly labelField?: string;
+}
+
+export function makeDataset(fields: Record<string, HostTensor>, labelField?: string): Dataset {
+  const names = Object.keys(fields);
+  if (names.length === 0) throw new Error('a dataset needs at least one field');
+  const length = fields[names[0]!]!.shape[0] ?? 0;
+  for (const name of names) {
+    const n = fields[name]!.shape[0];
+    if (n !== length) throw new Error(`dataset field '${name}' has ${n} samples, '${names[0]}' has ${length}`);
+  }
+  return labelField === undefined ? { fields, length } : { fields, length, labelField };
+}
+
+/** The rows at `indices`, in that order. */
+export function takeRows(dataset: Dataset, indices: ArrayLike<number>): Dataset {
+  const fields: Record<string, HostTensor> = {};
+  for (const [name, tensor] of Object.entries(dataset.fields)) fields[name] = gatherRows(tensor, indices);
+  return { ...dataset, fields, length: indices.length };
+}
+
+export function gatherRows(tensor: HostTensor, indices: ArrayLike<number>): HostTensor {
+  const rowSize = tensor.shape.slice(1).reduce((a, b) => a * b, 1);
+  const data = tensor.dtype === 'f32' ? new Float32Array(indices.length * rowSize) : new Int32Array(indices.length * rowSize);
+  for (let i = 0; i < indices.length; i++) {
+    const start = indices[i]! * rowSize;
+    data.set(tensor.data.subarray(start, start + rowSize), i * rowSize);
+  }
+  return { shape: [indices.length, ...tensor.shape.slice(1)], dtype: tensor.dtype, data };
+}
+
+/** The same samples in an order fixed by `seed`. */
+export function shuffle(dataset: Dataset, seed: number): Dataset {
+  return takeRows(dataset, permutation(dataset.length, seed));
+}
+
+/**
+ * Splits off the last `fraction` of the samples after a seeded shuffle: `[rest, heldOut]`.
+ * With the same seed and data the split is always the same.
+ */
+export function split(dataset: Dataset, fraction: number, seed: number): [Dataset, Dataset] {
+  if (!(fraction >= 0 && fraction < 1)) throw new Error(`split fraction must be in [0, 1), got ${fraction}`);
+  const order = permutation(dataset.length, seed);
+  const held = Math.round(dataset.length * fraction);
+  const keep = dataset.length - held;
+  return [takeRows(dataset, order.subarray(0, keep)), takeRows(dataset, order.subarray(keep))];
+}
+
+/** Consecutive batches of at most `size` samples; the last one may be smaller. */
+export function* batches(dataset: Dataset, size: number): Generator<Dataset> {
+  for (let start = 0; start < dataset.length; start += size) {
+    const end = Math.min(start + size, dataset.length);
+    const fields: Record<string, HostTensor> = {};
+    for (const [name, tensor] of Object.entries(dataset.fields)) fields[name] = sliceRows(tensor, start, end);
+    yield { ...dataset, fields, length: end - start };
+  }
+}
+
+export function sliceRows(tensor: HostTensor, start: number, end: number): HostTensor {
+  const rowSize = tensor.shape.slice(1).reduce((a, b) => a * b, 1);
+  return {
+    shape: [end - start, ...tensor.shape.slice(1)],
+    dtype: tensor.dtype,
+    data: tensor.data.subarray(start * rowSize, end * rowSize),
+  };
+}
+
+export function batchCount(length: number, size: number): number {
+  return Math.ceil(length / size);
+}

@@ -1,0 +1,31 @@
+import { it } from 'vitest';
+import * as prettier from 'prettier/standalone';
+import { lex } from '../../../grammar/lex.js';
+import { parse } from '../../../grammar/index.js';
+import { nnetPlugin, meaningOf } from '../../../grammar/format/index.js';
+import { sampleTexts } from '../../lsp/corpus.js';
+const INLINE_GAPS = [' ', '  ', '\t', ' /* note */ '];
+const LINE_GAPS = ['\n', '\n\n\n  ', ' // note\n', ' /* note */\n'];
+const BREAK_AFTER = new Set(['{', '(', '[', ',', '=', ':', '|>']);
+it('probe', async () => {
+  const text = sampleTexts()[0]!;
+  const tokens = lex(text).tokens;
+  let out = '';
+  const choices=[996821964,0];
+  tokens.forEach((token, i) => {
+    out += token.image;
+    const next = tokens[i + 1];
+    if (!next) return;
+    const gap = text.slice(token.startOffset + token.image.length, next.startOffset);
+    const choice = choices[i % choices.length]!;
+    const mayBreak = gap.includes('\n') || BREAK_AFTER.has(token.image);
+    const gaps = mayBreak && choice % 2 === 0 ? LINE_GAPS : INLINE_GAPS;
+    out += /\/[/*]/.test(gap) ? gap : gaps[(choice >> 1) % gaps.length]!;
+  });
+  const once = await prettier.format(out + '\n', { parser: 'nnet', plugins: [nnetPlugin] });
+  console.log(out); console.log('-----'); console.log(once);
+  const a = meaningOf(parse(out).file), b = meaningOf(parse(once).file);
+  let i = 0; while (a[i] === b[i]) i++;
+  console.log(a.slice(i - 200, i + 200)); console.log(b.slice(i - 200, i + 200));
+  console.log(parse(once).diagnostics);
+});
