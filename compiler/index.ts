@@ -1,5 +1,7 @@
 import { parse } from '../grammar/index.js';
 import type { CheckResult } from './api-types.js';
+import { checkFile } from './check/check-file.js';
+import { sortAndDeduplicate } from './check/reporter.js';
 
 export type { CheckResult } from './api-types.js';
 
@@ -8,8 +10,36 @@ export interface CheckOptions {
   path?: string;
 }
 
-/** Parses and checks a .nnet document. Never throws. (Placeholder until the checker lands.) */
-export function checkSource(text: string, _options: CheckOptions = {}): CheckResult {
-  const { file, diagnostics } = parse(text);
-  return { file, diagnostics, models: [], gans: [], symbols: [], values: [] };
+/**
+ * Parses and checks a .nnet document: syntax, names, blocks, shapes, the train sections and gans.
+ * Never throws: every problem, including a bug in the checker, is a diagnostic.
+ */
+export function checkSource(text: string, options: CheckOptions = {}): CheckResult {
+  const { file, diagnostics: syntax } = parse(text);
+  try {
+    const checked = checkFile(file, options.path);
+    const symbols = checked.context.symbols.finish();
+    for (const model of checked.models) model.ok &&= !syntax.some((d) => d.severity === 'error' && inside(d.range, model.range));
+    return {
+      file,
+      diagnostics: sortAndDeduplicate([...syntax, ...checked.diagnostics]),
+      models: checked.models,
+      gans: checked.gans,
+      symbols,
+      values: checked.context.values.list(),
+    };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const internal = {
+      code: 'NN2099',
+      severity: 'error' as const,
+      message: `internal error while checking the file: ${message}`,
+      range: { start: 0, end: 0 },
+    };
+    return { file, diagnostics: sortAndDeduplicate([...syntax, internal]), models: [], gans: [], symbols: [], values: [] };
+  }
+}
+
+function inside(range: { start: number; end: number }, outer: { start: number; end: number }): boolean {
+  return range.start >= outer.start && range.start <= outer.end;
 }

@@ -1,5 +1,70 @@
-import type { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { ExplainEntry } from '../../compiler/compile.js';
+import { LineMap } from '../../grammar/line-map.js';
+import type { PlanTarget } from '../../runtime/plan/format.js';
+import { compileLoaded, fileStem, loadModel, runCommand } from '../model-loading.js';
+import { writeWeightsFile } from '../weights-io.js';
 import type { SetExitCode } from './index.js';
 
-// Placeholder until the owning issue lands; replace the body, keep the signature.
-export function register(_program: Command, _setExitCode: SetExitCode): void {}
+interface CompileOptions {
+  target: PlanTarget;
+  output?: string;
+  fuse: boolean;
+  explain?: boolean;
+  model?: string;
+  inference?: boolean;
+}
+
+/**
+ * `nnet compile FILE --target cpu|webgpu [-o plan.json] [--no-fuse] [--explain] [--model NAME]`:
+ * writes the executable plan (JSON) and its weights (safetensors, same name with
+ * `.safetensors`); `--explain` lists the fused groups and the refused fusions with their reasons.
+ */
+export function register(program: Command, setExitCode: SetExitCode): void {
+  program
+    .command('compile')
+    .description('compile a model into an executable plan (JSON) plus weights (safetensors)')
+    .argument('<file>', '.nnet file')
+    .option('--target <target>', 'cpu or webgpu', parseTarget, 'cpu')
+    .option('-o, --output <plan.json>', 'where to write the plan (default: <file>.plan.json next to the source)')
+    .option('--no-fuse', 'keep matmul, bias and activation as separate steps')
+    .option('--explain', 'print every fused group and every refused fusion with its reason')
+    .option('--model <name>', 'the model to compile (default: the last one in the file)')
+    .option('--inference', 'leave out the training steps even when the model has a train section')
+    .action(async (file: string, options: CompileOptions) => {
+      await runCommand(setExitCode, async () => {
+        const loaded = loadModel(file, options.model);
+        const training = loaded.model.train !== null && !options.inference;
+        const compiled = compileLoaded(loaded, { target: options.target, fuse: options.fuse, training });
+        const planPath = options.output ?? join(dirname(file), `${fileStem(file)}.plan.json`);
+        const weightsPath = planPath.replace(/(\.plan)?\.json$/i, '') + '.safetensors';
+        writeWeightsFile(weightsPath, compiled.weights, { model: compiled.plan.model });
+        const plan = { ...compiled.plan, weights: { file: basename(weightsPath) } };
+        writeFileSync(planPath, JSON.stringify(plan, null, 1) + '\n');
+        if (options.explain) process.stdout.write(explainText(compiled.explain, loaded.text, file));
+        const steps = plan.forward.length + plan.backward.length + plan.update.length;
+        const peak = plan.memory ? `, peak activation memory ${(plan.memory.peakBytes / 1024).toFixed(1)} KiB at batch ${plan.memory.referenceBatch}` : '';
+        process.stderr.write(`wrote ${planPath} (${steps} steps${peak}) and ${weightsPath}\n`);
+      });
+    });
+}
+
+function parseTarget(value: string): PlanTarget {
+  if (value !== 'cpu' && value !== 'webgpu') throw new InvalidArgumentError('use cpu or webgpu');
+  return value;
+}
+
+/** `digits.nnet:7:5: fused matmul+bias+relu (dense 'h')` / `...: refused ...: reason`. */
+export function explainText(entries: readonly ExplainEntry[], text: string, file: string): string {
+  if (entries.length === 0) return 'no fusion candidates\n';
+  const lines = new LineMap(text);
+  return entries
+    .map((e) => {
+      const at = lines.lineColumn(e.range.start);
+      const head = `${file}:${at.line}:${at.column}: ${e.kind} ${e.kernel} (${e.op} '${e.layer}')`;
+      return e.reason ? `${head}: ${e.reason}\n` : `${head}\n`;
+    })
+    .join('');
+}

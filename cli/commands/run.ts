@@ -1,5 +1,153 @@
-import type { Command } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { InvalidArgumentError, type Command } from 'commander';
+import { readNpy } from '../../runtime/data/npy.js';
+import type { Plan, PlanTarget, PlanTensor } from '../../runtime/plan/format.js';
+import type { HostTensor } from '../../runtime/tensor.js';
+import { CliError, compileLoaded, createExecutor, isNnetFile, loadModel, loadPlanFile, readText, runCommand } from '../model-loading.js';
+import { readWeightsFile } from '../weights-io.js';
 import type { SetExitCode } from './index.js';
 
-// Placeholder until the owning issue lands; replace the body, keep the signature.
-export function register(_program: Command, _setExitCode: SetExitCode): void {}
+interface RunOptions {
+  input: string;
+  weights?: string;
+  target: PlanTarget;
+  model?: string;
+}
+
+/**
+ * `nnet run MODEL.nnet|PLAN.json --input JSON|FILE [--weights W] [--target cpu]`: one inference,
+ * printed as JSON keyed by output name, 8 significant digits.
+ *   --input '{"x": [[0.7, -1.5, 0.2]]}'   named inputs
+ *   --input '[[0.7, -1.5, 0.2]]'          a bare nested list for a model with one input
+ *   --input batch.json | x.npy            the same, from a file
+ */
+export function register(program: Command, setExitCode: SetExitCode): void {
+  program
+    .command('run')
+    .description('run a model (or a compiled plan) on inputs and print its outputs as JSON')
+    .argument('<model>', '.nnet file or plan .json')
+    .requiredOption('--input <json|file>', 'inputs: JSON text, a .json file, or a .npy file (single input)')
+    .option('--weights <file>', 'weights (.safetensors) to use instead of the compiled or saved ones')
+    .option('--target <target>', 'cpu or webgpu', parseTarget, 'cpu')
+    .option('--model <name>', 'the model to run (default: the last one in the file)')
+    .action(async (file: string, options: RunOptions) => {
+      await runCommand(setExitCode, async () => {
+        const { plan, weights } = isNnetFile(file)
+          ? compileLoaded(loadModel(file, options.model), { target: options.target, fuse: true, training: false })
+          : await loadPlanFile(file, options.weights);
+        if (options.weights && isNnetFile(file)) for (const [name, t] of readWeightsFile(options.weights)) weights.set(name, t);
+        const inputs = parseInputs(options.input, plan);
+        const executor = await createExecutor(plan, weights, options.target);
+        try {
+          const outputs = await executor.infer(inputs);
+          process.stdout.write(formatOutputs(outputs, plan) + '\n');
+        } finally {
+          executor.dispose();
+        }
+      });
+    });
+}
+
+function parseTarget(value: string): PlanTarget {
+  if (value !== 'cpu' && value !== 'webgpu') throw new InvalidArgumentError('use cpu or webgpu');
+  return value;
+}
+
+/** The model inputs that inference needs (labels are left out). */
+function inferenceInputs(plan: Plan): PlanTensor[] {
+  return plan.inputs.filter((n) => !plan.labels.includes(n)).map((n) => plan.tensors.find((t) => t.name === n)!);
+}
+
+export function parseInputs(source: string, plan: Plan): Record<string, HostTensor> {
+  const inputs = inferenceInputs(plan);
+  const trimmed = source.trim();
+  const looksLikeJson = trimmed.startsWith('{') || trimmed.startsWith('[');
+  if (!looksLikeJson && source.toLowerCase().endsWith('.npy')) {
+    if (inputs.length !== 1) throw new CliError('NNR5005', `a .npy input feeds one input, but the model has ${inputs.length}`);
+    return { [inputs[0]!.name]: castTo(readNpy(new Uint8Array(readFileSync(source)), source), inputs[0]!) };
+  }
+  if (!looksLikeJson && !existsSync(source)) throw new CliError('NNR5001', 'not JSON and no such file', source);
+  const text = looksLikeJson ? source : readText(source);
+  const where = looksLikeJson ? '--input' : source;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new CliError('NNR5002', `invalid JSON: ${(err as Error).message}`, where);
+  }
+  if (Array.isArray(value)) {
+    if (inputs.length !== 1) {
+      throw new CliError('NNR5005', `a bare list feeds a model with one input; name them: {${inputs.map((t) => `"${t.name}": ...`).join(', ')}}`, where);
+    }
+    return { [inputs[0]!.name]: toTensor(value, inputs[0]!, where) };
+  }
+  if (typeof value !== 'object' || value === null) throw new CliError('NNR5002', 'expected an object of inputs or a nested list', where);
+  const record = value as Record<string, unknown>;
+  const out: Record<string, HostTensor> = {};
+  for (const tensor of inputs) {
+    if (!(tensor.name in record)) throw new CliError('NNR5005', `input '${tensor.name}' is missing`, where);
+    out[tensor.name] = toTensor(record[tensor.name], tensor, where);
+  }
+  const unknown = Object.keys(record).filter((k) => !inputs.some((t) => t.name === k));
+  if (unknown.length > 0) {
+    throw new CliError('NNR5005', `unknown input ${unknown.map((k) => `'${k}'`).join(', ')} (the model's inputs: ${inputs.map((t) => t.name).join(', ')})`, where);
+  }
+  return out;
+}
+
+function toTensor(value: unknown, tensor: PlanTensor, where: string): HostTensor {
+  const shape: number[] = [];
+  for (let v = value; Array.isArray(v); v = v[0]) shape.push(v.length);
+  const flat: number[] = [];
+  const walk = (v: unknown, depth: number): void => {
+    if (depth === shape.length) {
+      if (typeof v !== 'number') throw new CliError('NNR5003', `input '${tensor.name}': ${JSON.stringify(v)} is not a number`, where);
+      flat.push(v);
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[depth]) throw new CliError('NNR5002', `input '${tensor.name}' is ragged at depth ${depth + 1}`, where);
+    for (const item of v) walk(item, depth + 1);
+  };
+  walk(value, 0);
+  if (shape.length !== tensor.shape.length) {
+    throw new CliError(
+      'NNR5005',
+      `input '${tensor.name}' needs rank ${tensor.shape.length} [${tensor.shape.join(', ')}], got [${shape.join(', ')}]`,
+      where,
+    );
+  }
+  tensor.shape.forEach((dim, i) => {
+    if (typeof dim === 'number' && dim !== shape[i]) {
+      throw new CliError('NNR5005', `input '${tensor.name}' needs shape [${tensor.shape.join(', ')}], got [${shape.join(', ')}]`, where);
+    }
+  });
+  return castTo({ shape, dtype: 'f32', data: Float32Array.from(flat) }, tensor);
+}
+
+function castTo(t: HostTensor, tensor: PlanTensor): HostTensor {
+  if (t.dtype === tensor.dtype) return t;
+  return { shape: t.shape, dtype: tensor.dtype, data: tensor.dtype === 'i32' ? Int32Array.from(t.data, Math.round) : Float32Array.from(t.data) };
+}
+
+/** `{"y": [[0.60530524, 0.65013656]]}`: outputs in plan order, 8 significant digits. */
+export function formatOutputs(outputs: Record<string, HostTensor>, plan: Plan): string {
+  const parts = plan.outputs.map((o) => {
+    const t = outputs[o.name] ?? outputs[o.tensor];
+    return `${JSON.stringify(o.name)}: ${t ? nested(t, 0, 0).text : 'null'}`;
+  });
+  return `{${parts.join(', ')}}`;
+}
+
+function nested(t: HostTensor, axis: number, offset: number): { text: string } {
+  if (axis === t.shape.length) return { text: numberText(t.data[offset]!, t.dtype) };
+  const stride = t.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const items: string[] = [];
+  for (let i = 0; i < t.shape[axis]!; i++) items.push(nested(t, axis + 1, offset + i * stride).text);
+  return { text: `[${items.join(', ')}]` };
+}
+
+function numberText(v: number, dtype: 'f32' | 'i32'): string {
+  if (dtype === 'i32') return String(v);
+  if (!Number.isFinite(v)) return JSON.stringify(String(v));
+  return String(Number(v.toPrecision(8)));
+}

@@ -1,5 +1,149 @@
-import type { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { loadData } from '../../runtime/data/load.js';
+import type { PlanTarget } from '../../runtime/plan/format.js';
+import { captureCheckpoint, readCheckpoint, restoreCheckpoint, writeCheckpoint } from '../../runtime/train/checkpoint.js';
+import { isClassification, readLoopConfig, type LoopOverrides } from '../../runtime/train/config.js';
+import { evaluateDataset, trainModel } from '../../runtime/train/loop.js';
+import { plotHistory } from '../../runtime/train/plot-svg.js';
+import { consoleReporter } from '../../runtime/train/progress.js';
+import { CliError, compileLoaded, createExecutor, fileStem, loadModel, runCommand } from '../model-loading.js';
+import { writeWeightsFile } from '../weights-io.js';
 import type { SetExitCode } from './index.js';
 
-// Placeholder until the owning issue lands; replace the body, keep the signature.
-export function register(_program: Command, _setExitCode: SetExitCode): void {}
+interface TrainOptions {
+  data?: string;
+  epochs?: number;
+  batch?: number;
+  seed?: number;
+  validation?: number;
+  out?: string;
+  plot?: string;
+  resume?: string;
+  checkpoint: string | false;
+  target: PlanTarget;
+  model?: string;
+  fuse: boolean;
+}
+
+/**
+ * `nnet train MODEL.nnet [--data NAME|FILE] [--epochs N] [--batch N] [--seed N] [--out FILE]
+ * [--plot FILE] [--resume CHECKPOINT] [--target cpu]`: trains with the model's train section,
+ * checkpoints every epoch, and ends with `test accuracy: 0.9xxx` (or `test loss: ...`).
+ */
+export function register(program: Command, setExitCode: SetExitCode): void {
+  program
+    .command('train')
+    .description("train a model with its train section; report test accuracy (or loss)")
+    .argument('<file>', '.nnet file')
+    .option('--data <name|file>', 'built-in dataset (digits, iris, xor) or .csv/.json/.npy/.idx file; default: the train section\'s data')
+    .option('--epochs <n>', 'number of epochs (overrides the train section)', positiveInt)
+    .option('--batch <n>', 'batch size (overrides the train section)', positiveInt)
+    .option('--seed <n>', 'seed for initialisation, shuffling, dropout and augmentation', nonNegativeInt)
+    .option('--validation <fraction>', 'fraction of the training data held out for validation', fraction)
+    .option('--out <weights.safetensors>', 'write the trained weights here')
+    .option('--plot <curve.svg>', 'write the loss/accuracy curves as an SVG chart')
+    .option('--resume <checkpoint>', 'continue from a checkpoint written by an earlier run')
+    .option('--checkpoint <file>', 'checkpoint written after every epoch (default: <model file>.checkpoint.safetensors)')
+    .option('--no-checkpoint', 'do not write checkpoints')
+    .option('--target <target>', 'cpu or webgpu', parseTarget, 'cpu')
+    .option('--model <name>', 'the model to train (default: the last one in the file)')
+    .option('--no-fuse', 'compile without fusion (for comparisons)')
+    .action(async (file: string, options: TrainOptions) => {
+      await runCommand(setExitCode, () => train(file, options));
+    });
+}
+
+async function train(file: string, options: TrainOptions): Promise<void> {
+  const loaded = loadModel(file, options.model);
+  if (!loaded.model.train) throw new CliError('NNR5103', `model '${loaded.model.name}' has no train section; add one to train it`, file);
+  const overrides: LoopOverrides = {};
+  if (options.epochs !== undefined) overrides.epochs = options.epochs;
+  if (options.batch !== undefined) overrides.batch = options.batch;
+  if (options.seed !== undefined) overrides.seed = options.seed;
+  if (options.validation !== undefined) overrides.validation = options.validation;
+  const compiled = compileLoaded(loaded, { target: options.target, fuse: options.fuse, training: true, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+  const config = readLoopConfig(compiled.plan, overrides);
+  const source = options.data ?? config.data?.source;
+  if (!source) throw new CliError('NNR5006', 'no data: name a dataset with --data (digits, iris, xor, or a file) or in the train section', file);
+  const data = loadData(source, { seed: config.seed, ...(options.data ? {} : config.data?.options ?? {}) }, options.data ? process.cwd() : dirname(file));
+
+  const executor = await createExecutor(compiled.plan, compiled.weights, options.target);
+  const reporter = consoleReporter();
+  try {
+    let resume: { epochsDone: number; history: ReturnType<typeof readCheckpoint>['history'] } | undefined;
+    if (options.resume) {
+      const checkpoint = readCheckpoint(options.resume);
+      await restoreCheckpoint(executor, checkpoint, options.resume);
+      resume = { epochsDone: checkpoint.epochsDone, history: checkpoint.history };
+      reporter.message(`resuming from ${options.resume} after epoch ${checkpoint.epochsDone}`);
+    }
+    const checkpointPath = options.checkpoint === false ? null : options.checkpoint ?? `${fileStem(file)}.checkpoint.safetensors`;
+    process.stdout.write(
+      `training ${compiled.plan.model} on ${source}: ${data.train.length} samples, ${config.epochs} epochs, batch ${config.batch}` +
+        `${config.validation > 0 ? `, validation ${config.validation}` : ''}, seed ${config.seed}\n`,
+    );
+    const report = await trainModel({
+      executor,
+      plan: compiled.plan,
+      config,
+      train: data.train,
+      reporter,
+      ...(resume ? { resume } : {}),
+      onEpochEnd: async (epoch, history) => {
+        if (checkpointPath) writeCheckpoint(checkpointPath, await captureCheckpoint(executor, epoch, history));
+      },
+    });
+    reporter.close();
+    const trained = report.history.length - (resume?.epochsDone ?? 0);
+    const samples = trained * Math.round(data.train.length * (1 - config.validation));
+    process.stdout.write(
+      `trained ${trained} epoch${trained === 1 ? '' : 's'} in ${report.seconds.toFixed(1)}s` +
+        ` (${report.seconds > 0 ? Math.round(samples / report.seconds) : 0} samples/s)${report.stoppedEarly ? ', stopped early' : ''}\n`,
+    );
+    if (options.out) {
+      writeWeightsFile(options.out, await executor.getWeights(), { model: compiled.plan.model, epoch: String(report.finalEpoch) });
+      process.stdout.write(`wrote weights to ${options.out}\n`);
+    }
+    if (options.plot) {
+      writeFileSync(options.plot, plotHistory(report.history, `${compiled.plan.model} on ${source}`));
+      process.stdout.write(`wrote the training curves to ${options.plot}\n`);
+    }
+    if (checkpointPath) process.stdout.write(`checkpoint: ${checkpointPath}\n`);
+    if (data.test && data.test.length > 0) {
+      const test = await evaluateDataset(executor, compiled.plan, config, data.test);
+      if (isClassification(config.loss.kind) && test.accuracy !== undefined) {
+        process.stdout.write(`test loss: ${test.loss.toFixed(4)}\ntest accuracy: ${test.accuracy.toFixed(4)}\n`);
+      } else {
+        process.stdout.write(`test loss: ${test.loss.toPrecision(6)}${test.mae !== undefined ? `\ntest mae: ${test.mae.toPrecision(6)}` : ''}\n`);
+      }
+    } else process.stdout.write('no test set (file data: add the data option test: 0.2 or test_file)\n');
+  } finally {
+    reporter.close();
+    executor.dispose();
+  }
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
+  return n;
+}
+
+function fraction(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0 && n < 1)) throw new InvalidArgumentError('expected a number in [0, 1)');
+  return n;
+}
+
+function parseTarget(value: string): PlanTarget {
+  if (value !== 'cpu' && value !== 'webgpu') throw new InvalidArgumentError('use cpu or webgpu');
+  return value;
+}

@@ -70,7 +70,7 @@ export function appendTraining(graph: Graph, spec: TrainingSpec): TrainingGraph 
     });
     b.add(optimizer.kernel, [param.node, grad, ...slotNodes], optimizer.attrs, paramNode.origin);
   }
-  const updateNodes = new Set(graph.nodes.slice(updateStart).filter((n) => n.op !== 'param').map((n) => n.id));
+  const updateNodes = new Set(graph.nodes.slice(updateStart).filter((n) => n.op !== 'param' && !backwardNodes.has(n.id)).map((n) => n.id));
   return { loss, lossNodes, backwardNodes, updateNodes, slots, grads };
 }
 

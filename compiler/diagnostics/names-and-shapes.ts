@@ -1,3 +1,180 @@
 import type { DiagnosticDef } from './types.js';
 
-export const NAME_SHAPE_DIAGNOSTICS: readonly DiagnosticDef[] = [];
+/**
+ * Names, blocks, arguments, weights and shapes (NN2xxx), reported by compiler/check/. A shape error
+ * points at the op that fails and, as related information, at where its input's shape came from.
+ */
+export const NAME_SHAPE_DIAGNOSTICS: readonly DiagnosticDef[] = [
+  // --- Names.
+  {
+    code: 'NN2001',
+    severity: 'error',
+    template: "'{0}' is not defined{1}",
+    explanation: 'A name is used that no input, value, constant, block parameter or dim declares in scope. Check the spelling (a suggestion is offered when a close name exists) or define it first.',
+  },
+  {
+    code: 'NN2002',
+    severity: 'error',
+    template: "unknown op '{0}'{1}",
+    explanation: 'A call names neither an op, an activation nor a block. See "Ops" in docs/language.md for the vocabulary; a close match is suggested.',
+  },
+  {
+    code: 'NN2003',
+    severity: 'error',
+    template: '{0} expects {1}, got {2}',
+    explanation: 'The input of an op does not have the shape or dtype its shape rule needs. The related location shows where the input\'s shape came from; insert a `flatten` or `reshape` where the fix suggests one.',
+  },
+  {
+    code: 'NN2004',
+    severity: 'error',
+    template: "'{0}' is already defined",
+    explanation: 'Every name is bound once per scope (values are immutable). Rename one of the two; the related location shows the first definition.',
+  },
+  {
+    code: 'NN2005',
+    severity: 'warning',
+    template: "'{0}' is computed but never used",
+    explanation: 'A value is neither an output, nor used by another value or by the train section. Use it, expose it with `output`, or delete it.',
+  },
+  {
+    code: 'NN2006',
+    severity: 'error',
+    template: '{0} takes {1}, got {2}',
+    explanation: 'An op, block or setting was called with too many or too few positional arguments. See its signature in docs/language.md.',
+  },
+  {
+    code: 'NN2007',
+    severity: 'error',
+    template: "{0} has no argument named '{1}'{2}",
+    explanation: 'A named argument is not in the signature of the op, block or setting. A close name is suggested when one exists.',
+  },
+  {
+    code: 'NN2008',
+    severity: 'error',
+    template: "argument '{0}' of {1} expects {2}, got {3}",
+    explanation: 'An argument has the wrong kind of value: a tensor where a number is needed, a fractional number where a whole one is, an unknown word for a choice such as `padding`.',
+  },
+  {
+    code: 'NN2009',
+    severity: 'error',
+    template: "argument '{0}' of {1} is given twice",
+    explanation: 'An argument was passed both by position and by name, or named twice. Keep one.',
+  },
+  {
+    code: 'NN2010',
+    severity: 'error',
+    template: "{0} needs argument '{1}'",
+    explanation: 'A required argument (without a default) is missing, such as the units of `dense`.',
+  },
+  {
+    code: 'NN2011',
+    severity: 'error',
+    template: "argument '{0}' of {1} must be {2}, got {3}",
+    explanation: 'A numeric argument is outside its allowed range: a dropout rate in [0, 1), a positive kernel size, a non-negative penalty.',
+  },
+  {
+    code: 'NN2012',
+    severity: 'error',
+    template: "'{0}' of {1} is {2}, larger than the limit of {3}",
+    explanation: 'A size is absurdly large (`dense(x, 1e15)`), beyond what any model could allocate. The limits exist so that a typo gives an error instead of exhausting memory.',
+  },
+  // --- Weights.
+  {
+    code: 'NN2013',
+    severity: 'error',
+    template: "literal for '{0}' has shape {1}, but {2} needs {3}",
+    explanation: 'A literal weight list must have exactly the parameter\'s shape (a dense weight is [units, in]; see docs/conventions.md).',
+  },
+  {
+    code: 'NN2014',
+    severity: 'error',
+    template: 'literal list is ragged: {0}',
+    explanation: 'Every row of a nested literal list must have the same length and hold only numbers.',
+  },
+  {
+    code: 'NN2015',
+    severity: 'error',
+    template: "'{0}' cannot be switched off with false",
+    explanation: 'Only optional parameters (such as `bias`) may be `false`. Give an initialiser or a literal instead.',
+  },
+  // --- Values and constants.
+  {
+    code: 'NN2016',
+    severity: 'error',
+    template: 'expected {0}, got {1}',
+    explanation: 'A value of the wrong kind appears where a tensor, a constant or a dim is needed (for example a tensor in constant arithmetic, or a number where a tensor input is required).',
+  },
+  {
+    code: 'NN2017',
+    severity: 'error',
+    template: 'division by zero in a constant expression',
+    explanation: 'Constant arithmetic is folded at compile time and a division by zero has no value.',
+  },
+  {
+    code: 'NN2018',
+    severity: 'error',
+    template: "input dim {0} must be a positive whole number or a symbolic name",
+    explanation: 'Input shapes hold positive integers, constants that fold to them, or symbolic names such as `batch` and `seq`.',
+  },
+  // --- Models and blocks.
+  {
+    code: 'NN2020',
+    severity: 'error',
+    template: "model '{0}' has no {1}",
+    explanation: 'A model needs at least one `input` and one `output`.',
+  },
+  {
+    code: 'NN2021',
+    severity: 'error',
+    template: "block '{0}' calls itself{1}",
+    explanation: 'Blocks are expanded at every use, so a block that calls itself (directly or through others) would never finish expanding.',
+  },
+  {
+    code: 'NN2022',
+    severity: 'error',
+    template: "block '{0}' has no return",
+    explanation: 'A block ends with `return expr`, the value the call produces.',
+  },
+  {
+    code: 'NN2023',
+    severity: 'error',
+    template: "the first argument of block '{0}' must be a tensor, got {1}",
+    explanation: 'A block receives its input tensor first (which is what lets it be a pipeline stage); the other parameters are constants.',
+  },
+  {
+    code: 'NN2024',
+    severity: 'error',
+    template: "gan '{0}' {1}",
+    explanation: 'A gan names a generator and a discriminator model; the generator\'s output must fit the discriminator\'s input, and the discriminator must output one logit per sample.',
+  },
+  {
+    code: 'NN2025',
+    severity: 'error',
+    template: "unknown initialiser '{0}'{1}",
+    explanation: 'A weight argument names no initialiser. See "Weights and initialisers" in docs/language.md.',
+  },
+  {
+    code: 'NN2026',
+    severity: 'error',
+    template: "unknown activation '{0}'{1}",
+    explanation: 'An activation argument names no activation (relu, gelu, sigmoid, tanh, softmax, ...). A close match is suggested.',
+  },
+  {
+    code: 'NN2027',
+    severity: 'error',
+    template: 'model has {0} parameters, more than the limit of {1}',
+    explanation: 'The parameter count is beyond what the tool is meant for (and beyond memory); some size is probably mistyped.',
+  },
+  {
+    code: 'NN2028',
+    severity: 'warning',
+    template: "block '{0}' is never used",
+    explanation: 'A block is only checked where it is used, so an unused block is not checked at all. Use it or delete it.',
+  },
+  {
+    code: 'NN2099',
+    severity: 'error',
+    template: 'internal error while checking {0}: {1}',
+    explanation: 'A bug in the checker. The rest of the file was still checked; please report the input that caused it.',
+  },
+];

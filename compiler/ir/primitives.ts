@@ -184,8 +184,8 @@ export const PRIMITIVES: Record<KernelName, PrimitiveRule> = {
   embedding: { arity: 2, outputs: ([ids, table]) => [f32([...ids!.shape, table!.shape[1]!])] },
   maxpool2d: { arity: 1, outputs: poolShape },
   avgpool2d: { arity: 1, outputs: poolShape },
-  global_avg_pool: { arity: 1, outputs: globalPool },
-  global_max_pool: { arity: 1, outputs: globalPool },
+  global_avgpool: { arity: 1, outputs: globalPool },
+  global_maxpool: { arity: 1, outputs: globalPool },
   // losses
   mse_loss: lossRule,
   mae_loss: lossRule,
@@ -220,8 +220,8 @@ export const PRIMITIVES: Record<KernelName, PrimitiveRule> = {
   conv1d_grad_weight: { arity: 2, outputs: fromAttrShape },
   maxpool2d_grad: { arity: 2, outputs: gradLike },
   avgpool2d_grad: { arity: 1, outputs: fromAttrShape },
-  global_avg_pool_grad: { arity: 1, outputs: fromAttrShape },
-  global_max_pool_grad: { arity: 2, outputs: gradLike },
+  global_avgpool_grad: { arity: 1, outputs: fromAttrShape },
+  global_maxpool_grad: { arity: 2, outputs: gradLike },
   // regularisation
   l1_l2_penalty: { arity: 1, outputs: () => [f32([])] },
   l1_l2_grad: { arity: 2, outputs: same },

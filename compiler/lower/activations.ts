@@ -1,5 +1,5 @@
 import type { Attrs } from '../ir/types.js';
-import type { LowerContext, LowerRule } from './lower-context.js';
+import { LoweringError, type LowerContext, type LowerRule } from './lower-context.js';
 
 /** Element-wise activations (and softmax, which the language treats as an activation). */
 export const ACTIVATION_OPS = ['linear', 'relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softplus', 'silu', 'step'] as const;
@@ -14,6 +14,11 @@ export function applyActivation(ctx: LowerContext, x: number, activation: { name
 }
 
 const activationLayer: LowerRule = (ctx) => {
+  const rank = ctx.builder.type(ctx.inputs[0]!).shape.length;
+  const axis = ctx.node.attrs.axis;
+  if (typeof axis === 'number' && axis !== rank - 1 && axis !== -1) {
+    throw new LoweringError(`${ctx.node.op} over axis ${axis} is not supported by the back end yet (only the last axis)`, ctx.node.origin.layer, ctx.node.origin.range);
+  }
   const alpha = ctx.node.attrs.alpha;
   return applyActivation(ctx, ctx.inputs[0]!, { name: ctx.node.op, ...(typeof alpha === 'number' ? { alpha } : {}) });
 };

@@ -24,3 +24,9 @@ export function activationOf(value: unknown): { name: string; alpha?: number } |
   }
   throw new Error(`unsupported activation ${JSON.stringify(value)}`);
 }
+
+export class LoweringError extends Error {
+  constructor(message: string, readonly layer: string, readonly range: { start: number; end: number }) {
+    super(message);
+  }
+}

@@ -1,9 +1,10 @@
 import type { Graph } from '../ir/graph.js';
 import { primitiveRule } from '../ir/primitives.js';
 import { activationRules } from './activations.js';
+import { convRules } from './conv.js';
 import { denseRules } from './dense.js';
 import { GraphBuilder } from './graph-builder.js';
-import type { LowerRule } from './lower-context.js';
+import { LoweringError, type LowerRule } from './lower-context.js';
 import { mergeRules } from './merge.js';
 import { normalizationRules } from './normalization.js';
 import { shapeRules } from './shape-ops.js';
@@ -15,13 +16,10 @@ export const LOWER_RULES: Record<string, LowerRule> = {
   ...mergeRules,
   ...shapeRules,
   ...normalizationRules,
+  ...convRules,
 };
 
-export class LoweringError extends Error {
-  constructor(message: string, readonly layer: string, readonly range: { start: number; end: number }) {
-    super(message);
-  }
-}
+export { LoweringError } from './lower-context.js';
 
 export interface Lowered {
   graph: Graph;

@@ -2,12 +2,13 @@ import type { FileNode } from '../ast.js';
 
 /**
  * The meaning of a file, for checking that formatting changed nothing but layout: the AST with
- * every source range (and Prettier's bookkeeping) removed, and the text of all comments in order.
- * Comments are compared as one run of text because two end-of-line comments that trail different
- * parts of one statement (`input label: // a` ... `int // b`) are printed on its one line.
+ * every source range (and Prettier's bookkeeping) removed, and every word of every comment.
+ * Comment words are compared as a multiset: an end-of-line comment written in the middle of a
+ * statement moves to the end of its line, and two such comments on one statement share that line
+ * (`input label: [batch] int // a // b`), but no word of a comment is ever lost.
  */
 export function meaningOf(file: FileNode): string {
-  const comments = file.comments.map((c) => c.text.trim()).join(' ').replace(/\s+/g, ' ');
+  const comments = file.comments.flatMap((c) => c.text.split(/\s+/).filter(Boolean)).sort();
   return JSON.stringify({ decls: file.decls, comments }, (key, value: unknown) =>
     key === 'range' || key === 'keyword' ? undefined : value,
   );

@@ -36,8 +36,46 @@ export function handleComment(comment: CommentContext, text: string): boolean {
   return false;
 }
 
+/**
+ * A comment right after an opening `[` or `{` on the same line (`[ // why these dims`,
+ * `model M { // the baseline`) stays there: it becomes a dangling comment marked `open`, which the
+ * list and body printers put after the bracket. Without this it would attach to the next or the
+ * previous node, whose line may change with the layout, and formatting would not be idempotent.
+ */
+const OPENERS: Partial<Record<AstNode['kind'], string>> = { Shape: '[', List: '[', Model: '{', Block: '{', Gan: '{', Train: '{' };
+
+function handleAfterOpener(comment: CommentContext, text: string): boolean {
+  const { enclosingNode } = comment;
+  const opener = enclosingNode && OPENERS[enclosingNode.kind];
+  if (!opener) return false;
+  const before = text.slice(enclosingNode.range.start, comment.range.start);
+  // Other comments already kept after the opener (`[ /* a */ // b`) do not separate it from this one.
+  const trimmed = before.replace(/(?:\s|\/\*[\s\S]*?\*\/)*$/, '');
+  if (!trimmed.endsWith(opener) || before.slice(trimmed.length).includes('\n')) return false;
+  // Only the node's own opener: the `[` of a list or shape, the `{` that opens a body.
+  const openerAt = trimmed.length - 1;
+  if (openerAt !== (opener === '[' ? 0 : bodyBrace(enclosingNode, text))) return false;
+  (comment as CommentContext & { placement?: string }).placement = 'open';
+  addDanglingComment(enclosingNode, comment);
+  return true;
+}
+
+/** Offset (relative to the node) of the `{` that opens a braced body: the first one after its header. */
+function bodyBrace(node: AstNode, text: string): number {
+  const headerEnd =
+    node.kind === 'Block' ? (node.params.at(-1)?.range.end ?? node.name.range.end) : 'name' in node && typeof node.name === 'object' ? node.name.range.end : node.range.start;
+  let i = headerEnd;
+  while (i < node.range.end && text[i] !== '{') {
+    if (text.startsWith('/*', i)) i = text.indexOf('*/', i + 2) + 2;
+    else if (text.startsWith('//', i)) i = text.indexOf('\n', i);
+    else i++;
+    if (i <= 0) return -1;
+  }
+  return i - node.range.start;
+}
+
 export const handleComments = {
   ownLine: (comment: CommentContext, text: string) => handleComment(comment, text),
-  endOfLine: (comment: CommentContext, text: string) => handleComment(comment, text),
+  endOfLine: (comment: CommentContext, text: string) => handleAfterOpener(comment, text) || handleComment(comment, text),
   remaining: (comment: CommentContext, text: string) => handleComment(comment, text),
 };

@@ -8,6 +8,8 @@ export interface AttachedComment extends Comment {
   leading?: boolean;
   trailing?: boolean;
   printed?: boolean;
+  /** `open`: kept right after the node's opening bracket (see comments.ts). */
+  placement?: 'open';
 }
 
 export function isComment(node: FormatNode): node is Comment {

@@ -43,7 +43,7 @@ export function printExpr(path: AstPath<FormatNode>, options: { originalText: st
     case 'Name':
       return node.name;
     case 'List':
-      return printList(node, print);
+      return printList(path, node, print, '');
     case 'Call':
       return printCall(path, print);
     case 'Pipe':
@@ -87,8 +87,8 @@ function isNumeric(expr: Expr): boolean {
  * Lists of plain numbers (weights, biases) fill lines like prose; other lists (rows of a matrix,
  * shapes, names) put one item per line when they do not fit, so a matrix breaks into its rows.
  */
-function printList(node: ListLit, print: Print): Doc {
-  if (node.items.length === 0) return '[]';
+export function printList(_path: AstPath<FormatNode>, node: ListLit, print: Print, afterBracket: Doc): Doc {
+  if (node.items.length === 0) return ['[', afterBracket, ']'];
   const items = node.items.map((_, i) => print(['items', i]));
   let body: Doc;
   if (node.items.every(isNumeric)) {
@@ -101,5 +101,5 @@ function printList(node: ListLit, print: Print): Doc {
   } else {
     body = join([',', line], items);
   }
-  return group(['[', indent([softline, body]), ifBreak(','), softline, ']']);
+  return group(['[', afterBracket, indent([softline, body]), ifBreak(','), softline, ']']);
 }

@@ -1,11 +1,11 @@
 import { builders } from 'prettier/doc';
 import type { AstPath, Doc, ParserOptions, Printer } from 'prettier';
 import type { AstNode, Comment, Setting } from '../ast.js';
-import { printCall, printExpr } from './print-expr.js';
+import { printCall, printExpr, printList } from './print-expr.js';
 import { hasNewlineInRange, isNextLineEmpty } from './text-utils.js';
 import { childKeys, isCallSetting, isComment, type AttachedComment, type FormatNode } from './nodes.js';
 
-const { group, indent, hardline, line, softline, join, ifBreak } = builders;
+const { group, indent, hardline, line, softline, join, ifBreak, lineSuffix, breakParent } = builders;
 
 type Print = (selector?: string | number | Array<string | number>) => Doc;
 type Options = ParserOptions<FormatNode>;
@@ -60,10 +60,13 @@ function printNode(path: AstPath<FormatNode>, options: Options, print: Print): D
     case 'Arg':
       return node.name ? [print('name'), ': ', print('value')] : print('value');
     case 'Shape': {
-      if (node.dims.length === 0) return '[]';
+      const afterBracket = printDanglingAfterBracket(path, options);
+      if (node.dims.length === 0) return ['[', afterBracket, ']'];
       const dims = node.dims.map((_, i) => print(['dims', i]));
-      return group(['[', indent([softline, join([',', line], dims)]), softline, ']']);
+      return group(['[', afterBracket, indent([softline, join([',', line], dims)]), softline, ']']);
     }
+    case 'List':
+      return printList(path, node, print, printDanglingAfterBracket(path, options));
     case 'Setting':
       return printSetting(path, node, print);
     case 'Ident':
@@ -112,9 +115,10 @@ function printBody(
   lastKey?: string,
 ): Doc {
   const dangling = printDangling(path, options);
-  if (nodes.length === 0 && dangling === '') return '{}';
+  const afterBrace = printDanglingAfterBracket(path, options);
+  if (nodes.length === 0 && dangling === '' && afterBrace === '') return '{}';
   const statements = printSequence(path, options, print, nodes, key, false, lastKey);
-  return ['{', indent([hardline, statements, dangling]), hardline, '}'];
+  return ['{', afterBrace, indent([hardline, statements, dangling]), hardline, '}'];
 }
 
 /**
@@ -135,7 +139,8 @@ function printSettingsBody(
   if (train) items.push({ node: train, doc: () => print('train') });
   items.sort((a, b) => a.node.range.start - b.node.range.start);
   const dangling = printDangling(path, options);
-  if (items.length === 0 && dangling === '') return '{}';
+  const afterBrace = printDanglingAfterBracket(path, options);
+  if (items.length === 0 && dangling === '' && afterBrace === '') return '{}';
 
   const lines: Doc[] = [];
   let run: Doc[] = [];
@@ -150,7 +155,7 @@ function printSettingsBody(
     run = [];
     if (next) lines.push(isNextLineEmpty(text, item.node.range.end) ? [hardline, hardline] : hardline);
   });
-  return ['{', indent([hardline, lines, dangling]), hardline, '}'];
+  return ['{', afterBrace, indent([hardline, lines, dangling]), hardline, '}'];
 }
 
 function hasNewlineBetween(text: string, a: AstNode, b: AstNode): boolean {
@@ -171,14 +176,33 @@ function printSetting(path: AstPath<FormatNode>, node: Setting, print: Print): D
  */
 function printDangling(path: AstPath<FormatNode>, options: Options): Doc {
   const node = path.node as AstNode & { comments?: AttachedComment[] };
-  const dangling = (node.comments ?? []).filter((c) => !c.leading && !c.trailing);
+  const dangling = (node.comments ?? []).filter(isInside);
   if (dangling.length === 0) return '';
   const printed: Doc[] = [];
   (path as AstPath<any>).each((commentPath: AstPath<any>) => {
     const comment = commentPath.node as AttachedComment;
-    if (comment.leading || comment.trailing) return;
+    if (!isInside(comment)) return;
     comment.printed = true;
     printed.push(nnetPrinter.printComment!(commentPath, options));
   }, 'comments');
   return join(hardline, printed);
+}
+
+const isAfterOpener = (c: AttachedComment): boolean => !c.leading && !c.trailing && c.placement === 'open';
+const isInside = (c: AttachedComment): boolean => !c.leading && !c.trailing && c.placement !== 'open';
+
+/** Comments kept right after `[` or `{` (see comments.ts): a line comment breaks the list, a block comment does not. */
+function printDanglingAfterBracket(path: AstPath<FormatNode>, options: Options): Doc {
+  const node = path.node as AstNode & { comments?: AttachedComment[] };
+  if (!(node.comments ?? []).some(isAfterOpener)) return '';
+  const printed: Doc[] = [];
+  (path as AstPath<any>).each((commentPath: AstPath<any>) => {
+    const comment = commentPath.node as AttachedComment;
+    if (!isAfterOpener(comment)) return;
+    comment.printed = true;
+    const text = nnetPrinter.printComment!(commentPath, options);
+    // Only end-of-line comments are kept here, so the list or body breaks after them.
+    printed.push(comment.style === 'line' ? [lineSuffix([' ', text]), breakParent] : [' ', text, breakParent]);
+  }, 'comments');
+  return printed;
 }

@@ -204,9 +204,19 @@ function entryItem(entry: CatalogEntry, asStage: boolean, group: string): Comple
   };
 }
 
+/** `loss ` (a key that takes values) or `early_stopping($1)` (a setting written as a call). */
 function settingItem(entry: CatalogEntry): CompletionItem {
-  const item = entryItem(entry, false, '0');
-  return { ...item, kind: CompletionItemKind.Property };
+  const asCall = entry.params.length > 0;
+  return {
+    label: entry.name,
+    kind: CompletionItemKind.Property,
+    detail: asCall ? signatureLabel(entry) : 'train setting',
+    documentation: { kind: 'markdown', value: entry.doc },
+    insertText: asCall ? `${entry.name}(\${1})` : `${entry.name} `,
+    insertTextFormat: asCall ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+    command: asCall ? undefined : { title: 'Suggest', command: 'editor.action.triggerSuggest' },
+    sortText: `0${entry.name}`,
+  };
 }
 
 function snippetItem(label: string, snippet: string, kind: CompletionItemKind): CompletionItem {

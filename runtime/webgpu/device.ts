@@ -70,11 +70,19 @@ export async function acquireDevice(options: DeviceOptions = {}): Promise<Acquir
   let gpu: GPU;
   if (inBrowser && !options.nullBackend && !options.dawnOptions) {
     gpu = inBrowser;
+  } else if (typeof window !== 'undefined' && typeof document !== 'undefined') {
+    throw new WebGpuError('NNR6001', 'this browser does not expose WebGPU (navigator.gpu); use a browser with WebGPU enabled, or run on the CPU with `--target cpu`.');
   } else {
     const dawnOptions = [...(options.dawnOptions ?? []), ...(options.nullBackend ? ['backend=null'] : [])];
     gpu = await nodeGpu(dawnOptions);
   }
-  const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference ?? 'high-performance' });
+  let adapter: GPUAdapter | null;
+  try {
+    adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference ?? 'high-performance' });
+  } catch (error) {
+    // Dawn rejects (rather than resolving null) when no backend loads, e.g. no Vulkan loader.
+    throw new WebGpuError('NNR6001', `${NO_ADAPTER_HELP} (${(error as Error).message.split('\n')[0]})`);
+  }
   if (!adapter) throw new WebGpuError('NNR6001', NO_ADAPTER_HELP);
   const limits: Record<string, number> = {};
   for (const name of [

@@ -1,5 +1,6 @@
 import type { GradRule } from '../grad-rule.js';
 import { activationGrads } from './activations.js';
+import { convGrads } from './conv.js';
 import { elementwiseGrads } from './elementwise.js';
 import { linearAlgebraGrads } from './linear-algebra.js';
 import { normalizationGrads } from './normalization.js';
@@ -10,4 +11,5 @@ export const GRAD_RULES: Record<string, GradRule> = {
   ...elementwiseGrads,
   ...activationGrads,
   ...normalizationGrads,
+  ...convGrads,
 };

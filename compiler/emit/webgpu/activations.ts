@@ -22,16 +22,24 @@ export function activationAlpha(name: string, attrs: Record<string, unknown>): n
   return name === 'leaky_relu' ? 0.01 : 1;
 }
 
-const HELPERS = `
-fn nn_sigmoid(x: f32) -> f32 {
+const NN_SIGMOID = `fn nn_sigmoid(x: f32) -> f32 {
   if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
   let e = exp(x);
   return e / (1.0 + e);
-}
-fn nn_tanh(x: f32) -> f32 {
+}`;
+
+const NN_TANH = `fn nn_tanh(x: f32) -> f32 {
   let e = exp(-2.0 * abs(x));
   return sign(x) * (1.0 - e) / (1.0 + e);
 }`;
+
+/** The stable helpers the named activations call (only those, so golden files stay small). */
+function helpers(names: readonly Activation[]): string[] {
+  const out: string[] = [];
+  if (names.some((n) => n === 'sigmoid' || n === 'silu')) out.push(NN_SIGMOID);
+  if (names.some((n) => n === 'tanh' || n === 'gelu')) out.push(NN_TANH);
+  return out;
+}
 
 const GELU_C = '0.7978845608028654'; // √(2/π)
 
@@ -76,9 +84,9 @@ function gradBody(name: Activation, alpha: string): string {
 export function activationFunctions(names: readonly Activation[], attrs: Record<string, unknown>): string {
   const unique = [...new Set(names)];
   const fns = unique.map((n) => `fn act_${n}(x: f32) -> f32 {\n  ${forwardBody(n, f32Literal(activationAlpha(n, attrs)))}\n}`);
-  return [HELPERS, ...fns].join('\n');
+  return [...helpers(unique), ...fns].join('\n');
 }
 
 export function activationGradFunction(name: Activation, attrs: Record<string, unknown>): string {
-  return `${HELPERS}\nfn grad_${name}(dy: f32, v: f32) -> f32 {\n  ${gradBody(name, f32Literal(activationAlpha(name, attrs)))}\n}`;
+  return `${[...helpers([name]), ''].join('\n')}fn grad_${name}(dy: f32, v: f32) -> f32 {\n  ${gradBody(name, f32Literal(activationAlpha(name, attrs)))}\n}`;
 }

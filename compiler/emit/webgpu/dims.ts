@@ -2,8 +2,8 @@ import type { PlanDim } from '../../../runtime/plan/format.js';
 
 /**
  * Arithmetic on dim expressions (numbers or strings over symbolic dims such as `batch`), folded to a
- * number when every operand is known. The runtime evaluates the strings (runtime/webgpu/dim-expr.ts):
- * `+ - * /`, parentheses, `ceil`, `floor`, `min`, `max`.
+ * number when every operand is known. The runtime evaluates the strings with runtime/plan/dims.ts:
+ * `+ - * /`, parentheses, `ceil`, `floor`.
  */
 
 function wrap(d: PlanDim): string {
@@ -29,18 +29,16 @@ export function ceilDiv(d: PlanDim, by: number): PlanDim {
   return typeof d === 'number' ? Math.ceil(d / by) : `ceil(${wrap(d)}/${by})`;
 }
 
-export function minDim(d: PlanDim, cap: number): PlanDim {
-  return typeof d === 'number' ? Math.min(d, cap) : `min(${wrap(d)},${cap})`;
-}
-
-export function maxDims(a: PlanDim, b: PlanDim): PlanDim {
-  return typeof a === 'number' && typeof b === 'number' ? Math.max(a, b) : `max(${wrap(a)},${wrap(b)})`;
-}
-
-/** Workgroups for a 1-D grid-stride kernel over `n` items: capped so the dispatch stays legal. */
-export const MAX_WORKGROUPS = 65535;
+/**
+ * Workgroups for a 1-D grid-stride kernel over `n` items. The runtime caps the x count at the device's
+ * limit (65,535); the kernel's grid-stride loop covers the rest.
+ */
 export function gridStrideDispatch(n: PlanDim, workgroup: number): [PlanDim, PlanDim, PlanDim] {
-  return [minDim(ceilDiv(n, workgroup), MAX_WORKGROUPS), 1, 1];
+  return [ceilDiv(n, workgroup), 1, 1];
+}
+
+export function addDims(a: PlanDim, b: PlanDim): PlanDim {
+  return typeof a === 'number' && typeof b === 'number' ? a + b : `${wrap(a)}+${wrap(b)}`;
 }
 
 export function sameDim(a: PlanDim | undefined, b: PlanDim | undefined): boolean {

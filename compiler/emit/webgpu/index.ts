@@ -1,5 +1,4 @@
 import type { Plan, PlanStep, PlanTensor } from '../../../runtime/plan/format.js';
-import type { KernelSpec } from '../../../runtime/plan/kernels.js';
 import { hasWebGpuKernel, TEMPLATES } from './kernel-table.js';
 import { assembleProgram, structuralKey, type StepShapes, type WebGpuProgram } from './program.js';
 
@@ -13,9 +12,6 @@ export { chooseMatmulVariant } from './templates/matmul.js';
  * compileModel(..., { target: 'webgpu' }) calls this after building the CPU-format plan.
  */
 export class WebGpuEmitError extends Error {}
-
-/** Input indices a kernel updates in place, from the kernel table (optimizer slots, running stats). */
-type InPlaceLookup = (base: string) => number[];
 
 function splitKernel(kernel: string): { base: string; epilogue: string[] } {
   const [base, ...epilogue] = kernel.split('+');
@@ -35,7 +31,6 @@ function stepShapes(step: PlanStep, tensors: Map<string, PlanTensor>): StepShape
     inputs: step.inputs.map(lookup),
     outputs: step.outputs.map(lookup),
     attrs: step.attrs as Record<string, unknown>,
-    inPlaceInputs: [],
   };
 }
 
@@ -70,5 +65,3 @@ export function emitWebGpuPrograms(plan: Plan): Plan {
     programs,
   };
 }
-
-export type { KernelSpec, InPlaceLookup };

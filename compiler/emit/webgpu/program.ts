@@ -41,8 +41,6 @@ export interface StepShapes {
   inputs: Array<{ shape: PlanDim[]; dtype: PlanDType }>;
   outputs: Array<{ shape: PlanDim[]; dtype: PlanDType }>;
   attrs: Record<string, unknown>;
-  /** Input indices that the kernel updates in place (optimizer state, batchnorm running stats). */
-  inPlaceInputs: number[];
 }
 
 /** A template's product before the common header (bindings, params struct) is added. */

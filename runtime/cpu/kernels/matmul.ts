@@ -1,81 +1,113 @@
-import type { CpuTensor, Epilogue, EpilogueKernel, KernelContext, Attrs } from '../kernel-interface.js';
+import type { Attrs, CpuTensor, Epilogue, EpilogueKernel, KernelContext } from '../kernel-interface.js';
 import { applyEpilogue } from '../kernel-interface.js';
 
 /**
- * C = op(A)·op(B) with A's leading axes flattened into rows (see kernels.ts). Plain-JS SGEMM:
- * i-k-j order over a row-major [K, N] B so the inner loop streams contiguous memory, four rows of C
- * at a time (each B element loaded once feeds four multiply-adds), blocked over k and j to stay in
- * cache. A transposed A is read in place (one scalar per (i, k)); a transposed B is packed once into
- * a reused scratch buffer.
+ * C = op(A)·op(B) with A's leading axes flattened into rows (see runtime/plan/kernels.ts).
+ *
+ * Plain-JS SGEMM in the BLIS style: for each block of KC along k, A is packed into panels of 4 rows
+ * and B into panels of 4 columns (both laid out k-major, so the micro-kernel reads them
+ * sequentially), then a 4×4 micro-kernel keeps 16 accumulators in registers: 8 loads feed 16
+ * multiply-adds. Packing reads A and B through strides, so transposed operands cost nothing extra
+ * and are never copied whole. Ragged edges are zero-padded in the panels. Packing buffers are reused.
  */
-const BLOCK_K = 128;
-const BLOCK_N = 512;
+const KC = 256;
+const MR = 4;
+const NR = 4;
 
-let packScratch = new Float32Array(0);
+let packA: Float32Array = new Float32Array(0);
+let packB: Float32Array = new Float32Array(0);
 
-function packTransposed(b: Float32Array, rows: number, cols: number): Float32Array {
-  // b is [rows, cols]; the result is bᵀ, [cols, rows].
-  if (packScratch.length < rows * cols) packScratch = new Float32Array(rows * cols);
-  const out = packScratch;
-  const TILE = 32;
-  for (let r0 = 0; r0 < rows; r0 += TILE) {
-    const r1 = Math.min(r0 + TILE, rows);
-    for (let c0 = 0; c0 < cols; c0 += TILE) {
-      const c1 = Math.min(c0 + TILE, cols);
-      for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) out[c * rows + r] = b[r * cols + c]!;
-    }
-  }
-  return out;
+function ensure(buffer: Float32Array, size: number): Float32Array {
+  return buffer.length >= size ? buffer : new Float32Array(size);
 }
 
 /**
- * c[M×N] = a·b where a is read as a[i*sa_i + k*sa_k] and b is row-major [K, N].
+ * c[m×n] = Σ_k A(i,k)·B(k,j), with A(i,k) = a[i*aRow + k*aCol] and B(k,j) = b[k*bRow + j*bCol].
  */
-export function gemm(a: Float32Array, saI: number, saK: number, b: Float32Array, c: Float32Array, m: number, n: number, k: number): void {
+export function gemm(
+  a: Float32Array, aRow: number, aCol: number,
+  b: Float32Array, bRow: number, bCol: number,
+  c: Float32Array, m: number, n: number, k: number,
+): void {
   c.fill(0, 0, m * n);
-  for (let j0 = 0; j0 < n; j0 += BLOCK_N) {
-    const j1 = Math.min(j0 + BLOCK_N, n);
-    for (let k0 = 0; k0 < k; k0 += BLOCK_K) {
-      const k1 = Math.min(k0 + BLOCK_K, k);
-      let i = 0;
-      for (; i + 4 <= m; i += 4) {
-        const c0 = i * n;
-        const c1 = c0 + n;
-        const c2 = c1 + n;
-        const c3 = c2 + n;
-        for (let kk = k0; kk < k1; kk++) {
-          const a0 = a[i * saI + kk * saK]!;
-          const a1 = a[(i + 1) * saI + kk * saK]!;
-          const a2 = a[(i + 2) * saI + kk * saK]!;
-          const a3 = a[(i + 3) * saI + kk * saK]!;
-          const bo = kk * n;
-          for (let j = j0; j < j1; j++) {
-            const bv = b[bo + j]!;
-            c[c0 + j] += a0 * bv;
-            c[c1 + j] += a1 * bv;
-            c[c2 + j] += a2 * bv;
-            c[c3 + j] += a3 * bv;
-          }
+  const mPanels = Math.ceil(m / MR);
+  const nPanels = Math.ceil(n / NR);
+  packA = ensure(packA, mPanels * MR * KC);
+  packB = ensure(packB, nPanels * NR * KC);
+  const pa = packA;
+  const pb = packB;
+  for (let k0 = 0; k0 < k; k0 += KC) {
+    const kc = Math.min(KC, k - k0);
+    // Pack A: panel p holds rows 4p..4p+3, element (r, kk) at p*4*kc + kk*4 + r.
+    for (let p = 0; p < mPanels; p++) {
+      const base = p * MR * kc;
+      for (let r = 0; r < MR; r++) {
+        const i = p * MR + r;
+        if (i >= m) {
+          for (let kk = 0; kk < kc; kk++) pa[base + kk * MR + r] = 0;
+          continue;
         }
-      }
-      for (; i < m; i++) {
-        const c0 = i * n;
-        for (let kk = k0; kk < k1; kk++) {
-          const a0 = a[i * saI + kk * saK]!;
-          if (a0 === 0) continue;
-          const bo = kk * n;
-          for (let j = j0; j < j1; j++) c[c0 + j] += a0 * b[bo + j]!;
-        }
+        let src = i * aRow + k0 * aCol;
+        for (let kk = 0; kk < kc; kk++, src += aCol) pa[base + kk * MR + r] = a[src]!;
       }
     }
+    // Pack B: panel q holds columns 4q..4q+3, element (kk, s) at q*4*kc + kk*4 + s.
+    for (let q = 0; q < nPanels; q++) {
+      const base = q * NR * kc;
+      for (let s = 0; s < NR; s++) {
+        const j = q * NR + s;
+        if (j >= n) {
+          for (let kk = 0; kk < kc; kk++) pb[base + kk * NR + s] = 0;
+          continue;
+        }
+        let src = k0 * bRow + j * bCol;
+        for (let kk = 0; kk < kc; kk++, src += bRow) pb[base + kk * NR + s] = b[src]!;
+      }
+    }
+    for (let q = 0; q < nPanels; q++) {
+      const bBase = q * NR * kc;
+      const j0 = q * NR;
+      for (let p = 0; p < mPanels; p++) {
+        microKernel(pa, p * MR * kc, pb, bBase, kc, c, p * MR, j0, m, n);
+      }
+    }
+  }
+}
+
+function microKernel(pa: Float32Array, aOff: number, pb: Float32Array, bOff: number, kc: number, c: Float32Array, i0: number, j0: number, m: number, n: number): void {
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  let ai = aOff;
+  let bi = bOff;
+  for (let kk = 0; kk < kc; kk++, ai += 4, bi += 4) {
+    const a0 = pa[ai]!, a1 = pa[ai + 1]!, a2 = pa[ai + 2]!, a3 = pa[ai + 3]!;
+    const b0 = pb[bi]!, b1 = pb[bi + 1]!, b2 = pb[bi + 2]!, b3 = pb[bi + 3]!;
+    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+  }
+  if (i0 + MR <= m && j0 + NR <= n) {
+    let o = i0 * n + j0;
+    c[o] += c00; c[o + 1] += c01; c[o + 2] += c02; c[o + 3] += c03; o += n;
+    c[o] += c10; c[o + 1] += c11; c[o + 2] += c12; c[o + 3] += c13; o += n;
+    c[o] += c20; c[o + 1] += c21; c[o + 2] += c22; c[o + 3] += c23; o += n;
+    c[o] += c30; c[o + 1] += c31; c[o + 2] += c32; c[o + 3] += c33;
+    return;
+  }
+  const tile = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
+  for (let r = 0; r < MR && i0 + r < m; r++) {
+    for (let s = 0; s < NR && j0 + s < n; s++) c[(i0 + r) * n + j0 + s] += tile[r * 4 + s]!;
   }
 }
 
 export function matmulDims(a: CpuTensor, b: CpuTensor, attrs: Attrs): { m: number; n: number; k: number } {
   const lastA = a.shape[a.shape.length - 1] ?? 1;
-  const rowsA = a.data.length / Math.max(lastA, 1);
+  const rowsA = lastA === 0 ? 0 : a.data.length / lastA;
   const lastB = b.shape[b.shape.length - 1] ?? 1;
-  const rowsB = b.data.length / Math.max(lastB, 1);
+  const rowsB = lastB === 0 ? 0 : b.data.length / lastB;
   const m = attrs.transA === true ? lastA : rowsA;
   const k = attrs.transA === true ? rowsA : lastA;
   const n = attrs.transB === true ? rowsB : lastB;
@@ -84,11 +116,10 @@ export function matmulDims(a: CpuTensor, b: CpuTensor, attrs: Attrs): { m: numbe
 
 export const matmul: EpilogueKernel = (_ctx: KernelContext, [a, b], [y], attrs, epilogue: Epilogue) => {
   const { m, n, k } = matmulDims(a!, b!, attrs);
-  const ad = a!.data as Float32Array;
-  const bd = b!.data as Float32Array;
-  const bRowMajor = attrs.transB === true ? packTransposed(bd, n, k) : bd;
-  const [saI, saK] = attrs.transA === true ? [1, m] : [k, 1];
+  // A stored [m, k] (or [k, m] when transposed); B stored [k, n] (or [n, k]).
+  const [aRow, aCol] = attrs.transA === true ? [1, m] : [k, 1];
+  const [bRow, bCol] = attrs.transB === true ? [1, k] : [n, 1];
   const yd = y!.data as Float32Array;
-  gemm(ad, saI, saK, bRowMajor, yd, m, n, k);
+  gemm(a!.data as Float32Array, aRow, aCol, b!.data as Float32Array, bRow, bCol, yd, m, n, k);
   applyEpilogue(yd, n, 0, m, epilogue);
 };

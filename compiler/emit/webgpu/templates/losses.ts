@@ -37,8 +37,8 @@ function elementwiseLoss(step: StepShapes): KernelSource {
   const count = product(step.inputs[0]!.shape);
   return scalarReduceKernel(
     count,
-    [input(0, 'pred'), input(1, 'target'), output(0, 'loss_out'), output(1, 'dpred')],
-    `let p = pred[i];\nlet t = target[i];\nlet d = p - t;\n${ELEMENTWISE[step.base]!(step.attrs)}\ndpred[i] = grad / f32(P.count);\nacc += loss;`,
+    [input(0, 'pred'), input(1, 'tgt'), output(0, 'loss_out'), output(1, 'dpred')],
+    `let p = pred[i];\nlet t = tgt[i];\nlet d = p - t;\n${ELEMENTWISE[step.base]!(step.attrs)}\ndpred[i] = grad / f32(P.count);\nacc += loss;`,
     'loss_out[0] = total / f32(P.count);',
     { helpers: step.base.startsWith('sigmoid') ? SIGMOID : '' },
   );
@@ -61,14 +61,14 @@ let lse = mx + log(se);`;
   let row: string;
   if (sparse && logits) {
     row = `${logSoftmax}
-let label = u32(target[i]);
+let label = u32(tgt[i]);
 acc += lse - pred[base + label];
 for (var j = 0u; j < P.width; j++) {
   dpred[base + j] = (exp(pred[base + j] - lse) - select(0.0, 1.0, j == label)) * ${scale};
 }`;
   } else if (sparse) {
     row = `
-let label = u32(target[i]);
+let label = u32(tgt[i]);
 for (var j = 0u; j < P.width; j++) { dpred[base + j] = 0.0; }
 let pl = clamp(pred[base + label], ${EPS}, 1.0);
 acc += -log(pl);
@@ -77,17 +77,17 @@ dpred[base + label] = -1.0 / pl * ${scale};`;
     row = `${logSoftmax}
 var tsum = 0.0;
 for (var j = 0u; j < P.width; j++) {
-  let t = target[base + j];
+  let t = tgt[base + j];
   tsum += t;
   acc += -t * (pred[base + j] - lse);
 }
 for (var j = 0u; j < P.width; j++) {
-  dpred[base + j] = (exp(pred[base + j] - lse) * tsum - target[base + j]) * ${scale};
+  dpred[base + j] = (exp(pred[base + j] - lse) * tsum - tgt[base + j]) * ${scale};
 }`;
   } else if (step.base === 'kl_divergence_loss') {
     row = `
 for (var j = 0u; j < P.width; j++) {
-  let t = clamp(target[base + j], ${EPS}, 1.0);
+  let t = clamp(tgt[base + j], ${EPS}, 1.0);
   let p = clamp(pred[base + j], ${EPS}, 1.0);
   acc += t * log(t / p);
   dpred[base + j] = -t / p * ${scale};
@@ -95,7 +95,7 @@ for (var j = 0u; j < P.width; j++) {
   } else {
     row = `
 for (var j = 0u; j < P.width; j++) {
-  let t = target[base + j];
+  let t = tgt[base + j];
   let p = clamp(pred[base + j], ${EPS}, 1.0);
   acc += -t * log(p);
   dpred[base + j] = -t / p * ${scale};
@@ -103,7 +103,7 @@ for (var j = 0u; j < P.width; j++) {
   }
   return scalarReduceKernel(
     rows,
-    [input(0, 'pred'), input(1, 'target', sparse ? 'i32' : 'f32'), output(0, 'loss_out'), output(1, 'dpred')],
+    [input(0, 'pred'), input(1, 'tgt', sparse ? 'i32' : 'f32'), output(0, 'loss_out'), output(1, 'dpred')],
     `let base = i * P.width;\n${row.trim()}`,
     'loss_out[0] = total / f32(P.count);',
     { params: [{ name: 'width', type: 'u32', value: width }] },

@@ -49,11 +49,15 @@ export function matmulDims(step: StepShapes): MatmulDims {
 
 const TILE = 64;
 
-/** The variant choice, by shape: tiles only pay when the output fills at least one tile. */
+/**
+ * The variant choice, by shape: tiles pay only when the output fills at least one 64×64 tile and is
+ * at least half a tile wide (a narrow output, such as the 10 logits of a classifier, would leave most
+ * of each tile idle). A symbolic M (the batch) counts as large.
+ */
 export function chooseMatmulVariant(d: MatmulDims): MatmulVariant {
   const outputs = mulDims(d.m, d.n);
   if (typeof outputs === 'number' && outputs < TILE * TILE) return 'direct';
-  if (typeof d.n === 'number' && d.n < 8) return 'direct';
+  if (typeof d.n === 'number' && d.n < TILE / 2) return 'direct';
   return 'tiled';
 }
 

@@ -2,7 +2,7 @@ import { f32Literal, product } from '../dims.js';
 import type { KernelSource, StepShapes } from '../program.js';
 import { gridKernel, input, output } from './grid.js';
 
-/** dropout (training: PRNG mask; inference: copy), its gradient, embedding lookup and its gradient. */
+/** dropout (training: PRNG mask; inference: copy, mask of ones), its gradient, embedding lookup and its gradient. */
 
 /**
  * The dropout PRNG: a PCG hash of (element index, attr seed, step seed), 24 bits → u in [0, 1).
@@ -26,6 +26,7 @@ if (R.training == 1u) {
   mask[i] = m;
   y[i] = x[i] * m;
 } else {
+  mask[i] = 1.0;
   y[i] = x[i];
 }`, { helpers: PCG, runtime: true });
 }

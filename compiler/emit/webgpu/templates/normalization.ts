@@ -1,5 +1,5 @@
 import type { PlanDim } from '../../../../runtime/plan/format.js';
-import { f32Literal, maxDims, product } from '../dims.js';
+import { f32Literal, addDims, product } from '../dims.js';
 import type { KernelSource, StepShapes } from '../program.js';
 import { gridKernel, inout, input, output } from './grid.js';
 
@@ -33,11 +33,11 @@ for (var j = 0u; j < P.width; j++) { y[base + j] = gamma[j] * (x[base + j] - mu)
 
 /**
  * layernorm_grad: threads i < rows compute row i of dx; threads i < width compute column i of dgamma
- * and dbeta. Both halves share one dispatch of max(rows, width) threads.
+ * and dbeta. Both halves share one dispatch (rows + width threads cover both; the rest idle).
  */
 export function emitLayernormGrad(step: StepShapes): KernelSource {
   const { rows, width } = rowsWidth(step.inputs[1]!.shape);
-  return gridKernel(maxDims(rows, width), [
+  return gridKernel(addDims(rows, width), [
     input(0, 'dy'), input(1, 'x'), input(2, 'gamma'), input(3, 'mean'), input(4, 'invstd'),
     output(0, 'dx'), output(1, 'dgamma'), output(2, 'dbeta'),
   ], `

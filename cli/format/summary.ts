@@ -1,0 +1,41 @@
+import type { CheckedModel } from '../../compiler/api-types.js';
+import { formatShape } from '../../compiler/shapes/dims.js';
+
+/**
+ * A model's summary as a table, like Keras's `model.summary()`:
+ *
+ *   Model Seed
+ *   Layer   Op      Output shape   Params
+ *   ─────────────────────────────────────
+ *   x       input   [batch, 3]          0
+ *   ...
+ *   Total params: 26 (trainable 26, non-trainable 0)
+ */
+export function formatSummary(model: CheckedModel): string {
+  const header = ['Layer', 'Op', 'Output shape', 'Params'];
+  const rows = model.summary.map((row) => [
+    row.layer,
+    row.op,
+    formatShape(row.outputShape) + (row.dtype === 'i32' ? ' int' : ''),
+    groupDigits(row.params),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string =>
+    cells.map((cell, i) => (i === cells.length - 1 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('   ').trimEnd();
+  const rule = '─'.repeat(widths.reduce((a, b) => a + b, 0) + 3 * (widths.length - 1));
+  const nonTrainable = model.totalParams - model.trainableParams;
+  return [
+    `Model ${model.name}`,
+    line(header),
+    rule,
+    ...rows.map(line),
+    rule,
+    `Total params: ${groupDigits(model.totalParams)} (trainable ${groupDigits(model.trainableParams)}, non-trainable ${groupDigits(nonTrainable)})`,
+    '',
+  ].join('\n');
+}
+
+/** 235146 → 235,146. */
+export function groupDigits(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}

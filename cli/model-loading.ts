@@ -1,0 +1,151 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { CheckedModel, CheckResult } from '../compiler/api-types.js';
+import { compileModel, type CompileResult, type ExplainEntry } from '../compiler/compile.js';
+import { renderDiagnostics } from '../compiler/diagnostics/render.js';
+import { checkSource } from '../compiler/index.js';
+import type { Executor } from '../runtime/executor.js';
+import type { Plan, PlanTarget } from '../runtime/plan/format.js';
+import type { HostTensor } from '../runtime/tensor.js';
+import { sizeOf } from '../runtime/tensor.js';
+import { CliError } from './cli-error.js';
+import { EXIT_ERRORS } from './exit-codes.js';
+
+export { CliError };
+import { loadPlanFile as loadPlanWithWeights } from '../runtime/plan/load-file.js';
+
+/**
+ * What the commands that load models share (compile, run, train, graph, export): read and check a
+ * .nnet file, compile one of its models, load a saved plan, make an executor for a target, and turn
+ * every user error into one clear line and exit code 1 (never a stack trace).
+ */
+
+export interface LoadedModel {
+  path: string;
+  text: string;
+  check: CheckResult;
+  model: CheckedModel;
+}
+
+export function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    throw new CliError('NN4002', `cannot read file: ${reason}`, path);
+  }
+}
+
+/** Checks a .nnet file; prints its diagnostics and fails if it has errors; picks the model. */
+export function loadModel(path: string, modelName?: string): LoadedModel {
+  const text = readText(path);
+  const check = checkSource(text, { path });
+  const errors = check.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) {
+    process.stderr.write(renderDiagnostics(errors, text, path));
+    throw new CliError('NN0000', `${errors.length} error${errors.length === 1 ? '' : 's'} in ${path}; nothing was run`);
+  }
+  if (check.models.length === 0) throw new CliError('NN5001', 'the file declares no model', path);
+  const model = modelName ? check.models.find((m) => m.name === modelName) : check.models[check.models.length - 1];
+  if (!model) {
+    throw new CliError('NN5001', `no model '${modelName}' in this file (models: ${check.models.map((m) => m.name).join(', ')})`, path);
+  }
+  return { path, text, check, model };
+}
+
+export interface CompiledModel extends LoadedModel {
+  plan: Plan;
+  weights: Map<string, HostTensor>;
+  explain: ExplainEntry[];
+}
+
+export function compileLoaded(
+  loaded: LoadedModel,
+  options: { target: PlanTarget; fuse: boolean; training: boolean; seed?: number },
+): CompiledModel {
+  const result: CompileResult = compileModel(loaded.check, loaded.model.name, {
+    ...options,
+    path: loaded.path,
+    text: loaded.text,
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+  });
+  if (!result.plan) {
+    process.stderr.write(renderDiagnostics(result.diagnostics, loaded.text, loaded.path));
+    throw new CliError(result.diagnostics[0]?.code ?? 'NN5000', `model '${loaded.model.name}' could not be compiled`);
+  }
+  return { ...loaded, plan: result.plan, weights: withShapes(result.plan, result.weights), explain: result.explain };
+}
+
+/** Bare weight arrays from the compiler, shaped by the plan (symbolic dims cannot occur in weights). */
+export function withShapes(plan: Plan, weights: ReadonlyMap<string, Float32Array | Int32Array>): Map<string, HostTensor> {
+  const byName = new Map(plan.tensors.map((t) => [t.name, t]));
+  const out = new Map<string, HostTensor>();
+  for (const [name, data] of weights) {
+    const tensor = byName.get(name);
+    const shape = tensor ? tensor.shape.map((d) => (typeof d === 'number' ? d : data.length)) : [data.length];
+    out.set(name, { shape: sizeOf(shape) === data.length ? shape : [data.length], dtype: data instanceof Int32Array ? 'i32' : 'f32', data });
+  }
+  return out;
+}
+
+/** A saved plan (`nnet compile -o`) and its weights (`--weights`, else the file the plan names, else embedded). */
+export async function loadPlanFile(path: string, weightsPath?: string): Promise<{ plan: Plan; weights: Map<string, HostTensor> }> {
+  readText(path); // a missing plan file is reported like a missing .nnet file
+  return await loadPlanWithWeights(path, weightsPath);
+}
+
+/** `.nnet` files are compiled; anything else is read as a saved plan. */
+export function isNnetFile(path: string): boolean {
+  return path.toLowerCase().endsWith('.nnet');
+}
+
+export async function createExecutor(plan: Plan, weights: Map<string, HostTensor>, target: PlanTarget): Promise<Executor> {
+  if (target === 'cpu') {
+    const { createCpuExecutor } = await import('../runtime/cpu/index.js');
+    return createCpuExecutor(plan, weights);
+  }
+  const modulePath = '../runtime/webgpu/index.js';
+  let webgpu: { createWebGpuExecutor?: (plan: Plan, weights: Map<string, HostTensor>) => Promise<Executor> | Executor };
+  try {
+    webgpu = (await import(modulePath)) as typeof webgpu;
+  } catch (err) {
+    throw new CliError('NNR6001', `the WebGPU runtime is not available (${(err as Error).message}); use --target cpu`);
+  }
+  if (typeof webgpu.createWebGpuExecutor !== 'function') {
+    throw new CliError('NNR6001', 'the WebGPU runtime does not export createWebGpuExecutor yet; use --target cpu');
+  }
+  return await webgpu.createWebGpuExecutor(plan, weights);
+}
+
+/**
+ * Runs a command body; user errors (anything carrying an NN/NNR code) become one line on stderr and
+ * exit code 1. Other errors are bugs and propagate to main's internal-error handler.
+ */
+export async function runCommand(setExitCode: (code: number) => void, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    const line = userErrorLine(err);
+    if (line === null) throw err;
+    process.stderr.write(`${line}\n`);
+    setExitCode(EXIT_ERRORS);
+  }
+}
+
+export function userErrorLine(err: unknown): string | null {
+  if (!(err instanceof Error)) return null;
+  const withFormat = err as Error & { format?: () => string; code?: unknown; location?: string };
+  if (err instanceof CliError) return `${err.location ? `${err.location}: ` : ''}error ${err.code}: ${err.message}`;
+  if (typeof withFormat.format === 'function' && typeof withFormat.code === 'string') return withFormat.format();
+  if (typeof withFormat.code === 'string' && /^NN/.test(withFormat.code)) {
+    // PlanError puts its code in front of the message already.
+    return err.message.startsWith(withFormat.code) ? `error ${err.message}` : `error ${withFormat.code}: ${err.message}`;
+  }
+  if (err.name === 'ConfigError') return `error NNR5103: ${err.message}`;
+  return null;
+}
+
+export function fileStem(path: string): string {
+  return basename(path).replace(/\.[^.]+$/, '');
+}
+

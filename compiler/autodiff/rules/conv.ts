@@ -1,0 +1,23 @@
+import type { Attrs } from '../../ir/types.js';
+import type { GradRule } from '../grad-rule.js';
+
+/** conv: dx by the transposed convolution (col2im), dw by dyᵀ·patches; pools route or spread dy. */
+function convGrad(op: 'conv1d' | 'conv2d'): GradRule {
+  return (b, node, dy) => {
+    const [x, w] = node.inputs as [number, number];
+    const attrs = (shape: unknown): Attrs => ({ ...node.attrs, shape: shape as Attrs[string] });
+    return [
+      b.add(`${op}_grad_input`, [dy, w], attrs(b.type(x).shape), node.origin),
+      b.add(`${op}_grad_weight`, [dy, x], attrs(b.type(w).shape), node.origin),
+    ];
+  };
+}
+
+export const convGrads: Record<string, GradRule> = {
+  conv1d: convGrad('conv1d'),
+  conv2d: convGrad('conv2d'),
+  maxpool2d: (b, node, dy) => [b.add('maxpool2d_grad', [dy, node.inputs[0]!], node.attrs, node.origin)],
+  avgpool2d: (b, node, dy) => [b.add('avgpool2d_grad', [dy], { ...node.attrs, shape: b.type(node.inputs[0]!).shape }, node.origin)],
+  global_avgpool: (b, node, dy) => [b.add('global_avgpool_grad', [dy], { shape: b.type(node.inputs[0]!).shape }, node.origin)],
+  global_maxpool: (b, node, dy) => [b.add('global_maxpool_grad', [dy, node.inputs[0]!], {}, node.origin)],
+};

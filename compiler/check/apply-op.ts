@@ -1,0 +1,87 @@
+import type { Expr } from '../../grammar/ast.js';
+import type { ParamInfo } from '../ir/graph.js';
+import type { InitSpec } from '../ir/types.js';
+import { formatShape } from '../shapes/dims.js';
+import type { ActivationArg, OpCall, OpDef } from '../ops/types.js';
+import { matchArgs, type EvaluatedArg } from './args.js';
+import type { Evaluator, Naming } from './evaluate.js';
+import { ERROR, type TensorValue, type Value } from './values.js';
+
+/**
+ * Applies a layer op: matches its arguments, runs its shape rule (reporting a failure at the call
+ * with a note where the input's shape came from), creates its parameter nodes (checking literal
+ * weights against their shapes) and its layer node, and records hover facts.
+ */
+export function applyOp(ev: Evaluator, op: OpDef, args: EvaluatedArg[], site: Expr, naming: Naming): Value {
+  const { reporter } = ev.ctx;
+  const matched = matchArgs(op.name, op.params, args, site.range, ev.matchContext);
+  if (!matched.ok) return ERROR;
+  const call: OpCall = { inputs: matched.tensors.map((t) => t.type), args: matched.values };
+  const result = op.infer(call);
+  if (!result.ok) {
+    const culprit = matched.tensors[result.input ?? 0];
+    const actual = result.actual ?? (culprit ? formatShape(culprit.type.shape) : '?');
+    const related = culprit ? [{ message: `'${culprit.name}' gets its shape ${formatShape(culprit.type.shape)} here`, range: culprit.origin }] : [];
+    const fix = result.insertBefore && culprit ? insertFix(result.insertBefore, op.name, site, args[0]!) : undefined;
+    reporter.report('NN2003', [op.name, result.expected, actual], site.range, { related, ...(fix ? { fix } : {}) });
+    return ERROR;
+  }
+
+  const type = result.type;
+  const weights = op.weights?.(call) ?? [];
+  for (const weight of weights) {
+    const literal = matched.literals.get(weight.name);
+    if (literal && formatShape(literal.shape) !== formatShape(weight.shape)) {
+      reporter.report('NN2013', [weight.name, formatShape(literal.shape), op.name, formatShape(weight.shape)], literal.range);
+      return ERROR;
+    }
+  }
+
+  const builder = ev.builder;
+  const layer = builder.uniqueLayer(site === naming.final ? naming.base : `${naming.base}/${op.name}`);
+  const origin = { range: site.range, layer, op: op.name };
+  const regularize = regularization(matched.values);
+  let paramCount = 0;
+  const paramNodes: number[] = [];
+  for (const weight of weights) {
+    const given = matched.values[weight.name];
+    if (given === false) continue;
+    const init = (given ?? weight.init) as InitSpec;
+    const reg = weight.regularized ? regularize : undefined;
+    paramNodes.push(builder.addParam(`${layer}.${weight.name}`, weight.shape, init, weight.trainable, origin, reg));
+    paramCount += weight.shape.reduce((a, b) => a * b, 1);
+  }
+  const node = builder.addLayer(op.name, [...matched.tensors.map((t) => t.node), ...paramNodes], op.attrs(call, type), type, origin, paramCount);
+  const flops = op.flops(call, type);
+  ev.ctx.values.add({
+    range: site.range,
+    type,
+    op: op.name,
+    inputTypes: call.inputs,
+    params: paramCount,
+    ...(flops !== null ? { flopsPerSample: flops } : {}),
+  });
+  const activation = matched.values.activation as ActivationArg | undefined;
+  const lastOp = activation && activation.name !== 'linear' ? activation.name : op.name;
+  const value: TensorValue = { kind: 'tensor', node, type, origin: site.range, name: layer, lastOp };
+  return value;
+}
+
+function regularization(values: Record<string, unknown>): ParamInfo['regularize'] | undefined {
+  const l1 = typeof values.l1 === 'number' ? values.l1 : 0;
+  const l2 = typeof values.l2 === 'number' ? values.l2 : 0;
+  if (l1 === 0 && l2 === 0) return undefined;
+  return { ...(l1 !== 0 ? { l1 } : {}), ...(l2 !== 0 ? { l2 } : {}) };
+}
+
+/**
+ * The repair for a rank error: in a pipeline (`image |> dense(...)`) insert the stage before the
+ * op; in a call (`dense(image, ...)`) pipe the first argument through it.
+ */
+function insertFix(stage: string, op: string, site: Expr, first: EvaluatedArg) {
+  const isStage = site.kind === 'Name' || (site.kind === 'Call' && first.range.end <= site.range.start);
+  const edit = isStage
+    ? { range: { start: site.range.start, end: site.range.start }, newText: `${stage} |> ` }
+    : { range: { start: first.range.end, end: first.range.end }, newText: ` |> ${stage}` };
+  return { title: `Insert ${stage} before ${op}`, edits: [edit] };
+}

@@ -1,0 +1,85 @@
+import type { SourceRange } from '../../grammar/ast.js';
+import type { SummaryRow, ValueInfo } from '../api-types.js';
+import type { Graph, ParamInfo } from '../ir/graph.js';
+import type { Attrs, InitSpec, Origin, TensorType } from '../ir/types.js';
+
+/**
+ * Builds one model's layer-level IR graph as the checker walks it: `input` nodes, `param` nodes for
+ * weights, one node per layer op, in topological order (a node is added after its inputs). Also
+ * keeps the summary rows and layer names unique within the model.
+ *
+ * Structural nodes: `input` attrs { name }, `param` attrs { name } (the ParamInfo carries the
+ * initialiser), both with no inputs.
+ */
+export class GraphBuilder {
+  readonly graph: Graph = { nodes: [], inputs: [], outputs: [], params: [] };
+  readonly summary: SummaryRow[] = [];
+  private readonly layerNames = new Set<string>();
+
+  private readonly prefixes = new Set<string>();
+
+  /**
+   * A name for a block expansion's layers (`deep/stage`, then `deep/stage_2`): distinct from every
+   * layer and earlier expansion, while the block's own result layer may still take exactly it.
+   */
+  uniquePrefix(base: string): string {
+    let name = base;
+    for (let i = 2; this.layerNames.has(name) || this.prefixes.has(name); i++) name = `${base}_${i}`;
+    this.prefixes.add(name);
+    return name;
+  }
+
+  /** A layer name not used yet in this model: `h`, then `h_2`, `h_3`... */
+  uniqueLayer(base: string): string {
+    let name = base;
+    for (let i = 2; this.layerNames.has(name); i++) name = `${base}_${i}`;
+    this.layerNames.add(name);
+    return name;
+  }
+
+  addInput(name: string, type: TensorType, range: SourceRange): number {
+    const layer = this.uniqueLayer(name);
+    const id = this.add('input', [], { name }, type, { range, layer, op: 'input' });
+    this.graph.inputs.push({ node: id, name, labelOnly: false });
+    this.summary.push({ layer, op: 'input', outputShape: type.shape, dtype: type.dtype, params: 0, range });
+    return id;
+  }
+
+  addParam(name: string, shape: number[], init: InitSpec, trainable: boolean, origin: Origin, regularize?: ParamInfo['regularize']): number {
+    const id = this.add('param', [], { name }, { shape, dtype: 'f32' }, origin);
+    const info: ParamInfo = { node: id, name, init, trainable };
+    if (regularize) info.regularize = regularize;
+    this.graph.params.push(info);
+    return id;
+  }
+
+  addLayer(op: string, inputs: number[], attrs: Attrs, type: TensorType, origin: Origin, params: number): number {
+    const id = this.add(op, inputs, attrs, type, origin);
+    this.summary.push({ layer: origin.layer, op, outputShape: type.shape, dtype: type.dtype, params, range: origin.range });
+    return id;
+  }
+
+  addOutput(name: string, node: number): void {
+    this.graph.outputs.push({ name, node });
+  }
+
+  private add(op: string, inputs: number[], attrs: Attrs, type: TensorType, origin: Origin): number {
+    const id = this.graph.nodes.length;
+    this.graph.nodes.push({ id, op, inputs, attrs, type, origin });
+    return id;
+  }
+}
+
+/** Hover and inlay-hint facts per expression; a block expanded twice keeps its first expansion's. */
+export class ValueTable {
+  private readonly byRange = new Map<string, ValueInfo>();
+
+  add(info: ValueInfo): void {
+    const key = `${info.range.start}:${info.range.end}`;
+    if (!this.byRange.has(key)) this.byRange.set(key, info);
+  }
+
+  list(): ValueInfo[] {
+    return [...this.byRange.values()].sort((a, b) => a.range.start - b.range.start || b.range.end - a.range.end);
+  }
+}

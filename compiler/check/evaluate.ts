@@ -1,0 +1,221 @@
+import type { CallExpr, Expr, Ident, PipeExpr, SourceRange } from '../../grammar/ast.js';
+import { findOp, findSetting, OPS } from '../ops/registry.js';
+import type { InitSpec } from '../ir/types.js';
+import type { ActivationArg } from '../ops/types.js';
+import { activationAlphaDefault } from '../ops/activations.js';
+import { INITIALIZERS } from '../ops/initializers.js';
+import { matchArgs, type EvaluatedArg, type MatchContext } from './args.js';
+import { applyOp } from './apply-op.js';
+import type { GraphBuilder } from './build-graph.js';
+import type { CheckContext } from './context.js';
+import { expandBlock } from './expand-blocks.js';
+import type { Scope } from './resolve.js';
+import { suggest } from './suggest.js';
+import { describe, ERROR, type Value } from './values.js';
+
+/**
+ * How layers created while evaluating one statement are named: the expression that computes the
+ * statement's value gets `base` itself (`h`), any other layer `base/op` (`logits/dense`), and
+ * layers of an expanded block `base/<name inside the block>`.
+ */
+export interface Naming {
+  base: string;
+  final: Expr | null;
+}
+
+/** The expression that produces a statement's value: the last stage of a pipeline, or the expression. */
+export function finalExpr(expr: Expr): Expr {
+  return expr.kind === 'Pipe' ? finalExpr(expr.stages[expr.stages.length - 1]!) : expr;
+}
+
+const INITIALIZER_NAMES = INITIALIZERS.map((i) => i.name);
+
+/**
+ * Evaluates expressions of one model (or one block expansion): constants fold, names resolve
+ * through the scope, calls become layer nodes (applyOp) or expanded blocks (expandBlock).
+ */
+export class Evaluator {
+  constructor(
+    readonly ctx: CheckContext,
+    readonly builder: GraphBuilder,
+    readonly scope: Scope,
+    /** False while evaluating the train section: inputs read only there are label-only. */
+    readonly fromModel = true,
+    /** Blocks being expanded, outermost first, to refuse recursion. */
+    readonly expanding: readonly string[] = [],
+  ) {}
+
+  child(scope: Scope, expanding: readonly string[]): Evaluator {
+    return new Evaluator(this.ctx, this.builder, scope, this.fromModel, expanding);
+  }
+
+  get matchContext(): MatchContext {
+    return { reporter: this.ctx.reporter, visibleNames: () => this.scope.visibleNames() };
+  }
+
+  expr(expr: Expr, naming: Naming): Value {
+    switch (expr.kind) {
+      case 'Number':
+        return { kind: 'number', value: expr.value };
+      case 'String':
+        return { kind: 'string', value: expr.value };
+      case 'Bool':
+        return { kind: 'bool', value: expr.value };
+      case 'List':
+        return { kind: 'list', items: expr.items.map((item) => this.expr(item, naming)), range: expr.range };
+      case 'Name':
+        return this.name(expr.name, expr.range);
+      case 'Unary': {
+        const operand = this.expr(expr.operand, naming);
+        if (operand.kind === 'number') return { kind: 'number', value: -operand.value };
+        return this.notConstant(operand, expr.operand.range);
+      }
+      case 'Binary':
+        return this.binary(expr.op, this.expr(expr.left, naming), this.expr(expr.right, naming), expr);
+      case 'Call':
+        return this.call(expr.callee, this.args(expr.args, naming), expr, naming);
+      case 'Pipe':
+        return this.pipe(expr, naming);
+      case 'Error':
+        return ERROR;
+    }
+  }
+
+  /** A bare name: a binding in scope, else an activation or initialiser, else a word for the consumer. */
+  name(name: string, range: SourceRange): Value {
+    if (name === '') return ERROR;
+    const binding = this.scope.lookup(name, range, this.fromModel);
+    if (binding) return binding.value;
+    const op = findOp(name);
+    if (op?.category === 'activation') return { kind: 'activation', activation: { name } };
+    if (findSetting('initializer', name)?.params.length === 0) return { kind: 'init', spec: { kind: name } as InitSpec };
+    return { kind: 'word', name, range };
+  }
+
+  args(args: CallExpr['args'], naming: Naming): EvaluatedArg[] {
+    const inner: Naming = { base: naming.base, final: null };
+    return args.map((arg) => ({ ...(arg.name ? { name: arg.name } : {}), value: this.expr(arg.value, inner), range: arg.value.range }));
+  }
+
+  /** `callee(args)`: a block, an op, an activation with arguments, or an initialiser with arguments. */
+  call(callee: Ident, args: EvaluatedArg[], site: Expr, naming: Naming): Value {
+    const name = callee.name;
+    if (callee.missing || name === '') return ERROR;
+    const block = this.ctx.blocks.get(name);
+    if (block && !this.scope.has(name)) return expandBlock(this, block, callee, args, site, naming);
+    const op = findOp(name);
+    if (op) {
+      if (op.category === 'activation' && !args.some((a) => a.value.kind === 'tensor' || a.value.kind === 'word' || a.value.kind === 'error')) {
+        return this.activationWithArgs(name, args, site.range);
+      }
+      return applyOp(this, op, args, site, naming);
+    }
+    const init = findSetting('initializer', name);
+    if (init) {
+      const matched = matchArgs(name, init.params, args, site.range, this.matchContext);
+      if (!matched.ok) return ERROR;
+      return { kind: 'init', spec: initSpec(name, matched.values) };
+    }
+    const candidates = [...this.ctx.blocks.keys(), ...allOpNames(), ...INITIALIZER_NAMES];
+    const s = suggest(name, callee.range, candidates);
+    this.ctx.reporter.report('NN2002', [name, s.hint], callee.range, s.fix ? { fix: s.fix } : {});
+    return ERROR;
+  }
+
+  /** `leaky_relu(0.2)` or `elu(alpha: 0.5)` given as a layer's activation argument. */
+  private activationWithArgs(name: string, args: EvaluatedArg[], range: SourceRange): Value {
+    const op = findOp(name)!;
+    const params = op.params.slice(1);
+    const matched = matchArgs(name, params, args, range, this.matchContext);
+    if (!matched.ok) return ERROR;
+    const activation: ActivationArg = { name };
+    if (typeof matched.values.alpha === 'number') activation.alpha = matched.values.alpha;
+    else if (activationAlphaDefault(name) !== undefined && args.length > 0) activation.alpha = activationAlphaDefault(name)!;
+    if (typeof matched.values.axis === 'number') activation.axis = matched.values.axis;
+    return { kind: 'activation', activation };
+  }
+
+  private pipe(expr: PipeExpr, naming: Naming): Value {
+    const [first, ...stages] = expr.stages;
+    let value = this.expr(first!, { base: naming.base, final: naming.final === first ? first! : null });
+    let soFar: SourceRange = first!.range;
+    for (const stage of stages) {
+      const piped: EvaluatedArg = { value, range: soFar };
+      if (stage.kind === 'Name') {
+        const callee: Ident = { kind: 'Ident', name: stage.name, range: stage.range };
+        value = this.stage(callee, [piped], stage, naming);
+      } else if (stage.kind === 'Call') {
+        value = this.stage(stage.callee, [piped, ...this.args(stage.args, naming)], stage, naming);
+      } else if (stage.kind !== 'Error') {
+        this.ctx.reporter.report('NN2016', ['an op or block as a pipeline stage', 'an expression'], stage.range);
+        value = ERROR;
+      } else {
+        value = ERROR;
+      }
+      soFar = { start: expr.range.start, end: stage.range.end };
+    }
+    return value;
+  }
+
+  /** A pipeline stage: like a call, but a poisoned input ends the pipeline silently. */
+  private stage(callee: Ident, args: EvaluatedArg[], site: Expr, naming: Naming): Value {
+    if (args[0]!.value.kind === 'error') {
+      // Still resolve the stage's own arguments and name, for references and unknown-op errors.
+      if (!this.ctx.blocks.has(callee.name) && !findOp(callee.name) && !callee.missing) return this.call(callee, args, site, naming);
+      return ERROR;
+    }
+    return this.call(callee, args, site, naming);
+  }
+
+  private binary(op: '+' | '-' | '*' | '/', left: Value, right: Value, expr: Expr): Value {
+    if (left.kind !== 'number') return this.notConstant(left, (expr as { left: Expr }).left.range);
+    if (right.kind !== 'number') return this.notConstant(right, (expr as { right: Expr }).right.range);
+    switch (op) {
+      case '+':
+        return { kind: 'number', value: left.value + right.value };
+      case '-':
+        return { kind: 'number', value: left.value - right.value };
+      case '*':
+        return { kind: 'number', value: left.value * right.value };
+      case '/':
+        if (right.value === 0) {
+          this.ctx.reporter.report('NN2017', [], expr.range);
+          return ERROR;
+        }
+        return { kind: 'number', value: left.value / right.value };
+    }
+  }
+
+  private notConstant(value: Value, range: SourceRange): Value {
+    if (value.kind === 'error') return ERROR;
+    if (value.kind === 'word') {
+      const s = suggest(value.name, value.range, this.scope.visibleNames());
+      this.ctx.reporter.report('NN2001', [value.name, s.hint], value.range, s.fix ? { fix: s.fix } : {});
+      return ERROR;
+    }
+    const hint = value.kind === 'tensor' ? ' (combine tensors with add or multiply)' : '';
+    this.ctx.reporter.report('NN2016', ['a number in constant arithmetic', `${describe(value)}${hint}`], range);
+    return ERROR;
+  }
+}
+
+function allOpNames(): string[] {
+  return OPS.map((op) => op.name);
+}
+
+function initSpec(name: string, values: Record<string, unknown>): InitSpec {
+  switch (name) {
+    case 'constant':
+      return { kind: 'constant', value: values.value as number };
+    case 'normal':
+      return { kind: 'normal', mean: values.mean as number, std: values.std as number };
+    case 'uniform':
+      return { kind: 'uniform', low: values.low as number, high: values.high as number };
+    case 'load':
+      return values.tensor === null || values.tensor === undefined
+        ? { kind: 'file', path: values.path as string }
+        : { kind: 'file', path: values.path as string, tensor: values.tensor as string };
+    default:
+      return { kind: name } as InitSpec;
+  }
+}

@@ -1,0 +1,72 @@
+import type { SourceRange } from '../../grammar/ast.js';
+import { diagnosticDef, formatTemplate } from '../diagnostics/table.js';
+import type { Diagnostic, Fix, RelatedInfo } from '../diagnostics/types.js';
+
+export interface ReportExtras {
+  related?: RelatedInfo[];
+  fix?: Fix;
+}
+
+/** A block call being expanded: diagnostics inside the block also point at this call. */
+interface ExpansionFrame {
+  block: string;
+  call: SourceRange;
+}
+
+/**
+ * Collects the checker's diagnostics. While a block is being expanded, every diagnostic gets a
+ * related location at the call that expanded it ("in block 'residual' used here"), so an error on a
+ * line of the block can be traced to the use that triggered it.
+ */
+export class Reporter {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly expansions: ExpansionFrame[] = [];
+
+  report(code: string, args: readonly (string | number)[], range: SourceRange, extras: ReportExtras = {}): Diagnostic {
+    const def = diagnosticDef(code);
+    const related = [...(extras.related ?? [])];
+    for (let i = this.expansions.length - 1; i >= 0; i--) {
+      const frame = this.expansions[i]!;
+      related.push({ message: `in block '${frame.block}' used here`, range: frame.call });
+    }
+    const diagnostic: Diagnostic = { code, severity: def.severity, message: formatTemplate(def.template, args), range };
+    if (related.length > 0) diagnostic.related = related;
+    if (extras.fix) diagnostic.fix = extras.fix;
+    this.diagnostics.push(diagnostic);
+    return diagnostic;
+  }
+
+  /** Runs `body` with diagnostics attributed to a block expansion at `call`. */
+  withinBlock<T>(block: string, call: SourceRange, body: () => T): T {
+    this.expansions.push({ block, call });
+    try {
+      return body();
+    } finally {
+      this.expansions.pop();
+    }
+  }
+
+  get errorCount(): number {
+    return this.diagnostics.filter((d) => d.severity === 'error').length;
+  }
+}
+
+/**
+ * Document order; at most one diagnostic per (code, start) — a block expanded twice reports its
+ * error once — and, like the parser, errors before warnings at one position.
+ */
+export function sortAndDeduplicate(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const unique: Diagnostic[] = [];
+  for (const d of diagnostics) {
+    const key = `${d.code}@${d.range.start}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    unique.push(d);
+  }
+  const rank = { error: 0, warning: 1, info: 2 } as const;
+  return unique
+    .map((d, index) => ({ d, index }))
+    .sort((a, b) => a.d.range.start - b.d.range.start || rank[a.d.severity] - rank[b.d.severity] || a.index - b.index)
+    .map(({ d }) => d);
+}

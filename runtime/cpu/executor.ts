@@ -1,0 +1,244 @@
+import type { Executor, TrainStepOptions, TrainStepResult } from '../executor.js';
+import { checkWeights, STORED_ROLES, type WeightValue } from '../plan/check-weights.js';
+import { dimSymbols, evalDim } from '../plan/dims.js';
+import { PlanError } from '../plan/errors.js';
+import type { Plan, PlanStep, PlanTensor } from '../plan/format.js';
+import { validatePlan } from '../plan/validate.js';
+import type { HostTensor } from '../tensor.js';
+import type { CpuKernel, CpuTensor, KernelContext } from './kernel-interface.js';
+import { resolveCpuKernel } from './kernel-registry.js';
+
+/**
+ * Runs a validated plan on Float32Array buffers. Stored tensors (params, state, consts, optimizer
+ * slots) live for the executor's lifetime; pooled tensors (activations, gradients) are views into
+ * the compiler's buffer slots, allocated once per set of bound dims (batch size) and reused.
+ * Inputs and labels are read from the caller's arrays without copying.
+ */
+interface Bound {
+  tensors: Map<string, CpuTensor>;
+}
+
+interface CompiledStep {
+  step: PlanStep;
+  run: CpuKernel;
+  where: string;
+}
+
+export class CpuExecutor implements Executor {
+  readonly plan: Plan;
+  private readonly stored = new Map<string, CpuTensor>();
+  private readonly byName: Map<string, PlanTensor>;
+  private readonly bound = new Map<string, Bound>();
+  private readonly forward: CompiledStep[];
+  private readonly lossSteps: CompiledStep[];
+  private readonly backward: CompiledStep[];
+  private readonly update: CompiledStep[];
+  private step = 0;
+
+  constructor(plan: unknown, weights: ReadonlyMap<string, WeightValue>) {
+    this.plan = validatePlan(plan);
+    checkWeights(this.plan, weights, { allowMissingOptimizer: true });
+    this.byName = new Map(this.plan.tensors.map((t) => [t.name, t]));
+    for (const t of this.plan.tensors) {
+      if (!STORED_ROLES.has(t.role)) continue;
+      const shape = t.shape.map((d) => evalDim(d, {}));
+      const size = shape.reduce((a, b) => a * b, 1);
+      const data = t.dtype === 'i32' ? new Int32Array(size) : new Float32Array(size);
+      const value = weights.get(t.name);
+      if (value) data.set('data' in value ? value.data : value);
+      this.stored.set(t.name, { shape, data });
+    }
+    const compile = (steps: PlanStep[], phase: string): CompiledStep[] =>
+      steps.map((step, i) => ({ step, run: resolveCpuKernel(step.kernel), where: describeStep(step, phase, i) }));
+    this.forward = compile(this.plan.forward, 'forward');
+    const all = compile(this.plan.backward, 'backward');
+    const lossCount = this.plan.training?.lossSteps ?? all.findIndex((s) => s.step.outputs.includes(this.plan.training?.loss ?? '')) + 1;
+    this.lossSteps = all.slice(0, lossCount);
+    this.backward = all.slice(lossCount);
+    this.update = compile(this.plan.update, 'update');
+  }
+
+  async infer(inputs: Record<string, HostTensor>): Promise<Record<string, HostTensor>> {
+    const bound = this.bind(inputs, this.plan.inputs);
+    this.run(this.forward, bound, { training: false, lr: 0, step: this.step, seed: 0 });
+    return this.readOutputs(bound, this.plan.outputs.map((o) => o.name));
+  }
+
+  async trainStep(inputs: Record<string, HostTensor>, options: TrainStepOptions): Promise<TrainStepResult> {
+    const training = this.requireTraining();
+    const bound = this.bind(inputs, [...this.plan.inputs, ...this.plan.labels]);
+    this.step += 1;
+    const ctx: KernelContext = { training: true, lr: options.lr, step: this.step, seed: options.seed };
+    this.run(this.forward, bound, ctx);
+    this.run(this.lossSteps, bound, ctx);
+    this.run(this.backward, bound, ctx);
+    this.run(this.update, bound, ctx);
+    const loss = options.skipLoss ? NaN : (bound.tensors.get(training.loss)!.data[0] ?? NaN);
+    return { loss, outputs: this.readOutputs(bound, options.outputs ?? []) };
+  }
+
+  async evaluate(inputs: Record<string, HostTensor>, options: { outputs?: string[] } = {}): Promise<TrainStepResult> {
+    const training = this.requireTraining();
+    const bound = this.bind(inputs, [...this.plan.inputs, ...this.plan.labels]);
+    const ctx: KernelContext = { training: false, lr: 0, step: this.step, seed: 0 };
+    this.run(this.forward, bound, ctx);
+    this.run(this.lossSteps, bound, ctx);
+    return { loss: bound.tensors.get(training.loss)!.data[0] ?? NaN, outputs: this.readOutputs(bound, options.outputs ?? []) };
+  }
+
+  async getWeights(): Promise<Map<string, HostTensor>> {
+    return this.copyStored((t) => t.role === 'param' || t.role === 'state');
+  }
+
+  async setWeights(weights: Map<string, HostTensor>): Promise<void> {
+    this.assign(weights, (t) => t.role === 'param' || t.role === 'state');
+  }
+
+  async getOptimizerState(): Promise<{ step: number; slots: Map<string, HostTensor> }> {
+    return { step: this.step, slots: this.copyStored((t) => t.role === 'optimizer') };
+  }
+
+  async setOptimizerState(state: { step: number; slots: Map<string, HostTensor> }): Promise<void> {
+    this.assign(state.slots, (t) => t.role === 'optimizer');
+    this.step = state.step;
+  }
+
+  /**
+   * A copy of any tensor of the plan as of the last run with the given input shapes (stored tensors
+   * at any time): gradients for tests and for naming the layer where a NaN appeared.
+   */
+  readTensor(name: string): HostTensor | null {
+    const stored = this.stored.get(name);
+    const last = [...this.bound.values()].pop();
+    const t = stored ?? last?.tensors.get(name);
+    const spec = this.byName.get(name);
+    if (!t || !spec) return null;
+    return { shape: [...t.shape], dtype: spec.dtype, data: t.data.slice() };
+  }
+
+  /** The gradient tensor each optimizer update reads, by parameter name. */
+  gradientNames(): Map<string, string> {
+    return new Map(this.plan.update.map((s) => [s.inputs[0]!, s.inputs[1]!]));
+  }
+
+  dispose(): void {
+    this.bound.clear();
+  }
+
+  private requireTraining(): NonNullable<Plan['training']> {
+    if (!this.plan.training) throw new PlanError('NNR1011', `plan '${this.plan.model}' was compiled without training; compile it with a train section`);
+    return this.plan.training;
+  }
+
+  private run(steps: CompiledStep[], bound: Bound, ctx: KernelContext): void {
+    for (const { step, run, where } of steps) {
+      const inputs = step.inputs.map((n) => bound.tensors.get(n)!);
+      const outputs = step.outputs.map((n) => bound.tensors.get(n)!);
+      try {
+        run(ctx, inputs, outputs, step.attrs);
+      } catch (error) {
+        throw new Error(`${where}: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  /** Binds symbolic dims from the given tensors, then returns views for every tensor of the plan. */
+  private bind(given: Record<string, HostTensor>, names: string[]): Bound {
+    const dims: Record<string, number> = {};
+    for (const [name, value] of Object.entries(this.plan.dims)) if (value !== null) dims[name] = value;
+    for (const name of names) {
+      const tensor = given[name];
+      if (!tensor) throw new PlanError('NNR1011', `missing ${this.plan.labels.includes(name) ? 'label' : 'input'} '${name}' (the plan needs ${names.join(', ')})`);
+      const spec = this.byName.get(name)!;
+      if (tensor.shape.length !== spec.shape.length) throw shapeError(name, tensor.shape, spec.shape);
+      spec.shape.forEach((d, i) => {
+        if (typeof d === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(d) && dims[d] === undefined) dims[d] = tensor.shape[i]!;
+      });
+    }
+    for (const name of names) {
+      const spec = this.byName.get(name)!;
+      const tensor = given[name]!;
+      spec.shape.forEach((d, i) => {
+        if (dimSymbols(d).every((s) => dims[s] !== undefined) && evalDim(d, dims) !== tensor.shape[i]) throw shapeError(name, tensor.shape, spec.shape);
+      });
+    }
+    const key = JSON.stringify(dims);
+    let bound = this.bound.get(key);
+    if (!bound) {
+      bound = this.allocate(dims);
+      if (this.bound.size >= 4) this.bound.delete(this.bound.keys().next().value!);
+      this.bound.set(key, bound);
+    }
+    for (const name of names) {
+      const spec = this.byName.get(name)!;
+      const tensor = given[name]!;
+      let data = tensor.data;
+      if (spec.dtype === 'i32' && !(data instanceof Int32Array)) data = Int32Array.from(data);
+      if (spec.dtype === 'f32' && !(data instanceof Float32Array)) data = Float32Array.from(data);
+      bound.tensors.set(name, { shape: tensor.shape, data });
+    }
+    return bound;
+  }
+
+  private allocate(dims: Record<string, number>): Bound {
+    const tensors = new Map<string, CpuTensor>(this.stored);
+    const shapes = new Map<string, number[]>();
+    const slotBytes: number[] = [];
+    for (const t of this.plan.tensors) {
+      if (STORED_ROLES.has(t.role) || t.role === 'input' || t.role === 'label') continue;
+      const shape = t.shape.map((d) => evalDim(d, dims));
+      shapes.set(t.name, shape);
+      const bytes = shape.reduce((a, b) => a * b, 1) * 4;
+      if (t.buffer !== undefined) slotBytes[t.buffer] = Math.max(slotBytes[t.buffer] ?? 0, bytes);
+    }
+    const slots = slotBytes.map((bytes) => new ArrayBuffer(bytes ?? 0));
+    for (const t of this.plan.tensors) {
+      const shape = shapes.get(t.name);
+      if (!shape) continue;
+      const size = shape.reduce((a, b) => a * b, 1);
+      const buffer = t.buffer !== undefined ? slots[t.buffer]! : new ArrayBuffer(size * 4);
+      tensors.set(t.name, { shape, data: t.dtype === 'i32' ? new Int32Array(buffer, 0, size) : new Float32Array(buffer, 0, size) });
+    }
+    return { tensors };
+  }
+
+  private readOutputs(bound: Bound, names: string[]): Record<string, HostTensor> {
+    const result: Record<string, HostTensor> = {};
+    for (const name of names) {
+      const output = this.plan.outputs.find((o) => o.name === name);
+      if (!output) throw new PlanError('NNR1011', `no output '${name}' (outputs: ${this.plan.outputs.map((o) => o.name).join(', ')})`);
+      const t = bound.tensors.get(output.tensor)!;
+      result[name] = { shape: [...t.shape], dtype: t.data instanceof Int32Array ? 'i32' : 'f32', data: t.data.slice() };
+    }
+    return result;
+  }
+
+  private copyStored(keep: (t: PlanTensor) => boolean): Map<string, HostTensor> {
+    const out = new Map<string, HostTensor>();
+    for (const t of this.plan.tensors) {
+      if (!keep(t)) continue;
+      const value = this.stored.get(t.name)!;
+      out.set(t.name, { shape: [...value.shape], dtype: t.dtype, data: value.data.slice() });
+    }
+    return out;
+  }
+
+  private assign(values: Map<string, HostTensor>, keep: (t: PlanTensor) => boolean): void {
+    const subset = new Map([...values].filter(([name]) => keep(this.byName.get(name) ?? ({ role: 'activation' } as PlanTensor))));
+    for (const [name, value] of subset) {
+      const target = this.stored.get(name)!;
+      if (value.data.length !== target.data.length) throw new PlanError('NNR1102', `'${name}' has ${value.data.length} values, the plan needs ${target.data.length}`);
+    }
+    for (const [name, value] of subset) this.stored.get(name)!.data.set(value.data);
+  }
+}
+
+function describeStep(step: PlanStep, phase: string, index: number): string {
+  const s = step.source;
+  const at = s ? ` (${s.op} '${s.layer}'${s.line ? ` at line ${s.line}:${s.column}` : ''})` : '';
+  return `${phase} step ${index} ${step.kernel}${at}`;
+}
+
+function shapeError(name: string, got: number[], want: PlanTensor['shape']): PlanError {
+  return new PlanError('NNR1011', `'${name}' has shape [${got.join(', ')}], the plan expects [${want.join(', ')}]`);
+}

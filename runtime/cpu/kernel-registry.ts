@@ -1,0 +1,72 @@
+import { isEpilogueElement, kernelSpec, parseKernelName } from '../plan/kernels.js';
+import type { Attrs, CpuKernel, CpuTensor, EpilogueKernel, KernelContext } from './kernel-interface.js';
+import { activationKernels, activationRange } from './kernels/activations.js';
+import { convKernels, convEpilogueKernels } from './kernels/conv.js';
+import { elementwiseKernels } from './kernels/elementwise.js';
+import { lossKernels } from './kernels/losses.js';
+import { matmul } from './kernels/matmul.js';
+import { normalizationKernels } from './kernels/normalization.js';
+import { poolingKernels } from './kernels/pooling.js';
+import { optimizerKernels } from './kernels/optimizers.js';
+import { softmaxKernels } from './kernels/softmax.js';
+
+/**
+ * Name → CPU implementation, for every kernel of runtime/plan/kernels.ts. Epilogue-capable kernels
+ * (matmul, conv) are registered separately and receive the fused bias/activation tail.
+ * `registerCpuKernel` swaps one implementation (a WASM SIMD matmul, say) without touching anything else.
+ */
+const kernels = new Map<string, CpuKernel>(
+  Object.entries({
+    ...elementwiseKernels,
+    ...activationKernels,
+    ...softmaxKernels,
+    ...lossKernels,
+    ...normalizationKernels,
+    ...optimizerKernels,
+    ...convKernels,
+    ...poolingKernels,
+  }),
+);
+
+const epilogueKernels = new Map<string, EpilogueKernel>(Object.entries({ matmul, ...convEpilogueKernels }));
+
+export function registerCpuKernel(name: string, kernel: CpuKernel): void {
+  if (!kernelSpec(name)) throw new Error(`'${name}' is not in the kernel table`);
+  kernels.set(name, kernel);
+}
+
+export function registerCpuEpilogueKernel(name: string, kernel: EpilogueKernel): void {
+  if (!kernelSpec(name)?.epilogue) throw new Error(`'${name}' does not take epilogues`);
+  epilogueKernels.set(name, kernel);
+}
+
+/** Names of table kernels that have no CPU implementation (should be empty). */
+export function missingCpuKernels(names: readonly string[]): string[] {
+  return names.filter((n) => !kernels.has(n) && !epilogueKernels.has(n));
+}
+
+/**
+ * Resolves a step's kernel name (possibly fused) into a callable. Fused steps take the bias as the
+ * input after the base kernel's inputs and may write the pre-activation as their second output.
+ */
+export function resolveCpuKernel(kernel: string): CpuKernel {
+  const { base, epilogue } = parseKernelName(kernel);
+  const withEpilogue = epilogueKernels.get(base);
+  if (withEpilogue) {
+    const hasBias = epilogue.includes('bias');
+    const activation = epilogue.find((e) => e !== 'bias');
+    for (const element of epilogue) if (!isEpilogueElement(element)) throw new Error(`'${element}' is not an epilogue element`);
+    const baseArity = kernelSpec(base)!.inputs.length;
+    return (ctx: KernelContext, inputs: CpuTensor[], outputs: CpuTensor[], attrs: Attrs) => {
+      withEpilogue(ctx, inputs.slice(0, baseArity), outputs, attrs, {
+        bias: hasBias ? (inputs[baseArity]!.data as Float32Array) : null,
+        pre: outputs[1] ? (outputs[1].data as Float32Array) : null,
+        activation: activation ? activationRange(activation, attrs) : null,
+      });
+    };
+  }
+  if (epilogue.length > 0) throw new Error(`'${base}' takes no epilogue`);
+  const plain = kernels.get(base);
+  if (!plain) throw new Error(`no CPU kernel '${base}'`);
+  return plain;
+}

@@ -1,0 +1,132 @@
+import type { Attrs, CpuKernel, CpuTensor, EpilogueKernel } from '../kernel-interface.js';
+import { applyEpilogue, f32 } from '../kernel-interface.js';
+import { gemm } from './matmul.js';
+
+/**
+ * Convolutions, channels-last, by im2col + SGEMM: the patches of x form a [N·OH·OW, kh·kw·C] matrix P,
+ * so y = P·wᵀ with w viewed as [F, kh·kw·C], already in y's [N, OH, OW, F] layout. Gradients reuse
+ * the same P: dw = dyᵀ·P, and dx scatters dy·w back through the patches (col2im).
+ * conv1d runs as conv2d on [N, L, 1, C]. 'same' padding follows TensorFlow (extra pad after).
+ */
+interface Geometry {
+  n: number; h: number; w: number; c: number;
+  f: number; kh: number; kw: number;
+  oh: number; ow: number;
+  sh: number; sw: number; dh: number; dw: number;
+  padTop: number; padLeft: number;
+}
+
+function outSize(size: number, k: number, stride: number, dilation: number, padding: string): number {
+  const span = (k - 1) * dilation + 1;
+  return padding === 'same' ? Math.ceil(size / stride) : Math.floor((size - span) / stride) + 1;
+}
+
+function padBefore(size: number, out: number, k: number, stride: number, dilation: number, padding: string): number {
+  if (padding !== 'same') return 0;
+  const total = Math.max((out - 1) * stride + (k - 1) * dilation + 1 - size, 0);
+  return Math.floor(total / 2);
+}
+
+/** Geometry from x's shape ([N,H,W,C] or [N,L,C]) and w's ([F,kh,kw,C] or [F,k,C]). */
+export function geometry(xShape: number[], wShape: number[], attrs: Attrs): Geometry {
+  const oneD = xShape.length === 3;
+  const [n, h, w, c] = oneD ? [xShape[0]!, xShape[1]!, 1, xShape[2]!] : (xShape as [number, number, number, number]);
+  const [f, kh, kw] = oneD ? [wShape[0]!, wShape[1]!, 1] : [wShape[0]!, wShape[1]!, wShape[2]!];
+  const strides = (attrs.strides as number[] | undefined) ?? [1, 1];
+  const dilation = (attrs.dilation as number[] | undefined) ?? [1, 1];
+  const padding = (attrs.padding as string | undefined) ?? 'valid';
+  const [sh, sw] = [strides[0] ?? 1, oneD ? 1 : (strides[1] ?? 1)];
+  const [dh, dw] = [dilation[0] ?? 1, oneD ? 1 : (dilation[1] ?? 1)];
+  const oh = outSize(h, kh, sh, dh, padding);
+  const ow = outSize(w, kw, sw, dw, padding);
+  return { n, h, w, c, f, kh, kw, oh, ow, sh, sw, dh, dw, padTop: padBefore(h, oh, kh, sh, dh, padding), padLeft: padBefore(w, ow, kw, sw, dw, padding) };
+}
+
+let patches: Float32Array = new Float32Array(0);
+let patchGrads: Float32Array = new Float32Array(0);
+
+function im2col(x: Float32Array, g: Geometry): Float32Array {
+  const k = g.kh * g.kw * g.c;
+  const rows = g.n * g.oh * g.ow;
+  if (patches.length < rows * k) patches = new Float32Array(rows * k);
+  const p = patches;
+  let row = 0;
+  for (let b = 0; b < g.n; b++) {
+    for (let oy = 0; oy < g.oh; oy++) {
+      for (let ox = 0; ox < g.ow; ox++, row++) {
+        let o = row * k;
+        for (let ky = 0; ky < g.kh; ky++) {
+          const iy = oy * g.sh + ky * g.dh - g.padTop;
+          for (let kx = 0; kx < g.kw; kx++, o += g.c) {
+            const ix = ox * g.sw + kx * g.dw - g.padLeft;
+            if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) p.fill(0, o, o + g.c);
+            else p.set(x.subarray(((b * g.h + iy) * g.w + ix) * g.c, ((b * g.h + iy) * g.w + ix + 1) * g.c), o);
+          }
+        }
+      }
+    }
+  }
+  return p;
+}
+
+function col2im(dp: Float32Array, dx: Float32Array, g: Geometry): void {
+  const k = g.kh * g.kw * g.c;
+  dx.fill(0);
+  let row = 0;
+  for (let b = 0; b < g.n; b++) {
+    for (let oy = 0; oy < g.oh; oy++) {
+      for (let ox = 0; ox < g.ow; ox++, row++) {
+        let o = row * k;
+        for (let ky = 0; ky < g.kh; ky++) {
+          const iy = oy * g.sh + ky * g.dh - g.padTop;
+          for (let kx = 0; kx < g.kw; kx++, o += g.c) {
+            const ix = ox * g.sw + kx * g.dw - g.padLeft;
+            if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
+            const base = ((b * g.h + iy) * g.w + ix) * g.c;
+            for (let ch = 0; ch < g.c; ch++) dx[base + ch] += dp[o + ch]!;
+          }
+        }
+      }
+    }
+  }
+}
+
+const conv: EpilogueKernel = (_ctx, [x, w], [y], attrs, epilogue) => {
+  const g = geometry(x!.shape, w!.shape, attrs);
+  const k = g.kh * g.kw * g.c;
+  const rows = g.n * g.oh * g.ow;
+  const p = im2col(f32(x!), g);
+  // y[rows, F] = P[rows, K] · wᵀ, w stored [F, K].
+  gemm(p, k, 1, f32(w!), 1, k, f32(y!), rows, g.f, k);
+  applyEpilogue(f32(y!), g.f, 0, rows, epilogue);
+};
+
+const convGradInput: CpuKernel = (_ctx, [dy, w], [dx], attrs) => {
+  const g = geometry(dx!.shape, w!.shape, attrs);
+  const k = g.kh * g.kw * g.c;
+  const rows = g.n * g.oh * g.ow;
+  if (patchGrads.length < rows * k) patchGrads = new Float32Array(rows * k);
+  // dP[rows, K] = dy[rows, F] · w[F, K]
+  gemm(f32(dy!), g.f, 1, f32(w!), k, 1, patchGrads, rows, k, g.f);
+  col2im(patchGrads, f32(dx!), g);
+};
+
+const convGradWeight: CpuKernel = (_ctx, [dy, x], [dw], attrs) => {
+  const g = geometry(x!.shape, dw!.shape, attrs);
+  const k = g.kh * g.kw * g.c;
+  const rows = g.n * g.oh * g.ow;
+  const p = im2col(f32(x!), g);
+  // dw[F, K] = dyᵀ[F, rows] · P[rows, K]; dy stored [rows, F].
+  gemm(f32(dy!), 1, g.f, p, k, 1, f32(dw!), g.f, k, rows);
+};
+
+export const convEpilogueKernels: Record<string, EpilogueKernel> = { conv2d: conv, conv1d: conv };
+
+export const convKernels: Record<string, CpuKernel> = {
+  conv2d_grad_input: convGradInput,
+  conv2d_grad_weight: convGradWeight,
+  conv1d_grad_input: convGradInput,
+  conv1d_grad_weight: convGradWeight,
+};
+
+export type { CpuTensor };

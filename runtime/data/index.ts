@@ -1,0 +1,10 @@
+export { type Dataset, makeDataset, takeRows, shuffle, split, batches, batchCount, sliceRows, gatherRows } from './dataset.js';
+export { DataError, type DataErrorCode } from './errors.js';
+export { readCsv } from './csv.js';
+export { readJsonDataset } from './json.js';
+export { readNpy, writeNpy } from './npy.js';
+export { readIdx } from './idx.js';
+export { loadBuiltin, isBuiltin, BUILTIN_DATASETS, type SplitData } from './builtins.js';
+export { loadData, type DataOptions } from './load.js';
+export { bindDataset, feeds, conform, type Binding } from './bind.js';
+export { Random, permutation } from './random.js';

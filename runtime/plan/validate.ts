@@ -1,0 +1,188 @@
+import { DimError, dimSymbols, evalDim } from './dims.js';
+import { PlanError } from './errors.js';
+import { PLAN_FORMAT, PLAN_VERSION, type Plan, type PlanStep, type PlanTensor } from './format.js';
+import { isEpilogueElement, kernelSpec, parseKernelName, type KernelAttrType } from './kernels.js';
+
+/**
+ * Validates an untrusted plan document (parsed JSON) against the format and the kernel table.
+ * Collects every problem (up to a limit) and throws one PlanError whose message lists them; returns
+ * the document typed as a Plan when it is valid. Never evaluates anything from the file: dims are
+ * parsed by a small arithmetic parser, kernels are looked up by name in a fixed table.
+ */
+const ROLES = new Set(['input', 'label', 'param', 'state', 'const', 'activation', 'grad', 'optimizer', 'loss']);
+const WRITTEN_BEFORE_RUN = new Set(['input', 'label', 'param', 'state', 'const', 'optimizer']);
+const MAX_PROBLEMS = 20;
+
+interface Problem {
+  code: string;
+  message: string;
+}
+
+export function validatePlan(doc: unknown): Plan {
+  const problems: Problem[] = [];
+  const report = (code: string, message: string): void => {
+    if (problems.length < MAX_PROBLEMS) problems.push({ code, message });
+  };
+  if (!isObject(doc) || doc.format !== PLAN_FORMAT) {
+    throw new PlanError('NNR1001', `not an nnet plan: expected a JSON object with "format": "${PLAN_FORMAT}"`);
+  }
+  if (doc.version !== PLAN_VERSION) {
+    throw new PlanError('NNR1002', `plan version ${JSON.stringify(doc.version)} is not supported (this runtime reads version ${PLAN_VERSION})`);
+  }
+  if (doc.target !== 'cpu' && doc.target !== 'webgpu') report('NNR1003', `"target" must be "cpu" or "webgpu", got ${JSON.stringify(doc.target)}`);
+  if (typeof doc.model !== 'string') report('NNR1003', '"model" must be a string');
+  for (const key of ['tensors', 'inputs', 'labels', 'outputs', 'forward', 'backward', 'update']) {
+    if (!Array.isArray(doc[key])) report('NNR1003', `"${key}" must be an array`);
+  }
+  if (!isObject(doc.dims)) report('NNR1003', '"dims" must be an object');
+  if (problems.length > 0) throw combined(problems);
+
+  const dims = doc.dims as Record<string, unknown>;
+  const tensors = new Map<string, PlanTensor>();
+  (doc.tensors as unknown[]).forEach((raw, i) => checkTensor(raw, i, dims, tensors, report));
+
+  const written = new Set<string>();
+  for (const t of tensors.values()) if (WRITTEN_BEFORE_RUN.has(t.role)) written.add(t.name);
+  for (const phase of ['forward', 'backward', 'update'] as const) {
+    (doc[phase] as unknown[]).forEach((raw, i) => checkStep(raw, `${phase} step ${i}`, tensors, written, report));
+  }
+
+  checkNames(doc.inputs, 'inputs', tensors, ['input'], report);
+  checkNames(doc.labels, 'labels', tensors, ['label'], report);
+  (doc.outputs as unknown[]).forEach((o, i) => {
+    if (!isObject(o) || typeof o.name !== 'string' || typeof o.tensor !== 'string') report('NNR1011', `outputs[${i}] must be { name, tensor }`);
+    else if (!tensors.has(o.tensor)) report('NNR1011', `output '${o.name}' names unknown tensor '${o.tensor}'`);
+  });
+  if (doc.training !== null && doc.training !== undefined) {
+    const training = doc.training;
+    if (!isObject(training) || typeof training.loss !== 'string' || !tensors.has(training.loss)) {
+      report('NNR1011', `training.loss must name a tensor of the plan`);
+    } else if (training.lossSteps !== undefined && (!Number.isInteger(training.lossSteps) || (training.lossSteps as number) > (doc.backward as unknown[]).length)) {
+      report('NNR1011', 'training.lossSteps must be an integer no larger than the number of backward steps');
+    }
+  }
+  checkMemory(doc.memory, tensors, report);
+  if (doc.weights !== null && doc.weights !== undefined) {
+    const w = doc.weights;
+    if (!isObject(w) || (typeof w.file !== 'string' && typeof w.base64 !== 'string')) report('NNR1003', '"weights" must be { file } or { base64 } or null');
+  }
+  if (problems.length > 0) throw combined(problems);
+  return doc as unknown as Plan;
+}
+
+function combined(problems: Problem[]): PlanError {
+  const first = problems[0]!;
+  const rest = problems.slice(1).map((p) => `\n  ${p.code}: ${p.message}`).join('');
+  return new PlanError(first.code, `invalid plan: ${first.message}${rest}`);
+}
+
+function checkTensor(raw: unknown, i: number, dims: Record<string, unknown>, tensors: Map<string, PlanTensor>, report: (c: string, m: string) => void): void {
+  if (!isObject(raw) || typeof raw.name !== 'string' || raw.name === '') return report('NNR1004', `tensors[${i}] needs a non-empty "name"`);
+  const name = raw.name;
+  if (tensors.has(name)) return report('NNR1004', `tensor '${name}' is declared twice`);
+  if (!Array.isArray(raw.shape)) return report('NNR1004', `tensor '${name}' needs a "shape" array`);
+  for (const d of raw.shape as unknown[]) {
+    if (typeof d === 'number') {
+      if (!Number.isInteger(d) || d < 0) report('NNR1004', `tensor '${name}' has invalid dim ${d}`);
+    } else if (typeof d === 'string') {
+      for (const s of dimSymbols(d)) if (!(s in dims)) report('NNR1013', `tensor '${name}' uses dim '${s}' that "dims" does not declare`);
+      try {
+        evalDim(d, Object.fromEntries(dimSymbols(d).map((s) => [s, 1])));
+      } catch (error) {
+        if (error instanceof DimError) report('NNR1013', `tensor '${name}': ${error.message}`);
+      }
+    } else report('NNR1004', `tensor '${name}' has a dim that is neither a number nor a string`);
+  }
+  if (raw.dtype !== 'f32' && raw.dtype !== 'i32') report('NNR1004', `tensor '${name}' has dtype ${JSON.stringify(raw.dtype)} (expected f32 or i32)`);
+  if (typeof raw.role !== 'string' || !ROLES.has(raw.role)) report('NNR1004', `tensor '${name}' has unknown role ${JSON.stringify(raw.role)}`);
+  if (raw.buffer !== undefined && (!Number.isInteger(raw.buffer) || (raw.buffer as number) < 0)) report('NNR1004', `tensor '${name}' has an invalid buffer index`);
+  tensors.set(name, raw as unknown as PlanTensor);
+}
+
+function checkStep(raw: unknown, where: string, tensors: Map<string, PlanTensor>, written: Set<string>, report: (c: string, m: string) => void): void {
+  if (!isObject(raw) || typeof raw.kernel !== 'string' || !Array.isArray(raw.inputs) || !Array.isArray(raw.outputs) || !isObject(raw.attrs)) {
+    return report('NNR1003', `${where} must have kernel, inputs, outputs and attrs`);
+  }
+  const step = raw as unknown as PlanStep;
+  const at = `${where} (${step.kernel}${sourceText(step)})`;
+  const { base, epilogue } = parseKernelName(step.kernel);
+  const spec = kernelSpec(base);
+  if (!spec) return report('NNR1005', `${at}: unknown kernel '${base}'`);
+  if (epilogue.length > 0) {
+    if (!spec.epilogue) return report('NNR1006', `${at}: '${base}' takes no fused epilogue`);
+    const bad = epilogue.find((e) => !isEpilogueElement(e));
+    if (bad) return report('NNR1006', `${at}: '${bad}' is not an epilogue element (bias or an activation)`);
+    if (epilogue.filter((e) => e !== 'bias').length > 1 || epilogue.indexOf('bias') > 0) return report('NNR1006', `${at}: the epilogue must be [bias][+activation]`);
+  }
+  const variadic = spec.inputs.some((n) => n.endsWith('...'));
+  const wantInputs = spec.inputs.length + (epilogue.includes('bias') ? 1 : 0);
+  if (variadic ? step.inputs.length < 1 : step.inputs.length !== wantInputs) {
+    report('NNR1007', `${at}: expects ${variadic ? 'at least 1' : wantInputs} inputs, has ${step.inputs.length}`);
+  }
+  const required = spec.outputs.filter((o) => !o.endsWith('?')).length;
+  if (step.outputs.length < required || step.outputs.length > spec.outputs.length) {
+    report('NNR1007', `${at}: expects ${required === spec.outputs.length ? required : `${required}–${spec.outputs.length}`} outputs, has ${step.outputs.length}`);
+  }
+  const attrSpecs: Record<string, { type: KernelAttrType; optional?: boolean }> = { ...spec.attrs };
+  for (const element of epilogue) if (element !== 'bias') Object.assign(attrSpecs, kernelSpec(element)!.attrs);
+  for (const [key, attr] of Object.entries(attrSpecs)) {
+    const value = step.attrs[key];
+    if (value === undefined) {
+      if (!attr.optional) report('NNR1008', `${at}: attribute '${key}' is missing`);
+    } else if (!attrMatches(value, attr.type)) {
+      report('NNR1008', `${at}: attribute '${key}' must be ${attr.type}, got ${JSON.stringify(value)}`);
+    }
+  }
+  for (const name of step.inputs) {
+    if (typeof name !== 'string' || !tensors.has(name)) report('NNR1009', `${at}: input '${String(name)}' is not a declared tensor`);
+    else if (!written.has(name)) report('NNR1010', `${at}: reads '${name}' before any step writes it`);
+  }
+  for (const name of step.outputs) {
+    if (typeof name !== 'string' || !tensors.has(name)) report('NNR1009', `${at}: output '${String(name)}' is not a declared tensor`);
+    else written.add(name);
+  }
+}
+
+function attrMatches(value: unknown, type: KernelAttrType): boolean {
+  switch (type) {
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'int':
+      return Number.isInteger(value);
+    case 'bool':
+      return typeof value === 'boolean';
+    case 'string':
+      return typeof value === 'string';
+    case 'int[]':
+      return Array.isArray(value) && value.every((v) => Number.isInteger(v));
+    case 'dims':
+      return Array.isArray(value) && value.every((v) => Number.isInteger(v) || typeof v === 'string');
+  }
+}
+
+function checkNames(raw: unknown, field: string, tensors: Map<string, PlanTensor>, roles: string[], report: (c: string, m: string) => void): void {
+  for (const name of raw as unknown[]) {
+    const t = typeof name === 'string' ? tensors.get(name) : undefined;
+    if (!t) report('NNR1011', `${field} names unknown tensor '${String(name)}'`);
+    else if (!roles.includes(t.role)) report('NNR1011', `${field} names '${t.name}', whose role is ${t.role}`);
+  }
+}
+
+function checkMemory(raw: unknown, tensors: Map<string, PlanTensor>, report: (c: string, m: string) => void): void {
+  if (raw === null || raw === undefined) return;
+  if (!isObject(raw) || !Array.isArray(raw.bufferBytes) || typeof raw.peakBytes !== 'number') return report('NNR1012', '"memory" must have bufferBytes and peakBytes');
+  const slots = raw.bufferBytes.length;
+  for (const t of tensors.values()) {
+    if (t.buffer !== undefined && t.buffer >= slots) report('NNR1012', `tensor '${t.name}' uses buffer ${t.buffer}, but the memory plan has ${slots}`);
+    if (t.buffer !== undefined && WRITTEN_BEFORE_RUN.has(t.role)) report('NNR1012', `tensor '${t.name}' (${t.role}) must not share a pooled buffer`);
+  }
+}
+
+function sourceText(step: PlanStep): string {
+  const s = step.source;
+  return s && typeof s.layer === 'string' ? `, ${s.op} '${s.layer}' at ${s.line}:${s.column}` : '';
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

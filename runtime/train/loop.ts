@@ -1,0 +1,188 @@
+import { bindDataset, feeds, type Binding } from '../data/bind.js';
+import { batchCount, batches, shuffle, split, type Dataset } from '../data/dataset.js';
+import { Random } from '../data/random.js';
+import type { Executor } from '../executor.js';
+import type { Plan } from '../plan/format.js';
+import type { HostTensor } from '../tensor.js';
+import { augmentBatch } from './augment.js';
+import { isClassification, type LoopConfig } from './config.js';
+import { EarlyStopping } from './early-stopping.js';
+import { TrainError } from './errors.js';
+import { monitorValue, type EpochRecord } from './history.js';
+import { decisionFor, MetricAccumulator, type Decision } from './metrics.js';
+import { silentReporter, type ProgressReporter } from './progress.js';
+import { learningRate } from './schedule.js';
+
+export interface TrainRun {
+  executor: Executor;
+  plan: Plan;
+  config: LoopConfig;
+  train: Dataset;
+  /** A validation set; when absent, `config.validation` of `train` is held out (seeded split). */
+  validation?: Dataset | null;
+  reporter?: ProgressReporter;
+  /** Called after every epoch (checkpoints); `history` includes the epoch just finished. */
+  onEpochEnd?: (epoch: number, history: readonly EpochRecord[]) => Promise<void>;
+  /** Continue after this many finished epochs (weights and optimizer state already restored). */
+  resume?: { epochsDone: number; history: EpochRecord[] };
+}
+
+export interface TrainReport {
+  history: EpochRecord[];
+  stoppedEarly: boolean;
+  /** 1-based epoch whose weights the executor holds at the end (the best one when restored). */
+  finalEpoch: number;
+  seconds: number;
+}
+
+/** The figures of one pass over a dataset in inference mode. */
+export interface Evaluation {
+  loss: number;
+  accuracy?: number;
+  mae?: number;
+}
+
+/**
+ * The training loop: per epoch, a seeded shuffle, batches (augmented), one `trainStep` each with
+ * the scheduled learning rate and a per-step dropout seed, running metrics, then validation, early
+ * stopping and the epoch callback. Everything random derives from `config.seed`, so a run — and a
+ * resumed run — is reproducible.
+ */
+export async function trainModel(run: TrainRun): Promise<TrainReport> {
+  const { executor, plan, config } = run;
+  const reporter = run.reporter ?? silentReporter;
+  const started = performance.now();
+  let trainSet = run.train;
+  let validation = run.validation ?? null;
+  if (run.validation === undefined && config.validation > 0) [trainSet, validation] = split(run.train, config.validation, config.seed);
+  const binding = bindDataset(plan, trainSet, true);
+  const metrics = metricPlan(plan, config);
+  const history = [...(run.resume?.history ?? [])];
+  const stopping = config.earlyStopping ? new EarlyStopping(config.earlyStopping) : null;
+  history.forEach((record, i) => stopping?.update(i, monitorValue(record, stopping.config.monitor)));
+  let best: Map<string, HostTensor> | null = null;
+  let stoppedEarly = false;
+  const batchesPerEpoch = batchCount(trainSet.length, config.batch);
+
+  for (let epoch = run.resume?.epochsDone ?? 0; epoch < config.epochs; epoch++) {
+    const epochStart = performance.now();
+    const lr = learningRate(config.lr, config.schedule, epoch, config.epochs);
+    const random = new Random(mix(config.seed, epoch));
+    const running = new MetricAccumulator();
+    reporter.epochStart(epoch + 1, config.epochs, batchesPerEpoch);
+    let index = 0;
+    for (const batch of batches(shuffle(trainSet, mix(config.seed, epoch, 1)), config.batch)) {
+      const inputs = augmentInputs(feeds(binding, batch, plan), plan, config, random);
+      const step = epoch * batchesPerEpoch + index;
+      const result = await executor.trainStep(inputs, { lr, seed: random.seed(), outputs: metrics.output ? [metrics.output] : [] });
+      if (!Number.isFinite(result.loss)) {
+        throw new TrainError(
+          'NNR5101',
+          `the loss became ${result.loss} at step ${step + 1} (epoch ${epoch + 1}, batch ${index + 1}); lower the learning rate or check the data for extreme values`,
+        );
+      }
+      running.addLoss(result.loss, batch.length);
+      const prediction = metrics.output ? result.outputs[metrics.output] : undefined;
+      if (prediction && metrics.target) running.addPredictions(prediction, inputs[metrics.target]!, metrics.decision(prediction));
+      index++;
+      reporter.batchEnd(index, { loss: running.loss, ...(metrics.classification ? { accuracy: running.accuracy } : {}) });
+    }
+    const record: EpochRecord = { epoch: epoch + 1, lr, loss: running.loss, seconds: 0 };
+    if (metrics.output) record[metrics.classification ? 'accuracy' : 'mae'] = metrics.classification ? running.accuracy : running.mae;
+    if (validation && validation.length > 0) {
+      const v = await evaluateDataset(executor, plan, config, validation);
+      record.valLoss = v.loss;
+      if (v.accuracy !== undefined) record.valAccuracy = v.accuracy;
+      if (v.mae !== undefined) record.valMae = v.mae;
+    }
+    record.seconds = (performance.now() - epochStart) / 1000;
+    history.push(record);
+    reporter.epochEnd(record, config.epochs);
+    await run.onEpochEnd?.(epoch + 1, history);
+    if (stopping) {
+      const { improved, stop } = stopping.update(epoch, monitorValue(record, stopping.config.monitor));
+      if (improved && stopping.config.restoreBest) best = copyWeights(await executor.getWeights());
+      if (stop && epoch + 1 < config.epochs) {
+        reporter.message(`early stopping: ${stopping.config.monitor} did not improve for ${stopping.config.patience} epochs`);
+        stoppedEarly = true;
+        break;
+      }
+    }
+  }
+  let finalEpoch = history.length;
+  if (stopping?.config.restoreBest && best && stopping.bestEpochIndex + 1 !== finalEpoch) {
+    await executor.setWeights(best);
+    finalEpoch = stopping.bestEpochIndex + 1;
+    reporter.message(`restored the weights of epoch ${finalEpoch} (best ${stopping.config.monitor} ${stopping.bestValue.toFixed(4)})`);
+  }
+  return { history, stoppedEarly, finalEpoch, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Loss and accuracy (or MAE) of the model on a dataset, in inference mode, in batches. */
+export async function evaluateDataset(executor: Executor, plan: Plan, config: LoopConfig, dataset: Dataset): Promise<Evaluation> {
+  const binding: Binding = bindDataset(plan, dataset, true);
+  const metrics = metricPlan(plan, config);
+  const totals = new MetricAccumulator();
+  for (const batch of batches(dataset, Math.max(config.batch, 256))) {
+    const inputs = feeds(binding, batch, plan);
+    const result = await executor.evaluate(inputs, metrics.output ? { outputs: [metrics.output] } : {});
+    totals.addLoss(result.loss, batch.length);
+    const prediction = metrics.output ? result.outputs[metrics.output] : undefined;
+    if (prediction && metrics.target) totals.addPredictions(prediction, inputs[metrics.target]!, metrics.decision(prediction));
+  }
+  const evaluation: Evaluation = { loss: totals.loss };
+  if (metrics.output) {
+    if (metrics.classification) evaluation.accuracy = totals.accuracy;
+    else evaluation.mae = totals.mae;
+  }
+  return evaluation;
+}
+
+interface MetricPlan {
+  /** The model output read for accuracy/MAE (the first output), and the label tensor it is compared with. */
+  output: string | null;
+  target: string | null;
+  classification: boolean;
+  decision: (prediction: HostTensor) => Decision | null;
+}
+
+function metricPlan(plan: Plan, config: LoopConfig): MetricPlan {
+  const output = plan.outputs[0] ?? null;
+  const classification = isClassification(config.loss.kind);
+  // A single-unit output is a logit unless its last step squashes it (sigmoid/softmax epilogue).
+  const producer = output ? plan.forward.find((s) => s.outputs.includes(output.tensor)) : undefined;
+  const squashed = producer ? /(sigmoid|softmax)$/.test(producer.kernel) : false;
+  const outputIsLogit = config.loss.fromLogits && !squashed;
+  return {
+    output: output?.name ?? null,
+    target: plan.labels[0] ?? null,
+    classification,
+    decision: (prediction) => (classification ? decisionFor(prediction, outputIsLogit) : null),
+  };
+}
+
+function augmentInputs(inputs: Record<string, HostTensor>, plan: Plan, config: LoopConfig, random: Random): Record<string, HostTensor> {
+  if (config.augment.length === 0) return inputs;
+  const firstInput = plan.inputs.find((n) => !plan.labels.includes(n));
+  const out = { ...inputs };
+  for (const name of Object.keys(inputs)) {
+    const augments = config.augment.filter((a) => (a.input ?? firstInput) === name);
+    if (augments.length > 0) out[name] = augmentBatch(inputs[name]!, augments, random);
+  }
+  return out;
+}
+
+function copyWeights(weights: Map<string, HostTensor>): Map<string, HostTensor> {
+  return new Map([...weights].map(([k, t]) => [k, { shape: [...t.shape], dtype: t.dtype, data: t.data.slice() }]));
+}
+
+/** Mixes the run seed with small integers into an independent 32-bit seed. */
+function mix(...values: number[]): number {
+  let h = 0x811c9dc5;
+  for (const v of values) {
+    h ^= v >>> 0;
+    h = Math.imul(h, 0x01000193) >>> 0;
+    h ^= h >>> 15;
+  }
+  return h >>> 0;
+}

@@ -1,0 +1,102 @@
+import type { EpochRecord } from './history.js';
+
+/**
+ * A hand-written SVG chart of the training history: loss (left panel) and accuracy or MAE (right
+ * panel) per epoch, train solid and validation dashed, with axes, ticks and a legend. No library:
+ * the output is small, deterministic and opens in any browser.
+ */
+const WIDTH = 880;
+const HEIGHT = 360;
+const PANEL = { width: 380, height: 260, top: 50, left: [60, 490] };
+const COLORS = { train: '#1f77b4', val: '#ff7f0e' };
+
+interface Series {
+  label: string;
+  color: string;
+  dashed: boolean;
+  points: Array<[number, number]>;
+}
+
+export function plotHistory(history: readonly EpochRecord[], title: string): string {
+  const second = history.some((r) => r.accuracy !== undefined) ? 'accuracy' : 'mae';
+  const series = (key: 'loss' | 'accuracy' | 'mae', valKey: 'valLoss' | 'valAccuracy' | 'valMae'): Series[] => [
+    { label: 'train', color: COLORS.train, dashed: false, points: pointsOf(history, key) },
+    { label: 'validation', color: COLORS.val, dashed: true, points: pointsOf(history, valKey) },
+  ];
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`,
+    `<text x="${WIDTH / 2}" y="22" text-anchor="middle" font-size="15">${escapeXml(title)}</text>`,
+    panel(PANEL.left[0]!, 'loss', series('loss', 'valLoss'), history.length),
+    panel(PANEL.left[1]!, second, second === 'accuracy' ? series('accuracy', 'valAccuracy') : series('mae', 'valMae'), history.length),
+    legend(),
+    '</svg>',
+  ];
+  return parts.join('\n') + '\n';
+}
+
+function pointsOf(history: readonly EpochRecord[], key: keyof EpochRecord): Array<[number, number]> {
+  return history.flatMap((r) => {
+    const v = r[key];
+    return typeof v === 'number' && Number.isFinite(v) ? [[r.epoch, v] as [number, number]] : [];
+  });
+}
+
+function panel(left: number, name: string, series: Series[], epochs: number): string {
+  const { width, height, top } = PANEL;
+  const values = series.flatMap((s) => s.points.map((p) => p[1]));
+  let [lo, hi] = values.length > 0 ? [Math.min(...values), Math.max(...values)] : [0, 1];
+  if (name === 'accuracy') [lo, hi] = [Math.min(lo, 1), Math.max(hi, lo + 1e-3)];
+  if (hi - lo < 1e-9) [lo, hi] = [lo - 0.5, hi + 0.5];
+  const pad = (hi - lo) * 0.05;
+  [lo, hi] = [lo - pad, hi + pad];
+  const maxEpoch = Math.max(2, epochs);
+  const x = (e: number): number => left + ((e - 1) / (maxEpoch - 1)) * width;
+  const y = (v: number): number => top + height - ((v - lo) / (hi - lo)) * height;
+  const out: string[] = [`<g class="panel-${name}">`];
+  out.push(`<rect x="${left}" y="${top}" width="${width}" height="${height}" fill="none" stroke="#888"/>`);
+  for (let i = 0; i <= 4; i++) {
+    const v = lo + ((hi - lo) * i) / 4;
+    out.push(`<line x1="${left - 4}" y1="${fmt(y(v))}" x2="${left + width}" y2="${fmt(y(v))}" stroke="#eee"/>`);
+    out.push(`<text x="${left - 6}" y="${fmt(y(v) + 4)}" text-anchor="end">${tick(v)}</text>`);
+  }
+  const step = Math.max(1, Math.ceil(maxEpoch / 10));
+  for (let e = 1; e <= maxEpoch; e += step) {
+    out.push(`<line x1="${fmt(x(e))}" y1="${top + height}" x2="${fmt(x(e))}" y2="${top + height + 4}" stroke="#888"/>`);
+    out.push(`<text x="${fmt(x(e))}" y="${top + height + 17}" text-anchor="middle">${e}</text>`);
+  }
+  out.push(`<text x="${left + width / 2}" y="${top + height + 34}" text-anchor="middle">epoch</text>`);
+  out.push(`<text x="${left + width / 2}" y="${top - 8}" text-anchor="middle" font-weight="bold">${name}</text>`);
+  for (const s of series) {
+    if (s.points.length === 0) continue;
+    const d = s.points.map(([e, v], i) => `${i === 0 ? 'M' : 'L'}${fmt(x(e))},${fmt(y(v))}`).join(' ');
+    out.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
+    for (const [e, v] of s.points) out.push(`<circle cx="${fmt(x(e))}" cy="${fmt(y(v))}" r="2.5" fill="${s.color}"/>`);
+  }
+  out.push('</g>');
+  return out.join('\n');
+}
+
+function legend(): string {
+  const y = HEIGHT - 12;
+  return [
+    `<g class="legend">`,
+    `<line x1="330" y1="${y - 4}" x2="360" y2="${y - 4}" stroke="${COLORS.train}" stroke-width="2"/>`,
+    `<text x="366" y="${y}">train</text>`,
+    `<line x1="430" y1="${y - 4}" x2="460" y2="${y - 4}" stroke="${COLORS.val}" stroke-width="2" stroke-dasharray="6 4"/>`,
+    `<text x="466" y="${y}">validation</text>`,
+    `</g>`,
+  ].join('\n');
+}
+
+function fmt(v: number): string {
+  return v.toFixed(1);
+}
+
+function tick(v: number): string {
+  return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(3);
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}

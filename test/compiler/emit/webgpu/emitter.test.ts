@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { chooseMatmulVariant, emitWebGpuProgram, emitWebGpuPrograms } from '../../../../compiler/emit/webgpu/index.js';
+import { matmulDims } from '../../../../compiler/emit/webgpu/templates/matmul.js';
+import type { PlanTensor } from '../../../../runtime/plan/format.js';
+import { digitsModel } from '../../../runtime/webgpu/models.js';
+
+function tensors(list: Array<[string, Array<number | string>]>): Map<string, PlanTensor> {
+  return new Map(list.map(([name, shape]) => [name, { name, shape, dtype: 'f32', role: 'activation' }]));
+}
+
+describe('WebGPU emitter', () => {
+  it('fills every step program and shares identical kernels by structural key', () => {
+    const { plan } = digitsModel();
+    const out = emitWebGpuPrograms(plan);
+    expect(out.target).toBe('webgpu');
+    const steps = [...out.forward, ...out.backward, ...out.update];
+    for (const step of steps) expect(out.programs[step.program!]).toBeDefined();
+    // The two Adam updates of weight-shaped tensors differ by shape; the bias updates differ too.
+    // Keys are structural: re-emitting gives the same keys, and no two programs have equal code.
+    expect(Object.keys(emitWebGpuPrograms(plan).programs)).toEqual(Object.keys(out.programs));
+    const codes = Object.values(out.programs).map((p) => p.code + JSON.stringify(p.params));
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(Object.keys(out.programs).length).toBeLessThanOrEqual(steps.length);
+  });
+
+  it('emits one program for two steps with the same op, shapes and attributes', () => {
+    const t = tensors([['x', ['batch', 8]], ['y1', ['batch', 8]], ['y2', ['batch', 8]]]);
+    const p1 = emitWebGpuProgram({ kernel: 'relu', inputs: ['x'], outputs: ['y1'], attrs: {} }, t);
+    const p2 = emitWebGpuProgram({ kernel: 'relu', inputs: ['x'], outputs: ['y2'], attrs: {} }, t);
+    const p3 = emitWebGpuProgram({ kernel: 'leaky_relu', inputs: ['x'], outputs: ['y2'], attrs: { alpha: 0.1 } }, t);
+    expect(p1.key).toBe(p2.key);
+    expect(p3.key).not.toBe(p1.key);
+    expect(p3.code).toContain('0.1 * x');
+  });
+
+  it('chooses the matmul variant by shape in one place', () => {
+    const dims = (m: number | string, n: number, k: number) => ({ m, n, k, lda: k, ldb: k, transA: false, transB: true });
+    expect(chooseMatmulVariant(dims(1, 4, 3))).toBe('direct');
+    expect(chooseMatmulVariant(dims(512, 512, 512))).toBe('tiled');
+    expect(chooseMatmulVariant(dims('batch', 256, 784))).toBe('tiled');
+    expect(chooseMatmulVariant(dims('batch', 10, 784))).toBe('direct');
+  });
+
+  it('reads transposed operands for the backward matmuls (dW = dyᵀ·x)', () => {
+    const t = tensors([['dy', ['batch', 10]], ['x', ['batch', 32]], ['dw', [10, 32]]]);
+    const step = { kernel: 'matmul', inputs: ['dy', 'x'], outputs: ['dw'], attrs: { transA: true, transB: false } };
+    const p = emitWebGpuProgram(step, t);
+    expect(matmulDims({ base: 'matmul', epilogue: [], inputs: [{ shape: ['batch', 10], dtype: 'f32' }, { shape: ['batch', 32], dtype: 'f32' }], outputs: [], attrs: step.attrs })).toMatchObject({ m: 10, n: 32, k: 'batch' });
+    expect(p.code).toContain('a[k * P.lda + m]');
+    expect(p.params.find((q) => q.name === 'K')!.value).toBe('batch');
+  });
+
+  it('writes symbolic sizes as dim expressions for the runtime to evaluate', () => {
+    const t = tensors([['x', ['batch', 784]], ['w', [256, 784]], ['b', [256]], ['y', ['batch', 256]]]);
+    const p = emitWebGpuProgram({ kernel: 'matmul+bias+relu', inputs: ['x', 'w', 'b'], outputs: ['y'], attrs: { transA: false, transB: true } }, t);
+    expect(p.dispatch).toEqual([4, 'ceil(batch/64)', 1]);
+    expect(p.params.map((q) => [q.name, q.value])).toEqual([['M', 'batch'], ['N', 256], ['K', 784], ['lda', 784], ['ldb', 784]]);
+    expect(p.code).toContain('v = act_relu(v);');
+    expect(p.code).toContain('v = v + bias[n];');
+  });
+
+  it('names the step of a kernel without a WebGPU implementation', () => {
+    const t = tensors([['x', ['batch', 8, 8, 3]], ['y', ['batch', 8]]]);
+    expect(() => emitWebGpuProgram({ kernel: 'global_avg_pool', inputs: ['x'], outputs: ['y'], attrs: {}, source: { layer: 'gap', op: 'global_avg_pool', line: 4, column: 3 } }, t)).toThrow(
+      /global_avg_pool' \(global_avg_pool 'gap' at line 4:3\) has no WebGPU implementation/,
+    );
+  });
+});

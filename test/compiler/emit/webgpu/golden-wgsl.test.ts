@@ -1,0 +1,45 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { compileGraph } from '../../../../compiler/compile.js';
+import { emitWebGpuPrograms, type WebGpuProgram } from '../../../../compiler/emit/webgpu/index.js';
+import type { Plan } from '../../../../runtime/plan/format.js';
+import { seedGraph } from '../../layer-graph.js';
+import { digitsModel, xorModel } from '../../../runtime/webgpu/models.js';
+
+/**
+ * Golden WGSL for the example models, reviewed in diffs: each file lists the steps with their
+ * program keys, then every program (dispatch rule, params, source). UPDATE_GOLDEN=1 rewrites them.
+ */
+const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), '../../../golden/wgsl');
+
+function render(plan: Plan): string {
+  const lines = [`// ${plan.model}: WGSL programs of the WebGPU plan (test/compiler/emit/webgpu/golden-wgsl.test.ts)`, '//'];
+  for (const [phase, steps] of [['forward', plan.forward], ['backward', plan.backward], ['update', plan.update]] as const) {
+    steps.forEach((s, i) => lines.push(`// ${phase} ${i}: ${s.kernel}(${s.inputs.join(', ')}) -> ${s.outputs.join(', ')}  [${s.program}]`));
+  }
+  for (const p of Object.values(plan.programs) as WebGpuProgram[]) {
+    lines.push('', `// ── program ${p.key}`, `// workgroup ${p.workgroupSize.join('×')}, dispatch [${p.dispatch.join(', ')}]`);
+    lines.push(`// params ${p.params.map((q) => `${q.name}=${q.value}`).join(', ') || '(none)'}`, p.code.trimEnd());
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const EXAMPLES: Record<string, () => Plan> = {
+  'seed': () => compileGraph(seedGraph().graph, 'Seed', null, { target: 'cpu', fuse: true, training: false }).plan!,
+  'seed-no-fuse': () => compileGraph(seedGraph().graph, 'Seed', null, { target: 'cpu', fuse: false, training: false }).plan!,
+  'xor-train': () => xorModel().plan,
+  'digits-mlp-train': () => digitsModel().plan,
+};
+
+describe('golden WGSL', () => {
+  for (const [name, build] of Object.entries(EXAMPLES)) {
+    it(`${name}.wgsl`, () => {
+      const actual = render(emitWebGpuPrograms(build()));
+      const file = join(GOLDEN, `${name}.wgsl`);
+      if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, actual);
+      expect(actual).toBe(readFileSync(file, 'utf8'));
+    });
+  }
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import type { EpochRecord } from '../../../runtime/train/history.js';
+import { plotHistory } from '../../../runtime/train/plot-svg.js';
+
+/** Well-formedness: every tag closes in order (the chart uses no CDATA, comments or entities but &amp; etc.). */
+function balanced(svg: string): boolean {
+  const stack: string[] = [];
+  for (const m of svg.matchAll(/<(\/?)([a-zA-Z]+)[^>]*?(\/?)>/g)) {
+    const [, closing, name, selfClosing] = m;
+    if (selfClosing) continue;
+    if (closing) {
+      if (stack.pop() !== name) return false;
+    } else stack.push(name!);
+  }
+  return stack.length === 0;
+}
+
+const history: EpochRecord[] = [1, 2, 3, 4].map((epoch) => ({
+  epoch,
+  lr: 0.01,
+  loss: 1 / epoch,
+  accuracy: 0.5 + epoch / 10,
+  valLoss: 1.2 / epoch,
+  valAccuracy: 0.45 + epoch / 10,
+  seconds: 1,
+}));
+
+describe('SVG training curves', () => {
+  it('draws loss and accuracy, train and validation, with axes and a legend', () => {
+    const svg = plotHistory(history, 'Digits <test>');
+    expect(balanced(svg)).toBe(true);
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.match(/<path /g)).toHaveLength(4);
+    expect(svg.match(/stroke-dasharray/g)!.length).toBeGreaterThanOrEqual(2); // validation lines + legend
+    expect(svg).toContain('>loss</text>');
+    expect(svg).toContain('>accuracy</text>');
+    expect(svg).toContain('>epoch</text>');
+    expect(svg).toContain('>validation</text>');
+    expect(svg).toContain('Digits &lt;test&gt;');
+  });
+
+  it('the loss line falls from the top-left: higher values are drawn higher (smaller y)', () => {
+    const svg = plotHistory(history, 't');
+    const first = /<path d="M([\d.]+),([\d.]+) .*? L([\d.]+),([\d.]+)"/.exec(svg)!;
+    expect(Number(first[2])).toBeLessThan(Number(first[4]));
+    expect(Number(first[1])).toBeLessThan(Number(first[3]));
+  });
+
+  it('regression histories plot MAE; missing validation draws only the train line', () => {
+    const svg = plotHistory([{ epoch: 1, lr: 1, loss: 2, mae: 1, seconds: 0 }, { epoch: 2, lr: 1, loss: 1, mae: 0.5, seconds: 0 }], 'r');
+    expect(svg).toContain('>mae</text>');
+    expect(svg.match(/<path /g)).toHaveLength(2);
+  });
+});

@@ -1,0 +1,150 @@
+import type { PlanAttr, PlanTensor } from '../../../runtime/plan/format.js';
+
+/**
+ * Every kernel of runtime/plan/kernels.ts that the WebGPU back end implements, as a one-step case
+ * with small shapes and data generators that keep it in its domain (probabilities for the
+ * cross-entropies, i32 labels and ids). The op suite runs each case on the CPU and on WebGPU.
+ *
+ * `mode`: `infer` runs the step as the forward pass in inference mode; `train` runs it in a training
+ * step (forward in training mode, or the update phase for optimizer kernels) and compares the stored
+ * tensors it writes in place too.
+ */
+export type Gen = 'normal' | 'positive' | 'unit' | 'rows' | 'mask' | `labels:${number}` | `ids:${number}`;
+
+export interface OpInput {
+  shape: number[];
+  gen?: Gen;
+  dtype?: 'f32' | 'i32';
+  /** Stored role for tensors updated in place (optimizer slots, running stats, params). */
+  role?: PlanTensor['role'];
+}
+
+export interface OpCase {
+  name: string;
+  kernel: string;
+  inputs: OpInput[];
+  outputs: number[][];
+  attrs?: Record<string, PlanAttr>;
+  mode?: 'infer' | 'train-forward' | 'update';
+  /** Max abs difference CPU vs WebGPU; 1e-4 unless stated with the reason. */
+  tolerance?: number;
+}
+
+const ACTS = ['linear', 'relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softplus', 'silu', 'step'];
+
+function activationCases(): OpCase[] {
+  const cases: OpCase[] = [];
+  for (const act of ACTS) {
+    const attrs = act === 'leaky_relu' ? { alpha: 0.2 } : act === 'elu' ? { alpha: 0.7 } : {};
+    cases.push({ name: act, kernel: act, inputs: [{ shape: [5, 7] }], outputs: [[5, 7]], attrs });
+    cases.push({ name: `${act}_grad`, kernel: `${act}_grad`, inputs: [{ shape: [5, 7] }, { shape: [5, 7] }], outputs: [[5, 7]], attrs });
+    cases.push({ name: `matmul+bias+${act}`, kernel: `matmul+bias+${act}`, inputs: [{ shape: [6, 5] }, { shape: [9, 5] }, { shape: [9] }], outputs: [[6, 9], [6, 9]], attrs: { transA: false, transB: true, ...attrs } });
+  }
+  return cases;
+}
+
+function matmulCases(): OpCase[] {
+  const cases: OpCase[] = [];
+  for (const transA of [false, true]) {
+    for (const transB of [false, true]) {
+      // [M, K] = [70, 33] and N = 67: more than one 64×64 tile with ragged edges (the tiled variant).
+      const a = transA ? [33, 70] : [70, 33];
+      const b = transB ? [67, 33] : [33, 67];
+      cases.push({ name: `matmul tiled transA=${transA} transB=${transB}`, kernel: 'matmul', inputs: [{ shape: a }, { shape: b }], outputs: [[70, 67]], attrs: { transA, transB } });
+      const sa = transA ? [9, 3] : [3, 9];
+      const sb = transB ? [4, 9] : [9, 4];
+      cases.push({ name: `matmul direct transA=${transA} transB=${transB}`, kernel: 'matmul', inputs: [{ shape: sa }, { shape: sb }], outputs: [[3, 4]], attrs: { transA, transB } });
+    }
+  }
+  cases.push({ name: 'matmul 3-D a', kernel: 'matmul+bias', inputs: [{ shape: [2, 3, 4] }, { shape: [5, 4] }, { shape: [5] }], outputs: [[2, 3, 5]], attrs: { transA: false, transB: true } });
+  return cases;
+}
+
+function elementwiseCases(): OpCase[] {
+  const cases: OpCase[] = [];
+  for (const op of ['add', 'sub', 'mul']) {
+    cases.push({ name: `${op} same`, kernel: op, inputs: [{ shape: [4, 6] }, { shape: [4, 6] }], outputs: [[4, 6]] });
+    cases.push({ name: `${op} suffix`, kernel: op, inputs: [{ shape: [4, 6] }, { shape: [6] }], outputs: [[4, 6]] });
+    cases.push({ name: `${op} scalar`, kernel: op, inputs: [{ shape: [] }, { shape: [3, 2] }], outputs: [[3, 2]] });
+    cases.push({ name: `${op} general`, kernel: op, inputs: [{ shape: [4, 1, 3] }, { shape: [5, 1] }], outputs: [[4, 5, 3]] });
+  }
+  cases.push({ name: 'bias_add', kernel: 'bias_add', inputs: [{ shape: [4, 6] }, { shape: [6] }], outputs: [[4, 6]] });
+  cases.push({ name: 'scale', kernel: 'scale', inputs: [{ shape: [4, 6] }], outputs: [[4, 6]], attrs: { factor: -0.25 } });
+  cases.push({ name: 'copy', kernel: 'copy', inputs: [{ shape: [4, 6] }], outputs: [[4, 6]] });
+  cases.push({ name: 'reshape', kernel: 'reshape', inputs: [{ shape: [4, 6] }], outputs: [[2, 12]], attrs: { shape: [2, 12] } });
+  cases.push({ name: 'sum_to rows', kernel: 'sum_to', inputs: [{ shape: [9, 5] }], outputs: [[5]], attrs: { shape: [5] } });
+  cases.push({ name: 'sum_to middle', kernel: 'sum_to', inputs: [{ shape: [4, 5, 3] }], outputs: [[4, 1, 3]], attrs: { shape: [4, 1, 3] } });
+  cases.push({ name: 'sum_to scalar', kernel: 'sum_to', inputs: [{ shape: [4, 5] }], outputs: [[]], attrs: { shape: [] } });
+  cases.push({ name: 'concat', kernel: 'concat', inputs: [{ shape: [3, 2, 4] }, { shape: [3, 5, 4] }, { shape: [3, 1, 4] }], outputs: [[3, 8, 4]], attrs: { axis: 1 } });
+  cases.push({ name: 'slice', kernel: 'slice', inputs: [{ shape: [3, 8, 4] }], outputs: [[3, 5, 4]], attrs: { axis: 1, start: 2, size: 5 } });
+  cases.push({ name: 'l1_l2_grad', kernel: 'l1_l2_grad', inputs: [{ shape: [4, 6] }, { shape: [4, 6] }], outputs: [[4, 6]], attrs: { l1: 0.01, l2: 0.02 } });
+  cases.push({ name: 'l1_l2_penalty', kernel: 'l1_l2_penalty', inputs: [{ shape: [40, 30] }], outputs: [[]], attrs: { l1: 0.01, l2: 0.02 } });
+  cases.push({ name: 'dropout (inference: copy)', kernel: 'dropout', inputs: [{ shape: [4, 6] }], outputs: [[4, 6], [4, 6]], attrs: { rate: 0.3, seed: 7 } });
+  cases.push({ name: 'dropout_grad', kernel: 'dropout_grad', inputs: [{ shape: [4, 6] }, { shape: [4, 6], gen: 'mask' }], outputs: [[4, 6]] });
+  return cases;
+}
+
+function rowCases(): OpCase[] {
+  return [
+    { name: 'softmax', kernel: 'softmax', inputs: [{ shape: [5, 7] }], outputs: [[5, 7]] },
+    { name: 'log_softmax', kernel: 'log_softmax', inputs: [{ shape: [5, 7] }], outputs: [[5, 7]] },
+    { name: 'softmax_grad', kernel: 'softmax_grad', inputs: [{ shape: [5, 7] }, { shape: [5, 7], gen: 'rows' }], outputs: [[5, 7]] },
+    { name: 'log_softmax_grad', kernel: 'log_softmax_grad', inputs: [{ shape: [5, 7] }, { shape: [5, 7] }], outputs: [[5, 7]] },
+    { name: 'layernorm', kernel: 'layernorm', inputs: [{ shape: [5, 8] }, { shape: [8] }, { shape: [8] }], outputs: [[5, 8], [5], [5]], attrs: { epsilon: 1e-5 } },
+    { name: 'layernorm_grad', kernel: 'layernorm_grad', inputs: [{ shape: [5, 8] }, { shape: [5, 8] }, { shape: [8] }, { shape: [5] }, { shape: [5], gen: 'positive' }], outputs: [[5, 8], [8], [8]] },
+    { name: 'batchnorm_grad', kernel: 'batchnorm_grad', inputs: [{ shape: [6, 4] }, { shape: [6, 4] }, { shape: [4] }, { shape: [4] }, { shape: [4], gen: 'positive' }], outputs: [[6, 4], [4], [4]] },
+    { name: 'embedding', kernel: 'embedding', inputs: [{ shape: [3, 4], dtype: 'i32', gen: 'ids:6' }, { shape: [6, 5] }], outputs: [[3, 4, 5]] },
+    { name: 'embedding_grad', kernel: 'embedding_grad', inputs: [{ shape: [3, 4, 5] }, { shape: [3, 4], dtype: 'i32', gen: 'ids:6' }], outputs: [[6, 5]] },
+  ];
+}
+
+function lossCases(): OpCase[] {
+  const cases: OpCase[] = [];
+  const dense = (kernel: string, pred: Gen, target: Gen, attrs: Record<string, PlanAttr> = {}): OpCase => ({
+    name: kernel, kernel, inputs: [{ shape: [6, 4], gen: pred }, { shape: [6, 4], gen: target }], outputs: [[], [6, 4]], attrs,
+  });
+  cases.push(dense('mse_loss', 'normal', 'normal'));
+  cases.push(dense('mae_loss', 'normal', 'normal'));
+  cases.push(dense('huber_loss', 'normal', 'normal', { delta: 0.5 }));
+  cases.push(dense('binary_cross_entropy_loss', 'unit', 'unit'));
+  cases.push(dense('sigmoid_binary_cross_entropy_loss', 'normal', 'unit'));
+  cases.push(dense('cross_entropy_loss', 'rows', 'rows'));
+  cases.push(dense('softmax_cross_entropy_loss', 'normal', 'rows'));
+  cases.push(dense('kl_divergence_loss', 'rows', 'rows'));
+  for (const kernel of ['sparse_cross_entropy_loss', 'sparse_softmax_cross_entropy_loss']) {
+    cases.push({ name: kernel, kernel, inputs: [{ shape: [6, 4], gen: kernel.includes('softmax') ? 'normal' : 'rows' }, { shape: [6], dtype: 'i32', gen: 'labels:4' }], outputs: [[], [6, 4]] });
+  }
+  return cases;
+}
+
+function trainingCases(): OpCase[] {
+  const slots = (n: number, gen: Gen = 'positive'): OpInput[] => Array.from({ length: n }, () => ({ shape: [4, 3], role: 'optimizer' as const, gen }));
+  const param: OpInput = { shape: [4, 3], role: 'param' };
+  const grad: OpInput = { shape: [4, 3] };
+  const update = (name: string, kernel: string, n: number, attrs: Record<string, PlanAttr>): OpCase => ({
+    name, kernel, inputs: [param, grad, ...slots(n, kernel === 'sgd_update' || kernel === 'adam_update' || kernel === 'adamw_update' ? 'normal' : 'positive')], outputs: [[4, 3], ...slots(n).map((s) => s.shape)], attrs, mode: 'update',
+  });
+  const cases = [
+    update('gd_update', 'gd_update', 0, {}),
+    update('sgd_update momentum', 'sgd_update', 1, { momentum: 0.9, nesterov: false }),
+    update('sgd_update nesterov', 'sgd_update', 1, { momentum: 0.9, nesterov: true }),
+    update('adam_update', 'adam_update', 2, { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }),
+    update('adamw_update', 'adamw_update', 2, { beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0.01 }),
+    update('adagrad_update', 'adagrad_update', 1, { epsilon: 1e-7 }),
+    update('rmsprop_update', 'rmsprop_update', 2, { rho: 0.9, epsilon: 1e-7, momentum: 0.5 }),
+  ];
+  // Adam's v slot must be non-negative (it is a running mean of g²).
+  for (const c of cases) if (c.kernel.startsWith('adam')) c.inputs[3] = { ...c.inputs[3]!, gen: 'positive' };
+  const bn = (mode: 'infer' | 'train-forward'): OpCase => ({
+    name: `batchnorm (${mode === 'infer' ? 'inference' : 'training'})`,
+    kernel: 'batchnorm',
+    inputs: [{ shape: [6, 4] }, { shape: [4], role: 'param' }, { shape: [4], role: 'param' }, { shape: [4], role: 'state' }, { shape: [4], role: 'state', gen: 'positive' }],
+    outputs: [[6, 4], [4], [4]],
+    attrs: { epsilon: 1e-3, momentum: 0.9 },
+    mode,
+  });
+  cases.push(bn('infer'), bn('train-forward'));
+  return cases;
+}
+
+export const OP_CASES: OpCase[] = [...matmulCases(), ...activationCases(), ...elementwiseCases(), ...rowCases(), ...lossCases(), ...trainingCases()];
