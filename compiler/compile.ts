@@ -4,6 +4,7 @@ import { appendTraining } from './autodiff/backward.js';
 import type { Diagnostic } from './diagnostics/types.js';
 import { backendDiagnostic } from './emit/backend-diagnostics.js';
 import { emitPlan } from './emit/emit-plan.js';
+import { emitWebGpuPrograms, WebGpuEmitError } from './emit/webgpu/index.js';
 import { concreteShape, InitError, initialValues } from './emit/init-weights.js';
 import { LineIndex } from './emit/source-location.js';
 import type { Graph } from './ir/graph.js';
@@ -59,6 +60,7 @@ export function compileModel(check: CheckResult, modelName: string, options: Com
   } catch (error) {
     if (error instanceof LoweringError) return fail(backendDiagnostic('NN5003', error.range, error.message));
     if (error instanceof InitError) return fail(backendDiagnostic('NN5005', model.range, error.message));
+    if (error instanceof WebGpuEmitError) return fail(backendDiagnostic('NN5006', model.range, error.message));
     throw error;
   }
 }
@@ -81,12 +83,14 @@ export function compileGraph(
     });
   }
   runPasses(program, { fuse: options.fuse, verify: options.verify ?? false });
-  const plan = emitPlan(program, {
+  const { plan: cpuPlan, names } = emitPlan(program, {
     target: options.target,
     model: modelName,
     train: settings,
     lines: options.text !== undefined ? new LineIndex(options.text) : null,
   });
+  // The WebGPU target is the same plan plus one WGSL program per step (compiler/emit/webgpu/).
+  const plan = options.target === 'webgpu' ? emitWebGpuPrograms(cpuPlan) : cpuPlan;
   const seed = options.seed ?? settings?.seed ?? 0;
   const weights = new Map<string, WeightData>();
   for (const param of graph.params) {
@@ -97,12 +101,11 @@ export function compileGraph(
     const node = graph.nodes.find((n) => n.id === slot.node)!;
     weights.set(slot.name, new Float32Array(concreteShape(node.type.shape, slot.name).reduce((a, b) => a * b, 1)).fill(slot.init));
   }
-  for (const tensor of plan.tensors) {
-    if (tensor.role !== 'const') continue;
-    const node = graph.nodes.find((n) => n.op === 'const' && `${n.origin.layer}.const` === tensor.name.replace(/#\d+$/, ''));
-    const values = node?.attrs.values ?? node?.attrs.value ?? [];
+  for (const node of graph.nodes) {
+    if (node.op !== 'const') continue;
+    const values = node.attrs.values ?? node.attrs.value ?? [];
     const list = (Array.isArray(values) ? values : [values]) as number[];
-    weights.set(tensor.name, tensor.dtype === 'i32' ? Int32Array.from(list) : Float32Array.from(list));
+    weights.set(names.get(node.id)!, node.type.dtype === 'i32' ? Int32Array.from(list) : Float32Array.from(list));
   }
   return { plan, weights, explain: program.explain, diagnostics: [] };
 }

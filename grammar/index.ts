@@ -6,6 +6,7 @@ import {
   checkFileSize,
   limitExpressionDepth,
   MAX_EXPRESSION_DEPTH,
+  MAX_PARSE_ERRORS,
   MAX_SYNTAX_DIAGNOSTICS,
   scanNesting,
 } from './limits.js';
@@ -50,14 +51,20 @@ function parseText(text: string): ParseResult {
   const parser = sharedParser();
   parser.input = tokens;
   const cst = parser.file();
-  const parseDiagnostics = parseErrorsToDiagnostics(parser.errors, text.length);
+  const parseErrors = parser.errors;
+  const parseDiagnostics = parseErrorsToDiagnostics(parseErrors, text.length);
   const { file, diagnostics: builderDiagnostics } = buildAst(cst, text.length);
   file.comments = comments;
   const depthDiagnostic = expressionDepthBound > MAX_EXPRESSION_DEPTH ? limitExpressionDepth(file) : undefined;
 
-  const all = [...lexDiagnostics, ...withoutLexErrorEchoes([...parseDiagnostics, ...builderDiagnostics], lexDiagnostics, tokens)];
+  const all = [...lexDiagnostics, ...withoutLexErrorEchoes([...parseDiagnostics, ...builderDiagnostics], lexDiagnostics, tokens, text)];
   if (depthDiagnostic) all.push(depthDiagnostic);
-  return { file, diagnostics: finish(all) };
+  const diagnostics = finish(all);
+  if (parseErrors.length >= MAX_PARSE_ERRORS && diagnostics.at(-1)?.code !== 'NN4003') {
+    // The parser gave up early although fewer errors survived filtering: still say so.
+    diagnostics.push(makeDiagnostic('NN4003', [diagnostics.length], { start: text.length, end: text.length }));
+  }
+  return { file, diagnostics };
 }
 
 /**

@@ -23,6 +23,8 @@ export const MAX_BRACKET_DEPTH = 100;
 export const MAX_EXPRESSION_DEPTH = 512;
 /** Diagnostics reported from one file's syntax before giving up (NN4003). */
 export const MAX_SYNTAX_DIAGNOSTICS = 100;
+/** Parse errors after which the parser stops (twice what is reported: some are dropped as echoes). */
+export const MAX_PARSE_ERRORS = 2 * MAX_SYNTAX_DIAGNOSTICS;
 
 export function checkFileSize(text: string): Diagnostic | undefined {
   if (text.length <= MAX_FILE_CHARACTERS) return undefined;

@@ -30,6 +30,7 @@ import {
   Train,
   True,
 } from './tokens.js';
+import { MAX_PARSE_ERRORS } from './limits.js';
 import { closingMessage, syntaxErrorMessages } from './syntax-errors.js';
 
 /**
@@ -44,7 +45,9 @@ import { closingMessage, syntaxErrorMessages } from './syntax-errors.js';
  * most likely to have been.
  *
  * Statements are not newline-terminated, with two exceptions that keep common layouts unambiguous:
- * a setting's first value and an input's dtype must be on the same line as what they follow.
+ * a setting's first value and an input's dtype must be on the same line as what they follow. An
+ * assignment is recognised by `name =` (two tokens), so a stray word is one "unexpected" error
+ * rather than a guess at a missing `=` that would swallow the next statement.
  */
 export class NnetParser extends CstParser {
   constructor() {
@@ -63,6 +66,7 @@ export class NnetParser extends CstParser {
 
   file = this.RULE('file', () => {
     this.MANY({
+      GATE: () => this.withinErrorBudget(),
       MAX_LOOKAHEAD: 1,
       DEF: () =>
         this.OR({
@@ -93,7 +97,7 @@ export class NnetParser extends CstParser {
             { ALT: () => this.SUBRULE(this.outputDecl) },
             { ALT: () => this.SUBRULE(this.letDecl) },
             { ALT: () => this.SUBRULE(this.trainSection) },
-            { ALT: () => this.SUBRULE(this.assignment) },
+            { GATE: () => this.LA(2).tokenType === Equals, ALT: () => this.SUBRULE(this.assignment) },
             { ALT: () => this.CONSUME(AnyToken, { LABEL: 'junk' }), IGNORE_AMBIGUITIES: true },
           ],
         }),
@@ -126,7 +130,7 @@ export class NnetParser extends CstParser {
         this.OR({
           MAX_LOOKAHEAD: 1,
           DEF: [
-            { ALT: () => this.SUBRULE(this.assignment) },
+            { GATE: () => this.LA(2).tokenType === Equals, ALT: () => this.SUBRULE(this.assignment) },
             { ALT: () => this.SUBRULE(this.letDecl) },
             { ALT: () => this.SUBRULE(this.returnStmt) },
             { ALT: () => this.CONSUME(AnyToken, { LABEL: 'junk' }), IGNORE_AMBIGUITIES: true },
@@ -288,7 +292,9 @@ export class NnetParser extends CstParser {
         { ALT: () => this.CONSUME(StringLiteral) },
         { ALT: () => this.CONSUME(True) },
         { ALT: () => this.CONSUME(False) },
-        { ALT: () => this.SUBRULE(this.nameOrCall) },
+        // `name =` starts the next statement, never a value: `q =` then `r = f(x)` on the next
+        // line is a missing value, not `q = r`.
+        { GATE: () => this.LA(2).tokenType !== Equals, ALT: () => this.SUBRULE(this.nameOrCall) },
         { ALT: () => this.SUBRULE(this.list, { ARGS: ['the list'] }) },
         { ALT: () => this.SUBRULE(this.parenthesized) },
       ],
@@ -362,7 +368,22 @@ export class NnetParser extends CstParser {
   /** Whether a `{ ... }` body goes on: not at its `}`, the end of input or a new declaration. */
   private bodyContinues(alsoStopAt: readonly TokenType[]): boolean {
     const next = this.LA(1).tokenType;
-    return next !== RBrace && next !== EOF && !DECLARATION_KEYWORDS.includes(next) && !alsoStopAt.includes(next);
+    return (
+      next !== RBrace &&
+      next !== EOF &&
+      !DECLARATION_KEYWORDS.includes(next) &&
+      !alsoStopAt.includes(next) &&
+      this.withinErrorBudget()
+    );
+  }
+
+  /**
+   * False once the input has produced more errors than are ever reported: statement loops then
+   * stop, so token soup costs time in proportion to the errors shown, not to its length (each
+   * Chevrotain error is expensive, and a soup can have one every few tokens).
+   */
+  private withinErrorBudget(): boolean {
+    return this.errors.length < MAX_PARSE_ERRORS;
   }
 
   private onSameLine(before: IToken, after: IToken): boolean {

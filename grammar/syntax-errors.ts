@@ -2,6 +2,7 @@ import { EOF, type IParserErrorMessageProvider, type IRecognitionException, type
 import type { SourceRange } from './ast.js';
 import type { Diagnostic } from '../compiler/diagnostics/types.js';
 import { diagnosticDef, formatTemplate } from '../compiler/diagnostics/table.js';
+import { LineMap } from './line-map.js';
 import { quoteToken } from './make-diagnostic.js';
 
 /**
@@ -86,26 +87,34 @@ export function parseErrorsToDiagnostics(errors: readonly IRecognitionException[
 }
 
 const PARSE_ERROR_CODES = new Set(['NN1010', 'NN1011', 'NN1012', 'NN1013']);
+/** Lexical errors that leave the parser a garbled line: a dropped character, a string that ate the line's end. */
+const LINE_BREAKING_LEX_CODES = new Set(['NN1001', 'NN1002']);
 
 /**
- * Drops parse errors that are consequences of characters the lexer rejected: in `dense(x $ 4)` the
+ * Drops parse errors that are echoes of a lexical error already reported: in `dense(x $ 4)` the
  * `$` is reported, and the parser, which never saw it, should not add "expected ')'" at the `4`.
- * A parse error is such a consequence when a rejected character lies in the gap between the
- * tokens around it.
+ * A parse error is an echo when it is on the same line as such a lexical error, or when a rejected
+ * character lies in the gap between the tokens around it (an error moved to the previous line).
  */
 export function withoutLexErrorEchoes(
   diagnostics: readonly Diagnostic[],
   lexDiagnostics: readonly Diagnostic[],
   tokens: readonly IToken[],
+  text: string,
 ): Diagnostic[] {
-  const rejected = lexDiagnostics.filter((d) => d.code === 'NN1001').map((d) => d.range.start);
-  if (rejected.length === 0) return [...diagnostics];
+  const breaking = lexDiagnostics.filter((d) => LINE_BREAKING_LEX_CODES.has(d.code)).map((d) => d.range.start);
+  if (breaking.length === 0) return [...diagnostics];
+  breaking.sort((a, b) => a - b);
+  const lines = new LineMap(text);
+  const brokenLines = new Set(breaking.map((offset) => lines.position(offset).line));
   return diagnostics.filter((d) => {
     if (!PARSE_ERROR_CODES.has(d.code)) return true;
-    const next = firstTokenAtOrAfter(tokens, d.range.start);
+    if (brokenLines.has(lines.position(d.range.start).line)) return false;
+    const next = firstAtOrAfter(tokens, d.range.start, (t) => t.startOffset);
     const gapStart = next > 0 ? endOffset(tokens[next - 1]!) : 0;
     const gapEnd = next < tokens.length ? tokens[next]!.startOffset : Infinity;
-    return !rejected.some((offset) => offset >= gapStart && offset < gapEnd);
+    const firstBreak = breaking[firstAtOrAfter(breaking, gapStart, (offset) => offset)];
+    return firstBreak === undefined || firstBreak >= gapEnd;
   });
 }
 
@@ -113,13 +122,13 @@ function endOffset(token: IToken): number {
   return token.startOffset + token.image.length;
 }
 
-/** Binary search over tokens in document order. */
-function firstTokenAtOrAfter(tokens: readonly IToken[], offset: number): number {
+/** Binary search: the index of the first item whose key is at least `offset` (items sorted by key). */
+function firstAtOrAfter<T>(items: readonly T[], offset: number, key: (item: T) => number): number {
   let low = 0;
-  let high = tokens.length;
+  let high = items.length;
   while (low < high) {
     const mid = (low + high) >> 1;
-    if (tokens[mid]!.startOffset < offset) low = mid + 1;
+    if (key(items[mid]!) < offset) low = mid + 1;
     else high = mid;
   }
   return low;

@@ -165,6 +165,8 @@ function convert(arg: EvaluatedArg, param: ParamDef, callee: string, ctx: MatchC
       return value.kind === 'string' ? value.value : wrong('a string');
     case 'word':
       if (value.kind === 'word') return value.name;
+      // A name that happens to be bound, such as an input named in `noise(on: image)`.
+      if (value.kind === 'tensor') return value.name;
       if (value.kind === 'string') return value.value;
       return wrong('a name');
     case 'choice': {

@@ -30,7 +30,7 @@ export function checkFile(file: FileNode, path: string | undefined): FileCheck {
   for (const decl of file.decls) {
     switch (decl.kind) {
       case 'Let':
-        fileScope.define(decl.name, 'const', constants.expr(decl.value, { base: decl.name.name, final: null }), decl.range, reporter);
+        fileScope.define(decl.name, 'const', constants.constant(decl.value, decl.name.name), decl.range, reporter);
         break;
       case 'Block':
         if (fileScope.define(decl.name, 'block', ERROR, decl.range, reporter)) ctx.blocks.set(decl.name.name, decl);

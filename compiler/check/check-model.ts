@@ -30,7 +30,7 @@ export function checkModel(ctx: CheckContext, model: ModelDecl): CheckedModel {
         checkInput(ev, stmt);
         break;
       case 'Let':
-        scope.define(stmt.name, 'const', ev.expr(stmt.value, { base: stmt.name.name, final: null }), stmt.range, reporter);
+        scope.define(stmt.name, 'const', ev.constant(stmt.value, stmt.name.name), stmt.range, reporter);
         break;
       case 'Assign': {
         const value = ev.expr(stmt.value, { base: stmt.name.name, final: finalExpr(stmt.value) });

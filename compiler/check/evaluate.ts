@@ -81,6 +81,15 @@ export class Evaluator {
     }
   }
 
+  /** The value of a `let`: a bare unknown name there is an undefined name, not a word. */
+  constant(expr: Expr, base: string): Value {
+    const value = this.expr(expr, { base, final: null });
+    if (value.kind !== 'word') return value;
+    const s = suggest(value.name, value.range, this.scope.visibleNames());
+    this.ctx.reporter.report('NN2001', [value.name, s.hint], value.range, s.fix ? { fix: s.fix } : {});
+    return ERROR;
+  }
+
   /** A bare name: a binding in scope, else an activation or initialiser, else a word for the consumer. */
   name(name: string, range: SourceRange): Value {
     if (name === '') return ERROR;

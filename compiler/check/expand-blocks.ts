@@ -22,10 +22,8 @@ export function expandBlock(ev: Evaluator, block: BlockDecl, callee: Ident, args
     reporter.report('NN2021', [name, ` (${path})`], callee.range);
     return ERROR;
   }
-  if (!block.result) {
-    reporter.report('NN2022', [name], block.name.range);
-    return ERROR;
-  }
+  // A block without `return` is a syntax error (NN1017, reported by the parser).
+  if (!block.result) return ERROR;
 
   const bound = bindParams(ev, block, args, site);
   if (!bound) return ERROR;
@@ -41,7 +39,9 @@ export function expandBlock(ev: Evaluator, block: BlockDecl, callee: Ident, args
       scope.define(param.name, 'param', value, param.range, reporter);
     });
     for (const stmt of block.body) {
-      const value = inner.expr(stmt.value, { base: `${base}/${stmt.name.name}`, final: finalExpr(stmt.value) });
+      const value = stmt.kind === 'Let'
+        ? inner.constant(stmt.value, stmt.name.name)
+        : inner.expr(stmt.value, { base: `${base}/${stmt.name.name}`, final: finalExpr(stmt.value) });
       scope.define(stmt.name, stmt.kind === 'Let' ? 'const' : 'value', value, stmt.range, reporter);
     }
     const returned = inner.expr(block.result!.value, { base, final: finalExpr(block.result!.value) });

@@ -53,12 +53,12 @@ export function checkGan(ctx: CheckContext, gan: GanDecl, models: ReadonlyMap<st
   const fakeType = generator.graph.nodes[fake.node]!.type;
   const sampleType = discriminator.graph.nodes[sample.node]!.type;
   if (!sameShape(fakeType.shape, sampleType.shape)) {
-    reporter.report('NN2024', [name, `: the generator's output '${fake.name}' is ${formatShape(fakeType.shape)}, but the discriminator's input '${sample.name}' is ${formatShape(sampleType.shape)}`], gan.name.range);
+    reporter.report('NN2024', [name, `the generator's output '${fake.name}' is ${formatShape(fakeType.shape)}, but the discriminator's input '${sample.name}' is ${formatShape(sampleType.shape)}`], gan.name.range);
     return null;
   }
   const scoreShape = discriminator.graph.nodes[score.node]!.type.shape;
   if (scoreShape.length !== 2 || scoreShape[1] !== 1) {
-    reporter.report('NN2024', [name, `: the discriminator must output one logit per sample ([batch, 1]), got ${formatShape(scoreShape)}`], gan.name.range);
+    reporter.report('NN2024', [name, `the discriminator must output one logit per sample ([batch, 1]), got ${formatShape(scoreShape)}`], gan.name.range);
     return null;
   }
 
@@ -103,7 +103,7 @@ function modelOf(ctx: CheckContext, setting: Setting, models: ReadonlyMap<string
   const model = models.get(expr.name);
   if (!binding || !model) {
     const s = suggest(expr.name, expr.range, models.keys());
-    if (binding) ctx.reporter.report('NN2024', [setting.key.name, `: '${expr.name}' is not a model`], expr.range);
+    if (binding) ctx.reporter.report('NN2024', [setting.key.name, `'${expr.name}' is not a model`], expr.range);
     else ctx.reporter.report('NN2001', [expr.name, s.hint], expr.range, s.fix ? { fix: s.fix } : {});
     return undefined;
   }

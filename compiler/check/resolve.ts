@@ -33,6 +33,7 @@ export class Scope {
       return undefined;
     }
     const symbol = this.symbols.add({ name: name.name, kind, container: this.container, definition: name.range, declaration, references: [] });
+    if (value.kind === 'tensor') symbol.type = value.type;
     const binding: Binding = { value, symbol, used: false, usedByModel: false };
     this.bindings.set(name.name, binding);
     return binding;

@@ -292,7 +292,7 @@ function checkAugment(ev: Evaluator, setting: Setting, expr: Expr, graph: Graph)
   const called = namedCall(ev, setting, expr, 'augmentation');
   if (!called) return undefined;
   const v = called.args.values;
-  const inputName = (v.input as string | null) ?? null;
+  const inputName = (v.on as string | null) ?? null;
   const input = inputName === null ? graph.inputs.find((i) => graph.nodes[i.node]!.type.dtype === 'f32') : graph.inputs.find((i) => i.name === inputName);
   const name = called.def.name;
   if (!input) {

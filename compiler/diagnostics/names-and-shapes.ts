@@ -130,12 +130,6 @@ export const NAME_SHAPE_DIAGNOSTICS: readonly DiagnosticDef[] = [
     explanation: 'Blocks are expanded at every use, so a block that calls itself (directly or through others) would never finish expanding.',
   },
   {
-    code: 'NN2022',
-    severity: 'error',
-    template: "block '{0}' has no return",
-    explanation: 'A block ends with `return expr`, the value the call produces.',
-  },
-  {
     code: 'NN2023',
     severity: 'error',
     template: "the first argument of block '{0}' must be a tensor, got {1}",
@@ -144,7 +138,7 @@ export const NAME_SHAPE_DIAGNOSTICS: readonly DiagnosticDef[] = [
   {
     code: 'NN2024',
     severity: 'error',
-    template: "gan '{0}' {1}",
+    template: "gan '{0}': {1}",
     explanation: 'A gan names a generator and a discriminator model; the generator\'s output must fit the discriminator\'s input, and the discriminator must output one logit per sample.',
   },
   {

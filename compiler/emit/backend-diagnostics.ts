@@ -10,6 +10,7 @@ export const BACKEND_DIAGNOSTICS = {
   NN5002: { template: "model '{0}' has errors; fix them before compiling", explanation: 'Compilation needs a model without check errors.' },
   NN5003: { template: '{0}', explanation: 'The back end cannot lower this layer (yet). The message names the op.' },
   NN5004: { template: "model '{0}' has no train section", explanation: 'Training plans need a `train { ... }` section with a loss and an optimizer.' },
+  NN5006: { template: '{0}', explanation: 'A step has no WebGPU kernel yet; compile with --target cpu.' },
   NN5005: { template: '{0}', explanation: 'A parameter could not be initialised (symbolic shape, wrong number of literal values, unreadable file).' },
 } as const;
 

@@ -19,7 +19,8 @@ export interface EmitOptions {
   lines: LineIndex | null;
 }
 
-export function emitPlan(program: Program, options: EmitOptions): Plan {
+/** The plan, and the tensor name of every node that has one. */
+export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; names: Map<number, string> } {
   const { graph, training } = program;
   const names = new Map<number, string>();
   const tensors: PlanTensor[] = [];
@@ -103,7 +104,7 @@ export function emitPlan(program: Program, options: EmitOptions): Plan {
   const steps = [...forward, ...lossSteps, ...gradSteps, ...update];
   const memory = planMemory(tensors, steps, keepAlive, bindings, referenceBatch);
 
-  return {
+  const plan: Plan = {
     format: 'nnet-plan',
     version: 1,
     target: options.target,
@@ -121,6 +122,7 @@ export function emitPlan(program: Program, options: EmitOptions): Plan {
     programs: {},
     weights: null,
   };
+  return { plan, names };
 }
 
 function sourceOf(node: IRNode, lines: LineIndex | null): PlanSource {

@@ -140,6 +140,23 @@ function sliceShape([x]: TensorType[], attrs: Attrs): TensorType[] {
   return [{ shape, dtype: x!.dtype }];
 }
 
+/** Values saved per unit and time step by each recurrence (see runtime/plan/kernels.ts). */
+export const SCAN_SAVED: Record<string, number> = { rnn_scan: 1, lstm_scan: 6, gru_scan: 5 };
+
+function scanShape(op: string): ShapeRule {
+  return ([xw], attrs) => {
+    const [batch, steps] = xw!.shape;
+    const units = attrs.units as number;
+    const y = attrs.return_sequences === true ? [batch!, steps!, units] : [batch!, units];
+    return [f32(y), f32([batch!, steps!, SCAN_SAVED[op]! * units])];
+  };
+}
+
+const scanGradShape: ShapeRule = ([, wHh, saved]) => {
+  const [batch, steps] = saved!.shape;
+  return [f32([batch!, steps!, wHh!.shape[0]!]), wHh!];
+};
+
 const activation = (gradFrom: 'output' | 'input'): PrimitiveRule => ({ arity: 1, outputs: same, activation: { gradFrom } });
 const unaryGrad: PrimitiveRule = { arity: 2, outputs: gradLike };
 const lossRule: PrimitiveRule = { arity: 2, outputs: scalarAndGrad };
@@ -184,8 +201,22 @@ export const PRIMITIVES: Record<KernelName, PrimitiveRule> = {
   embedding: { arity: 2, outputs: ([ids, table]) => [f32([...ids!.shape, table!.shape[1]!])] },
   maxpool2d: { arity: 1, outputs: poolShape },
   avgpool2d: { arity: 1, outputs: poolShape },
-  global_avgpool: { arity: 1, outputs: globalPool },
-  global_maxpool: { arity: 1, outputs: globalPool },
+  global_avg_pool: { arity: 1, outputs: globalPool },
+  global_max_pool: { arity: 1, outputs: globalPool },
+  // recurrences
+  rnn_scan: { arity: 2, outputs: scanShape('rnn_scan') },
+  lstm_scan: { arity: 2, outputs: scanShape('lstm_scan') },
+  gru_scan: { arity: 2, outputs: scanShape('gru_scan') },
+  rnn_scan_grad: { arity: 3, outputs: scanGradShape },
+  lstm_scan_grad: { arity: 3, outputs: scanGradShape },
+  gru_scan_grad: { arity: 3, outputs: scanGradShape },
+  // attention
+  attention: {
+    arity: 3,
+    outputs: ([q], attrs) => [q!, f32([q!.shape[0]!, attrs.heads as number, q!.shape[1]!, q!.shape[1]!])],
+  },
+  attention_grad: { arity: 5, outputs: ([, q, k, v]) => [q!, k!, v!] },
+  positional_encoding: { arity: 1, outputs: same },
   // losses
   mse_loss: lossRule,
   mae_loss: lossRule,
@@ -220,8 +251,8 @@ export const PRIMITIVES: Record<KernelName, PrimitiveRule> = {
   conv1d_grad_weight: { arity: 2, outputs: fromAttrShape },
   maxpool2d_grad: { arity: 2, outputs: gradLike },
   avgpool2d_grad: { arity: 1, outputs: fromAttrShape },
-  global_avgpool_grad: { arity: 1, outputs: fromAttrShape },
-  global_maxpool_grad: { arity: 2, outputs: gradLike },
+  global_avg_pool_grad: { arity: 1, outputs: fromAttrShape },
+  global_max_pool_grad: { arity: 2, outputs: gradLike },
   // regularisation
   l1_l2_penalty: { arity: 1, outputs: () => [f32([])] },
   l1_l2_grad: { arity: 2, outputs: same },

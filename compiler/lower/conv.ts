@@ -39,6 +39,6 @@ export const convRules: Record<string, LowerRule> = {
   avgpool2d: lowerPool('avg', 2),
   maxpool1d: lowerPool('max', 1),
   avgpool1d: lowerPool('avg', 1),
-  global_avgpool: ({ builder, node, inputs }) => builder.add('global_avgpool', inputs.slice(0, 1), {}, node.origin),
-  global_maxpool: ({ builder, node, inputs }) => builder.add('global_maxpool', inputs.slice(0, 1), {}, node.origin),
+  global_avgpool: ({ builder, node, inputs }) => builder.add('global_avg_pool', inputs.slice(0, 1), {}, node.origin),
+  global_maxpool: ({ builder, node, inputs }) => builder.add('global_max_pool', inputs.slice(0, 1), {}, node.origin),
 };

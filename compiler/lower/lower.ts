@@ -1,7 +1,9 @@
 import type { Graph } from '../ir/graph.js';
 import { primitiveRule } from '../ir/primitives.js';
 import { activationRules } from './activations.js';
+import { attentionRules } from './attention.js';
 import { convRules } from './conv.js';
+import { recurrentRules } from './recurrent.js';
 import { denseRules } from './dense.js';
 import { GraphBuilder } from './graph-builder.js';
 import { LoweringError, type LowerRule } from './lower-context.js';
@@ -17,6 +19,8 @@ export const LOWER_RULES: Record<string, LowerRule> = {
   ...shapeRules,
   ...normalizationRules,
   ...convRules,
+  ...recurrentRules,
+  ...attentionRules,
 };
 
 export { LoweringError } from './lower-context.js';

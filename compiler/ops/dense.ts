@@ -27,7 +27,7 @@ export const dense: OpDef = {
     weightParam('bias', 'The [units] bias.', ZEROS, true),
     ...regularizerParams,
   ],
-  shapeRule: '[batch, in] → [batch, units]; [batch, seq, in] → [batch, seq, units]',
+  shapeRule: '[batch, in] → [batch, units]; [batch, seq, in] → [batch, seq, units] when seq is symbolic (flatten images first)',
   irForm: 'inputs [x, weight [units, in], bias [units]?]; attrs { units, activation }',
   infer({ inputs: [x], args }) {
     const shape = x!.shape;

@@ -34,7 +34,7 @@ export const REGULARIZERS: readonly SettingDef[] = [
   { name: 'l2', kind: 'regularizer', doc: 'Adds factor·Σw² over every weight (not biases).', params: [{ name: 'factor', kind: 'number', doc: 'Penalty factor (≥ 0).', min: 0 }] },
 ];
 
-const inputParam = { name: 'input', kind: 'word', doc: 'The input to augment (default: the first non-label input).', default: null, namedOnly: true } as const;
+const inputParam = { name: 'on', kind: 'word', doc: 'The input to augment (default: the first float input).', default: null, namedOnly: true } as const;
 
 export const AUGMENTATIONS: readonly SettingDef[] = [
   { name: 'noise', kind: 'augmentation', doc: 'Adds Gaussian noise N(0, std²).', params: [{ name: 'std', kind: 'number', doc: 'Standard deviation (> 0).', default: 0.1, min: 0, minExclusive: true }, inputParam] },

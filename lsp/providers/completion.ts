@@ -126,8 +126,11 @@ function argumentItems(ctx: ProviderContext, call: CallContext, scope: string, o
     const vocabulary = kinds ? ctx.catalog.ofKind(...kinds).map((e) => entryItem(e, false, '0')) : [];
     return [...vocabulary, ...valueItems(ctx, scope, offset)];
   }
+  // Parameters already given: by name, or by position (a pipeline stage's tensor is given implicitly).
+  const implicit = call.isPipeStage && entry?.params[0]?.tensor ? 1 : 0;
+  const positional = implicit + call.argIndex - call.namedArgs.length;
   const named = (entry?.params ?? [])
-    .filter((p, i) => !call.namedArgs.includes(p.name) && !(i === 0 && p.tensor !== false && entry?.kind === 'layer'))
+    .filter((p, i) => !call.namedArgs.includes(p.name) && i >= positional && !p.tensor)
     .map((p) => ({
       label: `${p.name}:`,
       kind: CompletionItemKind.Property,

@@ -59,7 +59,7 @@ function isUserSymbol(ctx: ProviderContext, range: SourceRange): boolean {
 }
 
 export function entryText(entry: CatalogEntry, values: ValueInfo[]): string {
-  const lines = ['```nnet', signatureLabel(entry), '```'];
+  const lines = [codeBlock(signatureLabel(entry))];
   const flow = values.map(describeFlow).filter((s, i, all) => all.indexOf(s) === i);
   if (flow.length > 0) lines.push(flow.join('  \n'));
   if (entry.shapeRule) lines.push(`Shape: \`${entry.shapeRule}\``);
@@ -89,7 +89,7 @@ export function describeFlow(value: ValueInfo): string {
 function symbolText(ctx: ProviderContext, symbol: SymbolInfo): string {
   const where = symbol.container ? ` in ${symbol.container}` : '';
   const type = symbol.type ? `: ${describeType(symbol.type)}` : '';
-  const lines = ['```nnet', `(${symbol.kind}) ${symbol.name}${type}`, '```'];
+  const lines = [codeBlock(`(${symbol.kind}) ${symbol.name}${type}`)];
   lines.push(`Declared${where}.`);
   const computed = definingValues(ctx, symbol);
   if (computed.length > 0) {
@@ -115,4 +115,8 @@ function definingValues(ctx: ProviderContext, symbol: SymbolInfo): ValueInfo[] {
 
 function markdown(ctx: ProviderContext, range: SourceRange, value: string): Hover {
   return { contents: { kind: MarkupKind.Markdown, value }, range: toRange(ctx.document, range) };
+}
+
+function codeBlock(code: string): string {
+  return ['```nnet', code, '```'].join('\n');
 }

@@ -116,6 +116,26 @@ export class CpuExecutor implements Executor {
     return { shape: [...t.shape], dtype: spec.dtype, data: t.data.slice() };
   }
 
+  /**
+   * After a step whose loss came out NaN or infinite: the first step of the last run (in execution
+   * order) that wrote a non-finite value, with its source, so the training loop can name the layer.
+   */
+  firstNonFinite(): { phase: string; index: number; kernel: string; tensor: string; source: PlanStep['source'] } | null {
+    const last = [...this.bound.values()].pop();
+    if (!last) return null;
+    const phases: Array<[string, CompiledStep[]]> = [['forward', this.forward], ['loss', this.lossSteps], ['backward', this.backward], ['update', this.update]];
+    for (const [phase, steps] of phases) {
+      for (let index = 0; index < steps.length; index++) {
+        const { step } = steps[index]!;
+        for (const name of step.outputs) {
+          const data = (this.stored.get(name) ?? last.tensors.get(name))?.data;
+          if (data && data.some((v) => !Number.isFinite(v))) return { phase, index, kernel: step.kernel, tensor: name, source: step.source };
+        }
+      }
+    }
+    return null;
+  }
+
   /** The gradient tensor each optimizer update reads, by parameter name. */
   gradientNames(): Map<string, string> {
     return new Map(this.plan.update.map((s) => [s.inputs[0]!, s.inputs[1]!]));

@@ -1,12 +1,14 @@
 import { isEpilogueElement, kernelSpec, parseKernelName } from '../plan/kernels.js';
 import type { Attrs, CpuKernel, CpuTensor, EpilogueKernel, KernelContext } from './kernel-interface.js';
 import { activationKernels, activationRange } from './kernels/activations.js';
+import { attentionKernels } from './kernels/attention.js';
 import { convKernels, convEpilogueKernels } from './kernels/conv.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
 import { lossKernels } from './kernels/losses.js';
 import { matmul } from './kernels/matmul.js';
 import { normalizationKernels } from './kernels/normalization.js';
 import { poolingKernels } from './kernels/pooling.js';
+import { recurrentKernels } from './kernels/recurrent.js';
 import { optimizerKernels } from './kernels/optimizers.js';
 import { softmaxKernels } from './kernels/softmax.js';
 
@@ -25,6 +27,8 @@ const kernels = new Map<string, CpuKernel>(
     ...optimizerKernels,
     ...convKernels,
     ...poolingKernels,
+    ...recurrentKernels,
+    ...attentionKernels,
   }),
 );
 

@@ -64,6 +64,15 @@ function loss(doc: string, attrs: Record<string, KernelAttr> = {}): KernelSpec {
   return { inputs: ['pred', 'target'], outputs: ['loss', 'dpred'], attrs, epilogue: false, doc };
 }
 
+/** y is [N, T, units] with return_sequences, else the last state [N, units]; saved is [N, T, k·units]. */
+function scan(doc: string): KernelSpec {
+  return { inputs: ['xw', 'w_hh'], outputs: ['y', 'saved'], attrs: { units: int, return_sequences: bool }, epilogue: false, doc };
+}
+
+function scanGrad(doc: string): KernelSpec {
+  return { inputs: ['dy', 'w_hh', 'saved'], outputs: ['dxw', 'dw_hh'], attrs: { units: int, return_sequences: bool }, epilogue: false, doc };
+}
+
 export const KERNELS = {
   // ── linear algebra ─────────────────────────────────────────────────────────────────────────────
   matmul: {
@@ -140,8 +149,23 @@ export const KERNELS = {
   embedding: { inputs: ['ids', 'table'], outputs: ['y'], attrs: {}, epilogue: false, doc: 'y[..., :] = table[ids[...], :]; ids are i32, out-of-range ids are an error.' },
   maxpool2d: { inputs: ['x'], outputs: ['y'], attrs: { size: ints, strides: ints, padding: { type: 'string' } }, epilogue: false, doc: 'Max pooling over H, W of [N,H,W,C].' },
   avgpool2d: { inputs: ['x'], outputs: ['y'], attrs: { size: ints, strides: ints, padding: { type: 'string' } }, epilogue: false, doc: 'Average pooling over H, W of [N,H,W,C] (padding excluded from the count).' },
-  global_avgpool: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, doc: 'Mean over every axis between the first and the last: [N,...,C] → [N,C].' },
-  global_maxpool: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, doc: 'Max over every axis between the first and the last: [N,...,C] → [N,C].' },
+  global_avg_pool: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, doc: 'Mean over every axis between the first and the last: [N,...,C] → [N,C].' },
+  global_max_pool: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, doc: 'Max over every axis between the first and the last: [N,...,C] → [N,C].' },
+
+  // ── recurrences: x·w_ihᵀ + bias is a (fusable) matmul before these; they run the time loop ──
+  rnn_scan: scan('h_t = tanh(xw_t + w_hh·h_{t−1}); saved = h_t (1 value per unit).'),
+  lstm_scan: scan('Gates i, f, g, o from xw_t + w_hh·h_{t−1} (σ, σ, tanh, σ); c_t = f·c_{t−1} + i·g; h_t = o·tanh(c_t); saved = i, f, g, o, c, h (6 per unit).'),
+  gru_scan: scan('r, z = σ(xw_{r,z} + (w_hh·h)_{r,z}); n = tanh(xw_n + r·(w_hh·h)_n); h_t = (1 − z)·n + z·h_{t−1}; saved = r, z, n, (w_hh·h)_n, h (5 per unit).'),
+
+  // ── attention (projections are matmuls before and after) ──────────────────────────────────────
+  attention: {
+    inputs: ['q', 'k', 'v'],
+    outputs: ['y', 'probs'],
+    attrs: { heads: int, causal: bool },
+    epilogue: false,
+    doc: 'Per head h of q, k, v [N, T, D] split into D/heads features: probs = softmax(q_h·k_hᵀ/√(D/heads)) (future masked when causal), y_h = probs·v_h; probs [N, heads, T, T] kept for the gradient.',
+  },
+  positional_encoding: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, doc: 'y = x + PE[t, d]: sin(t/10000^(2i/D)) on even d = 2i, cos on odd d = 2i+1.' },
 
   // ── losses: mean loss (scalar) and its gradient w.r.t. pred ────────────────────────────────────
   mse_loss: loss('mean((pred − target)²) over all elements.'),
@@ -190,8 +214,20 @@ export const KERNELS = {
   conv1d_grad_weight: { inputs: ['dy', 'x'], outputs: ['dw'], attrs: { shape: dims, strides: ints, padding: { type: 'string' }, dilation: ints }, epilogue: false, doc: 'Gradient of conv1d w.r.t. w.' },
   maxpool2d_grad: { inputs: ['dy', 'x'], outputs: ['dx'], attrs: { size: ints, strides: ints, padding: { type: 'string' } }, epilogue: false, doc: 'Routes dy to the (first) max of each window.' },
   avgpool2d_grad: { inputs: ['dy'], outputs: ['dx'], attrs: { shape: dims, size: ints, strides: ints, padding: { type: 'string' } }, epilogue: false, doc: 'Spreads dy evenly over each window (output shape from `shape`).' },
-  global_avgpool_grad: { inputs: ['dy'], outputs: ['dx'], attrs: { shape: dims }, epilogue: false, doc: 'Spreads dy evenly over the pooled axes (output shape from `shape`).' },
-  global_maxpool_grad: { inputs: ['dy', 'x'], outputs: ['dx'], attrs: {}, epilogue: false, doc: 'Routes dy to the (first) max over the pooled axes.' },
+  global_avg_pool_grad: { inputs: ['dy'], outputs: ['dx'], attrs: { shape: dims }, epilogue: false, doc: 'Spreads dy evenly over the pooled axes (output shape from `shape`).' },
+  global_max_pool_grad: { inputs: ['dy', 'x'], outputs: ['dx'], attrs: {}, epilogue: false, doc: 'Routes dy to the (first) max over the pooled axes.' },
+
+  rnn_scan_grad: scanGrad('Backpropagation through time of rnn_scan: dxw and dw_hh from dy and the saved states.'),
+  lstm_scan_grad: scanGrad('Backpropagation through time of lstm_scan.'),
+  gru_scan_grad: scanGrad('Backpropagation through time of gru_scan.'),
+
+  attention_grad: {
+    inputs: ['dy', 'q', 'k', 'v', 'probs'],
+    outputs: ['dq', 'dk', 'dv'],
+    attrs: { heads: int, causal: bool },
+    epilogue: false,
+    doc: 'Gradient of attention w.r.t. q, k and v from the saved probabilities.',
+  },
 
   // ── regularisation ─────────────────────────────────────────────────────────────────────────────
   l1_l2_penalty: { inputs: ['w'], outputs: ['penalty'], attrs: { l1: num, l2: num }, epilogue: false, doc: 'penalty = l1·Σ|w| + l2·Σw² (a scalar).' },

@@ -18,6 +18,6 @@ export const convGrads: Record<string, GradRule> = {
   conv2d: convGrad('conv2d'),
   maxpool2d: (b, node, dy) => [b.add('maxpool2d_grad', [dy, node.inputs[0]!], node.attrs, node.origin)],
   avgpool2d: (b, node, dy) => [b.add('avgpool2d_grad', [dy], { ...node.attrs, shape: b.type(node.inputs[0]!).shape }, node.origin)],
-  global_avgpool: (b, node, dy) => [b.add('global_avgpool_grad', [dy], { shape: b.type(node.inputs[0]!).shape }, node.origin)],
-  global_maxpool: (b, node, dy) => [b.add('global_maxpool_grad', [dy, node.inputs[0]!], {}, node.origin)],
+  global_avg_pool: (b, node, dy) => [b.add('global_avg_pool_grad', [dy], { shape: b.type(node.inputs[0]!).shape }, node.origin)],
+  global_max_pool: (b, node, dy) => [b.add('global_max_pool_grad', [dy, node.inputs[0]!], {}, node.origin)],
 };

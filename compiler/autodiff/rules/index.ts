@@ -1,6 +1,8 @@
 import type { GradRule } from '../grad-rule.js';
 import { activationGrads } from './activations.js';
+import { attentionGrads } from './attention.js';
 import { convGrads } from './conv.js';
+import { recurrentGrads } from './recurrent.js';
 import { elementwiseGrads } from './elementwise.js';
 import { linearAlgebraGrads } from './linear-algebra.js';
 import { normalizationGrads } from './normalization.js';
@@ -12,4 +14,6 @@ export const GRAD_RULES: Record<string, GradRule> = {
   ...activationGrads,
   ...normalizationGrads,
   ...convGrads,
+  ...recurrentGrads,
+  ...attentionGrads,
 };

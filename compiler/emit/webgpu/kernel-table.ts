@@ -1,11 +1,13 @@
 import { ACTIVATIONS } from './activations.js';
 import type { KernelSource, StepShapes } from './program.js';
-import { emitActivation, emitActivationGrad, emitBiasAdd, emitBinary, emitCopy, emitScale } from './templates/elementwise.js';
+import { emitActivation, emitActivationGrad, emitBiasAdd, emitBinary, emitCopy, emitPositionalEncoding, emitScale } from './templates/elementwise.js';
 import { emitLoss, emitPenalty, LOSS_KERNELS } from './templates/losses.js';
 import { emitMatmul } from './templates/matmul.js';
 import { emitDropout, emitDropoutGrad, emitEmbedding, emitEmbeddingGrad, emitPenaltyGrad } from './templates/misc.js';
 import { emitBatchnorm, emitBatchnormGrad, emitLayernorm, emitLayernormGrad } from './templates/normalization.js';
 import { emitUpdate, UPDATE_KERNELS } from './templates/optimizers.js';
+import { emitConv, emitConvGradInput, emitConvGradWeight, emitGlobalPool, emitGlobalPoolGrad, emitPool, emitPoolGrad } from './templates/spatial.js';
+import { emitScan, emitScanGrad } from './templates/recurrent.js';
 import { emitConcat, emitSlice, emitSoftmax, emitSoftmaxGrad, emitSumTo } from './templates/rows.js';
 
 /**
@@ -40,6 +42,27 @@ export const TEMPLATES: Record<string, Template> = {
   embedding_grad: emitEmbeddingGrad,
   l1_l2_penalty: emitPenalty,
   l1_l2_grad: emitPenaltyGrad,
+  conv2d: emitConv,
+  conv1d: emitConv,
+  conv2d_grad_input: emitConvGradInput,
+  conv1d_grad_input: emitConvGradInput,
+  conv2d_grad_weight: emitConvGradWeight,
+  conv1d_grad_weight: emitConvGradWeight,
+  maxpool2d: emitPool,
+  avgpool2d: emitPool,
+  maxpool2d_grad: emitPoolGrad,
+  avgpool2d_grad: emitPoolGrad,
+  global_avg_pool: emitGlobalPool,
+  global_max_pool: emitGlobalPool,
+  global_avg_pool_grad: emitGlobalPoolGrad,
+  global_max_pool_grad: emitGlobalPoolGrad,
+  positional_encoding: emitPositionalEncoding,
+  rnn_scan: emitScan,
+  lstm_scan: emitScan,
+  gru_scan: emitScan,
+  rnn_scan_grad: emitScanGrad,
+  lstm_scan_grad: emitScanGrad,
+  gru_scan_grad: emitScanGrad,
   ...Object.fromEntries(ACTIVATIONS.map((a) => [a, emitActivation])),
   ...Object.fromEntries(ACTIVATIONS.map((a) => [`${a}_grad`, emitActivationGrad])),
   ...Object.fromEntries(LOSS_KERNELS.map((l) => [l, emitLoss])),

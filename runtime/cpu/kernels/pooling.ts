@@ -129,8 +129,8 @@ export const poolingKernels: Record<string, CpuKernel> = {
   avgpool2d: avgpool,
   maxpool2d_grad: maxpoolGrad,
   avgpool2d_grad: avgpoolGrad,
-  global_avgpool: globalPool('avg'),
-  global_maxpool: globalPool('max'),
-  global_avgpool_grad: globalAvgGrad,
-  global_maxpool_grad: globalMaxGrad,
+  global_avg_pool: globalPool('avg'),
+  global_max_pool: globalPool('max'),
+  global_avg_pool_grad: globalAvgGrad,
+  global_max_pool_grad: globalMaxGrad,
 };

@@ -36,3 +36,22 @@ describe('gradients: dense + activations', () => {
     await gradCheck({ graph: g, loss: { kind: 'mse', pred: y, target: t } });
   });
 });
+
+describe('the gradient check itself', () => {
+  it('catches a wrong gradient kernel', async () => {
+    const { registerCpuKernel } = await import('../../../runtime/cpu/index.js');
+    const { activationKernels } = await import('../../../runtime/cpu/kernels/activations.js');
+    const correct = activationKernels.tanh_grad!;
+    registerCpuKernel('tanh_grad', (ctx, inputs, outputs, attrs) => {
+      correct(ctx, inputs, outputs, attrs);
+      const dx = outputs[0]!.data as Float32Array;
+      for (let i = 0; i < dx.length; i++) dx[i] *= 1.1;
+    });
+    try {
+      const { graph, pred, target } = mlp('tanh');
+      await expect(gradCheck({ graph, loss: { kind: 'mse', pred, target } })).rejects.toThrow(/finite difference/);
+    } finally {
+      registerCpuKernel('tanh_grad', correct);
+    }
+  });
+});

@@ -107,3 +107,18 @@ describe('arguments', () => {
     expect(params.map((p) => [p.name, p.regularize])).toEqual([['h.weight', { l2: 1e-4 }], ['h.bias', undefined]]);
   });
 });
+
+describe('constants', () => {
+  it('report an undefined name in a let where it is written', () => {
+    const text = `let width = widht\n${model('  input x: [batch, 4]\n  output y = dense(x, 4)')}`;
+    const d = check(text).diagnostics[0]!;
+    expect(d.code).toBe('NN2001');
+    expect(text.slice(d.range.start, d.range.end)).toBe('widht');
+  });
+  it('let blocks take activations and numbers as constants', () => {
+    const text = `block mlp(x, width, act = relu) {\n  let wide = width * 2\n  return dense(x, wide, act)\n}\n${model('  input x: [batch, 4]\n  output y = x |> mlp(8, act: gelu)')}`;
+    const result = check(text);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.models[0]!.graph.nodes.at(-1)!.attrs).toEqual({ units: 16, activation: 'gelu' });
+  });
+});

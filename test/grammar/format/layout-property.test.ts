@@ -46,7 +46,7 @@ describe('formatting is independent of layout (property)', () => {
         expect(await formatNnet(once)).toBe(once);
         expect(meaningOf(parse(once).file)).toBe(meaningOf(parse(text).file));
       }),
-      { numRuns: Number(process.env.FMT_PROPERTY_RUNS ?? 60) },
+      { numRuns: Number(process.env.FMT_PROPERTY_RUNS ?? 25) },
     );
   });
 

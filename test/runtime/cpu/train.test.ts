@@ -77,3 +77,14 @@ describe('cpu training', () => {
     expect(lb.loss).toBe(la.loss);
   });
 });
+
+describe('non-finite values', () => {
+  it('names the first step that produced a NaN', async () => {
+    const { plan, weights } = xorModel(0);
+    const executor = createCpuExecutor(plan!, weights) as import('../../../runtime/cpu/executor.js').CpuExecutor;
+    const { loss } = await executor.trainStep({ x: f32([4, 2], [0, NaN, 1, 0, 1, 1, 0, 0]), label: LABELS }, { lr: 0.05, seed: 1 });
+    expect(Number.isNaN(loss)).toBe(true);
+    const found = executor.firstNonFinite();
+    expect(found).toMatchObject({ phase: 'forward', index: 0, kernel: 'matmul+bias+tanh', source: { layer: 'h', op: 'dense' } });
+  });
+});

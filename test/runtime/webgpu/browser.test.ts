@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emitWebGpuPrograms } from '../../../compiler/emit/webgpu/index.js';
 import { createCpuExecutor } from '../../../runtime/cpu/index.js';
@@ -35,7 +35,7 @@ function embedWeights(plan: Plan, weights: Map<string, Float32Array | Int32Array
 
 describe.skipIf(!CHROMIUM)('examples/web in headless Chromium', () => {
   let server: Server;
-  let browser: Browser;
+  let browser: BrowserContext;
   let port = 0;
   const profile = mkdtempSync(join(tmpdir(), 'nnet-chromium-'));
   const { plan, weights } = xorModel();
@@ -62,11 +62,13 @@ describe.skipIf(!CHROMIUM)('examples/web in headless Chromium', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as { port: number }).port;
-    browser = await chromium.launch({
+    // A fresh profile directory per run (playwright passes it as --user-data-dir).
+    browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM!,
+      headless: true,
       args: [
-        '--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`,
+        '--no-sandbox', '--enable-unsafe-webgpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
       ],
     });
   }, 120_000);
@@ -87,6 +89,7 @@ describe.skipIf(!CHROMIUM)('examples/web in headless Chromium', () => {
       error?: string; adapter: string; before: Record<string, number[]>; losses: number[]; after: Record<string, number[]>;
     };
     expect(result.error, console.join('\n')).toBeUndefined();
+    process.stdout.write(`browser WebGPU adapter: ${result.adapter}\n`);
     const cpu = createCpuExecutor(plan, weights);
     const expected = await cpu.infer({ x: f32([4, 2], demo.inputs.x.flat()), label: i32([4], demo.labels.label) });
     const logits = Array.from(expected.logits!.data);

@@ -35,7 +35,7 @@ const ACTS = ['linear', 'relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 
 function activationCases(): OpCase[] {
   const cases: OpCase[] = [];
   for (const act of ACTS) {
-    const attrs = act === 'leaky_relu' ? { alpha: 0.2 } : act === 'elu' ? { alpha: 0.7 } : {};
+    const attrs: Record<string, PlanAttr> = act === 'leaky_relu' ? { alpha: 0.2 } : act === 'elu' ? { alpha: 0.7 } : {};
     cases.push({ name: act, kernel: act, inputs: [{ shape: [5, 7] }], outputs: [[5, 7]], attrs });
     cases.push({ name: `${act}_grad`, kernel: `${act}_grad`, inputs: [{ shape: [5, 7] }, { shape: [5, 7] }], outputs: [[5, 7]], attrs });
     cases.push({ name: `matmul+bias+${act}`, kernel: `matmul+bias+${act}`, inputs: [{ shape: [6, 5] }, { shape: [9, 5] }, { shape: [9] }], outputs: [[6, 9], [6, 9]], attrs: { transA: false, transB: true, ...attrs } });
@@ -68,6 +68,7 @@ function elementwiseCases(): OpCase[] {
     cases.push({ name: `${op} scalar`, kernel: op, inputs: [{ shape: [] }, { shape: [3, 2] }], outputs: [[3, 2]] });
     cases.push({ name: `${op} general`, kernel: op, inputs: [{ shape: [4, 1, 3] }, { shape: [5, 1] }], outputs: [[4, 5, 3]] });
   }
+  cases.push({ name: 'positional_encoding', kernel: 'positional_encoding', inputs: [{ shape: [2, 6, 8] }], outputs: [[2, 6, 8]] });
   cases.push({ name: 'bias_add', kernel: 'bias_add', inputs: [{ shape: [4, 6] }, { shape: [6] }], outputs: [[4, 6]] });
   cases.push({ name: 'scale', kernel: 'scale', inputs: [{ shape: [4, 6] }], outputs: [[4, 6]], attrs: { factor: -0.25 } });
   cases.push({ name: 'copy', kernel: 'copy', inputs: [{ shape: [4, 6] }], outputs: [[4, 6]] });
@@ -147,4 +148,59 @@ function trainingCases(): OpCase[] {
   return cases;
 }
 
-export const OP_CASES: OpCase[] = [...matmulCases(), ...activationCases(), ...elementwiseCases(), ...rowCases(), ...lossCases(), ...trainingCases()];
+function spatialCases(): OpCase[] {
+  const cases: OpCase[] = [];
+  const conv2d = [
+    { name: 'valid', x: [2, 6, 5, 3], w: [4, 3, 2, 3], y: [2, 4, 4, 4], attrs: { strides: [1, 1], padding: 'valid', dilation: [1, 1] } },
+    { name: 'same stride 2', x: [2, 7, 6, 3], w: [4, 3, 3, 3], y: [2, 4, 3, 4], attrs: { strides: [2, 2], padding: 'same', dilation: [1, 1] } },
+    { name: 'dilated', x: [1, 7, 7, 2], w: [3, 3, 3, 2], y: [1, 3, 3, 3], attrs: { strides: [1, 1], padding: 'valid', dilation: [2, 2] } },
+  ];
+  for (const c of conv2d) {
+    cases.push({ name: `conv2d+bias+relu ${c.name}`, kernel: 'conv2d+bias+relu', inputs: [{ shape: c.x }, { shape: c.w }, { shape: [c.w[0]!] }], outputs: [c.y, c.y], attrs: c.attrs });
+    cases.push({ name: `conv2d_grad_input ${c.name}`, kernel: 'conv2d_grad_input', inputs: [{ shape: c.y }, { shape: c.w }], outputs: [c.x], attrs: c.attrs });
+    cases.push({ name: `conv2d_grad_weight ${c.name}`, kernel: 'conv2d_grad_weight', inputs: [{ shape: c.y }, { shape: c.x }], outputs: [c.w], attrs: c.attrs });
+  }
+  const c1 = { strides: [2], padding: 'same', dilation: [1] };
+  cases.push({ name: 'conv1d same stride 2', kernel: 'conv1d+bias', inputs: [{ shape: [2, 9, 3] }, { shape: [4, 3, 3] }, { shape: [4] }], outputs: [[2, 5, 4]], attrs: c1 });
+  cases.push({ name: 'conv1d_grad_input', kernel: 'conv1d_grad_input', inputs: [{ shape: [2, 5, 4] }, { shape: [4, 3, 3] }], outputs: [[2, 9, 3]], attrs: c1 });
+  cases.push({ name: 'conv1d_grad_weight', kernel: 'conv1d_grad_weight', inputs: [{ shape: [2, 5, 4] }, { shape: [2, 9, 3] }], outputs: [[4, 3, 3]], attrs: c1 });
+  const pools = [
+    { name: 'valid 2x2', x: [2, 6, 6, 3], y: [2, 3, 3, 3], attrs: { size: [2, 2], strides: [2, 2], padding: 'valid' } },
+    { name: 'same 3x3 stride 2', x: [2, 7, 6, 2], y: [2, 4, 3, 2], attrs: { size: [3, 3], strides: [2, 2], padding: 'same' } },
+  ];
+  for (const p of pools) {
+    for (const kind of ['maxpool2d', 'avgpool2d']) {
+      cases.push({ name: `${kind} ${p.name}`, kernel: kind, inputs: [{ shape: p.x }], outputs: [p.y], attrs: p.attrs });
+      const grad = kind === 'maxpool2d' ? [{ shape: p.y }, { shape: p.x }] : [{ shape: p.y }];
+      cases.push({ name: `${kind}_grad ${p.name}`, kernel: `${kind}_grad`, inputs: grad, outputs: [p.x], attrs: p.attrs });
+    }
+  }
+  for (const kind of ['global_avg_pool', 'global_max_pool']) {
+    cases.push({ name: kind, kernel: kind, inputs: [{ shape: [2, 4, 3, 5] }], outputs: [[2, 5]] });
+    const grad = kind === 'global_max_pool' ? [{ shape: [2, 5] }, { shape: [2, 4, 3, 5] }] : [{ shape: [2, 5] }];
+    cases.push({ name: `${kind}_grad`, kernel: `${kind}_grad`, inputs: grad, outputs: [[2, 4, 3, 5]] });
+  }
+  return cases;
+}
+
+function recurrentCases(): OpCase[] {
+  const cases: OpCase[] = [];
+  const [n, t, u] = [3, 4, 5];
+  for (const [cell, gates, stored] of [['rnn', 1, 1], ['lstm', 4, 6], ['gru', 3, 5]] as const) {
+    for (const sequences of [false, true]) {
+      const attrs = { units: u, return_sequences: sequences };
+      const y = sequences ? [n, t, u] : [n, u];
+      cases.push({ name: `${cell}_scan sequences=${sequences}`, kernel: `${cell}_scan`, inputs: [{ shape: [n, t, gates * u] }, { shape: [gates * u, u] }], outputs: [y, [n, t, stored * u]], attrs });
+      cases.push({
+        name: `${cell}_scan_grad sequences=${sequences}`,
+        kernel: `${cell}_scan_grad`,
+        inputs: [{ shape: y }, { shape: [gates * u, u] }, { shape: [n, t, stored * u], gen: 'unit' }],
+        outputs: [[n, t, gates * u], [gates * u, u]],
+        attrs,
+      });
+    }
+  }
+  return cases;
+}
+
+export const OP_CASES: OpCase[] = [...recurrentCases(), ...spatialCases(), ...matmulCases(), ...activationCases(), ...elementwiseCases(), ...rowCases(), ...lossCases(), ...trainingCases()];

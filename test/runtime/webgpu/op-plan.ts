@@ -1,4 +1,5 @@
-import type { Plan, PlanStep, PlanTensor } from '../../../runtime/plan/format.js';
+import type { Plan, PlanAttr, PlanStep, PlanTensor } from '../../../runtime/plan/format.js';
+import { kernelSpec } from '../../../runtime/plan/kernels.js';
 import type { HostTensor } from '../../../runtime/tensor.js';
 import { mulberry32 } from '../../../runtime/cpu/random.js';
 import type { Gen, OpCase } from './op-cases.js';
@@ -42,6 +43,13 @@ function generate(gen: Gen, shape: number[], dtype: 'f32' | 'i32', random: () =>
   return { shape, dtype, data: Float32Array.from(values) };
 }
 
+/** Gradient kernels whose output shape the plan states in a `shape` attribute (kernels.ts). */
+export function withShape(c: OpCase): Record<string, PlanAttr> {
+  const attrs = { ...(c.attrs ?? {}) };
+  if (kernelSpec(c.kernel.split('+')[0]!)?.attrs.shape && attrs.shape === undefined) attrs.shape = c.outputs[0]!;
+  return attrs;
+}
+
 export function opPlan(c: OpCase, seed = 1): OpPlan {
   const random = mulberry32(seed);
   const tensors: PlanTensor[] = [];
@@ -67,7 +75,7 @@ export function opPlan(c: OpCase, seed = 1): OpPlan {
     tensors.push({ name, shape, dtype: 'f32', role: 'activation' });
     return name;
   });
-  const step: PlanStep = { kernel: c.kernel, inputs, outputs, attrs: c.attrs ?? {} };
+  const step: PlanStep = { kernel: c.kernel, inputs, outputs, attrs: withShape(c) };
   const training = c.mode === 'update' || c.mode === 'train-forward';
   const backward: PlanStep[] = [];
   if (training) {

@@ -92,3 +92,18 @@ export function emitBinary(step: StepShapes): KernelSource {
     params: [...a.params, ...b.params],
   });
 }
+
+/** y = x + PE[t, d]: sin(t / 10000^(2i/D)) on even d = 2i, cos on odd d = 2i + 1 (x is [N, T, D]). */
+export function emitPositionalEncoding(step: StepShapes): KernelSource {
+  const x = step.inputs[0]!.shape;
+  return gridKernel(product(x), [input(0, 'x'), output(0, 'y')], `
+let e = i % P.D;
+let pos = (i / P.D) % P.T;
+let angle = f32(pos) / pow(10000.0, f32(2u * (e / 2u)) / f32(P.D));
+y[i] = x[i] + select(cos(angle), sin(angle), e % 2u == 0u);`, {
+    params: [
+      { name: 'T', type: 'u32', value: x[1]! },
+      { name: 'D', type: 'u32', value: x[2]! },
+    ],
+  });
+}

@@ -61,7 +61,8 @@ export function chooseMatmulVariant(d: MatmulDims): MatmulVariant {
   return 'tiled';
 }
 
-function epilogueCode(step: StepShapes): { fns: string; apply: string; hasPre: boolean; hasBias: boolean } {
+/** The fused tail as WGSL statements over `v` at output (m, n); also used by the conv template. */
+export function epilogueCode(step: StepShapes): { fns: string; apply: string; hasPre: boolean; hasBias: boolean } {
   const acts = step.epilogue.filter(isActivation) as Activation[];
   const hasBias = step.epilogue.includes('bias');
   const hasPre = step.outputs.length > 1;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseMatmulVariant, emitWebGpuProgram, emitWebGpuPrograms } from '../../../../compiler/emit/webgpu/index.js';
+import { chooseMatmulVariant, emitWebGpuProgram, emitWebGpuPrograms, type WebGpuProgram } from '../../../../compiler/emit/webgpu/index.js';
 import { matmulDims } from '../../../../compiler/emit/webgpu/templates/matmul.js';
 import type { PlanTensor } from '../../../../runtime/plan/format.js';
 import { digitsModel } from '../../../runtime/webgpu/models.js';
@@ -18,7 +18,7 @@ describe('WebGPU emitter', () => {
     // The two Adam updates of weight-shaped tensors differ by shape; the bias updates differ too.
     // Keys are structural: re-emitting gives the same keys, and no two programs have equal code.
     expect(Object.keys(emitWebGpuPrograms(plan).programs)).toEqual(Object.keys(out.programs));
-    const codes = Object.values(out.programs).map((p) => p.code + JSON.stringify(p.params));
+    const codes = (Object.values(out.programs) as WebGpuProgram[]).map((p) => p.code + JSON.stringify(p.params));
     expect(new Set(codes).size).toBe(codes.length);
     expect(Object.keys(out.programs).length).toBeLessThanOrEqual(steps.length);
   });
@@ -60,9 +60,8 @@ describe('WebGPU emitter', () => {
   });
 
   it('names the step of a kernel without a WebGPU implementation', () => {
-    const t = tensors([['x', ['batch', 8, 8, 3]], ['y', ['batch', 8]]]);
-    expect(() => emitWebGpuProgram({ kernel: 'global_avg_pool', inputs: ['x'], outputs: ['y'], attrs: {}, source: { layer: 'gap', op: 'global_avg_pool', line: 4, column: 3 } }, t)).toThrow(
-      /global_avg_pool' \(global_avg_pool 'gap' at line 4:3\) has no WebGPU implementation/,
-    );
+    const t = tensors([['q', ['batch', 5, 8]], ['y', ['batch', 5, 8]], ['probs', ['batch', 2, 5, 5]]]);
+    const step = { kernel: 'attention', inputs: ['q', 'q', 'q'], outputs: ['y', 'probs'], attrs: { heads: 2, causal: false }, source: { layer: 'att', op: 'attention', line: 4, column: 3 } };
+    expect(() => emitWebGpuProgram(step, t)).toThrow(/kernel 'attention' \(attention 'att' at line 4:3\) has no WebGPU implementation yet; compile with --target cpu/);
   });
 });

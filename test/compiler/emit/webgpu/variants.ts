@@ -1,5 +1,6 @@
 import type { PlanStep, PlanTensor } from '../../../../runtime/plan/format.js';
 import { OP_CASES, type OpCase } from '../../../runtime/webgpu/op-cases.js';
+import { withShape } from '../../../runtime/webgpu/op-plan.js';
 
 /**
  * Every WGSL variant the emitter can produce, as (step, tensors) pairs: each op case of the op suite
@@ -29,7 +30,7 @@ function fromCase(c: OpCase, symbolic: boolean): Variant {
     tensors.set(name, { name, shape: dim(shape, false), dtype: 'f32', role: 'activation' });
     return name;
   });
-  return { name: `${c.name}${symbolic ? ' [batch]' : ''}`, step: { kernel: c.kernel, inputs, outputs, attrs: c.attrs ?? {} }, tensors };
+  return { name: `${c.name}${symbolic ? ' [batch]' : ''}`, step: { kernel: c.kernel, inputs, outputs, attrs: withShape(c) }, tensors };
 }
 
 const ACTS = ['linear', 'relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softplus', 'silu', 'step'];

@@ -12,13 +12,11 @@ import { allVariants } from './variants.js';
  */
 const gpu = await validationDevice();
 
-/** Kernels of runtime/plan/kernels.ts with no WGSL template yet (docs/webgpu.md lists them). */
-const NOT_YET = ['conv2d', 'conv1d', 'conv2d_grad_input', 'conv2d_grad_weight', 'conv1d_grad_input', 'conv1d_grad_weight', 'maxpool2d', 'avgpool2d', 'maxpool2d_grad', 'avgpool2d_grad', 'global_avg_pool', 'global_max_pool', 'global_avg_pool_grad', 'global_max_pool_grad'];
 
 describe('WGSL templates', () => {
-  it('cover every kernel of the vocabulary except the documented gaps', () => {
-    const missing = Object.keys(KERNELS).filter((k) => !(k in TEMPLATES));
-    expect(missing.sort()).toEqual([...NOT_YET].sort());
+  it('cover every kernel of the vocabulary but attention (docs/webgpu.md)', () => {
+    const notYet = ['attention', 'attention_grad'];
+    expect(Object.keys(KERNELS).filter((k) => !(k in TEMPLATES)).sort()).toEqual(notYet.sort());
   });
 
   it('enumerate every kernel with a template', () => {

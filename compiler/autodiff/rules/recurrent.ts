@@ -1,0 +1,16 @@
+import type { GradRule } from '../grad-rule.js';
+
+/** The scans: one BPTT kernel per cell gives dxw and dw_hh from dy and the saved states (output 1). */
+function scanGrad(cell: 'rnn' | 'lstm' | 'gru'): GradRule {
+  return (b, node, dy) => {
+    const [, wHh] = node.inputs as [number, number];
+    const grad = b.add(`${cell}_scan_grad`, [dy, wHh, b.outputOf(node.id, 1)], node.attrs, node.origin);
+    return [grad, b.outputOf(grad, 1)];
+  };
+}
+
+export const recurrentGrads: Record<string, GradRule> = {
+  rnn_scan: scanGrad('rnn'),
+  lstm_scan: scanGrad('lstm'),
+  gru_scan: scanGrad('gru'),
+};

@@ -1,0 +1,101 @@
+import type { CpuKernel } from '../kernel-interface.js';
+import { f32 } from '../kernel-interface.js';
+
+/**
+ * Multi-head scaled dot-product attention over q, k, v [N, T, D] (heads split D), with the
+ * probabilities [N, H, T, T] saved for the gradient, and the sinusoidal positional encoding.
+ * Loops are direct: sequences in nnet models are short; a blocked version can replace this kernel.
+ */
+const attention: CpuKernel = (_ctx, [qT, kT, vT], [yT, probsT], attrs) => {
+  const [n, t, d] = qT!.shape as [number, number, number];
+  const heads = attrs.heads as number;
+  const dh = d / heads;
+  const scale = 1 / Math.sqrt(dh);
+  const causal = attrs.causal === true;
+  const q = f32(qT!), k = f32(kT!), v = f32(vT!), y = f32(yT!), probs = f32(probsT!);
+  y.fill(0);
+  for (let b = 0; b < n; b++) {
+    for (let h = 0; h < heads; h++) {
+      const off = h * dh;
+      for (let i = 0; i < t; i++) {
+        const p = ((b * heads + h) * t + i) * t;
+        let max = -Infinity;
+        for (let j = 0; j < t; j++) {
+          if (causal && j > i) { probs[p + j] = -Infinity; continue; }
+          let s = 0;
+          for (let e = 0; e < dh; e++) s += q[(b * t + i) * d + off + e]! * k[(b * t + j) * d + off + e]!;
+          probs[p + j] = s * scale;
+          max = Math.max(max, s * scale);
+        }
+        let sum = 0;
+        for (let j = 0; j < t; j++) sum += probs[p + j] = Math.exp(probs[p + j]! - max);
+        for (let j = 0; j < t; j++) {
+          const w = (probs[p + j] = probs[p + j]! / sum);
+          if (w === 0) continue;
+          for (let e = 0; e < dh; e++) y[(b * t + i) * d + off + e] += w * v[(b * t + j) * d + off + e]!;
+        }
+      }
+    }
+  }
+};
+
+const attentionGrad: CpuKernel = (_ctx, [dyT, qT, kT, vT, probsT], [dqT, dkT, dvT], attrs) => {
+  const [n, t, d] = qT!.shape as [number, number, number];
+  const heads = attrs.heads as number;
+  const dh = d / heads;
+  const scale = 1 / Math.sqrt(dh);
+  const dy = f32(dyT!), q = f32(qT!), k = f32(kT!), v = f32(vT!), probs = f32(probsT!);
+  const dq = f32(dqT!), dk = f32(dkT!), dv = f32(dvT!);
+  dq.fill(0);
+  dk.fill(0);
+  dv.fill(0);
+  const dp = new Float64Array(t);
+  for (let b = 0; b < n; b++) {
+    for (let h = 0; h < heads; h++) {
+      const off = h * dh;
+      for (let i = 0; i < t; i++) {
+        const p = ((b * heads + h) * t + i) * t;
+        const row = (b * t + i) * d + off;
+        let dot = 0;
+        for (let j = 0; j < t; j++) {
+          const w = probs[p + j]!;
+          let s = 0;
+          for (let e = 0; e < dh; e++) {
+            s += dy[row + e]! * v[(b * t + j) * d + off + e]!;
+            dv[(b * t + j) * d + off + e] += w * dy[row + e]!;
+          }
+          dp[j] = s;
+          dot += s * w;
+        }
+        for (let j = 0; j < t; j++) {
+          const ds = probs[p + j]! * (dp[j]! - dot) * scale;
+          if (ds === 0) continue;
+          for (let e = 0; e < dh; e++) {
+            dq[row + e] += ds * k[(b * t + j) * d + off + e]!;
+            dk[(b * t + j) * d + off + e] += ds * q[row + e]!;
+          }
+        }
+      }
+    }
+  }
+};
+
+const positionalEncoding: CpuKernel = (_ctx, [xT], [yT]) => {
+  const [n, t, d] = xT!.shape as [number, number, number];
+  const x = f32(xT!), y = f32(yT!);
+  for (let b = 0; b < n; b++) {
+    for (let pos = 0; pos < t; pos++) {
+      for (let e = 0; e < d; e++) {
+        const angle = pos / Math.pow(10000, (2 * Math.floor(e / 2)) / d);
+        const i = (b * t + pos) * d + e;
+        y[i] = x[i]! + (e % 2 === 0 ? Math.sin(angle) : Math.cos(angle));
+      }
+    }
+  }
+};
+
+export const attentionKernels: Record<string, CpuKernel> = {
+  attention,
+  attention_grad: attentionGrad,
+  positional_encoding: positionalEncoding,
+};

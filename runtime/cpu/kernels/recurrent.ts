@@ -1,0 +1,188 @@
+import type { Attrs, CpuKernel, CpuTensor } from '../kernel-interface.js';
+import { f32 } from '../kernel-interface.js';
+import { gemm } from './matmul.js';
+
+/**
+ * The recurrences rnn_scan, lstm_scan, gru_scan and their backpropagation through time. The input
+ * projection xw = x·w_ihᵀ + bias comes in precomputed for every step ([N, T, G·u]); each step adds
+ * w_hh·h_{t−1} (one SGEMM over the whole batch) and applies the cell. Every step's gate values and
+ * states go to `saved` ([N, T, S·u]) so the backward pass never recomputes the forward one.
+ */
+const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+
+interface Scan {
+  n: number; t: number; u: number; g: number; s: number;
+  xw: Float32Array; w: Float32Array; saved: Float32Array; y: Float32Array; sequences: boolean;
+}
+
+function scanOf(xw: CpuTensor, w: CpuTensor, saved: CpuTensor, y: CpuTensor, attrs: Attrs, gates: number, stored: number): Scan {
+  const u = attrs.units as number;
+  return { n: xw.shape[0]!, t: xw.shape[1]!, u, g: gates * u, s: stored * u, xw: f32(xw), w: f32(w), saved: f32(saved), y: f32(y), sequences: attrs.return_sequences === true };
+}
+
+/** rec[N, G] = h[N, u]·w_hhᵀ. */
+function recurrentProduct(h: Float32Array, w: Float32Array, rec: Float32Array, n: number, g: number, u: number): void {
+  gemm(h, u, 1, w, 1, u, rec, n, g, u);
+}
+
+function emit(sc: Scan, b: number, step: number, j: number, h: number): void {
+  if (sc.sequences) sc.y[(b * sc.t + step) * sc.u + j] = h;
+  else if (step === sc.t - 1) sc.y[b * sc.u + j] = h;
+}
+
+function forward(gates: number, stored: number, cell: (sc: Scan, rec: Float32Array, h: Float32Array, c: Float32Array, b: number, step: number, j: number) => void): CpuKernel {
+  return (_ctx, [xw, w], [y, saved], attrs) => {
+    const sc = scanOf(xw!, w!, saved!, y!, attrs, gates, stored);
+    const h = new Float32Array(sc.n * sc.u);
+    const c = new Float32Array(sc.n * sc.u);
+    const rec = new Float32Array(sc.n * sc.g);
+    sc.y.fill(0);
+    for (let step = 0; step < sc.t; step++) {
+      recurrentProduct(h, sc.w, rec, sc.n, sc.g, sc.u);
+      for (let b = 0; b < sc.n; b++) for (let j = 0; j < sc.u; j++) cell(sc, rec, h, c, b, step, j);
+    }
+  };
+}
+
+const rnnCell = (sc: Scan, rec: Float32Array, h: Float32Array, _c: Float32Array, b: number, step: number, j: number): void => {
+  const row = b * sc.t + step;
+  const value = Math.tanh(sc.xw[row * sc.g + j]! + rec[b * sc.g + j]!);
+  h[b * sc.u + j] = value;
+  sc.saved[row * sc.s + j] = value;
+  emit(sc, b, step, j, value);
+};
+
+const lstmCell = (sc: Scan, rec: Float32Array, h: Float32Array, c: Float32Array, b: number, step: number, j: number): void => {
+  const row = b * sc.t + step;
+  const u = sc.u;
+  const x = row * sc.g + j;
+  const r = b * sc.g + j;
+  const i = sigmoid(sc.xw[x]! + rec[r]!);
+  const f = sigmoid(sc.xw[x + u]! + rec[r + u]!);
+  const g = Math.tanh(sc.xw[x + 2 * u]! + rec[r + 2 * u]!);
+  const o = sigmoid(sc.xw[x + 3 * u]! + rec[r + 3 * u]!);
+  const cell = f * c[b * u + j]! + i * g;
+  const value = o * Math.tanh(cell);
+  c[b * u + j] = cell;
+  h[b * u + j] = value;
+  const s = row * sc.s + j;
+  sc.saved[s] = i;
+  sc.saved[s + u] = f;
+  sc.saved[s + 2 * u] = g;
+  sc.saved[s + 3 * u] = o;
+  sc.saved[s + 4 * u] = cell;
+  sc.saved[s + 5 * u] = value;
+  emit(sc, b, step, j, value);
+};
+
+const gruCell = (sc: Scan, rec: Float32Array, h: Float32Array, _c: Float32Array, b: number, step: number, j: number): void => {
+  const row = b * sc.t + step;
+  const u = sc.u;
+  const x = row * sc.g + j;
+  const r0 = b * sc.g + j;
+  const r = sigmoid(sc.xw[x]! + rec[r0]!);
+  const z = sigmoid(sc.xw[x + u]! + rec[r0 + u]!);
+  const hn = rec[r0 + 2 * u]!;
+  const n = Math.tanh(sc.xw[x + 2 * u]! + r * hn);
+  const value = (1 - z) * n + z * h[b * u + j]!;
+  h[b * u + j] = value;
+  const s = row * sc.s + j;
+  sc.saved[s] = r;
+  sc.saved[s + u] = z;
+  sc.saved[s + 2 * u] = n;
+  sc.saved[s + 3 * u] = hn;
+  sc.saved[s + 4 * u] = value;
+  emit(sc, b, step, j, value);
+};
+
+/**
+ * Shared BPTT driver. For each step (last to first) `cell` turns the incoming dh (and its own carried
+ * state) into the pre-activation gradients: `dxw` for the input projection and `dhw` for the
+ * recurrent product (they differ only for the GRU's candidate). Then dw_hh += dhwᵀ·h_{t−1} and
+ * dh_{t−1} = dhw·w_hh (+ any direct path the cell left in `direct`).
+ */
+type BackCell = (sc: Scan, dh: number, b: number, step: number, j: number, dxw: Float32Array, dhw: Float32Array, carry: Float32Array, direct: Float32Array) => void;
+
+function backward(gates: number, stored: number, hOffset: number, cell: BackCell): CpuKernel {
+  return (_ctx, [dy, w, saved], [dxwOut, dwOut], attrs) => {
+    const u = attrs.units as number;
+    const sc = scanOf({ shape: dxwOut!.shape, data: dxwOut!.data }, w!, saved!, dy!, attrs, gates, stored);
+    const dyd = f32(dy!);
+    const dxw = f32(dxwOut!);
+    const dw = f32(dwOut!);
+    dw.fill(0);
+    const dhNext = new Float32Array(sc.n * u);
+    const carry = new Float32Array(sc.n * u);
+    const direct = new Float32Array(sc.n * u);
+    const dhw = new Float32Array(sc.n * sc.g);
+    const dwStep = new Float32Array(sc.g * u);
+    for (let step = sc.t - 1; step >= 0; step--) {
+      direct.fill(0);
+      for (let b = 0; b < sc.n; b++) {
+        for (let j = 0; j < u; j++) {
+          const fromOutput = sc.sequences ? dyd[(b * sc.t + step) * u + j]! : step === sc.t - 1 ? dyd[b * u + j]! : 0;
+          cell(sc, dhNext[b * u + j]! + fromOutput, b, step, j, dxw, dhw, carry, direct);
+        }
+      }
+      if (step > 0) {
+        // dw_hh[G, u] += dhwᵀ[G, N] · h_{t−1}[N, u]; h_{t−1} sits in `saved` with row stride T·S.
+        gemm(dhw, 1, sc.g, sc.saved.subarray((step - 1) * sc.s + hOffset * u), sc.t * sc.s, 1, dwStep, sc.g, u, sc.n);
+        for (let i = 0; i < dw.length; i++) dw[i] += dwStep[i]!;
+      }
+      gemm(dhw, sc.g, 1, sc.w, u, 1, dhNext, sc.n, u, sc.g);
+      for (let i = 0; i < dhNext.length; i++) dhNext[i] += direct[i]!;
+    }
+  };
+}
+
+const rnnBack: BackCell = (sc, dh, b, step, j, dxw, dhw) => {
+  const h = sc.saved[(b * sc.t + step) * sc.s + j]!;
+  const da = dh * (1 - h * h);
+  dxw[(b * sc.t + step) * sc.g + j] = da;
+  dhw[b * sc.g + j] = da;
+};
+
+const lstmBack: BackCell = (sc, dh, b, step, j, dxw, dhw, carry) => {
+  const u = sc.u;
+  const s = (b * sc.t + step) * sc.s + j;
+  const i = sc.saved[s]!, f = sc.saved[s + u]!, g = sc.saved[s + 2 * u]!, o = sc.saved[s + 3 * u]!, c = sc.saved[s + 4 * u]!;
+  const cPrev = step > 0 ? sc.saved[s - sc.s + 4 * u]! : 0;
+  if (step === sc.t - 1) carry[b * u + j] = 0;
+  const tc = Math.tanh(c);
+  const dc = carry[b * u + j]! + dh * o * (1 - tc * tc);
+  carry[b * u + j] = dc * f;
+  const x = (b * sc.t + step) * sc.g + j;
+  const values = [dc * g * i * (1 - i), dc * cPrev * f * (1 - f), dc * i * (1 - g * g), dh * tc * o * (1 - o)];
+  for (let k = 0; k < 4; k++) {
+    dxw[x + k * u] = values[k]!;
+    dhw[b * sc.g + j + k * u] = values[k]!;
+  }
+};
+
+const gruBack: BackCell = (sc, dh, b, step, j, dxw, dhw, _carry, direct) => {
+  const u = sc.u;
+  const s = (b * sc.t + step) * sc.s + j;
+  const r = sc.saved[s]!, z = sc.saved[s + u]!, n = sc.saved[s + 2 * u]!, hn = sc.saved[s + 3 * u]!;
+  const hPrev = step > 0 ? sc.saved[s - sc.s + 4 * u]! : 0;
+  const dan = dh * (1 - z) * (1 - n * n);
+  const dar = dan * hn * r * (1 - r);
+  const daz = dh * (hPrev - n) * z * (1 - z);
+  const x = (b * sc.t + step) * sc.g + j;
+  dxw[x] = dar;
+  dxw[x + u] = daz;
+  dxw[x + 2 * u] = dan;
+  const o = b * sc.g + j;
+  dhw[o] = dar;
+  dhw[o + u] = daz;
+  dhw[o + 2 * u] = dan * r;
+  direct[b * u + j] = dh * z;
+};
+
+export const recurrentKernels: Record<string, CpuKernel> = {
+  rnn_scan: forward(1, 1, rnnCell),
+  lstm_scan: forward(4, 6, lstmCell),
+  gru_scan: forward(3, 5, gruCell),
+  rnn_scan_grad: backward(1, 1, 0, rnnBack),
+  lstm_scan_grad: backward(4, 6, 5, lstmBack),
+  gru_scan_grad: backward(3, 5, 4, gruBack),
+};

@@ -1,0 +1,86 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { checkFiles, register } from '../../cli/commands/check.js';
+
+const examples = (name: string) => new URL(`../../examples/${name}`, import.meta.url).pathname;
+
+function run(files: string[], options: { json?: boolean; summary?: boolean } = {}) {
+  let out = '';
+  let err = '';
+  const code = checkFiles(files, { summary: true, ...options }, { write: (t: string) => (out += t) }, { write: (t: string) => (err += t) });
+  return { code, out, err };
+}
+
+function scratch(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'nnet-check-'));
+  const file = join(dir, 'model.nnet');
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('nnet check', () => {
+  it('prints a Keras-like summary of a clean file and exits 0', () => {
+    const { code, out } = run([examples('seed.nnet')]);
+    expect(code).toBe(0);
+    expect(out).toContain('Model Seed');
+    expect(out).toMatch(/x\s+input\s+\[batch, 3\]\s+0\n/);
+    expect(out).toMatch(/h\s+dense\s+\[batch, 4\]\s+16\n/);
+    expect(out).toMatch(/y\s+dense\s+\[batch, 2\]\s+10\n/);
+    expect(out).toContain('Total params: 26 (trainable 26, non-trainable 0)');
+  });
+
+  it('prints diagnostics with the source line and caret, no summary, and exits 1 on errors', () => {
+    const file = scratch('model M {\n  input image: [batch, 28, 28]\n  h = image |> dense(256, relu)\n  output h\n}\n');
+    const { code, out } = run([file]);
+    expect(code).toBe(1);
+    expect(out).toContain(`${file}:3:16: error NN2003: dense expects [batch, features], got [batch, 28, 28]`);
+    expect(out).toContain('  h = image |> dense(256, relu)\n               ^~~~~~~~~~~~~~~~\n');
+    expect(out).toContain('fix: Insert flatten before dense');
+    expect(out).not.toContain('Total params');
+    expect(out).toContain('1 error, 0 warnings in 1 file');
+  });
+
+  it('allows warnings: exit 0 with the summary', () => {
+    const file = scratch('model M {\n  input x: [batch, 2]\n  unused = dense(x, 2)\n  output y = dense(x, 1)\n}\n');
+    const { code, out } = run([file]);
+    expect(code).toBe(0);
+    expect(out).toContain('warning NN2005');
+    expect(out).toContain('Model M');
+  });
+
+  it('reports an unreadable file in one line, without a stack trace, and exits 1', () => {
+    const { code, out, err } = run(['missing.nnet', examples('xor.nnet')]);
+    expect(code).toBe(1);
+    expect(err).toBe("nnet: cannot read 'missing.nnet': no such file\n");
+    expect(out).toContain('Model Xor');
+  });
+
+  it('--json prints diagnostics with lines and columns, and summaries', () => {
+    const file = scratch('model M {\n  input x: [batch, 2]\n  output y = dense(x, 1)\n  z = dense(q, 1)\n}\n');
+    const { code, out } = run([file, examples('seed.nnet')], { json: true });
+    expect(code).toBe(1);
+    const report = JSON.parse(out);
+    expect(report.errors).toBe(1);
+    expect(report.files[0].diagnostics[0]).toMatchObject({ code: 'NN2001', severity: 'error', line: 4, column: 13, endLine: 4, endColumn: 14 });
+    expect(report.files[1].models[0]).toMatchObject({ name: 'Seed', ok: true, totalParams: 26 });
+    expect(report.files[1].models[0].layers[1]).toEqual({ layer: 'h', op: 'dense', outputShape: ['batch', 4], dtype: 'f32', params: 16 });
+  });
+
+  it('is a usage error (exit 2 through commander) without files', async () => {
+    const program = new Command().exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
+    register(program, () => {});
+    const error = await program.parseAsync(['check'], { from: 'user' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CommanderError);
+    expect((error as CommanderError).code).toBe('commander.missingArgument');
+  });
+
+  it('checks every example clean', () => {
+    const names = ['seed', 'xor', 'iris', 'digits-mlp', 'digits-cnn', 'residual', 'sequence-lstm', 'tiny-transformer', 'gan'];
+    const { code, out } = run(names.map((n) => examples(`${n}.nnet`)));
+    expect(out).toContain('0 errors, 0 warnings in 9 files');
+    expect(code).toBe(0);
+  });
+});

@@ -1,0 +1,27 @@
+import { describe, it } from 'vitest';
+import { LayerGraph } from '../layer-graph.js';
+import { gradCheck } from './grad-check.js';
+
+/** rnn, lstm and gru (last state and full sequences): BPTT against finite differences. */
+const GATES = { rnn: 1, lstm: 4, gru: 3 } as const;
+
+describe('gradients: recurrent layers', () => {
+  for (const cell of ['rnn', 'lstm', 'gru'] as const) {
+    for (const sequences of [false, true]) {
+      it(`${cell} (return_sequences: ${sequences})`, async () => {
+        const g = new LayerGraph();
+        const x = g.input('x', ['batch', 4, 3]);
+        const units = 5;
+        const wIh = g.param(`r.w_ih`, [GATES[cell] * units, 3], { kind: 'glorot_uniform' });
+        const wHh = g.param(`r.w_hh`, [GATES[cell] * units, units], { kind: 'glorot_uniform' });
+        const bias = g.param(`r.bias`, [GATES[cell] * units], { kind: 'normal', mean: 0, std: 0.3 });
+        const shape = sequences ? ['batch', 4, units] : ['batch', units];
+        const r = g.layer(cell, 'r', [x, wIh, wHh, bias], { units, return_sequences: sequences }, shape);
+        const y = g.dense('y', r, 2, null);
+        g.output('y', y);
+        const t = g.label('t', sequences ? ['batch', 4, 2] : ['batch', 2]);
+        await gradCheck({ graph: g, loss: { kind: 'mse', pred: y, target: t }, samples: 10 });
+      });
+    }
+  }
+});

@@ -1,0 +1,80 @@
+import ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { compileModel } from '../../../compiler/compile.js';
+import { checkSource } from '../../../compiler/index.js';
+import { createCpuExecutor } from '../../../runtime/cpu/index.js';
+import { ExportError, exportOnnx } from '../../../runtime/export/onnx.js';
+import type { Plan } from '../../../runtime/plan/format.js';
+import type { HostTensor } from '../../../runtime/tensor.js';
+
+function compiled(source: string, fuse: boolean): { plan: Plan; weights: Map<string, HostTensor> } {
+  const check = checkSource(source);
+  const model = check.models[0]!;
+  const result = compileModel(check, model.name, { target: 'cpu', fuse, training: false, text: source, seed: 5 });
+  if (!result.plan) throw new Error(result.diagnostics.map((d) => d.message).join('\n'));
+  const weights = new Map<string, HostTensor>();
+  for (const [name, data] of result.weights) {
+    const t = result.plan.tensors.find((x) => x.name === name)!;
+    weights.set(name, { shape: t.shape as number[], dtype: t.dtype, data });
+  }
+  return { plan: result.plan, weights };
+}
+
+const MLP = `
+model Mlp {
+  input image: [batch, 6, 6]
+  h = image |> flatten |> dense(16, relu) |> dropout(0.5)
+  g = dense(h, 12, tanh)
+  k = dense(g, 8, leaky_relu)
+  s = add(k, dense(k, 8, sigmoid))
+  logits = dense(s, 5)
+  output probs = softmax(logits)
+  output logits
+}
+`;
+
+/** Runs the exported model in onnxruntime and nnet's CPU executor on the same batch. */
+async function compare(source: string, fuse: boolean): Promise<number> {
+  const { plan, weights } = compiled(source, fuse);
+  const session = await ort.InferenceSession.create(exportOnnx(plan, weights), { intraOpNumThreads: 1 });
+  const input = plan.inputs[0]!;
+  const shape = [3, ...(plan.tensors.find((t) => t.name === input)!.shape.slice(1) as number[])];
+  const data = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.37) * 1.5);
+  const ours = await createCpuExecutor(plan, weights).infer({ [input]: { shape, dtype: 'f32', data } });
+  const theirs = await session.run({ [input]: new ort.Tensor('float32', data, shape) });
+  let maxDiff = 0;
+  for (const { name } of plan.outputs) {
+    const a = ours[name]!.data;
+    const b = theirs[name]!.data as Float32Array;
+    expect(b.length).toBe(a.length);
+    for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
+  }
+  return maxDiff;
+}
+
+describe('ONNX export, checked by onnxruntime against nnet (tolerance 1e-5)', () => {
+  it('dense, activations, dropout, add, softmax; fused plan', async () => {
+    expect(await compare(MLP, true)).toBeLessThan(1e-5);
+  });
+
+  it('the same model from an unfused plan', async () => {
+    expect(await compare(MLP, false)).toBeLessThan(1e-5);
+  });
+
+  it('the seed network gives its known output', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { plan, weights } = compiled(readFileSync('examples/seed.nnet', 'utf8'), true);
+    const session = await ort.InferenceSession.create(exportOnnx(plan, weights));
+    const out = await session.run({ x: new ort.Tensor('float32', Float32Array.of(0.7, -1.5, 0.2), [1, 3]) });
+    const y = out.y!.data as Float32Array;
+    expect(Math.abs(y[0]! - 0.60530524)).toBeLessThan(1e-6);
+    expect(Math.abs(y[1]! - 0.65013656)).toBeLessThan(1e-6);
+  });
+
+  it('refuses kernels it cannot export, naming the step', () => {
+    const { plan, weights } = compiled(MLP, true);
+    const broken: Plan = { ...plan, forward: [{ ...plan.forward[1]!, kernel: 'conv2d' }, ...plan.forward.slice(2)] };
+    expect(() => exportOnnx(broken, weights)).toThrow(ExportError);
+    expect(() => exportOnnx(broken, weights)).toThrow(/step 1 \(conv2d of dense/);
+  });
+});
