@@ -7,6 +7,7 @@ import { emitPlan } from './emit/emit-plan.js';
 import { emitWebGpuPrograms, WebGpuEmitError } from './emit/webgpu/index.js';
 import { concreteShape, InitError, initialValues } from './emit/init-weights.js';
 import { LineIndex } from './emit/source-location.js';
+import { readWeightFile } from './emit/weight-files.js';
 import type { Graph } from './ir/graph.js';
 import { LoweringError, lowerGraph } from './lower/lower.js';
 import { runPasses } from './passes/pipeline.js';
@@ -95,7 +96,14 @@ export function compileGraph(
   const weights = new Map<string, WeightData>();
   for (const param of graph.params) {
     const node = graph.nodes.find((n) => n.id === param.node)!;
-    weights.set(param.name, initialValues(param.init, concreteShape(node.type.shape, param.name), seed, param.name));
+    const shape = concreteShape(node.type.shape, param.name);
+    const init = param.init;
+    weights.set(
+      param.name,
+      init.kind === 'file'
+        ? readWeightFile(init.path, init.tensor, options.path, shape.reduce((a, b) => a * b, 1), param.name)
+        : initialValues(init, shape, seed, param.name),
+    );
   }
   for (const slot of program.training?.slots ?? []) {
     const node = graph.nodes.find((n) => n.id === slot.node)!;

@@ -15,6 +15,18 @@ export function childrenOf(node: AstNode): AstNode[] {
   return out;
 }
 
+/** Visits the nodes that overlap `range` (and their ancestors), skipping subtrees outside it. */
+export function walkRange(
+  node: AstNode,
+  range: SourceRange,
+  visit: (node: AstNode, parent: AstNode | undefined) => void,
+  parent?: AstNode,
+): void {
+  if (node.range.end < range.start || node.range.start > range.end) return;
+  visit(node, parent);
+  for (const child of childrenOf(node)) walkRange(child, range, visit, node);
+}
+
 /** Visits every node depth-first, parents before children. */
 export function walk(node: AstNode, visit: (node: AstNode, parent: AstNode | undefined) => void, parent?: AstNode): void {
   visit(node, parent);

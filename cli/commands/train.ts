@@ -57,7 +57,11 @@ export function register(program: Command, setExitCode: SetExitCode): void {
 
 async function train(file: string, options: TrainOptions): Promise<void> {
   const loaded = loadModel(file, options.model);
-  if (!loaded.model.train) throw new CliError('NNR5103', `model '${loaded.model.name}' has no train section; add one to train it`, file);
+  if (!loaded.model.train) {
+    const gans = loaded.check.gans.map((g) => `'${g.name}'`).join(', ');
+    const hint = gans ? ` (the file declares gan ${gans}: adversarial training is not supported by nnet train yet)` : '; add one to train it';
+    throw new CliError('NNR5103', `model '${loaded.model.name}' has no train section${hint}`, file);
+  }
   const overrides: LoopOverrides = {};
   if (options.epochs !== undefined) overrides.epochs = options.epochs;
   if (options.batch !== undefined) overrides.batch = options.batch;

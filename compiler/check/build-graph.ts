@@ -32,10 +32,17 @@ export class GraphBuilder {
   /** A layer name not used yet in this model: `h`, then `h_2`, `h_3`... */
   uniqueLayer(base: string): string {
     let name = base;
-    for (let i = 2; this.layerNames.has(name); i++) name = `${base}_${i}`;
+    // Resume numbering where the last clash with this base stopped: a 10,000-stage pipeline of
+    // relu stages must not probe relu_2, relu_3, ... again for every stage.
+    for (let i = this.nextSuffix.get(base) ?? 2; this.layerNames.has(name); i++) {
+      name = `${base}_${i}`;
+      this.nextSuffix.set(base, i + 1);
+    }
     this.layerNames.add(name);
     return name;
   }
+
+  private readonly nextSuffix = new Map<string, number>();
 
   addInput(name: string, type: TensorType, range: SourceRange): number {
     const layer = this.uniqueLayer(name);

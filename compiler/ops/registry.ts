@@ -85,7 +85,7 @@ export function settingNames(kind: SettingDef['kind']): string[] {
 /** The keys a train section understands, with a line of documentation each. */
 export const TRAIN_KEYS: Readonly<Record<string, string>> = {
   loss: 'The loss: loss cross_entropy(logits, label).',
-  optimizer: 'The optimizer: optimizer adam(lr: 1e-3).',
+  optimizer: 'The optimizer (default adam with its defaults): optimizer sgd(lr: 0.1, momentum: 0.9).',
   schedule: 'A learning-rate schedule per epoch: step, exponential, cosine.',
   regularize: 'Global l1/l2 penalties on every weight: regularize l2(1e-4).',
   augment: 'Data augmentation of the inputs: augment noise(0.05), shift(2), flip.',

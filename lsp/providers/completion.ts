@@ -6,7 +6,7 @@ import {
   type Range,
 } from 'vscode-languageserver';
 import type { SymbolInfo } from '../../compiler/api-types.js';
-import { declAt, trainSectionAt, walk } from '../ast-query.js';
+import { declAt, nodePathAt, trainSectionAt, walk } from '../ast-query.js';
 import { callContextAt, type CallContext } from '../call-context.js';
 import { blockEntry, signatureLabel, type CatalogEntry, type EntryKind } from '../catalog.js';
 import { describeType } from '../describe-type.js';
@@ -103,11 +103,8 @@ function inCommentOrString(ctx: ProviderContext, offset: number): boolean {
   if (ctx.result.file.comments.some((c) => c.range.start < offset && (offset < c.range.end || (c.style === 'line' && offset === c.range.end)))) {
     return true;
   }
-  let inString = false;
-  walk(ctx.result.file, (node) => {
-    if (node.kind === 'String' && node.range.start < offset && offset < node.range.end) inString = true;
-  });
-  return inString;
+  const innermost = nodePathAt(ctx.result.file, offset).at(-1)!;
+  return innermost.kind === 'String' && innermost.range.start < offset && offset < innermost.range.end;
 }
 
 function expressionItems(ctx: ProviderContext, scope: string, offset: number): CompletionItem[] {

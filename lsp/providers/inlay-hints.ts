@@ -1,7 +1,7 @@
 import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver';
 import type { Expr } from '../../grammar/ast.js';
 import type { ValueInfo } from '../../compiler/api-types.js';
-import { valuesFor, walk } from '../ast-query.js';
+import { valuesFor, walkRange } from '../ast-query.js';
 import { describeType } from '../describe-type.js';
 import { overlaps, toSourceRange } from '../positions.js';
 import { describeFlow } from './hover.js';
@@ -23,7 +23,7 @@ export function inlayHints(ctx: ProviderContext, range: Range): InlayHint[] {
     seen.add(expr.range.end);
     hints.push(hintAt(ctx, expr.range.end, values));
   };
-  walk(ctx.result.file, (node) => {
+  walkRange(ctx.result.file, wanted, (node) => {
     if (node.kind === 'Pipe') {
       node.stages.slice(1).forEach(add);
     } else if (node.kind === 'Assign' || node.kind === 'Return' || (node.kind === 'Output' && node.value)) {

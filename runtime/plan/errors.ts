@@ -23,6 +23,7 @@ export const PLAN_ERROR_CODES = {
   NNR1011: 'inputs, labels, outputs or loss name a wrong tensor',
   NNR1012: 'invalid memory plan',
   NNR1013: 'invalid dim expression',
+  NNR1014: 'invalid or missing WebGPU program',
   NNR1101: 'weight missing',
   NNR1102: 'weight has the wrong size or shape',
   NNR1103: 'weight has the wrong dtype',

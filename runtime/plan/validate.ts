@@ -62,6 +62,7 @@ export function validatePlan(doc: unknown): Plan {
     }
   }
   checkMemory(doc.memory, tensors, report);
+  checkPrograms(doc, dims, report);
   if (doc.weights !== null && doc.weights !== undefined) {
     const w = doc.weights;
     if (!isObject(w) || (typeof w.file !== 'string' && typeof w.base64 !== 'string')) report('NNR1003', '"weights" must be { file } or { base64 } or null');
@@ -175,6 +176,39 @@ function checkMemory(raw: unknown, tensors: Map<string, PlanTensor>, report: (c:
   for (const t of tensors.values()) {
     if (t.buffer !== undefined && t.buffer >= slots) report('NNR1012', `tensor '${t.name}' uses buffer ${t.buffer}, but the memory plan has ${slots}`);
     if (t.buffer !== undefined && WRITTEN_BEFORE_RUN.has(t.role)) report('NNR1012', `tensor '${t.name}' (${t.role}) must not share a pooled buffer`);
+  }
+}
+
+/** WebGPU plans: every step's `program` names an entry of `programs`, and each entry is well formed. */
+function checkPrograms(doc: Record<string, unknown>, dims: Record<string, unknown>, report: (c: string, m: string) => void): void {
+  const programs = doc.programs ?? {};
+  if (!isObject(programs)) return report('NNR1014', '"programs" must be an object');
+  for (const [key, raw] of Object.entries(programs)) {
+    if (!isObject(raw) || typeof raw.code !== 'string' || typeof raw.entryPoint !== 'string') {
+      report('NNR1014', `program '${key}' needs code and entryPoint strings`);
+      continue;
+    }
+    const size = raw.workgroupSize;
+    if (!Array.isArray(size) || size.length !== 3 || !size.every((d) => Number.isInteger(d) && d >= 1)) report('NNR1014', `program '${key}' needs a workgroupSize of three positive integers`);
+    const dispatch = raw.dispatch;
+    if (!Array.isArray(dispatch) || dispatch.length !== 3) {
+      report('NNR1014', `program '${key}' needs a dispatch of three dims`);
+      continue;
+    }
+    for (const d of dispatch as unknown[]) {
+      if (typeof d === 'number' ? !Number.isInteger(d) || d < 0 : typeof d !== 'string') report('NNR1014', `program '${key}' has an invalid dispatch dim ${JSON.stringify(d)}`);
+      else if (typeof d === 'string') {
+        for (const sym of dimSymbols(d)) if (!(sym in dims)) report('NNR1013', `program '${key}' dispatch uses dim '${sym}' that "dims" does not declare`);
+      }
+    }
+  }
+  for (const phase of ['forward', 'backward', 'update'] as const) {
+    (doc[phase] as unknown[]).forEach((raw, i) => {
+      const program = isObject(raw) ? raw.program : undefined;
+      if (program !== undefined && (typeof program !== 'string' || !(program in programs))) {
+        report('NNR1014', `${phase} step ${i} names program ${JSON.stringify(program)}, which "programs" does not hold`);
+      }
+    });
   }
 }
 

@@ -11,24 +11,28 @@ export function decisionFor(prediction: HostTensor, outputIsLogit: boolean): Dec
   return last > 1 ? { kind: 'argmax' } : { kind: 'threshold', at: outputIsLogit ? 0 : 0.5 };
 }
 
-/** Number of correct predictions in a batch; labels are class indices or one-hot/0-1 targets. */
-export function countCorrect(prediction: HostTensor, labels: HostTensor, decision: Decision): number {
-  const n = prediction.shape[0] ?? 1;
-  const width = prediction.data.length / n;
-  const labelWidth = labels.data.length / n;
+/**
+ * Correct predictions in a batch, counted per prediction row: a row is the last axis for argmax
+ * ([batch, classes], or [batch, seq, classes] for per-position labels), one value for a threshold.
+ * Labels are class indices (one per row) or one-hot / 0-1 targets of the prediction's own shape.
+ */
+export function countCorrect(prediction: HostTensor, labels: HostTensor, decision: Decision): { correct: number; total: number } {
+  const width = decision.kind === 'argmax' ? prediction.shape[prediction.shape.length - 1]! : 1;
+  const rows = prediction.data.length / width;
+  const oneHot = labels.data.length === prediction.data.length && decision.kind === 'argmax';
   let correct = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < rows; i++) {
     if (decision.kind === 'argmax') {
       const predicted = argmax(prediction.data, i * width, width);
-      const actual = labelWidth === 1 ? labels.data[i]! : argmax(labels.data, i * labelWidth, labelWidth);
+      const actual = oneHot ? argmax(labels.data, i * width, width) : labels.data[i]!;
       if (predicted === actual) correct++;
     } else {
-      const predicted = prediction.data[i * width]! > decision.at ? 1 : 0;
-      const actual = labels.data[i * labelWidth]! > 0.5 ? 1 : 0;
+      const predicted = prediction.data[i]! > decision.at ? 1 : 0;
+      const actual = labels.data[i]! > 0.5 ? 1 : 0;
       if (predicted === actual) correct++;
     }
   }
-  return correct;
+  return { correct, total: rows };
 }
 
 /** Sum of absolute errors over a batch (divide by the value count for the MAE). */
@@ -60,10 +64,11 @@ export class MetricAccumulator {
   }
 
   addPredictions(prediction: HostTensor, target: HostTensor, decision: Decision | null): void {
-    const n = prediction.shape[0] ?? 1;
-    this.samples += n;
-    if (decision) this.correct += countCorrect(prediction, target, decision);
-    else {
+    if (decision) {
+      const { correct, total } = countCorrect(prediction, target, decision);
+      this.correct += correct;
+      this.samples += total;
+    } else {
       this.absError += sumAbsoluteError(prediction, target);
       this.values += prediction.data.length;
     }

@@ -1,6 +1,8 @@
 import type { Plan, PlanStep, PlanTensor } from '../../../runtime/plan/format.js';
 import { hasWebGpuKernel, TEMPLATES } from './kernel-table.js';
-import { assembleProgram, structuralKey, type StepShapes, type WebGpuProgram } from './program.js';
+import { assembleProgram, structuralKey, WebGpuEmitError, type StepShapes, type WebGpuProgram } from './program.js';
+
+export { WebGpuEmitError } from './program.js';
 
 export type { WebGpuProgram, ProgramBinding, ProgramParam } from './program.js';
 export { chooseMatmulVariant } from './templates/matmul.js';
@@ -11,7 +13,6 @@ export { chooseMatmulVariant } from './templates/matmul.js';
  * expressions, dtypes, attributes, fused tail, variant): identical kernels are emitted once.
  * compileModel(..., { target: 'webgpu' }) calls this after building the CPU-format plan.
  */
-export class WebGpuEmitError extends Error {}
 
 function splitKernel(kernel: string): { base: string; epilogue: string[] } {
   const [base, ...epilogue] = kernel.split('+');

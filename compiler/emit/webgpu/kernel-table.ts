@@ -7,6 +7,7 @@ import { emitDropout, emitDropoutGrad, emitEmbedding, emitEmbeddingGrad, emitPen
 import { emitBatchnorm, emitBatchnormGrad, emitLayernorm, emitLayernormGrad } from './templates/normalization.js';
 import { emitUpdate, UPDATE_KERNELS } from './templates/optimizers.js';
 import { emitConv, emitConvGradInput, emitConvGradWeight, emitGlobalPool, emitGlobalPoolGrad, emitPool, emitPoolGrad } from './templates/spatial.js';
+import { emitAttention, emitAttentionGrad } from './templates/attention.js';
 import { emitScan, emitScanGrad } from './templates/recurrent.js';
 import { emitConcat, emitSlice, emitSoftmax, emitSoftmaxGrad, emitSumTo } from './templates/rows.js';
 
@@ -57,6 +58,8 @@ export const TEMPLATES: Record<string, Template> = {
   global_avg_pool_grad: emitGlobalPoolGrad,
   global_max_pool_grad: emitGlobalPoolGrad,
   positional_encoding: emitPositionalEncoding,
+  attention: emitAttention,
+  attention_grad: emitAttentionGrad,
   rnn_scan: emitScan,
   lstm_scan: emitScan,
   gru_scan: emitScan,

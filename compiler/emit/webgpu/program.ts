@@ -33,6 +33,9 @@ export interface ProgramParam {
   value: PlanDim;
 }
 
+/** A step the WebGPU emitter cannot turn into WGSL (the compiler reports it as a diagnostic). */
+export class WebGpuEmitError extends Error {}
+
 /** What a template sees of one plan step: its shapes, dtypes and attributes. */
 export interface StepShapes {
   base: string;

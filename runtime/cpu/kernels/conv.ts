@@ -1,4 +1,4 @@
-import type { Attrs, CpuKernel, CpuTensor, EpilogueKernel } from '../kernel-interface.js';
+import type { Attrs, CpuKernel, EpilogueKernel } from '../kernel-interface.js';
 import { applyEpilogue, f32 } from '../kernel-interface.js';
 import { gemm } from './matmul.js';
 
@@ -129,4 +129,3 @@ export const convKernels: Record<string, CpuKernel> = {
   conv1d_grad_weight: convGradWeight,
 };
 
-export type { CpuTensor };

@@ -30,6 +30,7 @@ export function gemm(
   c: Float32Array, m: number, n: number, k: number,
 ): void {
   c.fill(0, 0, m * n);
+  if (m <= SMALL_M) return smallM(a, aRow, aCol, b, bRow, bCol, c, m, n, k);
   const mPanels = Math.ceil(m / MR);
   const nPanels = Math.ceil(n / NR);
   packA = ensure(packA, mPanels * MR * KC);
@@ -69,6 +70,58 @@ export function gemm(
       const j0 = q * NR;
       for (let p = 0; p < mPanels; p++) {
         microKernel(pa, p * MR * kc, pb, bBase, kc, c, p * MR, j0, m, n);
+      }
+    }
+  }
+}
+
+/**
+ * A few rows (batch-1 inference, say): packing B would cost as much as the product itself, so read B
+ * in place: dot products along its contiguous rows when it is transposed, row updates (axpy) when not.
+ */
+const SMALL_M = 3;
+
+function smallM(a: Float32Array, aRow: number, aCol: number, b: Float32Array, bRow: number, bCol: number, c: Float32Array, m: number, n: number, k: number): void {
+  if (bRow === 1 && aCol === 1) {
+    // Both contiguous along k: four dot products at once share each load of a.
+    for (let i = 0; i < m; i++) {
+      const ai = i * aRow;
+      const out = i * n;
+      let j = 0;
+      for (; j + 4 <= n; j += 4) {
+        const b0 = j * bCol, b1 = b0 + bCol, b2 = b1 + bCol, b3 = b2 + bCol;
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (let kk = 0; kk < k; kk++) {
+          const av = a[ai + kk]!;
+          s0 += av * b[b0 + kk]!;
+          s1 += av * b[b1 + kk]!;
+          s2 += av * b[b2 + kk]!;
+          s3 += av * b[b3 + kk]!;
+        }
+        c[out + j] = s0;
+        c[out + j + 1] = s1;
+        c[out + j + 2] = s2;
+        c[out + j + 3] = s3;
+      }
+      for (; j < n; j++) {
+        const base = j * bCol;
+        let sum = 0;
+        for (let kk = 0; kk < k; kk++) sum += a[ai + kk]! * b[base + kk]!;
+        c[out + j] = sum;
+      }
+    }
+    return;
+  }
+  for (let i = 0; i < m; i++) {
+    const out = i * n;
+    for (let kk = 0; kk < k; kk++) {
+      const av = a[i * aRow + kk * aCol]!;
+      if (av === 0) continue;
+      if (bCol === 1) {
+        const base = kk * bRow;
+        for (let j = 0; j < n; j++) c[out + j] += av * b[base + j]!;
+      } else {
+        for (let j = 0; j < n; j++) c[out + j] += av * b[kk * bRow + j * bCol]!;
       }
     }
   }

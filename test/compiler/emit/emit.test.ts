@@ -79,3 +79,14 @@ describe('emit: plan', () => {
     expect(Math.abs(std - Math.sqrt(2 / 50))).toBeLessThan(0.01);
   });
 });
+
+describe('emit: webgpu target', () => {
+  it('is the same plan plus a program per step, and it validates', () => {
+    const { g } = deepMlp(2);
+    const { plan, diagnostics } = compileGraph(g.graph, 'Deep', null, { target: 'webgpu', fuse: true, training: false });
+    expect(diagnostics).toEqual([]);
+    expect(plan!.target).toBe('webgpu');
+    expect(plan!.forward.every((s) => s.program !== undefined && plan!.programs[s.program] !== undefined)).toBe(true);
+    expect(() => validatePlan(JSON.parse(JSON.stringify(plan)))).not.toThrow();
+  });
+});

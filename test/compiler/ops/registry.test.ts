@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { OPS, SETTINGS } from '../../../compiler/ops/registry.js';
+import { OPS, SETTINGS, TRAIN_KEYS } from '../../../compiler/ops/registry.js';
 
 describe('op registry', () => {
   it('has unique names, docs, shape rules and IR forms for every op', () => {
@@ -26,5 +26,6 @@ describe('op registry', () => {
   it('is documented op by op in docs/language.md', () => {
     const doc = readFileSync(new URL('../../../docs/language.md', import.meta.url), 'utf8');
     for (const op of OPS) expect(doc, op.name).toContain(`#### ${op.name}\n`);
+    for (const [key, text] of Object.entries(TRAIN_KEYS)) expect(doc, key).toContain(`| \`${key}\` | ${text} |`);
   });
 });

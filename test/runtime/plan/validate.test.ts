@@ -53,6 +53,8 @@ describe('plan validation', () => {
     ['code in a dim expression', (d) => (d.tensors[0].shape = ['process.exit()', 3]), /^NNR1013/],
     ['duplicate tensor', (d) => d.tensors.push(d.tensors[0]), /^NNR1004 .*declared twice/],
     ['output names nothing', (d) => (d.outputs[0].tensor = 'nope'), /^NNR1011/],
+    ['step names a missing program', (d) => (d.forward[0].program = 'k1'), /^NNR1014 .*names program "k1"/],
+    ['malformed program', (d) => (d.programs = { k1: { code: 'fn main() {}', entryPoint: 'main', workgroupSize: [0, 1, 1], dispatch: [1, 1, 1] } }), /^NNR1014 .*workgroupSize/],
     ['buffer beyond the memory plan', (d) => (d.tensors.find((t: any) => t.buffer !== undefined).buffer = 50), /^NNR1012/],
   ];
   for (const [name, change, expected] of CASES) {
@@ -109,5 +111,25 @@ describe('weights against the plan', () => {
     const t = g.label('t', ['batch', 2]);
     const { plan } = compileGraph(g.graph, 'Seed', trainConfig({ kind: 'mse', pred: g.graph.outputs[0]!.node, target: t }), { target: 'cpu', fuse: true, training: true });
     expect(() => parsePlanJson(JSON.stringify(plan))).not.toThrow();
+  });
+});
+
+describe('plan files on disk', () => {
+  it('loadPlanFile reads the plan and the weights file it names, relative to the plan', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadPlanFile } = await import('../../../runtime/plan/load-file.js');
+    const dir = mkdtempSync(join(tmpdir(), 'nnet-plan-'));
+    const { plan, weights } = seedPlan();
+    const { json, weightsBytes } = serializePlan(plan, weights, { embed: false, weightsFile: 'seed.safetensors' });
+    writeFileSync(join(dir, 'seed.json'), json);
+    writeFileSync(join(dir, 'seed.safetensors'), weightsBytes!);
+    const loaded = await loadPlanFile(join(dir, 'seed.json'));
+    expect([...loaded.weights.keys()].sort()).toEqual(['h.bias', 'h.weight', 'y.bias', 'y.weight']);
+    writeFileSync(join(dir, 'seed.safetensors'), weightsBytes!.subarray(0, weightsBytes!.length - 3));
+    await expect(loadPlanFile(join(dir, 'seed.json'))).rejects.toThrow(/NNR1203/);
+    writeFileSync(join(dir, 'broken.json'), json.slice(0, 100));
+    await expect(loadPlanFile(join(dir, 'broken.json'))).rejects.toThrow(/NNR1001.*not valid JSON/);
   });
 });

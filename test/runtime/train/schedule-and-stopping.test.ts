@@ -47,17 +47,22 @@ describe('early stopping', () => {
 describe('accuracy', () => {
   it('argmax for several classes, with sparse or one-hot labels', () => {
     const p = f32([3, 3], [0.1, 0.7, 0.2, 0.9, 0.05, 0.05, 0.2, 0.3, 0.5]);
-    expect(countCorrect(p, i32([3], [1, 0, 0]), decisionFor(p, false))).toBe(2);
-    expect(countCorrect(p, f32([3, 3], [0, 1, 0, 1, 0, 0, 0, 0, 1]), decisionFor(p, false))).toBe(3);
+    expect(countCorrect(p, i32([3], [1, 0, 0]), decisionFor(p, false))).toEqual({ correct: 2, total: 3 });
+    expect(countCorrect(p, f32([3, 3], [0, 1, 0, 1, 0, 0, 0, 0, 1]), decisionFor(p, false))).toEqual({ correct: 3, total: 3 });
+  });
+  it('per-position labels of a sequence model count every position', () => {
+    // [batch 1, seq 2, classes 3] against labels [1, 2]
+    const p = f32([1, 2, 3], [0.1, 0.8, 0.1, 0.6, 0.3, 0.1]);
+    expect(countCorrect(p, i32([1, 2], [1, 2]), decisionFor(p, false))).toEqual({ correct: 1, total: 2 });
   });
   it('threshold 0.5 on a probability, 0 on a logit', () => {
     const p = f32([4, 1], [0.4, 0.6, -1, 2]);
     const labels = f32([4, 1], [0, 1, 1, 1]);
     expect(decisionFor(p, false)).toEqual({ kind: 'threshold', at: 0.5 });
     // probabilities: 0.4→0 ✓, 0.6→1 ✓, -1→0 ✗, 2→1 ✓
-    expect(countCorrect(p, labels, decisionFor(p, false))).toBe(3);
+    expect(countCorrect(p, labels, decisionFor(p, false)).correct).toBe(3);
     // logits: 0.4→1 ✗, 0.6→1 ✓, -1→0 ✗, 2→1 ✓
     expect(decisionFor(p, true)).toEqual({ kind: 'threshold', at: 0 });
-    expect(countCorrect(p, labels, decisionFor(p, true))).toBe(2);
+    expect(countCorrect(p, labels, decisionFor(p, true)).correct).toBe(2);
   });
 });

@@ -203,4 +203,21 @@ function recurrentCases(): OpCase[] {
   return cases;
 }
 
-export const OP_CASES: OpCase[] = [...recurrentCases(), ...spatialCases(), ...matmulCases(), ...activationCases(), ...elementwiseCases(), ...rowCases(), ...lossCases(), ...trainingCases()];
+function attentionCases(): OpCase[] {
+  const cases: OpCase[] = [];
+  const [n, t, d, heads] = [2, 5, 6, 2];
+  for (const causal of [false, true]) {
+    const attrs = { heads, causal };
+    cases.push({ name: `attention causal=${causal}`, kernel: 'attention', inputs: [{ shape: [n, t, d] }, { shape: [n, t, d] }, { shape: [n, t, d] }], outputs: [[n, t, d], [n, heads, t, t]], attrs });
+    cases.push({
+      name: `attention_grad causal=${causal}`,
+      kernel: 'attention_grad',
+      inputs: [{ shape: [n, t, d] }, { shape: [n, t, d] }, { shape: [n, t, d] }, { shape: [n, t, d] }, { shape: [n, heads, t, t], gen: 'rows' }],
+      outputs: [[n, t, d], [n, t, d], [n, t, d]],
+      attrs,
+    });
+  }
+  return cases;
+}
+
+export const OP_CASES: OpCase[] = [...attentionCases(), ...recurrentCases(), ...spatialCases(), ...matmulCases(), ...activationCases(), ...elementwiseCases(), ...rowCases(), ...lossCases(), ...trainingCases()];

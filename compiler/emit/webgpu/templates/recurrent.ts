@@ -1,5 +1,4 @@
-import type { PlanDim } from '../../../../runtime/plan/format.js';
-import type { KernelSource, StepShapes } from '../program.js';
+import { WebGpuEmitError, type KernelSource, type StepShapes } from '../program.js';
 import { input, output } from './grid.js';
 
 /**
@@ -33,13 +32,10 @@ function cellOf(base: string): { name: string; cell: Cell } {
   return { name, cell: CELLS[name]! };
 }
 
-function header(step: StepShapes, xwShape: PlanDim[], cell: Cell): string {
+function header(step: StepShapes, cell: Cell): string {
   const u = Number(step.attrs.units);
-  if (!(u >= 1 && u <= MAX_UNITS)) throw new Error(`WebGPU recurrences support up to ${MAX_UNITS} units, got ${u}`);
-  const t = xwShape[1];
-  if (typeof t !== 'number') throw new Error(`WebGPU recurrences need a fixed sequence length, got '${t}'`);
+  if (!(u >= 1 && u <= MAX_UNITS)) throw new WebGpuEmitError(`WebGPU recurrences support up to ${MAX_UNITS} units, got ${u}`);
   return `const U = ${u}u;
-const T = ${t}u;
 const G = ${cell.gates * u}u;
 const S = ${cell.stored * u}u;
 const SEQUENCES = ${step.attrs.return_sequences === true};
@@ -90,7 +86,7 @@ saved[s + 4u * U] = value;`,
 export function emitScan(step: StepShapes): KernelSource {
   const { name, cell } = cellOf(step.base);
   const xw = step.inputs[0]!.shape;
-  const body = `${header(step, xw, cell)}
+  const body = `${header(step, cell)}
 
 var<workgroup> hs: array<f32, ${MAX_UNITS}>;
 
@@ -98,6 +94,7 @@ var<workgroup> hs: array<f32, ${MAX_UNITS}>;
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let b = wg.x;
   let j = lid.x;
+  let T = P.T;
   let live = j < U;
   hs[j] = 0.0;
   var c = 0.0;
@@ -119,7 +116,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
 }`;
   return {
     buffers: [input(0, 'xw'), input(1, 'w'), output(0, 'y'), output(1, 'saved')],
-    params: [{ name: 'rows', type: 'u32', value: xw[0]! }],
+    params: [{ name: 'rows', type: 'u32', value: xw[0]! }, { name: 'T', type: 'u32', value: xw[1]! }],
     body,
     workgroupSize: [MAX_UNITS, 1, 1],
     dispatch: [xw[0]!, 1, 1],
@@ -166,7 +163,7 @@ export function emitScanGrad(step: StepShapes): KernelSource {
   const { name, cell } = cellOf(step.base);
   const xw = step.outputs[0]!.shape;
   const gruCandidate = name === 'gru' ? `\n      if (g >= 2u * U) { d = d * saved[row * S + (g - 2u * U)]; }` : '';
-  const body = `${header(step, xw, cell)}
+  const body = `${header(step, cell)}
 
 var<workgroup> hs: array<f32, ${MAX_UNITS}>;
 var<workgroup> dhw: array<f32, ${cell.gates * MAX_UNITS}>;
@@ -174,6 +171,7 @@ var<workgroup> dhw: array<f32, ${cell.gates * MAX_UNITS}>;
 @compute @workgroup_size(${MAX_UNITS}, 1, 1)
 fn main(@builtin(local_invocation_id) lid: vec3u) {
   let j = lid.x;
+  let T = P.T;
   let live = j < U;
   // Phase 1: BPTT, one batch row after the other.
   for (var b = 0u; b < P.rows; b++) {
@@ -221,7 +219,7 @@ fn main(@builtin(local_invocation_id) lid: vec3u) {
 }`;
   return {
     buffers: [input(0, 'dy'), input(1, 'w'), input(2, 'saved'), output(0, 'dxw'), output(1, 'dw_hh')],
-    params: [{ name: 'rows', type: 'u32', value: xw[0]! }],
+    params: [{ name: 'rows', type: 'u32', value: xw[0]! }, { name: 'T', type: 'u32', value: xw[1]! }],
     body,
     workgroupSize: [MAX_UNITS, 1, 1],
     dispatch: [1, 1, 1],

@@ -1,6 +1,6 @@
 import type { PlanDim } from '../../../../runtime/plan/format.js';
 import { product } from '../dims.js';
-import type { KernelSource, StepShapes } from '../program.js';
+import { WebGpuEmitError, type KernelSource, type StepShapes } from '../program.js';
 import { gridKernel, input, output } from './grid.js';
 import { epilogueCode } from './matmul.js';
 
@@ -12,12 +12,12 @@ import { epilogueCode } from './matmul.js';
  */
 
 interface Geometry {
-  n: PlanDim; h: number; w: number; c: number; f: number; kh: number; kw: number;
-  oh: number; ow: number; sh: number; sw: number; dh: number; dw: number; top: number; left: number;
+  n: PlanDim; h: PlanDim; w: number; c: number; f: number; kh: number; kw: number;
+  oh: PlanDim; ow: number; sh: number; sw: number; dh: number; dw: number; top: number; left: number;
 }
 
 function num(d: PlanDim | undefined, what: string): number {
-  if (typeof d !== 'number') throw new Error(`WebGPU convolution and pooling need a fixed ${what}, got '${d}'`);
+  if (typeof d !== 'number') throw new WebGpuEmitError(`WebGPU convolution and pooling need a fixed ${what}, got '${d}'`);
   return d;
 }
 
@@ -33,7 +33,7 @@ function padBefore(size: number, out: number, k: number, stride: number, dilatio
 /** x [N,H,W,C] (or [N,L,C]) and a kernel of kh×kw with F filters (F = C for pooling). */
 function geometry(x: PlanDim[], kernel: { f: number; kh: number; kw: number }, attrs: Record<string, unknown>, pool: boolean): Geometry {
   const oneD = x.length === 3;
-  const h = num(x[1], 'height');
+  const h = x[1]!;
   const w = oneD ? 1 : num(x[2], 'width');
   const c = num(x[x.length - 1], 'channel count');
   const strides = (attrs.strides as number[] | undefined) ?? (pool ? [kernel.kh, kernel.kw] : [1, 1]);
@@ -41,12 +41,18 @@ function geometry(x: PlanDim[], kernel: { f: number; kh: number; kw: number }, a
   const padding = (attrs.padding as string | undefined) ?? 'valid';
   const [sh, sw] = [strides[0] ?? 1, oneD ? 1 : (strides[1] ?? 1)];
   const [dh, dw] = [dilation[0] ?? 1, oneD ? 1 : (dilation[1] ?? 1)];
-  const oh = outSize(h, kernel.kh, sh, dh, padding);
   const ow = outSize(w, kernel.kw, sw, dw, padding);
-  return {
-    n: x[0]!, h, w, c, f: kernel.f, kh: kernel.kh, kw: kernel.kw, oh, ow, sh, sw, dh, dw,
-    top: padBefore(h, oh, kernel.kh, sh, dh, padding), left: padBefore(w, ow, kernel.kw, sw, dw, padding),
-  };
+  const left = padBefore(w, ow, kernel.kw, sw, dw, padding);
+  if (typeof h === 'number') {
+    const oh = outSize(h, kernel.kh, sh, dh, padding);
+    return { n: x[0]!, h, w, c, f: kernel.f, kh: kernel.kh, kw: kernel.kw, oh, ow, sh, sw, dh, dw, top: padBefore(h, oh, kernel.kh, sh, dh, padding), left };
+  }
+  // A symbolic height (a sequence length): sizes become params; stride 1 keeps the padding fixed.
+  const span = (kernel.kh - 1) * dh + 1;
+  if (sh !== 1) throw new WebGpuEmitError(`WebGPU convolution and pooling over a symbolic length '${h}' need stride 1`);
+  const oh = padding === 'same' ? h : `(${h})-${span - 1}`;
+  const top = padding === 'same' ? Math.floor((span - 1) / 2) : 0;
+  return { n: x[0]!, h, w, c, f: kernel.f, kh: kernel.kh, kw: kernel.kw, oh, ow, sh, sw, dh, dw, top, left };
 }
 
 function convGeometry(x: PlanDim[], w: PlanDim[], attrs: Record<string, unknown>): Geometry {
@@ -54,10 +60,25 @@ function convGeometry(x: PlanDim[], w: PlanDim[], attrs: Record<string, unknown>
   return geometry(x, { f: num(w[0], 'filter count'), kh: num(w[1], 'kernel size'), kw: oneD ? 1 : num(w[2], 'kernel size') }, attrs, false);
 }
 
-/** The geometry as WGSL constants (all but the batch are fixed) plus the batch as a param. */
+/** The fixed sizes of the geometry as WGSL constants (the batch, and a symbolic height, are params). */
 function constants(g: Geometry): string {
-  const entries = Object.entries(g).filter(([k]) => k !== 'n');
+  const entries = Object.entries(g).filter(([k, v]) => k !== 'n' && typeof v === 'number');
   return entries.map(([k, v]) => `const ${k.toUpperCase()} = ${v as number}i;`).join('\n');
+}
+
+/** Params for the symbolic sizes (H, OH), read into `let`s at the top of the loop body. */
+function symbolic(g: Geometry): { params: KernelSource['params']; lets: string } {
+  const dims = (['h', 'oh'] as const).filter((k) => typeof g[k] !== 'number');
+  return {
+    params: dims.map((k) => ({ name: k.toUpperCase(), type: 'u32' as const, value: g[k] })),
+    lets: dims.map((k) => `let ${k.toUpperCase()} = i32(P.${k.toUpperCase()});`).join('\n'),
+  };
+}
+
+/** gridKernel for spatial kernels: adds the symbolic-size params and their `let`s. */
+function spatialKernel(g: Geometry, count: PlanDim, buffers: KernelSource['buffers'], loop: string, extra: { params?: KernelSource['params']; helpers?: string } = {}): KernelSource {
+  const sym = symbolic(g);
+  return gridKernel(count, buffers, `${sym.lets}\n${loop.trim()}`, { helpers: extra.helpers ?? constants(g), params: [...(extra.params ?? []), ...sym.params] });
 }
 
 export function emitConv(step: StepShapes): KernelSource {
@@ -67,7 +88,7 @@ export function emitConv(step: StepShapes): KernelSource {
   if (epi.hasBias) buffers.push(input(2, 'bias'));
   buffers.push(output(0, 'y'));
   if (epi.hasPre) buffers.push(output(1, 'pre'));
-  const source = gridKernel(mulOut(g, g.f), buffers, `
+  const source = spatialKernel(g, mulOut(g, g.f), buffers, `
 let f = i % P.N;
 let pix = i32(i / P.N);
 let ox = pix % OW;
@@ -99,7 +120,7 @@ function mulOut(g: Geometry, channels: number): PlanDim {
 /** dx[b, iy, ix, c] = Σ over the outputs whose window covers (iy, ix): dy · w. */
 export function emitConvGradInput(step: StepShapes): KernelSource {
   const g = convGeometry(step.outputs[0]!.shape, step.inputs[1]!.shape, step.attrs);
-  return gridKernel(product([g.n, g.h, g.w, g.c]), [input(0, 'dy'), input(1, 'wt'), output(0, 'dx')], `
+  return spatialKernel(g, product([g.n, g.h, g.w, g.c]), [input(0, 'dy'), input(1, 'wt'), output(0, 'dx')], `
 let ii = i32(i);
 let c = ii % C;
 let ix = (ii / C) % W;
@@ -126,7 +147,7 @@ dx[i] = acc;`, { helpers: constants(g) });
 /** dw[f, ky, kx, c] = Σ over batch and output positions: dy · x. */
 export function emitConvGradWeight(step: StepShapes): KernelSource {
   const g = convGeometry(step.inputs[1]!.shape, step.outputs[0]!.shape, step.attrs);
-  return gridKernel(g.f * g.kh * g.kw * g.c, [input(0, 'dy'), input(1, 'x'), output(0, 'dw')], `
+  return spatialKernel(g, g.f * g.kh * g.kw * g.c, [input(0, 'dy'), input(1, 'x'), output(0, 'dw')], `
 let ii = i32(i);
 let c = ii % C;
 let kx = (ii / C) % KW;
@@ -169,7 +190,7 @@ function windowLoop(body: string): string {
 export function emitPool(step: StepShapes): KernelSource {
   const g = poolGeometry(step.inputs[0]!.shape, step.attrs);
   const max = step.base === 'maxpool2d';
-  return gridKernel(mulOut(g, g.c), [input(0, 'x'), output(0, 'y')], `
+  return spatialKernel(g, mulOut(g, g.c), [input(0, 'x'), output(0, 'y')], `
 let ii = i32(i);
 let c = ii % C;
 let ox = (ii / C) % OW;
@@ -199,7 +220,7 @@ if (found && best == i) { acc += dy[o]; }`
     : `var count = 0.0;
 ${windowLoop('count += 1.0;')}
 acc += dy[o] / max(count, 1.0);`;
-  return gridKernel(product([g.n, g.h, g.w, g.c]), buffers, `
+  return spatialKernel(g, product([g.n, g.h, g.w, g.c]), buffers, `
 let ii = i32(i);
 let c = ii % C;
 let px = (ii / C) % W;

@@ -6,11 +6,12 @@ import { compileGraph } from '../../../../compiler/compile.js';
 import { emitWebGpuPrograms, type WebGpuProgram } from '../../../../compiler/emit/webgpu/index.js';
 import type { Plan } from '../../../../runtime/plan/format.js';
 import { seedGraph } from '../../layer-graph.js';
-import { digitsModel, xorModel } from '../../../runtime/webgpu/models.js';
+import { exampleWebGpuPlans } from './example-plans.js';
 
 /**
- * Golden WGSL for the example models, reviewed in diffs: each file lists the steps with their
- * program keys, then every program (dispatch rule, params, source). UPDATE_GOLDEN=1 rewrites them.
+ * Golden WGSL for every model of examples/*.nnet (training plans where the model trains) and the seed
+ * network without fusion, reviewed in diffs: each file lists the steps with their program keys, then
+ * every program (dispatch rule, params, source). UPDATE_GOLDEN=1 rewrites them.
  */
 const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), '../../../golden/wgsl');
 
@@ -27,16 +28,19 @@ function render(plan: Plan): string {
 }
 
 const EXAMPLES: Record<string, () => Plan> = {
-  'seed': () => compileGraph(seedGraph().graph, 'Seed', null, { target: 'cpu', fuse: true, training: false }).plan!,
-  'seed-no-fuse': () => compileGraph(seedGraph().graph, 'Seed', null, { target: 'cpu', fuse: false, training: false }).plan!,
-  'xor-train': () => xorModel().plan,
-  'digits-mlp-train': () => digitsModel().plan,
+  'seed-no-fuse': () => emitWebGpuPrograms(compileGraph(seedGraph().graph, 'Seed', null, { target: 'cpu', fuse: false, training: false }).plan!),
 };
+for (const example of exampleWebGpuPlans()) {
+  EXAMPLES[example.name] = () => {
+    if (!example.plan) throw new Error(`examples/${example.name}: ${example.problems.join('; ')}`);
+    return example.plan;
+  };
+}
 
 describe('golden WGSL', () => {
   for (const [name, build] of Object.entries(EXAMPLES)) {
     it(`${name}.wgsl`, () => {
-      const actual = render(emitWebGpuPrograms(build()));
+      const actual = render(build());
       const file = join(GOLDEN, `${name}.wgsl`);
       if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, actual);
       expect(actual).toBe(readFileSync(file, 'utf8'));

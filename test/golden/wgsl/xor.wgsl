@@ -1,18 +1,19 @@
 // Xor: WGSL programs of the WebGPU plan (test/compiler/emit/webgpu/golden-wgsl.test.ts)
 //
-// forward 0: matmul+bias+tanh(x, h.weight, h.bias) -> h/matmul+bias+tanh  [matmul+bias+tanh@direct|f32[batch,2];f32[8,2];f32[8]->f32[batch,8]|transA=false,transB=true]
-// forward 1: matmul+bias(h/matmul+bias+tanh, logits.weight, logits.bias) -> logits/matmul+bias  [matmul+bias@direct|f32[batch,8];f32[2,8];f32[2]->f32[batch,2]|transA=false,transB=true]
-// backward 0: sparse_softmax_cross_entropy_loss(logits/matmul+bias, label) -> loss/sparse_softmax_cross_entropy_loss, loss/sparse_softmax_cross_entropy_loss:1  [sparse_softmax_cross_entropy_loss|f32[batch,2];i32[batch]->f32[];f32[batch,2]|]
-// backward 1: sum_to(loss/sparse_softmax_cross_entropy_loss:1) -> logits/sum_to  [sum_to|f32[batch,2]->f32[2]|shape=[2]]
-// backward 2: matmul(loss/sparse_softmax_cross_entropy_loss:1, logits.weight) -> logits/matmul  [matmul@direct|f32[batch,2];f32[2,8]->f32[batch,8]|transA=false,transB=false]
-// backward 3: matmul(loss/sparse_softmax_cross_entropy_loss:1, h/matmul+bias+tanh) -> logits/matmul#2  [matmul@direct|f32[batch,2];f32[batch,8]->f32[2,8]|transA=true,transB=false]
-// backward 4: tanh_grad(logits/matmul, h/matmul+bias+tanh) -> h/tanh_grad  [tanh_grad|f32[batch,8];f32[batch,8]->f32[batch,8]|]
-// backward 5: sum_to(h/tanh_grad) -> h/sum_to  [sum_to|f32[batch,8]->f32[8]|shape=[8]]
-// backward 6: matmul(h/tanh_grad, x) -> h/matmul  [matmul@direct|f32[batch,8];f32[batch,2]->f32[8,2]|transA=true,transB=false]
-// update 0: adam_update(h.weight, h/matmul, h.weight.m, h.weight.v) -> h.weight, h.weight.m, h.weight.v  [adam_update|f32[8,2];f32[8,2];f32[8,2];f32[8,2]->f32[8,2];f32[8,2];f32[8,2]|beta1=0.9,beta2=0.999,epsilon=1e-7]
-// update 1: adam_update(h.bias, h/sum_to, h.bias.m, h.bias.v) -> h.bias, h.bias.m, h.bias.v  [adam_update|f32[8];f32[8];f32[8];f32[8]->f32[8];f32[8];f32[8]|beta1=0.9,beta2=0.999,epsilon=1e-7]
-// update 2: adam_update(logits.weight, logits/matmul#2, logits.weight.m, logits.weight.v) -> logits.weight, logits.weight.m, logits.weight.v  [adam_update|f32[2,8];f32[2,8];f32[2,8];f32[2,8]->f32[2,8];f32[2,8];f32[2,8]|beta1=0.9,beta2=0.999,epsilon=1e-7]
-// update 3: adam_update(logits.bias, logits/sum_to, logits.bias.m, logits.bias.v) -> logits.bias, logits.bias.m, logits.bias.v  [adam_update|f32[2];f32[2];f32[2];f32[2]->f32[2];f32[2];f32[2]|beta1=0.9,beta2=0.999,epsilon=1e-7]
+// forward 0: matmul+bias+tanh(x, hidden.weight, hidden.bias) -> hidden/matmul+bias+tanh  [matmul+bias+tanh@direct|f32[batch,2];f32[8,2];f32[8]->f32[batch,8]|transA=false,transB=true]
+// forward 1: matmul+bias(hidden/matmul+bias+tanh, logit.weight, logit.bias) -> logit/matmul+bias  [matmul+bias@direct|f32[batch,8];f32[1,8];f32[1]->f32[batch,1]|transA=false,transB=true]
+// forward 2: sigmoid(logit/matmul+bias) -> probability/sigmoid  [sigmoid|f32[batch,1]->f32[batch,1]|]
+// backward 0: sigmoid_binary_cross_entropy_loss(logit/matmul+bias, target) -> loss/sigmoid_binary_cross_entropy_loss, loss/sigmoid_binary_cross_entropy_loss:1  [sigmoid_binary_cross_entropy_loss|f32[batch,1];f32[batch,1]->f32[];f32[batch,1]|]
+// backward 1: sum_to(loss/sigmoid_binary_cross_entropy_loss:1) -> logit/sum_to  [sum_to|f32[batch,1]->f32[1]|shape=[1]]
+// backward 2: matmul(loss/sigmoid_binary_cross_entropy_loss:1, logit.weight) -> logit/matmul  [matmul@direct|f32[batch,1];f32[1,8]->f32[batch,8]|transA=false,transB=false]
+// backward 3: matmul(loss/sigmoid_binary_cross_entropy_loss:1, hidden/matmul+bias+tanh) -> logit/matmul#2  [matmul@direct|f32[batch,1];f32[batch,8]->f32[1,8]|transA=true,transB=false]
+// backward 4: tanh_grad(logit/matmul, hidden/matmul+bias+tanh) -> hidden/tanh_grad  [tanh_grad|f32[batch,8];f32[batch,8]->f32[batch,8]|]
+// backward 5: sum_to(hidden/tanh_grad) -> hidden/sum_to  [sum_to|f32[batch,8]->f32[8]|shape=[8]]
+// backward 6: matmul(hidden/tanh_grad, x) -> hidden/matmul  [matmul@direct|f32[batch,8];f32[batch,2]->f32[8,2]|transA=true,transB=false]
+// update 0: sgd_update(hidden.weight, hidden/matmul, hidden.weight.velocity) -> hidden.weight, hidden.weight.velocity  [sgd_update|f32[8,2];f32[8,2];f32[8,2]->f32[8,2];f32[8,2]|momentum=0.9,nesterov=false]
+// update 1: sgd_update(hidden.bias, hidden/sum_to, hidden.bias.velocity) -> hidden.bias, hidden.bias.velocity  [sgd_update|f32[8];f32[8];f32[8]->f32[8];f32[8]|momentum=0.9,nesterov=false]
+// update 2: sgd_update(logit.weight, logit/matmul#2, logit.weight.velocity) -> logit.weight, logit.weight.velocity  [sgd_update|f32[1,8];f32[1,8];f32[1,8]->f32[1,8];f32[1,8]|momentum=0.9,nesterov=false]
+// update 3: sgd_update(logit.bias, logit/sum_to, logit.bias.velocity) -> logit.bias, logit.bias.velocity  [sgd_update|f32[1];f32[1];f32[1]->f32[1];f32[1]|momentum=0.9,nesterov=false]
 
 // ── program matmul+bias+tanh@direct|f32[batch,2];f32[8,2];f32[8]->f32[batch,8]|transA=false,transB=true
 // workgroup 64×1×1, dispatch [ceil((batch*8)/64), 1, 1]
@@ -57,9 +58,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   }
 }
 
-// ── program matmul+bias@direct|f32[batch,8];f32[2,8];f32[2]->f32[batch,2]|transA=false,transB=true
-// workgroup 64×1×1, dispatch [ceil((batch*2)/64), 1, 1]
-// params M=batch, N=2, K=8, lda=8, ldb=8
+// ── program matmul+bias@direct|f32[batch,8];f32[1,8];f32[1]->f32[batch,1]|transA=false,transB=true
+// workgroup 64×1×1, dispatch [ceil(batch/64), 1, 1]
+// params M=batch, N=1, K=8, lda=8, ldb=8
 struct Params { M: u32, N: u32, K: u32, lda: u32, ldb: u32 }
 @group(0) @binding(0) var<storage, read> a: array<f32>;
 @group(0) @binding(1) var<storage, read> b: array<f32>;
@@ -91,15 +92,45 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   }
 }
 
-// ── program sparse_softmax_cross_entropy_loss|f32[batch,2];i32[batch]->f32[];f32[batch,2]|
+// ── program sigmoid|f32[batch,1]->f32[batch,1]|
+// workgroup 256×1×1, dispatch [ceil(batch/256), 1, 1]
+// params count=batch
+struct Params { count: u32 }
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> y: array<f32>;
+@group(0) @binding(2) var<uniform> P: Params;
+
+fn nn_sigmoid(x: f32) -> f32 {
+  if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
+  let e = exp(x);
+  return e / (1.0 + e);
+}
+fn act_sigmoid(x: f32) -> f32 {
+  return nn_sigmoid(x);
+}
+
+@compute @workgroup_size(256, 1, 1)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  for (var i = gid.x; i < P.count; i += groups.x * 256u) {
+    y[i] = act_sigmoid(x[i]);
+  }
+}
+
+// ── program sigmoid_binary_cross_entropy_loss|f32[batch,1];f32[batch,1]->f32[];f32[batch,1]|
 // workgroup 256×1×1, dispatch [1, 1, 1]
-// params count=batch, width=2
-struct Params { count: u32, width: u32 }
+// params count=batch
+struct Params { count: u32 }
 @group(0) @binding(0) var<storage, read> pred: array<f32>;
-@group(0) @binding(1) var<storage, read> tgt: array<i32>;
+@group(0) @binding(1) var<storage, read> tgt: array<f32>;
 @group(0) @binding(2) var<storage, read_write> loss_out: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dpred: array<f32>;
 @group(0) @binding(4) var<uniform> P: Params;
+
+fn nn_sigmoid(x: f32) -> f32 {
+  if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
+  let e = exp(x);
+  return e / (1.0 + e);
+}
 
 var<workgroup> partial: array<f32, 256>;
 
@@ -107,17 +138,13 @@ var<workgroup> partial: array<f32, 256>;
 fn main(@builtin(local_invocation_id) lid: vec3u) {
   var acc = 0.0;
   for (var i = lid.x; i < P.count; i += 256u) {
-    let base = i * P.width;
-    var mx = pred[base];
-    for (var j = 1u; j < P.width; j++) { mx = max(mx, pred[base + j]); }
-    var se = 0.0;
-    for (var j = 0u; j < P.width; j++) { se += exp(pred[base + j] - mx); }
-    let lse = mx + log(se);
-    let label = u32(tgt[i]);
-    acc += lse - pred[base + label];
-    for (var j = 0u; j < P.width; j++) {
-      dpred[base + j] = (exp(pred[base + j] - lse) - select(0.0, 1.0, j == label)) * (1.0 / f32(P.count));
-    }
+    let p = pred[i];
+    let t = tgt[i];
+    let d = p - t;
+    let loss = max(p, 0.0) - p * t + log(1.0 + exp(-abs(p)));
+    let grad = nn_sigmoid(p) - t;
+    dpred[i] = grad / f32(P.count);
+    acc += loss;
   }
   partial[lid.x] = acc;
   workgroupBarrier();
@@ -131,9 +158,9 @@ fn main(@builtin(local_invocation_id) lid: vec3u) {
   }
 }
 
-// ── program sum_to|f32[batch,2]->f32[2]|shape=[2]
+// ── program sum_to|f32[batch,1]->f32[1]|shape=[1]
 // workgroup 256×1×1, dispatch [1, 1, 1]
-// params count=2, rows=batch
+// params count=1, rows=batch
 struct Params { count: u32, rows: u32 }
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
@@ -148,9 +175,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   }
 }
 
-// ── program matmul@direct|f32[batch,2];f32[2,8]->f32[batch,8]|transA=false,transB=false
+// ── program matmul@direct|f32[batch,1];f32[1,8]->f32[batch,8]|transA=false,transB=false
 // workgroup 64×1×1, dispatch [ceil((batch*8)/64), 1, 1]
-// params M=batch, N=8, K=2, lda=2, ldb=8
+// params M=batch, N=8, K=1, lda=1, ldb=8
 struct Params { M: u32, N: u32, K: u32, lda: u32, ldb: u32 }
 @group(0) @binding(0) var<storage, read> a: array<f32>;
 @group(0) @binding(1) var<storage, read> b: array<f32>;
@@ -181,9 +208,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   }
 }
 
-// ── program matmul@direct|f32[batch,2];f32[batch,8]->f32[2,8]|transA=true,transB=false
+// ── program matmul@direct|f32[batch,1];f32[batch,8]->f32[1,8]|transA=true,transB=false
 // workgroup 64×1×1, dispatch [1, 1, 1]
-// params M=2, N=8, K=batch, lda=2, ldb=8
+// params M=1, N=8, K=batch, lda=1, ldb=8
 struct Params { M: u32, N: u32, K: u32, lda: u32, ldb: u32 }
 @group(0) @binding(0) var<storage, read> a: array<f32>;
 @group(0) @binding(1) var<storage, read> b: array<f32>;
@@ -288,118 +315,86 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   }
 }
 
-// ── program adam_update|f32[8,2];f32[8,2];f32[8,2];f32[8,2]->f32[8,2];f32[8,2];f32[8,2]|beta1=0.9,beta2=0.999,epsilon=1e-7
+// ── program sgd_update|f32[8,2];f32[8,2];f32[8,2]->f32[8,2];f32[8,2]|momentum=0.9,nesterov=false
 // workgroup 256×1×1, dispatch [1, 1, 1]
 // params count=16
 struct Params { count: u32 }
 struct Runtime { lr: f32, step: u32, seed: u32, training: u32 }
 @group(0) @binding(0) var<storage, read_write> param: array<f32>;
 @group(0) @binding(1) var<storage, read> grad: array<f32>;
-@group(0) @binding(2) var<storage, read_write> m: array<f32>;
-@group(0) @binding(3) var<storage, read_write> v: array<f32>;
-@group(0) @binding(4) var<uniform> P: Params;
-@group(0) @binding(5) var<uniform> R: Runtime;
+@group(0) @binding(2) var<storage, read_write> velocity: array<f32>;
+@group(0) @binding(3) var<uniform> P: Params;
+@group(0) @binding(4) var<uniform> R: Runtime;
 
 @compute @workgroup_size(256, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   for (var i = gid.x; i < P.count; i += groups.x * 256u) {
     let g = grad[i];
-    let mt = 0.9 * m[i] + (1.0 - 0.9) * g;
-    let vt = 0.999 * v[i] + (1.0 - 0.999) * g * g;
-    m[i] = mt;
-    v[i] = vt;
-    let t = f32(R.step);
-    let mhat = mt / (1.0 - pow(0.9, t));
-    let vhat = vt / (1.0 - pow(0.999, t));
-    var p = param[i];
-    p -= R.lr * mhat / (sqrt(vhat) + 1e-7);
-    param[i] = p;
+    let v = 0.9 * velocity[i] - R.lr * g;
+    velocity[i] = v;
+    param[i] += v;
   }
 }
 
-// ── program adam_update|f32[8];f32[8];f32[8];f32[8]->f32[8];f32[8];f32[8]|beta1=0.9,beta2=0.999,epsilon=1e-7
+// ── program sgd_update|f32[8];f32[8];f32[8]->f32[8];f32[8]|momentum=0.9,nesterov=false
 // workgroup 256×1×1, dispatch [1, 1, 1]
 // params count=8
 struct Params { count: u32 }
 struct Runtime { lr: f32, step: u32, seed: u32, training: u32 }
 @group(0) @binding(0) var<storage, read_write> param: array<f32>;
 @group(0) @binding(1) var<storage, read> grad: array<f32>;
-@group(0) @binding(2) var<storage, read_write> m: array<f32>;
-@group(0) @binding(3) var<storage, read_write> v: array<f32>;
-@group(0) @binding(4) var<uniform> P: Params;
-@group(0) @binding(5) var<uniform> R: Runtime;
+@group(0) @binding(2) var<storage, read_write> velocity: array<f32>;
+@group(0) @binding(3) var<uniform> P: Params;
+@group(0) @binding(4) var<uniform> R: Runtime;
 
 @compute @workgroup_size(256, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   for (var i = gid.x; i < P.count; i += groups.x * 256u) {
     let g = grad[i];
-    let mt = 0.9 * m[i] + (1.0 - 0.9) * g;
-    let vt = 0.999 * v[i] + (1.0 - 0.999) * g * g;
-    m[i] = mt;
-    v[i] = vt;
-    let t = f32(R.step);
-    let mhat = mt / (1.0 - pow(0.9, t));
-    let vhat = vt / (1.0 - pow(0.999, t));
-    var p = param[i];
-    p -= R.lr * mhat / (sqrt(vhat) + 1e-7);
-    param[i] = p;
+    let v = 0.9 * velocity[i] - R.lr * g;
+    velocity[i] = v;
+    param[i] += v;
   }
 }
 
-// ── program adam_update|f32[2,8];f32[2,8];f32[2,8];f32[2,8]->f32[2,8];f32[2,8];f32[2,8]|beta1=0.9,beta2=0.999,epsilon=1e-7
+// ── program sgd_update|f32[1,8];f32[1,8];f32[1,8]->f32[1,8];f32[1,8]|momentum=0.9,nesterov=false
 // workgroup 256×1×1, dispatch [1, 1, 1]
-// params count=16
+// params count=8
 struct Params { count: u32 }
 struct Runtime { lr: f32, step: u32, seed: u32, training: u32 }
 @group(0) @binding(0) var<storage, read_write> param: array<f32>;
 @group(0) @binding(1) var<storage, read> grad: array<f32>;
-@group(0) @binding(2) var<storage, read_write> m: array<f32>;
-@group(0) @binding(3) var<storage, read_write> v: array<f32>;
-@group(0) @binding(4) var<uniform> P: Params;
-@group(0) @binding(5) var<uniform> R: Runtime;
+@group(0) @binding(2) var<storage, read_write> velocity: array<f32>;
+@group(0) @binding(3) var<uniform> P: Params;
+@group(0) @binding(4) var<uniform> R: Runtime;
 
 @compute @workgroup_size(256, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   for (var i = gid.x; i < P.count; i += groups.x * 256u) {
     let g = grad[i];
-    let mt = 0.9 * m[i] + (1.0 - 0.9) * g;
-    let vt = 0.999 * v[i] + (1.0 - 0.999) * g * g;
-    m[i] = mt;
-    v[i] = vt;
-    let t = f32(R.step);
-    let mhat = mt / (1.0 - pow(0.9, t));
-    let vhat = vt / (1.0 - pow(0.999, t));
-    var p = param[i];
-    p -= R.lr * mhat / (sqrt(vhat) + 1e-7);
-    param[i] = p;
+    let v = 0.9 * velocity[i] - R.lr * g;
+    velocity[i] = v;
+    param[i] += v;
   }
 }
 
-// ── program adam_update|f32[2];f32[2];f32[2];f32[2]->f32[2];f32[2];f32[2]|beta1=0.9,beta2=0.999,epsilon=1e-7
+// ── program sgd_update|f32[1];f32[1];f32[1]->f32[1];f32[1]|momentum=0.9,nesterov=false
 // workgroup 256×1×1, dispatch [1, 1, 1]
-// params count=2
+// params count=1
 struct Params { count: u32 }
 struct Runtime { lr: f32, step: u32, seed: u32, training: u32 }
 @group(0) @binding(0) var<storage, read_write> param: array<f32>;
 @group(0) @binding(1) var<storage, read> grad: array<f32>;
-@group(0) @binding(2) var<storage, read_write> m: array<f32>;
-@group(0) @binding(3) var<storage, read_write> v: array<f32>;
-@group(0) @binding(4) var<uniform> P: Params;
-@group(0) @binding(5) var<uniform> R: Runtime;
+@group(0) @binding(2) var<storage, read_write> velocity: array<f32>;
+@group(0) @binding(3) var<uniform> P: Params;
+@group(0) @binding(4) var<uniform> R: Runtime;
 
 @compute @workgroup_size(256, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   for (var i = gid.x; i < P.count; i += groups.x * 256u) {
     let g = grad[i];
-    let mt = 0.9 * m[i] + (1.0 - 0.9) * g;
-    let vt = 0.999 * v[i] + (1.0 - 0.999) * g * g;
-    m[i] = mt;
-    v[i] = vt;
-    let t = f32(R.step);
-    let mhat = mt / (1.0 - pow(0.9, t));
-    let vhat = vt / (1.0 - pow(0.999, t));
-    var p = param[i];
-    p -= R.lr * mhat / (sqrt(vhat) + 1e-7);
-    param[i] = p;
+    let v = 0.9 * velocity[i] - R.lr * g;
+    velocity[i] = v;
+    param[i] += v;
   }
 }

@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { InitError } from './init-weights.js';
+
+/**
+ * Weights given as files in the source (`weight: load("w.npy")`), read at compile time:
+ * - `.safetensors`: F32/F64/I32 tensors; `tensor` names one (required when the file has several);
+ * - `.npy`: little-endian f4/f8/i4, C order;
+ * - `.json`: nested number arrays, or an object of them with `tensor` naming one.
+ * The values are flattened row-major and checked against the parameter's size. (The compiler may not
+ * import the runtime's strict safetensors reader; this one reads just what initialisation needs.)
+ */
+export function readWeightFile(path: string, tensor: string | undefined, sourcePath: string | undefined, expected: number, param: string): Float32Array {
+  const full = resolve(sourcePath ? dirname(sourcePath) : process.cwd(), path);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(full));
+  } catch {
+    throw new InitError(`'${param}': cannot read weights file '${path}'`);
+  }
+  const values = full.endsWith('.npy') ? readNpy(bytes, path) : full.endsWith('.json') ? readJson(bytes, path, tensor) : readSafetensorsTensor(bytes, path, tensor);
+  if (values.length !== expected) throw new InitError(`'${param}': '${path}'${tensor ? ` tensor '${tensor}'` : ''} has ${values.length} values, the parameter needs ${expected}`);
+  return values;
+}
+
+function readJson(bytes: Uint8Array, path: string, tensor: string | undefined): Float32Array {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new InitError(`'${path}' is not valid JSON`);
+  }
+  if (tensor !== undefined) {
+    if (typeof doc !== 'object' || doc === null || !(tensor in doc)) throw new InitError(`'${path}' has no tensor '${tensor}'`);
+    doc = (doc as Record<string, unknown>)[tensor];
+  }
+  const flat: number[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (typeof v === 'number') flat.push(v);
+    else throw new InitError(`'${path}' holds a non-number value`);
+  };
+  walk(doc);
+  return Float32Array.from(flat);
+}
+
+function readNpy(bytes: Uint8Array, path: string): Float32Array {
+  const magic = String.fromCharCode(...bytes.subarray(1, 6));
+  if (bytes[0] !== 0x93 || magic !== 'NUMPY') throw new InitError(`'${path}' is not an .npy file`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const major = bytes[6]!;
+  const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  const start = (major === 1 ? 10 : 12) + headerLength;
+  const header = new TextDecoder().decode(bytes.subarray(major === 1 ? 10 : 12, start));
+  const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
+  if (/'fortran_order':\s*True/.test(header)) throw new InitError(`'${path}' is in Fortran order; save it in C order`);
+  const data = new DataView(bytes.buffer, bytes.byteOffset + start, bytes.byteLength - start);
+  const width = descr === '<f4' || descr === '<i4' ? 4 : descr === '<f8' ? 8 : 0;
+  if (!width) throw new InitError(`'${path}' has dtype ${descr ?? '?'}; nnet reads <f4, <f8 and <i4`);
+  const count = Math.floor(data.byteLength / width);
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    out[i] = descr === '<f4' ? data.getFloat32(i * 4, true) : descr === '<f8' ? data.getFloat64(i * 8, true) : data.getInt32(i * 4, true);
+  }
+  return out;
+}
+
+function readSafetensorsTensor(bytes: Uint8Array, path: string, tensor: string | undefined): Float32Array {
+  if (bytes.length < 8) throw new InitError(`'${path}' is truncated`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = Number(view.getBigUint64(0, true));
+  if (8 + headerLength > bytes.length) throw new InitError(`'${path}' is truncated`);
+  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+  } catch {
+    throw new InitError(`'${path}' is not a safetensors file`);
+  }
+  const names = Object.keys(header).filter((n) => n !== '__metadata__');
+  const name = tensor ?? (names.length === 1 ? names[0] : undefined);
+  if (name === undefined) throw new InitError(`'${path}' holds ${names.length} tensors; name one with tensor: "..."`);
+  const entry = header[name];
+  if (!entry) throw new InitError(`'${path}' has no tensor '${name}'`);
+  const [begin, end] = entry.data_offsets;
+  const start = 8 + headerLength + begin;
+  if (start + (end - begin) > bytes.length) throw new InitError(`'${path}' is truncated at tensor '${name}'`);
+  const data = new DataView(bytes.buffer, bytes.byteOffset + start, end - begin);
+  const width = entry.dtype === 'F64' ? 8 : 4;
+  if (!['F32', 'F64', 'I32'].includes(entry.dtype)) throw new InitError(`'${path}' tensor '${name}' has dtype ${entry.dtype}; nnet reads F32, F64 and I32`);
+  const out = new Float32Array((end - begin) / width);
+  for (let i = 0; i < out.length; i++) {
+    out[i] = entry.dtype === 'F32' ? data.getFloat32(i * 4, true) : entry.dtype === 'F64' ? data.getFloat64(i * 8, true) : data.getInt32(i * 4, true);
+  }
+  return out;
+}

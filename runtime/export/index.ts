@@ -1,0 +1,2 @@
+export { exportOnnx, toOnnxModel, ExportError } from './onnx.js';
+export { encodeModel, type OnnxModel } from './onnx-model.js';

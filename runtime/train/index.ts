@@ -1,0 +1,11 @@
+export { trainModel, evaluateDataset, type TrainRun, type TrainReport, type Evaluation } from './loop.js';
+export { readLoopConfig, isClassification, ConfigError, type LoopConfig, type LoopOverrides } from './config.js';
+export { learningRate } from './schedule.js';
+export { EarlyStopping } from './early-stopping.js';
+export { augmentBatch } from './augment.js';
+export { captureCheckpoint, encodeCheckpoint, writeCheckpoint, readCheckpoint, restoreCheckpoint, type Checkpoint } from './checkpoint.js';
+export { writeFileAtomic } from './atomic-write.js';
+export { plotHistory } from './plot-svg.js';
+export { consoleReporter, silentReporter, type ProgressReporter } from './progress.js';
+export { TrainError } from './errors.js';
+export type { EpochRecord } from './history.js';
