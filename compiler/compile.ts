@@ -9,6 +9,7 @@ import { concreteShape, InitError, initialValues } from './emit/init-weights.js'
 import { LineIndex } from './emit/source-location.js';
 import { readWeightFile } from './emit/weight-files.js';
 import type { Graph } from './ir/graph.js';
+import { assertValidGraph } from './ir/verify.js';
 import { LoweringError, lowerGraph } from './lower/lower.js';
 import { runPasses } from './passes/pipeline.js';
 import type { ExplainEntry, Program } from './passes/program.js';
@@ -75,6 +76,7 @@ export function compileGraph(
   settings: TrainConfig | null = train,
 ): CompileResult {
   const { graph, idMap } = lowerGraph(layers);
+  if (options.verify) assertValidGraph(graph, 'lower', { primitivesOnly: true });
   const program: Program = { graph, training: null, explain: [] };
   if (train) {
     program.training = appendTraining(graph, {
@@ -82,6 +84,7 @@ export function compileGraph(
       optimizer: train.optimizer,
       regularize: train.regularize,
     });
+    if (options.verify) assertValidGraph(graph, 'autodiff', { primitivesOnly: true });
   }
   runPasses(program, { fuse: options.fuse, verify: options.verify ?? false });
   const { plan: cpuPlan, names } = emitPlan(program, {

@@ -6,6 +6,7 @@ import { makeDiagnostic, quoteToken } from './make-diagnostic.js';
 import { readNumber, readString } from './literals.js';
 import { sharedParser } from './parser.js';
 import { Plus, Slash, Star } from './tokens.js';
+import { emptyAt, endOf, hasTokens, isReal, nodeRange, present, sortBySource, tokenRange } from './cst-ranges.js';
 
 type SourceRange = Ast.SourceRange;
 
@@ -14,11 +15,16 @@ const VALID_DTYPES = new Set(['f32', 'int']);
 /** Where a stray token may appear, and what may appear there instead (for NN1013). */
 const STRAY_CONTEXT = {
   file: "at the top level: expected 'model', 'block', 'gan' or 'let'",
-  model: (name: string) => `in model ${name}: expected 'input', 'output', 'let', 'train' or an assignment 'name = value'`,
-  block: (name: string) => `in block ${name}: expected an assignment 'name = value', 'let' or 'return'`,
+  model: (name: Ast.Ident) => `in ${named('model', name)}: expected 'input', 'output', 'let', 'train' or an assignment 'name = value'`,
+  block: (name: Ast.Ident) => `in ${named('block', name)}: expected an assignment 'name = value', 'let' or 'return'`,
   train: "in the train section: a setting is a name and its values, as in 'epochs 10'",
-  gan: (name: string) => `in gan ${name}: expected a setting such as 'generator G', or a train section`,
+  gan: (name: Ast.Ident) => `in ${named('gan', name)}: expected a setting such as 'generator G', or a train section`,
 };
+
+/** `model Digits`, or `the model` when recovery found no name. */
+function named(kind: string, name: Ast.Ident): string {
+  return name.missing ? `the ${kind}` : `${kind} ${name.name}`;
+}
 
 /**
  * CST → AST. Each method is named after the parser rule it translates (`validateVisitor` checks
@@ -70,7 +76,7 @@ class AstBuilder extends sharedParser().getBaseCstVisitorConstructor() {
       ...present(c.assignment).map((n) => this.assignment(n.children, n.location)),
     ];
     sortBySource(body);
-    this.reportStrayTokens(c.junk, body, STRAY_CONTEXT.model(name.name));
+    this.reportStrayTokens(c.junk, body, STRAY_CONTEXT.model(name));
     return { kind: 'Model', name, body, range };
   }
 
@@ -84,7 +90,7 @@ class AstBuilder extends sharedParser().getBaseCstVisitorConstructor() {
       ...present(c.returnStmt).map((n) => this.returnStmt(n.children, n.location)),
     ];
     sortBySource(statements);
-    this.reportStrayTokens(c.junk, statements, STRAY_CONTEXT.block(name.name));
+    this.reportStrayTokens(c.junk, statements, STRAY_CONTEXT.block(name));
 
     const returnIndex = statements.findIndex((s) => s.kind === 'Return');
     const result = returnIndex >= 0 ? (statements[returnIndex] as Ast.ReturnStmt) : undefined;
@@ -110,9 +116,9 @@ class AstBuilder extends sharedParser().getBaseCstVisitorConstructor() {
     const settings = present(c.setting).map((n) => this.setting(n.children, n.location));
     const trains = present(c.trainSection).map((n) => this.trainSection(n.children, n.location));
     for (const extra of trains.slice(1)) {
-      this.report('NN1013', ["'train'", `in gan ${name.name}: a gan has one train section`], extra.keyword);
+      this.report('NN1013', ["'train'", `in ${named('gan', name)}: a gan has one train section`], extra.keyword);
     }
-    this.reportStrayTokens(c.junk, [...settings, ...trains], STRAY_CONTEXT.gan(name.name));
+    this.reportStrayTokens(c.junk, [...settings, ...trains], STRAY_CONTEXT.gan(name));
     const gan: Ast.GanDecl = { kind: 'Gan', name, settings, range };
     if (trains[0]) gan.train = trains[0];
     return gan;
@@ -366,53 +372,6 @@ class AstBuilder extends sharedParser().getBaseCstVisitorConstructor() {
   private report(code: string, args: readonly (string | number)[], range: SourceRange): void {
     this.diagnostics.push(makeDiagnostic(code, args, range));
   }
-}
-
-// -----------------------------------------------------------------------------------------------
-// Token and range helpers
-// -----------------------------------------------------------------------------------------------
-
-/** A token that came from the text (not one Chevrotain invented while recovering). */
-function isReal(token: IToken): boolean {
-  return token.isInsertedInRecovery !== true && !Number.isNaN(token.startOffset);
-}
-
-function tokenRange(token: IToken, fallback: number): SourceRange {
-  return isReal(token) ? { start: token.startOffset, end: token.startOffset + token.image.length } : emptyAt(fallback);
-}
-
-function endOf(token: IToken | undefined, fallback: number): number {
-  return token && isReal(token) ? token.startOffset + token.image.length : fallback;
-}
-
-function emptyAt(offset: number): SourceRange {
-  return { start: offset, end: offset };
-}
-
-/**
- * Nodes that hold at least one real token. Recovery can leave a rule's node with no token at all
- * (its first token was missing); such a node carries nothing and has no position (NaN offsets), so
- * the builder treats it as absent and puts a stand-in where it belongs.
- */
-function present<N extends CstNode>(nodes: N[] | undefined): N[] {
-  return nodes ? nodes.filter(hasTokens) : [];
-}
-
-function hasTokens(node: CstNode): boolean {
-  const start = node.location?.startOffset;
-  const end = node.location?.endOffset;
-  return start !== undefined && end !== undefined && !Number.isNaN(start) && !Number.isNaN(end);
-}
-
-/** A CST node's range (Chevrotain's `endOffset` is inclusive). Only called on `present` nodes. */
-function nodeRange(location: CstNodeLocation | undefined): SourceRange {
-  const start = location?.startOffset ?? 0;
-  const end = location?.endOffset ?? start - 1;
-  return Number.isNaN(start) || Number.isNaN(end) ? emptyAt(0) : { start, end: end + 1 };
-}
-
-function sortBySource(nodes: { range: SourceRange }[]): void {
-  nodes.sort((a, b) => a.range.start - b.range.start);
 }
 
 function binaryOperator(token: IToken): Ast.BinaryExpr['op'] {

@@ -1,28 +1,29 @@
-import type { FusedGroupCounter } from './providers/code-lens.js';
+import type { CheckResult, CheckedModel } from '../compiler/api-types.js';
+import { compileModel } from '../compiler/compile.js';
 
 /**
- * The code lens shows how many fused kernel groups the back end makes of a model. The back end
- * (compiler/compile.ts) is optional for the server: it is loaded at start-up if present, and the
- * lens leaves that part out otherwise. The module name is computed so the server builds without it.
+ * Fused kernel groups of a model, for the code lens: the back end compiles the model's inference
+ * plan for the CPU with fusion on, and every step whose kernel carries a fused epilogue
+ * (`matmul+bias+relu`) is one group. Results are cached per check, so a code lens request after an
+ * edit compiles each model once. Undefined when the model does not compile.
  */
-export async function fusedGroupCounter(): Promise<FusedGroupCounter | undefined> {
-  const specifier = new URL('../compiler/compile.js', import.meta.url).href;
-  let backend: Record<string, unknown>;
+const cache = new WeakMap<CheckResult, Map<string, number | undefined>>();
+
+export function countFusedGroups(result: CheckResult, model: CheckedModel): number | undefined {
+  let perModel = cache.get(result);
+  if (!perModel) {
+    perModel = new Map();
+    cache.set(result, perModel);
+  }
+  if (!perModel.has(model.name)) perModel.set(model.name, compileAndCount(result, model));
+  return perModel.get(model.name);
+}
+
+function compileAndCount(result: CheckResult, model: CheckedModel): number | undefined {
   try {
-    backend = (await import(specifier)) as Record<string, unknown>;
+    const { plan } = compileModel(result, model.name, { target: 'cpu', fuse: true, training: false });
+    return plan ? plan.forward.filter((step) => step.kernel.includes('+')).length : undefined;
   } catch {
     return undefined;
   }
-  const compileModel = backend.compileModel;
-  if (typeof compileModel !== 'function') return undefined;
-  return (model) => {
-    try {
-      const plan = compileModel(model) as { steps?: Array<{ kernel?: string }>; forward?: Array<{ kernel?: string }> };
-      const steps = plan.forward ?? plan.steps;
-      if (!Array.isArray(steps)) return undefined;
-      return steps.filter((s) => typeof s.kernel === 'string' && s.kernel.includes('+')).length;
-    } catch {
-      return undefined;
-    }
-  };
 }

@@ -7,7 +7,7 @@ import {
 } from 'vscode-languageserver/node';
 import { loadCatalog } from './op-catalog.js';
 import { startServer } from './server.js';
-import { fusedGroupCounter } from './fused-groups.js';
+import { countFusedGroups } from './fused-groups.js';
 
 export type Transport = 'stdio' | 'node-ipc';
 
@@ -17,5 +17,5 @@ export async function runLanguageServer(transport: Transport): Promise<void> {
     transport === 'node-ipc'
       ? createConnection(new IPCMessageReader(process), new IPCMessageWriter(process))
       : createConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
-  startServer(connection, { catalog: loadCatalog(), countFusedGroups: await fusedGroupCounter() });
+  startServer(connection, { catalog: loadCatalog(), countFusedGroups });
 }

@@ -19,6 +19,9 @@ export const PASSES: readonly Pass[] = [
   { name: 'drop-dead-nodes', run: dropDeadNodes },
 ];
 
+/** Every stage of compileModel in order, for docs and debugging: IR stages, then plan stages. */
+export const STAGES: readonly string[] = ['lower', 'autodiff', ...PASSES.map((p) => p.name), 'emit', 'plan-memory', 'init-weights'];
+
 export interface PipelineOptions {
   fuse: boolean;
   /** Run the IR verifier after every pass (tests turn this on). */

@@ -1,5 +1,5 @@
 import type { CodeLens } from 'vscode-languageserver';
-import type { CheckedModel } from '../../compiler/api-types.js';
+import type { CheckResult, CheckedModel } from '../../compiler/api-types.js';
 import type { Shape } from '../../compiler/ir/types.js';
 import { describeCount } from '../describe-type.js';
 import { toRange } from '../positions.js';
@@ -9,8 +9,8 @@ import type { ProviderContext } from './context.js';
 export const LENS_BATCH = 32;
 const BYTES_PER_ELEMENT = 4; // f32 and i32 alike
 
-/** Counts a model's fused kernel groups; supplied by the server when the back end is available. */
-export type FusedGroupCounter = (model: CheckedModel) => number | undefined;
+/** Counts a model's fused kernel groups (lsp/fused-groups.ts); the lens omits the figure without one. */
+export type FusedGroupCounter = (result: CheckResult, model: CheckedModel) => number | undefined;
 
 /**
  * Above each model: total parameters, the memory one batch of 32 needs (weights plus every
@@ -21,7 +21,7 @@ export function codeLenses(ctx: ProviderContext, countFusedGroups?: FusedGroupCo
     const parts = [`${describeCount(model.totalParams)} params`];
     const memory = batchMemory(model);
     parts.push(`${memory.approximate ? '≥ ' : ''}${memory.megabytes.toFixed(2)} MB for a batch of ${LENS_BATCH}`);
-    const fused = model.ok ? countFusedGroups?.(model) : undefined;
+    const fused = model.ok ? countFusedGroups?.(ctx.result, model) : undefined;
     if (fused !== undefined) parts.push(`${fused} fused kernel groups`);
     const start = ctx.document.positionAt(model.range.start);
     return {

@@ -124,6 +124,13 @@ function checkStep(raw: unknown, where: string, tensors: Map<string, PlanTensor>
   if (step.outputs.length < required || step.outputs.length > spec.outputs.length) {
     report('NNR1007', `${at}: expects ${required === spec.outputs.length ? required : `${required}–${spec.outputs.length}`} outputs, has ${step.outputs.length}`);
   }
+  if (spec.inPlace && base.endsWith('_update')) {
+    // Optimizer updates write the parameter and its slots in place: outputs must name exactly those.
+    const expected = [step.inputs[0], ...step.inputs.slice(2)];
+    if (step.outputs.length !== expected.length || step.outputs.some((o, i) => o !== expected[i])) {
+      report('NNR1007', `${at}: an in-place update's outputs must be its parameter and slots (${expected.join(', ')})`);
+    }
+  }
   const attrSpecs: Record<string, { type: KernelAttrType; optional?: boolean }> = { ...spec.attrs };
   for (const element of epilogue) if (element !== 'bias') Object.assign(attrSpecs, kernelSpec(element)!.attrs);
   for (const [key, attr] of Object.entries(attrSpecs)) {

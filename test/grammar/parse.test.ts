@@ -315,6 +315,13 @@ describe('comments', () => {
   });
 });
 
+describe('whitespace', () => {
+  it('treats a byte-order mark and no-break spaces as whitespace', () => {
+    const file = parseClean('\ufefflet\u00a0width = 3');
+    expect((file.decls[0] as LetDecl).name.name).toBe('width');
+  });
+});
+
 describe('keywords', () => {
   it('treats names that start with a keyword as names', () => {
     const model = parseClean('model models { input inputs: [3]  outputs = inputs  output outputs }').decls[0] as ModelDecl;

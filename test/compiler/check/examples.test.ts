@@ -25,9 +25,9 @@ describe('examples', () => {
     expect(dense.inputs.map((i) => seed!.graph.nodes[i]!.op)).toEqual(['dense', 'param', 'param']);
   });
 
-  it('digits-mlp: 784-256-128-10 with sparse cross-entropy from logits', () => {
+  it('digits-mlp: 784-512-256-10 with sparse cross-entropy from logits', () => {
     const [mlp] = check(example('digits-mlp.nnet')).models;
-    expect(mlp!.totalParams).toBe(784 * 256 + 256 + 256 * 128 + 128 + 128 * 10 + 10);
+    expect(mlp!.totalParams).toBe(784 * 512 + 512 + 512 * 256 + 256 + 256 * 10 + 10);
     expect(mlp!.train).toMatchObject({ loss: { kind: 'cross_entropy', sparse: true, fromLogits: true }, epochs: 10, batch: 64, data: { source: 'digits' } });
   });
 

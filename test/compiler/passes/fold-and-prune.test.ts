@@ -3,13 +3,14 @@ import { compileGraph } from '../../../compiler/compile.js';
 import { lowerGraph } from '../../../compiler/lower/lower.js';
 import { dropDeadNodes } from '../../../compiler/passes/drop-dead-nodes.js';
 import { foldConstants } from '../../../compiler/passes/fold-constants.js';
-import { PASSES } from '../../../compiler/passes/pipeline.js';
+import { PASSES, STAGES } from '../../../compiler/passes/pipeline.js';
 import { verifyGraph } from '../../../compiler/ir/verify.js';
 import { LayerGraph } from '../layer-graph.js';
 
 describe('fold-constants and drop-dead-nodes', () => {
   it('the pass list is named and ordered', () => {
     expect(PASSES.map((p) => p.name)).toEqual(['fold-constants', 'fuse-epilogues', 'drop-dead-nodes']);
+    expect(STAGES).toEqual(['lower', 'autodiff', 'fold-constants', 'fuse-epilogues', 'drop-dead-nodes', 'emit', 'plan-memory', 'init-weights']);
   });
 
   it('folds an op over constants into a constant, and drops what nothing reads', () => {

@@ -106,11 +106,14 @@ describe('weights against the plan', () => {
     await expect(executor.infer({})).rejects.toThrow(/missing input 'x'/);
   });
 
-  it('training plans validate after serialisation too', () => {
+  it('training plans validate after serialisation too, and in-place updates must write their own inputs', () => {
     const g = seedGraph();
     const t = g.label('t', ['batch', 2]);
     const { plan } = compileGraph(g.graph, 'Seed', trainConfig({ kind: 'mse', pred: g.graph.outputs[0]!.node, target: t }), { target: 'cpu', fuse: true, training: true });
     expect(() => parsePlanJson(JSON.stringify(plan))).not.toThrow();
+    const doc = JSON.parse(JSON.stringify(plan));
+    doc.update[0].outputs = ['y.bias'];
+    expect(codeOf(() => validatePlan(doc))).toMatch(/^NNR1007 .*in-place update's outputs must be its parameter/);
   });
 });
 

@@ -10,6 +10,8 @@ export const EXAMPLES_DIR = join(import.meta.dirname, '..', '..', '..', '..', 'e
 export interface ExamplePlan {
   /** `<file stem>` or `<file stem>-<model>` when a file holds several models. */
   name: string;
+  /** The .nnet file. */
+  path: string;
   plan: Plan | null;
   problems: string[];
 }
@@ -25,6 +27,7 @@ export function exampleWebGpuPlans(fuse = true): ExamplePlan[] {
       const result = compileModel(check, model.name, { target: 'webgpu', fuse, training: model.train !== null && model.train !== undefined, text, path });
       out.push({
         name: check.models.length > 1 ? `${stem}-${model.name}` : stem,
+        path,
         plan: result.plan,
         problems: result.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`),
       });
