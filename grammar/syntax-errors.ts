@@ -1,9 +1,17 @@
-import { EOF, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
+import {
+  EOF,
+  tokenMatcher,
+  type IParserErrorMessageProvider,
+  type IRecognitionException,
+  type IToken,
+  type TokenType,
+} from 'chevrotain';
 import type { SourceRange } from './ast.js';
 import type { Diagnostic } from '../compiler/diagnostics/types.js';
 import { diagnosticDef, formatTemplate } from '../compiler/diagnostics/table.js';
 import { LineMap } from './line-map.js';
 import { quoteToken } from './make-diagnostic.js';
+import { False, Identifier, LBracket, LParen, Minus, NumberLiteral, StringLiteral, True } from './tokens.js';
 
 /**
  * Parse errors in the user's words. Chevrotain builds an error's message while parsing, before we
@@ -81,9 +89,27 @@ function errorRange(found: IToken | undefined, previous: IToken | undefined, tex
 export function parseErrorsToDiagnostics(errors: readonly IRecognitionException[], textLength: number): Diagnostic[] {
   return errors.map((error) => {
     const previous = (error as IRecognitionException & { previousToken?: IToken }).previousToken;
-    const { code, message } = decode(error.message);
+    const { code, message } = missingSeparator(decode(error.message), error.token, previous);
     return { code, severity: diagnosticDef(code).severity, message, range: errorRange(error.token, previous, textLength) };
   });
+}
+
+/** Tokens that can start a value: what follows a forgotten comma in `dense(x 4)` or `[1 2]`. */
+const VALUE_STARTS: readonly TokenType[] = [Identifier, NumberLiteral, StringLiteral, LBracket, LParen, True, False, Minus];
+
+/**
+ * `dense(x 4)` is far more often a forgotten comma than a forgotten `)`: when a closing bracket was
+ * expected but a value follows on the same line, the message offers the comma first.
+ */
+function missingSeparator(
+  error: { code: string; message: string },
+  found: IToken | undefined,
+  previous: IToken | undefined,
+): { code: string; message: string } {
+  const closesList = error.code === 'NN1011' && /^expected '[)\]]'/.test(error.message);
+  if (!closesList || !isRealToken(found) || !isRealToken(previous) || previous.endLine !== found.startLine) return error;
+  if (!VALUE_STARTS.some((type) => tokenMatcher(found, type))) return error;
+  return { code: 'NN1010', message: `expected ',' before ${quoteToken(found.image)}, or ${error.message.slice('expected '.length)}` };
 }
 
 const PARSE_ERROR_CODES = new Set(['NN1010', 'NN1011', 'NN1012', 'NN1013']);

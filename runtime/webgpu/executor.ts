@@ -11,6 +11,8 @@ import { WebGpuError } from './errors.js';
  * (the loss unless skipped, the named outputs). GPU errors (validation, out of memory) are caught with
  * error scopes and reported naming the step; a lost device rejects every pending call.
  */
+const MAX_BOUND_BATCH_SIZES = 4;
+
 export class WebGpuExecutor implements Executor {
   private readonly bindings = new Map<string, BoundPlan>();
   private readonly tensors;
@@ -49,6 +51,12 @@ export class WebGpuExecutor implements Executor {
     if (error) {
       bound.owned.forEach((b) => b.destroy());
       throw new WebGpuError('NNR6003', `could not allocate GPU buffers for ${key || 'the plan'}: ${error.message.trim()}; try a smaller batch`);
+    }
+    // Keep the few batch sizes a run uses (train, last partial batch, evaluation); drop the oldest.
+    if (this.bindings.size >= MAX_BOUND_BATCH_SIZES) {
+      const [oldestKey, oldest] = this.bindings.entries().next().value!;
+      oldest.owned.forEach((b) => b.destroy());
+      this.bindings.delete(oldestKey);
     }
     this.bindings.set(key, bound);
     return bound;

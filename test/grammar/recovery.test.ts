@@ -97,6 +97,13 @@ model B { input q [3] }`;
     expect(textAt(text, diagnostics[0]!.range)).toBe('h = dense(x, 4)');
   });
 
+  it('suggests a comma when a value follows where a closing bracket was expected', () => {
+    expect(errors('let v = dense(x 4)')).toEqual([
+      "NN1010@1:17 expected ',' before '4', or ')' to close the call to dense opened at 1:14",
+    ]);
+    expect(errors('let v = [1 2]')).toEqual(["NN1010@1:12 expected ',' before '2', or ']' to close the list opened at 1:9"]);
+  });
+
   it('checks argument order and repeated names', () => {
     expect(errors('let v = dense(x, units: 3, relu, units: 4)')).toEqual([
       'NN1014@1:28 positional argument after a named argument',
