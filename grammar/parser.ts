@@ -277,7 +277,13 @@ export class NnetParser extends CstParser {
     });
     this.MANY2(() => {
       this.CONSUME(Pipe);
-      this.SUBRULE(this.nameOrCall, { LABEL: 'stage' });
+      this.OR2({
+        ERR_MSG: 'an op name or call',
+        DEF: [
+          // As in `operand`: `name =` on the next line is the next statement, not a stage.
+          { GATE: () => this.LA(2).tokenType !== Equals, ALT: () => this.SUBRULE(this.nameOrCall, { LABEL: 'stage' }) },
+        ],
+      });
     });
   });
 

@@ -173,8 +173,9 @@ export class WebGpuExecutor implements Executor {
 
   private async readPersistent(filter: (role: string) => boolean): Promise<Map<string, HostTensor>> {
     const names = this.plan.tensors.filter((t) => isPersistent(t) && filter(t.role)).map((t) => t.name);
-    const any = this.bindings.values().next().value ?? { dims: {}, buffers: this.context.persistent, forward: [], backward: [], update: [], owned: [] };
-    return this.run(any as BoundPlan, [], names);
+    // Persistent tensors have fixed shapes: a binding with no dims and only their buffers reads them.
+    const persistentOnly: BoundPlan = { dims: {}, buffers: this.context.persistent, forward: [], backward: [], update: [], owned: [] };
+    return this.run(persistentOnly, [], names);
   }
 
   private writePersistent(weights: Map<string, HostTensor>): void {

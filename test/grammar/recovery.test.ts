@@ -129,7 +129,9 @@ model B { input q [3] }`;
 
   it('reports a pipe with no stage after it', () => {
     const text = 'model A { y = x |> }';
-    expect(errors(text)).toEqual(["NN1010@1:20 expected a name after '|>'"]);
+    expect(errors(text)).toEqual(["NN1012@1:20 expected an op name or call after '|>'"]);
+    const next = 'model A {\n  y = x |>\n  z = relu(y)\n}';
+    expect(errors(next)).toEqual(["NN1012@2:11 expected an op name or call after '|>'"]);
   });
 
   it('reports a second train section of a gan', () => {

@@ -1,6 +1,6 @@
-// Writes data/regression.csv: 600 rows of 8 features x1..x8 ~ U(-2, 2) and a smooth nonlinear
+// Writes examples/data/regression.csv: 600 rows of 8 features x1..x8 ~ U(-2, 2) and a smooth nonlinear
 // target with a little noise, for examples/residual.nnet. Deterministic (fixed seed):
-//   node data/make-regression.mjs > data/regression.csv
+//   node examples/data/make-regression.mjs > examples/data/regression.csv
 let state = 12345;
 const uniform = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296);
 const rows = ['x1,x2,x3,x4,x5,x6,x7,x8,target'];
