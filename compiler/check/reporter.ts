@@ -52,21 +52,22 @@ export class Reporter {
 }
 
 /**
- * Document order; at most one diagnostic per (code, start) — a block expanded twice reports its
- * error once — and, like the parser, errors before warnings at one position.
+ * Document order, errors before warnings, and at most one diagnostic per start position (a block
+ * expanded twice reports its error once; a semantic echo of a syntax error is dropped).
  */
 export function sortAndDeduplicate(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  const unique: Diagnostic[] = [];
-  for (const d of diagnostics) {
-    const key = `${d.code}@${d.range.start}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    unique.push(d);
-  }
+  // One diagnostic per position: the first reported wins. Syntax diagnostics are passed in first,
+  // so a parse error is never echoed by a semantic one at the same spot.
   const rank = { error: 0, warning: 1, info: 2 } as const;
-  return unique
+  const sorted = diagnostics
     .map((d, index) => ({ d, index }))
     .sort((a, b) => a.d.range.start - b.d.range.start || rank[a.d.severity] - rank[b.d.severity] || a.index - b.index)
     .map(({ d }) => d);
+  const unique: Diagnostic[] = [];
+  for (const d of sorted) {
+    const previous = unique[unique.length - 1];
+    if (previous && previous.range.start === d.range.start) continue;
+    unique.push(d);
+  }
+  return unique;
 }

@@ -11,8 +11,8 @@ import { DIAGNOSTICS } from '../../compiler/diagnostics/table.js';
  * diagnostics rendered as `nnet check` prints them, and compared with `NAME.errors.txt` beside it.
  * `UPDATE_GOLDEN=1` rewrites the expected files; review the diff before committing.
  *
- * Files are named by their base name (`arguments.nnet:4:7: ...`), the convention of the semantic
- * corpus's own test (test/compiler/check/semantic-goldens.test.ts), so both agree on every file.
+ * Files are named by their base name (`arguments.nnet:4:7: ...`) so the expected output does not
+ * depend on where the corpus lives.
  */
 
 const ERRORS_ROOT = fileURLToPath(new URL('./errors', import.meta.url));
@@ -25,7 +25,7 @@ const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
 const NOT_IN_GOLDEN_FILES: Readonly<Record<string, string>> = {
   NN4001: 'needs a file over 8 MiB; generated in test/grammar/limits.test.ts instead',
   NN4004: 'an internal parser error; no input is meant to trigger it',
-  NN2099: 'an internal checker error, provoked by a mock in test/compiler/check/semantic-goldens.test.ts',
+  NN2099: 'an internal checker error, provoked by a mock in test/compiler/check/internal-error.test.ts',
 };
 
 function goldenSources(directory: string): string[] {
