@@ -5,6 +5,7 @@ const SECTIONS: Array<{ prefix: string; title: string }> = [
   { prefix: 'NN2', title: 'Names, blocks, arguments and shapes (NN2xxx)' },
   { prefix: 'NN3', title: 'The train section (NN3xxx)' },
   { prefix: 'NN4', title: 'Limits and input (NN4xxx)' },
+  { prefix: 'NN5', title: 'Compiling (NN5xxx)' },
 ];
 
 /**

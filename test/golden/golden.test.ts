@@ -75,7 +75,9 @@ describe('golden error files', () => {
         shown.add(match[1]!);
       }
     }
-    const missing = DIAGNOSTICS.map((d) => d.code).filter((code) => !shown.has(code) && !(code in NOT_IN_GOLDEN_FILES));
+    // NN5xxx come from compiling, not checking: test/compiler/emit covers them.
+    const checkCodes = DIAGNOSTICS.map((d) => d.code).filter((code) => !code.startsWith('NN5'));
+    const missing = checkCodes.filter((code) => !shown.has(code) && !(code in NOT_IN_GOLDEN_FILES));
     expect(missing, 'codes that no golden error file shows').toEqual([]);
   });
 });
