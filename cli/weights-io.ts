@@ -9,8 +9,7 @@ export function readWeightsFile(source: string | Uint8Array): Map<string, HostTe
   let bytes: Uint8Array;
   if (typeof source === 'string') {
     try {
-      // A fresh, unshared copy: Node may hand back a view into a pooled buffer (byteOffset ≠ 0).
-      bytes = new Uint8Array(readFileSync(source));
+      bytes = readFileSync(source);
     } catch (err) {
       const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
       throw new CliError('NNR1201', `cannot read weights: ${reason}`, source);

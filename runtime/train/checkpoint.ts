@@ -55,8 +55,7 @@ export function writeCheckpoint(path: string, checkpoint: Checkpoint, hooks: Ato
 export function readCheckpoint(path: string): Checkpoint {
   let bytes: Uint8Array;
   try {
-    // A fresh, unshared copy: Node may hand back a view into a pooled buffer (byteOffset ≠ 0).
-    bytes = new Uint8Array(readFileSync(path));
+    bytes = readFileSync(path);
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
     throw new TrainError('NNR5102', `cannot read checkpoint ${path}: ${reason}`);

@@ -82,3 +82,14 @@ describe('safetensors', () => {
     expect(code(() => readSafetensors(rebuild(head, new Uint8Array([...data, 0, 0, 0, 0]))))).toMatch(/^NNR1203 .*not indexed/);
   });
 });
+
+describe('readSafetensors on a view', () => {
+  it('reads a file that starts inside a larger buffer (Node pools small reads)', () => {
+    const weights = new Map([['w', { shape: [2], dtype: 'f32' as const, data: new Float32Array([1.5, -2]) }]]);
+    const file = writeSafetensors(weights);
+    const pool = new Uint8Array(file.length + 13);
+    pool.set(file, 13);
+    const read = readSafetensors(pool.subarray(13));
+    expect(Array.from(read.tensors.get('w')!.data)).toEqual([1.5, -2]);
+  });
+});
