@@ -87,7 +87,9 @@ export function readSafetensors(bytes: Uint8Array, what = 'weights file'): Safet
       throw new PlanError('NNR1204', `${what}: tensor '${name}' has ${end - begin} bytes, but ${entry.dtype as string} [${(shape as number[]).join(', ')}] needs ${count * dtype.bytes}`);
     }
     spans.push([begin, end, name]);
-    const copy = bytes.slice(dataStart + begin, dataStart + end);
+    // Copy into a fresh, aligned buffer. Not `bytes.slice`: on a Node Buffer that is a view into
+    // a shared pool, whose offset need not be a multiple of 4.
+    const copy = new Uint8Array(bytes.subarray(dataStart + begin, dataStart + end));
     const data = dtype.dtype === 'i32' ? new Int32Array(copy.buffer, 0, count) : new Float32Array(copy.buffer, 0, count);
     tensors.set(name, { shape: shape as number[], dtype: dtype.dtype, data });
   }

@@ -92,4 +92,12 @@ describe('readSafetensors on a view', () => {
     const read = readSafetensors(pool.subarray(13));
     expect(Array.from(read.tensors.get('w')!.data)).toEqual([1.5, -2]);
   });
+
+  it('reads a Node Buffer at an odd pool offset (Buffer.slice is a view, not a copy)', () => {
+    const weights = new Map([['w', { shape: [2], dtype: 'f32' as const, data: new Float32Array([1.5, -2]) }]]);
+    const pool = Buffer.alloc(writeSafetensors(weights).length + 13);
+    pool.set(writeSafetensors(weights), 13);
+    const read = readSafetensors(pool.subarray(13));
+    expect(Array.from(read.tensors.get('w')!.data)).toEqual([1.5, -2]);
+  });
 });
