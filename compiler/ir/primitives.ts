@@ -1,4 +1,5 @@
 import type { KernelName } from '../../runtime/plan/kernels.js';
+import { broadcast, dimProductOf, sameDim } from '../shapes/dims.js';
 import type { Attrs, Dim, Shape, TensorType } from './types.js';
 
 /**
@@ -29,33 +30,9 @@ function fail(message: string): never {
   throw new ShapeRuleError(message);
 }
 
-export function sameDim(a: Dim, b: Dim): boolean {
-  return a === b;
-}
-
-export function dimProduct(dims: readonly Dim[]): Dim {
-  let constant = 1;
-  const symbolic: string[] = [];
-  for (const d of dims) {
-    if (typeof d === 'number') constant *= d;
-    else symbolic.push(/^[A-Za-z_][A-Za-z0-9_]*$/.test(d) ? d : `(${d})`);
-  }
-  if (symbolic.length === 0) return constant;
-  return constant === 1 ? symbolic.join('*') : `${symbolic.join('*')}*${constant}`;
-}
-
-/** Numpy broadcasting of two shapes (trailing axes aligned). */
-export function broadcastShapes(a: Shape, b: Shape): Shape {
-  const rank = Math.max(a.length, b.length);
-  const out: Shape = [];
-  for (let i = 0; i < rank; i++) {
-    const da = a[a.length - rank + i] ?? 1;
-    const db = b[b.length - rank + i] ?? 1;
-    if (sameDim(da, db) || db === 1) out.push(da);
-    else if (da === 1) out.push(db);
-    else fail(`cannot broadcast [${a.join(', ')}] with [${b.join(', ')}]`);
-  }
-  return out;
+/** Numpy broadcasting of two shapes; a mismatch here is a compiler bug (the checker reported the user's). */
+function broadcastShapes(a: Shape, b: Shape): Shape {
+  return broadcast(a, b) ?? fail(`cannot broadcast [${a.join(', ')}] with [${b.join(', ')}]`);
 }
 
 const same: ShapeRule = ([x]) => [x!];
@@ -76,9 +53,9 @@ const normGrad: ShapeRule = ([, x, gamma]) => [x!, gamma!, gamma!];
 
 function matmulShape([a, b]: TensorType[], attrs: Attrs): TensorType[] {
   const lastA = a!.shape[a!.shape.length - 1]!;
-  const rowsA = dimProduct(a!.shape.slice(0, -1));
+  const rowsA = dimProductOf(a!.shape.slice(0, -1));
   const lastB = b!.shape[b!.shape.length - 1]!;
-  const rowsB = dimProduct(b!.shape.slice(0, -1));
+  const rowsB = dimProductOf(b!.shape.slice(0, -1));
   const transA = attrs.transA === true;
   const transB = attrs.transB === true;
   const k1 = transA ? rowsA : lastA;

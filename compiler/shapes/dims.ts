@@ -46,8 +46,16 @@ export function dimCeilDiv(a: Dim, b: Dim): Dim {
   return `ceil(${a}/${wrap(b)})`;
 }
 
+/** The product of dims, constants folded into one factor: `[seq, 4, 4]` → `seq*16`. */
 export function dimProductOf(dims: readonly Dim[]): Dim {
-  return dims.reduce<Dim>((acc, d) => dimMul(acc, d), 1);
+  let constant = 1;
+  const symbolic: string[] = [];
+  for (const d of dims) {
+    if (typeof d === 'number') constant *= d;
+    else symbolic.push(wrap(d));
+  }
+  if (symbolic.length === 0) return constant;
+  return constant === 1 ? symbolic.join('*') : `${symbolic.join('*')}*${constant}`;
 }
 
 export function sameDim(a: Dim, b: Dim): boolean {

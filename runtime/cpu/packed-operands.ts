@@ -1,0 +1,57 @@
+/**
+ * Packed copies of matmul operands that do not change between calls (dense weights, constants).
+ *
+ * Packing a weight matrix into micro-kernel panels costs a pass over all of it; at small batch sizes
+ * that pass costs as much as the product itself. The executor declares which buffers are long-lived
+ * (`markCacheable`: parameters and constants) and says when it writes them (`markWritten`: after each
+ * optimizer update, after `setWeights`). Kernels then ask `packedOperand` for a packed form, which is
+ * rebuilt only when the buffer's version has moved since it was packed. Buffers never declared
+ * cacheable (activations, gradients, anything a test passes in) are packed afresh on every call, so a
+ * caller that forgets to declare a buffer only loses speed, never correctness.
+ */
+const versions = new WeakMap<Float32Array, number>();
+
+interface Packed {
+  version: number;
+  data: Float64Array;
+}
+
+/** Per buffer, one packed form per layout (a weight is read transposed forward and plain backward). */
+const packedForms = new WeakMap<Float32Array, Map<string, Packed>>();
+
+/** Declares a buffer whose contents change only through `markWritten`. */
+export function markCacheable(data: Float32Array): void {
+  if (!versions.has(data)) versions.set(data, 0);
+}
+
+/** Records that a cacheable buffer's contents changed: packed forms of it are stale from now on. */
+export function markWritten(data: Float32Array | Int32Array): void {
+  if (!(data instanceof Float32Array)) return;
+  const version = versions.get(data);
+  if (version !== undefined) versions.set(data, version + 1);
+}
+
+export function isCacheable(data: Float32Array): boolean {
+  return versions.has(data);
+}
+
+/**
+ * The packed form of `data` under `layout` (a key naming the packing and its sizes), built by `pack`
+ * into a buffer of `size` values when missing or stale. Returns null for buffers not declared
+ * cacheable: the caller packs into scratch instead.
+ */
+export function packedOperand(data: Float32Array, layout: string, size: number, pack: (into: Float64Array) => void): Float64Array | null {
+  const version = versions.get(data);
+  if (version === undefined) return null;
+  let forms = packedForms.get(data);
+  if (!forms) {
+    forms = new Map();
+    packedForms.set(data, forms);
+  }
+  const cached = forms.get(layout);
+  if (cached && cached.version === version) return cached.data;
+  const into = cached && cached.data.length === size ? cached.data : new Float64Array(size);
+  pack(into);
+  forms.set(layout, { version, data: into });
+  return into;
+}
