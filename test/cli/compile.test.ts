@@ -14,7 +14,7 @@ describe('nnet compile', () => {
     const { code, stdout, stderr } = await runCli(['compile', 'examples/seed.nnet', '-o', plan, '--explain']);
     expect(code).toBe(0);
     expect(stdout).toBe(
-      "examples/seed.nnet:5:7: fused matmul+bias+sigmoid (dense 'h')\nexamples/seed.nnet:8:7: fused matmul+bias+sigmoid (dense 'y')\n",
+      "examples/seed.nnet:5:7: fused matmul+bias+sigmoid (dense 'h')\nexamples/seed.nnet:12:7: fused matmul+bias+sigmoid (dense 'y')\n",
     );
     expect(stderr).toContain(`wrote ${plan}`);
     const doc = JSON.parse(readFileSync(plan, 'utf8'));
