@@ -43,7 +43,9 @@ export function register(program: Command, setExitCode: SetExitCode): void {
         writeWeightsFile(weightsPath, compiled.weights, { model: compiled.plan.model });
         const plan = { ...compiled.plan, weights: { file: basename(weightsPath) } };
         writeFileSync(planPath, JSON.stringify(plan, null, 1) + '\n');
-        if (options.explain) process.stdout.write(explainText(compiled.explain, loaded.text, file));
+        if (options.explain) {
+          process.stdout.write(options.fuse ? explainText(compiled.explain, loaded.text, file) : 'fusion disabled (--no-fuse): every op is its own step\n');
+        }
         const steps = plan.forward.length + plan.backward.length + plan.update.length;
         const peak = plan.memory ? `, peak activation memory ${(plan.memory.peakBytes / 1024).toFixed(1)} KiB at batch ${plan.memory.referenceBatch}` : '';
         process.stderr.write(`wrote ${planPath} (${steps} steps${peak}) and ${weightsPath}\n`);
