@@ -29,7 +29,7 @@ export function plotHistory(history: readonly EpochRecord[], title: string): str
     `<text x="${WIDTH / 2}" y="22" text-anchor="middle" font-size="15">${escapeXml(title)}</text>`,
     panel(PANEL.left[0]!, 'loss', series('loss', 'valLoss'), history.length),
     panel(PANEL.left[1]!, second, second === 'accuracy' ? series('accuracy', 'valAccuracy') : series('mae', 'valMae'), history.length),
-    legend(),
+    legend(history.some((r) => r.valLoss !== undefined)),
     '</svg>',
   ];
   return parts.join('\n') + '\n';
@@ -45,20 +45,19 @@ function pointsOf(history: readonly EpochRecord[], key: keyof EpochRecord): Arra
 function panel(left: number, name: string, series: Series[], epochs: number): string {
   const { width, height, top } = PANEL;
   const values = series.flatMap((s) => s.points.map((p) => p[1]));
-  let [lo, hi] = values.length > 0 ? [Math.min(...values), Math.max(...values)] : [0, 1];
-  if (name === 'accuracy') [lo, hi] = [Math.min(lo, 1), Math.max(hi, lo + 1e-3)];
-  if (hi - lo < 1e-9) [lo, hi] = [lo - 0.5, hi + 0.5];
-  const pad = (hi - lo) * 0.05;
-  [lo, hi] = [lo - pad, hi + pad];
+  // Losses and MAE are never negative and accuracy lives in [0, 1]: start every axis at 0 and end
+  // it on a round tick, so panels of different runs compare at a glance.
+  const dataMax = values.length > 0 ? Math.max(...values) : 1;
+  const ticks = name === 'accuracy' ? roundTicks(1) : roundTicks(dataMax > 0 ? dataMax : 1);
+  const [lo, hi] = [0, ticks[ticks.length - 1]!];
   const maxEpoch = Math.max(2, epochs);
   const x = (e: number): number => left + ((e - 1) / (maxEpoch - 1)) * width;
   const y = (v: number): number => top + height - ((v - lo) / (hi - lo)) * height;
   const out: string[] = [`<g class="panel-${name}">`];
   out.push(`<rect x="${left}" y="${top}" width="${width}" height="${height}" fill="none" stroke="#888"/>`);
-  for (let i = 0; i <= 4; i++) {
-    const v = lo + ((hi - lo) * i) / 4;
+  for (const v of ticks) {
     out.push(`<line x1="${left - 4}" y1="${fmt(y(v))}" x2="${left + width}" y2="${fmt(y(v))}" stroke="#eee"/>`);
-    out.push(`<text x="${left - 6}" y="${fmt(y(v) + 4)}" text-anchor="end">${tick(v)}</text>`);
+    out.push(`<text x="${left - 6}" y="${fmt(y(v) + 4)}" text-anchor="end">${tickLabel(v)}</text>`);
   }
   const step = Math.max(1, Math.ceil(maxEpoch / 10));
   for (let e = 1; e <= maxEpoch; e += step) {
@@ -71,30 +70,46 @@ function panel(left: number, name: string, series: Series[], epochs: number): st
     if (s.points.length === 0) continue;
     const d = s.points.map(([e, v], i) => `${i === 0 ? 'M' : 'L'}${fmt(x(e))},${fmt(y(v))}`).join(' ');
     out.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
-    for (const [e, v] of s.points) out.push(`<circle cx="${fmt(x(e))}" cy="${fmt(y(v))}" r="2.5" fill="${s.color}"/>`);
+    // Markers help read a short run; on a long one they only blur the line.
+    if (s.points.length <= 40) {
+      for (const [e, v] of s.points) out.push(`<circle cx="${fmt(x(e))}" cy="${fmt(y(v))}" r="2.5" fill="${s.color}"/>`);
+    }
   }
   out.push('</g>');
   return out.join('\n');
 }
 
-function legend(): string {
+function legend(withValidation: boolean): string {
   const y = HEIGHT - 12;
-  return [
-    `<g class="legend">`,
+  const entries = [
     `<line x1="330" y1="${y - 4}" x2="360" y2="${y - 4}" stroke="${COLORS.train}" stroke-width="2"/>`,
     `<text x="366" y="${y}">train</text>`,
-    `<line x1="430" y1="${y - 4}" x2="460" y2="${y - 4}" stroke="${COLORS.val}" stroke-width="2" stroke-dasharray="6 4"/>`,
-    `<text x="466" y="${y}">validation</text>`,
-    `</g>`,
-  ].join('\n');
+  ];
+  if (withValidation) {
+    entries.push(
+      `<line x1="430" y1="${y - 4}" x2="460" y2="${y - 4}" stroke="${COLORS.val}" stroke-width="2" stroke-dasharray="6 4"/>`,
+      `<text x="466" y="${y}">validation</text>`,
+    );
+  }
+  return [`<g class="legend">`, ...entries, `</g>`].join('\n');
+}
+
+/** Ticks 0, step, 2·step, ... up to the first one at or above `max`, with step 1, 2 or 5 × 10^k. */
+function roundTicks(max: number): number[] {
+  const raw = max / 5;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw)!;
+  const ticks: number[] = [];
+  for (let i = 0; ticks.length === 0 || ticks[ticks.length - 1]! < max - 1e-12; i++) ticks.push(Number((i * step).toPrecision(12)));
+  return ticks;
 }
 
 function fmt(v: number): string {
   return v.toFixed(1);
 }
 
-function tick(v: number): string {
-  return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(3);
+function tickLabel(v: number): string {
+  return String(Number(v.toPrecision(6)));
 }
 
 function escapeXml(text: string): string {

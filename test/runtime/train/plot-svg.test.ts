@@ -51,4 +51,14 @@ describe('SVG training curves', () => {
     expect(svg).toContain('>mae</text>');
     expect(svg.match(/<path /g)).toHaveLength(2);
   });
+
+  it('puts axes on round ticks from 0 (accuracy 0 to 1) and lists validation only when there is some', () => {
+    const trainOnly = history.map(({ valLoss: _l, valAccuracy: _a, ...rest }) => rest);
+    const svg = plotHistory(trainOnly, 'xor');
+    const accuracyTicks = [...svg.split('<g class="panel-accuracy">')[1]!.matchAll(/text-anchor="end">([^<]+)</g)].map((m) => m[1]);
+    expect(accuracyTicks).toEqual(['0', '0.2', '0.4', '0.6', '0.8', '1']);
+    const lossTicks = [...svg.split('<g class="panel-loss">')[1]!.split('</g>')[0]!.matchAll(/text-anchor="end">([^<]+)</g)].map((m) => m[1]);
+    expect(lossTicks).toEqual(['0', '0.2', '0.4', '0.6', '0.8', '1']);
+    expect(svg).not.toContain('>validation<');
+  });
 });
