@@ -43,6 +43,11 @@ export interface PlanSource {
   column: number;
 }
 
+/**
+ * A WGSL compute program. Its bind group 0 holds, in order: one storage buffer per `bindings` entry,
+ * the `params` uniform (one 4-byte field per entry), and when `runtime` is true the executor's
+ * run-time uniform (step seed, learning rate). docs/webgpu.md has the details.
+ */
 export interface WgslProgram {
   /** Structural cache key; identical programs share one entry of `Plan.programs`. */
   key: string;
@@ -51,6 +56,23 @@ export interface WgslProgram {
   workgroupSize: [number, number, number];
   /** Dispatch size per axis: a number or a dim expression over symbolic dims (`ceil(batch*512/64)`). */
   dispatch: [PlanDim, PlanDim, PlanDim];
+  bindings: ProgramBinding[];
+  params: ProgramParam[];
+  runtime: boolean;
+}
+
+export interface ProgramBinding {
+  /** Which step tensor is bound: `inputs[index]` or `outputs[index]`. */
+  from: 'input' | 'output';
+  index: number;
+  access: 'read' | 'read_write';
+}
+
+export interface ProgramParam {
+  name: string;
+  type: 'u32' | 'f32';
+  /** A size (dim expression over the plan's symbolic dims) or a constant. */
+  value: PlanDim;
 }
 
 export interface PlanStep {

@@ -4,14 +4,8 @@ import { WebGpuError } from './errors.js';
 /**
  * The WebGPU part of plan validation: the plan targets webgpu, every step names a program of
  * `plan.programs`, and every program carries what the runtime needs (bindings, params, dispatch).
- * The fields beyond `WgslProgram` are those of compiler/emit/webgpu/program.ts (mirrored here as
- * types: the runtime never imports the compiler).
  */
-export interface RuntimeProgram extends WgslProgram {
-  bindings: Array<{ from: 'input' | 'output'; index: number; access: 'read' | 'read_write' }>;
-  params: Array<{ name: string; type: 'u32' | 'f32'; value: PlanDim }>;
-  runtime: boolean;
-}
+export type RuntimeProgram = WgslProgram;
 
 function fail(message: string): never {
   throw new WebGpuError('NNR6002', message);

@@ -1,4 +1,4 @@
-import type { PlanDim, PlanDType, WgslProgram } from '../../../runtime/plan/format.js';
+import type { PlanDim, PlanDType, ProgramBinding, ProgramParam, WgslProgram } from '../../../runtime/plan/format.js';
 
 /**
  * The program object every WGSL kernel template returns (after TF.js WebGPU's programs): source,
@@ -13,25 +13,9 @@ import type { PlanDim, PlanDType, WgslProgram } from '../../../runtime/plan/form
  * Every size that depends on a symbolic dim (batch) is a dim expression in `params` or `dispatch`,
  * evaluated by the runtime when it binds the dims (once per batch size).
  */
-export interface WebGpuProgram extends WgslProgram {
-  bindings: ProgramBinding[];
-  params: ProgramParam[];
-  runtime: boolean;
-}
-
-export interface ProgramBinding {
-  /** Which step tensor is bound: `inputs[index]` or `outputs[index]`. */
-  from: 'input' | 'output';
-  index: number;
-  access: 'read' | 'read_write';
-}
-
-export interface ProgramParam {
-  name: string;
-  type: 'u32' | 'f32';
-  /** A size (dim expression over the plan's symbolic dims) or a constant. */
-  value: PlanDim;
-}
+/** The plan's program type; the fields the runtime binds by are part of the plan format. */
+export type WebGpuProgram = WgslProgram;
+export type { ProgramBinding, ProgramParam };
 
 /** A step the WebGPU emitter cannot turn into WGSL (the compiler reports it as a diagnostic). */
 export class WebGpuEmitError extends Error {}
