@@ -7,6 +7,7 @@ import { validatePlan } from '../plan/validate.js';
 import type { HostTensor } from '../tensor.js';
 import type { CpuKernel, CpuTensor, KernelContext } from './kernel-interface.js';
 import { resolveCpuKernel } from './kernel-registry.js';
+import { markCacheable, markWritten } from './packed-operands.js';
 
 /**
  * Runs a validated plan on Float32Array buffers. Stored tensors (params, state, consts, optimizer
@@ -22,7 +23,15 @@ interface CompiledStep {
   step: PlanStep;
   run: CpuKernel;
   where: string;
+  /** Stored buffers this step may write (its stored outputs; for updates, every stored input too). */
+  writesStored: Array<Float32Array | Int32Array>;
 }
+
+/**
+ * Roles whose buffers kernels may keep packed copies of (packed-operands.ts): they change only
+ * through the update phase and setWeights, both of which report their writes.
+ */
+const CACHEABLE_ROLES = new Set(['param', 'const']);
 
 export class CpuExecutor implements Executor {
   readonly plan: Plan;
@@ -46,10 +55,16 @@ export class CpuExecutor implements Executor {
       const data = t.dtype === 'i32' ? new Int32Array(size) : new Float32Array(size);
       const value = weights.get(t.name);
       if (value) data.set('data' in value ? value.data : value);
+      if (data instanceof Float32Array && CACHEABLE_ROLES.has(t.role)) markCacheable(data);
       this.stored.set(t.name, { shape, data });
     }
     const compile = (steps: PlanStep[], phase: string): CompiledStep[] =>
-      steps.map((step, i) => ({ step, run: resolveCpuKernel(step.kernel), where: describeStep(step, phase, i) }));
+      steps.map((step, i) => {
+        // Optimizer updates write their parameter and slots in place, i.e. through their inputs.
+        const written = phase === 'update' ? [...step.outputs, ...step.inputs] : step.outputs;
+        const writesStored = written.filter((name) => this.stored.has(name)).map((name) => this.stored.get(name)!.data);
+        return { step, run: resolveCpuKernel(step.kernel), where: describeStep(step, phase, i), writesStored };
+      });
     this.forward = compile(this.plan.forward, 'forward');
     const all = compile(this.plan.backward, 'backward');
     const lossCount = this.plan.training?.lossSteps ?? all.findIndex((s) => s.step.outputs.includes(this.plan.training?.loss ?? '')) + 1;
@@ -151,7 +166,7 @@ export class CpuExecutor implements Executor {
   }
 
   private run(steps: CompiledStep[], bound: Bound, ctx: KernelContext): void {
-    for (const { step, run, where } of steps) {
+    for (const { step, run, where, writesStored } of steps) {
       const inputs = step.inputs.map((n) => bound.tensors.get(n)!);
       const outputs = step.outputs.map((n) => bound.tensors.get(n)!);
       try {
@@ -159,6 +174,7 @@ export class CpuExecutor implements Executor {
       } catch (error) {
         throw new Error(`${where}: ${(error as Error).message}`);
       }
+      for (const data of writesStored) markWritten(data);
     }
   }
 
@@ -249,7 +265,11 @@ export class CpuExecutor implements Executor {
       const target = this.stored.get(name)!;
       if (value.data.length !== target.data.length) throw new PlanError('NNR1102', `'${name}' has ${value.data.length} values, the plan needs ${target.data.length}`);
     }
-    for (const [name, value] of subset) this.stored.get(name)!.data.set(value.data);
+    for (const [name, value] of subset) {
+      const target = this.stored.get(name)!.data;
+      target.set(value.data);
+      markWritten(target);
+    }
   }
 }
 

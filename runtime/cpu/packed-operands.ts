@@ -11,9 +11,11 @@
  */
 const versions = new WeakMap<Float32Array, number>();
 
+type PackedArray = Float32Array | Float64Array;
+
 interface Packed {
   version: number;
-  data: Float64Array;
+  data: PackedArray;
 }
 
 /** Per buffer, one packed form per layout (a weight is read transposed forward and plain backward). */
@@ -37,10 +39,16 @@ export function isCacheable(data: Float32Array): boolean {
 
 /**
  * The packed form of `data` under `layout` (a key naming the packing and its sizes), built by `pack`
- * into a buffer of `size` values when missing or stale. Returns null for buffers not declared
- * cacheable: the caller packs into scratch instead.
+ * into a new `kind` array of `size` values when missing or stale. Returns null for buffers not
+ * declared cacheable: the caller packs into scratch instead.
  */
-export function packedOperand(data: Float32Array, layout: string, size: number, pack: (into: Float64Array) => void): Float64Array | null {
+export function packedOperand<T extends PackedArray>(
+  data: Float32Array,
+  layout: string,
+  kind: { new (size: number): T },
+  size: number,
+  pack: (into: T) => void,
+): T | null {
   const version = versions.get(data);
   if (version === undefined) return null;
   let forms = packedForms.get(data);
@@ -48,10 +56,11 @@ export function packedOperand(data: Float32Array, layout: string, size: number, 
     forms = new Map();
     packedForms.set(data, forms);
   }
-  const cached = forms.get(layout);
+  const key = `${kind.name} ${layout}`;
+  const cached = forms.get(key) as { version: number; data: T } | undefined;
   if (cached && cached.version === version) return cached.data;
-  const into = cached && cached.data.length === size ? cached.data : new Float64Array(size);
+  const into = cached && cached.data.length === size ? cached.data : new kind(size);
   pack(into);
-  forms.set(layout, { version, data: into });
+  forms.set(key, { version, data: into });
   return into;
 }

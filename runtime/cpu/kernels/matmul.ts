@@ -1,18 +1,21 @@
 import type { Attrs, CpuTensor, Epilogue, EpilogueKernel, KernelContext } from '../kernel-interface.js';
 import { applyEpilogue } from '../kernel-interface.js';
+import { packedOperand } from '../packed-operands.js';
+import { gemmSmallM, SMALL_M } from './gemm-small.js';
+import { KC, MR, NR, packPanelsA, packWholeB } from './gemm-pack.js';
 
 /**
  * C = op(A)·op(B) with A's leading axes flattened into rows (see runtime/plan/kernels.ts).
  *
  * Plain-JS SGEMM in the BLIS style: for each block of KC along k, A is packed into panels of 4 rows
- * and B into panels of 4 columns (both laid out k-major, so the micro-kernel reads them
- * sequentially), then a 4×4 micro-kernel keeps 16 accumulators in registers: 8 loads feed 16
- * multiply-adds. Packing reads A and B through strides, so transposed operands cost nothing extra
- * and are never copied whole. Ragged edges are zero-padded in the panels. Packing buffers are reused.
+ * and B into panels of 4 columns (gemm-pack.ts), then a 4×4 micro-kernel keeps 16 accumulators
+ * in registers: 8 loads feed 16 multiply-adds. Packing buffers are reused.
+ *
+ * B is packed whole, before the k loop, so that when it is a long-lived buffer (a dense weight, see
+ * packed-operands.ts) the packed form is kept and reused until the optimizer writes the weight.
+ * (Measured here: 4×8 tiles or float64 panels were no faster than 4×4 float32 in V8.)
+ * A few rows (m ≤ SMALL_M) skip packing entirely: gemm-small.ts reads B once, in place.
  */
-const KC = 256;
-const MR = 4;
-const NR = 4;
 
 let packA: Float32Array = new Float32Array(0);
 let packB: Float32Array = new Float32Array(0);
@@ -29,44 +32,26 @@ export function gemm(
   b: Float32Array, bRow: number, bCol: number,
   c: Float32Array, m: number, n: number, k: number,
 ): void {
+  if (m <= SMALL_M) return gemmSmallM(a, aRow, aCol, b, bRow, bCol, c, m, n, k);
   c.fill(0, 0, m * n);
-  if (m <= SMALL_M) return smallM(a, aRow, aCol, b, bRow, bCol, c, m, n, k);
   const mPanels = Math.ceil(m / MR);
   const nPanels = Math.ceil(n / NR);
+  const packedSize = nPanels * NR * k;
+  const pack = (into: Float32Array): void => packWholeB(b, bRow, bCol, into, n, k);
+  let pb: Float32Array | null = packedOperand(b, `B ${bRow} ${bCol} ${n} ${k}`, Float32Array, packedSize, pack);
+  if (!pb) {
+    packB = ensure(packB, packedSize);
+    pb = packB;
+    pack(pb);
+  }
   packA = ensure(packA, mPanels * MR * KC);
-  packB = ensure(packB, nPanels * NR * KC);
   const pa = packA;
-  const pb = packB;
   for (let k0 = 0; k0 < k; k0 += KC) {
     const kc = Math.min(KC, k - k0);
-    // Pack A: panel p holds rows 4p..4p+3, element (r, kk) at p*4*kc + kk*4 + r.
-    for (let p = 0; p < mPanels; p++) {
-      const base = p * MR * kc;
-      for (let r = 0; r < MR; r++) {
-        const i = p * MR + r;
-        if (i >= m) {
-          for (let kk = 0; kk < kc; kk++) pa[base + kk * MR + r] = 0;
-          continue;
-        }
-        let src = i * aRow + k0 * aCol;
-        for (let kk = 0; kk < kc; kk++, src += aCol) pa[base + kk * MR + r] = a[src]!;
-      }
-    }
-    // Pack B: panel q holds columns 4q..4q+3, element (kk, s) at q*4*kc + kk*4 + s.
+    packPanelsA(a, aRow, aCol, pa, 0, m, 0, m, k0, kc);
+    const blockB = k0 * nPanels * NR;
     for (let q = 0; q < nPanels; q++) {
-      const base = q * NR * kc;
-      for (let s = 0; s < NR; s++) {
-        const j = q * NR + s;
-        if (j >= n) {
-          for (let kk = 0; kk < kc; kk++) pb[base + kk * NR + s] = 0;
-          continue;
-        }
-        let src = k0 * bRow + j * bCol;
-        for (let kk = 0; kk < kc; kk++, src += bRow) pb[base + kk * NR + s] = b[src]!;
-      }
-    }
-    for (let q = 0; q < nPanels; q++) {
-      const bBase = q * NR * kc;
+      const bBase = blockB + q * NR * kc;
       const j0 = q * NR;
       for (let p = 0; p < mPanels; p++) {
         microKernel(pa, p * MR * kc, pb, bBase, kc, c, p * MR, j0, m, n);
@@ -75,57 +60,8 @@ export function gemm(
   }
 }
 
-/**
- * A few rows (batch-1 inference, say): packing B would cost as much as the product itself, so read B
- * in place: dot products along its contiguous rows when it is transposed, row updates (axpy) when not.
- */
-const SMALL_M = 3;
-
-function smallM(a: Float32Array, aRow: number, aCol: number, b: Float32Array, bRow: number, bCol: number, c: Float32Array, m: number, n: number, k: number): void {
-  if (bRow === 1 && aCol === 1) {
-    // Both contiguous along k: four dot products at once share each load of a.
-    for (let i = 0; i < m; i++) {
-      const ai = i * aRow;
-      const out = i * n;
-      let j = 0;
-      for (; j + 4 <= n; j += 4) {
-        const b0 = j * bCol, b1 = b0 + bCol, b2 = b1 + bCol, b3 = b2 + bCol;
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        for (let kk = 0; kk < k; kk++) {
-          const av = a[ai + kk]!;
-          s0 += av * b[b0 + kk]!;
-          s1 += av * b[b1 + kk]!;
-          s2 += av * b[b2 + kk]!;
-          s3 += av * b[b3 + kk]!;
-        }
-        c[out + j] = s0;
-        c[out + j + 1] = s1;
-        c[out + j + 2] = s2;
-        c[out + j + 3] = s3;
-      }
-      for (; j < n; j++) {
-        const base = j * bCol;
-        let sum = 0;
-        for (let kk = 0; kk < k; kk++) sum += a[ai + kk]! * b[base + kk]!;
-        c[out + j] = sum;
-      }
-    }
-    return;
-  }
-  for (let i = 0; i < m; i++) {
-    const out = i * n;
-    for (let kk = 0; kk < k; kk++) {
-      const av = a[i * aRow + kk * aCol]!;
-      if (av === 0) continue;
-      if (bCol === 1) {
-        const base = kk * bRow;
-        for (let j = 0; j < n; j++) c[out + j] += av * b[base + j]!;
-      } else {
-        for (let j = 0; j < n; j++) c[out + j] += av * b[kk * bRow + j * bCol]!;
-      }
-    }
-  }
-}
+/** A ragged edge tile, staged in float64 so the sums are added exactly as in the full-tile path. */
+const edgeTile = new Float64Array(MR * NR);
 
 function microKernel(pa: Float32Array, aOff: number, pb: Float32Array, bOff: number, kc: number, c: Float32Array, i0: number, j0: number, m: number, n: number): void {
   let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
@@ -150,9 +86,12 @@ function microKernel(pa: Float32Array, aOff: number, pb: Float32Array, bOff: num
     c[o] += c30; c[o + 1] += c31; c[o + 2] += c32; c[o + 3] += c33;
     return;
   }
-  const tile = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
+  edgeTile[0] = c00; edgeTile[1] = c01; edgeTile[2] = c02; edgeTile[3] = c03;
+  edgeTile[4] = c10; edgeTile[5] = c11; edgeTile[6] = c12; edgeTile[7] = c13;
+  edgeTile[8] = c20; edgeTile[9] = c21; edgeTile[10] = c22; edgeTile[11] = c23;
+  edgeTile[12] = c30; edgeTile[13] = c31; edgeTile[14] = c32; edgeTile[15] = c33;
   for (let r = 0; r < MR && i0 + r < m; r++) {
-    for (let s = 0; s < NR && j0 + s < n; s++) c[(i0 + r) * n + j0 + s] += tile[r * 4 + s]!;
+    for (let s = 0; s < NR && j0 + s < n; s++) c[(i0 + r) * n + j0 + s] += edgeTile[r * 4 + s]!;
   }
 }
 

@@ -1,0 +1,68 @@
+/**
+ * Just enough of the WebAssembly binary format to write one small module by hand: LEB128 numbers,
+ * sections, and the opcodes the matmul kernel uses. (No WAT assembler is available to the build, and a
+ * dependency for ~60 instructions is not worth it.) Spec: https://webassembly.github.io/spec/core/binary/
+ */
+export function u32(value: number): number[] {
+  const out: number[] = [];
+  let v = value >>> 0;
+  do {
+    let byte = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (v !== 0);
+  return out;
+}
+
+export function i32(value: number): number[] {
+  const out: number[] = [];
+  let v = value | 0;
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>= 7;
+    const done = (v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+}
+
+export function name(text: string): number[] {
+  const bytes = [...new TextEncoder().encode(text)];
+  return [...u32(bytes.length), ...bytes];
+}
+
+export function vector(items: number[][]): number[] {
+  return [...u32(items.length), ...items.flat()];
+}
+
+export function section(id: number, body: number[]): number[] {
+  return [id, ...u32(body.length), ...body];
+}
+
+export const Type = { i32: 0x7f, v128: 0x7b, func: 0x60, emptyBlock: 0x40 } as const;
+
+/** Instructions, as byte arrays to concatenate. SIMD ones carry the 0xfd prefix. */
+export const Op = {
+  localGet: (index: number) => [0x20, ...u32(index)],
+  localSet: (index: number) => [0x21, ...u32(index)],
+  localTee: (index: number) => [0x22, ...u32(index)],
+  i32Const: (value: number) => [0x41, ...i32(value)],
+  i32Add: [0x6a],
+  i32Sub: [0x6b],
+  i32Mul: [0x6c],
+  i32Shl: [0x74],
+  i32LtU: [0x49],
+  loop: [0x03, Type.emptyBlock],
+  brIf: (depth: number) => [0x0d, ...u32(depth)],
+  end: [0x0b],
+  /** memarg: log2 of the alignment hint, then a constant byte offset. */
+  v128Load: (offset: number) => [0xfd, ...u32(0x00), 4, ...u32(offset)],
+  v128Load64Splat: (offset: number) => [0xfd, ...u32(0x0a), 3, ...u32(offset)],
+  v128Store: (offset: number) => [0xfd, ...u32(0x0b), 4, ...u32(offset)],
+  v128Zero: [0xfd, ...u32(0x0c), ...new Array<number>(16).fill(0)],
+  f64x2Add: [0xfd, ...u32(0xf0)],
+  f64x2Mul: [0xfd, ...u32(0xf2)],
+} as const;
+
+export const MAGIC_AND_VERSION = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
