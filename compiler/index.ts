@@ -1,4 +1,5 @@
-import { parse } from '../grammar/index.js';
+import { parse, type ParseResult } from '../grammar/index.js';
+import { reparseAfterEdit } from '../grammar/reparse.js';
 import type { CheckResult } from './api-types.js';
 import { checkFile } from './check/check-file.js';
 import { sortAndDeduplicate } from './check/reporter.js';
@@ -15,7 +16,29 @@ export interface CheckOptions {
  * Never throws: every problem, including a bug in the checker, is a diagnostic.
  */
 export function checkSource(text: string, options: CheckOptions = {}): CheckResult {
-  const { file, diagnostics: syntax } = parse(text);
+  return checkParsed(parse(text), options);
+}
+
+/** A document's previous text and its check, kept by an editor between edits. */
+export interface PreviousCheck {
+  text: string;
+  result: CheckResult;
+}
+
+/**
+ * The same result as `checkSource(text, options)`, computed faster after an edit: when the edit
+ * stays inside one model of a file without syntax errors, only that model is re-parsed and the
+ * other declarations' syntax trees are reused (see grammar/reparse.ts); otherwise the whole text
+ * is parsed. Names, blocks and shapes are always checked on the whole file, so nothing that
+ * depends on another declaration can go stale. The language server calls this on every change.
+ */
+export function checkSourceAfterEdit(text: string, previous: PreviousCheck, options: CheckOptions = {}): CheckResult {
+  const previousSyntax = previous.result.diagnostics.filter((d) => d.code.startsWith('NN1') || d.code.startsWith('NN4'));
+  const parsed = reparseAfterEdit(previous.text, { file: previous.result.file, diagnostics: previousSyntax }, text);
+  return checkParsed(parsed ?? parse(text), options);
+}
+
+function checkParsed({ file, diagnostics: syntax }: ParseResult, options: CheckOptions): CheckResult {
   try {
     const checked = checkFile(file, options.path);
     const symbols = checked.context.symbols.finish();

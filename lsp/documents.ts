@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
-import { checkSource } from '../compiler/index.js';
+import { checkSource, checkSourceAfterEdit, type PreviousCheck } from '../compiler/index.js';
 import type { CheckResult } from '../compiler/api-types.js';
 
 /** One open document and the check of its current version. */
@@ -14,13 +14,16 @@ export interface DocumentStoreOptions {
   debounceMs?: number;
   /** Called after each background check (the server publishes diagnostics from it). */
   onChecked?: (analysis: Analysis) => void;
-  /** The front end; injectable so tests can count calls. */
-  check?: (text: string, path: string | undefined) => CheckResult;
+  /**
+   * The front end; injectable so tests can count calls. `previous` is the last check of the same
+   * document, which the default uses to re-parse only the edited model.
+   */
+  check?: (text: string, path: string | undefined, previous?: PreviousCheck) => CheckResult;
 }
 
 interface Entry {
   document: TextDocument;
-  checked?: { version: number; result: CheckResult };
+  checked?: { version: number; text: string; result: CheckResult };
   timer?: ReturnType<typeof setTimeout>;
 }
 
@@ -35,12 +38,12 @@ export class DocumentStore {
   private readonly entries = new Map<string, Entry>();
   private readonly debounceMs: number;
   private readonly onChecked: (analysis: Analysis) => void;
-  private readonly check: (text: string, path: string | undefined) => CheckResult;
+  private readonly check: (text: string, path: string | undefined, previous?: PreviousCheck) => CheckResult;
 
   constructor(options: DocumentStoreOptions = {}) {
     this.debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
     this.onChecked = options.onChecked ?? (() => {});
-    this.check = options.check ?? ((text, path) => checkSource(text, path === undefined ? {} : { path }));
+    this.check = options.check ?? defaultCheck;
   }
 
   open(uri: string, version: number, text: string): void {
@@ -76,7 +79,9 @@ export class DocumentStore {
     if (!entry) return undefined;
     const { document } = entry;
     if (entry.checked?.version !== document.version) {
-      entry.checked = { version: document.version, result: this.check(document.getText(), pathOf(uri)) };
+      const text = document.getText();
+      const previous = entry.checked && { text: entry.checked.text, result: entry.checked.result };
+      entry.checked = { version: document.version, text, result: this.check(text, pathOf(uri), previous) };
     }
     return { document, result: entry.checked.result };
   }
@@ -109,6 +114,11 @@ export class DocumentStore {
     const analysis = this.analysis(uri);
     if (analysis) this.onChecked(analysis);
   }
+}
+
+function defaultCheck(text: string, path: string | undefined, previous?: PreviousCheck): CheckResult {
+  const options = path === undefined ? {} : { path };
+  return previous ? checkSourceAfterEdit(text, previous, options) : checkSource(text, options);
 }
 
 function pathOf(uri: string): string | undefined {
