@@ -50,7 +50,7 @@ function handleAfterOpener(comment: CommentContext, text: string): boolean {
   if (!opener) return false;
   const before = text.slice(enclosingNode.range.start, comment.range.start);
   // Other comments already kept after the opener (`[ /* a */ // b`) do not separate it from this one.
-  const trimmed = before.replace(/(?:\s|\/\*[\s\S]*?\*\/)*$/, '');
+  const trimmed = withoutTrailingBlockComments(before);
   if (!trimmed.endsWith(opener) || before.slice(trimmed.length).includes('\n')) return false;
   // Only the node's own opener: the `[` of a list or shape, the `{` that opens a body.
   const openerAt = trimmed.length - 1;
@@ -58,6 +58,22 @@ function handleAfterOpener(comment: CommentContext, text: string): boolean {
   (comment as CommentContext & { placement?: string }).placement = 'open';
   addDanglingComment(enclosingNode, comment);
   return true;
+}
+
+/**
+ * `text` without its trailing whitespace and block comments. A scan from the end, not a regex: a
+ * pattern like `(?:\s|\/\*[\s\S]*?\*\/)*$` backtracks exponentially on a line full of comments.
+ * Block comments do not nest, so the `/*` of a trailing `*\/` is the last one before it.
+ */
+export function withoutTrailingBlockComments(text: string): string {
+  let end = text.length;
+  for (;;) {
+    while (end > 0 && /\s/.test(text[end - 1]!)) end--;
+    if (!text.startsWith('*/', end - 2)) return text.slice(0, end);
+    const open = text.lastIndexOf('/*', end - 3);
+    if (open < 0) return text.slice(0, end);
+    end = open;
+  }
 }
 
 /** Offset (relative to the node) of the `{` that opens a braced body: the first one after its header. */
