@@ -1,4 +1,5 @@
 import type { PlanDim } from '../../../runtime/plan/format.js';
+import { dimProductOf } from '../../shapes/dims.js';
 
 /**
  * Arithmetic on dim expressions (numbers or strings over symbolic dims such as `batch`), folded to a
@@ -11,14 +12,7 @@ function wrap(d: PlanDim): string {
 }
 
 export function mulDims(...dims: PlanDim[]): PlanDim {
-  let constant = 1;
-  const symbolic: string[] = [];
-  for (const d of dims) {
-    if (typeof d === 'number') constant *= d;
-    else symbolic.push(wrap(d));
-  }
-  if (symbolic.length === 0) return constant;
-  return constant === 1 ? symbolic.join('*') : `${symbolic.join('*')}*${constant}`;
+  return dimProductOf(dims);
 }
 
 export function product(shape: readonly PlanDim[]): PlanDim {
