@@ -3,7 +3,7 @@ import type { IRNode } from '../ir/graph.js';
 import { primitiveOutputs, primitiveRule, splitFused } from '../ir/primitives.js';
 import type { TrainConfig } from '../train-config.js';
 import type { Program } from '../passes/program.js';
-import { dimSymbols } from './dim-eval.js';
+import { dimSymbols } from '../../runtime/plan/dims.js';
 import { planMemory } from './memory-plan.js';
 import type { LineIndex } from './source-location.js';
 

@@ -1,5 +1,5 @@
 import type { PlanMemory, PlanStep, PlanTensor } from '../../runtime/plan/format.js';
-import { evalDim } from './dim-eval.js';
+import { evalDim } from '../../runtime/plan/dims.js';
 
 /**
  * Buffer reuse by lifetime. Intermediate tensors (activations, gradients, loss values) get a buffer
