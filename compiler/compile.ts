@@ -6,7 +6,7 @@ import { backendDiagnostic } from './emit/backend-diagnostics.js';
 import { emitPlan } from './emit/emit-plan.js';
 import { emitWebGpuPrograms, WebGpuEmitError } from './emit/webgpu/index.js';
 import { concreteShape, InitError, initialValues } from './emit/init-weights.js';
-import { LineIndex } from './emit/source-location.js';
+import { LineMap } from '../grammar/line-map.js';
 import { readWeightFile } from './emit/weight-files.js';
 import type { Graph } from './ir/graph.js';
 import { assertValidGraph } from './ir/verify.js';
@@ -91,7 +91,7 @@ export function compileGraph(
     target: options.target,
     model: modelName,
     train: settings,
-    lines: options.text !== undefined ? new LineIndex(options.text) : null,
+    lines: options.text !== undefined ? new LineMap(options.text) : null,
   });
   // The WebGPU target is the same plan plus one WGSL program per step (compiler/emit/webgpu/).
   const plan = options.target === 'webgpu' ? emitWebGpuPrograms(cpuPlan) : cpuPlan;

@@ -5,7 +5,7 @@ import type { TrainConfig } from '../train-config.js';
 import type { Program } from '../passes/program.js';
 import { dimSymbols } from '../../runtime/plan/dims.js';
 import { planMemory } from './memory-plan.js';
-import type { LineIndex } from './source-location.js';
+import type { LineMap } from '../../grammar/line-map.js';
 
 /**
  * Turns an optimised program into a plan: one tensor per value (named after its layer and op), one
@@ -16,7 +16,7 @@ export interface EmitOptions {
   target: PlanTarget;
   model: string;
   train: TrainConfig | null;
-  lines: LineIndex | null;
+  lines: LineMap | null;
 }
 
 /** The plan, and the tensor name of every node that has one. */
@@ -125,8 +125,8 @@ export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; 
   return { plan, names };
 }
 
-function sourceOf(node: IRNode, lines: LineIndex | null): PlanSource {
-  const position = lines ? lines.position(node.origin.range.start) : { line: 0, column: 0 };
+function sourceOf(node: IRNode, lines: LineMap | null): PlanSource {
+  const position = lines ? lines.lineColumn(node.origin.range.start) : { line: 0, column: 0 };
   return { layer: node.origin.layer, op: node.origin.op, ...position };
 }
 
