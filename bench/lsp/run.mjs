@@ -2,6 +2,8 @@
 //   node bench/lsp/run.mjs [--iterations 200]
 // Drives the document store and providers in process, as the server does for each request.
 // Targets (issue 5): p95 < 10 ms for hover and completion, < 50 ms for diagnostics after an edit.
+// Edits: a digit typed into a layer's argument (the common case), a statement typed into a model
+// character by character (mostly unparsable in between), and an edit to the block every model uses.
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
@@ -82,6 +84,47 @@ for (let k = 0; k < iterations; k++) {
   store.analysis(uri);
 }
 results['diagnostics after an edit'] = stats(edit);
+
+// Typing a statement into a model one character at a time: most intermediate texts do not parse
+// (`h = dense(h1, 3` ...), then the line is deleted again in one edit.
+const typed = [];
+const statement = 'extra = dense(h1, 32, relu) |> dropout(0.2)';
+for (let k = 0; k < Math.max(1, Math.floor(iterations / statement.length)) * 2; k++) {
+  const line = pick(k * 13 + 5).line;
+  const at = { line, character: 0 };
+  store.change(uri, ++version, [{ range: { start: at, end: at }, text: '  \n' }]);
+  store.analysis(uri);
+  for (let c = 0; c < statement.length; c++) {
+    const position = { line, character: 2 + c };
+    typed.push(
+      time(() => {
+        store.change(uri, ++version, [{ range: { start: position, end: position }, text: statement[c] }]);
+        const { document, result } = store.analysis(uri);
+        toLspDiagnostics(document, result);
+      }),
+    );
+  }
+  store.change(uri, ++version, [{ range: { start: at, end: { line: line + 1, character: 0 } }, text: '' }]);
+  store.analysis(uri);
+}
+results['diagnostics while typing a line'] = stats(typed);
+
+// An edit inside the block every model uses: every model must be checked again.
+const blockLine = text.split('\n').findIndex((l) => l.includes('return dense(h, units)'));
+const blockEdits = [];
+for (let k = 0; k < Math.max(5, iterations / 5); k++) {
+  const position = { line: blockLine, character: '  return dense(h, units'.length };
+  blockEdits.push(
+    time(() => {
+      store.change(uri, ++version, [{ range: { start: position, end: position }, text: ', relu' }]);
+      const { document, result } = store.analysis(uri);
+      toLspDiagnostics(document, result);
+    }),
+  );
+  store.change(uri, ++version, [{ range: { start: position, end: { line: blockLine, character: position.character + ', relu'.length } }, text: '' }]);
+  store.analysis(uri);
+}
+results['diagnostics after a block edit'] = stats(blockEdits);
 
 const ctx = () => ({ ...store.analysis(uri), catalog });
 const measure = (name, fn) => {

@@ -2,12 +2,12 @@ import type { FileNode, ModelDecl } from '../../grammar/ast.js';
 import type { CheckedModel } from '../api-types.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { GanConfig } from '../train-config.js';
-import { checkModel } from './check-model.js';
 import { CheckContext } from './context.js';
 import { Evaluator } from './evaluate.js';
 import { GraphBuilder } from './build-graph.js';
 import { checkGan } from './gan.js';
-import type { Reporter } from './reporter.js';
+import { checkModelAlone, mergeModelCheck, type ModelCheck } from './model-check.js';
+import { guarded } from './reporter.js';
 import { ERROR } from './values.js';
 
 export interface FileCheck {
@@ -15,14 +15,23 @@ export interface FileCheck {
   models: CheckedModel[];
   gans: GanConfig[];
   context: CheckContext;
+  /** Each model's own contributions, in document order (what `reuse` may hand back next time). */
+  modelChecks: ModelCheck[];
 }
+
+/**
+ * A previous check of a model that is still valid (see compiler/index.ts), or undefined to check
+ * it. `index` counts models in document order.
+ */
+export type ReuseModelCheck = (decl: ModelDecl, index: number) => ModelCheck | undefined;
 
 /**
  * Checks a whole document: top-level names first (constants in order, blocks, models, gans, so a
  * model may use a block declared after it), then every model, then every gan. Each model is checked
- * on its own, so an internal error in one becomes a diagnostic and the others are still checked.
+ * on its own (compiler/check/model-check.ts), so an internal error in one becomes a diagnostic and
+ * the others are still checked, and a model an edit did not touch can be reused instead.
  */
-export function checkFile(file: FileNode, path: string | undefined): FileCheck {
+export function checkFile(file: FileNode, path: string | undefined, reuse: ReuseModelCheck = () => undefined): FileCheck {
   const ctx = new CheckContext(path);
   const { reporter, fileScope } = ctx;
   const constants = new Evaluator(ctx, new GraphBuilder(), fileScope);
@@ -44,13 +53,14 @@ export function checkFile(file: FileNode, path: string | undefined): FileCheck {
     }
   }
 
-  const models: CheckedModel[] = [];
+  const modelChecks: ModelCheck[] = [];
   const byName = new Map<string, CheckedModel>();
   for (const decl of file.decls) {
     if (decl.kind !== 'Model') continue;
-    const model = guarded(reporter, `model '${decl.name.name}'`, decl.range, () => checkModel(ctx, decl)) ?? emptyModel(decl);
-    models.push(model);
-    if (!byName.has(model.name)) byName.set(model.name, model);
+    const check = reuse(decl, modelChecks.length) ?? checkModelAlone(ctx, decl);
+    mergeModelCheck(ctx, check);
+    modelChecks.push(check);
+    if (!byName.has(check.model.name)) byName.set(check.model.name, check.model);
   }
 
   const gans: GanConfig[] = [];
@@ -63,29 +73,5 @@ export function checkFile(file: FileNode, path: string | undefined): FileCheck {
   for (const [name, block] of ctx.blocks) {
     if (!ctx.usedBlocks.has(name)) reporter.report('NN2028', [name], block.name.range);
   }
-  return { diagnostics: reporter.diagnostics, models, gans, context: ctx };
-}
-
-/** Runs one unit of checking; a thrown error (a checker bug) becomes an NN2099 diagnostic. */
-function guarded<T>(reporter: Reporter, what: string, range: { start: number; end: number }, body: () => T): T | undefined {
-  try {
-    return body();
-  } catch (error) {
-    const message = error instanceof RangeError ? 'the model nests too deeply' : error instanceof Error ? error.message : String(error);
-    reporter.report('NN2099', [what, message], { start: range.start, end: range.start });
-    return undefined;
-  }
-}
-
-function emptyModel(decl: ModelDecl): CheckedModel {
-  return {
-    name: decl.name.name,
-    range: decl.range,
-    graph: { nodes: [], inputs: [], outputs: [], params: [] },
-    train: null,
-    summary: [],
-    totalParams: 0,
-    trainableParams: 0,
-    ok: false,
-  };
+  return { diagnostics: reporter.diagnostics, models: modelChecks.map((c) => c.model), gans, context: ctx, modelChecks };
 }

@@ -51,6 +51,17 @@ export class Reporter {
   }
 }
 
+/** Runs one unit of checking; a thrown error (a checker bug) becomes an NN2099 diagnostic. */
+export function guarded<T>(reporter: Reporter, what: string, range: SourceRange, body: () => T): T | undefined {
+  try {
+    return body();
+  } catch (error) {
+    const message = error instanceof RangeError ? 'the model nests too deeply' : error instanceof Error ? error.message : String(error);
+    reporter.report('NN2099', [what, message], { start: range.start, end: range.start });
+    return undefined;
+  }
+}
+
 /**
  * Document order, errors before warnings, and at most one diagnostic per start position (a block
  * expanded twice reports its error once; a semantic echo of a syntax error is dropped).

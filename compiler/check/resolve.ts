@@ -62,6 +62,19 @@ export class Scope {
   ownBindings(): IterableIterator<[string, Binding]> {
     return this.bindings.entries();
   }
+
+  /**
+   * A copy of this (top-level) scope whose bindings record their references in `symbols`: each
+   * model is checked against its own copy, so that what it adds can be kept and merged on its own.
+   */
+  fork(symbols: SymbolTable): Scope {
+    const copy = new Scope(this.container, this.parent, symbols);
+    for (const [name, binding] of this.bindings) {
+      const symbol = symbols.add({ ...binding.symbol, references: [] });
+      copy.bindings.set(name, { value: binding.value, symbol, used: false, usedByModel: false });
+    }
+    return copy;
+  }
 }
 
 /** Every symbol of the document, in declaration order. */
@@ -80,13 +93,23 @@ export class SymbolTable {
     return symbol;
   }
 
+  /**
+   * Merges another table's symbol: a new one is added as a copy, a known one (the same
+   * identifier) gains its references. `symbol` itself is left as it was, so it can be merged again.
+   */
+  merge(symbol: SymbolInfo): void {
+    const added = this.add({ ...symbol, references: [] });
+    for (const reference of symbol.references) added.references.push(reference);
+  }
+
   /** References deduplicated (a block expanded twice references its parameters twice). */
   finish(): SymbolInfo[] {
     for (const symbol of this.all) {
+      const refs = symbol.references;
+      // Most symbols have one or two references, already in order: keep those arrays as they are.
+      if (refs.length < 2 || (refs.length === 2 && refs[0]!.start < refs[1]!.start)) continue;
       const seen = new Set<number>();
-      symbol.references = symbol.references
-        .filter((r) => !seen.has(r.start) && seen.add(r.start) !== undefined)
-        .sort((a, b) => a.start - b.start);
+      symbol.references = refs.filter((r) => !seen.has(r.start) && seen.add(r.start) !== undefined).sort((a, b) => a.start - b.start);
     }
     return this.all;
   }

@@ -39,6 +39,26 @@ describe('reparseAfterEdit', () => {
     expect(result).toEqual(parse(next));
   });
 
+  it('re-parses only an edited block', () => {
+    const next = edit(TEXT, TEXT.indexOf('units, relu'), 'relu'.length + 'units, '.length, 'units, tanh');
+    const result = reparseAfterEdit(TEXT, parse(TEXT), next);
+    expect(result).toBeDefined();
+    expect(result).toEqual(parse(next));
+  });
+
+  it('re-parses a model whose syntax error the edit repairs, when the error was only there', () => {
+    const broken = edit(TEXT, TEXT.indexOf('h2 = mlp'), 0, '= ');
+    expect(parse(broken).diagnostics.length).toBeGreaterThan(0);
+    const result = reparseAfterEdit(broken, parse(broken), TEXT);
+    expect(result).toBeDefined();
+    expect(result).toEqual(parse(TEXT));
+  });
+
+  it('returns the previous parse unchanged when the text is the same', () => {
+    const previous = parse(TEXT);
+    expect(reparseAfterEdit(TEXT, previous, TEXT)).toBe(previous);
+  });
+
   it('keeps comments before, inside and after the model in document order', () => {
     const at = TEXT.indexOf('  output h2');
     const next = edit(TEXT, at, 0, '  // added\n');
@@ -50,16 +70,45 @@ describe('reparseAfterEdit', () => {
   it('declines edits outside a model, to its first or last character, or that break it', () => {
     const previous = parse(TEXT);
     const cases = [
-      edit(TEXT, TEXT.indexOf('units, relu'), 0, 'x'), // inside a block
+      edit(TEXT, TEXT.indexOf('width = 16'), 0, 'x'), // inside a let (its end depends on what follows)
       edit(TEXT, TEXT.indexOf('model A'), 0, ' '), // before the keyword
       edit(TEXT, TEXT.indexOf('}\n\n/*'), 1, ''), // the model's closing brace
       edit(TEXT, TEXT.indexOf('h2 = mlp'), 0, '}\nmodel C {\n'), // splits the model in two
-      edit(TEXT, TEXT.indexOf('h2 = mlp'), 0, '= ='), // a syntax error
     ];
     for (const next of cases) expect(reparseAfterEdit(TEXT, previous, next)).toBeUndefined();
   });
 
-  it('declines when the previous parse had syntax errors', () => {
+  it('re-parses a model that the edit breaks, with the diagnostics of a full parse', () => {
+    for (const insert of ['= =', 'dense(h1, ', 'h9 = dense(', '[', '"open']) {
+      const next = edit(TEXT, TEXT.indexOf('h2 = mlp'), 0, insert);
+      const result = reparseAfterEdit(TEXT, parse(TEXT), next);
+      expect(result).toBeDefined();
+      expect(result!.diagnostics.length).toBeGreaterThan(0);
+      expect(result).toEqual(parse(next));
+    }
+  });
+
+  it('equals a full parse at every keystroke of a statement typed into a model, and back', () => {
+    const statement = 'h9 = dense(h1, [2, 3], relu) |> conv1d(4, "x") // done\n  ';
+    for (const anchor of ['  output h2', '  output h1\n}']) {
+      let text = TEXT;
+      let previous = parse(text);
+      let shortcuts = 0;
+      const at = TEXT.indexOf(anchor) + 2;
+      const steps = [...statement].map((_, i) => edit(TEXT, at, 0, statement.slice(0, i + 1)));
+      for (const next of [...steps, ...steps.reverse().slice(1), TEXT]) {
+        const quick = reparseAfterEdit(text, previous, next);
+        const full = parse(next);
+        if (quick) shortcuts++;
+        expect(quick ?? full).toEqual(full);
+        text = next;
+        previous = full;
+      }
+      expect(shortcuts).toBeGreaterThan(statement.length * 1.5);
+    }
+  });
+
+  it('declines when the previous parse had syntax errors outside the edited declaration', () => {
     const broken = edit(TEXT, TEXT.indexOf('h2 = mlp'), 0, '= ');
     const next = edit(broken, broken.indexOf('h1 = x'), 0, ' ');
     expect(reparseAfterEdit(broken, parse(broken), next)).toBeUndefined();
@@ -75,21 +124,28 @@ describe('reparseAfterEdit', () => {
     let text = TEXT;
     let previous = parse(text);
     let shortcuts = 0;
-    for (let k = 0; k < 300; k++) {
+    let repairs = 0;
+    for (let k = 0; k < 600; k++) {
       const at = random(text.length + 1);
       const next = edit(text, at, random(3), inserts[random(inserts.length)]!);
       const full = parse(next);
       const quick = reparseAfterEdit(text, previous, next);
       if (quick) {
         shortcuts++;
+        if (previous.diagnostics.length > 0) repairs++;
         expect(quick).toEqual(full);
       }
-      // Keep only edits that leave the text valid, so that the shortcut keeps being exercised.
-      if (full.diagnostics.length === 0) {
+      // Mostly keep edits that leave the text valid, so that the shortcut keeps being exercised;
+      // sometimes carry a broken text on (the next edit may repair it), or start over.
+      if (full.diagnostics.length === 0 || random(3) === 0) {
         text = next;
         previous = quick ?? full;
+      } else if (random(4) === 0) {
+        text = TEXT;
+        previous = parse(TEXT);
       }
     }
     expect(shortcuts).toBeGreaterThan(20);
+    expect(repairs).toBeGreaterThan(0);
   });
 });
