@@ -32,9 +32,9 @@ export interface PreviousCheck {
  * The same result as `checkSource(text, options)`, computed faster after an edit. Parsing: when
  * the edit stays inside one model, block or gan, only that declaration is re-parsed
  * (grammar/reparse.ts). Checking: a model's check depends only on its own text and the top-level
- * declarations, so when those are unchanged (the same names; constants and blocks untouched by the
- * edit) every model the edit did not touch reuses its previous check with its ranges moved, and
- * only the edited model is checked again. Top-level names, gans and unused blocks are always
+ * declarations it uses, so when those are unchanged (the same top-level names, constants untouched,
+ * no block it expands touched) a model the edit did not touch reuses its previous check with its
+ * ranges moved; only the edited model, or the models expanding an edited block, are checked again. Top-level names, gans and unused blocks are always
  * checked again. The language server calls this on every change.
  */
 export function checkSourceAfterEdit(text: string, previous: PreviousCheck, options: CheckOptions = {}): CheckResult {
@@ -44,7 +44,7 @@ export function checkSourceAfterEdit(text: string, previous: PreviousCheck, opti
   if (!memo || memo.path !== options.path) return checkParsed(parsed, options);
   const change = changedSpan(previous.text, text);
   if (!change) return checkParsed(parsed, options, (_, index) => memo.checks[index]);
-  const untouched = untouchedModels({ file: previous.result.file, diagnostics: previousSyntax }, parsed, change);
+  const untouched = untouchedModels({ file: previous.result.file, diagnostics: previousSyntax }, parsed, change, memo.checks);
   if (!untouched) return checkParsed(parsed, options);
   const map = offsetMap(change);
   return checkParsed(parsed, options, (_, index) => {
@@ -61,16 +61,17 @@ const modelChecks = new WeakMap<CheckResult, { path: string | undefined; checks:
 /**
  * For each model (in document order), whether its previous check still holds after `change`:
  * the model lies outside the changed text, parsed cleanly before and after, and sits at the same
- * place moved by the change (so its text, hence its syntax tree, is the same). Undefined when no
- * model's check holds: a top-level name changed (every model sees them all), or a constant or
- * block was touched (any model may use it).
+ * place moved by the change (so its text, hence its syntax tree, is the same), and it expands no
+ * block the change touched. Undefined when no model's check holds: a top-level name changed
+ * (every model sees them all), or a constant was touched (any model may read it).
  */
-function untouchedModels(before: ParseResult, after: ParseResult, change: TextChange): boolean[] | undefined {
+function untouchedModels(before: ParseResult, after: ParseResult, change: TextChange, checks: readonly ModelCheck[]): boolean[] | undefined {
   const old = before.file.decls;
   const now = after.file.decls;
   if (old.length !== now.length) return undefined;
   const map = offsetMap(change);
-  const untouched: boolean[] = [];
+  const sameModels: boolean[] = [];
+  const touchedBlocks = new Set<string>();
   for (let i = 0; i < old.length; i++) {
     const a = old[i]!;
     const b = now[i]!;
@@ -81,10 +82,13 @@ function untouchedModels(before: ParseResult, after: ParseResult, change: TextCh
       map(a.range.end) === b.range.end &&
       parsedCleanly(a, before) &&
       parsedCleanly(b, after);
-    if (a.kind === 'Model') untouched.push(same);
-    else if (!same && a.kind !== 'Gan') return undefined;
+    if (a.kind === 'Model') sameModels.push(same);
+    else if (!same && a.kind === 'Block') touchedBlocks.add(a.name.name);
+    else if (!same && a.kind === 'Let') return undefined;
   }
-  return untouched;
+  // A model depends on a block only by expanding it (directly or through another block), and
+  // every expansion is recorded in `usedBlocks`.
+  return sameModels.map((same, i) => same && !checks[i]?.usedBlocks.some((block) => touchedBlocks.has(block)));
 }
 
 function parsedCleanly(decl: Decl, { diagnostics }: ParseResult): boolean {

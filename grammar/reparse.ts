@@ -43,13 +43,14 @@ export function reparseAfterEdit(previousText: string, previous: ParseResult, te
   const start = old.range.start;
   const end = old.range.end + delta;
   const prefix = blankPrefix(text, start);
-  // Most edits leave the declaration valid: then it alone is parsed, and its clean parse, ending
-  // with its own `}`, cannot have looked past it. Otherwise the next declaration is parsed too.
-  const alone = parse(prefix + text.slice(start, end));
+  // Most edits leave a valid declaration valid: then it alone is parsed, and its clean parse,
+  // ending with its own `}`, cannot have looked past it. Otherwise (or when it had errors before,
+  // as while a line is being typed) the next declaration is parsed too.
   const next = decls[index + 1];
-  const clean = alone.diagnostics.length === 0 && alone.file.decls.length === 1;
+  const alone = next && previous.diagnostics.length > 0 ? undefined : parse(prefix + text.slice(start, end));
+  const clean = alone !== undefined && alone.diagnostics.length === 0 && alone.file.decls.length === 1;
   const regionEnd = clean || !next ? end : next.range.end + delta;
-  const reparsed = clean || !next ? alone : parse(prefix + text.slice(start, regionEnd));
+  const reparsed = alone && (clean || !next) ? alone : parse(prefix + text.slice(start, regionEnd));
   const [decl, after] = reparsed.file.decls;
   if (reparsed.file.decls.length !== (regionEnd === end ? 1 : 2) || decl?.kind !== old.kind) return undefined;
   if (decl.range.start !== start || decl.range.end !== end) return undefined;

@@ -100,10 +100,12 @@ describe('checkSourceAfterEdit', () => {
     expect(quick).toEqual(checkSource(next));
   });
 
-  it('checks every model again after an edit to a block, a constant or a model name', () => {
+  it('checks again the models that expand an edited block, and every model after an edit to a constant or a model name', () => {
     const previous = checkSource(TEXT);
     const cases: Array<[string, string[]]> = [
-      [edit(TEXT, 'tanh)\n  z =', 'sigmoid)\n  z =', 'tanh)\n  z ='.length), ['A', 'B', 'G', 'D']],
+      [edit(TEXT, 'tanh)\n  z =', 'sigmoid)\n  z =', 'tanh)\n  z ='.length), ['B', 'D']],
+      [edit(TEXT, 'units, relu)', 'units, tanh)', 'units, relu)'.length), ['A', 'B', 'G']],
+      [edit(TEXT, 'return dense(x, 2)', 'return dense(x, 3)', 'return dense(x, 2)'.length), []],
       [edit(TEXT, '16', '8', 2), ['A', 'B', 'G', 'D']],
       [edit(TEXT, 'B {', 'C {', 3), ['A', 'C', 'G', 'D']],
     ];
