@@ -5,7 +5,7 @@ import { loadData } from '../../runtime/data/load.js';
 import type { PlanTarget } from '../../runtime/plan/format.js';
 import { captureCheckpoint, readCheckpoint, restoreCheckpoint, writeCheckpoint } from '../../runtime/train/checkpoint.js';
 import { isClassification, readLoopConfig, type LoopOverrides } from '../../runtime/train/config.js';
-import { evaluateDataset, trainModel } from '../../runtime/train/loop.js';
+import { evaluateDataset, trainModel, type TrainRun } from '../../runtime/train/loop.js';
 import { plotHistory } from '../../runtime/train/plot-svg.js';
 import { consoleReporter } from '../../runtime/train/progress.js';
 import { CliError, compileLoaded, createExecutor, fileStem, loadModel, runCommand } from '../model-loading.js';
@@ -76,11 +76,11 @@ async function train(file: string, options: TrainOptions): Promise<void> {
   const executor = await createExecutor(compiled.plan, compiled.weights, options.target);
   const reporter = consoleReporter();
   try {
-    let resume: { epochsDone: number; history: ReturnType<typeof readCheckpoint>['history'] } | undefined;
+    let resume: TrainRun['resume'];
     if (options.resume) {
       const checkpoint = readCheckpoint(options.resume);
       await restoreCheckpoint(executor, checkpoint, options.resume);
-      resume = { epochsDone: checkpoint.epochsDone, history: checkpoint.history };
+      resume = { epochsDone: checkpoint.epochsDone, history: checkpoint.history, best: checkpoint.best };
       reporter.message(`resuming from ${options.resume} after epoch ${checkpoint.epochsDone}`);
     }
     const checkpointPath = options.checkpoint === false ? null : options.checkpoint ?? `${fileStem(file)}.checkpoint.safetensors`;
@@ -95,8 +95,8 @@ async function train(file: string, options: TrainOptions): Promise<void> {
       train: data.train,
       reporter,
       ...(resume ? { resume } : {}),
-      onEpochEnd: async (epoch, history) => {
-        if (checkpointPath) writeCheckpoint(checkpointPath, await captureCheckpoint(executor, epoch, history));
+      onEpochEnd: async (epoch, history, best) => {
+        if (checkpointPath) writeCheckpoint(checkpointPath, await captureCheckpoint(executor, epoch, history, best));
       },
     });
     reporter.close();

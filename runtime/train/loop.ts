@@ -21,10 +21,23 @@ export interface TrainRun {
   /** A validation set; when absent, `config.validation` of `train` is held out (seeded split). */
   validation?: Dataset | null;
   reporter?: ProgressReporter;
-  /** Called after every epoch (checkpoints); `history` includes the epoch just finished. */
-  onEpochEnd?: (epoch: number, history: readonly EpochRecord[]) => Promise<void>;
-  /** Continue after this many finished epochs (weights and optimizer state already restored). */
-  resume?: { epochsDone: number; history: EpochRecord[] };
+  /**
+   * Called after every epoch (checkpoints); `history` includes the epoch just finished, `best` is
+   * the weights early stopping would restore (when it restores any), up to that epoch.
+   */
+  onEpochEnd?: (epoch: number, history: readonly EpochRecord[], best: BestWeights | null) => Promise<void>;
+  /**
+   * Continue after this many finished epochs (weights and optimizer state already restored), with
+   * the best weights so far when early stopping restores them (a checkpoint keeps them).
+   */
+  resume?: { epochsDone: number; history: EpochRecord[]; best?: BestWeights | null };
+}
+
+/** The weights of the best epoch so far, kept for early stopping's `restore_best`. */
+export interface BestWeights {
+  /** 1-based. */
+  epoch: number;
+  weights: Map<string, HostTensor>;
 }
 
 export interface TrainReport {
@@ -60,7 +73,8 @@ export async function trainModel(run: TrainRun): Promise<TrainReport> {
   const history = [...(run.resume?.history ?? [])];
   const stopping = config.earlyStopping ? new EarlyStopping(config.earlyStopping) : null;
   history.forEach((record, i) => stopping?.update(i, monitorValue(record, stopping.config.monitor)));
-  let best: Map<string, HostTensor> | null = null;
+  const restoring = stopping?.config.restoreBest === true;
+  let best = restoring ? await resumedBest(run, stopping!, reporter) : null;
   let stoppedEarly = false;
   const batchesPerEpoch = batchCount(trainSet.length, config.batch);
 
@@ -98,21 +112,19 @@ export async function trainModel(run: TrainRun): Promise<TrainReport> {
     record.seconds = (performance.now() - epochStart) / 1000;
     history.push(record);
     reporter.epochEnd(record, config.epochs);
-    await run.onEpochEnd?.(epoch + 1, history);
-    if (stopping) {
-      const { improved, stop } = stopping.update(epoch, monitorValue(record, stopping.config.monitor));
-      if (improved && stopping.config.restoreBest) best = copyWeights(await executor.getWeights());
-      if (stop && epoch + 1 < config.epochs) {
-        reporter.message(`early stopping: ${stopping.config.monitor} did not improve for ${stopping.config.patience} epochs`);
-        stoppedEarly = true;
-        break;
-      }
+    const verdict = stopping?.update(epoch, monitorValue(record, stopping.config.monitor));
+    if (verdict?.improved && restoring) best = { epoch: epoch + 1, weights: copyWeights(await executor.getWeights()) };
+    await run.onEpochEnd?.(epoch + 1, history, best);
+    if (stopping && verdict?.stop && epoch + 1 < config.epochs) {
+      reporter.message(`early stopping: ${stopping.config.monitor} did not improve for ${stopping.config.patience} epochs`);
+      stoppedEarly = true;
+      break;
     }
   }
   let finalEpoch = history.length;
-  if (stopping?.config.restoreBest && best && stopping.bestEpochIndex + 1 !== finalEpoch) {
-    await executor.setWeights(best);
-    finalEpoch = stopping.bestEpochIndex + 1;
+  if (stopping && best && best.epoch !== finalEpoch) {
+    await executor.setWeights(best.weights);
+    finalEpoch = best.epoch;
     reporter.message(`restored the weights of epoch ${finalEpoch} (best ${stopping.config.monitor} ${stopping.bestValue.toFixed(4)})`);
   }
   return { history, stoppedEarly, finalEpoch, seconds: (performance.now() - started) / 1000 };
@@ -170,6 +182,21 @@ function augmentInputs(inputs: Record<string, HostTensor>, plan: Plan, config: L
     if (augments.length > 0) out[name] = augmentBatch(inputs[name]!, augments, random);
   }
   return out;
+}
+
+/**
+ * The best weights a resumed run starts with: the checkpoint's, or the restored weights when the
+ * best epoch is the last one finished (a checkpoint does not store those twice). A checkpoint
+ * without them (written before they were kept) can only restore epochs from here on: say so.
+ */
+async function resumedBest(run: TrainRun, stopping: EarlyStopping, reporter: ProgressReporter): Promise<BestWeights | null> {
+  const resume = run.resume;
+  if (!resume || stopping.bestEpochIndex < 0) return null;
+  const bestEpoch = stopping.bestEpochIndex + 1;
+  if (resume.best?.epoch === bestEpoch) return resume.best;
+  if (bestEpoch === resume.epochsDone) return { epoch: bestEpoch, weights: copyWeights(await run.executor.getWeights()) };
+  reporter.message(`the checkpoint does not hold the weights of epoch ${bestEpoch} (the best so far): restore_best can only restore an epoch from here on`);
+  return null;
 }
 
 function copyWeights(weights: Map<string, HostTensor>): Map<string, HostTensor> {

@@ -118,6 +118,45 @@ describe('checkpoints', () => {
     for (let i = 0; i < 6; i++) expect(resumed.history[i]!.loss).toBeCloseTo(fullReport.history[i]!.loss, 5);
   });
 
+  it('resume keeps the best weights of early stopping from before the checkpoint', async () => {
+    // minDelta 10: only epoch 1 counts as an improvement, so patience 3 stops after epoch 4 and
+    // restores epoch 1, while adam keeps changing the weights in between.
+    const stopping = { monitor: 'loss' as const, patience: 3, minDelta: 10, restoreBest: true };
+    const configFor = (plan: Parameters<typeof readLoopConfig>[0], epochs: number) => ({ ...readLoopConfig(plan, { epochs }), earlyStopping: stopping });
+    const full = trainable(XOR_SOURCE);
+    const fullReport = await trainModel({ executor: full.executor, plan: full.plan, config: configFor(full.plan, 10), train: xor });
+    expect(fullReport.finalEpoch).toBe(1);
+
+    const path = join(dir, 'resume-best.safetensors');
+    const first = trainable(XOR_SOURCE);
+    await trainModel({
+      executor: first.executor,
+      plan: first.plan,
+      config: configFor(first.plan, 2),
+      train: xor,
+      onEpochEnd: async (epoch, history, best) => writeCheckpoint(path, await captureCheckpoint(first.executor, epoch, history, best)),
+    });
+    const checkpoint = readCheckpoint(path);
+    expect(checkpoint.best?.epoch).toBe(1);
+
+    const second = trainable(XOR_SOURCE);
+    await restoreCheckpoint(second.executor, checkpoint, path);
+    const resumed = await trainModel({
+      executor: second.executor,
+      plan: second.plan,
+      config: configFor(second.plan, 10),
+      train: xor,
+      resume: { epochsDone: checkpoint.epochsDone, history: checkpoint.history, best: checkpoint.best },
+    });
+    expect(resumed.history).toHaveLength(4);
+    expect(resumed.finalEpoch).toBe(1);
+    const expected = await full.executor.getWeights();
+    const actual = await second.executor.getWeights();
+    for (const [name, tensor] of expected) expect([...actual.get(name)!.data]).toEqual([...tensor.data]);
+    // The restored weights are not the last epoch's: the test would pass trivially otherwise.
+    expect([...checkpoint.weights.values()][0]!.data).not.toEqual([...expected.values()][0]!.data);
+  });
+
   it('rejects a plain weights file as a checkpoint', () => {
     const path = join(dir, 'not-a-checkpoint.safetensors');
     writeFileSync(path, new Uint8Array([8, 0, 0, 0, 0, 0, 0, 0, ...new TextEncoder().encode('{}      ')]));
