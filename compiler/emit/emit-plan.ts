@@ -2,6 +2,7 @@ import type { Plan, PlanAttr, PlanSource, PlanStep, PlanTarget, PlanTensor, Tens
 import type { IRNode } from '../ir/graph.js';
 import { primitiveOutputs, primitiveRule, splitFused } from '../ir/primitives.js';
 import type { TrainConfig } from '../train-config.js';
+import type { PlanTrainSettings } from '../../runtime/plan/train-settings.js';
 import type { Program } from '../passes/program.js';
 import { dimSymbols } from '../../runtime/plan/dims.js';
 import { planMemory } from './memory-plan.js';
@@ -117,7 +118,7 @@ export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; 
     forward,
     backward: [...lossSteps, ...gradSteps],
     update,
-    training: training && options.train ? { loss: names.get(training.loss)!, config: trainConfigAttrs(options.train), lossSteps: lossSteps.length } : null,
+    training: training && options.train ? { loss: names.get(training.loss)!, config: planTrainSettings(options.train), lossSteps: lossSteps.length } : null,
     memory,
     programs: {},
     weights: null,
@@ -130,14 +131,21 @@ function sourceOf(node: IRNode, lines: LineMap | null): PlanSource {
   return { layer: node.origin.layer, op: node.origin.op, ...position };
 }
 
-/** The train section as plain JSON: node ids and source ranges left out. */
-export function trainConfigAttrs(train: TrainConfig): Record<string, PlanAttr> {
-  const { loss, data, range: _range, ...rest } = train;
-  return JSON.parse(
-    JSON.stringify({
-      ...rest,
-      loss: { kind: loss.kind, fromLogits: loss.fromLogits, sparse: loss.sparse, delta: loss.delta },
-      data: data ? { source: data.source, options: data.options } : null,
-    }),
-  ) as Record<string, PlanAttr>;
+/** The train section as the plan records it: node ids and source ranges left out, nothing shared with `train`. */
+export function planTrainSettings(train: TrainConfig): PlanTrainSettings {
+  const { loss, data } = train;
+  return structuredClone({
+    loss: { kind: loss.kind, fromLogits: loss.fromLogits, sparse: loss.sparse, delta: loss.delta },
+    optimizer: train.optimizer,
+    schedule: train.schedule,
+    regularize: train.regularize,
+    augment: train.augment,
+    earlyStopping: train.earlyStopping,
+    epochs: train.epochs,
+    batch: train.batch,
+    validation: train.validation,
+    metrics: train.metrics,
+    seed: train.seed,
+    data: data ? { source: data.source, options: data.options } : null,
+  });
 }

@@ -1,3 +1,5 @@
+import type { PlanTrainSettings } from './train-settings.js';
+
 /**
  * The executable plan: the contract between the compiler (which writes it) and the runtimes (which
  * validate and run it). Pure data, JSON-serialisable; the runtime never needs the compiler.
@@ -92,8 +94,8 @@ export interface PlanStep {
 export interface PlanTraining {
   /** Name of the scalar loss tensor. */
   loss: string;
-  /** The loop settings and hyper-parameters from the train section (see compiler/train-config.ts). */
-  config: Record<string, PlanAttr>;
+  /** The loss, optimizer and loop settings of the train section. */
+  config: PlanTrainSettings;
   /**
    * How many leading `backward` steps compute the loss (data loss and regularisation penalties);
    * `evaluate` runs only these after the forward steps. Absent: every backward step up to the one

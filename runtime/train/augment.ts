@@ -1,6 +1,6 @@
 import { Random } from '../data/random.js';
 import type { HostTensor } from '../tensor.js';
-import type { Augment } from './config.js';
+import type { AugmentSpec } from '../plan/train-settings.js';
 
 /**
  * Data augmentation, applied to a training batch's input tensors (never to labels, validation or
@@ -10,7 +10,7 @@ import type { Augment } from './config.js';
  *   flip:  mirrors each image left–right with probability 0.5.
  * Returns new tensors; the dataset is not modified.
  */
-export function augmentBatch(tensor: HostTensor, augments: readonly Augment[], random: Random): HostTensor {
+export function augmentBatch(tensor: HostTensor, augments: readonly AugmentSpec[], random: Random): HostTensor {
   let data: Float32Array = Float32Array.from(tensor.data);
   for (const augment of augments) {
     if (augment.kind === 'noise') {

@@ -1,73 +1,67 @@
-import type { Plan, PlanAttr } from '../plan/format.js';
+import type { Plan } from '../plan/format.js';
+import type { AugmentSpec, DataSettings, EarlyStoppingSpec, LossKind, LossSettings, MetricName, PlanTrainSettings, ScheduleSpec } from '../plan/train-settings.js';
+
+export type { AugmentSpec, EarlyStoppingSpec, LossKind, Monitor, ScheduleSpec } from '../plan/train-settings.js';
 
 /**
- * The loop's settings, read from the plan's `training.config` (the checked train section, written
- * by the compiler as JSON; see compiler/train-config.ts for the meaning and defaults of each field).
- * The runtime never imports the compiler, so this file restates the shape it reads and checks it.
+ * The loop's settings, read from the plan's `training.config` (runtime/plan/train-settings.ts,
+ * written by the compiler from the checked train section). A plan may come from a file, so every
+ * field is read defensively: a missing one takes its default, a wrong one is an error.
  */
-export type Schedule =
-  | { kind: 'step'; every: number; gamma: number }
-  | { kind: 'exponential'; gamma: number }
-  | { kind: 'cosine'; epochs: number | null; minLr: number };
-
-export type Augment =
-  | { kind: 'noise'; std: number; input: string | null }
-  | { kind: 'shift'; pixels: number; input: string | null }
-  | { kind: 'flip'; input: string | null };
-
-export type Monitor = 'loss' | 'val_loss' | 'accuracy' | 'val_accuracy';
-
-export interface EarlyStoppingConfig {
-  monitor: Monitor;
-  patience: number;
-  minDelta: number;
-  restoreBest: boolean;
-}
-
-export type LossKind = 'mse' | 'mae' | 'binary_cross_entropy' | 'cross_entropy' | 'huber' | 'kl_divergence';
-
 export interface LoopConfig {
-  loss: { kind: LossKind; fromLogits: boolean; sparse: boolean };
+  loss: Pick<LossSettings, 'kind' | 'fromLogits' | 'sparse'>;
   lr: number;
-  schedule: Schedule | null;
-  augment: Augment[];
-  earlyStopping: EarlyStoppingConfig | null;
+  schedule: ScheduleSpec | null;
+  augment: AugmentSpec[];
+  earlyStopping: EarlyStoppingSpec | null;
   epochs: number;
   batch: number;
   validation: number;
-  metrics: Array<'loss' | 'accuracy' | 'mae'>;
+  metrics: MetricName[];
   seed: number;
-  data: { source: string; options: Record<string, string | number | boolean> } | null;
+  data: DataSettings | null;
 }
 
 /** Command-line overrides (`--epochs`, `--batch`, `--seed`). */
 export type LoopOverrides = Partial<Pick<LoopConfig, 'epochs' | 'batch' | 'seed' | 'validation'>>;
 
-export class ConfigError extends Error {}
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
 
 export function readLoopConfig(plan: Plan, overrides: LoopOverrides = {}): LoopConfig {
   if (!plan.training) throw new ConfigError(`model '${plan.model}' has no train section, so it cannot be trained`);
-  const c = plan.training.config as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  const loss = (c.loss ?? {}) as Record<string, PlanAttr>;
-  const optimizer = (c.optimizer ?? {}) as Record<string, PlanAttr>;
+  // Partial: a plan read from a file may lack fields (each takes its default below).
+  const c: Partial<PlanTrainSettings> = plan.training.config ?? {};
   const config: LoopConfig = {
-    loss: { kind: (loss.kind as LossKind) ?? 'mse', fromLogits: loss.fromLogits !== false, sparse: loss.sparse === true },
-    lr: numberOr(optimizer.lr, 0.01),
-    schedule: (c.schedule as Schedule | null) ?? null,
-    augment: (c.augment as Augment[] | undefined) ?? [],
-    earlyStopping: (c.earlyStopping as EarlyStoppingConfig | null) ?? null,
+    loss: { kind: c.loss?.kind ?? 'mse', fromLogits: c.loss?.fromLogits !== false, sparse: c.loss?.sparse === true },
+    lr: numberOr(c.optimizer?.lr, 0.01),
+    schedule: c.schedule ?? null,
+    augment: c.augment ?? [],
+    earlyStopping: c.earlyStopping ?? null,
     epochs: numberOr(c.epochs, 10),
     batch: numberOr(c.batch, 32),
     validation: numberOr(c.validation, 0),
-    metrics: (c.metrics as LoopConfig['metrics'] | undefined) ?? ['loss'],
+    metrics: c.metrics ?? ['loss'],
     seed: numberOr(c.seed, 0),
-    data: (c.data as LoopConfig['data']) ?? null,
+    data: c.data ?? null,
     ...overrides,
   };
   if (!(Number.isInteger(config.epochs) && config.epochs >= 1)) throw new ConfigError(`epochs must be a positive integer, got ${config.epochs}`);
   if (!(Number.isInteger(config.batch) && config.batch >= 1)) throw new ConfigError(`batch must be a positive integer, got ${config.batch}`);
   if (!(config.validation >= 0 && config.validation < 1)) throw new ConfigError(`validation must be in [0, 1), got ${config.validation}`);
+  oneOf('the loss', config.loss.kind, ['mse', 'mae', 'binary_cross_entropy', 'cross_entropy', 'huber', 'kl_divergence']);
+  if (config.schedule) oneOf('the schedule', config.schedule.kind, ['step', 'exponential', 'cosine']);
+  for (const augment of config.augment) oneOf('an augmentation', augment.kind, ['noise', 'shift', 'flip']);
+  if (config.earlyStopping) oneOf('early stopping monitor', config.earlyStopping.monitor, ['loss', 'val_loss', 'accuracy', 'val_accuracy']);
+  for (const metric of config.metrics) oneOf('a metric', metric, ['loss', 'accuracy', 'mae']);
   return config;
+}
+
+function oneOf(what: string, value: unknown, allowed: readonly string[]): void {
+  if (typeof value !== 'string' || !allowed.includes(value)) {
+    throw new ConfigError(`${what} in the plan's training.config is ${JSON.stringify(value)}; expected one of ${allowed.join(', ')}`);
+  }
 }
 
 function numberOr(value: unknown, fallback: number): number {

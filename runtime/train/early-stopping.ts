@@ -1,4 +1,4 @@
-import type { EarlyStoppingConfig } from './config.js';
+import type { EarlyStoppingSpec } from '../plan/train-settings.js';
 
 /**
  * Keras-style early stopping: watch one metric per epoch; an epoch improves when it beats the best
@@ -10,7 +10,7 @@ export class EarlyStopping {
   private bestEpoch = -1;
   private waited = 0;
 
-  constructor(readonly config: EarlyStoppingConfig) {}
+  constructor(readonly config: EarlyStoppingSpec) {}
 
   get bestValue(): number {
     return this.best;

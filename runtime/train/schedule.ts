@@ -1,4 +1,4 @@
-import type { Schedule } from './config.js';
+import type { ScheduleSpec } from '../plan/train-settings.js';
 
 /**
  * The learning rate for epoch `epoch` (0-based), applied for the whole epoch:
@@ -6,7 +6,7 @@ import type { Schedule } from './config.js';
  *   exponential: lr · gamma^e
  *   cosine:      minLr + (lr − minLr) · (1 + cos(π · e / E)) / 2, E = schedule epochs or the run's
  */
-export function learningRate(baseLr: number, schedule: Schedule | null, epoch: number, totalEpochs: number): number {
+export function learningRate(baseLr: number, schedule: ScheduleSpec | null, epoch: number, totalEpochs: number): number {
   if (!schedule) return baseLr;
   switch (schedule.kind) {
     case 'step':
