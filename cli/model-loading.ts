@@ -36,8 +36,15 @@ export function readText(path: string): string {
   }
 }
 
-/** Checks a .nnet file; prints its diagnostics and fails if it has errors; picks the model. */
-export function loadModel(path: string, modelName?: string): LoadedModel {
+/** A .nnet file that checked without errors. */
+export interface CheckedFile {
+  path: string;
+  text: string;
+  check: CheckResult;
+}
+
+/** Checks a .nnet file; prints its diagnostics and fails if it has errors. */
+export function loadChecked(path: string): CheckedFile {
   const text = readText(path);
   const check = checkSource(text, { path });
   const errors = check.diagnostics.filter((d) => d.severity === 'error');
@@ -45,12 +52,22 @@ export function loadModel(path: string, modelName?: string): LoadedModel {
     process.stderr.write(renderDiagnostics(errors, text, path));
     throw new CliError('NN0000', `${errors.length} error${errors.length === 1 ? '' : 's'} in ${path}; nothing was run`);
   }
+  return { path, text, check };
+}
+
+/** Checks a .nnet file (see `loadChecked`) and picks the model: `modelName`, else the last one. */
+export function loadModel(path: string, modelName?: string): LoadedModel {
+  return pickModel(loadChecked(path), modelName);
+}
+
+export function pickModel(file: CheckedFile, modelName?: string): LoadedModel {
+  const { check, path } = file;
   if (check.models.length === 0) throw new CliError('NN5001', 'the file declares no model', path);
   const model = modelName ? check.models.find((m) => m.name === modelName) : check.models[check.models.length - 1];
   if (!model) {
     throw new CliError('NN5001', `no model '${modelName}' in this file (models: ${check.models.map((m) => m.name).join(', ')})`, path);
   }
-  return { path, text, check, model };
+  return { ...file, model };
 }
 
 export interface CompiledModel extends LoadedModel {

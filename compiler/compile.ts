@@ -1,3 +1,4 @@
+import type { SourceRange } from '../grammar/ast.js';
 import type { Plan, PlanTarget } from '../runtime/plan/format.js';
 import type { CheckResult } from './api-types.js';
 import { appendTraining } from './autodiff/backward.js';
@@ -57,12 +58,18 @@ export function compileModel(check: CheckResult, modelName: string, options: Com
   if (!model) return fail(backendDiagnostic('NN5001', check.file.range, modelName));
   if (!model.ok) return fail(backendDiagnostic('NN5002', model.range, modelName));
   if (options.training && !model.train) return fail(backendDiagnostic('NN5004', model.range, modelName));
+  return reportingBackendErrors(model.range, () => compileGraph(model.graph, model.name, options.training ? model.train : null, options, model.train));
+}
+
+/** Runs a compilation, turning the back end's errors into diagnostics (at `range` when they carry none). */
+export function reportingBackendErrors(range: SourceRange, compile: () => CompileResult): CompileResult {
+  const fail = (diagnostic: Diagnostic): CompileResult => ({ plan: null, weights: new Map(), explain: [], diagnostics: [diagnostic] });
   try {
-    return compileGraph(model.graph, model.name, options.training ? model.train : null, options, model.train);
+    return compile();
   } catch (error) {
     if (error instanceof LoweringError) return fail(backendDiagnostic('NN5003', error.range, error.message));
-    if (error instanceof InitError) return fail(backendDiagnostic('NN5005', model.range, error.message));
-    if (error instanceof WebGpuEmitError) return fail(backendDiagnostic('NN5006', model.range, error.message));
+    if (error instanceof InitError) return fail(backendDiagnostic('NN5005', range, error.message));
+    if (error instanceof WebGpuEmitError) return fail(backendDiagnostic('NN5006', range, error.message));
     throw error;
   }
 }

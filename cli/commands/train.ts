@@ -8,7 +8,10 @@ import { isClassification, readLoopConfig, type LoopOverrides } from '../../runt
 import { evaluateDataset, trainModel, type TrainRun } from '../../runtime/train/loop.js';
 import { plotHistory } from '../../runtime/train/plot-svg.js';
 import { consoleReporter } from '../../runtime/train/progress.js';
-import { CliError, compileLoaded, createExecutor, fileStem, loadModel, runCommand } from '../model-loading.js';
+import type { CheckResult } from '../../compiler/api-types.js';
+import type { GanConfig } from '../../compiler/train-config.js';
+import { CliError, compileLoaded, createExecutor, fileStem, loadChecked, pickModel, runCommand } from '../model-loading.js';
+import { trainGanCommand } from './train-gan.js';
 import { writeWeightsFile } from '../weights-io.js';
 import type { SetExitCode } from './index.js';
 
@@ -48,7 +51,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--checkpoint <file>', 'checkpoint written after every epoch (default: <model file>.checkpoint.safetensors)')
     .option('--no-checkpoint', 'do not write checkpoints')
     .option('--target <target>', 'cpu or webgpu', parseTarget, 'cpu')
-    .option('--model <name>', 'the model to train (default: the last one in the file)')
+    .option('--model <name>', 'the model or gan to train (default: the last model, or the last gan when that model has no train section)')
     .option('--no-fuse', 'compile without fusion (for comparisons)')
     .action(async (file: string, options: TrainOptions) => {
       await runCommand(setExitCode, () => train(file, options));
@@ -56,10 +59,19 @@ export function register(program: Command, setExitCode: SetExitCode): void {
 }
 
 async function train(file: string, options: TrainOptions): Promise<void> {
-  const loaded = loadModel(file, options.model);
+  const checked = loadChecked(file);
+  const gan = ganToTrain(checked.check, options.model);
+  if (gan) {
+    if (options.resume || options.validation !== undefined || options.plot) {
+      throw new CliError('NNR5103', `--resume, --validation and --plot apply to models; gan '${gan.name}' trains without them`, file);
+    }
+    await trainGanCommand(checked, gan, options);
+    return;
+  }
+  const loaded = pickModel(checked, options.model);
   if (!loaded.model.train) {
     const gans = loaded.check.gans.map((g) => `'${g.name}'`).join(', ');
-    const hint = gans ? ` (the file declares gan ${gans}: adversarial training is not supported by nnet train yet)` : '; add one to train it';
+    const hint = gans ? ` (to train the file's gan, name it: --model ${loaded.check.gans[0]!.name})` : '; add one to train it';
     throw new CliError('NNR5103', `model '${loaded.model.name}' has no train section${hint}`, file);
   }
   const overrides: LoopOverrides = {};
@@ -127,6 +139,16 @@ async function train(file: string, options: TrainOptions): Promise<void> {
     reporter.close();
     executor.dispose();
   }
+}
+
+/**
+ * The gan to train: the one `--model` names; without `--model`, the file's last gan when its last
+ * model has no train section of its own (a file of a generator, a discriminator and their gan).
+ */
+function ganToTrain(check: CheckResult, name: string | undefined): GanConfig | undefined {
+  if (name !== undefined) return check.gans.find((g) => g.name === name);
+  const lastModel = check.models[check.models.length - 1];
+  return lastModel?.train ? undefined : check.gans[check.gans.length - 1];
 }
 
 function positiveInt(value: string): number {

@@ -49,3 +49,14 @@ export function permutation(n: number, seed: number): Int32Array {
   }
   return order;
 }
+
+/** Mixes a run seed with small integers (epoch, purpose) into an independent 32-bit seed. */
+export function mixSeed(...values: number[]): number {
+  let h = 0x811c9dc5;
+  for (const v of values) {
+    h ^= v >>> 0;
+    h = Math.imul(h, 0x01000193) >>> 0;
+    h ^= h >>> 15;
+  }
+  return h >>> 0;
+}

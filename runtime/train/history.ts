@@ -9,6 +9,8 @@ export interface EpochRecord {
   valLoss?: number;
   valAccuracy?: number;
   valMae?: number;
+  /** GAN training: `loss` is the generator's, this the discriminator's. */
+  discriminatorLoss?: number;
   seconds: number;
 }
 
@@ -19,6 +21,7 @@ export function monitorValue(record: EpochRecord, monitor: 'loss' | 'val_loss' |
 
 /** `loss 0.2345 · acc 0.9312 · val_loss 0.2511 · val_acc 0.9250` */
 export function describeEpoch(record: EpochRecord): string {
+  if (record.discriminatorLoss !== undefined) return `g_loss ${record.loss.toFixed(4)} · d_loss ${record.discriminatorLoss.toFixed(4)}`;
   const parts = [`loss ${record.loss.toFixed(4)}`];
   if (record.accuracy !== undefined) parts.push(`acc ${record.accuracy.toFixed(4)}`);
   if (record.mae !== undefined) parts.push(`mae ${record.mae.toFixed(4)}`);

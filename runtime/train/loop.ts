@@ -1,6 +1,6 @@
 import { bindDataset, feeds, type Binding } from '../data/bind.js';
 import { batchCount, batches, shuffle, split, type Dataset } from '../data/dataset.js';
-import { Random } from '../data/random.js';
+import { mixSeed as mix, Random } from '../data/random.js';
 import type { Executor } from '../executor.js';
 import type { Plan } from '../plan/format.js';
 import type { HostTensor } from '../tensor.js';
@@ -203,13 +203,3 @@ function copyWeights(weights: Map<string, HostTensor>): Map<string, HostTensor> 
   return new Map([...weights].map(([k, t]) => [k, { shape: [...t.shape], dtype: t.dtype, data: t.data.slice() }]));
 }
 
-/** Mixes the run seed with small integers into an independent 32-bit seed. */
-function mix(...values: number[]): number {
-  let h = 0x811c9dc5;
-  for (const v of values) {
-    h ^= v >>> 0;
-    h = Math.imul(h, 0x01000193) >>> 0;
-    h ^= h >>> 15;
-  }
-  return h >>> 0;
-}

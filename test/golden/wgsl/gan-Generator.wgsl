@@ -2,8 +2,8 @@
 //
 // forward 0: matmul+bias+leaky_relu(z, image/dense.weight, image/dense.bias) -> image/dense/matmul+bias+leaky_relu  [matmul+bias+leaky_relu@tiled|f32[batch,32];f32[128,32];f32[128]->f32[batch,128]|alpha=0.2,transA=false,transB=true]
 // forward 1: batchnorm(image/dense/matmul+bias+leaky_relu, image/batchnorm.gamma, image/batchnorm.beta, image/batchnorm.running_mean, image/batchnorm.running_var) -> image/batchnorm/batchnorm, image/batchnorm/batchnorm:1, image/batchnorm/batchnorm:2  [batchnorm|f32[batch,128];f32[128];f32[128];f32[128];f32[128]->f32[batch,128];f32[128];f32[128]|epsilon=0.001,momentum=0.99]
-// forward 2: matmul+bias+tanh(image/batchnorm/batchnorm, image/dense_2.weight, image/dense_2.bias) -> image/dense_2/matmul+bias+tanh  [matmul+bias+tanh@tiled|f32[batch,128];f32[784,128];f32[784]->f32[batch,784]|transA=false,transB=true]
-// forward 3: reshape(image/dense_2/matmul+bias+tanh) -> image/reshape  [reshape|f32[batch,784]->f32[batch,28,28]|shape=["batch",28,28]]
+// forward 2: matmul+bias+sigmoid(image/batchnorm/batchnorm, image/dense_2.weight, image/dense_2.bias) -> image/dense_2/matmul+bias+sigmoid  [matmul+bias+sigmoid@tiled|f32[batch,128];f32[784,128];f32[784]->f32[batch,784]|transA=false,transB=true]
+// forward 3: reshape(image/dense_2/matmul+bias+sigmoid) -> image/reshape  [reshape|f32[batch,784]->f32[batch,28,28]|shape=["batch",28,28]]
 
 // ── program matmul+bias+leaky_relu@tiled|f32[batch,32];f32[128,32];f32[128]->f32[batch,128]|alpha=0.2,transA=false,transB=true
 // workgroup 16×16×1, dispatch [2, ceil(batch/64), 1]
@@ -126,7 +126,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   }
 }
 
-// ── program matmul+bias+tanh@tiled|f32[batch,128];f32[784,128];f32[784]->f32[batch,784]|transA=false,transB=true
+// ── program matmul+bias+sigmoid@tiled|f32[batch,128];f32[784,128];f32[784]->f32[batch,784]|transA=false,transB=true
 // workgroup 16×16×1, dispatch [13, ceil(batch/64), 1]
 // params M=batch, N=784, K=128, lda=128, ldb=128
 struct Params { M: u32, N: u32, K: u32, lda: u32, ldb: u32 }
@@ -136,12 +136,13 @@ struct Params { M: u32, N: u32, K: u32, lda: u32, ldb: u32 }
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 @group(0) @binding(4) var<uniform> P: Params;
 
-fn nn_tanh(x: f32) -> f32 {
-  let e = exp(-2.0 * abs(x));
-  return sign(x) * (1.0 - e) / (1.0 + e);
+fn nn_sigmoid(x: f32) -> f32 {
+  if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
+  let e = exp(x);
+  return e / (1.0 + e);
 }
-fn act_tanh(x: f32) -> f32 {
-  return nn_tanh(x);
+fn act_sigmoid(x: f32) -> f32 {
+  return nn_sigmoid(x);
 }
 
 fn load_a(m: u32, k: u32) -> f32 { return a[m * P.lda + k]; }
@@ -150,7 +151,7 @@ fn load_b(k: u32, n: u32) -> f32 { return b[n * P.ldb + k]; }
 fn store(m: u32, n: u32, acc: f32) {
   var v = acc;
   v = v + bias[n];
-  v = act_tanh(v);
+  v = act_sigmoid(v);
   y[m * P.N + n] = v;
 }
 
