@@ -38,6 +38,14 @@ export function isCacheable(data: Float32Array): boolean {
 }
 
 /**
+ * The buffer's current version (moves on each `markWritten`), or undefined when it was never declared
+ * cacheable: for caches kept outside JS arrays (a weight resident in WebAssembly memory).
+ */
+export function operandVersion(data: Float32Array): number | undefined {
+  return versions.get(data);
+}
+
+/**
  * The packed form of `data` under `layout` (a key naming the packing and its sizes), built by `pack`
  * into a new `kind` array of `size` values when missing or stale. Returns null for buffers not
  * declared cacheable: the caller packs into scratch instead.

@@ -4,6 +4,7 @@ import { SMALL_M } from '../kernels/gemm-small.js';
 import { KC, MR, NR, packPanelsA, packWholeB } from '../kernels/gemm-pack.js';
 import { matmul, matmulDims } from '../kernels/matmul.js';
 import { packedOperand } from '../packed-operands.js';
+import { gemvModule, gemvSimd } from './gemv-simd.js';
 import { matmulModuleBytes } from './matmul-module.js';
 
 /**
@@ -13,7 +14,8 @@ import { matmulModuleBytes } from './matmul-module.js';
  *
  *   [ B packed whole (cached per weight version) | a chunk of A, MC rows × KC | C, float64, padded ]
  *
- * A few rows (m ≤ SMALL_M) and hosts without WASM SIMD use the JS kernel.
+ * A few rows (m ≤ SMALL_M) times a weight read along k (x·Wᵀ) run gemv-simd.ts instead, which reads
+ * the weight once, unpacked; other few-row layouts and hosts without WASM SIMD use the JS kernel.
  */
 const MC = 128; // rows of A per packed chunk: 128 × 256 doubles = 256 KB, inside Zen 1's 512 KB L2
 
@@ -80,11 +82,19 @@ export function gemmSimd(
 export const matmulSimd: EpilogueKernel = (ctx, inputs, outputs, attrs, epilogue) => {
   const [a, b] = inputs;
   const { m, n, k } = matmulDims(a!, b!, attrs);
-  const module = simdModule();
-  if (!module || m <= SMALL_M || n === 0 || k === 0) return matmul(ctx, inputs, outputs, attrs, epilogue);
-  const [aRow, aCol] = attrs.transA === true ? [1, m] : [k, 1];
-  const [bRow, bCol] = attrs.transB === true ? [1, k] : [n, 1];
+  if (m === 0 || n === 0 || k === 0) return matmul(ctx, inputs, outputs, attrs, epilogue);
   const y = outputs[0]!.data as Float32Array;
-  gemmSimd(module, a!.data as Float32Array, aRow, aCol, b!.data as Float32Array, bRow, bCol, y, m, n, k);
+  if (m <= SMALL_M) {
+    // x·Wᵀ, the forward pass of a dense layer; other layouts stay on the JS kernel.
+    const gemv = attrs.transA !== true && attrs.transB === true ? gemvModule() : null;
+    if (!gemv) return matmul(ctx, inputs, outputs, attrs, epilogue);
+    gemvSimd(gemv, a!.data as Float32Array, b!.data as Float32Array, y, m, n, k);
+  } else {
+    const module = simdModule();
+    if (!module) return matmul(ctx, inputs, outputs, attrs, epilogue);
+    const [aRow, aCol] = attrs.transA === true ? [1, m] : [k, 1];
+    const [bRow, bCol] = attrs.transB === true ? [1, k] : [n, 1];
+    gemmSimd(module, a!.data as Float32Array, aRow, aCol, b!.data as Float32Array, bRow, bCol, y, m, n, k);
+  }
   applyEpilogue(y, n, 0, m, epilogue);
 };

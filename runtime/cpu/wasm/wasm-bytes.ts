@@ -1,6 +1,6 @@
 /**
  * Just enough of the WebAssembly binary format to write one small module by hand: LEB128 numbers,
- * sections, and the opcodes the matmul kernel uses. (No WAT assembler is available to the build, and a
+ * sections, and the opcodes the matmul and gemv kernels use. (No WAT assembler is available to the build, and a
  * dependency for ~60 instructions is not worth it.) Spec: https://webassembly.github.io/spec/core/binary/
  */
 export function u32(value: number): number[] {
@@ -58,11 +58,19 @@ export const Op = {
   end: [0x0b],
   /** memarg: log2 of the alignment hint, then a constant byte offset. */
   v128Load: (offset: number) => [0xfd, ...u32(0x00), 4, ...u32(offset)],
+  /** Loads 8 bytes (two float32) into the low half, zeroing the high half. */
+  v128Load64Zero: (offset: number) => [0xfd, ...u32(0x5d), 3, ...u32(offset)],
   v128Load64Splat: (offset: number) => [0xfd, ...u32(0x0a), 3, ...u32(offset)],
   v128Store: (offset: number) => [0xfd, ...u32(0x0b), 4, ...u32(offset)],
   v128Zero: [0xfd, ...u32(0x0c), ...new Array<number>(16).fill(0)],
   f64x2Add: [0xfd, ...u32(0xf0)],
   f64x2Mul: [0xfd, ...u32(0xf2)],
+  /** The two low float32 lanes, widened exactly to float64. */
+  f64x2PromoteLowF32x4: [0xfd, ...u32(0x5f)],
+  f64x2ExtractLane: (lane: number) => [0xfd, ...u32(0x21), lane],
+  f64Add: [0xa0],
+  f32DemoteF64: [0xb6],
+  f32Store: (offset: number) => [0x38, 2, ...u32(offset)],
 } as const;
 
 export const MAGIC_AND_VERSION = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];

@@ -1,0 +1,106 @@
+import { GEMV_COLUMNS, gemvModuleBytes } from './gemv-module.js';
+import { ResidentOperands } from './resident-operands.js';
+
+/**
+ * c[m×n] = A·Wᵀ for a few rows (1 ≤ m ≤ SMALL_M, batch-1 to batch-4 inference) on WebAssembly SIMD
+ * (gemv-module.ts). A is row-major [m, k]; W is row-major [n, k] (a dense weight, contiguous along k).
+ * W is kept in the module's memory, each row zero-padded to a multiple of 4 values and the rows to a
+ * multiple of every column block, and copied in again only when its version moves
+ * (resident-operands.ts); W buffers never declared cacheable are copied in on every call. Memory:
+ *
+ *   [ resident weights | W, when not resident | A, float64, interleaved | C, float32, blocked ]
+ */
+type GemvFunction = (a: number, b: number, c: number, blocks: number, kpBytes: number) => void;
+
+interface GemvModule {
+  kernels: GemvFunction[];
+  memory: WebAssembly.Memory;
+  resident: ResidentOperands;
+}
+
+/**
+ * Resident copies beyond this are forgotten and placed afresh (see resident-operands.ts): room for
+ * 32M weights, while bounding what copies of dropped executors' weights can hold on to.
+ */
+const RESIDENT_LIMIT_BYTES = 128 * 1024 * 1024;
+
+/** The widest column block, a multiple of the others (powers of two): one padded copy serves every m. */
+const ROW_MULTIPLE = Math.max(...GEMV_COLUMNS);
+
+let instance: GemvModule | null | undefined;
+
+/** Compiles the module once; null when this host lacks WebAssembly SIMD. */
+export function gemvModule(): GemvModule | null {
+  if (instance !== undefined) return instance;
+  instance = null;
+  try {
+    const bytes = gemvModuleBytes();
+    if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) {
+      const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
+      const memory = exports.memory as WebAssembly.Memory;
+      const kernels = GEMV_COLUMNS.map((_, i) => exports[`gemv${i + 1}`] as GemvFunction);
+      instance = { kernels, memory, resident: new ResidentOperands(memory, RESIDENT_LIMIT_BYTES) };
+    }
+  } catch {
+    instance = null;
+  }
+  return instance;
+}
+
+const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
+
+/** Writes W [n, k] as [nPad, kp] float32 at byte `address`, zeros in the padding. */
+function writeWeight(memory: WebAssembly.Memory, address: number, w: Float32Array, n: number, k: number, nPad: number, kp: number): void {
+  const into = new Float32Array(memory.buffer, address, nPad * kp);
+  if (kp === k) {
+    into.set(w.subarray(0, n * k));
+  } else {
+    for (let j = 0; j < n; j++) {
+      into.set(w.subarray(j * k, j * k + k), j * kp);
+      into.fill(0, j * kp + k, j * kp + kp);
+    }
+  }
+  into.fill(0, n * kp);
+}
+
+/** c[m×n] = A·Wᵀ with 1 ≤ m ≤ SMALL_M and n, k ≥ 1; c is overwritten. */
+export function gemvSimd(module: GemvModule, a: Float32Array, w: Float32Array, c: Float32Array, m: number, n: number, k: number): void {
+  const { memory, resident } = module;
+  const columns = GEMV_COLUMNS[m - 1]!;
+  const kp = Math.ceil(k / 4) * 4;
+  const nPad = Math.ceil(n / ROW_MULTIPLE) * ROW_MULTIPLE;
+  const blocks = nPad / columns;
+  const wBytes = nPad * kp * 4;
+  const write = (address: number): void => writeWeight(memory, address, w, n, k, nPad, kp);
+  const residentAt = resident.place(w, `gemv ${n} ${k}`, wBytes, write);
+  const wAt = residentAt ?? resident.scratchStart();
+  const aAt = align16(residentAt === null ? wAt + wBytes : resident.scratchStart());
+  const cAt = aAt + m * kp * 8;
+  resident.reserve(cAt + blocks * m * columns * 4);
+  if (residentAt === null) write(wAt);
+
+  // A(i, kk) goes to [kk / 4][i][kk % 4], so each k step reads the m rows' four values in a row.
+  // With one row (batch 1, the common case) that is A itself, and C's blocks are C's row.
+  const a64 = new Float64Array(memory.buffer, aAt, m * kp);
+  a64.fill(0, (k & ~3) * m); // the last k step, whose values past k stay 0
+  if (m === 1) {
+    a64.set(a.subarray(0, k));
+  } else {
+    for (let i = 0; i < m; i++) {
+      const row = i * k;
+      for (let kk = 0; kk < k; kk++) a64[((kk >> 2) * m + i) * 4 + (kk & 3)] = a[row + kk]!;
+    }
+  }
+  module.kernels[m - 1]!(aAt, wAt, cAt, blocks, kp * 4);
+
+  const c32 = new Float32Array(memory.buffer, cAt, blocks * m * columns);
+  if (m === 1) return c.set(c32.subarray(0, n));
+  for (let block = 0; block < blocks; block++) {
+    const j0 = block * columns;
+    const width = Math.min(columns, n - j0);
+    for (let i = 0; i < m; i++) {
+      const from = (block * m + i) * columns;
+      for (let j = 0; j < width; j++) c[i * n + j0 + j] = c32[from + j]!;
+    }
+  }
+}

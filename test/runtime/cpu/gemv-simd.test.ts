@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import type { Attrs, Epilogue } from '../../../runtime/cpu/kernel-interface.js';
+import { SMALL_M } from '../../../runtime/cpu/kernels/gemm-small.js';
+import { gemm, matmul } from '../../../runtime/cpu/kernels/matmul.js';
+import { markCacheable, markWritten } from '../../../runtime/cpu/packed-operands.js';
+import { gemvModuleBytes } from '../../../runtime/cpu/wasm/gemv-module.js';
+import { gemvModule, gemvSimd } from '../../../runtime/cpu/wasm/gemv-simd.js';
+import { matmulSimd } from '../../../runtime/cpu/wasm/matmul-simd.js';
+
+/**
+ * The few-rows WebAssembly SIMD kernel (c = A·Wᵀ, m ≤ 4) against a float64 reference. The kernel sums
+ * exact float64 products in float64, in another order than the reference, and rounds once to float32,
+ * so it must be within half an ulp of float32 of the reference (2⁻²⁴ relative) plus the float64
+ * reordering error (bounded here by 1e-12 · Σ|products|). Against the JS kernel, which does the same
+ * in yet another order, the two may differ by one float32 ulp (2⁻²³ relative).
+ */
+function reference(a: Float32Array, w: Float32Array, m: number, n: number, k: number): { sum: Float64Array; magnitude: Float64Array } {
+  const sum = new Float64Array(m * n);
+  const magnitude = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0, t = 0;
+      for (let p = 0; p < k; p++) {
+        s += a[i * k + p]! * w[j * k + p]!;
+        t += Math.abs(a[i * k + p]! * w[j * k + p]!);
+      }
+      sum[i * n + j] = s;
+      magnitude[i * n + j] = t;
+    }
+  }
+  return { sum, magnitude };
+}
+
+/** Deterministic values in [-1, 1). */
+function randomArray(length: number, seed: number): Float32Array {
+  let s = seed;
+  return Float32Array.from({ length }, () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2147483648 - 1);
+}
+
+function simd(a: Float32Array, w: Float32Array, m: number, n: number, k: number): Float32Array {
+  const c = new Float32Array(m * n).fill(Number.NaN);
+  gemvSimd(gemvModule()!, a, w, c, m, n, k);
+  return c;
+}
+
+const ctx = { training: false, lr: 0, step: 0, seed: 0 };
+const none: Epilogue = { bias: null, pre: null, activation: null };
+
+function product(kernel: typeof matmul, a: Float32Array, b: Float32Array, m: number, n: number, k: number, attrs: Attrs, epilogue = none): Float32Array {
+  const y = new Float32Array(m * n).fill(Number.NaN);
+  const aShape = attrs.transA === true ? [k, m] : [m, k];
+  const bShape = attrs.transB === true ? [n, k] : [k, n];
+  kernel(ctx, [{ shape: aShape, data: a }, { shape: bShape, data: b }], [{ shape: [m, n], data: y }], attrs, epilogue);
+  return y;
+}
+
+describe('wasm simd gemv (few rows times a weight read along k)', () => {
+  it('is available on this Node', () => {
+    expect(WebAssembly.validate(gemvModuleBytes())).toBe(true);
+    expect(gemvModule()).not.toBeNull();
+  });
+
+  // n and k off the vector width and the column blocks (8, 4, 2), k = 1, n = 1, the benchmark's layers.
+  const shapes = [[1, 1], [1, 7], [3, 1], [8, 4], [9, 5], [2, 3], [10, 300], [33, 2], [17, 784], [256, 512]] as const;
+  for (let m = 1; m <= SMALL_M; m++) {
+    for (const [n, k] of shapes) {
+      it(`m=${m} n=${n} k=${k}`, () => {
+        const a = randomArray(m * k, 7 * m + k);
+        const w = randomArray(n * k, 13 * n + k);
+        const got = simd(a, w, m, n, k);
+        const { sum, magnitude } = reference(a, w, m, n, k);
+        const js = new Float32Array(m * n);
+        gemm(a, k, 1, w, 1, k, js, m, n, k);
+        for (let i = 0; i < m * n; i++) {
+          const slack = 1e-12 * magnitude[i]!;
+          expect(Math.abs(got[i]! - sum[i]!), `c[${i}] = ${got[i]} vs ${sum[i]}`).toBeLessThanOrEqual(2 ** -24 * Math.abs(sum[i]!) + slack);
+          expect(Math.abs(got[i]! - js[i]!), `c[${i}] = ${got[i]} vs JS ${js[i]}`).toBeLessThanOrEqual(2 ** -23 * Math.abs(js[i]!) + slack);
+        }
+      });
+    }
+  }
+
+  it('propagates a non-finite weight even where the input is 0', () => {
+    const got = simd(Float32Array.from([0, 1]), Float32Array.from([Infinity, 1, 2, 3]), 1, 2, 2);
+    expect(Number.isNaN(got[0])).toBe(true);
+    expect(got[1]).toBe(3);
+  });
+
+  it('reads a cacheable weight again after it is written, and a plain one on every call', () => {
+    const m = 2, n = 5, k = 6;
+    const a = randomArray(m * k, 1);
+    for (const cacheable of [true, false]) {
+      const w = randomArray(n * k, 2);
+      if (cacheable) markCacheable(w);
+      simd(a, w, m, n, k);
+      w.reverse();
+      if (cacheable) markWritten(w);
+      const want = Float32Array.from(reference(a, w, m, n, k).sum);
+      expect([...simd(a, w, m, n, k)]).toEqual([...want]);
+    }
+  });
+
+  it('keeps two resident weights apart', () => {
+    const m = 1, n = 9, k = 11;
+    const a = randomArray(m * k, 3);
+    const w1 = randomArray(n * k, 4);
+    const w2 = randomArray(n * k, 5);
+    markCacheable(w1);
+    markCacheable(w2);
+    const first = simd(a, w1, m, n, k);
+    simd(a, w2, m, n, k);
+    expect([...simd(a, w1, m, n, k)]).toEqual([...first]);
+    expect([...simd(a, w2, m, n, k)]).toEqual([...Float32Array.from(reference(a, w2, m, n, k).sum)]);
+  });
+});
+
+describe('matmul on wasm simd, few rows', () => {
+  it('runs x·Wᵀ on the gemv kernel, leading axes flattened, with the epilogue', () => {
+    const n = 3, k = 5;
+    const a = randomArray(4 * k, 6); // [2, 2, k]: m = 4
+    const w = randomArray(n * k, 8);
+    const y = new Float32Array(4 * n);
+    const pre = new Float32Array(4 * n);
+    const epilogue: Epilogue = { bias: Float32Array.from([1, 2, 3]), pre, activation: (data, start, end) => data.fill(-1, start, end) };
+    matmulSimd(ctx, [{ shape: [2, 2, k], data: a }, { shape: [n, k], data: w }], [{ shape: [2, 2, n], data: y }], { transA: false, transB: true }, epilogue);
+    const { sum } = reference(a, w, 4, n, k);
+    for (let i = 0; i < 4 * n; i++) expect(pre[i]).toBe(Math.fround(Math.fround(sum[i]!) + [1, 2, 3][i % n]!));
+    expect([...y]).toEqual(new Array(4 * n).fill(-1));
+  });
+
+  // Transposed A, or B read along n (dY·W in the backward pass): the JS kernel, to the bit.
+  for (const [transA, transB] of [[false, false], [true, false], [true, true]] as const) {
+    it(`falls back to the JS kernel for transA=${transA} transB=${transB}`, () => {
+      const m = 3, n = 7, k = 9;
+      const a = randomArray(m * k, 9);
+      const b = randomArray(k * n, 10);
+      const attrs = { transA, transB };
+      expect([...product(matmulSimd, a, b, m, n, k, attrs)]).toEqual([...product(matmul, a, b, m, n, k, attrs)]);
+    });
+  }
+});
