@@ -1,3 +1,4 @@
+import { checkEmbeddingIds, embeddingIdRanges, type IdRange } from '../embedding-ids.js';
 import type { Executor, TrainStepOptions, TrainStepResult } from '../executor.js';
 import type { Plan, PlanStep } from '../plan/format.js';
 import type { HostTensor } from '../tensor.js';
@@ -19,6 +20,7 @@ export class WebGpuExecutor implements Executor {
   private optimizerStep = 0;
   private lostReason: string | null = null;
   private readonly lossSteps: Set<PlanStep>;
+  private readonly idRanges: IdRange[];
 
   constructor(
     readonly plan: Plan,
@@ -27,6 +29,7 @@ export class WebGpuExecutor implements Executor {
   ) {
     this.tensors = new Map(plan.tensors.map((t) => [t.name, t]));
     this.lossSteps = lossClosure(plan);
+    this.idRanges = embeddingIdRanges(plan);
     void device.lost.then((info) => {
       this.lostReason = `${info.reason}: ${info.message}`;
     });
@@ -63,6 +66,7 @@ export class WebGpuExecutor implements Executor {
   }
 
   private upload(bound: BoundPlan, inputs: Record<string, HostTensor>, names: readonly string[]): void {
+    checkEmbeddingIds(this.idRanges, inputs);
     for (const name of names) {
       const t = inputs[name]!;
       this.device.queue.writeBuffer(bound.buffers.get(name)!, 0, t.data.buffer, t.data.byteOffset, t.data.byteLength);
