@@ -1,4 +1,4 @@
-import { checkEmbeddingIds, embeddingIdRanges, type IdRange } from '../embedding-ids.js';
+import { checkIndexInputs, indexInputRanges, type IndexRange } from '../index-inputs.js';
 import type { Executor, TrainStepOptions, TrainStepResult } from '../executor.js';
 import { checkWeights, STORED_ROLES, type WeightValue } from '../plan/check-weights.js';
 import { dimSymbols, evalDim } from '../plan/dims.js';
@@ -44,13 +44,13 @@ export class CpuExecutor implements Executor {
   private readonly backward: CompiledStep[];
   private readonly update: CompiledStep[];
   private step = 0;
-  private readonly idRanges: IdRange[];
+  private readonly indexRanges: IndexRange[];
 
   constructor(plan: unknown, weights: ReadonlyMap<string, WeightValue>) {
     this.plan = validatePlan(plan);
     checkWeights(this.plan, weights, { allowMissingOptimizer: true });
     this.byName = new Map(this.plan.tensors.map((t) => [t.name, t]));
-    this.idRanges = embeddingIdRanges(this.plan);
+    this.indexRanges = indexInputRanges(this.plan);
     for (const t of this.plan.tensors) {
       if (!STORED_ROLES.has(t.role)) continue;
       const shape = t.shape.map((d) => evalDim(d, {}));
@@ -183,7 +183,7 @@ export class CpuExecutor implements Executor {
 
   /** Binds symbolic dims from the given tensors, then returns views for every tensor of the plan. */
   private bind(given: Record<string, HostTensor>, names: string[]): Bound {
-    checkEmbeddingIds(this.idRanges, given);
+    checkIndexInputs(this.indexRanges, given);
     const dims: Record<string, number> = {};
     for (const [name, value] of Object.entries(this.plan.dims)) if (value !== null) dims[name] = value;
     for (const name of names) {

@@ -1,4 +1,4 @@
-import { checkEmbeddingIds, embeddingIdRanges, type IdRange } from '../embedding-ids.js';
+import { checkIndexInputs, indexInputRanges, type IndexRange } from '../index-inputs.js';
 import type { Executor, TrainStepOptions, TrainStepResult } from '../executor.js';
 import type { Plan, PlanStep } from '../plan/format.js';
 import type { HostTensor } from '../tensor.js';
@@ -20,7 +20,7 @@ export class WebGpuExecutor implements Executor {
   private optimizerStep = 0;
   private lostReason: string | null = null;
   private readonly lossSteps: Set<PlanStep>;
-  private readonly idRanges: IdRange[];
+  private readonly indexRanges: IndexRange[];
 
   constructor(
     readonly plan: Plan,
@@ -29,7 +29,7 @@ export class WebGpuExecutor implements Executor {
   ) {
     this.tensors = new Map(plan.tensors.map((t) => [t.name, t]));
     this.lossSteps = lossClosure(plan);
-    this.idRanges = embeddingIdRanges(plan);
+    this.indexRanges = indexInputRanges(plan);
     void device.lost.then((info) => {
       this.lostReason = `${info.reason}: ${info.message}`;
     });
@@ -66,7 +66,7 @@ export class WebGpuExecutor implements Executor {
   }
 
   private upload(bound: BoundPlan, inputs: Record<string, HostTensor>, names: readonly string[]): void {
-    checkEmbeddingIds(this.idRanges, inputs);
+    checkIndexInputs(this.indexRanges, inputs);
     for (const name of names) {
       const t = inputs[name]!;
       this.device.queue.writeBuffer(bound.buffers.get(name)!, 0, t.data.buffer, t.data.byteOffset, t.data.byteLength);
