@@ -4,7 +4,7 @@ import { renderDiagnostics } from '../../compiler/diagnostics/render.js';
 import { checkSource } from '../../compiler/index.js';
 import { EXIT_ERRORS, EXIT_OK } from '../exit-codes.js';
 import { jsonReport, type JsonFileReport } from '../format/json-report.js';
-import { formatSummary } from '../format/summary.js';
+import { formatGanSummary, formatSummary } from '../format/summary.js';
 import type { SetExitCode } from './index.js';
 
 interface CheckOptions {
@@ -60,6 +60,7 @@ export function checkFiles(files: readonly string[], options: CheckOptions, out:
     if (fileErrors === 0 && options.summary) {
       out.write(`${file}: ok\n`);
       for (const model of result.models) out.write(`\n${formatSummary(model)}`);
+      for (const gan of result.gans) out.write(`\n${formatGanSummary(gan, result.models)}`);
     }
   }
   if (options.json) out.write(`${JSON.stringify({ files: reports, errors, warnings }, null, 2)}\n`);

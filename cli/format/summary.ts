@@ -1,5 +1,6 @@
 import type { CheckedModel } from '../../compiler/api-types.js';
 import { formatShape } from '../../compiler/shapes/dims.js';
+import type { GanConfig } from '../../compiler/train-config.js';
 
 /**
  * A model's summary as a table, like Keras's `model.summary()`:
@@ -31,6 +32,27 @@ export function formatSummary(model: CheckedModel): string {
     ...rows.map(line),
     rule,
     `Total params: ${groupDigits(model.totalParams)} (trainable ${groupDigits(model.trainableParams)}, non-trainable ${groupDigits(nonTrainable)})`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * A gan's line under the summaries of its two models:
+ *
+ *   Gan DigitsGan: Generator z → image → Discriminator image → score [batch, 1]
+ *     adam(lr 0.0002, beta1 0.5), 20 epochs, batch 64, seed 42, data digits
+ */
+export function formatGanSummary(gan: GanConfig, models: readonly CheckedModel[]): string {
+  const generator = models.find((m) => m.name === gan.generator);
+  const discriminator = models.find((m) => m.name === gan.discriminator);
+  const fake = generator?.graph.outputs[0]?.name ?? '?';
+  const score = discriminator?.graph.outputs[0];
+  const scoreShape = score && discriminator ? ` ${formatShape(discriminator.graph.nodes[score.node]!.type.shape)}` : '';
+  const { kind, ...hyper } = gan.optimizer;
+  const settings = Object.entries(hyper).map(([key, value]) => `${key} ${value}`).join(', ');
+  return [
+    `Gan ${gan.name}: ${gan.generator} ${gan.latentInput} → ${fake} → ${gan.discriminator} ${gan.sampleInput} → ${score?.name ?? '?'}${scoreShape}`,
+    `  ${kind}(${settings}), ${gan.epochs} epochs, batch ${gan.batch}, seed ${gan.seed}${gan.data ? `, data ${gan.data.source}` : ''}`,
     '',
   ].join('\n');
 }

@@ -32,6 +32,13 @@ describe('nnet check', () => {
     expect(out).toContain('Total params: 26 (trainable 26, non-trainable 0)');
   });
 
+  it("summarises a gan under its models: the data flow and its training settings", () => {
+    const { code, out } = run([examples('gan.nnet')]);
+    expect(code).toBe(0);
+    expect(out).toContain('Gan DigitsGan: Generator z → image → Discriminator image → score [batch, 1]\n');
+    expect(out).toContain('  adam(lr 0.0002, beta1 0.5, beta2 0.999, epsilon 1e-7), 20 epochs, batch 64, seed 42, data digits\n');
+  });
+
   it('prints diagnostics with the source line and caret, no summary, and exits 1 on errors', () => {
     const file = scratch('model M {\n  input image: [batch, 28, 28]\n  h = image |> dense(256, relu)\n  output h\n}\n');
     const { code, out } = run([file]);
