@@ -24,14 +24,27 @@ function ensure(buffer: Float32Array, size: number): Float32Array {
   return buffer.length >= size ? buffer : new Float32Array(size);
 }
 
-/**
- * c[m×n] = Σ_k A(i,k)·B(k,j), with A(i,k) = a[i*aRow + k*aCol] and B(k,j) = b[k*bRow + j*bCol].
- */
-export function gemm(
+/** c[m×n] = Σ_k A(i,k)·B(k,j), with A(i,k) = a[i*aRow + k*aCol] and B(k,j) = b[k*bRow + j*bCol]. */
+export type Gemm = (
   a: Float32Array, aRow: number, aCol: number,
   b: Float32Array, bRow: number, bCol: number,
   c: Float32Array, m: number, n: number, k: number,
-): void {
+) => void;
+
+let installed: Gemm | null = null;
+
+/**
+ * The GEMM the kernels call (matmul, convolutions, recurrent layers): the JS one below, or a faster
+ * one installed when runtime/cpu starts (the WebAssembly SIMD one: runtime/cpu/wasm/install.ts).
+ */
+export const gemm: Gemm = (a, aRow, aCol, b, bRow, bCol, c, m, n, k) => (installed ?? gemmJs)(a, aRow, aCol, b, bRow, bCol, c, m, n, k);
+
+export function installGemm(replacement: Gemm): void {
+  installed = replacement;
+}
+
+/** The plain-JS GEMM (see the top of this file). */
+export const gemmJs: Gemm = (a, aRow, aCol, b, bRow, bCol, c, m, n, k) => {
   if (m <= SMALL_M) return gemmSmallM(a, aRow, aCol, b, bRow, bCol, c, m, n, k);
   c.fill(0, 0, m * n);
   const mPanels = Math.ceil(m / MR);
@@ -58,7 +71,7 @@ export function gemm(
       }
     }
   }
-}
+};
 
 /** A ragged edge tile, staged in float64 so the sums are added exactly as in the full-tile path. */
 const edgeTile = new Float64Array(MR * NR);
@@ -106,12 +119,13 @@ export function matmulDims(a: CpuTensor, b: CpuTensor, attrs: Attrs): { m: numbe
   return { m, n, k };
 }
 
+/** The plain-JS matmul kernel, on the JS GEMM (the WASM SIMD one is a kernel of its own: wasm/matmul-simd.ts). */
 export const matmul: EpilogueKernel = (_ctx: KernelContext, [a, b], [y], attrs, epilogue: Epilogue) => {
   const { m, n, k } = matmulDims(a!, b!, attrs);
   // A stored [m, k] (or [k, m] when transposed); B stored [k, n] (or [n, k]).
   const [aRow, aCol] = attrs.transA === true ? [1, m] : [k, 1];
   const [bRow, bCol] = attrs.transB === true ? [1, k] : [n, 1];
   const yd = y!.data as Float32Array;
-  gemm(a!.data as Float32Array, aRow, aCol, b!.data as Float32Array, bRow, bCol, yd, m, n, k);
+  gemmJs(a!.data as Float32Array, aRow, aCol, b!.data as Float32Array, bRow, bCol, yd, m, n, k);
   applyEpilogue(yd, n, 0, m, epilogue);
 };

@@ -1,8 +1,10 @@
+import { installGemm } from '../kernels/matmul.js';
 import { registerCpuEpilogueKernel } from '../kernel-registry.js';
-import { matmulSimd, simdModule } from './matmul-simd.js';
+import { gemmSimdOrJs, matmulSimd, simdModule } from './matmul-simd.js';
 
 /**
- * Replaces the JS matmul with the WebAssembly SIMD one when the host supports it (Node 16.4+, every
+ * Replaces the JS matmul, and the GEMM that convolutions and recurrent layers call, with the
+ * WebAssembly SIMD ones when the host supports it (Node 16.4+, every
  * current browser). NNET_CPU_SIMD=0 in the environment keeps the JS kernels (for comparisons and for
  * ruling the WASM kernel out when chasing a numerical difference). Executors resolve their kernels
  * when they are built, so this runs when runtime/cpu is first imported.
@@ -11,5 +13,6 @@ export function installSimdKernels(): boolean {
   const env = typeof process === 'object' ? process.env : {};
   if (env.NNET_CPU_SIMD === '0' || !simdModule()) return false;
   registerCpuEpilogueKernel('matmul', matmulSimd);
+  installGemm(gemmSimdOrJs);
   return true;
 }

@@ -2,7 +2,7 @@ import type { EpilogueKernel } from '../kernel-interface.js';
 import { applyEpilogue } from '../kernel-interface.js';
 import { SMALL_M } from '../kernels/gemm-small.js';
 import { KC, MR, NR, packPanelsA, packWholeB } from '../kernels/gemm-pack.js';
-import { matmul, matmulDims } from '../kernels/matmul.js';
+import { gemmJs, matmul, matmulDims, type Gemm } from '../kernels/matmul.js';
 import { packedOperand } from '../packed-operands.js';
 import { gemvModule, gemvSimd } from './gemv-simd.js';
 import { matmulModuleBytes } from './matmul-module.js';
@@ -78,6 +78,13 @@ export function gemmSimd(
   }
   for (let i = 0; i < m; i++) c.set(memory.subarray(cStart + i * ldc, cStart + i * ldc + n), i * n);
 }
+
+/** The GEMM for every kernel (installGemm in matmul.ts): WASM SIMD from SMALL_M + 1 rows, else JS. */
+export const gemmSimdOrJs: Gemm = (a, aRow, aCol, b, bRow, bCol, c, m, n, k) => {
+  const module = simdModule();
+  if (!module || m <= SMALL_M || n === 0 || k === 0) return gemmJs(a, aRow, aCol, b, bRow, bCol, c, m, n, k);
+  gemmSimd(module, a, aRow, aCol, b, bRow, bCol, c, m, n, k);
+};
 
 export const matmulSimd: EpilogueKernel = (ctx, inputs, outputs, attrs, epilogue) => {
   const [a, b] = inputs;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cpuSimdMatmul } from '../../../runtime/cpu/index.js';
-import { matmul } from '../../../runtime/cpu/kernels/matmul.js';
+import { gemm, gemmJs, matmul } from '../../../runtime/cpu/kernels/matmul.js';
 import { markCacheable, markWritten } from '../../../runtime/cpu/packed-operands.js';
 import { matmulModuleBytes } from '../../../runtime/cpu/wasm/matmul-module.js';
 import { matmulSimd, simdModule } from '../../../runtime/cpu/wasm/matmul-simd.js';
@@ -37,6 +37,26 @@ describe('wasm simd matmul', () => {
     expect(WebAssembly.validate(matmulModuleBytes())).toBe(true);
     expect(simdModule()).not.toBeNull();
     expect(cpuSimdMatmul).toBe(process.env.NNET_CPU_SIMD !== '0');
+  });
+
+  it('is the GEMM convolutions and recurrent layers call: the JS one within an ulp, exactly it for ≤ 4 rows', () => {
+    // conv2d forward's layout: im2col patches [rows, k] times the kernel [filters, k] transposed.
+    const random = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 7.1 + i * 1.37));
+    for (const [m, n, k] of [[5, 16, 9], [196, 32, 144], [300, 7, 300]] as const) {
+      const a = random(m * k, m);
+      const b = random(n * k, n);
+      const viaKernels = new Float32Array(m * n);
+      const viaJs = new Float32Array(m * n);
+      gemm(a, k, 1, b, 1, k, viaKernels, m, n, k);
+      gemmJs(a, k, 1, b, 1, k, viaJs, m, n, k);
+      viaJs.forEach((v, i) => expect(Math.abs(viaKernels[i]! - v)).toBeLessThanOrEqual(2.4e-7 * Math.abs(v) + 1e-30));
+    }
+    const a = random(4 * 9, 1);
+    const b = random(16 * 9, 2);
+    const [small, smallJs] = [new Float32Array(64), new Float32Array(64)];
+    gemm(a, 9, 1, b, 1, 9, small, 4, 16, 9);
+    gemmJs(a, 9, 1, b, 1, 9, smallJs, 4, 16, 9);
+    expect([...small]).toEqual([...smallJs]);
   });
 
   it('sums one 4×4 tile of packed panels into C', () => {
