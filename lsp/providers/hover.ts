@@ -3,6 +3,7 @@ import type { AstNode, Expr, SourceRange } from '../../grammar/ast.js';
 import type { SymbolInfo, ValueInfo } from '../../compiler/api-types.js';
 import { nodePathAt, symbolAt, valuesFor, walk } from '../ast-query.js';
 import { blockEntry, signatureLabel, type CatalogEntry, type EntryKind } from '../catalog.js';
+import { describeGan, describeModel } from '../describe-declaration.js';
 import { describeCount, describeMagnitude, describeType } from '../describe-type.js';
 import { toOffset, toRange } from '../positions.js';
 import type { ProviderContext } from './context.js';
@@ -10,7 +11,7 @@ import type { ProviderContext } from './context.js';
 /**
  * Hover on an op shows its signature, defaults and documentation with what this call computes:
  * input → output shapes, parameters and FLOPs per sample. Hover on a name shows its type and the
- * layer that computed it.
+ * layer that computed it; on a model's or gan's name, what goes in and out and how it trains.
  */
 export function hover(ctx: ProviderContext, position: Position): Hover | null {
   const offset = toOffset(ctx.document, position);
@@ -90,6 +91,10 @@ function symbolText(ctx: ProviderContext, symbol: SymbolInfo): string {
   const where = symbol.container ? ` in ${symbol.container}` : '';
   const type = symbol.type ? `: ${describeType(symbol.type)}` : '';
   const lines = [codeBlock(`(${symbol.kind}) ${symbol.name}${type}`)];
+  const model = symbol.kind === 'model' ? ctx.result.models.find((m) => m.name === symbol.name) : undefined;
+  const gan = symbol.kind === 'gan' ? ctx.result.gans.find((g) => g.name === symbol.name) : undefined;
+  if (model) return [...lines, ...describeModel(model)].join('\n\n');
+  if (gan) return [...lines, ...describeGan(gan, ctx.result.models)].join('\n\n');
   lines.push(`Declared${where}.`);
   const computed = definingValues(ctx, symbol);
   if (computed.length > 0) {

@@ -51,6 +51,23 @@ describe('hover', () => {
     expect(text).toContain('relu');
   });
 
+  it("on a model's name: its inputs and outputs, parameters and how it trains", () => {
+    const name = /^model (\w+)/m.exec(showcase)![1]!;
+    const text = (hover(ctx, at(showcase, `model ${name}`, 'model '.length + 1))!.contents as MarkupContent).value;
+    expect(text).toContain(`(model) ${name}`);
+    expect(text).toMatch(/`\w+` \[batch, [^\]]+\].* → `\w+` \[batch, \d+\]/);
+    expect(text).toMatch(/[\d,]+ parameters/);
+    expect(text).toMatch(/trains with \*\*\w+\*\*, \w+ lr [\d.e-]+, \d+ epochs of batch \d+/);
+  });
+
+  it("on a gan's name: how its models connect and how it trains", () => {
+    const text = readFileSync(new URL('../../examples/gan.nnet', import.meta.url), 'utf8');
+    const gan = contextFor(text);
+    const value = (hover(gan, at(text, 'DigitsGan', 1))!.contents as MarkupContent).value;
+    expect(value).toContain('**Generator** `z` → `image` → **Discriminator** `image` → real or generated');
+    expect(value).toContain('adam lr 0.0002, 20 epochs of batch 64 on digits');
+  });
+
   it('nothing on a keyword', () => {
     expect(hover(ctx, at(showcase, 'model', 1))).toBeNull();
   });
