@@ -33,12 +33,9 @@ export function checkTrainSection(ev: Evaluator, section: TrainSection, graph: G
   return config.loss ? { ...config, loss: config.loss } : null;
 }
 
-/** The train section's settings; `requireLoss` is false for a gan, whose losses are fixed. */
-export function checkTrainSettings(ev: Evaluator, section: TrainSection, graph: Graph, requireLoss: boolean): Omit<TrainConfig, 'loss'> & { loss: LossSpec | null } {
-  const reporter = ev.ctx.reporter;
-  const seen = new Map<string, SourceRange>();
-  const config: Omit<TrainConfig, 'loss'> & { loss: LossSpec | null } = {
-    loss: null,
+/** Every train setting at its default: what a train section without that setting gets. */
+export function defaultTrainSettings(range: SourceRange): Omit<TrainConfig, 'loss'> {
+  return {
     optimizer: TRAIN_DEFAULTS.optimizer,
     schedule: null,
     regularize: { l1: 0, l2: 0 },
@@ -50,8 +47,15 @@ export function checkTrainSettings(ev: Evaluator, section: TrainSection, graph: 
     metrics: ['loss'],
     seed: TRAIN_DEFAULTS.seed,
     data: null,
-    range: section.range,
+    range,
   };
+}
+
+/** The train section's settings; `requireLoss` is false for a gan, whose losses are fixed. */
+export function checkTrainSettings(ev: Evaluator, section: TrainSection, graph: Graph, requireLoss: boolean): Omit<TrainConfig, 'loss'> & { loss: LossSpec | null } {
+  const reporter = ev.ctx.reporter;
+  const seen = new Map<string, SourceRange>();
+  const config: Omit<TrainConfig, 'loss'> & { loss: LossSpec | null } = { loss: null, ...defaultTrainSettings(section.range) };
   let lossSeen = false;
 
   for (const setting of section.settings) {

@@ -1,5 +1,6 @@
 import type { CheckResult } from '../api-types.js';
 import { compileGraph, reportingBackendErrors, type CompileOptions, type CompileResult } from '../compile.js';
+import { defaultTrainSettings } from '../check/train-section.js';
 import { backendDiagnostic } from '../emit/backend-diagnostics.js';
 import type { GanConfig, TrainConfig } from '../train-config.js';
 import { ganGraphs, type TrainingGraph } from './gan-graphs.js';
@@ -36,20 +37,15 @@ export function compileGan(check: CheckResult, ganName: string, options: Omit<Co
   return diagnostics.length > 0 ? { ok: false, diagnostics } : { ok: true, gan, discriminator: d, generator: g };
 }
 
+/** The gan's settings, its fixed loss, and the defaults of everything a gan does not set. */
 function trainConfig(gan: GanConfig, training: TrainingGraph): TrainConfig {
   return {
+    ...defaultTrainSettings(gan.range),
     loss: { kind: 'binary_cross_entropy', pred: training.pred, target: training.target, fromLogits: true, sparse: false, delta: 1, range: gan.range },
     optimizer: gan.optimizer,
-    schedule: null,
-    regularize: { l1: 0, l2: 0 },
-    augment: [],
-    earlyStopping: null,
     epochs: gan.epochs,
     batch: gan.batch,
-    validation: 0,
-    metrics: ['loss'],
     seed: gan.seed,
     data: gan.data,
-    range: gan.range,
   };
 }

@@ -1,5 +1,5 @@
 import type { Plan } from '../plan/format.js';
-import type { AugmentSpec, DataSettings, EarlyStoppingSpec, LossKind, LossSettings, MetricName, PlanTrainSettings, ScheduleSpec } from '../plan/train-settings.js';
+import type { LossKind, LossSettings, PlanTrainSettings } from '../plan/train-settings.js';
 
 export type { AugmentSpec, EarlyStoppingSpec, LossKind, Monitor, ScheduleSpec } from '../plan/train-settings.js';
 
@@ -8,18 +8,11 @@ export type { AugmentSpec, EarlyStoppingSpec, LossKind, Monitor, ScheduleSpec } 
  * written by the compiler from the checked train section). A plan may come from a file, so every
  * field is read defensively: a missing one takes its default, a wrong one is an error.
  */
-export interface LoopConfig {
+export interface LoopConfig extends Omit<PlanTrainSettings, 'loss' | 'optimizer' | 'regularize'> {
+  /** The loss as the loop needs it (metrics, decisions); its gradient is the plan's business. */
   loss: Pick<LossSettings, 'kind' | 'fromLogits' | 'sparse'>;
+  /** The optimizer's base learning rate, which the schedule scales. */
   lr: number;
-  schedule: ScheduleSpec | null;
-  augment: AugmentSpec[];
-  earlyStopping: EarlyStoppingSpec | null;
-  epochs: number;
-  batch: number;
-  validation: number;
-  metrics: MetricName[];
-  seed: number;
-  data: DataSettings | null;
 }
 
 /** Command-line overrides (`--epochs`, `--batch`, `--seed`). */

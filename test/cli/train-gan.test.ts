@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../runtime/data/random.js';
+import { TOY_GAN_SOURCE } from '../runtime/train/helpers.js';
 import { runCli } from './run-cli.js';
 
 // A gan over a 1-D Gaussian N(2, 0.5²), with its real samples in a JSON file next to it.
@@ -10,30 +11,7 @@ const dir = mkdtempSync(join(tmpdir(), 'nnet-train-gan-'));
 const random = new Random(5);
 writeFileSync(join(dir, 'real.json'), JSON.stringify({ value: Array.from({ length: 512 }, () => [2 + 0.5 * random.normal()]) }));
 const ganFile = join(dir, 'toy-gan.nnet');
-writeFileSync(
-  ganFile,
-  `model G {
-  input z: [batch, 4]
-  x = z |> dense(16, relu) |> dense(1)
-  output x
-}
-model D {
-  input x: [batch, 1]
-  score = x |> dense(16, leaky_relu(0.2)) |> dense(1)
-  output score
-}
-gan Toy {
-  generator G
-  discriminator D
-  train {
-    optimizer adam(lr: 2e-3, beta1: 0.5)
-    epochs 40  batch 32
-    seed 3
-    data "real.json"
-  }
-}
-`,
-);
+writeFileSync(ganFile, TOY_GAN_SOURCE.replace('epochs 30', 'epochs 40').replace('seed 3', 'seed 3\n    data "real.json"'));
 
 describe('nnet train on a gan', () => {
   it('trains it, reports both losses per epoch, and writes generator weights that generate like the data', async () => {

@@ -1,4 +1,5 @@
 import { GEMV_COLUMNS, gemvModuleBytes } from './gemv-module.js';
+import { instantiateSimd } from './instantiate.js';
 import { ResidentOperands } from './resident-operands.js';
 
 /**
@@ -32,18 +33,11 @@ let instance: GemvModule | null | undefined;
 /** Compiles the module once; null when this host lacks WebAssembly SIMD. */
 export function gemvModule(): GemvModule | null {
   if (instance !== undefined) return instance;
-  instance = null;
-  try {
-    const bytes = gemvModuleBytes();
-    if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) {
-      const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
-      const memory = exports.memory as WebAssembly.Memory;
-      const kernels = GEMV_COLUMNS.map((_, i) => exports[`gemv${i + 1}`] as GemvFunction);
-      instance = { kernels, memory, resident: new ResidentOperands(memory, RESIDENT_LIMIT_BYTES) };
-    }
-  } catch {
-    instance = null;
-  }
+  const exports = instantiateSimd(gemvModuleBytes());
+  if (!exports) return (instance = null);
+  const memory = exports.memory as WebAssembly.Memory;
+  const kernels = GEMV_COLUMNS.map((_, i) => exports[`gemv${i + 1}`] as GemvFunction);
+  instance = { kernels, memory, resident: new ResidentOperands(memory, RESIDENT_LIMIT_BYTES) };
   return instance;
 }
 

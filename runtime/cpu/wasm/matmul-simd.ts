@@ -5,6 +5,7 @@ import { KC, MR, NR, packPanelsA, packWholeB } from '../kernels/gemm-pack.js';
 import { gemmJs, matmul, matmulDims, type Gemm } from '../kernels/matmul.js';
 import { packedOperand } from '../packed-operands.js';
 import { gemvModule, gemvSimd } from './gemv-simd.js';
+import { instantiateSimd } from './instantiate.js';
 import { matmulModuleBytes } from './matmul-module.js';
 
 /**
@@ -29,16 +30,8 @@ let instance: SimdModule | null | undefined;
 /** Compiles the module once; null when this host lacks WebAssembly SIMD. */
 export function simdModule(): SimdModule | null {
   if (instance !== undefined) return instance;
-  instance = null;
-  try {
-    const bytes = matmulModuleBytes();
-    if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) {
-      const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
-      instance = { panels: exports.panels as SimdModule['panels'], memory: exports.memory as WebAssembly.Memory };
-    }
-  } catch {
-    instance = null;
-  }
+  const exports = instantiateSimd(matmulModuleBytes());
+  instance = exports && { panels: exports.panels as SimdModule['panels'], memory: exports.memory as WebAssembly.Memory };
   return instance;
 }
 

@@ -7,28 +7,7 @@ import { makeDataset } from '../../../runtime/data/dataset.js';
 import { Random } from '../../../runtime/data/random.js';
 import type { HostTensor } from '../../../runtime/tensor.js';
 import { generatorWeights, trainGan } from '../../../runtime/train/gan-loop.js';
-
-// A GAN that must learn a 1-D Gaussian, N(2, 0.5²), from noise.
-const SOURCE = `
-model G {
-  input z: [batch, 4]
-  x = z |> dense(16, relu) |> dense(1)
-  output x
-}
-model D {
-  input x: [batch, 1]
-  score = x |> dense(16, leaky_relu(0.2)) |> dense(1)
-  output score
-}
-gan Toy {
-  generator G
-  discriminator D
-  train {
-    optimizer adam(lr: 2e-3, beta1: 0.5)
-    epochs 30  batch 32
-    seed 3
-  }
-}`;
+import { TOY_GAN_SOURCE } from './helpers.js';
 
 const names = { latent: 'z', fake: 'x', sample: 'x', target: GAN_TARGET, frozenPrefix: FROZEN_PREFIX };
 
@@ -43,7 +22,7 @@ function executor(compiled: CompileResult) {
 }
 
 function setup() {
-  const compiled = compileGan(checkSource(SOURCE), 'Toy', { target: 'cpu', fuse: true, text: SOURCE });
+  const compiled = compileGan(checkSource(TOY_GAN_SOURCE), 'Toy', { target: 'cpu', fuse: true, text: TOY_GAN_SOURCE });
   if (!compiled.ok) throw new Error(compiled.diagnostics.map((d) => d.message).join('\n'));
   const random = new Random(7);
   const data = Float32Array.from({ length: 1024 }, () => 2 + 0.5 * random.normal());

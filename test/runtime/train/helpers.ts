@@ -39,3 +39,25 @@ model Xor {
   }
 }
 `;
+
+/** A GAN that must learn a 1-D Gaussian, N(2, 0.5²), from 4 numbers of noise (no data: tests feed it). */
+export const TOY_GAN_SOURCE = `
+model G {
+  input z: [batch, 4]
+  x = z |> dense(16, relu) |> dense(1)
+  output x
+}
+model D {
+  input x: [batch, 1]
+  score = x |> dense(16, leaky_relu(0.2)) |> dense(1)
+  output score
+}
+gan Toy {
+  generator G
+  discriminator D
+  train {
+    optimizer adam(lr: 2e-3, beta1: 0.5)
+    epochs 30  batch 32
+    seed 3
+  }
+}`;
