@@ -1,7 +1,7 @@
 // MLP 784-512-256-10 benchmark: nnet (CPU, fused and --no-fuse) against TF.js (cpu and wasm
 // backends) on the same weights, in ONE process, interleaved round by round; medians of the rounds.
 //
-//   npm run build && node bench/mlp/run.mjs [--rounds 5] [--quick]
+//   npm run build && npm run bench:setup && node bench/mlp/run.mjs [--rounds 5] [--quick]
 //
 // Reports samples/s for inference at batch 1 and 256 and for training at batch 128 with Adam, and
 // the ratios nnet / peer. Uses the built dist/ (the same code `nnet` runs).

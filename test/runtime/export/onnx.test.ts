@@ -1,4 +1,4 @@
-import ort from 'onnxruntime-node';
+import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { compileModel } from '../../../compiler/compile.js';
 import { checkSource } from '../../../compiler/index.js';
