@@ -1,5 +1,6 @@
 import type { Graph } from './graph.js';
-import { primitiveOutputs, primitiveRule, splitFused } from './primitives.js';
+import { parseKernelName } from '../../runtime/plan/kernels.js';
+import { primitiveOutputs, primitiveRule } from './primitives.js';
 import type { TensorType } from './types.js';
 
 /**
@@ -30,7 +31,7 @@ export function verifyGraph(graph: Graph, options: VerifyOptions = {}): string[]
       if (node.op === 'output_of') checkOutputOf(graph, node, seen, problems);
       continue;
     }
-    const { base, epilogue } = splitFused(node.op);
+    const { base, epilogue } = parseKernelName(node.op);
     const rule = primitiveRule(base);
     if (!rule) {
       if (options.primitivesOnly) problems.push(`${where}: not a primitive op`);
