@@ -1,7 +1,7 @@
 import type { CstNode, CstNodeLocation, IToken } from 'chevrotain';
 import type * as Ast from './ast.js';
 import type * as Cst from './cst-types.js';
-import type { Diagnostic } from '../compiler/diagnostics/types.js';
+import type { Diagnostic } from '../diagnostics/types.js';
 import { makeDiagnostic, quoteToken } from './make-diagnostic.js';
 import { readNumber, readString } from './literals.js';
 import { sharedParser } from './parser.js';

@@ -1,6 +1,6 @@
 import type { IToken } from 'chevrotain';
 import type { Comment } from './ast.js';
-import type { Diagnostic } from '../compiler/diagnostics/types.js';
+import type { Diagnostic } from '../diagnostics/types.js';
 import { makeDiagnostic } from './make-diagnostic.js';
 import { readNumber, readString, type LiteralProblem } from './literals.js';
 import { LineComment, NumberLiteral, UnterminatedBlockComment, UnterminatedString, nnetLexer, TerminatedString } from './tokens.js';

@@ -1,6 +1,6 @@
 import type { IToken } from 'chevrotain';
 import type { AstNode, Expr, FileNode } from './ast.js';
-import type { Diagnostic } from '../compiler/diagnostics/types.js';
+import type { Diagnostic } from '../diagnostics/types.js';
 import { makeDiagnostic } from './make-diagnostic.js';
 import { LBrace, LBracket, LParen, Minus, Plus, RBrace, RBracket, RParen, Slash, Star } from './tokens.js';
 

@@ -1,6 +1,6 @@
 import type { SourceRange } from './ast.js';
-import type { Diagnostic } from '../compiler/diagnostics/types.js';
-import { diagnosticDef, formatTemplate } from '../compiler/diagnostics/table.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { diagnosticDef, formatTemplate } from '../diagnostics/table.js';
 
 /** A diagnostic from a row of the table: its severity and message come from the row's template. */
 export function makeDiagnostic(code: string, args: readonly (string | number)[], range: SourceRange): Diagnostic {

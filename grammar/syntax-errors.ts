@@ -7,9 +7,9 @@ import {
   type TokenType,
 } from 'chevrotain';
 import type { SourceRange } from './ast.js';
-import type { Diagnostic } from '../compiler/diagnostics/types.js';
-import { diagnosticDef, formatTemplate } from '../compiler/diagnostics/table.js';
-import { LineMap } from './line-map.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { diagnosticDef, formatTemplate } from '../diagnostics/table.js';
+import { LineMap } from '../diagnostics/line-map.js';
 import { quoteToken } from './make-diagnostic.js';
 import { False, Identifier, LBracket, LParen, Minus, NumberLiteral, StringLiteral, True } from './tokens.js';
 

@@ -1,6 +1,6 @@
 import type { SourceRange } from '../../grammar/ast.js';
-import { diagnosticDef, formatTemplate } from '../diagnostics/table.js';
-import type { Diagnostic, Fix, RelatedInfo } from '../diagnostics/types.js';
+import { diagnosticDef, formatTemplate } from '../../diagnostics/table.js';
+import type { Diagnostic, Fix, RelatedInfo } from '../../diagnostics/types.js';
 
 export interface ReportExtras {
   related?: RelatedInfo[];
