@@ -10,7 +10,7 @@ import {
   MAX_SYNTAX_DIAGNOSTICS,
   scanNesting,
 } from './limits.js';
-import { makeDiagnostic } from './make-diagnostic.js';
+import { makeDiagnostic } from '../diagnostics/make.js';
 import { discardSharedParser, sharedParser } from './parser.js';
 import { parseErrorsToDiagnostics, withoutLexErrorEchoes } from './syntax-errors.js';
 
