@@ -7,7 +7,7 @@ import type { PlanTrainSettings } from '../../runtime/plan/train-settings.js';
 import type { Program } from '../passes/program.js';
 import { dimSymbols } from '../../runtime/plan/dims.js';
 import { planMemory } from './memory-plan.js';
-import type { LineMap } from '../../grammar/line-map.js';
+import type { LineMap } from '../../diagnostics/line-map.js';
 
 /**
  * Turns an optimised program into a plan: one tensor per value (named after its layer and op), one
