@@ -56,7 +56,8 @@ function nodeLine(node: DrawnNode): string {
     case 'loss':
       return `${node.id} [label=<${rows([bold('loss'), grey(node.op)])}>, shape=octagon, color="#b03030"];`;
     case 'layer': {
-      const lines = [bold(node.title), grey([node.op, node.activation].filter(Boolean).join(' · ')), html(node.shape)];
+      const kind = [node.title === node.op ? '' : node.op, node.activation ?? ''].filter((t) => t !== '').join(' · ');
+      const lines = [bold(node.title), ...(kind ? [grey(kind)] : []), html(node.shape)];
       if (node.params > 0) lines.push(html(paramsText(node.params)));
       if (node.fused) lines.push(`<font point-size="9" color="#8a5a00">fused ${html(node.fused)}</font>`);
       const fill = node.fused ? FUSED_FILL : LAYER_FILL;

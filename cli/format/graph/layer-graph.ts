@@ -177,7 +177,8 @@ function layerTitle(node: IRNode, model: CheckedModel, cluster: number | undefin
     if (layer.startsWith(`${expansion.name}/`)) layer = layer.slice(expansion.name.length + 1);
   }
   const slash = layer.lastIndexOf('/');
-  if (slash < 0) return layer;
+  // An op in an argument of a block's statement (`add(x, dense(h, size))`): the op is its name.
+  if (slash < 0) return new RegExp(`^${escapeRegExp(node.op)}_\\d+$`).test(layer) ? node.op : layer;
   const last = layer.slice(slash + 1);
   const parent = layer.slice(0, slash);
   if (!new RegExp(`^${escapeRegExp(node.op)}(_\\d+)?$`).test(last)) return last;
