@@ -23,6 +23,7 @@ interface TrainOptions {
   validation?: number;
   out?: string;
   plot?: string;
+  plotLog?: boolean;
   resume?: string;
   checkpoint: string | false;
   target: PlanTarget;
@@ -47,13 +48,15 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--validation <fraction>', 'fraction of the training data held out for validation', fraction)
     .option('--out <weights.safetensors>', 'write the trained weights here')
     .option('--plot <curve.svg>', 'write the loss/accuracy curves as an SVG chart')
+    .option('--plot-log', 'draw the loss of --plot on a logarithmic axis')
     .option('--resume <checkpoint>', 'continue from a checkpoint written by an earlier run')
     .option('--checkpoint <file>', 'checkpoint written after every epoch (default: <model file>.checkpoint.safetensors)')
     .option('--no-checkpoint', 'do not write checkpoints')
     .option('--target <target>', 'cpu or webgpu', parseTarget, 'cpu')
     .option('--model <name>', 'the model or gan to train (default: the last model, or the last gan when that model has no train section)')
     .option('--no-fuse', 'compile without fusion (for comparisons)')
-    .action(async (file: string, options: TrainOptions) => {
+    .action(async (file: string, options: TrainOptions, command: Command) => {
+      if (options.plotLog && !options.plot) command.error('error: --plot-log needs --plot FILE');
       await runCommand(setExitCode, () => train(file, options));
     });
 }
@@ -123,7 +126,7 @@ async function train(file: string, options: TrainOptions): Promise<void> {
       process.stdout.write(`wrote weights to ${options.out}\n`);
     }
     if (options.plot) {
-      writeFileSync(options.plot, plotHistory(report.history, `${compiled.plan.model} on ${source}`));
+      writeFileSync(options.plot, plotHistory(report.history, `${compiled.plan.model} on ${source}`, { logLoss: options.plotLog === true }));
       process.stdout.write(`wrote the training curves to ${options.plot}\n`);
     }
     if (checkpointPath) process.stdout.write(`checkpoint: ${checkpointPath}\n`);
