@@ -12,6 +12,7 @@ import type { CheckResult } from '../../compiler/api-types.js';
 import type { GanConfig } from '../../compiler/train-config.js';
 import { CliError, compileLoaded, createExecutor, fileStem, loadChecked, pickModel, runCommand } from '../model-loading.js';
 import { trainGanCommand } from './train-gan.js';
+import { plural } from '../terminal.js';
 import { writeWeightsFile } from '../weights-io.js';
 import type { SetExitCode } from './index.js';
 
@@ -100,7 +101,7 @@ async function train(file: string, options: TrainOptions): Promise<void> {
     }
     const checkpointPath = options.checkpoint === false ? null : options.checkpoint ?? `${fileStem(file)}.checkpoint.safetensors`;
     process.stdout.write(
-      `training ${compiled.plan.model} on ${source}: ${data.train.length} samples, ${config.epochs} epochs, batch ${config.batch}` +
+      `training ${compiled.plan.model} on ${source}: ${plural(data.train.length, 'sample')}, ${plural(config.epochs, 'epoch')}, batch ${config.batch}` +
         `${config.validation > 0 ? `, validation ${config.validation}` : ''}, seed ${config.seed}\n`,
     );
     const report = await trainModel({
@@ -118,7 +119,7 @@ async function train(file: string, options: TrainOptions): Promise<void> {
     const trained = report.history.length - (resume?.epochsDone ?? 0);
     const samples = trained * Math.round(data.train.length * (1 - config.validation));
     process.stdout.write(
-      `trained ${trained} epoch${trained === 1 ? '' : 's'} in ${report.seconds.toFixed(1)}s` +
+      `trained ${plural(trained, 'epoch')} in ${report.seconds.toFixed(1)}s` +
         ` (${report.seconds > 0 ? Math.round(samples / report.seconds) : 0} samples/s)${report.stoppedEarly ? ', stopped early' : ''}\n`,
     );
     if (options.out) {
