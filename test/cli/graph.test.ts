@@ -79,6 +79,10 @@ describe('nnet graph', () => {
     const svg = readFileSync(join(dir, 'tt.svg'), 'utf8');
     expectWellFormedSvg(svg);
     expect(svg).toContain('>block decoder #2</text>');
+    // Node labels are centred on their node (a wider fallback font must not push them out of the box);
+    // only the two cluster titles stay left-aligned.
+    expect(stdout).not.toContain('text-anchor="start"');
+    expect(svg.match(/text-anchor="start"/g)).toHaveLength(2);
     const mmd = await runCli(['graph', 'examples/seed.nnet', '-o', join(dir, 'seed.mmd')]);
     expect(mmd.code).toBe(0);
     expect(readFileSync(join(dir, 'seed.mmd'), 'utf8').startsWith('flowchart TD\n')).toBe(true);
