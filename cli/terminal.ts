@@ -1,5 +1,5 @@
 import picocolors from 'picocolors';
-import type { Paint } from '../compiler/diagnostics/render.js';
+import type { Paint } from '../diagnostics/render.js';
 
 /**
  * Colour on the terminal, decided per stream when something is printed (so tests can switch it):

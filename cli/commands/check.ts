@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { PLAIN, renderDiagnostics, type Paint } from '../../compiler/diagnostics/render.js';
+import { PLAIN, renderDiagnostics, type Paint } from '../../diagnostics/render.js';
 import { checkSource } from '../../compiler/index.js';
 import { EXIT_ERRORS, EXIT_OK } from '../exit-codes.js';
 import { jsonReport, type JsonFileReport } from '../format/json-report.js';

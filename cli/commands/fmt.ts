@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { renderDiagnostics } from '../../compiler/diagnostics/render.js';
+import { renderDiagnostics } from '../../diagnostics/render.js';
 import { formatNnet, NnetSyntaxError } from '../../grammar/format/index.js';
 import { EXIT_ERRORS, EXIT_OK } from '../exit-codes.js';
 import { readText, userError } from '../model-loading.js';
