@@ -67,13 +67,16 @@ export function checkFiles(files: readonly string[], options: CheckOptions, out:
     }
   }
   if (options.json) out.write(`${JSON.stringify({ files: reports, errors, warnings }, null, 2)}\n`);
-  else if (errors + warnings > 0) err.write(`\n${countLine(errors, warnings, files.length)}\n`);
-  else if (files.length > 1) out.write(`\n${countLine(errors, warnings, files.length)}\n`);
+  else if (errors + warnings > 0) err.write(`\n${countLine(errors, warnings, files.length, paint)}\n`);
+  else if (files.length > 1) out.write(`\n${countLine(errors, warnings, files.length, PLAIN)}\n`);
   return failed ? EXIT_ERRORS : EXIT_OK;
 }
 
-function countLine(errors: number, warnings: number, files: number): string {
-  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(files, 'file')}`;
+/** `1 error, 0 warnings in 1 file`, the non-zero counts coloured. */
+function countLine(errors: number, warnings: number, files: number, paint: Paint): string {
+  const errorText = errors > 0 ? paint.bold(paint.red(plural(errors, 'error'))) : plural(errors, 'error');
+  const warningText = warnings > 0 ? paint.bold(paint.yellow(plural(warnings, 'warning'))) : plural(warnings, 'warning');
+  return `${errorText}, ${warningText} in ${plural(files, 'file')}`;
 }
 
 /** The file's text, or the error that says why it cannot be read (the one every command prints). */
