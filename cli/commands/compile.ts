@@ -5,6 +5,7 @@ import type { ExplainEntry } from '../../compiler/compile.js';
 import { LineMap } from '../../diagnostics/line-map.js';
 import type { PlanTarget } from '../../runtime/plan/format.js';
 import { compileLoaded, fileStem, loadModel, runCommand } from '../model-loading.js';
+import { plural } from '../terminal.js';
 import { writeWeightsFile } from '../weights-io.js';
 import type { SetExitCode } from './index.js';
 
@@ -48,7 +49,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
         }
         const steps = plan.forward.length + plan.backward.length + plan.update.length;
         const peak = plan.memory ? `, peak activation memory ${(plan.memory.peakBytes / 1024).toFixed(1)} KiB at batch ${plan.memory.referenceBatch}` : '';
-        process.stderr.write(`wrote ${planPath} (${steps} steps${peak}) and ${weightsPath}\n`);
+        process.stderr.write(`wrote ${planPath} (${plural(steps, 'step')}${peak}) and ${weightsPath}\n`);
       });
     });
 }
