@@ -1,35 +1,67 @@
-import type { FormattingOptions, Range, TextEdit } from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { formatNnet } from '../../grammar/format/index.js';
+import type { Range, TextEdit } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { formatNnet, sameMeaning } from '../../grammar/format/index.js';
+import { parse } from '../../grammar/index.js';
 import { diffLines, splitLines, type Hunk } from '../line-diff.js';
 
 /**
- * Formatting through the Prettier plugin. A document with syntax errors is left alone (no edits):
- * the plugin refuses to print a recovered tree. Edits are line hunks, so untouched lines keep
+ * Formatting through the Prettier plugin, always in the canonical style `nnet fmt` prints (two
+ * spaces, 100 columns), whatever tab size the client asks for — as gofmt and rustfmt do — so a file
+ * formatted in any editor passes `nnet fmt --check`. A document with syntax errors is left alone (no
+ * edits): the plugin refuses to print a recovered tree. Edits are line hunks, so untouched lines keep
  * their markers; range formatting keeps the hunks that touch the selected lines.
  */
-export async function formatDocument(document: TextDocument, options: FormattingOptions): Promise<TextEdit[]> {
-  return editsFor(document, options, () => true);
+export async function formatDocument(document: TextDocument): Promise<TextEdit[]> {
+  return editsFor(document, () => true);
 }
 
-export async function formatRange(document: TextDocument, range: Range, options: FormattingOptions): Promise<TextEdit[]> {
+export async function formatRange(document: TextDocument, range: Range): Promise<TextEdit[]> {
   const first = range.start.line;
   const last = range.end.character === 0 && range.end.line > first ? range.end.line - 1 : range.end.line;
-  return editsFor(document, options, (h) =>
-    h.oldStart === h.oldEnd ? h.oldStart >= first && h.oldStart <= last + 1 : h.oldStart <= last && h.oldEnd - 1 >= first,
-  );
+  return editsFor(document, touching(first, last));
 }
 
-async function editsFor(document: TextDocument, options: FormattingOptions, keep: (hunk: Hunk) => boolean): Promise<TextEdit[]> {
-  const text = document.getText();
+/**
+ * The edits of a code action, formatted: `edits` applied, the result formatted, and the line hunks
+ * that touch the edited lines (a line either side, where the formatter moves a blank line) returned
+ * instead — so the action leaves what `nnet fmt` prints and reformats nothing else of a file that
+ * was not formatted. Should those hunks miss part of the change (the diff placed it elsewhere), all
+ * of them. When the result does not format (a syntax error elsewhere in the file), the edits as given.
+ */
+export async function formattedEdits(document: TextDocument, edits: TextEdit[]): Promise<TextEdit[]> {
+  if (edits.length === 0) return edits;
+  const edited = TextDocument.applyEdits(document, edits);
   let formatted: string;
   try {
-    formatted = await formatNnet(text, { tabWidth: options.tabSize, useTabs: !options.insertSpaces });
+    formatted = await formatNnet(edited);
+  } catch {
+    return edits;
+  }
+  const lines = edits.flatMap((e) => [e.range.start.line, e.range.end.line]);
+  const near = lineHunks(document, formatted, touching(Math.min(...lines) - 1, Math.max(...lines) + 1));
+  const meaning = parse(edited).file;
+  return sameMeaning(parse(TextDocument.applyEdits(document, near)).file, meaning) ? near : lineHunks(document, formatted, () => true);
+}
+
+async function editsFor(document: TextDocument, keep: (hunk: Hunk) => boolean): Promise<TextEdit[]> {
+  let formatted: string;
+  try {
+    formatted = await formatNnet(document.getText());
   } catch {
     return [];
   }
-  const oldLines = splitLines(text);
-  const newLines = splitLines(formatted);
+  return lineHunks(document, formatted, keep);
+}
+
+/** A hunk keeps when it replaces one of the lines first..last, or inserts next to them. */
+function touching(first: number, last: number): (hunk: Hunk) => boolean {
+  return (h) => (h.oldStart === h.oldEnd ? h.oldStart >= first && h.oldStart <= last + 1 : h.oldStart <= last && h.oldEnd - 1 >= first);
+}
+
+/** The edits that turn the document into `target`, one per kept hunk of a line diff. */
+function lineHunks(document: TextDocument, target: string, keep: (hunk: Hunk) => boolean): TextEdit[] {
+  const oldLines = splitLines(document.getText());
+  const newLines = splitLines(target);
   const starts = lineOffsets(oldLines);
   return diffLines(oldLines, newLines)
     .filter(keep)
