@@ -3,14 +3,16 @@ import type { Diagnostic } from '../../compiler/diagnostics/types.js';
 import { overlaps, toRange, toSourceRange } from '../positions.js';
 import { toLspDiagnostic } from './diagnostics.js';
 import { extractToBlock } from './extract-block.js';
+import { formattedEdits } from './formatting.js';
 import type { ProviderContext } from './context.js';
 
 /**
  * Quick fixes come from the compiler: every diagnostic that carries a `fix` (insert flatten,
  * replace a misspelt name, fix a loss/activation mismatch) becomes one action. The server adds
- * the "extract to block" refactoring for a selected run of assignments.
+ * the "extract to block" refactoring for a selected run of assignments. Every action's edit is
+ * formatted: applying it leaves the lines it touches as `nnet fmt` prints them.
  */
-export function codeActions(ctx: ProviderContext, range: Range, only?: string[]): CodeAction[] {
+export async function codeActions(ctx: ProviderContext, range: Range, only?: string[]): Promise<CodeAction[]> {
   const wanted = toSourceRange(ctx.document, range);
   const actions: CodeAction[] = [];
   const allows = (kind: string): boolean => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
@@ -24,7 +26,13 @@ export function codeActions(ctx: ProviderContext, range: Range, only?: string[])
     const extract = extractToBlock(ctx, wanted);
     if (extract) actions.push(extract);
   }
-  return actions;
+  return Promise.all(actions.map((action) => formatted(ctx, action)));
+}
+
+async function formatted(ctx: ProviderContext, action: CodeAction): Promise<CodeAction> {
+  const edits = action.edit?.changes?.[ctx.document.uri];
+  if (!edits) return action;
+  return { ...action, edit: { changes: { [ctx.document.uri]: await formattedEdits(ctx.document, edits) } } };
 }
 
 function touchesRange(diagnostic: Diagnostic, range: { start: number; end: number }): boolean {
