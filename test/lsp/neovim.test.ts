@@ -22,6 +22,8 @@ interface Driven {
   version: { major: number; minor: number; patch: number };
   error?: string;
   filetype: string;
+  attached: string;
+  omnifunc: string;
   diagnostics: Array<{ lnum: number; col: number; severity: number; code: string; message: string }>;
   codeActions: string[];
   fixed: string;
@@ -69,8 +71,10 @@ describe.skipIf(!nvimVersion)(`Neovim headless against nnet lsp --stdio (${nvimV
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('detects the filetype and shows the shape error with its code', () => {
+  it('detects the filetype, attaches the client and shows the shape error with its code', () => {
     expect(driven.filetype).toBe('nnet');
+    expect(driven.attached).toBe('nnet');
+    expect(driven.omnifunc).toBe('v:lua.vim.lsp.omnifunc');
     // The error, and the warning that the block used after it is unused (its model stopped there).
     expect(driven.diagnostics).toEqual([
       expect.objectContaining({ code: 'NN2028', severity: 2, lnum: 5 }),

@@ -56,7 +56,12 @@ end
 local function run()
   vim.opt.runtimepath:prepend(os.getenv('NNET_PLUGIN'))
   vim.cmd('filetype plugin on')
-  require('nnet').setup({ cmd = vim.fn.json_decode(os.getenv('NNET_CMD')) })
+  require('nnet').setup({
+    cmd = vim.fn.json_decode(os.getenv('NNET_CMD')),
+    on_attach = function(client)
+      out.attached = client.name
+    end,
+  })
 
   vim.cmd('edit ' .. vim.fn.fnameescape(os.getenv('NNET_FILE')))
   local bufnr = vim.api.nvim_get_current_buf()
@@ -67,6 +72,7 @@ local function run()
     return #vim.diagnostic.get(bufnr) > 0
   end)
   out.diagnostics = diagnostics(bufnr)
+  out.omnifunc = vim.bo[bufnr].omnifunc
 
   -- The quick fix of the error, applied as a user's code action would be.
   local first = vim.diagnostic.get(bufnr, { severity = vim.diagnostic.severity.ERROR })[1]
