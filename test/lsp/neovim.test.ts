@@ -38,10 +38,11 @@ const showcase = readFileSync(join(root, 'test/lsp/fixtures/showcase.nnet'), 'ut
 
 describe.skipIf(!nvimVersion)(`Neovim headless against nnet lsp --stdio (${nvimVersion ?? 'no nvim'})`, () => {
   let dir: string;
+  let cli: string;
   let driven: Driven;
 
   beforeAll(async () => {
-    const cli = await buildCli();
+    cli = await buildCli();
     dir = mkdtempSync(join(tmpdir(), 'nnet-nvim-'));
     const file = join(dir, 'broken.nnet');
     writeFileSync(file, showcase.replace('image |> flatten |> dense', 'image |> dense'));
@@ -69,6 +70,7 @@ describe.skipIf(!nvimVersion)(`Neovim headless against nnet lsp --stdio (${nvimV
 
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
+    if (cli) rmSync(cli, { force: true });
   });
 
   it('detects the filetype, attaches the client and shows the shape error with its code', () => {
