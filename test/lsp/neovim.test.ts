@@ -73,6 +73,10 @@ describe.skipIf(!nvimVersion)(`Neovim headless against nnet lsp --stdio (${nvimV
     if (cli) rmSync(cli, { force: true });
   });
 
+  it('runs the Neovim found on the PATH', () => {
+    expect(nvimVersion).toContain(`v${driven.version.major}.${driven.version.minor}.${driven.version.patch}`);
+  });
+
   it('detects the filetype, attaches the client and shows the shape error with its code', () => {
     expect(driven.filetype).toBe('nnet');
     expect(driven.attached).toBe('nnet');

@@ -4,7 +4,8 @@
 -- shape error) and NNET_RESULT (where to write). Every wait is a bounded vim.wait; any error is
 -- written to the result and Neovim exits, so the test never hangs.
 local TIMEOUT = 15000
-local out = { version = vim.version(), steps = {} }
+local version = vim.version()
+local out = { version = { major = version.major, minor = version.minor, patch = version.patch } }
 
 local function buffer_text(bufnr)
   return table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), '\n') .. '\n'
