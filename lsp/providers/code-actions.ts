@@ -1,9 +1,9 @@
-import { CodeActionKind, type CodeAction, type Diagnostic as LspDiagnostic, type Range } from 'vscode-languageserver';
+import { CodeActionKind, type CodeAction, type Diagnostic as LspDiagnostic, type Range, type TextEdit } from 'vscode-languageserver';
 import type { Diagnostic } from '../../compiler/diagnostics/types.js';
 import { overlaps, toRange, toSourceRange } from '../positions.js';
 import { toLspDiagnostic } from './diagnostics.js';
 import { extractToBlock } from './extract-block.js';
-import { formattedEdits } from './formatting.js';
+import { formattedEdits, type LineSpan } from './formatting.js';
 import type { ProviderContext } from './context.js';
 
 /**
@@ -32,7 +32,21 @@ export async function codeActions(ctx: ProviderContext, range: Range, only?: str
 async function formatted(ctx: ProviderContext, action: CodeAction): Promise<CodeAction> {
   const edits = action.edit?.changes?.[ctx.document.uri];
   if (!edits) return action;
-  return { ...action, edit: { changes: { [ctx.document.uri]: await formattedEdits(ctx.document, edits) } } };
+  const within = declarationLines(ctx, edits);
+  return { ...action, edit: { changes: { [ctx.document.uri]: await formattedEdits(ctx.document, edits, within) } } };
+}
+
+/** The lines of the top-level declarations that the edits touch, if they touch any. */
+function declarationLines(ctx: ProviderContext, edits: TextEdit[]): LineSpan | undefined {
+  const offsets = edits.flatMap((e) => [ctx.document.offsetAt(e.range.start), ctx.document.offsetAt(e.range.end)]);
+  const start = Math.min(...offsets);
+  const end = Math.max(...offsets);
+  const touched = ctx.result.file.decls.filter((d) => d.range.start <= end && d.range.end >= start);
+  if (touched.length === 0) return undefined;
+  return {
+    first: ctx.document.positionAt(Math.min(...touched.map((d) => d.range.start))).line,
+    last: ctx.document.positionAt(Math.max(...touched.map((d) => d.range.end))).line,
+  };
 }
 
 function touchesRange(diagnostic: Diagnostic, range: { start: number; end: number }): boolean {

@@ -21,15 +21,31 @@ export async function formatRange(document: TextDocument, range: Range): Promise
   return editsFor(document, touching(first, last));
 }
 
+/** Lines first..last (0-based, inclusive) of a document. */
+export interface LineSpan {
+  first: number;
+  last: number;
+}
+
 /**
  * The edits of a code action, formatted: `edits` applied, the result formatted, and the line hunks
  * that touch the edited lines (a line either side, where the formatter moves a blank line) returned
  * instead — so the action leaves what `nnet fmt` prints and reformats nothing else of a file that
  * was not formatted. Should those hunks miss part of the change (the diff placed it elsewhere), all
  * of them. When the result does not format (a syntax error elsewhere in the file), the edits as given.
+ *
+ * `within`, when every edit lies in it, is the span of the top-level declarations they touch: those
+ * lines alone are formatted (what the whole file's formatting prints there, as declarations are
+ * formatted independently), which on a 2,000-line file is the difference between a few ms and a second.
  */
-export async function formattedEdits(document: TextDocument, edits: TextEdit[]): Promise<TextEdit[]> {
+export async function formattedEdits(document: TextDocument, edits: TextEdit[], within?: LineSpan): Promise<TextEdit[]> {
   if (edits.length === 0) return edits;
+  if (within && edits.every((e) => e.range.start.line >= within.first && e.range.end.line <= within.last)) {
+    const text = document.getText({ start: { line: within.first, character: 0 }, end: { line: within.last + 1, character: 0 } });
+    const part = TextDocument.create(document.uri, document.languageId, document.version, text);
+    const formatted = await formattedEdits(part, edits.map((e) => moveLines(e, -within.first)));
+    return formatted.map((e) => moveLines(e, within.first));
+  }
   const edited = TextDocument.applyEdits(document, edits);
   let formatted: string;
   try {
@@ -51,6 +67,14 @@ async function editsFor(document: TextDocument, keep: (hunk: Hunk) => boolean): 
     return [];
   }
   return lineHunks(document, formatted, keep);
+}
+
+function moveLines(edit: TextEdit, by: number): TextEdit {
+  const { start, end } = edit.range;
+  return {
+    range: { start: { line: start.line + by, character: start.character }, end: { line: end.line + by, character: end.character } },
+    newText: edit.newText,
+  };
 }
 
 /** A hunk keeps when it replaces one of the lines first..last, or inserts next to them. */

@@ -93,6 +93,17 @@ describe('code actions leave what nnet fmt prints', () => {
     expect(contextFor(fixed).result.diagnostics).toEqual([]);
   });
 
+  it('formats the declaration it edits, though another one has a syntax error', async () => {
+    const example = sampleTexts().find((t) => t.includes('model DigitsMlp'))!;
+    const broken = 'block unfinished(x) {\n  h = dense(x, 4)\n}\n\n';
+    const text = broken + example.replace('\n    |> flatten\n', '\n');
+    const ctx = contextFor(text);
+    expect(ctx.result.diagnostics.map((d) => d.code)).toContain('NN1017');
+    const diagnostic = ctx.result.diagnostics.find((d) => d.code === 'NN2003')!;
+    const [fix] = await codeActions(ctx, selection(ctx, diagnostic.range.start, diagnostic.range.end), ['quickfix']);
+    expect(apply(ctx, fix!)).toBe(broken + example);
+  });
+
   it('a quick fix in an unformatted file reformats only the lines it touches', async () => {
     const text = 'model M {\n  input x: [batch, 8]\n      h = dense(x, 4,   relu)\n  g = h\n  y = desne(g, 2)\n  z = y\n  output   z\n}\n';
     const ctx = contextFor(text);
