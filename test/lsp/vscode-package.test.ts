@@ -71,9 +71,18 @@ describe('the VS Code extension package (npm run package:vscode)', () => {
   beforeAll(() => {
     const run = spawnSync('npm', ['run', 'package:vscode'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stderr).not.toMatch(/WARNING/);
+    expect(`${run.stdout}\n${run.stderr}`).not.toMatch(/WARNING/);
     files = unzip(readFileSync(join(root, 'lsp/vscode/nnet.vsix')));
     manifest = JSON.parse(files.get('extension/package.json')!.toString('utf8')) as Manifest;
+  });
+
+  it('type-checks (esbuild bundles without checking)', () => {
+    const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'lsp/vscode/tsconfig.json'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
   });
 
   it('contributes Restart Server and Show Output', () => {
