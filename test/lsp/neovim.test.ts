@@ -22,6 +22,7 @@ interface Driven {
   version: { major: number; minor: number; patch: number };
   error?: string;
   filetype: string;
+  ftplugin: { commentstring: string; shiftwidth: number; expandtab: boolean };
   attached: string;
   omnifunc: string;
   diagnostics: Array<{ lnum: number; col: number; severity: number; code: string; message: string }>;
@@ -79,6 +80,7 @@ describe.skipIf(!nvimVersion)(`Neovim headless against nnet lsp --stdio (${nvimV
 
   it('detects the filetype, attaches the client and shows the shape error with its code', () => {
     expect(driven.filetype).toBe('nnet');
+    expect(driven.ftplugin).toEqual({ commentstring: '// %s', shiftwidth: 2, expandtab: true });
     expect(driven.attached).toBe('nnet');
     expect(driven.omnifunc).toBe('v:lua.vim.lsp.omnifunc');
     // The error, and the warning that the block used after it is unused (its model stopped there).

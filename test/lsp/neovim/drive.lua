@@ -67,6 +67,11 @@ local function run()
   vim.cmd('edit ' .. vim.fn.fnameescape(os.getenv('NNET_FILE')))
   local bufnr = vim.api.nvim_get_current_buf()
   out.filetype = vim.bo[bufnr].filetype
+  out.ftplugin = {
+    commentstring = vim.bo[bufnr].commentstring,
+    shiftwidth = vim.bo[bufnr].shiftwidth,
+    expandtab = vim.bo[bufnr].expandtab,
+  }
 
   -- Diagnostics: published after the server checks the opened file.
   wait_for('diagnostics', function()
