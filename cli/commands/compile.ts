@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ExplainEntry } from '../../compiler/compile.js';
-import { LineMap } from '../../grammar/line-map.js';
+import { LineMap } from '../../diagnostics/line-map.js';
 import type { PlanTarget } from '../../runtime/plan/format.js';
 import { serializePlan } from '../../runtime/plan/serialize.js';
 import { compileLoaded, fileStem, loadModel, runCommand } from '../model-loading.js';
