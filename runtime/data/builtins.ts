@@ -5,7 +5,7 @@ import { makeDataset, takeRows, type Dataset } from './dataset.js';
 import { SPLIT_SEED, splitDigits } from './digits.js';
 import { DataError } from './errors.js';
 import { permutation } from './random.js';
-import type { SplitData } from './split-data.js';
+import { xorData, type SplitData } from './split-data.js';
 
 export type { SplitData } from './split-data.js';
 
@@ -25,7 +25,7 @@ export function loadBuiltin(name: BuiltinName): SplitData {
     case 'iris':
       return iris();
     case 'xor':
-      return xor();
+      return xorData();
   }
 }
 
@@ -102,15 +102,6 @@ function standardise(reference: Dataset, targets: Dataset[]): void {
       for (let r = 0; r < target.length; r++) t[r * width + c] = (t[r * width + c]! - mean) / std;
     }
   }
-}
-
-/** The four XOR points; the test set is the same four points. Fields: `x` f32 [4, 2], `label` i32 [4]. */
-function xor(): SplitData {
-  const data = makeDataset(
-    { x: { shape: [4, 2], dtype: 'f32', data: Float32Array.of(0, 0, 0, 1, 1, 0, 1, 1) }, label: { shape: [4], dtype: 'i32', data: Int32Array.of(0, 1, 1, 0) } },
-    'label',
-  );
-  return { train: data, test: data };
 }
 
 function packageFile(name: string): string {
