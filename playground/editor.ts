@@ -7,6 +7,7 @@ import { formatNnet } from '../grammar/format/index.js';
 import { hover } from '../lsp/providers/hover.js';
 import { inlayHints } from '../lsp/providers/inlay-hints.js';
 import { checkText } from './check.js';
+import { nnetHighlighting } from './highlight.js';
 
 /** Called with every check's diagnostics (the page lists them under the editor). */
 export type DiagnosticsListener = (diagnostics: Diagnostic[], text: string) => void;
@@ -25,6 +26,7 @@ export function createEditor(parent: HTMLElement, text: string, onDiagnostics: D
       extensions: [
         basicSetup,
         EditorView.lineWrapping,
+        nnetHighlighting,
         keymap.of([{ key: 'Shift-Alt-f', run: (view) => (void formatEditor(view), true) }]),
         nnetLinter(onDiagnostics),
         lintGutter(),

@@ -75,7 +75,7 @@ function showProblems(diagnostics: Diagnostic[], text: string): void {
   state.diagnostics = items.map((li) => li.textContent ?? '');
 }
 
-const backend: Promise<Backend> = findBackend().then((b) => {
+const backend: Promise<Backend> = findBackend(params.get('runtime') === 'cpu').then((b) => {
   $('backend').textContent = `runtime: ${b.description}`;
   state.backend = b.description;
   return b;

@@ -24,12 +24,13 @@ export interface Backend {
   device?: GPUDevice;
 }
 
-export async function findBackend(): Promise<Backend> {
+export async function findBackend(preferCpu: boolean): Promise<Backend> {
+  if (preferCpu) return { target: 'cpu', description: 'CPU (asked for with ?runtime=cpu)' };
   try {
     const { device, description } = await acquireDevice();
     return { target: 'webgpu', description: `WebGPU (${description})`, device };
-  } catch (error) {
-    return { target: 'cpu', description: `CPU (no WebGPU adapter: ${(error as Error).message.split(';')[0]})` };
+  } catch {
+    return { target: 'cpu', description: 'CPU (this browser offers no WebGPU adapter)' };
   }
 }
 

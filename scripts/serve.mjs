@@ -8,7 +8,7 @@ import { extname, join, resolve, sep } from 'node:path';
 const args = process.argv.slice(2);
 const portAt = args.indexOf('--port');
 const port = portAt >= 0 ? Number(args[portAt + 1]) : 0;
-const folder = resolve(args.find((a, i) => !a.startsWith('--') && i !== portAt + 1) ?? 'dist/playground');
+const folder = resolve(args.find((a, i) => !a.startsWith('--') && (portAt < 0 || i !== portAt + 1)) ?? 'dist/playground');
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript',
