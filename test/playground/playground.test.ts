@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 /**
  * The playground end to end in Debian's Chromium (WebGPU on SwiftShader): build it
  * (scripts/build-playground.mjs), serve it as `npm run playground` does, type a shape error and see
- * its squiggle and message, fix it, hover a layer for its shape, train one epoch of digits-mlp on the
+ * its squiggle and message, fix it, hover a layer for its shape, format, train one epoch of digits-mlp on the
  * page's adapter — on 512 of the 8,000 training digits (and 512 test digits), to stay under a minute
  * on a software adapter — then draw a digit and read the prediction. Screenshots go to
  * test/playground/screenshots/ (ignored by git). Skips when chromium is not installed.
@@ -125,6 +125,14 @@ describe.skipIf(!CHROMIUM)('the playground in headless Chromium', () => {
     expect(await hover.textContent()).toMatch(/\[batch, 784\][\s\S]*\[batch, 512\]/);
     await page.screenshot({ path: join(SHOTS, '2-fixed-hover.png') });
     await page.mouse.move(0, 0);
+
+    // Misindent a line; Format (the Prettier plugin of nnet fmt) puts it back.
+    await page.locator('.cm-line', { hasText: 'output probs' }).click();
+    await page.keyboard.press('Home');
+    await page.keyboard.type('      ');
+    expect(await page.locator('.cm-line', { hasText: 'output probs' }).textContent()).toMatch(/^ {8}output/);
+    await page.click('#format');
+    await page.waitForFunction(() => [...document.querySelectorAll('.cm-line')].some((l) => /^ {2}output probs/.test(l.textContent ?? '')), undefined, { timeout: 10_000 });
 
     // Train one epoch on SAMPLES digits.
     await page.click('#train');
