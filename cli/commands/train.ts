@@ -14,6 +14,7 @@ import { CliError, compileLoaded, createExecutor, fileStem, loadChecked, pickMod
 import { trainGanCommand } from './train-gan.js';
 import { plural } from '../terminal.js';
 import { writeWeightsFile } from '../weights-io.js';
+import { EXIT_USAGE } from '../exit-codes.js';
 import type { SetExitCode } from './index.js';
 
 interface TrainOptions {
@@ -57,7 +58,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--model <name>', 'the model or gan to train (default: the last model, or the last gan when that model has no train section)')
     .option('--no-fuse', 'compile without fusion (for comparisons)')
     .action(async (file: string, options: TrainOptions, command: Command) => {
-      if (options.plotLog && !options.plot) command.error('error: --plot-log needs --plot FILE');
+      if (options.plotLog && !options.plot) command.error('error: --plot-log needs --plot FILE', { exitCode: EXIT_USAGE });
       await runCommand(setExitCode, () => train(file, options));
     });
 }
