@@ -41,7 +41,7 @@ describe.skipIf(!CHROMIUM)('the playground in headless Chromium', () => {
   beforeAll(async () => {
     execFileSync(process.execPath, [join(ROOT, 'scripts/build-playground.mjs')], { stdio: 'pipe' });
     mkdirSync(SHOTS, { recursive: true });
-    server = spawn(process.execPath, [join(ROOT, 'scripts/serve.mjs'), join(ROOT, 'dist/playground')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    server = spawn(process.execPath, [join(ROOT, 'scripts/serve.mjs'), join(ROOT, 'dist/playground'), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
     url = await new Promise<string>((resolve, reject) => {
       server.stdout!.on('data', (chunk: Buffer) => {
         const found = /http:\/\/127\.0\.0\.1:\d+\//.exec(String(chunk));
