@@ -6,6 +6,7 @@ import { LineMap } from '../../diagnostics/line-map.js';
 import type { PlanTarget } from '../../runtime/plan/format.js';
 import { serializePlan } from '../../runtime/plan/serialize.js';
 import { compileLoaded, fileStem, loadModel, runCommand } from '../model-loading.js';
+import { plural } from '../terminal.js';
 import { writeWeightsFile } from '../weights-io.js';
 import type { SetExitCode } from './index.js';
 
@@ -56,8 +57,11 @@ export function register(program: Command, setExitCode: SetExitCode): void {
         }
         const steps = plan.forward.length + plan.backward.length + plan.update.length;
         const peak = plan.memory ? `, peak activation memory ${(plan.memory.peakBytes / 1024).toFixed(1)} KiB at batch ${plan.memory.referenceBatch}` : '';
-        const written = options.embedWeights ? `${planPath} (${steps} steps${peak}, weights embedded)` : `${planPath} (${steps} steps${peak}) and ${weightsPath}`;
-        process.stderr.write(`wrote ${written}\n`);
+        const written = options.embedWeights
+          ? `${planPath} (${plural(steps, 'step')}${peak}, weights embedded)`
+          : `${planPath} (${plural(steps, 'step')}${peak}) and ${weightsPath}`;
+        process.stderr.write(`wrote ${written}
+`);
       });
     });
 }
