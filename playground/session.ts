@@ -79,9 +79,14 @@ export async function compileAndTrain(
   const executor = backend.device
     ? await createWebGpuExecutor(plan, weights, { device: backend.device })
     : yielding(createCpuExecutor(plan, weights));
-  const report = await trainModel({ executor, plan, config, train: data.train, reporter });
-  const test = data.test && data.test.length > 0 ? await evaluateDataset(executor, plan, config, data.test) : null;
-  return { session: { plan, config, executor, data, source }, report, test };
+  try {
+    const report = await trainModel({ executor, plan, config, train: data.train, reporter });
+    const test = data.test && data.test.length > 0 ? await evaluateDataset(executor, plan, config, data.test) : null;
+    return { session: { plan, config, executor, data, source }, report, test };
+  } catch (error) {
+    executor.dispose();
+    throw error;
+  }
 }
 
 let digits: Promise<SplitData> | null = null;
