@@ -7,7 +7,7 @@
 //                   the page splits them with the same function as `nnet train` (runtime/data/digits.ts)
 //   node scripts/build-playground.mjs
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -64,6 +64,7 @@ await build({
   logLevel: 'warning',
 });
 const { readDigits, readIrisRows, encodeDigitBytes } = await import(pathToFileURL(packer).href);
+rmSync(dirname(packer), { recursive: true, force: true });
 writeFileSync(join(out, 'iris.json'), JSON.stringify(readIrisRows()));
 // The examples' data files, where their `data csv("data/...")` finds them relative to the page.
 mkdirSync(join(out, 'data'), { recursive: true });
