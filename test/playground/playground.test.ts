@@ -96,6 +96,7 @@ describe.skipIf(!CHROMIUM)('the playground in headless Chromium', () => {
     const tooltip = page.locator('.cm-tooltip-lint');
     await tooltip.waitFor({ timeout: 10_000 });
     expect(await tooltip.textContent()).toContain('[batch, 28, 28]');
+    expect(await page.locator('.cm-tooltip-lint button').allTextContents()).toContain('Insert flatten before dense');
     await page.screenshot({ path: join(SHOTS, '1-shape-error.png') });
 
     // Fix it, and hover the first dense for its shapes.
