@@ -109,7 +109,7 @@ export const SYNTAX_DIAGNOSTICS: readonly DiagnosticDef[] = [
     code: 'NN4001',
     severity: 'error',
     template: 'file is too large to check ({0}; the limit is {1})',
-    explanation: 'The front end refuses files above 8 MiB rather than spend unbounded time and memory. Split the model, or load large weights from a file with `load(...)`.',
+    explanation: 'The front end refuses files above 16 MiB rather than spend unbounded time and memory. Split the model, or load large weights from a file with `load(...)`.',
   },
   {
     code: 'NN4002',
