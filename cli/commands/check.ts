@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { FileAccessError } from '../../files/guarded-files.js';
 import type { Command } from 'commander';
 import { renderDiagnostics } from '../../compiler/diagnostics/render.js';
 import { checkSource } from '../../compiler/index.js';
 import { EXIT_ERRORS, EXIT_OK } from '../exit-codes.js';
+import { readText } from '../model-loading.js';
 import { jsonReport, type JsonFileReport } from '../format/json-report.js';
 import { formatGanSummary, formatSummary } from '../format/summary.js';
 import type { SetExitCode } from './index.js';
@@ -38,13 +39,13 @@ export function checkFiles(files: readonly string[], options: CheckOptions, out:
   let failed = false;
   let errors = 0;
   let warnings = 0;
-  const reports: Array<JsonFileReport | { file: string; error: string }> = [];
+  const reports: Array<JsonFileReport | { file: string; code: string; error: string }> = [];
   for (const file of files) {
     const text = readSource(file);
     if (typeof text !== 'string') {
       failed = true;
-      if (options.json) reports.push({ file, error: text.error });
-      else err.write(`nnet: cannot read '${file}': ${text.error}\n`);
+      if (options.json) reports.push({ file, code: text.code, error: text.error });
+      else err.write(`${text.line}\n`);
       continue;
     }
     const result = checkSource(text, { path: file });
@@ -73,14 +74,12 @@ function countLine(errors: number, warnings: number, files: number): string {
   return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(files, 'file')}`;
 }
 
-/** The file's text, or why it cannot be read, in words (no stack trace). */
-function readSource(file: string): string | { error: string } {
+/** The file's text, or why it cannot be read (NN4005), in words and as the one line to print. */
+function readSource(file: string): string | { code: string; error: string; line: string } {
   try {
-    return readFileSync(file, 'utf8');
+    return readText(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    return { error: reason };
+    if (!(error instanceof FileAccessError)) throw error;
+    return { code: error.code, error: error.message, line: error.format() };
   }
 }

@@ -1,12 +1,13 @@
-import { writeFileSync } from 'node:fs';
+import { prepareOutput, writeFileAtomic } from '../../files/guarded-files.js';
 import { basename, dirname, join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ExplainEntry } from '../../compiler/compile.js';
 import { LineMap } from '../../grammar/line-map.js';
 import type { PlanTarget } from '../../runtime/plan/format.js';
-import { compileLoaded, fileStem, loadModel, runCommand } from '../model-loading.js';
+import { CliError, compileLoaded, fileStem, loadModel, runCommand } from '../model-loading.js';
 import { writeWeightsFile } from '../weights-io.js';
 import type { SetExitCode } from './index.js';
+import { MEMORY_LIMIT_HELP, parseMemoryLimit } from '../memory-limit.js';
 
 interface CompileOptions {
   target: PlanTarget;
@@ -15,6 +16,7 @@ interface CompileOptions {
   explain?: boolean;
   model?: string;
   inference?: boolean;
+  memoryLimit?: number;
 }
 
 /**
@@ -33,16 +35,20 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--explain', 'print every fused group and every refused fusion with its reason')
     .option('--model <name>', 'the model to compile (default: the last one in the file)')
     .option('--inference', 'leave out the training steps even when the model has a train section')
+    .option('--memory-limit <size>', MEMORY_LIMIT_HELP, parseMemoryLimit)
     .action(async (file: string, options: CompileOptions) => {
       await runCommand(setExitCode, async () => {
-        const loaded = loadModel(file, options.model);
-        const training = loaded.model.train !== null && !options.inference;
-        const compiled = compileLoaded(loaded, { target: options.target, fuse: options.fuse, training });
         const planPath = options.output ?? join(dirname(file), `${fileStem(file)}.plan.json`);
         const weightsPath = planPath.replace(/(\.plan)?\.json$/i, '') + '.safetensors';
+        if (weightsPath === planPath) throw new CliError('NN4006', 'cannot write the plan: its weights would go to the same path; name the plan <name>.json', planPath);
+        prepareOutput(planPath, { what: 'the plan', inputs: [file] });
+        prepareOutput(weightsPath, { what: 'the weights', inputs: [file] });
+        const loaded = loadModel(file, options.model);
+        const training = loaded.model.train !== null && !options.inference;
+        const compiled = compileLoaded(loaded, { target: options.target, fuse: options.fuse, training, ...limitOf(options) });
         writeWeightsFile(weightsPath, compiled.weights, { model: compiled.plan.model });
         const plan = { ...compiled.plan, weights: { file: basename(weightsPath) } };
-        writeFileSync(planPath, JSON.stringify(plan, null, 1) + '\n');
+        writeFileAtomic(planPath, JSON.stringify(plan, null, 1) + '\n');
         if (options.explain) {
           process.stdout.write(options.fuse ? explainText(compiled.explain, loaded.text, file) : 'fusion disabled (--no-fuse): every op is its own step\n');
         }
@@ -51,6 +57,11 @@ export function register(program: Command, setExitCode: SetExitCode): void {
         process.stderr.write(`wrote ${planPath} (${steps} steps${peak}) and ${weightsPath}\n`);
       });
     });
+}
+
+/** The `--memory-limit` option as compile options (absent: the default limit). */
+export function limitOf(options: { memoryLimit?: number }): { memoryLimit?: number } {
+  return options.memoryLimit !== undefined ? { memoryLimit: options.memoryLimit } : {};
 }
 
 function parseTarget(value: string): PlanTarget {

@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { FileAccessError, writeFileAtomic } from '../../files/guarded-files.js';
+import { readText } from '../model-loading.js';
 import type { Command } from 'commander';
 import { formatNnet, NnetSyntaxError } from '../../grammar/format/index.js';
 import { EXIT_ERRORS, EXIT_OK } from '../exit-codes.js';
@@ -43,7 +44,7 @@ async function formatFiles(files: string[], options: FmtOptions): Promise<number
       }
     } else if (options.write) {
       if (changed) {
-        await writeFile(file, outcome.formatted);
+        writeFileAtomic(file, outcome.formatted);
         process.stderr.write(`formatted ${file}\n`);
       }
     } else {
@@ -58,10 +59,10 @@ type Outcome = { original: string; formatted: string } | { error: string };
 async function formatOne(file: string): Promise<Outcome> {
   let original: string;
   try {
-    original = await readFile(file, 'utf8');
+    original = readText(file);
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    return { error: `${file}: error: cannot read file: ${reason}` };
+    if (err instanceof FileAccessError) return { error: err.format() };
+    throw err;
   }
   try {
     return { original, formatted: await formatNnet(original) };

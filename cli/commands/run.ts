@@ -1,9 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { pathExists, readFileGuarded, readTextGuarded } from '../../files/guarded-files.js';
 import { InvalidArgumentError, type Command } from 'commander';
 import { readNpy } from '../../runtime/data/npy.js';
 import type { Plan, PlanTarget, PlanTensor } from '../../runtime/plan/format.js';
 import type { HostTensor } from '../../runtime/tensor.js';
-import { CliError, compileLoaded, createExecutor, isNnetFile, loadModel, loadPlanFile, readText, runCommand } from '../model-loading.js';
+import { limitOf } from './compile.js';
+import { MEMORY_LIMIT_HELP, parseMemoryLimit } from '../memory-limit.js';
+import { CliError, compileLoaded, createExecutor, ensureFits, isNnetFile, loadModel, loadPlanFile, runCommand } from '../model-loading.js';
 import { readWeightsFile } from '../weights-io.js';
 import type { SetExitCode } from './index.js';
 
@@ -12,6 +14,7 @@ interface RunOptions {
   weights?: string;
   target: PlanTarget;
   model?: string;
+  memoryLimit?: number;
 }
 
 /**
@@ -30,13 +33,15 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--weights <file>', 'weights (.safetensors) to use instead of the compiled or saved ones')
     .option('--target <target>', 'cpu or webgpu', parseTarget, 'cpu')
     .option('--model <name>', 'the model to run (default: the last one in the file)')
+    .option('--memory-limit <size>', MEMORY_LIMIT_HELP, parseMemoryLimit)
     .action(async (file: string, options: RunOptions) => {
       await runCommand(setExitCode, async () => {
         const { plan, weights } = isNnetFile(file)
-          ? compileLoaded(loadModel(file, options.model), { target: options.target, fuse: true, training: false })
+          ? compileLoaded(loadModel(file, options.model), { target: options.target, fuse: true, training: false, ...limitOf(options) })
           : await loadPlanFile(file, options.weights);
         if (options.weights && isNnetFile(file)) for (const [name, t] of readWeightsFile(options.weights)) weights.set(name, t);
         const inputs = parseInputs(options.input, plan);
+        ensureFits(plan, batchOf(inputs), options.memoryLimit);
         const executor = await createExecutor(plan, weights, options.target);
         try {
           const outputs = await executor.infer(inputs);
@@ -46,6 +51,11 @@ export function register(program: Command, setExitCode: SetExitCode): void {
         }
       });
     });
+}
+
+/** The batch size of the inputs: their first axis (1 for a scalar input). */
+function batchOf(inputs: Record<string, HostTensor>): number {
+  return Math.max(1, ...Object.values(inputs).map((t) => t.shape[0] ?? 1));
 }
 
 function parseTarget(value: string): PlanTarget {
@@ -64,10 +74,10 @@ export function parseInputs(source: string, plan: Plan): Record<string, HostTens
   const looksLikeJson = trimmed.startsWith('{') || trimmed.startsWith('[');
   if (!looksLikeJson && source.toLowerCase().endsWith('.npy')) {
     if (inputs.length !== 1) throw new CliError('NNR5005', `a .npy input feeds one input, but the model has ${inputs.length}`);
-    return { [inputs[0]!.name]: castTo(readNpy(new Uint8Array(readFileSync(source)), source), inputs[0]!) };
+    return { [inputs[0]!.name]: castTo(readNpy(readFileGuarded(source, { code: 'NNR5001', what: 'the input' }), source), inputs[0]!) };
   }
-  if (!looksLikeJson && !existsSync(source)) throw new CliError('NNR5001', 'not JSON and no such file', source);
-  const text = looksLikeJson ? source : readText(source);
+  if (!looksLikeJson && !pathExists(source)) throw new CliError('NNR5001', 'not JSON and no such file', source);
+  const text = looksLikeJson ? source : readTextGuarded(source, { code: 'NNR5001', what: 'the input' });
   const where = looksLikeJson ? '--input' : source;
   let value: unknown;
   try {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileGuarded } from '../../files/guarded-files.js';
 import { extname, isAbsolute, resolve } from 'node:path';
 import type { HostTensor } from '../tensor.js';
 import { isBuiltin, loadBuiltin, type SplitData } from './builtins.js';
@@ -51,6 +51,8 @@ function loadFile(path: string, options: DataOptions, baseDir: string): Dataset 
   } else {
     throw new DataError('NNR5004', `unknown data file type '${ext || path}' (use .csv, .json, .npy or .idx)`, path);
   }
+  // A header with no rows, an empty list or a 0-length array would train on nothing and print `loss NaN`.
+  if (dataset.length === 0) throw new DataError('NNR5002', 'the file holds no samples', path);
   return typeof options.scale === 'number' ? scaleFeatures(dataset, options.scale) : dataset;
 }
 
@@ -79,12 +81,7 @@ function scaleFeatures(dataset: Dataset, scale: number): Dataset {
 }
 
 function readBytes(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new DataError('NNR5001', code === 'ENOENT' ? 'no such file' : `cannot read: ${(err as Error).message}`, path);
-  }
+  return readFileGuarded(path, { code: 'NNR5001', what: 'the data file' });
 }
 
 export { makeDataset };

@@ -61,7 +61,7 @@ describe('nnet check', () => {
   it('reports an unreadable file in one line, without a stack trace, and exits 1', () => {
     const { code, out, err } = run(['missing.nnet', examples('xor.nnet')]);
     expect(code).toBe(1);
-    expect(err).toBe("nnet: cannot read 'missing.nnet': no such file\n");
+    expect(err).toBe('missing.nnet: error NN4005: cannot read the file: no such file\n');
     expect(out).toContain('Model Xor');
   });
 

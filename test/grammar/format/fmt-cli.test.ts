@@ -70,7 +70,7 @@ describe('nnet fmt', () => {
   it('reports a missing file without a stack trace', async () => {
     const result = await nnet(join(dir, 'missing.nnet'));
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('cannot read file: no such file');
+    expect(result.stderr).toContain('error NN4005: cannot read the file: no such file');
     expect(result.stderr).not.toContain('    at ');
   });
 });
