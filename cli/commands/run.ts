@@ -95,7 +95,7 @@ export function parseInputs(source: string, plan: Plan): Record<string, HostTens
   const record = value as Record<string, unknown>;
   const out: Record<string, HostTensor> = {};
   for (const tensor of inputs) {
-    if (!(tensor.name in record)) throw new CliError('NNR5005', `input '${tensor.name}' is missing`, where);
+    if (!Object.hasOwn(record, tensor.name)) throw new CliError('NNR5005', `input '${tensor.name}' is missing`, where);
     out[tensor.name] = toTensor(record[tensor.name], tensor, where);
   }
   const unknown = Object.keys(record).filter((k) => !inputs.some((t) => t.name === k));

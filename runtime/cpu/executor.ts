@@ -195,10 +195,10 @@ export class CpuExecutor implements Executor {
   /** Binds symbolic dims from the given tensors, then returns views for every tensor of the plan. */
   private bind(given: Record<string, HostTensor>, names: string[]): Bound {
     checkIndexInputs(this.indexRanges, given);
-    const dims: Record<string, number> = {};
+    const dims: Record<string, number> = Object.create(null) as Record<string, number>;
     for (const [name, value] of Object.entries(this.plan.dims)) if (value !== null) dims[name] = value;
     for (const name of names) {
-      const tensor = given[name];
+      const tensor = Object.hasOwn(given, name) ? given[name] : undefined;
       if (!tensor) throw new PlanError('NNR1011', `missing ${this.plan.labels.includes(name) ? 'label' : 'input'} '${name}' (the plan needs ${names.join(', ')})`);
       const spec = this.byName.get(name)!;
       if (tensor.shape.length !== spec.shape.length) throw shapeError(name, tensor.shape, spec.shape);
