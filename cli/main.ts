@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { EXIT_USAGE } from './exit-codes.js';
+import { diagnosticMessage } from '../diagnostics/make.js';
 
 /**
  * The `nnet` command line. Each command lives in cli/commands/<name>.ts and exports a
@@ -38,7 +39,7 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     // A bug, not a user error: say so plainly, without a stack unless asked.
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`nnet: internal error: ${message}\n`);
+    process.stderr.write(`nnet: error NN5099: ${diagnosticMessage('NN5099', [message])}\n`);
     if (process.env.NNET_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
     process.exitCode = 70;
   },

@@ -3,7 +3,7 @@ import { MAX_FILE_CHARACTERS } from '../grammar/limits.js';
 import { basename } from 'node:path';
 import type { CheckedModel, CheckResult } from '../compiler/api-types.js';
 import { compileModel, type CompileResult, type ExplainEntry } from '../compiler/compile.js';
-import { renderDiagnostics } from '../compiler/diagnostics/render.js';
+import { renderDiagnostics } from '../diagnostics/render.js';
 import { checkSource } from '../compiler/index.js';
 import type { Executor } from '../runtime/executor.js';
 import type { Plan, PlanTarget } from '../runtime/plan/format.js';

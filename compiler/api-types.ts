@@ -1,5 +1,5 @@
 import type { FileNode, SourceRange } from '../grammar/ast.js';
-import type { Diagnostic } from './diagnostics/types.js';
+import type { Diagnostic } from '../diagnostics/types.js';
 import type { Graph } from './ir/graph.js';
 import type { TensorType } from './ir/types.js';
 import type { GanConfig, TrainConfig } from './train-config.js';

@@ -1,6 +1,6 @@
 import { FileAccessError } from '../../files/guarded-files.js';
 import type { Command } from 'commander';
-import { renderDiagnostics } from '../../compiler/diagnostics/render.js';
+import { renderDiagnostics } from '../../diagnostics/render.js';
 import { checkSource } from '../../compiler/index.js';
 import { EXIT_ERRORS, EXIT_OK } from '../exit-codes.js';
 import { readText } from '../model-loading.js';

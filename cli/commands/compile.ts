@@ -2,7 +2,7 @@ import { prepareOutput, writeFileAtomic } from '../../files/guarded-files.js';
 import { basename, dirname, join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ExplainEntry } from '../../compiler/compile.js';
-import { LineMap } from '../../grammar/line-map.js';
+import { LineMap } from '../../diagnostics/line-map.js';
 import type { PlanTarget } from '../../runtime/plan/format.js';
 import { CliError, compileLoaded, fileStem, loadModel, runCommand } from '../model-loading.js';
 import { writeWeightsFile } from '../weights-io.js';

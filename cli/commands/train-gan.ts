@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { prepareOutput } from '../../files/guarded-files.js';
 import { compileGan, FROZEN_PREFIX, GAN_TARGET } from '../../compiler/gan/compile-gan.js';
-import { renderDiagnostics } from '../../compiler/diagnostics/render.js';
+import { renderDiagnostics } from '../../diagnostics/render.js';
 import type { GanConfig } from '../../compiler/train-config.js';
 import { makeDataset, type Dataset } from '../../runtime/data/dataset.js';
 import { loadData } from '../../runtime/data/load.js';

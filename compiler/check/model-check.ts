@@ -1,6 +1,6 @@
 import type { ModelDecl } from '../../grammar/ast.js';
 import type { CheckedModel, SymbolInfo, ValueInfo } from '../api-types.js';
-import type { Diagnostic } from '../diagnostics/types.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
 import { checkModel } from './check-model.js';
 import type { CheckContext } from './context.js';
 import { lastOffset } from './remap.js';

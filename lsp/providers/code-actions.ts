@@ -1,5 +1,5 @@
 import { CodeActionKind, type CodeAction, type Diagnostic as LspDiagnostic, type Range } from 'vscode-languageserver';
-import type { Diagnostic } from '../../compiler/diagnostics/types.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
 import { overlaps, toRange, toSourceRange } from '../positions.js';
 import { toLspDiagnostic } from './diagnostics.js';
 import { extractToBlock } from './extract-block.js';

@@ -63,10 +63,10 @@ export function parseByteSize(text: string): number | undefined {
 }
 
 /** Why a plan does not fit `limit`, or undefined when it does. The words follow NN5007's template. */
-export function overBudget(plan: Pick<Plan, 'tensors' | 'dims' | 'model'>, batch: number, limit: number): { args: string[]; message: string } | undefined {
+export function overBudget(plan: Pick<Plan, 'tensors' | 'dims' | 'model'>, batch: number, limit: number): { args: [string, string, string, string, string]; message: string } | undefined {
   const need = memoryNeed(plan, batch);
   if (need.bytes <= limit) return undefined;
   const largest = need.largest.map((t) => `${t.name} ${bytesText(t.bytes)}`).join(', ');
-  const args = [plan.model, bytesText(need.bytes), String(batch), bytesText(limit), largest];
+  const args: [string, string, string, string, string] = [plan.model, bytesText(need.bytes), String(batch), bytesText(limit), largest];
   return { args, message: `model '${args[0]}' needs ${args[1]} at batch ${args[2]}, over the memory limit of ${args[3]}; the largest tensors: ${args[4]}` };
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Diagnostic } from '../../compiler/diagnostics/types.js';
-import { renderDiagnostic, renderDiagnostics } from '../../compiler/diagnostics/render.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
+import { renderDiagnostic, renderDiagnostics } from '../../diagnostics/render.js';
 import { parse } from '../../grammar/index.js';
 
-// The renderer lives in compiler/diagnostics/render.ts; it is tested here with the grammar that
+// The renderer (diagnostics/render.ts), tested with the grammar that
 // produces its first users (the syntax diagnostics).
 
 const TEXT = 'model Digits {\n  input image: [batch, 28, 28]\n  h = image |> dense(256, relu)\n}\n';

@@ -1,5 +1,5 @@
 import type { Diagnostic } from './types.js';
-import { LineMap } from '../../grammar/line-map.js';
+import { LineMap } from './line-map.js';
 
 /**
  * Diagnostics as text, the one format of `nnet check` and of the golden `*.errors.txt` files:

@@ -6,7 +6,7 @@ import type { DiagnosticDef } from './types.js';
  * or the stack. The parser recovers after every NN1xxx error and reports the next one; it never
  * reports two errors at the same position.
  */
-export const SYNTAX_DIAGNOSTICS: readonly DiagnosticDef[] = [
+export const SYNTAX_DIAGNOSTICS = [
   // --- Lexical errors.
   {
     code: 'NN1001',
@@ -145,4 +145,4 @@ export const SYNTAX_DIAGNOSTICS: readonly DiagnosticDef[] = [
     explanation:
       'An output path (`-o`, `--out`, `--plot`, `--checkpoint`) is refused before any work starts: it is a folder or a device, its folder cannot be created, or it is one of the command\'s own inputs (`nnet compile m.nnet -o m.nnet` would replace the model). Choose another path.',
   },
-];
+] as const satisfies readonly DiagnosticDef[];
