@@ -74,7 +74,11 @@ export function parseInputs(source: string, plan: Plan): Record<string, HostTens
   const looksLikeJson = trimmed.startsWith('{') || trimmed.startsWith('[');
   if (!looksLikeJson && source.toLowerCase().endsWith('.npy')) {
     if (inputs.length !== 1) throw new CliError('NNR5005', `a .npy input feeds one input, but the model has ${inputs.length}`);
-    return { [inputs[0]!.name]: castTo(readNpy(readFileGuarded(source, { code: 'NNR5001', what: 'the input' }), source), inputs[0]!) };
+    const array = readNpy(readFileGuarded(source, { code: 'NNR5001', what: 'the input' }), source);
+    checkShape(array.shape, inputs[0]!, source);
+    const bad = array.data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new CliError('NNR5003', `input '${inputs[0]!.name}': value ${bad + 1} is ${array.data[bad]}, not a finite number`, source);
+    return { [inputs[0]!.name]: castTo(array, inputs[0]!) };
   }
   if (!looksLikeJson && !pathExists(source)) throw new CliError('NNR5001', 'not JSON and no such file', source);
   const text = looksLikeJson ? source : readTextGuarded(source, { code: 'NNR5001', what: 'the input' });
@@ -105,13 +109,20 @@ export function parseInputs(source: string, plan: Plan): Record<string, HostTens
   return out;
 }
 
+/** Lists nest at most this deep (a tensor's rank); deeper input is refused before any recursive walk. */
+const MAX_INPUT_RANK = 32;
+
 function toTensor(value: unknown, tensor: PlanTensor, where: string): HostTensor {
   const shape: number[] = [];
-  for (let v = value; Array.isArray(v); v = v[0]) shape.push(v.length);
+  for (let v = value; Array.isArray(v); v = v[0]) {
+    if (shape.length === MAX_INPUT_RANK) throw new CliError('NNR5007', `input '${tensor.name}': lists nest more than ${MAX_INPUT_RANK} levels deep`, where);
+    shape.push(v.length);
+  }
   const flat: number[] = [];
   const walk = (v: unknown, depth: number): void => {
     if (depth === shape.length) {
-      if (typeof v !== 'number') throw new CliError('NNR5003', `input '${tensor.name}': ${JSON.stringify(v)} is not a number`, where);
+      // JSON.parse reads 1e400 as Infinity: refused like any other non-number.
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new CliError('NNR5003', `input '${tensor.name}': ${JSON.stringify(v) ?? String(v)} is not a finite number`, where);
       flat.push(v);
       return;
     }
@@ -119,19 +130,20 @@ function toTensor(value: unknown, tensor: PlanTensor, where: string): HostTensor
     for (const item of v) walk(item, depth + 1);
   };
   walk(value, 0);
+  checkShape(shape, tensor, where);
+  return castTo({ shape, dtype: 'f32', data: Float32Array.from(flat) }, tensor);
+}
+
+/** An input's rank and fixed dims against the plan's (NNR5005); the batch axis needs at least one sample. */
+function checkShape(shape: readonly number[], tensor: PlanTensor, where: string): void {
   if (shape.length !== tensor.shape.length) {
-    throw new CliError(
-      'NNR5005',
-      `input '${tensor.name}' needs rank ${tensor.shape.length} [${tensor.shape.join(', ')}], got [${shape.join(', ')}]`,
-      where,
-    );
+    throw new CliError('NNR5005', `input '${tensor.name}' needs rank ${tensor.shape.length} [${tensor.shape.join(', ')}], got [${shape.join(', ')}]`, where);
   }
   tensor.shape.forEach((dim, i) => {
-    if (typeof dim === 'number' && dim !== shape[i]) {
+    if ((typeof dim === 'number' && dim !== shape[i]) || shape[i] === 0) {
       throw new CliError('NNR5005', `input '${tensor.name}' needs shape [${tensor.shape.join(', ')}], got [${shape.join(', ')}]`, where);
     }
   });
-  return castTo({ shape, dtype: 'f32', data: Float32Array.from(flat) }, tensor);
 }
 
 function castTo(t: HostTensor, tensor: PlanTensor): HostTensor {
