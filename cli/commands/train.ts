@@ -14,6 +14,7 @@ import { limitOf } from './compile.js';
 import { MEMORY_LIMIT_HELP, parseMemoryLimit } from '../memory-limit.js';
 import { CliError, compileLoaded, createExecutor, ensureFits, fileStem, loadChecked, pickModel, runCommand } from '../model-loading.js';
 import { trainGanCommand } from './train-gan.js';
+import { plural } from '../terminal.js';
 import { writeWeightsFile } from '../weights-io.js';
 import type { SetExitCode } from './index.js';
 
@@ -25,6 +26,7 @@ interface TrainOptions {
   validation?: number;
   out?: string;
   plot?: string;
+  plotLog?: boolean;
   resume?: string;
   checkpoint: string | false;
   target: PlanTarget;
@@ -50,6 +52,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--validation <fraction>', 'fraction of the training data held out for validation', fraction)
     .option('--out <weights.safetensors>', 'write the trained weights here')
     .option('--plot <curve.svg>', 'write the loss/accuracy curves as an SVG chart')
+    .option('--plot-log', 'draw the loss of --plot on a logarithmic axis')
     .option('--resume <checkpoint>', 'continue from a checkpoint written by an earlier run')
     .option('--checkpoint <file>', 'checkpoint written after every epoch (default: <model file>.checkpoint.safetensors)')
     .option('--no-checkpoint', 'do not write checkpoints')
@@ -57,7 +60,8 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--model <name>', 'the model or gan to train (default: the last model, or the last gan when that model has no train section)')
     .option('--no-fuse', 'compile without fusion (for comparisons)')
     .option('--memory-limit <size>', MEMORY_LIMIT_HELP, parseMemoryLimit)
-    .action(async (file: string, options: TrainOptions) => {
+    .action(async (file: string, options: TrainOptions, command: Command) => {
+      if (options.plotLog && !options.plot) command.error('error: --plot-log needs --plot FILE');
       await runCommand(setExitCode, () => train(file, options));
     });
 }
@@ -109,7 +113,7 @@ async function train(file: string, options: TrainOptions): Promise<void> {
       reporter.message(`resuming from ${options.resume} after epoch ${checkpoint.epochsDone}`);
     }
     process.stdout.write(
-      `training ${compiled.plan.model} on ${source}: ${data.train.length} samples, ${config.epochs} epochs, batch ${config.batch}` +
+      `training ${compiled.plan.model} on ${source}: ${plural(data.train.length, 'sample')}, ${plural(config.epochs, 'epoch')}, batch ${config.batch}` +
         `${config.validation > 0 ? `, validation ${config.validation}` : ''}, seed ${config.seed}\n`,
     );
     const report = await trainModel({
@@ -127,7 +131,7 @@ async function train(file: string, options: TrainOptions): Promise<void> {
     const trained = report.history.length - (resume?.epochsDone ?? 0);
     const samples = trained * Math.round(data.train.length * (1 - config.validation));
     process.stdout.write(
-      `trained ${trained} epoch${trained === 1 ? '' : 's'} in ${report.seconds.toFixed(1)}s` +
+      `trained ${plural(trained, 'epoch')} in ${report.seconds.toFixed(1)}s` +
         ` (${report.seconds > 0 ? Math.round(samples / report.seconds) : 0} samples/s)${report.stoppedEarly ? ', stopped early' : ''}\n`,
     );
     if (options.out) {
@@ -135,7 +139,7 @@ async function train(file: string, options: TrainOptions): Promise<void> {
       process.stdout.write(`wrote weights to ${options.out}\n`);
     }
     if (options.plot) {
-      writeFileAtomic(options.plot, plotHistory(report.history, `${compiled.plan.model} on ${source}`));
+      writeFileAtomic(options.plot, plotHistory(report.history, `${compiled.plan.model} on ${source}`, { logLoss: options.plotLog === true }));
       process.stdout.write(`wrote the training curves to ${options.plot}\n`);
     }
     if (checkpointPath) process.stdout.write(`checkpoint: ${checkpointPath}\n`);

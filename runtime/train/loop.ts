@@ -11,7 +11,7 @@ import { TrainError } from './errors.js';
 import { DataError } from '../data/errors.js';
 import { monitorValue, type EpochRecord } from './history.js';
 import { decisionFor, MetricAccumulator, type Decision } from './metrics.js';
-import { silentReporter, type ProgressReporter } from './progress.js';
+import { silentReporter, type ProgressReporter } from './reporter.js';
 import { learningRate } from './schedule.js';
 
 export interface TrainRun {

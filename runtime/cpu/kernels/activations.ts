@@ -14,8 +14,8 @@ function sigmoid(x: number): number {
   return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
 }
 
-/** Scalar forms; range functions are built from them with the loop inlined per activation. */
-export function activationRange(name: string, attrs: Attrs): RangeFn {
+/** Scalar forms; range functions are built from them with the loop inlined per activation (the switch covers every ActivationName). */
+export function activationRange(name: ActivationName, attrs: Attrs): RangeFn {
   switch (name) {
     case 'linear':
       return () => {};
@@ -51,8 +51,6 @@ export function activationRange(name: string, attrs: Attrs): RangeFn {
       return (d, s, e) => { for (let i = s; i < e; i++) d[i] = d[i]! * sigmoid(d[i]!); };
     case 'step':
       return (d, s, e) => { for (let i = s; i < e; i++) d[i] = d[i]! > 0 ? 1 : 0; };
-    default:
-      throw new Error(`unknown activation '${name}'`);
   }
 }
 
