@@ -71,7 +71,7 @@ describe('checking budget (issue 14, item 2)', () => {
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(result.models.length).toBeGreaterThan(30_000);
     expect(grown).toBeLessThan(1024 * 1024 * 1024);
-    // The budget is 5 s on a free core (bench/parse-check.mjs measures it); 2 shared cores get a wide margin.
+    // The budget is 5 s on a free core (bench/check-budget.mjs measures it); 2 shared cores get a wide margin.
     expect(seconds).toBeLessThan(30);
   });
 });
