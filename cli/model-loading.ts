@@ -37,7 +37,7 @@ export function readText(path: string): string {
 }
 
 /** Sources are capped at the front end's limit in UTF-16 units, which UTF-8 can take 3 bytes each to hold. */
-export const MAX_SOURCE_BYTES = 3 * MAX_FILE_CHARACTERS;
+const MAX_SOURCE_BYTES = 3 * MAX_FILE_CHARACTERS;
 
 /** A .nnet file that checked without errors. */
 export interface CheckedFile {

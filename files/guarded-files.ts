@@ -14,7 +14,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 const MiB = 1024 * 1024;
 
 /** Reads of any kind are capped here unless the caller sets a smaller cap. Node buffers stop at 2 GiB. */
-export const MAX_READ_BYTES = 2048 * MiB - 1;
+const MAX_READ_BYTES = 2048 * MiB - 1;
 
 /** A file nnet cannot read or write, for a reason it can name. */
 export class FileAccessError extends Error {
@@ -168,18 +168,12 @@ export function writeFileAtomic(path: string, bytes: Uint8Array | string, hooks:
   }
 }
 
-/** Prepares and writes in one call (for outputs produced at once, with nothing to lose before). */
-export function writeOutput(path: string, bytes: Uint8Array | string, options: OutputOptions): void {
-  prepareOutput(path, options);
-  writeFileAtomic(path, bytes, {}, options.code ?? 'NN4006');
-}
-
 export function tempPathOf(path: string, pid: number): string {
   return `${path}.tmp-${pid}`;
 }
 
 /** Removes `<name>.tmp-<pid>` next to `path` when no process `pid` is alive (a killed save). */
-export function removeStaleTemps(path: string): string[] {
+function removeStaleTemps(path: string): string[] {
   const folder = dirname(resolve(path));
   const prefix = `${basename(path)}.tmp-`;
   const removed: string[] = [];

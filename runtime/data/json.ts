@@ -74,7 +74,7 @@ export function samplesToTensor(samples: unknown[], where: string): HostTensor {
 }
 
 /** Samples nest at most this deep (a sample's rank); deeper JSON is refused before any recursive walk. */
-export const MAX_NESTING = 32;
+const MAX_NESTING = 32;
 
 export function nestedShape(value: unknown, where = '<json>'): number[] {
   const shape: number[] = [];

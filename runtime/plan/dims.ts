@@ -14,7 +14,7 @@ export class DimError extends Error {
 }
 
 /** Parentheses, unary minus and ceil/floor nest at most this deep: the parser recurses per level. */
-export const MAX_DIM_DEPTH = 64;
+const MAX_DIM_DEPTH = 64;
 
 export function evalDim(dim: number | string, bindings: Readonly<Record<string, number | null | undefined>>): number {
   if (typeof dim === 'number') return dim;

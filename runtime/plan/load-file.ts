@@ -3,7 +3,7 @@ import { readFileGuarded, readTextGuarded } from '../../files/guarded-files.js';
 import { loadPlan, type LoadedPlan } from './load.js';
 
 /** Plan documents above this are refused before reading (the largest example plan is 2 MiB). */
-export const MAX_PLAN_BYTES = 256 * 1024 * 1024;
+const MAX_PLAN_BYTES = 256 * 1024 * 1024;
 
 /**
  * Node only: reads a plan file and the weights file it names (relative to the plan), both through

@@ -12,7 +12,7 @@ import type { Plan } from './format.js';
  * every persistent tensor (inputs, params, state, optimizer slots, consts) plus each pooled buffer
  * slot at the size of its largest tensor. Other symbolic dims count as their fixed value or 1.
  */
-export interface MemoryNeed {
+interface MemoryNeed {
   bytes: number;
   batch: number;
   /** The largest tensors, largest first (at most five). */
