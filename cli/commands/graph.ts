@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { prepareOutput, writeFileAtomic } from '../../files/guarded-files.js';
 import { extname } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { compileModel, type ExplainEntry } from '../../compiler/compile.js';
@@ -38,6 +38,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
       const format = options.format ?? formatOf(options.output);
       if (format === undefined) command.error(`error: cannot tell the format of '${options.output}' from its extension: use .svg, .dot or .mmd, or --format`, { exitCode: EXIT_USAGE });
       await runCommand(setExitCode, async () => {
+        if (options.output) prepareOutput(options.output, { what: 'the drawing', inputs: [file] });
         const loaded = loadModel(file, options.model);
         const graph = layerGraph(loaded.check, loaded.model, fusedGroups(loaded));
         const dot = toDot(graph);
@@ -46,7 +47,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
           process.stdout.write(drawing);
           return;
         }
-        writeFileSync(options.output, drawing);
+        writeFileAtomic(options.output, drawing);
         process.stderr.write(`wrote ${options.output} (${format})\n`);
       });
     });
@@ -64,6 +65,6 @@ function formatOf(output: string | undefined): GraphFormat | undefined {
 
 /** The layers the compiler fuses at inference; none when the model does not compile. */
 function fusedGroups(loaded: LoadedModel): ExplainEntry[] {
-  const result = compileModel(loaded.check, loaded.model.name, { target: 'cpu', fuse: true, training: false, path: loaded.path, text: loaded.text });
+  const result = compileModel(loaded.check, loaded.model.name, { target: 'cpu', fuse: true, training: false, path: loaded.path, text: loaded.text, initialiseWeights: false });
   return result.plan ? result.explain : [];
 }

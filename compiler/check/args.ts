@@ -35,7 +35,7 @@ export interface MatchedArgs {
 export interface MatchContext {
   reporter: Reporter;
   /** Names in scope, for "did you mean" on an undefined tensor name. */
-  visibleNames: () => string[];
+  visibleNames: () => Iterable<string>;
   /** Out-of-range numbers are NN2011 for ops; the train section reports them as NN3005. */
   rangeCode?: 'NN2011' | 'NN3005';
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileGuarded } from '../../files/guarded-files.js';
 import { isAbsolute, resolve } from 'node:path';
 import { isBuiltin, loadBuiltin, type SplitData } from './builtins.js';
 import { makeDataset, type Dataset } from './dataset.js';
@@ -36,12 +36,7 @@ function loadFile(path: string, options: DataOptions, baseDir: string): Dataset 
 }
 
 function readBytes(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new DataError('NNR5001', code === 'ENOENT' ? 'no such file' : `cannot read: ${(err as Error).message}`, path);
-  }
+  return readFileGuarded(path, { code: 'NNR5001', what: 'the data file' });
 }
 
 export { makeDataset };

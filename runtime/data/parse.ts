@@ -26,6 +26,8 @@ export function parseDataFile(path: string, bytes: Uint8Array, options: DataOpti
   } else {
     throw new DataError('NNR5004', `unknown data file type '${ext || path}' (use .csv, .json, .npy or .idx)`, path);
   }
+  // A header with no rows, an empty list or a 0-length array would train on nothing and print `loss NaN`.
+  if (dataset.length === 0) throw new DataError('NNR5002', 'the file holds no samples', path);
   return typeof options.scale === 'number' ? scaleFeatures(dataset, options.scale) : dataset;
 }
 
