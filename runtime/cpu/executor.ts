@@ -9,6 +9,7 @@ import type { HostTensor } from '../tensor.js';
 import type { CpuKernel, CpuTensor, KernelContext } from './kernel-interface.js';
 import { resolveCpuKernel } from './kernel-registry.js';
 import { markCacheable, markWritten } from './packed-operands.js';
+import { createStoredMemory, type StoredMemory } from './simd/stored-memory.js';
 
 /**
  * Runs a validated plan on Float32Array buffers. Stored tensors (params, state, consts, optimizer
@@ -33,6 +34,8 @@ interface CompiledStep {
  * through the update phase and setWeights, both of which report their writes.
  */
 const CACHEABLE_ROLES = new Set(['param', 'const']);
+/** Roles the optimizer updates in place: they live in the stored WebAssembly memory when there is one. */
+const UPDATED_ROLES = new Set(['param', 'optimizer']);
 
 export class CpuExecutor implements Executor {
   readonly plan: Plan;
@@ -51,11 +54,12 @@ export class CpuExecutor implements Executor {
     checkWeights(this.plan, weights, { allowMissingOptimizer: true });
     this.byName = new Map(this.plan.tensors.map((t) => [t.name, t]));
     this.indexRanges = indexInputRanges(this.plan);
+    const storedMemory = this.createStoredMemory();
     for (const t of this.plan.tensors) {
       if (!STORED_ROLES.has(t.role)) continue;
       const shape = t.shape.map((d) => evalDim(d, {}));
       const size = shape.reduce((a, b) => a * b, 1);
-      const data = t.dtype === 'i32' ? new Int32Array(size) : new Float32Array(size);
+      const data = t.dtype === 'i32' ? new Int32Array(size) : storedMemory && UPDATED_ROLES.has(t.role) ? storedMemory.allocate(size) : new Float32Array(size);
       const value = weights.get(t.name);
       if (value) data.set('data' in value ? value.data : value);
       if (data instanceof Float32Array && CACHEABLE_ROLES.has(t.role)) markCacheable(data);
@@ -74,6 +78,19 @@ export class CpuExecutor implements Executor {
     this.lossSteps = all.slice(0, lossCount);
     this.backward = all.slice(lossCount);
     this.update = compile(this.plan.update, 'update');
+  }
+
+  /**
+   * Trainable parameters and optimizer slots in one WebAssembly memory, so the update kernels run on
+   * them in place in WASM SIMD (simd/stored-memory.ts); null for inference plans and without SIMD.
+   */
+  private createStoredMemory(): StoredMemory | null {
+    if (this.plan.update.length === 0) return null;
+    const sizes = this.plan.tensors
+      .filter((t) => t.dtype === 'f32' && UPDATED_ROLES.has(t.role))
+      .map((t) => t.shape.reduce<number>((n, d) => n * evalDim(d, {}), 1));
+    const largestParam = Math.max(0, ...this.plan.tensors.filter((t) => t.role === 'param').map((t) => t.shape.reduce<number>((n, d) => n * evalDim(d, {}), 1)));
+    return createStoredMemory(sizes, largestParam);
   }
 
   async infer(inputs: Record<string, HostTensor>): Promise<Record<string, HostTensor>> {
