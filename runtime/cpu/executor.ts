@@ -19,6 +19,8 @@ import { createStoredMemory, type StoredMemory } from './simd/stored-memory.js';
  */
 interface Bound {
   tensors: Map<string, CpuTensor>;
+  /** Each step's argument arrays, made on its first run: a steady-state step allocates none. */
+  args: Map<CompiledStep, { inputs: CpuTensor[]; outputs: CpuTensor[] }>;
 }
 
 interface CompiledStep {
@@ -186,9 +188,14 @@ export class CpuExecutor implements Executor {
   }
 
   private run(steps: CompiledStep[], bound: Bound, ctx: KernelContext): void {
-    for (const { step, run, where, writesStored } of steps) {
-      const inputs = step.inputs.map((n) => bound.tensors.get(n)!);
-      const outputs = step.outputs.map((n) => bound.tensors.get(n)!);
+    for (const compiled of steps) {
+      const { step, run, where, writesStored } = compiled;
+      let args = bound.args.get(compiled);
+      if (!args) {
+        args = { inputs: step.inputs.map((n) => bound.tensors.get(n)!), outputs: step.outputs.map((n) => bound.tensors.get(n)!) };
+        bound.args.set(compiled, args);
+      }
+      const { inputs, outputs } = args;
       try {
         run(ctx, inputs, outputs, step.attrs);
       } catch (error) {
@@ -232,7 +239,12 @@ export class CpuExecutor implements Executor {
       let data = tensor.data;
       if (spec.dtype === 'i32' && !(data instanceof Int32Array)) data = Int32Array.from(data);
       if (spec.dtype === 'f32' && !(data instanceof Float32Array)) data = Float32Array.from(data);
-      bound.tensors.set(name, { shape: tensor.shape, data });
+      // Rebound in place: the steps' argument arrays (Bound.args) hold this object.
+      const slot = bound.tensors.get(name);
+      if (slot) {
+        slot.shape = [...tensor.shape];
+        slot.data = data;
+      } else bound.tensors.set(name, { shape: [...tensor.shape], data });
     }
     return bound;
   }
@@ -256,7 +268,7 @@ export class CpuExecutor implements Executor {
       const buffer = t.buffer !== undefined ? slots[t.buffer]! : new ArrayBuffer(size * 4);
       tensors.set(t.name, { shape, data: t.dtype === 'i32' ? new Int32Array(buffer, 0, size) : new Float32Array(buffer, 0, size) });
     }
-    return { tensors };
+    return { tensors, args: new Map() };
   }
 
   private readOutputs(bound: Bound, names: string[]): Record<string, HostTensor> {

@@ -16,9 +16,9 @@ import { simdUpdateRegion } from '../simd/stored-memory.js';
 /** The first index the JS loop does: after the values the SIMD loop updated. */
 const simdEnd = (length: number): number => length - (length % 4);
 
-const gd: CpuKernel = (ctx, [param, grad]) => {
-  const p = f32(param!);
-  const g = f32(grad!);
+const gd: CpuKernel = (ctx, inputs) => {
+  const p = f32(inputs[0]!);
+  const g = f32(inputs[1]!);
   const region = simdUpdateRegion(p, g);
   let start = 0;
   if (region !== null) {
@@ -28,10 +28,10 @@ const gd: CpuKernel = (ctx, [param, grad]) => {
   for (let i = start; i < p.length; i++) p[i] -= ctx.lr * g[i]!;
 };
 
-const sgd: CpuKernel = (ctx, [param, grad, velocity], _outputs, attrs) => {
-  const p = f32(param!);
-  const g = f32(grad!);
-  const v = f32(velocity!);
+const sgd: CpuKernel = (ctx, inputs, _outputs, attrs) => {
+  const p = f32(inputs[0]!);
+  const g = f32(inputs[1]!);
+  const v = f32(inputs[2]!);
   const momentum = attrs.momentum as number;
   const nesterov = attrs.nesterov === true;
   const region = simdUpdateRegion(p, g, v);
@@ -48,11 +48,11 @@ const sgd: CpuKernel = (ctx, [param, grad, velocity], _outputs, attrs) => {
 };
 
 function adamLike(decoupled: boolean): CpuKernel {
-  return (ctx, [param, grad, mSlot, vSlot], _outputs, attrs) => {
-    const p = f32(param!);
-    const g = f32(grad!);
-    const m = f32(mSlot!);
-    const v = f32(vSlot!);
+  return (ctx, inputs, _outputs, attrs) => {
+    const p = f32(inputs[0]!);
+    const g = f32(inputs[1]!);
+    const m = f32(inputs[2]!);
+    const v = f32(inputs[3]!);
     const b1 = attrs.beta1 as number;
     const b2 = attrs.beta2 as number;
     const eps = attrs.epsilon as number;
@@ -78,10 +78,10 @@ function adamLike(decoupled: boolean): CpuKernel {
   };
 }
 
-const adagrad: CpuKernel = (ctx, [param, grad, accum], _outputs, attrs) => {
-  const p = f32(param!);
-  const g = f32(grad!);
-  const a = f32(accum!);
+const adagrad: CpuKernel = (ctx, inputs, _outputs, attrs) => {
+  const p = f32(inputs[0]!);
+  const g = f32(inputs[1]!);
+  const a = f32(inputs[2]!);
   const eps = attrs.epsilon as number;
   const region = simdUpdateRegion(p, g, a);
   let start = 0;
@@ -95,11 +95,11 @@ const adagrad: CpuKernel = (ctx, [param, grad, accum], _outputs, attrs) => {
   }
 };
 
-const rmsprop: CpuKernel = (ctx, [param, grad, msSlot, momSlot], _outputs, attrs) => {
-  const p = f32(param!);
-  const g = f32(grad!);
-  const ms = f32(msSlot!);
-  const mom = f32(momSlot!);
+const rmsprop: CpuKernel = (ctx, inputs, _outputs, attrs) => {
+  const p = f32(inputs[0]!);
+  const g = f32(inputs[1]!);
+  const ms = f32(inputs[2]!);
+  const mom = f32(inputs[3]!);
   const rho = attrs.rho as number;
   const eps = attrs.epsilon as number;
   const momentum = attrs.momentum as number;
