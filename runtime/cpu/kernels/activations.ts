@@ -78,6 +78,18 @@ function grad(derivative: (v: number, alpha: number) => number, fallbackAlpha = 
   };
 }
 
+/**
+ * relu's gradient has its own loop: it runs after every relu layer in training, and the shared
+ * `grad` loop calls its derivative through a call site every activation shares (not inlined).
+ * `g · 0` where y ≤ 0 keeps the bits the shared loop gives (−0, NaN for an infinite g).
+ */
+const reluGrad: CpuKernel = (_ctx, inputs, outputs) => {
+  const g = f32(inputs[0]!);
+  const y = f32(inputs[1]!);
+  const out = f32(outputs[0]!);
+  for (let i = 0; i < out.length; i++) out[i] = y[i]! > 0 ? g[i]! : g[i]! * 0;
+};
+
 function geluDerivative(x: number): number {
   const inner = SQRT_2_OVER_PI * (x + 0.044715 * x * x * x);
   const t = Math.tanh(inner);
@@ -89,7 +101,7 @@ export const ACTIVATION_NAMES = ['linear', 'relu', 'leaky_relu', 'elu', 'gelu', 
 export const activationKernels: Record<string, CpuKernel> = {
   ...Object.fromEntries(ACTIVATION_NAMES.map((name) => [name, forward(name)])),
   linear_grad: grad(() => 1),
-  relu_grad: grad((y) => (y > 0 ? 1 : 0)),
+  relu_grad: reluGrad,
   leaky_relu_grad: grad((y, alpha) => (y > 0 ? 1 : alpha), 0.01),
   elu_grad: grad((y, alpha) => (y > 0 ? 1 : y + alpha), 1),
   gelu_grad: grad(geluDerivative),

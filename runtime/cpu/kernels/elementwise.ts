@@ -69,7 +69,8 @@ const sumTo: CpuKernel = (_ctx, [x], [y]) => {
   const m = out.length;
   if (m === xd.length) return void out.set(xd);
   if (isTrailing(y!, x!)) {
-    for (let i = 0; i < xd.length; i++) out[i % m] += xd[i]!;
+    // Row by row (the bias gradient of every dense and conv layer): the same sums in the same order.
+    for (let row = 0; row < xd.length; row += m) for (let j = 0; j < m; j++) out[j] += xd[row + j]!;
     return;
   }
   const shape = x!.shape;
