@@ -36,13 +36,6 @@ const { checkSource } = await import(join(root, 'dist/compiler/index.js'));
 const { compileModel } = await import(join(root, 'dist/compiler/compile.js'));
 const { createCpuExecutor } = await import(join(root, 'dist/runtime/cpu/index.js'));
 
-// ---- a child run: nnet alone on two workloads, for the thread comparison -----------------------
-if (flag('--nnet-threads-child')) {
-  const { rates } = await nnetThreadRates();
-  process.stdout.write(JSON.stringify(rates));
-  process.exit(0);
-}
-
 // ---- the machine ---------------------------------------------------------------------------------
 function machine() {
   let flags = '';
@@ -104,6 +97,13 @@ async function nnetThreadRates() {
     'conv net inference b64': await measureRate(nnetInfer(conv.executor, 'ConvNet', 64, 4), minMs),
   };
   return { rates };
+}
+
+// ---- a child run: nnet alone on two workloads, for the thread comparison -----------------------
+if (flag('--nnet-threads-child')) {
+  const { rates } = await nnetThreadRates();
+  process.stdout.write(`\n${JSON.stringify(rates)}\n`);
+  process.exit(0);
 }
 
 // ---- compile time, first: before the peers fill the heap (their collections would be timed too) ---
@@ -274,7 +274,7 @@ for (let round = 0; round < rounds; round++) {
         encoding: 'utf8',
       });
       if (out.status !== 0) throw new Error(`thread child failed: ${out.stderr}`);
-      return JSON.parse(out.stdout);
+      return JSON.parse(out.stdout.trim().split('\n').pop());
     };
     threadRates.push({ 1: child(1), 2: child(2) });
   }
