@@ -18,6 +18,8 @@ import { createStoredMemory, type StoredMemory } from './simd/stored-memory.js';
  * Inputs and labels are read from the caller's arrays without copying.
  */
 interface Bound {
+  /** Its key in CpuExecutor.bound (the bound dims as JSON). */
+  key: string;
   tensors: Map<string, CpuTensor>;
   /** Each step's argument arrays, made on its first run: a steady-state step allocates none. */
   args: Map<CompiledStep, { inputs: CpuTensor[]; outputs: CpuTensor[] }>;
@@ -50,12 +52,17 @@ export class CpuExecutor implements Executor {
   private readonly update: CompiledStep[];
   private step = 0;
   private readonly indexRanges: IndexRange[];
+  /** The inputs and labels a training step or evaluation is fed. */
+  private readonly feedNames: string[];
+  /** The last binding: a call whose tensors have the same shapes reuses it without re-deriving dims. */
+  private lastBind: { names: string[]; shapes: number[][]; bound: Bound } | null = null;
 
   constructor(plan: unknown, weights: ReadonlyMap<string, WeightValue>) {
     this.plan = validatePlan(plan);
     checkWeights(this.plan, weights, { allowMissingOptimizer: true });
     this.byName = new Map(this.plan.tensors.map((t) => [t.name, t]));
     this.indexRanges = indexInputRanges(this.plan);
+    this.feedNames = [...this.plan.inputs, ...this.plan.labels];
     const storedMemory = this.createStoredMemory();
     for (const t of this.plan.tensors) {
       if (!STORED_ROLES.has(t.role)) continue;
@@ -103,7 +110,7 @@ export class CpuExecutor implements Executor {
 
   async trainStep(inputs: Record<string, HostTensor>, options: TrainStepOptions): Promise<TrainStepResult> {
     const training = this.requireTraining();
-    const bound = this.bind(inputs, [...this.plan.inputs, ...this.plan.labels]);
+    const bound = this.bind(inputs, this.feedNames);
     this.step += 1;
     const ctx: KernelContext = { training: true, lr: options.lr, step: this.step, seed: options.seed };
     this.run(this.forward, bound, ctx);
@@ -116,7 +123,7 @@ export class CpuExecutor implements Executor {
 
   async evaluate(inputs: Record<string, HostTensor>, options: { outputs?: string[] } = {}): Promise<TrainStepResult> {
     const training = this.requireTraining();
-    const bound = this.bind(inputs, [...this.plan.inputs, ...this.plan.labels]);
+    const bound = this.bind(inputs, this.feedNames);
     const ctx: KernelContext = { training: false, lr: 0, step: this.step, seed: 0 };
     this.run(this.forward, bound, ctx);
     this.run(this.lossSteps, bound, ctx);
@@ -180,6 +187,7 @@ export class CpuExecutor implements Executor {
 
   dispose(): void {
     this.bound.clear();
+    this.lastBind = null;
   }
 
   private requireTraining(): NonNullable<Plan['training']> {
@@ -208,6 +216,12 @@ export class CpuExecutor implements Executor {
   /** Binds symbolic dims from the given tensors, then returns views for every tensor of the plan. */
   private bind(given: Record<string, HostTensor>, names: string[]): Bound {
     checkIndexInputs(this.indexRanges, given);
+    const last = this.lastBind;
+    if (last && last.names === names && this.bound.get(last.bound.key) === last.bound && sameShapes(given, names, last.shapes)) {
+      // The steady state of a training loop: same batch shape as the last call, nothing to allocate.
+      for (const name of names) this.rebind(last.bound, name, given[name]!);
+      return last.bound;
+    }
     const dims: Record<string, number> = {};
     for (const [name, value] of Object.entries(this.plan.dims)) if (value !== null) dims[name] = value;
     for (const name of names) {
@@ -229,27 +243,30 @@ export class CpuExecutor implements Executor {
     const key = JSON.stringify(dims);
     let bound = this.bound.get(key);
     if (!bound) {
-      bound = this.allocate(dims);
+      bound = this.allocate(dims, key);
       if (this.bound.size >= 4) this.bound.delete(this.bound.keys().next().value!);
       this.bound.set(key, bound);
     }
-    for (const name of names) {
-      const spec = this.byName.get(name)!;
-      const tensor = given[name]!;
-      let data = tensor.data;
-      if (spec.dtype === 'i32' && !(data instanceof Int32Array)) data = Int32Array.from(data);
-      if (spec.dtype === 'f32' && !(data instanceof Float32Array)) data = Float32Array.from(data);
-      // Rebound in place: the steps' argument arrays (Bound.args) hold this object.
-      const slot = bound.tensors.get(name);
-      if (slot) {
-        slot.shape = [...tensor.shape];
-        slot.data = data;
-      } else bound.tensors.set(name, { shape: [...tensor.shape], data });
-    }
+    for (const name of names) this.rebind(bound, name, given[name]!);
+    this.lastBind = { names, shapes: names.map((name) => [...given[name]!.shape]), bound };
     return bound;
   }
 
-  private allocate(dims: Record<string, number>): Bound {
+  /** Points the bound tensor `name` at the caller's data, in place: the steps' argument arrays (Bound.args) hold that object. */
+  private rebind(bound: Bound, name: string, tensor: HostTensor): void {
+    const spec = this.byName.get(name)!;
+    let data = tensor.data;
+    if (spec.dtype === 'i32' && !(data instanceof Int32Array)) data = Int32Array.from(data);
+    if (spec.dtype === 'f32' && !(data instanceof Float32Array)) data = Float32Array.from(data);
+    const slot = bound.tensors.get(name);
+    if (!slot) bound.tensors.set(name, { shape: [...tensor.shape], data });
+    else {
+      if (!sameShape(slot.shape, tensor.shape)) slot.shape = [...tensor.shape];
+      slot.data = data;
+    }
+  }
+
+  private allocate(dims: Record<string, number>, key: string): Bound {
     const tensors = new Map<string, CpuTensor>(this.stored);
     const shapes = new Map<string, number[]>();
     const slotBytes: number[] = [];
@@ -268,7 +285,7 @@ export class CpuExecutor implements Executor {
       const buffer = t.buffer !== undefined ? slots[t.buffer]! : new ArrayBuffer(size * 4);
       tensors.set(t.name, { shape, data: t.dtype === 'i32' ? new Int32Array(buffer, 0, size) : new Float32Array(buffer, 0, size) });
     }
-    return { tensors, args: new Map() };
+    return { key, tensors, args: new Map() };
   }
 
   private readOutputs(bound: Bound, names: string[]): Record<string, HostTensor> {
@@ -314,4 +331,18 @@ function describeStep(step: PlanStep, phase: string, index: number): string {
 
 function shapeError(name: string, got: number[], want: PlanTensor['shape']): PlanError {
   return new PlanError('NNR1011', `'${name}' has shape [${got.join(', ')}], the plan expects [${want.join(', ')}]`);
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameShapes(given: Record<string, HostTensor>, names: readonly string[], shapes: readonly number[][]): boolean {
+  for (let i = 0; i < names.length; i++) {
+    const tensor = given[names[i]!];
+    if (!tensor || !sameShape(tensor.shape, shapes[i]!)) return false;
+  }
+  return true;
 }

@@ -55,10 +55,14 @@ function binary(op: (a: number, b: number) => number): CpuKernel {
 
 /** True when b's shape equals the trailing axes of y's (after dropping leading 1s). */
 function isTrailing(b: CpuTensor, y: CpuTensor): boolean {
-  const bs = b.shape.slice(b.shape.findIndex((d) => d !== 1));
-  if (bs.length === 0 || b.shape.every((d) => d === 1)) return true;
-  const tail = y.shape.slice(y.shape.length - bs.length);
-  return bs.every((d, i) => d === tail[i]);
+  // Index arithmetic instead of slices: sum_to runs for every bias gradient, every training step.
+  let first = 0;
+  while (first < b.shape.length && b.shape[first] === 1) first++;
+  const rank = b.shape.length - first;
+  if (rank === 0) return true;
+  const offset = y.shape.length - rank;
+  for (let i = 0; i < rank; i++) if (b.shape[first + i] !== y.shape[offset + i]) return false;
+  return true;
 }
 
 /** y = x summed down to y's shape (numpy broadcasting reversed). */

@@ -159,7 +159,7 @@ const UPDATES: Record<string, UpdateSpec> = {
 };
 
 export type OptimizerUpdate = keyof typeof UPDATES;
-export const OPTIMIZER_UPDATES = Object.keys(UPDATES) as OptimizerUpdate[];
+const OPTIMIZER_UPDATES = Object.keys(UPDATES) as OptimizerUpdate[];
 
 export function optimizerModuleBytes(): Uint8Array<ArrayBuffer> {
   const functions = OPTIMIZER_UPDATES.map((n) => updateFunction(UPDATES[n]!));

@@ -11,7 +11,7 @@ import { optimizerModuleBytes, type OptimizerUpdate } from './optimizer-module.j
  * No SIMD (or NNET_CPU_SIMD=0): `createStoredMemory` returns null, the executor allocates plain
  * arrays and the optimizer kernels run their JS loops.
  */
-export type OptimizerFunction = (...args: number[]) => void;
+type OptimizerFunction = (...args: number[]) => void;
 
 export interface StoredMemory {
   /** A zeroed view of `size` float32 values, 16-byte aligned. */
