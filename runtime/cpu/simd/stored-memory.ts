@@ -48,6 +48,21 @@ const PAGE = 65536;
 /** Stay well inside 32-bit addresses; bigger models keep plain arrays (and JS updates). */
 const MAX_BYTES = 2 ** 31;
 
+/**
+ * Lets the optimizer kernels update in place any parameter whose slots live in `memory` (another
+ * owner's memory too, e.g. one that keeps weights next to a GEMM's packed copies): instantiates the
+ * update module on it, with the gradient scratch at byte `scratch` (16-aligned, room for
+ * `scratchElements` float32). Attach again after the memory grows (its buffer, the key, changes).
+ * False without WebAssembly SIMD.
+ */
+export function attachOptimizerUpdates(memory: WebAssembly.Memory, scratch: number, scratchElements: number): boolean {
+  const compiled = optimizerModule();
+  if (!compiled) return false;
+  const instance = new WebAssembly.Instance(compiled, { env: { memory } });
+  regions.set(memory.buffer, { exports: instance.exports as unknown as Region['exports'], view: new Float32Array(memory.buffer), scratch, scratchElements });
+  return true;
+}
+
 /** A memory for tensors of the given element counts, with a gradient scratch of `scratchElements`. */
 export function createStoredMemory(sizes: readonly number[], scratchElements: number): StoredMemory | null {
   const compiled = optimizerModule();
@@ -56,10 +71,7 @@ export function createStoredMemory(sizes: readonly number[], scratchElements: nu
   const total = sizes.reduce((n, s) => n + align(s), 0) + scratchAligned;
   if (total * 4 > MAX_BYTES) return null;
   const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((total * 4) / PAGE)) });
-  const instance = new WebAssembly.Instance(compiled, { env: { memory } });
-  const view = new Float32Array(memory.buffer);
-  const scratch = (total - scratchAligned) * 4;
-  regions.set(memory.buffer, { exports: instance.exports as unknown as Region['exports'], view, scratch, scratchElements: scratchAligned });
+  attachOptimizerUpdates(memory, (total - scratchAligned) * 4, scratchAligned);
   let top = 0;
   return {
     allocate(size) {
