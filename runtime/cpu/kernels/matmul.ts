@@ -119,7 +119,7 @@ export function matmulDims(a: CpuTensor, b: CpuTensor, attrs: Attrs): { m: numbe
   return { m, n, k };
 }
 
-/** The plain-JS matmul kernel, on the JS GEMM (the WASM SIMD one is a kernel of its own: wasm/matmul-simd.ts). */
+/** The plain-JS matmul kernel, on the JS GEMM (the WASM SIMD one, float32, is a kernel of its own: wasm/matmul-simd.ts). */
 export const matmul: EpilogueKernel = (_ctx: KernelContext, [a, b], [y], attrs, epilogue: Epilogue) => {
   const { m, n, k } = matmulDims(a!, b!, attrs);
   // A stored [m, k] (or [k, m] when transposed); B stored [k, n] (or [n, k]).

@@ -1,6 +1,7 @@
 import { installGemm } from '../kernels/matmul.js';
 import { registerCpuEpilogueKernel } from '../kernel-registry.js';
-import { gemmSimdOrJs, matmulSimd, simdModule } from './matmul-simd.js';
+import { gemmSimdOrJs, matmulSimd } from './matmul-simd.js';
+import { sgemmModule } from './sgemm-simd.js';
 
 /**
  * Replaces the JS matmul, and the GEMM that convolutions and recurrent layers call, with the
@@ -11,7 +12,7 @@ import { gemmSimdOrJs, matmulSimd, simdModule } from './matmul-simd.js';
  */
 export function installSimdKernels(): boolean {
   const env = typeof process === 'object' ? process.env : {};
-  if (env.NNET_CPU_SIMD === '0' || !simdModule()) return false;
+  if (env.NNET_CPU_SIMD === '0' || !sgemmModule()) return false;
   registerCpuEpilogueKernel('matmul', matmulSimd);
   installGemm(gemmSimdOrJs);
   return true;

@@ -1,0 +1,117 @@
+import { KC, packPanelsA } from '../kernels/gemm-pack.js';
+import { instantiateSimd } from './instantiate.js';
+import { ResidentOperands } from './resident-operands.js';
+import { MR, NR, sgemmModuleBytes, SGEMM_VARIANTS, type TileActivation, variantName } from './sgemm-module.js';
+import { packB8, packedBSize } from './sgemm-pack.js';
+
+/**
+ * c[m×n] = A·B in float32 on the WebAssembly SIMD micro-kernel (sgemm-module.ts), with the bias and
+ * the simple activations applied to each tile before it is stored. Memory of the module:
+ *
+ *   [ B packed, resident per weight version | B packed, when not resident | A chunk | C chunk | bias ]
+ *
+ * Blocking: MC rows of A at a time (outer), KC = 256 along k (inner), so a chunk of C is finished —
+ * all its k blocks summed, the epilogue applied — and copied out while it is still in cache. The
+ * packed A chunk (128 × 256 floats = 128 KB) stays in L2; one panel of B (8 × 256 floats = 8 KB)
+ * in L1 while all of the chunk's 32 row panels pass over it.
+ */
+const MC = 128;
+
+/** Resident copies beyond this are forgotten and placed afresh (resident-operands.ts). */
+const RESIDENT_LIMIT_BYTES = 256 * 1024 * 1024;
+
+type TileFunction = (pa: number, pb: number, c: number, mPanels: number, nPanels: number, kc: number, ldcBytes: number, bias: number, alpha: number) => void;
+
+export interface SgemmModule {
+  /** Whether the multiply-add is relaxed SIMD's fused one (else mul + add). */
+  fma: boolean;
+  tiles: Map<string, TileFunction>;
+  memory: WebAssembly.Memory;
+  resident: ResidentOperands;
+}
+
+function instantiate(fma: boolean): SgemmModule | null {
+  const exports = instantiateSimd(sgemmModuleBytes(fma));
+  if (!exports) return null;
+  const memory = exports.memory as WebAssembly.Memory;
+  const tiles = new Map(SGEMM_VARIANTS.map((v) => [variantName(v), exports[variantName(v)] as TileFunction]));
+  return { fma, tiles, memory, resident: new ResidentOperands(memory, RESIDENT_LIMIT_BYTES) };
+}
+
+const instances = new Map<boolean, SgemmModule | null>();
+
+/**
+ * The module with relaxed SIMD's multiply-add when this engine validates it (`fma: true`), or with
+ * plain multiply and add; null when the host lacks WebAssembly SIMD. Pass `fma` to ask for one
+ * (tests run both); null when that one does not validate.
+ */
+export function sgemmModule(fma?: boolean): SgemmModule | null {
+  if (fma === undefined) return sgemmModule(true) ?? sgemmModule(false);
+  if (!instances.has(fma)) instances.set(fma, instantiate(fma));
+  return instances.get(fma)!;
+}
+
+/** What happens to each finished row block of C. */
+export interface SgemmEpilogue {
+  bias: Float32Array | null;
+  /** Done in the tile; 'none' when there is no activation or it runs in `after`. */
+  activation: TileActivation;
+  alpha: number;
+  /** Runs in JS on rows [rowStart, rowEnd) of c right after they are stored (pre copy, other activations). */
+  after: ((c: Float32Array, rowStart: number, rowEnd: number) => void) | null;
+}
+
+export const NO_EPILOGUE: SgemmEpilogue = { bias: null, activation: 'none', alpha: 0, after: null };
+
+const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
+
+/**
+ * c[m×n] = A·B, A(i,k) = a[i*aRow + k*aCol], B(k,j) = b[k*bRow + j*bCol] (gemm's strides, matmul.ts);
+ * m, n, k ≥ 1; c is overwritten.
+ */
+export function sgemmSimd(
+  module: SgemmModule,
+  a: Float32Array, aRow: number, aCol: number,
+  b: Float32Array, bRow: number, bCol: number,
+  c: Float32Array, m: number, n: number, k: number,
+  epilogue: SgemmEpilogue = NO_EPILOGUE,
+): void {
+  const { memory, resident } = module;
+  const nPanels = Math.ceil(n / NR);
+  const ldc = nPanels * NR;
+  const bBytes = packedBSize(n, k) * 4;
+  const write = (address: number): void => packB8(b, bRow, bCol, new Float32Array(memory.buffer), address / 4, n, k);
+  const residentAt = resident.place(b, `sgemm B ${bRow} ${bCol} ${n} ${k}`, bBytes, write);
+  const bAt = residentAt ?? resident.scratchStart();
+  const aAt = align16(residentAt === null ? bAt + bBytes : resident.scratchStart());
+  const chunkRows = Math.min(MC, Math.ceil(m / MR) * MR);
+  const cAt = aAt + chunkRows * KC * 4;
+  const biasAt = cAt + chunkRows * ldc * 4;
+  resident.reserve(biasAt + ldc * 4);
+  if (residentAt === null) write(bAt);
+  const floats = new Float32Array(memory.buffer);
+  if (epilogue.bias) {
+    floats.set(epilogue.bias.subarray(0, n), biasAt / 4);
+    floats.fill(0, biasAt / 4 + n, biasAt / 4 + ldc);
+  }
+
+  const last = module.tiles.get(variantName({ accumulate: false, bias: epilogue.bias !== null, activation: epilogue.activation }))!;
+  const lastAcc = module.tiles.get(variantName({ accumulate: true, bias: epilogue.bias !== null, activation: epilogue.activation }))!;
+  const first = module.tiles.get(variantName({ accumulate: false, bias: false, activation: 'none' }))!;
+  const middle = module.tiles.get(variantName({ accumulate: true, bias: false, activation: 'none' }))!;
+  for (let i0 = 0; i0 < m; i0 += MC) {
+    const rows = Math.min(MC, m - i0);
+    const mPanels = Math.ceil(rows / MR);
+    for (let k0 = 0; k0 < k; k0 += KC) {
+      const kc = Math.min(KC, k - k0);
+      const isLast = k0 + kc >= k;
+      const tiles = k0 === 0 ? (isLast ? last : first) : isLast ? lastAcc : middle;
+      packPanelsA(a, aRow, aCol, floats, aAt / 4, m, i0, rows, k0, kc);
+      tiles(aAt, bAt + k0 * ldc * 4, cAt, mPanels, nPanels, kc, ldc * 4, biasAt, epilogue.alpha);
+    }
+    const from = cAt / 4;
+    if (ldc === n) c.set(floats.subarray(from, from + rows * n), i0 * n);
+    else for (let r = 0; r < rows; r++) c.set(floats.subarray(from + r * ldc, from + r * ldc + n), (i0 + r) * n);
+    epilogue.after?.(c, i0, i0 + rows);
+  }
+}
