@@ -15,6 +15,11 @@ export function packedBSize(n: number, k: number): number {
 /**
  * All of B into `into` from `offset`: block k0 starts at offset + k0·nPanels·8; within it, panel q
  * holds columns 8q..8q+7, element (kk, s) at q·8·kc + kk·8 + s.
+ *
+ * Two loop orders, by B's layout, so that both sides of the copy move through memory in order (this
+ * runs once per weight per training step, and on every activation B): B row-major (bCol = 1, a weight
+ * read as dY·W) copies runs of 8 along a row; B contiguous along k (bRow = 1, x·Wᵀ) reads each column
+ * along k and writes it with a stride of 8.
  */
 export function packB8(b: Float32Array, bRow: number, bCol: number, into: Float32Array, offset: number, n: number, k: number): void {
   const nPanels = Math.ceil(n / NR);
@@ -23,15 +28,35 @@ export function packB8(b: Float32Array, bRow: number, bCol: number, into: Float3
     const block = offset + k0 * nPanels * NR;
     for (let q = 0; q < nPanels; q++) {
       const base = block + q * NR * kc;
-      for (let s = 0; s < NR; s++) {
-        const j = q * NR + s;
-        if (j >= n) {
-          for (let kk = 0; kk < kc; kk++) into[base + kk * NR + s] = 0;
-          continue;
-        }
-        let src = k0 * bRow + j * bCol;
-        for (let kk = 0; kk < kc; kk++, src += bRow) into[base + kk * NR + s] = b[src]!;
-      }
+      const width = Math.min(NR, n - q * NR);
+      if (bCol === 1 && width === NR) copyRuns(b, k0 * bRow + q * NR, bRow, into, base, kc);
+      else copyColumns(b, bRow, bCol, into, base, k0, q * NR, width, kc);
     }
+  }
+}
+
+/** Eight consecutive columns: kc runs of 8 floats, one per row of B. */
+function copyRuns(b: Float32Array, src: number, bRow: number, into: Float32Array, base: number, kc: number): void {
+  for (let kk = 0, o = base; kk < kc; kk++, o += NR, src += bRow) {
+    into[o] = b[src]!;
+    into[o + 1] = b[src + 1]!;
+    into[o + 2] = b[src + 2]!;
+    into[o + 3] = b[src + 3]!;
+    into[o + 4] = b[src + 4]!;
+    into[o + 5] = b[src + 5]!;
+    into[o + 6] = b[src + 6]!;
+    into[o + 7] = b[src + 7]!;
+  }
+}
+
+/** Column by column (any strides); columns past `width` (B's ragged edge) are zeros. */
+function copyColumns(b: Float32Array, bRow: number, bCol: number, into: Float32Array, base: number, k0: number, j0: number, width: number, kc: number): void {
+  for (let s = 0; s < NR; s++) {
+    if (s >= width) {
+      for (let kk = 0; kk < kc; kk++) into[base + kk * NR + s] = 0;
+      continue;
+    }
+    let src = k0 * bRow + (j0 + s) * bCol;
+    for (let kk = 0, o = base + s; kk < kc; kk++, o += NR, src += bRow) into[o] = b[src]!;
   }
 }
