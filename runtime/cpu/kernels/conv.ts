@@ -1,6 +1,6 @@
 import type { Attrs, CpuKernel, EpilogueKernel } from '../kernel-interface.js';
-import { applyEpilogue, f32 } from '../kernel-interface.js';
-import { gemm } from './matmul.js';
+import { f32 } from '../kernel-interface.js';
+import { gemm, gemmWithEpilogue } from './matmul.js';
 
 /**
  * Convolutions, channels-last, by im2col + SGEMM: the patches of x form a [N·OH·OW, kh·kw·C] matrix P,
@@ -59,8 +59,13 @@ function im2col(x: Float32Array, g: Geometry): Float32Array {
           const iy = oy * g.sh + ky * g.dh - g.padTop;
           for (let kx = 0; kx < g.kw; kx++, o += g.c) {
             const ix = ox * g.sw + kx * g.dw - g.padLeft;
-            if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) p.fill(0, o, o + g.c);
-            else p.set(x.subarray(((b * g.h + iy) * g.w + ix) * g.c, ((b * g.h + iy) * g.w + ix + 1) * g.c), o);
+            if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) {
+              p.fill(0, o, o + g.c);
+              continue;
+            }
+            // An element loop, not set(subarray): a subarray per patch was an allocation per pixel.
+            const from = ((b * g.h + iy) * g.w + ix) * g.c;
+            for (let ch = 0; ch < g.c; ch++) p[o + ch] = x[from + ch]!;
           }
         }
       }
@@ -97,8 +102,7 @@ const conv: EpilogueKernel = (_ctx, [x, w], [y], attrs, epilogue) => {
   const rows = g.n * g.oh * g.ow;
   const p = im2col(f32(x!), g);
   // y[rows, F] = P[rows, K] · wᵀ, w stored [F, K].
-  gemm(p, k, 1, f32(w!), 1, k, f32(y!), rows, g.f, k);
-  applyEpilogue(f32(y!), g.f, 0, rows, epilogue);
+  gemmWithEpilogue(p, k, 1, f32(w!), 1, k, f32(y!), rows, g.f, k, epilogue, attrs);
 };
 
 const convGradInput: CpuKernel = (_ctx, [dy, w], [dx], attrs) => {

@@ -1,6 +1,6 @@
-import { installGemm } from '../kernels/matmul.js';
+import { installGemm, installGemmWithEpilogue } from '../kernels/matmul.js';
 import { registerCpuEpilogueKernel } from '../kernel-registry.js';
-import { gemmSimdOrJs, matmulSimd } from './matmul-simd.js';
+import { gemmSimdOrJs, gemmWithEpilogueSimd, matmulSimd } from './matmul-simd.js';
 import { sgemmModule } from './sgemm-simd.js';
 
 /**
@@ -15,5 +15,6 @@ export function installSimdKernels(): boolean {
   if (env.NNET_CPU_SIMD === '0' || !sgemmModule()) return false;
   registerCpuEpilogueKernel('matmul', matmulSimd);
   installGemm(gemmSimdOrJs);
+  installGemmWithEpilogue(gemmWithEpilogueSimd);
   return true;
 }

@@ -1,7 +1,7 @@
 import type { Epilogue, EpilogueKernel } from '../kernel-interface.js';
 import { applyEpilogue } from '../kernel-interface.js';
 import { SMALL_M } from '../kernels/gemm-small.js';
-import { gemmJs, matmul, matmulDims, type Gemm } from '../kernels/matmul.js';
+import { gemmJs, matmul, matmulDims, type EpilogueGemm, type Gemm } from '../kernels/matmul.js';
 import type { Attrs } from '../kernel-interface.js';
 import { gemvModule, gemvSimd } from './gemv-simd.js';
 import type { TileActivation } from './sgemm-module.js';
@@ -22,6 +22,16 @@ export const gemmSimdOrJs: Gemm = (a, aRow, aCol, b, bRow, bCol, c, m, n, k) => 
   const module = sgemmModule();
   if (!module || m <= SMALL_M || n === 0 || k === 0) return gemmJs(a, aRow, aCol, b, bRow, bCol, c, m, n, k);
   sgemmSimd(module, a, aRow, aCol, b, bRow, bCol, c, m, n, k);
+};
+
+/** The GEMM with a fused epilogue that convolutions call (installGemmWithEpilogue in matmul.ts). */
+export const gemmWithEpilogueSimd: EpilogueGemm = (a, aRow, aCol, b, bRow, bCol, c, m, n, k, epilogue, attrs) => {
+  const module = sgemmModule();
+  if (!module || m <= SMALL_M || n === 0 || k === 0) {
+    gemmJs(a, aRow, aCol, b, bRow, bCol, c, m, n, k);
+    return applyEpilogue(c, n, 0, m, epilogue);
+  }
+  sgemmSimd(module, a, aRow, aCol, b, bRow, bCol, c, m, n, k, tileEpilogue(epilogue, attrs, n));
 };
 
 const TILE_ACTIVATIONS = new Set<string>(['relu', 'leaky_relu', 'step']);
