@@ -8,7 +8,7 @@ import { gemm, gemmWithEpilogue } from './matmul.js';
  * the same P: dw = dyᵀ·P, and dx scatters dy·w back through the patches (col2im).
  * conv1d runs as conv2d on [N, L, 1, C]. 'same' padding follows TensorFlow (extra pad after).
  */
-interface Geometry {
+export interface Geometry {
   n: number; h: number; w: number; c: number;
   f: number; kh: number; kw: number;
   oh: number; ow: number;
@@ -96,7 +96,7 @@ function col2im(dp: Float32Array, dx: Float32Array, g: Geometry): void {
   }
 }
 
-const conv: EpilogueKernel = (_ctx, [x, w], [y], attrs, epilogue) => {
+export const conv: EpilogueKernel = (_ctx, [x, w], [y], attrs, epilogue) => {
   const g = geometry(x!.shape, w!.shape, attrs);
   const k = g.kh * g.kw * g.c;
   const rows = g.n * g.oh * g.ow;

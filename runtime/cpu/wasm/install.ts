@@ -1,5 +1,6 @@
 import { installGemm, installGemmWithEpilogue } from '../kernels/matmul.js';
 import { registerCpuEpilogueKernel } from '../kernel-registry.js';
+import { convSimd } from './conv-simd.js';
 import { gemmSimdOrJs, gemmWithEpilogueSimd, matmulSimd } from './matmul-simd.js';
 import { sgemmModule } from './sgemm-simd.js';
 
@@ -14,6 +15,8 @@ export function installSimdKernels(): boolean {
   const env = typeof process === 'object' ? process.env : {};
   if (env.NNET_CPU_SIMD === '0' || !sgemmModule()) return false;
   registerCpuEpilogueKernel('matmul', matmulSimd);
+  registerCpuEpilogueKernel('conv2d', convSimd);
+  registerCpuEpilogueKernel('conv1d', convSimd);
   installGemm(gemmSimdOrJs);
   installGemmWithEpilogue(gemmWithEpilogueSimd);
   return true;

@@ -66,12 +66,31 @@ export const NO_EPILOGUE: SgemmEpilogue = { bias: null, activation: 'none', alph
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
 /**
+ * Writes rows i0 .. i0+rows-1 of A over the k block [k0, k0+kc) as panels of MR rows into `into`
+ * from float `offset` (gemm-pack.ts packPanelsA's layout), rows at or past m as zeros. A strided
+ * matrix, or a convolution's patches read straight from its input (patch-pack.ts: implicit GEMM).
+ */
+export type PackA = (into: Float32Array, offset: number, i0: number, rows: number, k0: number, kc: number) => void;
+
+/**
  * c[m×n] = A·B, A(i,k) = a[i*aRow + k*aCol], B(k,j) = b[k*bRow + j*bCol] (gemm's strides, matmul.ts);
  * m, n, k ≥ 1; c is overwritten.
  */
 export function sgemmSimd(
   module: SgemmModule,
   a: Float32Array, aRow: number, aCol: number,
+  b: Float32Array, bRow: number, bCol: number,
+  c: Float32Array, m: number, n: number, k: number,
+  epilogue: SgemmEpilogue = NO_EPILOGUE,
+): void {
+  const packA: PackA = (into, offset, i0, rows, k0, kc) => packPanelsA(a, aRow, aCol, into, offset, m, i0, rows, k0, kc);
+  sgemmPackedA(module, packA, b, bRow, bCol, c, m, n, k, epilogue);
+}
+
+/** sgemmSimd with A given by its packing function. */
+export function sgemmPackedA(
+  module: SgemmModule,
+  packA: PackA,
   b: Float32Array, bRow: number, bCol: number,
   c: Float32Array, m: number, n: number, k: number,
   epilogue: SgemmEpilogue = NO_EPILOGUE,
@@ -106,7 +125,7 @@ export function sgemmSimd(
       const kc = Math.min(KC, k - k0);
       const isLast = k0 + kc >= k;
       const tiles = k0 === 0 ? (isLast ? last : first) : isLast ? lastAcc : middle;
-      packPanelsA(a, aRow, aCol, floats, aAt / 4, m, i0, rows, k0, kc);
+      packA(floats, aAt / 4, i0, rows, k0, kc);
       tiles(aAt, bAt + k0 * ldc * 4, cAt, mPanels, nPanels, kc, ldc * 4, biasAt, epilogue.alpha);
     }
     const from = cAt / 4;
