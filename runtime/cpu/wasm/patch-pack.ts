@@ -1,5 +1,6 @@
 import type { Geometry } from '../kernels/conv.js';
-import { MR } from './sgemm-module.js';
+import { KC } from '../kernels/gemm-pack.js';
+import { MR, NR } from './sgemm-module.js';
 
 /**
  * Implicit GEMM for convolutions: the A panels of the float32 kernel (sgemm-simd.ts) packed straight
@@ -47,6 +48,46 @@ export function packPatchPanels(x: Float32Array, g: Geometry, into: Float32Array
           ky++;
         }
       }
+    }
+  }
+}
+
+/**
+ * P itself as the B operand (a weight gradient dW = dyᵀ·P): sgemm-pack.ts packB8's layout over
+ * n = kh·kw·C columns and k = N·OH·OW rows of P, block after block of KC rows, read straight from x.
+ * Each row of P is walked tap by tap (runs of C); columns past kh·kw·C are zeros.
+ */
+export function packPatchB8(x: Float32Array, g: Geometry, into: Float32Array, offset: number): void {
+  const { c, kw, kh, h, w, ow, oh, sh, sw, dh, dw, padTop, padLeft } = g;
+  const rows = g.n * oh * ow;
+  const n = kh * kw * c;
+  const nPanels = Math.ceil(n / NR);
+  for (let k0 = 0; k0 < rows; k0 += KC) {
+    const kc = Math.min(KC, rows - k0);
+    const block = offset + k0 * nPanels * NR;
+    const panelFloats = NR * kc;
+    for (let kk = 0; kk < kc; kk++) {
+      const i = k0 + kk;
+      const ox = i % ow;
+      const rest = (i - ox) / ow;
+      const oy = rest % oh;
+      const b = (rest - oy) / oh;
+      const rowBase = block + kk * NR;
+      let col = 0;
+      for (let ky = 0; ky < kh; ky++) {
+        const iy = oy * sh + ky * dh - padTop;
+        for (let kx = 0; kx < kw; kx++) {
+          const ix = ox * sw + kx * dw - padLeft;
+          const end = col + c;
+          if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+            for (; col < end; col++) into[rowBase + (col >> 3) * panelFloats + (col & 7)] = 0;
+          } else {
+            let from = ((b * h + iy) * w + ix) * c;
+            for (; col < end; col++, from++) into[rowBase + (col >> 3) * panelFloats + (col & 7)] = x[from]!;
+          }
+        }
+      }
+      for (; col < nPanels * NR; col++) into[rowBase + (col >> 3) * panelFloats + (col & 7)] = 0;
     }
   }
 }

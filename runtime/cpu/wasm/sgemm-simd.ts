@@ -84,14 +84,28 @@ export function sgemmSimd(
   epilogue: SgemmEpilogue = NO_EPILOGUE,
 ): void {
   const packA: PackA = (into, offset, i0, rows, k0, kc) => packPanelsA(a, aRow, aCol, into, offset, m, i0, rows, k0, kc);
-  sgemmPackedA(module, packA, b, bRow, bCol, c, m, n, k, epilogue);
+  sgemmPacked(module, packA, stridedB(b, bRow, bCol, n, k), c, m, n, k, epilogue);
 }
 
-/** sgemmSimd with A given by its packing function. */
-export function sgemmPackedA(
+/**
+ * B's source: `pack` writes all of it in sgemm-pack.ts's layout at a float offset; `resident` names
+ * the buffer whose version decides whether a packed copy kept in the module's memory is current
+ * (resident-operands.ts), with its layout key; null: packed into scratch on every call.
+ */
+export interface PackB {
+  pack: (into: Float32Array, offset: number) => void;
+  resident: { data: Float32Array; layout: string } | null;
+}
+
+export function stridedB(b: Float32Array, bRow: number, bCol: number, n: number, k: number): PackB {
+  return { pack: (into, offset) => packB8(b, bRow, bCol, into, offset, n, k), resident: { data: b, layout: `sgemm B ${bRow} ${bCol} ${n} ${k}` } };
+}
+
+/** sgemmSimd with A and B given by their packing functions. */
+export function sgemmPacked(
   module: SgemmModule,
   packA: PackA,
-  b: Float32Array, bRow: number, bCol: number,
+  packB: PackB,
   c: Float32Array, m: number, n: number, k: number,
   epilogue: SgemmEpilogue = NO_EPILOGUE,
 ): void {
@@ -99,8 +113,8 @@ export function sgemmPackedA(
   const nPanels = Math.ceil(n / NR);
   const ldc = nPanels * NR;
   const bBytes = packedBSize(n, k) * 4;
-  const write = (address: number): void => packB8(b, bRow, bCol, new Float32Array(memory.buffer), address / 4, n, k);
-  const residentAt = resident.place(b, `sgemm B ${bRow} ${bCol} ${n} ${k}`, bBytes, write);
+  const write = (address: number): void => packB.pack(new Float32Array(memory.buffer), address / 4);
+  const residentAt = packB.resident && resident.place(packB.resident.data, packB.resident.layout, bBytes, write);
   const bAt = residentAt ?? resident.scratchStart();
   const aAt = align16(residentAt === null ? bAt + bBytes : resident.scratchStart());
   const chunkRows = Math.min(MC, Math.ceil(m / MR) * MR);

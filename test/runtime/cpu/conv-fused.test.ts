@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveCpuKernel } from '../../../runtime/cpu/kernel-registry.js';
+import { geometry, type Geometry } from '../../../runtime/cpu/kernels/conv.js';
 
 /**
  * Fused convolutions (conv+bias+activation, the epilogue applied in the float32 WASM tile or after it)
@@ -69,5 +70,47 @@ describe('cpu fused convolutions', () => {
         });
       });
     }
+  }
+});
+
+/** dw[o, ky, kx, ch] = Σ over output pixels of dy[pixel, o]·x[tap of the pixel, ch], in float64. */
+function directGradWeight(dy: Float32Array, x: Float32Array, xs: number[], ws: number[], g: Geometry) {
+  const [f, kh, kw, c] = ws as [number, number, number, number];
+  const dw = new Float64Array(f * kh * kw * c);
+  const magnitude = new Float64Array(dw.length);
+  for (let b = 0; b < xs[0]!; b++) for (let oy = 0; oy < g.oh; oy++) for (let ox = 0; ox < g.ow; ox++) {
+    const pixel = (b * g.oh + oy) * g.ow + ox;
+    for (let ky = 0; ky < kh; ky++) for (let kx = 0; kx < kw; kx++) {
+      const iy = oy * g.sh + ky * g.dh - g.padTop;
+      const ix = ox * g.sw + kx * g.dw - g.padLeft;
+      if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
+      for (let o = 0; o < f; o++) for (let ch = 0; ch < c; ch++) {
+        const product = dy[pixel * f + o]! * x[((b * g.h + iy) * g.w + ix) * c + ch]!;
+        dw[((o * kh + ky) * kw + kx) * c + ch] += product;
+        magnitude[((o * kh + ky) * kw + kx) * c + ch] += Math.abs(product);
+      }
+    }
+  }
+  return { dw, magnitude };
+}
+
+describe('cpu convolution weight gradient', () => {
+  const cases = [
+    { name: 'same, stride 1', xs: [3, 12, 11, 5], ws: [10, 3, 3, 5], strides: [1, 1], dilation: [1, 1], padding: 'same' },
+    { name: 'valid, stride 2, dilation 2', xs: [2, 17, 15, 3], ws: [9, 3, 2, 3], strides: [2, 2], dilation: [2, 2], padding: 'valid' },
+    { name: 'same, stride 2, 1 channel', xs: [8, 28, 28, 1], ws: [6, 3, 3, 1], strides: [2, 2], dilation: [1, 1], padding: 'same' },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: dw = dyᵀ·P against a direct sum`, () => {
+      const attrs = { strides: c.strides, dilation: c.dilation, padding: c.padding };
+      const g = geometry(c.xs, c.ws, attrs);
+      const x = Float32Array.from({ length: c.xs.reduce((p, q) => p * q) }, (_, i) => Math.sin(i * 0.41));
+      const dy = Float32Array.from({ length: g.n * g.oh * g.ow * g.f }, (_, i) => Math.cos(i * 0.23));
+      const dw = new Float32Array(c.ws.reduce((p, q) => p * q)).fill(Number.NaN);
+      resolveCpuKernel('conv2d_grad_weight')(ctx, [{ shape: [g.n, g.oh, g.ow, g.f], data: dy }, { shape: c.xs, data: x }], [{ shape: c.ws, data: dw }], attrs);
+      const want = directGradWeight(dy, x, c.xs, c.ws, g);
+      const rows = g.n * g.oh * g.ow;
+      want.dw.forEach((v, i) => expect(Math.abs(dw[i]! - v), `${i}`).toBeLessThanOrEqual((rows + 3) * U * want.magnitude[i]!));
+    });
   }
 });
