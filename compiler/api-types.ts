@@ -1,5 +1,5 @@
 import type { FileNode, SourceRange } from '../grammar/ast.js';
-import type { Diagnostic } from './diagnostics/types.js';
+import type { Diagnostic } from '../diagnostics/types.js';
 import type { Graph } from './ir/graph.js';
 import type { TensorType } from './ir/types.js';
 import type { GanConfig, TrainConfig } from './train-config.js';
@@ -31,6 +31,17 @@ export interface CheckedModel {
   trainableParams: number;
   /** True when no error diagnostic lies inside this model (or in a block it expands). */
   ok: boolean;
+  /** Every block expansion in the graph, an enclosing one before those inside it (`nnet graph` clusters). */
+  blocks: BlockExpansion[];
+}
+
+/** One expansion of a block: its graph nodes are the ids `first` ≤ id < `end`. */
+export interface BlockExpansion {
+  block: string;
+  /** The expansion's layer-name prefix (`h/decoder`), or the statement's name when the call computes it. */
+  name: string;
+  first: number;
+  end: number;
 }
 
 /** One line of the Keras-like summary: a layer, its output shape, its parameter count. */

@@ -5,6 +5,7 @@ import { checkFile, type ReuseModelCheck } from './check/check-file.js';
 import type { ModelCheck } from './check/model-check.js';
 import { reusableChecks } from './check/reuse.js';
 import { sortAndDeduplicate } from './check/reporter.js';
+import { makeDiagnostic } from '../diagnostics/make.js';
 
 export type { CheckResult } from './api-types.js';
 
@@ -68,12 +69,7 @@ function checkParsed({ file, diagnostics: syntax }: ParseResult, options: CheckO
     return result;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const internal = {
-      code: 'NN2099',
-      severity: 'error' as const,
-      message: `internal error while checking the file: ${message}`,
-      range: { start: 0, end: 0 },
-    };
+    const internal = makeDiagnostic('NN2099', ['the file', message], { start: 0, end: 0 });
     return { file, diagnostics: sortAndDeduplicate([...syntax, internal]), models: [], gans: [], symbols: [], values: [] };
   }
 }

@@ -3,18 +3,15 @@
  *
  * Every node carries the source range it was built from, as character offsets into the document
  * (`end` exclusive). Offsets are the one position currency of the front end: the CLI turns them into
- * `line:col` for printing, the language server into LSP positions (see `grammar/line-map.ts`).
+ * `line:col` for printing, the language server into LSP positions (see `diagnostics/line-map.ts`).
  *
  * Error recovery never leaves a required field undefined: a piece the parser had to invent is an
  * `Ident` with `missing: true` (empty name, zero-length range) or an `ErrorExpr`.
  */
 
-export interface SourceRange {
-  /** Offset of the first character. */
-  start: number;
-  /** Offset one past the last character. */
-  end: number;
-}
+import type { SourceRange } from '../diagnostics/types.js';
+
+export type { SourceRange };
 
 interface NodeBase {
   range: SourceRange;

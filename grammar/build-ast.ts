@@ -1,8 +1,10 @@
 import type { CstNode, CstNodeLocation, IToken } from 'chevrotain';
 import type * as Ast from './ast.js';
 import type * as Cst from './cst-types.js';
-import type { Diagnostic } from '../compiler/diagnostics/types.js';
-import { makeDiagnostic, quoteToken } from './make-diagnostic.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { makeDiagnostic } from '../diagnostics/make.js';
+import type { DiagnosticArgs, DiagnosticCode } from '../diagnostics/table.js';
+import { quoteToken } from './quote-token.js';
 import { readNumber, readString } from './literals.js';
 import { sharedParser } from './parser.js';
 import { Plus, Slash, Star } from './tokens.js';
@@ -369,7 +371,7 @@ class AstBuilder extends sharedParser().getBaseCstVisitorConstructor() {
     flush();
   }
 
-  private report(code: string, args: readonly (string | number)[], range: SourceRange): void {
+  private report<C extends DiagnosticCode>(code: C, args: DiagnosticArgs<C>, range: SourceRange): void {
     this.diagnostics.push(makeDiagnostic(code, args, range));
   }
 }

@@ -1,5 +1,5 @@
 import type { FileNode } from './ast.js';
-import type { Diagnostic } from '../compiler/diagnostics/types.js';
+import type { Diagnostic } from '../diagnostics/types.js';
 import { buildAst } from './build-ast.js';
 import { lex } from './lex.js';
 import {
@@ -10,11 +10,11 @@ import {
   MAX_SYNTAX_DIAGNOSTICS,
   scanNesting,
 } from './limits.js';
-import { makeDiagnostic } from './make-diagnostic.js';
+import { makeDiagnostic } from '../diagnostics/make.js';
 import { discardSharedParser, sharedParser } from './parser.js';
 import { parseErrorsToDiagnostics, withoutLexErrorEchoes } from './syntax-errors.js';
 
-export { LineMap, type LineColumn, type Position } from './line-map.js';
+export { LineMap, type LineColumn, type Position } from '../diagnostics/line-map.js';
 
 export interface ParseResult {
   file: FileNode;

@@ -1,7 +1,7 @@
 import type { IToken } from 'chevrotain';
 import type { Comment } from './ast.js';
-import type { Diagnostic } from '../compiler/diagnostics/types.js';
-import { makeDiagnostic } from './make-diagnostic.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { diagnosticFrom, makeDiagnostic } from '../diagnostics/make.js';
 import { readNumber, readString, type LiteralProblem } from './literals.js';
 import { LineComment, NumberLiteral, UnterminatedBlockComment, UnterminatedString, nnetLexer, TerminatedString } from './tokens.js';
 
@@ -55,6 +55,6 @@ function literalProblems(token: IToken): Diagnostic[] {
     }
   }
   return problems.map((p) =>
-    makeDiagnostic(p.code, p.args, { start: token.startOffset + p.start, end: token.startOffset + p.end }),
+    diagnosticFrom(p, { start: token.startOffset + p.start, end: token.startOffset + p.end }),
   );
 }

@@ -1,7 +1,7 @@
 import type { IToken } from 'chevrotain';
 import type { AstNode, Expr, FileNode } from './ast.js';
-import type { Diagnostic } from '../compiler/diagnostics/types.js';
-import { makeDiagnostic } from './make-diagnostic.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { makeDiagnostic } from '../diagnostics/make.js';
 import { LBrace, LBracket, LParen, Minus, Plus, RBrace, RBracket, RParen, Slash, Star } from './tokens.js';
 
 /**

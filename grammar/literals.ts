@@ -1,12 +1,12 @@
+import type { DiagnosticCall } from '../diagnostics/table.js';
+
 /**
  * Values of number and string literals, with the problems found while reading them. The lexer
  * accepts slightly wider forms than the language (`1e`, `"\q"`) so these can be reported with a
  * precise message instead of as stray characters.
  */
 
-export interface LiteralProblem {
-  code: string;
-  args: string[];
+export type LiteralProblem = DiagnosticCall & {
   /** Offsets relative to the start of the literal. */
   start: number;
   end: number;

@@ -7,10 +7,11 @@ import {
   type TokenType,
 } from 'chevrotain';
 import type { SourceRange } from './ast.js';
-import type { Diagnostic } from '../compiler/diagnostics/types.js';
-import { diagnosticDef, formatTemplate } from '../compiler/diagnostics/table.js';
-import { LineMap } from './line-map.js';
-import { quoteToken } from './make-diagnostic.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { diagnosticDef, isDiagnosticCode, type DiagnosticArgs, type DiagnosticCode } from '../diagnostics/table.js';
+import { diagnosticMessage } from '../diagnostics/make.js';
+import { LineMap } from '../diagnostics/line-map.js';
+import { quoteToken } from './quote-token.js';
 import { False, Identifier, LBracket, LParen, Minus, NumberLiteral, StringLiteral, True } from './tokens.js';
 
 /**
@@ -20,13 +21,19 @@ import { False, Identifier, LBracket, LParen, Minus, NumberLiteral, StringLitera
  * where the error is shown.
  */
 
-function encode(code: string, args: readonly string[]): string {
-  return `${code} ${formatTemplate(diagnosticDef(code).template, args)}`;
+function encode<C extends DiagnosticCode>(code: C, args: DiagnosticArgs<C>): string {
+  return `${code} ${diagnosticMessage(code, args)}`;
 }
 
-function decode(message: string): { code: string; message: string } {
+interface CodedMessage {
+  code: DiagnosticCode;
+  message: string;
+}
+
+function decode(message: string): CodedMessage {
   const match = /^(NN\d{4}) ([\s\S]*)$/.exec(message);
-  return match ? { code: match[1]!, message: match[2]! } : { code: 'NN1010', message };
+  const code = match?.[1];
+  return code !== undefined && isDiagnosticCode(code) ? { code, message: match?.[2] ?? '' } : { code: 'NN1010', message };
 }
 
 /** NN1011's template cut at its placeholders `{0}` `{1}` `{2}`, once: the parser builds this message for every bracket. */
@@ -102,10 +109,10 @@ const VALUE_STARTS: readonly TokenType[] = [Identifier, NumberLiteral, StringLit
  * expected but a value follows on the same line, the message offers the comma first.
  */
 function missingSeparator(
-  error: { code: string; message: string },
+  error: CodedMessage,
   found: IToken | undefined,
   previous: IToken | undefined,
-): { code: string; message: string } {
+): CodedMessage {
   const closesList = error.code === 'NN1011' && /^expected '[)\]]'/.test(error.message);
   if (!closesList || !isRealToken(found) || !isRealToken(previous) || previous.endLine !== found.startLine) return error;
   if (!VALUE_STARTS.some((type) => tokenMatcher(found, type))) return error;

@@ -77,15 +77,20 @@ export function startServer(connection: Connection, options: ServerOptions): Doc
     fallback: R,
     run: (ctx: ProviderContext, params: P) => R,
   ): (params: P) => R {
+    const failed = (err: unknown): R => {
+      if (err instanceof ResponseError) throw err;
+      connection.console.error(`nnet: ${name} failed: ${(err as Error)?.stack ?? String(err)}`);
+      return fallback;
+    };
     return (params) => {
       const ctx = context(params.textDocument.uri);
       if (!ctx) return fallback;
       try {
-        return run(ctx, params);
+        const result = run(ctx, params);
+        // An async provider's failure is caught the same way.
+        return result instanceof Promise ? (result.catch(failed) as R) : result;
       } catch (err) {
-        if (err instanceof ResponseError) throw err;
-        connection.console.error(`nnet: ${name} failed: ${(err as Error)?.stack ?? String(err)}`);
-        return fallback;
+        return failed(err);
       }
     };
   }
@@ -115,7 +120,7 @@ export function startServer(connection: Connection, options: ServerOptions): Doc
     const contexts = store.uris().flatMap((uri) => context(uri) ?? []);
     return workspaceSymbols(contexts, query);
   });
-  connection.onCodeAction(guarded('codeAction', [], (ctx, p) => codeActions(ctx, p.range, p.context.only)));
+  connection.onCodeAction(guarded('codeAction', Promise.resolve([]), (ctx, p) => codeActions(ctx, p.range, p.context.only)));
   connection.languages.semanticTokens.on(guarded('semanticTokens', { data: [] }, (ctx) => semanticTokens(ctx)));
   connection.onFoldingRanges(guarded('foldingRange', [], (ctx) => foldingRanges(ctx)));
   connection.onSelectionRanges(guarded('selectionRange', [], (ctx, p) => selectionRanges(ctx, p.positions)));
@@ -123,11 +128,11 @@ export function startServer(connection: Connection, options: ServerOptions): Doc
   connection.languages.inlayHint.on(guarded('inlayHint', [], (ctx, p) => inlayHints(ctx, p.range)));
   connection.onDocumentFormatting(async (p) => {
     const document = store.document(p.textDocument.uri);
-    return document ? formatDocument(document, p.options) : [];
+    return document ? formatDocument(document) : [];
   });
   connection.onDocumentRangeFormatting(async (p) => {
     const document = store.document(p.textDocument.uri);
-    return document ? formatRange(document, p.range, p.options) : [];
+    return document ? formatRange(document, p.range) : [];
   });
   connection.onShutdown(() => store.dispose());
   connection.listen();

@@ -2,9 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ExplainEntry } from '../../compiler/compile.js';
-import { LineMap } from '../../grammar/line-map.js';
+import { LineMap } from '../../diagnostics/line-map.js';
 import type { PlanTarget } from '../../runtime/plan/format.js';
+import { serializePlan } from '../../runtime/plan/serialize.js';
 import { compileLoaded, fileStem, loadModel, runCommand } from '../model-loading.js';
+import { plural } from '../terminal.js';
 import { writeWeightsFile } from '../weights-io.js';
 import type { SetExitCode } from './index.js';
 
@@ -15,12 +17,14 @@ interface CompileOptions {
   explain?: boolean;
   model?: string;
   inference?: boolean;
+  embedWeights?: boolean;
 }
 
 /**
- * `nnet compile FILE --target cpu|webgpu [-o plan.json] [--no-fuse] [--explain] [--model NAME]`:
- * writes the executable plan (JSON) and its weights (safetensors, same name with
- * `.safetensors`); `--explain` lists the fused groups and the refused fusions with their reasons.
+ * `nnet compile FILE --target cpu|webgpu [-o plan.json] [--no-fuse] [--explain] [--model NAME]
+ * [--embed-weights]`: writes the executable plan (JSON) and its weights (safetensors, same name with
+ * `.safetensors`; with `--embed-weights` inside the plan as base64, one file for a web page);
+ * `--explain` lists the fused groups and the refused fusions with their reasons.
  */
 export function register(program: Command, setExitCode: SetExitCode): void {
   program
@@ -33,6 +37,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--explain', 'print every fused group and every refused fusion with its reason')
     .option('--model <name>', 'the model to compile (default: the last one in the file)')
     .option('--inference', 'leave out the training steps even when the model has a train section')
+    .option('--embed-weights', 'put the weights into the plan (base64 safetensors) instead of a .safetensors file next to it')
     .action(async (file: string, options: CompileOptions) => {
       await runCommand(setExitCode, async () => {
         const loaded = loadModel(file, options.model);
@@ -40,15 +45,23 @@ export function register(program: Command, setExitCode: SetExitCode): void {
         const compiled = compileLoaded(loaded, { target: options.target, fuse: options.fuse, training });
         const planPath = options.output ?? join(dirname(file), `${fileStem(file)}.plan.json`);
         const weightsPath = planPath.replace(/(\.plan)?\.json$/i, '') + '.safetensors';
-        writeWeightsFile(weightsPath, compiled.weights, { model: compiled.plan.model });
-        const plan = { ...compiled.plan, weights: { file: basename(weightsPath) } };
-        writeFileSync(planPath, JSON.stringify(plan, null, 1) + '\n');
+        const plan = compiled.plan;
+        if (options.embedWeights) {
+          writeFileSync(planPath, serializePlan(plan, compiled.weights, { embed: true }).json + '\n');
+        } else {
+          writeWeightsFile(weightsPath, compiled.weights, { model: plan.model });
+          writeFileSync(planPath, JSON.stringify({ ...plan, weights: { file: basename(weightsPath) } }, null, 1) + '\n');
+        }
         if (options.explain) {
           process.stdout.write(options.fuse ? explainText(compiled.explain, loaded.text, file) : 'fusion disabled (--no-fuse): every op is its own step\n');
         }
         const steps = plan.forward.length + plan.backward.length + plan.update.length;
         const peak = plan.memory ? `, peak activation memory ${(plan.memory.peakBytes / 1024).toFixed(1)} KiB at batch ${plan.memory.referenceBatch}` : '';
-        process.stderr.write(`wrote ${planPath} (${steps} steps${peak}) and ${weightsPath}\n`);
+        const written = options.embedWeights
+          ? `${planPath} (${plural(steps, 'step')}${peak}, weights embedded)`
+          : `${planPath} (${plural(steps, 'step')}${peak}) and ${weightsPath}`;
+        process.stderr.write(`wrote ${written}
+`);
       });
     });
 }

@@ -12,6 +12,7 @@ import type { CheckResult } from '../../compiler/api-types.js';
 import type { GanConfig } from '../../compiler/train-config.js';
 import { CliError, compileLoaded, createExecutor, fileStem, loadChecked, pickModel, runCommand } from '../model-loading.js';
 import { trainGanCommand } from './train-gan.js';
+import { plural } from '../terminal.js';
 import { writeWeightsFile } from '../weights-io.js';
 import type { SetExitCode } from './index.js';
 
@@ -23,6 +24,7 @@ interface TrainOptions {
   validation?: number;
   out?: string;
   plot?: string;
+  plotLog?: boolean;
   resume?: string;
   checkpoint: string | false;
   target: PlanTarget;
@@ -47,13 +49,15 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--validation <fraction>', 'fraction of the training data held out for validation', fraction)
     .option('--out <weights.safetensors>', 'write the trained weights here')
     .option('--plot <curve.svg>', 'write the loss/accuracy curves as an SVG chart')
+    .option('--plot-log', 'draw the loss of --plot on a logarithmic axis')
     .option('--resume <checkpoint>', 'continue from a checkpoint written by an earlier run')
     .option('--checkpoint <file>', 'checkpoint written after every epoch (default: <model file>.checkpoint.safetensors)')
     .option('--no-checkpoint', 'do not write checkpoints')
     .option('--target <target>', 'cpu or webgpu', parseTarget, 'cpu')
     .option('--model <name>', 'the model or gan to train (default: the last model, or the last gan when that model has no train section)')
     .option('--no-fuse', 'compile without fusion (for comparisons)')
-    .action(async (file: string, options: TrainOptions) => {
+    .action(async (file: string, options: TrainOptions, command: Command) => {
+      if (options.plotLog && !options.plot) command.error('error: --plot-log needs --plot FILE');
       await runCommand(setExitCode, () => train(file, options));
     });
 }
@@ -97,7 +101,7 @@ async function train(file: string, options: TrainOptions): Promise<void> {
     }
     const checkpointPath = options.checkpoint === false ? null : options.checkpoint ?? `${fileStem(file)}.checkpoint.safetensors`;
     process.stdout.write(
-      `training ${compiled.plan.model} on ${source}: ${data.train.length} samples, ${config.epochs} epochs, batch ${config.batch}` +
+      `training ${compiled.plan.model} on ${source}: ${plural(data.train.length, 'sample')}, ${plural(config.epochs, 'epoch')}, batch ${config.batch}` +
         `${config.validation > 0 ? `, validation ${config.validation}` : ''}, seed ${config.seed}\n`,
     );
     const report = await trainModel({
@@ -115,7 +119,7 @@ async function train(file: string, options: TrainOptions): Promise<void> {
     const trained = report.history.length - (resume?.epochsDone ?? 0);
     const samples = trained * Math.round(data.train.length * (1 - config.validation));
     process.stdout.write(
-      `trained ${trained} epoch${trained === 1 ? '' : 's'} in ${report.seconds.toFixed(1)}s` +
+      `trained ${plural(trained, 'epoch')} in ${report.seconds.toFixed(1)}s` +
         ` (${report.seconds > 0 ? Math.round(samples / report.seconds) : 0} samples/s)${report.stoppedEarly ? ', stopped early' : ''}\n`,
     );
     if (options.out) {
@@ -123,7 +127,7 @@ async function train(file: string, options: TrainOptions): Promise<void> {
       process.stdout.write(`wrote weights to ${options.out}\n`);
     }
     if (options.plot) {
-      writeFileSync(options.plot, plotHistory(report.history, `${compiled.plan.model} on ${source}`));
+      writeFileSync(options.plot, plotHistory(report.history, `${compiled.plan.model} on ${source}`, { logLoss: options.plotLog === true }));
       process.stdout.write(`wrote the training curves to ${options.plot}\n`);
     }
     if (checkpointPath) process.stdout.write(`checkpoint: ${checkpointPath}\n`);

@@ -1,4 +1,4 @@
-import { DIAGNOSTICS } from '../../compiler/diagnostics/table.js';
+import { DIAGNOSTICS } from '../../diagnostics/table.js';
 
 const SECTIONS: Array<{ prefix: string; title: string }> = [
   { prefix: 'NN1', title: 'Syntax (NN1xxx)' },
@@ -9,14 +9,14 @@ const SECTIONS: Array<{ prefix: string; title: string }> = [
 ];
 
 /**
- * docs/diagnostics.md, generated from the one diagnostics table (compiler/diagnostics/table.ts) by
+ * docs/diagnostics.md, generated from the one diagnostics table (diagnostics/table.ts) by
  * scripts/gen-diagnostics-doc.mjs; a test keeps the file in step with the table.
  */
 export function diagnosticsDoc(): string {
   const out = [
     '# Diagnostics',
     '',
-    '<!-- Generated from compiler/diagnostics/table.ts by scripts/gen-diagnostics-doc.mjs; do not edit by hand. -->',
+    '<!-- Generated from diagnostics/table.ts by scripts/gen-diagnostics-doc.mjs; do not edit by hand. -->',
     '',
     'Every message of `nnet check` and of the language server carries a stable code. `{0}`, `{1}`... in a',
     'message stand for the names, shapes and values of the case at hand.',

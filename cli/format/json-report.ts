@@ -1,6 +1,6 @@
 import type { CheckResult } from '../../compiler/api-types.js';
-import type { Diagnostic } from '../../compiler/diagnostics/types.js';
-import { LineMap } from '../../grammar/line-map.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
+import { LineMap } from '../../diagnostics/line-map.js';
 
 /** The machine-readable form of `nnet check --json`: positions as 1-based line and column. */
 export interface JsonFileReport {

@@ -1,5 +1,5 @@
 import type { SourceRange } from '../../grammar/ast.js';
-import type { SummaryRow, ValueInfo } from '../api-types.js';
+import type { BlockExpansion, SummaryRow, ValueInfo } from '../api-types.js';
 import type { Graph, ParamInfo } from '../ir/graph.js';
 import type { Attrs, InitSpec, Origin, TensorType } from '../ir/types.js';
 
@@ -14,6 +14,8 @@ import type { Attrs, InitSpec, Origin, TensorType } from '../ir/types.js';
 export class GraphBuilder {
   readonly graph: Graph = { nodes: [], inputs: [], outputs: [], params: [] };
   readonly summary: SummaryRow[] = [];
+  /** Block expansions in the order they began; `expandBlock` sets each one's `end` when it returns. */
+  readonly blocks: BlockExpansion[] = [];
   private readonly layerNames = new Set<string>();
 
   private readonly prefixes = new Set<string>();

@@ -1,6 +1,6 @@
 import type { FileNode, ModelDecl } from '../../grammar/ast.js';
 import type { CheckedModel } from '../api-types.js';
-import type { Diagnostic } from '../diagnostics/types.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
 import type { GanConfig } from '../train-config.js';
 import { CheckContext } from './context.js';
 import { Evaluator } from './evaluate.js';

@@ -1,6 +1,6 @@
 import type { ModelDecl } from '../../grammar/ast.js';
 import type { CheckedModel, SymbolInfo, ValueInfo } from '../api-types.js';
-import type { Diagnostic } from '../diagnostics/types.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
 import { checkModel } from './check-model.js';
 import type { CheckContext } from './context.js';
 import { lastOffset } from './remap.js';
@@ -62,5 +62,6 @@ function emptyModel(decl: ModelDecl): CheckedModel {
     totalParams: 0,
     trainableParams: 0,
     ok: false,
+    blocks: [],
   };
 }

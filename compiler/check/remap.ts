@@ -1,6 +1,6 @@
 import type { SourceRange } from '../../grammar/ast.js';
 import type { CheckedModel, SymbolInfo, ValueInfo } from '../api-types.js';
-import type { Diagnostic } from '../diagnostics/types.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
 import type { IRNode } from '../ir/graph.js';
 import type { Origin } from '../ir/types.js';
 import type { TrainConfig } from '../train-config.js';

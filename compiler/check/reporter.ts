@@ -1,6 +1,7 @@
 import type { SourceRange } from '../../grammar/ast.js';
-import { diagnosticDef, formatTemplate } from '../diagnostics/table.js';
-import type { Diagnostic, Fix, RelatedInfo } from '../diagnostics/types.js';
+import { makeDiagnostic } from '../../diagnostics/make.js';
+import type { DiagnosticArgs, DiagnosticCode } from '../../diagnostics/table.js';
+import type { Diagnostic, Fix, RelatedInfo } from '../../diagnostics/types.js';
 
 export interface ReportExtras {
   related?: RelatedInfo[];
@@ -22,14 +23,13 @@ export class Reporter {
   readonly diagnostics: Diagnostic[] = [];
   private readonly expansions: ExpansionFrame[] = [];
 
-  report(code: string, args: readonly (string | number)[], range: SourceRange, extras: ReportExtras = {}): Diagnostic {
-    const def = diagnosticDef(code);
+  report<C extends DiagnosticCode>(code: C, args: DiagnosticArgs<C>, range: SourceRange, extras: ReportExtras = {}): Diagnostic {
     const related = [...(extras.related ?? [])];
     for (let i = this.expansions.length - 1; i >= 0; i--) {
       const frame = this.expansions[i]!;
       related.push({ message: `in block '${frame.block}' used here`, range: frame.call });
     }
-    const diagnostic: Diagnostic = { code, severity: def.severity, message: formatTemplate(def.template, args), range };
+    const diagnostic = makeDiagnostic(code, args, range);
     if (related.length > 0) diagnostic.related = related;
     if (extras.fix) diagnostic.fix = extras.fix;
     this.diagnostics.push(diagnostic);

@@ -1,5 +1,5 @@
 import type { SourceRange } from '../../grammar/ast.js';
-import type { Fix } from '../diagnostics/types.js';
+import type { Fix } from '../../diagnostics/types.js';
 
 /**
  * "Did you mean" suggestions: the closest candidate by edit distance (Damerau–Levenshtein with

@@ -1,11 +1,11 @@
 import type { SourceRange } from '../../grammar/ast.js';
-import type { Diagnostic } from '../diagnostics/types.js';
-import { diagnosticDef, formatTemplate } from '../diagnostics/table.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
+import { makeDiagnostic } from '../../diagnostics/make.js';
+import type { DiagnosticArgs, DiagnosticCode } from '../../diagnostics/table.js';
 
-/** The back end's codes, rows of compiler/diagnostics/backend.ts. */
-export type BackendCode = 'NN5001' | 'NN5002' | 'NN5003' | 'NN5004' | 'NN5005' | 'NN5006';
+/** The back end's codes, rows of diagnostics/backend.ts. */
+export type BackendCode = Extract<DiagnosticCode, `NN5${string}`>;
 
-export function backendDiagnostic(code: BackendCode, range: SourceRange, ...args: string[]): Diagnostic {
-  const def = diagnosticDef(code);
-  return { code, severity: def.severity, message: formatTemplate(def.template, args), range };
+export function backendDiagnostic<C extends BackendCode>(code: C, range: SourceRange, ...args: DiagnosticArgs<C>): Diagnostic {
+  return makeDiagnostic(code, args, range);
 }

@@ -1,6 +1,6 @@
 import type { Parser } from 'prettier';
 import { parse } from '../index.js';
-import type { Diagnostic } from '../../compiler/diagnostics/types.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
 import type { FormatNode } from './nodes.js';
 
 /**

@@ -1,7 +1,7 @@
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CheckResult } from '../../compiler/api-types.js';
-import type { Diagnostic, Severity } from '../../compiler/diagnostics/types.js';
+import type { Diagnostic, Severity } from '../../diagnostics/types.js';
 import { toRange } from '../positions.js';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {

@@ -10,7 +10,7 @@ import { EarlyStopping } from './early-stopping.js';
 import { TrainError } from './errors.js';
 import { monitorValue, type EpochRecord } from './history.js';
 import { decisionFor, MetricAccumulator, type Decision } from './metrics.js';
-import { silentReporter, type ProgressReporter } from './progress.js';
+import { silentReporter, type ProgressReporter } from './reporter.js';
 import { learningRate } from './schedule.js';
 
 export interface TrainRun {

@@ -1,6 +1,6 @@
 /**
  * Errors of the WebGPU runtime. Each carries a stable `NNR6xxx` code (runtime codes are `NNR`, see
- * compiler/diagnostics/table.ts) and a message that says what to do; the CLI prints the message, never
+ * diagnostics/table.ts) and a message that says what to do; the CLI prints the message, never
  * a stack trace.
  *
  * NNR6001  no WebGPU adapter (how to get one)

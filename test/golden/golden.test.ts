@@ -3,8 +3,8 @@ import { basename, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkSource } from '../../compiler/index.js';
-import { renderDiagnostics } from '../../compiler/diagnostics/render.js';
-import { DIAGNOSTICS } from '../../compiler/diagnostics/table.js';
+import { renderDiagnostics } from '../../diagnostics/render.js';
+import { DIAGNOSTICS } from '../../diagnostics/table.js';
 
 /**
  * Golden error files: every `test/golden/errors/**\/NAME.nnet` is checked with `checkSource`, its

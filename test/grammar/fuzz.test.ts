@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Diagnostic } from '../../compiler/diagnostics/types.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
 import { checkSource } from '../../compiler/index.js';
 import { lex } from '../../grammar/lex.js';
 import { parse } from '../../grammar/index.js';

@@ -29,7 +29,7 @@ function heapAfterGc(): number {
 }
 
 describe('fuzz: 10,000 random edits', () => {
-  it('never crashes the document store or a provider, and memory stays flat', () => {
+  it('never crashes the document store or a provider, and memory stays flat', async () => {
     const samples = sampleTexts();
     const next = random(20261123);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
@@ -79,7 +79,7 @@ describe('fuzz: 10,000 random edits', () => {
           documentSymbols(ctx);
           foldingRanges(ctx);
           selectionRanges(ctx, [position]);
-          codeActions(ctx, { start: position, end: current.positionAt(Math.min(offset + 80, current.getText().length)) });
+          await codeActions(ctx, { start: position, end: current.positionAt(Math.min(offset + 80, current.getText().length)) });
         }
       }
       if (edit === 2_000) heapAtWarmup = heapAfterGc();

@@ -1,5 +1,6 @@
 import type { Attrs, CpuTensor, Epilogue, EpilogueKernel, KernelContext } from '../kernel-interface.js';
-import { applyEpilogue } from '../kernel-interface.js';
+import { applyEpilogue, sizeOf } from '../kernel-interface.js';
+import { matmulDims as planMatmulDims } from '../../plan/matmul-dims.js';
 import { packedOperand } from '../packed-operands.js';
 import { gemmSmallM, SMALL_M } from './gemm-small.js';
 import { KC, MR, NR, packPanelsA, packWholeB } from './gemm-pack.js';
@@ -132,14 +133,9 @@ function microKernel(pa: Float32Array, aOff: number, pb: Float32Array, bOff: num
   }
 }
 
+/** M, N, K of a step, as runtime/plan/matmul-dims.ts defines them for every back end. */
 export function matmulDims(a: CpuTensor, b: CpuTensor, attrs: Attrs): { m: number; n: number; k: number } {
-  const lastA = a.shape[a.shape.length - 1] ?? 1;
-  const rowsA = lastA === 0 ? 0 : a.data.length / lastA;
-  const lastB = b.shape[b.shape.length - 1] ?? 1;
-  const rowsB = lastB === 0 ? 0 : b.data.length / lastB;
-  const m = attrs.transA === true ? lastA : rowsA;
-  const k = attrs.transA === true ? rowsA : lastA;
-  const n = attrs.transB === true ? rowsB : lastB;
+  const { m, n, k } = planMatmulDims(a.shape, b.shape, attrs.transA === true, attrs.transB === true, sizeOf);
   return { m, n, k };
 }
 

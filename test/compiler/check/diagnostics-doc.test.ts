@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { diagnosticsDoc } from '../../../cli/format/diagnostics-doc.js';
-import { DIAGNOSTICS } from '../../../compiler/diagnostics/table.js';
+import { DIAGNOSTICS } from '../../../diagnostics/table.js';
 
 describe('docs/diagnostics.md', () => {
   it('is up to date with the diagnostics table (regenerate: npx tsc -p tsconfig.json && node scripts/gen-diagnostics-doc.mjs)', () => {

@@ -1,4 +1,6 @@
+import { ACTIVATION_NAMES } from '../../../runtime/plan/activations.js';
 import type { PlanAttr, PlanTensor } from '../../../runtime/plan/format.js';
+import { RECURRENT_CELL_NAMES, RECURRENT_CELLS } from '../../../runtime/plan/kernels.js';
 
 /**
  * Every kernel of runtime/plan/kernels.ts that the WebGPU back end implements, as a one-step case
@@ -30,11 +32,10 @@ export interface OpCase {
   tolerance?: number;
 }
 
-const ACTS = ['linear', 'relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softplus', 'silu', 'step'];
 
 function activationCases(): OpCase[] {
   const cases: OpCase[] = [];
-  for (const act of ACTS) {
+  for (const act of ACTIVATION_NAMES) {
     const attrs: Record<string, PlanAttr> = act === 'leaky_relu' ? { alpha: 0.2 } : act === 'elu' ? { alpha: 0.7 } : {};
     cases.push({ name: act, kernel: act, inputs: [{ shape: [5, 7] }], outputs: [[5, 7]], attrs });
     cases.push({ name: `${act}_grad`, kernel: `${act}_grad`, inputs: [{ shape: [5, 7] }, { shape: [5, 7] }], outputs: [[5, 7]], attrs });
@@ -186,7 +187,8 @@ function spatialCases(): OpCase[] {
 function recurrentCases(): OpCase[] {
   const cases: OpCase[] = [];
   const [n, t, u] = [3, 4, 5];
-  for (const [cell, gates, stored] of [['rnn', 1, 1], ['lstm', 4, 6], ['gru', 3, 5]] as const) {
+  for (const cell of RECURRENT_CELL_NAMES) {
+    const { gates, saved: stored } = RECURRENT_CELLS[cell];
     for (const sequences of [false, true]) {
       const attrs = { units: u, return_sequences: sequences };
       const y = sequences ? [n, t, u] : [n, u];

@@ -1,3 +1,4 @@
+import { recurrentCellOf, type RecurrentCell, type RecurrentCellName } from '../../../../runtime/plan/kernels.js';
 import { WebGpuEmitError, type KernelSource, type StepShapes } from '../program.js';
 import { input, output } from './grid.js';
 
@@ -14,30 +15,17 @@ import { input, output } from './grid.js';
  */
 const MAX_UNITS = 256;
 
-interface Cell {
-  gates: number;
-  stored: number;
-  /** Offset (in units) of h inside a saved row. */
-  hOffset: number;
+/** The cell's name and layout (gates, saved values per unit, where h sits): runtime/plan/kernels.ts. */
+function cellOf(base: string): { name: RecurrentCellName; cell: RecurrentCell } {
+  return { name: base.replace(/_scan(_grad)?$/, '') as RecurrentCellName, cell: recurrentCellOf(base) };
 }
 
-const CELLS: Record<string, Cell> = {
-  rnn: { gates: 1, stored: 1, hOffset: 0 },
-  lstm: { gates: 4, stored: 6, hOffset: 5 },
-  gru: { gates: 3, stored: 5, hOffset: 4 },
-};
-
-function cellOf(base: string): { name: string; cell: Cell } {
-  const name = base.replace(/_scan(_grad)?$/, '');
-  return { name, cell: CELLS[name]! };
-}
-
-function header(step: StepShapes, cell: Cell): string {
+function header(step: StepShapes, cell: RecurrentCell): string {
   const u = Number(step.attrs.units);
   if (!(u >= 1 && u <= MAX_UNITS)) throw new WebGpuEmitError(`WebGPU recurrences support up to ${MAX_UNITS} units, got ${u}`);
   return `const U = ${u}u;
 const G = ${cell.gates * u}u;
-const S = ${cell.stored * u}u;
+const S = ${cell.saved * u}u;
 const SEQUENCES = ${step.attrs.return_sequences === true};
 fn sigm(x: f32) -> f32 {
   if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
@@ -56,7 +44,7 @@ fn rec(g: u32) -> f32 {
 }`;
 }
 
-const FORWARD_CELL: Record<string, string> = {
+const FORWARD_CELL: Record<RecurrentCellName, string> = {
   rnn: `let value = tanh_s(xw[x] + rec(j));
 saved[s] = value;`,
   lstm: `let ig = sigm(xw[x] + rec(j));
@@ -105,7 +93,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
     let s = row * S + j;
     var h_new = 0.0;
     if (live) {
-      ${FORWARD_CELL[name]!.split('\n').join('\n      ')}
+      ${FORWARD_CELL[name].split('\n').join('\n      ')}
       h_new = value;
       if (SEQUENCES) { y[row * U + j] = value; } else if (t == T - 1u) { y[b * U + j] = value; }
     }
@@ -124,7 +112,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
 }
 
 /** Per cell: from dh (incoming) compute dxw (written) and dhw (workgroup memory), as the CPU does. */
-const BACKWARD_CELL: Record<string, string> = {
+const BACKWARD_CELL: Record<RecurrentCellName, string> = {
   rnn: `let h = saved[s];
 let da = dh * (1.0 - h * h);
 dxw[x] = da;
@@ -187,7 +175,7 @@ fn main(@builtin(local_invocation_id) lid: vec3u) {
         var from_output = 0.0;
         if (SEQUENCES) { from_output = dy[row * U + j]; } else if (t == T - 1u) { from_output = dy[b * U + j]; }
         let dh = dh_next + from_output;
-        ${BACKWARD_CELL[name]!.split('\n').join('\n        ')}
+        ${BACKWARD_CELL[name].split('\n').join('\n        ')}
       }
       workgroupBarrier();
       if (live) {

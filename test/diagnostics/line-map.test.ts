@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LineMap } from '../../grammar/line-map.js';
+import { LineMap } from '../../diagnostics/line-map.js';
 
 describe('LineMap', () => {
   const text = 'model A {\n  input x: [3]\r\n\r\n}\rlast';

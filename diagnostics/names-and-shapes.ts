@@ -4,7 +4,7 @@ import type { DiagnosticDef } from './types.js';
  * Names, blocks, arguments, weights and shapes (NN2xxx), reported by compiler/check/. A shape error
  * points at the op that fails and, as related information, at where its input's shape came from.
  */
-export const NAME_SHAPE_DIAGNOSTICS: readonly DiagnosticDef[] = [
+export const NAME_SHAPE_DIAGNOSTICS = [
   // --- Names.
   {
     code: 'NN2001',
@@ -171,4 +171,4 @@ export const NAME_SHAPE_DIAGNOSTICS: readonly DiagnosticDef[] = [
     template: 'internal error while checking {0}: {1}',
     explanation: 'A bug in the checker. The rest of the file was still checked; please report the input that caused it.',
   },
-];
+] as const satisfies readonly DiagnosticDef[];

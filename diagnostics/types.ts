@@ -1,4 +1,10 @@
-import type { SourceRange } from '../../grammar/ast.js';
+/** A span of a document as character offsets (UTF-16 code units), `end` exclusive: the one position currency. */
+export interface SourceRange {
+  /** Offset of the first character. */
+  start: number;
+  /** Offset one past the last character. */
+  end: number;
+}
 
 export type Severity = 'error' | 'warning' | 'info';
 

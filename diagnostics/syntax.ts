@@ -6,7 +6,7 @@ import type { DiagnosticDef } from './types.js';
  * or the stack. The parser recovers after every NN1xxx error and reports the next one; it never
  * reports two errors at the same position.
  */
-export const SYNTAX_DIAGNOSTICS: readonly DiagnosticDef[] = [
+export const SYNTAX_DIAGNOSTICS = [
   // --- Lexical errors.
   {
     code: 'NN1001',
@@ -130,4 +130,4 @@ export const SYNTAX_DIAGNOSTICS: readonly DiagnosticDef[] = [
     template: 'internal error in the parser ({0}); the file was not checked',
     explanation: 'A bug in nnet, not in the file: the parser failed instead of reporting a diagnostic. Please report it with the file that triggers it.',
   },
-];
+] as const satisfies readonly DiagnosticDef[];

@@ -1,7 +1,7 @@
 import type { DiagnosticDef } from './types.js';
 
 /** The train section and gan training (NN3xxx), reported by compiler/check/train-section.ts and gan.ts. */
-export const TRAINING_DIAGNOSTICS: readonly DiagnosticDef[] = [
+export const TRAINING_DIAGNOSTICS = [
   {
     code: 'NN3001',
     severity: 'error',
@@ -74,4 +74,4 @@ export const TRAINING_DIAGNOSTICS: readonly DiagnosticDef[] = [
     template: "augmentation '{0}' {1}",
     explanation: 'Augmentations apply to a float model input; shift and flip need an image input ([batch, h, w] or [batch, h, w, c]).',
   },
-];
+] as const satisfies readonly DiagnosticDef[];
