@@ -45,7 +45,7 @@ export const convGradWeightSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   sgemmPacked(
     module,
     (into, offset, i0, count, k0, kc) => packPanelsA(dyd, 1, g.f, into, offset, g.f, i0, count, k0, kc),
-    { pack: (into, offset) => packPatchB8(xd, g, into, offset), resident: null },
+    { rowMajor: false, pack: (into, offset) => packPatchB8(xd, g, into, offset), resident: null },
     f32(outputs[0]!), g.f, k, rows,
   );
 };

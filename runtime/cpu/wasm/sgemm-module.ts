@@ -4,7 +4,7 @@ import { MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-
  * The float32 GEMM micro-kernel on WebAssembly SIMD, as module bytes. It exports its memory and one
  * function per tile epilogue (see `SGEMM_VARIANTS`), all with the same signature:
  *
- *   <variant>(pa, pb, c, mPanels, nPanels, kc, ldcBytes, bias, alpha)
+ *   <variant>(pa, pb, c, mPanels, nPanels, kc, ldcBytes, bias, ldbBytes, alpha)
  *
  * For every panel q of B (NR = 8 columns) and panel p of A (MR = 4 rows), both packed k-major in
  * float32 (sgemm-pack.ts), it sums the 4×8 tile over kc steps in eight f32x4 accumulators, then
@@ -20,6 +20,12 @@ import { MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-
  * `f32x4.relaxed_madd`, one fused instruction where the CPU has FMA; without it, `f32x4.mul` then
  * `f32x4.add`. The two differ by product rounding only (within the stated tolerance).
  *
+ * `rowMajorB` variants read B unpacked instead: row-major with a row stride of `ldbBytes`, panel q
+ * being columns 8q..8q+7 of each row, which are already contiguous. A weight read as dY·W, an
+ * activation read as Xᵀ·dY and a conv weight read as dy·w are all row-major B: copying them in is a
+ * memcpy, not a pack. Columns past n are read from whatever follows (the caller leaves 32 bytes of
+ * slack) and never stored. Only B read transposed (x·Wᵀ) needs sgemm-pack.ts.
+ *
  * All pointers are byte addresses in the module's memory; bias is padded to a multiple of 8.
  */
 export const MR = 4;
@@ -30,20 +36,23 @@ export type TileActivation = 'none' | 'relu' | 'leaky_relu' | 'step';
 export const TILE_ACTIVATIONS: readonly TileActivation[] = ['none', 'relu', 'leaky_relu', 'step'];
 
 export interface SgemmVariant {
+  rowMajorB: boolean;
   accumulate: boolean;
   bias: boolean;
   activation: TileActivation;
 }
 
 export function variantName(v: SgemmVariant): string {
-  return `tiles${v.accumulate ? '_acc' : ''}${v.bias ? '_bias' : ''}_${v.activation}`;
+  return `tiles${v.rowMajorB ? '_rowb' : ''}${v.accumulate ? '_acc' : ''}${v.bias ? '_bias' : ''}_${v.activation}`;
 }
 
-export const SGEMM_VARIANTS: readonly SgemmVariant[] = [false, true].flatMap((accumulate) =>
-  [false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ accumulate, bias, activation }))),
+export const SGEMM_VARIANTS: readonly SgemmVariant[] = [false, true].flatMap((rowMajorB) =>
+  [false, true].flatMap((accumulate) =>
+    [false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ rowMajorB, accumulate, bias, activation }))),
+  ),
 );
 
-const params = ['pa', 'pb', 'c', 'mPanels', 'nPanels', 'kc', 'ldc', 'bias'] as const;
+const params = ['pa', 'pb', 'c', 'mPanels', 'nPanels', 'kc', 'ldc', 'bias', 'ldb'] as const;
 const f32Params = ['alpha'] as const;
 const i32Locals = ['q', 'p', 'kk', 'ap', 'bp', 'cp'] as const;
 const v128Locals = [
@@ -64,14 +73,14 @@ function madd(fma: boolean, acc: Local, x: Local, y: Local): number[] {
 }
 
 /** One k step of the 4×8 tile: acc[r][h] += splat(A[r]) · B[h]. */
-function kStep(fma: boolean): number[] {
+function kStep(fma: boolean, rowMajorB: boolean): number[] {
   const code = [...get('bp'), ...Op.v128Load(0), ...set('b0'), ...get('bp'), ...Op.v128Load(16), ...set('b1')];
   for (let r = 0; r < MR; r++) {
     code.push(...get('ap'), ...Op.v128Load32Splat(4 * r), ...set('splat'));
     code.push(...madd(fma, acc(r, 0), 'splat', 'b0'), ...madd(fma, acc(r, 1), 'splat', 'b1'));
   }
   code.push(...get('ap'), ...Op.i32Const(4 * MR), ...Op.i32Add, ...set('ap'));
-  code.push(...get('bp'), ...Op.i32Const(4 * NR), ...Op.i32Add, ...set('bp'));
+  code.push(...get('bp'), ...(rowMajorB ? get('ldb') : Op.i32Const(4 * NR)), ...Op.i32Add, ...set('bp'));
   return code;
 }
 
@@ -127,8 +136,11 @@ function body(variant: SgemmVariant, fma: boolean): number[] {
   }
   code.push(...Op.i32Const(0), ...set('p'), ...Op.loop);
   for (let r = 0; r < MR; r++) for (let h = 0; h < 2; h++) code.push(...Op.v128Zero, ...set(acc(r, h)));
-  code.push(...panelStart('pa', 'p', 4, 'ap'), ...panelStart('pb', 'q', 5, 'bp'), ...get('kc'), ...set('kk'));
-  code.push(...Op.loop, ...kStep(fma), ...get('kk'), ...Op.i32Const(1), ...Op.i32Sub, ...tee('kk'), ...Op.brIf(0), ...Op.end);
+  code.push(...panelStart('pa', 'p', 4, 'ap'));
+  if (variant.rowMajorB) code.push(...get('pb'), ...get('q'), ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add, ...set('bp'));
+  else code.push(...panelStart('pb', 'q', 5, 'bp'));
+  code.push(...get('kc'), ...set('kk'));
+  code.push(...Op.loop, ...kStep(fma, variant.rowMajorB), ...get('kk'), ...Op.i32Const(1), ...Op.i32Sub, ...tee('kk'), ...Op.brIf(0), ...Op.end);
   code.push(...storeTile(variant), ...nextWhileBelow('p', 'mPanels'), ...Op.end);
   code.push(...nextWhileBelow('q', 'nPanels'), ...Op.end, ...Op.end);
   const locals = vector([[...u32(i32Locals.length), Type.i32], [...u32(v128Locals.length), Type.v128]]);

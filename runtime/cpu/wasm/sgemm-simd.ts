@@ -20,7 +20,7 @@ const MC = 128;
 /** Resident copies beyond this are forgotten and placed afresh (resident-operands.ts). */
 const RESIDENT_LIMIT_BYTES = 256 * 1024 * 1024;
 
-type TileFunction = (pa: number, pb: number, c: number, mPanels: number, nPanels: number, kc: number, ldcBytes: number, bias: number, alpha: number) => void;
+type TileFunction = (pa: number, pb: number, c: number, mPanels: number, nPanels: number, kc: number, ldcBytes: number, bias: number, ldbBytes: number, alpha: number) => void;
 
 export interface SgemmModule {
   /** Whether the multiply-add is relaxed SIMD's fused one (else mul + add). */
@@ -88,17 +88,28 @@ export function sgemmSimd(
 }
 
 /**
- * B's source: `pack` writes all of it in sgemm-pack.ts's layout at a float offset; `resident` names
- * the buffer whose version decides whether a packed copy kept in the module's memory is current
- * (resident-operands.ts), with its layout key; null: packed into scratch on every call.
+ * B's source: `pack` writes all of it at a float offset, in sgemm-pack.ts's layout or, when
+ * `rowMajor`, as the row-major [k, n] matrix itself (the kernel's rowMajorB variants read it in
+ * place); `resident` names the buffer whose version decides whether the copy kept in the module's
+ * memory is current (resident-operands.ts), with its layout key; null: written into scratch on
+ * every call.
  */
 export interface PackB {
+  rowMajor: boolean;
   pack: (into: Float32Array, offset: number) => void;
   resident: { data: Float32Array; layout: string } | null;
 }
 
+/** B(k, j) = b[k*bRow + j*bCol]: copied as it is when row-major and dense, packed otherwise. */
 export function stridedB(b: Float32Array, bRow: number, bCol: number, n: number, k: number): PackB {
-  return { pack: (into, offset) => packB8(b, bRow, bCol, into, offset, n, k), resident: { data: b, layout: `sgemm B ${bRow} ${bCol} ${n} ${k}` } };
+  if (bCol === 1 && bRow === n) {
+    const pack = (into: Float32Array, offset: number): void => {
+      into.set(b.subarray(0, k * n), offset);
+      into.fill(0, offset + k * n, offset + k * n + NR); // the last row's overread: zeros, not garbage
+    };
+    return { rowMajor: true, pack, resident: { data: b, layout: `sgemm B row-major ${n} ${k}` } };
+  }
+  return { rowMajor: false, pack: (into, offset) => packB8(b, bRow, bCol, into, offset, n, k), resident: { data: b, layout: `sgemm B ${bRow} ${bCol} ${n} ${k}` } };
 }
 
 /** sgemmSimd with A and B given by their packing functions. */
@@ -112,7 +123,10 @@ export function sgemmPacked(
   const { memory, resident } = module;
   const nPanels = Math.ceil(n / NR);
   const ldc = nPanels * NR;
-  const bBytes = packedBSize(n, k) * 4;
+  const { rowMajor } = packB;
+  // Row-major B: k rows of n floats and one row of slack for the last panel's overread (see the module).
+  const bBytes = rowMajor ? (k * n + NR) * 4 : packedBSize(n, k) * 4;
+  const ldb = rowMajor ? n * 4 : 0;
   const write = (address: number): void => packB.pack(new Float32Array(memory.buffer), address / 4);
   const residentAt = packB.resident && resident.place(packB.resident.data, packB.resident.layout, bBytes, write);
   const bAt = residentAt ?? resident.scratchStart();
@@ -128,10 +142,12 @@ export function sgemmPacked(
     floats.fill(0, biasAt / 4 + n, biasAt / 4 + ldc);
   }
 
-  const last = module.tiles.get(variantName({ accumulate: false, bias: epilogue.bias !== null, activation: epilogue.activation }))!;
-  const lastAcc = module.tiles.get(variantName({ accumulate: true, bias: epilogue.bias !== null, activation: epilogue.activation }))!;
-  const first = module.tiles.get(variantName({ accumulate: false, bias: false, activation: 'none' }))!;
-  const middle = module.tiles.get(variantName({ accumulate: true, bias: false, activation: 'none' }))!;
+  const bias = epilogue.bias !== null;
+  const { activation } = epilogue;
+  const last = module.tiles.get(variantName({ rowMajorB: rowMajor, accumulate: false, bias, activation }))!;
+  const lastAcc = module.tiles.get(variantName({ rowMajorB: rowMajor, accumulate: true, bias, activation }))!;
+  const first = module.tiles.get(variantName({ rowMajorB: rowMajor, accumulate: false, bias: false, activation: 'none' }))!;
+  const middle = module.tiles.get(variantName({ rowMajorB: rowMajor, accumulate: true, bias: false, activation: 'none' }))!;
   for (let i0 = 0; i0 < m; i0 += MC) {
     const rows = Math.min(MC, m - i0);
     const mPanels = Math.ceil(rows / MR);
@@ -140,7 +156,8 @@ export function sgemmPacked(
       const isLast = k0 + kc >= k;
       const tiles = k0 === 0 ? (isLast ? last : first) : isLast ? lastAcc : middle;
       packA(floats, aAt / 4, i0, rows, k0, kc);
-      tiles(aAt, bAt + k0 * ldc * 4, cAt, mPanels, nPanels, kc, ldc * 4, biasAt, epilogue.alpha);
+      const blockB = bAt + k0 * (rowMajor ? ldb : ldc * 4);
+      tiles(aAt, blockB, cAt, mPanels, nPanels, kc, ldc * 4, biasAt, ldb, epilogue.alpha);
     }
     const from = cAt / 4;
     if (ldc === n) c.set(floats.subarray(from, from + rows * n), i0 * n);

@@ -51,13 +51,14 @@ const random = (n: number, seed: number): Float32Array => Float32Array.from({ le
 /**
  * Runs one exported tile function on raw memory in a plain-JS harness, so the same code checks the
  * module in this process and, for relaxed SIMD, in a child Node started with the flag that enables it.
- * Layout: A panels at 0, B panels at 4096, C at 8192 (row stride 8 floats), bias at 12288.
+ * Layout: A panels at 0, B panels at 4096 (a packed panel and a row-major [kc, 8] B are the same
+ * floats: ldb = 32 bytes), C at 8192 (row stride 8 floats), bias at 12288.
  */
 const harness = `(bytes, fn, pa, pb, c0, bias, alpha, kc) => {
   const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes));
   const f = new Float32Array(exports.memory.buffer);
   f.set(pa, 0); f.set(pb, 1024); f.set(c0, 2048); f.set(bias, 3072);
-  exports[fn](0, 4096, 8192, 1, 1, kc, 32, 12288, alpha);
+  exports[fn](0, 4096, 8192, 1, 1, kc, 32, 12288, 32, alpha);
   return [...f.subarray(2048, 2080)];
 }`;
 
