@@ -44,6 +44,30 @@ export function installGemm(replacement: Gemm): void {
   installed = replacement;
 }
 
+/** A GEMM that also applies a fused epilogue (bias, activation) to C's rows; `attrs` hold its alpha. */
+export type EpilogueGemm = (
+  a: Float32Array, aRow: number, aCol: number,
+  b: Float32Array, bRow: number, bCol: number,
+  c: Float32Array, m: number, n: number, k: number,
+  epilogue: Epilogue, attrs: Attrs,
+) => void;
+
+let installedWithEpilogue: EpilogueGemm | null = null;
+
+/**
+ * gemm, then the epilogue on C: convolutions call this, so that an installed kernel (the WASM SIMD
+ * one applies bias and activation to each tile before storing it) may do both in one pass.
+ */
+export const gemmWithEpilogue: EpilogueGemm = (a, aRow, aCol, b, bRow, bCol, c, m, n, k, epilogue, attrs) => {
+  if (installedWithEpilogue) return installedWithEpilogue(a, aRow, aCol, b, bRow, bCol, c, m, n, k, epilogue, attrs);
+  gemm(a, aRow, aCol, b, bRow, bCol, c, m, n, k);
+  applyEpilogue(c, n, 0, m, epilogue);
+};
+
+export function installGemmWithEpilogue(replacement: EpilogueGemm): void {
+  installedWithEpilogue = replacement;
+}
+
 /** The plain-JS GEMM (see the top of this file). */
 export const gemmJs: Gemm = (a, aRow, aCol, b, bRow, bCol, c, m, n, k) => {
   if (m <= SMALL_M) return gemmSmallM(a, aRow, aCol, b, bRow, bCol, c, m, n, k);
@@ -115,7 +139,7 @@ export function matmulDims(a: CpuTensor, b: CpuTensor, attrs: Attrs): { m: numbe
   return { m, n, k };
 }
 
-/** The plain-JS matmul kernel, on the JS GEMM (the WASM SIMD one is a kernel of its own: wasm/matmul-simd.ts). */
+/** The plain-JS matmul kernel, on the JS GEMM (the WASM SIMD one, float32, is a kernel of its own: wasm/matmul-simd.ts). */
 export const matmul: EpilogueKernel = (_ctx: KernelContext, [a, b], [y], attrs, epilogue: Epilogue) => {
   const { m, n, k } = matmulDims(a!, b!, attrs);
   // A stored [m, k] (or [k, m] when transposed); B stored [k, n] (or [n, k]).
