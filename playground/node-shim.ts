@@ -13,3 +13,29 @@ export function resolve(...parts: string[]): string {
 export function dirname(path: string): string {
   return path.replace(/\/[^/]*$/, '') || '.';
 }
+
+// The guarded file layer (files/guarded-files.ts), which the compiler's `load(...)` goes through:
+// every file operation fails the same way on the page.
+const noFiles = (): never => {
+  throw new Error('the playground cannot read or write files; use the CLI for weights loaded from files');
+};
+export const openSync = noFiles;
+export const closeSync = noFiles;
+export const fstatSync = noFiles;
+export const fsyncSync = noFiles;
+export const mkdirSync = noFiles;
+export const readdirSync = noFiles;
+export const readSync = noFiles;
+export const realpathSync = noFiles;
+export const renameSync = noFiles;
+export const rmSync = noFiles;
+export const statSync = noFiles;
+export const writeSync = noFiles;
+
+export function basename(path: string): string {
+  return path.replace(/^.*\//, '');
+}
+
+export function join(...parts: string[]): string {
+  return parts.join('/');
+}
