@@ -23,10 +23,11 @@ interface Case {
   untouched?: string[];
 }
 
+/** The seed plan edited; the string 'DEEP' stands for a 100,000-deep list (too deep for JSON.stringify). */
 function plan(edit: (p: Record<string, any>) => void): string {
   const doc = JSON.parse(readFileSync(at('p/seed.plan.json'), 'utf8')) as Record<string, any>;
   edit(doc);
-  return write(dir, `p/edited-${tally.inputs}.plan.json`, JSON.stringify(doc));
+  return write(dir, `p/edited-${tally.inputs}.plan.json`, JSON.stringify(doc).replace('"DEEP"', deepList(100_000)));
 }
 
 const seedRun = (extra: string[]) => ['run', at('seed.nnet'), ...extra];
@@ -55,6 +56,12 @@ const CASES: Case[] = [
   { name: '100,000-deep --input JSON', args: () => seedRun(['--input', deepList(100_000)]), code: 'NNR5007' },
   { name: '100,000-deep --input file', args: () => seedRun(['--input', write(dir, 'deep.json', `{"x": ${deepList(100_000)}}`)]), code: 'NNR5007' },
   { name: '100,000-deep training data', args: () => ['train', at('xor.nnet'), '--no-checkpoint', '--data', write(dir, 'deep-data.json', `[{"x": ${deepList(100_000)}, "target": [1]}]`)], code: 'NNR5007' },
+  { name: '100,000-deep plan attribute', args: () => ['run', plan((p) => (p.forward[0].attrs.transA = 'DEEP')), '--input', '[[1,2,3]]'], code: 'NNR1016' },
+  { name: '100,000-deep plan dims', args: () => ['run', plan((p) => (p.dims.batch = 'DEEP')), '--input', '[[1,2,3]]'], code: 'NNR1016' },
+  { name: '100,000-deep object in --input', args: () => seedRun(['--input', `{"x": [[${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}]]}`]), code: 'NNR5007' },
+  { name: '100,000-deep object in training data', args: () => ['train', at('xor.nnet'), '--no-checkpoint', '--data', write(dir, 'deep-object.json', `[{"x": ${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}, "target": [1]}]`)], code: 'NNR5007' },
+  { name: '100,000-deep nnet.history', args: () => ['train', at('xor.nnet'), '--no-checkpoint', '--resume', write(dir, 'c6.safetensors', checkpointWith({ 'nnet.epoch': '1', 'nnet.history': `[${deepList(100_000)}]` }))], code: 'NNR5102' },
+  { name: '100,000-deep safetensors header', args: () => ['run', at('p/seed.plan.json'), '--weights', write(dir, 'deep.safetensors', seedWeights([4, 3], 'DEEP')), '--input', '[[1,2,3]]'], code: 'NNR1202' },
   { name: '50,000-deep dim expression', args: () => ['run', plan((p) => (p.tensors[5].shape = ['batch', `${'('.repeat(50_000)}4${')'.repeat(50_000)}`])), '--input', '[[1,2,3]]'], code: 'NNR1016' },
   // 6. plan validation gaps
   { name: 'fused output ["batch", 40]', args: () => ['run', plan((p) => (p.tensors[5].shape = ['batch', 40])), '--input', '[[1,2,3]]'], code: 'NNR1015' },
