@@ -64,8 +64,8 @@ export async function trainGanCommand(file: CheckedFile, gan: GanConfig, options
     frozenPrefix: FROZEN_PREFIX,
   };
   const real = realSamples(data.train, gan.sampleInput);
-  // Both plans are live at once: each must fit, and together (the weights are initialised already;
-  // compileGan has no budget of its own yet).
+  // Each plan must fit before its executor allocates anything (their weights are initialised
+  // already: compileGan has no budget of its own yet).
   const limit = options.memoryLimit ?? defaultMemoryLimit();
   ensureFits(generatorPlan, config.batch, limit);
   ensureFits(compiled.discriminator.plan!, config.batch, limit);
