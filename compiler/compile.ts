@@ -131,8 +131,9 @@ export function compileGraph(
   if (options.initialiseWeights === false) return { plan, weights: new Map(), explain: program.explain, diagnostics: [] };
   const seed = options.seed ?? settings?.seed ?? 0;
   const weights = new Map<string, WeightData>();
+  const nodesById = new Map(graph.nodes.map((n) => [n.id, n]));
   for (const param of graph.params) {
-    const node = graph.nodes.find((n) => n.id === param.node)!;
+    const node = nodesById.get(param.node)!;
     const shape = concreteShape(node.type.shape, param.name);
     const init = param.init;
     weights.set(
@@ -143,8 +144,10 @@ export function compileGraph(
     );
   }
   for (const slot of program.training?.slots ?? []) {
-    const node = graph.nodes.find((n) => n.id === slot.node)!;
-    weights.set(slot.name, new Float32Array(concreteShape(node.type.shape, slot.name).reduce((a, b) => a * b, 1)).fill(slot.init));
+    const node = nodesById.get(slot.node)!;
+    const values = new Float32Array(concreteShape(node.type.shape, slot.name).reduce((a, b) => a * b, 1));
+    if (slot.init !== 0) values.fill(slot.init); // a new array is zeros already: skip the pass over millions of slots
+    weights.set(slot.name, values);
   }
   for (const node of graph.nodes) {
     if (node.op !== 'const') continue;

@@ -7,6 +7,7 @@ import { layerGraph } from '../format/graph/layer-graph.js';
 import { toMermaid } from '../format/graph/mermaid.js';
 import { dotToSvg } from '../format/graph/svg.js';
 import { loadModel, runCommand, type LoadedModel } from '../model-loading.js';
+import { EXIT_USAGE } from '../exit-codes.js';
 import type { SetExitCode } from './index.js';
 
 type GraphFormat = 'dot' | 'mermaid' | 'svg';
@@ -35,7 +36,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--model <name>', 'the model to draw (default: the last one in the file)')
     .action(async (file: string, options: GraphOptions, command: Command) => {
       const format = options.format ?? formatOf(options.output);
-      if (format === undefined) command.error(`error: cannot tell the format of '${options.output}' from its extension: use .svg, .dot or .mmd, or --format`);
+      if (format === undefined) command.error(`error: cannot tell the format of '${options.output}' from its extension: use .svg, .dot or .mmd, or --format`, { exitCode: EXIT_USAGE });
       await runCommand(setExitCode, async () => {
         if (options.output) prepareOutput(options.output, { what: 'the drawing', inputs: [file] });
         const loaded = loadModel(file, options.model);

@@ -16,6 +16,7 @@ import { CliError, compileLoaded, createExecutor, ensureFits, fileStem, loadChec
 import { trainGanCommand } from './train-gan.js';
 import { plural } from '../terminal.js';
 import { writeWeightsFile } from '../weights-io.js';
+import { EXIT_USAGE } from '../exit-codes.js';
 import type { SetExitCode } from './index.js';
 
 interface TrainOptions {
@@ -61,7 +62,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--no-fuse', 'compile without fusion (for comparisons)')
     .option('--memory-limit <size>', MEMORY_LIMIT_HELP, parseMemoryLimit)
     .action(async (file: string, options: TrainOptions, command: Command) => {
-      if (options.plotLog && !options.plot) command.error('error: --plot-log needs --plot FILE');
+      if (options.plotLog && !options.plot) command.error('error: --plot-log needs --plot FILE', { exitCode: EXIT_USAGE });
       await runCommand(setExitCode, () => train(file, options));
     });
 }

@@ -1,6 +1,6 @@
 import type { Ident, SourceRange } from '../../grammar/ast.js';
 import type { InitSpec } from '../ir/types.js';
-import { ACTIVATION_NAMES } from '../ops/registry.js';
+import { ACTIVATION_OP_NAMES } from '../ops/registry.js';
 import type { ArgValue, ParamDef } from '../ops/types.js';
 import { INITIALIZERS } from '../ops/initializers.js';
 import type { Reporter } from './reporter.js';
@@ -194,7 +194,7 @@ function convert(arg: EvaluatedArg, param: ParamDef, callee: string, ctx: MatchC
     case 'activation': {
       if (value.kind === 'activation') return value.activation;
       if (value.kind === 'word') {
-        const s = suggest(value.name, value.range, ACTIVATION_NAMES);
+        const s = suggest(value.name, value.range, ACTIVATION_OP_NAMES);
         ctx.reporter.report('NN2026', [value.name, s.hint], value.range, s.fix ? { fix: s.fix } : {});
         return undefined;
       }
