@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './enable-relaxed-simd.js';
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { EXIT_USAGE } from './exit-codes.js';

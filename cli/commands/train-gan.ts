@@ -1,4 +1,5 @@
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { prepareOutput } from '../../files/guarded-files.js';
 import { compileGan, FROZEN_PREFIX, GAN_TARGET } from '../../compiler/gan/compile-gan.js';
 import { renderDiagnostics } from '../../diagnostics/render.js';
 import type { GanConfig } from '../../compiler/train-config.js';
@@ -48,7 +49,9 @@ export async function trainGanCommand(file: CheckedFile, gan: GanConfig, options
   const config = readLoopConfig(generatorPlan, overrides);
   const source = options.data ?? config.data?.source;
   if (!source) throw new CliError('NNR5006', `no data: name the real samples with --data (digits, or a file) or in the gan's train section`, file.path);
-  const data = loadData(source, { seed: config.seed, ...(options.data ? {} : config.data?.options ?? {}) }, options.data ? process.cwd() : dirname(file.path));
+  const dataFolder = options.data ? process.cwd() : dirname(file.path);
+  if (options.out) prepareOutput(options.out, { what: "the generator's weights", inputs: [file.path, resolve(dataFolder, source)] });
+  const data = loadData(source, { seed: config.seed, ...(options.data ? {} : config.data?.options ?? {}) }, dataFolder);
 
   const generatorModel = file.check.models.find((m) => m.name === gan.generator)!;
   const names: GanNames = {

@@ -1,5 +1,5 @@
 import { checkIndexInputs, indexInputRanges, type IndexRange } from '../index-inputs.js';
-import type { Executor, TrainStepOptions, TrainStepResult } from '../executor.js';
+import type { Executor, NonFiniteStep, TrainStepOptions, TrainStepResult } from '../executor.js';
 import { checkWeights, STORED_ROLES, type WeightValue } from '../plan/check-weights.js';
 import { dimSymbols, evalDim } from '../plan/dims.js';
 import { PlanError } from '../plan/errors.js';
@@ -164,7 +164,7 @@ export class CpuExecutor implements Executor {
    * After a step whose loss came out NaN or infinite: the first step of the last run (in execution
    * order) that wrote a non-finite value, with its source, so the training loop can name the layer.
    */
-  firstNonFinite(): { phase: string; index: number; kernel: string; tensor: string; source: PlanStep['source'] } | null {
+  firstNonFinite(): NonFiniteStep | null {
     const last = [...this.bound.values()].pop();
     if (!last) return null;
     const phases: Array<[string, CompiledStep[]]> = [['forward', this.forward], ['loss', this.lossSteps], ['backward', this.backward], ['update', this.update]];
@@ -176,6 +176,17 @@ export class CpuExecutor implements Executor {
           if (data && data.some((v) => !Number.isFinite(v))) return { phase, index, kernel: step.kernel, tensor: name, source: step.source };
         }
       }
+    }
+    return null;
+  }
+
+  /** The first parameter or state tensor (plan order) holding a NaN or an infinity; a scan, no copy. */
+  nonFiniteWeight(): string | null {
+    for (const [name, tensor] of this.stored) {
+      const role = this.byName.get(name)?.role;
+      if (role !== 'param' && role !== 'state') continue;
+      const data = tensor.data;
+      for (let i = 0; i < data.length; i++) if (data[i]! - data[i]! !== 0) return name;
     }
     return null;
   }
@@ -222,10 +233,10 @@ export class CpuExecutor implements Executor {
       for (const name of names) this.rebind(last.bound, name, given[name]!);
       return last.bound;
     }
-    const dims: Record<string, number> = {};
+    const dims: Record<string, number> = Object.create(null) as Record<string, number>;
     for (const [name, value] of Object.entries(this.plan.dims)) if (value !== null) dims[name] = value;
     for (const name of names) {
-      const tensor = given[name];
+      const tensor = Object.hasOwn(given, name) ? given[name] : undefined;
       if (!tensor) throw new PlanError('NNR1011', `missing ${this.plan.labels.includes(name) ? 'label' : 'input'} '${name}' (the plan needs ${names.join(', ')})`);
       const spec = this.byName.get(name)!;
       if (tensor.shape.length !== spec.shape.length) throw shapeError(name, tensor.shape, spec.shape);

@@ -71,6 +71,7 @@ export function resolveCpuKernel(kernel: string): CpuKernel {
         bias: hasBias ? (inputs[baseArity]!.data as Float32Array) : null,
         pre: outputs[1] ? (outputs[1].data as Float32Array) : null,
         activation: activation ? activationRange(activation, attrs) : null,
+        activationName: activation ?? null,
       });
     };
   }
