@@ -16,8 +16,9 @@ const { createCpuExecutor } = await import(join(root, 'dist/runtime/cpu/index.js
 const [mode = 'train', stepsArg = '200'] = process.argv.slice(2);
 const steps = Number(stepsArg);
 const fuse = !process.argv.includes('--no-fuse');
-const source = readFileSync(join(here, 'mlp.nnet'), 'utf8');
-const check = checkSource(source, { path: 'mlp.nnet' });
+// The MLP of bench/cpu/models.nnet (the peers' benchmark models).
+const source = readFileSync(join(here, '..', 'cpu', 'models.nnet'), 'utf8');
+const check = checkSource(source, { path: 'models.nnet' });
 const result = compileModel(check, 'Mlp', { target: 'cpu', fuse, training: true, text: source });
 const weights = new Map();
 for (const [name, data] of result.weights) {
