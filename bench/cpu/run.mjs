@@ -165,11 +165,13 @@ function onnxFeed(model, n, seed) {
 }
 async function ortSessions(model, weights) {
   const bytes = model === 'Lstm' ? lstmOnnx(onnx, weights, LSTM) : feedForwardOnnx(onnx, ARCHITECTURES[model], weights);
-  const options = (threads) => ({ intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential' });
+  // Both packages register their backends in the one onnxruntime-common they share: without an
+  // explicit provider, onnxruntime-web's session would run on onnxruntime-node's native CPU backend.
+  const options = (threads) => ({ executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential' });
   return {
     'ORT-node 1 thr': await ortNode.InferenceSession.create(bytes, options(1)),
     'ORT-node 2 thr': await ortNode.InferenceSession.create(bytes, options(2)),
-    'ORT-web wasm': await ortWeb.InferenceSession.create(bytes, { graphOptimizationLevel: 'all' }),
+    'ORT-web wasm': await ortWeb.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' }),
   };
 }
 function ortInfer(session, model, n, seed, Tensor) {
