@@ -3,6 +3,8 @@
 //   npm run build && node --cpu-prof --cpu-prof-dir=/tmp/prof bench/mlp/profile-step.mjs [train|infer] [steps]
 //
 // then open the .cpuprofile in Chrome DevTools, or print the self-time table with --summary.
+// As the CLI does: V8's relaxed SIMD on before the runtime compiles its WebAssembly (NNET_RELAXED_SIMD=0: off).
+import '../../dist/cli/enable-relaxed-simd.js';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -5,6 +5,8 @@
 //
 // Reports samples/s for inference at batch 1 and 256 and for training at batch 128 with Adam, and
 // the ratios nnet / peer. Uses the built dist/ (the same code `nnet` runs).
+// As the CLI does: V8's relaxed SIMD on before the runtime compiles its WebAssembly (NNET_RELAXED_SIMD=0: off).
+import '../../dist/cli/enable-relaxed-simd.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
