@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readTextGuarded } from '../files/guarded-files.js';
+import { MAX_FILE_CHARACTERS } from '../grammar/limits.js';
 import { basename } from 'node:path';
 import type { CheckedModel, CheckResult } from '../compiler/api-types.js';
 import { compileModel, type CompileResult, type ExplainEntry } from '../compiler/compile.js';
@@ -10,6 +11,8 @@ import type { HostTensor } from '../runtime/tensor.js';
 import { sizeOf } from '../runtime/tensor.js';
 import { CliError, DiagnosticsReported } from './cli-error.js';
 import { EXIT_ERRORS } from './exit-codes.js';
+import { defaultMemoryLimit } from './memory-limit.js';
+import { overBudget } from '../runtime/plan/memory-budget.js';
 import { errorLine, plural, stderrPaint, type UserErrorLine } from './terminal.js';
 
 export { CliError, DiagnosticsReported };
@@ -28,14 +31,13 @@ export interface LoadedModel {
   model: CheckedModel;
 }
 
+/** A .nnet source (NN4005 when it cannot be read: missing, a folder, a device, over the cap). */
 export function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    throw new CliError('NN4002', `cannot read file: ${reason}`, path);
-  }
+  return readTextGuarded(path, { code: 'NN4005', what: 'the file', maxBytes: MAX_SOURCE_BYTES });
 }
+
+/** Sources are capped at the front end's limit in UTF-16 units, which UTF-8 can take 3 bytes each to hold. */
+const MAX_SOURCE_BYTES = 3 * MAX_FILE_CHARACTERS;
 
 /** A .nnet file that checked without errors. */
 export interface CheckedFile {
@@ -79,10 +81,11 @@ export interface CompiledModel extends LoadedModel {
 
 export function compileLoaded(
   loaded: LoadedModel,
-  options: { target: PlanTarget; fuse: boolean; training: boolean; seed?: number },
+  options: { target: PlanTarget; fuse: boolean; training: boolean; seed?: number; memoryLimit?: number; batch?: number },
 ): CompiledModel {
   const result: CompileResult = compileModel(loaded.check, loaded.model.name, {
     ...options,
+    memoryLimit: options.memoryLimit ?? defaultMemoryLimit(),
     path: loaded.path,
     text: loaded.text,
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
@@ -108,8 +111,13 @@ export function withShapes(plan: Plan, weights: ReadonlyMap<string, Float32Array
 
 /** A saved plan (`nnet compile -o`) and its weights (`--weights`, else the file the plan names, else embedded). */
 export async function loadPlanFile(path: string, weightsPath?: string): Promise<{ plan: Plan; weights: Map<string, HostTensor> }> {
-  readText(path); // a missing plan file is reported like a missing .nnet file
   return await loadPlanWithWeights(path, weightsPath);
+}
+
+/** Refuses (NN5007) running `plan` at `batch` when it needs more than `limit` bytes, before anything is allocated. */
+export function ensureFits(plan: Plan, batch: number, limit = defaultMemoryLimit()): void {
+  const over = overBudget(plan, batch, limit);
+  if (over) throw new CliError('NN5007', over.message);
 }
 
 /** `.nnet` files are compiled; anything else is read as a saved plan. */

@@ -15,7 +15,7 @@ export type DiagnosticsListener = (diagnostics: Diagnostic[], text: string) => v
 /**
  * The editor: CodeMirror 6 with the real front end behind it — squiggles and messages from
  * `checkSource` (the CLI's codes and messages), hover from the language server's provider (shapes,
- * parameters, FLOPs), inlay shapes after every layer from its inlay-hint provider, and the formatter
+ * parameters, FLOPs), the checker's fixes as actions on a squiggle, inlay shapes after every layer from its inlay-hint provider, and the formatter
  * `nnet fmt` runs (Shift-Alt-F).
  */
 export function createEditor(parent: HTMLElement, text: string, onDiagnostics: DiagnosticsListener): EditorView {
@@ -61,10 +61,15 @@ function nnetLinter(onDiagnostics: DiagnosticsListener): Extension {
   );
 }
 
+/** A checker diagnostic as CodeMirror's, its fix (the language server's quick fix) as an action. */
 function toLint(d: Diagnostic, length: number): LintDiagnostic {
   const from = Math.min(d.range.start, length);
   const to = Math.min(Math.max(d.range.end, from), length);
-  return { from, to, severity: d.severity, source: d.code, message: d.message };
+  const fix = d.fix;
+  const actions = fix
+    ? [{ name: fix.title, apply: (view: EditorView) => view.dispatch({ changes: fix.edits.map((e) => ({ from: e.range.start, to: e.range.end, insert: e.newText })) }) }]
+    : [];
+  return { from, to, severity: d.severity, source: d.code, message: d.message, actions };
 }
 
 const nnetHover = hoverTooltip((view, pos) => {

@@ -73,6 +73,9 @@ function showProblems(diagnostics: Diagnostic[], text: string): void {
   }
   problems.replaceChildren(...items);
   state.diagnostics = items.map((li) => li.textContent ?? '');
+  const models = checkText(text).result.models;
+  const train = models[models.length - 1]?.train;
+  $('epochs-hint').textContent = train ? `(the train section says ${train.epochs})` : '';
 }
 
 const backend: Promise<Backend> = findBackend(params.get('runtime') === 'cpu').then((b) => {

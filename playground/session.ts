@@ -3,6 +3,8 @@ import { compileModel } from '../compiler/compile.js';
 import { createCpuExecutor } from '../runtime/cpu/index.js';
 import { takeRows, type Dataset } from '../runtime/data/dataset.js';
 import { decodeDigitBytes, splitDigits } from '../runtime/data/digits.js';
+import { splitIris, type IrisRow } from '../runtime/data/iris.js';
+import { isArrayFile, parseDataFile, withTestSet, type DataOptions } from '../runtime/data/parse.js';
 import { xorData, type SplitData } from '../runtime/data/split-data.js';
 import type { Executor } from '../runtime/executor.js';
 import type { Plan, PlanTarget } from '../runtime/plan/format.js';
@@ -62,31 +64,56 @@ export async function compileAndTrain(
 ): Promise<{ session: Session; report: TrainReport; test: Evaluation | null }> {
   const model = check.models[check.models.length - 1];
   if (!model) throw new Error('the file declares no model');
-  if (!model.train) throw new Error(`model '${model.name}' has no train section; the playground trains models that have one`);
+  if (!model.train) {
+    const gan = check.gans.length > 0 ? ` (gan '${check.gans[0]!.name}' trains with the CLI: nnet train FILE --model ${check.gans[0]!.name})` : '';
+    throw new Error(`model '${model.name}' has no train section; the playground trains models that have one${gan}`);
+  }
   const compiled = compileModel(check, model.name, { target: backend.target, fuse: true, training: true, path: SOURCE_PATH, text });
   if (!compiled.plan) throw new Error(compiled.diagnostics.map((d) => `error ${d.code}: ${d.message}`).join('\n') || 'the model could not be compiled');
   const plan = compiled.plan;
   const config = readLoopConfig(plan, options.epochs !== undefined ? { epochs: options.epochs } : {});
   const source = config.data?.source;
-  if (!source) throw new Error("the train section names no data (the playground has 'data digits' and 'data xor')");
-  const data = limit(await loadData(source), options.samples);
+  if (!source) throw new Error('the train section names no data');
+  const data = limit(await loadData(source, { seed: config.seed, ...(config.data?.options ?? {}) }), options.samples);
   const weights = weightsToTensors(plan, compiled.weights);
   const executor = backend.device
     ? await createWebGpuExecutor(plan, weights, { device: backend.device })
     : yielding(createCpuExecutor(plan, weights));
-  const report = await trainModel({ executor, plan, config, train: data.train, reporter });
-  const test = data.test && data.test.length > 0 ? await evaluateDataset(executor, plan, config, data.test) : null;
-  return { session: { plan, config, executor, data, source }, report, test };
+  try {
+    const report = await trainModel({ executor, plan, config, train: data.train, reporter });
+    const test = data.test && data.test.length > 0 ? await evaluateDataset(executor, plan, config, data.test) : null;
+    return { session: { plan, config, executor, data, source }, report, test };
+  } catch (error) {
+    executor.dispose();
+    throw error;
+  }
 }
 
 let digits: Promise<SplitData> | null = null;
 
-/** The built-in data the page has: the digits (fetched once, ~1.7 MB gzipped bytes) and xor. */
-async function loadData(source: string): Promise<SplitData> {
+/**
+ * The train section's data, as `nnet train` loads it: the built-ins (the digits fetched once as
+ * gzipped bytes, iris's rows, xor), or a file of examples/data/, which the build puts in ./data/.
+ */
+async function loadData(source: string, options: DataOptions): Promise<SplitData> {
   if (source === 'xor') return xorData();
-  if (source !== 'digits') throw new Error(`the playground has the built-in digits and xor; '${source}' needs the CLI (nnet train)`);
-  digits ??= fetchDigits();
-  return await digits;
+  if (source === 'iris') return splitIris(JSON.parse(new TextDecoder().decode(await fetchBytes('./iris.json'))) as IrisRow[]);
+  if (source === 'digits') {
+    digits ??= fetchDigits();
+    return await digits;
+  }
+  const file = async (path: string): Promise<Dataset> => {
+    const labels = typeof options.labels === 'string' && isArrayFile(path) ? { path: options.labels, bytes: await fetchBytes(options.labels) } : undefined;
+    return parseDataFile(path, await fetchBytes(path), options, labels);
+  };
+  const train = await file(source);
+  return withTestSet(train, options, typeof options.test_file === 'string' ? await file(options.test_file) : null);
+}
+
+async function fetchBytes(path: string): Promise<Uint8Array> {
+  const response = await fetch(new URL(path, import.meta.url));
+  if (!response.ok) throw new Error(`cannot load '${path}' (HTTP ${response.status}): the playground has the built-in datasets and the files of examples/data/`);
+  return new Uint8Array(await response.arrayBuffer());
 }
 
 async function fetchDigits(): Promise<SplitData> {

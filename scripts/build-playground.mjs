@@ -2,11 +2,12 @@
 //   main.js         the page: CodeMirror 6, the compiler's front end and back end, the Prettier
 //                   plugin, the LSP hover and inlay-hint providers, the CPU and WebGPU runtimes
 //   index.html, playground.css
+//   iris.json, data/  the iris rows, and the data files of examples/data/ (csv, json)
 //   digits.bin.gz   the built-in digits as bytes (784 pixels per image, then the labels), gzipped;
 //                   the page splits them with the same function as `nnet train` (runtime/data/digits.ts)
 //   node scripts/build-playground.mjs
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -51,7 +52,7 @@ for (const file of ['index.html', 'playground.css']) copyFileSync(join(root, 'pl
 const packer = join(root, 'dist/.playground-build/pack-digits.mjs');
 await build({
   stdin: {
-    contents: "export { readDigits } from './runtime/data/builtins.ts'; export { encodeDigitBytes } from './runtime/data/digits.ts';",
+    contents: "export { readDigits, readIrisRows } from './runtime/data/builtins.ts'; export { encodeDigitBytes } from './runtime/data/digits.ts';",
     resolveDir: root,
     loader: 'ts',
   },
@@ -62,7 +63,14 @@ await build({
   packages: 'external',
   logLevel: 'warning',
 });
-const { readDigits, encodeDigitBytes } = await import(pathToFileURL(packer).href);
+const { readDigits, readIrisRows, encodeDigitBytes } = await import(pathToFileURL(packer).href);
+rmSync(dirname(packer), { recursive: true, force: true });
+writeFileSync(join(out, 'iris.json'), JSON.stringify(readIrisRows()));
+// The examples' data files, where their `data csv("data/...")` finds them relative to the page.
+mkdirSync(join(out, 'data'), { recursive: true });
+for (const file of readdirSync(join(root, 'examples/data')).filter((f) => /\.(csv|json|npy|idx)$/.test(f))) {
+  copyFileSync(join(root, 'examples/data', file), join(out, 'data', file));
+}
 const { pixels, labels } = readDigits();
 const digits = gzipSync(encodeDigitBytes(pixels, labels), { level: 9 });
 writeFileSync(join(out, 'digits.bin.gz'), digits);

@@ -1,13 +1,14 @@
 // A static file server on 127.0.0.1 for the browser pages: `npm run playground` serves
 // dist/playground/; `node scripts/serve.mjs .` serves the repository (examples/web/).
-//   node scripts/serve.mjs [FOLDER] [--port N]      (port 0, the default, picks a free one)
+//   node scripts/serve.mjs [FOLDER] [--port N]      (default 8080, or a free port when 8080 is taken;
+//                                                   --port 0 always picks a free one)
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 
 const args = process.argv.slice(2);
 const portAt = args.indexOf('--port');
-const port = portAt >= 0 ? Number(args[portAt + 1]) : 0;
+const port = portAt >= 0 ? Number(args[portAt + 1]) : 8080;
 const folder = resolve(args.find((a, i) => !a.startsWith('--') && (portAt < 0 || i !== portAt + 1)) ?? 'dist/playground');
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -40,6 +41,11 @@ function reply(res, status, text) {
   res.end(text);
 }
 
-server.listen(port, '127.0.0.1', () => {
+server.on('error', (error) => {
+  if (error.code !== 'EADDRINUSE' || portAt >= 0) throw error;
+  server.listen(0, '127.0.0.1');
+});
+server.on('listening', () => {
   console.log(`serving ${folder} at http://127.0.0.1:${server.address().port}/ (Ctrl-C to stop)`);
 });
+server.listen(port, '127.0.0.1');

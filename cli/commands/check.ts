@@ -40,13 +40,13 @@ export function checkFiles(files: readonly string[], options: CheckOptions, out:
   let failed = false;
   let errors = 0;
   let warnings = 0;
-  const reports: Array<JsonFileReport | { file: string; error: string }> = [];
+  const reports: Array<JsonFileReport | { file: string; code: string; error: string }> = [];
   for (const file of files) {
     const text = readSource(file);
     if (typeof text !== 'string') {
       failed = true;
       errors += 1;
-      if (options.json) reports.push({ file, error: text.error.message });
+      if (options.json) reports.push({ file, code: text.error.code ?? '', error: text.error.message });
       else err.write(`${errorLine(text.error, paint)}\n`);
       continue;
     }

@@ -1,14 +1,15 @@
-import { writeFileSync } from 'node:fs';
+import { prepareOutput, writeFileAtomic } from '../../files/guarded-files.js';
 import { basename, dirname, join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ExplainEntry } from '../../compiler/compile.js';
 import { LineMap } from '../../diagnostics/line-map.js';
 import type { PlanTarget } from '../../runtime/plan/format.js';
 import { serializePlan } from '../../runtime/plan/serialize.js';
-import { compileLoaded, fileStem, loadModel, runCommand } from '../model-loading.js';
+import { CliError, compileLoaded, fileStem, loadModel, runCommand } from '../model-loading.js';
 import { plural } from '../terminal.js';
 import { writeWeightsFile } from '../weights-io.js';
 import type { SetExitCode } from './index.js';
+import { MEMORY_LIMIT_HELP, parseMemoryLimit } from '../memory-limit.js';
 
 interface CompileOptions {
   target: PlanTarget;
@@ -17,6 +18,7 @@ interface CompileOptions {
   explain?: boolean;
   model?: string;
   inference?: boolean;
+  memoryLimit?: number;
   embedWeights?: boolean;
 }
 
@@ -37,20 +39,24 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--explain', 'print every fused group and every refused fusion with its reason')
     .option('--model <name>', 'the model to compile (default: the last one in the file)')
     .option('--inference', 'leave out the training steps even when the model has a train section')
+    .option('--memory-limit <size>', MEMORY_LIMIT_HELP, parseMemoryLimit)
     .option('--embed-weights', 'put the weights into the plan (base64 safetensors) instead of a .safetensors file next to it')
     .action(async (file: string, options: CompileOptions) => {
       await runCommand(setExitCode, async () => {
-        const loaded = loadModel(file, options.model);
-        const training = loaded.model.train !== null && !options.inference;
-        const compiled = compileLoaded(loaded, { target: options.target, fuse: options.fuse, training });
         const planPath = options.output ?? join(dirname(file), `${fileStem(file)}.plan.json`);
         const weightsPath = planPath.replace(/(\.plan)?\.json$/i, '') + '.safetensors';
+        if (weightsPath === planPath) throw new CliError('NN4006', 'cannot write the plan: its weights would go to the same path; name the plan <name>.json', planPath);
+        prepareOutput(planPath, { what: 'the plan', inputs: [file] });
+        if (!options.embedWeights) prepareOutput(weightsPath, { what: 'the weights', inputs: [file] });
+        const loaded = loadModel(file, options.model);
+        const training = loaded.model.train !== null && !options.inference;
+        const compiled = compileLoaded(loaded, { target: options.target, fuse: options.fuse, training, ...limitOf(options) });
         const plan = compiled.plan;
         if (options.embedWeights) {
-          writeFileSync(planPath, serializePlan(plan, compiled.weights, { embed: true }).json + '\n');
+          writeFileAtomic(planPath, serializePlan(plan, compiled.weights, { embed: true }).json + '\n');
         } else {
           writeWeightsFile(weightsPath, compiled.weights, { model: plan.model });
-          writeFileSync(planPath, JSON.stringify({ ...plan, weights: { file: basename(weightsPath) } }, null, 1) + '\n');
+          writeFileAtomic(planPath, JSON.stringify({ ...plan, weights: { file: basename(weightsPath) } }, null, 1) + '\n');
         }
         if (options.explain) {
           process.stdout.write(options.fuse ? explainText(compiled.explain, loaded.text, file) : 'fusion disabled (--no-fuse): every op is its own step\n');
@@ -64,6 +70,11 @@ export function register(program: Command, setExitCode: SetExitCode): void {
 `);
       });
     });
+}
+
+/** The `--memory-limit` option as compile options (absent: the default limit). */
+export function limitOf(options: { memoryLimit?: number }): { memoryLimit?: number } {
+  return options.memoryLimit !== undefined ? { memoryLimit: options.memoryLimit } : {};
 }
 
 function parseTarget(value: string): PlanTarget {

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../files/guarded-files.js';
 import type { Command } from 'commander';
 import { renderDiagnostics } from '../../diagnostics/render.js';
 import { formatNnet, NnetSyntaxError } from '../../grammar/format/index.js';
@@ -43,7 +43,7 @@ async function formatFiles(files: string[], options: FmtOptions): Promise<number
     const changed = outcome.formatted !== outcome.original;
     if (options.write) {
       if (changed) {
-        await writeFile(file, outcome.formatted);
+        writeFileAtomic(file, outcome.formatted);
         process.stderr.write(`formatted ${file}\n`);
         if (options.check) exitCode = EXIT_ERRORS;
       }

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { prepareOutput, writeFileAtomic } from '../../files/guarded-files.js';
 import { extname } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { compileModel, type ExplainEntry } from '../../compiler/compile.js';
@@ -7,6 +7,7 @@ import { layerGraph } from '../format/graph/layer-graph.js';
 import { toMermaid } from '../format/graph/mermaid.js';
 import { dotToSvg } from '../format/graph/svg.js';
 import { loadModel, runCommand, type LoadedModel } from '../model-loading.js';
+import { EXIT_USAGE } from '../exit-codes.js';
 import type { SetExitCode } from './index.js';
 
 type GraphFormat = 'dot' | 'mermaid' | 'svg';
@@ -35,8 +36,9 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--model <name>', 'the model to draw (default: the last one in the file)')
     .action(async (file: string, options: GraphOptions, command: Command) => {
       const format = options.format ?? formatOf(options.output);
-      if (format === undefined) command.error(`error: cannot tell the format of '${options.output}' from its extension: use .svg, .dot or .mmd, or --format`);
+      if (format === undefined) command.error(`error: cannot tell the format of '${options.output}' from its extension: use .svg, .dot or .mmd, or --format`, { exitCode: EXIT_USAGE });
       await runCommand(setExitCode, async () => {
+        if (options.output) prepareOutput(options.output, { what: 'the drawing', inputs: [file] });
         const loaded = loadModel(file, options.model);
         const graph = layerGraph(loaded.check, loaded.model, fusedGroups(loaded));
         const dot = toDot(graph);
@@ -45,7 +47,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
           process.stdout.write(drawing);
           return;
         }
-        writeFileSync(options.output, drawing);
+        writeFileAtomic(options.output, drawing);
         process.stderr.write(`wrote ${options.output} (${format})\n`);
       });
     });
@@ -63,6 +65,6 @@ function formatOf(output: string | undefined): GraphFormat | undefined {
 
 /** The layers the compiler fuses at inference; none when the model does not compile. */
 function fusedGroups(loaded: LoadedModel): ExplainEntry[] {
-  const result = compileModel(loaded.check, loaded.model.name, { target: 'cpu', fuse: true, training: false, path: loaded.path, text: loaded.text });
+  const result = compileModel(loaded.check, loaded.model.name, { target: 'cpu', fuse: true, training: false, path: loaded.path, text: loaded.text, initialiseWeights: false });
   return result.plan ? result.explain : [];
 }

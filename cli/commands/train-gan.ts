@@ -1,4 +1,5 @@
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { prepareOutput } from '../../files/guarded-files.js';
 import { compileGan, FROZEN_PREFIX, GAN_TARGET } from '../../compiler/gan/compile-gan.js';
 import { renderDiagnostics } from '../../diagnostics/render.js';
 import type { GanConfig } from '../../compiler/train-config.js';
@@ -8,7 +9,8 @@ import type { PlanTarget } from '../../runtime/plan/format.js';
 import { readLoopConfig, type LoopOverrides } from '../../runtime/train/config.js';
 import { generatorWeights, trainGan, type GanNames } from '../../runtime/train/gan-loop.js';
 import { consoleReporter } from '../../runtime/train/progress.js';
-import { CliError, createExecutor, DiagnosticsReported, withShapes, type CheckedFile } from '../model-loading.js';
+import { defaultMemoryLimit } from '../memory-limit.js';
+import { CliError, createExecutor, DiagnosticsReported, ensureFits, withShapes, type CheckedFile } from '../model-loading.js';
 import { plural, stderrPaint } from '../terminal.js';
 import { writeWeightsFile } from '../weights-io.js';
 
@@ -20,6 +22,7 @@ export interface GanTrainOptions {
   out?: string;
   target: PlanTarget;
   fuse: boolean;
+  memoryLimit?: number;
 }
 
 /**
@@ -48,7 +51,9 @@ export async function trainGanCommand(file: CheckedFile, gan: GanConfig, options
   const config = readLoopConfig(generatorPlan, overrides);
   const source = options.data ?? config.data?.source;
   if (!source) throw new CliError('NNR5006', `no data: name the real samples with --data (digits, or a file) or in the gan's train section`, file.path);
-  const data = loadData(source, { seed: config.seed, ...(options.data ? {} : config.data?.options ?? {}) }, options.data ? process.cwd() : dirname(file.path));
+  const dataFolder = options.data ? process.cwd() : dirname(file.path);
+  if (options.out) prepareOutput(options.out, { what: "the generator's weights", inputs: [file.path, resolve(dataFolder, source)] });
+  const data = loadData(source, { seed: config.seed, ...(options.data ? {} : config.data?.options ?? {}) }, dataFolder);
 
   const generatorModel = file.check.models.find((m) => m.name === gan.generator)!;
   const names: GanNames = {
@@ -59,6 +64,11 @@ export async function trainGanCommand(file: CheckedFile, gan: GanConfig, options
     frozenPrefix: FROZEN_PREFIX,
   };
   const real = realSamples(data.train, gan.sampleInput);
+  // Each plan must fit before its executor allocates anything (their weights are initialised
+  // already: compileGan has no budget of its own yet).
+  const limit = options.memoryLimit ?? defaultMemoryLimit();
+  ensureFits(generatorPlan, config.batch, limit);
+  ensureFits(compiled.discriminator.plan!, config.batch, limit);
   const generator = await createExecutor(generatorPlan, withShapes(generatorPlan, compiled.generator.weights), options.target);
   const discriminatorPlan = compiled.discriminator.plan!;
   const discriminator = await createExecutor(discriminatorPlan, withShapes(discriminatorPlan, compiled.discriminator.weights), options.target);

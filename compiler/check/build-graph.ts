@@ -81,12 +81,12 @@ export class GraphBuilder {
 
 /** Hover and inlay-hint facts per expression; a block expanded twice keeps its first expansion's. */
 export class ValueTable {
-  // Keyed by start * 2^24 + end: offsets are at most 2^23 (grammar/limits.ts MAX_FILE_CHARACTERS),
+  // Keyed by start * 2^25 + end: offsets are at most 2^24 (grammar/limits.ts MAX_FILE_CHARACTERS),
   // and a number key spares the language server thousands of key strings per keystroke.
   private readonly byRange = new Map<number, ValueInfo>();
 
   add(info: ValueInfo): void {
-    const key = info.range.start * 0x1000000 + info.range.end;
+    const key = info.range.start * 0x2000000 + info.range.end;
     if (!this.byRange.has(key)) this.byRange.set(key, info);
   }
 

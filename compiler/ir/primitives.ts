@@ -2,7 +2,7 @@ import {
   kernelArity, parseKernelName, perKernel, perScan, perScanGrad, RECURRENT_CELLS, type KernelName, type RecurrentCellName,
 } from '../../runtime/plan/kernels.js';
 import { perActivation, perActivationGrad } from '../../runtime/plan/activations.js';
-import { matmulDims } from '../../runtime/plan/matmul-dims.js';
+import { matmulSizes } from '../../runtime/plan/matmul-sizes.js';
 import { broadcast, dimProductOf, sameDim, windowOutput } from '../shapes/dims.js';
 import type { Attrs, Shape, TensorType } from './types.js';
 
@@ -59,7 +59,7 @@ const normGrad: ShapeRule = ([, x, gamma]) => [x!, gamma!, gamma!];
 function matmulShape([a, b]: TensorType[], attrs: Attrs): TensorType[] {
   const transA = attrs.transA === true;
   const transB = attrs.transB === true;
-  const { m, n, k, kB } = matmulDims(a!.shape, b!.shape, transA, transB, dimProductOf);
+  const { m, n, k, kB } = matmulSizes(a!.shape, b!.shape, transA, transB, dimProductOf);
   if (!sameDim(k, kB)) fail(`matmul inner dims differ: ${k} vs ${kB}`);
   // Rows keep a's leading axes (m is their product) unless a is read transposed.
   const lead = transA ? [m] : a!.shape.slice(0, -1);

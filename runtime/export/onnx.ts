@@ -163,7 +163,7 @@ function lowerBase(
       return;
     }
     default:
-      if (base in ACTIVATIONS || base === 'silu') {
+      if (Object.hasOwn(ACTIVATIONS, base) || base === 'silu') {
         lowerActivation(base, step, a!, target, where, push);
         return;
       }

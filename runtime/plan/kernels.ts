@@ -32,7 +32,7 @@ export interface KernelAttr {
   type: KernelAttrType;
   /** Optional attributes fall back to `default`. */
   optional?: boolean;
-  /** The value an optional attribute takes when a step leaves it out; every back end reads it here. */
+  /** The value an optional attribute takes when a step leaves it out (alpha's comes from activations.ts, which the back ends read). */
   default?: number;
 }
 

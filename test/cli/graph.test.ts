@@ -51,6 +51,7 @@ describe('nnet graph', () => {
     expect(stdout).toContain('n1 -> loss [style=dashed');
     // Three convolutions and the dense layer are fused; nothing else is shaded.
     expect(stdout.match(/fillcolor="#fde3c0"/g)).toHaveLength(4);
+    expect(stdout).toContain('label="shaded: fused into one kernel by the compiler   ·   dashed: training only"; labelloc=b;');
   });
 
   it('draws block expansions as clusters with the names written inside the block', async () => {

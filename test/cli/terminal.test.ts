@@ -78,6 +78,14 @@ describe('errors on stderr, in one format', () => {
   });
 });
 
+describe('usage errors', () => {
+  it('are commander\'s one line and exit 2', async () => {
+    const plotLog = await runCli(['train', 'examples/xor.nnet', '--plot-log']);
+    expect(plotLog.code).toBe(2);
+    expect(plotLog.stderr).toBe('error: --plot-log needs --plot FILE\n');
+  });
+});
+
 describe('plurals', () => {
   it('says 1 epoch and 1 step, never 1 epochs', async () => {
     const { code, stdout } = await runCli(['train', 'examples/xor.nnet', '--epochs', '1', '--no-checkpoint']);

@@ -27,7 +27,7 @@ import {
  */
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const KiB = 1024;
-/** Caps on the shipped bundles (minified: 428 KiB and 654 KiB; unminified they were 946 KiB and 1.25 MiB). */
+/** Caps on the shipped bundles (minified: 428 KiB and 667 KiB; unminified they were 946 KiB and 1.25 MiB). */
 const CAPS = { 'extension/dist/extension.js': 600 * KiB, 'extension/dist/server.js': 1024 * KiB };
 
 /** The entries of a zip file (stored or deflated), by name. */

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * (scripts/build-playground.mjs), serve it as `npm run playground` does, type a shape error and see
  * its squiggle and message, fix it, hover a layer for its shape, format, train one epoch of digits-mlp on the
  * page's adapter — on 512 of the 8,000 training digits (and 512 test digits), to stay under a minute
- * on a software adapter — then draw a digit and read the prediction. Screenshots go to
+ * on a software adapter — then draw a digit and read the prediction; and in a Chromium without
+ * WebGPU, the CPU runtime, named in the header, trains iris. Screenshots go to
  * test/playground/screenshots/ (ignored by git). Skips when chromium is not installed.
  */
 const CHROMIUM = ['/usr/bin/chromium', '/usr/lib/chromium/chromium'].find((p) => existsSync(p));
@@ -35,13 +36,14 @@ const pageState = (page: Page): Promise<PageState> => page.evaluate(() => (windo
 describe.skipIf(!CHROMIUM)('the playground in headless Chromium', () => {
   let server: ChildProcess;
   let browser: BrowserContext;
+  let cpuBrowser: BrowserContext | undefined;
   let url = '';
   const profile = mkdtempSync(join(tmpdir(), 'nnet-playground-chromium-'));
 
   beforeAll(async () => {
     execFileSync(process.execPath, [join(ROOT, 'scripts/build-playground.mjs')], { stdio: 'pipe' });
     mkdirSync(SHOTS, { recursive: true });
-    server = spawn(process.execPath, [join(ROOT, 'scripts/serve.mjs'), join(ROOT, 'dist/playground')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    server = spawn(process.execPath, [join(ROOT, 'scripts/serve.mjs'), join(ROOT, 'dist/playground'), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
     url = await new Promise<string>((resolve, reject) => {
       server.stdout!.on('data', (chunk: Buffer) => {
         const found = /http:\/\/127\.0\.0\.1:\d+\//.exec(String(chunk));
@@ -61,9 +63,29 @@ describe.skipIf(!CHROMIUM)('the playground in headless Chromium', () => {
   }, 90_000);
 
   afterAll(async () => {
+    await cpuBrowser?.close();
     await browser?.close();
     server?.kill();
     rmSync(profile, { recursive: true, force: true });
+    rmSync(`${profile}-cpu`, { recursive: true, force: true });
+  });
+
+  it('falls back to the CPU runtime in a browser without WebGPU, and says so', async () => {
+    cpuBrowser = await chromium.launchPersistentContext(`${profile}-cpu`, {
+      executablePath: CHROMIUM!,
+      headless: true,
+      args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const page = await cpuBrowser.newPage();
+    await page.goto(`${url}?example=iris`);
+    await page.waitForFunction(() => (window as unknown as { nnetPlayground?: PageState }).nnetPlayground?.backend, undefined, { timeout: 30_000 });
+    expect(await page.textContent('#backend')).toBe('runtime: CPU (this browser offers no WebGPU adapter)');
+    await page.click('#train');
+    await page.waitForFunction(() => ['done', 'failed'].includes((window as unknown as { nnetPlayground: PageState }).nnetPlayground.training), undefined, { timeout: 30_000 });
+    const state = await pageState(page);
+    expect(state.error).toBeNull();
+    expect(state.history).toHaveLength(1);
+    expect(await page.textContent('#train-status')).toContain('trained Iris on iris (120 samples, 1 epoch)');
   });
 
   it('shows a shape error, trains digits-mlp on the page\'s adapter and classifies a drawn digit', async () => {
@@ -96,6 +118,7 @@ describe.skipIf(!CHROMIUM)('the playground in headless Chromium', () => {
     const tooltip = page.locator('.cm-tooltip-lint');
     await tooltip.waitFor({ timeout: 10_000 });
     expect(await tooltip.textContent()).toContain('[batch, 28, 28]');
+    expect(await page.locator('.cm-tooltip-lint button').allTextContents()).toContain('Insert flatten before dense');
     await page.screenshot({ path: join(SHOTS, '1-shape-error.png') });
 
     // Fix it, and hover the first dense for its shapes.

@@ -38,6 +38,11 @@ export function toDot(graph: LayerGraph): string {
   for (const edge of graph.edges) {
     lines.push(`  ${edge.from} -> ${edge.to}${edge.training ? ' [style=dashed, color="#b03030"]' : ''};`);
   }
+  const legend = [
+    ...(graph.nodes.some((n) => n.fused) ? ['shaded: fused into one kernel by the compiler'] : []),
+    ...(graph.edges.some((e) => e.training) ? ['dashed: training only'] : []),
+  ];
+  if (legend.length > 0) lines.push(`  label="${legend.join('   ·   ')}"; labelloc=b; fontname="Helvetica"; fontsize=9; fontcolor="#555555";`);
   lines.push('}');
   return lines.join('\n') + '\n';
 }

@@ -1,6 +1,6 @@
 import type { Attrs, CpuTensor, Epilogue, EpilogueKernel, KernelContext } from '../kernel-interface.js';
 import { applyEpilogue, sizeOf } from '../kernel-interface.js';
-import { matmulDims as planMatmulDims } from '../../plan/matmul-dims.js';
+import { matmulSizes } from '../../plan/matmul-sizes.js';
 import { packedOperand } from '../packed-operands.js';
 import { gemmSmallM, SMALL_M } from './gemm-small.js';
 import { KC, MR, NR, packPanelsA, packWholeB } from './gemm-pack.js';
@@ -133,9 +133,9 @@ function microKernel(pa: Float32Array, aOff: number, pb: Float32Array, bOff: num
   }
 }
 
-/** M, N, K of a step, as runtime/plan/matmul-dims.ts defines them for every back end. */
+/** M, N, K of a step, as runtime/plan/matmul-sizes.ts defines them for every back end. */
 export function matmulDims(a: CpuTensor, b: CpuTensor, attrs: Attrs): { m: number; n: number; k: number } {
-  const { m, n, k } = planMatmulDims(a.shape, b.shape, attrs.transA === true, attrs.transB === true, sizeOf);
+  const { m, n, k } = matmulSizes(a.shape, b.shape, attrs.transA === true, attrs.transB === true, sizeOf);
   return { m, n, k };
 }
 
