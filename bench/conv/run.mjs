@@ -4,6 +4,8 @@
 //   npm run build && node bench/conv/run.mjs [--rounds 5]
 //
 // (The side-by-side bench with the peers is bench/cpu/; this one isolates the kernels' own speed.)
+// As the CLI does: V8's relaxed SIMD on before the runtime compiles its WebAssembly (NNET_RELAXED_SIMD=0: off).
+import '../../dist/cli/enable-relaxed-simd.js';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';

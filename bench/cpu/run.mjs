@@ -10,6 +10,8 @@
 // processes, interleaved), the training compile of a 1,000-layer model, and the heap over 1,000
 // steady-state training steps. Prints medians of samples/s and, per ratio, the median of the
 // per-round ratios with their min–max; writes the tables to bench/results/cpu-<date>.md.
+// As the CLI does: V8's relaxed SIMD on before the runtime compiles its WebAssembly (NNET_RELAXED_SIMD=0: off).
+import '../../dist/cli/enable-relaxed-simd.js';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
