@@ -23,11 +23,6 @@ export interface Naming {
   final: Expr | null;
 }
 
-/** The expression that produces a statement's value: the last stage of a pipeline, or the expression. */
-export function finalExpr(expr: Expr): Expr {
-  return expr.kind === 'Pipe' ? finalExpr(expr.stages[expr.stages.length - 1]!) : expr;
-}
-
 const INITIALIZER_NAMES = INITIALIZERS.map((i) => i.name);
 
 /**
