@@ -60,7 +60,7 @@ export function applyEpilogue(y: Float32Array, n: number, rowStart: number, rowE
   if (bias) {
     for (let r = rowStart; r < rowEnd; r++) {
       const o = r * n;
-      for (let j = 0; j < n; j++) y[o + j] += bias[j]!;
+      for (let j = 0; j < n; j++) y[o + j]! += bias[j]!;
     }
   }
   if (pre) pre.set(y.subarray(start, end), start);

@@ -69,7 +69,7 @@ const sumTo: CpuKernel = (_ctx, [x], [y]) => {
   const m = out.length;
   if (m === xd.length) return void out.set(xd);
   if (isTrailing(y!, x!)) {
-    for (let i = 0; i < xd.length; i++) out[i % m] += xd[i]!;
+    for (let i = 0; i < xd.length; i++) out[i % m]! += xd[i]!;
     return;
   }
   const shape = x!.shape;
@@ -78,7 +78,7 @@ const sumTo: CpuKernel = (_ctx, [x], [y]) => {
   for (let i = 0; i < xd.length; i++) {
     let o = 0;
     for (let d = 0; d < shape.length; d++) o += index[d]! * strides[d]!;
-    out[o] += xd[i]!;
+    out[o]! += xd[i]!;
     for (let d = shape.length - 1; d >= 0; d--) {
       if (++index[d]! < shape[d]!) break;
       index[d] = 0;

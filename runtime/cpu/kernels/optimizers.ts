@@ -9,7 +9,7 @@ import { f32 } from '../kernel-interface.js';
 const gd: CpuKernel = (ctx, [param, grad]) => {
   const p = f32(param!);
   const g = f32(grad!);
-  for (let i = 0; i < p.length; i++) p[i] -= ctx.lr * g[i]!;
+  for (let i = 0; i < p.length; i++) p[i]! -= ctx.lr * g[i]!;
 };
 
 const sgd: CpuKernel = (ctx, [param, grad, velocity], _outputs, attrs) => {
@@ -21,7 +21,7 @@ const sgd: CpuKernel = (ctx, [param, grad, velocity], _outputs, attrs) => {
   for (let i = 0; i < p.length; i++) {
     const vi = momentum * v[i]! - ctx.lr * g[i]!;
     v[i] = vi;
-    p[i] += nesterov ? momentum * vi - ctx.lr * g[i]! : vi;
+    p[i]! += nesterov ? momentum * vi - ctx.lr * g[i]! : vi;
   }
 };
 
@@ -43,8 +43,8 @@ function adamLike(decoupled: boolean): CpuKernel {
       const vi = b2 * v[i]! + (1 - b2) * gi * gi;
       m[i] = mi;
       v[i] = vi;
-      if (decay !== 0) p[i] -= ctx.lr * decay * p[i]!;
-      p[i] -= (ctx.lr * (mi / c1)) / (Math.sqrt(vi / c2) + eps);
+      if (decay !== 0) p[i]! -= ctx.lr * decay * p[i]!;
+      p[i]! -= (ctx.lr * (mi / c1)) / (Math.sqrt(vi / c2) + eps);
     }
   };
 }
@@ -55,8 +55,8 @@ const adagrad: CpuKernel = (ctx, [param, grad, accum], _outputs, attrs) => {
   const a = f32(accum!);
   const eps = attrs.epsilon as number;
   for (let i = 0; i < p.length; i++) {
-    a[i] += g[i]! * g[i]!;
-    p[i] -= (ctx.lr * g[i]!) / (Math.sqrt(a[i]!) + eps);
+    a[i]! += g[i]! * g[i]!;
+    p[i]! -= (ctx.lr * g[i]!) / (Math.sqrt(a[i]!) + eps);
   }
 };
 
@@ -71,7 +71,7 @@ const rmsprop: CpuKernel = (ctx, [param, grad, msSlot, momSlot], _outputs, attrs
   for (let i = 0; i < p.length; i++) {
     ms[i] = rho * ms[i]! + (1 - rho) * g[i]! * g[i]!;
     mom[i] = momentum * mom[i]! + (ctx.lr * g[i]!) / (Math.sqrt(ms[i]!) + eps);
-    p[i] -= mom[i]!;
+    p[i]! -= mom[i]!;
   }
 };
 

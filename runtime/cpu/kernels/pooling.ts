@@ -55,7 +55,7 @@ const maxpool: CpuKernel = (_ctx, [x], [y], attrs) => {
 const avgpool: CpuKernel = (_ctx, [x], [y], attrs) => {
   const xd = f32(x!);
   const out = f32(y!);
-  forEachWindow(window(x!.shape, y!.shape, attrs), (o) => (out[o] = 0), (o, i) => (out[o] += xd[i]!), (o, count) => (out[o] /= Math.max(count, 1)));
+  forEachWindow(window(x!.shape, y!.shape, attrs), (o) => (out[o] = 0), (o, i) => (out[o]! += xd[i]!), (o, count) => (out[o]! /= Math.max(count, 1)));
 };
 
 const maxpoolGrad: CpuKernel = (_ctx, [dy, x], [dx], attrs) => {
@@ -64,7 +64,7 @@ const maxpoolGrad: CpuKernel = (_ctx, [dy, x], [dx], attrs) => {
   const out = f32(dx!);
   out.fill(0);
   let best = -1;
-  forEachWindow(window(x!.shape, dy!.shape, attrs), () => (best = -1), (_o, i) => { if (best < 0 || xd[i]! > xd[best]!) best = i; }, (o) => { if (best >= 0) out[best] += g[o]!; });
+  forEachWindow(window(x!.shape, dy!.shape, attrs), () => (best = -1), (_o, i) => { if (best < 0 || xd[i]! > xd[best]!) best = i; }, (o) => { if (best >= 0) out[best]! += g[o]!; });
 };
 
 const avgpoolGrad: CpuKernel = (_ctx, [dy], [dx], attrs) => {
@@ -72,7 +72,7 @@ const avgpoolGrad: CpuKernel = (_ctx, [dy], [dx], attrs) => {
   const out = f32(dx!);
   out.fill(0);
   const cells: number[] = [];
-  forEachWindow(window(dx!.shape, dy!.shape, attrs), () => (cells.length = 0), (_o, i) => cells.push(i), (o, count) => { for (const i of cells) out[i] += g[o]! / count; });
+  forEachWindow(window(dx!.shape, dy!.shape, attrs), () => (cells.length = 0), (_o, i) => cells.push(i), (o, count) => { for (const i of cells) out[i]! += g[o]! / count; });
 };
 
 function globalPool(reduce: 'avg' | 'max'): CpuKernel {
@@ -119,7 +119,7 @@ const globalMaxGrad: CpuKernel = (_ctx, [dy, x], [dx]) => {
         const i = (b * cells + s) * c + ch;
         if (xd[i]! > xd[best]!) best = i;
       }
-      out[best] += g[b * c + ch]!;
+      out[best]! += g[b * c + ch]!;
     }
   }
 };
