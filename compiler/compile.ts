@@ -83,15 +83,16 @@ export function compileGraph(
   settings: TrainConfig | null = train,
 ): CompileResult {
   const { graph, idMap } = lowerGraph(layers);
-  if (options.verify) assertValidGraph(graph, 'lower', { primitivesOnly: true });
-  const program: Program = { graph, training: null, explain: [] };
+  const checked = layers.nodes.map((n) => ({ layer: n.origin.layer, op: n.op, node: idMap.get(n.id)!, type: n.type }));
+  if (options.verify) assertValidGraph(graph, 'lower', { primitivesOnly: true, checked });
+  const program: Program = { graph, training: null, explain: [], checked };
   if (train) {
     program.training = appendTraining(graph, {
       loss: { ...train.loss, pred: idMap.get(train.loss.pred)!, target: idMap.get(train.loss.target)! },
       optimizer: train.optimizer,
       regularize: train.regularize,
     });
-    if (options.verify) assertValidGraph(graph, 'autodiff', { primitivesOnly: true });
+    if (options.verify) assertValidGraph(graph, 'autodiff', { primitivesOnly: true, checked });
   }
   runPasses(program, { fuse: options.fuse, verify: options.verify ?? false });
   const { plan: cpuPlan, names } = emitPlan(program, {

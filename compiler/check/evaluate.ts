@@ -2,7 +2,7 @@ import type { CallExpr, Expr, Ident, PipeExpr, SourceRange } from '../../grammar
 import { findOp, findSetting, OPS } from '../ops/registry.js';
 import type { InitSpec } from '../ir/types.js';
 import type { ActivationArg } from '../ops/types.js';
-import { activationAlphaDefault } from '../ops/activations.js';
+import { activationAlphaDefault } from '../../runtime/plan/activations.js';
 import { INITIALIZERS } from '../ops/initializers.js';
 import { matchArgs, type EvaluatedArg, type MatchContext } from './args.js';
 import { applyOp } from './apply-op.js';

@@ -8,7 +8,8 @@ import type { CheckContext } from './context.js';
 import { Evaluator } from './evaluate.js';
 import { Scope } from './resolve.js';
 import { suggest } from './suggest.js';
-import { checkTrainSettings, TRAIN_DEFAULTS } from './train-section.js';
+import { TRAIN_DEFAULTS } from '../../runtime/plan/train-settings.js';
+import { checkTrainSettings } from './train-section.js';
 
 /** The usual GAN optimizer (Radford et al.): adam with lr 2e-4 and beta1 0.5. */
 const GAN_OPTIMIZER: GanConfig['optimizer'] = { kind: 'adam', lr: 2e-4, beta1: 0.5, beta2: 0.999, epsilon: 1e-7 };

@@ -1,4 +1,5 @@
 import type { Expr, Setting, SourceRange, TrainSection } from '../../grammar/ast.js';
+import { TRAIN_DEFAULTS } from '../../runtime/plan/train-settings.js';
 import type { Graph } from '../ir/graph.js';
 import { formatShape, sameShape } from '../shapes/dims.js';
 import { EARLY_STOPPING, findSetting, settingNames, TRAIN_KEYS } from '../ops/registry.js';
@@ -11,15 +12,6 @@ import { matchArgs, type EvaluatedArg, type MatchedArgs } from './args.js';
 import type { Evaluator } from './evaluate.js';
 import { suggest } from './suggest.js';
 import type { TensorValue } from './values.js';
-
-/** Defaults of the train section (docs/language.md, "Training settings"). */
-export const TRAIN_DEFAULTS = {
-  optimizer: { kind: 'adam', lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } as OptimizerSpec,
-  epochs: 10,
-  batch: 32,
-  validation: 0,
-  seed: 42,
-};
 
 const MAX_EPOCHS = 1_000_000;
 const MAX_BATCH = 1 << 20;
@@ -44,7 +36,7 @@ export function defaultTrainSettings(range: SourceRange): Omit<TrainConfig, 'los
     epochs: TRAIN_DEFAULTS.epochs,
     batch: TRAIN_DEFAULTS.batch,
     validation: TRAIN_DEFAULTS.validation,
-    metrics: ['loss'],
+    metrics: [...TRAIN_DEFAULTS.metrics],
     seed: TRAIN_DEFAULTS.seed,
     data: null,
     range,
@@ -261,20 +253,22 @@ function checkLoss(ev: Evaluator, setting: Setting, graph: Graph): LossSpec | nu
 function checkOptimizer(ev: Evaluator, setting: Setting): OptimizerSpec | undefined {
   const called = namedCall(ev, setting, single(ev, setting, 'one optimizer, such as adam(lr: 1e-3)') ? setting.values[0] : undefined, 'optimizer');
   if (!called) return undefined;
-  const v = called.args.values as Record<string, number & boolean>;
+  // matchArgs has checked every argument against the optimizer's parameter kinds and filled the defaults.
+  const v = called.args.values;
+  const n = (name: string): number => v[name] as number;
   switch (called.def.name) {
     case 'gd':
-      return { kind: 'gd', lr: v.lr };
+      return { kind: 'gd', lr: n('lr') };
     case 'sgd':
-      return { kind: 'sgd', lr: v.lr, momentum: v.momentum, nesterov: v.nesterov };
+      return { kind: 'sgd', lr: n('lr'), momentum: n('momentum'), nesterov: v.nesterov === true };
     case 'adam':
-      return { kind: 'adam', lr: v.lr, beta1: v.beta1, beta2: v.beta2, epsilon: v.epsilon };
+      return { kind: 'adam', lr: n('lr'), beta1: n('beta1'), beta2: n('beta2'), epsilon: n('epsilon') };
     case 'adamw':
-      return { kind: 'adamw', lr: v.lr, beta1: v.beta1, beta2: v.beta2, epsilon: v.epsilon, weightDecay: v.weight_decay };
+      return { kind: 'adamw', lr: n('lr'), beta1: n('beta1'), beta2: n('beta2'), epsilon: n('epsilon'), weightDecay: n('weight_decay') };
     case 'adagrad':
-      return { kind: 'adagrad', lr: v.lr, epsilon: v.epsilon, initialAccumulator: v.initial_accumulator };
+      return { kind: 'adagrad', lr: n('lr'), epsilon: n('epsilon'), initialAccumulator: n('initial_accumulator') };
     default:
-      return { kind: 'rmsprop', lr: v.lr, rho: v.rho, epsilon: v.epsilon, momentum: v.momentum };
+      return { kind: 'rmsprop', lr: n('lr'), rho: n('rho'), epsilon: n('epsilon'), momentum: n('momentum') };
   }
 }
 

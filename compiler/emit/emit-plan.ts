@@ -1,6 +1,7 @@
 import type { Plan, PlanAttr, PlanSource, PlanStep, PlanTarget, PlanTensor, TensorRole } from '../../runtime/plan/format.js';
 import type { IRNode } from '../ir/graph.js';
-import { primitiveOutputs, primitiveRule, splitFused } from '../ir/primitives.js';
+import { parseKernelName } from '../../runtime/plan/kernels.js';
+import { primitiveOutputs, primitiveRule } from '../ir/primitives.js';
 import type { TrainConfig } from '../train-config.js';
 import type { PlanTrainSettings } from '../../runtime/plan/train-settings.js';
 import type { Program } from '../passes/program.js';
@@ -66,7 +67,7 @@ export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; 
   for (const node of graph.nodes) {
     if (names.has(node.id) || node.op === 'output_of' || node.op === 'input' || node.op === 'param' || node.op === 'const') continue;
     const inputs = node.inputs.map((i) => names.get(i)!);
-    const { base } = splitFused(node.op);
+    const { base } = parseKernelName(node.op);
     const rule = primitiveRule(base)!;
     let outputs: string[];
     if (rule.inPlace && training?.updateNodes.has(node.id)) {

@@ -1,12 +1,15 @@
-import type { KernelName } from '../../runtime/plan/kernels.js';
-import { broadcast, dimProductOf, sameDim } from '../shapes/dims.js';
-import type { Attrs, Dim, Shape, TensorType } from './types.js';
+import { kernelArity, parseKernelName, perKernel, recurrentCellOf, type KernelName } from '../../runtime/plan/kernels.js';
+import { perActivation, perActivationGrad } from '../../runtime/plan/activations.js';
+import { matmulDims } from '../../runtime/plan/matmul-dims.js';
+import { broadcast, dimProductOf, sameDim, windowOutput } from '../shapes/dims.js';
+import type { Attrs, Shape, TensorType } from './types.js';
 
 /**
- * Shape rules of the primitive ops: the ops left after lowering, named exactly like the plan kernels
- * of runtime/plan/kernels.ts (the `Record<KernelName, ...>` type makes this table cover every kernel).
- * Each rule returns the types of every output of the op (most ops have one). Rules throw on misuse:
- * the front end has already reported user errors, so a failure here is a compiler bug.
+ * The primitive ops: the ops left after lowering, named exactly like the plan kernels of
+ * runtime/plan/kernels.ts. Arity, epilogues, activations and in-place updates are the kernel table's;
+ * this file adds only the shape rules (`Record<KernelName, ShapeRule>`, so a kernel without one is a
+ * type error). Each rule returns the types of every output of the op (most ops have one). Rules throw
+ * on misuse: the front end has already reported user errors, so a failure here is a compiler bug.
  *
  * Structural ops (`input`, `param`, `const`, `output_of`) are not primitives; see verify.ts.
  */
@@ -52,40 +55,28 @@ const channelStats: ShapeRule = ([x]) => {
 const normGrad: ShapeRule = ([, x, gamma]) => [x!, gamma!, gamma!];
 
 function matmulShape([a, b]: TensorType[], attrs: Attrs): TensorType[] {
-  const lastA = a!.shape[a!.shape.length - 1]!;
-  const rowsA = dimProductOf(a!.shape.slice(0, -1));
-  const lastB = b!.shape[b!.shape.length - 1]!;
-  const rowsB = dimProductOf(b!.shape.slice(0, -1));
   const transA = attrs.transA === true;
   const transB = attrs.transB === true;
-  const k1 = transA ? rowsA : lastA;
-  const k2 = transB ? lastB : rowsB;
-  if (!sameDim(k1, k2)) fail(`matmul inner dims differ: ${k1} vs ${k2}`);
-  const n = transB ? rowsB : lastB;
-  const lead = transA ? [lastA] : a!.shape.slice(0, -1);
+  const { m, n, k, kB } = matmulDims(a!.shape, b!.shape, transA, transB, dimProductOf);
+  if (!sameDim(k, kB)) fail(`matmul inner dims differ: ${k} vs ${kB}`);
+  // Rows keep a's leading axes (m is their product) unless a is read transposed.
+  const lead = transA ? [m] : a!.shape.slice(0, -1);
   const y = f32([...lead, n]);
   return [y, y];
 }
 
-function convOut(size: Dim, k: number, stride: number, dilation: number, padding: string): Dim {
-  const span = (k - 1) * dilation + 1;
-  if (typeof size !== 'number') {
-    if (padding === 'same') return stride === 1 ? size : `ceil((${size})/${stride})`;
-    return stride === 1 ? `${size}-${span - 1}` : `floor((${size}-${span})/${stride})+1`;
-  }
-  return padding === 'same' ? Math.ceil(size / stride) : Math.floor((size - span) / stride) + 1;
-}
+type Padding = 'same' | 'valid';
 
 function convShape(spatial: number): ShapeRule {
   return ([x, w], attrs) => {
     const strides = (attrs.strides as number[] | undefined) ?? Array(spatial).fill(1);
     const dilation = (attrs.dilation as number[] | undefined) ?? Array(spatial).fill(1);
-    const padding = (attrs.padding as string | undefined) ?? 'valid';
+    const padding = (attrs.padding as Padding | undefined) ?? 'valid';
     const xs = x!.shape;
     const ws = w!.shape;
     const out: Shape = [xs[0]!];
     for (let i = 0; i < spatial; i++) {
-      out.push(convOut(xs[1 + i]!, ws[1 + i] as number, strides[i]!, dilation[i]!, padding));
+      out.push(windowOutput(xs[1 + i]!, ws[1 + i] as number, strides[i]!, dilation[i]!, padding));
     }
     out.push(ws[0]!);
     return [f32(out), f32(out)];
@@ -95,9 +86,9 @@ function convShape(spatial: number): ShapeRule {
 const poolShape: ShapeRule = ([x], attrs) => {
   const size = attrs.size as number[];
   const strides = (attrs.strides as number[] | undefined) ?? size;
-  const padding = (attrs.padding as string | undefined) ?? 'valid';
+  const padding = (attrs.padding as Padding | undefined) ?? 'valid';
   const xs = x!.shape;
-  return [f32([xs[0]!, convOut(xs[1]!, size[0]!, strides[0]!, 1, padding), convOut(xs[2]!, size[1]!, strides[1]!, 1, padding), xs[3]!])];
+  return [f32([xs[0]!, windowOutput(xs[1]!, size[0]!, strides[0]!, 1, padding), windowOutput(xs[2]!, size[1]!, strides[1]!, 1, padding), xs[3]!])];
 };
 
 const globalPool: ShapeRule = ([x]) => [f32([x!.shape[0]!, x!.shape[x!.shape.length - 1]!])];
@@ -117,15 +108,13 @@ function sliceShape([x]: TensorType[], attrs: Attrs): TensorType[] {
   return [{ shape, dtype: x!.dtype }];
 }
 
-/** Values saved per unit and time step by each recurrence (see runtime/plan/kernels.ts). */
-export const SCAN_SAVED: Record<string, number> = { rnn_scan: 1, lstm_scan: 6, gru_scan: 5 };
-
-function scanShape(op: string): ShapeRule {
+function scanShape(op: KernelName): ShapeRule {
+  const { saved } = recurrentCellOf(op);
   return ([xw], attrs) => {
     const [batch, steps] = xw!.shape;
     const units = attrs.units as number;
     const y = attrs.return_sequences === true ? [batch!, steps!, units] : [batch!, units];
-    return [f32(y), f32([batch!, steps!, SCAN_SAVED[op]! * units])];
+    return [f32(y), f32([batch!, steps!, saved * units])];
   };
 }
 
@@ -134,127 +123,102 @@ const scanGradShape: ShapeRule = ([, wHh, saved]) => {
   return [f32([batch!, steps!, wHh!.shape[0]!]), wHh!];
 };
 
-const activation = (gradFrom: 'output' | 'input'): PrimitiveRule => ({ arity: 1, outputs: same, activation: { gradFrom } });
-const unaryGrad: PrimitiveRule = { arity: 2, outputs: gradLike };
-const lossRule: PrimitiveRule = { arity: 2, outputs: scalarAndGrad };
+/** Update kernels return the parameter and their slots, updated in place: (param, grad, ...slots). */
+const update: ShapeRule = (inputs) => [inputs[0]!, ...inputs.slice(2)];
 
-function update(slots: number): PrimitiveRule {
-  return { arity: 2 + slots, inPlace: true, outputs: (inputs) => [inputs[0]!, ...inputs.slice(2)] };
-}
-
-export const PRIMITIVES: Record<KernelName, PrimitiveRule> = {
+const SHAPE_RULES: Record<KernelName, ShapeRule> = {
   // linear algebra
-  matmul: { arity: 2, outputs: matmulShape, epilogue: true },
-  conv2d: { arity: 2, outputs: convShape(2), epilogue: true },
-  conv1d: { arity: 2, outputs: convShape(1), epilogue: true },
+  matmul: matmulShape,
+  conv2d: convShape(2),
+  conv1d: convShape(1),
   // elementwise and broadcasting
-  bias_add: { arity: 2, outputs: same },
-  add: { arity: 2, outputs: binary },
-  sub: { arity: 2, outputs: binary },
-  mul: { arity: 2, outputs: binary },
-  scale: { arity: 1, outputs: same },
-  sum_to: { arity: 1, outputs: fromAttrShape },
-  concat: { arity: 'variadic', outputs: concatShape },
-  slice: { arity: 1, outputs: sliceShape },
-  reshape: { arity: 1, outputs: fromAttrShape },
-  copy: { arity: 1, outputs: same },
-  // activations
-  linear: activation('output'),
-  relu: activation('output'),
-  leaky_relu: activation('output'),
-  elu: activation('output'),
-  gelu: activation('input'),
-  sigmoid: activation('output'),
-  tanh: activation('output'),
-  softplus: activation('output'),
-  silu: activation('input'),
-  step: activation('output'),
+  bias_add: same,
+  add: binary,
+  sub: binary,
+  mul: binary,
+  scale: same,
+  sum_to: fromAttrShape,
+  concat: concatShape,
+  slice: sliceShape,
+  reshape: fromAttrShape,
+  copy: same,
+  ...perActivation(() => same),
   // normalisation, softmax, dropout, lookup, pooling
-  softmax: { arity: 1, outputs: same },
-  log_softmax: { arity: 1, outputs: same },
-  dropout: { arity: 1, outputs: ([x]) => [x!, x!] },
-  batchnorm: { arity: 5, outputs: channelStats, inPlace: true },
-  layernorm: { arity: 3, outputs: withStats },
-  embedding: { arity: 2, outputs: ([ids, table]) => [f32([...ids!.shape, table!.shape[1]!])] },
-  maxpool2d: { arity: 1, outputs: poolShape },
-  avgpool2d: { arity: 1, outputs: poolShape },
-  global_avg_pool: { arity: 1, outputs: globalPool },
-  global_max_pool: { arity: 1, outputs: globalPool },
+  softmax: same,
+  log_softmax: same,
+  dropout: ([x]) => [x!, x!],
+  batchnorm: channelStats,
+  layernorm: withStats,
+  embedding: ([ids, table]) => [f32([...ids!.shape, table!.shape[1]!])],
+  maxpool2d: poolShape,
+  avgpool2d: poolShape,
+  global_avg_pool: globalPool,
+  global_max_pool: globalPool,
   // recurrences
-  rnn_scan: { arity: 2, outputs: scanShape('rnn_scan') },
-  lstm_scan: { arity: 2, outputs: scanShape('lstm_scan') },
-  gru_scan: { arity: 2, outputs: scanShape('gru_scan') },
-  rnn_scan_grad: { arity: 3, outputs: scanGradShape },
-  lstm_scan_grad: { arity: 3, outputs: scanGradShape },
-  gru_scan_grad: { arity: 3, outputs: scanGradShape },
+  rnn_scan: scanShape('rnn_scan'),
+  lstm_scan: scanShape('lstm_scan'),
+  gru_scan: scanShape('gru_scan'),
+  rnn_scan_grad: scanGradShape,
+  lstm_scan_grad: scanGradShape,
+  gru_scan_grad: scanGradShape,
   // attention
-  attention: {
-    arity: 3,
-    outputs: ([q], attrs) => [q!, f32([q!.shape[0]!, attrs.heads as number, q!.shape[1]!, q!.shape[1]!])],
-  },
-  attention_grad: { arity: 5, outputs: ([, q, k, v]) => [q!, k!, v!] },
-  positional_encoding: { arity: 1, outputs: same },
+  attention: ([q], attrs) => [q!, f32([q!.shape[0]!, attrs.heads as number, q!.shape[1]!, q!.shape[1]!])],
+  attention_grad: ([, q, k, v]) => [q!, k!, v!],
+  positional_encoding: same,
   // losses
-  mse_loss: lossRule,
-  mae_loss: lossRule,
-  huber_loss: lossRule,
-  binary_cross_entropy_loss: lossRule,
-  sigmoid_binary_cross_entropy_loss: lossRule,
-  cross_entropy_loss: lossRule,
-  softmax_cross_entropy_loss: lossRule,
-  sparse_cross_entropy_loss: lossRule,
-  sparse_softmax_cross_entropy_loss: lossRule,
-  kl_divergence_loss: lossRule,
+  mse_loss: scalarAndGrad,
+  mae_loss: scalarAndGrad,
+  huber_loss: scalarAndGrad,
+  binary_cross_entropy_loss: scalarAndGrad,
+  sigmoid_binary_cross_entropy_loss: scalarAndGrad,
+  cross_entropy_loss: scalarAndGrad,
+  softmax_cross_entropy_loss: scalarAndGrad,
+  sparse_cross_entropy_loss: scalarAndGrad,
+  sparse_softmax_cross_entropy_loss: scalarAndGrad,
+  kl_divergence_loss: scalarAndGrad,
   // backward
-  linear_grad: unaryGrad,
-  relu_grad: unaryGrad,
-  leaky_relu_grad: unaryGrad,
-  elu_grad: unaryGrad,
-  gelu_grad: unaryGrad,
-  sigmoid_grad: unaryGrad,
-  tanh_grad: unaryGrad,
-  softplus_grad: unaryGrad,
-  silu_grad: unaryGrad,
-  step_grad: unaryGrad,
-  softmax_grad: unaryGrad,
-  log_softmax_grad: unaryGrad,
-  dropout_grad: unaryGrad,
-  batchnorm_grad: { arity: 5, outputs: normGrad },
-  layernorm_grad: { arity: 5, outputs: normGrad },
-  embedding_grad: { arity: 2, outputs: fromAttrShape },
-  conv2d_grad_input: { arity: 2, outputs: fromAttrShape },
-  conv2d_grad_weight: { arity: 2, outputs: fromAttrShape },
-  conv1d_grad_input: { arity: 2, outputs: fromAttrShape },
-  conv1d_grad_weight: { arity: 2, outputs: fromAttrShape },
-  maxpool2d_grad: { arity: 2, outputs: gradLike },
-  avgpool2d_grad: { arity: 1, outputs: fromAttrShape },
-  global_avg_pool_grad: { arity: 1, outputs: fromAttrShape },
-  global_max_pool_grad: { arity: 2, outputs: gradLike },
+  ...perActivationGrad(() => gradLike),
+  softmax_grad: gradLike,
+  log_softmax_grad: gradLike,
+  dropout_grad: gradLike,
+  batchnorm_grad: normGrad,
+  layernorm_grad: normGrad,
+  embedding_grad: fromAttrShape,
+  conv2d_grad_input: fromAttrShape,
+  conv2d_grad_weight: fromAttrShape,
+  conv1d_grad_input: fromAttrShape,
+  conv1d_grad_weight: fromAttrShape,
+  maxpool2d_grad: gradLike,
+  avgpool2d_grad: fromAttrShape,
+  global_avg_pool_grad: fromAttrShape,
+  global_max_pool_grad: gradLike,
   // regularisation
-  l1_l2_penalty: { arity: 1, outputs: () => [f32([])] },
-  l1_l2_grad: { arity: 2, outputs: same },
+  l1_l2_penalty: () => [f32([])],
+  l1_l2_grad: same,
   // optimizer updates
-  gd_update: update(0),
-  sgd_update: update(1),
-  adam_update: update(2),
-  adamw_update: update(2),
-  adagrad_update: update(1),
-  rmsprop_update: update(2),
+  gd_update: update,
+  sgd_update: update,
+  adam_update: update,
+  adamw_update: update,
+  adagrad_update: update,
+  rmsprop_update: update,
 };
+
+export const PRIMITIVES: Record<KernelName, PrimitiveRule> = perKernel((name, spec) => ({
+  arity: kernelArity(spec),
+  outputs: SHAPE_RULES[name],
+  ...(spec.activation ? { activation: spec.activation } : {}),
+  ...(spec.epilogue ? { epilogue: true } : {}),
+  ...(spec.inPlace ? { inPlace: true } : {}),
+}));
 
 export function primitiveRule(op: string): PrimitiveRule | undefined {
   return Object.prototype.hasOwnProperty.call(PRIMITIVES, op) ? PRIMITIVES[op as KernelName] : undefined;
 }
 
-/** Splits a fused op name (`matmul+bias+relu`) into base and epilogue elements. */
-export function splitFused(op: string): { base: string; epilogue: string[] } {
-  const [base, ...epilogue] = op.split('+');
-  return { base: base ?? '', epilogue };
-}
-
 /** Output types of a primitive or fused op; fused ops take the bias as an extra last input. */
 export function primitiveOutputs(op: string, inputs: TensorType[], attrs: Attrs): TensorType[] {
-  const { base, epilogue } = splitFused(op);
+  const { base, epilogue } = parseKernelName(op);
   const rule = primitiveRule(base);
   if (!rule) fail(`unknown primitive '${base}'`);
   const baseInputs = epilogue.includes('bias') ? inputs.slice(0, -1) : inputs;

@@ -1,12 +1,16 @@
 import type { Graph } from './graph.js';
-import { primitiveOutputs, primitiveRule, splitFused } from './primitives.js';
+import { parseKernelName } from '../../runtime/plan/kernels.js';
+import { primitiveOutputs, primitiveRule } from './primitives.js';
 import type { TensorType } from './types.js';
 
 /**
  * The IR verifier: run after every pass in tests. Checks that node ids are unique, inputs come
  * earlier (topological order), primitive arity matches the rule, and each node's recorded type equals
  * what its shape rule computes. Layer ops (before lowering) are checked for order only, unless
- * `{ primitivesOnly: true }` is asked, which rejects any op that is not a primitive.
+ * `{ primitivesOnly: true }` is asked, which rejects any op that is not a primitive. Given the
+ * checker's layer types (`checked`), it also compares each layer's checked type with the type of
+ * the node that carries its value after lowering: the front end's shape arithmetic and the
+ * primitives' must agree.
  */
 
 /** Ops that are graph structure rather than computation. */
@@ -14,6 +18,16 @@ export const STRUCTURAL_OPS = new Set(['input', 'param', 'const', 'output_of']);
 
 export interface VerifyOptions {
   primitivesOnly?: boolean;
+  /** Layer values with the types the checker gave them: each node must still have that type. */
+  checked?: readonly CheckedValue[];
+}
+
+/** A layer's value as the front end typed it, and the node that carries it in the graph being verified. */
+export interface CheckedValue {
+  layer: string;
+  op: string;
+  node: number;
+  type: TensorType;
 }
 
 export function verifyGraph(graph: Graph, options: VerifyOptions = {}): string[] {
@@ -30,7 +44,7 @@ export function verifyGraph(graph: Graph, options: VerifyOptions = {}): string[]
       if (node.op === 'output_of') checkOutputOf(graph, node, seen, problems);
       continue;
     }
-    const { base, epilogue } = splitFused(node.op);
+    const { base, epilogue } = parseKernelName(node.op);
     const rule = primitiveRule(base);
     if (!rule) {
       if (options.primitivesOnly) problems.push(`${where}: not a primitive op`);
@@ -57,6 +71,13 @@ export function verifyGraph(graph: Graph, options: VerifyOptions = {}): string[]
   for (const output of graph.outputs) if (!seen.has(output.node)) problems.push(`output '${output.name}' names missing node ${output.node}`);
   for (const param of graph.params) if (seen.get(param.node)?.op !== 'param') problems.push(`param '${param.name}' is not a param node`);
   for (const input of graph.inputs) if (seen.get(input.node)?.op !== 'input') problems.push(`input '${input.name}' is not an input node`);
+  for (const value of options.checked ?? []) {
+    // A value no output, loss or gradient needs may have been dropped; one that is still there keeps its type.
+    const node = seen.get(value.node);
+    if (node && !sameType(node.type, value.type)) {
+      problems.push(`${value.op} '${value.layer}': checked as ${show(value.type)} but node ${value.node} (${node.op}) is ${show(node.type)}`);
+    }
+  }
   return problems;
 }
 

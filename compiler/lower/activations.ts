@@ -1,15 +1,15 @@
+import { ACTIVATION_NAMES, isActivation } from '../../runtime/plan/activations.js';
 import type { Attrs } from '../ir/types.js';
 import { LoweringError, type LowerContext, type LowerRule } from './lower-context.js';
 
-/** Element-wise activations (and softmax, which the language treats as an activation). */
-export const ACTIVATION_OPS = ['linear', 'relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softplus', 'silu', 'step'] as const;
+/** Element-wise activations (the kernel table's), and softmax, which the language treats as an activation. */
 
 /** Appends `activation` (by name) after `x`; `linear` and none add nothing. */
 export function applyActivation(ctx: LowerContext, x: number, activation: { name: string; alpha?: number } | null): number {
   if (!activation || activation.name === 'linear') return x;
   const attrs: Attrs = activation.alpha !== undefined ? { alpha: activation.alpha } : {};
   if (activation.name === 'softmax' || activation.name === 'log_softmax') return ctx.builder.add(activation.name, [x], {}, ctx.node.origin);
-  if (!(ACTIVATION_OPS as readonly string[]).includes(activation.name)) throw new Error(`unknown activation '${activation.name}'`);
+  if (!isActivation(activation.name)) throw new Error(`unknown activation '${activation.name}'`);
   return ctx.builder.add(activation.name, [x], attrs, ctx.node.origin);
 }
 
@@ -24,5 +24,5 @@ const activationLayer: LowerRule = (ctx) => {
 };
 
 export const activationRules: Record<string, LowerRule> = Object.fromEntries(
-  [...ACTIVATION_OPS, 'softmax', 'log_softmax'].map((op) => [op, activationLayer]),
+  [...ACTIVATION_NAMES, 'softmax', 'log_softmax'].map((op) => [op, activationLayer]),
 );

@@ -1,3 +1,4 @@
+import type { RecurrentCellName } from '../../runtime/plan/kernels.js';
 import type { LowerRule } from './lower-context.js';
 
 /**
@@ -5,7 +6,7 @@ import type { LowerRule } from './lower-context.js';
  * for all time steps at once is an ordinary matmul (+ bias, fusable); the `<cell>_scan` kernel then
  * runs the time loop with w_hh and saves what its gradient needs.
  */
-function lowerRecurrent(cell: 'rnn' | 'lstm' | 'gru'): LowerRule {
+function lowerRecurrent(cell: RecurrentCellName): LowerRule {
   return ({ builder, node, inputs }) => {
     const [x, wIh, wHh, bias] = inputs;
     let xw = builder.add('matmul', [x!, wIh!], { transA: false, transB: true }, node.origin);

@@ -1,3 +1,4 @@
+import { ACTIVATION_NAMES, activationAlphaDefault, type ActivationName } from '../../runtime/plan/activations.js';
 import type { Attrs } from '../ir/types.js';
 import { perSampleSize } from '../shapes/dims.js';
 import { activationFlops, tensorParam } from './common.js';
@@ -12,40 +13,40 @@ import { expects, ok, type OpDef, type ParamDef } from './types.js';
  * As a layer argument the activation becomes the layer's `activation` attr instead of a node.
  */
 
-interface ActivationSpec {
-  name: string;
-  doc: string;
-  alpha?: number;
-}
+/**
+ * How the language reference describes each activation. The list itself, and the default of alpha,
+ * are the kernel table's (runtime/plan/activations.ts); this record is typed by it, so a new
+ * activation without a description is a type error.
+ */
+const DOCS: Record<ActivationName, string> = {
+  linear: 'Identity: y = x.',
+  relu: 'y = max(x, 0).',
+  leaky_relu: 'y = x for x > 0, alpha·x otherwise.',
+  elu: 'y = x for x > 0, alpha·(eˣ − 1) otherwise.',
+  gelu: 'Gaussian error linear unit (tanh approximation).',
+  sigmoid: 'y = 1 / (1 + e⁻ˣ).',
+  tanh: 'Hyperbolic tangent.',
+  softplus: 'y = ln(1 + eˣ).',
+  silu: 'y = x·sigmoid(x) (also called swish).',
+  step: 'y = 1 for x > 0, else 0 (zero gradient: for fixed-weight networks).',
+};
 
-const SPECS: ActivationSpec[] = [
-  { name: 'linear', doc: 'Identity: y = x.' },
-  { name: 'relu', doc: 'y = max(x, 0).' },
-  { name: 'leaky_relu', doc: 'y = x for x > 0, alpha·x otherwise.', alpha: 0.01 },
-  { name: 'elu', doc: 'y = x for x > 0, alpha·(eˣ − 1) otherwise.', alpha: 1 },
-  { name: 'gelu', doc: 'Gaussian error linear unit (tanh approximation).' },
-  { name: 'sigmoid', doc: 'y = 1 / (1 + e⁻ˣ).' },
-  { name: 'tanh', doc: 'Hyperbolic tangent.' },
-  { name: 'softplus', doc: 'y = ln(1 + eˣ).' },
-  { name: 'silu', doc: 'y = x·sigmoid(x) (also called swish).' },
-  { name: 'step', doc: 'y = 1 for x > 0, else 0 (zero gradient: for fixed-weight networks).' },
-];
-
-function elementwise(spec: ActivationSpec): OpDef {
+function elementwise(name: ActivationName): OpDef {
+  const alpha = activationAlphaDefault(name);
   const params: ParamDef[] = [tensorParam()];
-  if (spec.alpha !== undefined) params.push({ name: 'alpha', kind: 'number', doc: 'Slope or scale for x ≤ 0.', default: spec.alpha, min: 0 });
+  if (alpha !== undefined) params.push({ name: 'alpha', kind: 'number', doc: 'Slope or scale for x ≤ 0.', default: alpha, min: 0 });
   return {
-    name: spec.name,
+    name,
     category: 'activation',
-    doc: spec.doc,
+    doc: DOCS[name],
     params,
     shapeRule: 'unchanged',
-    irForm: spec.alpha !== undefined ? 'inputs [x]; attrs { alpha }' : 'inputs [x]; attrs {}',
+    irForm: alpha !== undefined ? 'inputs [x]; attrs { alpha }' : 'inputs [x]; attrs {}',
     infer: ({ inputs: [x] }) => (x!.dtype === 'f32' ? ok(x!.shape) : expects('float input', { actual: 'int' })),
-    attrs: (call): Attrs => (spec.alpha !== undefined ? { alpha: call.args.alpha as number } : {}),
+    attrs: (call): Attrs => (alpha !== undefined ? { alpha: call.args.alpha as number } : {}),
     flops: ({ inputs: [x] }) => {
       const n = perSampleSize(x!.shape);
-      return n === null ? null : n * activationFlops(spec.name);
+      return n === null ? null : n * activationFlops(name);
     },
   };
 }
@@ -73,9 +74,4 @@ export const softmax: OpDef = {
   },
 };
 
-export const ACTIVATION_OPS: OpDef[] = [...SPECS.map(elementwise), softmax];
-
-/** Activations with a parameter, and its default: `leaky_relu(0.2)` as a layer argument. */
-export function activationAlphaDefault(name: string): number | undefined {
-  return SPECS.find((s) => s.name === name)?.alpha;
-}
+export const ACTIVATION_OPS: OpDef[] = [...ACTIVATION_NAMES.map(elementwise), softmax];

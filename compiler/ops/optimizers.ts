@@ -1,3 +1,4 @@
+import { TRAIN_DEFAULTS } from '../../runtime/plan/train-settings.js';
 import type { SettingDef } from './settings-types.js';
 import type { ParamDef } from './types.js';
 
@@ -20,6 +21,8 @@ const beta = (name: string, value: number, what: string): ParamDef => ({
 const epsilon: ParamDef = { name: 'epsilon', kind: 'number', doc: 'Added to denominators for stability.', default: 1e-7, min: 0, minExclusive: true };
 const momentum: ParamDef = { name: 'momentum', kind: 'number', doc: 'Velocity decay, in [0, 1).', default: 0, min: 0, max: 1, maxExclusive: true };
 
+const ADAM = TRAIN_DEFAULTS.optimizer;
+
 export const OPTIMIZERS: readonly SettingDef[] = [
   { name: 'gd', kind: 'optimizer', doc: 'Plain gradient descent: p −= lr·g.', params: [lr(0.01)] },
   {
@@ -31,8 +34,14 @@ export const OPTIMIZERS: readonly SettingDef[] = [
   {
     name: 'adam',
     kind: 'optimizer',
+    // The default optimizer: a train section without one gets adam with exactly these defaults.
     doc: 'Adam: adaptive moments with bias correction.',
-    params: [lr(0.001), beta('beta1', 0.9, 'First-moment decay'), beta('beta2', 0.999, 'Second-moment decay'), epsilon],
+    params: [
+      lr(ADAM.lr),
+      beta('beta1', ADAM.beta1, 'First-moment decay'),
+      beta('beta2', ADAM.beta2, 'Second-moment decay'),
+      { ...epsilon, default: ADAM.epsilon },
+    ],
   },
   {
     name: 'adamw',

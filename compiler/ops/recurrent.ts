@@ -1,3 +1,4 @@
+import { RECURRENT_CELLS, type RecurrentCellName } from '../../runtime/plan/kernels.js';
 import { formatShape, perSampleSize } from '../shapes/dims.js';
 import { GLOROT, hasWeight, int, tensorParam, unitsParam, weightParam, ZEROS } from './common.js';
 import { expects, ok, type OpDef, type WeightDef } from './types.js';
@@ -6,14 +7,16 @@ import { expects, ok, type OpDef, type WeightDef } from './types.js';
  * rnn / lstm / gru(x, units, return_sequences = false, w_ih: = glorot_uniform, w_hh: = glorot_uniform, bias: = zeros | false)
  *
  * [batch, seq, in] → [batch, units] (the last state), or [batch, seq, units] with return_sequences.
- * Gates (docs/conventions.md): rnn 1 (tanh), lstm 4 (i, f, g, o), gru 3 (r, z, n; PyTorch order).
+ * Gates (docs/conventions.md; the counts are RECURRENT_CELLS of runtime/plan/kernels.ts): rnn 1 (tanh),
+ * lstm 4 (i, f, g, o), gru 3 (r, z, n; PyTorch order).
  * Parameters: w_ih [gates·units, in], w_hh [gates·units, units], bias [gates·units]; an LSTM with
  * units u on d features has 4(u·d + u·u + u), as in Keras.
  *
  * IR form: inputs [x, w_ih, w_hh, bias?]; attrs { units, return_sequences }.
  */
 
-function recurrent(name: 'rnn' | 'lstm' | 'gru', gates: number, doc: string): OpDef {
+function recurrent(name: RecurrentCellName, doc: string): OpDef {
+  const { gates } = RECURRENT_CELLS[name];
   return {
     name,
     category: 'layer',
@@ -56,6 +59,6 @@ function recurrent(name: 'rnn' | 'lstm' | 'gru', gates: number, doc: string): Op
   };
 }
 
-export const rnn = recurrent('rnn', 1, 'Simple recurrent layer: h = tanh(W_ih·x + W_hh·h + b).');
-export const lstm = recurrent('lstm', 4, 'Long short-term memory layer (gates i, f, g, o).');
-export const gru = recurrent('gru', 3, 'Gated recurrent unit (gates r, z, n).');
+export const rnn = recurrent('rnn', 'Simple recurrent layer: h = tanh(W_ih·x + W_hh·h + b).');
+export const lstm = recurrent('lstm', 'Long short-term memory layer (gates i, f, g, o).');
+export const gru = recurrent('gru', 'Gated recurrent unit (gates r, z, n).');

@@ -1,3 +1,4 @@
+import { TRAIN_DEFAULTS } from '../../runtime/plan/train-settings.js';
 import { ACTIVATION_OPS } from './activations.js';
 import { multi_head_attention } from './attention.js';
 import { conv1d, conv2d } from './conv.js';
@@ -85,15 +86,15 @@ export function settingNames(kind: SettingDef['kind']): string[] {
 /** The keys a train section understands, with a line of documentation each. */
 export const TRAIN_KEYS: Readonly<Record<string, string>> = {
   loss: 'The loss: loss cross_entropy(logits, label).',
-  optimizer: 'The optimizer (default adam with its defaults): optimizer sgd(lr: 0.1, momentum: 0.9).',
+  optimizer: `The optimizer (default ${TRAIN_DEFAULTS.optimizer.kind} with its defaults): optimizer sgd(lr: 0.1, momentum: 0.9).`,
   schedule: 'A learning-rate schedule per epoch: step, exponential, cosine.',
   regularize: 'Global l1/l2 penalties on every weight: regularize l2(1e-4).',
   augment: 'Data augmentation of the inputs: augment noise(0.05), shift(2), flip.',
-  epochs: 'Passes over the training data (default 10).',
-  batch: 'Samples per optimizer step (default 32).',
-  validation: 'Fraction of the training data held out for validation, in [0, 1) (default 0).',
+  epochs: `Passes over the training data (default ${TRAIN_DEFAULTS.epochs}).`,
+  batch: `Samples per optimizer step (default ${TRAIN_DEFAULTS.batch}).`,
+  validation: `Fraction of the training data held out for validation, in [0, 1) (default ${TRAIN_DEFAULTS.validation}).`,
   early_stopping: 'early_stopping(monitor: val_loss, patience: 3).',
   metrics: 'Metrics reported per epoch: accuracy, mae (the loss is always reported).',
-  seed: 'Seed for initialisation, shuffling, dropout and augmentation (default 42).',
+  seed: `Seed for initialisation, shuffling, dropout and augmentation (default ${TRAIN_DEFAULTS.seed}).`,
   data: 'The dataset: a built-in name (digits, iris, xor) or a file path, with options.',
 };

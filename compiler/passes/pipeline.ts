@@ -33,7 +33,7 @@ export function runPasses(program: Program, options: PipelineOptions): Program {
   for (const pass of PASSES) {
     if (pass.name === 'fuse-epilogues' && !options.fuse) continue;
     current = pass.run(current);
-    if (options.verify) assertValidGraph(current.graph, pass.name, { primitivesOnly: true });
+    if (options.verify) assertValidGraph(current.graph, pass.name, { primitivesOnly: true, checked: current.checked ?? [] });
   }
   return current;
 }

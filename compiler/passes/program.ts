@@ -1,6 +1,7 @@
 import type { SourceRange } from '../../grammar/ast.js';
 import type { TrainingGraph } from '../autodiff/training-graph.js';
 import type { Graph, IRNode } from '../ir/graph.js';
+import type { CheckedValue } from '../ir/verify.js';
 
 /** One line of `nnet compile --explain`: a fused group, or a fusion that was refused and why. */
 export interface ExplainEntry {
@@ -19,6 +20,12 @@ export interface Program {
   graph: Graph;
   training: TrainingGraph | null;
   explain: ExplainEntry[];
+  /**
+   * Each layer's value as the checker typed it and the node that now carries it; the verifier
+   * compares the two after lowering and after every pass. Optional: hand-built programs in tests
+   * have no checked layers.
+   */
+  checked?: CheckedValue[];
 }
 
 /** node id → the ids of the nodes that read it. */
@@ -38,6 +45,7 @@ export function consumersOf(graph: Graph): Map<number, IRNode[]> {
 export function replaceUses(program: Program, from: number, to: number): void {
   for (const node of program.graph.nodes) node.inputs = node.inputs.map((i) => (i === from ? to : i));
   for (const output of program.graph.outputs) if (output.node === from) output.node = to;
+  for (const value of program.checked ?? []) if (value.node === from) value.node = to;
   const training = program.training;
   if (training) {
     if (training.loss === from) training.loss = to;

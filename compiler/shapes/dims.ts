@@ -1,8 +1,10 @@
 import type { Dim, Shape } from '../ir/types.js';
 
 /**
- * Arithmetic on dimensions. A dim is a number or a symbolic name (`batch`, `seq`); arithmetic on a
- * symbolic dim yields a small expression string (`seq-2`, `(h-3)/2+1`) that is compared as text.
+ * Arithmetic on dimensions, the one used by the checker, the primitive shape rules and so the plan.
+ * A dim is a number or a symbolic name (`batch`, `seq`); arithmetic on a symbolic dim yields a small
+ * expression string (`seq-2`, `floor((h-3)/2)+1`) that is compared as text and that the runtime
+ * evaluates when the dims are bound (runtime/plan/dims.ts).
  * Concrete arithmetic is done exactly; a result that is not a whole number is reported by the caller.
  */
 
@@ -32,18 +34,21 @@ export function dimMul(a: Dim, b: Dim): Dim {
   return `${wrap(a)}*${wrap(b)}`;
 }
 
-/** Integer division rounding down (conv and pooling output sizes). */
+/**
+ * Integer division rounding down (conv and pooling output sizes). A symbolic result keeps the
+ * `floor(...)`, so the expression the checker shows is the one the plan evaluates (runtime/plan/dims.ts).
+ */
 export function dimFloorDiv(a: Dim, b: Dim): Dim {
   if (typeof a === 'number' && typeof b === 'number') return Math.floor(a / b);
   if (b === 1) return a;
-  return `${wrap(a)}/${wrap(b)}`;
+  return `floor(${wrap(a)}/${wrap(b)})`;
 }
 
 /** Division rounding up (`same` padding with a stride). */
 export function dimCeilDiv(a: Dim, b: Dim): Dim {
   if (typeof a === 'number' && typeof b === 'number') return Math.ceil(a / b);
   if (b === 1) return a;
-  return `ceil(${a}/${wrap(b)})`;
+  return `ceil(${wrap(a)}/${wrap(b)})`;
 }
 
 /** The product of dims, constants folded into one factor: `[seq, 4, 4]` → `seq*16`. */

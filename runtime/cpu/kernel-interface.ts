@@ -1,4 +1,5 @@
 import type { PlanAttr } from '../plan/format.js';
+import type { KernelName } from '../plan/kernels.js';
 
 /**
  * The CPU kernel interface. Every kernel of runtime/plan/kernels.ts has one implementation here
@@ -28,6 +29,9 @@ export interface KernelContext {
 export type Attrs = Readonly<Record<string, PlanAttr>>;
 
 export type CpuKernel = (ctx: KernelContext, inputs: CpuTensor[], outputs: CpuTensor[], attrs: Attrs) => void;
+
+/** A family's kernels by name (kernels/<family>.ts); kernel-registry.ts checks that together they cover the table. */
+export type CpuKernelMap = Partial<Record<KernelName, CpuKernel>>;
 
 /**
  * The fused tail of a matmul or conv: add `bias` over the last axis, keep the pre-activation in `pre`

@@ -1,4 +1,4 @@
-import { isEpilogueElement, kernelSpec, parseKernelName } from '../plan/kernels.js';
+import { isEpilogueElement, kernelSpec, parseKernelName, type EpilogueKernelName, type KernelName } from '../plan/kernels.js';
 import type { Attrs, CpuKernel, CpuTensor, EpilogueKernel, KernelContext } from './kernel-interface.js';
 import { activationKernels, activationRange } from './kernels/activations.js';
 import { attentionKernels } from './kernels/attention.js';
@@ -13,26 +13,30 @@ import { optimizerKernels } from './kernels/optimizers.js';
 import { softmaxKernels } from './kernels/softmax.js';
 
 /**
- * Name → CPU implementation, for every kernel of runtime/plan/kernels.ts. Epilogue-capable kernels
- * (matmul, conv) are registered separately and receive the fused bias/activation tail.
- * `registerCpuKernel` swaps one implementation (a WASM SIMD matmul, say) without touching anything else.
+ * Name → CPU implementation, for every kernel of runtime/plan/kernels.ts: the two records below are
+ * typed by the table's names, so a kernel without a CPU implementation is a type error.
+ * Epilogue-capable kernels (matmul, conv) are registered separately and receive the fused
+ * bias/activation tail. `registerCpuKernel` swaps one implementation (a WASM SIMD matmul, say)
+ * without touching anything else.
  */
-const kernels = new Map<string, CpuKernel>(
-  Object.entries({
-    ...elementwiseKernels,
-    ...activationKernels,
-    ...softmaxKernels,
-    ...lossKernels,
-    ...normalizationKernels,
-    ...optimizerKernels,
-    ...convKernels,
-    ...poolingKernels,
-    ...recurrentKernels,
-    ...attentionKernels,
-  }),
-);
+const PLAIN_KERNELS: Record<Exclude<KernelName, EpilogueKernelName>, CpuKernel> = {
+  ...elementwiseKernels,
+  ...activationKernels,
+  ...softmaxKernels,
+  ...lossKernels,
+  ...normalizationKernels,
+  ...optimizerKernels,
+  ...convKernels,
+  ...poolingKernels,
+  ...recurrentKernels,
+  ...attentionKernels,
+};
 
-const epilogueKernels = new Map<string, EpilogueKernel>(Object.entries({ matmul, ...convEpilogueKernels }));
+const EPILOGUE_KERNELS: Record<EpilogueKernelName, EpilogueKernel> = { matmul, ...convEpilogueKernels };
+
+const kernels = new Map<string, CpuKernel>(Object.entries(PLAIN_KERNELS));
+
+const epilogueKernels = new Map<string, EpilogueKernel>(Object.entries(EPILOGUE_KERNELS));
 
 export function registerCpuKernel(name: string, kernel: CpuKernel): void {
   if (!kernelSpec(name)) throw new Error(`'${name}' is not in the kernel table`);

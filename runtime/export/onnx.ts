@@ -1,4 +1,5 @@
 import type { Plan, PlanStep, PlanTensor } from '../plan/format.js';
+import { activationAlpha, activationAlphaDefault } from '../plan/activations.js';
 import { parseKernelName } from '../plan/kernels.js';
 import type { HostTensor } from '../tensor.js';
 import { encodeModel, ONNX_FLOAT, ONNX_INT32, ONNX_INT64, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx-model.js';
@@ -179,10 +180,9 @@ function lowerActivation(kind: string, step: PlanStep, input: string, target: st
   }
   const op = ACTIVATIONS[kind];
   if (!op) throw new ExportError(`${where}: activation '${kind}' has no ONNX export yet`);
-  const alpha = step.attrs.alpha;
   const attributes =
-    kind === 'leaky_relu' || kind === 'elu'
-      ? [{ name: 'alpha', kind: 'float' as const, value: typeof alpha === 'number' ? alpha : kind === 'elu' ? 1 : 0.01 }]
+    activationAlphaDefault(kind) !== undefined
+      ? [{ name: 'alpha', kind: 'float' as const, value: activationAlpha(kind, step.attrs) }]
       : [];
   push({ opType: op, inputs: [input], outputs: [target], attributes });
 }

@@ -1,12 +1,17 @@
+import { activationFacts, perActivation, perActivationGrad, type ActivationGradName, type ActivationName } from './activations.js';
+
 /**
  * The one kernel vocabulary. Every `PlanStep.kernel` names a base kernel from this table, optionally
  * followed by fused epilogue elements: `matmul+bias+relu`, `conv2d+bias+gelu`. Each epilogue element is
  * `bias` or an activation, and only kernels marked `epilogue: true` accept them.
  *
- * The compiler's primitive IR ops use these same names (compiler/ir/primitives.ts must cover every key:
- * the type system enforces it), the CPU runtime implements each one (runtime/cpu/kernels/), and the
- * WebGPU emitter generates WGSL for each one. Plan validation checks names, arity and attribute types
- * against this table (runtime/plan/validate.ts).
+ * Every fact about a kernel is declared here once: its inputs (arity), outputs, attributes and their
+ * defaults, whether it takes epilogues, and for a differentiable kernel the gradient kernels and the
+ * outputs its gradient reads. The compiler's primitive IR ops (compiler/ir/primitives.ts adds only
+ * the shape rules), the CPU kernel map (runtime/cpu/kernel-registry.ts) and the WGSL template table
+ * (compiler/emit/webgpu/kernel-table.ts) are keyed `Record<KernelName, ...>`, so a kernel without a
+ * shape rule or an implementation is a type error. Plan validation checks names, arity and attribute
+ * types against this table (runtime/plan/validate.ts).
  *
  * Conventions shared by every kernel:
  * - tensors are row-major; "rows" means all leading axes flattened, "last axis" is the feature axis;
@@ -25,8 +30,10 @@ export type KernelAttrType = 'number' | 'int' | 'bool' | 'string' | 'int[]' | 'd
 
 export interface KernelAttr {
   type: KernelAttrType;
-  /** Optional attributes fall back to the documented default. */
+  /** Optional attributes fall back to `default`. */
   optional?: boolean;
+  /** The value an optional attribute takes when a step leaves it out; every back end reads it here. */
+  default?: number;
 }
 
 export interface KernelSpec {
@@ -41,32 +48,78 @@ export interface KernelSpec {
   activation?: { gradFrom: 'output' | 'input' };
   /** Updates its inputs in place (optimizer kernels, batchnorm running statistics). */
   inPlace?: boolean;
+  /**
+   * Differentiable kernels: the kernels their gradient rule (compiler/autodiff/rules/) emits, and the
+   * outputs it reads besides the inputs (what the forward pass keeps for the backward one).
+   * Absent on kernels that are never differentiated (losses, backward, update kernels).
+   */
+  grad?: { kernels: readonly string[]; saved: readonly string[] };
   doc: string;
 }
 
 const num: KernelAttr = { type: 'number' };
-const optNum: KernelAttr = { type: 'number', optional: true };
 const bool: KernelAttr = { type: 'bool' };
-const optBool: KernelAttr = { type: 'bool', optional: true };
 const int: KernelAttr = { type: 'int' };
 const ints: KernelAttr = { type: 'int[]' };
 const dims: KernelAttr = { type: 'dims' };
 
-function act(doc: string, gradFrom: 'output' | 'input', attrs: Record<string, KernelAttr> = {}): KernelSpec {
-  return { inputs: ['x'], outputs: ['y'], attrs, epilogue: false, activation: { gradFrom }, doc };
-}
-
-function actGrad(doc: string, from: 'y' | 'x', attrs: Record<string, KernelAttr> = {}): KernelSpec {
-  return { inputs: ['dy', from], outputs: ['dx'], attrs, epilogue: false, doc };
+function differentiable(kernels: readonly string[], saved: readonly string[] = []): KernelSpec['grad'] {
+  return { kernels, saved };
 }
 
 function loss(doc: string, attrs: Record<string, KernelAttr> = {}): KernelSpec {
   return { inputs: ['pred', 'target'], outputs: ['loss', 'dpred'], attrs, epilogue: false, doc };
 }
 
+function activationKernels(): Record<ActivationName | ActivationGradName, KernelSpec> {
+  const alpha = (name: ActivationName): Record<string, KernelAttr> => {
+    const fallback = activationFacts(name).alpha;
+    return fallback === undefined ? {} : { alpha: { type: 'number', optional: true, default: fallback } };
+  };
+  return {
+    ...perActivation((name): KernelSpec => {
+      const { doc, gradFrom } = activationFacts(name);
+      const saved = gradFrom === 'output' ? ['y'] : [];
+      return { inputs: ['x'], outputs: ['y'], attrs: alpha(name), epilogue: false, activation: { gradFrom }, grad: differentiable([`${name}_grad`], saved), doc };
+    }),
+    ...perActivationGrad((name): KernelSpec => {
+      const { gradDoc, gradFrom } = activationFacts(name);
+      return { inputs: ['dy', gradFrom === 'output' ? 'y' : 'x'], outputs: ['dx'], attrs: alpha(name), epilogue: false, doc: gradDoc };
+    }),
+  };
+}
+
+/**
+ * The layout of each recurrence, shared by the layer's weights, the scan kernels and their gradients:
+ * `gates` blocks of `units` rows in w_ih, w_hh and the bias (in the order the kernel doc names them),
+ * `saved` values per unit and time step in the `saved` output, and where h sits among them.
+ */
+export interface RecurrentCell {
+  gates: number;
+  saved: number;
+  /** Offset, in units, of h_t inside a saved row. */
+  hOffset: number;
+}
+
+export const RECURRENT_CELLS = {
+  rnn: { gates: 1, saved: 1, hOffset: 0 },
+  lstm: { gates: 4, saved: 6, hOffset: 5 },
+  gru: { gates: 3, saved: 5, hOffset: 4 },
+} as const satisfies Record<string, RecurrentCell>;
+
+export type RecurrentCellName = keyof typeof RECURRENT_CELLS;
+
+/** The cell of `lstm_scan` or `lstm_scan_grad`. */
+export function recurrentCellOf(kernel: string): RecurrentCell {
+  const name = kernel.replace(/_scan(_grad)?$/, '');
+  if (!Object.prototype.hasOwnProperty.call(RECURRENT_CELLS, name)) throw new Error(`'${kernel}' is not a recurrence`);
+  return RECURRENT_CELLS[name as RecurrentCellName];
+}
+
 /** y is [N, T, units] with return_sequences, else the last state [N, units]; saved is [N, T, k·units]. */
-function scan(doc: string): KernelSpec {
-  return { inputs: ['xw', 'w_hh'], outputs: ['y', 'saved'], attrs: { units: int, return_sequences: bool }, epilogue: false, doc };
+function scan(cell: RecurrentCellName, doc: string): KernelSpec {
+  const grad = differentiable([`${cell}_scan_grad`], ['saved']);
+  return { inputs: ['xw', 'w_hh'], outputs: ['y', 'saved'], attrs: { units: int, return_sequences: bool }, epilogue: false, grad, doc };
 }
 
 function scanGrad(doc: string): KernelSpec {
@@ -80,6 +133,7 @@ export const KERNELS = {
     outputs: ['y', 'pre?'],
     attrs: { transA: bool, transB: bool },
     epilogue: true,
+    grad: differentiable(['matmul']),
     doc: "y = op(a)·op(b); a's leading axes flatten into rows ([..., K] or, transposed, K rows of [...]); op = transpose when the flag is set. With an activation epilogue the optional `pre` output keeps the value before the activation.",
   },
   conv2d: {
@@ -87,6 +141,7 @@ export const KERNELS = {
     outputs: ['y', 'pre?'],
     attrs: { strides: ints, padding: { type: 'string' }, dilation: ints },
     epilogue: true,
+    grad: differentiable(['conv2d_grad_input', 'conv2d_grad_weight']),
     doc: "2-D convolution, x [N,H,W,C] channels-last, w [F,kh,kw,C]; padding 'valid' or 'same'.",
   },
   conv1d: {
@@ -94,41 +149,34 @@ export const KERNELS = {
     outputs: ['y', 'pre?'],
     attrs: { strides: ints, padding: { type: 'string' }, dilation: ints },
     epilogue: true,
+    grad: differentiable(['conv1d_grad_input', 'conv1d_grad_weight']),
     doc: "1-D convolution, x [N,L,C], w [F,k,C]; padding 'valid' or 'same'.",
   },
 
   // ── elementwise and broadcasting ───────────────────────────────────────────────────────────────
-  bias_add: { inputs: ['x', 'bias'], outputs: ['y'], attrs: {}, epilogue: false, doc: 'y = x + bias over the last axis; the `bias` epilogue element.' },
-  add: { inputs: ['a', 'b'], outputs: ['y'], attrs: {}, epilogue: false, doc: 'y = a + b, broadcasting.' },
-  sub: { inputs: ['a', 'b'], outputs: ['y'], attrs: {}, epilogue: false, doc: 'y = a - b, broadcasting.' },
-  mul: { inputs: ['a', 'b'], outputs: ['y'], attrs: {}, epilogue: false, doc: 'y = a * b, broadcasting.' },
-  scale: { inputs: ['x'], outputs: ['y'], attrs: { factor: num }, epilogue: false, doc: 'y = factor * x.' },
+  bias_add: { inputs: ['x', 'bias'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable(['sum_to']), doc: 'y = x + bias over the last axis; the `bias` epilogue element.' },
+  add: { inputs: ['a', 'b'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable(['sum_to']), doc: 'y = a + b, broadcasting.' },
+  sub: { inputs: ['a', 'b'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable(['scale', 'sum_to']), doc: 'y = a - b, broadcasting.' },
+  mul: { inputs: ['a', 'b'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable(['mul', 'sum_to']), doc: 'y = a * b, broadcasting.' },
+  scale: { inputs: ['x'], outputs: ['y'], attrs: { factor: num }, epilogue: false, grad: differentiable(['scale']), doc: 'y = factor * x.' },
   sum_to: { inputs: ['x'], outputs: ['y'], attrs: { shape: dims }, epilogue: false, doc: "Sums x down to `shape` (numpy broadcasting reversed): the gradient of a broadcast; bias gradients reduce over rows." },
-  concat: { inputs: ['x...'], outputs: ['y'], attrs: { axis: int }, epilogue: false, doc: 'Concatenates along `axis` (non-negative).' },
+  concat: { inputs: ['x...'], outputs: ['y'], attrs: { axis: int }, epilogue: false, grad: differentiable(['slice']), doc: 'Concatenates along `axis` (non-negative).' },
   slice: { inputs: ['x'], outputs: ['y'], attrs: { axis: int, start: int, size: int }, epilogue: false, doc: 'y = x[..., start:start+size, ...] along `axis`: the gradient of concat.' },
-  reshape: { inputs: ['x'], outputs: ['y'], attrs: { shape: dims }, epilogue: false, doc: 'Same elements, new shape (a copy, or an alias where the runtime can).' },
-  copy: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, doc: 'y = x.' },
+  reshape: { inputs: ['x'], outputs: ['y'], attrs: { shape: dims }, epilogue: false, grad: differentiable(['reshape']), doc: 'Same elements, new shape (a copy, or an alias where the runtime can).' },
+  copy: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable([]), doc: 'y = x.' },
 
-  // ── activations (each also an epilogue element) ────────────────────────────────────────────────
-  linear: act('y = x.', 'output'),
-  relu: act('y = max(x, 0).', 'output'),
-  leaky_relu: act('y = x > 0 ? x : alpha·x (alpha > 0, default 0.01).', 'output', { alpha: optNum }),
-  elu: act('y = x > 0 ? x : alpha·(eˣ − 1) (default alpha 1).', 'output', { alpha: optNum }),
-  gelu: act('y = x·Φ(x), tanh approximation: 0.5x(1 + tanh(√(2/π)(x + 0.044715x³))).', 'input'),
-  sigmoid: act('y = 1 / (1 + e⁻ˣ).', 'output'),
-  tanh: act('y = tanh(x).', 'output'),
-  softplus: act('y = ln(1 + eˣ), computed stably.', 'output'),
-  silu: act('y = x·sigmoid(x).', 'input'),
-  step: act('y = x > 0 ? 1 : 0 (gradient zero).', 'output'),
+  // ── activations (each also an epilogue element), and their gradients: see activations.ts ─────────
+  ...activationKernels(),
 
   // ── normalisation, softmax, dropout, lookup ────────────────────────────────────────────────────
-  softmax: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, doc: 'Softmax over the last axis (max-subtracted).' },
-  log_softmax: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, doc: 'log(softmax(x)) over the last axis, computed stably.' },
+  softmax: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable(['softmax_grad'], ['y']), doc: 'Softmax over the last axis (max-subtracted).' },
+  log_softmax: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable(['log_softmax_grad'], ['y']), doc: 'log(softmax(x)) over the last axis, computed stably.' },
   dropout: {
     inputs: ['x'],
     outputs: ['y', 'mask'],
     attrs: { rate: num, seed: int },
     epilogue: false,
+    grad: differentiable(['dropout_grad'], ['mask']),
     doc: 'Training: mask = (u ≥ rate) / (1 − rate) with u from a PRNG seeded by (step seed, attr seed), y = x·mask. Inference: y = x.',
   },
   batchnorm: {
@@ -137,6 +185,7 @@ export const KERNELS = {
     attrs: { epsilon: num, momentum: num },
     epilogue: false,
     inPlace: true,
+    grad: differentiable(['batchnorm_grad'], ['mean', 'invstd']),
     doc: 'Normalises over all rows per channel (last axis). Training: batch statistics, running_x = momentum·running_x + (1 − momentum)·batch_x (unbiased var), in place. Inference: running statistics.',
   },
   layernorm: {
@@ -144,18 +193,19 @@ export const KERNELS = {
     outputs: ['y', 'mean', 'invstd'],
     attrs: { epsilon: num },
     epilogue: false,
+    grad: differentiable(['layernorm_grad'], ['mean', 'invstd']),
     doc: 'Normalises each row over the last axis, then y = gamma·x̂ + beta; mean and invstd per row for the gradient.',
   },
-  embedding: { inputs: ['ids', 'table'], outputs: ['y'], attrs: {}, epilogue: false, doc: 'y[..., :] = table[ids[...], :]; ids are i32, out-of-range ids are an error.' },
-  maxpool2d: { inputs: ['x'], outputs: ['y'], attrs: { size: ints, strides: ints, padding: { type: 'string' } }, epilogue: false, doc: 'Max pooling over H, W of [N,H,W,C].' },
-  avgpool2d: { inputs: ['x'], outputs: ['y'], attrs: { size: ints, strides: ints, padding: { type: 'string' } }, epilogue: false, doc: 'Average pooling over H, W of [N,H,W,C] (padding excluded from the count).' },
-  global_avg_pool: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, doc: 'Mean over every axis between the first and the last: [N,...,C] → [N,C].' },
-  global_max_pool: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, doc: 'Max over every axis between the first and the last: [N,...,C] → [N,C].' },
+  embedding: { inputs: ['ids', 'table'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable(['embedding_grad']), doc: 'y[..., :] = table[ids[...], :]; ids are i32, out-of-range ids are an error.' },
+  maxpool2d: { inputs: ['x'], outputs: ['y'], attrs: { size: ints, strides: ints, padding: { type: 'string' } }, epilogue: false, grad: differentiable(['maxpool2d_grad']), doc: 'Max pooling over H, W of [N,H,W,C].' },
+  avgpool2d: { inputs: ['x'], outputs: ['y'], attrs: { size: ints, strides: ints, padding: { type: 'string' } }, epilogue: false, grad: differentiable(['avgpool2d_grad']), doc: 'Average pooling over H, W of [N,H,W,C] (padding excluded from the count).' },
+  global_avg_pool: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable(['global_avg_pool_grad']), doc: 'Mean over every axis between the first and the last: [N,...,C] → [N,C].' },
+  global_max_pool: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable(['global_max_pool_grad']), doc: 'Max over every axis between the first and the last: [N,...,C] → [N,C].' },
 
   // ── recurrences: x·w_ihᵀ + bias is a (fusable) matmul before these; they run the time loop ──
-  rnn_scan: scan('h_t = tanh(xw_t + w_hh·h_{t−1}); saved = h_t (1 value per unit).'),
-  lstm_scan: scan('Gates i, f, g, o from xw_t + w_hh·h_{t−1} (σ, σ, tanh, σ); c_t = f·c_{t−1} + i·g; h_t = o·tanh(c_t); saved = i, f, g, o, c, h (6 per unit).'),
-  gru_scan: scan('r, z = σ(xw_{r,z} + (w_hh·h)_{r,z}); n = tanh(xw_n + r·(w_hh·h)_n); h_t = (1 − z)·n + z·h_{t−1}; saved = r, z, n, (w_hh·h)_n, h (5 per unit).'),
+  rnn_scan: scan('rnn', 'h_t = tanh(xw_t + w_hh·h_{t−1}); saved = h_t (1 value per unit).'),
+  lstm_scan: scan('lstm', 'Gates i, f, g, o from xw_t + w_hh·h_{t−1} (σ, σ, tanh, σ); c_t = f·c_{t−1} + i·g; h_t = o·tanh(c_t); saved = i, f, g, o, c, h (6 per unit).'),
+  gru_scan: scan('gru', 'r, z = σ(xw_{r,z} + (w_hh·h)_{r,z}); n = tanh(xw_n + r·(w_hh·h)_n); h_t = (1 − z)·n + z·h_{t−1}; saved = r, z, n, (w_hh·h)_n, h (5 per unit).'),
 
   // ── attention (projections are matmuls before and after) ──────────────────────────────────────
   attention: {
@@ -163,9 +213,10 @@ export const KERNELS = {
     outputs: ['y', 'probs'],
     attrs: { heads: int, causal: bool },
     epilogue: false,
+    grad: differentiable(['attention_grad'], ['probs']),
     doc: 'Per head h of q, k, v [N, T, D] split into D/heads features: probs = softmax(q_h·k_hᵀ/√(D/heads)) (future masked when causal), y_h = probs·v_h; probs [N, heads, T, T] kept for the gradient.',
   },
-  positional_encoding: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, doc: 'y = x + PE[t, d]: sin(t/10000^(2i/D)) on even d = 2i, cos on odd d = 2i+1.' },
+  positional_encoding: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable([]), doc: 'y = x + PE[t, d]: sin(t/10000^(2i/D)) on even d = 2i, cos on odd d = 2i+1.' },
 
   // ── losses: mean loss (scalar) and its gradient w.r.t. pred ────────────────────────────────────
   mse_loss: loss('mean((pred − target)²) over all elements.'),
@@ -180,16 +231,6 @@ export const KERNELS = {
   kl_divergence_loss: loss('mean over rows of Σ t·ln(t / p), t and p clipped to [1e-7, 1].'),
 
   // ── backward primitives ────────────────────────────────────────────────────────────────────────
-  linear_grad: actGrad('dx = dy.', 'y'),
-  relu_grad: actGrad('dx = dy · (y > 0).', 'y'),
-  leaky_relu_grad: actGrad('dx = dy · (y > 0 ? 1 : alpha).', 'y', { alpha: optNum }),
-  elu_grad: actGrad('dx = dy · (y > 0 ? 1 : y + alpha).', 'y', { alpha: optNum }),
-  gelu_grad: actGrad("dx = dy · gelu'(x) (tanh approximation).", 'x'),
-  sigmoid_grad: actGrad('dx = dy · y(1 − y).', 'y'),
-  tanh_grad: actGrad('dx = dy · (1 − y²).', 'y'),
-  softplus_grad: actGrad('dx = dy · (1 − e⁻ʸ) (= sigmoid(x)).', 'y'),
-  silu_grad: actGrad('dx = dy · s(1 + x(1 − s)), s = sigmoid(x).', 'x'),
-  step_grad: actGrad('dx = 0.', 'y'),
   softmax_grad: { inputs: ['dy', 'y'], outputs: ['dx'], attrs: {}, epilogue: false, doc: 'dx = y · (dy − Σ dy·y) per row.' },
   log_softmax_grad: { inputs: ['dy', 'y'], outputs: ['dx'], attrs: {}, epilogue: false, doc: 'dx = dy − softmax · Σ dy per row, softmax = e^y.' },
   dropout_grad: { inputs: ['dy', 'mask'], outputs: ['dx'], attrs: {}, epilogue: false, doc: 'dx = dy · mask.' },
@@ -279,9 +320,8 @@ export const KERNELS = {
 
 export type KernelName = keyof typeof KERNELS;
 
-/** Activation names, in the order of the language reference. */
-export type ActivationName =
-  | 'linear' | 'relu' | 'leaky_relu' | 'elu' | 'gelu' | 'sigmoid' | 'tanh' | 'softplus' | 'silu' | 'step';
+/** The kernels that take a fused `bias` + activation epilogue (matmul, conv). */
+export type EpilogueKernelName = { [K in KernelName]: (typeof KERNELS)[K] extends { epilogue: true } ? K : never }[KernelName];
 
 export function kernelSpec(name: string): KernelSpec | undefined {
   return Object.prototype.hasOwnProperty.call(KERNELS, name) ? (KERNELS as Record<string, KernelSpec>)[name] : undefined;
@@ -296,4 +336,21 @@ export function parseKernelName(kernel: string): { base: string; epilogue: strin
 /** True when `element` may follow `+` in a fused kernel name. */
 export function isEpilogueElement(element: string): boolean {
   return element === 'bias' || kernelSpec(element)?.activation !== undefined;
+}
+
+/** The fused kernel name of a base kernel and its epilogue elements: `matmul+bias+relu`. */
+export function fusedKernelName(base: string, epilogue: readonly string[]): string {
+  return [base, ...epilogue].join('+');
+}
+
+export const KERNEL_NAMES = Object.keys(KERNELS) as KernelName[];
+
+/** Builds one value per kernel from its spec, typed so that the result covers every kernel. */
+export function perKernel<T>(make: (name: KernelName, spec: KernelSpec) => T): Record<KernelName, T> {
+  return Object.fromEntries(KERNEL_NAMES.map((name) => [name, make(name, KERNELS[name])])) as Record<KernelName, T>;
+}
+
+/** How many inputs a kernel takes (without a fused bias); 'variadic' for `x...`. */
+export function kernelArity(spec: KernelSpec): number | 'variadic' {
+  return spec.inputs.some((i) => i.endsWith('...')) ? 'variadic' : spec.inputs.length;
 }

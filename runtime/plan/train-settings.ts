@@ -3,7 +3,7 @@
  * optimizer with their hyper-parameters, and the loop's settings. The compiler writes it from the
  * checked train section (compiler/train-config.ts builds on these types, adding source ranges and
  * graph nodes); the training loop reads it back (runtime/train/config.ts). Declared once here,
- * in the plan contract, so the two sides cannot drift apart. Defaults are in docs/language.md.
+ * in the plan contract, so the two sides cannot drift apart. Their defaults are TRAIN_DEFAULTS below.
  */
 
 export type LossKind = 'mse' | 'mae' | 'binary_cross_entropy' | 'cross_entropy' | 'huber' | 'kl_divergence';
@@ -79,3 +79,22 @@ export interface PlanTrainSettings {
   seed: number;
   data: DataSettings | null;
 }
+
+/**
+ * What a train section without a setting gets, declared once: the checker fills them in
+ * (compiler/check/train-section.ts), adam's own parameter defaults are these
+ * (compiler/ops/optimizers.ts), the loop falls back to them for a plan file that lacks a field
+ * (runtime/train/config.ts), and docs/language.md states them (the TRAIN_KEYS lines of
+ * compiler/ops/registry.ts are written from them, and a test compares the docs with those lines).
+ */
+export const TRAIN_DEFAULTS = {
+  optimizer: { kind: 'adam', lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+  epochs: 10,
+  batch: 32,
+  validation: 0,
+  metrics: ['loss'],
+  seed: 42,
+} as const satisfies Pick<PlanTrainSettings, 'epochs' | 'batch' | 'validation' | 'seed'> & {
+  optimizer: OptimizerSpec & { kind: 'adam' };
+  metrics: readonly MetricName[];
+};

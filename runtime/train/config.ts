@@ -1,12 +1,13 @@
 import type { Plan } from '../plan/format.js';
-import type { LossKind, LossSettings, PlanTrainSettings } from '../plan/train-settings.js';
+import { TRAIN_DEFAULTS, type LossKind, type LossSettings, type PlanTrainSettings } from '../plan/train-settings.js';
 
 export type { AugmentSpec, EarlyStoppingSpec, LossKind, Monitor, ScheduleSpec } from '../plan/train-settings.js';
 
 /**
  * The loop's settings, read from the plan's `training.config` (runtime/plan/train-settings.ts,
  * written by the compiler from the checked train section). A plan may come from a file, so every
- * field is read defensively: a missing one takes its default, a wrong one is an error.
+ * field is read defensively: a missing one takes its default (TRAIN_DEFAULTS, the checker's), a wrong
+ * one is an error.
  */
 export interface LoopConfig extends Omit<PlanTrainSettings, 'loss' | 'optimizer' | 'regularize'> {
   /** The loss as the loop needs it (metrics, decisions); its gradient is the plan's business. */
@@ -28,15 +29,15 @@ export function readLoopConfig(plan: Plan, overrides: LoopOverrides = {}): LoopC
   const c: Partial<PlanTrainSettings> = plan.training.config ?? {};
   const config: LoopConfig = {
     loss: { kind: c.loss?.kind ?? 'mse', fromLogits: c.loss?.fromLogits !== false, sparse: c.loss?.sparse === true },
-    lr: numberOr(c.optimizer?.lr, 0.01),
+    lr: numberOr(c.optimizer?.lr, TRAIN_DEFAULTS.optimizer.lr),
     schedule: c.schedule ?? null,
     augment: c.augment ?? [],
     earlyStopping: c.earlyStopping ?? null,
-    epochs: numberOr(c.epochs, 10),
-    batch: numberOr(c.batch, 32),
-    validation: numberOr(c.validation, 0),
-    metrics: c.metrics ?? ['loss'],
-    seed: numberOr(c.seed, 0),
+    epochs: numberOr(c.epochs, TRAIN_DEFAULTS.epochs),
+    batch: numberOr(c.batch, TRAIN_DEFAULTS.batch),
+    validation: numberOr(c.validation, TRAIN_DEFAULTS.validation),
+    metrics: c.metrics ?? [...TRAIN_DEFAULTS.metrics],
+    seed: numberOr(c.seed, TRAIN_DEFAULTS.seed),
     data: c.data ?? null,
     ...overrides,
   };

@@ -1,3 +1,4 @@
+import { activationAlpha, type ActivationName } from '../../../runtime/plan/activations.js';
 import { f32Literal } from './dims.js';
 
 /**
@@ -7,20 +8,6 @@ import { f32Literal } from './dims.js';
  * The formulas are those of kernels.ts; sigmoid, tanh and softplus are written in their stable forms
  * (WGSL's exp overflows to inf for x > 88, and some drivers compute tanh through exp).
  */
-
-export const ACTIVATIONS = ['linear', 'relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softplus', 'silu', 'step'] as const;
-export type Activation = (typeof ACTIVATIONS)[number];
-
-export function isActivation(name: string): name is Activation {
-  return (ACTIVATIONS as readonly string[]).includes(name);
-}
-
-/** Default alpha of leaky_relu and elu (kernels.ts). */
-export function activationAlpha(name: string, attrs: Record<string, unknown>): number {
-  const alpha = attrs.alpha;
-  if (typeof alpha === 'number') return alpha;
-  return name === 'leaky_relu' ? 0.01 : 1;
-}
 
 const NN_SIGMOID = `fn nn_sigmoid(x: f32) -> f32 {
   if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
@@ -34,7 +21,7 @@ const NN_TANH = `fn nn_tanh(x: f32) -> f32 {
 }`;
 
 /** The stable helpers the named activations call (only those, so golden files stay small). */
-function helpers(names: readonly Activation[]): string[] {
+function helpers(names: readonly ActivationName[]): string[] {
   const out: string[] = [];
   if (names.some((n) => n === 'sigmoid' || n === 'silu')) out.push(NN_SIGMOID);
   if (names.some((n) => n === 'tanh' || n === 'gelu')) out.push(NN_TANH);
@@ -43,7 +30,7 @@ function helpers(names: readonly Activation[]): string[] {
 
 const GELU_C = '0.7978845608028654'; // √(2/π)
 
-function forwardBody(name: Activation, alpha: string): string {
+function forwardBody(name: ActivationName, alpha: string): string {
   switch (name) {
     case 'linear': return 'return x;';
     case 'relu': return 'return max(x, 0.0);';
@@ -59,7 +46,7 @@ function forwardBody(name: Activation, alpha: string): string {
 }
 
 /** dx from dy and v (v = y or x, per kernels.ts). */
-function gradBody(name: Activation, alpha: string): string {
+function gradBody(name: ActivationName, alpha: string): string {
   switch (name) {
     case 'linear': return 'return dy;';
     case 'relu': return 'return select(0.0, dy, v > 0.0);';
@@ -81,12 +68,12 @@ function gradBody(name: Activation, alpha: string): string {
 }
 
 /** WGSL helpers plus `act_<name>` for each activation named (deduplicated). */
-export function activationFunctions(names: readonly Activation[], attrs: Record<string, unknown>): string {
+export function activationFunctions(names: readonly ActivationName[], attrs: Record<string, unknown>): string {
   const unique = [...new Set(names)];
   const fns = unique.map((n) => `fn act_${n}(x: f32) -> f32 {\n  ${forwardBody(n, f32Literal(activationAlpha(n, attrs)))}\n}`);
   return [...helpers(unique), ...fns].join('\n');
 }
 
-export function activationGradFunction(name: Activation, attrs: Record<string, unknown>): string {
+export function activationGradFunction(name: ActivationName, attrs: Record<string, unknown>): string {
   return `${[...helpers([name]), ''].join('\n')}fn grad_${name}(dy: f32, v: f32) -> f32 {\n  ${gradBody(name, f32Literal(activationAlpha(name, attrs)))}\n}`;
 }

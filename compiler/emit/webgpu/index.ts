@@ -1,5 +1,6 @@
 import type { Plan, PlanStep, PlanTensor } from '../../../runtime/plan/format.js';
-import { hasWebGpuKernel, TEMPLATES } from './kernel-table.js';
+import { parseKernelName } from '../../../runtime/plan/kernels.js';
+import { webGpuTemplate } from './kernel-table.js';
 import { assembleProgram, structuralKey, WebGpuEmitError, type StepShapes, type WebGpuProgram } from './program.js';
 
 export { WebGpuEmitError } from './program.js';
@@ -14,18 +15,13 @@ export { chooseMatmulVariant } from './templates/matmul.js';
  * compileModel(..., { target: 'webgpu' }) calls this after building the CPU-format plan.
  */
 
-function splitKernel(kernel: string): { base: string; epilogue: string[] } {
-  const [base, ...epilogue] = kernel.split('+');
-  return { base: base ?? '', epilogue };
-}
-
 function stepShapes(step: PlanStep, tensors: Map<string, PlanTensor>): StepShapes {
   const lookup = (name: string) => {
     const t = tensors.get(name);
     if (!t) throw new WebGpuEmitError(`step '${step.kernel}' names unknown tensor '${name}'`);
     return { shape: t.shape, dtype: t.dtype };
   };
-  const { base, epilogue } = splitKernel(step.kernel);
+  const { base, epilogue } = parseKernelName(step.kernel);
   return {
     base,
     epilogue,
@@ -42,10 +38,9 @@ function where(step: PlanStep): string {
 
 export function emitWebGpuProgram(step: PlanStep, tensors: Map<string, PlanTensor>): WebGpuProgram {
   const shapes = stepShapes(step, tensors);
-  if (!hasWebGpuKernel(shapes.base)) {
-    throw new WebGpuEmitError(`kernel '${shapes.base}'${where(step)} has no WebGPU implementation yet; compile with --target cpu`);
-  }
-  const source = TEMPLATES[shapes.base]!(shapes);
+  const template = webGpuTemplate(shapes.base);
+  if (!template) throw new WebGpuEmitError(`kernel '${shapes.base}'${where(step)} has no WebGPU implementation yet; compile with --target cpu`);
+  const source = template(shapes);
   return assembleProgram(structuralKey(shapes, source.variant), source);
 }
 

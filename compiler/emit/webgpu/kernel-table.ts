@@ -1,23 +1,24 @@
-import { ACTIVATIONS } from './activations.js';
+import { perActivation, perActivationGrad } from '../../../runtime/plan/activations.js';
+import type { KernelName } from '../../../runtime/plan/kernels.js';
 import type { KernelSource, StepShapes } from './program.js';
 import { emitActivation, emitActivationGrad, emitBiasAdd, emitBinary, emitCopy, emitPositionalEncoding, emitScale } from './templates/elementwise.js';
-import { emitLoss, emitPenalty, LOSS_KERNELS } from './templates/losses.js';
+import { emitLoss, emitPenalty } from './templates/losses.js';
 import { emitMatmul } from './templates/matmul.js';
 import { emitDropout, emitDropoutGrad, emitEmbedding, emitEmbeddingGrad, emitPenaltyGrad } from './templates/misc.js';
 import { emitBatchnorm, emitBatchnormGrad, emitLayernorm, emitLayernormGrad } from './templates/normalization.js';
-import { emitUpdate, UPDATE_KERNELS } from './templates/optimizers.js';
+import { emitUpdate } from './templates/optimizers.js';
 import { emitConv, emitConvGradInput, emitConvGradWeight, emitGlobalPool, emitGlobalPoolGrad, emitPool, emitPoolGrad } from './templates/spatial.js';
 import { emitAttention, emitAttentionGrad } from './templates/attention.js';
 import { emitScan, emitScanGrad } from './templates/recurrent.js';
 import { emitConcat, emitSlice, emitSoftmax, emitSoftmaxGrad, emitSumTo } from './templates/rows.js';
 
 /**
- * Which WGSL template implements each base kernel of runtime/plan/kernels.ts. A kernel missing here
- * has no WebGPU implementation yet; `emitWebGpuPrograms` reports it by name.
+ * Which WGSL template implements each base kernel of runtime/plan/kernels.ts. The table is typed by
+ * the kernel names, so a kernel without a WGSL template is a type error.
  */
 export type Template = (step: StepShapes) => KernelSource;
 
-export const TEMPLATES: Record<string, Template> = {
+export const TEMPLATES: Record<KernelName, Template> = {
   matmul: emitMatmul,
   bias_add: emitBiasAdd,
   add: emitBinary,
@@ -66,12 +67,26 @@ export const TEMPLATES: Record<string, Template> = {
   rnn_scan_grad: emitScanGrad,
   lstm_scan_grad: emitScanGrad,
   gru_scan_grad: emitScanGrad,
-  ...Object.fromEntries(ACTIVATIONS.map((a) => [a, emitActivation])),
-  ...Object.fromEntries(ACTIVATIONS.map((a) => [`${a}_grad`, emitActivationGrad])),
-  ...Object.fromEntries(LOSS_KERNELS.map((l) => [l, emitLoss])),
-  ...Object.fromEntries(UPDATE_KERNELS.map((u) => [u, emitUpdate])),
+  mse_loss: emitLoss,
+  mae_loss: emitLoss,
+  huber_loss: emitLoss,
+  binary_cross_entropy_loss: emitLoss,
+  sigmoid_binary_cross_entropy_loss: emitLoss,
+  cross_entropy_loss: emitLoss,
+  softmax_cross_entropy_loss: emitLoss,
+  sparse_cross_entropy_loss: emitLoss,
+  sparse_softmax_cross_entropy_loss: emitLoss,
+  kl_divergence_loss: emitLoss,
+  gd_update: emitUpdate,
+  sgd_update: emitUpdate,
+  adam_update: emitUpdate,
+  adamw_update: emitUpdate,
+  adagrad_update: emitUpdate,
+  rmsprop_update: emitUpdate,
+  ...perActivation(() => emitActivation),
+  ...perActivationGrad(() => emitActivationGrad),
 };
 
-export function hasWebGpuKernel(base: string): boolean {
-  return Object.prototype.hasOwnProperty.call(TEMPLATES, base);
+export function webGpuTemplate(base: string): Template | undefined {
+  return Object.prototype.hasOwnProperty.call(TEMPLATES, base) ? TEMPLATES[base as KernelName] : undefined;
 }

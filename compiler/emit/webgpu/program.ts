@@ -1,4 +1,5 @@
 import type { PlanDim, PlanDType, ProgramBinding, ProgramParam, WgslProgram } from '../../../runtime/plan/format.js';
+import { fusedKernelName } from '../../../runtime/plan/kernels.js';
 
 /**
  * The program object every WGSL kernel template returns (after TF.js WebGPU's programs): source,
@@ -84,6 +85,6 @@ export function structuralKey(step: StepShapes, variant: string | undefined): st
     .sort()
     .map((k) => `${k}=${JSON.stringify(step.attrs[k])}`)
     .join(',');
-  const kernel = [step.base, ...step.epilogue].join('+');
+  const kernel = fusedKernelName(step.base, step.epilogue);
   return `${kernel}${variant ? `@${variant}` : ''}|${shapes(step.inputs)}->${shapes(step.outputs)}|${attrs}`;
 }

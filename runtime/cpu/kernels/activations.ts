@@ -1,3 +1,4 @@
+import { activationAlpha, perActivation, type ActivationGradName, type ActivationName } from '../../plan/activations.js';
 import type { Attrs, CpuKernel } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 
@@ -8,10 +9,6 @@ import { f32 } from '../kernel-interface.js';
 export type RangeFn = (data: Float32Array, start: number, end: number) => void;
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
-
-function alphaOf(attrs: Attrs, fallback: number): number {
-  return typeof attrs.alpha === 'number' ? attrs.alpha : fallback;
-}
 
 function sigmoid(x: number): number {
   return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
@@ -25,11 +22,11 @@ export function activationRange(name: string, attrs: Attrs): RangeFn {
     case 'relu':
       return (d, s, e) => { for (let i = s; i < e; i++) if (d[i]! < 0) d[i] = 0; };
     case 'leaky_relu': {
-      const alpha = alphaOf(attrs, 0.01);
+      const alpha = activationAlpha(name, attrs);
       return (d, s, e) => { for (let i = s; i < e; i++) if (d[i]! < 0) d[i] = alpha * d[i]!; };
     }
     case 'elu': {
-      const alpha = alphaOf(attrs, 1);
+      const alpha = activationAlpha(name, attrs);
       return (d, s, e) => { for (let i = s; i < e; i++) if (d[i]! < 0) d[i] = alpha * Math.expm1(d[i]!); };
     }
     case 'gelu':
@@ -59,7 +56,7 @@ export function activationRange(name: string, attrs: Attrs): RangeFn {
   }
 }
 
-function forward(name: string): CpuKernel {
+function forward(name: ActivationName): CpuKernel {
   return (_ctx, [x], [y], attrs) => {
     const out = f32(y!);
     out.set(f32(x!));
@@ -68,12 +65,12 @@ function forward(name: string): CpuKernel {
 }
 
 /** dx[i] = dy[i] · g(v[i]) where v is y or x as the kernel table says. */
-function grad(derivative: (v: number, alpha: number) => number, fallbackAlpha = 0): CpuKernel {
+function grad(name: ActivationName, derivative: (v: number, alpha: number) => number): CpuKernel {
   return (_ctx, [dy, v], [dx], attrs) => {
     const g = f32(dy!);
     const val = f32(v!);
     const out = f32(dx!);
-    const alpha = alphaOf(attrs, fallbackAlpha);
+    const alpha = activationAlpha(name, attrs);
     for (let i = 0; i < out.length; i++) out[i] = g[i]! * derivative(val[i]!, alpha);
   };
 }
@@ -84,21 +81,20 @@ function geluDerivative(x: number): number {
   return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x);
 }
 
-export const ACTIVATION_NAMES = ['linear', 'relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softplus', 'silu', 'step'] as const;
-
-export const activationKernels: Record<string, CpuKernel> = {
-  ...Object.fromEntries(ACTIVATION_NAMES.map((name) => [name, forward(name)])),
-  linear_grad: grad(() => 1),
-  relu_grad: grad((y) => (y > 0 ? 1 : 0)),
-  leaky_relu_grad: grad((y, alpha) => (y > 0 ? 1 : alpha), 0.01),
-  elu_grad: grad((y, alpha) => (y > 0 ? 1 : y + alpha), 1),
-  gelu_grad: grad(geluDerivative),
-  sigmoid_grad: grad((y) => y * (1 - y)),
-  tanh_grad: grad((y) => 1 - y * y),
-  softplus_grad: grad((y) => -Math.expm1(-y)),
-  silu_grad: grad((x) => {
+const gradKernels: Record<ActivationGradName, CpuKernel> = {
+  linear_grad: grad('linear', () => 1),
+  relu_grad: grad('relu', (y) => (y > 0 ? 1 : 0)),
+  leaky_relu_grad: grad('leaky_relu', (y, alpha) => (y > 0 ? 1 : alpha)),
+  elu_grad: grad('elu', (y, alpha) => (y > 0 ? 1 : y + alpha)),
+  gelu_grad: grad('gelu', geluDerivative),
+  sigmoid_grad: grad('sigmoid', (y) => y * (1 - y)),
+  tanh_grad: grad('tanh', (y) => 1 - y * y),
+  softplus_grad: grad('softplus', (y) => -Math.expm1(-y)),
+  silu_grad: grad('silu', (x) => {
     const s = sigmoid(x);
     return s * (1 + x * (1 - s));
   }),
-  step_grad: grad(() => 0),
+  step_grad: grad('step', () => 0),
 };
+
+export const activationKernels: Record<ActivationName | ActivationGradName, CpuKernel> = { ...perActivation(forward), ...gradKernels };

@@ -1,4 +1,4 @@
-import type { CpuKernel } from '../kernel-interface.js';
+import type { CpuKernel, CpuKernelMap } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 
 /**
@@ -94,8 +94,8 @@ const positionalEncoding: CpuKernel = (_ctx, [xT], [yT]) => {
   }
 };
 
-export const attentionKernels: Record<string, CpuKernel> = {
+export const attentionKernels = {
   attention,
   attention_grad: attentionGrad,
   positional_encoding: positionalEncoding,
-};
+} satisfies CpuKernelMap;

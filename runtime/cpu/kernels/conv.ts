@@ -1,5 +1,6 @@
-import type { Attrs, CpuKernel, EpilogueKernel } from '../kernel-interface.js';
+import type { Attrs, CpuKernel, EpilogueKernel, CpuKernelMap } from '../kernel-interface.js';
 import { applyEpilogue, f32 } from '../kernel-interface.js';
+import type { EpilogueKernelName } from '../../plan/kernels.js';
 import { gemm } from './matmul.js';
 
 /**
@@ -120,12 +121,12 @@ const convGradWeight: CpuKernel = (_ctx, [dy, x], [dw], attrs) => {
   gemm(f32(dy!), 1, g.f, p, k, 1, f32(dw!), g.f, k, rows);
 };
 
-export const convEpilogueKernels: Record<string, EpilogueKernel> = { conv2d: conv, conv1d: conv };
+export const convEpilogueKernels = { conv2d: conv, conv1d: conv } satisfies Partial<Record<EpilogueKernelName, EpilogueKernel>>;
 
-export const convKernels: Record<string, CpuKernel> = {
+export const convKernels = {
   conv2d_grad_input: convGradInput,
   conv2d_grad_weight: convGradWeight,
   conv1d_grad_input: convGradInput,
   conv1d_grad_weight: convGradWeight,
-};
+} satisfies CpuKernelMap;
 

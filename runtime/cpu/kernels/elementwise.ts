@@ -1,4 +1,4 @@
-import type { CpuKernel, CpuTensor } from '../kernel-interface.js';
+import type { CpuKernel, CpuTensor, CpuKernelMap } from '../kernel-interface.js';
 import { f32, sizeOf } from '../kernel-interface.js';
 
 /**
@@ -127,7 +127,7 @@ const slice: CpuKernel = (_ctx, [x], [y], attrs) => {
   for (let o = 0; o < outer; o++) out.set(xd.subarray(o * inRow + start, o * inRow + start + width), o * width);
 };
 
-export const elementwiseKernels: Record<string, CpuKernel> = {
+export const elementwiseKernels = {
   add: binary((a, b) => a + b),
   sub: binary((a, b) => a - b),
   mul: binary((a, b) => a * b),
@@ -138,4 +138,4 @@ export const elementwiseKernels: Record<string, CpuKernel> = {
   slice,
   reshape: copy,
   copy,
-};
+} satisfies CpuKernelMap;

@@ -1,4 +1,4 @@
-import type { CpuKernel, CpuTensor } from '../kernel-interface.js';
+import type { CpuKernel, CpuTensor, CpuKernelMap } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 import { softmaxRows } from './softmax.js';
 
@@ -112,7 +112,7 @@ function classwise(f: (t: number, p: number) => [number, number]): CpuKernel {
   };
 }
 
-export const lossKernels: Record<string, CpuKernel> = {
+export const lossKernels = {
   mse_loss: elementwise((d) => [d * d, 2 * d]),
   mae_loss: elementwise((d) => [Math.abs(d), Math.sign(d)]),
   huber_loss: (ctx, inputs, outputs, attrs) => {
@@ -140,4 +140,4 @@ export const lossKernels: Record<string, CpuKernel> = {
     const p = clip(raw, EPS, 1);
     return [t * Math.log(t / p), raw > EPS ? -t / p : 0];
   }),
-};
+} satisfies CpuKernelMap;

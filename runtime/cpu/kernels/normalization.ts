@@ -1,4 +1,4 @@
-import type { CpuKernel, CpuTensor } from '../kernel-interface.js';
+import type { CpuKernel, CpuTensor, CpuKernelMap } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 import { mixSeeds, mulberry32 } from '../random.js';
 
@@ -185,7 +185,7 @@ const embeddingGrad: CpuKernel = (_ctx, [dy, ids], [dtable]) => {
   }
 };
 
-export const normalizationKernels: Record<string, CpuKernel> = {
+export const normalizationKernels = {
   batchnorm,
   batchnorm_grad: batchnormGrad,
   layernorm,
@@ -194,4 +194,4 @@ export const normalizationKernels: Record<string, CpuKernel> = {
   dropout_grad: dropoutGrad,
   embedding,
   embedding_grad: embeddingGrad,
-};
+} satisfies CpuKernelMap;

@@ -1,4 +1,4 @@
-import type { CpuKernel } from '../kernel-interface.js';
+import type { CpuKernel, CpuKernelMap } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 
 /**
@@ -97,7 +97,7 @@ const penaltyGrad: CpuKernel = (_ctx, [grad, w], [out], attrs) => {
   for (let i = 0; i < o.length; i++) o[i] = g[i]! + l1 * Math.sign(wd[i]!) + 2 * l2 * wd[i]!;
 };
 
-export const optimizerKernels: Record<string, CpuKernel> = {
+export const optimizerKernels = {
   gd_update: gd,
   sgd_update: sgd,
   adam_update: adamLike(false),
@@ -106,4 +106,4 @@ export const optimizerKernels: Record<string, CpuKernel> = {
   rmsprop_update: rmsprop,
   l1_l2_penalty: penalty,
   l1_l2_grad: penaltyGrad,
-};
+} satisfies CpuKernelMap;

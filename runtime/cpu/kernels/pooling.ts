@@ -1,4 +1,4 @@
-import type { Attrs, CpuKernel } from '../kernel-interface.js';
+import type { Attrs, CpuKernel, CpuKernelMap } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 
 /**
@@ -124,7 +124,7 @@ const globalMaxGrad: CpuKernel = (_ctx, [dy, x], [dx]) => {
   }
 };
 
-export const poolingKernels: Record<string, CpuKernel> = {
+export const poolingKernels = {
   maxpool2d: maxpool,
   avgpool2d: avgpool,
   maxpool2d_grad: maxpoolGrad,
@@ -133,4 +133,4 @@ export const poolingKernels: Record<string, CpuKernel> = {
   global_max_pool: globalPool('max'),
   global_avg_pool_grad: globalAvgGrad,
   global_max_pool_grad: globalMaxGrad,
-};
+} satisfies CpuKernelMap;

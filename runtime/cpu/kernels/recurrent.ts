@@ -1,6 +1,7 @@
-import type { Attrs, CpuKernel, CpuTensor } from '../kernel-interface.js';
+import type { Attrs, CpuKernel, CpuTensor, CpuKernelMap } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 import { gemm } from './matmul.js';
+import { RECURRENT_CELLS } from '../../plan/kernels.js';
 
 /**
  * The recurrences rnn_scan, lstm_scan, gru_scan and their backpropagation through time. The input
@@ -178,11 +179,14 @@ const gruBack: BackCell = (sc, dh, b, step, j, dxw, dhw, _carry, direct) => {
   direct[b * u + j] = dh * z;
 };
 
-export const recurrentKernels: Record<string, CpuKernel> = {
-  rnn_scan: forward(1, 1, rnnCell),
-  lstm_scan: forward(4, 6, lstmCell),
-  gru_scan: forward(3, 5, gruCell),
-  rnn_scan_grad: backward(1, 1, 0, rnnBack),
-  lstm_scan_grad: backward(4, 6, 5, lstmBack),
-  gru_scan_grad: backward(3, 5, 4, gruBack),
-};
+/** Gates and saved values per unit: the plan's layouts, declared in runtime/plan/kernels.ts. */
+const { rnn: RNN, lstm: LSTM, gru: GRU } = RECURRENT_CELLS;
+
+export const recurrentKernels = {
+  rnn_scan: forward(RNN.gates, RNN.saved, rnnCell),
+  lstm_scan: forward(LSTM.gates, LSTM.saved, lstmCell),
+  gru_scan: forward(GRU.gates, GRU.saved, gruCell),
+  rnn_scan_grad: backward(RNN.gates, RNN.saved, RNN.hOffset, rnnBack),
+  lstm_scan_grad: backward(LSTM.gates, LSTM.saved, LSTM.hOffset, lstmBack),
+  gru_scan_grad: backward(GRU.gates, GRU.saved, GRU.hOffset, gruBack),
+} satisfies CpuKernelMap;

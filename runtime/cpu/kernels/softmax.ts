@@ -1,4 +1,4 @@
-import type { CpuKernel } from '../kernel-interface.js';
+import type { CpuKernel, CpuKernelMap } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 
 /** Softmax and log-softmax over the last axis (max-subtracted), and their gradients. */
@@ -19,7 +19,7 @@ export function softmaxRows(x: Float32Array, y: Float32Array, cols: number, log:
 
 const lastDim = (shape: number[]): number => shape[shape.length - 1] ?? 1;
 
-export const softmaxKernels: Record<string, CpuKernel> = {
+export const softmaxKernels = {
   softmax: (_ctx, [x], [y]) => softmaxRows(f32(x!), f32(y!), lastDim(x!.shape), false),
   log_softmax: (_ctx, [x], [y]) => softmaxRows(f32(x!), f32(y!), lastDim(x!.shape), true),
   softmax_grad: (_ctx, [dy, y], [dx]) => {
@@ -44,4 +44,4 @@ export const softmaxKernels: Record<string, CpuKernel> = {
       for (let j = 0; j < cols; j++) out[o + j] = g[o + j]! - Math.exp(l[o + j]!) * sum;
     }
   },
-};
+} satisfies CpuKernelMap;

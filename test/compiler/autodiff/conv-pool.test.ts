@@ -12,10 +12,11 @@ function convNet(pool: string | null, conv: { padding: string; strides: number[]
   const x = g.input('x', ['batch', 5, 6, 2]);
   const w = g.param('c.weight', [3, 3, 2, 2], { kind: 'glorot_uniform' });
   const b = g.param('c.bias', [3], { kind: 'normal', mean: 0, std: 0.3 });
-  const shapes: Record<string, number[]> = { valid: [3, 5], same: [5, 6] };
-  const [oh0, ow0] = shapes[conv.padding]!;
-  const oh = Math.ceil((oh0! - (conv.padding === 'valid' ? conv.dilation[0]! - 1 : 0)) / conv.strides[0]!);
-  const ow = Math.ceil(ow0! / conv.strides[1]!);
+  // Output size per axis (input 5×6, kernel 3×2): valid floor((n − d(k−1) − 1)/s) + 1, same ceil(n/s).
+  const out = (n: number, k: number, axis: number): number =>
+    conv.padding === 'same' ? Math.ceil(n / conv.strides[axis]!) : Math.floor((n - conv.dilation[axis]! * (k - 1) - 1) / conv.strides[axis]!) + 1;
+  const oh = out(5, 3, 0);
+  const ow = out(6, 2, 1);
   let h = g.layer('conv2d', 'c', [x, w, b], { filters: 3, kernel: [3, 2], ...conv, activation: 'tanh' }, ['batch', oh, ow, 3]);
   if (pool === 'maxpool2d' || pool === 'avgpool2d') {
     h = g.layer(pool, 'p', [h], { size: [2, 2], strides: [1, 2], padding: 'same' }, ['batch', oh, Math.ceil(ow / 2), 3]);

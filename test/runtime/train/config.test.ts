@@ -14,7 +14,14 @@ describe('readLoopConfig', () => {
 
   it('gives every missing field its default (a plan file may lack them)', () => {
     const bare = { ...plan, training: { ...plan.training!, config: {} as never } };
-    expect(readLoopConfig(bare)).toMatchObject({ loss: { kind: 'mse' }, lr: 0.01, epochs: 10, batch: 32, validation: 0, metrics: ['loss'], seed: 0, schedule: null, earlyStopping: null });
+    expect(readLoopConfig(bare)).toMatchObject({ loss: { kind: 'mse' }, lr: 0.001, epochs: 10, batch: 32, validation: 0, metrics: ['loss'], seed: 42, schedule: null, earlyStopping: null });
+  });
+
+  it('falls back to the defaults the checker gives a train section that only names its loss', () => {
+    const { plan: minimal } = trainable('model M {\n  input x: [batch, 2]\n  input t: [batch, 1]\n  output y = dense(x, 1)\n  train { loss mse(y, t) }\n}\n');
+    const config = minimal.training!.config!;
+    const bare = { ...minimal, training: { ...minimal.training!, config: { loss: config.loss } as never } };
+    expect(readLoopConfig(bare)).toEqual(readLoopConfig(minimal));
   });
 
   it('refuses settings a plan file got wrong, with a message the CLI shows as NNR5103', () => {

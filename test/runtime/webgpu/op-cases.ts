@@ -1,3 +1,4 @@
+import { ACTIVATION_NAMES } from '../../../runtime/plan/activations.js';
 import type { PlanAttr, PlanTensor } from '../../../runtime/plan/format.js';
 
 /**
@@ -30,11 +31,10 @@ export interface OpCase {
   tolerance?: number;
 }
 
-const ACTS = ['linear', 'relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softplus', 'silu', 'step'];
 
 function activationCases(): OpCase[] {
   const cases: OpCase[] = [];
-  for (const act of ACTS) {
+  for (const act of ACTIVATION_NAMES) {
     const attrs: Record<string, PlanAttr> = act === 'leaky_relu' ? { alpha: 0.2 } : act === 'elu' ? { alpha: 0.7 } : {};
     cases.push({ name: act, kernel: act, inputs: [{ shape: [5, 7] }], outputs: [[5, 7]], attrs });
     cases.push({ name: `${act}_grad`, kernel: `${act}_grad`, inputs: [{ shape: [5, 7] }, { shape: [5, 7] }], outputs: [[5, 7]], attrs });

@@ -1,5 +1,6 @@
 import type { PlanDim } from '../../../../runtime/plan/format.js';
-import { activationFunctions, activationGradFunction, type Activation } from '../activations.js';
+import type { ActivationName } from '../../../../runtime/plan/activations.js';
+import { activationFunctions, activationGradFunction } from '../activations.js';
 import { f32Literal, product, sameDim } from '../dims.js';
 import type { KernelSource, StepShapes } from '../program.js';
 import { gridKernel, input, output } from './grid.js';
@@ -7,14 +8,14 @@ import { gridKernel, input, output } from './grid.js';
 /** Elementwise kernels: activations and their gradients, broadcasting binaries, copies, scaling. */
 
 export function emitActivation(step: StepShapes): KernelSource {
-  const name = step.base as Activation;
+  const name = step.base as ActivationName;
   return gridKernel(product(step.outputs[0]!.shape), [input(0, 'x'), output(0, 'y')], `y[i] = act_${name}(x[i]);`, {
     helpers: activationFunctions([name], step.attrs),
   });
 }
 
 export function emitActivationGrad(step: StepShapes): KernelSource {
-  const name = step.base.replace(/_grad$/, '') as Activation;
+  const name = step.base.replace(/_grad$/, '') as ActivationName;
   return gridKernel(product(step.outputs[0]!.shape), [input(0, 'dy'), input(1, 'v'), output(0, 'dx')], `dx[i] = grad_${name}(dy[i], v[i]);`, {
     helpers: activationGradFunction(name, step.attrs),
   });

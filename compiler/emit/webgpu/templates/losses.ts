@@ -114,19 +114,6 @@ export function emitLoss(step: StepShapes): KernelSource {
   return ELEMENTWISE[step.base] ? elementwiseLoss(step) : rowLoss(step);
 }
 
-export const LOSS_KERNELS = [
-  'mse_loss',
-  'mae_loss',
-  'huber_loss',
-  'binary_cross_entropy_loss',
-  'sigmoid_binary_cross_entropy_loss',
-  'cross_entropy_loss',
-  'softmax_cross_entropy_loss',
-  'sparse_cross_entropy_loss',
-  'sparse_softmax_cross_entropy_loss',
-  'kl_divergence_loss',
-] as const;
-
 /** penalty = l1·Σ|w| + l2·Σw² (a scalar), and its gradient term added to an existing gradient. */
 export function emitPenalty(step: StepShapes): KernelSource {
   const l1 = f32Literal(Number(step.attrs.l1));

@@ -1,5 +1,7 @@
 import type { PlanDim } from '../../../../runtime/plan/format.js';
-import { activationFunctions, isActivation, type Activation } from '../activations.js';
+import { matmulDims as kernelMatmulDims } from '../../../../runtime/plan/matmul-dims.js';
+import { isActivation } from '../../../../runtime/plan/activations.js';
+import { activationFunctions } from '../activations.js';
 import { ceilDiv, gridStrideDispatch, mulDims, product } from '../dims.js';
 import type { KernelSource, StepShapes } from '../program.js';
 
@@ -32,19 +34,8 @@ export function matmulDims(step: StepShapes): MatmulDims {
   const [a, b] = step.inputs;
   const transA = step.attrs.transA === true;
   const transB = step.attrs.transB === true;
-  const lastA = a!.shape[a!.shape.length - 1]!;
-  const rowsA = product(a!.shape.slice(0, -1));
-  const lastB = b!.shape[b!.shape.length - 1]!;
-  const rowsB = product(b!.shape.slice(0, -1));
-  return {
-    m: transA ? lastA : rowsA,
-    k: transA ? rowsA : lastA,
-    n: transB ? rowsB : lastB,
-    lda: lastA,
-    ldb: lastB,
-    transA,
-    transB,
-  };
+  const { m, n, k, lda, ldb } = kernelMatmulDims(a!.shape, b!.shape, transA, transB, product);
+  return { m, n, k, lda, ldb, transA, transB };
 }
 
 const TILE = 64;
@@ -63,7 +54,7 @@ export function chooseMatmulVariant(d: MatmulDims): MatmulVariant {
 
 /** The fused tail as WGSL statements over `v` at output (m, n); also used by the conv template. */
 export function epilogueCode(step: StepShapes): { fns: string; apply: string; hasPre: boolean; hasBias: boolean } {
-  const acts = step.epilogue.filter(isActivation) as Activation[];
+  const acts = step.epilogue.filter(isActivation);
   const hasBias = step.epilogue.includes('bias');
   const hasPre = step.outputs.length > 1;
   const lines: string[] = [];

@@ -50,8 +50,6 @@ ${decay}p -= R.lr * mhat / (sqrt(vhat) + ${num(step, 'epsilon')});
 param[i] = p;`;
 }
 
-export const UPDATE_KERNELS = Object.keys(UPDATES);
-
 export function emitUpdate(step: StepShapes): KernelSource {
   const { slots, code } = UPDATES[step.base]!(step);
   const buffers = [inout(0, 'param'), input(1, 'grad'), ...slots.map((name, k) => inout(2 + k, name))];

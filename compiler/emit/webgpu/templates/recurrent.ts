@@ -1,3 +1,4 @@
+import { recurrentCellOf, type RecurrentCell } from '../../../../runtime/plan/kernels.js';
 import { WebGpuEmitError, type KernelSource, type StepShapes } from '../program.js';
 import { input, output } from './grid.js';
 
@@ -14,30 +15,17 @@ import { input, output } from './grid.js';
  */
 const MAX_UNITS = 256;
 
-interface Cell {
-  gates: number;
-  stored: number;
-  /** Offset (in units) of h inside a saved row. */
-  hOffset: number;
+/** The cell's name and layout (gates, saved values per unit, where h sits): runtime/plan/kernels.ts. */
+function cellOf(base: string): { name: string; cell: RecurrentCell } {
+  return { name: base.replace(/_scan(_grad)?$/, ''), cell: recurrentCellOf(base) };
 }
 
-const CELLS: Record<string, Cell> = {
-  rnn: { gates: 1, stored: 1, hOffset: 0 },
-  lstm: { gates: 4, stored: 6, hOffset: 5 },
-  gru: { gates: 3, stored: 5, hOffset: 4 },
-};
-
-function cellOf(base: string): { name: string; cell: Cell } {
-  const name = base.replace(/_scan(_grad)?$/, '');
-  return { name, cell: CELLS[name]! };
-}
-
-function header(step: StepShapes, cell: Cell): string {
+function header(step: StepShapes, cell: RecurrentCell): string {
   const u = Number(step.attrs.units);
   if (!(u >= 1 && u <= MAX_UNITS)) throw new WebGpuEmitError(`WebGPU recurrences support up to ${MAX_UNITS} units, got ${u}`);
   return `const U = ${u}u;
 const G = ${cell.gates * u}u;
-const S = ${cell.stored * u}u;
+const S = ${cell.saved * u}u;
 const SEQUENCES = ${step.attrs.return_sequences === true};
 fn sigm(x: f32) -> f32 {
   if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
