@@ -1,6 +1,7 @@
 import type { CpuKernel, CpuTensor, CpuKernelMap } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
-import { mixSeeds, mulberry32 } from '../random.js';
+import { mixSeeds } from '../random.js';
+import { mulberry32 } from '../../plan/random.js';
 
 /** batchnorm, layernorm (with their gradients), dropout and embedding lookup. */
 const lastDim = (t: CpuTensor): number => t.shape[t.shape.length - 1] ?? 1;

@@ -1,7 +1,7 @@
 import type { Plan, PlanAttr, PlanStep, PlanTensor } from '../../../runtime/plan/format.js';
 import { kernelSpec } from '../../../runtime/plan/kernels.js';
 import type { HostTensor } from '../../../runtime/tensor.js';
-import { mulberry32 } from '../../../runtime/cpu/random.js';
+import { mulberry32 } from '../../../runtime/plan/random.js';
 import type { Gen, OpCase } from './op-cases.js';
 import type { PlanTrainSettings } from '../../../runtime/plan/train-settings.js';
 
