@@ -43,7 +43,7 @@ export interface CompileOptions {
   verify?: boolean;
 }
 
-export type WeightData = Float32Array | Int32Array;
+type WeightData = Float32Array | Int32Array;
 
 export interface CompileResult {
   plan: Plan | null;

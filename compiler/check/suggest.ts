@@ -6,7 +6,7 @@ import type { Fix } from '../../diagnostics/types.js';
  * adjacent swaps), if it is close enough to be a plausible typo for the name.
  */
 
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const rows = a.length + 1;
   const cols = b.length + 1;
   const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
@@ -22,7 +22,7 @@ export function editDistance(a: string, b: string): number {
 }
 
 /** The closest candidate within a third of the name's length (at least 1, at most 3 edits). */
-export function closest(name: string, candidates: Iterable<string>): string | undefined {
+function closest(name: string, candidates: Iterable<string>): string | undefined {
   const limit = Math.min(3, Math.max(1, Math.floor(name.length / 3)));
   let best: string | undefined;
   let bestDistance = Infinity;

@@ -5,7 +5,7 @@ import { activationOf, type LowerRule } from './lower-context.js';
  * dense(x, units, activation): inputs [x, weight [units, in], bias [units]?] →
  * matmul(x, weight, transB) → bias_add → activation. Fusion later merges the three into one step.
  */
-export const lowerDense: LowerRule = (ctx) => {
+const lowerDense: LowerRule = (ctx) => {
   const [x, weight, bias] = ctx.inputs;
   const { builder, node } = ctx;
   let y = builder.add('matmul', [x!, weight!], { transA: false, transB: true }, node.origin);

@@ -56,13 +56,9 @@ export function findOp(name: string): OpDef | undefined {
   return opsByName.get(name);
 }
 
-export function isActivation(name: string): boolean {
-  return opsByName.get(name)?.category === 'activation';
-}
-
 export const ACTIVATION_NAMES: readonly string[] = OPS.filter((op) => op.category === 'activation').map((op) => op.name);
 
-export { AUGMENTATIONS, EARLY_STOPPING, INITIALIZERS, LOSSES, METRICS, OPTIMIZERS, REGULARIZERS, SCHEDULES };
+export { EARLY_STOPPING };
 
 export const SETTINGS: readonly SettingDef[] = [
   ...LOSSES,

@@ -60,7 +60,7 @@ function asRecord(value: unknown, where: string): Record<string, unknown> {
 }
 
 /** Stacks samples (numbers or nested lists) into one tensor of shape [samples, ...sample shape]. */
-export function samplesToTensor(samples: unknown[], where: string): HostTensor {
+function samplesToTensor(samples: unknown[], where: string): HostTensor {
   const sampleShape = samples.length > 0 ? nestedShape(samples[0]) : [];
   const flat: number[] = [];
   samples.forEach((sample, i) => flatten(sample, sampleShape, 0, flat, `${where}, sample ${i + 1}`));
@@ -72,7 +72,7 @@ export function samplesToTensor(samples: unknown[], where: string): HostTensor {
   };
 }
 
-export function nestedShape(value: unknown): number[] {
+function nestedShape(value: unknown): number[] {
   const shape: number[] = [];
   let v = value;
   while (Array.isArray(v)) {

@@ -87,4 +87,3 @@ function readBytes(path: string): Uint8Array {
   }
 }
 
-export { makeDataset };

@@ -7,7 +7,7 @@ import { writeSafetensors } from '../weights/safetensors.js';
  * the plan. With `embed`, the safetensors bytes go into the plan as base64; otherwise the plan names
  * `weightsFile` and the caller writes the returned bytes there.
  */
-export function weightsToTensors(plan: Plan, weights: ReadonlyMap<string, HostTensor | Float32Array | Int32Array>): Map<string, HostTensor> {
+function weightsToTensors(plan: Plan, weights: ReadonlyMap<string, HostTensor | Float32Array | Int32Array>): Map<string, HostTensor> {
   const byName = new Map(plan.tensors.map((t) => [t.name, t]));
   const out = new Map<string, HostTensor>();
   for (const [name, value] of weights) {
@@ -34,7 +34,7 @@ export function serializePlan(
   return { json: JSON.stringify({ ...plan, weights: { file: options.weightsFile } }, null, 1), weightsBytes: bytes };
 }
 
-export function toBase64(bytes: Uint8Array): string {
+function toBase64(bytes: Uint8Array): string {
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);

@@ -29,7 +29,7 @@ function padBefore(size: number, out: number, k: number, stride: number, dilatio
 }
 
 /** Geometry from x's shape ([N,H,W,C] or [N,L,C]) and w's ([F,kh,kw,C] or [F,k,C]). */
-export function geometry(xShape: number[], wShape: number[], attrs: Attrs): Geometry {
+function geometry(xShape: number[], wShape: number[], attrs: Attrs): Geometry {
   const oneD = xShape.length === 3;
   const [n, h, w, c] = oneD ? [xShape[0]!, xShape[1]!, 1, xShape[2]!] : (xShape as [number, number, number, number]);
   const [f, kh, kw] = oneD ? [wShape[0]!, wShape[1]!, 1] : [wShape[0]!, wShape[1]!, wShape[2]!];

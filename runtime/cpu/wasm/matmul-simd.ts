@@ -42,7 +42,7 @@ function memoryOf(module: SimdModule, bytes: number): Float64Array {
 }
 
 /** c[m×n] = A·B with the strides of gemm (matmul.ts); m > SMALL_M. */
-export function gemmSimd(
+function gemmSimd(
   module: SimdModule,
   a: Float32Array, aRow: number, aCol: number,
   b: Float32Array, bRow: number, bCol: number,

@@ -15,7 +15,7 @@ export function u32(value: number): number[] {
   return out;
 }
 
-export function i32(value: number): number[] {
+function i32(value: number): number[] {
   const out: number[] = [];
   let v = value | 0;
   for (;;) {

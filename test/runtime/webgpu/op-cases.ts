@@ -12,7 +12,7 @@ import type { PlanAttr, PlanTensor } from '../../../runtime/plan/format.js';
  */
 export type Gen = 'normal' | 'positive' | 'unit' | 'rows' | 'mask' | `labels:${number}` | `ids:${number}`;
 
-export interface OpInput {
+interface OpInput {
   shape: number[];
   gen?: Gen;
   dtype?: 'f32' | 'i32';
