@@ -8,3 +8,14 @@ export class CliError extends Error {
     super(message);
   }
 }
+
+/**
+ * The input's diagnostics are printed already (with their code frames); the command ends with
+ * `summary`, a plain line such as `2 errors in bad.nnet; nothing was run`, and exit code 1.
+ */
+export class DiagnosticsReported extends Error {
+  constructor(readonly summary: string) {
+    super(summary);
+    this.name = 'DiagnosticsReported';
+  }
+}

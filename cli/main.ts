@@ -1,8 +1,10 @@
 #!/usr/bin/env node
+import './enable-relaxed-simd.js';
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { EXIT_USAGE } from './exit-codes.js';
 import { diagnosticMessage } from '../diagnostics/make.js';
+import { errorLine, stderrPaint } from './terminal.js';
 
 /**
  * The `nnet` command line. Each command lives in cli/commands/<name>.ts and exports a
@@ -15,6 +17,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('A declarative language for neural networks: check, compile, run and train .nnet models')
     .version('0.1.0')
     .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`${stderrPaint().red(text.trimEnd())}\n`) })
     .showHelpAfterError('(run nnet --help for usage)');
   let exitCode = 0;
   registerCommands(program, (code) => {
@@ -39,7 +42,7 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     // A bug, not a user error: say so plainly, without a stack unless asked.
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`nnet: error NN5099: ${diagnosticMessage('NN5099', [message])}\n`);
+    process.stderr.write(`${errorLine({ location: 'nnet', code: 'NN5099', message: diagnosticMessage('NN5099', [message]) }, stderrPaint())}\n`);
     if (process.env.NNET_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
     process.exitCode = 70;
   },

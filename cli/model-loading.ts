@@ -1,17 +1,21 @@
-import { readFileSync } from 'node:fs';
+import { readTextGuarded } from '../files/guarded-files.js';
+import { MAX_FILE_CHARACTERS } from '../grammar/limits.js';
 import { basename } from 'node:path';
 import type { CheckedModel, CheckResult } from '../compiler/api-types.js';
 import { compileModel, type CompileResult, type ExplainEntry } from '../compiler/compile.js';
-import { renderDiagnostics } from '../diagnostics/render.js';
+import { PLAIN, renderDiagnostics } from '../diagnostics/render.js';
 import { checkSource } from '../compiler/index.js';
 import type { Executor } from '../runtime/executor.js';
 import type { Plan, PlanTarget } from '../runtime/plan/format.js';
 import type { HostTensor } from '../runtime/tensor.js';
 import { sizeOf } from '../runtime/tensor.js';
-import { CliError } from './cli-error.js';
+import { CliError, DiagnosticsReported } from './cli-error.js';
 import { EXIT_ERRORS } from './exit-codes.js';
+import { defaultMemoryLimit } from './memory-limit.js';
+import { overBudget } from '../runtime/plan/memory-budget.js';
+import { errorLine, plural, stderrPaint, type UserErrorLine } from './terminal.js';
 
-export { CliError };
+export { CliError, DiagnosticsReported };
 import { loadPlanFile as loadPlanWithWeights } from '../runtime/plan/load-file.js';
 
 /**
@@ -27,14 +31,13 @@ export interface LoadedModel {
   model: CheckedModel;
 }
 
+/** A .nnet source (NN4005 when it cannot be read: missing, a folder, a device, over the cap). */
 export function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    throw new CliError('NN4002', `cannot read file: ${reason}`, path);
-  }
+  return readTextGuarded(path, { code: 'NN4005', what: 'the file', maxBytes: MAX_SOURCE_BYTES });
 }
+
+/** Sources are capped at the front end's limit in UTF-16 units, which UTF-8 can take 3 bytes each to hold. */
+const MAX_SOURCE_BYTES = 3 * MAX_FILE_CHARACTERS;
 
 /** A .nnet file that checked without errors. */
 export interface CheckedFile {
@@ -49,8 +52,8 @@ export function loadChecked(path: string): CheckedFile {
   const check = checkSource(text, { path });
   const errors = check.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) {
-    process.stderr.write(renderDiagnostics(errors, text, path));
-    throw new CliError('NN0000', `${errors.length} error${errors.length === 1 ? '' : 's'} in ${path}; nothing was run`);
+    process.stderr.write(renderDiagnostics(errors, text, path, stderrPaint()));
+    throw new DiagnosticsReported(`${plural(errors.length, 'error')} in ${path}; nothing was run`);
   }
   return { path, text, check };
 }
@@ -78,17 +81,18 @@ export interface CompiledModel extends LoadedModel {
 
 export function compileLoaded(
   loaded: LoadedModel,
-  options: { target: PlanTarget; fuse: boolean; training: boolean; seed?: number },
+  options: { target: PlanTarget; fuse: boolean; training: boolean; seed?: number; memoryLimit?: number; batch?: number },
 ): CompiledModel {
   const result: CompileResult = compileModel(loaded.check, loaded.model.name, {
     ...options,
+    memoryLimit: options.memoryLimit ?? defaultMemoryLimit(),
     path: loaded.path,
     text: loaded.text,
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
   });
   if (!result.plan) {
-    process.stderr.write(renderDiagnostics(result.diagnostics, loaded.text, loaded.path));
-    throw new CliError(result.diagnostics[0]?.code ?? 'NN5000', `model '${loaded.model.name}' could not be compiled`);
+    process.stderr.write(renderDiagnostics(result.diagnostics, loaded.text, loaded.path, stderrPaint()));
+    throw new DiagnosticsReported(`model '${loaded.model.name}' in ${loaded.path} could not be compiled; nothing was run`);
   }
   return { ...loaded, plan: result.plan, weights: withShapes(result.plan, result.weights), explain: result.explain };
 }
@@ -107,8 +111,13 @@ export function withShapes(plan: Plan, weights: ReadonlyMap<string, Float32Array
 
 /** A saved plan (`nnet compile -o`) and its weights (`--weights`, else the file the plan names, else embedded). */
 export async function loadPlanFile(path: string, weightsPath?: string): Promise<{ plan: Plan; weights: Map<string, HostTensor> }> {
-  readText(path); // a missing plan file is reported like a missing .nnet file
   return await loadPlanWithWeights(path, weightsPath);
+}
+
+/** Refuses (NN5007) running `plan` at `batch` when it needs more than `limit` bytes, before anything is allocated. */
+export function ensureFits(plan: Plan, batch: number, limit = defaultMemoryLimit()): void {
+  const over = overBudget(plan, batch, limit);
+  if (over) throw new CliError('NN5007', over.message);
 }
 
 /** `.nnet` files are compiled; anything else is read as a saved plan. */
@@ -135,30 +144,45 @@ export async function createExecutor(plan: Plan, weights: Map<string, HostTensor
 }
 
 /**
- * Runs a command body; user errors (anything carrying an NN/NNR code) become one line on stderr and
- * exit code 1. Other errors are bugs and propagate to main's internal-error handler.
+ * Runs a command body; user errors (anything carrying an NN/NNR code) become one line on stderr,
+ * `where: error CODE: message`, and exit code 1; diagnostics already printed end with their summary
+ * line. Other errors are bugs and propagate to main's internal-error handler.
  */
 export async function runCommand(setExitCode: (code: number) => void, body: () => Promise<void>): Promise<void> {
   try {
     await body();
   } catch (err) {
-    const line = userErrorLine(err);
-    if (line === null) throw err;
-    process.stderr.write(`${line}\n`);
+    if (err instanceof DiagnosticsReported) {
+      process.stderr.write(`${err.summary}\n`);
+      setExitCode(EXIT_ERRORS);
+      return;
+    }
+    const error = userError(err);
+    if (error === null) throw err;
+    process.stderr.write(`${errorLine(error, stderrPaint())}\n`);
     setExitCode(EXIT_ERRORS);
   }
 }
 
+/** The plain line `where: error CODE: message` of a user error; null for anything else (a bug). */
 export function userErrorLine(err: unknown): string | null {
+  const error = userError(err);
+  return error && errorLine(error, PLAIN);
+}
+
+/** The place, code and message of a user error from any layer; null for anything else (a bug). */
+export function userError(err: unknown): UserErrorLine | null {
   if (!(err instanceof Error)) return null;
-  const withFormat = err as Error & { format?: () => string; code?: unknown; location?: string };
-  if (err instanceof CliError) return `${err.location ? `${err.location}: ` : ''}error ${err.code}: ${err.message}`;
-  if (typeof withFormat.format === 'function' && typeof withFormat.code === 'string') return withFormat.format();
-  if (typeof withFormat.code === 'string' && /^NN/.test(withFormat.code)) {
+  const coded = err as Error & { code?: unknown; location?: unknown };
+  const location = typeof coded.location === 'string' && coded.location !== '' ? coded.location : undefined;
+  const at = location !== undefined ? { location } : {};
+  if (err instanceof CliError) return { ...at, code: err.code, message: err.message };
+  if (typeof coded.code === 'string' && /^NN/.test(coded.code)) {
     // PlanError puts its code in front of the message already.
-    return err.message.startsWith(withFormat.code) ? `error ${err.message}` : `error ${withFormat.code}: ${err.message}`;
+    const prefix = `${coded.code}: `;
+    return { ...at, code: coded.code, message: err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message };
   }
-  if (err.name === 'ConfigError') return `error NNR5103: ${err.message}`;
+  if (err.name === 'ConfigError') return { code: 'NNR5103', message: err.message };
   return null;
 }
 

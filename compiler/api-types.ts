@@ -31,6 +31,17 @@ export interface CheckedModel {
   trainableParams: number;
   /** True when no error diagnostic lies inside this model (or in a block it expands). */
   ok: boolean;
+  /** Every block expansion in the graph, an enclosing one before those inside it (`nnet graph` clusters). */
+  blocks: BlockExpansion[];
+}
+
+/** One expansion of a block: its graph nodes are the ids `first` ≤ id < `end`. */
+export interface BlockExpansion {
+  block: string;
+  /** The expansion's layer-name prefix (`h/decoder`), or the statement's name when the call computes it. */
+  name: string;
+  first: number;
+  end: number;
 }
 
 /** One line of the Keras-like summary: a layer, its output shape, its parameter count. */

@@ -15,8 +15,16 @@ import { LoweringError, lowerGraph } from './lower/lower.js';
 import { runPasses } from './passes/pipeline.js';
 import type { ExplainEntry, Program } from './passes/program.js';
 import type { TrainConfig } from './train-config.js';
+import { overBudget } from '../runtime/plan/memory-budget.js';
 
 export type { ExplainEntry } from './passes/program.js';
+
+/** The plan does not fit the memory limit (NN5007); `args` fill the template. */
+class MemoryBudgetError extends Error {
+  constructor(readonly args: [string, string, string, string, string]) {
+    super(args.join(' '));
+  }
+}
 
 /**
  * The back half of the compiler, one call: layer graph → lower → (autodiff) → passes → plan + weights.
@@ -41,6 +49,18 @@ export interface CompileOptions {
   seed?: number;
   /** Run the IR verifier after every pass (tests). */
   verify?: boolean;
+  /**
+   * Refuse (NN5007) a plan that needs more bytes than this at `batch` (weights, optimizer state and
+   * peak activations), before any weight is allocated. Undefined: no limit (the CLI passes one).
+   */
+  memoryLimit?: number;
+  /** The batch size the memory limit applies at (default: the train section's, else 1). */
+  batch?: number;
+  /**
+   * False: return the plan with no weights, reading no weight file and allocating nothing (the
+   * language server's code lens only counts the plan's fused steps).
+   */
+  initialiseWeights?: boolean;
 }
 
 type WeightData = Float32Array | Int32Array;
@@ -70,6 +90,7 @@ export function reportingBackendErrors(range: SourceRange, compile: () => Compil
     if (error instanceof LoweringError) return fail(backendDiagnostic('NN5003', error.range, error.message));
     if (error instanceof InitError) return fail(backendDiagnostic('NN5005', range, error.message));
     if (error instanceof WebGpuEmitError) return fail(backendDiagnostic('NN5006', range, error.message));
+    if (error instanceof MemoryBudgetError) return fail(backendDiagnostic('NN5007', range, ...error.args));
     throw error;
   }
 }
@@ -103,10 +124,16 @@ export function compileGraph(
   });
   // The WebGPU target is the same plan plus one WGSL program per step (compiler/emit/webgpu/).
   const plan = options.target === 'webgpu' ? emitWebGpuPrograms(cpuPlan) : cpuPlan;
+  if (options.memoryLimit !== undefined) {
+    const over = overBudget(plan, options.batch ?? plan.memory?.referenceBatch ?? 1, options.memoryLimit);
+    if (over) throw new MemoryBudgetError(over.args);
+  }
+  if (options.initialiseWeights === false) return { plan, weights: new Map(), explain: program.explain, diagnostics: [] };
   const seed = options.seed ?? settings?.seed ?? 0;
   const weights = new Map<string, WeightData>();
+  const nodesById = new Map(graph.nodes.map((n) => [n.id, n]));
   for (const param of graph.params) {
-    const node = graph.nodes.find((n) => n.id === param.node)!;
+    const node = nodesById.get(param.node)!;
     const shape = concreteShape(node.type.shape, param.name);
     const init = param.init;
     weights.set(
@@ -117,8 +144,10 @@ export function compileGraph(
     );
   }
   for (const slot of program.training?.slots ?? []) {
-    const node = graph.nodes.find((n) => n.id === slot.node)!;
-    weights.set(slot.name, new Float32Array(concreteShape(node.type.shape, slot.name).reduce((a, b) => a * b, 1)).fill(slot.init));
+    const node = nodesById.get(slot.node)!;
+    const values = new Float32Array(concreteShape(node.type.shape, slot.name).reduce((a, b) => a * b, 1));
+    if (slot.init !== 0) values.fill(slot.init); // a new array is zeros already: skip the pass over millions of slots
+    weights.set(slot.name, values);
   }
   for (const node of graph.nodes) {
     if (node.op !== 'const') continue;

@@ -109,7 +109,7 @@ export const SYNTAX_DIAGNOSTICS = [
     code: 'NN4001',
     severity: 'error',
     template: 'file is too large to check ({0}; the limit is {1})',
-    explanation: 'The front end refuses files above 8 MiB rather than spend unbounded time and memory. Split the model, or load large weights from a file with `load(...)`.',
+    explanation: 'The front end refuses files above 16 MiB rather than spend unbounded time and memory. Split the model, or load large weights from a file with `load(...)`.',
   },
   {
     code: 'NN4002',
@@ -129,5 +129,20 @@ export const SYNTAX_DIAGNOSTICS = [
     severity: 'error',
     template: 'internal error in the parser ({0}); the file was not checked',
     explanation: 'A bug in nnet, not in the file: the parser failed instead of reporting a diagnostic. Please report it with the file that triggers it.',
+  },
+  // --- Files (files/guarded-files.ts).
+  {
+    code: 'NN4005',
+    severity: 'error',
+    template: 'cannot read {0}: {1}',
+    explanation:
+      'The file does not exist, is a folder, is not a regular file (a device such as `/dev/zero`, a pipe or a socket: nnet never reads those), is over the size limit, or cannot be opened. The message says which.',
+  },
+  {
+    code: 'NN4006',
+    severity: 'error',
+    template: 'cannot write {0}: {1}',
+    explanation:
+      'An output path (`-o`, `--out`, `--plot`, `--checkpoint`) is refused before any work starts: it is a folder or a device, its folder cannot be created, or it is one of the command\'s own inputs (`nnet compile m.nnet -o m.nnet` would replace the model). Choose another path.',
   },
 ] as const satisfies readonly DiagnosticDef[];

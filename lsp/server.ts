@@ -1,5 +1,6 @@
 import {
   CodeActionKind,
+  ErrorCodes,
   ResponseError,
   TextDocumentSyncKind,
   type Connection,
@@ -8,6 +9,7 @@ import {
 } from 'vscode-languageserver';
 import type { Catalog } from './catalog.js';
 import { DocumentStore } from './documents.js';
+import { checkParams, type ParamField } from './params.js';
 import type { ProviderContext } from './providers/context.js';
 import { codeActions } from './providers/code-actions.js';
 import { codeLenses, type FusedGroupCounter } from './providers/code-lens.js';
@@ -76,16 +78,23 @@ export function startServer(connection: Connection, options: ServerOptions): Doc
     name: string,
     fallback: R,
     run: (ctx: ProviderContext, params: P) => R,
+    fields: readonly ParamField[] = [],
   ): (params: P) => R {
+    const failed = (err: unknown): R => {
+      if (err instanceof ResponseError) throw err;
+      connection.console.error(`nnet: ${name} failed: ${(err as Error)?.stack ?? String(err)}`);
+      return fallback;
+    };
     return (params) => {
+      checkParams(name, params, fields);
       const ctx = context(params.textDocument.uri);
       if (!ctx) return fallback;
       try {
-        return run(ctx, params);
+        const result = run(ctx, params);
+        // An async provider's failure is caught the same way.
+        return result instanceof Promise ? (result.catch(failed) as R) : result;
       } catch (err) {
-        if (err instanceof ResponseError) throw err;
-        connection.console.error(`nnet: ${name} failed: ${(err as Error)?.stack ?? String(err)}`);
-        return fallback;
+        return failed(err);
       }
     };
   }
@@ -102,32 +111,36 @@ export function startServer(connection: Connection, options: ServerOptions): Doc
     void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
   });
 
-  connection.onHover(guarded('hover', null, (ctx, p) => hover(ctx, p.position)));
-  connection.onCompletion(guarded('completion', [], (ctx, p) => completion(ctx, p.position)));
-  connection.onSignatureHelp(guarded('signatureHelp', null, (ctx, p) => signatureHelp(ctx, p.position)));
-  connection.onDefinition(guarded('definition', null, (ctx, p) => definition(ctx, p.position)));
-  connection.onReferences(guarded('references', [], (ctx, p) => references(ctx, p.position, p.context.includeDeclaration)));
-  connection.onPrepareRename(guarded('prepareRename', null, (ctx, p) => prepareRename(ctx, p.position)));
-  connection.onRenameRequest(guarded('rename', null, (ctx, p) => rename(ctx, p.position, p.newName)));
-  connection.onDocumentHighlight(guarded('documentHighlight', [], (ctx, p) => highlights(ctx, p.position)));
+  connection.onHover(guarded('hover', null, (ctx, p) => hover(ctx, p.position), ['position']));
+  connection.onCompletion(guarded('completion', [], (ctx, p) => completion(ctx, p.position), ['position']));
+  connection.onSignatureHelp(guarded('signatureHelp', null, (ctx, p) => signatureHelp(ctx, p.position), ['position']));
+  connection.onDefinition(guarded('definition', null, (ctx, p) => definition(ctx, p.position), ['position']));
+  connection.onReferences(guarded('references', [], (ctx, p) => references(ctx, p.position, p.context.includeDeclaration), ['position', 'context']));
+  connection.onPrepareRename(guarded('prepareRename', null, (ctx, p) => prepareRename(ctx, p.position), ['position']));
+  connection.onRenameRequest(guarded('rename', null, (ctx, p) => rename(ctx, p.position, p.newName), ['position', 'newName']));
+  connection.onDocumentHighlight(guarded('documentHighlight', [], (ctx, p) => highlights(ctx, p.position), ['position']));
   connection.onDocumentSymbol(guarded('documentSymbol', [], (ctx) => documentSymbols(ctx)));
-  connection.onWorkspaceSymbol(({ query }) => {
+  connection.onWorkspaceSymbol((params) => {
+    if (typeof params !== 'object' || params === null || typeof params.query !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'workspaceSymbol: params.query must be a string');
+    const { query } = params;
     const contexts = store.uris().flatMap((uri) => context(uri) ?? []);
     return workspaceSymbols(contexts, query);
   });
-  connection.onCodeAction(guarded('codeAction', [], (ctx, p) => codeActions(ctx, p.range, p.context.only)));
+  connection.onCodeAction(guarded('codeAction', Promise.resolve([]), (ctx, p) => codeActions(ctx, p.range, p.context.only), ['range', 'context']));
   connection.languages.semanticTokens.on(guarded('semanticTokens', { data: [] }, (ctx) => semanticTokens(ctx)));
   connection.onFoldingRanges(guarded('foldingRange', [], (ctx) => foldingRanges(ctx)));
-  connection.onSelectionRanges(guarded('selectionRange', [], (ctx, p) => selectionRanges(ctx, p.positions)));
+  connection.onSelectionRanges(guarded('selectionRange', [], (ctx, p) => selectionRanges(ctx, p.positions), ['positions']));
   connection.onCodeLens(guarded('codeLens', [], (ctx) => codeLenses(ctx, options.countFusedGroups)));
-  connection.languages.inlayHint.on(guarded('inlayHint', [], (ctx, p) => inlayHints(ctx, p.range)));
+  connection.languages.inlayHint.on(guarded('inlayHint', [], (ctx, p) => inlayHints(ctx, p.range), ['range']));
   connection.onDocumentFormatting(async (p) => {
+    checkParams('formatting', p);
     const document = store.document(p.textDocument.uri);
-    return document ? formatDocument(document, p.options) : [];
+    return document ? formatDocument(document) : [];
   });
   connection.onDocumentRangeFormatting(async (p) => {
+    checkParams('rangeFormatting', p, ['range']);
     const document = store.document(p.textDocument.uri);
-    return document ? formatRange(document, p.range, p.options) : [];
+    return document ? formatRange(document, p.range) : [];
   });
   connection.onShutdown(() => store.dispose());
   connection.listen();

@@ -31,6 +31,24 @@ export interface Executor {
   setOptimizerState(state: { step: number; slots: Map<string, HostTensor> }): Promise<void>;
 
   dispose(): void;
+
+  /**
+   * Numerical faults, where a back end can name them cheaply (the CPU does; the training loop
+   * checks after every step when present, else once per epoch through `getWeights`):
+   * the first parameter or state tensor holding a NaN or an infinity, if any...
+   */
+  nonFiniteWeight?(): string | null;
+  /** ...and, after such a step, the first step of it (in execution order) that wrote a non-finite value. */
+  firstNonFinite?(): NonFiniteStep | null;
+}
+
+/** Where a non-finite value first appeared in the last step: the phase, the kernel, the tensor and its layer. */
+export interface NonFiniteStep {
+  phase: string;
+  index: number;
+  kernel: string;
+  tensor: string;
+  source?: { layer: string; op: string; line: number; column: number } | undefined;
 }
 
 export interface TrainStepOptions {

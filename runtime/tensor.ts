@@ -24,3 +24,12 @@ export function i32(shape: number[], data?: ArrayLike<number>): HostTensor {
   if (data) t.set(data);
   return { shape, dtype: 'i32', data: t };
 }
+
+/** The first tensor holding a NaN or an infinity, or null. */
+export function firstNonFiniteTensor(tensors: ReadonlyMap<string, HostTensor>): string | null {
+  for (const [name, tensor] of tensors) {
+    const data = tensor.data;
+    for (let i = 0; i < data.length; i++) if (data[i]! - data[i]! !== 0) return name;
+  }
+  return null;
+}

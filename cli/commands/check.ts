@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { renderDiagnostics } from '../../diagnostics/render.js';
+import { PLAIN, renderDiagnostics, type Paint } from '../../diagnostics/render.js';
 import { checkSource } from '../../compiler/index.js';
 import { EXIT_ERRORS, EXIT_OK } from '../exit-codes.js';
 import { jsonReport, type JsonFileReport } from '../format/json-report.js';
 import { formatGanSummary, formatSummary } from '../format/summary.js';
+import { readText, userError } from '../model-loading.js';
+import { errorLine, plural, stderrPaint, type UserErrorLine } from '../terminal.js';
 import type { SetExitCode } from './index.js';
 
 interface CheckOptions {
@@ -13,9 +14,10 @@ interface CheckOptions {
 }
 
 /**
- * `nnet check FILE... [--json] [--no-summary]`: every diagnostic of every file, then a summary of
- * each model of a file without errors. Exit 0 when no file has errors (warnings allowed), 1 when one
- * has, 2 for a usage error (no file given: commander reports it).
+ * `nnet check FILE... [--json] [--no-summary]`: every diagnostic of every file (stderr, like every
+ * command's errors), then a summary of each model of a file without errors (stdout). Exit 0 when no
+ * file has errors (warnings allowed), 1 when one has, 2 for a usage error (no file given: commander
+ * reports it). `--json` prints one report on stdout.
  */
 export function register(program: Command, setExitCode: SetExitCode): void {
   program
@@ -25,7 +27,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--json', 'print diagnostics and summaries as JSON')
     .option('--no-summary', 'print diagnostics only')
     .action((files: string[], options: CheckOptions) => {
-      setExitCode(checkFiles(files, options, process.stdout, process.stderr));
+      setExitCode(checkFiles(files, options, process.stdout, process.stderr, stderrPaint()));
     });
 }
 
@@ -33,18 +35,19 @@ interface Writer {
   write(text: string): unknown;
 }
 
-/** Checks each file and writes the report; returns the exit code. */
-export function checkFiles(files: readonly string[], options: CheckOptions, out: Writer, err: Writer): number {
+/** Checks each file; summaries go to `out`, diagnostics to `err` (coloured by `paint`). Returns the exit code. */
+export function checkFiles(files: readonly string[], options: CheckOptions, out: Writer, err: Writer, paint: Paint = PLAIN): number {
   let failed = false;
   let errors = 0;
   let warnings = 0;
-  const reports: Array<JsonFileReport | { file: string; error: string }> = [];
+  const reports: Array<JsonFileReport | { file: string; code: string; error: string }> = [];
   for (const file of files) {
     const text = readSource(file);
     if (typeof text !== 'string') {
       failed = true;
-      if (options.json) reports.push({ file, error: text.error });
-      else err.write(`nnet: cannot read '${file}': ${text.error}\n`);
+      errors += 1;
+      if (options.json) reports.push({ file, code: text.error.code ?? '', error: text.error.message });
+      else err.write(`${errorLine(text.error, paint)}\n`);
       continue;
     }
     const result = checkSource(text, { path: file });
@@ -56,7 +59,7 @@ export function checkFiles(files: readonly string[], options: CheckOptions, out:
       reports.push(jsonReport(file, text, result));
       continue;
     }
-    out.write(renderDiagnostics(result.diagnostics, text, file));
+    err.write(renderDiagnostics(result.diagnostics, text, file, paint));
     if (fileErrors === 0 && options.summary) {
       out.write(`${file}: ok\n`);
       for (const model of result.models) out.write(`\n${formatSummary(model)}`);
@@ -64,23 +67,25 @@ export function checkFiles(files: readonly string[], options: CheckOptions, out:
     }
   }
   if (options.json) out.write(`${JSON.stringify({ files: reports, errors, warnings }, null, 2)}\n`);
-  else if (errors + warnings > 0 || files.length > 1) out.write(`\n${countLine(errors, warnings, files.length)}\n`);
+  else if (errors + warnings > 0) err.write(`\n${countLine(errors, warnings, files.length, paint)}\n`);
+  else if (files.length > 1) out.write(`\n${countLine(errors, warnings, files.length, PLAIN)}\n`);
   return failed ? EXIT_ERRORS : EXIT_OK;
 }
 
-function countLine(errors: number, warnings: number, files: number): string {
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(files, 'file')}`;
+/** `1 error, 0 warnings in 1 file`, the non-zero counts coloured. */
+function countLine(errors: number, warnings: number, files: number, paint: Paint): string {
+  const errorText = errors > 0 ? paint.bold(paint.red(plural(errors, 'error'))) : plural(errors, 'error');
+  const warningText = warnings > 0 ? paint.bold(paint.yellow(plural(warnings, 'warning'))) : plural(warnings, 'warning');
+  return `${errorText}, ${warningText} in ${plural(files, 'file')}`;
 }
 
-/** The file's text, or why it cannot be read, in words (no stack trace). */
-function readSource(file: string): string | { error: string } {
+/** The file's text, or the error that says why it cannot be read (the one every command prints). */
+function readSource(file: string): string | { error: UserErrorLine } {
   try {
-    return readFileSync(file, 'utf8');
+    return readText(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    return { error: reason };
+    const line = userError(error);
+    if (line === null) throw error;
+    return { error: line };
   }
 }

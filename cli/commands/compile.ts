@@ -1,12 +1,15 @@
-import { writeFileSync } from 'node:fs';
+import { prepareOutput, writeFileAtomic } from '../../files/guarded-files.js';
 import { basename, dirname, join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ExplainEntry } from '../../compiler/compile.js';
 import { LineMap } from '../../diagnostics/line-map.js';
 import type { PlanTarget } from '../../runtime/plan/format.js';
-import { compileLoaded, fileStem, loadModel, runCommand } from '../model-loading.js';
+import { serializePlan } from '../../runtime/plan/serialize.js';
+import { CliError, compileLoaded, fileStem, loadModel, runCommand } from '../model-loading.js';
+import { plural } from '../terminal.js';
 import { writeWeightsFile } from '../weights-io.js';
 import type { SetExitCode } from './index.js';
+import { MEMORY_LIMIT_HELP, parseMemoryLimit } from '../memory-limit.js';
 
 interface CompileOptions {
   target: PlanTarget;
@@ -15,12 +18,15 @@ interface CompileOptions {
   explain?: boolean;
   model?: string;
   inference?: boolean;
+  memoryLimit?: number;
+  embedWeights?: boolean;
 }
 
 /**
- * `nnet compile FILE --target cpu|webgpu [-o plan.json] [--no-fuse] [--explain] [--model NAME]`:
- * writes the executable plan (JSON) and its weights (safetensors, same name with
- * `.safetensors`); `--explain` lists the fused groups and the refused fusions with their reasons.
+ * `nnet compile FILE --target cpu|webgpu [-o plan.json] [--no-fuse] [--explain] [--model NAME]
+ * [--embed-weights]`: writes the executable plan (JSON) and its weights (safetensors, same name with
+ * `.safetensors`; with `--embed-weights` inside the plan as base64, one file for a web page);
+ * `--explain` lists the fused groups and the refused fusions with their reasons.
  */
 export function register(program: Command, setExitCode: SetExitCode): void {
   program
@@ -33,24 +39,42 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--explain', 'print every fused group and every refused fusion with its reason')
     .option('--model <name>', 'the model to compile (default: the last one in the file)')
     .option('--inference', 'leave out the training steps even when the model has a train section')
+    .option('--memory-limit <size>', MEMORY_LIMIT_HELP, parseMemoryLimit)
+    .option('--embed-weights', 'put the weights into the plan (base64 safetensors) instead of a .safetensors file next to it')
     .action(async (file: string, options: CompileOptions) => {
       await runCommand(setExitCode, async () => {
-        const loaded = loadModel(file, options.model);
-        const training = loaded.model.train !== null && !options.inference;
-        const compiled = compileLoaded(loaded, { target: options.target, fuse: options.fuse, training });
         const planPath = options.output ?? join(dirname(file), `${fileStem(file)}.plan.json`);
         const weightsPath = planPath.replace(/(\.plan)?\.json$/i, '') + '.safetensors';
-        writeWeightsFile(weightsPath, compiled.weights, { model: compiled.plan.model });
-        const plan = { ...compiled.plan, weights: { file: basename(weightsPath) } };
-        writeFileSync(planPath, JSON.stringify(plan, null, 1) + '\n');
+        if (weightsPath === planPath) throw new CliError('NN4006', 'cannot write the plan: its weights would go to the same path; name the plan <name>.json', planPath);
+        prepareOutput(planPath, { what: 'the plan', inputs: [file] });
+        if (!options.embedWeights) prepareOutput(weightsPath, { what: 'the weights', inputs: [file] });
+        const loaded = loadModel(file, options.model);
+        const training = loaded.model.train !== null && !options.inference;
+        const compiled = compileLoaded(loaded, { target: options.target, fuse: options.fuse, training, ...limitOf(options) });
+        const plan = compiled.plan;
+        if (options.embedWeights) {
+          writeFileAtomic(planPath, serializePlan(plan, compiled.weights, { embed: true }).json + '\n');
+        } else {
+          writeWeightsFile(weightsPath, compiled.weights, { model: plan.model });
+          writeFileAtomic(planPath, JSON.stringify({ ...plan, weights: { file: basename(weightsPath) } }, null, 1) + '\n');
+        }
         if (options.explain) {
           process.stdout.write(options.fuse ? explainText(compiled.explain, loaded.text, file) : 'fusion disabled (--no-fuse): every op is its own step\n');
         }
         const steps = plan.forward.length + plan.backward.length + plan.update.length;
         const peak = plan.memory ? `, peak activation memory ${(plan.memory.peakBytes / 1024).toFixed(1)} KiB at batch ${plan.memory.referenceBatch}` : '';
-        process.stderr.write(`wrote ${planPath} (${steps} steps${peak}) and ${weightsPath}\n`);
+        const written = options.embedWeights
+          ? `${planPath} (${plural(steps, 'step')}${peak}, weights embedded)`
+          : `${planPath} (${plural(steps, 'step')}${peak}) and ${weightsPath}`;
+        process.stderr.write(`wrote ${written}
+`);
       });
     });
+}
+
+/** The `--memory-limit` option as compile options (absent: the default limit). */
+export function limitOf(options: { memoryLimit?: number }): { memoryLimit?: number } {
+  return options.memoryLimit !== undefined ? { memoryLimit: options.memoryLimit } : {};
 }
 
 function parseTarget(value: string): PlanTarget {

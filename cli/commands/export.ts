@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { exportOnnx } from '../../runtime/export/onnx.js';
-import { writeFileAtomic } from '../../runtime/train/atomic-write.js';
+import { prepareOutput, writeFileAtomic } from '../../files/guarded-files.js';
 import { compileLoaded, isNnetFile, loadModel, loadPlanFile, runCommand } from '../model-loading.js';
 import { readWeightsFile } from '../weights-io.js';
 import type { SetExitCode } from './index.js';
@@ -27,6 +27,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--model <name>', 'the model to export (default: the last one in the file)')
     .action(async (file: string, options: ExportOptions) => {
       await runCommand(setExitCode, async () => {
+        prepareOutput(options.output, { what: 'the ONNX model', inputs: [file, ...(options.weights ? [options.weights] : [])] });
         const { plan, weights } = isNnetFile(file)
           ? compileLoaded(loadModel(file, options.model), { target: 'cpu', fuse: true, training: false })
           : await loadPlanFile(file, options.weights);

@@ -1,89 +1,70 @@
+import { prepareOutput, writeFileAtomic } from '../../files/guarded-files.js';
+import { extname } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import type { CheckedModel } from '../../compiler/api-types.js';
-import type { IRNode } from '../../compiler/ir/graph.js';
-import { loadModel, runCommand } from '../model-loading.js';
+import { compileModel, type ExplainEntry } from '../../compiler/compile.js';
+import { toDot } from '../format/graph/dot.js';
+import { layerGraph } from '../format/graph/layer-graph.js';
+import { toMermaid } from '../format/graph/mermaid.js';
+import { dotToSvg } from '../format/graph/svg.js';
+import { loadModel, runCommand, type LoadedModel } from '../model-loading.js';
+import { EXIT_USAGE } from '../exit-codes.js';
 import type { SetExitCode } from './index.js';
 
+type GraphFormat = 'dot' | 'mermaid' | 'svg';
+
 interface GraphOptions {
-  format: 'dot' | 'mermaid';
+  format?: GraphFormat;
+  output?: string;
   model?: string;
 }
 
+const BY_EXTENSION: Readonly<Record<string, GraphFormat>> = { '.dot': 'dot', '.gv': 'dot', '.mmd': 'mermaid', '.svg': 'svg' };
+
 /**
- * `nnet graph FILE [--format dot|mermaid] [--model NAME]`: the model's layer graph with every
- * value's shape, for Graphviz (`| dot -Tsvg`) or Mermaid (Markdown, GitHub).
+ * `nnet graph FILE [--format dot|mermaid|svg] [-o FILE] [--model NAME]`: the model's layer graph
+ * (layer names, ops, shapes, activations, parameter counts, block clusters, the loss, fused layers)
+ * as Graphviz dot, Mermaid, or SVG laid out in process. Without `--format`, `-o`'s extension picks
+ * it (.svg, .dot, .mmd), else dot.
  */
 export function register(program: Command, setExitCode: SetExitCode): void {
   program
     .command('graph')
-    .description('print the layer graph of a model with shapes (Graphviz dot or Mermaid)')
+    .description('draw the layer graph of a model with shapes: Graphviz dot, Mermaid, or SVG')
     .argument('<file>', '.nnet file')
-    .option('--format <format>', 'dot or mermaid', parseFormat, 'dot')
+    .option('--format <format>', 'dot, mermaid or svg (default: from the extension of -o, else dot)', parseFormat)
+    .option('-o, --output <file>', 'write the drawing here instead of printing it (.svg, .dot, .mmd)')
     .option('--model <name>', 'the model to draw (default: the last one in the file)')
-    .action(async (file: string, options: GraphOptions) => {
+    .action(async (file: string, options: GraphOptions, command: Command) => {
+      const format = options.format ?? formatOf(options.output);
+      if (format === undefined) command.error(`error: cannot tell the format of '${options.output}' from its extension: use .svg, .dot or .mmd, or --format`, { exitCode: EXIT_USAGE });
       await runCommand(setExitCode, async () => {
-        const { model } = loadModel(file, options.model);
-        process.stdout.write(options.format === 'dot' ? toDot(model) : toMermaid(model));
+        if (options.output) prepareOutput(options.output, { what: 'the drawing', inputs: [file] });
+        const loaded = loadModel(file, options.model);
+        const graph = layerGraph(loaded.check, loaded.model, fusedGroups(loaded));
+        const dot = toDot(graph);
+        const drawing = format === 'mermaid' ? toMermaid(graph) : format === 'svg' ? await dotToSvg(dot) : dot;
+        if (!options.output) {
+          process.stdout.write(drawing);
+          return;
+        }
+        writeFileAtomic(options.output, drawing);
+        process.stderr.write(`wrote ${options.output} (${format})\n`);
       });
     });
 }
 
-function parseFormat(value: string): 'dot' | 'mermaid' {
-  if (value !== 'dot' && value !== 'mermaid') throw new InvalidArgumentError('use dot or mermaid');
+function parseFormat(value: string): GraphFormat {
+  if (value !== 'dot' && value !== 'mermaid' && value !== 'svg') throw new InvalidArgumentError('use dot, mermaid or svg');
   return value;
 }
 
-interface DrawnNode {
-  id: string;
-  label: string;
-  kind: 'input' | 'layer' | 'output';
+/** The format `-o`'s extension names; dot without `-o`; undefined for an extension it cannot tell. */
+function formatOf(output: string | undefined): GraphFormat | undefined {
+  return output === undefined ? 'dot' : BY_EXTENSION[extname(output).toLowerCase()];
 }
 
-/** The layer graph without parameter and constant nodes (they show up as the layer's param count). */
-export function drawableGraph(model: CheckedModel): { nodes: DrawnNode[]; edges: Array<[string, string]> } {
-  const { graph } = model;
-  const hidden = new Set(graph.nodes.filter((n) => n.op === 'param' || n.op === 'const').map((n) => n.id));
-  const inputNames = new Map(graph.inputs.map((i) => [i.node, i.name]));
-  const nodes: DrawnNode[] = [];
-  const edges: Array<[string, string]> = [];
-  for (const node of graph.nodes) {
-    if (hidden.has(node.id)) continue;
-    const input = inputNames.get(node.id);
-    const label = input !== undefined ? `${input}: input` : `${node.origin.layer}: ${node.op}`;
-    nodes.push({ id: `n${node.id}`, label: `${label}\\n${shapeText(node)}`, kind: input !== undefined ? 'input' : 'layer' });
-    for (const source of node.inputs) if (!hidden.has(source)) edges.push([`n${source}`, `n${node.id}`]);
-  }
-  for (const output of graph.outputs) {
-    nodes.push({ id: `out_${output.name}`, label: `output ${output.name}`, kind: 'output' });
-    edges.push([`n${output.node}`, `out_${output.name}`]);
-  }
-  return { nodes, edges };
-}
-
-function shapeText(node: IRNode): string {
-  return `[${node.type.shape.join(', ')}]${node.type.dtype === 'i32' ? ' int' : ''}`;
-}
-
-export function toDot(model: CheckedModel): string {
-  const { nodes, edges } = drawableGraph(model);
-  const shape = { input: 'ellipse', layer: 'box', output: 'ellipse' };
-  const lines = [`digraph ${JSON.stringify(model.name)} {`, '  rankdir=TB;', '  node [fontname="Helvetica", fontsize=11];'];
-  for (const n of nodes) {
-    const style = n.kind === 'layer' ? ', style="rounded"' : n.kind === 'output' ? ', style="bold"' : '';
-    lines.push(`  ${n.id} [label="${n.label.replace(/"/g, '\\"')}", shape=${shape[n.kind]}${style}];`);
-  }
-  for (const [a, b] of edges) lines.push(`  ${a} -> ${b};`);
-  lines.push('}');
-  return lines.join('\n') + '\n';
-}
-
-export function toMermaid(model: CheckedModel): string {
-  const { nodes, edges } = drawableGraph(model);
-  const lines = ['flowchart TD'];
-  for (const n of nodes) {
-    const text = n.label.replace(/\\n/g, '<br/>').replace(/"/g, '#quot;');
-    lines.push(n.kind === 'layer' ? `  ${n.id}["${text}"]` : `  ${n.id}(["${text}"])`);
-  }
-  for (const [a, b] of edges) lines.push(`  ${a} --> ${b}`);
-  return lines.join('\n') + '\n';
+/** The layers the compiler fuses at inference; none when the model does not compile. */
+function fusedGroups(loaded: LoadedModel): ExplainEntry[] {
+  const result = compileModel(loaded.check, loaded.model.name, { target: 'cpu', fuse: true, training: false, path: loaded.path, text: loaded.text, initialiseWeights: false });
+  return result.plan ? result.explain : [];
 }

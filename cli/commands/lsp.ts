@@ -11,17 +11,15 @@ interface LspOptions {
  * `nnet lsp --stdio` (editors in general) or `nnet lsp --node-ipc` (the VS Code extension).
  * The server is loaded on demand so other commands do not pay for it.
  */
-export function register(program: Command, setExitCode: SetExitCode): void {
+export function register(program: Command, _setExitCode: SetExitCode): void {
   program
     .command('lsp')
     .description('start the nnet language server')
     .option('--stdio', 'talk JSON-RPC over stdin/stdout')
     .option('--node-ipc', 'talk JSON-RPC over the Node IPC channel (when started by the VS Code client)')
-    .action(async (options: LspOptions) => {
+    .action(async (options: LspOptions, command: Command) => {
       if (options.nodeIpc && typeof process.send !== 'function') {
-        process.stderr.write('nnet lsp: --node-ipc needs a parent process with an IPC channel\n');
-        setExitCode(EXIT_USAGE);
-        return;
+        command.error('error: --node-ipc needs a parent process with an IPC channel', { exitCode: EXIT_USAGE });
       }
       const { runLanguageServer } = await import('../../lsp/main.js');
       await runLanguageServer(options.nodeIpc ? 'node-ipc' : 'stdio');

@@ -1,9 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { pathExists, readFileGuarded, readTextGuarded } from '../../files/guarded-files.js';
 import { InvalidArgumentError, type Command } from 'commander';
 import { readNpy } from '../../runtime/data/npy.js';
 import type { Plan, PlanTarget, PlanTensor } from '../../runtime/plan/format.js';
 import type { HostTensor } from '../../runtime/tensor.js';
-import { CliError, compileLoaded, createExecutor, isNnetFile, loadModel, loadPlanFile, readText, runCommand } from '../model-loading.js';
+import { limitOf } from './compile.js';
+import { MEMORY_LIMIT_HELP, parseMemoryLimit } from '../memory-limit.js';
+import { CliError, compileLoaded, createExecutor, ensureFits, isNnetFile, loadModel, loadPlanFile, runCommand } from '../model-loading.js';
 import { readWeightsFile } from '../weights-io.js';
 import type { SetExitCode } from './index.js';
 
@@ -12,6 +14,7 @@ interface RunOptions {
   weights?: string;
   target: PlanTarget;
   model?: string;
+  memoryLimit?: number;
 }
 
 /**
@@ -30,13 +33,15 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--weights <file>', 'weights (.safetensors) to use instead of the compiled or saved ones')
     .option('--target <target>', 'cpu or webgpu', parseTarget, 'cpu')
     .option('--model <name>', 'the model to run (default: the last one in the file)')
+    .option('--memory-limit <size>', MEMORY_LIMIT_HELP, parseMemoryLimit)
     .action(async (file: string, options: RunOptions) => {
       await runCommand(setExitCode, async () => {
         const { plan, weights } = isNnetFile(file)
-          ? compileLoaded(loadModel(file, options.model), { target: options.target, fuse: true, training: false })
+          ? compileLoaded(loadModel(file, options.model), { target: options.target, fuse: true, training: false, ...limitOf(options) })
           : await loadPlanFile(file, options.weights);
         if (options.weights && isNnetFile(file)) for (const [name, t] of readWeightsFile(options.weights)) weights.set(name, t);
         const inputs = parseInputs(options.input, plan);
+        ensureFits(plan, batchOf(inputs), options.memoryLimit);
         const executor = await createExecutor(plan, weights, options.target);
         try {
           const outputs = await executor.infer(inputs);
@@ -46,6 +51,11 @@ export function register(program: Command, setExitCode: SetExitCode): void {
         }
       });
     });
+}
+
+/** The batch size of the inputs: their first axis (1 for a scalar input). */
+function batchOf(inputs: Record<string, HostTensor>): number {
+  return Math.max(1, ...Object.values(inputs).map((t) => t.shape[0] ?? 1));
 }
 
 function parseTarget(value: string): PlanTarget {
@@ -64,10 +74,14 @@ export function parseInputs(source: string, plan: Plan): Record<string, HostTens
   const looksLikeJson = trimmed.startsWith('{') || trimmed.startsWith('[');
   if (!looksLikeJson && source.toLowerCase().endsWith('.npy')) {
     if (inputs.length !== 1) throw new CliError('NNR5005', `a .npy input feeds one input, but the model has ${inputs.length}`);
-    return { [inputs[0]!.name]: castTo(readNpy(new Uint8Array(readFileSync(source)), source), inputs[0]!) };
+    const array = readNpy(readFileGuarded(source, { code: 'NNR5001', what: 'the input' }), source);
+    checkShape(array.shape, inputs[0]!, source);
+    const bad = array.data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new CliError('NNR5003', `input '${inputs[0]!.name}': value ${bad + 1} is ${array.data[bad]}, not a finite number`, source);
+    return { [inputs[0]!.name]: castTo(array, inputs[0]!) };
   }
-  if (!looksLikeJson && !existsSync(source)) throw new CliError('NNR5001', 'not JSON and no such file', source);
-  const text = looksLikeJson ? source : readText(source);
+  if (!looksLikeJson && !pathExists(source)) throw new CliError('NNR5001', 'not JSON and no such file', source);
+  const text = looksLikeJson ? source : readTextGuarded(source, { code: 'NNR5001', what: 'the input' });
   const where = looksLikeJson ? '--input' : source;
   let value: unknown;
   try {
@@ -85,7 +99,7 @@ export function parseInputs(source: string, plan: Plan): Record<string, HostTens
   const record = value as Record<string, unknown>;
   const out: Record<string, HostTensor> = {};
   for (const tensor of inputs) {
-    if (!(tensor.name in record)) throw new CliError('NNR5005', `input '${tensor.name}' is missing`, where);
+    if (!Object.hasOwn(record, tensor.name)) throw new CliError('NNR5005', `input '${tensor.name}' is missing`, where);
     out[tensor.name] = toTensor(record[tensor.name], tensor, where);
   }
   const unknown = Object.keys(record).filter((k) => !inputs.some((t) => t.name === k));
@@ -95,13 +109,20 @@ export function parseInputs(source: string, plan: Plan): Record<string, HostTens
   return out;
 }
 
+/** Lists nest at most this deep (a tensor's rank); deeper input is refused before any recursive walk. */
+const MAX_INPUT_RANK = 32;
+
 function toTensor(value: unknown, tensor: PlanTensor, where: string): HostTensor {
   const shape: number[] = [];
-  for (let v = value; Array.isArray(v); v = v[0]) shape.push(v.length);
+  for (let v = value; Array.isArray(v); v = v[0]) {
+    if (shape.length === MAX_INPUT_RANK) throw new CliError('NNR5007', `input '${tensor.name}': lists nest more than ${MAX_INPUT_RANK} levels deep`, where);
+    shape.push(v.length);
+  }
   const flat: number[] = [];
   const walk = (v: unknown, depth: number): void => {
     if (depth === shape.length) {
-      if (typeof v !== 'number') throw new CliError('NNR5003', `input '${tensor.name}': ${JSON.stringify(v)} is not a number`, where);
+      // JSON.parse reads 1e400 as Infinity: refused like any other non-number.
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new CliError('NNR5003', `input '${tensor.name}': ${JSON.stringify(v) ?? String(v)} is not a finite number`, where);
       flat.push(v);
       return;
     }
@@ -109,19 +130,20 @@ function toTensor(value: unknown, tensor: PlanTensor, where: string): HostTensor
     for (const item of v) walk(item, depth + 1);
   };
   walk(value, 0);
+  checkShape(shape, tensor, where);
+  return castTo({ shape, dtype: 'f32', data: Float32Array.from(flat) }, tensor);
+}
+
+/** An input's rank and fixed dims against the plan's (NNR5005); the batch axis needs at least one sample. */
+function checkShape(shape: readonly number[], tensor: PlanTensor, where: string): void {
   if (shape.length !== tensor.shape.length) {
-    throw new CliError(
-      'NNR5005',
-      `input '${tensor.name}' needs rank ${tensor.shape.length} [${tensor.shape.join(', ')}], got [${shape.join(', ')}]`,
-      where,
-    );
+    throw new CliError('NNR5005', `input '${tensor.name}' needs rank ${tensor.shape.length} [${tensor.shape.join(', ')}], got [${shape.join(', ')}]`, where);
   }
   tensor.shape.forEach((dim, i) => {
-    if (typeof dim === 'number' && dim !== shape[i]) {
+    if ((typeof dim === 'number' && dim !== shape[i]) || shape[i] === 0) {
       throw new CliError('NNR5005', `input '${tensor.name}' needs shape [${tensor.shape.join(', ')}], got [${shape.join(', ')}]`, where);
     }
   });
-  return castTo({ shape, dtype: 'f32', data: Float32Array.from(flat) }, tensor);
 }
 
 function castTo(t: HostTensor, tensor: PlanTensor): HostTensor {

@@ -1,4 +1,5 @@
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { prepareOutput } from '../../files/guarded-files.js';
 import { compileGan, FROZEN_PREFIX, GAN_TARGET } from '../../compiler/gan/compile-gan.js';
 import { renderDiagnostics } from '../../diagnostics/render.js';
 import type { GanConfig } from '../../compiler/train-config.js';
@@ -8,7 +9,8 @@ import type { PlanTarget } from '../../runtime/plan/format.js';
 import { readLoopConfig, type LoopOverrides } from '../../runtime/train/config.js';
 import { generatorWeights, trainGan, type GanNames } from '../../runtime/train/gan-loop.js';
 import { consoleReporter } from '../../runtime/train/progress.js';
-import { CliError, createExecutor, withShapes, type CheckedFile } from '../model-loading.js';
+import { CliError, createExecutor, DiagnosticsReported, withShapes, type CheckedFile } from '../model-loading.js';
+import { plural, stderrPaint } from '../terminal.js';
 import { writeWeightsFile } from '../weights-io.js';
 
 export interface GanTrainOptions {
@@ -36,8 +38,8 @@ export async function trainGanCommand(file: CheckedFile, gan: GanConfig, options
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
   });
   if (!compiled.ok) {
-    process.stderr.write(renderDiagnostics(compiled.diagnostics, file.text, file.path));
-    throw new CliError(compiled.diagnostics[0]?.code ?? 'NN5000', `gan '${gan.name}' could not be compiled`);
+    process.stderr.write(renderDiagnostics(compiled.diagnostics, file.text, file.path, stderrPaint()));
+    throw new DiagnosticsReported(`gan '${gan.name}' in ${file.path} could not be compiled; nothing was run`);
   }
   const overrides: LoopOverrides = {};
   if (options.epochs !== undefined) overrides.epochs = options.epochs;
@@ -47,7 +49,9 @@ export async function trainGanCommand(file: CheckedFile, gan: GanConfig, options
   const config = readLoopConfig(generatorPlan, overrides);
   const source = options.data ?? config.data?.source;
   if (!source) throw new CliError('NNR5006', `no data: name the real samples with --data (digits, or a file) or in the gan's train section`, file.path);
-  const data = loadData(source, { seed: config.seed, ...(options.data ? {} : config.data?.options ?? {}) }, options.data ? process.cwd() : dirname(file.path));
+  const dataFolder = options.data ? process.cwd() : dirname(file.path);
+  if (options.out) prepareOutput(options.out, { what: "the generator's weights", inputs: [file.path, resolve(dataFolder, source)] });
+  const data = loadData(source, { seed: config.seed, ...(options.data ? {} : config.data?.options ?? {}) }, dataFolder);
 
   const generatorModel = file.check.models.find((m) => m.name === gan.generator)!;
   const names: GanNames = {
@@ -64,14 +68,14 @@ export async function trainGanCommand(file: CheckedFile, gan: GanConfig, options
   const reporter = consoleReporter();
   try {
     process.stdout.write(
-      `training gan ${gan.name} (${gan.generator} against ${gan.discriminator}) on ${source}: ${real.length} real samples, ` +
-        `${config.epochs} epochs, batch ${config.batch}, seed ${config.seed}\n`,
+      `training gan ${gan.name} (${gan.generator} against ${gan.discriminator}) on ${source}: ${plural(real.length, 'real sample')}, ` +
+        `${plural(config.epochs, 'epoch')}, batch ${config.batch}, seed ${config.seed}\n`,
     );
     const run = { generator, discriminator, real, names, epochs: config.epochs, batch: config.batch, lr: config.lr, seed: config.seed, reporter };
     const report = await trainGan(run);
     reporter.close();
     const samples = config.epochs * real.length;
-    process.stdout.write(`trained ${config.epochs} epoch${config.epochs === 1 ? '' : 's'} in ${report.seconds.toFixed(1)}s (${report.seconds > 0 ? Math.round(samples / report.seconds) : 0} samples/s)\n`);
+    process.stdout.write(`trained ${plural(config.epochs, 'epoch')} in ${report.seconds.toFixed(1)}s (${report.seconds > 0 ? Math.round(samples / report.seconds) : 0} samples/s)\n`);
     if (options.out) {
       writeWeightsFile(options.out, await generatorWeights(run), { model: gan.generator, epoch: String(config.epochs) });
       process.stdout.write(`wrote the generator's weights to ${options.out} (run them with --model ${gan.generator} --weights ${options.out})\n`);

@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { prepareOutput, writeFileAtomic } from '../../files/guarded-files.js';
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadData } from '../../runtime/data/load.js';
 import type { PlanTarget } from '../../runtime/plan/format.js';
@@ -10,9 +10,13 @@ import { plotHistory } from '../../runtime/train/plot-svg.js';
 import { consoleReporter } from '../../runtime/train/progress.js';
 import type { CheckResult } from '../../compiler/api-types.js';
 import type { GanConfig } from '../../compiler/train-config.js';
-import { CliError, compileLoaded, createExecutor, fileStem, loadChecked, pickModel, runCommand } from '../model-loading.js';
+import { limitOf } from './compile.js';
+import { MEMORY_LIMIT_HELP, parseMemoryLimit } from '../memory-limit.js';
+import { CliError, compileLoaded, createExecutor, ensureFits, fileStem, loadChecked, pickModel, runCommand } from '../model-loading.js';
 import { trainGanCommand } from './train-gan.js';
+import { plural } from '../terminal.js';
 import { writeWeightsFile } from '../weights-io.js';
+import { EXIT_USAGE } from '../exit-codes.js';
 import type { SetExitCode } from './index.js';
 
 interface TrainOptions {
@@ -23,11 +27,13 @@ interface TrainOptions {
   validation?: number;
   out?: string;
   plot?: string;
+  plotLog?: boolean;
   resume?: string;
   checkpoint: string | false;
   target: PlanTarget;
   model?: string;
   fuse: boolean;
+  memoryLimit?: number;
 }
 
 /**
@@ -47,13 +53,16 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--validation <fraction>', 'fraction of the training data held out for validation', fraction)
     .option('--out <weights.safetensors>', 'write the trained weights here')
     .option('--plot <curve.svg>', 'write the loss/accuracy curves as an SVG chart')
+    .option('--plot-log', 'draw the loss of --plot on a logarithmic axis')
     .option('--resume <checkpoint>', 'continue from a checkpoint written by an earlier run')
     .option('--checkpoint <file>', 'checkpoint written after every epoch (default: <model file>.checkpoint.safetensors)')
     .option('--no-checkpoint', 'do not write checkpoints')
     .option('--target <target>', 'cpu or webgpu', parseTarget, 'cpu')
     .option('--model <name>', 'the model or gan to train (default: the last model, or the last gan when that model has no train section)')
     .option('--no-fuse', 'compile without fusion (for comparisons)')
-    .action(async (file: string, options: TrainOptions) => {
+    .option('--memory-limit <size>', MEMORY_LIMIT_HELP, parseMemoryLimit)
+    .action(async (file: string, options: TrainOptions, command: Command) => {
+      if (options.plotLog && !options.plot) command.error('error: --plot-log needs --plot FILE', { exitCode: EXIT_USAGE });
       await runCommand(setExitCode, () => train(file, options));
     });
 }
@@ -79,11 +88,20 @@ async function train(file: string, options: TrainOptions): Promise<void> {
   if (options.batch !== undefined) overrides.batch = options.batch;
   if (options.seed !== undefined) overrides.seed = options.seed;
   if (options.validation !== undefined) overrides.validation = options.validation;
-  const compiled = compileLoaded(loaded, { target: options.target, fuse: options.fuse, training: true, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+  const compiled = compileLoaded(loaded, { target: options.target, fuse: options.fuse, training: true, ...(options.seed !== undefined ? { seed: options.seed } : {}), ...limitOf(options), ...(options.batch !== undefined ? { batch: options.batch } : {}) });
   const config = readLoopConfig(compiled.plan, overrides);
+  ensureFits(compiled.plan, config.batch, options.memoryLimit);
   const source = options.data ?? config.data?.source;
   if (!source) throw new CliError('NNR5006', 'no data: name a dataset with --data (digits, iris, xor, or a file) or in the train section', file);
-  const data = loadData(source, { seed: config.seed, ...(options.data ? {} : config.data?.options ?? {}) }, options.data ? process.cwd() : dirname(file));
+  const dataFolder = options.data ? process.cwd() : dirname(file);
+  // Every output is made ready (or refused) before the data is read and the model trained: a run
+  // is never lost to a missing folder, and no output replaces the model, its data or the checkpoint resumed.
+  const inputs = [file, resolve(dataFolder, source)];
+  const checkpointPath = options.checkpoint === false ? null : options.checkpoint ?? `${fileStem(file)}.checkpoint.safetensors`;
+  if (options.out) prepareOutput(options.out, { what: 'the weights', inputs: [...inputs, ...(options.resume ? [options.resume] : [])] });
+  if (options.plot) prepareOutput(options.plot, { what: 'the plot', inputs: [...inputs, ...(options.resume ? [options.resume] : [])] });
+  if (checkpointPath) prepareOutput(checkpointPath, { what: 'the checkpoint', inputs });
+  const data = loadData(source, { seed: config.seed, ...(options.data ? {} : config.data?.options ?? {}) }, dataFolder);
 
   const executor = await createExecutor(compiled.plan, compiled.weights, options.target);
   const reporter = consoleReporter();
@@ -95,9 +113,8 @@ async function train(file: string, options: TrainOptions): Promise<void> {
       resume = { epochsDone: checkpoint.epochsDone, history: checkpoint.history, best: checkpoint.best };
       reporter.message(`resuming from ${options.resume} after epoch ${checkpoint.epochsDone}`);
     }
-    const checkpointPath = options.checkpoint === false ? null : options.checkpoint ?? `${fileStem(file)}.checkpoint.safetensors`;
     process.stdout.write(
-      `training ${compiled.plan.model} on ${source}: ${data.train.length} samples, ${config.epochs} epochs, batch ${config.batch}` +
+      `training ${compiled.plan.model} on ${source}: ${plural(data.train.length, 'sample')}, ${plural(config.epochs, 'epoch')}, batch ${config.batch}` +
         `${config.validation > 0 ? `, validation ${config.validation}` : ''}, seed ${config.seed}\n`,
     );
     const report = await trainModel({
@@ -115,7 +132,7 @@ async function train(file: string, options: TrainOptions): Promise<void> {
     const trained = report.history.length - (resume?.epochsDone ?? 0);
     const samples = trained * Math.round(data.train.length * (1 - config.validation));
     process.stdout.write(
-      `trained ${trained} epoch${trained === 1 ? '' : 's'} in ${report.seconds.toFixed(1)}s` +
+      `trained ${plural(trained, 'epoch')} in ${report.seconds.toFixed(1)}s` +
         ` (${report.seconds > 0 ? Math.round(samples / report.seconds) : 0} samples/s)${report.stoppedEarly ? ', stopped early' : ''}\n`,
     );
     if (options.out) {
@@ -123,7 +140,7 @@ async function train(file: string, options: TrainOptions): Promise<void> {
       process.stdout.write(`wrote weights to ${options.out}\n`);
     }
     if (options.plot) {
-      writeFileSync(options.plot, plotHistory(report.history, `${compiled.plan.model} on ${source}`));
+      writeFileAtomic(options.plot, plotHistory(report.history, `${compiled.plan.model} on ${source}`, { logLoss: options.plotLog === true }));
       process.stdout.write(`wrote the training curves to ${options.plot}\n`);
     }
     if (checkpointPath) process.stdout.write(`checkpoint: ${checkpointPath}\n`);

@@ -1,6 +1,7 @@
 import type { CheckedModel } from '../../compiler/api-types.js';
 import { formatShape } from '../../compiler/shapes/dims.js';
 import type { GanConfig } from '../../compiler/train-config.js';
+import { plural } from '../terminal.js';
 
 /**
  * A model's summary as a table, like Keras's `model.summary()`:
@@ -52,7 +53,7 @@ export function formatGanSummary(gan: GanConfig, models: readonly CheckedModel[]
   const settings = Object.entries(hyper).map(([key, value]) => `${key} ${value}`).join(', ');
   return [
     `Gan ${gan.name}: ${gan.generator} ${gan.latentInput} → ${fake} → ${gan.discriminator} ${gan.sampleInput} → ${score?.name ?? '?'}${scoreShape}`,
-    `  ${kind}(${settings}), ${gan.epochs} epochs, batch ${gan.batch}, seed ${gan.seed}${gan.data ? `, data ${gan.data.source}` : ''}`,
+    `  ${kind}(${settings}), ${plural(gan.epochs, 'epoch')}, batch ${gan.batch}, seed ${gan.seed}${gan.data ? `, data ${gan.data.source}` : ''}`,
     '',
   ].join('\n');
 }

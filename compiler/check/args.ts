@@ -1,6 +1,6 @@
 import type { Ident, SourceRange } from '../../grammar/ast.js';
 import type { InitSpec } from '../ir/types.js';
-import { ACTIVATION_NAMES } from '../ops/registry.js';
+import { ACTIVATION_OP_NAMES } from '../ops/registry.js';
 import type { ArgValue, ParamDef } from '../ops/types.js';
 import { INITIALIZERS } from '../ops/initializers.js';
 import type { Reporter } from './reporter.js';
@@ -35,7 +35,7 @@ export interface MatchedArgs {
 export interface MatchContext {
   reporter: Reporter;
   /** Names in scope, for "did you mean" on an undefined tensor name. */
-  visibleNames: () => string[];
+  visibleNames: () => Iterable<string>;
   /** Out-of-range numbers are NN2011 for ops; the train section reports them as NN3005. */
   rangeCode?: 'NN2011' | 'NN3005';
 }
@@ -194,7 +194,7 @@ function convert(arg: EvaluatedArg, param: ParamDef, callee: string, ctx: MatchC
     case 'activation': {
       if (value.kind === 'activation') return value.activation;
       if (value.kind === 'word') {
-        const s = suggest(value.name, value.range, ACTIVATION_NAMES);
+        const s = suggest(value.name, value.range, ACTIVATION_OP_NAMES);
         ctx.reporter.report('NN2026', [value.name, s.hint], value.range, s.fix ? { fix: s.fix } : {});
         return undefined;
       }

@@ -1,5 +1,5 @@
 import type { SourceRange } from '../../grammar/ast.js';
-import type { SummaryRow, ValueInfo } from '../api-types.js';
+import type { BlockExpansion, SummaryRow, ValueInfo } from '../api-types.js';
 import type { Graph, ParamInfo } from '../ir/graph.js';
 import type { Attrs, InitSpec, Origin, TensorType } from '../ir/types.js';
 
@@ -14,6 +14,8 @@ import type { Attrs, InitSpec, Origin, TensorType } from '../ir/types.js';
 export class GraphBuilder {
   readonly graph: Graph = { nodes: [], inputs: [], outputs: [], params: [] };
   readonly summary: SummaryRow[] = [];
+  /** Block expansions in the order they began; `expandBlock` sets each one's `end` when it returns. */
+  readonly blocks: BlockExpansion[] = [];
   private readonly layerNames = new Set<string>();
 
   private readonly prefixes = new Set<string>();
@@ -79,12 +81,12 @@ export class GraphBuilder {
 
 /** Hover and inlay-hint facts per expression; a block expanded twice keeps its first expansion's. */
 export class ValueTable {
-  // Keyed by start * 2^24 + end: offsets are at most 2^23 (grammar/limits.ts MAX_FILE_CHARACTERS),
+  // Keyed by start * 2^25 + end: offsets are at most 2^24 (grammar/limits.ts MAX_FILE_CHARACTERS),
   // and a number key spares the language server thousands of key strings per keystroke.
   private readonly byRange = new Map<number, ValueInfo>();
 
   add(info: ValueInfo): void {
-    const key = info.range.start * 0x1000000 + info.range.end;
+    const key = info.range.start * 0x2000000 + info.range.end;
     if (!this.byRange.has(key)) this.byRange.set(key, info);
   }
 

@@ -100,6 +100,7 @@ export function checkModel(ctx: CheckContext, model: ModelDecl): CheckedModel {
     totalParams,
     trainableParams,
     ok: reporter.errorCount === errorsBefore,
+    blocks: builder.blocks,
   };
 }
 

@@ -32,6 +32,8 @@ export function expandBlock(ev: Evaluator, block: BlockDecl, callee: Ident, args
   // The block's value is named after the statement when the call computes it, else `<base>/<block>`.
   const base = site === naming.final ? naming.base : ev.builder.uniquePrefix(`${naming.base}/${name}`);
   const before = ev.builder.summary.length;
+  const expansion = { block: name, name: base, first: ev.builder.graph.nodes.length, end: 0 };
+  ev.builder.blocks.push(expansion);
   const result = reporter.withinBlock(name, site.range, () => {
     const scope = new Scope(name, ev.ctx.fileScope, ev.ctx.symbols);
     const inner = ev.child(scope, [...ev.expanding, name]);
@@ -49,6 +51,7 @@ export function expandBlock(ev: Evaluator, block: BlockDecl, callee: Ident, args
     reportUnused(scope, reporter, new Set());
     return returned;
   });
+  expansion.end = ev.builder.graph.nodes.length;
 
   if (result.kind !== 'tensor') {
     if (result.kind !== 'error') reporter.report('NN2016', ['the block to return a tensor', describe(result)], block.result.range);

@@ -78,7 +78,7 @@ export function checkGan(ctx: CheckContext, gan: GanDecl, models: ReadonlyMap<st
   };
   if (gan.train) {
     const settings = gan.train.settings.filter((s) => {
-      if (GAN_TRAIN_KEYS.has(s.key.name) || !(s.key.name in TRAIN_KEYS)) return true;
+      if (GAN_TRAIN_KEYS.has(s.key.name) || !Object.hasOwn(TRAIN_KEYS, s.key.name)) return true;
       reporter.report('NN3009', [s.key.name, 'nothing in a gan: its losses are fixed (binary cross-entropy from logits)'], s.key.range);
       return false;
     });

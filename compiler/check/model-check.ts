@@ -62,5 +62,6 @@ function emptyModel(decl: ModelDecl): CheckedModel {
     totalParams: 0,
     trainableParams: 0,
     ok: false,
+    blocks: [],
   };
 }

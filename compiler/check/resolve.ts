@@ -20,12 +20,20 @@ export interface Binding {
 export class Scope {
   private readonly bindings = new Map<string, Binding>();
 
-  constructor(readonly container: string, private readonly parent: Scope | null, private readonly symbols: SymbolTable) {}
+  /**
+   * A forked scope's original (see `fork`): its bindings are copied into this scope on first
+   * lookup, never all at once, so a fork costs nothing per top-level name.
+   */
+  private readonly base: Scope | null = null;
+
+  constructor(readonly container: string, private readonly parent: Scope | null, private readonly symbols: SymbolTable, base: Scope | null = null) {
+    this.base = base;
+  }
 
   /** Binds `name`; a second binding in the same scope is reported (NN2004) and ignored. */
   define(name: Ident, kind: SymbolKind, value: Value, declaration: SourceRange, reporter: Reporter): Binding | undefined {
     if (name.missing || name.name === '') return undefined;
-    const existing = this.bindings.get(name.name);
+    const existing = this.own(name.name);
     if (existing) {
       reporter.report('NN2004', [name.name], name.range, {
         related: [{ message: `'${name.name}' is first defined here`, range: existing.symbol.definition }],
@@ -40,7 +48,7 @@ export class Scope {
   }
 
   lookup(name: string, at: SourceRange, fromModel = true): Binding | undefined {
-    const binding = this.bindings.get(name) ?? this.parent?.lookup(name, at, fromModel);
+    const binding = this.own(name) ?? this.parent?.lookup(name, at, fromModel);
     if (binding && this.bindings.get(name) === binding) {
       binding.used = true;
       if (fromModel) binding.usedByModel = true;
@@ -51,28 +59,40 @@ export class Scope {
 
   /** Bound here (not in a parent) — for redefinition checks without recording a reference. */
   has(name: string): boolean {
-    return this.bindings.has(name);
+    return this.bindings.has(name) || (this.base?.has(name) ?? false);
   }
 
-  /** Every name visible from here, for did-you-mean. */
-  visibleNames(): string[] {
-    return [...this.bindings.keys(), ...(this.parent?.visibleNames() ?? [])];
+  /** Every name visible from here, for did-you-mean (a lazy sequence: callers stop early or not at all). */
+  *visibleNames(): Generator<string> {
+    yield* this.bindings.keys();
+    if (this.base) for (const name of this.base.bindings.keys()) if (!this.bindings.has(name)) yield name;
+    if (this.parent) yield* this.parent.visibleNames();
   }
 
+  /** The bindings made in this scope itself (a fork's: those it has read so far). */
   ownBindings(): IterableIterator<[string, Binding]> {
     return this.bindings.entries();
   }
 
   /**
-   * A copy of this (top-level) scope whose bindings record their references in `symbols`: each
-   * model is checked against its own copy, so that what it adds can be kept and merged on its own.
+   * A view of this (top-level) scope whose bindings record their references in `symbols`: each
+   * model is checked against its own view, so that what it adds can be kept and merged on its own.
+   * A binding is copied on first lookup, so forking is O(1) and a model pays only for the names it
+   * reads (80,000 models used to copy 80,000 names each).
    */
   fork(symbols: SymbolTable): Scope {
-    const copy = new Scope(this.container, this.parent, symbols);
-    for (const [name, binding] of this.bindings) {
-      const symbol = symbols.add({ ...binding.symbol, references: [] });
-      copy.bindings.set(name, { value: binding.value, symbol, used: false, usedByModel: false });
-    }
+    return new Scope(this.container, this.parent, symbols, this);
+  }
+
+  /** This scope's own binding of `name`, copying a fork's original binding on first use. */
+  private own(name: string): Binding | undefined {
+    const found = this.bindings.get(name);
+    if (found || !this.base) return found;
+    const original = this.base.own(name);
+    if (!original) return undefined;
+    const symbol = this.symbols.add({ ...original.symbol, references: [] });
+    const copy: Binding = { value: original.value, symbol, used: false, usedByModel: false };
+    this.bindings.set(name, copy);
     return copy;
   }
 }

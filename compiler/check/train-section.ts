@@ -53,7 +53,7 @@ export function checkTrainSettings(ev: Evaluator, section: TrainSection, graph: 
   for (const setting of section.settings) {
     const key = setting.key.name;
     if (setting.key.missing || key === '') continue;
-    if (!(key in TRAIN_KEYS)) {
+    if (!Object.hasOwn(TRAIN_KEYS, key)) {
       const s = suggest(key, setting.key.range, Object.keys(TRAIN_KEYS));
       reporter.report('NN3002', [key, s.hint], setting.key.range, s.fix ? { fix: s.fix } : {});
       continue;

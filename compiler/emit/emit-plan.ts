@@ -38,6 +38,7 @@ export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; 
     return name;
   };
 
+  const nodesById = new Map(graph.nodes.map((n) => [n.id, n]));
   const inputsByNode = new Map(graph.inputs.map((i) => [i.node, i]));
   const paramsByNode = new Map(graph.params.map((p) => [p.node, p]));
   const slotsByNode = new Map((training?.slots ?? []).map((s) => [s.node, s]));
@@ -77,7 +78,7 @@ export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; 
       const name = unique(`${node.origin.layer}/${node.op}`);
       names.set(node.id, addTensor(name, node, roleOf(node)));
       outputs = [name];
-      const types = primitiveOutputs(node.op, node.inputs.map((i) => graph.nodes.find((n) => n.id === i)!.type), node.attrs);
+      const types = primitiveOutputs(node.op, node.inputs.map((i) => nodesById.get(i)!.type), node.attrs);
       for (let index = 1; index < types.length; index++) {
         const extra = extras.get(`${node.id}:${index}`);
         if (!extra && rule.epilogue) break; // the optional pre-activation output
@@ -93,7 +94,8 @@ export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; 
     else forward.push(step);
   }
   // Loss steps first in backward, so evaluate can run just them.
-  const isLoss = (step: PlanStep): boolean => step.outputs.some((o) => graph.nodes.some((n) => training?.lossNodes.has(n.id) && names.get(n.id) === o));
+  const lossTensors = new Set([...(training?.lossNodes ?? [])].flatMap((id) => names.get(id) ?? []));
+  const isLoss = (step: PlanStep): boolean => step.outputs.some((o) => lossTensors.has(o));
   const lossSteps = backward.filter(isLoss);
   const gradSteps = backward.filter((s) => !isLoss(s));
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { FileAccessError, readFileGuarded } from '../../files/guarded-files.js';
 import { dirname, resolve } from 'node:path';
 import { InitError } from './init-weights.js';
 
@@ -14,11 +14,16 @@ export function readWeightFile(path: string, tensor: string | undefined, sourceP
   const full = resolve(sourcePath ? dirname(sourcePath) : process.cwd(), path);
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(readFileSync(full));
-  } catch {
-    throw new InitError(`'${param}': cannot read weights file '${path}'`);
+    // A parameter's values take at most 8 bytes each (f8); the header gets 16 MiB. `/dev/zero`, a
+    // folder or a 1 TB file is refused before a byte is read.
+    bytes = readFileGuarded(full, { code: 'NN5005', what: 'the weights file', maxBytes: expected * 8 + 16 * 1024 * 1024 });
+  } catch (err) {
+    if (!(err instanceof FileAccessError)) throw err;
+    throw new InitError(`'${param}': ${err.message.replace('the weights file', `weights file '${path}'`)}`);
   }
   const values = full.endsWith('.npy') ? readNpy(bytes, path) : full.endsWith('.json') ? readJson(bytes, path, tensor) : readSafetensorsTensor(bytes, path, tensor);
+  const bad = values.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new InitError(`'${param}': '${path}'${tensor ? ` tensor '${tensor}'` : ''} holds ${values[bad]} at index ${bad}; weights must be finite`);
   if (values.length !== expected) throw new InitError(`'${param}': '${path}'${tensor ? ` tensor '${tensor}'` : ''} has ${values.length} values, the parameter needs ${expected}`);
   return values;
 }
@@ -31,26 +36,29 @@ function readJson(bytes: Uint8Array, path: string, tensor: string | undefined): 
     throw new InitError(`'${path}' is not valid JSON`);
   }
   if (tensor !== undefined) {
-    if (typeof doc !== 'object' || doc === null || !(tensor in doc)) throw new InitError(`'${path}' has no tensor '${tensor}'`);
+    if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || !Object.hasOwn(doc, tensor)) throw new InitError(`'${path}' has no tensor '${tensor}'`);
     doc = (doc as Record<string, unknown>)[tensor];
   }
   const flat: number[] = [];
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(walk);
+  // Iterative, so a 100,000-deep list cannot overflow the stack.
+  const stack: unknown[] = [doc];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (Array.isArray(v)) for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
     else if (typeof v === 'number') flat.push(v);
     else throw new InitError(`'${path}' holds a non-number value`);
-  };
-  walk(doc);
+  }
   return Float32Array.from(flat);
 }
 
 function readNpy(bytes: Uint8Array, path: string): Float32Array {
   const magic = String.fromCharCode(...bytes.subarray(1, 6));
-  if (bytes[0] !== 0x93 || magic !== 'NUMPY') throw new InitError(`'${path}' is not an .npy file`);
+  if (bytes.length < 12 || bytes[0] !== 0x93 || magic !== 'NUMPY') throw new InitError(`'${path}' is not an .npy file`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const major = bytes[6]!;
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const start = (major === 1 ? 10 : 12) + headerLength;
+  if (start > bytes.length) throw new InitError(`'${path}' is truncated`);
   const header = new TextDecoder().decode(bytes.subarray(major === 1 ? 10 : 12, start));
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   if (/'fortran_order':\s*True/.test(header)) throw new InitError(`'${path}' is in Fortran order; save it in C order`);
@@ -76,12 +84,14 @@ function readSafetensorsTensor(bytes: Uint8Array, path: string, tensor: string |
   } catch {
     throw new InitError(`'${path}' is not a safetensors file`);
   }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new InitError(`'${path}' is not a safetensors file`);
   const names = Object.keys(header).filter((n) => n !== '__metadata__');
   const name = tensor ?? (names.length === 1 ? names[0] : undefined);
   if (name === undefined) throw new InitError(`'${path}' holds ${names.length} tensors; name one with tensor: "..."`);
-  const entry = header[name];
-  if (!entry) throw new InitError(`'${path}' has no tensor '${name}'`);
+  const entry = Object.hasOwn(header, name) ? header[name] : undefined;
+  if (!entry || typeof entry !== 'object' || !Array.isArray(entry.data_offsets)) throw new InitError(`'${path}' has no tensor '${name}'`);
   const [begin, end] = entry.data_offsets;
+  if (!Number.isSafeInteger(begin) || !Number.isSafeInteger(end) || begin < 0 || end < begin) throw new InitError(`'${path}' tensor '${name}' has invalid offsets`);
   const start = 8 + headerLength + begin;
   if (start + (end - begin) > bytes.length) throw new InitError(`'${path}' is truncated at tensor '${name}'`);
   const data = new DataView(bytes.buffer, bytes.byteOffset + start, end - begin);

@@ -1,6 +1,8 @@
-import { kernelArity, parseKernelName, perKernel, recurrentCellOf, type KernelName } from '../../runtime/plan/kernels.js';
+import {
+  kernelArity, parseKernelName, perKernel, perScan, perScanGrad, RECURRENT_CELLS, type KernelName, type RecurrentCellName,
+} from '../../runtime/plan/kernels.js';
 import { perActivation, perActivationGrad } from '../../runtime/plan/activations.js';
-import { matmulDims } from '../../runtime/plan/matmul-dims.js';
+import { matmulSizes } from '../../runtime/plan/matmul-sizes.js';
 import { broadcast, dimProductOf, sameDim, windowOutput } from '../shapes/dims.js';
 import type { Attrs, Shape, TensorType } from './types.js';
 
@@ -57,7 +59,7 @@ const normGrad: ShapeRule = ([, x, gamma]) => [x!, gamma!, gamma!];
 function matmulShape([a, b]: TensorType[], attrs: Attrs): TensorType[] {
   const transA = attrs.transA === true;
   const transB = attrs.transB === true;
-  const { m, n, k, kB } = matmulDims(a!.shape, b!.shape, transA, transB, dimProductOf);
+  const { m, n, k, kB } = matmulSizes(a!.shape, b!.shape, transA, transB, dimProductOf);
   if (!sameDim(k, kB)) fail(`matmul inner dims differ: ${k} vs ${kB}`);
   // Rows keep a's leading axes (m is their product) unless a is read transposed.
   const lead = transA ? [m] : a!.shape.slice(0, -1);
@@ -108,8 +110,8 @@ function sliceShape([x]: TensorType[], attrs: Attrs): TensorType[] {
   return [{ shape, dtype: x!.dtype }];
 }
 
-function scanShape(op: KernelName): ShapeRule {
-  const { saved } = recurrentCellOf(op);
+function scanShape(cell: RecurrentCellName): ShapeRule {
+  const { saved } = RECURRENT_CELLS[cell];
   return ([xw], attrs) => {
     const [batch, steps] = xw!.shape;
     const units = attrs.units as number;
@@ -155,12 +157,8 @@ const SHAPE_RULES: Record<KernelName, ShapeRule> = {
   global_avg_pool: globalPool,
   global_max_pool: globalPool,
   // recurrences
-  rnn_scan: scanShape('rnn_scan'),
-  lstm_scan: scanShape('lstm_scan'),
-  gru_scan: scanShape('gru_scan'),
-  rnn_scan_grad: scanGradShape,
-  lstm_scan_grad: scanGradShape,
-  gru_scan_grad: scanGradShape,
+  ...perScan(scanShape),
+  ...perScanGrad(() => scanGradShape),
   // attention
   attention: ([q], attrs) => [q!, f32([q!.shape[0]!, attrs.heads as number, q!.shape[1]!, q!.shape[1]!])],
   attention_grad: ([, q, k, v]) => [q!, k!, v!],

@@ -1,4 +1,4 @@
-import type { RecurrentCellName } from '../../runtime/plan/kernels.js';
+import { perCell, type RecurrentCellName } from '../../runtime/plan/kernels.js';
 import type { LowerRule } from './lower-context.js';
 
 /**
@@ -15,8 +15,4 @@ function lowerRecurrent(cell: RecurrentCellName): LowerRule {
   };
 }
 
-export const recurrentRules: Record<string, LowerRule> = {
-  rnn: lowerRecurrent('rnn'),
-  lstm: lowerRecurrent('lstm'),
-  gru: lowerRecurrent('gru'),
-};
+export const recurrentRules: Record<RecurrentCellName, LowerRule> = perCell(lowerRecurrent);

@@ -1,4 +1,4 @@
-import { RECURRENT_CELLS, type RecurrentCellName } from '../../runtime/plan/kernels.js';
+import { RECURRENT_CELL_NAMES, RECURRENT_CELLS, type RecurrentCellName } from '../../runtime/plan/kernels.js';
 import { formatShape, perSampleSize } from '../shapes/dims.js';
 import { GLOROT, hasWeight, int, tensorParam, unitsParam, weightParam, ZEROS } from './common.js';
 import { expects, ok, type OpDef, type WeightDef } from './types.js';
@@ -59,6 +59,12 @@ function recurrent(name: RecurrentCellName, doc: string): OpDef {
   };
 }
 
-export const rnn = recurrent('rnn', 'Simple recurrent layer: h = tanh(W_ih·x + W_hh·h + b).');
-export const lstm = recurrent('lstm', 'Long short-term memory layer (gates i, f, g, o).');
-export const gru = recurrent('gru', 'Gated recurrent unit (gates r, z, n).');
+/** How the language reference describes each recurrent layer; typed by the cells of the kernel table. */
+const DOCS: Record<RecurrentCellName, string> = {
+  rnn: 'Simple recurrent layer: h = tanh(W_ih·x + W_hh·h + b).',
+  lstm: 'Long short-term memory layer (gates i, f, g, o).',
+  gru: 'Gated recurrent unit (gates r, z, n).',
+};
+
+/** One layer op per recurrent cell: rnn, lstm, gru. */
+export const RECURRENT_OPS: OpDef[] = RECURRENT_CELL_NAMES.map((cell) => recurrent(cell, DOCS[cell]));

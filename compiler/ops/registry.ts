@@ -12,7 +12,7 @@ import { batchnorm, layernorm } from './normalization.js';
 import { OPTIMIZERS } from './optimizers.js';
 import { avgpool1d, avgpool2d, global_avgpool, global_maxpool, maxpool1d, maxpool2d } from './pooling.js';
 import { positional_encoding } from './positional-encoding.js';
-import { gru, lstm, rnn } from './recurrent.js';
+import { RECURRENT_OPS } from './recurrent.js';
 import { flatten, reshape } from './reshape.js';
 import type { SettingDef } from './settings-types.js';
 import { AUGMENTATIONS, EARLY_STOPPING, METRICS, REGULARIZERS, SCHEDULES } from './train-settings.js';
@@ -39,9 +39,7 @@ export const OPS: readonly OpDef[] = [
   batchnorm,
   layernorm,
   embedding,
-  rnn,
-  lstm,
-  gru,
+  ...RECURRENT_OPS,
   multi_head_attention,
   positional_encoding,
   add,
@@ -56,7 +54,8 @@ export function findOp(name: string): OpDef | undefined {
   return opsByName.get(name);
 }
 
-export const ACTIVATION_NAMES: readonly string[] = OPS.filter((op) => op.category === 'activation').map((op) => op.name);
+/** What the language accepts as an activation argument: the kernel table's activations, and softmax. */
+export const ACTIVATION_OP_NAMES: readonly string[] = OPS.filter((op) => op.category === 'activation').map((op) => op.name);
 
 export { EARLY_STOPPING };
 

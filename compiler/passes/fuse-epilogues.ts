@@ -1,3 +1,4 @@
+import { fusedKernelName } from '../../runtime/plan/kernels.js';
 import type { IRNode } from '../ir/graph.js';
 import { primitiveRule } from '../ir/primitives.js';
 import type { Attrs } from '../ir/types.js';
@@ -37,6 +38,7 @@ export function fuseEpilogues(program: Program): Program {
     };
     const group: IRNode[] = [head];
     let tail = head;
+    const epilogue: string[] = [];
     let kernel = head.op;
     let inputs = [...head.inputs];
     const attrs: Attrs = { ...head.attrs };
@@ -44,15 +46,16 @@ export function fuseEpilogues(program: Program): Program {
     const next = readersOf(tail.id);
     const bias = next.length === 1 && next[0]!.op === 'bias_add' && next[0]!.inputs[0] === tail.id ? next[0]! : null;
     if (bias) {
-      if (outputNames.has(tail.id)) refuse(`${kernel}+bias`, `the ${head.op} result is the model output '${outputNames.get(tail.id)}'`);
+      if (outputNames.has(tail.id)) refuse(fusedKernelName(head.op, ['bias']), `the ${head.op} result is the model output '${outputNames.get(tail.id)}'`);
       else {
         group.push(bias);
         inputs.push(bias.inputs[1]!);
-        kernel += '+bias';
+        epilogue.push('bias');
+        kernel = fusedKernelName(head.op, epilogue);
         tail = bias;
       }
     } else if (next.some((r) => r.op === 'bias_add')) {
-      refuse(`${kernel}+bias`, `the ${head.op} result is also read by ${next.filter((r) => r.op !== 'bias_add').map(describe).join(', ')}`);
+      refuse(fusedKernelName(head.op, ['bias']), `the ${head.op} result is also read by ${next.filter((r) => r.op !== 'bias_add').map(describe).join(', ')}`);
     }
 
     let preReaders: IRNode[] = [];
@@ -62,7 +65,7 @@ export function fuseEpilogues(program: Program): Program {
       const others = afterTail.filter((r) => r !== activation);
       preReaders = others.filter((r) => r.op === `${activation.op}_grad` && r.inputs[1] === tail.id);
       const blockers = others.filter((r) => !preReaders.includes(r));
-      const candidate = `${kernel}+${activation.op}`;
+      const candidate = fusedKernelName(head.op, [...epilogue, activation.op]);
       if (outputNames.has(tail.id)) refuse(candidate, `the pre-activation is the model output '${outputNames.get(tail.id)}'`);
       else if (blockers.length > 0) refuse(candidate, `the pre-activation is also read by ${blockers.map(describe).join(', ')}`);
       else {

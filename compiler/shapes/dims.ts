@@ -38,7 +38,7 @@ function dimFloorDiv(a: Dim, b: Dim): Dim {
 }
 
 /** Division rounding up (`same` padding with a stride). */
-function dimCeilDiv(a: Dim, b: Dim): Dim {
+export function dimCeilDiv(a: Dim, b: Dim): Dim {
   if (typeof a === 'number' && typeof b === 'number') return Math.ceil(a / b);
   if (b === 1) return a;
   return `ceil(${wrap(a)}/${wrap(b)})`;

@@ -1,5 +1,5 @@
 import { checkIndexInputs, indexInputRanges, type IndexRange } from '../index-inputs.js';
-import type { Executor, TrainStepOptions, TrainStepResult } from '../executor.js';
+import type { Executor, NonFiniteStep, TrainStepOptions, TrainStepResult } from '../executor.js';
 import { checkWeights, STORED_ROLES, type WeightValue } from '../plan/check-weights.js';
 import { dimSymbols, evalDim } from '../plan/dims.js';
 import { PlanError } from '../plan/errors.js';
@@ -9,6 +9,7 @@ import type { HostTensor } from '../tensor.js';
 import type { CpuKernel, CpuTensor, KernelContext } from './kernel-interface.js';
 import { resolveCpuKernel } from './kernel-registry.js';
 import { markCacheable, markWritten } from './packed-operands.js';
+import { createStoredMemory, type StoredMemory } from './simd/stored-memory.js';
 
 /**
  * Runs a validated plan on Float32Array buffers. Stored tensors (params, state, consts, optimizer
@@ -17,7 +18,11 @@ import { markCacheable, markWritten } from './packed-operands.js';
  * Inputs and labels are read from the caller's arrays without copying.
  */
 interface Bound {
+  /** Its key in CpuExecutor.bound (the bound dims as JSON). */
+  key: string;
   tensors: Map<string, CpuTensor>;
+  /** Each step's argument arrays, made on its first run: a steady-state step allocates none. */
+  args: Map<CompiledStep, { inputs: CpuTensor[]; outputs: CpuTensor[] }>;
 }
 
 interface CompiledStep {
@@ -33,6 +38,8 @@ interface CompiledStep {
  * through the update phase and setWeights, both of which report their writes.
  */
 const CACHEABLE_ROLES = new Set(['param', 'const']);
+/** Roles the optimizer updates in place: they live in the stored WebAssembly memory when there is one. */
+const UPDATED_ROLES = new Set(['param', 'optimizer']);
 
 export class CpuExecutor implements Executor {
   readonly plan: Plan;
@@ -45,17 +52,23 @@ export class CpuExecutor implements Executor {
   private readonly update: CompiledStep[];
   private step = 0;
   private readonly indexRanges: IndexRange[];
+  /** The inputs and labels a training step or evaluation is fed. */
+  private readonly feedNames: string[];
+  /** The last binding: a call whose tensors have the same shapes reuses it without re-deriving dims. */
+  private lastBind: { names: string[]; shapes: number[][]; bound: Bound } | null = null;
 
   constructor(plan: unknown, weights: ReadonlyMap<string, WeightValue>) {
     this.plan = validatePlan(plan);
     checkWeights(this.plan, weights, { allowMissingOptimizer: true });
     this.byName = new Map(this.plan.tensors.map((t) => [t.name, t]));
     this.indexRanges = indexInputRanges(this.plan);
+    this.feedNames = [...this.plan.inputs, ...this.plan.labels];
+    const storedMemory = this.createStoredMemory();
     for (const t of this.plan.tensors) {
       if (!STORED_ROLES.has(t.role)) continue;
       const shape = t.shape.map((d) => evalDim(d, {}));
       const size = shape.reduce((a, b) => a * b, 1);
-      const data = t.dtype === 'i32' ? new Int32Array(size) : new Float32Array(size);
+      const data = t.dtype === 'i32' ? new Int32Array(size) : storedMemory && UPDATED_ROLES.has(t.role) ? storedMemory.allocate(size) : new Float32Array(size);
       const value = weights.get(t.name);
       if (value) data.set('data' in value ? value.data : value);
       if (data instanceof Float32Array && CACHEABLE_ROLES.has(t.role)) markCacheable(data);
@@ -76,6 +89,19 @@ export class CpuExecutor implements Executor {
     this.update = compile(this.plan.update, 'update');
   }
 
+  /**
+   * Trainable parameters and optimizer slots in one WebAssembly memory, so the update kernels run on
+   * them in place in WASM SIMD (simd/stored-memory.ts); null for inference plans and without SIMD.
+   */
+  private createStoredMemory(): StoredMemory | null {
+    if (this.plan.update.length === 0) return null;
+    const sizes = this.plan.tensors
+      .filter((t) => t.dtype === 'f32' && UPDATED_ROLES.has(t.role))
+      .map((t) => t.shape.reduce<number>((n, d) => n * evalDim(d, {}), 1));
+    const largestParam = Math.max(0, ...this.plan.tensors.filter((t) => t.role === 'param').map((t) => t.shape.reduce<number>((n, d) => n * evalDim(d, {}), 1)));
+    return createStoredMemory(sizes, largestParam);
+  }
+
   async infer(inputs: Record<string, HostTensor>): Promise<Record<string, HostTensor>> {
     const bound = this.bind(inputs, this.plan.inputs);
     this.run(this.forward, bound, { training: false, lr: 0, step: this.step, seed: 0 });
@@ -84,7 +110,7 @@ export class CpuExecutor implements Executor {
 
   async trainStep(inputs: Record<string, HostTensor>, options: TrainStepOptions): Promise<TrainStepResult> {
     const training = this.requireTraining();
-    const bound = this.bind(inputs, [...this.plan.inputs, ...this.plan.labels]);
+    const bound = this.bind(inputs, this.feedNames);
     this.step += 1;
     const ctx: KernelContext = { training: true, lr: options.lr, step: this.step, seed: options.seed };
     this.run(this.forward, bound, ctx);
@@ -97,7 +123,7 @@ export class CpuExecutor implements Executor {
 
   async evaluate(inputs: Record<string, HostTensor>, options: { outputs?: string[] } = {}): Promise<TrainStepResult> {
     const training = this.requireTraining();
-    const bound = this.bind(inputs, [...this.plan.inputs, ...this.plan.labels]);
+    const bound = this.bind(inputs, this.feedNames);
     const ctx: KernelContext = { training: false, lr: 0, step: this.step, seed: 0 };
     this.run(this.forward, bound, ctx);
     this.run(this.lossSteps, bound, ctx);
@@ -138,7 +164,7 @@ export class CpuExecutor implements Executor {
    * After a step whose loss came out NaN or infinite: the first step of the last run (in execution
    * order) that wrote a non-finite value, with its source, so the training loop can name the layer.
    */
-  firstNonFinite(): { phase: string; index: number; kernel: string; tensor: string; source: PlanStep['source'] } | null {
+  firstNonFinite(): NonFiniteStep | null {
     const last = [...this.bound.values()].pop();
     if (!last) return null;
     const phases: Array<[string, CompiledStep[]]> = [['forward', this.forward], ['loss', this.lossSteps], ['backward', this.backward], ['update', this.update]];
@@ -154,6 +180,17 @@ export class CpuExecutor implements Executor {
     return null;
   }
 
+  /** The first parameter or state tensor (plan order) holding a NaN or an infinity; a scan, no copy. */
+  nonFiniteWeight(): string | null {
+    for (const [name, tensor] of this.stored) {
+      const role = this.byName.get(name)?.role;
+      if (role !== 'param' && role !== 'state') continue;
+      const data = tensor.data;
+      for (let i = 0; i < data.length; i++) if (data[i]! - data[i]! !== 0) return name;
+    }
+    return null;
+  }
+
   /** The gradient tensor each optimizer update reads, by parameter name. */
   gradientNames(): Map<string, string> {
     return new Map(this.plan.update.map((s) => [s.inputs[0]!, s.inputs[1]!]));
@@ -161,6 +198,7 @@ export class CpuExecutor implements Executor {
 
   dispose(): void {
     this.bound.clear();
+    this.lastBind = null;
   }
 
   private requireTraining(): NonNullable<Plan['training']> {
@@ -169,9 +207,14 @@ export class CpuExecutor implements Executor {
   }
 
   private run(steps: CompiledStep[], bound: Bound, ctx: KernelContext): void {
-    for (const { step, run, where, writesStored } of steps) {
-      const inputs = step.inputs.map((n) => bound.tensors.get(n)!);
-      const outputs = step.outputs.map((n) => bound.tensors.get(n)!);
+    for (const compiled of steps) {
+      const { step, run, where, writesStored } = compiled;
+      let args = bound.args.get(compiled);
+      if (!args) {
+        args = { inputs: step.inputs.map((n) => bound.tensors.get(n)!), outputs: step.outputs.map((n) => bound.tensors.get(n)!) };
+        bound.args.set(compiled, args);
+      }
+      const { inputs, outputs } = args;
       try {
         run(ctx, inputs, outputs, step.attrs);
       } catch (error) {
@@ -184,10 +227,16 @@ export class CpuExecutor implements Executor {
   /** Binds symbolic dims from the given tensors, then returns views for every tensor of the plan. */
   private bind(given: Record<string, HostTensor>, names: string[]): Bound {
     checkIndexInputs(this.indexRanges, given);
-    const dims: Record<string, number> = {};
+    const last = this.lastBind;
+    if (last && last.names === names && this.bound.get(last.bound.key) === last.bound && sameShapes(given, names, last.shapes)) {
+      // The steady state of a training loop: same batch shape as the last call, nothing to allocate.
+      for (const name of names) this.rebind(last.bound, name, given[name]!);
+      return last.bound;
+    }
+    const dims: Record<string, number> = Object.create(null) as Record<string, number>;
     for (const [name, value] of Object.entries(this.plan.dims)) if (value !== null) dims[name] = value;
     for (const name of names) {
-      const tensor = given[name];
+      const tensor = Object.hasOwn(given, name) ? given[name] : undefined;
       if (!tensor) throw new PlanError('NNR1011', `missing ${this.plan.labels.includes(name) ? 'label' : 'input'} '${name}' (the plan needs ${names.join(', ')})`);
       const spec = this.byName.get(name)!;
       if (tensor.shape.length !== spec.shape.length) throw shapeError(name, tensor.shape, spec.shape);
@@ -205,22 +254,30 @@ export class CpuExecutor implements Executor {
     const key = JSON.stringify(dims);
     let bound = this.bound.get(key);
     if (!bound) {
-      bound = this.allocate(dims);
+      bound = this.allocate(dims, key);
       if (this.bound.size >= 4) this.bound.delete(this.bound.keys().next().value!);
       this.bound.set(key, bound);
     }
-    for (const name of names) {
-      const spec = this.byName.get(name)!;
-      const tensor = given[name]!;
-      let data = tensor.data;
-      if (spec.dtype === 'i32' && !(data instanceof Int32Array)) data = Int32Array.from(data);
-      if (spec.dtype === 'f32' && !(data instanceof Float32Array)) data = Float32Array.from(data);
-      bound.tensors.set(name, { shape: tensor.shape, data });
-    }
+    for (const name of names) this.rebind(bound, name, given[name]!);
+    this.lastBind = { names, shapes: names.map((name) => [...given[name]!.shape]), bound };
     return bound;
   }
 
-  private allocate(dims: Record<string, number>): Bound {
+  /** Points the bound tensor `name` at the caller's data, in place: the steps' argument arrays (Bound.args) hold that object. */
+  private rebind(bound: Bound, name: string, tensor: HostTensor): void {
+    const spec = this.byName.get(name)!;
+    let data = tensor.data;
+    if (spec.dtype === 'i32' && !(data instanceof Int32Array)) data = Int32Array.from(data);
+    if (spec.dtype === 'f32' && !(data instanceof Float32Array)) data = Float32Array.from(data);
+    const slot = bound.tensors.get(name);
+    if (!slot) bound.tensors.set(name, { shape: [...tensor.shape], data });
+    else {
+      if (!sameShape(slot.shape, tensor.shape)) slot.shape = [...tensor.shape];
+      slot.data = data;
+    }
+  }
+
+  private allocate(dims: Record<string, number>, key: string): Bound {
     const tensors = new Map<string, CpuTensor>(this.stored);
     const shapes = new Map<string, number[]>();
     const slotBytes: number[] = [];
@@ -239,7 +296,7 @@ export class CpuExecutor implements Executor {
       const buffer = t.buffer !== undefined ? slots[t.buffer]! : new ArrayBuffer(size * 4);
       tensors.set(t.name, { shape, data: t.dtype === 'i32' ? new Int32Array(buffer, 0, size) : new Float32Array(buffer, 0, size) });
     }
-    return { tensors };
+    return { key, tensors, args: new Map() };
   }
 
   private readOutputs(bound: Bound, names: string[]): Record<string, HostTensor> {
@@ -285,4 +342,18 @@ function describeStep(step: PlanStep, phase: string, index: number): string {
 
 function shapeError(name: string, got: number[], want: PlanTensor['shape']): PlanError {
   return new PlanError('NNR1011', `'${name}' has shape [${got.join(', ')}], the plan expects [${want.join(', ')}]`);
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameShapes(given: Record<string, HostTensor>, names: readonly string[], shapes: readonly number[][]): boolean {
+  for (let i = 0; i < names.length; i++) {
+    const tensor = given[names[i]!];
+    if (!tensor || !sameShape(tensor.shape, shapes[i]!)) return false;
+  }
+  return true;
 }

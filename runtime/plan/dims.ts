@@ -3,13 +3,31 @@
  * `ceil((len)/2)`, `batch*16`. A tiny recursive-descent parser (never `eval`): numbers, names,
  * + - * / and parentheses, and the functions ceil and floor.
  */
-export class DimError extends Error {}
+export class DimError extends Error {
+  constructor(
+    message: string,
+    /** The expression nests deeper than MAX_DIM_DEPTH (NNR1016 rather than NNR1013). */
+    readonly tooDeep = false,
+  ) {
+    super(message);
+  }
+}
+
+/** Parentheses, unary minus and ceil/floor nest at most this deep: the parser recurses per level. */
+const MAX_DIM_DEPTH = 64;
 
 export function evalDim(dim: number | string, bindings: Readonly<Record<string, number | null | undefined>>): number {
   if (typeof dim === 'number') return dim;
   const tokens = dim.match(/\s*([A-Za-z_][A-Za-z0-9_]*|\d+(?:\.\d+)?|[-+*/()])/g)?.map((t) => t.trim()) ?? [];
   if (tokens.join('') !== dim.replace(/\s+/g, '')) throw new DimError(`bad dim expression '${dim}'`);
   let pos = 0;
+  let depth = 0;
+  const nested = <T>(inner: () => T): T => {
+    if (++depth > MAX_DIM_DEPTH) throw new DimError(`dim expression nests more than ${MAX_DIM_DEPTH} levels deep`, true);
+    const value = inner();
+    depth--;
+    return value;
+  };
   const peek = (): string | undefined => tokens[pos];
   const take = (): string => {
     const t = tokens[pos++];
@@ -19,21 +37,22 @@ export function evalDim(dim: number | string, bindings: Readonly<Record<string, 
   const primary = (): number => {
     const t = take();
     if (t === '(') {
-      const v = sum();
+      const v = nested(sum);
       if (take() !== ')') throw new DimError(`unbalanced parentheses in '${dim}'`);
       return v;
     }
-    if (t === '-') return -primary();
+    if (t === '-') return -nested(primary);
     if (/^\d/.test(t)) return Number(t);
     if (t === 'ceil' || t === 'floor') {
       if (take() !== '(') throw new DimError(`'${t}' needs parentheses in '${dim}'`);
-      const v = sum();
+      const v = nested(sum);
       if (take() !== ')') throw new DimError(`unbalanced parentheses in '${dim}'`);
       return t === 'ceil' ? Math.ceil(v) : Math.floor(v);
     }
     if (/^[A-Za-z_]/.test(t)) {
-      const v = bindings[t];
-      if (v === null || v === undefined) throw new DimError(`dim '${t}' is not bound`);
+      // Own properties only: a dim named `constructor` or `toString` is a dim like any other.
+      const v = Object.hasOwn(bindings, t) ? bindings[t] : undefined;
+      if (typeof v !== 'number') throw new DimError(`dim '${t}' is not bound`);
       return v;
     }
     throw new DimError(`unexpected '${t}' in dim '${dim}'`);

@@ -32,7 +32,7 @@ interface KernelAttr {
   type: KernelAttrType;
   /** Optional attributes fall back to `default`. */
   optional?: boolean;
-  /** The value an optional attribute takes when a step leaves it out; every back end reads it here. */
+  /** The value an optional attribute takes when a step leaves it out (alpha's comes from activations.ts, which the back ends read). */
   default?: number;
 }
 
@@ -90,24 +90,42 @@ function activationKernels(): Record<ActivationName | ActivationGradName, Kernel
 }
 
 /**
- * The layout of each recurrence, shared by the layer's weights, the scan kernels and their gradients:
- * `gates` blocks of `units` rows in w_ih, w_hh and the bias (in the order the kernel doc names them),
- * `saved` values per unit and time step in the `saved` output, and where h sits among them.
+ * The recurrences, declared once: for each cell its layout, shared by the layer's weights, the scan
+ * kernels and their gradients (`gates` blocks of `units` rows in w_ih, w_hh and the bias, in the order
+ * the doc names them; `saved` values per unit and time step in the `saved` output; where h sits among
+ * them), and the formula of its `<cell>_scan` kernel. The kernel table makes `<cell>_scan` and
+ * `<cell>_scan_grad` of each; lowering, gradients, the WGSL table and the layer ops are generated per
+ * cell, and the CPU and WGSL cell bodies are typed by `RecurrentCellName`.
  */
 export interface RecurrentCell {
   gates: number;
   saved: number;
   /** Offset, in units, of h_t inside a saved row. */
   hOffset: number;
+  doc: string;
 }
 
 export const RECURRENT_CELLS = {
-  rnn: { gates: 1, saved: 1, hOffset: 0 },
-  lstm: { gates: 4, saved: 6, hOffset: 5 },
-  gru: { gates: 3, saved: 5, hOffset: 4 },
+  rnn: { gates: 1, saved: 1, hOffset: 0, doc: 'h_t = tanh(xw_t + w_hh·h_{t−1}); saved = h_t (1 value per unit).' },
+  lstm: {
+    gates: 4,
+    saved: 6,
+    hOffset: 5,
+    doc: 'Gates i, f, g, o from xw_t + w_hh·h_{t−1} (σ, σ, tanh, σ); c_t = f·c_{t−1} + i·g; h_t = o·tanh(c_t); saved = i, f, g, o, c, h (6 per unit).',
+  },
+  gru: {
+    gates: 3,
+    saved: 5,
+    hOffset: 4,
+    doc: 'r, z = σ(xw_{r,z} + (w_hh·h)_{r,z}); n = tanh(xw_n + r·(w_hh·h)_n); h_t = (1 − z)·n + z·h_{t−1}; saved = r, z, n, (w_hh·h)_n, h (5 per unit).',
+  },
 } as const satisfies Record<string, RecurrentCell>;
 
 export type RecurrentCellName = keyof typeof RECURRENT_CELLS;
+export type ScanKernelName = `${RecurrentCellName}_scan`;
+export type ScanGradKernelName = `${RecurrentCellName}_scan_grad`;
+
+export const RECURRENT_CELL_NAMES = Object.keys(RECURRENT_CELLS) as RecurrentCellName[];
 
 /** The cell of `lstm_scan` or `lstm_scan_grad`. */
 export function recurrentCellOf(kernel: string): RecurrentCell {
@@ -116,14 +134,32 @@ export function recurrentCellOf(kernel: string): RecurrentCell {
   return RECURRENT_CELLS[name as RecurrentCellName];
 }
 
-/** y is [N, T, units] with return_sequences, else the last state [N, units]; saved is [N, T, k·units]. */
-function scan(cell: RecurrentCellName, doc: string): KernelSpec {
-  const grad = differentiable([`${cell}_scan_grad`], ['saved']);
-  return { inputs: ['xw', 'w_hh'], outputs: ['y', 'saved'], attrs: { units: int, return_sequences: bool }, epilogue: false, grad, doc };
+/** Builds one value per cell, typed so that the result covers every cell. */
+export function perCell<T>(make: (cell: RecurrentCellName) => T): Record<RecurrentCellName, T> {
+  return Object.fromEntries(RECURRENT_CELL_NAMES.map((cell) => [cell, make(cell)])) as Record<RecurrentCellName, T>;
 }
 
-function scanGrad(doc: string): KernelSpec {
-  return { inputs: ['dy', 'w_hh', 'saved'], outputs: ['dxw', 'dw_hh'], attrs: { units: int, return_sequences: bool }, epilogue: false, doc };
+/** One value per `<cell>_scan` kernel. */
+export function perScan<T>(make: (cell: RecurrentCellName) => T): Record<ScanKernelName, T> {
+  return Object.fromEntries(RECURRENT_CELL_NAMES.map((cell) => [`${cell}_scan`, make(cell)])) as Record<ScanKernelName, T>;
+}
+
+/** One value per `<cell>_scan_grad` kernel. */
+export function perScanGrad<T>(make: (cell: RecurrentCellName) => T): Record<ScanGradKernelName, T> {
+  return Object.fromEntries(RECURRENT_CELL_NAMES.map((cell) => [`${cell}_scan_grad`, make(cell)])) as Record<ScanGradKernelName, T>;
+}
+
+/** y is [N, T, units] with return_sequences, else the last state [N, units]; saved is [N, T, k·units]. */
+function recurrentKernels(): Record<ScanKernelName | ScanGradKernelName, KernelSpec> {
+  const attrs = { units: int, return_sequences: bool };
+  return {
+    ...perScan((cell): KernelSpec => ({
+      inputs: ['xw', 'w_hh'], outputs: ['y', 'saved'], attrs, epilogue: false, grad: differentiable([`${cell}_scan_grad`], ['saved']), doc: RECURRENT_CELLS[cell].doc,
+    })),
+    ...perScanGrad((cell): KernelSpec => ({
+      inputs: ['dy', 'w_hh', 'saved'], outputs: ['dxw', 'dw_hh'], attrs, epilogue: false, doc: `Backpropagation through time of ${cell}_scan: dxw and dw_hh from dy and the saved states.`,
+    })),
+  };
 }
 
 export const KERNELS = {
@@ -203,9 +239,7 @@ export const KERNELS = {
   global_max_pool: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable(['global_max_pool_grad']), doc: 'Max over every axis between the first and the last: [N,...,C] → [N,C].' },
 
   // ── recurrences: x·w_ihᵀ + bias is a (fusable) matmul before these; they run the time loop ──
-  rnn_scan: scan('rnn', 'h_t = tanh(xw_t + w_hh·h_{t−1}); saved = h_t (1 value per unit).'),
-  lstm_scan: scan('lstm', 'Gates i, f, g, o from xw_t + w_hh·h_{t−1} (σ, σ, tanh, σ); c_t = f·c_{t−1} + i·g; h_t = o·tanh(c_t); saved = i, f, g, o, c, h (6 per unit).'),
-  gru_scan: scan('gru', 'r, z = σ(xw_{r,z} + (w_hh·h)_{r,z}); n = tanh(xw_n + r·(w_hh·h)_n); h_t = (1 − z)·n + z·h_{t−1}; saved = r, z, n, (w_hh·h)_n, h (5 per unit).'),
+  ...recurrentKernels(),
 
   // ── attention (projections are matmuls before and after) ──────────────────────────────────────
   attention: {
@@ -258,9 +292,6 @@ export const KERNELS = {
   global_avg_pool_grad: { inputs: ['dy'], outputs: ['dx'], attrs: { shape: dims }, epilogue: false, doc: 'Spreads dy evenly over the pooled axes (output shape from `shape`).' },
   global_max_pool_grad: { inputs: ['dy', 'x'], outputs: ['dx'], attrs: {}, epilogue: false, doc: 'Routes dy to the (first) max over the pooled axes.' },
 
-  rnn_scan_grad: scanGrad('Backpropagation through time of rnn_scan: dxw and dw_hh from dy and the saved states.'),
-  lstm_scan_grad: scanGrad('Backpropagation through time of lstm_scan.'),
-  gru_scan_grad: scanGrad('Backpropagation through time of gru_scan.'),
 
   attention_grad: {
     inputs: ['dy', 'q', 'k', 'v', 'probs'],

@@ -7,7 +7,7 @@ import { writeSafetensors } from '../weights/safetensors.js';
  * the plan. With `embed`, the safetensors bytes go into the plan as base64; otherwise the plan names
  * `weightsFile` and the caller writes the returned bytes there.
  */
-function weightsToTensors(plan: Plan, weights: ReadonlyMap<string, HostTensor | Float32Array | Int32Array>): Map<string, HostTensor> {
+export function weightsToTensors(plan: Plan, weights: ReadonlyMap<string, HostTensor | Float32Array | Int32Array>): Map<string, HostTensor> {
   const byName = new Map(plan.tensors.map((t) => [t.name, t]));
   const out = new Map<string, HostTensor>();
   for (const [name, value] of weights) {

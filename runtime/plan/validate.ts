@@ -1,4 +1,5 @@
 import { DimError, dimSymbols, evalDim } from './dims.js';
+import { checkPlanShapes } from './validate-shapes.js';
 import { PlanError } from './errors.js';
 import { PLAN_FORMAT, PLAN_VERSION, type Plan, type PlanStep, type PlanTensor } from './format.js';
 import { isEpilogueElement, kernelSpec, parseKernelName, type KernelAttrType } from './kernels.js';
@@ -12,6 +13,8 @@ import { isEpilogueElement, kernelSpec, parseKernelName, type KernelAttrType } f
 const ROLES = new Set(['input', 'label', 'param', 'state', 'const', 'activation', 'grad', 'optimizer', 'loss']);
 const WRITTEN_BEFORE_RUN = new Set(['input', 'label', 'param', 'state', 'const', 'optimizer']);
 const MAX_PROBLEMS = 20;
+/** A numeric dim beyond this cannot be allocated by any back end (typed arrays, GPU buffers). */
+const MAX_DIM = 2 ** 31 - 1;
 
 interface Problem {
   code: string;
@@ -35,6 +38,12 @@ export function validatePlan(doc: unknown): Plan {
     if (!Array.isArray(doc[key])) report('NNR1003', `"${key}" must be an array`);
   }
   if (!isObject(doc.dims)) report('NNR1003', '"dims" must be an object');
+  else {
+    for (const [name, value] of Object.entries(doc.dims)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) report('NNR1003', `dim name ${JSON.stringify(name)} is not a name`);
+      if (value !== null && !(Number.isSafeInteger(value) && (value as number) >= 0)) report('NNR1003', `dim '${name}' must be null or a whole number ≥ 0, got ${JSON.stringify(value)}`);
+    }
+  }
   if (problems.length > 0) throw combined(problems);
 
   const dims = doc.dims as Record<string, unknown>;
@@ -68,6 +77,9 @@ export function validatePlan(doc: unknown): Plan {
     if (!isObject(w) || (typeof w.file !== 'string' && typeof w.base64 !== 'string')) report('NNR1003', '"weights" must be { file } or { base64 } or null');
   }
   if (problems.length > 0) throw combined(problems);
+  // Well formed: now prove the shapes (every step's outputs re-derived from its inputs).
+  checkPlanShapes(doc as unknown as Plan, report);
+  if (problems.length > 0) throw combined(problems);
   return doc as unknown as Plan;
 }
 
@@ -84,13 +96,14 @@ function checkTensor(raw: unknown, i: number, dims: Record<string, unknown>, ten
   if (!Array.isArray(raw.shape)) return report('NNR1004', `tensor '${name}' needs a "shape" array`);
   for (const d of raw.shape as unknown[]) {
     if (typeof d === 'number') {
-      if (!Number.isInteger(d) || d < 0) report('NNR1004', `tensor '${name}' has invalid dim ${d}`);
+      if (!Number.isInteger(d) || d < 0 || d > MAX_DIM) report('NNR1004', `tensor '${name}' has invalid dim ${d}${d > MAX_DIM ? ` (the most is ${MAX_DIM})` : ''}`);
     } else if (typeof d === 'string') {
-      for (const s of dimSymbols(d)) if (!(s in dims)) report('NNR1013', `tensor '${name}' uses dim '${s}' that "dims" does not declare`);
+      for (const s of dimSymbols(d)) if (!Object.hasOwn(dims, s)) report('NNR1013', `tensor '${name}' uses dim '${s}' that "dims" does not declare`);
       try {
         evalDim(d, Object.fromEntries(dimSymbols(d).map((s) => [s, 1])));
       } catch (error) {
-        if (error instanceof DimError) report('NNR1013', `tensor '${name}': ${error.message}`);
+        if (error instanceof DimError) report(error.tooDeep ? 'NNR1016' : 'NNR1013', `tensor '${name}': ${error.message}`);
+        else throw error;
       }
     } else report('NNR1004', `tensor '${name}' has a dim that is neither a number nor a string`);
   }
@@ -205,14 +218,14 @@ function checkPrograms(doc: Record<string, unknown>, dims: Record<string, unknow
     for (const d of dispatch as unknown[]) {
       if (typeof d === 'number' ? !Number.isInteger(d) || d < 0 : typeof d !== 'string') report('NNR1014', `program '${key}' has an invalid dispatch dim ${JSON.stringify(d)}`);
       else if (typeof d === 'string') {
-        for (const sym of dimSymbols(d)) if (!(sym in dims)) report('NNR1013', `program '${key}' dispatch uses dim '${sym}' that "dims" does not declare`);
+        for (const sym of dimSymbols(d)) if (!Object.hasOwn(dims, sym)) report('NNR1013', `program '${key}' dispatch uses dim '${sym}' that "dims" does not declare`);
       }
     }
   }
   for (const phase of ['forward', 'backward', 'update'] as const) {
     (doc[phase] as unknown[]).forEach((raw, i) => {
       const program = isObject(raw) ? raw.program : undefined;
-      if (program !== undefined && (typeof program !== 'string' || !(program in programs))) {
+      if (program !== undefined && (typeof program !== 'string' || !Object.hasOwn(programs, program))) {
         report('NNR1014', `${phase} step ${i} names program ${JSON.stringify(program)}, which "programs" does not hold`);
       }
     });

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { Executor } from '../executor.js';
-import type { HostTensor } from '../tensor.js';
+import { firstNonFiniteTensor, type HostTensor } from '../tensor.js';
 import { readSafetensors, writeSafetensors } from '../weights/safetensors.js';
-import { writeFileAtomic, type AtomicWriteHooks } from './atomic-write.js';
+import { readFileGuarded, writeFileAtomic, type AtomicWriteHooks } from '../../files/guarded-files.js';
 import { TrainError } from './errors.js';
 import type { EpochRecord } from './history.js';
 import type { BestWeights } from './loop.js';
@@ -63,17 +62,13 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
 }
 
 export function writeCheckpoint(path: string, checkpoint: Checkpoint, hooks: AtomicWriteHooks = {}): void {
+  const bad = firstNonFiniteTensor(checkpoint.weights);
+  if (bad !== null) throw new TrainError('NNR5101', `weight '${bad}' holds NaN or infinity; checkpoint ${path} was not written`);
   writeFileAtomic(path, encodeCheckpoint(checkpoint), hooks);
 }
 
 export function readCheckpoint(path: string): Checkpoint {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    throw new TrainError('NNR5102', `cannot read checkpoint ${path}: ${reason}`);
-  }
+  const bytes = readFileGuarded(path, { code: 'NNR5102', what: 'checkpoint' });
   const { tensors, metadata } = readSafetensors(bytes, `checkpoint ${path}`);
   if (metadata['nnet.kind'] !== 'checkpoint') {
     throw new TrainError('NNR5102', `${path} is a weights file, not a checkpoint (it has no epoch or optimizer state); use it with --weights`);
@@ -86,16 +81,57 @@ export function readCheckpoint(path: string): Checkpoint {
     else if (name.startsWith(BEST_PREFIX)) best.set(name.slice(BEST_PREFIX.length), t);
     else weights.set(name, t);
   }
-  const bestEpoch = Number(metadata['nnet.best_epoch']);
+  const epochsDone = count(metadata['nnet.epoch'], 'nnet.epoch', path, 0);
+  const bestEpoch = metadata['nnet.best_epoch'] === undefined ? 0 : count(metadata['nnet.best_epoch'], 'nnet.best_epoch', path, 1);
+  if (bestEpoch > epochsDone) throw new TrainError('NNR5102', `checkpoint ${path}: nnet.best_epoch ${bestEpoch} is after nnet.epoch ${epochsDone}`);
   return {
     model: metadata['nnet.model'] ?? '',
-    epochsDone: Number(metadata['nnet.epoch'] ?? 0),
-    optimizerStep: Number(metadata['nnet.optimizer_step'] ?? 0),
+    epochsDone,
+    optimizerStep: count(metadata['nnet.optimizer_step'], 'nnet.optimizer_step', path, 0),
     weights,
     slots,
-    history: JSON.parse(metadata['nnet.history'] ?? '[]') as EpochRecord[],
-    best: Number.isInteger(bestEpoch) && bestEpoch > 0 && best.size > 0 ? { epoch: bestEpoch, weights: best } : null,
+    history: readHistory(metadata['nnet.history'], epochsDone, path),
+    best: bestEpoch > 0 && best.size > 0 ? { epoch: bestEpoch, weights: best } : null,
   };
+}
+
+/** A metadata count: absent means 0; anything but a whole number from `min` up is refused. */
+function count(text: string | undefined, key: string, path: string, min: number): number {
+  if (text === undefined) return 0;
+  const value = /^\d{1,15}$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new TrainError('NNR5102', `checkpoint ${path}: ${key} is ${JSON.stringify(text.slice(0, 40))}, not a whole number of at least ${min}`);
+  }
+  return value;
+}
+
+const RECORD_NUMBERS = ['epoch', 'lr', 'loss', 'seconds'] as const;
+const RECORD_OPTIONAL = ['accuracy', 'mae', 'valLoss', 'valAccuracy', 'valMae', 'discriminatorLoss'] as const;
+
+/** `nnet.history`: a JSON list of at most one record per epoch done, epochs 1, 2, ... in order. */
+function readHistory(text: string | undefined, epochsDone: number, path: string): EpochRecord[] {
+  const fail = (reason: string): never => {
+    throw new TrainError('NNR5102', `checkpoint ${path}: nnet.history ${reason}`);
+  };
+  if (text === undefined) return [];
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return fail('is not valid JSON');
+  }
+  if (!Array.isArray(doc)) return fail('is not a list of epoch records');
+  if (doc.length > epochsDone) fail(`has ${doc.length} records, but nnet.epoch is ${epochsDone}`);
+  return doc.map((item: unknown, i) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) return fail(`record ${i + 1} is not an object`);
+    const record = item as Record<string, unknown>;
+    for (const key of RECORD_NUMBERS) if (typeof record[key] !== 'number') fail(`record ${i + 1} has no number '${key}'`);
+    for (const key of RECORD_OPTIONAL) if (Object.hasOwn(record, key) && typeof record[key] !== 'number') fail(`record ${i + 1}: '${key}' is not a number`);
+    if (record.epoch !== i + 1) fail(`record ${i + 1} says epoch ${String(record.epoch)}`);
+    const out: Record<string, number> = {};
+    for (const key of [...RECORD_NUMBERS, ...RECORD_OPTIONAL]) if (Object.hasOwn(record, key)) out[key] = record[key] as number;
+    return out as unknown as EpochRecord;
+  });
 }
 
 /** Puts a checkpoint's weights and optimizer state into an executor of the same model. */

@@ -4,7 +4,7 @@ import type { Executor } from '../executor.js';
 import type { HostTensor } from '../tensor.js';
 import { TrainError } from './errors.js';
 import type { EpochRecord } from './history.js';
-import { silentReporter, type ProgressReporter } from './progress.js';
+import { silentReporter, type ProgressReporter } from './reporter.js';
 
 /**
  * Adversarial training of a GAN compiled into two plans (compiler/gan/): the discriminator's, and

@@ -4,7 +4,7 @@ export { learningRate } from './schedule.js';
 export { EarlyStopping } from './early-stopping.js';
 export { augmentBatch } from './augment.js';
 export { captureCheckpoint, encodeCheckpoint, writeCheckpoint, readCheckpoint, restoreCheckpoint, type Checkpoint } from './checkpoint.js';
-export { writeFileAtomic } from './atomic-write.js';
+export { writeFileAtomic } from '../../files/guarded-files.js';
 export { plotHistory } from './plot-svg.js';
 export { consoleReporter, silentReporter, type ProgressReporter } from './progress.js';
 export { TrainError } from './errors.js';

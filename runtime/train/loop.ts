@@ -3,14 +3,15 @@ import { batchCount, batches, shuffle, split, type Dataset } from '../data/datas
 import { mixSeed as mix, Random } from '../data/random.js';
 import type { Executor } from '../executor.js';
 import type { Plan } from '../plan/format.js';
-import type { HostTensor } from '../tensor.js';
+import { firstNonFiniteTensor, type HostTensor } from '../tensor.js';
 import { augmentBatch } from './augment.js';
 import { isClassification, type LoopConfig } from './config.js';
 import { EarlyStopping } from './early-stopping.js';
 import { TrainError } from './errors.js';
+import { DataError } from '../data/errors.js';
 import { monitorValue, type EpochRecord } from './history.js';
 import { decisionFor, MetricAccumulator, type Decision } from './metrics.js';
-import { silentReporter, type ProgressReporter } from './progress.js';
+import { silentReporter, type ProgressReporter } from './reporter.js';
 import { learningRate } from './schedule.js';
 
 export interface TrainRun {
@@ -68,6 +69,7 @@ export async function trainModel(run: TrainRun): Promise<TrainReport> {
   let trainSet = run.train;
   let validation = run.validation ?? null;
   if (run.validation === undefined && config.validation > 0) [trainSet, validation] = split(run.train, config.validation, config.seed);
+  if (trainSet.length === 0) throw new DataError('NNR5005', `no samples to train on (${run.train.length} given${run.train.length > 0 ? `, all held out for validation ${config.validation}` : ''})`);
   const binding = bindDataset(plan, trainSet, true);
   const metrics = metricPlan(plan, config);
   const history = [...(run.resume?.history ?? [])];
@@ -89,11 +91,10 @@ export async function trainModel(run: TrainRun): Promise<TrainReport> {
       const inputs = augmentInputs(feeds(binding, batch, plan), plan, config, random);
       const step = epoch * batchesPerEpoch + index;
       const result = await executor.trainStep(inputs, { lr, seed: random.seed(), outputs: metrics.output ? [metrics.output] : [] });
-      if (!Number.isFinite(result.loss)) {
-        throw new TrainError(
-          'NNR5101',
-          `the loss became ${result.loss} at step ${step + 1} (epoch ${epoch + 1}, batch ${index + 1}); lower the learning rate or check the data for extreme values`,
-        );
+      const badWeight = Number.isFinite(result.loss) ? executor.nonFiniteWeight?.() ?? null : null;
+      if (!Number.isFinite(result.loss) || badWeight !== null) {
+        const what = badWeight === null ? `the loss became ${result.loss}` : `weight '${badWeight}' became NaN or infinite`;
+        throw new TrainError('NNR5101', `${what} at step ${step + 1} (epoch ${epoch + 1}, batch ${index + 1})${whereNonFinite(executor)}; ${NAN_ADVICE}`);
       }
       running.addLoss(result.loss, batch.length);
       const prediction = metrics.output ? result.outputs[metrics.output] : undefined;
@@ -108,6 +109,11 @@ export async function trainModel(run: TrainRun): Promise<TrainReport> {
       record.valLoss = v.loss;
       if (v.accuracy !== undefined) record.valAccuracy = v.accuracy;
       if (v.mae !== undefined) record.valMae = v.mae;
+    }
+    if (!executor.nonFiniteWeight) {
+      // Back ends without a cheap per-step scan are checked once per epoch, before anything is saved.
+      const bad = firstNonFiniteTensor(await executor.getWeights());
+      if (bad !== null) throw new TrainError('NNR5101', `weight '${bad}' became NaN or infinite in epoch ${epoch + 1}; ${NAN_ADVICE}`);
     }
     record.seconds = (performance.now() - epochStart) / 1000;
     history.push(record);
@@ -128,6 +134,17 @@ export async function trainModel(run: TrainRun): Promise<TrainReport> {
     reporter.message(`restored the weights of epoch ${finalEpoch} (best ${stopping.config.monitor} ${stopping.bestValue.toFixed(4)})`);
   }
   return { history, stoppedEarly, finalEpoch, seconds: (performance.now() - started) / 1000 };
+}
+
+const NAN_ADVICE = 'lower the learning rate or check the data for extreme values; nothing was saved from this step';
+
+/** `; first non-finite: the output 'h.out' of layer 'h' (dense, line 5:7), forward step 2 (matmul+bias+relu)`, when the back end knows. */
+function whereNonFinite(executor: Executor): string {
+  const first = executor.firstNonFinite?.();
+  if (!first) return '';
+  const kind = first.phase === 'backward' ? 'gradient' : first.phase === 'update' ? 'update' : 'output';
+  const layer = first.source ? ` of layer '${first.source.layer}' (${first.source.op}, line ${first.source.line}:${first.source.column})` : '';
+  return `; first non-finite: the ${kind} '${first.tensor}'${layer}, ${first.phase} step ${first.index + 1} (${first.kernel})`;
 }
 
 /** Loss and accuracy (or MAE) of the model on a dataset, in inference mode, in batches. */

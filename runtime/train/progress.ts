@@ -1,23 +1,9 @@
 import cliProgress from 'cli-progress';
 import type { EpochRecord } from './history.js';
 import { describeEpoch } from './history.js';
+import type { ProgressReporter } from './reporter.js';
 
-/** What the loop tells whoever is watching. The CLI uses a bar or plain lines; tests use nothing. */
-export interface ProgressReporter {
-  epochStart(epoch: number, epochs: number, batches: number): void;
-  batchEnd(batch: number, running: { loss: number; accuracy?: number }): void;
-  epochEnd(record: EpochRecord, epochs: number): void;
-  message(text: string): void;
-  close(): void;
-}
-
-export const silentReporter: ProgressReporter = {
-  epochStart() {},
-  batchEnd() {},
-  epochEnd() {},
-  message() {},
-  close() {},
-};
+export { silentReporter, type ProgressReporter } from './reporter.js';
 
 /**
  * A live bar per epoch (cli-progress: epoch, batch, ETA, running loss and accuracy) when the

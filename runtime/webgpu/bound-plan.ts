@@ -50,11 +50,11 @@ export interface BoundPlan {
 
 /** Binds symbolic dims from the shapes of the tensors handed in; checks every concrete dim. */
 export function bindDims(plan: Plan, inputs: Record<string, HostTensor>, names: readonly string[]): Dims {
-  const dims: Dims = {};
+  const dims: Dims = Object.create(null) as Dims;
   for (const [k, v] of Object.entries(plan.dims)) if (typeof v === 'number') dims[k] = v;
   const tensors = new Map(plan.tensors.map((t) => [t.name, t]));
   for (const name of names) {
-    const given = inputs[name];
+    const given = Object.hasOwn(inputs, name) ? inputs[name] : undefined;
     const t = tensors.get(name)!;
     if (!given) throw new WebGpuError('NNR6005', `missing input '${name}'`);
     const expected = t.shape.join(', ');

@@ -8,7 +8,11 @@ import type { HostTensor } from '../tensor.js';
  * Reading is strict: truncation, a bad header, offsets out of range, overlapping or leaving holes, and
  * sizes that disagree with dtype × shape are all errors (NNR12xx) naming the tensor.
  */
-const DTYPES = { F32: { bytes: 4, dtype: 'f32' }, I32: { bytes: 4, dtype: 'i32' } } as const;
+/** Keyed by file text: a Map, so `"constructor"` or `"toString"` is no dtype. */
+const DTYPES: ReadonlyMap<unknown, { bytes: number; dtype: 'f32' | 'i32' }> = new Map([
+  ['F32', { bytes: 4, dtype: 'f32' }],
+  ['I32', { bytes: 4, dtype: 'i32' }],
+]);
 const MAX_HEADER = 100_000_000;
 
 export interface Safetensors {
@@ -64,15 +68,15 @@ export function readSafetensors(bytes: Uint8Array, what = 'weights file'): Safet
   const spans: Array<[number, number, string]> = [];
   for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
-      if (typeof raw !== 'object' || raw === null || Object.values(raw).some((v) => typeof v !== 'string')) {
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || Object.values(raw).some((v) => typeof v !== 'string')) {
         throw new PlanError('NNR1202', `${what}: __metadata__ must map strings to strings`);
       }
-      metadata = raw as Record<string, string>;
+      metadata = Object.assign(Object.create(null) as Record<string, string>, raw);
       continue;
     }
     const entry = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (typeof entry !== 'object' || entry === null) throw new PlanError('NNR1202', `${what}: entry '${name}' must be an object`);
-    const dtype = DTYPES[entry.dtype as keyof typeof DTYPES];
+    const dtype = DTYPES.get(entry.dtype);
     if (!dtype) throw new PlanError('NNR1204', `${what}: tensor '${name}' has dtype ${JSON.stringify(entry.dtype)}; nnet reads F32 and I32`);
     const shape = entry.shape;
     if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw new PlanError('NNR1202', `${what}: tensor '${name}' has an invalid shape`);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { checkFiles, register } from '../../cli/commands/check.js';
+import { paintFor } from '../../cli/terminal.js';
 
 const examples = (name: string) => new URL(`../../examples/${name}`, import.meta.url).pathname;
 
@@ -39,29 +40,43 @@ describe('nnet check', () => {
     expect(out).toContain('  adam(lr 0.0002, beta1 0.5, beta2 0.999, epsilon 1e-7), 20 epochs, batch 64, seed 42, data digits\n');
   });
 
-  it('prints diagnostics with the source line and caret, no summary, and exits 1 on errors', () => {
+  it('prints diagnostics on stderr with a line-numbered code frame, no summary, and exits 1 on errors', () => {
     const file = scratch('model M {\n  input image: [batch, 28, 28]\n  h = image |> dense(256, relu)\n  output h\n}\n');
-    const { code, out } = run([file]);
+    const { code, out, err } = run([file]);
     expect(code).toBe(1);
-    expect(out).toContain(`${file}:3:16: error NN2003: dense expects [batch, features], got [batch, 28, 28]`);
-    expect(out).toContain('  h = image |> dense(256, relu)\n               ^~~~~~~~~~~~~~~~\n');
-    expect(out).toContain('fix: Insert flatten before dense');
-    expect(out).not.toContain('Total params');
-    expect(out).toContain('1 error, 0 warnings in 1 file');
+    expect(out).toBe('');
+    expect(err).toContain(
+      `${file}:3:16: error NN2003: dense expects [batch, features], got [batch, 28, 28]\n` +
+        '  3 |   h = image |> dense(256, relu)\n' +
+        '    |                ^~~~~~~~~~~~~~~~\n',
+    );
+    expect(err).toContain('  fix: Insert flatten before dense');
+    expect(err).toContain('\n1 error, 0 warnings in 1 file\n');
+    expect(err).not.toContain('\x1b[');
+  });
+
+  it('colours diagnostics when asked, and never in the plain form', () => {
+    const file = scratch('model M {\n  input image: [batch, 28, 28]\n  h = image |> dense(256, relu)\n  output h\n}\n');
+    const coloured = (text: string) => `\x1b[${text}`;
+    let err = '';
+    checkFiles([file], { summary: true }, { write: () => {} }, { write: (t: string) => (err += t) }, paintFor({ isTTY: true }, {}));
+    expect(err).toContain(coloured('1m'));
+    expect(err).toContain(coloured('31m'));
+    expect(err.replace(/\x1b\[\d+m/g, '')).toBe(run([file]).err);
   });
 
   it('allows warnings: exit 0 with the summary', () => {
     const file = scratch('model M {\n  input x: [batch, 2]\n  unused = dense(x, 2)\n  output y = dense(x, 1)\n}\n');
-    const { code, out } = run([file]);
+    const { code, out, err } = run([file]);
     expect(code).toBe(0);
-    expect(out).toContain('warning NN2005');
+    expect(err).toContain('warning NN2005');
     expect(out).toContain('Model M');
   });
 
   it('reports an unreadable file in one line, without a stack trace, and exits 1', () => {
     const { code, out, err } = run(['missing.nnet', examples('xor.nnet')]);
     expect(code).toBe(1);
-    expect(err).toBe("nnet: cannot read 'missing.nnet': no such file\n");
+    expect(err).toBe('missing.nnet: error NN4005: cannot read the file: no such file\n\n1 error, 0 warnings in 2 files\n');
     expect(out).toContain('Model Xor');
   });
 

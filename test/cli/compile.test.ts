@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +22,18 @@ describe('nnet compile', () => {
     expect(doc.weights).toEqual({ file: 'seed.safetensors' });
     expect(doc.forward.map((s: { kernel: string }) => s.kernel)).toEqual(['matmul+bias+sigmoid', 'matmul+bias+sigmoid']);
     const weights = readSafetensors(new Uint8Array(readFileSync(join(dir, 'seed.safetensors'))));
+    expect(Array.from(weights.tensors.get('h.bias')!.data)).toEqual(Array.from(Float32Array.of(0.1, -0.2, 0.3, 0.4)));
+  });
+
+  it('--embed-weights puts the weights into the plan as base64 safetensors and writes no weights file', async () => {
+    const plan = join(dir, 'embedded.plan.json');
+    const { code, stderr } = await runCli(['compile', 'examples/seed.nnet', '--target', 'webgpu', '--embed-weights', '-o', plan]);
+    expect(code).toBe(0);
+    expect(stderr).toContain('weights embedded');
+    expect(existsSync(join(dir, 'embedded.safetensors'))).toBe(false);
+    const doc = JSON.parse(readFileSync(plan, 'utf8'));
+    expect(doc.target).toBe('webgpu');
+    const weights = readSafetensors(new Uint8Array(Buffer.from(doc.weights.base64, 'base64')));
     expect(Array.from(weights.tensors.get('h.bias')!.data)).toEqual(Array.from(Float32Array.of(0.1, -0.2, 0.3, 0.4)));
   });
 

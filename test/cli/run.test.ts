@@ -42,7 +42,7 @@ describe('nnet run', () => {
   it('a missing file is exit 1, a missing option exit 2', async () => {
     const missing = await runCli(['run', 'nope.nnet', '--input', '[[1]]']);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toBe('nope.nnet: error NN4002: cannot read file: no such file\n');
+    expect(missing.stderr).toBe('nope.nnet: error NN4005: cannot read the file: no such file\n');
     expect((await runCli(['run', SEED])).code).toBe(2);
   });
 });

@@ -7,7 +7,7 @@ import { LOWER_RULES } from '../../compiler/lower/lower.js';
 import { OPS } from '../../compiler/ops/registry.js';
 import { resolveCpuKernel } from '../../runtime/cpu/kernel-registry.js';
 import { ExportError, toOnnxModel } from '../../runtime/export/onnx.js';
-import { KERNEL_NAMES, KERNELS, kernelSpec, parseKernelName, type KernelName, type KernelSpec } from '../../runtime/plan/kernels.js';
+import { KERNEL_NAMES, kernelSpec, parseKernelName, type KernelName } from '../../runtime/plan/kernels.js';
 import type { HostTensor } from '../../runtime/tensor.js';
 import { OP_CASES, type OpCase } from '../runtime/webgpu/op-cases.js';
 import { opPlan } from '../runtime/webgpu/op-plan.js';
@@ -46,7 +46,7 @@ function attempt(what: string, run: () => void, gaps: string[]): void {
 
 function kernelGaps(name: KernelName): string[] {
   const gaps: string[] = [];
-  const spec: KernelSpec = KERNELS[name];
+  const spec = kernelSpec(name)!;
   const role = roleOf(name);
   if (role === null) gaps.push('neither differentiable nor a gradient, loss or update kernel');
   if (role === 'differentiable') {

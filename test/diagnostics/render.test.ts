@@ -13,14 +13,14 @@ function diagnostic(start: number, end: number, extra: Partial<Diagnostic> = {})
 }
 
 describe('renderDiagnostic', () => {
-  it('prints file:line:col, severity, code, message, the line and an underline', () => {
+  it('prints file:line:col, severity, code, message, the line under a line-number gutter and an underline', () => {
     const start = TEXT.indexOf('dense');
     const end = TEXT.indexOf(')', start) + 1;
     expect(renderDiagnostic(diagnostic(start, end), TEXT, 'digits.nnet')).toBe(
       [
         'digits.nnet:3:16: error NN2003: dense expects [batch, features]',
-        '  h = image |> dense(256, relu)',
-        '               ^~~~~~~~~~~~~~~~',
+        '  3 |   h = image |> dense(256, relu)',
+        '    |                ^~~~~~~~~~~~~~~~',
         '',
       ].join('\n'),
     );
@@ -28,23 +28,23 @@ describe('renderDiagnostic', () => {
 
   it('prints one caret for an empty range, also at the end of the file', () => {
     const at = TEXT.indexOf('image |>');
-    expect(renderDiagnostic(diagnostic(at, at), TEXT, 'f.nnet').split('\n')[2]).toBe('      ^');
+    expect(renderDiagnostic(diagnostic(at, at), TEXT, 'f.nnet').split('\n')[2]).toBe('    |       ^');
     const rendered = renderDiagnostic(diagnostic(TEXT.length, TEXT.length), TEXT, 'f.nnet');
-    expect(rendered.split('\n').slice(0, 3)).toEqual(['f.nnet:5:1: error NN2003: dense expects [batch, features]', '', '^']);
+    expect(rendered.split('\n').slice(0, 3)).toEqual(['f.nnet:5:1: error NN2003: dense expects [batch, features]', '  5 |', '    | ^']);
   });
 
   it('underlines a multi-line range to the end of its first line', () => {
     const start = TEXT.indexOf('{');
     expect(renderDiagnostic(diagnostic(start, TEXT.length), TEXT, 'f.nnet').split('\n').slice(1, 3)).toEqual([
-      'model Digits {',
-      '             ^',
+      '  1 | model Digits {',
+      '    |              ^',
     ]);
   });
 
   it('keeps tabs in the padding so the caret lines up', () => {
     const text = '\tlet a = $';
     const rendered = renderDiagnostic(diagnostic(9, 10), text, 'f.nnet').split('\n');
-    expect(rendered[2]).toBe('\t        ^');
+    expect(rendered[2]).toBe('    | \t        ^');
   });
 
   it('prints related locations as notes and the fix title', () => {
@@ -61,17 +61,37 @@ describe('renderDiagnostic', () => {
     ]);
   });
 
+  it('widens the gutter to the line number', () => {
+    const text = `${'\n'.repeat(11)}let a = $`;
+    expect(renderDiagnostic(diagnostic(19, 20), text, 'f.nnet').split('\n').slice(1, 3)).toEqual(['  12 | let a = $', '     |         ^']);
+  });
+
+  it('colours the parts when given a palette, the text staying the same', () => {
+    const tag = (name: string) => (text: string) => `<${name}>${text}</${name}>`;
+    const paint = { bold: tag('b'), red: tag('r'), yellow: tag('y'), blue: tag('u'), cyan: tag('c'), green: tag('g') };
+    const start = TEXT.indexOf('dense');
+    const rendered = renderDiagnostic(diagnostic(start, start + 5, { fix: { title: 'insert flatten', edits: [] } }), TEXT, 'd.nnet', paint);
+    expect(rendered.split('\n')).toEqual([
+      '<b>d.nnet:3:16:</b> <b><r>error NN2003:</r></b> <b>dense expects [batch, features]</b>',
+      '  <u>3 |</u>   h = image |> dense(256, relu)',
+      '  <u>  |</u>                <b><r>^~~~~</r></b>',
+      '  <b><g>fix:</g></b> insert flatten',
+      '',
+    ]);
+    expect(rendered.replace(/<\/?\w>/g, '')).toBe(renderDiagnostic(diagnostic(start, start + 5, { fix: { title: 'insert flatten', edits: [] } }), TEXT, 'd.nnet'));
+  });
+
   it('renders a list in order, each diagnostic ending with a newline', () => {
     const text = 'let a = 1 $\nlet b = @';
     const { diagnostics } = parse(text);
     expect(renderDiagnostics(diagnostics, text, 'x.nnet')).toBe(
       [
         "x.nnet:1:11: error NN1001: unexpected character '$'",
-        'let a = 1 $',
-        '          ^',
+        '  1 | let a = 1 $',
+        '    |           ^',
         "x.nnet:2:9: error NN1001: unexpected character '@'",
-        'let b = @',
-        '        ^',
+        '  2 | let b = @',
+        '    |         ^',
         '',
       ].join('\n'),
     );

@@ -23,7 +23,7 @@ const ERRORS_ROOT = fileURLToPath(new URL('./errors', import.meta.url));
  * in at least one expected file.
  */
 const NOT_IN_GOLDEN_FILES: Readonly<Record<string, string>> = {
-  NN4001: 'needs a file over 8 MiB; generated in test/grammar/limits.test.ts instead',
+  NN4001: 'needs a file over 16 MiB; generated in test/grammar/limits.test.ts instead',
   NN4004: 'an internal parser error; no input is meant to trigger it',
   NN2099: 'an internal checker error, provoked by a mock in test/compiler/check/internal-error.test.ts',
 };

@@ -124,15 +124,17 @@ describe('language server over stdio (nnet lsp --stdio)', () => {
     expect(broken.diagnostics[0]!.code).toMatch(/^NN\d{4}$/);
     await connection.sendNotification(DidChangeTextDocumentNotification.type, {
       textDocument: { uri, version: 3 },
-      contentChanges: [{ text: text.replace('model Digits {', 'model Digits {   ') }],
+      contentChanges: [{ text: text.replace('model Digits {', 'model Digits {   ').replace('    loss', '\tloss') }],
     });
 
+    // Canonical whatever the client asks for (Neovim sends its tab settings: 8, tabs).
     const edits = await connection.sendRequest(DocumentFormattingRequest.type, {
       textDocument: { uri },
-      options: { tabSize: 2, insertSpaces: true },
+      options: { tabSize: 8, insertSpaces: false },
     });
     expect(edits).toEqual([
       { range: { start: { line: 10, character: 0 }, end: { line: 11, character: 0 } }, newText: 'model Digits {\n' },
+      { range: { start: { line: 17, character: 0 }, end: { line: 18, character: 0 } }, newText: '    loss cross_entropy(logits, label)\n' },
     ]);
 
     await connection.sendRequest(ShutdownRequest.type);

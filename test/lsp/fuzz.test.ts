@@ -30,7 +30,7 @@ function heapAfterGc(): number {
 }
 
 describe('fuzz: 10,000 random edits', () => {
-  it('never crashes the document store or a provider, and memory stays flat', () => {
+  it('never crashes the document store or a provider, and memory stays flat', async () => {
     const samples = sampleTexts();
     const next = mulberry32(20261123); // a failing run replays from this seed
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
@@ -80,7 +80,7 @@ describe('fuzz: 10,000 random edits', () => {
           documentSymbols(ctx);
           foldingRanges(ctx);
           selectionRanges(ctx, [position]);
-          codeActions(ctx, { start: position, end: current.positionAt(Math.min(offset + 80, current.getText().length)) });
+          await codeActions(ctx, { start: position, end: current.positionAt(Math.min(offset + 80, current.getText().length)) });
         }
       }
       if (edit === 2_000) heapAtWarmup = heapAfterGc();

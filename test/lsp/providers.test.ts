@@ -171,19 +171,19 @@ describe('navigation and rename', () => {
 });
 
 describe('code actions', () => {
-  it('offers the compiler fix for a misspelt op, and the fix repairs the file', () => {
+  it('offers the compiler fix for a misspelt op, and the fix repairs the file', async () => {
     const text = showcase.replace('dropout(0.2)', 'dropuot(0.2)');
     const broken = contextFor(text);
     const diagnostic = broken.result.diagnostics.find((d) => d.fix)!;
     expect(diagnostic).toBeDefined();
-    const actions = codeActions(broken, { start: broken.document.positionAt(diagnostic.range.start), end: broken.document.positionAt(diagnostic.range.end) });
+    const actions = await codeActions(broken, { start: broken.document.positionAt(diagnostic.range.start), end: broken.document.positionAt(diagnostic.range.end) });
     const fix = actions.find((a) => a.kind === 'quickfix')!;
     expect(fix.title).toMatch(/dropout/);
     const repaired = applyEdits(text, fix.edit!.changes!['file:///test.nnet']!);
     expect(contextFor(repaired).result.diagnostics).toEqual([]);
   });
 
-  it('extracts a selected run of assignments to a block that checks clean', () => {
+  it('extracts a selected run of assignments to a block that checks clean', async () => {
     const text = [
       'model M {',
       '  input x: [batch, 8]',
@@ -195,7 +195,7 @@ describe('code actions', () => {
       '',
     ].join('\n');
     const model = contextFor(text);
-    const actions = codeActions(model, { start: at(text, '  a ='), end: after(text, 'dense(a, 16, relu)') });
+    const actions = await codeActions(model, { start: at(text, '  a ='), end: after(text, 'dense(a, 16, relu)') });
     const extract = actions.find((a) => a.title === 'Extract to block')!;
     const result = applyEdits(text, extract.edit!.changes!['file:///test.nnet']!);
     expect(result).toBe(
@@ -218,9 +218,9 @@ describe('code actions', () => {
     expect(contextFor(result).result.diagnostics).toEqual([]);
   });
 
-  it('offers extract disabled when a value defined in the selection is used after it', () => {
+  it('offers extract disabled when a value defined in the selection is used after it', async () => {
     const text = 'model M {\n  input x: [batch, 8]\n  a = dense(x, 16)\n  b = dense(a, 16)\n  c = add(a, b)\n  output c\n}\n';
-    const action = codeActions(contextFor(text), { start: at(text, '  a ='), end: after(text, 'dense(a, 16)') }).find((a) => a.title === 'Extract to block')!;
+    const action = (await codeActions(contextFor(text), { start: at(text, '  a ='), end: after(text, 'dense(a, 16)') })).find((a) => a.title === 'Extract to block')!;
     expect(action.disabled?.reason).toMatch(/'a' is used after the selection/);
   });
 });

@@ -1,4 +1,4 @@
-import type { RecurrentCellName } from '../../../runtime/plan/kernels.js';
+import { perScan, type RecurrentCellName } from '../../../runtime/plan/kernels.js';
 import type { GradRule } from '../grad-rule.js';
 
 /** The scans: one BPTT kernel per cell gives dxw and dw_hh from dy and the saved states (output 1). */
@@ -10,8 +10,4 @@ function scanGrad(cell: RecurrentCellName): GradRule {
   };
 }
 
-export const recurrentGrads: Record<string, GradRule> = {
-  rnn_scan: scanGrad('rnn'),
-  lstm_scan: scanGrad('lstm'),
-  gru_scan: scanGrad('gru'),
-};
+export const recurrentGrads = perScan(scanGrad);

@@ -1,9 +1,9 @@
 import type { PlanDim } from '../../../runtime/plan/format.js';
-import { dimProductOf } from '../../shapes/dims.js';
+import { dimCeilDiv, dimProductOf } from '../../shapes/dims.js';
 
 /**
  * Arithmetic on dim expressions (numbers or strings over symbolic dims such as `batch`), folded to a
- * number when every operand is known. The runtime evaluates the strings with runtime/plan/dims.ts:
+ * number when every operand is known; products and divisions are compiler/shapes/dims.ts's. The runtime evaluates the strings with runtime/plan/dims.ts:
  * `+ - * /`, parentheses, `ceil`, `floor`.
  */
 
@@ -20,7 +20,7 @@ export function product(shape: readonly PlanDim[]): PlanDim {
 }
 
 export function ceilDiv(d: PlanDim, by: number): PlanDim {
-  return typeof d === 'number' ? Math.ceil(d / by) : `ceil(${wrap(d)}/${by})`;
+  return dimCeilDiv(d, by);
 }
 
 /**

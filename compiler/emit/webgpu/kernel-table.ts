@@ -1,5 +1,5 @@
 import { perActivation, perActivationGrad } from '../../../runtime/plan/activations.js';
-import type { KernelName } from '../../../runtime/plan/kernels.js';
+import { perScan, perScanGrad, type KernelName } from '../../../runtime/plan/kernels.js';
 import type { KernelSource, StepShapes } from './program.js';
 import { emitActivation, emitActivationGrad, emitBiasAdd, emitBinary, emitCopy, emitPositionalEncoding, emitScale } from './templates/elementwise.js';
 import { emitLoss, emitPenalty } from './templates/losses.js';
@@ -61,12 +61,8 @@ export const TEMPLATES: Record<KernelName, Template> = {
   positional_encoding: emitPositionalEncoding,
   attention: emitAttention,
   attention_grad: emitAttentionGrad,
-  rnn_scan: emitScan,
-  lstm_scan: emitScan,
-  gru_scan: emitScan,
-  rnn_scan_grad: emitScanGrad,
-  lstm_scan_grad: emitScanGrad,
-  gru_scan_grad: emitScanGrad,
+  ...perScan(() => emitScan),
+  ...perScanGrad(() => emitScanGrad),
   mse_loss: emitLoss,
   mae_loss: emitLoss,
   huber_loss: emitLoss,

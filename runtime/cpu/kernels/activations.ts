@@ -14,8 +14,8 @@ function sigmoid(x: number): number {
   return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
 }
 
-/** Scalar forms; range functions are built from them with the loop inlined per activation. */
-export function activationRange(name: string, attrs: Attrs): RangeFn {
+/** Scalar forms; range functions are built from them with the loop inlined per activation (the switch covers every ActivationName). */
+export function activationRange(name: ActivationName, attrs: Attrs): RangeFn {
   switch (name) {
     case 'linear':
       return () => {};
@@ -51,8 +51,6 @@ export function activationRange(name: string, attrs: Attrs): RangeFn {
       return (d, s, e) => { for (let i = s; i < e; i++) d[i] = d[i]! * sigmoid(d[i]!); };
     case 'step':
       return (d, s, e) => { for (let i = s; i < e; i++) d[i] = d[i]! > 0 ? 1 : 0; };
-    default:
-      throw new Error(`unknown activation '${name}'`);
   }
 }
 
@@ -75,6 +73,18 @@ function grad(name: ActivationName, derivative: (v: number, alpha: number) => nu
   };
 }
 
+/**
+ * relu's gradient has its own loop: it runs after every relu layer in training, and the shared
+ * `grad` loop calls its derivative through a call site every activation shares (not inlined).
+ * `g · 0` where y ≤ 0 keeps the bits the shared loop gives (−0, NaN for an infinite g).
+ */
+const reluGrad: CpuKernel = (_ctx, inputs, outputs) => {
+  const g = f32(inputs[0]!);
+  const y = f32(inputs[1]!);
+  const out = f32(outputs[0]!);
+  for (let i = 0; i < out.length; i++) out[i] = y[i]! > 0 ? g[i]! : g[i]! * 0;
+};
+
 function geluDerivative(x: number): number {
   const inner = SQRT_2_OVER_PI * (x + 0.044715 * x * x * x);
   const t = Math.tanh(inner);
@@ -83,7 +93,7 @@ function geluDerivative(x: number): number {
 
 const gradKernels: Record<ActivationGradName, CpuKernel> = {
   linear_grad: grad('linear', () => 1),
-  relu_grad: grad('relu', (y) => (y > 0 ? 1 : 0)),
+  relu_grad: reluGrad,
   leaky_relu_grad: grad('leaky_relu', (y, alpha) => (y > 0 ? 1 : alpha)),
   elu_grad: grad('elu', (y, alpha) => (y > 0 ? 1 : y + alpha)),
   gelu_grad: grad('gelu', geluDerivative),

@@ -1,7 +1,7 @@
 import type { Attrs, CpuKernel, EpilogueKernel, CpuKernelMap } from '../kernel-interface.js';
-import { applyEpilogue, f32 } from '../kernel-interface.js';
+import { f32 } from '../kernel-interface.js';
 import type { EpilogueKernelName } from '../../plan/kernels.js';
-import { gemm } from './matmul.js';
+import { gemm, gemmWithEpilogue } from './matmul.js';
 
 /**
  * Convolutions, channels-last, by im2col + SGEMM: the patches of x form a [N·OH·OW, kh·kw·C] matrix P,
@@ -9,7 +9,7 @@ import { gemm } from './matmul.js';
  * the same P: dw = dyᵀ·P, and dx scatters dy·w back through the patches (col2im).
  * conv1d runs as conv2d on [N, L, 1, C]. 'same' padding follows TensorFlow (extra pad after).
  */
-interface Geometry {
+export interface Geometry {
   n: number; h: number; w: number; c: number;
   f: number; kh: number; kw: number;
   oh: number; ow: number;
@@ -29,7 +29,7 @@ function padBefore(size: number, out: number, k: number, stride: number, dilatio
 }
 
 /** Geometry from x's shape ([N,H,W,C] or [N,L,C]) and w's ([F,kh,kw,C] or [F,k,C]). */
-function geometry(xShape: number[], wShape: number[], attrs: Attrs): Geometry {
+export function geometry(xShape: number[], wShape: number[], attrs: Attrs): Geometry {
   const oneD = xShape.length === 3;
   const [n, h, w, c] = oneD ? [xShape[0]!, xShape[1]!, 1, xShape[2]!] : (xShape as [number, number, number, number]);
   const [f, kh, kw] = oneD ? [wShape[0]!, wShape[1]!, 1] : [wShape[0]!, wShape[1]!, wShape[2]!];
@@ -60,8 +60,13 @@ function im2col(x: Float32Array, g: Geometry): Float32Array {
           const iy = oy * g.sh + ky * g.dh - g.padTop;
           for (let kx = 0; kx < g.kw; kx++, o += g.c) {
             const ix = ox * g.sw + kx * g.dw - g.padLeft;
-            if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) p.fill(0, o, o + g.c);
-            else p.set(x.subarray(((b * g.h + iy) * g.w + ix) * g.c, ((b * g.h + iy) * g.w + ix + 1) * g.c), o);
+            if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) {
+              p.fill(0, o, o + g.c);
+              continue;
+            }
+            // An element loop, not set(subarray): a subarray per patch was an allocation per pixel.
+            const from = ((b * g.h + iy) * g.w + ix) * g.c;
+            for (let ch = 0; ch < g.c; ch++) p[o + ch] = x[from + ch]!;
           }
         }
       }
@@ -92,14 +97,13 @@ function col2im(dp: Float32Array, dx: Float32Array, g: Geometry): void {
   }
 }
 
-const conv: EpilogueKernel = (_ctx, [x, w], [y], attrs, epilogue) => {
+export const conv: EpilogueKernel = (_ctx, [x, w], [y], attrs, epilogue) => {
   const g = geometry(x!.shape, w!.shape, attrs);
   const k = g.kh * g.kw * g.c;
   const rows = g.n * g.oh * g.ow;
   const p = im2col(f32(x!), g);
   // y[rows, F] = P[rows, K] · wᵀ, w stored [F, K].
-  gemm(p, k, 1, f32(w!), 1, k, f32(y!), rows, g.f, k);
-  applyEpilogue(f32(y!), g.f, 0, rows, epilogue);
+  gemmWithEpilogue(p, k, 1, f32(w!), 1, k, f32(y!), rows, g.f, k, epilogue, attrs);
 };
 
 const convGradInput: CpuKernel = (_ctx, [dy, w], [dx], attrs) => {

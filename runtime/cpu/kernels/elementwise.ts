@@ -55,10 +55,14 @@ function binary(op: (a: number, b: number) => number): CpuKernel {
 
 /** True when b's shape equals the trailing axes of y's (after dropping leading 1s). */
 function isTrailing(b: CpuTensor, y: CpuTensor): boolean {
-  const bs = b.shape.slice(b.shape.findIndex((d) => d !== 1));
-  if (bs.length === 0 || b.shape.every((d) => d === 1)) return true;
-  const tail = y.shape.slice(y.shape.length - bs.length);
-  return bs.every((d, i) => d === tail[i]);
+  // Index arithmetic instead of slices: sum_to runs for every bias gradient, every training step.
+  let first = 0;
+  while (first < b.shape.length && b.shape[first] === 1) first++;
+  const rank = b.shape.length - first;
+  if (rank === 0) return true;
+  const offset = y.shape.length - rank;
+  for (let i = 0; i < rank; i++) if (b.shape[first + i] !== y.shape[offset + i]) return false;
+  return true;
 }
 
 /** y = x summed down to y's shape (numpy broadcasting reversed). */
@@ -69,7 +73,8 @@ const sumTo: CpuKernel = (_ctx, [x], [y]) => {
   const m = out.length;
   if (m === xd.length) return void out.set(xd);
   if (isTrailing(y!, x!)) {
-    for (let i = 0; i < xd.length; i++) out[i % m]! += xd[i]!;
+    // Row by row (the bias gradient of every dense and conv layer): the same sums in the same order.
+    for (let row = 0; row < xd.length; row += m) for (let j = 0; j < m; j++) out[j]! += xd[row + j]!;
     return;
   }
   const shape = x!.shape;

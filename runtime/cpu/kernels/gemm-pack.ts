@@ -2,7 +2,7 @@
  * Packing for the blocked matmul (matmul.ts, and the WASM SIMD kernel in ../wasm/): operands are
  * copied into panels of 4 rows of A / 4 columns of B, k-major, so the micro-kernel reads them
  * sequentially. Packing reads through strides, so transposed operands cost nothing extra. Ragged
- * edges are zero-padded. Float32 panels feed the JS kernel; float64 panels the WASM one.
+ * edges are zero-padded. The WASM float32 kernel packs A here and B in ../wasm/sgemm-pack.ts (8 columns).
  */
 export const KC = 256;
 export const MR = 4;

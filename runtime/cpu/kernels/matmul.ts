@@ -1,5 +1,6 @@
 import type { Attrs, CpuTensor, Epilogue, EpilogueKernel, KernelContext } from '../kernel-interface.js';
-import { applyEpilogue } from '../kernel-interface.js';
+import { applyEpilogue, sizeOf } from '../kernel-interface.js';
+import { matmulSizes } from '../../plan/matmul-sizes.js';
 import { packedOperand } from '../packed-operands.js';
 import { gemmSmallM, SMALL_M } from './gemm-small.js';
 import { KC, MR, NR, packPanelsA, packWholeB } from './gemm-pack.js';
@@ -41,6 +42,30 @@ export const gemm: Gemm = (a, aRow, aCol, b, bRow, bCol, c, m, n, k) => (install
 
 export function installGemm(replacement: Gemm): void {
   installed = replacement;
+}
+
+/** A GEMM that also applies a fused epilogue (bias, activation) to C's rows; `attrs` hold its alpha. */
+export type EpilogueGemm = (
+  a: Float32Array, aRow: number, aCol: number,
+  b: Float32Array, bRow: number, bCol: number,
+  c: Float32Array, m: number, n: number, k: number,
+  epilogue: Epilogue, attrs: Attrs,
+) => void;
+
+let installedWithEpilogue: EpilogueGemm | null = null;
+
+/**
+ * gemm, then the epilogue on C: convolutions call this, so that an installed kernel (the WASM SIMD
+ * one applies bias and activation to each tile before storing it) may do both in one pass.
+ */
+export const gemmWithEpilogue: EpilogueGemm = (a, aRow, aCol, b, bRow, bCol, c, m, n, k, epilogue, attrs) => {
+  if (installedWithEpilogue) return installedWithEpilogue(a, aRow, aCol, b, bRow, bCol, c, m, n, k, epilogue, attrs);
+  gemm(a, aRow, aCol, b, bRow, bCol, c, m, n, k);
+  applyEpilogue(c, n, 0, m, epilogue);
+};
+
+export function installGemmWithEpilogue(replacement: EpilogueGemm): void {
+  installedWithEpilogue = replacement;
 }
 
 /** The plain-JS GEMM (see the top of this file). */
@@ -108,18 +133,13 @@ function microKernel(pa: Float32Array, aOff: number, pb: Float32Array, bOff: num
   }
 }
 
+/** M, N, K of a step, as runtime/plan/matmul-sizes.ts defines them for every back end. */
 export function matmulDims(a: CpuTensor, b: CpuTensor, attrs: Attrs): { m: number; n: number; k: number } {
-  const lastA = a.shape[a.shape.length - 1] ?? 1;
-  const rowsA = lastA === 0 ? 0 : a.data.length / lastA;
-  const lastB = b.shape[b.shape.length - 1] ?? 1;
-  const rowsB = lastB === 0 ? 0 : b.data.length / lastB;
-  const m = attrs.transA === true ? lastA : rowsA;
-  const k = attrs.transA === true ? rowsA : lastA;
-  const n = attrs.transB === true ? rowsB : lastB;
+  const { m, n, k } = matmulSizes(a.shape, b.shape, attrs.transA === true, attrs.transB === true, sizeOf);
   return { m, n, k };
 }
 
-/** The plain-JS matmul kernel, on the JS GEMM (the WASM SIMD one is a kernel of its own: wasm/matmul-simd.ts). */
+/** The plain-JS matmul kernel, on the JS GEMM (the WASM SIMD one, float32, is a kernel of its own: wasm/matmul-simd.ts). */
 export const matmul: EpilogueKernel = (_ctx: KernelContext, [a, b], [y], attrs, epilogue: Epilogue) => {
   const { m, n, k } = matmulDims(a!, b!, attrs);
   // A stored [m, k] (or [k, m] when transposed); B stored [k, n] (or [n, k]).

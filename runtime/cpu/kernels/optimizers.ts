@@ -1,24 +1,46 @@
 import type { CpuKernel, CpuKernelMap } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
+import { simdUpdateRegion } from '../simd/stored-memory.js';
 
 /**
  * Optimizer updates, in place on the parameter and its slots (inputs[0] and inputs[2...]); the
  * formulas are those documented in runtime/plan/kernels.ts. `ctx.lr` and `ctx.step` come from the
  * executor. Also the l1/l2 regularisation kernels.
+ *
+ * When the parameter and its slots live in the executor's stored WebAssembly memory
+ * (simd/stored-memory.ts), the float32 SIMD loop (simd/optimizer-module.ts) updates them in place,
+ * all but the last `length % 4` values; the JS loops below (float64 arithmetic, the reference) do
+ * the rest, or everything when the arrays are plain. Nothing is allocated per call.
  */
-const gd: CpuKernel = (ctx, [param, grad]) => {
-  const p = f32(param!);
-  const g = f32(grad!);
-  for (let i = 0; i < p.length; i++) p[i]! -= ctx.lr * g[i]!;
+
+/** The first index the JS loop does: after the values the SIMD loop updated. */
+const simdEnd = (length: number): number => length - (length % 4);
+
+const gd: CpuKernel = (ctx, inputs) => {
+  const p = f32(inputs[0]!);
+  const g = f32(inputs[1]!);
+  const region = simdUpdateRegion(p, g);
+  let start = 0;
+  if (region !== null) {
+    start = simdEnd(p.length);
+    region.exports.gd(p.byteOffset, region.scratch, start * 4, ctx.lr);
+  }
+  for (let i = start; i < p.length; i++) p[i]! -= ctx.lr * g[i]!;
 };
 
-const sgd: CpuKernel = (ctx, [param, grad, velocity], _outputs, attrs) => {
-  const p = f32(param!);
-  const g = f32(grad!);
-  const v = f32(velocity!);
+const sgd: CpuKernel = (ctx, inputs, _outputs, attrs) => {
+  const p = f32(inputs[0]!);
+  const g = f32(inputs[1]!);
+  const v = f32(inputs[2]!);
   const momentum = attrs.momentum as number;
   const nesterov = attrs.nesterov === true;
-  for (let i = 0; i < p.length; i++) {
+  const region = simdUpdateRegion(p, g, v);
+  let start = 0;
+  if (region !== null) {
+    start = simdEnd(p.length);
+    region.exports[nesterov ? 'nesterov' : 'sgd'](p.byteOffset, region.scratch, v.byteOffset, start * 4, ctx.lr, momentum);
+  }
+  for (let i = start; i < p.length; i++) {
     const vi = momentum * v[i]! - ctx.lr * g[i]!;
     v[i] = vi;
     p[i]! += nesterov ? momentum * vi - ctx.lr * g[i]! : vi;
@@ -26,18 +48,25 @@ const sgd: CpuKernel = (ctx, [param, grad, velocity], _outputs, attrs) => {
 };
 
 function adamLike(decoupled: boolean): CpuKernel {
-  return (ctx, [param, grad, mSlot, vSlot], _outputs, attrs) => {
-    const p = f32(param!);
-    const g = f32(grad!);
-    const m = f32(mSlot!);
-    const v = f32(vSlot!);
+  return (ctx, inputs, _outputs, attrs) => {
+    const p = f32(inputs[0]!);
+    const g = f32(inputs[1]!);
+    const m = f32(inputs[2]!);
+    const v = f32(inputs[3]!);
     const b1 = attrs.beta1 as number;
     const b2 = attrs.beta2 as number;
     const eps = attrs.epsilon as number;
     const decay = decoupled ? (attrs.weightDecay as number) : 0;
     const c1 = 1 - b1 ** ctx.step;
     const c2 = 1 - b2 ** ctx.step;
-    for (let i = 0; i < p.length; i++) {
+    const region = simdUpdateRegion(p, g, m, v);
+    let start = 0;
+    if (region !== null) {
+      start = simdEnd(p.length);
+      const update = decay !== 0 ? region.exports.adamw : region.exports.adam;
+      update(p.byteOffset, region.scratch, m.byteOffset, v.byteOffset, start * 4, ctx.lr, b1, b2, eps, c1, c2, decay);
+    }
+    for (let i = start; i < p.length; i++) {
       const gi = g[i]!;
       const mi = b1 * m[i]! + (1 - b1) * gi;
       const vi = b2 * v[i]! + (1 - b2) * gi * gi;
@@ -49,26 +78,38 @@ function adamLike(decoupled: boolean): CpuKernel {
   };
 }
 
-const adagrad: CpuKernel = (ctx, [param, grad, accum], _outputs, attrs) => {
-  const p = f32(param!);
-  const g = f32(grad!);
-  const a = f32(accum!);
+const adagrad: CpuKernel = (ctx, inputs, _outputs, attrs) => {
+  const p = f32(inputs[0]!);
+  const g = f32(inputs[1]!);
+  const a = f32(inputs[2]!);
   const eps = attrs.epsilon as number;
-  for (let i = 0; i < p.length; i++) {
+  const region = simdUpdateRegion(p, g, a);
+  let start = 0;
+  if (region !== null) {
+    start = simdEnd(p.length);
+    region.exports.adagrad(p.byteOffset, region.scratch, a.byteOffset, start * 4, ctx.lr, eps);
+  }
+  for (let i = start; i < p.length; i++) {
     a[i]! += g[i]! * g[i]!;
     p[i]! -= (ctx.lr * g[i]!) / (Math.sqrt(a[i]!) + eps);
   }
 };
 
-const rmsprop: CpuKernel = (ctx, [param, grad, msSlot, momSlot], _outputs, attrs) => {
-  const p = f32(param!);
-  const g = f32(grad!);
-  const ms = f32(msSlot!);
-  const mom = f32(momSlot!);
+const rmsprop: CpuKernel = (ctx, inputs, _outputs, attrs) => {
+  const p = f32(inputs[0]!);
+  const g = f32(inputs[1]!);
+  const ms = f32(inputs[2]!);
+  const mom = f32(inputs[3]!);
   const rho = attrs.rho as number;
   const eps = attrs.epsilon as number;
   const momentum = attrs.momentum as number;
-  for (let i = 0; i < p.length; i++) {
+  const region = simdUpdateRegion(p, g, ms, mom);
+  let start = 0;
+  if (region !== null) {
+    start = simdEnd(p.length);
+    region.exports.rmsprop(p.byteOffset, region.scratch, ms.byteOffset, mom.byteOffset, start * 4, ctx.lr, rho, eps, momentum);
+  }
+  for (let i = start; i < p.length; i++) {
     ms[i] = rho * ms[i]! + (1 - rho) * g[i]! * g[i]!;
     mom[i] = momentum * mom[i]! + (ctx.lr * g[i]!) / (Math.sqrt(ms[i]!) + eps);
     p[i]! -= mom[i]!;

@@ -20,59 +20,133 @@ function window(xShape: number[], yShape: number[], attrs: Attrs): Window {
   return { n, h, w, c, oh, ow, kh: size[0]!, kw: size[1]!, sh: strides[0]!, sw: strides[1]!, top: pad(h, oh, size[0]!, strides[0]!), left: pad(w, ow, size[1]!, strides[1]!) };
 }
 
-/** Calls visit(outIndex, inIndex) for every valid cell of every window, channel by channel. */
-function forEachWindow(g: Window, start: (o: number) => void, visit: (o: number, i: number) => void, end: (o: number, count: number) => void): void {
+/**
+ * The windows of output row `oy`, column `ox`: the valid input rows [y0, y1) and columns [x0, x1)
+ * (padding cells skipped). Written into `range` to allocate nothing per window.
+ */
+const range = { y0: 0, y1: 0, x0: 0, x1: 0 };
+function windowAt(g: Window, oy: number, ox: number): typeof range {
+  const iy = oy * g.sh - g.top;
+  const ix = ox * g.sw - g.left;
+  range.y0 = Math.max(iy, 0);
+  range.y1 = Math.min(iy + g.kh, g.h);
+  range.x0 = Math.max(ix, 0);
+  range.x1 = Math.min(ix + g.kw, g.w);
+  return range;
+}
+
+/*
+ * The loops run window cell by window cell with the channels innermost (contiguous in [N, H, W, C]),
+ * visiting each channel's cells in the same row-major order as a per-channel loop would: results
+ * are the same to the bit (max keeps the first maximum; avg sums in the same order).
+ */
+const maxpool: CpuKernel = (_ctx, inputs, outputs, attrs) => {
+  const x = inputs[0]!;
+  const y = outputs[0]!;
+  const xd = f32(x);
+  const out = f32(y);
+  const g = window(x.shape, y.shape, attrs);
+  const c = g.c;
   for (let b = 0; b < g.n; b++) {
     for (let oy = 0; oy < g.oh; oy++) {
       for (let ox = 0; ox < g.ow; ox++) {
-        for (let ch = 0; ch < g.c; ch++) {
-          const o = ((b * g.oh + oy) * g.ow + ox) * g.c + ch;
-          start(o);
-          let count = 0;
-          for (let ky = 0; ky < g.kh; ky++) {
-            const iy = oy * g.sh + ky - g.top;
-            if (iy < 0 || iy >= g.h) continue;
-            for (let kx = 0; kx < g.kw; kx++) {
-              const ix = ox * g.sw + kx - g.left;
-              if (ix < 0 || ix >= g.w) continue;
-              visit(o, ((b * g.h + iy) * g.w + ix) * g.c + ch);
-              count++;
-            }
+        const o = ((b * g.oh + oy) * g.ow + ox) * c;
+        out.fill(-Infinity, o, o + c);
+        const { y0, y1, x0, x1 } = windowAt(g, oy, ox);
+        for (let iy = y0; iy < y1; iy++) {
+          for (let ix = x0; ix < x1; ix++) {
+            const i = ((b * g.h + iy) * g.w + ix) * c;
+            for (let ch = 0; ch < c; ch++) if (xd[i + ch]! > out[o + ch]!) out[o + ch] = xd[i + ch]!;
           }
-          end(o, count);
         }
       }
     }
   }
-}
-
-const maxpool: CpuKernel = (_ctx, [x], [y], attrs) => {
-  const xd = f32(x!);
-  const out = f32(y!);
-  forEachWindow(window(x!.shape, y!.shape, attrs), (o) => (out[o] = -Infinity), (o, i) => { if (xd[i]! > out[o]!) out[o] = xd[i]!; }, () => {});
 };
 
-const avgpool: CpuKernel = (_ctx, [x], [y], attrs) => {
-  const xd = f32(x!);
-  const out = f32(y!);
-  forEachWindow(window(x!.shape, y!.shape, attrs), (o) => (out[o] = 0), (o, i) => (out[o]! += xd[i]!), (o, count) => (out[o]! /= Math.max(count, 1)));
+const avgpool: CpuKernel = (_ctx, inputs, outputs, attrs) => {
+  const x = inputs[0]!;
+  const y = outputs[0]!;
+  const xd = f32(x);
+  const out = f32(y);
+  const g = window(x.shape, y.shape, attrs);
+  const c = g.c;
+  for (let b = 0; b < g.n; b++) {
+    for (let oy = 0; oy < g.oh; oy++) {
+      for (let ox = 0; ox < g.ow; ox++) {
+        const o = ((b * g.oh + oy) * g.ow + ox) * c;
+        out.fill(0, o, o + c);
+        const { y0, y1, x0, x1 } = windowAt(g, oy, ox);
+        for (let iy = y0; iy < y1; iy++) {
+          for (let ix = x0; ix < x1; ix++) {
+            const i = ((b * g.h + iy) * g.w + ix) * c;
+            for (let ch = 0; ch < c; ch++) out[o + ch]! += xd[i + ch]!;
+          }
+        }
+        const count = Math.max((y1 - y0) * (x1 - x0), 1);
+        for (let ch = 0; ch < c; ch++) out[o + ch]! /= count;
+      }
+    }
+  }
 };
 
-const maxpoolGrad: CpuKernel = (_ctx, [dy, x], [dx], attrs) => {
-  const xd = f32(x!);
-  const g = f32(dy!);
-  const out = f32(dx!);
+/** Per-channel argmax scratch of maxpool2d_grad, grown as needed (kernels run one at a time). */
+let best = new Int32Array(64);
+
+const maxpoolGrad: CpuKernel = (_ctx, inputs, outputs, attrs) => {
+  const dy = inputs[0]!;
+  const x = inputs[1]!;
+  const xd = f32(x);
+  const gd = f32(dy);
+  const out = f32(outputs[0]!);
   out.fill(0);
-  let best = -1;
-  forEachWindow(window(x!.shape, dy!.shape, attrs), () => (best = -1), (_o, i) => { if (best < 0 || xd[i]! > xd[best]!) best = i; }, (o) => { if (best >= 0) out[best]! += g[o]!; });
+  const g = window(x.shape, dy.shape, attrs);
+  const c = g.c;
+  if (best.length < c) best = new Int32Array(c);
+  for (let b = 0; b < g.n; b++) {
+    for (let oy = 0; oy < g.oh; oy++) {
+      for (let ox = 0; ox < g.ow; ox++) {
+        const o = ((b * g.oh + oy) * g.ow + ox) * c;
+        best.fill(-1, 0, c);
+        const { y0, y1, x0, x1 } = windowAt(g, oy, ox);
+        for (let iy = y0; iy < y1; iy++) {
+          for (let ix = x0; ix < x1; ix++) {
+            const i = ((b * g.h + iy) * g.w + ix) * c;
+            for (let ch = 0; ch < c; ch++) {
+              const k = best[ch]!;
+              if (k < 0 || xd[i + ch]! > xd[k]!) best[ch] = i + ch;
+            }
+          }
+        }
+        for (let ch = 0; ch < c; ch++) if (best[ch]! >= 0) out[best[ch]!]! += gd[o + ch]!;
+      }
+    }
+  }
 };
 
-const avgpoolGrad: CpuKernel = (_ctx, [dy], [dx], attrs) => {
-  const g = f32(dy!);
-  const out = f32(dx!);
+const avgpoolGrad: CpuKernel = (_ctx, inputs, outputs, attrs) => {
+  const dy = inputs[0]!;
+  const dx = outputs[0]!;
+  const gd = f32(dy);
+  const out = f32(dx);
   out.fill(0);
-  const cells: number[] = [];
-  forEachWindow(window(dx!.shape, dy!.shape, attrs), () => (cells.length = 0), (_o, i) => cells.push(i), (o, count) => { for (const i of cells) out[i]! += g[o]! / count; });
+  const g = window(dx.shape, dy.shape, attrs);
+  const c = g.c;
+  for (let b = 0; b < g.n; b++) {
+    for (let oy = 0; oy < g.oh; oy++) {
+      for (let ox = 0; ox < g.ow; ox++) {
+        const o = ((b * g.oh + oy) * g.ow + ox) * c;
+        const { y0, y1, x0, x1 } = windowAt(g, oy, ox);
+        const count = (y1 - y0) * (x1 - x0);
+        for (let iy = y0; iy < y1; iy++) {
+          for (let ix = x0; ix < x1; ix++) {
+            const i = ((b * g.h + iy) * g.w + ix) * c;
+            for (let ch = 0; ch < c; ch++) out[i + ch]! += gd[o + ch]! / count;
+          }
+        }
+      }
+    }
+  }
 };
 
 function globalPool(reduce: 'avg' | 'max'): CpuKernel {

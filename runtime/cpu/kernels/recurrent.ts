@@ -1,7 +1,7 @@
 import type { Attrs, CpuKernel, CpuTensor, CpuKernelMap } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 import { gemm } from './matmul.js';
-import { RECURRENT_CELLS } from '../../plan/kernels.js';
+import { perScan, perScanGrad, RECURRENT_CELLS, type RecurrentCellName } from '../../plan/kernels.js';
 
 /**
  * The recurrences rnn_scan, lstm_scan, gru_scan and their backpropagation through time. The input
@@ -31,7 +31,9 @@ function emit(sc: Scan, b: number, step: number, j: number, h: number): void {
   else if (step === sc.t - 1) sc.y[b * sc.u + j] = h;
 }
 
-function forward(gates: number, stored: number, cell: (sc: Scan, rec: Float32Array, h: Float32Array, c: Float32Array, b: number, step: number, j: number) => void): CpuKernel {
+type CellStep = (sc: Scan, rec: Float32Array, h: Float32Array, c: Float32Array, b: number, step: number, j: number) => void;
+
+function forward(gates: number, stored: number, cell: CellStep): CpuKernel {
   return (_ctx, [xw, w], [y, saved], attrs) => {
     const sc = scanOf(xw!, w!, saved!, y!, attrs, gates, stored);
     const h = new Float32Array(sc.n * sc.u);
@@ -179,14 +181,14 @@ const gruBack: BackCell = (sc, dh, b, step, j, dxw, dhw, _carry, direct) => {
   direct[b * u + j] = dh * z;
 };
 
-/** Gates and saved values per unit: the plan's layouts, declared in runtime/plan/kernels.ts. */
-const { rnn: RNN, lstm: LSTM, gru: GRU } = RECURRENT_CELLS;
+/** Each cell's step and its backward step; the layouts (gates, saved values, h) are the plan's, runtime/plan/kernels.ts. */
+const CELLS: Record<RecurrentCellName, { step: CellStep; back: BackCell }> = {
+  rnn: { step: rnnCell, back: rnnBack },
+  lstm: { step: lstmCell, back: lstmBack },
+  gru: { step: gruCell, back: gruBack },
+};
 
 export const recurrentKernels = {
-  rnn_scan: forward(RNN.gates, RNN.saved, rnnCell),
-  lstm_scan: forward(LSTM.gates, LSTM.saved, lstmCell),
-  gru_scan: forward(GRU.gates, GRU.saved, gruCell),
-  rnn_scan_grad: backward(RNN.gates, RNN.saved, RNN.hOffset, rnnBack),
-  lstm_scan_grad: backward(LSTM.gates, LSTM.saved, LSTM.hOffset, lstmBack),
-  gru_scan_grad: backward(GRU.gates, GRU.saved, GRU.hOffset, gruBack),
+  ...perScan((cell) => forward(RECURRENT_CELLS[cell].gates, RECURRENT_CELLS[cell].saved, CELLS[cell].step)),
+  ...perScanGrad((cell) => backward(RECURRENT_CELLS[cell].gates, RECURRENT_CELLS[cell].saved, RECURRENT_CELLS[cell].hOffset, CELLS[cell].back)),
 } satisfies CpuKernelMap;

@@ -1,6 +1,8 @@
-import { installGemm } from '../kernels/matmul.js';
-import { registerCpuEpilogueKernel } from '../kernel-registry.js';
-import { gemmSimdOrJs, matmulSimd, simdModule } from './matmul-simd.js';
+import { installGemm, installGemmWithEpilogue } from '../kernels/matmul.js';
+import { registerCpuEpilogueKernel, registerCpuKernel } from '../kernel-registry.js';
+import { convGradWeightSimd, convSimd } from './conv-simd.js';
+import { gemmSimdOrJs, gemmWithEpilogueSimd, matmulSimd } from './matmul-simd.js';
+import { sgemmModule } from './sgemm-simd.js';
 
 /**
  * Replaces the JS matmul, and the GEMM that convolutions and recurrent layers call, with the
@@ -11,8 +13,13 @@ import { gemmSimdOrJs, matmulSimd, simdModule } from './matmul-simd.js';
  */
 export function installSimdKernels(): boolean {
   const env = typeof process === 'object' ? process.env : {};
-  if (env.NNET_CPU_SIMD === '0' || !simdModule()) return false;
+  if (env.NNET_CPU_SIMD === '0' || !sgemmModule()) return false;
   registerCpuEpilogueKernel('matmul', matmulSimd);
+  registerCpuEpilogueKernel('conv2d', convSimd);
+  registerCpuEpilogueKernel('conv1d', convSimd);
+  registerCpuKernel('conv2d_grad_weight', convGradWeightSimd);
+  registerCpuKernel('conv1d_grad_weight', convGradWeightSimd);
   installGemm(gemmSimdOrJs);
+  installGemmWithEpilogue(gemmWithEpilogueSimd);
   return true;
 }

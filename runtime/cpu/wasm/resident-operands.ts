@@ -22,7 +22,8 @@ interface Copy {
 const ALIGN = 16;
 
 export class ResidentOperands {
-  private readonly copies = new WeakMap<Float32Array, Copy>();
+  /** Per buffer, one copy per layout: a weight is read transposed forward and plain backward. */
+  private readonly copies = new WeakMap<Float32Array, Map<string, Copy>>();
   private top = 0;
   private generation = 0;
 
@@ -39,13 +40,18 @@ export class ResidentOperands {
   place(data: Float32Array, layout: string, bytes: number, write: (address: number) => void): number | null {
     const version = operandVersion(data);
     if (version === undefined) return null;
-    const copy = this.copies.get(data);
-    const current = copy !== undefined && copy.generation === this.generation && copy.layout === layout;
+    let layouts = this.copies.get(data);
+    if (!layouts) {
+      layouts = new Map();
+      this.copies.set(data, layouts);
+    }
+    const copy = layouts.get(layout);
+    const current = copy !== undefined && copy.generation === this.generation;
     if (current && copy.version === version) return copy.offset;
-    // A stale copy of the same layout is rewritten where it is: small-batch training writes every step.
+    // A stale copy of the same layout is rewritten where it is: training writes every step.
     const offset = current ? copy.offset : this.allocate(bytes);
     write(offset);
-    this.copies.set(data, { offset, layout, version, generation: this.generation });
+    layouts.set(layout, { offset, layout, version, generation: this.generation });
     return offset;
   }
 

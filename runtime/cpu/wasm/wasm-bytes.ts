@@ -15,7 +15,7 @@ export function u32(value: number): number[] {
   return out;
 }
 
-function i32(value: number): number[] {
+export function i32(value: number): number[] {
   const out: number[] = [];
   let v = value | 0;
   for (;;) {
@@ -40,7 +40,7 @@ export function section(id: number, body: number[]): number[] {
   return [id, ...u32(body.length), ...body];
 }
 
-export const Type = { i32: 0x7f, v128: 0x7b, func: 0x60, emptyBlock: 0x40 } as const;
+export const Type = { i32: 0x7f, f32: 0x7d, v128: 0x7b, func: 0x60, emptyBlock: 0x40 } as const;
 
 /** Instructions, as byte arrays to concatenate. SIMD ones carry the 0xfd prefix. */
 export const Op = {
@@ -71,6 +71,21 @@ export const Op = {
   f64Add: [0xa0],
   f32DemoteF64: [0xb6],
   f32Store: (offset: number) => [0x38, 2, ...u32(offset)],
+  f32Const: (value: number) => [0x43, ...new Uint8Array(Float32Array.of(value).buffer)],
+  /** Loads one float32 into all four lanes. */
+  v128Load32Splat: (offset: number) => [0xfd, ...u32(0x09), 2, ...u32(offset)],
+  f32x4Splat: [0xfd, ...u32(0x13)],
+  v128And: [0xfd, ...u32(0x4e)],
+  /** Lanes of the first operand where the mask (third) is set, of the second elsewhere. */
+  v128Bitselect: [0xfd, ...u32(0x52)],
+  f32x4Lt: [0xfd, ...u32(0x43)],
+  f32x4Gt: [0xfd, ...u32(0x44)],
+  f32x4Add: [0xfd, ...u32(0xe4)],
+  f32x4Mul: [0xfd, ...u32(0xe6)],
+  /** Pseudo-maximum: a < b ? b : a, lane-wise (so pmax(x, 0) is `x < 0 ? 0 : x`, NaN and -0 kept). */
+  f32x4Pmax: [0xfd, ...u32(0xeb)],
+  /** Relaxed SIMD: a·b + c, fused or not as the hardware does it (validates only where enabled). */
+  f32x4RelaxedMadd: [0xfd, ...u32(0x105)],
 } as const;
 
 export const MAGIC_AND_VERSION = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];

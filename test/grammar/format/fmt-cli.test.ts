@@ -25,7 +25,7 @@ describe('nnet fmt', () => {
 
   const nnet = async (...args: string[]) => {
     try {
-      const { stdout, stderr } = await run(process.execPath, [cli, 'fmt', ...args]);
+      const { stdout, stderr } = await run(process.execPath, [cli, 'fmt', ...args], { env: { ...process.env, NO_COLOR: '1' } });
       return { code: 0, stdout, stderr };
     } catch (err) {
       const e = err as { code: number; stdout: string; stderr: string };
@@ -57,20 +57,33 @@ describe('nnet fmt', () => {
     expect(readFileSync(file, 'utf8')).toBe(tidy);
   });
 
+  it('--write --check rewrites, reports each file it changed, and exits 1 when one changed', async () => {
+    const a = join(dir, 'f.nnet');
+    const b = join(dir, 'g.nnet');
+    writeFileSync(a, messy);
+    writeFileSync(b, tidy);
+    expect(await nnet('--write', '--check', a, b)).toEqual({ code: 1, stdout: '', stderr: `formatted ${a}\n` });
+    expect(readFileSync(a, 'utf8')).toBe(tidy);
+    expect(await nnet('--write', '--check', a, b)).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
   it('refuses a file with syntax errors, leaving it untouched, and reports where', async () => {
     const file = join(dir, 'e.nnet');
     const broken = 'model M {\n  y = dense(x,\n}\n';
     writeFileSync(file, broken);
     const result = await nnet('--write', file);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: error NN1\\d{3}: .* — not formatted`));
+    const name = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    expect(result.stderr).toMatch(new RegExp(`^${name}:\\d+:\\d+: error NN1\\d{3}: .*\n  \\d+ \\| .*\n    \\| +\\^`));
+    expect(result.stderr).toMatch(new RegExp(`\\n\\d+ syntax errors? in ${name}; not formatted\\n$`));
     expect(readFileSync(file, 'utf8')).toBe(broken);
   });
 
   it('reports a missing file without a stack trace', async () => {
     const result = await nnet(join(dir, 'missing.nnet'));
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('cannot read file: no such file');
+    // One line in the format of every command's errors (the code and wording belong to the file layer).
+    expect(result.stderr).toMatch(new RegExp(`^${join(dir, 'missing.nnet').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: error NN4005: cannot read the file: no such file\\n$`));
     expect(result.stderr).not.toContain('    at ');
   });
 });

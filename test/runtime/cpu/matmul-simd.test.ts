@@ -1,127 +1,197 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { cpuSimdMatmul } from '../../../runtime/cpu/index.js';
-import { gemm, gemmJs, matmul } from '../../../runtime/cpu/kernels/matmul.js';
+import type { Epilogue } from '../../../runtime/cpu/kernel-interface.js';
+import { activationRange } from '../../../runtime/cpu/kernels/activations.js';
+import { gemm, matmul } from '../../../runtime/cpu/kernels/matmul.js';
 import { markCacheable, markWritten } from '../../../runtime/cpu/packed-operands.js';
-import { matmulModuleBytes } from '../../../runtime/cpu/wasm/matmul-module.js';
-import { matmulSimd, simdModule } from '../../../runtime/cpu/wasm/matmul-simd.js';
+import { matmulSimd } from '../../../runtime/cpu/wasm/matmul-simd.js';
+import { sgemmModuleBytes, SGEMM_VARIANTS, variantName } from '../../../runtime/cpu/wasm/sgemm-module.js';
+import { sgemmModule } from '../../../runtime/cpu/wasm/sgemm-simd.js';
 
 /**
- * The WebAssembly SIMD matmul against a float64 triple loop (tolerance 1e-5 relative) and against the
- * JS kernel: within one block of k (k ≤ 256) both sum the same float64 products in the same order, so
- * they must agree to the bit; past it the WASM kernel keeps float64 across blocks where the JS one
- * rounds to float32 after each, so they may differ by an ulp of float32 (2.4e-7 relative).
+ * The float32 WebAssembly SIMD matmul against a float64 triple loop. It accumulates in float32, so
+ * the tolerance is the standard bound for a float32 dot product of length k, rounded once more when
+ * stored and once per epilogue step: |got − exact| ≤ (k + 3)·2⁻²⁴·Σ|a·b| (+ the bias's magnitude).
+ * The same bound holds against the JS kernel, which sums in float64 (nearly exact).
  */
-function naive(a: Float32Array, b: Float32Array, m: number, n: number, k: number, transA: boolean, transB: boolean): Float64Array {
-  const c = new Float64Array(m * n);
+const U = 2 ** -24;
+
+function naive(a: Float32Array, b: Float32Array, m: number, n: number, k: number, transA: boolean, transB: boolean): { exact: Float64Array; magnitude: Float64Array } {
+  const exact = new Float64Array(m * n);
+  const magnitude = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let s = 0;
-      for (let p = 0; p < k; p++) s += (transA ? a[p * m + i]! : a[i * k + p]!) * (transB ? b[j * k + p]! : b[p * n + j]!);
-      c[i * n + j] = s;
+      let mag = 0;
+      for (let p = 0; p < k; p++) {
+        const product = (transA ? a[p * m + i]! : a[i * k + p]!) * (transB ? b[j * k + p]! : b[p * n + j]!);
+        s += product;
+        mag += Math.abs(product);
+      }
+      exact[i * n + j] = s;
+      magnitude[i * n + j] = mag;
     }
   }
-  return c;
+  return { exact, magnitude };
 }
 
 const ctx = { training: false, lr: 0, step: 0, seed: 0 };
-const none = { bias: null, pre: null, activation: null };
+const none: Epilogue = { bias: null, pre: null, activation: null };
 
-function product(kernel: typeof matmul, a: Float32Array, b: Float32Array, m: number, n: number, k: number, transA: boolean, transB: boolean): Float32Array {
+function product(kernel: typeof matmul, a: Float32Array, b: Float32Array, m: number, n: number, k: number, transA: boolean, transB: boolean, epilogue = none, attrs = {}): Float32Array {
   const y = new Float32Array(m * n).fill(Number.NaN);
-  kernel(ctx, [{ shape: transA ? [k, m] : [m, k], data: a }, { shape: transB ? [n, k] : [k, n], data: b }], [{ shape: [m, n], data: y }], { transA, transB }, none);
+  const inputs = [{ shape: transA ? [k, m] : [m, k], data: a }, { shape: transB ? [n, k] : [k, n], data: b }];
+  kernel(ctx, inputs, [{ shape: [m, n], data: y }], { transA, transB, ...attrs }, epilogue);
   return y;
 }
 
-describe('wasm simd matmul', () => {
+const random = (n: number, seed: number): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 7.1 + i * 1.37));
+
+/**
+ * Runs one exported tile function on raw memory in a plain-JS harness, so the same code checks the
+ * module in this process and, for relaxed SIMD, in a child Node started with the flag that enables it.
+ * Layout: A panels at 0, B panels at 4096 (a packed panel and a row-major [kc, 8] B are the same
+ * floats: ldb = 32 bytes), C at 8192 (row stride 8 floats), bias at 12288.
+ */
+const harness = `(bytes, fn, pa, pb, c0, bias, alpha, kc) => {
+  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes));
+  const f = new Float32Array(exports.memory.buffer);
+  f.set(pa, 0); f.set(pb, 1024); f.set(c0, 2048); f.set(bias, 3072);
+  exports[fn](0, 4096, 8192, 1, 1, kc, 32, 12288, 32, alpha);
+  return [...f.subarray(2048, 2080)];
+}`;
+
+function tileOracle(pa: Float32Array, pb: Float32Array, c0: Float32Array, bias: Float32Array, alpha: number, kc: number, variant: (typeof SGEMM_VARIANTS)[number]): number[] {
+  return Array.from({ length: 32 }, (_, i) => {
+    const [r, s] = [Math.floor(i / 8), i % 8];
+    let v = 0;
+    for (let kk = 0; kk < kc; kk++) v += pa[kk * 4 + r]! * pb[kk * 8 + s]!;
+    if (variant.accumulate) v += c0[i]!;
+    if (variant.bias) v += bias[s]!;
+    if (variant.activation === 'relu') v = v < 0 ? 0 : v;
+    if (variant.activation === 'leaky_relu') v = v < 0 ? alpha * v : v;
+    if (variant.activation === 'step') v = v > 0 ? 1 : 0;
+    return v;
+  });
+}
+
+function checkTiles(run: (bytes: Uint8Array, fn: string, pa: Float32Array, pb: Float32Array, c0: Float32Array, bias: Float32Array, alpha: number, kc: number) => number[], fma: boolean): void {
+  const kc = 37;
+  const [pa, pb, c0, bias] = [random(4 * kc, 1), random(8 * kc, 2), random(32, 3), random(8, 4)];
+  const bytes = sgemmModuleBytes(fma);
+  for (const variant of SGEMM_VARIANTS) {
+    const got = run(bytes, variantName(variant), pa, pb, c0, bias, 0.2, kc);
+    const want = tileOracle(pa, pb, c0, bias, 0.2, kc, variant);
+    // Σ|a·b| ≤ kc here (|values| ≤ 1); plus C and the bias.
+    want.forEach((v, i) => expect(Math.abs(got[i]! - v), `${variantName(variant)}[${i}]`).toBeLessThanOrEqual((kc + 3) * U * (kc + 2)));
+  }
+}
+
+describe('wasm simd float32 matmul', () => {
   it('is available on this Node and installed as the CPU matmul', () => {
-    expect(WebAssembly.validate(matmulModuleBytes())).toBe(true);
-    expect(simdModule()).not.toBeNull();
+    expect(WebAssembly.validate(sgemmModuleBytes(false))).toBe(true);
+    expect(sgemmModule()).not.toBeNull();
     expect(cpuSimdMatmul).toBe(process.env.NNET_CPU_SIMD !== '0');
   });
 
-  it('is the GEMM convolutions and recurrent layers call: the JS one within an ulp, exactly it for ≤ 4 rows', () => {
+  it('every tile variant with plain multiply + add: 4×8 tile, accumulate, bias, activation', () => {
+    const run = new Function(`return ${harness}`)() as Parameters<typeof checkTiles>[0];
+    checkTiles(run, false);
+  });
+
+  it('every tile variant with relaxed SIMD multiply-add (in a Node where it validates)', () => {
+    const here = WebAssembly.validate(sgemmModuleBytes(true));
+    const run: Parameters<typeof checkTiles>[0] = (bytes, fn, pa, pb, c0, bias, alpha, kc) => {
+      if (here) return (new Function(`return ${harness}`)() as Parameters<typeof checkTiles>[0])(bytes, fn, pa, pb, c0, bias, alpha, kc);
+      const args = JSON.stringify([[...bytes], fn, [...pa], [...pb], [...c0], [...bias], alpha, kc]);
+      const script = `const [b, ...rest] = ${args}; console.log(JSON.stringify((${harness})(new Uint8Array(b), ...rest)));`;
+      // Node 20's V8 has relaxed SIMD behind this flag; newer engines validate it without.
+      const child = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '-e', script], { encoding: 'utf8' });
+      expect(child.stderr).toBe('');
+      return JSON.parse(child.stdout) as number[];
+    };
+    checkTiles(run, true);
+  });
+
+  it('is the GEMM convolutions and recurrent layers call', () => {
     // conv2d forward's layout: im2col patches [rows, k] times the kernel [filters, k] transposed.
-    const random = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 7.1 + i * 1.37));
     for (const [m, n, k] of [[5, 16, 9], [196, 32, 144], [300, 7, 300]] as const) {
       const a = random(m * k, m);
       const b = random(n * k, n);
-      const viaKernels = new Float32Array(m * n);
-      const viaJs = new Float32Array(m * n);
-      gemm(a, k, 1, b, 1, k, viaKernels, m, n, k);
-      gemmJs(a, k, 1, b, 1, k, viaJs, m, n, k);
-      viaJs.forEach((v, i) => expect(Math.abs(viaKernels[i]! - v)).toBeLessThanOrEqual(2.4e-7 * Math.abs(v) + 1e-30));
+      const got = new Float32Array(m * n);
+      gemm(a, k, 1, b, 1, k, got, m, n, k);
+      const { exact, magnitude } = naive(a, b, m, n, k, false, true);
+      exact.forEach((v, i) => expect(Math.abs(got[i]! - v)).toBeLessThanOrEqual((k + 3) * U * magnitude[i]!));
     }
-    const a = random(4 * 9, 1);
-    const b = random(16 * 9, 2);
-    const [small, smallJs] = [new Float32Array(64), new Float32Array(64)];
-    gemm(a, 9, 1, b, 1, 9, small, 4, 16, 9);
-    gemmJs(a, 9, 1, b, 1, 9, smallJs, 4, 16, 9);
-    expect([...small]).toEqual([...smallJs]);
   });
 
-  it('sums one 4×4 tile of packed panels into C', () => {
-    const module = simdModule()!;
-    const memory = new Float64Array(module.memory.buffer);
-    // A rows r = [r+1, 10(r+1)], B columns s = [s, 100s] over kc = 2: C[r][s] = 1001 (r+1) s, plus C's 0.5.
-    const pa = 0, pb = 8, c = 16;
-    for (let kk = 0; kk < 2; kk++) {
-      for (let r = 0; r < 4; r++) memory[pa + kk * 4 + r] = (r + 1) * (kk === 0 ? 1 : 10);
-      for (let s = 0; s < 4; s++) memory[pb + kk * 4 + s] = s * (kk === 0 ? 1 : 100);
-    }
-    memory.fill(0.5, c, c + 16);
-    module.panels(pa * 8, pb * 8, c * 8, 1, 1, 2, 32);
-    expect([...memory.subarray(c, c + 16)]).toEqual(Array.from({ length: 16 }, (_, i) => 1001 * (Math.floor(i / 4) + 1) * (i % 4) + 0.5));
-  });
-
-  // Ragged m, n; m across the 128-row chunks; k within and across the 256 blocks; m ≤ 4 falls back.
-  for (const [m, n, k] of [[5, 3, 7], [9, 6, 256], [130, 17, 33], [33, 5, 300], [2, 9, 10]] as const) {
+  // Ragged m, n; m across the 128-row chunks; k within and across the 256 blocks; m ≤ 4 (gemv, JS).
+  for (const [m, n, k] of [[5, 3, 7], [9, 6, 256], [130, 17, 33], [33, 5, 300], [2, 9, 10], [260, 40, 600]] as const) {
     for (const transA of [false, true]) {
       for (const transB of [false, true]) {
-        it(`${m}x${n}x${k} transA=${transA} transB=${transB}`, () => {
-          const a = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i * 1.3));
-          const b = Float32Array.from({ length: k * n }, (_, i) => Math.cos(i * 0.7));
+        it(`${m}x${n}x${k} transA=${transA} transB=${transB}: within the float32 bound of the exact product`, () => {
+          const a = random(m * k, 1);
+          const b = random(k * n, 2);
           const simd = product(matmulSimd, a, b, m, n, k, transA, transB);
           const js = product(matmul, a, b, m, n, k, transA, transB);
-          const want = naive(a, b, m, n, k, transA, transB);
+          const { exact, magnitude } = naive(a, b, m, n, k, transA, transB);
           for (let i = 0; i < m * n; i++) {
-            expect(Math.abs(simd[i]! - want[i]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(want[i]!)));
-            if (k <= 256) expect(simd[i]).toBe(js[i]);
-            else expect(Math.abs(simd[i]! - js[i]!)).toBeLessThanOrEqual(2.4e-7 * Math.max(1, Math.abs(js[i]!)));
+            expect(Math.abs(simd[i]! - exact[i]!)).toBeLessThanOrEqual((k + 3) * U * magnitude[i]!);
+            expect(Math.abs(simd[i]! - js[i]!)).toBeLessThanOrEqual((k + 4) * U * magnitude[i]!);
           }
         });
       }
     }
   }
 
-  it('applies the fused epilogue', () => {
-    const m = 6, n = 2, k = 2;
-    const a = Float32Array.from({ length: m * k }, (_, i) => i);
-    const b = Float32Array.from([1, -1, 0.5, -2]); // B [n, k], transposed
-    const y = new Float32Array(m * n);
-    const pre = new Float32Array(m * n);
-    matmulSimd(ctx, [{ shape: [m, k], data: a }, { shape: [n, k], data: b }], [{ shape: [m, n], data: y }], { transA: false, transB: true }, {
-      bias: Float32Array.from([1, 100]),
-      pre,
-      activation: (data, start, end) => {
-        for (let i = start; i < end; i++) data[i] = -data[i]!;
-      },
-    });
-    for (let i = 0; i < m; i++) {
-      const x0 = a[i * 2]!, x1 = a[i * 2 + 1]!;
-      expect([pre[i * 2], pre[i * 2 + 1]]).toEqual([x0 - x1 + 1, 0.5 * x0 - 2 * x1 + 100]);
-      expect([y[i * 2], y[i * 2 + 1]]).toEqual([-(x0 - x1 + 1), -(0.5 * x0 - 2 * x1 + 100)]);
+  // Every activation of the kernel table: relu, leaky_relu and step inside the tile, the others after
+  // each chunk; with the pre-activation kept, only the bias is in the tile.
+  const activations = ['linear', 'relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softplus', 'silu', 'step'] as const;
+  for (const name of activations) {
+    for (const keepPre of [false, true]) {
+      it(`fused bias + ${name}${keepPre ? ', keeping pre' : ''}: the JS epilogue on the exact product`, () => {
+        const [m, n, k] = [150, 13, 40];
+        const a = random(m * k, 5);
+        const b = random(n * k, 6);
+        const bias = random(n, 7);
+        const attrs: Record<string, number> = name === 'leaky_relu' || name === 'elu' ? { alpha: 0.3 } : {};
+        const activation = activationRange(name, attrs);
+        const pre = keepPre ? new Float32Array(m * n) : null;
+        const y = product(matmulSimd, a, b, m, n, k, false, true, { bias, pre, activation, activationName: name }, attrs);
+        const { exact, magnitude } = naive(a, b, m, n, k, false, true);
+        const wantPre = Float32Array.from(exact, (v, i) => v + bias[i % n]!);
+        const want = Float32Array.from(wantPre);
+        activation(want, 0, want.length);
+        for (let i = 0; i < m * n; i++) {
+          const slack = (k + 4) * U * (magnitude[i]! + 1);
+          if (pre) expect(Math.abs(pre[i]! - wantPre[i]!)).toBeLessThanOrEqual(slack);
+          if (name === 'step') {
+            if (Math.abs(wantPre[i]!) > slack) expect(y[i]).toBe(want[i]);
+          } else {
+            // Every activation here has a slope of at most 1.13 (gelu).
+            expect(Math.abs(y[i]! - want[i]!), `${i}`).toBeLessThanOrEqual(1.13 * slack + 4 * U * Math.abs(want[i]!));
+          }
+        }
+      });
     }
-  });
+  }
 
-  it('repacks a cached weight after it is written', () => {
+  it('repacks a resident weight after it is written, and keeps its two layouts apart', () => {
     const m = 8, n = 5, k = 4;
+    // Small integers: every sum is exact in float32, so the kernel must equal the exact product.
     const a = Float32Array.from({ length: m * k }, (_, i) => (i % 5) - 2);
-    const w = Float32Array.from({ length: n * k }, (_, i) => i / 3);
+    const dy = Float32Array.from({ length: m * n }, (_, i) => (i % 3) - 1);
+    const w = Float32Array.from({ length: n * k }, (_, i) => i - 7);
     markCacheable(w);
-    expect(product(matmulSimd, a, w, m, n, k, false, true)).toEqual(product(matmul, a, w, m, n, k, false, true));
+    const check = (): void => {
+      expect([...product(matmulSimd, a, w, m, n, k, false, true)]).toEqual([...naive(a, w, m, n, k, false, true).exact]);
+      expect([...product(matmulSimd, dy, w, m, k, n, false, false)]).toEqual([...naive(dy, w, m, k, n, false, false).exact]);
+    };
+    check();
+    check();
     w.reverse();
     markWritten(w);
-    const want = naive(a, w, m, n, k, false, true);
-    expect([...product(matmulSimd, a, w, m, n, k, false, true)]).toEqual([...Float32Array.from(want)]);
+    check();
   });
 });

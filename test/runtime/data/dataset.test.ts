@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadBuiltin } from '../../../runtime/data/builtins.js';
+import { loadBuiltin, readDigits } from '../../../runtime/data/builtins.js';
+import { decodeDigitBytes, encodeDigitBytes, splitDigits } from '../../../runtime/data/digits.js';
 import { batches, makeDataset, shuffle, split } from '../../../runtime/data/dataset.js';
 import { permutation } from '../../../runtime/data/random.js';
 
@@ -75,5 +76,21 @@ describe('built-in datasets', () => {
     expect(Array.from(again.test!.fields.label!.data.subarray(0, 50))).toEqual(Array.from(test!.fields.label!.data.subarray(0, 50)));
     // every class is present in both splits
     expect(new Set(test!.fields.label!.data).size).toBe(10);
+  });
+
+  it("digits as the playground ships them: 785 bytes per image, the same split as the CLI's, pixels within 1/510", () => {
+    const { pixels, labels } = readDigits();
+    const bytes = encodeDigitBytes(pixels, labels);
+    expect(bytes.length).toBe(10_000 * 785);
+    const decoded = decodeDigitBytes(bytes);
+    expect(decoded.labels).toEqual(labels);
+    let worst = 0;
+    for (let i = 0; i < pixels.length; i++) worst = Math.max(worst, Math.abs(decoded.pixels[i]! - pixels[i]!));
+    expect(worst).toBeLessThanOrEqual(1 / 510 + 1e-7);
+    const page = splitDigits(decoded.pixels, decoded.labels);
+    const cli = loadBuiltin('digits');
+    expect(page.train.fields.label!.data).toEqual(cli.train.fields.label!.data);
+    expect(page.test!.fields.label!.data).toEqual(cli.test!.fields.label!.data);
+    expect(() => decodeDigitBytes(new Uint8Array(784))).toThrow(/785 bytes per image/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochRecord } from '../../../runtime/train/history.js';
-import { plotHistory } from '../../../runtime/train/plot-svg.js';
+import { epochTicks, logAxis, plotHistory, roundTicks } from '../../../runtime/train/plot-svg.js';
 
 /** Well-formedness: every tag closes in order (the chart uses no CDATA, comments or entities but &amp; etc.). */
 function balanced(svg: string): boolean {
@@ -60,5 +60,34 @@ describe('SVG training curves', () => {
     const lossTicks = [...svg.split('<g class="panel-loss">')[1]!.split('</g>')[0]!.matchAll(/text-anchor="end">([^<]+)</g)].map((m) => m[1]);
     expect(lossTicks).toEqual(['0', '0.2', '0.4', '0.6', '0.8', '1']);
     expect(svg).not.toContain('>validation<');
+  });
+
+  it('puts ticks on 1, 2, 5 × 10ⁿ: linear axes, epochs, and the log-scale loss', () => {
+    expect(roundTicks(0.73)).toEqual([0, 0.2, 0.4, 0.6, 0.8]);
+    expect(roundTicks(2.31)).toEqual([0, 0.5, 1, 1.5, 2, 2.5]);
+    expect(roundTicks(0.0042)).toEqual([0, 0.001, 0.002, 0.003, 0.004, 0.005]);
+    expect(epochTicks(8)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(epochTicks(30)).toEqual([1, 5, 10, 15, 20, 25, 30]);
+    expect(epochTicks(100)).toEqual([1, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+    expect(logAxis([2.3, 0.031]).ticks).toEqual([0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5]);
+    expect(logAxis([3, 0.00012]).ticks).toEqual([0.0001, 0.001, 0.01, 0.1, 1, 10]);
+    expect(logAxis([1]).ticks).toEqual([1, 2]);
+    const axis = logAxis([0.1, 10]);
+    expect(axis.fraction(0.1)).toBe(0);
+    expect(axis.fraction(1)).toBeCloseTo(0.5);
+    expect(axis.fraction(0)).toBe(0);
+  });
+
+  it('draws the loss on a log axis when asked, and the other panel as before', () => {
+    const falling: EpochRecord[] = [1, 2, 3].map((epoch) => ({ epoch, lr: 0.01, loss: 10 ** -epoch, accuracy: 0.5, seconds: 1 }));
+    const svg = plotHistory(falling, 'log', { logLoss: true });
+    expect(balanced(svg)).toBe(true);
+    const lossPanel = svg.split('<g class="panel-loss">')[1]!.split('</g>')[0]!;
+    expect([...lossPanel.matchAll(/text-anchor="end">([^<]+)</g)].map((m) => m[1])).toEqual(['0.001', '0.002', '0.005', '0.01', '0.02', '0.05', '0.1']);
+    expect(lossPanel).toContain('>loss (log scale)</text>');
+    // Equal ratios are equal steps: 0.1 → 0.01 → 0.001 falls by the same height each epoch.
+    const ys = [...lossPanel.matchAll(/<circle cx="[\d.]+" cy="([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(ys[1]! - ys[0]!).toBeCloseTo(ys[2]! - ys[1]!, 0);
+    expect(svg.split('<g class="panel-accuracy">')[1]).toContain('>0.2</text>');
   });
 });

@@ -10,6 +10,7 @@ import { createCpuExecutor } from '../../../runtime/cpu/index.js';
 import type { Plan } from '../../../runtime/plan/format.js';
 import { f32, i32, type HostTensor } from '../../../runtime/tensor.js';
 import { writeSafetensors } from '../../../runtime/weights/safetensors.js';
+import { runCli } from '../../cli/run-cli.js';
 import { xorModel } from './models.js';
 
 /**
@@ -52,6 +53,11 @@ describe.skipIf(!CHROMIUM)('examples/web in headless Chromium', () => {
   };
 
   beforeAll(async () => {
+    // As docs/webgpu.md says: the page's demo.json names ./xor.plan.json, made by compile --embed-weights.
+    const documented = join(profile, 'xor.plan.json');
+    const compiled = await runCli(['compile', join(ROOT, 'examples/xor.nnet'), '--target', 'webgpu', '--embed-weights', '-o', documented]);
+    if (compiled.code !== 0) throw new Error(compiled.stderr);
+    routes['/examples/web/xor.plan.json'] = readFileSync(documented, 'utf8');
     execFileSync(process.execPath, [join(ROOT, 'examples/web/build.mjs')], { stdio: 'pipe' });
     server = createServer((req, res) => {
       const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
@@ -78,6 +84,20 @@ describe.skipIf(!CHROMIUM)('examples/web in headless Chromium', () => {
     await new Promise((resolve) => server?.close(resolve));
     rmSync(profile, { recursive: true, force: true });
   });
+
+  it('works as documented: demo.json next to the page, a plan from compile --embed-weights, a table', async () => {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${port}/examples/web/index.html`);
+    await page.waitForFunction(() => (window as { nnetResult?: unknown }).nnetResult !== undefined, undefined, { timeout: 90_000 });
+    const result = (await page.evaluate(() => (window as { nnetResult?: unknown }).nnetResult)) as { error?: string; model: string; losses: number[] };
+    expect(result.error).toBeUndefined();
+    expect(result.model).toBe('Xor');
+    expect(result.losses).toHaveLength(20);
+    expect(result.losses[19]!).toBeLessThan(result.losses[0]!);
+    expect(await page.locator('#result table tbody tr').count()).toBe(4);
+    expect(await page.locator('#result th').allTextContents()).toEqual(['x', 'target', 'probability before', 'probability after']);
+    expect(await page.textContent('#result')).toMatch(/20 training steps: loss \d\.\d{4} → \d\.\d{4}/);
+  }, 120_000);
 
   it('runs inference and training steps of a compiled plan', async () => {
     const page = await browser.newPage();

@@ -60,17 +60,29 @@ describe('WebGPU runtime errors', () => {
   });
 
   it.skipIf(!gpu)('a failed allocation: NNR6003, no hang', async () => {
-    // A plan whose activation needs batch × 2³⁰ floats: far beyond any device's buffer limit.
+    // A scratch activation of batch × 2³⁰ floats that no step uses: far beyond any device's buffer
+    // limit. (An activation whose shape does not follow from its step's inputs, as this test once
+    // used, is now refused by plan validation: NNR1015, below.)
     const { plan, weights } = seedPlan();
     const huge: Plan = {
       ...plan,
       dims: { ...plan.dims, huge: 2 ** 30 },
-      tensors: plan.tensors.map((t) => (t.role === 'activation' && t.name === plan.forward[0]!.outputs[0] ? { ...t, shape: ['batch', 'huge'] } : t)),
+      tensors: [...plan.tensors, { name: 'scratch', shape: ['batch', 'huge'], dtype: 'f32', role: 'activation' }],
     };
     const executor = await createWebGpuExecutor(huge, weights, { device: gpu!.device });
     const error = await rejection(executor.infer({ x: f32([2, 3], [0, 0, 0, 0, 0, 0]) }));
     expect(error.code).toBe('NNR6003');
     expect(error.message).toMatch(/batch=2/);
     executor.dispose();
+  });
+
+  it('an activation shape that does not follow from its step is refused before any allocation (NNR1015)', async () => {
+    const { plan, weights } = seedPlan();
+    const huge: Plan = {
+      ...plan,
+      dims: { ...plan.dims, huge: 2 ** 30 },
+      tensors: plan.tensors.map((t) => (t.role === 'activation' && t.name === plan.forward[0]!.outputs[0] ? { ...t, shape: ['batch', 'huge'] } : t)),
+    };
+    await expect(createWebGpuExecutor(huge, weights, gpu ? { device: gpu.device } : {})).rejects.toMatchObject({ code: 'NNR1015' });
   });
 });

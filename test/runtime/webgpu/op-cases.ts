@@ -1,5 +1,6 @@
 import { ACTIVATION_NAMES } from '../../../runtime/plan/activations.js';
 import type { PlanAttr, PlanTensor } from '../../../runtime/plan/format.js';
+import { RECURRENT_CELL_NAMES, RECURRENT_CELLS } from '../../../runtime/plan/kernels.js';
 
 /**
  * Every kernel of runtime/plan/kernels.ts that the WebGPU back end implements, as a one-step case
@@ -186,7 +187,8 @@ function spatialCases(): OpCase[] {
 function recurrentCases(): OpCase[] {
   const cases: OpCase[] = [];
   const [n, t, u] = [3, 4, 5];
-  for (const [cell, gates, stored] of [['rnn', 1, 1], ['lstm', 4, 6], ['gru', 3, 5]] as const) {
+  for (const cell of RECURRENT_CELL_NAMES) {
+    const { gates, saved: stored } = RECURRENT_CELLS[cell];
     for (const sequences of [false, true]) {
       const attrs = { units: u, return_sequences: sequences };
       const y = sequences ? [n, t, u] : [n, u];

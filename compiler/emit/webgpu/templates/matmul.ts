@@ -1,5 +1,5 @@
 import type { PlanDim } from '../../../../runtime/plan/format.js';
-import { matmulDims as kernelMatmulDims } from '../../../../runtime/plan/matmul-dims.js';
+import { matmulSizes } from '../../../../runtime/plan/matmul-sizes.js';
 import { isActivation } from '../../../../runtime/plan/activations.js';
 import { activationFunctions } from '../activations.js';
 import { ceilDiv, gridStrideDispatch, mulDims, product } from '../dims.js';
@@ -34,7 +34,7 @@ export function matmulDims(step: StepShapes): MatmulDims {
   const [a, b] = step.inputs;
   const transA = step.attrs.transA === true;
   const transB = step.attrs.transB === true;
-  const { m, n, k, lda, ldb } = kernelMatmulDims(a!.shape, b!.shape, transA, transB, product);
+  const { m, n, k, lda, ldb } = matmulSizes(a!.shape, b!.shape, transA, transB, product);
   return { m, n, k, lda, ldb, transA, transB };
 }
 

@@ -1,4 +1,4 @@
-import { recurrentCellOf, type RecurrentCell } from '../../../../runtime/plan/kernels.js';
+import { recurrentCellOf, type RecurrentCell, type RecurrentCellName } from '../../../../runtime/plan/kernels.js';
 import { WebGpuEmitError, type KernelSource, type StepShapes } from '../program.js';
 import { input, output } from './grid.js';
 
@@ -16,8 +16,8 @@ import { input, output } from './grid.js';
 const MAX_UNITS = 256;
 
 /** The cell's name and layout (gates, saved values per unit, where h sits): runtime/plan/kernels.ts. */
-function cellOf(base: string): { name: string; cell: RecurrentCell } {
-  return { name: base.replace(/_scan(_grad)?$/, ''), cell: recurrentCellOf(base) };
+function cellOf(base: string): { name: RecurrentCellName; cell: RecurrentCell } {
+  return { name: base.replace(/_scan(_grad)?$/, '') as RecurrentCellName, cell: recurrentCellOf(base) };
 }
 
 function header(step: StepShapes, cell: RecurrentCell): string {
@@ -44,7 +44,7 @@ fn rec(g: u32) -> f32 {
 }`;
 }
 
-const FORWARD_CELL: Record<string, string> = {
+const FORWARD_CELL: Record<RecurrentCellName, string> = {
   rnn: `let value = tanh_s(xw[x] + rec(j));
 saved[s] = value;`,
   lstm: `let ig = sigm(xw[x] + rec(j));
@@ -93,7 +93,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
     let s = row * S + j;
     var h_new = 0.0;
     if (live) {
-      ${FORWARD_CELL[name]!.split('\n').join('\n      ')}
+      ${FORWARD_CELL[name].split('\n').join('\n      ')}
       h_new = value;
       if (SEQUENCES) { y[row * U + j] = value; } else if (t == T - 1u) { y[b * U + j] = value; }
     }
@@ -112,7 +112,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
 }
 
 /** Per cell: from dh (incoming) compute dxw (written) and dhw (workgroup memory), as the CPU does. */
-const BACKWARD_CELL: Record<string, string> = {
+const BACKWARD_CELL: Record<RecurrentCellName, string> = {
   rnn: `let h = saved[s];
 let da = dh * (1.0 - h * h);
 dxw[x] = da;
@@ -175,7 +175,7 @@ fn main(@builtin(local_invocation_id) lid: vec3u) {
         var from_output = 0.0;
         if (SEQUENCES) { from_output = dy[row * U + j]; } else if (t == T - 1u) { from_output = dy[b * U + j]; }
         let dh = dh_next + from_output;
-        ${BACKWARD_CELL[name]!.split('\n').join('\n        ')}
+        ${BACKWARD_CELL[name].split('\n').join('\n        ')}
       }
       workgroupBarrier();
       if (live) {

@@ -1,3 +1,4 @@
+import { ACTIVATION_NAMES } from '../../../../runtime/plan/activations.js';
 import type { PlanStep, PlanTensor } from '../../../../runtime/plan/format.js';
 import { OP_CASES, type OpCase } from '../../../runtime/webgpu/op-cases.js';
 import { withShape } from '../../../runtime/webgpu/op-plan.js';
@@ -33,7 +34,7 @@ function fromCase(c: OpCase, symbolic: boolean): Variant {
   return { name: `${c.name}${symbolic ? ' [batch]' : ''}`, step: { kernel: c.kernel, inputs, outputs, attrs: withShape(c) }, tensors };
 }
 
-const ACTS = ['linear', 'relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softplus', 'silu', 'step'];
+const ACTS = ACTIVATION_NAMES;
 
 function matmulVariants(): Variant[] {
   const variants: Variant[] = [];

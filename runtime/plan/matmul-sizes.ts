@@ -4,7 +4,7 @@
  * shape rule (symbolic dims), the WGSL template (dim expressions) and anyone else who needs M, N, K;
  * `product` multiplies dims in the caller's currency.
  */
-export interface MatmulDims<D> {
+export interface MatmulSizes<D> {
   m: D;
   n: D;
   /** K as a reads it. */
@@ -16,7 +16,7 @@ export interface MatmulDims<D> {
   ldb: D;
 }
 
-export function matmulDims<D>(a: readonly D[], b: readonly D[], transA: boolean, transB: boolean, product: (dims: D[]) => D): MatmulDims<D> {
+export function matmulSizes<D>(a: readonly D[], b: readonly D[], transA: boolean, transB: boolean, product: (dims: D[]) => D): MatmulSizes<D> {
   const lastA = a[a.length - 1]!;
   const rowsA = product(a.slice(0, -1));
   const lastB = b[b.length - 1]!;

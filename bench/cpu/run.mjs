@@ -1,0 +1,349 @@
+// `npm run bench:cpu`: nnet's CPU back end against onnxruntime-node (1 and 2 threads),
+// onnxruntime-web's WebAssembly backend (SIMD + threads, in Node) and TF.js's wasm backend on its
+// fused ops, on the same weights, in ONE process, interleaved round by round.
+//
+//   npx tsc -p tsconfig.json && npm run bench:setup && node bench/cpu/run.mjs [--quick] [--rounds N] [--only REGEX]
+//
+// Workloads (bench/cpu/models.nnet): MLP 784-512-256-10 inference b1 and b256 and training b128
+// with Adam; the conv net inference and training b64; LeNet-5 training b64; an LSTM (seq 32, 128
+// units) inference b32. Also nnet fused vs --no-fuse, nnet with NNET_THREADS=1 vs 2 (child
+// processes, interleaved), the training compile of a 1,000-layer model, and the heap over 1,000
+// steady-state training steps. Prints medians of samples/s and, per ratio, the median of the
+// per-round ratios with their min–max; writes the tables to bench/results/cpu-<date>.md.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { measureHeap, measureRate, median, spread } from './measure.mjs';
+import { ARCHITECTURES, feedForwardOnnx, feedForwardTf, loadOnnxWriter, lstmOnnx, lstmTf } from './peers.mjs';
+import { generateModel } from '../generated-model.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const quick = flag('--quick');
+const rounds = Number(option('--rounds') ?? (quick ? 2 : 5));
+const only = new RegExp(option('--only') ?? '.');
+const wanted = (label) => only.test(label);
+/** Seconds of work per measurement (after one warm-up call). */
+const minMs = quick ? 250 : 800;
+
+const { checkSource } = await import(join(root, 'dist/compiler/index.js'));
+const { compileModel } = await import(join(root, 'dist/compiler/compile.js'));
+const { createCpuExecutor } = await import(join(root, 'dist/runtime/cpu/index.js'));
+
+// ---- the machine ---------------------------------------------------------------------------------
+function machine() {
+  let flags = '';
+  try {
+    flags = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags')) ?? '';
+  } catch {}
+  const simd = /\bavx512f\b/.test(flags) ? 'AVX-512' : /\bavx2\b/.test(flags) ? 'AVX2' : flags ? 'SSE only' : 'unknown';
+  return { model: cpus()[0]?.model ?? 'unknown', cores: cpus().length, simd, node: process.version };
+}
+const host = machine();
+const loadBefore = loadavg();
+console.log(`CPU: ${host.model}, ${host.cores} cores, SIMD class ${host.simd}; node ${host.node}; load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')}`);
+
+// ---- nnet -----------------------------------------------------------------------------------------
+const source = readFileSync(join(here, 'models.nnet'), 'utf8');
+const check = checkSource(source, { path: 'models.nnet' });
+function nnet(model, { fuse = true, training = true } = {}) {
+  const result = compileModel(check, model, { target: 'cpu', fuse, training, text: source });
+  if (!result.plan) throw new Error(result.diagnostics.map((d) => d.message).join('\n'));
+  const weights = new Map();
+  for (const [name, data] of result.weights) {
+    const t = result.plan.tensors.find((x) => x.name === name);
+    weights.set(name, { shape: t.shape.map(Number), dtype: t.dtype, data });
+  }
+  return { executor: createCpuExecutor(result.plan, weights), weights };
+}
+
+// ---- data -------------------------------------------------------------------------------------------
+function random(n, seed) {
+  let s = seed;
+  return Float32Array.from({ length: n }, () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+}
+const labels = (n, seed) => Int32Array.from(random(n, seed), (v) => Math.floor(v * 10));
+const SHAPES = { Mlp: [784], ConvNet: [28, 28, 1], LeNet5: [28, 28, 1], Lstm: [32, 128] };
+const LSTM = { seq: 32, features: 128, hidden: 128 };
+const batchOf = (model, n, seed) => ({ x: random(n * SHAPES[model].reduce((a, b) => a * b, 1), seed), label: labels(n, seed + 1) });
+
+/** nnet's workloads; each returns the samples it processed. */
+function nnetInfer(executor, model, n, seed) {
+  const data = batchOf(model, n, seed);
+  const name = model === 'Mlp' || model === 'Lstm' ? 'x' : 'image';
+  const feeds = { [name]: { shape: [n, ...SHAPES[model]], dtype: 'f32', data: data.x } };
+  return async () => (await executor.infer(feeds), n);
+}
+function nnetTrain(executor, model, n, seed) {
+  const data = batchOf(model, n, seed);
+  const name = model === 'Mlp' ? 'x' : 'image';
+  const feeds = { [name]: { shape: [n, ...SHAPES[model]], dtype: 'f32', data: data.x }, label: { shape: [n], dtype: 'i32', data: data.label } };
+  const options = { lr: 1e-3, seed: 1 };
+  return async () => (await executor.trainStep(feeds, options), n);
+}
+
+/** The thread comparison's workloads, in this process (a child with NNET_THREADS set). */
+async function nnetThreadRates() {
+  const mlp = nnet('Mlp', { training: false });
+  const conv = nnet('ConvNet', { training: false });
+  const rates = {
+    'MLP inference b256': await measureRate(nnetInfer(mlp.executor, 'Mlp', 256, 2), minMs),
+    'conv net inference b64': await measureRate(nnetInfer(conv.executor, 'ConvNet', 64, 4), minMs),
+  };
+  return { rates };
+}
+
+// ---- a child run: nnet alone on two workloads, for the thread comparison -----------------------
+if (flag('--nnet-threads-child')) {
+  const { rates } = await nnetThreadRates();
+  process.stdout.write(`\n${JSON.stringify(rates)}\n`);
+  process.exit(0);
+}
+
+// ---- compile time, first: before the peers fill the heap (their collections would be timed too) ---
+let compile = null;
+if (wanted('compile')) {
+  const { text, layers } = generateModel(1000);
+  const big = checkSource(text);
+  const times = (training) => {
+    const ms = [];
+    for (let i = 0; i < (quick ? 3 : 9) + 1; i++) {
+      const start = performance.now();
+      const result = compileModel(big, 'Big', { target: 'cpu', fuse: true, training, text });
+      if (i > 0) ms.push(performance.now() - start);
+      if (!result.plan) throw new Error('the generated model did not compile');
+    }
+    return ms;
+  };
+  compile = { layers, training: times(true), inference: times(false) };
+}
+// ---- peers -----------------------------------------------------------------------------------------
+const require = createRequire(join(root, 'bench', 'package.json'));
+const quiet = (fn) => {
+  const { warn, log } = console;
+  console.warn = console.log = () => {};
+  try {
+    return fn();
+  } finally {
+    Object.assign(console, { warn, log });
+  }
+};
+const ortNode = require('onnxruntime-node');
+const ortWeb = await import(require.resolve('onnxruntime-web'));
+ortWeb.env.wasm.numThreads = Math.min(2, host.cores);
+ortWeb.env.wasm.simd = true;
+const tf = quiet(() => require('@tensorflow/tfjs'));
+const tfWasm = require('@tensorflow/tfjs-backend-wasm');
+tfWasm.setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), '/'));
+await tf.setBackend('wasm');
+await tf.ready();
+const onnx = await loadOnnxWriter(root);
+
+/** ONNX input layout: NCHW for images (C = 1: the same bytes as NHWC), [seq, b, in] for the LSTM. */
+function onnxFeed(model, n, seed) {
+  const { x } = batchOf(model, n, seed);
+  if (model === 'Mlp') return { x: new ortNode.Tensor('float32', x, [n, 784]) };
+  if (model === 'Lstm') {
+    const { seq, features } = LSTM;
+    const t = new Float32Array(x.length);
+    for (let b = 0; b < n; b++) for (let s = 0; s < seq; s++) t.set(x.subarray((b * seq + s) * features, (b * seq + s + 1) * features), (s * n + b) * features);
+    return { x: new ortNode.Tensor('float32', t, [seq, n, features]) };
+  }
+  return { x: new ortNode.Tensor('float32', x, [n, 1, 28, 28]) };
+}
+async function ortSessions(model, weights) {
+  const bytes = model === 'Lstm' ? lstmOnnx(onnx, weights, LSTM) : feedForwardOnnx(onnx, ARCHITECTURES[model], weights);
+  const options = (threads) => ({ intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential' });
+  return {
+    'ORT-node 1 thr': await ortNode.InferenceSession.create(bytes, options(1)),
+    'ORT-node 2 thr': await ortNode.InferenceSession.create(bytes, options(2)),
+    'ORT-web wasm': await ortWeb.InferenceSession.create(bytes, { graphOptimizationLevel: 'all' }),
+  };
+}
+function ortInfer(session, model, n, seed, Tensor) {
+  const feeds = Object.fromEntries(Object.entries(onnxFeed(model, n, seed)).map(([k, t]) => [k, new Tensor('float32', t.data, t.dims)]));
+  return async () => {
+    const out = await session.run(feeds);
+    for (const t of Object.values(out)) t.dispose?.();
+    return n;
+  };
+}
+function tfInfer(forward, model, n, seed) {
+  const x = tf.tensor(batchOf(model, n, seed).x, [n, ...SHAPES[model]]);
+  return async () => (tf.tidy(() => forward(x).dataSync()), n);
+}
+function tfTrain(net, model, n, seed) {
+  const data = batchOf(model, n, seed);
+  const x = tf.tensor(data.x, [n, ...SHAPES[model]]);
+  const y = tf.oneHot(tf.tensor1d(data.label, 'int32'), 10).toFloat();
+  const optimizer = tf.train.adam(1e-3);
+  return async () => {
+    const cost = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, net.logits(x)), true, net.vars);
+    cost.dataSync();
+    cost.dispose();
+    return n;
+  };
+}
+
+/** The largest |a − b| between two outputs (same weights ⇒ equal to float32 summation order). */
+function maxDiff(a, b) {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  return worst;
+}
+
+// ---- the workloads -------------------------------------------------------------------------------
+const ENGINES = ['nnet', 'nnet --no-fuse', 'ORT-node 1 thr', 'ORT-node 2 thr', 'ORT-web wasm', 'tfjs-wasm'];
+const workloads = [];
+const agreement = [];
+
+async function inferenceWorkload(label, model, n, seed) {
+  const fused = nnet(model, { training: false });
+  const unfused = model === 'Lstm' ? null : nnet(model, { training: false, fuse: false });
+  const sessions = await ortSessions(model, fused.weights);
+  const tfForward = model === 'Lstm' ? lstmTf(tf, fused.weights, LSTM) : feedForwardTf(tf, ARCHITECTURES[model], fused.weights).probs;
+  // Same weights → same outputs: checked once before timing.
+  const name = model === 'Mlp' || model === 'Lstm' ? 'x' : 'image';
+  const data = batchOf(model, n, seed);
+  const ours = Object.values(await fused.executor.infer({ [name]: { shape: [n, ...SHAPES[model]], dtype: 'f32', data: data.x } }))[0].data;
+  const diffs = {};
+  for (const [engine, session] of Object.entries(sessions)) {
+    const Tensor = engine.startsWith('ORT-web') ? ortWeb.Tensor : ortNode.Tensor;
+    const feeds = Object.fromEntries(Object.entries(onnxFeed(model, n, seed)).map(([k, t]) => [k, new Tensor('float32', t.data, t.dims)]));
+    diffs[engine] = maxDiff(ours, Object.values(await session.run(feeds))[0].data);
+  }
+  diffs['tfjs-wasm'] = maxDiff(ours, tf.tidy(() => tfForward(tf.tensor(data.x, [n, ...SHAPES[model]])).dataSync()));
+  agreement.push([label, diffs]);
+  if (Object.values(diffs).some((d) => !(d < 1e-4))) throw new Error(`${label}: the peers disagree with nnet (${JSON.stringify(diffs)}): weights not transferred`);
+  workloads.push({
+    label,
+    engines: {
+      nnet: nnetInfer(fused.executor, model, n, seed),
+      ...(unfused ? { 'nnet --no-fuse': nnetInfer(unfused.executor, model, n, seed) } : {}),
+      ...Object.fromEntries(Object.entries(sessions).map(([e, s]) => [e, ortInfer(s, model, n, seed, e.startsWith('ORT-web') ? ortWeb.Tensor : ortNode.Tensor)])),
+      'tfjs-wasm': tfInfer(tfForward, model, n, seed),
+    },
+  });
+}
+
+/** TF.js trains through its wasm backend; tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter, so no conv net. */
+function trainingWorkload(label, model, n, seed, { unfused = false } = {}) {
+  const fused = nnet(model);
+  const convolutional = ARCHITECTURES[model].layers.some(([kind]) => kind === 'conv');
+  workloads.push({
+    label,
+    engines: {
+      nnet: nnetTrain(fused.executor, model, n, seed),
+      ...(unfused ? { 'nnet --no-fuse': nnetTrain(nnet(model, { fuse: false }).executor, model, n, seed) } : {}),
+      ...(convolutional ? {} : { 'tfjs-wasm': tfTrain(feedForwardTf(tf, ARCHITECTURES[model], fused.weights), model, n, seed) }),
+    },
+  });
+}
+
+if (wanted('MLP inference b1')) await inferenceWorkload('MLP inference b1', 'Mlp', 1, 1);
+if (wanted('MLP inference b256')) await inferenceWorkload('MLP inference b256', 'Mlp', 256, 2);
+if (wanted('MLP training b128 Adam')) trainingWorkload('MLP training b128 Adam', 'Mlp', 128, 3, { unfused: true });
+if (wanted('conv net inference b64')) await inferenceWorkload('conv net inference b64', 'ConvNet', 64, 4);
+if (wanted('conv net training b64 Adam')) trainingWorkload('conv net training b64 Adam', 'ConvNet', 64, 5, { unfused: true });
+if (wanted('LeNet-5 training b64 Adam')) trainingWorkload('LeNet-5 training b64 Adam', 'LeNet5', 64, 6);
+if (wanted('LSTM seq 32, 128 units, inference b32')) await inferenceWorkload('LSTM seq 32, 128 units, inference b32', 'Lstm', 32, 7);
+for (const [label, diffs] of agreement) {
+  console.log(`same weights, ${label}: max |nnet − peer| ${Object.entries(diffs).map(([e, d]) => `${e} ${d.toExponential(1)}`).join(', ')}`);
+}
+
+// ---- interleaved rounds ---------------------------------------------------------------------------
+const rates = new Map(workloads.map((w) => [w.label, {}]));
+const threadRates = [];
+const runThreads = wanted('threads') && !flag('--no-threads');
+for (let round = 0; round < rounds; round++) {
+  for (const workload of workloads) {
+    for (const [engine, work] of Object.entries(workload.engines)) {
+      (rates.get(workload.label)[engine] ??= []).push(await measureRate(work, minMs));
+    }
+  }
+  if (runThreads) {
+    const child = (threads) => {
+      const out = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--nnet-threads-child', ...(quick ? ['--quick'] : [])], {
+        env: { ...process.env, NNET_THREADS: String(threads) },
+        encoding: 'utf8',
+      });
+      if (out.status !== 0) throw new Error(`thread child failed: ${out.stderr}`);
+      return JSON.parse(out.stdout.trim().split('\n').pop());
+    };
+    threadRates.push({ 1: child(1), 2: child(2) });
+  }
+  process.stderr.write(`round ${round + 1}/${rounds} done\n`);
+}
+
+// ---- heap ----------------------------------------------------------------------------------------------
+let heap = null;
+if (wanted('heap')) {
+  const steps = quick ? 100 : 1000;
+  const { executor } = nnet('Mlp');
+  heap = { steps, ...(await measureHeap(nnetTrain(executor, 'Mlp', 128, 3), steps)) };
+}
+
+// ---- report -----------------------------------------------------------------------------------------
+const loadAfter = loadavg();
+const fmt = (v) => (v === undefined ? '–' : Math.round(v).toLocaleString('en-US'));
+const ratio = (label, a, b) => {
+  const r = rates.get(label);
+  if (!r[a] || !r[b]) return '–';
+  const per = r[a].map((x, i) => x / r[b][i]);
+  const [lo, hi] = spread(per);
+  return `${median(per).toFixed(2)}× (${lo.toFixed(2)}–${hi.toFixed(2)})`;
+};
+const lines = [];
+const date = new Date().toISOString();
+lines.push(`CPU: ${host.model}, ${host.cores} cores, SIMD class ${host.simd}. Node ${host.node}. ${date}.`);
+lines.push(`Load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} before, ${loadAfter.map((l) => l.toFixed(1)).join(' ')} after. ${rounds} interleaved rounds, ≥ ${minMs} ms per measurement.`);
+lines.push('');
+lines.push('Samples/s, median of the rounds; ratios: median of the per-round ratios (min–max). TF.js on its fused ops; it cannot train the conv nets on wasm (tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel).');
+lines.push('');
+lines.push(`| workload | ${ENGINES.join(' | ')} | nnet / ORT-node 2 thr | nnet / ORT-web | nnet / tfjs-wasm | fused / --no-fuse |`);
+lines.push(`|---|${ENGINES.map(() => '---:').join('|')}|---:|---:|---:|---:|`);
+for (const { label } of workloads) {
+  const r = rates.get(label);
+  const cells = ENGINES.map((e) => fmt(r[e] && median(r[e])));
+  lines.push(`| ${label} | ${cells.join(' | ')} | ${ratio(label, 'nnet', 'ORT-node 2 thr')} | ${ratio(label, 'nnet', 'ORT-web wasm')} | ${ratio(label, 'nnet', 'tfjs-wasm')} | ${ratio(label, 'nnet', 'nnet --no-fuse')} |`);
+}
+if (threadRates.length > 0) {
+  lines.push('');
+  lines.push('nnet with NNET_THREADS=1 and 2 (child processes, one pair per round; samples/s):');
+  lines.push('');
+  lines.push('| workload | 1 thread | 2 threads | 2 / 1 |');
+  lines.push('|---|---:|---:|---:|');
+  for (const label of Object.keys(threadRates[0][1])) {
+    const one = threadRates.map((t) => t[1][label]);
+    const two = threadRates.map((t) => t[2][label]);
+    const per = two.map((x, i) => x / one[i]);
+    const [lo, hi] = spread(per);
+    lines.push(`| ${label} | ${fmt(median(one))} | ${fmt(median(two))} | ${median(per).toFixed(2)}× (${lo.toFixed(2)}–${hi.toFixed(2)}) |`);
+  }
+}
+if (compile) {
+  const [lo, hi] = spread(compile.training);
+  lines.push('');
+  lines.push(`Compile of a ${compile.layers}-layer model (bench/generated-model.mjs), median of ${compile.training.length}: for training ${median(compile.training).toFixed(0)} ms (${lo.toFixed(0)}–${hi.toFixed(0)}), for inference ${median(compile.inference).toFixed(0)} ms.`);
+}
+if (heap) {
+  lines.push('');
+  lines.push(
+    `Heap over ${heap.steps} steady-state MLP training steps (b128, Adam): ${heap.bytesPerStep.toFixed(0)} bytes allocated per step ` +
+      `(V8 heap grew ${(heap.heapGrowth / 1024).toFixed(0)} KiB with ${heap.gcs} collections during the steps; ` +
+      `array buffers ${(heap.arrayBufferGrowth / 1024).toFixed(0)} KiB).`,
+  );
+}
+const table = lines.join('\n');
+console.log(`\n${table}\n`);
+mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+const file = join(root, 'bench', 'results', `cpu-${date.slice(0, 16).replace(/[:T]/g, '-')}${quick ? '-quick' : ''}.md`);
+writeFileSync(file, `# npm run bench:cpu${quick ? ' --quick' : ''}\n\n${table}\n`);
+console.log(`written: ${file}`);
+process.exit(0);

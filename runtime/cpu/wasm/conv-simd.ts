@@ -1,0 +1,51 @@
+import type { CpuKernel, EpilogueKernel } from '../kernel-interface.js';
+import { f32 } from '../kernel-interface.js';
+import { SMALL_M } from '../kernels/gemm-small.js';
+import { conv, convKernels, geometry } from '../kernels/conv.js';
+import { packPanelsA } from '../kernels/gemm-pack.js';
+import { tileEpilogue } from './matmul-simd.js';
+import { packPatchB8, packPatchPanels } from './patch-pack.js';
+import { sgemmModule, sgemmPacked, stridedB } from './sgemm-simd.js';
+
+/**
+ * conv1d / conv2d forward as an implicit GEMM on the float32 WASM kernel: y[N·OH·OW, F] = P·wᵀ with
+ * P's panels packed straight from x (patch-pack.ts), the weight resident and packed once per version,
+ * and the fused bias and activation applied in the tile. The JS kernel (im2col + gemm) otherwise.
+ */
+export const convSimd: EpilogueKernel = (ctx, inputs, outputs, attrs, epilogue) => {
+  const [x, w] = inputs;
+  const g = geometry(x!.shape, w!.shape, attrs);
+  const k = g.kh * g.kw * g.c;
+  const rows = g.n * g.oh * g.ow;
+  const module = sgemmModule();
+  if (!module || rows <= SMALL_M || g.f === 0 || k === 0) return conv(ctx, inputs, outputs, attrs, epilogue);
+  const xd = f32(x!);
+  sgemmPacked(
+    module,
+    (into, offset, i0, count, k0, kc) => packPatchPanels(xd, g, into, offset, i0, count, k0, kc),
+    stridedB(f32(w!), 1, k, g.f, k),
+    f32(outputs[0]!), rows, g.f, k,
+    tileEpilogue(epilogue, attrs, g.f),
+  );
+};
+
+/**
+ * The weight gradient dw[F, K] = dyᵀ·P (dy stored [N·OH·OW, F]), with P packed as B straight from x
+ * (patch-pack.ts packPatchB8): no patch matrix, no copy of it. The JS kernel for tiny products.
+ */
+export const convGradWeightSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
+  const [dy, x] = inputs;
+  const g = geometry(x!.shape, outputs[0]!.shape, attrs);
+  const k = g.kh * g.kw * g.c;
+  const rows = g.n * g.oh * g.ow;
+  const module = sgemmModule();
+  if (!module || g.f <= SMALL_M || k === 0 || rows === 0) return convKernels.conv2d_grad_weight!(ctx, inputs, outputs, attrs);
+  const dyd = f32(dy!);
+  const xd = f32(x!);
+  sgemmPacked(
+    module,
+    (into, offset, i0, count, k0, kc) => packPanelsA(dyd, 1, g.f, into, offset, g.f, i0, count, k0, kc),
+    { rowMajor: false, pack: (into, offset) => packPatchB8(xd, g, into, offset), resident: null },
+    f32(outputs[0]!), g.f, k, rows,
+  );
+};

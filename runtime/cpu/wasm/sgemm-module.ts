@@ -1,0 +1,166 @@
+import { MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
+
+/**
+ * The float32 GEMM micro-kernel on WebAssembly SIMD, as module bytes. It exports its memory and one
+ * function per tile epilogue (see `SGEMM_VARIANTS`), all with the same signature:
+ *
+ *   <variant>(pa, pb, c, mPanels, nPanels, kc, ldcBytes, bias, ldbBytes, alpha)
+ *
+ * For every panel q of B (NR = 8 columns) and panel p of A (MR = 4 rows), both packed k-major in
+ * float32 (sgemm-pack.ts), it sums the 4×8 tile over kc steps in eight f32x4 accumulators, then
+ * finishes the tile in registers and stores it into C (float32, row-major, `ldcBytes` per row):
+ *
+ *   tile (+ C's previous value, `accumulate`: blocks of k after the first) (+ bias[8q .. 8q+7])
+ *        → activation (relu, leaky_relu with `alpha`, step; the others run in JS after the store)
+ *
+ * Accumulation is in float32, as every peer (BLAS, onnxruntime, XNNPACK) does: each k step is one
+ * splat of A per row and two loads of B feeding eight multiply-adds. 4×8 keeps 8 accumulators,
+ * 2 B vectors and 1 splat = 11 of x64's 16 vector registers (V8 does not use AVX-512's 32), so
+ * nothing spills; the tile's epilogue uses the rest. With relaxed SIMD (`fma`), the multiply-add is
+ * `f32x4.relaxed_madd`, one fused instruction where the CPU has FMA; without it, `f32x4.mul` then
+ * `f32x4.add`. The two differ by product rounding only (within the stated tolerance).
+ *
+ * `rowMajorB` variants read B unpacked instead: row-major with a row stride of `ldbBytes`, panel q
+ * being columns 8q..8q+7 of each row, which are already contiguous. A weight read as dY·W, an
+ * activation read as Xᵀ·dY and a conv weight read as dy·w are all row-major B: copying them in is a
+ * memcpy, not a pack. Columns past n are read from whatever follows (the caller leaves 32 bytes of
+ * slack) and never stored. Only B read transposed (x·Wᵀ) needs sgemm-pack.ts.
+ *
+ * All pointers are byte addresses in the module's memory; bias is padded to a multiple of 8.
+ */
+export const MR = 4;
+export const NR = 8;
+
+/** Activations done inside the tile; the rest of runtime/plan/kernels.ts's list runs in JS per chunk. */
+export type TileActivation = 'none' | 'relu' | 'leaky_relu' | 'step';
+const TILE_ACTIVATIONS: readonly TileActivation[] = ['none', 'relu', 'leaky_relu', 'step'];
+
+export interface SgemmVariant {
+  rowMajorB: boolean;
+  accumulate: boolean;
+  bias: boolean;
+  activation: TileActivation;
+}
+
+export function variantName(v: SgemmVariant): string {
+  return `tiles${v.rowMajorB ? '_rowb' : ''}${v.accumulate ? '_acc' : ''}${v.bias ? '_bias' : ''}_${v.activation}`;
+}
+
+export const SGEMM_VARIANTS: readonly SgemmVariant[] = [false, true].flatMap((rowMajorB) =>
+  [false, true].flatMap((accumulate) =>
+    [false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ rowMajorB, accumulate, bias, activation }))),
+  ),
+);
+
+const params = ['pa', 'pb', 'c', 'mPanels', 'nPanels', 'kc', 'ldc', 'bias', 'ldb'] as const;
+const f32Params = ['alpha'] as const;
+const i32Locals = ['q', 'p', 'kk', 'ap', 'bp', 'cp'] as const;
+const v128Locals = [
+  'acc00', 'acc01', 'acc10', 'acc11', 'acc20', 'acc21', 'acc30', 'acc31',
+  'b0', 'b1', 'splat', 'bias0', 'bias1', 'v', 'zero', 'alphas',
+] as const;
+type Local = (typeof params)[number] | (typeof f32Params)[number] | (typeof i32Locals)[number] | (typeof v128Locals)[number];
+const index = new Map<Local, number>([...params, ...f32Params, ...i32Locals, ...v128Locals].map((n, i) => [n, i]));
+const get = (local: Local): number[] => Op.localGet(index.get(local)!);
+const set = (local: Local): number[] => Op.localSet(index.get(local)!);
+const tee = (local: Local): number[] => Op.localTee(index.get(local)!);
+const acc = (row: number, half: number): Local => `acc${row}${half}` as Local;
+
+/** acc += x · y (operands pushed by the caller after acc). */
+function madd(fma: boolean, acc: Local, x: Local, y: Local): number[] {
+  if (fma) return [...get(x), ...get(y), ...get(acc), ...Op.f32x4RelaxedMadd, ...set(acc)];
+  return [...get(acc), ...get(x), ...get(y), ...Op.f32x4Mul, ...Op.f32x4Add, ...set(acc)];
+}
+
+/** One k step of the 4×8 tile: acc[r][h] += splat(A[r]) · B[h]. */
+function kStep(fma: boolean, rowMajorB: boolean): number[] {
+  const code = [...get('bp'), ...Op.v128Load(0), ...set('b0'), ...get('bp'), ...Op.v128Load(16), ...set('b1')];
+  for (let r = 0; r < MR; r++) {
+    code.push(...get('ap'), ...Op.v128Load32Splat(4 * r), ...set('splat'));
+    code.push(...madd(fma, acc(r, 0), 'splat', 'b0'), ...madd(fma, acc(r, 1), 'splat', 'b1'));
+  }
+  code.push(...get('ap'), ...Op.i32Const(4 * MR), ...Op.i32Add, ...set('ap'));
+  code.push(...get('bp'), ...(rowMajorB ? get('ldb') : Op.i32Const(4 * NR)), ...Op.i32Add, ...set('bp'));
+  return code;
+}
+
+/** v = activation(v), in registers. */
+function activate(activation: TileActivation): number[] {
+  switch (activation) {
+    case 'none':
+      return [];
+    case 'relu':
+      return [...get('v'), ...get('zero'), ...Op.f32x4Pmax, ...set('v')];
+    case 'leaky_relu':
+      // v < 0 ? alpha·v : v
+      return [...get('v'), ...get('alphas'), ...Op.f32x4Mul, ...get('v'), ...get('v'), ...get('zero'), ...Op.f32x4Lt, ...Op.v128Bitselect, ...set('v')];
+    case 'step':
+      // v > 0 ? 1 : 0 (a mask of all ones ANDed with 1.0's bits)
+      return [...get('v'), ...get('zero'), ...Op.f32x4Gt, ...Op.f32Const(1), ...Op.f32x4Splat, ...Op.v128And, ...set('v')];
+  }
+}
+
+/** C[4p + r, 8q .. 8q+7] = finish(acc[r]): cp walks down the tile's rows. */
+function storeTile(variant: SgemmVariant): number[] {
+  const code = [...get('c'), ...get('p'), ...get('ldc'), ...Op.i32Mul, ...Op.i32Const(2), ...Op.i32Shl, ...Op.i32Add];
+  code.push(...get('q'), ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add, ...set('cp'));
+  for (let r = 0; r < MR; r++) {
+    for (let h = 0; h < 2; h++) {
+      code.push(...get(acc(r, h)));
+      if (variant.accumulate) code.push(...get('cp'), ...Op.v128Load(16 * h), ...Op.f32x4Add);
+      if (variant.bias) code.push(...get(h === 0 ? 'bias0' : 'bias1'), ...Op.f32x4Add);
+      code.push(...set('v'), ...activate(variant.activation));
+      code.push(...get('cp'), ...get('v'), ...Op.v128Store(16 * h));
+    }
+    code.push(...get('cp'), ...get('ldc'), ...Op.i32Add, ...set('cp'));
+  }
+  return code;
+}
+
+/** panelBase = base + panel · kc · (rows per panel) · 4 bytes. */
+function panelStart(base: Local, panel: Local, log2PanelBytesPerK: number, target: Local): number[] {
+  return [...get(base), ...get(panel), ...get('kc'), ...Op.i32Mul, ...Op.i32Const(log2PanelBytesPerK), ...Op.i32Shl, ...Op.i32Add, ...set(target)];
+}
+
+/** `counter += 1; continue the enclosing loop while counter < limit`. */
+function nextWhileBelow(counter: Local, limit: Local): number[] {
+  return [...get(counter), ...Op.i32Const(1), ...Op.i32Add, ...tee(counter), ...get(limit), ...Op.i32LtU, ...Op.brIf(0)];
+}
+
+function body(variant: SgemmVariant, fma: boolean): number[] {
+  const code: number[] = [...Op.v128Zero, ...set('zero'), ...get('alpha'), ...Op.f32x4Splat, ...set('alphas')];
+  code.push(...Op.i32Const(0), ...set('q'), ...Op.loop);
+  if (variant.bias) {
+    code.push(...get('bias'), ...get('q'), ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add, ...set('bp'));
+    code.push(...get('bp'), ...Op.v128Load(0), ...set('bias0'), ...get('bp'), ...Op.v128Load(16), ...set('bias1'));
+  }
+  code.push(...Op.i32Const(0), ...set('p'), ...Op.loop);
+  for (let r = 0; r < MR; r++) for (let h = 0; h < 2; h++) code.push(...Op.v128Zero, ...set(acc(r, h)));
+  code.push(...panelStart('pa', 'p', 4, 'ap'));
+  if (variant.rowMajorB) code.push(...get('pb'), ...get('q'), ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add, ...set('bp'));
+  else code.push(...panelStart('pb', 'q', 5, 'bp'));
+  code.push(...get('kc'), ...set('kk'));
+  code.push(...Op.loop, ...kStep(fma, variant.rowMajorB), ...get('kk'), ...Op.i32Const(1), ...Op.i32Sub, ...tee('kk'), ...Op.brIf(0), ...Op.end);
+  code.push(...storeTile(variant), ...nextWhileBelow('p', 'mPanels'), ...Op.end);
+  code.push(...nextWhileBelow('q', 'nPanels'), ...Op.end, ...Op.end);
+  const locals = vector([[...u32(i32Locals.length), Type.i32], [...u32(v128Locals.length), Type.v128]]);
+  return [...locals, ...code];
+}
+
+/** The module; `fma` selects relaxed SIMD's multiply-add (validate it before use: sgemm-simd.ts). */
+export function sgemmModuleBytes(fma: boolean): Uint8Array<ArrayBuffer> {
+  const funcType = [Type.func, ...vector([...params.map(() => [Type.i32]), [Type.f32]]), ...vector([])];
+  const bodies = SGEMM_VARIANTS.map((variant) => {
+    const code = body(variant, fma);
+    return [...u32(code.length), ...code];
+  });
+  const exports = SGEMM_VARIANTS.map((variant, i) => [...name(variantName(variant)), 0x00, ...u32(i)]);
+  return new Uint8Array([
+    ...MAGIC_AND_VERSION,
+    ...section(1, vector([funcType])),
+    ...section(3, vector(SGEMM_VARIANTS.map(() => u32(0)))),
+    ...section(5, vector([[0x00, ...u32(1)]])),
+    ...section(7, vector([...exports, [...name('memory'), 0x02, ...u32(0)]])),
+    ...section(10, vector(bodies)),
+  ]);
+}

@@ -1,0 +1,208 @@
+import type { PlanAttr } from './format.js';
+import type { KernelName } from './kernels.js';
+
+/**
+ * What each kernel's outputs must look like, given its inputs' (concrete) shapes and its attributes:
+ * the plan validator (runtime/plan/validate-shapes.ts) re-derives every step's outputs with these
+ * rules and compares them with the shapes the plan declares, so an edited shape is refused instead
+ * of running into NaN, other numbers or a crash. One rule per kernel, keyed by KernelName, so a new
+ * kernel without a rule does not compile.
+ *
+ * A rule returns one expectation per output (in step order), or a string saying which input is
+ * inconsistent. An expectation is an exact shape, or, where the kernel reads its operands as flat
+ * rows (matmul, reshape), the element count and the last axis.
+ */
+export type Shape = readonly number[];
+export type Expectation = { shape: Shape } | { size: number; last?: number } | null;
+export type ShapeRule = (inputs: readonly Shape[], attrs: Readonly<Record<string, PlanAttr>>, evalDims: (dims: readonly (number | string)[]) => Shape) => Expectation[] | string;
+
+const same = (shape: Shape | undefined): Expectation => (shape ? { shape } : null);
+const size = (shape: Shape): number => shape.reduce((a, b) => a * b, 1);
+const last = (shape: Shape): number => shape[shape.length - 1] ?? 1;
+const SCALAR: Expectation = { size: 1 };
+
+/** y has x's shape (activations, softmax, scale, copy ...). */
+const unary: ShapeRule = ([x]) => [same(x)];
+/** dx has dy's shape, and the saved operand (y or x) agrees. */
+const unaryGrad: ShapeRule = ([dy, saved]) => (dy && saved && !equal(dy, saved) ? `dy [${dy.join(', ')}] and the saved operand [${saved.join(', ')}] differ` : [same(dy)]);
+
+function broadcast([a, b]: readonly Shape[]): Expectation[] | string {
+  if (!a || !b) return [null];
+  const rank = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const x = a[a.length - rank + i] ?? 1;
+    const y = b[b.length - rank + i] ?? 1;
+    if (x !== y && x !== 1 && y !== 1) return `[${a.join(', ')}] and [${b.join(', ')}] do not broadcast`;
+    out.push(x === 1 ? y : x);
+  }
+  return [{ shape: out }];
+}
+
+function matmul([a, b]: readonly Shape[], attrs: Readonly<Record<string, PlanAttr>>): Expectation[] | string {
+  if (!a || !b) return [null, null];
+  const rowsA = last(a) === 0 ? 0 : size(a) / last(a);
+  const rowsB = last(b) === 0 ? 0 : size(b) / last(b);
+  const [m, k] = attrs.transA === true ? [last(a), rowsA] : [rowsA, last(a)];
+  const [kb, n] = attrs.transB === true ? [last(b), rowsB] : [rowsB, last(b)];
+  if (k !== kb) return `a [${a.join(', ')}] and b [${b.join(', ')}] disagree on the inner size (${k} and ${kb})`;
+  const y: Expectation = { size: m * n, last: n };
+  return [y, y];
+}
+
+function window(size: number, k: number, stride: number, dilation: number, padding: PlanAttr | undefined): number {
+  const span = (k - 1) * dilation + 1;
+  return padding === 'same' ? Math.ceil(size / stride) : Math.floor((size - span) / stride) + 1;
+}
+
+const ints = (value: PlanAttr | undefined, fallback: number[]): number[] => (Array.isArray(value) ? (value as number[]) : fallback);
+
+function conv(oneD: boolean): ShapeRule {
+  return ([x, w], attrs) => {
+    if (!x || !w) return [null, null];
+    if (x.length !== (oneD ? 3 : 4) || w.length !== x.length) return `x [${x.join(', ')}] and w [${w.join(', ')}] are not a ${oneD ? '1' : '2'}-D convolution's`;
+    if (last(x) !== last(w)) return `x has ${last(x)} channels, w expects ${last(w)}`;
+    const strides = ints(attrs.strides, [1, 1]);
+    const dilation = ints(attrs.dilation, [1, 1]);
+    const h = window(x[1]!, w[1]!, strides[0] ?? 1, dilation[0] ?? 1, attrs.padding);
+    const y = oneD ? [x[0]!, h, w[0]!] : [x[0]!, h, window(x[2]!, w[2]!, strides[1] ?? 1, dilation[1] ?? 1, attrs.padding), w[0]!];
+    return [{ shape: y }, { shape: y }];
+  };
+}
+
+function pool([x]: readonly Shape[], attrs: Readonly<Record<string, PlanAttr>>): Expectation[] | string {
+  if (!x) return [null];
+  if (x.length !== 4) return `x [${x.join(', ')}] is not [N, H, W, C]`;
+  const k = ints(attrs.size, [2, 2]);
+  const s = ints(attrs.strides, k);
+  return [{ shape: [x[0]!, window(x[1]!, k[0] ?? 1, s[0] ?? 1, 1, attrs.padding), window(x[2]!, k[1] ?? 1, s[1] ?? 1, 1, attrs.padding), x[3]!] }];
+}
+
+/** Outputs given by a `shape` attribute (gradients whose shape the forward pass fixed). */
+const fromShapeAttr: ShapeRule = (_inputs, attrs, evalDims) => [Array.isArray(attrs.shape) ? { shape: evalDims(attrs.shape as Array<number | string>) } : null];
+
+const scan: ShapeRule = ([xw], attrs) => {
+  if (!xw || xw.length !== 3) return [null, null];
+  const units = typeof attrs.units === 'number' ? attrs.units : 0;
+  return [{ shape: attrs.return_sequences === true ? [xw[0]!, xw[1]!, units] : [xw[0]!, units] }, null];
+};
+
+const loss: ShapeRule = ([pred]) => [SCALAR, same(pred)];
+const update: ShapeRule = ([param, grad]) => (param && grad && !equal(param, grad) ? `the gradient [${grad.join(', ')}] is not the parameter's shape [${param.join(', ')}]` : []);
+
+export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
+  matmul,
+  conv2d: conv(false),
+  conv1d: conv(true),
+  bias_add: ([x, bias]) => (x && bias && size(bias) !== last(x) ? `the bias has ${size(bias)} values, x's last axis ${last(x)}` : [same(x)]),
+  add: broadcast,
+  sub: broadcast,
+  mul: broadcast,
+  scale: unary,
+  sum_to: fromShapeAttr,
+  concat: (inputs, attrs) => {
+    const axis = typeof attrs.axis === 'number' ? attrs.axis : -1;
+    const first = inputs[0];
+    if (!first || axis < 0 || axis >= first.length) return [null];
+    if (inputs.some((s) => s.length !== first.length || s.some((d, i) => i !== axis && d !== first[i]))) return 'the inputs differ outside the concatenation axis';
+    return [{ shape: first.map((d, i) => (i === axis ? inputs.reduce((n, s) => n + s[i]!, 0) : d)) }];
+  },
+  slice: ([x], attrs) => {
+    const { axis, start, size: n } = attrs;
+    if (!x || typeof axis !== 'number' || typeof start !== 'number' || typeof n !== 'number') return [null];
+    if (axis < 0 || axis >= x.length || start < 0 || start + n > x[axis]!) return `slice ${start}:${start + n} of axis ${axis} is outside [${x.join(', ')}]`;
+    return [{ shape: x.map((d, i) => (i === axis ? n : d)) }];
+  },
+  reshape: ([x], attrs, evalDims) => {
+    if (!x || !Array.isArray(attrs.shape)) return [null];
+    const target = evalDims(attrs.shape as Array<number | string>);
+    return size(target) !== size(x) ? `reshape to [${target.join(', ')}] from [${x.join(', ')}] changes the number of elements` : [{ size: size(x) }];
+  },
+  copy: unary,
+  linear: unary,
+  relu: unary,
+  leaky_relu: unary,
+  elu: unary,
+  gelu: unary,
+  sigmoid: unary,
+  tanh: unary,
+  softplus: unary,
+  silu: unary,
+  step: unary,
+  softmax: unary,
+  log_softmax: unary,
+  dropout: ([x]) => [same(x), same(x)],
+  batchnorm: ([x]) => [same(x), null, null],
+  layernorm: ([x]) => [same(x), null, null],
+  embedding: ([ids, table]) => (ids && table ? (table.length === 2 ? [{ shape: [...ids, table[1]!] }] : `the table [${table.join(', ')}] is not [rows, features]`) : [null]),
+  maxpool2d: pool,
+  avgpool2d: pool,
+  global_avg_pool: ([x]) => [x && x.length >= 2 ? { shape: [x[0]!, last(x)] } : null],
+  global_max_pool: ([x]) => [x && x.length >= 2 ? { shape: [x[0]!, last(x)] } : null],
+  rnn_scan: scan,
+  lstm_scan: scan,
+  gru_scan: scan,
+  attention: ([q, k, v]) => (q && k && v && (!equal(k, v) || last(q) !== last(k)) ? 'q, k and v disagree' : [same(q), null]),
+  positional_encoding: unary,
+  mse_loss: loss,
+  mae_loss: loss,
+  huber_loss: loss,
+  binary_cross_entropy_loss: loss,
+  sigmoid_binary_cross_entropy_loss: loss,
+  cross_entropy_loss: loss,
+  softmax_cross_entropy_loss: loss,
+  sparse_cross_entropy_loss: loss,
+  sparse_softmax_cross_entropy_loss: loss,
+  kl_divergence_loss: loss,
+  linear_grad: unaryGrad,
+  relu_grad: unaryGrad,
+  leaky_relu_grad: unaryGrad,
+  elu_grad: unaryGrad,
+  gelu_grad: unaryGrad,
+  sigmoid_grad: unaryGrad,
+  tanh_grad: unaryGrad,
+  softplus_grad: unaryGrad,
+  silu_grad: unaryGrad,
+  step_grad: unaryGrad,
+  softmax_grad: unaryGrad,
+  log_softmax_grad: unaryGrad,
+  dropout_grad: unaryGrad,
+  batchnorm_grad: ([dy, x, gamma]) => [same(dy ?? x), same(gamma), same(gamma)],
+  layernorm_grad: ([dy, x, gamma]) => [same(dy ?? x), same(gamma), same(gamma)],
+  embedding_grad: fromShapeAttr,
+  conv2d_grad_input: fromShapeAttr,
+  conv2d_grad_weight: fromShapeAttr,
+  conv1d_grad_input: fromShapeAttr,
+  conv1d_grad_weight: fromShapeAttr,
+  maxpool2d_grad: ([, x]) => [same(x)],
+  avgpool2d_grad: fromShapeAttr,
+  global_avg_pool_grad: fromShapeAttr,
+  global_max_pool_grad: ([, x]) => [same(x)],
+  rnn_scan_grad: ([, wHh]) => [null, same(wHh)],
+  lstm_scan_grad: ([, wHh]) => [null, same(wHh)],
+  gru_scan_grad: ([, wHh]) => [null, same(wHh)],
+  attention_grad: ([, q, k, v]) => [same(q), same(k), same(v)],
+  l1_l2_penalty: () => [SCALAR],
+  l1_l2_grad: ([grad, w]) => (grad && w && !equal(grad, w) ? `the gradient [${grad.join(', ')}] is not w's shape [${w.join(', ')}]` : [same(grad)]),
+  gd_update: update,
+  sgd_update: update,
+  adam_update: update,
+  adamw_update: update,
+  adagrad_update: update,
+  rmsprop_update: update,
+};
+
+/** Whether `actual` meets the expectation. */
+export function meets(actual: Shape, expected: Expectation): boolean {
+  if (expected === null) return true;
+  if ('shape' in expected) return equal(actual, expected.shape);
+  return size(actual) === expected.size && (expected.last === undefined || last(actual) === expected.last);
+}
+
+export function expectationText(expected: Exclude<Expectation, null>): string {
+  return 'shape' in expected ? `[${expected.shape.join(', ')}]` : `${expected.size} elements${expected.last !== undefined ? ` with a last axis of ${expected.last}` : ''}`;
+}
+
+function equal(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
