@@ -55,12 +55,6 @@ export function f32(t: CpuTensor): Float32Array {
   return t.data as Float32Array;
 }
 
-export function sizeOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
 /** Applies an epilogue to rows [rowStart, rowEnd) of a row-major [rows, n] output. */
 export function applyEpilogue(y: Float32Array, n: number, rowStart: number, rowEnd: number, epilogue: Epilogue): void {
   const { bias, pre, activation } = epilogue;

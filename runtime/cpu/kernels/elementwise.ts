@@ -1,5 +1,6 @@
 import type { CpuKernel, CpuTensor, CpuKernelMap } from '../kernel-interface.js';
-import { f32, sizeOf } from '../kernel-interface.js';
+import { f32 } from '../kernel-interface.js';
+import { sizeOf } from '../../tensor.js';
 
 /**
  * Broadcasting binaries, scale, sum_to (the reverse of broadcasting), concat/slice, reshape/copy.

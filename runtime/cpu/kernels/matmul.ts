@@ -1,5 +1,6 @@
 import type { Attrs, CpuTensor, Epilogue, EpilogueKernel, KernelContext } from '../kernel-interface.js';
-import { applyEpilogue, sizeOf } from '../kernel-interface.js';
+import { applyEpilogue } from '../kernel-interface.js';
+import { sizeOf } from '../../tensor.js';
 import { matmulSizes } from '../../plan/matmul-sizes.js';
 import { packedOperand } from '../packed-operands.js';
 import { gemmSmallM, SMALL_M } from './gemm-small.js';
@@ -134,14 +135,14 @@ function microKernel(pa: Float32Array, aOff: number, pb: Float32Array, bOff: num
 }
 
 /** M, N, K of a step, as runtime/plan/matmul-sizes.ts defines them for every back end. */
-export function matmulDims(a: CpuTensor, b: CpuTensor, attrs: Attrs): { m: number; n: number; k: number } {
+export function tensorMatmulDims(a: CpuTensor, b: CpuTensor, attrs: Attrs): { m: number; n: number; k: number } {
   const { m, n, k } = matmulSizes(a.shape, b.shape, attrs.transA === true, attrs.transB === true, sizeOf);
   return { m, n, k };
 }
 
 /** The plain-JS matmul kernel, on the JS GEMM (the WASM SIMD one, float32, is a kernel of its own: wasm/matmul-simd.ts). */
 export const matmul: EpilogueKernel = (_ctx: KernelContext, [a, b], [y], attrs, epilogue: Epilogue) => {
-  const { m, n, k } = matmulDims(a!, b!, attrs);
+  const { m, n, k } = tensorMatmulDims(a!, b!, attrs);
   // A stored [m, k] (or [k, m] when transposed); B stored [k, n] (or [n, k]).
   const [aRow, aCol] = attrs.transA === true ? [1, m] : [k, 1];
   const [bRow, bCol] = attrs.transB === true ? [1, k] : [n, 1];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chooseMatmulVariant, emitWebGpuProgram, emitWebGpuPrograms, type WebGpuProgram } from '../../../../compiler/emit/webgpu/index.js';
-import { matmulDims } from '../../../../compiler/emit/webgpu/templates/matmul.js';
+import { stepMatmulDims } from '../../../../compiler/emit/webgpu/templates/matmul.js';
 import type { PlanTensor } from '../../../../runtime/plan/format.js';
 import { digitsModel } from '../../../runtime/webgpu/models.js';
 import { exampleWebGpuPlans } from './example-plans.js';
@@ -61,7 +61,7 @@ describe('WebGPU emitter', () => {
     const t = tensors([['dy', ['batch', 10]], ['x', ['batch', 32]], ['dw', [10, 32]]]);
     const step = { kernel: 'matmul', inputs: ['dy', 'x'], outputs: ['dw'], attrs: { transA: true, transB: false } };
     const p = emitWebGpuProgram(step, t);
-    expect(matmulDims({ base: 'matmul', epilogue: [], inputs: [{ shape: ['batch', 10], dtype: 'f32' }, { shape: ['batch', 32], dtype: 'f32' }], outputs: [], attrs: step.attrs })).toMatchObject({ m: 10, n: 32, k: 'batch' });
+    expect(stepMatmulDims({ base: 'matmul', epilogue: [], inputs: [{ shape: ['batch', 10], dtype: 'f32' }, { shape: ['batch', 32], dtype: 'f32' }], outputs: [], attrs: step.attrs })).toMatchObject({ m: 10, n: 32, k: 'batch' });
     expect(p.code).toContain('a[k * P.lda + m]');
     expect(p.params.find((q) => q.name === 'K')!.value).toBe('batch');
   });
