@@ -1,3 +1,4 @@
+import { NUMBER_ARITHMETIC, windowOutputOf, type WindowArithmetic } from '../../runtime/plan/window-output.js';
 import type { Dim, Shape } from '../ir/types.js';
 
 /**
@@ -106,14 +107,11 @@ export function broadcast(a: Shape, b: Shape): Shape | null {
   return out;
 }
 
-/**
- * Output length of a convolution or pooling window along one axis:
- * valid: floor((n - dilation·(k-1) - 1) / stride) + 1;  same: ceil(n / stride).
- */
+const SYMBOLIC_ARITHMETIC: WindowArithmetic<Dim> = { sub: dimSub, add: dimAdd, floorDiv: dimFloorDiv, ceilDiv: dimCeilDiv };
+
+/** Output length of a convolution or pooling window along one axis (runtime/plan/window-output.ts). */
 export function windowOutput(n: Dim, kernel: number, stride: number, dilation: number, padding: 'same' | 'valid'): Dim {
-  if (padding === 'same') return dimCeilDiv(n, stride);
-  const span = dilation * (kernel - 1) + 1;
-  if (typeof n === 'number') return Math.floor((n - span) / stride) + 1;
-  if (stride === 1) return dimSub(n, span - 1);
-  return dimAdd(dimFloorDiv(dimSub(n, span), stride), 1);
+  return typeof n === 'number'
+    ? windowOutputOf(n, kernel, stride, dilation, padding, NUMBER_ARITHMETIC)
+    : windowOutputOf<Dim>(n, kernel, stride, dilation, padding, SYMBOLIC_ARITHMETIC);
 }

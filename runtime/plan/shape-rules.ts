@@ -1,5 +1,8 @@
+import { perActivation, perActivationGrad } from './activations.js';
 import type { PlanAttr } from './format.js';
-import type { KernelName } from './kernels.js';
+import { perScan, perScanGrad, RECURRENT_CELLS, type KernelName, type RecurrentCellName } from './kernels.js';
+import { matmulSizes } from './matmul-sizes.js';
+import { NUMBER_ARITHMETIC, windowOutputOf } from './window-output.js';
 
 /**
  * What each kernel's outputs must look like, given its inputs' (concrete) shapes and its attributes:
@@ -41,18 +44,15 @@ function broadcast([a, b]: readonly Shape[]): Expectation[] | string {
 
 function matmul([a, b]: readonly Shape[], attrs: Readonly<Record<string, PlanAttr>>): Expectation[] | string {
   if (!a || !b) return [null, null];
-  const rowsA = last(a) === 0 ? 0 : size(a) / last(a);
-  const rowsB = last(b) === 0 ? 0 : size(b) / last(b);
-  const [m, k] = attrs.transA === true ? [last(a), rowsA] : [rowsA, last(a)];
-  const [kb, n] = attrs.transB === true ? [last(b), rowsB] : [rowsB, last(b)];
+  // A rank-0 operand reads as one value ([1]), as the kernels do.
+  const { m, n, k, kB: kb } = matmulSizes(a.length > 0 ? a : [1], b.length > 0 ? b : [1], attrs.transA === true, attrs.transB === true, size);
   if (k !== kb) return `a [${a.join(', ')}] and b [${b.join(', ')}] disagree on the inner size (${k} and ${kb})`;
   const y: Expectation = { size: m * n, last: n };
   return [y, y];
 }
 
 function window(size: number, k: number, stride: number, dilation: number, padding: PlanAttr | undefined): number {
-  const span = (k - 1) * dilation + 1;
-  return padding === 'same' ? Math.ceil(size / stride) : Math.floor((size - span) / stride) + 1;
+  return windowOutputOf(size, k, stride, dilation, padding === 'same' ? 'same' : 'valid', NUMBER_ARITHMETIC);
 }
 
 const ints = (value: PlanAttr | undefined, fallback: number[]): number[] => (Array.isArray(value) ? (value as number[]) : fallback);
@@ -81,11 +81,15 @@ function pool([x]: readonly Shape[], attrs: Readonly<Record<string, PlanAttr>>):
 /** Outputs given by a `shape` attribute (gradients whose shape the forward pass fixed). */
 const fromShapeAttr: ShapeRule = (_inputs, attrs, evalDims) => [Array.isArray(attrs.shape) ? { shape: evalDims(attrs.shape as Array<number | string>) } : null];
 
-const scan: ShapeRule = ([xw], attrs) => {
-  if (!xw || xw.length !== 3) return [null, null];
-  const units = typeof attrs.units === 'number' ? attrs.units : 0;
-  return [{ shape: attrs.return_sequences === true ? [xw[0]!, xw[1]!, units] : [xw[0]!, units] }, null];
-};
+/** y, and `saved` with the cell's values per unit and step (RECURRENT_CELLS). */
+function scan(cell: RecurrentCellName): ShapeRule {
+  return ([xw], attrs) => {
+    if (!xw || xw.length !== 3) return [null, null];
+    const units = typeof attrs.units === 'number' ? attrs.units : 0;
+    const y = attrs.return_sequences === true ? [xw[0]!, xw[1]!, units] : [xw[0]!, units];
+    return [{ shape: y }, { shape: [xw[0]!, xw[1]!, RECURRENT_CELLS[cell].saved * units] }];
+  };
+}
 
 const loss: ShapeRule = ([pred]) => [SCALAR, same(pred)];
 const update: ShapeRule = ([param, grad]) => (param && grad && !equal(param, grad) ? `the gradient [${grad.join(', ')}] is not the parameter's shape [${param.join(', ')}]` : []);
@@ -119,16 +123,7 @@ export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
     return size(target) !== size(x) ? `reshape to [${target.join(', ')}] from [${x.join(', ')}] changes the number of elements` : [{ size: size(x) }];
   },
   copy: unary,
-  linear: unary,
-  relu: unary,
-  leaky_relu: unary,
-  elu: unary,
-  gelu: unary,
-  sigmoid: unary,
-  tanh: unary,
-  softplus: unary,
-  silu: unary,
-  step: unary,
+  ...perActivation(() => unary),
   softmax: unary,
   log_softmax: unary,
   dropout: ([x]) => [same(x), same(x)],
@@ -139,9 +134,7 @@ export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
   avgpool2d: pool,
   global_avg_pool: ([x]) => [x && x.length >= 2 ? { shape: [x[0]!, last(x)] } : null],
   global_max_pool: ([x]) => [x && x.length >= 2 ? { shape: [x[0]!, last(x)] } : null],
-  rnn_scan: scan,
-  lstm_scan: scan,
-  gru_scan: scan,
+  ...perScan(scan),
   attention: ([q, k, v]) => (q && k && v && (!equal(k, v) || last(q) !== last(k)) ? 'q, k and v disagree' : [same(q), null]),
   positional_encoding: unary,
   mse_loss: loss,
@@ -154,16 +147,7 @@ export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
   sparse_cross_entropy_loss: loss,
   sparse_softmax_cross_entropy_loss: loss,
   kl_divergence_loss: loss,
-  linear_grad: unaryGrad,
-  relu_grad: unaryGrad,
-  leaky_relu_grad: unaryGrad,
-  elu_grad: unaryGrad,
-  gelu_grad: unaryGrad,
-  sigmoid_grad: unaryGrad,
-  tanh_grad: unaryGrad,
-  softplus_grad: unaryGrad,
-  silu_grad: unaryGrad,
-  step_grad: unaryGrad,
+  ...perActivationGrad(() => unaryGrad),
   softmax_grad: unaryGrad,
   log_softmax_grad: unaryGrad,
   dropout_grad: unaryGrad,
@@ -178,9 +162,7 @@ export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
   avgpool2d_grad: fromShapeAttr,
   global_avg_pool_grad: fromShapeAttr,
   global_max_pool_grad: ([, x]) => [same(x)],
-  rnn_scan_grad: ([, wHh]) => [null, same(wHh)],
-  lstm_scan_grad: ([, wHh]) => [null, same(wHh)],
-  gru_scan_grad: ([, wHh]) => [null, same(wHh)],
+  ...perScanGrad(() => ([, wHh]) => [null, same(wHh)]),
   attention_grad: ([, q, k, v]) => [same(q), same(k), same(v)],
   l1_l2_penalty: () => [SCALAR],
   l1_l2_grad: ([grad, w]) => (grad && w && !equal(grad, w) ? `the gradient [${grad.join(', ')}] is not w's shape [${w.join(', ')}]` : [same(grad)]),
