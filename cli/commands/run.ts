@@ -1,6 +1,7 @@
 import { pathExists, readFileGuarded, readTextGuarded } from '../../files/guarded-files.js';
 import { InvalidArgumentError, type Command } from 'commander';
 import { readNpy } from '../../runtime/data/npy.js';
+import { nestsDeeperThan } from '../../runtime/plan/json-depth.js';
 import type { Plan, PlanTarget, PlanTensor } from '../../runtime/plan/format.js';
 import type { HostTensor } from '../../runtime/tensor.js';
 import { limitOf } from './compile.js';
@@ -89,6 +90,7 @@ export function parseInputs(source: string, plan: Plan): Record<string, HostTens
   } catch (err) {
     throw new CliError('NNR5002', `invalid JSON: ${(err as Error).message}`, where);
   }
+  if (nestsDeeperThan(value, MAX_INPUT_RANK + 1)) throw new CliError('NNR5007', `the inputs nest more than ${MAX_INPUT_RANK + 1} levels deep`, where);
   if (Array.isArray(value)) {
     if (inputs.length !== 1) {
       throw new CliError('NNR5005', `a bare list feeds a model with one input; name them: {${inputs.map((t) => `"${t.name}": ...`).join(', ')}}`, where);

@@ -9,7 +9,8 @@ import type { PlanTarget } from '../../runtime/plan/format.js';
 import { readLoopConfig, type LoopOverrides } from '../../runtime/train/config.js';
 import { generatorWeights, trainGan, type GanNames } from '../../runtime/train/gan-loop.js';
 import { consoleReporter } from '../../runtime/train/progress.js';
-import { CliError, createExecutor, DiagnosticsReported, withShapes, type CheckedFile } from '../model-loading.js';
+import { defaultMemoryLimit } from '../memory-limit.js';
+import { CliError, createExecutor, DiagnosticsReported, ensureFits, withShapes, type CheckedFile } from '../model-loading.js';
 import { plural, stderrPaint } from '../terminal.js';
 import { writeWeightsFile } from '../weights-io.js';
 
@@ -21,6 +22,7 @@ export interface GanTrainOptions {
   out?: string;
   target: PlanTarget;
   fuse: boolean;
+  memoryLimit?: number;
 }
 
 /**
@@ -62,6 +64,11 @@ export async function trainGanCommand(file: CheckedFile, gan: GanConfig, options
     frozenPrefix: FROZEN_PREFIX,
   };
   const real = realSamples(data.train, gan.sampleInput);
+  // Each plan must fit before its executor allocates anything (their weights are initialised
+  // already: compileGan has no budget of its own yet).
+  const limit = options.memoryLimit ?? defaultMemoryLimit();
+  ensureFits(generatorPlan, config.batch, limit);
+  ensureFits(compiled.discriminator.plan!, config.batch, limit);
   const generator = await createExecutor(generatorPlan, withShapes(generatorPlan, compiled.generator.weights), options.target);
   const discriminatorPlan = compiled.discriminator.plan!;
   const discriminator = await createExecutor(discriminatorPlan, withShapes(discriminatorPlan, compiled.discriminator.weights), options.target);

@@ -1,6 +1,7 @@
 import { FileAccessError, readFileGuarded } from '../../files/guarded-files.js';
 import { dirname, resolve } from 'node:path';
 import { InitError } from './init-weights.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../runtime/plan/json-depth.js';
 
 /**
  * Weights given as files in the source (`weight: load("w.npy")`), read at compile time:
@@ -35,6 +36,7 @@ function readJson(bytes: Uint8Array, path: string, tensor: string | undefined): 
   } catch {
     throw new InitError(`'${path}' is not valid JSON`);
   }
+  if (nestsDeeperThan(doc)) throw new InitError(`'${path}' nests more than ${MAX_JSON_DEPTH} levels deep`);
   if (tensor !== undefined) {
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || !Object.hasOwn(doc, tensor)) throw new InitError(`'${path}' has no tensor '${tensor}'`);
     doc = (doc as Record<string, unknown>)[tensor];
@@ -84,7 +86,7 @@ function readSafetensorsTensor(bytes: Uint8Array, path: string, tensor: string |
   } catch {
     throw new InitError(`'${path}' is not a safetensors file`);
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new InitError(`'${path}' is not a safetensors file`);
+  if (typeof header !== 'object' || header === null || Array.isArray(header) || nestsDeeperThan(header, 8)) throw new InitError(`'${path}' is not a safetensors file`);
   const names = Object.keys(header).filter((n) => n !== '__metadata__');
   const name = tensor ?? (names.length === 1 ? names[0] : undefined);
   if (name === undefined) throw new InitError(`'${path}' holds ${names.length} tensors; name one with tensor: "..."`);

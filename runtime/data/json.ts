@@ -1,6 +1,7 @@
 import type { HostTensor } from '../tensor.js';
 import { makeDataset, type Dataset } from './dataset.js';
 import { DataError } from './errors.js';
+import { nestsDeeperThan } from '../plan/json-depth.js';
 
 /**
  * Reads a JSON dataset in one of two shapes:
@@ -16,6 +17,8 @@ export function readJsonDataset(text: string, file = '<json>'): Dataset {
   } catch (err) {
     throw new DataError('NNR5002', `invalid JSON: ${(err as Error).message}`, file);
   }
+  // Records or columns (2 levels) around samples of at most MAX_NESTING axes.
+  if (nestsDeeperThan(value, MAX_NESTING + 2)) throw new DataError('NNR5007', `lists or objects nest more than ${MAX_NESTING + 2} levels deep`, file);
   const columns = Array.isArray(value) ? recordsToColumns(value, file) : objectColumns(value, file);
   // Keyed by names from the file: no prototype, so `__proto__` or `constructor` is a field like any other.
   const fields: Record<string, HostTensor> = Object.create(null) as Record<string, HostTensor>;

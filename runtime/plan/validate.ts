@@ -1,5 +1,6 @@
 import { DimError, dimSymbols, evalDim } from './dims.js';
 import { checkPlanShapes } from './validate-shapes.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { PlanError } from './errors.js';
 import { PLAN_FORMAT, PLAN_VERSION, type Plan, type PlanStep, type PlanTensor } from './format.js';
 import { isEpilogueElement, kernelSpec, parseKernelName, type KernelAttrType } from './kernels.js';
@@ -26,6 +27,7 @@ export function validatePlan(doc: unknown): Plan {
   const report = (code: string, message: string): void => {
     if (problems.length < MAX_PROBLEMS) problems.push({ code, message });
   };
+  if (nestsDeeperThan(doc)) throw new PlanError('NNR1016', `the plan nests more than ${MAX_JSON_DEPTH} levels deep; a plan needs a handful`);
   if (!isObject(doc) || doc.format !== PLAN_FORMAT) {
     throw new PlanError('NNR1001', `not an nnet plan: expected a JSON object with "format": "${PLAN_FORMAT}"`);
   }

@@ -3,6 +3,7 @@ import { firstNonFiniteTensor, type HostTensor } from '../tensor.js';
 import { readSafetensors, writeSafetensors } from '../weights/safetensors.js';
 import { readFileGuarded, writeFileAtomic, type AtomicWriteHooks } from '../../files/guarded-files.js';
 import { TrainError } from './errors.js';
+import { nestsDeeperThan } from '../plan/json-depth.js';
 import type { EpochRecord } from './history.js';
 import type { BestWeights } from './loop.js';
 
@@ -120,7 +121,7 @@ function readHistory(text: string | undefined, epochsDone: number, path: string)
   } catch {
     return fail('is not valid JSON');
   }
-  if (!Array.isArray(doc)) return fail('is not a list of epoch records');
+  if (!Array.isArray(doc) || nestsDeeperThan(doc, 2)) return fail('is not a list of epoch records');
   if (doc.length > epochsDone) fail(`has ${doc.length} records, but nnet.epoch is ${epochsDone}`);
   return doc.map((item: unknown, i) => {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) return fail(`record ${i + 1} is not an object`);

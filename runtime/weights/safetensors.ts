@@ -1,4 +1,5 @@
 import { PlanError } from '../plan/errors.js';
+import { nestsDeeperThan } from '../plan/json-depth.js';
 import type { HostTensor } from '../tensor.js';
 
 /**
@@ -61,6 +62,7 @@ export function readSafetensors(bytes: Uint8Array, what = 'weights file'): Safet
     throw new PlanError('NNR1202', `${what}: the header is not valid UTF-8 JSON`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new PlanError('NNR1202', `${what}: the header must be a JSON object`);
+  if (nestsDeeperThan(header, 8)) throw new PlanError('NNR1202', `${what}: the header nests deeper than a safetensors header does`);
   const dataStart = 8 + headerLength;
   const dataLength = bytes.length - dataStart;
   const tensors = new Map<string, HostTensor>();

@@ -21,12 +21,15 @@ interface Case {
   code: string;
   /** Files that must not exist (or must be unchanged) afterwards. */
   untouched?: string[];
+  /** What the message must say besides its code. */
+  says?: RegExp;
 }
 
+/** The seed plan edited; the string 'DEEP' stands for a 100,000-deep list (too deep for JSON.stringify). */
 function plan(edit: (p: Record<string, any>) => void): string {
   const doc = JSON.parse(readFileSync(at('p/seed.plan.json'), 'utf8')) as Record<string, any>;
   edit(doc);
-  return write(dir, `p/edited-${tally.inputs}.plan.json`, JSON.stringify(doc));
+  return write(dir, `p/edited-${tally.inputs}.plan.json`, JSON.stringify(doc).replace('"DEEP"', deepList(100_000)));
 }
 
 const seedRun = (extra: string[]) => ['run', at('seed.nnet'), ...extra];
@@ -55,6 +58,12 @@ const CASES: Case[] = [
   { name: '100,000-deep --input JSON', args: () => seedRun(['--input', deepList(100_000)]), code: 'NNR5007' },
   { name: '100,000-deep --input file', args: () => seedRun(['--input', write(dir, 'deep.json', `{"x": ${deepList(100_000)}}`)]), code: 'NNR5007' },
   { name: '100,000-deep training data', args: () => ['train', at('xor.nnet'), '--no-checkpoint', '--data', write(dir, 'deep-data.json', `[{"x": ${deepList(100_000)}, "target": [1]}]`)], code: 'NNR5007' },
+  { name: '100,000-deep plan attribute', args: () => ['run', plan((p) => (p.forward[0].attrs.transA = 'DEEP')), '--input', '[[1,2,3]]'], code: 'NNR1016' },
+  { name: '100,000-deep plan dims', args: () => ['run', plan((p) => (p.dims.batch = 'DEEP')), '--input', '[[1,2,3]]'], code: 'NNR1016' },
+  { name: '100,000-deep object in --input', args: () => seedRun(['--input', `{"x": [[${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}]]}`]), code: 'NNR5007' },
+  { name: '100,000-deep object in training data', args: () => ['train', at('xor.nnet'), '--no-checkpoint', '--data', write(dir, 'deep-object.json', `[{"x": ${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}, "target": [1]}]`)], code: 'NNR5007' },
+  { name: '100,000-deep nnet.history', args: () => ['train', at('xor.nnet'), '--no-checkpoint', '--resume', write(dir, 'c6.safetensors', checkpointWith({ 'nnet.epoch': '1', 'nnet.history': `[${deepList(100_000)}]` }))], code: 'NNR5102' },
+  { name: '100,000-deep safetensors header', args: () => ['run', at('p/seed.plan.json'), '--weights', write(dir, 'deep.safetensors', seedWeights([4, 3], 'DEEP')), '--input', '[[1,2,3]]'], code: 'NNR1202' },
   { name: '50,000-deep dim expression', args: () => ['run', plan((p) => (p.tensors[5].shape = ['batch', `${'('.repeat(50_000)}4${')'.repeat(50_000)}`])), '--input', '[[1,2,3]]'], code: 'NNR1016' },
   // 6. plan validation gaps
   { name: 'fused output ["batch", 40]', args: () => ['run', plan((p) => (p.tensors[5].shape = ['batch', 40])), '--input', '[[1,2,3]]'], code: 'NNR1015' },
@@ -78,12 +87,12 @@ const CASES: Case[] = [
   { name: 'nnet.history not a list', args: () => ['train', at('xor.nnet'), '--no-checkpoint', '--resume', write(dir, 'c4.safetensors', checkpointWith({ 'nnet.history': '{"epoch": 1}' }))], code: 'NNR5102' },
   { name: 'nnet.optimizer_step "1e999"', args: () => ['train', at('xor.nnet'), '--no-checkpoint', '--resume', write(dir, 'c5.safetensors', checkpointWith({ 'nnet.optimizer_step': '1e999' }))], code: 'NNR5102' },
   // 9. silent NaN
-  { name: 'sgd(lr: 1e300)', args: () => ['train', xorWith('xor-nan.nnet', ['sgd(lr: 0.5, momentum: 0.9)', 'sgd(lr: 1e300)']), '--epochs', '1', '--no-checkpoint', '--out', at('nan.safetensors')], code: 'NNR5101', untouched: ['nan.safetensors'] },
+  { name: 'sgd(lr: 1e300)', args: () => ['train', xorWith('xor-nan.nnet', ['sgd(lr: 0.5, momentum: 0.9)', 'sgd(lr: 1e300)']), '--epochs', '1', '--no-checkpoint', '--out', at('nan.safetensors')], code: 'NNR5101', untouched: ['nan.safetensors'], says: /at step 1 \(epoch 1, batch 1\); first non-finite: .* of layer 'hidden' \(dense, line \d+:\d+\)/ },
   // 10. empty data
   { name: 'CSV with only a header', args: () => ['train', at('xor.nnet'), '--no-checkpoint', '--data', write(dir, 'empty.csv', 'a,b,target\n')], code: 'NNR5002' },
   { name: 'JSON dataset {"x": []}', args: () => ['train', at('xor.nnet'), '--no-checkpoint', '--data', write(dir, 'empty.json', '{"x": [], "target": []}')], code: 'NNR5002' },
   // 11. models that cannot fit
-  { name: 'dense 30000→30000', args: () => ['compile', write(dir, 'huge.nnet', 'model Huge {\n  input x: [batch, 30000]\n  y = dense(x, 30000)\n  output y\n}\n'), '--memory-limit', '1GiB'], code: 'NN5007', untouched: ['huge.plan.json', 'huge.safetensors'] },
+  { name: 'dense 30000→30000', args: () => ['compile', write(dir, 'huge.nnet', 'model Huge {\n  input x: [batch, 30000]\n  y = dense(x, 30000)\n  output y\n}\n'), '--memory-limit', '1GiB'], code: 'NN5007', untouched: ['huge.plan.json', 'huge.safetensors'], says: /needs \d+\.\d GiB at batch 1, over the memory limit of 1\.0 GiB; the largest tensors: y\.weight 3\.4 GiB/ },
   { name: 'conv2d(4096) twice at 512×512', args: () => ['run', write(dir, 'conv.nnet', 'model Conv {\n  input x: [batch, 512, 512, 3]\n  a = conv2d(x, 4096, 3, padding: same)\n  b = conv2d(a, 4096, 3, padding: same)\n  output b\n}\n'), '--input', '[[[[0, 0, 0]]]]', '--memory-limit', '2GiB'], code: 'NN5007' },
   { name: 'train --batch 1000000', args: () => ['train', at('xor.nnet'), '--no-checkpoint', '--batch', '1000000', '--memory-limit', '1MiB'], code: 'NN5007' },
   // 12. codes
@@ -135,6 +144,7 @@ describe('hostile corpus: the command line', () => {
     expect({ code: result.code, output: result.stdout + result.stderr }).toMatchObject({ code: 1, output: expect.stringContaining(`error ${c.code}:`) });
     expect(['seed.nnet', 'xor.nnet'].map((f) => readFileSync(at(f), 'utf8'))).toEqual(sources);
     for (const file of c.untouched ?? []) expect(existsSync(at(file))).toBe(false);
+    if (c.says) expect(result.stdout + result.stderr).toMatch(c.says);
   });
 
   it('outputs into folders that do not exist yet are created before the work, not after', async () => {

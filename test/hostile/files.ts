@@ -52,9 +52,22 @@ export function seedWeights(hShape: number[] = [4, 3], hDtype?: string): Uint8Ar
     ]),
   );
   if (!hDtype) return bytes;
-  return rewriteHeader(bytes, (header) => {
+  const edited = rewriteHeader(bytes, (header) => {
     (header['h.weight'] as { dtype: string }).dtype = hDtype;
   });
+  return hDtype === 'DEEP' ? replaceHeaderText(edited, '"DEEP"', deepList(100_000)) : edited;
+}
+
+/** Replaces text in a safetensors header (fixing its length), for values JSON.stringify cannot write. */
+function replaceHeaderText(bytes: Uint8Array, from: string, to: string): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const length = Number(view.getBigUint64(0, true));
+  const json = new TextEncoder().encode(new TextDecoder().decode(bytes.subarray(8, 8 + length)).replace(from, to));
+  const out = new Uint8Array(8 + json.length + bytes.length - 8 - length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+  out.set(json, 8);
+  out.set(bytes.subarray(8 + length), 8 + json.length);
+  return out;
 }
 
 /** Re-encodes a safetensors file after editing its JSON header. */

@@ -5,6 +5,7 @@ import {
   CodeLensRequest,
   createProtocolConnection,
   DidOpenTextDocumentNotification,
+  DocumentSymbolRequest,
   ErrorCodes,
   HoverRequest,
   InitializeRequest,
@@ -102,6 +103,18 @@ describe('hostile corpus: the language server', () => {
     expect(JSON.stringify(lenses)).toMatch(/fused/);
     tally.inputs++;
     expect(await withinTime(client.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 2, character: 3 } }), 10_000)).not.toBeUndefined();
+  });
+
+  it('a document of 10,000 models is answered in time (each model used to copy every top-level name)', async () => {
+    const many = 'file:///many.nnet';
+    const text = Array.from({ length: 10_000 }, (_, i) => `model M${i} {\n  input x: [batch, 3]\n  y = dense(x, 2)\n  output y\n}\n`).join('');
+    await client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: many, languageId: 'nnet', version: 1, text } });
+    tally.inputs++;
+    const started = performance.now();
+    const symbols = await withinTime(client.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: many } }), 30_000);
+    expect(symbols).toHaveLength(10_000);
+    // About a second on a free core; the margin is for 2 shared ones.
+    expect(performance.now() - started).toBeLessThan(20_000);
   });
 
   it('no internal errors, no hangs', () => {

@@ -36,7 +36,7 @@ function attempt(t: Tally, name: string, read: () => unknown): void {
   if (performance.now() - started > 2_000) t.hangs.push(name);
 }
 
-const HOSTILE = ['constructor', '__proto__', 'toString', '-1', '1e400', 'NaN', '"', '\u0000', '9'.repeat(30), deepList(2_000), '{', ']', ',', '\n'];
+const HOSTILE = ['constructor', '__proto__', 'toString', '-1', '1e400', 'NaN', '"', '\u0000', '9'.repeat(30), deepList(20_000), '{', ']', ',', '\n'];
 
 /** A byte-level mutation: flip, truncate, or splice in hostile text. */
 const mutation = fc.oneof(

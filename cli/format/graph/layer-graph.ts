@@ -90,6 +90,7 @@ export function layerGraph(check: CheckResult, model: CheckedModel, explain: rea
     nodes.push(drawn);
     for (const source of node.inputs) if (!hidden(source)) edges.push({ from: `n${source}`, to: `n${node.id}` });
   }
+  markFusedActivations(nodes, edges);
   for (const output of graph.outputs) {
     nodes.push({ id: `out_${output.name}`, kind: 'output', title: output.name, op: 'output', shape: '', params: 0 });
     edges.push({ from: `n${output.node}`, to: `out_${output.name}` });
@@ -100,6 +101,23 @@ export function layerGraph(check: CheckResult, model: CheckedModel, explain: rea
     edges.push({ from: `n${loss.pred}`, to: 'loss', training: true }, { from: `n${loss.target}`, to: 'loss', training: true });
   }
   return { name: model.name, nodes, edges, clusters: clusters.map(({ label, parent }) => (parent === undefined ? { label } : { label, parent })) };
+}
+
+/**
+ * The compiler names a fused group after the layer that starts it; when its kernel ends with an
+ * activation the layer does not apply itself (`logit = dense(1)` then `sigmoid(logit)`: kernel
+ * matmul+bias+sigmoid), the activation layer that reads it is in the group too.
+ */
+function markFusedActivations(nodes: DrawnNode[], edges: readonly DrawnEdge[]): void {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  for (const node of nodes) {
+    const last = node.fused?.split('+').pop();
+    if (!node.fused || last === undefined || last === 'bias' || last === node.activation) continue;
+    for (const edge of edges) {
+      const reader = edge.from === node.id ? byId.get(edge.to) : undefined;
+      if (reader?.kind === 'layer' && reader.op === last && !reader.fused) reader.fused = node.fused;
+    }
+  }
 }
 
 /** `[batch, 28, 28]`, `[batch, seq] int`. */

@@ -9,7 +9,7 @@ import { ResidentOperands } from './resident-operands.js';
  * multiple of every column block, and copied in again only when its version moves
  * (resident-operands.ts); W buffers never declared cacheable are copied in on every call. Memory:
  *
- *   [ resident weights | W, when not resident | A, float64, interleaved | C, float32, blocked ]
+ *   [ resident weights | W, when not resident | A, float32, interleaved | C, float32, blocked ]
  */
 type GemvFunction = (a: number, b: number, c: number, blocks: number, kpBytes: number) => void;
 
@@ -69,20 +69,20 @@ export function gemvSimd(module: GemvModule, a: Float32Array, w: Float32Array, c
   const residentAt = resident.place(w, `gemv ${n} ${k}`, wBytes, write);
   const wAt = residentAt ?? resident.scratchStart();
   const aAt = align16(residentAt === null ? wAt + wBytes : resident.scratchStart());
-  const cAt = aAt + m * kp * 8;
+  const cAt = aAt + m * kp * 4;
   resident.reserve(cAt + blocks * m * columns * 4);
   if (residentAt === null) write(wAt);
 
   // A(i, kk) goes to [kk / 4][i][kk % 4], so each k step reads the m rows' four values in a row.
   // With one row (batch 1, the common case) that is A itself, and C's blocks are C's row.
-  const a64 = new Float64Array(memory.buffer, aAt, m * kp);
-  a64.fill(0, (k & ~3) * m); // the last k step, whose values past k stay 0
+  const a32 = new Float32Array(memory.buffer, aAt, m * kp);
+  a32.fill(0, (k & ~3) * m); // the last k step, whose values past k stay 0
   if (m === 1) {
-    a64.set(a.subarray(0, k));
+    a32.set(a.subarray(0, k));
   } else {
     for (let i = 0; i < m; i++) {
       const row = i * k;
-      for (let kk = 0; kk < k; kk++) a64[((kk >> 2) * m + i) * 4 + (kk & 3)] = a[row + kk]!;
+      for (let kk = 0; kk < k; kk++) a32[((kk >> 2) * m + i) * 4 + (kk & 3)] = a[row + kk]!;
     }
   }
   module.kernels[m - 1]!(aAt, wAt, cAt, blocks, kp * 4);

@@ -66,6 +66,31 @@ const NO_EPILOGUE: SgemmEpilogue = { bias: null, activation: 'none', alpha: 0, a
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
 /**
+ * One float view of the module's memory, made again only when growing it replaced the buffer: a new
+ * view per call was a per-step allocation (as were a subarray per copied row, below).
+ */
+const views = new WeakMap<WebAssembly.Memory, Float32Array>();
+function floatsOf(memory: WebAssembly.Memory): Float32Array {
+  let view = views.get(memory);
+  if (view?.buffer !== memory.buffer) {
+    view = new Float32Array(memory.buffer);
+    views.set(memory, view);
+  }
+  return view;
+}
+
+/** rows × n floats from `floats` (row stride ldc) into c from `to` (row stride n). */
+function copyOut(floats: Float32Array, from: number, ldc: number, c: Float32Array, to: number, n: number, rows: number): void {
+  if (ldc === n) {
+    c.set(floats.subarray(from, from + rows * n), to);
+    return;
+  }
+  for (let r = 0; r < rows; r++, from += ldc, to += n) {
+    for (let j = 0; j < n; j++) c[to + j] = floats[from + j]!;
+  }
+}
+
+/**
  * Writes rows i0 .. i0+rows-1 of A over the k block [k0, k0+kc) as panels of MR rows into `into`
  * from float `offset` (gemm-pack.ts packPanelsA's layout), rows at or past m as zeros. A strided
  * matrix, or a convolution's patches read straight from its input (patch-pack.ts: implicit GEMM).
@@ -127,7 +152,7 @@ export function sgemmPacked(
   // Row-major B: k rows of n floats and one row of slack for the last panel's overread (see the module).
   const bBytes = rowMajor ? (k * n + NR) * 4 : packedBSize(n, k) * 4;
   const ldb = rowMajor ? n * 4 : 0;
-  const write = (address: number): void => packB.pack(new Float32Array(memory.buffer), address / 4);
+  const write = (address: number): void => packB.pack(floatsOf(memory), address / 4);
   const residentAt = packB.resident && resident.place(packB.resident.data, packB.resident.layout, bBytes, write);
   const bAt = residentAt ?? resident.scratchStart();
   const aAt = align16(residentAt === null ? bAt + bBytes : resident.scratchStart());
@@ -136,9 +161,10 @@ export function sgemmPacked(
   const biasAt = cAt + chunkRows * ldc * 4;
   resident.reserve(biasAt + ldc * 4);
   if (residentAt === null) write(bAt);
-  const floats = new Float32Array(memory.buffer);
+  const floats = floatsOf(memory);
   if (epilogue.bias) {
-    floats.set(epilogue.bias.subarray(0, n), biasAt / 4);
+    const { bias } = epilogue;
+    for (let j = 0; j < n; j++) floats[biasAt / 4 + j] = bias[j]!;
     floats.fill(0, biasAt / 4 + n, biasAt / 4 + ldc);
   }
 
@@ -160,8 +186,7 @@ export function sgemmPacked(
       tiles(aAt, blockB, cAt, mPanels, nPanels, kc, ldc * 4, biasAt, ldb, epilogue.alpha);
     }
     const from = cAt / 4;
-    if (ldc === n) c.set(floats.subarray(from, from + rows * n), i0 * n);
-    else for (let r = 0; r < rows; r++) c.set(floats.subarray(from + r * ldc, from + r * ldc + n), (i0 + r) * n);
+    copyOut(floats, from, ldc, c, i0 * n, n, rows);
     epilogue.after?.(c, i0, i0 + rows);
   }
 }

@@ -1,14 +1,18 @@
 // Profiles nnet's CPU training step (MLP 784-512-256-10, batch 128, Adam) or inference (batch 256):
 //
-//   npm run build && node --cpu-prof --cpu-prof-dir=/tmp/prof bench/mlp/profile-step.mjs [train|infer] [steps]
+//   npm run build && node --cpu-prof --cpu-prof-dir=/tmp/prof bench/profile-step.mjs [train|infer] [steps] [--no-fuse]
+//
+// The model is bench/cpu/models.nnet's Mlp.
 //
 // then open the .cpuprofile in Chrome DevTools, or print the self-time table with --summary.
+// As the CLI does: V8's relaxed SIMD on before the runtime compiles its WebAssembly (NNET_RELAXED_SIMD=0: off).
+import '../dist/cli/enable-relaxed-simd.js';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
+const root = join(here, '..');
 const { checkSource } = await import(join(root, 'dist/compiler/index.js'));
 const { compileModel } = await import(join(root, 'dist/compiler/compile.js'));
 const { createCpuExecutor } = await import(join(root, 'dist/runtime/cpu/index.js'));
@@ -16,8 +20,8 @@ const { createCpuExecutor } = await import(join(root, 'dist/runtime/cpu/index.js
 const [mode = 'train', stepsArg = '200'] = process.argv.slice(2);
 const steps = Number(stepsArg);
 const fuse = !process.argv.includes('--no-fuse');
-const source = readFileSync(join(here, 'mlp.nnet'), 'utf8');
-const check = checkSource(source, { path: 'mlp.nnet' });
+const source = readFileSync(join(here, 'cpu', 'models.nnet'), 'utf8');
+const check = checkSource(source, { path: 'models.nnet' });
 const result = compileModel(check, 'Mlp', { target: 'cpu', fuse, training: true, text: source });
 const weights = new Map();
 for (const [name, data] of result.weights) {
