@@ -8,6 +8,8 @@ import { sortAndDeduplicate } from './check/reporter.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 
 export type { CheckResult } from './api-types.js';
+/** The back end, for the code lens's fused-kernel count (lsp/fused-groups.ts) and the CLI. */
+export { compileModel } from './compile.js';
 
 export interface CheckOptions {
   /** Path of the .nnet file, for resolving `load(...)` paths and `data` files relative to it. */

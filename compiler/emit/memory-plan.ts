@@ -13,7 +13,7 @@ import { evalDim } from '../../runtime/plan/dims.js';
  */
 const PERSISTENT = new Set(['input', 'label', 'param', 'state', 'const', 'optimizer']);
 
-export function bytesOf(tensor: PlanTensor, bindings: Record<string, number>): number {
+function bytesOf(tensor: PlanTensor, bindings: Record<string, number>): number {
   return tensor.shape.reduce<number>((n, d) => n * evalDim(d, bindings), 1) * 4;
 }
 

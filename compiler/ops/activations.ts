@@ -51,7 +51,7 @@ function elementwise(name: ActivationName): OpDef {
   };
 }
 
-export const softmax: OpDef = {
+const softmax: OpDef = {
   name: 'softmax',
   category: 'activation',
   doc: 'Normalised exponentials along an axis (default the last): rows sum to 1.',

@@ -28,7 +28,7 @@ import { activationFacts, perActivation, perActivationGrad, type ActivationGradN
 
 export type KernelAttrType = 'number' | 'int' | 'bool' | 'string' | 'int[]' | 'dims';
 
-export interface KernelAttr {
+interface KernelAttr {
   type: KernelAttrType;
   /** Optional attributes fall back to `default`. */
   optional?: boolean;

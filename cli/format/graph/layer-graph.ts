@@ -18,7 +18,7 @@ export interface LayerGraph {
   clusters: Cluster[];
 }
 
-export type NodeKind = 'input' | 'label' | 'layer' | 'loss' | 'output';
+type NodeKind = 'input' | 'label' | 'layer' | 'loss' | 'output';
 
 export interface DrawnNode {
   id: string;
@@ -37,14 +37,14 @@ export interface DrawnNode {
   cluster?: number;
 }
 
-export interface DrawnEdge {
+interface DrawnEdge {
   from: string;
   to: string;
   /** Edges into the loss: training only. */
   training?: boolean;
 }
 
-export interface Cluster {
+interface Cluster {
   /** `decoder`, or `decoder #2` when the block is expanded more than once. */
   label: string;
   parent?: number;
@@ -82,7 +82,7 @@ export function layerGraph(check: CheckResult, model: CheckedModel, explain: rea
           shape: shapeText(node),
           params: paramCount(node, byId),
         };
-    const activation = activationOf(node);
+    const activation = nodeActivation(node);
     if (activation) drawn.activation = activation;
     const kernel = fused.get(node.origin.layer);
     if (kernel) drawn.fused = kernel;
@@ -135,7 +135,7 @@ function paramCount(node: IRNode, byId: ReadonlyMap<number, IRNode>): number {
 }
 
 /** A layer's own activation (`dense(256, relu)` → relu); none for linear. */
-function activationOf(node: IRNode): string | undefined {
+function nodeActivation(node: IRNode): string | undefined {
   const value = node.attrs['activation'];
   const name = typeof value === 'string' ? value : value && typeof value === 'object' && !Array.isArray(value) ? value['name'] : undefined;
   return typeof name === 'string' && name !== 'linear' ? name : undefined;
