@@ -1,9 +1,12 @@
 import {
-  kernelArity, parseKernelName, perKernel, perScan, perScanGrad, RECURRENT_CELLS, type KernelName, type RecurrentCellName,
+  kernelArity, parseKernelName, perKernel, perScan, perScanGrad, type KernelName, type RecurrentCellName,
 } from '../../runtime/plan/kernels.js';
 import { perActivation, perActivationGrad } from '../../runtime/plan/activations.js';
 import { matmulSizes } from '../../runtime/plan/matmul-sizes.js';
-import { broadcast, dimProductOf, sameDim, windowOutput } from '../shapes/dims.js';
+import {
+  broadcastOf, concatOutputOf, convOutputOf, embeddingOutputOf, globalPoolOutputOf, poolOutputOf, scanOutputsOf, sliceOutputOf,
+} from '../../runtime/plan/shape-families.js';
+import { dimProductOf, sameDim, SYMBOLIC_DIMS } from '../shapes/dims.js';
 import type { Attrs, Shape, TensorType } from './types.js';
 
 /**
@@ -37,7 +40,7 @@ function fail(message: string): never {
 
 /** Numpy broadcasting of two shapes; a mismatch here is a compiler bug (the checker reported the user's). */
 function broadcastShapes(a: Shape, b: Shape): Shape {
-  return broadcast(a, b) ?? fail(`cannot broadcast [${a.join(', ')}] with [${b.join(', ')}]`);
+  return broadcastOf(a, b, SYMBOLIC_DIMS) ?? fail(`cannot broadcast [${a.join(', ')}] with [${b.join(', ')}]`);
 }
 
 const same: ShapeRule = ([x]) => [x!];
@@ -67,57 +70,21 @@ function matmulShape([a, b]: TensorType[], attrs: Attrs): TensorType[] {
   return [y, y];
 }
 
-type Padding = 'same' | 'valid';
-
-function convShape(spatial: number): ShapeRule {
-  return ([x, w], attrs) => {
-    const strides = (attrs.strides as number[] | undefined) ?? Array(spatial).fill(1);
-    const dilation = (attrs.dilation as number[] | undefined) ?? Array(spatial).fill(1);
-    const padding = (attrs.padding as Padding | undefined) ?? 'valid';
-    const xs = x!.shape;
-    const ws = w!.shape;
-    const out: Shape = [xs[0]!];
-    for (let i = 0; i < spatial; i++) {
-      out.push(windowOutput(xs[1 + i]!, ws[1 + i] as number, strides[i]!, dilation[i]!, padding));
-    }
-    out.push(ws[0]!);
-    return [f32(out), f32(out)];
-  };
-}
-
-const poolShape: ShapeRule = ([x], attrs) => {
-  const size = attrs.size as number[];
-  const strides = (attrs.strides as number[] | undefined) ?? size;
-  const padding = (attrs.padding as Padding | undefined) ?? 'valid';
-  const xs = x!.shape;
-  return [f32([xs[0]!, windowOutput(xs[1]!, size[0]!, strides[0]!, 1, padding), windowOutput(xs[2]!, size[1]!, strides[1]!, 1, padding), xs[3]!])];
+const convShape: ShapeRule = ([x, w], attrs) => {
+  const y = f32(convOutputOf(x!.shape, w!.shape, attrs, SYMBOLIC_DIMS));
+  return [y, y];
 };
 
-const globalPool: ShapeRule = ([x]) => [f32([x!.shape[0]!, x!.shape[x!.shape.length - 1]!])];
+const poolShape: ShapeRule = ([x], attrs) => [f32(poolOutputOf(x!.shape, attrs, SYMBOLIC_DIMS))];
 
-function concatShape(inputs: TensorType[], attrs: Attrs): TensorType[] {
-  const axis = attrs.axis as number;
-  const first = inputs[0]!.shape;
-  const sizes = inputs.map((t) => t.shape[axis]!);
-  const shape = [...first];
-  shape[axis] = sizes.every((s) => typeof s === 'number') ? (sizes as number[]).reduce((a, b) => a + b, 0) : sizes.join('+');
-  return [f32(shape)];
-}
+const globalPool: ShapeRule = ([x]) => [f32(globalPoolOutputOf(x!.shape))];
 
-function sliceShape([x]: TensorType[], attrs: Attrs): TensorType[] {
-  const shape = [...x!.shape];
-  shape[attrs.axis as number] = attrs.size as number;
-  return [{ shape, dtype: x!.dtype }];
-}
+const concatShape: ShapeRule = (inputs, attrs) => [f32(concatOutputOf(inputs.map((t) => t.shape), attrs, SYMBOLIC_DIMS) ?? fail(`concat axis ${String(attrs.axis)} is out of range`))];
+
+const sliceShape: ShapeRule = ([x], attrs) => [{ shape: sliceOutputOf(x!.shape, attrs.axis as number, attrs.size as number, SYMBOLIC_DIMS), dtype: x!.dtype }];
 
 function scanShape(cell: RecurrentCellName): ShapeRule {
-  const { saved } = RECURRENT_CELLS[cell];
-  return ([xw], attrs) => {
-    const [batch, steps] = xw!.shape;
-    const units = attrs.units as number;
-    const y = attrs.return_sequences === true ? [batch!, steps!, units] : [batch!, units];
-    return [f32(y), f32([batch!, steps!, saved * units])];
-  };
+  return ([xw], attrs) => scanOutputsOf(cell, xw!.shape, attrs, SYMBOLIC_DIMS).map(f32);
 }
 
 const scanGradShape: ShapeRule = ([, wHh, saved]) => {
@@ -131,8 +98,8 @@ const update: ShapeRule = (inputs) => [inputs[0]!, ...inputs.slice(2)];
 const SHAPE_RULES: Record<KernelName, ShapeRule> = {
   // linear algebra
   matmul: matmulShape,
-  conv2d: convShape(2),
-  conv1d: convShape(1),
+  conv2d: convShape,
+  conv1d: convShape,
   // elementwise and broadcasting
   bias_add: same,
   add: binary,
@@ -151,7 +118,7 @@ const SHAPE_RULES: Record<KernelName, ShapeRule> = {
   dropout: ([x]) => [x!, x!],
   batchnorm: channelStats,
   layernorm: withStats,
-  embedding: ([ids, table]) => [f32([...ids!.shape, table!.shape[1]!])],
+  embedding: ([ids, table]) => [f32(embeddingOutputOf(ids!.shape, table!.shape))],
   maxpool2d: poolShape,
   avgpool2d: poolShape,
   global_avg_pool: globalPool,

@@ -1,4 +1,5 @@
-import { NUMBER_ARITHMETIC, windowOutputOf, type WindowArithmetic } from '../../runtime/plan/window-output.js';
+import { broadcastOf, type DimArithmetic } from '../../runtime/plan/shape-families.js';
+import { windowOutputOf } from '../../runtime/plan/window-output.js';
 import type { Dim, Shape } from '../ir/types.js';
 
 /**
@@ -95,23 +96,27 @@ export function concreteSize(shape: Shape): number | null {
  * differ and neither is 1.
  */
 export function broadcast(a: Shape, b: Shape): Shape | null {
-  const rank = Math.max(a.length, b.length);
-  const out: Shape = [];
-  for (let i = 0; i < rank; i++) {
-    const da = a[a.length - rank + i] ?? 1;
-    const db = b[b.length - rank + i] ?? 1;
-    if (sameDim(da, db) || db === 1) out.push(da);
-    else if (da === 1) out.push(db);
-    else return null;
-  }
-  return out;
+  return broadcastOf(a, b, SYMBOLIC_DIMS);
 }
 
-const SYMBOLIC_ARITHMETIC: WindowArithmetic<Dim> = { sub: dimSub, add: dimAdd, floorDiv: dimFloorDiv, ceilDiv: dimCeilDiv };
+/**
+ * The symbolic dims as the shape families of runtime/plan/shape-families.ts compute with them, so
+ * the checker, the primitive shape rules and the plan validator share one rule per kernel family.
+ * On two numbers every operation is the plain arithmetic.
+ */
+export const SYMBOLIC_DIMS: DimArithmetic<Dim> = {
+  sub: dimSub,
+  add: dimAdd,
+  floorDiv: dimFloorDiv,
+  ceilDiv: dimCeilDiv,
+  equal: sameDim,
+  known: (d) => (typeof d === 'number' ? d : undefined),
+  // Concatenated sizes: folded when all are known, else `a+b` as written.
+  sum: (dims) => (dims.every((d) => typeof d === 'number') ? (dims as number[]).reduce((a, b) => a + b, 0) : dims.join('+')),
+  of: (n) => n,
+};
 
 /** Output length of a convolution or pooling window along one axis (runtime/plan/window-output.ts). */
 export function windowOutput(n: Dim, kernel: number, stride: number, dilation: number, padding: 'same' | 'valid'): Dim {
-  return typeof n === 'number'
-    ? windowOutputOf(n, kernel, stride, dilation, padding, NUMBER_ARITHMETIC)
-    : windowOutputOf<Dim>(n, kernel, stride, dilation, padding, SYMBOLIC_ARITHMETIC);
+  return windowOutputOf(n, kernel, stride, dilation, padding, SYMBOLIC_DIMS);
 }

@@ -1,8 +1,10 @@
 import { perActivation, perActivationGrad } from './activations.js';
 import type { PlanAttr } from './format.js';
-import { perScan, perScanGrad, RECURRENT_CELLS, type KernelName, type RecurrentCellName } from './kernels.js';
+import { perScan, perScanGrad, type KernelName, type RecurrentCellName } from './kernels.js';
 import { matmulSizes } from './matmul-sizes.js';
-import { NUMBER_ARITHMETIC, windowOutputOf } from './window-output.js';
+import {
+  broadcastOf, concatOutputOf, convOutputOf, embeddingOutputOf, globalPoolOutputOf, NUMBER_DIMS, poolOutputOf, scanOutputsOf, sliceOutputOf,
+} from './shape-families.js';
 
 /**
  * What each kernel's outputs must look like, given its inputs' (concrete) shapes and its attributes:
@@ -31,15 +33,8 @@ const unaryGrad: ShapeRule = ([dy, saved]) => (dy && saved && !equal(dy, saved) 
 
 function broadcast([a, b]: readonly Shape[]): Expectation[] | string {
   if (!a || !b) return [null];
-  const rank = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < rank; i++) {
-    const x = a[a.length - rank + i] ?? 1;
-    const y = b[b.length - rank + i] ?? 1;
-    if (x !== y && x !== 1 && y !== 1) return `[${a.join(', ')}] and [${b.join(', ')}] do not broadcast`;
-    out.push(x === 1 ? y : x);
-  }
-  return [{ shape: out }];
+  const out = broadcastOf(a, b, NUMBER_DIMS);
+  return out ? [{ shape: out }] : `[${a.join(', ')}] and [${b.join(', ')}] do not broadcast`;
 }
 
 function matmul([a, b]: readonly Shape[], attrs: Readonly<Record<string, PlanAttr>>): Expectation[] | string {
@@ -51,21 +46,12 @@ function matmul([a, b]: readonly Shape[], attrs: Readonly<Record<string, PlanAtt
   return [y, y];
 }
 
-function window(size: number, k: number, stride: number, dilation: number, padding: PlanAttr | undefined): number {
-  return windowOutputOf(size, k, stride, dilation, padding === 'same' ? 'same' : 'valid', NUMBER_ARITHMETIC);
-}
-
-const ints = (value: PlanAttr | undefined, fallback: number[]): number[] => (Array.isArray(value) ? (value as number[]) : fallback);
-
 function conv(oneD: boolean): ShapeRule {
   return ([x, w], attrs) => {
     if (!x || !w) return [null, null];
     if (x.length !== (oneD ? 3 : 4) || w.length !== x.length) return `x [${x.join(', ')}] and w [${w.join(', ')}] are not a ${oneD ? '1' : '2'}-D convolution's`;
     if (last(x) !== last(w)) return `x has ${last(x)} channels, w expects ${last(w)}`;
-    const strides = ints(attrs.strides, [1, 1]);
-    const dilation = ints(attrs.dilation, [1, 1]);
-    const h = window(x[1]!, w[1]!, strides[0] ?? 1, dilation[0] ?? 1, attrs.padding);
-    const y = oneD ? [x[0]!, h, w[0]!] : [x[0]!, h, window(x[2]!, w[2]!, strides[1] ?? 1, dilation[1] ?? 1, attrs.padding), w[0]!];
+    const y = convOutputOf(x, w, attrs, NUMBER_DIMS);
     return [{ shape: y }, { shape: y }];
   };
 }
@@ -73,9 +59,7 @@ function conv(oneD: boolean): ShapeRule {
 function pool([x]: readonly Shape[], attrs: Readonly<Record<string, PlanAttr>>): Expectation[] | string {
   if (!x) return [null];
   if (x.length !== 4) return `x [${x.join(', ')}] is not [N, H, W, C]`;
-  const k = ints(attrs.size, [2, 2]);
-  const s = ints(attrs.strides, k);
-  return [{ shape: [x[0]!, window(x[1]!, k[0] ?? 1, s[0] ?? 1, 1, attrs.padding), window(x[2]!, k[1] ?? 1, s[1] ?? 1, 1, attrs.padding), x[3]!] }];
+  return [{ shape: poolOutputOf(x, attrs, NUMBER_DIMS) }];
 }
 
 /** Outputs given by a `shape` attribute (gradients whose shape the forward pass fixed). */
@@ -85,11 +69,12 @@ const fromShapeAttr: ShapeRule = (_inputs, attrs, evalDims) => [Array.isArray(at
 function scan(cell: RecurrentCellName): ShapeRule {
   return ([xw], attrs) => {
     if (!xw || xw.length !== 3) return [null, null];
-    const units = typeof attrs.units === 'number' ? attrs.units : 0;
-    const y = attrs.return_sequences === true ? [xw[0]!, xw[1]!, units] : [xw[0]!, units];
-    return [{ shape: y }, { shape: [xw[0]!, xw[1]!, RECURRENT_CELLS[cell].saved * units] }];
+    const [y, saved] = scanOutputsOf(cell, xw, attrs, NUMBER_DIMS);
+    return [{ shape: y }, { shape: saved }];
   };
 }
+
+const globalPool: ShapeRule = ([x]) => [x && x.length >= 2 ? { shape: globalPoolOutputOf(x) } : null];
 
 const loss: ShapeRule = ([pred]) => [SCALAR, same(pred)];
 const update: ShapeRule = ([param, grad]) => (param && grad && !equal(param, grad) ? `the gradient [${grad.join(', ')}] is not the parameter's shape [${param.join(', ')}]` : []);
@@ -105,17 +90,17 @@ export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
   scale: unary,
   sum_to: fromShapeAttr,
   concat: (inputs, attrs) => {
-    const axis = typeof attrs.axis === 'number' ? attrs.axis : -1;
-    const first = inputs[0];
-    if (!first || axis < 0 || axis >= first.length) return [null];
-    if (inputs.some((s) => s.length !== first.length || s.some((d, i) => i !== axis && d !== first[i]))) return 'the inputs differ outside the concatenation axis';
-    return [{ shape: first.map((d, i) => (i === axis ? inputs.reduce((n, s) => n + s[i]!, 0) : d)) }];
+    const out = concatOutputOf(inputs, attrs, NUMBER_DIMS);
+    if (!out) return [null];
+    const axis = attrs.axis as number;
+    if (inputs.some((s) => s.length !== out.length || s.some((d, i) => i !== axis && d !== out[i]))) return 'the inputs differ outside the concatenation axis';
+    return [{ shape: out }];
   },
   slice: ([x], attrs) => {
     const { axis, start, size: n } = attrs;
     if (!x || typeof axis !== 'number' || typeof start !== 'number' || typeof n !== 'number') return [null];
     if (axis < 0 || axis >= x.length || start < 0 || start + n > x[axis]!) return `slice ${start}:${start + n} of axis ${axis} is outside [${x.join(', ')}]`;
-    return [{ shape: x.map((d, i) => (i === axis ? n : d)) }];
+    return [{ shape: sliceOutputOf(x, axis, n, NUMBER_DIMS) }];
   },
   reshape: ([x], attrs, evalDims) => {
     if (!x || !Array.isArray(attrs.shape)) return [null];
@@ -129,11 +114,11 @@ export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
   dropout: ([x]) => [same(x), same(x)],
   batchnorm: ([x]) => [same(x), null, null],
   layernorm: ([x]) => [same(x), null, null],
-  embedding: ([ids, table]) => (ids && table ? (table.length === 2 ? [{ shape: [...ids, table[1]!] }] : `the table [${table.join(', ')}] is not [rows, features]`) : [null]),
+  embedding: ([ids, table]) => (ids && table ? (table.length === 2 ? [{ shape: embeddingOutputOf(ids, table) }] : `the table [${table.join(', ')}] is not [rows, features]`) : [null]),
   maxpool2d: pool,
   avgpool2d: pool,
-  global_avg_pool: ([x]) => [x && x.length >= 2 ? { shape: [x[0]!, last(x)] } : null],
-  global_max_pool: ([x]) => [x && x.length >= 2 ? { shape: [x[0]!, last(x)] } : null],
+  global_avg_pool: globalPool,
+  global_max_pool: globalPool,
   ...perScan(scan),
   attention: ([q, k, v]) => (q && k && v && (!equal(k, v) || last(q) !== last(k)) ? 'q, k and v disagree' : [same(q), null]),
   positional_encoding: unary,

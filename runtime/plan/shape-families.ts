@@ -1,0 +1,95 @@
+import type { PlanAttr } from './format.js';
+import { RECURRENT_CELLS, type RecurrentCellName } from './kernels.js';
+import { NUMBER_ARITHMETIC, windowOutputOf, type WindowArithmetic } from './window-output.js';
+
+/**
+ * The output shapes of the kernel families, declared once over any currency of dims: numbers for the
+ * plan validator (runtime/plan/shape-rules.ts) and the compiler's symbolic dims for the primitive
+ * shape rules (compiler/ir/primitives.ts, through compiler/shapes/dims.ts). Each function reads the
+ * kernel's attributes as the plan records them and returns the output shape, or null where the
+ * inputs do not fit (the caller says why: the validator in its message, the compiler as a bug).
+ */
+export interface DimArithmetic<D> extends WindowArithmetic<D> {
+  /** Whether two dims are known to be equal. */
+  equal(a: D, b: D): boolean;
+  /** The dim's value when it is a known number. */
+  known(d: D): number | undefined;
+  /** The sum of the sizes along a concatenation axis. */
+  sum(dims: readonly D[]): D;
+  /** A known number as a dim. */
+  of(n: number): D;
+}
+
+export const NUMBER_DIMS: DimArithmetic<number> = {
+  ...NUMBER_ARITHMETIC,
+  equal: (a, b) => a === b,
+  known: (d) => d,
+  sum: (dims) => dims.reduce((a, b) => a + b, 0),
+  of: (n) => n,
+};
+
+type Attrs = Readonly<Record<string, PlanAttr | undefined>>;
+
+const ints = (value: PlanAttr | undefined, fallback: readonly number[]): readonly number[] => (Array.isArray(value) ? (value as number[]) : fallback);
+const paddingOf = (attrs: Attrs): 'same' | 'valid' => (attrs.padding === 'same' ? 'same' : 'valid');
+
+/** Numpy broadcasting (trailing axes aligned, size-1 axes stretch); null when two axes differ and neither is 1. */
+export function broadcastOf<D>(a: readonly D[], b: readonly D[], dims: DimArithmetic<D>): D[] | null {
+  const rank = Math.max(a.length, b.length);
+  const out: D[] = [];
+  for (let i = 0; i < rank; i++) {
+    const x = a[a.length - rank + i];
+    const y = b[b.length - rank + i];
+    if (x === undefined) out.push(y!);
+    else if (y === undefined || dims.equal(x, y) || dims.known(y) === 1) out.push(x);
+    else if (dims.known(x) === 1) out.push(y);
+    else return null;
+  }
+  return out;
+}
+
+/** y of conv1d / conv2d: x [N, ...spatial, C], w [F, ...kernel, C] → [N, ...windows, F]. */
+export function convOutputOf<D>(x: readonly D[], w: readonly D[], attrs: Attrs, dims: DimArithmetic<D>): D[] {
+  const strides = ints(attrs.strides, [1, 1]);
+  const dilation = ints(attrs.dilation, [1, 1]);
+  const spatial = x.slice(1, -1).map((n, i) => windowOutputOf(n, dims.known(w[1 + i]!) ?? 1, strides[i] ?? 1, dilation[i] ?? 1, paddingOf(attrs), dims));
+  return [x[0]!, ...spatial, w[0]!];
+}
+
+/** y of maxpool2d / avgpool2d: x [N, H, W, C] → [N, H', W', C]. */
+export function poolOutputOf<D>(x: readonly D[], attrs: Attrs, dims: DimArithmetic<D>): D[] {
+  const size = ints(attrs.size, [2, 2]);
+  const strides = ints(attrs.strides, size);
+  return [x[0]!, windowOutputOf(x[1]!, size[0] ?? 1, strides[0] ?? 1, 1, paddingOf(attrs), dims), windowOutputOf(x[2]!, size[1] ?? 1, strides[1] ?? 1, 1, paddingOf(attrs), dims), x[3]!];
+}
+
+/** y of global_avg_pool / global_max_pool: [N, ..., C] → [N, C]. */
+export function globalPoolOutputOf<D>(x: readonly D[]): D[] {
+  return [x[0]!, x[x.length - 1]!];
+}
+
+/** The axis of a concat, and its output: the inputs' sizes along the axis summed; null when the axis is out of range. */
+export function concatOutputOf<D>(inputs: readonly (readonly D[])[], attrs: Attrs, dims: DimArithmetic<D>): D[] | null {
+  const axis = typeof attrs.axis === 'number' ? attrs.axis : -1;
+  const first = inputs[0];
+  if (!first || axis < 0 || axis >= first.length) return null;
+  return first.map((d, i) => (i === axis ? dims.sum(inputs.map((s) => s[i]!)) : d));
+}
+
+/** y of slice: x with the axis cut to `size`. */
+export function sliceOutputOf<D>(x: readonly D[], axis: number, size: number, dims: DimArithmetic<D>): D[] {
+  return x.map((d, i) => (i === axis ? dims.of(size) : d));
+}
+
+/** y of embedding: ids [...] with table [rows, features] → [..., features]. */
+export function embeddingOutputOf<D>(ids: readonly D[], table: readonly D[]): D[] {
+  return [...ids, table[1]!];
+}
+
+/** y and `saved` of a `<cell>_scan` (xw [N, T, ...]): y [N, T, units] or [N, units], saved [N, T, values·units] (RECURRENT_CELLS). */
+export function scanOutputsOf<D>(cell: RecurrentCellName, xw: readonly D[], attrs: Attrs, dims: DimArithmetic<D>): [D[], D[]] {
+  const units = typeof attrs.units === 'number' ? attrs.units : 0;
+  const [batch, steps] = [xw[0]!, xw[1]!];
+  const y = attrs.return_sequences === true ? [batch, steps, dims.of(units)] : [batch, dims.of(units)];
+  return [y, [batch, steps, dims.of(RECURRENT_CELLS[cell].saved * units)]];
+}
