@@ -2,11 +2,10 @@ import {
   kernelArity, parseKernelName, perKernel, perScan, perScanGrad, type KernelName, type RecurrentCellName,
 } from '../../runtime/plan/kernels.js';
 import { perActivation, perActivationGrad } from '../../runtime/plan/activations.js';
-import { matmulSizes } from '../../runtime/plan/matmul-sizes.js';
 import {
-  broadcastOf, concatOutputOf, convOutputOf, embeddingOutputOf, globalPoolOutputOf, poolOutputOf, scanOutputsOf, sliceOutputOf,
+  broadcastOf, concatOutputOf, convOutputOf, embeddingOutputOf, globalPoolOutputOf, matmulOutputOf, poolOutputOf, scanOutputsOf, sliceOutputOf,
 } from '../../runtime/plan/shape-families.js';
-import { dimProductOf, sameDim, SYMBOLIC_DIMS } from '../shapes/dims.js';
+import { sameDim, SYMBOLIC_DIMS } from '../shapes/dims.js';
 import type { Attrs, Shape, TensorType } from './types.js';
 
 /**
@@ -60,14 +59,10 @@ const channelStats: ShapeRule = ([x]) => {
 const normGrad: ShapeRule = ([, x, gamma]) => [x!, gamma!, gamma!];
 
 function matmulShape([a, b]: TensorType[], attrs: Attrs): TensorType[] {
-  const transA = attrs.transA === true;
-  const transB = attrs.transB === true;
-  const { m, n, k, kB } = matmulSizes(a!.shape, b!.shape, transA, transB, dimProductOf);
+  const { k, kB, y } = matmulOutputOf(a!.shape, b!.shape, attrs, SYMBOLIC_DIMS);
   if (!sameDim(k, kB)) fail(`matmul inner dims differ: ${k} vs ${kB}`);
-  // Rows keep a's leading axes (m is their product) unless a is read transposed.
-  const lead = transA ? [m] : a!.shape.slice(0, -1);
-  const y = f32([...lead, n]);
-  return [y, y];
+  const t = f32(y);
+  return [t, t];
 }
 
 const convShape: ShapeRule = ([x, w], attrs) => {

@@ -114,6 +114,7 @@ export const SYMBOLIC_DIMS: DimArithmetic<Dim> = {
   // Concatenated sizes: folded when all are known, else `a+b` as written.
   sum: (dims) => (dims.every((d) => typeof d === 'number') ? (dims as number[]).reduce((a, b) => a + b, 0) : dims.join('+')),
   of: (n) => n,
+  product: dimProductOf,
 };
 
 /** Output length of a convolution or pooling window along one axis (runtime/plan/window-output.ts). */

@@ -1,5 +1,6 @@
 import type { PlanAttr } from './format.js';
 import { RECURRENT_CELLS, type RecurrentCellName } from './kernels.js';
+import { matmulSizes, type MatmulSizes } from './matmul-sizes.js';
 import { NUMBER_ARITHMETIC, windowOutputOf, type WindowArithmetic } from './window-output.js';
 
 /**
@@ -18,6 +19,8 @@ export interface DimArithmetic<D> extends WindowArithmetic<D> {
   sum(dims: readonly D[]): D;
   /** A known number as a dim. */
   of(n: number): D;
+  /** The product of dims (a matmul's rows). */
+  product(dims: readonly D[]): D;
 }
 
 export const NUMBER_DIMS: DimArithmetic<number> = {
@@ -26,6 +29,7 @@ export const NUMBER_DIMS: DimArithmetic<number> = {
   known: (d) => d,
   sum: (dims) => dims.reduce((a, b) => a + b, 0),
   of: (n) => n,
+  product: (dims) => dims.reduce((a, b) => a * b, 1),
 };
 
 type Attrs = Readonly<Record<string, PlanAttr | undefined>>;
@@ -46,6 +50,18 @@ export function broadcastOf<D>(a: readonly D[], b: readonly D[], dims: DimArithm
     else return null;
   }
   return out;
+}
+
+/**
+ * y of matmul and its sizes (runtime/plan/matmul-sizes.ts): y keeps a's leading axes (m is their
+ * product) unless a is read transposed, then [M, N]. A rank-0 operand reads as one value ([1]), as the
+ * kernels do. The inner sizes agree in a well-formed step: `dims.equal(k, kB)`.
+ */
+export function matmulOutputOf<D>(a: readonly D[], b: readonly D[], attrs: Attrs, dims: DimArithmetic<D>): MatmulSizes<D> & { y: D[] } {
+  const transA = attrs.transA === true;
+  const rowsA = a.length > 0 ? a : [dims.of(1)];
+  const sizes = matmulSizes(rowsA, b.length > 0 ? b : [dims.of(1)], transA, attrs.transB === true, (d) => dims.product(d));
+  return { ...sizes, y: [...(transA ? [sizes.m] : rowsA.slice(0, -1)), sizes.n] };
 }
 
 /** y of conv1d / conv2d: x [N, ...spatial, C], w [F, ...kernel, C] → [N, ...windows, F]. */

@@ -1,9 +1,8 @@
 import { perActivation, perActivationGrad } from './activations.js';
 import type { PlanAttr } from './format.js';
 import { perScan, perScanGrad, type KernelName, type RecurrentCellName } from './kernels.js';
-import { matmulSizes } from './matmul-sizes.js';
 import {
-  broadcastOf, concatOutputOf, convOutputOf, embeddingOutputOf, globalPoolOutputOf, NUMBER_DIMS, poolOutputOf, scanOutputsOf, sliceOutputOf,
+  broadcastOf, concatOutputOf, convOutputOf, embeddingOutputOf, globalPoolOutputOf, matmulOutputOf, NUMBER_DIMS, poolOutputOf, scanOutputsOf, sliceOutputOf,
 } from './shape-families.js';
 
 /**
@@ -39,8 +38,7 @@ function broadcast([a, b]: readonly Shape[]): Expectation[] | string {
 
 function matmul([a, b]: readonly Shape[], attrs: Readonly<Record<string, PlanAttr>>): Expectation[] | string {
   if (!a || !b) return [null, null];
-  // A rank-0 operand reads as one value ([1]), as the kernels do.
-  const { m, n, k, kB: kb } = matmulSizes(a.length > 0 ? a : [1], b.length > 0 ? b : [1], attrs.transA === true, attrs.transB === true, size);
+  const { m, n, k, kB: kb } = matmulOutputOf(a, b, attrs, NUMBER_DIMS);
   if (k !== kb) return `a [${a.join(', ')}] and b [${b.join(', ')}] disagree on the inner size (${k} and ${kb})`;
   const y: Expectation = { size: m * n, last: n };
   return [y, y];
