@@ -6,7 +6,7 @@ import {
   broadcastOf, concatOutputOf, convOutputOf, embeddingOutputOf, globalPoolOutputOf, matmulOutputOf, poolOutputOf, scanOutputsOf, sliceOutputOf,
 } from '../../runtime/plan/shape-families.js';
 import { sameDim, SYMBOLIC_DIMS } from '../shapes/dims.js';
-import type { Attrs, Shape, TensorType } from './types.js';
+import type { Attrs, Dim, Shape, TensorType } from './types.js';
 
 /**
  * The primitive ops: the ops left after lowering, named exactly like the plan kernels of
@@ -76,7 +76,7 @@ const globalPool: ShapeRule = ([x]) => [f32(globalPoolOutputOf(x!.shape))];
 
 const concatShape: ShapeRule = (inputs, attrs) => [f32(concatOutputOf(inputs.map((t) => t.shape), attrs, SYMBOLIC_DIMS) ?? fail(`concat axis ${String(attrs.axis)} is out of range`))];
 
-const sliceShape: ShapeRule = ([x], attrs) => [{ shape: sliceOutputOf(x!.shape, attrs.axis as number, attrs.size as number, SYMBOLIC_DIMS), dtype: x!.dtype }];
+const sliceShape: ShapeRule = ([x], attrs) => [{ shape: sliceOutputOf(x!.shape, attrs.axis as number, attrs.size as Dim), dtype: x!.dtype }];
 
 function scanShape(cell: RecurrentCellName): ShapeRule {
   return ([xw], attrs) => scanOutputsOf(cell, xw!.shape, attrs, SYMBOLIC_DIMS).map(f32);

@@ -93,8 +93,8 @@ export function concatOutputOf<D>(inputs: readonly (readonly D[])[], attrs: Attr
 }
 
 /** y of slice: x with the axis cut to `size`. */
-export function sliceOutputOf<D>(x: readonly D[], axis: number, size: number, dims: DimArithmetic<D>): D[] {
-  return x.map((d, i) => (i === axis ? dims.of(size) : d));
+export function sliceOutputOf<D>(x: readonly D[], axis: number, size: D): D[] {
+  return x.map((d, i) => (i === axis ? size : d));
 }
 
 /** y of embedding: ids [...] with table [rows, features] → [..., features]. */

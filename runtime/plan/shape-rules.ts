@@ -98,7 +98,7 @@ export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
     const { axis, start, size: n } = attrs;
     if (!x || typeof axis !== 'number' || typeof start !== 'number' || typeof n !== 'number') return [null];
     if (axis < 0 || axis >= x.length || start < 0 || start + n > x[axis]!) return `slice ${start}:${start + n} of axis ${axis} is outside [${x.join(', ')}]`;
-    return [{ shape: sliceOutputOf(x, axis, n, NUMBER_DIMS) }];
+    return [{ shape: sliceOutputOf(x, axis, n) }];
   },
   reshape: ([x], attrs, evalDims) => {
     if (!x || !Array.isArray(attrs.shape)) return [null];
