@@ -302,7 +302,7 @@ export class CpuExecutor implements Executor {
   private readOutputs(bound: Bound, names: string[]): Record<string, HostTensor> {
     const result: Record<string, HostTensor> = {};
     for (const name of names) {
-      const output = this.plan.outputs.find((o) => o.name === name);
+      const output = this.plan.outputs.find((o) => o.name === name) ?? (name === this.plan.training?.prediction ? { tensor: name } : undefined);
       if (!output) throw new PlanError('NNR1011', `no output '${name}' (outputs: ${this.plan.outputs.map((o) => o.name).join(', ')})`);
       const t = bound.tensors.get(output.tensor)!;
       result[name] = { shape: [...t.shape], dtype: t.data instanceof Int32Array ? 'i32' : 'f32', data: t.data.slice() };
