@@ -182,6 +182,8 @@ function attrMatches(value: unknown, type: KernelAttrType): boolean {
       return Array.isArray(value) && value.every((v) => Number.isInteger(v));
     case 'dims':
       return Array.isArray(value) && value.every((v) => Number.isInteger(v) || typeof v === 'string');
+    case 'dim':
+      return Number.isInteger(value) || typeof value === 'string';
   }
 }
 
