@@ -74,7 +74,7 @@ describe('blocks', () => {
   it('refuse recursion, wrong arity and non-tensor first arguments', () => {
     expect(codes('block a(x) {\n  return b(x)\n}\nblock b(x) {\n  return a(x)\n}\nmodel M {\n  input x: [batch, 2]\n  output y = a(x)\n}\n')).toEqual(['NN2021']);
     expect(codes(`${block}model M {\n  input x: [batch, 8]\n  output y = residual(x, 8, relu, 3)\n}\n`)).toEqual(['NN2006']);
-    expect(codes(`${block}model M {\n  input x: [batch, 8]\n  output y = residual(3, 8)\n}\n`)).toEqual(['NN2005', 'NN2023']);
+    expect(codes(`${block}model M {\n  input x: [batch, 8]\n  output y = residual(3, 8)\n}\n`)).toEqual(['NN2029', 'NN2023']);
     expect(codes(`${block}model M {\n  input x: [batch, 8]\n  output y = residual(x, 8, actt: relu)\n}\n`)).toEqual(['NN2007']);
     expect(codes(`${block}model M {\n  input x: [batch, 8]\n  output y = residual(x)\n}\n`)).toEqual(['NN2010']);
   });
