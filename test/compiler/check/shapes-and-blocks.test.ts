@@ -28,6 +28,16 @@ describe('shape errors', () => {
     expect(check(fixed).diagnostics).toEqual([]);
   });
 
+  it('after a sequence of fixed length, suggest a symbolic dim rather than flatten (issue 10)', () => {
+    const t = 'model M {\n  input x: [batch, 20, 8]\n  h = lstm(x, 16, return_sequences: true)\n  output y = dense(h, 1)\n}\n';
+    const d = check(t).diagnostics[0]!;
+    expect(d.code).toBe('NN2003');
+    expect(d.message).toBe('dense expects [batch, features], or [batch, seq, features] with a symbolic seq, got [batch, 20, 16]');
+    expect(d.fix).toBeUndefined();
+    expect(d.related!.map((r) => r.message)).toContain('for a dense at every step, declare the sequence length as a symbolic dim ([batch, seq, ...]) instead of 20');
+    expect(check(t.replace('[batch, 20, 8]', '[batch, seq, 8]')).diagnostics).toEqual([]);
+  });
+
   it('report broadcasting failures at the merge with the offending input', () => {
     const t = 'model M {\n  input x: [batch, 4]\n  a = dense(x, 3)\n  b = dense(x, 5)\n  output y = add(a, b)\n}\n';
     const d = check(t).diagnostics[0]!;
