@@ -49,7 +49,7 @@ export function applyOp(ev: Evaluator, op: OpDef, args: EvaluatedArg[], site: Ex
   }
 
   const builder = ev.builder;
-  const layer = builder.uniqueLayer(site === naming.final ? naming.base : `${naming.base}/${op.name}`);
+  const layer = builder.uniqueLayer(site === naming.final ? (naming.finalName ?? naming.base) : `${naming.base}/${op.name}`);
   const origin = { range: site.range, layer, op: op.name };
   const regularize = regularization(matched.values);
   let paramCount = 0;

@@ -61,11 +61,18 @@ describe('blocks', () => {
   return add(x, dense(h, width))
 }
 `;
+  it('keep the block prefix on every use of a pipeline, the last included (issue 10: s1/basic, s1/basic_2, then s1/h)', () => {
+    const text = `${block}model M {\n  input x: [batch, 8]\n  s1 = x |> residual(8) |> residual(8) |> residual(8)\n  single = residual(s1, 8)\n  output y = add(s1, single)\n}\n`;
+    const layers = check(text).models[0]!.summary.map((r) => r.layer);
+    expect(layers.filter((l) => l.endsWith('/h'))).toEqual(['s1/residual/h', 's1/residual_2/h', 's1/residual_3/h', 'single/h']);
+    expect(layers).toContain('s1');
+  });
+
   it('expand per use: same-width uses check, a width mismatch fails inside the block with the call as related', () => {
     const ok = `${block}model M {\n  input x: [batch, 8]\n  y = x |> residual(8) |> residual(8, act: gelu)\n  output y\n}\n`;
     const result = check(ok);
     expect(result.diagnostics).toEqual([]);
-    expect(result.models[0]!.summary.map((r) => r.layer)).toEqual(['x', 'y/residual/h', 'y/residual/dense', 'y/residual', 'y/h', 'y/dense', 'y']);
+    expect(result.models[0]!.summary.map((r) => r.layer)).toEqual(['x', 'y/residual/h', 'y/residual/dense', 'y/residual', 'y/residual_2/h', 'y/residual_2/dense', 'y']);
     expect(result.models[0]!.graph.params.map((p) => p.name)).toContain('y/residual/h.weight');
 
     const bad = `${block}model M {\n  input x: [batch, 8]\n  y = residual(x, 4)\n  output y\n}\n`;
