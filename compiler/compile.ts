@@ -63,7 +63,7 @@ export interface CompileOptions {
   initialiseWeights?: boolean;
 }
 
-export type WeightData = Float32Array | Int32Array;
+type WeightData = Float32Array | Int32Array;
 
 export interface CompileResult {
   plan: Plan | null;

@@ -10,6 +10,8 @@ import type { Diagnostic } from '../diagnostics/types.js';
 import type { CallExpr, FileNode } from '../grammar/ast.js';
 
 export type { CheckResult } from './api-types.js';
+/** The back end, for the code lens's fused-kernel count (lsp/fused-groups.ts) and the CLI. */
+export { compileModel } from './compile.js';
 
 export interface CheckOptions {
   /** Path of the .nnet file, for resolving `load(...)` paths and `data` files relative to it. */

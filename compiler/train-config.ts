@@ -8,7 +8,7 @@ import type { DataSettings, LossSettings, OptimizerSpec, PlanTrainSettings } fro
  * Defaults are documented in docs/language.md and must match the ones filled in here.
  */
 
-export type { AugmentSpec, EarlyStoppingSpec, LossKind, OptimizerKind, OptimizerSpec, ScheduleSpec } from '../runtime/plan/train-settings.js';
+export type { AugmentSpec, EarlyStoppingSpec, LossKind, OptimizerSpec, ScheduleSpec } from '../runtime/plan/train-settings.js';
 
 /** The loss as checked: the plan's loss settings, plus the graph nodes it compares and where it was written. */
 export interface LossSpec extends LossSettings {

@@ -9,7 +9,7 @@ export interface SourceRange {
 export type Severity = 'error' | 'warning' | 'info';
 
 /** A text edit that repairs the problem; offsets are into the same document as the diagnostic. */
-export interface TextEdit {
+interface TextEdit {
   range: SourceRange;
   newText: string;
 }

@@ -40,7 +40,7 @@ export interface StringLit extends NodeBase {
   value: string;
 }
 
-export interface BoolLit extends NodeBase {
+interface BoolLit extends NodeBase {
   kind: 'Bool';
   value: boolean;
 }
@@ -79,7 +79,7 @@ export interface PipeExpr extends NodeBase {
   stages: Expr[];
 }
 
-export interface UnaryExpr extends NodeBase {
+interface UnaryExpr extends NodeBase {
   kind: 'Unary';
   op: '-';
   operand: Expr;
@@ -93,7 +93,7 @@ export interface BinaryExpr extends NodeBase {
 }
 
 /** Produced by error recovery where an expression was required but none could be parsed. */
-export interface ErrorExpr extends NodeBase {
+interface ErrorExpr extends NodeBase {
   kind: 'Error';
 }
 

@@ -14,7 +14,6 @@ import { makeDiagnostic } from '../diagnostics/make.js';
 import { discardSharedParser, sharedParser } from './parser.js';
 import { parseErrorsToDiagnostics, withoutLexErrorEchoes } from './syntax-errors.js';
 
-export { LineMap, type LineColumn, type Position } from '../diagnostics/line-map.js';
 
 export interface ParseResult {
   file: FileNode;

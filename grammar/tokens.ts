@@ -21,9 +21,9 @@ function token(config: Parameters<typeof createToken>[0]): TokenType {
 
 // --- Trivia: whitespace is skipped; comments go to their own group so they reach `file.comments`.
 /** Also a byte-order mark and no-break spaces, which editors and web pages slip into text. */
-export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED, line_breaks: true });
+const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED, line_breaks: true });
 export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\r\n]*/, group: 'comments' });
-export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: 'comments', line_breaks: true });
+const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: 'comments', line_breaks: true });
 /** `/*` with no closing `*\/`: the rest of the file is the comment, and the lexer reports it. */
 export const UnterminatedBlockComment = createToken({
   name: 'UnterminatedBlockComment',

@@ -4,7 +4,7 @@ import { childKeys } from '../grammar/format/nodes.js';
 import { touches } from './positions.js';
 
 /** The children of an AST node in source order. */
-export function childrenOf(node: AstNode): AstNode[] {
+function childrenOf(node: AstNode): AstNode[] {
   const out: AstNode[] = [];
   const record = node as unknown as Record<string, unknown>;
   for (const key of childKeys(node)) {
@@ -73,16 +73,6 @@ export function symbolAt(result: CheckResult, offset: number): { symbol: SymbolI
   return undefined;
 }
 
-/** The smallest computed value whose expression contains `offset`. */
-export function valueAt(result: CheckResult, offset: number): ValueInfo | undefined {
-  let best: ValueInfo | undefined;
-  for (const value of result.values) {
-    if (!touches(value.range, offset)) continue;
-    if (!best || value.range.end - value.range.start < best.range.end - best.range.start) best = value;
-  }
-  return best;
-}
-
 const valueIndexes = new WeakMap<CheckResult, Map<string, ValueInfo[]>>();
 
 /** Every value computed by exactly this expression (a block body yields one per expansion). */
@@ -101,11 +91,3 @@ export function valuesFor(result: CheckResult, range: SourceRange): ValueInfo[] 
   return index.get(`${range.start}:${range.end}`) ?? [];
 }
 
-/** The symbols declared in a model, block or gan (or at top level for ''). */
-export function symbolsIn(result: CheckResult, container: string): SymbolInfo[] {
-  return result.symbols.filter((s) => s.container === container || s.container === '');
-}
-
-export function declName(decl: Decl): string {
-  return decl.name.name;
-}

@@ -66,7 +66,7 @@ export class Catalog {
   }
 }
 
-/** `dense(x, units, activation = linear, use_bias = true)`, the signature as users read it. */
+/** The signature as users read it: every parameter, with ` = default` where it has one (`activation = linear`). */
 export function signatureLabel(entry: CatalogEntry): string {
   const params = entry.params.map((p) => (p.default === undefined ? p.name : `${p.name} = ${p.default}`));
   return `${entry.name}(${params.join(', ')})`;

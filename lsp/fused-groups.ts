@@ -1,5 +1,5 @@
 import type { CheckResult, CheckedModel } from '../compiler/api-types.js';
-import { compileModel } from '../compiler/compile.js';
+import { compileModel } from '../compiler/index.js';
 
 /**
  * Fused kernel groups of a model, for the code lens: the back end compiles the model's inference

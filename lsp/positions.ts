@@ -32,6 +32,3 @@ export function overlaps(a: SourceRange, b: SourceRange): boolean {
   return a.start < b.end && b.start < a.end;
 }
 
-export function sameRange(a: SourceRange, b: SourceRange): boolean {
-  return a.start === b.start && a.end === b.end;
-}

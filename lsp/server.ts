@@ -33,7 +33,7 @@ export interface ServerOptions {
   countFusedGroups?: FusedGroupCounter;
 }
 
-export const CAPABILITIES: ServerCapabilities = {
+const CAPABILITIES: ServerCapabilities = {
   textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
   hoverProvider: true,
   completionProvider: { triggerCharacters: ['>', '(', ',', ':', '['] },

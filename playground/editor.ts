@@ -3,7 +3,9 @@ import { linter, lintGutter, type Diagnostic as LintDiagnostic } from '@codemirr
 import { EditorState, type Extension, type Range } from '@codemirror/state';
 import { Decoration, EditorView, hoverTooltip, keymap, ViewPlugin, WidgetType, type DecorationSet, type ViewUpdate } from '@codemirror/view';
 import type { Diagnostic } from '../diagnostics/types.js';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { formatNnet } from '../grammar/format/index.js';
+import { formattedEdits } from '../lsp/providers/formatting.js';
 import { hover } from '../lsp/providers/hover.js';
 import { inlayHints } from '../lsp/providers/inlay-hints.js';
 import { checkText } from './check.js';
@@ -67,9 +69,20 @@ function toLint(d: Diagnostic, length: number): LintDiagnostic {
   const to = Math.min(Math.max(d.range.end, from), length);
   const fix = d.fix;
   const actions = fix
-    ? [{ name: fix.title, apply: (view: EditorView) => view.dispatch({ changes: fix.edits.map((e) => ({ from: e.range.start, to: e.range.end, insert: e.newText })) }) }]
+    ? [{ name: fix.title, apply: (view: EditorView) => void applyFix(view, fix) }]
     : [];
   return { from, to, severity: d.severity, source: d.code, message: d.message, actions };
+}
+
+/** Applies a fix as the language server's quick fix does: the edited lines come out as `nnet fmt` prints them. */
+async function applyFix(view: EditorView, fix: NonNullable<Diagnostic['fix']>): Promise<void> {
+  const text = view.state.doc.toString();
+  const document = TextDocument.create('playground.nnet', 'nnet', 0, text);
+  const edits = fix.edits.map((e) => ({ range: { start: document.positionAt(e.range.start), end: document.positionAt(e.range.end) }, newText: e.newText }));
+  const formatted = await formattedEdits(document, edits);
+  if (view.state.doc.toString() !== text) return; // typed over while the formatter ran: the fix no longer applies
+  const changes = formatted.map((e) => ({ from: document.offsetAt(e.range.start), to: document.offsetAt(e.range.end), insert: e.newText }));
+  view.dispatch({ changes: changes.sort((a, b) => a.from - b.from) });
 }
 
 const nnetHover = hoverTooltip((view, pos) => {

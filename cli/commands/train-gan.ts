@@ -10,7 +10,7 @@ import { readLoopConfig, type LoopOverrides } from '../../runtime/train/config.j
 import { generatorWeights, trainGan, type GanNames } from '../../runtime/train/gan-loop.js';
 import { consoleReporter } from '../../runtime/train/progress.js';
 import { defaultMemoryLimit } from '../memory-limit.js';
-import { CliError, createExecutor, DiagnosticsReported, ensureFits, withShapes, type CheckedFile } from '../model-loading.js';
+import { CliError, createExecutor, DiagnosticsReported, withShapes, type CheckedFile } from '../model-loading.js';
 import { plural, stderrPaint } from '../terminal.js';
 import { writeWeightsFile } from '../weights-io.js';
 
@@ -32,11 +32,14 @@ export interface GanTrainOptions {
  * the generator model: `nnet run FILE --model Generator --weights W`).
  */
 export async function trainGanCommand(file: CheckedFile, gan: GanConfig, options: GanTrainOptions): Promise<void> {
+  // Both plans must fit the memory limit at the training batch before any weight is allocated.
   const compiled = compileGan(file.check, gan.name, {
     target: options.target,
     fuse: options.fuse,
     path: file.path,
     text: file.text,
+    memoryLimit: options.memoryLimit ?? defaultMemoryLimit(),
+    batch: options.batch ?? gan.batch,
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
   });
   if (!compiled.ok) {
@@ -64,11 +67,6 @@ export async function trainGanCommand(file: CheckedFile, gan: GanConfig, options
     frozenPrefix: FROZEN_PREFIX,
   };
   const real = realSamples(data.train, gan.sampleInput);
-  // Each plan must fit before its executor allocates anything (their weights are initialised
-  // already: compileGan has no budget of its own yet).
-  const limit = options.memoryLimit ?? defaultMemoryLimit();
-  ensureFits(generatorPlan, config.batch, limit);
-  ensureFits(compiled.discriminator.plan!, config.batch, limit);
   const generator = await createExecutor(generatorPlan, withShapes(generatorPlan, compiled.generator.weights), options.target);
   const discriminatorPlan = compiled.discriminator.plan!;
   const discriminator = await createExecutor(discriminatorPlan, withShapes(discriminatorPlan, compiled.discriminator.weights), options.target);

@@ -9,7 +9,7 @@ export interface JsonFileReport {
   models: JsonModel[];
 }
 
-export interface JsonDiagnostic {
+interface JsonDiagnostic {
   code: string;
   severity: Diagnostic['severity'];
   message: string;
@@ -21,7 +21,7 @@ export interface JsonDiagnostic {
   fix?: { title: string; edits: Array<{ line: number; column: number; endLine: number; endColumn: number; newText: string }> };
 }
 
-export interface JsonModel {
+interface JsonModel {
   name: string;
   ok: boolean;
   totalParams: number;

@@ -59,6 +59,6 @@ export function formatGanSummary(gan: GanConfig, models: readonly CheckedModel[]
 }
 
 /** 235146 → 235,146. */
-export function groupDigits(n: number): string {
+function groupDigits(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }

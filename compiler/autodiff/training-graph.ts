@@ -1,5 +1,5 @@
 /** What autodiff adds to a graph, for emission: which nodes are loss, backward and update work. */
-export interface OptimizerSlot {
+interface OptimizerSlot {
   /** The `param` node holding the slot. */
   node: number;
   /** `<param>.<slot>`, e.g. `h.weight.m`. */

@@ -15,7 +15,7 @@ export interface EvaluatedArg {
 }
 
 /** A literal weight list, kept with its shape to be checked against the parameter's shape. */
-export interface LiteralWeight {
+interface LiteralWeight {
   shape: number[];
   range: SourceRange;
 }
@@ -228,7 +228,7 @@ function checkRange(n: number, param: ParamDef, callee: string, range: SourceRan
   return false;
 }
 
-export function rangeText(param: Pick<ParamDef, 'min' | 'max' | 'minExclusive' | 'maxExclusive'>): string {
+function rangeText(param: Pick<ParamDef, 'min' | 'max' | 'minExclusive' | 'maxExclusive'>): string {
   const { min, max } = param;
   if (min !== undefined && max !== undefined) return `in ${param.minExclusive ? '(' : '['}${min}, ${max}${param.maxExclusive ? ')' : ']'}`;
   if (min !== undefined) return min === 0 ? (param.minExclusive ? '> 0' : '≥ 0') : `${param.minExclusive ? '>' : '≥'} ${min}`;
@@ -268,7 +268,7 @@ function wrongWeight(param: ParamDef, callee: string, got: string, arg: Evaluate
 }
 
 /** A nested number list as row-major values and a shape; ragged or non-numeric lists are reported. */
-export function flattenLiteral(value: Value, ctx: MatchContext, range: SourceRange): { values: number[]; shape: number[] } | undefined {
+function flattenLiteral(value: Value, ctx: MatchContext, range: SourceRange): { values: number[]; shape: number[] } | undefined {
   const values: number[] = [];
   let shape: number[] | undefined;
   const walk = (v: Value, depth: number, dims: number[]): boolean => {

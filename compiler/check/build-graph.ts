@@ -11,7 +11,7 @@ import type { Attrs, InitSpec, Origin, TensorType } from '../ir/types.js';
  * Structural nodes: `input` attrs { name }, `param` attrs { name } (the ParamInfo carries the
  * initialiser), both with no inputs.
  */
-export class GraphBuilder {
+export class LayerGraphBuilder {
   readonly graph: Graph = { nodes: [], inputs: [], outputs: [], params: [] };
   readonly summary: SummaryRow[] = [];
   /** Block expansions in the order they began; `expandBlock` sets each one's `end` when it returns. */

@@ -4,7 +4,7 @@ import type { Diagnostic } from '../../diagnostics/types.js';
 import type { GanConfig } from '../train-config.js';
 import { CheckContext } from './context.js';
 import { Evaluator } from './evaluate.js';
-import { GraphBuilder } from './build-graph.js';
+import { LayerGraphBuilder } from './build-graph.js';
 import { checkGan } from './gan.js';
 import { checkModelAlone, mergeModelCheck, type ModelCheck } from './model-check.js';
 import { guarded } from './reporter.js';
@@ -34,7 +34,7 @@ export type ReuseModelCheck = (decl: ModelDecl, index: number) => ModelCheck | u
 export function checkFile(file: FileNode, path: string | undefined, reuse: ReuseModelCheck = () => undefined): FileCheck {
   const ctx = new CheckContext(path);
   const { reporter, fileScope } = ctx;
-  const constants = new Evaluator(ctx, new GraphBuilder(), fileScope);
+  const constants = new Evaluator(ctx, new LayerGraphBuilder(), fileScope);
 
   for (const decl of file.decls) {
     switch (decl.kind) {

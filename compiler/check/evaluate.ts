@@ -6,7 +6,7 @@ import { activationAlphaDefault } from '../../runtime/plan/activations.js';
 import { INITIALIZERS } from '../ops/initializers.js';
 import { matchArgs, type EvaluatedArg, type MatchContext } from './args.js';
 import { applyOp } from './apply-op.js';
-import type { GraphBuilder } from './build-graph.js';
+import type { LayerGraphBuilder } from './build-graph.js';
 import type { CheckContext } from './context.js';
 import { expandBlock } from './expand-blocks.js';
 import type { Scope } from './resolve.js';
@@ -25,11 +25,6 @@ export interface Naming {
   finalName?: string;
 }
 
-/** The expression that produces a statement's value: the last stage of a pipeline, or the expression. */
-export function finalExpr(expr: Expr): Expr {
-  return expr.kind === 'Pipe' ? finalExpr(expr.stages[expr.stages.length - 1]!) : expr;
-}
-
 const INITIALIZER_NAMES = INITIALIZERS.map((i) => i.name);
 
 /**
@@ -39,7 +34,7 @@ const INITIALIZER_NAMES = INITIALIZERS.map((i) => i.name);
 export class Evaluator {
   constructor(
     readonly ctx: CheckContext,
-    readonly builder: GraphBuilder,
+    readonly builder: LayerGraphBuilder,
     readonly scope: Scope,
     /** False while evaluating the train section: inputs read only there are label-only. */
     readonly fromModel = true,

@@ -1,6 +1,7 @@
 import type { BlockDecl, Expr, Ident } from '../../grammar/ast.js';
 import type { EvaluatedArg } from './args.js';
-import { finalExpr, type Evaluator, type Naming } from './evaluate.js';
+import type { Evaluator, Naming } from './evaluate.js';
+import { finalExpr } from './final-expr.js';
 import { Scope } from './resolve.js';
 import { suggest } from './suggest.js';
 import { describe, ERROR, type Value } from './values.js';

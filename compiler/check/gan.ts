@@ -3,7 +3,7 @@ import type { CheckedModel } from '../api-types.js';
 import { formatShape, sameShape } from '../shapes/dims.js';
 import { TRAIN_KEYS } from '../ops/registry.js';
 import type { GanConfig } from '../train-config.js';
-import { GraphBuilder } from './build-graph.js';
+import { LayerGraphBuilder } from './build-graph.js';
 import type { CheckContext } from './context.js';
 import { Evaluator } from './evaluate.js';
 import { Scope } from './resolve.js';
@@ -83,7 +83,7 @@ export function checkGan(ctx: CheckContext, gan: GanDecl, models: ReadonlyMap<st
       return false;
     });
     // The loop settings share the train section's checks; the losses are fixed, so none is required.
-    const ev = new Evaluator(ctx, new GraphBuilder(), new Scope(name, ctx.fileScope, ctx.symbols), false);
+    const ev = new Evaluator(ctx, new LayerGraphBuilder(), new Scope(name, ctx.fileScope, ctx.symbols), false);
     const checked = checkTrainSettings(ev, { ...gan.train, settings }, { nodes: [], inputs: [], outputs: [], params: [] }, false);
     if (settings.some((s) => s.key.name === 'optimizer')) config.optimizer = checked.optimizer;
     config.epochs = checked.epochs;

@@ -1,7 +1,7 @@
 import type { ModelDecl } from '../../grammar/ast.js';
 import type { CheckedModel, SymbolInfo, ValueInfo } from '../api-types.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
-import { checkModel } from './check-model.js';
+import { checkModel } from './model-statements.js';
 import type { CheckContext } from './context.js';
 import { lastOffset } from './remap.js';
 import { guarded } from './reporter.js';

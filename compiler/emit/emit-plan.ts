@@ -137,7 +137,7 @@ function sourceOf(node: IRNode, lines: LineMap | null): PlanSource {
 }
 
 /** The train section as the plan records it: node ids and source ranges left out, nothing shared with `train`. */
-export function planTrainSettings(train: TrainConfig): PlanTrainSettings {
+function planTrainSettings(train: TrainConfig): PlanTrainSettings {
   const { loss, data } = train;
   return structuredClone({
     loss: { kind: loss.kind, fromLogits: loss.fromLogits, sparse: loss.sparse, delta: loss.delta },

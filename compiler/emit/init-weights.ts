@@ -1,4 +1,5 @@
 import type { InitSpec, Shape } from '../ir/types.js';
+import { mulberry32 } from '../../runtime/plan/random.js';
 
 /**
  * Deterministic parameter initialisers. Each parameter draws from its own PRNG stream seeded by
@@ -10,17 +11,6 @@ import type { InitSpec, Shape } from '../ir/types.js';
  * The *_normal initialisers draw from a plain (not truncated) normal.
  */
 
-/** mulberry32: small, fast, good enough for initialisation and dropout masks. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** FNV-1a hash of a string mixed with a seed. */
 export function hashSeed(seed: number, name: string): number {
@@ -56,7 +46,7 @@ function normalSampler(next: () => number): () => number {
   };
 }
 
-export function fans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+function fans(shape: readonly number[]): { fanIn: number; fanOut: number } {
   if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
   if (shape.length === 1) return { fanIn: shape[0]!, fanOut: shape[0]! };
   const receptive = shape.slice(1, -1).reduce((a, b) => a * b, 1);

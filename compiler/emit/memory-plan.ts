@@ -13,7 +13,7 @@ import { evalDim } from '../../runtime/plan/dims.js';
  */
 const PERSISTENT = new Set(['input', 'label', 'param', 'state', 'const', 'optimizer']);
 
-export function bytesOf(tensor: PlanTensor, bindings: Record<string, number>): number {
+function bytesOf(tensor: PlanTensor, bindings: Record<string, number>): number {
   return tensor.shape.reduce<number>((n, d) => n * evalDim(d, bindings), 1) * 4;
 }
 
@@ -27,7 +27,8 @@ export function planMemory(
   const byName = new Map(tensors.map((t) => [t.name, t]));
   const lastUse = new Map<string, number>();
   steps.forEach((step, i) => {
-    for (const name of [...step.inputs, ...step.outputs]) lastUse.set(name, i);
+    for (const name of step.inputs) lastUse.set(name, i);
+    for (const name of step.outputs) lastUse.set(name, i);
   });
   for (const name of keepAlive) lastUse.set(name, Infinity);
 
@@ -54,14 +55,17 @@ export function planMemory(
         bufferBytes.push(size);
       }
     }
+    // Inputs, then outputs; a name listed twice shares its buffer, which `released` frees once.
     const released = new Set<number>();
-    for (const name of new Set([...step.inputs, ...step.outputs])) {
+    const release = (name: string): void => {
       const tensor = byName.get(name);
       if (tensor?.buffer !== undefined && lastUse.get(name) === i && !released.has(tensor.buffer)) {
         released.add(tensor.buffer);
         free.push(tensor.buffer);
       }
-    }
+    };
+    for (const name of step.inputs) release(name);
+    for (const name of step.outputs) release(name);
   });
   const persistent = tensors.filter((t) => PERSISTENT.has(t.role)).reduce((n, t) => n + bytesOf(t, bindings), 0);
   const pooled = bufferBytes.reduce((a, b) => a + b, 0);

@@ -30,14 +30,14 @@ export interface ParamInfo {
   regularize?: { l1?: number; l2?: number };
 }
 
-export interface GraphInput {
+interface GraphInput {
   node: number;
   name: string;
   /** True for inputs that only the loss reads (labels); inference does not need them. */
   labelOnly: boolean;
 }
 
-export interface GraphOutput {
+interface GraphOutput {
   name: string;
   node: number;
 }
@@ -49,12 +49,3 @@ export interface Graph {
   params: ParamInfo[];
 }
 
-export function nodeById(graph: Graph, id: number): IRNode {
-  const node = graph.nodes.find((n) => n.id === id);
-  if (!node) throw new Error(`IR node ${id} not found`);
-  return node;
-}
-
-export function attr<T extends AttrValue>(node: IRNode, key: string, fallback: T): T {
-  return (node.attrs[key] as T | undefined) ?? fallback;
-}

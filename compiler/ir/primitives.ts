@@ -16,7 +16,7 @@ import type { Attrs, Shape, TensorType } from './types.js';
  * Structural ops (`input`, `param`, `const`, `output_of`) are not primitives; see verify.ts.
  */
 
-export type ShapeRule = (inputs: TensorType[], attrs: Attrs) => TensorType[];
+type ShapeRule = (inputs: TensorType[], attrs: Attrs) => TensorType[];
 
 export interface PrimitiveRule {
   arity: number | 'variadic';
@@ -29,7 +29,7 @@ export interface PrimitiveRule {
   inPlace?: boolean;
 }
 
-export class ShapeRuleError extends Error {}
+class ShapeRuleError extends Error {}
 
 function fail(message: string): never {
   throw new ShapeRuleError(message);
@@ -202,7 +202,7 @@ const SHAPE_RULES: Record<KernelName, ShapeRule> = {
   rmsprop_update: update,
 };
 
-export const PRIMITIVES: Record<KernelName, PrimitiveRule> = perKernel((name, spec) => ({
+const PRIMITIVES: Record<KernelName, PrimitiveRule> = perKernel((name, spec) => ({
   arity: kernelArity(spec),
   outputs: SHAPE_RULES[name],
   ...(spec.activation ? { activation: spec.activation } : {}),

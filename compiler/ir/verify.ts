@@ -14,7 +14,7 @@ import type { TensorType } from './types.js';
  */
 
 /** Ops that are graph structure rather than computation. */
-export const STRUCTURAL_OPS = new Set(['input', 'param', 'const', 'output_of']);
+const STRUCTURAL_OPS = new Set(['input', 'param', 'const', 'output_of']);
 
 export interface VerifyOptions {
   primitivesOnly?: boolean;

@@ -1,5 +1,5 @@
 import { applyActivation } from './activations.js';
-import { activationOf, type LowerRule } from './lower-context.js';
+import { activationAttr, type LowerRule } from './lower-context.js';
 
 /**
  * conv1d / conv2d(x, filters, kernel, ...): inputs [x, weight, bias?] → conv → bias_add → activation,
@@ -12,7 +12,7 @@ function lowerConv(op: 'conv1d' | 'conv2d'): LowerRule {
     const attrs = { strides: node.attrs.strides ?? [], padding: node.attrs.padding ?? 'valid', dilation: node.attrs.dilation ?? [] };
     let y = builder.add(op, [x!, weight!], attrs, node.origin);
     if (bias !== undefined) y = builder.add('bias_add', [y, bias], {}, node.origin);
-    return applyActivation(ctx, y, activationOf(node.attrs.activation));
+    return applyActivation(ctx, y, activationAttr(node.attrs.activation));
   };
 }
 

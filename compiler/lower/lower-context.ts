@@ -13,7 +13,7 @@ export interface LowerContext {
 export type LowerRule = (ctx: LowerContext) => number;
 
 /** The activation of a layer's `activation` attribute: a name, or `{ name, alpha }`; null means none. */
-export function activationOf(value: unknown): { name: string; alpha?: number } | null {
+export function activationAttr(value: unknown): { name: string; alpha?: number } | null {
   if (value === null || value === undefined || value === 'linear' || value === 'none') return null;
   if (typeof value === 'string') return { name: value };
   if (typeof value === 'object' && !Array.isArray(value)) {

@@ -51,7 +51,7 @@ function elementwise(name: ActivationName): OpDef {
   };
 }
 
-export const softmax: OpDef = {
+const softmax: OpDef = {
   name: 'softmax',
   category: 'activation',
   doc: 'Normalised exponentials along the last axis: rows sum to 1 (another axis is refused for now).',

@@ -54,10 +54,6 @@ export function int(call: OpCall, name: string): number {
   return call.args[name] as number;
 }
 
-export function num(call: OpCall, name: string): number {
-  return call.args[name] as number;
-}
-
 /** An `ints` argument as exactly `n` values: `3` → [3, 3]. */
 export function ints(call: OpCall, name: string, n: number): number[] {
   const value = call.args[name];
@@ -76,10 +72,6 @@ export function activationAttr(activation: ActivationArg): ArgValue & ({ [key: s
 
 export function hasWeight(call: OpCall, name: string): boolean {
   return call.args[name] !== false;
-}
-
-export function shapeText(type: TensorType | undefined): string {
-  return type ? formatShape(type.shape) : '[]';
 }
 
 /** Rough cost of an activation per element, for FLOP counts (exp-based ones cost more). */

@@ -57,7 +57,7 @@ export function findOp(name: string): OpDef | undefined {
 /** What the language accepts as an activation argument: the kernel table's activations, and softmax. */
 export const ACTIVATION_OP_NAMES: readonly string[] = OPS.filter((op) => op.category === 'activation').map((op) => op.name);
 
-export { AUGMENTATIONS, EARLY_STOPPING, INITIALIZERS, LOSSES, METRICS, OPTIMIZERS, REGULARIZERS, SCHEDULES };
+export { EARLY_STOPPING };
 
 export const SETTINGS: readonly SettingDef[] = [
   ...LOSSES,

@@ -11,7 +11,7 @@ import type { Attrs, InitSpec, Shape, TensorType } from '../ir/types.js';
  */
 
 /** How an argument is read. */
-export type ArgKind =
+type ArgKind =
   /** One tensor value (the first parameter of most ops). */
   | 'tensor'
   /** One or more tensors (add, concat, multiply). */
@@ -43,7 +43,7 @@ export interface ActivationArg {
 }
 
 /** `false` for a weight that is switched off (`bias: false`). */
-export type WeightArg = InitSpec | false;
+type WeightArg = InitSpec | false;
 
 export type ArgValue = number | string | boolean | number[] | ActivationArg | WeightArg | null;
 
@@ -99,7 +99,7 @@ export type ShapeResult =
       insertBefore?: string;
     };
 
-export type OpCategory = 'layer' | 'activation' | 'merge' | 'shape';
+type OpCategory = 'layer' | 'activation' | 'merge' | 'shape';
 
 export interface OpDef {
   name: string;

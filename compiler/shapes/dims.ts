@@ -21,25 +21,18 @@ export function dimAdd(a: Dim, b: Dim): Dim {
   return `${a}+${b}`;
 }
 
-export function dimSub(a: Dim, b: Dim): Dim {
+function dimSub(a: Dim, b: Dim): Dim {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   if (b === 0) return a;
   if (a === b) return 0;
   return `${a}-${wrap(b)}`;
 }
 
-export function dimMul(a: Dim, b: Dim): Dim {
-  if (typeof a === 'number' && typeof b === 'number') return a * b;
-  if (a === 1) return b;
-  if (b === 1) return a;
-  return `${wrap(a)}*${wrap(b)}`;
-}
-
 /**
  * Integer division rounding down (conv and pooling output sizes). A symbolic result keeps the
  * `floor(...)`, so the expression the checker shows is the one the plan evaluates (runtime/plan/dims.ts).
  */
-export function dimFloorDiv(a: Dim, b: Dim): Dim {
+function dimFloorDiv(a: Dim, b: Dim): Dim {
   if (typeof a === 'number' && typeof b === 'number') return Math.floor(a / b);
   if (b === 1) return a;
   return `floor(${wrap(a)}/${wrap(b)})`;

@@ -18,7 +18,7 @@ const BRACED = new Set(['Model', 'Block', 'Gan']);
  * body printer prints. Comments in a pipeline between stages trail the previous stage, so the
  * `|>` that follows keeps its place at the start of the next line.
  */
-export function handleComment(comment: CommentContext, text: string): boolean {
+function handleComment(comment: CommentContext, text: string): boolean {
   const { enclosingNode, precedingNode, followingNode } = comment;
   if (!enclosingNode) return false;
   if (BRACED.has(enclosingNode.kind) && !followingNode && precedingNode) {

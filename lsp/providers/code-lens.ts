@@ -6,7 +6,7 @@ import { toRange } from '../positions.js';
 import type { ProviderContext } from './context.js';
 
 /** The batch size the memory estimate assumes (Keras's default). */
-export const LENS_BATCH = 32;
+const LENS_BATCH = 32;
 const BYTES_PER_ELEMENT = 4; // f32 and i32 alike
 
 /** Counts a model's fused kernel groups (lsp/fused-groups.ts); the lens omits the figure without one. */
@@ -36,7 +36,7 @@ export function codeLenses(ctx: ProviderContext, countFusedGroups?: FusedGroupCo
  * Weights plus activations for one batch. `batch` becomes 32; a value with another symbolic dim
  * (`seq`) cannot be sized and is left out, which makes the figure a lower bound.
  */
-export function batchMemory(model: CheckedModel): { megabytes: number; approximate: boolean } {
+function batchMemory(model: CheckedModel): { megabytes: number; approximate: boolean } {
   let elements = 0;
   let approximate = false;
   for (const node of model.graph.nodes) {

@@ -59,7 +59,7 @@ function isUserSymbol(ctx: ProviderContext, range: SourceRange): boolean {
   );
 }
 
-export function entryText(entry: CatalogEntry, values: ValueInfo[]): string {
+function entryText(entry: CatalogEntry, values: ValueInfo[]): string {
   const lines = [codeBlock(signatureLabel(entry))];
   const flow = values.map(describeFlow).filter((s, i, all) => all.indexOf(s) === i);
   if (flow.length > 0) lines.push(flow.join('  \n'));

@@ -9,8 +9,8 @@ import type { ProviderContext } from './context.js';
  * tokens add what only the compiler knows: which names are ops, activations and other built-in
  * vocabulary, symbolic dims, block parameters, values, models and train settings.
  */
-export const TOKEN_TYPES = ['function', 'enumMember', 'typeParameter', 'parameter', 'variable', 'class', 'property', 'namespace'] as const;
-export const TOKEN_MODIFIERS = ['declaration', 'readonly', 'defaultLibrary'] as const;
+const TOKEN_TYPES = ['function', 'enumMember', 'typeParameter', 'parameter', 'variable', 'class', 'property', 'namespace'] as const;
+const TOKEN_MODIFIERS = ['declaration', 'readonly', 'defaultLibrary'] as const;
 
 export const SEMANTIC_TOKENS_LEGEND: SemanticTokensLegend = {
   tokenTypes: [...TOKEN_TYPES],
@@ -42,7 +42,7 @@ export function semanticTokens(ctx: ProviderContext): SemanticTokens {
   return { data: encode(ctx, collectTokens(ctx)) };
 }
 
-export function collectTokens(ctx: ProviderContext): Token[] {
+function collectTokens(ctx: ProviderContext): Token[] {
   const byStart = new Map<number, Token>();
   const add = (token: Token): void => {
     if (token.range.end > token.range.start && !byStart.has(token.range.start)) byStart.set(token.range.start, token);

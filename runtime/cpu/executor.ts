@@ -355,7 +355,8 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 
 function sameShapes(given: Record<string, HostTensor>, names: readonly string[], shapes: readonly number[][]): boolean {
   for (let i = 0; i < names.length; i++) {
-    const tensor = given[names[i]!];
+    const name = names[i]!;
+    const tensor = Object.hasOwn(given, name) ? given[name] : undefined;
     if (!tensor || !sameShape(tensor.shape, shapes[i]!)) return false;
   }
   return true;

@@ -55,12 +55,6 @@ export function f32(t: CpuTensor): Float32Array {
   return t.data as Float32Array;
 }
 
-export function sizeOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
 /** Applies an epilogue to rows [rowStart, rowEnd) of a row-major [rows, n] output. */
 export function applyEpilogue(y: Float32Array, n: number, rowStart: number, rowEnd: number, epilogue: Epilogue): void {
   const { bias, pre, activation } = epilogue;
@@ -69,7 +63,7 @@ export function applyEpilogue(y: Float32Array, n: number, rowStart: number, rowE
   if (bias) {
     for (let r = rowStart; r < rowEnd; r++) {
       const o = r * n;
-      for (let j = 0; j < n; j++) y[o + j] += bias[j]!;
+      for (let j = 0; j < n; j++) y[o + j]! += bias[j]!;
     }
   }
   if (pre) pre.set(y.subarray(start, end), start);

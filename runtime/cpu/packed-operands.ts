@@ -33,10 +33,6 @@ export function markWritten(data: Float32Array | Int32Array): void {
   if (version !== undefined) versions.set(data, version + 1);
 }
 
-export function isCacheable(data: Float32Array): boolean {
-  return versions.has(data);
-}
-
 /**
  * The buffer's current version (moves on each `markWritten`), or undefined when it was never declared
  * cacheable: for caches kept outside JS arrays (a weight resident in WebAssembly memory).

@@ -64,7 +64,7 @@ function asRecord(value: unknown, where: string): Record<string, unknown> {
 }
 
 /** Stacks samples (numbers or nested lists) into one tensor of shape [samples, ...sample shape]. */
-export function samplesToTensor(samples: unknown[], where: string): HostTensor {
+function samplesToTensor(samples: unknown[], where: string): HostTensor {
   const sampleShape = samples.length > 0 ? nestedShape(samples[0], where) : [];
   const flat: number[] = [];
   samples.forEach((sample, i) => flatten(sample, sampleShape, 0, flat, `${where}, sample ${i + 1}`));
@@ -79,7 +79,7 @@ export function samplesToTensor(samples: unknown[], where: string): HostTensor {
 /** Samples nest at most this deep (a sample's rank); deeper JSON is refused before any recursive walk. */
 const MAX_NESTING = 32;
 
-export function nestedShape(value: unknown, where = '<json>'): number[] {
+function nestedShape(value: unknown, where = '<json>'): number[] {
   const shape: number[] = [];
   let v = value;
   while (Array.isArray(v)) {

@@ -39,4 +39,3 @@ function readBytes(path: string): Uint8Array {
   return readFileGuarded(path, { code: 'NNR5001', what: 'the data file' });
 }
 
-export { makeDataset };

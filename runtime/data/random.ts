@@ -1,21 +1,19 @@
+import { mulberry32 } from '../plan/random.js';
+
 /**
- * A small seeded random source (mulberry32): shuffles, splits, dropout seeds and augmentation all
- * draw from it, so one seed reproduces a whole run. Not for cryptography.
+ * A small seeded random source (mulberry32, runtime/plan/random.ts): shuffles, splits, dropout seeds
+ * and augmentation all draw from it, so one seed reproduces a whole run. Not for cryptography.
  */
 export class Random {
-  private state: number;
+  private readonly uniform: () => number;
 
   constructor(seed: number) {
-    this.state = (seed >>> 0) ^ 0x9e3779b9;
+    this.uniform = mulberry32((seed >>> 0) ^ 0x9e3779b9);
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.uniform();
   }
 
   /** Uniform integer in [0, n). */

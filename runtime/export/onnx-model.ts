@@ -9,7 +9,7 @@ export const ONNX_FLOAT = 1;
 export const ONNX_INT32 = 6;
 export const ONNX_INT64 = 7;
 
-export type OnnxAttribute =
+type OnnxAttribute =
   | { name: string; kind: 'float'; value: number }
   | { name: string; kind: 'int'; value: number }
   | { name: string; kind: 'ints'; value: number[] };
@@ -30,7 +30,7 @@ export interface OnnxTensor {
   raw: Uint8Array;
 }
 
-export interface OnnxValueInfo {
+interface OnnxValueInfo {
   name: string;
   elemType: number;
   /** A number or a symbolic dim name (`batch`). */

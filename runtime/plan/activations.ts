@@ -17,7 +17,7 @@ export interface ActivationFacts {
   alpha?: number;
 }
 
-export const ACTIVATIONS = {
+const ACTIVATIONS = {
   linear: { doc: 'y = x.', gradFrom: 'output', gradDoc: 'dx = dy.' },
   relu: { doc: 'y = max(x, 0).', gradFrom: 'output', gradDoc: 'dx = dy · (y > 0).' },
   leaky_relu: { doc: 'y = x > 0 ? x : alpha·x (alpha > 0, default 0.01).', gradFrom: 'output', gradDoc: 'dx = dy · (y > 0 ? 1 : alpha).', alpha: 0.01 },

@@ -16,8 +16,17 @@ export class DimError extends Error {
 /** Parentheses, unary minus and ceil/floor nest at most this deep: the parser recurses per level. */
 const MAX_DIM_DEPTH = 64;
 
+/** A dim that is one name (`batch`): the common case, looked up without tokenizing. */
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 export function evalDim(dim: number | string, bindings: Readonly<Record<string, number | null | undefined>>): number {
   if (typeof dim === 'number') return dim;
+  if (NAME.test(dim) && dim !== 'ceil' && dim !== 'floor') {
+    // Exactly what the parser below does for a lone name (the compile evaluates thousands).
+    const v = Object.hasOwn(bindings, dim) ? bindings[dim] : undefined;
+    if (typeof v !== 'number') throw new DimError(`dim '${dim}' is not bound`);
+    return v;
+  }
   const tokens = dim.match(/\s*([A-Za-z_][A-Za-z0-9_]*|\d+(?:\.\d+)?|[-+*/()])/g)?.map((t) => t.trim()) ?? [];
   if (tokens.join('') !== dim.replace(/\s+/g, '')) throw new DimError(`bad dim expression '${dim}'`);
   let pos = 0;

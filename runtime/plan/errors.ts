@@ -9,7 +9,7 @@ export class PlanError extends Error {
   }
 }
 
-export const PLAN_ERROR_CODES = {
+const PLAN_ERROR_CODES = {
   NNR1001: 'not a plan document (JSON object with format "nnet-plan")',
   NNR1002: 'unsupported plan version',
   NNR1003: 'malformed top-level field',
@@ -35,4 +35,3 @@ export const PLAN_ERROR_CODES = {
   NNR1204: 'safetensors dtype unsupported or inconsistent with shape',
 } as const;
 
-export type PlanErrorCode = keyof typeof PLAN_ERROR_CODES;

@@ -91,7 +91,7 @@ export interface PlanStep {
   program?: string;
 }
 
-export interface PlanTraining {
+interface PlanTraining {
   /** Name of the scalar loss tensor. */
   loss: string;
   /** The loss, optimizer and loop settings of the train section. */

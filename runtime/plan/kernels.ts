@@ -29,7 +29,7 @@ import { activationFacts, perActivation, perActivationGrad, type ActivationGradN
 /** `dim`: an integer or a dim expression over the plan's symbolic dims (bound at run time). */
 export type KernelAttrType = 'number' | 'int' | 'bool' | 'string' | 'int[]' | 'dims' | 'dim';
 
-export interface KernelAttr {
+interface KernelAttr {
   type: KernelAttrType;
   /** Optional attributes fall back to `default`. */
   optional?: boolean;

@@ -19,7 +19,7 @@ interface MemoryNeed {
   largest: Array<{ name: string; bytes: number }>;
 }
 
-export function memoryNeed(plan: Pick<Plan, 'tensors' | 'dims'>, batch: number): MemoryNeed {
+function memoryNeed(plan: Pick<Plan, 'tensors' | 'dims'>, batch: number): MemoryNeed {
   const bindings: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const [name, value] of Object.entries(plan.dims)) bindings[name] = typeof value === 'number' ? value : 1;
   bindings.batch = batch;
@@ -41,7 +41,7 @@ export function memoryNeed(plan: Pick<Plan, 'tensors' | 'dims'>, batch: number):
 }
 
 /** `1.5 GiB`, `300.0 MiB`, `12.0 KiB`, `512 bytes`. */
-export function bytesText(bytes: number): string {
+function bytesText(bytes: number): string {
   const units = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
   if (bytes < 1024) return `${bytes} bytes`;
   let value = bytes / 1024;

@@ -34,7 +34,7 @@ export function serializePlan(
   return { json: JSON.stringify({ ...plan, weights: { file: options.weightsFile } }, null, 1), weightsBytes: bytes };
 }
 
-export function toBase64(bytes: Uint8Array): string {
+function toBase64(bytes: Uint8Array): string {
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);

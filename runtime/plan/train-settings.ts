@@ -26,7 +26,6 @@ export type OptimizerSpec =
   | { kind: 'adagrad'; lr: number; epsilon: number; initialAccumulator: number }
   | { kind: 'rmsprop'; lr: number; rho: number; epsilon: number; momentum: number };
 
-export type OptimizerKind = OptimizerSpec['kind'];
 
 /** Learning-rate schedules, applied once per epoch: lr(e) for epoch e = 0, 1, ... */
 export type ScheduleSpec =
@@ -45,7 +44,7 @@ export type AugmentSpec =
   /** Mirrors images left-right with probability 0.5. */
   | { kind: 'flip'; input: string | null };
 
-export type Monitor = 'loss' | 'val_loss' | 'accuracy' | 'val_accuracy';
+type Monitor = 'loss' | 'val_loss' | 'accuracy' | 'val_accuracy';
 
 export interface EarlyStoppingSpec {
   monitor: Monitor;

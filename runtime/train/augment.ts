@@ -33,7 +33,7 @@ interface ImageLayout {
   channels: number;
 }
 
-export function imageLayout(shape: readonly number[]): ImageLayout | null {
+function imageLayout(shape: readonly number[]): ImageLayout | null {
   if (shape.length !== 3 && shape.length !== 4) return null;
   return { count: shape[0]!, height: shape[1]!, width: shape[2]!, channels: shape[3] ?? 1 };
 }

@@ -1,7 +1,7 @@
 import type { Plan } from '../plan/format.js';
 import { TRAIN_DEFAULTS, type LossKind, type LossSettings, type PlanTrainSettings } from '../plan/train-settings.js';
 
-export type { AugmentSpec, EarlyStoppingSpec, LossKind, Monitor, ScheduleSpec } from '../plan/train-settings.js';
+export type { LossKind } from '../plan/train-settings.js';
 
 /**
  * The loop's settings, read from the plan's `training.config` (runtime/plan/train-settings.ts,

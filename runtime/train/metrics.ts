@@ -36,7 +36,7 @@ export function countCorrect(prediction: HostTensor, labels: HostTensor, decisio
 }
 
 /** Sum of absolute errors over a batch (divide by the value count for the MAE). */
-export function sumAbsoluteError(prediction: HostTensor, targets: HostTensor): number {
+function sumAbsoluteError(prediction: HostTensor, targets: HostTensor): number {
   let sum = 0;
   for (let i = 0; i < prediction.data.length; i++) sum += Math.abs(prediction.data[i]! - targets.data[i]!);
   return sum;

@@ -12,7 +12,7 @@ export interface CompiledProgram {
   layout: GPUBindGroupLayout;
 }
 
-export function bindGroupLayout(device: GPUDevice, program: RuntimeProgram): GPUBindGroupLayout {
+function bindGroupLayout(device: GPUDevice, program: RuntimeProgram): GPUBindGroupLayout {
   const entries: GPUBindGroupLayoutEntry[] = program.bindings.map((b, i) => ({
     binding: i,
     visibility: GPUShaderStage.COMPUTE,

@@ -54,6 +54,12 @@ describe('nnet graph', () => {
     expect(stdout).toContain('label="shaded: fused into one kernel by the compiler   ·   dashed: training only"; labelloc=b;');
   });
 
+  it('shades an activation layer the compiler fuses into the layer before it', async () => {
+    const { stdout } = await runCli(['graph', 'examples/sequence-lstm.nnet']);
+    expect(stdout).toContain('<b>logit</b><br/><font color="#555555">dense</font><br/>[batch, 1]<br/>65 params<br/><font point-size="9" color="#8a5a00">fused matmul+bias+sigmoid</font>');
+    expect(stdout).toContain('<b>positive</b><br/><font color="#555555">sigmoid</font><br/>[batch, 1]<br/><font point-size="9" color="#8a5a00">fused matmul+bias+sigmoid</font>>, shape=box, style="rounded,filled", fillcolor="#fde3c0"];');
+  });
+
   it('draws block expansions as clusters with the names written inside the block', async () => {
     const dot = (await runCli(['graph', 'examples/tiny-transformer.nnet'])).stdout;
     expect(dot.match(/subgraph cluster_\d+ \{/g)).toHaveLength(2);

@@ -84,7 +84,7 @@ export function trainConfig(
   };
 }
 
-/** The seed network of DESIGN.md: 3-4-2, sigmoid, fixed weights. */
+/** The seed network: 3 inputs, 4 sigmoid hidden units, 2 sigmoid outputs, fixed weights; its outputs are pinned in test/compiler/emit/seed.test.ts. */
 export function seedGraph(): LayerGraph {
   const g = new LayerGraph();
   const x = g.input('x', ['batch', 3]);

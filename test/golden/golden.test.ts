@@ -1,22 +1,22 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkSource } from '../../compiler/index.js';
 import { renderDiagnostics } from '../../diagnostics/render.js';
 import { DIAGNOSTICS } from '../../diagnostics/table.js';
+import { expectGolden } from './golden-file.js';
 
 /**
  * Golden error files: every `test/golden/errors/**\/NAME.nnet` is checked with `checkSource`, its
  * diagnostics rendered as `nnet check` prints them, and compared with `NAME.errors.txt` beside it.
- * `UPDATE_GOLDEN=1` rewrites the expected files; review the diff before committing.
+ * A missing expected file fails; `npm run golden:update` rewrites them: review the diff before committing.
  *
  * Files are named by their base name (`arguments.nnet:4:7: ...`) so the expected output does not
  * depend on where the corpus lives.
  */
 
 const ERRORS_ROOT = fileURLToPath(new URL('./errors', import.meta.url));
-const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
 
 /**
  * Codes no golden file can show, each with the reason. Everything else in the table must appear
@@ -58,13 +58,7 @@ describe('golden error files', () => {
   for (const source of sources) {
     const name = relative(ERRORS_ROOT, source).split(sep).join('/');
     it(name, () => {
-      const actual = render(source);
-      const expectedFile = expectedPath(source);
-      if (UPDATE) writeFileSync(expectedFile, actual);
-      if (!existsSync(expectedFile)) {
-        throw new Error(`${name} has no ${relative(ERRORS_ROOT, expectedFile)}; run with UPDATE_GOLDEN=1 to create it`);
-      }
-      expect(actual).toBe(readFileSync(expectedFile, 'utf8'));
+      expectGolden(render(source), expectedPath(source));
     });
   }
 

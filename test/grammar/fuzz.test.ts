@@ -88,14 +88,12 @@ function expectWellFormed(text: string, diagnostics: readonly Diagnostic[]): voi
 
 /** Runs the whole front end; the property holds if it returns well-formed diagnostics. */
 function checkTerminatesCleanly(text: string): void {
-  const started = performance.now();
   const parsed = parse(text);
   expectWellFormed(text, parsed.diagnostics);
   const starts = parsed.diagnostics.map((d) => d.range.start);
   expect(new Set(starts).size, 'two syntax diagnostics at one position').toBe(starts.length);
   const checked = checkSource(text);
   expectWellFormed(text, checked.diagnostics);
-  expect(performance.now() - started).toBeLessThan(5_000);
 }
 
 /** A program's tokens and comments as text pieces, with the whitespace between them kept. */

@@ -20,8 +20,9 @@ function expr(source: string): Expr {
   return withoutRanges((file.decls[0] as LetDecl).value);
 }
 
-const num = (value: number, raw = String(value)): Expr => ({ kind: 'Number', value, raw });
-const name = (n: string): Expr => ({ kind: 'Name', name: n });
+/** Expected values are compared with `withoutRanges(...)`, so they have no `range`. */
+const num = (value: number, raw = String(value)) => ({ kind: 'Number' as const, value, raw });
+const name = (n: string) => ({ kind: 'Name' as const, name: n });
 const ident = (n: string) => ({ kind: 'Ident' as const, name: n });
 
 describe('expressions', () => {

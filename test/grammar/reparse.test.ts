@@ -34,9 +34,16 @@ describe('reparseAfterEdit', () => {
   it('re-parses only an edited model and equals a full parse', () => {
     const at = TEXT.indexOf('width, relu)');
     const next = edit(TEXT, at, 'width'.length, '32');
-    const result = reparseAfterEdit(TEXT, parse(TEXT), next);
-    expect(result).toBeDefined();
+    const previous = parse(TEXT);
+    const result = reparseAfterEdit(TEXT, previous, next);
     expect(result).toEqual(parse(next));
+    // Not re-parsed: the declarations before the edited model are the previous parse's own objects
+    // (a full parse would build new ones); the edited model itself is new.
+    const [letDecl, block, modelA] = previous.file.decls;
+    const decls = result!.file.decls;
+    expect(decls[0]).toBe(letDecl);
+    expect(decls[1]).toBe(block);
+    expect(decls[2]).not.toBe(modelA);
   });
 
   it('re-parses only an edited block', () => {

@@ -95,6 +95,7 @@ const CASES: Case[] = [
   { name: 'dense 30000→30000', args: () => ['compile', write(dir, 'huge.nnet', 'model Huge {\n  input x: [batch, 30000]\n  y = dense(x, 30000)\n  output y\n}\n'), '--memory-limit', '1GiB'], code: 'NN5007', untouched: ['huge.plan.json', 'huge.safetensors'], says: /needs \d+\.\d GiB at batch 1, over the memory limit of 1\.0 GiB; the largest tensors: y\.weight 3\.4 GiB/ },
   { name: 'conv2d(4096) twice at 512×512', args: () => ['run', write(dir, 'conv.nnet', 'model Conv {\n  input x: [batch, 512, 512, 3]\n  a = conv2d(x, 4096, 3, padding: same)\n  b = conv2d(a, 4096, 3, padding: same)\n  output b\n}\n'), '--input', '[[[[0, 0, 0]]]]', '--memory-limit', '2GiB'], code: 'NN5007' },
   { name: 'train --batch 1000000', args: () => ['train', at('xor.nnet'), '--no-checkpoint', '--batch', '1000000', '--memory-limit', '1MiB'], code: 'NN5007' },
+  { name: 'a gan over the memory limit, refused when compiled', args: () => ['train', write(dir, 'gan.nnet', example('gan.nnet')), '--memory-limit', '1MiB'], code: 'NN5007', says: /model 'DigitsGan\/discriminator' needs [\d.]+ MiB at batch 64, over the memory limit of 1\.0 MiB/ },
   // 12. codes
   { name: 'run an unreadable .nnet', args: () => ['run', at('nope.nnet'), '--input', '[[1]]'], code: 'NN4005' },
   { name: 'compile a folder', args: () => ['compile', dir], code: 'NN4005' },

@@ -51,7 +51,9 @@ describe('language server over stdio (nnet lsp --stdio)', () => {
     child = spawn(process.execPath, [cli, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-    connection.onNotification(PublishDiagnosticsNotification.type, (p) => diagnostics.push(p));
+    connection.onNotification(PublishDiagnosticsNotification.method, (p: PublishDiagnosticsParams) => {
+      diagnostics.push(p);
+    });
     connection.listen();
   });
 

@@ -121,13 +121,18 @@ describe.skipIf(!CHROMIUM)('the playground in headless Chromium', () => {
     expect(await page.locator('.cm-tooltip-lint button').allTextContents()).toContain('Insert flatten before dense');
     await page.screenshot({ path: join(SHOTS, '1-shape-error.png') });
 
-    // Fix it, and hover the first dense for its shapes.
-    await page.locator('.cm-line', { hasText: '|> dropout(0.1)' }).click();
-    await page.keyboard.press('End');
-    await page.keyboard.press('Shift+Home');
-    await page.keyboard.type('|> flatten');
+    // Fix it with the squiggle's quick fix: flatten is inserted on a line of its own, as `nnet fmt` prints
+    // a pipeline (the fix's raw edit would put it on the dense's line); then hover the first dense.
+    await page.locator('.cm-tooltip-lint button', { hasText: 'Insert flatten before dense' }).click();
     await page.waitForFunction(() => (window as unknown as { nnetPlayground: PageState }).nnetPlayground.diagnostics[0] === 'no problems', undefined, { timeout: 10_000 });
     expect(await page.locator('.cm-lintRange-error').count()).toBe(0);
+    const pipeline = await page.locator('.cm-line').allTextContents();
+    const dropoutAt = pipeline.findIndex((line) => line.includes('|> dropout(0.1)'));
+    expect(pipeline[dropoutAt + 1]).toMatch(/^ +\|> flatten(→|$)/); // the inlay shape follows the text
+    // Back to the example as written: delete the dropout line (CodeMirror's deleteLine, Shift-Mod-K).
+    await page.locator('.cm-line', { hasText: '|> dropout(0.1)' }).click();
+    await page.keyboard.press('Control+Shift+K');
+    await page.waitForFunction(() => !document.querySelector('.cm-content')?.textContent?.includes('dropout(0.1)'), undefined, { timeout: 10_000 });
     const word = await page.evaluate(() => {
       const line = [...document.querySelectorAll('.cm-line')].find((l) => l.textContent?.includes('dense(512'))!;
       const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);

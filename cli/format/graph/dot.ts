@@ -71,7 +71,7 @@ function nodeLine(node: DrawnNode): string {
   }
 }
 
-export function paramsText(params: number): string {
+function paramsText(params: number): string {
   return `${params.toLocaleString('en-US')} param${params === 1 ? '' : 's'}`;
 }
 

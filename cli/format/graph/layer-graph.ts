@@ -18,7 +18,7 @@ export interface LayerGraph {
   clusters: Cluster[];
 }
 
-export type NodeKind = 'input' | 'label' | 'layer' | 'loss' | 'output';
+type NodeKind = 'input' | 'label' | 'layer' | 'loss' | 'output';
 
 export interface DrawnNode {
   id: string;
@@ -37,14 +37,14 @@ export interface DrawnNode {
   cluster?: number;
 }
 
-export interface DrawnEdge {
+interface DrawnEdge {
   from: string;
   to: string;
   /** Edges into the loss: training only. */
   training?: boolean;
 }
 
-export interface Cluster {
+interface Cluster {
   /** `decoder`, or `decoder #2` when the block is expanded more than once. */
   label: string;
   parent?: number;
@@ -82,7 +82,7 @@ export function layerGraph(check: CheckResult, model: CheckedModel, explain: rea
           shape: shapeText(node),
           params: paramCount(node, byId),
         };
-    const activation = activationOf(node);
+    const activation = nodeActivation(node);
     if (activation) drawn.activation = activation;
     const kernel = fused.get(node.origin.layer);
     if (kernel) drawn.fused = kernel;
@@ -90,6 +90,7 @@ export function layerGraph(check: CheckResult, model: CheckedModel, explain: rea
     nodes.push(drawn);
     for (const source of node.inputs) if (!hidden(source)) edges.push({ from: `n${source}`, to: `n${node.id}` });
   }
+  markFusedActivations(nodes, edges);
   for (const output of graph.outputs) {
     nodes.push({ id: `out_${output.name}`, kind: 'output', title: output.name, op: 'output', shape: '', params: 0 });
     edges.push({ from: `n${output.node}`, to: `out_${output.name}` });
@@ -100,6 +101,23 @@ export function layerGraph(check: CheckResult, model: CheckedModel, explain: rea
     edges.push({ from: `n${loss.pred}`, to: 'loss', training: true }, { from: `n${loss.target}`, to: 'loss', training: true });
   }
   return { name: model.name, nodes, edges, clusters: clusters.map(({ label, parent }) => (parent === undefined ? { label } : { label, parent })) };
+}
+
+/**
+ * The compiler names a fused group after the layer that starts it; when its kernel ends with an
+ * activation the layer does not apply itself (`logit = dense(1)` then `sigmoid(logit)`: kernel
+ * matmul+bias+sigmoid), the activation layer that reads it is in the group too.
+ */
+function markFusedActivations(nodes: DrawnNode[], edges: readonly DrawnEdge[]): void {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  for (const node of nodes) {
+    const last = node.fused?.split('+').pop();
+    if (!node.fused || last === undefined || last === 'bias' || last === node.activation) continue;
+    for (const edge of edges) {
+      const reader = edge.from === node.id ? byId.get(edge.to) : undefined;
+      if (reader?.kind === 'layer' && reader.op === last && !reader.fused) reader.fused = node.fused;
+    }
+  }
 }
 
 /** `[batch, 28, 28]`, `[batch, seq] int`. */
@@ -117,7 +135,7 @@ function paramCount(node: IRNode, byId: ReadonlyMap<number, IRNode>): number {
 }
 
 /** A layer's own activation (`dense(256, relu)` → relu); none for linear. */
-function activationOf(node: IRNode): string | undefined {
+function nodeActivation(node: IRNode): string | undefined {
   const value = node.attrs['activation'];
   const name = typeof value === 'string' ? value : value && typeof value === 'object' && !Array.isArray(value) ? value['name'] : undefined;
   return typeof name === 'string' && name !== 'linear' ? name : undefined;

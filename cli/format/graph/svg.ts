@@ -19,7 +19,7 @@ export async function dotToSvg(dot: string): Promise<string> {
  * of the right side of its box. Every line of a node label is one centred run (dot.ts), so anchor
  * it at the node's centre instead: a wider font then spreads evenly into the node's margins.
  */
-export function centreNodeText(svg: string): string {
+function centreNodeText(svg: string): string {
   return svg.replace(/<g id="[^"]*" class="node">[\s\S]*?<\/g>/g, (node) => {
     const centre = shapeCentre(node);
     if (centre === undefined) return node;

@@ -5,7 +5,7 @@ import { assembleProgram, structuralKey, WebGpuEmitError, type StepShapes, type 
 
 export { WebGpuEmitError } from './program.js';
 
-export type { WebGpuProgram, ProgramBinding, ProgramParam } from './program.js';
+export type { WebGpuProgram } from './program.js';
 export { chooseMatmulVariant } from './templates/matmul.js';
 
 /**

@@ -16,7 +16,6 @@ import { fusedKernelName } from '../../../runtime/plan/kernels.js';
  */
 /** The plan's program type; the fields the runtime binds by are part of the plan format. */
 export type WebGpuProgram = WgslProgram;
-export type { ProgramBinding, ProgramParam };
 
 /** A step the WebGPU emitter cannot turn into WGSL (the compiler reports it as a diagnostic). */
 export class WebGpuEmitError extends Error {}
@@ -45,7 +44,7 @@ export interface KernelSource {
   variant?: string;
 }
 
-export const RUNTIME_STRUCT = 'struct Runtime { lr: f32, step: u32, seed: u32, training: u32 }';
+const RUNTIME_STRUCT = 'struct Runtime { lr: f32, step: u32, seed: u32, training: u32 }';
 
 function scalarType(dtype: PlanDType): string {
   return dtype === 'i32' ? 'i32' : 'f32';

@@ -32,7 +32,7 @@ const attention: CpuKernel = (_ctx, [qT, kT, vT], [yT, probsT], attrs) => {
         for (let j = 0; j < t; j++) {
           const w = (probs[p + j] = probs[p + j]! / sum);
           if (w === 0) continue;
-          for (let e = 0; e < dh; e++) y[(b * t + i) * d + off + e] += w * v[(b * t + j) * d + off + e]!;
+          for (let e = 0; e < dh; e++) y[(b * t + i) * d + off + e]! += w * v[(b * t + j) * d + off + e]!;
         }
       }
     }
@@ -62,7 +62,7 @@ const attentionGrad: CpuKernel = (_ctx, [dyT, qT, kT, vT, probsT], [dqT, dkT, dv
           let s = 0;
           for (let e = 0; e < dh; e++) {
             s += dy[row + e]! * v[(b * t + j) * d + off + e]!;
-            dv[(b * t + j) * d + off + e] += w * dy[row + e]!;
+            dv[(b * t + j) * d + off + e]! += w * dy[row + e]!;
           }
           dp[j] = s;
           dot += s * w;
@@ -71,8 +71,8 @@ const attentionGrad: CpuKernel = (_ctx, [dyT, qT, kT, vT, probsT], [dqT, dkT, dv
           const ds = probs[p + j]! * (dp[j]! - dot) * scale;
           if (ds === 0) continue;
           for (let e = 0; e < dh; e++) {
-            dq[row + e] += ds * k[(b * t + j) * d + off + e]!;
-            dk[(b * t + j) * d + off + e] += ds * q[row + e]!;
+            dq[row + e]! += ds * k[(b * t + j) * d + off + e]!;
+            dk[(b * t + j) * d + off + e]! += ds * q[row + e]!;
           }
         }
       }

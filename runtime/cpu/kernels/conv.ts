@@ -89,7 +89,7 @@ function col2im(dp: Float32Array, dx: Float32Array, g: Geometry): void {
             const ix = ox * g.sw + kx * g.dw - g.padLeft;
             if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
             const base = ((b * g.h + iy) * g.w + ix) * g.c;
-            for (let ch = 0; ch < g.c; ch++) dx[base + ch] += dp[o + ch]!;
+            for (let ch = 0; ch < g.c; ch++) dx[base + ch]! += dp[o + ch]!;
           }
         }
       }

@@ -1,5 +1,6 @@
 import type { CpuKernel, CpuTensor, CpuKernelMap } from '../kernel-interface.js';
-import { f32, sizeOf } from '../kernel-interface.js';
+import { f32 } from '../kernel-interface.js';
+import { sizeOf } from '../../tensor.js';
 
 /**
  * Broadcasting binaries, scale, sum_to (the reverse of broadcasting), concat/slice, reshape/copy.
@@ -74,7 +75,7 @@ const sumTo: CpuKernel = (_ctx, [x], [y]) => {
   if (m === xd.length) return void out.set(xd);
   if (isTrailing(y!, x!)) {
     // Row by row (the bias gradient of every dense and conv layer): the same sums in the same order.
-    for (let row = 0; row < xd.length; row += m) for (let j = 0; j < m; j++) out[j] += xd[row + j]!;
+    for (let row = 0; row < xd.length; row += m) for (let j = 0; j < m; j++) out[j]! += xd[row + j]!;
     return;
   }
   const shape = x!.shape;
@@ -83,7 +84,7 @@ const sumTo: CpuKernel = (_ctx, [x], [y]) => {
   for (let i = 0; i < xd.length; i++) {
     let o = 0;
     for (let d = 0; d < shape.length; d++) o += index[d]! * strides[d]!;
-    out[o] += xd[i]!;
+    out[o]! += xd[i]!;
     for (let d = shape.length - 1; d >= 0; d--) {
       if (++index[d]! < shape[d]!) break;
       index[d] = 0;

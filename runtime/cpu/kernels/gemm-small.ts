@@ -105,33 +105,33 @@ function axpyRows(a: Float32Array, aRow: number, aCol: number, b: Float32Array, 
     const x2 = m > 2 ? a[2 * aRow + kk * aCol]! : 0;
     const x3 = m > 3 ? a[3 * aRow + kk * aCol]! : 0;
     if (bCol === 1 && m === 1) {
-      for (let j = 0; j < n; j++) c[j] += x0 * b[base + j]!;
+      for (let j = 0; j < n; j++) c[j]! += x0 * b[base + j]!;
     } else if (bCol === 1 && m === 2) {
       for (let j = 0; j < n; j++) {
         const v = b[base + j]!;
-        c[j] += x0 * v;
-        c[n + j] += x1 * v;
+        c[j]! += x0 * v;
+        c[n + j]! += x1 * v;
       }
     } else if (bCol === 1 && m === 3) {
       for (let j = 0; j < n; j++) {
         const v = b[base + j]!;
-        c[j] += x0 * v;
-        c[n + j] += x1 * v;
-        c[2 * n + j] += x2 * v;
+        c[j]! += x0 * v;
+        c[n + j]! += x1 * v;
+        c[2 * n + j]! += x2 * v;
       }
     } else if (bCol === 1) {
       for (let j = 0; j < n; j++) {
         const v = b[base + j]!;
-        c[j] += x0 * v;
-        c[n + j] += x1 * v;
-        c[2 * n + j] += x2 * v;
-        c[3 * n + j] += x3 * v;
+        c[j]! += x0 * v;
+        c[n + j]! += x1 * v;
+        c[2 * n + j]! += x2 * v;
+        c[3 * n + j]! += x3 * v;
       }
     } else {
       for (let i = 0; i < m; i++) {
         const xi = i === 0 ? x0 : i === 1 ? x1 : i === 2 ? x2 : x3;
         const out = i * n;
-        for (let j = 0; j < n; j++) c[out + j] += xi * b[base + j * bCol]!;
+        for (let j = 0; j < n; j++) c[out + j]! += xi * b[base + j * bCol]!;
       }
     }
   }

@@ -49,9 +49,9 @@ const sparseSoftmaxCE: CpuKernel = (_ctx, [pred, target], [loss, dpred]) => {
     const label = labels[r]!;
     checkLabel(label, c, r);
     total -= Math.log(Math.max(g[r * c + label]!, 1e-30));
-    g[r * c + label] -= 1;
+    g[r * c + label]! -= 1;
   }
-  for (let i = 0; i < g.length; i++) g[i] /= rows;
+  for (let i = 0; i < g.length; i++) g[i]! /= rows;
   f32(loss!)[0] = total / rows;
 };
 

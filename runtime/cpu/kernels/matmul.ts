@@ -1,5 +1,6 @@
 import type { Attrs, CpuTensor, Epilogue, EpilogueKernel, KernelContext } from '../kernel-interface.js';
-import { applyEpilogue, sizeOf } from '../kernel-interface.js';
+import { applyEpilogue } from '../kernel-interface.js';
+import { sizeOf } from '../../tensor.js';
 import { matmulSizes } from '../../plan/matmul-sizes.js';
 import { packedOperand } from '../packed-operands.js';
 import { gemmSmallM, SMALL_M } from './gemm-small.js';
@@ -118,10 +119,10 @@ function microKernel(pa: Float32Array, aOff: number, pb: Float32Array, bOff: num
   }
   if (i0 + MR <= m && j0 + NR <= n) {
     let o = i0 * n + j0;
-    c[o] += c00; c[o + 1] += c01; c[o + 2] += c02; c[o + 3] += c03; o += n;
-    c[o] += c10; c[o + 1] += c11; c[o + 2] += c12; c[o + 3] += c13; o += n;
-    c[o] += c20; c[o + 1] += c21; c[o + 2] += c22; c[o + 3] += c23; o += n;
-    c[o] += c30; c[o + 1] += c31; c[o + 2] += c32; c[o + 3] += c33;
+    c[o]! += c00; c[o + 1]! += c01; c[o + 2]! += c02; c[o + 3]! += c03; o += n;
+    c[o]! += c10; c[o + 1]! += c11; c[o + 2]! += c12; c[o + 3]! += c13; o += n;
+    c[o]! += c20; c[o + 1]! += c21; c[o + 2]! += c22; c[o + 3]! += c23; o += n;
+    c[o]! += c30; c[o + 1]! += c31; c[o + 2]! += c32; c[o + 3]! += c33;
     return;
   }
   edgeTile[0] = c00; edgeTile[1] = c01; edgeTile[2] = c02; edgeTile[3] = c03;
@@ -129,19 +130,19 @@ function microKernel(pa: Float32Array, aOff: number, pb: Float32Array, bOff: num
   edgeTile[8] = c20; edgeTile[9] = c21; edgeTile[10] = c22; edgeTile[11] = c23;
   edgeTile[12] = c30; edgeTile[13] = c31; edgeTile[14] = c32; edgeTile[15] = c33;
   for (let r = 0; r < MR && i0 + r < m; r++) {
-    for (let s = 0; s < NR && j0 + s < n; s++) c[(i0 + r) * n + j0 + s] += edgeTile[r * 4 + s]!;
+    for (let s = 0; s < NR && j0 + s < n; s++) c[(i0 + r) * n + j0 + s]! += edgeTile[r * 4 + s]!;
   }
 }
 
 /** M, N, K of a step, as runtime/plan/matmul-sizes.ts defines them for every back end. */
-export function matmulDims(a: CpuTensor, b: CpuTensor, attrs: Attrs): { m: number; n: number; k: number } {
+export function tensorMatmulDims(a: CpuTensor, b: CpuTensor, attrs: Attrs): { m: number; n: number; k: number } {
   const { m, n, k } = matmulSizes(a.shape, b.shape, attrs.transA === true, attrs.transB === true, sizeOf);
   return { m, n, k };
 }
 
 /** The plain-JS matmul kernel, on the JS GEMM (the WASM SIMD one, float32, is a kernel of its own: wasm/matmul-simd.ts). */
 export const matmul: EpilogueKernel = (_ctx: KernelContext, [a, b], [y], attrs, epilogue: Epilogue) => {
-  const { m, n, k } = matmulDims(a!, b!, attrs);
+  const { m, n, k } = tensorMatmulDims(a!, b!, attrs);
   // A stored [m, k] (or [k, m] when transposed); B stored [k, n] (or [n, k]).
   const [aRow, aCol] = attrs.transA === true ? [1, m] : [k, 1];
   const [bRow, bCol] = attrs.transB === true ? [1, k] : [n, 1];

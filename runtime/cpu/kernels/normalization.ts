@@ -1,6 +1,7 @@
 import type { CpuKernel, CpuTensor, CpuKernelMap } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
-import { mixSeeds, mulberry32 } from '../random.js';
+import { mixSeeds } from '../random.js';
+import { mulberry32 } from '../../plan/random.js';
 
 /** batchnorm, layernorm (with their gradients), dropout and embedding lookup. */
 const lastDim = (t: CpuTensor): number => t.shape[t.shape.length - 1] ?? 1;
@@ -21,12 +22,12 @@ const batchnorm: CpuKernel = (ctx, [x, gamma, beta, runMean, runVar], [y, meanOu
   if (ctx.training) {
     mean.fill(0);
     const sq = new Float64Array(c);
-    for (let r = 0; r < rows; r++) for (let j = 0; j < c; j++) mean[j] += xd[r * c + j]!;
-    for (let j = 0; j < c; j++) mean[j] /= rows;
+    for (let r = 0; r < rows; r++) for (let j = 0; j < c; j++) mean[j]! += xd[r * c + j]!;
+    for (let j = 0; j < c; j++) mean[j]! /= rows;
     for (let r = 0; r < rows; r++) {
       for (let j = 0; j < c; j++) {
         const d = xd[r * c + j]! - mean[j]!;
-        sq[j] += d * d;
+        sq[j]! += d * d;
       }
     }
     for (let j = 0; j < c; j++) {
@@ -63,8 +64,8 @@ const batchnormGrad: CpuKernel = (_ctx, [dy, x, gamma, meanIn, invstdIn], [dx, d
   for (let r = 0; r < rows; r++) {
     for (let j = 0; j < c; j++) {
       const i = r * c + j;
-      db[j] += g[i]!;
-      dg[j] += g[i]! * (xd[i]! - mean[j]!) * invstd[j]!;
+      db[j]! += g[i]!;
+      dg[j]! += g[i]! * (xd[i]! - mean[j]!) * invstd[j]!;
     }
   }
   const out = f32(dx!);
@@ -124,8 +125,8 @@ const layernormGrad: CpuKernel = (_ctx, [dy, x, gamma, meanIn, invstdIn], [dx, d
       const d = g[o + j]! * gm[j]!;
       sumD += d;
       sumDX += d * xhat;
-      dg[j] += g[o + j]! * xhat;
-      db[j] += g[o + j]!;
+      dg[j]! += g[o + j]! * xhat;
+      db[j]! += g[o + j]!;
     }
     for (let j = 0; j < c; j++) {
       const xhat = (xd[o + j]! - mean[r]!) * inv;
@@ -181,7 +182,7 @@ const embeddingGrad: CpuKernel = (_ctx, [dy, ids], [dtable]) => {
   const idd = ids!.data;
   for (let r = 0; r < idd.length; r++) {
     const o = idd[r]! * dim;
-    for (let j = 0; j < dim; j++) out[o + j] += g[r * dim + j]!;
+    for (let j = 0; j < dim; j++) out[o + j]! += g[r * dim + j]!;
   }
 };
 

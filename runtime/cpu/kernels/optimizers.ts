@@ -25,7 +25,7 @@ const gd: CpuKernel = (ctx, inputs) => {
     start = simdEnd(p.length);
     region.exports.gd(p.byteOffset, region.scratch, start * 4, ctx.lr);
   }
-  for (let i = start; i < p.length; i++) p[i] -= ctx.lr * g[i]!;
+  for (let i = start; i < p.length; i++) p[i]! -= ctx.lr * g[i]!;
 };
 
 const sgd: CpuKernel = (ctx, inputs, _outputs, attrs) => {
@@ -43,7 +43,7 @@ const sgd: CpuKernel = (ctx, inputs, _outputs, attrs) => {
   for (let i = start; i < p.length; i++) {
     const vi = momentum * v[i]! - ctx.lr * g[i]!;
     v[i] = vi;
-    p[i] += nesterov ? momentum * vi - ctx.lr * g[i]! : vi;
+    p[i]! += nesterov ? momentum * vi - ctx.lr * g[i]! : vi;
   }
 };
 
@@ -72,8 +72,8 @@ function adamLike(decoupled: boolean): CpuKernel {
       const vi = b2 * v[i]! + (1 - b2) * gi * gi;
       m[i] = mi;
       v[i] = vi;
-      if (decay !== 0) p[i] -= ctx.lr * decay * p[i]!;
-      p[i] -= (ctx.lr * (mi / c1)) / (Math.sqrt(vi / c2) + eps);
+      if (decay !== 0) p[i]! -= ctx.lr * decay * p[i]!;
+      p[i]! -= (ctx.lr * (mi / c1)) / (Math.sqrt(vi / c2) + eps);
     }
   };
 }
@@ -90,8 +90,8 @@ const adagrad: CpuKernel = (ctx, inputs, _outputs, attrs) => {
     region.exports.adagrad(p.byteOffset, region.scratch, a.byteOffset, start * 4, ctx.lr, eps);
   }
   for (let i = start; i < p.length; i++) {
-    a[i] += g[i]! * g[i]!;
-    p[i] -= (ctx.lr * g[i]!) / (Math.sqrt(a[i]!) + eps);
+    a[i]! += g[i]! * g[i]!;
+    p[i]! -= (ctx.lr * g[i]!) / (Math.sqrt(a[i]!) + eps);
   }
 };
 
@@ -112,7 +112,7 @@ const rmsprop: CpuKernel = (ctx, inputs, _outputs, attrs) => {
   for (let i = start; i < p.length; i++) {
     ms[i] = rho * ms[i]! + (1 - rho) * g[i]! * g[i]!;
     mom[i] = momentum * mom[i]! + (ctx.lr * g[i]!) / (Math.sqrt(ms[i]!) + eps);
-    p[i] -= mom[i]!;
+    p[i]! -= mom[i]!;
   }
 };
 

@@ -80,11 +80,11 @@ const avgpool: CpuKernel = (_ctx, inputs, outputs, attrs) => {
         for (let iy = y0; iy < y1; iy++) {
           for (let ix = x0; ix < x1; ix++) {
             const i = ((b * g.h + iy) * g.w + ix) * c;
-            for (let ch = 0; ch < c; ch++) out[o + ch] += xd[i + ch]!;
+            for (let ch = 0; ch < c; ch++) out[o + ch]! += xd[i + ch]!;
           }
         }
         const count = Math.max((y1 - y0) * (x1 - x0), 1);
-        for (let ch = 0; ch < c; ch++) out[o + ch] /= count;
+        for (let ch = 0; ch < c; ch++) out[o + ch]! /= count;
       }
     }
   }
@@ -118,7 +118,7 @@ const maxpoolGrad: CpuKernel = (_ctx, inputs, outputs, attrs) => {
             }
           }
         }
-        for (let ch = 0; ch < c; ch++) if (best[ch]! >= 0) out[best[ch]!] += gd[o + ch]!;
+        for (let ch = 0; ch < c; ch++) if (best[ch]! >= 0) out[best[ch]!]! += gd[o + ch]!;
       }
     }
   }
@@ -141,7 +141,7 @@ const avgpoolGrad: CpuKernel = (_ctx, inputs, outputs, attrs) => {
         for (let iy = y0; iy < y1; iy++) {
           for (let ix = x0; ix < x1; ix++) {
             const i = ((b * g.h + iy) * g.w + ix) * c;
-            for (let ch = 0; ch < c; ch++) out[i + ch] += gd[o + ch]! / count;
+            for (let ch = 0; ch < c; ch++) out[i + ch]! += gd[o + ch]! / count;
           }
         }
       }
@@ -193,7 +193,7 @@ const globalMaxGrad: CpuKernel = (_ctx, [dy, x], [dx]) => {
         const i = (b * cells + s) * c + ch;
         if (xd[i]! > xd[best]!) best = i;
       }
-      out[best] += g[b * c + ch]!;
+      out[best]! += g[b * c + ch]!;
     }
   }
 };

@@ -130,10 +130,10 @@ function backward(gates: number, stored: number, hOffset: number, cell: BackCell
       if (step > 0) {
         // dw_hh[G, u] += dhwᵀ[G, N] · h_{t−1}[N, u]; h_{t−1} sits in `saved` with row stride T·S.
         gemm(dhw, 1, sc.g, sc.saved.subarray((step - 1) * sc.s + hOffset * u), sc.t * sc.s, 1, dwStep, sc.g, u, sc.n);
-        for (let i = 0; i < dw.length; i++) dw[i] += dwStep[i]!;
+        for (let i = 0; i < dw.length; i++) dw[i]! += dwStep[i]!;
       }
       gemm(dhw, sc.g, 1, sc.w, u, 1, dhNext, sc.n, u, sc.g);
-      for (let i = 0; i < dhNext.length; i++) dhNext[i] += direct[i]!;
+      for (let i = 0; i < dhNext.length; i++) dhNext[i]! += direct[i]!;
     }
   };
 }

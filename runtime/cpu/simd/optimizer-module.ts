@@ -114,7 +114,7 @@ function adam(decoupled: boolean): UpdateSpec {
 /** f32x4 of 1.0 (v128.const). */
 const one: Expr = [...simd(0x0c), ...[0, 1, 2, 3].flatMap(() => [0x00, 0x00, 0x80, 0x3f])];
 
-const UPDATES: Record<string, UpdateSpec> = {
+const UPDATES = {
   gd: {
     pointers: ['p', 'g'],
     scalars: ['lr'],
@@ -156,7 +156,7 @@ const UPDATES: Record<string, UpdateSpec> = {
       ['p', sub(load('p'), stored('mom'))],
     ],
   },
-};
+} satisfies Record<string, UpdateSpec>;
 
 export type OptimizerUpdate = keyof typeof UPDATES;
 const OPTIMIZER_UPDATES = Object.keys(UPDATES) as OptimizerUpdate[];

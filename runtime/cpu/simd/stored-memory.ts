@@ -55,7 +55,7 @@ const MAX_BYTES = 2 ** 31;
  * `scratchElements` float32). Attach again after the memory grows (its buffer, the key, changes).
  * False without WebAssembly SIMD.
  */
-export function attachOptimizerUpdates(memory: WebAssembly.Memory, scratch: number, scratchElements: number): boolean {
+function attachOptimizerUpdates(memory: WebAssembly.Memory, scratch: number, scratchElements: number): boolean {
   const compiled = optimizerModule();
   if (!compiled) return false;
   const instance = new WebAssembly.Instance(compiled, { env: { memory } });

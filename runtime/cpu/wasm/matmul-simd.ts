@@ -1,7 +1,7 @@
 import type { Epilogue, EpilogueKernel } from '../kernel-interface.js';
 import { applyEpilogue } from '../kernel-interface.js';
 import { SMALL_M } from '../kernels/gemm-small.js';
-import { gemmJs, matmul, matmulDims, type EpilogueGemm, type Gemm } from '../kernels/matmul.js';
+import { gemmJs, matmul, tensorMatmulDims, type EpilogueGemm, type Gemm } from '../kernels/matmul.js';
 import type { Attrs } from '../kernel-interface.js';
 import { gemvModule, gemvSimd } from './gemv-simd.js';
 import type { TileActivation } from './sgemm-module.js';
@@ -59,7 +59,7 @@ export function tileEpilogue(epilogue: Epilogue, attrs: Attrs, n: number): Sgemm
 
 export const matmulSimd: EpilogueKernel = (ctx, inputs, outputs, attrs, epilogue) => {
   const [a, b] = inputs;
-  const { m, n, k } = matmulDims(a!, b!, attrs);
+  const { m, n, k } = tensorMatmulDims(a!, b!, attrs);
   if (m === 0 || n === 0 || k === 0) return matmul(ctx, inputs, outputs, attrs, epilogue);
   const y = outputs[0]!.data as Float32Array;
   if (m <= SMALL_M) {

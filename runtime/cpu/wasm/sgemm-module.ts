@@ -33,7 +33,7 @@ export const NR = 8;
 
 /** Activations done inside the tile; the rest of runtime/plan/kernels.ts's list runs in JS per chunk. */
 export type TileActivation = 'none' | 'relu' | 'leaky_relu' | 'step';
-export const TILE_ACTIVATIONS: readonly TileActivation[] = ['none', 'relu', 'leaky_relu', 'step'];
+const TILE_ACTIVATIONS: readonly TileActivation[] = ['none', 'relu', 'leaky_relu', 'step'];
 
 export interface SgemmVariant {
   rowMajorB: boolean;

@@ -61,7 +61,7 @@ export interface SgemmEpilogue {
   after: ((c: Float32Array, rowStart: number, rowEnd: number) => void) | null;
 }
 
-export const NO_EPILOGUE: SgemmEpilogue = { bias: null, activation: 'none', alpha: 0, after: null };
+const NO_EPILOGUE: SgemmEpilogue = { bias: null, activation: 'none', alpha: 0, after: null };
 
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 

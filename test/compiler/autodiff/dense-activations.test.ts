@@ -49,7 +49,7 @@ describe('the gradient check itself', () => {
     registerCpuKernel('tanh_grad', (ctx, inputs, outputs, attrs) => {
       correct(ctx, inputs, outputs, attrs);
       const dx = outputs[0]!.data as Float32Array;
-      for (let i = 0; i < dx.length; i++) dx[i] *= 1.1;
+      for (let i = 0; i < dx.length; i++) dx[i]! *= 1.1;
     });
     try {
       const { graph, pred, target } = mlp('tanh');

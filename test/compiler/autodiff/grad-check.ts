@@ -59,7 +59,7 @@ export async function gradCheck(c: GradCase): Promise<{ checked: number; maxErro
       for (let r = 0; r < size; r += cols) {
         let sum = 0;
         for (let j = 0; j < cols; j++) sum += (data[r + j] = Math.abs(data[r + j]!) + 0.1);
-        for (let j = 0; j < cols; j++) data[r + j] /= sum;
+        for (let j = 0; j < cols; j++) data[r + j]! /= sum;
       }
     }
     feeds[input.name] = { shape, dtype: 'f32', data };

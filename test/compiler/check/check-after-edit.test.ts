@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { checkModel } from '../../../compiler/check/check-model.js';
+import { checkModel } from '../../../compiler/check/model-statements.js';
 import { checkSource, checkSourceAfterEdit } from '../../../compiler/index.js';
 
 // Counts the models actually checked, to see which checks an edit reused.
-vi.mock('../../../compiler/check/check-model.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../../compiler/check/check-model.js')>();
+vi.mock('../../../compiler/check/model-statements.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../../compiler/check/model-statements.js')>();
   return { ...original, checkModel: vi.fn(original.checkModel) };
 });
 const checked = vi.mocked(checkModel);

@@ -37,17 +37,13 @@ describe('examples', () => {
     expect(hidden).toMatchObject({ type: { shape: ['batch', 4] }, params: 16, inputTypes: [{ shape: ['batch', 3], dtype: 'f32' }], flopsPerSample: 4 * (2 * 3 + 1 + 4) });
   });
 
-  it('checks a generated 1,000-layer model quickly (generous bound; the benchmark reports the figure)', () => {
+  it('checks a generated 1,000-layer model (its time is measured by bench/parse-check.mjs)', () => {
     const lines = ['model Deep {', '  input x: [batch, 32]', '  h0 = dense(x, 32, relu)'];
     for (let i = 1; i < 1000; i++) lines.push(`  h${i} = dense(h${i - 1}, 32, relu)`);
     lines.push('  output h999', '}');
     const text = lines.join('\n');
-    checkSource(text);
-    const start = performance.now();
     const result = checkSource(text);
-    const ms = performance.now() - start;
     expect(result.diagnostics).toEqual([]);
     expect(result.models[0]!.summary).toHaveLength(1001);
-    expect(ms).toBeLessThan(2000);
   });
 });

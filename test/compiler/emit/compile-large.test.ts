@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileModel } from '../../../compiler/compile.js';
-import { initialValues, hashSeed, mulberry32 } from '../../../compiler/emit/init-weights.js';
+import { initialValues, hashSeed } from '../../../compiler/emit/init-weights.js';
+import { mulberry32 } from '../../../runtime/plan/random.js';
 import { checkSource } from '../../../compiler/index.js';
 // The generated model that bench/parse-check.mjs and bench/cpu time.
 import { generateModel } from '../../../bench/generated-model.mjs';

@@ -4,7 +4,7 @@ import { createCpuExecutor } from '../../../runtime/cpu/index.js';
 import { f32 } from '../../../runtime/tensor.js';
 import { seedGraph } from '../layer-graph.js';
 
-describe('seed network (DESIGN.md)', () => {
+describe('seed network (test/compiler/layer-graph.ts: 3-4-2, sigmoid, fixed weights)', () => {
   for (const fuse of [true, false]) {
     it(`gives [0.60530524, 0.65013656] for [0.7, -1.5, 0.2] to 1e-6 (fuse: ${fuse})`, async () => {
       const { plan, weights } = compileGraph(seedGraph().graph, 'Seed', null, { target: 'cpu', fuse, training: false, verify: true });

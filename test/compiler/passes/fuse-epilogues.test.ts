@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileGraph } from '../../../compiler/compile.js';
 import { LayerGraph, trainConfig } from '../layer-graph.js';
+import type { HostData } from '../../../runtime/tensor.js';
 
 function kernels(steps: { kernel: string }[]): string[] {
   return steps.map((s) => s.kernel);
@@ -99,7 +100,7 @@ describe('fuse-epilogues', () => {
     const { createCpuExecutor } = await import('../../../runtime/cpu/index.js');
     const { g } = mlp('silu');
     const x = { shape: [3, 4], dtype: 'f32' as const, data: Float32Array.from({ length: 12 }, (_, i) => Math.sin(i)) };
-    const results = [];
+    const results: HostData[] = [];
     for (const fuse of [true, false]) {
       const { plan, weights } = compileGraph(g.graph, 'M', null, { target: 'cpu', fuse, training: false });
       results.push((await createCpuExecutor(plan!, weights).infer({ x })).y!.data);

@@ -86,8 +86,8 @@ function directGradWeight(dy: Float32Array, x: Float32Array, xs: number[], ws: n
       if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
       for (let o = 0; o < f; o++) for (let ch = 0; ch < c; ch++) {
         const product = dy[pixel * f + o]! * x[((b * g.h + iy) * g.w + ix) * c + ch]!;
-        dw[((o * kh + ky) * kw + kx) * c + ch] += product;
-        magnitude[((o * kh + ky) * kw + kx) * c + ch] += Math.abs(product);
+        dw[((o * kh + ky) * kw + kx) * c + ch]! += product;
+        magnitude[((o * kh + ky) * kw + kx) * c + ch]! += Math.abs(product);
       }
     }
   }

@@ -21,7 +21,7 @@ describe('training loops', () => {
     const y = new Float32Array(5);
     elementwiseKernels.sum_to!(ctx, [{ shape: [7, 5], data: x }], [{ shape: [5], data: y }], {});
     const want = new Float32Array(5);
-    for (let i = 0; i < x.length; i++) want[i % 5] += x[i]!;
+    for (let i = 0; i < x.length; i++) want[i % 5]! += x[i]!;
     expect(Array.from(y)).toEqual(Array.from(want));
   });
 });

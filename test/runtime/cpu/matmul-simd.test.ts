@@ -147,7 +147,7 @@ describe('wasm simd float32 matmul', () => {
 
   // Every activation of the kernel table: relu, leaky_relu and step inside the tile, the others after
   // each chunk; with the pre-activation kept, only the bias is in the tile.
-  const activations = ['linear', 'relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softplus', 'silu', 'step'];
+  const activations = ['linear', 'relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softplus', 'silu', 'step'] as const;
   for (const name of activations) {
     for (const keepPre of [false, true]) {
       it(`fused bias + ${name}${keepPre ? ', keeping pre' : ''}: the JS epilogue on the exact product`, () => {
@@ -155,7 +155,7 @@ describe('wasm simd float32 matmul', () => {
         const a = random(m * k, 5);
         const b = random(n * k, 6);
         const bias = random(n, 7);
-        const attrs = name === 'leaky_relu' || name === 'elu' ? { alpha: 0.3 } : {};
+        const attrs: Record<string, number> = name === 'leaky_relu' || name === 'elu' ? { alpha: 0.3 } : {};
         const activation = activationRange(name, attrs);
         const pre = keepPre ? new Float32Array(m * n) : null;
         const y = product(matmulSimd, a, b, m, n, k, false, true, { bias, pre, activation, activationName: name }, attrs);

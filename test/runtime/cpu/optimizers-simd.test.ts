@@ -9,7 +9,7 @@ import { createStoredMemory } from '../../../runtime/cpu/simd/stored-memory.js';
  * 2e-6 relative to the parameter's scale: float32 arithmetic against float64, one rounding per
  * operation, over 5 steps. Lengths not a multiple of 4 exercise the JS tail.
  */
-const CASES: Array<{ kernel: string; slots: number; attrs: Record<string, number | boolean> }> = [
+const CASES: Array<{ kernel: keyof typeof optimizerKernels; slots: number; attrs: Record<string, number | boolean> }> = [
   { kernel: 'gd_update', slots: 0, attrs: {} },
   { kernel: 'sgd_update', slots: 1, attrs: { momentum: 0.9, nesterov: false } },
   { kernel: 'sgd_update', slots: 1, attrs: { momentum: 0.9, nesterov: true } },
@@ -34,7 +34,7 @@ describe('optimizer updates in WASM SIMD', () => {
         const refTensors: CpuTensor[] = Array.from({ length: 1 + slots }, () => ({ shape: [length], data: new Float32Array(length) }));
         simdTensors[0]!.data.set(values(length, 1, 0.5));
         refTensors[0]!.data.set(values(length, 1, 0.5));
-        const run = optimizerKernels[kernel]!;
+        const run = optimizerKernels[kernel];
         for (let step = 1; step <= 5; step++) {
           const grad: CpuTensor = { shape: [length], data: values(length, step * 3, 0.1) };
           const ctx: KernelContext = { training: true, lr: 0.01, step, seed: 0 };
@@ -61,7 +61,7 @@ describe('optimizer updates in WASM SIMD', () => {
     const ref = Float32Array.from(p);
     const g = values(8, 5, 1);
     optimizerKernels.gd_update!({ training: true, lr: 0.25, step: 1, seed: 0 }, [{ shape: [8], data: p }, { shape: [8], data: g }], [], {});
-    for (let i = 0; i < 8; i++) ref[i] -= 0.25 * g[i]!;
+    for (let i = 0; i < 8; i++) ref[i]! -= 0.25 * g[i]!;
     expect(Array.from(p)).toEqual(Array.from(ref));
   });
 });

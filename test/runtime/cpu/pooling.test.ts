@@ -82,8 +82,8 @@ describe('pooling kernels', () => {
         }
         wantMax[o] = m;
         wantAvg[o] = sum / Math.max(inputs.length, 1);
-        if (arg >= 0) wantDmax[arg] += dy[o]!;
-        for (const i of inputs) wantDavg[i] += dy[o]! / inputs.length;
+        if (arg >= 0) wantDmax[arg]! += dy[o]!;
+        for (const i of inputs) wantDavg[i]! += dy[o]! / inputs.length;
       }
       expect(Array.from(max)).toEqual(Array.from(wantMax));
       expect(Array.from(avg)).toEqual(Array.from(wantAvg));

@@ -25,8 +25,9 @@ describe('augmentation', () => {
   it('noise has the requested standard deviation and leaves the input untouched', () => {
     const zeros = f32([1, 10000]);
     const out = augmentBatch(zeros, [{ kind: 'noise', std: 0.1, input: null }], new Random(2));
-    const mean = out.data.reduce((a, b) => a + b, 0) / 10000;
-    const std = Math.sqrt(out.data.reduce((a, b) => a + (b - mean) ** 2, 0) / 10000);
+    const values = Array.from(out.data);
+    const mean = values.reduce((a, b) => a + b, 0) / 10000;
+    const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / 10000);
     expect(std).toBeCloseTo(0.1, 2);
     expect(zeros.data.every((v) => v === 0)).toBe(true);
   });

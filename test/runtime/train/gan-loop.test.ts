@@ -31,7 +31,7 @@ function setup() {
 
 async function statistics(generator: ReturnType<typeof setup>['generator'], random: Random): Promise<{ mean: number; std: number }> {
   const z = Float32Array.from({ length: 4096 * 4 }, () => random.normal());
-  const xs = (await generator.infer({ z: { shape: [4096, 4], dtype: 'f32', data: z } })).x!.data;
+  const xs = Array.from((await generator.infer({ z: { shape: [4096, 4], dtype: 'f32', data: z } })).x!.data);
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
   const std = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length);
   return { mean, std };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileModel } from '../../../compiler/compile.js';
 import { checkSource } from '../../../compiler/index.js';
 import { createCpuExecutor } from '../../../runtime/cpu/index.js';
-import { mulberry32 } from '../../../runtime/cpu/random.js';
+import { mulberry32 } from '../../../runtime/plan/random.js';
 import type { Plan } from '../../../runtime/plan/format.js';
 import { f32, i32, type HostTensor } from '../../../runtime/tensor.js';
 import { createWebGpuExecutor } from '../../../runtime/webgpu/index.js';

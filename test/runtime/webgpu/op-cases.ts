@@ -13,7 +13,7 @@ import { RECURRENT_CELL_NAMES, RECURRENT_CELLS } from '../../../runtime/plan/ker
  */
 export type Gen = 'normal' | 'positive' | 'unit' | 'rows' | 'mask' | `labels:${number}` | `ids:${number}`;
 
-export interface OpInput {
+interface OpInput {
   shape: number[];
   gen?: Gen;
   dtype?: 'f32' | 'i32';

@@ -1,8 +1,9 @@
 import type { Plan, PlanAttr, PlanStep, PlanTensor } from '../../../runtime/plan/format.js';
 import { kernelSpec } from '../../../runtime/plan/kernels.js';
 import type { HostTensor } from '../../../runtime/tensor.js';
-import { mulberry32 } from '../../../runtime/cpu/random.js';
+import { mulberry32 } from '../../../runtime/plan/random.js';
 import type { Gen, OpCase } from './op-cases.js';
+import type { PlanTrainSettings } from '../../../runtime/plan/train-settings.js';
 
 /**
  * Turns an op case into a one-step plan (target cpu; the WebGPU emitter adds programs) and its data.
@@ -96,7 +97,8 @@ export function opPlan(c: OpCase, seed = 1): OpPlan {
     forward: c.mode === 'update' ? [] : [step],
     backward,
     update: c.mode === 'update' ? [step] : [],
-    training: training ? { loss: 'loss', config: {}, lossSteps: 1 } : null,
+    // An op test runs one step and never reads the train settings, so it declares none.
+    training: training ? { loss: 'loss', config: {} as PlanTrainSettings, lossSteps: 1 } : null,
     memory: null,
     programs: {},
     weights: null,

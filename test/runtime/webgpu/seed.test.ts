@@ -8,7 +8,7 @@ import { testDevice } from './gpu.js';
 
 const gpu = await testDevice();
 
-describe.skipIf(!gpu)('seed network on WebGPU (DESIGN.md)', () => {
+describe.skipIf(!gpu)('seed network on WebGPU (test/compiler/layer-graph.ts)', () => {
   for (const fuse of [true, false]) {
     it(`gives [0.60530524, 0.65013656] for [0.7, -1.5, 0.2] to 1e-6 (fuse: ${fuse})`, async () => {
       const { plan, weights } = compileGraph(seedGraph().graph, 'Seed', null, { target: 'cpu', fuse, training: false });

@@ -6,7 +6,7 @@ import type { KernelSource } from '../program.js';
  * The common shape of one-thread-per-item kernels: a 1-D grid-stride loop over `P.count` items, so the
  * dispatch stays within the 65,535-workgroup limit for any size. `loop` is the loop body over index `i`.
  */
-export const GRID_WORKGROUP = 256;
+const GRID_WORKGROUP = 256;
 
 export function gridKernel(
   count: PlanDim,

@@ -30,7 +30,7 @@ export interface MatmulDims {
   transB: boolean;
 }
 
-export function matmulDims(step: StepShapes): MatmulDims {
+export function stepMatmulDims(step: StepShapes): MatmulDims {
   const [a, b] = step.inputs;
   const transA = step.attrs.transA === true;
   const transB = step.attrs.transB === true;
@@ -72,7 +72,7 @@ export function epilogueCode(step: StepShapes): { fns: string; apply: string; ha
 }
 
 export function emitMatmul(step: StepShapes): KernelSource {
-  const d = matmulDims(step);
+  const d = stepMatmulDims(step);
   const variant = chooseMatmulVariant(d);
   const epi = epilogueCode(step);
   const buffers: KernelSource['buffers'] = [

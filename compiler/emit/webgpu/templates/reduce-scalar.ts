@@ -7,7 +7,7 @@ import type { KernelSource } from '../program.js';
  * then a tree reduction in workgroup memory, and thread 0 stores the scalar. One workgroup keeps the
  * sum deterministic and needs no second pass; these kernels touch batch-sized data only.
  */
-export const REDUCE_WORKGROUP = 256;
+const REDUCE_WORKGROUP = 256;
 
 export function scalarReduceKernel(
   count: PlanDim,

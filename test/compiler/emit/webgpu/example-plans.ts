@@ -5,7 +5,7 @@ import { checkSource } from '../../../../compiler/index.js';
 import type { Plan } from '../../../../runtime/plan/format.js';
 
 /** Every model of examples/*.nnet compiled for WebGPU (training plans where the model trains). */
-export const EXAMPLES_DIR = join(import.meta.dirname, '..', '..', '..', '..', 'examples');
+const EXAMPLES_DIR = join(import.meta.dirname, '..', '..', '..', '..', 'examples');
 
 export interface ExamplePlan {
   /** `<file stem>` or `<file stem>-<model>` when a file holds several models. */

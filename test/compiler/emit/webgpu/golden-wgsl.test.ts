@@ -1,49 +1,46 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileGraph } from '../../../../compiler/compile.js';
-import { emitWebGpuPrograms, type WebGpuProgram } from '../../../../compiler/emit/webgpu/index.js';
-import type { Plan } from '../../../../runtime/plan/format.js';
-import { seedGraph } from '../../layer-graph.js';
+import type { WebGpuProgram } from '../../../../compiler/emit/webgpu/index.js';
+import { expectGolden } from '../../../golden/golden-file.js';
 import { exampleWebGpuPlans } from './example-plans.js';
 
 /**
- * Golden WGSL for every model of examples/*.nnet (training plans where the model trains) and the seed
- * network without fusion, reviewed in diffs: each file lists the steps with their program keys, then
- * every program (dispatch rule, params, source). UPDATE_GOLDEN=1 rewrites them.
+ * Golden WGSL for a few representative kernels, small enough to review in a diff: a tiled matmul with
+ * a fused bias+activation epilogue, a direct matmul, a convolution, a reduction, a loss, an optimizer
+ * update and a recurrent scan. Each is the first program with that key prefix over examples/*.nnet in
+ * file order (training plans where the model trains). Every example's plan is still emitted and
+ * validated by the other WebGPU tests; `npm run golden:update` rewrites the file.
  */
-const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), '../../../golden/wgsl');
+const REPRESENTATIVE = [
+  'matmul+bias+relu@tiled',
+  'matmul@direct',
+  'conv2d+bias+relu',
+  'sum_to',
+  'sparse_softmax_cross_entropy_loss',
+  'adam_update',
+  'lstm_scan',
+] as const;
 
-function render(plan: Plan): string {
-  const lines = [`// ${plan.model}: WGSL programs of the WebGPU plan (test/compiler/emit/webgpu/golden-wgsl.test.ts)`, '//'];
-  for (const [phase, steps] of [['forward', plan.forward], ['backward', plan.backward], ['update', plan.update]] as const) {
-    steps.forEach((s, i) => lines.push(`// ${phase} ${i}: ${s.kernel}(${s.inputs.join(', ')}) -> ${s.outputs.join(', ')}  [${s.program}]`));
-  }
-  for (const p of Object.values(plan.programs) as WebGpuProgram[]) {
-    lines.push('', `// ── program ${p.key}`, `// workgroup ${p.workgroupSize.join('×')}, dispatch [${p.dispatch.join(', ')}]`);
-    lines.push(`// params ${p.params.map((q) => `${q.name}=${q.value}`).join(', ') || '(none)'}`, p.code.trimEnd());
-  }
-  return `${lines.join('\n')}\n`;
-}
+const GOLDEN = join(import.meta.dirname, '../../../golden/wgsl/kernels.wgsl');
 
-const EXAMPLES: Record<string, () => Plan> = {
-  'seed-no-fuse': () => emitWebGpuPrograms(compileGraph(seedGraph().graph, 'Seed', null, { target: 'cpu', fuse: false, training: false }).plan!),
-};
-for (const example of exampleWebGpuPlans()) {
-  EXAMPLES[example.name] = () => {
-    if (!example.plan) throw new Error(`examples/${example.name}: ${example.problems.join('; ')}`);
-    return example.plan;
-  };
+function render(program: WebGpuProgram): string {
+  return [
+    `// ── program ${program.key}`,
+    `// workgroup ${program.workgroupSize.join('×')}, dispatch [${program.dispatch.join(', ')}]`,
+    `// params ${program.params.map((q) => `${q.name}=${q.value}`).join(', ') || '(none)'}`,
+    program.code.trimEnd(),
+  ].join('\n');
 }
 
 describe('golden WGSL', () => {
-  for (const [name, build] of Object.entries(EXAMPLES)) {
-    it(`${name}.wgsl`, () => {
-      const actual = render(build());
-      const file = join(GOLDEN, `${name}.wgsl`);
-      if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, actual);
-      expect(actual).toBe(readFileSync(file, 'utf8'));
+  it('kernels.wgsl: the representative kernels', () => {
+    const programs = exampleWebGpuPlans().flatMap((example) => Object.values(example.plan?.programs ?? {}) as WebGpuProgram[]);
+    const chosen = REPRESENTATIVE.map((prefix) => {
+      const program = programs.find((p) => p.key.split('|')[0] === prefix);
+      expect(program, `no example emits a '${prefix}' program`).toBeDefined();
+      return program!;
     });
-  }
+    const header = '// Representative WGSL kernels of the examples (test/compiler/emit/webgpu/golden-wgsl.test.ts)';
+    expectGolden(`${header}\n\n${chosen.map(render).join('\n\n')}\n`, GOLDEN);
+  });
 });

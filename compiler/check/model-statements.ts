@@ -2,9 +2,10 @@ import type { Expr, InputDecl, ModelDecl, TrainSection } from '../../grammar/ast
 import type { CheckedModel } from '../api-types.js';
 import type { Dim, DType } from '../ir/types.js';
 import { MAX_PARAMS, MAX_UNITS } from '../ops/common.js';
-import { GraphBuilder } from './build-graph.js';
+import { LayerGraphBuilder } from './build-graph.js';
 import type { CheckContext } from './context.js';
-import { Evaluator, finalExpr } from './evaluate.js';
+import { Evaluator } from './evaluate.js';
+import { finalExpr } from './final-expr.js';
 import { Scope } from './resolve.js';
 import { suggest } from './suggest.js';
 import { checkTrainSection } from './train-section.js';
@@ -18,7 +19,7 @@ import { describe, type TensorValue } from './values.js';
 export function checkModel(ctx: CheckContext, model: ModelDecl): CheckedModel {
   const { reporter } = ctx;
   const errorsBefore = reporter.errorCount;
-  const builder = new GraphBuilder();
+  const builder = new LayerGraphBuilder();
   const scope = new Scope(model.name.name, ctx.fileScope, ctx.symbols);
   const ev = new Evaluator(ctx, builder, scope);
   const outputs = new Set<string>();
