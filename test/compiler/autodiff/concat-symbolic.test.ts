@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { compileModel } from '../../../compiler/compile.js';
+import { checkSource } from '../../../compiler/index.js';
 import { validatePlan } from '../../../runtime/plan/validate.js';
 import { trainable } from '../../runtime/train/helpers.js';
 
@@ -36,5 +38,14 @@ describe('concat along a symbolic axis, trained', () => {
       expect(Number.isFinite(step.loss)).toBe(true);
       expect(after).toBeLessThan(before);
     }
+  });
+
+  it('emits the WebGPU slice with its start as a dim expression param', () => {
+    const result = compileModel(checkSource(SOURCE), 'Cat', { target: 'webgpu', fuse: true, training: true, text: SOURCE, initialiseWeights: false });
+    expect(result.diagnostics).toEqual([]);
+    const plan = result.plan!;
+    expect(() => validatePlan(plan)).not.toThrow();
+    const slice = plan.backward.find((s) => s.kernel === 'slice')!;
+    expect(plan.programs[slice.program!]!.params).toContainEqual({ name: 'start', type: 'u32', value: 'seq' });
   });
 });
