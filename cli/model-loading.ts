@@ -66,11 +66,22 @@ export function loadModel(path: string, modelName?: string): LoadedModel {
 export function pickModel(file: CheckedFile, modelName?: string): LoadedModel {
   const { check, path } = file;
   if (check.models.length === 0) throw new CliError('NN5001', 'the file declares no model', path);
-  const model = modelName ? check.models.find((m) => m.name === modelName) : check.models[check.models.length - 1];
+  // A gan's name stands for its generator (what compile, run and export produce).
+  const gan = modelName ? check.gans.find((g) => g.name === modelName) : undefined;
+  const name = gan ? gan.generator : modelName;
+  const model = name ? check.models.find((m) => m.name === name) : check.models[check.models.length - 1];
   if (!model) {
-    throw new CliError('NN5001', `no model '${modelName}' in this file (models: ${check.models.map((m) => m.name).join(', ')})`, path);
+    const gans = check.gans.length > 0 ? `; gans: ${check.gans.map((g) => g.name).join(', ')}` : '';
+    throw new CliError('NN5001', `no model '${modelName}' in this file (models: ${check.models.map((m) => m.name).join(', ')}${gans})`, path);
   }
   return { ...file, model };
+}
+
+/** The models `modelName` names: a gan's generator and discriminator, else the one `pickModel` picks. */
+export function pickModels(file: CheckedFile, modelName?: string): LoadedModel[] {
+  const gan = modelName ? file.check.gans.find((g) => g.name === modelName) : undefined;
+  if (!gan) return [pickModel(file, modelName)];
+  return [gan.generator, gan.discriminator].map((name) => pickModel(file, name));
 }
 
 export interface CompiledModel extends LoadedModel {

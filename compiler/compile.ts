@@ -108,6 +108,7 @@ export function compileGraph(
   if (options.verify) assertValidGraph(graph, 'lower', { primitivesOnly: true, checked });
   const program: Program = { graph, training: null, explain: [], checked };
   if (train) {
+    program.metric = { prediction: idMap.get(train.loss.pred)!, target: idMap.get(train.loss.target)! };
     program.training = appendTraining(graph, {
       loss: { ...train.loss, pred: idMap.get(train.loss.pred)!, target: idMap.get(train.loss.target)! },
       optimizer: train.optimizer,

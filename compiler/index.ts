@@ -6,6 +6,8 @@ import type { ModelCheck } from './check/model-check.js';
 import { reusableChecks } from './check/reuse.js';
 import { sortAndDeduplicate } from './check/reporter.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import type { CallExpr, FileNode } from '../grammar/ast.js';
 
 export type { CheckResult } from './api-types.js';
 /** The back end, for the code lens's fused-kernel count (lsp/fused-groups.ts) and the CLI. */
@@ -61,7 +63,7 @@ function checkParsed({ file, diagnostics: syntax }: ParseResult, options: CheckO
     );
     const result: CheckResult = {
       file,
-      diagnostics: sortAndDeduplicate([...syntax, ...checked.diagnostics]),
+      diagnostics: sortAndDeduplicate([...syntax, ...withoutUnclosedCallEchoes(file, syntaxErrors, checked.diagnostics)]),
       models,
       gans: checked.gans,
       symbols,
@@ -78,4 +80,32 @@ function checkParsed({ file, diagnostics: syntax }: ParseResult, options: CheckO
 
 function inside(range: { start: number; end: number }, outer: { start: number; end: number }): boolean {
   return range.start >= outer.start && range.start <= outer.end;
+}
+
+/**
+ * An unclosed call (`dropout(0.3` at a line's end) swallows what follows into its arguments, e.g. the
+ * next pipeline stage (`0.3 |> dense(4)`): the checker's errors between its `(` and the point where
+ * the `)` was expected are echoes of the syntax error already reported there, and are dropped.
+ */
+function withoutUnclosedCallEchoes(file: FileNode, syntaxErrors: readonly Diagnostic[], diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const unclosed = syntaxErrors.flatMap((d) => {
+    const match = d.code === 'NN1011' ? /^expected '\)' to close the call to (\S+) opened at/.exec(d.message) : null;
+    return match ? [{ callee: match[1]!, end: d.range.end }] : [];
+  });
+  if (unclosed.length === 0) return [...diagnostics];
+  const calls: CallExpr[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node !== null && typeof node === 'object') {
+      if ((node as { kind?: unknown }).kind === 'Call') calls.push(node as CallExpr);
+      for (const [key, value] of Object.entries(node)) if (key !== 'range' && key !== 'comments') walk(value);
+    }
+  };
+  walk(file.decls);
+  const spans = unclosed.flatMap(({ callee, end }) => {
+    // The innermost call of that name opened before the error.
+    const call = calls.filter((c) => c.callee.name === callee && c.callee.range.end <= end).sort((a, b) => b.callee.range.end - a.callee.range.end)[0];
+    return call ? [{ start: call.callee.range.end, end }] : [];
+  });
+  return diagnostics.filter((d) => d.severity !== 'error' || !spans.some((s) => d.range.start > s.start && d.range.start <= s.end));
 }

@@ -166,6 +166,12 @@ export const NAME_SHAPE_DIAGNOSTICS = [
     explanation: 'A block is only checked where it is used, so an unused block is not checked at all. Use it or delete it.',
   },
   {
+    code: 'NN2029',
+    severity: 'warning',
+    template: "input '{0}' is never used",
+    explanation: 'No value, output or train section reads this input, so the data fed to it is ignored. Use it (as a loss target, say) or delete it.',
+  },
+  {
     code: 'NN2099',
     severity: 'error',
     template: 'internal error while checking {0}: {1}',

@@ -3,10 +3,10 @@ import { extname } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { compileModel, type ExplainEntry } from '../../compiler/compile.js';
 import { toDot } from '../format/graph/dot.js';
-import { layerGraph } from '../format/graph/layer-graph.js';
+import { layerGraph, type LayerGraph } from '../format/graph/layer-graph.js';
 import { toMermaid } from '../format/graph/mermaid.js';
 import { dotToSvg } from '../format/graph/svg.js';
-import { loadModel, runCommand, type LoadedModel } from '../model-loading.js';
+import { loadChecked, pickModels, runCommand, type LoadedModel } from '../model-loading.js';
 import { EXIT_USAGE } from '../exit-codes.js';
 import type { SetExitCode } from './index.js';
 
@@ -39,8 +39,10 @@ export function register(program: Command, setExitCode: SetExitCode): void {
       if (format === undefined) command.error(`error: cannot tell the format of '${options.output}' from its extension: use .svg, .dot or .mmd, or --format`, { exitCode: EXIT_USAGE });
       await runCommand(setExitCode, async () => {
         if (options.output) prepareOutput(options.output, { what: 'the drawing', inputs: [file] });
-        const loaded = loadModel(file, options.model);
-        const graph = layerGraph(loaded.check, loaded.model, fusedGroups(loaded));
+        // A gan's name draws both of its models, each in its own box.
+        const models = pickModels(loadChecked(file), options.model);
+        const graphs = models.map((loaded) => layerGraph(loaded.check, loaded.model, fusedGroups(loaded)));
+        const graph = graphs.length === 1 ? graphs[0]! : sideBySide(options.model!, graphs);
         const dot = toDot(graph);
         const drawing = format === 'mermaid' ? toMermaid(graph) : format === 'svg' ? await dotToSvg(dot) : dot;
         if (!options.output) {
@@ -67,4 +69,19 @@ function formatOf(output: string | undefined): GraphFormat | undefined {
 function fusedGroups(loaded: LoadedModel): ExplainEntry[] {
   const result = compileModel(loaded.check, loaded.model.name, { target: 'cpu', fuse: true, training: false, path: loaded.path, text: loaded.text, initialiseWeights: false });
   return result.plan ? result.explain : [];
+}
+
+/** Several layer graphs in one drawing: each model a top-level box, node ids kept apart. */
+function sideBySide(name: string, graphs: readonly LayerGraph[]): LayerGraph {
+  const out: LayerGraph = { name, nodes: [], edges: [], clusters: [] };
+  graphs.forEach((g, index) => {
+    const id = (node: string): string => `m${index}_${node}`;
+    const box = out.clusters.length;
+    out.clusters.push({ label: g.name });
+    const offset = out.clusters.length;
+    for (const c of g.clusters) out.clusters.push({ label: c.label, parent: c.parent === undefined ? box : c.parent + offset });
+    for (const n of g.nodes) out.nodes.push({ ...n, id: id(n.id), cluster: n.cluster === undefined ? box : n.cluster + offset });
+    for (const e of g.edges) out.edges.push({ ...e, from: id(e.from), to: id(e.to) });
+  });
+  return out;
 }

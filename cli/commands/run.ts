@@ -79,7 +79,7 @@ export function parseInputs(source: string, plan: Plan): Record<string, HostTens
     checkShape(array.shape, inputs[0]!, source);
     const bad = array.data.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) throw new CliError('NNR5003', `input '${inputs[0]!.name}': value ${bad + 1} is ${array.data[bad]}, not a finite number`, source);
-    return { [inputs[0]!.name]: castTo(array, inputs[0]!) };
+    return { [inputs[0]!.name]: castTo(array, inputs[0]!, source) };
   }
   if (!looksLikeJson && !pathExists(source)) throw new CliError('NNR5001', 'not JSON and no such file', source);
   const text = looksLikeJson ? source : readTextGuarded(source, { code: 'NNR5001', what: 'the input' });
@@ -133,7 +133,8 @@ function toTensor(value: unknown, tensor: PlanTensor, where: string): HostTensor
   };
   walk(value, 0);
   checkShape(shape, tensor, where);
-  return castTo({ shape, dtype: 'f32', data: Float32Array.from(flat) }, tensor);
+  if (tensor.dtype === 'i32') return castTo({ shape, dtype: 'i32', data: Int32Array.from(flat) }, tensor, where, flat);
+  return { shape, dtype: 'f32', data: Float32Array.from(flat) };
 }
 
 /** An input's rank and fixed dims against the plan's (NNR5005); the batch axis needs at least one sample. */
@@ -148,9 +149,14 @@ function checkShape(shape: readonly number[], tensor: PlanTensor, where: string)
   });
 }
 
-function castTo(t: HostTensor, tensor: PlanTensor): HostTensor {
+/** Converts to the input's dtype; an int input refuses a value that is not a whole number (NNR5005) rather than round it. */
+function castTo(t: HostTensor, tensor: PlanTensor, where: string, values: ArrayLike<number> = t.data): HostTensor {
+  if (tensor.dtype === 'i32') {
+    const bad = Array.prototype.findIndex.call(values, (v: number) => !Number.isInteger(v) || Math.abs(v) > 2 ** 31 - 1);
+    if (bad >= 0) throw new CliError('NNR5005', `input '${tensor.name}' is int, but value ${bad + 1} is ${values[bad]}, not a whole number in the int32 range`, where);
+  }
   if (t.dtype === tensor.dtype) return t;
-  return { shape: t.shape, dtype: tensor.dtype, data: tensor.dtype === 'i32' ? Int32Array.from(t.data, Math.round) : Float32Array.from(t.data) };
+  return { shape: t.shape, dtype: tensor.dtype, data: tensor.dtype === 'i32' ? Int32Array.from(t.data) : Float32Array.from(t.data) };
 }
 
 /** `{"y": [[0.60530524, 0.65013656]]}`: outputs in plan order, 8 significant digits. */

@@ -1,3 +1,4 @@
+import { RECURRENT_CELL_NAMES } from '../../runtime/plan/kernels.js';
 import type { Expr } from '../../grammar/ast.js';
 import type { ParamInfo } from '../ir/graph.js';
 import type { InitSpec } from '../ir/types.js';
@@ -6,6 +7,9 @@ import type { ActivationArg, OpCall, OpDef } from '../ops/types.js';
 import { matchArgs, type EvaluatedArg } from './args.js';
 import type { Evaluator, Naming } from './evaluate.js';
 import { ERROR, type TensorValue, type Value } from './values.js';
+
+/** Ops whose rank-3 output is a sequence [batch, steps, features], never an image. */
+const SEQUENCE_OPS: ReadonlySet<string> = new Set([...RECURRENT_CELL_NAMES, 'conv1d', 'embedding', 'multi_head_attention', 'positional_encoding']);
 
 /**
  * Applies a layer op: matches its arguments, runs its shape rule (reporting a failure at the call
@@ -22,8 +26,15 @@ export function applyOp(ev: Evaluator, op: OpDef, args: EvaluatedArg[], site: Ex
     const culprit = matched.tensors[result.input ?? 0];
     const actual = result.actual ?? (culprit ? formatShape(culprit.type.shape) : '?');
     const related = culprit ? [{ message: `'${culprit.name}' gets its shape ${formatShape(culprit.type.shape)} here`, range: culprit.origin }] : [];
-    const fix = result.insertBefore && culprit ? insertFix(result.insertBefore, op.name, site, args[0]!) : undefined;
-    reporter.report('NN2003', [op.name, result.expected, actual], site.range, { related, ...(fix ? { fix } : {}) });
+    // A sequence of fixed length ([batch, 20, 16] out of an lstm) is not an image: flattening it
+    // would mix the time steps. The per-step form needs the length as a symbolic dim.
+    const sequence = result.insertBefore === 'flatten' && culprit !== undefined && culprit.type.shape.length === 3 && SEQUENCE_OPS.has(culprit.lastOp);
+    if (sequence) {
+      related.push({ message: `for a ${op.name} at every step, declare the sequence length as a symbolic dim ([batch, seq, ...]) instead of ${String(culprit.type.shape[1])}`, range: culprit.origin });
+    }
+    const expected = sequence ? `${result.expected}, or [batch, seq, features] with a symbolic seq` : result.expected;
+    const fix = result.insertBefore && culprit && !sequence ? insertFix(result.insertBefore, op.name, site, args[0]!) : undefined;
+    reporter.report('NN2003', [op.name, expected, actual], site.range, { related, ...(fix ? { fix } : {}) });
     return ERROR;
   }
 
@@ -38,7 +49,7 @@ export function applyOp(ev: Evaluator, op: OpDef, args: EvaluatedArg[], site: Ex
   }
 
   const builder = ev.builder;
-  const layer = builder.uniqueLayer(site === naming.final ? naming.base : `${naming.base}/${op.name}`);
+  const layer = builder.uniqueLayer(site === naming.final ? (naming.finalName ?? naming.base) : `${naming.base}/${op.name}`);
   const origin = { range: site.range, layer, op: op.name };
   const regularize = regularization(matched.values);
   let paramCount = 0;

@@ -31,6 +31,11 @@ export class LayerGraphBuilder {
     return name;
   }
 
+  /** Whether an expansion already took this prefix. */
+  hasPrefix(name: string): boolean {
+    return this.prefixes.has(name);
+  }
+
   /** A layer name not used yet in this model: `h`, then `h_2`, `h_3`... */
   uniqueLayer(base: string): string {
     let name = base;

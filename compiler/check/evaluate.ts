@@ -21,6 +21,8 @@ import { describe, ERROR, type Value } from './values.js';
 export interface Naming {
   base: string;
   final: Expr | null;
+  /** The name the final expression's layer takes; default `base`. */
+  finalName?: string;
 }
 
 const INITIALIZER_NAMES = INITIALIZERS.map((i) => i.name);
@@ -141,7 +143,7 @@ export class Evaluator {
 
   private pipe(expr: PipeExpr, naming: Naming): Value {
     const [first, ...stages] = expr.stages;
-    let value = this.expr(first!, { base: naming.base, final: naming.final === first ? first! : null });
+    let value = this.expr(first!, { ...naming, final: naming.final === first ? first! : null });
     let soFar: SourceRange = first!.range;
     for (const stage of stages) {
       const piped: EvaluatedArg = { value, range: soFar };

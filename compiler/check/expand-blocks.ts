@@ -30,7 +30,12 @@ export function expandBlock(ev: Evaluator, block: BlockDecl, callee: Ident, args
   if (!bound) return ERROR;
 
   // The block's value is named after the statement when the call computes it, else `<base>/<block>`.
-  const base = site === naming.final ? naming.base : ev.builder.uniquePrefix(`${naming.base}/${name}`);
+  // Its inner layers go under the same name, except when earlier stages of the statement already
+  // expanded this block (`x |> basic |> basic |> basic`): the last one's are then `s1/basic_3/h`,
+  // like the others', not `s1/h`.
+  const final = site === naming.final;
+  const base = final ? (naming.finalName ?? naming.base) : ev.builder.uniquePrefix(`${naming.base}/${name}`);
+  const innerBase = final && ev.builder.hasPrefix(`${naming.base}/${name}`) ? ev.builder.uniquePrefix(`${naming.base}/${name}`) : base;
   const before = ev.builder.summary.length;
   const expansion = { block: name, name: base, first: ev.builder.graph.nodes.length, end: 0 };
   ev.builder.blocks.push(expansion);
@@ -38,16 +43,16 @@ export function expandBlock(ev: Evaluator, block: BlockDecl, callee: Ident, args
     const scope = new Scope(name, ev.ctx.fileScope, ev.ctx.symbols);
     const inner = ev.child(scope, [...ev.expanding, name]);
     block.params.forEach((param, i) => {
-      const value = bound[i] ?? (param.default ? inner.expr(param.default, { base, final: null }) : ERROR);
+      const value = bound[i] ?? (param.default ? inner.expr(param.default, { base: innerBase, final: null }) : ERROR);
       scope.define(param.name, 'param', value, param.range, reporter);
     });
     for (const stmt of block.body) {
       const value = stmt.kind === 'Let'
         ? inner.constant(stmt.value, stmt.name.name)
-        : inner.expr(stmt.value, { base: `${base}/${stmt.name.name}`, final: finalExpr(stmt.value) });
+        : inner.expr(stmt.value, { base: `${innerBase}/${stmt.name.name}`, final: finalExpr(stmt.value) });
       scope.define(stmt.name, stmt.kind === 'Let' ? 'const' : 'value', value, stmt.range, reporter);
     }
-    const returned = inner.expr(block.result!.value, { base, final: finalExpr(block.result!.value) });
+    const returned = inner.expr(block.result!.value, { base: innerBase, final: finalExpr(block.result!.value), finalName: base });
     reportUnused(scope, reporter, new Set());
     return returned;
   });

@@ -1,13 +1,13 @@
 import type { Reporter } from './reporter.js';
 import type { Scope } from './resolve.js';
 
-/** Warns (NN2005) about values and inputs of a scope that nothing reads and that are not outputs. */
+/** Warns about values (NN2005) and inputs (NN2029) of a scope that nothing reads and that are not outputs. */
 export function reportUnused(scope: Scope, reporter: Reporter, outputs: ReadonlySet<string>): void {
   for (const [name, binding] of scope.ownBindings()) {
     const kind = binding.symbol.kind;
     if (kind !== 'value' && kind !== 'input') continue;
     if (binding.used || outputs.has(name)) continue;
     if (binding.value.kind !== 'tensor') continue;
-    reporter.report('NN2005', [name], binding.symbol.definition);
+    reporter.report(kind === 'input' ? 'NN2029' : 'NN2005', [name], binding.symbol.definition);
   }
 }

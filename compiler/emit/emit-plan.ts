@@ -104,7 +104,9 @@ export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; 
   for (const t of tensors) for (const d of t.shape) for (const s of dimSymbols(d)) dims[s] = null;
   const referenceBatch = options.train?.batch ?? 1;
   const bindings = Object.fromEntries(Object.keys(dims).map((d) => [d, d === 'batch' ? referenceBatch : 1]));
-  const keepAlive = new Set([...outputs.map((o) => o.tensor), ...(training ? [names.get(training.loss)!] : [])]);
+  const prediction = program.metric ? names.get(program.metric.prediction) : undefined;
+  const target = program.metric ? names.get(program.metric.target) : undefined;
+  const keepAlive = new Set([...outputs.map((o) => o.tensor), ...(training ? [names.get(training.loss)!] : []), ...(training && prediction ? [prediction] : [])]);
   const steps = [...forward, ...lossSteps, ...gradSteps, ...update];
   const memory = planMemory(tensors, steps, keepAlive, bindings, referenceBatch);
 
@@ -121,7 +123,7 @@ export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; 
     forward,
     backward: [...lossSteps, ...gradSteps],
     update,
-    training: training && options.train ? { loss: names.get(training.loss)!, config: planTrainSettings(options.train), lossSteps: lossSteps.length } : null,
+    training: training && options.train ? { loss: names.get(training.loss)!, config: planTrainSettings(options.train), lossSteps: lossSteps.length, ...(prediction && target ? { prediction, target } : {}) } : null,
     memory,
     programs: {},
     weights: null,

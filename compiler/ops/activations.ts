@@ -54,7 +54,7 @@ function elementwise(name: ActivationName): OpDef {
 const softmax: OpDef = {
   name: 'softmax',
   category: 'activation',
-  doc: 'Normalised exponentials along an axis (default the last): rows sum to 1.',
+  doc: 'Normalised exponentials along the last axis: rows sum to 1 (another axis is refused for now).',
   params: [tensorParam(), { name: 'axis', kind: 'axis', doc: 'The axis to normalise (negative counts from the end).', default: -1 }],
   shapeRule: 'unchanged',
   irForm: 'inputs [x]; attrs { axis } (non-negative)',
@@ -62,6 +62,9 @@ const softmax: OpDef = {
     const rank = x!.shape.length;
     const axis = args.axis as number;
     if (axis < -rank || axis >= rank || axis === 0 || axis === -rank) return expects(`an axis between 1 and ${rank - 1} (or -1)`, { actual: `axis ${axis}` });
+    // The kernels (CPU and WebGPU) and the gradient normalise the last axis only: say so here rather
+    // than pass the check and fail to compile.
+    if (axis !== -1 && axis !== rank - 1) return expects(`the last axis (axis: -1 or ${rank - 1}; softmax over another axis is not supported yet)`, { actual: `axis ${axis}` });
     return x!.dtype === 'f32' ? ok(x!.shape) : expects('float input', { actual: 'int' });
   },
   attrs: ({ inputs: [x], args }) => {

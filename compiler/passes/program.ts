@@ -26,6 +26,8 @@ export interface Program {
    * have no checked layers.
    */
   checked?: CheckedValue[];
+  /** The loss's prediction and target nodes: the running metrics compare these two. */
+  metric?: { prediction: number; target: number };
 }
 
 /** node id → the ids of the nodes that read it. */
@@ -46,6 +48,8 @@ export function replaceUses(program: Program, from: number, to: number): void {
   for (const node of program.graph.nodes) node.inputs = node.inputs.map((i) => (i === from ? to : i));
   for (const output of program.graph.outputs) if (output.node === from) output.node = to;
   for (const value of program.checked ?? []) if (value.node === from) value.node = to;
+  if (program.metric?.prediction === from) program.metric.prediction = to;
+  if (program.metric?.target === from) program.metric.target = to;
   const training = program.training;
   if (training) {
     if (training.loss === from) training.loss = to;

@@ -3,10 +3,11 @@ import type { Executor, NonFiniteStep, TrainStepOptions, TrainStepResult } from 
 import { checkWeights, STORED_ROLES, type WeightValue } from '../plan/check-weights.js';
 import { dimSymbols, evalDim } from '../plan/dims.js';
 import { PlanError } from '../plan/errors.js';
+import { KERNELS, parseKernelName, type KernelName } from '../plan/kernels.js';
 import type { Plan, PlanStep, PlanTensor } from '../plan/format.js';
 import { validatePlan } from '../plan/validate.js';
 import type { HostTensor } from '../tensor.js';
-import type { CpuKernel, CpuTensor, KernelContext } from './kernel-interface.js';
+import type { Attrs, CpuKernel, CpuTensor, KernelContext } from './kernel-interface.js';
 import { resolveCpuKernel } from './kernel-registry.js';
 import { markCacheable, markWritten } from './packed-operands.js';
 import { createStoredMemory, type StoredMemory } from './simd/stored-memory.js';
@@ -21,8 +22,10 @@ interface Bound {
   /** Its key in CpuExecutor.bound (the bound dims as JSON). */
   key: string;
   tensors: Map<string, CpuTensor>;
+  /** The bound values of the plan's symbolic dims. */
+  dims: Record<string, number>;
   /** Each step's argument arrays, made on its first run: a steady-state step allocates none. */
-  args: Map<CompiledStep, { inputs: CpuTensor[]; outputs: CpuTensor[] }>;
+  args: Map<CompiledStep, { inputs: CpuTensor[]; outputs: CpuTensor[]; attrs: Attrs }>;
 }
 
 interface CompiledStep {
@@ -211,12 +214,12 @@ export class CpuExecutor implements Executor {
       const { step, run, where, writesStored } = compiled;
       let args = bound.args.get(compiled);
       if (!args) {
-        args = { inputs: step.inputs.map((n) => bound.tensors.get(n)!), outputs: step.outputs.map((n) => bound.tensors.get(n)!) };
+        args = { inputs: step.inputs.map((n) => bound.tensors.get(n)!), outputs: step.outputs.map((n) => bound.tensors.get(n)!), attrs: boundAttrs(step, bound.dims) };
         bound.args.set(compiled, args);
       }
-      const { inputs, outputs } = args;
+      const { inputs, outputs, attrs } = args;
       try {
-        run(ctx, inputs, outputs, step.attrs);
+        run(ctx, inputs, outputs, attrs);
       } catch (error) {
         throw new Error(`${where}: ${(error as Error).message}`);
       }
@@ -296,13 +299,13 @@ export class CpuExecutor implements Executor {
       const buffer = t.buffer !== undefined ? slots[t.buffer]! : new ArrayBuffer(size * 4);
       tensors.set(t.name, { shape, data: t.dtype === 'i32' ? new Int32Array(buffer, 0, size) : new Float32Array(buffer, 0, size) });
     }
-    return { key, tensors, args: new Map() };
+    return { key, tensors, dims, args: new Map() };
   }
 
   private readOutputs(bound: Bound, names: string[]): Record<string, HostTensor> {
     const result: Record<string, HostTensor> = {};
     for (const name of names) {
-      const output = this.plan.outputs.find((o) => o.name === name);
+      const output = this.plan.outputs.find((o) => o.name === name) ?? (name === this.plan.training?.prediction ? { tensor: name } : undefined);
       if (!output) throw new PlanError('NNR1011', `no output '${name}' (outputs: ${this.plan.outputs.map((o) => o.name).join(', ')})`);
       const t = bound.tensors.get(output.tensor)!;
       result[name] = { shape: [...t.shape], dtype: t.data instanceof Int32Array ? 'i32' : 'f32', data: t.data.slice() };
@@ -357,4 +360,11 @@ function sameShapes(given: Record<string, HostTensor>, names: readonly string[],
     if (!tensor || !sameShape(tensor.shape, shapes[i]!)) return false;
   }
   return true;
+}
+
+/** A step's attrs with the `dim` attributes (integers or dim expressions) evaluated for the bound dims. */
+function boundAttrs(step: PlanStep, dims: Record<string, number>): Attrs {
+  const spec: Readonly<Record<string, { type: string }>> = KERNELS[parseKernelName(step.kernel).base as KernelName]?.attrs ?? {};
+  const entries = Object.entries(step.attrs).map(([name, value]) => [name, spec[name]?.type === 'dim' && typeof value === 'string' ? evalDim(value, dims) : value]);
+  return Object.fromEntries(entries) as Attrs;
 }

@@ -102,6 +102,12 @@ interface PlanTraining {
    * that writes `loss`.
    */
   lossSteps?: number;
+  /**
+   * The tensors the loss compares: its prediction and its target (a label or any input). The running
+   * metrics (accuracy, mae) compare these two. Absent (older plans): the first output and first label.
+   */
+  prediction?: string;
+  target?: string;
 }
 
 export interface PlanMemory {

@@ -26,7 +26,8 @@ import { activationFacts, perActivation, perActivationGrad, type ActivationGradN
  *   its running statistics. The executor passes the mode; plans do not encode it.
  */
 
-export type KernelAttrType = 'number' | 'int' | 'bool' | 'string' | 'int[]' | 'dims';
+/** `dim`: an integer or a dim expression over the plan's symbolic dims (bound at run time). */
+export type KernelAttrType = 'number' | 'int' | 'bool' | 'string' | 'int[]' | 'dims' | 'dim';
 
 interface KernelAttr {
   type: KernelAttrType;
@@ -62,6 +63,7 @@ const bool: KernelAttr = { type: 'bool' };
 const int: KernelAttr = { type: 'int' };
 const ints: KernelAttr = { type: 'int[]' };
 const dims: KernelAttr = { type: 'dims' };
+const dim: KernelAttr = { type: 'dim' };
 
 function differentiable(kernels: readonly string[], saved: readonly string[] = []): KernelSpec['grad'] {
   return { kernels, saved };
@@ -197,7 +199,7 @@ export const KERNELS = {
   scale: { inputs: ['x'], outputs: ['y'], attrs: { factor: num }, epilogue: false, grad: differentiable(['scale']), doc: 'y = factor * x.' },
   sum_to: { inputs: ['x'], outputs: ['y'], attrs: { shape: dims }, epilogue: false, doc: "Sums x down to `shape` (numpy broadcasting reversed): the gradient of a broadcast; bias gradients reduce over rows." },
   concat: { inputs: ['x...'], outputs: ['y'], attrs: { axis: int }, epilogue: false, grad: differentiable(['slice']), doc: 'Concatenates along `axis` (non-negative).' },
-  slice: { inputs: ['x'], outputs: ['y'], attrs: { axis: int, start: int, size: int }, epilogue: false, doc: 'y = x[..., start:start+size, ...] along `axis`: the gradient of concat.' },
+  slice: { inputs: ['x'], outputs: ['y'], attrs: { axis: int, start: dim, size: dim }, epilogue: false, doc: 'y = x[..., start:start+size, ...] along `axis`: the gradient of concat.' },
   reshape: { inputs: ['x'], outputs: ['y'], attrs: { shape: dims }, epilogue: false, grad: differentiable(['reshape']), doc: 'Same elements, new shape (a copy, or an alias where the runtime can).' },
   copy: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable([]), doc: 'y = x.' },
 

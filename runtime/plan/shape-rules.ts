@@ -94,9 +94,12 @@ export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
     if (inputs.some((s) => s.length !== out.length || s.some((d, i) => i !== axis && d !== out[i]))) return 'the inputs differ outside the concatenation axis';
     return [{ shape: out }];
   },
-  slice: ([x], attrs) => {
-    const { axis, start, size: n } = attrs;
-    if (!x || typeof axis !== 'number' || typeof start !== 'number' || typeof n !== 'number') return [null];
+  slice: ([x], attrs, evalDims) => {
+    const { axis } = attrs;
+    if (!x || typeof axis !== 'number' || !isDim(attrs.start) || !isDim(attrs.size)) return [null];
+    // start and size may be dim expressions (the gradient of a concat along a symbolic axis).
+    const [start, n] = evalDims([attrs.start, attrs.size]);
+    if (typeof start !== 'number' || typeof n !== 'number') return [null];
     if (axis < 0 || axis >= x.length || start < 0 || start + n > x[axis]!) return `slice ${start}:${start + n} of axis ${axis} is outside [${x.join(', ')}]`;
     return [{ shape: sliceOutputOf(x, axis, n) }];
   },
@@ -170,4 +173,8 @@ export function expectationText(expected: Exclude<Expectation, null>): string {
 
 function equal(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function isDim(value: PlanAttr | undefined): value is number | string {
+  return typeof value === 'number' || typeof value === 'string';
 }

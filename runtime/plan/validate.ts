@@ -70,6 +70,8 @@ export function validatePlan(doc: unknown): Plan {
       report('NNR1011', `training.loss must name a tensor of the plan`);
     } else if (training.lossSteps !== undefined && (!Number.isInteger(training.lossSteps) || (training.lossSteps as number) > (doc.backward as unknown[]).length)) {
       report('NNR1011', 'training.lossSteps must be an integer no larger than the number of backward steps');
+    } else if ((['prediction', 'target'] as const).some((k) => training[k] !== undefined && (typeof training[k] !== 'string' || !tensors.has(training[k])))) {
+      report('NNR1011', 'training.prediction and training.target must name tensors of the plan');
     }
   }
   checkMemory(doc.memory, tensors, report);
@@ -180,6 +182,8 @@ function attrMatches(value: unknown, type: KernelAttrType): boolean {
       return Array.isArray(value) && value.every((v) => Number.isInteger(v));
     case 'dims':
       return Array.isArray(value) && value.every((v) => Number.isInteger(v) || typeof v === 'string');
+    case 'dim':
+      return Number.isInteger(value) || typeof value === 'string';
   }
 }
 

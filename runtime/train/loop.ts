@@ -168,7 +168,10 @@ export async function evaluateDataset(executor: Executor, plan: Plan, config: Lo
 }
 
 interface MetricPlan {
-  /** The model output read for accuracy/MAE (the first output), and the label tensor it is compared with. */
+  /**
+   * What accuracy/MAE compare: the loss's prediction (a plan output name or tensor the executor reads)
+   * and its target (a label or an input); plans without them fall back to the first output and label.
+   */
   output: string | null;
   target: string | null;
   classification: boolean;
@@ -176,7 +179,8 @@ interface MetricPlan {
 }
 
 function metricPlan(plan: Plan, config: LoopConfig): MetricPlan {
-  const output = plan.outputs[0] ?? null;
+  const training = plan.training;
+  const output = training?.prediction ? (plan.outputs.find((o) => o.tensor === training.prediction) ?? { name: training.prediction, tensor: training.prediction }) : (plan.outputs[0] ?? null);
   const classification = isClassification(config.loss.kind);
   // A single-unit output is a logit unless its last step squashes it (sigmoid/softmax epilogue).
   const producer = output ? plan.forward.find((s) => s.outputs.includes(output.tensor)) : undefined;
@@ -184,7 +188,7 @@ function metricPlan(plan: Plan, config: LoopConfig): MetricPlan {
   const outputIsLogit = config.loss.fromLogits && !squashed;
   return {
     output: output?.name ?? null,
-    target: plan.labels[0] ?? null,
+    target: training?.target ?? plan.labels[0] ?? null,
     classification,
     decision: (prediction) => (classification ? decisionFor(prediction, outputIsLogit) : null),
   };

@@ -129,7 +129,7 @@ export class WebGpuExecutor implements Executor {
   }
 
   private outputTensor(name: string): string {
-    const out = this.plan.outputs.find((o) => o.name === name);
+    const out = this.plan.outputs.find((o) => o.name === name) ?? (name === this.plan.training?.prediction ? { tensor: name } : undefined);
     if (!out) throw new WebGpuError('NNR6005', `the model has no output '${name}' (outputs: ${this.plan.outputs.map((o) => o.name).join(', ')})`);
     return out.tensor;
   }

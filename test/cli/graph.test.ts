@@ -120,3 +120,24 @@ function expectWellFormedSvg(svg: string): void {
   expect(stack).toEqual([]);
   expect(body).not.toMatch(/&(?!(amp|lt|gt|quot|apos|#\d+|#x[\da-fA-F]+);)/);
 }
+
+describe('a gan by name (issue 10: compile, export and graph refused it)', () => {
+  it('graph draws both models of the gan, each in its box', async () => {
+    const { code, stdout } = await runCli(['graph', 'examples/gan.nnet', '--model', 'DigitsGan']);
+    expect(code).toBe(0);
+    expect(stdout.startsWith('digraph "DigitsGan" {')).toBe(true);
+    expect(stdout).toContain('Generator');
+    expect(stdout).toContain('Discriminator');
+    expect(stdout).toContain('m0_n0');
+    expect(stdout).toContain('m1_n0');
+  });
+
+  it('compile takes the gan name for its generator, and export reaches the generator', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnet-gan-'));
+    const plan = join(dir, 'gan.plan.json');
+    expect((await runCli(['compile', 'examples/gan.nnet', '--model', 'DigitsGan', '-o', plan])).code).toBe(0);
+    expect((JSON.parse(readFileSync(plan, 'utf8')) as { model: string }).model).toBe('Generator');
+    const exported = await runCli(['export', 'examples/gan.nnet', '--model', 'DigitsGan', '-o', join(dir, 'gan.onnx')]);
+    expect(exported.stderr).not.toContain('no model');
+  });
+});

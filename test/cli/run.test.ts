@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,5 +44,19 @@ describe('nnet run', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe('nope.nnet: error NN4005: cannot read the file: no such file\n');
     expect((await runCli(['run', SEED])).code).toBe(2);
+  });
+});
+
+describe('nnet run: int inputs (issue 10: 1.5 silently rounded to row 2)', () => {
+  const EMBED = `model Embed {\n  input ids: [batch, 2] int\n  output y = embedding(ids, 4, 2)\n}\n`;
+  it('refuses a value that is not a whole number with NNR5005, and accepts whole numbers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnet-run-int-'));
+    const file = join(dir, 'embed.nnet');
+    writeFileSync(file, EMBED);
+    const bad = await runCli(['run', file, '--input', '{"ids": [[0, 1.5]]}']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe("--input: error NNR5005: input 'ids' is int, but value 2 is 1.5, not a whole number in the int32 range\n");
+    const good = await runCli(['run', file, '--input', '{"ids": [[0, 2]]}']);
+    expect(good.code).toBe(0);
   });
 });

@@ -1,3 +1,5 @@
+import type { Dim } from '../../ir/types.js';
+import { dimAdd } from '../../shapes/dims.js';
 import type { GradRule } from '../grad-rule.js';
 import { sumToInput } from '../grad-rule.js';
 
@@ -25,12 +27,12 @@ const copy: GradRule = (_b, _node, dy) => [dy];
 /** concat: each input's gradient is its slice of dy. */
 const concat: GradRule = (b, node, dy) => {
   const axis = node.attrs.axis as number;
-  let start = 0;
+  let start: Dim = 0;
   return node.inputs.map((x) => {
-    const size = b.type(x).shape[axis];
-    if (typeof size !== 'number') throw new Error('concat gradient needs concrete sizes along the axis');
+    // A symbolic size makes start and size dim expressions, bound when the plan runs.
+    const size = b.type(x).shape[axis]!;
     const grad = b.add('slice', [dy], { axis, start, size }, node.origin);
-    start += size;
+    start = dimAdd(start, size);
     return grad;
   });
 };

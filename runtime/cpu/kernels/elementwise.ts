@@ -128,7 +128,8 @@ const slice: CpuKernel = (_ctx, [x], [y], attrs) => {
   const xd = f32(x!);
   const out = f32(y!);
   const inRow = x!.shape[axis]! * inner;
-  const width = (attrs.size as number) * inner;
+  // The output's own size (attrs.size may be a dim expression); start is evaluated by the executor.
+  const width = y!.shape[axis]! * inner;
   const start = (attrs.start as number) * inner;
   for (let o = 0; o < outer; o++) out.set(xd.subarray(o * inRow + start, o * inRow + start + width), o * width);
 };

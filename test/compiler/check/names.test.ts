@@ -50,6 +50,12 @@ describe('name resolution', () => {
     expect(graph.inputs.map((i) => [i.name, i.labelOnly])).toEqual([['x', false], ['y', true]]);
   });
 
+  it('reports an unused input as an input (NN2029), not as a computed value (issue 10)', () => {
+    const text = model(`  input x: [batch, 3]\n  input target: [batch, 1]\n  output y = dense(x, 1)`);
+    const result = check(text);
+    expect(result.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(["NN2029 input 'target' is never used"]);
+  });
+
   it('folds constant arithmetic and uses constants as dims', () => {
     const text = `let width = 64\nlet features = 2 * 2\n${model(`  input x: [batch, features]\n  h = dense(x, width * 2 - 28)\n  output h`)}`;
     const result = check(text);

@@ -28,6 +28,16 @@ describe('shape errors', () => {
     expect(check(fixed).diagnostics).toEqual([]);
   });
 
+  it('after a sequence of fixed length, suggest a symbolic dim rather than flatten (issue 10)', () => {
+    const t = 'model M {\n  input x: [batch, 20, 8]\n  h = lstm(x, 16, return_sequences: true)\n  output y = dense(h, 1)\n}\n';
+    const d = check(t).diagnostics[0]!;
+    expect(d.code).toBe('NN2003');
+    expect(d.message).toBe('dense expects [batch, features], or [batch, seq, features] with a symbolic seq, got [batch, 20, 16]');
+    expect(d.fix).toBeUndefined();
+    expect(d.related!.map((r) => r.message)).toContain('for a dense at every step, declare the sequence length as a symbolic dim ([batch, seq, ...]) instead of 20');
+    expect(check(t.replace('[batch, 20, 8]', '[batch, seq, 8]')).diagnostics).toEqual([]);
+  });
+
   it('report broadcasting failures at the merge with the offending input', () => {
     const t = 'model M {\n  input x: [batch, 4]\n  a = dense(x, 3)\n  b = dense(x, 5)\n  output y = add(a, b)\n}\n';
     const d = check(t).diagnostics[0]!;
@@ -51,11 +61,18 @@ describe('blocks', () => {
   return add(x, dense(h, width))
 }
 `;
+  it('keep the block prefix on every use of a pipeline, the last included (issue 10: s1/basic, s1/basic_2, then s1/h)', () => {
+    const text = `${block}model M {\n  input x: [batch, 8]\n  s1 = x |> residual(8) |> residual(8) |> residual(8)\n  single = residual(s1, 8)\n  output y = add(s1, single)\n}\n`;
+    const layers = check(text).models[0]!.summary.map((r) => r.layer);
+    expect(layers.filter((l) => l.endsWith('/h'))).toEqual(['s1/residual/h', 's1/residual_2/h', 's1/residual_3/h', 'single/h']);
+    expect(layers).toContain('s1');
+  });
+
   it('expand per use: same-width uses check, a width mismatch fails inside the block with the call as related', () => {
     const ok = `${block}model M {\n  input x: [batch, 8]\n  y = x |> residual(8) |> residual(8, act: gelu)\n  output y\n}\n`;
     const result = check(ok);
     expect(result.diagnostics).toEqual([]);
-    expect(result.models[0]!.summary.map((r) => r.layer)).toEqual(['x', 'y/residual/h', 'y/residual/dense', 'y/residual', 'y/h', 'y/dense', 'y']);
+    expect(result.models[0]!.summary.map((r) => r.layer)).toEqual(['x', 'y/residual/h', 'y/residual/dense', 'y/residual', 'y/residual_2/h', 'y/residual_2/dense', 'y']);
     expect(result.models[0]!.graph.params.map((p) => p.name)).toContain('y/residual/h.weight');
 
     const bad = `${block}model M {\n  input x: [batch, 8]\n  y = residual(x, 4)\n  output y\n}\n`;
@@ -74,7 +91,7 @@ describe('blocks', () => {
   it('refuse recursion, wrong arity and non-tensor first arguments', () => {
     expect(codes('block a(x) {\n  return b(x)\n}\nblock b(x) {\n  return a(x)\n}\nmodel M {\n  input x: [batch, 2]\n  output y = a(x)\n}\n')).toEqual(['NN2021']);
     expect(codes(`${block}model M {\n  input x: [batch, 8]\n  output y = residual(x, 8, relu, 3)\n}\n`)).toEqual(['NN2006']);
-    expect(codes(`${block}model M {\n  input x: [batch, 8]\n  output y = residual(3, 8)\n}\n`)).toEqual(['NN2005', 'NN2023']);
+    expect(codes(`${block}model M {\n  input x: [batch, 8]\n  output y = residual(3, 8)\n}\n`)).toEqual(['NN2029', 'NN2023']);
     expect(codes(`${block}model M {\n  input x: [batch, 8]\n  output y = residual(x, 8, actt: relu)\n}\n`)).toEqual(['NN2007']);
     expect(codes(`${block}model M {\n  input x: [batch, 8]\n  output y = residual(x)\n}\n`)).toEqual(['NN2010']);
   });

@@ -112,3 +112,15 @@ describe('merges and reshapes', () => {
     expect(call('softmax', [['batch', 'seq', 10]])).toMatchObject({ attrs: { axis: 2 } });
   });
 });
+
+describe('softmax axis (issue 10: passed the check, then failed to compile with NN5003)', () => {
+  it('accepts the last axis, written -1 or rank-1', () => {
+    expect(call('softmax', [['batch', 4, 3]], { axis: 2 })).toMatchObject({ ok: true, attrs: { axis: 2 } });
+    expect(call('softmax', [['batch', 4, 3]], { axis: -1 })).toMatchObject({ ok: true, attrs: { axis: 2 } });
+  });
+  it('rejects another axis in the checker, saying only the last is supported', () => {
+    const result = call('softmax', [['batch', 4, 3]], { axis: 1 });
+    expect(result.ok).toBe(false);
+    expect(result).toMatchObject({ expected: expect.stringContaining('the last axis') });
+  });
+});

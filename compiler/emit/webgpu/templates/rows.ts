@@ -145,7 +145,7 @@ y[i] = x[(outer * P.width + P.start + c) * P.inner + j];`, {
       { name: 'inner', type: 'u32', value: product(xs.slice(axis + 1)) },
       { name: 'size', type: 'u32', value: out[axis]! },
       { name: 'width', type: 'u32', value: xs[axis]! },
-      { name: 'start', type: 'u32', value: Number(step.attrs.start) },
+      { name: 'start', type: 'u32', value: typeof step.attrs.start === 'string' ? step.attrs.start : Number(step.attrs.start) },
     ],
   });
 }
