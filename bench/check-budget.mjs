@@ -9,6 +9,7 @@
 
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { manyModels } from './generated-model.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const entry = `${root}dist/compiler/index.js`;
@@ -18,17 +19,6 @@ if (!existsSync(entry)) {
 }
 const { checkSource } = await import(pathToFileURL(entry).href);
 
-function manyModels(bytes) {
-  const parts = ['let width = 4\n'];
-  let size = 0;
-  for (let i = 0; size < bytes; i++) {
-    const long = `value_with_a_rather_long_descriptive_name_number_${i}_${'x'.repeat(40)}`;
-    const model = `model Model_${i}_${'m'.repeat(30)} {\n  input x: [batch, width]\n  ${long} = dense(x, 3)\n  output ${long}\n}\n`;
-    parts.push(model);
-    size += model.length;
-  }
-  return parts.join('');
-}
 
 const cases = [
   ['10 MB of models', manyModels(10_000_000)],

@@ -1,5 +1,5 @@
-// The generated many-layer model that bench/parse-check.mjs (front end) and bench/cpu (compile
-// for training) time.
+// Generated sources the benches time and tests reuse: the many-layer model that bench/parse-check.mjs
+// (front end) and bench/cpu (compile for training) time, and the many-models file of bench/check-budget.mjs.
 
 /**
  * A model of `layers` layers, cycling through the forms a real file uses: graph-form dense layers
@@ -48,4 +48,20 @@ export function generateModel(layers) {
   lines.push('  train {', '    loss cross_entropy(logits, label, from_logits: true)', '    optimizer adam(lr: 1e-3)');
   lines.push('    epochs 10  batch 128  validation 0.1', '    metrics accuracy', '  }', '}', '');
   return { text: lines.join('\n'), layers: count + 2 };
+}
+
+/**
+ * About `bytes` of one-layer models (~200 bytes each), every one reading a top-level constant, with
+ * long names: the checker's budget on many models (bench/check-budget.mjs and its test).
+ */
+export function manyModels(bytes) {
+  const parts = ['let width = 4\n'];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    const long = `value_with_a_rather_long_descriptive_name_number_${i}_${'x'.repeat(40)}`;
+    const model = `model Model_${i}_${'m'.repeat(30)} {\n  input x: [batch, width]\n  ${long} = dense(x, 3)\n  output ${long}\n}\n`;
+    parts.push(model);
+    size += model.length;
+  }
+  return parts.join('');
 }

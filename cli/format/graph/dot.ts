@@ -1,4 +1,4 @@
-import type { DrawnNode, LayerGraph } from './layer-graph.js';
+import { clusterTree, type DrawnNode, type LayerGraph } from './layer-graph.js';
 
 /**
  * A layer graph as Graphviz dot: HTML-like labels (name and op, shape, activation and parameter
@@ -19,10 +19,7 @@ export function toDot(graph: LayerGraph): string {
     '  node [fontname="Helvetica", fontsize=11, margin="0.2,0.06"];',
     '  edge [color="#555555", arrowsize=0.7];',
   ];
-  const children = new Map<number | undefined, number[]>();
-  graph.clusters.forEach((c, i) => children.set(c.parent, [...(children.get(c.parent) ?? []), i]));
-  const members = new Map<number | undefined, DrawnNode[]>();
-  for (const node of graph.nodes) members.set(node.cluster, [...(members.get(node.cluster) ?? []), node]);
+  const { children, members } = clusterTree(graph);
 
   const emit = (cluster: number | undefined, indent: string): void => {
     for (const node of members.get(cluster) ?? []) lines.push(`${indent}${nodeLine(node)}`);

@@ -236,3 +236,12 @@ function pipelineStages(check: CheckResult): Map<string, number> {
   visit(check.file);
   return stages;
 }
+
+/** The block clusters as a tree, for the writers that nest them: each cluster's sub-clusters and nodes (key undefined: the top level). */
+export function clusterTree(graph: LayerGraph): { children: Map<number | undefined, number[]>; members: Map<number | undefined, DrawnNode[]> } {
+  const children = new Map<number | undefined, number[]>();
+  graph.clusters.forEach((c, i) => children.set(c.parent, [...(children.get(c.parent) ?? []), i]));
+  const members = new Map<number | undefined, DrawnNode[]>();
+  for (const node of graph.nodes) members.set(node.cluster, [...(members.get(node.cluster) ?? []), node]);
+  return { children, members };
+}

@@ -1,5 +1,5 @@
 import { factsLine, FUSED_FILL } from './dot.js';
-import type { DrawnNode, LayerGraph } from './layer-graph.js';
+import { clusterTree, type DrawnNode, type LayerGraph } from './layer-graph.js';
 
 /**
  * A layer graph as a Mermaid flowchart (renders in GitHub Markdown): the same facts as the dot
@@ -8,10 +8,7 @@ import type { DrawnNode, LayerGraph } from './layer-graph.js';
  */
 export function toMermaid(graph: LayerGraph): string {
   const lines = ['flowchart TD'];
-  const children = new Map<number | undefined, number[]>();
-  graph.clusters.forEach((c, i) => children.set(c.parent, [...(children.get(c.parent) ?? []), i]));
-  const members = new Map<number | undefined, DrawnNode[]>();
-  for (const node of graph.nodes) members.set(node.cluster, [...(members.get(node.cluster) ?? []), node]);
+  const { children, members } = clusterTree(graph);
 
   const emit = (cluster: number | undefined, indent: string): void => {
     for (const node of members.get(cluster) ?? []) lines.push(`${indent}${nodeLine(node)}`);

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { closest, editDistance, MAX_SUGGEST_LENGTH } from '../../../compiler/check/suggest.js';
 import { checkSource } from '../../../compiler/index.js';
+import { manyModels } from '../../../bench/generated-model.mjs';
 
 /** The textbook full-matrix Damerau–Levenshtein (optimal string alignment) distance. */
 function fullDistance(a: string, b: string): number {
@@ -45,18 +46,6 @@ describe('bounded did-you-mean', () => {
   });
 });
 
-/** Models of about 200 bytes each, every one reading a top-level constant, with long names. */
-function manyModels(bytes: number): string {
-  const parts: string[] = ['let width = 4\n'];
-  let size = 0;
-  for (let i = 0; size < bytes; i++) {
-    const long = `value_with_a_rather_long_descriptive_name_number_${i}_${'x'.repeat(40)}`;
-    const model = `model Model_${i}_${'m'.repeat(30)} {\n  input x: [batch, width]\n  ${long} = dense(x, 3)\n  output ${long}\n}\n`;
-    parts.push(model);
-    size += model.length;
-  }
-  return parts.join('');
-}
 
 describe('checking budget (issue 14, item 2)', () => {
   it('a 10 MB file of many models and long names checks in bounded time and memory', () => {
