@@ -1,0 +1,92 @@
+import { attr } from './onnx-graph.js';
+import type { OnnxAttribute } from './onnx-model.js';
+import { TO_CHANNELS_FIRST, TO_CHANNELS_LAST } from './onnx-layouts.js';
+import type { OnnxRule, StepExport } from './onnx-step.js';
+
+/**
+ * Convolutions and pools: nnet's channels-last tensors are transposed to ONNX's channels-first
+ * around Conv / MaxPool / AveragePool (onnxruntime folds the weight transpose at load and cancels
+ * back-to-back transposes), and 'same' padding becomes explicit pads, TensorFlow's split (the odd
+ * cell after), as nnet's kernels pad.
+ */
+
+interface Window {
+  kernel: readonly number[];
+  strides: readonly number[];
+  dilation: readonly number[];
+  padding: string;
+}
+
+/** pads [begin…, end…] for the spatial axes of `x` (channels-last), or auto_pad when a size is symbolic. */
+function padding(s: StepExport, x: string, w: Window): OnnxAttribute[] {
+  const spatial = w.kernel.length;
+  if (w.padding !== 'same') return [attr.ints('pads', new Array<number>(2 * spatial).fill(0))];
+  const sizes = s.shape(x)!.slice(1, 1 + spatial);
+  const begin: number[] = [];
+  const end: number[] = [];
+  for (let a = 0; a < spatial; a++) {
+    const [k, stride, dilation, n] = [w.kernel[a]!, w.strides[a]!, w.dilation[a]!, sizes[a]];
+    const span = dilation * (k - 1) + 1;
+    let total: number;
+    if (typeof n === 'number') total = Math.max((Math.ceil(n / stride) - 1) * stride + span - n, 0);
+    else if (stride === 1) total = span - 1;
+    else if (w.dilation.every((d) => d === 1)) return [attr.string('auto_pad', 'SAME_UPPER')];
+    else return s.refuse(`'same' padding with stride ${stride} and dilation ${dilation} over the symbolic size '${n}' has no ONNX form (onnxruntime's SAME_UPPER takes no dilation)`);
+    begin.push(Math.floor(total / 2));
+    end.push(total - Math.floor(total / 2));
+  }
+  return [attr.ints('pads', [...begin, ...end])];
+}
+
+function spatialRank(s: StepExport, x: string): 1 | 2 {
+  const rank = s.shape(x)!.length - 2;
+  if (rank !== 1 && rank !== 2) return s.refuse(`a ${rank}-D window has no ONNX export`);
+  return rank;
+}
+
+function ints(value: unknown, spatial: number, fallback: number): number[] {
+  const list = Array.isArray(value) ? (value as number[]) : [];
+  return Array.from({ length: spatial }, (_, i) => list[i] ?? fallback);
+}
+
+/** conv1d / conv2d (+bias folded into Conv's B input). */
+export const conv: OnnxRule = (s) => {
+  const x = s.input(0);
+  const spatial = spatialRank(s, x);
+  const kernel = s.shape(s.input(1))!.slice(1, 1 + spatial) as number[];
+  const window: Window = {
+    kernel,
+    strides: ints(s.attrs.strides, spatial, 1),
+    dilation: ints(s.attrs.dilation, spatial, 1),
+    padding: (s.attrs.padding as string | undefined) ?? 'valid',
+  };
+  const perm = TO_CHANNELS_FIRST[spatial];
+  const inputs = [s.op('Transpose', [x], { attributes: [attr.ints('perm', perm)] }), s.op('Transpose', [s.input(1)], { attributes: [attr.ints('perm', perm)] })];
+  if (s.bias) inputs.push(s.bias);
+  const y = s.op('Conv', inputs, {
+    attributes: [attr.ints('kernel_shape', kernel), attr.ints('strides', window.strides), attr.ints('dilations', window.dilation), ...padding(s, x, window)],
+  });
+  s.op('Transpose', [y], { outputs: [s.out(0, s.bias !== undefined)!], attributes: [attr.ints('perm', TO_CHANNELS_LAST[spatial])] });
+};
+
+/** maxpool2d / avgpool2d (the 1-D pools are these over [N, L, 1, C]); the average leaves padding out of the count. */
+export function pool(opType: 'MaxPool' | 'AveragePool'): OnnxRule {
+  return (s) => {
+    const x = s.input(0);
+    const spatial = spatialRank(s, x);
+    const size = ints(s.attrs.size, spatial, 1);
+    const window: Window = { kernel: size, strides: ints(s.attrs.strides, spatial, 1), dilation: ints([], spatial, 1), padding: (s.attrs.padding as string | undefined) ?? 'valid' };
+    const xT = s.op('Transpose', [x], { attributes: [attr.ints('perm', TO_CHANNELS_FIRST[spatial])] });
+    const y = s.op(opType, [xT], { attributes: [attr.ints('kernel_shape', size), attr.ints('strides', window.strides), ...padding(s, x, window)] });
+    s.op('Transpose', [y], { outputs: [s.out(0)!], attributes: [attr.ints('perm', TO_CHANNELS_LAST[spatial])] });
+  };
+}
+
+/** global_avg_pool / global_max_pool: a reduction over every axis between the first and the last. */
+export function globalPool(opType: 'ReduceMean' | 'ReduceMax'): OnnxRule {
+  return (s) => {
+    const rank = s.shape(s.input(0))!.length;
+    const axes = Array.from({ length: rank - 2 }, (_, i) => i + 1);
+    s.op(opType, [s.input(0)], { outputs: [s.out(0)!], attributes: [attr.ints('axes', axes), attr.int('keepdims', 0)] });
+  };
+}

@@ -1,0 +1,152 @@
+import { ACTIVATION_NAMES } from '../../../runtime/plan/activations.js';
+import { mulberry32 } from '../../../runtime/plan/random.js';
+
+/**
+ * A seeded generator of random .nnet models for the ONNX export tests: each model starts from an
+ * input of one kind (features, a sequence of symbolic length, an image, token ids) and chains a few
+ * layers drawn from those that accept the current value, with random sizes, windows, strides,
+ * paddings, dilations and activations, then reduces to features and outputs. Together the models
+ * reach every inference kernel the language produces (the test checks which).
+ */
+/** The length the tests give the symbolic `seq` (onnx-harness.ts). */
+export const SEQUENCE_LENGTH = 16;
+
+/** The seeds the export tests draw: 40 models. */
+export const RANDOM_MODEL_SEEDS = Array.from({ length: 40 }, (_, i) => i + 1);
+
+type Kind = 'vec' | 'seq' | 'img';
+
+interface Value {
+  kind: Kind;
+  name: string;
+  /** Feature (channel) count: the last axis. */
+  features: number;
+  /** Image height and width. */
+  hw?: [number, number];
+  /** A sequence's length when the tests feed SEQUENCE_LENGTH steps: windows stop before it runs out. */
+  len?: number;
+}
+
+export function randomModel(seed: number): string {
+  const random = mulberry32(seed * 7919 + 13);
+  const int = (lo: number, hi: number): number => lo + Math.floor(random() * (hi - lo + 1));
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  // Activations rotate from the seed on, so that every one is drawn across a few seeds.
+  let draws = seed;
+  const nextActivation = (): (typeof ACTIVATION_NAMES)[number] => ACTIVATION_NAMES[draws++ % ACTIVATION_NAMES.length]!;
+  const alpha = (name: string): number | undefined => (name === 'leaky_relu' ? pick([0.1, 0.2, 0.3]) : name === 'elu' ? pick([0.5, 1, 1.5]) : undefined);
+  /** An activation argument: `relu`, `leaky_relu(0.2)`. */
+  const activation = (): string => {
+    const name = nextActivation();
+    const a = alpha(name);
+    return a === undefined ? name : `${name}(${a})`;
+  };
+  /** An activation call on `x`: `relu(x)`, `elu(x, 0.5)`. */
+  const activationOf = (x: string): string => {
+    const name = nextActivation();
+    const a = alpha(name);
+    return a === undefined ? `${name}(${x})` : `${name}(${x}, ${a})`;
+  };
+  const lines: string[] = [];
+  let count = 0;
+  const bind = (expression: string, next: Omit<Value, 'name'>): Value => {
+    const name = `v${++count}`;
+    lines.push(`  ${name} = ${expression}`);
+    return { ...next, name };
+  };
+
+  const start = pick(['vec', 'seq', 'img', 'ids'] as const);
+  let v: Value;
+  const header: string[] = [];
+  if (start === 'vec') {
+    const f = int(3, 8);
+    header.push(`  input x: [batch, ${f}]`);
+    v = { kind: 'vec', name: 'x', features: f };
+  } else if (start === 'seq') {
+    const f = pick([4, 6, 8]);
+    header.push(`  input x: [batch, seq, ${f}]`);
+    v = { kind: 'seq', name: 'x', features: f, len: SEQUENCE_LENGTH };
+  } else if (start === 'img') {
+    const [h, w, c] = [int(6, 9), int(6, 9), int(1, 3)];
+    header.push(`  input x: [batch, ${h}, ${w}, ${c}]`);
+    v = { kind: 'img', name: 'x', features: c, hw: [h, w] };
+  } else {
+    header.push('  input x: [batch, seq] int');
+    const dim = pick([4, 6, 8]);
+    v = bind(`embedding(x, ${int(5, 20)}, ${dim})`, { kind: 'seq', features: dim, len: SEQUENCE_LENGTH });
+  }
+
+  const steps = int(2, 5);
+  for (let i = 0; i < steps; i++) {
+    const f = v.features;
+    // Images take 1×1 convolutions where the others take dense layers.
+    const dense = (units: number, act: string): string => (v.kind === 'img' ? `conv2d(${v.name}, ${units}, 1, activation: ${act})` : `dense(${v.name}, ${units}, ${act})`);
+    const options: Array<() => Value> = [
+      () => bind(dense(int(2, 8), activation()), { ...v, features: 0 }),
+      () => bind(activationOf(v.name), v),
+      () => bind(`batchnorm(${v.name}, epsilon: ${pick([0.001, 0.01])})`, v),
+      () => bind(`layernorm(${v.name})`, v),
+      () => bind(`dropout(${v.name}, 0.3)`, v),
+      () => bind(`add(${v.name}, ${dense(f, 'linear')})`, v),
+      () => bind(`multiply(${v.name}, ${dense(f, 'sigmoid')})`, v),
+      () => {
+        const extra = int(1, 4);
+        return bind(`concat(${v.name}, ${dense(extra, 'tanh')})`, { ...v, features: f + extra });
+      },
+    ];
+    if (v.kind === 'vec') {
+      options.push(() => bind(`softmax(${v.name})`, v));
+      if (f % 2 === 0) options.push(() => bind(`${v.name} |> reshape([2, ${f / 2}]) |> flatten`, v));
+    }
+    if (v.kind === 'seq') {
+      const len = v.len!;
+      const out = (k: number, stride: number, dilation: number, padding: string): number => (padding === 'same' ? Math.ceil(len / stride) : Math.floor((len - dilation * (k - 1) - 1) / stride) + 1);
+      if (len >= 6) {
+        options.push(
+          () => {
+            const [k, stride, padding] = [int(1, 3), pick([1, 1, 2]), pick(['valid', 'same'])];
+            return bind(`conv1d(${v.name}, ${int(2, 6)}, ${k}, stride: ${stride}, padding: ${padding}, activation: ${activation()})`, { ...v, features: 0, len: out(k, stride, 1, padding) });
+          },
+          () => {
+            const k = int(2, 3);
+            return bind(`conv1d(${v.name}, ${int(2, 6)}, ${k}, dilation: 2)`, { ...v, features: 0, len: out(k, 1, 2, 'valid') });
+          },
+          () => {
+            const [size, stride, padding] = [pick([2, 3]), pick([1, 2]), pick(['valid', 'same'])];
+            return bind(`${pick(['maxpool1d', 'avgpool1d'])}(${v.name}, ${size}, stride: ${stride}, padding: ${padding})`, { ...v, len: out(size, stride, 1, padding) });
+          },
+        );
+      }
+      options.push(
+        () => bind(`${pick(['rnn', 'lstm', 'gru'])}(${v.name}, ${int(2, 6)}, return_sequences: true)`, { ...v, features: 0 }),
+        () => bind(`positional_encoding(${v.name})`, v),
+      );
+      if (f % 2 === 0) options.push(() => bind(`multi_head_attention(${v.name}, ${pick([1, 2])}, causal: ${pick(['true', 'false'])})`, v));
+    }
+    if (v.kind === 'img') {
+      const [h, w] = v.hw!;
+      const k = int(1, 3);
+      const stride = pick([1, 2]);
+      const padding = pick(['valid', 'same']);
+      const out = (n: number, span: number): number => (padding === 'same' ? Math.ceil(n / stride) : Math.floor((n - span) / stride) + 1);
+      if (Math.min(h, w) >= k + 2) {
+        options.push(() => bind(`conv2d(${v.name}, ${int(2, 5)}, ${k}, stride: ${stride}, padding: ${padding}, activation: ${activation()})`, { ...v, features: 0, hw: [out(h, k), out(w, k)] }));
+        options.push(() => bind(`${pick(['maxpool2d', 'avgpool2d'])}(${v.name}, ${k + 1}, stride: ${stride}, padding: ${padding})`, { ...v, hw: [out(h, k + 1), out(w, k + 1)] }));
+      }
+      if (Math.min(h, w) >= 5) options.push(() => bind(`conv2d(${v.name}, ${int(2, 4)}, 2, dilation: 2)`, { ...v, features: 0, hw: [h - 2, w - 2] }));
+    }
+    const next = pick(options)();
+    // dense and conv give the size they were asked for: read it back from the expression.
+    if (next.features === 0) next.features = Number(/^\w+\(\w+, (\d+)/.exec(lines.at(-1)!.split('= ')[1]!)![1]);
+    v = next;
+  }
+  // Reduce to features.
+  if (v.kind === 'seq') {
+    const reduce = pick(['global_avgpool', 'global_maxpool', 'rnn', 'lstm', 'gru']);
+    v = reduce.startsWith('global') ? bind(`${reduce}(${v.name})`, { kind: 'vec', features: v.features }) : bind(`${reduce}(${v.name}, 3)`, { kind: 'vec', features: 3 });
+  } else if (v.kind === 'img') {
+    const reduce = pick(['global_avgpool', 'global_maxpool', 'flatten']);
+    v = bind(`${reduce}(${v.name})`, { kind: 'vec', features: reduce === 'flatten' ? v.features * v.hw![0] * v.hw![1] : v.features });
+  }
+  return [`model Random${seed} {`, ...header, ...lines, `  output y = dense(${v.name}, ${int(1, 4)})`, '}', ''].join('\n');
+}
