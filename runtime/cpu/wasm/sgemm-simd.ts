@@ -126,7 +126,7 @@ export interface PackB {
 }
 
 /** B(k, j) = b[k*bRow + j*bCol]: copied as it is when row-major and dense, packed otherwise. */
-export function stridedB(b: Float32Array, bRow: number, bCol: number, n: number, k: number): PackB {
+function stridedB(b: Float32Array, bRow: number, bCol: number, n: number, k: number): PackB {
   if (bCol === 1 && bRow === n) {
     const pack = (into: Float32Array, offset: number): void => {
       into.set(b.subarray(0, k * n), offset);
