@@ -4,7 +4,7 @@ import { ONNX_ACTIVATIONS } from './onnx-activations.js';
 import { attention, positionalEncoding } from './onnx-attention.js';
 import { attr } from './onnx-graph.js';
 import { scan } from './onnx-recurrent.js';
-import { conv, globalPool, pool } from './onnx-spatial.js';
+import { conv, convTranspose, globalPool, pool, upsample } from './onnx-spatial.js';
 import type { OnnxRule, StepExport } from './onnx-step.js';
 
 /**
@@ -14,7 +14,7 @@ import type { OnnxRule, StepExport } from './onnx-step.js';
  * (`conv2d+bias+relu`) are split back into plain ops by the exporter (runtime/export/onnx.ts).
  * Layout facts are runtime/export/onnx-layouts.ts; the larger mappings have a file each.
  */
-type InferenceKernelName = { [K in KernelName]: (typeof KERNELS)[K] extends { grad: object } ? K : never }[KernelName];
+type InferenceKernelName = { [K in KernelName]: (typeof KERNELS)[K] extends { grad: unknown } ? K : never }[KernelName];
 
 const elementwise = (opType: string): OnnxRule => (s) => {
   s.op(opType, [s.input(0), s.input(1)], { outputs: [s.out(0)!] });
@@ -79,6 +79,8 @@ export const ONNX_OPS: Record<InferenceKernelName, OnnxRule> & Partial<Record<Ke
   matmul,
   conv1d: conv,
   conv2d: conv,
+  conv1d_transpose: convTranspose,
+  conv2d_transpose: convTranspose,
   bias_add: elementwise('Add'),
   add: elementwise('Add'),
   sub: elementwise('Sub'),
@@ -109,6 +111,7 @@ export const ONNX_OPS: Record<InferenceKernelName, OnnxRule> & Partial<Record<Ke
   },
   maxpool2d: pool('MaxPool'),
   avgpool2d: pool('AveragePool'),
+  upsample2d: upsample,
   global_avg_pool: globalPool('ReduceMean'),
   global_max_pool: globalPool('ReduceMax'),
   ...perScan(scan),

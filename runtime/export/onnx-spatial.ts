@@ -90,3 +90,53 @@ export function globalPool(opType: 'ReduceMean' | 'ReduceMax'): OnnxRule {
     s.op(opType, [s.input(0)], { outputs: [s.out(0)!], attributes: [attr.ints('axes', axes), attr.int('keepdims', 0)] });
   };
 }
+
+/**
+ * conv1d_transpose / conv2d_transpose (Keras' sizes): ONNX ConvTranspose on channels-first, weights
+ * [C, k…, F] → [C, F, k…] by the same permutation. nnet's 'same' crops the convolution's own 'same'
+ * padding (TensorFlow's split, max(span − stride, 0) in all); where a window is shorter than its
+ * stride, both paddings leave stride − span zero cells at the end: output_padding.
+ */
+export const convTranspose: OnnxRule = (s) => {
+  const x = s.input(0);
+  const spatial = spatialRank(s, x);
+  const kernel = s.shape(s.input(1))!.slice(1, 1 + spatial) as number[];
+  const strides = ints(s.attrs.strides, spatial, 1);
+  const dilation = ints(s.attrs.dilation, spatial, 1);
+  const same = s.attrs.padding === 'same';
+  const begin: number[] = [];
+  const end: number[] = [];
+  const outputPadding: number[] = [];
+  for (let a = 0; a < spatial; a++) {
+    const span = dilation[a]! * (kernel[a]! - 1) + 1;
+    const total = same ? Math.max(span - strides[a]!, 0) : 0;
+    begin.push(Math.floor(total / 2));
+    end.push(total - Math.floor(total / 2));
+    outputPadding.push(Math.max(strides[a]! - span, 0));
+  }
+  const perm = TO_CHANNELS_FIRST[spatial];
+  const y = s.op('ConvTranspose', [s.op('Transpose', [x], { attributes: [attr.ints('perm', perm)] }), s.op('Transpose', [s.input(1)], { attributes: [attr.ints('perm', perm)] })], {
+    attributes: [
+      attr.ints('kernel_shape', kernel),
+      attr.ints('strides', strides),
+      attr.ints('dilations', dilation),
+      attr.ints('pads', [...begin, ...end]),
+      attr.ints('output_padding', outputPadding),
+    ],
+  });
+  s.op('Transpose', [y], { outputs: [s.out(0)!], attributes: [attr.ints('perm', TO_CHANNELS_LAST[spatial])] });
+};
+
+/** upsample2d: Resize on channels-first by whole factors; nearest repeats (asymmetric, floor), bilinear samples at half-pixel centres. */
+export const upsample: OnnxRule = (s) => {
+  const x = s.input(0);
+  const spatial = spatialRank(s, x);
+  const size = ints(s.attrs.size, spatial, 1);
+  const nearest = s.attrs.mode !== 'bilinear';
+  const attributes = nearest
+    ? [attr.string('mode', 'nearest'), attr.string('coordinate_transformation_mode', 'asymmetric'), attr.string('nearest_mode', 'floor')]
+    : [attr.string('mode', 'linear'), attr.string('coordinate_transformation_mode', 'half_pixel')];
+  const xT = s.op('Transpose', [x], { attributes: [attr.ints('perm', TO_CHANNELS_FIRST[spatial])] });
+  const y = s.op('Resize', [xT, '', s.floats([1, 1, ...size])], { attributes });
+  s.op('Transpose', [y], { outputs: [s.out(0)!], attributes: [attr.ints('perm', TO_CHANNELS_LAST[spatial])] });
+};

@@ -117,6 +117,19 @@ export function randomModel(seed: number): string {
           },
         );
       }
+      if (len <= SEQUENCE_LENGTH) {
+        options.push(
+          () => {
+            const [k, stride, padding] = [int(1, 3), pick([1, 2]), pick(['valid', 'same'])];
+            const grown = padding === 'same' ? len * stride : len * stride + Math.max(k - stride, 0);
+            return bind(`conv1d_transpose(${v.name}, ${int(2, 5)}, ${k}, stride: ${stride}, padding: ${padding}, activation: ${activation()})`, { ...v, features: 0, len: grown });
+          },
+          () => {
+            const size = pick([2, 3]);
+            return bind(`upsample1d(${v.name}, ${size}, mode: ${pick(['nearest', 'linear'])})`, { ...v, len: len * size });
+          },
+        );
+      }
       options.push(
         () => bind(`${pick(['rnn', 'lstm', 'gru'])}(${v.name}, ${int(2, 6)}, return_sequences: true)`, { ...v, features: 0 }),
         () => bind(`positional_encoding(${v.name})`, v),
@@ -132,6 +145,11 @@ export function randomModel(seed: number): string {
       if (Math.min(h, w) >= k + 2) {
         options.push(() => bind(`conv2d(${v.name}, ${int(2, 5)}, ${k}, stride: ${stride}, padding: ${padding}, activation: ${activation()})`, { ...v, features: 0, hw: [out(h, k), out(w, k)] }));
         options.push(() => bind(`${pick(['maxpool2d', 'avgpool2d'])}(${v.name}, ${k + 1}, stride: ${stride}, padding: ${padding})`, { ...v, hw: [out(h, k + 1), out(w, k + 1)] }));
+      }
+      if (Math.max(h, w) <= 12) {
+        const grown = (n: number): number => (padding === 'same' ? n * stride : n * stride + Math.max(k - stride, 0));
+        options.push(() => bind(`conv2d_transpose(${v.name}, ${int(2, 4)}, ${k}, stride: ${stride}, padding: ${padding}, activation: ${activation()})`, { ...v, features: 0, hw: [grown(h), grown(w)] }));
+        options.push(() => bind(`upsample2d(${v.name}, ${stride}, mode: ${pick(['nearest', 'bilinear'])})`, { ...v, hw: [h * stride, w * stride] }));
       }
       if (Math.min(h, w) >= 5) options.push(() => bind(`conv2d(${v.name}, ${int(2, 4)}, 2, dilation: 2)`, { ...v, features: 0, hw: [h - 2, w - 2] }));
     }
