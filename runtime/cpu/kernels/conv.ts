@@ -8,6 +8,7 @@ import { gemm, gemmWithEpilogue } from './matmul.js';
  * so y = P·wᵀ with w viewed as [F, kh·kw·C], already in y's [N, OH, OW, F] layout. Gradients reuse
  * the same P: dw = dyᵀ·P, and dx scatters dy·w back through the patches (col2im).
  * conv1d runs as conv2d on [N, L, 1, C]. 'same' padding follows TensorFlow (extra pad after).
+ * These are the reference kernels; with WASM SIMD, ../wasm/conv-simd.ts replaces them (no P at all).
  */
 export interface Geometry {
   n: number; h: number; w: number; c: number;

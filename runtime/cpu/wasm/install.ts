@@ -1,6 +1,6 @@
 import { installGemm, installGemmWithEpilogue } from '../kernels/matmul.js';
 import { registerCpuEpilogueKernel, registerCpuKernel } from '../kernel-registry.js';
-import { convGradWeightSimd, convSimd } from './conv-simd.js';
+import { convGradInputSimd, convGradWeightSimd, convSimd } from './conv-simd.js';
 import { gemmSimdOrJs, gemmWithEpilogueSimd, matmulSimd } from './matmul-simd.js';
 import { sgemmModule } from './sgemm-simd.js';
 
@@ -17,6 +17,8 @@ export function installSimdKernels(): boolean {
   registerCpuEpilogueKernel('matmul', matmulSimd);
   registerCpuEpilogueKernel('conv2d', convSimd);
   registerCpuEpilogueKernel('conv1d', convSimd);
+  registerCpuKernel('conv2d_grad_input', convGradInputSimd);
+  registerCpuKernel('conv1d_grad_input', convGradInputSimd);
   registerCpuKernel('conv2d_grad_weight', convGradWeightSimd);
   registerCpuKernel('conv1d_grad_weight', convGradWeightSimd);
   installGemm(gemmSimdOrJs);

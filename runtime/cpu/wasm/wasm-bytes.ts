@@ -56,6 +56,8 @@ export const Op = {
   loop: [0x03, Type.emptyBlock],
   brIf: (depth: number) => [0x0d, ...u32(depth)],
   end: [0x0b],
+  /** Loads an i32 (a byte address, in the indirect kernel's pointer lists). */
+  i32Load: (offset: number) => [0x28, 2, ...u32(offset)],
   /** memarg: log2 of the alignment hint, then a constant byte offset. */
   v128Load: (offset: number) => [0xfd, ...u32(0x00), 4, ...u32(offset)],
   /** Loads 8 bytes (two float32) into the low half, zeroing the high half. */
