@@ -29,7 +29,7 @@ export type UnaryOpName = keyof typeof UNARY_OPS;
 
 export const UNARY_OP_NAMES = Object.keys(UNARY_OPS) as UnaryOpName[];
 
-export function isUnaryOp(name: unknown): name is UnaryOpName {
+function isUnaryOp(name: unknown): name is UnaryOpName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(UNARY_OPS, name);
 }
 
@@ -68,9 +68,4 @@ export function reduceOpOf(attrs: Readonly<Record<string, unknown>>): ReduceOpNa
   const op = attrs.op;
   if (typeof op !== 'string' || !Object.prototype.hasOwnProperty.call(REDUCE_OPS, op)) throw new Error(`reduce op '${String(op)}' is not one of ${REDUCE_OP_NAMES.join(', ')}`);
   return op as ReduceOpName;
-}
-
-/** Builds one value per unary op, typed so that the result covers every name. */
-export function perUnaryOp<T>(make: (name: UnaryOpName) => T): Record<UnaryOpName, T> {
-  return Object.fromEntries(UNARY_OP_NAMES.map((name) => [name, make(name)])) as Record<UnaryOpName, T>;
 }
