@@ -12,6 +12,7 @@ import { poolingKernels } from './kernels/pooling.js';
 import { recurrentKernels } from './kernels/recurrent.js';
 import { optimizerKernels } from './kernels/optimizers.js';
 import { softmaxKernels } from './kernels/softmax.js';
+import { upsampleKernels } from './kernels/upsample.js';
 
 /**
  * Name → CPU implementation, for every kernel of runtime/plan/kernels.ts: the two records below are
@@ -29,6 +30,7 @@ const PLAIN_KERNELS: Record<Exclude<KernelName, EpilogueKernelName>, CpuKernel> 
   ...optimizerKernels,
   ...convKernels,
   ...poolingKernels,
+  ...upsampleKernels,
   ...recurrentKernels,
   ...attentionKernels,
 };

@@ -190,6 +190,24 @@ export const KERNELS = {
     grad: differentiable(['conv1d_grad_input', 'conv1d_grad_weight']),
     doc: "1-D convolution, x [N,L,C], w [F,k,C]; padding 'valid' or 'same'.",
   },
+  // The transposed convolutions are the input gradients of conv2d / conv1d run forward: x [N,H,W,C]
+  // with w [C,kh,kw,F] is the dy of the convolution from [N,H',W',F] that w [C,kh,kw,F] would map to x.
+  conv2d_transpose: {
+    inputs: ['x', 'w'],
+    outputs: ['y'],
+    attrs: { strides: ints, padding: { type: 'string' }, dilation: ints },
+    epilogue: false,
+    grad: differentiable(['conv2d', 'conv2d_grad_weight']),
+    doc: "Transposed 2-D convolution, x [N,H,W,C] channels-last, w [C,kh,kw,F] → [N,H',W',F]; H' = H·stride + max(dilation·(kh−1)+1 − stride, 0) for 'valid', H·stride for 'same' (Keras).",
+  },
+  conv1d_transpose: {
+    inputs: ['x', 'w'],
+    outputs: ['y'],
+    attrs: { strides: ints, padding: { type: 'string' }, dilation: ints },
+    epilogue: false,
+    grad: differentiable(['conv1d', 'conv1d_grad_weight']),
+    doc: "Transposed 1-D convolution, x [N,L,C], w [C,k,F] → [N,L',F]; lengths as conv2d_transpose.",
+  },
 
   // ── elementwise and broadcasting ───────────────────────────────────────────────────────────────
   bias_add: { inputs: ['x', 'bias'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable(['sum_to']), doc: 'y = x + bias over the last axis; the `bias` epilogue element.' },
@@ -237,6 +255,14 @@ export const KERNELS = {
   embedding: { inputs: ['ids', 'table'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable(['embedding_grad']), doc: 'y[..., :] = table[ids[...], :]; ids are i32, out-of-range ids are an error.' },
   maxpool2d: { inputs: ['x'], outputs: ['y'], attrs: { size: ints, strides: ints, padding: { type: 'string' } }, epilogue: false, grad: differentiable(['maxpool2d_grad']), doc: 'Max pooling over H, W of [N,H,W,C].' },
   avgpool2d: { inputs: ['x'], outputs: ['y'], attrs: { size: ints, strides: ints, padding: { type: 'string' } }, epilogue: false, grad: differentiable(['avgpool2d_grad']), doc: 'Average pooling over H, W of [N,H,W,C] (padding excluded from the count).' },
+  upsample2d: {
+    inputs: ['x'],
+    outputs: ['y'],
+    attrs: { size: ints, mode: { type: 'string' } },
+    epilogue: false,
+    grad: differentiable(['upsample2d_grad']),
+    doc: "Upsampling of [N,H,W,C] by whole factors `size` [sh, sw]: mode 'nearest' repeats, 'bilinear' interpolates at half-pixel centres (source (o + ½)/s − ½ clamped to the edges; Keras, PyTorch align_corners=False, ONNX half_pixel).",
+  },
   global_avg_pool: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable(['global_avg_pool_grad']), doc: 'Mean over every axis between the first and the last: [N,...,C] → [N,C].' },
   global_max_pool: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable(['global_max_pool_grad']), doc: 'Max over every axis between the first and the last: [N,...,C] → [N,C].' },
 
@@ -291,6 +317,7 @@ export const KERNELS = {
   conv1d_grad_weight: { inputs: ['dy', 'x'], outputs: ['dw'], attrs: { shape: dims, strides: ints, padding: { type: 'string' }, dilation: ints }, epilogue: false, doc: 'Gradient of conv1d w.r.t. w.' },
   maxpool2d_grad: { inputs: ['dy', 'x'], outputs: ['dx'], attrs: { size: ints, strides: ints, padding: { type: 'string' } }, epilogue: false, doc: 'Routes dy to the (first) max of each window.' },
   avgpool2d_grad: { inputs: ['dy'], outputs: ['dx'], attrs: { shape: dims, size: ints, strides: ints, padding: { type: 'string' } }, epilogue: false, doc: 'Spreads dy evenly over each window (output shape from `shape`).' },
+  upsample2d_grad: { inputs: ['dy'], outputs: ['dx'], attrs: { shape: dims, size: ints, mode: { type: 'string' } }, epilogue: false, doc: 'Gradient of upsample2d: each dy spread back onto the cells it was read from, with its weight (output shape from `shape`).' },
   global_avg_pool_grad: { inputs: ['dy'], outputs: ['dx'], attrs: { shape: dims }, epilogue: false, doc: 'Spreads dy evenly over the pooled axes (output shape from `shape`).' },
   global_max_pool_grad: { inputs: ['dy', 'x'], outputs: ['dx'], attrs: {}, epilogue: false, doc: 'Routes dy to the (first) max over the pooled axes.' },
 

@@ -9,6 +9,7 @@ import { emitBatchnorm, emitBatchnormGrad, emitLayernorm, emitLayernormGrad } fr
 import { emitUpdate } from './templates/optimizers.js';
 import { emitConv, emitConvGradInput, emitConvGradWeight, emitGlobalPool, emitGlobalPoolGrad, emitPool, emitPoolGrad } from './templates/spatial.js';
 import { emitAttention, emitAttentionGrad } from './templates/attention.js';
+import { emitUpsample, emitUpsampleGrad } from './templates/upsample.js';
 import { emitScan, emitScanGrad } from './templates/recurrent.js';
 import { emitConcat, emitSlice, emitSoftmax, emitSoftmaxGrad, emitSumTo } from './templates/rows.js';
 
@@ -50,6 +51,11 @@ export const TEMPLATES: Record<KernelName, Template> = {
   conv1d_grad_input: emitConvGradInput,
   conv2d_grad_weight: emitConvGradWeight,
   conv1d_grad_weight: emitConvGradWeight,
+  // A transposed convolution is the input gradient run forward (runtime/plan/kernels.ts).
+  conv2d_transpose: emitConvGradInput,
+  conv1d_transpose: emitConvGradInput,
+  upsample2d: emitUpsample,
+  upsample2d_grad: emitUpsampleGrad,
   maxpool2d: emitPool,
   avgpool2d: emitPool,
   maxpool2d_grad: emitPoolGrad,

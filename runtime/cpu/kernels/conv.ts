@@ -128,7 +128,10 @@ const convGradWeight: CpuKernel = (_ctx, [dy, x], [dw], attrs) => {
 
 export const convEpilogueKernels = { conv2d: conv, conv1d: conv } satisfies Partial<Record<EpilogueKernelName, EpilogueKernel>>;
 
+/** A transposed convolution is the input gradient run forward: x plays dy, y plays dx (kernels.ts). */
 export const convKernels = {
+  conv2d_transpose: convGradInput,
+  conv1d_transpose: convGradInput,
   conv2d_grad_input: convGradInput,
   conv2d_grad_weight: convGradWeight,
   conv1d_grad_input: convGradInput,

@@ -165,6 +165,18 @@ function spatialCases(): OpCase[] {
   cases.push({ name: 'conv1d same stride 2', kernel: 'conv1d+bias', inputs: [{ shape: [2, 9, 3] }, { shape: [4, 3, 3] }, { shape: [4] }], outputs: [[2, 5, 4]], attrs: c1 });
   cases.push({ name: 'conv1d_grad_input', kernel: 'conv1d_grad_input', inputs: [{ shape: [2, 5, 4] }, { shape: [4, 3, 3] }], outputs: [[2, 9, 3]], attrs: c1 });
   cases.push({ name: 'conv1d_grad_weight', kernel: 'conv1d_grad_weight', inputs: [{ shape: [2, 5, 4] }, { shape: [2, 9, 3] }], outputs: [[4, 3, 3]], attrs: c1 });
+  const transposed = [
+    { name: 'valid stride 2', x: [2, 3, 4, 3], w: [3, 3, 3, 4], y: [2, 7, 9, 4], attrs: { strides: [2, 2], padding: 'valid', dilation: [1, 1] } },
+    { name: 'same stride 2', x: [2, 3, 3, 3], w: [3, 3, 3, 2], y: [2, 6, 6, 2], attrs: { strides: [2, 2], padding: 'same', dilation: [1, 1] } },
+    { name: 'kernel 2 stride 3', x: [1, 3, 2, 2], w: [2, 2, 2, 3], y: [1, 9, 6, 3], attrs: { strides: [3, 3], padding: 'valid', dilation: [1, 1] } },
+  ];
+  for (const c of transposed) cases.push({ name: `conv2d_transpose ${c.name}`, kernel: 'conv2d_transpose', inputs: [{ shape: c.x }, { shape: c.w }], outputs: [c.y], attrs: c.attrs });
+  cases.push({ name: 'conv1d_transpose dilated', kernel: 'conv1d_transpose', inputs: [{ shape: [2, 5, 3] }, { shape: [3, 3, 4] }], outputs: [[2, 9, 4]], attrs: { strides: [1], padding: 'valid', dilation: [2] } });
+  for (const mode of ['nearest', 'bilinear']) {
+    const attrs = { size: [2, 3], mode };
+    cases.push({ name: `upsample2d ${mode}`, kernel: 'upsample2d', inputs: [{ shape: [2, 3, 4, 3] }], outputs: [[2, 6, 12, 3]], attrs });
+    cases.push({ name: `upsample2d_grad ${mode}`, kernel: 'upsample2d_grad', inputs: [{ shape: [2, 6, 12, 3] }], outputs: [[2, 3, 4, 3]], attrs: { ...attrs, shape: [2, 3, 4, 3] } });
+  }
   const pools = [
     { name: 'valid 2x2', x: [2, 6, 6, 3], y: [2, 3, 3, 3], attrs: { size: [2, 2], strides: [2, 2], padding: 'valid' } },
     { name: 'same 3x3 stride 2', x: [2, 7, 6, 2], y: [2, 4, 3, 2], attrs: { size: [3, 3], strides: [2, 2], padding: 'same' } },
