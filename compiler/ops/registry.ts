@@ -7,7 +7,8 @@ import { dropout } from './dropout.js';
 import { embedding } from './embedding.js';
 import { INITIALIZERS } from './initializers.js';
 import { LOSSES } from './losses.js';
-import { add, concat, multiply } from './merge.js';
+import { MATH_OPS } from './math.js';
+import { add, concat, divide, multiply, subtract } from './merge.js';
 import { batchnorm, layernorm } from './normalization.js';
 import { OPTIMIZERS } from './optimizers.js';
 import { avgpool1d, avgpool2d, global_avgpool, global_maxpool, maxpool1d, maxpool2d } from './pooling.js';
@@ -50,6 +51,9 @@ export const OPS: readonly OpDef[] = [
   add,
   concat,
   multiply,
+  subtract,
+  divide,
+  ...MATH_OPS,
   ...ACTIVATION_OPS,
 ];
 
