@@ -3,6 +3,7 @@ import { perScan, type KERNELS, type KernelName } from '../plan/kernels.js';
 import { ONNX_ACTIVATIONS } from './onnx-activations.js';
 import { attention, positionalEncoding } from './onnx-attention.js';
 import { attr } from './onnx-graph.js';
+import { reduce, unary } from './onnx-math.js';
 import { scan } from './onnx-recurrent.js';
 import { conv, convTranspose, globalPool, pool, upsample } from './onnx-spatial.js';
 import type { OnnxRule, StepExport } from './onnx-step.js';
@@ -85,6 +86,9 @@ export const ONNX_OPS: Record<InferenceKernelName, OnnxRule> & Partial<Record<Ke
   add: elementwise('Add'),
   sub: elementwise('Sub'),
   mul: elementwise('Mul'),
+  div: elementwise('Div'),
+  unary,
+  reduce,
   scale: (s) => {
     s.op('Mul', [s.input(0), s.floats([s.attrs.factor as number], [])], { outputs: [s.out(0)!] });
   },

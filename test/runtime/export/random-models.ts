@@ -55,7 +55,7 @@ export function randomModel(seed: number): string {
     return { ...next, name };
   };
 
-  const start = pick(['vec', 'seq', 'img', 'ids'] as const);
+  const start = (['vec', 'seq', 'img', 'ids'] as const)[seed % 4]!;
   let v: Value;
   const header: string[] = [];
   if (start === 'vec') {
@@ -81,7 +81,8 @@ export function randomModel(seed: number): string {
     const f = v.features;
     // Images take 1×1 convolutions where the others take dense layers.
     const dense = (units: number, act: string): string => (v.kind === 'img' ? `conv2d(${v.name}, ${units}, 1, activation: ${act})` : `dense(${v.name}, ${units}, ${act})`);
-    const options: Array<() => Value> = [
+    const specific: Array<() => Value> = [];
+    const general: Array<() => Value> = [
       () => bind(dense(int(2, 8), activation()), { ...v, features: 0 }),
       () => bind(activationOf(v.name), v),
       () => bind(`batchnorm(${v.name}, epsilon: ${pick([0.001, 0.01])})`, v),
@@ -94,15 +95,31 @@ export function randomModel(seed: number): string {
         return bind(`concat(${v.name}, ${dense(extra, 'tanh')})`, { ...v, features: f + extra });
       },
     ];
+    // Tensor arithmetic, elementwise functions and reductions (kept as size-1 axes), shape-preserving.
+    general.push(() => {
+      const x = v.name;
+      const reduction = pick(['sum', 'mean', 'max', 'min']);
+      return bind(pick([
+        `${x} - ${x} * 0.5 + 1`,
+        `${x} / (abs(${x}) + 1)`,
+        `exp(clip(${x}, -3, 2))`,
+        `log(square(${x}) + 1)`,
+        `sqrt(abs(${x}) + 0.5) - pow(${x}, 3)`,
+        `2 / (square(${x}) + 1)`,
+        `-${x} * 2`,
+        `${x} - ${reduction}(${x}, axis: -1, keepdims: true)`,
+        `${x} * ${reduction}(${x}, axis: ${pick(['1', '-1', '[1, -1]'])}, keepdims: true)`,
+      ]), v);
+    });
     if (v.kind === 'vec') {
-      options.push(() => bind(`softmax(${v.name})`, v));
-      if (f % 2 === 0) options.push(() => bind(`${v.name} |> reshape([2, ${f / 2}]) |> flatten`, v));
+      specific.push(() => bind(`softmax(${v.name})`, v));
+      if (f % 2 === 0) specific.push(() => bind(`${v.name} |> reshape([2, ${f / 2}]) |> flatten`, v));
     }
     if (v.kind === 'seq') {
       const len = v.len!;
       const out = (k: number, stride: number, dilation: number, padding: string): number => (padding === 'same' ? Math.ceil(len / stride) : Math.floor((len - dilation * (k - 1) - 1) / stride) + 1);
       if (len >= 6) {
-        options.push(
+        specific.push(
           () => {
             const [k, stride, padding] = [int(1, 3), pick([1, 1, 2]), pick(['valid', 'same'])];
             return bind(`conv1d(${v.name}, ${int(2, 6)}, ${k}, stride: ${stride}, padding: ${padding}, activation: ${activation()})`, { ...v, features: 0, len: out(k, stride, 1, padding) });
@@ -118,7 +135,7 @@ export function randomModel(seed: number): string {
         );
       }
       if (len <= SEQUENCE_LENGTH) {
-        options.push(
+        specific.push(
           () => {
             const [k, stride, padding] = [int(1, 3), pick([1, 2]), pick(['valid', 'same'])];
             const grown = padding === 'same' ? len * stride : len * stride + Math.max(k - stride, 0);
@@ -130,11 +147,11 @@ export function randomModel(seed: number): string {
           },
         );
       }
-      options.push(
+      specific.push(
         () => bind(`${pick(['rnn', 'lstm', 'gru'])}(${v.name}, ${int(2, 6)}, return_sequences: true)`, { ...v, features: 0 }),
         () => bind(`positional_encoding(${v.name})`, v),
       );
-      if (f % 2 === 0) options.push(() => bind(`multi_head_attention(${v.name}, ${pick([1, 2])}, causal: ${pick(['true', 'false'])})`, v));
+      if (f % 2 === 0) specific.push(() => bind(`multi_head_attention(${v.name}, ${pick([1, 2])}, causal: ${pick(['true', 'false'])})`, v));
     }
     if (v.kind === 'img') {
       const [h, w] = v.hw!;
@@ -143,17 +160,20 @@ export function randomModel(seed: number): string {
       const padding = pick(['valid', 'same']);
       const out = (n: number, span: number): number => (padding === 'same' ? Math.ceil(n / stride) : Math.floor((n - span) / stride) + 1);
       if (Math.min(h, w) >= k + 2) {
-        options.push(() => bind(`conv2d(${v.name}, ${int(2, 5)}, ${k}, stride: ${stride}, padding: ${padding}, activation: ${activation()})`, { ...v, features: 0, hw: [out(h, k), out(w, k)] }));
-        options.push(() => bind(`${pick(['maxpool2d', 'avgpool2d'])}(${v.name}, ${k + 1}, stride: ${stride}, padding: ${padding})`, { ...v, hw: [out(h, k + 1), out(w, k + 1)] }));
+        specific.push(() => bind(`conv2d(${v.name}, ${int(2, 5)}, ${k}, stride: ${stride}, padding: ${padding}, activation: ${activation()})`, { ...v, features: 0, hw: [out(h, k), out(w, k)] }));
+        specific.push(() => bind(`${pick(['maxpool2d', 'avgpool2d'])}(${v.name}, ${k + 1}, stride: ${stride}, padding: ${padding})`, { ...v, hw: [out(h, k + 1), out(w, k + 1)] }));
       }
       if (Math.max(h, w) <= 12) {
         const grown = (n: number): number => (padding === 'same' ? n * stride : n * stride + Math.max(k - stride, 0));
-        options.push(() => bind(`conv2d_transpose(${v.name}, ${int(2, 4)}, ${k}, stride: ${stride}, padding: ${padding}, activation: ${activation()})`, { ...v, features: 0, hw: [grown(h), grown(w)] }));
-        options.push(() => bind(`upsample2d(${v.name}, ${stride}, mode: ${pick(['nearest', 'bilinear'])})`, { ...v, hw: [h * stride, w * stride] }));
+        specific.push(() => bind(`conv2d_transpose(${v.name}, ${int(2, 4)}, ${k}, stride: ${stride}, padding: ${padding}, activation: ${activation()})`, { ...v, features: 0, hw: [grown(h), grown(w)] }));
+        specific.push(() => bind(`upsample2d(${v.name}, ${stride}, mode: ${pick(['nearest', 'bilinear'])})`, { ...v, hw: [h * stride, w * stride] }));
       }
-      if (Math.min(h, w) >= 5) options.push(() => bind(`conv2d(${v.name}, ${int(2, 4)}, 2, dilation: 2)`, { ...v, features: 0, hw: [h - 2, w - 2] }));
+      if (Math.min(h, w) >= 5) specific.push(() => bind(`conv2d(${v.name}, ${int(2, 4)}, 2, dilation: 2)`, { ...v, features: 0, hw: [h - 2, w - 2] }));
     }
-    const next = pick(options)();
+    // The first layer of model `seed` is the (seed/4)-th of the kind's own layers, then the general
+    // ones: every layer a kind offers is drawn across the seeds, not left to chance.
+    const options = [...specific, ...general];
+    const next = (i === 0 ? options[Math.floor(seed / 4) % options.length]! : pick(options))();
     // dense and conv give the size they were asked for: read it back from the expression.
     if (next.features === 0) next.features = Number(/^\w+\(\w+, (\d+)/.exec(lines.at(-1)!.split('= ')[1]!)![1]);
     v = next;
