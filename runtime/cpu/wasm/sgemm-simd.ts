@@ -20,7 +20,7 @@ const MC = 128;
 /** Resident copies beyond this are forgotten and placed afresh (resident-operands.ts). */
 const RESIDENT_LIMIT_BYTES = 256 * 1024 * 1024;
 
-type TileFunction = (pa: number, pb: number, c: number, mPanels: number, nPanels: number, kc: number, ldcBytes: number, bias: number, ldbBytes: number, alpha: number) => void;
+type TileFunction = (pa: number, pb: number, c: number, mPanels: number, nPanels: number, kc: number, ldcBytes: number, bias: number, ldbBytes: number, alpha: number, aChannels?: number) => void;
 
 export interface SgemmModule {
   /** Whether the multiply-add is relaxed SIMD's fused one (else mul + add). */
