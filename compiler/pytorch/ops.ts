@@ -30,7 +30,7 @@ export interface PyOp {
 }
 
 export class PytorchExportError extends Error {
-  readonly code = 'NNR7101';
+  readonly code = 'NNR7201';
   /** True once the message names the model, the layer and its source line. */
   constructor(
     message: string,
