@@ -1,13 +1,14 @@
 import { TRAIN_DEFAULTS } from '../../runtime/plan/train-settings.js';
 import { ACTIVATION_OPS } from './activations.js';
 import { multi_head_attention } from './attention.js';
-import { conv1d, conv2d } from './conv.js';
+import { conv1d, conv1d_transpose, conv2d, conv2d_transpose } from './conv.js';
 import { dense } from './dense.js';
 import { dropout } from './dropout.js';
 import { embedding } from './embedding.js';
 import { INITIALIZERS } from './initializers.js';
 import { LOSSES } from './losses.js';
-import { add, concat, multiply } from './merge.js';
+import { MATH_OPS } from './math.js';
+import { add, concat, divide, multiply, subtract } from './merge.js';
 import { batchnorm, layernorm } from './normalization.js';
 import { OPTIMIZERS } from './optimizers.js';
 import { avgpool1d, avgpool2d, global_avgpool, global_maxpool, maxpool1d, maxpool2d } from './pooling.js';
@@ -17,6 +18,7 @@ import { flatten, reshape } from './reshape.js';
 import type { SettingDef } from './settings-types.js';
 import { AUGMENTATIONS, EARLY_STOPPING, METRICS, REGULARIZERS, SCHEDULES } from './train-settings.js';
 import type { OpDef } from './types.js';
+import { upsample1d, upsample2d } from './upsample.js';
 
 /**
  * Every name the language knows, found by name: ops (layers, activations, merges, shape ops) and
@@ -27,6 +29,10 @@ export const OPS: readonly OpDef[] = [
   dense,
   conv1d,
   conv2d,
+  conv1d_transpose,
+  conv2d_transpose,
+  upsample1d,
+  upsample2d,
   maxpool1d,
   maxpool2d,
   avgpool1d,
@@ -45,6 +51,9 @@ export const OPS: readonly OpDef[] = [
   add,
   concat,
   multiply,
+  subtract,
+  divide,
+  ...MATH_OPS,
   ...ACTIVATION_OPS,
 ];
 

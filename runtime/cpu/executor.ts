@@ -112,6 +112,24 @@ export class CpuExecutor implements Executor {
     return this.readOutputs(bound, this.plan.outputs.map((o) => o.name));
   }
 
+  async inferTensors(inputs: Record<string, HostTensor>, names: readonly string[]): Promise<Map<string, HostTensor>> {
+    const bound = this.bind(inputs, this.plan.inputs);
+    const ctx: KernelContext = { training: false, lr: 0, step: this.step, seed: 0 };
+    const wanted = new Set(names);
+    const read = new Map<string, HostTensor>();
+    const copy = (name: string): void => {
+      const t = bound.tensors.get(name);
+      if (t) read.set(name, { shape: [...t.shape], dtype: this.byName.get(name)!.dtype, data: t.data.slice() });
+    };
+    // One step at a time, copying what it wrote at once: the memory plan lets a later step reuse its buffer.
+    for (const compiled of this.forward) {
+      this.run([compiled], bound, ctx);
+      for (const name of compiled.step.outputs) if (wanted.has(name)) copy(name);
+    }
+    for (const name of names) if (!read.has(name)) copy(name);
+    return read;
+  }
+
   async trainStep(inputs: Record<string, HostTensor>, options: TrainStepOptions): Promise<TrainStepResult> {
     const training = this.requireTraining();
     const bound = this.bind(inputs, this.feedNames);

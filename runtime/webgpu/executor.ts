@@ -148,6 +148,15 @@ export class WebGpuExecutor implements Executor {
     return this.collect(read, names);
   }
 
+  async inferTensors(inputs: Record<string, HostTensor>, names: readonly string[]): Promise<Map<string, HostTensor>> {
+    const bound = await this.bound(bindDims(this.plan, inputs, this.plan.inputs));
+    this.upload(bound, inputs, this.plan.inputs);
+    this.writeRuntime(0, this.optimizerStep, 0, false);
+    // Every per-batch tensor has a buffer of its own here (bindPlan), so all are intact after the pass.
+    const known = names.filter((name) => bound.buffers.has(name));
+    return this.run(bound, bound.forward, known);
+  }
+
   private trainingPlan(): { loss: string; feeds: string[] } {
     if (!this.plan.training) throw new WebGpuError('NNR6005', `model '${this.plan.model}' has no train section`);
     return { loss: this.plan.training.loss, feeds: [...this.plan.inputs, ...this.plan.labels] };

@@ -1,0 +1,17 @@
+/**
+ * Errors of `nnet verify` (runtime/verify/), each with a stable code and what to do about it:
+ *
+ * NNR7101  the target's runtime is not available here (onnxruntime-web not installed; no python3 with torch)
+ *
+ * No WebGPU adapter is the WebGPU back end's own NNR6001, and a model the ONNX export cannot write
+ * its NNR7001: verify passes those through.
+ */
+export class VerifyError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'VerifyError';
+  }
+}
