@@ -8,7 +8,7 @@ import { GRAD_RULES } from './rules/index.js';
 import type { TrainingGraph } from './training-graph.js';
 
 /** A term of the total loss, with node ids of the primitive graph. */
-export type TrainingLossTerm =
+type TrainingLossTerm =
   | (Pick<LossSpec, 'kind' | 'fromLogits' | 'sparse' | 'delta' | 'pred' | 'target' | 'range'> & { weight: number })
   | Extract<LossTermSpec, { kind: 'value' }>;
 
