@@ -6,6 +6,7 @@ import { attentionKernels } from './kernels/attention.js';
 import { convKernels, convEpilogueKernels } from './kernels/conv.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
 import { lossKernels } from './kernels/losses.js';
+import { mathKernels } from './kernels/math.js';
 import { matmul } from './kernels/matmul.js';
 import { normalizationKernels } from './kernels/normalization.js';
 import { poolingKernels } from './kernels/pooling.js';
@@ -23,6 +24,7 @@ import { upsampleKernels } from './kernels/upsample.js';
  */
 const PLAIN_KERNELS: Record<Exclude<KernelName, EpilogueKernelName>, CpuKernel> = {
   ...elementwiseKernels,
+  ...mathKernels,
   ...activationKernels,
   ...softmaxKernels,
   ...lossKernels,
