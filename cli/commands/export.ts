@@ -5,10 +5,11 @@ import { compileLoaded, isNnetFile, loadChecked, loadPlanFile, pickModel, runCom
 import { readWeightsFile } from '../weights-io.js';
 import { basename } from 'node:path';
 import { NNET_VERSION } from '../version.js';
+import { exportPytorchCommand } from '../pytorch-export.js';
 import type { SetExitCode } from './index.js';
 
 interface ExportOptions {
-  format: 'onnx';
+  format: 'onnx' | 'pytorch';
   output: string;
   weights?: string;
   model?: string;
@@ -24,13 +25,14 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .command('export')
     .description('export a model (inference graph + weights) to ONNX')
     .argument('<file>', '.nnet file or plan .json')
-    .option('--format <format>', 'onnx', parseFormat, 'onnx')
-    .requiredOption('-o, --output <file>', 'where to write the model')
+    .option('--format <format>', 'onnx, or pytorch (a folder: model.py, train.py, weights)', parseFormat, 'onnx')
+    .requiredOption('-o, --output <file>', 'where to write the model (the folder, for pytorch)')
     .option('--weights <file>', 'weights (.safetensors) to export instead of the compiled or saved ones')
     .option('--model <name>', 'the model to export, or a gan (its generator); default: the last gan, else the last model')
     .option('--expose <tensors>', 'plan tensors to add as graph outputs too, comma-separated (intermediate values)', (v: string) => v.split(',').map((t) => t.trim()).filter(Boolean))
     .action(async (file: string, options: ExportOptions) => {
       await runCommand(setExitCode, async () => {
+        if (options.format === 'pytorch') return exportPytorchCommand(file, options);
         prepareOutput(options.output, { what: 'the ONNX model', inputs: [file, ...(options.weights ? [options.weights] : [])] });
         const loaded = isNnetFile(file) ? pickExported(loadChecked(file), options.model) : undefined;
         const { plan, weights } = loaded ? compileLoaded(loaded, { target: 'cpu', fuse: true, training: false }) : await loadPlanFile(file, options.weights);
@@ -57,7 +59,7 @@ function modelDocString(text: string, offset: number): string {
   return doc.join('\n');
 }
 
-function parseFormat(value: string): 'onnx' {
-  if (value !== 'onnx') throw new InvalidArgumentError('the only export format is onnx');
+function parseFormat(value: string): 'onnx' | 'pytorch' {
+  if (value !== 'onnx' && value !== 'pytorch') throw new InvalidArgumentError('use onnx or pytorch');
   return value;
 }
