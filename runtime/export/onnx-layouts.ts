@@ -16,7 +16,7 @@ export const TO_CHANNELS_FIRST: Record<1 | 2, readonly number[]> = { 1: [0, 2, 1
 export const TO_CHANNELS_LAST: Record<1 | 2, readonly number[]> = { 1: [0, 2, 1], 2: [0, 2, 3, 1] };
 
 /** For each ONNX gate slot, the nnet gate that fills it. */
-export const ONNX_GATE_ORDER: Record<RecurrentCellName, readonly number[]> = {
+const ONNX_GATE_ORDER: Record<RecurrentCellName, readonly number[]> = {
   rnn: [0],
   lstm: [0, 3, 1, 2],
   gru: [1, 0, 2],

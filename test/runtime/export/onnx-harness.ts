@@ -40,7 +40,7 @@ export function compiled(source: string, options: { model?: string; fuse?: boole
 const DIM_VALUES: Record<string, number> = { batch: 3, seq: SEQUENCE_LENGTH };
 
 /** Seeded feeds for every (non-label) input: floats in [−2, 2], ids below the smallest table they index. */
-export function feedsFor(plan: Plan, seed: number): Record<string, HostTensor> {
+function feedsFor(plan: Plan, seed: number): Record<string, HostTensor> {
   const random = mulberry32(seed);
   const byName = new Map(plan.tensors.map((t) => [t.name, t]));
   const feeds: Record<string, HostTensor> = {};
