@@ -2,13 +2,14 @@ import { TRAIN_DEFAULTS } from '../../runtime/plan/train-settings.js';
 import { ACTIVATION_OPS } from './activations.js';
 import { multi_head_attention } from './attention.js';
 import { conv1d, conv1d_transpose, conv2d, conv2d_transpose } from './conv.js';
+import { depthwise_conv2d, separable_conv2d } from './depthwise.js';
 import { dense } from './dense.js';
 import { dropout } from './dropout.js';
 import { embedding } from './embedding.js';
 import { INITIALIZERS } from './initializers.js';
 import { LOSSES } from './losses.js';
 import { add, concat, multiply } from './merge.js';
-import { batchnorm, layernorm } from './normalization.js';
+import { batchnorm, groupnorm, layernorm } from './normalization.js';
 import { OPTIMIZERS } from './optimizers.js';
 import { avgpool1d, avgpool2d, global_avgpool, global_maxpool, maxpool1d, maxpool2d } from './pooling.js';
 import { positional_encoding } from './positional-encoding.js';
@@ -30,6 +31,8 @@ export const OPS: readonly OpDef[] = [
   conv2d,
   conv1d_transpose,
   conv2d_transpose,
+  depthwise_conv2d,
+  separable_conv2d,
   upsample1d,
   upsample2d,
   maxpool1d,
@@ -43,6 +46,7 @@ export const OPS: readonly OpDef[] = [
   dropout,
   batchnorm,
   layernorm,
+  groupnorm,
   embedding,
   ...RECURRENT_OPS,
   multi_head_attention,
