@@ -3,7 +3,7 @@ import {
 } from '../../runtime/plan/kernels.js';
 import { perActivation, perActivationGrad } from '../../runtime/plan/activations.js';
 import {
-  broadcastOf, concatOutputOf, convOutputOf, convTransposeOutputOf, embeddingOutputOf, globalPoolOutputOf, matmulOutputOf, poolOutputOf, scanOutputsOf, sliceOutputOf, upsampleOutputOf,
+  broadcastOf, concatOutputOf, convOutputOf, convTransposeOutputOf, embeddingOutputOf, globalPoolOutputOf, matmulOutputOf, poolOutputOf, reduceOutputOf, scanOutputsOf, sliceOutputOf, upsampleOutputOf,
 } from '../../runtime/plan/shape-families.js';
 import { sameDim, SYMBOLIC_DIMS } from '../shapes/dims.js';
 import type { Attrs, Dim, Shape, TensorType } from './types.js';
@@ -105,6 +105,11 @@ const SHAPE_RULES: Record<KernelName, ShapeRule> = {
   add: binary,
   sub: binary,
   mul: binary,
+  div: binary,
+  unary: same,
+  unary_grad: gradLike,
+  reduce: ([x], attrs) => [{ shape: reduceOutputOf(x!.shape, attrs, SYMBOLIC_DIMS) ?? fail(`reduce axes ${JSON.stringify(attrs.axes)} are out of range`), dtype: 'f32' }],
+  reduce_grad: ([, x]) => [x!],
   scale: same,
   sum_to: fromAttrShape,
   concat: concatShape,

@@ -8,6 +8,7 @@ import { elementwiseKernels } from './kernels/elementwise.js';
 import { groupedConvEpilogueKernels, groupedConvKernels } from './kernels/grouped-conv.js';
 import { groupnormKernels } from './kernels/groupnorm.js';
 import { lossKernels } from './kernels/losses.js';
+import { mathKernels } from './kernels/math.js';
 import { matmul } from './kernels/matmul.js';
 import { normalizationKernels } from './kernels/normalization.js';
 import { poolingKernels } from './kernels/pooling.js';
@@ -25,6 +26,7 @@ import { upsampleKernels } from './kernels/upsample.js';
  */
 const PLAIN_KERNELS: Record<Exclude<KernelName, EpilogueKernelName>, CpuKernel> = {
   ...elementwiseKernels,
+  ...mathKernels,
   ...activationKernels,
   ...softmaxKernels,
   ...lossKernels,

@@ -65,6 +65,9 @@ const ints: KernelAttr = { type: 'int[]' };
 const dims: KernelAttr = { type: 'dims' };
 const dim: KernelAttr = { type: 'dim' };
 
+const unaryAttrs: Record<string, KernelAttr> = { op: { type: 'string' }, a: { type: 'number', optional: true, default: 0 }, b: { type: 'number', optional: true, default: 0 } };
+const reduceAttrs: Record<string, KernelAttr> = { op: { type: 'string' }, axes: ints, keepdims: bool };
+
 function differentiable(kernels: readonly string[], saved: readonly string[] = []): KernelSpec['grad'] {
   return { kernels, saved };
 }
@@ -222,12 +225,39 @@ export const KERNELS = {
   add: { inputs: ['a', 'b'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable(['sum_to']), doc: 'y = a + b, broadcasting.' },
   sub: { inputs: ['a', 'b'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable(['scale', 'sum_to']), doc: 'y = a - b, broadcasting.' },
   mul: { inputs: ['a', 'b'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable(['mul', 'sum_to']), doc: 'y = a * b, broadcasting.' },
+  div: { inputs: ['a', 'b'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable(['div', 'mul', 'scale', 'sum_to'], ['y']), doc: 'y = a / b, broadcasting.' },
   scale: { inputs: ['x'], outputs: ['y'], attrs: { factor: num }, epilogue: false, grad: differentiable(['scale']), doc: 'y = factor * x.' },
   sum_to: { inputs: ['x'], outputs: ['y'], attrs: { shape: dims }, epilogue: false, doc: "Sums x down to `shape` (numpy broadcasting reversed): the gradient of a broadcast; bias gradients reduce over rows." },
   concat: { inputs: ['x...'], outputs: ['y'], attrs: { axis: int }, epilogue: false, grad: differentiable(['slice']), doc: 'Concatenates along `axis` (non-negative).' },
   slice: { inputs: ['x'], outputs: ['y'], attrs: { axis: int, start: dim, size: dim }, epilogue: false, doc: 'y = x[..., start:start+size, ...] along `axis`: the gradient of concat.' },
   reshape: { inputs: ['x'], outputs: ['y'], attrs: { shape: dims }, epilogue: false, grad: differentiable(['reshape']), doc: 'Same elements, new shape (a copy, or an alias where the runtime can).' },
   copy: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable([]), doc: 'y = x.' },
+
+  // ── elementwise math and reductions: one kernel each, the op an attribute (math-ops.ts) ──────────
+  unary: {
+    inputs: ['x'],
+    outputs: ['y'],
+    attrs: unaryAttrs,
+    epilogue: false,
+    grad: differentiable(['unary_grad']),
+    doc: 'y = op(x) for the `op` of runtime/plan/math-ops.ts (affine, reciprocal, exp, log, sqrt, abs, square, pow, clip), reading the numbers `a` and `b` where the op takes them.',
+  },
+  unary_grad: { inputs: ['dy', 'x'], outputs: ['dx'], attrs: unaryAttrs, epilogue: false, doc: "dx = dy · op'(x) for the `op` of the forward unary step." },
+  reduce: {
+    inputs: ['x'],
+    outputs: ['y'],
+    attrs: reduceAttrs,
+    epilogue: false,
+    grad: differentiable(['reduce_grad'], ['y']),
+    doc: '`op` (sum, mean, max, min) over `axes` (non-negative, ascending); `keepdims` keeps them as size 1, else they are dropped.',
+  },
+  reduce_grad: {
+    inputs: ['dy', 'x', 'y'],
+    outputs: ['dx'],
+    attrs: reduceAttrs,
+    epilogue: false,
+    doc: 'dx of reduce: dy spread over each reduced group (divided by its size for mean); for max and min, all of dy to the first extreme of the group.',
+  },
 
   // ── activations (each also an epilogue element), and their gradients: see activations.ts ─────────
   ...activationKernels(),

@@ -135,3 +135,11 @@ export function scanOutputsOf<D>(cell: RecurrentCellName, xw: readonly D[], attr
   const y = attrs.return_sequences === true ? [batch, steps, dims.of(units)] : [batch, dims.of(units)];
   return [y, [batch, steps, dims.of(RECURRENT_CELLS[cell].saved * units)]];
 }
+
+/** y of reduce: x with `axes` dropped, or kept as size 1 with `keepdims`; null when an axis is out of range. */
+export function reduceOutputOf<D>(x: readonly D[], attrs: Attrs, dims: DimArithmetic<D>): D[] | null {
+  const axes = ints(attrs.axes, []);
+  if (axes.some((a) => !Number.isInteger(a) || a < 0 || a >= x.length)) return null;
+  const keep = attrs.keepdims === true;
+  return x.flatMap((d, i) => (axes.includes(i) ? (keep ? [dims.of(1)] : []) : [d]));
+}

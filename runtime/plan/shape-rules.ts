@@ -2,7 +2,7 @@ import { perActivation, perActivationGrad } from './activations.js';
 import type { PlanAttr } from './format.js';
 import { perScan, perScanGrad, type KernelName, type RecurrentCellName } from './kernels.js';
 import {
-  broadcastOf, concatOutputOf, convOutputOf, convTransposeOutputOf, embeddingOutputOf, globalPoolOutputOf, matmulOutputOf, NUMBER_DIMS, poolOutputOf, scanOutputsOf, sliceOutputOf, upsampleOutputOf,
+  broadcastOf, concatOutputOf, convOutputOf, convTransposeOutputOf, embeddingOutputOf, globalPoolOutputOf, matmulOutputOf, NUMBER_DIMS, poolOutputOf, reduceOutputOf, scanOutputsOf, sliceOutputOf, upsampleOutputOf,
 } from './shape-families.js';
 
 /**
@@ -108,6 +108,15 @@ export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
   add: broadcast,
   sub: broadcast,
   mul: broadcast,
+  div: broadcast,
+  unary,
+  unary_grad: unaryGrad,
+  reduce: ([x], attrs) => {
+    if (!x) return [null];
+    const y = reduceOutputOf(x, attrs, NUMBER_DIMS);
+    return y ? [{ shape: y }] : `reduce axes ${JSON.stringify(attrs.axes)} are outside [${x.join(', ')}]`;
+  },
+  reduce_grad: ([dy, x, y]) => (dy && y && size(dy) !== size(y) ? `dy [${dy.join(', ')}] is not the reduced shape [${y.join(', ')}]` : [same(x)]),
   scale: unary,
   sum_to: fromShapeAttr,
   concat: (inputs, attrs) => {

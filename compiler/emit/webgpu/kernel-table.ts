@@ -3,6 +3,7 @@ import { perScan, perScanGrad, type KernelName } from '../../../runtime/plan/ker
 import type { KernelSource, StepShapes } from './program.js';
 import { emitActivation, emitActivationGrad, emitBiasAdd, emitBinary, emitCopy, emitPositionalEncoding, emitScale } from './templates/elementwise.js';
 import { emitLoss, emitPenalty } from './templates/losses.js';
+import { emitReduce, emitReduceGrad, emitUnary, emitUnaryGrad } from './templates/math.js';
 import { emitMatmul } from './templates/matmul.js';
 import { emitDropout, emitDropoutGrad, emitEmbedding, emitEmbeddingGrad, emitPenaltyGrad } from './templates/misc.js';
 import { emitBatchnorm, emitBatchnormGrad, emitLayernorm, emitLayernormGrad } from './templates/normalization.js';
@@ -27,6 +28,11 @@ export const TEMPLATES: Record<KernelName, Template> = {
   add: emitBinary,
   sub: emitBinary,
   mul: emitBinary,
+  div: emitBinary,
+  unary: emitUnary,
+  unary_grad: emitUnaryGrad,
+  reduce: emitReduce,
+  reduce_grad: emitReduceGrad,
   scale: emitScale,
   sum_to: emitSumTo,
   concat: emitConcat,

@@ -2,6 +2,7 @@ import { installGemm, installGemmWithEpilogue } from '../kernels/matmul.js';
 import { registerCpuEpilogueKernel, registerCpuKernel } from '../kernel-registry.js';
 import { convGradInputSimd, convGradWeightSimd, convSimd } from './conv-simd.js';
 import { gemmSimdOrJs, gemmWithEpilogueSimd, matmulSimd } from './matmul-simd.js';
+import { maxpoolGradSimd, maxpoolSimd } from './pool-simd.js';
 import { sgemmModule } from './sgemm-simd.js';
 
 /**
@@ -21,6 +22,8 @@ export function installSimdKernels(): boolean {
   registerCpuKernel('conv1d_grad_input', convGradInputSimd);
   registerCpuKernel('conv2d_grad_weight', convGradWeightSimd);
   registerCpuKernel('conv1d_grad_weight', convGradWeightSimd);
+  registerCpuKernel('maxpool2d', maxpoolSimd);
+  registerCpuKernel('maxpool2d_grad', maxpoolGradSimd);
   installGemm(gemmSimdOrJs);
   installGemmWithEpilogue(gemmWithEpilogueSimd);
   return true;
