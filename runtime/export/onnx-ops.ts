@@ -67,6 +67,24 @@ const batchnorm: OnnxRule = (s) => {
   s.op('Add', [scaled, beta], { outputs: [s.out(0)!] });
 };
 
+/**
+ * groupnorm over channels-last x [N, …, C] (opset 17 has no GroupNormalization): x as [N, P, G, C/G],
+ * mean and biased variance over P and C/G, x̂ back in x's shape, then gamma·x̂ + beta per channel.
+ */
+const groupnorm: OnnxRule = (s) => {
+  const x = s.input(0);
+  const channels = s.shape(x)!.at(-1);
+  const groups = s.attrs.groups as number;
+  if (typeof channels !== 'number') return s.refuse(`groupnorm over a symbolic channel count '${channels}' has no ONNX export`);
+  const grouped = s.op('Reshape', [x, s.ints([0, -1, groups, channels / groups])]);
+  const axes = [attr.ints('axes', [1, 3]), attr.int('keepdims', 1)];
+  const centred = s.op('Sub', [grouped, s.op('ReduceMean', [grouped], { attributes: axes })]);
+  const variance = s.op('ReduceMean', [s.op('Mul', [centred, centred])], { attributes: axes });
+  const normalised = s.op('Mul', [centred, s.op('Reciprocal', [s.op('Sqrt', [s.op('Add', [variance, s.floats([s.attrs.epsilon as number], [])])])])]);
+  const xhat = s.op('Reshape', [normalised, s.op('Shape', [x])]);
+  s.op('Add', [s.op('Mul', [xhat, s.input(1)]), s.input(2)], { outputs: [s.out(0)!] });
+};
+
 const layernorm: OnnxRule = (s) => {
   s.op('LayerNormalization', [s.input(0), s.input(1), s.input(2)], {
     outputs: [s.out(0)!],
@@ -80,6 +98,7 @@ export const ONNX_OPS: Record<InferenceKernelName, OnnxRule> & Partial<Record<Ke
   matmul,
   conv1d: conv,
   conv2d: conv,
+  grouped_conv2d: conv,
   conv1d_transpose: convTranspose,
   conv2d_transpose: convTranspose,
   bias_add: elementwise('Add'),
@@ -110,6 +129,7 @@ export const ONNX_OPS: Record<InferenceKernelName, OnnxRule> & Partial<Record<Ke
   dropout: identity,
   batchnorm,
   layernorm,
+  groupnorm,
   embedding: (s) => {
     s.op('Gather', [s.input(1), s.input(0)], { outputs: [s.out(0)!], attributes: [attr.int('axis', 0)] });
   },

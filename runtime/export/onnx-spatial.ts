@@ -49,7 +49,7 @@ function ints(value: unknown, spatial: number, fallback: number): number[] {
   return Array.from({ length: spatial }, (_, i) => list[i] ?? fallback);
 }
 
-/** conv1d / conv2d (+bias folded into Conv's B input). */
+/** conv1d / conv2d / grouped_conv2d (+bias folded into Conv's B input). nnet's grouped weight [F, k…, C/groups] permutes to ONNX's [F, C/groups, k…], group g the same channels. */
 export const conv: OnnxRule = (s) => {
   const x = s.input(0);
   const spatial = spatialRank(s, x);
@@ -64,7 +64,13 @@ export const conv: OnnxRule = (s) => {
   const inputs = [s.op('Transpose', [x], { attributes: [attr.ints('perm', perm)] }), s.op('Transpose', [s.input(1)], { attributes: [attr.ints('perm', perm)] })];
   if (s.bias) inputs.push(s.bias);
   const y = s.op('Conv', inputs, {
-    attributes: [attr.ints('kernel_shape', kernel), attr.ints('strides', window.strides), attr.ints('dilations', window.dilation), ...padding(s, x, window)],
+    attributes: [
+      attr.ints('kernel_shape', kernel),
+      attr.ints('strides', window.strides),
+      attr.ints('dilations', window.dilation),
+      ...padding(s, x, window),
+      ...(typeof s.attrs.groups === 'number' ? [attr.int('group', s.attrs.groups)] : []),
+    ],
   });
   s.op('Transpose', [y], { outputs: [s.out(0, s.bias !== undefined)!], attributes: [attr.ints('perm', TO_CHANNELS_LAST[spatial])] });
 };

@@ -87,6 +87,7 @@ export function randomModel(seed: number): string {
       () => bind(activationOf(v.name), v),
       () => bind(`batchnorm(${v.name}, epsilon: ${pick([0.001, 0.01])})`, v),
       () => bind(`layernorm(${v.name})`, v),
+      () => bind(`groupnorm(${v.name}, ${f % 2 === 0 ? pick([1, 2, f]) : pick([1, f])})`, v),
       () => bind(`dropout(${v.name}, 0.3)`, v),
       () => bind(`add(${v.name}, ${dense(f, 'linear')})`, v),
       () => bind(`multiply(${v.name}, ${dense(f, 'sigmoid')})`, v),
@@ -163,6 +164,10 @@ export function randomModel(seed: number): string {
         specific.push(() => bind(`conv2d(${v.name}, ${int(2, 5)}, ${k}, stride: ${stride}, padding: ${padding}, activation: ${activation()})`, { ...v, features: 0, hw: [out(h, k), out(w, k)] }));
         specific.push(() => bind(`${pick(['maxpool2d', 'avgpool2d'])}(${v.name}, ${k + 1}, stride: ${stride}, padding: ${padding})`, { ...v, hw: [out(h, k + 1), out(w, k + 1)] }));
       }
+      const m = int(1, 2);
+      specific.push(() => bind(`depthwise_conv2d(${v.name}, ${k}, stride: ${stride}, padding: ${padding}, depth_multiplier: ${m})`, { ...v, features: f * m, hw: [out(h, k), out(w, k)] }));
+      specific.push(() => bind(`separable_conv2d(${v.name}, ${int(2, 4)}, ${k}, padding: ${padding}, activation: ${activation()})`, { ...v, features: 0, hw: padding === 'same' ? [h, w] : [h - k + 1, w - k + 1] }));
+      if (f % 2 === 0) specific.push(() => bind(`conv2d(${v.name}, ${2 * int(1, 3)}, ${k}, padding: ${padding}, groups: 2)`, { ...v, features: 0, hw: padding === 'same' ? [h, w] : [h - k + 1, w - k + 1] }));
       if (Math.max(h, w) <= 12) {
         const grown = (n: number): number => (padding === 'same' ? n * stride : n * stride + Math.max(k - stride, 0));
         specific.push(() => bind(`conv2d_transpose(${v.name}, ${int(2, 4)}, ${k}, stride: ${stride}, padding: ${padding}, activation: ${activation()})`, { ...v, features: 0, hw: [grown(h), grown(w)] }));
