@@ -9,7 +9,7 @@ import { CliError } from './cli-error.js';
 /**
  * The other side of `nnet verify`: a target that runs the model and hands back every layer's values it
  * can, named as in the plan. A target that cannot run here is refused with its code and what to do
- * (NNR6001 no WebGPU adapter, NNR7101 no onnxruntime-web, NNR7001 a model ONNX export cannot write).
+ * (NNR6001 no WebGPU adapter, NNR7201 no onnxruntime-web, NNR7001 a model ONNX export cannot write).
  */
 export interface OpenTarget {
   /** `WebGPU (llvmpipe ...)`, `ONNX (onnxruntime-web 1.30.0)`: for the report's first line. */

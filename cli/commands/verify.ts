@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { createCpuExecutor } from '../../runtime/cpu/index.js';
+import { planLayers } from '../../runtime/verify/layers.js';
 import { describeDims, randomInputs, RANDOM_INPUT_SEED } from '../../runtime/verify/random-inputs.js';
 import { TARGET_TOLERANCES, VERIFY_TARGETS, verifyLayers, type VerifyTarget } from '../../runtime/verify/verify.js';
 import { formatVerifyTable } from '../format/verify-table.js';
@@ -43,6 +44,10 @@ export function register(program: Command, setExitCode: SetExitCode): void {
           ? compileLoaded(loadModel(file, options.model), { target: 'cpu', fuse: true, training: false })
           : await loadPlanFile(file, options.weights);
         if (options.weights && isNnetFile(file)) for (const [name, t] of readWeightsFile(options.weights)) weights.set(name, t);
+        if (planLayers(plan).length === 0) {
+          process.stdout.write(`verify ${plan.model}: nothing to compare, the model computes no layer (its outputs are its inputs)\n`);
+          return;
+        }
         const inputs = options.input !== undefined ? parseInputs(options.input, plan) : randomInputs(plan, options.seed);
         ensureFits(plan, Math.max(1, ...Object.values(inputs).map((t) => t.shape[0] ?? 1)));
         const cpu = createCpuExecutor(plan, weights);

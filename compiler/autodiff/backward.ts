@@ -1,16 +1,24 @@
 import type { Graph, IRNode } from '../ir/graph.js';
 import type { Origin } from '../ir/types.js';
 import { GraphBuilder } from '../lower/graph-builder.js';
-import type { LossSpec, OptimizerSpec } from '../train-config.js';
+import type { ClipSpec } from '../../runtime/plan/train-settings.js';
+import type { LossSpec, LossTermSpec, OptimizerSpec } from '../train-config.js';
 import { lossKernel } from './losses.js';
 import { optimizerPlan } from './optimizers.js';
 import { GRAD_RULES } from './rules/index.js';
 import type { TrainingGraph } from './training-graph.js';
 
+/** A term of the total loss, with node ids of the primitive graph. */
+type TrainingLossTerm =
+  | (Pick<LossSpec, 'kind' | 'fromLogits' | 'sparse' | 'delta' | 'pred' | 'target' | 'range'> & { weight: number })
+  | Extract<LossTermSpec, { kind: 'value' }>;
+
 export interface TrainingSpec {
-  /** pred and target are node ids of the primitive graph. */
-  loss: Pick<LossSpec, 'kind' | 'fromLogits' | 'sparse' | 'delta' | 'pred' | 'target' | 'range'>;
+  /** The loss is Σ weight · term; at least one term is a loss function. */
+  losses: TrainingLossTerm[];
   optimizer: OptimizerSpec;
+  /** Gradient clipping before the optimizer reads the gradients. */
+  clip: ClipSpec;
   /** Global penalties, applied to trainable params of rank ≥ 2 (weights and kernels, not biases or norms). */
   regularize: { l1: number; l2: number };
 }
@@ -23,13 +31,29 @@ export interface TrainingSpec {
 export function appendTraining(graph: Graph, spec: TrainingSpec): TrainingGraph {
   const b = new GraphBuilder(graph);
   const forward = [...graph.nodes];
-  const lossOrigin: Origin = { range: spec.loss.range, layer: 'loss', op: spec.loss.kind };
   const start = graph.nodes.length;
 
-  const { kernel, attrs } = lossKernel(spec.loss);
-  const dataLoss = b.add(kernel, [spec.loss.pred, spec.loss.target], attrs, lossOrigin);
-  const dpred = b.outputOf(dataLoss, 1);
-  let loss = dataLoss;
+  // The data loss Σ weight · term, and the gradient each term seeds the sweep with.
+  const seeds = new Map<number, number[]>();
+  const seed = (node: number, grad: number): void => void seeds.set(node, [...(seeds.get(node) ?? []), grad]);
+  let loss: number | null = null;
+  for (const term of spec.losses) {
+    const origin: Origin = { range: term.range, layer: 'loss', op: term.kind };
+    let value: number;
+    if (term.kind === 'value') {
+      value = term.value;
+      seed(term.value, b.addTyped('const', [], { value: term.weight }, b.type(term.value), origin));
+    } else {
+      const { kernel, attrs } = lossKernel(term);
+      value = b.add(kernel, [term.pred, term.target], attrs, origin);
+      const dpred = b.outputOf(value, 1);
+      seed(term.pred, term.weight === 1 ? dpred : b.add('scale', [dpred], { factor: term.weight }, origin));
+    }
+    if (term.weight !== 1) value = b.add('scale', [value], { factor: term.weight }, origin);
+    if (b.type(value).shape.length > 0) value = b.add('reshape', [value], { shape: [] }, origin);
+    loss = loss === null ? value : b.add('add', [loss, value], {}, origin);
+  }
+  if (loss === null) throw new Error('appendTraining needs at least one loss term');
   const penalties = new Map<string, { l1: number; l2: number }>();
   for (const param of graph.params) {
     if (!param.trainable) continue;
@@ -44,24 +68,26 @@ export function appendTraining(graph: Graph, spec: TrainingSpec): TrainingGraph 
   const lossNodes = new Set(graph.nodes.slice(start).map((n) => n.id));
 
   const trainable = new Set(graph.params.filter((p) => p.trainable).map((p) => p.node));
-  const gradOf = sweep(b, forward, trainable, spec.loss.pred, dpred);
+  const gradOf = sweep(b, forward, trainable, seeds);
 
-  const backwardNodes = new Set(graph.nodes.slice(start).map((n) => n.id));
   const grads = new Map<string, number>();
+  for (const param of graph.params) {
+    if (!param.trainable) continue;
+    const grad = gradOf.get(param.node);
+    if (grad === undefined) continue;
+    const penalty = penalties.get(param.name);
+    grads.set(param.name, penalty ? b.add('l1_l2_grad', [grad, param.node], penalty, b.node(param.node).origin) : grad);
+  }
+  clipGradients(b, grads, spec.clip, (name) => b.node(graph.params.find((p) => p.name === name)!.node).origin);
+  const backwardNodes = new Set(graph.nodes.slice(start).map((n) => n.id));
+
   const updateStart = graph.nodes.length;
   const optimizer = optimizerPlan(spec.optimizer);
   const slots: TrainingGraph['slots'] = [];
   for (const param of graph.params) {
-    if (!param.trainable) continue;
-    let grad = gradOf.get(param.node);
+    const grad = grads.get(param.name);
     if (grad === undefined) continue;
     const paramNode = b.node(param.node);
-    const penalty = penalties.get(param.name);
-    if (penalty) {
-      grad = b.add('l1_l2_grad', [grad, param.node], penalty, paramNode.origin);
-      backwardNodes.add(grad);
-    }
-    grads.set(param.name, grad);
     const slotNodes = optimizer.slots.map((slot) => {
       const name = `${param.name}.${slot.name}`;
       const node = b.addTyped('param', [], { slot: slot.name, of: param.name }, paramNode.type, paramNode.origin);
@@ -74,8 +100,29 @@ export function appendTraining(graph: Graph, spec: TrainingSpec): TrainingGraph 
   return { loss, lossNodes, backwardNodes, updateNodes, slots, grads };
 }
 
-/** Reverse-mode sweep from `dpred`; returns node id → its gradient node, for nodes that need one. */
-function sweep(b: GraphBuilder, forward: IRNode[], trainable: Set<number>, pred: number, dpred: number): Map<number, number> {
+/**
+ * Gradient clipping, in place on `grads` (param name → gradient node): by value, each element
+ * clamped to [−value, value]; then by global norm as PyTorch's clip_grad_norm_ does it, every
+ * gradient times min(1, norm / (‖g‖ + 1e-6)), ‖g‖ the L2 norm over all the gradients together.
+ */
+function clipGradients(b: GraphBuilder, grads: Map<string, number>, clip: ClipSpec, originOf: (param: string) => Origin): void {
+  if (clip.value !== null) {
+    for (const [name, grad] of grads) grads.set(name, b.add('unary', [grad], { op: 'clip', a: -clip.value, b: clip.value }, originOf(name)));
+  }
+  if (clip.norm === null || grads.size === 0) return;
+  let sumSquares: number | null = null;
+  for (const [name, grad] of grads) {
+    const squares = b.add('l1_l2_penalty', [grad], { l1: 0, l2: 1 }, originOf(name));
+    sumSquares = sumSquares === null ? squares : b.add('add', [sumSquares, squares], {}, originOf(name));
+  }
+  const origin = originOf(grads.keys().next().value!);
+  const norm = b.add('unary', [b.add('unary', [sumSquares!], { op: 'sqrt' }, origin)], { op: 'affine', a: 1, b: 1e-6 }, origin);
+  const factor = b.add('unary', [b.add('unary', [norm], { op: 'reciprocal', a: clip.norm }, origin)], { op: 'clip', a: 0, b: 1 }, origin);
+  for (const [name, grad] of grads) grads.set(name, b.add('mul', [grad, factor], {}, originOf(name)));
+}
+
+/** Reverse-mode sweep from the seeds (node → gradients of the loss); returns node id → its gradient node, for nodes that need one. */
+function sweep(b: GraphBuilder, forward: IRNode[], trainable: Set<number>, seeds: Map<number, number[]>): Map<number, number> {
   // Only values that depend on a trainable parameter need a gradient; statistics outputs never do.
   const needsGrad = new Set<number>();
   for (const node of forward) {
@@ -83,7 +130,7 @@ function sweep(b: GraphBuilder, forward: IRNode[], trainable: Set<number>, pred:
     else if (node.op !== 'output_of' && node.inputs.some((i) => needsGrad.has(i))) needsGrad.add(node.id);
   }
 
-  const pending = new Map<number, number[]>([[pred, [dpred]]]);
+  const pending = new Map<number, number[]>([...seeds].map(([node, grads]) => [node, [...grads]]));
   const done = new Map<number, number>();
   for (let i = forward.length - 1; i >= 0; i--) {
     const node = forward[i]!;

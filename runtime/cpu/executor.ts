@@ -1,5 +1,6 @@
 import { checkIndexInputs, indexInputRanges, type IndexRange } from '../index-inputs.js';
 import type { Executor, NonFiniteStep, TrainStepOptions, TrainStepResult } from '../executor.js';
+import { readableTensor } from '../plan/readable-tensors.js';
 import { checkWeights, STORED_ROLES, type WeightValue } from '../plan/check-weights.js';
 import { dimSymbols, evalDim } from '../plan/dims.js';
 import { PlanError } from '../plan/errors.js';
@@ -323,9 +324,9 @@ export class CpuExecutor implements Executor {
   private readOutputs(bound: Bound, names: string[]): Record<string, HostTensor> {
     const result: Record<string, HostTensor> = {};
     for (const name of names) {
-      const output = this.plan.outputs.find((o) => o.name === name) ?? (name === this.plan.training?.prediction ? { tensor: name } : undefined);
-      if (!output) throw new PlanError('NNR1011', `no output '${name}' (outputs: ${this.plan.outputs.map((o) => o.name).join(', ')})`);
-      const t = bound.tensors.get(output.tensor)!;
+      const tensor = readableTensor(this.plan, name);
+      if (tensor === undefined) throw new PlanError('NNR1011', `no output '${name}' (outputs: ${this.plan.outputs.map((o) => o.name).join(', ')})`);
+      const t = bound.tensors.get(tensor)!;
       result[name] = { shape: [...t.shape], dtype: t.data instanceof Int32Array ? 'i32' : 'f32', data: t.data.slice() };
     }
     return result;

@@ -10,7 +10,7 @@ import type { Tracer } from './verify.js';
  * The ONNX target: the model as `nnet export --format onnx` writes it, with every layer's value made
  * a graph output too (the export names each step's value after its plan tensor), run in onnxruntime-web
  * (WebAssembly, one thread). onnxruntime-web is loaded only here and only when asked for, so the rest of
- * nnet runs without it; where it is not installed the target is refused with NNR7101.
+ * nnet runs without it; where it is not installed the target is refused with NNR7201.
  */
 export async function onnxTracer(plan: Plan, weights: ReadonlyMap<string, HostTensor>): Promise<{ trace: Tracer; runtime: string }> {
   const ort = await loadOnnxRuntime();
@@ -50,6 +50,6 @@ async function loadOnnxRuntime(): Promise<typeof Ort> {
   try {
     return await import('onnxruntime-web');
   } catch (error) {
-    throw new VerifyError('NNR7101', `--against onnx runs the model in onnxruntime-web, which is not installed here (${(error as Error).message.split('\n')[0]}); install it with \`npm install onnxruntime-web\``);
+    throw new VerifyError('NNR7201', `--against onnx runs the model in onnxruntime-web, which is not installed here (${(error as Error).message.split('\n')[0]}); install it with \`npm install onnxruntime-web\``);
   }
 }

@@ -1,5 +1,6 @@
 import { checkIndexInputs, indexInputRanges, type IndexRange } from '../index-inputs.js';
 import type { Executor, TrainStepOptions, TrainStepResult } from '../executor.js';
+import { readableTensor } from '../plan/readable-tensors.js';
 import type { Plan, PlanStep } from '../plan/format.js';
 import type { HostTensor } from '../tensor.js';
 import { sizeOf } from '../tensor.js';
@@ -129,9 +130,9 @@ export class WebGpuExecutor implements Executor {
   }
 
   private outputTensor(name: string): string {
-    const out = this.plan.outputs.find((o) => o.name === name) ?? (name === this.plan.training?.prediction ? { tensor: name } : undefined);
-    if (!out) throw new WebGpuError('NNR6005', `the model has no output '${name}' (outputs: ${this.plan.outputs.map((o) => o.name).join(', ')})`);
-    return out.tensor;
+    const tensor = readableTensor(this.plan, name);
+    if (tensor === undefined) throw new WebGpuError('NNR6005', `the model has no output '${name}' (outputs: ${this.plan.outputs.map((o) => o.name).join(', ')})`);
+    return tensor;
   }
 
   private collect(read: Map<string, HostTensor>, names: readonly string[]): Record<string, HostTensor> {

@@ -86,6 +86,14 @@ describe('nnet verify', () => {
     expect(cnn.stderr).toMatch(/error NNR7001: /);
   });
 
+  it('a model whose outputs are its inputs: nothing to compare, said plainly', async () => {
+    const file = join(dir, 'identity.nnet');
+    writeFileSync(file, 'model Identity {\n  input x: [batch, 3]\n  output x\n}\n');
+    const { code, stdout } = await runCli(['verify', file, '--against', 'onnx']);
+    expect(code).toBe(0);
+    expect(stdout).toBe('verify Identity: nothing to compare, the model computes no layer (its outputs are its inputs)\n');
+  });
+
   it('nnet --help lists it; its own help states the targets and their tolerances', async () => {
     expect((await runCli(['--help'])).stdout).toMatch(/verify \[options\] <model>\s+run a model on the CPU and on another target/);
     const help = (await runCli(['verify', '--help'])).stdout;

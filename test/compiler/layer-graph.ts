@@ -66,17 +66,21 @@ export function trainConfig(
   extra: Partial<TrainConfig> = {},
 ): TrainConfig {
   const range = { start: 0, end: 0 };
+  const lossSpec: LossSpec = { fromLogits: true, sparse: false, delta: 1, range, ...loss };
   return {
-    loss: { fromLogits: true, sparse: false, delta: 1, range, ...loss },
+    loss: lossSpec,
+    losses: [{ ...lossSpec, weight: 1 }],
     optimizer,
     schedule: null,
+    warmup: 0,
+    clip: { value: null, norm: null },
     regularize: { l1: 0, l2: 0 },
     augment: [],
     earlyStopping: null,
     epochs: 1,
     batch: 4,
     validation: 0,
-    metrics: ['loss'],
+    metrics: [],
     seed: 1,
     data: null,
     range,

@@ -20,7 +20,7 @@ const MC = 128;
 /** Resident copies beyond this are forgotten and placed afresh (resident-operands.ts). */
 const RESIDENT_LIMIT_BYTES = 256 * 1024 * 1024;
 
-type TileFunction = (pa: number, pb: number, c: number, mPanels: number, nPanels: number, kc: number, ldcBytes: number, bias: number, ldbBytes: number, alpha: number) => void;
+type TileFunction = (pa: number, pb: number, c: number, mPanels: number, nPanels: number, kc: number, ldcBytes: number, bias: number, ldbBytes: number, alpha: number, aChannels?: number) => void;
 
 export interface SgemmModule {
   /** Whether the multiply-add is relaxed SIMD's fused one (else mul + add). */
@@ -95,7 +95,7 @@ export function copyOut(floats: Float32Array, from: number, ldc: number, c: Floa
  * from float `offset` (gemm-pack.ts packPanelsA's layout), rows at or past m as zeros. A strided
  * matrix, or a product whose operand is read straight from another layout.
  */
-export type PackA = (into: Float32Array, offset: number, i0: number, rows: number, k0: number, kc: number) => void;
+type PackA = (into: Float32Array, offset: number, i0: number, rows: number, k0: number, kc: number) => void;
 
 /**
  * c[m×n] = A·B, A(i,k) = a[i*aRow + k*aCol], B(k,j) = b[k*bRow + j*bCol] (gemm's strides, matmul.ts);
@@ -119,7 +119,7 @@ export function sgemmSimd(
  * memory is current (resident-operands.ts), with its layout key; null: written into scratch on
  * every call.
  */
-export interface PackB {
+interface PackB {
   rowMajor: boolean;
   pack: (into: Float32Array, offset: number) => void;
   resident: { data: Float32Array; layout: string } | null;
@@ -138,7 +138,7 @@ function stridedB(b: Float32Array, bRow: number, bCol: number, n: number, k: num
 }
 
 /** sgemmSimd with A and B given by their packing functions. */
-export function sgemmPacked(
+function sgemmPacked(
   module: SgemmModule,
   packA: PackA,
   packB: PackB,

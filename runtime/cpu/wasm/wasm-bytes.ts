@@ -51,6 +51,7 @@ export const Op = {
   i32Add: [0x6a],
   i32Sub: [0x6b],
   i32Mul: [0x6c],
+  i32DivU: [0x6e],
   i32Shl: [0x74],
   i32LtU: [0x49],
   i32GeS: [0x4e],

@@ -4,17 +4,17 @@ import { compileProbe } from './verify-model.js';
 
 /**
  * onnxruntime-web is a dev dependency: an installed nnet may lack it. `--against onnx` then says so
- * with NNR7101 and how to install it, instead of failing on the import.
+ * with NNR7201 and how to install it, instead of failing on the import.
  */
 vi.mock('onnxruntime-web', () => {
   throw new Error("Cannot find package 'onnxruntime-web'");
 });
 
 describe('the ONNX target without onnxruntime-web', () => {
-  it('is refused with NNR7101 naming the package to install', async () => {
+  it('is refused with NNR7201 naming the package to install', async () => {
     const { plan, weights } = compileProbe();
     const error = (await onnxTracer(plan, weights).catch((e: unknown) => e)) as { code?: string; message: string };
-    expect(error.code).toBe('NNR7101');
+    expect(error.code).toBe('NNR7201');
     expect(error.message).toMatch(/onnxruntime-web, which is not installed here .*npm install onnxruntime-web/);
   });
 });
