@@ -6,6 +6,7 @@ import { attr } from './onnx-graph.js';
 import { reduce, unary } from './onnx-math.js';
 import { scan } from './onnx-recurrent.js';
 import { conv, convTranspose, globalPool, pool, upsample } from './onnx-spatial.js';
+import { padReflect, stridedRead, stridedWrite } from './onnx-strided.js';
 import type { OnnxRule, StepExport } from './onnx-step.js';
 
 /**
@@ -121,6 +122,9 @@ export const ONNX_OPS: Record<InferenceKernelName, OnnxRule> & Partial<Record<Ke
     s.op('Slice', [s.input(0), asList(start), asList(end), s.ints([s.attrs.axis as number])], { outputs: [s.out(0)!] });
   },
   reshape,
+  strided_read: stridedRead,
+  strided_write: stridedWrite,
+  pad_reflect: padReflect,
   copy: identity,
   ...activation,
   softmax: lastAxis('Softmax'),

@@ -34,6 +34,9 @@ export function randomModel(seed: number): string {
   // Activations rotate from the seed on, so that every one is drawn across a few seeds.
   let draws = seed;
   const nextActivation = (): (typeof ACTIVATION_NAMES)[number] => ACTIVATION_NAMES[draws++ % ACTIVATION_NAMES.length]!;
+  // Other choices that must all be drawn go by turn as well.
+  let turns = seed;
+  const byTurn = <T>(items: readonly T[]): T => items[turns++ % items.length]!;
   const alpha = (name: string): number | undefined => (name === 'leaky_relu' ? pick([0.1, 0.2, 0.3]) : name === 'elu' ? pick([0.5, 1, 1.5]) : undefined);
   /** An activation argument: `relu`, `leaky_relu(0.2)`. */
   const activation = (): string => {
@@ -96,22 +99,26 @@ export function randomModel(seed: number): string {
         return bind(`concat(${v.name}, ${dense(extra, 'tanh')})`, { ...v, features: f + extra });
       },
     ];
-    // Tensor arithmetic, elementwise functions and reductions (kept as size-1 axes), shape-preserving.
-    general.push(() => {
-      const x = v.name;
-      const reduction = pick(['sum', 'mean', 'max', 'min']);
-      return bind(pick([
-        `${x} - ${x} * 0.5 + 1`,
-        `${x} / (abs(${x}) + 1)`,
-        `exp(clip(${x}, -3, 2))`,
-        `log(square(${x}) + 1)`,
-        `sqrt(abs(${x}) + 0.5) - pow(${x}, 3)`,
-        `2 / (square(${x}) + 1)`,
-        `-${x} * 2`,
-        `${x} - ${reduction}(${x}, axis: -1, keepdims: true)`,
-        `${x} * ${reduction}(${x}, axis: ${pick(['1', '-1', '[1, -1]'])}, keepdims: true)`,
-      ]), v);
-    });
+    // Slicing, indexing, transposes and padding (strided reads and writes, reflection).
+    if (v.kind === 'vec') {
+      specific.push(() => {
+        const [before, after] = [int(1, 2), int(0, 1)];
+        return bind(`pad(${v.name}, [${before}], ${after})`, { ...v, features: f + before + after });
+      });
+      if (f > 2) specific.push(() => bind(`${v.name}[:, 1:] * ${v.name}[:, ::-1][:, 1:]`, { ...v, features: f - 1 }));
+    }
+    if (v.kind === 'seq' && v.len! >= 4) {
+      specific.push(() => bind(`${v.name}[:, 1:]`, { ...v, len: v.len! - 1 }));
+      specific.push(() => bind(`${v.name}[:, ::2, ::-1]`, { ...v, len: Math.ceil(v.len! / 2) }));
+      specific.push(() => bind(`concat(${v.name}[:, -1], ${v.name}[:, 0])`, { kind: 'vec', features: 2 * f }));
+      specific.push(() => bind(`pad(${v.name}, [1, 0], [2, 1])`, { ...v, len: v.len! + 3, features: f + 1 }));
+    }
+    if (v.kind === 'img') {
+      const [h, w] = v.hw!;
+      specific.push(() => bind(`transpose(${v.name}, [0, 2, 1, 3])`, { ...v, hw: [w, h] }));
+      specific.push(() => bind(`pad(${v.name}, [1, 2, 0], mode: reflect)`, { ...v, hw: [h + 2, w + 4] }));
+      specific.push(() => bind(`${v.name}[:, 1:, ::2]`, { ...v, hw: [h - 1, Math.ceil(w / 2)] }));
+    }
     if (v.kind === 'vec') {
       specific.push(() => bind(`softmax(${v.name})`, v));
       if (f % 2 === 0) specific.push(() => bind(`${v.name} |> reshape([2, ${f / 2}]) |> flatten`, v));
@@ -131,7 +138,7 @@ export function randomModel(seed: number): string {
           },
           () => {
             const [size, stride, padding] = [pick([2, 3]), pick([1, 2]), pick(['valid', 'same'])];
-            return bind(`${pick(['maxpool1d', 'avgpool1d'])}(${v.name}, ${size}, stride: ${stride}, padding: ${padding})`, { ...v, len: out(size, stride, 1, padding) });
+            return bind(`${byTurn(['maxpool1d', 'avgpool1d'])}(${v.name}, ${size}, stride: ${stride}, padding: ${padding})`, { ...v, len: out(size, stride, 1, padding) });
           },
         );
       }
@@ -162,7 +169,7 @@ export function randomModel(seed: number): string {
       const out = (n: number, span: number): number => (padding === 'same' ? Math.ceil(n / stride) : Math.floor((n - span) / stride) + 1);
       if (Math.min(h, w) >= k + 2) {
         specific.push(() => bind(`conv2d(${v.name}, ${int(2, 5)}, ${k}, stride: ${stride}, padding: ${padding}, activation: ${activation()})`, { ...v, features: 0, hw: [out(h, k), out(w, k)] }));
-        specific.push(() => bind(`${pick(['maxpool2d', 'avgpool2d'])}(${v.name}, ${k + 1}, stride: ${stride}, padding: ${padding})`, { ...v, hw: [out(h, k + 1), out(w, k + 1)] }));
+        specific.push(() => bind(`${byTurn(['maxpool2d', 'avgpool2d'])}(${v.name}, ${k + 1}, stride: ${stride}, padding: ${padding})`, { ...v, hw: [out(h, k + 1), out(w, k + 1)] }));
       }
       const m = int(1, 2);
       specific.push(() => bind(`depthwise_conv2d(${v.name}, ${k}, stride: ${stride}, padding: ${padding}, depth_multiplier: ${m})`, { ...v, features: f * m, hw: [out(h, k), out(w, k)] }));
@@ -175,14 +182,33 @@ export function randomModel(seed: number): string {
       }
       if (Math.min(h, w) >= 5) specific.push(() => bind(`conv2d(${v.name}, ${int(2, 4)}, 2, dilation: 2)`, { ...v, features: 0, hw: [h - 2, w - 2] }));
     }
-    // The first layer of model `seed` is the (seed/4)-th of the kind's own layers, then the general
-    // ones: every layer a kind offers is drawn across the seeds, not left to chance.
+    // The first two layers of model `seed` are drawn by turn from the kind's own layers, then the
+    // general ones: every layer a kind offers is drawn across the seeds, not left to chance.
     const options = [...specific, ...general];
-    const next = (i === 0 ? options[Math.floor(seed / 4) % options.length]! : pick(options))();
+    const next = (i < 2 ? options[(Math.floor(seed / 4) + 10 * i) % options.length]! : pick(options))();
     // dense and conv give the size they were asked for: read it back from the expression.
     if (next.features === 0) next.features = Number(/^\w+\(\w+, (\d+)/.exec(lines.at(-1)!.split('= ')[1]!)![1]);
     v = next;
   }
+  // Every model ends its chain with tensor arithmetic (elementwise functions, reductions kept as
+  // size-1 axes) and an activation, each the seed's turn of its list, so that all are drawn.
+  const x = v.name;
+  const reduction = (['sum', 'mean', 'max', 'min'] as const)[Math.floor(seed / 9) % 4]!;
+  const arithmetic = [
+    `${x} - ${x} * 0.5 + 1`,
+    `${x} / (abs(${x}) + 1)`,
+    `exp(clip(${x}, -3, 2))`,
+    `log(square(${x}) + 1)`,
+    `sqrt(abs(${x}) + 0.5) - pow(${x}, 3)`,
+    `2 / (square(${x}) + 1)`,
+    `-${x} * 2`,
+    `${x} - ${reduction}(${x}, axis: -1, keepdims: true)`,
+    `${x} * ${reduction}(${x}, axis: ${pick(['1', '-1', '[1, -1]'])}, keepdims: true)`,
+  ];
+  v = bind(arithmetic[seed % arithmetic.length]!, v);
+  const last = ACTIVATION_NAMES[seed % ACTIVATION_NAMES.length]!;
+  const a = alpha(last);
+  v = bind(a === undefined ? `${last}(${v.name})` : `${last}(${v.name}, ${a})`, v);
   // Reduce to features.
   if (v.kind === 'seq') {
     const reduce = pick(['global_avgpool', 'global_maxpool', 'rnn', 'lstm', 'gru']);
