@@ -2,7 +2,8 @@ import type { CpuKernel } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 import { poolingKernels, window, type Window } from '../kernels/pooling.js';
 import { poolModuleBytes } from './pool-module.js';
-import { floatsOf, sgemmModule, type SgemmModule } from './sgemm-simd.js';
+import { onGemmMemory } from './gemm-memory-module.js';
+import { floatsOf } from './sgemm-simd.js';
 
 /**
  * maxpool2d and its gradient on WebAssembly SIMD (pool-module.ts), in the GEMM module's memory above
@@ -17,24 +18,7 @@ type PoolExports = {
   maxpool_grad: (...args: number[]) => void;
 };
 
-const instances = new WeakMap<SgemmModule, PoolExports | null>();
-
-function poolModule(): { gemm: SgemmModule; pool: PoolExports } | null {
-  const gemm = sgemmModule();
-  if (!gemm) return null;
-  if (!instances.has(gemm)) {
-    let pool: PoolExports | null = null;
-    try {
-      const bytes = poolModuleBytes();
-      if (WebAssembly.validate(bytes)) pool = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: gemm.memory } }).exports as unknown as PoolExports;
-    } catch {
-      pool = null;
-    }
-    instances.set(gemm, pool);
-  }
-  const pool = instances.get(gemm)!;
-  return pool ? { gemm, pool } : null;
-}
+const poolModule = onGemmMemory<PoolExports>(poolModuleBytes);
 
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
@@ -57,7 +41,7 @@ export const maxpoolSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   resident.reserve(yAt + yd.length * 4);
   const floats = floatsOf(memory);
   floats.set(xd, xAt / 4);
-  module.pool.maxpool(xAt, yAt, ...windowArgs(g));
+  module.exports.maxpool(xAt, yAt, ...windowArgs(g));
   yd.set(floats.subarray(yAt / 4, yAt / 4 + yd.length));
 };
 
@@ -80,6 +64,6 @@ export const maxpoolGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   floats.set(xd, xAt / 4);
   // Cells no window covers get no gradient.
   floats.fill(0, dxAt / 4, dxAt / 4 + dxd.length);
-  module.pool.maxpool_grad(dyAt, xAt, dxAt, ...windowArgs(g), accumulate ? 1 : 0);
+  module.exports.maxpool_grad(dyAt, xAt, dxAt, ...windowArgs(g), accumulate ? 1 : 0);
   dxd.set(floats.subarray(dxAt / 4, dxAt / 4 + dxd.length));
 };
