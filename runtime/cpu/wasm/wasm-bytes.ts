@@ -53,6 +53,15 @@ export const Op = {
   i32Mul: [0x6c],
   i32Shl: [0x74],
   i32LtU: [0x49],
+  i32GeU: [0x4f],
+  i32Eqz: [0x45],
+  i32DivU: [0x6e],
+  /** select(a, b, cond): a when cond ≠ 0, else b. */
+  select: [0x1b],
+  call: (func: number) => [0x10, ...u32(func)],
+  block: [0x02, Type.emptyBlock],
+  if: [0x04, Type.emptyBlock],
+  else: [0x05],
   loop: [0x03, Type.emptyBlock],
   brIf: (depth: number) => [0x0d, ...u32(depth)],
   end: [0x0b],
@@ -91,3 +100,13 @@ export const Op = {
 } as const;
 
 export const MAGIC_AND_VERSION = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+
+/**
+ * The import section of a module whose memory is given to it (env.memory), so that worker threads can
+ * instantiate the same module over the same memory: shared (limits flag 3, a maximum is required) or
+ * not (flag 1). It goes right after the type section, before the function section.
+ */
+export function importedMemorySection(shared: boolean, maxPages: number): number[] {
+  const limits = [shared ? 0x03 : 0x01, ...u32(1), ...u32(maxPages)];
+  return section(2, vector([[...name('env'), ...name('memory'), 0x02, ...limits]]));
+}

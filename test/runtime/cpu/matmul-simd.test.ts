@@ -55,8 +55,9 @@ const random = (n: number, seed: number): Float32Array => Float32Array.from({ le
  * floats: ldb = 32 bytes), C at 8192 (row stride 8 floats), bias at 12288.
  */
 const harness = `(bytes, fn, pa, pb, c0, bias, alpha, kc) => {
-  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes));
-  const f = new Float32Array(exports.memory.buffer);
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 16 });
+  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+  const f = new Float32Array(memory.buffer);
   f.set(pa, 0); f.set(pb, 1024); f.set(c0, 2048); f.set(bias, 3072);
   exports[fn](0, 4096, 8192, 1, 1, kc, 32, 12288, 32, alpha);
   return [...f.subarray(2048, 2080)];
@@ -79,7 +80,7 @@ function tileOracle(pa: Float32Array, pb: Float32Array, c0: Float32Array, bias: 
 function checkTiles(run: (bytes: Uint8Array, fn: string, pa: Float32Array, pb: Float32Array, c0: Float32Array, bias: Float32Array, alpha: number, kc: number) => number[], fma: boolean): void {
   const kc = 37;
   const [pa, pb, c0, bias] = [random(4 * kc, 1), random(8 * kc, 2), random(32, 3), random(8, 4)];
-  const bytes = sgemmModuleBytes(fma);
+  const bytes = sgemmModuleBytes(fma, false, 16);
   for (const variant of SGEMM_VARIANTS) {
     const got = run(bytes, variantName(variant), pa, pb, c0, bias, 0.2, kc);
     const want = tileOracle(pa, pb, c0, bias, 0.2, kc, variant);
@@ -90,7 +91,7 @@ function checkTiles(run: (bytes: Uint8Array, fn: string, pa: Float32Array, pb: F
 
 describe('wasm simd float32 matmul', () => {
   it('is available on this Node and installed as the CPU matmul', () => {
-    expect(WebAssembly.validate(sgemmModuleBytes(false))).toBe(true);
+    expect(WebAssembly.validate(sgemmModuleBytes(false, false, 16))).toBe(true);
     expect(sgemmModule()).not.toBeNull();
     expect(cpuSimdMatmul).toBe(process.env.NNET_CPU_SIMD !== '0');
   });
@@ -101,7 +102,7 @@ describe('wasm simd float32 matmul', () => {
   });
 
   it('every tile variant with relaxed SIMD multiply-add (in a Node where it validates)', () => {
-    const here = WebAssembly.validate(sgemmModuleBytes(true));
+    const here = WebAssembly.validate(sgemmModuleBytes(true, false, 16));
     const run: Parameters<typeof checkTiles>[0] = (bytes, fn, pa, pb, c0, bias, alpha, kc) => {
       if (here) return (new Function(`return ${harness}`)() as Parameters<typeof checkTiles>[0])(bytes, fn, pa, pb, c0, bias, alpha, kc);
       const args = JSON.stringify([[...bytes], fn, [...pa], [...pb], [...c0], [...bias], alpha, kc]);
