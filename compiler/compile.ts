@@ -108,9 +108,12 @@ export function compileGraph(
   if (options.verify) assertValidGraph(graph, 'lower', { primitivesOnly: true, checked });
   const program: Program = { graph, training: null, explain: [], checked };
   if (train) {
-    program.metric = { prediction: idMap.get(train.loss.pred)!, target: idMap.get(train.loss.target)! };
+    const node = (id: number): number => idMap.get(id)!;
+    program.metric = { prediction: node(train.loss.pred), target: node(train.loss.target) };
+    program.metrics = train.metrics.map((m) => ({ prediction: node(m.prediction), target: node(m.target) }));
+    program.losses = train.losses.map((t) => (t.kind === 'value' ? { value: node(t.value) } : { prediction: node(t.pred), target: node(t.target) }));
     program.training = appendTraining(graph, {
-      loss: { ...train.loss, pred: idMap.get(train.loss.pred)!, target: idMap.get(train.loss.target)! },
+      losses: train.losses.map((t) => (t.kind === 'value' ? { ...t, value: node(t.value) } : { ...t, pred: node(t.pred), target: node(t.target) })),
       optimizer: train.optimizer,
       regularize: train.regularize,
     });

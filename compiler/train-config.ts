@@ -1,5 +1,5 @@
 import type { SourceRange } from '../grammar/ast.js';
-import type { DataSettings, LossSettings, OptimizerSpec, PlanTrainSettings } from '../runtime/plan/train-settings.js';
+import type { DataSettings, LossSettings, MetricSpec, OptimizerSpec, PlanTrainSettings } from '../runtime/plan/train-settings.js';
 
 /**
  * The checked `train` section, resolved to plain values with every default filled in.
@@ -18,13 +18,28 @@ export interface LossSpec extends LossSettings {
   range: SourceRange;
 }
 
+/** One term of the loss expression: a weighted loss function, or a weighted scalar model value (`kind: 'value'`). */
+export type LossTermSpec =
+  | (LossSpec & { weight: number })
+  | { kind: 'value'; weight: number; value: number; range: SourceRange };
+
+/** A metric as checked: the plan's metric with graph nodes in place of tensor names. */
+export interface MetricCheck extends Omit<MetricSpec, 'prediction' | 'target'> {
+  prediction: number;
+  target: number;
+}
+
 export interface DataSpec extends DataSettings {
   range: SourceRange;
 }
 
 /** The plan's train settings (runtime/plan/train-settings.ts) with their source locations. */
-export interface TrainConfig extends Omit<PlanTrainSettings, 'loss' | 'data'> {
+export interface TrainConfig extends Omit<PlanTrainSettings, 'loss' | 'losses' | 'metrics' | 'data'> {
+  /** The first loss function of the loss expression. */
   loss: LossSpec;
+  /** Every term of the loss expression (the first loss included). */
+  losses: LossTermSpec[];
+  metrics: MetricCheck[];
   data: DataSpec | null;
   range: SourceRange;
 }

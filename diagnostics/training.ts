@@ -74,4 +74,10 @@ export const TRAINING_DIAGNOSTICS = [
     template: "augmentation '{0}' {1}",
     explanation: 'Augmentations apply to a float model input; shift and flip need an image input ([batch, h, w] or [batch, h, w, c]).',
   },
+  {
+    code: 'NN3013',
+    severity: 'error',
+    template: 'the loss {0}',
+    explanation: 'The loss is a weighted sum: loss functions and scalar model values, each optionally times a constant (`loss cross_entropy(a, y) + 0.5 * mse(b, z) + kl`). A term that is a tensor of more than one element, a product of two tensors or a lone constant has no place in it.',
+  },
 ] as const satisfies readonly DiagnosticDef[];

@@ -147,6 +147,7 @@ function yielding(executor: Executor): Executor {
       return executor.plan;
     },
     infer: (inputs) => executor.infer(inputs),
+    inferTensors: (inputs, names) => executor.inferTensors(inputs, names),
     trainStep: async (inputs, options) => {
       await pause();
       return await executor.trainStep(inputs, options);

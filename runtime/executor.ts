@@ -22,6 +22,14 @@ export interface Executor {
   /** Forward in inference mode plus the loss, for validation and test sets. */
   evaluate(inputs: Record<string, HostTensor>, options?: { outputs?: string[] }): Promise<TrainStepResult>;
 
+  /**
+   * The forward steps in inference mode, like `infer`, returning any of the plan's tensors by name
+   * (activations as each step wrote them, inputs, parameters): `nnet verify` compares every layer's
+   * values across back ends (runtime/verify/). A tensor whose buffer a later step reuses is read
+   * before that step runs.
+   */
+  inferTensors(inputs: Record<string, HostTensor>, names: readonly string[]): Promise<Map<string, HostTensor>>;
+
   /** Parameters and non-trained state (batchnorm running stats), keyed by their plan names. */
   getWeights(): Promise<Map<string, HostTensor>>;
   setWeights(weights: Map<string, HostTensor>): Promise<void>;

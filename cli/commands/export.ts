@@ -3,10 +3,11 @@ import { exportOnnx } from '../../runtime/export/onnx.js';
 import { prepareOutput, writeFileAtomic } from '../../files/guarded-files.js';
 import { compileLoaded, isNnetFile, loadModel, loadPlanFile, runCommand } from '../model-loading.js';
 import { readWeightsFile } from '../weights-io.js';
+import { exportPytorchCommand } from '../pytorch-export.js';
 import type { SetExitCode } from './index.js';
 
 interface ExportOptions {
-  format: 'onnx';
+  format: 'onnx' | 'pytorch';
   output: string;
   weights?: string;
   model?: string;
@@ -21,12 +22,13 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .command('export')
     .description('export a model (inference graph + weights) to ONNX')
     .argument('<file>', '.nnet file or plan .json')
-    .option('--format <format>', 'onnx', parseFormat, 'onnx')
-    .requiredOption('-o, --output <file>', 'where to write the model')
+    .option('--format <format>', 'onnx, or pytorch (a folder: model.py, train.py, weights)', parseFormat, 'onnx')
+    .requiredOption('-o, --output <file>', 'where to write the model (the folder, for pytorch)')
     .option('--weights <file>', 'weights (.safetensors) to export instead of the compiled or saved ones')
     .option('--model <name>', 'the model to export (default: the last one in the file)')
     .action(async (file: string, options: ExportOptions) => {
       await runCommand(setExitCode, async () => {
+        if (options.format === 'pytorch') return exportPytorchCommand(file, options);
         prepareOutput(options.output, { what: 'the ONNX model', inputs: [file, ...(options.weights ? [options.weights] : [])] });
         const { plan, weights } = isNnetFile(file)
           ? compileLoaded(loadModel(file, options.model), { target: 'cpu', fuse: true, training: false })
@@ -39,7 +41,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     });
 }
 
-function parseFormat(value: string): 'onnx' {
-  if (value !== 'onnx') throw new InvalidArgumentError('the only export format is onnx');
+function parseFormat(value: string): 'onnx' | 'pytorch' {
+  if (value !== 'onnx' && value !== 'pytorch') throw new InvalidArgumentError('use onnx or pytorch');
   return value;
 }

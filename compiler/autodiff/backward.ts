@@ -1,15 +1,20 @@
 import type { Graph, IRNode } from '../ir/graph.js';
 import type { Origin } from '../ir/types.js';
 import { GraphBuilder } from '../lower/graph-builder.js';
-import type { LossSpec, OptimizerSpec } from '../train-config.js';
+import type { LossSpec, LossTermSpec, OptimizerSpec } from '../train-config.js';
 import { lossKernel } from './losses.js';
 import { optimizerPlan } from './optimizers.js';
 import { GRAD_RULES } from './rules/index.js';
 import type { TrainingGraph } from './training-graph.js';
 
+/** A term of the total loss, with node ids of the primitive graph. */
+type TrainingLossTerm =
+  | (Pick<LossSpec, 'kind' | 'fromLogits' | 'sparse' | 'delta' | 'pred' | 'target' | 'range'> & { weight: number })
+  | Extract<LossTermSpec, { kind: 'value' }>;
+
 export interface TrainingSpec {
-  /** pred and target are node ids of the primitive graph. */
-  loss: Pick<LossSpec, 'kind' | 'fromLogits' | 'sparse' | 'delta' | 'pred' | 'target' | 'range'>;
+  /** The loss is Σ weight · term; at least one term is a loss function. */
+  losses: TrainingLossTerm[];
   optimizer: OptimizerSpec;
   /** Global penalties, applied to trainable params of rank ≥ 2 (weights and kernels, not biases or norms). */
   regularize: { l1: number; l2: number };
@@ -23,13 +28,29 @@ export interface TrainingSpec {
 export function appendTraining(graph: Graph, spec: TrainingSpec): TrainingGraph {
   const b = new GraphBuilder(graph);
   const forward = [...graph.nodes];
-  const lossOrigin: Origin = { range: spec.loss.range, layer: 'loss', op: spec.loss.kind };
   const start = graph.nodes.length;
 
-  const { kernel, attrs } = lossKernel(spec.loss);
-  const dataLoss = b.add(kernel, [spec.loss.pred, spec.loss.target], attrs, lossOrigin);
-  const dpred = b.outputOf(dataLoss, 1);
-  let loss = dataLoss;
+  // The data loss Σ weight · term, and the gradient each term seeds the sweep with.
+  const seeds = new Map<number, number[]>();
+  const seed = (node: number, grad: number): void => void seeds.set(node, [...(seeds.get(node) ?? []), grad]);
+  let loss: number | null = null;
+  for (const term of spec.losses) {
+    const origin: Origin = { range: term.range, layer: 'loss', op: term.kind };
+    let value: number;
+    if (term.kind === 'value') {
+      value = term.value;
+      seed(term.value, b.addTyped('const', [], { value: term.weight }, b.type(term.value), origin));
+    } else {
+      const { kernel, attrs } = lossKernel(term);
+      value = b.add(kernel, [term.pred, term.target], attrs, origin);
+      const dpred = b.outputOf(value, 1);
+      seed(term.pred, term.weight === 1 ? dpred : b.add('scale', [dpred], { factor: term.weight }, origin));
+    }
+    if (term.weight !== 1) value = b.add('scale', [value], { factor: term.weight }, origin);
+    if (b.type(value).shape.length > 0) value = b.add('reshape', [value], { shape: [] }, origin);
+    loss = loss === null ? value : b.add('add', [loss, value], {}, origin);
+  }
+  if (loss === null) throw new Error('appendTraining needs at least one loss term');
   const penalties = new Map<string, { l1: number; l2: number }>();
   for (const param of graph.params) {
     if (!param.trainable) continue;
@@ -44,7 +65,7 @@ export function appendTraining(graph: Graph, spec: TrainingSpec): TrainingGraph 
   const lossNodes = new Set(graph.nodes.slice(start).map((n) => n.id));
 
   const trainable = new Set(graph.params.filter((p) => p.trainable).map((p) => p.node));
-  const gradOf = sweep(b, forward, trainable, spec.loss.pred, dpred);
+  const gradOf = sweep(b, forward, trainable, seeds);
 
   const backwardNodes = new Set(graph.nodes.slice(start).map((n) => n.id));
   const grads = new Map<string, number>();
@@ -74,8 +95,8 @@ export function appendTraining(graph: Graph, spec: TrainingSpec): TrainingGraph 
   return { loss, lossNodes, backwardNodes, updateNodes, slots, grads };
 }
 
-/** Reverse-mode sweep from `dpred`; returns node id → its gradient node, for nodes that need one. */
-function sweep(b: GraphBuilder, forward: IRNode[], trainable: Set<number>, pred: number, dpred: number): Map<number, number> {
+/** Reverse-mode sweep from the seeds (node → gradients of the loss); returns node id → its gradient node, for nodes that need one. */
+function sweep(b: GraphBuilder, forward: IRNode[], trainable: Set<number>, seeds: Map<number, number[]>): Map<number, number> {
   // Only values that depend on a trainable parameter need a gradient; statistics outputs never do.
   const needsGrad = new Set<number>();
   for (const node of forward) {
@@ -83,7 +104,7 @@ function sweep(b: GraphBuilder, forward: IRNode[], trainable: Set<number>, pred:
     else if (node.op !== 'output_of' && node.inputs.some((i) => needsGrad.has(i))) needsGrad.add(node.id);
   }
 
-  const pending = new Map<number, number[]>([[pred, [dpred]]]);
+  const pending = new Map<number, number[]>([...seeds].map(([node, grads]) => [node, [...grads]]));
   const done = new Map<number, number>();
   for (let i = forward.length - 1; i >= 0; i--) {
     const node = forward[i]!;

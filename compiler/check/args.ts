@@ -170,7 +170,9 @@ function convert(arg: EvaluatedArg, param: ParamDef, callee: string, ctx: MatchC
       if (value.kind === 'string') return value.value;
       return wrong('a name');
     case 'choice': {
-      const word = value.kind === 'word' ? value.name : value.kind === 'string' ? value.value : undefined;
+      // A choice that is also an activation's name (upsample1d's `mode: linear`) evaluates as the activation.
+      const bareActivation = value.kind === 'activation' && value.activation.alpha === undefined && value.activation.axis === undefined;
+      const word = value.kind === 'word' ? value.name : value.kind === 'string' ? value.value : bareActivation ? value.activation.name : undefined;
       const choices = param.choices ?? [];
       if (word !== undefined && choices.includes(word)) return word;
       if (word !== undefined && value.kind === 'word') {

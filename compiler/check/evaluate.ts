@@ -11,7 +11,8 @@ import type { CheckContext } from './context.js';
 import { expandBlock } from './expand-blocks.js';
 import type { Scope } from './resolve.js';
 import { suggest } from './suggest.js';
-import { describe, ERROR, type Value } from './values.js';
+import { ERROR, type Value } from './values.js';
+import { binaryOperator, negate } from './arithmetic.js';
 
 /**
  * How layers created while evaluating one statement are named: the expression that computes the
@@ -62,13 +63,12 @@ export class Evaluator {
         return { kind: 'list', items: expr.items.map((item) => this.expr(item, naming)), range: expr.range };
       case 'Name':
         return this.name(expr.name, expr.range);
-      case 'Unary': {
-        const operand = this.expr(expr.operand, naming);
-        if (operand.kind === 'number') return { kind: 'number', value: -operand.value };
-        return this.notConstant(operand, expr.operand.range);
+      case 'Unary':
+        return negate(this, { value: this.expr(expr.operand, naming), range: expr.operand.range }, expr, naming);
+      case 'Binary': {
+        const left = { value: this.expr(expr.left, naming), range: expr.left.range };
+        return binaryOperator(this, expr.op, left, { value: this.expr(expr.right, naming), range: expr.right.range }, expr, naming);
       }
-      case 'Binary':
-        return this.binary(expr.op, this.expr(expr.left, naming), this.expr(expr.right, naming), expr);
       case 'Call':
         return this.call(expr.callee, this.args(expr.args, naming), expr, naming);
       case 'Pipe':
@@ -173,34 +173,10 @@ export class Evaluator {
     return this.call(callee, args, site, naming);
   }
 
-  private binary(op: '+' | '-' | '*' | '/', left: Value, right: Value, expr: Expr): Value {
-    if (left.kind !== 'number') return this.notConstant(left, (expr as { left: Expr }).left.range);
-    if (right.kind !== 'number') return this.notConstant(right, (expr as { right: Expr }).right.range);
-    switch (op) {
-      case '+':
-        return { kind: 'number', value: left.value + right.value };
-      case '-':
-        return { kind: 'number', value: left.value - right.value };
-      case '*':
-        return { kind: 'number', value: left.value * right.value };
-      case '/':
-        if (right.value === 0) {
-          this.ctx.reporter.report('NN2017', [], expr.range);
-          return ERROR;
-        }
-        return { kind: 'number', value: left.value / right.value };
-    }
-  }
-
-  private notConstant(value: Value, range: SourceRange): Value {
-    if (value.kind === 'error') return ERROR;
-    if (value.kind === 'word') {
-      const s = suggest(value.name, value.range, this.scope.visibleNames());
-      this.ctx.reporter.report('NN2001', [value.name, s.hint], value.range, s.fix ? { fix: s.fix } : {});
-      return ERROR;
-    }
-    const hint = value.kind === 'tensor' ? ' (combine tensors with add or multiply)' : '';
-    this.ctx.reporter.report('NN2016', ['a number in constant arithmetic', `${describe(value)}${hint}`], range);
+  /** Reports an undefined name (with a suggestion from the scope). */
+  undefinedName(name: string, range: SourceRange): Value {
+    const s = suggest(name, range, this.scope.visibleNames());
+    this.ctx.reporter.report('NN2001', [name, s.hint], range, s.fix ? { fix: s.fix } : {});
     return ERROR;
   }
 }

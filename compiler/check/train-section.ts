@@ -1,17 +1,17 @@
 import type { Expr, Setting, SourceRange, TrainSection } from '../../grammar/ast.js';
 import { TRAIN_DEFAULTS } from '../../runtime/plan/train-settings.js';
 import type { Graph } from '../ir/graph.js';
-import { formatShape, sameShape } from '../shapes/dims.js';
-import { EARLY_STOPPING, findSetting, settingNames, TRAIN_KEYS } from '../ops/registry.js';
-import type { SettingDef } from '../ops/settings-types.js';
+import { formatShape } from '../shapes/dims.js';
+import { TRAIN_KEYS } from '../ops/registry.js';
 import type { ArgValue } from '../ops/types.js';
 import type {
-  AugmentSpec, DataSpec, EarlyStoppingSpec, LossKind, LossSpec, OptimizerSpec, ScheduleSpec, TrainConfig,
+  AugmentSpec, DataSpec, EarlyStoppingSpec, LossSpec, LossTermSpec, OptimizerSpec, ScheduleSpec, TrainConfig,
 } from '../train-config.js';
-import { matchArgs, type EvaluatedArg, type MatchedArgs } from './args.js';
 import type { Evaluator } from './evaluate.js';
+import { checkLossExpression } from './loss-expression.js';
+import { checkMetrics } from './metrics-setting.js';
+import { namedCall } from './named-call.js';
 import { suggest } from './suggest.js';
-import type { TensorValue } from './values.js';
 
 const MAX_EPOCHS = 1_000_000;
 const MAX_BATCH = 1 << 20;
@@ -25,9 +25,16 @@ export function checkTrainSection(ev: Evaluator, section: TrainSection, graph: G
   return config.loss ? { ...config, loss: config.loss } : null;
 }
 
+/** The first loss function of the terms (the loss expression has at least one). */
+function firstLoss(terms: readonly LossTermSpec[]): LossSpec | null {
+  for (const term of terms) if (term.kind !== 'value') return term;
+  return null;
+}
+
 /** Every train setting at its default: what a train section without that setting gets. */
 export function defaultTrainSettings(range: SourceRange): Omit<TrainConfig, 'loss'> {
   return {
+    losses: [],
     optimizer: TRAIN_DEFAULTS.optimizer,
     schedule: null,
     regularize: { l1: 0, l2: 0 },
@@ -36,7 +43,7 @@ export function defaultTrainSettings(range: SourceRange): Omit<TrainConfig, 'los
     epochs: TRAIN_DEFAULTS.epochs,
     batch: TRAIN_DEFAULTS.batch,
     validation: TRAIN_DEFAULTS.validation,
-    metrics: [...TRAIN_DEFAULTS.metrics],
+    metrics: [],
     seed: TRAIN_DEFAULTS.seed,
     data: null,
     range,
@@ -49,6 +56,7 @@ export function checkTrainSettings(ev: Evaluator, section: TrainSection, graph: 
   const seen = new Map<string, SourceRange>();
   const config: Omit<TrainConfig, 'loss'> & { loss: LossSpec | null } = { loss: null, ...defaultTrainSettings(section.range) };
   let lossSeen = false;
+  const metricSettings: Setting[] = [];
 
   for (const setting of section.settings) {
     const key = setting.key.name;
@@ -66,7 +74,8 @@ export function checkTrainSettings(ev: Evaluator, section: TrainSection, graph: 
     switch (key) {
       case 'loss':
         lossSeen = true;
-        config.loss = checkLoss(ev, setting, graph);
+        config.losses = checkLossExpression(ev, setting, graph) ?? [];
+        config.loss = firstLoss(config.losses);
         break;
       case 'optimizer':
         config.optimizer = checkOptimizer(ev, setting) ?? config.optimizer;
@@ -87,11 +96,7 @@ export function checkTrainSettings(ev: Evaluator, section: TrainSection, graph: 
         }
         break;
       case 'metrics':
-        for (const expr of setting.values) {
-          const called = namedCall(ev, setting, expr, 'metric');
-          const name = called?.def.name as TrainConfig['metrics'][number] | undefined;
-          if (name && !config.metrics.includes(name)) config.metrics.push(name);
-        }
+        metricSettings.push(setting); // after the loss, whose prediction and target are the defaults
         break;
       case 'early_stopping': {
         const called = namedCall(ev, setting, setting.values[0], 'callback');
@@ -116,6 +121,7 @@ export function checkTrainSettings(ev: Evaluator, section: TrainSection, graph: 
     }
   }
 
+  for (const setting of metricSettings) config.metrics = checkMetrics(ev, setting, config.loss);
   if (!lossSeen && requireLoss) reporter.report('NN3001', [], section.keyword);
   if (config.earlyStopping?.monitor.startsWith('val_') && config.validation === 0) {
     reporter.report('NN3011', [`early stopping monitors ${config.earlyStopping.monitor}, but there is no validation split (add validation 0.1)`], seen.get('early_stopping')!);
@@ -160,94 +166,6 @@ function fraction(ev: Evaluator, setting: Setting): number | undefined {
     return undefined;
   }
   return n;
-}
-
-const KIND_WORDS: Record<SettingDef['kind'], string> = {
-  loss: 'loss',
-  optimizer: 'optimizer',
-  schedule: 'schedule',
-  regularizer: 'regulariser',
-  augmentation: 'augmentation',
-  metric: 'metric',
-  initializer: 'initialiser',
-  callback: 'callback',
-};
-
-/**
- * A value written as `name` or `name(args)` naming a registry entry of `kind`: looked up (with
- * did-you-mean), and its arguments matched. Undefined after reporting a problem.
- */
-function namedCall(ev: Evaluator, setting: Setting, expr: Expr | undefined, kind: SettingDef['kind']): { def: SettingDef; args: MatchedArgs; range: SourceRange; call: Expr } | undefined {
-  const reporter = ev.ctx.reporter;
-  if (!expr) {
-    reporter.report('NN3009', [setting.key.name, `a ${KIND_WORDS[kind]}`], setting.range);
-    return undefined;
-  }
-  const callee = expr.kind === 'Call' ? expr.callee : expr.kind === 'Name' ? { name: expr.name, range: expr.range, missing: false } : undefined;
-  if (!callee) {
-    if (expr.kind !== 'Error') reporter.report('NN3009', [setting.key.name, `a ${KIND_WORDS[kind]} such as ${settingNames(kind).slice(0, 3).join(', ')}`], expr.range);
-    return undefined;
-  }
-  if (callee.missing || callee.name === '') return undefined;
-  const def = kind === 'callback' ? (callee.name === EARLY_STOPPING.name ? EARLY_STOPPING : undefined) : findSetting(kind, callee.name);
-  if (!def) {
-    const s = suggest(callee.name, callee.range, settingNames(kind));
-    reporter.report('NN3003', [KIND_WORDS[kind], callee.name, s.hint], callee.range, s.fix ? { fix: s.fix } : {});
-    return undefined;
-  }
-  const args: EvaluatedArg[] = expr.kind === 'Call' ? ev.args(expr.args, { base: setting.key.name, final: null }) : [];
-  const matched = matchArgs(def.name, def.params, args, expr.range, { ...ev.matchContext, rangeCode: 'NN3005' });
-  return matched.ok ? { def, args: matched, range: expr.range, call: expr } : undefined;
-}
-
-function checkLoss(ev: Evaluator, setting: Setting, graph: Graph): LossSpec | null {
-  const reporter = ev.ctx.reporter;
-  const called = namedCall(ev, setting, single(ev, setting, 'one loss, such as cross_entropy(logits, label)') ? setting.values[0] : undefined, 'loss');
-  if (!called || called.args.tensors.length !== 2) return null;
-  const [pred, target] = called.args.tensors as [TensorValue, TensorValue];
-  const kind = called.def.name as LossKind;
-  const fromLogits = (called.args.values.from_logits as boolean | undefined) ?? true;
-  const p = pred.type;
-  const t = target.type;
-  const fail = (why: string): null => {
-    reporter.report('NN3004', [kind, why], called.range, {
-      related: [
-        { message: `'${pred.name}' gets its shape ${formatShape(p.shape)} here`, range: pred.origin },
-        { message: `'${target.name}' gets its shape ${formatShape(t.shape)} here`, range: target.origin },
-      ],
-    });
-    return null;
-  };
-  if (p.dtype !== 'f32') return fail(`the prediction '${pred.name}' must be float, got int`);
-  let sparse = false;
-  if (kind === 'cross_entropy' && t.dtype === 'i32') {
-    sparse = true;
-    const labels = p.shape.slice(0, -1);
-    if (!sameShape(labels, t.shape)) {
-      return fail(`int class labels need shape ${formatShape(labels)} (the prediction ${formatShape(p.shape)} without its class axis), got ${formatShape(t.shape)}`);
-    }
-  } else if (!sameShape(p.shape, t.shape)) {
-    const sparseHint = kind === 'cross_entropy' ? ' (for class ids, declare the label input as int)' : '';
-    return fail(`prediction and target need equal shapes, got ${formatShape(p.shape)} and ${formatShape(t.shape)}${sparseHint}`);
-  } else if (t.dtype !== 'f32') {
-    return fail(`the target '${target.name}' must be float, got int`);
-  }
-  if (graph.nodes[target.node]?.op !== 'input') reporter.report('NN3010', [target.name], called.args.ranges.get('target') ?? called.range);
-
-  const usesLogits = kind === 'cross_entropy' || kind === 'binary_cross_entropy';
-  const predRange = called.args.ranges.get('prediction') ?? called.range;
-  if (usesLogits && fromLogits && (pred.lastOp === 'softmax' || pred.lastOp === 'sigmoid')) {
-    const call = called.call;
-    const insertAt = call.range.end - 1;
-    reporter.report('NN3006', [pred.name, pred.lastOp, kind], predRange, {
-      fix: { title: 'Read probabilities (from_logits: false)', edits: [{ range: { start: insertAt, end: insertAt }, newText: ', from_logits: false' }] },
-    });
-  } else if (kind === 'cross_entropy' && pred.lastOp === 'sigmoid' && (p.shape.at(-1) ?? 1) !== 1) {
-    reporter.report('NN3007', [pred.name], predRange);
-  }
-  if (kind === 'cross_entropy' && pred.lastOp === 'sigmoid' && !fromLogits) reporter.report('NN3007', [pred.name], predRange);
-  const delta = typeof called.args.values.delta === 'number' ? called.args.values.delta : 1;
-  return { kind, pred: pred.node, target: target.node, fromLogits: usesLogits ? fromLogits : false, sparse, delta, range: called.range };
 }
 
 function checkOptimizer(ev: Evaluator, setting: Setting): OptimizerSpec | undefined {

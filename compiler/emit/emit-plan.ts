@@ -3,7 +3,7 @@ import type { IRNode } from '../ir/graph.js';
 import { parseKernelName } from '../../runtime/plan/kernels.js';
 import { primitiveOutputs, primitiveRule } from '../ir/primitives.js';
 import type { TrainConfig } from '../train-config.js';
-import type { PlanTrainSettings } from '../../runtime/plan/train-settings.js';
+import type { LossSettings, LossTerm, MetricSpec, PlanTrainSettings } from '../../runtime/plan/train-settings.js';
 import type { Program } from '../passes/program.js';
 import { dimSymbols } from '../../runtime/plan/dims.js';
 import { planMemory } from './memory-plan.js';
@@ -106,7 +106,8 @@ export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; 
   const bindings = Object.fromEntries(Object.keys(dims).map((d) => [d, d === 'batch' ? referenceBatch : 1]));
   const prediction = program.metric ? names.get(program.metric.prediction) : undefined;
   const target = program.metric ? names.get(program.metric.target) : undefined;
-  const keepAlive = new Set([...outputs.map((o) => o.tensor), ...(training ? [names.get(training.loss)!] : []), ...(training && prediction ? [prediction] : [])]);
+  const metricTensors = training ? (program.metrics ?? []).map((m) => names.get(m.prediction)!) : [];
+  const keepAlive = new Set([...outputs.map((o) => o.tensor), ...(training ? [names.get(training.loss)!] : []), ...(training && prediction ? [prediction] : []), ...metricTensors]);
   const steps = [...forward, ...lossSteps, ...gradSteps, ...update];
   const memory = planMemory(tensors, steps, keepAlive, bindings, referenceBatch);
 
@@ -123,7 +124,7 @@ export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; 
     forward,
     backward: [...lossSteps, ...gradSteps],
     update,
-    training: training && options.train ? { loss: names.get(training.loss)!, config: planTrainSettings(options.train), lossSteps: lossSteps.length, ...(prediction && target ? { prediction, target } : {}) } : null,
+    training: training && options.train ? { loss: names.get(training.loss)!, config: planTrainSettings(options.train, program, names), lossSteps: lossSteps.length, ...(prediction && target ? { prediction, target } : {}) } : null,
     memory,
     programs: {},
     weights: null,
@@ -137,10 +138,23 @@ function sourceOf(node: IRNode, lines: LineMap | null): PlanSource {
 }
 
 /** The train section as the plan records it: node ids and source ranges left out, nothing shared with `train`. */
-function planTrainSettings(train: TrainConfig): PlanTrainSettings {
+function planTrainSettings(train: TrainConfig, program: Program, names: Map<number, string>): PlanTrainSettings {
   const { loss, data } = train;
+  const name = (node: number): string => names.get(node)!;
+  const settings = (l: LossSettings): LossSettings => ({ kind: l.kind, fromLogits: l.fromLogits, sparse: l.sparse, delta: l.delta });
+  const losses: LossTerm[] = train.losses.map((term, i) => {
+    const nodes = program.losses![i]!;
+    return 'value' in nodes
+      ? { kind: 'value', weight: term.weight, value: name(nodes.value) }
+      : { ...settings(term as LossSettings), weight: term.weight, prediction: name(nodes.prediction), target: name(nodes.target) };
+  });
+  const metrics: MetricSpec[] = train.metrics.map((m, i) => {
+    const nodes = program.metrics![i]!;
+    return { name: m.name, key: m.key, prediction: name(nodes.prediction), target: name(nodes.target), ...(m.k === undefined ? {} : { k: m.k }) };
+  });
   return structuredClone({
-    loss: { kind: loss.kind, fromLogits: loss.fromLogits, sparse: loss.sparse, delta: loss.delta },
+    loss: settings(loss),
+    losses,
     optimizer: train.optimizer,
     schedule: train.schedule,
     regularize: train.regularize,
@@ -149,7 +163,7 @@ function planTrainSettings(train: TrainConfig): PlanTrainSettings {
     epochs: train.epochs,
     batch: train.batch,
     validation: train.validation,
-    metrics: train.metrics,
+    metrics,
     seed: train.seed,
     data: data ? { source: data.source, options: data.options } : null,
   });

@@ -2,7 +2,7 @@ import type { CheckResult } from '../api-types.js';
 import { compileGraph, reportingBackendErrors, type CompileOptions, type CompileResult } from '../compile.js';
 import { defaultTrainSettings } from '../check/train-section.js';
 import { backendDiagnostic } from '../emit/backend-diagnostics.js';
-import type { GanConfig, TrainConfig } from '../train-config.js';
+import type { GanConfig, LossSpec, TrainConfig } from '../train-config.js';
 import { ganGraphs, type TrainingGraph } from './gan-graphs.js';
 
 export { FROZEN_PREFIX, GAN_TARGET } from './gan-graphs.js';
@@ -39,9 +39,11 @@ export function compileGan(check: CheckResult, ganName: string, options: Omit<Co
 
 /** The gan's settings, its fixed loss, and the defaults of everything a gan does not set. */
 function trainConfig(gan: GanConfig, training: TrainingGraph): TrainConfig {
+  const loss: LossSpec = { kind: 'binary_cross_entropy', pred: training.pred, target: training.target, fromLogits: true, sparse: false, delta: 1, range: gan.range };
   return {
     ...defaultTrainSettings(gan.range),
-    loss: { kind: 'binary_cross_entropy', pred: training.pred, target: training.target, fromLogits: true, sparse: false, delta: 1, range: gan.range },
+    loss,
+    losses: [{ ...loss, weight: 1 }],
     optimizer: gan.optimizer,
     epochs: gan.epochs,
     batch: gan.batch,

@@ -3,7 +3,7 @@ import {
 } from '../../runtime/plan/kernels.js';
 import { perActivation, perActivationGrad } from '../../runtime/plan/activations.js';
 import {
-  broadcastOf, concatOutputOf, convOutputOf, embeddingOutputOf, globalPoolOutputOf, matmulOutputOf, poolOutputOf, scanOutputsOf, sliceOutputOf,
+  broadcastOf, concatOutputOf, convOutputOf, convTransposeOutputOf, embeddingOutputOf, globalPoolOutputOf, matmulOutputOf, poolOutputOf, reduceOutputOf, scanOutputsOf, sliceOutputOf, upsampleOutputOf,
 } from '../../runtime/plan/shape-families.js';
 import { sameDim, SYMBOLIC_DIMS } from '../shapes/dims.js';
 import type { Attrs, Dim, Shape, TensorType } from './types.js';
@@ -70,6 +70,8 @@ const convShape: ShapeRule = ([x, w], attrs) => {
   return [y, y];
 };
 
+const convTransposeShape: ShapeRule = ([x, w], attrs) => [f32(convTransposeOutputOf(x!.shape, w!.shape, attrs, SYMBOLIC_DIMS))];
+
 const poolShape: ShapeRule = ([x], attrs) => [f32(poolOutputOf(x!.shape, attrs, SYMBOLIC_DIMS))];
 
 const globalPool: ShapeRule = ([x]) => [f32(globalPoolOutputOf(x!.shape))];
@@ -95,11 +97,18 @@ const SHAPE_RULES: Record<KernelName, ShapeRule> = {
   matmul: matmulShape,
   conv2d: convShape,
   conv1d: convShape,
+  conv2d_transpose: convTransposeShape,
+  conv1d_transpose: convTransposeShape,
   // elementwise and broadcasting
   bias_add: same,
   add: binary,
   sub: binary,
   mul: binary,
+  div: binary,
+  unary: same,
+  unary_grad: gradLike,
+  reduce: ([x], attrs) => [{ shape: reduceOutputOf(x!.shape, attrs, SYMBOLIC_DIMS) ?? fail(`reduce axes ${JSON.stringify(attrs.axes)} are out of range`), dtype: 'f32' }],
+  reduce_grad: ([, x]) => [x!],
   scale: same,
   sum_to: fromAttrShape,
   concat: concatShape,
@@ -116,6 +125,7 @@ const SHAPE_RULES: Record<KernelName, ShapeRule> = {
   embedding: ([ids, table]) => [f32(embeddingOutputOf(ids!.shape, table!.shape))],
   maxpool2d: poolShape,
   avgpool2d: poolShape,
+  upsample2d: ([x], attrs) => [f32(upsampleOutputOf(x!.shape, attrs, SYMBOLIC_DIMS))],
   global_avg_pool: globalPool,
   global_max_pool: globalPool,
   // recurrences
@@ -150,6 +160,7 @@ const SHAPE_RULES: Record<KernelName, ShapeRule> = {
   conv1d_grad_weight: fromAttrShape,
   maxpool2d_grad: gradLike,
   avgpool2d_grad: fromAttrShape,
+  upsample2d_grad: fromAttrShape,
   global_avg_pool_grad: fromAttrShape,
   global_max_pool_grad: gradLike,
   // regularisation

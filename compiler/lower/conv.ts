@@ -5,7 +5,7 @@ import { activationAttr, type LowerRule } from './lower-context.js';
  * conv1d / conv2d(x, filters, kernel, ...): inputs [x, weight, bias?] → conv → bias_add → activation,
  * the same shape as dense so the same epilogue fusion applies.
  */
-function lowerConv(op: 'conv1d' | 'conv2d'): LowerRule {
+function lowerConv(op: 'conv1d' | 'conv2d' | 'conv1d_transpose' | 'conv2d_transpose'): LowerRule {
   return (ctx) => {
     const [x, weight, bias] = ctx.inputs;
     const { builder, node } = ctx;
@@ -13,6 +13,20 @@ function lowerConv(op: 'conv1d' | 'conv2d'): LowerRule {
     let y = builder.add(op, [x!, weight!], attrs, node.origin);
     if (bias !== undefined) y = builder.add('bias_add', [y, bias], {}, node.origin);
     return applyActivation(ctx, y, activationAttr(node.attrs.activation));
+  };
+}
+
+/** upsample2d directly; upsample1d as upsample2d over [batch, len, 1, c] (size [s, 1]). */
+function lowerUpsample(axes: 1 | 2): LowerRule {
+  return ({ builder, node, inputs }) => {
+    const size = node.attrs.size as number[];
+    const mode = node.attrs.mode as string;
+    if (axes === 2) return builder.add('upsample2d', inputs.slice(0, 1), { size, mode }, node.origin);
+    const [batch, len, channels] = builder.type(inputs[0]!).shape;
+    const image = builder.add('reshape', inputs.slice(0, 1), { shape: [batch!, len!, 1, channels!] }, node.origin);
+    const up = builder.add('upsample2d', [image], { size: [size[0]!, 1], mode }, node.origin);
+    const shape = builder.type(up).shape;
+    return builder.add('reshape', [up], { shape: [shape[0]!, shape[1]!, shape[3]!] }, node.origin);
   };
 }
 
@@ -35,6 +49,10 @@ function lowerPool(kind: 'max' | 'avg', axes: 1 | 2): LowerRule {
 export const convRules: Record<string, LowerRule> = {
   conv1d: lowerConv('conv1d'),
   conv2d: lowerConv('conv2d'),
+  conv1d_transpose: lowerConv('conv1d_transpose'),
+  conv2d_transpose: lowerConv('conv2d_transpose'),
+  upsample1d: lowerUpsample(1),
+  upsample2d: lowerUpsample(2),
   maxpool2d: lowerPool('max', 2),
   avgpool2d: lowerPool('avg', 2),
   maxpool1d: lowerPool('max', 1),

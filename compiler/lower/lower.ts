@@ -7,6 +7,7 @@ import { recurrentRules } from './recurrent.js';
 import { denseRules } from './dense.js';
 import { GraphBuilder } from './graph-builder.js';
 import { LoweringError, type LowerRule } from './lower-context.js';
+import { mathRules } from './math.js';
 import { mergeRules } from './merge.js';
 import { normalizationRules } from './normalization.js';
 import { shapeRules } from './shape-ops.js';
@@ -16,6 +17,7 @@ export const LOWER_RULES: Record<string, LowerRule> = {
   ...denseRules,
   ...activationRules,
   ...mergeRules,
+  ...mathRules,
   ...shapeRules,
   ...normalizationRules,
   ...convRules,

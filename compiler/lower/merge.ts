@@ -1,7 +1,7 @@
 import type { LowerRule } from './lower-context.js';
 
-/** Merges: add and multiply fold pairwise (broadcasting); concat joins along an axis (default last). */
-function pairwise(op: 'add' | 'mul'): LowerRule {
+/** Merges: add and multiply fold pairwise (broadcasting), subtract and divide are one pair; concat joins along an axis (default last). */
+function pairwise(op: 'add' | 'mul' | 'sub' | 'div'): LowerRule {
   return ({ builder, node, inputs }) => inputs.slice(1).reduce((acc, x) => builder.add(op, [acc, x], {}, node.origin), inputs[0]!);
 }
 
@@ -16,5 +16,7 @@ export const mergeRules: Record<string, LowerRule> = {
   add: pairwise('add'),
   multiply: pairwise('mul'),
   mul: pairwise('mul'),
+  subtract: pairwise('sub'),
+  divide: pairwise('div'),
   concat: lowerConcat,
 };

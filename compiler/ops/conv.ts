@@ -1,4 +1,4 @@
-import { formatShape, perSampleSize, windowOutput } from '../shapes/dims.js';
+import { formatShape, perSampleSize, transposedWindowOutput, windowOutput } from '../shapes/dims.js';
 import type { Dim } from '../ir/types.js';
 import {
   activationAttr, activationFlops, activationOf, activationParam, GLOROT, hasWeight, int, ints, MAX_KERNEL,
@@ -98,3 +98,63 @@ function convDef(axes: 1 | 2): OpDef {
 
 export const conv1d = convDef(1);
 export const conv2d = convDef(2);
+
+/**
+ * conv1d_transpose(x, filters, kernel, stride = 1, padding = valid, dilation = 1, activation = linear, weight:, bias:, l1:, l2:)
+ * conv2d_transpose(x, filters, kernel, stride = 1, padding = valid, dilation = 1, activation = linear, weight:, bias:, l1:, l2:)
+ *
+ * The transposed (fractionally strided) convolution, Keras' Conv1DTranspose / Conv2DTranspose: along
+ * each axis valid gives n·stride + max(dilation·(k−1) + 1 − stride, 0) and same gives n·stride
+ * (runtime/plan/shape-families.ts). Parameters as Keras: in·k…·filters + filters.
+ *
+ * IR form: inputs [x, weight, bias [filters]?], weight [in, k, filters] (conv1d_transpose) or
+ * [in, kh, kw, filters] (conv2d_transpose); attrs { filters, kernel, strides, padding, dilation, activation }.
+ */
+function convTransposeDef(axes: 1 | 2): OpDef {
+  const forward = convDef(axes);
+  const name = `conv${axes}d_transpose`;
+  const kernelDims = axes === 1 ? 'k' : 'kh, kw';
+  return {
+    ...forward,
+    name,
+    doc: `Transposed ${axes}-D convolution (upsampling by \`stride\`) over a channels-last ${axes === 1 ? '[batch, length, channels]' : '[batch, height, width, channels]'} input.`,
+    params: forward.params.map((p) => {
+      if (p.name === 'weight') return weightParam('weight', `The [in, ${kernelDims}, filters] kernel.`, GLOROT);
+      if (p.name === 'padding') return { ...p, doc: '`valid` (output size n·stride + max(k − stride, 0)) or `same` (output size n·stride).' };
+      return p;
+    }),
+    shapeRule: axes === 1 ? "[batch, len, in] → [batch, len', filters]" : "[batch, h, w, in] → [batch, h', w', filters]",
+    irForm: `inputs [x, weight [in, ${kernelDims}, filters], bias [filters]?]; attrs { filters, kernel, strides, padding, dilation, activation }`,
+    infer(call) {
+      const checked = forward.infer({ ...call, args: { ...call.args, stride: 1, padding: 'same' } });
+      if (!checked.ok) return checked;
+      const x = call.inputs[0]!;
+      const kernel = ints(call, 'kernel', axes);
+      const stride = ints(call, 'stride', axes);
+      const dilation = ints(call, 'dilation', axes);
+      const padding = call.args.padding as 'same' | 'valid';
+      const spatial = kernel.map((k, a) => transposedWindowOutput(x.shape[1 + a]!, k, stride[a]!, dilation[a]!, padding));
+      return ok([x.shape[0]!, ...spatial, int(call, 'filters')]);
+    },
+    weights(call) {
+      const inChannels = call.inputs[0]!.shape.at(-1) as number;
+      const filters = int(call, 'filters');
+      const weights: WeightDef[] = [
+        { name: 'weight', shape: [inChannels, ...ints(call, 'kernel', axes), filters], init: GLOROT, trainable: true, regularized: true },
+      ];
+      if (hasWeight(call, 'bias')) weights.push({ name: 'bias', shape: [filters], init: ZEROS, trainable: true, regularized: false });
+      return weights;
+    },
+    flops(call: OpCall, out) {
+      // Every input position meets every tap once: in·taps·filters multiply-adds per input cell.
+      const positions = perSampleSize(call.inputs[0]!.shape.slice(0, -1));
+      const outputs = perSampleSize(out.shape);
+      if (positions === null || outputs === null) return null;
+      const taps = ints(call, 'kernel', axes).reduce((a, b) => a * b, 1) * (call.inputs[0]!.shape.at(-1) as number);
+      return positions * taps * int(call, 'filters') * 2 + outputs * (1 + activationFlops(activationOf(call).name));
+    },
+  };
+}
+
+export const conv1d_transpose = convTransposeDef(1);
+export const conv2d_transpose = convTransposeDef(2);

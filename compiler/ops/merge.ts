@@ -1,25 +1,31 @@
 import { broadcast, dimAdd, formatShape, perSampleSize, sameDim } from '../shapes/dims.js';
 import type { Dim, TensorType } from '../ir/types.js';
+import { tensorParam } from './common.js';
 import { expects, ok, type OpDef, type ShapeResult } from './types.js';
 
 /**
- * add(a, b, ...) and multiply(a, b, ...): element-wise with numpy broadcasting (trailing axes
- * aligned, size-1 axes stretch). concat(a, b, ..., axis = -1): joins along one axis; every other
+ * add(a, b, ...) and multiply(a, b, ...), subtract(a, b) and divide(a, b) (the operators `+ * - /`
+ * between tensors): element-wise with numpy broadcasting (trailing axes aligned, size-1 axes stretch). concat(a, b, ..., axis = -1): joins along one axis; every other
  * axis must match.
  *
  * IR form: inputs [a, b, ...]; add and multiply attrs {}; concat attrs { axis } (non-negative).
  */
 
-function elementwise(name: 'add' | 'multiply', doc: string): OpDef {
+function elementwise(name: 'add' | 'multiply' | 'subtract' | 'divide', doc: string): OpDef {
+  const pair = name === 'subtract' || name === 'divide';
   return {
     name,
     category: 'merge',
     doc,
-    params: [{ name: 'inputs', kind: 'tensors', doc: 'Two or more tensors of broadcast-compatible shapes.' }],
+    params: pair
+      ? [tensorParam('a', 'The left operand.'), tensorParam('b', 'The right operand, broadcast against a.')]
+      : [{ name: 'inputs', kind: 'tensors', doc: 'Two or more tensors of broadcast-compatible shapes.' }],
     shapeRule: 'broadcast of the input shapes',
-    irForm: 'inputs [a, b, ...]; attrs {}',
+    irForm: pair ? 'inputs [a, b]; attrs {}' : 'inputs [a, b, ...]; attrs {}',
     infer({ inputs }) {
       if (inputs.length < 2) return expects('at least two tensors', { actual: `${inputs.length}` });
+      // Division is a float kernel: an int operand would be divided as a float and read back rounded.
+      if (name === 'divide' && inputs.some((t) => t.dtype === 'i32')) return expects('float operands', { actual: 'an int tensor', input: inputs.findIndex((t) => t.dtype === 'i32') });
       let shape = inputs[0]!.shape;
       for (let i = 1; i < inputs.length; i++) {
         const next = broadcast(shape, inputs[i]!.shape);
@@ -39,6 +45,8 @@ function elementwise(name: 'add' | 'multiply', doc: string): OpDef {
 
 export const add = elementwise('add', 'Element-wise sum of two or more tensors (residual connections).');
 export const multiply = elementwise('multiply', 'Element-wise product of two or more tensors (gating).');
+export const subtract = elementwise('subtract', 'Element-wise difference a − b with broadcasting; the operator form is `a - b`.');
+export const divide = elementwise('divide', 'Element-wise quotient a / b with broadcasting; the operator form is `a / b`.');
 
 function normaliseAxis(axis: number, rank: number): number {
   return axis < 0 ? rank + axis : axis;

@@ -1,13 +1,14 @@
 import { TRAIN_DEFAULTS } from '../../runtime/plan/train-settings.js';
 import { ACTIVATION_OPS } from './activations.js';
 import { multi_head_attention } from './attention.js';
-import { conv1d, conv2d } from './conv.js';
+import { conv1d, conv1d_transpose, conv2d, conv2d_transpose } from './conv.js';
 import { dense } from './dense.js';
 import { dropout } from './dropout.js';
 import { embedding } from './embedding.js';
 import { INITIALIZERS } from './initializers.js';
 import { LOSSES } from './losses.js';
-import { add, concat, multiply } from './merge.js';
+import { MATH_OPS } from './math.js';
+import { add, concat, divide, multiply, subtract } from './merge.js';
 import { batchnorm, layernorm } from './normalization.js';
 import { OPTIMIZERS } from './optimizers.js';
 import { avgpool1d, avgpool2d, global_avgpool, global_maxpool, maxpool1d, maxpool2d } from './pooling.js';
@@ -17,6 +18,7 @@ import { flatten, reshape } from './reshape.js';
 import type { SettingDef } from './settings-types.js';
 import { AUGMENTATIONS, EARLY_STOPPING, METRICS, REGULARIZERS, SCHEDULES } from './train-settings.js';
 import type { OpDef } from './types.js';
+import { upsample1d, upsample2d } from './upsample.js';
 
 /**
  * Every name the language knows, found by name: ops (layers, activations, merges, shape ops) and
@@ -27,6 +29,10 @@ export const OPS: readonly OpDef[] = [
   dense,
   conv1d,
   conv2d,
+  conv1d_transpose,
+  conv2d_transpose,
+  upsample1d,
+  upsample2d,
   maxpool1d,
   maxpool2d,
   avgpool1d,
@@ -45,6 +51,9 @@ export const OPS: readonly OpDef[] = [
   add,
   concat,
   multiply,
+  subtract,
+  divide,
+  ...MATH_OPS,
   ...ACTIVATION_OPS,
 ];
 
@@ -80,7 +89,7 @@ export function settingNames(kind: SettingDef['kind']): string[] {
 
 /** The keys a train section understands, with a line of documentation each. */
 export const TRAIN_KEYS: Readonly<Record<string, string>> = {
-  loss: 'The loss: loss cross_entropy(logits, label).',
+  loss: 'The loss, a weighted sum of losses and scalar model values: loss cross_entropy(logits, label) + 0.5 * mse(recon, x) + kl.',
   optimizer: `The optimizer (default ${TRAIN_DEFAULTS.optimizer.kind} with its defaults): optimizer sgd(lr: 0.1, momentum: 0.9).`,
   schedule: 'A learning-rate schedule per epoch: step, exponential, cosine.',
   regularize: 'Global l1/l2 penalties on every weight: regularize l2(1e-4).',
@@ -89,7 +98,7 @@ export const TRAIN_KEYS: Readonly<Record<string, string>> = {
   batch: `Samples per optimizer step (default ${TRAIN_DEFAULTS.batch}).`,
   validation: `Fraction of the training data held out for validation, in [0, 1) (default ${TRAIN_DEFAULTS.validation}).`,
   early_stopping: 'early_stopping(monitor: val_loss, patience: 3).',
-  metrics: 'Metrics reported per epoch: accuracy, mae (the loss is always reported).',
+  metrics: 'Metrics reported per epoch, of the loss\'s prediction or a named one: accuracy, f1, mae(out, target) (default: accuracy or mae; the loss is always reported).',
   seed: `Seed for initialisation, shuffling, dropout and augmentation (default ${TRAIN_DEFAULTS.seed}).`,
   data: 'The dataset: a built-in name (digits, iris, xor) or a file path, with options.',
 };

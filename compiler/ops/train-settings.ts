@@ -1,4 +1,5 @@
 import type { SettingDef } from './settings-types.js';
+import type { ParamDef } from './types.js';
 
 /** Schedules, regularisers, augmentations, metrics and early stopping of the train section. */
 
@@ -42,10 +43,26 @@ export const AUGMENTATIONS: readonly SettingDef[] = [
   { name: 'flip', kind: 'augmentation', doc: 'Mirrors images left-right with probability 0.5.', params: [inputParam] },
 ];
 
+/**
+ * Metrics: `accuracy` reads the first loss's prediction and target; `accuracy(probs, label)` names
+ * its own. Classification metrics decide by argmax over the last axis, or by a threshold for one unit.
+ */
+const metricPred: ParamDef = { name: 'prediction', kind: 'tensor', doc: 'The prediction (default: the first loss\'s).', default: null };
+const metricTarget: ParamDef = { name: 'target', kind: 'tensor', doc: 'The target (default: the first loss\'s).', default: null };
+
 export const METRICS: readonly SettingDef[] = [
   { name: 'loss', kind: 'metric', doc: 'The training loss (always reported).', params: [] },
-  { name: 'accuracy', kind: 'metric', doc: 'Fraction of correct class predictions (argmax, or > 0.5 for one output).', params: [] },
-  { name: 'mae', kind: 'metric', doc: 'Mean absolute error.', params: [] },
+  { name: 'accuracy', kind: 'metric', doc: 'Fraction of correct class predictions (argmax, or > 0.5 for one output).', params: [metricPred, metricTarget] },
+  { name: 'mae', kind: 'metric', doc: 'Mean absolute error.', params: [metricPred, metricTarget] },
+  { name: 'precision', kind: 'metric', doc: 'True positives / predicted positives: of class 1 for one output, else the mean over classes (macro).', params: [metricPred, metricTarget] },
+  { name: 'recall', kind: 'metric', doc: 'True positives / actual positives: of class 1 for one output, else the mean over classes (macro).', params: [metricPred, metricTarget] },
+  { name: 'f1', kind: 'metric', doc: 'Harmonic mean of precision and recall: of class 1 for one output, else the mean of per-class f1 (macro).', params: [metricPred, metricTarget] },
+  {
+    name: 'top_k_accuracy',
+    kind: 'metric',
+    doc: 'Fraction of rows whose true class is among the k highest scores.',
+    params: [metricPred, metricTarget, { name: 'k', kind: 'int', doc: 'How many of the highest scores count.', default: 5, min: 1, namedOnly: true }],
+  },
 ];
 
 export const EARLY_STOPPING: SettingDef = {

@@ -99,7 +99,7 @@ export type ShapeResult =
       insertBefore?: string;
     };
 
-type OpCategory = 'layer' | 'activation' | 'merge' | 'shape';
+type OpCategory = 'layer' | 'activation' | 'merge' | 'shape' | 'math';
 
 export interface OpDef {
   name: string;

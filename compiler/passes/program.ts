@@ -28,6 +28,10 @@ export interface Program {
   checked?: CheckedValue[];
   /** The loss's prediction and target nodes: the running metrics compare these two. */
   metric?: { prediction: number; target: number };
+  /** The nodes each metric of the train section compares, in its order. */
+  metrics?: Array<{ prediction: number; target: number }>;
+  /** The nodes each loss term reads, in its order: the plan's train config names them. */
+  losses?: Array<{ prediction: number; target: number } | { value: number }>;
 }
 
 /** node id → the ids of the nodes that read it. */
@@ -48,8 +52,16 @@ export function replaceUses(program: Program, from: number, to: number): void {
   for (const node of program.graph.nodes) node.inputs = node.inputs.map((i) => (i === from ? to : i));
   for (const output of program.graph.outputs) if (output.node === from) output.node = to;
   for (const value of program.checked ?? []) if (value.node === from) value.node = to;
-  if (program.metric?.prediction === from) program.metric.prediction = to;
-  if (program.metric?.target === from) program.metric.target = to;
+  const pairs = [program.metric, ...(program.metrics ?? []), ...(program.losses ?? [])];
+  for (const pair of pairs) {
+    if (!pair) continue;
+    if ('value' in pair) {
+      if (pair.value === from) pair.value = to;
+      continue;
+    }
+    if (pair.prediction === from) pair.prediction = to;
+    if (pair.target === from) pair.target = to;
+  }
   const training = program.training;
   if (training) {
     if (training.loss === from) training.loss = to;

@@ -1,4 +1,4 @@
-import { broadcastOf, type DimArithmetic } from '../../runtime/plan/shape-families.js';
+import { broadcastOf, transposedWindowOf, type DimArithmetic } from '../../runtime/plan/shape-families.js';
 import { windowOutputOf } from '../../runtime/plan/window-output.js';
 import type { Dim, Shape } from '../ir/types.js';
 
@@ -120,4 +120,9 @@ export const SYMBOLIC_DIMS: DimArithmetic<Dim> = {
 /** Output length of a convolution or pooling window along one axis (runtime/plan/window-output.ts). */
 export function windowOutput(n: Dim, kernel: number, stride: number, dilation: number, padding: 'same' | 'valid'): Dim {
   return windowOutputOf(n, kernel, stride, dilation, padding, SYMBOLIC_DIMS);
+}
+
+/** Output length of a transposed convolution along one axis (runtime/plan/shape-families.ts). */
+export function transposedWindowOutput(n: Dim, kernel: number, stride: number, dilation: number, padding: 'same' | 'valid'): Dim {
+  return transposedWindowOf(n, kernel, stride, dilation, padding, SYMBOLIC_DIMS);
 }

@@ -1,5 +1,6 @@
 import { checkIndexInputs, indexInputRanges, type IndexRange } from '../index-inputs.js';
 import type { Executor, NonFiniteStep, TrainStepOptions, TrainStepResult } from '../executor.js';
+import { readableTensor } from '../plan/readable-tensors.js';
 import { checkWeights, STORED_ROLES, type WeightValue } from '../plan/check-weights.js';
 import { dimSymbols, evalDim } from '../plan/dims.js';
 import { PlanError } from '../plan/errors.js';
@@ -109,6 +110,24 @@ export class CpuExecutor implements Executor {
     const bound = this.bind(inputs, this.plan.inputs);
     this.run(this.forward, bound, { training: false, lr: 0, step: this.step, seed: 0 });
     return this.readOutputs(bound, this.plan.outputs.map((o) => o.name));
+  }
+
+  async inferTensors(inputs: Record<string, HostTensor>, names: readonly string[]): Promise<Map<string, HostTensor>> {
+    const bound = this.bind(inputs, this.plan.inputs);
+    const ctx: KernelContext = { training: false, lr: 0, step: this.step, seed: 0 };
+    const wanted = new Set(names);
+    const read = new Map<string, HostTensor>();
+    const copy = (name: string): void => {
+      const t = bound.tensors.get(name);
+      if (t) read.set(name, { shape: [...t.shape], dtype: this.byName.get(name)!.dtype, data: t.data.slice() });
+    };
+    // One step at a time, copying what it wrote at once: the memory plan lets a later step reuse its buffer.
+    for (const compiled of this.forward) {
+      this.run([compiled], bound, ctx);
+      for (const name of compiled.step.outputs) if (wanted.has(name)) copy(name);
+    }
+    for (const name of names) if (!read.has(name)) copy(name);
+    return read;
   }
 
   async trainStep(inputs: Record<string, HostTensor>, options: TrainStepOptions): Promise<TrainStepResult> {
@@ -305,9 +324,9 @@ export class CpuExecutor implements Executor {
   private readOutputs(bound: Bound, names: string[]): Record<string, HostTensor> {
     const result: Record<string, HostTensor> = {};
     for (const name of names) {
-      const output = this.plan.outputs.find((o) => o.name === name) ?? (name === this.plan.training?.prediction ? { tensor: name } : undefined);
-      if (!output) throw new PlanError('NNR1011', `no output '${name}' (outputs: ${this.plan.outputs.map((o) => o.name).join(', ')})`);
-      const t = bound.tensors.get(output.tensor)!;
+      const tensor = readableTensor(this.plan, name);
+      if (tensor === undefined) throw new PlanError('NNR1011', `no output '${name}' (outputs: ${this.plan.outputs.map((o) => o.name).join(', ')})`);
+      const t = bound.tensors.get(tensor)!;
       result[name] = { shape: [...t.shape], dtype: t.data instanceof Int32Array ? 'i32' : 'f32', data: t.data.slice() };
     }
     return result;

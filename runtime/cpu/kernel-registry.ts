@@ -6,12 +6,14 @@ import { attentionKernels } from './kernels/attention.js';
 import { convKernels, convEpilogueKernels } from './kernels/conv.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
 import { lossKernels } from './kernels/losses.js';
+import { mathKernels } from './kernels/math.js';
 import { matmul } from './kernels/matmul.js';
 import { normalizationKernels } from './kernels/normalization.js';
 import { poolingKernels } from './kernels/pooling.js';
 import { recurrentKernels } from './kernels/recurrent.js';
 import { optimizerKernels } from './kernels/optimizers.js';
 import { softmaxKernels } from './kernels/softmax.js';
+import { upsampleKernels } from './kernels/upsample.js';
 
 /**
  * Name → CPU implementation, for every kernel of runtime/plan/kernels.ts: the two records below are
@@ -22,6 +24,7 @@ import { softmaxKernels } from './kernels/softmax.js';
  */
 const PLAIN_KERNELS: Record<Exclude<KernelName, EpilogueKernelName>, CpuKernel> = {
   ...elementwiseKernels,
+  ...mathKernels,
   ...activationKernels,
   ...softmaxKernels,
   ...lossKernels,
@@ -29,6 +32,7 @@ const PLAIN_KERNELS: Record<Exclude<KernelName, EpilogueKernelName>, CpuKernel> 
   ...optimizerKernels,
   ...convKernels,
   ...poolingKernels,
+  ...upsampleKernels,
   ...recurrentKernels,
   ...attentionKernels,
 };

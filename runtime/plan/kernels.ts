@@ -65,6 +65,9 @@ const ints: KernelAttr = { type: 'int[]' };
 const dims: KernelAttr = { type: 'dims' };
 const dim: KernelAttr = { type: 'dim' };
 
+const unaryAttrs: Record<string, KernelAttr> = { op: { type: 'string' }, a: { type: 'number', optional: true, default: 0 }, b: { type: 'number', optional: true, default: 0 } };
+const reduceAttrs: Record<string, KernelAttr> = { op: { type: 'string' }, axes: ints, keepdims: bool };
+
 function differentiable(kernels: readonly string[], saved: readonly string[] = []): KernelSpec['grad'] {
   return { kernels, saved };
 }
@@ -190,18 +193,63 @@ export const KERNELS = {
     grad: differentiable(['conv1d_grad_input', 'conv1d_grad_weight']),
     doc: "1-D convolution, x [N,L,C], w [F,k,C]; padding 'valid' or 'same'.",
   },
+  // The transposed convolutions are the input gradients of conv2d / conv1d run forward: x [N,H,W,C]
+  // with w [C,kh,kw,F] is the dy of the convolution from [N,H',W',F] that w [C,kh,kw,F] would map to x.
+  conv2d_transpose: {
+    inputs: ['x', 'w'],
+    outputs: ['y'],
+    attrs: { strides: ints, padding: { type: 'string' }, dilation: ints },
+    epilogue: false,
+    grad: differentiable(['conv2d', 'conv2d_grad_weight']),
+    doc: "Transposed 2-D convolution, x [N,H,W,C] channels-last, w [C,kh,kw,F] → [N,H',W',F]; H' = H·stride + max(dilation·(kh−1)+1 − stride, 0) for 'valid', H·stride for 'same' (Keras).",
+  },
+  conv1d_transpose: {
+    inputs: ['x', 'w'],
+    outputs: ['y'],
+    attrs: { strides: ints, padding: { type: 'string' }, dilation: ints },
+    epilogue: false,
+    grad: differentiable(['conv1d', 'conv1d_grad_weight']),
+    doc: "Transposed 1-D convolution, x [N,L,C], w [C,k,F] → [N,L',F]; lengths as conv2d_transpose.",
+  },
 
   // ── elementwise and broadcasting ───────────────────────────────────────────────────────────────
   bias_add: { inputs: ['x', 'bias'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable(['sum_to']), doc: 'y = x + bias over the last axis; the `bias` epilogue element.' },
   add: { inputs: ['a', 'b'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable(['sum_to']), doc: 'y = a + b, broadcasting.' },
   sub: { inputs: ['a', 'b'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable(['scale', 'sum_to']), doc: 'y = a - b, broadcasting.' },
   mul: { inputs: ['a', 'b'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable(['mul', 'sum_to']), doc: 'y = a * b, broadcasting.' },
+  div: { inputs: ['a', 'b'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable(['div', 'mul', 'scale', 'sum_to'], ['y']), doc: 'y = a / b, broadcasting.' },
   scale: { inputs: ['x'], outputs: ['y'], attrs: { factor: num }, epilogue: false, grad: differentiable(['scale']), doc: 'y = factor * x.' },
   sum_to: { inputs: ['x'], outputs: ['y'], attrs: { shape: dims }, epilogue: false, doc: "Sums x down to `shape` (numpy broadcasting reversed): the gradient of a broadcast; bias gradients reduce over rows." },
   concat: { inputs: ['x...'], outputs: ['y'], attrs: { axis: int }, epilogue: false, grad: differentiable(['slice']), doc: 'Concatenates along `axis` (non-negative).' },
   slice: { inputs: ['x'], outputs: ['y'], attrs: { axis: int, start: dim, size: dim }, epilogue: false, doc: 'y = x[..., start:start+size, ...] along `axis`: the gradient of concat.' },
   reshape: { inputs: ['x'], outputs: ['y'], attrs: { shape: dims }, epilogue: false, grad: differentiable(['reshape']), doc: 'Same elements, new shape (a copy, or an alias where the runtime can).' },
   copy: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable([]), doc: 'y = x.' },
+
+  // ── elementwise math and reductions: one kernel each, the op an attribute (math-ops.ts) ──────────
+  unary: {
+    inputs: ['x'],
+    outputs: ['y'],
+    attrs: unaryAttrs,
+    epilogue: false,
+    grad: differentiable(['unary_grad']),
+    doc: 'y = op(x) for the `op` of runtime/plan/math-ops.ts (affine, reciprocal, exp, log, sqrt, abs, square, pow, clip), reading the numbers `a` and `b` where the op takes them.',
+  },
+  unary_grad: { inputs: ['dy', 'x'], outputs: ['dx'], attrs: unaryAttrs, epilogue: false, doc: "dx = dy · op'(x) for the `op` of the forward unary step." },
+  reduce: {
+    inputs: ['x'],
+    outputs: ['y'],
+    attrs: reduceAttrs,
+    epilogue: false,
+    grad: differentiable(['reduce_grad'], ['y']),
+    doc: '`op` (sum, mean, max, min) over `axes` (non-negative, ascending); `keepdims` keeps them as size 1, else they are dropped.',
+  },
+  reduce_grad: {
+    inputs: ['dy', 'x', 'y'],
+    outputs: ['dx'],
+    attrs: reduceAttrs,
+    epilogue: false,
+    doc: 'dx of reduce: dy spread over each reduced group (divided by its size for mean); for max and min, all of dy to the first extreme of the group.',
+  },
 
   // ── activations (each also an epilogue element), and their gradients: see activations.ts ─────────
   ...activationKernels(),
@@ -237,6 +285,14 @@ export const KERNELS = {
   embedding: { inputs: ['ids', 'table'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable(['embedding_grad']), doc: 'y[..., :] = table[ids[...], :]; ids are i32, out-of-range ids are an error.' },
   maxpool2d: { inputs: ['x'], outputs: ['y'], attrs: { size: ints, strides: ints, padding: { type: 'string' } }, epilogue: false, grad: differentiable(['maxpool2d_grad']), doc: 'Max pooling over H, W of [N,H,W,C].' },
   avgpool2d: { inputs: ['x'], outputs: ['y'], attrs: { size: ints, strides: ints, padding: { type: 'string' } }, epilogue: false, grad: differentiable(['avgpool2d_grad']), doc: 'Average pooling over H, W of [N,H,W,C] (padding excluded from the count).' },
+  upsample2d: {
+    inputs: ['x'],
+    outputs: ['y'],
+    attrs: { size: ints, mode: { type: 'string' } },
+    epilogue: false,
+    grad: differentiable(['upsample2d_grad']),
+    doc: "Upsampling of [N,H,W,C] by whole factors `size` [sh, sw]: mode 'nearest' repeats, 'bilinear' interpolates at half-pixel centres (source (o + ½)/s − ½ clamped to the edges; Keras, PyTorch align_corners=False, ONNX half_pixel).",
+  },
   global_avg_pool: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable(['global_avg_pool_grad']), doc: 'Mean over every axis between the first and the last: [N,...,C] → [N,C].' },
   global_max_pool: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable(['global_max_pool_grad']), doc: 'Max over every axis between the first and the last: [N,...,C] → [N,C].' },
 
@@ -291,6 +347,7 @@ export const KERNELS = {
   conv1d_grad_weight: { inputs: ['dy', 'x'], outputs: ['dw'], attrs: { shape: dims, strides: ints, padding: { type: 'string' }, dilation: ints }, epilogue: false, doc: 'Gradient of conv1d w.r.t. w.' },
   maxpool2d_grad: { inputs: ['dy', 'x'], outputs: ['dx'], attrs: { size: ints, strides: ints, padding: { type: 'string' } }, epilogue: false, doc: 'Routes dy to the (first) max of each window.' },
   avgpool2d_grad: { inputs: ['dy'], outputs: ['dx'], attrs: { shape: dims, size: ints, strides: ints, padding: { type: 'string' } }, epilogue: false, doc: 'Spreads dy evenly over each window (output shape from `shape`).' },
+  upsample2d_grad: { inputs: ['dy'], outputs: ['dx'], attrs: { shape: dims, size: ints, mode: { type: 'string' } }, epilogue: false, doc: 'Gradient of upsample2d: each dy spread back onto the cells it was read from, with its weight (output shape from `shape`).' },
   global_avg_pool_grad: { inputs: ['dy'], outputs: ['dx'], attrs: { shape: dims }, epilogue: false, doc: 'Spreads dy evenly over the pooled axes (output shape from `shape`).' },
   global_max_pool_grad: { inputs: ['dy', 'x'], outputs: ['dx'], attrs: {}, epilogue: false, doc: 'Routes dy to the (first) max over the pooled axes.' },
 

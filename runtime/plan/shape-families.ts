@@ -72,6 +72,32 @@ export function convOutputOf<D>(x: readonly D[], w: readonly D[], attrs: Attrs, 
   return [x[0]!, ...spatial, w[0]!];
 }
 
+/**
+ * Output length of a transposed convolution along one axis (Keras' `deconv_output_length` without
+ * output padding): valid n·stride + max(span − stride, 0), same n·stride, span = dilation·(k−1) + 1.
+ * It is the input length of the forward convolution whose gradient the transposed one is: that
+ * convolution maps the output length back to n (runtime/plan/window-output.ts).
+ */
+export function transposedWindowOf<D>(n: D, kernel: number, stride: number, dilation: number, padding: 'same' | 'valid', dims: DimArithmetic<D>): D {
+  const scaled = dims.product([n, dims.of(stride)]);
+  if (padding === 'same') return scaled;
+  return dims.add(scaled, Math.max(dilation * (kernel - 1) + 1 - stride, 0));
+}
+
+/** y of conv1d_transpose / conv2d_transpose: x [N, ...spatial, C], w [C, ...kernel, F] → [N, ...lengths, F]. */
+export function convTransposeOutputOf<D>(x: readonly D[], w: readonly D[], attrs: Attrs, dims: DimArithmetic<D>): D[] {
+  const strides = ints(attrs.strides, [1, 1]);
+  const dilation = ints(attrs.dilation, [1, 1]);
+  const spatial = x.slice(1, -1).map((n, i) => transposedWindowOf(n, dims.known(w[1 + i]!) ?? 1, strides[i] ?? 1, dilation[i] ?? 1, paddingOf(attrs), dims));
+  return [x[0]!, ...spatial, w[w.length - 1]!];
+}
+
+/** y of upsample2d: x [N, H, W, C] → [N, H·size_h, W·size_w, C]. */
+export function upsampleOutputOf<D>(x: readonly D[], attrs: Attrs, dims: DimArithmetic<D>): D[] {
+  const size = ints(attrs.size, [2, 2]);
+  return [x[0]!, dims.product([x[1]!, dims.of(size[0] ?? 1)]), dims.product([x[2]!, dims.of(size[1] ?? 1)]), x[3]!];
+}
+
 /** y of maxpool2d / avgpool2d: x [N, H, W, C] → [N, H', W', C]. */
 export function poolOutputOf<D>(x: readonly D[], attrs: Attrs, dims: DimArithmetic<D>): D[] {
   const size = ints(attrs.size, [2, 2]);
@@ -108,4 +134,12 @@ export function scanOutputsOf<D>(cell: RecurrentCellName, xw: readonly D[], attr
   const [batch, steps] = [xw[0]!, xw[1]!];
   const y = attrs.return_sequences === true ? [batch, steps, dims.of(units)] : [batch, dims.of(units)];
   return [y, [batch, steps, dims.of(RECURRENT_CELLS[cell].saved * units)]];
+}
+
+/** y of reduce: x with `axes` dropped, or kept as size 1 with `keepdims`; null when an axis is out of range. */
+export function reduceOutputOf<D>(x: readonly D[], attrs: Attrs, dims: DimArithmetic<D>): D[] | null {
+  const axes = ints(attrs.axes, []);
+  if (axes.some((a) => !Number.isInteger(a) || a < 0 || a >= x.length)) return null;
+  const keep = attrs.keepdims === true;
+  return x.flatMap((d, i) => (axes.includes(i) ? (keep ? [dims.of(1)] : []) : [d]));
 }

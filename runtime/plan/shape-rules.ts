@@ -2,7 +2,7 @@ import { perActivation, perActivationGrad } from './activations.js';
 import type { PlanAttr } from './format.js';
 import { perScan, perScanGrad, type KernelName, type RecurrentCellName } from './kernels.js';
 import {
-  broadcastOf, concatOutputOf, convOutputOf, embeddingOutputOf, globalPoolOutputOf, matmulOutputOf, NUMBER_DIMS, poolOutputOf, scanOutputsOf, sliceOutputOf,
+  broadcastOf, concatOutputOf, convOutputOf, convTransposeOutputOf, embeddingOutputOf, globalPoolOutputOf, matmulOutputOf, NUMBER_DIMS, poolOutputOf, reduceOutputOf, scanOutputsOf, sliceOutputOf, upsampleOutputOf,
 } from './shape-families.js';
 
 /**
@@ -54,6 +54,16 @@ function conv(oneD: boolean): ShapeRule {
   };
 }
 
+/** x [N, ...spatial, C] with w [C, ...kernel, F]: the transposed convolution's output lengths. */
+function convTranspose(oneD: boolean): ShapeRule {
+  return ([x, w], attrs) => {
+    if (!x || !w) return [null];
+    if (x.length !== (oneD ? 3 : 4) || w.length !== x.length) return `x [${x.join(', ')}] and w [${w.join(', ')}] are not a ${oneD ? '1' : '2'}-D transposed convolution's`;
+    if (last(x) !== w[0]) return `x has ${last(x)} channels, w expects ${w[0]}`;
+    return [{ shape: convTransposeOutputOf(x, w, attrs, NUMBER_DIMS) }];
+  };
+}
+
 function pool([x]: readonly Shape[], attrs: Readonly<Record<string, PlanAttr>>): Expectation[] | string {
   if (!x) return [null];
   if (x.length !== 4) return `x [${x.join(', ')}] is not [N, H, W, C]`;
@@ -81,10 +91,21 @@ export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
   matmul,
   conv2d: conv(false),
   conv1d: conv(true),
+  conv2d_transpose: convTranspose(false),
+  conv1d_transpose: convTranspose(true),
   bias_add: ([x, bias]) => (x && bias && size(bias) !== last(x) ? `the bias has ${size(bias)} values, x's last axis ${last(x)}` : [same(x)]),
   add: broadcast,
   sub: broadcast,
   mul: broadcast,
+  div: broadcast,
+  unary,
+  unary_grad: unaryGrad,
+  reduce: ([x], attrs) => {
+    if (!x) return [null];
+    const y = reduceOutputOf(x, attrs, NUMBER_DIMS);
+    return y ? [{ shape: y }] : `reduce axes ${JSON.stringify(attrs.axes)} are outside [${x.join(', ')}]`;
+  },
+  reduce_grad: ([dy, x, y]) => (dy && y && size(dy) !== size(y) ? `dy [${dy.join(', ')}] is not the reduced shape [${y.join(', ')}]` : [same(x)]),
   scale: unary,
   sum_to: fromShapeAttr,
   concat: (inputs, attrs) => {
@@ -118,6 +139,7 @@ export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
   embedding: ([ids, table]) => (ids && table ? (table.length === 2 ? [{ shape: embeddingOutputOf(ids, table) }] : `the table [${table.join(', ')}] is not [rows, features]`) : [null]),
   maxpool2d: pool,
   avgpool2d: pool,
+  upsample2d: ([x], attrs) => (x ? (x.length === 4 ? [{ shape: upsampleOutputOf(x, attrs, NUMBER_DIMS) }] : `x [${x.join(', ')}] is not [N, H, W, C]`) : [null]),
   global_avg_pool: globalPool,
   global_max_pool: globalPool,
   ...perScan(scan),
@@ -146,6 +168,7 @@ export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
   conv1d_grad_weight: fromShapeAttr,
   maxpool2d_grad: ([, x]) => [same(x)],
   avgpool2d_grad: fromShapeAttr,
+  upsample2d_grad: fromShapeAttr,
   global_avg_pool_grad: fromShapeAttr,
   global_max_pool_grad: ([, x]) => [same(x)],
   ...perScanGrad(() => ([, wHh]) => [null, same(wHh)]),

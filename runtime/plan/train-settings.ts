@@ -18,6 +18,15 @@ export interface LossSettings {
   delta: number;
 }
 
+/**
+ * One term of the total loss `Σ weight · loss(prediction, target) + Σ weight · value`: a loss
+ * function of a prediction and a target, or (`kind: 'value'`) a scalar the model computes itself
+ * (a VAE's KL term). `prediction`, `target` and `value` are plan tensor names.
+ */
+export type LossTerm =
+  | (LossSettings & { weight: number; prediction: string; target: string })
+  | { kind: 'value'; weight: number; value: string };
+
 export type OptimizerSpec =
   | { kind: 'gd'; lr: number }
   | { kind: 'sgd'; lr: number; momentum: number; nesterov: boolean }
@@ -53,7 +62,20 @@ export interface EarlyStoppingSpec {
   restoreBest: boolean;
 }
 
-export type MetricName = 'loss' | 'accuracy' | 'mae';
+export type MetricName = 'loss' | 'accuracy' | 'mae' | 'precision' | 'recall' | 'f1' | 'top_k_accuracy';
+
+/**
+ * A metric the loop reports: of a prediction and a target (plan tensor names; by default the first
+ * loss's), under `key` in the history (`accuracy`, `f1`, `mae(out)`, `top5_accuracy`).
+ */
+export interface MetricSpec {
+  name: MetricName;
+  key: string;
+  prediction: string;
+  target: string;
+  /** top_k_accuracy only. */
+  k?: number;
+}
 
 export interface DataSettings {
   /** A built-in dataset name (`digits`, `iris`, `xor`) or a file path relative to the .nnet file. */
@@ -63,7 +85,10 @@ export interface DataSettings {
 }
 
 export interface PlanTrainSettings {
+  /** The first loss function of the loss expression (what the default metric reads). */
   loss: LossSettings;
+  /** Every term of the loss expression, the first loss included (weights 1 for a single loss). */
+  losses: LossTerm[];
   optimizer: OptimizerSpec;
   schedule: ScheduleSpec | null;
   /** Global regularisation of every trainable weight (not biases); per-layer terms are in the update steps. */
@@ -74,7 +99,8 @@ export interface PlanTrainSettings {
   batch: number;
   /** Fraction of the training data held out for validation, in [0, 1). */
   validation: number;
-  metrics: MetricName[];
+  /** The metrics asked for besides the loss (the loop adds accuracy or mae of the first loss when this is empty). */
+  metrics: MetricSpec[];
   seed: number;
   data: DataSettings | null;
 }
@@ -91,9 +117,7 @@ export const TRAIN_DEFAULTS = {
   epochs: 10,
   batch: 32,
   validation: 0,
-  metrics: ['loss'],
   seed: 42,
 } as const satisfies Pick<PlanTrainSettings, 'epochs' | 'batch' | 'validation' | 'seed'> & {
   optimizer: OptimizerSpec & { kind: 'adam' };
-  metrics: readonly MetricName[];
 };

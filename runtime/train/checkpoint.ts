@@ -121,7 +121,7 @@ function readHistory(text: string | undefined, epochsDone: number, path: string)
   } catch {
     return fail('is not valid JSON');
   }
-  if (!Array.isArray(doc) || nestsDeeperThan(doc, 2)) return fail('is not a list of epoch records');
+  if (!Array.isArray(doc) || nestsDeeperThan(doc, 3)) return fail('is not a list of epoch records');
   if (doc.length > epochsDone) fail(`has ${doc.length} records, but nnet.epoch is ${epochsDone}`);
   return doc.map((item: unknown, i) => {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) return fail(`record ${i + 1} is not an object`);
@@ -131,7 +131,11 @@ function readHistory(text: string | undefined, epochsDone: number, path: string)
     if (record.epoch !== i + 1) fail(`record ${i + 1} says epoch ${String(record.epoch)}`);
     const out: Record<string, number> = {};
     for (const key of [...RECORD_NUMBERS, ...RECORD_OPTIONAL]) if (Object.hasOwn(record, key)) out[key] = record[key] as number;
-    return out as unknown as EpochRecord;
+    const metrics = record.metrics;
+    if (metrics === undefined) return out as unknown as EpochRecord;
+    const entries = typeof metrics === 'object' && metrics !== null && !Array.isArray(metrics) ? Object.entries(metrics) : null;
+    if (!entries || entries.some(([, v]) => typeof v !== 'number')) return fail(`record ${i + 1}: 'metrics' is not a map of numbers`);
+    return { ...out, metrics: Object.fromEntries(entries) } as unknown as EpochRecord;
   });
 }
 

@@ -1,5 +1,5 @@
 import type { Plan } from '../plan/format.js';
-import { TRAIN_DEFAULTS, type LossKind, type LossSettings, type PlanTrainSettings } from '../plan/train-settings.js';
+import { TRAIN_DEFAULTS, type LossKind, type LossSettings, type MetricName, type MetricSpec, type PlanTrainSettings } from '../plan/train-settings.js';
 
 export type { LossKind } from '../plan/train-settings.js';
 
@@ -9,7 +9,7 @@ export type { LossKind } from '../plan/train-settings.js';
  * field is read defensively: a missing one takes its default (TRAIN_DEFAULTS, the checker's), a wrong
  * one is an error.
  */
-export interface LoopConfig extends Omit<PlanTrainSettings, 'loss' | 'optimizer' | 'regularize'> {
+export interface LoopConfig extends Omit<PlanTrainSettings, 'loss' | 'losses' | 'optimizer' | 'regularize'> {
   /** The loss as the loop needs it (metrics, decisions); its gradient is the plan's business. */
   loss: Pick<LossSettings, 'kind' | 'fromLogits' | 'sparse'>;
   /** The optimizer's base learning rate, which the schedule scales. */
@@ -36,7 +36,7 @@ export function readLoopConfig(plan: Plan, overrides: LoopOverrides = {}): LoopC
     epochs: numberOr(c.epochs, TRAIN_DEFAULTS.epochs),
     batch: numberOr(c.batch, TRAIN_DEFAULTS.batch),
     validation: numberOr(c.validation, TRAIN_DEFAULTS.validation),
-    metrics: c.metrics ?? [...TRAIN_DEFAULTS.metrics],
+    metrics: readMetrics(c.metrics),
     seed: numberOr(c.seed, TRAIN_DEFAULTS.seed),
     data: c.data ?? null,
     ...overrides,
@@ -48,8 +48,30 @@ export function readLoopConfig(plan: Plan, overrides: LoopOverrides = {}): LoopC
   if (config.schedule) oneOf('the schedule', config.schedule.kind, ['step', 'exponential', 'cosine']);
   for (const augment of config.augment) oneOf('an augmentation', augment.kind, ['noise', 'shift', 'flip']);
   if (config.earlyStopping) oneOf('early stopping monitor', config.earlyStopping.monitor, ['loss', 'val_loss', 'accuracy', 'val_accuracy']);
-  for (const metric of config.metrics) oneOf('a metric', metric, ['loss', 'accuracy', 'mae']);
   return config;
+}
+
+const METRIC_NAMES: readonly MetricName[] = ['accuracy', 'mae', 'precision', 'recall', 'f1', 'top_k_accuracy'];
+
+/** The plan's metrics; plans written before metrics named their tensors list bare names, which add nothing to the default. */
+function readMetrics(raw: unknown): MetricSpec[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) throw new ConfigError(`metrics in the plan's training.config must be a list`);
+  const metrics: MetricSpec[] = [];
+  for (const m of raw as unknown[]) {
+    if (typeof m === 'string') {
+      oneOf('a metric', m, ['loss', 'accuracy', 'mae']);
+      continue;
+    }
+    const spec = m as Partial<MetricSpec> | null;
+    oneOf('a metric', spec?.name, METRIC_NAMES);
+    if (typeof spec!.key !== 'string' || typeof spec!.prediction !== 'string' || typeof spec!.target !== 'string') {
+      throw new ConfigError(`metric ${JSON.stringify(spec!.name)} in the plan's training.config needs a key, a prediction and a target`);
+    }
+    if (spec!.k !== undefined && !(Number.isInteger(spec!.k) && spec!.k >= 1)) throw new ConfigError(`top_k_accuracy's k must be a positive integer, got ${spec!.k}`);
+    metrics.push(spec as MetricSpec);
+  }
+  return metrics;
 }
 
 function oneOf(what: string, value: unknown, allowed: readonly string[]): void {

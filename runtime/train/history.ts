@@ -9,6 +9,8 @@ export interface EpochRecord {
   valLoss?: number;
   valAccuracy?: number;
   valMae?: number;
+  /** Metrics other than accuracy and mae, by key (`f1`, `top5_accuracy`, `mae(out)`), validation ones as `val_<key>`. */
+  metrics?: Record<string, number>;
   /** GAN training: `loss` is the generator's, this the discriminator's. */
   discriminatorLoss?: number;
   seconds: number;
@@ -28,5 +30,6 @@ export function describeEpoch(record: EpochRecord): string {
   if (record.valLoss !== undefined) parts.push(`val_loss ${record.valLoss.toFixed(4)}`);
   if (record.valAccuracy !== undefined) parts.push(`val_acc ${record.valAccuracy.toFixed(4)}`);
   if (record.valMae !== undefined) parts.push(`val_mae ${record.valMae.toFixed(4)}`);
+  for (const [key, value] of Object.entries(record.metrics ?? {})) parts.push(`${key} ${value.toFixed(4)}`);
   return parts.join(' · ');
 }

@@ -10,6 +10,8 @@ import { EarlyStopping } from './early-stopping.js';
 import { TrainError } from './errors.js';
 import { DataError } from '../data/errors.js';
 import { monitorValue, type EpochRecord } from './history.js';
+import type { MetricName, MetricSpec } from '../plan/train-settings.js';
+import { metricCounter } from './metric-counters.js';
 import { decisionFor, MetricAccumulator, type Decision } from './metrics.js';
 import { silentReporter, type ProgressReporter } from './reporter.js';
 import { learningRate } from './schedule.js';
@@ -49,11 +51,12 @@ export interface TrainReport {
   seconds: number;
 }
 
-/** The figures of one pass over a dataset in inference mode. */
+/** The figures of one pass over a dataset in inference mode: the loss and each metric by its key. */
 export interface Evaluation {
   loss: number;
   accuracy?: number;
   mae?: number;
+  [metric: string]: number | undefined;
 }
 
 /**
@@ -85,30 +88,30 @@ export async function trainModel(run: TrainRun): Promise<TrainReport> {
     const lr = learningRate(config.lr, config.schedule, epoch, config.epochs);
     const random = new Random(mix(config.seed, epoch));
     const running = new MetricAccumulator();
+    const counters = metrics.counters();
     reporter.epochStart(epoch + 1, config.epochs, batchesPerEpoch);
     let index = 0;
     for (const batch of batches(shuffle(trainSet, mix(config.seed, epoch, 1)), config.batch)) {
       const inputs = augmentInputs(feeds(binding, batch, plan), plan, config, random);
       const step = epoch * batchesPerEpoch + index;
-      const result = await executor.trainStep(inputs, { lr, seed: random.seed(), outputs: metrics.output ? [metrics.output] : [] });
+      const result = await executor.trainStep(inputs, { lr, seed: random.seed(), outputs: metrics.reads });
       const badWeight = Number.isFinite(result.loss) ? executor.nonFiniteWeight?.() ?? null : null;
       if (!Number.isFinite(result.loss) || badWeight !== null) {
         const what = badWeight === null ? `the loss became ${result.loss}` : `weight '${badWeight}' became NaN or infinite`;
         throw new TrainError('NNR5101', `${what} at step ${step + 1} (epoch ${epoch + 1}, batch ${index + 1})${whereNonFinite(executor)}; ${NAN_ADVICE}`);
       }
       running.addLoss(result.loss, batch.length);
-      const prediction = metrics.output ? result.outputs[metrics.output] : undefined;
-      if (prediction && metrics.target) running.addPredictions(prediction, inputs[metrics.target]!, metrics.decision(prediction));
+      counters.add(result.outputs, inputs);
       index++;
-      reporter.batchEnd(index, { loss: running.loss, ...(metrics.classification ? { accuracy: running.accuracy } : {}) });
+      const accuracy = counters.values().accuracy;
+      reporter.batchEnd(index, { loss: running.loss, ...(accuracy !== undefined ? { accuracy } : {}) });
     }
     const record: EpochRecord = { epoch: epoch + 1, lr, loss: running.loss, seconds: 0 };
-    if (metrics.output) record[metrics.classification ? 'accuracy' : 'mae'] = metrics.classification ? running.accuracy : running.mae;
+    recordMetrics(record, counters.values(), '');
     if (validation && validation.length > 0) {
       const v = await evaluateDataset(executor, plan, config, validation);
       record.valLoss = v.loss;
-      if (v.accuracy !== undefined) record.valAccuracy = v.accuracy;
-      if (v.mae !== undefined) record.valMae = v.mae;
+      recordMetrics(record, v, 'val_');
     }
     if (!executor.nonFiniteWeight) {
       // Back ends without a cheap per-step scan are checked once per epoch, before anything is saved.
@@ -147,50 +150,76 @@ function whereNonFinite(executor: Executor): string {
   return `; first non-finite: the ${kind} '${first.tensor}'${layer}, ${first.phase} step ${first.index + 1} (${first.kernel})`;
 }
 
-/** Loss and accuracy (or MAE) of the model on a dataset, in inference mode, in batches. */
+/** Loss and the metrics (accuracy or MAE by default) of the model on a dataset, in inference mode, in batches. */
 export async function evaluateDataset(executor: Executor, plan: Plan, config: LoopConfig, dataset: Dataset): Promise<Evaluation> {
   const binding: Binding = bindDataset(plan, dataset, true);
   const metrics = metricPlan(plan, config);
   const totals = new MetricAccumulator();
+  const counters = metrics.counters();
   for (const batch of batches(dataset, Math.max(config.batch, 256))) {
     const inputs = feeds(binding, batch, plan);
-    const result = await executor.evaluate(inputs, metrics.output ? { outputs: [metrics.output] } : {});
+    const result = await executor.evaluate(inputs, { outputs: metrics.reads });
     totals.addLoss(result.loss, batch.length);
-    const prediction = metrics.output ? result.outputs[metrics.output] : undefined;
-    if (prediction && metrics.target) totals.addPredictions(prediction, inputs[metrics.target]!, metrics.decision(prediction));
+    counters.add(result.outputs, inputs);
   }
-  const evaluation: Evaluation = { loss: totals.loss };
-  if (metrics.output) {
-    if (metrics.classification) evaluation.accuracy = totals.accuracy;
-    else evaluation.mae = totals.mae;
-  }
-  return evaluation;
+  return { loss: totals.loss, ...counters.values() };
+}
+
+/** Puts a pass's metrics into an epoch record: accuracy and mae in their fields (early stopping, plots), others by key. */
+function recordMetrics(record: EpochRecord, values: Partial<Evaluation>, prefix: '' | 'val_'): void {
+  const { accuracy, mae, loss: _loss, ...others } = values;
+  if (accuracy !== undefined) record[prefix ? 'valAccuracy' : 'accuracy'] = accuracy;
+  if (mae !== undefined) record[prefix ? 'valMae' : 'mae'] = mae;
+  for (const [key, value] of Object.entries(others)) if (value !== undefined) (record.metrics ??= {})[prefix + key] = value;
 }
 
 interface MetricPlan {
-  /**
-   * What accuracy/MAE compare: the loss's prediction (a plan output name or tensor the executor reads)
-   * and its target (a label or an input); plans without them fall back to the first output and label.
-   */
-  output: string | null;
-  target: string | null;
-  classification: boolean;
-  decision: (prediction: HostTensor) => Decision | null;
+  /** The tensors to read back after each step: every metric's prediction. */
+  reads: string[];
+  /** Fresh running totals for one pass. */
+  counters: () => { add(outputs: Record<string, HostTensor>, inputs: Record<string, HostTensor>): void; values(): Omit<Evaluation, 'loss'> };
 }
 
+/**
+ * The metrics a pass computes: those of the train section, each on its prediction and target, or by
+ * default accuracy (classification losses) or MAE (regression losses) of the loss's prediction and
+ * target; plans without those fall back to the first output and label.
+ */
 function metricPlan(plan: Plan, config: LoopConfig): MetricPlan {
   const training = plan.training;
-  const output = training?.prediction ? (plan.outputs.find((o) => o.tensor === training.prediction) ?? { name: training.prediction, tensor: training.prediction }) : (plan.outputs[0] ?? null);
+  const lossOutput = training?.prediction ? (plan.outputs.find((o) => o.tensor === training.prediction) ?? { name: training.prediction, tensor: training.prediction }) : (plan.outputs[0] ?? null);
+  const lossTarget = training?.target ?? plan.labels[0] ?? null;
   const classification = isClassification(config.loss.kind);
-  // A single-unit output is a logit unless its last step squashes it (sigmoid/softmax epilogue).
-  const producer = output ? plan.forward.find((s) => s.outputs.includes(output.tensor)) : undefined;
-  const squashed = producer ? /(sigmoid|softmax)$/.test(producer.kernel) : false;
-  const outputIsLogit = config.loss.fromLogits && !squashed;
+  const specs: Array<Pick<MetricSpec, 'name' | 'key' | 'k'> & { read: string; tensor: string; target: string }> = config.metrics.map((m) => {
+    const output = plan.outputs.find((o) => o.tensor === m.prediction);
+    return { name: m.name, key: m.key, k: m.k, read: output?.name ?? m.prediction, tensor: m.prediction, target: m.target };
+  });
+  if (specs.length === 0 && lossOutput && lossTarget) {
+    const name = classification ? 'accuracy' : 'mae';
+    specs.push({ name, key: name, read: lossOutput.name, tensor: lossOutput.tensor, target: lossTarget });
+  }
+  const decisions = new Map(specs.map((spec) => {
+    // A single-unit output is a logit unless its last step squashes it (sigmoid/softmax epilogue).
+    const producer = plan.forward.find((s) => s.outputs.includes(spec.tensor));
+    const squashed = producer ? /(sigmoid|softmax)$/.test(producer.kernel) : false;
+    const fromLogits = spec.tensor === lossOutput?.tensor ? config.loss.fromLogits : true;
+    return [spec.key, (p: HostTensor): Decision => decisionFor(p, fromLogits && !squashed)];
+  }));
   return {
-    output: output?.name ?? null,
-    target: training?.target ?? plan.labels[0] ?? null,
-    classification,
-    decision: (prediction) => (classification ? decisionFor(prediction, outputIsLogit) : null),
+    reads: [...new Set(specs.map((s) => s.read))],
+    counters: () => {
+      const counters = specs.map((spec) => ({ spec, counter: metricCounter(spec.name as Exclude<MetricName, 'loss'>, spec.k) }));
+      return {
+        add(outputs, inputs) {
+          for (const { spec, counter } of counters) {
+            const prediction = outputs[spec.read];
+            const target = inputs[spec.target];
+            if (prediction && target) counter.add(prediction, target, decisions.get(spec.key)!(prediction));
+          }
+        },
+        values: () => Object.fromEntries(counters.map(({ spec, counter }) => [spec.key, counter.value()])),
+      };
+    },
   };
 }
 

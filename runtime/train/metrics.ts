@@ -35,27 +35,16 @@ export function countCorrect(prediction: HostTensor, labels: HostTensor, decisio
   return { correct, total: rows };
 }
 
-/** Sum of absolute errors over a batch (divide by the value count for the MAE). */
-function sumAbsoluteError(prediction: HostTensor, targets: HostTensor): number {
-  let sum = 0;
-  for (let i = 0; i < prediction.data.length; i++) sum += Math.abs(prediction.data[i]! - targets.data[i]!);
-  return sum;
-}
-
-function argmax(data: ArrayLike<number>, start: number, width: number): number {
+export function argmax(data: ArrayLike<number>, start: number, width: number): number {
   let best = 0;
   for (let k = 1; k < width; k++) if (data[start + k]! > data[start + best]!) best = k;
   return best;
 }
 
-/** Running totals for one pass over a dataset. */
+/** The running mean loss of one pass over a dataset (the metrics are metric-counters.ts). */
 export class MetricAccumulator {
   private lossSum = 0;
   private lossCount = 0;
-  private correct = 0;
-  private absError = 0;
-  private values = 0;
-  private samples = 0;
 
   addLoss(loss: number, samples: number): void {
     if (Number.isNaN(loss)) return;
@@ -63,26 +52,7 @@ export class MetricAccumulator {
     this.lossCount += samples;
   }
 
-  addPredictions(prediction: HostTensor, target: HostTensor, decision: Decision | null): void {
-    if (decision) {
-      const { correct, total } = countCorrect(prediction, target, decision);
-      this.correct += correct;
-      this.samples += total;
-    } else {
-      this.absError += sumAbsoluteError(prediction, target);
-      this.values += prediction.data.length;
-    }
-  }
-
   get loss(): number {
     return this.lossCount > 0 ? this.lossSum / this.lossCount : NaN;
-  }
-
-  get accuracy(): number {
-    return this.samples > 0 ? this.correct / this.samples : NaN;
-  }
-
-  get mae(): number {
-    return this.values > 0 ? this.absError / this.values : NaN;
   }
 }

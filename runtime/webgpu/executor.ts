@@ -1,5 +1,6 @@
 import { checkIndexInputs, indexInputRanges, type IndexRange } from '../index-inputs.js';
 import type { Executor, TrainStepOptions, TrainStepResult } from '../executor.js';
+import { readableTensor } from '../plan/readable-tensors.js';
 import type { Plan, PlanStep } from '../plan/format.js';
 import type { HostTensor } from '../tensor.js';
 import { sizeOf } from '../tensor.js';
@@ -129,9 +130,9 @@ export class WebGpuExecutor implements Executor {
   }
 
   private outputTensor(name: string): string {
-    const out = this.plan.outputs.find((o) => o.name === name) ?? (name === this.plan.training?.prediction ? { tensor: name } : undefined);
-    if (!out) throw new WebGpuError('NNR6005', `the model has no output '${name}' (outputs: ${this.plan.outputs.map((o) => o.name).join(', ')})`);
-    return out.tensor;
+    const tensor = readableTensor(this.plan, name);
+    if (tensor === undefined) throw new WebGpuError('NNR6005', `the model has no output '${name}' (outputs: ${this.plan.outputs.map((o) => o.name).join(', ')})`);
+    return tensor;
   }
 
   private collect(read: Map<string, HostTensor>, names: readonly string[]): Record<string, HostTensor> {
@@ -145,6 +146,15 @@ export class WebGpuExecutor implements Executor {
     const names = this.plan.outputs.map((o) => o.name);
     const read = await this.run(bound, bound.forward, names.map((n) => this.outputTensor(n)));
     return this.collect(read, names);
+  }
+
+  async inferTensors(inputs: Record<string, HostTensor>, names: readonly string[]): Promise<Map<string, HostTensor>> {
+    const bound = await this.bound(bindDims(this.plan, inputs, this.plan.inputs));
+    this.upload(bound, inputs, this.plan.inputs);
+    this.writeRuntime(0, this.optimizerStep, 0, false);
+    // Every per-batch tensor has a buffer of its own here (bindPlan), so all are intact after the pass.
+    const known = names.filter((name) => bound.buffers.has(name));
+    return this.run(bound, bound.forward, known);
   }
 
   private trainingPlan(): { loss: string; feeds: string[] } {

@@ -66,8 +66,10 @@ export function trainConfig(
   extra: Partial<TrainConfig> = {},
 ): TrainConfig {
   const range = { start: 0, end: 0 };
+  const lossSpec: LossSpec = { fromLogits: true, sparse: false, delta: 1, range, ...loss };
   return {
-    loss: { fromLogits: true, sparse: false, delta: 1, range, ...loss },
+    loss: lossSpec,
+    losses: [{ ...lossSpec, weight: 1 }],
     optimizer,
     schedule: null,
     regularize: { l1: 0, l2: 0 },
@@ -76,7 +78,7 @@ export function trainConfig(
     epochs: 1,
     batch: 4,
     validation: 0,
-    metrics: ['loss'],
+    metrics: [],
     seed: 1,
     data: null,
     range,

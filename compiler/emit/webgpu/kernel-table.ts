@@ -3,12 +3,14 @@ import { perScan, perScanGrad, type KernelName } from '../../../runtime/plan/ker
 import type { KernelSource, StepShapes } from './program.js';
 import { emitActivation, emitActivationGrad, emitBiasAdd, emitBinary, emitCopy, emitPositionalEncoding, emitScale } from './templates/elementwise.js';
 import { emitLoss, emitPenalty } from './templates/losses.js';
+import { emitReduce, emitReduceGrad, emitUnary, emitUnaryGrad } from './templates/math.js';
 import { emitMatmul } from './templates/matmul.js';
 import { emitDropout, emitDropoutGrad, emitEmbedding, emitEmbeddingGrad, emitPenaltyGrad } from './templates/misc.js';
 import { emitBatchnorm, emitBatchnormGrad, emitLayernorm, emitLayernormGrad } from './templates/normalization.js';
 import { emitUpdate } from './templates/optimizers.js';
 import { emitConv, emitConvGradInput, emitConvGradWeight, emitGlobalPool, emitGlobalPoolGrad, emitPool, emitPoolGrad } from './templates/spatial.js';
 import { emitAttention, emitAttentionGrad } from './templates/attention.js';
+import { emitUpsample, emitUpsampleGrad } from './templates/upsample.js';
 import { emitScan, emitScanGrad } from './templates/recurrent.js';
 import { emitConcat, emitSlice, emitSoftmax, emitSoftmaxGrad, emitSumTo } from './templates/rows.js';
 
@@ -24,6 +26,11 @@ export const TEMPLATES: Record<KernelName, Template> = {
   add: emitBinary,
   sub: emitBinary,
   mul: emitBinary,
+  div: emitBinary,
+  unary: emitUnary,
+  unary_grad: emitUnaryGrad,
+  reduce: emitReduce,
+  reduce_grad: emitReduceGrad,
   scale: emitScale,
   sum_to: emitSumTo,
   concat: emitConcat,
@@ -50,6 +57,11 @@ export const TEMPLATES: Record<KernelName, Template> = {
   conv1d_grad_input: emitConvGradInput,
   conv2d_grad_weight: emitConvGradWeight,
   conv1d_grad_weight: emitConvGradWeight,
+  // A transposed convolution is the input gradient run forward (runtime/plan/kernels.ts).
+  conv2d_transpose: emitConvGradInput,
+  conv1d_transpose: emitConvGradInput,
+  upsample2d: emitUpsample,
+  upsample2d_grad: emitUpsampleGrad,
   maxpool2d: emitPool,
   avgpool2d: emitPool,
   maxpool2d_grad: emitPoolGrad,

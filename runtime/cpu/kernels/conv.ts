@@ -8,6 +8,7 @@ import { gemm, gemmWithEpilogue } from './matmul.js';
  * so y = P·wᵀ with w viewed as [F, kh·kw·C], already in y's [N, OH, OW, F] layout. Gradients reuse
  * the same P: dw = dyᵀ·P, and dx scatters dy·w back through the patches (col2im).
  * conv1d runs as conv2d on [N, L, 1, C]. 'same' padding follows TensorFlow (extra pad after).
+ * These are the reference kernels; with WASM SIMD, ../wasm/conv-simd.ts replaces them (no P at all).
  */
 export interface Geometry {
   n: number; h: number; w: number; c: number;
@@ -127,7 +128,10 @@ const convGradWeight: CpuKernel = (_ctx, [dy, x], [dw], attrs) => {
 
 export const convEpilogueKernels = { conv2d: conv, conv1d: conv } satisfies Partial<Record<EpilogueKernelName, EpilogueKernel>>;
 
+/** A transposed convolution is the input gradient run forward: x plays dy, y plays dx (kernels.ts). */
 export const convKernels = {
+  conv2d_transpose: convGradInput,
+  conv1d_transpose: convGradInput,
   conv2d_grad_input: convGradInput,
   conv2d_grad_weight: convGradWeight,
   conv1d_grad_input: convGradInput,

@@ -138,6 +138,7 @@ export const elementwiseKernels = {
   add: binary((a, b) => a + b),
   sub: binary((a, b) => a - b),
   mul: binary((a, b) => a * b),
+  div: binary((a, b) => a / b),
   bias_add: binary((a, b) => a + b),
   scale,
   sum_to: sumTo,

@@ -5,12 +5,12 @@ import { f32 } from '../kernel-interface.js';
  * Windowed pooling over [N, H, W, C] (padding cells are skipped: max ignores them, avg does not count
  * them), and global pooling over every axis between the first and the last.
  */
-interface Window {
+export interface Window {
   n: number; h: number; w: number; c: number; oh: number; ow: number;
   kh: number; kw: number; sh: number; sw: number; top: number; left: number;
 }
 
-function window(xShape: number[], yShape: number[], attrs: Attrs): Window {
+export function window(xShape: number[], yShape: number[], attrs: Attrs): Window {
   const [n, h, w, c] = xShape as [number, number, number, number];
   const [, oh, ow] = yShape as [number, number, number, number];
   const size = attrs.size as number[];

@@ -14,6 +14,8 @@ import { registerThreadedModule, runOnPool, threadsSupported } from './pool.js';
 export interface ThreadedModule {
   exports: WebAssembly.Exports;
   memory: WebAssembly.Memory;
+  /** Whether the memory is shared (the module was built to import a shared one). */
+  shared: boolean;
   /** The pool's id for the module; null when it runs on the calling thread only. */
   id: number | null;
   functions: readonly string[];
@@ -39,21 +41,24 @@ export function setParallelMinWork(work: number | null): void {
 }
 
 /**
- * Compiles `bytes(shared)` (a module importing env.memory, shared or not as asked) and instantiates it
- * here over a new memory; `functions` are the exports `parallelFor` may run. Null when the host cannot
- * (no WebAssembly, or the module does not validate: no SIMD).
+ * Compiles `bytes(shared)` (a module importing env.memory, shared or not as asked, at most
+ * MAX_MEMORY_PAGES) and instantiates it here over a new memory, or over the memory of `over` (a
+ * second module working on the same data: pooling in the GEMM's memory); `functions` are the exports
+ * `parallelFor` may run. Null when the host cannot (no WebAssembly, or the module does not validate:
+ * no SIMD).
  */
-export function instantiateThreaded(bytes: (shared: boolean) => Uint8Array<ArrayBuffer>, functions: readonly string[]): ThreadedModule | null {
+export function instantiateThreaded(bytes: (shared: boolean) => Uint8Array<ArrayBuffer>, functions: readonly string[], over?: ThreadedModule): ThreadedModule | null {
   if (typeof WebAssembly !== 'object') return null;
-  for (const shared of threadsSupported() ? [true, false] : [false]) {
+  const choices = over ? [over.shared] : threadsSupported() ? [true, false] : [false];
+  for (const shared of choices) {
     try {
       const code = bytes(shared);
       if (!WebAssembly.validate(code)) continue;
-      const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_MEMORY_PAGES, shared });
+      const memory = over?.memory ?? new WebAssembly.Memory({ initial: 1, maximum: MAX_MEMORY_PAGES, shared });
       const module = new WebAssembly.Module(code);
       const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
       const id = shared ? registerThreadedModule(module, memory, functions) : null;
-      return { exports, memory, id, functions };
+      return { exports, memory, shared, id, functions };
     } catch {
       // a shared memory this host refuses: try the unshared module
     }

@@ -4,13 +4,15 @@ import { SMALL_M } from '../kernels/gemm-small.js';
 import { conv, convKernels, geometry } from '../kernels/conv.js';
 import { packPanelsA } from '../kernels/gemm-pack.js';
 import { tileEpilogue } from './matmul-simd.js';
-import { packPatchB8, packPatchPanels } from './patch-pack.js';
-import { sgemmModule, sgemmPacked, stridedB } from './sgemm-simd.js';
+import { forwardB, forwardGather, gradInputB, gradInputGather, sgemmIndirect } from './conv-indirect.js';
+import { packPatchB8 } from './patch-pack.js';
+import { sgemmModule, sgemmPacked } from './sgemm-simd.js';
 
 /**
- * conv1d / conv2d forward as an implicit GEMM on the float32 WASM kernel: y[N·OH·OW, F] = P·wᵀ with
- * P's panels packed straight from x (patch-pack.ts), the weight resident and packed once per version,
- * and the fused bias and activation applied in the tile. The JS kernel (im2col + gemm) otherwise.
+ * conv1d / conv2d forward as an indirect GEMM on the float32 WASM kernel (conv-indirect.ts):
+ * y[N·OH·OW, F] = patches·wᵀ with the patches read from x through per-tap pointers, the weight
+ * resident and packed once per version, and the fused bias and activation applied in the tile.
+ * The JS kernel (im2col + gemm) for a few rows or without WASM SIMD.
  */
 export const convSimd: EpilogueKernel = (ctx, inputs, outputs, attrs, epilogue) => {
   const [x, w] = inputs;
@@ -19,14 +21,21 @@ export const convSimd: EpilogueKernel = (ctx, inputs, outputs, attrs, epilogue) 
   const rows = g.n * g.oh * g.ow;
   const module = sgemmModule();
   if (!module || rows <= SMALL_M || g.f === 0 || k === 0) return conv(ctx, inputs, outputs, attrs, epilogue);
-  const xd = f32(x!);
-  sgemmPacked(
-    module,
-    (into, offset, i0, count, k0, kc) => packPatchPanels(xd, g, into, offset, i0, count, k0, kc),
-    stridedB(f32(w!), 1, k, g.f, k),
-    f32(outputs[0]!), rows, g.f, k,
-    tileEpilogue(epilogue, attrs, g.f),
-  );
+  sgemmIndirect(module, forwardGather(f32(x!), g), forwardB(f32(w!), g), f32(outputs[0]!), g.f, tileEpilogue(epilogue, attrs, g.f));
+};
+
+/**
+ * The input gradient dx[N·H·W, C] as a convolution of dy on the indirect GEMM (conv-indirect.ts):
+ * no patch-gradient matrix, no col2im. The JS kernel for a few rows or without WASM SIMD.
+ */
+export const convGradInputSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
+  const [dy, w] = inputs;
+  const g = geometry(outputs[0]!.shape, w!.shape, attrs);
+  const rows = g.n * g.h * g.w;
+  const module = sgemmModule();
+  if (!module || rows <= SMALL_M || g.c === 0 || g.f === 0 || g.kh * g.kw === 0) return convKernels.conv2d_grad_input!(ctx, inputs, outputs, attrs);
+  const none = { bias: null, activation: 'none', alpha: 0, after: null } as const;
+  sgemmIndirect(module, gradInputGather(f32(dy!), g), gradInputB(f32(w!), g), f32(outputs[0]!), g.c, none);
 };
 
 /**

@@ -1,7 +1,8 @@
 import { installGemm, installGemmWithEpilogue } from '../kernels/matmul.js';
 import { registerCpuEpilogueKernel, registerCpuKernel } from '../kernel-registry.js';
-import { convGradWeightSimd, convSimd } from './conv-simd.js';
+import { convGradInputSimd, convGradWeightSimd, convSimd } from './conv-simd.js';
 import { gemmSimdOrJs, gemmWithEpilogueSimd, matmulSimd } from './matmul-simd.js';
+import { maxpoolGradSimd, maxpoolSimd } from './pool-simd.js';
 import { sgemmModule } from './sgemm-simd.js';
 
 /**
@@ -17,8 +18,12 @@ export function installSimdKernels(): boolean {
   registerCpuEpilogueKernel('matmul', matmulSimd);
   registerCpuEpilogueKernel('conv2d', convSimd);
   registerCpuEpilogueKernel('conv1d', convSimd);
+  registerCpuKernel('conv2d_grad_input', convGradInputSimd);
+  registerCpuKernel('conv1d_grad_input', convGradInputSimd);
   registerCpuKernel('conv2d_grad_weight', convGradWeightSimd);
   registerCpuKernel('conv1d_grad_weight', convGradWeightSimd);
+  registerCpuKernel('maxpool2d', maxpoolSimd);
+  registerCpuKernel('maxpool2d_grad', maxpoolGradSimd);
   installGemm(gemmSimdOrJs);
   installGemmWithEpilogue(gemmWithEpilogueSimd);
   return true;

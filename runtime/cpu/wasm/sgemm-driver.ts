@@ -18,6 +18,10 @@ import { Op, Type, u32, vector } from './wasm-bytes.js';
  * holds the mPanels panels of kc rows (gemm-pack.ts packPanelsA's layout). B is packed whole (block
  * k0 at pb + k0·nPanels·32, panel q at + q·kc·32) or, with `rowMajorB`, row-major with ldbBytes per
  * row. C is row-major with ldcBytes per row; bias is padded to a multiple of 8.
+ *
+ * The indirect drivers (`gemm_indirect_<epilogue>`, convolutions: conv-indirect.ts) take the same
+ * arguments with `pa` the pointer lists (per panel of 4 rows, `k` taps of 4 pointers), `k` the taps,
+ * `ldbBytes` the bytes of one tap's run of channels and B unblocked; all of k is one call per tile.
  */
 export const driverParams = ['pa', 'pb', 'c', 'bias', 'ldc', 'ldb', 'mPanels', 'nPanels', 'k', 'rowPanels', 'colPanels', 'colTiles'] as const;
 const locals = ['t', 'p0', 'pn', 'q0', 'qn', 'k0', 'kc', 'cT', 'biasT', 'ct'] as const;
@@ -42,6 +46,34 @@ export interface DriverCalls {
   lastAcc: number;
 }
 
+/** For tiles t in [start, end): p0, pn, q0, qn, cT and biasT set, then `perTile`. */
+function forEachTile(perTile: number[]): number[] {
+  const code: number[] = [];
+  code.push(...Op.block, ...get('start'), ...get('end'), ...Op.i32GeU, ...Op.brIf(0));
+  code.push(...get('start'), ...set('t'), ...Op.loop);
+  code.push(...get('t'), ...get('colTiles'), ...Op.i32DivU, ...set('p0'));
+  code.push(...get('t'), ...get('p0'), ...get('colTiles'), ...Op.i32Mul, ...Op.i32Sub, ...set('ct'));
+  code.push(...get('p0'), ...get('rowPanels'), ...Op.i32Mul, ...set('p0'));
+  code.push(...minU(get('rowPanels'), [...get('mPanels'), ...get('p0'), ...Op.i32Sub]), ...set('pn'));
+  code.push(...get('ct'), ...get('colPanels'), ...Op.i32Mul, ...set('q0'));
+  code.push(...minU(get('colPanels'), [...get('nPanels'), ...get('q0'), ...Op.i32Sub]), ...set('qn'));
+  // cT = c + p0·4·ldc + q0·32; biasT = bias + q0·32
+  code.push(...get('c'), ...get('p0'), ...get('ldc'), ...Op.i32Mul, ...Op.i32Const(2), ...Op.i32Shl, ...Op.i32Add, ...get('q0'), ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add, ...set('cT'));
+  code.push(...get('bias'), ...get('q0'), ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add, ...set('biasT'));
+  code.push(...perTile);
+  code.push(...get('t'), ...Op.i32Const(1), ...Op.i32Add, ...set('t'), ...get('t'), ...get('end'), ...Op.i32LtU, ...Op.brIf(0), ...Op.end);
+  code.push(...Op.end, ...Op.end);
+  return [...vector([[...u32(locals.length), Type.i32]]), ...code];
+}
+
+/** The indirect driver: one call of the indirect tile function `tile` per tile, all taps at once. */
+export function indirectDriverBody(tile: number): number[] {
+  // pa + p0·taps·16 (4 pointers per tap per panel); pb + q0·taps·ldb·8 (unblocked panels of 8 columns).
+  const a = [...get('pa'), ...get('p0'), ...get('k'), ...Op.i32Mul, ...Op.i32Const(4), ...Op.i32Shl, ...Op.i32Add];
+  const b = [...get('pb'), ...get('q0'), ...get('k'), ...Op.i32Mul, ...get('ldb'), ...Op.i32Mul, ...Op.i32Const(3), ...Op.i32Shl, ...Op.i32Add];
+  return forEachTile([...a, ...b, ...get('cT'), ...get('pn'), ...get('qn'), ...get('k'), ...get('ldc'), ...get('biasT'), ...get('ldb'), ...get('alpha'), ...Op.call(tile)]);
+}
+
 export function driverBody(rowMajorB: boolean, calls: DriverCalls): number[] {
   const tileArgs = (): number[] => {
     // pa + k0·mPanels·16 + p0·kc·16
@@ -53,18 +85,6 @@ export function driverBody(rowMajorB: boolean, calls: DriverCalls): number[] {
   };
   const isLast = [...get('k0'), ...get('kc'), ...Op.i32Add, ...get('k'), ...Op.i32GeU];
   const code: number[] = [];
-  code.push(...Op.block, ...get('start'), ...get('end'), ...Op.i32GeU, ...Op.brIf(0));
-  code.push(...get('start'), ...set('t'), ...Op.loop);
-  // p0, pn (row panels) and q0, qn (column panels) of tile t.
-  code.push(...get('t'), ...get('colTiles'), ...Op.i32DivU, ...set('p0'));
-  code.push(...get('t'), ...get('p0'), ...get('colTiles'), ...Op.i32Mul, ...Op.i32Sub, ...set('ct'));
-  code.push(...get('p0'), ...get('rowPanels'), ...Op.i32Mul, ...set('p0'));
-  code.push(...minU(get('rowPanels'), [...get('mPanels'), ...get('p0'), ...Op.i32Sub]), ...set('pn'));
-  code.push(...get('ct'), ...get('colPanels'), ...Op.i32Mul, ...set('q0'));
-  code.push(...minU(get('colPanels'), [...get('nPanels'), ...get('q0'), ...Op.i32Sub]), ...set('qn'));
-  // cT = c + p0·4·ldc + q0·32; biasT = bias + q0·32
-  code.push(...get('c'), ...get('p0'), ...get('ldc'), ...Op.i32Mul, ...Op.i32Const(2), ...Op.i32Shl, ...Op.i32Add, ...get('q0'), ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add, ...set('cT'));
-  code.push(...get('bias'), ...get('q0'), ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add, ...set('biasT'));
   code.push(...Op.i32Const(0), ...set('k0'), ...Op.loop);
   code.push(...minU(Op.i32Const(KC), [...get('k'), ...get('k0'), ...Op.i32Sub]), ...set('kc'));
   code.push(...get('k0'), ...Op.i32Eqz, ...Op.if);
@@ -73,7 +93,5 @@ export function driverBody(rowMajorB: boolean, calls: DriverCalls): number[] {
   code.push(...isLast, ...Op.if, ...tileArgs(), ...Op.call(calls.lastAcc), ...Op.else, ...tileArgs(), ...Op.call(calls.middle), ...Op.end);
   code.push(...Op.end);
   code.push(...get('k0'), ...get('kc'), ...Op.i32Add, ...set('k0'), ...get('k0'), ...get('k'), ...Op.i32LtU, ...Op.brIf(0), ...Op.end);
-  code.push(...get('t'), ...Op.i32Const(1), ...Op.i32Add, ...set('t'), ...get('t'), ...get('end'), ...Op.i32LtU, ...Op.brIf(0), ...Op.end);
-  code.push(...Op.end, ...Op.end);
-  return [...vector([[...u32(locals.length), Type.i32]]), ...code];
+  return forEachTile(code);
 }

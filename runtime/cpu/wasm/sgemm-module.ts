@@ -1,4 +1,4 @@
-import { driverBody, DRIVER_TYPE } from './sgemm-driver.js';
+import { driverBody, DRIVER_TYPE, indirectDriverBody } from './sgemm-driver.js';
 import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
 
 /**
@@ -28,6 +28,13 @@ import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32,
  * memcpy, not a pack. Columns past n are read from whatever follows (the caller leaves 32 bytes of
  * slack) and never stored. Only B read transposed (x·Wᵀ) needs sgemm-pack.ts.
  *
+ * `indirectA` variants (convolutions: conv-indirect.ts) read A through pointers instead of packed
+ * panels, the indirect GEMM of XNNPACK: A's k dimension is `kc` taps of `ldbBytes / 4` contiguous
+ * channels each, and `pa` holds, per panel of 4 rows and per tap, the 4 rows' byte addresses of
+ * their run of channels (an input pixel, or a run of zeros for padding). B is packed unblocked (all
+ * of k in one block: panel q at q · k · 32 bytes), and the whole k is summed in one call, so these
+ * variants never accumulate. No patch matrix is ever written.
+ *
  * All pointers are byte addresses in the module's memory; bias is padded to a multiple of 8.
  */
 export const MR = 4;
@@ -38,6 +45,8 @@ export type TileActivation = 'none' | 'relu' | 'leaky_relu' | 'step';
 const TILE_ACTIVATIONS: readonly TileActivation[] = ['none', 'relu', 'leaky_relu', 'step'];
 
 export interface SgemmVariant {
+  /** A read through per-tap row pointers (rowMajorB and accumulate false). */
+  indirectA?: boolean;
   rowMajorB: boolean;
   accumulate: boolean;
   bias: boolean;
@@ -45,29 +54,33 @@ export interface SgemmVariant {
 }
 
 export function variantName(v: SgemmVariant): string {
-  return `tiles${v.rowMajorB ? '_rowb' : ''}${v.accumulate ? '_acc' : ''}${v.bias ? '_bias' : ''}_${v.activation}`;
+  return `tiles${v.indirectA ? '_indirect' : ''}${v.rowMajorB ? '_rowb' : ''}${v.accumulate ? '_acc' : ''}${v.bias ? '_bias' : ''}_${v.activation}`;
 }
 
 /** The epilogues of a whole product, one driver export each (sgemm-driver.ts). */
 export type DriverVariant = Omit<SgemmVariant, 'accumulate'>;
 
 export function driverName(v: DriverVariant): string {
-  return `gemm${v.rowMajorB ? '_rowb' : ''}${v.bias ? '_bias' : ''}_${v.activation}`;
+  return `gemm${v.indirectA ? '_indirect' : ''}${v.rowMajorB ? '_rowb' : ''}${v.bias ? '_bias' : ''}_${v.activation}`;
 }
 
-export const SGEMM_VARIANTS: readonly SgemmVariant[] = [false, true].flatMap((rowMajorB) =>
-  [false, true].flatMap((accumulate) =>
-    [false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ rowMajorB, accumulate, bias, activation }))),
+export const SGEMM_VARIANTS: readonly SgemmVariant[] = [
+  ...[false, true].flatMap((rowMajorB) =>
+    [false, true].flatMap((accumulate) =>
+      [false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ rowMajorB, accumulate, bias, activation }))),
+    ),
   ),
-);
+  ...[false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ indirectA: true, rowMajorB: false, accumulate: false, bias, activation }))),
+];
 
-export const DRIVER_VARIANTS: readonly DriverVariant[] = [false, true].flatMap((rowMajorB) =>
-  [false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ rowMajorB, bias, activation }))),
-);
+export const DRIVER_VARIANTS: readonly DriverVariant[] = [
+  ...[false, true].flatMap((rowMajorB) => [false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ rowMajorB, bias, activation })))),
+  ...[false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ indirectA: true, rowMajorB: false, bias, activation }))),
+];
 
 const params = ['pa', 'pb', 'c', 'mPanels', 'nPanels', 'kc', 'ldc', 'bias', 'ldb'] as const;
 const f32Params = ['alpha'] as const;
-const i32Locals = ['q', 'p', 'kk', 'ap', 'bp', 'cp'] as const;
+const i32Locals = ['q', 'p', 'kk', 'ap', 'bp', 'cp', 'r0', 'r1', 'r2', 'r3', 'co'] as const;
 const v128Locals = [
   'acc00', 'acc01', 'acc10', 'acc11', 'acc20', 'acc21', 'acc30', 'acc31',
   'b0', 'b1', 'splat', 'bias0', 'bias1', 'v', 'zero', 'alphas',
@@ -94,6 +107,26 @@ function kStep(fma: boolean, rowMajorB: boolean): number[] {
   }
   code.push(...get('ap'), ...Op.i32Const(4 * MR), ...Op.i32Add, ...set('ap'));
   code.push(...get('bp'), ...(rowMajorB ? get('ldb') : Op.i32Const(4 * NR)), ...Op.i32Add, ...set('bp'));
+  return code;
+}
+
+/**
+ * All of k for the indirect variants: per tap, the 4 rows' pointers (ap walks the pointer list),
+ * then `ldb / 4` channel steps reading A at pointer + co: acc[r][h] += splat(A[r]) · B[h].
+ */
+function indirectSteps(fma: boolean): number[] {
+  const rows = ['r0', 'r1', 'r2', 'r3'] as const;
+  const code: number[] = [...Op.loop];
+  for (let r = 0; r < MR; r++) code.push(...get('ap'), ...Op.i32Load(4 * r), ...set(rows[r]!));
+  code.push(...get('ap'), ...Op.i32Const(4 * MR), ...Op.i32Add, ...set('ap'), ...Op.i32Const(0), ...set('co'));
+  code.push(...Op.loop, ...get('bp'), ...Op.v128Load(0), ...set('b0'), ...get('bp'), ...Op.v128Load(16), ...set('b1'));
+  for (let r = 0; r < MR; r++) {
+    code.push(...get(rows[r]!), ...get('co'), ...Op.i32Add, ...Op.v128Load32Splat(0), ...set('splat'));
+    code.push(...madd(fma, acc(r, 0), 'splat', 'b0'), ...madd(fma, acc(r, 1), 'splat', 'b1'));
+  }
+  code.push(...get('bp'), ...Op.i32Const(4 * NR), ...Op.i32Add, ...set('bp'));
+  code.push(...get('co'), ...Op.i32Const(4), ...Op.i32Add, ...tee('co'), ...get('ldb'), ...Op.i32LtU, ...Op.brIf(0), ...Op.end);
+  code.push(...get('kk'), ...Op.i32Const(1), ...Op.i32Sub, ...tee('kk'), ...Op.brIf(0), ...Op.end);
   return code;
 }
 
@@ -151,9 +184,12 @@ function body(variant: SgemmVariant, fma: boolean): number[] {
   for (let r = 0; r < MR; r++) for (let h = 0; h < 2; h++) code.push(...Op.v128Zero, ...set(acc(r, h)));
   code.push(...panelStart('pa', 'p', 4, 'ap'));
   if (variant.rowMajorB) code.push(...get('pb'), ...get('q'), ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add, ...set('bp'));
+  // Indirect: panel q of B at pb + q · taps · (channels · 32 bytes) = pb + (q · taps · ldb) << 3.
+  else if (variant.indirectA) code.push(...get('pb'), ...get('q'), ...get('kc'), ...Op.i32Mul, ...get('ldb'), ...Op.i32Mul, ...Op.i32Const(3), ...Op.i32Shl, ...Op.i32Add, ...set('bp'));
   else code.push(...panelStart('pb', 'q', 5, 'bp'));
   code.push(...get('kc'), ...set('kk'));
-  code.push(...Op.loop, ...kStep(fma, variant.rowMajorB), ...get('kk'), ...Op.i32Const(1), ...Op.i32Sub, ...tee('kk'), ...Op.brIf(0), ...Op.end);
+  if (variant.indirectA) code.push(...indirectSteps(fma));
+  else code.push(...Op.loop, ...kStep(fma, variant.rowMajorB), ...get('kk'), ...Op.i32Const(1), ...Op.i32Sub, ...tee('kk'), ...Op.brIf(0), ...Op.end);
   code.push(...storeTile(variant), ...nextWhileBelow('p', 'mPanels'), ...Op.end);
   code.push(...nextWhileBelow('q', 'nPanels'), ...Op.end, ...Op.end);
   const locals = vector([[...u32(i32Locals.length), Type.i32], [...u32(v128Locals.length), Type.v128]]);
@@ -168,7 +204,7 @@ export function sgemmModuleBytes(fma: boolean, shared: boolean, maxPages: number
   const tileType = [Type.func, ...vector([...params.map(() => [Type.i32]), [Type.f32]]), ...vector([])];
   const functionIndex = (v: SgemmVariant): number => SGEMM_VARIANTS.findIndex((w) => variantName(w) === variantName(v));
   const drivers = DRIVER_VARIANTS.map((v) =>
-    driverBody(v.rowMajorB, {
+    v.indirectA ? indirectDriverBody(functionIndex({ ...v, accumulate: false })) : driverBody(v.rowMajorB, {
       first: functionIndex({ rowMajorB: v.rowMajorB, accumulate: false, bias: false, activation: 'none' }),
       middle: functionIndex({ rowMajorB: v.rowMajorB, accumulate: true, bias: false, activation: 'none' }),
       last: functionIndex({ ...v, accumulate: false }),

@@ -24,7 +24,7 @@ const TILE_COLUMN_PANELS = 16;
 const MIN_TILES = 8;
 
 /** Row and column panels per tile for a product of mPanels × nPanels panels. */
-function tileShape(mPanels: number, nPanels: number): [number, number] {
+export function tileShape(mPanels: number, nPanels: number): [number, number] {
   let rows = TILE_ROW_PANELS;
   let columns = TILE_COLUMN_PANELS;
   const count = (): number => Math.ceil(mPanels / rows) * Math.ceil(nPanels / columns);
@@ -90,7 +90,7 @@ const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
  * view per call was a per-step allocation (as were a subarray per copied row, below).
  */
 const views = new WeakMap<WebAssembly.Memory, Float32Array>();
-function floatsOf(memory: WebAssembly.Memory): Float32Array {
+export function floatsOf(memory: WebAssembly.Memory): Float32Array {
   let view = views.get(memory);
   if (view?.buffer !== memory.buffer) {
     view = new Float32Array(memory.buffer);
@@ -100,7 +100,7 @@ function floatsOf(memory: WebAssembly.Memory): Float32Array {
 }
 
 /** rows × n floats from `floats` (row stride ldc) into c from `to` (row stride n). */
-function copyOut(floats: Float32Array, from: number, ldc: number, c: Float32Array, to: number, n: number, rows: number): void {
+export function copyOut(floats: Float32Array, from: number, ldc: number, c: Float32Array, to: number, n: number, rows: number): void {
   if (ldc === n) {
     c.set(floats.subarray(from, from + rows * n), to);
     return;
@@ -113,7 +113,7 @@ function copyOut(floats: Float32Array, from: number, ldc: number, c: Float32Arra
 /**
  * Writes rows i0 .. i0+rows-1 of A over the k block [k0, k0+kc) as panels of MR rows into `into`
  * from float `offset` (gemm-pack.ts packPanelsA's layout), rows at or past m as zeros. A strided
- * matrix, or a convolution's patches read straight from its input (patch-pack.ts: implicit GEMM).
+ * matrix, or a product whose operand is read straight from another layout.
  */
 export type PackA = (into: Float32Array, offset: number, i0: number, rows: number, k0: number, kc: number) => void;
 
@@ -146,7 +146,7 @@ export interface PackB {
 }
 
 /** B(k, j) = b[k*bRow + j*bCol]: copied as it is when row-major and dense, packed otherwise. */
-export function stridedB(b: Float32Array, bRow: number, bCol: number, n: number, k: number): PackB {
+function stridedB(b: Float32Array, bRow: number, bCol: number, n: number, k: number): PackB {
   if (bCol === 1 && bRow === n) {
     const pack = (into: Float32Array, offset: number): void => {
       into.set(b.subarray(0, k * n), offset);

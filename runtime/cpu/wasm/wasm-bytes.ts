@@ -53,18 +53,25 @@ export const Op = {
   i32Mul: [0x6c],
   i32Shl: [0x74],
   i32LtU: [0x49],
+  i32GeS: [0x4e],
+  i32GtS: [0x4a],
+  i32LtS: [0x48],
+  i32And: [0x71],
+  /** The first operand if the third (i32) is nonzero, else the second. */
+  select: [0x1b],
+  block: [0x02, Type.emptyBlock],
   i32GeU: [0x4f],
   i32Eqz: [0x45],
   i32DivU: [0x6e],
-  /** select(a, b, cond): a when cond ≠ 0, else b. */
-  select: [0x1b],
   call: (func: number) => [0x10, ...u32(func)],
-  block: [0x02, Type.emptyBlock],
-  if: [0x04, Type.emptyBlock],
   else: [0x05],
   loop: [0x03, Type.emptyBlock],
+  if: [0x04, Type.emptyBlock],
+  br: (depth: number) => [0x0c, ...u32(depth)],
   brIf: (depth: number) => [0x0d, ...u32(depth)],
   end: [0x0b],
+  /** Loads an i32 (a byte address, in the indirect kernel's pointer lists). */
+  i32Load: (offset: number) => [0x28, 2, ...u32(offset)],
   /** memarg: log2 of the alignment hint, then a constant byte offset. */
   v128Load: (offset: number) => [0xfd, ...u32(0x00), 4, ...u32(offset)],
   /** Loads 8 bytes (two float32) into the low half, zeroing the high half. */
@@ -86,6 +93,8 @@ export const Op = {
   /** Loads one float32 into all four lanes. */
   v128Load32Splat: (offset: number) => [0xfd, ...u32(0x09), 2, ...u32(offset)],
   f32x4Splat: [0xfd, ...u32(0x13)],
+  i32x4Splat: [0xfd, ...u32(0x11)],
+  i32x4Eq: [0xfd, ...u32(0x37)],
   v128And: [0xfd, ...u32(0x4e)],
   /** Lanes of the first operand where the mask (third) is set, of the second elsewhere. */
   v128Bitselect: [0xfd, ...u32(0x52)],

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { compileGraph } from '../../../compiler/compile.js';
-import type { LossSpec } from '../../../compiler/train-config.js';
+import type { LossSpec, TrainConfig } from '../../../compiler/train-config.js';
 import { CpuExecutor } from '../../../runtime/cpu/index.js';
 import type { HostTensor } from '../../../runtime/tensor.js';
 import { LayerGraph, trainConfig } from '../layer-graph.js';
@@ -21,6 +21,8 @@ export interface GradCase {
   /** Target values: 'probabilities' normalises rows, 'binary' gives 0/1. */
   targets?: 'real' | 'probabilities' | 'binary';
   regularize?: { l1: number; l2: number };
+  /** Several weighted loss terms (the loss expression); `loss` is then only the first loss's defaults. */
+  terms?: TrainConfig['losses'];
   eps?: number;
   atol?: number;
   rtol?: number;
@@ -38,7 +40,7 @@ function random(seed: number): () => number {
 }
 
 export async function gradCheck(c: GradCase): Promise<{ checked: number; maxError: number }> {
-  const config = trainConfig(c.loss, { kind: 'gd', lr: 0 }, c.regularize ? { regularize: c.regularize } : {});
+  const config = trainConfig(c.loss, { kind: 'gd', lr: 0 }, { ...(c.regularize ? { regularize: c.regularize } : {}), ...(c.terms ? { losses: c.terms } : {}) });
   const { plan, weights } = compileGraph(c.graph.graph, 'GradCheck', config, { target: 'cpu', fuse: c.fuse ?? true, training: true, verify: true });
   const executor = new CpuExecutor(plan!, weights);
   const next = random(42);

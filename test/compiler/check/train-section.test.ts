@@ -27,7 +27,7 @@ describe('train section', () => {
       epochs: 10,
       batch: 32,
       validation: 0,
-      metrics: ['loss'],
+      metrics: [],
       seed: 42,
       data: null,
     });
@@ -57,7 +57,7 @@ describe('train section', () => {
       batch: 8,
       validation: 0.2,
       seed: 1,
-      metrics: ['loss', 'accuracy', 'mae'],
+      metrics: [expect.objectContaining({ name: 'accuracy', key: 'accuracy' }), expect.objectContaining({ name: 'mae', key: 'mae' })],
       data: { source: 'iris.csv', options: { label: 'species' } },
     });
   });

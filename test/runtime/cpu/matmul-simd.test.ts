@@ -52,22 +52,26 @@ const random = (n: number, seed: number): Float32Array => Float32Array.from({ le
  * Runs one exported tile function on raw memory in a plain-JS harness, so the same code checks the
  * module in this process and, for relaxed SIMD, in a child Node started with the flag that enables it.
  * Layout: A panels at 0, B panels at 4096 (a packed panel and a row-major [kc, 8] B are the same
- * floats: ldb = 32 bytes), C at 8192 (row stride 8 floats), bias at 12288.
+ * floats: ldb = 32 bytes), C at 8192 (row stride 8 floats), bias at 12288. Indirect variants: the
+ * pointer list at 0 (`pointers`, byte addresses), A's values from 16384, `kc` taps of `channels`.
  */
-const harness = `(bytes, fn, pa, pb, c0, bias, alpha, kc) => {
+const harness = `(bytes, fn, pa, pb, c0, bias, alpha, kc, pointers, channels) => {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 16 });
   const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
   const f = new Float32Array(memory.buffer);
-  f.set(pa, 0); f.set(pb, 1024); f.set(c0, 2048); f.set(bias, 3072);
-  exports[fn](0, 4096, 8192, 1, 1, kc, 32, 12288, 32, alpha);
+  if (pointers) { new Int32Array(memory.buffer).set(pointers, 0); f.set(pa, 4096); } else f.set(pa, 0);
+  f.set(pb, 1024); f.set(c0, 2048); f.set(bias, 3072);
+  exports[fn](0, 4096, 8192, 1, 1, kc, 32, 12288, pointers ? channels * 4 : 32, alpha);
   return [...f.subarray(2048, 2080)];
 }`;
+type TileRun = (bytes: Uint8Array, fn: string, pa: Float32Array, pb: Float32Array, c0: Float32Array, bias: Float32Array, alpha: number, kc: number, pointers: Int32Array | null, channels: number) => number[];
 
-function tileOracle(pa: Float32Array, pb: Float32Array, c0: Float32Array, bias: Float32Array, alpha: number, kc: number, variant: (typeof SGEMM_VARIANTS)[number]): number[] {
+/** A(r, kk) · B(kk, s) summed, then the variant's epilogue; `a(r, kk)` reads A as the variant lays it out. */
+function tileOracle(a: (r: number, kk: number) => number, pb: Float32Array, c0: Float32Array, bias: Float32Array, alpha: number, k: number, variant: (typeof SGEMM_VARIANTS)[number]): number[] {
   return Array.from({ length: 32 }, (_, i) => {
     const [r, s] = [Math.floor(i / 8), i % 8];
     let v = 0;
-    for (let kk = 0; kk < kc; kk++) v += pa[kk * 4 + r]! * pb[kk * 8 + s]!;
+    for (let kk = 0; kk < k; kk++) v += a(r, kk) * pb[kk * 8 + s]!;
     if (variant.accumulate) v += c0[i]!;
     if (variant.bias) v += bias[s]!;
     if (variant.activation === 'relu') v = v < 0 ? 0 : v;
@@ -77,13 +81,30 @@ function tileOracle(pa: Float32Array, pb: Float32Array, c0: Float32Array, bias: 
   });
 }
 
-function checkTiles(run: (bytes: Uint8Array, fn: string, pa: Float32Array, pb: Float32Array, c0: Float32Array, bias: Float32Array, alpha: number, kc: number) => number[], fma: boolean): void {
+function checkTiles(run: TileRun, fma: boolean): void {
   const kc = 37;
   const [pa, pb, c0, bias] = [random(4 * kc, 1), random(8 * kc, 2), random(32, 3), random(8, 4)];
+  // Indirect: 9 taps of 3 channels; row r's tap t reads A's values at (r·9 + t)·3, except tap 4 of
+  // row 2, which reads the zeros past them (padding).
+  const [taps, channels] = [9, 3];
+  const values = random(4 * taps * channels, 5);
+  const zerosAt = 16384 + values.length * 4;
+  const pointers = Int32Array.from({ length: 4 * taps }, (_, i) => {
+    const [t, r] = [Math.floor(i / 4), i % 4];
+    return r === 2 && t === 4 ? zerosAt : 16384 + (r * taps + t) * channels * 4;
+  });
+  const indirectA = (r: number, kk: number): number => {
+    const t = Math.floor(kk / channels);
+    return r === 2 && t === 4 ? 0 : values[(r * taps + t) * channels + (kk % channels)]!;
+  };
   const bytes = sgemmModuleBytes(fma, false, 16);
   for (const variant of SGEMM_VARIANTS) {
-    const got = run(bytes, variantName(variant), pa, pb, c0, bias, 0.2, kc);
-    const want = tileOracle(pa, pb, c0, bias, 0.2, kc, variant);
+    const got = variant.indirectA
+      ? run(bytes, variantName(variant), values, pb, c0, bias, 0.2, taps, pointers, channels)
+      : run(bytes, variantName(variant), pa, pb, c0, bias, 0.2, kc, null, 0);
+    const want = variant.indirectA
+      ? tileOracle(indirectA, pb, c0, bias, 0.2, taps * channels, variant)
+      : tileOracle((r, kk) => pa[kk * 4 + r]!, pb, c0, bias, 0.2, kc, variant);
     // Σ|a·b| ≤ kc here (|values| ≤ 1); plus C and the bias.
     want.forEach((v, i) => expect(Math.abs(got[i]! - v), `${variantName(variant)}[${i}]`).toBeLessThanOrEqual((kc + 3) * U * (kc + 2)));
   }
@@ -97,15 +118,15 @@ describe('wasm simd float32 matmul', () => {
   });
 
   it('every tile variant with plain multiply + add: 4×8 tile, accumulate, bias, activation', () => {
-    const run = new Function(`return ${harness}`)() as Parameters<typeof checkTiles>[0];
+    const run = new Function(`return ${harness}`)() as TileRun;
     checkTiles(run, false);
   });
 
   it('every tile variant with relaxed SIMD multiply-add (in a Node where it validates)', () => {
     const here = WebAssembly.validate(sgemmModuleBytes(true, false, 16));
-    const run: Parameters<typeof checkTiles>[0] = (bytes, fn, pa, pb, c0, bias, alpha, kc) => {
-      if (here) return (new Function(`return ${harness}`)() as Parameters<typeof checkTiles>[0])(bytes, fn, pa, pb, c0, bias, alpha, kc);
-      const args = JSON.stringify([[...bytes], fn, [...pa], [...pb], [...c0], [...bias], alpha, kc]);
+    const run: TileRun = (bytes, fn, pa, pb, c0, bias, alpha, kc, pointers, channels) => {
+      if (here) return (new Function(`return ${harness}`)() as TileRun)(bytes, fn, pa, pb, c0, bias, alpha, kc, pointers, channels);
+      const args = JSON.stringify([[...bytes], fn, [...pa], [...pb], [...c0], [...bias], alpha, kc, pointers && [...pointers], channels]);
       const script = `const [b, ...rest] = ${args}; console.log(JSON.stringify((${harness})(new Uint8Array(b), ...rest)));`;
       // Node 20's V8 has relaxed SIMD behind this flag; newer engines validate it without.
       const child = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '-e', script], { encoding: 'utf8' });

@@ -8,13 +8,14 @@ describe('readLoopConfig', () => {
 
   it('reads the settings the compiler wrote, with overrides', () => {
     const config = readLoopConfig(plan, { epochs: 3 });
-    expect(config).toMatchObject({ loss: { kind: 'cross_entropy', fromLogits: true, sparse: true }, lr: 0.05, epochs: 3, batch: 4, metrics: ['loss', 'accuracy'], seed: 1 });
+    expect(config).toMatchObject({ loss: { kind: 'cross_entropy', fromLogits: true, sparse: true }, lr: 0.05, epochs: 3, batch: 4, seed: 1 });
     expect(config.data).toEqual({ source: 'xor', options: {} });
+    expect(config.metrics).toEqual([{ name: 'accuracy', key: 'accuracy', prediction: plan.training!.prediction, target: 'label' }]);
   });
 
   it('gives every missing field its default (a plan file may lack them)', () => {
     const bare = { ...plan, training: { ...plan.training!, config: {} as never } };
-    expect(readLoopConfig(bare)).toMatchObject({ loss: { kind: 'mse' }, lr: 0.001, epochs: 10, batch: 32, validation: 0, metrics: ['loss'], seed: 42, schedule: null, earlyStopping: null });
+    expect(readLoopConfig(bare)).toMatchObject({ loss: { kind: 'mse' }, lr: 0.001, epochs: 10, batch: 32, validation: 0, metrics: [], seed: 42, schedule: null, earlyStopping: null });
   });
 
   it('falls back to the defaults the checker gives a train section that only names its loss', () => {
@@ -32,6 +33,8 @@ describe('readLoopConfig', () => {
       [{ schedule: { kind: 'linear' } }, /the schedule .* "linear"/],
       [{ augment: [{ kind: 'rotate' }] }, /an augmentation .* "rotate"/],
       [{ metrics: ['loss', 'auc'] }, /a metric .* "auc"/],
+      [{ metrics: [{ name: 'auc', key: 'auc', prediction: 'p', target: 't' }] }, /a metric .* "auc"/],
+      [{ metrics: [{ name: 'f1', key: 'f1' }] }, /metric "f1" .* needs a key, a prediction and a target/],
       [{ batch: 0 }, /batch must be a positive integer, got 0/],
     ];
     for (const [config, message] of cases) {

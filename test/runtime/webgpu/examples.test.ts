@@ -2,42 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { compileModel } from '../../../compiler/compile.js';
 import { checkSource } from '../../../compiler/index.js';
 import { createCpuExecutor } from '../../../runtime/cpu/index.js';
-import { mulberry32 } from '../../../runtime/plan/random.js';
-import type { Plan } from '../../../runtime/plan/format.js';
-import { f32, i32, type HostTensor } from '../../../runtime/tensor.js';
+import { randomInputs } from '../../../runtime/verify/random-inputs.js';
+import { TARGET_TOLERANCES, verifyLayers } from '../../../runtime/verify/verify.js';
 import { createWebGpuExecutor } from '../../../runtime/webgpu/index.js';
 import { exampleWebGpuPlans } from '../../compiler/emit/webgpu/example-plans.js';
 import { readFileSync } from 'node:fs';
 import { testDevice } from './gpu.js';
 
 /**
- * Every example model, end to end on both back ends: the same compiled model (CPU plan and WebGPU
- * plan, same weights) on the same random batch (batch 2, symbolic lengths 6) gives the same outputs
- * (inference) and the same loss (`evaluate`: inference-mode forward + loss) within 1e-4.
- * Training steps are compared in the op suite and training tests: dropout masks differ by design.
+ * Every example model, end to end on both back ends, with the comparison `nnet verify` makes
+ * (runtime/verify/): the same compiled model (CPU plan and WebGPU plan, same weights) on the same
+ * seeded random batch (batch 2, other symbolic dims 6) gives every layer's values within the CPU-vs-
+ * WebGPU tolerance (1e-4 × max(1, |value|)), and the same loss (`evaluate`: inference-mode forward +
+ * loss). Training steps are compared in the op suite and training tests: dropout masks differ by design.
  */
 const gpu = await testDevice();
+const tolerance = TARGET_TOLERANCES.webgpu;
 
-function feedsFor(plan: Plan, names: string[], seed: number): Record<string, HostTensor> {
-  const random = mulberry32(seed);
-  const feeds: Record<string, HostTensor> = {};
-  for (const name of names) {
-    const t = plan.tensors.find((x) => x.name === name)!;
-    const shape = t.shape.map((d) => (typeof d === 'number' ? d : d === 'batch' ? 2 : 6));
-    const size = shape.reduce((a, b) => a * b, 1);
-    // Integer inputs are token ids or class labels: 0 and 1 are valid for every example.
-    feeds[name] = t.dtype === 'i32' ? i32(shape, Array.from({ length: size }, () => Math.floor(random() * 2))) : f32(shape, Array.from({ length: size }, () => random()));
-  }
-  return feeds;
-}
-
-function maxAbsDiff(a: HostTensor, b: HostTensor): number {
-  let worst = 0;
-  for (let i = 0; i < a.data.length; i++) worst = Math.max(worst, Math.abs(a.data[i]! - b.data[i]!));
-  return worst;
-}
-
-describe.skipIf(!gpu)('examples: CPU and WebGPU agree', () => {
+describe.skipIf(!gpu)('examples: CPU and WebGPU agree, layer by layer', () => {
   for (const example of exampleWebGpuPlans()) {
     it(example.name, async () => {
       const webgpuPlan = example.plan!;
@@ -49,18 +31,21 @@ describe.skipIf(!gpu)('examples: CPU and WebGPU agree', () => {
       const { weights: gpuWeights } = compileModel(check, webgpuPlan.model, { target: 'webgpu', fuse: true, training, text, path: file });
       const cpu = createCpuExecutor(cpuPlan!, weights);
       const webgpu = await createWebGpuExecutor(webgpuPlan, gpuWeights, { device: gpu!.device });
-      const inputs = feedsFor(cpuPlan!, cpuPlan!.inputs, 7);
+      const inputs = randomInputs(cpuPlan!, 7);
+      const result = await verifyLayers(cpuPlan!, (i, n) => cpu.inferTensors(i, n), (i, n) => webgpu.inferTensors(i, n), inputs, tolerance);
+      expect(result.layers.length).toBeGreaterThan(0);
+      for (const layer of result.layers) {
+        expect(layer.diff, `${layer.layer}: compared`).not.toBeNull();
+        expect(layer.passed, `${layer.layer} (${layer.op} at line ${layer.line}): max abs ${layer.diff?.maxAbs} in ${layer.worst}`).toBe(true);
+      }
       const expected = await cpu.infer(inputs);
       const actual = await webgpu.infer(inputs);
-      for (const [name, want] of Object.entries(expected)) {
-        expect(actual[name]!.shape, name).toEqual(want.shape);
-        expect(maxAbsDiff(actual[name]!, want), `${name}: max abs diff`).toBeLessThanOrEqual(1e-4);
-      }
+      for (const [name, want] of Object.entries(expected)) expect(actual[name]!.shape, name).toEqual(want.shape);
       if (training) {
-        const all = { ...inputs, ...feedsFor(cpuPlan!, cpuPlan!.labels, 8) };
+        const all = randomInputs(cpuPlan!, 8, { labels: true });
         const cpuLoss = (await cpu.evaluate(all)).loss;
         const gpuLoss = (await webgpu.evaluate(all)).loss;
-        expect(Math.abs(gpuLoss - cpuLoss), `loss ${gpuLoss} vs ${cpuLoss}`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(cpuLoss)));
+        expect(Math.abs(gpuLoss - cpuLoss), `loss ${gpuLoss} vs ${cpuLoss}`).toBeLessThanOrEqual(tolerance * Math.max(1, Math.abs(cpuLoss)));
       }
       webgpu.dispose();
     });

@@ -20,7 +20,7 @@ export function xorModel(optimizer: OptimizerSpec = { kind: 'adam', lr: 0.05, be
   const h = g.dense('h', x, 8, 'tanh');
   const logits = g.dense('logits', h, 2, null);
   g.output('logits', logits);
-  const train = trainConfig({ kind: 'cross_entropy', pred: logits, target: label, sparse: true, fromLogits: true }, optimizer, { epochs: 200, batch: 4, metrics: ['loss', 'accuracy'], seed: 3 });
+  const train = trainConfig({ kind: 'cross_entropy', pred: logits, target: label, sparse: true, fromLogits: true }, optimizer, { epochs: 200, batch: 4, seed: 3 });
   const { plan, weights } = compileGraph(g.graph, 'Xor', train, { target: 'cpu', fuse, training: true });
   return { plan: plan!, weights };
 }
@@ -36,7 +36,7 @@ export function digitsModel(hidden = 32, fuse = true): Compiled {
   const train = trainConfig(
     { kind: 'cross_entropy', pred: logits, target: label, sparse: true, fromLogits: true },
     { kind: 'adam', lr: 5e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
-    { epochs: 1, batch: 32, metrics: ['loss', 'accuracy'], seed: 5 },
+    { epochs: 1, batch: 32, seed: 5 },
   );
   const { plan, weights } = compileGraph(g.graph, 'Digits', train, { target: 'cpu', fuse, training: true });
   return { plan: plan!, weights };

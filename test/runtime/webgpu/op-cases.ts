@@ -1,6 +1,7 @@
 import { ACTIVATION_NAMES } from '../../../runtime/plan/activations.js';
 import type { PlanAttr, PlanTensor } from '../../../runtime/plan/format.js';
 import { RECURRENT_CELL_NAMES, RECURRENT_CELLS } from '../../../runtime/plan/kernels.js';
+import { REDUCE_OP_NAMES, UNARY_OP_NAMES, type UnaryOpName } from '../../../runtime/plan/math-ops.js';
 
 /**
  * Every kernel of runtime/plan/kernels.ts that the WebGPU back end implements, as a one-step case
@@ -165,6 +166,18 @@ function spatialCases(): OpCase[] {
   cases.push({ name: 'conv1d same stride 2', kernel: 'conv1d+bias', inputs: [{ shape: [2, 9, 3] }, { shape: [4, 3, 3] }, { shape: [4] }], outputs: [[2, 5, 4]], attrs: c1 });
   cases.push({ name: 'conv1d_grad_input', kernel: 'conv1d_grad_input', inputs: [{ shape: [2, 5, 4] }, { shape: [4, 3, 3] }], outputs: [[2, 9, 3]], attrs: c1 });
   cases.push({ name: 'conv1d_grad_weight', kernel: 'conv1d_grad_weight', inputs: [{ shape: [2, 5, 4] }, { shape: [2, 9, 3] }], outputs: [[4, 3, 3]], attrs: c1 });
+  const transposed = [
+    { name: 'valid stride 2', x: [2, 3, 4, 3], w: [3, 3, 3, 4], y: [2, 7, 9, 4], attrs: { strides: [2, 2], padding: 'valid', dilation: [1, 1] } },
+    { name: 'same stride 2', x: [2, 3, 3, 3], w: [3, 3, 3, 2], y: [2, 6, 6, 2], attrs: { strides: [2, 2], padding: 'same', dilation: [1, 1] } },
+    { name: 'kernel 2 stride 3', x: [1, 3, 2, 2], w: [2, 2, 2, 3], y: [1, 9, 6, 3], attrs: { strides: [3, 3], padding: 'valid', dilation: [1, 1] } },
+  ];
+  for (const c of transposed) cases.push({ name: `conv2d_transpose ${c.name}`, kernel: 'conv2d_transpose', inputs: [{ shape: c.x }, { shape: c.w }], outputs: [c.y], attrs: c.attrs });
+  cases.push({ name: 'conv1d_transpose dilated', kernel: 'conv1d_transpose', inputs: [{ shape: [2, 5, 3] }, { shape: [3, 3, 4] }], outputs: [[2, 9, 4]], attrs: { strides: [1], padding: 'valid', dilation: [2] } });
+  for (const mode of ['nearest', 'bilinear']) {
+    const attrs = { size: [2, 3], mode };
+    cases.push({ name: `upsample2d ${mode}`, kernel: 'upsample2d', inputs: [{ shape: [2, 3, 4, 3] }], outputs: [[2, 6, 12, 3]], attrs });
+    cases.push({ name: `upsample2d_grad ${mode}`, kernel: 'upsample2d_grad', inputs: [{ shape: [2, 6, 12, 3] }], outputs: [[2, 3, 4, 3]], attrs: { ...attrs, shape: [2, 3, 4, 3] } });
+  }
   const pools = [
     { name: 'valid 2x2', x: [2, 6, 6, 3], y: [2, 3, 3, 3], attrs: { size: [2, 2], strides: [2, 2], padding: 'valid' } },
     { name: 'same 3x3 stride 2', x: [2, 7, 6, 2], y: [2, 4, 3, 2], attrs: { size: [3, 3], strides: [2, 2], padding: 'same' } },
@@ -222,4 +235,43 @@ function attentionCases(): OpCase[] {
   return cases;
 }
 
-export const OP_CASES: OpCase[] = [...attentionCases(), ...recurrentCases(), ...spatialCases(), ...matmulCases(), ...activationCases(), ...elementwiseCases(), ...rowCases(), ...lossCases(), ...trainingCases()];
+/** The math kernels: every unary op and its gradient, division, and each reduction over a few axis sets. */
+function mathCases(): OpCase[] {
+  const cases: OpCase[] = [];
+  const numbers: Record<UnaryOpName, Record<string, PlanAttr>> = {
+    affine: { a: -0.5, b: 1.25 },
+    reciprocal: { a: 2 },
+    exp: {},
+    log: {},
+    sqrt: {},
+    abs: {},
+    square: {},
+    pow: { a: 3 },
+    clip: { a: -0.5, b: 0.25 },
+  };
+  // log, sqrt and 1/x need positive inputs; pow(x, 3) and clip see both signs.
+  const positive = new Set<UnaryOpName>(['log', 'sqrt', 'reciprocal']);
+  for (const op of UNARY_OP_NAMES) {
+    const gen: Gen = positive.has(op) ? 'positive' : 'normal';
+    const attrs = { op, ...numbers[op] };
+    cases.push({ name: `unary ${op}`, kernel: 'unary', inputs: [{ shape: [5, 7], gen }], outputs: [[5, 7]], attrs });
+    cases.push({ name: `unary_grad ${op}`, kernel: 'unary_grad', inputs: [{ shape: [5, 7] }, { shape: [5, 7], gen }], outputs: [[5, 7]], attrs });
+  }
+  cases.push({ name: 'unary pow 0.5', kernel: 'unary', inputs: [{ shape: [4, 3], gen: 'positive' }], outputs: [[4, 3]], attrs: { op: 'pow', a: 0.5 } });
+  cases.push({ name: 'unary pow -2 (even, negative base)', kernel: 'unary', inputs: [{ shape: [4, 3] }], outputs: [[4, 3]], attrs: { op: 'pow', a: -2 } });
+  cases.push({ name: 'div general', kernel: 'div', inputs: [{ shape: [4, 1, 3] }, { shape: [5, 1], gen: 'positive' }], outputs: [[4, 5, 3]] });
+  cases.push({ name: 'div same', kernel: 'div', inputs: [{ shape: [4, 6] }, { shape: [4, 6], gen: 'positive' }], outputs: [[4, 6]] });
+  const x = [3, 4, 5];
+  for (const op of REDUCE_OP_NAMES) {
+    for (const [axes, keepdims, y] of [[[2], false, [3, 4]], [[0, 2], true, [1, 4, 1]], [[1], false, [3, 5]], [[0, 1, 2], false, []]] as const) {
+      const attrs = { op, axes: [...axes], keepdims };
+      cases.push({ name: `reduce ${op} axes ${axes.join(',')}${keepdims ? ' keepdims' : ''}`, kernel: 'reduce', inputs: [{ shape: x }], outputs: [[...y]], attrs });
+      // max and min route dy to the first x equal to y: two-valued x and y make ties and misses.
+      const extreme: Gen = op === 'max' || op === 'min' ? 'mask' : 'normal';
+      cases.push({ name: `reduce_grad ${op} axes ${axes.join(',')}`, kernel: 'reduce_grad', inputs: [{ shape: [...y] }, { shape: x, gen: extreme }, { shape: [...y], gen: extreme }], outputs: [x], attrs });
+    }
+  }
+  return cases;
+}
+
+export const OP_CASES: OpCase[] = [...mathCases(), ...attentionCases(), ...recurrentCases(), ...spatialCases(), ...matmulCases(), ...activationCases(), ...elementwiseCases(), ...rowCases(), ...lossCases(), ...trainingCases()];

@@ -39,7 +39,7 @@ export function emitBiasAdd(step: StepShapes): KernelSource {
   });
 }
 
-const BINARY_OPS: Record<string, string> = { add: '+', sub: '-', mul: '*' };
+const BINARY_OPS: Record<string, string> = { add: '+', sub: '-', mul: '*', div: '/' };
 
 /**
  * How an operand is read at output index i: `same` (shapes equal), `suffix` (its shape is the output's

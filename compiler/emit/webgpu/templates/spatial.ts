@@ -1,4 +1,5 @@
 import type { PlanDim } from '../../../../runtime/plan/format.js';
+import { windowOutput } from '../../../shapes/dims.js';
 import { product } from '../dims.js';
 import { WebGpuEmitError, type KernelSource, type StepShapes } from '../program.js';
 import { gridKernel, input, output } from './grid.js';
@@ -13,7 +14,9 @@ import { epilogueCode } from './matmul.js';
 
 interface Geometry {
   n: PlanDim; h: PlanDim; w: number; c: number; f: number; kh: number; kw: number;
-  oh: PlanDim; ow: number; sh: number; sw: number; dh: number; dw: number; top: number; left: number;
+  oh: PlanDim; ow: number; sh: number; sw: number; dh: number; dw: number; left: number;
+  /** Rows of padding before; null when it depends on a symbolic height ('same' with a stride). */
+  top: number | null;
 }
 
 function num(d: PlanDim | undefined, what: string): number {
@@ -47,11 +50,11 @@ function geometry(x: PlanDim[], kernel: { f: number; kh: number; kw: number }, a
     const oh = outSize(h, kernel.kh, sh, dh, padding);
     return { n: x[0]!, h, w, c, f: kernel.f, kh: kernel.kh, kw: kernel.kw, oh, ow, sh, sw, dh, dw, top: padBefore(h, oh, kernel.kh, sh, dh, padding), left };
   }
-  // A symbolic height (a sequence length): sizes become params; stride 1 keeps the padding fixed.
+  // A symbolic height (a sequence length): sizes become params. Stride 1 keeps 'same' padding fixed;
+  // with a stride it depends on the length, so the kernel computes it (null: see `symbolic`).
   const span = (kernel.kh - 1) * dh + 1;
-  if (sh !== 1) throw new WebGpuEmitError(`WebGPU convolution and pooling over a symbolic length '${h}' need stride 1`);
-  const oh = padding === 'same' ? h : `(${h})-${span - 1}`;
-  const top = padding === 'same' ? Math.floor((span - 1) / 2) : 0;
+  const oh = windowOutput(h, kernel.kh, sh, dh, padding === 'same' ? 'same' : 'valid');
+  const top = padding !== 'same' ? 0 : sh === 1 ? Math.floor((span - 1) / 2) : null;
   return { n: x[0]!, h, w, c, f: kernel.f, kh: kernel.kh, kw: kernel.kw, oh, ow, sh, sw, dh, dw, top, left };
 }
 
@@ -69,9 +72,11 @@ function constants(g: Geometry): string {
 /** Params for the symbolic sizes (H, OH), read into `let`s at the top of the loop body. */
 function symbolic(g: Geometry): { params: KernelSource['params']; lets: string } {
   const dims = (['h', 'oh'] as const).filter((k) => typeof g[k] !== 'number');
+  // TensorFlow's 'same': the total padding max((OH − 1)·SH + span − H, 0), its smaller half before.
+  const top = g.top === null ? [`let TOP = max((OH - 1i) * SH + ${(g.kh - 1) * g.dh + 1}i - H, 0i) / 2i;`] : [];
   return {
     params: dims.map((k) => ({ name: k.toUpperCase(), type: 'u32' as const, value: g[k] })),
-    lets: dims.map((k) => `let ${k.toUpperCase()} = i32(P.${k.toUpperCase()});`).join('\n'),
+    lets: [...dims.map((k) => `let ${k.toUpperCase()} = i32(P.${k.toUpperCase()});`), ...top].join('\n'),
   };
 }
 

@@ -1,0 +1,163 @@
+import type { CheckedModel } from '../api-types.js';
+import type { IRNode, ParamInfo } from '../ir/graph.js';
+import type { Dim } from '../ir/types.js';
+import { pyOpFor, PytorchExportError, type PyOpContext } from './ops.js';
+
+/**
+ * One model's nn.Module class for model.py. Every layer is a submodule named after its nnet layer
+ * (the prefix of its parameters' names: `logits/dense`, so `state_dict()` keys are nnet's weight
+ * names and nnet's safetensors load unchanged; layers without parameters take their layer name),
+ * which keeps forward hooks traceable to nnet's layers (`LAYERS` maps each to its op and line).
+ */
+export interface ModuleNames {
+  /** Node id → its submodule's name (layer nodes) or its Python variable (inputs). */
+  keyOf: Map<number, string>;
+  /** The Python argument of each non-label input, by input name. */
+  argOf: Map<string, string>;
+}
+
+export interface ModelSource {
+  className: string;
+  text: string;
+  names: ModuleNames;
+}
+
+const PY_KEYWORDS = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield self values m named'.split(' '),
+);
+
+function pythonIdentifier(name: string, fallback: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !PY_KEYWORDS.has(name) && !/^(v\d+|dim_\w*)$/.test(name) ? name : fallback;
+}
+
+/** `where(node)` says `line:col` of a node's source, for LAYERS and error messages. */
+export function modelClass(model: CheckedModel, where: (node: IRNode) => string, sourceFile: string): ModelSource {
+  const { graph } = model;
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const paramOf = new Map<number, ParamInfo>(graph.params.map((p) => [p.node, p]));
+  const className = pythonIdentifier(model.name, `Model_${model.name.replace(/\W/g, '_')}`);
+  const inputs = graph.inputs.filter((i) => !i.labelOnly);
+  const argOf = new Map(inputs.map((i, k) => [i.name, pythonIdentifier(i.name, `input_${k}`)]));
+  const keyOf = new Map<number, string>();
+  for (const input of graph.inputs) keyOf.set(input.node, argOf.get(input.name) ?? input.name);
+  const layers = graph.nodes.filter((n) => n.op !== 'input' && n.op !== 'param');
+  const fail = (node: IRNode, message: string): never => {
+    throw new PytorchExportError(`${model.name}: layer '${node.origin.layer}' (${node.op}, ${sourceFile}:${where(node)}): ${message}`, true);
+  };
+
+  // Names: layers with parameters take their parameters' prefix first, then the others their layer name.
+  const used = new Set<string>();
+  for (const node of layers) {
+    const params = node.inputs.filter((i) => paramOf.has(i)).map((i) => paramOf.get(i)!.name);
+    if (params.length === 0) continue;
+    const prefixes = new Set(params.map((p) => p.slice(0, p.lastIndexOf('.'))));
+    const prefix = [...prefixes][0]!;
+    if (prefixes.size > 1 || used.has(prefix)) fail(node, `its parameters (${params.join(', ')}) are shared or named apart; shared weights have no PyTorch export yet`);
+    if (prefix.includes('.') || prefix === '') fail(node, `its parameter prefix '${prefix}' cannot name a PyTorch module`);
+    used.add(prefix);
+    keyOf.set(node.id, prefix);
+  }
+  for (const node of layers) {
+    if (keyOf.has(node.id)) continue;
+    const base = (node.origin.layer || node.op).replace(/\./g, '_');
+    let name = base;
+    for (let k = 2; used.has(name) || argOf.has(name); k++) name = `${base}#${k}`;
+    used.add(name);
+    keyOf.set(node.id, name);
+  }
+
+  // Symbolic dims bound from the inputs' shapes (`dim_batch = image.shape[0]`).
+  const bound = new Map<string, string>();
+  for (const input of inputs) {
+    byId.get(input.node)!.type.shape.forEach((d, axis) => {
+      if (typeof d === 'string' && /^[A-Za-z_]\w*$/.test(d) && !bound.has(d)) bound.set(d, `${argOf.get(input.name)}.shape[${axis}]`);
+    });
+  }
+  const dimVar = (d: string): string => `dim_${d}`;
+
+  const init: string[] = [];
+  const body: string[] = [];
+  const layerTable: string[] = [];
+  for (const node of layers) {
+    if (node.op === 'const') fail(node, 'constants have no PyTorch export yet');
+    const tensorInputs = node.inputs.filter((i) => !paramOf.has(i));
+    let unbound = 0;
+    const ctx: PyOpContext = {
+      node,
+      inputs: tensorInputs.map((i) => byId.get(i)!.type),
+      hasBias: node.inputs.some((i) => paramOf.get(i)?.name.endsWith('.bias')),
+      dim: (d: Dim) => {
+        if (typeof d === 'number') return String(d);
+        if (bound.has(d)) return dimVar(d);
+        if (++unbound > 1) fail(node, `the shape has several dims not bound by an input (${d}); no PyTorch export yet`);
+        return '-1';
+      },
+    };
+    let op;
+    try {
+      op = pyOpFor(node);
+      const key = keyOf.get(node.id)!;
+      init.push(`        self.add_module(${JSON.stringify(key)}, ${op.module(ctx)})`);
+      const args = [...tensorInputs.map((i) => valueOf(i)), ...(op.callArgs?.(ctx) ?? [])];
+      body.push(`        v${node.id} = m[${JSON.stringify(key)}](${args.join(', ')})`);
+      layerTable.push(`        ${JSON.stringify(key)}: (${JSON.stringify(node.origin.layer)}, ${JSON.stringify(node.op)}, ${JSON.stringify(where(node))}),`);
+    } catch (err) {
+      if (err instanceof PytorchExportError && !err.located) fail(node, err.message);
+      throw err;
+    }
+  }
+  function valueOf(id: number): string {
+    const node = byId.get(id)!;
+    if (node.op === 'input') return keyOf.get(id)!;
+    return `v${id}`;
+  }
+
+  const frozen = graph.params.filter((p) => !p.trainable && !isBuffer(p.name)).map((p) => p.name);
+  const dimLines = [...bound].map(([d, expr]) => `        ${dimVar(d)} = ${expr}`);
+  const outputs = graph.outputs.map((o) => `${JSON.stringify(o.name)}: ${valueOf(o.node)}`);
+  const named = layers.map((n) => `${JSON.stringify(keyOf.get(n.id)!)}: v${n.id}`);
+  const inputDoc = inputs.map((i) => `${i.name} ${shapeText(byId.get(i.node)!)}`).join(', ');
+  const outputDoc = graph.outputs.map((o) => `${o.name} ${shapeText(byId.get(o.node)!)}`).join(', ');
+  const args = inputs.map((i) => argOf.get(i.name)!);
+  const text = `class ${className}(nn.Module):
+    """nnet model ${model.name} (${sourceFile}). Inputs: ${inputDoc}. Outputs: ${outputDoc}.
+    forward(${args.join(', ')}, values=()) returns the outputs by name, and the value of every layer
+    named in \`values\` (a key of LAYERS). state_dict() keys are nnet's weight names."""
+
+    INPUTS = ${py(inputs.map((i) => i.name))}
+    OUTPUTS = ${py(graph.outputs.map((o) => o.name))}
+    # submodule name: (nnet layer, op, line:col in ${sourceFile})
+    LAYERS = {
+${layerTable.join('\n')}
+    }
+
+    def __init__(self):
+        super().__init__()
+${init.join('\n') || '        pass'}
+${frozen.length > 0 ? `        for name, p in self.named_parameters():\n            if name in ${py(frozen)}:\n                p.requires_grad_(False)\n` : ''}
+    def forward(self, ${[...args, 'values=()'].join(', ')}):
+        m = self._modules
+${[...dimLines, ...body].join('\n')}
+        named = {${named.join(', ')}}
+        return {${outputs.join(', ')}, **{k: named[k] for k in values}}
+
+    @classmethod
+    def from_safetensors(cls, path):
+        """The model with nnet's weights (\`nnet train --out\`, \`initial.safetensors\`)."""
+        return load_nnet_weights(cls(), path)
+`;
+  return { className, text, names: { keyOf, argOf } };
+}
+
+/** Batchnorm's running statistics are module buffers in model.py, not parameters. */
+function isBuffer(name: string): boolean {
+  return /\.running_(mean|var)$/.test(name);
+}
+
+function shapeText(node: IRNode): string {
+  return `[${node.type.shape.join(', ')}]${node.type.dtype === 'i32' ? ' int' : ''}`;
+}
+
+function py(values: string[]): string {
+  return `[${values.map((v) => JSON.stringify(v)).join(', ')}]`;
+}

@@ -1,0 +1,159 @@
+import { ACTIVATION_NAMES } from '../../runtime/plan/activations.js';
+import { RECURRENT_CELL_NAMES } from '../../runtime/plan/kernels.js';
+import type { IRNode } from '../ir/graph.js';
+import type { AttrValue, Dim, TensorType } from '../ir/types.js';
+
+/**
+ * The PyTorch export's one table: per layer op of the language, the module of model.py that
+ * computes it (the classes of python/layers.ts) and the attributes it reads. A new op is one entry;
+ * an op without one, or a node with an attribute its entry does not read, is refused by name
+ * (PytorchExportError), never exported wrong. test/compiler/pytorch/ops-table.test.ts walks the
+ * language's ops against this table.
+ */
+export interface PyOpContext {
+  node: IRNode;
+  /** Types of the node's tensor inputs (its parameters left out), in order. */
+  inputs: TensorType[];
+  /** Whether the node has the optional bias parameter (dense, conv, recurrent: `bias: false` leaves it out). */
+  hasBias: boolean;
+  /** A dim as a Python expression of the forward's bound dims (`batch`, `seq`), or -1 when unbound. */
+  dim: (d: Dim) => string;
+}
+
+export interface PyOp {
+  /** The attributes the module reads; any other attribute on the node is refused. */
+  attrs: readonly string[];
+  /** The module's constructor, a Python expression over python/layers.ts. */
+  module: (ctx: PyOpContext) => string;
+  /** Arguments after the tensor inputs in the forward call (reshape's target shape). */
+  callArgs?: (ctx: PyOpContext) => string[];
+}
+
+export class PytorchExportError extends Error {
+  readonly code = 'NNR7201';
+  /** True once the message names the model, the layer and its source line. */
+  constructor(
+    message: string,
+    readonly located = false,
+  ) {
+    super(message);
+  }
+}
+
+/** A Python literal for an attribute value. */
+function py(value: AttrValue | undefined): string {
+  if (value === undefined || value === null) return 'None';
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : value > 0 ? 'math.inf' : '-math.inf';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(py).join(', ')}]`;
+  return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${py(v)}`).join(', ')}}`;
+}
+
+/** `activation: relu` or `leaky_relu(0.2)` → the Python arguments `activation='relu', alpha=None`. */
+function activationArgs(value: AttrValue | undefined): string {
+  if (value === undefined || value === null) return 'activation=None';
+  if (typeof value === 'string') return `activation=${py(value)}`;
+  if (typeof value === 'object' && !Array.isArray(value) && typeof value.name === 'string') {
+    if (value.axis !== undefined && value.axis !== -1) throw new PytorchExportError(`an activation over axis ${String(value.axis)} has no PyTorch export (only the last axis)`);
+    return `activation=${py(value.name)}, alpha=${py(value.alpha)}`;
+  }
+  throw new PytorchExportError(`unexpected activation ${JSON.stringify(value)}`);
+}
+
+const lastDim = (t: TensorType | undefined): number => {
+  const d = t?.shape[t.shape.length - 1];
+  if (typeof d !== 'number') throw new PytorchExportError('the last axis must have a fixed size');
+  return d;
+};
+
+const ints = (v: AttrValue | undefined, fallback: AttrValue): string => py(v ?? fallback);
+
+function conv(rank: 1 | 2): PyOp {
+  return {
+    attrs: ['filters', 'kernel', 'strides', 'padding', 'dilation', 'activation'],
+    module: ({ node, inputs, hasBias }) => {
+      const a = node.attrs;
+      const ones = Array.from({ length: rank }, () => 1);
+      return `Conv(${rank}, ${lastDim(inputs[0])}, ${py(a.filters)}, ${py(a.kernel)}, ${ints(a.strides, ones)}, ${py(a.padding ?? 'valid')}, ${ints(a.dilation, ones)}, bias=${py(hasBias)}, ${activationArgs(a.activation)})`;
+    },
+  };
+}
+
+function pool(kind: 'max' | 'avg', rank: 1 | 2): PyOp {
+  return {
+    attrs: ['size', 'strides', 'padding'],
+    module: ({ node }) => `Pool(${py(kind)}, ${rank}, ${py(node.attrs.size)}, ${ints(node.attrs.strides, node.attrs.size ?? null)}, ${py(node.attrs.padding ?? 'valid')})`,
+  };
+}
+
+const activation = (name: string): [string, PyOp] => [name, { attrs: ['alpha'], module: ({ node }) => `Activation(${py(name)}, ${py(node.attrs.alpha)})` }];
+
+function softmax(log: boolean): PyOp {
+  return { attrs: ['axis'], module: ({ node }) => `Softmax(${py(node.attrs.axis ?? -1)}, log=${py(log)})` };
+}
+
+const recurrent = (cell: string): [string, PyOp] => [
+  cell,
+  {
+    attrs: ['units', 'return_sequences'],
+    module: ({ node, inputs, hasBias }) => `Recurrent(${py(cell)}, ${lastDim(inputs[0])}, ${py(node.attrs.units)}, return_sequences=${py(node.attrs.return_sequences === true)}, bias=${py(hasBias)})`,
+  },
+];
+
+export const PYTORCH_OPS: Readonly<Record<string, PyOp>> = {
+  dense: {
+    attrs: ['units', 'activation'],
+    module: ({ node, inputs, hasBias }) => `Dense(${lastDim(inputs[0])}, ${py(node.attrs.units)}, bias=${py(hasBias)}, ${activationArgs(node.attrs.activation)})`,
+  },
+  conv1d: conv(1),
+  conv2d: conv(2),
+  maxpool1d: pool('max', 1),
+  maxpool2d: pool('max', 2),
+  avgpool1d: pool('avg', 1),
+  avgpool2d: pool('avg', 2),
+  global_avgpool: { attrs: [], module: () => `GlobalPool('avg')` },
+  global_maxpool: { attrs: [], module: () => `GlobalPool('max')` },
+  flatten: { attrs: [], module: () => 'Flatten()' },
+  reshape: {
+    attrs: ['shape'],
+    module: () => 'Reshape()',
+    callArgs: ({ node, dim }) => [`(${(node.attrs.shape as Dim[]).map(dim).join(', ')},)`],
+  },
+  dropout: { attrs: ['rate'], module: ({ node }) => `Dropout(${py(node.attrs.rate ?? 0.5)})` },
+  batchnorm: {
+    attrs: ['momentum', 'epsilon'],
+    module: ({ node, inputs }) => `BatchNorm(${lastDim(inputs[0])}, momentum=${py(node.attrs.momentum ?? 0.99)}, epsilon=${py(node.attrs.epsilon ?? 1e-3)})`,
+  },
+  layernorm: { attrs: ['epsilon'], module: ({ node, inputs }) => `LayerNorm(${lastDim(inputs[0])}, epsilon=${py(node.attrs.epsilon ?? 1e-3)})` },
+  embedding: { attrs: ['vocab', 'dim'], module: ({ node }) => `Embedding(${py(node.attrs.vocab)}, ${py(node.attrs.dim)})` },
+  ...Object.fromEntries(RECURRENT_CELL_NAMES.map(recurrent)),
+  multi_head_attention: {
+    attrs: ['heads', 'causal'],
+    module: ({ node, inputs }) => `MultiHeadAttention(${lastDim(inputs[0])}, ${py(node.attrs.heads)}, causal=${py(node.attrs.causal === true)})`,
+  },
+  positional_encoding: { attrs: [], module: () => 'PositionalEncoding()' },
+  add: { attrs: [], module: () => 'Add()' },
+  multiply: { attrs: [], module: () => 'Multiply()' },
+  concat: {
+    attrs: ['axis'],
+    module: ({ node, inputs }) => {
+      const raw = typeof node.attrs.axis === 'number' ? node.attrs.axis : -1;
+      return `Concat(${raw < 0 ? inputs[0]!.shape.length + raw : raw})`;
+    },
+  },
+  ...Object.fromEntries(ACTIVATION_NAMES.map(activation)),
+  softmax: softmax(false),
+  log_softmax: softmax(true),
+};
+
+/** The entry for a node, or a refusal naming the op or the attribute the export does not know. */
+export function pyOpFor(node: IRNode): PyOp {
+  const op = Object.hasOwn(PYTORCH_OPS, node.op) ? PYTORCH_OPS[node.op] : undefined;
+  if (!op) throw new PytorchExportError(`op '${node.op}' has no PyTorch export yet`);
+  const unknown = Object.keys(node.attrs).filter((a) => !op.attrs.includes(a) && node.attrs[a] !== null && node.attrs[a] !== undefined);
+  if (unknown.length > 0) {
+    throw new PytorchExportError(`${node.op}'s ${unknown.map((a) => `'${a}'`).join(', ')} ${unknown.length > 1 ? 'have' : 'has'} no PyTorch export yet`);
+  }
+  return op;
+}

@@ -1,0 +1,378 @@
+/**
+ * model.py's library: one nn.Module per family of nnet layers, keeping nnet's parameter names and
+ * layouts, and a safetensors reader and writer (no package beyond torch).
+ * Python source, written into the exported directory as it is (python/ holds no template).
+ */
+export const LAYERS_PY = String.raw`# ---- nnet layer library: each module keeps nnet's parameter names and layouts ----
+import json
+import math
+import struct
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def activate(x, name, alpha=None):
+    """nnet's activations (runtime/plan/activations.ts); alpha defaults as nnet's."""
+    if name is None or name == 'linear':
+        return x
+    if name == 'relu':
+        return F.relu(x)
+    if name == 'leaky_relu':
+        return F.leaky_relu(x, 0.01 if alpha is None else alpha)
+    if name == 'elu':
+        return F.elu(x, 1.0 if alpha is None else alpha)
+    if name == 'gelu':
+        return F.gelu(x, approximate='tanh')
+    if name == 'sigmoid':
+        return torch.sigmoid(x)
+    if name == 'tanh':
+        return torch.tanh(x)
+    if name == 'softplus':
+        return F.softplus(x)
+    if name == 'silu':
+        return F.silu(x)
+    if name == 'step':
+        return (x > 0).to(x.dtype)
+    if name == 'softmax':
+        return F.softmax(x, dim=-1)
+    if name == 'log_softmax':
+        return F.log_softmax(x, dim=-1)
+    raise ValueError(f"unknown activation '{name}'")
+
+
+class Activation(nn.Module):
+    def __init__(self, name, alpha=None):
+        super().__init__()
+        self.name, self.alpha = name, alpha
+
+    def forward(self, x):
+        return activate(x, self.name, self.alpha)
+
+    def extra_repr(self):
+        return self.name if self.alpha is None else f'{self.name}, alpha={self.alpha}'
+
+
+class Dense(nn.Module):
+    """y = act(x·weightᵀ + bias); weight [units, in] as nnet stores it."""
+
+    def __init__(self, in_features, units, bias=True, activation=None, alpha=None):
+        super().__init__()
+        self.weight = nn.Parameter(torch.zeros(units, in_features))
+        self.bias = nn.Parameter(torch.zeros(units)) if bias else None
+        self.activation, self.alpha = activation, alpha
+
+    def forward(self, x):
+        return activate(F.linear(x, self.weight, self.bias), self.activation, self.alpha)
+
+
+def _same_padding(size, kernel, stride, dilation):
+    """nnet's (TensorFlow's) 'same' padding: (before, after), the extra cell after."""
+    out = -(-size // stride)
+    total = max((out - 1) * stride + (kernel - 1) * dilation + 1 - size, 0)
+    return total // 2, total - total // 2
+
+
+class Conv(nn.Module):
+    """conv1d/conv2d on channels-last x ([N, L, C] or [N, H, W, C]); weight [F, k..., C] as nnet stores it."""
+
+    def __init__(self, rank, in_channels, filters, kernel, strides, padding, dilation, bias=True, activation=None, alpha=None):
+        super().__init__()
+        self.rank, self.kernel, self.strides, self.padding, self.dilation = rank, list(kernel), list(strides), padding, list(dilation)
+        self.weight = nn.Parameter(torch.zeros(filters, *kernel, in_channels))
+        self.bias = nn.Parameter(torch.zeros(filters)) if bias else None
+        self.activation, self.alpha = activation, alpha
+
+    def forward(self, x):
+        x = x.movedim(-1, 1)  # channels-last → channels-first
+        w = self.weight.movedim(-1, 1)
+        if self.padding == 'same':
+            pads = []
+            for axis in reversed(range(self.rank)):
+                pads += _same_padding(x.shape[2 + axis], self.kernel[axis], self.strides[axis], self.dilation[axis])
+            x = F.pad(x, pads)
+        conv = F.conv1d if self.rank == 1 else F.conv2d
+        y = conv(x, w, self.bias, stride=self.strides, dilation=self.dilation)
+        return activate(y.movedim(1, -1), self.activation, self.alpha)
+
+
+class Pool(nn.Module):
+    """max/avg pooling over channels-last x; 'same' pads skip padding cells (max ignores them, avg does not count them)."""
+
+    def __init__(self, kind, rank, size, strides, padding):
+        super().__init__()
+        self.kind, self.rank, self.size, self.strides, self.padding = kind, rank, list(size), list(strides), padding
+
+    def forward(self, x):
+        x = x.movedim(-1, 1)
+        pads = []
+        if self.padding == 'same':
+            for axis in reversed(range(self.rank)):
+                pads += _same_padding(x.shape[2 + axis], self.size[axis], self.strides[axis], 1)
+        if self.kind == 'max':
+            if pads:
+                x = F.pad(x, pads, value=-math.inf)
+            pool = F.max_pool1d if self.rank == 1 else F.max_pool2d
+            y = pool(x, self.size, self.strides)
+        else:
+            pool = F.avg_pool1d if self.rank == 1 else F.avg_pool2d
+            if pads:
+                ones = F.pad(torch.ones_like(x[:1, :1]), pads)
+                y = pool(F.pad(x, pads), self.size, self.strides) / pool(ones, self.size, self.strides)
+            else:
+                y = pool(x, self.size, self.strides)
+        return y.movedim(1, -1)
+
+
+class GlobalPool(nn.Module):
+    """Pools every axis between the first and the last (channels-last)."""
+
+    def __init__(self, kind):
+        super().__init__()
+        self.kind = kind
+
+    def forward(self, x):
+        axes = tuple(range(1, x.dim() - 1))
+        return x.mean(dim=axes) if self.kind == 'avg' else x.amax(dim=axes)
+
+
+class BatchNorm(nn.Module):
+    """Over the last axis; nnet's (Keras's) momentum: running = momentum·running + (1 − momentum)·batch."""
+
+    def __init__(self, channels, momentum=0.99, epsilon=1e-3):
+        super().__init__()
+        self.gamma = nn.Parameter(torch.ones(channels))
+        self.beta = nn.Parameter(torch.zeros(channels))
+        self.register_buffer('running_mean', torch.zeros(channels))
+        self.register_buffer('running_var', torch.ones(channels))
+        self.momentum, self.epsilon = momentum, epsilon
+
+    def forward(self, x):
+        rows = x.reshape(-1, x.shape[-1])
+        y = F.batch_norm(rows, self.running_mean, self.running_var, self.gamma, self.beta, self.training, 1 - self.momentum, self.epsilon)
+        return y.reshape(x.shape)
+
+
+class LayerNorm(nn.Module):
+    def __init__(self, channels, epsilon=1e-3):
+        super().__init__()
+        self.gamma = nn.Parameter(torch.ones(channels))
+        self.beta = nn.Parameter(torch.zeros(channels))
+        self.epsilon = epsilon
+
+    def forward(self, x):
+        return F.layer_norm(x, (x.shape[-1],), self.gamma, self.beta, self.epsilon)
+
+
+class Embedding(nn.Module):
+    def __init__(self, vocab, dim):
+        super().__init__()
+        self.table = nn.Parameter(torch.zeros(vocab, dim))
+
+    def forward(self, ids):
+        return F.embedding(ids.long(), self.table)
+
+
+class Dropout(nn.Module):
+    """Inverted dropout while training, the identity otherwise (as nnet)."""
+
+    def __init__(self, rate):
+        super().__init__()
+        self.rate = rate
+
+    def forward(self, x):
+        return F.dropout(x, self.rate, self.training)
+
+
+RECURRENT_GATES = {'rnn': 1, 'lstm': 4, 'gru': 3}
+
+
+class Recurrent(nn.Module):
+    """rnn/lstm/gru as nnet runs them (runtime/plan/kernels.ts RECURRENT_CELLS): w_ih [G·u, in],
+    w_hh [G·u, u], one bias [G·u] added to the input projection; gates lstm i, f, g, o; gru r, z, n
+    with n = tanh(xw_n + r·(w_hh·h)_n) and h = (1 − z)·n + z·h."""
+
+    def __init__(self, cell, in_features, units, return_sequences=False, bias=True):
+        super().__init__()
+        gates = RECURRENT_GATES[cell]
+        self.cell, self.units, self.return_sequences = cell, units, return_sequences
+        self.w_ih = nn.Parameter(torch.zeros(gates * units, in_features))
+        self.w_hh = nn.Parameter(torch.zeros(gates * units, units))
+        self.bias = nn.Parameter(torch.zeros(gates * units)) if bias else None
+
+    def forward(self, x):
+        xw = F.linear(x, self.w_ih, self.bias)
+        n, steps = x.shape[0], x.shape[1]
+        h = x.new_zeros(n, self.units)
+        c = x.new_zeros(n, self.units)
+        outputs = []
+        for t in range(steps):
+            rec = F.linear(h, self.w_hh)
+            if self.cell == 'rnn':
+                h = torch.tanh(xw[:, t] + rec)
+            elif self.cell == 'lstm':
+                i, f, g, o = (xw[:, t] + rec).chunk(4, dim=-1)
+                c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+                h = torch.sigmoid(o) * torch.tanh(c)
+            else:
+                xr, xz, xn = xw[:, t].chunk(3, dim=-1)
+                hr, hz, hn = rec.chunk(3, dim=-1)
+                r = torch.sigmoid(xr + hr)
+                z = torch.sigmoid(xz + hz)
+                h = (1 - z) * torch.tanh(xn + r * hn) + z * h
+            if self.return_sequences:
+                outputs.append(h)
+        return torch.stack(outputs, dim=1) if self.return_sequences else h
+
+
+class MultiHeadAttention(nn.Module):
+    """Self-attention over x [N, T, D]: projections w [D, D] (x·wᵀ + b as dense), heads split D,
+    softmax(q·kᵀ/√(D/heads)) with an optional causal mask, then the output projection."""
+
+    def __init__(self, dim, heads, causal=False):
+        super().__init__()
+        self.heads, self.causal = heads, causal
+        for name in ('q', 'k', 'v', 'o'):
+            self.register_parameter('w' + name, nn.Parameter(torch.zeros(dim, dim)))
+            self.register_parameter('b' + name, nn.Parameter(torch.zeros(dim)))
+
+    def forward(self, x):
+        n, t, d = x.shape
+        split = lambda y: y.reshape(n, t, self.heads, d // self.heads).transpose(1, 2)
+        q = split(F.linear(x, self.wq, self.bq))
+        k = split(F.linear(x, self.wk, self.bk))
+        v = split(F.linear(x, self.wv, self.bv))
+        scores = q @ k.transpose(-1, -2) / math.sqrt(d // self.heads)
+        if self.causal:
+            mask = torch.ones(t, t, dtype=torch.bool, device=x.device).triu(1)
+            scores = scores.masked_fill(mask, -math.inf)
+        y = (F.softmax(scores, dim=-1) @ v).transpose(1, 2).reshape(n, t, d)
+        return F.linear(y, self.wo, self.bo)
+
+
+class PositionalEncoding(nn.Module):
+    """Adds sin(pos / 10000^(2⌊e/2⌋/d)) on even features e, cos on odd ones."""
+
+    def forward(self, x):
+        t, d = x.shape[-2], x.shape[-1]
+        pos = torch.arange(t, dtype=torch.float64, device=x.device)[:, None]
+        e = torch.arange(d, device=x.device)
+        angle = pos / torch.pow(10000.0, (2 * torch.div(e, 2, rounding_mode='floor')).to(torch.float64) / d)
+        table = torch.where(e % 2 == 0, torch.sin(angle), torch.cos(angle))
+        return x + table.to(x.dtype)
+
+
+class Reshape(nn.Module):
+    def forward(self, x, shape):
+        return x.reshape(shape)
+
+
+class Flatten(nn.Module):
+    def forward(self, x):
+        return torch.flatten(x, 1)
+
+
+class Add(nn.Module):
+    def forward(self, *xs):
+        y = xs[0]
+        for x in xs[1:]:
+            y = y + x
+        return y
+
+
+class Multiply(nn.Module):
+    def forward(self, *xs):
+        y = xs[0]
+        for x in xs[1:]:
+            y = y * x
+        return y
+
+
+class Concat(nn.Module):
+    def __init__(self, axis):
+        super().__init__()
+        self.axis = axis
+
+    def forward(self, *xs):
+        return torch.cat(xs, dim=self.axis)
+
+
+class Softmax(nn.Module):
+    def __init__(self, axis=-1, log=False):
+        super().__init__()
+        self.axis, self.log = axis, log
+
+    def forward(self, x):
+        return (F.log_softmax if self.log else F.softmax)(x, dim=self.axis)
+
+
+# ---- safetensors (https://github.com/huggingface/safetensors), F32 and I32, without the package ----
+_DTYPES = {'F32': (torch.float32, 4), 'I32': (torch.int32, 4), 'F64': (torch.float64, 8), 'I64': (torch.int64, 8)}
+
+
+def read_safetensors(path):
+    """The tensors of a safetensors file by name."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    (length,) = struct.unpack('<Q', data[:8])
+    header = json.loads(data[8:8 + length].decode('utf-8'))
+    start = 8 + length
+    tensors = {}
+    for name, entry in header.items():
+        if name == '__metadata__':
+            continue
+        dtype, size = _DTYPES[entry['dtype']]
+        begin, end = entry['data_offsets']
+        count = (end - begin) // size
+        flat = torch.frombuffer(bytearray(data[start + begin:start + end]), dtype=dtype, count=count) if count else torch.zeros(0, dtype=dtype)
+        tensors[name] = flat.reshape(entry['shape'])
+    return tensors
+
+
+def write_safetensors(path, tensors, metadata=None):
+    """Writes float32/int32 tensors the way nnet does: sorted names, contiguous data, header padded to 8."""
+    names = sorted(tensors)
+    header, chunks, offset = {}, [], 0
+    if metadata:
+        header['__metadata__'] = {str(k): str(v) for k, v in metadata.items()}
+    for name in names:
+        t = tensors[name].detach().cpu().contiguous()
+        t = t.to(torch.int32) if not t.is_floating_point() else t.to(torch.float32)
+        raw = t.numpy().tobytes()
+        header[name] = {'dtype': 'F32' if t.dtype == torch.float32 else 'I32', 'shape': list(t.shape), 'data_offsets': [offset, offset + len(raw)]}
+        chunks.append(raw)
+        offset += len(raw)
+    text = json.dumps(header, separators=(',', ':'))
+    text += ' ' * ((8 - (8 + len(text)) % 8) % 8)
+    encoded = text.encode('utf-8')
+    tmp = path + '.tmp'
+    with open(tmp, 'wb') as f:
+        f.write(struct.pack('<Q', len(encoded)))
+        f.write(encoded)
+        for chunk in chunks:
+            f.write(chunk)
+    import os
+    os.replace(tmp, path)
+
+
+def load_nnet_weights(module, path, strict=True):
+    """Loads nnet's safetensors into a module whose state_dict names are nnet's (see each model's docstring)."""
+    tensors = read_safetensors(path)
+    state = module.state_dict()
+    missing = [name for name in state if name not in tensors]
+    unexpected = [name for name in tensors if name not in state]
+    if strict and (missing or unexpected):
+        raise KeyError(f"{path} does not fit {type(module).__name__}: missing {missing}, unexpected {unexpected}")
+    with torch.no_grad():
+        for name, value in state.items():
+            if name in tensors:
+                if tuple(tensors[name].shape) != tuple(value.shape):
+                    raise ValueError(f"{path}: '{name}' is {list(tensors[name].shape)}, the model needs {list(value.shape)}")
+                value.copy_(tensors[name].to(value.dtype))
+    return module
+
+
+def save_nnet_weights(module, path, metadata=None):
+    write_safetensors(path, module.state_dict(), metadata)
+`;

@@ -1,0 +1,124 @@
+import { basename } from 'node:path';
+import type { CheckedModel } from '../api-types.js';
+import type { IRNode } from '../ir/graph.js';
+import type { TrainConfig } from '../train-config.js';
+import type { ModuleNames } from './model-py.js';
+import { PytorchExportError } from './ops.js';
+
+/**
+ * train.py's settings: the checked train section as JSON (CONFIG), read by the training loop of
+ * python/train.ts. Settings that loop does not reproduce are refused by name, so a train section
+ * that gains a setting is never exported as if it had none.
+ */
+export interface TrainExport {
+  config: Record<string, unknown>;
+  /** Data files the train section names (relative to the .nnet file), copied next to train.py under data/. */
+  dataFiles: string[];
+}
+
+/** The keys of a TrainConfig (and of its loss) that train.py reproduces. */
+const KNOWN_TRAIN_KEYS = new Set(['loss', 'optimizer', 'schedule', 'regularize', 'augment', 'earlyStopping', 'epochs', 'batch', 'validation', 'metrics', 'seed', 'data', 'range']);
+const KNOWN_LOSS_KEYS = new Set(['kind', 'fromLogits', 'sparse', 'delta', 'pred', 'target', 'range']);
+const OPTIMIZERS = new Set(['gd', 'sgd', 'adam', 'adamw', 'adagrad', 'rmsprop']);
+const LOSSES = new Set(['mse', 'mae', 'huber', 'binary_cross_entropy', 'cross_entropy', 'kl_divergence']);
+const SCHEDULES = new Set(['step', 'exponential', 'cosine']);
+const AUGMENTS = new Set(['noise', 'shift', 'flip']);
+const BUILTINS = new Set(['digits', 'iris', 'xor']);
+
+function isUnset(value: unknown): boolean {
+  return value === undefined || value === null || value === false || (Array.isArray(value) && value.length === 0);
+}
+
+export function trainExport(model: CheckedModel, train: TrainConfig, names: ModuleNames): TrainExport {
+  const refuse = (what: string): never => {
+    throw new PytorchExportError(`${model.name}: the train section's ${what} has no PyTorch export yet`);
+  };
+  for (const [key, value] of Object.entries(train)) if (!KNOWN_TRAIN_KEYS.has(key) && !isUnset(value)) refuse(`'${key}'`);
+  for (const [key, value] of Object.entries(train.loss)) if (!KNOWN_LOSS_KEYS.has(key) && !isUnset(value)) refuse(`loss setting '${key}'`);
+  if (!LOSSES.has(train.loss.kind)) refuse(`loss '${train.loss.kind}'`);
+  if (!OPTIMIZERS.has(train.optimizer.kind)) refuse(`optimizer '${train.optimizer.kind}'`);
+  if (train.schedule && !SCHEDULES.has(train.schedule.kind)) refuse(`schedule '${train.schedule.kind}'`);
+  for (const a of train.augment) if (!AUGMENTS.has(a.kind)) refuse(`augmentation '${a.kind}'`);
+
+  const { graph } = model;
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const pred = byId.get(train.loss.pred)!;
+  const target = graph.inputs.find((i) => i.node === train.loss.target);
+  if (!target) return refuse('loss target (not an input of the model)');
+  const predKey = names.keyOf.get(pred.id)!;
+
+  // Accuracy's decision, as the loop's metricPlan: argmax over several classes, else a threshold
+  // (0 on a logit, 0.5 on a probability: a prediction squashed by sigmoid/softmax is one).
+  const classification = train.loss.kind === 'cross_entropy' || train.loss.kind === 'binary_cross_entropy';
+  const last = pred.type.shape.length > 1 ? pred.type.shape[pred.type.shape.length - 1] : 1;
+  const squashed = ['sigmoid', 'softmax'].includes(pred.op) || ['sigmoid', 'softmax'].includes(activationName(pred));
+  const decision = !classification ? null : last !== 1 ? 'argmax' : train.loss.fromLogits && !squashed ? 0 : 0.5;
+
+  // The global penalty covers weights of rank ≥ 2 (compiler/autodiff/backward.ts), plus each layer's own.
+  const regularize: Record<string, [number, number]> = {};
+  for (const p of graph.params) {
+    if (!p.trainable) continue;
+    const global = byId.get(p.node)!.type.shape.length >= 2 ? train.regularize : { l1: 0, l2: 0 };
+    const l1 = global.l1 + (p.regularize?.l1 ?? 0);
+    const l2 = global.l2 + (p.regularize?.l2 ?? 0);
+    if (l1 !== 0 || l2 !== 0) regularize[p.name] = [l1, l2];
+  }
+
+  // DDP needs to know when a trainable parameter takes no part in the loss.
+  const reaches = new Set<number>();
+  const visit = (id: number): void => {
+    if (reaches.has(id)) return;
+    reaches.add(id);
+    for (const i of byId.get(id)?.inputs ?? []) visit(i);
+  };
+  visit(pred.id);
+  const findUnused = graph.params.some((p) => p.trainable && !reaches.has(p.node));
+
+  const dataFiles: string[] = [];
+  let data: { source: string | null; options: Record<string, unknown> } = { source: null, options: {} };
+  if (train.data) {
+    const options: Record<string, unknown> = { ...train.data.options };
+    if (BUILTINS.has(train.data.source)) data = { source: `data/${train.data.source}`, options };
+    else {
+      for (const key of ['labels', 'test_file']) {
+        const file = options[key];
+        if (typeof file === 'string') {
+          dataFiles.push(file);
+          options[key] = basename(file);
+        }
+      }
+      dataFiles.push(train.data.source);
+      data = { source: `data/${basename(train.data.source)}`, options };
+    }
+  }
+
+  const firstInput = graph.inputs.find((i) => !i.labelOnly)?.name ?? null;
+  const config = {
+    model: model.name,
+    inputs: graph.inputs.map((i) => ({ name: i.name, shape: byId.get(i.node)!.type.shape, dtype: byId.get(i.node)!.type.dtype, label: i.labelOnly })),
+    loss: { kind: train.loss.kind, fromLogits: train.loss.fromLogits, sparse: train.loss.sparse, delta: train.loss.delta, pred: predKey, target: target.name },
+    optimizer: train.optimizer,
+    schedule: train.schedule,
+    regularize,
+    augment: train.augment,
+    augmentInput: firstInput,
+    earlyStopping: train.earlyStopping,
+    epochs: train.epochs,
+    batch: train.batch,
+    validation: train.validation,
+    metrics: train.metrics,
+    seed: train.seed,
+    decision,
+    maeMetric: !classification,
+    findUnused,
+    data,
+  };
+  return { config, dataFiles };
+}
+
+function activationName(node: IRNode): string {
+  const a = node.attrs.activation;
+  if (typeof a === 'string') return a;
+  if (a && typeof a === 'object' && !Array.isArray(a) && typeof a.name === 'string') return a.name;
+  return '';
+}

@@ -1,0 +1,211 @@
+import type { Geometry } from '../kernels/conv.js';
+import { parallelFor } from '../threads/threaded-module.js';
+import { driverName, MR, NR } from './sgemm-module.js';
+import { copyOut, floatsOf, tileShape, type SgemmEpilogue, type SgemmModule } from './sgemm-simd.js';
+
+/**
+ * Convolutions as an indirect GEMM on the float32 micro-kernel (sgemm-module.ts's `indirectA`
+ * variants): the kernel reads each output row's patch through a list of pointers, one per tap, into
+ * a copy of the gathered tensor in the module's memory; padding taps point at a run of zeros. No
+ * patch matrix is packed or stored: the forward reads x, the input gradient reads dy, and the JS work
+ * per call is one pointer per (row, tap) — not one float per (row, tap, channel) as packing was.
+ *
+ * Forward: y[N·OH·OW, F] = Σ_taps x[pixel(row, tap), C] · w[F, tap, C]ᵀ.
+ * Input gradient, as a convolution of dy: dx[N·H·W, C] = Σ_taps dy[pixel(row, tap), F] · w[F, tap, C],
+ * pixel(row, tap) being the output pixel whose window puts input `row` under tap (ky, kx); taps that
+ * no window reaches (the stride skips them, or they fall outside dy) read zeros. That replaces col2im
+ * and its [N·OH·OW, kh·kw·C] matrix of patch gradients.
+ *
+ * Memory: [ resident weights | B when not resident | source | zeros | pointers of a pass | C of a pass | bias ]
+ *
+ * The pointers of a pass of rows are written first (JS), then the module's indirect driver computes C
+ * tile by tile (sgemm-driver.ts), split over threads like every GEMM (threads/threaded-module.ts).
+ */
+
+/** Rows per pass: at most this many bytes of pointers and C rows in scratch at once. */
+const PASS_BYTES = 16 * 1024 * 1024;
+const PASS_UNIT = 64;
+
+/** One indirect product: what is gathered, along which taps, into how many rows. */
+export interface Gather {
+  /** The tensor the pointers read (x, or dy), copied into the module's memory once per call. */
+  source: Float32Array;
+  /** Contiguous values per tap: C forward, F for the input gradient. */
+  channels: number;
+  taps: number;
+  rows: number;
+  /**
+   * Writes the pointer lists of rows [i0, i0 + count): for row i0 + r and tap t, the byte address of
+   * the row's run of channels in the copy of `source` at byte `sourceAt`, or `zerosAt` for padding,
+   * at into[pointerIndex(r, t, taps)].
+   */
+  pointers(into: Int32Array, i0: number, count: number, sourceAt: number, zerosAt: number): void;
+}
+
+/** B as the indirect variants read it: k = taps · channels rows, unblocked panels of 8 columns. */
+export interface IndirectB {
+  pack(into: Float32Array, offset: number): void;
+  /** The buffer whose version decides whether the resident copy is current, and its layout key. */
+  data: Float32Array;
+  layout: string;
+}
+
+const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
+
+/** Where row r's pointer for tap t goes: panels of 4 rows, [panel][tap][row], as the kernel reads them. */
+const pointerIndex = (r: number, t: number, taps: number): number => ((r >> 2) * taps + t) * MR + (r & 3);
+
+/** c[rows × n] = the gathered patches · B, epilogue in the tile; rows, n ≥ 1; c is overwritten. */
+export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB, c: Float32Array, n: number, epilogue: SgemmEpilogue): void {
+  const { memory, resident } = module;
+  const { source, channels, taps, rows: m } = gather;
+  const k = taps * channels;
+  const nPanels = Math.ceil(n / NR);
+  const ldc = nPanels * NR;
+  const bBytes = ldc * k * 4;
+  const write = (address: number): void => b.pack(floatsOf(memory), address / 4);
+  const residentAt = resident.place(b.data, b.layout, bBytes, write);
+  const bAt = residentAt ?? resident.scratchStart();
+  const sourceAt = align16(residentAt === null ? bAt + bBytes : resident.scratchStart());
+  const zerosAt = align16(sourceAt + source.length * 4);
+  const passRows = Math.min(Math.ceil(m / MR) * MR, Math.max(PASS_UNIT, Math.floor(PASS_BYTES / ((taps + ldc) * 4) / PASS_UNIT) * PASS_UNIT));
+  const pointersAt = align16(zerosAt + channels * 4);
+  const cAt = align16(pointersAt + passRows * taps * 4);
+  const biasAt = cAt + passRows * ldc * 4;
+  resident.reserve(biasAt + ldc * 4);
+  if (residentAt === null) write(bAt);
+  const floats = floatsOf(memory);
+  floats.set(source, sourceAt / 4);
+  floats.fill(0, zerosAt / 4, zerosAt / 4 + channels);
+  if (epilogue.bias) {
+    floats.set(epilogue.bias.subarray(0, n), biasAt / 4);
+    floats.fill(0, biasAt / 4 + n, biasAt / 4 + ldc);
+  }
+  const pointers = new Int32Array(memory.buffer, pointersAt, passRows * taps);
+
+  const driver = driverName({ indirectA: true, rowMajorB: false, bias: epilogue.bias !== null, activation: epilogue.activation });
+  const runBytes = channels * 4;
+  for (let i0 = 0; i0 < m; i0 += passRows) {
+    const rows = Math.min(passRows, m - i0);
+    const mPanels = Math.ceil(rows / MR);
+    gather.pointers(pointers, i0, rows, sourceAt, zerosAt);
+    // The last panel's rows past m read zeros.
+    for (let r = rows; r < mPanels * MR; r++) for (let t = 0; t < taps; t++) pointers[pointerIndex(r, t, taps)] = zerosAt;
+    const [tileRows, tileColumns] = tileShape(mPanels, nPanels);
+    const colTiles = Math.ceil(nPanels / tileColumns);
+    const args = [pointersAt, bAt, cAt, biasAt, ldc * 4, runBytes, mPanels, nPanels, taps, tileRows, tileColumns, colTiles, epilogue.alpha];
+    parallelFor(module.threaded, driver, args, Math.ceil(mPanels / tileRows) * colTiles, rows * n * k);
+    copyOut(floats, cAt / 4, ldc, c, i0 * n, n, rows);
+    epilogue.after?.(c, i0, i0 + rows);
+  }
+}
+
+/**
+ * Packs B(kk, j) = w[rowStart(kk) + j · colStride] (kk < k, j < n) as unblocked panels of 8 columns:
+ * element (kk, s) of panel q at offset + q·8·k + kk·8 + s; columns past n are zeros.
+ */
+function packUnblocked(w: Float32Array, rowStart: (kk: number) => number, colStride: number, n: number, k: number, into: Float32Array, offset: number): void {
+  const nPanels = Math.ceil(n / NR);
+  for (let q = 0; q < nPanels; q++) {
+    const width = Math.min(NR, n - q * NR);
+    const base = offset + q * NR * k;
+    for (let kk = 0; kk < k; kk++) {
+      const o = base + kk * NR;
+      const from = rowStart(kk) + q * NR * colStride;
+      let s = 0;
+      for (; s < width; s++) into[o + s] = w[from + s * colStride]!;
+      for (; s < NR; s++) into[o + s] = 0;
+    }
+  }
+}
+
+/** The forward's B: w [F, taps·C] read transposed, B(kk, f) = w[f·K + kk]. */
+export function forwardB(w: Float32Array, g: Geometry): IndirectB {
+  const k = g.kh * g.kw * g.c;
+  return { data: w, layout: `conv indirect forward ${g.f} ${k}`, pack: (into, offset) => packUnblocked(w, (kk) => kk, k, g.f, k, into, offset) };
+}
+
+/** The input gradient's B: k = (tap, f), B(tap·F + f, ch) = w[(f·taps + tap)·C + ch]. */
+export function gradInputB(w: Float32Array, g: Geometry): IndirectB {
+  const taps = g.kh * g.kw;
+  const rowStart = (kk: number): number => {
+    const f = kk % g.f;
+    return (f * taps + (kk - f) / g.f) * g.c;
+  };
+  return { data: w, layout: `conv indirect grad input ${g.f} ${taps} ${g.c}`, pack: (into, offset) => packUnblocked(w, rowStart, 1, g.c, taps * g.f, into, offset) };
+}
+
+/** The forward's gather: row = output pixel (b, oy, ox), tap (ky, kx) reads x at (b, iy, ix). */
+export function forwardGather(x: Float32Array, g: Geometry): Gather {
+  const taps = g.kh * g.kw;
+  return {
+    source: x, channels: g.c, taps, rows: g.n * g.oh * g.ow,
+    pointers(into, i0, count, sourceAt, zerosAt) {
+      const { h, w, kh, kw, ow, oh, sh, sw, dh, dw, padTop, padLeft } = g;
+      const pixelBytes = g.c * 4;
+      let ox = i0 % ow;
+      const rest = (i0 - ox) / ow;
+      let oy = rest % oh;
+      let b = (rest - oy) / oh;
+      for (let r = 0; r < count; r++) {
+        let o = pointerIndex(r, 0, taps);
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * sh + ky * dh - padTop;
+          const rowOk = iy >= 0 && iy < h;
+          const rowAt = sourceAt + (b * h + iy) * w * pixelBytes;
+          for (let kx = 0; kx < kw; kx++, o += MR) {
+            const ix = ox * sw + kx * dw - padLeft;
+            into[o] = rowOk && ix >= 0 && ix < w ? rowAt + ix * pixelBytes : zerosAt;
+          }
+        }
+        if (++ox === ow) {
+          ox = 0;
+          if (++oy === oh) {
+            oy = 0;
+            b++;
+          }
+        }
+      }
+    },
+  };
+}
+
+/**
+ * The input gradient's gather: row = input pixel (b, iy, ix); tap (ky, kx) reads dy at the output
+ * pixel (oy, ox) with oy·sh + ky·dh − padTop = iy (and likewise along x), when there is one.
+ */
+export function gradInputGather(dy: Float32Array, g: Geometry): Gather {
+  const taps = g.kh * g.kw;
+  return {
+    source: dy, channels: g.f, taps, rows: g.n * g.h * g.w,
+    pointers(into, i0, count, sourceAt, zerosAt) {
+      const { h, w, kh, kw, ow, oh, sh, sw, dh, dw, padTop, padLeft } = g;
+      const pixelBytes = g.f * 4;
+      let ix = i0 % w;
+      const rest = (i0 - ix) / w;
+      let iy = rest % h;
+      let b = (rest - iy) / h;
+      for (let r = 0; r < count; r++) {
+        let o = pointerIndex(r, 0, taps);
+        for (let ky = 0; ky < kh; ky++) {
+          const ty = iy + padTop - ky * dh;
+          const oy = ty / sh;
+          const rowOk = ty >= 0 && oy === Math.floor(oy) && oy < oh;
+          const rowAt = sourceAt + (b * oh + oy) * ow * pixelBytes;
+          for (let kx = 0; kx < kw; kx++, o += MR) {
+            const tx = ix + padLeft - kx * dw;
+            const ox = tx / sw;
+            into[o] = rowOk && tx >= 0 && ox === Math.floor(ox) && ox < ow ? rowAt + ox * pixelBytes : zerosAt;
+          }
+        }
+        if (++ix === w) {
+          ix = 0;
+          if (++iy === h) {
+            iy = 0;
+            b++;
+          }
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,138 @@
+import { MAX_MEMORY_PAGES } from '../threads/threaded-module.js';
+import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
+import { WasmFunction } from './wasm-function.js';
+
+/**
+ * Max pooling over [N, H, W, C] (channels last), forward and gradient, as float32 WebAssembly SIMD
+ * module bytes. The module imports its memory (`env.memory`: the GEMM module's, pool-simd.ts) and
+ * exports
+ *
+ *   maxpool(x, y, n, h, w, cBytes, oh, ow, kh, kw, sh, sw, top, left)
+ *   maxpool_grad(dy, x, dx, n, h, w, cBytes, oh, ow, kh, kw, sh, sw, top, left, accumulate)
+ *
+ * with byte addresses and C · 4 = cBytes ≥ 16. Channels go four at a time; when C is not a multiple
+ * of 4, the last group is the last four channels (it overlaps the one before and recomputes the same
+ * values), so the gradient must store rather than accumulate then: `accumulate` = 0, allowed when no
+ * two windows share a cell (pool-simd.ts decides). Windows skip padding cells, as the JS kernels do.
+ *
+ * Same results as runtime/cpu/kernels/pooling.ts to the bit: the forward keeps `v < x ? x : v` from
+ * −∞ (f32x4.pmax); the gradient keeps, per channel, the first cell strictly greater than every
+ * earlier one (starting from the window's first cell, so a NaN there wins as in JS) and adds dy to it
+ * (+0 + dy, also when storing).
+ */
+const i32 = Type.i32;
+const POOL_PARAMS = ['n', 'h', 'w', 'cBytes', 'oh', 'ow', 'kh', 'kw', 'sh', 'sw', 'top', 'left'] as const;
+
+/** max(a, b) and min(a, b) of i32 values (pushed by the caller). */
+const maxI32 = (f: WasmFunction, a: string, b: number[]): number[] => [...f.get(a), ...b, ...f.get(a), ...b, ...Op.i32GtS, ...Op.select];
+const minI32 = (f: WasmFunction, a: string, b: number[]): number[] => [...f.get(a), ...b, ...f.get(a), ...b, ...Op.i32LtS, ...Op.select];
+
+/**
+ * for b, oy, ox: the window's valid rows [y0, y1) and columns [x0, x1), xb = x's image b, then `body`
+ * once per group of four channels at byte offset gg; `perPixel` after each output pixel.
+ */
+function overWindows(f: WasmFunction, x: string, body: number[], perPixel: number[]): number[] {
+  const c = (n: string): number[] => f.get(n);
+  const mul = (a: number[], b: number[]): number[] => [...a, ...b, ...Op.i32Mul];
+  const groups = f.for('g', Op.i32Const(0), c('cBytes'), Op.i32Const(16), [
+    // The last group: the last four channels (overlapping the group before when C % 4 ≠ 0).
+    ...f.set('gg', minI32(f, 'g', [...c('cBytes'), ...Op.i32Const(16), ...Op.i32Sub])),
+    ...body,
+  ]);
+  const pixels = f.for('ox', Op.i32Const(0), c('ow'), Op.i32Const(1), [
+    ...f.set('ix', [...mul(c('ox'), c('sw')), ...c('left'), ...Op.i32Sub]),
+    ...f.set('x0', maxI32(f, 'ix', Op.i32Const(0))),
+    // min(ix + kw, w) = min(ix, w − kw) + kw
+    ...f.set('x1', [...minI32(f, 'ix', [...c('w'), ...c('kw'), ...Op.i32Sub]), ...c('kw'), ...Op.i32Add]),
+    ...groups,
+    ...perPixel,
+  ]);
+  const rows = f.for('oy', Op.i32Const(0), c('oh'), Op.i32Const(1), [
+    ...f.set('iy', [...mul(c('oy'), c('sh')), ...c('top'), ...Op.i32Sub]),
+    ...f.set('y0', maxI32(f, 'iy', Op.i32Const(0))),
+    ...f.set('y1', [...minI32(f, 'iy', [...c('h'), ...c('kh'), ...Op.i32Sub]), ...c('kh'), ...Op.i32Add]),
+    ...pixels,
+  ]);
+  return f.for('b', Op.i32Const(0), c('n'), Op.i32Const(1), [
+    ...f.set('xb', [...c(x), ...mul(mul(mul(c('b'), c('h')), c('w')), c('cBytes')), ...Op.i32Add]),
+    ...rows,
+  ]);
+}
+
+/** for iy in [y0, y1), ix in [x0, x1): cell = xb + (iy·w + ix)·cBytes + gg, then `body`. */
+function overCells(f: WasmFunction, base: string, body: number[]): number[] {
+  const c = (n: string): number[] => f.get(n);
+  return f.for('cy', c('y0'), c('y1'), Op.i32Const(1), f.for('cx', c('x0'), c('x1'), Op.i32Const(1), [
+    ...f.set('cell', [...c(base), ...c('cy'), ...c('w'), ...Op.i32Mul, ...c('cx'), ...Op.i32Add, ...c('cBytes'), ...Op.i32Mul, ...Op.i32Add, ...c('gg'), ...Op.i32Add]),
+    ...body,
+  ]));
+}
+
+function declareLoopLocals(f: WasmFunction): void {
+  f.declare(i32, 'b', 'oy', 'ox', 'g', 'gg', 'iy', 'ix', 'y0', 'y1', 'x0', 'x1', 'xb', 'cy', 'cx', 'cell');
+}
+
+function maxpoolFunction(): WasmFunction & { code: number[] } {
+  const f = new WasmFunction([['x', i32], ['y', i32], ...POOL_PARAMS.map((p) => [p, i32] as const)]);
+  declareLoopLocals(f);
+  f.declare(Type.v128, 'v');
+  const body = [
+    ...f.set('v', [...Op.f32Const(-Infinity), ...Op.f32x4Splat]),
+    ...overCells(f, 'xb', f.set('v', [...f.get('v'), ...f.get('cell'), ...Op.v128Load(0), ...Op.f32x4Pmax])),
+    ...f.get('y'), ...f.get('gg'), ...Op.i32Add, ...f.get('v'), ...Op.v128Store(0),
+  ];
+  return Object.assign(f, { code: overWindows(f, 'x', body, f.bump('y', f.get('cBytes'))) });
+}
+
+function maxpoolGradFunction(): WasmFunction & { code: number[] } {
+  const f = new WasmFunction([['dy', i32], ['x', i32], ['dx', i32], ...POOL_PARAMS.map((p) => [p, i32] as const), ['accumulate', i32]]);
+  declareLoopLocals(f);
+  f.declare(i32, 'j', 'dxb');
+  f.declare(Type.v128, 'best', 'index', 'xv', 'mask', 'g0', 'zero');
+  const argmax = overCells(f, 'xb', [
+    ...f.set('xv', [...f.get('cell'), ...Op.v128Load(0)]),
+    ...f.set('mask', [...f.get('xv'), ...f.get('best'), ...Op.f32x4Gt]),
+    ...f.set('best', [...f.get('xv'), ...f.get('best'), ...f.get('mask'), ...Op.v128Bitselect]),
+    ...f.set('index', [...f.get('j'), ...Op.i32x4Splat, ...f.get('index'), ...f.get('mask'), ...Op.v128Bitselect]),
+    ...f.bump('j', Op.i32Const(1)),
+  ]);
+  // dx[cell] = (accumulate ? dx[cell] : +0) + (index == j ? dy : 0); cell here is in dx (base dxb).
+  const route = overCells(f, 'dxb', [
+    ...f.get('cell'),
+    ...f.get('cell'), ...Op.v128Load(0), ...f.get('zero'), ...f.get('accumulate'), ...Op.select,
+    ...f.get('g0'), ...f.get('zero'), ...f.get('index'), ...f.get('j'), ...Op.i32x4Splat, ...Op.i32x4Eq, ...Op.v128Bitselect,
+    ...Op.f32x4Add, ...Op.v128Store(0),
+    ...f.bump('j', Op.i32Const(1)),
+  ]);
+  const body = [
+    // An empty window (possible only with padding wider than the window) routes nothing.
+    ...f.get('y0'), ...f.get('y1'), ...Op.i32LtS, ...f.get('x0'), ...f.get('x1'), ...Op.i32LtS, ...Op.i32And, ...Op.if,
+    ...f.set('best', [...f.get('xb'), ...f.get('y0'), ...f.get('w'), ...Op.i32Mul, ...f.get('x0'), ...Op.i32Add, ...f.get('cBytes'), ...Op.i32Mul, ...Op.i32Add, ...f.get('gg'), ...Op.i32Add, ...Op.v128Load(0)]),
+    ...f.set('index', Op.v128Zero),
+    ...f.set('j', Op.i32Const(0)),
+    ...argmax,
+    ...f.set('g0', [...f.get('dy'), ...f.get('gg'), ...Op.i32Add, ...Op.v128Load(0)]),
+    ...f.set('dxb', [...f.get('dx'), ...f.get('xb'), ...Op.i32Add, ...f.get('x'), ...Op.i32Sub]),
+    ...f.set('j', Op.i32Const(0)),
+    ...route,
+    ...Op.end,
+  ];
+  const code = [...f.set('zero', Op.v128Zero), ...overWindows(f, 'x', body, f.bump('dy', f.get('cBytes')))];
+  return Object.assign(f, { code });
+}
+
+/** The exports, in order. */
+export const POOL_FUNCTIONS = ['maxpool', 'maxpool_grad'] as const;
+
+/** The module over the GEMM's memory, `shared` as that one is (threads/threaded-module.ts). */
+export function poolModuleBytes(shared = false): Uint8Array<ArrayBuffer> {
+  const functions = [['maxpool', maxpoolFunction()], ['maxpool_grad', maxpoolGradFunction()]] as const;
+  return new Uint8Array([
+    ...MAGIC_AND_VERSION,
+    ...section(1, vector(functions.map(([, f]) => f.type()))),
+    ...importedMemorySection(shared, MAX_MEMORY_PAGES),
+    ...section(3, vector(functions.map((_, i) => u32(i)))),
+    ...section(7, vector(functions.map(([n], i) => [...name(n), 0x00, ...u32(i)]))),
+    ...section(10, vector(functions.map(([, f]) => f.body(f.code)))),
+  ]);
+}

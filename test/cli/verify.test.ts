@@ -1,0 +1,111 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CliError } from '../../cli/cli-error.js';
+import { openTarget } from '../../cli/verify-targets.js';
+import { writeWeightsFile } from '../../cli/weights-io.js';
+import { testDevice } from '../runtime/webgpu/gpu.js';
+import { compileProbe, PROBE, withWrongAdd } from '../runtime/verify/verify-model.js';
+import { runCli } from './run-cli.js';
+
+/**
+ * `nnet verify`: passing runs on examples against ONNX (onnxruntime-web) and WebGPU (lavapipe; skipped
+ * without an adapter), the table and the exit code 1 with an injected wrong CPU kernel, and the
+ * refusals: an unknown target, a model ONNX cannot export, no WebGPU adapter.
+ */
+const gpu = await testDevice();
+const dir = mkdtempSync(join(tmpdir(), 'nnet-verify-'));
+const probe = join(dir, 'probe.nnet');
+writeFileSync(probe, PROBE);
+
+describe('nnet verify', () => {
+  for (const example of ['seed', 'xor', 'iris', 'digits-mlp']) {
+    it(`${example} agrees with ONNX, layer by layer`, async () => {
+      const { code, stdout } = await runCli(['verify', `examples/${example}.nnet`, '--against', 'onnx']);
+      expect(code, stdout).toBe(0);
+      expect(stdout).toMatch(/^verify \w+: CPU vs ONNX \(onnxruntime-web [\d.]+\) on a random input \(seed 1; batch 2\), tolerance 1e-5 × max\(1, \|value\|\)\n/);
+      expect(stdout).toMatch(/\d+ layers? within the tolerance 1e-5\n$/);
+    });
+  }
+
+  for (const example of ['seed', 'digits-cnn', 'sequence-lstm', 'tiny-transformer']) {
+    it.skipIf(!gpu)(`${example} agrees with WebGPU, layer by layer (the default target)`, async () => {
+      const { code, stdout } = await runCli(['verify', `examples/${example}.nnet`]);
+      expect(code, stdout).toBe(0);
+      expect(stdout).toMatch(/CPU vs WebGPU \(.*\) on a random input .*tolerance 1e-4/);
+      expect(stdout).not.toContain('FAIL');
+    });
+  }
+
+  it('the seed network: one row per layer with its source place, on the given input and weights', async () => {
+    const weights = join(dir, 'seed.safetensors');
+    const { code, stdout } = await runCli(['verify', 'examples/seed.nnet', '--against', 'onnx', '--input', '[[0.7, -1.5, 0.2]]']);
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toContain('on the given input');
+    expect(lines[1]).toMatch(/^layer\s+op\s+source\s+max abs\s+max rel$/);
+    expect(lines[2]).toMatch(/^h\s+dense\s+examples\/seed\.nnet:5:7\s+\S+\s+\S+\s+ok$/);
+    expect(lines[3]).toMatch(/^y\s+dense\s+examples\/seed\.nnet:12:7\s+\S+\s+\S+\s+ok$/);
+    expect(lines[4]).toBe('2 layers within the tolerance 1e-5');
+    // Weights from a file replace the seeded ones, checked against the plan like nnet run's.
+    writeWeightsFile(weights, new Map([['h.weight', { shape: [1], dtype: 'f32', data: Float32Array.of(1) }]]));
+    const bad = await runCli(['verify', 'examples/seed.nnet', '--against', 'onnx', '--weights', weights]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/error NNR1102: weights do not match the plan:[\s\S]*h\.weight/);
+  });
+
+  it('a wrong CPU kernel: the layer that runs it is marked first, exit code 1', async () => {
+    const { code, stdout } = await withWrongAdd(1e-3, () => runCli(['verify', probe, '--against', 'onnx']));
+    expect(code).toBe(1);
+    const rows = stdout.split('\n').filter((l) => /^(h|s\/dense|s|y|probs) /.test(l));
+    expect(rows.map((r) => r.split(/\s+/)[0])).toEqual(['h', 's/dense', 's', 'y', 'probs']);
+    expect(rows[0]).toMatch(/ok$/);
+    expect(rows[1]).toMatch(/ok$/);
+    expect(rows[2]).toMatch(new RegExp(`^s\\s+add\\s+${probe.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:4:7\\s+1\\.0e-3\\s+\\S+\\s+FAIL  <- first past the tolerance$`));
+    expect(stdout).toMatch(new RegExp(`\\d of 5 layers past the tolerance 1e-5; the first is add 's' at .*probe\\.nnet:4:7\\n$`));
+  });
+
+  it.skipIf(!gpu)('a wrong CPU kernel against WebGPU: the same layer', async () => {
+    const { code, stdout } = await withWrongAdd(1e-3, () => runCli(['verify', probe]));
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/past the tolerance 1e-4; the first is add 's' at .*probe\.nnet:4:7\n$/);
+  });
+
+  it('a looser --tolerance lets the same difference pass', async () => {
+    const { code } = await withWrongAdd(1e-3, () => runCli(['verify', probe, '--against', 'onnx', '--tolerance', '1e-2']));
+    expect(code).toBe(0);
+  });
+
+  it('refusals: an unknown target (usage), a model ONNX cannot export (NNR7001), one line each', async () => {
+    expect((await runCli(['verify', probe, '--against', 'tpu'])).code).toBe(2);
+    const cnn = await runCli(['verify', 'examples/sequence-lstm.nnet', '--against', 'onnx']);
+    if (!/no ONNX export/.test(cnn.stderr)) return; // the ONNX export covers the model now: nothing to refuse
+    expect(cnn.code).toBe(1);
+    expect(cnn.stderr.trim().split('\n')).toHaveLength(1);
+    expect(cnn.stderr).toMatch(/error NNR7001: /);
+  });
+
+  it('a model whose outputs are its inputs: nothing to compare, said plainly', async () => {
+    const file = join(dir, 'identity.nnet');
+    writeFileSync(file, 'model Identity {\n  input x: [batch, 3]\n  output x\n}\n');
+    const { code, stdout } = await runCli(['verify', file, '--against', 'onnx']);
+    expect(code).toBe(0);
+    expect(stdout).toBe('verify Identity: nothing to compare, the model computes no layer (its outputs are its inputs)\n');
+  });
+
+  it('nnet --help lists it; its own help states the targets and their tolerances', async () => {
+    expect((await runCli(['--help'])).stdout).toMatch(/verify \[options\] <model>\s+run a model on the CPU and on another target/);
+    const help = (await runCli(['verify', '--help'])).stdout;
+    expect(help).toContain('--against <target>');
+    expect(help).toMatch(/webgpu 1e-4,\s+onnx 1e-5/);
+  });
+
+  it('no WebGPU adapter: NNR6001 says how to get one, or to compare with ONNX', async () => {
+    const { plan, weights } = compileProbe();
+    const error = await openTarget('webgpu', plan, weights, { dawnOptions: ['adapter=no-such-adapter-anywhere'] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).code).toBe('NNR6001');
+    expect((error as CliError).message).toMatch(/scripts\/install-vulkan\.sh.*--against onnx/);
+  });
+});

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { geometry } from '../../../runtime/cpu/kernels/conv.js';
+import { convGradInputSimd, convSimd } from '../../../runtime/cpu/wasm/conv-simd.js';
+import { sgemmModule } from '../../../runtime/cpu/wasm/sgemm-simd.js';
+
+/**
+ * The indirect-GEMM convolutions (wasm/conv-indirect.ts) against direct float64 loops: the forward
+ * and the input gradient (dx[b, iy, ix, c] = Σ dy[b, oy, ox, f] · w[f, ky, kx, c] over the windows
+ * that cover the pixel). Float32 accumulation over k = taps·channels terms: the bound is
+ * (k + 3)·2⁻²⁴·Σ|terms|, as for the matmul (matmul-simd.test.ts).
+ */
+const U = 2 ** -24;
+const ctx = { training: true, lr: 0, step: 0, seed: 0 };
+const random = (n: number, seed: number): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 3.7 + i * 1.13));
+
+interface Case {
+  name: string;
+  x: number[];
+  w: number[];
+  attrs: { strides: number[]; padding: string; dilation: number[] };
+}
+
+const cases: Case[] = [
+  { name: 'valid 3x3, one channel (a first layer)', x: [3, 12, 11, 1], w: [10, 3, 3, 1], attrs: { strides: [1, 1], padding: 'valid', dilation: [1, 1] } },
+  { name: 'same 3x3 stride 2', x: [2, 9, 8, 5], w: [12, 3, 3, 5], attrs: { strides: [2, 2], padding: 'same', dilation: [1, 1] } },
+  { name: 'valid 2x3 stride 2x1 dilation 2x1', x: [2, 11, 7, 4], w: [9, 2, 3, 4], attrs: { strides: [2, 1], padding: 'valid', dilation: [2, 1] } },
+  { name: 'same 5x5 dilation 2, 32 channels, chunks of 128 rows', x: [2, 13, 13, 32], w: [16, 5, 5, 32], attrs: { strides: [1, 1], padding: 'same', dilation: [2, 2] } },
+  { name: 'conv1d same stride 3', x: [3, 20, 6], w: [7, 4, 6], attrs: { strides: [3], padding: 'same', dilation: [1] } },
+];
+
+/** y (forward) and dx (input gradient of dy), exact, with the magnitude of their terms. */
+function direct(c: Case, x: Float32Array, w: Float32Array, dy: Float32Array) {
+  const wShape = c.x.length === 3 ? [c.w[0]!, c.w[1]!, 1, c.w[2]!] : c.w;
+  const g = geometry(c.x, c.w, c.attrs);
+  const y = new Float64Array(g.n * g.oh * g.ow * g.f);
+  const yMag = new Float64Array(y.length);
+  const dx = new Float64Array(g.n * g.h * g.w * g.c);
+  const dxMag = new Float64Array(dx.length);
+  for (let b = 0; b < g.n; b++) for (let oy = 0; oy < g.oh; oy++) for (let ox = 0; ox < g.ow; ox++) for (let f = 0; f < g.f; f++) {
+    const o = ((b * g.oh + oy) * g.ow + ox) * g.f + f;
+    for (let ky = 0; ky < wShape[1]!; ky++) for (let kx = 0; kx < wShape[2]!; kx++) {
+      const iy = oy * g.sh + ky * g.dh - g.padTop;
+      const ix = ox * g.sw + kx * g.dw - g.padLeft;
+      if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
+      for (let ch = 0; ch < g.c; ch++) {
+        const xi = ((b * g.h + iy) * g.w + ix) * g.c + ch;
+        const wv = w[((f * g.kh + ky) * g.kw + kx) * g.c + ch]!;
+        y[o]! += x[xi]! * wv;
+        yMag[o]! += Math.abs(x[xi]! * wv);
+        dx[xi]! += dy[o]! * wv;
+        dxMag[xi]! += Math.abs(dy[o]! * wv);
+      }
+    }
+  }
+  return { g, y, yMag, dx, dxMag };
+}
+
+describe('convolutions on the indirect WASM GEMM', () => {
+  it('runs on this host (WebAssembly SIMD)', () => {
+    expect(sgemmModule()).not.toBeNull();
+  });
+
+  for (const c of cases) {
+    it(`${c.name}: forward and input gradient within the float32 bound`, () => {
+      const x = random(c.x.reduce((a, b) => a * b, 1), 1);
+      const w = random(c.w.reduce((a, b) => a * b, 1), 2);
+      const g0 = geometry(c.x, c.w, c.attrs);
+      const yShape = c.x.length === 3 ? [g0.n, g0.oh, g0.f] : [g0.n, g0.oh, g0.ow, g0.f];
+      const dy = random(g0.n * g0.oh * g0.ow * g0.f, 3);
+      const { g, y, yMag, dx, dxMag } = direct(c, x, w, dy);
+      const got = new Float32Array(y.length).fill(Number.NaN);
+      convSimd(ctx, [{ shape: c.x, data: x }, { shape: c.w, data: w }], [{ shape: yShape, data: got }], c.attrs, { bias: null, pre: null, activation: null });
+      const kForward = g.kh * g.kw * g.c;
+      y.forEach((v, i) => expect(Math.abs(got[i]! - v), `y[${i}]`).toBeLessThanOrEqual((kForward + 3) * U * yMag[i]! + 1e-30));
+      const gotDx = new Float32Array(dx.length).fill(Number.NaN);
+      convGradInputSimd(ctx, [{ shape: yShape, data: dy }, { shape: c.w, data: w }], [{ shape: c.x, data: gotDx }], c.attrs);
+      const kBackward = g.kh * g.kw * g.f;
+      dx.forEach((v, i) => expect(Math.abs(gotDx[i]! - v), `dx[${i}]`).toBeLessThanOrEqual((kBackward + 3) * U * dxMag[i]! + 1e-30));
+    });
+  }
+
+  it('applies the bias and relu in the tile', () => {
+    const c = cases[1]!;
+    const x = random(c.x.reduce((a, b) => a * b, 1), 4);
+    const w = random(c.w.reduce((a, b) => a * b, 1), 5);
+    const bias = random(c.w[0]!, 6);
+    const { g, y, yMag } = direct(c, x, w, new Float32Array(0));
+    const got = new Float32Array(y.length);
+    convSimd(ctx, [{ shape: c.x, data: x }, { shape: c.w, data: w }], [{ shape: [g.n, g.oh, g.ow, g.f], data: got }], c.attrs, { bias, pre: null, activation: null, activationName: 'relu' });
+    const k = g.kh * g.kw * g.c;
+    y.forEach((v, i) => expect(Math.abs(got[i]! - Math.max(v + bias[i % g.f]!, 0))).toBeLessThanOrEqual((k + 4) * U * (yMag[i]! + 1)));
+  });
+});
