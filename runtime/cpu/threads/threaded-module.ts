@@ -73,6 +73,8 @@ export function instantiateThreaded(bytes: (shared: boolean) => Uint8Array<Array
  */
 export function parallelFor(module: ThreadedModule, fn: string, args: readonly number[], tiles: number, work: number): void {
   const kernel = module.exports[fn] as (...values: number[]) => void;
+  // A wrong count would shift (start, end) into other parameters, silently.
+  if (kernel.length !== args.length + 2) throw new Error(`'${fn}' takes ${kernel.length - 2} arguments before (start, end), not ${args.length}`);
   if (tiles <= 0) return;
   if (module.id === null || work < minWork || tiles === 1) return kernel(...args, 0, tiles);
   const index = module.functions.indexOf(fn);

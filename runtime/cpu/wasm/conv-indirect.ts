@@ -93,7 +93,7 @@ export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB,
     for (let r = rows; r < mPanels * MR; r++) for (let t = 0; t < taps; t++) pointers[pointerIndex(r, t, taps)] = zerosAt;
     const [tileRows, tileColumns] = tileShape(mPanels, nPanels);
     const colTiles = Math.ceil(nPanels / tileColumns);
-    const args = [pointersAt, bAt, cAt, biasAt, ldc * 4, runBytes, mPanels, nPanels, taps, tileRows, tileColumns, colTiles, epilogue.alpha];
+    const args = [pointersAt, bAt, cAt, biasAt, ldc * 4, runBytes, mPanels, nPanels, taps, tileRows, tileColumns, colTiles, epilogue.alpha, 0];
     parallelFor(module.threaded, driver, args, Math.ceil(mPanels / tileRows) * colTiles, rows * n * k);
     copyOut(floats, cAt / 4, ldc, c, i0 * n, n, rows);
     epilogue.after?.(c, i0, i0 + rows);

@@ -2,11 +2,10 @@ import type { CpuKernel, EpilogueKernel } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 import { SMALL_M } from '../kernels/gemm-small.js';
 import { conv, convKernels, geometry } from '../kernels/conv.js';
-import { packPanelsA } from '../kernels/gemm-pack.js';
 import { tileEpilogue } from './matmul-simd.js';
 import { forwardB, forwardGather, gradInputB, gradInputGather, sgemmIndirect } from './conv-indirect.js';
-import { packPatchB8 } from './patch-pack.js';
-import { sgemmModule, sgemmPacked } from './sgemm-simd.js';
+import { convGradWeightGather } from './conv-gather.js';
+import { sgemmModule } from './sgemm-simd.js';
 
 /**
  * conv1d / conv2d forward as an indirect GEMM on the float32 WASM kernel (conv-indirect.ts):
@@ -39,8 +38,8 @@ export const convGradInputSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
 };
 
 /**
- * The weight gradient dw[F, K] = dyᵀ·P (dy stored [N·OH·OW, F]), with P packed as B straight from x
- * (patch-pack.ts packPatchB8): no patch matrix, no copy of it. The JS kernel for tiny products.
+ * The weight gradient dw[F, K] = dyᵀ·P, computed transposed with P read from x through pointer
+ * lists and dy read in place (conv-gather.ts): nothing packed. The JS kernel for tiny products.
  */
 export const convGradWeightSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const [dy, x] = inputs;
@@ -48,13 +47,6 @@ export const convGradWeightSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const k = g.kh * g.kw * g.c;
   const rows = g.n * g.oh * g.ow;
   const module = sgemmModule();
-  if (!module || g.f <= SMALL_M || k === 0 || rows === 0) return convKernels.conv2d_grad_weight!(ctx, inputs, outputs, attrs);
-  const dyd = f32(dy!);
-  const xd = f32(x!);
-  sgemmPacked(
-    module,
-    (into, offset, i0, count, k0, kc) => packPanelsA(dyd, 1, g.f, into, offset, g.f, i0, count, k0, kc),
-    { rowMajor: false, pack: (into, offset) => packPatchB8(xd, g, into, offset), resident: null },
-    f32(outputs[0]!), g.f, k, rows,
-  );
+  if (!module || k === 0 || g.f === 0 || rows === 0) return convKernels.conv2d_grad_weight!(ctx, inputs, outputs, attrs);
+  convGradWeightGather(module, f32(dy!), f32(x!), g, f32(outputs[0]!));
 };

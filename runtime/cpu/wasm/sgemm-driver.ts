@@ -6,7 +6,7 @@ import { Op, Type, u32, vector } from './wasm-bytes.js';
  * output tiles, so that a tile range is a unit of work any thread can run (threads/threaded-module.ts):
  *
  *   gemm_<epilogue>(pa, pb, c, bias, ldcBytes, ldbBytes, mPanels, nPanels, k,
- *                   tileRowPanels, tileColPanels, colTiles, alpha, start, end)
+ *                   tileRowPanels, tileColPanels, colTiles, alpha, aChannels, start, end)
  *
  * Tile t is row panels [p0, p0 + tileRowPanels) × column panels [q0, q0 + tileColPanels) of C with
  * p0 = ⌊t / colTiles⌋·tileRowPanels and q0 = (t mod colTiles)·tileColPanels, clipped to the matrix.
@@ -22,16 +22,21 @@ import { Op, Type, u32, vector } from './wasm-bytes.js';
  * The indirect drivers (`gemm_indirect_<epilogue>`, convolutions: conv-indirect.ts) take the same
  * arguments with `pa` the pointer lists (per panel of 4 rows, `k` taps of 4 pointers), `k` the taps,
  * `ldbBytes` the bytes of one tap's run of channels and B unblocked; all of k is one call per tile.
+ *
+ * The gather driver (`gemm_gather`, a convolution's weight gradient: conv-gather.ts) splits columns
+ * only (its tiles derive each row's tap from the row's index, so they always start at row 0): tile t
+ * is column panels [t·tileColPanels, …) for all mPanels rows, over the k blocks of KC pixels in
+ * order; block b's lists start at pa + b·listBytes, listBytes being passed as `bias` (it has none).
  */
 export const driverParams = ['pa', 'pb', 'c', 'bias', 'ldc', 'ldb', 'mPanels', 'nPanels', 'k', 'rowPanels', 'colPanels', 'colTiles'] as const;
 const locals = ['t', 'p0', 'pn', 'q0', 'qn', 'k0', 'kc', 'cT', 'biasT', 'ct'] as const;
-type Local = (typeof driverParams)[number] | 'alpha' | 'start' | 'end' | (typeof locals)[number];
-const index = new Map<Local, number>([...driverParams, 'alpha', 'start', 'end', ...locals].map((n, i) => [n as Local, i]));
+type Local = (typeof driverParams)[number] | 'alpha' | 'aChannels' | 'start' | 'end' | (typeof locals)[number];
+const index = new Map<Local, number>([...driverParams, 'alpha', 'aChannels', 'start', 'end', ...locals].map((n, i) => [n as Local, i]));
 const get = (l: Local): number[] => Op.localGet(index.get(l)!);
 const set = (l: Local): number[] => Op.localSet(index.get(l)!);
 
-/** The driver's function type: twelve i32, alpha (f32), start and end (i32). */
-export const DRIVER_TYPE = [Type.func, ...vector([...driverParams.map(() => [Type.i32]), [Type.f32], [Type.i32], [Type.i32]]), ...vector([])];
+/** The driver's function type: twelve i32, alpha (f32), aChannels, start and end (i32). */
+export const DRIVER_TYPE = [Type.func, ...vector([...driverParams.map(() => [Type.i32]), [Type.f32], [Type.i32], [Type.i32], [Type.i32]]), ...vector([])];
 
 /** min(a, b) of two unsigned i32 values on the stack-free form: pushes the smaller. */
 function minU(a: number[], b: number[]): number[] {
@@ -71,7 +76,23 @@ export function indirectDriverBody(tile: number): number[] {
   // pa + p0·taps·16 (4 pointers per tap per panel); pb + q0·taps·ldb·8 (unblocked panels of 8 columns).
   const a = [...get('pa'), ...get('p0'), ...get('k'), ...Op.i32Mul, ...Op.i32Const(4), ...Op.i32Shl, ...Op.i32Add];
   const b = [...get('pb'), ...get('q0'), ...get('k'), ...Op.i32Mul, ...get('ldb'), ...Op.i32Mul, ...Op.i32Const(3), ...Op.i32Shl, ...Op.i32Add];
-  return forEachTile([...a, ...b, ...get('cT'), ...get('pn'), ...get('qn'), ...get('k'), ...get('ldc'), ...get('biasT'), ...get('ldb'), ...get('alpha'), ...Op.call(tile)]);
+  return forEachTile([...a, ...b, ...get('cT'), ...get('pn'), ...get('qn'), ...get('k'), ...get('ldc'), ...get('biasT'), ...get('ldb'), ...get('alpha'), ...get('aChannels'), ...Op.call(tile)]);
+}
+
+/** The gather driver: `first` for the first block of KC pixels, `rest` (accumulating) for the others. */
+export function gatherDriverBody(first: number, rest: number): number[] {
+  const args = (): number[] => [
+    ...get('pa'), ...get('k0'), ...Op.i32Const(KC), ...Op.i32DivU, ...get('bias'), ...Op.i32Mul, ...Op.i32Add,
+    ...get('pb'), ...get('k0'), ...get('ldb'), ...Op.i32Mul, ...Op.i32Add, ...get('q0'), ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add,
+    ...get('c'), ...get('q0'), ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add,
+    ...get('mPanels'), ...get('qn'), ...get('kc'), ...get('ldc'), ...Op.i32Const(0), ...get('ldb'), ...get('alpha'), ...get('aChannels'),
+  ];
+  const code: number[] = [];
+  code.push(...Op.i32Const(0), ...set('k0'), ...Op.loop);
+  code.push(...minU(Op.i32Const(KC), [...get('k'), ...get('k0'), ...Op.i32Sub]), ...set('kc'));
+  code.push(...get('k0'), ...Op.i32Eqz, ...Op.if, ...args(), ...Op.call(first), ...Op.else, ...args(), ...Op.call(rest), ...Op.end);
+  code.push(...get('k0'), ...get('kc'), ...Op.i32Add, ...set('k0'), ...get('k0'), ...get('k'), ...Op.i32LtU, ...Op.brIf(0), ...Op.end);
+  return forEachTile(code);
 }
 
 export function driverBody(rowMajorB: boolean, calls: DriverCalls): number[] {
@@ -81,7 +102,7 @@ export function driverBody(rowMajorB: boolean, calls: DriverCalls): number[] {
     const b = rowMajorB
       ? [...get('pb'), ...get('k0'), ...get('ldb'), ...Op.i32Mul, ...Op.i32Add, ...get('q0'), ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add]
       : [...get('pb'), ...get('k0'), ...get('nPanels'), ...Op.i32Mul, ...get('q0'), ...get('kc'), ...Op.i32Mul, ...Op.i32Add, ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add];
-    return [...a, ...b, ...get('cT'), ...get('pn'), ...get('qn'), ...get('kc'), ...get('ldc'), ...get('biasT'), ...get('ldb'), ...get('alpha')];
+    return [...a, ...b, ...get('cT'), ...get('pn'), ...get('qn'), ...get('kc'), ...get('ldc'), ...get('biasT'), ...get('ldb'), ...get('alpha'), ...get('aChannels')];
   };
   const isLast = [...get('k0'), ...get('kc'), ...Op.i32Add, ...get('k'), ...Op.i32GeU];
   const code: number[] = [];

@@ -1,4 +1,4 @@
-import { driverBody, DRIVER_TYPE, indirectDriverBody } from './sgemm-driver.js';
+import { driverBody, DRIVER_TYPE, gatherDriverBody, indirectDriverBody } from './sgemm-driver.js';
 import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
 
 /**
@@ -35,6 +35,12 @@ import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32,
  * of k in one block: panel q at q · k · 32 bytes), and the whole k is summed in one call, so these
  * variants never accumulate. No patch matrix is ever written.
  *
+ * `gatherA` variants (a convolution's weight gradient, dwᵀ = patchesᵀ · dy: conv-gather.ts) read A,
+ * the patches transposed, through pointer lists too: A's rows are (tap, channel) pairs, its k the
+ * output pixels of a block, and `pa` holds one list of `kc` pointers per tap (then four lists of
+ * zeros for the rows past the last tap), tap after tap: A(4p + r, i) = *(list[t][i] + ch·4) with
+ * t, ch = divmod(4p + r, `aChannels`). B is row-major (dy), as in the rowMajorB variants.
+ *
  * All pointers are byte addresses in the module's memory; bias is padded to a multiple of 8.
  */
 export const MR = 4;
@@ -47,6 +53,8 @@ const TILE_ACTIVATIONS: readonly TileActivation[] = ['none', 'relu', 'leaky_relu
 export interface SgemmVariant {
   /** A read through per-tap row pointers (rowMajorB and accumulate false). */
   indirectA?: boolean;
+  /** A read transposed through per-tap pointer lists (rowMajorB true, no bias, no activation). */
+  gatherA?: boolean;
   rowMajorB: boolean;
   accumulate: boolean;
   bias: boolean;
@@ -54,14 +62,14 @@ export interface SgemmVariant {
 }
 
 export function variantName(v: SgemmVariant): string {
-  return `tiles${v.indirectA ? '_indirect' : ''}${v.rowMajorB ? '_rowb' : ''}${v.accumulate ? '_acc' : ''}${v.bias ? '_bias' : ''}_${v.activation}`;
+  return `tiles${v.indirectA ? '_indirect' : ''}${v.gatherA ? '_gather' : ''}${v.rowMajorB ? '_rowb' : ''}${v.accumulate ? '_acc' : ''}${v.bias ? '_bias' : ''}_${v.activation}`;
 }
 
 /** The epilogues of a whole product, one driver export each (sgemm-driver.ts). */
 export type DriverVariant = Omit<SgemmVariant, 'accumulate'>;
 
 export function driverName(v: DriverVariant): string {
-  return `gemm${v.indirectA ? '_indirect' : ''}${v.rowMajorB ? '_rowb' : ''}${v.bias ? '_bias' : ''}_${v.activation}`;
+  return `gemm${v.indirectA ? '_indirect' : ''}${v.gatherA ? '_gather' : ''}${v.rowMajorB ? '_rowb' : ''}${v.bias ? '_bias' : ''}_${v.activation}`;
 }
 
 export const SGEMM_VARIANTS: readonly SgemmVariant[] = [
@@ -71,22 +79,26 @@ export const SGEMM_VARIANTS: readonly SgemmVariant[] = [
     ),
   ),
   ...[false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ indirectA: true, rowMajorB: false, accumulate: false, bias, activation }))),
+  ...[false, true].map((accumulate) => ({ gatherA: true, rowMajorB: true, accumulate, bias: false, activation: 'none' as const })),
 ];
 
 export const DRIVER_VARIANTS: readonly DriverVariant[] = [
   ...[false, true].flatMap((rowMajorB) => [false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ rowMajorB, bias, activation })))),
   ...[false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ indirectA: true, rowMajorB: false, bias, activation }))),
+  { gatherA: true, rowMajorB: true, bias: false, activation: 'none' },
 ];
 
 const params = ['pa', 'pb', 'c', 'mPanels', 'nPanels', 'kc', 'ldc', 'bias', 'ldb'] as const;
+/** alpha (f32), then aChannels (i32: the gatherA variants' channels per tap; others ignore it). */
 const f32Params = ['alpha'] as const;
-const i32Locals = ['q', 'p', 'kk', 'ap', 'bp', 'cp', 'r0', 'r1', 'r2', 'r3', 'co'] as const;
+const lastParams = ['aChannels'] as const;
+const i32Locals = ['q', 'p', 'kk', 'ap', 'bp', 'cp', 'r0', 'r1', 'r2', 'r3', 'co', 'o0', 'o1', 'o2', 'o3', 't'] as const;
 const v128Locals = [
   'acc00', 'acc01', 'acc10', 'acc11', 'acc20', 'acc21', 'acc30', 'acc31',
   'b0', 'b1', 'splat', 'bias0', 'bias1', 'v', 'zero', 'alphas',
 ] as const;
-type Local = (typeof params)[number] | (typeof f32Params)[number] | (typeof i32Locals)[number] | (typeof v128Locals)[number];
-const index = new Map<Local, number>([...params, ...f32Params, ...i32Locals, ...v128Locals].map((n, i) => [n, i]));
+type Local = (typeof params)[number] | (typeof f32Params)[number] | (typeof lastParams)[number] | (typeof i32Locals)[number] | (typeof v128Locals)[number];
+const index = new Map<Local, number>([...params, ...f32Params, ...lastParams, ...i32Locals, ...v128Locals].map((n, i) => [n, i]));
 const get = (local: Local): number[] => Op.localGet(index.get(local)!);
 const set = (local: Local): number[] => Op.localSet(index.get(local)!);
 const tee = (local: Local): number[] => Op.localTee(index.get(local)!);
@@ -127,6 +139,31 @@ function indirectSteps(fma: boolean): number[] {
   code.push(...get('bp'), ...Op.i32Const(4 * NR), ...Op.i32Add, ...set('bp'));
   code.push(...get('co'), ...Op.i32Const(4), ...Op.i32Add, ...tee('co'), ...get('ldb'), ...Op.i32LtU, ...Op.brIf(0), ...Op.end);
   code.push(...get('kk'), ...Op.i32Const(1), ...Op.i32Sub, ...tee('kk'), ...Op.brIf(0), ...Op.end);
+  return code;
+}
+
+/**
+ * All kc steps of a gatherA tile: rows r of A panel p are (t, ch) = divmod(4p + r, aChannels), read
+ * from list t (at pa + t·kc·4, walked by co) plus ch·4; B's rows follow at a stride of ldb.
+ */
+function gatherSteps(fma: boolean): number[] {
+  const lists = ['r0', 'r1', 'r2', 'r3'] as const;
+  const offsets = ['o0', 'o1', 'o2', 'o3'] as const;
+  const code: number[] = [];
+  for (let r = 0; r < MR; r++) {
+    code.push(...get('p'), ...Op.i32Const(2), ...Op.i32Shl, ...Op.i32Const(r), ...Op.i32Add, ...set('kk'));
+    code.push(...get('kk'), ...get('aChannels'), ...Op.i32DivU, ...set('t'));
+    code.push(...get('pa'), ...get('t'), ...get('kc'), ...Op.i32Mul, ...Op.i32Const(2), ...Op.i32Shl, ...Op.i32Add, ...set(lists[r]!));
+    code.push(...get('kk'), ...get('t'), ...get('aChannels'), ...Op.i32Mul, ...Op.i32Sub, ...Op.i32Const(2), ...Op.i32Shl, ...set(offsets[r]!));
+  }
+  code.push(...Op.i32Const(0), ...set('co'), ...Op.loop);
+  code.push(...get('bp'), ...Op.v128Load(0), ...set('b0'), ...get('bp'), ...Op.v128Load(16), ...set('b1'));
+  for (let r = 0; r < MR; r++) {
+    code.push(...get(lists[r]!), ...get('co'), ...Op.i32Add, ...Op.i32Load(0), ...get(offsets[r]!), ...Op.i32Add, ...Op.v128Load32Splat(0), ...set('splat'));
+    code.push(...madd(fma, acc(r, 0), 'splat', 'b0'), ...madd(fma, acc(r, 1), 'splat', 'b1'));
+  }
+  code.push(...get('bp'), ...get('ldb'), ...Op.i32Add, ...set('bp'));
+  code.push(...get('co'), ...Op.i32Const(4), ...Op.i32Add, ...tee('co'), ...get('kc'), ...Op.i32Const(2), ...Op.i32Shl, ...Op.i32LtU, ...Op.brIf(0), ...Op.end);
   return code;
 }
 
@@ -188,7 +225,8 @@ function body(variant: SgemmVariant, fma: boolean): number[] {
   else if (variant.indirectA) code.push(...get('pb'), ...get('q'), ...get('kc'), ...Op.i32Mul, ...get('ldb'), ...Op.i32Mul, ...Op.i32Const(3), ...Op.i32Shl, ...Op.i32Add, ...set('bp'));
   else code.push(...panelStart('pb', 'q', 5, 'bp'));
   code.push(...get('kc'), ...set('kk'));
-  if (variant.indirectA) code.push(...indirectSteps(fma));
+  if (variant.gatherA) code.push(...gatherSteps(fma));
+  else if (variant.indirectA) code.push(...indirectSteps(fma));
   else code.push(...Op.loop, ...kStep(fma, variant.rowMajorB), ...get('kk'), ...Op.i32Const(1), ...Op.i32Sub, ...tee('kk'), ...Op.brIf(0), ...Op.end);
   code.push(...storeTile(variant), ...nextWhileBelow('p', 'mPanels'), ...Op.end);
   code.push(...nextWhileBelow('q', 'nPanels'), ...Op.end, ...Op.end);
@@ -201,10 +239,12 @@ function body(variant: SgemmVariant, fma: boolean): number[] {
  * `shared` whether the imported memory is a shared one, with at most `maxPages` pages.
  */
 export function sgemmModuleBytes(fma: boolean, shared: boolean, maxPages: number): Uint8Array<ArrayBuffer> {
-  const tileType = [Type.func, ...vector([...params.map(() => [Type.i32]), [Type.f32]]), ...vector([])];
+  const tileType = [Type.func, ...vector([...params.map(() => [Type.i32]), [Type.f32], [Type.i32]]), ...vector([])];
   const functionIndex = (v: SgemmVariant): number => SGEMM_VARIANTS.findIndex((w) => variantName(w) === variantName(v));
   const drivers = DRIVER_VARIANTS.map((v) =>
-    v.indirectA ? indirectDriverBody(functionIndex({ ...v, accumulate: false })) : driverBody(v.rowMajorB, {
+    v.gatherA
+      ? gatherDriverBody(functionIndex({ ...v, accumulate: false }), functionIndex({ ...v, accumulate: true }))
+      : v.indirectA ? indirectDriverBody(functionIndex({ ...v, accumulate: false })) : driverBody(v.rowMajorB, {
       first: functionIndex({ rowMajorB: v.rowMajorB, accumulate: false, bias: false, activation: 'none' }),
       middle: functionIndex({ rowMajorB: v.rowMajorB, accumulate: true, bias: false, activation: 'none' }),
       last: functionIndex({ ...v, accumulate: false }),

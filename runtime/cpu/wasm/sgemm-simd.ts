@@ -115,7 +115,7 @@ export function copyOut(floats: Float32Array, from: number, ldc: number, c: Floa
  * from float `offset` (gemm-pack.ts packPanelsA's layout), rows at or past m as zeros. A strided
  * matrix, or a product whose operand is read straight from another layout.
  */
-export type PackA = (into: Float32Array, offset: number, i0: number, rows: number, k0: number, kc: number) => void;
+type PackA = (into: Float32Array, offset: number, i0: number, rows: number, k0: number, kc: number) => void;
 
 /**
  * c[m×n] = A·B, A(i,k) = a[i*aRow + k*aCol], B(k,j) = b[k*bRow + j*bCol] (gemm's strides, matmul.ts);
@@ -139,7 +139,7 @@ export function sgemmSimd(
  * memory is current (resident-operands.ts), with its layout key; null: written into scratch on
  * every call.
  */
-export interface PackB {
+interface PackB {
   rowMajor: boolean;
   pack: (into: Float32Array, offset: number) => void;
   resident: { data: Float32Array; layout: string } | null;
@@ -158,7 +158,7 @@ function stridedB(b: Float32Array, bRow: number, bCol: number, n: number, k: num
 }
 
 /** sgemmSimd with A and B given by their packing functions. */
-export function sgemmPacked(
+function sgemmPacked(
   module: SgemmModule,
   packA: PackA,
   packB: PackB,
@@ -196,7 +196,7 @@ export function sgemmPacked(
     const [tileRows, tileColumns] = tileShape(mPanels, nPanels);
     const rowTiles = Math.ceil(mPanels / tileRows);
     const colTiles = Math.ceil(nPanels / tileColumns);
-    const args = [aAt, bAt, cAt, biasAt, ldc * 4, ldb, mPanels, nPanels, k, tileRows, tileColumns, colTiles, epilogue.alpha];
+    const args = [aAt, bAt, cAt, biasAt, ldc * 4, ldb, mPanels, nPanels, k, tileRows, tileColumns, colTiles, epilogue.alpha, 0];
     parallelFor(module.threaded, driver, args, rowTiles * colTiles, rows * n * k);
     copyOut(floats, cAt / 4, ldc, c, i0 * n, n, rows);
     epilogue.after?.(c, i0, i0 + rows);

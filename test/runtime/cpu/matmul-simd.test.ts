@@ -52,19 +52,19 @@ const random = (n: number, seed: number): Float32Array => Float32Array.from({ le
  * Runs one exported tile function on raw memory in a plain-JS harness, so the same code checks the
  * module in this process and, for relaxed SIMD, in a child Node started with the flag that enables it.
  * Layout: A panels at 0, B panels at 4096 (a packed panel and a row-major [kc, 8] B are the same
- * floats: ldb = 32 bytes), C at 8192 (row stride 8 floats), bias at 12288. Indirect variants: the
- * pointer list at 0 (`pointers`, byte addresses), A's values from 16384, `kc` taps of `channels`.
+ * floats: ldb = 32 bytes), C at 8192 (row stride 8 floats), bias at 12288. Indirect and gather
+ * variants: their pointers at 0 (`pointers`, byte addresses), A's values from 16384.
  */
-const harness = `(bytes, fn, pa, pb, c0, bias, alpha, kc, pointers, channels) => {
+const harness = `(bytes, fn, pa, pb, c0, bias, alpha, kc, pointers, ldb, aChannels) => {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 16 });
   const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
   const f = new Float32Array(memory.buffer);
   if (pointers) { new Int32Array(memory.buffer).set(pointers, 0); f.set(pa, 4096); } else f.set(pa, 0);
   f.set(pb, 1024); f.set(c0, 2048); f.set(bias, 3072);
-  exports[fn](0, 4096, 8192, 1, 1, kc, 32, 12288, pointers ? channels * 4 : 32, alpha);
+  exports[fn](0, 4096, 8192, 1, 1, kc, 32, 12288, ldb, alpha, aChannels);
   return [...f.subarray(2048, 2080)];
 }`;
-type TileRun = (bytes: Uint8Array, fn: string, pa: Float32Array, pb: Float32Array, c0: Float32Array, bias: Float32Array, alpha: number, kc: number, pointers: Int32Array | null, channels: number) => number[];
+type TileRun = (bytes: Uint8Array, fn: string, pa: Float32Array, pb: Float32Array, c0: Float32Array, bias: Float32Array, alpha: number, kc: number, pointers: Int32Array | null, ldb: number, aChannels: number) => number[];
 
 /** A(r, kk) · B(kk, s) summed, then the variant's epilogue; `a(r, kk)` reads A as the variant lays it out. */
 function tileOracle(a: (r: number, kk: number) => number, pb: Float32Array, c0: Float32Array, bias: Float32Array, alpha: number, k: number, variant: (typeof SGEMM_VARIANTS)[number]): number[] {
@@ -97,14 +97,24 @@ function checkTiles(run: TileRun, fma: boolean): void {
     const t = Math.floor(kk / channels);
     return r === 2 && t === 4 ? 0 : values[(r * taps + t) * channels + (kk % channels)]!;
   };
+  // Gather (A transposed, kc = 37 steps): one tap of 3 channels, list 0 pointing at step i's 3 values;
+  // A's row 3 is past the last tap and reads the zero lists 1..4.
+  const gatherValues = random(3 * kc, 6);
+  const gatherZerosAt = 16384 + gatherValues.length * 4;
+  const lists = Int32Array.from({ length: 5 * kc }, (_, i) => (i < kc ? 16384 + i * 12 : gatherZerosAt));
+  const gatherA = (r: number, kk: number): number => (r < 3 ? gatherValues[kk * 3 + r]! : 0);
   const bytes = sgemmModuleBytes(fma, false, 16);
   for (const variant of SGEMM_VARIANTS) {
     const got = variant.indirectA
-      ? run(bytes, variantName(variant), values, pb, c0, bias, 0.2, taps, pointers, channels)
-      : run(bytes, variantName(variant), pa, pb, c0, bias, 0.2, kc, null, 0);
+      ? run(bytes, variantName(variant), values, pb, c0, bias, 0.2, taps, pointers, channels * 4, 0)
+      : variant.gatherA
+        ? run(bytes, variantName(variant), gatherValues, pb, c0, bias, 0.2, kc, lists, 32, 3)
+        : run(bytes, variantName(variant), pa, pb, c0, bias, 0.2, kc, null, 32, 0);
     const want = variant.indirectA
       ? tileOracle(indirectA, pb, c0, bias, 0.2, taps * channels, variant)
-      : tileOracle((r, kk) => pa[kk * 4 + r]!, pb, c0, bias, 0.2, kc, variant);
+      : variant.gatherA
+        ? tileOracle(gatherA, pb, c0, bias, 0.2, kc, variant)
+        : tileOracle((r, kk) => pa[kk * 4 + r]!, pb, c0, bias, 0.2, kc, variant);
     // Σ|a·b| ≤ kc here (|values| ≤ 1); plus C and the bias.
     want.forEach((v, i) => expect(Math.abs(got[i]! - v), `${variantName(variant)}[${i}]`).toBeLessThanOrEqual((kc + 3) * U * (kc + 2)));
   }
@@ -124,9 +134,9 @@ describe('wasm simd float32 matmul', () => {
 
   it('every tile variant with relaxed SIMD multiply-add (in a Node where it validates)', () => {
     const here = WebAssembly.validate(sgemmModuleBytes(true, false, 16));
-    const run: TileRun = (bytes, fn, pa, pb, c0, bias, alpha, kc, pointers, channels) => {
-      if (here) return (new Function(`return ${harness}`)() as TileRun)(bytes, fn, pa, pb, c0, bias, alpha, kc, pointers, channels);
-      const args = JSON.stringify([[...bytes], fn, [...pa], [...pb], [...c0], [...bias], alpha, kc, pointers && [...pointers], channels]);
+    const run: TileRun = (bytes, fn, pa, pb, c0, bias, alpha, kc, pointers, ldb, aChannels) => {
+      if (here) return (new Function(`return ${harness}`)() as TileRun)(bytes, fn, pa, pb, c0, bias, alpha, kc, pointers, ldb, aChannels);
+      const args = JSON.stringify([[...bytes], fn, [...pa], [...pb], [...c0], [...bias], alpha, kc, pointers && [...pointers], ldb, aChannels]);
       const script = `const [b, ...rest] = ${args}; console.log(JSON.stringify((${harness})(new Uint8Array(b), ...rest)));`;
       // Node 20's V8 has relaxed SIMD behind this flag; newer engines validate it without.
       const child = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '-e', script], { encoding: 'utf8' });

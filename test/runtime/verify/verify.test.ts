@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCpuExecutor } from '../../../runtime/cpu/index.js';
 import { emitWebGpuPrograms } from '../../../compiler/emit/webgpu/index.js';
+import type { Plan } from '../../../runtime/plan/format.js';
 import { planLayers } from '../../../runtime/verify/layers.js';
 import { onnxTracer } from '../../../runtime/verify/onnx-tracer.js';
 import { randomInputs } from '../../../runtime/verify/random-inputs.js';
@@ -13,7 +14,7 @@ import { compileProbe, withWrongAdd } from './verify-model.js';
  * `nnet verify`'s comparison with a deliberately wrong CPU kernel (`add` off by 1e-3 in one element):
  * the layer that runs it is the first one past the tolerance, the layers before it agree, and without
  * the injection every layer agrees. Against ONNX (onnxruntime-web, always here) and WebGPU (lavapipe;
- * skipped without an adapter).
+ * skipped without an adapter); and the other way round, a wrong WebGPU `add` (its WGSL edited).
  */
 const gpu = await testDevice();
 
@@ -53,6 +54,16 @@ async function check(target: (plan: ReturnType<typeof compileProbe>) => Promise<
   expect(s.diff!.maxAbs).toBeLessThan(1.1e-3);
 }
 
+/** The WebGPU plan of the probe with its `add` program off by 1e-3 in element 2 (its WGSL edited). */
+function wrongWebGpuAdd(plan: Plan): Plan {
+  const gpuPlan = emitWebGpuPrograms(plan);
+  const key = gpuPlan.forward.find((s) => s.kernel === 'add')!.program!;
+  const program = gpuPlan.programs[key]!;
+  const code = program.code.replace('y[i] = a[i] + b[i];', 'y[i] = a[i] + b[i] + select(0.0, 0.001, i == 2u);');
+  expect(code).not.toBe(program.code);
+  return { ...gpuPlan, programs: { ...gpuPlan.programs, [key]: { ...program, code } } };
+}
+
 describe('verify finds an injected wrong kernel', () => {
   it('against ONNX (tolerance 1e-5)', async () => {
     await check(async ({ plan, weights }) => (await onnxTracer(plan, weights)).trace, TARGET_TOLERANCES.onnx);
@@ -63,5 +74,17 @@ describe('verify finds an injected wrong kernel', () => {
       const executor = await createWebGpuExecutor(emitWebGpuPrograms(plan), weights, { device: gpu!.device });
       return (i, n) => executor.inferTensors(i, n);
     }, TARGET_TOLERANCES.webgpu);
+  });
+
+  it.skipIf(!gpu)('a wrong WebGPU kernel: its layer is marked first', async () => {
+    const { plan, weights } = compileProbe();
+    const inputs = randomInputs(plan);
+    const cpu = createCpuExecutor(plan, weights);
+    const webgpu = await createWebGpuExecutor(wrongWebGpuAdd(plan), weights, { device: gpu!.device });
+    const result = await verifyLayers(plan, (i, n) => cpu.inferTensors(i, n), (i, n) => webgpu.inferTensors(i, n), inputs, TARGET_TOLERANCES.webgpu);
+    webgpu.dispose();
+    expect(result.firstFailure).toBe(2);
+    expect(result.layers[2]!.layer).toBe('s');
+    expect(result.layers[result.firstFailure]!.diff!.maxAbs).toBeCloseTo(1e-3, 5);
   });
 });

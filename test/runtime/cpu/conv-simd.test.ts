@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { geometry } from '../../../runtime/cpu/kernels/conv.js';
-import { convGradInputSimd, convSimd } from '../../../runtime/cpu/wasm/conv-simd.js';
+import { convGradInputSimd, convGradWeightSimd, convSimd } from '../../../runtime/cpu/wasm/conv-simd.js';
 import { sgemmModule } from '../../../runtime/cpu/wasm/sgemm-simd.js';
 
 /**
- * The indirect-GEMM convolutions (wasm/conv-indirect.ts) against direct float64 loops: the forward
- * and the input gradient (dx[b, iy, ix, c] = Σ dy[b, oy, ox, f] · w[f, ky, kx, c] over the windows
- * that cover the pixel). Float32 accumulation over k = taps·channels terms: the bound is
- * (k + 3)·2⁻²⁴·Σ|terms|, as for the matmul (matmul-simd.test.ts).
+ * The WASM convolutions (wasm/conv-simd.ts: indirect GEMM forward and input gradient, gathered
+ * weight gradient) against direct float64 loops: the forward, the input gradient (dx[b, iy, ix, c] =
+ * Σ dy[b, oy, ox, f] · w[f, ky, kx, c] over the windows that cover the pixel) and the weight
+ * gradient (dw[f, ky, kx, c] = Σ dy[b, oy, ox, f] · x[b, iy, ix, c] over the output pixels).
+ * Float32 accumulation over k terms: the bound is (k + 3)·2⁻²⁴·Σ|terms|, as for the matmul
+ * (matmul-simd.test.ts); k is taps·C, taps·F and N·OH·OW respectively.
  */
 const U = 2 ** -24;
 const ctx = { training: true, lr: 0, step: 0, seed: 0 };
@@ -36,6 +38,8 @@ function direct(c: Case, x: Float32Array, w: Float32Array, dy: Float32Array) {
   const yMag = new Float64Array(y.length);
   const dx = new Float64Array(g.n * g.h * g.w * g.c);
   const dxMag = new Float64Array(dx.length);
+  const dw = new Float64Array(w.length);
+  const dwMag = new Float64Array(w.length);
   for (let b = 0; b < g.n; b++) for (let oy = 0; oy < g.oh; oy++) for (let ox = 0; ox < g.ow; ox++) for (let f = 0; f < g.f; f++) {
     const o = ((b * g.oh + oy) * g.ow + ox) * g.f + f;
     for (let ky = 0; ky < wShape[1]!; ky++) for (let kx = 0; kx < wShape[2]!; kx++) {
@@ -49,25 +53,28 @@ function direct(c: Case, x: Float32Array, w: Float32Array, dy: Float32Array) {
         yMag[o]! += Math.abs(x[xi]! * wv);
         dx[xi]! += dy[o]! * wv;
         dxMag[xi]! += Math.abs(dy[o]! * wv);
+        const wi = ((f * g.kh + ky) * g.kw + kx) * g.c + ch;
+        dw[wi]! += dy[o]! * x[xi]!;
+        dwMag[wi]! += Math.abs(dy[o]! * x[xi]!);
       }
     }
   }
-  return { g, y, yMag, dx, dxMag };
+  return { g, y, yMag, dx, dxMag, dw, dwMag };
 }
 
-describe('convolutions on the indirect WASM GEMM', () => {
+describe('convolutions on the WASM GEMM', () => {
   it('runs on this host (WebAssembly SIMD)', () => {
     expect(sgemmModule()).not.toBeNull();
   });
 
   for (const c of cases) {
-    it(`${c.name}: forward and input gradient within the float32 bound`, () => {
+    it(`${c.name}: forward, input and weight gradients within the float32 bound`, () => {
       const x = random(c.x.reduce((a, b) => a * b, 1), 1);
       const w = random(c.w.reduce((a, b) => a * b, 1), 2);
       const g0 = geometry(c.x, c.w, c.attrs);
       const yShape = c.x.length === 3 ? [g0.n, g0.oh, g0.f] : [g0.n, g0.oh, g0.ow, g0.f];
       const dy = random(g0.n * g0.oh * g0.ow * g0.f, 3);
-      const { g, y, yMag, dx, dxMag } = direct(c, x, w, dy);
+      const { g, y, yMag, dx, dxMag, dw, dwMag } = direct(c, x, w, dy);
       const got = new Float32Array(y.length).fill(Number.NaN);
       convSimd(ctx, [{ shape: c.x, data: x }, { shape: c.w, data: w }], [{ shape: yShape, data: got }], c.attrs, { bias: null, pre: null, activation: null });
       const kForward = g.kh * g.kw * g.c;
@@ -76,6 +83,10 @@ describe('convolutions on the indirect WASM GEMM', () => {
       convGradInputSimd(ctx, [{ shape: yShape, data: dy }, { shape: c.w, data: w }], [{ shape: c.x, data: gotDx }], c.attrs);
       const kBackward = g.kh * g.kw * g.f;
       dx.forEach((v, i) => expect(Math.abs(gotDx[i]! - v), `dx[${i}]`).toBeLessThanOrEqual((kBackward + 3) * U * dxMag[i]! + 1e-30));
+      const gotDw = new Float32Array(dw.length).fill(Number.NaN);
+      convGradWeightSimd(ctx, [{ shape: yShape, data: dy }, { shape: c.x, data: x }], [{ shape: c.w, data: gotDw }], c.attrs);
+      const kWeight = g.n * g.oh * g.ow;
+      dw.forEach((v, i) => expect(Math.abs(gotDw[i]! - v), `dw[${i}]`).toBeLessThanOrEqual((kWeight + 3) * U * dwMag[i]! + 1e-30));
     });
   }
 
