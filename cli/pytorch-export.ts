@@ -13,7 +13,7 @@ import { readWeightsFile } from './weights-io.js';
  * under data/. Needs the .nnet file: the modules come from the layer graph, not a plan.
  */
 export function exportPytorchCommand(file: string, options: { output: string; weights?: string; model?: string }): void {
-  if (!isNnetFile(file)) throw new CliError('NNR7201', 'the PyTorch export needs the .nnet file (a plan holds kernels, not layers)', file);
+  if (!isNnetFile(file)) throw new CliError('NNR7101', 'the PyTorch export needs the .nnet file (a plan holds kernels, not layers)', file);
   const loaded = loadModel(file, options.model);
   const { weights } = compileLoaded(loaded, { target: 'cpu', fuse: true, training: false });
   if (options.weights) for (const [name, t] of readWeightsFile(options.weights)) weights.set(name, t);

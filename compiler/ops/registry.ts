@@ -2,6 +2,7 @@ import { TRAIN_DEFAULTS } from '../../runtime/plan/train-settings.js';
 import { ACTIVATION_OPS } from './activations.js';
 import { multi_head_attention } from './attention.js';
 import { conv1d, conv1d_transpose, conv2d, conv2d_transpose } from './conv.js';
+import { depthwise_conv2d, separable_conv2d } from './depthwise.js';
 import { dense } from './dense.js';
 import { dropout } from './dropout.js';
 import { embedding } from './embedding.js';
@@ -9,7 +10,7 @@ import { INITIALIZERS } from './initializers.js';
 import { LOSSES } from './losses.js';
 import { MATH_OPS } from './math.js';
 import { add, concat, divide, multiply, subtract } from './merge.js';
-import { batchnorm, layernorm } from './normalization.js';
+import { batchnorm, groupnorm, layernorm } from './normalization.js';
 import { OPTIMIZERS } from './optimizers.js';
 import { avgpool1d, avgpool2d, global_avgpool, global_maxpool, maxpool1d, maxpool2d } from './pooling.js';
 import { positional_encoding } from './positional-encoding.js';
@@ -31,6 +32,8 @@ export const OPS: readonly OpDef[] = [
   conv2d,
   conv1d_transpose,
   conv2d_transpose,
+  depthwise_conv2d,
+  separable_conv2d,
   upsample1d,
   upsample2d,
   maxpool1d,
@@ -44,6 +47,7 @@ export const OPS: readonly OpDef[] = [
   dropout,
   batchnorm,
   layernorm,
+  groupnorm,
   embedding,
   ...RECURRENT_OPS,
   multi_head_attention,

@@ -30,7 +30,7 @@ export interface PyOp {
 }
 
 export class PytorchExportError extends Error {
-  readonly code = 'NNR7201';
+  readonly code = 'NNR7101';
   /** True once the message names the model, the layer and its source line. */
   constructor(
     message: string,
@@ -80,6 +80,34 @@ function conv(rank: 1 | 2): PyOp {
   };
 }
 
+function convTranspose(rank: 1 | 2): PyOp {
+  return {
+    attrs: ['filters', 'kernel', 'strides', 'padding', 'dilation', 'activation'],
+    module: ({ node, inputs, hasBias }) => {
+      const a = node.attrs;
+      const ones = Array.from({ length: rank }, () => 1);
+      return `ConvTranspose(${rank}, ${lastDim(inputs[0])}, ${py(a.filters)}, ${py(a.kernel)}, ${ints(a.strides, ones)}, ${py(a.padding ?? 'valid')}, ${ints(a.dilation, ones)}, bias=${py(hasBias)}, ${activationArgs(a.activation)})`;
+    },
+  };
+}
+
+function upsample(rank: 1 | 2): PyOp {
+  return { attrs: ['size', 'mode'], module: ({ node }) => `Upsample(${rank}, ${py(node.attrs.size)}, ${py(node.attrs.mode ?? 'nearest')})` };
+}
+
+/** An elementwise math op as the `unary` module: its numbers named as the op names them. */
+function math(op: string, numbers: { a?: string; b?: string } = {}): PyOp {
+  return {
+    attrs: Object.values(numbers),
+    module: ({ node }) => `Unary(${py(op)}, ${py(numbers.a ? node.attrs[numbers.a] : 0)}, ${py(numbers.b ? node.attrs[numbers.b] : 0)})`,
+  };
+}
+
+const reduction = (op: string): [string, PyOp] => [
+  op,
+  { attrs: ['axes', 'keepdims'], module: ({ node }) => `Reduce(${py(op)}, ${py(node.attrs.axes)}, keepdims=${py(node.attrs.keepdims === true)})` },
+];
+
 function pool(kind: 'max' | 'avg', rank: 1 | 2): PyOp {
   return {
     attrs: ['size', 'strides', 'padding'],
@@ -108,6 +136,10 @@ export const PYTORCH_OPS: Readonly<Record<string, PyOp>> = {
   },
   conv1d: conv(1),
   conv2d: conv(2),
+  conv1d_transpose: convTranspose(1),
+  conv2d_transpose: convTranspose(2),
+  upsample1d: upsample(1),
+  upsample2d: upsample(2),
   maxpool1d: pool('max', 1),
   maxpool2d: pool('max', 2),
   avgpool1d: pool('avg', 1),
@@ -135,6 +167,18 @@ export const PYTORCH_OPS: Readonly<Record<string, PyOp>> = {
   positional_encoding: { attrs: [], module: () => 'PositionalEncoding()' },
   add: { attrs: [], module: () => 'Add()' },
   multiply: { attrs: [], module: () => 'Multiply()' },
+  subtract: { attrs: [], module: () => 'Subtract()' },
+  divide: { attrs: [], module: () => 'Divide()' },
+  // The arithmetic operators on a tensor and a number (x * 0.5, 1 / x) are `unary` nodes.
+  unary: { attrs: ['op', 'a', 'b'], module: ({ node }) => `Unary(${py(node.attrs.op)}, ${py(node.attrs.a ?? 0)}, ${py(node.attrs.b ?? 0)})` },
+  exp: math('exp'),
+  log: math('log'),
+  sqrt: math('sqrt'),
+  abs: math('abs'),
+  square: math('square'),
+  pow: math('pow', { a: 'exponent' }),
+  clip: math('clip', { a: 'min', b: 'max' }),
+  ...Object.fromEntries(['sum', 'mean', 'max', 'min'].map(reduction)),
   concat: {
     attrs: ['axis'],
     module: ({ node, inputs }) => {

@@ -17,10 +17,11 @@ export interface TrainExport {
 }
 
 /** The keys of a TrainConfig (and of its loss) that train.py reproduces. */
-const KNOWN_TRAIN_KEYS = new Set(['loss', 'optimizer', 'schedule', 'regularize', 'augment', 'earlyStopping', 'epochs', 'batch', 'validation', 'metrics', 'seed', 'data', 'range']);
-const KNOWN_LOSS_KEYS = new Set(['kind', 'fromLogits', 'sparse', 'delta', 'pred', 'target', 'range']);
+const KNOWN_TRAIN_KEYS = new Set(['loss', 'losses', 'optimizer', 'schedule', 'regularize', 'augment', 'earlyStopping', 'epochs', 'batch', 'validation', 'metrics', 'seed', 'data', 'range']);
+const KNOWN_LOSS_KEYS = new Set(['kind', 'fromLogits', 'sparse', 'delta', 'pred', 'target', 'range', 'weight', 'value']);
 const OPTIMIZERS = new Set(['gd', 'sgd', 'adam', 'adamw', 'adagrad', 'rmsprop']);
-const LOSSES = new Set(['mse', 'mae', 'huber', 'binary_cross_entropy', 'cross_entropy', 'kl_divergence']);
+const LOSSES = new Set(['mse', 'mae', 'huber', 'binary_cross_entropy', 'cross_entropy', 'kl_divergence', 'value']);
+const METRICS = new Set(['accuracy', 'mae', 'precision', 'recall', 'f1', 'top_k_accuracy']);
 const SCHEDULES = new Set(['step', 'exponential', 'cosine']);
 const AUGMENTS = new Set(['noise', 'shift', 'flip']);
 const BUILTINS = new Set(['digits', 'iris', 'xor']);
@@ -29,30 +30,49 @@ function isUnset(value: unknown): boolean {
   return value === undefined || value === null || value === false || (Array.isArray(value) && value.length === 0);
 }
 
+/** A graph value as train.py finds it: a model input (the batch) or a layer's value (model.forward's \`values\`). */
+type ValueRef = { input: string } | { value: string };
+
 export function trainExport(model: CheckedModel, train: TrainConfig, names: ModuleNames): TrainExport {
   const refuse = (what: string): never => {
     throw new PytorchExportError(`${model.name}: the train section's ${what} has no PyTorch export yet`);
   };
   for (const [key, value] of Object.entries(train)) if (!KNOWN_TRAIN_KEYS.has(key) && !isUnset(value)) refuse(`'${key}'`);
-  for (const [key, value] of Object.entries(train.loss)) if (!KNOWN_LOSS_KEYS.has(key) && !isUnset(value)) refuse(`loss setting '${key}'`);
-  if (!LOSSES.has(train.loss.kind)) refuse(`loss '${train.loss.kind}'`);
+  const terms = train.losses.length > 0 ? train.losses : [{ ...train.loss, weight: 1 }];
+  for (const term of terms) {
+    for (const [key, value] of Object.entries(term)) if (!KNOWN_LOSS_KEYS.has(key) && !isUnset(value)) refuse(`loss setting '${key}'`);
+    if (!LOSSES.has(term.kind)) refuse(`loss '${term.kind}'`);
+  }
   if (!OPTIMIZERS.has(train.optimizer.kind)) refuse(`optimizer '${train.optimizer.kind}'`);
   if (train.schedule && !SCHEDULES.has(train.schedule.kind)) refuse(`schedule '${train.schedule.kind}'`);
   for (const a of train.augment) if (!AUGMENTS.has(a.kind)) refuse(`augmentation '${a.kind}'`);
 
   const { graph } = model;
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
-  const pred = byId.get(train.loss.pred)!;
-  const target = graph.inputs.find((i) => i.node === train.loss.target);
-  if (!target) return refuse('loss target (not an input of the model)');
-  const predKey = names.keyOf.get(pred.id)!;
+  const ref = (id: number): ValueRef => {
+    const input = graph.inputs.find((i) => i.node === id);
+    return input ? { input: input.name } : { value: names.keyOf.get(id)! };
+  };
 
-  // Accuracy's decision, as the loop's metricPlan: argmax over several classes, else a threshold
-  // (0 on a logit, 0.5 on a probability: a prediction squashed by sigmoid/softmax is one).
-  const classification = train.loss.kind === 'cross_entropy' || train.loss.kind === 'binary_cross_entropy';
-  const last = pred.type.shape.length > 1 ? pred.type.shape[pred.type.shape.length - 1] : 1;
-  const squashed = ['sigmoid', 'softmax'].includes(pred.op) || ['sigmoid', 'softmax'].includes(activationName(pred));
-  const decision = !classification ? null : last !== 1 ? 'argmax' : train.loss.fromLogits && !squashed ? 0 : 0.5;
+  const losses = terms.map((term) =>
+    term.kind === 'value'
+      ? { kind: 'value', weight: term.weight, value: ref(term.value) }
+      : { kind: term.kind, fromLogits: term.fromLogits, sparse: term.sparse, delta: term.delta, weight: term.weight, pred: ref(term.pred), target: ref(term.target) },
+  );
+
+  // Each metric's decision, as the loop's: argmax over several classes, else a threshold (0 on a
+  // logit, 0.5 on a probability: a prediction squashed by sigmoid/softmax, or read by a loss from probabilities).
+  const metrics = train.metrics
+    .filter((m) => m.name !== 'loss')
+    .map((m) => {
+      if (!METRICS.has(m.name)) refuse(`metric '${m.name}'`);
+      const pred = byId.get(m.prediction)!;
+      const last = pred.type.shape.length > 1 ? pred.type.shape[pred.type.shape.length - 1] : 1;
+      const squashed = ['sigmoid', 'softmax'].includes(pred.op) || ['sigmoid', 'softmax'].includes(activationName(pred));
+      const fromLogits = m.prediction === train.loss.pred ? train.loss.fromLogits : true;
+      const decision = last !== 1 ? 'argmax' : fromLogits && !squashed ? 0 : 0.5;
+      return { name: m.name, key: m.key, pred: ref(m.prediction), target: ref(m.target), k: m.k ?? 5, decision, classes: typeof last === 'number' ? last : null };
+    });
 
   // The global penalty covers weights of rank ≥ 2 (compiler/autodiff/backward.ts), plus each layer's own.
   const regularize: Record<string, [number, number]> = {};
@@ -71,7 +91,7 @@ export function trainExport(model: CheckedModel, train: TrainConfig, names: Modu
     reaches.add(id);
     for (const i of byId.get(id)?.inputs ?? []) visit(i);
   };
-  visit(pred.id);
+  for (const term of terms) visit(term.kind === 'value' ? term.value : term.pred);
   const findUnused = graph.params.some((p) => p.trainable && !reaches.has(p.node));
 
   const dataFiles: string[] = [];
@@ -96,7 +116,8 @@ export function trainExport(model: CheckedModel, train: TrainConfig, names: Modu
   const config = {
     model: model.name,
     inputs: graph.inputs.map((i) => ({ name: i.name, shape: byId.get(i.node)!.type.shape, dtype: byId.get(i.node)!.type.dtype, label: i.labelOnly })),
-    loss: { kind: train.loss.kind, fromLogits: train.loss.fromLogits, sparse: train.loss.sparse, delta: train.loss.delta, pred: predKey, target: target.name },
+    losses,
+    metrics,
     optimizer: train.optimizer,
     schedule: train.schedule,
     regularize,
@@ -106,10 +127,7 @@ export function trainExport(model: CheckedModel, train: TrainConfig, names: Modu
     epochs: train.epochs,
     batch: train.batch,
     validation: train.validation,
-    metrics: train.metrics,
     seed: train.seed,
-    decision,
-    maeMetric: !classification,
     findUnused,
     data,
   };

@@ -5,6 +5,8 @@ import { activationKernels, activationRange } from './kernels/activations.js';
 import { attentionKernels } from './kernels/attention.js';
 import { convKernels, convEpilogueKernels } from './kernels/conv.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
+import { groupedConvEpilogueKernels, groupedConvKernels } from './kernels/grouped-conv.js';
+import { groupnormKernels } from './kernels/groupnorm.js';
 import { lossKernels } from './kernels/losses.js';
 import { mathKernels } from './kernels/math.js';
 import { matmul } from './kernels/matmul.js';
@@ -33,11 +35,13 @@ const PLAIN_KERNELS: Record<Exclude<KernelName, EpilogueKernelName>, CpuKernel> 
   ...convKernels,
   ...poolingKernels,
   ...upsampleKernels,
+  ...groupedConvKernels,
+  ...groupnormKernels,
   ...recurrentKernels,
   ...attentionKernels,
 };
 
-const EPILOGUE_KERNELS: Record<EpilogueKernelName, EpilogueKernel> = { matmul, ...convEpilogueKernels };
+const EPILOGUE_KERNELS: Record<EpilogueKernelName, EpilogueKernel> = { matmul, ...convEpilogueKernels, ...groupedConvEpilogueKernels };
 
 const kernels = new Map<string, CpuKernel>(Object.entries(PLAIN_KERNELS));
 

@@ -193,6 +193,14 @@ export const KERNELS = {
     grad: differentiable(['conv1d_grad_input', 'conv1d_grad_weight']),
     doc: "1-D convolution, x [N,L,C], w [F,k,C]; padding 'valid' or 'same'.",
   },
+  grouped_conv2d: {
+    inputs: ['x', 'w'],
+    outputs: ['y', 'pre?'],
+    attrs: { strides: ints, padding: { type: 'string' }, dilation: ints, groups: int },
+    epilogue: true,
+    grad: differentiable(['grouped_conv2d_grad_input', 'grouped_conv2d_grad_weight']),
+    doc: "Grouped 2-D convolution, x [N,H,W,C], w [F,kh,kw,C/groups]: output channel f reads input channels g·C/groups … (g+1)·C/groups − 1, g = floor(f / (F/groups)); groups = C is the depthwise convolution (F = C·multiplier, channel c·multiplier + m). Sizes as conv2d.",
+  },
   // The transposed convolutions are the input gradients of conv2d / conv1d run forward: x [N,H,W,C]
   // with w [C,kh,kw,F] is the dy of the convolution from [N,H',W',F] that w [C,kh,kw,F] would map to x.
   conv2d_transpose: {
@@ -274,6 +282,14 @@ export const KERNELS = {
     grad: differentiable(['batchnorm_grad'], ['mean', 'invstd']),
     doc: 'Normalises over all rows per channel (last axis). Training: batch statistics, running_x = momentum·running_x + (1 − momentum)·batch_x (unbiased var), in place. Inference: running statistics.',
   },
+  groupnorm: {
+    inputs: ['x', 'gamma', 'beta'],
+    outputs: ['y', 'mean', 'invstd'],
+    attrs: { groups: int, epsilon: num },
+    epilogue: false,
+    grad: differentiable(['groupnorm_grad'], ['mean', 'invstd']),
+    doc: 'x [N, ..., C]: normalises each sample over its positions and the C/groups channels of each group (biased variance), then y = gamma·x̂ + beta per channel; mean and invstd [N, groups] for the gradient.',
+  },
   layernorm: {
     inputs: ['x', 'gamma', 'beta'],
     outputs: ['y', 'mean', 'invstd'],
@@ -340,9 +356,18 @@ export const KERNELS = {
     epilogue: false,
     doc: 'Gradient of layernorm w.r.t. x, gamma and beta.',
   },
+  groupnorm_grad: {
+    inputs: ['dy', 'x', 'gamma', 'mean', 'invstd'],
+    outputs: ['dx', 'dgamma', 'dbeta'],
+    attrs: { groups: int },
+    epilogue: false,
+    doc: 'Gradient of groupnorm w.r.t. x, gamma and beta.',
+  },
   embedding_grad: { inputs: ['dy', 'ids'], outputs: ['dtable'], attrs: { shape: dims }, epilogue: false, doc: 'dtable = 0, then dtable[ids[r]] += dy[r] (scatter-add).' },
   conv2d_grad_input: { inputs: ['dy', 'w'], outputs: ['dx'], attrs: { shape: dims, strides: ints, padding: { type: 'string' }, dilation: ints }, epilogue: false, doc: 'Gradient of conv2d w.r.t. x (output shape from `shape`).' },
   conv2d_grad_weight: { inputs: ['dy', 'x'], outputs: ['dw'], attrs: { shape: dims, strides: ints, padding: { type: 'string' }, dilation: ints }, epilogue: false, doc: 'Gradient of conv2d w.r.t. w.' },
+  grouped_conv2d_grad_input: { inputs: ['dy', 'w'], outputs: ['dx'], attrs: { shape: dims, strides: ints, padding: { type: 'string' }, dilation: ints, groups: int }, epilogue: false, doc: 'Gradient of grouped_conv2d w.r.t. x (output shape from `shape`).' },
+  grouped_conv2d_grad_weight: { inputs: ['dy', 'x'], outputs: ['dw'], attrs: { shape: dims, strides: ints, padding: { type: 'string' }, dilation: ints, groups: int }, epilogue: false, doc: 'Gradient of grouped_conv2d w.r.t. w.' },
   conv1d_grad_input: { inputs: ['dy', 'w'], outputs: ['dx'], attrs: { shape: dims, strides: ints, padding: { type: 'string' }, dilation: ints }, epilogue: false, doc: 'Gradient of conv1d w.r.t. x.' },
   conv1d_grad_weight: { inputs: ['dy', 'x'], outputs: ['dw'], attrs: { shape: dims, strides: ints, padding: { type: 'string' }, dilation: ints }, epilogue: false, doc: 'Gradient of conv1d w.r.t. w.' },
   maxpool2d_grad: { inputs: ['dy', 'x'], outputs: ['dx'], attrs: { size: ints, strides: ints, padding: { type: 'string' } }, epilogue: false, doc: 'Routes dy to the (first) max of each window.' },

@@ -54,6 +54,16 @@ function conv(oneD: boolean): ShapeRule {
   };
 }
 
+/** x [N, H, W, C] with w [F, kh, kw, C/groups], F a multiple of groups. */
+const groupedConv: ShapeRule = ([x, w], attrs) => {
+  if (!x || !w) return [null, null];
+  const groups = typeof attrs.groups === 'number' ? attrs.groups : 1;
+  if (x.length !== 4 || w.length !== 4) return `x [${x.join(', ')}] and w [${w.join(', ')}] are not a 2-D convolution's`;
+  if (last(x) !== last(w) * groups || w[0]! % groups !== 0) return `x has ${last(x)} channels and w [${w.join(', ')}] is not their ${groups} groups'`;
+  const y = convOutputOf(x, w, attrs, NUMBER_DIMS);
+  return [{ shape: y }, { shape: y }];
+};
+
 /** x [N, ...spatial, C] with w [C, ...kernel, F]: the transposed convolution's output lengths. */
 function convTranspose(oneD: boolean): ShapeRule {
   return ([x, w], attrs) => {
@@ -91,6 +101,7 @@ export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
   matmul,
   conv2d: conv(false),
   conv1d: conv(true),
+  grouped_conv2d: groupedConv,
   conv2d_transpose: convTranspose(false),
   conv1d_transpose: convTranspose(true),
   bias_add: ([x, bias]) => (x && bias && size(bias) !== last(x) ? `the bias has ${size(bias)} values, x's last axis ${last(x)}` : [same(x)]),
@@ -136,6 +147,7 @@ export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
   dropout: ([x]) => [same(x), same(x)],
   batchnorm: ([x]) => [same(x), null, null],
   layernorm: ([x]) => [same(x), null, null],
+  groupnorm: ([x], attrs) => (x && typeof attrs.groups === 'number' && last(x) % attrs.groups !== 0 ? `x's ${last(x)} channels do not split into ${attrs.groups} groups` : [same(x), x ? { shape: [x[0]!, attrs.groups as number] } : null, x ? { shape: [x[0]!, attrs.groups as number] } : null]),
   embedding: ([ids, table]) => (ids && table ? (table.length === 2 ? [{ shape: embeddingOutputOf(ids, table) }] : `the table [${table.join(', ')}] is not [rows, features]`) : [null]),
   maxpool2d: pool,
   avgpool2d: pool,
@@ -161,9 +173,12 @@ export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
   dropout_grad: unaryGrad,
   batchnorm_grad: ([dy, x, gamma]) => [same(dy ?? x), same(gamma), same(gamma)],
   layernorm_grad: ([dy, x, gamma]) => [same(dy ?? x), same(gamma), same(gamma)],
+  groupnorm_grad: ([dy, x, gamma]) => [same(dy ?? x), same(gamma), same(gamma)],
   embedding_grad: fromShapeAttr,
   conv2d_grad_input: fromShapeAttr,
   conv2d_grad_weight: fromShapeAttr,
+  grouped_conv2d_grad_input: fromShapeAttr,
+  grouped_conv2d_grad_weight: fromShapeAttr,
   conv1d_grad_input: fromShapeAttr,
   conv1d_grad_weight: fromShapeAttr,
   maxpool2d_grad: ([, x]) => [same(x)],

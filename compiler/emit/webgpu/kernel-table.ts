@@ -11,6 +11,8 @@ import { emitUpdate } from './templates/optimizers.js';
 import { emitConv, emitConvGradInput, emitConvGradWeight, emitGlobalPool, emitGlobalPoolGrad, emitPool, emitPoolGrad } from './templates/spatial.js';
 import { emitAttention, emitAttentionGrad } from './templates/attention.js';
 import { emitUpsample, emitUpsampleGrad } from './templates/upsample.js';
+import { emitGroupedConv, emitGroupedConvGradInput, emitGroupedConvGradWeight } from './templates/grouped-conv.js';
+import { emitGroupnorm, emitGroupnormGrad } from './templates/groupnorm.js';
 import { emitScan, emitScanGrad } from './templates/recurrent.js';
 import { emitConcat, emitSlice, emitSoftmax, emitSoftmaxGrad, emitSumTo } from './templates/rows.js';
 
@@ -60,6 +62,11 @@ export const TEMPLATES: Record<KernelName, Template> = {
   // A transposed convolution is the input gradient run forward (runtime/plan/kernels.ts).
   conv2d_transpose: emitConvGradInput,
   conv1d_transpose: emitConvGradInput,
+  grouped_conv2d: emitGroupedConv,
+  grouped_conv2d_grad_input: emitGroupedConvGradInput,
+  grouped_conv2d_grad_weight: emitGroupedConvGradWeight,
+  groupnorm: emitGroupnorm,
+  groupnorm_grad: emitGroupnormGrad,
   upsample2d: emitUpsample,
   upsample2d_grad: emitUpsampleGrad,
   maxpool2d: emitPool,

@@ -97,6 +97,58 @@ class Conv(nn.Module):
         return activate(y.movedim(1, -1), self.activation, self.alpha)
 
 
+class ConvTranspose(nn.Module):
+    """conv1d_transpose/conv2d_transpose on channels-last x, weight [in, k..., filters] as nnet stores it:
+    the input gradient of a convolution (nnet's kernel), so the full transposed output is cropped
+    (and zero-extended) to nnet's size: n·stride (same, the crop starting at the forward conv's
+    padding) or n·stride + max(dilation·(k−1) + 1 − stride, 0) (valid)."""
+
+    def __init__(self, rank, in_channels, filters, kernel, strides, padding, dilation, bias=True, activation=None, alpha=None):
+        super().__init__()
+        self.rank, self.kernel, self.strides, self.padding, self.dilation = rank, list(kernel), list(strides), padding, list(dilation)
+        self.weight = nn.Parameter(torch.zeros(in_channels, *kernel, filters))
+        self.bias = nn.Parameter(torch.zeros(filters)) if bias else None
+        self.activation, self.alpha = activation, alpha
+
+    def forward(self, x):
+        x = x.movedim(-1, 1)
+        w = self.weight.movedim(-1, 1)
+        conv = F.conv_transpose1d if self.rank == 1 else F.conv_transpose2d
+        y = conv(x, w, None, stride=self.strides, dilation=self.dilation)
+        for axis in range(self.rank):
+            n, k, s, d = x.shape[2 + axis], self.kernel[axis], self.strides[axis], self.dilation[axis]
+            span = d * (k - 1) + 1
+            out = n * s if self.padding == 'same' else n * s + max(span - s, 0)
+            before = max((n - 1) * s + span - out, 0) // 2 if self.padding == 'same' else 0
+            short = before + out - y.shape[2 + axis]
+            if short > 0:
+                pads = [0, 0] * (self.rank - 1 - axis) + [0, short]
+                y = F.pad(y, pads)
+            y = y.narrow(2 + axis, before, out)
+        if self.bias is not None:
+            y = y + self.bias.reshape(-1, *([1] * self.rank))
+        return activate(y.movedim(1, -1), self.activation, self.alpha)
+
+
+class Upsample(nn.Module):
+    """upsample1d/2d on channels-last x by whole factors: nearest repeats cells, bilinear (linear in
+    1-D) interpolates with half-pixel centres."""
+
+    def __init__(self, rank, size, mode):
+        super().__init__()
+        self.rank, self.size, self.mode = rank, list(size), mode
+
+    def forward(self, x):
+        if self.mode == 'nearest':
+            for axis in range(self.rank):
+                x = x.repeat_interleave(self.size[axis], dim=1 + axis)
+            return x
+        y = x.movedim(-1, 1)
+        out = [y.shape[2 + a] * self.size[a] for a in range(self.rank)]
+        y = F.interpolate(y, size=out, mode='linear' if self.rank == 1 else 'bilinear', align_corners=False)
+        return y.movedim(1, -1)
+
+
 class Pool(nn.Module):
     """max/avg pooling over channels-last x; 'same' pads skip padding cells (max ignores them, avg does not count them)."""
 
@@ -296,6 +348,61 @@ class Concat(nn.Module):
 
     def forward(self, *xs):
         return torch.cat(xs, dim=self.axis)
+
+
+class Subtract(nn.Module):
+    def forward(self, a, b):
+        return a - b
+
+
+class Divide(nn.Module):
+    def forward(self, a, b):
+        return a / b
+
+
+class Unary(nn.Module):
+    """nnet's elementwise math (runtime/plan/math-ops.ts) with its numbers a and b."""
+
+    def __init__(self, op, a=0.0, b=0.0):
+        super().__init__()
+        self.op, self.a, self.b = op, a, b
+
+    def forward(self, x):
+        op, a, b = self.op, self.a, self.b
+        if op == 'affine':
+            return a * x + b
+        if op == 'reciprocal':
+            return a / x
+        if op == 'exp':
+            return torch.exp(x)
+        if op == 'log':
+            return torch.log(x)
+        if op == 'sqrt':
+            return torch.sqrt(x)
+        if op == 'abs':
+            return torch.abs(x)
+        if op == 'square':
+            return x * x
+        if op == 'pow':
+            return torch.pow(x, a)
+        if op == 'clip':
+            return torch.clamp(x, a, b)
+        raise ValueError(f"unknown unary op '{op}'")
+
+    def extra_repr(self):
+        return f'{self.op}, a={self.a}, b={self.b}'
+
+
+class Reduce(nn.Module):
+    """sum, mean, max, min over axes (non-negative), keeping them as size 1 when keepdims."""
+
+    def __init__(self, op, axes, keepdims=False):
+        super().__init__()
+        self.op, self.axes, self.keepdims = op, tuple(axes), keepdims
+
+    def forward(self, x):
+        f = {'sum': torch.sum, 'mean': torch.mean, 'max': torch.amax, 'min': torch.amin}[self.op]
+        return f(x, dim=self.axes, keepdim=self.keepdims)
 
 
 class Softmax(nn.Module):

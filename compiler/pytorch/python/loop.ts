@@ -392,43 +392,120 @@ def shard(n, rank, world):
     return start, start + base + (1 if rank < extra else 0)
 
 
-class Metrics:
-    def __init__(self, config):
-        self.config = config
-        self.loss_sum = self.samples = self.correct = self.rows = self.abs_error = self.values = 0.0
+def fetch(ref, batch, values):
+    """A graph value the train section names: a model input (the batch) or a layer's value."""
+    return batch[ref['input']] if 'input' in ref else values[ref['value']]
 
-    def add(self, loss, n, pred, target):
-        self.loss_sum += float(loss) * n
-        self.samples += n
-        decision = self.config['decision']
-        if decision is None:
-            if self.config['maeMetric']:
-                self.abs_error += float((pred - target.reshape(pred.shape)).abs().sum())
-                self.values += pred.numel()
-        elif decision == 'argmax':
-            predicted = pred.argmax(-1)
-            actual = target.reshape(pred.shape).argmax(-1) if target.numel() == pred.numel() else target.reshape(predicted.shape)
-            self.correct += float((predicted == actual).sum())
-            self.rows += predicted.numel()
-        else:
-            predicted = (pred.reshape(-1) > decision).long()
-            actual = (target.reshape(-1) > 0.5).long()
-            self.correct += float((predicted == actual).sum())
-            self.rows += predicted.numel()
 
-    def reduce(self, run):
-        loss_sum, samples, correct, rows, abs_error, values = run.all_sum([self.loss_sum, self.samples, self.correct, self.rows, self.abs_error, self.values])
-        out = {'loss': loss_sum / samples if samples else float('nan')}
-        if self.config['decision'] is not None:
-            out['accuracy'] = correct / rows if rows else float('nan')
-        elif self.config['maeMetric']:
-            out['mae'] = abs_error / values if values else float('nan')
-        return out
+def value_keys(config):
+    refs = [r for t in config['losses'] for r in (t.get('pred'), t.get('target'), t.get('value')) if r] + [r for m in config['metrics'] for r in (m['pred'], m['target'])]
+    return tuple(sorted({r['value'] for r in refs if 'value' in r}))
 
 
 def forward_values(model, config, batch):
     args = [batch[i['name']] for i in config['inputs'] if not i['label']]
-    return model(*args, values=(config['loss']['pred'],))[config['loss']['pred']]
+    return model(*args, values=value_keys(config))
+
+
+def total_loss(config, batch, values):
+    """Σ weight · loss(prediction, target) + Σ weight · value: the train section's loss expression."""
+    total = 0.0
+    for term in config['losses']:
+        if term['kind'] == 'value':
+            total = total + term['weight'] * fetch(term['value'], batch, values).sum()
+        else:
+            total = total + term['weight'] * data_loss(term, fetch(term['pred'], batch, values), fetch(term['target'], batch, values))
+    return total
+
+
+class Metrics:
+    """Running sums of the loss and each metric (runtime/train/metric-counters.ts), summed over ranks."""
+
+    def __init__(self, config):
+        self.config = config
+        self.loss_sum = 0.0
+        self.samples = 0.0
+        self.sums = {}
+
+    def _add(self, key, values):
+        current = self.sums.get(key)
+        self.sums[key] = values if current is None else [a + b for a, b in zip(current, values)]
+
+    def add(self, loss, n, batch, values):
+        self.loss_sum += float(loss) * n
+        self.samples += n
+        for m in self.config['metrics']:
+            pred = fetch(m['pred'], batch, values).detach()
+            target = fetch(m['target'], batch, values)
+            name = m['name']
+            if name == 'mae':
+                self._add(m['key'], [float((pred - target.reshape(pred.shape)).abs().sum()), pred.numel()])
+                continue
+            width = pred.shape[-1] if m['decision'] == 'argmax' else 1
+            rows = pred.reshape(-1, width)
+            one_hot = target.numel() == pred.numel() and m['decision'] == 'argmax'
+            actual = target.reshape(-1, width).argmax(-1) if one_hot else target.reshape(-1).long()
+            if name == 'top_k_accuracy':
+                score = rows.gather(1, actual[:, None])
+                index = torch.arange(width, device=rows.device)[None, :]
+                better = ((rows > score) | ((rows == score) & (index < actual[:, None]))).sum(1)
+                self._add(m['key'], [float((better < m['k']).sum()), len(rows)])
+                continue
+            if m['decision'] == 'argmax':
+                predicted, classes = rows.argmax(-1), width
+            else:
+                predicted, classes = (rows.reshape(-1) > m['decision']).long(), 2
+                actual = (target.reshape(-1).float() > 0.5).long()
+            if name == 'accuracy':
+                self._add(m['key'], [float((predicted == actual).sum()), len(predicted)])
+                continue
+            right = predicted == actual
+            tp = torch.bincount(actual[right], minlength=classes)[:classes]
+            fp = torch.bincount(predicted[~right], minlength=classes)[:classes]
+            fn = torch.bincount(actual[~right], minlength=classes)[:classes]
+            self._add(m['key'], torch.cat([tp, fp, fn]).double().tolist())
+
+    def reduce(self, run):
+        keys = [m['key'] for m in self.config['metrics']]
+        flat = [self.loss_sum, self.samples]
+        sizes = []
+        for m in self.config['metrics']:
+            values = self.sums.get(m['key'])
+            if values is None:
+                values = [0.0] * self._size(m)
+            sizes.append(len(values))
+            flat += values
+        flat = run.all_sum(flat)
+        out = {'loss': flat[0] / flat[1] if flat[1] else float('nan')}
+        at = 2
+        for m, size in zip(self.config['metrics'], sizes):
+            values = flat[at:at + size]
+            at += size
+            out[m['key']] = self._value(m, values)
+        return out
+
+    def _size(self, m):
+        if m['name'] in ('precision', 'recall', 'f1'):
+            return 3 * (2 if m['decision'] != 'argmax' else m['classes'])
+        return 2
+
+    @staticmethod
+    def _value(m, values):
+        if m['name'] not in ('precision', 'recall', 'f1'):
+            return values[0] / values[1] if values[1] else float('nan')
+        classes = len(values) // 3
+        tp, fp, fn = values[:classes], values[classes:2 * classes], values[2 * classes:]
+        ratio = lambda a, b: a / b if b > 0 else 0.0
+
+        def score(c):
+            precision = ratio(tp[c], tp[c] + fp[c])
+            recall = ratio(tp[c], tp[c] + fn[c])
+            return precision if m['name'] == 'precision' else recall if m['name'] == 'recall' else ratio(2 * precision * recall, precision + recall)
+
+        if m['decision'] != 'argmax':
+            return score(1)
+        present = [c for c in range(classes) if tp[c] + fp[c] + fn[c] > 0]
+        return sum(score(c) for c in present) / len(present) if present else float('nan')
 
 
 def evaluate(run, model, config, tensors, batch_size):
@@ -436,12 +513,11 @@ def evaluate(run, model, config, tensors, batch_size):
     metrics = Metrics(config)
     n = len(next(iter(tensors.values())))
     start, end = shard(n, run.rank, run.world)
-    target_name = config['loss']['target']
     with torch.no_grad():
         for s in range(start, end, batch_size):
             batch = {k: v[s:min(s + batch_size, end)].to(run.device) for k, v in tensors.items()}
-            pred = forward_values(model, config, batch)
-            metrics.add(data_loss(config['loss'], pred, batch[target_name]), len(pred), pred, batch[target_name])
+            values = forward_values(model, config, batch)
+            metrics.add(total_loss(config, batch, values), len(next(iter(batch.values()))), batch, values)
     model.train()
     return metrics.reduce(run)
 
@@ -473,7 +549,6 @@ def train(run, model_class, config, args):
     stopping = config['earlyStopping']
     best = None
     waited = 0
-    target_name = config['loss']['target']
     augmented = [a for a in config['augment']]
     run.log(f"{config['model']}: {n} training samples, {run.world} process(es) on {run.device.type}, batch {batch_size}, {epochs} epochs")
     steps = 0
@@ -497,14 +572,14 @@ def train(run, model_class, config, args):
                     name = spec_a['input'] or config['augmentInput']
                     batch[name] = augment(batch[name], [spec_a], generator)
             batch = {k: v.to(run.device) for k, v in batch.items()}
-            pred = forward_values(ddp, config, batch)
-            loss = data_loss(config['loss'], pred, batch[target_name])
+            values = forward_values(ddp, config, batch)
+            loss = total_loss(config, batch, values)
             total = loss * weight + penalty(model, regularize)
             optimizer.zero_grad(set_to_none=True)
             total.backward()
             optimizer.step()
             if hi > lo:
-                metrics.add(loss.detach(), hi - lo, pred.detach(), batch[target_name])
+                metrics.add(loss.detach(), hi - lo, batch, values)
             steps += 1
             if args.steps and steps >= args.steps:
                 break
