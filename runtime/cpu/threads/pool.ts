@@ -30,7 +30,7 @@ export function threadsSupported(): boolean {
 }
 
 /** SharedArrayBuffer exists and may be used: always in Node; in a page, only when cross-origin isolated. */
-export function sharedMemorySupported(): boolean {
+function sharedMemorySupported(): boolean {
   if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') return false;
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
   return isolated !== false;

@@ -4,7 +4,7 @@
  * os.availableParallelism(), a page's navigator.hardwareConcurrency). One means the calling thread
  * alone: no worker is started.
  */
-export const MAX_THREADS = 64;
+const MAX_THREADS = 64;
 
 /** NNR4001: a thread count that is not a whole number from 1 to MAX_THREADS. */
 export class ThreadCountError extends Error {

@@ -28,7 +28,7 @@ import { Op, Type, u32, vector } from './wasm-bytes.js';
  * is column panels [t·tileColPanels, …) for all mPanels rows, over the k blocks of KC pixels in
  * order; block b's lists start at pa + b·listBytes, listBytes being passed as `bias` (it has none).
  */
-export const driverParams = ['pa', 'pb', 'c', 'bias', 'ldc', 'ldb', 'mPanels', 'nPanels', 'k', 'rowPanels', 'colPanels', 'colTiles'] as const;
+const driverParams = ['pa', 'pb', 'c', 'bias', 'ldc', 'ldb', 'mPanels', 'nPanels', 'k', 'rowPanels', 'colPanels', 'colTiles'] as const;
 const locals = ['t', 'p0', 'pn', 'q0', 'qn', 'k0', 'kc', 'cT', 'biasT', 'ct'] as const;
 type Local = (typeof driverParams)[number] | 'alpha' | 'aChannels' | 'start' | 'end' | (typeof locals)[number];
 const index = new Map<Local, number>([...driverParams, 'alpha', 'aChannels', 'start', 'end', ...locals].map((n, i) => [n as Local, i]));
