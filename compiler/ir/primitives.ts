@@ -3,7 +3,7 @@ import {
 } from '../../runtime/plan/kernels.js';
 import { perActivation, perActivationGrad } from '../../runtime/plan/activations.js';
 import {
-  broadcastOf, concatOutputOf, convOutputOf, convTransposeOutputOf, embeddingOutputOf, globalPoolOutputOf, matmulOutputOf, poolOutputOf, reduceOutputOf, scanOutputsOf, sliceOutputOf, upsampleOutputOf,
+  broadcastOf, concatOutputOf, convOutputOf, convTransposeOutputOf, embeddingOutputOf, globalPoolOutputOf, matmulOutputOf, padOutputOf, poolOutputOf, reduceOutputOf, scanOutputsOf, sliceOutputOf, upsampleOutputOf,
 } from '../../runtime/plan/shape-families.js';
 import { sameDim, SYMBOLIC_DIMS } from '../shapes/dims.js';
 import type { Attrs, Dim, Shape, TensorType } from './types.js';
@@ -97,6 +97,7 @@ const SHAPE_RULES: Record<KernelName, ShapeRule> = {
   matmul: matmulShape,
   conv2d: convShape,
   conv1d: convShape,
+  grouped_conv2d: convShape,
   conv2d_transpose: convTransposeShape,
   conv1d_transpose: convTransposeShape,
   // elementwise and broadcasting
@@ -115,6 +116,10 @@ const SHAPE_RULES: Record<KernelName, ShapeRule> = {
   slice: sliceShape,
   reshape: fromAttrShape,
   copy: same,
+  strided_read: fromAttrShape,
+  strided_write: fromAttrShape,
+  pad_reflect: ([x], attrs) => [f32(padOutputOf(x!.shape, attrs, SYMBOLIC_DIMS))],
+  pad_reflect_grad: fromAttrShape,
   ...perActivation(() => same),
   // normalisation, softmax, dropout, lookup, pooling
   softmax: same,
@@ -122,6 +127,7 @@ const SHAPE_RULES: Record<KernelName, ShapeRule> = {
   dropout: ([x]) => [x!, x!],
   batchnorm: channelStats,
   layernorm: withStats,
+  groupnorm: ([x], attrs) => [x!, f32([x!.shape[0]!, attrs.groups as number]), f32([x!.shape[0]!, attrs.groups as number])],
   embedding: ([ids, table]) => [f32(embeddingOutputOf(ids!.shape, table!.shape))],
   maxpool2d: poolShape,
   avgpool2d: poolShape,
@@ -153,9 +159,12 @@ const SHAPE_RULES: Record<KernelName, ShapeRule> = {
   dropout_grad: gradLike,
   batchnorm_grad: normGrad,
   layernorm_grad: normGrad,
+  groupnorm_grad: normGrad,
   embedding_grad: fromAttrShape,
   conv2d_grad_input: fromAttrShape,
   conv2d_grad_weight: fromAttrShape,
+  grouped_conv2d_grad_input: fromAttrShape,
+  grouped_conv2d_grad_weight: fromAttrShape,
   conv1d_grad_input: fromAttrShape,
   conv1d_grad_weight: fromAttrShape,
   maxpool2d_grad: gradLike,

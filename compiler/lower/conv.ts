@@ -3,15 +3,38 @@ import { activationAttr, type LowerRule } from './lower-context.js';
 
 /**
  * conv1d / conv2d(x, filters, kernel, ...): inputs [x, weight, bias?] → conv → bias_add → activation,
- * the same shape as dense so the same epilogue fusion applies.
+ * the same shape as dense so the same epilogue fusion applies. A grouped conv2d is grouped_conv2d.
  */
 function lowerConv(op: 'conv1d' | 'conv2d' | 'conv1d_transpose' | 'conv2d_transpose'): LowerRule {
   return (ctx) => {
     const [x, weight, bias] = ctx.inputs;
     const { builder, node } = ctx;
     const attrs = { strides: node.attrs.strides ?? [], padding: node.attrs.padding ?? 'valid', dilation: node.attrs.dilation ?? [] };
-    let y = builder.add(op, [x!, weight!], attrs, node.origin);
+    const groups = typeof node.attrs.groups === 'number' ? node.attrs.groups : 1;
+    let y = groups > 1 ? builder.add('grouped_conv2d', [x!, weight!], { ...attrs, groups }, node.origin) : builder.add(op, [x!, weight!], attrs, node.origin);
     if (bias !== undefined) y = builder.add('bias_add', [y, bias], {}, node.origin);
+    return applyActivation(ctx, y, activationAttr(node.attrs.activation));
+  };
+}
+
+/**
+ * depthwise_conv2d: inputs [x, weight [C·M, kh, kw, 1], bias?] → grouped_conv2d with C groups.
+ * separable_conv2d: inputs [x, depthwise, pointwise [filters, 1, 1, C·M], bias?] → the depthwise
+ * convolution (no bias), then a 1×1 conv2d, bias and activation.
+ */
+function lowerDepthwise(separable: boolean): LowerRule {
+  return (ctx) => {
+    const { builder, node, inputs } = ctx;
+    const [x, depthwise] = inputs;
+    const channels = builder.type(x!).shape.at(-1) as number;
+    const attrs = { strides: node.attrs.strides ?? [], padding: node.attrs.padding ?? 'valid', dilation: node.attrs.dilation ?? [], groups: channels };
+    let y = builder.add('grouped_conv2d', [x!, depthwise!], attrs, node.origin);
+    let rest = inputs.slice(2);
+    if (separable) {
+      y = builder.add('conv2d', [y, rest[0]!], { strides: [1, 1], padding: 'valid', dilation: [1, 1] }, node.origin);
+      rest = rest.slice(1);
+    }
+    if (rest[0] !== undefined) y = builder.add('bias_add', [y, rest[0]], {}, node.origin);
     return applyActivation(ctx, y, activationAttr(node.attrs.activation));
   };
 }
@@ -51,6 +74,8 @@ export const convRules: Record<string, LowerRule> = {
   conv2d: lowerConv('conv2d'),
   conv1d_transpose: lowerConv('conv1d_transpose'),
   conv2d_transpose: lowerConv('conv2d_transpose'),
+  depthwise_conv2d: lowerDepthwise(false),
+  separable_conv2d: lowerDepthwise(true),
   upsample1d: lowerUpsample(1),
   upsample2d: lowerUpsample(2),
   maxpool2d: lowerPool('max', 2),

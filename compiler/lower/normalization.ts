@@ -13,6 +13,10 @@ const lowerBatchnorm: LowerRule = ({ builder, node, inputs }) =>
 const lowerLayernorm: LowerRule = ({ builder, node, inputs }) =>
   builder.add('layernorm', inputs, { epsilon: typeof node.attrs.epsilon === 'number' ? node.attrs.epsilon : 1e-3 }, node.origin);
 
+/** groupnorm(x) inputs [x, gamma, beta]: one primitive, its statistics [batch, groups] kept for the gradient. */
+const lowerGroupnorm: LowerRule = ({ builder, node, inputs }) =>
+  builder.add('groupnorm', inputs, { groups: node.attrs.groups as number, epsilon: typeof node.attrs.epsilon === 'number' ? node.attrs.epsilon : 1e-3 }, node.origin);
+
 /** dropout(x, rate): the primitive's seed attr is the node id, so each dropout draws its own mask. */
 const lowerDropout: LowerRule = ({ builder, node, inputs }) =>
   builder.add('dropout', inputs.slice(0, 1), { rate: (node.attrs.rate as number | undefined) ?? 0.5, seed: node.id }, node.origin);
@@ -25,6 +29,7 @@ export const normalizationRules: Record<string, LowerRule> = {
   batch_norm: lowerBatchnorm,
   layernorm: lowerLayernorm,
   layer_norm: lowerLayernorm,
+  groupnorm: lowerGroupnorm,
   dropout: lowerDropout,
   embedding: lowerEmbedding,
 };

@@ -2,21 +2,38 @@ import { formatShape, perSampleSize, transposedWindowOutput, windowOutput } from
 import type { Dim } from '../ir/types.js';
 import {
   activationAttr, activationFlops, activationOf, activationParam, GLOROT, hasWeight, int, ints, MAX_KERNEL,
-  regularizerParams, tensorParam, unitsParam, weightParam, ZEROS,
+  MAX_UNITS, regularizerParams, tensorParam, unitsParam, weightParam, ZEROS,
 } from './common.js';
 import { expects, ok, type OpCall, type OpDef, type ParamDef, type WeightDef } from './types.js';
 
 /**
  * conv1d(x, filters, kernel, stride = 1, padding = valid, dilation = 1, activation = linear, weight:, bias:, l1:, l2:)
- * conv2d(x, filters, kernel, stride = 1, padding = valid, dilation = 1, activation = linear, weight:, bias:, l1:, l2:)
+ * conv2d(x, filters, kernel, stride = 1, padding = valid, dilation = 1, activation = linear, groups: 1, weight:, bias:, l1:, l2:)
  *
  * Channels last. conv1d: [batch, len, in] → [batch, len', filters]; conv2d: [batch, h, w, in] →
  * [batch, h', w', filters], where along each axis valid gives floor((n − dilation·(k−1) − 1)/stride) + 1
  * and same gives ceil(n / stride). `kernel`, `stride` and `dilation` take one number or one per axis.
  *
  * IR form: inputs [x, weight, bias [filters]?], weight [filters, k, in] (conv1d) or
- * [filters, kh, kw, in] (conv2d); attrs { filters, kernel: int[], strides: int[], padding, dilation: int[], activation }.
+ * [filters, kh, kw, in / groups] (conv2d); attrs { filters, kernel: int[], strides: int[], padding, dilation: int[],
+ * activation, groups (only when > 1) }.
  */
+
+/** conv2d's `groups` (Keras, PyTorch): depthwise_conv2d is the case groups = channels. */
+const GROUPS: ParamDef = {
+  name: 'groups',
+  kind: 'int',
+  doc: 'Splits the input channels and the filters into this many groups, each convolved on its own; both must divide by it.',
+  default: 1,
+  namedOnly: true,
+  min: 1,
+  max: MAX_UNITS,
+};
+
+/** The `groups` argument, 1 where the op has none. */
+function groupsOf(call: OpCall): number {
+  return typeof call.args.groups === 'number' ? call.args.groups : 1;
+}
 
 function convParams(axes: number): ParamDef[] {
   const perAxis = axes === 1 ? 'a number' : 'a number or [h, w]';
@@ -28,7 +45,8 @@ function convParams(axes: number): ParamDef[] {
     { name: 'padding', kind: 'choice', doc: '`valid` (no padding) or `same` (output size ceil(n / stride)).', default: 'valid', choices: ['valid', 'same'] },
     { name: 'dilation', kind: 'ints', doc: `Spacing between kernel taps: ${perAxis}.`, default: 1, min: 1, max: MAX_KERNEL },
     activationParam,
-    weightParam('weight', `The [filters, ${axes === 1 ? 'k' : 'kh, kw'}, in] kernel.`, GLOROT),
+    ...(axes === 2 ? [GROUPS] : []),
+    weightParam('weight', `The [filters, ${axes === 1 ? 'k' : 'kh, kw'}, in${axes === 2 ? ' / groups' : ''}] kernel.`, GLOROT),
     weightParam('bias', 'The [filters] bias.', ZEROS, true),
     ...regularizerParams,
   ];
@@ -43,7 +61,9 @@ function convDef(axes: 1 | 2): OpDef {
     doc: `${axes}-D convolution over a channels-last ${layout} input.`,
     params: convParams(axes),
     shapeRule: axes === 1 ? '[batch, len, in] → [batch, len\', filters]' : '[batch, h, w, in] → [batch, h\', w\', filters]',
-    irForm: `inputs [x, weight [filters, ${axes === 1 ? 'k' : 'kh, kw'}, in], bias [filters]?]; attrs { filters, kernel, strides, padding, dilation, activation }`,
+    irForm: axes === 1
+      ? 'inputs [x, weight [filters, k, in], bias [filters]?]; attrs { filters, kernel, strides, padding, dilation, activation }'
+      : 'inputs [x, weight [filters, kh, kw, in / groups], bias [filters]?]; attrs { filters, kernel, strides, padding, dilation, activation, groups (when > 1) }',
     infer(call) {
       const x = call.inputs[0]!;
       if (x.dtype !== 'f32') return expects('float input', { actual: `${formatShape(x.shape)} int` });
@@ -54,6 +74,10 @@ function convDef(axes: 1 | 2): OpDef {
         return expects(layout, fix ? { insertBefore: fix } : {});
       }
       if (typeof x.shape.at(-1) !== 'number') return expects('a known number of channels in the last axis');
+      const groups = groupsOf(call);
+      if ((x.shape.at(-1) as number) % groups !== 0 || int(call, 'filters') % groups !== 0) {
+        return expects(`input channels and filters that divide into ${groups} groups`, { actual: `${x.shape.at(-1)} channels and ${int(call, 'filters')} filters` });
+      }
       const kernel = ints(call, 'kernel', axes);
       const stride = ints(call, 'stride', axes);
       const dilation = ints(call, 'dilation', axes);
@@ -73,7 +97,7 @@ function convDef(axes: 1 | 2): OpDef {
       const inChannels = call.inputs[0]!.shape.at(-1) as number;
       const filters = int(call, 'filters');
       const weights: WeightDef[] = [
-        { name: 'weight', shape: [filters, ...ints(call, 'kernel', axes), inChannels], init: GLOROT, trainable: true, regularized: true },
+        { name: 'weight', shape: [filters, ...ints(call, 'kernel', axes), inChannels / groupsOf(call)], init: GLOROT, trainable: true, regularized: true },
       ];
       if (hasWeight(call, 'bias')) weights.push({ name: 'bias', shape: [filters], init: ZEROS, trainable: true, regularized: false });
       return weights;
@@ -85,11 +109,13 @@ function convDef(axes: 1 | 2): OpDef {
       padding: call.args.padding as string,
       dilation: ints(call, 'dilation', axes),
       activation: activationAttr(activationOf(call)),
+      // Only when grouped, so an ordinary convolution's IR reads as before.
+      ...(groupsOf(call) > 1 ? { groups: groupsOf(call) } : {}),
     }),
     flops(call: OpCall, out) {
       const positions = perSampleSize(out.shape.slice(0, -1));
       if (positions === null) return null;
-      const taps = ints(call, 'kernel', axes).reduce((a, b) => a * b, 1) * (call.inputs[0]!.shape.at(-1) as number);
+      const taps = ints(call, 'kernel', axes).reduce((a, b) => a * b, 1) * (call.inputs[0]!.shape.at(-1) as number) / groupsOf(call);
       const filters = int(call, 'filters');
       return positions * filters * (2 * taps + 1 + activationFlops(activationOf(call).name));
     },
@@ -118,7 +144,7 @@ function convTransposeDef(axes: 1 | 2): OpDef {
     ...forward,
     name,
     doc: `Transposed ${axes}-D convolution (upsampling by \`stride\`) over a channels-last ${axes === 1 ? '[batch, length, channels]' : '[batch, height, width, channels]'} input.`,
-    params: forward.params.map((p) => {
+    params: forward.params.filter((p) => p.name !== 'groups').map((p) => {
       if (p.name === 'weight') return weightParam('weight', `The [in, ${kernelDims}, filters] kernel.`, GLOROT);
       if (p.name === 'padding') return { ...p, doc: '`valid` (output size n·stride + max(k − stride, 0)) or `same` (output size n·stride).' };
       return p;

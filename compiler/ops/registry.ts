@@ -2,6 +2,7 @@ import { TRAIN_DEFAULTS } from '../../runtime/plan/train-settings.js';
 import { ACTIVATION_OPS } from './activations.js';
 import { multi_head_attention } from './attention.js';
 import { conv1d, conv1d_transpose, conv2d, conv2d_transpose } from './conv.js';
+import { depthwise_conv2d, separable_conv2d } from './depthwise.js';
 import { dense } from './dense.js';
 import { dropout } from './dropout.js';
 import { embedding } from './embedding.js';
@@ -9,14 +10,15 @@ import { INITIALIZERS } from './initializers.js';
 import { LOSSES } from './losses.js';
 import { MATH_OPS } from './math.js';
 import { add, concat, divide, multiply, subtract } from './merge.js';
-import { batchnorm, layernorm } from './normalization.js';
+import { batchnorm, groupnorm, layernorm } from './normalization.js';
 import { OPTIMIZERS } from './optimizers.js';
 import { avgpool1d, avgpool2d, global_avgpool, global_maxpool, maxpool1d, maxpool2d } from './pooling.js';
 import { positional_encoding } from './positional-encoding.js';
 import { RECURRENT_OPS } from './recurrent.js';
 import { flatten, reshape } from './reshape.js';
+import { SHAPE_OPS } from './shape-ops.js';
 import type { SettingDef } from './settings-types.js';
-import { AUGMENTATIONS, EARLY_STOPPING, METRICS, REGULARIZERS, SCHEDULES } from './train-settings.js';
+import { AUGMENTATIONS, CLIPPINGS, EARLY_STOPPING, METRICS, REGULARIZERS, SCHEDULES } from './train-settings.js';
 import type { OpDef } from './types.js';
 import { upsample1d, upsample2d } from './upsample.js';
 
@@ -31,6 +33,8 @@ export const OPS: readonly OpDef[] = [
   conv2d,
   conv1d_transpose,
   conv2d_transpose,
+  depthwise_conv2d,
+  separable_conv2d,
   upsample1d,
   upsample2d,
   maxpool1d,
@@ -41,9 +45,11 @@ export const OPS: readonly OpDef[] = [
   global_maxpool,
   flatten,
   reshape,
+  ...SHAPE_OPS,
   dropout,
   batchnorm,
   layernorm,
+  groupnorm,
   embedding,
   ...RECURRENT_OPS,
   multi_head_attention,
@@ -72,6 +78,7 @@ export const SETTINGS: readonly SettingDef[] = [
   ...LOSSES,
   ...OPTIMIZERS,
   ...SCHEDULES,
+  ...CLIPPINGS,
   ...REGULARIZERS,
   ...AUGMENTATIONS,
   ...METRICS,
@@ -91,7 +98,9 @@ export function settingNames(kind: SettingDef['kind']): string[] {
 export const TRAIN_KEYS: Readonly<Record<string, string>> = {
   loss: 'The loss, a weighted sum of losses and scalar model values: loss cross_entropy(logits, label) + 0.5 * mse(recon, x) + kl.',
   optimizer: `The optimizer (default ${TRAIN_DEFAULTS.optimizer.kind} with its defaults): optimizer sgd(lr: 0.1, momentum: 0.9).`,
-  schedule: 'A learning-rate schedule per epoch: step, exponential, cosine.',
+  schedule: 'A learning-rate schedule: step, exponential, cosine (per: epoch or step), one_cycle (per step).',
+  warmup: `Steps of linear learning-rate warmup, on top of the schedule (default ${TRAIN_DEFAULTS.warmup}).`,
+  clip: 'Gradient clipping before each update: clip norm(1.0), value(0.5).',
   regularize: 'Global l1/l2 penalties on every weight: regularize l2(1e-4).',
   augment: 'Data augmentation of the inputs: augment noise(0.05), shift(2), flip.',
   epochs: `Passes over the training data (default ${TRAIN_DEFAULTS.epochs}).`,

@@ -5,6 +5,8 @@ import { activationKernels, activationRange } from './kernels/activations.js';
 import { attentionKernels } from './kernels/attention.js';
 import { convKernels, convEpilogueKernels } from './kernels/conv.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
+import { groupedConvEpilogueKernels, groupedConvKernels } from './kernels/grouped-conv.js';
+import { groupnormKernels } from './kernels/groupnorm.js';
 import { lossKernels } from './kernels/losses.js';
 import { mathKernels } from './kernels/math.js';
 import { matmul } from './kernels/matmul.js';
@@ -13,6 +15,7 @@ import { poolingKernels } from './kernels/pooling.js';
 import { recurrentKernels } from './kernels/recurrent.js';
 import { optimizerKernels } from './kernels/optimizers.js';
 import { softmaxKernels } from './kernels/softmax.js';
+import { stridedKernels } from './kernels/strided.js';
 import { upsampleKernels } from './kernels/upsample.js';
 
 /**
@@ -25,6 +28,7 @@ import { upsampleKernels } from './kernels/upsample.js';
 const PLAIN_KERNELS: Record<Exclude<KernelName, EpilogueKernelName>, CpuKernel> = {
   ...elementwiseKernels,
   ...mathKernels,
+  ...stridedKernels,
   ...activationKernels,
   ...softmaxKernels,
   ...lossKernels,
@@ -33,11 +37,13 @@ const PLAIN_KERNELS: Record<Exclude<KernelName, EpilogueKernelName>, CpuKernel> 
   ...convKernels,
   ...poolingKernels,
   ...upsampleKernels,
+  ...groupedConvKernels,
+  ...groupnormKernels,
   ...recurrentKernels,
   ...attentionKernels,
 };
 
-const EPILOGUE_KERNELS: Record<EpilogueKernelName, EpilogueKernel> = { matmul, ...convEpilogueKernels };
+const EPILOGUE_KERNELS: Record<EpilogueKernelName, EpilogueKernel> = { matmul, ...convEpilogueKernels, ...groupedConvEpilogueKernels };
 
 const kernels = new Map<string, CpuKernel>(Object.entries(PLAIN_KERNELS));
 

@@ -66,6 +66,8 @@ const dims: KernelAttr = { type: 'dims' };
 const dim: KernelAttr = { type: 'dim' };
 
 const unaryAttrs: Record<string, KernelAttr> = { op: { type: 'string' }, a: { type: 'number', optional: true, default: 0 }, b: { type: 'number', optional: true, default: 0 } };
+/** The axis map of strided_read and strided_write (math in their docs); `shape` is the step's output shape. */
+const stridedAttrs: Record<string, KernelAttr> = { axes: ints, starts: dims, steps: ints, shape: dims };
 const reduceAttrs: Record<string, KernelAttr> = { op: { type: 'string' }, axes: ints, keepdims: bool };
 
 function differentiable(kernels: readonly string[], saved: readonly string[] = []): KernelSpec['grad'] {
@@ -193,6 +195,14 @@ export const KERNELS = {
     grad: differentiable(['conv1d_grad_input', 'conv1d_grad_weight']),
     doc: "1-D convolution, x [N,L,C], w [F,k,C]; padding 'valid' or 'same'.",
   },
+  grouped_conv2d: {
+    inputs: ['x', 'w'],
+    outputs: ['y', 'pre?'],
+    attrs: { strides: ints, padding: { type: 'string' }, dilation: ints, groups: int },
+    epilogue: true,
+    grad: differentiable(['grouped_conv2d_grad_input', 'grouped_conv2d_grad_weight']),
+    doc: "Grouped 2-D convolution, x [N,H,W,C], w [F,kh,kw,C/groups]: output channel f reads input channels g·C/groups … (g+1)·C/groups − 1, g = floor(f / (F/groups)); groups = C is the depthwise convolution (F = C·multiplier, channel c·multiplier + m). Sizes as conv2d.",
+  },
   // The transposed convolutions are the input gradients of conv2d / conv1d run forward: x [N,H,W,C]
   // with w [C,kh,kw,F] is the dy of the convolution from [N,H',W',F] that w [C,kh,kw,F] would map to x.
   conv2d_transpose: {
@@ -223,7 +233,32 @@ export const KERNELS = {
   concat: { inputs: ['x...'], outputs: ['y'], attrs: { axis: int }, epilogue: false, grad: differentiable(['slice']), doc: 'Concatenates along `axis` (non-negative).' },
   slice: { inputs: ['x'], outputs: ['y'], attrs: { axis: int, start: dim, size: dim }, epilogue: false, doc: 'y = x[..., start:start+size, ...] along `axis`: the gradient of concat.' },
   reshape: { inputs: ['x'], outputs: ['y'], attrs: { shape: dims }, epilogue: false, grad: differentiable(['reshape']), doc: 'Same elements, new shape (a copy, or an alias where the runtime can).' },
+  strided_read: {
+    inputs: ['x'],
+    outputs: ['y'],
+    attrs: stridedAttrs,
+    epilogue: false,
+    grad: differentiable(['strided_write']),
+    doc: "y = x read through an axis map (slices with steps, indices, transposes, new axes): output axis k reads x's axis `axes[k]` (-1: a new axis of size 1) at starts[a] + steps[a]·y_k; an x axis no output axis reads is fixed at its start. `shape` is y's.",
+  },
+  strided_write: {
+    inputs: ['x'],
+    outputs: ['y'],
+    attrs: stridedAttrs,
+    epilogue: false,
+    grad: differentiable(['strided_read']),
+    doc: "y = zeros of `shape`, then x written where strided_read with the same map would read it: the gradient of strided_read, and zero padding.",
+  },
   copy: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable([]), doc: 'y = x.' },
+  pad_reflect: {
+    inputs: ['x'],
+    outputs: ['y'],
+    attrs: { before: ints, after: ints },
+    epilogue: false,
+    grad: differentiable(['pad_reflect_grad']),
+    doc: 'Pads each axis by before[a] and after[a] positions that mirror the values next to the edge, the edge itself not repeated (NumPy reflect); widths below the axis size.',
+  },
+  pad_reflect_grad: { inputs: ['dy'], outputs: ['dx'], attrs: { before: ints, after: ints, shape: dims }, epilogue: false, doc: "dx of pad_reflect (x's shape from `shape`): each x position sums dy over the positions that read it." },
 
   // ── elementwise math and reductions: one kernel each, the op an attribute (math-ops.ts) ──────────
   unary: {
@@ -273,6 +308,14 @@ export const KERNELS = {
     inPlace: true,
     grad: differentiable(['batchnorm_grad'], ['mean', 'invstd']),
     doc: 'Normalises over all rows per channel (last axis). Training: batch statistics, running_x = momentum·running_x + (1 − momentum)·batch_x (unbiased var), in place. Inference: running statistics.',
+  },
+  groupnorm: {
+    inputs: ['x', 'gamma', 'beta'],
+    outputs: ['y', 'mean', 'invstd'],
+    attrs: { groups: int, epsilon: num },
+    epilogue: false,
+    grad: differentiable(['groupnorm_grad'], ['mean', 'invstd']),
+    doc: 'x [N, ..., C]: normalises each sample over its positions and the C/groups channels of each group (biased variance), then y = gamma·x̂ + beta per channel; mean and invstd [N, groups] for the gradient.',
   },
   layernorm: {
     inputs: ['x', 'gamma', 'beta'],
@@ -340,9 +383,18 @@ export const KERNELS = {
     epilogue: false,
     doc: 'Gradient of layernorm w.r.t. x, gamma and beta.',
   },
+  groupnorm_grad: {
+    inputs: ['dy', 'x', 'gamma', 'mean', 'invstd'],
+    outputs: ['dx', 'dgamma', 'dbeta'],
+    attrs: { groups: int },
+    epilogue: false,
+    doc: 'Gradient of groupnorm w.r.t. x, gamma and beta.',
+  },
   embedding_grad: { inputs: ['dy', 'ids'], outputs: ['dtable'], attrs: { shape: dims }, epilogue: false, doc: 'dtable = 0, then dtable[ids[r]] += dy[r] (scatter-add).' },
   conv2d_grad_input: { inputs: ['dy', 'w'], outputs: ['dx'], attrs: { shape: dims, strides: ints, padding: { type: 'string' }, dilation: ints }, epilogue: false, doc: 'Gradient of conv2d w.r.t. x (output shape from `shape`).' },
   conv2d_grad_weight: { inputs: ['dy', 'x'], outputs: ['dw'], attrs: { shape: dims, strides: ints, padding: { type: 'string' }, dilation: ints }, epilogue: false, doc: 'Gradient of conv2d w.r.t. w.' },
+  grouped_conv2d_grad_input: { inputs: ['dy', 'w'], outputs: ['dx'], attrs: { shape: dims, strides: ints, padding: { type: 'string' }, dilation: ints, groups: int }, epilogue: false, doc: 'Gradient of grouped_conv2d w.r.t. x (output shape from `shape`).' },
+  grouped_conv2d_grad_weight: { inputs: ['dy', 'x'], outputs: ['dw'], attrs: { shape: dims, strides: ints, padding: { type: 'string' }, dilation: ints, groups: int }, epilogue: false, doc: 'Gradient of grouped_conv2d w.r.t. w.' },
   conv1d_grad_input: { inputs: ['dy', 'w'], outputs: ['dx'], attrs: { shape: dims, strides: ints, padding: { type: 'string' }, dilation: ints }, epilogue: false, doc: 'Gradient of conv1d w.r.t. x.' },
   conv1d_grad_weight: { inputs: ['dy', 'x'], outputs: ['dw'], attrs: { shape: dims, strides: ints, padding: { type: 'string' }, dilation: ints }, epilogue: false, doc: 'Gradient of conv1d w.r.t. w.' },
   maxpool2d_grad: { inputs: ['dy', 'x'], outputs: ['dx'], attrs: { size: ints, strides: ints, padding: { type: 'string' } }, epilogue: false, doc: 'Routes dy to the (first) max of each window.' },

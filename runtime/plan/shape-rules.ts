@@ -2,7 +2,7 @@ import { perActivation, perActivationGrad } from './activations.js';
 import type { PlanAttr } from './format.js';
 import { perScan, perScanGrad, type KernelName, type RecurrentCellName } from './kernels.js';
 import {
-  broadcastOf, concatOutputOf, convOutputOf, convTransposeOutputOf, embeddingOutputOf, globalPoolOutputOf, matmulOutputOf, NUMBER_DIMS, poolOutputOf, reduceOutputOf, scanOutputsOf, sliceOutputOf, upsampleOutputOf,
+  broadcastOf, concatOutputOf, convOutputOf, convTransposeOutputOf, embeddingOutputOf, globalPoolOutputOf, matmulOutputOf, NUMBER_DIMS, padOutputOf, poolOutputOf, reduceOutputOf, scanOutputsOf, sliceOutputOf, stridedMapProblem, upsampleOutputOf,
 } from './shape-families.js';
 
 /**
@@ -54,6 +54,16 @@ function conv(oneD: boolean): ShapeRule {
   };
 }
 
+/** x [N, H, W, C] with w [F, kh, kw, C/groups], F a multiple of groups. */
+const groupedConv: ShapeRule = ([x, w], attrs) => {
+  if (!x || !w) return [null, null];
+  const groups = typeof attrs.groups === 'number' ? attrs.groups : 1;
+  if (x.length !== 4 || w.length !== 4) return `x [${x.join(', ')}] and w [${w.join(', ')}] are not a 2-D convolution's`;
+  if (last(x) !== last(w) * groups || w[0]! % groups !== 0) return `x has ${last(x)} channels and w [${w.join(', ')}] is not their ${groups} groups'`;
+  const y = convOutputOf(x, w, attrs, NUMBER_DIMS);
+  return [{ shape: y }, { shape: y }];
+};
+
 /** x [N, ...spatial, C] with w [C, ...kernel, F]: the transposed convolution's output lengths. */
 function convTranspose(oneD: boolean): ShapeRule {
   return ([x, w], attrs) => {
@@ -84,6 +94,26 @@ function scan(cell: RecurrentCellName): ShapeRule {
 
 const globalPool: ShapeRule = ([x]) => [x && x.length >= 2 ? { shape: globalPoolOutputOf(x) } : null];
 
+/** strided_read reads the input through the map; strided_write writes it into the (larger) output. */
+function strided(direction: 'read' | 'write'): ShapeRule {
+  return ([x], attrs, evalDims) => {
+    if (!x || !Array.isArray(attrs.shape) || !Array.isArray(attrs.starts)) return [null];
+    const shape = evalDims(attrs.shape as Array<number | string>);
+    const [big, small] = direction === 'read' ? [x, shape] : [shape, x];
+    const problem = stridedMapProblem(big, small, attrs.axes as number[], evalDims(attrs.starts as Array<number | string>), attrs.steps as number[]);
+    return problem ?? [{ shape }];
+  };
+}
+
+/** A reflection needs widths below the axis size (it mirrors the values next to the edge). */
+function reflectProblem(x: Shape, attrs: Readonly<Record<string, PlanAttr>>): string | null {
+  const before = (attrs.before ?? []) as number[];
+  const after = (attrs.after ?? []) as number[];
+  if (before.length !== x.length || after.length !== x.length) return `the widths are not one per axis of [${x.join(', ')}]`;
+  const bad = x.findIndex((d, i) => before[i]! < 0 || after[i]! < 0 || before[i]! >= d || after[i]! >= d);
+  return bad === -1 ? null : `reflect widths ${before[bad]} and ${after[bad]} do not fit axis ${bad} of [${x.join(', ')}]`;
+}
+
 const loss: ShapeRule = ([pred]) => [SCALAR, same(pred)];
 const update: ShapeRule = ([param, grad]) => (param && grad && !equal(param, grad) ? `the gradient [${grad.join(', ')}] is not the parameter's shape [${param.join(', ')}]` : []);
 
@@ -91,6 +121,7 @@ export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
   matmul,
   conv2d: conv(false),
   conv1d: conv(true),
+  grouped_conv2d: groupedConv,
   conv2d_transpose: convTranspose(false),
   conv1d_transpose: convTranspose(true),
   bias_add: ([x, bias]) => (x && bias && size(bias) !== last(x) ? `the bias has ${size(bias)} values, x's last axis ${last(x)}` : [same(x)]),
@@ -130,12 +161,22 @@ export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
     return size(target) !== size(x) ? `reshape to [${target.join(', ')}] from [${x.join(', ')}] changes the number of elements` : [{ size: size(x) }];
   },
   copy: unary,
+  strided_read: strided('read'),
+  strided_write: strided('write'),
+  pad_reflect: ([x], attrs) => (x ? reflectProblem(x, attrs) ?? [{ shape: padOutputOf(x, attrs, NUMBER_DIMS) }] : [null]),
+  pad_reflect_grad: (inputs, attrs, evalDims) => {
+    const x = Array.isArray(attrs.shape) ? evalDims(attrs.shape as Array<number | string>) : undefined;
+    if (!x || !inputs[0]) return [null];
+    const y = padOutputOf(x, attrs, NUMBER_DIMS);
+    return reflectProblem(x, attrs) ?? (equal(inputs[0], y) ? [{ shape: x }] : `dy [${inputs[0].join(', ')}] is not the padded shape [${y.join(', ')}]`);
+  },
   ...perActivation(() => unary),
   softmax: unary,
   log_softmax: unary,
   dropout: ([x]) => [same(x), same(x)],
   batchnorm: ([x]) => [same(x), null, null],
   layernorm: ([x]) => [same(x), null, null],
+  groupnorm: ([x], attrs) => (x && typeof attrs.groups === 'number' && last(x) % attrs.groups !== 0 ? `x's ${last(x)} channels do not split into ${attrs.groups} groups` : [same(x), x ? { shape: [x[0]!, attrs.groups as number] } : null, x ? { shape: [x[0]!, attrs.groups as number] } : null]),
   embedding: ([ids, table]) => (ids && table ? (table.length === 2 ? [{ shape: embeddingOutputOf(ids, table) }] : `the table [${table.join(', ')}] is not [rows, features]`) : [null]),
   maxpool2d: pool,
   avgpool2d: pool,
@@ -161,9 +202,12 @@ export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
   dropout_grad: unaryGrad,
   batchnorm_grad: ([dy, x, gamma]) => [same(dy ?? x), same(gamma), same(gamma)],
   layernorm_grad: ([dy, x, gamma]) => [same(dy ?? x), same(gamma), same(gamma)],
+  groupnorm_grad: ([dy, x, gamma]) => [same(dy ?? x), same(gamma), same(gamma)],
   embedding_grad: fromShapeAttr,
   conv2d_grad_input: fromShapeAttr,
   conv2d_grad_weight: fromShapeAttr,
+  grouped_conv2d_grad_input: fromShapeAttr,
+  grouped_conv2d_grad_weight: fromShapeAttr,
   conv1d_grad_input: fromShapeAttr,
   conv1d_grad_weight: fromShapeAttr,
   maxpool2d_grad: ([, x]) => [same(x)],

@@ -2,7 +2,7 @@ import type { Attrs } from '../../ir/types.js';
 import type { GradRule } from '../grad-rule.js';
 
 /** conv: dx by the transposed convolution (col2im), dw by dyᵀ·patches; pools route or spread dy. */
-function convGrad(op: 'conv1d' | 'conv2d'): GradRule {
+function convGrad(op: 'conv1d' | 'conv2d' | 'grouped_conv2d'): GradRule {
   return (b, node, dy) => {
     const [x, w] = node.inputs as [number, number];
     const attrs = (shape: unknown): Attrs => ({ ...node.attrs, shape: shape as Attrs[string] });
@@ -31,6 +31,7 @@ function convTransposeGrad(op: 'conv1d' | 'conv2d'): GradRule {
 export const convGrads: Record<string, GradRule> = {
   conv1d: convGrad('conv1d'),
   conv2d: convGrad('conv2d'),
+  grouped_conv2d: convGrad('grouped_conv2d'),
   conv1d_transpose: convTransposeGrad('conv1d'),
   conv2d_transpose: convTransposeGrad('conv2d'),
   upsample2d: (b, node, dy) => [b.add('upsample2d_grad', [dy], { ...node.attrs, shape: b.type(node.inputs[0]!).shape }, node.origin)],

@@ -1,13 +1,15 @@
+import type { Attrs } from '../../ir/types.js';
 import type { GradRule } from '../grad-rule.js';
 
 /** dropout: dx = dy · mask, the mask being dropout's second output. */
 const dropout: GradRule = (b, node, dy) => [b.add('dropout_grad', [dy, b.outputOf(node.id, 1)], {}, node.origin)];
 
-/** batchnorm and layernorm: one kernel returns dx, dgamma, dbeta from the saved statistics. */
-function normGrad(kernel: 'batchnorm_grad' | 'layernorm_grad'): GradRule {
+/** batchnorm, layernorm and groupnorm: one kernel returns dx, dgamma, dbeta from the saved statistics. */
+function normGrad(kernel: 'batchnorm_grad' | 'layernorm_grad' | 'groupnorm_grad'): GradRule {
   return (b, node, dy) => {
     const [x, gamma] = node.inputs as [number, number];
-    const grad = b.add(kernel, [dy, x, gamma, b.outputOf(node.id, 1), b.outputOf(node.id, 2)], {}, node.origin);
+    const attrs: Attrs = kernel === 'groupnorm_grad' ? { groups: node.attrs.groups as number } : {};
+    const grad = b.add(kernel, [dy, x, gamma, b.outputOf(node.id, 1), b.outputOf(node.id, 2)], attrs, node.origin);
     const rest = kernel === 'batchnorm_grad' ? [null, null] : [];
     return [grad, b.outputOf(grad, 1), b.outputOf(grad, 2), ...rest];
   };
@@ -23,5 +25,6 @@ export const normalizationGrads: Record<string, GradRule> = {
   dropout,
   batchnorm: normGrad('batchnorm_grad'),
   layernorm: normGrad('layernorm_grad'),
+  groupnorm: normGrad('groupnorm_grad'),
   embedding,
 };

@@ -5,12 +5,15 @@ import { emitActivation, emitActivationGrad, emitBiasAdd, emitBinary, emitCopy, 
 import { emitLoss, emitPenalty } from './templates/losses.js';
 import { emitReduce, emitReduceGrad, emitUnary, emitUnaryGrad } from './templates/math.js';
 import { emitMatmul } from './templates/matmul.js';
+import { emitPadReflect, emitPadReflectGrad, emitStridedRead, emitStridedWrite } from './templates/strided.js';
 import { emitDropout, emitDropoutGrad, emitEmbedding, emitEmbeddingGrad, emitPenaltyGrad } from './templates/misc.js';
 import { emitBatchnorm, emitBatchnormGrad, emitLayernorm, emitLayernormGrad } from './templates/normalization.js';
 import { emitUpdate } from './templates/optimizers.js';
 import { emitConv, emitConvGradInput, emitConvGradWeight, emitGlobalPool, emitGlobalPoolGrad, emitPool, emitPoolGrad } from './templates/spatial.js';
 import { emitAttention, emitAttentionGrad } from './templates/attention.js';
 import { emitUpsample, emitUpsampleGrad } from './templates/upsample.js';
+import { emitGroupedConv, emitGroupedConvGradInput, emitGroupedConvGradWeight } from './templates/grouped-conv.js';
+import { emitGroupnorm, emitGroupnormGrad } from './templates/groupnorm.js';
 import { emitScan, emitScanGrad } from './templates/recurrent.js';
 import { emitConcat, emitSlice, emitSoftmax, emitSoftmaxGrad, emitSumTo } from './templates/rows.js';
 
@@ -36,6 +39,10 @@ export const TEMPLATES: Record<KernelName, Template> = {
   concat: emitConcat,
   slice: emitSlice,
   reshape: emitCopy,
+  strided_read: emitStridedRead,
+  strided_write: emitStridedWrite,
+  pad_reflect: emitPadReflect,
+  pad_reflect_grad: emitPadReflectGrad,
   copy: emitCopy,
   softmax: emitSoftmax,
   log_softmax: emitSoftmax,
@@ -60,6 +67,11 @@ export const TEMPLATES: Record<KernelName, Template> = {
   // A transposed convolution is the input gradient run forward (runtime/plan/kernels.ts).
   conv2d_transpose: emitConvGradInput,
   conv1d_transpose: emitConvGradInput,
+  grouped_conv2d: emitGroupedConv,
+  grouped_conv2d_grad_input: emitGroupedConvGradInput,
+  grouped_conv2d_grad_weight: emitGroupedConvGradWeight,
+  groupnorm: emitGroupnorm,
+  groupnorm_grad: emitGroupnormGrad,
   upsample2d: emitUpsample,
   upsample2d_grad: emitUpsampleGrad,
   maxpool2d: emitPool,

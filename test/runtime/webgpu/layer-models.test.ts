@@ -33,6 +33,15 @@ const MODELS: Record<string, string> = {
   train { loss mse(y, t)  optimizer adam(lr: 0.02) }
 }
 `,
+  'mobile block: depthwise, separable, grouped conv2d, groupnorm': `model Mobile {
+  input x: [batch, 7, 6, 4]
+  input t: [batch, 3]
+  h = x |> depthwise_conv2d(3, depth_multiplier: 2, stride: 2, padding: same, activation: relu) |> groupnorm(4)
+  h2 = h |> separable_conv2d(6, 3, padding: same, activation: tanh) |> conv2d(6, 1, groups: 3) |> groupnorm(2)
+  output y = h2 |> global_avgpool |> dense(3)
+  train { loss mse(y, t)  optimizer adam(lr: 0.01) }
+}
+`,
 };
 
 function feedsFor(plan: Plan, names: string[], seed: number): Record<string, HostTensor> {

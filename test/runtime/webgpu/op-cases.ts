@@ -138,6 +138,17 @@ function trainingCases(): OpCase[] {
   ];
   // Adam's v slot must be non-negative (it is a running mean of g²).
   for (const c of cases) if (c.kernel.startsWith('adam')) c.inputs[3] = { ...c.inputs[3]!, gen: 'positive' };
+  for (const [name, x, groups] of [['image', [3, 4, 5, 6], 3], ['rows', [5, 8], 2]] as const) {
+    const stats = [x[0], groups];
+    cases.push({ name: `groupnorm ${name}`, kernel: 'groupnorm', inputs: [{ shape: [...x] }, { shape: [x.at(-1)!] }, { shape: [x.at(-1)!] }], outputs: [[...x], stats, stats], attrs: { groups, epsilon: 1e-3 } });
+    cases.push({
+      name: `groupnorm_grad ${name}`,
+      kernel: 'groupnorm_grad',
+      inputs: [{ shape: [...x] }, { shape: [...x] }, { shape: [x.at(-1)!] }, { shape: stats }, { shape: stats, gen: 'positive' }],
+      outputs: [[...x], [x.at(-1)!], [x.at(-1)!]],
+      attrs: { groups },
+    });
+  }
   const bn = (mode: 'infer' | 'train-forward'): OpCase => ({
     name: `batchnorm (${mode === 'infer' ? 'inference' : 'training'})`,
     kernel: 'batchnorm',
@@ -177,6 +188,16 @@ function spatialCases(): OpCase[] {
     const attrs = { size: [2, 3], mode };
     cases.push({ name: `upsample2d ${mode}`, kernel: 'upsample2d', inputs: [{ shape: [2, 3, 4, 3] }], outputs: [[2, 6, 12, 3]], attrs });
     cases.push({ name: `upsample2d_grad ${mode}`, kernel: 'upsample2d_grad', inputs: [{ shape: [2, 6, 12, 3] }], outputs: [[2, 3, 4, 3]], attrs: { ...attrs, shape: [2, 3, 4, 3] } });
+  }
+  const grouped = [
+    { name: 'depthwise ×2 same stride 2', x: [2, 5, 6, 3], w: [6, 3, 3, 1], y: [2, 3, 3, 6], attrs: { strides: [2, 2], padding: 'same', dilation: [1, 1], groups: 3 } },
+    { name: '2 groups valid dilated', x: [2, 7, 6, 4], w: [6, 3, 2, 2], y: [2, 3, 5, 6], attrs: { strides: [1, 1], padding: 'valid', dilation: [2, 1], groups: 2 } },
+  ];
+  for (const c of grouped) {
+    cases.push({ name: `grouped_conv2d+bias+relu ${c.name}`, kernel: 'grouped_conv2d+bias+relu', inputs: [{ shape: c.x }, { shape: c.w }, { shape: [c.w[0]!] }], outputs: [c.y, c.y], attrs: c.attrs });
+    cases.push({ name: `grouped_conv2d ${c.name}`, kernel: 'grouped_conv2d', inputs: [{ shape: c.x }, { shape: c.w }], outputs: [c.y], attrs: c.attrs });
+    cases.push({ name: `grouped_conv2d_grad_input ${c.name}`, kernel: 'grouped_conv2d_grad_input', inputs: [{ shape: c.y }, { shape: c.w }], outputs: [c.x], attrs: c.attrs });
+    cases.push({ name: `grouped_conv2d_grad_weight ${c.name}`, kernel: 'grouped_conv2d_grad_weight', inputs: [{ shape: c.y }, { shape: c.x }], outputs: [c.w], attrs: c.attrs });
   }
   const pools = [
     { name: 'valid 2x2', x: [2, 6, 6, 3], y: [2, 3, 3, 3], attrs: { size: [2, 2], strides: [2, 2], padding: 'valid' } },
@@ -274,4 +295,23 @@ function mathCases(): OpCase[] {
   return cases;
 }
 
-export const OP_CASES: OpCase[] = [...mathCases(), ...attentionCases(), ...recurrentCases(), ...spatialCases(), ...matmulCases(), ...activationCases(), ...elementwiseCases(), ...rowCases(), ...lossCases(), ...trainingCases()];
+/** The axis map: a slice with a step and a reversed axis, an index, a transpose, a new axis; and the writes back. */
+function stridedCases(): OpCase[] {
+  const maps: Array<{ name: string; big: number[]; small: number[]; attrs: Record<string, PlanAttr> }> = [
+    { name: 'x[:, 1:6:2, ::-1]', big: [3, 7, 4], small: [3, 3, 4], attrs: { axes: [0, 1, 2], starts: [0, 1, 3], steps: [1, 2, -1] } },
+    { name: 'x[:, -1] (index drops an axis)', big: [3, 7, 4], small: [3, 4], attrs: { axes: [0, 2], starts: [0, 6, 0], steps: [1, 1, 1] } },
+    { name: 'transpose [0, 2, 1]', big: [3, 7, 4], small: [3, 4, 7], attrs: { axes: [0, 2, 1], starts: [0, 0, 0], steps: [1, 1, 1] } },
+    { name: 'new axis and a slice', big: [5, 6], small: [5, 1, 3], attrs: { axes: [0, -1, 1], starts: [0, 2], steps: [1, 1] } },
+  ];
+  const cases: OpCase[] = maps.flatMap(({ name, big, small, attrs }) => [
+    { name: `strided_read ${name}`, kernel: 'strided_read', inputs: [{ shape: big }], outputs: [small], attrs: { ...attrs, shape: small } },
+    { name: `strided_write ${name}`, kernel: 'strided_write', inputs: [{ shape: small }], outputs: [big], attrs: { ...attrs, shape: big } },
+  ]);
+  // Reflection: widths up to size − 1 on both ends, an unpadded axis, asymmetric widths.
+  const reflect = { before: [0, 2, 1, 0], after: [0, 3, 0, 0] };
+  cases.push({ name: 'pad_reflect', kernel: 'pad_reflect', inputs: [{ shape: [2, 4, 3, 2] }], outputs: [[2, 9, 4, 2]], attrs: reflect });
+  cases.push({ name: 'pad_reflect_grad', kernel: 'pad_reflect_grad', inputs: [{ shape: [2, 9, 4, 2] }], outputs: [[2, 4, 3, 2]], attrs: { ...reflect, shape: [2, 4, 3, 2] } });
+  return cases;
+}
+
+export const OP_CASES: OpCase[] = [...mathCases(), ...stridedCases(), ...attentionCases(), ...recurrentCases(), ...spatialCases(), ...matmulCases(), ...activationCases(), ...elementwiseCases(), ...rowCases(), ...lossCases(), ...trainingCases()];

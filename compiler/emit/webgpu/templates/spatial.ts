@@ -12,7 +12,7 @@ import { epilogueCode } from './matmul.js';
  * dw), so no atomics are needed. Only the batch may be symbolic; spatial sizes are compile-time.
  */
 
-interface Geometry {
+export interface Geometry {
   n: PlanDim; h: PlanDim; w: number; c: number; f: number; kh: number; kw: number;
   oh: PlanDim; ow: number; sh: number; sw: number; dh: number; dw: number; left: number;
   /** Rows of padding before; null when it depends on a symbolic height ('same' with a stride). */
@@ -58,13 +58,13 @@ function geometry(x: PlanDim[], kernel: { f: number; kh: number; kw: number }, a
   return { n: x[0]!, h, w, c, f: kernel.f, kh: kernel.kh, kw: kernel.kw, oh, ow, sh, sw, dh, dw, top, left };
 }
 
-function convGeometry(x: PlanDim[], w: PlanDim[], attrs: Record<string, unknown>): Geometry {
+export function convGeometry(x: PlanDim[], w: PlanDim[], attrs: Record<string, unknown>): Geometry {
   const oneD = x.length === 3;
   return geometry(x, { f: num(w[0], 'filter count'), kh: num(w[1], 'kernel size'), kw: oneD ? 1 : num(w[2], 'kernel size') }, attrs, false);
 }
 
 /** The fixed sizes of the geometry as WGSL constants (the batch, and a symbolic height, are params). */
-function constants(g: Geometry): string {
+export function constants(g: Geometry): string {
   const entries = Object.entries(g).filter(([k, v]) => k !== 'n' && typeof v === 'number');
   return entries.map(([k, v]) => `const ${k.toUpperCase()} = ${v as number}i;`).join('\n');
 }
@@ -81,7 +81,7 @@ function symbolic(g: Geometry): { params: KernelSource['params']; lets: string }
 }
 
 /** gridKernel for spatial kernels: adds the symbolic-size params and their `let`s. */
-function spatialKernel(g: Geometry, count: PlanDim, buffers: KernelSource['buffers'], loop: string, extra: { params?: KernelSource['params']; helpers?: string } = {}): KernelSource {
+export function spatialKernel(g: Geometry, count: PlanDim, buffers: KernelSource['buffers'], loop: string, extra: { params?: KernelSource['params']; helpers?: string } = {}): KernelSource {
   const sym = symbolic(g);
   return gridKernel(count, buffers, `${sym.lets}\n${loop.trim()}`, { helpers: extra.helpers ?? constants(g), params: [...(extra.params ?? []), ...sym.params] });
 }
@@ -118,7 +118,7 @@ store(u32(pix), f, acc);`, {
   return source;
 }
 
-function mulOut(g: Geometry, channels: number): PlanDim {
+export function mulOut(g: Geometry, channels: number): PlanDim {
   return product([g.n, g.oh, g.ow, channels]);
 }
 
