@@ -1,6 +1,6 @@
 import { RECURRENT_CELL_NAMES, RECURRENT_CELLS, type RecurrentCellName } from '../../runtime/plan/kernels.js';
 import { formatShape, perSampleSize } from '../shapes/dims.js';
-import { GLOROT, hasWeight, int, tensorParam, unitsParam, weightParam, ZEROS } from './common.js';
+import { GLOROT, hasWeight, int, regularizerParams, tensorParam, unitsParam, weightParam, ZEROS } from './common.js';
 import { expects, ok, type OpDef, type WeightDef } from './types.js';
 
 /**
@@ -28,6 +28,7 @@ function recurrent(name: RecurrentCellName, doc: string): OpDef {
       weightParam('w_ih', `The [${gates}·units, in] input weights.`, GLOROT),
       weightParam('w_hh', `The [${gates}·units, units] recurrent weights.`, GLOROT),
       weightParam('bias', `The [${gates}·units] bias.`, ZEROS, true),
+      ...regularizerParams,
     ],
     shapeRule: '[batch, seq, in] → [batch, units] or, with return_sequences, [batch, seq, units]',
     irForm: 'inputs [x, w_ih, w_hh, bias?]; attrs { units, return_sequences }',

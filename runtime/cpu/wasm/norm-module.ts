@@ -1,4 +1,5 @@
-import { MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
+import { MAX_MEMORY_PAGES } from '../threads/threaded-module.js';
+import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
 import { WasmFunction } from './wasm-function.js';
 
 /**
@@ -92,13 +93,16 @@ const FUNCTIONS = {
 
 export type NormFunction = keyof typeof FUNCTIONS;
 
-export function normModuleBytes(): Uint8Array<ArrayBuffer> {
+/** The exports, in order. */
+export const NORM_FUNCTIONS = Object.keys(FUNCTIONS) as NormFunction[];
+
+/** The module over the GEMM's memory, `shared` as that one is (threads/threaded-module.ts). */
+export function normModuleBytes(shared = false): Uint8Array<ArrayBuffer> {
   const entries = Object.entries(FUNCTIONS);
-  const memoryImport = [...name('env'), ...name('memory'), 0x02, 0x00, ...u32(1)];
   return new Uint8Array([
     ...MAGIC_AND_VERSION,
     ...section(1, vector(entries.map(([, { f }]) => f.type()))),
-    ...section(2, vector([memoryImport])),
+    ...importedMemorySection(shared, MAX_MEMORY_PAGES),
     ...section(3, vector(entries.map((_, i) => u32(i)))),
     ...section(7, vector(entries.map(([n], i) => [...name(n), 0x00, ...u32(i)]))),
     ...section(10, vector(entries.map(([, { f, code }]) => f.body(code)))),

@@ -1,9 +1,9 @@
 import type { CpuKernel, CpuTensor } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 import { normalizationKernels } from '../kernels/normalization.js';
-import { onGemmMemory } from './gemm-memory-module.js';
-import { normModuleBytes, type NormFunction } from './norm-module.js';
-import { floatsOf } from './sgemm-simd.js';
+import { instantiateThreaded } from '../threads/threaded-module.js';
+import { NORM_FUNCTIONS, normModuleBytes, type NormFunction } from './norm-module.js';
+import { floatsOf, sgemmModule, type SgemmModule } from './sgemm-simd.js';
 
 /**
  * batchnorm and its gradient on WebAssembly SIMD (norm-module.ts) for channels-last tensors whose C
@@ -18,7 +18,19 @@ import { floatsOf } from './sgemm-simd.js';
  */
 type NormExports = Record<NormFunction, (...args: number[]) => void>;
 
-const normModule = onGemmMemory<NormExports>(normModuleBytes);
+const instances = new WeakMap<SgemmModule, NormExports | null>();
+
+/** The module on the GEMM module's memory (so its operands share that scratch), once per GEMM module. */
+function normModule(): { gemm: SgemmModule; exports: NormExports } | null {
+  const gemm = sgemmModule();
+  if (!gemm) return null;
+  if (!instances.has(gemm)) {
+    const threaded = instantiateThreaded(normModuleBytes, NORM_FUNCTIONS, gemm.threaded);
+    instances.set(gemm, threaded && (threaded.exports as unknown as NormExports));
+  }
+  const exports = instances.get(gemm)!;
+  return exports ? { gemm, exports } : null;
+}
 
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 const lastDim = (t: CpuTensor): number => t.shape[t.shape.length - 1] ?? 1;

@@ -1,9 +1,9 @@
 import type { CpuKernel } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 import { poolingKernels, window, type Window } from '../kernels/pooling.js';
-import { poolModuleBytes } from './pool-module.js';
-import { onGemmMemory } from './gemm-memory-module.js';
-import { floatsOf } from './sgemm-simd.js';
+import { instantiateThreaded } from '../threads/threaded-module.js';
+import { poolModuleBytes, POOL_FUNCTIONS } from './pool-module.js';
+import { floatsOf, sgemmModule, type SgemmModule } from './sgemm-simd.js';
 
 /**
  * maxpool2d and its gradient on WebAssembly SIMD (pool-module.ts), in the GEMM module's memory above
@@ -18,7 +18,18 @@ type PoolExports = {
   maxpool_grad: (...args: number[]) => void;
 };
 
-const poolModule = onGemmMemory<PoolExports>(poolModuleBytes);
+const instances = new WeakMap<SgemmModule, PoolExports | null>();
+
+function poolModule(): { gemm: SgemmModule; pool: PoolExports } | null {
+  const gemm = sgemmModule();
+  if (!gemm) return null;
+  if (!instances.has(gemm)) {
+    const threaded = instantiateThreaded(poolModuleBytes, POOL_FUNCTIONS, gemm.threaded);
+    instances.set(gemm, threaded && (threaded.exports as unknown as PoolExports));
+  }
+  const pool = instances.get(gemm)!;
+  return pool ? { gemm, pool } : null;
+}
 
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
@@ -41,7 +52,7 @@ export const maxpoolSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   resident.reserve(yAt + yd.length * 4);
   const floats = floatsOf(memory);
   floats.set(xd, xAt / 4);
-  module.exports.maxpool(xAt, yAt, ...windowArgs(g));
+  module.pool.maxpool(xAt, yAt, ...windowArgs(g));
   yd.set(floats.subarray(yAt / 4, yAt / 4 + yd.length));
 };
 
@@ -64,6 +75,6 @@ export const maxpoolGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   floats.set(xd, xAt / 4);
   // Cells no window covers get no gradient.
   floats.fill(0, dxAt / 4, dxAt / 4 + dxd.length);
-  module.exports.maxpool_grad(dyAt, xAt, dxAt, ...windowArgs(g), accumulate ? 1 : 0);
+  module.pool.maxpool_grad(dyAt, xAt, dxAt, ...windowArgs(g), accumulate ? 1 : 0);
   dxd.set(floats.subarray(dxAt / 4, dxAt / 4 + dxd.length));
 };
