@@ -47,6 +47,18 @@ describe('arithmetic on tensors', () => {
     expect(covered(text, diagnostic!.related![0]!.range)).toBe('input y: [batch, 4]');
   });
 
+  it('offers expand_dims for a reduction that lost its axis (x - sum(x, axis: -1)), and the fix checks', () => {
+    const text = model('  input x: [batch, seq, 4]\n  m = sum(x, axis: -1)\n  output d = x - m');
+    const [diagnostic, ...rest] = check(text).diagnostics;
+    expect(rest).toEqual([]);
+    expect(diagnostic!.message).toBe('subtract expects shapes that broadcast with [batch, seq, 4], got [batch, seq]');
+    expect(covered(text, diagnostic!.range)).toBe('x - m');
+    const edits = [...diagnostic!.fix!.edits].sort((a, b) => b.range.start - a.range.start);
+    const fixed = edits.reduce((t, e) => t.slice(0, e.range.start) + e.newText + t.slice(e.range.end), text);
+    expect(fixed).toContain('output d = x - expand_dims(m, -1)');
+    expect(check(fixed).diagnostics).toEqual([]);
+  });
+
   it('keeps a symbolic dim: [batch, seq] does not broadcast with [batch, len]', () => {
     const text = model('  input x: [batch, seq]\n  input y: [batch, len]\n  output d = x * y');
     expect(check(text).diagnostics.map((d) => d.message)).toEqual(['multiply expects shapes that broadcast with [batch, seq], got [batch, len]']);
