@@ -100,6 +100,21 @@ describe('math ops', () => {
     expect(t['e/pow']).toBe('pow [batch, seq, 4]');
   });
 
+  it('takes an axis by the name of its symbolic dim, alone or in a list', () => {
+    const t = types(`  input x: [batch, seq, 4]
+  a = mean(x, axis: seq)
+  b = sum(x, axis: [seq, -1], keepdims: true)
+  output a
+  output b`);
+    expect(t.a).toBe('mean [batch, 4]');
+    expect(t.b).toBe('sum [batch, 1, 1]');
+    const text = model('  input x: [batch, seq, seq]\n  input y: [batch, len]\n  a = sum(x, axis: seq)\n  b = sum(y, axis: seq)\n  output o = x');
+    expect(check(text).diagnostics.filter((d) => d.severity === 'error').map((d) => d.message)).toEqual([
+      'sum expects axes between -3 and 2, or the name of one symbolic axis, got axis seq, which is more than one axis of [batch, seq, seq]',
+      'sum expects axes between -2 and 1, or the name of one symbolic axis, got axis seq, which is no axis of [batch, len]',
+    ]);
+  });
+
   it('reports an axis out of range, an axis named twice, clip bounds the wrong way round and an int input', () => {
     const text = model(`  input x: [batch, 4]
   input ids: [batch] int
@@ -110,8 +125,8 @@ describe('math ops', () => {
   output y = dense(x, 1)`);
     const errors = check(text).diagnostics.filter((d) => d.severity === 'error');
     expect(errors.map((d) => d.message)).toEqual([
-      'sum expects axes between -2 and 1, got axis 2 of a rank-2 tensor',
-      'mean expects axes between -2 and 1, got axis 1, -1 (an axis named twice)',
+      'sum expects axes between -2 and 1, or the name of one symbolic axis, got axis 2 of a rank-2 tensor',
+      'mean expects axes between -2 and 1, or the name of one symbolic axis, got axis 1, -1 (an axis named twice)',
       'clip expects min ≤ max, got min 1, max 0',
       'exp expects a float tensor, got int [batch]',
     ]);
