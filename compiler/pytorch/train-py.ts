@@ -1,4 +1,3 @@
-import { basename } from 'node:path';
 import type { CheckedModel } from '../api-types.js';
 import type { IRNode } from '../ir/graph.js';
 import type { TrainConfig } from '../train-config.js';
@@ -27,6 +26,11 @@ const METRICS = new Set(['accuracy', 'mae', 'precision', 'recall', 'f1', 'top_k_
 const SCHEDULES = new Set(['step', 'exponential', 'cosine', 'one_cycle']);
 const AUGMENTS = new Set(['noise', 'shift', 'flip']);
 const BUILTINS = new Set(['digits', 'iris', 'xor']);
+
+/** The file name of a path (the compiler stays free of node:path, as the playground bundles it). */
+function basename(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
 
 function isUnset(value: unknown): boolean {
   return value === undefined || value === null || value === false || (Array.isArray(value) && value.length === 0);
