@@ -101,6 +101,7 @@ export const Op = {
   f32x4Lt: [0xfd, ...u32(0x43)],
   f32x4Gt: [0xfd, ...u32(0x44)],
   f32x4Add: [0xfd, ...u32(0xe4)],
+  f32x4Sub: [0xfd, ...u32(0xe5)],
   f32x4Mul: [0xfd, ...u32(0xe6)],
   /** Pseudo-maximum: a < b ? b : a, lane-wise (so pmax(x, 0) is `x < 0 ? 0 : x`, NaN and -0 kept). */
   f32x4Pmax: [0xfd, ...u32(0xeb)],

@@ -5,6 +5,7 @@ import { createCpuExecutor } from '../../../../runtime/cpu/index.js';
 import { poolStats, threadsSupported } from '../../../../runtime/cpu/threads/pool.js';
 import { PARALLEL_MIN_WORK } from '../../../../runtime/cpu/threads/threaded-module.js';
 import { cpuThreads, parseThreadCount, setCpuThreads, ThreadCountError } from '../../../../runtime/cpu/threads/thread-count.js';
+import { gemvModule, gemvSimd } from '../../../../runtime/cpu/wasm/gemv-simd.js';
 import { sgemmModule, sgemmSimd } from '../../../../runtime/cpu/wasm/sgemm-simd.js';
 import type { HostTensor } from '../../../../runtime/tensor.js';
 
@@ -136,6 +137,35 @@ describe.runIf(threadsSupported() && sgemmModule() !== null)('cpu kernels on wor
       }
     });
   }
+
+  it('batch 1 to 4 on the GEMV: a big layer is split over rows of W, the same bits on 1, 2 and 3 threads', async () => {
+    await warmPool(3);
+    const [n, k] = [1100, 1000];
+    const w = wave(n * k, 3);
+    // The module is sent to the workers when first made; wait until one has it.
+    const before = poolStats().jobs;
+    for (let attempt = 0; attempt < 200 && poolStats().jobs === before; attempt++) {
+      gemvSimd(gemvModule()!, wave(k, 0), w, new Float32Array(n), 1, n, k);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    for (let m = 1; m <= 4; m++) {
+      const a = wave(m * k, m);
+      const runs = [];
+      for (const threads of [1, 2, 3]) {
+        runs.push(
+          await withThreads(threads, async () => {
+            const c = new Float32Array(m * n);
+            gemvSimd(gemvModule()!, a, w, c, m, n, k);
+            return c;
+          }),
+        );
+      }
+      expect(runs[0]!.jobs).toBe(0);
+      expect(runs[1]!.jobs).toBe(1);
+      expect(runs[2]!.jobs).toBe(1);
+      for (const run of runs.slice(1)) expect(bits(run.value), `m = ${m}`).toEqual(bits(runs[0]!.value));
+    }
+  });
 
   it('keeps products below the threshold on the calling thread', async () => {
     await warmPool(2);
