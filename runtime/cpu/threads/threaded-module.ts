@@ -38,7 +38,7 @@ export const PARALLEL_MIN_WORK = 1_000_000;
 
 let minWork = PARALLEL_MIN_WORK;
 
-/** Moves the threshold (bench/cpu/threshold.mjs measures below it); null restores PARALLEL_MIN_WORK. */
+/** Moves the threshold (bench/cpu/threshold.mjs measures below it, through dist/); null restores PARALLEL_MIN_WORK. @public */
 export function setParallelMinWork(work: number | null): void {
   minWork = work ?? PARALLEL_MIN_WORK;
 }
