@@ -1,5 +1,4 @@
 import { ACTIVATION_NAMES } from '../../runtime/plan/activations.js';
-import { RECURRENT_CELL_NAMES } from '../../runtime/plan/kernels.js';
 import type { IRNode } from '../ir/graph.js';
 import type { AttrValue, Dim, TensorType } from '../ir/types.js';
 
@@ -71,14 +70,32 @@ const ints = (v: AttrValue | undefined, fallback: AttrValue): string => py(v ?? 
 
 function conv(rank: 1 | 2): PyOp {
   return {
-    attrs: ['filters', 'kernel', 'strides', 'padding', 'dilation', 'activation'],
+    attrs: ['filters', 'kernel', 'strides', 'padding', 'dilation', 'activation', ...(rank === 2 ? ['groups'] : [])],
     module: ({ node, inputs, hasBias }) => {
       const a = node.attrs;
       const ones = Array.from({ length: rank }, () => 1);
-      return `Conv(${rank}, ${lastDim(inputs[0])}, ${py(a.filters)}, ${py(a.kernel)}, ${ints(a.strides, ones)}, ${py(a.padding ?? 'valid')}, ${ints(a.dilation, ones)}, bias=${py(hasBias)}, ${activationArgs(a.activation)})`;
+      return `Conv(${rank}, ${lastDim(inputs[0])}, ${py(a.filters)}, ${py(a.kernel)}, ${ints(a.strides, ones)}, ${py(a.padding ?? 'valid')}, ${ints(a.dilation, ones)}, bias=${py(hasBias)}, ${activationArgs(a.activation)}, groups=${py(a.groups ?? 1)})`;
     },
   };
 }
+
+/** depthwise_conv2d: the grouped Conv with one group per input channel. */
+const depthwiseConv: PyOp = {
+  attrs: ['kernel', 'strides', 'padding', 'dilation', 'depth_multiplier', 'activation'],
+  module: ({ node, inputs, hasBias }) => {
+    const a = node.attrs;
+    const channels = lastDim(inputs[0]);
+    return `Conv(2, ${channels}, ${channels * (a.depth_multiplier as number)}, ${py(a.kernel)}, ${ints(a.strides, [1, 1])}, ${py(a.padding ?? 'valid')}, ${ints(a.dilation, [1, 1])}, bias=${py(hasBias)}, ${activationArgs(a.activation)}, groups=${channels})`;
+  },
+};
+
+const separableConv: PyOp = {
+  attrs: ['filters', 'kernel', 'strides', 'padding', 'dilation', 'depth_multiplier', 'activation'],
+  module: ({ node, inputs, hasBias }) => {
+    const a = node.attrs;
+    return `SeparableConv(${lastDim(inputs[0])}, ${py(a.filters)}, ${py(a.kernel)}, ${ints(a.strides, [1, 1])}, ${py(a.padding ?? 'valid')}, ${ints(a.dilation, [1, 1])}, ${py(a.depth_multiplier)}, bias=${py(hasBias)}, ${activationArgs(a.activation)})`;
+  },
+};
 
 function convTranspose(rank: 1 | 2): PyOp {
   return {
@@ -124,8 +141,9 @@ function softmax(log: boolean): PyOp {
 const recurrent = (cell: string): [string, PyOp] => [
   cell,
   {
-    attrs: ['units', 'return_sequences'],
-    module: ({ node, inputs, hasBias }) => `Recurrent(${py(cell)}, ${lastDim(inputs[0])}, ${py(node.attrs.units)}, return_sequences=${py(node.attrs.return_sequences === true)}, bias=${py(hasBias)})`,
+    attrs: ['units', 'return_sequences', ...(cell === 'gru' ? ['reset_after'] : [])],
+    module: ({ node, inputs, hasBias }) =>
+      `Recurrent(${py(cell)}, ${lastDim(inputs[0])}, ${py(node.attrs.units)}, return_sequences=${py(node.attrs.return_sequences === true)}, bias=${py(hasBias)}, reset_after=${py(node.attrs.reset_after === true)})`,
   },
 ];
 
@@ -136,6 +154,8 @@ export const PYTORCH_OPS: Readonly<Record<string, PyOp>> = {
   },
   conv1d: conv(1),
   conv2d: conv(2),
+  depthwise_conv2d: depthwiseConv,
+  separable_conv2d: separableConv,
   conv1d_transpose: convTranspose(1),
   conv2d_transpose: convTranspose(2),
   upsample1d: upsample(1),
@@ -158,8 +178,12 @@ export const PYTORCH_OPS: Readonly<Record<string, PyOp>> = {
     module: ({ node, inputs }) => `BatchNorm(${lastDim(inputs[0])}, momentum=${py(node.attrs.momentum ?? 0.99)}, epsilon=${py(node.attrs.epsilon ?? 1e-3)})`,
   },
   layernorm: { attrs: ['epsilon'], module: ({ node, inputs }) => `LayerNorm(${lastDim(inputs[0])}, epsilon=${py(node.attrs.epsilon ?? 1e-3)})` },
+  groupnorm: {
+    attrs: ['groups', 'epsilon'],
+    module: ({ node, inputs }) => `GroupNorm(${lastDim(inputs[0])}, ${py(node.attrs.groups)}, epsilon=${py(node.attrs.epsilon ?? 1e-3)})`,
+  },
   embedding: { attrs: ['vocab', 'dim'], module: ({ node }) => `Embedding(${py(node.attrs.vocab)}, ${py(node.attrs.dim)})` },
-  ...Object.fromEntries(RECURRENT_CELL_NAMES.map(recurrent)),
+  ...Object.fromEntries(['rnn', 'lstm', 'gru'].map(recurrent)),
   multi_head_attention: {
     attrs: ['heads', 'causal'],
     module: ({ node, inputs }) => `MultiHeadAttention(${lastDim(inputs[0])}, ${py(node.attrs.heads)}, causal=${py(node.attrs.causal === true)})`,

@@ -75,12 +75,14 @@ def _same_padding(size, kernel, stride, dilation):
 
 
 class Conv(nn.Module):
-    """conv1d/conv2d on channels-last x ([N, L, C] or [N, H, W, C]); weight [F, k..., C] as nnet stores it."""
+    """conv1d/conv2d on channels-last x ([N, L, C] or [N, H, W, C]); weight [F, k..., C / groups] as nnet
+    stores it (groups: conv2d's groups, and depthwise_conv2d with groups = C)."""
 
-    def __init__(self, rank, in_channels, filters, kernel, strides, padding, dilation, bias=True, activation=None, alpha=None):
+    def __init__(self, rank, in_channels, filters, kernel, strides, padding, dilation, bias=True, activation=None, alpha=None, groups=1):
         super().__init__()
         self.rank, self.kernel, self.strides, self.padding, self.dilation = rank, list(kernel), list(strides), padding, list(dilation)
-        self.weight = nn.Parameter(torch.zeros(filters, *kernel, in_channels))
+        self.groups = groups
+        self.weight = nn.Parameter(torch.zeros(filters, *kernel, in_channels // groups))
         self.bias = nn.Parameter(torch.zeros(filters)) if bias else None
         self.activation, self.alpha = activation, alpha
 
@@ -93,7 +95,32 @@ class Conv(nn.Module):
                 pads += _same_padding(x.shape[2 + axis], self.kernel[axis], self.strides[axis], self.dilation[axis])
             x = F.pad(x, pads)
         conv = F.conv1d if self.rank == 1 else F.conv2d
-        y = conv(x, w, self.bias, stride=self.strides, dilation=self.dilation)
+        y = conv(x, w, self.bias, stride=self.strides, dilation=self.dilation, groups=self.groups)
+        return activate(y.movedim(1, -1), self.activation, self.alpha)
+
+
+class SeparableConv(nn.Module):
+    """separable_conv2d on channels-last x: the depthwise convolution (depthwise [C·M, kh, kw, 1], no
+    bias), then the 1×1 pointwise one (pointwise [filters, 1, 1, C·M]) with the bias, then the activation."""
+
+    def __init__(self, in_channels, filters, kernel, strides, padding, dilation, multiplier, bias=True, activation=None, alpha=None):
+        super().__init__()
+        self.kernel, self.strides, self.padding, self.dilation = list(kernel), list(strides), padding, list(dilation)
+        self.in_channels = in_channels
+        self.depthwise = nn.Parameter(torch.zeros(in_channels * multiplier, *kernel, 1))
+        self.pointwise = nn.Parameter(torch.zeros(filters, 1, 1, in_channels * multiplier))
+        self.bias = nn.Parameter(torch.zeros(filters)) if bias else None
+        self.activation, self.alpha = activation, alpha
+
+    def forward(self, x):
+        x = x.movedim(-1, 1)
+        if self.padding == 'same':
+            pads = []
+            for axis in reversed(range(2)):
+                pads += _same_padding(x.shape[2 + axis], self.kernel[axis], self.strides[axis], self.dilation[axis])
+            x = F.pad(x, pads)
+        y = F.conv2d(x, self.depthwise.movedim(-1, 1), None, stride=self.strides, dilation=self.dilation, groups=self.in_channels)
+        y = F.conv2d(y, self.pointwise.movedim(-1, 1), self.bias)
         return activate(y.movedim(1, -1), self.activation, self.alpha)
 
 
@@ -217,6 +244,19 @@ class LayerNorm(nn.Module):
         return F.layer_norm(x, (x.shape[-1],), self.gamma, self.beta, self.epsilon)
 
 
+class GroupNorm(nn.Module):
+    """groupnorm on channels-last x: F.group_norm over channels-first, gamma and beta per channel."""
+
+    def __init__(self, channels, groups, epsilon=1e-3):
+        super().__init__()
+        self.gamma = nn.Parameter(torch.ones(channels))
+        self.beta = nn.Parameter(torch.zeros(channels))
+        self.groups, self.epsilon = groups, epsilon
+
+    def forward(self, x):
+        return F.group_norm(x.movedim(-1, 1), self.groups, self.gamma, self.beta, self.epsilon).movedim(1, -1)
+
+
 class Embedding(nn.Module):
     def __init__(self, vocab, dim):
         super().__init__()
@@ -243,15 +283,17 @@ RECURRENT_GATES = {'rnn': 1, 'lstm': 4, 'gru': 3}
 class Recurrent(nn.Module):
     """rnn/lstm/gru as nnet runs them (runtime/plan/kernels.ts RECURRENT_CELLS): w_ih [G·u, in],
     w_hh [G·u, u], one bias [G·u] added to the input projection; gates lstm i, f, g, o; gru r, z, n
-    with n = tanh(xw_n + r·(w_hh·h)_n) and h = (1 − z)·n + z·h."""
+    with n = tanh(xw_n + r·(w_hh·h)_n) and h = (1 − z)·n + z·h. gru with reset_after adds the
+    recurrent bias [3·u] to w_hh·h (PyTorch's bias_hh)."""
 
-    def __init__(self, cell, in_features, units, return_sequences=False, bias=True):
+    def __init__(self, cell, in_features, units, return_sequences=False, bias=True, reset_after=False):
         super().__init__()
         gates = RECURRENT_GATES[cell]
         self.cell, self.units, self.return_sequences = cell, units, return_sequences
         self.w_ih = nn.Parameter(torch.zeros(gates * units, in_features))
         self.w_hh = nn.Parameter(torch.zeros(gates * units, units))
         self.bias = nn.Parameter(torch.zeros(gates * units)) if bias else None
+        self.recurrent_bias = nn.Parameter(torch.zeros(gates * units)) if reset_after else None
 
     def forward(self, x):
         xw = F.linear(x, self.w_ih, self.bias)
@@ -260,7 +302,7 @@ class Recurrent(nn.Module):
         c = x.new_zeros(n, self.units)
         outputs = []
         for t in range(steps):
-            rec = F.linear(h, self.w_hh)
+            rec = F.linear(h, self.w_hh, self.recurrent_bias)
             if self.cell == 'rnn':
                 h = torch.tanh(xw[:, t] + rec)
             elif self.cell == 'lstm':

@@ -4,7 +4,8 @@ import { gemm } from './matmul.js';
 import { perScan, perScanGrad, RECURRENT_CELLS, type RecurrentCellName } from '../../plan/kernels.js';
 
 /**
- * The recurrences rnn_scan, lstm_scan, gru_scan and their backpropagation through time. The input
+ * The recurrences rnn_scan, lstm_scan, gru_scan, gru_reset_after_scan (gru_scan with a recurrent bias)
+ * and their backpropagation through time. The input
  * projection xw = x·w_ihᵀ + bias comes in precomputed for every step ([N, T, G·u]); each step adds
  * w_hh·h_{t−1} (one SGEMM over the whole batch) and applies the cell. Every step's gate values and
  * states go to `saved` ([N, T, S·u]) so the backward pass never recomputes the forward one.
@@ -34,14 +35,17 @@ function emit(sc: Scan, b: number, step: number, j: number, h: number): void {
 type CellStep = (sc: Scan, rec: Float32Array, h: Float32Array, c: Float32Array, b: number, step: number, j: number) => void;
 
 function forward(gates: number, stored: number, cell: CellStep): CpuKernel {
-  return (_ctx, [xw, w], [y, saved], attrs) => {
+  return (_ctx, [xw, w, recurrentBias], [y, saved], attrs) => {
     const sc = scanOf(xw!, w!, saved!, y!, attrs, gates, stored);
     const h = new Float32Array(sc.n * sc.u);
     const c = new Float32Array(sc.n * sc.u);
     const rec = new Float32Array(sc.n * sc.g);
+    const bias = recurrentBias ? f32(recurrentBias) : null;
     sc.y.fill(0);
     for (let step = 0; step < sc.t; step++) {
       recurrentProduct(h, sc.w, rec, sc.n, sc.g, sc.u);
+      // A cell with a recurrent bias (gru_reset_after) reads w_hh·h + b_hh wherever it reads w_hh·h.
+      if (bias) for (let b = 0; b < sc.n; b++) for (let k = 0; k < sc.g; k++) rec[b * sc.g + k]! += bias[k]!;
       for (let b = 0; b < sc.n; b++) for (let j = 0; j < sc.u; j++) cell(sc, rec, h, c, b, step, j);
     }
   };
@@ -107,7 +111,7 @@ const gruCell = (sc: Scan, rec: Float32Array, h: Float32Array, _c: Float32Array,
 type BackCell = (sc: Scan, dh: number, b: number, step: number, j: number, dxw: Float32Array, dhw: Float32Array, carry: Float32Array, direct: Float32Array) => void;
 
 function backward(gates: number, stored: number, hOffset: number, cell: BackCell): CpuKernel {
-  return (_ctx, [dy, w, saved], [dxwOut, dwOut], attrs) => {
+  return (_ctx, [dy, w, saved], [dxwOut, dwOut, dbOut], attrs) => {
     const u = attrs.units as number;
     const sc = scanOf({ shape: dxwOut!.shape, data: dxwOut!.data }, w!, saved!, dy!, attrs, gates, stored);
     const dyd = f32(dy!);
@@ -119,6 +123,9 @@ function backward(gates: number, stored: number, hOffset: number, cell: BackCell
     const direct = new Float32Array(sc.n * u);
     const dhw = new Float32Array(sc.n * sc.g);
     const dwStep = new Float32Array(sc.g * u);
+    // The recurrent bias meets every step, the first included (h_{−1} = 0 only zeroes dw_hh's term).
+    const db = dbOut ? f32(dbOut) : null;
+    db?.fill(0);
     for (let step = sc.t - 1; step >= 0; step--) {
       direct.fill(0);
       for (let b = 0; b < sc.n; b++) {
@@ -127,6 +134,7 @@ function backward(gates: number, stored: number, hOffset: number, cell: BackCell
           cell(sc, dhNext[b * u + j]! + fromOutput, b, step, j, dxw, dhw, carry, direct);
         }
       }
+      if (db) for (let b = 0; b < sc.n; b++) for (let k = 0; k < sc.g; k++) db[k]! += dhw[b * sc.g + k]!;
       if (step > 0) {
         // dw_hh[G, u] += dhwᵀ[G, N] · h_{t−1}[N, u]; h_{t−1} sits in `saved` with row stride T·S.
         gemm(dhw, 1, sc.g, sc.saved.subarray((step - 1) * sc.s + hOffset * u), sc.t * sc.s, 1, dwStep, sc.g, u, sc.n);
@@ -186,6 +194,7 @@ const CELLS: Record<RecurrentCellName, { step: CellStep; back: BackCell }> = {
   rnn: { step: rnnCell, back: rnnBack },
   lstm: { step: lstmCell, back: lstmBack },
   gru: { step: gruCell, back: gruBack },
+  gru_reset_after: { step: gruCell, back: gruBack },
 };
 
 export const recurrentKernels = {
