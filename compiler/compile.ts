@@ -116,6 +116,7 @@ export function compileGraph(
       losses: train.losses.map((t) => (t.kind === 'value' ? { ...t, value: node(t.value) } : { ...t, pred: node(t.pred), target: node(t.target) })),
       optimizer: train.optimizer,
       regularize: train.regularize,
+      clip: train.clip,
     });
     if (options.verify) assertValidGraph(graph, 'autodiff', { primitivesOnly: true, checked });
   }

@@ -13,6 +13,7 @@ export type EntryKind =
   | 'loss'
   | 'optimizer'
   | 'schedule'
+  | 'clip'
   | 'regularizer'
   | 'augment'
   | 'initializer'

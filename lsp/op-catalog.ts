@@ -33,6 +33,7 @@ const SETTING_KINDS: Record<SettingDef['kind'], EntryKind> = {
   loss: 'loss',
   optimizer: 'optimizer',
   schedule: 'schedule',
+  clip: 'clip',
   regularizer: 'regularizer',
   augmentation: 'augment',
   metric: 'metric',

@@ -1,6 +1,7 @@
 import type { Graph, IRNode } from '../ir/graph.js';
 import type { Origin } from '../ir/types.js';
 import { GraphBuilder } from '../lower/graph-builder.js';
+import type { ClipSpec } from '../../runtime/plan/train-settings.js';
 import type { LossSpec, LossTermSpec, OptimizerSpec } from '../train-config.js';
 import { lossKernel } from './losses.js';
 import { optimizerPlan } from './optimizers.js';
@@ -16,6 +17,8 @@ export interface TrainingSpec {
   /** The loss is Σ weight · term; at least one term is a loss function. */
   losses: TrainingLossTerm[];
   optimizer: OptimizerSpec;
+  /** Gradient clipping before the optimizer reads the gradients. */
+  clip: ClipSpec;
   /** Global penalties, applied to trainable params of rank ≥ 2 (weights and kernels, not biases or norms). */
   regularize: { l1: number; l2: number };
 }
@@ -67,22 +70,24 @@ export function appendTraining(graph: Graph, spec: TrainingSpec): TrainingGraph 
   const trainable = new Set(graph.params.filter((p) => p.trainable).map((p) => p.node));
   const gradOf = sweep(b, forward, trainable, seeds);
 
-  const backwardNodes = new Set(graph.nodes.slice(start).map((n) => n.id));
   const grads = new Map<string, number>();
+  for (const param of graph.params) {
+    if (!param.trainable) continue;
+    const grad = gradOf.get(param.node);
+    if (grad === undefined) continue;
+    const penalty = penalties.get(param.name);
+    grads.set(param.name, penalty ? b.add('l1_l2_grad', [grad, param.node], penalty, b.node(param.node).origin) : grad);
+  }
+  clipGradients(b, grads, spec.clip, (name) => b.node(graph.params.find((p) => p.name === name)!.node).origin);
+  const backwardNodes = new Set(graph.nodes.slice(start).map((n) => n.id));
+
   const updateStart = graph.nodes.length;
   const optimizer = optimizerPlan(spec.optimizer);
   const slots: TrainingGraph['slots'] = [];
   for (const param of graph.params) {
-    if (!param.trainable) continue;
-    let grad = gradOf.get(param.node);
+    const grad = grads.get(param.name);
     if (grad === undefined) continue;
     const paramNode = b.node(param.node);
-    const penalty = penalties.get(param.name);
-    if (penalty) {
-      grad = b.add('l1_l2_grad', [grad, param.node], penalty, paramNode.origin);
-      backwardNodes.add(grad);
-    }
-    grads.set(param.name, grad);
     const slotNodes = optimizer.slots.map((slot) => {
       const name = `${param.name}.${slot.name}`;
       const node = b.addTyped('param', [], { slot: slot.name, of: param.name }, paramNode.type, paramNode.origin);
@@ -93,6 +98,27 @@ export function appendTraining(graph: Graph, spec: TrainingSpec): TrainingGraph 
   }
   const updateNodes = new Set(graph.nodes.slice(updateStart).filter((n) => n.op !== 'param' && !backwardNodes.has(n.id)).map((n) => n.id));
   return { loss, lossNodes, backwardNodes, updateNodes, slots, grads };
+}
+
+/**
+ * Gradient clipping, in place on `grads` (param name → gradient node): by value, each element
+ * clamped to [−value, value]; then by global norm as PyTorch's clip_grad_norm_ does it, every
+ * gradient times min(1, norm / (‖g‖ + 1e-6)), ‖g‖ the L2 norm over all the gradients together.
+ */
+function clipGradients(b: GraphBuilder, grads: Map<string, number>, clip: ClipSpec, originOf: (param: string) => Origin): void {
+  if (clip.value !== null) {
+    for (const [name, grad] of grads) grads.set(name, b.add('unary', [grad], { op: 'clip', a: -clip.value, b: clip.value }, originOf(name)));
+  }
+  if (clip.norm === null || grads.size === 0) return;
+  let sumSquares: number | null = null;
+  for (const [name, grad] of grads) {
+    const squares = b.add('l1_l2_penalty', [grad], { l1: 0, l2: 1 }, originOf(name));
+    sumSquares = sumSquares === null ? squares : b.add('add', [sumSquares, squares], {}, originOf(name));
+  }
+  const origin = originOf(grads.keys().next().value!);
+  const norm = b.add('unary', [b.add('unary', [sumSquares!], { op: 'sqrt' }, origin)], { op: 'affine', a: 1, b: 1e-6 }, origin);
+  const factor = b.add('unary', [b.add('unary', [norm], { op: 'reciprocal', a: clip.norm }, origin)], { op: 'clip', a: 0, b: 1 }, origin);
+  for (const [name, grad] of grads) grads.set(name, b.add('mul', [grad, factor], {}, originOf(name)));
 }
 
 /** Reverse-mode sweep from the seeds (node → gradients of the loss); returns node id → its gradient node, for nodes that need one. */

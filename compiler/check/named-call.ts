@@ -9,6 +9,7 @@ const KIND_WORDS: Record<SettingDef['kind'], string> = {
   loss: 'loss',
   optimizer: 'optimizer',
   schedule: 'schedule',
+  clip: 'clipping',
   regularizer: 'regulariser',
   augmentation: 'augmentation',
   metric: 'metric',

@@ -1,5 +1,5 @@
 import type { Expr, Setting, SourceRange, TrainSection } from '../../grammar/ast.js';
-import { TRAIN_DEFAULTS } from '../../runtime/plan/train-settings.js';
+import { TRAIN_DEFAULTS, type SchedulePer } from '../../runtime/plan/train-settings.js';
 import type { Graph } from '../ir/graph.js';
 import { formatShape } from '../shapes/dims.js';
 import { TRAIN_KEYS } from '../ops/registry.js';
@@ -15,6 +15,7 @@ import { suggest } from './suggest.js';
 
 const MAX_EPOCHS = 1_000_000;
 const MAX_BATCH = 1 << 20;
+const MAX_STEPS = 1_000_000_000;
 
 /**
  * Checks a model's train section against the model and resolves it into a TrainConfig with every
@@ -37,6 +38,8 @@ export function defaultTrainSettings(range: SourceRange): Omit<TrainConfig, 'los
     losses: [],
     optimizer: TRAIN_DEFAULTS.optimizer,
     schedule: null,
+    warmup: TRAIN_DEFAULTS.warmup,
+    clip: { ...TRAIN_DEFAULTS.clip },
     regularize: { l1: 0, l2: 0 },
     augment: [],
     earlyStopping: null,
@@ -82,6 +85,15 @@ export function checkTrainSettings(ev: Evaluator, section: TrainSection, graph: 
         break;
       case 'schedule':
         config.schedule = checkSchedule(ev, setting);
+        break;
+      case 'warmup':
+        config.warmup = wholeNumber(ev, setting, 0, MAX_STEPS) ?? config.warmup;
+        break;
+      case 'clip':
+        for (const expr of setting.values) {
+          const called = namedCall(ev, setting, expr, 'clip');
+          if (called) config.clip[called.def.name as 'norm' | 'value'] = called.args.values.max as number;
+        }
         break;
       case 'regularize':
         for (const expr of setting.values) {
@@ -191,16 +203,19 @@ function checkOptimizer(ev: Evaluator, setting: Setting): OptimizerSpec | undefi
 }
 
 function checkSchedule(ev: Evaluator, setting: Setting): ScheduleSpec | null {
-  const called = namedCall(ev, setting, single(ev, setting, 'one schedule: step, exponential or cosine') ? setting.values[0] : undefined, 'schedule');
+  const called = namedCall(ev, setting, single(ev, setting, 'one schedule: step, exponential, cosine or one_cycle') ? setting.values[0] : undefined, 'schedule');
   if (!called) return null;
   const v = called.args.values;
+  const per = v.per as SchedulePer;
   switch (called.def.name) {
     case 'step':
-      return { kind: 'step', every: v.every as number, gamma: v.gamma as number };
+      return { kind: 'step', every: v.every as number, gamma: v.gamma as number, per };
     case 'exponential':
-      return { kind: 'exponential', gamma: v.gamma as number };
+      return { kind: 'exponential', gamma: v.gamma as number, per };
+    case 'one_cycle':
+      return { kind: 'one_cycle', pctStart: v.pct_start as number, div: v.div as number, finalDiv: v.final_div as number };
     default:
-      return { kind: 'cosine', epochs: (v.epochs as number | null) ?? null, minLr: v.min_lr as number };
+      return { kind: 'cosine', epochs: (v.epochs as number | null) ?? null, minLr: v.min_lr as number, per };
   }
 }
 

@@ -157,6 +157,8 @@ function planTrainSettings(train: TrainConfig, program: Program, names: Map<numb
     losses,
     optimizer: train.optimizer,
     schedule: train.schedule,
+    warmup: train.warmup,
+    clip: train.clip,
     regularize: train.regularize,
     augment: train.augment,
     earlyStopping: train.earlyStopping,

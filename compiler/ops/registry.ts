@@ -16,8 +16,9 @@ import { avgpool1d, avgpool2d, global_avgpool, global_maxpool, maxpool1d, maxpoo
 import { positional_encoding } from './positional-encoding.js';
 import { RECURRENT_OPS } from './recurrent.js';
 import { flatten, reshape } from './reshape.js';
+import { SHAPE_OPS } from './shape-ops.js';
 import type { SettingDef } from './settings-types.js';
-import { AUGMENTATIONS, EARLY_STOPPING, METRICS, REGULARIZERS, SCHEDULES } from './train-settings.js';
+import { AUGMENTATIONS, CLIPPINGS, EARLY_STOPPING, METRICS, REGULARIZERS, SCHEDULES } from './train-settings.js';
 import type { OpDef } from './types.js';
 import { upsample1d, upsample2d } from './upsample.js';
 
@@ -44,6 +45,7 @@ export const OPS: readonly OpDef[] = [
   global_maxpool,
   flatten,
   reshape,
+  ...SHAPE_OPS,
   dropout,
   batchnorm,
   layernorm,
@@ -76,6 +78,7 @@ export const SETTINGS: readonly SettingDef[] = [
   ...LOSSES,
   ...OPTIMIZERS,
   ...SCHEDULES,
+  ...CLIPPINGS,
   ...REGULARIZERS,
   ...AUGMENTATIONS,
   ...METRICS,
@@ -95,7 +98,9 @@ export function settingNames(kind: SettingDef['kind']): string[] {
 export const TRAIN_KEYS: Readonly<Record<string, string>> = {
   loss: 'The loss, a weighted sum of losses and scalar model values: loss cross_entropy(logits, label) + 0.5 * mse(recon, x) + kl.',
   optimizer: `The optimizer (default ${TRAIN_DEFAULTS.optimizer.kind} with its defaults): optimizer sgd(lr: 0.1, momentum: 0.9).`,
-  schedule: 'A learning-rate schedule per epoch: step, exponential, cosine.',
+  schedule: 'A learning-rate schedule: step, exponential, cosine (per: epoch or step), one_cycle (per step).',
+  warmup: `Steps of linear learning-rate warmup, on top of the schedule (default ${TRAIN_DEFAULTS.warmup}).`,
+  clip: 'Gradient clipping before each update: clip norm(1.0), value(0.5).',
   regularize: 'Global l1/l2 penalties on every weight: regularize l2(1e-4).',
   augment: 'Data augmentation of the inputs: augment noise(0.05), shift(2), flip.',
   epochs: `Passes over the training data (default ${TRAIN_DEFAULTS.epochs}).`,

@@ -7,7 +7,7 @@ import type { ParamDef } from './types.js';
  */
 export interface SettingDef {
   name: string;
-  kind: 'loss' | 'optimizer' | 'schedule' | 'regularizer' | 'augmentation' | 'metric' | 'initializer' | 'callback';
+  kind: 'loss' | 'optimizer' | 'schedule' | 'clip' | 'regularizer' | 'augmentation' | 'metric' | 'initializer' | 'callback';
   doc: string;
   params: readonly ParamDef[];
 }

@@ -3,6 +3,15 @@ import type { ParamDef } from './types.js';
 
 /** Schedules, regularisers, augmentations, metrics and early stopping of the train section. */
 
+const perParam: ParamDef = {
+  name: 'per',
+  kind: 'choice',
+  doc: 'epoch: one rate per epoch; step: re-evaluated at every step at the fractional epoch.',
+  default: 'epoch',
+  choices: ['epoch', 'step'],
+  namedOnly: true,
+};
+
 export const SCHEDULES: readonly SettingDef[] = [
   {
     name: 'step',
@@ -11,13 +20,14 @@ export const SCHEDULES: readonly SettingDef[] = [
     params: [
       { name: 'every', kind: 'int', doc: 'Epochs between drops.', default: 10, min: 1 },
       { name: 'gamma', kind: 'number', doc: 'Factor per drop, in (0, 1].', default: 0.1, min: 0, max: 1, minExclusive: true },
+      perParam,
     ],
   },
   {
     name: 'exponential',
     kind: 'schedule',
     doc: 'lr · gamma^epoch.',
-    params: [{ name: 'gamma', kind: 'number', doc: 'Factor per epoch, in (0, 1].', default: 0.95, min: 0, max: 1, minExclusive: true }],
+    params: [{ name: 'gamma', kind: 'number', doc: 'Factor per epoch, in (0, 1].', default: 0.95, min: 0, max: 1, minExclusive: true }, perParam],
   },
   {
     name: 'cosine',
@@ -26,7 +36,34 @@ export const SCHEDULES: readonly SettingDef[] = [
     params: [
       { name: 'epochs', kind: 'int', doc: 'Length of the decay.', default: null, defaultText: 'the run\'s epochs', min: 1 },
       { name: 'min_lr', kind: 'number', doc: 'Final learning rate (≥ 0).', default: 0, min: 0 },
+      perParam,
     ],
+  },
+  {
+    name: 'one_cycle',
+    kind: 'schedule',
+    doc: 'One cycle per step (PyTorch OneCycleLR, cosine): from lr / div up to the optimizer\'s lr over pct_start of the run, then down to lr / (div · final_div).',
+    params: [
+      { name: 'pct_start', kind: 'number', doc: 'Fraction of the run spent rising, in (0, 1).', default: 0.3, min: 0, max: 1, minExclusive: true, maxExclusive: true },
+      { name: 'div', kind: 'number', doc: 'The starting rate is lr / div (> 0).', default: 25, min: 0, minExclusive: true },
+      { name: 'final_div', kind: 'number', doc: 'The final rate is lr / (div · final_div) (> 0).', default: 1e4, min: 0, minExclusive: true },
+    ],
+  },
+];
+
+/** `clip norm(1.0)`, `clip value(0.5)`, or both: gradient clipping before the optimizer step. */
+export const CLIPPINGS: readonly SettingDef[] = [
+  {
+    name: 'norm',
+    kind: 'clip',
+    doc: 'Scales every gradient by min(1, max / ‖g‖), ‖g‖ the global L2 norm over all trainable parameters (PyTorch clip_grad_norm_).',
+    params: [{ name: 'max', kind: 'number', doc: 'The largest global norm (> 0).', min: 0, minExclusive: true }],
+  },
+  {
+    name: 'value',
+    kind: 'clip',
+    doc: 'Clamps every gradient element to [-max, max] (Keras clipvalue).',
+    params: [{ name: 'max', kind: 'number', doc: 'The largest magnitude (> 0).', min: 0, minExclusive: true }],
   },
 ];
 

@@ -36,14 +36,33 @@ export type OptimizerSpec =
   | { kind: 'rmsprop'; lr: number; rho: number; epsilon: number; momentum: number };
 
 
-/** Learning-rate schedules, applied once per epoch: lr(e) for epoch e = 0, 1, ... */
+/**
+ * Learning-rate schedules. step, exponential and cosine are functions of the epoch e: with
+ * `per: 'epoch'` e = 0, 1, ... for a whole epoch; with `per: 'step'` the loop re-evaluates them at
+ * every step with the fractional epoch e = step / steps per epoch. one_cycle is per step.
+ */
 export type ScheduleSpec =
   /** lr * gamma^floor(e / every) */
-  | { kind: 'step'; every: number; gamma: number }
+  | { kind: 'step'; every: number; gamma: number; per: SchedulePer }
   /** lr * gamma^e */
-  | { kind: 'exponential'; gamma: number }
+  | { kind: 'exponential'; gamma: number; per: SchedulePer }
   /** minLr + (lr - minLr) * (1 + cos(pi * e / epochs)) / 2, with epochs defaulting to the run's epochs */
-  | { kind: 'cosine'; epochs: number | null; minLr: number };
+  | { kind: 'cosine'; epochs: number | null; minLr: number; per: SchedulePer }
+  /**
+   * PyTorch's OneCycleLR (cosine annealing, two phases) with max_lr = the optimizer's lr: from
+   * lr / div up to lr over the first pctStart of the run's steps, then down to lr / (div · finalDiv).
+   */
+  | { kind: 'one_cycle'; pctStart: number; div: number; finalDiv: number };
+
+export type SchedulePer = 'epoch' | 'step';
+
+/** Gradient clipping, applied to the gradients (after regularisation) before the optimizer reads them. */
+export interface ClipSpec {
+  /** Each gradient element clamped to [-value, value]; null: none. */
+  value: number | null;
+  /** Every gradient scaled by min(1, norm / ‖g‖), ‖g‖ the global L2 norm over all trainable parameters (PyTorch's clip_grad_norm_); null: none. */
+  norm: number | null;
+}
 
 export type AugmentSpec =
   /** Adds N(0, std²) noise to the augmented input. */
@@ -91,6 +110,10 @@ export interface PlanTrainSettings {
   losses: LossTerm[];
   optimizer: OptimizerSpec;
   schedule: ScheduleSpec | null;
+  /** Linear warmup over this many steps: the step's lr (after the schedule) times min(1, (step + 1) / warmup); 0 = none. */
+  warmup: number;
+  /** Gradient clipping by value and/or by global norm (in the plan's update steps). */
+  clip: ClipSpec;
   /** Global regularisation of every trainable weight (not biases); per-layer terms are in the update steps. */
   regularize: { l1: number; l2: number };
   augment: AugmentSpec[];
@@ -118,6 +141,8 @@ export const TRAIN_DEFAULTS = {
   batch: 32,
   validation: 0,
   seed: 42,
-} as const satisfies Pick<PlanTrainSettings, 'epochs' | 'batch' | 'validation' | 'seed'> & {
+  warmup: 0,
+  clip: { value: null, norm: null },
+} as const satisfies Pick<PlanTrainSettings, 'epochs' | 'batch' | 'validation' | 'seed' | 'warmup' | 'clip'> & {
   optimizer: OptimizerSpec & { kind: 'adam' };
 };

@@ -9,7 +9,7 @@ export type { LossKind } from '../plan/train-settings.js';
  * field is read defensively: a missing one takes its default (TRAIN_DEFAULTS, the checker's), a wrong
  * one is an error.
  */
-export interface LoopConfig extends Omit<PlanTrainSettings, 'loss' | 'losses' | 'optimizer' | 'regularize'> {
+export interface LoopConfig extends Omit<PlanTrainSettings, 'loss' | 'losses' | 'optimizer' | 'regularize' | 'clip'> {
   /** The loss as the loop needs it (metrics, decisions); its gradient is the plan's business. */
   loss: Pick<LossSettings, 'kind' | 'fromLogits' | 'sparse'>;
   /** The optimizer's base learning rate, which the schedule scales. */
@@ -31,6 +31,7 @@ export function readLoopConfig(plan: Plan, overrides: LoopOverrides = {}): LoopC
     loss: { kind: c.loss?.kind ?? 'mse', fromLogits: c.loss?.fromLogits !== false, sparse: c.loss?.sparse === true },
     lr: numberOr(c.optimizer?.lr, TRAIN_DEFAULTS.optimizer.lr),
     schedule: c.schedule ?? null,
+    warmup: numberOr(c.warmup, TRAIN_DEFAULTS.warmup),
     augment: c.augment ?? [],
     earlyStopping: c.earlyStopping ?? null,
     epochs: numberOr(c.epochs, TRAIN_DEFAULTS.epochs),
@@ -45,7 +46,9 @@ export function readLoopConfig(plan: Plan, overrides: LoopOverrides = {}): LoopC
   if (!(Number.isInteger(config.batch) && config.batch >= 1)) throw new ConfigError(`batch must be a positive integer, got ${config.batch}`);
   if (!(config.validation >= 0 && config.validation < 1)) throw new ConfigError(`validation must be in [0, 1), got ${config.validation}`);
   oneOf('the loss', config.loss.kind, ['mse', 'mae', 'binary_cross_entropy', 'cross_entropy', 'huber', 'kl_divergence']);
-  if (config.schedule) oneOf('the schedule', config.schedule.kind, ['step', 'exponential', 'cosine']);
+  if (!(Number.isInteger(config.warmup) && config.warmup >= 0)) throw new ConfigError(`warmup must be a whole number of steps ≥ 0, got ${config.warmup}`);
+  if (config.schedule) oneOf('the schedule', config.schedule.kind, ['step', 'exponential', 'cosine', 'one_cycle']);
+  if (config.schedule && config.schedule.kind !== 'one_cycle') oneOf('the schedule\'s per', config.schedule.per ?? 'epoch', ['epoch', 'step']);
   for (const augment of config.augment) oneOf('an augmentation', augment.kind, ['noise', 'shift', 'flip']);
   if (config.earlyStopping) oneOf('early stopping monitor', config.earlyStopping.monitor, ['loss', 'val_loss', 'accuracy', 'val_accuracy']);
   return config;

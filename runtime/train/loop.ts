@@ -14,7 +14,7 @@ import type { MetricName, MetricSpec } from '../plan/train-settings.js';
 import { metricCounter } from './metric-counters.js';
 import { decisionFor, MetricAccumulator, type Decision } from './metrics.js';
 import { silentReporter, type ProgressReporter } from './reporter.js';
-import { learningRate } from './schedule.js';
+import { stepLearningRate } from './schedule.js';
 
 export interface TrainRun {
   executor: Executor;
@@ -85,7 +85,8 @@ export async function trainModel(run: TrainRun): Promise<TrainReport> {
 
   for (let epoch = run.resume?.epochsDone ?? 0; epoch < config.epochs; epoch++) {
     const epochStart = performance.now();
-    const lr = learningRate(config.lr, config.schedule, epoch, config.epochs);
+    const lrAt = (step: number): number => stepLearningRate(config.lr, config.schedule, config.warmup, { step, stepsPerEpoch: batchesPerEpoch, totalEpochs: config.epochs });
+    const lr = lrAt(epoch * batchesPerEpoch);
     const random = new Random(mix(config.seed, epoch));
     const running = new MetricAccumulator();
     const counters = metrics.counters();
@@ -94,7 +95,7 @@ export async function trainModel(run: TrainRun): Promise<TrainReport> {
     for (const batch of batches(shuffle(trainSet, mix(config.seed, epoch, 1)), config.batch)) {
       const inputs = augmentInputs(feeds(binding, batch, plan), plan, config, random);
       const step = epoch * batchesPerEpoch + index;
-      const result = await executor.trainStep(inputs, { lr, seed: random.seed(), outputs: metrics.reads });
+      const result = await executor.trainStep(inputs, { lr: lrAt(step), seed: random.seed(), outputs: metrics.reads });
       const badWeight = Number.isFinite(result.loss) ? executor.nonFiniteWeight?.() ?? null : null;
       if (!Number.isFinite(result.loss) || badWeight !== null) {
         const what = badWeight === null ? `the loss became ${result.loss}` : `weight '${badWeight}' became NaN or infinite`;

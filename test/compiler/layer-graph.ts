@@ -72,6 +72,8 @@ export function trainConfig(
     losses: [{ ...lossSpec, weight: 1 }],
     optimizer,
     schedule: null,
+    warmup: 0,
+    clip: { value: null, norm: null },
     regularize: { l1: 0, l2: 0 },
     augment: [],
     earlyStopping: null,

@@ -1,6 +1,9 @@
 import type { Geometry } from '../kernels/conv.js';
 import { KC } from '../kernels/gemm-pack.js';
-import { MR, NR, variantName } from './sgemm-module.js';
+import { geometryKey } from './conv-indirect.js';
+import { pointerTable } from './pointer-tables.js';
+import { parallelFor } from '../threads/threaded-module.js';
+import { driverName, MR, NR } from './sgemm-module.js';
 import { floatsOf, type SgemmModule } from './sgemm-simd.js';
 
 /**
@@ -10,7 +13,11 @@ import { floatsOf, type SgemmModule } from './sgemm-simd.js';
  * list of pointers per tap into a copy of x, block after block of KC output pixels, accumulating
  * into dwᵀ in the module's memory; dw is dwᵀ transposed on the way out (F · taps · C values).
  *
- * Memory: [ resident weights | x | zeros | dy | pointer lists of a block | dwᵀ ]
+ * Memory: [ resident weights | x | zeros | dy | pointer lists, block after block | dwᵀ ]
+ *
+ * The lists of every block are in place first (copied from the kept table, or written); then the
+ * module's gather driver (sgemm-driver.ts) runs the blocks in order for each panel of 8 filters, the
+ * panels split over threads (threads/threaded-module.ts): dwᵀ's bits do not depend on the thread count.
  */
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
@@ -30,31 +37,37 @@ export function convGradWeightGather(module: SgemmModule, dy: Float32Array, x: F
   const dyAt = align16(zerosAt + g.c * 4);
   // dy's last row is read 8 columns wide per panel: one row of slack past it.
   const listsAt = align16(dyAt + (rows * g.f + NR) * 4);
-  const blockRows = Math.min(KC, rows);
-  const cAt = align16(listsAt + (taps + ZERO_LISTS) * blockRows * 4);
+  // Every block's lists, block after block (block k0 from k0 · (taps + 4)).
+  const entries = rows * (taps + ZERO_LISTS);
+  const build = (into: Int32Array): void => {
+    for (let k0 = 0; k0 < rows; k0 += KC) writeBlockLists(into, k0 * (taps + ZERO_LISTS), g, k0, Math.min(KC, rows - k0), xAt, zerosAt);
+  };
+  const table = pointerTable(`gather ${geometryKey(g)} ${xAt} ${zerosAt}`, entries, build);
+  const cAt = align16(listsAt + entries * 4);
   resident.reserve(cAt + mPanels * MR * ldc * 4);
   const floats = floatsOf(memory);
   floats.set(x, xAt / 4);
   floats.fill(0, zerosAt / 4, zerosAt / 4 + g.c);
   floats.set(dy.subarray(0, rows * g.f), dyAt / 4);
   floats.fill(0, dyAt / 4 + rows * g.f, dyAt / 4 + rows * g.f + NR);
-  const lists = new Int32Array(memory.buffer, listsAt, (taps + ZERO_LISTS) * blockRows);
-
-  const first = module.tiles.get(variantName({ gatherA: true, rowMajorB: true, accumulate: false, bias: false, activation: 'none' }))!;
-  const rest = module.tiles.get(variantName({ gatherA: true, rowMajorB: true, accumulate: true, bias: false, activation: 'none' }))!;
-  for (let k0 = 0; k0 < rows; k0 += KC) {
-    const kc = Math.min(KC, rows - k0);
-    writeLists(lists, g, k0, kc, xAt, zerosAt);
-    for (let t = taps; t < taps + ZERO_LISTS; t++) lists.fill(zerosAt, t * kc, (t + 1) * kc);
-    (k0 === 0 ? first : rest)(listsAt, dyAt + k0 * g.f * 4, cAt, mPanels, nPanels, kc, ldc * 4, 0, g.f * 4, 0, g.c);
-  }
+  const lists = new Int32Array(memory.buffer, listsAt, entries);
+  if (table) lists.set(table);
+  else build(lists);
+  const blockBytes = KC * (taps + ZERO_LISTS) * 4;
+  const args = [listsAt, dyAt, cAt, blockBytes, ldc * 4, g.f * 4, mPanels, nPanels, rows, mPanels, 1, nPanels, 0, g.c];
+  parallelFor(module.threaded, driverName({ gatherA: true, rowMajorB: true, bias: false, activation: 'none' }), args, nPanels, k * g.f * rows);
   // dw[f, kk] = dwᵀ[kk, f]
   const from = cAt / 4;
   for (let f = 0; f < g.f; f++) for (let kk = 0, o = f * k; kk < k; kk++) dw[o + kk] = floats[from + kk * ldc + f]!;
 }
 
-/** lists[t·kc + i]: pixel k0 + i's run of channels under tap t in the copy of x, or the zeros. */
-function writeLists(lists: Int32Array, g: Geometry, k0: number, kc: number, xAt: number, zerosAt: number): void {
+/**
+ * One block's lists from lists[at]: at + t·kc + i holds pixel k0 + i's run of channels under tap t
+ * in the copy of x, or the zeros; then the zero lists.
+ */
+function writeBlockLists(lists: Int32Array, at: number, g: Geometry, k0: number, kc: number, xAt: number, zerosAt: number): void {
+  const taps = g.kh * g.kw;
+  lists.fill(zerosAt, at + taps * kc, at + (taps + ZERO_LISTS) * kc);
   const { h, w, kh, kw, ow, oh, sh, sw, dh, dw, padTop, padLeft } = g;
   const pixelBytes = g.c * 4;
   let ox = k0 % ow;
@@ -62,7 +75,7 @@ function writeLists(lists: Int32Array, g: Geometry, k0: number, kc: number, xAt:
   let oy = rest % oh;
   let b = (rest - oy) / oh;
   for (let i = 0; i < kc; i++) {
-    let o = i;
+    let o = at + i;
     for (let ky = 0; ky < kh; ky++) {
       const iy = oy * sh + ky * dh - padTop;
       const rowOk = iy >= 0 && iy < h;

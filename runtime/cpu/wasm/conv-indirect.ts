@@ -1,6 +1,8 @@
 import type { Geometry } from '../kernels/conv.js';
-import { MR, NR, variantName } from './sgemm-module.js';
-import { copyOut, floatsOf, type SgemmEpilogue, type SgemmModule } from './sgemm-simd.js';
+import { parallelFor } from '../threads/threaded-module.js';
+import { pointerTable } from './pointer-tables.js';
+import { driverName, MR, NR } from './sgemm-module.js';
+import { copyOut, floatsOf, tileShape, type SgemmEpilogue, type SgemmModule } from './sgemm-simd.js';
 
 /**
  * Convolutions as an indirect GEMM on the float32 micro-kernel (sgemm-module.ts's `indirectA`
@@ -15,14 +17,24 @@ import { copyOut, floatsOf, type SgemmEpilogue, type SgemmModule } from './sgemm
  * no window reaches (the stride skips them, or they fall outside dy) read zeros. That replaces col2im
  * and its [N·OH·OW, kh·kw·C] matrix of patch gradients.
  *
- * Memory: [ resident weights | B when not resident | source | zeros | pointers of a chunk | C chunk | bias ]
+ * Memory: [ resident weights | B when not resident | source | zeros | pointers | C of a pass | bias ]
+ *
+ * The pointers of a pass of rows are in place first (copied from the kept table, or written); then
+ * the module's indirect driver computes C tile by tile (sgemm-driver.ts), split over threads like
+ * every GEMM (threads/threaded-module.ts).
  */
 const MC = 128;
+
+/** Rows per pass: at most this many bytes of pointers and C rows in scratch at once. */
+const PASS_BYTES = 16 * 1024 * 1024;
+const PASS_UNIT = 64;
 
 /** One indirect product: what is gathered, along which taps, into how many rows. */
 export interface Gather {
   /** The tensor the pointers read (x, or dy), copied into the module's memory once per call. */
   source: Float32Array;
+  /** Names the pointer lists for a given source and zeros address (pointer-tables.ts's key). */
+  key: string;
   /** Contiguous values per tap: C forward, F for the input gradient. */
   channels: number;
   taps: number;
@@ -30,9 +42,9 @@ export interface Gather {
   /**
    * Writes the pointer lists of rows [i0, i0 + count): for row i0 + r and tap t, the byte address of
    * the row's run of channels in the copy of `source` at byte `sourceAt`, or `zerosAt` for padding,
-   * at into[pointerIndex(r, t, taps)].
+   * at into[at + pointerIndex(r, t, taps)].
    */
-  pointers(into: Int32Array, i0: number, count: number, sourceAt: number, zerosAt: number): void;
+  pointers(into: Int32Array, at: number, i0: number, count: number, sourceAt: number, zerosAt: number): void;
 }
 
 /** B as the indirect variants read it: k = taps · channels rows, unblocked panels of 8 columns. */
@@ -44,6 +56,10 @@ export interface IndirectB {
 }
 
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
+
+/** Every number of the geometry: what a pointer table depends on besides addresses. */
+export const geometryKey = (g: Geometry): string =>
+  `${g.n} ${g.h} ${g.w} ${g.c} ${g.f} ${g.kh} ${g.kw} ${g.oh} ${g.ow} ${g.sh} ${g.sw} ${g.dh} ${g.dw} ${g.padTop} ${g.padLeft}`;
 
 /** Where row r's pointer for tap t goes: panels of 4 rows, [panel][tap][row], as the kernel reads them. */
 const pointerIndex = (r: number, t: number, taps: number): number => ((r >> 2) * taps + t) * MR + (r & 3);
@@ -61,10 +77,15 @@ export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB,
   const bAt = residentAt ?? resident.scratchStart();
   const sourceAt = align16(residentAt === null ? bAt + bBytes : resident.scratchStart());
   const zerosAt = align16(sourceAt + source.length * 4);
-  const chunkRows = Math.min(MC, Math.ceil(m / MR) * MR);
+  const paddedRows = Math.ceil(m / MR) * MR;
+  const passRows = Math.min(paddedRows, Math.max(PASS_UNIT, Math.floor(PASS_BYTES / ((taps + ldc) * 4) / PASS_UNIT) * PASS_UNIT));
   const pointersAt = align16(zerosAt + channels * 4);
-  const cAt = align16(pointersAt + chunkRows * taps * 4);
-  const biasAt = cAt + chunkRows * ldc * 4;
+  // All rows' pointer lists, chunk after chunk (chunks are whole panels), when kept between calls.
+  const table = pointerTable(`${gather.key} ${sourceAt} ${zerosAt}`, paddedRows * taps, (into) => {
+    for (let i0 = 0; i0 < m; i0 += MC) writePointers(gather, into, i0 * taps, i0, Math.min(MC, m - i0), sourceAt, zerosAt);
+  });
+  const cAt = align16(pointersAt + (table ? table.length : passRows * taps) * 4);
+  const biasAt = cAt + passRows * ldc * 4;
   resident.reserve(biasAt + ldc * 4);
   if (residentAt === null) write(bAt);
   const floats = floatsOf(memory);
@@ -74,20 +95,30 @@ export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB,
     floats.set(epilogue.bias.subarray(0, n), biasAt / 4);
     floats.fill(0, biasAt / 4 + n, biasAt / 4 + ldc);
   }
-  const pointers = new Int32Array(memory.buffer, pointersAt, chunkRows * taps);
+  const pointers = new Int32Array(memory.buffer, pointersAt, table ? table.length : passRows * taps);
+  if (table) pointers.set(table);
 
-  const tiles = module.tiles.get(variantName({ indirectA: true, rowMajorB: false, accumulate: false, bias: epilogue.bias !== null, activation: epilogue.activation }))!;
+  const driver = driverName({ indirectA: true, rowMajorB: false, bias: epilogue.bias !== null, activation: epilogue.activation });
   const runBytes = channels * 4;
-  for (let i0 = 0; i0 < m; i0 += MC) {
-    const rows = Math.min(MC, m - i0);
+  for (let i0 = 0; i0 < m; i0 += passRows) {
+    const rows = Math.min(passRows, m - i0);
     const mPanels = Math.ceil(rows / MR);
-    gather.pointers(pointers, i0, rows, sourceAt, zerosAt);
-    // The last panel's rows past m read zeros.
-    for (let r = rows; r < mPanels * MR; r++) for (let t = 0; t < taps; t++) pointers[pointerIndex(r, t, taps)] = zerosAt;
-    tiles(pointersAt, bAt, cAt, mPanels, nPanels, taps, ldc * 4, biasAt, runBytes, epilogue.alpha);
+    if (!table) writePointers(gather, pointers, 0, i0, rows, sourceAt, zerosAt);
+    const listsAt = pointersAt + (table ? i0 * taps * 4 : 0);
+    const [tileRows, tileColumns] = tileShape(mPanels, nPanels);
+    const colTiles = Math.ceil(nPanels / tileColumns);
+    const args = [listsAt, bAt, cAt, biasAt, ldc * 4, runBytes, mPanels, nPanels, taps, tileRows, tileColumns, colTiles, epilogue.alpha, 0];
+    parallelFor(module.threaded, driver, args, Math.ceil(mPanels / tileRows) * colTiles, rows * n * k);
     copyOut(floats, cAt / 4, ldc, c, i0 * n, n, rows);
     epilogue.after?.(c, i0, i0 + rows);
   }
+}
+
+/** Rows [i0, i0 + rows)'s pointer lists into `into` from `at`; the last panel's rows past m read zeros. */
+function writePointers(gather: Gather, into: Int32Array, at: number, i0: number, rows: number, sourceAt: number, zerosAt: number): void {
+  const { taps } = gather;
+  gather.pointers(into, at, i0, rows, sourceAt, zerosAt);
+  for (let r = rows; r < Math.ceil(rows / MR) * MR; r++) for (let t = 0; t < taps; t++) into[at + pointerIndex(r, t, taps)] = zerosAt;
 }
 
 /**
@@ -129,8 +160,8 @@ export function gradInputB(w: Float32Array, g: Geometry): IndirectB {
 export function forwardGather(x: Float32Array, g: Geometry): Gather {
   const taps = g.kh * g.kw;
   return {
-    source: x, channels: g.c, taps, rows: g.n * g.oh * g.ow,
-    pointers(into, i0, count, sourceAt, zerosAt) {
+    source: x, channels: g.c, taps, rows: g.n * g.oh * g.ow, key: `forward ${geometryKey(g)}`,
+    pointers(into, at, i0, count, sourceAt, zerosAt) {
       const { h, w, kh, kw, ow, oh, sh, sw, dh, dw, padTop, padLeft } = g;
       const pixelBytes = g.c * 4;
       let ox = i0 % ow;
@@ -138,7 +169,7 @@ export function forwardGather(x: Float32Array, g: Geometry): Gather {
       let oy = rest % oh;
       let b = (rest - oy) / oh;
       for (let r = 0; r < count; r++) {
-        let o = pointerIndex(r, 0, taps);
+        let o = at + pointerIndex(r, 0, taps);
         for (let ky = 0; ky < kh; ky++) {
           const iy = oy * sh + ky * dh - padTop;
           const rowOk = iy >= 0 && iy < h;
@@ -167,8 +198,8 @@ export function forwardGather(x: Float32Array, g: Geometry): Gather {
 export function gradInputGather(dy: Float32Array, g: Geometry): Gather {
   const taps = g.kh * g.kw;
   return {
-    source: dy, channels: g.f, taps, rows: g.n * g.h * g.w,
-    pointers(into, i0, count, sourceAt, zerosAt) {
+    source: dy, channels: g.f, taps, rows: g.n * g.h * g.w, key: `grad input ${geometryKey(g)}`,
+    pointers(into, at, i0, count, sourceAt, zerosAt) {
       const { h, w, kh, kw, ow, oh, sh, sw, dh, dw, padTop, padLeft } = g;
       const pixelBytes = g.f * 4;
       let ix = i0 % w;
@@ -176,7 +207,7 @@ export function gradInputGather(dy: Float32Array, g: Geometry): Gather {
       let iy = rest % h;
       let b = (rest - iy) / h;
       for (let r = 0; r < count; r++) {
-        let o = pointerIndex(r, 0, taps);
+        let o = at + pointerIndex(r, 0, taps);
         for (let ky = 0; ky < kh; ky++) {
           const ty = iy + padTop - ky * dh;
           const oy = ty / sh;

@@ -49,7 +49,9 @@ describe('train section', () => {
     expect(train).toMatchObject({
       loss: { sparse: false },
       optimizer: { kind: 'sgd', lr: 0.1, momentum: 0.9, nesterov: true },
-      schedule: { kind: 'cosine', epochs: null, minLr: 1e-5 },
+      schedule: { kind: 'cosine', epochs: null, minLr: 1e-5, per: 'epoch' },
+      warmup: 0,
+      clip: { value: null, norm: null },
       regularize: { l1: 1e-5, l2: 1e-4 },
       augment: [{ kind: 'noise', std: 0.05, input: null }],
       earlyStopping: { monitor: 'val_accuracy', patience: 2, minDelta: 0, restoreBest: true },
@@ -60,6 +62,23 @@ describe('train section', () => {
       metrics: [expect.objectContaining({ name: 'accuracy', key: 'accuracy' }), expect.objectContaining({ name: 'mae', key: 'mae' })],
       data: { source: 'iris.csv', options: { label: 'species' } },
     });
+  });
+
+  it('reads warmup, per-step schedules, one_cycle and gradient clipping', () => {
+    const train = check(classifier(`    loss cross_entropy(logits, label)
+    schedule cosine(min_lr: 1e-5, per: step)
+    warmup 100
+    clip norm(1.0), value(0.5)`)).models[0]!.train!;
+    expect(train).toMatchObject({ schedule: { kind: 'cosine', per: 'step' }, warmup: 100, clip: { norm: 1, value: 0.5 } });
+    const cycle = check(classifier('    loss cross_entropy(logits, label)\n    schedule one_cycle(pct_start: 0.25)')).models[0]!.train!;
+    expect(cycle.schedule).toEqual({ kind: 'one_cycle', pctStart: 0.25, div: 25, finalDiv: 1e4 });
+    const bad = check(classifier('    loss cross_entropy(logits, label)\n    clip norm(0), nrom(1)\n    warmup -3\n    schedule step(per: hour)')).diagnostics;
+    expect(bad.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`)).toEqual([
+      'NN3005 max of norm must be > 0, got 0',
+      "NN3003 unknown clipping 'nrom'; did you mean 'norm'?",
+      expect.stringMatching(/^NN3005 warmup must be a whole number ≥ 0, got -3/),
+      expect.stringMatching(/^NN2008 .*per.*/),
+    ]);
   });
 
   it('checks that the loss inputs fit', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { geometry } from '../../../runtime/cpu/kernels/conv.js';
 import { convGradInputSimd, convGradWeightSimd, convSimd } from '../../../runtime/cpu/wasm/conv-simd.js';
+import { limitPointerTables } from '../../../runtime/cpu/wasm/pointer-tables.js';
 import { sgemmModule } from '../../../runtime/cpu/wasm/sgemm-simd.js';
 
 /**
@@ -67,8 +68,9 @@ describe('convolutions on the WASM GEMM', () => {
     expect(sgemmModule()).not.toBeNull();
   });
 
-  for (const c of cases) {
-    it(`${c.name}: forward, input and weight gradients within the float32 bound`, () => {
+  for (const [c, tables] of cases.flatMap((c) => [[c, true], [c, false]] as const)) {
+    it(`${c.name}: forward, input and weight gradients within the float32 bound (pointer lists ${tables ? 'kept' : 'built per chunk'})`, () => {
+      const limit = limitPointerTables(tables ? 1 << 22 : 0);
       const x = random(c.x.reduce((a, b) => a * b, 1), 1);
       const w = random(c.w.reduce((a, b) => a * b, 1), 2);
       const g0 = geometry(c.x, c.w, c.attrs);
@@ -87,6 +89,7 @@ describe('convolutions on the WASM GEMM', () => {
       convGradWeightSimd(ctx, [{ shape: yShape, data: dy }, { shape: c.x, data: x }], [{ shape: c.w, data: gotDw }], c.attrs);
       const kWeight = g.n * g.oh * g.ow;
       dw.forEach((v, i) => expect(Math.abs(gotDw[i]! - v), `dw[${i}]`).toBeLessThanOrEqual((kWeight + 3) * U * dwMag[i]! + 1e-30));
+      limitPointerTables(limit);
     });
   }
 

@@ -122,3 +122,43 @@ describe('a model with two weighted losses and per-output metrics', () => {
     expect(evaluation.accuracy).toBeGreaterThan(0.7);
   });
 });
+
+const VAE_LIKE = `
+model VaeLike {
+  input x: [batch, 4]
+  h = dense(x, 8, relu)
+  mu = dense(h, 2)
+  logvar = dense(h, 2)
+  kl = mean(-0.5 * sum(1 + logvar - mu * mu - exp(logvar), axis: 1))
+  recon = dense(mu, 4)
+  output recon
+  output kl
+  train {
+    loss mse(recon, x) + 0.1 * kl
+    optimizer adam(lr: 0.01)
+    epochs 20  batch 8
+    seed 2
+  }
+}
+`;
+
+describe('a free scalar term computed by the model (a KL term)', () => {
+  it('adds to the loss with its weight, and training lowers the sum', async () => {
+    const { plan, executor } = trainable(VAE_LIKE);
+    let s = 3;
+    const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296) * 2 - 1;
+    const x = f32([64, 4], Array.from({ length: 256 }, next));
+    const batch = f32([8, 4], Array.from(x.data.slice(0, 32)));
+    const check = async (): Promise<void> => {
+      const outputs = await executor.infer({ x: batch });
+      let mse = 0;
+      for (let i = 0; i < 32; i++) mse += (outputs.recon!.data[i]! - batch.data[i]!) ** 2 / 32;
+      const { loss } = await executor.evaluate({ x: batch });
+      expect(loss).toBeCloseTo(mse + 0.1 * outputs.kl!.data[0]!, 5);
+    };
+    await check();
+    const report = await trainModel({ executor, plan, config: readLoopConfig(plan), train: makeDataset({ x }) });
+    expect(report.history.at(-1)!.loss).toBeLessThan(report.history[0]!.loss);
+    await check();
+  });
+});

@@ -10,12 +10,15 @@ import { testDevice } from './gpu.js';
 
 const gpu = await testDevice();
 
-/** `cross_entropy(a, y) + 0.5 * mse(b, z) - 0.3 * r` on both back ends: losses and weights after three adam steps within 1e-4. */
+/** `cross_entropy(a, y) + 0.5 * mse(b, z) - 0.3 * r` on both back ends, with and without gradient clipping: losses and weights after three adam steps within 1e-4. */
 describe.skipIf(!gpu)('weighted losses on WebGPU', () => {
-  it('match the CPU step for step', async () => {
+  it.each([
+    ['without clipping', { value: null, norm: null }],
+    ['with gradients clipped by value and by global norm', { value: 0.05, norm: 0.2 }],
+  ] as const)('match the CPU step for step, %s', async (_, clip) => {
     const { g, terms } = twoHeads();
     const first = terms[0] as Extract<(typeof terms)[number], { kind: 'cross_entropy' }>;
-    const config = trainConfig(first, { kind: 'adam', lr: 0.05, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }, { losses: terms, seed: 2 });
+    const config = trainConfig(first, { kind: 'adam', lr: 0.05, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }, { losses: terms, seed: 2, clip: { ...clip } });
     const { plan, weights } = compileGraph(g.graph, 'Heads', config, { target: 'cpu', fuse: true, training: true });
     const initial = new Map<string, HostTensor>();
     for (const [name, data] of weights) {
