@@ -70,7 +70,7 @@ const ints = (v: AttrValue | undefined, fallback: AttrValue): string => py(v ?? 
 
 function conv(rank: 1 | 2): PyOp {
   return {
-    attrs: ['filters', 'kernel', 'strides', 'padding', 'dilation', 'activation', ...(rank === 2 ? ['groups'] : [])],
+    attrs: ['filters', 'kernel', 'strides', 'padding', 'dilation', 'activation', 'groups'],
     module: ({ node, inputs, hasBias }) => {
       const a = node.attrs;
       const ones = Array.from({ length: rank }, () => 1);
@@ -79,21 +79,22 @@ function conv(rank: 1 | 2): PyOp {
   };
 }
 
-/** depthwise_conv2d: the grouped Conv with one group per input channel. */
-const depthwiseConv: PyOp = {
+/** depthwise_conv2d: a grouped conv2d with one group per input channel (weight [C·M, kh, kw, 1]). */
+const depthwise: PyOp = {
   attrs: ['kernel', 'strides', 'padding', 'dilation', 'depth_multiplier', 'activation'],
   module: ({ node, inputs, hasBias }) => {
     const a = node.attrs;
     const channels = lastDim(inputs[0]);
-    return `Conv(2, ${channels}, ${channels * (a.depth_multiplier as number)}, ${py(a.kernel)}, ${ints(a.strides, [1, 1])}, ${py(a.padding ?? 'valid')}, ${ints(a.dilation, [1, 1])}, bias=${py(hasBias)}, ${activationArgs(a.activation)}, groups=${channels})`;
+    const filters = channels * ((a.depth_multiplier as number | undefined) ?? 1);
+    return `Conv(2, ${channels}, ${filters}, ${py(a.kernel)}, ${ints(a.strides, [1, 1])}, ${py(a.padding ?? 'valid')}, ${ints(a.dilation, [1, 1])}, bias=${py(hasBias)}, ${activationArgs(a.activation)}, groups=${channels})`;
   },
 };
 
-const separableConv: PyOp = {
+const separable: PyOp = {
   attrs: ['filters', 'kernel', 'strides', 'padding', 'dilation', 'depth_multiplier', 'activation'],
   module: ({ node, inputs, hasBias }) => {
     const a = node.attrs;
-    return `SeparableConv(${lastDim(inputs[0])}, ${py(a.filters)}, ${py(a.kernel)}, ${ints(a.strides, [1, 1])}, ${py(a.padding ?? 'valid')}, ${ints(a.dilation, [1, 1])}, ${py(a.depth_multiplier)}, bias=${py(hasBias)}, ${activationArgs(a.activation)})`;
+    return `SeparableConv(${lastDim(inputs[0])}, ${py(a.filters)}, ${py(a.kernel)}, ${ints(a.strides, [1, 1])}, ${py(a.padding ?? 'valid')}, ${ints(a.dilation, [1, 1])}, depth_multiplier=${py(a.depth_multiplier ?? 1)}, bias=${py(hasBias)}, ${activationArgs(a.activation)})`;
   },
 };
 
@@ -154,8 +155,8 @@ export const PYTORCH_OPS: Readonly<Record<string, PyOp>> = {
   },
   conv1d: conv(1),
   conv2d: conv(2),
-  depthwise_conv2d: depthwiseConv,
-  separable_conv2d: separableConv,
+  depthwise_conv2d: depthwise,
+  separable_conv2d: separable,
   conv1d_transpose: convTranspose(1),
   conv2d_transpose: convTranspose(2),
   upsample1d: upsample(1),
@@ -177,12 +178,13 @@ export const PYTORCH_OPS: Readonly<Record<string, PyOp>> = {
     attrs: ['momentum', 'epsilon'],
     module: ({ node, inputs }) => `BatchNorm(${lastDim(inputs[0])}, momentum=${py(node.attrs.momentum ?? 0.99)}, epsilon=${py(node.attrs.epsilon ?? 1e-3)})`,
   },
-  layernorm: { attrs: ['epsilon'], module: ({ node, inputs }) => `LayerNorm(${lastDim(inputs[0])}, epsilon=${py(node.attrs.epsilon ?? 1e-3)})` },
   groupnorm: {
     attrs: ['groups', 'epsilon'],
     module: ({ node, inputs }) => `GroupNorm(${lastDim(inputs[0])}, ${py(node.attrs.groups)}, epsilon=${py(node.attrs.epsilon ?? 1e-3)})`,
   },
+  layernorm: { attrs: ['epsilon'], module: ({ node, inputs }) => `LayerNorm(${lastDim(inputs[0])}, epsilon=${py(node.attrs.epsilon ?? 1e-3)})` },
   embedding: { attrs: ['vocab', 'dim'], module: ({ node }) => `Embedding(${py(node.attrs.vocab)}, ${py(node.attrs.dim)})` },
+  // The recurrent layers (the gru_reset_after cell is gru with reset_after).
   ...Object.fromEntries(['rnn', 'lstm', 'gru'].map(recurrent)),
   multi_head_attention: {
     attrs: ['heads', 'causal'],

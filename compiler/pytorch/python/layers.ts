@@ -75,53 +75,50 @@ def _same_padding(size, kernel, stride, dilation):
 
 
 class Conv(nn.Module):
-    """conv1d/conv2d on channels-last x ([N, L, C] or [N, H, W, C]); weight [F, k..., C / groups] as nnet
-    stores it (groups: conv2d's groups, and depthwise_conv2d with groups = C)."""
+    """conv1d/conv2d on channels-last x ([N, L, C] or [N, H, W, C]); weight [F, k..., C] as nnet stores it."""
 
     def __init__(self, rank, in_channels, filters, kernel, strides, padding, dilation, bias=True, activation=None, alpha=None, groups=1):
         super().__init__()
-        self.rank, self.kernel, self.strides, self.padding, self.dilation = rank, list(kernel), list(strides), padding, list(dilation)
-        self.groups = groups
+        self.rank, self.kernel, self.strides, self.padding, self.dilation, self.groups = rank, list(kernel), list(strides), padding, list(dilation), groups
         self.weight = nn.Parameter(torch.zeros(filters, *kernel, in_channels // groups))
         self.bias = nn.Parameter(torch.zeros(filters)) if bias else None
         self.activation, self.alpha = activation, alpha
 
     def forward(self, x):
-        x = x.movedim(-1, 1)  # channels-last → channels-first
-        w = self.weight.movedim(-1, 1)
-        if self.padding == 'same':
-            pads = []
-            for axis in reversed(range(self.rank)):
-                pads += _same_padding(x.shape[2 + axis], self.kernel[axis], self.strides[axis], self.dilation[axis])
-            x = F.pad(x, pads)
-        conv = F.conv1d if self.rank == 1 else F.conv2d
-        y = conv(x, w, self.bias, stride=self.strides, dilation=self.dilation, groups=self.groups)
-        return activate(y.movedim(1, -1), self.activation, self.alpha)
+        y = _conv(x, self.weight, self.bias, self.rank, self.kernel, self.strides, self.padding, self.dilation, self.groups)
+        return activate(y, self.activation, self.alpha)
+
+
+def _conv(x, weight, bias, rank, kernel, strides, padding, dilation, groups=1):
+    """A convolution of channels-last x with a channels-last weight [F, k..., C/groups]; output channel
+    f reads the input channels of group floor(f / (F/groups)), as PyTorch's groups."""
+    x = x.movedim(-1, 1)  # channels-last → channels-first
+    w = weight.movedim(-1, 1)
+    if padding == 'same':
+        pads = []
+        for axis in reversed(range(rank)):
+            pads += _same_padding(x.shape[2 + axis], kernel[axis], strides[axis], dilation[axis])
+        x = F.pad(x, pads)
+    conv = F.conv1d if rank == 1 else F.conv2d
+    return conv(x, w, bias, stride=strides, dilation=dilation, groups=groups).movedim(1, -1)
 
 
 class SeparableConv(nn.Module):
-    """separable_conv2d on channels-last x: the depthwise convolution (depthwise [C·M, kh, kw, 1], no
-    bias), then the 1×1 pointwise one (pointwise [filters, 1, 1, C·M]) with the bias, then the activation."""
+    """separable_conv2d: a depthwise convolution (depthwise [C·M, kh, kw, 1]), then a 1×1 convolution
+    (pointwise [filters, 1, 1, C·M]) with the one bias and the activation."""
 
-    def __init__(self, in_channels, filters, kernel, strides, padding, dilation, multiplier, bias=True, activation=None, alpha=None):
+    def __init__(self, in_channels, filters, kernel, strides, padding, dilation, depth_multiplier=1, bias=True, activation=None, alpha=None):
         super().__init__()
         self.kernel, self.strides, self.padding, self.dilation = list(kernel), list(strides), padding, list(dilation)
-        self.in_channels = in_channels
-        self.depthwise = nn.Parameter(torch.zeros(in_channels * multiplier, *kernel, 1))
-        self.pointwise = nn.Parameter(torch.zeros(filters, 1, 1, in_channels * multiplier))
+        self.depthwise = nn.Parameter(torch.zeros(in_channels * depth_multiplier, *kernel, 1))
+        self.pointwise = nn.Parameter(torch.zeros(filters, 1, 1, in_channels * depth_multiplier))
         self.bias = nn.Parameter(torch.zeros(filters)) if bias else None
-        self.activation, self.alpha = activation, alpha
+        self.in_channels, self.activation, self.alpha = in_channels, activation, alpha
 
     def forward(self, x):
-        x = x.movedim(-1, 1)
-        if self.padding == 'same':
-            pads = []
-            for axis in reversed(range(2)):
-                pads += _same_padding(x.shape[2 + axis], self.kernel[axis], self.strides[axis], self.dilation[axis])
-            x = F.pad(x, pads)
-        y = F.conv2d(x, self.depthwise.movedim(-1, 1), None, stride=self.strides, dilation=self.dilation, groups=self.in_channels)
-        y = F.conv2d(y, self.pointwise.movedim(-1, 1), self.bias)
-        return activate(y.movedim(1, -1), self.activation, self.alpha)
+        y = _conv(x, self.depthwise, None, 2, self.kernel, self.strides, self.padding, self.dilation, self.in_channels)
+        y = _conv(y, self.pointwise, self.bias, 2, [1, 1], [1, 1], 'valid', [1, 1])
+        return activate(y, self.activation, self.alpha)
 
 
 class ConvTranspose(nn.Module):
@@ -245,7 +242,7 @@ class LayerNorm(nn.Module):
 
 
 class GroupNorm(nn.Module):
-    """groupnorm on channels-last x: F.group_norm over channels-first, gamma and beta per channel."""
+    """Per sample over its positions and the channels of each group (channels last), scale and shift per channel."""
 
     def __init__(self, channels, groups, epsilon=1e-3):
         super().__init__()
@@ -283,8 +280,7 @@ RECURRENT_GATES = {'rnn': 1, 'lstm': 4, 'gru': 3}
 class Recurrent(nn.Module):
     """rnn/lstm/gru as nnet runs them (runtime/plan/kernels.ts RECURRENT_CELLS): w_ih [G·u, in],
     w_hh [G·u, u], one bias [G·u] added to the input projection; gates lstm i, f, g, o; gru r, z, n
-    with n = tanh(xw_n + r·(w_hh·h)_n) and h = (1 − z)·n + z·h. gru with reset_after adds the
-    recurrent bias [3·u] to w_hh·h (PyTorch's bias_hh)."""
+    with n = tanh(xw_n + r·(w_hh·h)_n) and h = (1 − z)·n + z·h."""
 
     def __init__(self, cell, in_features, units, return_sequences=False, bias=True, reset_after=False):
         super().__init__()
@@ -293,6 +289,7 @@ class Recurrent(nn.Module):
         self.w_ih = nn.Parameter(torch.zeros(gates * units, in_features))
         self.w_hh = nn.Parameter(torch.zeros(gates * units, units))
         self.bias = nn.Parameter(torch.zeros(gates * units)) if bias else None
+        # gru with reset_after: the recurrent bias [3·u] added to w_hh·h (PyTorch's bias_hh).
         self.recurrent_bias = nn.Parameter(torch.zeros(gates * units)) if reset_after else None
 
     def forward(self, x):
