@@ -29,6 +29,8 @@ type ArgKind =
   | 'weight'
   /** A whole number or a list of them (kernel sizes, strides, target shapes). */
   | 'ints'
+  /** Axes: a whole number, a symbolic dim's name (`seq`), or a list of them (reductions). */
+  | 'axes'
   /** One of the `choices` words (`same`, `valid`). */
   | 'choice'
   /** A bare name taken as a word (monitor: val_loss, data digits). */
@@ -45,7 +47,7 @@ export interface ActivationArg {
 /** `false` for a weight that is switched off (`bias: false`). */
 type WeightArg = InitSpec | false;
 
-export type ArgValue = number | string | boolean | number[] | ActivationArg | WeightArg | null;
+export type ArgValue = number | string | boolean | number[] | Array<number | string> | ActivationArg | WeightArg | null;
 
 export interface ParamDef {
   name: string;

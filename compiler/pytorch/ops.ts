@@ -212,6 +212,25 @@ export const PYTORCH_OPS: Readonly<Record<string, PyOp>> = {
       return `Concat(${raw < 0 ? inputs[0]!.shape.length + raw : raw})`;
     },
   },
+  transpose: { attrs: ['axes'], module: ({ node }) => `Transpose(${py(node.attrs.axes)})` },
+  expand_dims: { attrs: ['axis'], module: ({ node }) => `ExpandDims(${py(node.attrs.axis)})` },
+  squeeze: { attrs: ['axes'], module: ({ node }) => `Squeeze(${py(node.attrs.axes)})` },
+  stack: { attrs: ['axis'], module: ({ node }) => `Stack(${py(node.attrs.axis)})` },
+  pad: { attrs: ['before', 'after', 'mode'], module: ({ node }) => `Pad(${py(node.attrs.before)}, ${py(node.attrs.after ?? node.attrs.before)}, ${py(node.attrs.mode ?? 'zeros')})` },
+  // Indexing (x[0], x[:, 1:5], x[:, -1]) is a strided_read node; its starts and sizes may be dims of the input.
+  strided_read: {
+    attrs: ['axes', 'starts', 'steps', 'shape'],
+    module: ({ node }) => {
+      const axes = node.attrs.axes as number[];
+      if (axes.some((a, i) => a < 0 || (i > 0 && a <= axes[i - 1]!))) throw new PytorchExportError('a read that reorders or adds axes has no PyTorch export yet');
+      return `StridedRead(${py(axes)})`;
+    },
+    callArgs: ({ node, dim }) => [
+      `[${(node.attrs.starts as Dim[]).map(dim).join(', ')}]`,
+      py(node.attrs.steps),
+      `[${(node.attrs.shape as Dim[]).map(dim).join(', ')}]`,
+    ],
+  },
   ...Object.fromEntries(ACTIVATION_NAMES.map(activation)),
   softmax: softmax(false),
   log_softmax: softmax(true),

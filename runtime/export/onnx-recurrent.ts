@@ -42,6 +42,7 @@ function projectionOf(s: StepExport, xw: string): Projection | undefined {
 
 export function scan(cell: RecurrentCellName): OnnxRule {
   return (s) => {
+    s.expect(['units', 'return_sequences'], 2);
     const units = s.attrs.units as number;
     const gates = RECURRENT_CELLS[cell].gates;
     const rows = s.ints(onnxGateRows(cell, units));

@@ -444,6 +444,85 @@ class Reduce(nn.Module):
         return f(x, dim=self.axes, keepdim=self.keepdims)
 
 
+class Transpose(nn.Module):
+    def __init__(self, axes):
+        super().__init__()
+        self.axes = list(axes)
+
+    def forward(self, x):
+        return x.permute(self.axes)
+
+
+class ExpandDims(nn.Module):
+    def __init__(self, axis):
+        super().__init__()
+        self.axis = axis
+
+    def forward(self, x):
+        return x.unsqueeze(self.axis)
+
+
+class Squeeze(nn.Module):
+    def __init__(self, axes):
+        super().__init__()
+        self.axes = sorted(axes, reverse=True)
+
+    def forward(self, x):
+        for axis in self.axes:
+            x = x.squeeze(axis)
+        return x
+
+
+class Stack(nn.Module):
+    def __init__(self, axis):
+        super().__init__()
+        self.axis = axis
+
+    def forward(self, *xs):
+        return torch.stack(xs, dim=self.axis)
+
+
+class Pad(nn.Module):
+    """Pads every axis by (before, after): zeros, or reflect (NumPy's: the edge value not repeated)."""
+
+    def __init__(self, before, after, mode='zeros'):
+        super().__init__()
+        self.before, self.after, self.mode = list(before), list(after), mode
+
+    def forward(self, x):
+        if self.mode != 'reflect':
+            pads = []
+            for b, a in zip(reversed(self.before), reversed(self.after)):
+                pads += [b, a]
+            return F.pad(x, pads)
+        for axis, (b, a) in enumerate(zip(self.before, self.after)):
+            if b == 0 and a == 0:
+                continue
+            n = x.shape[axis]
+            index = list(range(b, 0, -1)) + list(range(n)) + list(range(n - 2, n - 2 - a, -1))
+            x = x.index_select(axis, torch.tensor(index, device=x.device))
+        return x
+
+
+class StridedRead(nn.Module):
+    """Indexing (x[0], x[:, 1:5:2], x[:, -1]): x's axis i read at starts[i] + steps[i]·k for the kept
+    axes (sizes), at starts[i] alone for the dropped ones."""
+
+    def __init__(self, axes):
+        super().__init__()
+        self.axes = list(axes)
+
+    def forward(self, x, starts, steps, shape):
+        sizes = dict(zip(self.axes, shape))
+        for axis in reversed(range(x.dim())):
+            if axis in sizes:
+                index = starts[axis] + steps[axis] * torch.arange(sizes[axis], device=x.device)
+                x = x.index_select(axis, index)
+            else:
+                x = x.select(axis, starts[axis])
+        return x
+
+
 class Softmax(nn.Module):
     def __init__(self, axis=-1, log=False):
         super().__init__()
