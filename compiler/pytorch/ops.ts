@@ -1,5 +1,4 @@
 import { ACTIVATION_NAMES } from '../../runtime/plan/activations.js';
-import { RECURRENT_CELL_NAMES } from '../../runtime/plan/kernels.js';
 import type { IRNode } from '../ir/graph.js';
 import type { AttrValue, Dim, TensorType } from '../ir/types.js';
 
@@ -143,8 +142,9 @@ function softmax(log: boolean): PyOp {
 const recurrent = (cell: string): [string, PyOp] => [
   cell,
   {
-    attrs: ['units', 'return_sequences'],
-    module: ({ node, inputs, hasBias }) => `Recurrent(${py(cell)}, ${lastDim(inputs[0])}, ${py(node.attrs.units)}, return_sequences=${py(node.attrs.return_sequences === true)}, bias=${py(hasBias)})`,
+    attrs: ['units', 'return_sequences', ...(cell === 'gru' ? ['reset_after'] : [])],
+    module: ({ node, inputs, hasBias }) =>
+      `Recurrent(${py(cell)}, ${lastDim(inputs[0])}, ${py(node.attrs.units)}, return_sequences=${py(node.attrs.return_sequences === true)}, bias=${py(hasBias)}, reset_after=${py(node.attrs.reset_after === true)})`,
   },
 ];
 
@@ -184,7 +184,8 @@ export const PYTORCH_OPS: Readonly<Record<string, PyOp>> = {
   },
   layernorm: { attrs: ['epsilon'], module: ({ node, inputs }) => `LayerNorm(${lastDim(inputs[0])}, epsilon=${py(node.attrs.epsilon ?? 1e-3)})` },
   embedding: { attrs: ['vocab', 'dim'], module: ({ node }) => `Embedding(${py(node.attrs.vocab)}, ${py(node.attrs.dim)})` },
-  ...Object.fromEntries(RECURRENT_CELL_NAMES.map(recurrent)),
+  // The recurrent layers (the gru_reset_after cell is gru with reset_after).
+  ...Object.fromEntries(['rnn', 'lstm', 'gru'].map(recurrent)),
   multi_head_attention: {
     attrs: ['heads', 'causal'],
     module: ({ node, inputs }) => `MultiHeadAttention(${lastDim(inputs[0])}, ${py(node.attrs.heads)}, causal=${py(node.attrs.causal === true)})`,
@@ -210,6 +211,25 @@ export const PYTORCH_OPS: Readonly<Record<string, PyOp>> = {
       const raw = typeof node.attrs.axis === 'number' ? node.attrs.axis : -1;
       return `Concat(${raw < 0 ? inputs[0]!.shape.length + raw : raw})`;
     },
+  },
+  transpose: { attrs: ['axes'], module: ({ node }) => `Transpose(${py(node.attrs.axes)})` },
+  expand_dims: { attrs: ['axis'], module: ({ node }) => `ExpandDims(${py(node.attrs.axis)})` },
+  squeeze: { attrs: ['axes'], module: ({ node }) => `Squeeze(${py(node.attrs.axes)})` },
+  stack: { attrs: ['axis'], module: ({ node }) => `Stack(${py(node.attrs.axis)})` },
+  pad: { attrs: ['before', 'after', 'mode'], module: ({ node }) => `Pad(${py(node.attrs.before)}, ${py(node.attrs.after ?? node.attrs.before)}, ${py(node.attrs.mode ?? 'zeros')})` },
+  // Indexing (x[0], x[:, 1:5], x[:, -1]) is a strided_read node; its starts and sizes may be dims of the input.
+  strided_read: {
+    attrs: ['axes', 'starts', 'steps', 'shape'],
+    module: ({ node }) => {
+      const axes = node.attrs.axes as number[];
+      if (axes.some((a, i) => a < 0 || (i > 0 && a <= axes[i - 1]!))) throw new PytorchExportError('a read that reorders or adds axes has no PyTorch export yet');
+      return `StridedRead(${py(axes)})`;
+    },
+    callArgs: ({ node, dim }) => [
+      `[${(node.attrs.starts as Dim[]).map(dim).join(', ')}]`,
+      py(node.attrs.steps),
+      `[${(node.attrs.shape as Dim[]).map(dim).join(', ')}]`,
+    ],
   },
   ...Object.fromEntries(ACTIVATION_NAMES.map(activation)),
   softmax: softmax(false),
