@@ -55,7 +55,8 @@ function trainable(text: string): Executor {
   return executorOf(compiled);
 }
 
-const random = new Random(11);
+/** Reseeded before each model's batch, so a batch does not depend on which tests ran before it. */
+let random = new Random(11);
 const f32 = (shape: number[], fill: () => number = () => random.normal()): HostTensor => ({
   shape,
   dtype: 'f32',
@@ -64,11 +65,11 @@ const f32 = (shape: number[], fill: () => number = () => random.normal()): HostT
 const ints = (shape: number[], below: number): HostTensor => ({
   shape,
   dtype: 'i32',
-  data: Int32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.floor(random.uniform() * below)),
+  data: Int32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random.int(below)),
 });
 const oneHot = (rows: number, classes: number): HostTensor => {
   const t = f32([rows, classes], () => 0);
-  for (let r = 0; r < rows; r++) t.data[r * classes + Math.floor(random.uniform() * classes)] = 1;
+  for (let r = 0; r < rows; r++) t.data[r * classes + random.int(classes)] = 1;
   return t;
 };
 
@@ -114,8 +115,8 @@ const CASES: Case[] = [
     batch: () => ({
       title: ints([4, 6], 10000),
       body: ints([4, 10], 10000),
-      tags: f32([4, 12], () => (random.uniform() < 0.3 ? 1 : 0)),
-      priority_target: f32([4, 1], () => random.uniform()),
+      tags: f32([4, 12], () => (random.next() < 0.3 ? 1 : 0)),
+      priority_target: f32([4, 1], () => random.next()),
       department_target: oneHot(4, 4),
     }),
     steps: 5,
@@ -134,6 +135,7 @@ describe('examples/zoo', () => {
     it(`${c.file}: the loss falls over ${c.steps} steps on a small synthetic batch`, async () => {
       const text = read(c.file);
       const executor = trainable(c.source ? c.source(text) : text);
+      random = new Random(11);
       try {
         expectFalling(await losses(executor, c.batch(), c.steps, c.lr));
       } finally {
@@ -154,6 +156,7 @@ describe('examples/zoo', () => {
     if (!compiled.ok) throw new Error(compiled.diagnostics.map((d) => d.message).join('\n'));
     const generator = executorOf(compiled.generator);
     const discriminator = executorOf(compiled.discriminator);
+    random = new Random(11);
     // Two real "images" (a smooth gradient in [-1, 1], what tanh can produce), two epochs of one batch.
     const image = f32([2, 64, 64, 3], () => 0);
     for (let i = 0; i < image.data.length; i++) image.data[i] = Math.sin(i / 97);
