@@ -29,6 +29,8 @@ type ArgKind =
   | 'weight'
   /** A whole number or a list of them (kernel sizes, strides, target shapes). */
   | 'ints'
+  /** A list of numbers (class weights), each within the parameter's range. */
+  | 'numbers'
   /** One of the `choices` words (`same`, `valid`). */
   | 'choice'
   /** A bare name taken as a word (monitor: val_loss, data digits). */
