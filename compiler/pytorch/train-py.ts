@@ -26,8 +26,10 @@ const SCHEDULES = new Set(['step', 'exponential', 'cosine']);
 const AUGMENTS = new Set(['noise', 'shift', 'flip']);
 const BUILTINS = new Set(['digits', 'iris', 'xor']);
 
+/** A setting at its "off" value: absent, null, false, 0, an empty list, or an object of such (clip's { value: null, norm: null }). */
 function isUnset(value: unknown): boolean {
-  return value === undefined || value === null || value === false || (Array.isArray(value) && value.length === 0);
+  if (value === undefined || value === null || value === false || value === 0 || (Array.isArray(value) && value.length === 0)) return true;
+  return typeof value === 'object' && !Array.isArray(value) && Object.values(value).every(isUnset);
 }
 
 /** A graph value as train.py finds it: a model input (the batch) or a layer's value (model.forward's \`values\`). */
@@ -45,6 +47,7 @@ export function trainExport(model: CheckedModel, train: TrainConfig, names: Modu
   }
   if (!OPTIMIZERS.has(train.optimizer.kind)) refuse(`optimizer '${train.optimizer.kind}'`);
   if (train.schedule && !SCHEDULES.has(train.schedule.kind)) refuse(`schedule '${train.schedule.kind}'`);
+  if (train.schedule && 'per' in train.schedule && train.schedule.per === 'step') refuse(`schedule per step`);
   for (const a of train.augment) if (!AUGMENTS.has(a.kind)) refuse(`augmentation '${a.kind}'`);
 
   const { graph } = model;
