@@ -5,11 +5,14 @@ import { onnxTracer } from '../runtime/verify/onnx-tracer.js';
 import type { Tracer, VerifyTarget } from '../runtime/verify/verify.js';
 import type { DeviceOptions } from '../runtime/webgpu/index.js';
 import { CliError } from './cli-error.js';
+import type { LoadedModel } from './model-loading.js';
+import { pytorchTracer } from './verify-pytorch.js';
 
 /**
  * The other side of `nnet verify`: a target that runs the model and hands back every layer's values it
  * can, named as in the plan. A target that cannot run here is refused with its code and what to do
- * (NNR6001 no WebGPU adapter, NNR7201 no onnxruntime-web, NNR7001 a model ONNX export cannot write).
+ * (NNR6001 no WebGPU adapter, NNR7201 no onnxruntime-web, NNR7202 no python3 with torch, NNR7204 a
+ * plan file for PyTorch; NNR70xx / NNR71xx a model the ONNX / PyTorch export cannot write).
  */
 export interface OpenTarget {
   /** `WebGPU (llvmpipe ...)`, `ONNX (onnxruntime-web 1.30.0)`: for the report's first line. */
@@ -18,12 +21,23 @@ export interface OpenTarget {
   dispose(): void;
 }
 
-export async function openTarget(against: VerifyTarget, plan: Plan, weights: Map<string, HostTensor>, device: DeviceOptions = {}): Promise<OpenTarget> {
+export interface TargetOptions {
+  /** The checked .nnet model: the PyTorch target exports it (a plan holds kernels, not layers). */
+  source?: LoadedModel;
+  device?: DeviceOptions;
+}
+
+export async function openTarget(against: VerifyTarget, plan: Plan, weights: Map<string, HostTensor>, options: TargetOptions = {}): Promise<OpenTarget> {
   if (against === 'onnx') {
     const { trace, runtime } = await onnxTracer(plan, weights);
     return { name: `ONNX (${runtime})`, trace, dispose: () => undefined };
   }
-  return openWebGpu(plan, weights, device);
+  if (against === 'pytorch') {
+    if (!options.source) throw new CliError('NNR7204', '--against pytorch needs the .nnet file: the PyTorch export builds its modules from the layers, which a plan does not keep');
+    const { trace, runtime } = await pytorchTracer(options.source, plan, weights);
+    return { name: `PyTorch (${runtime})`, trace, dispose: () => undefined };
+  }
+  return openWebGpu(plan, weights, options.device ?? {});
 }
 
 async function openWebGpu(plan: Plan, weights: Map<string, HostTensor>, options: DeviceOptions): Promise<OpenTarget> {

@@ -92,6 +92,26 @@ export interface BinaryExpr extends NodeBase {
   right: Expr;
 }
 
+/**
+ * `x[:, 0]`, `x[:, 1:]`, `x[..., ::-1]`-like indexing: one item per axis from the first; an item is an
+ * index (an expression: that axis is dropped) or a slice.
+ */
+export interface IndexExpr extends NodeBase {
+  kind: 'Index';
+  target: Expr;
+  items: IndexItem[];
+}
+
+/** `start:stop:step` inside an index; a part left out is absent (`:` has none). */
+export interface SliceItem extends NodeBase {
+  kind: 'Slice';
+  start?: Expr;
+  stop?: Expr;
+  step?: Expr;
+}
+
+export type IndexItem = Expr | SliceItem;
+
 /** Produced by error recovery where an expression was required but none could be parsed. */
 interface ErrorExpr extends NodeBase {
   kind: 'Error';
@@ -107,6 +127,7 @@ export type Expr =
   | PipeExpr
   | UnaryExpr
   | BinaryExpr
+  | IndexExpr
   | ErrorExpr;
 
 // ---------------------------------------------------------------------------------------------
@@ -234,4 +255,5 @@ export type AstNode =
   | ReturnStmt
   | Arg
   | Ident
+  | SliceItem
   | Expr;

@@ -216,11 +216,37 @@ class AstBuilder extends sharedParser().getBaseCstVisitorConstructor() {
   operand(c: Cst.OperandCstChildren, location?: CstNodeLocation): Ast.Expr {
     const range = nodeRange(location);
     let value = this.atom(c, range);
+    for (const index of present(c.index)) value = this.index(value, index.children, nodeRange(index.location));
     const minuses = c.Minus ?? [];
     for (let i = minuses.length - 1; i >= 0; i--) {
       value = { kind: 'Unary', op: '-', operand: value, range: { start: minuses[i]!.startOffset, end: range.end } };
     }
     return value;
+  }
+
+  /** `target[items]`: the node's range runs from the target's start to the `]`. An empty item (`x[]`, `x[, 1]`) is NN1010. */
+  private index(target: Ast.Expr, c: Cst.IndexCstChildren, range: SourceRange): Ast.IndexExpr {
+    const separators = [c.LBracket?.[0], ...(c.Comma ?? [])];
+    const items = (c.indexItem ?? []).map((n, i): Ast.IndexItem => {
+      if (hasTokens(n)) return this.indexItem(n.children, nodeRange(n.location));
+      const at = emptyAt(endOf(separators[i], range.end));
+      this.report('NN1010', ['an index or a slice (0, -1, 1:, ::2)'], at);
+      return { kind: 'Error', range: at };
+    });
+    return { kind: 'Index', target, items, range: { start: target.range.start, end: range.end } };
+  }
+
+  private indexItem(c: Cst.IndexItemCstChildren, range: SourceRange): Ast.IndexItem {
+    const part = (node: Cst.ExpressionCstNode | undefined): Ast.Expr | undefined => (node && hasTokens(node) ? this.expression(node.children, node.location) : undefined);
+    const start = part(c.start?.[0]);
+    if (!c.first) return start ?? { kind: 'Error', range: emptyAt(range.start) };
+    const slice: Ast.SliceItem = { kind: 'Slice', range };
+    const stop = part(c.stop?.[0]);
+    const step = part(c.step?.[0]);
+    if (start) slice.start = start;
+    if (stop) slice.stop = stop;
+    if (step) slice.step = step;
+    return slice;
   }
 
   private atom(c: Cst.OperandCstChildren, range: SourceRange): Ast.Expr {

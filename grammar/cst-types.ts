@@ -189,6 +189,32 @@ export type OperandCstChildren = {
   nameOrCall?: NameOrCallCstNode[];
   list?: ListCstNode[];
   parenthesized?: ParenthesizedCstNode[];
+  index?: IndexCstNode[];
+};
+
+export interface IndexCstNode extends CstNode {
+  name: "index";
+  children: IndexCstChildren;
+}
+
+export type IndexCstChildren = {
+  LBracket?: IToken[];
+  indexItem?: (IndexItemCstNode)[];
+  Comma?: (IToken)[];
+  RBracket?: IToken[];
+};
+
+export interface IndexItemCstNode extends CstNode {
+  name: "indexItem";
+  children: IndexItemCstChildren;
+}
+
+export type IndexItemCstChildren = {
+  start?: ExpressionCstNode[];
+  first?: IToken[];
+  stop?: ExpressionCstNode[];
+  second?: IToken[];
+  step?: ExpressionCstNode[];
 };
 
 export interface NameOrCallCstNode extends CstNode {
@@ -262,6 +288,8 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   setting(children: SettingCstChildren, param?: IN): OUT;
   expression(children: ExpressionCstChildren, param?: IN): OUT;
   operand(children: OperandCstChildren, param?: IN): OUT;
+  index(children: IndexCstChildren, param?: IN): OUT;
+  indexItem(children: IndexItemCstChildren, param?: IN): OUT;
   nameOrCall(children: NameOrCallCstChildren, param?: IN): OUT;
   argList(children: ArgListCstChildren, param?: IN): OUT;
   argument(children: ArgumentCstChildren, param?: IN): OUT;

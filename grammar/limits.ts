@@ -43,7 +43,7 @@ export interface NestingScan {
   tooDeep?: Diagnostic;
   /**
    * An upper bound of the AST's expression depth: each bracket level adds at most three nesting
-   * nodes (a call, a list or a pipe, and one more around them) and each operator at most one.
+   * nodes (a call, a list or a pipe, and one more around them) and each operator or index at most one.
    * When it is within MAX_EXPRESSION_DEPTH, the AST walk of `limitExpressionDepth` can be skipped.
    */
   expressionDepthBound: number;
@@ -56,6 +56,8 @@ export function scanNesting(tokens: readonly IToken[]): NestingScan {
   for (const token of tokens) {
     const type = token.tokenType;
     if (type === LParen || type === LBracket || type === LBrace) {
+      // A `[` may also be an index, which nests once more around its target (`x[0][0]...`).
+      if (type === LBracket) operators++;
       depth++;
       if (depth > deepest) deepest = depth;
       if (depth > MAX_BRACKET_DEPTH) {
@@ -71,7 +73,7 @@ export function scanNesting(tokens: readonly IToken[]): NestingScan {
   return { expressionDepthBound: operators + 3 * (deepest + 1) };
 }
 
-const NESTING_EXPRESSIONS = new Set<string>(['Binary', 'Unary', 'Call', 'List', 'Pipe']);
+const NESTING_EXPRESSIONS = new Set<string>(['Binary', 'Unary', 'Call', 'List', 'Pipe', 'Index']);
 
 /**
  * Cuts expressions that nest deeper than the limit (a chain `1 + 1 + ... + 1` nests once per

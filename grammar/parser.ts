@@ -305,6 +305,41 @@ export class NnetParser extends CstParser {
         { ALT: () => this.SUBRULE(this.parenthesized) },
       ],
     });
+    // `x[:, 0]`: an index binds tighter than the minus signs. Its `[` is on the line of the value, so
+    // a list on the next line is never read as an index.
+    this.MANY2({
+      GATE: () => this.onSameLine(this.LA(0), this.LA(1)),
+      DEF: () => this.SUBRULE(this.index),
+    });
+  });
+
+  /** `[i, a:b, a:b:c, :]`: one item per axis from the first, with an optional trailing comma. */
+  index = this.RULE('index', () => {
+    const open = this.CONSUME(LBracket);
+    this.SUBRULE(this.indexItem);
+    this.MANY({
+      MAX_LOOKAHEAD: 1,
+      GATE: () => this.LA(2).tokenType !== RBracket,
+      DEF: () => {
+        this.CONSUME(Comma);
+        this.SUBRULE2(this.indexItem);
+      },
+    });
+    this.OPTION(() => this.CONSUME2(Comma));
+    this.CONSUME(RBracket, { ERR_MSG: closingMessage(']', 'the index', open) });
+  });
+
+  /** An index (`0`, `-1`) or a slice `start:stop:step` whose parts may each be left out (`:`, `1:`, `::-1`). */
+  indexItem = this.RULE('indexItem', () => {
+    this.OPTION(() => this.SUBRULE(this.expression, { LABEL: 'start' }));
+    this.OPTION2(() => {
+      this.CONSUME(Colon, { LABEL: 'first' });
+      this.OPTION3(() => this.SUBRULE2(this.expression, { LABEL: 'stop' }));
+      this.OPTION4(() => {
+        this.CONSUME2(Colon, { LABEL: 'second' });
+        this.OPTION5(() => this.SUBRULE3(this.expression, { LABEL: 'step' }));
+      });
+    });
   });
 
   /** `relu` or `dense(10, relu)`: a primary, and a pipeline stage. */

@@ -7,6 +7,7 @@ import type { HostTensor } from '../../runtime/tensor.js';
 import { limitOf } from './compile.js';
 import { MEMORY_LIMIT_HELP, parseMemoryLimit } from '../memory-limit.js';
 import { CliError, compileLoaded, createExecutor, ensureFits, isNnetFile, loadModel, loadPlanFile, runCommand } from '../model-loading.js';
+import { applyThreads, parseThreads, THREADS_HELP } from '../threads-option.js';
 import { readWeightsFile } from '../weights-io.js';
 import type { SetExitCode } from './index.js';
 
@@ -16,6 +17,7 @@ interface RunOptions {
   target: PlanTarget;
   model?: string;
   memoryLimit?: number;
+  threads?: number;
 }
 
 /**
@@ -35,8 +37,10 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--target <target>', 'cpu or webgpu', parseTarget, 'cpu')
     .option('--model <name>', 'the model to run (default: the last one in the file)')
     .option('--memory-limit <size>', MEMORY_LIMIT_HELP, parseMemoryLimit)
+    .option('--threads <n>', THREADS_HELP, parseThreads)
     .action(async (file: string, options: RunOptions) => {
       await runCommand(setExitCode, async () => {
+        applyThreads(options.threads);
         const { plan, weights } = isNnetFile(file)
           ? compileLoaded(loadModel(file, options.model), { target: options.target, fuse: true, training: false, ...limitOf(options) })
           : await loadPlanFile(file, options.weights);

@@ -16,6 +16,7 @@ import { CliError, compileLoaded, createExecutor, ensureFits, fileStem, loadChec
 import { trainGanCommand } from './train-gan.js';
 import { plural } from '../terminal.js';
 import { writeWeightsFile } from '../weights-io.js';
+import { applyThreads, parseThreads, THREADS_HELP } from '../threads-option.js';
 import { EXIT_USAGE } from '../exit-codes.js';
 import type { SetExitCode } from './index.js';
 
@@ -34,6 +35,7 @@ interface TrainOptions {
   model?: string;
   fuse: boolean;
   memoryLimit?: number;
+  threads?: number;
 }
 
 /**
@@ -61,9 +63,13 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--model <name>', 'the model or gan to train (default: the last model, or the last gan when that model has no train section)')
     .option('--no-fuse', 'compile without fusion (for comparisons)')
     .option('--memory-limit <size>', MEMORY_LIMIT_HELP, parseMemoryLimit)
+    .option('--threads <n>', THREADS_HELP, parseThreads)
     .action(async (file: string, options: TrainOptions, command: Command) => {
       if (options.plotLog && !options.plot) command.error('error: --plot-log needs --plot FILE', { exitCode: EXIT_USAGE });
-      await runCommand(setExitCode, () => train(file, options));
+      await runCommand(setExitCode, () => {
+        applyThreads(options.threads);
+        return train(file, options);
+      });
     });
 }
 

@@ -22,7 +22,7 @@ interface VerifyOptions {
 }
 
 /**
- * `nnet verify MODEL [--against webgpu|onnx] [--weights W] [--input J]`: runs the model on nnet's CPU
+ * `nnet verify MODEL [--against webgpu|onnx|pytorch] [--weights W] [--input J]`: runs the model on nnet's CPU
  * back end and on the target, reads every layer's values from both, and prints per layer the largest
  * absolute and relative difference with the layer's place in the source; the first layer past the
  * tolerance is marked and the exit code is 1. The comparison itself is runtime/verify/.
@@ -30,7 +30,7 @@ interface VerifyOptions {
 export function register(program: Command, setExitCode: SetExitCode): void {
   program
     .command('verify')
-    .description('run a model on the CPU and on another target (webgpu, onnx) and compare every layer')
+    .description(`run a model on the CPU and on another target (${VERIFY_TARGETS.join(', ')}) and compare every layer`)
     .argument('<model>', '.nnet file or plan .json')
     .option('--against <target>', `the target to compare with the CPU: ${VERIFY_TARGETS.join(' or ')}`, parseTarget, 'webgpu')
     .option('--weights <file>', 'weights (.safetensors) instead of the compiled (seeded) or saved ones')
@@ -40,8 +40,10 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--model <name>', 'the model to verify (default: the last one in the file)')
     .action(async (file: string, options: VerifyOptions) => {
       await runCommand(setExitCode, async () => {
-        const { plan, weights } = isNnetFile(file)
-          ? compileLoaded(loadModel(file, options.model), { target: 'cpu', fuse: true, training: false })
+        const source = isNnetFile(file) ? loadModel(file, options.model) : undefined;
+        // PyTorch's modules are the source's layers: unfused, an activation layer keeps its own value.
+        const { plan, weights } = source
+          ? compileLoaded(source, { target: 'cpu', fuse: options.against !== 'pytorch', training: false })
           : await loadPlanFile(file, options.weights);
         if (options.weights && isNnetFile(file)) for (const [name, t] of readWeightsFile(options.weights)) weights.set(name, t);
         if (planLayers(plan).length === 0) {
@@ -51,7 +53,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
         const inputs = options.input !== undefined ? parseInputs(options.input, plan) : randomInputs(plan, options.seed);
         ensureFits(plan, Math.max(1, ...Object.values(inputs).map((t) => t.shape[0] ?? 1)));
         const cpu = createCpuExecutor(plan, weights);
-        const target = await openTarget(options.against, plan, weights);
+        const target = await openTarget(options.against, plan, weights, source ? { source } : {});
         try {
           const tolerance = options.tolerance ?? TARGET_TOLERANCES[options.against];
           const result = await verifyLayers(plan, (i, n) => cpu.inferTensors(i, n), target.trace, inputs, tolerance);

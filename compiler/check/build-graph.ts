@@ -69,7 +69,8 @@ export class LayerGraphBuilder {
 
   addLayer(op: string, inputs: number[], attrs: Attrs, type: TensorType, origin: Origin, params: number): number {
     const id = this.add(op, inputs, attrs, type, origin);
-    this.summary.push({ layer: origin.layer, op, outputShape: type.shape, dtype: type.dtype, params, range: origin.range });
+    // The user-facing op (`index`, `scale`), which for most layers is the node's op itself.
+    this.summary.push({ layer: origin.layer, op: origin.op, outputShape: type.shape, dtype: type.dtype, params, range: origin.range });
     return id;
   }
 

@@ -13,6 +13,7 @@ import type { Scope } from './resolve.js';
 import { suggest } from './suggest.js';
 import { ERROR, type Value } from './values.js';
 import { binaryOperator, negate } from './arithmetic.js';
+import { indexTensor } from './indexing.js';
 
 /**
  * How layers created while evaluating one statement are named: the expression that computes the
@@ -73,6 +74,8 @@ export class Evaluator {
         return this.call(expr.callee, this.args(expr.args, naming), expr, naming);
       case 'Pipe':
         return this.pipe(expr, naming);
+      case 'Index':
+        return indexTensor(this, expr, naming);
       case 'Error':
         return ERROR;
     }

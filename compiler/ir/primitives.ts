@@ -3,7 +3,7 @@ import {
 } from '../../runtime/plan/kernels.js';
 import { perActivation, perActivationGrad } from '../../runtime/plan/activations.js';
 import {
-  broadcastOf, concatOutputOf, convOutputOf, convTransposeOutputOf, embeddingOutputOf, globalPoolOutputOf, matmulOutputOf, poolOutputOf, reduceOutputOf, scanOutputsOf, sliceOutputOf, upsampleOutputOf,
+  broadcastOf, concatOutputOf, convOutputOf, convTransposeOutputOf, embeddingOutputOf, globalPoolOutputOf, matmulOutputOf, padOutputOf, poolOutputOf, reduceOutputOf, scanOutputsOf, sliceOutputOf, upsampleOutputOf,
 } from '../../runtime/plan/shape-families.js';
 import { sameDim, SYMBOLIC_DIMS } from '../shapes/dims.js';
 import type { Attrs, Dim, Shape, TensorType } from './types.js';
@@ -116,6 +116,10 @@ const SHAPE_RULES: Record<KernelName, ShapeRule> = {
   slice: sliceShape,
   reshape: fromAttrShape,
   copy: same,
+  strided_read: fromAttrShape,
+  strided_write: fromAttrShape,
+  pad_reflect: ([x], attrs) => [f32(padOutputOf(x!.shape, attrs, SYMBOLIC_DIMS))],
+  pad_reflect_grad: fromAttrShape,
   ...perActivation(() => same),
   // normalisation, softmax, dropout, lookup, pooling
   softmax: same,

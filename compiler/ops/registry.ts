@@ -16,6 +16,7 @@ import { avgpool1d, avgpool2d, global_avgpool, global_maxpool, maxpool1d, maxpoo
 import { positional_encoding } from './positional-encoding.js';
 import { RECURRENT_OPS } from './recurrent.js';
 import { flatten, reshape } from './reshape.js';
+import { SHAPE_OPS } from './shape-ops.js';
 import type { SettingDef } from './settings-types.js';
 import { AUGMENTATIONS, CLIPPINGS, EARLY_STOPPING, METRICS, REGULARIZERS, SCHEDULES } from './train-settings.js';
 import type { OpDef } from './types.js';
@@ -44,6 +45,7 @@ export const OPS: readonly OpDef[] = [
   global_maxpool,
   flatten,
   reshape,
+  ...SHAPE_OPS,
   dropout,
   batchnorm,
   layernorm,

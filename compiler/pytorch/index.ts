@@ -62,7 +62,7 @@ MODELS = {${[...classes.values()].map((c) => `${JSON.stringify(c.className)}: ${
   python3 train.py                                   one process (CPU, or the GPU when there is one)
   python3 train.py --procs 4                         4 processes here (spawn, gloo on CPU / NCCL on GPUs)
   torchrun --nproc_per_node=8 train.py               8 GPUs of this node
-  torchrun --nnodes=2 --nproc_per_node=8 --rdzv-backend=c10d --rdzv-endpoint=HOST:29500 train.py
+  torchrun --nnodes=2 --nproc_per_node=8 --rdzv_backend=c10d --rdzv_endpoint=HOST:29500 train.py
 
 The batch of the train section is the global batch, split across the processes. Rank 0 writes the
 trained weights (--out) as safetensors that \`nnet run --weights\` reads. python3 train.py --help

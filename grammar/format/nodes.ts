@@ -61,6 +61,10 @@ export function childKeys(node: FormatNode): string[] {
       return ['left', 'right'];
     case 'List':
       return ['items'];
+    case 'Index':
+      return ['target', 'items'];
+    case 'Slice':
+      return (['start', 'stop', 'step'] as const).filter((k) => node[k] !== undefined);
     default:
       return [];
   }

@@ -59,6 +59,11 @@ export function printExpr(path: AstPath<FormatNode>, options: { originalText: st
       const right = parenthesize(print('right'), precedence(node.right) <= own);
       return [left, ' ', node.op, ' ', right];
     }
+    case 'Index': {
+      // Indexing binds tightest: `(a + b)[0]` and `(-x)[0]` keep their parentheses.
+      const target = parenthesize(print('target'), precedence(node.target) < 4);
+      return [target, '[', join(', ', node.items.map((_, i) => print(['items', i]))), ']'];
+    }
     case 'Error':
       throw new Error('cannot format a recovered expression (the parser reported a syntax error)');
   }

@@ -73,6 +73,8 @@ function printNode(path: AstPath<FormatNode>, options: Options, print: Print): D
       return node.name;
     case 'Call':
       return printCall(path, print);
+    case 'Slice':
+      return [node.start ? print('start') : '', ':', node.stop ? print('stop') : '', node.step ? [':', print('step')] : ''];
     default:
       return printExpr(path, options, print);
   }

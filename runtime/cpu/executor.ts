@@ -381,9 +381,15 @@ function sameShapes(given: Record<string, HostTensor>, names: readonly string[],
   return true;
 }
 
-/** A step's attrs with the `dim` attributes (integers or dim expressions) evaluated for the bound dims. */
+/** A step's attrs with the `dim` and `dims` attributes (integers or dim expressions) evaluated for the bound dims. */
 function boundAttrs(step: PlanStep, dims: Record<string, number>): Attrs {
   const spec: Readonly<Record<string, { type: string }>> = KERNELS[parseKernelName(step.kernel).base as KernelName]?.attrs ?? {};
-  const entries = Object.entries(step.attrs).map(([name, value]) => [name, spec[name]?.type === 'dim' && typeof value === 'string' ? evalDim(value, dims) : value]);
+  const bound = (type: string | undefined, value: PlanStep['attrs'][string]): PlanStep['attrs'][string] => {
+    if (type === 'dim' && typeof value === 'string') return evalDim(value, dims);
+    // A list of dims (strided_read's starts) may hold expressions too.
+    if (type === 'dims' && Array.isArray(value) && value.some((d) => typeof d === 'string')) return value.map((d) => (typeof d === 'string' ? evalDim(d, dims) : d));
+    return value;
+  };
+  const entries = Object.entries(step.attrs).map(([name, value]) => [name, bound(spec[name]?.type, value)]);
   return Object.fromEntries(entries) as Attrs;
 }

@@ -15,6 +15,7 @@ import { poolingKernels } from './kernels/pooling.js';
 import { recurrentKernels } from './kernels/recurrent.js';
 import { optimizerKernels } from './kernels/optimizers.js';
 import { softmaxKernels } from './kernels/softmax.js';
+import { stridedKernels } from './kernels/strided.js';
 import { upsampleKernels } from './kernels/upsample.js';
 
 /**
@@ -27,6 +28,7 @@ import { upsampleKernels } from './kernels/upsample.js';
 const PLAIN_KERNELS: Record<Exclude<KernelName, EpilogueKernelName>, CpuKernel> = {
   ...elementwiseKernels,
   ...mathKernels,
+  ...stridedKernels,
   ...activationKernels,
   ...softmaxKernels,
   ...lossKernels,

@@ -71,6 +71,8 @@ const dims: KernelAttr = { type: 'dims' };
 const dim: KernelAttr = { type: 'dim' };
 
 const unaryAttrs: Record<string, KernelAttr> = { op: { type: 'string' }, a: { type: 'number', optional: true, default: 0 }, b: { type: 'number', optional: true, default: 0 } };
+/** The axis map of strided_read and strided_write (math in their docs); `shape` is the step's output shape. */
+const stridedAttrs: Record<string, KernelAttr> = { axes: ints, starts: dims, steps: ints, shape: dims };
 const reduceAttrs: Record<string, KernelAttr> = { op: { type: 'string' }, axes: ints, keepdims: bool };
 
 function differentiable(kernels: readonly string[], saved: readonly string[] = []): KernelSpec['grad'] {
@@ -236,7 +238,32 @@ export const KERNELS = {
   concat: { inputs: ['x...'], outputs: ['y'], attrs: { axis: int }, epilogue: false, grad: differentiable(['slice']), doc: 'Concatenates along `axis` (non-negative).' },
   slice: { inputs: ['x'], outputs: ['y'], attrs: { axis: int, start: dim, size: dim }, epilogue: false, doc: 'y = x[..., start:start+size, ...] along `axis`: the gradient of concat.' },
   reshape: { inputs: ['x'], outputs: ['y'], attrs: { shape: dims }, epilogue: false, grad: differentiable(['reshape']), doc: 'Same elements, new shape (a copy, or an alias where the runtime can).' },
+  strided_read: {
+    inputs: ['x'],
+    outputs: ['y'],
+    attrs: stridedAttrs,
+    epilogue: false,
+    grad: differentiable(['strided_write']),
+    doc: "y = x read through an axis map (slices with steps, indices, transposes, new axes): output axis k reads x's axis `axes[k]` (-1: a new axis of size 1) at starts[a] + steps[a]·y_k; an x axis no output axis reads is fixed at its start. `shape` is y's.",
+  },
+  strided_write: {
+    inputs: ['x'],
+    outputs: ['y'],
+    attrs: stridedAttrs,
+    epilogue: false,
+    grad: differentiable(['strided_read']),
+    doc: "y = zeros of `shape`, then x written where strided_read with the same map would read it: the gradient of strided_read, and zero padding.",
+  },
   copy: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable([]), doc: 'y = x.' },
+  pad_reflect: {
+    inputs: ['x'],
+    outputs: ['y'],
+    attrs: { before: ints, after: ints },
+    epilogue: false,
+    grad: differentiable(['pad_reflect_grad']),
+    doc: 'Pads each axis by before[a] and after[a] positions that mirror the values next to the edge, the edge itself not repeated (NumPy reflect); widths below the axis size.',
+  },
+  pad_reflect_grad: { inputs: ['dy'], outputs: ['dx'], attrs: { before: ints, after: ints, shape: dims }, epilogue: false, doc: "dx of pad_reflect (x's shape from `shape`): each x position sums dy over the positions that read it." },
 
   // ── elementwise math and reductions: one kernel each, the op an attribute (math-ops.ts) ──────────
   unary: {

@@ -143,3 +143,26 @@ export function reduceOutputOf<D>(x: readonly D[], attrs: Attrs, dims: DimArithm
   const keep = attrs.keepdims === true;
   return x.flatMap((d, i) => (axes.includes(i) ? (keep ? [dims.of(1)] : []) : [d]));
 }
+
+/**
+ * Where an axis map (strided_read / strided_write) goes outside the larger tensor `big`, read through
+ * it into `small`: null when every coordinate it reads is inside, else a message.
+ */
+export function stridedMapProblem(big: readonly number[], small: readonly number[], axes: readonly number[], starts: readonly number[], steps: readonly number[]): string | null {
+  if (axes.length !== small.length) return `the map names ${axes.length} axes for a rank-${small.length} tensor`;
+  if (starts.length !== big.length || steps.length !== big.length) return `the map's starts and steps are not one per axis of [${big.join(', ')}]`;
+  for (let i = 0; i < big.length; i++) {
+    const k = axes.indexOf(i);
+    const last = k === -1 ? starts[i]! : starts[i]! + steps[i]! * (small[k]! - 1);
+    if (starts[i]! < 0 || starts[i]! >= big[i]! || last < 0 || last >= big[i]!) return `axis ${i} reads ${starts[i]}..${last}, outside 0..${big[i]! - 1}`;
+  }
+  if (axes.some((a, k) => (a === -1 ? small[k] !== 1 : a < 0 || a >= big.length || axes.indexOf(a) !== k))) return `the map's axes ${JSON.stringify(axes)} are not distinct axes of [${big.join(', ')}] (or new axes of size 1)`;
+  return null;
+}
+
+/** y of pad_reflect: each axis grown by its before and after widths. */
+export function padOutputOf<D>(x: readonly D[], attrs: Attrs, dims: DimArithmetic<D>): D[] {
+  const before = ints(attrs.before, []);
+  const after = ints(attrs.after, []);
+  return x.map((d, i) => dims.add(d, (before[i] ?? 0) + (after[i] ?? 0)));
+}

@@ -2,7 +2,7 @@ import { perActivation, perActivationGrad } from './activations.js';
 import type { PlanAttr } from './format.js';
 import { perScan, perScanGrad, type KernelName, type RecurrentCellName } from './kernels.js';
 import {
-  broadcastOf, concatOutputOf, convOutputOf, convTransposeOutputOf, embeddingOutputOf, globalPoolOutputOf, matmulOutputOf, NUMBER_DIMS, poolOutputOf, reduceOutputOf, scanOutputsOf, sliceOutputOf, upsampleOutputOf,
+  broadcastOf, concatOutputOf, convOutputOf, convTransposeOutputOf, embeddingOutputOf, globalPoolOutputOf, matmulOutputOf, NUMBER_DIMS, padOutputOf, poolOutputOf, reduceOutputOf, scanOutputsOf, sliceOutputOf, stridedMapProblem, upsampleOutputOf,
 } from './shape-families.js';
 
 /**
@@ -94,6 +94,26 @@ function scan(cell: RecurrentCellName): ShapeRule {
 
 const globalPool: ShapeRule = ([x]) => [x && x.length >= 2 ? { shape: globalPoolOutputOf(x) } : null];
 
+/** strided_read reads the input through the map; strided_write writes it into the (larger) output. */
+function strided(direction: 'read' | 'write'): ShapeRule {
+  return ([x], attrs, evalDims) => {
+    if (!x || !Array.isArray(attrs.shape) || !Array.isArray(attrs.starts)) return [null];
+    const shape = evalDims(attrs.shape as Array<number | string>);
+    const [big, small] = direction === 'read' ? [x, shape] : [shape, x];
+    const problem = stridedMapProblem(big, small, attrs.axes as number[], evalDims(attrs.starts as Array<number | string>), attrs.steps as number[]);
+    return problem ?? [{ shape }];
+  };
+}
+
+/** A reflection needs widths below the axis size (it mirrors the values next to the edge). */
+function reflectProblem(x: Shape, attrs: Readonly<Record<string, PlanAttr>>): string | null {
+  const before = (attrs.before ?? []) as number[];
+  const after = (attrs.after ?? []) as number[];
+  if (before.length !== x.length || after.length !== x.length) return `the widths are not one per axis of [${x.join(', ')}]`;
+  const bad = x.findIndex((d, i) => before[i]! < 0 || after[i]! < 0 || before[i]! >= d || after[i]! >= d);
+  return bad === -1 ? null : `reflect widths ${before[bad]} and ${after[bad]} do not fit axis ${bad} of [${x.join(', ')}]`;
+}
+
 const loss: ShapeRule = ([pred]) => [SCALAR, same(pred)];
 const update: ShapeRule = ([param, grad]) => (param && grad && !equal(param, grad) ? `the gradient [${grad.join(', ')}] is not the parameter's shape [${param.join(', ')}]` : []);
 
@@ -141,6 +161,15 @@ export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
     return size(target) !== size(x) ? `reshape to [${target.join(', ')}] from [${x.join(', ')}] changes the number of elements` : [{ size: size(x) }];
   },
   copy: unary,
+  strided_read: strided('read'),
+  strided_write: strided('write'),
+  pad_reflect: ([x], attrs) => (x ? reflectProblem(x, attrs) ?? [{ shape: padOutputOf(x, attrs, NUMBER_DIMS) }] : [null]),
+  pad_reflect_grad: (inputs, attrs, evalDims) => {
+    const x = Array.isArray(attrs.shape) ? evalDims(attrs.shape as Array<number | string>) : undefined;
+    if (!x || !inputs[0]) return [null];
+    const y = padOutputOf(x, attrs, NUMBER_DIMS);
+    return reflectProblem(x, attrs) ?? (equal(inputs[0], y) ? [{ shape: x }] : `dy [${inputs[0].join(', ')}] is not the padded shape [${y.join(', ')}]`);
+  },
   ...perActivation(() => unary),
   softmax: unary,
   log_softmax: unary,

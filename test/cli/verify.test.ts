@@ -7,14 +7,19 @@ import { openTarget } from '../../cli/verify-targets.js';
 import { writeWeightsFile } from '../../cli/weights-io.js';
 import { testDevice } from '../runtime/webgpu/gpu.js';
 import { compileProbe, PROBE, withWrongAdd } from '../runtime/verify/verify-model.js';
+import { findTorchPython } from '../compiler/pytorch/python-with-torch.js';
 import { runCli } from './run-cli.js';
 
 /**
- * `nnet verify`: passing runs on examples against ONNX (onnxruntime-web) and WebGPU (lavapipe; skipped
- * without an adapter), the table and the exit code 1 with an injected wrong CPU kernel, and the
- * refusals: an unknown target, a model ONNX cannot export, no WebGPU adapter.
+ * `nnet verify`: passing runs on examples against ONNX (onnxruntime-web), WebGPU (lavapipe; skipped
+ * without an adapter) and PyTorch (Debian's python3-torch; skipped without a python that has torch),
+ * the table and the exit code 1 with an injected wrong CPU kernel, and the refusals: an unknown target,
+ * a model ONNX cannot export, no WebGPU adapter, no torch, a plan for PyTorch.
  */
 const gpu = await testDevice();
+const torch = findTorchPython();
+if (!torch.python) console.warn(`nnet verify --against pytorch tests skipped: ${torch.reason}`);
+const withTorch = { env: { NNET_PYTHON: torch.python ?? undefined } };
 const dir = mkdtempSync(join(tmpdir(), 'nnet-verify-'));
 const probe = join(dir, 'probe.nnet');
 writeFileSync(probe, PROBE);
@@ -37,6 +42,42 @@ describe('nnet verify', () => {
       expect(stdout).not.toContain('FAIL');
     });
   }
+
+  for (const example of ['seed', 'sequence-lstm', 'tiny-transformer']) {
+    it.skipIf(!torch.python)(`${example} agrees with PyTorch (the exported model.py), layer by layer`, async () => {
+      const { code, stdout } = await runCli(['verify', `examples/${example}.nnet`, '--against', 'pytorch'], withTorch);
+      expect(code, stdout).toBe(0);
+      expect(stdout).toMatch(/CPU vs PyTorch \(torch [^,]+, .*\) on a random input .*tolerance 1e-5/);
+      expect(stdout).not.toContain('FAIL');
+      expect(stdout).not.toContain('not compared');
+    });
+  }
+
+  it.skipIf(!torch.python)('against PyTorch an activation layer fused into the dense before it keeps its own row', async () => {
+    const file = join(dir, 'fused.nnet');
+    writeFileSync(file, 'model Fused {\n  input x: [batch, 3]\n  h = dense(x, 4)\n  r = h |> relu\n  output y = dense(r, 2)\n}\n');
+    const { code, stdout } = await runCli(['verify', file, '--against', 'pytorch'], withTorch);
+    expect(code, stdout).toBe(0);
+    expect(stdout.split('\n').filter((l) => /^(h|r|y) /.test(l)).map((l) => l.split(/\s+/).slice(0, 2).join(' '))).toEqual(['h dense', 'r relu', 'y dense']);
+  });
+
+  it.skipIf(!torch.python)('a wrong CPU kernel against PyTorch: the same layer first', async () => {
+    const { code, stdout } = await withWrongAdd(1e-3, () => runCli(['verify', probe, '--against', 'pytorch'], withTorch));
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/past the tolerance 1e-5; the first is add 's' at .*probe\.nnet:4:7\n$/);
+  });
+
+  it('PyTorch refusals: a plan file (NNR7204), no python3 with torch (NNR7202)', async () => {
+    const plan = join(dir, 'seed.plan.json');
+    expect((await runCli(['compile', 'examples/seed.nnet', '-o', plan])).code).toBe(0);
+    const fromPlan = await runCli(['verify', plan, '--against', 'pytorch']);
+    expect(fromPlan.code).toBe(1);
+    expect(fromPlan.stderr).toMatch(/error NNR7204: --against pytorch needs the \.nnet file/);
+    const noTorch = await runCli(['verify', 'examples/seed.nnet', '--against', 'pytorch'], { env: { NNET_PYTHON: join(dir, 'no-such-python') } });
+    expect(noTorch.code).toBe(1);
+    expect(noTorch.stderr.trim().split('\n')).toHaveLength(1);
+    expect(noTorch.stderr).toMatch(/error NNR7202: .*imports torch.*scripts\/install-torch\.sh/);
+  });
 
   it('the seed network: one row per layer with its source place, on the given input and weights', async () => {
     const weights = join(dir, 'seed.safetensors');
@@ -98,12 +139,12 @@ describe('nnet verify', () => {
     expect((await runCli(['--help'])).stdout).toMatch(/verify \[options\] <model>\s+run a model on the CPU and on another target/);
     const help = (await runCli(['verify', '--help'])).stdout;
     expect(help).toContain('--against <target>');
-    expect(help).toMatch(/webgpu 1e-4,\s+onnx 1e-5/);
+    expect(help).toMatch(/webgpu 1e-4,\s+onnx 1e-5,\s+pytorch 1e-5/);
   });
 
   it('no WebGPU adapter: NNR6001 says how to get one, or to compare with ONNX', async () => {
     const { plan, weights } = compileProbe();
-    const error = await openTarget('webgpu', plan, weights, { dawnOptions: ['adapter=no-such-adapter-anywhere'] }).catch((e: unknown) => e);
+    const error = await openTarget('webgpu', plan, weights, { device: { dawnOptions: ['adapter=no-such-adapter-anywhere'] } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CliError);
     expect((error as CliError).code).toBe('NNR6001');
     expect((error as CliError).message).toMatch(/scripts\/install-vulkan\.sh.*--against onnx/);

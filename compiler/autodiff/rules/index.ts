@@ -6,6 +6,7 @@ import { recurrentGrads } from './recurrent.js';
 import { elementwiseGrads } from './elementwise.js';
 import { linearAlgebraGrads } from './linear-algebra.js';
 import { mathGrads } from './math.js';
+import { stridedGrads } from './strided.js';
 import { normalizationGrads } from './normalization.js';
 
 /** The gradient rule of every differentiable primitive, by op name. */
@@ -13,6 +14,7 @@ export const GRAD_RULES: Record<string, GradRule> = {
   ...linearAlgebraGrads,
   ...elementwiseGrads,
   ...mathGrads,
+  ...stridedGrads,
   ...activationGrads,
   ...normalizationGrads,
   ...convGrads,

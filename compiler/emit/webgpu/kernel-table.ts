@@ -5,6 +5,7 @@ import { emitActivation, emitActivationGrad, emitBiasAdd, emitBinary, emitCopy, 
 import { emitLoss, emitPenalty } from './templates/losses.js';
 import { emitReduce, emitReduceGrad, emitUnary, emitUnaryGrad } from './templates/math.js';
 import { emitMatmul } from './templates/matmul.js';
+import { emitPadReflect, emitPadReflectGrad, emitStridedRead, emitStridedWrite } from './templates/strided.js';
 import { emitDropout, emitDropoutGrad, emitEmbedding, emitEmbeddingGrad, emitPenaltyGrad } from './templates/misc.js';
 import { emitBatchnorm, emitBatchnormGrad, emitLayernorm, emitLayernormGrad } from './templates/normalization.js';
 import { emitUpdate } from './templates/optimizers.js';
@@ -38,6 +39,10 @@ export const TEMPLATES: Record<KernelName, Template> = {
   concat: emitConcat,
   slice: emitSlice,
   reshape: emitCopy,
+  strided_read: emitStridedRead,
+  strided_write: emitStridedWrite,
+  pad_reflect: emitPadReflect,
+  pad_reflect_grad: emitPadReflectGrad,
   copy: emitCopy,
   softmax: emitSoftmax,
   log_softmax: emitSoftmax,

@@ -2,7 +2,8 @@ import type { Geometry } from '../kernels/conv.js';
 import { KC } from '../kernels/gemm-pack.js';
 import { geometryKey } from './conv-indirect.js';
 import { pointerTable } from './pointer-tables.js';
-import { MR, NR, variantName } from './sgemm-module.js';
+import { parallelFor } from '../threads/threaded-module.js';
+import { driverName, MR, NR } from './sgemm-module.js';
 import { floatsOf, type SgemmModule } from './sgemm-simd.js';
 
 /**
@@ -12,7 +13,11 @@ import { floatsOf, type SgemmModule } from './sgemm-simd.js';
  * list of pointers per tap into a copy of x, block after block of KC output pixels, accumulating
  * into dwᵀ in the module's memory; dw is dwᵀ transposed on the way out (F · taps · C values).
  *
- * Memory: [ resident weights | x | zeros | dy | pointer lists of a block | dwᵀ ]
+ * Memory: [ resident weights | x | zeros | dy | pointer lists, block after block | dwᵀ ]
+ *
+ * The lists of every block are in place first (copied from the kept table, or written); then the
+ * module's gather driver (sgemm-driver.ts) runs the blocks in order for each panel of 8 filters, the
+ * panels split over threads (threads/threaded-module.ts): dwᵀ's bits do not depend on the thread count.
  */
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
@@ -32,29 +37,25 @@ export function convGradWeightGather(module: SgemmModule, dy: Float32Array, x: F
   const dyAt = align16(zerosAt + g.c * 4);
   // dy's last row is read 8 columns wide per panel: one row of slack past it.
   const listsAt = align16(dyAt + (rows * g.f + NR) * 4);
-  const blockRows = Math.min(KC, rows);
-  // Every block's lists, block after block (block k0 from k0 · (taps + 4)), when kept between calls.
-  const table = pointerTable(`gather ${geometryKey(g)} ${xAt} ${zerosAt}`, rows * (taps + ZERO_LISTS), (into) => {
+  // Every block's lists, block after block (block k0 from k0 · (taps + 4)).
+  const entries = rows * (taps + ZERO_LISTS);
+  const build = (into: Int32Array): void => {
     for (let k0 = 0; k0 < rows; k0 += KC) writeBlockLists(into, k0 * (taps + ZERO_LISTS), g, k0, Math.min(KC, rows - k0), xAt, zerosAt);
-  });
-  const cAt = align16(listsAt + (table ? table.length : (taps + ZERO_LISTS) * blockRows) * 4);
+  };
+  const table = pointerTable(`gather ${geometryKey(g)} ${xAt} ${zerosAt}`, entries, build);
+  const cAt = align16(listsAt + entries * 4);
   resident.reserve(cAt + mPanels * MR * ldc * 4);
   const floats = floatsOf(memory);
   floats.set(x, xAt / 4);
   floats.fill(0, zerosAt / 4, zerosAt / 4 + g.c);
   floats.set(dy.subarray(0, rows * g.f), dyAt / 4);
   floats.fill(0, dyAt / 4 + rows * g.f, dyAt / 4 + rows * g.f + NR);
-  const lists = new Int32Array(memory.buffer, listsAt, table ? table.length : (taps + ZERO_LISTS) * blockRows);
+  const lists = new Int32Array(memory.buffer, listsAt, entries);
   if (table) lists.set(table);
-
-  const first = module.tiles.get(variantName({ gatherA: true, rowMajorB: true, accumulate: false, bias: false, activation: 'none' }))!;
-  const rest = module.tiles.get(variantName({ gatherA: true, rowMajorB: true, accumulate: true, bias: false, activation: 'none' }))!;
-  for (let k0 = 0; k0 < rows; k0 += KC) {
-    const kc = Math.min(KC, rows - k0);
-    if (!table) writeBlockLists(lists, 0, g, k0, kc, xAt, zerosAt);
-    const blockAt = listsAt + (table ? k0 * (taps + ZERO_LISTS) * 4 : 0);
-    (k0 === 0 ? first : rest)(blockAt, dyAt + k0 * g.f * 4, cAt, mPanels, nPanels, kc, ldc * 4, 0, g.f * 4, 0, g.c);
-  }
+  else build(lists);
+  const blockBytes = KC * (taps + ZERO_LISTS) * 4;
+  const args = [listsAt, dyAt, cAt, blockBytes, ldc * 4, g.f * 4, mPanels, nPanels, rows, mPanels, 1, nPanels, 0, g.c];
+  parallelFor(module.threaded, driverName({ gatherA: true, rowMajorB: true, bias: false, activation: 'none' }), args, nPanels, k * g.f * rows);
   // dw[f, kk] = dwᵀ[kk, f]
   const from = cAt / 4;
   for (let f = 0; f < g.f; f++) for (let kk = 0, o = f * k; kk < k; kk++) dw[o + kk] = floats[from + kk * ldc + f]!;

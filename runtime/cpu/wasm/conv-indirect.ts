@@ -1,7 +1,8 @@
 import type { Geometry } from '../kernels/conv.js';
+import { parallelFor } from '../threads/threaded-module.js';
 import { pointerTable } from './pointer-tables.js';
-import { MR, NR, variantName } from './sgemm-module.js';
-import { copyOut, floatsOf, type SgemmEpilogue, type SgemmModule } from './sgemm-simd.js';
+import { driverName, MR, NR } from './sgemm-module.js';
+import { copyOut, floatsOf, tileShape, type SgemmEpilogue, type SgemmModule } from './sgemm-simd.js';
 
 /**
  * Convolutions as an indirect GEMM on the float32 micro-kernel (sgemm-module.ts's `indirectA`
@@ -16,9 +17,17 @@ import { copyOut, floatsOf, type SgemmEpilogue, type SgemmModule } from './sgemm
  * no window reaches (the stride skips them, or they fall outside dy) read zeros. That replaces col2im
  * and its [N·OH·OW, kh·kw·C] matrix of patch gradients.
  *
- * Memory: [ resident weights | B when not resident | source | zeros | pointers of a chunk | C chunk | bias ]
+ * Memory: [ resident weights | B when not resident | source | zeros | pointers | C of a pass | bias ]
+ *
+ * The pointers of a pass of rows are in place first (copied from the kept table, or written); then
+ * the module's indirect driver computes C tile by tile (sgemm-driver.ts), split over threads like
+ * every GEMM (threads/threaded-module.ts).
  */
 const MC = 128;
+
+/** Rows per pass: at most this many bytes of pointers and C rows in scratch at once. */
+const PASS_BYTES = 16 * 1024 * 1024;
+const PASS_UNIT = 64;
 
 /** One indirect product: what is gathered, along which taps, into how many rows. */
 export interface Gather {
@@ -68,15 +77,15 @@ export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB,
   const bAt = residentAt ?? resident.scratchStart();
   const sourceAt = align16(residentAt === null ? bAt + bBytes : resident.scratchStart());
   const zerosAt = align16(sourceAt + source.length * 4);
-  const chunkRows = Math.min(MC, Math.ceil(m / MR) * MR);
+  const paddedRows = Math.ceil(m / MR) * MR;
+  const passRows = Math.min(paddedRows, Math.max(PASS_UNIT, Math.floor(PASS_BYTES / ((taps + ldc) * 4) / PASS_UNIT) * PASS_UNIT));
   const pointersAt = align16(zerosAt + channels * 4);
   // All rows' pointer lists, chunk after chunk (chunks are whole panels), when kept between calls.
-  const paddedRows = Math.ceil(m / MR) * MR;
   const table = pointerTable(`${gather.key} ${sourceAt} ${zerosAt}`, paddedRows * taps, (into) => {
     for (let i0 = 0; i0 < m; i0 += MC) writePointers(gather, into, i0 * taps, i0, Math.min(MC, m - i0), sourceAt, zerosAt);
   });
-  const cAt = align16(pointersAt + (table ? table.length : chunkRows * taps) * 4);
-  const biasAt = cAt + chunkRows * ldc * 4;
+  const cAt = align16(pointersAt + (table ? table.length : passRows * taps) * 4);
+  const biasAt = cAt + passRows * ldc * 4;
   resident.reserve(biasAt + ldc * 4);
   if (residentAt === null) write(bAt);
   const floats = floatsOf(memory);
@@ -86,17 +95,20 @@ export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB,
     floats.set(epilogue.bias.subarray(0, n), biasAt / 4);
     floats.fill(0, biasAt / 4 + n, biasAt / 4 + ldc);
   }
-  const pointers = new Int32Array(memory.buffer, pointersAt, table ? table.length : chunkRows * taps);
+  const pointers = new Int32Array(memory.buffer, pointersAt, table ? table.length : passRows * taps);
   if (table) pointers.set(table);
 
-  const tiles = module.tiles.get(variantName({ indirectA: true, rowMajorB: false, accumulate: false, bias: epilogue.bias !== null, activation: epilogue.activation }))!;
+  const driver = driverName({ indirectA: true, rowMajorB: false, bias: epilogue.bias !== null, activation: epilogue.activation });
   const runBytes = channels * 4;
-  for (let i0 = 0; i0 < m; i0 += MC) {
-    const rows = Math.min(MC, m - i0);
+  for (let i0 = 0; i0 < m; i0 += passRows) {
+    const rows = Math.min(passRows, m - i0);
     const mPanels = Math.ceil(rows / MR);
     if (!table) writePointers(gather, pointers, 0, i0, rows, sourceAt, zerosAt);
     const listsAt = pointersAt + (table ? i0 * taps * 4 : 0);
-    tiles(listsAt, bAt, cAt, mPanels, nPanels, taps, ldc * 4, biasAt, runBytes, epilogue.alpha);
+    const [tileRows, tileColumns] = tileShape(mPanels, nPanels);
+    const colTiles = Math.ceil(nPanels / tileColumns);
+    const args = [listsAt, bAt, cAt, biasAt, ldc * 4, runBytes, mPanels, nPanels, taps, tileRows, tileColumns, colTiles, epilogue.alpha, 0];
+    parallelFor(module.threaded, driver, args, Math.ceil(mPanels / tileRows) * colTiles, rows * n * k);
     copyOut(floats, cAt / 4, ldc, c, i0 * n, n, rows);
     epilogue.after?.(c, i0, i0 + rows);
   }

@@ -1,10 +1,16 @@
-import { MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
+import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
 
 /**
  * The WebAssembly SIMD kernel for a few rows times a weight read along k (x·Wᵀ, m ≤ SMALL_M), as
- * module bytes. It exports its memory and one function per row count m = 1..4:
+ * module bytes. It imports its memory (env.memory, shared when threads may run it:
+ * threads/threaded-module.ts) and exports one function per row count m = 1..4:
  *
  *   gemv<m>(a, b, c, blocks, kpBytes)
+ *   gemv<m>_tiles(a, b, c, blocks, kpBytes, blocksPerTile, start, end)
+ *
+ * The second computes blocks [start·blocksPerTile, end·blocksPerTile) only (clipped to `blocks`),
+ * by calling the first on them: a range of tiles any thread can run (W's rows are split, each output
+ * summed by the same instructions whichever thread computes it).
  *
  * - b: W, float32 [blocks · GEMV_COLUMNS[m] (or more) rows, kp], row-major, each row zero-padded to
  *   kp (a multiple of 4) floats = kpBytes bytes. The driver keeps it resident (gemv-simd.ts).
@@ -72,20 +78,38 @@ function kernelBody(m: number): number[] {
   return [...locals, ...code];
 }
 
-export function gemvModuleBytes(): Uint8Array<ArrayBuffer> {
+/** gemv<m>_tiles: locals 0-7 are its parameters, 8 and 9 the first and end block. */
+function tilesBody(m: number, kernel: number): number[] {
+  const [a, b, c, blocks, kpBytes, perTile, start, end, b0, b1] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const columns = GEMV_COLUMNS[m - 1]!;
+  const code: number[] = [];
+  code.push(...Op.localGet(start), ...Op.localGet(perTile), ...Op.i32Mul, ...Op.localSet(b0));
+  // b1 = min(end · perTile, blocks)
+  code.push(...Op.localGet(end), ...Op.localGet(perTile), ...Op.i32Mul, ...Op.localTee(b1), ...Op.localGet(blocks), ...Op.localGet(b1), ...Op.localGet(blocks), ...Op.i32LtU, ...Op.select, ...Op.localSet(b1));
+  code.push(...Op.block, ...Op.localGet(b0), ...Op.localGet(b1), ...Op.i32GeU, ...Op.brIf(0));
+  code.push(...Op.localGet(a));
+  code.push(...Op.localGet(b), ...Op.localGet(b0), ...Op.i32Const(columns), ...Op.i32Mul, ...Op.localGet(kpBytes), ...Op.i32Mul, ...Op.i32Add);
+  code.push(...Op.localGet(c), ...Op.localGet(b0), ...Op.i32Const(4 * m * columns), ...Op.i32Mul, ...Op.i32Add);
+  code.push(...Op.localGet(b1), ...Op.localGet(b0), ...Op.i32Sub, ...Op.localGet(kpBytes), ...Op.call(kernel), ...Op.end, ...Op.end);
+  return [...vector([[...u32(2), Type.i32]]), ...code];
+}
+
+/** The module over an imported memory, `shared` or not, of at most `maxPages` pages. */
+export function gemvModuleBytes(shared = false, maxPages = 65536): Uint8Array<ArrayBuffer> {
   const funcType = [Type.func, ...vector(params.map(() => [Type.i32])), ...vector([])];
+  const tilesType = [Type.func, ...vector([...params, 'perTile', 'start', 'end'].map(() => [Type.i32])), ...vector([])];
   const rows = GEMV_COLUMNS.map((_, i) => i + 1);
-  const bodies = rows.map((m) => {
-    const body = kernelBody(m);
-    return [...u32(body.length), ...body];
-  });
-  const exports = rows.map((m, i) => [...name(`gemv${m}`), 0x00, ...u32(i)]);
+  const bodies = [...rows.map((m) => kernelBody(m)), ...rows.map((m, i) => tilesBody(m, i))].map((body) => [...u32(body.length), ...body]);
+  const exports = [
+    ...rows.map((m, i) => [...name(`gemv${m}`), 0x00, ...u32(i)]),
+    ...rows.map((m, i) => [...name(`gemv${m}_tiles`), 0x00, ...u32(rows.length + i)]),
+  ];
   return new Uint8Array([
     ...MAGIC_AND_VERSION,
-    ...section(1, vector([funcType])),
-    ...section(3, vector(rows.map(() => u32(0)))),
-    ...section(5, vector([[0x00, ...u32(1)]])),
-    ...section(7, vector([...exports, [...name('memory'), 0x02, ...u32(0)]])),
+    ...section(1, vector([funcType, tilesType])),
+    ...importedMemorySection(shared, maxPages),
+    ...section(3, vector([...rows.map(() => u32(0)), ...rows.map(() => u32(1))])),
+    ...section(7, vector(exports)),
     ...section(10, vector(bodies)),
   ]);
 }

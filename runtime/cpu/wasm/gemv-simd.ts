@@ -1,5 +1,5 @@
+import { instantiateThreaded, MAX_MEMORY_PAGES, parallelFor, type ThreadedModule } from '../threads/threaded-module.js';
 import { GEMV_COLUMNS, gemvModuleBytes } from './gemv-module.js';
-import { instantiateSimd } from './instantiate.js';
 import { ResidentOperands } from './resident-operands.js';
 
 /**
@@ -11,13 +11,14 @@ import { ResidentOperands } from './resident-operands.js';
  *
  *   [ resident weights | W, when not resident | A, float32, interleaved | C, float32, blocked ]
  */
-type GemvFunction = (a: number, b: number, c: number, blocks: number, kpBytes: number) => void;
-
 interface GemvModule {
-  kernels: GemvFunction[];
+  threaded: ThreadedModule;
   memory: WebAssembly.Memory;
   resident: ResidentOperands;
 }
+
+/** Column blocks per unit of work on threads: 64 outputs for one row, 32 for two, 16 for three or four. */
+const BLOCKS_PER_TILE = 8;
 
 /**
  * Resident copies beyond this are forgotten and placed afresh (see resident-operands.ts): room for
@@ -33,11 +34,11 @@ let instance: GemvModule | null | undefined;
 /** Compiles the module once; null when this host lacks WebAssembly SIMD. */
 export function gemvModule(): GemvModule | null {
   if (instance !== undefined) return instance;
-  const exports = instantiateSimd(gemvModuleBytes());
-  if (!exports) return (instance = null);
-  const memory = exports.memory as WebAssembly.Memory;
-  const kernels = GEMV_COLUMNS.map((_, i) => exports[`gemv${i + 1}`] as GemvFunction);
-  instance = { kernels, memory, resident: new ResidentOperands(memory, RESIDENT_LIMIT_BYTES) };
+  const functions = GEMV_COLUMNS.map((_, i) => `gemv${i + 1}_tiles`);
+  const threaded = instantiateThreaded((shared) => gemvModuleBytes(shared, MAX_MEMORY_PAGES), functions);
+  if (!threaded) return (instance = null);
+  const { memory } = threaded;
+  instance = { threaded, memory, resident: new ResidentOperands(memory, RESIDENT_LIMIT_BYTES) };
   return instance;
 }
 
@@ -85,7 +86,7 @@ export function gemvSimd(module: GemvModule, a: Float32Array, w: Float32Array, c
       for (let kk = 0; kk < k; kk++) a32[((kk >> 2) * m + i) * 4 + (kk & 3)] = a[row + kk]!;
     }
   }
-  module.kernels[m - 1]!(aAt, wAt, cAt, blocks, kp * 4);
+  parallelFor(module.threaded, `gemv${m}_tiles`, [aAt, wAt, cAt, blocks, kp * 4, BLOCKS_PER_TILE], Math.ceil(blocks / BLOCKS_PER_TILE), m * n * k);
 
   const c32 = new Float32Array(memory.buffer, cAt, blocks * m * columns);
   if (m === 1) return c.set(c32.subarray(0, n));

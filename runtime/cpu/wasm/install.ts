@@ -2,6 +2,7 @@ import { installGemm, installGemmWithEpilogue } from '../kernels/matmul.js';
 import { registerCpuEpilogueKernel, registerCpuKernel } from '../kernel-registry.js';
 import { convGradInputSimd, convGradWeightSimd, convSimd } from './conv-simd.js';
 import { gemmSimdOrJs, gemmWithEpilogueSimd, matmulSimd } from './matmul-simd.js';
+import { batchnormGradSimd, batchnormSimd } from './norm-simd.js';
 import { maxpoolGradSimd, maxpoolSimd } from './pool-simd.js';
 import { sgemmModule } from './sgemm-simd.js';
 
@@ -24,6 +25,8 @@ export function installSimdKernels(): boolean {
   registerCpuKernel('conv1d_grad_weight', convGradWeightSimd);
   registerCpuKernel('maxpool2d', maxpoolSimd);
   registerCpuKernel('maxpool2d_grad', maxpoolGradSimd);
+  registerCpuKernel('batchnorm', batchnormSimd);
+  registerCpuKernel('batchnorm_grad', batchnormGradSimd);
   installGemm(gemmSimdOrJs);
   installGemmWithEpilogue(gemmWithEpilogueSimd);
   return true;

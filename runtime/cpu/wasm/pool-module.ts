@@ -1,4 +1,5 @@
-import { MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
+import { MAX_MEMORY_PAGES } from '../threads/threaded-module.js';
+import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
 import { WasmFunction } from './wasm-function.js';
 
 /**
@@ -120,13 +121,16 @@ function maxpoolGradFunction(): WasmFunction & { code: number[] } {
   return Object.assign(f, { code });
 }
 
-export function poolModuleBytes(): Uint8Array<ArrayBuffer> {
+/** The exports, in order. */
+export const POOL_FUNCTIONS = ['maxpool', 'maxpool_grad'] as const;
+
+/** The module over the GEMM's memory, `shared` as that one is (threads/threaded-module.ts). */
+export function poolModuleBytes(shared = false): Uint8Array<ArrayBuffer> {
   const functions = [['maxpool', maxpoolFunction()], ['maxpool_grad', maxpoolGradFunction()]] as const;
-  const memoryImport = [...name('env'), ...name('memory'), 0x02, 0x00, ...u32(1)];
   return new Uint8Array([
     ...MAGIC_AND_VERSION,
     ...section(1, vector(functions.map(([, f]) => f.type()))),
-    ...section(2, vector([memoryImport])),
+    ...importedMemorySection(shared, MAX_MEMORY_PAGES),
     ...section(3, vector(functions.map((_, i) => u32(i)))),
     ...section(7, vector(functions.map(([n], i) => [...name(n), 0x00, ...u32(i)]))),
     ...section(10, vector(functions.map(([, f]) => f.body(f.code)))),

@@ -1,7 +1,8 @@
 import type { CpuKernel } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 import { poolingKernels, window, type Window } from '../kernels/pooling.js';
-import { poolModuleBytes } from './pool-module.js';
+import { instantiateThreaded } from '../threads/threaded-module.js';
+import { poolModuleBytes, POOL_FUNCTIONS } from './pool-module.js';
 import { floatsOf, sgemmModule, type SgemmModule } from './sgemm-simd.js';
 
 /**
@@ -23,14 +24,8 @@ function poolModule(): { gemm: SgemmModule; pool: PoolExports } | null {
   const gemm = sgemmModule();
   if (!gemm) return null;
   if (!instances.has(gemm)) {
-    let pool: PoolExports | null = null;
-    try {
-      const bytes = poolModuleBytes();
-      if (WebAssembly.validate(bytes)) pool = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: gemm.memory } }).exports as unknown as PoolExports;
-    } catch {
-      pool = null;
-    }
-    instances.set(gemm, pool);
+    const threaded = instantiateThreaded(poolModuleBytes, POOL_FUNCTIONS, gemm.threaded);
+    instances.set(gemm, threaded && (threaded.exports as unknown as PoolExports));
   }
   const pool = instances.get(gemm)!;
   return pool ? { gemm, pool } : null;

@@ -1,8 +1,10 @@
-import { MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
+import { driverBody, DRIVER_TYPE, gatherDriverBody, indirectDriverBody } from './sgemm-driver.js';
+import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
 
 /**
- * The float32 GEMM micro-kernel on WebAssembly SIMD, as module bytes. It exports its memory and one
- * function per tile epilogue (see `SGEMM_VARIANTS`), all with the same signature:
+ * The float32 GEMM micro-kernel on WebAssembly SIMD, as module bytes. It imports its memory (env.memory,
+ * shared when threads may run it: threads/threaded-module.ts) and exports one function per tile
+ * epilogue (see `SGEMM_VARIANTS`), all with the same signature:
  *
  *   <variant>(pa, pb, c, mPanels, nPanels, kc, ldcBytes, bias, ldbBytes, alpha)
  *
@@ -63,6 +65,13 @@ export function variantName(v: SgemmVariant): string {
   return `tiles${v.indirectA ? '_indirect' : ''}${v.gatherA ? '_gather' : ''}${v.rowMajorB ? '_rowb' : ''}${v.accumulate ? '_acc' : ''}${v.bias ? '_bias' : ''}_${v.activation}`;
 }
 
+/** The epilogues of a whole product, one driver export each (sgemm-driver.ts). */
+export type DriverVariant = Omit<SgemmVariant, 'accumulate'>;
+
+export function driverName(v: DriverVariant): string {
+  return `gemm${v.indirectA ? '_indirect' : ''}${v.gatherA ? '_gather' : ''}${v.rowMajorB ? '_rowb' : ''}${v.bias ? '_bias' : ''}_${v.activation}`;
+}
+
 export const SGEMM_VARIANTS: readonly SgemmVariant[] = [
   ...[false, true].flatMap((rowMajorB) =>
     [false, true].flatMap((accumulate) =>
@@ -71,6 +80,12 @@ export const SGEMM_VARIANTS: readonly SgemmVariant[] = [
   ),
   ...[false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ indirectA: true, rowMajorB: false, accumulate: false, bias, activation }))),
   ...[false, true].map((accumulate) => ({ gatherA: true, rowMajorB: true, accumulate, bias: false, activation: 'none' as const })),
+];
+
+export const DRIVER_VARIANTS: readonly DriverVariant[] = [
+  ...[false, true].flatMap((rowMajorB) => [false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ rowMajorB, bias, activation })))),
+  ...[false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ indirectA: true, rowMajorB: false, bias, activation }))),
+  { gatherA: true, rowMajorB: true, bias: false, activation: 'none' },
 ];
 
 const params = ['pa', 'pb', 'c', 'mPanels', 'nPanels', 'kc', 'ldc', 'bias', 'ldb'] as const;
@@ -219,20 +234,34 @@ function body(variant: SgemmVariant, fma: boolean): number[] {
   return [...locals, ...code];
 }
 
-/** The module; `fma` selects relaxed SIMD's multiply-add (validate it before use: sgemm-simd.ts). */
-export function sgemmModuleBytes(fma: boolean): Uint8Array<ArrayBuffer> {
-  const funcType = [Type.func, ...vector([...params.map(() => [Type.i32]), [Type.f32], [Type.i32]]), ...vector([])];
-  const bodies = SGEMM_VARIANTS.map((variant) => {
-    const code = body(variant, fma);
-    return [...u32(code.length), ...code];
-  });
-  const exports = SGEMM_VARIANTS.map((variant, i) => [...name(variantName(variant)), 0x00, ...u32(i)]);
+/**
+ * The module; `fma` selects relaxed SIMD's multiply-add (validate it before use: sgemm-simd.ts);
+ * `shared` whether the imported memory is a shared one, with at most `maxPages` pages.
+ */
+export function sgemmModuleBytes(fma: boolean, shared: boolean, maxPages: number): Uint8Array<ArrayBuffer> {
+  const tileType = [Type.func, ...vector([...params.map(() => [Type.i32]), [Type.f32], [Type.i32]]), ...vector([])];
+  const functionIndex = (v: SgemmVariant): number => SGEMM_VARIANTS.findIndex((w) => variantName(w) === variantName(v));
+  const drivers = DRIVER_VARIANTS.map((v) =>
+    v.gatherA
+      ? gatherDriverBody(functionIndex({ ...v, accumulate: false }), functionIndex({ ...v, accumulate: true }))
+      : v.indirectA ? indirectDriverBody(functionIndex({ ...v, accumulate: false })) : driverBody(v.rowMajorB, {
+      first: functionIndex({ rowMajorB: v.rowMajorB, accumulate: false, bias: false, activation: 'none' }),
+      middle: functionIndex({ rowMajorB: v.rowMajorB, accumulate: true, bias: false, activation: 'none' }),
+      last: functionIndex({ ...v, accumulate: false }),
+      lastAcc: functionIndex({ ...v, accumulate: true }),
+    }),
+  );
+  const bodies = [...SGEMM_VARIANTS.map((variant) => body(variant, fma)), ...drivers].map((code) => [...u32(code.length), ...code]);
+  const exports = [
+    ...SGEMM_VARIANTS.map((variant, i) => [...name(variantName(variant)), 0x00, ...u32(i)]),
+    ...DRIVER_VARIANTS.map((variant, i) => [...name(driverName(variant)), 0x00, ...u32(SGEMM_VARIANTS.length + i)]),
+  ];
   return new Uint8Array([
     ...MAGIC_AND_VERSION,
-    ...section(1, vector([funcType])),
-    ...section(3, vector(SGEMM_VARIANTS.map(() => u32(0)))),
-    ...section(5, vector([[0x00, ...u32(1)]])),
-    ...section(7, vector([...exports, [...name('memory'), 0x02, ...u32(0)]])),
+    ...section(1, vector([tileType, DRIVER_TYPE])),
+    ...importedMemorySection(shared, maxPages),
+    ...section(3, vector([...SGEMM_VARIANTS.map(() => u32(0)), ...DRIVER_VARIANTS.map(() => u32(1))])),
+    ...section(7, vector(exports)),
     ...section(10, vector(bodies)),
   ]);
 }

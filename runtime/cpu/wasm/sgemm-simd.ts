@@ -1,41 +1,61 @@
 import { KC, packPanelsA } from '../kernels/gemm-pack.js';
-import { instantiateSimd } from './instantiate.js';
+import { instantiateThreaded, MAX_MEMORY_PAGES, parallelFor, type ThreadedModule } from '../threads/threaded-module.js';
 import { ResidentOperands } from './resident-operands.js';
-import { MR, NR, sgemmModuleBytes, SGEMM_VARIANTS, type TileActivation, variantName } from './sgemm-module.js';
+import { DRIVER_VARIANTS, driverName, MR, NR, sgemmModuleBytes, type TileActivation } from './sgemm-module.js';
 import { packB8, packedBSize } from './sgemm-pack.js';
 
 /**
  * c[m×n] = A·B in float32 on the WebAssembly SIMD micro-kernel (sgemm-module.ts), with the bias and
  * the simple activations applied to each tile before it is stored. Memory of the module:
  *
- *   [ B packed, resident per weight version | B packed, when not resident | A chunk | C chunk | bias ]
+ *   [ B packed, resident per weight version | B packed, when not resident | A packed | C | bias ]
  *
- * Blocking: MC rows of A at a time (outer), KC = 256 along k (inner), so a chunk of C is finished —
- * all its k blocks summed, the epilogue applied — and copied out while it is still in cache. The
- * packed A chunk (128 × 256 floats = 128 KB) stays in L2; one panel of B (8 × 256 floats = 8 KB)
- * in L1 while all of the chunk's 32 row panels pass over it.
+ * A is packed whole for a block of rows (JS, gemm-pack.ts or patch-pack.ts), then the module's driver
+ * (sgemm-driver.ts) computes C tile by tile, each tile all its k blocks of KC = 256 in order with the
+ * epilogue on the last, on as many threads as are given (threads/threaded-module.ts): the tiles are
+ * the unit of work, so C is the same bits on any number of threads. A tile is at most 64 rows × 128
+ * columns: its packed A (64 × 256 floats = 64 KB per k block) stays in L2 while each 8-column panel
+ * of B (8 KB) sits in L1 for the tile's 16 row panels. Smaller products get smaller tiles, down to
+ * 8 rows × 16 columns, so that there are MIN_TILES to share out. The tiles depend on the shape only,
+ * never on the thread count.
  */
-const MC = 128;
+const TILE_ROW_PANELS = 16;
+const TILE_COLUMN_PANELS = 16;
+const MIN_TILES = 8;
+
+/** Row and column panels per tile for a product of mPanels × nPanels panels. */
+export function tileShape(mPanels: number, nPanels: number): [number, number] {
+  let rows = TILE_ROW_PANELS;
+  let columns = TILE_COLUMN_PANELS;
+  const count = (): number => Math.ceil(mPanels / rows) * Math.ceil(nPanels / columns);
+  while (count() < MIN_TILES && rows > 2) rows /= 2;
+  while (count() < MIN_TILES && columns > 2) columns /= 2;
+  return [rows, columns];
+}
+
+/**
+ * Rows of A packed per pass: at most this many bytes of packed A (and the C rows that go with them)
+ * in scratch at once, so a large convolution's patch matrix is never all in memory.
+ */
+const PACKED_A_BYTES = 16 * 1024 * 1024;
 
 /** Resident copies beyond this are forgotten and placed afresh (resident-operands.ts). */
 const RESIDENT_LIMIT_BYTES = 256 * 1024 * 1024;
 
-type TileFunction = (pa: number, pb: number, c: number, mPanels: number, nPanels: number, kc: number, ldcBytes: number, bias: number, ldbBytes: number, alpha: number, aChannels?: number) => void;
-
 export interface SgemmModule {
   /** Whether the multiply-add is relaxed SIMD's fused one (else mul + add). */
   fma: boolean;
-  tiles: Map<string, TileFunction>;
+  threaded: ThreadedModule;
   memory: WebAssembly.Memory;
   resident: ResidentOperands;
 }
 
 function instantiate(fma: boolean): SgemmModule | null {
-  const exports = instantiateSimd(sgemmModuleBytes(fma));
-  if (!exports) return null;
-  const memory = exports.memory as WebAssembly.Memory;
-  const tiles = new Map(SGEMM_VARIANTS.map((v) => [variantName(v), exports[variantName(v)] as TileFunction]));
-  return { fma, tiles, memory, resident: new ResidentOperands(memory, RESIDENT_LIMIT_BYTES) };
+  const drivers = DRIVER_VARIANTS.map(driverName);
+  const threaded = instantiateThreaded((shared) => sgemmModuleBytes(fma, shared, MAX_MEMORY_PAGES), drivers);
+  if (!threaded) return null;
+  const { memory } = threaded;
+  return { fma, threaded, memory, resident: new ResidentOperands(memory, RESIDENT_LIMIT_BYTES) };
 }
 
 const instances = new Map<boolean, SgemmModule | null>();
@@ -156,9 +176,10 @@ function sgemmPacked(
   const residentAt = packB.resident && resident.place(packB.resident.data, packB.resident.layout, bBytes, write);
   const bAt = residentAt ?? resident.scratchStart();
   const aAt = align16(residentAt === null ? bAt + bBytes : resident.scratchStart());
-  const chunkRows = Math.min(MC, Math.ceil(m / MR) * MR);
-  const cAt = aAt + chunkRows * KC * 4;
-  const biasAt = cAt + chunkRows * ldc * 4;
+  const passUnit = TILE_ROW_PANELS * MR;
+  const passRows = Math.min(Math.ceil(m / MR) * MR, Math.max(passUnit, Math.floor(PACKED_A_BYTES / (4 * k) / passUnit) * passUnit));
+  const cAt = aAt + passRows * k * 4;
+  const biasAt = cAt + passRows * ldc * 4;
   resident.reserve(biasAt + ldc * 4);
   if (residentAt === null) write(bAt);
   const floats = floatsOf(memory);
@@ -167,26 +188,17 @@ function sgemmPacked(
     for (let j = 0; j < n; j++) floats[biasAt / 4 + j] = bias[j]!;
     floats.fill(0, biasAt / 4 + n, biasAt / 4 + ldc);
   }
-
-  const bias = epilogue.bias !== null;
-  const { activation } = epilogue;
-  const last = module.tiles.get(variantName({ rowMajorB: rowMajor, accumulate: false, bias, activation }))!;
-  const lastAcc = module.tiles.get(variantName({ rowMajorB: rowMajor, accumulate: true, bias, activation }))!;
-  const first = module.tiles.get(variantName({ rowMajorB: rowMajor, accumulate: false, bias: false, activation: 'none' }))!;
-  const middle = module.tiles.get(variantName({ rowMajorB: rowMajor, accumulate: true, bias: false, activation: 'none' }))!;
-  for (let i0 = 0; i0 < m; i0 += MC) {
-    const rows = Math.min(MC, m - i0);
+  const driver = driverName({ rowMajorB: rowMajor, bias: epilogue.bias !== null, activation: epilogue.activation });
+  for (let i0 = 0; i0 < m; i0 += passRows) {
+    const rows = Math.min(passRows, m - i0);
     const mPanels = Math.ceil(rows / MR);
-    for (let k0 = 0; k0 < k; k0 += KC) {
-      const kc = Math.min(KC, k - k0);
-      const isLast = k0 + kc >= k;
-      const tiles = k0 === 0 ? (isLast ? last : first) : isLast ? lastAcc : middle;
-      packA(floats, aAt / 4, i0, rows, k0, kc);
-      const blockB = bAt + k0 * (rowMajor ? ldb : ldc * 4);
-      tiles(aAt, blockB, cAt, mPanels, nPanels, kc, ldc * 4, biasAt, ldb, epilogue.alpha);
-    }
-    const from = cAt / 4;
-    copyOut(floats, from, ldc, c, i0 * n, n, rows);
+    for (let k0 = 0; k0 < k; k0 += KC) packA(floats, aAt / 4 + k0 * mPanels * MR, i0, rows, k0, Math.min(KC, k - k0));
+    const [tileRows, tileColumns] = tileShape(mPanels, nPanels);
+    const rowTiles = Math.ceil(mPanels / tileRows);
+    const colTiles = Math.ceil(nPanels / tileColumns);
+    const args = [aAt, bAt, cAt, biasAt, ldc * 4, ldb, mPanels, nPanels, k, tileRows, tileColumns, colTiles, epilogue.alpha, 0];
+    parallelFor(module.threaded, driver, args, rowTiles * colTiles, rows * n * k);
+    copyOut(floats, cAt / 4, ldc, c, i0 * n, n, rows);
     epilogue.after?.(c, i0, i0 + rows);
   }
 }

@@ -61,6 +61,10 @@ export const Op = {
   /** The first operand if the third (i32) is nonzero, else the second. */
   select: [0x1b],
   block: [0x02, Type.emptyBlock],
+  i32GeU: [0x4f],
+  i32Eqz: [0x45],
+  call: (func: number) => [0x10, ...u32(func)],
+  else: [0x05],
   loop: [0x03, Type.emptyBlock],
   if: [0x04, Type.emptyBlock],
   br: (depth: number) => [0x0c, ...u32(depth)],
@@ -97,6 +101,7 @@ export const Op = {
   f32x4Lt: [0xfd, ...u32(0x43)],
   f32x4Gt: [0xfd, ...u32(0x44)],
   f32x4Add: [0xfd, ...u32(0xe4)],
+  f32x4Sub: [0xfd, ...u32(0xe5)],
   f32x4Mul: [0xfd, ...u32(0xe6)],
   /** Pseudo-maximum: a < b ? b : a, lane-wise (so pmax(x, 0) is `x < 0 ? 0 : x`, NaN and -0 kept). */
   f32x4Pmax: [0xfd, ...u32(0xeb)],
@@ -105,3 +110,13 @@ export const Op = {
 } as const;
 
 export const MAGIC_AND_VERSION = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+
+/**
+ * The import section of a module whose memory is given to it (env.memory), so that worker threads can
+ * instantiate the same module over the same memory: shared (limits flag 3, a maximum is required) or
+ * not (flag 1). It goes right after the type section, before the function section.
+ */
+export function importedMemorySection(shared: boolean, maxPages: number): number[] {
+  const limits = [shared ? 0x03 : 0x01, ...u32(1), ...u32(maxPages)];
+  return section(2, vector([[...name('env'), ...name('memory'), 0x02, ...limits]]));
+}

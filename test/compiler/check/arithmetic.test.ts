@@ -30,11 +30,11 @@ describe('arithmetic on tensors', () => {
     expect(t.q).toBe('divide [batch, seq, 4]');
     expect(t.p).toBe('add [batch, seq, 4]');
     expect(t['p/multiply']).toBe('multiply [batch, seq, 4]');
-    expect(t.h).toBe('unary [batch, seq, 4]');
-    expect(t['h/scale']).toBe('unary [batch, seq, 4]');
-    expect(t.n).toBe('unary [batch, seq, 4]');
+    expect(t.h).toBe('shift [batch, seq, 4]');
+    expect(t['h/scale']).toBe('scale [batch, seq, 4]');
+    expect(t.n).toBe('negate [batch, seq, 4]');
     expect(t['r/reciprocal']).toBeUndefined();
-    expect(t.r).toBe('unary [batch, seq, 4]');
+    expect(t.r).toBe('reciprocal [batch, seq, 4]');
   });
 
   it('reports a broadcast mismatch at the operator expression, with where each shape came from', () => {

@@ -56,9 +56,10 @@ const random = (n: number, seed: number): Float32Array => Float32Array.from({ le
  * variants: their pointers at 0 (`pointers`, byte addresses), A's values from 16384.
  */
 const harness = `(bytes, fn, pa, pb, c0, bias, alpha, kc, pointers, ldb, aChannels) => {
-  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes));
-  const f = new Float32Array(exports.memory.buffer);
-  if (pointers) { new Int32Array(exports.memory.buffer).set(pointers, 0); f.set(pa, 4096); } else f.set(pa, 0);
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 16 });
+  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+  const f = new Float32Array(memory.buffer);
+  if (pointers) { new Int32Array(memory.buffer).set(pointers, 0); f.set(pa, 4096); } else f.set(pa, 0);
   f.set(pb, 1024); f.set(c0, 2048); f.set(bias, 3072);
   exports[fn](0, 4096, 8192, 1, 1, kc, 32, 12288, ldb, alpha, aChannels);
   return [...f.subarray(2048, 2080)];
@@ -102,7 +103,7 @@ function checkTiles(run: TileRun, fma: boolean): void {
   const gatherZerosAt = 16384 + gatherValues.length * 4;
   const lists = Int32Array.from({ length: 5 * kc }, (_, i) => (i < kc ? 16384 + i * 12 : gatherZerosAt));
   const gatherA = (r: number, kk: number): number => (r < 3 ? gatherValues[kk * 3 + r]! : 0);
-  const bytes = sgemmModuleBytes(fma);
+  const bytes = sgemmModuleBytes(fma, false, 16);
   for (const variant of SGEMM_VARIANTS) {
     const got = variant.indirectA
       ? run(bytes, variantName(variant), values, pb, c0, bias, 0.2, taps, pointers, channels * 4, 0)
@@ -121,7 +122,7 @@ function checkTiles(run: TileRun, fma: boolean): void {
 
 describe('wasm simd float32 matmul', () => {
   it('is available on this Node and installed as the CPU matmul', () => {
-    expect(WebAssembly.validate(sgemmModuleBytes(false))).toBe(true);
+    expect(WebAssembly.validate(sgemmModuleBytes(false, false, 16))).toBe(true);
     expect(sgemmModule()).not.toBeNull();
     expect(cpuSimdMatmul).toBe(process.env.NNET_CPU_SIMD !== '0');
   });
@@ -132,7 +133,7 @@ describe('wasm simd float32 matmul', () => {
   });
 
   it('every tile variant with relaxed SIMD multiply-add (in a Node where it validates)', () => {
-    const here = WebAssembly.validate(sgemmModuleBytes(true));
+    const here = WebAssembly.validate(sgemmModuleBytes(true, false, 16));
     const run: TileRun = (bytes, fn, pa, pb, c0, bias, alpha, kc, pointers, ldb, aChannels) => {
       if (here) return (new Function(`return ${harness}`)() as TileRun)(bytes, fn, pa, pb, c0, bias, alpha, kc, pointers, ldb, aChannels);
       const args = JSON.stringify([[...bytes], fn, [...pa], [...pb], [...c0], [...bias], alpha, kc, pointers && [...pointers], ldb, aChannels]);

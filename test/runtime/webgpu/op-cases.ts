@@ -295,4 +295,23 @@ function mathCases(): OpCase[] {
   return cases;
 }
 
-export const OP_CASES: OpCase[] = [...mathCases(), ...attentionCases(), ...recurrentCases(), ...spatialCases(), ...matmulCases(), ...activationCases(), ...elementwiseCases(), ...rowCases(), ...lossCases(), ...trainingCases()];
+/** The axis map: a slice with a step and a reversed axis, an index, a transpose, a new axis; and the writes back. */
+function stridedCases(): OpCase[] {
+  const maps: Array<{ name: string; big: number[]; small: number[]; attrs: Record<string, PlanAttr> }> = [
+    { name: 'x[:, 1:6:2, ::-1]', big: [3, 7, 4], small: [3, 3, 4], attrs: { axes: [0, 1, 2], starts: [0, 1, 3], steps: [1, 2, -1] } },
+    { name: 'x[:, -1] (index drops an axis)', big: [3, 7, 4], small: [3, 4], attrs: { axes: [0, 2], starts: [0, 6, 0], steps: [1, 1, 1] } },
+    { name: 'transpose [0, 2, 1]', big: [3, 7, 4], small: [3, 4, 7], attrs: { axes: [0, 2, 1], starts: [0, 0, 0], steps: [1, 1, 1] } },
+    { name: 'new axis and a slice', big: [5, 6], small: [5, 1, 3], attrs: { axes: [0, -1, 1], starts: [0, 2], steps: [1, 1] } },
+  ];
+  const cases: OpCase[] = maps.flatMap(({ name, big, small, attrs }) => [
+    { name: `strided_read ${name}`, kernel: 'strided_read', inputs: [{ shape: big }], outputs: [small], attrs: { ...attrs, shape: small } },
+    { name: `strided_write ${name}`, kernel: 'strided_write', inputs: [{ shape: small }], outputs: [big], attrs: { ...attrs, shape: big } },
+  ]);
+  // Reflection: widths up to size − 1 on both ends, an unpadded axis, asymmetric widths.
+  const reflect = { before: [0, 2, 1, 0], after: [0, 3, 0, 0] };
+  cases.push({ name: 'pad_reflect', kernel: 'pad_reflect', inputs: [{ shape: [2, 4, 3, 2] }], outputs: [[2, 9, 4, 2]], attrs: reflect });
+  cases.push({ name: 'pad_reflect_grad', kernel: 'pad_reflect_grad', inputs: [{ shape: [2, 9, 4, 2] }], outputs: [[2, 4, 3, 2]], attrs: { ...reflect, shape: [2, 4, 3, 2] } });
+  return cases;
+}
+
+export const OP_CASES: OpCase[] = [...mathCases(), ...stridedCases(), ...attentionCases(), ...recurrentCases(), ...spatialCases(), ...matmulCases(), ...activationCases(), ...elementwiseCases(), ...rowCases(), ...lossCases(), ...trainingCases()];

@@ -1,0 +1,110 @@
+import { MAX_MEMORY_PAGES } from '../threads/threaded-module.js';
+import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
+import { WasmFunction } from './wasm-function.js';
+
+/**
+ * Batch normalisation's passes over [rows, C] (channels last, C a multiple of 4) as float32
+ * WebAssembly SIMD loops, four channels a vector, rows in order, so each channel's sums are taken in
+ * the JS kernel's order (runtime/cpu/kernels/normalization.ts). The module imports its memory (the
+ * GEMM module's: norm-simd.ts) and exports, with byte addresses and per-channel vectors of C floats:
+ *
+ *   bn_sum(x, rows, cBytes, sum)                        sum += Σ_r x
+ *   bn_sqdev(x, rows, cBytes, mean, sum)                sum += Σ_r (x − mean)²
+ *   bn_apply(x, y, rows, cBytes, mean, invstd, g, b)    y = g·(x − mean)·invstd + b
+ *   bn_grad_sums(dy, x, rows, cBytes, mean, invstd, db, dg)   db += Σ dy, dg += Σ dy·(x − mean)·invstd
+ *   bn_grad_apply(dy, x, dx, rows, cBytes, mean, invstd, k, db, dg, n)
+ *                                                       dx = k·(n·dy − db − (x − mean)·invstd·dg)
+ *
+ * `n` (f32) is the row count, `k` the per-channel gamma·invstd / rows.
+ */
+const i32 = Type.i32;
+const load = (f: WasmFunction, base: string, offset: string): number[] => [...f.get(base), ...f.get(offset), ...Op.i32Add, ...Op.v128Load(0)];
+const mul = (a: number[], b: number[]): number[] => [...a, ...b, ...Op.f32x4Mul];
+const add = (a: number[], b: number[]): number[] => [...a, ...b, ...Op.f32x4Add];
+const sub = (a: number[], b: number[]): number[] => [...a, ...b, ...Op.f32x4Sub];
+
+/**
+ * for each row r: for j (bytes, step 16) < cBytes: `body` with `row` = the row's byte offset and `j`;
+ * row advances by cBytes.
+ */
+function rowsByChannel(f: WasmFunction, body: number[]): number[] {
+  return [
+    ...f.set('row', Op.i32Const(0)),
+    ...f.for('r', Op.i32Const(0), f.get('rows'), Op.i32Const(1), [
+      ...f.for('j', Op.i32Const(0), f.get('cBytes'), Op.i32Const(16), body),
+      ...f.bump('row', f.get('cBytes')),
+    ]),
+  ];
+}
+
+/** The byte address `base + row + j`, pushed. */
+const at = (f: WasmFunction, base: string): number[] => [...f.get(base), ...f.get('row'), ...Op.i32Add, ...f.get('j'), ...Op.i32Add];
+/** v128 at `base + j` (a per-channel vector). */
+const channel = (f: WasmFunction, base: string): number[] => load(f, base, 'j');
+/** v128 at `base + row + j` (an element of the [rows, C] tensor). */
+const element = (f: WasmFunction, base: string): number[] => [...at(f, base), ...Op.v128Load(0)];
+/** base[j] += value (a per-channel vector). */
+const accumulate = (f: WasmFunction, base: string, value: number[]): number[] => [
+  ...f.get(base), ...f.get('j'), ...Op.i32Add, ...add(channel(f, base), value), ...Op.v128Store(0),
+];
+
+function fn(params: string[], build: (f: WasmFunction) => number[], f32Params: string[] = []): { f: WasmFunction; code: number[] } {
+  const f = new WasmFunction([...params.map((p) => [p, i32] as const), ...f32Params.map((p) => [p, Type.f32] as const)]);
+  f.declare(i32, 'r', 'j', 'row');
+  f.declare(Type.v128, 'd');
+  return { f, code: build(f) };
+}
+
+const FUNCTIONS = {
+  bn_sum: fn(['x', 'rows', 'cBytes', 'sum'], (f) => rowsByChannel(f, accumulate(f, 'sum', element(f, 'x')))),
+  bn_sqdev: fn(['x', 'rows', 'cBytes', 'mean', 'sum'], (f) =>
+    rowsByChannel(f, [...f.set('d', sub(element(f, 'x'), channel(f, 'mean'))), ...accumulate(f, 'sum', mul(f.get('d'), f.get('d')))]),
+  ),
+  bn_apply: fn(['x', 'y', 'rows', 'cBytes', 'mean', 'invstd', 'g', 'b'], (f) =>
+    rowsByChannel(f, [
+      ...at(f, 'y'),
+      ...add(mul(mul(channel(f, 'g'), sub(element(f, 'x'), channel(f, 'mean'))), channel(f, 'invstd')), channel(f, 'b')),
+      ...Op.v128Store(0),
+    ]),
+  ),
+  bn_grad_sums: fn(['dy', 'x', 'rows', 'cBytes', 'mean', 'invstd', 'db', 'dg'], (f) =>
+    rowsByChannel(f, [
+      ...f.set('d', element(f, 'dy')),
+      ...accumulate(f, 'db', f.get('d')),
+      ...accumulate(f, 'dg', mul(mul(f.get('d'), sub(element(f, 'x'), channel(f, 'mean'))), channel(f, 'invstd'))),
+    ]),
+  ),
+  bn_grad_apply: fn(
+    ['dy', 'x', 'dx', 'rows', 'cBytes', 'mean', 'invstd', 'k', 'db', 'dg'],
+    (f) => {
+      f.declare(Type.v128, 'nv');
+      return [
+        ...f.set('nv', [...f.get('n'), ...Op.f32x4Splat]),
+        ...rowsByChannel(f, [
+          ...at(f, 'dx'),
+          ...mul(channel(f, 'k'), sub(sub(mul(f.get('nv'), element(f, 'dy')), channel(f, 'db')), mul(mul(sub(element(f, 'x'), channel(f, 'mean')), channel(f, 'invstd')), channel(f, 'dg')))),
+          ...Op.v128Store(0),
+        ]),
+      ];
+    },
+    ['n'],
+  ),
+};
+
+export type NormFunction = keyof typeof FUNCTIONS;
+
+/** The exports, in order. */
+export const NORM_FUNCTIONS = Object.keys(FUNCTIONS) as NormFunction[];
+
+/** The module over the GEMM's memory, `shared` as that one is (threads/threaded-module.ts). */
+export function normModuleBytes(shared = false): Uint8Array<ArrayBuffer> {
+  const entries = Object.entries(FUNCTIONS);
+  return new Uint8Array([
+    ...MAGIC_AND_VERSION,
+    ...section(1, vector(entries.map(([, { f }]) => f.type()))),
+    ...importedMemorySection(shared, MAX_MEMORY_PAGES),
+    ...section(3, vector(entries.map((_, i) => u32(i)))),
+    ...section(7, vector(entries.map(([n], i) => [...name(n), 0x00, ...u32(i)]))),
+    ...section(10, vector(entries.map(([, { f, code }]) => f.body(code)))),
+  ]);
+}
