@@ -305,6 +305,14 @@ export const KERNELS = {
     grad: differentiable(['dropout_grad'], ['mask']),
     doc: 'Training: mask = (u ≥ rate) / (1 − rate) with u from a PRNG seeded by (step seed, attr seed), y = x·mask. Inference: y = x.',
   },
+  random: {
+    inputs: ['x'],
+    outputs: ['y'],
+    attrs: { dist: { type: 'string' }, a: num, b: num, seed: int, inference: bool },
+    epilogue: false,
+    grad: differentiable([]),
+    doc: "y shaped like x, x's values unused: normal (mean a, std b, Box–Muller) or uniform in [a, b), drawn while training (and in inference when `inference`) from u = pcg(2i or 2i+1 ^ pcg(step seed ^ pcg(seed))) >> 8 / 2²⁴, the same bits on every back end; else the distribution's mean. No gradient reaches x.",
+  },
   batchnorm: {
     inputs: ['x', 'gamma', 'beta', 'running_mean', 'running_var'],
     outputs: ['y', 'mean', 'invstd'],
