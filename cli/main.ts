@@ -5,6 +5,7 @@ import { registerCommands } from './commands/index.js';
 import { EXIT_USAGE } from './exit-codes.js';
 import { diagnosticMessage } from '../diagnostics/make.js';
 import { errorLine, stderrPaint } from './terminal.js';
+import { NNET_VERSION } from './version.js';
 
 /**
  * The `nnet` command line. Each command lives in cli/commands/<name>.ts and exports a
@@ -15,7 +16,7 @@ export async function main(argv: string[]): Promise<number> {
   program
     .name('nnet')
     .description('A declarative language for neural networks: check, compile, run and train .nnet models')
-    .version('0.1.0')
+    .version(NNET_VERSION)
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`${stderrPaint().red(text.trimEnd())}\n`) })
     .showHelpAfterError('(run nnet --help for usage)');

@@ -51,7 +51,8 @@ export async function pytorchTracer(loaded: LoadedModel, plan: Plan, weights: Re
   const python = await torchPython();
   let exported;
   try {
-    exported = exportPytorch(loaded.check, loaded.model, loaded.text, basename(loaded.path));
+    // Only model.py is run: the model without its train section, whose train.py verify does not need.
+    exported = exportPytorch(loaded.check, { ...loaded.model, train: null }, loaded.text, basename(loaded.path));
   } catch (error) {
     if (error instanceof PytorchExportError) throw new CliError(error.code, error.message, loaded.path);
     throw error;

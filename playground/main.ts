@@ -1,3 +1,4 @@
+import { poolStats } from '../runtime/cpu/threads/pool.js';
 import type { EditorView } from '@codemirror/view';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { LineMap } from '../diagnostics/line-map.js';
@@ -23,8 +24,10 @@ interface PageState {
   testAccuracy: number | null;
   prediction: { digit: number; probabilities: number[] } | null;
   error: string | null;
+  /** Jobs the CPU runtime has handed to worker threads (runtime/cpu/threads/pool.ts). */
+  cpuWorkerJobs: number;
 }
-const state: PageState = { backend: null, diagnostics: [], training: 'idle', history: [], testAccuracy: null, prediction: null, error: null };
+const state: PageState = { backend: null, diagnostics: [], training: 'idle', history: [], testAccuracy: null, prediction: null, error: null, cpuWorkerJobs: 0 };
 (window as unknown as { nnetPlayground: PageState }).nnetPlayground = state;
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -135,6 +138,7 @@ async function train(): Promise<void> {
       `trained ${session.plan.model} on ${session.source} (${session.data.train.length} samples, ${trained.report.history.length} epoch${trained.report.history.length === 1 ? '' : 's'}) ` +
       `in ${trained.report.seconds.toFixed(1)} s: loss ${last?.loss.toFixed(4)}, ${figures} (${session.data.test?.length ?? 0} test samples)`;
     state.testAccuracy = trained.test?.accuracy ?? null;
+    state.cpuWorkerJobs = poolStats().jobs;
     state.training = 'done';
     $('prediction').textContent = session.source === 'digits' ? 'Draw a digit.' : 'The pad classifies 28×28 digits: train a digits model.';
   } catch (error) {

@@ -1,6 +1,7 @@
 import type { CheckResult } from '../compiler/api-types.js';
 import { compileModel } from '../compiler/compile.js';
 import { createCpuExecutor } from '../runtime/cpu/index.js';
+import { cpuThreadsNote } from '../runtime/cpu/threads/pool.js';
 import { takeRows, type Dataset } from '../runtime/data/dataset.js';
 import { decodeDigitBytes, splitDigits } from '../runtime/data/digits.js';
 import { splitIris, type IrisRow } from '../runtime/data/iris.js';
@@ -27,12 +28,12 @@ export interface Backend {
 }
 
 export async function findBackend(preferCpu: boolean): Promise<Backend> {
-  if (preferCpu) return { target: 'cpu', description: 'CPU (asked for with ?runtime=cpu)' };
+  if (preferCpu) return { target: 'cpu', description: `CPU, ${cpuThreadsNote()} (asked for with ?runtime=cpu)` };
   try {
     const { device, description } = await acquireDevice();
     return { target: 'webgpu', description: `WebGPU (${description})`, device };
   } catch {
-    return { target: 'cpu', description: 'CPU (this browser offers no WebGPU adapter)' };
+    return { target: 'cpu', description: `CPU, ${cpuThreadsNote()} (this browser offers no WebGPU adapter)` };
   }
 }
 

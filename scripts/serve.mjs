@@ -2,6 +2,10 @@
 // dist/playground/; `node scripts/serve.mjs .` serves the repository (examples/web/).
 //   node scripts/serve.mjs [FOLDER] [--port N]      (default 8080, or a free port when 8080 is taken;
 //                                                   --port 0 always picks a free one)
+//                          [--no-isolation]         (without the two headers below)
+// Every response carries Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy:
+// require-corp, so the pages are cross-origin isolated: they may share memory with workers, and the
+// CPU runtime runs its kernels on every core (runtime/cpu/threads/); without them, on one thread.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
@@ -10,6 +14,7 @@ const args = process.argv.slice(2);
 const portAt = args.indexOf('--port');
 const port = portAt >= 0 ? Number(args[portAt + 1]) : 8080;
 const folder = resolve(args.find((a, i) => !a.startsWith('--') && (portAt < 0 || i !== portAt + 1)) ?? 'dist/playground');
+const ISOLATION = args.includes('--no-isolation') ? {} : { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript',
@@ -32,7 +37,7 @@ const server = createServer((req, res) => {
   if (file !== folder && !file.startsWith(folder + sep)) return reply(res, 403, 'forbidden');
   if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
   if (!existsSync(file)) return reply(res, 404, `not found: ${path}`);
-  res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+  res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache', ...ISOLATION });
   res.end(readFileSync(file));
 });
 

@@ -6,11 +6,12 @@
 // Layouts: nnet dense weight [units, in] (= ONNX Gemm B with transB), conv weight [filters, kh, kw, c]
 // (ONNX [M, C, kh, kw]; TF.js [kh, kw, c, M]); nnet is channels last, ONNX Runtime runs NCHW, so
 // the dense layer after `flatten` gets its columns permuted from (h, w, c) to (c, h, w) order.
-// LSTM gates: nnet i, f, g, o; ONNX i, o, f, c.
+// The ONNX conv weight permutation and the LSTM gate order (nnet i, f, g, o; ONNX i, o, f, c) are the
+// exporter's own (runtime/export/onnx-layouts.ts), read from nnet's runtime bundle.
 import { join } from 'node:path';
 
 export async function loadOnnxWriter(root) {
-  return import(join(root, 'dist/runtime/export/onnx-model.js'));
+  return import(join(root, 'dist/runtime/export/index.js'));
 }
 
 const raw = (data) => new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
@@ -18,15 +19,6 @@ const raw = (data) => new Uint8Array(data.buffer, data.byteOffset, data.byteLeng
 export function transpose2d(data, rows, cols) {
   const out = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c];
-  return out;
-}
-
-/** nnet conv weight [m, kh, kw, c] → ONNX [m, c, kh, kw]. */
-function convToOihw(data, [m, kh, kw, c]) {
-  const out = new Float32Array(data.length);
-  for (let o = 0; o < m; o++)
-    for (let y = 0; y < kh; y++)
-      for (let x = 0; x < kw; x++) for (let i = 0; i < c; i++) out[((o * c + i) * kh + y) * kw + x] = data[((o * kh + y) * kw + x) * c + i];
   return out;
 }
 
@@ -43,14 +35,6 @@ function hwcColumnsToChw(data, units, [h, w, c]) {
   const n = h * w * c;
   for (let u = 0; u < units; u++)
     for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let k = 0; k < c; k++) out[u * n + (k * h + y) * w + x] = data[u * n + (y * w + x) * c + k];
-  return out;
-}
-
-/** nnet LSTM [4H, n] blocks i, f, g, o → ONNX i, o, f, c. */
-function lstmGates(data) {
-  const block = data.length / 4;
-  const out = new Float32Array(data.length);
-  [0, 3, 1, 2].forEach((from, to) => out.set(data.subarray(from * block, (from + 1) * block), to * block));
   return out;
 }
 
@@ -85,7 +69,7 @@ export function feedForwardOnnx(onnx, arch, weights) {
     if (kind === 'conv') {
       const w = weights.get(`${layer}.weight`);
       const [m, kh, kw, c] = w.shape;
-      tensor(`${layer}.w`, [m, c, kh, kw], convToOihw(w.data, w.shape));
+      tensor(`${layer}.w`, [m, c, kh, kw], onnx.permuteAxes(w.data, w.shape, onnx.TO_CHANNELS_FIRST[2]));
       tensor(`${layer}.b`, [m], weights.get(`${layer}.bias`).data);
       const pads = option === 'same' ? [(kh - 1) >> 1, (kw - 1) >> 1, kh >> 1, kw >> 1] : [0, 0, 0, 0];
       nodes.push({ opType: 'Conv', name: layer, inputs: [current, `${layer}.w`, `${layer}.b`], outputs: [`${out}c`], attributes: [{ name: 'kernel_shape', kind: 'ints', value: [kh, kw] }, { name: 'pads', kind: 'ints', value: pads }] });
@@ -129,15 +113,15 @@ export function lstmOnnx(onnx, weights, { seq, features, hidden }) {
   const whh = weights.get('h.w_hh');
   const bias = weights.get('h.bias');
   const b = new Float32Array(8 * hidden);
-  b.set(lstmGates(bias.data));
+  b.set(onnx.toOnnxGateOrder('lstm', bias.data, hidden));
   return onnx.encodeModel({
     opset: 13,
     producer: 'nnet-bench',
     graphName: 'lstm',
     nodes: [{ opType: 'LSTM', name: 'lstm', inputs: ['x', 'W', 'R', 'B'], outputs: ['', 'h'], attributes: [{ name: 'hidden_size', kind: 'int', value: hidden }] }],
     initializers: [
-      { name: 'W', dims: [1, 4 * hidden, features], dataType: onnx.ONNX_FLOAT, raw: raw(lstmGates(wih.data)) },
-      { name: 'R', dims: [1, 4 * hidden, hidden], dataType: onnx.ONNX_FLOAT, raw: raw(lstmGates(whh.data)) },
+      { name: 'W', dims: [1, 4 * hidden, features], dataType: onnx.ONNX_FLOAT, raw: raw(onnx.toOnnxGateOrder('lstm', wih.data, hidden)) },
+      { name: 'R', dims: [1, 4 * hidden, hidden], dataType: onnx.ONNX_FLOAT, raw: raw(onnx.toOnnxGateOrder('lstm', whh.data, hidden)) },
       { name: 'B', dims: [1, 8 * hidden], dataType: onnx.ONNX_FLOAT, raw: raw(b) },
     ],
     inputs: [{ name: 'x', elemType: onnx.ONNX_FLOAT, shape: [seq, 'batch', features] }],

@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { measureHeap, measureRate, median, spread } from './measure.mjs';
 import { ARCHITECTURES, feedForwardOnnx, feedForwardTf, loadOnnxWriter, lstmOnnx, lstmTf } from './peers.mjs';
 import { generateModel } from '../generated-model.mjs';
+import { poolStats } from '../../dist/runtime/cpu/threads/pool.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -90,21 +91,31 @@ function nnetTrain(executor, model, n, seed) {
   return async () => (await executor.trainStep(feeds, options), n);
 }
 
-/** The thread comparison's workloads, in this process (a child with NNET_THREADS set). */
+/**
+ * The thread comparison's workloads, in this process (a child with NNET_THREADS set). The workers
+ * start without being waited for, so each workload first runs for WARM_MS: long enough for them to
+ * start and take their first jobs, which `workerJobs` then shows were handed out.
+ */
+const WARM_MS = 300;
 async function nnetThreadRates() {
   const mlp = nnet('Mlp', { training: false });
   const conv = nnet('ConvNet', { training: false });
-  const rates = {
-    'MLP inference b256': await measureRate(nnetInfer(mlp.executor, 'Mlp', 256, 2), minMs),
-    'conv net inference b64': await measureRate(nnetInfer(conv.executor, 'ConvNet', 64, 4), minMs),
-  };
-  return { rates };
+  const works = { 'MLP inference b256': nnetInfer(mlp.executor, 'Mlp', 256, 2), 'conv net inference b64': nnetInfer(conv.executor, 'ConvNet', 64, 4) };
+  for (const work of Object.values(works)) {
+    for (const start = performance.now(); performance.now() - start < WARM_MS; ) {
+      await work();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+  const rates = {};
+  for (const [label, work] of Object.entries(works)) rates[label] = await measureRate(work, minMs);
+  return { rates, workerJobs: poolStats().jobs };
 }
 
 // ---- a child run: nnet alone on two workloads, for the thread comparison -----------------------
 if (flag('--nnet-threads-child')) {
-  const { rates } = await nnetThreadRates();
-  process.stdout.write(`\n${JSON.stringify(rates)}\n`);
+  const { rates, workerJobs } = await nnetThreadRates();
+  process.stdout.write(`\n${JSON.stringify({ rates, workerJobs })}\n`);
   process.exit(0);
 }
 
@@ -284,7 +295,9 @@ for (let round = 0; round < rounds; round++) {
         encoding: 'utf8',
       });
       if (out.status !== 0) throw new Error(`thread child failed: ${out.stderr}`);
-      return JSON.parse(out.stdout.trim().split('\n').pop());
+      const { rates: childRates, workerJobs } = JSON.parse(out.stdout.trim().split('\n').pop());
+      if (threads > 1 && workerJobs === 0) throw new Error(`NNET_THREADS=${threads}: no work went to a worker thread`);
+      return childRates;
     };
     threadRates.push({ 1: child(1), 2: child(2) });
   }

@@ -203,6 +203,15 @@ function convert(arg: EvaluatedArg, param: ParamDef, callee: string, ctx: MatchC
       }
       return numbers;
     }
+    case 'axes': {
+      // An axis by position (-1) or by the name of its symbolic dim (seq); the op resolves names.
+      const one = (v: Value): number | string | undefined => (v.kind === 'number' && Number.isInteger(v.value) ? v.value : v.kind === 'dim' ? v.name : undefined);
+      if (value.kind === 'list') {
+        const items = value.items.map(one);
+        return items.every((i) => i !== undefined) ? (items as Array<number | string>) : wrong('axes: whole numbers or symbolic dim names');
+      }
+      return one(value) ?? wrong('an axis: a whole number, a symbolic dim name or a list of them');
+    }
     case 'activation': {
       if (value.kind === 'activation') return value.activation;
       if (value.kind === 'word') {

@@ -1,6 +1,6 @@
 import type { BinaryExpr, Expr, SourceRange } from '../../grammar/ast.js';
 import { findOp } from '../ops/registry.js';
-import { formatShape } from '../shapes/dims.js';
+import { broadcast, formatShape, sameShape } from '../shapes/dims.js';
 import type { UnaryOpName } from '../../runtime/plan/math-ops.js';
 import { applyOp } from './apply-op.js';
 import type { Evaluator, Naming } from './evaluate.js';
@@ -30,6 +30,7 @@ export function binaryOperator(ev: Evaluator, op: Operator, left: Operand, right
   if (a.kind === 'number' && b.kind === 'number') return foldNumbers(ev, op, a.value, b.value, expr.range);
   if (a.kind === 'error' || b.kind === 'error') return ERROR;
   if (a.kind === 'tensor' && b.kind === 'tensor') {
+    if (missingTrailingAxis(ev, op, { ...left, value: a }, { ...right, value: b }, expr)) return ERROR;
     return applyOp(ev, findOp(TENSOR_OPS[op])!, [{ value: a, range: left.range }, { value: b, range: right.range }], expr, naming);
   }
   if (a.kind === 'tensor' && b.kind === 'number') {
@@ -46,6 +47,31 @@ export function binaryOperator(ev: Evaluator, op: Operator, left: Operand, right
     return scalarNode(ev, b, 'affine', { a: scale!, b: shift! }, SCALAR_NAMES[op], expr, naming);
   }
   return notArithmetic(ev, a.kind === 'number' || a.kind === 'tensor' ? right : left);
+}
+
+interface TensorOperand {
+  value: TensorValue;
+  range: SourceRange;
+}
+
+/**
+ * The common mismatch of a reduction without keepdims (`x - sum(x, axis: -1)`: [batch, seq, 4] and
+ * [batch, seq]): one operand is the other's shape without its last axis, so it aligns with the wrong
+ * axes. Reported like any broadcast error, with the fix of giving it the axis back (expand_dims).
+ */
+function missingTrailingAxis(ev: Evaluator, op: Operator, left: TensorOperand, right: TensorOperand, expr: Expr): boolean {
+  const [a, b] = [left.value.type.shape, right.value.type.shape];
+  if (broadcast(a, b)) return false;
+  const short = b.length + 1 === a.length && sameShape(b, a.slice(0, -1)) ? right : a.length + 1 === b.length && sameShape(a, b.slice(0, -1)) ? left : undefined;
+  if (!short) return false;
+  const edits = [
+    { range: { start: short.range.start, end: short.range.start }, newText: 'expand_dims(' },
+    { range: { start: short.range.end, end: short.range.end }, newText: ', -1)' },
+  ];
+  const fix = { title: `Give '${short.value.name}' its last axis back with expand_dims(..., -1)`, edits };
+  const related = [{ message: `'${right.value.name}' gets its shape ${formatShape(b)} here`, range: right.value.origin }];
+  ev.ctx.reporter.report('NN2003', [TENSOR_OPS[op], `shapes that broadcast with ${formatShape(a)}`, formatShape(b)], expr.range, { related, fix });
+  return true;
 }
 
 /** `-x`: a number negates, a tensor becomes affine(−1, 0). */

@@ -11,7 +11,8 @@ import { expects, ok, type OpCall, type OpDef, type ParamDef, type ShapeResult }
  * the same kernel (`affine`, `reciprocal`), made by the checker (compiler/check/arithmetic.ts).
  *
  * IR form: exp, log, sqrt, abs, square: inputs [x]; attrs {}. pow: attrs { exponent }. clip:
- * attrs { min, max }. sum, mean, max, min: inputs [x]; attrs { axes (non-negative, ascending), keepdims }.
+ * attrs { min, max }. sum, mean, max, min: inputs [x]; attrs { axes (non-negative, ascending: a dim name
+ * given as the axis is resolved to its position), keepdims }.
  */
 
 type MathOpName = Exclude<UnaryOpName, 'affine' | 'reciprocal'>;
@@ -68,13 +69,26 @@ export function mathNumbers(name: string, attrs: Attrs): { a?: number; b?: numbe
   return NUMBERS[name as MathOpName](attrs as OpCall['args']);
 }
 
-/** The axes a reduction names, non-negative, ascending and distinct; a message when one is out of range or repeated. */
-function reducedAxes(axis: unknown, rank: number): number[] | string {
+/**
+ * The axes a reduction names, non-negative, ascending and distinct; a message when one is out of
+ * range, repeated, or a dim name that is not exactly one axis of the input.
+ */
+function reducedAxes(axis: unknown, shape: OpCall['inputs'][number]['shape']): number[] | string {
+  const rank = shape.length;
   if (axis === null || axis === undefined) return Array.from({ length: rank }, (_, i) => i);
-  const given = typeof axis === 'number' ? [axis] : (axis as number[]);
-  const axes = given.map((a) => (a < 0 ? rank + a : a));
-  const bad = given.find((a, i) => axes[i]! < 0 || axes[i]! >= rank);
-  if (bad !== undefined) return `axis ${bad} of a rank-${rank} tensor`;
+  const given = Array.isArray(axis) ? (axis as Array<number | string>) : [axis as number | string];
+  const axes: number[] = [];
+  for (const a of given) {
+    if (typeof a === 'string') {
+      const at = shape.flatMap((d, i) => (d === a ? [i] : []));
+      if (at.length !== 1) return `axis ${a}, which is ${at.length === 0 ? 'no' : 'more than one'} axis of ${formatShape(shape)}`;
+      axes.push(at[0]!);
+    } else if (a < -rank || a >= rank) {
+      return `axis ${a} of a rank-${rank} tensor`;
+    } else {
+      axes.push(a < 0 ? rank + a : a);
+    }
+  }
   if (new Set(axes).size !== axes.length) return `axis ${given.join(', ')} (an axis named twice)`;
   return [...axes].sort((a, b) => a - b);
 }
@@ -86,20 +100,20 @@ function reduction(name: ReduceOpName): OpDef {
     doc: `${reduceOpDoc(name)} Over every axis by default (a scalar), or over \`axis\` (a number or a list).`,
     params: [
       tensorParam(),
-      { name: 'axis', kind: 'ints', doc: 'The axes to reduce: a number or a list, negative counts from the end; default all.', default: null, defaultText: 'all' },
+      { name: 'axis', kind: 'axes', doc: 'The axes to reduce: a number (negative counts from the end), a symbolic dim\'s name (seq), or a list; default all.', default: null, defaultText: 'all' },
       { name: 'keepdims', kind: 'bool', doc: 'Keep the reduced axes as size 1 (so the result broadcasts against x).', default: false },
     ],
     shapeRule: '[..., d, ...] → [..., ...] (the axes dropped), or [..., 1, ...] with keepdims',
     irForm: 'inputs [x]; attrs { axes, keepdims } (axes non-negative, ascending)',
     infer({ inputs: [x], args }) {
       const rank = x!.shape.length;
-      const axes = reducedAxes(args.axis, rank);
-      if (typeof axes === 'string') return expects(`axes between ${-rank} and ${rank - 1}`, { actual: axes });
+      const axes = reducedAxes(args.axis, x!.shape);
+      if (typeof axes === 'string') return expects(`axes between ${-rank} and ${rank - 1}, or the name of one symbolic axis`, { actual: axes });
       if (x!.dtype !== 'f32') return expects('a float tensor', { actual: `int ${formatShape(x!.shape)}` });
       const keep = args.keepdims === true;
       return ok(x!.shape.flatMap((d, i) => (axes.includes(i) ? (keep ? [1] : []) : [d])));
     },
-    attrs: ({ inputs: [x], args }) => ({ axes: reducedAxes(args.axis, x!.shape.length) as number[], keepdims: args.keepdims === true }),
+    attrs: ({ inputs: [x], args }) => ({ axes: reducedAxes(args.axis, x!.shape) as number[], keepdims: args.keepdims === true }),
     flops: ({ inputs: [x] }) => perSampleSize(x!.shape),
   };
 }

@@ -31,6 +31,8 @@ type ArgKind =
   | 'ints'
   /** A list of numbers (class weights), each within the parameter's range. */
   | 'numbers'
+  /** Axes: a whole number, a symbolic dim's name (`seq`), or a list of them (reductions). */
+  | 'axes'
   /** One of the `choices` words (`same`, `valid`). */
   | 'choice'
   /** A bare name taken as a word (monitor: val_loss, data digits). */
@@ -47,7 +49,7 @@ export interface ActivationArg {
 /** `false` for a weight that is switched off (`bias: false`). */
 type WeightArg = InitSpec | false;
 
-export type ArgValue = number | string | boolean | number[] | ActivationArg | WeightArg | null;
+export type ArgValue = number | string | boolean | number[] | Array<number | string> | ActivationArg | WeightArg | null;
 
 export interface ParamDef {
   name: string;

@@ -71,14 +71,33 @@ const ints = (v: AttrValue | undefined, fallback: AttrValue): string => py(v ?? 
 
 function conv(rank: 1 | 2): PyOp {
   return {
-    attrs: ['filters', 'kernel', 'strides', 'padding', 'dilation', 'activation'],
+    attrs: ['filters', 'kernel', 'strides', 'padding', 'dilation', 'activation', 'groups'],
     module: ({ node, inputs, hasBias }) => {
       const a = node.attrs;
       const ones = Array.from({ length: rank }, () => 1);
-      return `Conv(${rank}, ${lastDim(inputs[0])}, ${py(a.filters)}, ${py(a.kernel)}, ${ints(a.strides, ones)}, ${py(a.padding ?? 'valid')}, ${ints(a.dilation, ones)}, bias=${py(hasBias)}, ${activationArgs(a.activation)})`;
+      return `Conv(${rank}, ${lastDim(inputs[0])}, ${py(a.filters)}, ${py(a.kernel)}, ${ints(a.strides, ones)}, ${py(a.padding ?? 'valid')}, ${ints(a.dilation, ones)}, bias=${py(hasBias)}, ${activationArgs(a.activation)}, groups=${py(a.groups ?? 1)})`;
     },
   };
 }
+
+/** depthwise_conv2d: a grouped conv2d with one group per input channel (weight [C·M, kh, kw, 1]). */
+const depthwise: PyOp = {
+  attrs: ['kernel', 'strides', 'padding', 'dilation', 'depth_multiplier', 'activation'],
+  module: ({ node, inputs, hasBias }) => {
+    const a = node.attrs;
+    const channels = lastDim(inputs[0]);
+    const filters = channels * ((a.depth_multiplier as number | undefined) ?? 1);
+    return `Conv(2, ${channels}, ${filters}, ${py(a.kernel)}, ${ints(a.strides, [1, 1])}, ${py(a.padding ?? 'valid')}, ${ints(a.dilation, [1, 1])}, bias=${py(hasBias)}, ${activationArgs(a.activation)}, groups=${channels})`;
+  },
+};
+
+const separable: PyOp = {
+  attrs: ['filters', 'kernel', 'strides', 'padding', 'dilation', 'depth_multiplier', 'activation'],
+  module: ({ node, inputs, hasBias }) => {
+    const a = node.attrs;
+    return `SeparableConv(${lastDim(inputs[0])}, ${py(a.filters)}, ${py(a.kernel)}, ${ints(a.strides, [1, 1])}, ${py(a.padding ?? 'valid')}, ${ints(a.dilation, [1, 1])}, depth_multiplier=${py(a.depth_multiplier ?? 1)}, bias=${py(hasBias)}, ${activationArgs(a.activation)})`;
+  },
+};
 
 function convTranspose(rank: 1 | 2): PyOp {
   return {
@@ -136,6 +155,8 @@ export const PYTORCH_OPS: Readonly<Record<string, PyOp>> = {
   },
   conv1d: conv(1),
   conv2d: conv(2),
+  depthwise_conv2d: depthwise,
+  separable_conv2d: separable,
   conv1d_transpose: convTranspose(1),
   conv2d_transpose: convTranspose(2),
   upsample1d: upsample(1),
@@ -158,6 +179,10 @@ export const PYTORCH_OPS: Readonly<Record<string, PyOp>> = {
   batchnorm: {
     attrs: ['momentum', 'epsilon'],
     module: ({ node, inputs }) => `BatchNorm(${lastDim(inputs[0])}, momentum=${py(node.attrs.momentum ?? 0.99)}, epsilon=${py(node.attrs.epsilon ?? 1e-3)})`,
+  },
+  groupnorm: {
+    attrs: ['groups', 'epsilon'],
+    module: ({ node, inputs }) => `GroupNorm(${lastDim(inputs[0])}, ${py(node.attrs.groups)}, epsilon=${py(node.attrs.epsilon ?? 1e-3)})`,
   },
   layernorm: { attrs: ['epsilon'], module: ({ node, inputs }) => `LayerNorm(${lastDim(inputs[0])}, epsilon=${py(node.attrs.epsilon ?? 1e-3)})` },
   embedding: { attrs: ['vocab', 'dim'], module: ({ node }) => `Embedding(${py(node.attrs.vocab)}, ${py(node.attrs.dim)})` },
@@ -187,6 +212,25 @@ export const PYTORCH_OPS: Readonly<Record<string, PyOp>> = {
       const raw = typeof node.attrs.axis === 'number' ? node.attrs.axis : -1;
       return `Concat(${raw < 0 ? inputs[0]!.shape.length + raw : raw})`;
     },
+  },
+  transpose: { attrs: ['axes'], module: ({ node }) => `Transpose(${py(node.attrs.axes)})` },
+  expand_dims: { attrs: ['axis'], module: ({ node }) => `ExpandDims(${py(node.attrs.axis)})` },
+  squeeze: { attrs: ['axes'], module: ({ node }) => `Squeeze(${py(node.attrs.axes)})` },
+  stack: { attrs: ['axis'], module: ({ node }) => `Stack(${py(node.attrs.axis)})` },
+  pad: { attrs: ['before', 'after', 'mode'], module: ({ node }) => `Pad(${py(node.attrs.before)}, ${py(node.attrs.after ?? node.attrs.before)}, ${py(node.attrs.mode ?? 'zeros')})` },
+  // Indexing (x[0], x[:, 1:5], x[:, -1]) is a strided_read node; its starts and sizes may be dims of the input.
+  strided_read: {
+    attrs: ['axes', 'starts', 'steps', 'shape'],
+    module: ({ node }) => {
+      const axes = node.attrs.axes as number[];
+      if (axes.some((a, i) => a < 0 || (i > 0 && a <= axes[i - 1]!))) throw new PytorchExportError('a read that reorders or adds axes has no PyTorch export yet');
+      return `StridedRead(${py(axes)})`;
+    },
+    callArgs: ({ node, dim }) => [
+      `[${(node.attrs.starts as Dim[]).map(dim).join(', ')}]`,
+      py(node.attrs.steps),
+      `[${(node.attrs.shape as Dim[]).map(dim).join(', ')}]`,
+    ],
   },
   ...Object.fromEntries(ACTIVATION_NAMES.map(activation)),
   softmax: softmax(false),

@@ -1,4 +1,3 @@
-import { basename } from 'node:path';
 import type { CheckedModel } from '../api-types.js';
 import type { IRNode } from '../ir/graph.js';
 import type { TrainConfig } from '../train-config.js';
@@ -17,19 +16,24 @@ export interface TrainExport {
 }
 
 /** The keys of a TrainConfig (and of its loss) that train.py reproduces. */
-const KNOWN_TRAIN_KEYS = new Set(['loss', 'losses', 'optimizer', 'schedule', 'regularize', 'augment', 'earlyStopping', 'epochs', 'batch', 'validation', 'metrics', 'seed', 'data', 'range']);
+const KNOWN_TRAIN_KEYS = new Set(['loss', 'losses', 'optimizer', 'schedule', 'regularize', 'augment', 'earlyStopping', 'epochs', 'batch', 'validation', 'metrics', 'seed', 'data', 'range', 'warmup', 'clip']);
+const KNOWN_SCHEDULE_KEYS = new Set(['kind', 'every', 'gamma', 'per', 'epochs', 'minLr', 'pctStart', 'div', 'finalDiv']);
+const KNOWN_CLIP_KEYS = new Set(['value', 'norm']);
 const KNOWN_LOSS_KEYS = new Set(['kind', 'fromLogits', 'sparse', 'delta', 'pred', 'target', 'range', 'weight', 'value']);
 const OPTIMIZERS = new Set(['gd', 'sgd', 'adam', 'adamw', 'adagrad', 'rmsprop']);
 const LOSSES = new Set(['mse', 'mae', 'huber', 'binary_cross_entropy', 'cross_entropy', 'kl_divergence', 'value']);
 const METRICS = new Set(['accuracy', 'mae', 'precision', 'recall', 'f1', 'top_k_accuracy']);
-const SCHEDULES = new Set(['step', 'exponential', 'cosine']);
+const SCHEDULES = new Set(['step', 'exponential', 'cosine', 'one_cycle']);
 const AUGMENTS = new Set(['noise', 'shift', 'flip']);
 const BUILTINS = new Set(['digits', 'iris', 'xor']);
 
-/** A setting at its "off" value: absent, null, false, 0, an empty list, or an object of such (clip's { value: null, norm: null }). */
+/** The file name of a path (the compiler stays free of node:path, as the playground bundles it). */
+function basename(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
 function isUnset(value: unknown): boolean {
-  if (value === undefined || value === null || value === false || value === 0 || (Array.isArray(value) && value.length === 0)) return true;
-  return typeof value === 'object' && !Array.isArray(value) && Object.values(value).every(isUnset);
+  return value === undefined || value === null || value === false || (Array.isArray(value) && value.length === 0);
 }
 
 /** A graph value as train.py finds it: a model input (the batch) or a layer's value (model.forward's \`values\`). */
@@ -47,7 +51,8 @@ export function trainExport(model: CheckedModel, train: TrainConfig, names: Modu
   }
   if (!OPTIMIZERS.has(train.optimizer.kind)) refuse(`optimizer '${train.optimizer.kind}'`);
   if (train.schedule && !SCHEDULES.has(train.schedule.kind)) refuse(`schedule '${train.schedule.kind}'`);
-  if (train.schedule && 'per' in train.schedule && train.schedule.per === 'step') refuse(`schedule per step`);
+  for (const [key, value] of Object.entries(train.schedule ?? {})) if (!KNOWN_SCHEDULE_KEYS.has(key) && !isUnset(value)) refuse(`schedule setting '${key}'`);
+  for (const [key, value] of Object.entries(train.clip ?? {})) if (!KNOWN_CLIP_KEYS.has(key) && !isUnset(value)) refuse(`clip setting '${key}'`);
   for (const a of train.augment) if (!AUGMENTS.has(a.kind)) refuse(`augmentation '${a.kind}'`);
 
   const { graph } = model;
@@ -123,6 +128,8 @@ export function trainExport(model: CheckedModel, train: TrainConfig, names: Modu
     metrics,
     optimizer: train.optimizer,
     schedule: train.schedule,
+    warmup: train.warmup,
+    clip: train.clip,
     regularize,
     augment: train.augment,
     augmentInput: firstInput,

@@ -21,6 +21,9 @@ export function hover(ctx: ProviderContext, position: Position): Hover | null {
 
   const vocabulary = vocabularyHover(ctx, node, parent);
   if (vocabulary) return vocabulary;
+  // An index's `:` lies in a slice, which computes nothing of its own: the index does.
+  const operator = operatorHover(ctx, node.kind === 'Slice' && parent ? parent : node);
+  if (operator) return operator;
 
   const hit = symbolAt(ctx.result, offset);
   if (hit) return markdown(ctx, hit.range, symbolText(ctx, hit.symbol));
@@ -51,6 +54,19 @@ function vocabularyHover(ctx: ProviderContext, node: AstNode, parent: AstNode | 
   if (!entry) return null;
   const values = computed ? valuesFor(ctx.result, computed) : [];
   return markdown(ctx, node.range, entryText(entry, values));
+}
+
+/**
+ * Hover on an operator (`-` in `x - y`) or an index's brackets: the op it is (subtract, index,
+ * scale...), what flows through it, and the op's documentation where the vocabulary has one.
+ */
+function operatorHover(ctx: ProviderContext, node: AstNode): Hover | null {
+  if (node.kind !== 'Binary' && node.kind !== 'Unary' && node.kind !== 'Index') return null;
+  const [value] = valuesFor(ctx.result, node.range);
+  if (!value) return null;
+  const entry = value.op ? ctx.catalog.lookup(value.op) : undefined;
+  const text = entry ? entryText(entry, [value]) : `**${value.op ?? 'value'}** ${describeFlow(value)}`;
+  return markdown(ctx, node.range, text);
 }
 
 function isUserSymbol(ctx: ProviderContext, range: SourceRange): boolean {

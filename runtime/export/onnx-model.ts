@@ -8,11 +8,18 @@ import { ProtoWriter } from './protobuf.js';
 export const ONNX_FLOAT = 1;
 export const ONNX_INT32 = 6;
 export const ONNX_INT64 = 7;
+export const ONNX_BOOL = 9;
+export const ONNX_DOUBLE = 11;
 
-type OnnxAttribute =
+/** IR version 8 is ONNX 1.10–1.12, the one that goes with opset 17 (Debian's python3-onnx 1.12 knows up to it). */
+const IR_VERSION = 8;
+
+export type OnnxAttribute =
   | { name: string; kind: 'float'; value: number }
   | { name: string; kind: 'int'; value: number }
-  | { name: string; kind: 'ints'; value: number[] };
+  | { name: string; kind: 'string'; value: string }
+  | { name: string; kind: 'ints'; value: number[] }
+  | { name: string; kind: 'floats'; value: number[] };
 
 export interface OnnxNode {
   opType: string;
@@ -30,16 +37,18 @@ export interface OnnxTensor {
   raw: Uint8Array;
 }
 
-interface OnnxValueInfo {
+export interface OnnxValueInfo {
   name: string;
   elemType: number;
-  /** A number or a symbolic dim name (`batch`). */
-  shape: Array<number | string>;
+  /** A number, a symbolic dim name (`batch`), or null for a size nobody names. */
+  shape: Array<number | string | null>;
 }
 
 export interface OnnxModel {
   opset: number;
   producer: string;
+  producerVersion?: string;
+  docString?: string;
   graphName: string;
   nodes: OnnxNode[];
   initializers: OnnxTensor[];
@@ -49,9 +58,10 @@ export interface OnnxModel {
 
 export function encodeModel(model: OnnxModel): Uint8Array {
   const w = new ProtoWriter();
-  w.int(1, 8); // ir_version 8 (ONNX 1.10+), enough for opset 13
+  w.int(1, IR_VERSION);
   w.string(2, model.producer);
-  w.string(3, '0.1.0');
+  w.string(3, model.producerVersion ?? '');
+  if (model.docString) w.string(6, model.docString);
   w.message(7, (g) => encodeGraph(g, model));
   w.message(8, (o) => o.string(1, '').int(2, model.opset));
   return w.finish();
@@ -65,6 +75,9 @@ function encodeGraph(g: ProtoWriter, model: OnnxModel): void {
   for (const v of model.outputs) g.message(12, (m) => encodeValueInfo(m, v));
 }
 
+/** AttributeProto.AttributeType values. */
+const ATTRIBUTE_TYPE = { float: 1, int: 2, string: 3, floats: 6, ints: 7 } as const;
+
 function encodeNode(w: ProtoWriter, node: OnnxNode): void {
   for (const input of node.inputs) w.string(1, input);
   for (const output of node.outputs) w.string(2, output);
@@ -73,12 +86,12 @@ function encodeNode(w: ProtoWriter, node: OnnxNode): void {
   for (const a of node.attributes ?? []) {
     w.message(5, (m) => {
       m.string(1, a.name);
-      if (a.kind === 'float') m.float(2, a.value).int(20, 1);
-      else if (a.kind === 'int') m.int(3, a.value).int(20, 2);
-      else {
-        for (const v of a.value) m.int(8, v);
-        m.int(20, 7);
-      }
+      if (a.kind === 'float') m.float(2, a.value);
+      else if (a.kind === 'int') m.int(3, a.value);
+      else if (a.kind === 'string') m.string(4, a.value);
+      else if (a.kind === 'floats') for (const v of a.value) m.float(7, v);
+      else for (const v of a.value) m.int(8, v);
+      m.int(20, ATTRIBUTE_TYPE[a.kind]);
     });
   }
 }
@@ -96,7 +109,12 @@ function encodeValueInfo(w: ProtoWriter, v: OnnxValueInfo): void {
     type.message(1, (tensor) => {
       tensor.int(1, v.elemType);
       tensor.message(2, (shape) => {
-        for (const d of v.shape) shape.message(1, (dim) => (typeof d === 'number' ? dim.int(1, d) : dim.string(2, d)));
+        for (const d of v.shape) {
+          shape.message(1, (dim) => {
+            if (typeof d === 'number') dim.int(1, d);
+            else if (typeof d === 'string') dim.string(2, d);
+          });
+        }
       });
     }),
   );

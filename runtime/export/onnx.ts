@@ -1,190 +1,160 @@
-import type { Plan, PlanStep, PlanTensor } from '../plan/format.js';
-import { activationAlpha, activationAlphaDefault, isActivation, type ActivationName } from '../plan/activations.js';
-import { parseKernelName } from '../plan/kernels.js';
+import { activationAlpha, isActivation } from '../plan/activations.js';
+import type { Plan, PlanDim, PlanStep, PlanTensor } from '../plan/format.js';
+import { kernelSpec, parseKernelName } from '../plan/kernels.js';
 import type { HostTensor } from '../tensor.js';
-import { encodeModel, ONNX_FLOAT, ONNX_INT32, ONNX_INT64, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx-model.js';
+import { ONNX_ACTIVATIONS } from './onnx-activations.js';
+import { dimValues } from './onnx-dims.js';
+import { OnnxGraph } from './onnx-graph.js';
+import { encodeModel, ONNX_FLOAT, ONNX_INT32, type OnnxModel, type OnnxTensor, type OnnxValueInfo } from './onnx-model.js';
+import { ONNX_OPS } from './onnx-ops.js';
+import { ExportError, type StepExport } from './onnx-step.js';
+
+export { ExportError };
 
 /**
- * Exports the inference part of a plan (its forward steps) and its weights as an ONNX model
- * (opset 13), for onnxruntime, Netron and other tools. Covers dense networks: matmul (Gemm when the
- * input is a matrix), bias, the elementwise activations, softmax, add/sub/mul, reshape/flatten,
- * copy and dropout (identity at inference). Any other kernel is refused with NNR7001 naming the step.
+ * Exports the inference part of a plan (its forward steps) and its weights as an ONNX model, opset
+ * 17, for onnxruntime, Netron and other tools. Each kernel's mapping is one entry of ONNX_OPS
+ * (runtime/export/onnx-ops.ts); a kernel it refuses ends in NNR7001 naming the step. The
+ * initializers are nnet's weights byte for byte, under their own names; layout changes are nodes.
  * Works from the plan alone, so it sits in the runtime and never needs the compiler.
  */
-export class ExportError extends Error {
-  readonly code = 'NNR7001';
-  format(): string {
-    return `error ${this.code}: ${this.message}`;
-  }
+export const ONNX_OPSET = 17;
+
+export interface OnnxExportOptions {
+  /** The model's doc string (the file's comment above the model, say). */
+  docString?: string;
+  /** Plan tensors to expose as extra graph outputs under their own names (`nnet verify --against onnx`). */
+  intermediates?: readonly string[];
+  producerVersion?: string;
 }
 
-const OPSET = 13;
-
-/** Activations with a one-to-one ONNX operator (alpha attributes carried over). */
-const ACTIVATIONS: Partial<Record<ActivationName, string>> = {
-  relu: 'Relu',
-  sigmoid: 'Sigmoid',
-  tanh: 'Tanh',
-  softplus: 'Softplus',
-  leaky_relu: 'LeakyRelu',
-  elu: 'Elu',
-  linear: 'Identity',
-};
-
-export function exportOnnx(plan: Plan, weights: ReadonlyMap<string, HostTensor>): Uint8Array {
-  return encodeModel(toOnnxModel(plan, weights));
+export function exportOnnx(plan: Plan, weights: ReadonlyMap<string, HostTensor>, options: OnnxExportOptions = {}): Uint8Array {
+  return encodeModel(toOnnxModel(plan, weights, options));
 }
 
-export function toOnnxModel(plan: Plan, weights: ReadonlyMap<string, HostTensor>): OnnxModel {
+export function toOnnxModel(plan: Plan, weights: ReadonlyMap<string, HostTensor>, options: OnnxExportOptions = {}): OnnxModel {
   const byName = new Map(plan.tensors.map((t) => [t.name, t]));
-  const nodes: OnnxNode[] = [];
-  const initializers: OnnxTensor[] = [];
-  const used = new Set<string>();
-  const fresh = (base: string): string => {
-    let name = base;
-    for (let k = 2; used.has(name) || byName.has(name); k++) name = `${base}#${k}`;
-    used.add(name);
-    return name;
-  };
-  const ctx = { nodes, initializers, fresh, byName };
+  const graph = new OnnxGraph([...byName.keys(), ...plan.outputs.map((o) => o.name)]);
+  const inputs = plan.inputs.filter((n) => !plan.labels.includes(n)).map((n) => valueInfo(byName.get(n)!, n));
+  const dim = dimValues(graph, inputs.map((i) => ({ name: i.name, shape: byName.get(i.name)!.shape })));
+  const producers = new Map<string, PlanStep>();
+  plan.forward.forEach((step, index) => {
+    exportStep(step, index, { graph, byName, producers, dim });
+    for (const out of step.outputs) producers.set(out, step);
+  });
 
-  plan.forward.forEach((step, index) => lowerStep(step, index, ctx));
-
-  const referenced = new Set(plan.forward.flatMap((s) => s.inputs));
   for (const tensor of plan.tensors) {
-    if ((tensor.role === 'param' || tensor.role === 'state' || tensor.role === 'const') && referenced.has(tensor.name)) {
+    if (tensor.role === 'param' || tensor.role === 'state' || tensor.role === 'const') {
       const value = weights.get(tensor.name);
-      if (!value) throw new ExportError(`weight '${tensor.name}' is missing`);
-      initializers.push(tensorProto(tensor.name, concreteShape(tensor, value), value));
+      if (value) graph.initializer(tensorProto(tensor.name, concreteShape(tensor, value), value));
     }
   }
-  const inputs = plan.inputs.filter((n) => !plan.labels.includes(n)).map((n) => valueInfo(byName.get(n)!, n));
   const outputs = plan.outputs.map((o) => {
-    // ONNX outputs are named after the model's outputs: rename the producing tensor with an Identity.
-    nodes.push({ opType: 'Identity', name: `output ${o.name}`, inputs: [o.tensor], outputs: [o.name] });
+    // ONNX outputs are named after the model's outputs: an Identity renames the tensor that holds
+    // one, unless it already has the name (`output x` of an input x, or a value named like its output).
+    if (o.tensor !== o.name) graph.add('Identity', [o.tensor], { outputs: [o.name], name: `output ${o.name}` });
     return valueInfo(byName.get(o.tensor)!, o.name);
   });
-  return { opset: OPSET, producer: 'nnet', graphName: plan.model, nodes, initializers, inputs, outputs };
+  for (const name of options.intermediates ?? []) {
+    const tensor = byName.get(name);
+    if (!tensor) throw new ExportError(`no tensor '${name}' in the plan of ${plan.model} to expose as an output`);
+    if (!outputs.some((o) => o.name === name)) outputs.push(valueInfo(tensor, name));
+  }
+  graph.prune(new Set(outputs.map((o) => o.name)));
+  checkDefined(graph, inputs, plan);
+  return {
+    opset: ONNX_OPSET,
+    producer: 'nnet',
+    producerVersion: options.producerVersion ?? '',
+    ...(options.docString ? { docString: options.docString } : {}),
+    graphName: plan.model,
+    nodes: graph.nodes,
+    initializers: graph.initializers,
+    inputs,
+    outputs,
+  };
 }
 
-interface LowerContext {
-  nodes: OnnxNode[];
-  initializers: OnnxTensor[];
-  fresh: (base: string) => string;
+interface ExportContext {
+  graph: OnnxGraph;
   byName: Map<string, PlanTensor>;
+  producers: Map<string, PlanStep>;
+  dim: (value: PlanDim, where: () => string) => string;
 }
 
-function lowerStep(step: PlanStep, index: number, ctx: LowerContext): void {
+/** One plan step: its base kernel by its ONNX_OPS entry, then the fused epilogue (bias, activations) as plain ops. */
+function exportStep(step: PlanStep, index: number, ctx: ExportContext): void {
   const { base, epilogue } = parseKernelName(step.kernel);
   const where = `step ${index + 1} (${step.kernel}${step.source ? ` of ${step.source.op} '${step.source.layer}' at line ${step.source.line}` : ''})`;
-  const out = step.outputs[0]!;
-  const name = `${step.source?.layer ?? 'step'}/${index + 1}`;
-  const push = (node: Omit<OnnxNode, 'name'>): void => {
-    ctx.nodes.push({ name: `${name}/${node.opType}`, ...node });
+  const label = step.source?.layer ?? `step ${index + 1}`;
+  const rule = Object.hasOwn(ONNX_OPS, base) ? ONNX_OPS[base as keyof typeof ONNX_OPS] : undefined;
+  if (!rule) throw new ExportError(`${where}: kernel '${base}' has no ONNX export (it is not an inference kernel)`);
+  if (typeof rule !== 'function') throw new ExportError(`${where}: kernel '${base}' has no ONNX export: ${rule.refused}`);
+  const arity = kernelSpec(base)?.inputs.length ?? step.inputs.length;
+  const bias = epilogue.includes('bias') ? step.inputs[arity] : undefined;
+  const activations = epilogue.filter((e) => e !== 'bias');
+  let biasFolded = false;
+  // The base kernel's output is the step's output unless an epilogue stage follows it.
+  const baseOutput = (foldsBias: boolean): string => {
+    biasFolded = foldsBias;
+    const rest = activations.length + (bias !== undefined && !foldsBias ? 1 : 0);
+    return rest === 0 ? step.outputs[0]! : ctx.graph.fresh(`${step.outputs[0]}:${base}`);
   };
-  // Each stage writes to a fresh intermediate, the last one to the step's output.
-  const stages = [base, ...epilogue];
-  let current = '';
+  let y: string | undefined;
+  const s: StepExport = {
+    step,
+    attrs: step.attrs,
+    graph: ctx.graph,
+    bias,
+    input: (i) => {
+      const name = step.inputs[i];
+      if (name === undefined) throw new ExportError(`${where}: kernel '${base}' has no input ${i}`);
+      return name;
+    },
+    out: (i, foldsBias = false) => {
+      if (i === 0) return (y ??= baseOutput(foldsBias));
+      // `pre` of an epilogue kernel is the value before its activation: named below.
+      return kernelSpec(base)?.epilogue ? undefined : step.outputs[i];
+    },
+    shape: (name) => ctx.byName.get(name)?.shape,
+    producer: (name) => ctx.producers.get(name),
+    op: (opType, inputs, options = {}) => ctx.graph.add(opType, inputs, { name: label, ...options })[0]!,
+    ints: (values, dims) => ctx.graph.int64s(`${label}:ints`, values, dims),
+    floats: (values, dims) => ctx.graph.floats(`${label}:floats`, values, dims),
+    dim: (value) => ctx.dim(value, () => where),
+    refuse: (reason) => {
+      throw new ExportError(`${where}: kernel '${base}' has no ONNX export: ${reason}`);
+    },
+    expect: (names, inputs) => {
+      const unread = Object.keys(step.attrs).filter((a) => !names.includes(a) && !(a === 'alpha' && activations.length > 0));
+      if (unread.length > 0) s.refuse(`its attribute${unread.length > 1 ? 's' : ''} ${unread.map((a) => `'${a}'`).join(', ')} ${unread.length > 1 ? 'are' : 'is'} not exported yet`);
+      if (inputs !== undefined && step.inputs.length > inputs + (bias !== undefined ? 1 : 0)) s.refuse(`its input ${inputs + 1} (${step.inputs[inputs]}) is not exported yet`);
+    },
+  };
+  rule(s);
+  if (y === undefined) throw new ExportError(`${where}: the ONNX mapping of kernel '${base}' wrote no output`);
+  let current = y;
+  const stages = [...(bias !== undefined && !biasFolded ? ['bias'] : []), ...activations];
   stages.forEach((stage, i) => {
-    const target = i === stages.length - 1 ? out : ctx.fresh(`${out}:${stage}`);
-    if (i === 0) {
-      lowerBase(stage, step, target, where, ctx, push);
-    } else if (stage === 'bias') {
-      // Only kernels with two operands (matmul, conv) take epilogues: the bias is the third input.
-      push({ opType: 'Add', inputs: [current, step.inputs[2]!], outputs: [target] });
-    } else {
-      lowerActivation(stage, step, current, target, where, push);
-    }
+    const last = i === stages.length - 1;
+    // The optional `pre` output keeps the value before the first activation.
+    const target = last ? step.outputs[0]! : stage === 'bias' && activations.length > 0 && step.outputs[1] ? step.outputs[1] : ctx.graph.fresh(`${step.outputs[0]}:${stage}`);
+    if (stage === 'bias') s.op('Add', [current, bias!], { outputs: [target] });
+    else if (isActivation(stage)) ONNX_ACTIVATIONS[stage](s, current, target, activationAlpha(stage, step.attrs));
+    else throw new ExportError(`${where}: epilogue element '${stage}' has no ONNX export`);
     current = target;
   });
 }
 
-function lowerBase(
-  base: string,
-  step: PlanStep,
-  target: string,
-  where: string,
-  ctx: LowerContext,
-  push: (node: Omit<OnnxNode, 'name'>) => void,
-): void {
-  const [a, b] = step.inputs;
-  switch (base) {
-    case 'matmul': {
-      const rankA = ctx.byName.get(a!)?.shape.length ?? 2;
-      const transA = step.attrs.transA === true;
-      const transB = step.attrs.transB === true;
-      if (rankA === 2) {
-        push({
-          opType: 'Gemm',
-          inputs: [a!, b!],
-          outputs: [target],
-          attributes: [
-            { name: 'transA', kind: 'int', value: transA ? 1 : 0 },
-            { name: 'transB', kind: 'int', value: transB ? 1 : 0 },
-          ],
-        });
-        return;
-      }
-      if (transA) throw new ExportError(`${where}: a transposed batched matmul has no ONNX export yet`);
-      let right = b!;
-      if (transB) {
-        right = ctx.fresh(`${b}:T`);
-        push({ opType: 'Transpose', inputs: [b!], outputs: [right], attributes: [{ name: 'perm', kind: 'ints', value: [1, 0] }] });
-      }
-      push({ opType: 'MatMul', inputs: [a!, right], outputs: [target] });
-      return;
+/** Every value a node reads is a graph input, an initializer or an earlier node's output. */
+function checkDefined(graph: OnnxGraph, inputs: OnnxValueInfo[], plan: Plan): void {
+  const defined = new Set([...inputs.map((i) => i.name), ...graph.initializers.map((t) => t.name)]);
+  for (const node of graph.nodes) {
+    for (const input of node.inputs) {
+      if (input !== '' && !defined.has(input)) throw new ExportError(`${node.name} reads '${input}', which nothing in the exported graph of ${plan.model} computes (a weight missing from the weights?)`);
     }
-    case 'bias_add':
-    case 'add':
-      push({ opType: 'Add', inputs: [a!, b!], outputs: [target] });
-      return;
-    case 'sub':
-      push({ opType: 'Sub', inputs: [a!, b!], outputs: [target] });
-      return;
-    case 'mul':
-      push({ opType: 'Mul', inputs: [a!, b!], outputs: [target] });
-      return;
-    case 'softmax':
-      push({ opType: 'Softmax', inputs: [a!], outputs: [target], attributes: [{ name: 'axis', kind: 'int', value: -1 }] });
-      return;
-    case 'log_softmax':
-      push({ opType: 'LogSoftmax', inputs: [a!], outputs: [target], attributes: [{ name: 'axis', kind: 'int', value: -1 }] });
-      return;
-    case 'copy':
-    case 'dropout':
-      push({ opType: 'Identity', inputs: [a!], outputs: [target] });
-      return;
-    case 'reshape': {
-      const dims = (step.attrs.shape as Array<number | string>).map((d) => (typeof d === 'number' ? d : -1));
-      if (dims.filter((d) => d === -1).length > 1) throw new ExportError(`${where}: a reshape with several symbolic dims has no ONNX export`);
-      const shapeName = ctx.fresh(`${target}:shape`);
-      ctx.initializers.push({ name: shapeName, dims: [dims.length], dataType: ONNX_INT64, raw: new Uint8Array(BigInt64Array.from(dims.map(BigInt)).buffer) });
-      push({ opType: 'Reshape', inputs: [a!, shapeName], outputs: [target] });
-      return;
-    }
-    default:
-      if (Object.hasOwn(ACTIVATIONS, base) || base === 'silu') {
-        lowerActivation(base, step, a!, target, where, push);
-        return;
-      }
-      throw new ExportError(`${where}: kernel '${base}' has no ONNX export yet (supported: dense layers, activations, softmax, add/sub/mul, reshape, dropout)`);
+    for (const output of node.outputs) defined.add(output);
   }
-}
-
-function lowerActivation(kind: string, step: PlanStep, input: string, target: string, where: string, push: (node: Omit<OnnxNode, 'name'>) => void): void {
-  if (kind === 'silu') {
-    const gate = `${target}:sigmoid`;
-    push({ opType: 'Sigmoid', inputs: [input], outputs: [gate] });
-    push({ opType: 'Mul', inputs: [input, gate], outputs: [target] });
-    return;
-  }
-  const op = isActivation(kind) ? ACTIVATIONS[kind] : undefined;
-  if (!op) throw new ExportError(`${where}: activation '${kind}' has no ONNX export yet`);
-  const attributes =
-    activationAlphaDefault(kind) !== undefined
-      ? [{ name: 'alpha', kind: 'float' as const, value: activationAlpha(kind, step.attrs) }]
-      : [];
-  push({ opType: op, inputs: [input], outputs: [target], attributes });
 }
 
 function concreteShape(tensor: PlanTensor, value: HostTensor): number[] {
@@ -196,6 +166,8 @@ function tensorProto(name: string, dims: number[], value: HostTensor): OnnxTenso
   return { name, dims, dataType: value.dtype === 'f32' ? ONNX_FLOAT : ONNX_INT32, raw: new Uint8Array(data.buffer) };
 }
 
-function valueInfo(tensor: PlanTensor, name: string): { name: string; elemType: number; shape: Array<number | string> } {
-  return { name, elemType: tensor.dtype === 'f32' ? ONNX_FLOAT : ONNX_INT32, shape: tensor.shape.map((d) => (typeof d === 'number' ? d : d.replace(/[^A-Za-z0-9_]/g, '_'))) };
+/** A symbolic dim keeps its name (`batch`, `seq`); an expression (`seq-2`) is left unnamed, as ONNX has no dim arithmetic. */
+function valueInfo(tensor: PlanTensor, name: string): OnnxValueInfo {
+  const shape = tensor.shape.map((d) => (typeof d === 'number' ? d : /^[A-Za-z_][A-Za-z0-9_]*$/.test(d) ? d : null));
+  return { name, elemType: tensor.dtype === 'f32' ? ONNX_FLOAT : ONNX_INT32, shape };
 }

@@ -27,6 +27,44 @@ export function evalDim(dim: number | string, bindings: Readonly<Record<string, 
     if (typeof v !== 'number') throw new DimError(`dim '${dim}' is not bound`);
     return v;
   }
+  return evalDimWith(dim, {
+    ...NUMBER_DIM_ARITHMETIC,
+    name: (t) => {
+      // Own properties only: a dim named `constructor` or `toString` is a dim like any other.
+      const v = Object.hasOwn(bindings, t) ? bindings[t] : undefined;
+      if (typeof v !== 'number') throw new DimError(`dim '${t}' is not bound`);
+      return v;
+    },
+  });
+}
+
+/** What a dim expression's value is made of: numbers here, graph values in the ONNX export (runtime/export/onnx-dims.ts). */
+export interface DimEvaluation<V> {
+  number(n: number): V;
+  name(name: string): V;
+  add(a: V, b: V): V;
+  sub(a: V, b: V): V;
+  mul(a: V, b: V): V;
+  /** Real division; ceil and floor make it whole. */
+  div(a: V, b: V): V;
+  neg(a: V): V;
+  ceil(a: V): V;
+  floor(a: V): V;
+}
+
+const NUMBER_DIM_ARITHMETIC: Omit<DimEvaluation<number>, 'name'> = {
+  number: (n) => n,
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  neg: (a) => -a,
+  ceil: Math.ceil,
+  floor: Math.floor,
+};
+
+/** The one parser of dim expressions, evaluated in any currency `V`. */
+export function evalDimWith<V>(dim: string, on: DimEvaluation<V>): V {
   const tokens = dim.match(/\s*([A-Za-z_][A-Za-z0-9_]*|\d+(?:\.\d+)?|[-+*/()])/g)?.map((t) => t.trim()) ?? [];
   if (tokens.join('') !== dim.replace(/\s+/g, '')) throw new DimError(`bad dim expression '${dim}'`);
   let pos = 0;
@@ -43,37 +81,32 @@ export function evalDim(dim: number | string, bindings: Readonly<Record<string, 
     if (t === undefined) throw new DimError(`bad dim expression '${dim}'`);
     return t;
   };
-  const primary = (): number => {
+  const primary = (): V => {
     const t = take();
     if (t === '(') {
       const v = nested(sum);
       if (take() !== ')') throw new DimError(`unbalanced parentheses in '${dim}'`);
       return v;
     }
-    if (t === '-') return -nested(primary);
-    if (/^\d/.test(t)) return Number(t);
+    if (t === '-') return on.neg(nested(primary));
+    if (/^\d/.test(t)) return on.number(Number(t));
     if (t === 'ceil' || t === 'floor') {
       if (take() !== '(') throw new DimError(`'${t}' needs parentheses in '${dim}'`);
       const v = nested(sum);
       if (take() !== ')') throw new DimError(`unbalanced parentheses in '${dim}'`);
-      return t === 'ceil' ? Math.ceil(v) : Math.floor(v);
+      return t === 'ceil' ? on.ceil(v) : on.floor(v);
     }
-    if (/^[A-Za-z_]/.test(t)) {
-      // Own properties only: a dim named `constructor` or `toString` is a dim like any other.
-      const v = Object.hasOwn(bindings, t) ? bindings[t] : undefined;
-      if (typeof v !== 'number') throw new DimError(`dim '${t}' is not bound`);
-      return v;
-    }
+    if (/^[A-Za-z_]/.test(t)) return on.name(t);
     throw new DimError(`unexpected '${t}' in dim '${dim}'`);
   };
-  const product = (): number => {
+  const product = (): V => {
     let v = primary();
-    while (peek() === '*' || peek() === '/') v = take() === '*' ? v * primary() : v / primary();
+    while (peek() === '*' || peek() === '/') v = take() === '*' ? on.mul(v, primary()) : on.div(v, primary());
     return v;
   };
-  const sum = (): number => {
+  const sum = (): V => {
     let v = product();
-    while (peek() === '+' || peek() === '-') v = take() === '+' ? v + product() : v - product();
+    while (peek() === '+' || peek() === '-') v = take() === '+' ? on.add(v, product()) : on.sub(v, product());
     return v;
   };
   const value = sum();

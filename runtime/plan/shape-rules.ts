@@ -1,5 +1,6 @@
 import { perActivation, perActivationGrad } from './activations.js';
 import type { PlanAttr } from './format.js';
+import { reduceOpOf, unaryOpOf } from './math-ops.js';
 import { perScan, perScanGrad, type KernelName, type RecurrentCellName } from './kernels.js';
 import {
   broadcastOf, concatOutputOf, convOutputOf, convTransposeOutputOf, embeddingOutputOf, globalPoolOutputOf, matmulOutputOf, NUMBER_DIMS, padOutputOf, poolOutputOf, reduceOutputOf, scanOutputsOf, sliceOutputOf, stridedMapProblem, upsampleOutputOf,
@@ -105,6 +106,16 @@ function strided(direction: 'read' | 'write'): ShapeRule {
   };
 }
 
+/** The op a unary or reduce step names, checked: the message when it names none. */
+function mathOpProblem(read: () => unknown): string | null {
+  try {
+    read();
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 /** A reflection needs widths below the axis size (it mirrors the values next to the edge). */
 function reflectProblem(x: Shape, attrs: Readonly<Record<string, PlanAttr>>): string | null {
   const before = (attrs.before ?? []) as number[];
@@ -129,14 +140,16 @@ export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
   sub: broadcast,
   mul: broadcast,
   div: broadcast,
-  unary,
-  unary_grad: unaryGrad,
+  unary: (inputs, attrs, evalDims) => mathOpProblem(() => unaryOpOf(attrs)) ?? unary(inputs, attrs, evalDims),
+  unary_grad: (inputs, attrs, evalDims) => mathOpProblem(() => unaryOpOf(attrs)) ?? unaryGrad(inputs, attrs, evalDims),
   reduce: ([x], attrs) => {
+    const problem = mathOpProblem(() => reduceOpOf(attrs));
+    if (problem) return problem;
     if (!x) return [null];
     const y = reduceOutputOf(x, attrs, NUMBER_DIMS);
     return y ? [{ shape: y }] : `reduce axes ${JSON.stringify(attrs.axes)} are outside [${x.join(', ')}]`;
   },
-  reduce_grad: ([dy, x, y]) => (dy && y && size(dy) !== size(y) ? `dy [${dy.join(', ')}] is not the reduced shape [${y.join(', ')}]` : [same(x)]),
+  reduce_grad: ([dy, x, y], attrs) => mathOpProblem(() => reduceOpOf(attrs)) ?? (dy && y && size(dy) !== size(y) ? `dy [${dy.join(', ')}] is not the reduced shape [${y.join(', ')}]` : [same(x)]),
   scale: unary,
   sum_to: fromShapeAttr,
   concat: (inputs, attrs) => {

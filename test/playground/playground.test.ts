@@ -29,6 +29,7 @@ interface PageState {
   testAccuracy: number | null;
   prediction: { digit: number; probabilities: number[] } | null;
   error: string | null;
+  cpuWorkerJobs: number;
 }
 
 const pageState = (page: Page): Promise<PageState> => page.evaluate(() => (window as unknown as { nnetPlayground: PageState }).nnetPlayground);
@@ -79,13 +80,31 @@ describe.skipIf(!CHROMIUM)('the playground in headless Chromium', () => {
     const page = await cpuBrowser.newPage();
     await page.goto(`${url}?example=iris`);
     await page.waitForFunction(() => (window as unknown as { nnetPlayground?: PageState }).nnetPlayground?.backend, undefined, { timeout: 30_000 });
-    expect(await page.textContent('#backend')).toBe('runtime: CPU (this browser offers no WebGPU adapter)');
+    // scripts/serve.mjs sends COOP and COEP: the page is cross-origin isolated, so the kernels run on every core.
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    const threads = cores === 1 ? '1 thread' : `${Math.min(cores, 64)} threads`;
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(await page.textContent('#backend')).toBe(`runtime: CPU, ${threads} (this browser offers no WebGPU adapter)`);
     await page.click('#train');
     await page.waitForFunction(() => ['done', 'failed'].includes((window as unknown as { nnetPlayground: PageState }).nnetPlayground.training), undefined, { timeout: 30_000 });
     const state = await pageState(page);
     expect(state.error).toBeNull();
     expect(state.history).toHaveLength(1);
     expect(await page.textContent('#train-status')).toContain('trained Iris on iris (120 samples, 1 epoch)');
+  });
+
+  it('on the CPU runtime, a cross-origin isolated page trains digits-mlp with big products on worker threads', async () => {
+    const page = await cpuBrowser!.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${url}?example=digits-mlp&epochs=1&samples=${SAMPLES}`);
+    await page.waitForFunction(() => (window as unknown as { nnetPlayground?: PageState }).nnetPlayground?.backend, undefined, { timeout: 30_000 });
+    await page.click('#train');
+    await page.waitForFunction(() => ['done', 'failed'].includes((window as unknown as { nnetPlayground: PageState }).nnetPlayground.training), undefined, { timeout: 60_000 });
+    const state = await pageState(page);
+    expect(state.error).toBeNull();
+    expect(errors).toEqual([]);
+    if ((await page.evaluate(() => navigator.hardwareConcurrency)) > 1) expect(state.cpuWorkerJobs).toBeGreaterThan(0);
   });
 
   it('shows a shape error, trains digits-mlp on the page\'s adapter and classifies a drawn digit', async () => {

@@ -77,24 +77,48 @@ def _same_padding(size, kernel, stride, dilation):
 class Conv(nn.Module):
     """conv1d/conv2d on channels-last x ([N, L, C] or [N, H, W, C]); weight [F, k..., C] as nnet stores it."""
 
-    def __init__(self, rank, in_channels, filters, kernel, strides, padding, dilation, bias=True, activation=None, alpha=None):
+    def __init__(self, rank, in_channels, filters, kernel, strides, padding, dilation, bias=True, activation=None, alpha=None, groups=1):
         super().__init__()
-        self.rank, self.kernel, self.strides, self.padding, self.dilation = rank, list(kernel), list(strides), padding, list(dilation)
-        self.weight = nn.Parameter(torch.zeros(filters, *kernel, in_channels))
+        self.rank, self.kernel, self.strides, self.padding, self.dilation, self.groups = rank, list(kernel), list(strides), padding, list(dilation), groups
+        self.weight = nn.Parameter(torch.zeros(filters, *kernel, in_channels // groups))
         self.bias = nn.Parameter(torch.zeros(filters)) if bias else None
         self.activation, self.alpha = activation, alpha
 
     def forward(self, x):
-        x = x.movedim(-1, 1)  # channels-last → channels-first
-        w = self.weight.movedim(-1, 1)
-        if self.padding == 'same':
-            pads = []
-            for axis in reversed(range(self.rank)):
-                pads += _same_padding(x.shape[2 + axis], self.kernel[axis], self.strides[axis], self.dilation[axis])
-            x = F.pad(x, pads)
-        conv = F.conv1d if self.rank == 1 else F.conv2d
-        y = conv(x, w, self.bias, stride=self.strides, dilation=self.dilation)
-        return activate(y.movedim(1, -1), self.activation, self.alpha)
+        y = _conv(x, self.weight, self.bias, self.rank, self.kernel, self.strides, self.padding, self.dilation, self.groups)
+        return activate(y, self.activation, self.alpha)
+
+
+def _conv(x, weight, bias, rank, kernel, strides, padding, dilation, groups=1):
+    """A convolution of channels-last x with a channels-last weight [F, k..., C/groups]; output channel
+    f reads the input channels of group floor(f / (F/groups)), as PyTorch's groups."""
+    x = x.movedim(-1, 1)  # channels-last → channels-first
+    w = weight.movedim(-1, 1)
+    if padding == 'same':
+        pads = []
+        for axis in reversed(range(rank)):
+            pads += _same_padding(x.shape[2 + axis], kernel[axis], strides[axis], dilation[axis])
+        x = F.pad(x, pads)
+    conv = F.conv1d if rank == 1 else F.conv2d
+    return conv(x, w, bias, stride=strides, dilation=dilation, groups=groups).movedim(1, -1)
+
+
+class SeparableConv(nn.Module):
+    """separable_conv2d: a depthwise convolution (depthwise [C·M, kh, kw, 1]), then a 1×1 convolution
+    (pointwise [filters, 1, 1, C·M]) with the one bias and the activation."""
+
+    def __init__(self, in_channels, filters, kernel, strides, padding, dilation, depth_multiplier=1, bias=True, activation=None, alpha=None):
+        super().__init__()
+        self.kernel, self.strides, self.padding, self.dilation = list(kernel), list(strides), padding, list(dilation)
+        self.depthwise = nn.Parameter(torch.zeros(in_channels * depth_multiplier, *kernel, 1))
+        self.pointwise = nn.Parameter(torch.zeros(filters, 1, 1, in_channels * depth_multiplier))
+        self.bias = nn.Parameter(torch.zeros(filters)) if bias else None
+        self.in_channels, self.activation, self.alpha = in_channels, activation, alpha
+
+    def forward(self, x):
+        y = _conv(x, self.depthwise, None, 2, self.kernel, self.strides, self.padding, self.dilation, self.in_channels)
+        y = _conv(y, self.pointwise, self.bias, 2, [1, 1], [1, 1], 'valid', [1, 1])
+        return activate(y, self.activation, self.alpha)
 
 
 class ConvTranspose(nn.Module):
@@ -215,6 +239,19 @@ class LayerNorm(nn.Module):
 
     def forward(self, x):
         return F.layer_norm(x, (x.shape[-1],), self.gamma, self.beta, self.epsilon)
+
+
+class GroupNorm(nn.Module):
+    """Per sample over its positions and the channels of each group (channels last), scale and shift per channel."""
+
+    def __init__(self, channels, groups, epsilon=1e-3):
+        super().__init__()
+        self.gamma = nn.Parameter(torch.ones(channels))
+        self.beta = nn.Parameter(torch.zeros(channels))
+        self.groups, self.epsilon = groups, epsilon
+
+    def forward(self, x):
+        return F.group_norm(x.movedim(-1, 1), self.groups, self.gamma, self.beta, self.epsilon).movedim(1, -1)
 
 
 class Embedding(nn.Module):
@@ -420,6 +457,85 @@ class Reduce(nn.Module):
     def forward(self, x):
         f = {'sum': torch.sum, 'mean': torch.mean, 'max': torch.amax, 'min': torch.amin}[self.op]
         return f(x, dim=self.axes, keepdim=self.keepdims)
+
+
+class Transpose(nn.Module):
+    def __init__(self, axes):
+        super().__init__()
+        self.axes = list(axes)
+
+    def forward(self, x):
+        return x.permute(self.axes)
+
+
+class ExpandDims(nn.Module):
+    def __init__(self, axis):
+        super().__init__()
+        self.axis = axis
+
+    def forward(self, x):
+        return x.unsqueeze(self.axis)
+
+
+class Squeeze(nn.Module):
+    def __init__(self, axes):
+        super().__init__()
+        self.axes = sorted(axes, reverse=True)
+
+    def forward(self, x):
+        for axis in self.axes:
+            x = x.squeeze(axis)
+        return x
+
+
+class Stack(nn.Module):
+    def __init__(self, axis):
+        super().__init__()
+        self.axis = axis
+
+    def forward(self, *xs):
+        return torch.stack(xs, dim=self.axis)
+
+
+class Pad(nn.Module):
+    """Pads every axis by (before, after): zeros, or reflect (NumPy's: the edge value not repeated)."""
+
+    def __init__(self, before, after, mode='zeros'):
+        super().__init__()
+        self.before, self.after, self.mode = list(before), list(after), mode
+
+    def forward(self, x):
+        if self.mode != 'reflect':
+            pads = []
+            for b, a in zip(reversed(self.before), reversed(self.after)):
+                pads += [b, a]
+            return F.pad(x, pads)
+        for axis, (b, a) in enumerate(zip(self.before, self.after)):
+            if b == 0 and a == 0:
+                continue
+            n = x.shape[axis]
+            index = list(range(b, 0, -1)) + list(range(n)) + list(range(n - 2, n - 2 - a, -1))
+            x = x.index_select(axis, torch.tensor(index, device=x.device))
+        return x
+
+
+class StridedRead(nn.Module):
+    """Indexing (x[0], x[:, 1:5:2], x[:, -1]): x's axis i read at starts[i] + steps[i]·k for the kept
+    axes (sizes), at starts[i] alone for the dropped ones."""
+
+    def __init__(self, axes):
+        super().__init__()
+        self.axes = list(axes)
+
+    def forward(self, x, starts, steps, shape):
+        sizes = dict(zip(self.axes, shape))
+        for axis in reversed(range(x.dim())):
+            if axis in sizes:
+                index = starts[axis] + steps[axis] * torch.arange(sizes[axis], device=x.device)
+                x = x.index_select(axis, index)
+            else:
+                x = x.select(axis, starts[axis])
+        return x
 
 
 class Softmax(nn.Module):

@@ -333,16 +333,54 @@ class NnetOptimizer(torch.optim.Optimizer):
 
 
 def learning_rate(base, schedule, epoch, epochs):
-    """nnet's per-epoch schedules (runtime/train/schedule.ts)."""
+    """nnet's schedules (runtime/train/schedule.ts) at a (fractional) epoch."""
     if not schedule:
         return base
     if schedule['kind'] == 'step':
-        return base * schedule['gamma'] ** (epoch // max(1, schedule['every']))
+        return base * schedule['gamma'] ** math.floor(epoch / max(1, schedule['every']))
     if schedule['kind'] == 'exponential':
         return base * schedule['gamma'] ** epoch
-    span = schedule['epochs'] or epochs
-    t = min(epoch, span) / max(1, span)
-    return schedule['minLr'] + (base - schedule['minLr']) * (1 + math.cos(math.pi * t)) / 2
+    if schedule['kind'] == 'cosine':
+        span = schedule['epochs'] or epochs
+        t = min(epoch, span) / max(1, span)
+        return schedule['minLr'] + (base - schedule['minLr']) * (1 + math.cos(math.pi * t)) / 2
+    raise ValueError(f"unknown schedule '{schedule['kind']}'")
+
+
+def one_cycle(max_lr, s, t, total):
+    """PyTorch's OneCycleLR (cos, two phases) at step t of total, as nnet computes it."""
+    initial = max_lr / s['div']
+    final = initial / s['finalDiv']
+    anneal = lambda start, end, pct: end + (start - end) / 2 * (1 + math.cos(math.pi * min(1, max(0, pct))))
+    peak = s['pctStart'] * total - 1
+    if t <= peak:
+        return anneal(initial, max_lr, t / peak if peak > 0 else 1)
+    return anneal(max_lr, final, (t - peak) / max(total - 1 - peak, 1e-12))
+
+
+def step_learning_rate(base, schedule, warmup, step, steps_per_epoch, epochs):
+    """nnet's stepLearningRate: the schedule per epoch, per step or one_cycle, times the linear warmup."""
+    if schedule and schedule['kind'] == 'one_cycle':
+        lr = one_cycle(base, schedule, step, steps_per_epoch * epochs)
+    else:
+        per_step = schedule is not None and schedule.get('per') == 'step'
+        epoch = step / steps_per_epoch if per_step else step // steps_per_epoch
+        lr = learning_rate(base, schedule, epoch, epochs)
+    return lr * min(1, (step + 1) / warmup) if warmup > 0 else lr
+
+
+def clip_gradients(params, clip):
+    """By value (each element to [-value, value]), then by global norm: every gradient times
+    min(1, norm / ||g||), as nnet's update steps."""
+    grads = [p.grad for p in params if p.grad is not None]
+    if clip.get('value') is not None:
+        for g in grads:
+            g.clamp_(-clip['value'], clip['value'])
+    if clip.get('norm') is not None and grads:
+        total = torch.sqrt(sum((g.double() ** 2).sum() for g in grads))
+        factor = min(1.0, max(0.0, clip['norm'] / float(total))) if float(total) > 0 else 1.0
+        for g in grads:
+            g.mul_(factor)
 
 
 # -- augmentation (runtime/train/augment.ts): images [n, h, w] or [n, h, w, c] --
@@ -509,6 +547,8 @@ class Metrics:
 
 
 def evaluate(run, model, config, tensors, batch_size):
+    """Loss (with the penalty, as nnet reports it) and metrics of a dataset, in inference mode."""
+    regularize = {name: tuple(v) for name, v in config['regularize'].items()}
     model.eval()
     metrics = Metrics(config)
     n = len(next(iter(tensors.values())))
@@ -517,7 +557,8 @@ def evaluate(run, model, config, tensors, batch_size):
         for s in range(start, end, batch_size):
             batch = {k: v[s:min(s + batch_size, end)].to(run.device) for k, v in tensors.items()}
             values = forward_values(model, config, batch)
-            metrics.add(total_loss(config, batch, values), len(next(iter(batch.values()))), batch, values)
+            loss = total_loss(config, batch, values) + penalty(model, regularize)
+            metrics.add(loss, len(next(iter(batch.values()))), batch, values)
     model.train()
     return metrics.reduce(run)
 
@@ -553,11 +594,11 @@ def train(run, model_class, config, args):
     run.log(f"{config['model']}: {n} training samples, {run.world} process(es) on {run.device.type}, batch {batch_size}, {epochs} epochs")
     steps = 0
     history = []
+    steps_per_epoch = max(1, -(-n // batch_size))
+    clip = config.get('clip') or {}
+    trainable = [p for p in model.parameters() if p.requires_grad]
     for epoch in range(epochs):
         started = time.time()
-        lr = learning_rate(spec['lr'], config['schedule'], epoch, epochs)
-        for group in optimizer.param_groups:
-            group['lr'] = lr
         order = torch.arange(n) if args.no_shuffle else torch.randperm(n, generator=torch.Generator().manual_seed(mix_seed(args.seed, epoch, 1)))
         generator = torch.Generator().manual_seed(mix_seed(args.seed, epoch, 2 + run.rank))
         metrics = Metrics(config)
@@ -572,14 +613,19 @@ def train(run, model_class, config, args):
                     name = spec_a['input'] or config['augmentInput']
                     batch[name] = augment(batch[name], [spec_a], generator)
             batch = {k: v.to(run.device) for k, v in batch.items()}
+            lr = step_learning_rate(spec['lr'], config['schedule'], config.get('warmup', 0), epoch * steps_per_epoch + s // batch_size, steps_per_epoch, epochs)
+            for group in optimizer.param_groups:
+                group['lr'] = lr
             values = forward_values(ddp, config, batch)
             loss = total_loss(config, batch, values)
-            total = loss * weight + penalty(model, regularize)
+            cost = penalty(model, regularize)
+            total = loss * weight + cost
             optimizer.zero_grad(set_to_none=True)
             total.backward()
+            clip_gradients(trainable, clip)
             optimizer.step()
             if hi > lo:
-                metrics.add(loss.detach(), hi - lo, batch, values)
+                metrics.add(float(loss) + float(cost), hi - lo, batch, values)
             steps += 1
             if args.steps and steps >= args.steps:
                 break

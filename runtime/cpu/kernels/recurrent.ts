@@ -31,71 +31,100 @@ function emit(sc: Scan, b: number, step: number, j: number, h: number): void {
   else if (step === sc.t - 1) sc.y[b * sc.u + j] = h;
 }
 
-type CellStep = (sc: Scan, rec: Float32Array, h: Float32Array, c: Float32Array, b: number, step: number, j: number) => void;
+/**
+ * One step of a cell over the whole batch: each cell has its own loop (a loop shared by the cells
+ * would call them through one call site, which V8 does not inline).
+ */
+type CellStep = (sc: Scan, rec: Float32Array, h: Float32Array, c: Float32Array, step: number) => void;
+
+/**
+ * Scratch of the scans (states, products, gradients), grown as needed and reused: kernels run one at
+ * a time, and a fresh array per call was garbage every step.
+ */
+const scratch = new Map<string, Float32Array>();
+function zeroed(name: string, size: number): Float32Array {
+  let data = scratch.get(name);
+  if (!data || data.length < size) scratch.set(name, (data = new Float32Array(size)));
+  const view = data.length === size ? data : data.subarray(0, size);
+  view.fill(0);
+  return view;
+}
 
 function forward(gates: number, stored: number, cell: CellStep): CpuKernel {
   return (_ctx, [xw, w], [y, saved], attrs) => {
     const sc = scanOf(xw!, w!, saved!, y!, attrs, gates, stored);
-    const h = new Float32Array(sc.n * sc.u);
-    const c = new Float32Array(sc.n * sc.u);
-    const rec = new Float32Array(sc.n * sc.g);
+    const h = zeroed('h', sc.n * sc.u);
+    const c = zeroed('c', sc.n * sc.u);
+    const rec = zeroed('rec', sc.n * sc.g);
     sc.y.fill(0);
     for (let step = 0; step < sc.t; step++) {
       recurrentProduct(h, sc.w, rec, sc.n, sc.g, sc.u);
-      for (let b = 0; b < sc.n; b++) for (let j = 0; j < sc.u; j++) cell(sc, rec, h, c, b, step, j);
+      cell(sc, rec, h, c, step);
     }
   };
 }
 
-const rnnCell = (sc: Scan, rec: Float32Array, h: Float32Array, _c: Float32Array, b: number, step: number, j: number): void => {
-  const row = b * sc.t + step;
-  const value = Math.tanh(sc.xw[row * sc.g + j]! + rec[b * sc.g + j]!);
-  h[b * sc.u + j] = value;
-  sc.saved[row * sc.s + j] = value;
-  emit(sc, b, step, j, value);
+const rnnCell: CellStep = (sc, rec, h, _c, step) => {
+  for (let b = 0; b < sc.n; b++) {
+    for (let j = 0; j < sc.u; j++) {
+      const row = b * sc.t + step;
+      const value = Math.tanh(sc.xw[row * sc.g + j]! + rec[b * sc.g + j]!);
+      h[b * sc.u + j] = value;
+      sc.saved[row * sc.s + j] = value;
+      emit(sc, b, step, j, value);
+    }
+  }
 };
 
-const lstmCell = (sc: Scan, rec: Float32Array, h: Float32Array, c: Float32Array, b: number, step: number, j: number): void => {
-  const row = b * sc.t + step;
-  const u = sc.u;
-  const x = row * sc.g + j;
-  const r = b * sc.g + j;
-  const i = sigmoid(sc.xw[x]! + rec[r]!);
-  const f = sigmoid(sc.xw[x + u]! + rec[r + u]!);
-  const g = Math.tanh(sc.xw[x + 2 * u]! + rec[r + 2 * u]!);
-  const o = sigmoid(sc.xw[x + 3 * u]! + rec[r + 3 * u]!);
-  const cell = f * c[b * u + j]! + i * g;
-  const value = o * Math.tanh(cell);
-  c[b * u + j] = cell;
-  h[b * u + j] = value;
-  const s = row * sc.s + j;
-  sc.saved[s] = i;
-  sc.saved[s + u] = f;
-  sc.saved[s + 2 * u] = g;
-  sc.saved[s + 3 * u] = o;
-  sc.saved[s + 4 * u] = cell;
-  sc.saved[s + 5 * u] = value;
-  emit(sc, b, step, j, value);
+const lstmCell: CellStep = (sc, rec, h, c, step) => {
+  for (let b = 0; b < sc.n; b++) {
+    for (let j = 0; j < sc.u; j++) {
+      const row = b * sc.t + step;
+      const u = sc.u;
+      const x = row * sc.g + j;
+      const r = b * sc.g + j;
+      const i = sigmoid(sc.xw[x]! + rec[r]!);
+      const f = sigmoid(sc.xw[x + u]! + rec[r + u]!);
+      const g = Math.tanh(sc.xw[x + 2 * u]! + rec[r + 2 * u]!);
+      const o = sigmoid(sc.xw[x + 3 * u]! + rec[r + 3 * u]!);
+      const cell = f * c[b * u + j]! + i * g;
+      const value = o * Math.tanh(cell);
+      c[b * u + j] = cell;
+      h[b * u + j] = value;
+      const s = row * sc.s + j;
+      sc.saved[s] = i;
+      sc.saved[s + u] = f;
+      sc.saved[s + 2 * u] = g;
+      sc.saved[s + 3 * u] = o;
+      sc.saved[s + 4 * u] = cell;
+      sc.saved[s + 5 * u] = value;
+      emit(sc, b, step, j, value);
+    }
+  }
 };
 
-const gruCell = (sc: Scan, rec: Float32Array, h: Float32Array, _c: Float32Array, b: number, step: number, j: number): void => {
-  const row = b * sc.t + step;
-  const u = sc.u;
-  const x = row * sc.g + j;
-  const r0 = b * sc.g + j;
-  const r = sigmoid(sc.xw[x]! + rec[r0]!);
-  const z = sigmoid(sc.xw[x + u]! + rec[r0 + u]!);
-  const hn = rec[r0 + 2 * u]!;
-  const n = Math.tanh(sc.xw[x + 2 * u]! + r * hn);
-  const value = (1 - z) * n + z * h[b * u + j]!;
-  h[b * u + j] = value;
-  const s = row * sc.s + j;
-  sc.saved[s] = r;
-  sc.saved[s + u] = z;
-  sc.saved[s + 2 * u] = n;
-  sc.saved[s + 3 * u] = hn;
-  sc.saved[s + 4 * u] = value;
-  emit(sc, b, step, j, value);
+const gruCell: CellStep = (sc, rec, h, _c, step) => {
+  for (let b = 0; b < sc.n; b++) {
+    for (let j = 0; j < sc.u; j++) {
+      const row = b * sc.t + step;
+      const u = sc.u;
+      const x = row * sc.g + j;
+      const r0 = b * sc.g + j;
+      const r = sigmoid(sc.xw[x]! + rec[r0]!);
+      const z = sigmoid(sc.xw[x + u]! + rec[r0 + u]!);
+      const hn = rec[r0 + 2 * u]!;
+      const n = Math.tanh(sc.xw[x + 2 * u]! + r * hn);
+      const value = (1 - z) * n + z * h[b * u + j]!;
+      h[b * u + j] = value;
+      const s = row * sc.s + j;
+      sc.saved[s] = r;
+      sc.saved[s + u] = z;
+      sc.saved[s + 2 * u] = n;
+      sc.saved[s + 3 * u] = hn;
+      sc.saved[s + 4 * u] = value;
+      emit(sc, b, step, j, value);
+    }
+  }
 };
 
 /**
@@ -104,7 +133,14 @@ const gruCell = (sc: Scan, rec: Float32Array, h: Float32Array, _c: Float32Array,
  * recurrent product (they differ only for the GRU's candidate). Then dw_hh += dhwᵀ·h_{t−1} and
  * dh_{t−1} = dhw·w_hh (+ any direct path the cell left in `direct`).
  */
-type BackCell = (sc: Scan, dh: number, b: number, step: number, j: number, dxw: Float32Array, dhw: Float32Array, carry: Float32Array, direct: Float32Array) => void;
+type BackCell = (sc: Scan, dyd: Float32Array, dhNext: Float32Array, step: number, dxw: Float32Array, dhw: Float32Array, carry: Float32Array, direct: Float32Array) => void;
+
+/** The gradient reaching h at (b, step, j): from the next step, and from the output when it is one. */
+function incoming(sc: Scan, dyd: Float32Array, dhNext: Float32Array, b: number, step: number, j: number): number {
+  const u = sc.u;
+  const fromOutput = sc.sequences ? dyd[(b * sc.t + step) * u + j]! : step === sc.t - 1 ? dyd[b * u + j]! : 0;
+  return dhNext[b * u + j]! + fromOutput;
+}
 
 function backward(gates: number, stored: number, hOffset: number, cell: BackCell): CpuKernel {
   return (_ctx, [dy, w, saved], [dxwOut, dwOut], attrs) => {
@@ -114,19 +150,14 @@ function backward(gates: number, stored: number, hOffset: number, cell: BackCell
     const dxw = f32(dxwOut!);
     const dw = f32(dwOut!);
     dw.fill(0);
-    const dhNext = new Float32Array(sc.n * u);
-    const carry = new Float32Array(sc.n * u);
-    const direct = new Float32Array(sc.n * u);
-    const dhw = new Float32Array(sc.n * sc.g);
-    const dwStep = new Float32Array(sc.g * u);
+    const dhNext = zeroed('dhNext', sc.n * u);
+    const carry = zeroed('carry', sc.n * u);
+    const direct = zeroed('direct', sc.n * u);
+    const dhw = zeroed('dhw', sc.n * sc.g);
+    const dwStep = zeroed('dwStep', sc.g * u);
     for (let step = sc.t - 1; step >= 0; step--) {
       direct.fill(0);
-      for (let b = 0; b < sc.n; b++) {
-        for (let j = 0; j < u; j++) {
-          const fromOutput = sc.sequences ? dyd[(b * sc.t + step) * u + j]! : step === sc.t - 1 ? dyd[b * u + j]! : 0;
-          cell(sc, dhNext[b * u + j]! + fromOutput, b, step, j, dxw, dhw, carry, direct);
-        }
-      }
+      cell(sc, dyd, dhNext, step, dxw, dhw, carry, direct);
       if (step > 0) {
         // dw_hh[G, u] += dhwᵀ[G, N] · h_{t−1}[N, u]; h_{t−1} sits in `saved` with row stride T·S.
         gemm(dhw, 1, sc.g, sc.saved.subarray((step - 1) * sc.s + hOffset * u), sc.t * sc.s, 1, dwStep, sc.g, u, sc.n);
@@ -138,47 +169,67 @@ function backward(gates: number, stored: number, hOffset: number, cell: BackCell
   };
 }
 
-const rnnBack: BackCell = (sc, dh, b, step, j, dxw, dhw) => {
-  const h = sc.saved[(b * sc.t + step) * sc.s + j]!;
-  const da = dh * (1 - h * h);
-  dxw[(b * sc.t + step) * sc.g + j] = da;
-  dhw[b * sc.g + j] = da;
-};
-
-const lstmBack: BackCell = (sc, dh, b, step, j, dxw, dhw, carry) => {
-  const u = sc.u;
-  const s = (b * sc.t + step) * sc.s + j;
-  const i = sc.saved[s]!, f = sc.saved[s + u]!, g = sc.saved[s + 2 * u]!, o = sc.saved[s + 3 * u]!, c = sc.saved[s + 4 * u]!;
-  const cPrev = step > 0 ? sc.saved[s - sc.s + 4 * u]! : 0;
-  if (step === sc.t - 1) carry[b * u + j] = 0;
-  const tc = Math.tanh(c);
-  const dc = carry[b * u + j]! + dh * o * (1 - tc * tc);
-  carry[b * u + j] = dc * f;
-  const x = (b * sc.t + step) * sc.g + j;
-  const values = [dc * g * i * (1 - i), dc * cPrev * f * (1 - f), dc * i * (1 - g * g), dh * tc * o * (1 - o)];
-  for (let k = 0; k < 4; k++) {
-    dxw[x + k * u] = values[k]!;
-    dhw[b * sc.g + j + k * u] = values[k]!;
+const rnnBack: BackCell = (sc, dyd, dhNext, step, dxw, dhw) => {
+  for (let b = 0; b < sc.n; b++) {
+    for (let j = 0; j < sc.u; j++) {
+      const dh = incoming(sc, dyd, dhNext, b, step, j);
+      const h = sc.saved[(b * sc.t + step) * sc.s + j]!;
+      const da = dh * (1 - h * h);
+      dxw[(b * sc.t + step) * sc.g + j] = da;
+      dhw[b * sc.g + j] = da;
+    }
   }
 };
 
-const gruBack: BackCell = (sc, dh, b, step, j, dxw, dhw, _carry, direct) => {
-  const u = sc.u;
-  const s = (b * sc.t + step) * sc.s + j;
-  const r = sc.saved[s]!, z = sc.saved[s + u]!, n = sc.saved[s + 2 * u]!, hn = sc.saved[s + 3 * u]!;
-  const hPrev = step > 0 ? sc.saved[s - sc.s + 4 * u]! : 0;
-  const dan = dh * (1 - z) * (1 - n * n);
-  const dar = dan * hn * r * (1 - r);
-  const daz = dh * (hPrev - n) * z * (1 - z);
-  const x = (b * sc.t + step) * sc.g + j;
-  dxw[x] = dar;
-  dxw[x + u] = daz;
-  dxw[x + 2 * u] = dan;
-  const o = b * sc.g + j;
-  dhw[o] = dar;
-  dhw[o + u] = daz;
-  dhw[o + 2 * u] = dan * r;
-  direct[b * u + j] = dh * z;
+const lstmBack: BackCell = (sc, dyd, dhNext, step, dxw, dhw, carry) => {
+  for (let b = 0; b < sc.n; b++) {
+    for (let j = 0; j < sc.u; j++) {
+      const dh = incoming(sc, dyd, dhNext, b, step, j);
+      const u = sc.u;
+      const s = (b * sc.t + step) * sc.s + j;
+      const i = sc.saved[s]!, f = sc.saved[s + u]!, g = sc.saved[s + 2 * u]!, o = sc.saved[s + 3 * u]!, c = sc.saved[s + 4 * u]!;
+      const cPrev = step > 0 ? sc.saved[s - sc.s + 4 * u]! : 0;
+      if (step === sc.t - 1) carry[b * u + j] = 0;
+      const tc = Math.tanh(c);
+      const dc = carry[b * u + j]! + dh * o * (1 - tc * tc);
+      carry[b * u + j] = dc * f;
+      const x = (b * sc.t + step) * sc.g + j;
+      // The gates' pre-activation gradients, i f g o (no array: this runs per unit per step).
+      const di = dc * g * i * (1 - i);
+      const df = dc * cPrev * f * (1 - f);
+      const dg = dc * i * (1 - g * g);
+      const dO = dh * tc * o * (1 - o);
+      const r = b * sc.g + j;
+      dxw[x] = dhw[r] = di;
+      dxw[x + u] = dhw[r + u] = df;
+      dxw[x + 2 * u] = dhw[r + 2 * u] = dg;
+      dxw[x + 3 * u] = dhw[r + 3 * u] = dO;
+    }
+  }
+};
+
+const gruBack: BackCell = (sc, dyd, dhNext, step, dxw, dhw, _carry, direct) => {
+  for (let b = 0; b < sc.n; b++) {
+    for (let j = 0; j < sc.u; j++) {
+      const dh = incoming(sc, dyd, dhNext, b, step, j);
+      const u = sc.u;
+      const s = (b * sc.t + step) * sc.s + j;
+      const r = sc.saved[s]!, z = sc.saved[s + u]!, n = sc.saved[s + 2 * u]!, hn = sc.saved[s + 3 * u]!;
+      const hPrev = step > 0 ? sc.saved[s - sc.s + 4 * u]! : 0;
+      const dan = dh * (1 - z) * (1 - n * n);
+      const dar = dan * hn * r * (1 - r);
+      const daz = dh * (hPrev - n) * z * (1 - z);
+      const x = (b * sc.t + step) * sc.g + j;
+      dxw[x] = dar;
+      dxw[x + u] = daz;
+      dxw[x + 2 * u] = dan;
+      const o = b * sc.g + j;
+      dhw[o] = dar;
+      dhw[o + u] = daz;
+      dhw[o + 2 * u] = dan * r;
+      direct[b * u + j] = dh * z;
+    }
+  }
 };
 
 /** Each cell's step and its backward step; the layouts (gates, saved values, h) are the plan's, runtime/plan/kernels.ts. */

@@ -155,6 +155,20 @@ function waitForWorkers(count: number): void {
   }
 }
 
+/**
+ * How many threads the CPU kernels use here, in words for a page's status line: "2 threads", or
+ * "1 thread" and why not more (a page must be cross-origin isolated to share memory with workers).
+ */
+export function cpuThreadsNote(): string {
+  if (!sharedMemorySupported()) {
+    const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+    return `1 thread: ${isolated === false ? 'the page is not cross-origin isolated (serve it with COOP and COEP headers)' : 'this host has no shared memory'}`;
+  }
+  if (!spawnWorker) return '1 thread: this host cannot start workers';
+  const threads = cpuThreads();
+  return threads === 1 ? '1 thread' : `${threads} threads`;
+}
+
 /** Workers started so far, and jobs they were given. */
 export function poolStats(): { workers: number; jobs: number } {
   return { workers: workers.length, jobs: jobsOnWorkers };

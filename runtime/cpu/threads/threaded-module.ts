@@ -27,15 +27,18 @@ export const MAX_MEMORY_PAGES = 65536;
 /**
  * Below this many multiply-adds a call stays on the calling thread: waking a worker and waiting for
  * it costs about as much as the work it would take over. Measured with bench/cpu/threshold.mjs
- * (1 vs 2 threads on products of growing size, interleaved). Provisional: on the 2-core host
- * under a load average of 15 (no core free) no size ran faster on two threads, so 1 M multiply-adds
- * (~80 µs of GEMM at 12 GMAC/s, against a worker round trip of tens of µs) stands until a quiet run.
+ * (1 vs 2 threads, interleaved, the threshold lowered to 0) on the 2-vCPU Xeon at a load average of
+ * 6 (no core reliably free): a 16×64×64 product took 11 µs on one thread and 26 µs on two, so a
+ * job's round trip costs ~15-20 µs; one thread does ~11 GMAC/s (256³ in 1.5 ms). Splitting W
+ * multiply-adds in two saves W / 22 GMAC/s, which pays for 20 µs from ~0.45 M; 1 M leaves a factor
+ * of two for a slower wake-up. (No size ran faster on two threads in that run: the machine had no
+ * second core to give. Rerun it on a quiet machine before moving the constant.)
  */
 export const PARALLEL_MIN_WORK = 1_000_000;
 
 let minWork = PARALLEL_MIN_WORK;
 
-/** Moves the threshold (bench/cpu/threshold.mjs measures below it); null restores PARALLEL_MIN_WORK. */
+/** Moves the threshold (bench/cpu/threshold.mjs measures below it, through dist/); null restores PARALLEL_MIN_WORK. @public */
 export function setParallelMinWork(work: number | null): void {
   minWork = work ?? PARALLEL_MIN_WORK;
 }

@@ -156,14 +156,22 @@ function gatherSteps(fma: boolean): number[] {
     code.push(...get('pa'), ...get('t'), ...get('kc'), ...Op.i32Mul, ...Op.i32Const(2), ...Op.i32Shl, ...Op.i32Add, ...set(lists[r]!));
     code.push(...get('kk'), ...get('t'), ...get('aChannels'), ...Op.i32Mul, ...Op.i32Sub, ...Op.i32Const(2), ...Op.i32Shl, ...set(offsets[r]!));
   }
-  code.push(...Op.i32Const(0), ...set('co'), ...Op.loop);
-  code.push(...get('bp'), ...Op.v128Load(0), ...set('b0'), ...get('bp'), ...Op.v128Load(16), ...set('b1'));
-  for (let r = 0; r < MR; r++) {
-    code.push(...get(lists[r]!), ...get('co'), ...Op.i32Add, ...Op.i32Load(0), ...get(offsets[r]!), ...Op.i32Add, ...Op.v128Load32Splat(0), ...set('splat'));
-    code.push(...madd(fma, acc(r, 0), 'splat', 'b0'), ...madd(fma, acc(r, 1), 'splat', 'b1'));
-  }
-  code.push(...get('bp'), ...get('ldb'), ...Op.i32Add, ...set('bp'));
-  code.push(...get('co'), ...Op.i32Const(4), ...Op.i32Add, ...tee('co'), ...get('kc'), ...Op.i32Const(2), ...Op.i32Shl, ...Op.i32LtU, ...Op.brIf(0), ...Op.end);
+  // C a multiple of 4: the panel's four rows are four channels of one tap, so one pointer per step
+  // serves them all (one load instead of four); else each row reads its own list.
+  const step = (rows: (r: number) => number[]): number[] => {
+    const loop = [...Op.i32Const(0), ...set('co'), ...Op.loop];
+    loop.push(...get('bp'), ...Op.v128Load(0), ...set('b0'), ...get('bp'), ...Op.v128Load(16), ...set('b1'));
+    for (let r = 0; r < MR; r++) {
+      loop.push(...rows(r), ...set('splat'));
+      loop.push(...madd(fma, acc(r, 0), 'splat', 'b0'), ...madd(fma, acc(r, 1), 'splat', 'b1'));
+    }
+    loop.push(...get('bp'), ...get('ldb'), ...Op.i32Add, ...set('bp'));
+    loop.push(...get('co'), ...Op.i32Const(4), ...Op.i32Add, ...tee('co'), ...get('kc'), ...Op.i32Const(2), ...Op.i32Shl, ...Op.i32LtU, ...Op.brIf(0), ...Op.end);
+    return loop;
+  };
+  const shared = step((r) => (r === 0 ? [...get('r0'), ...get('co'), ...Op.i32Add, ...Op.i32Load(0), ...get('o0'), ...Op.i32Add, ...Op.localTee(index.get('t')!), ...Op.v128Load32Splat(0)] : [...get('t'), ...Op.v128Load32Splat(4 * r)]));
+  const own = step((r) => [...get(lists[r]!), ...get('co'), ...Op.i32Add, ...Op.i32Load(0), ...get(offsets[r]!), ...Op.i32Add, ...Op.v128Load32Splat(0)]);
+  code.push(...get('aChannels'), ...Op.i32Const(3), ...Op.i32And, ...Op.if, ...own, ...Op.else, ...shared, ...Op.end);
   return code;
 }
 

@@ -47,6 +47,18 @@ describe('arithmetic on tensors', () => {
     expect(covered(text, diagnostic!.related![0]!.range)).toBe('input y: [batch, 4]');
   });
 
+  it('offers expand_dims for a reduction that lost its axis (x - sum(x, axis: -1)), and the fix checks', () => {
+    const text = model('  input x: [batch, seq, 4]\n  m = sum(x, axis: -1)\n  output d = x - m');
+    const [diagnostic, ...rest] = check(text).diagnostics;
+    expect(rest).toEqual([]);
+    expect(diagnostic!.message).toBe('subtract expects shapes that broadcast with [batch, seq, 4], got [batch, seq]');
+    expect(covered(text, diagnostic!.range)).toBe('x - m');
+    const edits = [...diagnostic!.fix!.edits].sort((a, b) => b.range.start - a.range.start);
+    const fixed = edits.reduce((t, e) => t.slice(0, e.range.start) + e.newText + t.slice(e.range.end), text);
+    expect(fixed).toContain('output d = x - expand_dims(m, -1)');
+    expect(check(fixed).diagnostics).toEqual([]);
+  });
+
   it('keeps a symbolic dim: [batch, seq] does not broadcast with [batch, len]', () => {
     const text = model('  input x: [batch, seq]\n  input y: [batch, len]\n  output d = x * y');
     expect(check(text).diagnostics.map((d) => d.message)).toEqual(['multiply expects shapes that broadcast with [batch, seq], got [batch, len]']);
@@ -88,6 +100,21 @@ describe('math ops', () => {
     expect(t['e/pow']).toBe('pow [batch, seq, 4]');
   });
 
+  it('takes an axis by the name of its symbolic dim, alone or in a list', () => {
+    const t = types(`  input x: [batch, seq, 4]
+  a = mean(x, axis: seq)
+  b = sum(x, axis: [seq, -1], keepdims: true)
+  output a
+  output b`);
+    expect(t.a).toBe('mean [batch, 4]');
+    expect(t.b).toBe('sum [batch, 1, 1]');
+    const text = model('  input x: [batch, seq, seq]\n  input y: [batch, len]\n  a = sum(x, axis: seq)\n  b = sum(y, axis: seq)\n  output o = x');
+    expect(check(text).diagnostics.filter((d) => d.severity === 'error').map((d) => d.message)).toEqual([
+      'sum expects axes between -3 and 2, or the name of one symbolic axis, got axis seq, which is more than one axis of [batch, seq, seq]',
+      'sum expects axes between -2 and 1, or the name of one symbolic axis, got axis seq, which is no axis of [batch, len]',
+    ]);
+  });
+
   it('reports an axis out of range, an axis named twice, clip bounds the wrong way round and an int input', () => {
     const text = model(`  input x: [batch, 4]
   input ids: [batch] int
@@ -98,8 +125,8 @@ describe('math ops', () => {
   output y = dense(x, 1)`);
     const errors = check(text).diagnostics.filter((d) => d.severity === 'error');
     expect(errors.map((d) => d.message)).toEqual([
-      'sum expects axes between -2 and 1, got axis 2 of a rank-2 tensor',
-      'mean expects axes between -2 and 1, got axis 1, -1 (an axis named twice)',
+      'sum expects axes between -2 and 1, or the name of one symbolic axis, got axis 2 of a rank-2 tensor',
+      'mean expects axes between -2 and 1, or the name of one symbolic axis, got axis 1, -1 (an axis named twice)',
       'clip expects min ≤ max, got min 1, max 0',
       'exp expects a float tensor, got int [batch]',
     ]);

@@ -40,7 +40,49 @@ const STEP_MODEL = `model Step {
 }
 `;
 
+// One batch holds every sample, so each epoch is one step whatever the shuffle: nnet train and
+// train.py take the same three steps (adam, l2 terms, a per-step cosine with warmup, clipping).
+const NNET_STEPS_MODEL = `model Steps {
+  input features: [batch, 4]
+  input label: [batch] int
+  logits = features |> dense(16, gelu, l2: 1e-3) |> layernorm |> dense(3)
+  output probs = softmax(logits)
+  train {
+    loss cross_entropy(logits, label)
+    optimizer adam(lr: 0.05)
+    regularize l2(1e-3)
+    schedule cosine(per: step)
+    warmup 2
+    clip norm(0.5)
+    epochs 3
+    batch 120
+    data iris
+  }
+}
+`;
+
 describe.skipIf(!torch.python)(`PyTorch export: train.py under DistributedDataParallel (${torch.reason})`, () => {
+  it("train.py's steps equal nnet train's, within 1e-5 (optimizer, penalties, schedule, warmup, clipping)", async () => {
+    const file = join(root, 'steps.nnet');
+    writeFileSync(file, NNET_STEPS_MODEL);
+    const dir = join(root, 'steps');
+    expect((await runCli(['export', file, '--format', 'pytorch', '-o', dir])).code).toBe(0);
+    expect((await runCli(['data', 'export', 'iris', join(dir, 'data', 'iris')])).code).toBe(0);
+    const printed = train(dir, ['--out', 'torch.safetensors']);
+    const nnet = await runCli(['train', file, '--no-checkpoint', '--out', join(dir, 'nnet.safetensors')]);
+    expect(nnet.code, nnet.stderr).toBe(0);
+    const initial = weightsOf(join(dir, 'initial.safetensors'));
+    const ours = weightsOf(join(dir, 'torch.safetensors'));
+    for (const [name, w] of weightsOf(join(dir, 'nnet.safetensors'))) {
+      const t = ours.get(name)!;
+      expect(Math.max(...w.map((v, i) => Math.abs(v - t[i]!))), name).toBeLessThanOrEqual(1e-5);
+      expect(Math.max(...w.map((v, i) => Math.abs(v - initial.get(name)![i]!))), name).toBeGreaterThan(1e-2);
+    }
+    const testLoss = (text: string): number => Number(/test loss: (\d+\.\d+)/.exec(text)![1]);
+    expect(Math.abs(testLoss(printed) - testLoss(nnet.stdout))).toBeLessThanOrEqual(2e-4);
+  }, 300_000);
+
+
   it('one step on 2 processes equals one step of 1 process on the joined batch, within 1e-5', async () => {
     const file = join(root, 'step.nnet');
     writeFileSync(file, STEP_MODEL);

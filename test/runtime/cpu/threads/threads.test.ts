@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compileModel } from '../../../../compiler/compile.js';
 import { checkSource } from '../../../../compiler/index.js';
 import { createCpuExecutor } from '../../../../runtime/cpu/index.js';
-import { poolStats, threadsSupported } from '../../../../runtime/cpu/threads/pool.js';
+import { cpuThreadsNote, poolStats, threadsSupported } from '../../../../runtime/cpu/threads/pool.js';
 import { PARALLEL_MIN_WORK } from '../../../../runtime/cpu/threads/threaded-module.js';
 import { cpuThreads, parseThreadCount, setCpuThreads, ThreadCountError } from '../../../../runtime/cpu/threads/thread-count.js';
 import { gemvModule, gemvSimd } from '../../../../runtime/cpu/wasm/gemv-simd.js';
@@ -192,6 +192,21 @@ describe('thread count', () => {
       expect(attempt, bad).toThrow(`NNET_THREADS must be a whole number of threads from 1 to 64, not '${bad}'`);
     }
     expect(new ThreadCountError('x', 'y').code).toBe('NNR4001');
+  });
+
+  it('says how many threads run, and why one in a page that is not cross-origin isolated', () => {
+    setCpuThreads(3);
+    expect(cpuThreadsNote()).toBe('3 threads');
+    setCpuThreads(1);
+    expect(cpuThreadsNote()).toBe('1 thread');
+    const page = globalThis as { crossOriginIsolated?: boolean };
+    page.crossOriginIsolated = false;
+    try {
+      setCpuThreads(3);
+      expect(cpuThreadsNote()).toBe('1 thread: the page is not cross-origin isolated (serve it with COOP and COEP headers)');
+    } finally {
+      delete page.crossOriginIsolated;
+    }
   });
 
   it('is the set count, else NNET_THREADS, else every core', () => {
