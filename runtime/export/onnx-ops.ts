@@ -135,18 +135,13 @@ export const ONNX_OPS: Record<InferenceKernelName, OnnxRule> & Partial<Record<Ke
   log_softmax: lastAxis('LogSoftmax'),
   // Inference: dropout passes x through.
   dropout: identity,
-  // Inference: the distribution's mean shaped like x, or (inference: true) ONNX's own draw of the
-  // same distribution (RandomNormalLike / RandomUniformLike: not nnet's numbers).
+  // Inference: the distribution's mean, shaped like x. A sample drawn in inference (inference: true)
+  // is refused: ONNX's RandomNormalLike would draw other numbers than nnet run does.
   random: (s) => {
     s.expect(['dist', 'a', 'b', 'seed', 'inference'], 1);
+    if (s.attrs.inference === true) s.refuse('a random sample drawn in inference (inference: true) has no ONNX export: ONNX would draw other numbers than nnet');
     const [a, b] = [s.attrs.a as number, s.attrs.b as number];
-    const normal = s.attrs.dist === 'normal';
-    if (s.attrs.inference === true) {
-      const attributes = [...(normal ? [attr.float('mean', a), attr.float('scale', b)] : [attr.float('low', a), attr.float('high', b)]), attr.int('dtype', 1)];
-      s.op(normal ? 'RandomNormalLike' : 'RandomUniformLike', [s.input(0)], { outputs: [s.out(0)!], attributes });
-      return;
-    }
-    s.op('Expand', [s.floats([normal ? a : (a + b) / 2], []), s.op('Shape', [s.input(0)])], { outputs: [s.out(0)!] });
+    s.op('Expand', [s.floats([s.attrs.dist === 'normal' ? a : (a + b) / 2], []), s.op('Shape', [s.input(0)])], { outputs: [s.out(0)!] });
   },
   batchnorm,
   layernorm,
