@@ -1,5 +1,4 @@
 import { ACTIVATION_NAMES } from '../../runtime/plan/activations.js';
-import { RECURRENT_CELL_NAMES } from '../../runtime/plan/kernels.js';
 import type { IRNode } from '../ir/graph.js';
 import type { AttrValue, Dim, TensorType } from '../ir/types.js';
 
@@ -143,8 +142,9 @@ function softmax(log: boolean): PyOp {
 const recurrent = (cell: string): [string, PyOp] => [
   cell,
   {
-    attrs: ['units', 'return_sequences'],
-    module: ({ node, inputs, hasBias }) => `Recurrent(${py(cell)}, ${lastDim(inputs[0])}, ${py(node.attrs.units)}, return_sequences=${py(node.attrs.return_sequences === true)}, bias=${py(hasBias)})`,
+    attrs: ['units', 'return_sequences', ...(cell === 'gru' ? ['reset_after'] : [])],
+    module: ({ node, inputs, hasBias }) =>
+      `Recurrent(${py(cell)}, ${lastDim(inputs[0])}, ${py(node.attrs.units)}, return_sequences=${py(node.attrs.return_sequences === true)}, bias=${py(hasBias)}, reset_after=${py(node.attrs.reset_after === true)})`,
   },
 ];
 
@@ -186,7 +186,8 @@ export const PYTORCH_OPS: Readonly<Record<string, PyOp>> = {
   },
   layernorm: { attrs: ['epsilon'], module: ({ node, inputs }) => `LayerNorm(${lastDim(inputs[0])}, epsilon=${py(node.attrs.epsilon ?? 1e-3)})` },
   embedding: { attrs: ['vocab', 'dim'], module: ({ node }) => `Embedding(${py(node.attrs.vocab)}, ${py(node.attrs.dim)})` },
-  ...Object.fromEntries(RECURRENT_CELL_NAMES.map(recurrent)),
+  // The recurrent layers (the gru_reset_after cell is gru with reset_after).
+  ...Object.fromEntries(['rnn', 'lstm', 'gru'].map(recurrent)),
   multi_head_attention: {
     attrs: ['heads', 'causal'],
     module: ({ node, inputs }) => `MultiHeadAttention(${lastDim(inputs[0])}, ${py(node.attrs.heads)}, causal=${py(node.attrs.causal === true)})`,

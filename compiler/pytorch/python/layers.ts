@@ -299,13 +299,15 @@ class Recurrent(nn.Module):
     w_hh [G·u, u], one bias [G·u] added to the input projection; gates lstm i, f, g, o; gru r, z, n
     with n = tanh(xw_n + r·(w_hh·h)_n) and h = (1 − z)·n + z·h."""
 
-    def __init__(self, cell, in_features, units, return_sequences=False, bias=True):
+    def __init__(self, cell, in_features, units, return_sequences=False, bias=True, reset_after=False):
         super().__init__()
         gates = RECURRENT_GATES[cell]
         self.cell, self.units, self.return_sequences = cell, units, return_sequences
         self.w_ih = nn.Parameter(torch.zeros(gates * units, in_features))
         self.w_hh = nn.Parameter(torch.zeros(gates * units, units))
         self.bias = nn.Parameter(torch.zeros(gates * units)) if bias else None
+        # gru with reset_after: the recurrent bias [3·u] added to w_hh·h (PyTorch's bias_hh).
+        self.recurrent_bias = nn.Parameter(torch.zeros(gates * units)) if reset_after else None
 
     def forward(self, x):
         xw = F.linear(x, self.w_ih, self.bias)
@@ -314,7 +316,7 @@ class Recurrent(nn.Module):
         c = x.new_zeros(n, self.units)
         outputs = []
         for t in range(steps):
-            rec = F.linear(h, self.w_hh)
+            rec = F.linear(h, self.w_hh, self.recurrent_bias)
             if self.cell == 'rnn':
                 h = torch.tanh(xw[:, t] + rec)
             elif self.cell == 'lstm':
