@@ -204,6 +204,20 @@ export const PYTORCH_OPS: Readonly<Record<string, PyOp>> = {
   pow: math('pow', { a: 'exponent' }),
   clip: math('clip', { a: 'min', b: 'max' }),
   ...Object.fromEntries(['sum', 'mean', 'max', 'min'].map(reduction)),
+  // Indexing (x[:, 0], x[:, 1:]) is a strided_read node; the axis ops of compiler/ops/shape-ops.ts.
+  strided_read: {
+    attrs: ['axes', 'starts', 'steps', 'shape'],
+    module: ({ node }) => `StridedRead(${py(node.attrs.axes)}, ${py(node.attrs.steps)})`,
+    callArgs: ({ node, dim }) => {
+      const exact = (d: Dim): string => dimExpression(d, dim);
+      return [`(${(node.attrs.starts as Dim[]).map(exact).join(', ')},)`, `(${(node.attrs.shape as Dim[]).map(exact).join(', ')},)`];
+    },
+  },
+  transpose: { attrs: ['axes'], module: ({ node }) => `Transpose(${py(node.attrs.axes)})` },
+  expand_dims: { attrs: ['axis'], module: () => 'Reshape()', callArgs: ({ node, dim }) => [`(${node.type.shape.map(dim).join(', ')},)`] },
+  squeeze: { attrs: ['axes'], module: () => 'Reshape()', callArgs: ({ node, dim }) => [`(${node.type.shape.map(dim).join(', ')},)`] },
+  stack: { attrs: ['axis'], module: ({ node }) => `Stack(${py(node.attrs.axis)})` },
+  pad: { attrs: ['before', 'after', 'mode'], module: ({ node }) => `Pad(${py(node.attrs.before)}, ${py(node.attrs.after)}, ${py(node.attrs.mode)})` },
   concat: {
     attrs: ['axis'],
     module: ({ node, inputs }) => {
@@ -215,6 +229,15 @@ export const PYTORCH_OPS: Readonly<Record<string, PyOp>> = {
   softmax: softmax(false),
   log_softmax: softmax(true),
 };
+
+/**
+ * A dim expression (`seq-1`, `ceil((seq-2)/3)`) as Python over the forward's bound dims: each name
+ * through `dim`, ceil and floor from math. Index positions need the exact value, not reshape's -1.
+ */
+function dimExpression(d: Dim, dim: (d: Dim) => string): string {
+  if (typeof d === 'number') return String(d);
+  return d.replace(/[A-Za-z_]\w*/g, (name) => (name === 'ceil' || name === 'floor' ? `math.${name}` : dim(name)));
+}
 
 /** The entry for a node, or a refusal naming the op or the attribute the export does not know. */
 export function pyOpFor(node: IRNode): PyOp {

@@ -442,6 +442,69 @@ class Reduce(nn.Module):
         return f(x, dim=self.axes, keepdim=self.keepdims)
 
 
+class Transpose(nn.Module):
+    """transpose: axis k of the result is axis axes[k] of x (the full permutation)."""
+
+    def __init__(self, axes):
+        super().__init__()
+        self.axes = tuple(axes)
+
+    def forward(self, x):
+        return x.permute(self.axes)
+
+
+class Stack(nn.Module):
+    def __init__(self, axis):
+        super().__init__()
+        self.axis = axis
+
+    def forward(self, *xs):
+        return torch.stack(xs, dim=self.axis)
+
+
+class Pad(nn.Module):
+    """pad: before[a] and after[a] positions on axis a, zeros or NumPy's reflect (the edge not repeated)."""
+
+    def __init__(self, before, after, mode='zeros'):
+        super().__init__()
+        self.before, self.after, self.mode = list(before), list(after), mode
+
+    def forward(self, x):
+        if self.mode == 'zeros':
+            widths = []
+            for b, a in zip(reversed(self.before), reversed(self.after)):
+                widths += [b, a]
+            return F.pad(x, widths)
+        for axis, (b, a) in enumerate(zip(self.before, self.after)):
+            if b == 0 and a == 0:
+                continue
+            n = x.shape[axis]
+            index = [abs(t - b) if t < b else (2 * (n - 1) - (t - b) if t - b >= n else t - b) for t in range(n + b + a)]
+            x = x.index_select(axis, torch.tensor(index, device=x.device))
+        return x
+
+
+class StridedRead(nn.Module):
+    """x[...] indexing (nnet's strided_read): output axis k reads x's axis axes[k] (-1: a new axis of
+    size 1) at starts[a] + steps[a]*k; an x axis no output axis reads is fixed at its start."""
+
+    def __init__(self, axes, steps):
+        super().__init__()
+        self.axes, self.steps = list(axes), list(steps)
+
+    def forward(self, x, starts, sizes):
+        for axis in range(x.dim()):
+            if axis in self.axes:
+                n = sizes[self.axes.index(axis)]
+                index = starts[axis] + self.steps[axis] * torch.arange(n, device=x.device)
+            else:
+                index = torch.tensor([starts[axis]], device=x.device)
+            x = x.index_select(axis, index)
+        kept = [a for a in self.axes if a >= 0]
+        dropped = [a for a in range(x.dim()) if a not in kept]
+        return x.permute(kept + dropped).reshape(sizes)
+
+
 class Softmax(nn.Module):
     def __init__(self, axis=-1, log=False):
         super().__init__()
