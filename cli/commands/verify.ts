@@ -32,7 +32,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .command('verify')
     .description(`run a model on the CPU and on another target (${VERIFY_TARGETS.join(', ')}) and compare every layer`)
     .argument('<model>', '.nnet file or plan .json')
-    .option('--against <target>', `the target to compare with the CPU: ${VERIFY_TARGETS.join(' or ')}`, parseTarget, 'webgpu')
+    .option('--against <target>', `the target to compare with the CPU: ${VERIFY_TARGETS.join(', ')}`, parseTarget, 'webgpu')
     .option('--weights <file>', 'weights (.safetensors) instead of the compiled (seeded) or saved ones')
     .option('--input <json|file>', `inputs like nnet run's (default: a random batch from --seed, batch 2, other symbolic dims 6)`)
     .option('--seed <n>', 'seed of the random input batch', parseSeed, RANDOM_INPUT_SEED)
@@ -70,7 +70,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
 }
 
 function parseTarget(value: string): VerifyTarget {
-  if (!(VERIFY_TARGETS as string[]).includes(value)) throw new InvalidArgumentError(`use ${VERIFY_TARGETS.join(' or ')}`);
+  if (!(VERIFY_TARGETS as string[]).includes(value)) throw new InvalidArgumentError(`use one of ${VERIFY_TARGETS.join(', ')}`);
   return value as VerifyTarget;
 }
 

@@ -1,5 +1,5 @@
 import {
-  kernelArity, parseKernelName, perKernel, perScan, perScanGrad, type KernelName, type RecurrentCellName,
+  KERNELS, kernelArity, parseKernelName, perKernel, perScan, perScanGrad, type KernelName, type RecurrentCellName,
 } from '../../runtime/plan/kernels.js';
 import { perActivation, perActivationGrad } from '../../runtime/plan/activations.js';
 import {
@@ -84,10 +84,15 @@ function scanShape(cell: RecurrentCellName): ShapeRule {
   return ([xw], attrs) => scanOutputsOf(cell, xw!.shape, attrs, SYMBOLIC_DIMS).map(f32);
 }
 
-const scanGradShape: ShapeRule = ([, wHh, saved]) => {
-  const [batch, steps] = saved!.shape;
-  return [f32([batch!, steps!, wHh!.shape[0]!]), wHh!];
-};
+/** dxw and dw_hh, and db_hh [G·u] for a cell with a recurrent bias (the kernel table says which). */
+function scanGradShape(cell: RecurrentCellName): ShapeRule {
+  return ([, wHh, saved]) => {
+    const [batch, steps] = saved!.shape;
+    const gatesTimesUnits = wHh!.shape[0]!;
+    const bias = KERNELS[`${cell}_scan_grad`].outputs.length > 2 ? [f32([gatesTimesUnits])] : [];
+    return [f32([batch!, steps!, gatesTimesUnits]), wHh!, ...bias];
+  };
+}
 
 /** Update kernels return the parameter and their slots, updated in place: (param, grad, ...slots). */
 const update: ShapeRule = (inputs) => [inputs[0]!, ...inputs.slice(2)];
@@ -136,7 +141,7 @@ const SHAPE_RULES: Record<KernelName, ShapeRule> = {
   global_max_pool: globalPool,
   // recurrences
   ...perScan(scanShape),
-  ...perScanGrad(() => scanGradShape),
+  ...perScanGrad(scanGradShape),
   // attention
   attention: ([q], attrs) => [q!, f32([q!.shape[0]!, attrs.heads as number, q!.shape[1]!, q!.shape[1]!])],
   attention_grad: ([, q, k, v]) => [q!, k!, v!],

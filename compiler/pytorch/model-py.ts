@@ -88,8 +88,9 @@ export function modelClass(model: CheckedModel, where: (node: IRNode) => string,
       hasBias: node.inputs.some((i) => paramOf.get(i)?.name.endsWith('.bias')),
       dim: (d: Dim) => {
         if (typeof d === 'number') return String(d);
-        if (bound.has(d)) return dimVar(d);
-        if (++unbound > 1) fail(node, `the shape has several dims not bound by an input (${d}); no PyTorch export yet`);
+        const expr = dimExpression(d, bound, dimVar);
+        if (expr !== null) return expr;
+        if (node.op !== 'reshape' || ++unbound > 1) fail(node, `the dim '${d}' is not bound by an input's shape; no PyTorch export yet`);
         return '-1';
       },
     };
@@ -147,6 +148,21 @@ ${[...dimLines, ...body].join('\n')}
         return load_nnet_weights(cls(), path)
 `;
   return { className, text, names: { keyOf, argOf } };
+}
+
+/**
+ * A symbolic dim (\`seq\`, \`seq-1\`, \`floor((seq-3)/2)+1\`, compiler/shapes/dims.ts) as a Python
+ * expression of the forward's bound dims, or null when it names a dim no input binds.
+ */
+function dimExpression(d: string, bound: ReadonlyMap<string, string>, dimVar: (d: string) => string): string | null {
+  if (!/^[\w\s+\-*/().]*$/.test(d)) return null;
+  let ok = true;
+  const text = d.replace(/[A-Za-z_]\w*/g, (name) => {
+    if (name === 'floor' || name === 'ceil') return `math.${name}`;
+    if (!bound.has(name)) ok = false;
+    return dimVar(name);
+  });
+  return ok ? `int(${text})` : null;
 }
 
 /** Batchnorm's running statistics are module buffers in model.py, not parameters. */

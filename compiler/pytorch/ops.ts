@@ -1,5 +1,4 @@
 import { ACTIVATION_NAMES } from '../../runtime/plan/activations.js';
-import { RECURRENT_CELL_NAMES } from '../../runtime/plan/kernels.js';
 import type { IRNode } from '../ir/graph.js';
 import type { AttrValue, Dim, TensorType } from '../ir/types.js';
 
@@ -143,8 +142,9 @@ function softmax(log: boolean): PyOp {
 const recurrent = (cell: string): [string, PyOp] => [
   cell,
   {
-    attrs: ['units', 'return_sequences'],
-    module: ({ node, inputs, hasBias }) => `Recurrent(${py(cell)}, ${lastDim(inputs[0])}, ${py(node.attrs.units)}, return_sequences=${py(node.attrs.return_sequences === true)}, bias=${py(hasBias)})`,
+    attrs: ['units', 'return_sequences', ...(cell === 'gru' ? ['reset_after'] : [])],
+    module: ({ node, inputs, hasBias }) =>
+      `Recurrent(${py(cell)}, ${lastDim(inputs[0])}, ${py(node.attrs.units)}, return_sequences=${py(node.attrs.return_sequences === true)}, bias=${py(hasBias)}, reset_after=${py(node.attrs.reset_after === true)})`,
   },
 ];
 
@@ -184,7 +184,8 @@ export const PYTORCH_OPS: Readonly<Record<string, PyOp>> = {
   },
   layernorm: { attrs: ['epsilon'], module: ({ node, inputs }) => `LayerNorm(${lastDim(inputs[0])}, epsilon=${py(node.attrs.epsilon ?? 1e-3)})` },
   embedding: { attrs: ['vocab', 'dim'], module: ({ node }) => `Embedding(${py(node.attrs.vocab)}, ${py(node.attrs.dim)})` },
-  ...Object.fromEntries(RECURRENT_CELL_NAMES.map(recurrent)),
+  // The recurrent layers (the gru_reset_after cell is gru with reset_after).
+  ...Object.fromEntries(['rnn', 'lstm', 'gru'].map(recurrent)),
   multi_head_attention: {
     attrs: ['heads', 'causal'],
     module: ({ node, inputs }) => `MultiHeadAttention(${lastDim(inputs[0])}, ${py(node.attrs.heads)}, causal=${py(node.attrs.causal === true)})`,
@@ -204,20 +205,6 @@ export const PYTORCH_OPS: Readonly<Record<string, PyOp>> = {
   pow: math('pow', { a: 'exponent' }),
   clip: math('clip', { a: 'min', b: 'max' }),
   ...Object.fromEntries(['sum', 'mean', 'max', 'min'].map(reduction)),
-  // Indexing (x[:, 0], x[:, 1:]) is a strided_read node; the axis ops of compiler/ops/shape-ops.ts.
-  strided_read: {
-    attrs: ['axes', 'starts', 'steps', 'shape'],
-    module: ({ node }) => `StridedRead(${py(node.attrs.axes)}, ${py(node.attrs.steps)})`,
-    callArgs: ({ node, dim }) => {
-      const exact = (d: Dim): string => dimExpression(d, dim);
-      return [`(${(node.attrs.starts as Dim[]).map(exact).join(', ')},)`, `(${(node.attrs.shape as Dim[]).map(exact).join(', ')},)`];
-    },
-  },
-  transpose: { attrs: ['axes'], module: ({ node }) => `Transpose(${py(node.attrs.axes)})` },
-  expand_dims: { attrs: ['axis'], module: () => 'Reshape()', callArgs: ({ node, dim }) => [`(${node.type.shape.map(dim).join(', ')},)`] },
-  squeeze: { attrs: ['axes'], module: () => 'Reshape()', callArgs: ({ node, dim }) => [`(${node.type.shape.map(dim).join(', ')},)`] },
-  stack: { attrs: ['axis'], module: ({ node }) => `Stack(${py(node.attrs.axis)})` },
-  pad: { attrs: ['before', 'after', 'mode'], module: ({ node }) => `Pad(${py(node.attrs.before)}, ${py(node.attrs.after)}, ${py(node.attrs.mode)})` },
   concat: {
     attrs: ['axis'],
     module: ({ node, inputs }) => {
@@ -225,19 +212,29 @@ export const PYTORCH_OPS: Readonly<Record<string, PyOp>> = {
       return `Concat(${raw < 0 ? inputs[0]!.shape.length + raw : raw})`;
     },
   },
+  transpose: { attrs: ['axes'], module: ({ node }) => `Transpose(${py(node.attrs.axes)})` },
+  expand_dims: { attrs: ['axis'], module: ({ node }) => `ExpandDims(${py(node.attrs.axis)})` },
+  squeeze: { attrs: ['axes'], module: ({ node }) => `Squeeze(${py(node.attrs.axes)})` },
+  stack: { attrs: ['axis'], module: ({ node }) => `Stack(${py(node.attrs.axis)})` },
+  pad: { attrs: ['before', 'after', 'mode'], module: ({ node }) => `Pad(${py(node.attrs.before)}, ${py(node.attrs.after ?? node.attrs.before)}, ${py(node.attrs.mode ?? 'zeros')})` },
+  // Indexing (x[0], x[:, 1:5], x[:, -1]) is a strided_read node; its starts and sizes may be dims of the input.
+  strided_read: {
+    attrs: ['axes', 'starts', 'steps', 'shape'],
+    module: ({ node }) => {
+      const axes = node.attrs.axes as number[];
+      if (axes.some((a, i) => a < 0 || (i > 0 && a <= axes[i - 1]!))) throw new PytorchExportError('a read that reorders or adds axes has no PyTorch export yet');
+      return `StridedRead(${py(axes)})`;
+    },
+    callArgs: ({ node, dim }) => [
+      `[${(node.attrs.starts as Dim[]).map(dim).join(', ')}]`,
+      py(node.attrs.steps),
+      `[${(node.attrs.shape as Dim[]).map(dim).join(', ')}]`,
+    ],
+  },
   ...Object.fromEntries(ACTIVATION_NAMES.map(activation)),
   softmax: softmax(false),
   log_softmax: softmax(true),
 };
-
-/**
- * A dim expression (`seq-1`, `ceil((seq-2)/3)`) as Python over the forward's bound dims: each name
- * through `dim`, ceil and floor from math. Index positions need the exact value, not reshape's -1.
- */
-function dimExpression(d: Dim, dim: (d: Dim) => string): string {
-  if (typeof d === 'number') return String(d);
-  return d.replace(/[A-Za-z_]\w*/g, (name) => (name === 'ceil' || name === 'floor' ? `math.${name}` : dim(name)));
-}
 
 /** The entry for a node, or a refusal naming the op or the attribute the export does not know. */
 export function pyOpFor(node: IRNode): PyOp {

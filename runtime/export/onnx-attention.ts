@@ -21,6 +21,7 @@ function sizeOf(s: StepExport, x: string, axis: number): string {
 
 /** probs = softmax(q_h·k_hᵀ/√(D/heads)) with the future masked (−∞) when causal; y = probs·v_h, heads joined. */
 export const attention: OnnxRule = (s) => {
+  s.expect(['heads', 'causal'], 3);
   const heads = s.attrs.heads as number;
   const depth = s.shape(s.input(0))!.at(-1);
   if (typeof depth !== 'number') return s.refuse(`attention over a symbolic feature size '${depth}' has no ONNX export`);
@@ -44,6 +45,7 @@ export const attention: OnnxRule = (s) => {
  * precision for the run-time length T (as nnet's kernel does) and rounded once to float.
  */
 export const positionalEncoding: OnnxRule = (s) => {
+  s.expect([], 1);
   const depth = s.shape(s.input(0))!.at(-1);
   if (typeof depth !== 'number') return s.refuse(`a positional encoding over a symbolic feature size '${depth}' has no ONNX export`);
   const length = s.op('Cast', [sizeOf(s, s.input(0), 1)], { attributes: [attr.int('to', ONNX_DOUBLE)] });

@@ -20,6 +20,7 @@ const ONNX_GATE_ORDER: Record<RecurrentCellName, readonly number[]> = {
   rnn: [0],
   lstm: [0, 3, 1, 2],
   gru: [1, 0, 2],
+  gru_reset_after: [1, 0, 2],
 };
 
 /** Row indices that reorder a [gates·units, …] nnet weight into ONNX's gate order (for Gather). */

@@ -32,6 +32,7 @@ const lastAxis = (opType: string): OnnxRule => (s) => {
 
 /** matmul: Gemm (bias folded in as C) for a matrix, MatMul with the bias added after for a batch of them. */
 const matmul: OnnxRule = (s) => {
+  s.expect(['transA', 'transB'], 2);
   const [a, b] = [s.input(0), s.input(1)];
   const transA = s.attrs.transA === true;
   const transB = s.attrs.transB === true;
@@ -62,6 +63,7 @@ const reshape: OnnxRule = (s) => {
 
 /** Inference batchnorm over the last axis: y = gamma·(x − running_mean)/√(running_var + ε) + beta. */
 const batchnorm: OnnxRule = (s) => {
+  s.expect(['epsilon', 'momentum'], 5);
   const [x, gamma, beta, mean, variance] = [0, 1, 2, 3, 4].map((i) => s.input(i)) as [string, string, string, string, string];
   const invstd = s.op('Reciprocal', [s.op('Sqrt', [s.op('Add', [variance, s.floats([s.attrs.epsilon as number], [])])])]);
   const scaled = s.op('Mul', [s.op('Mul', [s.op('Sub', [x, mean]), invstd]), gamma]);
@@ -73,6 +75,7 @@ const batchnorm: OnnxRule = (s) => {
  * mean and biased variance over P and C/G, x̂ back in x's shape, then gamma·x̂ + beta per channel.
  */
 const groupnorm: OnnxRule = (s) => {
+  s.expect(['groups', 'epsilon'], 3);
   const x = s.input(0);
   const channels = s.shape(x)!.at(-1);
   const groups = s.attrs.groups as number;
@@ -87,6 +90,7 @@ const groupnorm: OnnxRule = (s) => {
 };
 
 const layernorm: OnnxRule = (s) => {
+  s.expect(['epsilon'], 3);
   s.op('LayerNormalization', [s.input(0), s.input(1), s.input(2)], {
     outputs: [s.out(0)!],
     attributes: [attr.int('axis', -1), attr.float('epsilon', s.attrs.epsilon as number)],

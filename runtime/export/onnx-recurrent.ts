@@ -1,4 +1,4 @@
-import { parseKernelName, RECURRENT_CELLS, type RecurrentCellName } from '../plan/kernels.js';
+import { parseKernelName, RECURRENT_CELLS, type RecurrentCell, type RecurrentCellName } from '../plan/kernels.js';
 import { attr } from './onnx-graph.js';
 import { onnxGateRows } from './onnx-layouts.js';
 import type { OnnxRule, StepExport } from './onnx-step.js';
@@ -12,11 +12,11 @@ import type { OnnxRule, StepExport } from './onnx-step.js';
  *
  * Gate order: ONNX_GATE_ORDER (Gather of rows). nnet's GRU applies r after the recurrent product,
  * (w_hh·h)_n, with its one bias on the input side: ONNX's linear_before_reset = 1 with Rb = 0 and
- * Wb = nnet's bias is exactly that. Layout: ONNX wants [T, N, ·] (layout 0, the one onnxruntime runs),
+ * Wb = nnet's bias is exactly that; gru_reset_after's recurrent bias is Rb. Layout: ONNX wants [T, N, ·] (layout 0, the one onnxruntime runs),
  * so x is transposed in and Y out; the initial states are zeros in both.
  */
 
-const OPERATOR: Record<RecurrentCellName, string> = { rnn: 'RNN', lstm: 'LSTM', gru: 'GRU' };
+const OPERATOR: Record<RecurrentCellName, string> = { rnn: 'RNN', lstm: 'LSTM', gru: 'GRU', gru_reset_after: 'GRU' };
 
 interface Projection {
   x: string;
@@ -42,6 +42,7 @@ function projectionOf(s: StepExport, xw: string): Projection | undefined {
 
 export function scan(cell: RecurrentCellName): OnnxRule {
   return (s) => {
+    s.expect(['units', 'return_sequences'], 2);
     const units = s.attrs.units as number;
     const gates = RECURRENT_CELLS[cell].gates;
     const rows = s.ints(onnxGateRows(cell, units));
@@ -51,9 +52,12 @@ export function scan(cell: RecurrentCellName): OnnxRule {
     // W: w_ih itself, or a permutation matrix over the projected values.
     const w = projection ? toOnnx(projection.weight) : toOnnx(s.op('EyeLike', [s.op('ConstantOfShape', [s.ints([gates * units, gates * units])])]));
     const inputBias = projection?.bias ? s.op('Gather', [projection.bias, rows], { attributes: [attr.int('axis', 0)] }) : s.floats(new Array<number>(gates * units).fill(0));
-    const b = s.op('Unsqueeze', [s.op('Concat', [inputBias, s.floats(new Array<number>(gates * units).fill(0))], { attributes: [attr.int('axis', 0)] }), s.ints([0])]);
+    // Rb: gru_reset_after's recurrent bias (its scan's third input) is ONNX's, in ONNX's gate order.
+    const hasRecurrentBias = (RECURRENT_CELLS[cell] as RecurrentCell).recurrentBias === true;
+    const recurrentBias = hasRecurrentBias ? s.op('Gather', [s.input(2), rows], { attributes: [attr.int('axis', 0)] }) : s.floats(new Array<number>(gates * units).fill(0));
+    const b = s.op('Unsqueeze', [s.op('Concat', [inputBias, recurrentBias], { attributes: [attr.int('axis', 0)] }), s.ints([0])]);
     const timeMajor = s.op('Transpose', [x], { attributes: [attr.ints('perm', [1, 0, 2])] });
-    const attributes = [attr.int('hidden_size', units), ...(cell === 'gru' ? [attr.int('linear_before_reset', 1)] : [])];
+    const attributes = [attr.int('hidden_size', units), ...(cell === 'gru' || cell === 'gru_reset_after' ? [attr.int('linear_before_reset', 1)] : [])];
     const sequences = s.attrs.return_sequences === true;
     const y = s.graph.fresh(`${s.out(0)}:Y`);
     const yh = s.graph.fresh(`${s.out(0)}:Y_h`);

@@ -51,6 +51,7 @@ function ints(value: unknown, spatial: number, fallback: number): number[] {
 
 /** conv1d / conv2d / grouped_conv2d (+bias folded into Conv's B input). nnet's grouped weight [F, k…, C/groups] permutes to ONNX's [F, C/groups, k…], group g the same channels. */
 export const conv: OnnxRule = (s) => {
+  s.expect(['strides', 'padding', 'dilation', 'groups'], 2);
   const x = s.input(0);
   const spatial = spatialRank(s, x);
   const kernel = s.shape(s.input(1))!.slice(1, 1 + spatial) as number[];
@@ -78,6 +79,7 @@ export const conv: OnnxRule = (s) => {
 /** maxpool2d / avgpool2d (the 1-D pools are these over [N, L, 1, C]); the average leaves padding out of the count. */
 export function pool(opType: 'MaxPool' | 'AveragePool'): OnnxRule {
   return (s) => {
+    s.expect(['size', 'strides', 'padding'], 1);
     const x = s.input(0);
     const spatial = spatialRank(s, x);
     const size = ints(s.attrs.size, spatial, 1);
@@ -104,6 +106,7 @@ export function globalPool(opType: 'ReduceMean' | 'ReduceMax'): OnnxRule {
  * stride, both paddings leave stride − span zero cells at the end: output_padding.
  */
 export const convTranspose: OnnxRule = (s) => {
+  s.expect(['strides', 'padding', 'dilation'], 2);
   const x = s.input(0);
   const spatial = spatialRank(s, x);
   const kernel = s.shape(s.input(1))!.slice(1, 1 + spatial) as number[];
@@ -135,6 +138,7 @@ export const convTranspose: OnnxRule = (s) => {
 
 /** upsample2d: Resize on channels-first by whole factors; nearest repeats (asymmetric, floor), bilinear samples at half-pixel centres. */
 export const upsample: OnnxRule = (s) => {
+  s.expect(['size', 'mode'], 1);
   const x = s.input(0);
   const spatial = spatialRank(s, x);
   const size = ints(s.attrs.size, spatial, 1);

@@ -39,6 +39,12 @@ export interface StepExport {
   dim(value: PlanDim): string;
   /** Throws NNR7001 naming the step and its kernel. */
   refuse(reason: string): never;
+  /**
+   * Refuses a step that carries an attribute (or more inputs) than the mapping was written for: a
+   * kernel that gains a variant (a GRU's reset form, a mask) is refused until its mapping reads it,
+   * never exported wrong.
+   */
+  expect(attrs: readonly string[], inputs?: number): void;
 }
 
 /** One op's mapping: a function that emits its nodes, or a stated refusal (NNR7001 with the reason). */

@@ -125,6 +125,11 @@ function exportStep(step: PlanStep, index: number, ctx: ExportContext): void {
     refuse: (reason) => {
       throw new ExportError(`${where}: kernel '${base}' has no ONNX export: ${reason}`);
     },
+    expect: (names, inputs) => {
+      const unread = Object.keys(step.attrs).filter((a) => !names.includes(a) && !(a === 'alpha' && activations.length > 0));
+      if (unread.length > 0) s.refuse(`its attribute${unread.length > 1 ? 's' : ''} ${unread.map((a) => `'${a}'`).join(', ')} ${unread.length > 1 ? 'are' : 'is'} not exported yet`);
+      if (inputs !== undefined && step.inputs.length > inputs + (bias !== undefined ? 1 : 0)) s.refuse(`its input ${inputs + 1} (${step.inputs[inputs]}) is not exported yet`);
+    },
   };
   rule(s);
   if (y === undefined) throw new ExportError(`${where}: the ONNX mapping of kernel '${base}' wrote no output`);

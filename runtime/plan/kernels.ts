@@ -109,6 +109,11 @@ export interface RecurrentCell {
   saved: number;
   /** Offset, in units, of h_t inside a saved row. */
   hOffset: number;
+  /**
+   * A recurrent bias b_hh [G·u] inside the scan, added to w_hh·h_{t−1} at every step (the scan takes
+   * it as a third input, its gradient returns db_hh as a third output).
+   */
+  recurrentBias?: true;
   doc: string;
 }
 
@@ -126,6 +131,13 @@ export const RECURRENT_CELLS = {
     hOffset: 4,
     doc: 'r, z = σ(xw_{r,z} + (w_hh·h)_{r,z}); n = tanh(xw_n + r·(w_hh·h)_n); h_t = (1 − z)·n + z·h_{t−1}; saved = r, z, n, (w_hh·h)_n, h (5 per unit).',
   },
+  gru_reset_after: {
+    gates: 3,
+    saved: 5,
+    hOffset: 4,
+    recurrentBias: true,
+    doc: 'The GRU of Keras (reset_after=True) and PyTorch, with two biases: as gru_scan with w_hh·h + b_hh in place of w_hh·h, so n = tanh(xw_n + r·((w_hh·h)_n + b_hn)); saved as gru_scan, (w_hh·h)_n + b_hn the fourth value.',
+  },
 } as const satisfies Record<string, RecurrentCell>;
 
 export type RecurrentCellName = keyof typeof RECURRENT_CELLS;
@@ -141,11 +153,6 @@ export function recurrentCellOf(kernel: string): RecurrentCell {
   return RECURRENT_CELLS[name as RecurrentCellName];
 }
 
-/** Builds one value per cell, typed so that the result covers every cell. */
-export function perCell<T>(make: (cell: RecurrentCellName) => T): Record<RecurrentCellName, T> {
-  return Object.fromEntries(RECURRENT_CELL_NAMES.map((cell) => [cell, make(cell)])) as Record<RecurrentCellName, T>;
-}
-
 /** One value per `<cell>_scan` kernel. */
 export function perScan<T>(make: (cell: RecurrentCellName) => T): Record<ScanKernelName, T> {
   return Object.fromEntries(RECURRENT_CELL_NAMES.map((cell) => [`${cell}_scan`, make(cell)])) as Record<ScanKernelName, T>;
@@ -159,12 +166,17 @@ export function perScanGrad<T>(make: (cell: RecurrentCellName) => T): Record<Sca
 /** y is [N, T, units] with return_sequences, else the last state [N, units]; saved is [N, T, k·units]. */
 function recurrentKernels(): Record<ScanKernelName | ScanGradKernelName, KernelSpec> {
   const attrs = { units: int, return_sequences: bool };
+  const biased = (cell: RecurrentCellName): boolean => (RECURRENT_CELLS[cell] as RecurrentCell).recurrentBias === true;
   return {
     ...perScan((cell): KernelSpec => ({
-      inputs: ['xw', 'w_hh'], outputs: ['y', 'saved'], attrs, epilogue: false, grad: differentiable([`${cell}_scan_grad`], ['saved']), doc: RECURRENT_CELLS[cell].doc,
+      inputs: ['xw', 'w_hh', ...(biased(cell) ? ['b_hh'] : [])], outputs: ['y', 'saved'], attrs, epilogue: false, grad: differentiable([`${cell}_scan_grad`], ['saved']), doc: RECURRENT_CELLS[cell].doc,
     })),
     ...perScanGrad((cell): KernelSpec => ({
-      inputs: ['dy', 'w_hh', 'saved'], outputs: ['dxw', 'dw_hh'], attrs, epilogue: false, doc: `Backpropagation through time of ${cell}_scan: dxw and dw_hh from dy and the saved states.`,
+      inputs: ['dy', 'w_hh', 'saved'],
+      outputs: ['dxw', 'dw_hh', ...(biased(cell) ? ['db_hh'] : [])],
+      attrs,
+      epilogue: false,
+      doc: `Backpropagation through time of ${cell}_scan: dxw and dw_hh${biased(cell) ? ' and db_hh' : ''} from dy and the saved states.`,
     })),
   };
 }

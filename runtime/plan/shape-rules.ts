@@ -228,7 +228,7 @@ export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
   upsample2d_grad: fromShapeAttr,
   global_avg_pool_grad: fromShapeAttr,
   global_max_pool_grad: ([, x]) => [same(x)],
-  ...perScanGrad(() => ([, wHh]) => [null, same(wHh)]),
+  ...perScanGrad(() => ([, wHh]) => [null, same(wHh), wHh ? { shape: [wHh[0]!] } : null]),
   attention_grad: ([, q, k, v]) => [same(q), same(k), same(v)],
   l1_l2_penalty: () => [SCALAR],
   l1_l2_grad: ([grad, w]) => (grad && w && !equal(grad, w) ? `the gradient [${grad.join(', ')}] is not w's shape [${w.join(', ')}]` : [same(grad)]),

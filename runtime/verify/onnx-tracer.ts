@@ -1,6 +1,6 @@
 import type * as Ort from 'onnxruntime-web';
 import { toOnnxModel } from '../export/onnx.js';
-import { encodeModel, ONNX_FLOAT, ONNX_INT32 } from '../export/onnx-model.js';
+import { encodeModel } from '../export/onnx-model.js';
 import type { Plan } from '../plan/format.js';
 import type { HostTensor } from '../tensor.js';
 import { VerifyError } from './errors.js';
@@ -8,25 +8,17 @@ import type { Tracer } from './verify.js';
 
 /**
  * The ONNX target: the model as `nnet export --format onnx` writes it, with every layer's value made
- * a graph output too (the export names each step's value after its plan tensor), run in onnxruntime-web
+ * a graph output too (the export's `intermediates`: it names each step's value after its plan tensor), run in onnxruntime-web
  * (WebAssembly, one thread). onnxruntime-web is loaded only here and only when asked for, so the rest of
  * nnet runs without it; where it is not installed the target is refused with NNR7201.
  */
 export async function onnxTracer(plan: Plan, weights: ReadonlyMap<string, HostTensor>): Promise<{ trace: Tracer; runtime: string }> {
   const ort = await loadOnnxRuntime();
-  const model = toOnnxModel(plan, weights);
+  // Every layer's value the exported graph computes under its plan name becomes an output too.
+  const produced = new Set(toOnnxModel(plan, weights).nodes.flatMap((n) => n.outputs));
+  const exposed = [...new Set(plan.forward.map((step) => step.outputs[0]!).filter((name) => produced.has(name)))];
+  const model = toOnnxModel(plan, weights, { intermediates: exposed });
   const outputNames = new Set(model.outputs.map((o) => o.name));
-  const produced = new Set(model.nodes.flatMap((n) => n.outputs));
-  const tensors = new Map(plan.tensors.map((t) => [t.name, t]));
-  const exposed: string[] = [];
-  for (const step of plan.forward) {
-    const name = step.outputs[0];
-    const t = name !== undefined ? tensors.get(name) : undefined;
-    if (!t || !produced.has(t.name) || outputNames.has(t.name)) continue;
-    model.outputs.push({ name: t.name, elemType: t.dtype === 'f32' ? ONNX_FLOAT : ONNX_INT32, shape: t.shape.map((d) => (typeof d === 'number' ? d : d.replace(/[^A-Za-z0-9_]/g, '_'))) });
-    outputNames.add(t.name);
-    exposed.push(t.name);
-  }
   const session = await ort.InferenceSession.create(encodeModel(model), { intraOpNumThreads: 1 });
   const trace: Tracer = async (inputs, names) => {
     const feeds: Record<string, Ort.Tensor> = {};

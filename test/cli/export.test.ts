@@ -29,7 +29,25 @@ describe('nnet export', () => {
       const session = await ort.InferenceSession.create(new Uint8Array(readFileSync(out)));
       expect(session.inputNames).toEqual([model === 'Generator' ? 'z' : 'image']);
     }
+    // The doc string: the comment right above the generator; the producer version: nnet's.
+    const generator = readFileSync(join(dir, 'Generator.onnx'));
+    expect(generator.includes(Buffer.from('A GAN on digits: a generator from 32 latent numbers'))).toBe(true);
+    expect(generator.includes(Buffer.from(`nnet\x1a\x05${NNET_VERSION}`, 'latin1'))).toBe(true);
     expect(NNET_VERSION).toBe((JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version);
+  });
+
+  it('--expose adds intermediate values as graph outputs; a name the plan lacks is NNR7001', async () => {
+    const out = join(dir, 'exposed.onnx');
+    const compiled = join(dir, 'seed.json');
+    expect((await runCli(['compile', 'examples/seed.nnet', '-o', compiled])).code).toBe(0);
+    const plan = JSON.parse(readFileSync(compiled, 'utf8')) as { forward: Array<{ outputs: string[] }> };
+    const inner = plan.forward[0]!.outputs[0]!;
+    expect((await runCli(['export', 'examples/seed.nnet', '-o', out, '--expose', inner])).code).toBe(0);
+    const session = await ort.InferenceSession.create(new Uint8Array(readFileSync(out)));
+    expect(session.outputNames).toEqual(['y', inner]);
+    const bad = await runCli(['export', 'examples/seed.nnet', '-o', out, '--expose', 'nope']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("error NNR7001: no tensor 'nope' in the plan of Seed");
   });
 
   it('an unknown format is a usage error; -o is required', async () => {

@@ -282,13 +282,15 @@ class Recurrent(nn.Module):
     w_hh [G·u, u], one bias [G·u] added to the input projection; gates lstm i, f, g, o; gru r, z, n
     with n = tanh(xw_n + r·(w_hh·h)_n) and h = (1 − z)·n + z·h."""
 
-    def __init__(self, cell, in_features, units, return_sequences=False, bias=True):
+    def __init__(self, cell, in_features, units, return_sequences=False, bias=True, reset_after=False):
         super().__init__()
         gates = RECURRENT_GATES[cell]
         self.cell, self.units, self.return_sequences = cell, units, return_sequences
         self.w_ih = nn.Parameter(torch.zeros(gates * units, in_features))
         self.w_hh = nn.Parameter(torch.zeros(gates * units, units))
         self.bias = nn.Parameter(torch.zeros(gates * units)) if bias else None
+        # gru with reset_after: the recurrent bias [3·u] added to w_hh·h (PyTorch's bias_hh).
+        self.recurrent_bias = nn.Parameter(torch.zeros(gates * units)) if reset_after else None
 
     def forward(self, x):
         xw = F.linear(x, self.w_ih, self.bias)
@@ -297,7 +299,7 @@ class Recurrent(nn.Module):
         c = x.new_zeros(n, self.units)
         outputs = []
         for t in range(steps):
-            rec = F.linear(h, self.w_hh)
+            rec = F.linear(h, self.w_hh, self.recurrent_bias)
             if self.cell == 'rnn':
                 h = torch.tanh(xw[:, t] + rec)
             elif self.cell == 'lstm':
@@ -443,14 +445,32 @@ class Reduce(nn.Module):
 
 
 class Transpose(nn.Module):
-    """transpose: axis k of the result is axis axes[k] of x (the full permutation)."""
-
     def __init__(self, axes):
         super().__init__()
-        self.axes = tuple(axes)
+        self.axes = list(axes)
 
     def forward(self, x):
         return x.permute(self.axes)
+
+
+class ExpandDims(nn.Module):
+    def __init__(self, axis):
+        super().__init__()
+        self.axis = axis
+
+    def forward(self, x):
+        return x.unsqueeze(self.axis)
+
+
+class Squeeze(nn.Module):
+    def __init__(self, axes):
+        super().__init__()
+        self.axes = sorted(axes, reverse=True)
+
+    def forward(self, x):
+        for axis in self.axes:
+            x = x.squeeze(axis)
+        return x
 
 
 class Stack(nn.Module):
@@ -463,46 +483,44 @@ class Stack(nn.Module):
 
 
 class Pad(nn.Module):
-    """pad: before[a] and after[a] positions on axis a, zeros or NumPy's reflect (the edge not repeated)."""
+    """Pads every axis by (before, after): zeros, or reflect (NumPy's: the edge value not repeated)."""
 
     def __init__(self, before, after, mode='zeros'):
         super().__init__()
         self.before, self.after, self.mode = list(before), list(after), mode
 
     def forward(self, x):
-        if self.mode == 'zeros':
-            widths = []
+        if self.mode != 'reflect':
+            pads = []
             for b, a in zip(reversed(self.before), reversed(self.after)):
-                widths += [b, a]
-            return F.pad(x, widths)
+                pads += [b, a]
+            return F.pad(x, pads)
         for axis, (b, a) in enumerate(zip(self.before, self.after)):
             if b == 0 and a == 0:
                 continue
             n = x.shape[axis]
-            index = [abs(t - b) if t < b else (2 * (n - 1) - (t - b) if t - b >= n else t - b) for t in range(n + b + a)]
+            index = list(range(b, 0, -1)) + list(range(n)) + list(range(n - 2, n - 2 - a, -1))
             x = x.index_select(axis, torch.tensor(index, device=x.device))
         return x
 
 
 class StridedRead(nn.Module):
-    """x[...] indexing (nnet's strided_read): output axis k reads x's axis axes[k] (-1: a new axis of
-    size 1) at starts[a] + steps[a]*k; an x axis no output axis reads is fixed at its start."""
+    """Indexing (x[0], x[:, 1:5:2], x[:, -1]): x's axis i read at starts[i] + steps[i]·k for the kept
+    axes (sizes), at starts[i] alone for the dropped ones."""
 
-    def __init__(self, axes, steps):
+    def __init__(self, axes):
         super().__init__()
-        self.axes, self.steps = list(axes), list(steps)
+        self.axes = list(axes)
 
-    def forward(self, x, starts, sizes):
-        for axis in range(x.dim()):
-            if axis in self.axes:
-                n = sizes[self.axes.index(axis)]
-                index = starts[axis] + self.steps[axis] * torch.arange(n, device=x.device)
+    def forward(self, x, starts, steps, shape):
+        sizes = dict(zip(self.axes, shape))
+        for axis in reversed(range(x.dim())):
+            if axis in sizes:
+                index = starts[axis] + steps[axis] * torch.arange(sizes[axis], device=x.device)
+                x = x.index_select(axis, index)
             else:
-                index = torch.tensor([starts[axis]], device=x.device)
-            x = x.index_select(axis, index)
-        kept = [a for a in self.axes if a >= 0]
-        dropped = [a for a in range(x.dim()) if a not in kept]
-        return x.permute(kept + dropped).reshape(sizes)
+                x = x.select(axis, starts[axis])
+        return x
 
 
 class Softmax(nn.Module):

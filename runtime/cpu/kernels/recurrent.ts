@@ -4,7 +4,8 @@ import { gemm } from './matmul.js';
 import { perScan, perScanGrad, RECURRENT_CELLS, type RecurrentCellName } from '../../plan/kernels.js';
 
 /**
- * The recurrences rnn_scan, lstm_scan, gru_scan and their backpropagation through time. The input
+ * The recurrences rnn_scan, lstm_scan, gru_scan, gru_reset_after_scan (gru_scan with a recurrent bias)
+ * and their backpropagation through time. The input
  * projection xw = x·w_ihᵀ + bias comes in precomputed for every step ([N, T, G·u]); each step adds
  * w_hh·h_{t−1} (one SGEMM over the whole batch) and applies the cell. Every step's gate values and
  * states go to `saved` ([N, T, S·u]) so the backward pass never recomputes the forward one.
@@ -51,14 +52,17 @@ function zeroed(name: string, size: number): Float32Array {
 }
 
 function forward(gates: number, stored: number, cell: CellStep): CpuKernel {
-  return (_ctx, [xw, w], [y, saved], attrs) => {
+  return (_ctx, [xw, w, recurrentBias], [y, saved], attrs) => {
     const sc = scanOf(xw!, w!, saved!, y!, attrs, gates, stored);
     const h = zeroed('h', sc.n * sc.u);
     const c = zeroed('c', sc.n * sc.u);
     const rec = zeroed('rec', sc.n * sc.g);
+    const bias = recurrentBias ? f32(recurrentBias) : null;
     sc.y.fill(0);
     for (let step = 0; step < sc.t; step++) {
       recurrentProduct(h, sc.w, rec, sc.n, sc.g, sc.u);
+      // A cell with a recurrent bias (gru_reset_after) reads w_hh·h + b_hh wherever it reads w_hh·h.
+      if (bias) for (let b = 0; b < sc.n; b++) for (let k = 0; k < sc.g; k++) rec[b * sc.g + k]! += bias[k]!;
       cell(sc, rec, h, c, step);
     }
   };
@@ -143,7 +147,7 @@ function incoming(sc: Scan, dyd: Float32Array, dhNext: Float32Array, b: number, 
 }
 
 function backward(gates: number, stored: number, hOffset: number, cell: BackCell): CpuKernel {
-  return (_ctx, [dy, w, saved], [dxwOut, dwOut], attrs) => {
+  return (_ctx, [dy, w, saved], [dxwOut, dwOut, dbOut], attrs) => {
     const u = attrs.units as number;
     const sc = scanOf({ shape: dxwOut!.shape, data: dxwOut!.data }, w!, saved!, dy!, attrs, gates, stored);
     const dyd = f32(dy!);
@@ -155,9 +159,13 @@ function backward(gates: number, stored: number, hOffset: number, cell: BackCell
     const direct = zeroed('direct', sc.n * u);
     const dhw = zeroed('dhw', sc.n * sc.g);
     const dwStep = zeroed('dwStep', sc.g * u);
+    // The recurrent bias meets every step, the first included (h_{−1} = 0 only zeroes dw_hh's term).
+    const db = dbOut ? f32(dbOut) : null;
+    db?.fill(0);
     for (let step = sc.t - 1; step >= 0; step--) {
       direct.fill(0);
       cell(sc, dyd, dhNext, step, dxw, dhw, carry, direct);
+      if (db) for (let b = 0; b < sc.n; b++) for (let k = 0; k < sc.g; k++) db[k]! += dhw[b * sc.g + k]!;
       if (step > 0) {
         // dw_hh[G, u] += dhwᵀ[G, N] · h_{t−1}[N, u]; h_{t−1} sits in `saved` with row stride T·S.
         gemm(dhw, 1, sc.g, sc.saved.subarray((step - 1) * sc.s + hOffset * u), sc.t * sc.s, 1, dwStep, sc.g, u, sc.n);
@@ -237,6 +245,7 @@ const CELLS: Record<RecurrentCellName, { step: CellStep; back: BackCell }> = {
   rnn: { step: rnnCell, back: rnnBack },
   lstm: { step: lstmCell, back: lstmBack },
   gru: { step: gruCell, back: gruBack },
+  gru_reset_after: { step: gruCell, back: gruBack },
 };
 
 export const recurrentKernels = {

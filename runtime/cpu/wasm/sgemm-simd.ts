@@ -1,4 +1,3 @@
-import { KC, packPanelsA } from '../kernels/gemm-pack.js';
 import { instantiateThreaded, MAX_MEMORY_PAGES, parallelFor, type ThreadedModule } from '../threads/threaded-module.js';
 import { ResidentOperands } from './resident-operands.js';
 import { DRIVER_VARIANTS, driverName, MR, NR, sgemmModuleBytes, type TileActivation } from './sgemm-module.js';
@@ -8,10 +7,10 @@ import { packB8, packedBSize } from './sgemm-pack.js';
  * c[m×n] = A·B in float32 on the WebAssembly SIMD micro-kernel (sgemm-module.ts), with the bias and
  * the simple activations applied to each tile before it is stored. Memory of the module:
  *
- *   [ B packed, resident per weight version | B packed, when not resident | A packed | C | bias ]
+ *   [ B packed, resident per weight version | B packed, when not resident | A | A packed | C | bias ]
  *
- * A is packed whole for a block of rows (JS, gemm-pack.ts or patch-pack.ts), then the module's driver
- * (sgemm-driver.ts) computes C tile by tile, each tile all its k blocks of KC = 256 in order with the
+ * A is copied in as it is and packed, a pass of rows at a time, by the module (sgemm-pack-a.ts), on
+ * every thread; then its driver (sgemm-driver.ts) computes C tile by tile, each tile all its k blocks of KC = 256 in order with the
  * epilogue on the last, on as many threads as are given (threads/threaded-module.ts): the tiles are
  * the unit of work, so C is the same bits on any number of threads. A tile is at most 64 rows × 128
  * columns: its packed A (64 × 256 floats = 64 KB per k block) stays in L2 while each 8-column panel
@@ -51,7 +50,7 @@ export interface SgemmModule {
 }
 
 function instantiate(fma: boolean): SgemmModule | null {
-  const drivers = DRIVER_VARIANTS.map(driverName);
+  const drivers = [...DRIVER_VARIANTS.map(driverName), 'pack_a'];
   const threaded = instantiateThreaded((shared) => sgemmModuleBytes(fma, shared, MAX_MEMORY_PAGES), drivers);
   if (!threaded) return null;
   const { memory } = threaded;
@@ -110,12 +109,19 @@ export function copyOut(floats: Float32Array, from: number, ldc: number, c: Floa
   }
 }
 
+/** A(i, kk) = a[i·aRow + kk·aCol]: copied into the module's memory as it is, packed there (sgemm-pack-a.ts). */
+interface StridedA {
+  a: Float32Array;
+  aRow: number;
+  aCol: number;
+}
+
 /**
- * Writes rows i0 .. i0+rows-1 of A over the k block [k0, k0+kc) as panels of MR rows into `into`
- * from float `offset` (gemm-pack.ts packPanelsA's layout), rows at or past m as zeros. A strided
- * matrix, or a product whose operand is read straight from another layout.
+ * Packing a float is worth about this many multiply-adds of the GEMM (JS packing ran at ~0.35 G
+ * floats/s, the GEMM at ~11 GMAC/s, on the 2-vCPU Xeon): the work pack_a reports for the threshold.
  */
-type PackA = (into: Float32Array, offset: number, i0: number, rows: number, k0: number, kc: number) => void;
+const PACK_COST = 8;
+const PACK_PANELS_PER_TILE = 4;
 
 /**
  * c[m×n] = A·B, A(i,k) = a[i*aRow + k*aCol], B(k,j) = b[k*bRow + j*bCol] (gemm's strides, matmul.ts);
@@ -128,8 +134,7 @@ export function sgemmSimd(
   c: Float32Array, m: number, n: number, k: number,
   epilogue: SgemmEpilogue = NO_EPILOGUE,
 ): void {
-  const packA: PackA = (into, offset, i0, rows, k0, kc) => packPanelsA(a, aRow, aCol, into, offset, m, i0, rows, k0, kc);
-  sgemmPacked(module, packA, stridedB(b, bRow, bCol, n, k), c, m, n, k, epilogue);
+  sgemmPacked(module, { a, aRow, aCol }, stridedB(b, bRow, bCol, n, k), c, m, n, k, epilogue);
 }
 
 /**
@@ -157,10 +162,10 @@ function stridedB(b: Float32Array, bRow: number, bCol: number, n: number, k: num
   return { rowMajor: false, pack: (into, offset) => packB8(b, bRow, bCol, into, offset, n, k), resident: { data: b, layout: `sgemm B ${bRow} ${bCol} ${n} ${k}` } };
 }
 
-/** sgemmSimd with A and B given by their packing functions. */
+/** sgemmSimd with B given by its packing function. */
 function sgemmPacked(
   module: SgemmModule,
-  packA: PackA,
+  strided: StridedA,
   packB: PackB,
   c: Float32Array, m: number, n: number, k: number,
   epilogue: SgemmEpilogue = NO_EPILOGUE,
@@ -175,7 +180,11 @@ function sgemmPacked(
   const write = (address: number): void => packB.pack(floatsOf(memory), address / 4);
   const residentAt = packB.resident && resident.place(packB.resident.data, packB.resident.layout, bBytes, write);
   const bAt = residentAt ?? resident.scratchStart();
-  const aAt = align16(residentAt === null ? bAt + bBytes : resident.scratchStart());
+  // A as it is (the floats its strides reach), then its packed panels, one pass of rows at a time.
+  const { a, aRow, aCol } = strided;
+  const aFloats = (m - 1) * aRow + (k - 1) * aCol + 1;
+  const rawAt = align16(residentAt === null ? bAt + bBytes : resident.scratchStart());
+  const aAt = align16(rawAt + aFloats * 4);
   const passUnit = TILE_ROW_PANELS * MR;
   const passRows = Math.min(Math.ceil(m / MR) * MR, Math.max(passUnit, Math.floor(PACKED_A_BYTES / (4 * k) / passUnit) * passUnit));
   const cAt = aAt + passRows * k * 4;
@@ -183,6 +192,7 @@ function sgemmPacked(
   resident.reserve(biasAt + ldc * 4);
   if (residentAt === null) write(bAt);
   const floats = floatsOf(memory);
+  floats.set(a.length === aFloats ? a : a.subarray(0, aFloats), rawAt / 4);
   if (epilogue.bias) {
     const { bias } = epilogue;
     for (let j = 0; j < n; j++) floats[biasAt / 4 + j] = bias[j]!;
@@ -192,7 +202,8 @@ function sgemmPacked(
   for (let i0 = 0; i0 < m; i0 += passRows) {
     const rows = Math.min(passRows, m - i0);
     const mPanels = Math.ceil(rows / MR);
-    for (let k0 = 0; k0 < k; k0 += KC) packA(floats, aAt / 4 + k0 * mPanels * MR, i0, rows, k0, Math.min(KC, k - k0));
+    const packArgs = [rawAt + i0 * aRow * 4, aRow * 4, aCol * 4, rows, k, aAt, mPanels, PACK_PANELS_PER_TILE];
+    parallelFor(module.threaded, 'pack_a', packArgs, Math.ceil(mPanels / PACK_PANELS_PER_TILE), rows * k * PACK_COST);
     const [tileRows, tileColumns] = tileShape(mPanels, nPanels);
     const rowTiles = Math.ceil(mPanels / tileRows);
     const colTiles = Math.ceil(nPanels / tileColumns);

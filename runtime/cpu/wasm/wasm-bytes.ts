@@ -87,6 +87,7 @@ export const Op = {
   f64Add: [0xa0],
   f32DemoteF64: [0xb6],
   f32Store: (offset: number) => [0x38, 2, ...u32(offset)],
+  f32Load: (offset: number) => [0x2a, 2, ...u32(offset)],
   f32Add: [0x92],
   f32x4ExtractLane: (lane: number) => [0xfd, ...u32(0x1f), lane],
   f32Const: (value: number) => [0x43, ...new Uint8Array(Float32Array.of(value).buffer)],

@@ -2,7 +2,7 @@ import { describe, it } from 'vitest';
 import { LayerGraph } from '../layer-graph.js';
 import { gradCheck } from './grad-check.js';
 
-/** rnn, lstm and gru (last state and full sequences): BPTT against finite differences. */
+/** rnn, lstm, gru and gru with reset_after (last state and full sequences): BPTT against finite differences. */
 const GATES = { rnn: 1, lstm: 4, gru: 3 } as const;
 
 describe('gradients: recurrent layers', () => {
@@ -23,5 +23,23 @@ describe('gradients: recurrent layers', () => {
         await gradCheck({ graph: g, loss: { kind: 'mse', pred: y, target: t }, samples: 10 });
       });
     }
+  }
+
+  for (const sequences of [false, true]) {
+    it(`gru with reset_after: both biases (return_sequences: ${sequences})`, async () => {
+      const g = new LayerGraph();
+      const x = g.input('x', ['batch', 4, 3]);
+      const units = 5;
+      const wIh = g.param('r.w_ih', [3 * units, 3], { kind: 'glorot_uniform' });
+      const wHh = g.param('r.w_hh', [3 * units, units], { kind: 'glorot_uniform' });
+      const bias = g.param('r.bias', [3 * units], { kind: 'normal', mean: 0, std: 0.3 });
+      const recurrentBias = g.param('r.recurrent_bias', [3 * units], { kind: 'normal', mean: 0, std: 0.5 });
+      const shape = sequences ? ['batch', 4, units] : ['batch', units];
+      const r = g.layer('gru', 'r', [x, wIh, wHh, bias, recurrentBias], { units, return_sequences: sequences, reset_after: true }, shape);
+      const y = g.dense('y', r, 2, null);
+      g.output('y', y);
+      const t = g.label('t', sequences ? ['batch', 4, 2] : ['batch', 2]);
+      await gradCheck({ graph: g, loss: { kind: 'mse', pred: y, target: t }, samples: 10 });
+    });
   }
 });

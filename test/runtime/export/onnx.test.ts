@@ -83,6 +83,12 @@ describe('ONNX export, checked by onnxruntime against nnet (tolerance 1e-5)', ()
     expect(() => exportOnnx(plan, weights)).toThrow(/kernel 'conv1d' has no ONNX export: 'same' padding with stride 2 and dilation 2 over the symbolic size 'seq'/);
   });
 
+  it('refuses a step carrying an attribute its mapping does not read, rather than export it wrong', () => {
+    const { plan, weights } = compiled('model G {\n  input x: [batch, seq, 3]\n  output y = gru(x, 4)\n}\n', true);
+    const forward = plan.forward.map((s) => (s.kernel === 'gru_scan' ? { ...s, attrs: { ...s.attrs, reset_after: false } } : s));
+    expect(() => exportOnnx({ ...plan, forward }, weights)).toThrow(/kernel 'gru_scan' has no ONNX export: its attribute 'reset_after' is not exported yet/);
+  });
+
   it('a model whose output is its input exports one definition of it (onnxruntime rejected "Duplicate definition of name (x)")', async () => {
     const { plan, weights } = compiled('model M {\n  input x: [batch, 3]\n  y = dense(x, 2)\n  output x\n  output y\n}\n', true);
     const model = toOnnxModel(plan, weights);

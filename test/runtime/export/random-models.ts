@@ -212,7 +212,9 @@ export function randomModel(seed: number): string {
   // Reduce to features.
   if (v.kind === 'seq') {
     const reduce = pick(['global_avgpool', 'global_maxpool', 'rnn', 'lstm', 'gru']);
-    v = reduce.startsWith('global') ? bind(`${reduce}(${v.name})`, { kind: 'vec', features: v.features }) : bind(`${reduce}(${v.name}, 3)`, { kind: 'vec', features: 3 });
+    // A reducing gru is Keras' and PyTorch's (two biases), the per-step one nnet's first GRU.
+    const call = reduce === 'gru' ? `gru(${v.name}, 3, reset_after: true)` : `${reduce}(${v.name}, 3)`;
+    v = reduce.startsWith('global') ? bind(`${reduce}(${v.name})`, { kind: 'vec', features: v.features }) : bind(call, { kind: 'vec', features: 3 });
   } else if (v.kind === 'img') {
     const reduce = pick(['global_avgpool', 'global_maxpool', 'flatten']);
     v = bind(`${reduce}(${v.name})`, { kind: 'vec', features: reduce === 'flatten' ? v.features * v.hw![0] * v.hw![1] : v.features });

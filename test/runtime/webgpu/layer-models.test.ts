@@ -42,6 +42,14 @@ const MODELS: Record<string, string> = {
   train { loss mse(y, t)  optimizer adam(lr: 0.01) }
 }
 `,
+  'gru with reset_after over a symbolic length': `model Gru {
+  input s: [batch, seq, 3]
+  input t: [batch, 2]
+  h = s |> gru(6, return_sequences: true, reset_after: true) |> gru(4, reset_after: true, recurrent_bias: normal(0.0, 0.5))
+  output y = h |> dense(2)
+  train { loss mse(y, t)  optimizer adam(lr: 0.01) }
+}
+`,
 };
 
 function feedsFor(plan: Plan, names: string[], seed: number): Record<string, HostTensor> {

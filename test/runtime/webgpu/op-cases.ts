@@ -223,15 +223,17 @@ function recurrentCases(): OpCase[] {
   const [n, t, u] = [3, 4, 5];
   for (const cell of RECURRENT_CELL_NAMES) {
     const { gates, saved: stored } = RECURRENT_CELLS[cell];
+    const bias = 'recurrentBias' in RECURRENT_CELLS[cell] ? [[gates * u]] : [];
     for (const sequences of [false, true]) {
       const attrs = { units: u, return_sequences: sequences };
       const y = sequences ? [n, t, u] : [n, u];
-      cases.push({ name: `${cell}_scan sequences=${sequences}`, kernel: `${cell}_scan`, inputs: [{ shape: [n, t, gates * u] }, { shape: [gates * u, u] }], outputs: [y, [n, t, stored * u]], attrs });
+      const inputs = [{ shape: [n, t, gates * u] }, { shape: [gates * u, u] }, ...bias.map((shape) => ({ shape }))];
+      cases.push({ name: `${cell}_scan sequences=${sequences}`, kernel: `${cell}_scan`, inputs, outputs: [y, [n, t, stored * u]], attrs });
       cases.push({
         name: `${cell}_scan_grad sequences=${sequences}`,
         kernel: `${cell}_scan_grad`,
         inputs: [{ shape: y }, { shape: [gates * u, u] }, { shape: [n, t, stored * u], gen: 'unit' }],
-        outputs: [[n, t, gates * u], [gates * u, u]],
+        outputs: [[n, t, gates * u], [gates * u, u], ...bias],
         attrs,
       });
     }

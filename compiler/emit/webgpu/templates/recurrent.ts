@@ -3,7 +3,7 @@ import { WebGpuEmitError, type KernelSource, type StepShapes } from '../program.
 import { input, output } from './grid.js';
 
 /**
- * The recurrences (rnn_scan, lstm_scan, gru_scan) and their backpropagation through time, with the
+ * The recurrences (rnn_scan, lstm_scan, gru_scan, gru_reset_after_scan) and their backpropagation through time, with the
  * layouts of runtime/plan/kernels.ts and the CPU kernels: xw [N, T, G·u] (input projection, bias
  * included), w_hh [G·u, u], saved [N, T, S·u] (gate values and states per step), y [N, T, u] or [N, u].
  *
@@ -20,7 +20,8 @@ function cellOf(base: string): { name: RecurrentCellName; cell: RecurrentCell } 
   return { name: base.replace(/_scan(_grad)?$/, '') as RecurrentCellName, cell: recurrentCellOf(base) };
 }
 
-function header(step: StepShapes, cell: RecurrentCell): string {
+/** Constants and helpers; `recurrentBias`: rec() adds the bias buffer `bhh` (the forward scan of such a cell). */
+function header(step: StepShapes, cell: RecurrentCell, recurrentBias = false): string {
   const u = Number(step.attrs.units);
   if (!(u >= 1 && u <= MAX_UNITS)) throw new WebGpuEmitError(`WebGPU recurrences support up to ${MAX_UNITS} units, got ${u}`);
   return `const U = ${u}u;
@@ -36,13 +37,25 @@ fn tanh_s(x: f32) -> f32 {
   let e = exp(-2.0 * abs(x));
   return sign(x) * (1.0 - e) / (1.0 + e);
 }
-/** (w_hh · h)[g] for one gate row g, h in workgroup memory. */
+/** (w_hh · h)[g] for one gate row g, h in workgroup memory${recurrentBias ? ', plus the recurrent bias' : ''}. */
 fn rec(g: u32) -> f32 {
-  var acc = 0.0;
+  var acc = ${recurrentBias ? 'bhh[g]' : '0.0'};
   for (var k = 0u; k < U; k++) { acc = fma(w[g * U + k], hs[k], acc); }
   return acc;
 }`;
 }
+
+/** The GRU step, the same for both GRU cells (gru_reset_after's rec() adds the recurrent bias). */
+const GRU_STEP = `let r = sigm(xw[x] + rec(j));
+let z = sigm(xw[x + U] + rec(j + U));
+let hn = rec(j + 2u * U);
+let n = tanh_s(xw[x + 2u * U] + r * hn);
+let value = (1.0 - z) * n + z * hs[j];
+saved[s] = r;
+saved[s + U] = z;
+saved[s + 2u * U] = n;
+saved[s + 3u * U] = hn;
+saved[s + 4u * U] = value;`;
 
 const FORWARD_CELL: Record<RecurrentCellName, string> = {
   rnn: `let value = tanh_s(xw[x] + rec(j));
@@ -59,22 +72,14 @@ saved[s + 2u * U] = gg;
 saved[s + 3u * U] = og;
 saved[s + 4u * U] = c;
 saved[s + 5u * U] = value;`,
-  gru: `let r = sigm(xw[x] + rec(j));
-let z = sigm(xw[x + U] + rec(j + U));
-let hn = rec(j + 2u * U);
-let n = tanh_s(xw[x + 2u * U] + r * hn);
-let value = (1.0 - z) * n + z * hs[j];
-saved[s] = r;
-saved[s + U] = z;
-saved[s + 2u * U] = n;
-saved[s + 3u * U] = hn;
-saved[s + 4u * U] = value;`,
+  gru: GRU_STEP,
+  gru_reset_after: GRU_STEP,
 };
 
 export function emitScan(step: StepShapes): KernelSource {
   const { name, cell } = cellOf(step.base);
   const xw = step.inputs[0]!.shape;
-  const body = `${header(step, cell)}
+  const body = `${header(step, cell, cell.recurrentBias === true)}
 
 var<workgroup> hs: array<f32, ${MAX_UNITS}>;
 
@@ -103,13 +108,26 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   }
 }`;
   return {
-    buffers: [input(0, 'xw'), input(1, 'w'), output(0, 'y'), output(1, 'saved')],
+    buffers: [input(0, 'xw'), input(1, 'w'), ...(cell.recurrentBias ? [input(2, 'bhh')] : []), output(0, 'y'), output(1, 'saved')],
     params: [{ name: 'rows', type: 'u32', value: xw[0]! }, { name: 'T', type: 'u32', value: xw[1]! }],
     body,
     workgroupSize: [MAX_UNITS, 1, 1],
     dispatch: [xw[0]!, 1, 1],
   };
 }
+
+const GRU_BACK_STEP = `let r = saved[s];
+let z = saved[s + U];
+let n = saved[s + 2u * U];
+let hn = saved[s + 3u * U];
+var h_prev = 0.0;
+if (t > 0u) { h_prev = saved[s - S + 4u * U]; }
+let dan = dh * (1.0 - z) * (1.0 - n * n);
+let dar = dan * hn * r * (1.0 - r);
+let daz = dh * (h_prev - n) * z * (1.0 - z);
+dxw[x] = dar; dxw[x + U] = daz; dxw[x + 2u * U] = dan;
+dhw[j] = dar; dhw[j + U] = daz; dhw[j + 2u * U] = dan * r;
+direct = dh * z;`;
 
 /** Per cell: from dh (incoming) compute dxw (written) and dhw (workgroup memory), as the CPU does. */
 const BACKWARD_CELL: Record<RecurrentCellName, string> = {
@@ -133,24 +151,26 @@ let d2 = dc * ig * (1.0 - gg * gg);
 let d3 = dh * tc * og * (1.0 - og);
 dxw[x] = d0; dxw[x + U] = d1; dxw[x + 2u * U] = d2; dxw[x + 3u * U] = d3;
 dhw[j] = d0; dhw[j + U] = d1; dhw[j + 2u * U] = d2; dhw[j + 3u * U] = d3;`,
-  gru: `let r = saved[s];
-let z = saved[s + U];
-let n = saved[s + 2u * U];
-let hn = saved[s + 3u * U];
-var h_prev = 0.0;
-if (t > 0u) { h_prev = saved[s - S + 4u * U]; }
-let dan = dh * (1.0 - z) * (1.0 - n * n);
-let dar = dan * hn * r * (1.0 - r);
-let daz = dh * (h_prev - n) * z * (1.0 - z);
-dxw[x] = dar; dxw[x + U] = daz; dxw[x + 2u * U] = dan;
-dhw[j] = dar; dhw[j + U] = daz; dhw[j + 2u * U] = dan * r;
-direct = dh * z;`,
+  gru: GRU_BACK_STEP,
+  gru_reset_after: GRU_BACK_STEP,
 };
 
 export function emitScanGrad(step: StepShapes): KernelSource {
   const { name, cell } = cellOf(step.base);
   const xw = step.outputs[0]!.shape;
-  const gruCandidate = name === 'gru' ? `\n      if (g >= 2u * U) { d = d * saved[row * S + (g - 2u * U)]; }` : '';
+  const candidate = (indent: string) => (name === 'gru' || name === 'gru_reset_after' ? `\n${indent}if (g >= 2u * U) { d = d * saved[row * S + (g - 2u * U)]; }` : '');
+  // A recurrent bias meets every step, the first included: db_hh[g] = Σ over rows and steps of dhw.
+  const biasGrad = cell.recurrentBias
+    ? `
+  for (var g = j; g < G; g += ${MAX_UNITS}u) {
+    var acc = 0.0;
+    for (var row = 0u; row < P.rows * T; row++) {
+      var d = dxw[row * G + g];${candidate('      ')}
+      acc += d;
+    }
+    db_hh[g] = acc;
+  }`
+    : '';
   const body = `${header(step, cell)}
 
 var<workgroup> hs: array<f32, ${MAX_UNITS}>;
@@ -198,15 +218,15 @@ fn main(@builtin(local_invocation_id) lid: vec3u) {
     for (var b = 0u; b < P.rows; b++) {
       for (var t = 1u; t < T; t++) {
         let row = b * T + t;
-        var d = dxw[row * G + g];${gruCandidate}
+        var d = dxw[row * G + g];${candidate('        ')}
         acc = fma(d, saved[(row - 1u) * S + ${cell.hOffset}u * U + k], acc);
       }
     }
     dw_hh[e] = acc;
-  }
+  }${biasGrad}
 }`;
   return {
-    buffers: [input(0, 'dy'), input(1, 'w'), input(2, 'saved'), output(0, 'dxw'), output(1, 'dw_hh')],
+    buffers: [input(0, 'dy'), input(1, 'w'), input(2, 'saved'), output(0, 'dxw'), output(1, 'dw_hh'), ...(cell.recurrentBias ? [output(2, 'db_hh')] : [])],
     params: [{ name: 'rows', type: 'u32', value: xw[0]! }, { name: 'T', type: 'u32', value: xw[1]! }],
     body,
     workgroupSize: [MAX_UNITS, 1, 1],
