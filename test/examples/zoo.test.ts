@@ -121,6 +121,8 @@ const CASES: Case[] = [
     }),
     steps: 5,
   },
+  // Pixels in [0, 1], the binary cross-entropy's targets; the sample ε is drawn afresh at every step.
+  { file: 'vae.nnet', params: [134_165], batch: () => ({ image: f32([4, 28, 28], () => (random.next() < 0.2 ? 1 : 0)) }), steps: 5 },
 ];
 
 describe('examples/zoo', () => {
