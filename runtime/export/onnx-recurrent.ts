@@ -42,7 +42,8 @@ function projectionOf(s: StepExport, xw: string): Projection | undefined {
 
 export function scan(cell: RecurrentCellName): OnnxRule {
   return (s) => {
-    s.expect(['units', 'return_sequences'], 2);
+    // xw and w_hh, and gru_reset_after's recurrent bias (read below as Rb).
+    s.expect(['units', 'return_sequences'], (RECURRENT_CELLS[cell] as RecurrentCell).recurrentBias === true ? 3 : 2);
     const units = s.attrs.units as number;
     const gates = RECURRENT_CELLS[cell].gates;
     const rows = s.ints(onnxGateRows(cell, units));
