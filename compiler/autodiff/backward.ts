@@ -10,7 +10,7 @@ import type { TrainingGraph } from './training-graph.js';
 
 /** A term of the total loss, with node ids of the primitive graph. */
 type TrainingLossTerm =
-  | (Pick<LossSpec, 'kind' | 'fromLogits' | 'sparse' | 'delta' | 'pred' | 'target' | 'range'> & { weight: number })
+  | (Pick<LossSpec, 'kind' | 'fromLogits' | 'sparse' | 'delta' | 'smoothing' | 'classWeights' | 'pred' | 'target' | 'range'> & { weight: number })
   | Extract<LossTermSpec, { kind: 'value' }>;
 
 export interface TrainingSpec {

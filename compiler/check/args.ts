@@ -193,6 +193,16 @@ function convert(arg: EvaluatedArg, param: ParamDef, callee: string, ctx: MatchC
       }
       return value.kind === 'number' ? numbers[0]! : numbers;
     }
+    case 'numbers': {
+      if (value.kind !== 'list') return wrong('a list of numbers');
+      const numbers: number[] = [];
+      for (const item of value.items) {
+        if (item.kind !== 'number') return wrong('a list of numbers');
+        if (!checkRange(item.value, param, callee, arg.range, ctx)) return undefined;
+        numbers.push(item.value);
+      }
+      return numbers;
+    }
     case 'axes': {
       // An axis by position (-1) or by the name of its symbolic dim (seq); the op resolves names.
       const one = (v: Value): number | string | undefined => (v.kind === 'number' && Number.isInteger(v.value) ? v.value : v.kind === 'dim' ? v.name : undefined);

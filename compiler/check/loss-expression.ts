@@ -202,5 +202,15 @@ function lossTerm(ev: Evaluator, setting: Setting, expr: Expr, graph: Graph): Lo
   }
   if (kind === 'cross_entropy' && pred.lastOp === 'sigmoid' && !fromLogits) reporter.report('NN3007', [pred.name], predRange);
   const delta = typeof called.args.values.delta === 'number' ? called.args.values.delta : 1;
-  return { kind, pred: pred.node, target: target.node, fromLogits: usesLogits ? fromLogits : false, sparse, delta, range: called.range };
+  const smoothing = typeof called.args.values.label_smoothing === 'number' ? called.args.values.label_smoothing : 0;
+  const weights = Array.isArray(called.args.values.class_weights) ? (called.args.values.class_weights as number[]) : null;
+  if (weights) {
+    const classes = kind === 'binary_cross_entropy' ? 2 : p.shape.at(-1);
+    if (weights.length !== classes) {
+      const expected = kind === 'binary_cross_entropy' ? '2 (for classes 0 and 1)' : typeof classes === 'number' ? `${classes}, one per class of '${pred.name}'` : `one per class, but the class axis of '${pred.name}' is ${String(classes)}`;
+      reporter.report('NN3004', [kind, `class_weights has ${weights.length} value${weights.length === 1 ? '' : 's'}; expected ${expected}`], called.args.ranges.get('class_weights') ?? called.range);
+      return null;
+    }
+  }
+  return { kind, pred: pred.node, target: target.node, fromLogits: usesLogits ? fromLogits : false, sparse, delta, smoothing, classWeights: weights, range: called.range };
 }

@@ -141,7 +141,7 @@ function sourceOf(node: IRNode, lines: LineMap | null): PlanSource {
 function planTrainSettings(train: TrainConfig, program: Program, names: Map<number, string>): PlanTrainSettings {
   const { loss, data } = train;
   const name = (node: number): string => names.get(node)!;
-  const settings = (l: LossSettings): LossSettings => ({ kind: l.kind, fromLogits: l.fromLogits, sparse: l.sparse, delta: l.delta });
+  const settings = (l: LossSettings): LossSettings => ({ kind: l.kind, fromLogits: l.fromLogits, sparse: l.sparse, delta: l.delta, smoothing: l.smoothing, classWeights: l.classWeights });
   const losses: LossTerm[] = train.losses.map((term, i) => {
     const nodes = program.losses![i]!;
     return 'value' in nodes

@@ -39,7 +39,7 @@ export function compileGan(check: CheckResult, ganName: string, options: Omit<Co
 
 /** The gan's settings, its fixed loss, and the defaults of everything a gan does not set. */
 function trainConfig(gan: GanConfig, training: TrainingGraph): TrainConfig {
-  const loss: LossSpec = { kind: 'binary_cross_entropy', pred: training.pred, target: training.target, fromLogits: true, sparse: false, delta: 1, range: gan.range };
+  const loss: LossSpec = { kind: 'binary_cross_entropy', pred: training.pred, target: training.target, fromLogits: true, sparse: false, delta: 1, smoothing: 0, classWeights: null, range: gan.range };
   return {
     ...defaultTrainSettings(gan.range),
     loss,

@@ -130,6 +130,7 @@ const SHAPE_RULES: Record<KernelName, ShapeRule> = {
   softmax: same,
   log_softmax: same,
   dropout: ([x]) => [x!, x!],
+  random: ([x]) => [f32(x!.shape)],
   batchnorm: channelStats,
   layernorm: withStats,
   groupnorm: ([x], attrs) => [x!, f32([x!.shape[0]!, attrs.groups as number]), f32([x!.shape[0]!, attrs.groups as number])],

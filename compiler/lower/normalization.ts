@@ -21,6 +21,10 @@ const lowerGroupnorm: LowerRule = ({ builder, node, inputs }) =>
 const lowerDropout: LowerRule = ({ builder, node, inputs }) =>
   builder.add('dropout', inputs.slice(0, 1), { rate: (node.attrs.rate as number | undefined) ?? 0.5, seed: node.id }, node.origin);
 
+/** random_normal / random_uniform: one `random` primitive; its seed attr is the node id, so each op draws its own sample. */
+const lowerRandom: LowerRule = ({ builder, node, inputs }) =>
+  builder.add('random', inputs.slice(0, 1), { dist: node.attrs.dist as string, a: node.attrs.a as number, b: node.attrs.b as number, seed: node.id, inference: node.attrs.inference === true }, node.origin);
+
 /** embedding(ids, vocab, dim): inputs [ids, table]. */
 const lowerEmbedding: LowerRule = ({ builder, node, inputs }) => builder.add('embedding', inputs, {}, node.origin);
 
@@ -31,5 +35,7 @@ export const normalizationRules: Record<string, LowerRule> = {
   layer_norm: lowerLayernorm,
   groupnorm: lowerGroupnorm,
   dropout: lowerDropout,
+  random_normal: lowerRandom,
+  random_uniform: lowerRandom,
   embedding: lowerEmbedding,
 };

@@ -17,6 +17,26 @@ const fromLogits: ParamDef = {
   namedOnly: true,
 };
 
+const labelSmoothing: ParamDef = {
+  name: 'label_smoothing',
+  kind: 'number',
+  doc: 'Mixes the targets with the uniform distribution: t·(1 − ε) + ε/K (ε/2 for binary), ε in [0, 1).',
+  default: 0,
+  min: 0,
+  max: 1,
+  maxExclusive: true,
+  namedOnly: true,
+};
+const classWeights: ParamDef = {
+  name: 'class_weights',
+  kind: 'numbers',
+  doc: 'A weight per class (≥ 0; [w0, w1] for binary) multiplying each row\'s loss, as Keras\'s class_weight: the mean over rows of w·loss.',
+  default: null,
+  defaultText: 'none',
+  min: 0,
+  namedOnly: true,
+};
+
 export const LOSSES: readonly SettingDef[] = [
   { name: 'mse', kind: 'loss', doc: 'Mean squared error; prediction and target of equal shape.', params: [pred, target] },
   { name: 'mae', kind: 'loss', doc: 'Mean absolute error; prediction and target of equal shape.', params: [pred, target] },
@@ -30,13 +50,13 @@ export const LOSSES: readonly SettingDef[] = [
     name: 'binary_cross_entropy',
     kind: 'loss',
     doc: 'Cross-entropy of independent yes/no outputs; targets in [0, 1] of the prediction\'s shape.',
-    params: [pred, target, fromLogits],
+    params: [pred, target, fromLogits, labelSmoothing, classWeights],
   },
   {
     name: 'cross_entropy',
     kind: 'loss',
     doc: 'Multi-class cross-entropy over the last axis; sparse (int class ids) or dense (one-hot) targets.',
-    params: [pred, target, fromLogits],
+    params: [pred, target, fromLogits, labelSmoothing, classWeights],
   },
   { name: 'kl_divergence', kind: 'loss', doc: 'KL(target ‖ prediction) over the last axis; both probability distributions.', params: [pred, target] },
 ];

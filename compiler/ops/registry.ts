@@ -5,6 +5,7 @@ import { conv1d, conv1d_transpose, conv2d, conv2d_transpose } from './conv.js';
 import { depthwise_conv2d, separable_conv2d } from './depthwise.js';
 import { dense } from './dense.js';
 import { dropout } from './dropout.js';
+import { randomNormal, randomUniform } from './random.js';
 import { embedding } from './embedding.js';
 import { INITIALIZERS } from './initializers.js';
 import { LOSSES } from './losses.js';
@@ -47,6 +48,8 @@ export const OPS: readonly OpDef[] = [
   reshape,
   ...SHAPE_OPS,
   dropout,
+  randomNormal,
+  randomUniform,
   batchnorm,
   layernorm,
   groupnorm,

@@ -29,6 +29,8 @@ type ArgKind =
   | 'weight'
   /** A whole number or a list of them (kernel sizes, strides, target shapes). */
   | 'ints'
+  /** A list of numbers (class weights), each within the parameter's range. */
+  | 'numbers'
   /** Axes: a whole number, a symbolic dim's name (`seq`), or a list of them (reductions). */
   | 'axes'
   /** One of the `choices` words (`same`, `valid`). */

@@ -174,6 +174,8 @@ export const PYTORCH_OPS: Readonly<Record<string, PyOp>> = {
     callArgs: ({ node, dim }) => [`(${(node.attrs.shape as Dim[]).map(dim).join(', ')},)`],
   },
   dropout: { attrs: ['rate'], module: ({ node }) => `Dropout(${py(node.attrs.rate ?? 0.5)})` },
+  random_normal: { attrs: ['dist', 'a', 'b', 'inference'], module: ({ node }) => `RandomLike('normal', ${py(node.attrs.a)}, ${py(node.attrs.b)}, ${py(node.attrs.inference === true)})` },
+  random_uniform: { attrs: ['dist', 'a', 'b', 'inference'], module: ({ node }) => `RandomLike('uniform', ${py(node.attrs.a)}, ${py(node.attrs.b)}, ${py(node.attrs.inference === true)})` },
   batchnorm: {
     attrs: ['momentum', 'epsilon'],
     module: ({ node, inputs }) => `BatchNorm(${lastDim(inputs[0])}, momentum=${py(node.attrs.momentum ?? 0.99)}, epsilon=${py(node.attrs.epsilon ?? 1e-3)})`,

@@ -32,8 +32,9 @@ function basename(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
 }
 
+/** A setting at its off value: absent, null, false, 0 (no label smoothing) or an empty list. */
 function isUnset(value: unknown): boolean {
-  return value === undefined || value === null || value === false || (Array.isArray(value) && value.length === 0);
+  return value === undefined || value === null || value === false || value === 0 || (Array.isArray(value) && value.length === 0);
 }
 
 /** A graph value as train.py finds it: a model input (the batch) or a layer's value (model.forward's \`values\`). */

@@ -11,6 +11,7 @@ import { lossKernels } from './kernels/losses.js';
 import { mathKernels } from './kernels/math.js';
 import { matmul } from './kernels/matmul.js';
 import { normalizationKernels } from './kernels/normalization.js';
+import { randomKernels } from './kernels/random.js';
 import { poolingKernels } from './kernels/pooling.js';
 import { recurrentKernels } from './kernels/recurrent.js';
 import { optimizerKernels } from './kernels/optimizers.js';
@@ -33,6 +34,7 @@ const PLAIN_KERNELS: Record<Exclude<KernelName, EpilogueKernelName>, CpuKernel> 
   ...softmaxKernels,
   ...lossKernels,
   ...normalizationKernels,
+  ...randomKernels,
   ...optimizerKernels,
   ...convKernels,
   ...poolingKernels,

@@ -135,6 +135,14 @@ export const ONNX_OPS: Record<InferenceKernelName, OnnxRule> & Partial<Record<Ke
   log_softmax: lastAxis('LogSoftmax'),
   // Inference: dropout passes x through.
   dropout: identity,
+  // Inference: the distribution's mean, shaped like x. A sample drawn in inference (inference: true)
+  // is refused: ONNX's RandomNormalLike would draw other numbers than nnet run does.
+  random: (s) => {
+    s.expect(['dist', 'a', 'b', 'seed', 'inference'], 1);
+    if (s.attrs.inference === true) s.refuse('a random sample drawn in inference (inference: true) has no ONNX export: ONNX would draw other numbers than nnet');
+    const [a, b] = [s.attrs.a as number, s.attrs.b as number];
+    s.op('Expand', [s.floats([s.attrs.dist === 'normal' ? a : (a + b) / 2], []), s.op('Shape', [s.input(0)])], { outputs: [s.out(0)!] });
+  },
   batchnorm,
   layernorm,
   groupnorm,

@@ -42,8 +42,9 @@ function projectionOf(s: StepExport, xw: string): Projection | undefined {
 
 export function scan(cell: RecurrentCellName): OnnxRule {
   return (s) => {
-    // xw and w_hh, and gru_reset_after's recurrent bias (read below as Rb).
-    s.expect(['units', 'return_sequences'], (RECURRENT_CELLS[cell] as RecurrentCell).recurrentBias === true ? 3 : 2);
+    // Rb: gru_reset_after's recurrent bias (its scan's third input) is ONNX's, in ONNX's gate order.
+    const hasRecurrentBias = (RECURRENT_CELLS[cell] as RecurrentCell).recurrentBias === true;
+    s.expect(['units', 'return_sequences'], hasRecurrentBias ? 3 : 2);
     const units = s.attrs.units as number;
     const gates = RECURRENT_CELLS[cell].gates;
     const rows = s.ints(onnxGateRows(cell, units));
@@ -53,8 +54,6 @@ export function scan(cell: RecurrentCellName): OnnxRule {
     // W: w_ih itself, or a permutation matrix over the projected values.
     const w = projection ? toOnnx(projection.weight) : toOnnx(s.op('EyeLike', [s.op('ConstantOfShape', [s.ints([gates * units, gates * units])])]));
     const inputBias = projection?.bias ? s.op('Gather', [projection.bias, rows], { attributes: [attr.int('axis', 0)] }) : s.floats(new Array<number>(gates * units).fill(0));
-    // Rb: gru_reset_after's recurrent bias (its scan's third input) is ONNX's, in ONNX's gate order.
-    const hasRecurrentBias = (RECURRENT_CELLS[cell] as RecurrentCell).recurrentBias === true;
     const recurrentBias = hasRecurrentBias ? s.op('Gather', [s.input(2), rows], { attributes: [attr.int('axis', 0)] }) : s.floats(new Array<number>(gates * units).fill(0));
     const b = s.op('Unsqueeze', [s.op('Concat', [inputBias, recurrentBias], { attributes: [attr.int('axis', 0)] }), s.ints([0])]);
     const timeMajor = s.op('Transpose', [x], { attributes: [attr.ints('perm', [1, 0, 2])] });

@@ -27,7 +27,7 @@ import { activationFacts, perActivation, perActivationGrad, type ActivationGradN
  */
 
 /** `dim`: an integer or a dim expression over the plan's symbolic dims (bound at run time). */
-export type KernelAttrType = 'number' | 'int' | 'bool' | 'string' | 'int[]' | 'dims' | 'dim';
+export type KernelAttrType = 'number' | 'int' | 'bool' | 'string' | 'int[]' | 'number[]' | 'dims' | 'dim';
 
 interface KernelAttr {
   type: KernelAttrType;
@@ -62,6 +62,11 @@ const num: KernelAttr = { type: 'number' };
 const bool: KernelAttr = { type: 'bool' };
 const int: KernelAttr = { type: 'int' };
 const ints: KernelAttr = { type: 'int[]' };
+/** Label smoothing and class weights of the cross-entropies (absent: none): see LABEL_ATTRS' doc lines. */
+const LABEL_ATTRS: Record<string, KernelAttr> = {
+  smoothing: { type: 'number', optional: true, default: 0 },
+  classWeights: { type: 'number[]', optional: true },
+};
 const dims: KernelAttr = { type: 'dims' };
 const dim: KernelAttr = { type: 'dim' };
 
@@ -312,6 +317,14 @@ export const KERNELS = {
     grad: differentiable(['dropout_grad'], ['mask']),
     doc: 'Training: mask = (u ≥ rate) / (1 − rate) with u from a PRNG seeded by (step seed, attr seed), y = x·mask. Inference: y = x.',
   },
+  random: {
+    inputs: ['x'],
+    outputs: ['y'],
+    attrs: { dist: { type: 'string' }, a: num, b: num, seed: int, inference: bool },
+    epilogue: false,
+    grad: differentiable([]),
+    doc: "y shaped like x, x's values unused: normal (mean a, std b, Box–Muller) or uniform in [a, b), drawn while training (and in inference when `inference`) from u = pcg(2i or 2i+1 ^ pcg(step seed ^ pcg(seed))) >> 8 / 2²⁴, the same bits on every back end; else the distribution's mean. No gradient reaches x.",
+  },
   batchnorm: {
     inputs: ['x', 'gamma', 'beta', 'running_mean', 'running_var'],
     outputs: ['y', 'mean', 'invstd'],
@@ -369,12 +382,12 @@ export const KERNELS = {
   mse_loss: loss('mean((pred − target)²) over all elements.'),
   mae_loss: loss('mean(|pred − target|) over all elements.'),
   huber_loss: loss('mean of ½d² if |d| ≤ delta else delta·(|d| − ½delta), d = pred − target.', { delta: num }),
-  binary_cross_entropy_loss: loss('−mean(t·ln p + (1 − t)·ln(1 − p)), p clipped to [1e-7, 1 − 1e-7].'),
-  sigmoid_binary_cross_entropy_loss: loss('Binary cross-entropy of sigmoid(pred) from logits, stably: mean(max(z,0) − z·t + ln(1 + e^−|z|)).'),
-  cross_entropy_loss: loss('−mean over rows of Σ t·ln p, p = probabilities clipped to [1e-7, 1].'),
-  softmax_cross_entropy_loss: loss('−mean over rows of Σ t·log_softmax(pred), from logits.'),
-  sparse_cross_entropy_loss: loss('−mean over rows of ln p[label], labels i32 [rows], p probabilities.'),
-  sparse_softmax_cross_entropy_loss: loss('−mean over rows of log_softmax(pred)[label], labels i32, from logits.'),
+  binary_cross_entropy_loss: loss('−mean(w·(t·ln p + (1 − t)·ln(1 − p))), p clipped to [1e-7, 1 − 1e-7]; smoothing ε: t ← t(1 − ε) + ε/2; classWeights [w0, w1]: w = w1·t + w0·(1 − t) (else 1).', LABEL_ATTRS),
+  sigmoid_binary_cross_entropy_loss: loss('Binary cross-entropy of sigmoid(pred) from logits, stably: mean(w·(max(z,0) − z·t + ln(1 + e^−|z|))); smoothing and classWeights as binary_cross_entropy_loss.', LABEL_ATTRS),
+  cross_entropy_loss: loss('−mean over rows of w·Σ t·ln p, p = probabilities clipped to [1e-7, 1]; smoothing ε over K classes: t ← t(1 − ε) + ε/K; classWeights: w = Σ t·classWeights (the unsmoothed t), else 1.', LABEL_ATTRS),
+  softmax_cross_entropy_loss: loss('−mean over rows of w·Σ t·log_softmax(pred), from logits; smoothing and classWeights as cross_entropy_loss.', LABEL_ATTRS),
+  sparse_cross_entropy_loss: loss('−mean over rows of w·ln p[label], labels i32 [rows], p probabilities; smoothing ε: −w·Σ t·ln p with t = one-hot(label)(1 − ε) + ε/K; classWeights: w = classWeights[label], else 1.', LABEL_ATTRS),
+  sparse_softmax_cross_entropy_loss: loss('−mean over rows of w·log_softmax(pred)[label], labels i32, from logits; smoothing and classWeights as sparse_cross_entropy_loss.', LABEL_ATTRS),
   kl_divergence_loss: loss('mean over rows of Σ t·ln(t / p), t and p clipped to [1e-7, 1].'),
 
   // ── backward primitives ────────────────────────────────────────────────────────────────────────

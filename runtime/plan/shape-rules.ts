@@ -187,6 +187,7 @@ export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
   softmax: unary,
   log_softmax: unary,
   dropout: ([x]) => [same(x), same(x)],
+  random: ([x]) => [same(x)],
   batchnorm: ([x]) => [same(x), null, null],
   layernorm: ([x]) => [same(x), null, null],
   groupnorm: ([x], attrs) => (x && typeof attrs.groups === 'number' && last(x) % attrs.groups !== 0 ? `x's ${last(x)} channels do not split into ${attrs.groups} groups` : [same(x), x ? { shape: [x[0]!, attrs.groups as number] } : null, x ? { shape: [x[0]!, attrs.groups as number] } : null]),

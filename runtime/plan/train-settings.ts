@@ -16,6 +16,10 @@ export interface LossSettings {
   sparse: boolean;
   /** huber only. */
   delta: number;
+  /** Cross-entropies: label smoothing ε in [0, 1) (0: none). */
+  smoothing: number;
+  /** Cross-entropies: a weight per class ([w0, w1] for binary), multiplying each row's loss (Keras class_weight); null: none. */
+  classWeights: number[] | null;
 }
 
 /**

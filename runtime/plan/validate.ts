@@ -180,6 +180,8 @@ function attrMatches(value: unknown, type: KernelAttrType): boolean {
       return typeof value === 'string';
     case 'int[]':
       return Array.isArray(value) && value.every((v) => Number.isInteger(v));
+    case 'number[]':
+      return Array.isArray(value) && value.every((v) => typeof v === 'number' && Number.isFinite(v));
     case 'dims':
       return Array.isArray(value) && value.every((v) => Number.isInteger(v) || typeof v === 'string');
     case 'dim':

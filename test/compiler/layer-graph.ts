@@ -66,7 +66,7 @@ export function trainConfig(
   extra: Partial<TrainConfig> = {},
 ): TrainConfig {
   const range = { start: 0, end: 0 };
-  const lossSpec: LossSpec = { fromLogits: true, sparse: false, delta: 1, range, ...loss };
+  const lossSpec: LossSpec = { fromLogits: true, sparse: false, delta: 1, smoothing: 0, classWeights: null, range, ...loss };
   return {
     loss: lossSpec,
     losses: [{ ...lossSpec, weight: 1 }],

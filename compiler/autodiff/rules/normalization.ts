@@ -21,8 +21,12 @@ const embedding: GradRule = (b, node, dy) => {
   return [null, b.add('embedding_grad', [dy, ids], { shape: b.type(table).shape }, node.origin)];
 };
 
+/** random: the sample does not depend on x's values, so x gets no gradient. */
+const random: GradRule = () => [null];
+
 export const normalizationGrads: Record<string, GradRule> = {
   dropout,
+  random,
   batchnorm: normGrad('batchnorm_grad'),
   layernorm: normGrad('layernorm_grad'),
   groupnorm: normGrad('groupnorm_grad'),

@@ -1,4 +1,5 @@
 import { perActivation, perActivationGrad } from '../../../runtime/plan/activations.js';
+import { emitRandom } from './templates/random.js';
 import { perScan, perScanGrad, type KernelName } from '../../../runtime/plan/kernels.js';
 import type { KernelSource, StepShapes } from './program.js';
 import { emitActivation, emitActivationGrad, emitBiasAdd, emitBinary, emitCopy, emitPositionalEncoding, emitScale } from './templates/elementwise.js';
@@ -49,6 +50,7 @@ export const TEMPLATES: Record<KernelName, Template> = {
   softmax_grad: emitSoftmaxGrad,
   log_softmax_grad: emitSoftmaxGrad,
   dropout: emitDropout,
+  random: emitRandom,
   dropout_grad: emitDropoutGrad,
   layernorm: emitLayernorm,
   layernorm_grad: emitLayernormGrad,

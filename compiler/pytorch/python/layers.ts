@@ -274,6 +274,23 @@ class Dropout(nn.Module):
         return F.dropout(x, self.rate, self.training)
 
 
+class RandomLike(nn.Module):
+    """Samples shaped like x (normal: mean a, std b; uniform: [a, b)) while training, or always with
+    inference; the mean otherwise (as nnet; torch's generator, so not nnet's draws)."""
+
+    def __init__(self, dist, a, b, inference):
+        super().__init__()
+        self.dist, self.a, self.b, self.inference = dist, a, b, inference
+
+    def forward(self, x):
+        x = x.float()
+        if not (self.training or self.inference):
+            return torch.full_like(x, self.a if self.dist == 'normal' else (self.a + self.b) / 2)
+        if self.dist == 'normal':
+            return self.a + self.b * torch.randn_like(x)
+        return self.a + (self.b - self.a) * torch.rand_like(x)
+
+
 RECURRENT_GATES = {'rnn': 1, 'lstm': 4, 'gru': 3}
 
 

@@ -284,6 +284,13 @@ def penalty(model, regularize):
 
 
 # -- optimizers, nnet's update formulas (runtime/cpu/kernels/optimizers.ts) --
+def slot(state, name, make):
+    """An optimizer slot, made on first use."""
+    if name not in state:
+        state[name] = make()
+    return state[name]
+
+
 class NnetOptimizer(torch.optim.Optimizer):
     def __init__(self, params, spec):
         super().__init__(params, {'lr': spec['lr']})
@@ -306,12 +313,12 @@ class NnetOptimizer(torch.optim.Optimizer):
                 if kind == 'gd':
                     p.sub_(lr * g)
                 elif kind == 'sgd':
-                    v = state.setdefault('velocity', torch.zeros_like(p))
+                    v = slot(state, 'velocity', lambda: torch.zeros_like(p))
                     v.mul_(s['momentum']).sub_(lr * g)
                     p.add_(s['momentum'] * v - lr * g if s['nesterov'] else v)
                 elif kind in ('adam', 'adamw'):
-                    m = state.setdefault('m', torch.zeros_like(p))
-                    v = state.setdefault('v', torch.zeros_like(p))
+                    m = slot(state, 'm', lambda: torch.zeros_like(p))
+                    v = slot(state, 'v', lambda: torch.zeros_like(p))
                     b1, b2 = s['beta1'], s['beta2']
                     m.mul_(b1).add_((1 - b1) * g)
                     v.mul_(b2).add_((1 - b2) * g * g)
@@ -319,12 +326,12 @@ class NnetOptimizer(torch.optim.Optimizer):
                         p.sub_(lr * s['weightDecay'] * p)
                     p.sub_(lr * (m / (1 - b1 ** t)) / (torch.sqrt(v / (1 - b2 ** t)) + s['epsilon']))
                 elif kind == 'adagrad':
-                    a = state.setdefault('accum', torch.full_like(p, s['initialAccumulator']))
+                    a = slot(state, 'accum', lambda: torch.full_like(p, s['initialAccumulator']))
                     a.add_(g * g)
                     p.sub_(lr * g / (torch.sqrt(a) + s['epsilon']))
                 elif kind == 'rmsprop':
-                    ms = state.setdefault('ms', torch.zeros_like(p))
-                    mom = state.setdefault('mom', torch.zeros_like(p))
+                    ms = slot(state, 'ms', lambda: torch.zeros_like(p))
+                    mom = slot(state, 'mom', lambda: torch.zeros_like(p))
                     ms.mul_(s['rho']).add_((1 - s['rho']) * g * g)
                     mom.mul_(s['momentum']).add_(lr * g / (torch.sqrt(ms) + s['epsilon']))
                     p.sub_(mom)

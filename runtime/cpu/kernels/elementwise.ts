@@ -55,7 +55,7 @@ function binary(op: (a: number, b: number) => number): CpuKernel {
 }
 
 /** True when b's shape equals the trailing axes of y's (after dropping leading 1s). */
-function isTrailing(b: CpuTensor, y: CpuTensor): boolean {
+export function isTrailing(b: CpuTensor, y: CpuTensor): boolean {
   // Index arithmetic instead of slices: sum_to runs for every bias gradient, every training step.
   let first = 0;
   while (first < b.shape.length && b.shape[first] === 1) first++;

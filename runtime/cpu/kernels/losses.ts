@@ -112,6 +112,99 @@ function classwise(f: (t: number, p: number) => [number, number]): CpuKernel {
   };
 }
 
+/** Label smoothing ε and class weights of a cross-entropy step (kernels.ts, LABEL_ATTRS); null when it has neither. */
+function labelAttrs(attrs: Record<string, unknown>): { smoothing: number; classWeights: readonly number[] | null } | null {
+  const smoothing = typeof attrs.smoothing === 'number' ? attrs.smoothing : 0;
+  const classWeights = Array.isArray(attrs.classWeights) ? (attrs.classWeights as number[]) : null;
+  return smoothing === 0 && classWeights === null ? null : { smoothing, classWeights };
+}
+
+/**
+ * The multi-class cross-entropies with label smoothing and class weights: per row, the smoothed
+ * target t' (one-hot of the label or the given row, times 1 − ε, plus ε/K) and the row weight w
+ * (classWeights of the label, or Σ t·classWeights of the unsmoothed row); loss w·(−Σ t'·ln p) and
+ * its gradient, averaged over rows (Keras's class_weight).
+ */
+function weightedCE(sparse: boolean, logits: boolean, label: { smoothing: number; classWeights: readonly number[] | null }): CpuKernel {
+  return (_ctx, [pred, target], [loss, dpred]) => {
+    const z = f32(pred!);
+    const g = f32(dpred!);
+    const c = cols(pred!);
+    const rows = z.length / c;
+    const t = target!.data;
+    const eps = label.smoothing;
+    const cw = label.classWeights;
+    const smoothed = new Float64Array(c);
+    const logp = new Float64Array(c);
+    let total = 0;
+    for (let r = 0; r < rows; r++) {
+      const base = r * c;
+      let w = 1;
+      if (sparse) {
+        const l = t[r]!;
+        checkLabel(l, c, r);
+        for (let j = 0; j < c; j++) smoothed[j] = (j === l ? 1 - eps : 0) + eps / c;
+        if (cw) w = cw[l]!;
+      } else {
+        if (cw) w = 0;
+        for (let j = 0; j < c; j++) {
+          smoothed[j] = t[base + j]! * (1 - eps) + eps / c;
+          if (cw) w += t[base + j]! * cw[j]!;
+        }
+      }
+      let rowLoss = 0;
+      if (logits) {
+        let max = -Infinity;
+        for (let j = 0; j < c; j++) max = Math.max(max, z[base + j]!);
+        let sum = 0;
+        for (let j = 0; j < c; j++) sum += Math.exp(z[base + j]! - max);
+        const lse = max + Math.log(sum);
+        let tsum = 0;
+        for (let j = 0; j < c; j++) {
+          logp[j] = z[base + j]! - lse;
+          rowLoss -= smoothed[j]! * logp[j]!;
+          tsum += smoothed[j]!;
+        }
+        for (let j = 0; j < c; j++) g[base + j] = (w * (Math.exp(logp[j]!) * tsum - smoothed[j]!)) / rows;
+      } else {
+        for (let j = 0; j < c; j++) {
+          const raw = z[base + j]!;
+          const p = clip(raw, EPS, 1);
+          rowLoss -= smoothed[j]! * Math.log(p);
+          g[base + j] = raw > EPS ? (w * -smoothed[j]! / p) / rows : 0;
+        }
+      }
+      total += w * rowLoss;
+    }
+    f32(loss!)[0] = total / rows;
+  };
+}
+
+/** Binary cross-entropy with smoothing (t ← t(1 − ε) + ε/2) and class weights [w0, w1] (w = w1·t + w0·(1 − t)). */
+function weightedBCE(logits: boolean, label: { smoothing: number; classWeights: readonly number[] | null }): CpuKernel {
+  const eps = label.smoothing;
+  const cw = label.classWeights;
+  return elementwise((_d, rawT, x) => {
+    const t = rawT * (1 - eps) + eps / 2;
+    const w = cw ? (cw[1] ?? 1) * rawT + (cw[0] ?? 1) * (1 - rawT) : 1;
+    if (logits) {
+      const s = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+      return [w * (Math.max(x, 0) - x * t + Math.log1p(Math.exp(-Math.abs(x)))), w * (s - t)];
+    }
+    const p = clip(x);
+    const inside = x > EPS && x < 1 - EPS;
+    return [-w * (t * Math.log(p) + (1 - t) * Math.log(1 - p)), inside ? (w * (p - t)) / (p * (1 - p)) : 0];
+  });
+}
+
+/** A cross-entropy kernel: the plain one, or the smoothed/weighted one when the step asks for it. */
+function withLabelAttrs(plain: CpuKernel, weighted: (label: NonNullable<ReturnType<typeof labelAttrs>>) => CpuKernel): CpuKernel {
+  return (ctx, inputs, outputs, attrs) => {
+    const label = labelAttrs(attrs);
+    (label ? weighted(label) : plain)(ctx, inputs, outputs, attrs);
+  };
+}
+
 export const lossKernels = {
   mse_loss: elementwise((d) => [d * d, 2 * d]),
   mae_loss: elementwise((d) => [Math.abs(d), Math.sign(d)]),
@@ -119,22 +212,31 @@ export const lossKernels = {
     const delta = attrs.delta as number;
     elementwise((d) => (Math.abs(d) <= delta ? [0.5 * d * d, d] : [delta * (Math.abs(d) - 0.5 * delta), delta * Math.sign(d)]))(ctx, inputs, outputs, attrs);
   },
-  binary_cross_entropy_loss: elementwise((_d, t, raw) => {
-    const p = clip(raw);
-    const inside = raw > EPS && raw < 1 - EPS;
-    return [-(t * Math.log(p) + (1 - t) * Math.log(1 - p)), inside ? (p - t) / (p * (1 - p)) : 0];
-  }),
-  sigmoid_binary_cross_entropy_loss: elementwise((_d, t, z) => {
-    const s = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-    return [Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z))), s - t];
-  }),
-  cross_entropy_loss: classwise((t, raw) => {
-    const p = clip(raw, EPS, 1);
-    return [-t * Math.log(p), raw > EPS ? -t / p : 0];
-  }),
-  softmax_cross_entropy_loss: softmaxCE,
-  sparse_cross_entropy_loss: sparseCE,
-  sparse_softmax_cross_entropy_loss: sparseSoftmaxCE,
+  binary_cross_entropy_loss: withLabelAttrs(
+    elementwise((_d, t, raw) => {
+      const p = clip(raw);
+      const inside = raw > EPS && raw < 1 - EPS;
+      return [-(t * Math.log(p) + (1 - t) * Math.log(1 - p)), inside ? (p - t) / (p * (1 - p)) : 0];
+    }),
+    (label) => weightedBCE(false, label),
+  ),
+  sigmoid_binary_cross_entropy_loss: withLabelAttrs(
+    elementwise((_d, t, z) => {
+      const s = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+      return [Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z))), s - t];
+    }),
+    (label) => weightedBCE(true, label),
+  ),
+  cross_entropy_loss: withLabelAttrs(
+    classwise((t, raw) => {
+      const p = clip(raw, EPS, 1);
+      return [-t * Math.log(p), raw > EPS ? -t / p : 0];
+    }),
+    (label) => weightedCE(false, false, label),
+  ),
+  softmax_cross_entropy_loss: withLabelAttrs(softmaxCE, (label) => weightedCE(false, true, label)),
+  sparse_cross_entropy_loss: withLabelAttrs(sparseCE, (label) => weightedCE(true, false, label)),
+  sparse_softmax_cross_entropy_loss: withLabelAttrs(sparseSoftmaxCE, (label) => weightedCE(true, true, label)),
   kl_divergence_loss: classwise((rawT, raw) => {
     const t = clip(rawT, EPS, 1);
     const p = clip(raw, EPS, 1);

@@ -2,7 +2,7 @@ import { installGemm, installGemmWithEpilogue } from '../kernels/matmul.js';
 import { registerCpuEpilogueKernel, registerCpuKernel } from '../kernel-registry.js';
 import { convGradInputSimd, convGradWeightSimd, convSimd } from './conv-simd.js';
 import { gemmSimdOrJs, gemmWithEpilogueSimd, matmulSimd } from './matmul-simd.js';
-import { batchnormGradSimd, batchnormSimd } from './norm-simd.js';
+import { batchnormGradSimd, batchnormSimd, sumToSimd } from './norm-simd.js';
 import { maxpoolGradSimd, maxpoolSimd } from './pool-simd.js';
 import { sgemmModule } from './sgemm-simd.js';
 
@@ -27,6 +27,7 @@ export function installSimdKernels(): boolean {
   registerCpuKernel('maxpool2d_grad', maxpoolGradSimd);
   registerCpuKernel('batchnorm', batchnormSimd);
   registerCpuKernel('batchnorm_grad', batchnormGradSimd);
+  registerCpuKernel('sum_to', sumToSimd);
   installGemm(gemmSimdOrJs);
   installGemmWithEpilogue(gemmWithEpilogueSimd);
   return true;

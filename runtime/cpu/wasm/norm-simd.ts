@@ -1,5 +1,6 @@
 import type { CpuKernel, CpuTensor } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
+import { elementwiseKernels, isTrailing } from '../kernels/elementwise.js';
 import { normalizationKernels } from '../kernels/normalization.js';
 import { instantiateThreaded } from '../threads/threaded-module.js';
 import { NORM_FUNCTIONS, normModuleBytes, type NormFunction } from './norm-module.js';
@@ -115,4 +116,24 @@ export const batchnormGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   }
   module.exports.bn_grad_apply(dyAt, xAt, dxAt, rows, cBytes, meanAt, invstdAt, kAt, dbAt, dgAt, rows);
   f32(dx!).set(floats.subarray(dxAt / 4, dxAt / 4 + xd.length));
+};
+
+/**
+ * sum_to down to the trailing axes (every bias gradient) when they hold a multiple of 4 values: the
+ * row sums are bn_sum's loop, float32 in row order like the JS kernel's, so bit-identical to it.
+ */
+export const sumToSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
+  const [x] = inputs;
+  const [y] = outputs;
+  const xd = f32(x!);
+  const out = f32(y!);
+  const m = out.length;
+  const module = m % 4 === 0 && m > 0 && m < xd.length && isTrailing(y!, x!) ? normModule() : null;
+  if (!module) return elementwiseKernels.sum_to(ctx, inputs, outputs, attrs);
+  const [xAt, sumAt] = layout(module, [xd.length, m]);
+  const floats = floatsOf(module.gemm.memory);
+  floats.set(xd, xAt / 4);
+  floats.fill(0, sumAt / 4, sumAt / 4 + m);
+  module.exports.bn_sum(xAt, xd.length / m, m * 4, sumAt);
+  out.set(floats.subarray(sumAt / 4, sumAt / 4 + m));
 };

@@ -20,8 +20,8 @@ export function twoHeads(): { g: LayerGraph; terms: TrainConfig['losses'] } {
   g.output('b', b);
   const y = g.label('y', ['batch'], 'i32');
   const z = g.label('z', ['batch', 2]);
-  const ce = { kind: 'cross_entropy', pred: a, target: y, fromLogits: true, sparse: true, delta: 1, range } as const;
-  const mse = { kind: 'mse', pred: b, target: z, fromLogits: false, sparse: false, delta: 1, range } as const;
+  const ce = { kind: 'cross_entropy', pred: a, target: y, fromLogits: true, sparse: true, delta: 1, smoothing: 0, classWeights: null, range } as const;
+  const mse = { kind: 'mse', pred: b, target: z, fromLogits: false, sparse: false, delta: 1, smoothing: 0, classWeights: null, range } as const;
   return { g, terms: [{ ...ce, weight: 1 }, { ...mse, weight: 0.5 }, { kind: 'value', value: r, weight: -0.3, range }] };
 }
 

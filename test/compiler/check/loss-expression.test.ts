@@ -73,6 +73,16 @@ describe('the loss expression', () => {
     expect(unknown[0]!.message).toMatch(/did you mean 'mse'/);
   });
 
+  it('reads label smoothing and class weights, and checks them', () => {
+    const text = heads('cross_entropy(logits, label, label_smoothing: 0.1, class_weights: [1, 2, 0.5])');
+    expect(errors(text)).toEqual([]);
+    expect(check(text).models[0]!.train!.loss).toMatchObject({ smoothing: 0.1, classWeights: [1, 2, 0.5] });
+    expect(errors(heads('cross_entropy(logits, label, class_weights: [1, 2])'))).toMatchObject([{ code: 'NN3004', at: '[1, 2]', message: "cross_entropy: class_weights has 2 values; expected 3, one per class of 'logits'" }]);
+    expect(errors(heads('cross_entropy(logits, label, label_smoothing: 1)'))).toMatchObject([{ code: 'NN3005' }]);
+    expect(errors(heads('cross_entropy(logits, label, class_weights: [1, -2, 1])'))).toMatchObject([{ code: 'NN3005' }]);
+    expect(errors(heads('mse(out, target, label_smoothing: 0.1)'))).toMatchObject([{ code: 'NN2007' }]);
+  });
+
   it('is one setting: a second loss line is still NN3008', () => {
     const text = heads('mse(out, target)', '\n    loss cross_entropy(logits, label)');
     expect(errors(text).map((e) => e.code)).toEqual(['NN3008']);

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CpuTensor } from '../../../runtime/cpu/kernel-interface.js';
+import { elementwiseKernels } from '../../../runtime/cpu/kernels/elementwise.js';
 import { normalizationKernels } from '../../../runtime/cpu/kernels/normalization.js';
 import { normModuleBytes } from '../../../runtime/cpu/wasm/norm-module.js';
-import { batchnormGradSimd, batchnormSimd } from '../../../runtime/cpu/wasm/norm-simd.js';
+import { batchnormGradSimd, batchnormSimd, sumToSimd } from '../../../runtime/cpu/wasm/norm-simd.js';
 
 /**
  * batchnorm on WASM SIMD against the JS kernel (float64 squared deviations and products): means to
@@ -52,6 +53,19 @@ describe('batchnorm on WASM SIMD', () => {
       close(gotGrad.db, wantGrad.db, n / c, 'dbeta');
       close(gotGrad.dg, wantGrad.dg, n / c, 'dgamma');
       close(gotGrad.dx, wantGrad.dx, 4, 'dx');
+    });
+  }
+
+  // Trailing axes of 4k values run in WASM; [3, 1] (not trailing) and 6 values fall back to JS.
+  for (const [xShape, yShape] of [[[300, 12], [12]], [[2, 5, 5, 8], [8]], [[7, 3, 4], [1, 3, 4]], [[3, 4], [3, 1]], [[5, 6], [6]]] as Array<[number[], number[]]>) {
+    it(`sum_to [${xShape.join(', ')}] → [${yShape.join(', ')}] equals the JS kernel bit for bit`, () => {
+      const x = random(xShape.reduce((a, b) => a * b, 1), 7, 3);
+      const m = yShape.reduce((a, b) => a * b, 1);
+      const [want, got] = [new Float32Array(m), new Float32Array(m).fill(9)];
+      const ctx = { training: true, lr: 0, step: 0, seed: 0 };
+      elementwiseKernels.sum_to(ctx, [t([...xShape], x)], [t([...yShape], want)], {});
+      sumToSimd(ctx, [t([...xShape], x)], [t([...yShape], got)], {});
+      want.forEach((v, i) => expect(Object.is(got[i], v), `${i}: ${got[i]} vs ${v}`).toBe(true));
     });
   }
 });

@@ -44,7 +44,7 @@ describe.skipIf(!python)(`the ONNX checker passes every exported file${python ? 
       for (const model of checkSource(source).models) for (const fuse of [true, false]) write(`${file}.${model.name}`, source, model.name, fuse);
     }
     for (const seed of RANDOM_MODEL_SEEDS) for (const fuse of [true, false]) write(`random-${seed}`, randomModel(seed), undefined, fuse);
-    INFERENCE_CASES.filter((c) => !REFUSED.test(c.name)).forEach((c, i) => {
+    INFERENCE_CASES.filter((c) => !REFUSED.some(([name]) => name.test(c.name))).forEach((c, i) => {
       const { plan, weights } = opPlan(c);
       writeFileSync(join(dir, `case-${i}.onnx`), exportOnnx({ ...plan, outputs: plan.outputs.slice(0, 1) }, weights));
     });

@@ -94,8 +94,11 @@ export async function compareWithOnnxRuntime(model: Compiled, seed = 1, options:
 export const INFERENCE_CASES = OP_CASES.filter((c) => (c.mode ?? 'infer') === 'infer' && typeof ONNX_OPS[parseKernelName(c.kernel).base as keyof typeof ONNX_OPS] === 'function');
 
 /**
- * The op cases the export refuses, with a stated reason: a strided write is exported where it is zero
- * padding (what the language's `pad` lowers to; the random models cover it); the op cases' writes are
- * the gradients of reads, scatters.
+ * The op cases the export refuses, with the reason it states: a strided write is exported where it
+ * is zero padding (what the language's `pad` lowers to; the random models cover it); the op cases'
+ * writes are the gradients of reads, scatters. A random sample drawn in inference cannot be nnet's.
  */
-export const REFUSED = /^strided_write /;
+export const REFUSED: ReadonlyArray<readonly [name: RegExp, message: RegExp]> = [
+  [/^strided_write /, /kernel 'strided_write' has no ONNX export: a strided write other than zero padding/],
+  [/^random .*inference: true/, /a random sample drawn in inference \(inference: true\) has no ONNX export/],
+];

@@ -83,6 +83,12 @@ function elementwiseCases(): OpCase[] {
   cases.push({ name: 'l1_l2_grad', kernel: 'l1_l2_grad', inputs: [{ shape: [4, 6] }, { shape: [4, 6] }], outputs: [[4, 6]], attrs: { l1: 0.01, l2: 0.02 } });
   cases.push({ name: 'l1_l2_penalty', kernel: 'l1_l2_penalty', inputs: [{ shape: [40, 30] }], outputs: [[]], attrs: { l1: 0.01, l2: 0.02 } });
   cases.push({ name: 'dropout (inference: copy)', kernel: 'dropout', inputs: [{ shape: [4, 6] }], outputs: [[4, 6], [4, 6]], attrs: { rate: 0.3, seed: 7 } });
+  // random: the CPU and WGSL kernels share the counter-based generator, so training draws agree too.
+  for (const [dist, a, b] of [['normal', 0.5, 2], ['uniform', -1, 3]] as const) {
+    cases.push({ name: `random ${dist} (training: drawn)`, kernel: 'random', inputs: [{ shape: [33, 7] }], outputs: [[33, 7]], attrs: { dist, a, b, seed: 11, inference: false }, mode: 'train-forward' });
+    cases.push({ name: `random ${dist} (inference: the mean)`, kernel: 'random', inputs: [{ shape: [4, 6] }], outputs: [[4, 6]], attrs: { dist, a, b, seed: 11, inference: false } });
+    cases.push({ name: `random ${dist} (inference: true, drawn)`, kernel: 'random', inputs: [{ shape: [4, 6] }], outputs: [[4, 6]], attrs: { dist, a, b, seed: 11, inference: true } });
+  }
   cases.push({ name: 'dropout_grad', kernel: 'dropout_grad', inputs: [{ shape: [4, 6] }, { shape: [4, 6], gen: 'mask' }], outputs: [[4, 6]] });
   return cases;
 }

@@ -111,7 +111,105 @@ for (var j = 0u; j < P.width; j++) {
 }
 
 export function emitLoss(step: StepShapes): KernelSource {
+  const label = labelAttrs(step.attrs);
+  if (label) return step.base.includes('binary') ? weightedBinaryLoss(step, label) : weightedRowLoss(step, label);
   return ELEMENTWISE[step.base] ? elementwiseLoss(step) : rowLoss(step);
+}
+
+interface LabelAttrs {
+  smoothing: number;
+  classWeights: readonly number[] | null;
+}
+
+/** Label smoothing and class weights of a cross-entropy step (runtime/plan/kernels.ts), null when it has neither. */
+function labelAttrs(attrs: Record<string, unknown>): LabelAttrs | null {
+  const smoothing = typeof attrs.smoothing === 'number' ? attrs.smoothing : 0;
+  const classWeights = Array.isArray(attrs.classWeights) ? (attrs.classWeights as number[]) : null;
+  return smoothing === 0 && classWeights === null ? null : { smoothing, classWeights };
+}
+
+/** The class weights as a private array (indexable by the row's label at run time). */
+function classWeightConst(weights: readonly number[]): string {
+  const type = `array<f32, ${weights.length}>`;
+  return `var<private> CW: ${type} = ${type}(${weights.map(f32Literal).join(', ')});`;
+}
+
+/** Binary cross-entropies with smoothing (t ← t(1 − ε) + ε/2) and class weights [w0, w1]. */
+function weightedBinaryLoss(step: StepShapes, label: LabelAttrs): KernelSource {
+  const count = product(step.inputs[0]!.shape);
+  const keep = f32Literal(1 - label.smoothing);
+  const half = f32Literal(label.smoothing / 2);
+  const cw = label.classWeights;
+  const weight = cw ? `let w = ${f32Literal(cw[1] ?? 1)} * raw_t + ${f32Literal(cw[0] ?? 1)} * (1.0 - raw_t);` : 'let w = 1.0;';
+  const logits = step.base.startsWith('sigmoid');
+  const body = logits
+    ? 'let loss = max(p, 0.0) - p * t + log(1.0 + exp(-abs(p)));\nlet grad = nn_sigmoid(p) - t;'
+    : `let pc = clamp(p, ${EPS}, 1.0 - ${EPS});\nlet loss = -(t * log(pc) + (1.0 - t) * log(1.0 - pc));\nlet grad = (pc - t) / (pc * (1.0 - pc));`;
+  return scalarReduceKernel(
+    count,
+    [input(0, 'pred'), input(1, 'tgt'), output(0, 'loss_out'), output(1, 'dpred')],
+    `let p = pred[i];\nlet raw_t = tgt[i];\nlet t = raw_t * ${keep} + ${half};\n${weight}\n${body}\ndpred[i] = w * grad / f32(P.count);\nacc += w * loss;`,
+    'loss_out[0] = total / f32(P.count);',
+    { helpers: logits ? SIGMOID : '' },
+  );
+}
+
+/**
+ * Multi-class cross-entropies with smoothing and class weights, one thread per row: the smoothed
+ * target T(j) (one-hot of the label or the given row, times 1 − ε, plus ε/K), the row weight w,
+ * loss w·(−Σ T(j)·ln p_j) and its gradient, as the CPU kernel computes them.
+ */
+function weightedRowLoss(step: StepShapes, label: LabelAttrs): KernelSource {
+  const shape = step.inputs[0]!.shape;
+  const rows: PlanDim = product(shape.slice(0, -1));
+  const width = shape[shape.length - 1]!;
+  const classes = typeof width === 'number' ? width : 1;
+  const sparse = step.base.startsWith('sparse');
+  const logits = step.base.includes('softmax');
+  const scale = '(1.0 / f32(P.count))';
+  const keep = f32Literal(1 - label.smoothing);
+  const spread = f32Literal(label.smoothing / classes);
+  const cw = label.classWeights;
+  const T = sparse ? `(select(0.0, 1.0, j == label) * ${keep} + ${spread})` : `(tgt[base + j] * ${keep} + ${spread})`;
+  let weight = 'let w = 1.0;';
+  if (cw && sparse) weight = 'let w = CW[label];';
+  else if (cw) weight = 'var w = 0.0;\nfor (var j = 0u; j < P.width; j++) { w += tgt[base + j] * CW[j]; }';
+  const head = sparse ? 'let label = u32(tgt[i]);\n' : '';
+  const row = logits
+    ? `${head}${weight}
+var mx = pred[base];
+for (var j = 1u; j < P.width; j++) { mx = max(mx, pred[base + j]); }
+var se = 0.0;
+for (var j = 0u; j < P.width; j++) { se += exp(pred[base + j] - mx); }
+let lse = mx + log(se);
+var tsum = 0.0;
+var row_loss = 0.0;
+for (var j = 0u; j < P.width; j++) {
+  let t = ${T};
+  tsum += t;
+  row_loss += -t * (pred[base + j] - lse);
+}
+for (var j = 0u; j < P.width; j++) {
+  dpred[base + j] = w * (exp(pred[base + j] - lse) * tsum - ${T}) * ${scale};
+}
+acc += w * row_loss;`
+    : `${head}${weight}
+var row_loss = 0.0;
+for (var j = 0u; j < P.width; j++) {
+  let t = ${T};
+  let raw = pred[base + j];
+  let p = clamp(raw, ${EPS}, 1.0);
+  row_loss += -t * log(p);
+  dpred[base + j] = select(0.0, w * (-t / p) * ${scale}, raw > ${EPS});
+}
+acc += w * row_loss;`;
+  return scalarReduceKernel(
+    rows,
+    [input(0, 'pred'), input(1, 'tgt', sparse ? 'i32' : 'f32'), output(0, 'loss_out'), output(1, 'dpred')],
+    `let base = i * P.width;\n${row.trim()}`,
+    'loss_out[0] = total / f32(P.count);',
+    { params: [{ name: 'width', type: 'u32', value: width }], helpers: cw ? classWeightConst(cw) : '' },
+  );
 }
 
 /** penalty = l1·Σ|w| + l2·Σw² (a scalar), and its gradient term added to an existing gradient. */
