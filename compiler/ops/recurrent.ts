@@ -1,6 +1,6 @@
 import { RECURRENT_CELLS } from '../../runtime/plan/kernels.js';
 import { formatShape, perSampleSize } from '../shapes/dims.js';
-import { GLOROT, hasWeight, int, regularizerParams, tensorParam, unitsParam, weightParam, ZEROS } from './common.js';
+import { GLOROT, hasWeight, int, weightTrainingParams, tensorParam, unitsParam, weightParam, ZEROS } from './common.js';
 import { expects, ok, type OpCall, type OpDef, type ParamDef, type WeightDef } from './types.js';
 
 /**
@@ -74,7 +74,7 @@ function recurrent(name: RecurrentLayer, doc: string): OpDef {
         namedOnly: true,
       },
       ...[weightParam('w_ih', 'w_ih', GLOROT), weightParam('w_hh', 'w_hh', GLOROT), weightParam('bias', 'bias', ZEROS, true), ...gruParams.slice(1)].map(reverseParam),
-      ...regularizerParams,
+      ...weightTrainingParams,
     ],
     shapeRule: '[batch, seq, in] → [batch, units] or, with return_sequences, [batch, seq, units]',
     irForm: name === 'gru'
