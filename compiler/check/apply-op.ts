@@ -59,7 +59,8 @@ export function applyOp(ev: Evaluator, op: OpDef, args: EvaluatedArg[], site: Ex
     if (given === false) continue;
     const init = (given ?? weight.init) as InitSpec;
     const reg = weight.regularized ? regularize : undefined;
-    paramNodes.push(builder.addParam(`${layer}.${weight.name}`, weight.shape, init, weight.trainable, origin, reg));
+    const trainable = weight.trainable && matched.values.frozen !== true;
+    paramNodes.push(builder.addParam(`${layer}.${weight.name}`, weight.shape, init, trainable, origin, reg));
     paramCount += weight.shape.reduce((a, b) => a * b, 1);
   }
   const node = builder.addLayer(op.name, [...matched.tensors.map((t) => t.node), ...paramNodes], op.attrs(call, type), type, origin, paramCount);

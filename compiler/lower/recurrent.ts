@@ -1,6 +1,8 @@
 import type { RecurrentCellName } from '../../runtime/plan/kernels.js';
+import { dimAdd } from '../shapes/dims.js';
 import { cellOfCall } from '../ops/recurrent.js';
-import type { LowerRule } from './lower-context.js';
+import type { GraphBuilder } from './graph-builder.js';
+import type { LowerContext, LowerRule } from './lower-context.js';
 
 /**
  * rnn / lstm / gru(x, units, return_sequences): inputs [x, w_ih, w_hh, bias?]. The input projection
@@ -8,20 +10,63 @@ import type { LowerRule } from './lower-context.js';
  * runs the time loop with w_hh and saves what its gradient needs. gru with reset_after runs the
  * gru_reset_after cell: inputs [x, w_ih, w_hh, bias?, recurrent_bias], the recurrent bias (always
  * there) going to the scan.
+ *
+ * bidirectional: the `_reverse` weights follow the forward ones. The reverse direction is the same
+ * scan over x reversed in time (a strided_read with step −1 along the time axis), its sequence output
+ * reversed back so both directions' step t line up (Keras); then the merge: concat along the features,
+ * add, mul, or the mean (add, then scale by ½).
  */
-function lowerRecurrent(layer: 'rnn' | 'lstm' | 'gru'): LowerRule {
-  return ({ builder, node, inputs }) => {
-    const [x, wIh, wHh, ...biases] = inputs;
-    const cell: RecurrentCellName = cellOfCall(layer, node.attrs.reset_after === true);
-    const recurrentBias = cell === 'gru_reset_after' ? biases.pop() : undefined;
-    let xw = builder.add('matmul', [x!, wIh!], { transA: false, transB: true }, node.origin);
-    if (biases[0] !== undefined) xw = builder.add('bias_add', [xw, biases[0]], {}, node.origin);
-    const scanInputs = recurrentBias === undefined ? [xw, wHh!] : [xw, wHh!, recurrentBias];
-    return builder.add(`${cell}_scan`, scanInputs, { units: node.attrs.units as number, return_sequences: node.attrs.return_sequences === true }, node.origin);
+type Layer = 'rnn' | 'lstm' | 'gru';
+
+/** x [N, T, F] reversed along T. */
+function reverseTime(builder: GraphBuilder, ctx: LowerContext, x: number): number {
+  const shape = builder.type(x).shape;
+  const attrs = { axes: [0, 1, 2], starts: [0, dimAdd(shape[1]!, -1), 0], steps: [1, -1, 1], shape };
+  return builder.add('strided_read', [x], attrs, ctx.node.origin);
+}
+
+/** One direction: the projection, its bias, and the scan (with its recurrent bias for gru_reset_after). */
+function direction(ctx: LowerContext, cell: RecurrentCellName, x: number, params: number[]): number {
+  const { builder, node } = ctx;
+  const [wIh, wHh, ...biases] = params;
+  const recurrentBias = cell === 'gru_reset_after' ? biases.pop() : undefined;
+  let xw = builder.add('matmul', [x, wIh!], { transA: false, transB: true }, node.origin);
+  if (biases[0] !== undefined) xw = builder.add('bias_add', [xw, biases[0]], {}, node.origin);
+  const scanInputs = recurrentBias === undefined ? [xw, wHh!] : [xw, wHh!, recurrentBias];
+  return builder.add(`${cell}_scan`, scanInputs, { units: node.attrs.units as number, return_sequences: node.attrs.return_sequences === true }, node.origin);
+}
+
+/** Where the reverse direction's weights start among the params: at `w_ih_reverse` (by name, else the second half). */
+function reverseStart(builder: GraphBuilder, params: number[]): number {
+  const named = params.findIndex((id) => String(builder.node(id).attrs.name ?? '').endsWith('.w_ih_reverse'));
+  return named >= 0 ? named : params.length / 2;
+}
+
+function lowerRecurrent(layer: Layer): LowerRule {
+  return (ctx) => {
+    const { builder, node, inputs } = ctx;
+    const [x, ...params] = inputs;
+    const cell = cellOfCall(layer, node.attrs.reset_after === true);
+    const merge = node.attrs.bidirectional;
+    if (typeof merge !== 'string') return direction(ctx, cell, x!, params);
+    const split = reverseStart(builder, params);
+    const forward = direction(ctx, cell, x!, params.slice(0, split));
+    let backward = direction(ctx, cell, reverseTime(builder, ctx, x!), params.slice(split));
+    if (node.attrs.return_sequences === true) backward = reverseTime(builder, ctx, backward);
+    switch (merge) {
+      case 'concat':
+        return builder.add('concat', [forward, backward], { axis: builder.type(forward).shape.length - 1 }, node.origin);
+      case 'sum':
+        return builder.add('add', [forward, backward], {}, node.origin);
+      case 'mul':
+        return builder.add('mul', [forward, backward], {}, node.origin);
+      default:
+        return builder.add('scale', [builder.add('add', [forward, backward], {}, node.origin)], { factor: 0.5 }, node.origin);
+    }
   };
 }
 
-export const recurrentRules: Record<'rnn' | 'lstm' | 'gru', LowerRule> = {
+export const recurrentRules: Record<Layer, LowerRule> = {
   rnn: lowerRecurrent('rnn'),
   lstm: lowerRecurrent('lstm'),
   gru: lowerRecurrent('gru'),

@@ -1,5 +1,5 @@
 import { formatShape } from '../shapes/dims.js';
-import { GLOROT, int, MAX_UNITS, regularizerParams, tensorParam, weightParam, ZEROS } from './common.js';
+import { GLOROT, int, MAX_UNITS, weightTrainingParams, tensorParam, weightParam, ZEROS } from './common.js';
 import { expects, ok, type OpDef, type WeightDef } from './types.js';
 
 /**
@@ -24,7 +24,7 @@ export const multi_head_attention: OpDef = {
     { name: 'causal', kind: 'bool', doc: 'Mask attention to later positions.', default: false },
     ...PROJECTIONS.map((p) => weightParam(`w${p}`, `The [d_model, d_model] ${p} projection.`, GLOROT)),
     ...PROJECTIONS.map((p) => weightParam(`b${p}`, `The [d_model] ${p} bias.`, ZEROS)),
-    ...regularizerParams,
+    ...weightTrainingParams,
   ],
   shapeRule: '[batch, seq, d_model] → [batch, seq, d_model]',
   irForm: 'inputs [x, wq, bq, wk, bk, wv, bv, wo, bo]; attrs { heads, causal }',

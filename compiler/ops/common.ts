@@ -45,9 +45,14 @@ export const GLOROT: InitSpec = { kind: 'glorot_uniform' };
 export const ZEROS: InitSpec = { kind: 'zeros' };
 export const ONES: InitSpec = { kind: 'ones' };
 
-export const regularizerParams: ParamDef[] = [
+/** `frozen: true`: the layer's weights get no gradient and no update, and count as non-trainable. */
+export const frozenParam: ParamDef = { name: 'frozen', kind: 'bool', doc: 'Freeze this layer\'s weights: no gradient, no update, non-trainable in the summary.', default: false, namedOnly: true };
+
+/** How a layer's weights train: l1/l2 penalties, and freezing. */
+export const weightTrainingParams: ParamDef[] = [
   { name: 'l1', kind: 'number', doc: 'L1 penalty on this layer\'s weights.', default: 0, namedOnly: true, min: 0 },
   { name: 'l2', kind: 'number', doc: 'L2 penalty on this layer\'s weights.', default: 0, namedOnly: true, min: 0 },
+  frozenParam,
 ];
 
 export function int(call: OpCall, name: string): number {

@@ -2,7 +2,7 @@ import { formatShape, perSampleSize, transposedWindowOutput, windowOutput } from
 import type { Dim } from '../ir/types.js';
 import {
   activationAttr, activationFlops, activationOf, activationParam, GLOROT, hasWeight, int, ints, MAX_KERNEL,
-  MAX_UNITS, regularizerParams, tensorParam, unitsParam, weightParam, ZEROS,
+  MAX_UNITS, weightTrainingParams, tensorParam, unitsParam, weightParam, ZEROS,
 } from './common.js';
 import { expects, ok, type OpCall, type OpDef, type ParamDef, type WeightDef } from './types.js';
 
@@ -48,7 +48,7 @@ function convParams(axes: number): ParamDef[] {
     ...(axes === 2 ? [GROUPS] : []),
     weightParam('weight', `The [filters, ${axes === 1 ? 'k' : 'kh, kw'}, in${axes === 2 ? ' / groups' : ''}] kernel.`, GLOROT),
     weightParam('bias', 'The [filters] bias.', ZEROS, true),
-    ...regularizerParams,
+    ...weightTrainingParams,
   ];
 }
 

@@ -1,6 +1,6 @@
 import { formatShape, perSampleSize } from '../shapes/dims.js';
 import {
-  activationAttr, activationFlops, activationOf, activationParam, GLOROT, hasWeight, int, regularizerParams,
+  activationAttr, activationFlops, activationOf, activationParam, GLOROT, hasWeight, int, weightTrainingParams,
   tensorParam, unitsParam, weightParam, ZEROS,
 } from './common.js';
 import { expects, ok, type OpDef } from './types.js';
@@ -25,7 +25,7 @@ export const dense: OpDef = {
     activationParam,
     weightParam('weight', 'The [units, in] weight matrix.', GLOROT),
     weightParam('bias', 'The [units] bias.', ZEROS, true),
-    ...regularizerParams,
+    ...weightTrainingParams,
   ],
   shapeRule: '[batch, in] → [batch, units]; [batch, seq, in] → [batch, seq, units] when seq is symbolic (flatten images first)',
   irForm: 'inputs [x, weight [units, in], bias [units]?]; attrs { units, activation }',

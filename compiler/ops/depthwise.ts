@@ -2,7 +2,7 @@ import { formatShape, perSampleSize, windowOutput } from '../shapes/dims.js';
 import type { Dim } from '../ir/types.js';
 import {
   activationAttr, activationFlops, activationOf, activationParam, GLOROT, hasWeight, int, ints, MAX_KERNEL, MAX_UNITS,
-  regularizerParams, tensorParam, unitsParam, weightParam, ZEROS,
+  weightTrainingParams, tensorParam, unitsParam, weightParam, ZEROS,
 } from './common.js';
 import { expects, ok, type OpCall, type OpDef, type ParamDef, type ShapeResult, type WeightDef } from './types.js';
 
@@ -84,7 +84,7 @@ export const depthwise_conv2d: OpDef = {
     ...windowParams(),
     weightParam('weight', 'The [C·depth_multiplier, kh, kw, 1] kernel.', GLOROT),
     weightParam('bias', 'The [C·depth_multiplier] bias.', ZEROS, true),
-    ...regularizerParams,
+    ...weightTrainingParams,
   ],
   shapeRule: "[batch, h, w, C] → [batch, h', w', C·depth_multiplier]",
   irForm: 'inputs [x, weight [C·M, kh, kw, 1], bias [C·M]?]; attrs { kernel, strides, padding, dilation, depth_multiplier, activation }',
@@ -116,7 +116,7 @@ export const separable_conv2d: OpDef = {
     weightParam('depthwise', 'The [C·depth_multiplier, kh, kw, 1] depthwise kernel.', GLOROT),
     weightParam('pointwise', 'The [filters, 1, 1, C·depth_multiplier] pointwise kernel.', GLOROT),
     weightParam('bias', 'The [filters] bias.', ZEROS, true),
-    ...regularizerParams,
+    ...weightTrainingParams,
   ],
   shapeRule: "[batch, h, w, C] → [batch, h', w', filters]",
   irForm: 'inputs [x, depthwise [C·M, kh, kw, 1], pointwise [filters, 1, 1, C·M], bias [filters]?]; attrs { filters, kernel, strides, padding, dilation, depth_multiplier, activation }',

@@ -1,5 +1,5 @@
 import { formatShape } from '../shapes/dims.js';
-import { int, MAX_UNITS, regularizerParams, tensorParam, unitsParam, weightParam } from './common.js';
+import { int, MAX_UNITS, weightTrainingParams, tensorParam, unitsParam, weightParam } from './common.js';
 import type { InitSpec } from '../ir/types.js';
 import { expects, ok, type OpDef } from './types.js';
 
@@ -22,7 +22,7 @@ export const embedding: OpDef = {
     { name: 'vocab', kind: 'int', doc: 'Number of distinct ids (ids are 0..vocab-1).', min: 1, max: MAX_UNITS },
     unitsParam('dim', 'Size of each vector.'),
     { ...weightParam('table', 'The [vocab, dim] table.', TABLE_INIT), defaultText: 'uniform(low: -0.05, high: 0.05)' },
-    ...regularizerParams,
+    ...weightTrainingParams,
   ],
   shapeRule: 'int [batch, ...] → [batch, ..., dim]',
   irForm: 'inputs [ids, table [vocab, dim]]; attrs { vocab, dim }',

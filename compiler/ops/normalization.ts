@@ -1,5 +1,5 @@
 import { perSampleSize } from '../shapes/dims.js';
-import { ONES, tensorParam, weightParam, ZEROS } from './common.js';
+import { frozenParam, ONES, tensorParam, weightParam, ZEROS } from './common.js';
 import { expects, ok, type OpCall, type OpDef, type WeightDef } from './types.js';
 
 /**
@@ -47,6 +47,7 @@ export const batchnorm: OpDef = {
     epsilon,
     weightParam('gamma', 'The [C] scale.', ONES),
     weightParam('beta', 'The [C] shift.', ZEROS),
+    frozenParam,
   ],
   shapeRule: 'unchanged ([batch, ..., C])',
   irForm: 'inputs [x, gamma [C], beta [C], running_mean [C], running_var [C]]; attrs { momentum, epsilon }',
@@ -67,7 +68,7 @@ export const layernorm: OpDef = {
   name: 'layernorm',
   category: 'layer',
   doc: 'Layer normalisation over the last axis of each sample, with learned scale and shift.',
-  params: [tensorParam(), epsilon, weightParam('gamma', 'The [C] scale.', ONES), weightParam('beta', 'The [C] shift.', ZEROS)],
+  params: [tensorParam(), epsilon, weightParam('gamma', 'The [C] scale.', ONES), weightParam('beta', 'The [C] shift.', ZEROS), frozenParam],
   shapeRule: 'unchanged ([batch, ..., C])',
   irForm: 'inputs [x, gamma [C], beta [C]]; attrs { epsilon }',
   infer: inferNorm,
@@ -89,6 +90,7 @@ export const groupnorm: OpDef = {
     epsilon,
     weightParam('gamma', 'The [C] scale.', ONES),
     weightParam('beta', 'The [C] shift.', ZEROS),
+    frozenParam,
   ],
   shapeRule: 'unchanged ([batch, ..., C])',
   irForm: 'inputs [x, gamma [C], beta [C]]; attrs { groups, epsilon }',

@@ -1,6 +1,6 @@
 import { RECURRENT_CELLS } from '../../runtime/plan/kernels.js';
 import { formatShape, perSampleSize } from '../shapes/dims.js';
-import { GLOROT, hasWeight, int, regularizerParams, tensorParam, unitsParam, weightParam, ZEROS } from './common.js';
+import { GLOROT, hasWeight, int, weightTrainingParams, tensorParam, unitsParam, weightParam, ZEROS } from './common.js';
 import { expects, ok, type OpCall, type OpDef, type ParamDef, type WeightDef } from './types.js';
 
 /**
@@ -15,7 +15,12 @@ import { expects, ok, type OpCall, type OpDef, type ParamDef, type WeightDef } f
  * bias b_hh [3·units] of Keras' GRU(reset_after=True) and PyTorch's GRU: 3(u·d + u·u + 2u), and runs
  * the gru_reset_after cell.
  *
- * IR form: inputs [x, w_ih, w_hh, bias?, recurrent_bias (with reset_after)]; attrs { units, return_sequences, reset_after (only when true) }.
+ * bidirectional: concat | sum | mul | ave (Keras' Bidirectional merge_mode) adds the reverse direction's
+ * weights (`w_ih_reverse`...; twice the parameters, as Keras) and merges the two outputs, the reverse
+ * one re-aligned in time; concat doubles the features.
+ *
+ * IR form: inputs [x, w_ih, w_hh, bias?, recurrent_bias (with reset_after), then the same `_reverse`
+ * ones with bidirectional]; attrs { units, return_sequences, reset_after (when true), bidirectional (when set) }.
  */
 type RecurrentLayer = 'rnn' | 'lstm' | 'gru';
 
@@ -25,6 +30,19 @@ export function cellOfCall(layer: RecurrentLayer, resetAfter: boolean): keyof ty
 }
 
 const resetAfter = (call: OpCall): boolean => call.args.reset_after === true;
+
+/** How a bidirectional layer merges its two directions (Keras' merge_mode); `none`: one direction. */
+const MERGE_MODES = ['concat', 'sum', 'mul', 'ave'] as const;
+
+function mergeOf(call: OpCall): (typeof MERGE_MODES)[number] | null {
+  const mode = call.args.bidirectional;
+  return mode === 'none' || typeof mode !== 'string' ? null : (mode as (typeof MERGE_MODES)[number]);
+}
+
+/** The reverse direction's copy of a weight parameter: `w_ih` → `w_ih_reverse` (PyTorch's `_reverse`). */
+function reverseParam(p: ParamDef): ParamDef {
+  return { ...p, name: `${p.name}_reverse`, doc: `With bidirectional, the reverse direction's ${p.name}.` };
+}
 
 function recurrent(name: RecurrentLayer, doc: string): OpDef {
   const { gates } = RECURRENT_CELLS[name];
@@ -47,37 +65,55 @@ function recurrent(name: RecurrentLayer, doc: string): OpDef {
       weightParam('w_hh', `The [${gates}·units, units] recurrent weights.`, GLOROT),
       weightParam('bias', `The [${gates}·units] bias.`, ZEROS, true),
       ...gruParams.slice(1),
-      ...regularizerParams,
+      {
+        name: 'bidirectional',
+        kind: 'choice',
+        doc: 'Also run the sequence backwards with its own weights (the `_reverse` ones) and merge the two: concat (2·units features), sum, mul or ave (Keras merge_mode).',
+        default: 'none',
+        choices: ['none', ...MERGE_MODES],
+        namedOnly: true,
+      },
+      ...[weightParam('w_ih', 'w_ih', GLOROT), weightParam('w_hh', 'w_hh', GLOROT), weightParam('bias', 'bias', ZEROS, true), ...gruParams.slice(1)].map(reverseParam),
+      ...weightTrainingParams,
     ],
     shapeRule: '[batch, seq, in] → [batch, units] or, with return_sequences, [batch, seq, units]',
     irForm: name === 'gru'
-      ? 'inputs [x, w_ih, w_hh, bias?, recurrent_bias (with reset_after)]; attrs { units, return_sequences, reset_after (when true) }'
-      : 'inputs [x, w_ih, w_hh, bias?]; attrs { units, return_sequences }',
-    infer({ inputs: [x], args }) {
+      ? 'inputs [x, w_ih, w_hh, bias?, recurrent_bias (with reset_after), then the same _reverse ones with bidirectional]; attrs { units, return_sequences, reset_after (when true), bidirectional (when set) }'
+      : 'inputs [x, w_ih, w_hh, bias?, then w_ih_reverse, w_hh_reverse, bias_reverse? with bidirectional]; attrs { units, return_sequences, bidirectional (when set) }',
+    infer(call) {
+      const { inputs: [x], args } = call;
       if (x!.shape.length !== 3) return expects('[batch, seq, features]');
       if (x!.dtype !== 'f32') return expects('float input', { actual: `${formatShape(x!.shape)} int` });
       if (typeof x!.shape[2] !== 'number') return expects('a known number of features in the last axis');
-      const units = args.units as number;
+      const units = (args.units as number) * (mergeOf(call) === 'concat' ? 2 : 1);
       return ok(args.return_sequences ? [x!.shape[0]!, x!.shape[1]!, units] : [x!.shape[0]!, units]);
     },
     weights(call) {
       const units = int(call, 'units');
       const inFeatures = call.inputs[0]!.shape[2] as number;
-      const weights: WeightDef[] = [
-        { name: 'w_ih', shape: [gates * units, inFeatures], init: GLOROT, trainable: true, regularized: true },
-        { name: 'w_hh', shape: [gates * units, units], init: GLOROT, trainable: true, regularized: true },
-      ];
-      if (hasWeight(call, 'bias')) weights.push({ name: 'bias', shape: [gates * units], init: ZEROS, trainable: true, regularized: false });
-      if (resetAfter(call)) weights.push({ name: 'recurrent_bias', shape: [gates * units], init: ZEROS, trainable: true, regularized: false });
-      return weights;
+      const direction = (suffix: string, bias: string): WeightDef[] => {
+        const weights: WeightDef[] = [
+          { name: `w_ih${suffix}`, shape: [gates * units, inFeatures], init: GLOROT, trainable: true, regularized: true },
+          { name: `w_hh${suffix}`, shape: [gates * units, units], init: GLOROT, trainable: true, regularized: true },
+        ];
+        if (hasWeight(call, bias)) weights.push({ name: bias, shape: [gates * units], init: ZEROS, trainable: true, regularized: false });
+        if (resetAfter(call)) weights.push({ name: `recurrent_bias${suffix}`, shape: [gates * units], init: ZEROS, trainable: true, regularized: false });
+        return weights;
+      };
+      return [...direction('', 'bias'), ...(mergeOf(call) ? direction('_reverse', 'bias_reverse') : [])];
     },
-    attrs: (call) => ({ units: int(call, 'units'), return_sequences: call.args.return_sequences as boolean, ...(resetAfter(call) ? { reset_after: true } : {}) }),
+    attrs: (call) => ({
+      units: int(call, 'units'),
+      return_sequences: call.args.return_sequences as boolean,
+      ...(resetAfter(call) ? { reset_after: true } : {}),
+      ...(mergeOf(call) ? { bidirectional: mergeOf(call)! } : {}),
+    }),
     flops(call) {
       const steps = perSampleSize(call.inputs[0]!.shape.slice(0, 2));
       if (steps === null) return null;
       const units = int(call, 'units');
       const inFeatures = call.inputs[0]!.shape[2] as number;
-      return steps * gates * units * (2 * (inFeatures + units) + 5);
+      return (mergeOf(call) ? 2 : 1) * steps * gates * units * (2 * (inFeatures + units) + 5);
     },
   };
 }

@@ -2,6 +2,8 @@ import type { CheckedModel } from '../api-types.js';
 import type { IRNode, ParamInfo } from '../ir/graph.js';
 import type { Dim } from '../ir/types.js';
 import { pyOpFor, PytorchExportError, type PyOpContext } from './ops.js';
+import { LAYERS_PY } from './python/layers.js';
+import { TRAIN_LOOP_PY } from './python/loop.js';
 
 /**
  * One model's nn.Module class for model.py. Every layer is a submodule named after its nnet layer
@@ -26,8 +28,21 @@ const PY_KEYWORDS = new Set(
   'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield self values m named'.split(' '),
 );
 
+/**
+ * The names model.py's layer library and train.py's loop define at their top level (imports,
+ * functions, classes, constants; MODELS), read from their own text: a model class named `F` or
+ * `Dense` would shadow them.
+ */
+const LIBRARY_NAMES = new Set(
+  [...`${LAYERS_PY}\n${TRAIN_LOOP_PY}\nMODELS = {}`.matchAll(/^(?:def|class)\s+(\w+)|^import\s+[\w.]+\s+as\s+(\w+)|^import\s+(\w+)|^from\s+\S+\s+import\s+(\w+)|^(\w+)\s*=/gm)]
+    .map((m) => m.slice(1).find((g) => g !== undefined))
+    .filter((g): g is string => g !== undefined),
+);
+
 function pythonIdentifier(name: string, fallback: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !PY_KEYWORDS.has(name) && !/^(v\d+|dim_\w*)$/.test(name) ? name : fallback;
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !PY_KEYWORDS.has(name) && !LIBRARY_NAMES.has(name) && !/^(v\d+|dim_\w*)$/.test(name)
+    ? name
+    : fallback;
 }
 
 /** `where(node)` says `line:col` of a node's source, for LAYERS and error messages. */

@@ -2,6 +2,7 @@ import { checkIndexInputs, indexInputRanges, type IndexRange } from '../index-in
 import type { Executor, NonFiniteStep, TrainStepOptions, TrainStepResult } from '../executor.js';
 import { readableTensor } from '../plan/readable-tensors.js';
 import { checkWeights, STORED_ROLES, type WeightValue } from '../plan/check-weights.js';
+import { boundShape } from '../plan/bound-shape.js';
 import { dimSymbols, evalDim } from '../plan/dims.js';
 import { PlanError } from '../plan/errors.js';
 import { KERNELS, parseKernelName, type KernelName } from '../plan/kernels.js';
@@ -305,7 +306,7 @@ export class CpuExecutor implements Executor {
     const slotBytes: number[] = [];
     for (const t of this.plan.tensors) {
       if (STORED_ROLES.has(t.role) || t.role === 'input' || t.role === 'label') continue;
-      const shape = t.shape.map((d) => evalDim(d, dims));
+      const shape = boundShape(t, dims);
       shapes.set(t.name, shape);
       const bytes = shape.reduce((a, b) => a * b, 1) * 4;
       if (t.buffer !== undefined) slotBytes[t.buffer] = Math.max(slotBytes[t.buffer] ?? 0, bytes);

@@ -1,4 +1,5 @@
 import type { Plan, PlanStep, PlanTensor } from '../plan/format.js';
+import { boundShape } from '../plan/bound-shape.js';
 import { evalDim } from '../plan/dims.js';
 import type { HostTensor } from '../tensor.js';
 import { sizeOf } from '../tensor.js';
@@ -20,7 +21,7 @@ export function isPersistent(t: PlanTensor): boolean {
 }
 
 export function concreteShape(t: PlanTensor, dims: Dims): number[] {
-  return t.shape.map((d) => evalDim(d, dims));
+  return boundShape(t, dims);
 }
 
 export function bufferBytes(elements: number): number {

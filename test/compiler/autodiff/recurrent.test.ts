@@ -42,4 +42,24 @@ describe('gradients: recurrent layers', () => {
       await gradCheck({ graph: g, loss: { kind: 'mse', pred: y, target: t }, samples: 10 });
     });
   }
+
+  for (const [cell, merge, sequences] of [['lstm', 'concat', true], ['gru', 'ave', false], ['rnn', 'mul', true]] as const) {
+    it(`${cell} bidirectional (${merge}, return_sequences: ${sequences})`, async () => {
+      const g = new LayerGraph();
+      const x = g.input('x', ['batch', 4, 3]);
+      const units = 4;
+      const params = ['', '_reverse'].flatMap((suffix) => [
+        g.param(`r.w_ih${suffix}`, [GATES[cell] * units, 3], { kind: 'glorot_uniform' }),
+        g.param(`r.w_hh${suffix}`, [GATES[cell] * units, units], { kind: 'glorot_uniform' }),
+        g.param(`r.bias${suffix}`, [GATES[cell] * units], { kind: 'normal', mean: 0, std: 0.3 }),
+      ]);
+      const features = merge === 'concat' ? 2 * units : units;
+      const shape = sequences ? ['batch', 4, features] : ['batch', features];
+      const r = g.layer(cell, 'r', [x, ...params], { units, return_sequences: sequences, bidirectional: merge }, shape);
+      const y = g.dense('y', r, 2, null);
+      g.output('y', y);
+      const t = g.label('t', sequences ? ['batch', 4, 2] : ['batch', 2]);
+      await gradCheck({ graph: g, loss: { kind: 'mse', pred: y, target: t }, samples: 10 });
+    });
+  }
 });

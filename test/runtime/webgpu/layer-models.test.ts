@@ -50,6 +50,14 @@ const MODELS: Record<string, string> = {
   train { loss mse(y, t)  optimizer adam(lr: 0.01) }
 }
 `,
+  'bidirectional lstm (concat) and gru (ave) over a symbolic length': `model Bi {
+  input s: [batch, seq, 3]
+  input t: [batch, 2]
+  h = s |> lstm(5, return_sequences: true, bidirectional: concat) |> gru(4, reset_after: true, bidirectional: ave)
+  output y = h |> dense(2)
+  train { loss mse(y, t)  optimizer adam(lr: 0.01) }
+}
+`,
 };
 
 function feedsFor(plan: Plan, names: string[], seed: number): Record<string, HostTensor> {
