@@ -101,6 +101,10 @@ export function modelClass(model: CheckedModel, where: (node: IRNode) => string,
       node,
       inputs: tensorInputs.map((i) => byId.get(i)!.type),
       hasBias: node.inputs.some((i) => paramOf.get(i)?.name.endsWith('.bias')),
+      paramNames: node.inputs.flatMap((i) => {
+        const name = paramOf.get(i)?.name;
+        return name === undefined ? [] : [name.slice(name.lastIndexOf('.') + 1)];
+      }),
       dim: (d: Dim) => {
         if (typeof d === 'number') return String(d);
         const expr = dimExpression(d, bound, dimVar);

@@ -15,6 +15,8 @@ export interface PyOpContext {
   inputs: TensorType[];
   /** Whether the node has the optional bias parameter (dense, conv, recurrent: `bias: false` leaves it out). */
   hasBias: boolean;
+  /** The node's parameters by their own names (`w_ih`, `bias_reverse`), in order. */
+  paramNames: string[];
   /** A dim as a Python expression of the forward's bound dims (`batch`, `seq`), or -1 when unbound. */
   dim: (d: Dim) => string;
 }
@@ -142,9 +144,9 @@ function softmax(log: boolean): PyOp {
 const recurrent = (cell: string): [string, PyOp] => [
   cell,
   {
-    attrs: ['units', 'return_sequences', ...(cell === 'gru' ? ['reset_after'] : [])],
-    module: ({ node, inputs, hasBias }) =>
-      `Recurrent(${py(cell)}, ${lastDim(inputs[0])}, ${py(node.attrs.units)}, return_sequences=${py(node.attrs.return_sequences === true)}, bias=${py(hasBias)}, reset_after=${py(node.attrs.reset_after === true)})`,
+    attrs: ['units', 'return_sequences', 'bidirectional', ...(cell === 'gru' ? ['reset_after'] : [])],
+    module: ({ node, inputs, hasBias, paramNames }) =>
+      `Recurrent(${py(cell)}, ${lastDim(inputs[0])}, ${py(node.attrs.units)}, return_sequences=${py(node.attrs.return_sequences === true)}, bias=${py(hasBias)}, reset_after=${py(node.attrs.reset_after === true)}, bidirectional=${py(typeof node.attrs.bidirectional === 'string' ? node.attrs.bidirectional : null)}, reverse_bias=${py(paramNames.includes('bias_reverse'))})`,
   },
 ];
 

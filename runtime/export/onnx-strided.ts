@@ -47,7 +47,11 @@ export const stridedRead: OnnxRule = (s) => {
     } else if (step > 0) {
       end = s.op('Add', [s.dim(start), s.op('Mul', [s.ints([step], []), s.dim(length)])]);
     } else {
-      return s.refuse(`a backward slice over the symbolic size '${length}' has no ONNX export`);
+      // A backward slice whose end is only known at run time: an end below 0 means "through index
+      // 0", which ONNX spells as an end below −size (a negative end counts from the back).
+      const last = s.op('Add', [s.dim(start), s.op('Mul', [s.ints([step], []), s.dim(length)])]);
+      const throughZero = s.op('Less', [last, s.ints([0], [])]);
+      end = s.op('Where', [throughZero, s.ints([-(2 ** 53)], []), last]);
     }
     sliced.push(a);
     begins.push(s.dim(start));

@@ -297,26 +297,32 @@ RECURRENT_GATES = {'rnn': 1, 'lstm': 4, 'gru': 3}
 class Recurrent(nn.Module):
     """rnn/lstm/gru as nnet runs them (runtime/plan/kernels.ts RECURRENT_CELLS): w_ih [G·u, in],
     w_hh [G·u, u], one bias [G·u] added to the input projection; gates lstm i, f, g, o; gru r, z, n
-    with n = tanh(xw_n + r·(w_hh·h)_n) and h = (1 − z)·n + z·h."""
+    with n = tanh(xw_n + r·(w_hh·h)_n) and h = (1 − z)·n + z·h. bidirectional (concat, sum, mul,
+    ave: Keras' merge modes) adds the reverse direction with the _reverse weights: the same scan over
+    x reversed in time, its sequence reversed back so both directions' step t line up."""
 
-    def __init__(self, cell, in_features, units, return_sequences=False, bias=True, reset_after=False):
+    def __init__(self, cell, in_features, units, return_sequences=False, bias=True, reset_after=False,
+                 bidirectional=None, reverse_bias=True):
         super().__init__()
         gates = RECURRENT_GATES[cell]
         self.cell, self.units, self.return_sequences = cell, units, return_sequences
-        self.w_ih = nn.Parameter(torch.zeros(gates * units, in_features))
-        self.w_hh = nn.Parameter(torch.zeros(gates * units, units))
-        self.bias = nn.Parameter(torch.zeros(gates * units)) if bias else None
-        # gru with reset_after: the recurrent bias [3·u] added to w_hh·h (PyTorch's bias_hh).
-        self.recurrent_bias = nn.Parameter(torch.zeros(gates * units)) if reset_after else None
+        self.bidirectional = bidirectional
+        for suffix, has_bias in [('', bias)] + ([('_reverse', reverse_bias)] if bidirectional else []):
+            setattr(self, 'w_ih' + suffix, nn.Parameter(torch.zeros(gates * units, in_features)))
+            setattr(self, 'w_hh' + suffix, nn.Parameter(torch.zeros(gates * units, units)))
+            setattr(self, 'bias' + suffix, nn.Parameter(torch.zeros(gates * units)) if has_bias else None)
+            # gru with reset_after: the recurrent bias [3·u] added to w_hh·h (PyTorch's bias_hh).
+            setattr(self, 'recurrent_bias' + suffix, nn.Parameter(torch.zeros(gates * units)) if reset_after else None)
 
-    def forward(self, x):
-        xw = F.linear(x, self.w_ih, self.bias)
+    def scan(self, x, suffix):
+        w_hh, recurrent_bias = getattr(self, 'w_hh' + suffix), getattr(self, 'recurrent_bias' + suffix)
+        xw = F.linear(x, getattr(self, 'w_ih' + suffix), getattr(self, 'bias' + suffix))
         n, steps = x.shape[0], x.shape[1]
         h = x.new_zeros(n, self.units)
         c = x.new_zeros(n, self.units)
         outputs = []
         for t in range(steps):
-            rec = F.linear(h, self.w_hh, self.recurrent_bias)
+            rec = F.linear(h, w_hh, recurrent_bias)
             if self.cell == 'rnn':
                 h = torch.tanh(xw[:, t] + rec)
             elif self.cell == 'lstm':
@@ -332,6 +338,21 @@ class Recurrent(nn.Module):
             if self.return_sequences:
                 outputs.append(h)
         return torch.stack(outputs, dim=1) if self.return_sequences else h
+
+    def forward(self, x):
+        forward = self.scan(x, '')
+        if not self.bidirectional:
+            return forward
+        backward = self.scan(x.flip(1), '_reverse')
+        if self.return_sequences:
+            backward = backward.flip(1)
+        if self.bidirectional == 'concat':
+            return torch.cat([forward, backward], dim=-1)
+        if self.bidirectional == 'sum':
+            return forward + backward
+        if self.bidirectional == 'mul':
+            return forward * backward
+        return (forward + backward) * 0.5
 
 
 class MultiHeadAttention(nn.Module):
