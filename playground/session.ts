@@ -1,7 +1,7 @@
 import type { CheckResult } from '../compiler/api-types.js';
 import { compileModel } from '../compiler/compile.js';
 import { createCpuExecutor } from '../runtime/cpu/index.js';
-import { cpuThreadsNote } from '../runtime/cpu/threads/pool.js';
+import { cpuThreadsNote, startCpuWorkers } from '../runtime/cpu/threads/pool.js';
 import { takeRows, type Dataset } from '../runtime/data/dataset.js';
 import { decodeDigitBytes, splitDigits } from '../runtime/data/digits.js';
 import { splitIris, type IrisRow } from '../runtime/data/iris.js';
@@ -28,13 +28,19 @@ export interface Backend {
 }
 
 export async function findBackend(preferCpu: boolean): Promise<Backend> {
-  if (preferCpu) return { target: 'cpu', description: `CPU, ${cpuThreadsNote()} (asked for with ?runtime=cpu)` };
+  if (preferCpu) return cpuBackend('asked for with ?runtime=cpu');
   try {
     const { device, description } = await acquireDevice();
     return { target: 'webgpu', description: `WebGPU (${description})`, device };
   } catch {
-    return { target: 'cpu', description: `CPU, ${cpuThreadsNote()} (this browser offers no WebGPU adapter)` };
+    return cpuBackend('this browser offers no WebGPU adapter');
   }
+}
+
+/** The CPU runtime, its workers started while the user reads and edits (see startCpuWorkers). */
+function cpuBackend(why: string): Backend {
+  startCpuWorkers();
+  return { target: 'cpu', description: `CPU, ${cpuThreadsNote()} (${why})` };
 }
 
 /** A model compiled in the page and its executor (trained or not). */

@@ -60,8 +60,16 @@ export function applyOp(ev: Evaluator, op: OpDef, args: EvaluatedArg[], site: Ex
     const init = (given ?? weight.init) as InitSpec;
     const reg = weight.regularized ? regularize : undefined;
     const trainable = weight.trainable && matched.values.frozen !== true;
-    paramNodes.push(builder.addParam(`${layer}.${weight.name}`, weight.shape, init, trainable, origin, reg));
-    paramCount += weight.shape.reduce((a, b) => a * b, 1);
+    const ref = builder.weight(`${layer}.${weight.name}`, weight.shape, init, trainable, origin, reg);
+    if ('clash' in ref) {
+      const block = builder.sharedBlock() ?? '?';
+      const first = { message: `'${ref.clash.name}' is ${formatShape(ref.clash.shape)} at the block's first use here`, range: ref.clash.range };
+      reporter.report('NN2030', [block, weight.name, op.name, formatShape(weight.shape), formatShape(ref.clash.shape)], site.range, { related: [first] });
+      return ERROR;
+    }
+    paramNodes.push(ref.node);
+    // A shared weight counts once, at the use that made it.
+    if (ref.fresh) paramCount += weight.shape.reduce((a, b) => a * b, 1);
   }
   const node = builder.addLayer(op.name, [...matched.tensors.map((t) => t.node), ...paramNodes], op.attrs(call, type), type, origin, paramCount);
   const flops = op.flops(call, type);

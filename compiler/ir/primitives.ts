@@ -144,7 +144,7 @@ const SHAPE_RULES: Record<KernelName, ShapeRule> = {
   ...perScan(scanShape),
   ...perScanGrad(scanGradShape),
   // attention
-  attention: ([q], attrs) => [q!, f32([q!.shape[0]!, attrs.heads as number, q!.shape[1]!, q!.shape[1]!])],
+  attention: ([q, k], attrs) => [q!, f32([q!.shape[0]!, attrs.heads as number, q!.shape[1]!, k!.shape[1]!])],
   attention_grad: ([, q, k, v]) => [q!, k!, v!],
   positional_encoding: same,
   // losses

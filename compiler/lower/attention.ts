@@ -1,17 +1,19 @@
 import type { LowerRule } from './lower-context.js';
 
 /**
- * multi_head_attention(x, heads, causal): inputs [x, wq, bq, wk, bk, wv, bv, wo, bo]. The four
+ * multi_head_attention(x, heads, causal, context?): inputs [x, context?, wq, bq, wk, bk, wv, bv, wo, bo]
+ * (keys and values are projected from the context when it is there, from x otherwise). The four
  * projections are dense-like matmul + bias (fusable); the `attention` kernel does the per-head
  * scaled dot products. positional_encoding is its own kernel (no parameters).
  */
 const lowerAttention: LowerRule = ({ builder, node, inputs }) => {
-  const [x, wq, bq, wk, bk, wv, bv, wo, bo] = inputs as [number, number, number, number, number, number, number, number, number];
+  const cross = inputs.length === 10;
+  const [x, kv, wq, bq, wk, bk, wv, bv, wo, bo] = (cross ? inputs : [inputs[0]!, ...inputs]) as [number, number, number, number, number, number, number, number, number, number];
   const project = (input: number, w: number, b: number): number =>
     builder.add('bias_add', [builder.add('matmul', [input, w], { transA: false, transB: true }, node.origin), b], {}, node.origin);
   const attended = builder.add(
     'attention',
-    [project(x, wq, bq), project(x, wk, bk), project(x, wv, bv)],
+    [project(x, wq, bq), project(kv, wk, bk), project(kv, wv, bv)],
     { heads: node.attrs.heads as number, causal: node.attrs.causal === true },
     node.origin,
   );

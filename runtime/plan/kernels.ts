@@ -374,7 +374,7 @@ export const KERNELS = {
     attrs: { heads: int, causal: bool },
     epilogue: false,
     grad: differentiable(['attention_grad'], ['probs']),
-    doc: 'Per head h of q, k, v [N, T, D] split into D/heads features: probs = softmax(q_h·k_hᵀ/√(D/heads)) (future masked when causal), y_h = probs·v_h; probs [N, heads, T, T] kept for the gradient.',
+    doc: 'Per head h of q [N, Tq, D] and k, v [N, Tk, D] split into D/heads features: probs = softmax(q_h·k_hᵀ/√(D/heads)) (key j > query i masked when causal), y_h = probs·v_h [N, Tq, D]; probs [N, heads, Tq, Tk] kept for the gradient.',
   },
   positional_encoding: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable([]), doc: 'y = x + PE[t, d]: sin(t/10000^(2i/D)) on even d = 2i, cos on odd d = 2i+1.' },
 

@@ -99,10 +99,16 @@ describe.skipIf(!CHROMIUM)('the playground in headless Chromium', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${url}?example=digits-mlp&epochs=1&samples=${SAMPLES}`);
     await page.waitForFunction(() => (window as unknown as { nnetPlayground?: PageState }).nnetPlayground?.backend, undefined, { timeout: 30_000 });
-    await page.click('#train');
-    await page.waitForFunction(() => ['done', 'failed'].includes((window as unknown as { nnetPlayground: PageState }).nnetPlayground.training), undefined, { timeout: 60_000 });
-    const state = await pageState(page);
-    expect(state.error).toBeNull();
+    // The page starts its workers when it picks the CPU runtime; on a loaded machine they may still be
+    // loading during a first short epoch (calls then run on the page's thread), so train up to 3 times.
+    let state = await pageState(page);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await page.click('#train');
+      await page.waitForFunction(() => ['done', 'failed'].includes((window as unknown as { nnetPlayground: PageState }).nnetPlayground.training), undefined, { timeout: 60_000 });
+      state = await pageState(page);
+      expect(state.error).toBeNull();
+      if (state.cpuWorkerJobs > 0) break;
+    }
     expect(errors).toEqual([]);
     if ((await page.evaluate(() => navigator.hardwareConcurrency)) > 1) expect(state.cpuWorkerJobs).toBeGreaterThan(0);
   });

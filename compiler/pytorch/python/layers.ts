@@ -356,8 +356,9 @@ class Recurrent(nn.Module):
 
 
 class MultiHeadAttention(nn.Module):
-    """Self-attention over x [N, T, D]: projections w [D, D] (x·wᵀ + b as dense), heads split D,
-    softmax(q·kᵀ/√(D/heads)) with an optional causal mask, then the output projection."""
+    """Self-attention over x [N, T, D], or cross-attention with keys and values from context [N, Tk, D]:
+    projections w [D, D] (x·wᵀ + b as dense), heads split D, softmax(q·kᵀ/√(D/heads)) with an
+    optional causal mask (key j > query i), then the output projection."""
 
     def __init__(self, dim, heads, causal=False):
         super().__init__()
@@ -366,15 +367,16 @@ class MultiHeadAttention(nn.Module):
             self.register_parameter('w' + name, nn.Parameter(torch.zeros(dim, dim)))
             self.register_parameter('b' + name, nn.Parameter(torch.zeros(dim)))
 
-    def forward(self, x):
+    def forward(self, x, context=None):
+        memory = x if context is None else context
         n, t, d = x.shape
-        split = lambda y: y.reshape(n, t, self.heads, d // self.heads).transpose(1, 2)
+        split = lambda y: y.reshape(n, y.shape[1], self.heads, d // self.heads).transpose(1, 2)
         q = split(F.linear(x, self.wq, self.bq))
-        k = split(F.linear(x, self.wk, self.bk))
-        v = split(F.linear(x, self.wv, self.bv))
+        k = split(F.linear(memory, self.wk, self.bk))
+        v = split(F.linear(memory, self.wv, self.bv))
         scores = q @ k.transpose(-1, -2) / math.sqrt(d // self.heads)
         if self.causal:
-            mask = torch.ones(t, t, dtype=torch.bool, device=x.device).triu(1)
+            mask = torch.ones(t, memory.shape[1], dtype=torch.bool, device=x.device).triu(1)
             scores = scores.masked_fill(mask, -math.inf)
         y = (F.softmax(scores, dim=-1) @ v).transpose(1, 2).reshape(n, t, d)
         return F.linear(y, self.wo, self.bo)

@@ -2,12 +2,14 @@ import type { CpuKernel, CpuKernelMap } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 
 /**
- * Multi-head scaled dot-product attention over q, k, v [N, T, D] (heads split D), with the
- * probabilities [N, H, T, T] saved for the gradient, and the sinusoidal positional encoding.
+ * Multi-head scaled dot-product attention: queries q [N, Tq, D], keys and values k, v [N, Tk, D]
+ * (heads split D; Tk differs from Tq in cross-attention), with the probabilities [N, H, Tq, Tk] saved
+ * for the gradient, and the sinusoidal positional encoding.
  * Loops are direct: sequences in nnet models are short; a blocked version can replace this kernel.
  */
 const attention: CpuKernel = (_ctx, [qT, kT, vT], [yT, probsT], attrs) => {
-  const [n, t, d] = qT!.shape as [number, number, number];
+  const [n, tq, d] = qT!.shape as [number, number, number];
+  const tk = kT!.shape[1] as number;
   const heads = attrs.heads as number;
   const dh = d / heads;
   const scale = 1 / Math.sqrt(dh);
@@ -17,22 +19,22 @@ const attention: CpuKernel = (_ctx, [qT, kT, vT], [yT, probsT], attrs) => {
   for (let b = 0; b < n; b++) {
     for (let h = 0; h < heads; h++) {
       const off = h * dh;
-      for (let i = 0; i < t; i++) {
-        const p = ((b * heads + h) * t + i) * t;
+      for (let i = 0; i < tq; i++) {
+        const p = ((b * heads + h) * tq + i) * tk;
         let max = -Infinity;
-        for (let j = 0; j < t; j++) {
+        for (let j = 0; j < tk; j++) {
           if (causal && j > i) { probs[p + j] = -Infinity; continue; }
           let s = 0;
-          for (let e = 0; e < dh; e++) s += q[(b * t + i) * d + off + e]! * k[(b * t + j) * d + off + e]!;
+          for (let e = 0; e < dh; e++) s += q[(b * tq + i) * d + off + e]! * k[(b * tk + j) * d + off + e]!;
           probs[p + j] = s * scale;
           max = Math.max(max, s * scale);
         }
         let sum = 0;
-        for (let j = 0; j < t; j++) sum += probs[p + j] = Math.exp(probs[p + j]! - max);
-        for (let j = 0; j < t; j++) {
+        for (let j = 0; j < tk; j++) sum += probs[p + j] = Math.exp(probs[p + j]! - max);
+        for (let j = 0; j < tk; j++) {
           const w = (probs[p + j] = probs[p + j]! / sum);
           if (w === 0) continue;
-          for (let e = 0; e < dh; e++) y[(b * t + i) * d + off + e]! += w * v[(b * t + j) * d + off + e]!;
+          for (let e = 0; e < dh; e++) y[(b * tq + i) * d + off + e]! += w * v[(b * tk + j) * d + off + e]!;
         }
       }
     }
@@ -40,7 +42,8 @@ const attention: CpuKernel = (_ctx, [qT, kT, vT], [yT, probsT], attrs) => {
 };
 
 const attentionGrad: CpuKernel = (_ctx, [dyT, qT, kT, vT, probsT], [dqT, dkT, dvT], attrs) => {
-  const [n, t, d] = qT!.shape as [number, number, number];
+  const [n, tq, d] = qT!.shape as [number, number, number];
+  const tk = kT!.shape[1] as number;
   const heads = attrs.heads as number;
   const dh = d / heads;
   const scale = 1 / Math.sqrt(dh);
@@ -49,30 +52,30 @@ const attentionGrad: CpuKernel = (_ctx, [dyT, qT, kT, vT, probsT], [dqT, dkT, dv
   dq.fill(0);
   dk.fill(0);
   dv.fill(0);
-  const dp = new Float64Array(t);
+  const dp = new Float64Array(tk);
   for (let b = 0; b < n; b++) {
     for (let h = 0; h < heads; h++) {
       const off = h * dh;
-      for (let i = 0; i < t; i++) {
-        const p = ((b * heads + h) * t + i) * t;
-        const row = (b * t + i) * d + off;
+      for (let i = 0; i < tq; i++) {
+        const p = ((b * heads + h) * tq + i) * tk;
+        const row = (b * tq + i) * d + off;
         let dot = 0;
-        for (let j = 0; j < t; j++) {
+        for (let j = 0; j < tk; j++) {
           const w = probs[p + j]!;
           let s = 0;
           for (let e = 0; e < dh; e++) {
-            s += dy[row + e]! * v[(b * t + j) * d + off + e]!;
-            dv[(b * t + j) * d + off + e]! += w * dy[row + e]!;
+            s += dy[row + e]! * v[(b * tk + j) * d + off + e]!;
+            dv[(b * tk + j) * d + off + e]! += w * dy[row + e]!;
           }
           dp[j] = s;
           dot += s * w;
         }
-        for (let j = 0; j < t; j++) {
+        for (let j = 0; j < tk; j++) {
           const ds = probs[p + j]! * (dp[j]! - dot) * scale;
           if (ds === 0) continue;
           for (let e = 0; e < dh; e++) {
-            dq[row + e]! += ds * k[(b * t + j) * d + off + e]!;
-            dk[(b * t + j) * d + off + e]! += ds * q[row + e]!;
+            dq[row + e]! += ds * k[(b * tk + j) * d + off + e]!;
+            dk[(b * tk + j) * d + off + e]! += ds * q[row + e]!;
           }
         }
       }

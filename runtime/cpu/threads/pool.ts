@@ -169,6 +169,15 @@ export function cpuThreadsNote(): string {
   return threads === 1 ? '1 thread' : `${threads} threads`;
 }
 
+/**
+ * Starts the workers now rather than at the first big product: a page that will train on the CPU
+ * calls it when it picks the runtime, so the workers have loaded (a browser starts a Worker only
+ * once the page's thread returns to its event loop) before the first epoch needs them.
+ */
+export function startCpuWorkers(): void {
+  if (threadsSupported()) ensureWorkers(cpuThreads() - 1);
+}
+
 /** Workers started so far, and jobs they were given. */
 export function poolStats(): { workers: number; jobs: number } {
   return { workers: workers.length, jobs: jobsOnWorkers };

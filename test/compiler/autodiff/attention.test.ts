@@ -20,4 +20,21 @@ describe('gradients: attention', () => {
       await gradCheck({ graph: g, loss: { kind: 'mse', pred: y, target: t }, samples: 8 });
     });
   }
+
+  for (const causal of [false, true]) {
+    it(`cross-attention: 3 queries over a 5-step context (causal: ${causal})`, async () => {
+      const g = new LayerGraph();
+      const x = g.input('x', ['batch', 3, 4]);
+      const memory = g.input('memory', ['batch', 5, 4]);
+      const params = ['q', 'k', 'v', 'o'].flatMap((p) => [
+        g.param(`att.w${p}`, [4, 4], { kind: 'glorot_uniform' }),
+        g.param(`att.b${p}`, [4], { kind: 'normal', mean: 0, std: 0.2 }),
+      ]);
+      const att = g.layer('multi_head_attention', 'att', [x, memory, ...params], { heads: 2, causal }, ['batch', 3, 4]);
+      const y = g.dense('y', att, 2, null);
+      g.output('y', y);
+      const t = g.label('t', ['batch', 3, 2]);
+      await gradCheck({ graph: g, loss: { kind: 'mse', pred: y, target: t }, samples: 8 });
+    });
+  }
 });

@@ -58,6 +58,17 @@ const MODELS: Record<string, string> = {
   train { loss mse(y, t)  optimizer adam(lr: 0.01) }
 }
 `,
+  'shared block: one set of weights at two uses (gradients summed)': `shared block enc(x) {
+  h = dense(x, 6, tanh)
+  return dense(h, 3)
+}
+model Shared {
+  input x: [batch, 3]
+  input t: [batch, 3]
+  output y = x |> enc |> relu |> enc
+  train { loss mse(y, t)  optimizer adam(lr: 0.01) }
+}
+`,
 };
 
 function feedsFor(plan: Plan, names: string[], seed: number): Record<string, HostTensor> {

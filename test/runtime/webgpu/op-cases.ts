@@ -261,6 +261,19 @@ function attentionCases(): OpCase[] {
       attrs,
     });
   }
+  // Cross-attention: 5 queries over 3 keys and values (and causal, as a decoder over a shorter memory).
+  const tk = 3;
+  for (const causal of [false, true]) {
+    const attrs = { heads, causal };
+    cases.push({ name: `cross attention causal=${causal}`, kernel: 'attention', inputs: [{ shape: [n, t, d] }, { shape: [n, tk, d] }, { shape: [n, tk, d] }], outputs: [[n, t, d], [n, heads, t, tk]], attrs });
+    cases.push({
+      name: `cross attention_grad causal=${causal}`,
+      kernel: 'attention_grad',
+      inputs: [{ shape: [n, t, d] }, { shape: [n, t, d] }, { shape: [n, tk, d] }, { shape: [n, tk, d] }, { shape: [n, heads, t, tk], gen: 'rows' }],
+      outputs: [[n, t, d], [n, tk, d], [n, tk, d]],
+      attrs,
+    });
+  }
   return cases;
 }
 

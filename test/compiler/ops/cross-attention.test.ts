@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { checkSource } from '../../../compiler/index.js';
+
+const model = (memory: string, call: string) => `
+model M {
+  input x: [batch, seq, 6]
+  input memory: ${memory}
+  output y = x |> ${call}
+}
+`;
+
+const errors = (source: string) => checkSource(source).diagnostics.filter((d) => d.severity === 'error');
+
+describe('multi_head_attention(context:) — cross-attention in the checker', () => {
+  it('takes queries from x and keys/values from a context of its own length; weights as self-attention', () => {
+    const check = checkSource(model('[batch, mem, 6]', 'multi_head_attention(2, context: memory)'));
+    expect(errors(model('[batch, mem, 6]', 'multi_head_attention(2, context: memory)'))).toEqual([]);
+    const layer = check.models[0]!;
+    expect(layer.totalParams).toBe(4 * (6 * 6 + 6));
+  });
+
+  it.each([
+    ['a different d_model', '[batch, mem, 4]', 'got context [batch, mem, 4]'],
+    ['a different batch', '[2, mem, 6]', 'got context [2, mem, 6]'],
+    ['a rank-2 context', '[batch, 6]', 'got context [batch, 6]'],
+    ['an integer context', '[batch, mem, 6] int', 'got context [batch, mem, 6] int'],
+  ])('refuses %s with a located NN2003 pointing at where the context got its shape', (_what, memory, got) => {
+    const source = model(memory, 'multi_head_attention(2, context: memory)');
+    const [error, ...rest] = errors(source);
+    expect(rest).toEqual([]);
+    expect(error!.code).toBe('NN2003');
+    expect(error!.message).toContain('expects a context [batch, seq_k, 6] (the batch and d_model of x)');
+    expect(error!.message).toContain(got);
+    expect(error!.range.start).toBe(source.indexOf('multi_head_attention'));
+    expect(error!.related?.[0]?.message).toContain("'memory' gets its shape");
+  });
+
+  it('takes the context only by name (a third positional argument is causal)', () => {
+    const [error] = errors(model('[batch, mem, 6]', 'multi_head_attention(2, true, memory)'));
+    expect(error!.code).toBe('NN2006');
+  });
+});
