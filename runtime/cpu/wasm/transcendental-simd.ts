@@ -6,7 +6,7 @@ import { TRANSCENDENTAL_FUNCTIONS, transcendentalModuleBytes, type Transcendenta
  * callers (the recurrent scans, the sigmoid and tanh passes) keep their working rows there across
  * GEMM calls, which use the GEMM module's memory and scratch, so the two never overwrite each other.
  */
-export type TranscendentalExports = Record<TranscendentalFunction, (...args: number[]) => void>;
+type TranscendentalExports = Record<TranscendentalFunction, (...args: number[]) => void>;
 
 export interface TranscendentalModule {
   fma: boolean;
