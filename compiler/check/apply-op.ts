@@ -20,7 +20,7 @@ export function applyOp(ev: Evaluator, op: OpDef, args: EvaluatedArg[], site: Ex
   const { reporter } = ev.ctx;
   const matched = matchArgs(op.name, op.params, args, site.range, ev.matchContext);
   if (!matched.ok) return ERROR;
-  const call: OpCall = { inputs: matched.tensors.map((t) => t.type), args: matched.values };
+  const call: OpCall = { inputs: matched.tensors.map((t) => t.type), args: matched.values, given: new Set(matched.ranges.keys()) };
   const result = op.infer(call);
   if (!result.ok) {
     const culprit = matched.tensors[result.input ?? 0];
