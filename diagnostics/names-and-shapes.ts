@@ -172,6 +172,18 @@ export const NAME_SHAPE_DIAGNOSTICS = [
     explanation: 'No value, output or train section reads this input, so the data fed to it is ignored. Use it (as a loss target, say) or delete it.',
   },
   {
+    code: 'NN2030',
+    severity: 'error',
+    template: "shared block '{0}': the {1} of {2} is {3} here but {4} at the block's first use",
+    explanation: 'Every use of a `shared block` uses the weights its first use made, so each use must give its layers the same sizes. Pass the same sizes at every use, or drop `shared` to give each use weights of its own.',
+  },
+  {
+    code: 'NN2031',
+    severity: 'error',
+    template: 'tied({0}) gives {1}, but the {2} of {3} needs {4}',
+    explanation: "`tied(value)` reuses a weight of the layer that computed `value`: the one of the same role, else its only one. It must have the shape this layer needs (a dense weight is [units, in], so an output projection tied to an embedding table [vocab, dim] is `dense(h, vocab, weight: tied(emb))` on an h of width dim).",
+  },
+  {
     code: 'NN2099',
     severity: 'error',
     template: 'internal error while checking {0}: {1}',

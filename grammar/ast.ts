@@ -212,6 +212,8 @@ export interface ReturnStmt extends NodeBase {
 export interface BlockDecl extends NodeBase {
   kind: 'Block';
   name: Ident;
+  /** `shared block`: every use shares one set of weights (those of its first use). */
+  shared: boolean;
   params: Param[];
   body: Array<AssignStmt | LetDecl>;
   /** Absent only when recovery lost it; the checker reports a missing return. */

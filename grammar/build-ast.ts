@@ -101,7 +101,7 @@ class AstBuilder extends sharedParser().getBaseCstVisitorConstructor() {
     if (afterReturn) this.report('NN1018', [name.name], afterReturn.range);
     const closed = c.RBrace?.[0] !== undefined && isReal(c.RBrace[0]);
     if (!result && closed) this.report('NN1017', [name.name], name.missing ? range : name.range);
-    return { kind: 'Block', name, params, body, result, range };
+    return { kind: 'Block', name, shared: (c.shared?.length ?? 0) > 0, params, body, result, range };
   }
 
   param(c: Cst.ParamCstChildren, location?: CstNodeLocation): Ast.Param {

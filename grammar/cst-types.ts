@@ -40,6 +40,7 @@ export interface BlockDeclCstNode extends CstNode {
 }
 
 export type BlockDeclCstChildren = {
+  shared?: IToken[];
   Block?: IToken[];
   Identifier?: IToken[];
   LParen?: IToken[];

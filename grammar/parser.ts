@@ -73,7 +73,8 @@ export class NnetParser extends CstParser {
           MAX_LOOKAHEAD: 1,
           DEF: [
             { ALT: () => this.SUBRULE(this.modelDecl) },
-            { ALT: () => this.SUBRULE(this.blockDecl) },
+            // `shared block ...`: `shared` is a word only there, so it stays free as a name.
+            { GATE: () => this.LA(1).tokenType === Block || this.sharedBlockAhead(), ALT: () => this.SUBRULE(this.blockDecl) },
             { ALT: () => this.SUBRULE(this.ganDecl) },
             { ALT: () => this.SUBRULE(this.letDecl) },
             { ALT: () => this.CONSUME(AnyToken, { LABEL: 'junk' }), IGNORE_AMBIGUITIES: true },
@@ -106,6 +107,7 @@ export class NnetParser extends CstParser {
   });
 
   blockDecl = this.RULE('blockDecl', () => {
+    this.OPTION3({ GATE: () => this.sharedBlockAhead(), DEF: () => this.CONSUME2(Identifier, { LABEL: 'shared' }) });
     this.CONSUME(Block);
     const name = this.CONSUME(Identifier);
     const openParams = this.CONSUME(LParen);
@@ -423,6 +425,12 @@ export class NnetParser extends CstParser {
    * stop, so token soup costs time in proportion to the errors shown, not to its length (each
    * Chevrotain error is expensive, and a soup can have one every few tokens).
    */
+  /** `shared block`: the word `shared` right before the keyword `block`. */
+  private sharedBlockAhead(): boolean {
+    const first = this.LA(1);
+    return first.tokenType === Identifier && first.image === 'shared' && this.LA(2).tokenType === Block;
+  }
+
   private withinErrorBudget(): boolean {
     return this.errors.length < MAX_PARSE_ERRORS;
   }

@@ -59,9 +59,31 @@ export function applyOp(ev: Evaluator, op: OpDef, args: EvaluatedArg[], site: Ex
     if (given === false) continue;
     const init = (given ?? weight.init) as InitSpec;
     const reg = weight.regularized ? regularize : undefined;
+    const tie = matched.ties.get(weight.name);
+    if (tie) {
+      const tied = tiedWeight(ev, tie.layer, weight.name);
+      const shape = tied ? formatShape(tied.shape) : undefined;
+      if (!tied || shape !== formatShape(weight.shape)) {
+        const got = tied ? `'${tied.name}' of shape ${shape}` : `no weight (its ${builder.graph.nodes[tie.layer.node]!.op} has ${tied === undefined ? 'none' : 'several'})`;
+        const related = [{ message: `'${tie.layer.name}' is computed here`, range: tie.layer.origin }];
+        reporter.report('NN2031', [tie.layer.name, got, weight.name, op.name, formatShape(weight.shape)], tie.range, { related });
+        return ERROR;
+      }
+      // Counted once, where it was made; trained (or frozen) as it is there.
+      paramNodes.push(tied.node);
+      continue;
+    }
     const trainable = weight.trainable && matched.values.frozen !== true;
-    paramNodes.push(builder.addParam(`${layer}.${weight.name}`, weight.shape, init, trainable, origin, reg));
-    paramCount += weight.shape.reduce((a, b) => a * b, 1);
+    const ref = builder.weight(`${layer}.${weight.name}`, weight.shape, init, trainable, origin, reg);
+    if ('clash' in ref) {
+      const block = builder.sharedBlock() ?? '?';
+      const first = { message: `'${ref.clash.name}' is ${formatShape(ref.clash.shape)} at the block's first use here`, range: ref.clash.range };
+      reporter.report('NN2030', [block, weight.name, op.name, formatShape(weight.shape), formatShape(ref.clash.shape)], site.range, { related: [first] });
+      return ERROR;
+    }
+    paramNodes.push(ref.node);
+    // A shared weight counts once, at the use that made it.
+    if (ref.fresh) paramCount += weight.shape.reduce((a, b) => a * b, 1);
   }
   const node = builder.addLayer(op.name, [...matched.tensors.map((t) => t.node), ...paramNodes], op.attrs(call, type), type, origin, paramCount);
   const flops = op.flops(call, type);
@@ -77,6 +99,21 @@ export function applyOp(ev: Evaluator, op: OpDef, args: EvaluatedArg[], site: Ex
   const lastOp = activation && activation.name !== 'linear' ? activation.name : op.name;
   const value: TensorValue = { kind: 'tensor', node, type, origin: site.range, name: layer, lastOp };
   return value;
+}
+
+/**
+ * The weight `tied(value)` names: of the layer that computed `value`, the weight of the same role
+ * (`weight` for `weight`), else its only one; null when it has several and none of that role,
+ * undefined when it has none.
+ */
+function tiedWeight(ev: Evaluator, layer: TensorValue, role: string): { node: number; name: string; shape: number[] } | null | undefined {
+  const { graph } = ev.builder;
+  const weights = graph.nodes[layer.node]!.inputs.flatMap((id) => {
+    const info = graph.params.find((p) => p.node === id);
+    return info ? [{ node: id, name: info.name, shape: graph.nodes[id]!.type.shape as number[] }] : [];
+  });
+  if (weights.length === 0) return undefined;
+  return weights.find((w) => w.name.endsWith(`.${role}`)) ?? (weights.length === 1 ? weights[0]! : null);
 }
 
 function regularization(values: Record<string, unknown>): ParamInfo['regularize'] | undefined {

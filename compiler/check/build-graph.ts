@@ -3,6 +3,21 @@ import type { BlockExpansion, SummaryRow, ValueInfo } from '../api-types.js';
 import type { Graph, ParamInfo } from '../ir/graph.js';
 import type { Attrs, InitSpec, Origin, TensorType } from '../ir/types.js';
 
+/** A weight a shared block's first use made. */
+export interface SharedWeight {
+  node: number;
+  name: string;
+  shape: number[];
+  range: SourceRange;
+}
+
+/** The weight a layer gets: its node, and whether it is new (counted in the summary) — or a shape clash with a shared one. */
+export type WeightRef = { node: number; fresh: boolean } | { clash: SharedWeight };
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
 /**
  * Builds one model's layer-level IR graph as the checker walks it: `input` nodes, `param` nodes for
  * weights, one node per layer op, in topological order (a node is added after its inputs). Also
@@ -58,6 +73,45 @@ export class LayerGraphBuilder {
     this.summary.push({ layer, op: 'input', outputShape: type.shape, dtype: type.dtype, params: 0, range });
     return id;
   }
+
+  /**
+   * A weight for a layer: a new one, or inside a later use of a `shared block` the one its first
+   * use made at the same place (the body is the same, so its layers make their weights in the same
+   * order); `clash` when that one has another shape (the uses were given different sizes).
+   */
+  weight(name: string, shape: number[], init: InitSpec, trainable: boolean, origin: Origin, regularize?: ParamInfo['regularize']): WeightRef {
+    const frame = this.sharing.at(-1);
+    if (!frame) return { node: this.addParam(name, shape, init, trainable, origin, regularize), fresh: true };
+    const made = this.sharedWeights.get(frame.block) ?? [];
+    this.sharedWeights.set(frame.block, made);
+    const earlier = frame.first ? undefined : made[frame.next];
+    frame.next++;
+    if (earlier) return sameShape(earlier.shape, shape) ? { node: earlier.node, fresh: false } : { clash: earlier };
+    const node = this.addParam(name, shape, init, trainable, origin, regularize);
+    made.push({ node, name, shape, range: origin.range });
+    return { node, fresh: true };
+  }
+
+  /**
+   * Runs `expand` as a use of the shared block `block`: its weights (and those of blocks it uses
+   * that are not shared themselves) are the first use's. An inner shared block keeps its own set.
+   */
+  withinSharedBlock<T>(block: string, expand: () => T): T {
+    this.sharing.push({ block, next: 0, first: !this.sharedWeights.has(block) });
+    try {
+      return expand();
+    } finally {
+      this.sharing.pop();
+    }
+  }
+
+  /** The innermost shared block being expanded, if any. */
+  sharedBlock(): string | undefined {
+    return this.sharing.at(-1)?.block;
+  }
+
+  private readonly sharedWeights = new Map<string, SharedWeight[]>();
+  private readonly sharing: Array<{ block: string; next: number; first: boolean }> = [];
 
   addParam(name: string, shape: number[], init: InitSpec, trainable: boolean, origin: Origin, regularize?: ParamInfo['regularize']): number {
     const id = this.add('param', [], { name }, { shape, dtype: 'f32' }, origin);

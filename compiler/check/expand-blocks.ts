@@ -39,7 +39,7 @@ export function expandBlock(ev: Evaluator, block: BlockDecl, callee: Ident, args
   const before = ev.builder.summary.length;
   const expansion = { block: name, name: base, first: ev.builder.graph.nodes.length, end: 0 };
   ev.builder.blocks.push(expansion);
-  const result = reporter.withinBlock(name, site.range, () => {
+  const expand = () => reporter.withinBlock(name, site.range, () => {
     const scope = new Scope(name, ev.ctx.fileScope, ev.ctx.symbols);
     const inner = ev.child(scope, [...ev.expanding, name]);
     block.params.forEach((param, i) => {
@@ -56,6 +56,7 @@ export function expandBlock(ev: Evaluator, block: BlockDecl, callee: Ident, args
     reportUnused(scope, reporter, new Set());
     return returned;
   });
+  const result = block.shared ? ev.builder.withinSharedBlock(name, expand) : expand();
   expansion.end = ev.builder.graph.nodes.length;
 
   if (result.kind !== 'tensor') {

@@ -62,12 +62,27 @@ export function modelClass(model: CheckedModel, where: (node: IRNode) => string,
 
   // Names: layers with parameters take their parameters' prefix first, then the others their layer name.
   const used = new Set<string>();
+  // A later use of a shared block's layer calls the first use's module (the one holding its
+  // parameters) and keeps a value name of its own: submodule of the value's name → the module it calls.
+  const moduleOf = new Map<number, string>();
+  const firstWith = new Map<string, { op: string; params: string }>();
   for (const node of layers) {
     const params = node.inputs.filter((i) => paramOf.has(i)).map((i) => paramOf.get(i)!.name);
     if (params.length === 0) continue;
     const prefixes = new Set(params.map((p) => p.slice(0, p.lastIndexOf('.'))));
     const prefix = [...prefixes][0]!;
-    if (prefixes.size > 1 || used.has(prefix)) fail(node, `its parameters (${params.join(', ')}) are shared or named apart; shared weights have no PyTorch export yet`);
+    const first = firstWith.get(prefix);
+    if (first && first.op === node.op && first.params === params.join(',')) {
+      moduleOf.set(node.id, prefix);
+      continue;
+    }
+    if (prefixes.size > 1 || used.has(prefix)) {
+      const borrowed = params.filter((p) => used.has(p.slice(0, p.lastIndexOf('.'))));
+      fail(node, borrowed.length > 0
+        ? `it reads ${borrowed.join(', ')}, a weight of another layer (tied(...)); tied weights have no PyTorch export yet`
+        : `its parameters (${params.join(', ')}) are named apart; that has no PyTorch export yet`);
+    }
+    firstWith.set(prefix, { op: node.op, params: params.join(',') });
     if (prefix.includes('.') || prefix === '') fail(node, `its parameter prefix '${prefix}' cannot name a PyTorch module`);
     used.add(prefix);
     keyOf.set(node.id, prefix);
@@ -117,9 +132,10 @@ export function modelClass(model: CheckedModel, where: (node: IRNode) => string,
     try {
       op = pyOpFor(node);
       const key = keyOf.get(node.id)!;
-      init.push(`        self.add_module(${JSON.stringify(key)}, ${op.module(ctx)})`);
+      const module = moduleOf.get(node.id) ?? key;
+      if (module === key) init.push(`        self.add_module(${JSON.stringify(key)}, ${op.module(ctx)})`);
       const args = [...tensorInputs.map((i) => valueOf(i)), ...(op.callArgs?.(ctx) ?? [])];
-      body.push(`        v${node.id} = m[${JSON.stringify(key)}](${args.join(', ')})`);
+      body.push(`        v${node.id} = m[${JSON.stringify(module)}](${args.join(', ')})`);
       layerTable.push(`        ${JSON.stringify(key)}: (${JSON.stringify(node.origin.layer)}, ${JSON.stringify(node.op)}, ${JSON.stringify(where(node))}),`);
     } catch (err) {
       if (err instanceof PytorchExportError && !err.located) fail(node, err.message);
@@ -146,7 +162,7 @@ export function modelClass(model: CheckedModel, where: (node: IRNode) => string,
 
     INPUTS = ${py(inputs.map((i) => i.name))}
     OUTPUTS = ${py(graph.outputs.map((o) => o.name))}
-    # submodule name: (nnet layer, op, line:col in ${sourceFile})
+    # value name (the submodule that computes it, or for a shared block's later use a name of its own): (nnet layer, op, line:col in ${sourceFile})
     LAYERS = {
 ${layerTable.join('\n')}
     }

@@ -39,7 +39,7 @@ function printNode(path: AstPath<FormatNode>, options: Options, print: Print): D
       const params = node.params.map((_, i) => print(['params', i]));
       const header = group(['(', indent([softline, join([',', line], params)]), softline, ')']);
       const items = [...node.body, ...(node.result ? [node.result] : [])];
-      return ['block ', print('name'), header, ' ', printBody(path, options, print, items, 'body', 'result')];
+      return [node.shared ? 'shared block ' : 'block ', print('name'), header, ' ', printBody(path, options, print, items, 'body', 'result')];
     }
     case 'Gan':
       return ['gan ', print('name'), ' ', printSettingsBody(path, options, print, node.settings, node.train)];

@@ -37,6 +37,7 @@ const ARGUMENT_VALUES: Record<string, EntryKind[]> = {
 const TOP_LEVEL_SNIPPETS: Array<[string, string]> = [
   ['model', 'model ${1:Name} {\n\tinput ${2:x}: [batch, ${3:features}]\n\t$0\n}'],
   ['block', 'block ${1:name}(${2:x}) {\n\t$0\n\treturn ${2:x}\n}'],
+  ['shared block', 'shared block ${1:name}(${2:x}) {\n\t$0\n\treturn ${2:x}\n}'],
   ['gan', 'gan ${1:Name} {\n\tgenerator ${2:Generator}\n\tdiscriminator ${3:Discriminator}\n\ttrain {\n\t\t$0\n\t}\n}'],
   ['let', 'let ${1:name} = ${0}'],
 ];

@@ -4,6 +4,7 @@ import { convGradInputSimd, convGradWeightSimd, convSimd } from './conv-simd.js'
 import { gemmSimdOrJs, gemmWithEpilogueSimd, matmulSimd } from './matmul-simd.js';
 import { batchnormGradSimd, batchnormSimd, sumToSimd } from './norm-simd.js';
 import { maxpoolGradSimd, maxpoolSimd } from './pool-simd.js';
+import { recurrentScanSimd, sigmoidSimd, tanhSimd } from './recurrent-simd.js';
 import { sgemmModule } from './sgemm-simd.js';
 
 /**
@@ -28,6 +29,9 @@ export function installSimdKernels(): boolean {
   registerCpuKernel('batchnorm', batchnormSimd);
   registerCpuKernel('batchnorm_grad', batchnormGradSimd);
   registerCpuKernel('sum_to', sumToSimd);
+  for (const [name, kernel] of Object.entries(recurrentScanSimd)) registerCpuKernel(name, kernel);
+  registerCpuKernel('sigmoid', sigmoidSimd);
+  registerCpuKernel('tanh', tanhSimd);
   installGemm(gemmSimdOrJs);
   installGemmWithEpilogue(gemmWithEpilogueSimd);
   return true;

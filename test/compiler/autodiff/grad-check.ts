@@ -14,7 +14,7 @@ import { LayerGraph, trainConfig } from '../layer-graph.js';
  * Inputs are drawn deterministically; sparse labels from the number of classes.
  */
 export interface GradCase {
-  graph: LayerGraph;
+  graph: Pick<LayerGraph, 'graph'>;
   loss: Partial<LossSpec> & Pick<LossSpec, 'kind' | 'pred' | 'target'>;
   /** Number of classes for i32 labels. */
   classes?: number;

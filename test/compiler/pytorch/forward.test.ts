@@ -10,11 +10,11 @@ import { findTorchPython } from './python-with-torch.js';
 
 /**
  * model.py against nnet's CPU executor: every model of every example, and all-ops.nnet (every op
- * of the language), exported, given random weights (written by model.py's safetensors writer) and
+ * of the language) and shared-block.nnet (one module called at two uses), exported, given random weights (written by model.py's safetensors writer) and
  * random inputs; the module's forward must equal `nnet run --weights` within 1e-5.
  */
 const torch = findTorchPython();
-const files = [...readdirSync('examples').filter((f) => f.endsWith('.nnet')).map((f) => join('examples', f)), 'test/compiler/pytorch/all-ops.nnet'];
+const files = [...readdirSync('examples').filter((f) => f.endsWith('.nnet')).map((f) => join('examples', f)), 'test/compiler/pytorch/all-ops.nnet', 'test/compiler/pytorch/shared-block.nnet'];
 const TOLERANCE = 1e-5;
 
 type Nested = number | Nested[];

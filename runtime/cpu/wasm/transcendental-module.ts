@@ -1,0 +1,173 @@
+import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
+import { WasmFunction } from './wasm-function.js';
+
+/**
+ * Float32 exp, sigmoid and tanh in WebAssembly SIMD, four lanes at a time, and the recurrent cells
+ * built from them. The module imports its own memory (recurrent-simd.ts) and exports, with byte
+ * addresses and byte counts that are multiples of 16:
+ *
+ *   exp(x, y, bytes), sigmoid(x, y, bytes), tanh(x, y, bytes)     y = f(x), lane-wise
+ *   lstm_cells(base, rows, uBytes)   per row of 6u floats [i f g o c h]: the first four hold the gates'
+ *                                    pre-activations, c the previous cell state; all six are replaced
+ *                                    by the step's values (the layout of the scan's `saved`)
+ *   gru_cells(base, rows, uBytes)    per row of 5u floats [r z n hn h]: pre-activations of r and z, the
+ *                                    input part of n, w_hh·h for n, the previous h; replaced likewise
+ *
+ * exp: x clamped to [−87, 88] (so 2ⁿ stays a normal float), n = round(x·log₂e), r = x − n·ln2 in two
+ * parts (Cody–Waite), eʳ by Cephes' degree-6 polynomial on [−ln2/2, ln2/2], and 2ⁿ put into the
+ * exponent bits. sigmoid = 1/(1 + e^−x). tanh: Eigen's rational 13/6 approximation on [−7.9, 7.9]
+ * (beyond it tanh is ±1 in float32). The measured errors are in test/runtime/cpu/transcendental-simd.test.ts.
+ * `fma` uses relaxed SIMD's multiply-add for the polynomials (validate it first), else mul + add.
+ */
+const i32 = Type.i32;
+const v128 = Type.v128;
+
+/** The SIMD instructions only this module needs (the rest are wasm-bytes.ts's). */
+const Simd = {
+  const4: (value: number) => [0xfd, ...u32(0x0c), ...new Uint8Array(new Float32Array([value, value, value, value]).buffer)],
+  i32Const4: (value: number) => [0xfd, ...u32(0x0c), ...new Uint8Array(new Int32Array([value, value, value, value]).buffer)],
+  f32x4Div: [0xfd, ...u32(0xe7)],
+  f32x4Min: [0xfd, ...u32(0xe8)],
+  f32x4Max: [0xfd, ...u32(0xe9)],
+  f32x4Nearest: [0xfd, ...u32(0x6a)],
+  i32x4TruncSatF32x4S: [0xfd, ...u32(0xf8)],
+  i32x4Add: [0xfd, ...u32(0xae)],
+  i32x4Shl: [0xfd, ...u32(0xab)],
+} as const;
+
+type Code = readonly number[];
+
+/** Emits code with the multiply-add of the chosen kind. */
+class Emitter {
+  constructor(readonly f: WasmFunction, readonly fma: boolean) {
+    f.declare(v128, 'ex', 'en', 'ep', 'tx', 'tx2', 'tp');
+  }
+
+  /** a·b + c. */
+  madd(a: Code, b: Code, c: Code): number[] {
+    return this.fma ? [...a, ...b, ...c, ...Op.f32x4RelaxedMadd] : [...a, ...b, ...Op.f32x4Mul, ...c, ...Op.f32x4Add];
+  }
+
+  /** Horner's rule in `x` over coefficients from the highest power down. */
+  horner(x: Code, coefficients: readonly number[]): number[] {
+    let code: number[] = Simd.const4(coefficients[0]!);
+    for (const c of coefficients.slice(1)) code = this.madd(code, x, Simd.const4(c));
+    return code;
+  }
+
+  exp(x: Code): number[] {
+    const f = this.f;
+    return [
+      ...f.set('ex', [...x, ...Simd.const4(-87), ...Simd.f32x4Max, ...Simd.const4(88), ...Simd.f32x4Min]),
+      ...f.set('en', [...f.get('ex'), ...Simd.const4(Math.LOG2E), ...Op.f32x4Mul, ...Simd.f32x4Nearest]),
+      // r = x − n·ln2, ln2 split as 0.693359375 (exact in few bits) − 2.12194440e−4.
+      ...f.set('ex', this.madd(f.get('en'), Simd.const4(-0.693359375), f.get('ex'))),
+      ...f.set('ex', this.madd(f.get('en'), Simd.const4(2.12194440e-4), f.get('ex'))),
+      // eʳ ≈ 1 + r + r²·P(r) (Cephes expf).
+      ...f.set('ep', this.horner(f.get('ex'), [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1])),
+      ...f.set('ep', this.madd([...f.get('ep'), ...f.get('ex'), ...Op.f32x4Mul], f.get('ex'), [...f.get('ex'), ...Simd.const4(1), ...Op.f32x4Add])),
+      // 2ⁿ: (n + 127) << 23 as float bits.
+      ...f.get('ep'),
+      ...f.get('en'), ...Simd.i32x4TruncSatF32x4S, ...Simd.i32Const4(127), ...Simd.i32x4Add, ...Op.i32Const(23), ...Simd.i32x4Shl,
+      ...Op.f32x4Mul,
+    ];
+  }
+
+  sigmoid(x: Code): number[] {
+    return [...Simd.const4(1), ...Simd.const4(1), ...this.exp([...Simd.const4(0), ...x, ...Op.f32x4Sub]), ...Op.f32x4Add, ...Simd.f32x4Div];
+  }
+
+  tanh(x: Code): number[] {
+    const f = this.f;
+    const clamp = 7.90531110763549805;
+    return [
+      ...f.set('tx', [...x, ...Simd.const4(-clamp), ...Simd.f32x4Max, ...Simd.const4(clamp), ...Simd.f32x4Min]),
+      ...f.set('tx2', [...f.get('tx'), ...f.get('tx'), ...Op.f32x4Mul]),
+      ...f.set('tp', this.horner(f.get('tx2'), [-2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-11, 5.12229709037114e-8, 1.48572235717979e-5, 6.37261928875436e-4, 4.89352455891786e-3])),
+      ...f.get('tp'), ...f.get('tx'), ...Op.f32x4Mul,
+      ...this.horner(f.get('tx2'), [1.19825839466702e-6, 1.18534705686654e-4, 2.26843463243900e-3, 4.89352518554385e-3]),
+      ...Simd.f32x4Div,
+    ];
+  }
+}
+
+type Build = (e: Emitter, f: WasmFunction) => number[];
+
+function fn(params: string[], build: Build): (fma: boolean) => { f: WasmFunction; code: number[] } {
+  return (fma) => {
+    const f = new WasmFunction(params.map((p) => [p, i32] as const));
+    f.declare(i32, 'j', 'r', 'row', 'a', 'u2', 'u3', 'u4', 'u5', 'stride');
+    return { f, code: build(new Emitter(f, fma), f) };
+  };
+}
+
+/** y[j] = act(x[j]) over `bytes`. */
+const pass = (act: (e: Emitter, x: Code) => number[]): Build => (e, f) =>
+  f.for('j', Op.i32Const(0), f.get('bytes'), Op.i32Const(16), [
+    ...f.get('y'), ...f.get('j'), ...Op.i32Add,
+    ...act(e, [...f.get('x'), ...f.get('j'), ...Op.i32Add, ...Op.v128Load(0)]),
+    ...Op.v128Store(0),
+  ]);
+
+/** For each row of `slots`·uBytes bytes from `base`, and each 16 bytes j of a unit slot: body with `a` = row + j. */
+function cells(f: WasmFunction, slots: number, body: number[]): number[] {
+  const times = (k: number): number[] => [...f.get('uBytes'), ...Op.i32Const(k), ...Op.i32Mul];
+  return [
+    ...f.set('u2', times(2)), ...f.set('u3', times(3)), ...f.set('u4', times(4)), ...f.set('u5', times(5)),
+    ...f.set('stride', times(slots)),
+    ...f.set('row', f.get('base')),
+    ...f.for('r', Op.i32Const(0), f.get('rows'), Op.i32Const(1), [
+      ...f.for('j', Op.i32Const(0), f.get('uBytes'), Op.i32Const(16), [...f.set('a', [...f.get('row'), ...f.get('j'), ...Op.i32Add]), ...body]),
+      ...f.bump('row', f.get('stride')),
+    ]),
+  ];
+}
+
+/** The address of slot k (0..5) of the current unit vector. */
+const slot = (f: WasmFunction, k: number): number[] => (k === 0 ? f.get('a') : [...f.get('a'), ...f.get(k === 1 ? 'uBytes' : `u${k}`), ...Op.i32Add]);
+const read = (f: WasmFunction, k: number): number[] => [...slot(f, k), ...Op.v128Load(0)];
+const write = (f: WasmFunction, k: number, value: Code): number[] => [...slot(f, k), ...value, ...Op.v128Store(0)];
+
+const FUNCTIONS = {
+  exp: fn(['x', 'y', 'bytes'], pass((e, x) => e.exp(x))),
+  sigmoid: fn(['x', 'y', 'bytes'], pass((e, x) => e.sigmoid(x))),
+  tanh: fn(['x', 'y', 'bytes'], pass((e, x) => e.tanh(x))),
+  lstm_cells: fn(['base', 'rows', 'uBytes'], (e, f) => {
+    f.declare(v128, 'i', 'fg', 'g', 'o', 'c');
+    return cells(f, 6, [
+      ...f.set('i', e.sigmoid(read(f, 0))), ...write(f, 0, f.get('i')),
+      ...f.set('fg', e.sigmoid(read(f, 1))), ...write(f, 1, f.get('fg')),
+      ...f.set('g', e.tanh(read(f, 2))), ...write(f, 2, f.get('g')),
+      ...f.set('o', e.sigmoid(read(f, 3))), ...write(f, 3, f.get('o')),
+      ...f.set('c', [...f.get('fg'), ...read(f, 4), ...Op.f32x4Mul, ...f.get('i'), ...f.get('g'), ...Op.f32x4Mul, ...Op.f32x4Add]),
+      ...write(f, 4, f.get('c')),
+      ...write(f, 5, [...f.get('o'), ...e.tanh(f.get('c')), ...Op.f32x4Mul]),
+    ]);
+  }),
+  gru_cells: fn(['base', 'rows', 'uBytes'], (e, f) => {
+    f.declare(v128, 'rg', 'z', 'n');
+    return cells(f, 5, [
+      ...f.set('rg', e.sigmoid(read(f, 0))), ...write(f, 0, f.get('rg')),
+      ...f.set('z', e.sigmoid(read(f, 1))), ...write(f, 1, f.get('z')),
+      ...f.set('n', e.tanh([...read(f, 2), ...f.get('rg'), ...read(f, 3), ...Op.f32x4Mul, ...Op.f32x4Add])), ...write(f, 2, f.get('n')),
+      // h = (1 − z)·n + z·h_{t−1}, as the JS cell writes it.
+      ...write(f, 4, [...Simd.const4(1), ...f.get('z'), ...Op.f32x4Sub, ...f.get('n'), ...Op.f32x4Mul, ...f.get('z'), ...read(f, 4), ...Op.f32x4Mul, ...Op.f32x4Add]),
+    ]);
+  }),
+};
+
+export type TranscendentalFunction = keyof typeof FUNCTIONS;
+export const TRANSCENDENTAL_FUNCTIONS = Object.keys(FUNCTIONS) as TranscendentalFunction[];
+
+/** The module over an imported, unshared memory of at most `maxPages` pages. */
+export function transcendentalModuleBytes(fma: boolean, maxPages: number): Uint8Array<ArrayBuffer> {
+  const built = Object.entries(FUNCTIONS).map(([n, make]) => ({ n, ...make(fma) }));
+  return new Uint8Array([
+    ...MAGIC_AND_VERSION,
+    ...section(1, vector(built.map(({ f }) => f.type()))),
+    ...importedMemorySection(false, maxPages),
+    ...section(3, vector(built.map((_, i) => u32(i)))),
+    ...section(7, vector(built.map(({ n }, i) => [...name(n), 0x00, ...u32(i)]))),
+    ...section(10, vector(built.map(({ f, code }) => f.body(code)))),
+  ]);
+}
