@@ -178,6 +178,12 @@ export const NAME_SHAPE_DIAGNOSTICS = [
     explanation: 'Every use of a `shared block` uses the weights its first use made, so each use must give its layers the same sizes. Pass the same sizes at every use, or drop `shared` to give each use weights of its own.',
   },
   {
+    code: 'NN2031',
+    severity: 'error',
+    template: 'tied({0}) gives {1}, but the {2} of {3} needs {4}',
+    explanation: "`tied(value)` reuses a weight of the layer that computed `value`: the one of the same role, else its only one. It must have the shape this layer needs (a dense weight is [units, in], so an output projection tied to an embedding table [vocab, dim] is `dense(h, vocab, weight: tied(emb))` on an h of width dim).",
+  },
+  {
     code: 'NN2099',
     severity: 'error',
     template: 'internal error while checking {0}: {1}',

@@ -20,7 +20,7 @@ export function applyOp(ev: Evaluator, op: OpDef, args: EvaluatedArg[], site: Ex
   const { reporter } = ev.ctx;
   const matched = matchArgs(op.name, op.params, args, site.range, ev.matchContext);
   if (!matched.ok) return ERROR;
-  const call: OpCall = { inputs: matched.tensors.map((t) => t.type), args: matched.values };
+  const call: OpCall = { inputs: matched.tensors.map((t) => t.type), args: matched.values, given: new Set(matched.ranges.keys()) };
   const result = op.infer(call);
   if (!result.ok) {
     const culprit = matched.tensors[result.input ?? 0];
@@ -59,6 +59,20 @@ export function applyOp(ev: Evaluator, op: OpDef, args: EvaluatedArg[], site: Ex
     if (given === false) continue;
     const init = (given ?? weight.init) as InitSpec;
     const reg = weight.regularized ? regularize : undefined;
+    const tie = matched.ties.get(weight.name);
+    if (tie) {
+      const tied = tiedWeight(ev, tie.layer, weight.name);
+      const shape = tied ? formatShape(tied.shape) : undefined;
+      if (!tied || shape !== formatShape(weight.shape)) {
+        const got = tied ? `'${tied.name}' of shape ${shape}` : `no weight (its ${builder.graph.nodes[tie.layer.node]!.op} has ${tied === undefined ? 'none' : 'several'})`;
+        const related = [{ message: `'${tie.layer.name}' is computed here`, range: tie.layer.origin }];
+        reporter.report('NN2031', [tie.layer.name, got, weight.name, op.name, formatShape(weight.shape)], tie.range, { related });
+        return ERROR;
+      }
+      // Counted once, where it was made; trained (or frozen) as it is there.
+      paramNodes.push(tied.node);
+      continue;
+    }
     const trainable = weight.trainable && matched.values.frozen !== true;
     const ref = builder.weight(`${layer}.${weight.name}`, weight.shape, init, trainable, origin, reg);
     if ('clash' in ref) {
@@ -85,6 +99,21 @@ export function applyOp(ev: Evaluator, op: OpDef, args: EvaluatedArg[], site: Ex
   const lastOp = activation && activation.name !== 'linear' ? activation.name : op.name;
   const value: TensorValue = { kind: 'tensor', node, type, origin: site.range, name: layer, lastOp };
   return value;
+}
+
+/**
+ * The weight `tied(value)` names: of the layer that computed `value`, the weight of the same role
+ * (`weight` for `weight`), else its only one; null when it has several and none of that role,
+ * undefined when it has none.
+ */
+function tiedWeight(ev: Evaluator, layer: TensorValue, role: string): { node: number; name: string; shape: number[] } | null | undefined {
+  const { graph } = ev.builder;
+  const weights = graph.nodes[layer.node]!.inputs.flatMap((id) => {
+    const info = graph.params.find((p) => p.node === id);
+    return info ? [{ node: id, name: info.name, shape: graph.nodes[id]!.type.shape as number[] }] : [];
+  });
+  if (weights.length === 0) return undefined;
+  return weights.find((w) => w.name.endsWith(`.${role}`)) ?? (weights.length === 1 ? weights[0]! : null);
 }
 
 function regularization(values: Record<string, unknown>): ParamInfo['regularize'] | undefined {

@@ -26,6 +26,8 @@ export interface MatchedArgs {
   /** Every non-tensor parameter, defaults filled. */
   values: Record<string, ArgValue>;
   literals: Map<string, LiteralWeight>;
+  /** Weights given as `tied(value)`: the layer whose weight they reuse. */
+  ties: Map<string, { layer: TensorValue; range: SourceRange }>;
   /** Where each argument was written, for later range errors. */
   ranges: Map<string, SourceRange>;
   /** False when an argument was wrong (already reported) or a tensor argument is an error. */
@@ -46,7 +48,7 @@ export interface MatchContext {
  * each value to its parameter's kind, and fills defaults.
  */
 export function matchArgs(callee: string, params: readonly ParamDef[], args: readonly EvaluatedArg[], callRange: SourceRange, ctx: MatchContext): MatchedArgs {
-  const result: MatchedArgs = { tensors: [], values: {}, literals: new Map(), ranges: new Map(), ok: true };
+  const result: MatchedArgs = { tensors: [], values: {}, literals: new Map(), ties: new Map(), ranges: new Map(), ok: true };
   const given = new Map<string, EvaluatedArg[]>();
   const positionalParams = params.filter((p) => !p.namedOnly);
   const variadic = params[0]?.kind === 'tensors';
@@ -261,6 +263,10 @@ const NO_ARG_INITIALIZERS = new Set(INITIALIZERS.filter((i) => i.params.length =
 function convertWeight(arg: EvaluatedArg, param: ParamDef, callee: string, ctx: MatchContext, out: MatchedArgs): ArgValue | undefined {
   const value = arg.value;
   if (value.kind === 'init') return value.spec;
+  if (value.kind === 'tie') {
+    out.ties.set(param.name, { layer: value.layer, range: arg.range });
+    return param.default;
+  }
   if (value.kind === 'word') {
     if (NO_ARG_INITIALIZERS.has(value.name)) return { kind: value.name } as InitSpec;
     const s = suggest(value.name, value.range, INITIALIZERS.map((i) => i.name));
@@ -284,7 +290,7 @@ function convertWeight(arg: EvaluatedArg, param: ParamDef, callee: string, ctx: 
 }
 
 function wrongWeight(param: ParamDef, callee: string, got: string, arg: EvaluatedArg, ctx: MatchContext): undefined {
-  ctx.reporter.report('NN2008', [param.name, callee, 'an initialiser, a literal list or load(...)', got], arg.range);
+  ctx.reporter.report('NN2008', [param.name, callee, 'an initialiser, a literal list, load(...) or tied(...)', got], arg.range);
   return undefined;
 }
 

@@ -11,7 +11,7 @@ import type { CheckContext } from './context.js';
 import { expandBlock } from './expand-blocks.js';
 import type { Scope } from './resolve.js';
 import { suggest } from './suggest.js';
-import { ERROR, type Value } from './values.js';
+import { describe, ERROR, type Value } from './values.js';
 import { binaryOperator, negate } from './arithmetic.js';
 import { indexTensor } from './indexing.js';
 
@@ -119,6 +119,7 @@ export class Evaluator {
       }
       return applyOp(this, op, args, site, naming);
     }
+    if (name === 'tied') return this.tie(args, site.range);
     const init = findSetting('initializer', name);
     if (init) {
       const matched = matchArgs(name, init.params, args, site.range, this.matchContext);
@@ -128,6 +129,24 @@ export class Evaluator {
     const candidates = [...this.ctx.blocks.keys(), ...allOpNames(), ...INITIALIZER_NAMES];
     const s = suggest(name, callee.range, candidates);
     this.ctx.reporter.report('NN2002', [name, s.hint], callee.range, s.fix ? { fix: s.fix } : {});
+    return ERROR;
+  }
+
+  /** `tied(emb)`: one value computed by a layer with weights, whose weight a weight argument reuses. */
+  private tie(args: EvaluatedArg[], range: SourceRange): Value {
+    const [first] = args;
+    if (args.length !== 1 || !first || first.name) {
+      this.ctx.reporter.report('NN2006', ['tied', '1 argument (the value of the layer whose weight to reuse)', args.length], range);
+      return ERROR;
+    }
+    const value = first.value;
+    if (value.kind === 'tensor') return { kind: 'tie', layer: value, range };
+    if (value.kind === 'word') {
+      const s = suggest(value.name, value.range, this.scope.visibleNames());
+      this.ctx.reporter.report('NN2001', [value.name, s.hint], value.range, s.fix ? { fix: s.fix } : {});
+    } else if (value.kind !== 'error') {
+      this.ctx.reporter.report('NN2008', ['the argument', 'tied', 'the value of a layer with weights', describe(value)], first.range);
+    }
     return ERROR;
   }
 

@@ -18,6 +18,8 @@ export type Value =
   | { kind: 'activation'; activation: ActivationArg }
   | { kind: 'init'; spec: InitSpec }
   | { kind: 'dim'; name: string }
+  /** `tied(emb)`: a weight argument that reuses a weight of the layer that computed `emb`. */
+  | { kind: 'tie'; layer: TensorValue; range: SourceRange }
   /** Already reported: consumers stay silent to avoid cascades. */
   | { kind: 'error' };
 
@@ -56,6 +58,8 @@ export function describe(value: Value): string {
       return `the initialiser ${value.spec.kind}`;
     case 'dim':
       return `the dim ${value.name}`;
+    case 'tie':
+      return `tied(${value.layer.name})`;
     case 'error':
       return 'an invalid value';
   }

@@ -145,6 +145,7 @@ const SHAPE_RULES: Record<KernelName, ShapeRule> = {
   ...perScanGrad(scanGradShape),
   // attention
   attention: ([q, k], attrs) => [q!, f32([q!.shape[0]!, attrs.heads as number, q!.shape[1]!, k!.shape[1]!])],
+  masked_attention: ([q, k], attrs) => [q!, f32([q!.shape[0]!, attrs.heads as number, q!.shape[1]!, k!.shape[1]!])],
   attention_grad: ([, q, k, v]) => [q!, k!, v!],
   positional_encoding: same,
   // losses

@@ -1,19 +1,25 @@
 import type { LowerRule } from './lower-context.js';
 
 /**
- * multi_head_attention(x, heads, causal, context?): inputs [x, context?, wq, bq, wk, bk, wv, bv, wo, bo]
- * (keys and values are projected from the context when it is there, from x otherwise). The four
- * projections are dense-like matmul + bias (fusable); the `attention` kernel does the per-head
- * scaled dot products. positional_encoding is its own kernel (no parameters).
+ * multi_head_attention(x, heads, causal, context?, key_mask?): inputs [x, context?, key_mask?, wq, bq,
+ * wk, bk, wv, bv, wo, bo]; attrs { heads, causal, cross, masked } say which optional inputs are there.
+ * Keys and values are projected from the context when it is there, from x otherwise. The four
+ * projections are dense-like matmul + bias (fusable); the `attention` kernel (`masked_attention` with
+ * a key mask) does the per-head scaled dot products. positional_encoding is its own kernel (no parameters).
  */
 const lowerAttention: LowerRule = ({ builder, node, inputs }) => {
-  const cross = inputs.length === 10;
-  const [x, kv, wq, bq, wk, bk, wv, bv, wo, bo] = (cross ? inputs : [inputs[0]!, ...inputs]) as [number, number, number, number, number, number, number, number, number, number];
+  const cross = node.attrs.cross === true;
+  const masked = node.attrs.masked === true;
+  const x = inputs[0]!;
+  const kv = cross ? inputs[1]! : x;
+  const mask = masked ? inputs[cross ? 2 : 1]! : null;
+  const [wq, bq, wk, bk, wv, bv, wo, bo] = inputs.slice(1 + Number(cross) + Number(masked)) as [number, number, number, number, number, number, number, number];
   const project = (input: number, w: number, b: number): number =>
     builder.add('bias_add', [builder.add('matmul', [input, w], { transA: false, transB: true }, node.origin), b], {}, node.origin);
+  const qkv = [project(x, wq, bq), project(kv, wk, bk), project(kv, wv, bv)];
   const attended = builder.add(
-    'attention',
-    [project(x, wq, bq), project(kv, wk, bk), project(kv, wv, bv)],
+    mask === null ? 'attention' : 'masked_attention',
+    mask === null ? qkv : [...qkv, mask],
     { heads: node.attrs.heads as number, causal: node.attrs.causal === true },
     node.origin,
   );

@@ -1,19 +1,31 @@
 import { formatShape, sameDim } from '../shapes/dims.js';
 import { GLOROT, int, MAX_UNITS, weightTrainingParams, tensorParam, weightParam, ZEROS } from './common.js';
-import { expects, ok, type OpDef, type WeightDef } from './types.js';
+import type { TensorType } from '../ir/types.js';
+import { expects, ok, type OpCall, type OpDef, type WeightDef } from './types.js';
 
 /**
- * multi_head_attention(x, heads, causal = false, context: none, wq:, wk:, wv:, wo: = glorot_uniform, bq:, bk:, bv:, bo: = zeros)
+ * multi_head_attention(x, heads, causal = false, context: none, key_mask: none, wq:, wk:, wv:, wo: = glorot_uniform, bq:, bk:, bv:, bo: = zeros)
  *
  * Self-attention over a sequence: [batch, seq, d_model] → [batch, seq, d_model]; d_model must be a
  * multiple of heads. `causal: true` masks future positions (a decoder). `context: enc` makes it
  * cross-attention: queries from x, keys and values from enc [batch, seq_k, d_model] (its own length).
+ * `key_mask: m` [batch, seq_k] hides the keys where m is 0 (Keras' and Hugging Face's sense: 1 = attend;
+ * PyTorch's key_padding_mask is the opposite, true = ignore).
  *
- * IR form: inputs [x, context?, wq, bq, wk, bk, wv, bv, wo, bo] (each w [d_model, d_model], each b
- * [d_model]; the context is there only when given, so the input count says which form); attrs { heads, causal }.
+ * IR form: inputs [x, context?, key_mask?, wq, bq, wk, bk, wv, bv, wo, bo] (each w [d_model, d_model],
+ * each b [d_model]); attrs { heads, causal, cross?, masked? } (cross and masked only when true: which
+ * optional inputs are there).
  */
 
 const PROJECTIONS = ['q', 'k', 'v', 'o'] as const;
+
+/** The call's tensors by role: x, then the context and the key mask where the call gives them (in that order). */
+function tensorsOf(call: OpCall): { x: TensorType; context?: TensorType; keyMask?: TensorType } {
+  const [x, ...rest] = call.inputs;
+  const context = call.given?.has('context') ? rest.shift() : undefined;
+  const keyMask = call.given?.has('key_mask') ? rest.shift() : undefined;
+  return { x: x!, ...(context ? { context } : {}), ...(keyMask ? { keyMask } : {}) };
+}
 
 export const multi_head_attention: OpDef = {
   name: 'multi_head_attention',
@@ -31,13 +43,23 @@ export const multi_head_attention: OpDef = {
       defaultText: 'none (self-attention)',
       namedOnly: true,
     },
+    {
+      name: 'key_mask',
+      kind: 'tensor',
+      doc: 'A [batch, seq_k] mask of the keys: 1 = attend, 0 = ignore (padding), as Keras and Hugging Face; PyTorch\'s key_padding_mask is the opposite.',
+      default: null,
+      defaultText: 'none (every key)',
+      namedOnly: true,
+    },
     ...PROJECTIONS.map((p) => weightParam(`w${p}`, `The [d_model, d_model] ${p} projection.`, GLOROT)),
     ...PROJECTIONS.map((p) => weightParam(`b${p}`, `The [d_model] ${p} bias.`, ZEROS)),
     ...weightTrainingParams,
   ],
-  shapeRule: '[batch, seq, d_model], context [batch, seq_k, d_model] → [batch, seq, d_model]',
-  irForm: 'inputs [x, context?, wq, bq, wk, bk, wv, bv, wo, bo]; attrs { heads, causal }',
-  infer({ inputs: [x, context], args }) {
+  shapeRule: '[batch, seq, d_model], context [batch, seq_k, d_model], key_mask [batch, seq_k] → [batch, seq, d_model]',
+  irForm: 'inputs [x, context?, key_mask?, wq, bq, wk, bk, wv, bv, wo, bo]; attrs { heads, causal, cross?, masked? }',
+  infer(call) {
+    const { args } = call;
+    const { x, context, keyMask } = tensorsOf(call);
     if (x!.shape.length !== 3) return expects('[batch, seq, d_model]');
     if (x!.dtype !== 'f32') return expects('float input', { actual: `${formatShape(x!.shape)} int` });
     const d = x!.shape[2];
@@ -51,6 +73,15 @@ export const multi_head_attention: OpDef = {
         return expects(want, { actual, input: 1 });
       }
     }
+    if (keyMask) {
+      const keys = (context ?? x!).shape[1]!;
+      if (keyMask.shape.length !== 2 || !sameDim(keyMask.shape[0]!, x!.shape[0]!) || !sameDim(keyMask.shape[1]!, keys)) {
+        return expects(`a key_mask [${x!.shape[0]}, ${keys}] (batch, and the keys' length${context ? ' from the context' : ''})`, {
+          actual: `key_mask ${formatShape(keyMask.shape)}`,
+          input: context ? 2 : 1,
+        });
+      }
+    }
     return ok(x!.shape);
   },
   weights(call) {
@@ -62,7 +93,10 @@ export const multi_head_attention: OpDef = {
     }
     return weights;
   },
-  attrs: (call) => ({ heads: int(call, 'heads'), causal: call.args.causal as boolean }),
+  attrs(call) {
+    const { context, keyMask } = tensorsOf(call);
+    return { heads: int(call, 'heads'), causal: call.args.causal as boolean, ...(context ? { cross: true } : {}), ...(keyMask ? { masked: true } : {}) };
+  },
   flops(call) {
     const [, seq, d] = call.inputs[0]!.shape;
     if (typeof seq !== 'number' || typeof d !== 'number') return null;

@@ -75,6 +75,8 @@ export interface ParamDef {
 export interface OpCall {
   inputs: TensorType[];
   args: Record<string, ArgValue>;
+  /** The parameters given in the call (by position or name): tells which optional tensor parameters `inputs` holds. */
+  given?: ReadonlySet<string>;
 }
 
 /** A parameter tensor the op owns. */

@@ -76,7 +76,12 @@ export function modelClass(model: CheckedModel, where: (node: IRNode) => string,
       moduleOf.set(node.id, prefix);
       continue;
     }
-    if (prefixes.size > 1 || used.has(prefix)) fail(node, `its parameters (${params.join(', ')}) are shared with another kind of layer or named apart; that has no PyTorch export yet`);
+    if (prefixes.size > 1 || used.has(prefix)) {
+      const borrowed = params.filter((p) => used.has(p.slice(0, p.lastIndexOf('.'))));
+      fail(node, borrowed.length > 0
+        ? `it reads ${borrowed.join(', ')}, a weight of another layer (tied(...)); tied weights have no PyTorch export yet`
+        : `its parameters (${params.join(', ')}) are named apart; that has no PyTorch export yet`);
+    }
     firstWith.set(prefix, { op: node.op, params: params.join(',') });
     if (prefix.includes('.') || prefix === '') fail(node, `its parameter prefix '${prefix}' cannot name a PyTorch module`);
     used.add(prefix);

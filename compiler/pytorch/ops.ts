@@ -191,8 +191,9 @@ export const PYTORCH_OPS: Readonly<Record<string, PyOp>> = {
   // The recurrent layers (the gru_reset_after cell is gru with reset_after).
   ...Object.fromEntries(['rnn', 'lstm', 'gru'].map(recurrent)),
   multi_head_attention: {
-    attrs: ['heads', 'causal'],
-    module: ({ node, inputs }) => `MultiHeadAttention(${lastDim(inputs[0])}, ${py(node.attrs.heads)}, causal=${py(node.attrs.causal === true)})`,
+    attrs: ['heads', 'causal', 'cross', 'masked'],
+    module: ({ node, inputs }) =>
+      `MultiHeadAttention(${lastDim(inputs[0])}, ${py(node.attrs.heads)}, causal=${py(node.attrs.causal === true)}, cross=${py(node.attrs.cross === true)}, masked=${py(node.attrs.masked === true)})`,
   },
   positional_encoding: { attrs: [], module: () => 'PositionalEncoding()' },
   add: { attrs: [], module: () => 'Add()' },

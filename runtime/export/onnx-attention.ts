@@ -1,3 +1,4 @@
+import { parseKernelName } from '../plan/kernels.js';
 import { attr } from './onnx-graph.js';
 import { ONNX_DOUBLE, ONNX_FLOAT } from './onnx-model.js';
 import type { OnnxRule, StepExport } from './onnx-step.js';
@@ -19,9 +20,14 @@ function sizeOf(s: StepExport, x: string, axis: number): string {
   return s.op('Gather', [s.op('Shape', [x]), s.ints([axis], [])], { attributes: [attr.int('axis', 0)] });
 }
 
-/** probs = softmax(q_h·k_hᵀ/√(D/heads)) with the future masked (−∞) when causal; y = probs·v_h, heads joined. */
+/**
+ * probs = softmax(q_h·k_hᵀ/√(D/heads)) with the future masked (−∞) when causal and, for
+ * masked_attention, the keys whose mask [N, Tk] is 0 (−∞ too); y = probs·v_h, heads joined. A query
+ * with every key masked gets probabilities 0 (softmax over −∞ alone is NaN), as nnet's kernel does.
+ */
 export const attention: OnnxRule = (s) => {
-  s.expect(['heads', 'causal'], 3);
+  const masked = parseKernelName(s.step.kernel).base === 'masked_attention';
+  s.expect(['heads', 'causal'], masked ? 4 : 3);
   const heads = s.attrs.heads as number;
   const depth = s.shape(s.input(0))!.at(-1);
   if (typeof depth !== 'number') return s.refuse(`attention over a symbolic feature size '${depth}' has no ONNX export`);
@@ -35,7 +41,16 @@ export const attention: OnnxRule = (s) => {
     const future = s.op('Greater', [s.op('Unsqueeze', [positions(1), s.ints([0])]), s.op('Unsqueeze', [positions(0), s.ints([1])])]);
     scores = s.op('Where', [future, s.floats([-Infinity], []), scores]);
   }
-  const probs = s.op('Softmax', [scores], { attributes: [attr.int('axis', -1)], ...(s.out(1) ? { outputs: [s.out(1)!] } : {}) });
+  let hidden: string | null = null;
+  if (masked) {
+    // [N, Tk] → [N, 1, 1, Tk], broadcast over heads and queries
+    const ignore = s.op('Equal', [s.op('Cast', [s.input(3)], { attributes: [attr.int('to', ONNX_FLOAT)] }), s.floats([0], [])]);
+    hidden = s.op('Unsqueeze', [ignore, s.ints([1, 2])]);
+    scores = s.op('Where', [hidden, s.floats([-Infinity], []), scores]);
+  }
+  const probsOut = s.out(1) ? { outputs: [s.out(1)!] } : {};
+  const softmax = s.op('Softmax', [scores], { attributes: [attr.int('axis', -1)], ...(hidden ? {} : probsOut) });
+  const probs = hidden ? s.op('Where', [s.op('IsNaN', [softmax]), s.floats([0], []), softmax], probsOut) : softmax;
   const joined = s.op('Transpose', [s.op('MatMul', [probs, v])], { attributes: [attr.ints('perm', [0, 2, 1, 3])] });
   s.op('Reshape', [joined, s.ints([0, 0, depth])], { outputs: [s.out(0)!] });
 };

@@ -156,5 +156,6 @@ export const ONNX_OPS: Record<InferenceKernelName, OnnxRule> & Partial<Record<Ke
   global_max_pool: globalPool('ReduceMax'),
   ...perScan(scan),
   attention,
+  masked_attention: attention,
   positional_encoding: positionalEncoding,
 };

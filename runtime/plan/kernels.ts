@@ -376,6 +376,14 @@ export const KERNELS = {
     grad: differentiable(['attention_grad'], ['probs']),
     doc: 'Per head h of q [N, Tq, D] and k, v [N, Tk, D] split into D/heads features: probs = softmax(q_h·k_hᵀ/√(D/heads)) (key j > query i masked when causal), y_h = probs·v_h [N, Tq, D]; probs [N, heads, Tq, Tk] kept for the gradient.',
   },
+  masked_attention: {
+    inputs: ['q', 'k', 'v', 'mask'],
+    outputs: ['y', 'probs'],
+    attrs: { heads: int, causal: bool },
+    epilogue: false,
+    grad: differentiable(['attention_grad'], ['probs']),
+    doc: 'attention with a key mask [N, Tk] (nonzero = attend, 0 = ignore: the key gets −∞ before the softmax, probability 0); a query with every key masked gets probabilities 0 and y = 0. No gradient to the mask.',
+  },
   positional_encoding: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable([]), doc: 'y = x + PE[t, d]: sin(t/10000^(2i/D)) on even d = 2i, cos on odd d = 2i+1.' },
 
   // ── losses: mean loss (scalar) and its gradient w.r.t. pred ────────────────────────────────────

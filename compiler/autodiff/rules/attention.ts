@@ -9,5 +9,7 @@ const attention: GradRule = (b, node, dy) => {
 
 export const attentionGrads: Record<string, GradRule> = {
   attention,
+  // The mask's zeros are zero probabilities, so attention_grad needs nothing more; the mask gets no gradient.
+  masked_attention: (b, node, dy) => [...attention(b, node, dy), null],
   positional_encoding: (_b, _node, dy) => [dy],
 };

@@ -11,7 +11,7 @@ import { emitDropout, emitDropoutGrad, emitEmbedding, emitEmbeddingGrad, emitPen
 import { emitBatchnorm, emitBatchnormGrad, emitLayernorm, emitLayernormGrad } from './templates/normalization.js';
 import { emitUpdate } from './templates/optimizers.js';
 import { emitConv, emitConvGradInput, emitConvGradWeight, emitGlobalPool, emitGlobalPoolGrad, emitPool, emitPoolGrad } from './templates/spatial.js';
-import { emitAttention, emitAttentionGrad } from './templates/attention.js';
+import { emitAttention, emitAttentionGrad, emitMaskedAttention } from './templates/attention.js';
 import { emitUpsample, emitUpsampleGrad } from './templates/upsample.js';
 import { emitGroupedConv, emitGroupedConvGradInput, emitGroupedConvGradWeight } from './templates/grouped-conv.js';
 import { emitGroupnorm, emitGroupnormGrad } from './templates/groupnorm.js';
@@ -85,7 +85,8 @@ export const TEMPLATES: Record<KernelName, Template> = {
   global_avg_pool_grad: emitGlobalPoolGrad,
   global_max_pool_grad: emitGlobalPoolGrad,
   positional_encoding: emitPositionalEncoding,
-  attention: emitAttention,
+  attention: (step) => emitAttention(step),
+  masked_attention: emitMaskedAttention,
   attention_grad: emitAttentionGrad,
   ...perScan(() => emitScan),
   ...perScanGrad(() => emitScanGrad),

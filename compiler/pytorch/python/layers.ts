@@ -356,19 +356,21 @@ class Recurrent(nn.Module):
 
 
 class MultiHeadAttention(nn.Module):
-    """Self-attention over x [N, T, D], or cross-attention with keys and values from context [N, Tk, D]:
-    projections w [D, D] (x·wᵀ + b as dense), heads split D, softmax(q·kᵀ/√(D/heads)) with an
-    optional causal mask (key j > query i), then the output projection."""
+    """Self-attention over x [N, T, D], or cross-attention with keys and values from a context [N, Tk, D]
+    (cross=True: forward's second tensor); masked=True: the last tensor is a key mask [N, Tk], nonzero =
+    attend (Keras' sense; PyTorch's key_padding_mask is its negation). Projections w [D, D] (x·wᵀ + b as
+    dense), heads split D, softmax(q·kᵀ/√(D/heads)) with an optional causal mask (key j > query i); a query
+    with every key masked gets zeros (nnet's rule, not softmax's NaN), then the output projection."""
 
-    def __init__(self, dim, heads, causal=False):
+    def __init__(self, dim, heads, causal=False, cross=False, masked=False):
         super().__init__()
-        self.heads, self.causal = heads, causal
+        self.heads, self.causal, self.cross, self.masked = heads, causal, cross, masked
         for name in ('q', 'k', 'v', 'o'):
             self.register_parameter('w' + name, nn.Parameter(torch.zeros(dim, dim)))
             self.register_parameter('b' + name, nn.Parameter(torch.zeros(dim)))
 
-    def forward(self, x, context=None):
-        memory = x if context is None else context
+    def forward(self, x, *extra):
+        memory = extra[0] if self.cross else x
         n, t, d = x.shape
         split = lambda y: y.reshape(n, y.shape[1], self.heads, d // self.heads).transpose(1, 2)
         q = split(F.linear(x, self.wq, self.bq))
@@ -378,7 +380,11 @@ class MultiHeadAttention(nn.Module):
         if self.causal:
             mask = torch.ones(t, memory.shape[1], dtype=torch.bool, device=x.device).triu(1)
             scores = scores.masked_fill(mask, -math.inf)
-        y = (F.softmax(scores, dim=-1) @ v).transpose(1, 2).reshape(n, t, d)
+        if self.masked:
+            ignore = (extra[-1] == 0)[:, None, None, :]
+            scores = scores.masked_fill(ignore, -math.inf)
+        probs = torch.nan_to_num(F.softmax(scores, dim=-1), nan=0.0)
+        y = (probs @ v).transpose(1, 2).reshape(n, t, d)
         return F.linear(y, self.wo, self.bo)
 
 

@@ -4,10 +4,12 @@ import { f32 } from '../kernel-interface.js';
 /**
  * Multi-head scaled dot-product attention: queries q [N, Tq, D], keys and values k, v [N, Tk, D]
  * (heads split D; Tk differs from Tq in cross-attention), with the probabilities [N, H, Tq, Tk] saved
- * for the gradient, and the sinusoidal positional encoding.
+ * for the gradient, and the sinusoidal positional encoding. masked_attention's fourth input, a key
+ * mask [N, Tk], hides the keys where it is 0 as causal hides later ones; a query with no key left
+ * gets probabilities 0 and y = 0 (not the NaN a softmax over −∞ alone would give).
  * Loops are direct: sequences in nnet models are short; a blocked version can replace this kernel.
  */
-const attention: CpuKernel = (_ctx, [qT, kT, vT], [yT, probsT], attrs) => {
+const attention: CpuKernel = (_ctx, [qT, kT, vT, maskT], [yT, probsT], attrs) => {
   const [n, tq, d] = qT!.shape as [number, number, number];
   const tk = kT!.shape[1] as number;
   const heads = attrs.heads as number;
@@ -15,6 +17,7 @@ const attention: CpuKernel = (_ctx, [qT, kT, vT], [yT, probsT], attrs) => {
   const scale = 1 / Math.sqrt(dh);
   const causal = attrs.causal === true;
   const q = f32(qT!), k = f32(kT!), v = f32(vT!), y = f32(yT!), probs = f32(probsT!);
+  const mask = maskT?.data;
   y.fill(0);
   for (let b = 0; b < n; b++) {
     for (let h = 0; h < heads; h++) {
@@ -23,12 +26,13 @@ const attention: CpuKernel = (_ctx, [qT, kT, vT], [yT, probsT], attrs) => {
         const p = ((b * heads + h) * tq + i) * tk;
         let max = -Infinity;
         for (let j = 0; j < tk; j++) {
-          if (causal && j > i) { probs[p + j] = -Infinity; continue; }
+          if ((causal && j > i) || (mask && mask[b * tk + j] === 0)) { probs[p + j] = -Infinity; continue; }
           let s = 0;
           for (let e = 0; e < dh; e++) s += q[(b * tq + i) * d + off + e]! * k[(b * tk + j) * d + off + e]!;
           probs[p + j] = s * scale;
           max = Math.max(max, s * scale);
         }
+        if (max === -Infinity) { probs.fill(0, p, p + tk); continue; }
         let sum = 0;
         for (let j = 0; j < tk; j++) sum += probs[p + j] = Math.exp(probs[p + j]! - max);
         for (let j = 0; j < tk; j++) {
@@ -99,6 +103,7 @@ const positionalEncoding: CpuKernel = (_ctx, [xT], [yT]) => {
 
 export const attentionKernels = {
   attention,
+  masked_attention: attention,
   attention_grad: attentionGrad,
   positional_encoding: positionalEncoding,
 } satisfies CpuKernelMap;

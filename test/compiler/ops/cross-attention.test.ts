@@ -35,6 +35,18 @@ describe('multi_head_attention(context:) — cross-attention in the checker', ()
     expect(error!.related?.[0]?.message).toContain("'memory' gets its shape");
   });
 
+  it('takes a key mask [batch, seq_k] (int or float) with or without a context, and refuses one of the wrong length at the call', () => {
+    expect(errors(model('[batch, mem, 6]', 'multi_head_attention(2, context: memory, key_mask: keep)').replace('input x', 'input keep: [batch, mem] int\n  input x'))).toEqual([]);
+    expect(errors(model('[batch, mem, 6]', 'multi_head_attention(2, key_mask: keep)').replace('input x', 'input keep: [batch, seq]\n  input x'))).toEqual([]);
+    const source = model('[batch, mem, 6]', 'multi_head_attention(2, key_mask: keep)').replace('input x', 'input keep: [batch, mem] int\n  input x');
+    const [error] = errors(source);
+    expect(error!.code).toBe('NN2003');
+    expect(error!.message).toBe("multi_head_attention expects a key_mask [batch, seq] (batch, and the keys' length), got key_mask [batch, mem]");
+    expect(error!.related?.[0]?.message).toContain("'keep' gets its shape");
+    const [crossError] = errors(model('[batch, mem, 6]', 'multi_head_attention(2, context: memory, key_mask: keep)').replace('input x', 'input keep: [batch, seq] int\n  input x'));
+    expect(crossError!.message).toContain("expects a key_mask [batch, mem] (batch, and the keys' length from the context), got key_mask [batch, seq]");
+  });
+
   it('takes the context only by name (a third positional argument is causal)', () => {
     const [error] = errors(model('[batch, mem, 6]', 'multi_head_attention(2, true, memory)'));
     expect(error!.code).toBe('NN2006');

@@ -77,6 +77,8 @@ export function randomModel(seed: number): string {
     header.push('  input x: [batch, seq] int');
     const dim = pick([4, 6, 8]);
     v = bind(`embedding(x, ${int(5, 20)}, ${dim})`, { kind: 'seq', features: dim, len: SEQUENCE_LENGTH });
+    // Every other ids model: attention that ignores the padding tokens (id 0), the ids as the key mask.
+    if (seed % 8 === 3) v = bind(`multi_head_attention(${v.name}, 2, key_mask: x)`, v);
   }
 
   const steps = int(2, 5);

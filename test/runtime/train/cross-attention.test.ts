@@ -40,4 +40,27 @@ describe('cross-attention trains', () => {
     const losses = report.history.map((h) => h.loss);
     expect(losses.at(-1)!).toBeLessThan(0.5 * losses[0]!);
   });
+
+  it('with a key mask: the target is the mean of the unpadded context steps, the padding is loud noise (falling loss)', async () => {
+    const masked = SOURCE.replace('input target', 'input keep: [batch, mem] int\n  input target').replace('context: memory)', 'context: memory, key_mask: keep)');
+    const { plan, executor } = trainable(masked);
+    const n = 64;
+    const lengths = Array.from({ length: n }, (_, b) => 2 + (b % 4));
+    const keep = Int32Array.from({ length: n * 5 }, (_, i) => (i % 5 < lengths[Math.floor(i / 5)]! ? 1 : 0));
+    const x = Float32Array.from({ length: n * 12 }, (_, i) => Math.sin(i * 0.7));
+    const memory = Float32Array.from({ length: n * 20 }, (_, i) => (keep[Math.floor(i / 4)] ? Math.cos(i * 1.3) : 20 * Math.sin(i * 2.9)));
+    const target = new Float32Array(n * 12);
+    for (let b = 0; b < n; b++) {
+      for (let e = 0; e < 4; e++) {
+        let mean = 0;
+        for (let j = 0; j < lengths[b]!; j++) mean += memory[(b * 5 + j) * 4 + e]! / lengths[b]!;
+        for (let i = 0; i < 3; i++) target[(b * 3 + i) * 4 + e] = mean;
+      }
+    }
+    const f32 = (shape: number[], data: Float32Array) => ({ shape, dtype: 'f32' as const, data });
+    const train = makeDataset({ x: f32([n, 3, 4], x), memory: f32([n, 5, 4], memory), keep: { shape: [n, 5], dtype: 'i32' as const, data: keep }, target: f32([n, 3, 4], target) });
+    const report = await trainModel({ executor, plan, config: readLoopConfig(plan), train });
+    const losses = report.history.map((h) => h.loss);
+    expect(losses.at(-1)!).toBeLessThan(0.5 * losses[0]!);
+  });
 });

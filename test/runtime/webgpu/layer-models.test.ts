@@ -69,6 +69,15 @@ model Shared {
   train { loss mse(y, t)  optimizer adam(lr: 0.01) }
 }
 `,
+  'tied: an output projection reading the embedding table': `model Tied {
+  input ids: [batch, seq] int
+  input next: [batch, seq] int
+  emb = embedding(ids, 7, 4, table: normal(0.0, 0.5))
+  h = dense(emb, 4, tanh)
+  output logits = dense(h, 7, weight: tied(emb))
+  train { loss cross_entropy(logits, next)  optimizer adam(lr: 0.01) }
+}
+`,
 };
 
 function feedsFor(plan: Plan, names: string[], seed: number): Record<string, HostTensor> {
@@ -77,7 +86,9 @@ function feedsFor(plan: Plan, names: string[], seed: number): Record<string, Hos
   for (const name of names) {
     const t = plan.tensors.find((x) => x.name === name)!;
     const shape = t.shape.map((d) => (typeof d === 'number' ? d : d === 'batch' ? 3 : 5));
-    feeds[name] = f32(shape, Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random()));
+    const size = shape.reduce((a, b) => a * b, 1);
+    // Integer inputs (token ids, class labels) below 4, inside every model's vocabulary here.
+    feeds[name] = t.dtype === 'i32' ? { shape, dtype: 'i32', data: Int32Array.from({ length: size }, () => Math.floor(random() * 4)) } : f32(shape, Array.from({ length: size }, () => random()));
   }
   return feeds;
 }

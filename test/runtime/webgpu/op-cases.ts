@@ -274,6 +274,16 @@ function attentionCases(): OpCase[] {
       attrs,
     });
   }
+  // A key mask (0 = ignore): float and int masks, self- and cross-attention; some queries lose every key.
+  for (const [keys, causal, gen] of [[t, false, 'mask'], [tk, true, 'mask'], [tk, false, 'ids:2']] as const) {
+    cases.push({
+      name: `masked_attention tk=${keys} causal=${causal} ${gen}`,
+      kernel: 'masked_attention',
+      inputs: [{ shape: [n, t, d] }, { shape: [n, keys, d] }, { shape: [n, keys, d] }, { shape: [n, keys], gen }],
+      outputs: [[n, t, d], [n, heads, t, keys]],
+      attrs: { heads, causal },
+    });
+  }
   return cases;
 }
 

@@ -22,9 +22,20 @@ function constants(g: ReturnType<typeof geometry>, causal: boolean): string {
   return `const D = ${g.d}u;\nconst HEADS = ${g.heads}u;\nconst DH = ${g.dh}u;\nconst SCALE = ${g.scale};\nconst CAUSAL = ${causal};`;
 }
 
-export function emitAttention(step: StepShapes): KernelSource {
+/**
+ * masked_attention: the key mask [N, TK] (f32 or i32) hides key j of batch b where it is 0, as CAUSAL
+ * hides later keys; a query with no key left gets probabilities 0 and y = 0.
+ */
+export function emitMaskedAttention(step: StepShapes): KernelSource {
+  const dtype = step.inputs[3]!.dtype === 'i32' ? 'i32' : 'f32';
+  return emitAttention(step, { buffer: input(3, 'mask', dtype), hidden: `mask[b * TK + j] == ${dtype === 'i32' ? '0' : '0.0'}` });
+}
+
+export function emitAttention(step: StepShapes, mask?: { buffer: KernelSource['buffers'][number]; hidden: string }): KernelSource {
   const g = geometry(step, 0);
-  return gridKernel(mulDims(g.n, g.heads, g.tq), [input(0, 'q'), input(1, 'k'), input(2, 'v'), output(0, 'y'), output(1, 'probs')], `
+  const hidden = `(CAUSAL && j > qi)${mask ? ` || ${mask.hidden}` : ''}`;
+  const buffers = [input(0, 'q'), input(1, 'k'), input(2, 'v'), ...(mask ? [mask.buffer] : []), output(0, 'y'), output(1, 'probs')];
+  return gridKernel(mulDims(g.n, g.heads, g.tq), buffers, `
 let TQ = P.TQ;
 let TK = P.TK;
 let qi = i % TQ;
@@ -34,7 +45,7 @@ let p = i * TK;
 let row = (b * TQ + qi) * D + h * DH;
 var mx = -3.402823e38;
 for (var j = 0u; j < TK; j++) {
-  if (CAUSAL && j > qi) { continue; }
+  if (${hidden}) { continue; }
   var s = 0.0;
   for (var e = 0u; e < DH; e++) { s = fma(q[row + e], k[(b * TK + j) * D + h * DH + e], s); }
   probs[p + j] = s * SCALE;
@@ -43,10 +54,11 @@ for (var j = 0u; j < TK; j++) {
 var total = 0.0;
 for (var j = 0u; j < TK; j++) {
   var w = 0.0;
-  if (!(CAUSAL && j > qi)) { w = exp(probs[p + j] - mx); }
+  if (!(${hidden})) { w = exp(probs[p + j] - mx); }
   probs[p + j] = w;
   total += w;
 }
+if (total == 0.0) { total = 1.0; }
 for (var e = 0u; e < DH; e++) { y[row + e] = 0.0; }
 for (var j = 0u; j < TK; j++) {
   let w = probs[p + j] / total;
