@@ -14,19 +14,13 @@ import { transcendentalModule, type TranscendentalModule } from './transcendenta
  * The module's memory holds one row per batch item laid out as that step's row of `saved` (S·u
  * floats: LSTM i f g o c h, GRU r z n hn h, RNN h), so the cell state and h carry over in place from
  * step to step, the GEMM reads h from there (row stride S·u), and each row is copied to `saved` as
- * it stands. Numerics: float32 throughout and the module's exp/tanh (errors stated in
+ * it stands. xw, w_hh·h (the GEMM writes it there) and the bias sit in the same memory, so adding
+ * them is WASM too; only the copies out to `saved` and `y` are JS. Numerics: float32 throughout and the module's exp/tanh (errors stated in
  * test/runtime/cpu/transcendental-simd.test.ts) instead of float64 Math.exp/Math.tanh.
  */
 type SimdCell = 'rnn' | 'lstm' | 'gru';
 
 const CELL_OF: Record<RecurrentCellName, SimdCell> = { rnn: 'rnn', lstm: 'lstm', gru: 'gru', gru_reset_after: 'gru' };
-
-/** Scratch for the recurrent product, grown as needed (kernels run one at a time). */
-let recScratch = new Float32Array(0);
-function recOf(size: number): Float32Array {
-  if (recScratch.length < size) recScratch = new Float32Array(size);
-  return recScratch.length === size ? recScratch : recScratch.subarray(0, size);
-}
 
 /** Runs the cell over the n rows from address 0. */
 function runCell(module: TranscendentalModule, cell: SimdCell, n: number, u: number): void {
@@ -50,28 +44,36 @@ function forwardSimd(name: RecurrentCellName): CpuKernel {
     const [xw, wd, y, saved] = [f32(xwIn!), f32(w!), f32(yOut!), f32(savedOut!)];
     const bias = recurrentBias ? f32(recurrentBias) : null;
     const sequences = attrs.return_sequences === true;
-    const rows = module.reserve(n * s * 4);
-    rows.fill(0, 0, n * s);
-    const h = rows.subarray(hOffset * u);
-    const rec = recOf(n * g);
+    // The module's memory: the rows, then xw (all steps), w_hh·h, the recurrent bias and a zero row.
+    const xwAt = n * s;
+    const recAt = xwAt + n * t * g;
+    const biasAt = recAt + n * g;
+    const zeroAt = biasAt + g;
+    const top = zeroAt + g;
+    const floats = module.reserve(top * 4);
+    floats.fill(0, 0, n * s);
+    floats.set(xw, xwAt);
+    floats.fill(0, zeroAt, top);
+    if (bias) floats.set(bias.subarray(0, g), biasAt);
+    const h = floats.subarray(hOffset * u);
+    const rec = floats.subarray(recAt, recAt + n * g);
+    const [s4, g4, u4] = [s * 4, g * 4, u * 4];
     // The GRU's candidate reads its input part and w_hh·h apart (n = tanh(xw_n + r·hn)).
     const summed = cell === 'gru' ? 2 * u : g;
+    const add = module.exports.add_rows;
     // Views of each batch row and its h, made once per call (a view per row per step was garbage).
-    const rowViews = Array.from({ length: n }, (_, b) => rows.subarray(b * s, b * s + s));
-    const hViews = Array.from({ length: n }, (_, b) => rows.subarray(b * s + hOffset * u, b * s + hOffset * u + u));
+    const rowViews = Array.from({ length: n }, (_, b) => floats.subarray(b * s, b * s + s));
+    const hViews = Array.from({ length: n }, (_, b) => floats.subarray(b * s + hOffset * u, b * s + hOffset * u + u));
     y.fill(0);
     for (let step = 0; step < t; step++) {
       gemm(h, s, 1, wd, 1, u, rec, n, g, u);
-      for (let b = 0; b < n; b++) {
-        const row = b * s;
-        const x = (b * t + step) * g;
-        const r = b * g;
-        if (bias) for (let k = 0; k < g; k++) rec[r + k]! += bias[k]!;
-        for (let k = 0; k < summed; k++) rows[row + k] = xw[x + k]! + rec[r + k]!;
-        for (let k = summed; k < g; k++) {
-          rows[row + k] = xw[x + k]!;
-          rows[row + k + u] = rec[r + k]!;
-        }
+      // A cell with a recurrent bias (gru_reset_after) reads w_hh·h + b_hh wherever it reads w_hh·h.
+      if (bias) add(recAt * 4, g4, recAt * 4, g4, biasAt * 4, 0, n, g4);
+      const x = (xwAt + step * g) * 4;
+      add(0, s4, x, t * g4, recAt * 4, g4, n, summed * 4);
+      if (cell === 'gru') {
+        add(2 * u4, s4, x + 2 * u4, t * g4, zeroAt * 4, 0, n, u4);
+        add(3 * u4, s4, (recAt + 2 * u) * 4, g4, zeroAt * 4, 0, n, u4);
       }
       runCell(module, cell, n, u);
       for (let b = 0; b < n; b++) {

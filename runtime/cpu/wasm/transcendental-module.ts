@@ -6,6 +6,7 @@ import { WasmFunction } from './wasm-function.js';
  * built from them. The module imports its own memory (recurrent-simd.ts) and exports, with byte
  * addresses and byte counts that are multiples of 16:
  *
+ *   add_rows(dst, dstStride, a, aStride, b, bStride, rows, bytes)   dst = a + b, row by row
  *   exp(x, y, bytes), sigmoid(x, y, bytes), tanh(x, y, bytes)     y = f(x), lane-wise
  *   lstm_cells(base, rows, uBytes)   per row of 6u floats [i f g o c h]: the first four hold the gates'
  *                                    pre-activations, c the previous cell state; all six are replaced
@@ -128,7 +129,23 @@ const slot = (f: WasmFunction, k: number): number[] => (k === 0 ? f.get('a') : [
 const read = (f: WasmFunction, k: number): number[] => [...slot(f, k), ...Op.v128Load(0)];
 const write = (f: WasmFunction, k: number, value: Code): number[] => [...slot(f, k), ...value, ...Op.v128Store(0)];
 
+/** dst[r] = a[r] + b[r] over `bytes` of each of `rows` rows (strides in bytes; 0 repeats a row). */
+const addRows: Build = (_e, f) => {
+  f.declare(i32, 'pd', 'pa', 'pb');
+  const at = (base: string, stride: string): number[] => [...f.get(base), ...f.get('r'), ...f.get(stride), ...Op.i32Mul, ...Op.i32Add];
+  return f.for('r', Op.i32Const(0), f.get('rows'), Op.i32Const(1), [
+    ...f.set('pd', at('dst', 'dstStride')), ...f.set('pa', at('a', 'aStride')), ...f.set('pb', at('b', 'bStride')),
+    ...f.for('j', Op.i32Const(0), f.get('bytes'), Op.i32Const(16), [
+      ...f.get('pd'), ...f.get('j'), ...Op.i32Add,
+      ...f.get('pa'), ...f.get('j'), ...Op.i32Add, ...Op.v128Load(0),
+      ...f.get('pb'), ...f.get('j'), ...Op.i32Add, ...Op.v128Load(0),
+      ...Op.f32x4Add, ...Op.v128Store(0),
+    ]),
+  ]);
+};
+
 const FUNCTIONS = {
+  add_rows: fn(['dst', 'dstStride', 'a', 'aStride', 'b', 'bStride', 'rows', 'bytes'], addRows),
   exp: fn(['x', 'y', 'bytes'], pass((e, x) => e.exp(x))),
   sigmoid: fn(['x', 'y', 'bytes'], pass((e, x) => e.sigmoid(x))),
   tanh: fn(['x', 'y', 'bytes'], pass((e, x) => e.tanh(x))),
