@@ -56,6 +56,9 @@ function forwardSimd(name: RecurrentCellName): CpuKernel {
     const rec = recOf(n * g);
     // The GRU's candidate reads its input part and w_hh·h apart (n = tanh(xw_n + r·hn)).
     const summed = cell === 'gru' ? 2 * u : g;
+    // Views of each batch row and its h, made once per call (a view per row per step was garbage).
+    const rowViews = Array.from({ length: n }, (_, b) => rows.subarray(b * s, b * s + s));
+    const hViews = Array.from({ length: n }, (_, b) => rows.subarray(b * s + hOffset * u, b * s + hOffset * u + u));
     y.fill(0);
     for (let step = 0; step < t; step++) {
       gemm(h, s, 1, wd, 1, u, rec, n, g, u);
@@ -72,11 +75,9 @@ function forwardSimd(name: RecurrentCellName): CpuKernel {
       }
       runCell(module, cell, n, u);
       for (let b = 0; b < n; b++) {
-        const row = b * s;
-        saved.set(rows.subarray(row, row + s), (b * t + step) * s);
-        const hRow = rows.subarray(row + hOffset * u, row + hOffset * u + u);
-        if (sequences) y.set(hRow, (b * t + step) * u);
-        else if (step === t - 1) y.set(hRow, b * u);
+        saved.set(rowViews[b]!, (b * t + step) * s);
+        if (sequences) y.set(hViews[b]!, (b * t + step) * u);
+        else if (step === t - 1) y.set(hViews[b]!, b * u);
       }
     }
   };
