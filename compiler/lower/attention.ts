@@ -1,11 +1,11 @@
 import type { LowerRule } from './lower-context.js';
 
 /**
- * multi_head_attention(x, heads, causal, context?, key_mask?): inputs [x, context?, key_mask?, wq, bq,
+ * multi_head_attention(x, heads, causal, context?, key_mask? or mask?): inputs [x, context?, mask?, wq, bq,
  * wk, bk, wv, bv, wo, bo]; attrs { heads, causal, cross, masked } say which optional inputs are there.
  * Keys and values are projected from the context when it is there, from x otherwise. The four
  * projections are dense-like matmul + bias (fusable); the `attention` kernel (`masked_attention` with
- * a key mask) does the per-head scaled dot products. positional_encoding is its own kernel (no parameters).
+ * a key mask [N, Tk] or a mask [N, Tq, Tk]) does the per-head scaled dot products. positional_encoding is its own kernel (no parameters).
  */
 const lowerAttention: LowerRule = ({ builder, node, inputs }) => {
   const cross = node.attrs.cross === true;

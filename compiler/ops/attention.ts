@@ -4,27 +4,29 @@ import type { TensorType } from '../ir/types.js';
 import { expects, ok, type OpCall, type OpDef, type WeightDef } from './types.js';
 
 /**
- * multi_head_attention(x, heads, causal = false, context: none, key_mask: none, wq:, wk:, wv:, wo: = glorot_uniform, bq:, bk:, bv:, bo: = zeros)
+ * multi_head_attention(x, heads, causal = false, context: none, key_mask: none, mask: none, wq:, wk:, wv:, wo: = glorot_uniform, bq:, bk:, bv:, bo: = zeros)
  *
  * Self-attention over a sequence: [batch, seq, d_model] → [batch, seq, d_model]; d_model must be a
  * multiple of heads. `causal: true` masks future positions (a decoder). `context: enc` makes it
  * cross-attention: queries from x, keys and values from enc [batch, seq_k, d_model] (its own length).
  * `key_mask: m` [batch, seq_k] hides the keys where m is 0 (Keras' and Hugging Face's sense: 1 = attend;
- * PyTorch's key_padding_mask is the opposite, true = ignore).
+ * PyTorch's key_padding_mask is the opposite, true = ignore); `mask: m` [batch, seq, seq_k] does the
+ * same per query (Keras' attention_mask). One of the two masks per call.
  *
- * IR form: inputs [x, context?, key_mask?, wq, bq, wk, bk, wv, bv, wo, bo] (each w [d_model, d_model],
+ * IR form: inputs [x, context?, key_mask? or mask?, wq, bq, wk, bk, wv, bv, wo, bo] (each w [d_model, d_model],
  * each b [d_model]); attrs { heads, causal, cross?, masked? } (cross and masked only when true: which
  * optional inputs are there).
  */
 
 const PROJECTIONS = ['q', 'k', 'v', 'o'] as const;
 
-/** The call's tensors by role: x, then the context and the key mask where the call gives them (in that order). */
-function tensorsOf(call: OpCall): { x: TensorType; context?: TensorType; keyMask?: TensorType } {
+/** The call's tensors by role: x, then the context, the key mask and the mask where the call gives them (in that order). */
+function tensorsOf(call: OpCall): { x: TensorType; context?: TensorType; keyMask?: TensorType; mask?: TensorType } {
   const [x, ...rest] = call.inputs;
   const context = call.given?.has('context') ? rest.shift() : undefined;
   const keyMask = call.given?.has('key_mask') ? rest.shift() : undefined;
-  return { x: x!, ...(context ? { context } : {}), ...(keyMask ? { keyMask } : {}) };
+  const mask = call.given?.has('mask') ? rest.shift() : undefined;
+  return { x: x!, ...(context ? { context } : {}), ...(keyMask ? { keyMask } : {}), ...(mask ? { mask } : {}) };
 }
 
 export const multi_head_attention: OpDef = {
@@ -51,15 +53,23 @@ export const multi_head_attention: OpDef = {
       defaultText: 'none (every key)',
       namedOnly: true,
     },
+    {
+      name: 'mask',
+      kind: 'tensor',
+      doc: 'A [batch, seq, seq_k] mask per query and key: 1 = attend, 0 = ignore (Keras\' attention_mask; PyTorch\'s attn_mask as bool is the opposite). Instead of key_mask.',
+      default: null,
+      defaultText: 'none (every key)',
+      namedOnly: true,
+    },
     ...PROJECTIONS.map((p) => weightParam(`w${p}`, `The [d_model, d_model] ${p} projection.`, GLOROT)),
     ...PROJECTIONS.map((p) => weightParam(`b${p}`, `The [d_model] ${p} bias.`, ZEROS)),
     ...weightTrainingParams,
   ],
-  shapeRule: '[batch, seq, d_model], context [batch, seq_k, d_model], key_mask [batch, seq_k] → [batch, seq, d_model]',
-  irForm: 'inputs [x, context?, key_mask?, wq, bq, wk, bk, wv, bv, wo, bo]; attrs { heads, causal, cross?, masked? }',
+  shapeRule: '[batch, seq, d_model], context [batch, seq_k, d_model], key_mask [batch, seq_k] or mask [batch, seq, seq_k] → [batch, seq, d_model]',
+  irForm: 'inputs [x, context?, key_mask? or mask?, wq, bq, wk, bk, wv, bv, wo, bo]; attrs { heads, causal, cross?, masked? }',
   infer(call) {
     const { args } = call;
-    const { x, context, keyMask } = tensorsOf(call);
+    const { x, context, keyMask, mask } = tensorsOf(call);
     if (x!.shape.length !== 3) return expects('[batch, seq, d_model]');
     if (x!.dtype !== 'f32') return expects('float input', { actual: `${formatShape(x!.shape)} int` });
     const d = x!.shape[2];
@@ -82,6 +92,14 @@ export const multi_head_attention: OpDef = {
         });
       }
     }
+    if (mask) {
+      const keys = (context ?? x!).shape[1]!;
+      const want = [x!.shape[0]!, x!.shape[1]!, keys];
+      if (keyMask) return expects('a key_mask or a mask, not both (fold the key mask into the mask)', { actual: 'both', input: context ? 3 : 2 });
+      if (mask.shape.length !== 3 || !mask.shape.every((d, i) => sameDim(d, want[i]!))) {
+        return expects(`a mask ${formatShape(want)} (batch, queries, keys${context ? ' from the context' : ''})`, { actual: `mask ${formatShape(mask.shape)}`, input: context ? 2 : 1 });
+      }
+    }
     return ok(x!.shape);
   },
   weights(call) {
@@ -94,8 +112,8 @@ export const multi_head_attention: OpDef = {
     return weights;
   },
   attrs(call) {
-    const { context, keyMask } = tensorsOf(call);
-    return { heads: int(call, 'heads'), causal: call.args.causal as boolean, ...(context ? { cross: true } : {}), ...(keyMask ? { masked: true } : {}) };
+    const { context, keyMask, mask } = tensorsOf(call);
+    return { heads: int(call, 'heads'), causal: call.args.causal as boolean, ...(context ? { cross: true } : {}), ...(keyMask || mask ? { masked: true } : {}) };
   },
   flops(call) {
     const [, seq, d] = call.inputs[0]!.shape;

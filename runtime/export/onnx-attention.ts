@@ -43,9 +43,9 @@ export const attention: OnnxRule = (s) => {
   }
   let hidden: string | null = null;
   if (masked) {
-    // [N, Tk] → [N, 1, 1, Tk], broadcast over heads and queries
+    // [N, Tk] → [N, 1, 1, Tk], broadcast over heads and queries; [N, Tq, Tk] → [N, 1, Tq, Tk]
     const ignore = s.op('Equal', [s.op('Cast', [s.input(3)], { attributes: [attr.int('to', ONNX_FLOAT)] }), s.floats([0], [])]);
-    hidden = s.op('Unsqueeze', [ignore, s.ints([1, 2])]);
+    hidden = s.op('Unsqueeze', [ignore, s.ints(s.shape(s.input(3))!.length === 3 ? [1] : [1, 2])]);
     scores = s.op('Where', [hidden, s.floats([-Infinity], []), scores]);
   }
   const probsOut = s.out(1) ? { outputs: [s.out(1)!] } : {};

@@ -382,7 +382,7 @@ export const KERNELS = {
     attrs: { heads: int, causal: bool },
     epilogue: false,
     grad: differentiable(['attention_grad'], ['probs']),
-    doc: 'attention with a key mask [N, Tk] (nonzero = attend, 0 = ignore: the key gets −∞ before the softmax, probability 0); a query with every key masked gets probabilities 0 and y = 0. No gradient to the mask.',
+    doc: 'attention with a key mask [N, Tk] or a mask [N, Tq, Tk] per query (nonzero = attend, 0 = ignore: the key gets −∞ before the softmax, probability 0); a query with every key masked gets probabilities 0 and y = 0. No gradient to the mask.',
   },
   positional_encoding: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable([]), doc: 'y = x + PE[t, d]: sin(t/10000^(2i/D)) on even d = 2i, cos on odd d = 2i+1.' },
 

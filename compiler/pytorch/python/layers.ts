@@ -357,7 +357,7 @@ class Recurrent(nn.Module):
 
 class MultiHeadAttention(nn.Module):
     """Self-attention over x [N, T, D], or cross-attention with keys and values from a context [N, Tk, D]
-    (cross=True: forward's second tensor); masked=True: the last tensor is a key mask [N, Tk], nonzero =
+    (cross=True: forward's second tensor); masked=True: the last tensor is a key mask [N, Tk] or a mask [N, T, Tk], nonzero =
     attend (Keras' sense; PyTorch's key_padding_mask is its negation). Projections w [D, D] (x·wᵀ + b as
     dense), heads split D, softmax(q·kᵀ/√(D/heads)) with an optional causal mask (key j > query i); a query
     with every key masked gets zeros (nnet's rule, not softmax's NaN), then the output projection."""
@@ -381,7 +381,8 @@ class MultiHeadAttention(nn.Module):
             mask = torch.ones(t, memory.shape[1], dtype=torch.bool, device=x.device).triu(1)
             scores = scores.masked_fill(mask, -math.inf)
         if self.masked:
-            ignore = (extra[-1] == 0)[:, None, None, :]
+            mask = extra[-1]
+            ignore = (mask == 0)[:, None, None, :] if mask.dim() == 2 else (mask == 0)[:, None, :, :]
             scores = scores.masked_fill(ignore, -math.inf)
         probs = torch.nan_to_num(F.softmax(scores, dim=-1), nan=0.0)
         y = (probs @ v).transpose(1, 2).reshape(n, t, d)

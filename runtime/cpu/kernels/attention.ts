@@ -5,7 +5,7 @@ import { f32 } from '../kernel-interface.js';
  * Multi-head scaled dot-product attention: queries q [N, Tq, D], keys and values k, v [N, Tk, D]
  * (heads split D; Tk differs from Tq in cross-attention), with the probabilities [N, H, Tq, Tk] saved
  * for the gradient, and the sinusoidal positional encoding. masked_attention's fourth input, a key
- * mask [N, Tk], hides the keys where it is 0 as causal hides later ones; a query with no key left
+ * mask [N, Tk] (or a mask [N, Tq, Tk] per query), hides the keys where it is 0 as causal hides later ones; a query with no key left
  * gets probabilities 0 and y = 0 (not the NaN a softmax over −∞ alone would give).
  * Loops are direct: sequences in nnet models are short; a blocked version can replace this kernel.
  */
@@ -18,6 +18,7 @@ const attention: CpuKernel = (_ctx, [qT, kT, vT, maskT], [yT, probsT], attrs) =>
   const causal = attrs.causal === true;
   const q = f32(qT!), k = f32(kT!), v = f32(vT!), y = f32(yT!), probs = f32(probsT!);
   const mask = maskT?.data;
+  const perQuery = maskT?.shape.length === 3;
   y.fill(0);
   for (let b = 0; b < n; b++) {
     for (let h = 0; h < heads; h++) {
@@ -26,7 +27,7 @@ const attention: CpuKernel = (_ctx, [qT, kT, vT, maskT], [yT, probsT], attrs) =>
         const p = ((b * heads + h) * tq + i) * tk;
         let max = -Infinity;
         for (let j = 0; j < tk; j++) {
-          if ((causal && j > i) || (mask && mask[b * tk + j] === 0)) { probs[p + j] = -Infinity; continue; }
+          if ((causal && j > i) || (mask && mask[(perQuery ? b * tq + i : b) * tk + j] === 0)) { probs[p + j] = -Infinity; continue; }
           let s = 0;
           for (let e = 0; e < dh; e++) s += q[(b * tq + i) * d + off + e]! * k[(b * tk + j) * d + off + e]!;
           probs[p + j] = s * scale;

@@ -53,4 +53,19 @@ describe('gradients: attention', () => {
     const t = g.label('t', ['batch', 3, 2]);
     await gradCheck({ graph: g, loss: { kind: 'mse', pred: y, target: t }, samples: 8, classes: 2 });
   });
+
+  it('self-attention with a mask per query and key [batch, seq, seq] (random 0/1)', async () => {
+    const g = new LayerGraph();
+    const x = g.input('x', ['batch', 4, 4]);
+    const allowed = g.input('allowed', ['batch', 4, 4], 'i32');
+    const params = ['q', 'k', 'v', 'o'].flatMap((p) => [
+      g.param(`att.w${p}`, [4, 4], { kind: 'glorot_uniform' }),
+      g.param(`att.b${p}`, [4], { kind: 'normal', mean: 0, std: 0.2 }),
+    ]);
+    const att = g.layer('multi_head_attention', 'att', [x, allowed, ...params], { heads: 2, causal: true, masked: true }, ['batch', 4, 4]);
+    const y = g.dense('y', att, 2, null);
+    g.output('y', y);
+    const t = g.label('t', ['batch', 4, 2]);
+    await gradCheck({ graph: g, loss: { kind: 'mse', pred: y, target: t }, samples: 8, classes: 2 });
+  });
 });

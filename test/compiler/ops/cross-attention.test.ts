@@ -47,6 +47,16 @@ describe('multi_head_attention(context:) — cross-attention in the checker', ()
     expect(crossError!.message).toContain("expects a key_mask [batch, mem] (batch, and the keys' length from the context), got key_mask [batch, seq]");
   });
 
+  it('takes a mask [batch, seq, seq_k] per query, refuses one of the wrong shape, and refuses both masks at once', () => {
+    const withMask = (decl: string, call: string) => model('[batch, mem, 6]', call).replace('input x', `input m: ${decl}\n  input k: [batch, mem]\n  input x`);
+    expect(errors(withMask('[batch, seq, mem]', 'multi_head_attention(2, context: memory, mask: m)'))).toEqual([]);
+    expect(errors(withMask('[batch, seq, seq] int', 'multi_head_attention(2, mask: m)'))).toEqual([]);
+    const [wrong] = errors(withMask('[batch, mem, seq]', 'multi_head_attention(2, context: memory, mask: m)'));
+    expect(wrong!.message).toBe('multi_head_attention expects a mask [batch, seq, mem] (batch, queries, keys from the context), got mask [batch, mem, seq]');
+    const [both] = errors(withMask('[batch, seq, mem]', 'multi_head_attention(2, context: memory, key_mask: k, mask: m)'));
+    expect(both!.message).toBe('multi_head_attention expects a key_mask or a mask, not both (fold the key mask into the mask), got both');
+  });
+
   it('takes the context only by name (a third positional argument is causal)', () => {
     const [error] = errors(model('[batch, mem, 6]', 'multi_head_attention(2, true, memory)'));
     expect(error!.code).toBe('NN2006');

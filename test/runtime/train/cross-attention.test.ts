@@ -63,4 +63,28 @@ describe('cross-attention trains', () => {
     const losses = report.history.map((h) => h.loss);
     expect(losses.at(-1)!).toBeLessThan(0.5 * losses[0]!);
   });
+
+  it('with a mask per query: query i reads context steps 0..i+1 only, its target their mean (falling loss)', async () => {
+    const masked = SOURCE.replace('input target', 'input allowed: [batch, seq, mem]\n  input target').replace('context: memory)', 'context: memory, mask: allowed)');
+    const { plan, executor } = trainable(masked);
+    const n = 64;
+    const allowed = Float32Array.from({ length: n * 15 }, (_, i) => ((i % 5) <= Math.floor(i / 5) % 3 + 1 ? 1 : 0));
+    const x = Float32Array.from({ length: n * 12 }, (_, i) => Math.sin(i * 0.7));
+    const memory = Float32Array.from({ length: n * 20 }, (_, i) => Math.cos(i * 1.3) + Math.sin(i * 0.11));
+    const target = new Float32Array(n * 12);
+    for (let b = 0; b < n; b++) {
+      for (let i = 0; i < 3; i++) {
+        for (let e = 0; e < 4; e++) {
+          let mean = 0;
+          for (let j = 0; j <= i + 1; j++) mean += memory[(b * 5 + j) * 4 + e]! / (i + 2);
+          target[(b * 3 + i) * 4 + e] = mean;
+        }
+      }
+    }
+    const f32 = (shape: number[], data: Float32Array) => ({ shape, dtype: 'f32' as const, data });
+    const train = makeDataset({ x: f32([n, 3, 4], x), memory: f32([n, 5, 4], memory), allowed: f32([n, 3, 5], allowed), target: f32([n, 3, 4], target) });
+    const report = await trainModel({ executor, plan, config: readLoopConfig(plan), train });
+    const losses = report.history.map((h) => h.loss);
+    expect(losses.at(-1)!).toBeLessThan(0.5 * losses[0]!);
+  });
 });

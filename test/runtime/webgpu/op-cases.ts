@@ -284,6 +284,16 @@ function attentionCases(): OpCase[] {
       attrs: { heads, causal },
     });
   }
+  // A mask per query and key [N, Tq, Tk].
+  for (const gen of ['mask', 'ids:2'] as const) {
+    cases.push({
+      name: `masked_attention per query tk=${tk} ${gen}`,
+      kernel: 'masked_attention',
+      inputs: [{ shape: [n, t, d] }, { shape: [n, tk, d] }, { shape: [n, tk, d] }, { shape: [n, t, tk], gen }],
+      outputs: [[n, t, d], [n, heads, t, tk]],
+      attrs: { heads, causal: false },
+    });
+  }
   return cases;
 }
 

@@ -23,12 +23,12 @@ function constants(g: ReturnType<typeof geometry>, causal: boolean): string {
 }
 
 /**
- * masked_attention: the key mask [N, TK] (f32 or i32) hides key j of batch b where it is 0, as CAUSAL
+ * masked_attention: the key mask [N, TK] or the mask [N, TQ, TK] (f32 or i32) hides key j where it is 0, as CAUSAL
  * hides later keys; a query with no key left gets probabilities 0 and y = 0.
  */
 export function emitMaskedAttention(step: StepShapes): KernelSource {
   const dtype = step.inputs[3]!.dtype === 'i32' ? 'i32' : 'f32';
-  return emitAttention(step, { buffer: input(3, 'mask', dtype), hidden: `mask[b * TK + j] == ${dtype === 'i32' ? '0' : '0.0'}` });
+  return emitAttention(step, { buffer: input(3, 'mask', dtype), hidden: `mask[${step.inputs[3]!.shape.length === 3 ? '(b * TQ + qi)' : 'b'} * TK + j] == ${dtype === 'i32' ? '0' : '0.0'}` });
 }
 
 export function emitAttention(step: StepShapes, mask?: { buffer: KernelSource['buffers'][number]; hidden: string }): KernelSource {
