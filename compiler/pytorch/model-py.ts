@@ -133,7 +133,9 @@ export function modelClass(model: CheckedModel, where: (node: IRNode) => string,
       op = pyOpFor(node);
       const key = keyOf.get(node.id)!;
       const module = moduleOf.get(node.id) ?? key;
-      if (module === key) init.push(`        self.add_module(${JSON.stringify(key)}, ${op.module(ctx)})`);
+      // Straight into _modules, not add_module: a layer may be named like a Module attribute
+      // (`half`, `float`, `eval`), which add_module refuses; forward reads `self._modules` by key.
+      if (module === key) init.push(`        self._modules[${JSON.stringify(key)}] = ${op.module(ctx)}`);
       const args = [...tensorInputs.map((i) => valueOf(i)), ...(op.callArgs?.(ctx) ?? [])];
       body.push(`        v${node.id} = m[${JSON.stringify(module)}](${args.join(', ')})`);
       layerTable.push(`        ${JSON.stringify(key)}: (${JSON.stringify(node.origin.layer)}, ${JSON.stringify(node.op)}, ${JSON.stringify(where(node))}),`);

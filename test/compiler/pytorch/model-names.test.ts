@@ -33,6 +33,14 @@ describe('PyTorch export: class names never shadow model.py\'s own names', () =>
     });
   }
 
+  it.skipIf(!torch.python)(`layers named like nn.Module's attributes (half, float, eval) run (${torch.reason})`, async () => {
+    const root = mkdtempSync(join(tmpdir(), 'nnet-pytorch-names-'));
+    const file = join(root, 'layers.nnet');
+    writeFileSync(file, 'model M {\n  input x: [batch, 4]\n  half = dense(x, 3)\n  float = half |> relu\n  eval = dense(float, 2)\n  output y = eval |> tanh\n}\n');
+    const verified = await runCli(['verify', file, '--against', 'pytorch'], { env: { NNET_PYTHON: torch.python! } });
+    expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+  });
+
   it.skipIf(!torch.python)(`the model named F runs in PyTorch and equals the CPU (${torch.reason})`, async () => {
     const root = mkdtempSync(join(tmpdir(), 'nnet-pytorch-names-'));
     const file = join(root, 'f.nnet');
