@@ -28,9 +28,9 @@ describe('the PyTorch export table', () => {
     const check = checkSource(text);
     const { files } = exportPytorch(check, check.models[0]!, text, 'm.nnet');
     const model = files.find((f) => f.path === 'model.py')!.text;
-    expect(model).toContain('self.add_module("h/dense", Dense(4, 3, bias=True, activation="relu"))');
-    expect(model).toContain('self.add_module("h", BatchNorm(3, momentum=0.99, epsilon=0.001))');
-    expect(model).toContain('self.add_module("y", Dense(3, 2, bias=True, activation="linear"))');
+    expect(model).toContain('self._modules["h/dense"] = Dense(4, 3, bias=True, activation="relu")');
+    expect(model).toContain('self._modules["h"] = BatchNorm(3, momentum=0.99, epsilon=0.001)');
+    expect(model).toContain('self._modules["y"] = Dense(3, 2, bias=True, activation="linear")');
     expect(check.models[0]!.graph.params.map((p) => p.name)).toEqual(['h/dense.weight', 'h/dense.bias', 'h.gamma', 'h.beta', 'h.running_mean', 'h.running_var', 'y.weight', 'y.bias']);
   });
 });
