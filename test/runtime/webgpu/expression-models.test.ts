@@ -1,12 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { compileModel } from '../../../compiler/compile.js';
-import { checkSource } from '../../../compiler/index.js';
-import { createCpuExecutor } from '../../../runtime/cpu/index.js';
-import { mulberry32 } from '../../../runtime/plan/random.js';
-import type { Plan } from '../../../runtime/plan/format.js';
-import { f32, type HostTensor } from '../../../runtime/tensor.js';
-import { createWebGpuExecutor } from '../../../runtime/webgpu/index.js';
+import { describe, it } from 'vitest';
 import { testDevice } from './gpu.js';
+import { expectBackEndsAgree } from './whole-model.js';
 
 /**
  * Tensor arithmetic, reductions, indexing and the axis ops of issue 10 in whole models, CPU against
@@ -46,47 +40,10 @@ const MODELS: Record<string, string> = {
 `,
 };
 
-function feedsFor(plan: Plan, names: string[], seed: number): Record<string, HostTensor> {
-  const random = mulberry32(seed);
-  const feeds: Record<string, HostTensor> = {};
-  for (const name of names) {
-    const t = plan.tensors.find((x) => x.name === name)!;
-    const shape = t.shape.map((d) => (typeof d === 'number' ? d : d === 'batch' ? 3 : 5));
-    feeds[name] = f32(shape, Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random()));
-  }
-  return feeds;
-}
-
-function maxAbsDiff(a: HostTensor, b: HostTensor): number {
-  let worst = a.data.length === b.data.length ? 0 : Infinity;
-  for (let i = 0; i < a.data.length; i++) worst = Math.max(worst, Math.abs(a.data[i]! - b.data[i]!));
-  return worst;
-}
-
 describe.skipIf(!gpu)('issue 10 expressions: CPU and WebGPU agree on whole models', () => {
   for (const [name, text] of Object.entries(MODELS)) {
     it(name, async () => {
-      const check = checkSource(text, { path: 'model.nnet' });
-      expect(check.diagnostics).toEqual([]);
-      const model = check.models[0]!.name;
-      const { plan: cpuPlan, weights } = compileModel(check, model, { target: 'cpu', fuse: true, training: true });
-      const { plan: gpuPlan } = compileModel(check, model, { target: 'webgpu', fuse: true, training: true });
-      const cpu = createCpuExecutor(cpuPlan!, weights);
-      const webgpu = await createWebGpuExecutor(gpuPlan!, weights, { device: gpu!.device });
-      const inputs = feedsFor(cpuPlan!, cpuPlan!.inputs, 7);
-      const expected = await cpu.infer(inputs);
-      const actual = await webgpu.infer(inputs);
-      for (const [output, want] of Object.entries(expected)) {
-        expect(actual[output]!.shape, output).toEqual(want.shape);
-        expect(maxAbsDiff(actual[output]!, want), `${output}: max abs diff`).toBeLessThanOrEqual(1e-4);
-      }
-      const all = { ...inputs, ...feedsFor(cpuPlan!, cpuPlan!.labels, 8) };
-      const cpuStep = await cpu.trainStep(all, { lr: 0.01, seed: 1 });
-      const gpuStep = await webgpu.trainStep(all, { lr: 0.01, seed: 1 });
-      expect(Math.abs(gpuStep.loss - cpuStep.loss)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(cpuStep.loss)));
-      const [cpuWeights, gpuWeights] = [await cpu.getWeights(), await webgpu.getWeights()];
-      for (const [weight, want] of cpuWeights) expect(maxAbsDiff(gpuWeights.get(weight)!, want), weight).toBeLessThanOrEqual(1e-4);
-      webgpu.dispose();
+      await expectBackEndsAgree(text, gpu!.device);
     });
   }
 });
