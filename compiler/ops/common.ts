@@ -1,6 +1,6 @@
 import type { InitSpec, TensorType } from '../ir/types.js';
 import { formatShape } from '../shapes/dims.js';
-import type { ActivationArg, ArgValue, OpCall, ParamDef } from './types.js';
+import { expects, type ActivationArg, type ArgValue, type OpCall, type ParamDef, type ShapeResult } from './types.js';
 
 /**
  * Parameter definitions and argument readers shared by the op files, so that `activation`,
@@ -91,4 +91,16 @@ export function activationFlops(name: string): number {
     default:
       return 4;
   }
+}
+
+/**
+ * Why `x` is not a channels-last tensor with `axes` spatial axes (`layout` says which), or null. A 2-D
+ * op given [batch, h, w] of known sizes gets the fix `reshape([h, w, 1])` (one channel).
+ */
+export function channelsLastRankError(x: TensorType, axes: number, layout: string): ShapeResult | null {
+  if (x.shape.length === axes + 2) return null;
+  const fix = axes === 2 && x.shape.length === 3 && x.shape.slice(1).every((d) => typeof d === 'number')
+    ? `reshape([${x.shape.slice(1).join(', ')}, 1])`
+    : undefined;
+  return expects(layout, fix ? { insertBefore: fix } : {});
 }

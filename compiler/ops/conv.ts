@@ -1,7 +1,7 @@
 import { formatShape, perSampleSize, transposedWindowOutput, windowOutput } from '../shapes/dims.js';
 import type { Dim } from '../ir/types.js';
 import {
-  activationAttr, activationFlops, activationOf, activationParam, GLOROT, hasWeight, int, ints, MAX_KERNEL,
+  activationAttr, activationFlops, activationOf, activationParam, channelsLastRankError, GLOROT, hasWeight, int, ints, MAX_KERNEL,
   MAX_UNITS, weightTrainingParams, tensorParam, unitsParam, weightParam, ZEROS,
 } from './common.js';
 import { expects, ok, type OpCall, type OpDef, type ParamDef, type WeightDef } from './types.js';
@@ -67,12 +67,8 @@ function convDef(axes: 1 | 2): OpDef {
     infer(call) {
       const x = call.inputs[0]!;
       if (x.dtype !== 'f32') return expects('float input', { actual: `${formatShape(x.shape)} int` });
-      if (x.shape.length !== axes + 2) {
-        const fix = axes === 2 && x.shape.length === 3 && x.shape.slice(1).every((d) => typeof d === 'number')
-          ? `reshape([${x.shape.slice(1).join(', ')}, 1])`
-          : undefined;
-        return expects(layout, fix ? { insertBefore: fix } : {});
-      }
+      const rankError = channelsLastRankError(x, axes, layout);
+      if (rankError) return rankError;
       if (typeof x.shape.at(-1) !== 'number') return expects('a known number of channels in the last axis');
       const groups = groupsOf(call);
       if ((x.shape.at(-1) as number) % groups !== 0 || int(call, 'filters') % groups !== 0) {

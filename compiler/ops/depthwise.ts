@@ -1,7 +1,7 @@
 import { formatShape, perSampleSize, windowOutput } from '../shapes/dims.js';
 import type { Dim } from '../ir/types.js';
 import {
-  activationAttr, activationFlops, activationOf, activationParam, GLOROT, hasWeight, int, ints, MAX_KERNEL, MAX_UNITS,
+  activationAttr, activationFlops, activationOf, activationParam, channelsLastRankError, GLOROT, hasWeight, int, ints, MAX_KERNEL, MAX_UNITS,
   weightTrainingParams, tensorParam, unitsParam, weightParam, ZEROS,
 } from './common.js';
 import { expects, ok, type OpCall, type OpDef, type ParamDef, type ShapeResult, type WeightDef } from './types.js';
@@ -40,10 +40,8 @@ function channelsOf(call: OpCall): number {
 function inferWindows(call: OpCall): ShapeResult {
   const x = call.inputs[0]!;
   if (x.dtype !== 'f32') return expects('float input', { actual: `${formatShape(x.shape)} int` });
-  if (x.shape.length !== 4) {
-    const fix = x.shape.length === 3 && x.shape.slice(1).every((d) => typeof d === 'number') ? `reshape([${x.shape.slice(1).join(', ')}, 1])` : undefined;
-    return expects(LAYOUT, fix ? { insertBefore: fix } : {});
-  }
+  const rankError = channelsLastRankError(x, 2, LAYOUT);
+  if (rankError) return rankError;
   if (typeof x.shape.at(-1) !== 'number') return expects('a known number of channels in the last axis');
   const [kernel, stride, dilation] = [ints(call, 'kernel', 2), ints(call, 'stride', 2), ints(call, 'dilation', 2)];
   const spatial: Dim[] = [];

@@ -1,6 +1,6 @@
 import { formatShape, perSampleSize, windowOutput } from '../shapes/dims.js';
 import type { Dim } from '../ir/types.js';
-import { ints, MAX_KERNEL, tensorParam } from './common.js';
+import { channelsLastRankError, ints, MAX_KERNEL, tensorParam } from './common.js';
 import { expects, ok, type OpCall, type OpDef } from './types.js';
 
 /**
@@ -31,12 +31,8 @@ function windowedPool(kind: 'max' | 'avg', axes: 1 | 2): OpDef {
     irForm: 'inputs [x]; attrs { size: int[], strides: int[], padding }',
     infer(call) {
       const x = call.inputs[0]!;
-      if (x.shape.length !== axes + 2) {
-        const fix = axes === 2 && x.shape.length === 3 && x.shape.slice(1).every((d) => typeof d === 'number')
-          ? `reshape([${x.shape.slice(1).join(', ')}, 1])`
-          : undefined;
-        return expects(layout, fix ? { insertBefore: fix } : {});
-      }
+      const rankError = channelsLastRankError(x, axes, layout);
+      if (rankError) return rankError;
       if (x.dtype !== 'f32') return expects('float input', { actual: `${formatShape(x.shape)} int` });
       const size = ints(call, 'size', axes);
       const stride = strides(call);

@@ -1,5 +1,5 @@
 import { dimProductOf, formatShape, perSampleSize } from '../shapes/dims.js';
-import { ints, MAX_KERNEL, tensorParam } from './common.js';
+import { channelsLastRankError, ints, MAX_KERNEL, tensorParam } from './common.js';
 import { expects, ok, type OpDef } from './types.js';
 
 /**
@@ -28,12 +28,8 @@ function upsampleDef(axes: 1 | 2): OpDef {
     irForm: 'inputs [x]; attrs { size: int[], mode }',
     infer(call) {
       const x = call.inputs[0]!;
-      if (x.shape.length !== axes + 2) {
-        const fix = axes === 2 && x.shape.length === 3 && x.shape.slice(1).every((d) => typeof d === 'number')
-          ? `reshape([${x.shape.slice(1).join(', ')}, 1])`
-          : undefined;
-        return expects(layout, fix ? { insertBefore: fix } : {});
-      }
+      const rankError = channelsLastRankError(x, axes, layout);
+      if (rankError) return rankError;
       if (x.dtype !== 'f32') return expects('float input', { actual: `${formatShape(x.shape)} int` });
       const size = ints(call, 'size', axes);
       return ok([x.shape[0]!, ...size.map((s, a) => dimProductOf([x.shape[1 + a]!, s])), x.shape.at(-1)!]);
