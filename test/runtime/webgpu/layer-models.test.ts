@@ -72,6 +72,14 @@ model Shared {
   train { loss cross_entropy(logits, next)  optimizer adam(lr: 0.01) }
 }
 `,
+  'learned positions: position_embedding over a symbolic length, a first-token head by slicing': `model Positions {
+  input ids: [batch, seq] int
+  input label: [batch] int
+  h = ids |> embedding(9, 4, table: normal(0.0, 0.5)) |> position_embedding(8, table: normal(0.0, 0.5)) |> layernorm
+  output logits = concat(h[:, 0], mean(h |> dense(4, tanh), axis: 1)) |> dense(3)
+  train { loss cross_entropy(logits, label)  optimizer adam(lr: 0.01) }
+}
+`,
 };
 
 describe.skipIf(!gpu)('issue 10 layers: CPU and WebGPU agree on whole models', () => {
