@@ -35,7 +35,7 @@ function depthwiseModule(): DepthwiseModule | null {
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
 /** Whether grouped_conv2d with these shapes is depthwise: one input channel per group. */
-export function isDepthwise(g: Geometry, attrs: Attrs): boolean {
+function isDepthwise(g: Geometry, attrs: Attrs): boolean {
   const groups = (attrs.groups as number | undefined) ?? 1;
   return groups === g.c && g.c > 0 && g.f % g.c === 0;
 }
@@ -122,7 +122,7 @@ export function depthwiseForward(x: Float32Array, w: Float32Array, y: Float32Arr
 }
 
 /** The input gradient: dx [N·H·W, C] = Σ_m of the F-channel product over dy's windows. */
-export function depthwiseGradInput(dy: Float32Array, w: Float32Array, dx: Float32Array, g: Geometry): boolean {
+function depthwiseGradInput(dy: Float32Array, w: Float32Array, dx: Float32Array, g: Geometry): boolean {
   const module = depthwiseModule();
   if (!module) return false;
   const rows = g.n * g.h * g.w;
@@ -149,7 +149,7 @@ export function depthwiseGradInput(dy: Float32Array, w: Float32Array, dx: Float3
 }
 
 /** The weight gradient: dw [F, taps] = Σ over output pixels of dy ⊙ the window's x; channels split over threads. */
-export function depthwiseGradWeight(dy: Float32Array, x: Float32Array, dw: Float32Array, g: Geometry): boolean {
+function depthwiseGradWeight(dy: Float32Array, x: Float32Array, dw: Float32Array, g: Geometry): boolean {
   const module = depthwiseModule();
   if (!module) return false;
   const rows = g.n * g.oh * g.ow;
