@@ -37,6 +37,9 @@ export function installSimdKernels(): boolean {
   registerCpuEpilogueKernel('conv1d', convSimd);
   registerCpuKernel('conv2d_grad_input', convGradInputSimd);
   registerCpuKernel('conv1d_grad_input', convGradInputSimd);
+  // A transposed convolution is a convolution's input gradient run forward (plan/kernels.ts).
+  registerCpuKernel('conv2d_transpose', convGradInputSimd);
+  registerCpuKernel('conv1d_transpose', convGradInputSimd);
   registerCpuKernel('conv2d_grad_weight', convGradWeightSimd);
   registerCpuKernel('conv1d_grad_weight', convGradWeightSimd);
   registerCpuKernel('maxpool2d', maxpoolSimd);
