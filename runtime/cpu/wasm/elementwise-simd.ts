@@ -5,16 +5,17 @@ import { activationKernels } from '../kernels/activations.js';
 import { elementwiseKernels } from '../kernels/elementwise.js';
 import { parallelFor } from '../threads/threaded-module.js';
 import { ELEMENTWISE_FUNCTIONS, elementwiseModuleBytes, TILE_FLOATS, type ElementwiseFunction } from './elementwise-module.js';
-import { overGemmMemory, scratchLayout } from './gemm-memory.js';
-import { floatsOf } from './sgemm-simd.js';
+import { overGemmMemory } from './gemm-memory.js';
+import { callLayout, floatsOf } from './kernel-memory.js';
 
 /**
  * The element-wise kernels of elementwise-module.ts in place of the JS ones (relu and the activation
- * gradients, the equal-shape binaries, scale): the operands are copied into the GEMM module's
- * memory above its resident weights, the output computed there by tiles on the worker pool, and
- * copied out. Values are padded to a multiple of 4 in that scratch (the lanes past the end are
- * computed and dropped), so there is no JS tail. Fewer than MIN_VALUES values, broadcasting
- * binaries and hosts without WASM SIMD run the JS kernels.
+ * gradients, the equal-shape binaries, scale), computed by tiles on the worker pool in the GEMM
+ * module's memory: operands that are an executor's tensors there are used where they lie
+ * (kernel-memory.ts), others are copied in above its resident weights and the output copied out.
+ * A count that is not a multiple of 4 is padded in scratch (the lanes past the end are computed and
+ * dropped), so there is no JS tail. Fewer than MIN_VALUES values, broadcasting binaries and hosts
+ * without WASM SIMD run the JS kernels.
  */
 const elementwiseModule = overGemmMemory<Record<ElementwiseFunction, (...args: number[]) => void>>(elementwiseModuleBytes, ELEMENTWISE_FUNCTIONS);
 
@@ -34,12 +35,25 @@ function runMap(fn: ElementwiseFunction, operands: readonly Float32Array[], out:
   if (!module) return false;
   const n = out.length;
   const padded = Math.ceil(n / 4) * 4;
-  const addresses = scratchLayout(module.gemm, [...operands.map(() => padded), padded]);
-  const floats = floatsOf(module.gemm.memory);
-  operands.forEach((data, i) => floats.set(data, addresses[i]! / 4));
-  const outAt = addresses[operands.length]!;
-  parallelFor(module.threaded, fn, [...addresses, padded * 4, ...scalars], Math.ceil(padded / TILE_FLOATS), n * VALUE_COST);
-  out.set(floats.subarray(outAt / 4, outAt / 4 + n));
+  const memory = module.gemm.memory;
+  const call = callLayout(memory);
+  const args: number[] = [];
+  let outAt: number;
+  if (n === padded) {
+    for (const data of operands) args.push(call.input(data));
+    outAt = call.output(out);
+  } else {
+    // The lanes past the end are read and written in scratch, never next to a tensor in place.
+    for (const data of operands) {
+      const at = call.scratch(padded);
+      floatsOf(memory).set(data, at / 4);
+      args.push(at);
+    }
+    outAt = call.scratch(padded);
+  }
+  args.push(outAt, padded * 4, ...scalars);
+  parallelFor(module.threaded, fn, args, Math.ceil(padded / TILE_FLOATS), n * VALUE_COST);
+  call.copyOut(out, outAt);
   return true;
 }
 

@@ -4,7 +4,7 @@ import { sgemmModule, type SgemmModule } from './sgemm-simd.js';
 /**
  * Kernel modules that work in the GEMM module's memory (pooling, normalisation, element-wise): one
  * instance per GEMM module, over its memory, registered with the worker pool when that memory is
- * shared; and the scratch their operands are copied into, above the GEMM's resident weights.
+ * shared. Their operands are laid out with kernel-memory.ts's `callLayout`.
  */
 export interface GemmMemoryModule<E> {
   gemm: SgemmModule;
@@ -26,21 +26,4 @@ export function overGemmMemory<E>(bytes: (shared: boolean) => Uint8Array<ArrayBu
     }
     return instance;
   };
-}
-
-const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
-
-/**
- * Byte addresses of consecutive 16-aligned regions of the given float counts from the scratch start,
- * the memory grown to hold them (views of it made before are then stale: take floatsOf after).
- */
-export function scratchLayout<const S extends readonly number[]>(gemm: SgemmModule, sizes: S): { [K in keyof S]: number } {
-  let next = align16(gemm.resident.scratchStart());
-  const addresses = sizes.map((size) => {
-    const address = next;
-    next = align16(next + size * 4);
-    return address;
-  });
-  gemm.resident.reserve(next);
-  return addresses as { [K in keyof S]: number };
 }

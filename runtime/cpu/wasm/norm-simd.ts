@@ -3,18 +3,19 @@ import { f32 } from '../kernel-interface.js';
 import { elementwiseKernels, isTrailing } from '../kernels/elementwise.js';
 import { normalizationKernels } from '../kernels/normalization.js';
 import { parallelFor } from '../threads/threaded-module.js';
-import { overGemmMemory, scratchLayout, type GemmMemoryModule } from './gemm-memory.js';
+import { overGemmMemory, type GemmMemoryModule } from './gemm-memory.js';
+import { callLayout, floatsOf } from './kernel-memory.js';
 import { NORM_FUNCTIONS, normModuleBytes, type NormFunction } from './norm-module.js';
-import { floatsOf } from './sgemm-simd.js';
 
 /**
  * batchnorm and its gradient on WebAssembly SIMD (norm-module.ts) for channels-last tensors whose C
  * is a multiple of 4: the passes over the [rows, C] values run in WASM four channels at a time, the
  * per-channel arithmetic between them (divisions, square roots, running statistics) in JS as the JS
- * kernel does it (runtime/cpu/kernels/normalization.ts, which runs otherwise). Operands are copied
- * into the GEMM module's memory above its resident weights and the results copied out. The passes
- * run on the worker pool split by groups of 4 channels (each channel's sums in row order on
- * whichever thread: the same bits on any number of threads).
+ * kernel does it (runtime/cpu/kernels/normalization.ts, which runs otherwise). The [rows, C] operands
+ * are used where they lie when they are an executor's tensors in the GEMM module's memory
+ * (kernel-memory.ts); the rest are copied in above its resident weights and the results copied out.
+ * The passes run on the worker pool split by groups of 4 channels (each channel's sums in row order
+ * on whichever thread: the same bits on any number of threads).
  *
  * Numerics: the means are the JS kernel's to the bit (float32 sums in the same order); the squared
  * deviations and the products are taken in float32 rather than float64, within the tolerance of
@@ -24,8 +25,6 @@ type NormExports = Record<NormFunction, (...args: number[]) => void>;
 
 /** The module on the GEMM module's memory (so its operands share that scratch), once per GEMM module. */
 const normModule = overGemmMemory<NormExports>(normModuleBytes, NORM_FUNCTIONS);
-
-const lastDim = (t: CpuTensor): number => t.shape[t.shape.length - 1] ?? 1;
 
 /**
  * One value's work in the threshold's multiply-adds (threaded-module.ts): a pass bound by memory, as
@@ -38,6 +37,8 @@ function byChannels(module: GemmMemoryModule<NormExports>, fn: NormFunction, arg
   parallelFor(module.threaded, fn, args, c / 4, rows * c * VALUE_COST);
 }
 
+const lastDim = (t: CpuTensor): number => t.shape[t.shape.length - 1] ?? 1;
+
 export const batchnormSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const [x, gamma, beta, runMean, runVar] = inputs;
   const [y, meanOut, invstdOut] = outputs;
@@ -49,10 +50,13 @@ export const batchnormSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const eps = attrs.epsilon as number;
   const momentum = attrs.momentum as number;
   const [rm, rv, mean, invstd] = [f32(runMean!), f32(runVar!), f32(meanOut!), f32(invstdOut!)];
-  const [xAt, yAt, meanAt, invstdAt, gAt, bAt, sumAt] = scratchLayout(module.gemm, [xd.length, xd.length, c, c, c, c, c]);
+  const yd = f32(y!);
+  const call = callLayout(module.gemm.memory);
+  const xAt = call.input(xd);
+  const yAt = call.output(yd);
+  const [meanAt, invstdAt, gAt, bAt, sumAt] = [call.scratch(c), call.scratch(c), call.scratch(c), call.scratch(c), call.scratch(c)];
   const floats = floatsOf(module.gemm.memory);
   const cBytes = c * 4;
-  floats.set(xd, xAt / 4);
   if (ctx.training) {
     floats.fill(0, sumAt / 4, sumAt / 4 + c);
     byChannels(module, 'bn_sum', [xAt, rows, cBytes, sumAt], rows, c);
@@ -77,7 +81,7 @@ export const batchnormSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   floats.set(f32(gamma!).subarray(0, c), gAt / 4);
   floats.set(f32(beta!).subarray(0, c), bAt / 4);
   byChannels(module, 'bn_apply', [xAt, yAt, rows, cBytes, meanAt, invstdAt, gAt, bAt], rows, c);
-  f32(y!).set(floats.subarray(yAt / 4, yAt / 4 + xd.length));
+  call.copyOut(yd, yAt);
 };
 
 export const batchnormGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
@@ -89,11 +93,14 @@ export const batchnormGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const [dyd, xd] = [f32(dy!), f32(x!)];
   const rows = xd.length / c;
   const [mean, invstd, gm, dg, db] = [f32(meanIn!), f32(invstdIn!), f32(gamma!), f32(dgamma!), f32(dbeta!)];
-  const [dyAt, xAt, dxAt, meanAt, invstdAt, kAt, dbAt, dgAt] = scratchLayout(module.gemm, [xd.length, xd.length, xd.length, c, c, c, c, c]);
+  const dxd = f32(dx!);
+  const call = callLayout(module.gemm.memory);
+  const dyAt = call.input(dyd);
+  const xAt = call.input(xd);
+  const dxAt = call.output(dxd);
+  const [meanAt, invstdAt, kAt, dbAt, dgAt] = [call.scratch(c), call.scratch(c), call.scratch(c), call.scratch(c), call.scratch(c)];
   const floats = floatsOf(module.gemm.memory);
   const cBytes = c * 4;
-  floats.set(dyd, dyAt / 4);
-  floats.set(xd, xAt / 4);
   floats.set(mean.subarray(0, c), meanAt / 4);
   floats.set(invstd.subarray(0, c), invstdAt / 4);
   floats.fill(0, dbAt / 4, dbAt / 4 + c);
@@ -105,7 +112,7 @@ export const batchnormGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
     floats[kAt / 4 + j] = (gm[j]! * invstd[j]!) / rows;
   }
   byChannels(module, 'bn_grad_apply', [dyAt, xAt, dxAt, rows, cBytes, meanAt, invstdAt, kAt, dbAt, dgAt, rows], rows, c);
-  f32(dx!).set(floats.subarray(dxAt / 4, dxAt / 4 + xd.length));
+  call.copyOut(dxd, dxAt);
 };
 
 /**
@@ -120,9 +127,10 @@ export const sumToSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const m = out.length;
   const module = m % 4 === 0 && m > 0 && m < xd.length && isTrailing(y!, x!) ? normModule() : null;
   if (!module) return elementwiseKernels.sum_to(ctx, inputs, outputs, attrs);
-  const [xAt, sumAt] = scratchLayout(module.gemm, [xd.length, m]);
+  const call = callLayout(module.gemm.memory);
+  const xAt = call.input(xd);
+  const sumAt = call.scratch(m);
   const floats = floatsOf(module.gemm.memory);
-  floats.set(xd, xAt / 4);
   floats.fill(0, sumAt / 4, sumAt / 4 + m);
   byChannels(module, 'bn_sum', [xAt, xd.length / m, m * 4, sumAt], xd.length / m, m);
   out.set(floats.subarray(sumAt / 4, sumAt / 4 + m));

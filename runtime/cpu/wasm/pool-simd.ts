@@ -2,18 +2,19 @@ import type { CpuKernel } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 import { poolingKernels, window, type Window } from '../kernels/pooling.js';
 import { parallelFor } from '../threads/threaded-module.js';
-import { overGemmMemory, scratchLayout } from './gemm-memory.js';
+import { overGemmMemory } from './gemm-memory.js';
+import { callLayout, floatsOf } from './kernel-memory.js';
 import { poolModuleBytes, POOL_FUNCTIONS } from './pool-module.js';
-import { floatsOf } from './sgemm-simd.js';
 
 /**
  * maxpool2d and its gradient on WebAssembly SIMD (pool-module.ts), in the GEMM module's memory above
- * its resident weights: the operands are copied in (one memcpy each), pooled four channels at a time
- * on the worker pool (output rows, or images for the gradient, split over the threads: the same
- * bits on any number of them), and the result copied out. Bit-identical to the JS kernels
- * (runtime/cpu/kernels/pooling.ts), which still run for fewer than 4 channels, for overlapping
- * windows when C is not a multiple of 4 (the last channel group overlaps the one before, so the
- * gradient could not accumulate), and without WASM SIMD.
+ * its resident weights: the operands are used where they lie when they are an executor's tensors in that
+ * memory (kernel-memory.ts), else copied in (one memcpy each); pooled four channels at a time on the
+ * worker pool (output rows, or images for the gradient, split over the threads: the same bits on any
+ * number of them); the result is written in place or copied out. Bit-identical to the JS kernels
+ * (runtime/cpu/kernels/pooling.ts), which still run for fewer than 4 channels, for overlapping windows
+ * when C is not a multiple of 4 (the last channel group overlaps the one before, so the gradient
+ * could not accumulate), and without WASM SIMD.
  */
 const poolModule = overGemmMemory<Record<(typeof POOL_FUNCTIONS)[number], (...args: number[]) => void>>(poolModuleBytes, POOL_FUNCTIONS);
 
@@ -37,13 +38,11 @@ export const maxpoolSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const g = window(x.shape, y.shape, attrs);
   const module = g.c >= 4 ? poolModule() : null;
   if (!module) return poolingKernels.maxpool2d(ctx, inputs, outputs, attrs);
-  const xd = f32(x);
-  const yd = f32(y);
-  const [xAt, yAt] = scratchLayout(module.gemm, [xd.length, yd.length]);
-  const floats = floatsOf(module.gemm.memory);
-  floats.set(xd, xAt / 4);
+  const call = callLayout(module.gemm.memory);
+  const xAt = call.input(f32(x));
+  const yAt = call.output(f32(y));
   parallelFor(module.threaded, 'maxpool', [xAt, yAt, ...windowArgs(g)], g.n * g.oh, cells(g) * CELL_COST);
-  yd.set(floats.subarray(yAt / 4, yAt / 4 + yd.length));
+  call.copyOut(f32(y), yAt);
 };
 
 export const maxpoolGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
@@ -54,13 +53,12 @@ export const maxpoolGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const accumulate = overlapping(g);
   const module = g.c >= 4 && (g.c % 4 === 0 || !accumulate) ? poolModule() : null;
   if (!module) return poolingKernels.maxpool2d_grad(ctx, inputs, outputs, attrs);
-  const [dyd, xd, dxd] = [f32(dy), f32(x), f32(dx)];
-  const [dyAt, xAt, dxAt] = scratchLayout(module.gemm, [dyd.length, xd.length, dxd.length]);
-  const floats = floatsOf(module.gemm.memory);
-  floats.set(dyd, dyAt / 4);
-  floats.set(xd, xAt / 4);
+  const call = callLayout(module.gemm.memory);
+  const dyAt = call.input(f32(dy));
+  const xAt = call.input(f32(x));
+  const dxAt = call.output(f32(dx));
   // Cells no window covers get no gradient.
-  floats.fill(0, dxAt / 4, dxAt / 4 + dxd.length);
+  floatsOf(module.gemm.memory).fill(0, dxAt / 4, dxAt / 4 + f32(dx).length);
   parallelFor(module.threaded, 'maxpool_grad', [dyAt, xAt, dxAt, ...windowArgs(g), accumulate ? 1 : 0], g.n, 2 * cells(g) * CELL_COST);
-  dxd.set(floats.subarray(dxAt / 4, dxAt / 4 + dxd.length));
+  call.copyOut(f32(dx), dxAt);
 };

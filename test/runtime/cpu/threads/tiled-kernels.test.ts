@@ -8,6 +8,7 @@ import { maxpoolGradSimd, maxpoolSimd } from '../../../../runtime/cpu/wasm/pool-
 import { sgemmModule } from '../../../../runtime/cpu/wasm/sgemm-simd.js';
 import { optimizerKernels } from '../../../../runtime/cpu/kernels/optimizers.js';
 import { createStoredMemory } from '../../../../runtime/cpu/simd/stored-memory.js';
+import { kernelHeap } from '../../../../runtime/cpu/wasm/kernel-memory.js';
 
 /**
  * The element-wise, pooling and normalisation kernels and the optimizer updates on 1, 2 and 3 threads
@@ -39,12 +40,12 @@ const pooled = [16, 13, 13, 32];
 const pool = { size: [2, 2], strides: [2, 2], padding: 'valid' };
 const overlappingPool = { size: [3, 3], strides: [2, 2], padding: 'same' };
 const rows = [8192, 32];
-/** Two steps of `kernel` on 300,001 values (a tail of 1 for the JS loop) in stored memory, from the same start. */
+/** Two steps of `kernel` on 300,001 values (a tail of 1 for the JS loop) in stored memory in the kernels' heap, from the same start. */
 function update(kernel: keyof typeof optimizerKernels, slots: number, attrs: Record<string, number | boolean>): () => Float32Array[] {
   const length = 300_001;
   const [start, ...grads] = [wave(length, 12), wave(length, 1), wave(length, 2)];
   return () => {
-    const memory = createStoredMemory(new Array<number>(1 + slots).fill(length), length)!;
+    const memory = createStoredMemory(new Array<number>(1 + slots).fill(length), length, kernelHeap(sgemmModule()!.memory))!;
     const tensors = Array.from({ length: 1 + slots }, () => t([length], memory.allocate(length)));
     tensors[0]!.data.set(start!);
     grads.forEach((grad, i) => optimizerKernels[kernel]!({ ...ctx, lr: 0.01, step: i + 1 }, [tensors[0]!, t([length], grad), ...tensors.slice(1)], [], attrs as never));
