@@ -1,6 +1,6 @@
 import { MAX_MEMORY_PAGES, parallelFor, type ThreadedModule } from '../threads/threaded-module.js';
 import { overGemmMemory } from '../wasm/gemm-memory.js';
-import { addressIn, floatsOf, type KernelHeap } from '../wasm/kernel-memory.js';
+import { callLayout, floatsOf, type KernelHeap } from '../wasm/kernel-memory.js';
 import { OPTIMIZER_UPDATES, optimizerModuleBytes, TILE_FLOATS, type OptimizerUpdate } from './optimizer-module.js';
 
 /**
@@ -10,13 +10,13 @@ import { OPTIMIZER_UPDATES, optimizerModuleBytes, TILE_FLOATS, type OptimizerUpd
  * Where the kernels compute in a shared memory (the executor's tensor heap: wasm/install.ts,
  * wasm/kernel-memory.ts), an executor's parameters and slots are one block of that heap, next to
  * its activations and gradients: the update module, instantiated over that memory and held by the
- * worker pool, reads the gradient where it lies and runs split by tiles of values over the threads
- * (the same bits on any number of them). The block is freed once every view of it is collected.
+ * worker pool, reads the gradient where the backward pass wrote it (the GEMM reads row-major weights
+ * where they are too) and runs split by tiles of values over the threads (the same bits on any number
+ * of them). The block is freed when its owner (the executor) is collected.
  *
- * Elsewhere each executor gets a memory of its own, sized once, never grown, the updates running on
- * the calling thread; one scratch region there, as large as the largest parameter, receives the
- * gradient before an update (one memcpy). The same scratch serves a gradient that is not in the
- * heap.
+ * Elsewhere each executor gets a memory of its own, sized once, never grown (its views must stay
+ * valid), the updates running on the calling thread; one scratch region there, as large as the
+ * largest parameter, receives the gradient before an update (one memcpy).
  *
  * No SIMD (or NNET_CPU_SIMD=0): `createStoredMemory` returns null, the executor allocates plain
  * arrays and the optimizer kernels run their JS loops.
@@ -29,7 +29,7 @@ export interface StoredMemory {
 /** An executor's tensors and gradient scratch, in one memory. */
 interface Block {
   module: ThreadedModule;
-  /** Byte address of the gradient scratch. */
+  /** Byte address of the gradient scratch of a memory of its own (none in the heap: callLayout's). */
   scratch: number;
   scratchElements: number;
 }
@@ -70,29 +70,27 @@ function ownMemory(bytes: number): ThreadedModule | null {
   }
 }
 
-/** Frees a heap block once every view allocated in it has been collected. */
-const released = new FinalizationRegistry<{ heap: KernelHeap; address: number; live: { views: number } }>((block) => {
-  if (--block.live.views === 0) block.heap.free(block.address);
-});
+/** Frees the stored tensors' block of the kernels' heap when the executor that owned it is collected. */
+const released = new FinalizationRegistry<{ heap: KernelHeap; address: number }>(({ heap, address }) => heap.free(address));
 
 /**
- * Storage for tensors of the given element counts, with a gradient scratch of `scratchElements`: a
- * block of `heap` (the executor's tensor heap, or null) when the update module runs on its memory,
- * else a memory of its own.
+ * Storage for tensors of the given element counts: a block of `heap` (the executor's tensor heap)
+ * when the update module runs on its memory, freed when `owner` is collected; else a memory of its
+ * own with a gradient scratch of `scratchElements`.
  */
-export function createStoredMemory(sizes: readonly number[], scratchElements: number, heap: KernelHeap | null = null): StoredMemory | null {
+export function createStoredMemory(sizes: readonly number[], scratchElements: number, heap: KernelHeap | null = null, owner: object | null = null): StoredMemory | null {
   if (sizes.length === 0 || !simdAllowed()) return null;
-  const scratchAligned = align(scratchElements);
+  const inHeap = heap && updatesOverGemm()?.gemm.memory === heap.memory ? updatesOverGemm()!.threaded : null;
+  const scratchAligned = inHeap ? 0 : align(scratchElements);
   const total = sizes.reduce((n, s) => n + align(s), 0) + scratchAligned;
   const bytes = total * 4;
   if (bytes > MAX_BYTES) return null;
-  const inHeap = heap && updatesOverGemm()?.gemm.memory === heap.memory ? updatesOverGemm()!.threaded : null;
   const module = inHeap ?? ownMemory(bytes);
   if (!module) return null;
   const base = inHeap ? heap!.allocate(bytes) : 0;
+  if (inHeap && owner) released.register(owner, { heap: heap!, address: base });
   const block: Block = { module, scratch: base + (total - scratchAligned) * 4, scratchElements: scratchAligned };
-  const watched = inHeap ? { heap: heap!, address: base, live: { views: 0 } } : null;
-  // A heap block may be memory an earlier executor used.
+  // A reused block of the heap holds an earlier executor's values: the tensors start at zero.
   if (inHeap) floatsOf(module.memory).fill(0, base / 4, base / 4 + total);
   let top = 0;
   return {
@@ -102,10 +100,6 @@ export function createStoredMemory(sizes: readonly number[], scratchElements: nu
       const data = inHeap ? (heap!.view('f32', at, size) as Float32Array) : new Float32Array(module.memory.buffer, at, size);
       top += align(size);
       blocks.set(data, block);
-      if (watched) {
-        watched.live.views += 1;
-        released.register(data, watched);
-      }
       return data;
     },
   };
@@ -114,7 +108,7 @@ export function createStoredMemory(sizes: readonly number[], scratchElements: nu
 /**
  * Runs `update` in place on the first `length - length % 4` values of `param` and its slots when
  * they live in one block of stored memory, reading `grad` where it lies in that memory or from a
- * copy in the block's scratch: the arguments are the parameter's, the gradient's and the slots'
+ * copy (in scratch above the heap, or in the memory's own scratch): the arguments are the parameter's, the gradient's and the slots'
  * byte addresses, the byte count, then `scalars`. Returns how many values it updated (the caller's
  * scalar loop does the rest): 0 for plain arrays.
  */
@@ -122,8 +116,10 @@ export function simdUpdate(update: OptimizerUpdate, param: Float32Array, grad: F
   const block = blocks.get(param);
   if (block === undefined || param.length < 4 || grad.length !== param.length) return 0;
   for (const slot of slots) if (blocks.get(slot) !== block) return 0;
-  let gradAt = addressIn(block.module.memory, grad);
-  if (gradAt === null || gradAt % 16 !== 0) {
+  let gradAt: number;
+  if (block.module.shared) {
+    gradAt = callLayout(block.module.memory).input(grad);
+  } else {
     if (grad.length > block.scratchElements) return 0;
     floatsOf(block.module.memory).set(grad, block.scratch / 4);
     gradAt = block.scratch;

@@ -1,6 +1,6 @@
-import type { Attrs, CpuKernel, Epilogue, EpilogueKernel } from '../kernel-interface.js';
-import { applyEpilogue, f32 } from '../kernel-interface.js';
-import { geometry, type Geometry } from '../kernels/conv.js';
+import type { Epilogue } from '../kernel-interface.js';
+import { applyEpilogue } from '../kernel-interface.js';
+import type { Geometry } from '../kernels/conv.js';
 import { instantiateThreaded, parallelFor, type ThreadedModule } from '../threads/threaded-module.js';
 import { forwardGather, geometryKey, gradInputGather, type Gather } from './conv-indirect.js';
 import { DEPTHWISE_FUNCTIONS, depthwiseModuleBytes } from './depthwise-module.js';
@@ -33,12 +33,6 @@ function depthwiseModule(): DepthwiseModule | null {
 }
 
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
-
-/** Whether grouped_conv2d with these shapes is depthwise: one input channel per group. */
-function isDepthwise(g: Geometry, attrs: Attrs): boolean {
-  const groups = (attrs.groups as number | undefined) ?? 1;
-  return groups === g.c && g.c > 0 && g.f % g.c === 0;
-}
 
 /** `pixels` rows of `channels` values into floats at `at`, each value repeated `repeat` times, rows padded with zeros to `stride`. */
 function copyIn(src: Float32Array, pixels: number, channels: number, repeat: number, floats: Float32Array, at: number, stride: number): void {
@@ -122,7 +116,7 @@ export function depthwiseForward(x: Float32Array, w: Float32Array, y: Float32Arr
 }
 
 /** The input gradient: dx [N·H·W, C] = Σ_m of the F-channel product over dy's windows. */
-function depthwiseGradInput(dy: Float32Array, w: Float32Array, dx: Float32Array, g: Geometry): boolean {
+export function depthwiseGradInput(dy: Float32Array, w: Float32Array, dx: Float32Array, g: Geometry): boolean {
   const module = depthwiseModule();
   if (!module) return false;
   const rows = g.n * g.h * g.w;
@@ -149,7 +143,7 @@ function depthwiseGradInput(dy: Float32Array, w: Float32Array, dx: Float32Array,
 }
 
 /** The weight gradient: dw [F, taps] = Σ over output pixels of dy ⊙ the window's x; channels split over threads. */
-function depthwiseGradWeight(dy: Float32Array, x: Float32Array, dw: Float32Array, g: Geometry): boolean {
+export function depthwiseGradWeight(dy: Float32Array, x: Float32Array, dw: Float32Array, g: Geometry): boolean {
   const module = depthwiseModule();
   if (!module) return false;
   const rows = g.n * g.oh * g.ow;
@@ -178,32 +172,4 @@ function copyOut(floats: Float32Array, from: number, stride: number, into: Float
     return;
   }
   for (let r = 0, o = 0; r < rows; r++, from += stride) for (let j = 0; j < width; j++) into[o++] = floats[from + j]!;
-}
-
-/** grouped_conv2d (and its gradients) through the depthwise kernels when one channel per group, else `fallback`. */
-export function depthwiseOr(fallback: EpilogueKernel): EpilogueKernel {
-  return (ctx, inputs, outputs, attrs, epilogue) => {
-    const [x, w] = inputs;
-    const g = geometry(x!.shape, w!.shape, attrs);
-    if (isDepthwise(g, attrs) && depthwiseForward(f32(x!), f32(w!), f32(outputs[0]!), g, epilogue)) return;
-    fallback(ctx, inputs, outputs, attrs, epilogue);
-  };
-}
-
-export function depthwiseGradInputOr(fallback: CpuKernel): CpuKernel {
-  return (ctx, inputs, outputs, attrs) => {
-    const [dy, w] = inputs;
-    const g = geometry(outputs[0]!.shape, w!.shape, attrs);
-    if (isDepthwise(g, attrs) && depthwiseGradInput(f32(dy!), f32(w!), f32(outputs[0]!), g)) return;
-    fallback(ctx, inputs, outputs, attrs);
-  };
-}
-
-export function depthwiseGradWeightOr(fallback: CpuKernel): CpuKernel {
-  return (ctx, inputs, outputs, attrs) => {
-    const [dy, x] = inputs;
-    const g = geometry(x!.shape, outputs[0]!.shape, attrs);
-    if (isDepthwise(g, attrs) && depthwiseGradWeight(f32(dy!), f32(x!), f32(outputs[0]!), g)) return;
-    fallback(ctx, inputs, outputs, attrs);
-  };
 }

@@ -3,6 +3,8 @@ import { compileModel } from '../../../compiler/compile.js';
 import { checkSource } from '../../../compiler/index.js';
 import { CpuExecutor } from '../../../runtime/cpu/index.js';
 import type { CpuKernel, CpuTensor, EpilogueKernel } from '../../../runtime/cpu/kernel-interface.js';
+import { optimizerKernels } from '../../../runtime/cpu/kernels/optimizers.js';
+import { createStoredMemory } from '../../../runtime/cpu/simd/stored-memory.js';
 import { convGradInputSimd, convGradWeightSimd, convSimd } from '../../../runtime/cpu/wasm/conv-simd.js';
 import { tensorHeap } from '../../../runtime/cpu/wasm/install.js';
 import { addressIn, KernelHeap, kernelHeap } from '../../../runtime/cpu/wasm/kernel-memory.js';
@@ -130,6 +132,26 @@ describe('kernels on operands in their memory', () => {
     expect(placedBg).toEqual(plainBg);
     const [plainSum, placedSum] = bothWays(sumToSimd, [{ shape: [72, 8], data: random(576, 10) }], [[8]], {});
     expect(placedSum).toEqual(plainSum);
+  });
+});
+
+describe('optimizer updates in the kernels memory', () => {
+  it.runIf(tensorHeap())('adam with the parameter, slots and gradient there gives the bits of its own memory', () => {
+    const n = 1003;
+    const run = (heap: ReturnType<typeof tensorHeap>): Float32Array[] => {
+      const stored = createStoredMemory([n, n, n], n, heap, {})!;
+      const [p, m, v] = [stored.allocate(n), stored.allocate(n), stored.allocate(n)];
+      p.set(random(n, 12));
+      const grad = heap ? (heap.view('f32', heap.allocate(n * 4), n) as Float32Array) : new Float32Array(n);
+      for (let step = 1; step <= 3; step++) {
+        grad.set(random(n, 13 + step));
+        const tensors = [p, grad, m, v].map((data) => ({ shape: [n], data }));
+        optimizerKernels.adam_update!({ training: true, lr: 0.01, step, seed: 0 }, tensors, [], { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
+      }
+      if (heap) expect(addressIn(heap.memory, p)).not.toBeNull();
+      return [p, m, v].map((t) => t.slice());
+    };
+    expect(run(tensorHeap())).toEqual(run(null));
   });
 });
 
