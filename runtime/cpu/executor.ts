@@ -130,7 +130,7 @@ export class CpuExecutor implements Executor {
       .filter((t) => t.dtype === 'f32' && UPDATED_ROLES.has(t.role))
       .map((t) => t.shape.reduce<number>((n, d) => n * evalDim(d, {}), 1));
     const largestParam = Math.max(0, ...this.plan.tensors.filter((t) => t.role === 'param').map((t) => t.shape.reduce<number>((n, d) => n * evalDim(d, {}), 1)));
-    return createStoredMemory(sizes, largestParam);
+    return createStoredMemory(sizes, largestParam, tensorHeap(), this);
   }
 
   async infer(inputs: Record<string, HostTensor>): Promise<Record<string, HostTensor>> {
