@@ -2,16 +2,20 @@ import type { CpuKernel, CpuTensor } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 import { elementwiseKernels, isTrailing } from '../kernels/elementwise.js';
 import { normalizationKernels } from '../kernels/normalization.js';
-import { instantiateThreaded } from '../threads/threaded-module.js';
+import { parallelFor } from '../threads/threaded-module.js';
+import { overGemmMemory, type GemmMemoryModule } from './gemm-memory.js';
+import { callLayout, floatsOf } from './kernel-memory.js';
 import { NORM_FUNCTIONS, normModuleBytes, type NormFunction } from './norm-module.js';
-import { floatsOf, sgemmModule, type SgemmModule } from './sgemm-simd.js';
 
 /**
  * batchnorm and its gradient on WebAssembly SIMD (norm-module.ts) for channels-last tensors whose C
  * is a multiple of 4: the passes over the [rows, C] values run in WASM four channels at a time, the
  * per-channel arithmetic between them (divisions, square roots, running statistics) in JS as the JS
- * kernel does it (runtime/cpu/kernels/normalization.ts, which runs otherwise). Operands are copied
- * into the GEMM module's memory above its resident weights and the results copied out.
+ * kernel does it (runtime/cpu/kernels/normalization.ts, which runs otherwise). The [rows, C] operands
+ * are used where they lie when they are an executor's tensors in the GEMM module's memory
+ * (kernel-memory.ts); the rest are copied in above its resident weights and the results copied out.
+ * The passes run on the worker pool split by groups of 4 channels (each channel's sums in row order
+ * on whichever thread: the same bits on any number of threads).
  *
  * Numerics: the means are the JS kernel's to the bit (float32 sums in the same order); the squared
  * deviations and the products are taken in float32 rather than float64, within the tolerance of
@@ -19,34 +23,21 @@ import { floatsOf, sgemmModule, type SgemmModule } from './sgemm-simd.js';
  */
 type NormExports = Record<NormFunction, (...args: number[]) => void>;
 
-const instances = new WeakMap<SgemmModule, NormExports | null>();
-
 /** The module on the GEMM module's memory (so its operands share that scratch), once per GEMM module. */
-function normModule(): { gemm: SgemmModule; exports: NormExports } | null {
-  const gemm = sgemmModule();
-  if (!gemm) return null;
-  if (!instances.has(gemm)) {
-    const threaded = instantiateThreaded(normModuleBytes, NORM_FUNCTIONS, gemm.threaded);
-    instances.set(gemm, threaded && (threaded.exports as unknown as NormExports));
-  }
-  const exports = instances.get(gemm)!;
-  return exports ? { gemm, exports } : null;
+const normModule = overGemmMemory<NormExports>(normModuleBytes, NORM_FUNCTIONS);
+
+/**
+ * One value's work in the threshold's multiply-adds (threaded-module.ts): a pass bound by memory, as
+ * the element-wise kernels' (elementwise-simd.ts).
+ */
+const VALUE_COST = 16;
+
+/** Runs `fn` over the [rows, C] values by groups of 4 channels, on the worker pool when it is big enough. */
+function byChannels(module: GemmMemoryModule<NormExports>, fn: NormFunction, args: readonly number[], rows: number, c: number): void {
+  parallelFor(module.threaded, fn, args, c / 4, rows * c * VALUE_COST);
 }
 
-const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 const lastDim = (t: CpuTensor): number => t.shape[t.shape.length - 1] ?? 1;
-
-/** Consecutive 16-aligned regions of the given float counts from the scratch start; grows the memory. */
-function layout<const S extends readonly number[]>(module: NonNullable<ReturnType<typeof normModule>>, sizes: S): { [K in keyof S]: number } {
-  let next = align16(module.gemm.resident.scratchStart());
-  const addresses = sizes.map((size) => {
-    const address = next;
-    next = align16(next + size * 4);
-    return address;
-  });
-  module.gemm.resident.reserve(next);
-  return addresses as { [K in keyof S]: number };
-}
 
 export const batchnormSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const [x, gamma, beta, runMean, runVar] = inputs;
@@ -59,17 +50,20 @@ export const batchnormSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const eps = attrs.epsilon as number;
   const momentum = attrs.momentum as number;
   const [rm, rv, mean, invstd] = [f32(runMean!), f32(runVar!), f32(meanOut!), f32(invstdOut!)];
-  const [xAt, yAt, meanAt, invstdAt, gAt, bAt, sumAt] = layout(module, [xd.length, xd.length, c, c, c, c, c]);
+  const yd = f32(y!);
+  const call = callLayout(module.gemm.memory);
+  const xAt = call.input(xd);
+  const yAt = call.output(yd);
+  const [meanAt, invstdAt, gAt, bAt, sumAt] = [call.scratch(c), call.scratch(c), call.scratch(c), call.scratch(c), call.scratch(c)];
   const floats = floatsOf(module.gemm.memory);
   const cBytes = c * 4;
-  floats.set(xd, xAt / 4);
   if (ctx.training) {
     floats.fill(0, sumAt / 4, sumAt / 4 + c);
-    module.exports.bn_sum(xAt, rows, cBytes, sumAt);
+    byChannels(module, 'bn_sum', [xAt, rows, cBytes, sumAt], rows, c);
     for (let j = 0; j < c; j++) mean[j] = floats[sumAt / 4 + j]! / rows;
     floats.set(mean, meanAt / 4);
     floats.fill(0, sumAt / 4, sumAt / 4 + c);
-    module.exports.bn_sqdev(xAt, rows, cBytes, meanAt, sumAt);
+    byChannels(module, 'bn_sqdev', [xAt, rows, cBytes, meanAt, sumAt], rows, c);
     for (let j = 0; j < c; j++) {
       const sq = floats[sumAt / 4 + j]!;
       invstd[j] = 1 / Math.sqrt(sq / rows + eps);
@@ -86,8 +80,8 @@ export const batchnormSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   floats.set(invstd, invstdAt / 4);
   floats.set(f32(gamma!).subarray(0, c), gAt / 4);
   floats.set(f32(beta!).subarray(0, c), bAt / 4);
-  module.exports.bn_apply(xAt, yAt, rows, cBytes, meanAt, invstdAt, gAt, bAt);
-  f32(y!).set(floats.subarray(yAt / 4, yAt / 4 + xd.length));
+  byChannels(module, 'bn_apply', [xAt, yAt, rows, cBytes, meanAt, invstdAt, gAt, bAt], rows, c);
+  call.copyOut(yd, yAt);
 };
 
 export const batchnormGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
@@ -99,23 +93,26 @@ export const batchnormGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const [dyd, xd] = [f32(dy!), f32(x!)];
   const rows = xd.length / c;
   const [mean, invstd, gm, dg, db] = [f32(meanIn!), f32(invstdIn!), f32(gamma!), f32(dgamma!), f32(dbeta!)];
-  const [dyAt, xAt, dxAt, meanAt, invstdAt, kAt, dbAt, dgAt] = layout(module, [xd.length, xd.length, xd.length, c, c, c, c, c]);
+  const dxd = f32(dx!);
+  const call = callLayout(module.gemm.memory);
+  const dyAt = call.input(dyd);
+  const xAt = call.input(xd);
+  const dxAt = call.output(dxd);
+  const [meanAt, invstdAt, kAt, dbAt, dgAt] = [call.scratch(c), call.scratch(c), call.scratch(c), call.scratch(c), call.scratch(c)];
   const floats = floatsOf(module.gemm.memory);
   const cBytes = c * 4;
-  floats.set(dyd, dyAt / 4);
-  floats.set(xd, xAt / 4);
   floats.set(mean.subarray(0, c), meanAt / 4);
   floats.set(invstd.subarray(0, c), invstdAt / 4);
   floats.fill(0, dbAt / 4, dbAt / 4 + c);
   floats.fill(0, dgAt / 4, dgAt / 4 + c);
-  module.exports.bn_grad_sums(dyAt, xAt, rows, cBytes, meanAt, invstdAt, dbAt, dgAt);
+  byChannels(module, 'bn_grad_sums', [dyAt, xAt, rows, cBytes, meanAt, invstdAt, dbAt, dgAt], rows, c);
   for (let j = 0; j < c; j++) {
     db[j] = floats[dbAt / 4 + j]!;
     dg[j] = floats[dgAt / 4 + j]!;
     floats[kAt / 4 + j] = (gm[j]! * invstd[j]!) / rows;
   }
-  module.exports.bn_grad_apply(dyAt, xAt, dxAt, rows, cBytes, meanAt, invstdAt, kAt, dbAt, dgAt, rows);
-  f32(dx!).set(floats.subarray(dxAt / 4, dxAt / 4 + xd.length));
+  byChannels(module, 'bn_grad_apply', [dyAt, xAt, dxAt, rows, cBytes, meanAt, invstdAt, kAt, dbAt, dgAt, rows], rows, c);
+  call.copyOut(dxd, dxAt);
 };
 
 /**
@@ -130,10 +127,11 @@ export const sumToSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const m = out.length;
   const module = m % 4 === 0 && m > 0 && m < xd.length && isTrailing(y!, x!) ? normModule() : null;
   if (!module) return elementwiseKernels.sum_to(ctx, inputs, outputs, attrs);
-  const [xAt, sumAt] = layout(module, [xd.length, m]);
+  const call = callLayout(module.gemm.memory);
+  const xAt = call.input(xd);
+  const sumAt = call.scratch(m);
   const floats = floatsOf(module.gemm.memory);
-  floats.set(xd, xAt / 4);
   floats.fill(0, sumAt / 4, sumAt / 4 + m);
-  module.exports.bn_sum(xAt, xd.length / m, m * 4, sumAt);
+  byChannels(module, 'bn_sum', [xAt, xd.length / m, m * 4, sumAt], xd.length / m, m);
   out.set(floats.subarray(sumAt / 4, sumAt / 4 + m));
 };
