@@ -24,7 +24,7 @@ type NormExports = Record<NormFunction, (...args: number[]) => void>;
 const instances = new WeakMap<SgemmModule, NormExports | null>();
 
 /** The module on the GEMM module's memory (so its operands share that scratch), once per GEMM module. */
-function normModule(): { gemm: SgemmModule; exports: NormExports } | null {
+export function normModule(): { gemm: SgemmModule; exports: NormExports } | null {
   const gemm = sgemmModule();
   if (!gemm) return null;
   if (!instances.has(gemm)) {
