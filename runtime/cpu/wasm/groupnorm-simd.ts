@@ -2,7 +2,7 @@ import type { CpuKernel } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 import { groupnormKernels } from '../kernels/groupnorm.js';
 import { callLayout, floatsOf } from './kernel-memory.js';
-import { normModule } from './norm-simd.js';
+import { byChannels, normModule } from './norm-simd.js';
 
 /**
  * groupnorm and its gradient on batchnorm's WebAssembly SIMD passes (norm-module.ts) for
@@ -63,14 +63,14 @@ export const groupnormSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
     const [xb, yb] = [xAt + b * sampleBytes, yAt + b * sampleBytes];
     const stats = b * s.groups;
     floats.fill(0, sumAt / 4, sumAt / 4 + s.c);
-    module.exports.bn_sum(xb, s.positions, cBytes, sumAt);
+    byChannels(module, 'bn_sum', [xb, s.positions, cBytes, sumAt], s.positions, s.c);
     for (let g = 0; g < s.groups; g++) mean[stats + g] = groupSum(floats, sumAt, s, g) / count;
     broadcast(floats, meanAt, s, (g) => mean[stats + g]!);
     floats.fill(0, sumAt / 4, sumAt / 4 + s.c);
-    module.exports.bn_sqdev(xb, s.positions, cBytes, meanAt, sumAt);
+    byChannels(module, 'bn_sqdev', [xb, s.positions, cBytes, meanAt, sumAt], s.positions, s.c);
     for (let g = 0; g < s.groups; g++) invstd[stats + g] = 1 / Math.sqrt(groupSum(floats, sumAt, s, g) / count + eps);
     broadcast(floats, invstdAt, s, (g) => invstd[stats + g]!);
-    module.exports.bn_apply(xb, yb, s.positions, cBytes, meanAt, invstdAt, gAt, bAt);
+    byChannels(module, 'bn_apply', [xb, yb, s.positions, cBytes, meanAt, invstdAt, gAt, bAt], s.positions, s.c);
   }
   call.copyOut(yd, yAt);
 };
@@ -103,7 +103,7 @@ export const groupnormGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
     broadcast(floats, invstdAt, s, (g) => invstd[stats + g]!);
     floats.fill(0, dbAt / 4, dbAt / 4 + s.c);
     floats.fill(0, dgAt / 4, dgAt / 4 + s.c);
-    module.exports.bn_grad_sums(dyAt + b * sampleBytes, xAt + b * sampleBytes, s.positions, cBytes, meanAt, invstdAt, dbAt, dgAt);
+    byChannels(module, 'bn_grad_sums', [dyAt + b * sampleBytes, xAt + b * sampleBytes, s.positions, cBytes, meanAt, invstdAt, dbAt, dgAt], s.positions, s.c);
     for (let c = 0; c < s.c; c++) {
       db[c]! += floats[dbAt / 4 + c]!;
       dg[c]! += floats[dgAt / 4 + c]!;
