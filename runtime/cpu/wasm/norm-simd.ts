@@ -21,7 +21,7 @@ import { sgemmModule, type SgemmModule } from './sgemm-simd.js';
  */
 type NormExports = Record<NormFunction, (...args: number[]) => void>;
 
-const instances = new WeakMap<SgemmModule, NormExports | null>();
+const instances = new WeakMap<SgemmModule, { gemm: SgemmModule; exports: NormExports } | null>();
 
 /** The module on the GEMM module's memory (so its operands share that scratch), once per GEMM module. */
 function normModule(): { gemm: SgemmModule; exports: NormExports } | null {
@@ -29,10 +29,9 @@ function normModule(): { gemm: SgemmModule; exports: NormExports } | null {
   if (!gemm) return null;
   if (!instances.has(gemm)) {
     const threaded = instantiateThreaded(normModuleBytes, NORM_FUNCTIONS, gemm.threaded);
-    instances.set(gemm, threaded && (threaded.exports as unknown as NormExports));
+    instances.set(gemm, threaded && { gemm, exports: threaded.exports as unknown as NormExports });
   }
-  const exports = instances.get(gemm)!;
-  return exports ? { gemm, exports } : null;
+  return instances.get(gemm)!;
 }
 
 const lastDim = (t: CpuTensor): number => t.shape[t.shape.length - 1] ?? 1;
@@ -118,8 +117,8 @@ export const batchnormGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
  * row sums are bn_sum's loop, float32 in row order like the JS kernel's, so bit-identical to it.
  */
 export const sumToSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
-  const [x] = inputs;
-  const [y] = outputs;
+  const x = inputs[0];
+  const y = outputs[0];
   const xd = f32(x!);
   const out = f32(y!);
   const m = out.length;
