@@ -24,27 +24,36 @@ export function planMemory(
   bindings: Record<string, number>,
   referenceBatch: number,
 ): PlanMemory {
-  const byName = new Map(tensors.map((t) => [t.name, t]));
-  const lastUse = new Map<string, number>();
-  steps.forEach((step, i) => {
-    for (const name of step.inputs) lastUse.set(name, i);
-    for (const name of step.outputs) lastUse.set(name, i);
+  // Names are looked up once per use, into tensor indices; the walk below works on indices (typed
+  // arrays rather than maps and sets: a 1,000-layer training plan has some 20,000 uses).
+  const indexOf = new Map<string, number>();
+  tensors.forEach((t, k) => indexOf.set(t.name, k));
+  const uses = steps.map((step) => ({ inputs: indicesOf(step.inputs, indexOf), outputs: indicesOf(step.outputs, indexOf) }));
+  const lastUse = new Float64Array(tensors.length).fill(-1);
+  uses.forEach((use, i) => {
+    for (const k of use.inputs) lastUse[k] = i;
+    for (const k of use.outputs) lastUse[k] = i;
   });
-  for (const name of keepAlive) lastUse.set(name, Infinity);
+  for (const name of keepAlive) {
+    const k = indexOf.get(name);
+    if (k !== undefined) lastUse[k] = Infinity;
+  }
 
   const bufferBytes: number[] = [];
   const free: number[] = [];
-  const assigned = new Set<string>();
-  steps.forEach((step, i) => {
-    for (const name of step.outputs) {
-      const tensor = byName.get(name);
-      if (!tensor || PERSISTENT.has(tensor.role) || assigned.has(name)) continue;
-      assigned.add(name);
+  const assigned = new Uint8Array(tensors.length);
+  /** The step that last freed each buffer: a name listed twice in one step shares its buffer, freed once. */
+  const freedAt: number[] = [];
+  uses.forEach((use, i) => {
+    for (const k of use.outputs) {
+      const tensor = tensors[k]!;
+      if (PERSISTENT.has(tensor.role) || assigned[k]) continue;
+      assigned[k] = 1;
       const size = bytesOf(tensor, bindings);
       let best = -1;
-      for (let k = 0; k < free.length; k++) {
-        const slot = free[k]!;
-        if (best < 0 || Math.abs(bufferBytes[slot]! - size) < Math.abs(bufferBytes[free[best]!]! - size)) best = k;
+      for (let f = 0; f < free.length; f++) {
+        const slot = free[f]!;
+        if (best < 0 || Math.abs(bufferBytes[slot]! - size) < Math.abs(bufferBytes[free[best]!]! - size)) best = f;
       }
       if (best >= 0) {
         const slot = free.splice(best, 1)[0]!;
@@ -55,19 +64,29 @@ export function planMemory(
         bufferBytes.push(size);
       }
     }
-    // Inputs, then outputs; a name listed twice shares its buffer, which `released` frees once.
-    const released = new Set<number>();
-    const release = (name: string): void => {
-      const tensor = byName.get(name);
-      if (tensor?.buffer !== undefined && lastUse.get(name) === i && !released.has(tensor.buffer)) {
-        released.add(tensor.buffer);
-        free.push(tensor.buffer);
+    // Inputs, then outputs.
+    const release = (k: number): void => {
+      const buffer = tensors[k]!.buffer;
+      if (buffer !== undefined && lastUse[k] === i && freedAt[buffer] !== i) {
+        freedAt[buffer] = i;
+        free.push(buffer);
       }
     };
-    for (const name of step.inputs) release(name);
-    for (const name of step.outputs) release(name);
+    for (const k of use.inputs) release(k);
+    for (const k of use.outputs) release(k);
   });
-  const persistent = tensors.filter((t) => PERSISTENT.has(t.role)).reduce((n, t) => n + bytesOf(t, bindings), 0);
+  let persistent = 0;
+  for (const t of tensors) if (PERSISTENT.has(t.role)) persistent += bytesOf(t, bindings);
   const pooled = bufferBytes.reduce((a, b) => a + b, 0);
   return { bufferBytes, referenceBatch, peakBytes: pooled + persistent };
+}
+
+/** The tensor indices of a step's names; a name with no tensor is left out (it takes no buffer). */
+function indicesOf(names: readonly string[], indexOf: Map<string, number>): number[] {
+  const out: number[] = [];
+  for (const name of names) {
+    const k = indexOf.get(name);
+    if (k !== undefined) out.push(k);
+  }
+  return out;
 }

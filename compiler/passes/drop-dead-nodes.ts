@@ -1,3 +1,4 @@
+import { nodeTable } from '../ir/graph.js';
 import type { Program } from './program.js';
 
 /**
@@ -10,12 +11,12 @@ export function dropDeadNodes(program: Program): Program {
   const stack: number[] = graph.outputs.map((o) => o.node);
   for (const node of graph.nodes) if (node.op === 'input' || node.op === 'param') stack.push(node.id);
   if (training) stack.push(training.loss, ...training.updateNodes, ...training.grads.values());
-  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const byId = nodeTable(graph.nodes);
   while (stack.length > 0) {
     const id = stack.pop()!;
     if (live.has(id)) continue;
     live.add(id);
-    for (const input of byId.get(id)?.inputs ?? []) stack.push(input);
+    for (const input of byId[id]?.inputs ?? []) stack.push(input);
   }
   graph.nodes = graph.nodes.filter((n) => live.has(n.id));
   if (training) {

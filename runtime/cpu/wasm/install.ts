@@ -1,8 +1,8 @@
-import { groupedConvEpilogueKernels, groupedConvKernels } from '../kernels/grouped-conv.js';
 import { installGemm, installGemmWithEpilogue } from '../kernels/matmul.js';
 import { registerCpuEpilogueKernel, registerCpuKernel } from '../kernel-registry.js';
+import { elementwiseSimdKernels } from './elementwise-simd.js';
 import { convGradInputSimd, convGradWeightSimd, convSimd } from './conv-simd.js';
-import { depthwiseGradInputOr, depthwiseGradWeightOr, depthwiseOr } from './depthwise-simd.js';
+import { groupedConvGradInputSimd, groupedConvGradWeightSimd, groupedConvSimd } from './grouped-simd.js';
 import { gemmSimdOrJs, gemmWithEpilogueSimd, matmulSimd } from './matmul-simd.js';
 import { batchnormGradSimd, batchnormSimd, sumToSimd } from './norm-simd.js';
 import { maxpoolGradSimd, maxpoolSimd } from './pool-simd.js';
@@ -44,16 +44,17 @@ export function installSimdKernels(): boolean {
   registerCpuKernel('conv1d_transpose', convGradInputSimd);
   registerCpuKernel('conv2d_grad_weight', convGradWeightSimd);
   registerCpuKernel('conv1d_grad_weight', convGradWeightSimd);
-  // Depthwise (one channel per group) in WASM SIMD over channels; other groupings stay on the loops.
-  registerCpuEpilogueKernel('grouped_conv2d', depthwiseOr(groupedConvEpilogueKernels.grouped_conv2d));
-  registerCpuKernel('grouped_conv2d_grad_input', depthwiseGradInputOr(groupedConvKernels.grouped_conv2d_grad_input));
-  registerCpuKernel('grouped_conv2d_grad_weight', depthwiseGradWeightOr(groupedConvKernels.grouped_conv2d_grad_weight));
+  // Depthwise in SIMD over channels, other groupings one GEMM per group (grouped-simd.ts).
+  registerCpuEpilogueKernel('grouped_conv2d', groupedConvSimd);
+  registerCpuKernel('grouped_conv2d_grad_input', groupedConvGradInputSimd);
+  registerCpuKernel('grouped_conv2d_grad_weight', groupedConvGradWeightSimd);
   registerCpuKernel('maxpool2d', maxpoolSimd);
   registerCpuKernel('maxpool2d_grad', maxpoolGradSimd);
   registerCpuKernel('batchnorm', batchnormSimd);
   registerCpuKernel('batchnorm_grad', batchnormGradSimd);
   registerCpuKernel('sum_to', sumToSimd);
   for (const [name, kernel] of Object.entries(recurrentScanSimd)) registerCpuKernel(name, kernel);
+  for (const [name, kernel] of Object.entries(elementwiseSimdKernels)) registerCpuKernel(name, kernel);
   registerCpuKernel('sigmoid', sigmoidSimd);
   registerCpuKernel('tanh', tanhSimd);
   installGemm(gemmSimdOrJs);

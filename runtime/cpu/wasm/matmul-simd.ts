@@ -79,8 +79,9 @@ export const matmulSimd: EpilogueKernel = (ctx, inputs, outputs, attrs, epilogue
     // x·Wᵀ, the forward pass of a dense layer; other layouts stay on the JS kernel.
     const gemv = attrs.transA !== true && attrs.transB === true ? gemvModule() : null;
     if (!gemv) return matmul(ctx, inputs, outputs, attrs, epilogue);
-    gemvSimd(gemv, a!.data as Float32Array, b!.data as Float32Array, y, m, n, k);
-    return applyEpilogue(y, n, 0, m, epilogue);
+    const tile = tileEpilogue(epilogue, attrs, n);
+    gemvSimd(gemv, a!.data as Float32Array, b!.data as Float32Array, y, m, n, k, tile);
+    return tile.after?.(y, 0, m);
   }
   const module = sgemmModule();
   if (!module) return matmul(ctx, inputs, outputs, attrs, epilogue);
