@@ -1,5 +1,6 @@
 import { installGemm, installGemmWithEpilogue } from '../kernels/matmul.js';
 import { registerCpuEpilogueKernel, registerCpuKernel } from '../kernel-registry.js';
+import { elementwiseSimdKernels } from './elementwise-simd.js';
 import { convGradInputSimd, convGradWeightSimd, convSimd } from './conv-simd.js';
 import { groupedConvGradInputSimd, groupedConvGradWeightSimd, groupedConvSimd } from './grouped-simd.js';
 import { gemmSimdOrJs, gemmWithEpilogueSimd, matmulSimd } from './matmul-simd.js';
@@ -53,6 +54,7 @@ export function installSimdKernels(): boolean {
   registerCpuKernel('batchnorm_grad', batchnormGradSimd);
   registerCpuKernel('sum_to', sumToSimd);
   for (const [name, kernel] of Object.entries(recurrentScanSimd)) registerCpuKernel(name, kernel);
+  for (const [name, kernel] of Object.entries(elementwiseSimdKernels)) registerCpuKernel(name, kernel);
   registerCpuKernel('sigmoid', sigmoidSimd);
   registerCpuKernel('tanh', tanhSimd);
   installGemm(gemmSimdOrJs);
