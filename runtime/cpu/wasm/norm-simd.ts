@@ -120,8 +120,8 @@ export const batchnormGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
  * row sums are bn_sum's loop, float32 in row order like the JS kernel's, so bit-identical to it.
  */
 export const sumToSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
-  const [x] = inputs;
-  const [y] = outputs;
+  const x = inputs[0];
+  const y = outputs[0];
   const xd = f32(x!);
   const out = f32(y!);
   const m = out.length;
