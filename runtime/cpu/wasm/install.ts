@@ -2,6 +2,7 @@ import { installGemm, installGemmWithEpilogue } from '../kernels/matmul.js';
 import { registerCpuEpilogueKernel, registerCpuKernel } from '../kernel-registry.js';
 import { elementwiseSimdKernels } from './elementwise-simd.js';
 import { convGradInputSimd, convGradWeightSimd, convSimd } from './conv-simd.js';
+import { groupnormGradSimd, groupnormSimd } from './groupnorm-simd.js';
 import { groupedConvGradInputSimd, groupedConvGradWeightSimd, groupedConvSimd } from './grouped-simd.js';
 import { gemmSimdOrJs, gemmWithEpilogueSimd, matmulSimd } from './matmul-simd.js';
 import { batchnormGradSimd, batchnormSimd, sumToSimd } from './norm-simd.js';
@@ -48,6 +49,8 @@ export function installSimdKernels(): boolean {
   registerCpuEpilogueKernel('grouped_conv2d', groupedConvSimd);
   registerCpuKernel('grouped_conv2d_grad_input', groupedConvGradInputSimd);
   registerCpuKernel('grouped_conv2d_grad_weight', groupedConvGradWeightSimd);
+  registerCpuKernel('groupnorm', groupnormSimd);
+  registerCpuKernel('groupnorm_grad', groupnormGradSimd);
   registerCpuKernel('maxpool2d', maxpoolSimd);
   registerCpuKernel('maxpool2d_grad', maxpoolGradSimd);
   registerCpuKernel('batchnorm', batchnormSimd);
