@@ -30,7 +30,7 @@ export const normModule = overGemmMemory<NormExports>(normModuleBytes, NORM_FUNC
  * One value's work in the threshold's multiply-adds (threaded-module.ts): a pass bound by memory, as
  * the element-wise kernels' (elementwise-simd.ts).
  */
-const VALUE_COST = 16;
+const VALUE_COST = 4;
 
 /** Runs `fn` over the [rows, C] values by groups of 4 channels, on the worker pool when it is big enough. */
 export function byChannels(module: GemmMemoryModule<NormExports>, fn: NormFunction, args: readonly number[], rows: number, c: number): void {
