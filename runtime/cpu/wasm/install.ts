@@ -3,6 +3,7 @@ import { registerCpuEpilogueKernel, registerCpuKernel } from '../kernel-registry
 import { elementwiseSimdKernels } from './elementwise-simd.js';
 import { convGradInputSimd, convGradWeightSimd, convSimd } from './conv-simd.js';
 import { groupnormGradSimd, groupnormSimd } from './groupnorm-simd.js';
+import { upsampleGradSimd, upsampleSimd } from './upsample-simd.js';
 import { groupedConvGradInputSimd, groupedConvGradWeightSimd, groupedConvSimd } from './grouped-simd.js';
 import { gemmSimdOrJs, gemmWithEpilogueSimd, matmulSimd } from './matmul-simd.js';
 import { batchnormGradSimd, batchnormSimd, sumToSimd } from './norm-simd.js';
@@ -49,6 +50,8 @@ export function installSimdKernels(): boolean {
   registerCpuEpilogueKernel('grouped_conv2d', groupedConvSimd);
   registerCpuKernel('grouped_conv2d_grad_input', groupedConvGradInputSimd);
   registerCpuKernel('grouped_conv2d_grad_weight', groupedConvGradWeightSimd);
+  registerCpuKernel('upsample2d', upsampleSimd);
+  registerCpuKernel('upsample2d_grad', upsampleGradSimd);
   registerCpuKernel('groupnorm', groupnormSimd);
   registerCpuKernel('groupnorm_grad', groupnormGradSimd);
   registerCpuKernel('maxpool2d', maxpoolSimd);
