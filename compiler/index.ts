@@ -8,6 +8,7 @@ import { sortAndDeduplicate } from './check/reporter.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { CallExpr, FileNode } from '../grammar/ast.js';
+import { withoutSyntaxEchoes } from './syntax-echoes.js';
 
 export type { CheckResult } from './api-types.js';
 /** The back end, for the code lens's fused-kernel count (lsp/fused-groups.ts) and the CLI. */
@@ -23,7 +24,7 @@ export interface CheckOptions {
  * Never throws: every problem, including a bug in the checker, is a diagnostic.
  */
 export function checkSource(text: string, options: CheckOptions = {}): CheckResult {
-  return checkParsed(parse(text), options);
+  return checkParsed(parse(text), text, options);
 }
 
 /** A document's previous text and its check, kept by an editor between edits. */
@@ -44,16 +45,16 @@ export function checkSourceAfterEdit(text: string, previous: PreviousCheck, opti
   const previousSyntax = previous.result.diagnostics.filter((d) => d.code.startsWith('NN1') || d.code.startsWith('NN4'));
   const parsed = reparseAfterEdit(previous.text, { file: previous.result.file, diagnostics: previousSyntax }, text) ?? parse(text);
   const memo = modelChecks.get(previous.result);
-  if (!memo || memo.path !== options.path) return checkParsed(parsed, options);
+  if (!memo || memo.path !== options.path) return checkParsed(parsed, text, options);
   const change = changedSpan(previous.text, text);
-  if (!change) return checkParsed(parsed, options, (_, index) => memo.checks[index]);
-  return checkParsed(parsed, options, reusableChecks({ file: previous.result.file, diagnostics: previousSyntax }, parsed, change, memo.checks));
+  if (!change) return checkParsed(parsed, text, options, (_, index) => memo.checks[index]);
+  return checkParsed(parsed, text, options, reusableChecks({ file: previous.result.file, diagnostics: previousSyntax }, parsed, change, memo.checks));
 }
 
 /** Each result's per-model checks, for the next `checkSourceAfterEdit` (kept out of the public result). */
 const modelChecks = new WeakMap<CheckResult, { path: string | undefined; checks: ModelCheck[] }>();
 
-function checkParsed({ file, diagnostics: syntax }: ParseResult, options: CheckOptions, reuse?: ReuseModelCheck): CheckResult {
+function checkParsed({ file, diagnostics: syntax }: ParseResult, text: string, options: CheckOptions, reuse?: ReuseModelCheck): CheckResult {
   try {
     const checked = checkFile(file, options.path, reuse);
     const symbols = checked.context.symbols.finish();
@@ -63,7 +64,7 @@ function checkParsed({ file, diagnostics: syntax }: ParseResult, options: CheckO
     );
     const result: CheckResult = {
       file,
-      diagnostics: sortAndDeduplicate([...syntax, ...withoutUnclosedCallEchoes(file, syntaxErrors, checked.diagnostics)]),
+      diagnostics: sortAndDeduplicate([...syntax, ...withoutSyntaxEchoes(file, text, syntaxErrors, withoutUnclosedCallEchoes(file, syntaxErrors, checked.diagnostics))]),
       models,
       gans: checked.gans,
       symbols,

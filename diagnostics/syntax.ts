@@ -51,7 +51,7 @@ export const SYNTAX_DIAGNOSTICS = [
     severity: 'error',
     template: 'expected {0}',
     explanation:
-      'A required token is missing, such as the `:` between an input and its shape, or the `=` of an assignment. The parser assumes it is there and goes on.',
+      'A required token is missing, such as the `:` between an input and its shape, or the `=` of an assignment. The parser assumes it is there and goes on. A keyword where a name is declared (`output train = ...`) is reported here once and then read as that name, so the rest of the model is checked as written; rename it (`train_`).',
   },
   {
     code: 'NN1011',

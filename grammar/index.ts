@@ -1,6 +1,7 @@
 import type { FileNode } from './ast.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { buildAst } from './build-ast.js';
+import { keywordsAsNames } from './keyword-names.js';
 import { lex } from './lex.js';
 import {
   checkFileSize,
@@ -47,6 +48,7 @@ function parseText(text: string): ParseResult {
     return { file, diagnostics: finish([...lexDiagnostics, tooDeep]) };
   }
 
+  const keywordNames = keywordsAsNames(tokens);
   const parser = sharedParser();
   parser.input = tokens;
   const cst = parser.file();
@@ -56,7 +58,7 @@ function parseText(text: string): ParseResult {
   file.comments = comments;
   const depthDiagnostic = expressionDepthBound > MAX_EXPRESSION_DEPTH ? limitExpressionDepth(file) : undefined;
 
-  const all = [...lexDiagnostics, ...withoutLexErrorEchoes([...parseDiagnostics, ...builderDiagnostics], lexDiagnostics, tokens, text)];
+  const all = [...lexDiagnostics, ...keywordNames, ...withoutLexErrorEchoes([...parseDiagnostics, ...builderDiagnostics], lexDiagnostics, tokens, text)];
   if (depthDiagnostic) all.push(depthDiagnostic);
   const diagnostics = finish(all);
   if (parseErrors.length >= MAX_PARSE_ERRORS && diagnostics.at(-1)?.code !== 'NN4003') {

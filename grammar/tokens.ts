@@ -59,6 +59,8 @@ export const Return = keyword('return');
 export const Train = keyword('train');
 export const True = keyword('true');
 export const False = keyword('false');
+/** Every keyword (grammar/keyword-names.ts reads one written where a name belongs as that name). */
+export const KEYWORDS: ReadonlySet<TokenType> = new Set([Model, Block, Gan, Input, Output, Let, Return, Train, True, False]);
 
 // --- Punctuation and operators.
 function punctuation(name: string, text: string, categories: TokenType[] = []): TokenType {

@@ -13,12 +13,20 @@ import type { Attrs, CpuKernel, CpuTensor, KernelContext } from './kernel-interf
 import { resolveCpuKernel } from './kernel-registry.js';
 import { markCacheable, markWritten } from './packed-operands.js';
 import { createStoredMemory, type StoredMemory } from './simd/stored-memory.js';
+import type { KernelHeap } from './wasm/kernel-memory.js';
+import { tensorHeap } from './wasm/install.js';
 
 /**
  * Runs a validated plan on Float32Array buffers. Stored tensors (params, state, consts, optimizer
  * slots) live for the executor's lifetime; pooled tensors (activations, gradients) are views into
  * the compiler's buffer slots, allocated once per set of bound dims (batch size) and reused.
- * Inputs and labels are read from the caller's arrays without copying.
+ *
+ * Where the WASM kernels compute in a shared WebAssembly memory (wasm/install.ts's `tensorHeap`),
+ * the buffer slots are one block of that memory, so the kernels read and write the activations and
+ * gradients where they lie (wasm/kernel-memory.ts) instead of copying them in and out per call; the
+ * float inputs are copied into their own slots there, once per step, for the same reason. Otherwise
+ * (no SIMD, no shared memory) the slots are plain ArrayBuffers and inputs and labels are read from
+ * the caller's arrays without copying; labels always are.
  */
 interface Bound {
   /** Its key in CpuExecutor.bound (the bound dims as JSON). */
@@ -28,6 +36,24 @@ interface Bound {
   dims: Record<string, number>;
   /** Each step's argument arrays, made on its first run: a steady-state step allocates none. */
   args: Map<CompiledStep, { inputs: CpuTensor[]; outputs: CpuTensor[]; attrs: Attrs }>;
+  /** The block of the kernels' memory holding the tensors, when they live there. */
+  block: { heap: KernelHeap; address: number } | null;
+  /** Inputs copied into the kernels' memory on each call (their views there), by name. */
+  copiedInputs: Map<string, Float32Array>;
+}
+
+/** Bytes left after each tensor in the kernels' memory: a kernel may read a row past the last (sgemm-module.ts's row-major B). */
+const SLACK_BYTES = 64;
+const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
+
+/** Frees the memory blocks of bound dims that were dropped without `dispose` (the executor was collected). */
+const blocks = new FinalizationRegistry<{ heap: KernelHeap; address: number }>(({ heap, address }) => heap.free(address));
+
+function releaseBlock(bound: Bound): void {
+  if (!bound.block) return;
+  blocks.unregister(bound);
+  bound.block.heap.free(bound.block.address);
+  bound.block = null;
 }
 
 interface CompiledStep {
@@ -104,7 +130,7 @@ export class CpuExecutor implements Executor {
       .filter((t) => t.dtype === 'f32' && UPDATED_ROLES.has(t.role))
       .map((t) => t.shape.reduce<number>((n, d) => n * evalDim(d, {}), 1));
     const largestParam = Math.max(0, ...this.plan.tensors.filter((t) => t.role === 'param').map((t) => t.shape.reduce<number>((n, d) => n * evalDim(d, {}), 1)));
-    return createStoredMemory(sizes, largestParam);
+    return createStoredMemory(sizes, largestParam, tensorHeap(), this);
   }
 
   async infer(inputs: Record<string, HostTensor>): Promise<Record<string, HostTensor>> {
@@ -220,6 +246,7 @@ export class CpuExecutor implements Executor {
   }
 
   dispose(): void {
+    for (const bound of this.bound.values()) releaseBlock(bound);
     this.bound.clear();
     this.lastBind = null;
   }
@@ -278,7 +305,11 @@ export class CpuExecutor implements Executor {
     let bound = this.bound.get(key);
     if (!bound) {
       bound = this.allocate(dims, key);
-      if (this.bound.size >= 4) this.bound.delete(this.bound.keys().next().value!);
+      if (this.bound.size >= 4) {
+        const oldest = this.bound.keys().next().value!;
+        releaseBlock(this.bound.get(oldest)!);
+        this.bound.delete(oldest);
+      }
       this.bound.set(key, bound);
     }
     for (const name of names) this.rebind(bound, name, given[name]!);
@@ -288,6 +319,11 @@ export class CpuExecutor implements Executor {
 
   /** Points the bound tensor `name` at the caller's data, in place: the steps' argument arrays (Bound.args) hold that object. */
   private rebind(bound: Bound, name: string, tensor: HostTensor): void {
+    const copied = bound.copiedInputs.get(name);
+    if (copied) {
+      copied.set(tensor.data);
+      return;
+    }
     const spec = this.byName.get(name)!;
     let data = tensor.data;
     if (spec.dtype === 'i32' && !(data instanceof Int32Array)) data = Int32Array.from(data);
@@ -304,22 +340,48 @@ export class CpuExecutor implements Executor {
     const tensors = new Map<string, CpuTensor>(this.stored);
     const shapes = new Map<string, number[]>();
     const slotBytes: number[] = [];
+    const heap = tensorHeap();
     for (const t of this.plan.tensors) {
-      if (STORED_ROLES.has(t.role) || t.role === 'input' || t.role === 'label') continue;
+      if (STORED_ROLES.has(t.role) || t.role === 'label') continue;
+      // Float inputs get a slot of their own in the kernels' memory (copied in per call); else the caller's array.
+      if (t.role === 'input' && (heap === null || t.dtype !== 'f32')) continue;
       const shape = boundShape(t, dims);
       shapes.set(t.name, shape);
       const bytes = shape.reduce((a, b) => a * b, 1) * 4;
       if (t.buffer !== undefined) slotBytes[t.buffer] = Math.max(slotBytes[t.buffer] ?? 0, bytes);
     }
-    const slots = slotBytes.map((bytes) => new ArrayBuffer(bytes ?? 0));
+    // Where each slot and each unpooled tensor starts: in one block of the kernels' memory, or its own ArrayBuffer.
+    const place = (bytes: number): number => {
+      const at = total;
+      total += align16(bytes) + SLACK_BYTES;
+      return at;
+    };
+    let total = 0;
+    const slotAt = slotBytes.map((bytes) => place(bytes ?? 0));
+    const loneAt = new Map<string, number>();
+    for (const t of this.plan.tensors) {
+      const shape = shapes.get(t.name);
+      if (shape && t.buffer === undefined) loneAt.set(t.name, place(shape.reduce((a, b) => a * b, 1) * 4));
+    }
+    const address = heap ? heap.allocate(total) : 0;
+    const slots = heap ? [] : slotBytes.map((bytes) => new ArrayBuffer(bytes ?? 0));
+    const copiedInputs = new Map<string, Float32Array>();
     for (const t of this.plan.tensors) {
       const shape = shapes.get(t.name);
       if (!shape) continue;
       const size = shape.reduce((a, b) => a * b, 1);
-      const buffer = t.buffer !== undefined ? slots[t.buffer]! : new ArrayBuffer(size * 4);
-      tensors.set(t.name, { shape, data: t.dtype === 'i32' ? new Int32Array(buffer, 0, size) : new Float32Array(buffer, 0, size) });
+      let data: Float32Array | Int32Array;
+      if (heap) data = heap.view(t.dtype === 'i32' ? 'i32' : 'f32', address + (t.buffer !== undefined ? slotAt[t.buffer]! : loneAt.get(t.name)!), size);
+      else {
+        const buffer = t.buffer !== undefined ? slots[t.buffer]! : new ArrayBuffer(size * 4);
+        data = t.dtype === 'i32' ? new Int32Array(buffer, 0, size) : new Float32Array(buffer, 0, size);
+      }
+      tensors.set(t.name, { shape, data });
+      if (t.role === 'input') copiedInputs.set(t.name, data as Float32Array);
     }
-    return { key, tensors, dims, args: new Map() };
+    const bound: Bound = { key, tensors, dims, args: new Map(), block: heap ? { heap, address } : null, copiedInputs };
+    if (bound.block) blocks.register(bound, bound.block, bound);
+    return bound;
   }
 
   private readOutputs(bound: Bound, names: string[]): Record<string, HostTensor> {

@@ -1,8 +1,8 @@
-import { i32, MAGIC_AND_VERSION, name, section, u32, vector } from '../wasm/wasm-bytes.js';
+import { i32, importedMemorySection, MAGIC_AND_VERSION, name, section, u32, vector } from '../wasm/wasm-bytes.js';
 
 /**
  * The six optimizer updates as float32 WebAssembly SIMD loops, as module bytes. The module imports
- * its memory (`env.memory`: the executor's stored-tensor memory, stored-memory.ts) and exports one
+ * its memory (`env.memory`: where the executor's stored tensors are, stored-memory.ts) and exports one
  * function per update, all of the form
  *
  *   adam(p, g, m, v, bytes, lr, beta1, beta2, epsilon, c1, c2, decay)
@@ -161,13 +161,14 @@ const UPDATES = {
 export type OptimizerUpdate = keyof typeof UPDATES;
 const OPTIMIZER_UPDATES = Object.keys(UPDATES) as OptimizerUpdate[];
 
-export function optimizerModuleBytes(): Uint8Array<ArrayBuffer> {
+/** The module importing an ordinary memory, or (`shared`) the kernels' shared one of at most `maxPages` pages. */
+export function optimizerModuleBytes(shared = false, maxPages = 65536): Uint8Array<ArrayBuffer> {
   const functions = OPTIMIZER_UPDATES.map((n) => updateFunction(UPDATES[n]!));
   const memoryImport = [...name('env'), ...name('memory'), 0x02 /* memory */, 0x00, ...u32(1)];
   return new Uint8Array([
     ...MAGIC_AND_VERSION,
     ...section(1, vector(functions.map((f) => f.type))),
-    ...section(2, vector([memoryImport])),
+    ...(shared ? importedMemorySection(true, maxPages) : section(2, vector([memoryImport]))),
     ...section(3, vector(functions.map((_, i) => u32(i)))),
     ...section(7, vector(OPTIMIZER_UPDATES.map((n, i) => [...name(n), 0x00, ...u32(i)]))),
     ...section(10, vector(functions.map((f) => f.code))),

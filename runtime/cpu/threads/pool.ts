@@ -128,7 +128,8 @@ export function runOnPool(moduleId: number, fn: number, callArgs: readonly numbe
   Atomics.store(words, Word.DONE, 0);
   jobsOnWorkers += 1;
   Atomics.add(words, Word.GENERATION, 1);
-  Atomics.notify(words, Word.GENERATION);
+  // Spinning workers see the new generation by themselves; a notify is for sleeping ones.
+  if (Atomics.load(words, Word.SLEEPERS) > 0) Atomics.notify(words, Word.GENERATION);
   let error: unknown = null;
   try {
     local(0, Math.floor(tiles / parts));

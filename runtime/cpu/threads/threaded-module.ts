@@ -25,22 +25,29 @@ export interface ThreadedModule {
 export const MAX_MEMORY_PAGES = 65536;
 
 /**
- * Below this many multiply-adds a call stays on the calling thread: waking a worker and waiting for
+ * Below this many multiply-adds a GEMM stays on the calling thread: waking a worker and waiting for
  * it costs about as much as the work it would take over. Measured with bench/cpu/threshold.mjs
- * (1 vs 2 threads, interleaved, the threshold lowered to 0) on the 2-vCPU Xeon at a load average of
- * 6 (no core reliably free): a 16×64×64 product took 11 µs on one thread and 26 µs on two, so a
- * job's round trip costs ~15-20 µs; one thread does ~11 GMAC/s (256³ in 1.5 ms). Splitting W
- * multiply-adds in two saves W / 22 GMAC/s, which pays for 20 µs from ~0.45 M; 1 M leaves a factor
- * of two for a slower wake-up. (No size ran faster on two threads in that run: the machine had no
- * second core to give. Rerun it on a quiet machine before moving the constant.)
+ * (1 vs 2 threads, interleaved, the threshold lowered to 0, at a real-time priority so that the other
+ * processes of the shared 2-vCPU Xeon did not decide it; 2026-12-03): 64×64×128 (0.5 M) ran 0.97×
+ * as fast on two threads as on one, 64×128×128 (1 M) 1.06×, 128×128×128 (2 M) 1.28×, 256³ 1.77×.
+ * (Split, a small GEMM pays two hand-offs, its packing of A and its tiles: ~4 µs each when the
+ * worker is spinning, far more when it sleeps or the machine is loaded.)
  */
 export const PARALLEL_MIN_WORK = 1_000_000;
 
-let minWork = PARALLEL_MIN_WORK;
+/**
+ * The same for the batch-1 to batch-4 GEMV (gemv-simd.ts), one hand-off per call, whose weight
+ * streams from memory: split, each thread reads its half of W (and keeps it in its own core's L2
+ * from call to call). Same run: 1×128×256 (33 K) 0.84×, 1×256×256 (66 K) 1.18×, 1×256×512 1.35×,
+ * 1×512×784 (the MLP's first layer) 1.87×, 1×1024×1024 2.57×.
+ */
+export const GEMV_PARALLEL_MIN_WORK = 64_000;
 
-/** Moves the threshold (bench/cpu/threshold.mjs measures below it, through dist/); null restores PARALLEL_MIN_WORK. @public */
+let forcedMinWork: number | null = null;
+
+/** Moves every threshold to `work` (bench/cpu/threshold.mjs measures below them, through dist/); null restores them. @public */
 export function setParallelMinWork(work: number | null): void {
-  minWork = work ?? PARALLEL_MIN_WORK;
+  forcedMinWork = work;
 }
 
 /**
@@ -72,14 +79,15 @@ export function instantiateThreaded(bytes: (shared: boolean) => Uint8Array<Array
 /**
  * Runs export `fn` of `module` as fn(...args, start, end) over tiles [0, tiles), split into contiguous
  * ranges over the threads (cpuThreads(), threads/thread-count.ts), unless `work` (multiply-adds, or
- * the equivalent) is below PARALLEL_MIN_WORK or the module is not shared: then on this thread alone.
+ * the equivalent) is below `minWork` (the kernel's threshold; PARALLEL_MIN_WORK by default) or the
+ * module is not shared: then on this thread alone.
  */
-export function parallelFor(module: ThreadedModule, fn: string, args: readonly number[], tiles: number, work: number): void {
+export function parallelFor(module: ThreadedModule, fn: string, args: readonly number[], tiles: number, work: number, minWork = PARALLEL_MIN_WORK): void {
   const kernel = module.exports[fn] as (...values: number[]) => void;
   // A wrong count would shift (start, end) into other parameters, silently.
   if (kernel.length !== args.length + 2) throw new Error(`'${fn}' takes ${kernel.length - 2} arguments before (start, end), not ${args.length}`);
   if (tiles <= 0) return;
-  if (module.id === null || work < minWork || tiles === 1) return kernel(...args, 0, tiles);
+  if (module.id === null || work < (forcedMinWork ?? minWork) || tiles === 1) return kernel(...args, 0, tiles);
   const index = module.functions.indexOf(fn);
   if (index < 0) throw new Error(`'${fn}' is not one of the module's threaded functions`);
   runOnPool(module.id, index, args, tiles, (start, end) => kernel(...args, start, end));

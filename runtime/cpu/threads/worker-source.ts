@@ -1,4 +1,4 @@
-import { ARGS_BYTE, JOB_WORD, MAIL_WORD, READY_WORD, SLOT_WORD, Word } from './control-block.js';
+import { ARGS_BYTE, JOB_WORD, MAIL_WORD, READY_WORD, SLOT_WORD, Word, WORKER_SPINS } from './control-block.js';
 
 /**
  * What a pool worker runs, as source text: the same text starts a Node worker_thread (`eval: true`)
@@ -6,14 +6,15 @@ import { ARGS_BYTE, JOB_WORD, MAIL_WORD, READY_WORD, SLOT_WORD, Word } from './c
  * bundled code, and it imports nothing. It instantiates the kernel modules it is sent over their
  * shared memory, then waits on the control block (control-block.ts) for jobs.
  *
- * Between jobs it sleeps in Atomics.wait (a worker may block); it returns to its event loop only to
+ * Between jobs it spins a while, then sleeps in Atomics.wait (a worker may block; see control-block.ts
+ * for the SLEEPERS handshake); it returns to its event loop only to
  * read messages, which the caller announces in MAIL. A failing call is counted in FAILED, never left
  * unanswered, so the caller never waits forever.
  */
 export const WORKER_SOURCE = `
 'use strict';
 const W = ${JSON.stringify(Word)};
-const JOB = ${JOB_WORD}, SLOT = ${SLOT_WORD}, MAIL = ${MAIL_WORD}, READY = ${READY_WORD}, ARGS_BYTE = ${ARGS_BYTE};
+const JOB = ${JOB_WORD}, SLOT = ${SLOT_WORD}, MAIL = ${MAIL_WORD}, READY = ${READY_WORD}, ARGS_BYTE = ${ARGS_BYTE}, SPINS = ${WORKER_SPINS};
 const port = typeof self === 'object' && typeof self.postMessage === 'function' ? self : require('node:worker_threads').parentPort;
 let ctrl = null, args = null, me = -1, received = 0, seen = 0;
 const modules = [];
@@ -41,9 +42,12 @@ function runJob() {
 function loop() {
   for (;;) {
     if (Atomics.load(ctrl, MAIL + me) !== received) return;
-    const generation = Atomics.load(ctrl, W.GENERATION);
+    let generation = Atomics.load(ctrl, W.GENERATION);
+    for (let i = 0; i < SPINS && generation === seen; i++) generation = Atomics.load(ctrl, W.GENERATION);
     if (generation === seen) {
+      Atomics.add(ctrl, W.SLEEPERS, 1);
       Atomics.wait(ctrl, W.GENERATION, generation);
+      Atomics.sub(ctrl, W.SLEEPERS, 1);
       continue;
     }
     seen = generation;

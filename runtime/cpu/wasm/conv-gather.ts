@@ -1,6 +1,7 @@
 import type { Geometry } from '../kernels/conv.js';
 import { KC } from '../kernels/gemm-pack.js';
 import { geometryKey } from './conv-indirect.js';
+import { addressIn } from './kernel-memory.js';
 import { pointerTable } from './pointer-tables.js';
 import { parallelFor } from '../threads/threaded-module.js';
 import { driverName, MR, NR } from './sgemm-module.js';
@@ -14,6 +15,9 @@ import { floatsOf, type SgemmModule } from './sgemm-simd.js';
  * into dwᵀ in the module's memory; dw is dwᵀ transposed on the way out (F · taps · C values).
  *
  * Memory: [ resident weights | x | zeros | dy | pointer lists, block after block | dwᵀ ]
+ *
+ * x and dy are not copied when they already lie in the module's memory (an executor's tensors, with
+ * slack after them for dy's overread: kernel-memory.ts).
  *
  * The lists of every block are in place first (copied from the kept table, or written); then the
  * module's gather driver (sgemm-driver.ts) runs the blocks in order for each panel of 8 filters, the
@@ -32,11 +36,14 @@ export function convGradWeightGather(module: SgemmModule, dy: Float32Array, x: F
   const mPanels = Math.ceil(k / MR);
   const nPanels = Math.ceil(g.f / NR);
   const ldc = nPanels * NR;
-  const xAt = align16(resident.scratchStart());
-  const zerosAt = align16(xAt + x.length * 4);
-  const dyAt = align16(zerosAt + g.c * 4);
+  const xInPlace = addressIn(memory, x);
+  const dyInPlace = addressIn(memory, dy);
+  const xAt = xInPlace ?? align16(resident.scratchStart());
+  const zerosAt = align16(xInPlace === null ? xAt + x.length * 4 : resident.scratchStart());
+  const dyScratchAt = align16(zerosAt + g.c * 4);
+  const dyAt = dyInPlace ?? dyScratchAt;
   // dy's last row is read 8 columns wide per panel: one row of slack past it.
-  const listsAt = align16(dyAt + (rows * g.f + NR) * 4);
+  const listsAt = align16(dyInPlace === null ? dyAt + (rows * g.f + NR) * 4 : dyScratchAt);
   // Every block's lists, block after block (block k0 from k0 · (taps + 4)).
   const entries = rows * (taps + ZERO_LISTS);
   const build = (into: Int32Array): void => {
@@ -46,10 +53,12 @@ export function convGradWeightGather(module: SgemmModule, dy: Float32Array, x: F
   const cAt = align16(listsAt + entries * 4);
   resident.reserve(cAt + mPanels * MR * ldc * 4);
   const floats = floatsOf(memory);
-  floats.set(x, xAt / 4);
+  if (xInPlace === null) floats.set(x, xAt / 4);
   floats.fill(0, zerosAt / 4, zerosAt / 4 + g.c);
-  floats.set(dy.subarray(0, rows * g.f), dyAt / 4);
-  floats.fill(0, dyAt / 4 + rows * g.f, dyAt / 4 + rows * g.f + NR);
+  if (dyInPlace === null) {
+    floats.set(dy.subarray(0, rows * g.f), dyAt / 4);
+    floats.fill(0, dyAt / 4 + rows * g.f, dyAt / 4 + rows * g.f + NR);
+  }
   const lists = new Int32Array(memory.buffer, listsAt, entries);
   if (table) lists.set(table);
   else build(lists);

@@ -1,5 +1,6 @@
 import type { Geometry } from '../kernels/conv.js';
 import { parallelFor } from '../threads/threaded-module.js';
+import { addressIn } from './kernel-memory.js';
 import { pointerTable } from './pointer-tables.js';
 import { driverName, MR, NR } from './sgemm-module.js';
 import { copyOut, floatsOf, tileShape, type SgemmEpilogue, type SgemmModule } from './sgemm-simd.js';
@@ -18,6 +19,10 @@ import { copyOut, floatsOf, tileShape, type SgemmEpilogue, type SgemmModule } fr
  * and its [N·OH·OW, kh·kw·C] matrix of patch gradients.
  *
  * Memory: [ resident weights | B when not resident | source | zeros | pointers | C of a pass | bias ]
+ *
+ * The source and C are not copied when they already lie in the module's memory (an executor's
+ * tensors: kernel-memory.ts): the pointers then point into the source where it is, and the tiles are
+ * stored into c itself when its rows are whole tiles.
  *
  * The pointers of a pass of rows are in place first (copied from the kept table, or written); then
  * the module's indirect driver computes C tile by tile (sgemm-driver.ts), split over threads like
@@ -75,8 +80,10 @@ export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB,
   const write = (address: number): void => b.pack(floatsOf(memory), address / 4);
   const residentAt = resident.place(b.data, b.layout, bBytes, write);
   const bAt = residentAt ?? resident.scratchStart();
-  const sourceAt = align16(residentAt === null ? bAt + bBytes : resident.scratchStart());
-  const zerosAt = align16(sourceAt + source.length * 4);
+  const scratchAt = align16(residentAt === null ? bAt + bBytes : resident.scratchStart());
+  const sourceInPlace = addressIn(memory, source);
+  const sourceAt = sourceInPlace ?? scratchAt;
+  const zerosAt = align16(sourceInPlace === null ? sourceAt + source.length * 4 : scratchAt);
   const paddedRows = Math.ceil(m / MR) * MR;
   const passRows = Math.min(paddedRows, Math.max(PASS_UNIT, Math.floor(PASS_BYTES / ((taps + ldc) * 4) / PASS_UNIT) * PASS_UNIT));
   const pointersAt = align16(zerosAt + channels * 4);
@@ -84,12 +91,14 @@ export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB,
   const table = pointerTable(`${gather.key} ${sourceAt} ${zerosAt}`, paddedRows * taps, (into) => {
     for (let i0 = 0; i0 < m; i0 += MC) writePointers(gather, into, i0 * taps, i0, Math.min(MC, m - i0), sourceAt, zerosAt);
   });
-  const cAt = align16(pointersAt + (table ? table.length : passRows * taps) * 4);
-  const biasAt = cAt + passRows * ldc * 4;
+  const cScratchAt = align16(pointersAt + (table ? table.length : passRows * taps) * 4);
+  // C straight into c when the tiles' rows are c's rows (no padding columns, no rows past m).
+  const cInPlace = ldc === n && m % MR === 0 ? addressIn(memory, c) : null;
+  const biasAt = cScratchAt + (cInPlace === null ? passRows * ldc * 4 : 0);
   resident.reserve(biasAt + ldc * 4);
   if (residentAt === null) write(bAt);
   const floats = floatsOf(memory);
-  floats.set(source, sourceAt / 4);
+  if (sourceInPlace === null) floats.set(source, sourceAt / 4);
   floats.fill(0, zerosAt / 4, zerosAt / 4 + channels);
   if (epilogue.bias) {
     floats.set(epilogue.bias.subarray(0, n), biasAt / 4);
@@ -107,9 +116,10 @@ export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB,
     const listsAt = pointersAt + (table ? i0 * taps * 4 : 0);
     const [tileRows, tileColumns] = tileShape(mPanels, nPanels);
     const colTiles = Math.ceil(nPanels / tileColumns);
+    const cAt = cInPlace === null ? cScratchAt : cInPlace + i0 * n * 4;
     const args = [listsAt, bAt, cAt, biasAt, ldc * 4, runBytes, mPanels, nPanels, taps, tileRows, tileColumns, colTiles, epilogue.alpha, 0];
     parallelFor(module.threaded, driver, args, Math.ceil(mPanels / tileRows) * colTiles, rows * n * k);
-    copyOut(floats, cAt / 4, ldc, c, i0 * n, n, rows);
+    if (cInPlace === null) copyOut(floats, cAt / 4, ldc, c, i0 * n, n, rows);
     epilogue.after?.(c, i0, i0 + rows);
   }
 }

@@ -5,6 +5,7 @@ import { conv, convKernels, geometry } from '../kernels/conv.js';
 import { tileEpilogue } from './matmul-simd.js';
 import { forwardB, forwardGather, gradInputB, gradInputGather, sgemmIndirect } from './conv-indirect.js';
 import { convGradWeightGather } from './conv-gather.js';
+import { gradInputByPhase, phasedDensity, phasesOf } from './conv-phases.js';
 import { sgemmModule } from './sgemm-simd.js';
 
 /**
@@ -25,17 +26,25 @@ export const convSimd: EpilogueKernel = (ctx, inputs, outputs, attrs, epilogue) 
 
 /**
  * The input gradient dx[N·H·W, C] as a convolution of dy on the indirect GEMM (conv-indirect.ts):
- * no patch-gradient matrix, no col2im. The JS kernel for a few rows or without WASM SIMD.
+ * no patch-gradient matrix, no col2im; with strides, one product per stride phase (conv-phases.ts),
+ * so that no tap the stride skips is multiplied. Also the transposed convolutions' forward. The JS
+ * kernel (a dense GEMM, then col2im) for a few rows, without WASM SIMD, or when most (pixel, tap)
+ * pairs fall outside dy (an image small next to its kernel: 1×1 → 4×4 reads one tap in 16).
  */
 export const convGradInputSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const [dy, w] = inputs;
   const g = geometry(outputs[0]!.shape, w!.shape, attrs);
   const rows = g.n * g.h * g.w;
   const module = sgemmModule();
-  if (!module || rows <= SMALL_M || g.c === 0 || g.f === 0 || g.kh * g.kw === 0) return convKernels.conv2d_grad_input!(ctx, inputs, outputs, attrs);
+  const phases = phasesOf(g);
+  if (!module || rows <= SMALL_M || g.c === 0 || g.f === 0 || g.kh * g.kw === 0 || phasedDensity(g, phases) < MIN_DENSITY) return convKernels.conv2d_grad_input!(ctx, inputs, outputs, attrs);
+  if (phases.length > 1) return gradInputByPhase(module, f32(dy!), f32(w!), g, f32(outputs[0]!), phases);
   const none = { bias: null, activation: 'none', alpha: 0, after: null } as const;
   sgemmIndirect(module, gradInputGather(f32(dy!), g), gradInputB(f32(w!), g), f32(outputs[0]!), g.c, none);
 };
+
+/** Below this share of useful (pixel, tap) pairs the dense GEMM + col2im does less work. */
+const MIN_DENSITY = 0.5;
 
 /**
  * The weight gradient dw[F, K] = dyᵀ·P, computed transposed with P read from x through pointer

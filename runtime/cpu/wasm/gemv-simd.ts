@@ -1,23 +1,26 @@
-import { instantiateThreaded, MAX_MEMORY_PAGES, parallelFor, type ThreadedModule } from '../threads/threaded-module.js';
-import { GEMV_COLUMNS, gemvModuleBytes } from './gemv-module.js';
+import { GEMV_PARALLEL_MIN_WORK, instantiateThreaded, MAX_MEMORY_PAGES, parallelFor, type ThreadedModule } from '../threads/threaded-module.js';
+import { GEMV_COLUMNS, GEMV_GROUP, gemvModuleBytes } from './gemv-module.js';
 import { ResidentOperands } from './resident-operands.js';
 
 /**
  * c[m×n] = A·Wᵀ for a few rows (1 ≤ m ≤ SMALL_M, batch-1 to batch-4 inference) on WebAssembly SIMD
  * (gemv-module.ts). A is row-major [m, k]; W is row-major [n, k] (a dense weight, contiguous along k).
- * W is kept in the module's memory, each row zero-padded to a multiple of 4 values and the rows to a
- * multiple of every column block, and copied in again only when its version moves
- * (resident-operands.ts); W buffers never declared cacheable are copied in on every call. Memory:
+ * W is kept in the module's memory in the kernel's interleaved groups of rows (gemv-module.ts), k
+ * zero-padded to a multiple of 4 and the rows to a whole group, and written again only when its
+ * version moves (resident-operands.ts); W buffers never declared cacheable are written on every call.
+ * Memory:
  *
  *   [ resident weights | W, when not resident | A, float32, interleaved | C, float32, blocked ]
  */
 interface GemvModule {
+  /** Whether the multiply-add is relaxed SIMD's fused one (else mul + add). */
+  fma: boolean;
   threaded: ThreadedModule;
   memory: WebAssembly.Memory;
   resident: ResidentOperands;
 }
 
-/** Column blocks per unit of work on threads: 64 outputs for one row, 32 for two, 16 for three or four. */
+/** Column blocks per unit of work on threads: 48 outputs for one row, 24 for two, 16 for three or four. */
 const BLOCKS_PER_TILE = 8;
 
 /**
@@ -26,36 +29,51 @@ const BLOCKS_PER_TILE = 8;
  */
 const RESIDENT_LIMIT_BYTES = 128 * 1024 * 1024;
 
-/** The widest column block, a multiple of the others (powers of two): one padded copy serves every m. */
-const ROW_MULTIPLE = Math.max(...GEMV_COLUMNS);
+const instances = new Map<boolean, GemvModule | null>();
 
-let instance: GemvModule | null | undefined;
-
-/** Compiles the module once; null when this host lacks WebAssembly SIMD. */
-export function gemvModule(): GemvModule | null {
-  if (instance !== undefined) return instance;
+function instantiate(fma: boolean): GemvModule | null {
   const functions = GEMV_COLUMNS.map((_, i) => `gemv${i + 1}_tiles`);
-  const threaded = instantiateThreaded((shared) => gemvModuleBytes(shared, MAX_MEMORY_PAGES), functions);
-  if (!threaded) return (instance = null);
+  const threaded = instantiateThreaded((shared) => gemvModuleBytes(shared, MAX_MEMORY_PAGES, fma), functions);
+  if (!threaded) return null;
   const { memory } = threaded;
-  instance = { threaded, memory, resident: new ResidentOperands(memory, RESIDENT_LIMIT_BYTES) };
-  return instance;
+  return { fma, threaded, memory, resident: new ResidentOperands(memory, RESIDENT_LIMIT_BYTES) };
+}
+
+/**
+ * The module with relaxed SIMD's multiply-add when this engine validates it, else with plain
+ * multiply and add; null when this host lacks WebAssembly SIMD. Pass `fma` to ask for one (tests
+ * run both); null when that one does not validate.
+ */
+export function gemvModule(fma?: boolean): GemvModule | null {
+  if (fma === undefined) return gemvModule(true) ?? gemvModule(false);
+  if (!instances.has(fma)) instances.set(fma, instantiate(fma));
+  return instances.get(fma)!;
 }
 
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
-/** Writes W [n, k] as [nPad, kp] float32 at byte `address`, zeros in the padding. */
+/**
+ * Writes W [n, k] at byte `address` in the kernel's layout (gemv-module.ts): groups of GEMV_GROUP
+ * rows, each k step of 4 holding the group's rows' four values in turn; zeros in the padding.
+ */
 function writeWeight(memory: WebAssembly.Memory, address: number, w: Float32Array, n: number, k: number, nPad: number, kp: number): void {
   const into = new Float32Array(memory.buffer, address, nPad * kp);
-  if (kp === k) {
-    into.set(w.subarray(0, n * k));
-  } else {
-    for (let j = 0; j < n; j++) {
-      into.set(w.subarray(j * k, j * k + k), j * kp);
-      into.fill(0, j * kp + k, j * kp + kp);
+  if (kp !== k || nPad !== n) into.fill(0);
+  const groupFloats = GEMV_GROUP * kp;
+  for (let j = 0; j < n; j++) {
+    const group = Math.floor(j / GEMV_GROUP);
+    const base = group * groupFloats + (j - group * GEMV_GROUP) * 4;
+    const row = j * k;
+    let kk = 0;
+    for (; kk + 4 <= k; kk += 4) {
+      const o = base + kk * GEMV_GROUP;
+      into[o] = w[row + kk]!;
+      into[o + 1] = w[row + kk + 1]!;
+      into[o + 2] = w[row + kk + 2]!;
+      into[o + 3] = w[row + kk + 3]!;
     }
+    for (; kk < k; kk++) into[base + (kk & ~3) * GEMV_GROUP + (kk & 3)] = w[row + kk]!;
   }
-  into.fill(0, n * kp);
 }
 
 /** c[m×n] = A·Wᵀ with 1 ≤ m ≤ SMALL_M and n, k ≥ 1; c is overwritten. */
@@ -63,11 +81,11 @@ export function gemvSimd(module: GemvModule, a: Float32Array, w: Float32Array, c
   const { memory, resident } = module;
   const columns = GEMV_COLUMNS[m - 1]!;
   const kp = Math.ceil(k / 4) * 4;
-  const nPad = Math.ceil(n / ROW_MULTIPLE) * ROW_MULTIPLE;
+  const nPad = Math.ceil(n / GEMV_GROUP) * GEMV_GROUP;
   const blocks = nPad / columns;
   const wBytes = nPad * kp * 4;
   const write = (address: number): void => writeWeight(memory, address, w, n, k, nPad, kp);
-  const residentAt = resident.place(w, `gemv ${n} ${k}`, wBytes, write);
+  const residentAt = resident.place(w, `gemv interleaved ${n} ${k}`, wBytes, write);
   const wAt = residentAt ?? resident.scratchStart();
   const aAt = align16(residentAt === null ? wAt + wBytes : resident.scratchStart());
   const cAt = aAt + m * kp * 4;
@@ -86,7 +104,7 @@ export function gemvSimd(module: GemvModule, a: Float32Array, w: Float32Array, c
       for (let kk = 0; kk < k; kk++) a32[((kk >> 2) * m + i) * 4 + (kk & 3)] = a[row + kk]!;
     }
   }
-  parallelFor(module.threaded, `gemv${m}_tiles`, [aAt, wAt, cAt, blocks, kp * 4, BLOCKS_PER_TILE], Math.ceil(blocks / BLOCKS_PER_TILE), m * n * k);
+  parallelFor(module.threaded, `gemv${m}_tiles`, [aAt, wAt, cAt, blocks, kp * 4, BLOCKS_PER_TILE], Math.ceil(blocks / BLOCKS_PER_TILE), m * n * k, GEMV_PARALLEL_MIN_WORK);
 
   const c32 = new Float32Array(memory.buffer, cAt, blocks * m * columns);
   if (m === 1) return c.set(c32.subarray(0, n));

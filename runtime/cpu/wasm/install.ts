@@ -1,11 +1,25 @@
 import { installGemm, installGemmWithEpilogue } from '../kernels/matmul.js';
 import { registerCpuEpilogueKernel, registerCpuKernel } from '../kernel-registry.js';
 import { convGradInputSimd, convGradWeightSimd, convSimd } from './conv-simd.js';
+import { groupedConvGradInputSimd, groupedConvGradWeightSimd, groupedConvSimd } from './grouped-simd.js';
 import { gemmSimdOrJs, gemmWithEpilogueSimd, matmulSimd } from './matmul-simd.js';
 import { batchnormGradSimd, batchnormSimd, sumToSimd } from './norm-simd.js';
 import { maxpoolGradSimd, maxpoolSimd } from './pool-simd.js';
 import { recurrentScanSimd, sigmoidSimd, tanhSimd } from './recurrent-simd.js';
+import { kernelHeap, type KernelHeap } from './kernel-memory.js';
 import { sgemmModule } from './sgemm-simd.js';
+
+let heap: KernelHeap | null = null;
+
+/**
+ * Where executors place their activations, gradients and inputs: the heap of the memory the GEMM
+ * and the kernels that share it compute in (kernel-memory.ts), so those kernels use the tensors in
+ * place. Null when the SIMD kernels are not installed, or their memory is not shared (growing an
+ * ordinary memory would detach the tensors' views).
+ */
+export function tensorHeap(): KernelHeap | null {
+  return heap;
+}
 
 /**
  * Replaces the JS matmul, and the GEMM that convolutions and recurrent layers call, with the
@@ -16,14 +30,23 @@ import { sgemmModule } from './sgemm-simd.js';
  */
 export function installSimdKernels(): boolean {
   const env = typeof process === 'object' ? process.env : {};
-  if (env.NNET_CPU_SIMD === '0' || !sgemmModule()) return false;
+  const gemm = env.NNET_CPU_SIMD === '0' ? null : sgemmModule();
+  if (!gemm) return false;
+  heap = gemm.threaded.shared ? kernelHeap(gemm.memory) : null;
   registerCpuEpilogueKernel('matmul', matmulSimd);
   registerCpuEpilogueKernel('conv2d', convSimd);
   registerCpuEpilogueKernel('conv1d', convSimd);
   registerCpuKernel('conv2d_grad_input', convGradInputSimd);
   registerCpuKernel('conv1d_grad_input', convGradInputSimd);
+  // A transposed convolution is a convolution's input gradient run forward (plan/kernels.ts).
+  registerCpuKernel('conv2d_transpose', convGradInputSimd);
+  registerCpuKernel('conv1d_transpose', convGradInputSimd);
   registerCpuKernel('conv2d_grad_weight', convGradWeightSimd);
   registerCpuKernel('conv1d_grad_weight', convGradWeightSimd);
+  // Depthwise in SIMD over channels, other groupings one GEMM per group (grouped-simd.ts).
+  registerCpuEpilogueKernel('grouped_conv2d', groupedConvSimd);
+  registerCpuKernel('grouped_conv2d_grad_input', groupedConvGradInputSimd);
+  registerCpuKernel('grouped_conv2d_grad_weight', groupedConvGradWeightSimd);
   registerCpuKernel('maxpool2d', maxpoolSimd);
   registerCpuKernel('maxpool2d_grad', maxpoolGradSimd);
   registerCpuKernel('batchnorm', batchnormSimd);

@@ -4,14 +4,16 @@ import { elementwiseKernels, isTrailing } from '../kernels/elementwise.js';
 import { normalizationKernels } from '../kernels/normalization.js';
 import { instantiateThreaded } from '../threads/threaded-module.js';
 import { NORM_FUNCTIONS, normModuleBytes, type NormFunction } from './norm-module.js';
-import { floatsOf, sgemmModule, type SgemmModule } from './sgemm-simd.js';
+import { callLayout, floatsOf } from './kernel-memory.js';
+import { sgemmModule, type SgemmModule } from './sgemm-simd.js';
 
 /**
  * batchnorm and its gradient on WebAssembly SIMD (norm-module.ts) for channels-last tensors whose C
  * is a multiple of 4: the passes over the [rows, C] values run in WASM four channels at a time, the
  * per-channel arithmetic between them (divisions, square roots, running statistics) in JS as the JS
- * kernel does it (runtime/cpu/kernels/normalization.ts, which runs otherwise). Operands are copied
- * into the GEMM module's memory above its resident weights and the results copied out.
+ * kernel does it (runtime/cpu/kernels/normalization.ts, which runs otherwise). The [rows, C] operands
+ * are used where they lie when they are an executor's tensors in the GEMM module's memory
+ * (kernel-memory.ts); the rest are copied in above its resident weights and the results copied out.
  *
  * Numerics: the means are the JS kernel's to the bit (float32 sums in the same order); the squared
  * deviations and the products are taken in float32 rather than float64, within the tolerance of
@@ -33,20 +35,7 @@ function normModule(): { gemm: SgemmModule; exports: NormExports } | null {
   return exports ? { gemm, exports } : null;
 }
 
-const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 const lastDim = (t: CpuTensor): number => t.shape[t.shape.length - 1] ?? 1;
-
-/** Consecutive 16-aligned regions of the given float counts from the scratch start; grows the memory. */
-function layout<const S extends readonly number[]>(module: NonNullable<ReturnType<typeof normModule>>, sizes: S): { [K in keyof S]: number } {
-  let next = align16(module.gemm.resident.scratchStart());
-  const addresses = sizes.map((size) => {
-    const address = next;
-    next = align16(next + size * 4);
-    return address;
-  });
-  module.gemm.resident.reserve(next);
-  return addresses as { [K in keyof S]: number };
-}
 
 export const batchnormSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const [x, gamma, beta, runMean, runVar] = inputs;
@@ -59,10 +48,13 @@ export const batchnormSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const eps = attrs.epsilon as number;
   const momentum = attrs.momentum as number;
   const [rm, rv, mean, invstd] = [f32(runMean!), f32(runVar!), f32(meanOut!), f32(invstdOut!)];
-  const [xAt, yAt, meanAt, invstdAt, gAt, bAt, sumAt] = layout(module, [xd.length, xd.length, c, c, c, c, c]);
+  const yd = f32(y!);
+  const call = callLayout(module.gemm.memory);
+  const xAt = call.input(xd);
+  const yAt = call.output(yd);
+  const [meanAt, invstdAt, gAt, bAt, sumAt] = [call.scratch(c), call.scratch(c), call.scratch(c), call.scratch(c), call.scratch(c)];
   const floats = floatsOf(module.gemm.memory);
   const cBytes = c * 4;
-  floats.set(xd, xAt / 4);
   if (ctx.training) {
     floats.fill(0, sumAt / 4, sumAt / 4 + c);
     module.exports.bn_sum(xAt, rows, cBytes, sumAt);
@@ -87,7 +79,7 @@ export const batchnormSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   floats.set(f32(gamma!).subarray(0, c), gAt / 4);
   floats.set(f32(beta!).subarray(0, c), bAt / 4);
   module.exports.bn_apply(xAt, yAt, rows, cBytes, meanAt, invstdAt, gAt, bAt);
-  f32(y!).set(floats.subarray(yAt / 4, yAt / 4 + xd.length));
+  call.copyOut(yd, yAt);
 };
 
 export const batchnormGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
@@ -99,11 +91,14 @@ export const batchnormGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const [dyd, xd] = [f32(dy!), f32(x!)];
   const rows = xd.length / c;
   const [mean, invstd, gm, dg, db] = [f32(meanIn!), f32(invstdIn!), f32(gamma!), f32(dgamma!), f32(dbeta!)];
-  const [dyAt, xAt, dxAt, meanAt, invstdAt, kAt, dbAt, dgAt] = layout(module, [xd.length, xd.length, xd.length, c, c, c, c, c]);
+  const dxd = f32(dx!);
+  const call = callLayout(module.gemm.memory);
+  const dyAt = call.input(dyd);
+  const xAt = call.input(xd);
+  const dxAt = call.output(dxd);
+  const [meanAt, invstdAt, kAt, dbAt, dgAt] = [call.scratch(c), call.scratch(c), call.scratch(c), call.scratch(c), call.scratch(c)];
   const floats = floatsOf(module.gemm.memory);
   const cBytes = c * 4;
-  floats.set(dyd, dyAt / 4);
-  floats.set(xd, xAt / 4);
   floats.set(mean.subarray(0, c), meanAt / 4);
   floats.set(invstd.subarray(0, c), invstdAt / 4);
   floats.fill(0, dbAt / 4, dbAt / 4 + c);
@@ -115,7 +110,7 @@ export const batchnormGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
     floats[kAt / 4 + j] = (gm[j]! * invstd[j]!) / rows;
   }
   module.exports.bn_grad_apply(dyAt, xAt, dxAt, rows, cBytes, meanAt, invstdAt, kAt, dbAt, dgAt, rows);
-  f32(dx!).set(floats.subarray(dxAt / 4, dxAt / 4 + xd.length));
+  call.copyOut(dxd, dxAt);
 };
 
 /**
@@ -130,9 +125,10 @@ export const sumToSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const m = out.length;
   const module = m % 4 === 0 && m > 0 && m < xd.length && isTrailing(y!, x!) ? normModule() : null;
   if (!module) return elementwiseKernels.sum_to(ctx, inputs, outputs, attrs);
-  const [xAt, sumAt] = layout(module, [xd.length, m]);
+  const call = callLayout(module.gemm.memory);
+  const xAt = call.input(xd);
+  const sumAt = call.scratch(m);
   const floats = floatsOf(module.gemm.memory);
-  floats.set(xd, xAt / 4);
   floats.fill(0, sumAt / 4, sumAt / 4 + m);
   module.exports.bn_sum(xAt, xd.length / m, m * 4, sumAt);
   out.set(floats.subarray(sumAt / 4, sumAt / 4 + m));

@@ -1,4 +1,5 @@
 import { operandVersion } from '../packed-operands.js';
+import { kernelHeap, type KernelHeap } from './kernel-memory.js';
 
 /**
  * Copies of long-lived matmul operands (dense weights) kept inside one WebAssembly memory between
@@ -6,10 +7,10 @@ import { operandVersion } from '../packed-operands.js';
  * is rewritten only when the weight's version (packed-operands.ts) has moved: after an optimizer
  * update or setWeights.
  *
- * Copies are placed one after another from address 0; everything above them is per-call scratch.
- * WebAssembly memory cannot be freed piecewise, so copies of weights that were dropped stay until
- * the copies pass `limitBytes`: then all of them are forgotten and placed afresh, from 0, as they are
- * next used. A model whose weights exceed the limit thus copies some of them per call: slower, still
+ * Copies are blocks of the memory's heap (kernel-memory.ts), next to the executors' tensors placed
+ * there; everything above the highest block is per-call scratch. Copies of weights that were dropped
+ * are not noticed, so they stay until the copies pass `limitBytes`: then all of them are freed and
+ * placed afresh as they are next used. A model whose weights exceed the limit thus copies some of them per call: slower, still
  * correct.
  */
 interface Copy {
@@ -24,13 +25,18 @@ const ALIGN = 16;
 export class ResidentOperands {
   /** Per buffer, one copy per layout: a weight is read transposed forward and plain backward. */
   private readonly copies = new WeakMap<Float32Array, Map<string, Copy>>();
-  private top = 0;
   private generation = 0;
+  private readonly heap: KernelHeap;
+  /** The blocks of this generation's copies, and their bytes. */
+  private held: number[] = [];
+  private heldBytes = 0;
 
   constructor(
-    private readonly memory: WebAssembly.Memory,
+    memory: WebAssembly.Memory,
     private readonly limitBytes: number,
-  ) {}
+  ) {
+    this.heap = kernelHeap(memory);
+  }
 
   /**
    * The byte address of `data`'s copy under `layout` (a key naming its arrangement and sizes), written
@@ -55,25 +61,26 @@ export class ResidentOperands {
     return offset;
   }
 
-  /** The first byte address free for scratch, above every copy. */
+  /** The first byte address free for scratch, above every block of the memory (copies, tensors). */
   scratchStart(): number {
-    return this.top;
+    return this.heap.top();
   }
 
-  /** Grows the memory (by whole 64 KiB pages) to hold `bytes`; views of the old buffer are then stale. */
+  /** Grows the memory (by whole 64 KiB pages) to hold `bytes`; an ordinary memory's views are then stale. */
   reserve(bytes: number): void {
-    const have = this.memory.buffer.byteLength;
-    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / 65536));
+    this.heap.reserve(bytes);
   }
 
   private allocate(bytes: number): number {
-    if (this.top + bytes > this.limitBytes) {
+    if (this.heldBytes + bytes > this.limitBytes) {
       this.generation += 1;
-      this.top = 0;
+      for (const block of this.held) this.heap.free(block);
+      this.held = [];
+      this.heldBytes = 0;
     }
-    const offset = this.top;
-    this.top += Math.ceil(bytes / ALIGN) * ALIGN;
-    this.reserve(this.top);
+    const offset = this.heap.allocate(bytes);
+    this.held.push(offset);
+    this.heldBytes += Math.ceil(bytes / ALIGN) * ALIGN;
     return offset;
   }
 }

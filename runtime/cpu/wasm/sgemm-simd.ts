@@ -1,4 +1,5 @@
 import { instantiateThreaded, MAX_MEMORY_PAGES, parallelFor, type ThreadedModule } from '../threads/threaded-module.js';
+import { addressIn, floatsOf } from './kernel-memory.js';
 import { ResidentOperands } from './resident-operands.js';
 import { DRIVER_VARIANTS, driverName, MR, NR, sgemmModuleBytes, type TileActivation } from './sgemm-module.js';
 import { packB8, packedBSize } from './sgemm-pack.js';
@@ -84,19 +85,7 @@ const NO_EPILOGUE: SgemmEpilogue = { bias: null, activation: 'none', alpha: 0, a
 
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
-/**
- * One float view of the module's memory, made again only when growing it replaced the buffer: a new
- * view per call was a per-step allocation (as were a subarray per copied row, below).
- */
-const views = new WeakMap<WebAssembly.Memory, Float32Array>();
-export function floatsOf(memory: WebAssembly.Memory): Float32Array {
-  let view = views.get(memory);
-  if (view?.buffer !== memory.buffer) {
-    view = new Float32Array(memory.buffer);
-    views.set(memory, view);
-  }
-  return view;
-}
+export { floatsOf };
 
 /** rows × n floats from `floats` (row stride ldc) into c from `to` (row stride n). */
 export function copyOut(floats: Float32Array, from: number, ldc: number, c: Float32Array, to: number, n: number, rows: number): void {
@@ -140,12 +129,13 @@ export function sgemmSimd(
 /**
  * B's source: `pack` writes all of it at a float offset, in sgemm-pack.ts's layout or, when
  * `rowMajor`, as the row-major [k, n] matrix itself (the kernel's rowMajorB variants read it in
- * place); `resident` names the buffer whose version decides whether the copy kept in the module's
+ * place, so `source`, that matrix, is used where it lies when it is in the module's memory); `resident` names the buffer whose version decides whether the copy kept in the module's
  * memory is current (resident-operands.ts), with its layout key; null: written into scratch on
  * every call.
  */
 interface PackB {
   rowMajor: boolean;
+  source: Float32Array;
   pack: (into: Float32Array, offset: number) => void;
   resident: { data: Float32Array; layout: string } | null;
 }
@@ -157,9 +147,9 @@ function stridedB(b: Float32Array, bRow: number, bCol: number, n: number, k: num
       into.set(b.subarray(0, k * n), offset);
       into.fill(0, offset + k * n, offset + k * n + NR); // the last row's overread: zeros, not garbage
     };
-    return { rowMajor: true, pack, resident: { data: b, layout: `sgemm B row-major ${n} ${k}` } };
+    return { rowMajor: true, source: b, pack, resident: { data: b, layout: `sgemm B row-major ${n} ${k}` } };
   }
-  return { rowMajor: false, pack: (into, offset) => packB8(b, bRow, bCol, into, offset, n, k), resident: { data: b, layout: `sgemm B ${bRow} ${bCol} ${n} ${k}` } };
+  return { rowMajor: false, source: b, pack: (into, offset) => packB8(b, bRow, bCol, into, offset, n, k), resident: { data: b, layout: `sgemm B ${bRow} ${bCol} ${n} ${k}` } };
 }
 
 /** sgemmSimd with B given by its packing function. */
@@ -178,22 +168,31 @@ function sgemmPacked(
   const bBytes = rowMajor ? (k * n + NR) * 4 : packedBSize(n, k) * 4;
   const ldb = rowMajor ? n * 4 : 0;
   const write = (address: number): void => packB.pack(floatsOf(memory), address / 4);
-  const residentAt = packB.resident && resident.place(packB.resident.data, packB.resident.layout, bBytes, write);
+  // Operands already in the module's memory (an executor's tensors: kernel-memory.ts) are used where
+  // they lie; the rest is copied into scratch. Row-major B is read 8 columns past n in its last row:
+  // the executor leaves slack after each tensor.
+  const inPlaceB = rowMajor ? addressIn(memory, packB.source) : null;
+  const residentAt = inPlaceB ?? (packB.resident && resident.place(packB.resident.data, packB.resident.layout, bBytes, write));
   const bAt = residentAt ?? resident.scratchStart();
   // A as it is (the floats its strides reach), then its packed panels, one pass of rows at a time.
   const { a, aRow, aCol } = strided;
   const aFloats = (m - 1) * aRow + (k - 1) * aCol + 1;
-  const rawAt = align16(residentAt === null ? bAt + bBytes : resident.scratchStart());
-  const aAt = align16(rawAt + aFloats * 4);
+  const aInPlace = addressIn(memory, a);
+  const scratchAt = align16(residentAt === null ? bAt + bBytes : resident.scratchStart());
+  const rawAt = aInPlace ?? scratchAt;
+  const aAt = align16(aInPlace === null ? rawAt + aFloats * 4 : scratchAt);
   const passUnit = TILE_ROW_PANELS * MR;
   const passRows = Math.min(Math.ceil(m / MR) * MR, Math.max(passUnit, Math.floor(PACKED_A_BYTES / (4 * k) / passUnit) * passUnit));
-  const cAt = aAt + passRows * k * 4;
-  const biasAt = cAt + passRows * ldc * 4;
+  // C straight into c when the tiles' rows are c's rows (no padding columns, no rows past m).
+  const cInPlace = ldc === n && m % MR === 0 ? addressIn(memory, c) : null;
+  const cScratchAt = aAt + passRows * k * 4;
+  const biasInPlace = epilogue.bias && n % NR === 0 ? addressIn(memory, epilogue.bias) : null;
+  const biasAt = cScratchAt + (cInPlace === null ? passRows * ldc * 4 : 0);
   resident.reserve(biasAt + ldc * 4);
   if (residentAt === null) write(bAt);
   const floats = floatsOf(memory);
-  floats.set(a.length === aFloats ? a : a.subarray(0, aFloats), rawAt / 4);
-  if (epilogue.bias) {
+  if (aInPlace === null) floats.set(a.length === aFloats ? a : a.subarray(0, aFloats), rawAt / 4);
+  if (epilogue.bias && biasInPlace === null) {
     const { bias } = epilogue;
     for (let j = 0; j < n; j++) floats[biasAt / 4 + j] = bias[j]!;
     floats.fill(0, biasAt / 4 + n, biasAt / 4 + ldc);
@@ -207,9 +206,10 @@ function sgemmPacked(
     const [tileRows, tileColumns] = tileShape(mPanels, nPanels);
     const rowTiles = Math.ceil(mPanels / tileRows);
     const colTiles = Math.ceil(nPanels / tileColumns);
-    const args = [aAt, bAt, cAt, biasAt, ldc * 4, ldb, mPanels, nPanels, k, tileRows, tileColumns, colTiles, epilogue.alpha, 0];
+    const cAt = cInPlace === null ? cScratchAt : cInPlace + i0 * n * 4;
+    const args = [aAt, bAt, cAt, biasInPlace ?? biasAt, ldc * 4, ldb, mPanels, nPanels, k, tileRows, tileColumns, colTiles, epilogue.alpha, 0];
     parallelFor(module.threaded, driver, args, rowTiles * colTiles, rows * n * k);
-    copyOut(floats, cAt / 4, ldc, c, i0 * n, n, rows);
+    if (cInPlace === null) copyOut(floats, cAt / 4, ldc, c, i0 * n, n, rows);
     epilogue.after?.(c, i0, i0 + rows);
   }
 }

@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { Attrs, Epilogue } from '../../../runtime/cpu/kernel-interface.js';
 import { SMALL_M } from '../../../runtime/cpu/kernels/gemm-small.js';
 import { gemm, matmul } from '../../../runtime/cpu/kernels/matmul.js';
 import { markCacheable, markWritten } from '../../../runtime/cpu/packed-operands.js';
-import { gemvModuleBytes } from '../../../runtime/cpu/wasm/gemv-module.js';
+import { GEMV_COLUMNS, GEMV_GROUP, gemvModuleBytes } from '../../../runtime/cpu/wasm/gemv-module.js';
 import { gemvModule, gemvSimd } from '../../../runtime/cpu/wasm/gemv-simd.js';
 import { matmulSimd } from '../../../runtime/cpu/wasm/matmul-simd.js';
 
@@ -116,6 +117,61 @@ describe('wasm simd gemv (few rows times a weight read along k)', () => {
     expect([...simd(a, w1, m, n, k)]).toEqual([...first]);
     expectProduct(simd(a, w2, m, n, k), a, w2, m, n, k);
   });
+});
+
+/**
+ * The module's kernels on raw memory, in a plain-JS harness that runs here or in a child Node with
+ * relaxed SIMD enabled: W at 0 in the kernel's layout (groups of GEMV_GROUP rows interleaved by
+ * steps of 4 along k, written here from the layout's description), A interleaved after it, C after A.
+ */
+const harness = `(bytes, m, w, a, blocks, kp, columns) => {
+  const memory = new WebAssembly.Memory({ initial: 4, maximum: 16 });
+  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+  const f = new Float32Array(memory.buffer);
+  f.set(w, 0);
+  f.set(a, w.length);
+  const c = w.length + a.length;
+  exports['gemv' + m + '_tiles'](w.length * 4, 0, c * 4, blocks, kp * 4, 1, 0, blocks);
+  return [...f.subarray(c, c + blocks * m * columns)];
+}`;
+
+function kernelOnRawMemory(fma: boolean, m: number, n: number, k: number, a: Float32Array, w: Float32Array): Float32Array {
+  const kp = Math.ceil(k / 4) * 4;
+  const nPad = Math.ceil(n / GEMV_GROUP) * GEMV_GROUP;
+  const packed = new Float32Array(nPad * kp);
+  for (let j = 0; j < n; j++) for (let kk = 0; kk < k; kk++) packed[(Math.floor(j / GEMV_GROUP) * (kp / 4) + Math.floor(kk / 4)) * GEMV_GROUP * 4 + (j % GEMV_GROUP) * 4 + (kk % 4)] = w[j * k + kk]!;
+  const interleaved = new Float32Array(m * kp);
+  for (let i = 0; i < m; i++) for (let kk = 0; kk < k; kk++) interleaved[(Math.floor(kk / 4) * m + i) * 4 + (kk % 4)] = a[i * k + kk]!;
+  const columns = GEMV_COLUMNS[m - 1]!;
+  const blocks = nPad / columns;
+  const bytes = gemvModuleBytes(false, 16, fma);
+  let blocked: number[];
+  if (WebAssembly.validate(bytes)) {
+    blocked = (new Function(`return ${harness}`)() as (...args: unknown[]) => number[])(bytes, m, packed, interleaved, blocks, kp, columns);
+  } else {
+    const args = JSON.stringify([[...bytes], m, [...packed], [...interleaved], blocks, kp, columns]);
+    // Node 20's V8 has relaxed SIMD behind this flag; newer engines validate it without.
+    const child = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '-e', `const [b, ...rest] = ${args}; console.log(JSON.stringify((${harness})(new Uint8Array(b), ...rest)));`], { encoding: 'utf8' });
+    expect(child.stderr).toBe('');
+    blocked = JSON.parse(child.stdout) as number[];
+  }
+  // c[block][i][column] → c[i][block·columns + column]
+  const c = new Float32Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) c[i * n + j] = blocked[(Math.floor(j / columns) * m + i) * columns + (j % columns)]!;
+  return c;
+}
+
+describe('the gemv module on raw memory, plain multiply + add and relaxed SIMD multiply-add', () => {
+  for (const fma of [false, true]) {
+    for (let m = 1; m <= SMALL_M; m++) {
+      it(`fma=${fma} m=${m}`, () => {
+        const [n, k] = [13, 37];
+        const a = randomArray(m * k, 3 + m);
+        const w = randomArray(n * k, 5 + m);
+        expectProduct(kernelOnRawMemory(fma, m, n, k, a, w), a, w, m, n, k);
+      });
+    }
+  }
 });
 
 describe('matmul on wasm simd, few rows', () => {

@@ -3,7 +3,7 @@ import { compileModel } from '../../../../compiler/compile.js';
 import { checkSource } from '../../../../compiler/index.js';
 import { createCpuExecutor } from '../../../../runtime/cpu/index.js';
 import { cpuThreadsNote, poolStats, threadsSupported } from '../../../../runtime/cpu/threads/pool.js';
-import { PARALLEL_MIN_WORK } from '../../../../runtime/cpu/threads/threaded-module.js';
+import { GEMV_PARALLEL_MIN_WORK, PARALLEL_MIN_WORK } from '../../../../runtime/cpu/threads/threaded-module.js';
 import { cpuThreads, parseThreadCount, setCpuThreads, ThreadCountError } from '../../../../runtime/cpu/threads/thread-count.js';
 import { gemvModule, gemvSimd } from '../../../../runtime/cpu/wasm/gemv-simd.js';
 import { sgemmModule, sgemmSimd } from '../../../../runtime/cpu/wasm/sgemm-simd.js';
@@ -177,6 +177,16 @@ describe.runIf(threadsSupported() && sgemmModule() !== null)('cpu kernels on wor
     const above = await withThreads(2, async () => small(256, 256, 256));
     expect(256 ** 3).toBeGreaterThanOrEqual(PARALLEL_MIN_WORK);
     expect(above.jobs).toBe(1);
+ 
+    // The GEMV's own threshold: one row times a 128×256 weight stays, times 256×512 is split.
+    const gemv = (n: number, k: number) => {
+      const w = wave(n * k, 3);
+      return withThreads(2, async () => gemvSimd(gemvModule()!, wave(k, 1), w, new Float32Array(n), 1, n, k));
+    };
+    expect(128 * 256).toBeLessThan(GEMV_PARALLEL_MIN_WORK);
+    expect((await gemv(128, 256)).jobs).toBe(0);
+    expect(256 * 512).toBeGreaterThanOrEqual(GEMV_PARALLEL_MIN_WORK);
+    expect((await gemv(256, 512)).jobs).toBe(1);
   });
 });
 

@@ -1,0 +1,176 @@
+import type { Geometry } from '../kernels/conv.js';
+import { geometryKey, sgemmIndirect, type Gather, type IndirectB } from './conv-indirect.js';
+import { MR, NR } from './sgemm-module.js';
+import type { SgemmModule } from './sgemm-simd.js';
+
+/**
+ * A strided convolution's input gradient — and so a transposed convolution's forward — one stride
+ * phase at a time, on the indirect GEMM (conv-indirect.ts).
+ *
+ * In the input gradient dx[b, iy, ix, :] = Σ_taps dy[b, oy, ox, :] · w[:, ky, kx, :], tap (ky, kx) has
+ * an output pixel only when iy + padTop − ky·dh is a multiple of sh (and likewise along x). Which taps
+ * pass depends on iy mod sh and ix mod sw alone: the phase. Run as one product over every pixel (what
+ * gradInputGather does), a stride of 2 in both axes makes three taps in four read zeros; run phase by
+ * phase, each product has only its own taps, so the micro-kernel does the work of the sum and no more.
+ * A phase's rows are written into scratch, then scattered to their pixels of dx.
+ *
+ * Each phase is a product like any other on the kernel: tiles over threads, the same bits for any
+ * thread count. Each dx value is the same sum in the same order (over the phase's taps in (ky, kx)
+ * order, then over F) as the whole product's, less its zero terms.
+ */
+export interface Phase {
+  ry: number;
+  rx: number;
+  /** The taps (ky·kw + kx) that reach an output pixel from this phase, in order. */
+  taps: number[];
+  /** Pixels per image in this phase along y and x. */
+  ny: number;
+  nx: number;
+}
+
+const mod = (a: number, m: number): number => ((a % m) + m) % m;
+
+/** The sh·sw phases of g's input gradient, with their taps. */
+export function phasesOf(g: Geometry): Phase[] {
+  const phases: Phase[] = [];
+  for (let ry = 0; ry < g.sh; ry++) {
+    for (let rx = 0; rx < g.sw; rx++) {
+      const taps: number[] = [];
+      for (let ky = 0; ky < g.kh; ky++) {
+        if (mod(ry + g.padTop - ky * g.dh, g.sh) !== 0) continue;
+        for (let kx = 0; kx < g.kw; kx++) if (mod(rx + g.padLeft - kx * g.dw, g.sw) === 0) taps.push(ky * g.kw + kx);
+      }
+      phases.push({ ry, rx, taps, ny: Math.max(0, Math.ceil((g.h - ry) / g.sh)), nx: Math.max(0, Math.ceil((g.w - rx) / g.sw)) });
+    }
+  }
+  return phases;
+}
+
+/** Along one axis: how many of `size` input positions tap k reaches an output of `out` (k's offset k·d − pad). */
+function reach(size: number, out: number, stride: number, offset: number): number {
+  let count = 0;
+  for (let i = 0; i < size; i++) {
+    const t = i - offset;
+    if (t >= 0 && t % stride === 0 && t / stride < out) count++;
+  }
+  return count;
+}
+
+/**
+ * The share of (pixel, tap) pairs of the phased products that read an output pixel, the rest reading
+ * zeros at the borders. Near 1 for large images; low when the image is small next to the kernel (a
+ * transposed convolution from 1×1 to 4×4 reads one tap in 16), where a dense GEMM and a scatter do less.
+ */
+export function phasedDensity(g: Geometry, phases: readonly Phase[]): number {
+  const ys = Array.from({ length: g.kh }, (_, ky) => reach(g.h, g.oh, g.sh, ky * g.dh - g.padTop));
+  const xs = Array.from({ length: g.kw }, (_, kx) => reach(g.w, g.ow, g.sw, kx * g.dw - g.padLeft));
+  const useful = ys.reduce((a, b) => a + b, 0) * xs.reduce((a, b) => a + b, 0);
+  const read = phases.reduce((sum, p) => sum + p.ny * p.nx * p.taps.length, 0);
+  return read === 0 ? 1 : useful / read;
+}
+
+/** Where row r's pointer for tap t goes (conv-indirect.ts's layout: panels of 4 rows, [panel][tap][row]). */
+const pointerIndex = (r: number, t: number, taps: number): number => ((r >> 2) * taps + t) * MR + (r & 3);
+
+function phaseGather(dy: Float32Array, g: Geometry, p: Phase): Gather {
+  const taps = p.taps.length;
+  return {
+    source: dy, channels: g.f, taps, rows: g.n * p.ny * p.nx, key: `phase ${p.ry} ${p.rx} grad input ${geometryKey(g)}`,
+    pointers(into, at, i0, count, sourceAt, zerosAt) {
+      const { kw, ow, oh, sh, sw, dh, dw, padTop, padLeft } = g;
+      const pixelBytes = g.f * 4;
+      let jx = i0 % p.nx;
+      const rest = (i0 - jx) / p.nx;
+      let jy = rest % p.ny;
+      let b = (rest - jy) / p.ny;
+      for (let r = 0; r < count; r++) {
+        const iy = p.ry + jy * sh;
+        const ix = p.rx + jx * sw;
+        for (let t = 0; t < taps; t++) {
+          const tap = p.taps[t]!;
+          const kx = tap % kw;
+          const ky = (tap - kx) / kw;
+          // Exact multiples of the strides by the phase's choice of taps.
+          const oy = (iy + padTop - ky * dh) / sh;
+          const ox = (ix + padLeft - kx * dw) / sw;
+          into[at + pointerIndex(r, t, taps)] = oy >= 0 && oy < oh && ox >= 0 && ox < ow ? sourceAt + ((b * oh + oy) * ow + ox) * pixelBytes : zerosAt;
+        }
+        if (++jx === p.nx) {
+          jx = 0;
+          if (++jy === p.ny) {
+            jy = 0;
+            b++;
+          }
+        }
+      }
+    },
+  };
+}
+
+/** B(t·F + f, ch) = w[(f·taps + tap_t)·C + ch] for the phase's taps, as unblocked panels of 8 columns. */
+function phaseB(w: Float32Array, g: Geometry, p: Phase): IndirectB {
+  const allTaps = g.kh * g.kw;
+  const k = p.taps.length * g.f;
+  return {
+    data: w,
+    layout: `conv phase ${p.ry} ${p.rx} ${p.taps.join(',')} ${g.f} ${allTaps} ${g.c}`,
+    pack(into, offset) {
+      // Row by row of w (C contiguous floats), eight columns to each panel: reads in order.
+      const nPanels = Math.ceil(g.c / NR);
+      const full = Math.floor(g.c / NR);
+      const panelStride = NR * k;
+      p.taps.forEach((tap, t) => {
+        for (let f = 0; f < g.f; f++) {
+          const from = (f * allTaps + tap) * g.c;
+          const row = offset + (t * g.f + f) * NR;
+          for (let q = 0; q < full; q++) {
+            const o = row + q * panelStride;
+            const src = from + q * NR;
+            into[o] = w[src]!;
+            into[o + 1] = w[src + 1]!;
+            into[o + 2] = w[src + 2]!;
+            into[o + 3] = w[src + 3]!;
+            into[o + 4] = w[src + 4]!;
+            into[o + 5] = w[src + 5]!;
+            into[o + 6] = w[src + 6]!;
+            into[o + 7] = w[src + 7]!;
+          }
+          if (full < nPanels) {
+            const o = row + full * panelStride;
+            for (let s = 0; s < NR; s++) into[o + s] = full * NR + s < g.c ? w[from + full * NR + s]! : 0;
+          }
+        }
+      });
+    },
+  };
+}
+
+let scratch = new Float32Array(0);
+
+/** dx [N·H·W, C] = the input gradient of g's convolution for dy, phase by phase; dx is overwritten. */
+export function gradInputByPhase(module: SgemmModule, dy: Float32Array, w: Float32Array, g: Geometry, dx: Float32Array, phases: readonly Phase[]): void {
+  const none = { bias: null, activation: 'none', alpha: 0, after: null } as const;
+  for (const p of phases) {
+    const rows = g.n * p.ny * p.nx;
+    if (rows === 0) continue;
+    const values = rows * g.c;
+    if (scratch.length < values) scratch = new Float32Array(values);
+    const c = scratch.subarray(0, values);
+    if (p.taps.length === 0) c.fill(0);
+    else sgemmIndirect(module, phaseGather(dy, g, p), phaseB(w, g, p), c, g.c, none);
+    scatter(c, dx, g, p);
+  }
+}
+
+/** The phase's rows of c to their pixels of dx. */
+function scatter(c: Float32Array, dx: Float32Array, g: Geometry, p: Phase): void {
+  const channels = g.c;
+  let from = 0;
+  for (let b = 0; b < g.n; b++) {
+    for (let jy = 0; jy < p.ny; jy++) {
+      let to = ((b * g.h + p.ry + jy * g.sh) * g.w + p.rx) * channels;
+      const step = g.sw * channels;
+      for (let jx = 0; jx < p.nx; jx++, to += step) for (let ch = 0; ch < channels; ch++) dx[to + ch] = c[from++]!;
+    }
+  }
+}
