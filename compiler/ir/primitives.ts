@@ -146,6 +146,7 @@ const SHAPE_RULES: Record<KernelName, ShapeRule> = {
   ...perMaskedScan(scanShape),
   ...perMaskedScanGrad(scanGradShape),
   reverse_sequence: ([x]) => [x!],
+  nonzero: ([x]) => [f32(x!.shape)],
   // attention
   attention: ([q, k], attrs) => [q!, f32([q!.shape[0]!, attrs.heads as number, q!.shape[1]!, k!.shape[1]!])],
   masked_attention: ([q, k], attrs) => [q!, f32([q!.shape[0]!, attrs.heads as number, q!.shape[1]!, k!.shape[1]!])],

@@ -167,8 +167,8 @@ export const PYTORCH_OPS: Readonly<Record<string, PyOp>> = {
   maxpool2d: pool('max', 2),
   avgpool1d: pool('avg', 1),
   avgpool2d: pool('avg', 2),
-  global_avgpool: { attrs: [], module: () => `GlobalPool('avg')` },
-  global_maxpool: { attrs: [], module: () => `GlobalPool('max')` },
+  global_avgpool: { attrs: ['masked'], module: () => `GlobalPool('avg')` },
+  global_maxpool: { attrs: ['masked'], module: () => `GlobalPool('max')` },
   flatten: { attrs: [], module: () => 'Flatten()' },
   reshape: {
     attrs: ['shape'],

@@ -4,7 +4,7 @@ import { ONNX_ACTIVATIONS } from './onnx-activations.js';
 import { attention, positionalEncoding } from './onnx-attention.js';
 import { attr } from './onnx-graph.js';
 import { reduce, unary } from './onnx-math.js';
-import { reverseSequence, scan } from './onnx-recurrent.js';
+import { nonzero, reverseSequence, scan } from './onnx-recurrent.js';
 import { conv, convTranspose, globalPool, pool, upsample } from './onnx-spatial.js';
 import { padReflect, stridedRead, stridedWrite } from './onnx-strided.js';
 import type { OnnxRule, StepExport } from './onnx-step.js';
@@ -157,6 +157,7 @@ export const ONNX_OPS: Record<InferenceKernelName, OnnxRule> & Partial<Record<Ke
   ...perScan((cell) => scan(cell)),
   ...perMaskedScan((cell) => scan(cell, true)),
   reverse_sequence: reverseSequence,
+  nonzero,
   attention,
   masked_attention: attention,
   positional_encoding: positionalEncoding,

@@ -78,6 +78,13 @@ function spread(s: StepExport, order: string, tensor: string): string {
   return s.op('Expand', [s.op('Unsqueeze', [order, s.ints([2])]), s.op('Shape', [tensor])]);
 }
 
+/** nonzero: 1 where x ≠ 0, else 0, as float. */
+export const nonzero: OnnxRule = (s) => {
+  s.expect([], 1);
+  const zero = s.op('Equal', [s.op('Cast', [s.input(0)], { attributes: [attr.int('to', ONNX_FLOAT)] }), s.floats([0], [])]);
+  s.op('Cast', [s.op('Not', [zero])], { outputs: [s.out(0)!], attributes: [attr.int('to', ONNX_FLOAT)] });
+};
+
 export const reverseSequence: OnnxRule = (s) => {
   s.expect([], 2);
   s.op('ReverseSequence', [s.input(0), lengthsOf(s, s.input(1))], { outputs: [s.out(0)!], attributes: [attr.int('batch_axis', 0), attr.int('time_axis', 1)] });

@@ -438,6 +438,14 @@ export const KERNELS = {
     grad: differentiable(['attention_grad'], ['probs']),
     doc: 'attention with a key mask [N, Tk] or a mask [N, Tq, Tk] per query (nonzero = attend, 0 = ignore: the key gets −∞ before the softmax, probability 0); a query with every key masked gets probabilities 0 and y = 0. No gradient to the mask.',
   },
+  nonzero: {
+    inputs: ['x'],
+    outputs: ['y'],
+    attrs: {},
+    epilogue: false,
+    grad: differentiable([]),
+    doc: 'y = 1 where x ≠ 0, else 0 (f32; x i32 or f32): a mask as weights (masked pooling). No gradient.',
+  },
   reverse_sequence: {
     inputs: ['x', 'mask'],
     outputs: ['y'],

@@ -208,6 +208,7 @@ export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
   global_max_pool: globalPool,
   ...perScan(scan),
   ...perMaskedScan(maskedScan),
+  nonzero: unary,
   reverse_sequence: ([x, mask]) => (x && mask && !equal(mask, x.slice(0, 2)) ? `the mask [${mask.join(', ')}] is not [N, T] of x [${x.join(', ')}]` : [same(x)]),
   attention: ([q, k, v]) => (q && k && v && (!equal(k, v) || last(q) !== last(k)) ? 'q, k and v disagree' : [same(q), null]),
   masked_attention: ([q, k, v, mask]) => (q && k && v && mask && (!equal(k, v) || last(q) !== last(k) || !(equal(mask, k.slice(0, 2)) || equal(mask, [...q.slice(0, 2), k[1]!]))) ? 'q, k, v and mask disagree' : [same(q), null]),

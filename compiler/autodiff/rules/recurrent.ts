@@ -22,4 +22,6 @@ export const recurrentGrads: Record<string, GradRule> = {
   ...perMaskedScan((cell) => scanGrad(cell, true)),
   // A permutation of each row's steps that is its own inverse: dx = reverse_sequence(dy); no gradient to the mask.
   reverse_sequence: (b, node, dy) => [b.add('reverse_sequence', [dy, node.inputs[1]!], {}, node.origin), null],
+  // A mask made weights (masked pooling): constant in x almost everywhere, no gradient.
+  nonzero: () => [null],
 };

@@ -16,7 +16,7 @@ import { emitUpsample, emitUpsampleGrad } from './templates/upsample.js';
 import { emitGroupedConv, emitGroupedConvGradInput, emitGroupedConvGradWeight } from './templates/grouped-conv.js';
 import { emitGroupnorm, emitGroupnormGrad } from './templates/groupnorm.js';
 import { emitScan, emitScanGrad } from './templates/recurrent.js';
-import { emitReverseSequence } from './templates/sequence.js';
+import { emitNonzero, emitReverseSequence } from './templates/sequence.js';
 import { emitConcat, emitSlice, emitSoftmax, emitSoftmaxGrad, emitSumTo } from './templates/rows.js';
 
 /**
@@ -94,6 +94,7 @@ export const TEMPLATES: Record<KernelName, Template> = {
   ...perMaskedScan(() => emitScan),
   ...perMaskedScanGrad(() => emitScanGrad),
   reverse_sequence: emitReverseSequence,
+  nonzero: emitNonzero,
   mse_loss: emitLoss,
   mae_loss: emitLoss,
   huber_loss: emitLoss,

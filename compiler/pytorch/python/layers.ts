@@ -202,13 +202,20 @@ class Pool(nn.Module):
 
 
 class GlobalPool(nn.Module):
-    """Pools every axis between the first and the last (channels-last)."""
+    """Pools every axis between the first and the last (channels-last); with a mask [N, T] of a
+    sequence [N, T, C], only the steps where it is nonzero (a row with none gives 0)."""
 
     def __init__(self, kind):
         super().__init__()
         self.kind = kind
 
-    def forward(self, x):
+    def forward(self, x, mask=None):
+        if mask is not None:
+            real = (mask != 0).unsqueeze(-1)
+            any_real = real.any(dim=1)
+            if self.kind == 'avg':
+                return (x * real).sum(dim=1) / real.sum(dim=1).clamp(min=1)
+            return torch.where(any_real, x.masked_fill(~real, -math.inf).amax(dim=1), torch.zeros_like(x[:, 0]))
         axes = tuple(range(1, x.dim() - 1))
         return x.mean(dim=axes) if self.kind == 'avg' else x.amax(dim=axes)
 

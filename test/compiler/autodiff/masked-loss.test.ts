@@ -73,3 +73,21 @@ describe('masked cross-entropy: the mean over the counted rows', () => {
     expect(maskedLoss).toBeCloseTo(alone, 6);
   });
 });
+
+describe('gradients: masked global pooling', () => {
+  for (const kind of ['global_avgpool', 'global_maxpool'] as const) {
+    it(`${kind} over a sequence with a padded int mask (a row of one step) and a random float mask`, async () => {
+      for (const feeds of [{ mask: padded('i32') }, undefined]) {
+        const g = new LayerGraph();
+        const x = g.input('x', ['batch', 4, 3]);
+        const mask = g.input('mask', ['batch', 4], feeds ? 'i32' : 'f32');
+        const h = g.dense('h', x, 3, null);
+        const pooled = g.layer(kind, 'p', [h, mask], { masked: true }, ['batch', 3]);
+        const y = g.dense('y', pooled, 2, null);
+        g.output('y', y);
+        const t = g.label('t', ['batch', 2]);
+        await gradCheck({ graph: g, loss: { kind: 'mse', pred: y, target: t }, ...(feeds ? { feeds } : {}) });
+      }
+    });
+  }
+});

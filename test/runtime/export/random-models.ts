@@ -86,6 +86,8 @@ export function randomModel(seed: number): string {
       const cell = (['rnn', 'lstm', 'gru', 'gru_reset_after'] as const)[Math.floor(seed / 8) % 4]!;
       const [op, extra] = cell === 'gru_reset_after' ? ['gru', 'reset_after: true, '] : [cell, ''];
       v = bind(`${op}(${v.name}, ${units}, return_sequences: true, ${extra}mask: x, bidirectional: ${merge})`, { ...v, features: merge === 'concat' ? 2 * units : units });
+      // Seeds 15 and 31 then pool over the real steps only (avg, max), and go on as features.
+      if (seed % 16 === 15) v = bind(`global_${seed % 32 === 15 ? 'avg' : 'max'}pool(${v.name}, mask: x)`, { kind: 'vec', features: v.features });
     }
   }
 

@@ -277,6 +277,9 @@ function recurrentCases(): OpCase[] {
   // Each row reversed over its own length: f32 values with an int mask, an int tensor with a float mask.
   cases.push({ name: 'reverse_sequence f32', kernel: 'reverse_sequence', inputs: [{ shape: [n, t, 2] }, { shape: [n, t], gen: 'lengths', dtype: 'i32' }], outputs: [[n, t, 2]] });
   cases.push({ name: 'reverse_sequence i32', kernel: 'reverse_sequence', inputs: [{ shape: [n, t], gen: 'ids:5', dtype: 'i32' }, { shape: [n, t], gen: 'lengths' }], outputs: [[n, t]], outputDtypes: ['i32'] });
+  // A mask as 0/1 weights (masked pooling), from an int and a float mask.
+  cases.push({ name: 'nonzero i32', kernel: 'nonzero', inputs: [{ shape: [n, t], gen: 'ids:3', dtype: 'i32' }], outputs: [[n, t]] });
+  cases.push({ name: 'nonzero f32', kernel: 'nonzero', inputs: [{ shape: [n, t], gen: 'mask' }], outputs: [[n, t]] });
   return cases;
 }
 

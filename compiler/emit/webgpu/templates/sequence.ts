@@ -8,6 +8,13 @@ const dtypeOf = (t: { dtype: string }): 'f32' | 'i32' => (t.dtype === 'i32' ? 'i
  * reverse_sequence: one thread per element of x [N, T, ...] (any dtype): its row's length L (1 + the
  * last step whose mask is nonzero) from the mask, then y[b, t] = x[b, L − 1 − t] for t < L, else x[b, t].
  */
+/** nonzero: y = 1 where x ≠ 0 (x i32 or f32), else 0. */
+export function emitNonzero(step: StepShapes): KernelSource {
+  const x = step.inputs[0]!;
+  const zero = dtypeOf(x) === 'i32' ? '0' : '0.0';
+  return gridKernel(product(x.shape), [input(0, 'x', dtypeOf(x)), output(0, 'y')], `y[i] = select(0.0, 1.0, x[i] != ${zero});`);
+}
+
 export function emitReverseSequence(step: StepShapes): KernelSource {
   const [x, mask] = step.inputs as [StepShapes['inputs'][number], StepShapes['inputs'][number]];
   const zero = dtypeOf(mask) === 'i32' ? '0' : '0.0';

@@ -1,8 +1,9 @@
 import type { CpuKernel, CpuKernelMap } from '../kernel-interface.js';
 
 /**
- * reverse_sequence: each row of x [N, T, ...] reversed over its own length L_b (1 + the last step
- * whose mask is nonzero), the steps after it left in place. A copy of whole steps, so any dtype.
+ * The kernels of masks [N, T] (nonzero = a real step): reverse_sequence, each row of x [N, T, ...]
+ * reversed over its own length L_b (1 + the last step whose mask is nonzero), the steps after it left
+ * in place (a copy of whole steps, so any dtype); nonzero, a mask as 0/1 float weights.
  */
 function sequenceLength(mask: ArrayLike<number>, b: number, steps: number): number {
   for (let t = steps - 1; t >= 0; t--) if (mask[b * steps + t] !== 0) return t + 1;
@@ -21,4 +22,9 @@ const reverseSequence: CpuKernel = (_ctx, [x, mask], [y]) => {
   }
 };
 
-export const sequenceKernels = { reverse_sequence: reverseSequence } satisfies CpuKernelMap;
+const nonzero: CpuKernel = (_ctx, [x], [y]) => {
+  const [from, to] = [x!.data, y!.data];
+  for (let i = 0; i < from.length; i++) to[i] = from[i] !== 0 ? 1 : 0;
+};
+
+export const maskKernels = { reverse_sequence: reverseSequence, nonzero } satisfies CpuKernelMap;
