@@ -21,8 +21,7 @@ export function scalarReduceKernel(
 var<workgroup> partial: array<f32, ${REDUCE_WORKGROUP}>;
 
 @compute @workgroup_size(${REDUCE_WORKGROUP}, 1, 1)
-fn main(@builtin(local_invocation_id) lid: vec3u) {
-  ${(extra.prologue ?? '').trim().split('\n').join('\n  ')}
+fn main(@builtin(local_invocation_id) lid: vec3u) {${extra.prologue ? `\n  ${extra.prologue.trim().split('\n').join('\n  ')}` : ''}
   var acc = 0.0;
   for (var i = lid.x; i < P.count; i += ${REDUCE_WORKGROUP}u) {
     ${item.trim().split('\n').join('\n    ')}
