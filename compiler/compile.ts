@@ -9,7 +9,7 @@ import { emitWebGpuPrograms, WebGpuEmitError } from './emit/webgpu/index.js';
 import { concreteShape, InitError, initialValues } from './emit/init-weights.js';
 import { LineMap } from '../diagnostics/line-map.js';
 import { readWeightFile } from './emit/weight-files.js';
-import type { Graph } from './ir/graph.js';
+import { nodeTable, type Graph } from './ir/graph.js';
 import { assertValidGraph } from './ir/verify.js';
 import { LoweringError, lowerGraph } from './lower/lower.js';
 import { runPasses } from './passes/pipeline.js';
@@ -137,9 +137,9 @@ export function compileGraph(
   if (options.initialiseWeights === false) return { plan, weights: new Map(), explain: program.explain, diagnostics: [] };
   const seed = options.seed ?? settings?.seed ?? 0;
   const weights = new Map<string, WeightData>();
-  const nodesById = new Map(graph.nodes.map((n) => [n.id, n]));
+  const nodesById = nodeTable(graph.nodes);
   for (const param of graph.params) {
-    const node = nodesById.get(param.node)!;
+    const node = nodesById[param.node]!;
     const shape = concreteShape(node.type.shape, param.name);
     const init = param.init;
     weights.set(
@@ -150,7 +150,7 @@ export function compileGraph(
     );
   }
   for (const slot of program.training?.slots ?? []) {
-    const node = nodesById.get(slot.node)!;
+    const node = nodesById[slot.node]!;
     const values = new Float32Array(concreteShape(node.type.shape, slot.name).reduce((a, b) => a * b, 1));
     if (slot.init !== 0) values.fill(slot.init); // a new array is zeros already: skip the pass over millions of slots
     weights.set(slot.name, values);

@@ -1,5 +1,5 @@
 import type { Plan, PlanAttr, PlanSource, PlanStep, PlanTarget, PlanTensor, TensorRole } from '../../runtime/plan/format.js';
-import type { IRNode } from '../ir/graph.js';
+import { nodeTable, type IRNode } from '../ir/graph.js';
 import { parseKernelName } from '../../runtime/plan/kernels.js';
 import { primitiveOutputs, primitiveRule } from '../ir/primitives.js';
 import type { TrainConfig } from '../train-config.js';
@@ -38,7 +38,7 @@ export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; 
     return name;
   };
 
-  const nodesById = new Map(graph.nodes.map((n) => [n.id, n]));
+  const nodesById = nodeTable(graph.nodes);
   const inputsByNode = new Map(graph.inputs.map((i) => [i.node, i]));
   const paramsByNode = new Map(graph.params.map((p) => [p.node, p]));
   const slotsByNode = new Map((training?.slots ?? []).map((s) => [s.node, s]));
@@ -62,8 +62,14 @@ export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; 
   const forward: PlanStep[] = [];
   const backward: PlanStep[] = [];
   const update: PlanStep[] = [];
-  const extras = new Map<string, IRNode>();
-  for (const node of graph.nodes) if (node.op === 'output_of') extras.set(`${node.inputs[0]}:${node.attrs.index}`, node);
+  /** node id → its `output_of` nodes by output index. */
+  const extras = new Map<number, IRNode[]>();
+  for (const node of graph.nodes) {
+    if (node.op !== 'output_of') continue;
+    const list = extras.get(node.inputs[0]!) ?? [];
+    list[node.attrs.index as number] = node;
+    extras.set(node.inputs[0]!, list);
+  }
 
   for (const node of graph.nodes) {
     if (names.has(node.id) || node.op === 'output_of' || node.op === 'input' || node.op === 'param' || node.op === 'const') continue;
@@ -78,10 +84,12 @@ export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; 
       const name = unique(`${node.origin.layer}/${node.op}`);
       names.set(node.id, addTensor(name, node, roleOf(node)));
       outputs = [name];
-      const types = primitiveOutputs(node.op, node.inputs.map((i) => nodesById.get(i)!.type), node.attrs);
+      const read = extras.get(node.id);
+      // A matmul or conv writes its optional pre-activation output only when something reads it.
+      const types = rule.epilogue && !read?.[1] ? [] : primitiveOutputs(node.op, node.inputs.map((i) => nodesById[i]!.type), node.attrs);
       for (let index = 1; index < types.length; index++) {
-        const extra = extras.get(`${node.id}:${index}`);
-        if (!extra && rule.epilogue) break; // the optional pre-activation output
+        const extra = read?.[index];
+        if (!extra && rule.epilogue) break;
         const extraName = unique(`${name}:${index}`);
         addTensor(extraName, { type: types[index]! }, extra ? roleOf(extra) : roleOf(node));
         if (extra) names.set(extra.id, extraName);
@@ -101,7 +109,14 @@ export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; 
 
   const outputs = graph.outputs.map((o) => ({ name: o.name, tensor: names.get(o.node)! }));
   const dims: Record<string, number | null> = {};
-  for (const t of tensors) for (const d of t.shape) for (const s of dimSymbols(d)) dims[s] = null;
+  const seen = new Set<string>();
+  for (const t of tensors) {
+    for (const d of t.shape) {
+      if (typeof d === 'number' || seen.has(d)) continue;
+      seen.add(d);
+      for (const s of dimSymbols(d)) dims[s] = null;
+    }
+  }
   const referenceBatch = options.train?.batch ?? 1;
   const bindings = Object.fromEntries(Object.keys(dims).map((d) => [d, d === 'batch' ? referenceBatch : 1]));
   const prediction = program.metric ? names.get(program.metric.prediction) : undefined;
@@ -133,8 +148,8 @@ export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; 
 }
 
 function sourceOf(node: IRNode, lines: LineMap | null): PlanSource {
-  const position = lines ? lines.lineColumn(node.origin.range.start) : { line: 0, column: 0 };
-  return { layer: node.origin.layer, op: node.origin.op, ...position };
+  const { line, column } = lines ? lines.lineColumn(node.origin.range.start) : { line: 0, column: 0 };
+  return { layer: node.origin.layer, op: node.origin.op, line, column };
 }
 
 /** The train section as the plan records it: node ids and source ranges left out, nothing shared with `train`. */

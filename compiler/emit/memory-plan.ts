@@ -24,27 +24,46 @@ export function planMemory(
   bindings: Record<string, number>,
   referenceBatch: number,
 ): PlanMemory {
-  const byName = new Map(tensors.map((t) => [t.name, t]));
-  const lastUse = new Map<string, number>();
+  // Tensors by index: their last use, buffer and state live in typed arrays rather than in maps and
+  // sets keyed by name (a 1,000-layer training plan has some 20,000 uses).
+  const indexOf = new Map<string, number>();
+  tensors.forEach((t, k) => indexOf.set(t.name, k));
+  const lastUse = new Float64Array(tensors.length).fill(-1);
+  const use = (name: string, step: number): void => {
+    const k = indexOf.get(name);
+    if (k !== undefined) lastUse[k] = step;
+  };
   steps.forEach((step, i) => {
-    for (const name of step.inputs) lastUse.set(name, i);
-    for (const name of step.outputs) lastUse.set(name, i);
+    for (const name of step.inputs) use(name, i);
+    for (const name of step.outputs) use(name, i);
   });
-  for (const name of keepAlive) lastUse.set(name, Infinity);
+  for (const name of keepAlive) use(name, Infinity);
 
   const bufferBytes: number[] = [];
   const free: number[] = [];
-  const assigned = new Set<string>();
+  const assigned = new Uint8Array(tensors.length);
+  /** The step that last freed each buffer: a name listed twice in one step shares its buffer, freed once. */
+  const freedAt: number[] = [];
+  const release = (name: string, step: number): void => {
+    const k = indexOf.get(name);
+    const buffer = k === undefined ? undefined : tensors[k]!.buffer;
+    if (buffer !== undefined && lastUse[k!] === step && freedAt[buffer] !== step) {
+      freedAt[buffer] = step;
+      free.push(buffer);
+    }
+  };
   steps.forEach((step, i) => {
     for (const name of step.outputs) {
-      const tensor = byName.get(name);
-      if (!tensor || PERSISTENT.has(tensor.role) || assigned.has(name)) continue;
-      assigned.add(name);
+      const k = indexOf.get(name);
+      if (k === undefined) continue;
+      const tensor = tensors[k]!;
+      if (PERSISTENT.has(tensor.role) || assigned[k]) continue;
+      assigned[k] = 1;
       const size = bytesOf(tensor, bindings);
       let best = -1;
-      for (let k = 0; k < free.length; k++) {
-        const slot = free[k]!;
-        if (best < 0 || Math.abs(bufferBytes[slot]! - size) < Math.abs(bufferBytes[free[best]!]! - size)) best = k;
+      for (let f = 0; f < free.length; f++) {
+        const slot = free[f]!;
+        if (best < 0 || Math.abs(bufferBytes[slot]! - size) < Math.abs(bufferBytes[free[best]!]! - size)) best = f;
       }
       if (best >= 0) {
         const slot = free.splice(best, 1)[0]!;
@@ -55,19 +74,12 @@ export function planMemory(
         bufferBytes.push(size);
       }
     }
-    // Inputs, then outputs; a name listed twice shares its buffer, which `released` frees once.
-    const released = new Set<number>();
-    const release = (name: string): void => {
-      const tensor = byName.get(name);
-      if (tensor?.buffer !== undefined && lastUse.get(name) === i && !released.has(tensor.buffer)) {
-        released.add(tensor.buffer);
-        free.push(tensor.buffer);
-      }
-    };
-    for (const name of step.inputs) release(name);
-    for (const name of step.outputs) release(name);
+    // Inputs, then outputs.
+    for (const name of step.inputs) release(name, i);
+    for (const name of step.outputs) release(name, i);
   });
-  const persistent = tensors.filter((t) => PERSISTENT.has(t.role)).reduce((n, t) => n + bytesOf(t, bindings), 0);
+  let persistent = 0;
+  for (const t of tensors) if (PERSISTENT.has(t.role)) persistent += bytesOf(t, bindings);
   const pooled = bufferBytes.reduce((a, b) => a + b, 0);
   return { bufferBytes, referenceBatch, peakBytes: pooled + persistent };
 }

@@ -1,4 +1,4 @@
-import type { Graph, IRNode } from '../ir/graph.js';
+import { nodeTable, type Graph, type IRNode, type NodeTable } from '../ir/graph.js';
 import { primitiveOutputs } from '../ir/primitives.js';
 import type { Attrs, Origin, TensorType } from '../ir/types.js';
 
@@ -10,19 +10,19 @@ import type { Attrs, Origin, TensorType } from '../ir/types.js';
  */
 export class GraphBuilder {
   private nextId: number;
-  private readonly byId = new Map<number, IRNode>();
+  private readonly byId: NodeTable;
   private readonly extraOutputs = new Map<string, number>();
 
   constructor(readonly graph: Graph) {
     this.nextId = graph.nodes.reduce((max, n) => Math.max(max, n.id), -1) + 1;
-    for (const node of graph.nodes) this.byId.set(node.id, node);
+    this.byId = nodeTable(graph.nodes);
     for (const node of graph.nodes) {
       if (node.op === 'output_of') this.extraOutputs.set(`${node.inputs[0]}:${node.attrs.index}`, node.id);
     }
   }
 
   node(id: number): IRNode {
-    const node = this.byId.get(id);
+    const node = this.byId[id];
     if (!node) throw new Error(`IR node ${id} not found`);
     return node;
   }
@@ -35,7 +35,7 @@ export class GraphBuilder {
   addTyped(op: string, inputs: number[], attrs: Attrs, type: TensorType, origin: Origin): number {
     const node: IRNode = { id: this.nextId++, op, inputs, attrs, type, origin };
     this.graph.nodes.push(node);
-    this.byId.set(node.id, node);
+    this.byId[node.id] = node; // ids grow one by one: this appends
     return node.id;
   }
 

@@ -1,4 +1,4 @@
-import type { IRNode } from '../ir/graph.js';
+import { nodeTable, type IRNode } from '../ir/graph.js';
 import type { Program } from './program.js';
 import { consumersOf, replaceUses } from './program.js';
 
@@ -42,13 +42,13 @@ function sameShape(a: IRNode['type'], b: IRNode['type']): boolean {
 
 export function foldConstants(program: Program): Program {
   const { graph } = program;
-  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const byId = nodeTable(graph.nodes);
   const consumers = consumersOf(graph);
   for (const node of graph.nodes) {
     const folder = FOLDERS[node.op];
-    const inputs = node.inputs.map((i) => literal(byId.get(i)));
-    if (folder && inputs.length > 0 && inputs.every((v) => v !== null)) {
-      const values = folder(inputs as number[][], node);
+    if (folder && node.inputs.length > 0) {
+      const inputs = node.inputs.map((i) => literal(byId[i]));
+      const values = inputs.every((v) => v !== null) ? folder(inputs as number[][], node) : null;
       if (values) {
         node.op = 'const';
         node.inputs = [];
@@ -56,8 +56,9 @@ export function foldConstants(program: Program): Program {
         continue;
       }
     }
-    const source = byId.get(node.inputs[0] ?? -1);
-    const readByGradient = (consumers.get(node.id) ?? []).some((c) => c.op.endsWith('_grad'));
+    if (node.op !== 'linear' && node.op !== 'copy' && node.op !== 'reshape') continue; // the only ops removed or rewired below
+    const source = node.inputs.length > 0 ? byId[node.inputs[0]!] : undefined;
+    const readByGradient = (consumers[node.id] ?? []).some((c) => c.op.endsWith('_grad'));
     if (!source || readByGradient) continue;
     const identity =
       node.op === 'linear' || node.op === 'copy' || (node.op === 'reshape' && sameShape(node.type, source.type));

@@ -21,14 +21,13 @@ import { consumersOf } from './program.js';
 export function fuseEpilogues(program: Program): Program {
   const { graph } = program;
   const consumers = consumersOf(graph);
-  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const outputNames = new Map(graph.outputs.map((o) => [o.node, o.name]));
   const backward = program.training?.backwardNodes ?? new Set<number>();
   const removed = new Set<number>();
   const inserted = new Map<number, IRNode[]>();
   let nextId = graph.nodes.reduce((max, n) => Math.max(max, n.id), -1) + 1;
 
-  const readersOf = (id: number): IRNode[] => consumers.get(id) ?? [];
+  const readersOf = (id: number): IRNode[] => consumers[id] ?? [];
   const describe = (reader: IRNode): string => `'${reader.origin.layer}' (${reader.op})`;
 
   for (const head of graph.nodes) {
@@ -82,8 +81,9 @@ export function fuseEpilogues(program: Program): Program {
     const extra: IRNode[] = [fused];
     let reason: string | undefined;
     if (preReaders.length > 0) {
-      const preId = group[group.length - 2]!.id;
-      const pre: IRNode = { id: nextId++, op: 'output_of', inputs: [fused.id], attrs: { index: 1 }, type: byId.get(preId)!.type, origin: head.origin };
+      const preNode = group[group.length - 2]!;
+      const preId = preNode.id;
+      const pre: IRNode = { id: nextId++, op: 'output_of', inputs: [fused.id], attrs: { index: 1 }, type: preNode.type, origin: head.origin };
       extra.push(pre);
       for (const reader of preReaders) reader.inputs = reader.inputs.map((i) => (i === preId ? pre.id : i));
       reason = `also writes the pre-activation for ${preReaders[0]!.op}`;
@@ -93,6 +93,12 @@ export function fuseEpilogues(program: Program): Program {
     program.explain.push({ kind: 'fused', kernel, layer: head.origin.layer, op: head.origin.op, range: head.origin.range, ...(reason ? { reason } : {}) });
   }
 
-  graph.nodes = graph.nodes.flatMap((node) => inserted.get(node.id) ?? (removed.has(node.id) ? [] : [node]));
+  const nodes: IRNode[] = [];
+  for (const node of graph.nodes) {
+    const replacement = inserted.get(node.id);
+    if (replacement) nodes.push(...replacement);
+    else if (!removed.has(node.id)) nodes.push(node);
+  }
+  graph.nodes = nodes;
   return program;
 }

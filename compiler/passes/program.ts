@@ -1,6 +1,6 @@
 import type { SourceRange } from '../../grammar/ast.js';
 import type { TrainingGraph } from '../autodiff/training-graph.js';
-import type { Graph, IRNode } from '../ir/graph.js';
+import { idIndexed, type Graph, type IRNode } from '../ir/graph.js';
 import type { CheckedValue } from '../ir/verify.js';
 
 /** One line of `nnet compile --explain`: a fused group, or a fusion that was refused and why. */
@@ -34,17 +34,18 @@ export interface Program {
   losses?: Array<{ prediction: number; target: number; mask?: number } | { value: number }>;
 }
 
-/** node id → the ids of the nodes that read it. */
-export function consumersOf(graph: Graph): Map<number, IRNode[]> {
-  const map = new Map<number, IRNode[]>();
+/** node id → the nodes that read it (indexed by id, as nodeTable is; a hole where none does). */
+export function consumersOf(graph: Graph): Array<IRNode[] | undefined> {
+  const readers = idIndexed<IRNode[]>(graph.nodes);
   for (const node of graph.nodes) {
     for (const input of node.inputs) {
-      const list = map.get(input) ?? [];
-      if (!list.includes(node)) list.push(node);
-      map.set(input, list);
+      const list = readers[input];
+      // A node reading one value twice is listed once: it is then this list's last entry.
+      if (list === undefined) readers[input] = [node];
+      else if (list[list.length - 1] !== node) list.push(node);
     }
   }
-  return map;
+  return readers;
 }
 
 /** Replaces every use of `from` by `to` (inputs, outputs, training bookkeeping). */

@@ -1,6 +1,7 @@
 import type { CheckedModel } from '../api-types.js';
 import type { IRNode, ParamInfo } from '../ir/graph.js';
 import type { Dim } from '../ir/types.js';
+import { findOp } from '../ops/registry.js';
 import { pyOpFor, PytorchExportError, type PyOpContext } from './ops.js';
 import { LAYERS_PY } from './python/layers.js';
 import { TRAIN_LOOP_PY } from './python/loop.js';
@@ -66,26 +67,44 @@ export function modelClass(model: CheckedModel, where: (node: IRNode) => string,
   // parameters) and keeps a value name of its own: submodule of the value's name → the module it calls.
   const moduleOf = new Map<number, string>();
   const firstWith = new Map<string, { op: string; params: string }>();
+  // A tied weight (`weight: tied(emb)`) is a parameter of an earlier layer read by this one: its
+  // module gets that very Parameter under its own role (`self.logits.weight = self.emb.table`), as
+  // PyTorch users tie weights; state_dict() then lists it under both names, and TIED says which.
+  const ties: Array<{ node: IRNode; role: string; source: string }> = [];
   for (const node of layers) {
     const params = node.inputs.filter((i) => paramOf.has(i)).map((i) => paramOf.get(i)!.name);
     if (params.length === 0) continue;
-    const prefixes = new Set(params.map((p) => p.slice(0, p.lastIndexOf('.'))));
-    const prefix = [...prefixes][0]!;
-    const first = firstWith.get(prefix);
+    const prefixOf = (p: string): string => p.slice(0, p.lastIndexOf('.'));
+    const first = firstWith.get(prefixOf(params[0]!));
     if (first && first.op === node.op && first.params === params.join(',')) {
-      moduleOf.set(node.id, prefix);
+      moduleOf.set(node.id, prefixOf(params[0]!));
       continue;
     }
-    if (prefixes.size > 1 || used.has(prefix)) {
-      const borrowed = params.filter((p) => used.has(p.slice(0, p.lastIndexOf('.'))));
-      fail(node, borrowed.length > 0
-        ? `it reads ${borrowed.join(', ')}, a weight of another layer (tied(...)); tied weights have no PyTorch export yet`
-        : `its parameters (${params.join(', ')}) are named apart; that has no PyTorch export yet`);
-    }
+    const own = params.filter((p) => !used.has(prefixOf(p)));
+    const prefixes = new Set(own.map(prefixOf));
+    if (prefixes.size > 1) fail(node, `its parameters (${params.join(', ')}) are named apart; that has no PyTorch export yet`);
+    if (own.length < params.length) ties.push(...tiedRoles(node, params, own).map(({ role, source }) => ({ node, role, source })));
+    if (own.length === 0) continue; // every weight tied: the module is named after its layer, below
+    const prefix = [...prefixes][0]!;
     firstWith.set(prefix, { op: node.op, params: params.join(',') });
     if (prefix.includes('.') || prefix === '') fail(node, `its parameter prefix '${prefix}' cannot name a PyTorch module`);
     used.add(prefix);
     keyOf.set(node.id, prefix);
+  }
+
+  /** The role (the module attribute) of each tied parameter: the op's weights in order, own ones matched by name. */
+  function tiedRoles(node: IRNode, params: string[], own: string[]): Array<{ role: string; source: string }> {
+    const roles = findOp(node.op)?.params.filter((p) => p.kind === 'weight').map((p) => p.name) ?? [];
+    const result: Array<{ role: string; source: string }> = [];
+    let next = 0;
+    for (const param of params) {
+      const ownRole = own.includes(param) ? param.slice(param.lastIndexOf('.') + 1) : null;
+      const at = ownRole === null ? next : roles.indexOf(ownRole, next);
+      if (at < 0 || at >= roles.length) fail(node, `its tied weight ${param} has no place among ${node.op}'s weights`);
+      if (ownRole === null) result.push({ role: roles[at]!, source: param });
+      next = at + 1;
+    }
+    return result;
   }
   for (const node of layers) {
     if (keyOf.has(node.id)) continue;
@@ -112,14 +131,16 @@ export function modelClass(model: CheckedModel, where: (node: IRNode) => string,
     if (node.op === 'const') fail(node, 'constants have no PyTorch export yet');
     const tensorInputs = node.inputs.filter((i) => !paramOf.has(i));
     let unbound = 0;
+    const paramNames = node.inputs.flatMap((i) => {
+      const name = paramOf.get(i)?.name;
+      if (name === undefined) return [];
+      return [ties.find((t) => t.node === node && t.source === name)?.role ?? name.slice(name.lastIndexOf('.') + 1)];
+    });
     const ctx: PyOpContext = {
       node,
       inputs: tensorInputs.map((i) => byId.get(i)!.type),
-      hasBias: node.inputs.some((i) => paramOf.get(i)?.name.endsWith('.bias')),
-      paramNames: node.inputs.flatMap((i) => {
-        const name = paramOf.get(i)?.name;
-        return name === undefined ? [] : [name.slice(name.lastIndexOf('.') + 1)];
-      }),
+      hasBias: paramNames.includes('bias'),
+      paramNames,
       dim: (d: Dim) => {
         if (typeof d === 'number') return String(d);
         const expr = dimExpression(d, bound, dimVar);
@@ -150,6 +171,15 @@ export function modelClass(model: CheckedModel, where: (node: IRNode) => string,
     return `v${id}`;
   }
 
+  // After every module exists: the tying module's attribute becomes the owner's Parameter.
+  const tiedKeys: Array<[string, string]> = [];
+  for (const { node, role, source } of ties) {
+    const owner = source.slice(0, source.lastIndexOf('.'));
+    const attribute = source.slice(source.lastIndexOf('.') + 1);
+    init.push(`        setattr(self._modules[${JSON.stringify(keyOf.get(node.id)!)}], ${JSON.stringify(role)}, getattr(self._modules[${JSON.stringify(owner)}], ${JSON.stringify(attribute)}))`);
+    tiedKeys.push([`${keyOf.get(node.id)!}.${role}`, source]);
+  }
+
   const frozen = graph.params.filter((p) => !p.trainable && !isBuffer(p.name)).map((p) => p.name);
   const dimLines = [...bound].map(([d, expr]) => `        ${dimVar(d)} = ${expr}`);
   const outputs = graph.outputs.map((o) => `${JSON.stringify(o.name)}: ${valueOf(o.node)}`);
@@ -163,6 +193,8 @@ export function modelClass(model: CheckedModel, where: (node: IRNode) => string,
     named in \`values\` (a key of LAYERS). state_dict() keys are nnet's weight names."""
 
     INPUTS = ${py(inputs.map((i) => i.name))}
+    # tied weights: state_dict() key of the tying layer → the weight it reads (one Parameter, saved once)
+    TIED = {${tiedKeys.map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')}}
     OUTPUTS = ${py(graph.outputs.map((o) => o.name))}
     # value name (the submodule that computes it, or for a shared block's later use a name of its own): (nnet layer, op, line:col in ${sourceFile})
     LAYERS = {

@@ -19,7 +19,7 @@ export interface TrainExport {
 const KNOWN_TRAIN_KEYS = new Set(['loss', 'losses', 'optimizer', 'schedule', 'regularize', 'augment', 'earlyStopping', 'epochs', 'batch', 'validation', 'metrics', 'seed', 'data', 'range', 'warmup', 'clip']);
 const KNOWN_SCHEDULE_KEYS = new Set(['kind', 'every', 'gamma', 'per', 'epochs', 'minLr', 'pctStart', 'div', 'finalDiv']);
 const KNOWN_CLIP_KEYS = new Set(['value', 'norm']);
-const KNOWN_LOSS_KEYS = new Set(['kind', 'fromLogits', 'sparse', 'delta', 'pred', 'target', 'range', 'weight', 'value']);
+const KNOWN_LOSS_KEYS = new Set(['kind', 'fromLogits', 'sparse', 'delta', 'smoothing', 'classWeights', 'pred', 'target', 'range', 'weight', 'value']);
 const OPTIMIZERS = new Set(['gd', 'sgd', 'adam', 'adamw', 'adagrad', 'rmsprop']);
 const LOSSES = new Set(['mse', 'mae', 'huber', 'binary_cross_entropy', 'cross_entropy', 'kl_divergence', 'value']);
 const METRICS = new Set(['accuracy', 'mae', 'precision', 'recall', 'f1', 'top_k_accuracy']);
@@ -66,7 +66,17 @@ export function trainExport(model: CheckedModel, train: TrainConfig, names: Modu
   const losses = terms.map((term) =>
     term.kind === 'value'
       ? { kind: 'value', weight: term.weight, value: ref(term.value) }
-      : { kind: term.kind, fromLogits: term.fromLogits, sparse: term.sparse, delta: term.delta, weight: term.weight, pred: ref(term.pred), target: ref(term.target) },
+      : {
+          kind: term.kind,
+          fromLogits: term.fromLogits,
+          sparse: term.sparse,
+          delta: term.delta,
+          ...(term.smoothing > 0 ? { smoothing: term.smoothing } : {}),
+          ...(term.classWeights ? { classWeights: [...term.classWeights] } : {}),
+          weight: term.weight,
+          pred: ref(term.pred),
+          target: ref(term.target),
+        },
   );
 
   // Each metric's decision, as the loop's: argmax over several classes, else a threshold (0 on a

@@ -658,10 +658,17 @@ def write_safetensors(path, tensors, metadata=None):
     os.replace(tmp, path)
 
 
+def nnet_state_dict(module):
+    """state_dict() without the second names of tied weights (the model's TIED): nnet's weight names, each tensor once."""
+    tied = getattr(module, 'TIED', {})
+    return {name: value for name, value in module.state_dict().items() if name not in tied}
+
+
 def load_nnet_weights(module, path, strict=True):
-    """Loads nnet's safetensors into a module whose state_dict names are nnet's (see each model's docstring)."""
+    """Loads nnet's safetensors into a module whose state_dict names are nnet's (see each model's docstring).
+    A tied weight is stored once, under the name of the layer that made it; the tying layer shares that Parameter."""
     tensors = read_safetensors(path)
-    state = module.state_dict()
+    state = nnet_state_dict(module)
     missing = [name for name in state if name not in tensors]
     unexpected = [name for name in tensors if name not in state]
     if strict and (missing or unexpected):
@@ -676,5 +683,5 @@ def load_nnet_weights(module, path, strict=True):
 
 
 def save_nnet_weights(module, path, metadata=None):
-    write_safetensors(path, module.state_dict(), metadata)
+    write_safetensors(path, nnet_state_dict(module), metadata)
 `;

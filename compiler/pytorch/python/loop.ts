@@ -241,6 +241,8 @@ EPS = 1e-7
 
 def data_loss(loss, pred, target):
     kind = loss['kind']
+    if kind in ('cross_entropy', 'binary_cross_entropy') and ('smoothing' in loss or 'classWeights' in loss):
+        return label_loss(loss, pred, target)
     if kind == 'cross_entropy' and loss['sparse']:
         classes = pred.shape[-1]
         rows, labels = pred.reshape(-1, classes), target.reshape(-1).long()
@@ -268,6 +270,38 @@ def data_loss(loss, pred, target):
         t = target.clamp(EPS, 1)
         return (t * torch.log(t / pred.clamp(EPS, 1))).sum() / rows
     raise ValueError(f"unknown loss '{kind}'")
+
+
+def label_loss(loss, pred, target):
+    """The cross-entropies with label smoothing ε and class weights, nnet's formulas (runtime/plan/kernels.ts):
+    targets t' = t(1 − ε) + ε/K (ε/2 for binary), each row's loss times w, then the mean over rows, with
+    w = classWeights[label], Σ t·classWeights of a one-hot or soft row, or w1·t + w0·(1 − t) per binary
+    output (t unsmoothed): Keras's class_weight. (F.cross_entropy(weight=) divides by Σ w instead, and
+    weights its smoothing term per class, so it is not used.)"""
+    eps = loss.get('smoothing', 0)
+    weights = loss.get('classWeights')
+    if loss['kind'] == 'binary_cross_entropy':
+        t = target.reshape(pred.shape).to(pred.dtype)
+        smoothed = t * (1 - eps) + eps / 2
+        w = 1.0 if weights is None else weights[1] * t + weights[0] * (1 - t)
+        if loss['fromLogits']:
+            per = F.binary_cross_entropy_with_logits(pred, smoothed, reduction='none')
+        else:
+            p = pred.clamp(EPS, 1 - EPS)
+            per = -(smoothed * torch.log(p) + (1 - smoothed) * torch.log(1 - p))
+        return (w * per).mean()
+    classes = pred.shape[-1]
+    rows = pred.reshape(-1, classes)
+    if loss['sparse']:
+        labels = target.reshape(-1).long()
+        t = F.one_hot(labels, classes).to(rows.dtype)
+    else:
+        t = target.reshape(rows.shape).to(rows.dtype)
+    logp = F.log_softmax(rows, dim=-1) if loss['fromLogits'] else torch.log(rows.clamp(EPS, 1))
+    per_row = -((t * (1 - eps) + eps / classes) * logp).sum(-1)
+    if weights is not None:
+        per_row = per_row * (t @ torch.tensor(weights, dtype=rows.dtype, device=rows.device))
+    return per_row.mean()
 
 
 def penalty(model, regularize):

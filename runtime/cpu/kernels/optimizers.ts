@@ -1,6 +1,6 @@
 import type { CpuKernel, CpuKernelMap } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
-import { simdUpdateRegion } from '../simd/stored-memory.js';
+import { simdUpdate } from '../simd/stored-memory.js';
 
 /**
  * Optimizer updates, in place on the parameter and its slots (inputs[0] and inputs[2...]); the
@@ -9,22 +9,14 @@ import { simdUpdateRegion } from '../simd/stored-memory.js';
  *
  * When the parameter and its slots live in the executor's stored WebAssembly memory
  * (simd/stored-memory.ts), the float32 SIMD loop (simd/optimizer-module.ts) updates them in place,
- * all but the last `length % 4` values; the JS loops below (float64 arithmetic, the reference) do
- * the rest, or everything when the arrays are plain. Nothing is allocated per call.
+ * all but the last `length % 4` values, on the worker pool when they are many; the JS loops below
+ * (float64 arithmetic, the reference) do the rest, or everything when the arrays are plain.
  */
-
-/** The first index the JS loop does: after the values the SIMD loop updated. */
-const simdEnd = (length: number): number => length - (length % 4);
 
 const gd: CpuKernel = (ctx, inputs) => {
   const p = f32(inputs[0]!);
   const g = f32(inputs[1]!);
-  const region = simdUpdateRegion(p, g);
-  let start = 0;
-  if (region !== null) {
-    start = simdEnd(p.length);
-    region.exports.gd(p.byteOffset, region.scratch, start * 4, ctx.lr);
-  }
+  const start = simdUpdate('gd', p, g, [], [ctx.lr]);
   for (let i = start; i < p.length; i++) p[i]! -= ctx.lr * g[i]!;
 };
 
@@ -34,12 +26,7 @@ const sgd: CpuKernel = (ctx, inputs, _outputs, attrs) => {
   const v = f32(inputs[2]!);
   const momentum = attrs.momentum as number;
   const nesterov = attrs.nesterov === true;
-  const region = simdUpdateRegion(p, g, v);
-  let start = 0;
-  if (region !== null) {
-    start = simdEnd(p.length);
-    region.exports[nesterov ? 'nesterov' : 'sgd'](p.byteOffset, region.scratch, v.byteOffset, start * 4, ctx.lr, momentum);
-  }
+  const start = simdUpdate(nesterov ? 'nesterov' : 'sgd', p, g, [v], [ctx.lr, momentum]);
   for (let i = start; i < p.length; i++) {
     const vi = momentum * v[i]! - ctx.lr * g[i]!;
     v[i] = vi;
@@ -59,13 +46,7 @@ function adamLike(decoupled: boolean): CpuKernel {
     const decay = decoupled ? (attrs.weightDecay as number) : 0;
     const c1 = 1 - b1 ** ctx.step;
     const c2 = 1 - b2 ** ctx.step;
-    const region = simdUpdateRegion(p, g, m, v);
-    let start = 0;
-    if (region !== null) {
-      start = simdEnd(p.length);
-      const update = decay !== 0 ? region.exports.adamw : region.exports.adam;
-      update(p.byteOffset, region.scratch, m.byteOffset, v.byteOffset, start * 4, ctx.lr, b1, b2, eps, c1, c2, decay);
-    }
+    const start = simdUpdate(decay !== 0 ? 'adamw' : 'adam', p, g, [m, v], [ctx.lr, b1, b2, eps, c1, c2, decay]);
     for (let i = start; i < p.length; i++) {
       const gi = g[i]!;
       const mi = b1 * m[i]! + (1 - b1) * gi;
@@ -83,12 +64,7 @@ const adagrad: CpuKernel = (ctx, inputs, _outputs, attrs) => {
   const g = f32(inputs[1]!);
   const a = f32(inputs[2]!);
   const eps = attrs.epsilon as number;
-  const region = simdUpdateRegion(p, g, a);
-  let start = 0;
-  if (region !== null) {
-    start = simdEnd(p.length);
-    region.exports.adagrad(p.byteOffset, region.scratch, a.byteOffset, start * 4, ctx.lr, eps);
-  }
+  const start = simdUpdate('adagrad', p, g, [a], [ctx.lr, eps]);
   for (let i = start; i < p.length; i++) {
     a[i]! += g[i]! * g[i]!;
     p[i]! -= (ctx.lr * g[i]!) / (Math.sqrt(a[i]!) + eps);
@@ -103,12 +79,7 @@ const rmsprop: CpuKernel = (ctx, inputs, _outputs, attrs) => {
   const rho = attrs.rho as number;
   const eps = attrs.epsilon as number;
   const momentum = attrs.momentum as number;
-  const region = simdUpdateRegion(p, g, ms, mom);
-  let start = 0;
-  if (region !== null) {
-    start = simdEnd(p.length);
-    region.exports.rmsprop(p.byteOffset, region.scratch, ms.byteOffset, mom.byteOffset, start * 4, ctx.lr, rho, eps, momentum);
-  }
+  const start = simdUpdate('rmsprop', p, g, [ms, mom], [ctx.lr, rho, eps, momentum]);
   for (let i = start; i < p.length; i++) {
     ms[i] = rho * ms[i]! + (1 - rho) * g[i]! * g[i]!;
     mom[i] = momentum * mom[i]! + (ctx.lr * g[i]!) / (Math.sqrt(ms[i]!) + eps);

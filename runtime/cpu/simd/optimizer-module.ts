@@ -1,14 +1,17 @@
+import { MAX_MEMORY_PAGES } from '../threads/threaded-module.js';
 import { i32, importedMemorySection, MAGIC_AND_VERSION, name, section, u32, vector } from '../wasm/wasm-bytes.js';
 
 /**
  * The six optimizer updates as float32 WebAssembly SIMD loops, as module bytes. The module imports
- * its memory (`env.memory`: where the executor's stored tensors are, stored-memory.ts) and exports one
+ * its memory (`env.memory`: the executor's stored-tensor memory, stored-memory.ts) and exports one
  * function per update, all of the form
  *
- *   adam(p, g, m, v, bytes, lr, beta1, beta2, epsilon, c1, c2, decay)
+ *   adam(p, g, m, v, bytes, lr, beta1, beta2, epsilon, c1, c2, decay, start, end)
  *
  * where p, g and the slots are byte addresses (16-aligned) and `bytes` a multiple of 16: each
- * function updates `bytes / 4` values in place, four at a time. The formulas are those of
+ * function updates the tiles [start, end) of the `bytes / 4` values (TILE_FLOATS a tile) in place,
+ * four at a time, so that it runs on the worker pool (threads/threaded-module.ts), every value
+ * updated by the same instructions on whichever thread. The formulas are those of
  * runtime/cpu/kernels/optimizers.ts (the JS reference, which also does the last 0–3 values), in
  * float32 instead of float64: see test/runtime/cpu/optimizers-simd.test.ts for the tolerance.
  */
@@ -25,6 +28,10 @@ const F = {
   load: [...simd(0x00), 4, 0],
   store: [...simd(0x0b), 4, 0],
 };
+/** Values per tile: 16 KiB of each array. */
+export const TILE_FLOATS = 4096;
+const TILE_BYTES = TILE_FLOATS * 4;
+
 const get = (i: number): number[] => [0x20, ...u32(i)];
 const set = (i: number): number[] => [0x21, ...u32(i)];
 
@@ -53,11 +60,12 @@ interface UpdateSpec {
 }
 
 function updateFunction(spec: UpdateSpec): { type: number[]; code: number[] } {
-  const params = [...spec.pointers, 'bytes', ...spec.scalars];
-  const types = [...spec.pointers.map(() => T.i32), T.i32, ...spec.scalars.map(() => T.f32)];
+  const params = [...spec.pointers, 'bytes', ...spec.scalars, 'start', 'end'];
+  const types = [...spec.pointers.map(() => T.i32), T.i32, ...spec.scalars.map(() => T.f32), T.i32, T.i32];
   const local = new Map(params.map((n, i) => [n, i]));
   const iLocal = params.length;
-  let next = iLocal + 1;
+  const stopLocal = iLocal + 1;
+  let next = stopLocal + 1;
   const vecLocals: string[] = [];
   const vec = (n: string): number => {
     if (!local.has(n)) {
@@ -78,15 +86,19 @@ function updateFunction(spec: UpdateSpec): { type: number[]; code: number[] } {
   const load = (ptr: string): Expr => [...address(ptr), ...F.load];
   const stored = (ptr: string): Expr => get(vec(`new ${ptr}`));
   const stores = spec.body(load, splatOf, stored);
-  // block { loop { if (i >= bytes) break; body; i += 16; continue } }
+  const tileStart = (tile: string): Expr => [...get(local.get(tile)!), 0x41, ...i32(TILE_BYTES), 0x6c /* i32.mul */];
+  // i = start · TILE_BYTES; stop = min(end · TILE_BYTES, bytes)
+  code.push(...tileStart('start'), ...set(iLocal));
+  code.push(...tileStart('end'), ...get(local.get('bytes')!), ...tileStart('end'), ...get(local.get('bytes')!), 0x48 /* i32.lt_s */, 0x1b /* select */, ...set(stopLocal));
+  // block { loop { if (i >= stop) break; body; i += 16; continue } }
   code.push(0x02, T.empty, 0x03, T.empty);
-  code.push(...get(iLocal), ...get(local.get('bytes')!), 0x4f /* i32.ge_u */, 0x0d, 1);
+  code.push(...get(iLocal), ...get(stopLocal), 0x4f /* i32.ge_u */, 0x0d, 1);
   for (const [ptr, expr] of stores) {
     code.push(...expr, ...set(vec(`new ${ptr}`)));
     code.push(...address(ptr), ...get(vec(`new ${ptr}`)), ...F.store);
   }
   code.push(...get(iLocal), 0x41, ...i32(16), 0x6a, ...set(iLocal), 0x0c, 0 /* br loop */, 0x0b, 0x0b);
-  const locals = vector([[...u32(1), T.i32], [...u32(vecLocals.length), T.v128]]);
+  const locals = vector([[...u32(2), T.i32], [...u32(vecLocals.length), T.v128]]);
   const body = [...locals, ...code, 0x0b];
   return { type: [T.func, ...vector(types.map((t) => [t])), ...vector([])], code: [...u32(body.length), ...body] };
 }
@@ -159,16 +171,15 @@ const UPDATES = {
 } satisfies Record<string, UpdateSpec>;
 
 export type OptimizerUpdate = keyof typeof UPDATES;
-const OPTIMIZER_UPDATES = Object.keys(UPDATES) as OptimizerUpdate[];
+export const OPTIMIZER_UPDATES = Object.keys(UPDATES) as OptimizerUpdate[];
 
-/** The module importing an ordinary memory, or (`shared`) the kernels' shared one of at most `maxPages` pages. */
-export function optimizerModuleBytes(shared = false, maxPages = 65536): Uint8Array<ArrayBuffer> {
+/** The module over an imported memory, shared or not (threads/threaded-module.ts). */
+export function optimizerModuleBytes(shared = false): Uint8Array<ArrayBuffer> {
   const functions = OPTIMIZER_UPDATES.map((n) => updateFunction(UPDATES[n]!));
-  const memoryImport = [...name('env'), ...name('memory'), 0x02 /* memory */, 0x00, ...u32(1)];
   return new Uint8Array([
     ...MAGIC_AND_VERSION,
     ...section(1, vector(functions.map((f) => f.type))),
-    ...(shared ? importedMemorySection(true, maxPages) : section(2, vector([memoryImport]))),
+    ...importedMemorySection(shared, MAX_MEMORY_PAGES),
     ...section(3, vector(functions.map((_, i) => u32(i)))),
     ...section(7, vector(OPTIMIZER_UPDATES.map((n, i) => [...name(n), 0x00, ...u32(i)]))),
     ...section(10, vector(functions.map((f) => f.code))),

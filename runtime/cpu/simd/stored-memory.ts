@@ -1,114 +1,138 @@
-import { callLayout, kernelHeap, memoryOf, type KernelHeap } from '../wasm/kernel-memory.js';
-import { optimizerModuleBytes, type OptimizerUpdate } from './optimizer-module.js';
+import { MAX_MEMORY_PAGES, parallelFor, type ThreadedModule } from '../threads/threaded-module.js';
+import { overGemmMemory } from '../wasm/gemm-memory.js';
+import { callLayout, floatsOf, type KernelHeap } from '../wasm/kernel-memory.js';
+import { OPTIMIZER_UPDATES, optimizerModuleBytes, TILE_FLOATS, type OptimizerUpdate } from './optimizer-module.js';
 
 /**
- * Where an executor's trainable parameters and optimizer slots live: in one WebAssembly memory, so
- * the optimizer updates run on them in place in WASM SIMD (optimizer-module.ts) with no copy of the
- * weights. That memory is the kernels' shared one when there is one (wasm/install.ts's `tensorHeap`:
- * one block of it, next to the activations and gradients), so the gradient an update reads is used
- * where the backward pass wrote it and the GEMM reads row-major weights where they are; else a memory
- * of its own, sized once and never grown (its views must stay valid), with room above the tensors for
- * a copy of the gradient.
+ * Trainable parameters and optimizer slots in WebAssembly memory, so the optimizer updates run on
+ * them in place in WASM SIMD (optimizer-module.ts) with no copy of the weights.
+ *
+ * Where the kernels compute in a shared memory (the executor's tensor heap: wasm/install.ts,
+ * wasm/kernel-memory.ts), an executor's parameters and slots are one block of that heap, next to
+ * its activations and gradients: the update module, instantiated over that memory and held by the
+ * worker pool, reads the gradient where the backward pass wrote it (the GEMM reads row-major weights
+ * where they are too) and runs split by tiles of values over the threads (the same bits on any number
+ * of them). The block is freed when its owner (the executor) is collected.
+ *
+ * Elsewhere each executor gets a memory of its own, sized once, never grown (its views must stay
+ * valid), the updates running on the calling thread; one scratch region there, as large as the
+ * largest parameter, receives the gradient before an update (one memcpy).
  *
  * No SIMD (or NNET_CPU_SIMD=0): `createStoredMemory` returns null, the executor allocates plain
  * arrays and the optimizer kernels run their JS loops.
  */
-type OptimizerFunction = (...args: number[]) => void;
-
 export interface StoredMemory {
   /** A zeroed view of `size` float32 values, 16-byte aligned. */
   allocate(size: number): Float32Array;
 }
 
-/** The update functions instantiated on one memory, and the gradient's byte address for the current call. */
-interface Region {
-  exports: Record<OptimizerUpdate, OptimizerFunction>;
-  /** Byte address of the gradient: where it lies in the memory, or its copy above the tensors. */
+/** An executor's tensors and gradient scratch, in one memory. */
+interface Block {
+  module: ThreadedModule;
+  /** Byte address of the gradient scratch of a memory of its own (none in the heap: callLayout's). */
   scratch: number;
+  scratchElements: number;
 }
 
-const regions = new WeakMap<WebAssembly.Memory, Region>();
-const modules = new Map<boolean, WebAssembly.Module | null>();
-
-function optimizerModule(shared: boolean): WebAssembly.Module | null {
-  if (modules.has(shared)) return modules.get(shared)!;
-  const env = typeof process === 'object' ? process.env : {};
-  let module: WebAssembly.Module | null = null;
-  try {
-    const bytes = optimizerModuleBytes(shared);
-    if (env.NNET_CPU_SIMD !== '0' && typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) module = new WebAssembly.Module(bytes);
-  } catch {
-    module = null;
-  }
-  modules.set(shared, module);
-  return module;
-}
+/** The block of every view `allocate` handed out. */
+const blocks = new WeakMap<Float32Array, Block>();
 
 const align = (elements: number): number => Math.ceil(elements / 4) * 4;
 const PAGE = 65536;
 /** Stay well inside 32-bit addresses; bigger models keep plain arrays (and JS updates). */
 const MAX_BYTES = 2 ** 31;
 
-/** Instantiates the update module on `memory` (once per memory); false without WebAssembly SIMD. */
-function attachOptimizerUpdates(memory: WebAssembly.Memory, shared: boolean): boolean {
-  if (regions.has(memory)) return true;
-  const compiled = optimizerModule(shared);
-  if (!compiled) return false;
-  const instance = new WebAssembly.Instance(compiled, { env: { memory } });
-  regions.set(memory, { exports: instance.exports as unknown as Region['exports'], scratch: 0 });
-  return true;
+/**
+ * One value's update in the threshold's multiply-adds (threaded-module.ts): a pass over three to five
+ * arrays with, for most, a square root and a division.
+ */
+const UPDATE_COST = 24;
+
+const updatesOverGemm = overGemmMemory<unknown>(optimizerModuleBytes, OPTIMIZER_UPDATES);
+
+function simdAllowed(): boolean {
+  const env = typeof process === 'object' ? process.env : {};
+  return env.NNET_CPU_SIMD !== '0' && typeof WebAssembly === 'object';
 }
 
-/** Frees the stored tensors' block of the kernels' memory when the executor that owned it is collected. */
-const blocks = new FinalizationRegistry<{ heap: KernelHeap; address: number }>(({ heap, address }) => heap.free(address));
+/** A memory of `bytes` for one executor, with the update module on it (calling thread only); null without WASM SIMD. */
+function ownMemory(bytes: number): ThreadedModule | null {
+  if (!simdAllowed()) return null;
+  try {
+    const code = optimizerModuleBytes(false);
+    if (!WebAssembly.validate(code)) return null;
+    const pages = Math.max(1, Math.ceil(bytes / PAGE));
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: Math.min(pages, MAX_MEMORY_PAGES) });
+    const exports = new WebAssembly.Instance(new WebAssembly.Module(code), { env: { memory } }).exports;
+    return { exports, memory, shared: false, id: null, functions: OPTIMIZER_UPDATES };
+  } catch {
+    return null;
+  }
+}
+
+/** Frees the stored tensors' block of the kernels' heap when the executor that owned it is collected. */
+const released = new FinalizationRegistry<{ heap: KernelHeap; address: number }>(({ heap, address }) => heap.free(address));
 
 /**
- * A memory for tensors of the given element counts: a block of `shared` (the kernels' heap), freed
- * when `owner` is collected; or, without one, a memory of its own with room for a gradient of
- * `scratchElements`.
+ * Storage for tensors of the given element counts: a block of `heap` (the executor's tensor heap)
+ * when the update module runs on its memory, freed when `owner` is collected; else a memory of its
+ * own with a gradient scratch of `scratchElements`.
  */
-export function createStoredMemory(sizes: readonly number[], scratchElements: number, shared: KernelHeap | null = null, owner: object | null = null): StoredMemory | null {
-  if (sizes.length === 0) return null;
-  const total = sizes.reduce((n, s) => n + align(s), 0);
-  let heap: KernelHeap;
-  if (shared) {
-    if (!attachOptimizerUpdates(shared.memory, true) || total * 4 > MAX_BYTES) return null;
-    heap = shared;
-  } else {
-    const bytes = (total + align(scratchElements)) * 4;
-    if (!optimizerModule(false) || bytes > MAX_BYTES) return null;
-    const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
-    attachOptimizerUpdates(memory, false);
-    heap = kernelHeap(memory);
-  }
-  const base = heap.allocate(total * 4);
-  if (shared && owner) blocks.register(owner, { heap, address: base });
-  // A reused block of the shared memory holds old values: the tensors start at zero.
-  (heap.view('f32', base, total) as Float32Array).fill(0);
+export function createStoredMemory(sizes: readonly number[], scratchElements: number, heap: KernelHeap | null = null, owner: object | null = null): StoredMemory | null {
+  if (sizes.length === 0 || !simdAllowed()) return null;
+  const inHeap = heap && updatesOverGemm()?.gemm.memory === heap.memory ? updatesOverGemm()!.threaded : null;
+  const scratchAligned = inHeap ? 0 : align(scratchElements);
+  const total = sizes.reduce((n, s) => n + align(s), 0) + scratchAligned;
+  const bytes = total * 4;
+  if (bytes > MAX_BYTES) return null;
+  const module = inHeap ?? ownMemory(bytes);
+  if (!module) return null;
+  const base = inHeap ? heap!.allocate(bytes) : 0;
+  if (inHeap && owner) released.register(owner, { heap: heap!, address: base });
+  const block: Block = { module, scratch: base + (total - scratchAligned) * 4, scratchElements: scratchAligned };
+  // A reused block of the heap holds an earlier executor's values: the tensors start at zero.
+  if (inHeap) floatsOf(module.memory).fill(0, base / 4, base / 4 + total);
   let top = 0;
   return {
     allocate(size) {
-      if (top + align(size) > total) throw new Error('stored memory: more tensors than it was sized for');
-      const data = heap.view('f32', base + top * 4, size) as Float32Array;
+      if (top + align(size) > total - scratchAligned) throw new Error('stored memory: more tensors than it was sized for');
+      const at = base + top * 4;
+      const data = inHeap ? (heap!.view('f32', at, size) as Float32Array) : new Float32Array(module.memory.buffer, at, size);
       top += align(size);
+      blocks.set(data, block);
       return data;
     },
   };
 }
 
-/**
- * The update functions of `param`'s memory when it and every slot live in one that has them, with
- * `scratch` set to the gradient's byte address there (where it lies, or a copy): the caller then runs
- * `exports[update]` on the first `length - length % 4` values and the scalar formula on the rest.
- * Null otherwise (plain arrays: the caller runs its JS loop). Allocates nothing.
- */
-export function simdUpdateRegion(param: Float32Array, grad: Float32Array, slot0?: Float32Array, slot1?: Float32Array): SimdRegion | null {
-  const memory = memoryOf(param);
-  const region = memory && regions.get(memory);
-  if (!memory || region === undefined || param.length < 4 || grad.length !== param.length) return null;
-  if ((slot0 !== undefined && memoryOf(slot0) !== memory) || (slot1 !== undefined && memoryOf(slot1) !== memory)) return null;
-  region.scratch = callLayout(memory).input(grad);
-  return region;
-}
+/** One argument list, refilled per update (parallelFor copies it before returning). */
+const args: number[] = [];
 
-export type SimdRegion = Readonly<Region>;
+/**
+ * Runs `update` in place on the first `length - length % 4` values of `param` and its slots when
+ * they live in one block of stored memory, reading `grad` where it lies in that memory or from a
+ * copy (in scratch above the heap, or in the memory's own scratch): the arguments are the parameter's, the gradient's and the slots'
+ * byte addresses, the byte count, then `scalars`. Returns how many values it updated (the caller's
+ * scalar loop does the rest): 0 for plain arrays.
+ */
+export function simdUpdate(update: OptimizerUpdate, param: Float32Array, grad: Float32Array, slots: readonly Float32Array[], scalars: readonly number[]): number {
+  const block = blocks.get(param);
+  if (block === undefined || param.length < 4 || grad.length !== param.length) return 0;
+  for (const slot of slots) if (blocks.get(slot) !== block) return 0;
+  let gradAt: number;
+  if (block.module.shared) {
+    gradAt = callLayout(block.module.memory).input(grad);
+  } else {
+    if (grad.length > block.scratchElements) return 0;
+    floatsOf(block.module.memory).set(grad, block.scratch / 4);
+    gradAt = block.scratch;
+  }
+  const count = param.length - (param.length % 4);
+  args.length = 0;
+  args.push(param.byteOffset, gradAt);
+  for (const slot of slots) args.push(slot.byteOffset);
+  args.push(count * 4);
+  for (const scalar of scalars) args.push(scalar);
+  parallelFor(block.module, update, args, Math.ceil(count / TILE_FLOATS), count * UPDATE_COST);
+  return count;
+}

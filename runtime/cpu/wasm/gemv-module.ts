@@ -1,3 +1,4 @@
+import type { TileActivation } from './sgemm-module.js';
 import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
 
 /**
@@ -34,10 +35,41 @@ export const GEMV_COLUMNS = [6, 3, 2, 2] as const;
 /** Rows of W per interleaved group: the widest block, a multiple of the others. */
 export const GEMV_GROUP = 6;
 
-const params = ['a', 'b', 'c', 'blocks', 'kpBytes', 'perTile', 'start', 'end'] as const;
-const i32Locals = ['block', 'blockEnd', 'ap', 'wp', 'kk', 'cp'] as const;
+const params = ['a', 'b', 'c', 'blocks', 'kpBytes', 'bias', 'alpha', 'perTile', 'start', 'end'] as const;
+const i32Locals = ['block', 'blockEnd', 'ap', 'wp', 'kk', 'cp', 'bp'] as const;
 
-function tilesBody(m: number, fma: boolean): number[] {
+/** What is done to each sum before it is stored. */
+export interface GemvEpilogue {
+  bias: boolean;
+  activation: TileActivation;
+}
+
+export const GEMV_EPILOGUES: readonly GemvEpilogue[] = [false, true].flatMap((bias) => (['none', 'relu', 'leaky_relu', 'step'] as const).map((activation) => ({ bias, activation })));
+
+export const gemvName = (m: number, e: GemvEpilogue): string => `gemv${m}${e.bias ? '_bias' : ''}_${e.activation}`;
+
+/** The f32 `v` (local) finished: + bias (at bp + offset), then the activation (NaN and −0 kept as the GEMM's tiles keep them). */
+function finish(epilogue: GemvEpilogue, v: number, bp: number, alpha: number, offset: number): number[] {
+  const code: number[] = [];
+  if (epilogue.bias) code.push(...Op.localGet(v), ...Op.localGet(bp), ...Op.f32Load(offset), ...Op.f32Add, ...Op.localSet(v));
+  const negative = [...Op.localGet(v), ...Op.f32Const(0), ...Op.f32Lt];
+  switch (epilogue.activation) {
+    case 'none':
+      break;
+    case 'relu':
+      code.push(...Op.f32Const(0), ...Op.localGet(v), ...negative, ...Op.select, ...Op.localSet(v));
+      break;
+    case 'leaky_relu':
+      code.push(...Op.localGet(alpha), ...Op.localGet(v), ...Op.f32Mul, ...Op.localGet(v), ...negative, ...Op.select, ...Op.localSet(v));
+      break;
+    case 'step':
+      code.push(...Op.f32Const(1), ...Op.f32Const(0), ...Op.localGet(v), ...Op.f32Const(0), ...Op.f32Gt, ...Op.select, ...Op.localSet(v));
+      break;
+  }
+  return code;
+}
+
+function tilesBody(m: number, fma: boolean, epilogue: GemvEpilogue): number[] {
   const columns = GEMV_COLUMNS[m - 1]!;
   const accCount = m * columns;
   const index = new Map<string, number>([...params, ...i32Locals].map((n, i) => [n, i]));
@@ -46,6 +78,7 @@ function tilesBody(m: number, fma: boolean): number[] {
   const acc = (r: number, j: number): number => vBase + r * columns + j;
   const weight = vBase + accCount;
   const input = (r: number): number => weight + 1 + r;
+  const v = input(m);
   const get = (local: string | number): number[] => Op.localGet(typeof local === 'number' ? local : index.get(local)!);
   const set = (local: string | number): number[] => Op.localSet(typeof local === 'number' ? local : index.get(local)!);
   const tee = (local: string): number[] => Op.localTee(index.get(local)!);
@@ -55,8 +88,9 @@ function tilesBody(m: number, fma: boolean): number[] {
   code.push(...get('start'), ...get('perTile'), ...Op.i32Mul, ...set('block'));
   code.push(...get('end'), ...get('perTile'), ...Op.i32Mul, ...tee('blockEnd'), ...get('blocks'), ...get('blockEnd'), ...get('blocks'), ...Op.i32LtU, ...Op.select, ...set('blockEnd'));
   code.push(...Op.block, ...get('block'), ...get('blockEnd'), ...Op.i32GeU, ...Op.brIf(0));
-  // cp = c + block·m·columns·4
+  // cp = c + block·m·columns·4; bp = bias + block·columns·4
   code.push(...get('c'), ...get('block'), ...Op.i32Const(4 * accCount), ...Op.i32Mul, ...Op.i32Add, ...set('cp'));
+  code.push(...get('bias'), ...get('block'), ...Op.i32Const(4 * columns), ...Op.i32Mul, ...Op.i32Add, ...set('bp'));
   code.push(...Op.loop);
   for (let i = 0; i < accCount; i++) code.push(...Op.v128Zero, ...set(vBase + i));
   // wp = b + g·kpBytes·GROUP + (row0 − g·GROUP)·16, row0 = block·columns, g = ⌊row0 / GROUP⌋ (kk: g for now)
@@ -79,19 +113,21 @@ function tilesBody(m: number, fma: boolean): number[] {
   code.push(...get('wp'), ...Op.i32Const(16 * GEMV_GROUP), ...Op.i32Add, ...set('wp'));
   code.push(...get('kk'), ...Op.i32Const(1), ...Op.i32Sub, ...tee('kk'), ...Op.brIf(0), ...Op.end);
 
-  // c[block][r][j] = (lane 0 + lane 1) + (lane 2 + lane 3).
+  // c[block][r][j] = finish((lane 0 + lane 1) + (lane 2 + lane 3)).
   for (let r = 0; r < m; r++) {
     for (let j = 0; j < columns; j++) {
       const a = acc(r, j);
-      code.push(...get('cp'), ...get(a), ...Op.f32x4ExtractLane(0), ...get(a), ...Op.f32x4ExtractLane(1), ...Op.f32Add);
-      code.push(...get(a), ...Op.f32x4ExtractLane(2), ...get(a), ...Op.f32x4ExtractLane(3), ...Op.f32Add, ...Op.f32Add);
-      code.push(...Op.f32Store(4 * (r * columns + j)));
+      code.push(...get(a), ...Op.f32x4ExtractLane(0), ...get(a), ...Op.f32x4ExtractLane(1), ...Op.f32Add);
+      code.push(...get(a), ...Op.f32x4ExtractLane(2), ...get(a), ...Op.f32x4ExtractLane(3), ...Op.f32Add, ...Op.f32Add, ...set(v));
+      code.push(...finish(epilogue, v, index.get('bp')!, index.get('alpha')!, 4 * j));
+      code.push(...get('cp'), ...get(v), ...Op.f32Store(4 * (r * columns + j)));
     }
   }
   code.push(...get('cp'), ...Op.i32Const(4 * accCount), ...Op.i32Add, ...set('cp'));
+  code.push(...get('bp'), ...Op.i32Const(4 * columns), ...Op.i32Add, ...set('bp'));
   code.push(...get('block'), ...Op.i32Const(1), ...Op.i32Add, ...tee('block'), ...get('blockEnd'), ...Op.i32LtU, ...Op.brIf(0), ...Op.end, ...Op.end, ...Op.end);
 
-  const locals = vector([[...u32(i32Locals.length), Type.i32], [...u32(accCount + 1 + m), Type.v128]]);
+  const locals = vector([[...u32(i32Locals.length), Type.i32], [...u32(accCount + 1 + m), Type.v128], [1, Type.f32]]);
   return [...locals, ...code];
 }
 
@@ -100,15 +136,15 @@ function tilesBody(m: number, fma: boolean): number[] {
  * relaxed SIMD's multiply-add (validate the bytes before use: gemv-simd.ts).
  */
 export function gemvModuleBytes(shared = false, maxPages = 65536, fma = false): Uint8Array<ArrayBuffer> {
-  const tilesType = [Type.func, ...vector(params.map(() => [Type.i32])), ...vector([])];
-  const rows = GEMV_COLUMNS.map((_, i) => i + 1);
-  const bodies = rows.map((m) => tilesBody(m, fma)).map((body) => [...u32(body.length), ...body]);
-  const exports = rows.map((m, i) => [...name(`gemv${m}_tiles`), 0x00, ...u32(i)]);
+  const tilesType = [Type.func, ...vector(params.map((p) => [p === 'alpha' ? Type.f32 : Type.i32])), ...vector([])];
+  const kernels = GEMV_COLUMNS.flatMap((_, i) => GEMV_EPILOGUES.map((epilogue) => ({ m: i + 1, epilogue })));
+  const bodies = kernels.map(({ m, epilogue }) => tilesBody(m, fma, epilogue)).map((body) => [...u32(body.length), ...body]);
+  const exports = kernels.map(({ m, epilogue }, i) => [...name(gemvName(m, epilogue)), 0x00, ...u32(i)]);
   return new Uint8Array([
     ...MAGIC_AND_VERSION,
     ...section(1, vector([tilesType])),
     ...importedMemorySection(shared, maxPages),
-    ...section(3, vector(rows.map(() => u32(0)))),
+    ...section(3, vector(kernels.map(() => u32(0)))),
     ...section(7, vector(exports)),
     ...section(10, vector(bodies)),
   ]);

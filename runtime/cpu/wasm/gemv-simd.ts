@@ -1,5 +1,7 @@
 import { GEMV_PARALLEL_MIN_WORK, instantiateThreaded, MAX_MEMORY_PAGES, parallelFor, type ThreadedModule } from '../threads/threaded-module.js';
-import { GEMV_COLUMNS, GEMV_GROUP, gemvModuleBytes } from './gemv-module.js';
+import { floatsOf } from './kernel-memory.js';
+import { GEMV_COLUMNS, GEMV_EPILOGUES, GEMV_GROUP, gemvModuleBytes, gemvName } from './gemv-module.js';
+import type { TileActivation } from './sgemm-module.js';
 import { ResidentOperands } from './resident-operands.js';
 
 /**
@@ -10,7 +12,7 @@ import { ResidentOperands } from './resident-operands.js';
  * version moves (resident-operands.ts); W buffers never declared cacheable are written on every call.
  * Memory:
  *
- *   [ resident weights | W, when not resident | A, float32, interleaved | C, float32, blocked ]
+ *   [ resident weights | W, when not resident | A, float32, interleaved | C, float32, blocked | bias ]
  */
 interface GemvModule {
   /** Whether the multiply-add is relaxed SIMD's fused one (else mul + add). */
@@ -20,8 +22,8 @@ interface GemvModule {
   resident: ResidentOperands;
 }
 
-/** Column blocks per unit of work on threads: 48 outputs for one row, 24 for two, 16 for three or four. */
-const BLOCKS_PER_TILE = 8;
+/** Column blocks per unit of work on threads: 24 outputs for one row, 12 for two, 8 for three or four. */
+const BLOCKS_PER_TILE = 4;
 
 /**
  * Resident copies beyond this are forgotten and placed afresh (see resident-operands.ts): room for
@@ -32,7 +34,7 @@ const RESIDENT_LIMIT_BYTES = 128 * 1024 * 1024;
 const instances = new Map<boolean, GemvModule | null>();
 
 function instantiate(fma: boolean): GemvModule | null {
-  const functions = GEMV_COLUMNS.map((_, i) => `gemv${i + 1}_tiles`);
+  const functions = GEMV_COLUMNS.flatMap((_, i) => GEMV_EPILOGUES.map((e) => gemvName(i + 1, e)));
   const threaded = instantiateThreaded((shared) => gemvModuleBytes(shared, MAX_MEMORY_PAGES, fma), functions);
   if (!threaded) return null;
   const { memory } = threaded;
@@ -76,8 +78,36 @@ function writeWeight(memory: WebAssembly.Memory, address: number, w: Float32Arra
   }
 }
 
-/** c[m×n] = A·Wᵀ with 1 ≤ m ≤ SMALL_M and n, k ≥ 1; c is overwritten. */
-export function gemvSimd(module: GemvModule, a: Float32Array, w: Float32Array, c: Float32Array, m: number, n: number, k: number): void {
+/** The bias and the activation done in the kernel, as the GEMM's tiles do them (matmul-simd.ts's tileEpilogue). */
+export interface GemvTileEpilogue {
+  bias: Float32Array | null;
+  activation: TileActivation;
+  alpha: number;
+}
+
+const NO_EPILOGUE: GemvTileEpilogue = { bias: null, activation: 'none', alpha: 0 };
+
+/** Per m, the export's name per epilogue, in GEMV_EPILOGUES's order (made once: a template string per call was garbage). */
+const names = GEMV_COLUMNS.map((_, i) => GEMV_EPILOGUES.map((e) => gemvName(i + 1, e)));
+const activations = GEMV_EPILOGUES.filter((e) => !e.bias).map((e) => e.activation);
+
+/** Resident layout keys by (n, k) (a string per call was garbage). */
+const layouts = new Map<number, string>();
+function layoutKey(n: number, k: number): string {
+  const key = n * 2 ** 26 + k;
+  let layout = layouts.get(key);
+  if (layout === undefined) {
+    layout = `gemv interleaved ${n} ${k}`;
+    layouts.set(key, layout);
+  }
+  return layout;
+}
+
+/**
+ * c[m×n] = activation(A·Wᵀ + bias) with 1 ≤ m ≤ SMALL_M and n, k ≥ 1 (epilogue: none by default);
+ * c is overwritten.
+ */
+export function gemvSimd(module: GemvModule, a: Float32Array, w: Float32Array, c: Float32Array, m: number, n: number, k: number, epilogue: GemvTileEpilogue = NO_EPILOGUE): void {
   const { memory, resident } = module;
   const columns = GEMV_COLUMNS[m - 1]!;
   const kp = Math.ceil(k / 4) * 4;
@@ -85,35 +115,43 @@ export function gemvSimd(module: GemvModule, a: Float32Array, w: Float32Array, c
   const blocks = nPad / columns;
   const wBytes = nPad * kp * 4;
   const write = (address: number): void => writeWeight(memory, address, w, n, k, nPad, kp);
-  const residentAt = resident.place(w, `gemv interleaved ${n} ${k}`, wBytes, write);
+  const residentAt = resident.place(w, layoutKey(n, k), wBytes, write);
   const wAt = residentAt ?? resident.scratchStart();
   const aAt = align16(residentAt === null ? wAt + wBytes : resident.scratchStart());
   const cAt = aAt + m * kp * 4;
-  resident.reserve(cAt + blocks * m * columns * 4);
+  const biasAt = cAt + blocks * m * columns * 4;
+  resident.reserve(biasAt + nPad * 4);
   if (residentAt === null) write(wAt);
+  const floats = floatsOf(memory);
 
   // A(i, kk) goes to [kk / 4][i][kk % 4], so each k step reads the m rows' four values in a row.
   // With one row (batch 1, the common case) that is A itself, and C's blocks are C's row.
-  const a32 = new Float32Array(memory.buffer, aAt, m * kp);
-  a32.fill(0, (k & ~3) * m); // the last k step, whose values past k stay 0
+  const a0 = aAt / 4;
+  floats.fill(0, a0 + (k & ~3) * m, a0 + m * kp); // the last k step, whose values past k stay 0
   if (m === 1) {
-    a32.set(a.subarray(0, k));
+    floats.set(a.length === k ? a : a.subarray(0, k), a0);
   } else {
     for (let i = 0; i < m; i++) {
       const row = i * k;
-      for (let kk = 0; kk < k; kk++) a32[((kk >> 2) * m + i) * 4 + (kk & 3)] = a[row + kk]!;
+      for (let kk = 0; kk < k; kk++) floats[a0 + ((kk >> 2) * m + i) * 4 + (kk & 3)] = a[row + kk]!;
     }
   }
-  parallelFor(module.threaded, `gemv${m}_tiles`, [aAt, wAt, cAt, blocks, kp * 4, BLOCKS_PER_TILE], Math.ceil(blocks / BLOCKS_PER_TILE), m * n * k, GEMV_PARALLEL_MIN_WORK);
+  const { bias } = epilogue;
+  if (bias) {
+    floats.set(bias.length === n ? bias : bias.subarray(0, n), biasAt / 4);
+    floats.fill(0, biasAt / 4 + n, biasAt / 4 + nPad);
+  }
+  const fn = names[m - 1]![(bias ? activations.length : 0) + activations.indexOf(epilogue.activation)]!;
+  parallelFor(module.threaded, fn, [aAt, wAt, cAt, blocks, kp * 4, biasAt, epilogue.alpha, BLOCKS_PER_TILE], Math.ceil(blocks / BLOCKS_PER_TILE), m * n * k, GEMV_PARALLEL_MIN_WORK);
 
-  const c32 = new Float32Array(memory.buffer, cAt, blocks * m * columns);
-  if (m === 1) return c.set(c32.subarray(0, n));
+  const c0 = cAt / 4;
+  if (m === 1) return c.set(floats.subarray(c0, c0 + n));
   for (let block = 0; block < blocks; block++) {
     const j0 = block * columns;
     const width = Math.min(columns, n - j0);
     for (let i = 0; i < m; i++) {
-      const from = (block * m + i) * columns;
-      for (let j = 0; j < width; j++) c[i * n + j0 + j] = c32[from + j]!;
+      const from = c0 + (block * m + i) * columns;
+      for (let j = 0; j < width; j++) c[i * n + j0 + j] = floats[from + j]!;
     }
   }
 }

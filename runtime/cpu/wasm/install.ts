@@ -1,6 +1,9 @@
 import { installGemm, installGemmWithEpilogue } from '../kernels/matmul.js';
 import { registerCpuEpilogueKernel, registerCpuKernel } from '../kernel-registry.js';
+import { elementwiseSimdKernels } from './elementwise-simd.js';
 import { convGradInputSimd, convGradWeightSimd, convSimd } from './conv-simd.js';
+import { groupnormGradSimd, groupnormSimd } from './groupnorm-simd.js';
+import { upsampleGradSimd, upsampleSimd } from './upsample-simd.js';
 import { groupedConvGradInputSimd, groupedConvGradWeightSimd, groupedConvSimd } from './grouped-simd.js';
 import { gemmSimdOrJs, gemmWithEpilogueSimd, matmulSimd } from './matmul-simd.js';
 import { batchnormGradSimd, batchnormSimd, sumToSimd } from './norm-simd.js';
@@ -47,12 +50,17 @@ export function installSimdKernels(): boolean {
   registerCpuEpilogueKernel('grouped_conv2d', groupedConvSimd);
   registerCpuKernel('grouped_conv2d_grad_input', groupedConvGradInputSimd);
   registerCpuKernel('grouped_conv2d_grad_weight', groupedConvGradWeightSimd);
+  registerCpuKernel('upsample2d', upsampleSimd);
+  registerCpuKernel('upsample2d_grad', upsampleGradSimd);
+  registerCpuKernel('groupnorm', groupnormSimd);
+  registerCpuKernel('groupnorm_grad', groupnormGradSimd);
   registerCpuKernel('maxpool2d', maxpoolSimd);
   registerCpuKernel('maxpool2d_grad', maxpoolGradSimd);
   registerCpuKernel('batchnorm', batchnormSimd);
   registerCpuKernel('batchnorm_grad', batchnormGradSimd);
   registerCpuKernel('sum_to', sumToSimd);
   for (const [name, kernel] of Object.entries(recurrentScanSimd)) registerCpuKernel(name, kernel);
+  for (const [name, kernel] of Object.entries(elementwiseSimdKernels)) registerCpuKernel(name, kernel);
   registerCpuKernel('sigmoid', sigmoidSimd);
   registerCpuKernel('tanh', tanhSimd);
   installGemm(gemmSimdOrJs);

@@ -27,11 +27,6 @@
  */
 const owners = new WeakMap<ArrayBufferLike, WebAssembly.Memory>();
 
-/** The memory `data` is a view of, when it was made by a `KernelHeap` (else undefined). */
-export function memoryOf(data: ArrayBufferView): WebAssembly.Memory | undefined {
-  return owners.get(data.buffer);
-}
-
 /** The byte address of `data` in `memory` when it is a view of that memory, else null. */
 export function addressIn(memory: WebAssembly.Memory, data: ArrayBufferView): number | null {
   return owners.get(data.buffer) === memory ? data.byteOffset : null;

@@ -15,7 +15,10 @@ import { WasmFunction } from './wasm-function.js';
  *   bn_grad_apply(dy, x, dx, rows, cBytes, mean, invstd, k, db, dg, n)
  *                                                       dx = k·(n·dy − db − (x − mean)·invstd·dg)
  *
- * `n` (f32) is the row count, `k` the per-channel gamma·invstd / rows.
+ * `n` (f32) is the row count, `k` the per-channel gamma·invstd / rows. Each function also takes
+ * (start, end), last, and does the channel groups [start, end) (a group: 4 channels, 16 bytes), so
+ * that it runs on the worker pool (threads/threaded-module.ts) split by channels: each channel's sums
+ * still run over the rows in order, the same bits on any number of threads.
  */
 const i32 = Type.i32;
 const load = (f: WasmFunction, base: string, offset: string): number[] => [...f.get(base), ...f.get(offset), ...Op.i32Add, ...Op.v128Load(0)];
@@ -24,14 +27,15 @@ const add = (a: number[], b: number[]): number[] => [...a, ...b, ...Op.f32x4Add]
 const sub = (a: number[], b: number[]): number[] => [...a, ...b, ...Op.f32x4Sub];
 
 /**
- * for each row r: for j (bytes, step 16) < cBytes: `body` with `row` = the row's byte offset and `j`;
- * row advances by cBytes.
+ * for each row r: for j (bytes, step 16) in the groups [start, end): `body` with `row` = the row's
+ * byte offset and `j`; row advances by cBytes.
  */
 function rowsByChannel(f: WasmFunction, body: number[]): number[] {
+  const group = (tile: string): number[] => [...f.get(tile), ...Op.i32Const(16), ...Op.i32Mul];
   return [
     ...f.set('row', Op.i32Const(0)),
     ...f.for('r', Op.i32Const(0), f.get('rows'), Op.i32Const(1), [
-      ...f.for('j', Op.i32Const(0), f.get('cBytes'), Op.i32Const(16), body),
+      ...f.for('j', group('start'), group('end'), Op.i32Const(16), body),
       ...f.bump('row', f.get('cBytes')),
     ]),
   ];
@@ -49,7 +53,7 @@ const accumulate = (f: WasmFunction, base: string, value: number[]): number[] =>
 ];
 
 function fn(params: string[], build: (f: WasmFunction) => number[], f32Params: string[] = []): { f: WasmFunction; code: number[] } {
-  const f = new WasmFunction([...params.map((p) => [p, i32] as const), ...f32Params.map((p) => [p, Type.f32] as const)]);
+  const f = new WasmFunction([...params.map((p) => [p, i32] as const), ...f32Params.map((p) => [p, Type.f32] as const), ['start', i32], ['end', i32]]);
   f.declare(i32, 'r', 'j', 'row');
   f.declare(Type.v128, 'd');
   return { f, code: build(f) };

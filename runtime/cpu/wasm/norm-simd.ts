@@ -2,10 +2,10 @@ import type { CpuKernel, CpuTensor } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 import { elementwiseKernels, isTrailing } from '../kernels/elementwise.js';
 import { normalizationKernels } from '../kernels/normalization.js';
-import { instantiateThreaded } from '../threads/threaded-module.js';
-import { NORM_FUNCTIONS, normModuleBytes, type NormFunction } from './norm-module.js';
+import { parallelFor } from '../threads/threaded-module.js';
+import { overGemmMemory, type GemmMemoryModule } from './gemm-memory.js';
 import { callLayout, floatsOf } from './kernel-memory.js';
-import { sgemmModule, type SgemmModule } from './sgemm-simd.js';
+import { NORM_FUNCTIONS, normModuleBytes, type NormFunction } from './norm-module.js';
 
 /**
  * batchnorm and its gradient on WebAssembly SIMD (norm-module.ts) for channels-last tensors whose C
@@ -14,6 +14,8 @@ import { sgemmModule, type SgemmModule } from './sgemm-simd.js';
  * kernel does it (runtime/cpu/kernels/normalization.ts, which runs otherwise). The [rows, C] operands
  * are used where they lie when they are an executor's tensors in the GEMM module's memory
  * (kernel-memory.ts); the rest are copied in above its resident weights and the results copied out.
+ * The passes run on the worker pool split by groups of 4 channels (each channel's sums in row order
+ * on whichever thread: the same bits on any number of threads).
  *
  * Numerics: the means are the JS kernel's to the bit (float32 sums in the same order); the squared
  * deviations and the products are taken in float32 rather than float64, within the tolerance of
@@ -21,18 +23,18 @@ import { sgemmModule, type SgemmModule } from './sgemm-simd.js';
  */
 type NormExports = Record<NormFunction, (...args: number[]) => void>;
 
-const instances = new WeakMap<SgemmModule, NormExports | null>();
-
 /** The module on the GEMM module's memory (so its operands share that scratch), once per GEMM module. */
-function normModule(): { gemm: SgemmModule; exports: NormExports } | null {
-  const gemm = sgemmModule();
-  if (!gemm) return null;
-  if (!instances.has(gemm)) {
-    const threaded = instantiateThreaded(normModuleBytes, NORM_FUNCTIONS, gemm.threaded);
-    instances.set(gemm, threaded && (threaded.exports as unknown as NormExports));
-  }
-  const exports = instances.get(gemm)!;
-  return exports ? { gemm, exports } : null;
+export const normModule = overGemmMemory<NormExports>(normModuleBytes, NORM_FUNCTIONS);
+
+/**
+ * One value's work in the threshold's multiply-adds (threaded-module.ts): a pass bound by memory, as
+ * the element-wise kernels' (elementwise-simd.ts).
+ */
+const VALUE_COST = 4;
+
+/** Runs `fn` over the [rows, C] values by groups of 4 channels, on the worker pool when it is big enough. */
+export function byChannels(module: GemmMemoryModule<NormExports>, fn: NormFunction, args: readonly number[], rows: number, c: number): void {
+  parallelFor(module.threaded, fn, args, c / 4, rows * c * VALUE_COST);
 }
 
 const lastDim = (t: CpuTensor): number => t.shape[t.shape.length - 1] ?? 1;
@@ -57,11 +59,11 @@ export const batchnormSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const cBytes = c * 4;
   if (ctx.training) {
     floats.fill(0, sumAt / 4, sumAt / 4 + c);
-    module.exports.bn_sum(xAt, rows, cBytes, sumAt);
+    byChannels(module, 'bn_sum', [xAt, rows, cBytes, sumAt], rows, c);
     for (let j = 0; j < c; j++) mean[j] = floats[sumAt / 4 + j]! / rows;
     floats.set(mean, meanAt / 4);
     floats.fill(0, sumAt / 4, sumAt / 4 + c);
-    module.exports.bn_sqdev(xAt, rows, cBytes, meanAt, sumAt);
+    byChannels(module, 'bn_sqdev', [xAt, rows, cBytes, meanAt, sumAt], rows, c);
     for (let j = 0; j < c; j++) {
       const sq = floats[sumAt / 4 + j]!;
       invstd[j] = 1 / Math.sqrt(sq / rows + eps);
@@ -78,7 +80,7 @@ export const batchnormSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   floats.set(invstd, invstdAt / 4);
   floats.set(f32(gamma!).subarray(0, c), gAt / 4);
   floats.set(f32(beta!).subarray(0, c), bAt / 4);
-  module.exports.bn_apply(xAt, yAt, rows, cBytes, meanAt, invstdAt, gAt, bAt);
+  byChannels(module, 'bn_apply', [xAt, yAt, rows, cBytes, meanAt, invstdAt, gAt, bAt], rows, c);
   call.copyOut(yd, yAt);
 };
 
@@ -103,13 +105,13 @@ export const batchnormGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   floats.set(invstd.subarray(0, c), invstdAt / 4);
   floats.fill(0, dbAt / 4, dbAt / 4 + c);
   floats.fill(0, dgAt / 4, dgAt / 4 + c);
-  module.exports.bn_grad_sums(dyAt, xAt, rows, cBytes, meanAt, invstdAt, dbAt, dgAt);
+  byChannels(module, 'bn_grad_sums', [dyAt, xAt, rows, cBytes, meanAt, invstdAt, dbAt, dgAt], rows, c);
   for (let j = 0; j < c; j++) {
     db[j] = floats[dbAt / 4 + j]!;
     dg[j] = floats[dgAt / 4 + j]!;
     floats[kAt / 4 + j] = (gm[j]! * invstd[j]!) / rows;
   }
-  module.exports.bn_grad_apply(dyAt, xAt, dxAt, rows, cBytes, meanAt, invstdAt, kAt, dbAt, dgAt, rows);
+  byChannels(module, 'bn_grad_apply', [dyAt, xAt, dxAt, rows, cBytes, meanAt, invstdAt, kAt, dbAt, dgAt, rows], rows, c);
   call.copyOut(dxd, dxAt);
 };
 
@@ -118,8 +120,8 @@ export const batchnormGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
  * row sums are bn_sum's loop, float32 in row order like the JS kernel's, so bit-identical to it.
  */
 export const sumToSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
-  const [x] = inputs;
-  const [y] = outputs;
+  const x = inputs[0];
+  const y = outputs[0];
   const xd = f32(x!);
   const out = f32(y!);
   const m = out.length;
@@ -130,6 +132,6 @@ export const sumToSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const sumAt = call.scratch(m);
   const floats = floatsOf(module.gemm.memory);
   floats.fill(0, sumAt / 4, sumAt / 4 + m);
-  module.exports.bn_sum(xAt, xd.length / m, m * 4, sumAt);
+  byChannels(module, 'bn_sum', [xAt, xd.length / m, m * 4, sumAt], xd.length / m, m);
   out.set(floats.subarray(sumAt / 4, sumAt / 4 + m));
 };

@@ -7,10 +7,13 @@ import { WasmFunction } from './wasm-function.js';
  * module bytes. The module imports its memory (`env.memory`: the GEMM module's, pool-simd.ts) and
  * exports
  *
- *   maxpool(x, y, n, h, w, cBytes, oh, ow, kh, kw, sh, sw, top, left)
- *   maxpool_grad(dy, x, dx, n, h, w, cBytes, oh, ow, kh, kw, sh, sw, top, left, accumulate)
+ *   maxpool(x, y, n, h, w, cBytes, oh, ow, kh, kw, sh, sw, top, left, start, end)
+ *   maxpool_grad(dy, x, dx, n, h, w, cBytes, oh, ow, kh, kw, sh, sw, top, left, accumulate, start, end)
  *
- * with byte addresses and C · 4 = cBytes ≥ 16. Channels go four at a time; when C is not a multiple
+ * with byte addresses and C · 4 = cBytes ≥ 16. Each computes the tiles [start, end) of its output, so
+ * that it runs on the worker pool (threads/threaded-module.ts) with the same bits on any number of
+ * threads: maxpool's tiles are output rows (n · oh of them), the gradient's are images (n: windows
+ * of one image may share cells, windows of two never do; dx must be zeroed before). Channels go four at a time; when C is not a multiple
  * of 4, the last group is the last four channels (it overlaps the one before and recomputes the same
  * values), so the gradient must store rather than accumulate then: `accumulate` = 0, allowed when no
  * two windows share a cell (pool-simd.ts decides). Windows skip padding cells, as the JS kernels do.
@@ -28,10 +31,11 @@ const maxI32 = (f: WasmFunction, a: string, b: number[]): number[] => [...f.get(
 const minI32 = (f: WasmFunction, a: string, b: number[]): number[] => [...f.get(a), ...b, ...f.get(a), ...b, ...Op.i32LtS, ...Op.select];
 
 /**
- * for b, oy, ox: the window's valid rows [y0, y1) and columns [x0, x1), xb = x's image b, then `body`
- * once per group of four channels at byte offset gg; `perPixel` after each output pixel.
+ * The windows of output row `oy` of image `b` (xb = x's image b): for each ox, the window's valid
+ * rows [y0, y1) and columns [x0, x1), then `body` once per group of four channels at byte offset gg,
+ * with `o` the output pixel's address (advanced by cBytes per pixel).
  */
-function overWindows(f: WasmFunction, x: string, body: number[], perPixel: number[]): number[] {
+function overRow(f: WasmFunction, body: number[]): number[] {
   const c = (n: string): number[] => f.get(n);
   const mul = (a: number[], b: number[]): number[] => [...a, ...b, ...Op.i32Mul];
   const groups = f.for('g', Op.i32Const(0), c('cBytes'), Op.i32Const(16), [
@@ -45,17 +49,34 @@ function overWindows(f: WasmFunction, x: string, body: number[], perPixel: numbe
     // min(ix + kw, w) = min(ix, w − kw) + kw
     ...f.set('x1', [...minI32(f, 'ix', [...c('w'), ...c('kw'), ...Op.i32Sub]), ...c('kw'), ...Op.i32Add]),
     ...groups,
-    ...perPixel,
+    ...f.bump('o', c('cBytes')),
   ]);
-  const rows = f.for('oy', Op.i32Const(0), c('oh'), Op.i32Const(1), [
+  return [
+    ...f.set('xb', [...c('x'), ...mul(mul(mul(c('b'), c('h')), c('w')), c('cBytes')), ...Op.i32Add]),
     ...f.set('iy', [...mul(c('oy'), c('sh')), ...c('top'), ...Op.i32Sub]),
     ...f.set('y0', maxI32(f, 'iy', Op.i32Const(0))),
     ...f.set('y1', [...minI32(f, 'iy', [...c('h'), ...c('kh'), ...Op.i32Sub]), ...c('kh'), ...Op.i32Add]),
     ...pixels,
+  ];
+}
+
+/** Row tiles: for t in [start, end): b = t / oh, oy = t mod oh, o = out + t·ow·cBytes, then the row. */
+function overRowTiles(f: WasmFunction, out: string, body: number[]): number[] {
+  const c = (n: string): number[] => f.get(n);
+  return f.for('t', c('start'), c('end'), Op.i32Const(1), [
+    ...f.set('b', [...c('t'), ...c('oh'), ...Op.i32DivU]),
+    ...f.set('oy', [...c('t'), ...c('b'), ...c('oh'), ...Op.i32Mul, ...Op.i32Sub]),
+    ...f.set('o', [...c(out), ...c('t'), ...c('ow'), ...Op.i32Mul, ...c('cBytes'), ...Op.i32Mul, ...Op.i32Add]),
+    ...overRow(f, body),
   ]);
-  return f.for('b', Op.i32Const(0), c('n'), Op.i32Const(1), [
-    ...f.set('xb', [...c(x), ...mul(mul(mul(c('b'), c('h')), c('w')), c('cBytes')), ...Op.i32Add]),
-    ...rows,
+}
+
+/** Image tiles: for b in [start, end): o = out + b·oh·ow·cBytes, then each of its rows. */
+function overImageTiles(f: WasmFunction, out: string, body: number[]): number[] {
+  const c = (n: string): number[] => f.get(n);
+  return f.for('b', c('start'), c('end'), Op.i32Const(1), [
+    ...f.set('o', [...c(out), ...c('b'), ...c('oh'), ...Op.i32Mul, ...c('ow'), ...Op.i32Mul, ...c('cBytes'), ...Op.i32Mul, ...Op.i32Add]),
+    ...f.for('oy', Op.i32Const(0), c('oh'), Op.i32Const(1), overRow(f, body)),
   ]);
 }
 
@@ -69,23 +90,23 @@ function overCells(f: WasmFunction, base: string, body: number[]): number[] {
 }
 
 function declareLoopLocals(f: WasmFunction): void {
-  f.declare(i32, 'b', 'oy', 'ox', 'g', 'gg', 'iy', 'ix', 'y0', 'y1', 'x0', 'x1', 'xb', 'cy', 'cx', 'cell');
+  f.declare(i32, 't', 'b', 'oy', 'ox', 'o', 'g', 'gg', 'iy', 'ix', 'y0', 'y1', 'x0', 'x1', 'xb', 'cy', 'cx', 'cell');
 }
 
 function maxpoolFunction(): WasmFunction & { code: number[] } {
-  const f = new WasmFunction([['x', i32], ['y', i32], ...POOL_PARAMS.map((p) => [p, i32] as const)]);
+  const f = new WasmFunction([['x', i32], ['y', i32], ...POOL_PARAMS.map((p) => [p, i32] as const), ['start', i32], ['end', i32]]);
   declareLoopLocals(f);
   f.declare(Type.v128, 'v');
   const body = [
     ...f.set('v', [...Op.f32Const(-Infinity), ...Op.f32x4Splat]),
     ...overCells(f, 'xb', f.set('v', [...f.get('v'), ...f.get('cell'), ...Op.v128Load(0), ...Op.f32x4Pmax])),
-    ...f.get('y'), ...f.get('gg'), ...Op.i32Add, ...f.get('v'), ...Op.v128Store(0),
+    ...f.get('o'), ...f.get('gg'), ...Op.i32Add, ...f.get('v'), ...Op.v128Store(0),
   ];
-  return Object.assign(f, { code: overWindows(f, 'x', body, f.bump('y', f.get('cBytes'))) });
+  return Object.assign(f, { code: overRowTiles(f, 'y', body) });
 }
 
 function maxpoolGradFunction(): WasmFunction & { code: number[] } {
-  const f = new WasmFunction([['dy', i32], ['x', i32], ['dx', i32], ...POOL_PARAMS.map((p) => [p, i32] as const), ['accumulate', i32]]);
+  const f = new WasmFunction([['dy', i32], ['x', i32], ['dx', i32], ...POOL_PARAMS.map((p) => [p, i32] as const), ['accumulate', i32], ['start', i32], ['end', i32]]);
   declareLoopLocals(f);
   f.declare(i32, 'j', 'dxb');
   f.declare(Type.v128, 'best', 'index', 'xv', 'mask', 'g0', 'zero');
@@ -111,13 +132,13 @@ function maxpoolGradFunction(): WasmFunction & { code: number[] } {
     ...f.set('index', Op.v128Zero),
     ...f.set('j', Op.i32Const(0)),
     ...argmax,
-    ...f.set('g0', [...f.get('dy'), ...f.get('gg'), ...Op.i32Add, ...Op.v128Load(0)]),
+    ...f.set('g0', [...f.get('o'), ...f.get('gg'), ...Op.i32Add, ...Op.v128Load(0)]),
     ...f.set('dxb', [...f.get('dx'), ...f.get('xb'), ...Op.i32Add, ...f.get('x'), ...Op.i32Sub]),
     ...f.set('j', Op.i32Const(0)),
     ...route,
     ...Op.end,
   ];
-  const code = [...f.set('zero', Op.v128Zero), ...overWindows(f, 'x', body, f.bump('dy', f.get('cBytes')))];
+  const code = [...f.set('zero', Op.v128Zero), ...overImageTiles(f, 'dy', body)];
   return Object.assign(f, { code });
 }
 

@@ -89,6 +89,9 @@ export const Op = {
   f32Store: (offset: number) => [0x38, 2, ...u32(offset)],
   f32Load: (offset: number) => [0x2a, 2, ...u32(offset)],
   f32Add: [0x92],
+  f32Mul: [0x94],
+  f32Lt: [0x5d],
+  f32Gt: [0x5e],
   f32x4ExtractLane: (lane: number) => [0xfd, ...u32(0x1f), lane],
   f32Const: (value: number) => [0x43, ...new Uint8Array(Float32Array.of(value).buffer)],
   /** Loads one float32 into all four lanes. */

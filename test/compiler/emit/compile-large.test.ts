@@ -39,3 +39,51 @@ describe('uniform initialisers', () => {
     expect(Array.from(values)).toEqual(Array.from(Float32Array.from({ length: 35 }, () => (next() * 2 - 1) * limit)));
   });
 });
+
+/**
+ * Array elements the compile hands to the array methods that walk or search (find, some, includes,
+ * map, filter...) plus those its for-of loops and spreads walk: a count of work that does not
+ * depend on the machine. A scan per node or per parameter (issue 9: `isLoss` over the backward
+ * steps, `graph.nodes.find` per parameter) makes it grow as the square of the model.
+ */
+function elementsWalked(run: () => void): number {
+  const proto = Array.prototype as unknown as Record<string | symbol, (this: unknown[], ...args: unknown[]) => unknown>;
+  const methods: Array<string | symbol> = ['find', 'findIndex', 'some', 'every', 'filter', 'map', 'flatMap', 'forEach', 'reduce', 'includes', 'indexOf', 'slice', Symbol.iterator];
+  const originals = methods.map((name) => proto[name]!);
+  let walked = 0;
+  methods.forEach((name, i) => {
+    const original = originals[i]!;
+    proto[name] = function (this: unknown[], ...args: unknown[]): unknown {
+      walked += this.length;
+      return original.apply(this, args);
+    };
+  });
+  try {
+    run();
+  } finally {
+    methods.forEach((name, i) => (proto[name] = originals[i]!));
+  }
+  return walked;
+}
+
+describe('compile work', () => {
+  /** Elements walked per layer, compiling the generated model of `layers` layers for training and for inference. */
+  const perLayer = (layers: number): number => {
+    const { text, layers: count } = generateModel(layers);
+    const check = checkSource(text);
+    const plans: unknown[] = [];
+    const walked = elementsWalked(() => {
+      for (const training of [true, false]) plans.push(compileModel(check, 'Big', { target: 'cpu', fuse: true, training, text }).plan);
+    });
+    expect(plans.every((plan) => plan !== null)).toBe(true);
+    return walked / count;
+  };
+
+  it('grows linearly with the model: the same per layer at 100 and 400 layers', () => {
+    const small = perLayer(100);
+    const large = perLayer(400);
+    // Linear work gives equal figures (a fixed part makes the large one a little smaller); a scan
+    // per node over the nodes makes the large one about four times the small one.
+    expect(large / small).toBeLessThan(1.2);
+  });
+});

@@ -10,20 +10,21 @@ import { findTorchPython } from './python-with-torch.js';
 
 /**
  * model.py against nnet's CPU executor: every model of every example, and all-ops.nnet (every op
- * of the language) and shared-block.nnet (one module called at two uses), exported, given random weights (written by model.py's safetensors writer) and
+ * of the language), shared-block.nnet (one module called at two uses) and tied.nnet (one Parameter in two modules), exported, given random weights (written by model.py's safetensors writer) and
  * random inputs; the module's forward must equal `nnet run --weights` within 1e-5.
  */
 const torch = findTorchPython();
-const files = [...readdirSync('examples').filter((f) => f.endsWith('.nnet')).map((f) => join('examples', f)), 'test/compiler/pytorch/all-ops.nnet', 'test/compiler/pytorch/shared-block.nnet'];
+const files = [...readdirSync('examples').filter((f) => f.endsWith('.nnet')).map((f) => join('examples', f)), 'test/compiler/pytorch/all-ops.nnet', 'test/compiler/pytorch/shared-block.nnet', 'test/compiler/pytorch/tied.nnet'];
 const TOLERANCE = 1e-5;
 
 type Nested = number | Nested[];
 
-function randomInput(shape: Array<number | string>, int: boolean, random: () => number): Nested {
+/** Ids are below `ids` (20, or the smallest vocabulary of an embedding that reads them). */
+function randomInput(shape: Array<number | string>, int: boolean, random: () => number, ids = 20): Nested {
   const [first, ...rest] = shape;
   const size = typeof first === 'number' ? first : first === 'batch' ? 2 : 8;
-  if (shape.length === 0) return int ? Math.floor(random() * 20) : random() * 2 - 1;
-  return Array.from({ length: size }, () => randomInput(rest, int, random));
+  if (shape.length === 0) return int ? Math.floor(random() * ids) : random() * 2 - 1;
+  return Array.from({ length: size }, () => randomInput(rest, int, random, ids));
 }
 
 const flat = (x: Nested): number[] => (Array.isArray(x) ? x.flatMap(flat) : [x]);
@@ -41,7 +42,8 @@ describe.skipIf(!torch.python)(`PyTorch export: model.py's forward equals nnet r
         const inputs: Record<string, Nested> = {};
         for (const input of model.graph.inputs.filter((i) => !i.labelOnly)) {
           const type = model.graph.nodes[input.node]!.type;
-          inputs[input.name] = randomInput(type.shape, type.dtype === 'i32', random);
+          const vocabs = model.graph.nodes.filter((n) => n.op === 'embedding' && n.inputs[0] === input.node).map((n) => n.attrs.vocab as number);
+          inputs[input.name] = randomInput(type.shape, type.dtype === 'i32', random, Math.min(20, ...vocabs));
         }
         jobs.push({ dir, model: model.name, inputs, file });
       }

@@ -86,6 +86,28 @@ describe('wasm simd gemv (few rows times a weight read along k)', () => {
     }
   }
 
+  // The epilogue in the kernel: + bias, then relu / leaky_relu / step, as the JS epilogue does it.
+  const finishes: Record<'none' | 'relu' | 'leaky_relu' | 'step', (v: number) => number> = {
+    none: (v) => v,
+    relu: (v) => (v < 0 ? 0 : v),
+    leaky_relu: (v) => (v < 0 ? Math.fround(Math.fround(0.2) * v) : v), // alpha is a float32 in the kernel, as in the GEMM's tiles
+    step: (v) => (v > 0 ? 1 : 0),
+  };
+  for (const withBias of [false, true]) {
+    for (const activation of ['none', 'relu', 'leaky_relu', 'step'] as const) {
+      it(`finishes each sum in the kernel: bias ${withBias}, ${activation}`, () => {
+        const [m, n, k] = [2, 13, 9];
+        const a = randomArray(m * k, 21);
+        const w = randomArray(n * k, 22);
+        const bias = withBias ? randomArray(n, 23) : null;
+        const plain = simd(a, w, m, n, k);
+        const c = new Float32Array(m * n).fill(Number.NaN);
+        gemvSimd(gemvModule()!, a, w, c, m, n, k, { bias, activation, alpha: 0.2 });
+        plain.forEach((v, i) => expect(c[i], `c[${i}]`).toBe(finishes[activation](Math.fround(v + (bias ? bias[i % n]! : 0)))));
+      });
+    }
+  }
+
   it('propagates a non-finite weight even where the input is 0', () => {
     const got = simd(Float32Array.from([0, 1]), Float32Array.from([Infinity, 1, 2, 3]), 1, 2, 2);
     expect(Number.isNaN(got[0])).toBe(true);
@@ -131,7 +153,7 @@ const harness = `(bytes, m, w, a, blocks, kp, columns) => {
   f.set(w, 0);
   f.set(a, w.length);
   const c = w.length + a.length;
-  exports['gemv' + m + '_tiles'](w.length * 4, 0, c * 4, blocks, kp * 4, 1, 0, blocks);
+  exports['gemv' + m + '_none'](w.length * 4, 0, c * 4, blocks, kp * 4, 0, 0, 1, 0, blocks);
   return [...f.subarray(c, c + blocks * m * columns)];
 }`;
 

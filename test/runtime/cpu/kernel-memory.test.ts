@@ -6,6 +6,8 @@ import type { CpuKernel, CpuTensor, EpilogueKernel } from '../../../runtime/cpu/
 import { optimizerKernels } from '../../../runtime/cpu/kernels/optimizers.js';
 import { createStoredMemory } from '../../../runtime/cpu/simd/stored-memory.js';
 import { convGradInputSimd, convGradWeightSimd, convSimd } from '../../../runtime/cpu/wasm/conv-simd.js';
+import { groupedConvGradInputSimd, groupedConvGradWeightSimd, groupedConvSimd } from '../../../runtime/cpu/wasm/grouped-simd.js';
+import { groupnormGradSimd, groupnormSimd } from '../../../runtime/cpu/wasm/groupnorm-simd.js';
 import { tensorHeap } from '../../../runtime/cpu/wasm/install.js';
 import { addressIn, KernelHeap, kernelHeap } from '../../../runtime/cpu/wasm/kernel-memory.js';
 import { batchnormGradSimd, batchnormSimd, sumToSimd } from '../../../runtime/cpu/wasm/norm-simd.js';
@@ -113,6 +115,34 @@ describe('kernels on operands in their memory', () => {
       const [plainDw, placedDw] = bothWays(convGradWeightSimd, [{ shape: ys, data: random(size(ys), 6) }, { shape: xs, data: random(size(xs), 4) }], [ws], attrs);
       expect(placedDw).toEqual(plainDw);
     }
+  });
+
+  it.runIf(module)('depthwise, grouped and transposed convolutions in place give the bits of copies', () => {
+    const size = (s: number[]): number => s.reduce((p, q) => p * q, 1);
+    const grouped: CpuKernel = (c, i, o, a) => (groupedConvSimd as EpilogueKernel)(c, i, o, a, { bias: null, pre: null, activation: null });
+    // Depthwise with rows of 8 channels (read and written in place), depthwise ×2 on 5 channels (padded copies), 2 groups (GEMMs).
+    for (const [x, w, groups] of [[[2, 6, 6, 8], [8, 3, 3, 1], 8], [[2, 5, 7, 5], [10, 3, 3, 1], 5], [[2, 6, 5, 6], [10, 3, 3, 3], 2]] as const) {
+      const attrs = { strides: [1, 1], padding: 'same', dilation: [1, 1], groups };
+      const [xs, ws, ys] = [[...x], [...w], [x[0], x[1], x[2], w[0]]];
+      const [plainY, placedY] = bothWays(grouped, [{ shape: xs, data: random(size(xs), 11) }, { shape: ws, data: random(size(ws), 12) }], [ys], attrs);
+      expect(placedY).toEqual(plainY);
+      const [plainDx, placedDx] = bothWays(groupedConvGradInputSimd, [{ shape: ys, data: random(size(ys), 13) }, { shape: ws, data: random(size(ws), 12) }], [xs], attrs);
+      expect(placedDx).toEqual(plainDx);
+      const [plainDw, placedDw] = bothWays(groupedConvGradWeightSimd, [{ shape: ys, data: random(size(ys), 13) }, { shape: xs, data: random(size(xs), 11) }], [ws], attrs);
+      expect(placedDw).toEqual(plainDw);
+    }
+    // A stride-2 up-convolution: the input gradient one stride phase at a time.
+    const up = { strides: [2, 2], padding: 'same', dilation: [1, 1] };
+    const [plainUp, placedUp] = bothWays(convGradInputSimd, [{ shape: [2, 4, 5, 6], data: random(240, 14) }, { shape: [6, 4, 4, 8], data: random(768, 15) }], [[2, 8, 10, 8]], up);
+    expect(placedUp).toEqual(plainUp);
+    // groupnorm over per-sample blocks of rows.
+    const gx = { shape: [2, 5, 3, 8], data: random(240, 16) };
+    const gc = { shape: [8], data: random(8, 17) };
+    const gnAttrs = { groups: 2, epsilon: 1e-5 };
+    const [plainGn, placedGn] = bothWays(groupnormSimd, [gx, gc, gc], [gx.shape, [2, 2], [2, 2]], gnAttrs);
+    expect(placedGn).toEqual(plainGn);
+    const [plainGg, placedGg] = bothWays(groupnormGradSimd, [gx, gx, gc, { shape: [2, 2], data: plainGn[1]! }, { shape: [2, 2], data: plainGn[2]! }], [gx.shape, [8], [8]], gnAttrs);
+    expect(placedGg).toEqual(plainGg);
   });
 
   it.runIf(module)('maxpool, batchnorm and sum_to in place give the bits of copies', () => {

@@ -2,12 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { CpuTensor, KernelContext } from '../../../runtime/cpu/kernel-interface.js';
 import { optimizerKernels } from '../../../runtime/cpu/kernels/optimizers.js';
 import { createStoredMemory } from '../../../runtime/cpu/simd/stored-memory.js';
+import { kernelHeap, type KernelHeap } from '../../../runtime/cpu/wasm/kernel-memory.js';
+import { sgemmModule } from '../../../runtime/cpu/wasm/sgemm-simd.js';
 
 /**
  * The six optimizer updates in float32 WASM SIMD, in place in the stored memory, against the scalar
  * formulas in float64 (the JS loop on plain arrays, the reference) over several steps. Tolerance:
  * 2e-6 relative to the parameter's scale: float32 arithmetic against float64, one rounding per
- * operation, over 5 steps. Lengths not a multiple of 4 exercise the JS tail.
+ * operation, over 5 steps. Lengths not a multiple of 4 exercise the JS tail. Both placements: a
+ * memory of the executor's own, and a block of the kernels' shared heap (where the module runs on
+ * the worker pool and reads the gradient in place when it lies there too).
  */
 const CASES: Array<{ kernel: keyof typeof optimizerKernels; slots: number; attrs: Record<string, number | boolean> }> = [
   { kernel: 'gd_update', slots: 0, attrs: {} },
@@ -24,33 +28,45 @@ function values(length: number, seed: number, scale: number): Float32Array {
   return Float32Array.from({ length }, (_, i) => Math.sin(i * 0.37 + seed) * scale);
 }
 
+const gemm = sgemmModule();
+const PLACEMENTS: Array<[string, () => KernelHeap | null]> = [
+  ['own memory', () => null],
+  ...(gemm?.threaded.shared ? [['kernel heap', () => kernelHeap(gemm.memory)] as [string, () => KernelHeap]] : []),
+];
+
 describe('optimizer updates in WASM SIMD', () => {
-  for (const { kernel, slots, attrs } of CASES) {
-    for (const length of [1, 4, 37, 1000]) {
-      it(`${kernel} ${JSON.stringify(attrs)} on ${length} values matches the scalar formula`, () => {
-        const memory = createStoredMemory([length, ...new Array<number>(slots).fill(length)], length);
-        expect(memory).not.toBeNull();
-        const simdTensors: CpuTensor[] = [memory!.allocate(length), ...Array.from({ length: slots }, () => memory!.allocate(length))].map((data) => ({ shape: [length], data }));
-        const refTensors: CpuTensor[] = Array.from({ length: 1 + slots }, () => ({ shape: [length], data: new Float32Array(length) }));
-        simdTensors[0]!.data.set(values(length, 1, 0.5));
-        refTensors[0]!.data.set(values(length, 1, 0.5));
-        const run = optimizerKernels[kernel];
-        for (let step = 1; step <= 5; step++) {
-          const grad: CpuTensor = { shape: [length], data: values(length, step * 3, 0.1) };
-          const ctx: KernelContext = { training: true, lr: 0.01, step, seed: 0 };
-          run(ctx, [simdTensors[0]!, grad, ...simdTensors.slice(1)], [], attrs);
-          run(ctx, [refTensors[0]!, grad, ...refTensors.slice(1)], [], attrs);
-        }
-        for (let t = 0; t < simdTensors.length; t++) {
-          const got = simdTensors[t]!.data;
-          const want = refTensors[t]!.data;
-          let worst = 0;
-          for (let i = 0; i < length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
-          expect(worst).toBeLessThan(2e-6);
-        }
-        // The parameter moved: the update ran.
-        expect(simdTensors[0]!.data[0]).not.toBe(values(1, 1, 0.5)[0]);
-      });
+  for (const [placement, heap] of PLACEMENTS) {
+    for (const { kernel, slots, attrs } of CASES) {
+      for (const length of [1, 4, 37, 1000]) {
+        it(`${kernel} ${JSON.stringify(attrs)} on ${length} values (${placement}) matches the scalar formula`, () => {
+          const memory = createStoredMemory([length, ...new Array<number>(slots).fill(length)], length, heap());
+          expect(memory).not.toBeNull();
+          const simdTensors: CpuTensor[] = [memory!.allocate(length), ...Array.from({ length: slots }, () => memory!.allocate(length))].map((data) => ({ shape: [length], data }));
+          const refTensors: CpuTensor[] = Array.from({ length: 1 + slots }, () => ({ shape: [length], data: new Float32Array(length) }));
+          simdTensors[0]!.data.set(values(length, 1, 0.5));
+          refTensors[0]!.data.set(values(length, 1, 0.5));
+          const run = optimizerKernels[kernel];
+          for (let step = 1; step <= 5; step++) {
+            // In the heap, the gradient lies there too (read in place); else a plain array (copied in).
+            const gradData = values(length, step * 3, 0.1);
+            const h = heap();
+            const grad: CpuTensor = { shape: [length], data: h ? (h.view('f32', h.allocate(length * 4), length) as Float32Array) : gradData };
+            grad.data.set(gradData);
+            const ctx: KernelContext = { training: true, lr: 0.01, step, seed: 0 };
+            run(ctx, [simdTensors[0]!, grad, ...simdTensors.slice(1)], [], attrs);
+            run(ctx, [refTensors[0]!, grad, ...refTensors.slice(1)], [], attrs);
+          }
+          for (let t = 0; t < simdTensors.length; t++) {
+            const got = simdTensors[t]!.data;
+            const want = refTensors[t]!.data;
+            let worst = 0;
+            for (let i = 0; i < length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
+            expect(worst).toBeLessThan(2e-6);
+          }
+          // The parameter moved: the update ran.
+          expect(simdTensors[0]!.data[0]).not.toBe(values(1, 1, 0.5)[0]);
+        });
+      }
     }
   }
 

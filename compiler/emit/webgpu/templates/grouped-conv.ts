@@ -2,11 +2,12 @@ import { product } from '../dims.js';
 import type { KernelSource, StepShapes } from '../program.js';
 import { input, output } from './grid.js';
 import { epilogueCode } from './matmul.js';
-import { constants, convGeometry, mulOut, spatialKernel, type Geometry } from './spatial.js';
+import { constants, convGeometry, coveringOutputs, mulOut, spatialKernel, tapCells, windowTaps, type Geometry } from './spatial.js';
 
 /**
  * grouped_conv2d (with the fused tail) and its gradients, one thread per output element like the
- * convolutions of spatial.ts, whose geometry they share: output channel f reads the CPG = C/groups
+ * convolutions of spatial.ts, whose geometry and window code (windowTaps, coveringOutputs, tapCells)
+ * they share: output channel f reads the CPG = C/groups
  * input channels of group f / FPG, w [F, kh, kw, CPG]. The gradients are gathers (no atomics).
  */
 function groupConstants(g: Geometry, attrs: Record<string, unknown>): string {
@@ -29,17 +30,9 @@ let oy = (pix / OW) % OH;
 let b = pix / (OW * OH);
 let first = (i32(f) / FPG) * CPG;
 var acc = 0.0;
-for (var ky = 0i; ky < KH; ky++) {
-  let iy = oy * SH + ky * DH - TOP;
-  if (iy < 0i || iy >= H) { continue; }
-  for (var kx = 0i; kx < KW; kx++) {
-    let ix = ox * SW + kx * DW - LEFT;
-    if (ix < 0i || ix >= W) { continue; }
-    let xb = u32(((b * H + iy) * W + ix) * C + first);
-    let wb = u32(((i32(f) * KH + ky) * KW + kx) * CPG);
-    for (var c = 0u; c < u32(CPG); c++) { acc = fma(x[xb + c], wt[wb + c], acc); }
-  }
-}
+${windowTaps(`let xb = u32(((b * H + iy) * W + ix) * C + first);
+let wb = u32(((i32(f) * KH + ky) * KW + kx) * CPG);
+for (var c = 0u; c < u32(CPG); c++) { acc = fma(x[xb + c], wt[wb + c], acc); }`)}
 store(u32(pix), f, acc);`, {
     params: [{ name: 'N', type: 'u32', value: g.f }],
     helpers: `${groupConstants(g, step.attrs)}\n${epi.fns}\nfn store(m: u32, n: u32, acc: f32) {\n  var v = acc;\n  ${epi.apply}\n  y[m * P.N + n] = v;\n}`,
@@ -58,20 +51,8 @@ let b = ii / (C * W * H);
 let group = c / CPG;
 let ci = c % CPG;
 var acc = 0.0;
-for (var ky = 0i; ky < KH; ky++) {
-  let ty = iy + TOP - ky * DH;
-  if (ty < 0i || ty % SH != 0i) { continue; }
-  let oy = ty / SH;
-  if (oy >= OH) { continue; }
-  for (var kx = 0i; kx < KW; kx++) {
-    let tx = ix + LEFT - kx * DW;
-    if (tx < 0i || tx % SW != 0i) { continue; }
-    let ox = tx / SW;
-    if (ox >= OW) { continue; }
-    let ob = u32(((b * OH + oy) * OW + ox) * F);
-    for (var f = group * FPG; f < (group + 1i) * FPG; f++) { acc = fma(dy[ob + u32(f)], wt[u32(((f * KH + ky) * KW + kx) * CPG + ci)], acc); }
-  }
-}
+${coveringOutputs(`let ob = u32(((b * OH + oy) * OW + ox) * F);
+for (var f = group * FPG; f < (group + 1i) * FPG; f++) { acc = fma(dy[ob + u32(f)], wt[u32(((f * KH + ky) * KW + kx) * CPG + ci)], acc); }`)}
 dx[i] = acc;`, { helpers: groupConstants(g, step.attrs) });
 }
 
@@ -87,16 +68,6 @@ let ky = (ii / (CPG * KW)) % KH;
 let f = ii / (CPG * KW * KH);
 let c = (f / FPG) * CPG + ci;
 var acc = 0.0;
-for (var b = 0i; b < i32(P.batch); b++) {
-  for (var oy = 0i; oy < OH; oy++) {
-    let iy = oy * SH + ky * DH - TOP;
-    if (iy < 0i || iy >= H) { continue; }
-    for (var ox = 0i; ox < OW; ox++) {
-      let ix = ox * SW + kx * DW - LEFT;
-      if (ix < 0i || ix >= W) { continue; }
-      acc = fma(dy[u32(((b * OH + oy) * OW + ox) * F + f)], x[u32(((b * H + iy) * W + ix) * C + c)], acc);
-    }
-  }
-}
+${tapCells('acc = fma(dy[u32(((b * OH + oy) * OW + ox) * F + f)], x[u32(((b * H + iy) * W + ix) * C + c)], acc);')}
 dw[i] = acc;`, { helpers: groupConstants(g, step.attrs), params: [{ name: 'batch', type: 'u32', value: g.n }] });
 }

@@ -86,6 +86,62 @@ export function spatialKernel(g: Geometry, count: PlanDim, buffers: KernelSource
   return gridKernel(count, buffers, `${sym.lets}\n${loop.trim()}`, { helpers: extra.helpers ?? constants(g), params: [...(extra.params ?? []), ...sym.params] });
 }
 
+/** `code` with every line after the first indented by `spaces` (it goes where the first line already is). */
+const indent = (code: string, spaces: number): string => code.split('\n').join(`\n${' '.repeat(spaces)}`);
+
+/**
+ * The window of output (b, oy, ox): `body` once per tap (ky, kx) whose cell (iy, ix) lies inside x.
+ * The window code of every convolution forward (conv.ts's and grouped-conv.ts's) and of pooling
+ * (`dilated` false: pooling has no dilation).
+ */
+export function windowTaps(body: string, dilated = true): string {
+  const [dh, dw] = dilated ? [' * DH', ' * DW'] : ['', ''];
+  return `for (var ky = 0i; ky < KH; ky++) {
+  let iy = oy * SH + ky${dh} - TOP;
+  if (iy < 0i || iy >= H) { continue; }
+  for (var kx = 0i; kx < KW; kx++) {
+    let ix = ox * SW + kx${dw} - LEFT;
+    if (ix < 0i || ix >= W) { continue; }
+    ${indent(body, 4)}
+  }
+}`;
+}
+
+/**
+ * The input gradient's window of input cell (b, iy, ix): `body` once per tap (ky, kx) and the output
+ * (oy, ox) whose window puts the cell under it, when the strides let one.
+ */
+export function coveringOutputs(body: string): string {
+  return `for (var ky = 0i; ky < KH; ky++) {
+  let ty = iy + TOP - ky * DH;
+  if (ty < 0i || ty % SH != 0i) { continue; }
+  let oy = ty / SH;
+  if (oy >= OH) { continue; }
+  for (var kx = 0i; kx < KW; kx++) {
+    let tx = ix + LEFT - kx * DW;
+    if (tx < 0i || tx % SW != 0i) { continue; }
+    let ox = tx / SW;
+    if (ox >= OW) { continue; }
+    ${indent(body, 4)}
+  }
+}`;
+}
+
+/** The weight gradient's sum for tap (ky, kx): `body` once per output (b, oy, ox) whose cell (iy, ix) lies inside x. */
+export function tapCells(body: string): string {
+  return `for (var b = 0i; b < i32(P.batch); b++) {
+  for (var oy = 0i; oy < OH; oy++) {
+    let iy = oy * SH + ky * DH - TOP;
+    if (iy < 0i || iy >= H) { continue; }
+    for (var ox = 0i; ox < OW; ox++) {
+      let ix = ox * SW + kx * DW - LEFT;
+      if (ix < 0i || ix >= W) { continue; }
+      ${indent(body, 6)}
+    }
+  }
+}`;
+}
+
 export function emitConv(step: StepShapes): KernelSource {
   const g = convGeometry(step.inputs[0]!.shape, step.inputs[1]!.shape, step.attrs);
   const epi = epilogueCode(step);
@@ -100,17 +156,9 @@ let ox = pix % OW;
 let oy = (pix / OW) % OH;
 let b = pix / (OW * OH);
 var acc = 0.0;
-for (var ky = 0i; ky < KH; ky++) {
-  let iy = oy * SH + ky * DH - TOP;
-  if (iy < 0i || iy >= H) { continue; }
-  for (var kx = 0i; kx < KW; kx++) {
-    let ix = ox * SW + kx * DW - LEFT;
-    if (ix < 0i || ix >= W) { continue; }
-    let xb = u32(((b * H + iy) * W + ix) * C);
-    let wb = u32(((i32(f) * KH + ky) * KW + kx) * C);
-    for (var c = 0u; c < u32(C); c++) { acc = fma(x[xb + c], wt[wb + c], acc); }
-  }
-}
+${windowTaps(`let xb = u32(((b * H + iy) * W + ix) * C);
+let wb = u32(((i32(f) * KH + ky) * KW + kx) * C);
+for (var c = 0u; c < u32(C); c++) { acc = fma(x[xb + c], wt[wb + c], acc); }`)}
 store(u32(pix), f, acc);`, {
     params: [{ name: 'N', type: 'u32', value: g.f }],
     helpers: `${constants(g)}\n${epi.fns}\nfn store(m: u32, n: u32, acc: f32) {\n  var v = acc;\n  ${epi.apply}\n  y[m * P.N + n] = v;\n}`,
@@ -132,20 +180,8 @@ let ix = (ii / C) % W;
 let iy = (ii / (C * W)) % H;
 let b = ii / (C * W * H);
 var acc = 0.0;
-for (var ky = 0i; ky < KH; ky++) {
-  let ty = iy + TOP - ky * DH;
-  if (ty < 0i || ty % SH != 0i) { continue; }
-  let oy = ty / SH;
-  if (oy >= OH) { continue; }
-  for (var kx = 0i; kx < KW; kx++) {
-    let tx = ix + LEFT - kx * DW;
-    if (tx < 0i || tx % SW != 0i) { continue; }
-    let ox = tx / SW;
-    if (ox >= OW) { continue; }
-    let ob = u32(((b * OH + oy) * OW + ox) * F);
-    for (var f = 0i; f < F; f++) { acc = fma(dy[ob + u32(f)], wt[u32(((f * KH + ky) * KW + kx) * C + c)], acc); }
-  }
-}
+${coveringOutputs(`let ob = u32(((b * OH + oy) * OW + ox) * F);
+for (var f = 0i; f < F; f++) { acc = fma(dy[ob + u32(f)], wt[u32(((f * KH + ky) * KW + kx) * C + c)], acc); }`)}
 dx[i] = acc;`, { helpers: constants(g) });
 }
 
@@ -159,17 +195,7 @@ let kx = (ii / C) % KW;
 let ky = (ii / (C * KW)) % KH;
 let f = ii / (C * KW * KH);
 var acc = 0.0;
-for (var b = 0i; b < i32(P.batch); b++) {
-  for (var oy = 0i; oy < OH; oy++) {
-    let iy = oy * SH + ky * DH - TOP;
-    if (iy < 0i || iy >= H) { continue; }
-    for (var ox = 0i; ox < OW; ox++) {
-      let ix = ox * SW + kx * DW - LEFT;
-      if (ix < 0i || ix >= W) { continue; }
-      acc = fma(dy[u32(((b * OH + oy) * OW + ox) * F + f)], x[u32(((b * H + iy) * W + ix) * C + c)], acc);
-    }
-  }
-}
+${tapCells('acc = fma(dy[u32(((b * OH + oy) * OW + ox) * F + f)], x[u32(((b * H + iy) * W + ix) * C + c)], acc);')}
 dw[i] = acc;`, { helpers: constants(g), params: [{ name: 'batch', type: 'u32', value: g.n }] });
 }
 
@@ -178,18 +204,9 @@ function poolGeometry(x: PlanDim[], attrs: Record<string, unknown>): Geometry {
   return geometry(x, { f: num(x[3], 'channel count'), kh: size[0]!, kw: size[1]! }, attrs, true);
 }
 
-/** The window of output (b, oy, ox) at channel c: loops `body` over its valid cells (index `at`). */
+/** The pooling window of output (b, oy, ox) at channel c: loops `body` over its valid cells (index `at`). */
 function windowLoop(body: string): string {
-  return `for (var ky = 0i; ky < KH; ky++) {
-  let iy = oy * SH + ky - TOP;
-  if (iy < 0i || iy >= H) { continue; }
-  for (var kx = 0i; kx < KW; kx++) {
-    let ix = ox * SW + kx - LEFT;
-    if (ix < 0i || ix >= W) { continue; }
-    let at = u32(((b * H + iy) * W + ix) * C + c);
-    ${body}
-  }
-}`;
+  return windowTaps(`let at = u32(((b * H + iy) * W + ix) * C + c);\n${body}`, false);
 }
 
 export function emitPool(step: StepShapes): KernelSource {

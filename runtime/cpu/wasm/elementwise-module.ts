@@ -1,0 +1,124 @@
+import { MAX_MEMORY_PAGES } from '../threads/threaded-module.js';
+import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
+import { WasmFunction } from './wasm-function.js';
+
+/**
+ * Element-wise kernels (activations, their gradients, the equal-shape binaries) as float32
+ * WebAssembly SIMD loops, module bytes over an imported memory (the GEMM module's:
+ * elementwise-simd.ts). Every export has the form
+ *
+ *   name(...pointers, bytes, ...f32 scalars, start, end)
+ *
+ * with byte addresses, `bytes` a multiple of 16, and computes the tiles [start, end) of its output,
+ * a tile being TILE_BYTES of it: so it runs through `parallelFor` on any number of threads, each
+ * value computed by the same instructions whichever thread computes it.
+ *
+ *   relu(x, y)                       y = x < 0 ? 0 : x (f32x4.pmax: −0 and NaN kept, as the JS loop)
+ *   relu_grad(dy, y, dx)             dx = y > 0 ? dy : dy·0
+ *   leaky_relu_grad(dy, y, dx, a)    dx = dy · (y > 0 ? 1 : a)
+ *   elu_grad(dy, y, dx, a)           dx = y > 0 ? dy : dy·(y + a)
+ *   sigmoid_grad(dy, y, dx)          dx = dy · (y·(1 − y))
+ *   tanh_grad(dy, y, dx)             dx = dy · ((1 − y)·(1 + y))   (1 − y² without its cancellation near |y| = 1)
+ *   add, sub, mul, div(a, b, y)      y = a ∘ b
+ *   scale(x, y, factor)              y = factor · x
+ *
+ * relu, relu_grad and the binaries give the JS kernels' bits (a float64 operation on two float32
+ * values rounds to the float32 result); the others round in float32 where the JS kernels round
+ * once from float64: the tolerances are in test/runtime/cpu/elementwise-simd.test.ts.
+ */
+const i32 = Type.i32;
+
+/** Floats per tile: 16 KiB of output, a few microseconds of work, many tiles for a large tensor. */
+export const TILE_FLOATS = 4096;
+const TILE_BYTES = TILE_FLOATS * 4;
+
+const Simd = {
+  const4: (value: number) => [0xfd, ...u32(0x0c), ...new Uint8Array(new Float32Array([value, value, value, value]).buffer)],
+  f32x4Div: [0xfd, ...u32(0xe7)],
+} as const;
+
+type Code = readonly number[];
+
+interface MapSpec {
+  /** Pointer parameters, the output last. */
+  pointers: readonly string[];
+  /** f32 parameters after `bytes`, splatted once into v128 locals of the same name. */
+  scalars?: readonly string[];
+  /** The output's four values, from `load(pointer)` (four values at the current offset) and `s(scalar)`. */
+  value: (load: (pointer: string) => Code, s: (scalar: string) => Code, f: WasmFunction) => Code;
+}
+
+function mapFunction(spec: MapSpec): { f: WasmFunction; code: number[] } {
+  const scalars = spec.scalars ?? [];
+  const f = new WasmFunction([
+    ...spec.pointers.map((p) => [p, i32] as const),
+    ['bytes', i32],
+    ...scalars.map((s) => [s, Type.f32] as const),
+    ['start', i32],
+    ['end', i32],
+  ]);
+  f.declare(i32, 'j', 'stop');
+  f.declare(Type.v128, ...scalars.map((s) => `${s}4`));
+  const load = (pointer: string): Code => [...f.get(pointer), ...f.get('j'), ...Op.i32Add, ...Op.v128Load(0)];
+  const output = spec.pointers[spec.pointers.length - 1]!;
+  const stop = [...f.get('end'), ...Op.i32Const(TILE_BYTES), ...Op.i32Mul];
+  const code = [
+    ...scalars.flatMap((s) => f.set(`${s}4`, [...f.get(s), ...Op.f32x4Splat])),
+    // stop = min(end · TILE_BYTES, bytes)
+    ...f.set('stop', [...stop, ...f.get('bytes'), ...stop, ...f.get('bytes'), ...Op.i32LtS, ...Op.select]),
+    ...f.for('j', [...f.get('start'), ...Op.i32Const(TILE_BYTES), ...Op.i32Mul], f.get('stop'), Op.i32Const(16), [
+      ...f.get(output), ...f.get('j'), ...Op.i32Add,
+      ...spec.value(load, (s) => f.get(`${s}4`), f),
+      ...Op.v128Store(0),
+    ]),
+  ];
+  return { f, code };
+}
+
+const mul = (a: Code, b: Code): number[] => [...a, ...b, ...Op.f32x4Mul];
+const sub = (a: Code, b: Code): number[] => [...a, ...b, ...Op.f32x4Sub];
+const add = (a: Code, b: Code): number[] => [...a, ...b, ...Op.f32x4Add];
+/** Lanes of `a` where y > 0, of `b` elsewhere (a NaN y takes `b`, as the JS ternary does). */
+const wherePositive = (y: Code, a: Code, b: Code): number[] => [...a, ...b, ...y, ...Simd.const4(0), ...Op.f32x4Gt, ...Op.v128Bitselect];
+
+const binary = (op: Code): MapSpec => ({ pointers: ['a', 'b', 'y'], value: (load) => [...load('a'), ...load('b'), ...op] });
+
+const FUNCTIONS = {
+  relu: { pointers: ['x', 'y'], value: (load) => [...load('x'), ...Simd.const4(0), ...Op.f32x4Pmax] },
+  relu_grad: { pointers: ['dy', 'y', 'dx'], value: (load) => wherePositive(load('y'), load('dy'), mul(load('dy'), Simd.const4(0))) },
+  leaky_relu_grad: {
+    pointers: ['dy', 'y', 'dx'],
+    scalars: ['alpha'],
+    value: (load, s) => mul(load('dy'), wherePositive(load('y'), Simd.const4(1), s('alpha'))),
+  },
+  elu_grad: {
+    pointers: ['dy', 'y', 'dx'],
+    scalars: ['alpha'],
+    value: (load, s) => mul(load('dy'), wherePositive(load('y'), Simd.const4(1), add(load('y'), s('alpha')))),
+  },
+  sigmoid_grad: { pointers: ['dy', 'y', 'dx'], value: (load) => mul(load('dy'), mul(load('y'), sub(Simd.const4(1), load('y')))) },
+  tanh_grad: { pointers: ['dy', 'y', 'dx'], value: (load) => mul(load('dy'), mul(sub(Simd.const4(1), load('y')), add(Simd.const4(1), load('y')))) },
+  add: binary(Op.f32x4Add),
+  sub: binary(Op.f32x4Sub),
+  mul: binary(Op.f32x4Mul),
+  div: binary(Simd.f32x4Div),
+  scale: { pointers: ['x', 'y'], scalars: ['factor'], value: (load, s) => mul(s('factor'), load('x')) },
+} satisfies Record<string, MapSpec>;
+
+export type ElementwiseFunction = keyof typeof FUNCTIONS;
+
+/** The exports, in order. */
+export const ELEMENTWISE_FUNCTIONS = Object.keys(FUNCTIONS) as ElementwiseFunction[];
+
+/** The module over the GEMM's memory, `shared` as that one is (threads/threaded-module.ts). */
+export function elementwiseModuleBytes(shared = false): Uint8Array<ArrayBuffer> {
+  const built = ELEMENTWISE_FUNCTIONS.map((n) => mapFunction(FUNCTIONS[n]));
+  return new Uint8Array([
+    ...MAGIC_AND_VERSION,
+    ...section(1, vector(built.map(({ f }) => f.type()))),
+    ...importedMemorySection(shared, MAX_MEMORY_PAGES),
+    ...section(3, vector(built.map((_, i) => u32(i)))),
+    ...section(7, vector(ELEMENTWISE_FUNCTIONS.map((n, i) => [...name(n), 0x00, ...u32(i)]))),
+    ...section(10, vector(built.map(({ f, code }) => f.body(code)))),
+  ]);
+}

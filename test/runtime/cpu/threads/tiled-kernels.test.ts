@@ -1,0 +1,110 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CpuKernel, CpuTensor } from '../../../../runtime/cpu/kernel-interface.js';
+import { poolStats, threadsSupported } from '../../../../runtime/cpu/threads/pool.js';
+import { setCpuThreads } from '../../../../runtime/cpu/threads/thread-count.js';
+import { elementwiseSimdKernels } from '../../../../runtime/cpu/wasm/elementwise-simd.js';
+import { batchnormGradSimd, batchnormSimd, sumToSimd } from '../../../../runtime/cpu/wasm/norm-simd.js';
+import { maxpoolGradSimd, maxpoolSimd } from '../../../../runtime/cpu/wasm/pool-simd.js';
+import { sgemmModule } from '../../../../runtime/cpu/wasm/sgemm-simd.js';
+import { optimizerKernels } from '../../../../runtime/cpu/kernels/optimizers.js';
+import { createStoredMemory } from '../../../../runtime/cpu/simd/stored-memory.js';
+import { kernelHeap } from '../../../../runtime/cpu/wasm/kernel-memory.js';
+
+/**
+ * The element-wise, pooling and normalisation kernels and the optimizer updates on 1, 2 and 3 threads
+ * give the same bits, and 2 and 3 hand work to the workers: each splits its output into tiles (runs
+ * of values, output rows or images, groups of channels) computed by the same instructions whichever
+ * thread runs them.
+ */
+const ctx = { training: true, lr: 0, step: 0, seed: 0 };
+const wave = (n: number, seed: number): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 1.3 + i * 0.37));
+const t = (shape: number[], data: Float32Array): CpuTensor => ({ shape, data });
+const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
+/** The first index where a and b differ in their bits, or −1 (a deep equal of 300,000 numbers is slow). */
+function firstDifference(a: Float32Array, b: Float32Array): number {
+  const [x, y] = [new Uint32Array(a.buffer, a.byteOffset, a.length), new Uint32Array(b.buffer, b.byteOffset, b.length)];
+  if (x.length !== y.length) return 0;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
+  return -1;
+}
+
+/** Runs `kernel` on fresh outputs of the given shapes; returns them. */
+function call(kernel: CpuKernel, inputs: CpuTensor[], outputShapes: number[][], attrs: Record<string, unknown> = {}): Float32Array[] {
+  const outputs = outputShapes.map((shape) => t(shape, new Float32Array(size(shape)).fill(3)));
+  kernel(ctx, inputs, outputs, attrs as never);
+  return outputs.map((o) => o.data as Float32Array);
+}
+
+const image = [16, 26, 26, 32];
+const pooled = [16, 13, 13, 32];
+const pool = { size: [2, 2], strides: [2, 2], padding: 'valid' };
+const overlappingPool = { size: [3, 3], strides: [2, 2], padding: 'same' };
+const rows = [16384, 32];
+/** Two steps of `kernel` on 300,001 values (a tail of 1 for the JS loop) in stored memory in the kernels' heap, from the same start. */
+function update(kernel: keyof typeof optimizerKernels, slots: number, attrs: Record<string, number | boolean>): () => Float32Array[] {
+  const length = 300_001;
+  const [start, ...grads] = [wave(length, 12), wave(length, 1), wave(length, 2)];
+  return () => {
+    const memory = createStoredMemory(new Array<number>(1 + slots).fill(length), length, kernelHeap(sgemmModule()!.memory))!;
+    const tensors = Array.from({ length: 1 + slots }, () => t([length], memory.allocate(length)));
+    tensors[0]!.data.set(start!);
+    grads.forEach((grad, i) => optimizerKernels[kernel]!({ ...ctx, lr: 0.01, step: i + 1 }, [tensors[0]!, t([length], grad), ...tensors.slice(1)], [], attrs as never));
+    return tensors.map((x) => x.data as Float32Array);
+  };
+}
+
+const CASES: Record<string, () => Float32Array[]> = {
+  gd_update: update('gd_update', 0, {}),
+  sgd_update: update('sgd_update', 1, { momentum: 0.9, nesterov: true }),
+  adam_update: update('adam_update', 2, { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }),
+  adamw_update: update('adamw_update', 2, { beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0.01 }),
+  adagrad_update: update('adagrad_update', 1, { epsilon: 1e-7 }),
+  rmsprop_update: update('rmsprop_update', 2, { rho: 0.9, epsilon: 1e-7, momentum: 0.5 }),
+  relu_grad: () => call(elementwiseSimdKernels.relu_grad, [t([400_000], wave(400_000, 1)), t([400_000], wave(400_000, 2))], [[400_000]]),
+  mul: () => call(elementwiseSimdKernels.mul, [t([400_000], wave(400_000, 3)), t([400_000], wave(400_000, 4))], [[400_000]]),
+  maxpool: () => call(maxpoolSimd, [t(image, wave(size(image), 5))], [pooled], pool),
+  maxpool_grad: () => call(maxpoolGradSimd, [t(pooled, wave(size(pooled), 6)), t(image, wave(size(image), 5))], [image], pool),
+  'maxpool_grad, overlapping windows': () => call(maxpoolGradSimd, [t(pooled, wave(size(pooled), 6)), t(image, wave(size(image), 5))], [image], overlappingPool),
+  sum_to: () => call(sumToSimd, [t(rows, wave(size(rows), 7))], [[32]]),
+  batchnorm: () => {
+    const c = [32];
+    const inputs = [t(rows, wave(size(rows), 8)), t(c, wave(32, 9)), t(c, wave(32, 10)), t(c, new Float32Array(32)), t(c, new Float32Array(32).fill(1))];
+    const [y, mean, invstd] = call(batchnormSimd, inputs, [rows, c, c], { epsilon: 1e-5, momentum: 0.9 });
+    const [dx, dg, db] = call(batchnormGradSimd, [t(rows, wave(size(rows), 11)), inputs[0]!, inputs[1]!, t(c, mean!), t(c, invstd!)], [rows, c, c]);
+    return [y!, mean!, invstd!, dx!, dg!, db!];
+  },
+};
+
+/** Runs `body` on `threads` threads; with the jobs it handed to workers. */
+function withThreads<T>(threads: number, body: () => T): { value: T; jobs: number } {
+  setCpuThreads(threads);
+  const before = poolStats().jobs;
+  const value = body();
+  return { value, jobs: poolStats().jobs - before };
+}
+
+/** Until a call of `body` on `threads` threads reaches the workers (they start, and load each module, without being waited for). */
+async function warm(threads: number, body: () => unknown): Promise<void> {
+  for (let attempt = 0; attempt < 300 && withThreads(threads, body).jobs === 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+describe.runIf(threadsSupported() && sgemmModule() !== null)('tiled kernels on worker threads', () => {
+  afterAll(() => setCpuThreads(null));
+
+  for (const [name, body] of Object.entries(CASES)) {
+    it(`${name}: the same bits on 1, 2 and 3 threads, and 2 and 3 use the workers`, async () => {
+      await warm(3, body);
+      const runs = [1, 2, 3].map((threads) => withThreads(threads, body));
+      expect(runs[0]!.jobs).toBe(0);
+      expect(runs[1]!.jobs).toBeGreaterThan(0);
+      expect(runs[2]!.jobs).toBeGreaterThan(0);
+      for (const run of runs.slice(1)) run.value.forEach((data, i) => expect(firstDifference(data, runs[0]!.value[i]!), `output ${i}`).toBe(-1));
+    });
+  }
+
+  it('keeps a pass over 65,536 values (the MLP hidden layer) on the calling thread: below the threshold', async () => {
+    const small = () => call(elementwiseSimdKernels.relu_grad, [t([65_536], wave(65_536, 1)), t([65_536], wave(65_536, 2))], [[65_536]]);
+    await warm(3, CASES.relu_grad!);
+    expect(withThreads(3, small).jobs).toBe(0);
+  });
+});
