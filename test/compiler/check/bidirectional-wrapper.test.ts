@@ -18,7 +18,7 @@ describe('bidirectional(...) as a wrapper', () => {
     ['  h = bidirectional(lstm(x, 6, return_sequences: true))', '  h = lstm(x, 6, return_sequences: true, bidirectional: concat)'],
     ['  h = x |> bidirectional(gru(3, reset_after: true, mask: m), merge: sum)', '  h = x |> gru(3, reset_after: true, mask: m, bidirectional: sum)'],
     ['  h = bidirectional(rnn(x, 2, mask: m), merge: ave) |> dense(3)', '  h = rnn(x, 2, mask: m, bidirectional: ave) |> dense(3)'],
-  ]) {
+  ] as const) {
     it(`${wrapped.trim()} is ${argument.trim()}`, () => {
       const a = graphOf(`${wrapped}\n  output h`);
       expect(a).toEqual(graphOf(`${argument}\n  output h`));
