@@ -36,14 +36,16 @@ export function indexInputRanges(plan: Plan): IndexRange[] {
  * CPU kernel would stop in the middle of a step, a GPU would read zeros. An input error (NNR5005).
  */
 export function checkIndexInputs(ranges: readonly IndexRange[], inputs: Record<string, HostTensor>): void {
-  for (const { input, count, of, layer } of ranges) {
+  // Index loops, and the error's figures only on an error: every training step checks its labels.
+  for (let r = 0; r < ranges.length; r++) {
+    const { input, count, of, layer } = ranges[r]!;
     const tensor = inputs[input];
     if (!tensor) continue;
     const values = tensor.data;
-    const perSample = tensor.shape.slice(1).reduce((a, b) => a * b, 1);
     for (let i = 0; i < values.length; i++) {
       const value = values[i]!;
       if (Number.isInteger(value) && value >= 0 && value < count) continue;
+      const perSample = tensor.shape.slice(1).reduce((a, b) => a * b, 1);
       const where = `sample ${Math.floor(i / perSample) + 1} of the batch${perSample > 1 ? `, index ${i % perSample}` : ''}`;
       const range = of === 'classes' ? `the ${count} classes [0, ${count - 1}]` : `the vocabulary [0, ${count - 1}]`;
       throw new DataError('NNR5005', `input '${input}' holds ${value} (${where}), outside ${range} of ${layer}`);

@@ -1,4 +1,4 @@
-import type { Graph, IRNode } from '../ir/graph.js';
+import type { Graph, IRNode, ParamInfo } from '../ir/graph.js';
 import type { Origin } from '../ir/types.js';
 import { GraphBuilder } from '../lower/graph-builder.js';
 import type { ClipSpec } from '../../runtime/plan/train-settings.js';
@@ -78,7 +78,9 @@ export function appendTraining(graph: Graph, spec: TrainingSpec): TrainingGraph 
     const penalty = penalties.get(param.name);
     grads.set(param.name, penalty ? b.add('l1_l2_grad', [grad, param.node], penalty, b.node(param.node).origin) : grad);
   }
-  clipGradients(b, grads, spec.clip, (name) => b.node(graph.params.find((p) => p.name === name)!.node).origin);
+  const paramsByName = new Map<string, ParamInfo>();
+  for (const param of graph.params) if (!paramsByName.has(param.name)) paramsByName.set(param.name, param); // the first, as find gave
+  clipGradients(b, grads, spec.clip, (name) => b.node(paramsByName.get(name)!.node).origin);
   const backwardNodes = new Set(graph.nodes.slice(start).map((n) => n.id));
 
   const updateStart = graph.nodes.length;
@@ -136,7 +138,8 @@ function sweep(b: GraphBuilder, forward: IRNode[], trainable: Set<number>, seeds
     const node = forward[i]!;
     const parts = pending.get(node.id);
     if (!parts) continue;
-    const dy = parts.slice(1).reduce((acc, g) => b.add('add', [acc, g], {}, node.origin), parts[0]!);
+    let dy = parts[0]!;
+    for (let k = 1; k < parts.length; k++) dy = b.add('add', [dy, parts[k]!], {}, node.origin);
     done.set(node.id, dy);
     if (node.op === 'input' || node.op === 'param' || node.op === 'const' || node.op === 'output_of') continue;
     const rule = GRAD_RULES[node.op];

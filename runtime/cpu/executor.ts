@@ -42,6 +42,8 @@ interface Bound {
   copiedInputs: Map<string, Float32Array>;
 }
 
+const NO_NAMES: string[] = [];
+
 /** Bytes left after each tensor in the kernels' memory: a kernel may read a row past the last (sgemm-module.ts's row-major B). */
 const SLACK_BYTES = 64;
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
@@ -87,6 +89,7 @@ export class CpuExecutor implements Executor {
   private readonly feedNames: string[];
   /** The last binding: a call whose tensors have the same shapes reuses it without re-deriving dims. */
   private lastBind: { names: string[]; shapes: number[][]; bound: Bound } | null = null;
+  private readonly trainContext: KernelContext = { training: true, lr: 0, step: 0, seed: 0 };
 
   constructor(plan: unknown, weights: ReadonlyMap<string, WeightValue>) {
     this.plan = validatePlan(plan);
@@ -161,13 +164,17 @@ export class CpuExecutor implements Executor {
     const training = this.requireTraining();
     const bound = this.bind(inputs, this.feedNames);
     this.step += 1;
-    const ctx: KernelContext = { training: true, lr: options.lr, step: this.step, seed: options.seed };
+    // One context object, refilled each step (kernels read it during the call only).
+    const ctx = this.trainContext;
+    ctx.lr = options.lr;
+    ctx.step = this.step;
+    ctx.seed = options.seed;
     this.run(this.forward, bound, ctx);
     this.run(this.lossSteps, bound, ctx);
     this.run(this.backward, bound, ctx);
     this.run(this.update, bound, ctx);
     const loss = options.skipLoss ? NaN : (bound.tensors.get(training.loss)!.data[0] ?? NaN);
-    return { loss, outputs: this.readOutputs(bound, options.outputs ?? []) };
+    return { loss, outputs: this.readOutputs(bound, options.outputs ?? NO_NAMES) };
   }
 
   async evaluate(inputs: Record<string, HostTensor>, options: { outputs?: string[] } = {}): Promise<TrainStepResult> {
@@ -257,7 +264,9 @@ export class CpuExecutor implements Executor {
   }
 
   private run(steps: CompiledStep[], bound: Bound, ctx: KernelContext): void {
-    for (const compiled of steps) {
+    // Index loops: a steady-state step allocates nothing, iterators included.
+    for (let s = 0; s < steps.length; s++) {
+      const compiled = steps[s]!;
       const { step, run, where, writesStored } = compiled;
       let args = bound.args.get(compiled);
       if (!args) {
@@ -270,7 +279,7 @@ export class CpuExecutor implements Executor {
       } catch (error) {
         throw new Error(`${where}: ${(error as Error).message}`);
       }
-      for (const data of writesStored) markWritten(data);
+      for (let w = 0; w < writesStored.length; w++) markWritten(writesStored[w]!);
     }
   }
 
@@ -280,7 +289,7 @@ export class CpuExecutor implements Executor {
     const last = this.lastBind;
     if (last && last.names === names && this.bound.get(last.bound.key) === last.bound && sameShapes(given, names, last.shapes)) {
       // The steady state of a training loop: same batch shape as the last call, nothing to allocate.
-      for (const name of names) this.rebind(last.bound, name, given[name]!);
+      for (let i = 0; i < names.length; i++) this.rebind(last.bound, names[i]!, given[names[i]!]!);
       return last.bound;
     }
     const dims: Record<string, number> = Object.create(null) as Record<string, number>;

@@ -1,6 +1,6 @@
 import { isActivation } from '../plan/activations.js';
 import { isEpilogueElement, kernelSpec, parseKernelName, type EpilogueKernelName, type KernelName } from '../plan/kernels.js';
-import type { Attrs, CpuKernel, CpuTensor, EpilogueKernel, KernelContext } from './kernel-interface.js';
+import type { Attrs, CpuKernel, CpuTensor, Epilogue, EpilogueKernel, KernelContext } from './kernel-interface.js';
 import { activationKernels, activationRange } from './kernels/activations.js';
 import { attentionKernels } from './kernels/attention.js';
 import { convKernels, convEpilogueKernels } from './kernels/conv.js';
@@ -61,6 +61,12 @@ export function registerCpuEpilogueKernel(name: string, kernel: EpilogueKernel):
   epilogueKernels.set(name, kernel);
 }
 
+/** Whether `list` starts with the elements of `prefix`. */
+function samePrefix(list: readonly CpuTensor[], prefix: readonly CpuTensor[]): boolean {
+  for (let i = 0; i < prefix.length; i++) if (list[i] !== prefix[i]) return false;
+  return true;
+}
+
 /** Names of table kernels that have no CPU implementation (should be empty). */
 export function missingCpuKernels(names: readonly string[]): string[] {
   return names.filter((n) => !kernels.has(n) && !epilogueKernels.has(n));
@@ -78,13 +84,24 @@ export function resolveCpuKernel(kernel: string): CpuKernel {
     for (const element of epilogue) if (!isEpilogueElement(element)) throw new Error(`'${element}' is not an epilogue element`);
     const activation = epilogue.find(isActivation);
     const baseArity = kernelSpec(base)!.inputs.length;
+    // One epilogue object, base-input list and activation function per step, reused while the executor
+    // passes the same argument lists (it does every step): a steady-state call allocates nothing.
+    const epilogueOf: Epilogue = { bias: null, pre: null, activation: null, activationName: activation ?? null };
+    let lastInputs: CpuTensor[] | null = null;
+    let baseInputs: CpuTensor[] = [];
+    let lastAttrs: Attrs | null = null;
     return (ctx: KernelContext, inputs: CpuTensor[], outputs: CpuTensor[], attrs: Attrs) => {
-      withEpilogue(ctx, inputs.slice(0, baseArity), outputs, attrs, {
-        bias: hasBias ? (inputs[baseArity]!.data as Float32Array) : null,
-        pre: outputs[1] ? (outputs[1].data as Float32Array) : null,
-        activation: activation ? activationRange(activation, attrs) : null,
-        activationName: activation ?? null,
-      });
+      if (inputs !== lastInputs || !samePrefix(inputs, baseInputs)) {
+        baseInputs = inputs.slice(0, baseArity);
+        lastInputs = inputs;
+      }
+      if (attrs !== lastAttrs) {
+        epilogueOf.activation = activation ? activationRange(activation, attrs) : null;
+        lastAttrs = attrs;
+      }
+      epilogueOf.bias = hasBias ? (inputs[baseArity]!.data as Float32Array) : null;
+      epilogueOf.pre = outputs[1] ? (outputs[1].data as Float32Array) : null;
+      withEpilogue(ctx, baseInputs, outputs, attrs, epilogueOf);
     };
   }
   if (epilogue.length > 0) throw new Error(`'${base}' takes no epilogue`);

@@ -67,7 +67,9 @@ export function isTrailing(b: CpuTensor, y: CpuTensor): boolean {
 }
 
 /** y = x summed down to y's shape (numpy broadcasting reversed). */
-const sumTo: CpuKernel = (_ctx, [x], [y]) => {
+const sumTo: CpuKernel = (_ctx, inputs, outputs) => {
+  const x = inputs[0];
+  const y = outputs[0];
   const xd = f32(x!);
   const out = f32(y!);
   out.fill(0);

@@ -136,8 +136,21 @@ function microKernel(pa: Float32Array, aOff: number, pb: Float32Array, bOff: num
 
 /** M, N, K of a step, as runtime/plan/matmul-sizes.ts defines them for every back end. */
 export function tensorMatmulDims(a: CpuTensor, b: CpuTensor, attrs: Attrs): { m: number; n: number; k: number } {
+  // The last answer for these attrs while the shapes stay the same (a step's, every training step).
+  const kept = lastDims.get(attrs);
+  if (kept && sameDims(kept.a, a.shape) && sameDims(kept.b, b.shape)) return kept.dims;
   const { m, n, k } = matmulSizes(a.shape, b.shape, attrs.transA === true, attrs.transB === true, sizeOf);
-  return { m, n, k };
+  const dims = { m, n, k };
+  lastDims.set(attrs, { a: [...a.shape], b: [...b.shape], dims });
+  return dims;
+}
+
+const lastDims = new WeakMap<Attrs, { a: number[]; b: number[]; dims: { m: number; n: number; k: number } }>();
+
+function sameDims(x: readonly number[], y: readonly number[]): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }
 
 /** The plain-JS matmul kernel, on the JS GEMM (the WASM SIMD one, float32, is a kernel of its own: wasm/matmul-simd.ts). */

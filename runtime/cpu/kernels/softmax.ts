@@ -20,13 +20,14 @@ export function softmaxRows(x: Float32Array, y: Float32Array, cols: number, log:
 const lastDim = (shape: number[]): number => shape[shape.length - 1] ?? 1;
 
 export const softmaxKernels = {
-  softmax: (_ctx, [x], [y]) => softmaxRows(f32(x!), f32(y!), lastDim(x!.shape), false),
-  log_softmax: (_ctx, [x], [y]) => softmaxRows(f32(x!), f32(y!), lastDim(x!.shape), true),
-  softmax_grad: (_ctx, [dy, y], [dx]) => {
-    const g = f32(dy!);
-    const s = f32(y!);
-    const out = f32(dx!);
-    const cols = lastDim(y!.shape);
+  // Indexing, not destructuring: no iterator per call (steady-state training allocates nothing).
+  softmax: (_ctx, inputs, outputs) => softmaxRows(f32(inputs[0]!), f32(outputs[0]!), lastDim(inputs[0]!.shape), false),
+  log_softmax: (_ctx, inputs, outputs) => softmaxRows(f32(inputs[0]!), f32(outputs[0]!), lastDim(inputs[0]!.shape), true),
+  softmax_grad: (_ctx, inputs, outputs) => {
+    const g = f32(inputs[0]!);
+    const s = f32(inputs[1]!);
+    const out = f32(outputs[0]!);
+    const cols = lastDim(inputs[1]!.shape);
     for (let o = 0; o < s.length; o += cols) {
       let dot = 0;
       for (let j = 0; j < cols; j++) dot += g[o + j]! * s[o + j]!;

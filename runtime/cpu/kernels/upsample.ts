@@ -8,7 +8,7 @@ import { f32 } from '../kernel-interface.js';
  * Bilinear uses half-pixel centres: source (o + ½)/s − ½, clamped to [0, n − 1] (Keras, PyTorch with
  * align_corners=False, ONNX Resize half_pixel).
  */
-interface Tap {
+export interface Tap {
   lo: number;
   hi: number;
   /** Weight of `hi`; `lo` gets 1 − frac. */
@@ -30,7 +30,8 @@ function taps(inSize: number, scale: number, mode: string): Tap[] {
   return out;
 }
 
-function geometry(x: number[], attrs: Readonly<Record<string, unknown>>) {
+/** x's sizes and, per output row and column, its source taps (shared with ../wasm/upsample-simd.ts). */
+export function upsampleGeometry(x: number[], attrs: Readonly<Record<string, unknown>>) {
   const [n, h, w, c] = x as [number, number, number, number];
   const size = attrs.size as number[];
   const mode = attrs.mode as string;
@@ -38,7 +39,7 @@ function geometry(x: number[], attrs: Readonly<Record<string, unknown>>) {
 }
 
 const upsample: CpuKernel = (_ctx, [x], [y], attrs) => {
-  const g = geometry(x!.shape, attrs);
+  const g = upsampleGeometry(x!.shape, attrs);
   const src = f32(x!);
   const dst = f32(y!);
   let o = 0;
@@ -55,7 +56,7 @@ const upsample: CpuKernel = (_ctx, [x], [y], attrs) => {
 };
 
 const upsampleGrad: CpuKernel = (_ctx, [dy], [dx], attrs) => {
-  const g = geometry(dx!.shape, attrs);
+  const g = upsampleGeometry(dx!.shape, attrs);
   const grad = f32(dy!);
   const out = f32(dx!);
   out.fill(0);

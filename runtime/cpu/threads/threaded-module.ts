@@ -87,8 +87,34 @@ export function parallelFor(module: ThreadedModule, fn: string, args: readonly n
   // A wrong count would shift (start, end) into other parameters, silently.
   if (kernel.length !== args.length + 2) throw new Error(`'${fn}' takes ${kernel.length - 2} arguments before (start, end), not ${args.length}`);
   if (tiles <= 0) return;
-  if (module.id === null || work < (forcedMinWork ?? minWork) || tiles === 1) return kernel(...args, 0, tiles);
+  if (module.id === null || work < (forcedMinWork ?? minWork) || tiles === 1) return callRange(kernel, args, 0, tiles);
   const index = module.functions.indexOf(fn);
   if (index < 0) throw new Error(`'${fn}' is not one of the module's threaded functions`);
-  runOnPool(module.id, index, args, tiles, (start, end) => kernel(...args, start, end));
+  current.kernel = kernel;
+  current.args = args;
+  runOnPool(module.id, index, args, tiles, runCurrent);
+}
+
+type RangeKernel = (...values: number[]) => void;
+
+/** The job `runCurrent` runs on this thread: one closure for every call, not one per call (garbage per step). */
+const current: { kernel: RangeKernel; args: readonly number[] } = { kernel: () => {}, args: [] };
+const runCurrent = (start: number, end: number): void => callRange(current.kernel, current.args, start, end);
+
+/** kernel(...args, start, end) without the spread's array (the argument counts the kernels use; any other spreads). */
+function callRange(kernel: RangeKernel, a: readonly number[], start: number, end: number): void {
+  switch (a.length) {
+    case 6:
+      return kernel(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, start, end);
+    case 7:
+      return kernel(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, start, end);
+    case 8:
+      return kernel(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, start, end);
+    case 14:
+      return kernel(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, start, end);
+    case 15:
+      return kernel(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, start, end);
+    default:
+      return kernel(...a, start, end);
+  }
 }

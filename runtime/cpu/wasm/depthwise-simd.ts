@@ -1,12 +1,12 @@
 import type { Epilogue } from '../kernel-interface.js';
 import { applyEpilogue } from '../kernel-interface.js';
 import type { Geometry } from '../kernels/conv.js';
-import { instantiateThreaded, parallelFor, type ThreadedModule } from '../threads/threaded-module.js';
+import { parallelFor } from '../threads/threaded-module.js';
 import { forwardGather, geometryKey, gradInputGather, type Gather } from './conv-indirect.js';
 import { DEPTHWISE_FUNCTIONS, depthwiseModuleBytes } from './depthwise-module.js';
 import { pointerTable } from './pointer-tables.js';
 import { callLayout, floatsOf } from './kernel-memory.js';
-import { sgemmModule, type SgemmModule } from './sgemm-simd.js';
+import { overGemmMemory } from './gemm-memory.js';
 
 /**
  * The depthwise convolution — grouped_conv2d with one input channel per group, F = C·M filters,
@@ -23,17 +23,8 @@ import { sgemmModule, type SgemmModule } from './sgemm-simd.js';
  * they lie when their rows are Fp wide; others go through the call's scratch:
  * [ wᵀ [taps, Fp] | bias [Fp] | source | zeros | pointer lists | out ].
  */
-type DepthwiseModule = { gemm: SgemmModule; threaded: ThreadedModule };
-
-const instances = new WeakMap<SgemmModule, ThreadedModule | null>();
-
-function depthwiseModule(): DepthwiseModule | null {
-  const gemm = sgemmModule();
-  if (!gemm) return null;
-  if (!instances.has(gemm)) instances.set(gemm, instantiateThreaded(depthwiseModuleBytes, DEPTHWISE_FUNCTIONS, gemm.threaded));
-  const threaded = instances.get(gemm)!;
-  return threaded ? { gemm, threaded } : null;
-}
+/** The module on the GEMM module's memory, once per GEMM module (gemm-memory.ts). */
+const depthwiseModule = overGemmMemory<unknown>(depthwiseModuleBytes, DEPTHWISE_FUNCTIONS);
 
 /** `pixels` rows of `channels` values into floats at `at`, each value repeated `repeat` times, rows padded with zeros to `stride`. */
 function copyIn(src: Float32Array, pixels: number, channels: number, repeat: number, floats: Float32Array, at: number, stride: number): void {

@@ -23,11 +23,16 @@ const elementwiseModule = overGemmMemory<Record<ElementwiseFunction, (...args: n
 const MIN_VALUES = 16;
 
 /**
- * One value's work in the threshold's multiply-adds (threaded-module.ts): these passes are bound by
- * memory, ~1 G values/s on one thread against ~11 GMAC/s for the GEMM, so splitting a job pays from
- * some 60 K values.
+ * One value's work in the threshold's multiply-adds (threaded-module.ts): these passes run at ~1-5 G
+ * values/s on one thread (memory-bound, in place) against ~11 GMAC/s for the GEMM, so a job is split
+ * from some 250 K values (~100 µs alone): below that, the hand-off and the wait for a worker that the
+ * loaded 2-vCPU host does not schedule at once cost more than they save (relu_grad on the MLP's
+ * 65 K values ran 3× slower split than alone at a load average of 19, 2026-12-03).
  */
-const VALUE_COST = 16;
+const VALUE_COST = 4;
+
+/** One argument list, refilled per call (parallelFor copies it before returning): nothing allocated per call. */
+const args: number[] = [];
 
 /** out = fn(operands..., scalars...) in WASM; false when the module is missing (the caller runs JS). */
 function runMap(fn: ElementwiseFunction, operands: readonly Float32Array[], out: Float32Array, scalars: readonly number[]): boolean {
@@ -37,7 +42,7 @@ function runMap(fn: ElementwiseFunction, operands: readonly Float32Array[], out:
   const padded = Math.ceil(n / 4) * 4;
   const memory = module.gemm.memory;
   const call = callLayout(memory);
-  const args: number[] = [];
+  args.length = 0;
   let outAt: number;
   if (n === padded) {
     for (const data of operands) args.push(call.input(data));
@@ -51,7 +56,8 @@ function runMap(fn: ElementwiseFunction, operands: readonly Float32Array[], out:
     }
     outAt = call.scratch(padded);
   }
-  args.push(outAt, padded * 4, ...scalars);
+  args.push(outAt, padded * 4);
+  for (const scalar of scalars) args.push(scalar);
   parallelFor(module.threaded, fn, args, Math.ceil(padded / TILE_FLOATS), n * VALUE_COST);
   call.copyOut(out, outAt);
   return true;

@@ -39,8 +39,15 @@ const TILE_ACTIVATIONS = new Set<string>(['relu', 'leaky_relu', 'step']);
 /**
  * The plan's epilogue as the tile sees it: the bias and a simple activation go into the tile unless
  * the pre-activation must be kept (then only the bias does, and `after` copies `pre` and activates).
+ * Kept per epilogue object while its parts stay the same (the kernel registry reuses one per step),
+ * so a steady-state call makes no closure.
  */
 export function tileEpilogue(epilogue: Epilogue, attrs: Attrs, n: number): SgemmEpilogue {
+  const kept = tileEpilogues.get(epilogue);
+  if (kept && kept.attrs === attrs && kept.n === n && kept.pre === epilogue.pre && kept.activation === epilogue.activation && kept.name === (epilogue.activationName ?? null)) {
+    kept.tile.bias = epilogue.bias;
+    return kept.tile;
+  }
   const { bias, pre, activation, activationName } = epilogue;
   const name = activationName ?? null;
   const inTile = pre === null && name !== null && TILE_ACTIVATIONS.has(name);
@@ -54,11 +61,17 @@ export function tileEpilogue(epilogue: Epilogue, attrs: Attrs, n: number): Sgemm
           if (pre) pre.set(c.subarray(rowStart * n, rowEnd * n), rowStart * n);
           jsActivation?.(c, rowStart * n, rowEnd * n);
         };
-  return { bias, activation: inTile ? (name as TileActivation) : 'none', alpha, after };
+  const tile: SgemmEpilogue = { bias, activation: inTile ? (name as TileActivation) : 'none', alpha, after };
+  tileEpilogues.set(epilogue, { attrs, n, pre, activation, name, tile });
+  return tile;
 }
 
+const tileEpilogues = new WeakMap<Epilogue, { attrs: Attrs; n: number; pre: Float32Array | null; activation: Epilogue['activation']; name: string | null; tile: SgemmEpilogue }>();
+
 export const matmulSimd: EpilogueKernel = (ctx, inputs, outputs, attrs, epilogue) => {
-  const [a, b] = inputs;
+  // Indexing, not destructuring: no iterator per call (steady-state training allocates nothing).
+  const a = inputs[0];
+  const b = inputs[1];
   const { m, n, k } = tensorMatmulDims(a!, b!, attrs);
   if (m === 0 || n === 0 || k === 0) return matmul(ctx, inputs, outputs, attrs, epilogue);
   const y = outputs[0]!.data as Float32Array;
@@ -72,7 +85,7 @@ export const matmulSimd: EpilogueKernel = (ctx, inputs, outputs, attrs, epilogue
   }
   const module = sgemmModule();
   if (!module) return matmul(ctx, inputs, outputs, attrs, epilogue);
-  const [aRow, aCol] = attrs.transA === true ? [1, m] : [k, 1];
-  const [bRow, bCol] = attrs.transB === true ? [1, k] : [n, 1];
-  sgemmSimd(module, a!.data as Float32Array, aRow, aCol, b!.data as Float32Array, bRow, bCol, y, m, n, k, tileEpilogue(epilogue, attrs, n));
+  const transA = attrs.transA === true;
+  const transB = attrs.transB === true;
+  sgemmSimd(module, a!.data as Float32Array, transA ? 1 : k, transA ? m : 1, b!.data as Float32Array, transB ? 1 : n, transB ? k : 1, y, m, n, k, tileEpilogue(epilogue, attrs, n));
 };

@@ -24,16 +24,16 @@ import { NORM_FUNCTIONS, normModuleBytes, type NormFunction } from './norm-modul
 type NormExports = Record<NormFunction, (...args: number[]) => void>;
 
 /** The module on the GEMM module's memory (so its operands share that scratch), once per GEMM module. */
-const normModule = overGemmMemory<NormExports>(normModuleBytes, NORM_FUNCTIONS);
+export const normModule = overGemmMemory<NormExports>(normModuleBytes, NORM_FUNCTIONS);
 
 /**
  * One value's work in the threshold's multiply-adds (threaded-module.ts): a pass bound by memory, as
  * the element-wise kernels' (elementwise-simd.ts).
  */
-const VALUE_COST = 16;
+const VALUE_COST = 4;
 
 /** Runs `fn` over the [rows, C] values by groups of 4 channels, on the worker pool when it is big enough. */
-function byChannels(module: GemmMemoryModule<NormExports>, fn: NormFunction, args: readonly number[], rows: number, c: number): void {
+export function byChannels(module: GemmMemoryModule<NormExports>, fn: NormFunction, args: readonly number[], rows: number, c: number): void {
   parallelFor(module.threaded, fn, args, c / 4, rows * c * VALUE_COST);
 }
 
@@ -120,8 +120,8 @@ export const batchnormGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
  * row sums are bn_sum's loop, float32 in row order like the JS kernel's, so bit-identical to it.
  */
 export const sumToSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
-  const [x] = inputs;
-  const [y] = outputs;
+  const x = inputs[0];
+  const y = outputs[0];
   const xd = f32(x!);
   const out = f32(y!);
   const m = out.length;

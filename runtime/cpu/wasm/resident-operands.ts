@@ -15,7 +15,7 @@ import { kernelHeap, type KernelHeap } from './kernel-memory.js';
  */
 interface Copy {
   offset: number;
-  layout: string;
+  layout: string | number;
   version: number;
   generation: number;
 }
@@ -24,7 +24,7 @@ const ALIGN = 16;
 
 export class ResidentOperands {
   /** Per buffer, one copy per layout: a weight is read transposed forward and plain backward. */
-  private readonly copies = new WeakMap<Float32Array, Map<string, Copy>>();
+  private readonly copies = new WeakMap<Float32Array, Map<string | number, Copy>>();
   private generation = 0;
   private readonly heap: KernelHeap;
   /** The blocks of this generation's copies, and their bytes. */
@@ -39,11 +39,12 @@ export class ResidentOperands {
   }
 
   /**
-   * The byte address of `data`'s copy under `layout` (a key naming its arrangement and sizes), written
+   * The byte address of `data`'s copy under `layout` (a key naming its arrangement and sizes: a string,
+   * or a number where a string per call would be garbage), written
    * by `write(address)` when missing or stale; null when `data` was never declared cacheable (the
    * caller writes it into scratch).
    */
-  place(data: Float32Array, layout: string, bytes: number, write: (address: number) => void): number | null {
+  place(data: Float32Array, layout: string | number, bytes: number, write: (address: number) => void): number | null {
     const version = operandVersion(data);
     if (version === undefined) return null;
     let layouts = this.copies.get(data);
@@ -55,7 +56,12 @@ export class ResidentOperands {
     const current = copy !== undefined && copy.generation === this.generation;
     if (current && copy.version === version) return copy.offset;
     // A stale copy of the same layout is rewritten where it is: training writes every step.
-    const offset = current ? copy.offset : this.allocate(bytes);
+    if (current) {
+      write(copy.offset);
+      copy.version = version;
+      return copy.offset;
+    }
+    const offset = this.allocate(bytes);
     write(offset);
     layouts.set(layout, { offset, layout, version, generation: this.generation });
     return offset;

@@ -23,15 +23,22 @@ const TILE_ROW_PANELS = 16;
 const TILE_COLUMN_PANELS = 16;
 const MIN_TILES = 8;
 
-/** Row and column panels per tile for a product of mPanels × nPanels panels. */
-export function tileShape(mPanels: number, nPanels: number): [number, number] {
+/** Row and column panels per tile for a product of mPanels × nPanels panels (the same array for the same sizes). */
+export function tileShape(mPanels: number, nPanels: number): readonly [number, number] {
+  const key = mPanels * 2 ** 26 + nPanels;
+  const known = tileShapes.get(key);
+  if (known) return known;
   let rows = TILE_ROW_PANELS;
   let columns = TILE_COLUMN_PANELS;
   const count = (): number => Math.ceil(mPanels / rows) * Math.ceil(nPanels / columns);
   while (count() < MIN_TILES && rows > 2) rows /= 2;
   while (count() < MIN_TILES && columns > 2) columns /= 2;
-  return [rows, columns];
+  const shape = [rows, columns] as const;
+  tileShapes.set(key, shape);
+  return shape;
 }
+
+const tileShapes = new Map<number, readonly [number, number]>();
 
 /**
  * Rows of A packed per pass: at most this many bytes of packed A (and the C rows that go with them)
@@ -98,13 +105,6 @@ export function copyOut(floats: Float32Array, from: number, ldc: number, c: Floa
   }
 }
 
-/** A(i, kk) = a[i·aRow + kk·aCol]: copied into the module's memory as it is, packed there (sgemm-pack-a.ts). */
-interface StridedA {
-  a: Float32Array;
-  aRow: number;
-  aCol: number;
-}
-
 /**
  * Packing a float is worth about this many multiply-adds of the GEMM (JS packing ran at ~0.35 G
  * floats/s, the GEMM at ~11 GMAC/s, on the 2-vCPU Xeon): the work pack_a reports for the threshold.
@@ -115,6 +115,15 @@ const PACK_PANELS_PER_TILE = 4;
 /**
  * c[m×n] = A·B, A(i,k) = a[i*aRow + k*aCol], B(k,j) = b[k*bRow + j*bCol] (gemm's strides, matmul.ts);
  * m, n, k ≥ 1; c is overwritten.
+ *
+ * B is copied as it is when row-major and dense (the kernel's rowMajorB variants read it so; used
+ * where it lies when it is in the module's memory), packed (sgemm-pack.ts) otherwise; a cacheable B
+ * (a weight) is kept resident per version (resident-operands.ts), anything else is written into
+ * scratch on every call. A is copied as it is (the floats its strides reach) unless it lies in the
+ * memory, then packed there by the module (sgemm-pack-a.ts), a pass of rows at a time.
+ *
+ * A steady-state call allocates nothing: the argument lists, B's writer and the layout keys are
+ * reused (a training step makes a few dozen of these calls).
  */
 export function sgemmSimd(
   module: SgemmModule,
@@ -123,59 +132,27 @@ export function sgemmSimd(
   c: Float32Array, m: number, n: number, k: number,
   epilogue: SgemmEpilogue = NO_EPILOGUE,
 ): void {
-  sgemmPacked(module, { a, aRow, aCol }, stridedB(b, bRow, bCol, n, k), c, m, n, k, epilogue);
-}
-
-/**
- * B's source: `pack` writes all of it at a float offset, in sgemm-pack.ts's layout or, when
- * `rowMajor`, as the row-major [k, n] matrix itself (the kernel's rowMajorB variants read it in
- * place, so `source`, that matrix, is used where it lies when it is in the module's memory); `resident` names the buffer whose version decides whether the copy kept in the module's
- * memory is current (resident-operands.ts), with its layout key; null: written into scratch on
- * every call.
- */
-interface PackB {
-  rowMajor: boolean;
-  source: Float32Array;
-  pack: (into: Float32Array, offset: number) => void;
-  resident: { data: Float32Array; layout: string } | null;
-}
-
-/** B(k, j) = b[k*bRow + j*bCol]: copied as it is when row-major and dense, packed otherwise. */
-function stridedB(b: Float32Array, bRow: number, bCol: number, n: number, k: number): PackB {
-  if (bCol === 1 && bRow === n) {
-    const pack = (into: Float32Array, offset: number): void => {
-      into.set(b.subarray(0, k * n), offset);
-      into.fill(0, offset + k * n, offset + k * n + NR); // the last row's overread: zeros, not garbage
-    };
-    return { rowMajor: true, source: b, pack, resident: { data: b, layout: `sgemm B row-major ${n} ${k}` } };
-  }
-  return { rowMajor: false, source: b, pack: (into, offset) => packB8(b, bRow, bCol, into, offset, n, k), resident: { data: b, layout: `sgemm B ${bRow} ${bCol} ${n} ${k}` } };
-}
-
-/** sgemmSimd with B given by its packing function. */
-function sgemmPacked(
-  module: SgemmModule,
-  strided: StridedA,
-  packB: PackB,
-  c: Float32Array, m: number, n: number, k: number,
-  epilogue: SgemmEpilogue = NO_EPILOGUE,
-): void {
   const { memory, resident } = module;
   const nPanels = Math.ceil(n / NR);
   const ldc = nPanels * NR;
-  const { rowMajor } = packB;
+  const rowMajor = bCol === 1 && bRow === n;
   // Row-major B: k rows of n floats and one row of slack for the last panel's overread (see the module).
   const bBytes = rowMajor ? (k * n + NR) * 4 : packedBSize(n, k) * 4;
   const ldb = rowMajor ? n * 4 : 0;
-  const write = (address: number): void => packB.pack(floatsOf(memory), address / 4);
+  const pending = pendingB;
+  pending.memory = memory;
+  pending.b = b;
+  pending.bRow = bRow;
+  pending.bCol = bCol;
+  pending.n = n;
+  pending.k = k;
+  pending.rowMajor = rowMajor;
   // Operands already in the module's memory (an executor's tensors: kernel-memory.ts) are used where
   // they lie; the rest is copied into scratch. Row-major B is read 8 columns past n in its last row:
   // the executor leaves slack after each tensor.
-  const inPlaceB = rowMajor ? addressIn(memory, packB.source) : null;
-  const residentAt = inPlaceB ?? (packB.resident && resident.place(packB.resident.data, packB.resident.layout, bBytes, write));
+  const inPlaceB = rowMajor ? addressIn(memory, b) : null;
+  const residentAt = inPlaceB ?? resident.place(b, layoutKey(rowMajor, bRow, bCol, n, k), bBytes, writeB);
   const bAt = residentAt ?? resident.scratchStart();
-  // A as it is (the floats its strides reach), then its packed panels, one pass of rows at a time.
-  const { a, aRow, aCol } = strided;
   const aFloats = (m - 1) * aRow + (k - 1) * aCol + 1;
   const aInPlace = addressIn(memory, a);
   const scratchAt = align16(residentAt === null ? bAt + bBytes : resident.scratchStart());
@@ -189,7 +166,7 @@ function sgemmPacked(
   const biasInPlace = epilogue.bias && n % NR === 0 ? addressIn(memory, epilogue.bias) : null;
   const biasAt = cScratchAt + (cInPlace === null ? passRows * ldc * 4 : 0);
   resident.reserve(biasAt + ldc * 4);
-  if (residentAt === null) write(bAt);
+  if (residentAt === null) writeB(bAt);
   const floats = floatsOf(memory);
   if (aInPlace === null) floats.set(a.length === aFloats ? a : a.subarray(0, aFloats), rawAt / 4);
   if (epilogue.bias && biasInPlace === null) {
@@ -197,19 +174,76 @@ function sgemmPacked(
     for (let j = 0; j < n; j++) floats[biasAt / 4 + j] = bias[j]!;
     floats.fill(0, biasAt / 4 + n, biasAt / 4 + ldc);
   }
-  const driver = driverName({ rowMajorB: rowMajor, bias: epilogue.bias !== null, activation: epilogue.activation });
+  const driver = DRIVERS[(rowMajor ? 8 : 0) + (epilogue.bias !== null ? 4 : 0) + TILE_ACTIVATION_INDEX[epilogue.activation]]!;
   for (let i0 = 0; i0 < m; i0 += passRows) {
     const rows = Math.min(passRows, m - i0);
     const mPanels = Math.ceil(rows / MR);
-    const packArgs = [rawAt + i0 * aRow * 4, aRow * 4, aCol * 4, rows, k, aAt, mPanels, PACK_PANELS_PER_TILE];
-    parallelFor(module.threaded, 'pack_a', packArgs, Math.ceil(mPanels / PACK_PANELS_PER_TILE), rows * k * PACK_COST);
-    const [tileRows, tileColumns] = tileShape(mPanels, nPanels);
-    const rowTiles = Math.ceil(mPanels / tileRows);
-    const colTiles = Math.ceil(nPanels / tileColumns);
-    const cAt = cInPlace === null ? cScratchAt : cInPlace + i0 * n * 4;
-    const args = [aAt, bAt, cAt, biasInPlace ?? biasAt, ldc * 4, ldb, mPanels, nPanels, k, tileRows, tileColumns, colTiles, epilogue.alpha, 0];
-    parallelFor(module.threaded, driver, args, rowTiles * colTiles, rows * n * k);
-    if (cInPlace === null) copyOut(floats, cAt / 4, ldc, c, i0 * n, n, rows);
+    const p = packArgs;
+    p[0] = rawAt + i0 * aRow * 4;
+    p[1] = aRow * 4;
+    p[2] = aCol * 4;
+    p[3] = rows;
+    p[4] = k;
+    p[5] = aAt;
+    p[6] = mPanels;
+    p[7] = PACK_PANELS_PER_TILE;
+    parallelFor(module.threaded, 'pack_a', p, Math.ceil(mPanels / PACK_PANELS_PER_TILE), rows * k * PACK_COST);
+    const tiles = tileShape(mPanels, nPanels);
+    const rowTiles = Math.ceil(mPanels / tiles[0]);
+    const colTiles = Math.ceil(nPanels / tiles[1]);
+    const d = driverArgs;
+    d[0] = aAt;
+    d[1] = bAt;
+    d[2] = cInPlace === null ? cScratchAt : cInPlace + i0 * n * 4;
+    d[3] = biasInPlace ?? biasAt;
+    d[4] = ldc * 4;
+    d[5] = ldb;
+    d[6] = mPanels;
+    d[7] = nPanels;
+    d[8] = k;
+    d[9] = tiles[0];
+    d[10] = tiles[1];
+    d[11] = colTiles;
+    d[12] = epilogue.alpha;
+    d[13] = 0;
+    parallelFor(module.threaded, driver, d, rowTiles * colTiles, rows * n * k);
+    if (cInPlace === null) copyOut(floats, d[2] / 4, ldc, c, i0 * n, n, rows);
     epilogue.after?.(c, i0, i0 + rows);
   }
+}
+
+/** The argument lists of the two exports, reused by every call (parallelFor reads them before it returns). */
+const packArgs: number[] = new Array<number>(8).fill(0);
+const driverArgs: number[] = new Array<number>(14).fill(0);
+
+/** The driver export of each epilogue: index (rowMajorB · 8) + (bias · 4) + the activation's index. */
+const TILE_ACTIVATION_INDEX: Record<TileActivation, number> = { none: 0, relu: 1, leaky_relu: 2, step: 3 };
+const DRIVERS: readonly string[] = [false, true].flatMap((rowMajorB) =>
+  [false, true].flatMap((bias) => (Object.keys(TILE_ACTIVATION_INDEX) as TileActivation[]).map((activation) => driverName({ rowMajorB, bias, activation }))),
+);
+
+/** The B the current call writes, read by `writeB` (one function for every call rather than a closure per call). */
+const pendingB = { memory: null as WebAssembly.Memory | null, b: new Float32Array(0) as Float32Array, bRow: 0, bCol: 0, n: 0, k: 0, rowMajor: false };
+
+/** Writes the current call's B at byte `address`: row-major as it is (zeros after, the last row's overread), else packed. */
+function writeB(address: number): void {
+  const { memory, b, bRow, bCol, n, k, rowMajor } = pendingB;
+  const into = floatsOf(memory!);
+  const offset = address / 4;
+  if (!rowMajor) return packB8(b, bRow, bCol, into, offset, n, k);
+  into.set(b.subarray(0, k * n), offset);
+  into.fill(0, offset + k * n, offset + k * n + NR);
+}
+
+/**
+ * The resident copy's layout key (resident-operands.ts): a number for the two layouts a matmul reads
+ * a weight in, row-major [k, n] and transposed (bRow 1, bCol k), so the key costs no string per call;
+ * a string for any other strides.
+ */
+function layoutKey(rowMajor: boolean, bRow: number, bCol: number, n: number, k: number): number | string {
+  const dims = n * 2 ** 26 + k;
+  if (n >= 2 ** 26 || k >= 2 ** 26) return `sgemm B ${bRow} ${bCol} ${n} ${k}`;
+  if (rowMajor) return dims;
+  if (bRow === 1 && bCol === k) return -dims - 1;
+  return `sgemm B ${bRow} ${bCol} ${n} ${k}`;
 }

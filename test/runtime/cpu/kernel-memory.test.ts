@@ -7,8 +7,10 @@ import { optimizerKernels } from '../../../runtime/cpu/kernels/optimizers.js';
 import { createStoredMemory } from '../../../runtime/cpu/simd/stored-memory.js';
 import { convGradInputSimd, convGradWeightSimd, convSimd } from '../../../runtime/cpu/wasm/conv-simd.js';
 import { groupedConvGradInputSimd, groupedConvGradWeightSimd, groupedConvSimd } from '../../../runtime/cpu/wasm/grouped-simd.js';
+import { groupnormGradSimd, groupnormSimd } from '../../../runtime/cpu/wasm/groupnorm-simd.js';
 import { tensorHeap } from '../../../runtime/cpu/wasm/install.js';
 import { addressIn, KernelHeap, kernelHeap } from '../../../runtime/cpu/wasm/kernel-memory.js';
+import { limitPointerTables } from '../../../runtime/cpu/wasm/pointer-tables.js';
 import { batchnormGradSimd, batchnormSimd, sumToSimd } from '../../../runtime/cpu/wasm/norm-simd.js';
 import { maxpoolGradSimd, maxpoolSimd } from '../../../runtime/cpu/wasm/pool-simd.js';
 import { sgemmModule, sgemmSimd } from '../../../runtime/cpu/wasm/sgemm-simd.js';
@@ -99,9 +101,11 @@ describe('kernels on operands in their memory', () => {
     }
   });
 
-  it.runIf(module)('convolutions: forward, input and weight gradients in place give the bits of copies', () => {
+  it.runIf(module)('convolutions: forward, input and weight gradients in place give the bits of copies, pointer tables kept or not', () => {
     const attrs = { strides: [1, 1], padding: 'same', dilation: [1, 1] };
-    for (const [x, w] of [[[4, 10, 10, 3], [16, 3, 3, 3]], [[3, 7, 9, 5], [6, 3, 3, 5]]] as const) {
+    const cases = [[[4, 10, 10, 3], [16, 3, 3, 3], true], [[3, 7, 9, 5], [6, 3, 3, 5], true], [[4, 10, 10, 3], [16, 3, 3, 3], false]] as const;
+    for (const [x, w, tables] of cases) {
+      const limit = limitPointerTables(tables ? 1 << 22 : 0);
       const xs = [...x];
       const ws = [...w];
       const ys = [x[0], x[1], x[2], w[0]];
@@ -113,6 +117,7 @@ describe('kernels on operands in their memory', () => {
       expect(placedDx).toEqual(plainDx);
       const [plainDw, placedDw] = bothWays(convGradWeightSimd, [{ shape: ys, data: random(size(ys), 6) }, { shape: xs, data: random(size(xs), 4) }], [ws], attrs);
       expect(placedDw).toEqual(plainDw);
+      limitPointerTables(limit);
     }
   });
 
@@ -134,6 +139,14 @@ describe('kernels on operands in their memory', () => {
     const up = { strides: [2, 2], padding: 'same', dilation: [1, 1] };
     const [plainUp, placedUp] = bothWays(convGradInputSimd, [{ shape: [2, 4, 5, 6], data: random(240, 14) }, { shape: [6, 4, 4, 8], data: random(768, 15) }], [[2, 8, 10, 8]], up);
     expect(placedUp).toEqual(plainUp);
+    // groupnorm over per-sample blocks of rows.
+    const gx = { shape: [2, 5, 3, 8], data: random(240, 16) };
+    const gc = { shape: [8], data: random(8, 17) };
+    const gnAttrs = { groups: 2, epsilon: 1e-5 };
+    const [plainGn, placedGn] = bothWays(groupnormSimd, [gx, gc, gc], [gx.shape, [2, 2], [2, 2]], gnAttrs);
+    expect(placedGn).toEqual(plainGn);
+    const [plainGg, placedGg] = bothWays(groupnormGradSimd, [gx, gx, gc, { shape: [2, 2], data: plainGn[1]! }, { shape: [2, 2], data: plainGn[2]! }], [gx.shape, [8], [8]], gnAttrs);
+    expect(placedGg).toEqual(plainGg);
   });
 
   it.runIf(module)('maxpool, batchnorm and sum_to in place give the bits of copies', () => {

@@ -39,7 +39,7 @@ const image = [16, 26, 26, 32];
 const pooled = [16, 13, 13, 32];
 const pool = { size: [2, 2], strides: [2, 2], padding: 'valid' };
 const overlappingPool = { size: [3, 3], strides: [2, 2], padding: 'same' };
-const rows = [8192, 32];
+const rows = [16384, 32];
 /** Two steps of `kernel` on 300,001 values (a tail of 1 for the JS loop) in stored memory in the kernels' heap, from the same start. */
 function update(kernel: keyof typeof optimizerKernels, slots: number, attrs: Record<string, number | boolean>): () => Float32Array[] {
   const length = 300_001;
@@ -60,8 +60,8 @@ const CASES: Record<string, () => Float32Array[]> = {
   adamw_update: update('adamw_update', 2, { beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0.01 }),
   adagrad_update: update('adagrad_update', 1, { epsilon: 1e-7 }),
   rmsprop_update: update('rmsprop_update', 2, { rho: 0.9, epsilon: 1e-7, momentum: 0.5 }),
-  relu_grad: () => call(elementwiseSimdKernels.relu_grad, [t([200_000], wave(200_000, 1)), t([200_000], wave(200_000, 2))], [[200_000]]),
-  mul: () => call(elementwiseSimdKernels.mul, [t([200_000], wave(200_000, 3)), t([200_000], wave(200_000, 4))], [[200_000]]),
+  relu_grad: () => call(elementwiseSimdKernels.relu_grad, [t([400_000], wave(400_000, 1)), t([400_000], wave(400_000, 2))], [[400_000]]),
+  mul: () => call(elementwiseSimdKernels.mul, [t([400_000], wave(400_000, 3)), t([400_000], wave(400_000, 4))], [[400_000]]),
   maxpool: () => call(maxpoolSimd, [t(image, wave(size(image), 5))], [pooled], pool),
   maxpool_grad: () => call(maxpoolGradSimd, [t(pooled, wave(size(pooled), 6)), t(image, wave(size(image), 5))], [image], pool),
   'maxpool_grad, overlapping windows': () => call(maxpoolGradSimd, [t(pooled, wave(size(pooled), 6)), t(image, wave(size(image), 5))], [image], overlappingPool),
@@ -101,4 +101,10 @@ describe.runIf(threadsSupported() && sgemmModule() !== null)('tiled kernels on w
       for (const run of runs.slice(1)) run.value.forEach((data, i) => expect(firstDifference(data, runs[0]!.value[i]!), `output ${i}`).toBe(-1));
     });
   }
+
+  it('keeps a pass over 65,536 values (the MLP hidden layer) on the calling thread: below the threshold', async () => {
+    const small = () => call(elementwiseSimdKernels.relu_grad, [t([65_536], wave(65_536, 1)), t([65_536], wave(65_536, 2))], [[65_536]]);
+    await warm(3, CASES.relu_grad!);
+    expect(withThreads(3, small).jobs).toBe(0);
+  });
 });
