@@ -1,4 +1,4 @@
-import type { Graph, IRNode } from '../ir/graph.js';
+import type { Graph, IRNode, ParamInfo } from '../ir/graph.js';
 import type { Origin } from '../ir/types.js';
 import { GraphBuilder } from '../lower/graph-builder.js';
 import type { ClipSpec } from '../../runtime/plan/train-settings.js';
@@ -10,7 +10,7 @@ import type { TrainingGraph } from './training-graph.js';
 
 /** A term of the total loss, with node ids of the primitive graph. */
 type TrainingLossTerm =
-  | (Pick<LossSpec, 'kind' | 'fromLogits' | 'sparse' | 'delta' | 'smoothing' | 'classWeights' | 'pred' | 'target' | 'range'> & { weight: number })
+  | (Pick<LossSpec, 'kind' | 'fromLogits' | 'sparse' | 'delta' | 'smoothing' | 'classWeights' | 'pred' | 'target' | 'range'> & { weight: number; mask?: number | null })
   | Extract<LossTermSpec, { kind: 'value' }>;
 
 export interface TrainingSpec {
@@ -44,8 +44,9 @@ export function appendTraining(graph: Graph, spec: TrainingSpec): TrainingGraph 
       value = term.value;
       seed(term.value, b.addTyped('const', [], { value: term.weight }, b.type(term.value), origin));
     } else {
-      const { kernel, attrs } = lossKernel(term);
-      value = b.add(kernel, [term.pred, term.target], attrs, origin);
+      const mask = term.mask ?? null;
+      const { kernel, attrs } = lossKernel(term, mask !== null);
+      value = b.add(kernel, [term.pred, term.target, ...(mask !== null ? [mask] : [])], attrs, origin);
       const dpred = b.outputOf(value, 1);
       seed(term.pred, term.weight === 1 ? dpred : b.add('scale', [dpred], { factor: term.weight }, origin));
     }
@@ -78,7 +79,9 @@ export function appendTraining(graph: Graph, spec: TrainingSpec): TrainingGraph 
     const penalty = penalties.get(param.name);
     grads.set(param.name, penalty ? b.add('l1_l2_grad', [grad, param.node], penalty, b.node(param.node).origin) : grad);
   }
-  clipGradients(b, grads, spec.clip, (name) => b.node(graph.params.find((p) => p.name === name)!.node).origin);
+  const paramsByName = new Map<string, ParamInfo>();
+  for (const param of graph.params) if (!paramsByName.has(param.name)) paramsByName.set(param.name, param); // the first, as find gave
+  clipGradients(b, grads, spec.clip, (name) => b.node(paramsByName.get(name)!.node).origin);
   const backwardNodes = new Set(graph.nodes.slice(start).map((n) => n.id));
 
   const updateStart = graph.nodes.length;
@@ -136,7 +139,8 @@ function sweep(b: GraphBuilder, forward: IRNode[], trainable: Set<number>, seeds
     const node = forward[i]!;
     const parts = pending.get(node.id);
     if (!parts) continue;
-    const dy = parts.slice(1).reduce((acc, g) => b.add('add', [acc, g], {}, node.origin), parts[0]!);
+    let dy = parts[0]!;
+    for (let k = 1; k < parts.length; k++) dy = b.add('add', [dy, parts[k]!], {}, node.origin);
     done.set(node.id, dy);
     if (node.op === 'input' || node.op === 'param' || node.op === 'const' || node.op === 'output_of') continue;
     const rule = GRAD_RULES[node.op];

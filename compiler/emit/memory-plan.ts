@@ -24,28 +24,38 @@ export function planMemory(
   bindings: Record<string, number>,
   referenceBatch: number,
 ): PlanMemory {
-  // Names are looked up once per use, into tensor indices; the walk below works on indices (typed
-  // arrays rather than maps and sets: a 1,000-layer training plan has some 20,000 uses).
+  // Tensors by index: their last use, buffer and state live in typed arrays rather than in maps and
+  // sets keyed by name (a 1,000-layer training plan has some 20,000 uses).
   const indexOf = new Map<string, number>();
   tensors.forEach((t, k) => indexOf.set(t.name, k));
-  const uses = steps.map((step) => ({ inputs: indicesOf(step.inputs, indexOf), outputs: indicesOf(step.outputs, indexOf) }));
   const lastUse = new Float64Array(tensors.length).fill(-1);
-  uses.forEach((use, i) => {
-    for (const k of use.inputs) lastUse[k] = i;
-    for (const k of use.outputs) lastUse[k] = i;
-  });
-  for (const name of keepAlive) {
+  const use = (name: string, step: number): void => {
     const k = indexOf.get(name);
-    if (k !== undefined) lastUse[k] = Infinity;
-  }
+    if (k !== undefined) lastUse[k] = step;
+  };
+  steps.forEach((step, i) => {
+    for (const name of step.inputs) use(name, i);
+    for (const name of step.outputs) use(name, i);
+  });
+  for (const name of keepAlive) use(name, Infinity);
 
   const bufferBytes: number[] = [];
   const free: number[] = [];
   const assigned = new Uint8Array(tensors.length);
   /** The step that last freed each buffer: a name listed twice in one step shares its buffer, freed once. */
   const freedAt: number[] = [];
-  uses.forEach((use, i) => {
-    for (const k of use.outputs) {
+  const release = (name: string, step: number): void => {
+    const k = indexOf.get(name);
+    const buffer = k === undefined ? undefined : tensors[k]!.buffer;
+    if (buffer !== undefined && lastUse[k!] === step && freedAt[buffer] !== step) {
+      freedAt[buffer] = step;
+      free.push(buffer);
+    }
+  };
+  steps.forEach((step, i) => {
+    for (const name of step.outputs) {
+      const k = indexOf.get(name);
+      if (k === undefined) continue;
       const tensor = tensors[k]!;
       if (PERSISTENT.has(tensor.role) || assigned[k]) continue;
       assigned[k] = 1;
@@ -65,28 +75,11 @@ export function planMemory(
       }
     }
     // Inputs, then outputs.
-    const release = (k: number): void => {
-      const buffer = tensors[k]!.buffer;
-      if (buffer !== undefined && lastUse[k] === i && freedAt[buffer] !== i) {
-        freedAt[buffer] = i;
-        free.push(buffer);
-      }
-    };
-    for (const k of use.inputs) release(k);
-    for (const k of use.outputs) release(k);
+    for (const name of step.inputs) release(name, i);
+    for (const name of step.outputs) release(name, i);
   });
   let persistent = 0;
   for (const t of tensors) if (PERSISTENT.has(t.role)) persistent += bytesOf(t, bindings);
   const pooled = bufferBytes.reduce((a, b) => a + b, 0);
   return { bufferBytes, referenceBatch, peakBytes: pooled + persistent };
-}
-
-/** The tensor indices of a step's names; a name with no tensor is left out (it takes no buffer). */
-function indicesOf(names: readonly string[], indexOf: Map<string, number>): number[] {
-  const out: number[] = [];
-  for (const name of names) {
-    const k = indexOf.get(name);
-    if (k !== undefined) out.push(k);
-  }
-  return out;
 }

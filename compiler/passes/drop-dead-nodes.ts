@@ -1,4 +1,4 @@
-import { nodeTable } from '../ir/graph.js';
+import { idIndexed, nodeTable } from '../ir/graph.js';
 import type { Program } from './program.js';
 
 /**
@@ -7,21 +7,21 @@ import type { Program } from './program.js';
  */
 export function dropDeadNodes(program: Program): Program {
   const { graph, training } = program;
-  const live = new Set<number>();
+  const live = idIndexed<true>(graph.nodes);
   const stack: number[] = graph.outputs.map((o) => o.node);
   for (const node of graph.nodes) if (node.op === 'input' || node.op === 'param') stack.push(node.id);
   if (training) stack.push(training.loss, ...training.updateNodes, ...training.grads.values());
   const byId = nodeTable(graph.nodes);
   while (stack.length > 0) {
     const id = stack.pop()!;
-    if (live.has(id)) continue;
-    live.add(id);
+    if (live[id]) continue;
+    live[id] = true;
     for (const input of byId[id]?.inputs ?? []) stack.push(input);
   }
-  graph.nodes = graph.nodes.filter((n) => live.has(n.id));
+  graph.nodes = graph.nodes.filter((n) => live[n.id]);
   if (training) {
     for (const set of [training.lossNodes, training.backwardNodes, training.updateNodes]) {
-      for (const id of set) if (!live.has(id)) set.delete(id);
+      for (const id of set) if (!live[id]) set.delete(id);
     }
   }
   return program;
