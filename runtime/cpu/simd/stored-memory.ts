@@ -105,6 +105,9 @@ export function createStoredMemory(sizes: readonly number[], scratchElements: nu
   };
 }
 
+/** One argument list, refilled per update (parallelFor copies it before returning). */
+const args: number[] = [];
+
 /**
  * Runs `update` in place on the first `length - length % 4` values of `param` and its slots when
  * they live in one block of stored memory, reading `grad` where it lies in that memory or from a
@@ -125,7 +128,11 @@ export function simdUpdate(update: OptimizerUpdate, param: Float32Array, grad: F
     gradAt = block.scratch;
   }
   const count = param.length - (param.length % 4);
-  const args = [param.byteOffset, gradAt, ...slots.map((s) => s.byteOffset), count * 4, ...scalars];
+  args.length = 0;
+  args.push(param.byteOffset, gradAt);
+  for (const slot of slots) args.push(slot.byteOffset);
+  args.push(count * 4);
+  for (const scalar of scalars) args.push(scalar);
   parallelFor(block.module, update, args, Math.ceil(count / TILE_FLOATS), count * UPDATE_COST);
   return count;
 }

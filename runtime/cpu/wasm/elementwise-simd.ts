@@ -31,6 +31,9 @@ const MIN_VALUES = 16;
  */
 const VALUE_COST = 4;
 
+/** One argument list, refilled per call (parallelFor copies it before returning): nothing allocated per call. */
+const args: number[] = [];
+
 /** out = fn(operands..., scalars...) in WASM; false when the module is missing (the caller runs JS). */
 function runMap(fn: ElementwiseFunction, operands: readonly Float32Array[], out: Float32Array, scalars: readonly number[]): boolean {
   const module = out.length >= MIN_VALUES ? elementwiseModule() : null;
@@ -39,7 +42,7 @@ function runMap(fn: ElementwiseFunction, operands: readonly Float32Array[], out:
   const padded = Math.ceil(n / 4) * 4;
   const memory = module.gemm.memory;
   const call = callLayout(memory);
-  const args: number[] = [];
+  args.length = 0;
   let outAt: number;
   if (n === padded) {
     for (const data of operands) args.push(call.input(data));
@@ -53,7 +56,8 @@ function runMap(fn: ElementwiseFunction, operands: readonly Float32Array[], out:
     }
     outAt = call.scratch(padded);
   }
-  args.push(outAt, padded * 4, ...scalars);
+  args.push(outAt, padded * 4);
+  for (const scalar of scalars) args.push(scalar);
   parallelFor(module.threaded, fn, args, Math.ceil(padded / TILE_FLOATS), n * VALUE_COST);
   call.copyOut(out, outAt);
   return true;
