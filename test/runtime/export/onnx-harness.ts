@@ -66,12 +66,12 @@ export interface Comparison {
   bytes: Uint8Array;
 }
 
-/** Exports `model` and compares onnxruntime with nnet's CPU executor on seeded feeds. */
-export async function compareWithOnnxRuntime(model: Compiled, seed = 1, options: OnnxExportOptions = {}): Promise<Comparison> {
+/** Exports `model` and compares onnxruntime with nnet's CPU executor on seeded feeds (`given` ones as they are). */
+export async function compareWithOnnxRuntime(model: Compiled, seed = 1, options: OnnxExportOptions = {}, given: Record<string, HostTensor> = {}): Promise<Comparison> {
   const { plan, weights } = model;
   const bytes = exportOnnx(plan, weights, options);
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
-  const feeds = feedsFor(plan, seed);
+  const feeds = { ...feedsFor(plan, seed), ...given };
   const ours = await createCpuExecutor(plan, weights).infer(feeds);
   const ortFeeds: Record<string, ort.Tensor> = {};
   for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor(t.dtype === 'i32' ? 'int32' : 'float32', t.data, t.shape);
