@@ -3,7 +3,7 @@ import { f32 } from '../kernel-interface.js';
 import { poolingKernels, window, type Window } from '../kernels/pooling.js';
 import { parallelFor } from '../threads/threaded-module.js';
 import { overGemmMemory } from './gemm-memory.js';
-import { callLayout, floatsOf } from './kernel-memory.js';
+import { callLayout } from './kernel-memory.js';
 import { poolModuleBytes, POOL_FUNCTIONS } from './pool-module.js';
 
 /**
@@ -57,8 +57,6 @@ export const maxpoolGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const dyAt = call.input(f32(dy));
   const xAt = call.input(f32(x));
   const dxAt = call.output(f32(dx));
-  // Cells no window covers get no gradient.
-  floatsOf(module.gemm.memory).fill(0, dxAt / 4, dxAt / 4 + f32(dx).length);
   parallelFor(module.threaded, 'maxpool_grad', [dyAt, xAt, dxAt, ...windowArgs(g), accumulate ? 1 : 0], g.n, 2 * cells(g) * CELL_COST);
   call.copyOut(f32(dx), dxAt);
 };
