@@ -110,10 +110,11 @@ export function compileGraph(
   if (train) {
     const node = (id: number): number => idMap.get(id)!;
     program.metric = { prediction: node(train.loss.pred), target: node(train.loss.target) };
-    program.metrics = train.metrics.map((m) => ({ prediction: node(m.prediction), target: node(m.target) }));
-    program.losses = train.losses.map((t) => (t.kind === 'value' ? { value: node(t.value) } : { prediction: node(t.pred), target: node(t.target) }));
+    const masked = (mask: number | null | undefined) => (mask === null || mask === undefined ? {} : { mask: node(mask) });
+    program.metrics = train.metrics.map((m) => ({ prediction: node(m.prediction), target: node(m.target), ...masked(m.mask) }));
+    program.losses = train.losses.map((t) => (t.kind === 'value' ? { value: node(t.value) } : { prediction: node(t.pred), target: node(t.target), ...masked(t.mask) }));
     program.training = appendTraining(graph, {
-      losses: train.losses.map((t) => (t.kind === 'value' ? { ...t, value: node(t.value) } : { ...t, pred: node(t.pred), target: node(t.target) })),
+      losses: train.losses.map((t) => (t.kind === 'value' ? { ...t, value: node(t.value) } : { ...t, pred: node(t.pred), target: node(t.target), mask: t.mask === null || t.mask === undefined ? null : node(t.mask) })),
       optimizer: train.optimizer,
       regularize: train.regularize,
       clip: train.clip,

@@ -21,11 +21,20 @@ const ABOUT_A_NAME = new Set(['NN2001', 'NN2005', 'NN2028', 'NN2029']);
 
 export function withoutSyntaxEchoes(file: FileNode, text: string, syntaxErrors: readonly Diagnostic[], diagnostics: readonly Diagnostic[]): Diagnostic[] {
   if (syntaxErrors.length === 0) return [...diagnostics];
-  const damaged = syntaxErrors.map((error) => statementOf(file.decls, error.range, text) ?? error.range);
+  // One region per statement, however many errors it holds.
+  const byStart = new Map<number, SourceRange>();
+  const statements = new Map<Decl, SourceRange[]>();
+  for (const error of syntaxErrors) {
+    const region = statementOf(file.decls, statements, error.range, text) ?? error.range;
+    if ((byStart.get(region.start)?.end ?? -1) < region.end) byStart.set(region.start, region);
+  }
+  const damaged = [...byStart.values()];
   const mentions = new Map<string, number[]>();
   for (const region of damaged) {
     for (const word of text.slice(region.start, region.end).matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) {
-      mentions.set(word[0], [...(mentions.get(word[0]) ?? []), region.start + word.index]);
+      const at = mentions.get(word[0]);
+      if (at) at.push(region.start + word.index);
+      else mentions.set(word[0], [region.start + word.index]);
     }
   }
   const models = file.decls.filter((d) => d.kind === 'Model');
@@ -45,18 +54,22 @@ function within(range: SourceRange, outer: SourceRange): boolean {
 }
 
 /** The statement that holds `at`, or that `at` follows on the same line, with only spaces between. */
-function statementOf(decls: readonly Decl[], at: SourceRange, text: string): SourceRange | undefined {
+function statementOf(decls: readonly Decl[], cache: Map<Decl, SourceRange[]>, at: SourceRange, text: string): SourceRange | undefined {
   for (const decl of decls) {
     if (at.start < decl.range.start || at.start > decl.range.end) continue;
-    const statements: SourceRange[] = (
-      decl.kind === 'Model'
-        ? decl.body.flatMap((s): Array<{ range: SourceRange }> => (s.kind === 'Train' ? s.settings : [s]))
-        : decl.kind === 'Block'
-          ? [...decl.body, ...(decl.result ? [decl.result] : [])]
-          : decl.kind === 'Gan'
-            ? [...decl.settings, ...(decl.train?.settings ?? [])]
-            : [decl]
-    ).map((s) => s.range);
+    let statements = cache.get(decl);
+    if (!statements) {
+      statements = (
+        decl.kind === 'Model'
+          ? decl.body.flatMap((s): Array<{ range: SourceRange }> => (s.kind === 'Train' ? s.settings : [s]))
+          : decl.kind === 'Block'
+            ? [...decl.body, ...(decl.result ? [decl.result] : [])]
+            : decl.kind === 'Gan'
+              ? [...decl.settings, ...(decl.train?.settings ?? [])]
+              : [decl]
+      ).map((s) => s.range);
+      cache.set(decl, statements);
+    }
     return statements.find((s) => at.start >= s.start && at.start <= s.end && /^[ \t]*$/.test(text.slice(s.end, Math.max(s.end, at.start))))
       ?? statements.find((s) => at.start >= s.start && at.start <= s.end)
       ?? statements.find((s) => s.end <= at.start && /^[ \t]*$/.test(text.slice(s.end, at.start)));

@@ -15,6 +15,8 @@ export interface LossSpec extends LossSettings {
   /** IR node id of the prediction (a model value) and of the target (usually a label input). */
   pred: number;
   target: number;
+  /** cross_entropy's `mask:` node: rows whose mask is 0 (padding) do not count; null: every row. */
+  mask?: number | null;
   range: SourceRange;
 }
 
@@ -24,9 +26,10 @@ export type LossTermSpec =
   | { kind: 'value'; weight: number; value: number; range: SourceRange };
 
 /** A metric as checked: the plan's metric with graph nodes in place of tensor names. */
-export interface MetricCheck extends Omit<MetricSpec, 'prediction' | 'target'> {
+export interface MetricCheck extends Omit<MetricSpec, 'prediction' | 'target' | 'mask'> {
   prediction: number;
   target: number;
+  mask?: number;
 }
 
 export interface DataSpec extends DataSettings {

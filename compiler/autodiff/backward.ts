@@ -10,7 +10,7 @@ import type { TrainingGraph } from './training-graph.js';
 
 /** A term of the total loss, with node ids of the primitive graph. */
 type TrainingLossTerm =
-  | (Pick<LossSpec, 'kind' | 'fromLogits' | 'sparse' | 'delta' | 'smoothing' | 'classWeights' | 'pred' | 'target' | 'range'> & { weight: number })
+  | (Pick<LossSpec, 'kind' | 'fromLogits' | 'sparse' | 'delta' | 'smoothing' | 'classWeights' | 'pred' | 'target' | 'range'> & { weight: number; mask?: number | null })
   | Extract<LossTermSpec, { kind: 'value' }>;
 
 export interface TrainingSpec {
@@ -44,8 +44,9 @@ export function appendTraining(graph: Graph, spec: TrainingSpec): TrainingGraph 
       value = term.value;
       seed(term.value, b.addTyped('const', [], { value: term.weight }, b.type(term.value), origin));
     } else {
-      const { kernel, attrs } = lossKernel(term);
-      value = b.add(kernel, [term.pred, term.target], attrs, origin);
+      const mask = term.mask ?? null;
+      const { kernel, attrs } = lossKernel(term, mask !== null);
+      value = b.add(kernel, [term.pred, term.target, ...(mask !== null ? [mask] : [])], attrs, origin);
       const dpred = b.outputOf(value, 1);
       seed(term.pred, term.weight === 1 ? dpred : b.add('scale', [dpred], { factor: term.weight }, origin));
     }

@@ -1,8 +1,16 @@
 import type { LossSpec } from '../train-config.js';
 import type { Attrs } from '../ir/types.js';
 
-/** The loss kernel for a checked loss: each returns the mean loss and its gradient w.r.t. pred. */
-export function lossKernel(loss: Pick<LossSpec, 'kind' | 'fromLogits' | 'sparse' | 'delta' | 'smoothing' | 'classWeights'>): { kernel: string; attrs: Attrs } {
+/**
+ * The loss kernel for a checked loss: each returns the mean loss and its gradient w.r.t. pred. A
+ * masked cross-entropy (`mask:`) is the `masked_` form of its kernel, with the mask as a third input.
+ */
+export function lossKernel(loss: Pick<LossSpec, 'kind' | 'fromLogits' | 'sparse' | 'delta' | 'smoothing' | 'classWeights'>, masked = false): { kernel: string; attrs: Attrs } {
+  const chosen = unmaskedKernel(loss);
+  return masked ? { ...chosen, kernel: `masked_${chosen.kernel}` } : chosen;
+}
+
+function unmaskedKernel(loss: Pick<LossSpec, 'kind' | 'fromLogits' | 'sparse' | 'delta' | 'smoothing' | 'classWeights'>): { kernel: string; attrs: Attrs } {
   const label: Attrs = { ...(loss.smoothing > 0 ? { smoothing: loss.smoothing } : {}), ...(loss.classWeights ? { classWeights: [...loss.classWeights] } : {}) };
   switch (loss.kind) {
     case 'mse':

@@ -14,6 +14,7 @@ import { suggest } from './suggest.js';
 import { describe, ERROR, type Value } from './values.js';
 import { binaryOperator, negate } from './arithmetic.js';
 import { indexTensor } from './indexing.js';
+import { BIDIRECTIONAL, unwrapBidirectional } from './bidirectional-sugar.js';
 
 /**
  * How layers created while evaluating one statement are named: the expression that computes the
@@ -70,8 +71,10 @@ export class Evaluator {
         const left = { value: this.expr(expr.left, naming), range: expr.left.range };
         return binaryOperator(this, expr.op, left, { value: this.expr(expr.right, naming), range: expr.right.range }, expr, naming);
       }
-      case 'Call':
-        return this.call(expr.callee, this.args(expr.args, naming), expr, naming);
+      case 'Call': {
+        const call = this.unwrapped(expr);
+        return call ? this.call(call.callee, this.args(call.args, naming), expr, naming) : ERROR;
+      }
       case 'Pipe':
         return this.pipe(expr, naming);
       case 'Index':
@@ -173,7 +176,8 @@ export class Evaluator {
         const callee: Ident = { kind: 'Ident', name: stage.name, range: stage.range };
         value = this.stage(callee, [piped], stage, naming);
       } else if (stage.kind === 'Call') {
-        value = this.stage(stage.callee, [piped, ...this.args(stage.args, naming)], stage, naming);
+        const call = this.unwrapped(stage);
+        value = call ? this.stage(call.callee, [piped, ...this.args(call.args, naming)], stage, naming) : ERROR;
       } else if (stage.kind !== 'Error') {
         this.ctx.reporter.report('NN2016', ['an op or block as a pipeline stage', 'an expression'], stage.range);
         value = ERROR;
@@ -183,6 +187,12 @@ export class Evaluator {
       soFar = { start: expr.range.start, end: stage.range.end };
     }
     return value;
+  }
+
+  /** A call, with `bidirectional(lstm(...))` rewritten to the layer it wraps (null: reported); a block of that name wins. */
+  private unwrapped(call: CallExpr): CallExpr | null {
+    if (call.callee.name !== BIDIRECTIONAL || this.ctx.blocks.has(BIDIRECTIONAL)) return call;
+    return unwrapBidirectional(call, this.ctx.reporter);
   }
 
   /** A pipeline stage: like a call, but a poisoned input ends the pipeline silently. */

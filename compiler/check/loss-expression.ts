@@ -159,8 +159,8 @@ function valueTerm(ev: Evaluator, value: Value, expr: Expr): Omit<LossTermSpec &
 function lossTerm(ev: Evaluator, setting: Setting, expr: Expr, graph: Graph): LossSpec | null {
   const reporter = ev.ctx.reporter;
   const called = namedCall(ev, setting, expr, 'loss');
-  if (!called || called.args.tensors.length !== 2) return null;
-  const [pred, target] = called.args.tensors as [TensorValue, TensorValue];
+  if (!called || called.args.tensors.length < 2) return null;
+  const [pred, target, rowMask] = called.args.tensors as [TensorValue, TensorValue, TensorValue | undefined];
   const kind = called.def.name as LossKind;
   const fromLogits = (called.args.values.from_logits as boolean | undefined) ?? true;
   const p = pred.type;
@@ -212,5 +212,11 @@ function lossTerm(ev: Evaluator, setting: Setting, expr: Expr, graph: Graph): Lo
       return null;
     }
   }
-  return { kind, pred: pred.node, target: target.node, fromLogits: usesLogits ? fromLogits : false, sparse, delta, smoothing, classWeights: weights, range: called.range };
+  if (rowMask && !sameShape(rowMask.type.shape, p.shape.slice(0, -1))) {
+    reporter.report('NN3004', [kind, `the mask needs shape ${formatShape(p.shape.slice(0, -1))} (the prediction ${formatShape(p.shape)} without its class axis), got ${formatShape(rowMask.type.shape)}`], called.args.ranges.get('mask') ?? called.range, {
+      related: [{ message: `'${rowMask.name}' gets its shape ${formatShape(rowMask.type.shape)} here`, range: rowMask.origin }],
+    });
+    return null;
+  }
+  return { kind, pred: pred.node, target: target.node, mask: rowMask?.node ?? null, fromLogits: usesLogits ? fromLogits : false, sparse, delta, smoothing, classWeights: weights, range: called.range };
 }

@@ -10,7 +10,7 @@ import type { TensorValue } from './values.js';
  * a target, by default the first loss's. Keys name them in the history: the metric's name on the
  * loss's prediction (`f1`, `top3_accuracy`), `name(prediction)` on another. `loss` is always reported.
  */
-export function checkMetrics(ev: Evaluator, setting: Setting, loss: LossSpec | null): MetricCheck[] {
+export function checkMetrics(ev: Evaluator, setting: Setting, loss: LossSpec | null, losses: readonly LossSpec[] = loss ? [loss] : []): MetricCheck[] {
   const metrics: MetricCheck[] = [];
   for (const expr of setting.values) {
     const called = namedCall(ev, setting, expr, 'metric');
@@ -26,7 +26,10 @@ export function checkMetrics(ev: Evaluator, setting: Setting, loss: LossSpec | n
     const predictionNode = prediction?.node ?? loss!.pred;
     const key = predictionNode === loss?.pred ? base : `${base}(${prediction!.name})`;
     if (metrics.some((m) => m.key === key)) continue;
-    metrics.push({ name, key, prediction: predictionNode, target: target?.node ?? loss!.target, ...(k === undefined ? {} : { k }) });
+    const targetNode = target?.node ?? loss!.target;
+    // A metric of a masked loss's prediction and target counts the rows that loss counts.
+    const mask = losses.find((l) => l.mask !== null && l.mask !== undefined && l.pred === predictionNode && l.target === targetNode)?.mask ?? undefined;
+    metrics.push({ name, key, prediction: predictionNode, target: targetNode, ...(mask === undefined ? {} : { mask }), ...(k === undefined ? {} : { k }) });
   }
   return metrics;
 }

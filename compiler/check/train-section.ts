@@ -133,7 +133,8 @@ export function checkTrainSettings(ev: Evaluator, section: TrainSection, graph: 
     }
   }
 
-  for (const setting of metricSettings) config.metrics = checkMetrics(ev, setting, config.loss);
+  const lossFunctions = config.losses.flatMap((t) => (t.kind === 'value' ? [] : [t]));
+  for (const setting of metricSettings) config.metrics = checkMetrics(ev, setting, config.loss, lossFunctions);
   if (!lossSeen && requireLoss) reporter.report('NN3001', [], section.keyword);
   if (config.earlyStopping?.monitor.startsWith('val_') && config.validation === 0) {
     reporter.report('NN3011', [`early stopping monitors ${config.earlyStopping.monitor}, but there is no validation split (add validation 0.1)`], seen.get('early_stopping')!);

@@ -121,7 +121,7 @@ export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; 
   const bindings = Object.fromEntries(Object.keys(dims).map((d) => [d, d === 'batch' ? referenceBatch : 1]));
   const prediction = program.metric ? names.get(program.metric.prediction) : undefined;
   const target = program.metric ? names.get(program.metric.target) : undefined;
-  const metricTensors = training ? (program.metrics ?? []).map((m) => names.get(m.prediction)!) : [];
+  const metricTensors = training ? (program.metrics ?? []).flatMap((m) => [names.get(m.prediction)!, ...(m.mask === undefined ? [] : [names.get(m.mask)!])]) : [];
   const keepAlive = new Set([...outputs.map((o) => o.tensor), ...(training ? [names.get(training.loss)!] : []), ...(training && prediction ? [prediction] : []), ...metricTensors]);
   const steps = [...forward, ...lossSteps, ...gradSteps, ...update];
   const memory = planMemory(tensors, steps, keepAlive, bindings, referenceBatch);
@@ -161,11 +161,11 @@ function planTrainSettings(train: TrainConfig, program: Program, names: Map<numb
     const nodes = program.losses![i]!;
     return 'value' in nodes
       ? { kind: 'value', weight: term.weight, value: name(nodes.value) }
-      : { ...settings(term as LossSettings), weight: term.weight, prediction: name(nodes.prediction), target: name(nodes.target) };
+      : { ...settings(term as LossSettings), weight: term.weight, prediction: name(nodes.prediction), target: name(nodes.target), ...(nodes.mask === undefined ? {} : { mask: name(nodes.mask) }) };
   });
   const metrics: MetricSpec[] = train.metrics.map((m, i) => {
     const nodes = program.metrics![i]!;
-    return { name: m.name, key: m.key, prediction: name(nodes.prediction), target: name(nodes.target), ...(m.k === undefined ? {} : { k: m.k }) };
+    return { name: m.name, key: m.key, prediction: name(nodes.prediction), target: name(nodes.target), ...(nodes.mask === undefined ? {} : { mask: name(nodes.mask) }), ...(m.k === undefined ? {} : { k: m.k }) };
   });
   return structuredClone({
     loss: settings(loss),

@@ -1,5 +1,5 @@
 import {
-  KERNELS, kernelArity, parseKernelName, perKernel, perScan, perScanGrad, type KernelName, type RecurrentCellName,
+  KERNELS, kernelArity, parseKernelName, perKernel, perMaskedScan, perMaskedScanGrad, perScan, perScanGrad, type KernelName, type RecurrentCellName,
 } from '../../runtime/plan/kernels.js';
 import { perActivation, perActivationGrad } from '../../runtime/plan/activations.js';
 import {
@@ -143,6 +143,10 @@ const SHAPE_RULES: Record<KernelName, ShapeRule> = {
   // recurrences
   ...perScan(scanShape),
   ...perScanGrad(scanGradShape),
+  ...perMaskedScan(scanShape),
+  ...perMaskedScanGrad(scanGradShape),
+  reverse_sequence: ([x]) => [x!],
+  nonzero: ([x]) => [f32(x!.shape)],
   // attention
   attention: ([q, k], attrs) => [q!, f32([q!.shape[0]!, attrs.heads as number, q!.shape[1]!, k!.shape[1]!])],
   masked_attention: ([q, k], attrs) => [q!, f32([q!.shape[0]!, attrs.heads as number, q!.shape[1]!, k!.shape[1]!])],
@@ -159,6 +163,10 @@ const SHAPE_RULES: Record<KernelName, ShapeRule> = {
   sparse_cross_entropy_loss: scalarAndGrad,
   sparse_softmax_cross_entropy_loss: scalarAndGrad,
   kl_divergence_loss: scalarAndGrad,
+  masked_cross_entropy_loss: scalarAndGrad,
+  masked_softmax_cross_entropy_loss: scalarAndGrad,
+  masked_sparse_cross_entropy_loss: scalarAndGrad,
+  masked_sparse_softmax_cross_entropy_loss: scalarAndGrad,
   // backward
   ...perActivationGrad(() => gradLike),
   softmax_grad: gradLike,

@@ -1,4 +1,5 @@
 import { applyActivation } from './activations.js';
+import { lowerMaskedPool } from './masked-pool.js';
 import { activationAttr, type LowerRule } from './lower-context.js';
 
 /**
@@ -82,6 +83,6 @@ export const convRules: Record<string, LowerRule> = {
   avgpool2d: lowerPool('avg', 2),
   maxpool1d: lowerPool('max', 1),
   avgpool1d: lowerPool('avg', 1),
-  global_avgpool: ({ builder, node, inputs }) => builder.add('global_avg_pool', inputs.slice(0, 1), {}, node.origin),
-  global_maxpool: ({ builder, node, inputs }) => builder.add('global_max_pool', inputs.slice(0, 1), {}, node.origin),
+  global_avgpool: (ctx) => (ctx.node.attrs.masked === true ? lowerMaskedPool('avg')(ctx) : ctx.builder.add('global_avg_pool', ctx.inputs.slice(0, 1), {}, ctx.node.origin)),
+  global_maxpool: (ctx) => (ctx.node.attrs.masked === true ? lowerMaskedPool('max')(ctx) : ctx.builder.add('global_max_pool', ctx.inputs.slice(0, 1), {}, ctx.node.origin)),
 };

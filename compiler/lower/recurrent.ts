@@ -15,6 +15,12 @@ import type { LowerContext, LowerRule } from './lower-context.js';
  * scan over x reversed in time (a strided_read with step −1 along the time axis), its sequence output
  * reversed back so both directions' step t line up (Keras); then the merge: concat along the features,
  * add, mul, or the mean (add, then scale by ½).
+ *
+ * mask (inputs [x, mask, ...params], attrs.masked): each direction runs `<cell>_masked_scan` with the
+ * mask as its last input. The reverse direction reverses each row over its own length instead of the
+ * whole padded axis (reverse_sequence, ONNX's ReverseSequence), x and the mask alike, and its
+ * sequence output back again: so it starts at each row's last real step, as PyTorch's packed
+ * sequences do, and its padding steps (at the end after the reversal) carry the state and output 0.
  */
 type Layer = 'rnn' | 'lstm' | 'gru';
 
@@ -25,15 +31,21 @@ function reverseTime(builder: GraphBuilder, ctx: LowerContext, x: number): numbe
   return builder.add('strided_read', [x], attrs, ctx.node.origin);
 }
 
-/** One direction: the projection, its bias, and the scan (with its recurrent bias for gru_reset_after). */
-function direction(ctx: LowerContext, cell: RecurrentCellName, x: number, params: number[]): number {
+/** x [N, T, ...] reversed over each row's own length (the mask's). */
+function reverseSequence(builder: GraphBuilder, ctx: LowerContext, x: number, mask: number): number {
+  return builder.add('reverse_sequence', [x, mask], {}, ctx.node.origin);
+}
+
+/** One direction: the projection, its bias, and the scan (with its recurrent bias for gru_reset_after, and the mask when there is one). */
+function direction(ctx: LowerContext, cell: RecurrentCellName, x: number, params: number[], mask: number | undefined): number {
   const { builder, node } = ctx;
   const [wIh, wHh, ...biases] = params;
   const recurrentBias = cell === 'gru_reset_after' ? biases.pop() : undefined;
   let xw = builder.add('matmul', [x, wIh!], { transA: false, transB: true }, node.origin);
   if (biases[0] !== undefined) xw = builder.add('bias_add', [xw, biases[0]], {}, node.origin);
-  const scanInputs = recurrentBias === undefined ? [xw, wHh!] : [xw, wHh!, recurrentBias];
-  return builder.add(`${cell}_scan`, scanInputs, { units: node.attrs.units as number, return_sequences: node.attrs.return_sequences === true }, node.origin);
+  const scanInputs = [xw, wHh!, ...(recurrentBias === undefined ? [] : [recurrentBias]), ...(mask === undefined ? [] : [mask])];
+  const kernel = mask === undefined ? `${cell}_scan` : `${cell}_masked_scan`;
+  return builder.add(kernel, scanInputs, { units: node.attrs.units as number, return_sequences: node.attrs.return_sequences === true }, node.origin);
 }
 
 /** Where the reverse direction's weights start among the params: at `w_ih_reverse` (by name, else the second half). */
@@ -45,14 +57,18 @@ function reverseStart(builder: GraphBuilder, params: number[]): number {
 function lowerRecurrent(layer: Layer): LowerRule {
   return (ctx) => {
     const { builder, node, inputs } = ctx;
-    const [x, ...params] = inputs;
+    const masked = node.attrs.masked === true;
+    const [x, ...rest] = inputs;
+    const mask = masked ? rest[0] : undefined;
+    const params = masked ? rest.slice(1) : rest;
     const cell = cellOfCall(layer, node.attrs.reset_after === true);
     const merge = node.attrs.bidirectional;
-    if (typeof merge !== 'string') return direction(ctx, cell, x!, params);
+    if (typeof merge !== 'string') return direction(ctx, cell, x!, params, mask);
     const split = reverseStart(builder, params);
-    const forward = direction(ctx, cell, x!, params.slice(0, split));
-    let backward = direction(ctx, cell, reverseTime(builder, ctx, x!), params.slice(split));
-    if (node.attrs.return_sequences === true) backward = reverseTime(builder, ctx, backward);
+    const forward = direction(ctx, cell, x!, params.slice(0, split), mask);
+    const reverse = (value: number): number => (mask === undefined ? reverseTime(builder, ctx, value) : reverseSequence(builder, ctx, value, mask));
+    let backward = direction(ctx, cell, reverse(x!), params.slice(split), mask === undefined ? undefined : reverse(mask));
+    if (node.attrs.return_sequences === true) backward = reverse(backward);
     switch (merge) {
       case 'concat':
         return builder.add('concat', [forward, backward], { axis: builder.type(forward).shape.length - 1 }, node.origin);

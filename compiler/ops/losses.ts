@@ -27,6 +27,14 @@ const labelSmoothing: ParamDef = {
   maxExclusive: true,
   namedOnly: true,
 };
+const mask: ParamDef = {
+  name: 'mask',
+  kind: 'tensor',
+  doc: 'A mask of the rows (the prediction\'s shape without its class axis, int or float): rows where it is 0 (padding) do not count; the loss is the mean over the others (Keras\' masked loss, PyTorch\'s ignore_index).',
+  default: null,
+  defaultText: 'none (every row)',
+  namedOnly: true,
+};
 const classWeights: ParamDef = {
   name: 'class_weights',
   kind: 'numbers',
@@ -56,7 +64,7 @@ export const LOSSES: readonly SettingDef[] = [
     name: 'cross_entropy',
     kind: 'loss',
     doc: 'Multi-class cross-entropy over the last axis; sparse (int class ids) or dense (one-hot) targets.',
-    params: [pred, target, fromLogits, labelSmoothing, classWeights],
+    params: [pred, target, fromLogits, labelSmoothing, classWeights, mask],
   },
   { name: 'kl_divergence', kind: 'loss', doc: 'KL(target ‖ prediction) over the last axis; both probability distributions.', params: [pred, target] },
 ];

@@ -1,4 +1,4 @@
-import { formatShape, perSampleSize, windowOutput } from '../shapes/dims.js';
+import { formatShape, perSampleSize, sameDim, windowOutput } from '../shapes/dims.js';
 import type { Dim } from '../ir/types.js';
 import { channelsLastRankError, ints, MAX_KERNEL, tensorParam } from './common.js';
 import { expects, ok, type OpCall, type OpDef } from './types.js';
@@ -6,10 +6,12 @@ import { expects, ok, type OpCall, type OpDef } from './types.js';
 /**
  * maxpool1d / avgpool1d(x, size = 2, stride = size, padding = valid): [batch, len, c] → [batch, len', c]
  * maxpool2d / avgpool2d(x, size = 2, stride = size, padding = valid): [batch, h, w, c] → [batch, h', w', c]
- * global_avgpool / global_maxpool(x): [batch, ..., c] → [batch, c]
+ * global_avgpool / global_maxpool(x, mask: none): [batch, ..., c] → [batch, c]; with `mask: m`
+ * [batch, seq] over a sequence [batch, seq, c], the steps where m is 0 (padding) are left out
+ * (Keras' masked GlobalAveragePooling1D; the max likewise; a row with no step left gives 0).
  *
- * IR form: inputs [x]; windowed pools attrs { size: int[], strides: int[], padding };
- * global pools attrs {}.
+ * IR form: inputs [x, mask?]; windowed pools attrs { size: int[], strides: int[], padding };
+ * global pools attrs { masked? }.
  */
 
 function windowedPool(kind: 'max' | 'avg', axes: 1 | 2): OpDef {
@@ -57,14 +59,27 @@ function globalPool(kind: 'max' | 'avg'): OpDef {
     name: `global_${kind}pool`,
     category: 'layer',
     doc: `${kind === 'max' ? 'Maximum' : 'Mean'} over every axis between batch and channels.`,
-    params: [tensorParam()],
-    shapeRule: '[batch, ..., c] → [batch, c]',
-    irForm: 'inputs [x]; attrs {}',
-    infer({ inputs: [x] }) {
+    params: [
+      tensorParam(),
+      {
+        name: 'mask',
+        kind: 'tensor',
+        doc: 'A sequence\'s [batch, seq] mask (int or float): steps where it is 0 (padding) are left out of the pool; a row with none left gives 0.',
+        default: null,
+        defaultText: 'none (every step)',
+        namedOnly: true,
+      },
+    ],
+    shapeRule: '[batch, ..., c] → [batch, c]; mask [batch, seq] with x [batch, seq, c]',
+    irForm: 'inputs [x, mask?]; attrs { masked? }',
+    infer({ inputs: [x, mask] }) {
       if (x!.shape.length < 3) return expects('[batch, ..., channels] with at least one axis to pool');
+      if (mask && (x!.shape.length !== 3 || mask.shape.length !== 2 || !sameDim(mask.shape[0]!, x!.shape[0]!) || !sameDim(mask.shape[1]!, x!.shape[1]!))) {
+        return expects(x!.shape.length === 3 ? `a mask [${x!.shape[0]}, ${x!.shape[1]}] (x's batch and steps)` : 'a sequence [batch, seq, channels] with a mask', { actual: `mask ${formatShape(mask.shape)}`, input: 1 });
+      }
       return ok([x!.shape[0]!, x!.shape.at(-1)!]);
     },
-    attrs: () => ({}),
+    attrs: (call): Record<string, boolean> => (call.inputs.length > 1 ? { masked: true } : {}),
     flops: ({ inputs: [x] }) => perSampleSize(x!.shape),
   };
 }

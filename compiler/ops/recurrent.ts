@@ -1,5 +1,5 @@
 import { RECURRENT_CELLS } from '../../runtime/plan/kernels.js';
-import { formatShape, perSampleSize } from '../shapes/dims.js';
+import { formatShape, perSampleSize, sameDim } from '../shapes/dims.js';
 import { GLOROT, hasWeight, int, weightTrainingParams, tensorParam, unitsParam, weightParam, ZEROS } from './common.js';
 import { expects, ok, type OpCall, type OpDef, type ParamDef, type WeightDef } from './types.js';
 
@@ -19,8 +19,13 @@ import { expects, ok, type OpCall, type OpDef, type ParamDef, type WeightDef } f
  * weights (`w_ih_reverse`...; twice the parameters, as Keras) and merges the two outputs, the reverse
  * one re-aligned in time; concat doubles the features.
  *
- * IR form: inputs [x, w_ih, w_hh, bias?, recurrent_bias (with reset_after), then the same `_reverse`
- * ones with bidirectional]; attrs { units, return_sequences, reset_after (when true), bidirectional (when set) }.
+ * mask: m [batch, seq] (int or float, nonzero = a real step, 0 = padding; Keras' mask, PyTorch's
+ * packed lengths): a padding step carries the state over unchanged and outputs 0, so the last state
+ * is the last real step's; the reverse direction runs over each row's own length (1 + its last
+ * nonzero step), as PyTorch's packed sequences do.
+ *
+ * IR form: inputs [x, mask?, w_ih, w_hh, bias?, recurrent_bias (with reset_after), then the same `_reverse`
+ * ones with bidirectional]; attrs { units, return_sequences, reset_after (when true), bidirectional (when set), masked (when given) }.
  */
 type RecurrentLayer = 'rnn' | 'lstm' | 'gru';
 
@@ -30,6 +35,9 @@ export function cellOfCall(layer: RecurrentLayer, resetAfter: boolean): keyof ty
 }
 
 const resetAfter = (call: OpCall): boolean => call.args.reset_after === true;
+
+/** The mask's type when the call gives one (the tensor after x). */
+const maskOf = (call: OpCall) => (call.given?.has('mask') ? call.inputs[1] : undefined);
 
 /** How a bidirectional layer merges its two directions (Keras' merge_mode); `none`: one direction. */
 const MERGE_MODES = ['concat', 'sum', 'mul', 'ave'] as const;
@@ -61,6 +69,14 @@ function recurrent(name: RecurrentLayer, doc: string): OpDef {
       unitsParam('units', 'Size of the hidden state.'),
       { name: 'return_sequences', kind: 'bool', doc: 'Return the state at every step instead of the last one.', default: false },
       ...gruParams.slice(0, 1),
+      {
+        name: 'mask',
+        kind: 'tensor',
+        doc: 'A [batch, seq] mask of padded sequences: nonzero = a real step, 0 = padding (carries the state over, outputs 0); int or float, as Keras\' mask. The reverse direction runs over each row\'s own length.',
+        default: null,
+        defaultText: 'none (every step)',
+        namedOnly: true,
+      },
       weightParam('w_ih', `The [${gates}·units, in] input weights.`, GLOROT),
       weightParam('w_hh', `The [${gates}·units, units] recurrent weights.`, GLOROT),
       weightParam('bias', `The [${gates}·units] bias.`, ZEROS, true),
@@ -76,15 +92,19 @@ function recurrent(name: RecurrentLayer, doc: string): OpDef {
       ...[weightParam('w_ih', 'w_ih', GLOROT), weightParam('w_hh', 'w_hh', GLOROT), weightParam('bias', 'bias', ZEROS, true), ...gruParams.slice(1)].map(reverseParam),
       ...weightTrainingParams,
     ],
-    shapeRule: '[batch, seq, in] → [batch, units] or, with return_sequences, [batch, seq, units]',
+    shapeRule: '[batch, seq, in], mask [batch, seq] → [batch, units] or, with return_sequences, [batch, seq, units]',
     irForm: name === 'gru'
-      ? 'inputs [x, w_ih, w_hh, bias?, recurrent_bias (with reset_after), then the same _reverse ones with bidirectional]; attrs { units, return_sequences, reset_after (when true), bidirectional (when set) }'
-      : 'inputs [x, w_ih, w_hh, bias?, then w_ih_reverse, w_hh_reverse, bias_reverse? with bidirectional]; attrs { units, return_sequences, bidirectional (when set) }',
+      ? 'inputs [x, mask?, w_ih, w_hh, bias?, recurrent_bias (with reset_after), then the same _reverse ones with bidirectional]; attrs { units, return_sequences, reset_after (when true), bidirectional (when set), masked? }'
+      : 'inputs [x, mask?, w_ih, w_hh, bias?, then w_ih_reverse, w_hh_reverse, bias_reverse? with bidirectional]; attrs { units, return_sequences, bidirectional (when set), masked? }',
     infer(call) {
       const { inputs: [x], args } = call;
       if (x!.shape.length !== 3) return expects('[batch, seq, features]');
       if (x!.dtype !== 'f32') return expects('float input', { actual: `${formatShape(x!.shape)} int` });
       if (typeof x!.shape[2] !== 'number') return expects('a known number of features in the last axis');
+      const mask = maskOf(call);
+      if (mask && (mask.shape.length !== 2 || !sameDim(mask.shape[0]!, x!.shape[0]!) || !sameDim(mask.shape[1]!, x!.shape[1]!))) {
+        return expects(`a mask [${x!.shape[0]}, ${x!.shape[1]}] (x's batch and steps)`, { actual: `mask ${formatShape(mask.shape)}`, input: 1 });
+      }
       const units = (args.units as number) * (mergeOf(call) === 'concat' ? 2 : 1);
       return ok(args.return_sequences ? [x!.shape[0]!, x!.shape[1]!, units] : [x!.shape[0]!, units]);
     },
@@ -107,6 +127,7 @@ function recurrent(name: RecurrentLayer, doc: string): OpDef {
       return_sequences: call.args.return_sequences as boolean,
       ...(resetAfter(call) ? { reset_after: true } : {}),
       ...(mergeOf(call) ? { bidirectional: mergeOf(call)! } : {}),
+      ...(maskOf(call) ? { masked: true } : {}),
     }),
     flops(call) {
       const steps = perSampleSize(call.inputs[0]!.shape.slice(0, 2));

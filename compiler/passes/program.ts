@@ -28,10 +28,10 @@ export interface Program {
   checked?: CheckedValue[];
   /** The loss's prediction and target nodes: the running metrics compare these two. */
   metric?: { prediction: number; target: number };
-  /** The nodes each metric of the train section compares, in its order. */
-  metrics?: Array<{ prediction: number; target: number }>;
+  /** The nodes each metric of the train section compares (and the mask of the rows it counts), in its order. */
+  metrics?: Array<{ prediction: number; target: number; mask?: number }>;
   /** The nodes each loss term reads, in its order: the plan's train config names them. */
-  losses?: Array<{ prediction: number; target: number } | { value: number }>;
+  losses?: Array<{ prediction: number; target: number; mask?: number } | { value: number }>;
 }
 
 /** node id → the nodes that read it (indexed by id, as nodeTable is; a hole where none does). */
@@ -62,6 +62,7 @@ export function replaceUses(program: Program, from: number, to: number): void {
     }
     if (pair.prediction === from) pair.prediction = to;
     if (pair.target === from) pair.target = to;
+    if ('mask' in pair && pair.mask === from) pair.mask = to;
   }
   const training = program.training;
   if (training) {

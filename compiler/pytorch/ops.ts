@@ -144,9 +144,9 @@ function softmax(log: boolean): PyOp {
 const recurrent = (cell: string): [string, PyOp] => [
   cell,
   {
-    attrs: ['units', 'return_sequences', 'bidirectional', ...(cell === 'gru' ? ['reset_after'] : [])],
+    attrs: ['units', 'return_sequences', 'bidirectional', 'masked', ...(cell === 'gru' ? ['reset_after'] : [])],
     module: ({ node, inputs, hasBias, paramNames }) =>
-      `Recurrent(${py(cell)}, ${lastDim(inputs[0])}, ${py(node.attrs.units)}, return_sequences=${py(node.attrs.return_sequences === true)}, bias=${py(hasBias)}, reset_after=${py(node.attrs.reset_after === true)}, bidirectional=${py(typeof node.attrs.bidirectional === 'string' ? node.attrs.bidirectional : null)}, reverse_bias=${py(paramNames.includes('bias_reverse'))})`,
+      `Recurrent(${py(cell)}, ${lastDim(inputs[0])}, ${py(node.attrs.units)}, return_sequences=${py(node.attrs.return_sequences === true)}, bias=${py(hasBias)}, reset_after=${py(node.attrs.reset_after === true)}, bidirectional=${py(typeof node.attrs.bidirectional === 'string' ? node.attrs.bidirectional : null)}, reverse_bias=${py(paramNames.includes('bias_reverse'))}${node.attrs.masked === true ? ', masked=True' : ''})`,
   },
 ];
 
@@ -167,8 +167,8 @@ export const PYTORCH_OPS: Readonly<Record<string, PyOp>> = {
   maxpool2d: pool('max', 2),
   avgpool1d: pool('avg', 1),
   avgpool2d: pool('avg', 2),
-  global_avgpool: { attrs: [], module: () => `GlobalPool('avg')` },
-  global_maxpool: { attrs: [], module: () => `GlobalPool('max')` },
+  global_avgpool: { attrs: ['masked'], module: () => `GlobalPool('avg')` },
+  global_maxpool: { attrs: ['masked'], module: () => `GlobalPool('max')` },
   flatten: { attrs: [], module: () => 'Flatten()' },
   reshape: {
     attrs: ['shape'],

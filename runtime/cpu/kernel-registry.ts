@@ -14,6 +14,7 @@ import { normalizationKernels } from './kernels/normalization.js';
 import { randomKernels } from './kernels/random.js';
 import { poolingKernels } from './kernels/pooling.js';
 import { recurrentKernels } from './kernels/recurrent.js';
+import { maskKernels } from './kernels/masks.js';
 import { optimizerKernels } from './kernels/optimizers.js';
 import { softmaxKernels } from './kernels/softmax.js';
 import { stridedKernels } from './kernels/strided.js';
@@ -42,6 +43,7 @@ const PLAIN_KERNELS: Record<Exclude<KernelName, EpilogueKernelName>, CpuKernel> 
   ...groupedConvKernels,
   ...groupnormKernels,
   ...recurrentKernels,
+  ...maskKernels,
   ...attentionKernels,
 };
 

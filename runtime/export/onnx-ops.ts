@@ -1,10 +1,10 @@
 import { activationAlpha, perActivation } from '../plan/activations.js';
-import { perScan, type KERNELS, type KernelName } from '../plan/kernels.js';
+import { perMaskedScan, perScan, type KERNELS, type KernelName } from '../plan/kernels.js';
 import { ONNX_ACTIVATIONS } from './onnx-activations.js';
 import { attention, positionalEncoding } from './onnx-attention.js';
 import { attr } from './onnx-graph.js';
 import { reduce, unary } from './onnx-math.js';
-import { scan } from './onnx-recurrent.js';
+import { nonzero, reverseSequence, scan } from './onnx-recurrent.js';
 import { conv, convTranspose, globalPool, pool, upsample } from './onnx-spatial.js';
 import { padReflect, stridedRead, stridedWrite } from './onnx-strided.js';
 import type { OnnxRule, StepExport } from './onnx-step.js';
@@ -154,7 +154,10 @@ export const ONNX_OPS: Record<InferenceKernelName, OnnxRule> & Partial<Record<Ke
   upsample2d: upsample,
   global_avg_pool: globalPool('ReduceMean'),
   global_max_pool: globalPool('ReduceMax'),
-  ...perScan(scan),
+  ...perScan((cell) => scan(cell)),
+  ...perMaskedScan((cell) => scan(cell, true)),
+  reverse_sequence: reverseSequence,
+  nonzero,
   attention,
   masked_attention: attention,
   positional_encoding: positionalEncoding,

@@ -83,6 +83,17 @@ function loss(doc: string, attrs: Record<string, KernelAttr> = {}): KernelSpec {
   return { inputs: ['pred', 'target'], outputs: ['loss', 'dpred'], attrs, epilogue: false, doc };
 }
 
+/** A cross-entropy over the rows whose mask (a third input) is nonzero: cross_entropy(..., mask:). */
+function maskedLoss(base: string): KernelSpec {
+  return {
+    inputs: ['pred', 'target', 'mask'],
+    outputs: ['loss', 'dpred'],
+    attrs: LABEL_ATTRS,
+    epilogue: false,
+    doc: `${base} over the rows whose mask [rows] (i32 or f32) is nonzero: Σ mask·w·loss / Σ mask, the mean over those rows (0 when none is left); the other rows get dpred 0 and their labels are not read.`,
+  };
+}
+
 function activationKernels(): Record<ActivationName | ActivationGradName, KernelSpec> {
   const alpha = (name: ActivationName): Record<string, KernelAttr> => {
     const fallback = activationFacts(name).alpha;
@@ -114,6 +125,8 @@ export interface RecurrentCell {
   saved: number;
   /** Offset, in units, of h_t inside a saved row. */
   hOffset: number;
+  /** Offset, in units, of the cell state c_t inside a saved row (the LSTM's; a masked step carries it over). */
+  cOffset?: number;
   /**
    * A recurrent bias b_hh [G·u] inside the scan, added to w_hh·h_{t−1} at every step (the scan takes
    * it as a third input, its gradient returns db_hh as a third output).
@@ -128,6 +141,7 @@ export const RECURRENT_CELLS = {
     gates: 4,
     saved: 6,
     hOffset: 5,
+    cOffset: 4,
     doc: 'Gates i, f, g, o from xw_t + w_hh·h_{t−1} (σ, σ, tanh, σ); c_t = f·c_{t−1} + i·g; h_t = o·tanh(c_t); saved = i, f, g, o, c, h (6 per unit).',
   },
   gru: {
@@ -148,14 +162,26 @@ export const RECURRENT_CELLS = {
 export type RecurrentCellName = keyof typeof RECURRENT_CELLS;
 export type ScanKernelName = `${RecurrentCellName}_scan`;
 export type ScanGradKernelName = `${RecurrentCellName}_scan_grad`;
+export type MaskedScanKernelName = `${RecurrentCellName}_masked_scan`;
+export type MaskedScanGradKernelName = `${RecurrentCellName}_masked_scan_grad`;
 
 export const RECURRENT_CELL_NAMES = Object.keys(RECURRENT_CELLS) as RecurrentCellName[];
 
-/** The cell of `lstm_scan` or `lstm_scan_grad`. */
-export function recurrentCellOf(kernel: string): RecurrentCell {
-  const name = kernel.replace(/_scan(_grad)?$/, '');
+/** The cell's name of `lstm_scan`, `lstm_scan_grad`, `lstm_masked_scan` or `lstm_masked_scan_grad`. */
+export function recurrentCellNameOf(kernel: string): RecurrentCellName {
+  const name = kernel.replace(/(_masked)?_scan(_grad)?$/, '');
   if (!Object.prototype.hasOwnProperty.call(RECURRENT_CELLS, name)) throw new Error(`'${kernel}' is not a recurrence`);
-  return RECURRENT_CELLS[name as RecurrentCellName];
+  return name as RecurrentCellName;
+}
+
+/** The cell of `lstm_scan`, `lstm_scan_grad` or their masked forms. */
+export function recurrentCellOf(kernel: string): RecurrentCell {
+  return RECURRENT_CELLS[recurrentCellNameOf(kernel)];
+}
+
+/** True for the masked scans and their gradients (a mask [N, T] as the last input). */
+export function isMaskedScan(kernel: string): boolean {
+  return /_masked_scan(_grad)?$/.test(kernel);
 }
 
 /** One value per `<cell>_scan` kernel. */
@@ -168,8 +194,21 @@ export function perScanGrad<T>(make: (cell: RecurrentCellName) => T): Record<Sca
   return Object.fromEntries(RECURRENT_CELL_NAMES.map((cell) => [`${cell}_scan_grad`, make(cell)])) as Record<ScanGradKernelName, T>;
 }
 
+/** One value per `<cell>_masked_scan` kernel. */
+export function perMaskedScan<T>(make: (cell: RecurrentCellName) => T): Record<MaskedScanKernelName, T> {
+  return Object.fromEntries(RECURRENT_CELL_NAMES.map((cell) => [`${cell}_masked_scan`, make(cell)])) as Record<MaskedScanKernelName, T>;
+}
+
+/** One value per `<cell>_masked_scan_grad` kernel. */
+export function perMaskedScanGrad<T>(make: (cell: RecurrentCellName) => T): Record<MaskedScanGradKernelName, T> {
+  return Object.fromEntries(RECURRENT_CELL_NAMES.map((cell) => [`${cell}_masked_scan_grad`, make(cell)])) as Record<MaskedScanGradKernelName, T>;
+}
+
+/** What a mask [N, T] does to a scan: the same words for the kernels' docs. */
+const MASKED_STEP = 'mask [N, T] (i32 or f32; 0 = padding): at a step whose mask is 0 the state (h, and c for the LSTM) carries over unchanged, y is 0 there (the last state with return_sequences false is the last unmasked one), and the step gets no gradient but passes dh (and dc) through.';
+
 /** y is [N, T, units] with return_sequences, else the last state [N, units]; saved is [N, T, k·units]. */
-function recurrentKernels(): Record<ScanKernelName | ScanGradKernelName, KernelSpec> {
+function recurrentKernels(): Record<ScanKernelName | ScanGradKernelName | MaskedScanKernelName | MaskedScanGradKernelName, KernelSpec> {
   const attrs = { units: int, return_sequences: bool };
   const biased = (cell: RecurrentCellName): boolean => (RECURRENT_CELLS[cell] as RecurrentCell).recurrentBias === true;
   return {
@@ -182,6 +221,21 @@ function recurrentKernels(): Record<ScanKernelName | ScanGradKernelName, KernelS
       attrs,
       epilogue: false,
       doc: `Backpropagation through time of ${cell}_scan: dxw and dw_hh${biased(cell) ? ' and db_hh' : ''} from dy and the saved states.`,
+    })),
+    ...perMaskedScan((cell): KernelSpec => ({
+      inputs: ['xw', 'w_hh', ...(biased(cell) ? ['b_hh'] : []), 'mask'],
+      outputs: ['y', 'saved'],
+      attrs,
+      epilogue: false,
+      grad: differentiable([`${cell}_masked_scan_grad`], ['saved']),
+      doc: `${cell}_scan with a ${MASKED_STEP}`,
+    })),
+    ...perMaskedScanGrad((cell): KernelSpec => ({
+      inputs: ['dy', 'w_hh', 'saved', 'mask'],
+      outputs: ['dxw', 'dw_hh', ...(biased(cell) ? ['db_hh'] : [])],
+      attrs,
+      epilogue: false,
+      doc: `Backpropagation through time of ${cell}_masked_scan: as ${cell}_scan_grad, a masked step passing dh (and dc) through with zero dxw.`,
     })),
   };
 }
@@ -384,6 +438,22 @@ export const KERNELS = {
     grad: differentiable(['attention_grad'], ['probs']),
     doc: 'attention with a key mask [N, Tk] or a mask [N, Tq, Tk] per query (nonzero = attend, 0 = ignore: the key gets −∞ before the softmax, probability 0); a query with every key masked gets probabilities 0 and y = 0. No gradient to the mask.',
   },
+  nonzero: {
+    inputs: ['x'],
+    outputs: ['y'],
+    attrs: {},
+    epilogue: false,
+    grad: differentiable([]),
+    doc: 'y = 1 where x ≠ 0, else 0 (f32; x i32 or f32): a mask as weights (masked pooling). No gradient.',
+  },
+  reverse_sequence: {
+    inputs: ['x', 'mask'],
+    outputs: ['y'],
+    attrs: {},
+    epilogue: false,
+    grad: differentiable(['reverse_sequence']),
+    doc: "Each row reversed in time over its own length: y[b, t] = x[b, L_b − 1 − t] for t < L_b, y[b, t] = x[b, t] after, L_b = 1 + the last t with mask[b, t] ≠ 0 (x [N, T, ...] of any dtype, mask [N, T] i32 or f32): ONNX's ReverseSequence, the reverse direction of a masked bidirectional recurrence. Its own gradient.",
+  },
   positional_encoding: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable([]), doc: 'y = x + PE[t, d]: sin(t/10000^(2i/D)) on even d = 2i, cos on odd d = 2i+1.' },
 
   // ── losses: mean loss (scalar) and its gradient w.r.t. pred ────────────────────────────────────
@@ -397,6 +467,10 @@ export const KERNELS = {
   sparse_cross_entropy_loss: loss('−mean over rows of w·ln p[label], labels i32 [rows], p probabilities; smoothing ε: −w·Σ t·ln p with t = one-hot(label)(1 − ε) + ε/K; classWeights: w = classWeights[label], else 1.', LABEL_ATTRS),
   sparse_softmax_cross_entropy_loss: loss('−mean over rows of w·log_softmax(pred)[label], labels i32, from logits; smoothing and classWeights as sparse_cross_entropy_loss.', LABEL_ATTRS),
   kl_divergence_loss: loss('mean over rows of Σ t·ln(t / p), t and p clipped to [1e-7, 1].'),
+  masked_cross_entropy_loss: maskedLoss('cross_entropy_loss'),
+  masked_softmax_cross_entropy_loss: maskedLoss('softmax_cross_entropy_loss'),
+  masked_sparse_cross_entropy_loss: maskedLoss('sparse_cross_entropy_loss'),
+  masked_sparse_softmax_cross_entropy_loss: maskedLoss('sparse_softmax_cross_entropy_loss'),
 
   // ── backward primitives ────────────────────────────────────────────────────────────────────────
   softmax_grad: { inputs: ['dy', 'y'], outputs: ['dx'], attrs: {}, epilogue: false, doc: 'dx = y · (dy − Σ dy·y) per row.' },

@@ -1,7 +1,7 @@
 import { perActivation, perActivationGrad } from './activations.js';
 import type { PlanAttr } from './format.js';
 import { reduceOpOf, unaryOpOf } from './math-ops.js';
-import { perScan, perScanGrad, type KernelName, type RecurrentCellName } from './kernels.js';
+import { perMaskedScan, perMaskedScanGrad, perScan, perScanGrad, type KernelName, type RecurrentCellName } from './kernels.js';
 import {
   broadcastOf, concatOutputOf, convOutputOf, convTransposeOutputOf, embeddingOutputOf, globalPoolOutputOf, matmulOutputOf, NUMBER_DIMS, padOutputOf, poolOutputOf, reduceOutputOf, scanOutputsOf, sliceOutputOf, stridedMapProblem, upsampleOutputOf,
 } from './shape-families.js';
@@ -90,6 +90,15 @@ function scan(cell: RecurrentCellName): ShapeRule {
     if (!xw || xw.length !== 3) return [null, null];
     const [y, saved] = scanOutputsOf(cell, xw, attrs, NUMBER_DIMS);
     return [{ shape: y }, { shape: saved }];
+  };
+}
+
+/** A masked scan: the scan's rule, with the mask (the last input) [N, T] of xw. */
+function maskedScan(cell: RecurrentCellName): ShapeRule {
+  return (inputs, attrs, evalDims) => {
+    const [xw, mask] = [inputs[0], inputs[inputs.length - 1]];
+    if (xw && mask && !equal(mask, xw.slice(0, 2))) return `the mask [${mask.join(', ')}] is not [N, T] of xw [${xw.join(', ')}]`;
+    return scan(cell)(inputs, attrs, evalDims);
   };
 }
 
@@ -198,6 +207,9 @@ export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
   global_avg_pool: globalPool,
   global_max_pool: globalPool,
   ...perScan(scan),
+  ...perMaskedScan(maskedScan),
+  nonzero: unary,
+  reverse_sequence: ([x, mask]) => (x && mask && !equal(mask, x.slice(0, 2)) ? `the mask [${mask.join(', ')}] is not [N, T] of x [${x.join(', ')}]` : [same(x)]),
   attention: ([q, k, v]) => (q && k && v && (!equal(k, v) || last(q) !== last(k)) ? 'q, k and v disagree' : [same(q), null]),
   masked_attention: ([q, k, v, mask]) => (q && k && v && mask && (!equal(k, v) || last(q) !== last(k) || !(equal(mask, k.slice(0, 2)) || equal(mask, [...q.slice(0, 2), k[1]!]))) ? 'q, k, v and mask disagree' : [same(q), null]),
   positional_encoding: unary,
@@ -211,6 +223,10 @@ export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
   sparse_cross_entropy_loss: loss,
   sparse_softmax_cross_entropy_loss: loss,
   kl_divergence_loss: loss,
+  masked_cross_entropy_loss: loss,
+  masked_softmax_cross_entropy_loss: loss,
+  masked_sparse_cross_entropy_loss: loss,
+  masked_sparse_softmax_cross_entropy_loss: loss,
   ...perActivationGrad(() => unaryGrad),
   softmax_grad: unaryGrad,
   log_softmax_grad: unaryGrad,
@@ -231,6 +247,7 @@ export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
   global_avg_pool_grad: fromShapeAttr,
   global_max_pool_grad: ([, x]) => [same(x)],
   ...perScanGrad(() => ([, wHh]) => [null, same(wHh), wHh ? { shape: [wHh[0]!] } : null]),
+  ...perMaskedScanGrad(() => ([, wHh]) => [null, same(wHh), wHh ? { shape: [wHh[0]!] } : null]),
   attention_grad: ([, q, k, v]) => [same(q), same(k), same(v)],
   l1_l2_penalty: () => [SCALAR],
   l1_l2_grad: ([grad, w]) => (grad && w && !equal(grad, w) ? `the gradient [${grad.join(', ')}] is not w's shape [${w.join(', ')}]` : [same(grad)]),

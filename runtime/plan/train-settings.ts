@@ -28,7 +28,7 @@ export interface LossSettings {
  * (a VAE's KL term). `prediction`, `target` and `value` are plan tensor names.
  */
 export type LossTerm =
-  | (LossSettings & { weight: number; prediction: string; target: string })
+  | (LossSettings & { weight: number; prediction: string; target: string; mask?: string })
   | { kind: 'value'; weight: number; value: string };
 
 export type OptimizerSpec =
@@ -96,6 +96,8 @@ export interface MetricSpec {
   key: string;
   prediction: string;
   target: string;
+  /** A mask [rows] of the prediction's rows (nonzero = counted): a masked loss's, for its prediction and target. */
+  mask?: string;
   /** top_k_accuracy only. */
   k?: number;
 }

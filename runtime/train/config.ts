@@ -10,8 +10,8 @@ export type { LossKind } from '../plan/train-settings.js';
  * one is an error.
  */
 export interface LoopConfig extends Omit<PlanTrainSettings, 'loss' | 'losses' | 'optimizer' | 'regularize' | 'clip'> {
-  /** The loss as the loop needs it (metrics, decisions); its gradient is the plan's business. */
-  loss: Pick<LossSettings, 'kind' | 'fromLogits' | 'sparse'>;
+  /** The loss as the loop needs it (metrics, decisions; `mask`: a masked loss's rows); its gradient is the plan's business. */
+  loss: Pick<LossSettings, 'kind' | 'fromLogits' | 'sparse'> & { mask?: string };
   /** The optimizer's base learning rate, which the schedule scales. */
   lr: number;
 }
@@ -28,7 +28,7 @@ export function readLoopConfig(plan: Plan, overrides: LoopOverrides = {}): LoopC
   // Partial: a plan read from a file may lack fields (each takes its default below).
   const c: Partial<PlanTrainSettings> = plan.training.config ?? {};
   const config: LoopConfig = {
-    loss: { kind: c.loss?.kind ?? 'mse', fromLogits: c.loss?.fromLogits !== false, sparse: c.loss?.sparse === true },
+    loss: { kind: c.loss?.kind ?? 'mse', fromLogits: c.loss?.fromLogits !== false, sparse: c.loss?.sparse === true, ...firstLossMask(c) },
     lr: numberOr(c.optimizer?.lr, TRAIN_DEFAULTS.optimizer.lr),
     schedule: c.schedule ?? null,
     warmup: numberOr(c.warmup, TRAIN_DEFAULTS.warmup),
@@ -52,6 +52,12 @@ export function readLoopConfig(plan: Plan, overrides: LoopOverrides = {}): LoopC
   for (const augment of config.augment) oneOf('an augmentation', augment.kind, ['noise', 'shift', 'flip']);
   if (config.earlyStopping) oneOf('early stopping monitor', config.earlyStopping.monitor, ['loss', 'val_loss', 'accuracy', 'val_accuracy']);
   return config;
+}
+
+/** The first loss function's mask (a masked cross-entropy), which the default metric counts by. */
+function firstLossMask(c: Partial<PlanTrainSettings>): { mask?: string } {
+  const first = Array.isArray(c.losses) ? c.losses.find((t) => t.kind !== 'value') : undefined;
+  return first && 'mask' in first && typeof first.mask === 'string' ? { mask: first.mask } : {};
 }
 
 const METRIC_NAMES: readonly MetricName[] = ['accuracy', 'mae', 'precision', 'recall', 'f1', 'top_k_accuracy'];

@@ -191,14 +191,16 @@ function metricPlan(plan: Plan, config: LoopConfig): MetricPlan {
   const lossOutput = training?.prediction ? (plan.outputs.find((o) => o.tensor === training.prediction) ?? { name: training.prediction, tensor: training.prediction }) : (plan.outputs[0] ?? null);
   const lossTarget = training?.target ?? plan.labels[0] ?? null;
   const classification = isClassification(config.loss.kind);
-  const specs: Array<Pick<MetricSpec, 'name' | 'key' | 'k'> & { read: string; tensor: string; target: string }> = config.metrics.map((m) => {
+  const specs: Array<Pick<MetricSpec, 'name' | 'key' | 'k' | 'mask'> & { read: string; tensor: string; target: string }> = config.metrics.map((m) => {
     const output = plan.outputs.find((o) => o.tensor === m.prediction);
-    return { name: m.name, key: m.key, k: m.k, read: output?.name ?? m.prediction, tensor: m.prediction, target: m.target };
+    return { name: m.name, key: m.key, k: m.k, read: output?.name ?? m.prediction, tensor: m.prediction, target: m.target, ...(m.mask === undefined ? {} : { mask: m.mask }) };
   });
   if (specs.length === 0 && lossOutput && lossTarget) {
     const name = classification ? 'accuracy' : 'mae';
-    specs.push({ name, key: name, read: lossOutput.name, tensor: lossOutput.tensor, target: lossTarget });
+    specs.push({ name, key: name, read: lossOutput.name, tensor: lossOutput.tensor, target: lossTarget, ...(config.loss.mask === undefined ? {} : { mask: config.loss.mask }) });
   }
+  // A mask that is not an input is a model value: read back with the predictions.
+  const computedMasks = specs.flatMap((s) => (s.mask !== undefined && !plan.inputs.includes(s.mask) ? [s.mask] : []));
   const decisions = new Map(specs.map((spec) => {
     // A single-unit output is a logit unless its last step squashes it (sigmoid/softmax epilogue).
     const producer = plan.forward.find((s) => s.outputs.includes(spec.tensor));
@@ -207,14 +209,16 @@ function metricPlan(plan: Plan, config: LoopConfig): MetricPlan {
     return [spec.key, (p: HostTensor): Decision => decisionFor(p, fromLogits && !squashed)];
   }));
   return {
-    reads: [...new Set(specs.map((s) => s.read))],
+    reads: [...new Set([...specs.map((s) => s.read), ...computedMasks])],
     counters: () => {
       const counters = specs.map((spec) => ({ spec, counter: metricCounter(spec.name as Exclude<MetricName, 'loss'>, spec.k) }));
       return {
         add(outputs, inputs) {
           for (const { spec, counter } of counters) {
-            const prediction = outputs[spec.read];
-            const target = inputs[spec.target];
+            let prediction = outputs[spec.read];
+            let target = inputs[spec.target];
+            const mask = spec.mask === undefined ? undefined : (inputs[spec.mask] ?? outputs[spec.mask]);
+            if (prediction && target && mask) [prediction, target] = countedRows(prediction, target, mask);
             if (prediction && target) counter.add(prediction, target, decisions.get(spec.key)!(prediction));
           }
         },
@@ -222,6 +226,20 @@ function metricPlan(plan: Plan, config: LoopConfig): MetricPlan {
       };
     },
   };
+}
+
+/** The rows of a prediction and its target whose mask is nonzero (a masked loss's metric counts only those). */
+function countedRows(prediction: HostTensor, target: HostTensor, mask: HostTensor): [HostTensor, HostTensor] {
+  const rows = mask.data.length;
+  const kept: number[] = [];
+  for (let r = 0; r < rows; r++) if (mask.data[r] !== 0) kept.push(r);
+  const pick = (t: HostTensor): HostTensor => {
+    const width = t.data.length / rows;
+    const data = t.dtype === 'i32' ? new Int32Array(kept.length * width) : new Float32Array(kept.length * width);
+    kept.forEach((r, i) => data.set(t.data.subarray(r * width, (r + 1) * width), i * width));
+    return { dtype: t.dtype, shape: width === 1 && t.shape.length === mask.shape.length ? [kept.length] : [kept.length, width], data } as HostTensor;
+  };
+  return [pick(prediction), pick(target)];
 }
 
 function augmentInputs(inputs: Record<string, HostTensor>, plan: Plan, config: LoopConfig, random: Random): Record<string, HostTensor> {

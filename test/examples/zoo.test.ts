@@ -73,6 +73,19 @@ const oneHot = (rows: number, classes: number): HostTensor => {
   return t;
 };
 
+/** Word ids (1..vocab−1, 0 after each sentence's length) and tags (0 on padding) for a tagger. */
+function padded(lengths: number[], steps: number, vocab: number, tags: number): Record<string, HostTensor> {
+  const words = ints([lengths.length, steps], vocab - 1);
+  const labels = ints([lengths.length, steps], tags);
+  lengths.forEach((length, b) => {
+    for (let t = 0; t < steps; t++) {
+      words.data[b * steps + t] = t < length ? words.data[b * steps + t]! + 1 : 0;
+      if (t >= length) labels.data[b * steps + t] = 0;
+    }
+  });
+  return { words, labels };
+}
+
 /** Losses of `steps` optimizer steps on one batch, with the file's optimizer at its learning rate or `lr`. */
 async function losses(executor: Executor, batch: Record<string, HostTensor>, steps: number, lr = readLoopConfig(executor.plan).lr): Promise<number[]> {
   const out: number[] = [];
@@ -121,6 +134,8 @@ const CASES: Case[] = [
     }),
     steps: 5,
   },
+  // Four sentences of 7, 5, 3 and 2 words padded to 7 with id 0 (the mask), random tags (padding's: 0).
+  { file: 'bilstm-tagger.nnet', params: [2_162_609], batch: () => padded([7, 5, 3, 2], 7, 20000, 9), steps: 5 },
   // Pixels in [0, 1], the binary cross-entropy's targets; the sample ε is drawn afresh at every step.
   { file: 'vae.nnet', params: [134_165], batch: () => ({ image: f32([4, 28, 28], () => (random.next() < 0.2 ? 1 : 0)) }), steps: 5 },
 ];

@@ -1,6 +1,6 @@
 import { perActivation, perActivationGrad } from '../../../runtime/plan/activations.js';
 import { emitRandom } from './templates/random.js';
-import { perScan, perScanGrad, type KernelName } from '../../../runtime/plan/kernels.js';
+import { perMaskedScan, perMaskedScanGrad, perScan, perScanGrad, type KernelName } from '../../../runtime/plan/kernels.js';
 import type { KernelSource, StepShapes } from './program.js';
 import { emitActivation, emitActivationGrad, emitBiasAdd, emitBinary, emitCopy, emitPositionalEncoding, emitScale } from './templates/elementwise.js';
 import { emitLoss, emitPenalty } from './templates/losses.js';
@@ -16,6 +16,7 @@ import { emitUpsample, emitUpsampleGrad } from './templates/upsample.js';
 import { emitGroupedConv, emitGroupedConvGradInput, emitGroupedConvGradWeight } from './templates/grouped-conv.js';
 import { emitGroupnorm, emitGroupnormGrad } from './templates/groupnorm.js';
 import { emitScan, emitScanGrad } from './templates/recurrent.js';
+import { emitNonzero, emitReverseSequence } from './templates/sequence.js';
 import { emitConcat, emitSlice, emitSoftmax, emitSoftmaxGrad, emitSumTo } from './templates/rows.js';
 
 /**
@@ -90,6 +91,10 @@ export const TEMPLATES: Record<KernelName, Template> = {
   attention_grad: emitAttentionGrad,
   ...perScan(() => emitScan),
   ...perScanGrad(() => emitScanGrad),
+  ...perMaskedScan(() => emitScan),
+  ...perMaskedScanGrad(() => emitScanGrad),
+  reverse_sequence: emitReverseSequence,
+  nonzero: emitNonzero,
   mse_loss: emitLoss,
   mae_loss: emitLoss,
   huber_loss: emitLoss,
@@ -100,6 +105,10 @@ export const TEMPLATES: Record<KernelName, Template> = {
   sparse_cross_entropy_loss: emitLoss,
   sparse_softmax_cross_entropy_loss: emitLoss,
   kl_divergence_loss: emitLoss,
+  masked_cross_entropy_loss: emitLoss,
+  masked_softmax_cross_entropy_loss: emitLoss,
+  masked_sparse_cross_entropy_loss: emitLoss,
+  masked_sparse_softmax_cross_entropy_loss: emitLoss,
   gd_update: emitUpdate,
   sgd_update: emitUpdate,
   adam_update: emitUpdate,

@@ -202,13 +202,20 @@ class Pool(nn.Module):
 
 
 class GlobalPool(nn.Module):
-    """Pools every axis between the first and the last (channels-last)."""
+    """Pools every axis between the first and the last (channels-last); with a mask [N, T] of a
+    sequence [N, T, C], only the steps where it is nonzero (a row with none gives 0)."""
 
     def __init__(self, kind):
         super().__init__()
         self.kind = kind
 
-    def forward(self, x):
+    def forward(self, x, mask=None):
+        if mask is not None:
+            real = (mask != 0).unsqueeze(-1)
+            any_real = real.any(dim=1)
+            if self.kind == 'avg':
+                return (x * real).sum(dim=1) / real.sum(dim=1).clamp(min=1)
+            return torch.where(any_real, x.masked_fill(~real, -math.inf).amax(dim=1), torch.zeros_like(x[:, 0]))
         axes = tuple(range(1, x.dim() - 1))
         return x.mean(dim=axes) if self.kind == 'avg' else x.amax(dim=axes)
 
@@ -299,13 +306,15 @@ class Recurrent(nn.Module):
     w_hh [G·u, u], one bias [G·u] added to the input projection; gates lstm i, f, g, o; gru r, z, n
     with n = tanh(xw_n + r·(w_hh·h)_n) and h = (1 − z)·n + z·h. bidirectional (concat, sum, mul,
     ave: Keras' merge modes) adds the reverse direction with the _reverse weights: the same scan over
-    x reversed in time, its sequence reversed back so both directions' step t line up."""
+    x reversed in time, its sequence reversed back so both directions' step t line up. masked: forward's
+    second tensor is a mask [N, T] (nonzero = a real step): a padding step keeps h (and c) and outputs
+    0, and the reverse direction reverses each row over its own length (1 + its last nonzero step)."""
 
     def __init__(self, cell, in_features, units, return_sequences=False, bias=True, reset_after=False,
-                 bidirectional=None, reverse_bias=True):
+                 bidirectional=None, reverse_bias=True, masked=False):
         super().__init__()
         gates = RECURRENT_GATES[cell]
-        self.cell, self.units, self.return_sequences = cell, units, return_sequences
+        self.cell, self.units, self.return_sequences, self.masked = cell, units, return_sequences, masked
         self.bidirectional = bidirectional
         for suffix, has_bias in [('', bias)] + ([('_reverse', reverse_bias)] if bidirectional else []):
             setattr(self, 'w_ih' + suffix, nn.Parameter(torch.zeros(gates * units, in_features)))
@@ -314,7 +323,16 @@ class Recurrent(nn.Module):
             # gru with reset_after: the recurrent bias [3·u] added to w_hh·h (PyTorch's bias_hh).
             setattr(self, 'recurrent_bias' + suffix, nn.Parameter(torch.zeros(gates * units)) if reset_after else None)
 
-    def scan(self, x, suffix):
+    @staticmethod
+    def reverse_rows(x, mask):
+        """Each row of x [N, T, ...] reversed over its own length L (1 + its last nonzero mask step)."""
+        steps = mask.shape[1]
+        t = torch.arange(steps, device=x.device)
+        lengths = ((mask != 0).long() * (t + 1)).amax(dim=1, keepdim=True)
+        index = torch.where(t < lengths, lengths - 1 - t, t)
+        return torch.gather(x, 1, index.view(*index.shape, *([1] * (x.dim() - 2))).expand_as(x))
+
+    def scan(self, x, suffix, mask=None):
         w_hh, recurrent_bias = getattr(self, 'w_hh' + suffix), getattr(self, 'recurrent_bias' + suffix)
         xw = F.linear(x, getattr(self, 'w_ih' + suffix), getattr(self, 'bias' + suffix))
         n, steps = x.shape[0], x.shape[1]
@@ -323,6 +341,7 @@ class Recurrent(nn.Module):
         outputs = []
         for t in range(steps):
             rec = F.linear(h, w_hh, recurrent_bias)
+            h_prev, c_prev = h, c
             if self.cell == 'rnn':
                 h = torch.tanh(xw[:, t] + rec)
             elif self.cell == 'lstm':
@@ -335,17 +354,28 @@ class Recurrent(nn.Module):
                 r = torch.sigmoid(xr + hr)
                 z = torch.sigmoid(xz + hz)
                 h = (1 - z) * torch.tanh(xn + r * hn) + z * h
+            if mask is not None:
+                real = (mask[:, t] != 0).unsqueeze(1)
+                h, c = torch.where(real, h, h_prev), torch.where(real, c, c_prev)
+                if self.return_sequences:
+                    outputs.append(torch.where(real, h, torch.zeros_like(h)))
+                continue
             if self.return_sequences:
                 outputs.append(h)
         return torch.stack(outputs, dim=1) if self.return_sequences else h
 
-    def forward(self, x):
-        forward = self.scan(x, '')
+    def forward(self, x, mask=None):
+        forward = self.scan(x, '', mask)
         if not self.bidirectional:
             return forward
-        backward = self.scan(x.flip(1), '_reverse')
-        if self.return_sequences:
-            backward = backward.flip(1)
+        if mask is None:
+            backward = self.scan(x.flip(1), '_reverse')
+            if self.return_sequences:
+                backward = backward.flip(1)
+        else:
+            backward = self.scan(self.reverse_rows(x, mask), '_reverse', self.reverse_rows(mask, mask))
+            if self.return_sequences:
+                backward = self.reverse_rows(backward, mask)
         if self.bidirectional == 'concat':
             return torch.cat([forward, backward], dim=-1)
         if self.bidirectional == 'sum':

@@ -29,8 +29,28 @@ function padBefore(size: number, out: number, k: number, stride: number, dilatio
   return Math.floor(total / 2);
 }
 
-/** Geometry from x's shape ([N,H,W,C] or [N,L,C]) and w's ([F,kh,kw,C] or [F,k,C]). */
+/**
+ * Geometry from x's shape ([N,H,W,C] or [N,L,C]) and w's ([F,kh,kw,C] or [F,k,C]): the same object
+ * for the same attrs while the shapes stay the same (every training step), so that kernels may key
+ * what they derive from it on it and a steady-state call allocates nothing. Never modify it.
+ */
 export function geometry(xShape: number[], wShape: number[], attrs: Attrs): Geometry {
+  const kept = geometries.get(attrs);
+  if (kept && sameNumbers(kept.x, xShape) && sameNumbers(kept.w, wShape)) return kept.g;
+  const g = computeGeometry(xShape, wShape, attrs);
+  geometries.set(attrs, { x: [...xShape], w: [...wShape], g });
+  return g;
+}
+
+const geometries = new WeakMap<Attrs, { x: number[]; w: number[]; g: Geometry }>();
+
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function computeGeometry(xShape: number[], wShape: number[], attrs: Attrs): Geometry {
   const oneD = xShape.length === 3;
   const [n, h, w, c] = oneD ? [xShape[0]!, xShape[1]!, 1, xShape[2]!] : (xShape as [number, number, number, number]);
   const [f, kh, kw] = oneD ? [wShape[0]!, wShape[1]!, 1] : [wShape[0]!, wShape[1]!, wShape[2]!];

@@ -123,22 +123,34 @@ function labelAttrs(attrs: Record<string, unknown>): { smoothing: number; classW
  * The multi-class cross-entropies with label smoothing and class weights: per row, the smoothed
  * target t' (one-hot of the label or the given row, times 1 − ε, plus ε/K) and the row weight w
  * (classWeights of the label, or Σ t·classWeights of the unsmoothed row); loss w·(−Σ t'·ln p) and
- * its gradient, averaged over rows (Keras's class_weight).
+ * its gradient, averaged over rows (Keras's class_weight). `masked`: the third input is a mask of the
+ * rows; a row whose mask is 0 is skipped (dpred 0, its label unread) and the mean is over the others.
  */
-function weightedCE(sparse: boolean, logits: boolean, label: { smoothing: number; classWeights: readonly number[] | null }): CpuKernel {
-  return (_ctx, [pred, target], [loss, dpred]) => {
+function weightedCE(sparse: boolean, logits: boolean, label: { smoothing: number; classWeights: readonly number[] | null }, masked = false): CpuKernel {
+  return (_ctx, [pred, target, maskIn], [loss, dpred]) => {
     const z = f32(pred!);
     const g = f32(dpred!);
     const c = cols(pred!);
-    const rows = z.length / c;
+    const mask = masked ? maskIn!.data : null;
+    let rows = z.length / c;
+    if (mask) {
+      let counted = 0;
+      for (let r = 0; r < mask.length; r++) if (mask[r] !== 0) counted++;
+      // Every row masked: loss 0 and no gradient (not 0/0).
+      rows = Math.max(counted, 1);
+    }
     const t = target!.data;
     const eps = label.smoothing;
     const cw = label.classWeights;
     const smoothed = new Float64Array(c);
     const logp = new Float64Array(c);
     let total = 0;
-    for (let r = 0; r < rows; r++) {
+    for (let r = 0; r < z.length / c; r++) {
       const base = r * c;
+      if (mask && mask[r] === 0) {
+        g.fill(0, base, base + c);
+        continue;
+      }
       let w = 1;
       if (sparse) {
         const l = t[r]!;
@@ -197,6 +209,13 @@ function weightedBCE(logits: boolean, label: { smoothing: number; classWeights: 
   });
 }
 
+const NO_LABEL_ATTRS = { smoothing: 0, classWeights: null };
+
+/** A masked cross-entropy kernel: the weighted one over the rows whose mask is nonzero. */
+function maskedCE(sparse: boolean, logits: boolean): CpuKernel {
+  return (ctx, inputs, outputs, attrs) => weightedCE(sparse, logits, labelAttrs(attrs) ?? NO_LABEL_ATTRS, true)(ctx, inputs, outputs, attrs);
+}
+
 /** A cross-entropy kernel: the plain one, or the smoothed/weighted one when the step asks for it. */
 function withLabelAttrs(plain: CpuKernel, weighted: (label: NonNullable<ReturnType<typeof labelAttrs>>) => CpuKernel): CpuKernel {
   return (ctx, inputs, outputs, attrs) => {
@@ -237,6 +256,10 @@ export const lossKernels = {
   softmax_cross_entropy_loss: withLabelAttrs(softmaxCE, (label) => weightedCE(false, true, label)),
   sparse_cross_entropy_loss: withLabelAttrs(sparseCE, (label) => weightedCE(true, false, label)),
   sparse_softmax_cross_entropy_loss: withLabelAttrs(sparseSoftmaxCE, (label) => weightedCE(true, true, label)),
+  masked_cross_entropy_loss: maskedCE(false, false),
+  masked_softmax_cross_entropy_loss: maskedCE(false, true),
+  masked_sparse_cross_entropy_loss: maskedCE(true, false),
+  masked_sparse_softmax_cross_entropy_loss: maskedCE(true, true),
   kl_divergence_loss: classwise((rawT, raw) => {
     const t = clip(rawT, EPS, 1);
     const p = clip(raw, EPS, 1);

@@ -1,7 +1,8 @@
 import type { Attrs, CpuKernel, CpuTensor, CpuKernelMap } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 import { gemm } from './matmul.js';
-import { perScan, perScanGrad, RECURRENT_CELLS, type RecurrentCellName } from '../../plan/kernels.js';
+import { perMaskedScan, perMaskedScanGrad, perScan, perScanGrad, RECURRENT_CELLS, type RecurrentCell, type RecurrentCellName } from '../../plan/kernels.js';
+import { maskedBackwardStep, maskedForwardStep } from './masked-steps.js';
 
 /**
  * The recurrences rnn_scan, lstm_scan, gru_scan, gru_reset_after_scan (gru_scan with a recurrent bias)
@@ -12,7 +13,7 @@ import { perScan, perScanGrad, RECURRENT_CELLS, type RecurrentCellName } from '.
  */
 const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 
-interface Scan {
+export interface Scan {
   n: number; t: number; u: number; g: number; s: number;
   xw: Float32Array; w: Float32Array; saved: Float32Array; y: Float32Array; sequences: boolean;
 }
@@ -51,19 +52,29 @@ function zeroed(name: string, size: number): Float32Array {
   return view;
 }
 
-function forward(gates: number, stored: number, cell: CellStep): CpuKernel {
-  return (_ctx, [xw, w, recurrentBias], [y, saved], attrs) => {
-    const sc = scanOf(xw!, w!, saved!, y!, attrs, gates, stored);
+/** The forward scan; `masked`: the last input is a mask [N, T] (masked-steps.ts says what a masked step does). */
+function forward(layout: RecurrentCell, cell: CellStep, masked: boolean): CpuKernel {
+  return (_ctx, inputs, [y, saved], attrs) => {
+    const [xw, w] = inputs;
+    const recurrentBias = layout.recurrentBias ? inputs[2] : undefined;
+    const sc = scanOf(xw!, w!, saved!, y!, attrs, layout.gates, layout.saved);
     const h = zeroed('h', sc.n * sc.u);
     const c = zeroed('c', sc.n * sc.u);
     const rec = zeroed('rec', sc.n * sc.g);
     const bias = recurrentBias ? f32(recurrentBias) : null;
+    const mask = masked ? inputs[inputs.length - 1]!.data : null;
+    const kept = mask ? { h: zeroed('keptH', sc.n * sc.u), c: zeroed('keptC', sc.n * sc.u) } : null;
     sc.y.fill(0);
     for (let step = 0; step < sc.t; step++) {
       recurrentProduct(h, sc.w, rec, sc.n, sc.g, sc.u);
       // A cell with a recurrent bias (gru_reset_after) reads w_hh·h + b_hh wherever it reads w_hh·h.
       if (bias) for (let b = 0; b < sc.n; b++) for (let k = 0; k < sc.g; k++) rec[b * sc.g + k]! += bias[k]!;
+      if (kept) {
+        kept.h.set(h);
+        kept.c.set(c);
+      }
       cell(sc, rec, h, c, step);
+      if (mask) maskedForwardStep(sc, layout, mask, step, h, c, kept!);
     }
   };
 }
@@ -146,10 +157,13 @@ function incoming(sc: Scan, dyd: Float32Array, dhNext: Float32Array, b: number, 
   return dhNext[b * u + j]! + fromOutput;
 }
 
-function backward(gates: number, stored: number, hOffset: number, cell: BackCell): CpuKernel {
-  return (_ctx, [dy, w, saved], [dxwOut, dwOut, dbOut], attrs) => {
+/** Backpropagation through time; `masked`: the fourth input is the forward scan's mask [N, T]. */
+function backward(layout: RecurrentCell, cell: BackCell, masked: boolean): CpuKernel {
+  const { gates, saved: stored, hOffset } = layout;
+  return (_ctx, [dy, w, saved, maskIn], [dxwOut, dwOut, dbOut], attrs) => {
     const u = attrs.units as number;
     const sc = scanOf({ shape: dxwOut!.shape, data: dxwOut!.data }, w!, saved!, dy!, attrs, gates, stored);
+    const mask = masked ? maskIn!.data : null;
     const dyd = f32(dy!);
     const dxw = f32(dxwOut!);
     const dw = f32(dwOut!);
@@ -159,12 +173,15 @@ function backward(gates: number, stored: number, hOffset: number, cell: BackCell
     const direct = zeroed('direct', sc.n * u);
     const dhw = zeroed('dhw', sc.n * sc.g);
     const dwStep = zeroed('dwStep', sc.g * u);
+    const keptCarry = mask ? zeroed('keptCarry', sc.n * u) : null;
     // The recurrent bias meets every step, the first included (h_{−1} = 0 only zeroes dw_hh's term).
     const db = dbOut ? f32(dbOut) : null;
     db?.fill(0);
     for (let step = sc.t - 1; step >= 0; step--) {
       direct.fill(0);
+      keptCarry?.set(carry);
       cell(sc, dyd, dhNext, step, dxw, dhw, carry, direct);
+      if (mask) maskedBackwardStep(sc, mask, step, dyd, dhNext, dxw, dhw, carry, keptCarry!, direct);
       if (db) for (let b = 0; b < sc.n; b++) for (let k = 0; k < sc.g; k++) db[k]! += dhw[b * sc.g + k]!;
       if (step > 0) {
         // dw_hh[G, u] += dhwᵀ[G, N] · h_{t−1}[N, u]; h_{t−1} sits in `saved` with row stride T·S.
@@ -248,7 +265,11 @@ const CELLS: Record<RecurrentCellName, { step: CellStep; back: BackCell }> = {
   gru_reset_after: { step: gruCell, back: gruBack },
 };
 
+const layoutOf = (cell: RecurrentCellName): RecurrentCell => RECURRENT_CELLS[cell];
+
 export const recurrentKernels = {
-  ...perScan((cell) => forward(RECURRENT_CELLS[cell].gates, RECURRENT_CELLS[cell].saved, CELLS[cell].step)),
-  ...perScanGrad((cell) => backward(RECURRENT_CELLS[cell].gates, RECURRENT_CELLS[cell].saved, RECURRENT_CELLS[cell].hOffset, CELLS[cell].back)),
+  ...perScan((cell) => forward(layoutOf(cell), CELLS[cell].step, false)),
+  ...perScanGrad((cell) => backward(layoutOf(cell), CELLS[cell].back, false)),
+  ...perMaskedScan((cell) => forward(layoutOf(cell), CELLS[cell].step, true)),
+  ...perMaskedScanGrad((cell) => backward(layoutOf(cell), CELLS[cell].back, true)),
 } satisfies CpuKernelMap;

@@ -1,7 +1,7 @@
 import type { Geometry } from '../kernels/conv.js';
 import { KC } from '../kernels/gemm-pack.js';
 import { geometryKey } from './conv-indirect.js';
-import { addressIn } from './kernel-memory.js';
+import { addressIn, zerosIn } from './kernel-memory.js';
 import { pointerTable } from './pointer-tables.js';
 import { parallelFor } from '../threads/threaded-module.js';
 import { driverName, MR, NR } from './sgemm-module.js';
@@ -17,7 +17,8 @@ import { floatsOf, type SgemmModule } from './sgemm-simd.js';
  * Memory: [ resident weights | x | zeros | dy | pointer lists, block after block | dwᵀ ]
  *
  * x and dy are not copied when they already lie in the module's memory (an executor's tensors, with
- * slack after them for dy's overread: kernel-memory.ts).
+ * slack after them for dy's overread: kernel-memory.ts); then the zeros are a block kept for good and
+ * the lists, which no longer change from call to call, are kept in a block of the memory too.
  *
  * The lists of every block are in place first (copied from the kept table, or written); then the
  * module's gather driver (sgemm-driver.ts) runs the blocks in order for each panel of 8 filters, the
@@ -38,36 +39,80 @@ export function convGradWeightGather(module: SgemmModule, dy: Float32Array, x: F
   const ldc = nPanels * NR;
   const xInPlace = addressIn(memory, x);
   const dyInPlace = addressIn(memory, dy);
-  const xAt = xInPlace ?? align16(resident.scratchStart());
-  const zerosAt = align16(xInPlace === null ? xAt + x.length * 4 : resident.scratchStart());
-  const dyScratchAt = align16(zerosAt + g.c * 4);
-  const dyAt = dyInPlace ?? dyScratchAt;
-  // dy's last row is read 8 columns wide per panel: one row of slack past it.
-  const listsAt = align16(dyInPlace === null ? dyAt + (rows * g.f + NR) * 4 : dyScratchAt);
   // Every block's lists, block after block (block k0 from k0 · (taps + 4)).
   const entries = rows * (taps + ZERO_LISTS);
-  const build = (into: Int32Array): void => {
-    for (let k0 = 0; k0 < rows; k0 += KC) writeBlockLists(into, k0 * (taps + ZERO_LISTS), g, k0, Math.min(KC, rows - k0), xAt, zerosAt);
-  };
-  const table = pointerTable(`gather ${geometryKey(g)} ${xAt} ${zerosAt}`, entries, build);
-  const cAt = align16(listsAt + entries * 4);
+  pendingLists.g = g;
+  // x in place and the zeros kept for good: the lists stay valid from call to call and are kept in
+  // the memory, read where they are (pointer-tables.ts); else they are copied in, or written, per call.
+  const keptZerosAt = xInPlace !== null ? zerosIn(memory, g.c) : null;
+  const residentTable = xInPlace !== null && keptZerosAt !== null ? pointerTable(tableKey(g, xInPlace, keptZerosAt), entries, buildLists, memory) : null;
+  const tableAt = residentTable && addressIn(memory, residentTable);
+  const xAt = xInPlace ?? align16(resident.scratchStart());
+  const zerosAt = keptZerosAt ?? align16(xAt + x.length * 4);
+  const dyScratchAt = align16(keptZerosAt === null ? zerosAt + g.c * 4 : resident.scratchStart());
+  const dyAt = dyInPlace ?? dyScratchAt;
+  // dy's last row is read 8 columns wide per panel: one row of slack past it.
+  const listsScratchAt = align16(dyInPlace === null ? dyAt + (rows * g.f + NR) * 4 : dyScratchAt);
+  const listsAt = tableAt ?? listsScratchAt;
+  const table = tableAt !== null ? residentTable : pointerTable(tableKey(g, xAt, zerosAt), entries, buildLists);
+  const cAt = align16(tableAt !== null ? listsScratchAt : listsScratchAt + entries * 4);
   resident.reserve(cAt + mPanels * MR * ldc * 4);
   const floats = floatsOf(memory);
   if (xInPlace === null) floats.set(x, xAt / 4);
-  floats.fill(0, zerosAt / 4, zerosAt / 4 + g.c);
+  if (keptZerosAt === null) floats.fill(0, zerosAt / 4, zerosAt / 4 + g.c);
   if (dyInPlace === null) {
     floats.set(dy.subarray(0, rows * g.f), dyAt / 4);
     floats.fill(0, dyAt / 4 + rows * g.f, dyAt / 4 + rows * g.f + NR);
   }
-  const lists = new Int32Array(memory.buffer, listsAt, entries);
-  if (table) lists.set(table);
-  else build(lists);
-  const blockBytes = KC * (taps + ZERO_LISTS) * 4;
-  const args = [listsAt, dyAt, cAt, blockBytes, ldc * 4, g.f * 4, mPanels, nPanels, rows, mPanels, 1, nPanels, 0, g.c];
-  parallelFor(module.threaded, driverName({ gatherA: true, rowMajorB: true, bias: false, activation: 'none' }), args, nPanels, k * g.f * rows);
+  if (tableAt === null) {
+    const lists = new Int32Array(memory.buffer, listsAt, entries);
+    if (table) lists.set(table);
+    else buildLists(lists);
+  }
+  const d = driverArgs;
+  d[0] = listsAt;
+  d[1] = dyAt;
+  d[2] = cAt;
+  d[3] = KC * (taps + ZERO_LISTS) * 4;
+  d[4] = ldc * 4;
+  d[5] = g.f * 4;
+  d[6] = mPanels;
+  d[7] = nPanels;
+  d[8] = rows;
+  d[9] = mPanels;
+  d[10] = 1;
+  d[11] = nPanels;
+  d[12] = 0;
+  d[13] = g.c;
+  parallelFor(module.threaded, GATHER_DRIVER, d, nPanels, k * g.f * rows);
   // dw[f, kk] = dwᵀ[kk, f]
   const from = cAt / 4;
   for (let f = 0; f < g.f; f++) for (let kk = 0, o = f * k; kk < k; kk++) dw[o + kk] = floats[from + kk * ldc + f]!;
+}
+
+/** The driver's argument list, reused by every call (parallelFor reads it before it returns). */
+const driverArgs: number[] = new Array<number>(14).fill(0);
+const GATHER_DRIVER = driverName({ gatherA: true, rowMajorB: true, bias: false, activation: 'none' });
+
+/** The lists `buildLists` writes: every block's, for the current call's geometry and addresses (no closure per call). */
+const pendingLists = { g: null as Geometry | null, xAt: 0, zerosAt: 0 };
+function buildLists(into: Int32Array): void {
+  const { xAt, zerosAt } = pendingLists;
+  const g = pendingLists.g!;
+  const rows = g.n * g.oh * g.ow;
+  for (let k0 = 0; k0 < rows; k0 += KC) writeBlockLists(into, k0 * (g.kh * g.kw + ZERO_LISTS), g, k0, Math.min(KC, rows - k0), xAt, zerosAt);
+}
+
+/** The table's key (and `buildLists`'s addresses), kept per geometry object while the addresses stay: no string per call. */
+const tableKeys = new WeakMap<Geometry, { xAt: number; zerosAt: number; key: string }>();
+function tableKey(g: Geometry, xAt: number, zerosAt: number): string {
+  pendingLists.xAt = xAt;
+  pendingLists.zerosAt = zerosAt;
+  const kept = tableKeys.get(g);
+  if (kept && kept.xAt === xAt && kept.zerosAt === zerosAt) return kept.key;
+  const key = `gather ${geometryKey(g)} ${xAt} ${zerosAt}`;
+  tableKeys.set(g, { xAt, zerosAt, key });
+  return key;
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { Geometry } from '../kernels/conv.js';
 import { parallelFor } from '../threads/threaded-module.js';
-import { addressIn } from './kernel-memory.js';
+import { addressIn, zerosIn } from './kernel-memory.js';
 import { pointerTable } from './pointer-tables.js';
-import { driverName, MR, NR } from './sgemm-module.js';
+import { driverName, MR, NR, type TileActivation } from './sgemm-module.js';
 import { copyOut, floatsOf, tileShape, type SgemmEpilogue, type SgemmModule } from './sgemm-simd.js';
 
 /**
@@ -21,8 +21,10 @@ import { copyOut, floatsOf, tileShape, type SgemmEpilogue, type SgemmModule } fr
  * Memory: [ resident weights | B when not resident | source | zeros | pointers | C of a pass | bias ]
  *
  * The source and C are not copied when they already lie in the module's memory (an executor's
- * tensors: kernel-memory.ts): the pointers then point into the source where it is, and the tiles are
- * stored into c itself when its rows are whole tiles.
+ * tensors: kernel-memory.ts): the pointers then point into the source where it is (and at zeros kept
+ * for good), so they do not change from call to call and their table is kept in the memory itself
+ * (pointer-tables.ts), read where it is; and the tiles are stored into c itself when its rows are
+ * whole tiles.
  *
  * The pointers of a pass of rows are in place first (copied from the kept table, or written); then
  * the module's indirect driver computes C tile by tile (sgemm-driver.ts), split over threads like
@@ -62,9 +64,32 @@ export interface IndirectB {
 
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
-/** Every number of the geometry: what a pointer table depends on besides addresses. */
-export const geometryKey = (g: Geometry): string =>
-  `${g.n} ${g.h} ${g.w} ${g.c} ${g.f} ${g.kh} ${g.kw} ${g.oh} ${g.ow} ${g.sh} ${g.sw} ${g.dh} ${g.dw} ${g.padTop} ${g.padLeft}`;
+/** Every number of the geometry: what a pointer table depends on besides addresses (kept per geometry object: conv.ts keeps those). */
+export function geometryKey(g: Geometry): string {
+  let key = geometryKeys.get(g);
+  if (key === undefined) {
+    key = `${g.n} ${g.h} ${g.w} ${g.c} ${g.f} ${g.kh} ${g.kw} ${g.oh} ${g.ow} ${g.sh} ${g.sw} ${g.dh} ${g.dw} ${g.padTop} ${g.padLeft}`;
+    geometryKeys.set(g, key);
+  }
+  return key;
+}
+
+const geometryKeys = new WeakMap<Geometry, string>();
+
+/**
+ * `make(data, g)`, kept per geometry object while `data` stays the same (a step's operand, every
+ * training step): the gathers and B's below are made once, not once per call.
+ */
+function keptPer<T>(make: (data: Float32Array, g: Geometry) => T): (data: Float32Array, g: Geometry) => T {
+  const kept = new WeakMap<Geometry, { data: Float32Array; value: T }>();
+  return (data, g) => {
+    const entry = kept.get(g);
+    if (entry && entry.data === data) return entry.value;
+    const value = make(data, g);
+    kept.set(g, { data, value });
+    return value;
+  };
+}
 
 /** Where row r's pointer for tap t goes: panels of 4 rows, [panel][tap][row], as the kernel reads them. */
 const pointerIndex = (r: number, t: number, taps: number): number => ((r >> 2) * taps + t) * MR + (r & 3);
@@ -77,51 +102,109 @@ export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB,
   const nPanels = Math.ceil(n / NR);
   const ldc = nPanels * NR;
   const bBytes = ldc * k * 4;
-  const write = (address: number): void => b.pack(floatsOf(memory), address / 4);
-  const residentAt = resident.place(b.data, b.layout, bBytes, write);
+  pendingB = b;
+  pendingMemory = memory;
+  // Blocks first (the resident B, the zeros, a pointer table kept in the memory), scratch after them.
+  const residentAt = resident.place(b.data, b.layout, bBytes, writeB);
+  const sourceInPlace = addressIn(memory, source);
+  const paddedRows = Math.ceil(m / MR) * MR;
+  pendingLists.gather = gather;
+  // Source in place and zeros kept for good: the pointers stay valid from call to call, and their
+  // table lives in the memory, read where it is. Otherwise the source is copied into scratch, and the
+  // lists (kept in JS under the scratch addresses, or written pass by pass) are copied in.
+  const keptZerosAt = sourceInPlace !== null ? zerosIn(memory, channels) : null;
+  const residentTable =
+    sourceInPlace !== null && keptZerosAt !== null
+      ? pointerTable(tableKey(gather, pendingAt(sourceInPlace, keptZerosAt)), paddedRows * taps, buildLists, memory)
+      : null;
+  const tableAt = residentTable && addressIn(memory, residentTable);
   const bAt = residentAt ?? resident.scratchStart();
   const scratchAt = align16(residentAt === null ? bAt + bBytes : resident.scratchStart());
-  const sourceInPlace = addressIn(memory, source);
   const sourceAt = sourceInPlace ?? scratchAt;
-  const zerosAt = align16(sourceInPlace === null ? sourceAt + source.length * 4 : scratchAt);
-  const paddedRows = Math.ceil(m / MR) * MR;
+  const zerosAt = keptZerosAt ?? align16(sourceAt + source.length * 4);
   const passRows = Math.min(paddedRows, Math.max(PASS_UNIT, Math.floor(PASS_BYTES / ((taps + ldc) * 4) / PASS_UNIT) * PASS_UNIT));
-  const pointersAt = align16(zerosAt + channels * 4);
-  // All rows' pointer lists, chunk after chunk (chunks are whole panels), when kept between calls.
-  const table = pointerTable(`${gather.key} ${sourceAt} ${zerosAt}`, paddedRows * taps, (into) => {
-    for (let i0 = 0; i0 < m; i0 += MC) writePointers(gather, into, i0 * taps, i0, Math.min(MC, m - i0), sourceAt, zerosAt);
-  });
-  const cScratchAt = align16(pointersAt + (table ? table.length : passRows * taps) * 4);
+  const pointersAt = align16(keptZerosAt === null ? zerosAt + channels * 4 : scratchAt);
+  const table = tableAt !== null ? residentTable : pointerTable(tableKey(gather, pendingAt(sourceAt, zerosAt)), paddedRows * taps, buildLists);
+  const listsBase = tableAt ?? pointersAt;
+  const cScratchAt = align16(tableAt !== null ? pointersAt : pointersAt + (table ? table.length : passRows * taps) * 4);
   // C straight into c when the tiles' rows are c's rows (no padding columns, no rows past m).
   const cInPlace = ldc === n && m % MR === 0 ? addressIn(memory, c) : null;
   const biasAt = cScratchAt + (cInPlace === null ? passRows * ldc * 4 : 0);
   resident.reserve(biasAt + ldc * 4);
-  if (residentAt === null) write(bAt);
+  if (residentAt === null) writeB(bAt);
   const floats = floatsOf(memory);
   if (sourceInPlace === null) floats.set(source, sourceAt / 4);
-  floats.fill(0, zerosAt / 4, zerosAt / 4 + channels);
+  if (keptZerosAt === null) floats.fill(0, zerosAt / 4, zerosAt / 4 + channels);
   if (epilogue.bias) {
     floats.set(epilogue.bias.subarray(0, n), biasAt / 4);
     floats.fill(0, biasAt / 4 + n, biasAt / 4 + ldc);
   }
-  const pointers = new Int32Array(memory.buffer, pointersAt, table ? table.length : passRows * taps);
-  if (table) pointers.set(table);
+  const pointers = tableAt === null ? new Int32Array(memory.buffer, pointersAt, table ? table.length : passRows * taps) : null;
+  if (pointers && table) pointers.set(table);
 
-  const driver = driverName({ indirectA: true, rowMajorB: false, bias: epilogue.bias !== null, activation: epilogue.activation });
+  const driver = INDIRECT_DRIVERS[(epilogue.bias !== null ? 4 : 0) + TILE_ACTIVATIONS.indexOf(epilogue.activation)]!;
   const runBytes = channels * 4;
   for (let i0 = 0; i0 < m; i0 += passRows) {
     const rows = Math.min(passRows, m - i0);
     const mPanels = Math.ceil(rows / MR);
-    if (!table) writePointers(gather, pointers, 0, i0, rows, sourceAt, zerosAt);
-    const listsAt = pointersAt + (table ? i0 * taps * 4 : 0);
-    const [tileRows, tileColumns] = tileShape(mPanels, nPanels);
-    const colTiles = Math.ceil(nPanels / tileColumns);
+    if (!table) writePointers(gather, pointers!, 0, i0, rows, sourceAt, zerosAt);
+    const tiles = tileShape(mPanels, nPanels);
+    const colTiles = Math.ceil(nPanels / tiles[1]);
     const cAt = cInPlace === null ? cScratchAt : cInPlace + i0 * n * 4;
-    const args = [listsAt, bAt, cAt, biasAt, ldc * 4, runBytes, mPanels, nPanels, taps, tileRows, tileColumns, colTiles, epilogue.alpha, 0];
-    parallelFor(module.threaded, driver, args, Math.ceil(mPanels / tileRows) * colTiles, rows * n * k);
+    const d = driverArgs;
+    d[0] = listsBase + (table ? i0 * taps * 4 : 0);
+    d[1] = bAt;
+    d[2] = cAt;
+    d[3] = biasAt;
+    d[4] = ldc * 4;
+    d[5] = runBytes;
+    d[6] = mPanels;
+    d[7] = nPanels;
+    d[8] = taps;
+    d[9] = tiles[0];
+    d[10] = tiles[1];
+    d[11] = colTiles;
+    d[12] = epilogue.alpha;
+    d[13] = 0;
+    parallelFor(module.threaded, driver, d, Math.ceil(mPanels / tiles[0]) * colTiles, rows * n * k);
     if (cInPlace === null) copyOut(floats, cAt / 4, ldc, c, i0 * n, n, rows);
     epilogue.after?.(c, i0, i0 + rows);
   }
+}
+
+/** The driver's argument list, reused by every call (parallelFor reads it before it returns). */
+const driverArgs: number[] = new Array<number>(14).fill(0);
+
+const TILE_ACTIVATIONS: readonly TileActivation[] = ['none', 'relu', 'leaky_relu', 'step'];
+/** The indirect driver export of each epilogue: index (bias · 4) + the activation's index. */
+const INDIRECT_DRIVERS: readonly string[] = [false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => driverName({ indirectA: true, rowMajorB: false, bias, activation })));
+
+/** The B the current call writes (one writer for every call, not a closure per call). */
+let pendingB: IndirectB | null = null;
+let pendingMemory: WebAssembly.Memory | null = null;
+const writeB = (address: number): void => pendingB!.pack(floatsOf(pendingMemory!), address / 4);
+
+/** The lists `buildLists` writes: every row's, for the current call's gather and addresses (no closure per call). */
+const pendingLists = { gather: null as Gather | null, sourceAt: 0, zerosAt: 0 };
+function pendingAt(sourceAt: number, zerosAt: number): typeof pendingLists {
+  pendingLists.sourceAt = sourceAt;
+  pendingLists.zerosAt = zerosAt;
+  return pendingLists;
+}
+function buildLists(into: Int32Array): void {
+  const { gather, sourceAt, zerosAt } = pendingLists;
+  const { rows: m, taps } = gather!;
+  for (let i0 = 0; i0 < m; i0 += MC) writePointers(gather!, into, i0 * taps, i0, Math.min(MC, m - i0), sourceAt, zerosAt);
+}
+
+/** The pointer table's key for a gather and its addresses, kept per gather while they stay (no string per call). */
+const tableKeys = new WeakMap<Gather, { sourceAt: number; zerosAt: number; key: string }>();
+function tableKey(gather: Gather, { sourceAt, zerosAt }: typeof pendingLists): string {
+  const kept = tableKeys.get(gather);
+  if (kept && kept.sourceAt === sourceAt && kept.zerosAt === zerosAt) return kept.key;
+  const key = `${gather.key} ${sourceAt} ${zerosAt}`;
+  tableKeys.set(gather, { sourceAt, zerosAt, key });
+  return key;
 }
 
 /** Rows [i0, i0 + rows)'s pointer lists into `into` from `at`; the last panel's rows past m read zeros. */
@@ -151,23 +234,23 @@ function packUnblocked(w: Float32Array, rowStart: (kk: number) => number, colStr
 }
 
 /** The forward's B: w [F, taps·C] read transposed, B(kk, f) = w[f·K + kk]. */
-export function forwardB(w: Float32Array, g: Geometry): IndirectB {
+export const forwardB = keptPer(function forwardB(w: Float32Array, g: Geometry): IndirectB {
   const k = g.kh * g.kw * g.c;
   return { data: w, layout: `conv indirect forward ${g.f} ${k}`, pack: (into, offset) => packUnblocked(w, (kk) => kk, k, g.f, k, into, offset) };
-}
+});
 
 /** The input gradient's B: k = (tap, f), B(tap·F + f, ch) = w[(f·taps + tap)·C + ch]. */
-export function gradInputB(w: Float32Array, g: Geometry): IndirectB {
+export const gradInputB = keptPer(function gradInputB(w: Float32Array, g: Geometry): IndirectB {
   const taps = g.kh * g.kw;
   const rowStart = (kk: number): number => {
     const f = kk % g.f;
     return (f * taps + (kk - f) / g.f) * g.c;
   };
   return { data: w, layout: `conv indirect grad input ${g.f} ${taps} ${g.c}`, pack: (into, offset) => packUnblocked(w, rowStart, 1, g.c, taps * g.f, into, offset) };
-}
+});
 
 /** The forward's gather: row = output pixel (b, oy, ox), tap (ky, kx) reads x at (b, iy, ix). */
-export function forwardGather(x: Float32Array, g: Geometry): Gather {
+export const forwardGather = keptPer(function forwardGather(x: Float32Array, g: Geometry): Gather {
   const taps = g.kh * g.kw;
   return {
     source: x, channels: g.c, taps, rows: g.n * g.oh * g.ow, key: `forward ${geometryKey(g)}`,
@@ -199,13 +282,13 @@ export function forwardGather(x: Float32Array, g: Geometry): Gather {
       }
     },
   };
-}
+});
 
 /**
  * The input gradient's gather: row = input pixel (b, iy, ix); tap (ky, kx) reads dy at the output
  * pixel (oy, ox) with oy·sh + ky·dh − padTop = iy (and likewise along x), when there is one.
  */
-export function gradInputGather(dy: Float32Array, g: Geometry): Gather {
+export const gradInputGather = keptPer(function gradInputGather(dy: Float32Array, g: Geometry): Gather {
   const taps = g.kh * g.kw;
   return {
     source: dy, channels: g.f, taps, rows: g.n * g.h * g.w, key: `grad input ${geometryKey(g)}`,
@@ -239,4 +322,4 @@ export function gradInputGather(dy: Float32Array, g: Geometry): Gather {
       }
     },
   };
-}
+});

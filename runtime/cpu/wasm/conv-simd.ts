@@ -1,11 +1,11 @@
 import type { CpuKernel, EpilogueKernel } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 import { SMALL_M } from '../kernels/gemm-small.js';
-import { conv, convKernels, geometry } from '../kernels/conv.js';
+import { conv, convKernels, geometry, type Geometry } from '../kernels/conv.js';
 import { tileEpilogue } from './matmul-simd.js';
 import { forwardB, forwardGather, gradInputB, gradInputGather, sgemmIndirect } from './conv-indirect.js';
 import { convGradWeightGather } from './conv-gather.js';
-import { gradInputByPhase, phasedDensity, phasesOf } from './conv-phases.js';
+import { gradInputByPhase, phasedDensity, phasesOf, type Phase } from './conv-phases.js';
 import { sgemmModule } from './sgemm-simd.js';
 
 /**
@@ -15,7 +15,8 @@ import { sgemmModule } from './sgemm-simd.js';
  * The JS kernel (im2col + gemm) for a few rows or without WASM SIMD.
  */
 export const convSimd: EpilogueKernel = (ctx, inputs, outputs, attrs, epilogue) => {
-  const [x, w] = inputs;
+  const x = inputs[0];
+  const w = inputs[1];
   const g = geometry(x!.shape, w!.shape, attrs);
   const k = g.kh * g.kw * g.c;
   const rows = g.n * g.oh * g.ow;
@@ -32,16 +33,30 @@ export const convSimd: EpilogueKernel = (ctx, inputs, outputs, attrs, epilogue) 
  * pairs fall outside dy (an image small next to its kernel: 1×1 → 4×4 reads one tap in 16).
  */
 export const convGradInputSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
-  const [dy, w] = inputs;
+  const dy = inputs[0];
+  const w = inputs[1];
   const g = geometry(outputs[0]!.shape, w!.shape, attrs);
   const rows = g.n * g.h * g.w;
   const module = sgemmModule();
-  const phases = phasesOf(g);
-  if (!module || rows <= SMALL_M || g.c === 0 || g.f === 0 || g.kh * g.kw === 0 || phasedDensity(g, phases) < MIN_DENSITY) return convKernels.conv2d_grad_input!(ctx, inputs, outputs, attrs);
+  const { phases, density } = phasesFor(g);
+  if (!module || rows <= SMALL_M || g.c === 0 || g.f === 0 || g.kh * g.kw === 0 || density < MIN_DENSITY) return convKernels.conv2d_grad_input!(ctx, inputs, outputs, attrs);
   if (phases.length > 1) return gradInputByPhase(module, f32(dy!), f32(w!), g, f32(outputs[0]!), phases);
-  const none = { bias: null, activation: 'none', alpha: 0, after: null } as const;
-  sgemmIndirect(module, gradInputGather(f32(dy!), g), gradInputB(f32(w!), g), f32(outputs[0]!), g.c, none);
+  sgemmIndirect(module, gradInputGather(f32(dy!), g), gradInputB(f32(w!), g), f32(outputs[0]!), g.c, NO_EPILOGUE);
 };
+
+const NO_EPILOGUE = { bias: null, activation: 'none', alpha: 0, after: null } as const;
+
+/** g's stride phases and their density, kept per geometry object (conv.ts keeps those): nothing made per call. */
+const phaseFacts = new WeakMap<Geometry, { phases: Phase[]; density: number }>();
+function phasesFor(g: Geometry): { phases: Phase[]; density: number } {
+  let facts = phaseFacts.get(g);
+  if (!facts) {
+    const phases = phasesOf(g);
+    facts = { phases, density: phasedDensity(g, phases) };
+    phaseFacts.set(g, facts);
+  }
+  return facts;
+}
 
 /** Below this share of useful (pixel, tap) pairs the dense GEMM + col2im does less work. */
 const MIN_DENSITY = 0.5;
@@ -51,7 +66,8 @@ const MIN_DENSITY = 0.5;
  * lists and dy read in place (conv-gather.ts): nothing packed. The JS kernel for tiny products.
  */
 export const convGradWeightSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
-  const [dy, x] = inputs;
+  const dy = inputs[0];
+  const x = inputs[1];
   const g = geometry(x!.shape, outputs[0]!.shape, attrs);
   const k = g.kh * g.kw * g.c;
   const rows = g.n * g.oh * g.ow;

@@ -171,3 +171,22 @@ const layout = new CallLayout();
 export function callLayout(memory: WebAssembly.Memory): CallLayout {
   return layout.begin(memory);
 }
+
+const zeroBlocks = new WeakMap<WebAssembly.Memory, { address: number; floats: number }>();
+
+/**
+ * The byte address of at least `floats` zeros in `memory`, in a block kept for good (a padding tap's
+ * pointer target): an address that stays put, so that tables of pointers to it stay valid. Nothing
+ * may write there.
+ */
+export function zerosIn(memory: WebAssembly.Memory, floats: number): number {
+  const kept = zeroBlocks.get(memory);
+  if (kept && kept.floats >= floats) return kept.address;
+  const heap = kernelHeap(memory);
+  if (kept) heap.free(kept.address);
+  const size = Math.max(floats, 1024);
+  const address = heap.allocate(size * 4);
+  floatsOf(memory).fill(0, address / 4, address / 4 + size);
+  zeroBlocks.set(memory, { address, floats: size });
+  return address;
+}

@@ -1,3 +1,5 @@
+import { kernelHeap, type KernelHeap } from './kernel-memory.js';
+
 /**
  * The pointer lists of the indirect and gathered convolutions (conv-indirect.ts, conv-gather.ts),
  * kept between calls. They depend only on the convolution's geometry and on where its source and
@@ -11,6 +13,8 @@ const MAX_TABLES = 32;
 
 const tables = new Map<string, Int32Array>();
 let maxEntries = MAX_ENTRIES;
+/** The heap blocks of tables kept in a kernel memory (`pointerTable`'s `memory`), to free them when dropped. */
+const blocks = new WeakMap<Int32Array, { heap: KernelHeap; address: number }>();
 
 /**
  * Sets the largest table kept (default 4M pointers) and returns the previous limit; 0 keeps none,
@@ -19,21 +23,43 @@ let maxEntries = MAX_ENTRIES;
 export function limitPointerTables(entries: number): number {
   const previous = maxEntries;
   maxEntries = entries;
+  for (const table of tables.values()) release(table);
   tables.clear();
   return previous;
 }
 
 /**
  * The table under `key` (which must name everything its contents depend on), built by `build` into
- * `entries` zeroed values when missing; null when too large to keep.
+ * `entries` zeroed values when missing; null when too large to keep. With `memory` (a shared kernel
+ * memory), the table is kept in a block of it (kernel-memory.ts), so the kernel reads the lists
+ * where they are (`addressIn`) with no copy per call; the caller must ask for it before laying out its
+ * scratch, as the block may be placed where the scratch was.
  */
-export function pointerTable(key: string, entries: number, build: (into: Int32Array) => void): Int32Array | null {
+export function pointerTable(key: string, entries: number, build: (into: Int32Array) => void, memory?: WebAssembly.Memory): Int32Array | null {
   const kept = tables.get(key);
   if (kept) return kept;
   if (entries > maxEntries) return null;
-  if (tables.size >= MAX_TABLES) tables.delete(tables.keys().next().value!);
-  const table = new Int32Array(entries);
+  if (tables.size >= MAX_TABLES) {
+    const oldest = tables.keys().next().value!;
+    release(tables.get(oldest)!);
+    tables.delete(oldest);
+  }
+  let table: Int32Array;
+  if (memory && kernelHeap(memory).shared) {
+    const heap = kernelHeap(memory);
+    const address = heap.allocate(entries * 4);
+    table = heap.view('i32', address, entries) as Int32Array;
+    table.fill(0);
+    blocks.set(table, { heap, address });
+  } else {
+    table = new Int32Array(entries);
+  }
   build(table);
   tables.set(key, table);
   return table;
+}
+
+function release(table: Int32Array): void {
+  const block = blocks.get(table);
+  if (block) block.heap.free(block.address);
 }

@@ -1,4 +1,4 @@
-import type { CpuKernel } from '../kernel-interface.js';
+import type { Attrs, CpuKernel } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 import { poolingKernels, window, type Window } from '../kernels/pooling.js';
 import { parallelFor } from '../threads/threaded-module.js';
@@ -27,7 +27,29 @@ const CELL_COST = 8;
 /** Whether two windows can share a cell (the gradient then accumulates). */
 const overlapping = (g: Window): boolean => g.sh < g.kh || g.sw < g.kw;
 
-const windowArgs = (g: Window): number[] => [g.n, g.h, g.w, g.c * 4, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.top, g.left];
+/**
+ * A step's window and the export's argument list (addresses first, filled per call; then the
+ * window; then, for the gradient, whether windows overlap), kept per attrs object while the shapes
+ * stay the same: a steady-state call allocates nothing.
+ */
+interface Job {
+  g: Window;
+  args: number[];
+}
+const forwardJobs = new WeakMap<Attrs, { x: number[]; y: number[]; job: Job }>();
+const gradientJobs = new WeakMap<Attrs, { x: number[]; y: number[]; job: Job }>();
+function jobFor(attrs: Attrs, xShape: number[], yShape: number[], gradient: boolean): Job {
+  const jobs = gradient ? gradientJobs : forwardJobs;
+  const kept = jobs.get(attrs);
+  if (kept && sameShape(kept.x, xShape) && sameShape(kept.y, yShape)) return kept.job;
+  const g = window(xShape, yShape, attrs);
+  const windowArgs = [g.n, g.h, g.w, g.c * 4, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.top, g.left];
+  const args = gradient ? [0, 0, 0, ...windowArgs, overlapping(g) ? 1 : 0] : [0, 0, ...windowArgs];
+  const job = { g, args };
+  jobs.set(attrs, { x: [...xShape], y: [...yShape], job });
+  return job;
+}
+const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** Window cells visited over the whole batch (four channels at a time, as the module does). */
 const cells = (g: Window): number => g.n * g.oh * g.ow * g.kh * g.kw * Math.ceil(g.c / 4) * 4;
@@ -35,13 +57,15 @@ const cells = (g: Window): number => g.n * g.oh * g.ow * g.kh * g.kw * Math.ceil
 export const maxpoolSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const x = inputs[0]!;
   const y = outputs[0]!;
-  const g = window(x.shape, y.shape, attrs);
+  const { g, args } = jobFor(attrs, x.shape, y.shape, false);
   const module = g.c >= 4 ? poolModule() : null;
   if (!module) return poolingKernels.maxpool2d(ctx, inputs, outputs, attrs);
   const call = callLayout(module.gemm.memory);
   const xAt = call.input(f32(x));
   const yAt = call.output(f32(y));
-  parallelFor(module.threaded, 'maxpool', [xAt, yAt, ...windowArgs(g)], g.n * g.oh, cells(g) * CELL_COST);
+  args[0] = xAt;
+  args[1] = yAt;
+  parallelFor(module.threaded, 'maxpool', args, g.n * g.oh, cells(g) * CELL_COST);
   call.copyOut(f32(y), yAt);
 };
 
@@ -49,7 +73,7 @@ export const maxpoolGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const dy = inputs[0]!;
   const x = inputs[1]!;
   const dx = outputs[0]!;
-  const g = window(x.shape, dy.shape, attrs);
+  const { g, args } = jobFor(attrs, x.shape, dy.shape, true);
   const accumulate = overlapping(g);
   const module = g.c >= 4 && (g.c % 4 === 0 || !accumulate) ? poolModule() : null;
   if (!module) return poolingKernels.maxpool2d_grad(ctx, inputs, outputs, attrs);
@@ -57,6 +81,9 @@ export const maxpoolGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const dyAt = call.input(f32(dy));
   const xAt = call.input(f32(x));
   const dxAt = call.output(f32(dx));
-  parallelFor(module.threaded, 'maxpool_grad', [dyAt, xAt, dxAt, ...windowArgs(g), accumulate ? 1 : 0], g.n, 2 * cells(g) * CELL_COST);
+  args[0] = dyAt;
+  args[1] = xAt;
+  args[2] = dxAt;
+  parallelFor(module.threaded, 'maxpool_grad', args, g.n, 2 * cells(g) * CELL_COST);
   call.copyOut(f32(dx), dxAt);
 };

@@ -63,3 +63,46 @@ describe('gradients: recurrent layers', () => {
     });
   }
 });
+
+/**
+ * Masked recurrences: a dense layer before the scan so that the gradient also crosses reverse_sequence
+ * (the reverse direction of a masked bidirectional layer) and reaches x's projection. Masks with
+ * padding at the end (rows of length 4, 2 and 1 of 4 steps: batch 3) and random 0/1 masks (holes
+ * in the middle: the state carries over them).
+ */
+const PADDED = { shape: [3, 4], dtype: 'i32' as const, data: Int32Array.from([1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, 0]) };
+
+describe('gradients: masked recurrent layers', () => {
+  const cases = [
+    ['lstm', 'concat', true, 'padded'],
+    ['lstm', null, false, 'padded'],
+    ['gru', 'sum', false, 'random'],
+    ['rnn', 'ave', true, 'random'],
+    ['gru_reset_after', 'concat', true, 'padded'],
+    ['lstm', 'mul', false, 'random'],
+  ] as const;
+  for (const [layer, merge, sequences, masks] of cases) {
+    it(`${layer}${merge ? ` bidirectional (${merge})` : ''} with a ${masks} mask (return_sequences: ${sequences})`, async () => {
+      const cell = layer === 'gru_reset_after' ? 'gru' : layer;
+      const g = new LayerGraph();
+      const x = g.input('x', ['batch', 4, 3]);
+      const mask = g.input('mask', ['batch', 4], 'i32');
+      const h = g.dense('h', x, 3, null);
+      const units = 4;
+      const params = ['', ...(merge ? ['_reverse'] : [])].flatMap((suffix) => [
+        g.param(`r.w_ih${suffix}`, [GATES[cell] * units, 3], { kind: 'glorot_uniform' }),
+        g.param(`r.w_hh${suffix}`, [GATES[cell] * units, units], { kind: 'glorot_uniform' }),
+        g.param(`r.bias${suffix}`, [GATES[cell] * units], { kind: 'normal', mean: 0, std: 0.3 }),
+        ...(layer === 'gru_reset_after' ? [g.param(`r.recurrent_bias${suffix}`, [3 * units], { kind: 'normal', mean: 0, std: 0.5 })] : []),
+      ]);
+      const features = merge === 'concat' ? 2 * units : units;
+      const shape = sequences ? ['batch', 4, features] : ['batch', features];
+      const attrs = { units, return_sequences: sequences, masked: true, ...(merge ? { bidirectional: merge } : {}), ...(layer === 'gru_reset_after' ? { reset_after: true } : {}) };
+      const r = g.layer(cell, 'r', [h, mask, ...params], attrs, shape);
+      const y = g.dense('y', r, 2, null);
+      g.output('y', y);
+      const t = g.label('t', sequences ? ['batch', 4, 2] : ['batch', 2]);
+      await gradCheck({ graph: g, loss: { kind: 'mse', pred: y, target: t }, samples: 10, classes: 2, ...(masks === 'padded' ? { feeds: { mask: PADDED } } : {}) });
+    });
+  }
+});

@@ -48,7 +48,8 @@ describe('examples through the back end', () => {
       const steps: Promise<void>[] = [];
       for (const model of check.models.filter((m) => m.ok)) {
         for (const fuse of [true, false]) {
-          const result = compileModel(check, model.name, { target: 'cpu', fuse, training: model.train !== null, text, verify: true });
+          // The path: weights loaded from files (`load("data/...")`) are relative to the example.
+          const result = compileModel(check, model.name, { target: 'cpu', fuse, training: model.train !== null, text, verify: true, path: new URL(file, EXAMPLES).pathname });
           if (NOT_YET.has(model.name)) {
             expect(result.diagnostics[0]?.code).toBe('NN5003');
             continue;

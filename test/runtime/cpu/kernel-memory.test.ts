@@ -10,6 +10,7 @@ import { groupedConvGradInputSimd, groupedConvGradWeightSimd, groupedConvSimd } 
 import { groupnormGradSimd, groupnormSimd } from '../../../runtime/cpu/wasm/groupnorm-simd.js';
 import { tensorHeap } from '../../../runtime/cpu/wasm/install.js';
 import { addressIn, KernelHeap, kernelHeap } from '../../../runtime/cpu/wasm/kernel-memory.js';
+import { limitPointerTables } from '../../../runtime/cpu/wasm/pointer-tables.js';
 import { batchnormGradSimd, batchnormSimd, sumToSimd } from '../../../runtime/cpu/wasm/norm-simd.js';
 import { maxpoolGradSimd, maxpoolSimd } from '../../../runtime/cpu/wasm/pool-simd.js';
 import { sgemmModule, sgemmSimd } from '../../../runtime/cpu/wasm/sgemm-simd.js';
@@ -100,9 +101,11 @@ describe('kernels on operands in their memory', () => {
     }
   });
 
-  it.runIf(module)('convolutions: forward, input and weight gradients in place give the bits of copies', () => {
+  it.runIf(module)('convolutions: forward, input and weight gradients in place give the bits of copies, pointer tables kept or not', () => {
     const attrs = { strides: [1, 1], padding: 'same', dilation: [1, 1] };
-    for (const [x, w] of [[[4, 10, 10, 3], [16, 3, 3, 3]], [[3, 7, 9, 5], [6, 3, 3, 5]]] as const) {
+    const cases = [[[4, 10, 10, 3], [16, 3, 3, 3], true], [[3, 7, 9, 5], [6, 3, 3, 5], true], [[4, 10, 10, 3], [16, 3, 3, 3], false]] as const;
+    for (const [x, w, tables] of cases) {
+      const limit = limitPointerTables(tables ? 1 << 22 : 0);
       const xs = [...x];
       const ws = [...w];
       const ys = [x[0], x[1], x[2], w[0]];
@@ -114,6 +117,7 @@ describe('kernels on operands in their memory', () => {
       expect(placedDx).toEqual(plainDx);
       const [plainDw, placedDw] = bothWays(convGradWeightSimd, [{ shape: ys, data: random(size(ys), 6) }, { shape: xs, data: random(size(xs), 4) }], [ws], attrs);
       expect(placedDw).toEqual(plainDw);
+      limitPointerTables(limit);
     }
   });
 

@@ -11,7 +11,7 @@ describe('ONNX export of the examples, run in onnxruntime against nnet run (tole
     const source = readFileSync(`examples/${file}`, 'utf8');
     for (const model of checkSource(source).models.map((m) => m.name)) {
       it(`${file}: ${model}`, async () => {
-        const { maxDiff } = await compareWithOnnxRuntime(compiled(source, { model }), 7);
+        const { maxDiff } = await compareWithOnnxRuntime(compiled(source, { model, path: `examples/${file}` }), 7);
         expect(maxDiff).toBeLessThan(1e-5);
       });
     }

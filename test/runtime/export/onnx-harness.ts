@@ -21,12 +21,13 @@ export interface Compiled {
   weights: Map<string, HostTensor>;
 }
 
-export function compiled(source: string, options: { model?: string; fuse?: boolean; seed?: number } = {}): Compiled {
-  const check = checkSource(source);
+/** `path`: the .nnet file, which `load("...")` weights are relative to. */
+export function compiled(source: string, options: { model?: string; fuse?: boolean; seed?: number; path?: string } = {}): Compiled {
+  const check = checkSource(source, options.path ? { path: options.path } : {});
   const errors = check.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new Error(errors.map((d) => `${d.code} ${d.message}`).join('\n'));
   const name = options.model ?? check.models.at(-1)!.name;
-  const result = compileModel(check, name, { target: 'cpu', fuse: options.fuse ?? true, training: false, text: source, seed: options.seed ?? 5 });
+  const result = compileModel(check, name, { target: 'cpu', fuse: options.fuse ?? true, training: false, text: source, seed: options.seed ?? 5, ...(options.path ? { path: options.path } : {}) });
   if (!result.plan) throw new Error(result.diagnostics.map((d) => d.message).join('\n'));
   const weights = new Map<string, HostTensor>();
   for (const [tensorName, data] of result.weights) {
@@ -65,12 +66,12 @@ export interface Comparison {
   bytes: Uint8Array;
 }
 
-/** Exports `model` and compares onnxruntime with nnet's CPU executor on seeded feeds. */
-export async function compareWithOnnxRuntime(model: Compiled, seed = 1, options: OnnxExportOptions = {}): Promise<Comparison> {
+/** Exports `model` and compares onnxruntime with nnet's CPU executor on seeded feeds (`given` ones as they are). */
+export async function compareWithOnnxRuntime(model: Compiled, seed = 1, options: OnnxExportOptions = {}, given: Record<string, HostTensor> = {}): Promise<Comparison> {
   const { plan, weights } = model;
   const bytes = exportOnnx(plan, weights, options);
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
-  const feeds = feedsFor(plan, seed);
+  const feeds = { ...feedsFor(plan, seed), ...given };
   const ours = await createCpuExecutor(plan, weights).infer(feeds);
   const ortFeeds: Record<string, ort.Tensor> = {};
   for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor(t.dtype === 'i32' ? 'int32' : 'float32', t.data, t.shape);

@@ -79,6 +79,16 @@ export function randomModel(seed: number): string {
     v = bind(`embedding(x, ${int(5, 20)}, ${dim})`, { kind: 'seq', features: dim, len: SEQUENCE_LENGTH });
     // Every other ids model: attention that ignores the padding tokens (id 0), the ids as the key mask.
     if (seed % 8 === 3) v = bind(`multi_head_attention(${v.name}, 2, key_mask: x)`, v);
+    // And a recurrence masked by the ids (id 0: padding, here anywhere in the row), both directions.
+    if (seed % 8 === 7) {
+      const [units, merge] = [int(2, 6), pick(['concat', 'sum'])];
+      // Each cell by turn over the seeds 7, 15, 23, 31 (the GRU of two biases last).
+      const cell = (['rnn', 'lstm', 'gru', 'gru_reset_after'] as const)[Math.floor(seed / 8) % 4]!;
+      const [op, extra] = cell === 'gru_reset_after' ? ['gru', 'reset_after: true, '] : [cell, ''];
+      v = bind(`${op}(${v.name}, ${units}, return_sequences: true, ${extra}mask: x, bidirectional: ${merge})`, { ...v, features: merge === 'concat' ? 2 * units : units });
+      // Seeds 15 and 31 then pool over the real steps only (avg, max), and go on as features.
+      if (seed % 16 === 15) v = bind(`global_${seed % 32 === 15 ? 'avg' : 'max'}pool(${v.name}, mask: x)`, { kind: 'vec', features: v.features });
+    }
   }
 
   const steps = int(2, 5);

@@ -12,7 +12,7 @@ import { REDUCE_OP_NAMES, UNARY_OP_NAMES, type UnaryOpName } from '../../../runt
  * step (forward in training mode, or the update phase for optimizer kernels) and compares the stored
  * tensors it writes in place too.
  */
-export type Gen = 'normal' | 'positive' | 'unit' | 'rows' | 'mask' | `labels:${number}` | `ids:${number}`;
+export type Gen = 'normal' | 'positive' | 'unit' | 'rows' | 'mask' | 'lengths' | `labels:${number}` | `ids:${number}`;
 
 interface OpInput {
   shape: number[];
@@ -27,6 +27,8 @@ export interface OpCase {
   kernel: string;
   inputs: OpInput[];
   outputs: number[][];
+  /** The outputs' dtypes where not f32 (a kernel that copies an int tensor). */
+  outputDtypes?: Array<'f32' | 'i32'>;
   attrs?: Record<string, PlanAttr>;
   mode?: 'infer' | 'train-forward' | 'update';
   /** Max abs difference CPU vs WebGPU; 1e-4 unless stated with the reason. */
@@ -123,6 +125,20 @@ function lossCases(): OpCase[] {
   for (const kernel of ['sparse_cross_entropy_loss', 'sparse_softmax_cross_entropy_loss']) {
     cases.push({ name: kernel, kernel, inputs: [{ shape: [6, 4], gen: kernel.includes('softmax') ? 'normal' : 'rows' }, { shape: [6], dtype: 'i32', gen: 'labels:4' }], outputs: [[], [6, 4]] });
   }
+  // Masked cross-entropies: a float mask with holes over [6] rows, an int mask of padded rows over
+  // [batch 2, seq 3] (a tagger's tokens), with label smoothing and class weights on two of them.
+  const rowsMask: OpInput = { shape: [6], gen: 'mask' };
+  const tokensMask: OpInput = { shape: [2, 3], gen: 'lengths', dtype: 'i32' };
+  cases.push({ name: 'masked_cross_entropy_loss', kernel: 'masked_cross_entropy_loss', inputs: [{ shape: [6, 4], gen: 'rows' }, { shape: [6, 4], gen: 'rows' }, rowsMask], outputs: [[], [6, 4]] });
+  cases.push({ name: 'masked_softmax_cross_entropy_loss', kernel: 'masked_softmax_cross_entropy_loss', inputs: [{ shape: [6, 4] }, { shape: [6, 4], gen: 'rows' }, rowsMask], outputs: [[], [6, 4]], attrs: { smoothing: 0.1 } });
+  cases.push({ name: 'masked_sparse_cross_entropy_loss', kernel: 'masked_sparse_cross_entropy_loss', inputs: [{ shape: [2, 3, 4], gen: 'rows' }, { shape: [2, 3], dtype: 'i32', gen: 'labels:4' }, tokensMask], outputs: [[], [2, 3, 4]] });
+  cases.push({
+    name: 'masked_sparse_softmax_cross_entropy_loss',
+    kernel: 'masked_sparse_softmax_cross_entropy_loss',
+    inputs: [{ shape: [2, 3, 4] }, { shape: [2, 3], dtype: 'i32', gen: 'labels:4' }, tokensMask],
+    outputs: [[], [2, 3, 4]],
+    attrs: { classWeights: [1, 2, 0.5, 1] },
+  });
   return cases;
 }
 
@@ -242,8 +258,28 @@ function recurrentCases(): OpCase[] {
         outputs: [[n, t, gates * u], [gates * u, u], ...bias],
         attrs,
       });
+      // A mask [N, T] of padded rows (int for the sequences, float for the last state), and one with
+      // holes (0s between real steps, float 0 or 1/0.7).
+      const padded = { shape: [n, t], gen: 'lengths' as const, ...(sequences ? { dtype: 'i32' as const } : {}) };
+      const holes = { shape: [n, t], gen: 'mask' as const };
+      for (const [kind, mask] of [['padded', padded], ['holes', holes]] as const) {
+        cases.push({ name: `${cell}_masked_scan sequences=${sequences} ${kind}`, kernel: `${cell}_masked_scan`, inputs: [...inputs, mask], outputs: [y, [n, t, stored * u]], attrs });
+        cases.push({
+          name: `${cell}_masked_scan_grad sequences=${sequences} ${kind}`,
+          kernel: `${cell}_masked_scan_grad`,
+          inputs: [{ shape: y }, { shape: [gates * u, u] }, { shape: [n, t, stored * u], gen: 'unit' }, mask],
+          outputs: [[n, t, gates * u], [gates * u, u], ...bias],
+          attrs,
+        });
+      }
     }
   }
+  // Each row reversed over its own length: f32 values with an int mask, an int tensor with a float mask.
+  cases.push({ name: 'reverse_sequence f32', kernel: 'reverse_sequence', inputs: [{ shape: [n, t, 2] }, { shape: [n, t], gen: 'lengths', dtype: 'i32' }], outputs: [[n, t, 2]] });
+  cases.push({ name: 'reverse_sequence i32', kernel: 'reverse_sequence', inputs: [{ shape: [n, t], gen: 'ids:5', dtype: 'i32' }, { shape: [n, t], gen: 'lengths' }], outputs: [[n, t]], outputDtypes: ['i32'] });
+  // A mask as 0/1 weights (masked pooling), from an int and a float mask.
+  cases.push({ name: 'nonzero i32', kernel: 'nonzero', inputs: [{ shape: [n, t], gen: 'ids:3', dtype: 'i32' }], outputs: [[n, t]] });
+  cases.push({ name: 'nonzero f32', kernel: 'nonzero', inputs: [{ shape: [n, t], gen: 'mask' }], outputs: [[n, t]] });
   return cases;
 }
 

@@ -21,6 +21,13 @@ export interface OpPlan {
 function generate(gen: Gen, shape: number[], dtype: 'f32' | 'i32', random: () => number): HostTensor {
   const size = shape.reduce((a, b) => a * b, 1);
   const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  if (gen === 'lengths') {
+    // A mask of padded rows [N, T]: 1 over a random length in [1, T], then 0.
+    const steps = shape[shape.length - 1]!;
+    const rows = Array.from({ length: size / steps }, () => 1 + Math.floor(random() * steps));
+    const values = Array.from({ length: size }, (_, i) => (i % steps < rows[Math.floor(i / steps)]! ? 1 : 0));
+    return dtype === 'i32' ? { shape, dtype, data: Int32Array.from(values) } : { shape, dtype, data: Float32Array.from(values) };
+  }
   if (dtype === 'i32') {
     const [, n] = gen.split(':');
     return { shape, dtype, data: Int32Array.from({ length: size }, () => Math.floor(random() * Number(n))) };
@@ -73,7 +80,7 @@ export function opPlan(c: OpCase, seed = 1): OpPlan {
   const inPlace = c.mode === 'update';
   const outputs = inPlace ? [inputs[0]!, ...inputs.slice(2)] : c.outputs.map((shape, i) => {
     const name = `out${i}`;
-    tensors.push({ name, shape, dtype: 'f32', role: 'activation' });
+    tensors.push({ name, shape, dtype: c.outputDtypes?.[i] ?? 'f32', role: 'activation' });
     return name;
   });
   const step: PlanStep = { kernel: c.kernel, inputs, outputs, attrs: withShape(c) };

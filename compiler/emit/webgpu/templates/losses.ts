@@ -111,6 +111,7 @@ for (var j = 0u; j < P.width; j++) {
 }
 
 export function emitLoss(step: StepShapes): KernelSource {
+  if (step.base.startsWith('masked_')) return weightedRowLoss(step, labelAttrs(step.attrs) ?? { smoothing: 0, classWeights: null }, true);
   const label = labelAttrs(step.attrs);
   if (label) return step.base.includes('binary') ? weightedBinaryLoss(step, label) : weightedRowLoss(step, label);
   return ELEMENTWISE[step.base] ? elementwiseLoss(step) : rowLoss(step);
@@ -157,16 +158,26 @@ function weightedBinaryLoss(step: StepShapes, label: LabelAttrs): KernelSource {
 /**
  * Multi-class cross-entropies with smoothing and class weights, one thread per row: the smoothed
  * target T(j) (one-hot of the label or the given row, times 1 − ε, plus ε/K), the row weight w,
- * loss w·(−Σ T(j)·ln p_j) and its gradient, as the CPU kernel computes them.
+ * loss w·(−Σ T(j)·ln p_j) and its gradient, as the CPU kernel computes them. `masked` (the
+ * masked_ kernels): a row whose mask (third input) is 0 gets dpred 0 and adds nothing, and the mean
+ * is over the counted rows, which every thread counts first (rows are batch-sized).
  */
-function weightedRowLoss(step: StepShapes, label: LabelAttrs): KernelSource {
+function weightedRowLoss(step: StepShapes, label: LabelAttrs, masked = false): KernelSource {
   const shape = step.inputs[0]!.shape;
   const rows: PlanDim = product(shape.slice(0, -1));
   const width = shape[shape.length - 1]!;
   const classes = typeof width === 'number' ? width : 1;
-  const sparse = step.base.startsWith('sparse');
-  const logits = step.base.includes('softmax');
-  const scale = '(1.0 / f32(P.count))';
+  const base = step.base.replace(/^masked_/, '');
+  const sparse = base.startsWith('sparse');
+  const logits = base.includes('softmax');
+  const maskType = masked && step.inputs[2]!.dtype === 'i32' ? 'i32' : 'f32';
+  const maskZero = maskType === 'i32' ? '0' : '0.0';
+  const scale = masked ? '(1.0 / counted)' : '(1.0 / f32(P.count))';
+  const skip = masked ? `if (mask[i] == ${maskZero}) {
+  for (var j = 0u; j < P.width; j++) { dpred[base + j] = 0.0; }
+  continue;
+}
+` : '';
   const keep = f32Literal(1 - label.smoothing);
   const spread = f32Literal(label.smoothing / classes);
   const cw = label.classWeights;
@@ -205,10 +216,15 @@ for (var j = 0u; j < P.width; j++) {
 acc += w * row_loss;`;
   return scalarReduceKernel(
     rows,
-    [input(0, 'pred'), input(1, 'tgt', sparse ? 'i32' : 'f32'), output(0, 'loss_out'), output(1, 'dpred')],
-    `let base = i * P.width;\n${row.trim()}`,
-    'loss_out[0] = total / f32(P.count);',
-    { params: [{ name: 'width', type: 'u32', value: width }], helpers: cw ? classWeightConst(cw) : '' },
+    [input(0, 'pred'), input(1, 'tgt', sparse ? 'i32' : 'f32'), ...(masked ? [input(2, 'mask', maskType)] : []), output(0, 'loss_out'), output(1, 'dpred')],
+    `let base = i * P.width;\n${skip}${row.trim()}`,
+    masked ? 'loss_out[0] = total / counted;' : 'loss_out[0] = total / f32(P.count);',
+    {
+      params: [{ name: 'width', type: 'u32', value: width }],
+      helpers: cw ? classWeightConst(cw) : '',
+      // Every row masked: loss 0 and no gradient (not 0/0).
+      ...(masked ? { prologue: `var counted = 0.0;\nfor (var r = 0u; r < P.count; r++) { if (mask[r] != ${maskZero}) { counted += 1.0; } }\ncounted = max(counted, 1.0);` } : {}),
+    },
   );
 }
 

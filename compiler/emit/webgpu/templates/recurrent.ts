@@ -1,4 +1,4 @@
-import { recurrentCellOf, type RecurrentCell, type RecurrentCellName } from '../../../../runtime/plan/kernels.js';
+import { isMaskedScan, recurrentCellNameOf, recurrentCellOf, type RecurrentCell, type RecurrentCellName } from '../../../../runtime/plan/kernels.js';
 import { WebGpuEmitError, type KernelSource, type StepShapes } from '../program.js';
 import { input, output } from './grid.js';
 
@@ -12,12 +12,25 @@ import { input, output } from './grid.js';
  * gradient sums over every row and WGSL has no float atomics): phase 1 runs BPTT row by row, threads
  * over units, writing dxw; phase 2 has each thread own elements of dw_hh and sum dhw·h_{t−1} over
  * rows and steps, with dhw recovered from dxw (the GRU candidate's recurrent part is dxw·r).
+ *
+ * The masked scans (`<cell>_masked_scan`, a mask [N, T] as the last input) do what the CPU's
+ * runtime/cpu/kernels/masked-steps.ts does: at a step whose mask is 0 the thread keeps h (and c),
+ * writes only those carried states to `saved` (gates 0) and y = 0 (the carried h as the last state);
+ * backward, such a step writes dxw = 0 (so dhw = 0 and phase 2 adds nothing) and passes dh and dc on.
  */
 const MAX_UNITS = 256;
 
 /** The cell's name and layout (gates, saved values per unit, where h sits): runtime/plan/kernels.ts. */
 function cellOf(base: string): { name: RecurrentCellName; cell: RecurrentCell } {
-  return { name: base.replace(/_scan(_grad)?$/, '') as RecurrentCellName, cell: recurrentCellOf(base) };
+  return { name: recurrentCellNameOf(base), cell: recurrentCellOf(base) };
+}
+
+/** The mask buffer of a masked scan (its last input, i32 or f32) and the WGSL test of a padding step at `row`. */
+function maskOf(step: StepShapes): { buffer: KernelSource['buffers'][number]; padding: string } | null {
+  if (!isMaskedScan(step.base)) return null;
+  const index = step.inputs.length - 1;
+  const dtype = step.inputs[index]!.dtype === 'i32' ? 'i32' : 'f32';
+  return { buffer: input(index, 'mask', dtype), padding: `mask[row] == ${dtype === 'i32' ? '0' : '0.0'}` };
 }
 
 /** Constants and helpers; `recurrentBias`: rec() adds the bias buffer `bhh` (the forward scan of such a cell). */
@@ -76,9 +89,28 @@ saved[s + 5u * U] = value;`,
   gru_reset_after: GRU_STEP,
 };
 
+/** A masked forward step: the carried h (and c) into saved, y 0 (or the last state). */
+function carriedForward(cell: RecurrentCell): string {
+  const slots = Array.from({ length: cell.saved }, (_, k) => `saved[s + ${k}u * U] = 0.0;`).join(' ');
+  return `${slots}
+saved[s + ${cell.hOffset}u * U] = hs[j];${cell.cOffset !== undefined ? `
+saved[s + ${cell.cOffset}u * U] = c;` : ''}
+h_new = hs[j];
+if (SEQUENCES) { y[row * U + j] = 0.0; } else if (t == T - 1u) { y[b * U + j] = hs[j]; }`;
+}
+
 export function emitScan(step: StepShapes): KernelSource {
   const { name, cell } = cellOf(step.base);
+  const mask = maskOf(step);
   const xw = step.inputs[0]!.shape;
+  const live = `${FORWARD_CELL[name]}
+h_new = value;
+if (SEQUENCES) { y[row * U + j] = value; } else if (t == T - 1u) { y[b * U + j] = value; }`;
+  const stepBody = mask ? `if (${mask.padding}) {
+  ${carriedForward(cell).split('\n').join('\n  ')}
+} else {
+  ${live.split('\n').join('\n  ')}
+}` : live;
   const body = `${header(step, cell, cell.recurrentBias === true)}
 
 var<workgroup> hs: array<f32, ${MAX_UNITS}>;
@@ -98,9 +130,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
     let s = row * S + j;
     var h_new = 0.0;
     if (live) {
-      ${FORWARD_CELL[name].split('\n').join('\n      ')}
-      h_new = value;
-      if (SEQUENCES) { y[row * U + j] = value; } else if (t == T - 1u) { y[b * U + j] = value; }
+      ${stepBody.split('\n').join('\n      ')}
     }
     workgroupBarrier();
     hs[j] = h_new;
@@ -108,7 +138,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   }
 }`;
   return {
-    buffers: [input(0, 'xw'), input(1, 'w'), ...(cell.recurrentBias ? [input(2, 'bhh')] : []), output(0, 'y'), output(1, 'saved')],
+    buffers: [input(0, 'xw'), input(1, 'w'), ...(cell.recurrentBias ? [input(2, 'bhh')] : []), ...(mask ? [mask.buffer] : []), output(0, 'y'), output(1, 'saved')],
     params: [{ name: 'rows', type: 'u32', value: xw[0]! }, { name: 'T', type: 'u32', value: xw[1]! }],
     body,
     workgroupSize: [MAX_UNITS, 1, 1],
@@ -155,8 +185,17 @@ dhw[j] = d0; dhw[j + U] = d1; dhw[j + 2u * U] = d2; dhw[j + 3u * U] = d3;`,
   gru_reset_after: GRU_BACK_STEP,
 };
 
+/** A masked backward step: no gradient to the step's input (dxw and dhw 0), dh to the previous step, dc kept. */
+function carriedBackward(cell: RecurrentCell): string {
+  const gates = Array.from({ length: cell.gates }, (_, k) => k);
+  return `${gates.map((k) => `dxw[x + ${k}u * U] = 0.0;`).join(' ')}
+${gates.map((k) => `dhw[j + ${k}u * U] = 0.0;`).join(' ')}
+direct = dh;`;
+}
+
 export function emitScanGrad(step: StepShapes): KernelSource {
   const { name, cell } = cellOf(step.base);
+  const mask = maskOf(step);
   const xw = step.outputs[0]!.shape;
   const candidate = (indent: string) => (name === 'gru' || name === 'gru_reset_after' ? `\n${indent}if (g >= 2u * U) { d = d * saved[row * S + (g - 2u * U)]; }` : '');
   // A recurrent bias meets every step, the first included: db_hh[g] = Σ over rows and steps of dhw.
@@ -194,8 +233,15 @@ fn main(@builtin(local_invocation_id) lid: vec3u) {
       if (live) {
         var from_output = 0.0;
         if (SEQUENCES) { from_output = dy[row * U + j]; } else if (t == T - 1u) { from_output = dy[b * U + j]; }
-        let dh = dh_next + from_output;
-        ${BACKWARD_CELL[name].split('\n').join('\n        ')}
+        ${(mask ? `if (${mask.padding}) {
+  if (SEQUENCES) { from_output = 0.0; }
+  let dh = dh_next + from_output;
+  ${carriedBackward(cell).split('\n').join('\n  ')}
+} else {
+  let dh = dh_next + from_output;
+  ${BACKWARD_CELL[name].split('\n').join('\n  ')}
+}` : `let dh = dh_next + from_output;
+${BACKWARD_CELL[name]}`).split('\n').join('\n        ')}
       }
       workgroupBarrier();
       if (live) {
@@ -226,7 +272,7 @@ fn main(@builtin(local_invocation_id) lid: vec3u) {
   }${biasGrad}
 }`;
   return {
-    buffers: [input(0, 'dy'), input(1, 'w'), input(2, 'saved'), output(0, 'dxw'), output(1, 'dw_hh'), ...(cell.recurrentBias ? [output(2, 'db_hh')] : [])],
+    buffers: [input(0, 'dy'), input(1, 'w'), input(2, 'saved'), ...(mask ? [mask.buffer] : []), output(0, 'dxw'), output(1, 'dw_hh'), ...(cell.recurrentBias ? [output(2, 'db_hh')] : [])],
     params: [{ name: 'rows', type: 'u32', value: xw[0]! }, { name: 'T', type: 'u32', value: xw[1]! }],
     body,
     workgroupSize: [MAX_UNITS, 1, 1],

@@ -14,14 +14,14 @@ export function scalarReduceKernel(
   buffers: KernelSource['buffers'],
   item: string,
   finish: string,
-  extra: { params?: KernelSource['params']; helpers?: string } = {},
+  extra: { params?: KernelSource['params']; helpers?: string; prologue?: string } = {},
 ): KernelSource {
   const body = `${extra.helpers ?? ''}
 
 var<workgroup> partial: array<f32, ${REDUCE_WORKGROUP}>;
 
 @compute @workgroup_size(${REDUCE_WORKGROUP}, 1, 1)
-fn main(@builtin(local_invocation_id) lid: vec3u) {
+fn main(@builtin(local_invocation_id) lid: vec3u) {${extra.prologue ? `\n  ${extra.prologue.trim().split('\n').join('\n  ')}` : ''}
   var acc = 0.0;
   for (var i = lid.x; i < P.count; i += ${REDUCE_WORKGROUP}u) {
     ${item.trim().split('\n').join('\n    ')}
