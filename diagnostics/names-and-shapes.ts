@@ -181,7 +181,13 @@ export const NAME_SHAPE_DIAGNOSTICS = [
     code: 'NN2031',
     severity: 'error',
     template: 'tied({0}) gives {1}, but the {2} of {3} needs {4}',
-    explanation: "`tied(value)` reuses a weight of the layer that computed `value`: the one of the same role, else its only one. It must have the shape this layer needs (a dense weight is [units, in], so an output projection tied to an embedding table [vocab, dim] is `dense(h, vocab, weight: tied(emb))` on an h of width dim).",
+    explanation: "`tied(value)` reuses a weight of the layer that computed `value`: the one of the same role, else its only one. It must have the shape this layer needs (a dense weight is [units, in], so an output projection tied to an embedding table [vocab, dim] is `dense(h, vocab, weight: tied(emb))` on an h of width dim). `tied(value, transpose: true)` reads a 2-D weight transposed, as an autoencoder's decoder reads its encoder's [units, in] weight as its own [in, units].",
+  },
+  {
+    code: 'NN2032',
+    severity: 'error',
+    template: "shared block '{0}' is {1} here but {2} at its first use",
+    explanation: 'Every use of a `shared block` reads the one set of weights its first use made, so its weights cannot be frozen at one use and trained at another. Freeze every use (`frozen: true` on each call, or on a block around them) or none; to freeze a copy, drop `shared`.',
   },
   {
     code: 'NN2099',

@@ -84,7 +84,7 @@ export class NnetParser extends CstParser {
   });
 
   modelDecl = this.RULE('modelDecl', () => {
-    this.CONSUME(Model);
+    const keyword = this.CONSUME(Model);
     const name = this.CONSUME(Identifier);
     const open = this.CONSUME(LBrace);
     this.MANY({
@@ -103,7 +103,7 @@ export class NnetParser extends CstParser {
           ],
         }),
     });
-    this.CONSUME(RBrace, { ERR_MSG: closingMessage('}', `model ${name.image}`, open) });
+    this.CONSUME(RBrace, { ERR_MSG: closingMessage('}', `model ${name.image}`, open, keyword) });
   });
 
   blockDecl = this.RULE('blockDecl', () => {
@@ -151,7 +151,7 @@ export class NnetParser extends CstParser {
   });
 
   ganDecl = this.RULE('ganDecl', () => {
-    this.CONSUME(Gan);
+    const keyword = this.CONSUME(Gan);
     const name = this.CONSUME(Identifier);
     const open = this.CONSUME(LBrace);
     this.MANY({
@@ -167,7 +167,7 @@ export class NnetParser extends CstParser {
           ],
         }),
     });
-    this.CONSUME(RBrace, { ERR_MSG: closingMessage('}', `gan ${name.image}`, open) });
+    this.CONSUME(RBrace, { ERR_MSG: closingMessage('}', `gan ${name.image}`, open, keyword) });
   });
 
   letDecl = this.RULE('letDecl', () => {
@@ -214,7 +214,7 @@ export class NnetParser extends CstParser {
   });
 
   trainSection = this.RULE('trainSection', () => {
-    this.CONSUME(Train);
+    const keyword = this.CONSUME(Train);
     const open = this.CONSUME(LBrace);
     this.MANY({
       GATE: () => this.bodyContinues(MODEL_STATEMENT_KEYWORDS),
@@ -228,7 +228,7 @@ export class NnetParser extends CstParser {
           ],
         }),
     });
-    this.CONSUME(RBrace, { ERR_MSG: closingMessage('}', 'the train section', open) });
+    this.CONSUME(RBrace, { ERR_MSG: closingMessage('}', 'the train section', open, keyword) });
   });
 
   /**

@@ -39,8 +39,22 @@ function decode(message: string): CodedMessage {
 /** NN1011's template cut at its placeholders `{0}` `{1}` `{2}`, once: the parser builds this message for every bracket. */
 const CLOSING_PARTS = diagnosticDef('NN1011').template.split(/\{\d\}/);
 
-/** The message of a missing closing bracket: `expected ')' to close the call to dense opened at 3:7`. */
-export function closingMessage(closer: string, what: string, open: IToken): string {
+/**
+ * A missing closer whose opening bracket is itself missing (recovery inserted it, and it has no
+ * place) and that has no keyword to point at instead: the missing opener is already reported
+ * (NN1010 "expected '('"), so this echo is dropped rather than reported "opened at NaN:NaN".
+ */
+const CLOSER_OF_MISSING_OPENER = 'NN1011 (the opening bracket is missing too)';
+
+/**
+ * The message of a missing closing bracket: `expected ')' to close the call to dense opened at 3:7`.
+ * When recovery inserted the opening bracket, the body is said to open at `keyword` (`train`), if given.
+ */
+export function closingMessage(closer: string, what: string, open: IToken, keyword?: IToken): string {
+  if (!isRealToken(open)) {
+    if (!isRealToken(keyword)) return CLOSER_OF_MISSING_OPENER;
+    open = keyword;
+  }
   const [a, b, c, d] = CLOSING_PARTS;
   return `NN1011 ${a}${closer}${b}${what}${c}${open.startLine}:${open.startColumn}${d}`;
 }
@@ -94,7 +108,7 @@ function errorRange(found: IToken | undefined, previous: IToken | undefined, tex
 
 /** Turns Chevrotain's recognition errors into diagnostics. */
 export function parseErrorsToDiagnostics(errors: readonly IRecognitionException[], textLength: number): Diagnostic[] {
-  return errors.map((error) => {
+  return errors.filter((error) => error.message !== CLOSER_OF_MISSING_OPENER).map((error) => {
     const previous = (error as IRecognitionException & { previousToken?: IToken }).previousToken;
     const { code, message } = missingSeparator(decode(error.message), error.token, previous);
     return { code, severity: diagnosticDef(code).severity, message, range: errorRange(error.token, previous, textLength) };

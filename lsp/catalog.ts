@@ -1,3 +1,4 @@
+import { blockFrozenParam } from '../compiler/ops/common.js';
 import type { FileNode } from '../grammar/ast.js';
 
 /**
@@ -81,10 +82,14 @@ export function blockEntry(file: FileNode, text: string, name: string): CatalogE
     name,
     kind: 'other',
     doc: `Block \`${name}\`, declared in this file.`,
-    params: block.params.map((p, i) => ({
-      name: p.name.name,
-      default: p.default ? text.slice(p.default.range.start, p.default.range.end) : undefined,
-      tensor: i === 0,
-    })),
+    params: [
+      ...block.params.map((p, i) => ({
+        name: p.name.name,
+        default: p.default ? text.slice(p.default.range.start, p.default.range.end) : undefined,
+        tensor: i === 0,
+      })),
+      // Every call may freeze its use, unless the block has a parameter of that name.
+      ...(block.params.some((p) => p.name.name === blockFrozenParam.name) ? [] : [{ name: blockFrozenParam.name, default: 'false', doc: blockFrozenParam.doc }]),
+    ],
   };
 }

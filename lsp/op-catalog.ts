@@ -1,3 +1,4 @@
+import { TIED } from '../compiler/ops/common.js';
 import { OPS, SETTINGS, TRAIN_KEYS } from '../compiler/ops/registry.js';
 import type { SettingDef } from '../compiler/ops/settings-types.js';
 import type { ArgValue, OpDef, ParamDef } from '../compiler/ops/types.js';
@@ -12,6 +13,7 @@ export function loadCatalog(): Catalog {
   const entries: CatalogEntry[] = [
     ...OPS.map(opEntry),
     ...SETTINGS.map(settingEntry),
+    { name: TIED.name, kind: 'initializer', params: TIED.params.map(param), doc: TIED.doc },
     ...Object.entries(TRAIN_KEYS)
       .filter(([key]) => !SETTINGS.some((s) => s.kind === 'callback' && s.name === key))
       .map(([name, doc]): CatalogEntry => ({ name, kind: 'setting', params: [], doc })),

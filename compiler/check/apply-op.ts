@@ -1,5 +1,5 @@
 import { RECURRENT_CELL_NAMES } from '../../runtime/plan/kernels.js';
-import type { Expr } from '../../grammar/ast.js';
+import type { Expr, SourceRange } from '../../grammar/ast.js';
 import type { ParamInfo } from '../ir/graph.js';
 import type { InitSpec } from '../ir/types.js';
 import { formatShape } from '../shapes/dims.js';
@@ -9,7 +9,7 @@ import type { Evaluator, Naming } from './evaluate.js';
 import { ERROR, type TensorValue, type Value } from './values.js';
 
 /** Ops whose rank-3 output is a sequence [batch, steps, features], never an image. */
-const SEQUENCE_OPS: ReadonlySet<string> = new Set([...RECURRENT_CELL_NAMES, 'conv1d', 'embedding', 'multi_head_attention', 'positional_encoding']);
+const SEQUENCE_OPS: ReadonlySet<string> = new Set([...RECURRENT_CELL_NAMES, 'conv1d', 'embedding', 'multi_head_attention', 'positional_encoding', 'position_embedding']);
 
 /**
  * Applies a layer op: matches its arguments, runs its shape rule (reporting a failure at the call
@@ -62,18 +62,23 @@ export function applyOp(ev: Evaluator, op: OpDef, args: EvaluatedArg[], site: Ex
     const tie = matched.ties.get(weight.name);
     if (tie) {
       const tied = tiedWeight(ev, tie.layer, weight.name);
-      const shape = tied ? formatShape(tied.shape) : undefined;
-      if (!tied || shape !== formatShape(weight.shape)) {
-        const got = tied ? `'${tied.name}' of shape ${shape}` : `no weight (its ${builder.graph.nodes[tie.layer.node]!.op} has ${tied === undefined ? 'none' : 'several'})`;
+      const read = tied && tie.transpose ? [...tied.shape].reverse() : tied?.shape;
+      if (!tied || !read || formatShape(read) !== formatShape(weight.shape) || (tie.transpose && tied.shape.length !== 2)) {
+        const got = !tied
+          ? `no weight (its ${builder.graph.nodes[tie.layer.node]!.op} has ${tied === undefined ? 'none' : 'several'})`
+          : tie.transpose && tied.shape.length !== 2
+            ? `'${tied.name}' of shape ${formatShape(tied.shape)}, which transpose: true cannot read (only a 2-D weight transposes)`
+            : `'${tied.name}' of shape ${formatShape(tied.shape)}${tie.transpose ? `, read transposed as ${formatShape(read!)}` : ''}`;
         const related = [{ message: `'${tie.layer.name}' is computed here`, range: tie.layer.origin }];
         reporter.report('NN2031', [tie.layer.name, got, weight.name, op.name, formatShape(weight.shape)], tie.range, { related });
         return ERROR;
       }
-      // Counted once, where it was made; trained (or frozen) as it is there.
-      paramNodes.push(tied.node);
+      // Counted once, where it was made; trained (or frozen) as it is there. Transposed, it is read
+      // through a transpose node (no parameters), so gradients flow back into the one tensor.
+      paramNodes.push(tie.transpose ? transposedWeight(ev, tied.node, read!, tie.range, `${layer}/transpose`) : tied.node);
       continue;
     }
-    const trainable = weight.trainable && matched.values.frozen !== true;
+    const trainable = weight.trainable && matched.values.frozen !== true && !builder.frozen();
     const ref = builder.weight(`${layer}.${weight.name}`, weight.shape, init, trainable, origin, reg);
     if ('clash' in ref) {
       const block = builder.sharedBlock() ?? '?';
@@ -114,6 +119,12 @@ function tiedWeight(ev: Evaluator, layer: TensorValue, role: string): { node: nu
   });
   if (weights.length === 0) return undefined;
   return weights.find((w) => w.name.endsWith(`.${role}`)) ?? (weights.length === 1 ? weights[0]! : null);
+}
+
+/** A layer node reading a tied 2-D weight transposed (the `transpose` op, lowered to a strided read). */
+function transposedWeight(ev: Evaluator, weight: number, shape: number[], range: SourceRange, name: string): number {
+  const layer = ev.builder.uniqueLayer(name);
+  return ev.builder.addLayer('transpose', [weight], { axes: [1, 0] }, { shape, dtype: 'f32' }, { range, layer, op: 'transpose' }, 0);
 }
 
 function regularization(values: Record<string, unknown>): ParamInfo['regularize'] | undefined {

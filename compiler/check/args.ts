@@ -27,7 +27,7 @@ export interface MatchedArgs {
   values: Record<string, ArgValue>;
   literals: Map<string, LiteralWeight>;
   /** Weights given as `tied(value)`: the layer whose weight they reuse. */
-  ties: Map<string, { layer: TensorValue; range: SourceRange }>;
+  ties: Map<string, { layer: TensorValue; range: SourceRange; transpose: boolean }>;
   /** Where each argument was written, for later range errors. */
   ranges: Map<string, SourceRange>;
   /** False when an argument was wrong (already reported) or a tensor argument is an error. */
@@ -264,7 +264,7 @@ function convertWeight(arg: EvaluatedArg, param: ParamDef, callee: string, ctx: 
   const value = arg.value;
   if (value.kind === 'init') return value.spec;
   if (value.kind === 'tie') {
-    out.ties.set(param.name, { layer: value.layer, range: arg.range });
+    out.ties.set(param.name, { layer: value.layer, range: arg.range, transpose: value.transpose });
     return param.default;
   }
   if (value.kind === 'word') {

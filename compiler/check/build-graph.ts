@@ -110,6 +110,36 @@ export class LayerGraphBuilder {
     return this.sharing.at(-1)?.block;
   }
 
+  /**
+   * Runs `expand` with every weight it makes frozen (non-trainable): a block call with
+   * `frozen: true`. Nested calls inside stay frozen; a tied weight made outside keeps its state.
+   */
+  withinFrozen<T>(expand: () => T): T {
+    this.freezing++;
+    try {
+      return expand();
+    } finally {
+      this.freezing--;
+    }
+  }
+
+  /** Whether the weights made now are frozen by a block call around them. */
+  frozen(): boolean {
+    return this.freezing > 0;
+  }
+
+  /**
+   * Records whether the first use of shared block `block` was frozen, and returns that first use
+   * for a later one (undefined at the first), so a use that disagrees can be reported.
+   */
+  sharedFreezing(block: string, frozen: boolean, range: SourceRange): { frozen: boolean; range: SourceRange } | undefined {
+    const first = this.sharedFrozen.get(block);
+    if (!first) this.sharedFrozen.set(block, { frozen, range });
+    return first;
+  }
+
+  private freezing = 0;
+  private readonly sharedFrozen = new Map<string, { frozen: boolean; range: SourceRange }>();
   private readonly sharedWeights = new Map<string, SharedWeight[]>();
   private readonly sharing: Array<{ block: string; next: number; first: boolean }> = [];
 

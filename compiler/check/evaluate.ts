@@ -135,15 +135,33 @@ export class Evaluator {
     return ERROR;
   }
 
-  /** `tied(emb)`: one value computed by a layer with weights, whose weight a weight argument reuses. */
+  /**
+   * `tied(emb)` or `tied(enc, transpose: true)`: one value computed by a layer with weights, whose
+   * weight a weight argument reuses (transposed: a 2-D weight read as [in, out] for [out, in]).
+   */
   private tie(args: EvaluatedArg[], range: SourceRange): Value {
-    const [first] = args;
-    if (args.length !== 1 || !first || first.name) {
-      this.ctx.reporter.report('NN2006', ['tied', '1 argument (the value of the layer whose weight to reuse)', args.length], range);
+    const positional = args.filter((a) => !a.name);
+    const [first] = positional;
+    if (positional.length !== 1 || !first) {
+      this.ctx.reporter.report('NN2006', ['tied', '1 argument (the value of the layer whose weight to reuse)', positional.length], range);
       return ERROR;
     }
+    let transpose = false;
+    for (const arg of args) {
+      if (!arg.name) continue;
+      if (arg.name.name !== 'transpose') {
+        const s = suggest(arg.name.name, arg.name.range, ['transpose']);
+        this.ctx.reporter.report('NN2007', ['tied', arg.name.name, s.hint], arg.name.range, s.fix ? { fix: s.fix } : {});
+        return ERROR;
+      }
+      if (arg.value.kind !== 'bool') {
+        if (arg.value.kind !== 'error') this.ctx.reporter.report('NN2008', ['transpose', 'tied', 'true or false', describe(arg.value)], arg.range);
+        return ERROR;
+      }
+      transpose = arg.value.value;
+    }
     const value = first.value;
-    if (value.kind === 'tensor') return { kind: 'tie', layer: value, range };
+    if (value.kind === 'tensor') return { kind: 'tie', layer: value, range, transpose };
     if (value.kind === 'word') {
       const s = suggest(value.name, value.range, this.scope.visibleNames());
       this.ctx.reporter.report('NN2001', [value.name, s.hint], value.range, s.fix ? { fix: s.fix } : {});

@@ -26,7 +26,13 @@ export function expandBlock(ev: Evaluator, block: BlockDecl, callee: Ident, args
   // A block without `return` is a syntax error (NN1017, reported by the parser).
   if (!block.result) return ERROR;
 
-  const bound = bindParams(ev, block, args, site);
+  // `frozen: true` at the call freezes every layer the expansion makes, unless the block has a
+  // parameter of that name (then it is the block's own argument).
+  const ownFrozen = block.params.some((p) => p.name.name === 'frozen');
+  const freeze = ownFrozen ? undefined : args.find((a) => a.name?.name === 'frozen');
+  const frozen = freeze ? frozenFlag(ev, freeze) : false;
+  if (frozen === undefined) return ERROR;
+  const bound = bindParams(ev, block, freeze ? args.filter((a) => a !== freeze) : args, site);
   if (!bound) return ERROR;
 
   // The block's value is named after the statement when the call computes it, else `<base>/<block>`.
@@ -56,7 +62,18 @@ export function expandBlock(ev: Evaluator, block: BlockDecl, callee: Ident, args
     reportUnused(scope, reporter, new Set());
     return returned;
   });
-  const result = block.shared ? ev.builder.withinSharedBlock(name, expand) : expand();
+  if (block.shared) {
+    // One set of weights for every use: they are frozen at all uses or at none.
+    const state = (f: boolean) => (f ? 'frozen' : 'not frozen');
+    const effective = frozen || ev.builder.frozen();
+    const first = ev.builder.sharedFreezing(name, effective, site.range);
+    if (first && first.frozen !== effective) {
+      reporter.report('NN2032', [name, state(effective), state(first.frozen)], freeze?.range ?? site.range, { related: [{ message: `its first use, ${state(first.frozen)}, is here`, range: first.range }] });
+      return ERROR;
+    }
+  }
+  const inScope = () => (block.shared ? ev.builder.withinSharedBlock(name, expand) : expand());
+  const result = frozen ? ev.builder.withinFrozen(inScope) : inScope();
   expansion.end = ev.builder.graph.nodes.length;
 
   if (result.kind !== 'tensor') {
@@ -66,6 +83,13 @@ export function expandBlock(ev: Evaluator, block: BlockDecl, callee: Ident, args
   const params = ev.builder.summary.slice(before).reduce((sum, row) => sum + row.params, 0);
   ev.ctx.values.add({ range: site.range, type: result.type, op: name, inputTypes: [bound[0]!].flatMap((v) => (v.kind === 'tensor' ? [v.type] : [])), params });
   return { ...result, origin: site.range, name: base };
+}
+
+/** The value of `frozen:` at a block call: true or false, undefined after reporting anything else. */
+function frozenFlag(ev: Evaluator, arg: EvaluatedArg): boolean | undefined {
+  if (arg.value.kind === 'bool') return arg.value.value;
+  if (arg.value.kind !== 'error') ev.ctx.reporter.report('NN2008', ['frozen', 'a block call', 'true or false', describe(arg.value)], arg.range);
+  return undefined;
 }
 
 /** Positional then named arguments to parameter slots; undefined after reporting a mismatch. */

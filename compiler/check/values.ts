@@ -18,8 +18,8 @@ export type Value =
   | { kind: 'activation'; activation: ActivationArg }
   | { kind: 'init'; spec: InitSpec }
   | { kind: 'dim'; name: string }
-  /** `tied(emb)`: a weight argument that reuses a weight of the layer that computed `emb`. */
-  | { kind: 'tie'; layer: TensorValue; range: SourceRange }
+  /** `tied(emb)`: a weight argument that reuses a weight of the layer that computed `emb` (`transpose: true`: read transposed). */
+  | { kind: 'tie'; layer: TensorValue; range: SourceRange; transpose: boolean }
   /** Already reported: consumers stay silent to avoid cascades. */
   | { kind: 'error' };
 
@@ -59,7 +59,7 @@ export function describe(value: Value): string {
     case 'dim':
       return `the dim ${value.name}`;
     case 'tie':
-      return `tied(${value.layer.name})`;
+      return `tied(${value.layer.name}${value.transpose ? ', transpose: true' : ''})`;
     case 'error':
       return 'an invalid value';
   }

@@ -26,7 +26,21 @@ const lowerAttention: LowerRule = ({ builder, node, inputs }) => {
   return project(attended, wo, bo);
 };
 
+/**
+ * position_embedding(x, max_len): inputs [x, table]. The table's first seq rows (a strided_read whose
+ * size is x's seq, symbolic or not) broadcast-added to x: no kernel of its own, so its gradient (a
+ * strided_write of the summed rows into the table's shape), both runtimes and the ONNX export are
+ * the slice's and the add's. A bound seq beyond max_len fails the read's bounds check.
+ */
+const lowerPositionEmbedding: LowerRule = ({ builder, node, inputs }) => {
+  const [x, table] = inputs as [number, number];
+  const [, seq, d] = builder.type(x).shape;
+  const rows = builder.add('strided_read', [table], { axes: [0, 1], starts: [0, 0], steps: [1, 1], shape: [seq!, d!] }, node.origin);
+  return builder.add('add', [x, rows], {}, node.origin);
+};
+
 export const attentionRules: Record<string, LowerRule> = {
   multi_head_attention: lowerAttention,
   positional_encoding: ({ builder, node, inputs }) => builder.add('positional_encoding', inputs.slice(0, 1), {}, node.origin),
+  position_embedding: lowerPositionEmbedding,
 };

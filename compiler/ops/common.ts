@@ -48,6 +48,19 @@ export const ONES: InitSpec = { kind: 'ones' };
 /** `frozen: true`: the layer's weights get no gradient and no update, and count as non-trainable. */
 export const frozenParam: ParamDef = { name: 'frozen', kind: 'bool', doc: 'Freeze this layer\'s weights: no gradient, no update, non-trainable in the summary.', default: false, namedOnly: true };
 
+/** `frozen:` at a block call (compiler/check/expand-blocks.ts), as completion and hover show it. */
+export const blockFrozenParam: ParamDef = { name: 'frozen', kind: 'bool', doc: 'Freeze every layer this use of the block makes: no gradient, no update, non-trainable in the summary.', default: false, namedOnly: true };
+
+/** `tied(value, transpose: false)`, the weight argument that reuses another layer's weight (compiler/check/evaluate.ts). */
+export const TIED = {
+  name: 'tied',
+  doc: "Reuses a weight of the layer that computed `value` (of the same role, else its only one) instead of making one: GPT's output projection tied to the token embedding.",
+  params: [
+    { name: 'value', kind: 'tensor', doc: 'The value of the layer whose weight to reuse.' },
+    { name: 'transpose', kind: 'bool', doc: 'Read a 2-D weight transposed ([units, in] as [in, units]: a decoder tied to its encoder).', default: false, namedOnly: true },
+  ] satisfies ParamDef[],
+} as const;
+
 /** How a layer's weights train: l1/l2 penalties, and freezing. */
 export const weightTrainingParams: ParamDef[] = [
   { name: 'l1', kind: 'number', doc: 'L1 penalty on this layer\'s weights.', default: 0, namedOnly: true, min: 0 },

@@ -14,6 +14,7 @@ import { add, concat, divide, multiply, subtract } from './merge.js';
 import { batchnorm, groupnorm, layernorm } from './normalization.js';
 import { OPTIMIZERS } from './optimizers.js';
 import { avgpool1d, avgpool2d, global_avgpool, global_maxpool, maxpool1d, maxpool2d } from './pooling.js';
+import { position_embedding } from './position-embedding.js';
 import { positional_encoding } from './positional-encoding.js';
 import { RECURRENT_OPS } from './recurrent.js';
 import { flatten, reshape } from './reshape.js';
@@ -57,6 +58,7 @@ export const OPS: readonly OpDef[] = [
   ...RECURRENT_OPS,
   multi_head_attention,
   positional_encoding,
+  position_embedding,
   add,
   concat,
   multiply,

@@ -67,6 +67,9 @@ export function modelClass(model: CheckedModel, where: (node: IRNode) => string,
   // parameters) and keeps a value name of its own: submodule of the value's name → the module it calls.
   const moduleOf = new Map<number, string>();
   const firstWith = new Map<string, { op: string; params: string }>();
+  // tied(w, transpose: true) reads a parameter through a transpose node (compiler/check/apply-op.ts).
+  const transposedTie = layers.find((n) => n.op === 'transpose' && n.inputs.some((i) => paramOf.has(i)));
+  if (transposedTie) fail(transposedTie, `it reads ${paramOf.get(transposedTie.inputs[0]!)?.name ?? 'a weight'} transposed (tied(..., transpose: true)); a transposed tie has no PyTorch export yet`);
   // A tied weight (`weight: tied(emb)`) is a parameter of an earlier layer read by this one: its
   // module gets that very Parameter under its own role (`self.logits.weight = self.emb.table`), as
   // PyTorch users tie weights; state_dict() then lists it under both names, and TIED says which.

@@ -196,6 +196,7 @@ export const PYTORCH_OPS: Readonly<Record<string, PyOp>> = {
       `MultiHeadAttention(${lastDim(inputs[0])}, ${py(node.attrs.heads)}, causal=${py(node.attrs.causal === true)}, cross=${py(node.attrs.cross === true)}, masked=${py(node.attrs.masked === true)})`,
   },
   positional_encoding: { attrs: [], module: () => 'PositionalEncoding()' },
+  position_embedding: { attrs: ['max_len'], module: ({ node, inputs }) => `PositionEmbedding(${py(node.attrs.max_len)}, ${lastDim(inputs[0])})` },
   add: { attrs: [], module: () => 'Add()' },
   multiply: { attrs: [], module: () => 'Multiply()' },
   subtract: { attrs: [], module: () => 'Subtract()' },

@@ -2,7 +2,7 @@ import { checkIndexInputs, indexInputRanges, type IndexRange } from '../index-in
 import type { Executor, NonFiniteStep, TrainStepOptions, TrainStepResult } from '../executor.js';
 import { readableTensor } from '../plan/readable-tensors.js';
 import { checkWeights, STORED_ROLES, type WeightValue } from '../plan/check-weights.js';
-import { boundShape } from '../plan/bound-shape.js';
+import { boundShape, checkBoundMaps } from '../plan/bound-shape.js';
 import { dimSymbols, evalDim } from '../plan/dims.js';
 import { PlanError } from '../plan/errors.js';
 import { KERNELS, parseKernelName, type KernelName } from '../plan/kernels.js';
@@ -346,6 +346,7 @@ export class CpuExecutor implements Executor {
   }
 
   private allocate(dims: Record<string, number>, key: string): Bound {
+    checkBoundMaps(this.plan, dims);
     const tensors = new Map<string, CpuTensor>(this.stored);
     const shapes = new Map<string, number[]>();
     const slotBytes: number[] = [];

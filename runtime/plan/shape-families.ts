@@ -146,17 +146,28 @@ export function reduceOutputOf<D>(x: readonly D[], attrs: Attrs, dims: DimArithm
 
 /**
  * Where an axis map (strided_read / strided_write) goes outside the larger tensor `big`, read through
- * it into `small`: null when every coordinate it reads is inside, else a message.
+ * it into `small`: null when every coordinate it reads is inside, else a message. `bounds: false`
+ * checks only the map's structure (the plan validator, for a map whose sizes are symbolic: whether a
+ * symbolic window fits a fixed axis, a position table's first seq rows, is known only once seq is
+ * bound, and stridedBoundsProblem checks it then).
  */
-export function stridedMapProblem(big: readonly number[], small: readonly number[], axes: readonly number[], starts: readonly number[], steps: readonly number[]): string | null {
+export function stridedMapProblem(big: readonly number[], small: readonly number[], axes: readonly number[], starts: readonly number[], steps: readonly number[], bounds = true): string | null {
   if (axes.length !== small.length) return `the map names ${axes.length} axes for a rank-${small.length} tensor`;
   if (starts.length !== big.length || steps.length !== big.length) return `the map's starts and steps are not one per axis of [${big.join(', ')}]`;
+  const outside = bounds ? stridedBoundsProblem(big, small, axes, starts, steps) : null;
+  if (outside) return outside;
+  if (axes.some((a, k) => (a === -1 ? small[k] !== 1 : a < 0 || a >= big.length || axes.indexOf(a) !== k))) return `the map's axes ${JSON.stringify(axes)} are not distinct axes of [${big.join(', ')}] (or new axes of size 1)`;
+  return null;
+}
+
+/** The axis of `big` the map reads outside of, as a message, or null (a structurally valid map); `skip` leaves axes out. */
+export function stridedBoundsProblem(big: readonly number[], small: readonly number[], axes: readonly number[], starts: readonly number[], steps: readonly number[], skip: readonly number[] = []): string | null {
   for (let i = 0; i < big.length; i++) {
+    if (skip.includes(i)) continue;
     const k = axes.indexOf(i);
     const last = k === -1 ? starts[i]! : starts[i]! + steps[i]! * (small[k]! - 1);
     if (starts[i]! < 0 || starts[i]! >= big[i]! || last < 0 || last >= big[i]!) return `axis ${i} reads ${starts[i]}..${last}, outside 0..${big[i]! - 1}`;
   }
-  if (axes.some((a, k) => (a === -1 ? small[k] !== 1 : a < 0 || a >= big.length || axes.indexOf(a) !== k))) return `the map's axes ${JSON.stringify(axes)} are not distinct axes of [${big.join(', ')}] (or new axes of size 1)`;
   return null;
 }
 

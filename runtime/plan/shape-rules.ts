@@ -104,16 +104,23 @@ function maskedScan(cell: RecurrentCellName): ShapeRule {
 
 const globalPool: ShapeRule = ([x]) => [x && x.length >= 2 ? { shape: globalPoolOutputOf(x) } : null];
 
-/** strided_read reads the input through the map; strided_write writes it into the (larger) output. */
-function strided(direction: 'read' | 'write'): ShapeRule {
+/**
+ * strided_read reads the input through the map; strided_write writes it into the (larger) output.
+ * With `bounds: false` (STRIDED_STRUCTURE_RULES) only the map's structure is checked: the plan
+ * validator's rule for a map of symbolic size, whose bounds are checked once the dims are bound
+ * (bound-shape.ts, checkBoundMaps).
+ */
+function strided(direction: 'read' | 'write', bounds = true): ShapeRule {
   return ([x], attrs, evalDims) => {
     if (!x || !Array.isArray(attrs.shape) || !Array.isArray(attrs.starts)) return [null];
     const shape = evalDims(attrs.shape as Array<number | string>);
     const [big, small] = direction === 'read' ? [x, shape] : [shape, x];
-    const problem = stridedMapProblem(big, small, attrs.axes as number[], evalDims(attrs.starts as Array<number | string>), attrs.steps as number[]);
+    const problem = stridedMapProblem(big, small, attrs.axes as number[], evalDims(attrs.starts as Array<number | string>), attrs.steps as number[], bounds);
     return problem ?? [{ shape }];
   };
 }
+
+export const STRIDED_STRUCTURE_RULES: Readonly<Record<'strided_read' | 'strided_write', ShapeRule>> = { strided_read: strided('read', false), strided_write: strided('write', false) };
 
 /** The op a unary or reduce step names, checked: the message when it names none. */
 function mathOpProblem(read: () => unknown): string | null {

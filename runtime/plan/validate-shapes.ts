@@ -1,7 +1,9 @@
 import { DimError, evalDim } from './dims.js';
 import type { Plan, PlanStep } from './format.js';
 import { kernelSpec, parseKernelName, type KernelName } from './kernels.js';
-import { expectationText, meets, SHAPE_RULES, type Shape } from './shape-rules.js';
+import { boundAxes } from './bound-shape.js';
+import { stridedBoundsProblem } from './shape-families.js';
+import { expectationText, meets, SHAPE_RULES, STRIDED_STRUCTURE_RULES, type Expectation, type Shape } from './shape-rules.js';
 
 /**
  * The second half of plan validation (runtime/plan/validate.ts runs it on a structurally valid
@@ -39,6 +41,7 @@ export function checkPlanShapes(plan: Plan, outerReport: Report): void {
       .map(([name, value]) => `${name} = ${value}`)
       .join(', ');
     const shapes = new Map<string, Shape>();
+    const planShapes = new Map(plan.tensors.map((t) => [t.name, t.shape]));
     let broken = false;
     for (const tensor of plan.tensors) {
       const shape: number[] = [];
@@ -55,17 +58,29 @@ export function checkPlanShapes(plan: Plan, outerReport: Report): void {
     if (broken) return;
     const evalDims = (dims: readonly (number | string)[]): Shape => dims.map((d) => evaluate(d, bindings, 'attribute', report) ?? NaN);
     for (const phase of ['forward', 'backward', 'update'] as const) {
-      plan[phase].forEach((step, i) => checkStep(step, `${phase} step ${i} (${step.kernel})`, shapes, evalDims, report));
+      plan[phase].forEach((step, i) => checkStep(step, `${phase} step ${i} (${step.kernel})`, shapes, evalDims, report, planShapes));
     }
   }
 }
 
-function checkStep(step: PlanStep, where: string, shapes: Map<string, Shape>, evalDims: (dims: readonly (number | string)[]) => Shape, report: Report): void {
+/** A strided map's rule with the bounds of the `deferred` axes left to checkBoundMaps. */
+function stridedWithout(step: PlanStep, [x]: readonly Shape[], evalDims: (dims: readonly (number | string)[]) => Shape, deferred: readonly number[]): Expectation[] | string {
+  const structure = STRIDED_STRUCTURE_RULES[step.kernel as 'strided_read' | 'strided_write']([x!], step.attrs, evalDims);
+  if (typeof structure === 'string' || !x) return structure;
+  const shape = evalDims(step.attrs.shape as Array<number | string>);
+  const [big, small] = step.kernel === 'strided_read' ? [x, shape] : [shape, x];
+  return stridedBoundsProblem(big, small, step.attrs.axes as number[], evalDims(step.attrs.starts as Array<number | string>), step.attrs.steps as number[], deferred) ?? structure;
+}
+
+function checkStep(step: PlanStep, where: string, shapes: Map<string, Shape>, evalDims: (dims: readonly (number | string)[]) => Shape, report: Report, planShapes: Map<string, ReadonlyArray<number | string>>): void {
   const { base, epilogue } = parseKernelName(step.kernel);
   if (!kernelSpec(base)) return;
   const inputs = step.inputs.map((name) => shapes.get(name) ?? []);
   const baseCount = inputs.length - (epilogue.includes('bias') ? 1 : 0);
-  const expected = SHAPE_RULES[base as KernelName](inputs.slice(0, baseCount), step.attrs, evalDims);
+  // A strided window that a symbolic dim sizes on a fixed axis fits only some bindings (a position
+  // table's first seq rows): the rest of its map is proved here, those axes once bound (bound-shape.ts).
+  const deferred = boundAxes(step, (name) => planShapes.get(name));
+  const expected = deferred.length > 0 ? stridedWithout(step, inputs, evalDims, deferred) : SHAPE_RULES[base as KernelName](inputs.slice(0, baseCount), step.attrs, evalDims);
   if (typeof expected === 'string') return report('NNR1015', `${where}: ${expected}`);
   if (epilogue.includes('bias')) {
     const bias = inputs[baseCount] ?? [];

@@ -1,5 +1,5 @@
 import type { Plan, PlanStep, PlanTensor } from '../plan/format.js';
-import { boundShape } from '../plan/bound-shape.js';
+import { boundShape, checkBoundMaps } from '../plan/bound-shape.js';
 import { evalDim } from '../plan/dims.js';
 import type { HostTensor } from '../tensor.js';
 import { sizeOf } from '../tensor.js';
@@ -101,6 +101,7 @@ function paramsBuffer(device: GPUDevice, compiled: CompiledProgram, dims: Dims, 
 
 export function bindPlan(ctx: BindContext, dims: Dims): BoundPlan {
   const { device, plan } = ctx;
+  checkBoundMaps(plan, dims);
   const buffers = new Map(ctx.persistent);
   const owned: GPUBuffer[] = [];
   for (const t of plan.tensors) {

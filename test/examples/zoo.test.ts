@@ -136,6 +136,16 @@ const CASES: Case[] = [
   },
   // Four sentences of 7, 5, 3 and 2 words padded to 7 with id 0 (the mask), random tags (padding's: 0).
   { file: 'bilstm-tagger.nnet', params: [2_162_609], batch: () => padded([7, 5, 3, 2], 7, 20000, 9), steps: 5 },
+  // Token ids and segments; the first token's class. The file's fine-tuning rate (5e-5) is for a
+  // pre-trained encoder; from scratch on one batch, 1e-3 shows the fall in a few steps.
+  {
+    file: 'bert-tiny.nnet',
+    params: [4_386_178],
+    batch: () => ({ tokens: ints([4, 8], 30522), segments: ints([4, 8], 2), label: ints([4], 2) }),
+    steps: 5,
+    lr: 1e-3,
+  },
+  { file: 'gpt.nnet', params: [10_770_816], batch: () => ({ tokens: ints([2, 8], 65), next: ints([2, 8], 65) }), steps: 4 },
   // Pixels in [0, 1], the binary cross-entropy's targets; the sample ε is drawn afresh at every step.
   { file: 'vae.nnet', params: [134_165], batch: () => ({ image: f32([4, 28, 28], () => (random.next() < 0.2 ? 1 : 0)) }), steps: 5 },
 ];

@@ -140,7 +140,7 @@ describe('signature help', () => {
 
   it('knows blocks declared in the file', () => {
     const help = signatureHelp(ctx, after(showcase, 'residual(', 0, 1))!;
-    expect(help.signatures[0]!.label).toBe('residual(x, units, act = relu)');
+    expect(help.signatures[0]!.label).toBe('residual(x, units, act = relu, frozen = false)');
     expect(help.activeParameter).toBe(1);
   });
 });

@@ -431,6 +431,20 @@ class PositionalEncoding(nn.Module):
         return x + table.to(x.dtype)
 
 
+class PositionEmbedding(nn.Module):
+    """Adds row t of a learned [max_len, d] table at position t (BERT's and GPT-2's wpe, ids made here)."""
+
+    def __init__(self, max_len, dim):
+        super().__init__()
+        self.table = nn.Parameter(torch.zeros(max_len, dim))
+
+    def forward(self, x):
+        t = x.shape[-2]
+        if t > self.table.shape[0]:
+            raise ValueError(f'a sequence of {t} positions is longer than max_len {self.table.shape[0]}')
+        return x + self.table[:t]
+
+
 class Reshape(nn.Module):
     def forward(self, x, shape):
         return x.reshape(shape)

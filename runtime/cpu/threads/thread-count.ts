@@ -38,7 +38,13 @@ export function threadsFromEnvironment(): number | undefined {
   return value === undefined || value === '' ? undefined : parseThreadCount(value, 'NNET_THREADS');
 }
 
+/** The machine's cores, asked once: every parallel call asks for the thread count. */
+let cores: number | undefined;
 function availableCores(): number {
+  return (cores ??= askCores());
+}
+
+function askCores(): number {
   const os = typeof process === 'object' ? (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.('node:os') : undefined;
   const fromNode = (os as { availableParallelism?: () => number } | undefined)?.availableParallelism?.();
   const fromPage = typeof navigator === 'object' ? navigator.hardwareConcurrency : undefined;

@@ -49,7 +49,11 @@ function jobFor(attrs: Attrs, xShape: number[], yShape: number[], gradient: bool
   jobs.set(attrs, { x: [...xShape], y: [...yShape], job });
   return job;
 }
-const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /** Window cells visited over the whole batch (four channels at a time, as the module does). */
 const cells = (g: Window): number => g.n * g.oh * g.ow * g.kh * g.kw * Math.ceil(g.c / 4) * 4;

@@ -169,7 +169,8 @@ export function randomModel(seed: number): string {
       }
       specific.push(
         () => bind(`${pick(['rnn', 'lstm', 'gru'])}(${v.name}, ${int(2, 6)}, return_sequences: true)`, { ...v, features: 0 }),
-        () => bind(`positional_encoding(${v.name})`, v),
+        // Sinusoidal positions for the first seeds, learned ones after (no draw: the other layers stay as they were).
+        () => bind(seed < 10 ? `positional_encoding(${v.name})` : `position_embedding(${v.name}, ${len + (seed % 5)})`, v),
       );
       if (f % 2 === 0) specific.push(() => bind(`multi_head_attention(${v.name}, ${pick([1, 2])}, causal: ${pick(['true', 'false'])})`, v));
     }

@@ -52,6 +52,16 @@ const MODELS: Record<string, string> = {
   train { loss mse(y, t)  optimizer adam(lr: 0.01) }
 }
 `,
+  'masked tagger: the ids (0 = padding, anywhere) mask a bidirectional lstm, a pool and the loss': `model Tagger {
+  input ids: [batch, seq] int
+  input tags: [batch, seq] int
+  e = embedding(ids, 7, 4, table: normal(0.0, 0.5))
+  h = bidirectional(lstm(e, 5, return_sequences: true, mask: ids))
+  output logits = dense(h, 7)
+  output pooled = global_maxpool(h, mask: ids)
+  train { loss cross_entropy(logits, tags, mask: ids)  optimizer adam(lr: 0.01) }
+}
+`,
   'shared block: one set of weights at two uses (gradients summed)': `shared block enc(x) {
   h = dense(x, 6, tanh)
   return dense(h, 3)
@@ -70,6 +80,14 @@ model Shared {
   h = dense(emb, 4, tanh)
   output logits = dense(h, 7, weight: tied(emb))
   train { loss cross_entropy(logits, next)  optimizer adam(lr: 0.01) }
+}
+`,
+  'learned positions: position_embedding over a symbolic length, a first-token head by slicing': `model Positions {
+  input ids: [batch, seq] int
+  input label: [batch] int
+  h = ids |> embedding(9, 4, table: normal(0.0, 0.5)) |> position_embedding(8, table: normal(0.0, 0.5)) |> layernorm
+  output logits = concat(h[:, 0], mean(h |> dense(4, tanh), axis: 1)) |> dense(3)
+  train { loss cross_entropy(logits, label)  optimizer adam(lr: 0.01) }
 }
 `,
 };
