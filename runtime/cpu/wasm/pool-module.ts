@@ -13,7 +13,8 @@ import { WasmFunction } from './wasm-function.js';
  * with byte addresses and C · 4 = cBytes ≥ 16. Each computes the tiles [start, end) of its output, so
  * that it runs on the worker pool (threads/threaded-module.ts) with the same bits on any number of
  * threads: maxpool's tiles are output rows (n · oh of them), the gradient's are images (n: windows
- * of one image may share cells, windows of two never do; dx must be zeroed before). Channels go four at a time; when C is not a multiple
+ * of one image may share cells, windows of two never do; each tile zeroes its image of dx first, so
+ * cells no window covers get no gradient). Channels go four at a time; when C is not a multiple
  * of 4, the last group is the last four channels (it overlaps the one before and recomputes the same
  * values), so the gradient must store rather than accumulate then: `accumulate` = 0, allowed when no
  * two windows share a cell (pool-simd.ts decides). Windows skip padding cells, as the JS kernels do.
@@ -71,13 +72,31 @@ function overRowTiles(f: WasmFunction, out: string, body: number[]): number[] {
   ]);
 }
 
-/** Image tiles: for b in [start, end): o = out + b·oh·ow·cBytes, then each of its rows. */
-function overImageTiles(f: WasmFunction, out: string, body: number[]): number[] {
+/** Image tiles: for b in [start, end): `perImage`, o = out + b·oh·ow·cBytes, then each of its rows. */
+function overImageTiles(f: WasmFunction, out: string, perImage: number[], body: number[]): number[] {
   const c = (n: string): number[] => f.get(n);
   return f.for('b', c('start'), c('end'), Op.i32Const(1), [
+    ...perImage,
     ...f.set('o', [...c(out), ...c('b'), ...c('oh'), ...Op.i32Mul, ...c('ow'), ...Op.i32Mul, ...c('cBytes'), ...Op.i32Mul, ...Op.i32Add]),
     ...f.for('oy', Op.i32Const(0), c('oh'), Op.i32Const(1), overRow(f, body)),
   ]);
+}
+
+/**
+ * Zeroes image b of dx (h·w·cBytes ≥ 16 bytes): 16 bytes at a time, the last store ending exactly at
+ * the image's end (overlapping the one before when the size is not a multiple of 16), so no store
+ * reaches another image, which another thread may be computing.
+ */
+function zeroImage(f: WasmFunction): number[] {
+  const c = (n: string): number[] => f.get(n);
+  return [
+    ...f.set('imageBytes', [...c('h'), ...c('w'), ...Op.i32Mul, ...c('cBytes'), ...Op.i32Mul]),
+    ...f.set('image', [...c('dx'), ...c('b'), ...c('imageBytes'), ...Op.i32Mul, ...Op.i32Add]),
+    ...f.for('z', Op.i32Const(0), [...c('imageBytes'), ...Op.i32Const(16), ...Op.i32Sub], Op.i32Const(16), [
+      ...c('image'), ...c('z'), ...Op.i32Add, ...c('zero'), ...Op.v128Store(0),
+    ]),
+    ...c('image'), ...c('imageBytes'), ...Op.i32Add, ...Op.i32Const(16), ...Op.i32Sub, ...c('zero'), ...Op.v128Store(0),
+  ];
 }
 
 /** for iy in [y0, y1), ix in [x0, x1): cell = xb + (iy·w + ix)·cBytes + gg, then `body`. */
@@ -108,7 +127,7 @@ function maxpoolFunction(): WasmFunction & { code: number[] } {
 function maxpoolGradFunction(): WasmFunction & { code: number[] } {
   const f = new WasmFunction([['dy', i32], ['x', i32], ['dx', i32], ...POOL_PARAMS.map((p) => [p, i32] as const), ['accumulate', i32], ['start', i32], ['end', i32]]);
   declareLoopLocals(f);
-  f.declare(i32, 'j', 'dxb');
+  f.declare(i32, 'j', 'dxb', 'z', 'image', 'imageBytes');
   f.declare(Type.v128, 'best', 'index', 'xv', 'mask', 'g0', 'zero');
   const argmax = overCells(f, 'xb', [
     ...f.set('xv', [...f.get('cell'), ...Op.v128Load(0)]),
@@ -138,7 +157,7 @@ function maxpoolGradFunction(): WasmFunction & { code: number[] } {
     ...route,
     ...Op.end,
   ];
-  const code = [...f.set('zero', Op.v128Zero), ...overImageTiles(f, 'dy', body)];
+  const code = [...f.set('zero', Op.v128Zero), ...overImageTiles(f, 'dy', zeroImage(f), body)];
   return Object.assign(f, { code });
 }
 

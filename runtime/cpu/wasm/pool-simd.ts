@@ -3,7 +3,7 @@ import { f32 } from '../kernel-interface.js';
 import { poolingKernels, window, type Window } from '../kernels/pooling.js';
 import { parallelFor } from '../threads/threaded-module.js';
 import { overGemmMemory } from './gemm-memory.js';
-import { callLayout, floatsOf } from './kernel-memory.js';
+import { callLayout } from './kernel-memory.js';
 import { poolModuleBytes, POOL_FUNCTIONS } from './pool-module.js';
 
 /**
@@ -85,8 +85,6 @@ export const maxpoolGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const dyAt = call.input(f32(dy));
   const xAt = call.input(f32(x));
   const dxAt = call.output(f32(dx));
-  // Cells no window covers get no gradient.
-  floatsOf(module.gemm.memory).fill(0, dxAt / 4, dxAt / 4 + f32(dx).length);
   args[0] = dyAt;
   args[1] = xAt;
   args[2] = dxAt;
