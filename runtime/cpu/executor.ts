@@ -373,15 +373,22 @@ export class CpuExecutor implements Executor {
       const shape = shapes.get(t.name);
       if (shape && t.buffer === undefined) loneAt.set(t.name, place(shape.reduce((a, b) => a * b, 1) * 4));
     }
-    const address = heap ? heap.allocate(total) : 0;
-    const slots = heap ? [] : slotBytes.map((bytes) => new ArrayBuffer(bytes ?? 0));
+    // A memory that cannot grow that far (wasm32's 4 GiB, or the host's limit): plain arrays, as without one.
+    let placed = heap;
+    let address = 0;
+    try {
+      if (placed) address = placed.allocate(total);
+    } catch {
+      placed = null;
+    }
+    const slots = placed ? [] : slotBytes.map((bytes) => new ArrayBuffer(bytes ?? 0));
     const copiedInputs = new Map<string, Float32Array>();
     for (const t of this.plan.tensors) {
       const shape = shapes.get(t.name);
       if (!shape) continue;
       const size = shape.reduce((a, b) => a * b, 1);
       let data: Float32Array | Int32Array;
-      if (heap) data = heap.view(t.dtype === 'i32' ? 'i32' : 'f32', address + (t.buffer !== undefined ? slotAt[t.buffer]! : loneAt.get(t.name)!), size);
+      if (placed) data = placed.view(t.dtype === 'i32' ? 'i32' : 'f32', address + (t.buffer !== undefined ? slotAt[t.buffer]! : loneAt.get(t.name)!), size);
       else {
         const buffer = t.buffer !== undefined ? slots[t.buffer]! : new ArrayBuffer(size * 4);
         data = t.dtype === 'i32' ? new Int32Array(buffer, 0, size) : new Float32Array(buffer, 0, size);
@@ -389,7 +396,7 @@ export class CpuExecutor implements Executor {
       tensors.set(t.name, { shape, data });
       if (t.role === 'input') copiedInputs.set(t.name, data as Float32Array);
     }
-    const bound: Bound = { key, tensors, dims, args: new Map(), block: heap ? { heap, address } : null, copiedInputs };
+    const bound: Bound = { key, tensors, dims, args: new Map(), block: placed ? { heap: placed, address } : null, copiedInputs };
     if (bound.block) blocks.register(bound, bound.block, bound);
     return bound;
   }
