@@ -1,5 +1,5 @@
 import { driverBody, DRIVER_TYPE, gatherDriverBody, indirectDriverBody } from './sgemm-driver.js';
-import { packABody, PACK_A_TYPE } from './sgemm-pack-a.js';
+import { packABody, packBBody, PACK_A_TYPE } from './sgemm-pack-a.js';
 import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
 
 /**
@@ -260,17 +260,18 @@ export function sgemmModuleBytes(fma: boolean, shared: boolean, maxPages: number
       lastAcc: functionIndex({ ...v, accumulate: true }),
     }),
   );
-  const bodies = [...SGEMM_VARIANTS.map((variant) => body(variant, fma)), ...drivers, packABody()].map((code) => [...u32(code.length), ...code]);
+  const bodies = [...SGEMM_VARIANTS.map((variant) => body(variant, fma)), ...drivers, packABody(), packBBody()].map((code) => [...u32(code.length), ...code]);
   const exports = [
     ...SGEMM_VARIANTS.map((variant, i) => [...name(variantName(variant)), 0x00, ...u32(i)]),
     ...DRIVER_VARIANTS.map((variant, i) => [...name(driverName(variant)), 0x00, ...u32(SGEMM_VARIANTS.length + i)]),
     [...name('pack_a'), 0x00, ...u32(SGEMM_VARIANTS.length + DRIVER_VARIANTS.length)],
+    [...name('pack_b'), 0x00, ...u32(SGEMM_VARIANTS.length + DRIVER_VARIANTS.length + 1)],
   ];
   return new Uint8Array([
     ...MAGIC_AND_VERSION,
     ...section(1, vector([tileType, DRIVER_TYPE, PACK_A_TYPE])),
     ...importedMemorySection(shared, maxPages),
-    ...section(3, vector([...SGEMM_VARIANTS.map(() => u32(0)), ...DRIVER_VARIANTS.map(() => u32(1)), u32(2)])),
+    ...section(3, vector([...SGEMM_VARIANTS.map(() => u32(0)), ...DRIVER_VARIANTS.map(() => u32(1)), u32(2), u32(2)])),
     ...section(7, vector(exports)),
     ...section(10, vector(bodies)),
   ]);

@@ -26,25 +26,44 @@ const minU = (a: number[], b: number[]): number[] => [...a, ...b, ...a, ...b, ..
 const decrementWhileNonZero = (l: Local): number[] => [...get(l), ...Op.i32Const(1), ...Op.i32Sub, ...Op.localTee(index.get(l)!), ...Op.brIf(0)];
 
 export function packABody(): number[] {
+  return packPanelsBody(4);
+}
+
+/**
+ * B's packing (sgemm-pack.ts packB8's layout), the same walk with panels of 8 columns:
+ *
+ *   pack_b(src, bColBytes, bRowBytes, n, k, dst, nPanels, panelsPerTile, start, end)
+ *
+ * B(kk, j) is the float at src + j·bColBytes + kk·bRowBytes: block k0 at dst + k0·nPanels·32 bytes,
+ * panel q of it at + q·kc·32, element (kk, s) at + (kk·8 + s)·4; columns at or past n are zeros.
+ * A weight read transposed (x·Wᵀ) is contiguous along k, so each column is read in order.
+ */
+export function packBBody(): number[] {
+  return packPanelsBody(8);
+}
+
+/** Panels of `width` (4 or 8) rows of the source, k-major, block after block of KC. */
+function packPanelsBody(width: 4 | 8): number[] {
+  const log2Width = width === 4 ? 2 : 3;
   const code: number[] = [];
   code.push(...get('start'), ...get('perTile'), ...Op.i32Mul, ...set('p'));
   code.push(...minU([...get('end'), ...get('perTile'), ...Op.i32Mul], get('mPanels')), ...set('pEnd'));
   code.push(...Op.block, ...get('p'), ...get('pEnd'), ...Op.i32GeU, ...Op.brIf(0), ...Op.loop);
   code.push(...Op.i32Const(0), ...set('k0'), ...Op.loop);
   code.push(...minU(Op.i32Const(KC), [...get('k'), ...get('k0'), ...Op.i32Sub]), ...set('kc'));
-  // base = dst + (k0·mPanels + p·kc)·16
-  code.push(...get('dst'), ...get('k0'), ...get('mPanels'), ...Op.i32Mul, ...get('p'), ...get('kc'), ...Op.i32Mul, ...Op.i32Add, ...Op.i32Const(4), ...Op.i32Shl, ...Op.i32Add, ...set('base'));
+  // base = dst + (k0·mPanels + p·kc)·width·4
+  code.push(...get('dst'), ...get('k0'), ...get('mPanels'), ...Op.i32Mul, ...get('p'), ...get('kc'), ...Op.i32Mul, ...Op.i32Add, ...Op.i32Const(log2Width + 2), ...Op.i32Shl, ...Op.i32Add, ...set('base'));
   code.push(...Op.i32Const(0), ...set('r'), ...Op.loop);
   code.push(...get('base'), ...get('r'), ...Op.i32Const(2), ...Op.i32Shl, ...Op.i32Add, ...set('dp'), ...get('kc'), ...set('kk'));
-  // row i = 4p + r: inside A, its kc values along k; past m, zeros.
-  code.push(...get('p'), ...Op.i32Const(2), ...Op.i32Shl, ...get('r'), ...Op.i32Add, ...get('m'), ...Op.i32LtU, ...Op.if);
-  code.push(...get('src'), ...get('p'), ...Op.i32Const(2), ...Op.i32Shl, ...get('r'), ...Op.i32Add, ...get('aRow'), ...Op.i32Mul, ...Op.i32Add, ...get('k0'), ...get('aCol'), ...Op.i32Mul, ...Op.i32Add, ...set('sp'));
+  // row i = width·p + r: inside the source, its kc values along k; past m, zeros.
+  code.push(...get('p'), ...Op.i32Const(log2Width), ...Op.i32Shl, ...get('r'), ...Op.i32Add, ...get('m'), ...Op.i32LtU, ...Op.if);
+  code.push(...get('src'), ...get('p'), ...Op.i32Const(log2Width), ...Op.i32Shl, ...get('r'), ...Op.i32Add, ...get('aRow'), ...Op.i32Mul, ...Op.i32Add, ...get('k0'), ...get('aCol'), ...Op.i32Mul, ...Op.i32Add, ...set('sp'));
   code.push(...Op.loop, ...get('dp'), ...get('sp'), ...Op.f32Load(0), ...Op.f32Store(0));
-  code.push(...get('sp'), ...get('aCol'), ...Op.i32Add, ...set('sp'), ...get('dp'), ...Op.i32Const(16), ...Op.i32Add, ...set('dp'), ...decrementWhileNonZero('kk'), ...Op.end);
+  code.push(...get('sp'), ...get('aCol'), ...Op.i32Add, ...set('sp'), ...get('dp'), ...Op.i32Const(width * 4), ...Op.i32Add, ...set('dp'), ...decrementWhileNonZero('kk'), ...Op.end);
   code.push(...Op.else);
-  code.push(...Op.loop, ...get('dp'), ...Op.f32Const(0), ...Op.f32Store(0), ...get('dp'), ...Op.i32Const(16), ...Op.i32Add, ...set('dp'), ...decrementWhileNonZero('kk'), ...Op.end);
+  code.push(...Op.loop, ...get('dp'), ...Op.f32Const(0), ...Op.f32Store(0), ...get('dp'), ...Op.i32Const(width * 4), ...Op.i32Add, ...set('dp'), ...decrementWhileNonZero('kk'), ...Op.end);
   code.push(...Op.end);
-  code.push(...get('r'), ...Op.i32Const(1), ...Op.i32Add, ...Op.localTee(index.get('r')!), ...Op.i32Const(4), ...Op.i32LtU, ...Op.brIf(0), ...Op.end);
+  code.push(...get('r'), ...Op.i32Const(1), ...Op.i32Add, ...Op.localTee(index.get('r')!), ...Op.i32Const(width), ...Op.i32LtU, ...Op.brIf(0), ...Op.end);
   code.push(...get('k0'), ...get('kc'), ...Op.i32Add, ...Op.localTee(index.get('k0')!), ...get('k'), ...Op.i32LtU, ...Op.brIf(0), ...Op.end);
   code.push(...get('p'), ...Op.i32Const(1), ...Op.i32Add, ...Op.localTee(index.get('p')!), ...get('pEnd'), ...Op.i32LtU, ...Op.brIf(0), ...Op.end, ...Op.end);
   code.push(...Op.end);

@@ -58,7 +58,7 @@ export interface SgemmModule {
 }
 
 function instantiate(fma: boolean): SgemmModule | null {
-  const drivers = [...DRIVER_VARIANTS.map(driverName), 'pack_a'];
+  const drivers = [...DRIVER_VARIANTS.map(driverName), 'pack_a', 'pack_b'];
   const threaded = instantiateThreaded((shared) => sgemmModuleBytes(fma, shared, MAX_MEMORY_PAGES), drivers);
   if (!threaded) return null;
   const { memory } = threaded;
@@ -140,7 +140,7 @@ export function sgemmSimd(
   const bBytes = rowMajor ? (k * n + NR) * 4 : packedBSize(n, k) * 4;
   const ldb = rowMajor ? n * 4 : 0;
   const pending = pendingB;
-  pending.memory = memory;
+  pending.module = module;
   pending.b = b;
   pending.bRow = bRow;
   pending.bCol = bCol;
@@ -223,14 +223,32 @@ const DRIVERS: readonly string[] = [false, true].flatMap((rowMajorB) =>
 );
 
 /** The B the current call writes, read by `writeB` (one function for every call rather than a closure per call). */
-const pendingB = { memory: null as WebAssembly.Memory | null, b: new Float32Array(0) as Float32Array, bRow: 0, bCol: 0, n: 0, k: 0, rowMajor: false };
+const pendingB = { module: null as SgemmModule | null, b: new Float32Array(0) as Float32Array, bRow: 0, bCol: 0, n: 0, k: 0, rowMajor: false };
 
-/** Writes the current call's B at byte `address`: row-major as it is (zeros after, the last row's overread), else packed. */
+/**
+ * Writes the current call's B at byte `address`: row-major as it is (zeros after, the last row's
+ * overread), else packed — by the module (pack_b, on every thread, a block of panels each) when B
+ * lies in its memory (a weight read transposed, every training step), by packB8 in JS otherwise.
+ */
 function writeB(address: number): void {
-  const { memory, b, bRow, bCol, n, k, rowMajor } = pendingB;
-  const into = floatsOf(memory!);
+  const { module, b, bRow, bCol, n, k, rowMajor } = pendingB;
+  const into = floatsOf(module!.memory);
   const offset = address / 4;
-  if (!rowMajor) return packB8(b, bRow, bCol, into, offset, n, k);
+  if (!rowMajor) {
+    const at = addressIn(module!.memory, b);
+    if (at === null) return packB8(b, bRow, bCol, into, offset, n, k);
+    const nPanels = Math.ceil(n / NR);
+    const p = packArgs;
+    p[0] = at;
+    p[1] = bCol * 4;
+    p[2] = bRow * 4;
+    p[3] = n;
+    p[4] = k;
+    p[5] = address;
+    p[6] = nPanels;
+    p[7] = PACK_PANELS_PER_TILE;
+    return parallelFor(module!.threaded, 'pack_b', p, Math.ceil(nPanels / PACK_PANELS_PER_TILE), n * k * PACK_COST);
+  }
   into.set(b.subarray(0, k * n), offset);
   into.fill(0, offset + k * n, offset + k * n + NR);
 }
