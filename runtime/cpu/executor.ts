@@ -43,6 +43,8 @@ interface Bound {
 }
 
 const NO_NAMES: string[] = [];
+/** The outputs of a step that reads none: one frozen object shared by every such step (none per step). */
+const NO_OUTPUTS: Record<string, HostTensor> = Object.freeze({});
 
 /** Bytes left after each tensor in the kernels' memory: a kernel may read a row past the last (sgemm-module.ts's row-major B). */
 const SLACK_BYTES = 64;
@@ -402,6 +404,7 @@ export class CpuExecutor implements Executor {
   }
 
   private readOutputs(bound: Bound, names: string[]): Record<string, HostTensor> {
+    if (names.length === 0) return NO_OUTPUTS;
     const result: Record<string, HostTensor> = {};
     for (const name of names) {
       const tensor = readableTensor(this.plan, name);

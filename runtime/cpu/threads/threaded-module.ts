@@ -101,7 +101,7 @@ type RangeKernel = (...values: number[]) => void;
 const current: { kernel: RangeKernel; args: readonly number[] } = { kernel: () => {}, args: [] };
 const runCurrent = (start: number, end: number): void => callRange(current.kernel, current.args, start, end);
 
-/** kernel(...args, start, end) without the spread's array (the argument counts the kernels use; any other spreads). */
+/** kernel(...args, start, end) without the spread's array (the argument counts the kernels use, 3 to 16; any other spreads, allocating). */
 function callRange(kernel: RangeKernel, a: readonly number[], start: number, end: number): void {
   switch (a.length) {
     case 3:
@@ -116,10 +116,22 @@ function callRange(kernel: RangeKernel, a: readonly number[], start: number, end
       return kernel(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, start, end);
     case 8:
       return kernel(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, start, end);
+    case 9:
+      return kernel(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, start, end);
+    case 10:
+      return kernel(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, start, end);
+    case 11:
+      return kernel(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, start, end);
+    case 12:
+      return kernel(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, start, end);
+    case 13:
+      return kernel(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, start, end);
     case 14:
       return kernel(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, start, end);
     case 15:
       return kernel(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, start, end);
+    case 16:
+      return kernel(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, a[15]!, start, end);
     default:
       return kernel(...a, start, end);
   }

@@ -136,7 +136,7 @@ export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB,
   if (sourceInPlace === null) floats.set(source, sourceAt / 4);
   if (keptZerosAt === null) floats.fill(0, zerosAt / 4, zerosAt / 4 + channels);
   if (epilogue.bias) {
-    floats.set(epilogue.bias.subarray(0, n), biasAt / 4);
+    floats.set(epilogue.bias.length === n ? epilogue.bias : epilogue.bias.subarray(0, n), biasAt / 4);
     floats.fill(0, biasAt / 4 + n, biasAt / 4 + ldc);
   }
   const pointers = tableAt === null ? new Int32Array(memory.buffer, pointersAt, table ? table.length : passRows * taps) : null;

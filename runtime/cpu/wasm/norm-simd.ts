@@ -129,9 +129,17 @@ export const sumToSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   if (!module) return elementwiseKernels.sum_to(ctx, inputs, outputs, attrs);
   const call = callLayout(module.gemm.memory);
   const xAt = call.input(xd);
-  const sumAt = call.scratch(m);
-  const floats = floatsOf(module.gemm.memory);
-  floats.fill(0, sumAt / 4, sumAt / 4 + m);
-  byChannels(module, 'bn_sum', [xAt, xd.length / m, m * 4, sumAt], xd.length / m, m);
-  out.set(floats.subarray(sumAt / 4, sumAt / 4 + m));
+  // The sums accumulate where the output lies when it is in the memory (no copy out), else in scratch.
+  const sumAt = call.output(out);
+  floatsOf(module.gemm.memory).fill(0, sumAt / 4, sumAt / 4 + m);
+  const args = sumArgs;
+  args[0] = xAt;
+  args[1] = xd.length / m;
+  args[2] = m * 4;
+  args[3] = sumAt;
+  byChannels(module, 'bn_sum', args, xd.length / m, m);
+  call.copyOut(out, sumAt);
 };
+
+/** sumToSimd's argument list, refilled per call: nothing allocated per bias gradient. */
+const sumArgs: number[] = [0, 0, 0, 0];
