@@ -1,6 +1,6 @@
 import type { CpuKernel, CpuKernelMap } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
-import { simdUpdate } from '../simd/stored-memory.js';
+import { simdUpdate, updateScalars as s } from '../simd/stored-memory.js';
 
 /**
  * Optimizer updates, in place on the parameter and its slots (inputs[0] and inputs[2...]); the
@@ -10,13 +10,16 @@ import { simdUpdate } from '../simd/stored-memory.js';
  * When the parameter and its slots live in the executor's stored WebAssembly memory
  * (simd/stored-memory.ts), the float32 SIMD loop (simd/optimizer-module.ts) updates them in place,
  * all but the last `length % 4` values, on the worker pool when they are many; the JS loops below
- * (float64 arithmetic, the reference) do the rest, or everything when the arrays are plain.
+ * (float64 arithmetic, the reference) do the rest, or everything when the arrays are plain. The
+ * settings reach the SIMD loop through `updateScalars` (`s` here), filled before each call in the
+ * order of the update's scalars (optimizer-module.ts): no array per call.
  */
 
 const gd: CpuKernel = (ctx, inputs) => {
   const p = f32(inputs[0]!);
   const g = f32(inputs[1]!);
-  const start = simdUpdate('gd', p, g, [], [ctx.lr]);
+  s[0] = ctx.lr;
+  const start = simdUpdate('gd', p, g);
   for (let i = start; i < p.length; i++) p[i]! -= ctx.lr * g[i]!;
 };
 
@@ -26,7 +29,9 @@ const sgd: CpuKernel = (ctx, inputs, _outputs, attrs) => {
   const v = f32(inputs[2]!);
   const momentum = attrs.momentum as number;
   const nesterov = attrs.nesterov === true;
-  const start = simdUpdate(nesterov ? 'nesterov' : 'sgd', p, g, [v], [ctx.lr, momentum]);
+  s[0] = ctx.lr;
+  s[1] = momentum;
+  const start = simdUpdate(nesterov ? 'nesterov' : 'sgd', p, g, v);
   for (let i = start; i < p.length; i++) {
     const vi = momentum * v[i]! - ctx.lr * g[i]!;
     v[i] = vi;
@@ -46,7 +51,14 @@ function adamLike(decoupled: boolean): CpuKernel {
     const decay = decoupled ? (attrs.weightDecay as number) : 0;
     const c1 = 1 - b1 ** ctx.step;
     const c2 = 1 - b2 ** ctx.step;
-    const start = simdUpdate(decay !== 0 ? 'adamw' : 'adam', p, g, [m, v], [ctx.lr, b1, b2, eps, c1, c2, decay]);
+    s[0] = ctx.lr;
+    s[1] = b1;
+    s[2] = b2;
+    s[3] = eps;
+    s[4] = c1;
+    s[5] = c2;
+    s[6] = decay;
+    const start = simdUpdate(decay !== 0 ? 'adamw' : 'adam', p, g, m, v);
     for (let i = start; i < p.length; i++) {
       const gi = g[i]!;
       const mi = b1 * m[i]! + (1 - b1) * gi;
@@ -64,7 +76,9 @@ const adagrad: CpuKernel = (ctx, inputs, _outputs, attrs) => {
   const g = f32(inputs[1]!);
   const a = f32(inputs[2]!);
   const eps = attrs.epsilon as number;
-  const start = simdUpdate('adagrad', p, g, [a], [ctx.lr, eps]);
+  s[0] = ctx.lr;
+  s[1] = eps;
+  const start = simdUpdate('adagrad', p, g, a);
   for (let i = start; i < p.length; i++) {
     a[i]! += g[i]! * g[i]!;
     p[i]! -= (ctx.lr * g[i]!) / (Math.sqrt(a[i]!) + eps);
@@ -79,7 +93,11 @@ const rmsprop: CpuKernel = (ctx, inputs, _outputs, attrs) => {
   const rho = attrs.rho as number;
   const eps = attrs.epsilon as number;
   const momentum = attrs.momentum as number;
-  const start = simdUpdate('rmsprop', p, g, [ms, mom], [ctx.lr, rho, eps, momentum]);
+  s[0] = ctx.lr;
+  s[1] = rho;
+  s[2] = eps;
+  s[3] = momentum;
+  const start = simdUpdate('rmsprop', p, g, ms, mom);
   for (let i = start; i < p.length; i++) {
     ms[i] = rho * ms[i]! + (1 - rho) * g[i]! * g[i]!;
     mom[i] = momentum * mom[i]! + (ctx.lr * g[i]!) / (Math.sqrt(ms[i]!) + eps);

@@ -6,9 +6,13 @@ import { i32, importedMemorySection, MAGIC_AND_VERSION, name, section, u32, vect
  * its memory (`env.memory`: the executor's stored-tensor memory, stored-memory.ts) and exports one
  * function per update, all of the form
  *
- *   adam(p, g, m, v, bytes, lr, beta1, beta2, epsilon, c1, c2, decay, start, end)
+ *   adam(p, g, m, v, bytes, scalars, start, end)
  *
- * where p, g and the slots are byte addresses (16-aligned) and `bytes` a multiple of 16: each
+ * where p, g and the slots are byte addresses (16-aligned), `bytes` a multiple of 16 and `scalars` the
+ * byte address of the update's float32 settings (lr, beta1, beta2, epsilon, c1, c2, decay for adam: the
+ * spec's `scalars`, in order, 4 bytes each). The settings travel through memory, not as f32
+ * parameters, so that every argument is a small integer: a float argument would be boxed (a heap
+ * number per call) on its way through the threaded call (threads/threaded-module.ts). Each
  * function updates the tiles [start, end) of the `bytes / 4` values (TILE_FLOATS a tile) in place,
  * four at a time, so that it runs on the worker pool (threads/threaded-module.ts), every value
  * updated by the same instructions on whichever thread. The formulas are those of
@@ -47,7 +51,7 @@ const sqrt = (a: Expr): Expr => [...a, ...F.sqrt];
 interface UpdateSpec {
   /** Pointer parameters: the parameter first, then the gradient, then the slots. */
   pointers: string[];
-  /** f32 scalar parameters, after `bytes`. */
+  /** f32 settings, read in this order from the parameter block at `scalars` (after `bytes`). */
   scalars: string[];
   /** Vector constants computed once from the scalars: name → expression over splat scalars. */
   constants?: Record<string, (s: (name: string) => Expr) => Expr>;
@@ -60,8 +64,8 @@ interface UpdateSpec {
 }
 
 function updateFunction(spec: UpdateSpec): { type: number[]; code: number[] } {
-  const params = [...spec.pointers, 'bytes', ...spec.scalars, 'start', 'end'];
-  const types = [...spec.pointers.map(() => T.i32), T.i32, ...spec.scalars.map(() => T.f32), T.i32, T.i32];
+  const params = [...spec.pointers, 'bytes', 'scalars', 'start', 'end'];
+  const types = [...spec.pointers.map(() => T.i32), T.i32, T.i32, T.i32, T.i32];
   const local = new Map(params.map((n, i) => [n, i]));
   const iLocal = params.length;
   const stopLocal = iLocal + 1;
@@ -75,11 +79,10 @@ function updateFunction(spec: UpdateSpec): { type: number[]; code: number[] } {
     return local.get(n)!;
   };
   const code: number[] = [];
-  // Splat every scalar and constant once, before the loop.
-  for (const s of spec.scalars) {
-    const index = local.get(s)!;
-    code.push(...get(index), ...F.splat, ...set(vec(`@${s}`)));
-  }
+  // Load and splat every scalar (f32.load, align 4, offset 4·i) and constant once, before the loop.
+  spec.scalars.forEach((s, i) => {
+    code.push(...get(local.get('scalars')!), 0x2a, 2, ...u32(i * 4), ...F.splat, ...set(vec(`@${s}`)));
+  });
   const splatOf = (n: string): Expr => get(local.get(`@${n}`) ?? local.get(n)!);
   for (const [n, expr] of Object.entries(spec.constants ?? {})) code.push(...expr(splatOf), ...set(vec(`@${n}`)));
   const address = (ptr: string): Expr => [...get(local.get(ptr)!), ...get(iLocal), 0x6a /* i32.add */];
@@ -171,6 +174,9 @@ const UPDATES = {
 } satisfies Record<string, UpdateSpec>;
 
 export type OptimizerUpdate = keyof typeof UPDATES;
+
+/** The most settings an update reads from its parameter block (adam's seven). */
+export const MAX_UPDATE_SCALARS = Math.max(...Object.values(UPDATES).map((u: UpdateSpec) => u.scalars.length));
 export const OPTIMIZER_UPDATES = Object.keys(UPDATES) as OptimizerUpdate[];
 
 /** The module over an imported memory, shared or not (threads/threaded-module.ts). */

@@ -1,7 +1,7 @@
 import { MAX_MEMORY_PAGES, parallelFor, type ThreadedModule } from '../threads/threaded-module.js';
 import { overGemmMemory } from '../wasm/gemm-memory.js';
 import { callLayout, floatsOf, type KernelHeap } from '../wasm/kernel-memory.js';
-import { OPTIMIZER_UPDATES, optimizerModuleBytes, TILE_FLOATS, type OptimizerUpdate } from './optimizer-module.js';
+import { MAX_UPDATE_SCALARS, OPTIMIZER_UPDATES, optimizerModuleBytes, TILE_FLOATS, type OptimizerUpdate } from './optimizer-module.js';
 
 /**
  * Trainable parameters and optimizer slots in WebAssembly memory, so the optimizer updates run on
@@ -32,6 +32,8 @@ interface Block {
   /** Byte address of the gradient scratch of a memory of its own (none in the heap: callLayout's). */
   scratch: number;
   scratchElements: number;
+  /** Byte address of the block's parameter block: the settings of the update running now. */
+  scalars: number;
 }
 
 /** The block of every view `allocate` handed out. */
@@ -82,20 +84,22 @@ export function createStoredMemory(sizes: readonly number[], scratchElements: nu
   if (sizes.length === 0 || !simdAllowed()) return null;
   const inHeap = heap && updatesOverGemm()?.gemm.memory === heap.memory ? updatesOverGemm()!.threaded : null;
   const scratchAligned = inHeap ? 0 : align(scratchElements);
-  const total = sizes.reduce((n, s) => n + align(s), 0) + scratchAligned;
+  const scalarsAligned = align(MAX_UPDATE_SCALARS);
+  const total = sizes.reduce((n, s) => n + align(s), 0) + scratchAligned + scalarsAligned;
+  const tensors = total - scratchAligned - scalarsAligned;
   const bytes = total * 4;
   if (bytes > MAX_BYTES) return null;
   const module = inHeap ?? ownMemory(bytes);
   if (!module) return null;
   const base = inHeap ? heap!.allocate(bytes) : 0;
   if (inHeap && owner) released.register(owner, { heap: heap!, address: base });
-  const block: Block = { module, scratch: base + (total - scratchAligned) * 4, scratchElements: scratchAligned };
+  const block: Block = { module, scratch: base + tensors * 4, scratchElements: scratchAligned, scalars: base + (tensors + scratchAligned) * 4 };
   // A reused block of the heap holds an earlier executor's values: the tensors start at zero.
   if (inHeap) floatsOf(module.memory).fill(0, base / 4, base / 4 + total);
   let top = 0;
   return {
     allocate(size) {
-      if (top + align(size) > total - scratchAligned) throw new Error('stored memory: more tensors than it was sized for');
+      if (top + align(size) > tensors) throw new Error('stored memory: more tensors than it was sized for');
       const at = base + top * 4;
       const data = inHeap ? (heap!.view('f32', at, size) as Float32Array) : new Float32Array(module.memory.buffer, at, size);
       top += align(size);
@@ -105,20 +109,29 @@ export function createStoredMemory(sizes: readonly number[], scratchElements: nu
   };
 }
 
-/** One argument list, refilled per update (parallelFor copies it before returning). */
-const args: number[] = [];
+/**
+ * The settings of the next `simdUpdate`, in the order of the update's scalars (optimizer-module.ts):
+ * the optimizer kernels fill it before each call. One array for every call, and the settings reach
+ * the kernel through its parameter block in memory: no array and no boxed number per update.
+ */
+export const updateScalars = new Float64Array(MAX_UPDATE_SCALARS);
+
+/** One argument list per slot count (0, 1 or 2 slots), refilled per update: only small integers. */
+const argLists: number[][] = [0, 1, 2].map((slots) => new Array<number>(slots + 4).fill(0));
 
 /**
- * Runs `update` in place on the first `length - length % 4` values of `param` and its slots when
- * they live in one block of stored memory, reading `grad` where it lies in that memory or from a
- * copy (in scratch above the heap, or in the memory's own scratch): the arguments are the parameter's, the gradient's and the slots'
- * byte addresses, the byte count, then `scalars`. Returns how many values it updated (the caller's
- * scalar loop does the rest): 0 for plain arrays.
+ * Runs `update` in place on the first `length - length % 4` values of `param` and its slots (`slot0`,
+ * `slot1`, in the update's order; null past its count) when they live in one block of stored memory,
+ * reading `grad` where it lies in that memory or from a copy (in scratch above the heap, or in the
+ * memory's own scratch), with the settings in `updateScalars`: the arguments are the parameter's, the
+ * gradient's and the slots' byte addresses, the byte count and the parameter block's address. Returns
+ * how many values it updated (the caller's scalar loop does the rest): 0 for plain arrays.
  */
-export function simdUpdate(update: OptimizerUpdate, param: Float32Array, grad: Float32Array, slots: readonly Float32Array[], scalars: readonly number[]): number {
+export function simdUpdate(update: OptimizerUpdate, param: Float32Array, grad: Float32Array, slot0: Float32Array | null = null, slot1: Float32Array | null = null): number {
   const block = blocks.get(param);
   if (block === undefined || param.length < 4 || grad.length !== param.length) return 0;
-  for (const slot of slots) if (blocks.get(slot) !== block) return 0;
+  if (slot0 !== null && blocks.get(slot0) !== block) return 0;
+  if (slot1 !== null && blocks.get(slot1) !== block) return 0;
   let gradAt: number;
   if (block.module.shared) {
     gradAt = callLayout(block.module.memory).input(grad);
@@ -127,12 +140,16 @@ export function simdUpdate(update: OptimizerUpdate, param: Float32Array, grad: F
     floatsOf(block.module.memory).set(grad, block.scratch / 4);
     gradAt = block.scratch;
   }
+  floatsOf(block.module.memory).set(updateScalars, block.scalars / 4);
   const count = param.length - (param.length % 4);
-  args.length = 0;
-  args.push(param.byteOffset, gradAt);
-  for (const slot of slots) args.push(slot.byteOffset);
-  args.push(count * 4);
-  for (const scalar of scalars) args.push(scalar);
+  const args = argLists[(slot0 === null ? 0 : 1) + (slot1 === null ? 0 : 1)]!;
+  let i = 0;
+  args[i++] = param.byteOffset;
+  args[i++] = gradAt;
+  if (slot0 !== null) args[i++] = slot0.byteOffset;
+  if (slot1 !== null) args[i++] = slot1.byteOffset;
+  args[i++] = count * 4;
+  args[i] = block.scalars;
   parallelFor(block.module, update, args, Math.ceil(count / TILE_FLOATS), count * UPDATE_COST);
   return count;
 }

@@ -104,6 +104,12 @@ const runCurrent = (start: number, end: number): void => callRange(current.kerne
 /** kernel(...args, start, end) without the spread's array (the argument counts the kernels use; any other spreads). */
 function callRange(kernel: RangeKernel, a: readonly number[], start: number, end: number): void {
   switch (a.length) {
+    case 3:
+      return kernel(a[0]!, a[1]!, a[2]!, start, end);
+    case 4:
+      return kernel(a[0]!, a[1]!, a[2]!, a[3]!, start, end);
+    case 5:
+      return kernel(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, start, end);
     case 6:
       return kernel(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, start, end);
     case 7:

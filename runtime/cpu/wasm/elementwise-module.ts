@@ -7,11 +7,14 @@ import { WasmFunction } from './wasm-function.js';
  * WebAssembly SIMD loops, module bytes over an imported memory (the GEMM module's:
  * elementwise-simd.ts). Every export has the form
  *
- *   name(...pointers, bytes, ...f32 scalars, start, end)
+ *   name(...pointers, bytes, [scalars,] start, end)
  *
- * with byte addresses, `bytes` a multiple of 16, and computes the tiles [start, end) of its output,
+ * with byte addresses, `bytes` a multiple of 16, `scalars` (for the kernels that take settings) the
+ * byte address of their float32 values (4 bytes each, in order: alpha, factor), and computes the tiles [start, end) of its output,
  * a tile being TILE_BYTES of it: so it runs through `parallelFor` on any number of threads, each
- * value computed by the same instructions whichever thread computes it.
+ * value computed by the same instructions whichever thread computes it. The settings travel through
+ * memory, not as f32 parameters, so that every argument is a small integer: a float argument would be
+ * boxed (a heap number per call) on its way through the threaded call (threads/threaded-module.ts).
  *
  *   relu(x, y)                       y = x < 0 ? 0 : x (f32x4.pmax: −0 and NaN kept, as the JS loop)
  *   relu_grad(dy, y, dx)             dx = y > 0 ? dy : dy·0
@@ -42,7 +45,7 @@ type Code = readonly number[];
 interface MapSpec {
   /** Pointer parameters, the output last. */
   pointers: readonly string[];
-  /** f32 parameters after `bytes`, splatted once into v128 locals of the same name. */
+  /** f32 settings read from the block at `scalars` (after `bytes`), splatted once into v128 locals. */
   scalars?: readonly string[];
   /** The output's four values, from `load(pointer)` (four values at the current offset) and `s(scalar)`. */
   value: (load: (pointer: string) => Code, s: (scalar: string) => Code, f: WasmFunction) => Code;
@@ -53,7 +56,7 @@ function mapFunction(spec: MapSpec): { f: WasmFunction; code: number[] } {
   const f = new WasmFunction([
     ...spec.pointers.map((p) => [p, i32] as const),
     ['bytes', i32],
-    ...scalars.map((s) => [s, Type.f32] as const),
+    ...(scalars.length > 0 ? [['scalars', i32] as const] : []),
     ['start', i32],
     ['end', i32],
   ]);
@@ -63,7 +66,8 @@ function mapFunction(spec: MapSpec): { f: WasmFunction; code: number[] } {
   const output = spec.pointers[spec.pointers.length - 1]!;
   const stop = [...f.get('end'), ...Op.i32Const(TILE_BYTES), ...Op.i32Mul];
   const code = [
-    ...scalars.flatMap((s) => f.set(`${s}4`, [...f.get(s), ...Op.f32x4Splat])),
+    // f32.load (align 4, offset 4·i) of each setting, splatted
+    ...scalars.flatMap((s, i) => f.set(`${s}4`, [...f.get('scalars'), 0x2a, 2, ...u32(i * 4), ...Op.f32x4Splat])),
     // stop = min(end · TILE_BYTES, bytes)
     ...f.set('stop', [...stop, ...f.get('bytes'), ...stop, ...f.get('bytes'), ...Op.i32LtS, ...Op.select]),
     ...f.for('j', [...f.get('start'), ...Op.i32Const(TILE_BYTES), ...Op.i32Mul], f.get('stop'), Op.i32Const(16), [

@@ -31,36 +31,51 @@ const MIN_VALUES = 16;
  */
 const VALUE_COST = 4;
 
-/** One argument list, refilled per call (parallelFor copies it before returning): nothing allocated per call. */
-const args: number[] = [];
+/** One argument list per length (operands, output, bytes, [scalars]: 3 to 5), refilled per call: only small integers. */
+const argLists: number[][] = [[], [], [], [0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0, 0]];
 
-/** out = fn(operands..., scalars...) in WASM; false when the module is missing (the caller runs JS). */
-function runMap(fn: ElementwiseFunction, operands: readonly Float32Array[], out: Float32Array, scalars: readonly number[]): boolean {
+/**
+ * out = fn(a[, b][, scalar]) in WASM; false when the module is missing (the caller runs JS). `scalar`
+ * (alpha, factor; null when the function takes none) reaches the kernel through a float32 in scratch.
+ * Operands and settings are arguments, not arrays: nothing allocated per call.
+ */
+function runMap(fn: ElementwiseFunction, a: Float32Array, b: Float32Array | null, out: Float32Array, scalar: number | null): boolean {
   const module = out.length >= MIN_VALUES ? elementwiseModule() : null;
   if (!module) return false;
   const n = out.length;
   const padded = Math.ceil(n / 4) * 4;
   const memory = module.gemm.memory;
   const call = callLayout(memory);
-  args.length = 0;
+  const args = argLists[(b === null ? 3 : 4) + (scalar === null ? 0 : 1)]!;
+  let i = 0;
   let outAt: number;
   if (n === padded) {
-    for (const data of operands) args.push(call.input(data));
+    args[i++] = call.input(a);
+    if (b !== null) args[i++] = call.input(b);
     outAt = call.output(out);
   } else {
     // The lanes past the end are read and written in scratch, never next to a tensor in place.
-    for (const data of operands) {
-      const at = call.scratch(padded);
-      floatsOf(memory).set(data, at / 4);
-      args.push(at);
-    }
+    args[i++] = paddedCopy(call, memory, a, padded);
+    if (b !== null) args[i++] = paddedCopy(call, memory, b, padded);
     outAt = call.scratch(padded);
   }
-  args.push(outAt, padded * 4);
-  for (const scalar of scalars) args.push(scalar);
+  args[i++] = outAt;
+  args[i++] = padded * 4;
+  if (scalar !== null) {
+    const at = call.scratch(4);
+    floatsOf(memory)[at / 4] = scalar;
+    args[i] = at;
+  }
   parallelFor(module.threaded, fn, args, Math.ceil(padded / TILE_FLOATS), n * VALUE_COST);
   call.copyOut(out, outAt);
   return true;
+}
+
+/** A copy of `data` in `padded` floats of scratch; its address. */
+function paddedCopy(call: ReturnType<typeof callLayout>, memory: WebAssembly.Memory, data: Float32Array, padded: number): number {
+  const at = call.scratch(padded);
+  floatsOf(memory).set(data, at / 4);
+  return at;
 }
 
 /** An activation gradient `(dy, y) → dx`, with the step's alpha when it takes one. */
@@ -68,8 +83,8 @@ function gradient(name: 'relu' | 'leaky_relu' | 'elu' | 'sigmoid' | 'tanh', with
   const fn = `${name}_grad` as const;
   const fallback = activationKernels[fn];
   return (ctx, inputs, outputs, attrs) => {
-    const scalars = withAlpha ? [activationAlpha(name, attrs)] : [];
-    if (!runMap(fn, [f32(inputs[0]!), f32(inputs[1]!)], f32(outputs[0]!), scalars)) fallback(ctx, inputs, outputs, attrs);
+    const alpha = withAlpha ? activationAlpha(name, attrs) : null;
+    if (!runMap(fn, f32(inputs[0]!), f32(inputs[1]!), f32(outputs[0]!), alpha)) fallback(ctx, inputs, outputs, attrs);
   };
 }
 
@@ -77,14 +92,16 @@ function gradient(name: 'relu' | 'leaky_relu' | 'elu' | 'sigmoid' | 'tanh', with
 function binary(name: 'add' | 'sub' | 'mul' | 'div'): CpuKernel {
   const fallback = elementwiseKernels[name];
   return (ctx, inputs, outputs, attrs) => {
-    const [a, b, y] = [f32(inputs[0]!), f32(inputs[1]!), f32(outputs[0]!)];
-    if (a.length !== y.length || b.length !== y.length || !runMap(name, [a, b], y, [])) fallback(ctx, inputs, outputs, attrs);
+    const a = f32(inputs[0]!);
+    const b = f32(inputs[1]!);
+    const y = f32(outputs[0]!);
+    if (a.length !== y.length || b.length !== y.length || !runMap(name, a, b, y, null)) fallback(ctx, inputs, outputs, attrs);
   };
 }
 
 export const elementwiseSimdKernels = {
   relu: (ctx, inputs, outputs, attrs) => {
-    if (!runMap('relu', [f32(inputs[0]!)], f32(outputs[0]!), [])) activationKernels.relu(ctx, inputs, outputs, attrs);
+    if (!runMap('relu', f32(inputs[0]!), null, f32(outputs[0]!), null)) activationKernels.relu(ctx, inputs, outputs, attrs);
   },
   relu_grad: gradient('relu', false),
   leaky_relu_grad: gradient('leaky_relu', true),
@@ -96,6 +113,6 @@ export const elementwiseSimdKernels = {
   mul: binary('mul'),
   div: binary('div'),
   scale: (ctx, inputs, outputs, attrs) => {
-    if (!runMap('scale', [f32(inputs[0]!)], f32(outputs[0]!), [attrs.factor as number])) elementwiseKernels.scale(ctx, inputs, outputs, attrs);
+    if (!runMap('scale', f32(inputs[0]!), null, f32(outputs[0]!), attrs.factor as number)) elementwiseKernels.scale(ctx, inputs, outputs, attrs);
   },
 } satisfies CpuKernelMap;
