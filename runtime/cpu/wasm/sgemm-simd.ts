@@ -58,7 +58,7 @@ export interface SgemmModule {
 }
 
 function instantiate(fma: boolean): SgemmModule | null {
-  const drivers = [...DRIVER_VARIANTS.map(driverName), 'pack_a', 'pack_b'];
+  const drivers = [...DRIVER_VARIANTS.map(driverName), 'pack_a', 'pack_b', 'pack_bt'];
   const threaded = instantiateThreaded((shared) => sgemmModuleBytes(fma, shared, MAX_MEMORY_PAGES), drivers);
   if (!threaded) return null;
   const { memory } = threaded;
@@ -247,7 +247,8 @@ function writeB(address: number): void {
     p[5] = address;
     p[6] = nPanels;
     p[7] = PACK_PANELS_PER_TILE;
-    return parallelFor(module!.threaded, 'pack_b', p, Math.ceil(nPanels / PACK_PANELS_PER_TILE), n * k * PACK_COST);
+    // Contiguous along k (x·Wᵀ): 4×4 transposes in registers (sgemm-pack-bt.ts).
+    return parallelFor(module!.threaded, bRow === 1 ? 'pack_bt' : 'pack_b', p, Math.ceil(nPanels / PACK_PANELS_PER_TILE), n * k * PACK_COST);
   }
   into.set(b.subarray(0, k * n), offset);
   into.fill(0, offset + k * n, offset + k * n + NR);

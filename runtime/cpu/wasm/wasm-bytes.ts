@@ -45,6 +45,8 @@ export const Type = { i32: 0x7f, f32: 0x7d, v128: 0x7b, func: 0x60, emptyBlock: 
 /** Instructions, as byte arrays to concatenate. SIMD ones carry the 0xfd prefix. */
 export const Op = {
   localGet: (index: number) => [0x20, ...u32(index)],
+  /** i8x16.shuffle of two vectors by 16 byte indices (0–15 the first, 16–31 the second). */
+  i8x16Shuffle: (lanes: readonly number[]) => [0xfd, ...u32(0x0d), ...lanes],
   localSet: (index: number) => [0x21, ...u32(index)],
   localTee: (index: number) => [0x22, ...u32(index)],
   i32Const: (value: number) => [0x41, ...i32(value)],

@@ -138,8 +138,9 @@ describe('wasm simd float32 matmul', () => {
       if (here) return (new Function(`return ${harness}`)() as TileRun)(bytes, fn, pa, pb, c0, bias, alpha, kc, pointers, ldb, aChannels);
       const args = JSON.stringify([[...bytes], fn, [...pa], [...pb], [...c0], [...bias], alpha, kc, pointers && [...pointers], ldb, aChannels]);
       const script = `const [b, ...rest] = ${args}; console.log(JSON.stringify((${harness})(new Uint8Array(b), ...rest)));`;
-      // Node 20's V8 has relaxed SIMD behind this flag; newer engines validate it without.
-      const child = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '-e', script], { encoding: 'utf8' });
+      // Node 20's V8 has relaxed SIMD behind this flag; newer engines validate it without. The script
+      // goes by stdin: the module's bytes as JSON are past the limit of one command-line argument.
+      const child = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '-'], { input: script, encoding: 'utf8' });
       expect(child.stderr).toBe('');
       return JSON.parse(child.stdout) as number[];
     };

@@ -4,13 +4,13 @@ import { packB8, packedBSize } from '../../../runtime/cpu/wasm/sgemm-pack.js';
 import { sgemmModule, sgemmSimd } from '../../../runtime/cpu/wasm/sgemm-simd.js';
 
 /**
- * The module's B packing (pack_b, sgemm-pack-a.ts) against the JS one it replaces for B in the
+ * The module's B packing (pack_b, sgemm-pack-a.ts; pack_bt, sgemm-pack-bt.ts) against the JS one it replaces for B in the
  * kernels' memory (sgemm-pack.ts packB8, still the path for B outside it): the same bits, ragged
  * panels and k blocks included, for a transposed weight (contiguous along k) and a row-major B.
  */
 const random = (n: number, seed: number): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 3.7 + i * 1.13));
 
-const SHAPES: Array<[n: number, k: number]> = [[1, 1], [7, 3], [13, 5], [8, 256], [19, 301], [64, 517], [33, 9]];
+const SHAPES: Array<[n: number, k: number]> = [[1, 1], [7, 3], [13, 5], [8, 256], [19, 301], [64, 517], [33, 9], [16, 4], [24, 263]];
 
 describe('pack_b (B packed by the module)', () => {
   for (const [n, k] of SHAPES) {
@@ -28,15 +28,18 @@ describe('pack_b (B packed by the module)', () => {
           const expected = new Float32Array(size).fill(3);
           packB8(b, bRow, bCol, expected, 0, n, k);
           const into = heap.view('f32', dstAt, size) as Float32Array;
-          into.fill(5);
           const nPanels = Math.ceil(n / 8);
-          const packB = module.threaded.exports['pack_b'] as (...args: number[]) => void;
-          // Two ranges of panels, as two threads would take them.
-          const perTile = 2;
-          const tiles = Math.ceil(nPanels / perTile);
-          packB(srcAt, bCol * 4, bRow * 4, n, k, dstAt, nPanels, perTile, 0, Math.ceil(tiles / 2));
-          packB(srcAt, bCol * 4, bRow * 4, n, k, dstAt, nPanels, perTile, Math.ceil(tiles / 2), tiles);
-          expect(new Uint32Array(into.buffer, into.byteOffset, size)).toEqual(new Uint32Array(expected.buffer));
+          // pack_bt (4×4 transposes) only for B contiguous along k.
+          for (const kernel of transposed ? ['pack_b', 'pack_bt'] : ['pack_b']) {
+            into.fill(5);
+            const packB = module.threaded.exports[kernel] as (...args: number[]) => void;
+            // Two ranges of panels, as two threads would take them.
+            const perTile = 2;
+            const tiles = Math.ceil(nPanels / perTile);
+            packB(srcAt, bCol * 4, bRow * 4, n, k, dstAt, nPanels, perTile, 0, Math.ceil(tiles / 2));
+            packB(srcAt, bCol * 4, bRow * 4, n, k, dstAt, nPanels, perTile, Math.ceil(tiles / 2), tiles);
+            expect(new Uint32Array(into.buffer, into.byteOffset, size), kernel).toEqual(new Uint32Array(expected.buffer));
+          }
         } finally {
           heap.free(srcAt);
           heap.free(dstAt);
