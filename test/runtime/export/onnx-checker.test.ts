@@ -35,13 +35,14 @@ print(json.dumps(results))
 describe.skipIf(!python)(`the ONNX checker passes every exported file${python ? '' : ' (skipped: no python3 here imports onnx; run scripts/install-onnx.sh, which installs Debian\'s python3-onnx)'}`, () => {
   it('examples and seeded random models, fused and unfused (onnx.checker.check_model, full_check=True)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nnet-onnx-check-'));
-    const write = (name: string, source: string, model: string | undefined, fuse: boolean): void => {
-      const { plan, weights } = compiled(source, { ...(model ? { model } : {}), fuse });
+    const write = (name: string, source: string, model: string | undefined, fuse: boolean, path?: string): void => {
+      const { plan, weights } = compiled(source, { ...(model ? { model } : {}), fuse, ...(path ? { path } : {}) });
       writeFileSync(join(dir, `${name}${fuse ? '' : '.unfused'}.onnx`), exportOnnx(plan, weights, { docString: name, producerVersion: '0.1.0' }));
     };
     for (const file of readdirSync('examples').filter((f) => f.endsWith('.nnet'))) {
-      const source = readFileSync(join('examples', file), 'utf8');
-      for (const model of checkSource(source).models) for (const fuse of [true, false]) write(`${file}.${model.name}`, source, model.name, fuse);
+      const path = join('examples', file);
+      const source = readFileSync(path, 'utf8');
+      for (const model of checkSource(source).models) for (const fuse of [true, false]) write(`${file}.${model.name}`, source, model.name, fuse, path);
     }
     for (const seed of RANDOM_MODEL_SEEDS) for (const fuse of [true, false]) write(`random-${seed}`, randomModel(seed), undefined, fuse);
     INFERENCE_CASES.filter((c) => !REFUSED.some(([name]) => name.test(c.name))).forEach((c, i) => {
