@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveCpuKernel } from '../../../runtime/cpu/kernel-registry.js';
 import { geometry, type Geometry } from '../../../runtime/cpu/kernels/conv.js';
+import { U } from './float-data.js';
 
 /**
  * Fused convolutions (conv+bias+activation, the epilogue applied in the float32 WASM tile or after it)
@@ -9,7 +10,6 @@ import { geometry, type Geometry } from '../../../runtime/cpu/kernels/conv.js';
  * Tolerance: float32 accumulation over k = kh·kw·C terms, (k + 4)·2⁻²⁴·(Σ|x·w| + |bias|).
  */
 const ctx = { training: false, lr: 0, step: 0, seed: 0 };
-const U = 2 ** -24;
 
 function directConv(x: Float32Array, [n, h, w, c]: number[], k: Float32Array, [f, kh, kw]: number[], [sh, sw]: number[], [dh, dw]: number[]) {
   const oh = Math.floor((h! - ((kh! - 1) * dh! + 1)) / sh!) + 1;

@@ -3,6 +3,7 @@ import { geometry } from '../../../runtime/cpu/kernels/conv.js';
 import { convGradInputSimd, convGradWeightSimd, convSimd } from '../../../runtime/cpu/wasm/conv-simd.js';
 import { limitPointerTables } from '../../../runtime/cpu/wasm/pointer-tables.js';
 import { sgemmModule } from '../../../runtime/cpu/wasm/sgemm-simd.js';
+import { U, random } from './float-data.js';
 
 /**
  * The WASM convolutions (wasm/conv-simd.ts: indirect GEMM forward and input gradient, gathered
@@ -12,9 +13,7 @@ import { sgemmModule } from '../../../runtime/cpu/wasm/sgemm-simd.js';
  * Float32 accumulation over k terms: the bound is (k + 3)·2⁻²⁴·Σ|terms|, as for the matmul
  * (matmul-simd.test.ts); k is taps·C, taps·F and N·OH·OW respectively.
  */
-const U = 2 ** -24;
 const ctx = { training: true, lr: 0, step: 0, seed: 0 };
-const random = (n: number, seed: number): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 3.7 + i * 1.13));
 
 interface Case {
   name: string;

@@ -8,6 +8,7 @@ import { convGradInputSimd } from '../../../runtime/cpu/wasm/conv-simd.js';
 import { phasedDensity, phasesOf } from '../../../runtime/cpu/wasm/conv-phases.js';
 import { sgemmModule } from '../../../runtime/cpu/wasm/sgemm-simd.js';
 import { bits, warmPool } from './threads/warm-pool.js';
+import { U, random, size } from './float-data.js';
 
 /**
  * Transposed convolutions on the indirect GEMM: conv2d_transpose / conv1d_transpose run as the input
@@ -17,10 +18,7 @@ import { bits, warmPool } from './threads/warm-pool.js';
  * bound (k + 3)·2⁻²⁴·Σ|terms| (k = taps · C, as conv-simd.test.ts); odd channel counts that do not
  * fill a panel of 8 columns; 1 and 2 threads give the same bits.
  */
-const U = 2 ** -24;
 const ctx = { training: true, lr: 0, step: 0, seed: 0 };
-const random = (n: number, seed: number): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 3.7 + i * 1.13));
-const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
 interface Case {
   name: string;

@@ -7,6 +7,7 @@ import { setCpuThreads } from '../../../runtime/cpu/threads/thread-count.js';
 import { depthwiseForward } from '../../../runtime/cpu/wasm/depthwise-simd.js';
 import { sgemmModule } from '../../../runtime/cpu/wasm/sgemm-simd.js';
 import { bits, warmPool } from './threads/warm-pool.js';
+import { U, random, size } from './float-data.js';
 
 /**
  * grouped_conv2d on the WASM paths (wasm/grouped-simd.ts): the depthwise convolution (groups = C,
@@ -17,10 +18,7 @@ import { bits, warmPool } from './threads/warm-pool.js';
  * N·OH·OW). Channel counts that do not fill a vector of 4 or a panel of 8, strides, padding, dilation,
  * multipliers; 1 and 2 threads give the same bits.
  */
-const U = 2 ** -24;
 const ctx = { training: true, lr: 0, step: 0, seed: 0 };
-const random = (n: number, seed: number): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 3.7 + i * 1.13));
-const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
 interface Case {
   name: string;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { resolveCpuKernel } from '../../../runtime/cpu/kernel-registry.js';
+import { size } from './float-data.js';
 
 /**
  * Grouped (and depthwise) convolution and group normalisation on the CPU against PyTorch 1.13
@@ -11,7 +12,6 @@ import { resolveCpuKernel } from '../../../runtime/cpu/kernel-registry.js';
 const oracle = JSON.parse(readFileSync(new URL('./fixtures/grouped-torch.json', import.meta.url), 'utf8')) as Record<string, number[]>;
 const ctx = { training: true, lr: 0, step: 0, seed: 0 };
 const seq = (n: number, f: (i: number) => number): Float32Array => Float32Array.from({ length: n }, (_, i) => f(i));
-const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
 function run(kernel: string, inputs: Array<{ shape: number[]; data: Float32Array }>, outs: number[][], attrs: Record<string, string | number | number[]>): number[][] {
   const outputs = outs.map((shape) => ({ shape, data: new Float32Array(size(shape)) }));

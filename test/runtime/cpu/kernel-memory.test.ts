@@ -14,6 +14,7 @@ import { limitPointerTables } from '../../../runtime/cpu/wasm/pointer-tables.js'
 import { batchnormGradSimd, batchnormSimd, sumToSimd } from '../../../runtime/cpu/wasm/norm-simd.js';
 import { maxpoolGradSimd, maxpoolSimd } from '../../../runtime/cpu/wasm/pool-simd.js';
 import { sgemmModule, sgemmSimd } from '../../../runtime/cpu/wasm/sgemm-simd.js';
+import { random, size } from './float-data.js';
 
 /**
  * Operands that already lie in the kernels' memory (wasm/kernel-memory.ts: an executor's pooled
@@ -21,7 +22,6 @@ import { sgemmModule, sgemmSimd } from '../../../runtime/cpu/wasm/sgemm-simd.js'
  * be the same bits as with plain arrays (copied), for shapes where the output is written in place
  * (rows a multiple of 4, columns of 8) and where it is not.
  */
-const random = (n: number, seed: number): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 3.7 + i * 1.13));
 const ctx = { training: true, lr: 0, step: 0, seed: 0 };
 
 /** Copies of `arrays` placed in the GEMM module's memory, each with 64 bytes of slack (as the executor leaves), and a release. */
@@ -38,7 +38,6 @@ function inMemory(arrays: Float32Array[]): { views: Float32Array[]; release: () 
 
 /** Runs `kernel` on plain tensors and on the same tensors in the kernels' memory; both outputs, as plain arrays. */
 function bothWays(kernel: CpuKernel, inputs: Array<{ shape: number[]; data: Float32Array }>, outputShapes: number[][], attrs: Record<string, unknown>): [Float32Array[], Float32Array[]] {
-  const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
   const plainOut = outputShapes.map((shape) => ({ shape, data: new Float32Array(size(shape)) }));
   kernel(ctx, inputs.map((t) => ({ shape: t.shape, data: t.data.slice() })), plainOut, attrs as never);
   const placed = inMemory([...inputs.map((t) => t.data), ...outputShapes.map((shape) => new Float32Array(size(shape)).fill(7))]);

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { kernelHeap } from '../../../runtime/cpu/wasm/kernel-memory.js';
 import { packB8, packedBSize } from '../../../runtime/cpu/wasm/sgemm-pack.js';
 import { sgemmModule, sgemmSimd } from '../../../runtime/cpu/wasm/sgemm-simd.js';
+import { random } from './float-data.js';
 
 /**
  * The module's B packing (pack_b, sgemm-pack-a.ts; pack_bt, sgemm-pack-bt.ts) against the JS one it replaces for B in the
  * kernels' memory (sgemm-pack.ts packB8, still the path for B outside it): the same bits, ragged
  * panels and k blocks included, for a transposed weight (contiguous along k) and a row-major B.
  */
-const random = (n: number, seed: number): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 3.7 + i * 1.13));
 
 const SHAPES: Array<[n: number, k: number]> = [[1, 1], [7, 3], [13, 5], [8, 256], [19, 301], [64, 517], [33, 9], [16, 4], [24, 263]];
 

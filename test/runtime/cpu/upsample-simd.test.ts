@@ -7,6 +7,7 @@ import { setCpuThreads } from '../../../runtime/cpu/threads/thread-count.js';
 import { sgemmModule } from '../../../runtime/cpu/wasm/sgemm-simd.js';
 import { upsampleGradSimd, upsampleSimd } from '../../../runtime/cpu/wasm/upsample-simd.js';
 import { bits, warmPool } from './threads/warm-pool.js';
+import { random } from './float-data.js';
 
 /**
  * upsample2d and its gradient on WebAssembly SIMD (wasm/upsample-simd.ts: a weighted gather along the
@@ -16,7 +17,6 @@ import { bits, warmPool } from './threads/warm-pool.js';
  * the same bits.
  */
 const ctx = { training: true, lr: 0, step: 0, seed: 0 };
-const random = (n: number, seed: number): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 3.7 + i * 1.13));
 
 interface Case {
   x: number[];
