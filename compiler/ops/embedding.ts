@@ -11,7 +11,11 @@ import { expects, ok, type OpDef } from './types.js';
  * IR form: inputs [ids, table [vocab, dim]]; attrs { vocab, dim }.
  */
 
-const TABLE_INIT: InitSpec = { kind: 'uniform', low: -0.05, high: 0.05 };
+/** The table's default initialiser, shared by position_embedding (Keras' Embedding default). */
+export const TABLE_INIT: InitSpec = { kind: 'uniform', low: -0.05, high: 0.05 };
+
+/** The `table:` parameter of embedding and position_embedding, with `doc` saying its shape. */
+export const tableParam = (doc: string) => ({ ...weightParam('table', doc, TABLE_INIT), defaultText: 'uniform(low: -0.05, high: 0.05)' });
 
 export const embedding: OpDef = {
   name: 'embedding',
@@ -21,7 +25,7 @@ export const embedding: OpDef = {
     tensorParam('ids', 'Integer token ids.'),
     { name: 'vocab', kind: 'int', doc: 'Number of distinct ids (ids are 0..vocab-1).', min: 1, max: MAX_UNITS },
     unitsParam('dim', 'Size of each vector.'),
-    { ...weightParam('table', 'The [vocab, dim] table.', TABLE_INIT), defaultText: 'uniform(low: -0.05, high: 0.05)' },
+    tableParam('The [vocab, dim] table.'),
     ...weightTrainingParams,
   ],
   shapeRule: 'int [batch, ...] → [batch, ..., dim]',

@@ -1,6 +1,6 @@
 import { formatShape, perSampleSize } from '../shapes/dims.js';
-import type { InitSpec } from '../ir/types.js';
-import { int, MAX_UNITS, tensorParam, weightParam, weightTrainingParams } from './common.js';
+import { int, MAX_UNITS, tensorParam, weightTrainingParams } from './common.js';
+import { TABLE_INIT, tableParam } from './embedding.js';
 import { expects, ok, type OpDef } from './types.js';
 
 /**
@@ -13,9 +13,6 @@ import { expects, ok, type OpDef } from './types.js';
  * IR form: inputs [x, table [max_len, d_model]]; attrs { max_len }.
  */
 
-/** The table's default initialiser: the embedding's (docs/language.md, embedding). */
-const TABLE_INIT: InitSpec = { kind: 'uniform', low: -0.05, high: 0.05 };
-
 export const position_embedding: OpDef = {
   name: 'position_embedding',
   category: 'layer',
@@ -23,7 +20,7 @@ export const position_embedding: OpDef = {
   params: [
     tensorParam('x', 'The [batch, seq, d_model] sequence (token embeddings).'),
     { name: 'max_len', kind: 'int', doc: 'The longest sequence it accepts: rows of the table (BERT and GPT-2: 512, 1024).', min: 1, max: MAX_UNITS },
-    { ...weightParam('table', 'The [max_len, d_model] table; row t is added at position t.', TABLE_INIT), defaultText: 'uniform(low: -0.05, high: 0.05)' },
+    tableParam('The [max_len, d_model] table; row t is added at position t.'),
     ...weightTrainingParams,
   ],
   shapeRule: 'unchanged ([batch, seq, d_model], seq ≤ max_len)',

@@ -6,7 +6,7 @@ import { f32 } from '../kernel-interface.js';
  * g·C/G … (g+1)·C/G − 1 at every position; its statistics (biased variance) are `mean` and `invstd`
  * [N, G]. The scale and shift are per channel.
  */
-interface Layout {
+export interface GroupLayout {
   n: number;
   /** Positions per sample (the product of the axes between batch and channels). */
   positions: number;
@@ -15,7 +15,8 @@ interface Layout {
   cpg: number;
 }
 
-function layout(shape: number[], groups: number): Layout {
+/** Where a channels-last tensor's groups lie: samples, positions per sample, channels, channels per group. */
+export function groupLayout(shape: number[], groups: number): GroupLayout {
   const c = shape[shape.length - 1]!;
   const n = shape[0]!;
   const positions = shape.slice(1, -1).reduce((a, b) => a * b, 1);
@@ -23,7 +24,7 @@ function layout(shape: number[], groups: number): Layout {
 }
 
 /** Calls `visit(at, channel)` for every element of sample b's group g. */
-function forEachInGroup(l: Layout, b: number, g: number, visit: (at: number, channel: number) => void): void {
+function forEachInGroup(l: GroupLayout, b: number, g: number, visit: (at: number, channel: number) => void): void {
   for (let p = 0; p < l.positions; p++) {
     const base = (b * l.positions + p) * l.c + g * l.cpg;
     for (let j = 0; j < l.cpg; j++) visit(base + j, g * l.cpg + j);
@@ -31,7 +32,7 @@ function forEachInGroup(l: Layout, b: number, g: number, visit: (at: number, cha
 }
 
 const groupnorm: CpuKernel = (_ctx, [x, gamma, beta], [y, meanOut, invstdOut], attrs) => {
-  const l = layout(x!.shape, attrs.groups as number);
+  const l = groupLayout(x!.shape, attrs.groups as number);
   const [xd, gm, bt, out, mean, invstd] = [f32(x!), f32(gamma!), f32(beta!), f32(y!), f32(meanOut!), f32(invstdOut!)];
   const count = l.positions * l.cpg;
   for (let b = 0; b < l.n; b++) {
@@ -51,7 +52,7 @@ const groupnorm: CpuKernel = (_ctx, [x, gamma, beta], [y, meanOut, invstdOut], a
 
 /** dx = inv/M · (M·d − Σd − x̂·Σd·x̂) per group with d = dy·gamma; dgamma = Σ dy·x̂, dbeta = Σ dy per channel. */
 const groupnormGrad: CpuKernel = (_ctx, [dy, x, gamma, meanIn, invstdIn], [dx, dgamma, dbeta], attrs) => {
-  const l = layout(x!.shape, attrs.groups as number);
+  const l = groupLayout(x!.shape, attrs.groups as number);
   const [grad, xd, gm, mean, invstd, out, dg, db] = [f32(dy!), f32(x!), f32(gamma!), f32(meanIn!), f32(invstdIn!), f32(dx!), f32(dgamma!), f32(dbeta!)];
   const count = l.positions * l.cpg;
   dg.fill(0);

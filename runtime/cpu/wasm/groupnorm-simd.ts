@@ -1,6 +1,6 @@
 import type { CpuKernel } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
-import { groupnormKernels } from '../kernels/groupnorm.js';
+import { groupLayout, groupnormKernels, type GroupLayout } from '../kernels/groupnorm.js';
 import { callLayout, floatsOf } from './kernel-memory.js';
 import { byChannels, normModule } from './norm-simd.js';
 
@@ -16,26 +16,14 @@ import { byChannels, normModule } from './norm-simd.js';
  * Numerics: float32 per-channel sums over positions (then float64 across a group's channels), where
  * the JS kernel sums in float64; within the op suite's 1e-4 (test/runtime/cpu/groupnorm-simd.test.ts).
  */
-interface Split {
-  n: number;
-  positions: number;
-  c: number;
-  groups: number;
-  cpg: number;
-}
-
-function splitOf(shape: number[], groups: number): Split {
-  const c = shape[shape.length - 1]!;
-  return { n: shape[0]!, positions: shape.slice(1, -1).reduce((a, b) => a * b, 1), c, groups, cpg: c / groups };
-}
 
 /** Per-channel vector: each channel gets its group's value. */
-function broadcast(floats: Float32Array, at: number, s: Split, value: (g: number) => number): void {
+function broadcast(floats: Float32Array, at: number, s: GroupLayout, value: (g: number) => number): void {
   for (let g = 0; g < s.groups; g++) floats.fill(value(g), at / 4 + g * s.cpg, at / 4 + (g + 1) * s.cpg);
 }
 
 /** Σ over group g's channels of weight(c)·floats[at/4 + c]. */
-function groupSum(floats: Float32Array, at: number, s: Split, g: number, weight: (c: number) => number = () => 1): number {
+function groupSum(floats: Float32Array, at: number, s: GroupLayout, g: number, weight: (c: number) => number = () => 1): number {
   let sum = 0;
   for (let c = g * s.cpg; c < (g + 1) * s.cpg; c++) sum += weight(c) * floats[at / 4 + c]!;
   return sum;
@@ -44,7 +32,7 @@ function groupSum(floats: Float32Array, at: number, s: Split, g: number, weight:
 export const groupnormSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const [x, gamma, beta] = inputs;
   const [y, meanOut, invstdOut] = outputs;
-  const s = splitOf(x!.shape, attrs.groups as number);
+  const s = groupLayout(x!.shape, attrs.groups as number);
   const module = s.c % 4 === 0 && s.positions > 0 ? normModule() : null;
   if (!module) return groupnormKernels.groupnorm(ctx, inputs, outputs, attrs);
   const eps = attrs.epsilon as number;
@@ -80,7 +68,7 @@ let coefficients = new Float64Array(0);
 export const groupnormGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const [dy, x, gamma, meanIn, invstdIn] = inputs;
   const [dx, dgamma, dbeta] = outputs;
-  const s = splitOf(x!.shape, attrs.groups as number);
+  const s = groupLayout(x!.shape, attrs.groups as number);
   const module = s.c % 4 === 0 && s.positions > 0 ? normModule() : null;
   if (!module) return groupnormKernels.groupnorm_grad(ctx, inputs, outputs, attrs);
   const [dyd, xd, gm, mean, invstd, dxd, dg, db] = [f32(dy!), f32(x!), f32(gamma!), f32(meanIn!), f32(invstdIn!), f32(dx!), f32(dgamma!), f32(dbeta!)];
