@@ -39,7 +39,7 @@ const Simd = {
 type Code = readonly number[];
 
 /** Emits code with the multiply-add of the chosen kind. */
-class Emitter {
+export class Emitter {
   constructor(readonly f: WasmFunction, readonly fma: boolean) {
     f.declare(v128, 'ex', 'en', 'ep', 'tx', 'tx2', 'tp');
   }
@@ -187,4 +187,15 @@ export function transcendentalModuleBytes(fma: boolean, maxPages: number): Uint8
     ...section(7, vector(built.map(({ n }, i) => [...name(n), 0x00, ...u32(i)]))),
     ...section(10, vector(built.map(({ f, code }) => f.body(code)))),
   ]);
+}
+
+/**
+ * The bytes of a module whose Emitter code may use relaxed SIMD's multiply-add: built with it where
+ * the engine validates that, else with plain multiply and add (for `overGemmMemory`'s builders).
+ */
+export function withFmaWhereValid(build: (shared: boolean, fma: boolean) => Uint8Array<ArrayBuffer>): (shared: boolean) => Uint8Array<ArrayBuffer> {
+  return (shared) => {
+    const fused = build(shared, true);
+    return WebAssembly.validate(fused) ? fused : build(shared, false);
+  };
 }
