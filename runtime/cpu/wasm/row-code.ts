@@ -41,7 +41,7 @@ export const vectors = (f: WasmFunction, body: Code): number[] => f.for('j', Op.
 export const tail = (f: WasmFunction, body: Code): number[] => f.for('j', f.get('c16'), f.get('cBytes'), Op.i32Const(4), body);
 
 /** The byte address base + row + j. */
-export const at = (f: WasmFunction, base: string): number[] => [...f.get(base), ...f.get('row'), ...Op.i32Add, ...f.get('j'), ...Op.i32Add];
+const at = (f: WasmFunction, base: string): number[] => [...f.get(base), ...f.get('row'), ...Op.i32Add, ...f.get('j'), ...Op.i32Add];
 
 /** The vector at base + row + j. */
 export const load = (f: WasmFunction, base: string): number[] => [...at(f, base), ...Op.v128Load(0)];
