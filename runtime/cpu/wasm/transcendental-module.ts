@@ -188,3 +188,14 @@ export function transcendentalModuleBytes(fma: boolean, maxPages: number): Uint8
     ...section(10, vector(built.map(({ f, code }) => f.body(code)))),
   ]);
 }
+
+/**
+ * The bytes of a module whose Emitter code may use relaxed SIMD's multiply-add: built with it where
+ * the engine validates that, else with plain multiply and add (for `overGemmMemory`'s builders).
+ */
+export function withFmaWhereValid(build: (shared: boolean, fma: boolean) => Uint8Array<ArrayBuffer>): (shared: boolean) => Uint8Array<ArrayBuffer> {
+  return (shared) => {
+    const fused = build(shared, true);
+    return WebAssembly.validate(fused) ? fused : build(shared, false);
+  };
+}
