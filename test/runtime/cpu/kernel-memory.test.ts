@@ -124,8 +124,10 @@ describe('kernels on operands in their memory', () => {
   it.runIf(module)('depthwise, grouped and transposed convolutions in place give the bits of copies', () => {
     const size = (s: number[]): number => s.reduce((p, q) => p * q, 1);
     const grouped: CpuKernel = (c, i, o, a) => (groupedConvSimd as EpilogueKernel)(c, i, o, a, { bias: null, pre: null, activation: null });
-    // Depthwise with rows of 8 channels (read and written in place), depthwise ×2 on 5 channels (padded copies), 2 groups (GEMMs).
-    for (const [x, w, groups] of [[[2, 6, 6, 8], [8, 3, 3, 1], 8], [[2, 5, 7, 5], [10, 3, 3, 1], 5], [[2, 6, 5, 6], [10, 3, 3, 3], 2]] as const) {
+    // Depthwise with rows of 8 channels (read and written in place), depthwise ×2 on 5 channels (padded
+    // copies), 2 groups (GEMMs, groups of 3 and 5 channels: copies with a scalar tail), 4 groups of 8
+    // (the GEMM's tiles stored in place, whole vectors).
+    for (const [x, w, groups] of [[[2, 6, 6, 8], [8, 3, 3, 1], 8], [[2, 5, 7, 5], [10, 3, 3, 1], 5], [[2, 6, 5, 6], [10, 3, 3, 3], 2], [[2, 8, 8, 32], [32, 3, 3, 8], 4]] as const) {
       const attrs = { strides: [1, 1], padding: 'same', dilation: [1, 1], groups };
       const [xs, ws, ys] = [[...x], [...w], [x[0], x[1], x[2], w[0]]];
       const [plainY, placedY] = bothWays(grouped, [{ shape: xs, data: random(size(xs), 11) }, { shape: ws, data: random(size(ws), 12) }], [ys], attrs);
