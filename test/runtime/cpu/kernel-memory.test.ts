@@ -137,6 +137,10 @@ describe('kernels on operands in their memory', () => {
       const [plainDw, placedDw] = bothWays(groupedConvGradWeightSimd, [{ shape: ys, data: random(size(ys), 13) }, { shape: xs, data: random(size(xs), 11) }], [ws], attrs);
       expect(placedDw).toEqual(plainDw);
     }
+    // A strided depthwise input gradient, by stride phases written where dx lies (rows of 8 channels).
+    const dwStrided = { strides: [2, 2], padding: 'same', dilation: [1, 1], groups: 8 };
+    const [plainDwDx, placedDwDx] = bothWays(groupedConvGradInputSimd, [{ shape: [2, 4, 3, 8], data: random(192, 18) }, { shape: [8, 3, 3, 1], data: random(72, 19) }], [[2, 7, 6, 8]], dwStrided);
+    expect(placedDwDx).toEqual(plainDwDx);
     // A stride-2 up-convolution: the input gradient one stride phase at a time.
     const up = { strides: [2, 2], padding: 'same', dilation: [1, 1] };
     const [plainUp, placedUp] = bothWays(convGradInputSimd, [{ shape: [2, 4, 5, 6], data: random(240, 14) }, { shape: [6, 4, 4, 8], data: random(768, 15) }], [[2, 8, 10, 8]], up);
