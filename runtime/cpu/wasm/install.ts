@@ -9,6 +9,8 @@ import { gemmSimdOrJs, gemmWithEpilogueSimd, matmulSimd } from './matmul-simd.js
 import { batchnormGradSimd, batchnormSimd, sumToSimd } from './norm-simd.js';
 import { maxpoolGradSimd, maxpoolSimd } from './pool-simd.js';
 import { recurrentScanSimd, sigmoidSimd, tanhSimd } from './recurrent-simd.js';
+import { recurrentGradSimd } from './recurrent-grad-simd.js';
+import { softmaxSimdKernels } from './softmax-simd.js';
 import { kernelHeap, type KernelHeap } from './kernel-memory.js';
 import { sgemmModule } from './sgemm-simd.js';
 
@@ -60,7 +62,9 @@ export function installSimdKernels(): boolean {
   registerCpuKernel('batchnorm_grad', batchnormGradSimd);
   registerCpuKernel('sum_to', sumToSimd);
   for (const [name, kernel] of Object.entries(recurrentScanSimd)) registerCpuKernel(name, kernel);
+  for (const [name, kernel] of Object.entries(recurrentGradSimd)) registerCpuKernel(name, kernel);
   for (const [name, kernel] of Object.entries(elementwiseSimdKernels)) registerCpuKernel(name, kernel);
+  for (const [name, kernel] of Object.entries(softmaxSimdKernels)) registerCpuKernel(name, kernel);
   registerCpuKernel('sigmoid', sigmoidSimd);
   registerCpuKernel('tanh', tanhSimd);
   installGemm(gemmSimdOrJs);

@@ -14,6 +14,7 @@ import { limitPointerTables } from '../../../runtime/cpu/wasm/pointer-tables.js'
 import { batchnormGradSimd, batchnormSimd, sumToSimd } from '../../../runtime/cpu/wasm/norm-simd.js';
 import { maxpoolGradSimd, maxpoolSimd } from '../../../runtime/cpu/wasm/pool-simd.js';
 import { sgemmModule, sgemmSimd } from '../../../runtime/cpu/wasm/sgemm-simd.js';
+import { softmaxSimdKernels } from '../../../runtime/cpu/wasm/softmax-simd.js';
 import { random, size } from './float-data.js';
 
 /**
@@ -165,6 +166,25 @@ describe('kernels on operands in their memory', () => {
     expect(placedBg).toEqual(plainBg);
     const [plainSum, placedSum] = bothWays(sumToSimd, [{ shape: [72, 8], data: random(576, 10) }], [[8]], {});
     expect(placedSum).toEqual(plainSum);
+  });
+
+  it.runIf(module)('softmax, log-softmax, their gradients and the sparse softmax cross-entropy in place give the bits of copies', () => {
+    for (const shape of [[12, 10], [5, 32]]) {
+      const x = { shape, data: random(size(shape), 18) };
+      const dy = { shape, data: random(size(shape), 19) };
+      for (const name of ['softmax', 'log_softmax'] as const) {
+        const [plainY, placedY] = bothWays(softmaxSimdKernels[name], [x], [shape], {});
+        expect(placedY).toEqual(plainY);
+        const grad = softmaxSimdKernels[`${name}_grad`];
+        const [plainDx, placedDx] = bothWays(grad, [dy, { shape, data: plainY[0]! }], [shape], {});
+        expect(placedDx).toEqual(plainDx);
+      }
+      // Labels are read by JS where they lie: an Int32Array outside the memory.
+      const labels = Int32Array.from({ length: shape[0]! }, (_, r) => r % shape[1]!);
+      const loss: CpuKernel = (c, i, o, a) => softmaxSimdKernels.sparse_softmax_cross_entropy_loss(c, [i[0]!, { shape: [shape[0]!], data: labels }], o, a);
+      const [plainLoss, placedLoss] = bothWays(loss, [x], [[], shape], {});
+      expect(placedLoss).toEqual(plainLoss);
+    }
   });
 });
 

@@ -6,6 +6,7 @@ import { elementwiseSimdKernels } from '../../../../runtime/cpu/wasm/elementwise
 import { batchnormGradSimd, batchnormSimd, sumToSimd } from '../../../../runtime/cpu/wasm/norm-simd.js';
 import { maxpoolGradSimd, maxpoolSimd } from '../../../../runtime/cpu/wasm/pool-simd.js';
 import { sgemmModule } from '../../../../runtime/cpu/wasm/sgemm-simd.js';
+import { softmaxSimdKernels } from '../../../../runtime/cpu/wasm/softmax-simd.js';
 import { optimizerKernels } from '../../../../runtime/cpu/kernels/optimizers.js';
 import { createStoredMemory } from '../../../../runtime/cpu/simd/stored-memory.js';
 import { kernelHeap } from '../../../../runtime/cpu/wasm/kernel-memory.js';
@@ -66,6 +67,17 @@ const CASES: Record<string, () => Float32Array[]> = {
   maxpool_grad: () => call(maxpoolGradSimd, [t(pooled, wave(size(pooled), 6)), t(image, wave(size(image), 5))], [image], pool),
   'maxpool_grad, overlapping windows': () => call(maxpoolGradSimd, [t(pooled, wave(size(pooled), 6)), t(image, wave(size(image), 5))], [image], overlappingPool),
   sum_to: () => call(sumToSimd, [t(rows, wave(size(rows), 7))], [[32]]),
+  softmax: () => {
+    const [y] = call(softmaxSimdKernels.softmax, [t(rows, wave(size(rows), 13))], [rows]);
+    const [l] = call(softmaxSimdKernels.log_softmax, [t(rows, wave(size(rows), 13))], [rows]);
+    const [dx] = call(softmaxSimdKernels.softmax_grad, [t(rows, wave(size(rows), 14)), t(rows, y!)], [rows]);
+    const [dl] = call(softmaxSimdKernels.log_softmax_grad, [t(rows, wave(size(rows), 14)), t(rows, l!)], [rows]);
+    return [y!, l!, dx!, dl!];
+  },
+  sparse_softmax_cross_entropy_loss: () => {
+    const labels = Int32Array.from({ length: rows[0]! }, (_, r) => r % rows[1]!);
+    return call(softmaxSimdKernels.sparse_softmax_cross_entropy_loss, [t(rows, wave(size(rows), 15)), t([rows[0]!], labels as never)], [[], rows]);
+  },
   batchnorm: () => {
     const c = [32];
     const inputs = [t(rows, wave(size(rows), 8)), t(c, wave(32, 9)), t(c, wave(32, 10)), t(c, new Float32Array(32)), t(c, new Float32Array(32).fill(1))];
