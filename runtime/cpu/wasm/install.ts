@@ -11,6 +11,7 @@ import { batchnormGradSimd, batchnormSimd, sumToSimd } from './norm-simd.js';
 import { layernormGradSimd, layernormSimd } from './layernorm-simd.js';
 import { maxpoolGradSimd, maxpoolSimd } from './pool-simd.js';
 import { recurrentScanSimd, sigmoidSimd, tanhSimd } from './recurrent-simd.js';
+import { recurrentGradSimd } from './recurrent-grad-simd.js';
 import { softmaxSimdKernels } from './softmax-simd.js';
 import { kernelHeap, type KernelHeap } from './kernel-memory.js';
 import { sgemmModule } from './sgemm-simd.js';
@@ -65,6 +66,7 @@ export function installSimdKernels(): boolean {
   registerCpuKernel('layernorm', layernormSimd);
   registerCpuKernel('layernorm_grad', layernormGradSimd);
   for (const [name, kernel] of Object.entries(recurrentScanSimd)) registerCpuKernel(name, kernel);
+  for (const [name, kernel] of Object.entries(recurrentGradSimd)) registerCpuKernel(name, kernel);
   for (const [name, kernel] of Object.entries(elementwiseSimdKernels)) registerCpuKernel(name, kernel);
   for (const [name, kernel] of Object.entries(softmaxSimdKernels)) registerCpuKernel(name, kernel);
   for (const [name, kernel] of Object.entries(activationSimdKernels)) registerCpuKernel(name, kernel);

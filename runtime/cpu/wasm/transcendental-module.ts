@@ -24,7 +24,7 @@ const i32 = Type.i32;
 const v128 = Type.v128;
 
 /** The SIMD instructions only this module needs (the rest are wasm-bytes.ts's). */
-const Simd = {
+export const Simd = {
   const4: (value: number) => [0xfd, ...u32(0x0c), ...new Uint8Array(new Float32Array([value, value, value, value]).buffer)],
   i32Const4: (value: number) => [0xfd, ...u32(0x0c), ...new Uint8Array(new Int32Array([value, value, value, value]).buffer)],
   f32x4Div: [0xfd, ...u32(0xe7)],
@@ -36,7 +36,7 @@ const Simd = {
   i32x4Shl: [0xfd, ...u32(0xab)],
 } as const;
 
-type Code = readonly number[];
+export type Code = readonly number[];
 
 /** Emits code with the multiply-add of the chosen kind. */
 export class Emitter {
@@ -92,9 +92,9 @@ export class Emitter {
   }
 }
 
-type Build = (e: Emitter, f: WasmFunction) => number[];
+export type Build = (e: Emitter, f: WasmFunction) => number[];
 
-function fn(params: string[], build: Build): (fma: boolean) => { f: WasmFunction; code: number[] } {
+export function fn(params: string[], build: Build): (fma: boolean) => { f: WasmFunction; code: number[] } {
   return (fma) => {
     const f = new WasmFunction(params.map((p) => [p, i32] as const));
     f.declare(i32, 'j', 'r', 'row', 'a', 'u2', 'u3', 'u4', 'u5', 'stride');
@@ -130,7 +130,7 @@ const read = (f: WasmFunction, k: number): number[] => [...slot(f, k), ...Op.v12
 const write = (f: WasmFunction, k: number, value: Code): number[] => [...slot(f, k), ...value, ...Op.v128Store(0)];
 
 /** dst[r] = a[r] + b[r] over `bytes` of each of `rows` rows (strides in bytes; 0 repeats a row). */
-const addRows: Build = (_e, f) => {
+export const addRows: Build = (_e, f) => {
   f.declare(i32, 'pd', 'pa', 'pb');
   const at = (base: string, stride: string): number[] => [...f.get(base), ...f.get('r'), ...f.get(stride), ...Op.i32Mul, ...Op.i32Add];
   return f.for('r', Op.i32Const(0), f.get('rows'), Op.i32Const(1), [
