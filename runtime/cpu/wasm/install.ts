@@ -1,5 +1,6 @@
 import { installGemm, installGemmWithEpilogue } from '../kernels/matmul.js';
-import { registerCpuEpilogueKernel, registerCpuKernel } from '../kernel-registry.js';
+import { registerActivationRange, registerCpuEpilogueKernel, registerCpuKernel } from '../kernel-registry.js';
+import { activationRangeSimd, activationSimdKernels } from './activation-simd.js';
 import { elementwiseSimdKernels } from './elementwise-simd.js';
 import { convGradInputSimd, convGradWeightSimd, convSimd } from './conv-simd.js';
 import { groupnormGradSimd, groupnormSimd } from './groupnorm-simd.js';
@@ -7,8 +8,11 @@ import { upsampleGradSimd, upsampleSimd } from './upsample-simd.js';
 import { groupedConvGradInputSimd, groupedConvGradWeightSimd, groupedConvSimd } from './grouped-simd.js';
 import { gemmSimdOrJs, gemmWithEpilogueSimd, matmulSimd } from './matmul-simd.js';
 import { batchnormGradSimd, batchnormSimd, sumToSimd } from './norm-simd.js';
+import { layernormGradSimd, layernormSimd } from './layernorm-simd.js';
 import { maxpoolGradSimd, maxpoolSimd } from './pool-simd.js';
 import { recurrentScanSimd, sigmoidSimd, tanhSimd } from './recurrent-simd.js';
+import { recurrentGradSimd } from './recurrent-grad-simd.js';
+import { softmaxSimdKernels } from './softmax-simd.js';
 import { kernelHeap, type KernelHeap } from './kernel-memory.js';
 import { sgemmModule } from './sgemm-simd.js';
 
@@ -59,8 +63,14 @@ export function installSimdKernels(): boolean {
   registerCpuKernel('batchnorm', batchnormSimd);
   registerCpuKernel('batchnorm_grad', batchnormGradSimd);
   registerCpuKernel('sum_to', sumToSimd);
+  registerCpuKernel('layernorm', layernormSimd);
+  registerCpuKernel('layernorm_grad', layernormGradSimd);
   for (const [name, kernel] of Object.entries(recurrentScanSimd)) registerCpuKernel(name, kernel);
+  for (const [name, kernel] of Object.entries(recurrentGradSimd)) registerCpuKernel(name, kernel);
   for (const [name, kernel] of Object.entries(elementwiseSimdKernels)) registerCpuKernel(name, kernel);
+  for (const [name, kernel] of Object.entries(softmaxSimdKernels)) registerCpuKernel(name, kernel);
+  for (const [name, kernel] of Object.entries(activationSimdKernels)) registerCpuKernel(name, kernel);
+  for (const name of ['gelu', 'silu', 'softplus'] as const) registerActivationRange(name, (attrs) => activationRangeSimd(name, attrs));
   registerCpuKernel('sigmoid', sigmoidSimd);
   registerCpuKernel('tanh', tanhSimd);
   installGemm(gemmSimdOrJs);
