@@ -14,6 +14,8 @@ import { limitPointerTables } from '../../../runtime/cpu/wasm/pointer-tables.js'
 import { batchnormGradSimd, batchnormSimd, sumToSimd } from '../../../runtime/cpu/wasm/norm-simd.js';
 import { maxpoolGradSimd, maxpoolSimd } from '../../../runtime/cpu/wasm/pool-simd.js';
 import { sgemmModule, sgemmSimd } from '../../../runtime/cpu/wasm/sgemm-simd.js';
+import { activationSimdKernels } from '../../../runtime/cpu/wasm/activation-simd.js';
+import { layernormGradSimd, layernormSimd } from '../../../runtime/cpu/wasm/layernorm-simd.js';
 import { softmaxSimdKernels } from '../../../runtime/cpu/wasm/softmax-simd.js';
 import { random, size } from './float-data.js';
 
@@ -190,6 +192,31 @@ describe('kernels on operands in their memory', () => {
       const loss: CpuKernel = (c, i, o, a) => softmaxSimdKernels.sparse_softmax_cross_entropy_loss(c, [i[0]!, { shape: [shape[0]!], data: labels }], o, a);
       const [plainLoss, placedLoss] = bothWays(loss, [x], [[], shape], {});
       expect(placedLoss).toEqual(plainLoss);
+    }
+  });
+
+  it.runIf(module)('layernorm and its gradient in place give the bits of copies', () => {
+    const x = { shape: [6, 5, 16], data: random(480, 22) };
+    const c = { shape: [16], data: random(16, 23) };
+    const attrs = { epsilon: 1e-5 };
+    const [plain, placed] = bothWays(layernormSimd, [x, c, c], [x.shape, [6, 5, 1], [6, 5, 1]], attrs);
+    expect(placed).toEqual(plain);
+    const stats = (data: Float32Array) => ({ shape: [6, 5, 1], data });
+    const [plainGrad, placedGrad] = bothWays(layernormGradSimd, [{ shape: x.shape, data: random(480, 24) }, x, c, stats(plain[1]!), stats(plain[2]!)], [x.shape, [16], [16]], {});
+    expect(placedGrad).toEqual(plainGrad);
+  });
+
+  it.runIf(module)('gelu, silu, softplus and their gradients in place give the bits of copies', () => {
+    // 1,000 values: a multiple of 4, in place; 1,001: padded copies in scratch.
+    for (const n of [1000, 1001]) {
+      const x = { shape: [n], data: random(n, 20).map((v) => v * 6) };
+      const dy = { shape: [n], data: random(n, 21) };
+      for (const name of ['gelu', 'silu', 'softplus'] as const) {
+        const [plainY, placedY] = bothWays(activationSimdKernels[name], [x], [[n]], {});
+        expect(placedY).toEqual(plainY);
+        const [plainDx, placedDx] = bothWays(activationSimdKernels[`${name}_grad`], [dy, name === 'softplus' ? { shape: [n], data: plainY[0]! } : x], [[n]], {});
+        expect(placedDx).toEqual(plainDx);
+      }
     }
   });
 });
