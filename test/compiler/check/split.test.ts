@@ -66,7 +66,7 @@ model M {
   a, b = split(x, 2)
   c, _ = split(x, 2)
   d, _, _ = split(x, [3, 1, 2])
-  output y = a + c + d`)).toEqual([{ code: 'NN2005', at: 'b' }]);
+  output y = a + c + d`)).toEqual([{ code: 'NN2005', at: 'b', fixed: 'a, _ = split(x, 2)' }]);
     const discarded = check(model(`  input x: [batch, 6]
   a, _ = split(x, 2)
   output y = a + _`)).diagnostics;
