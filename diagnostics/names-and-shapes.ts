@@ -34,7 +34,7 @@ export const NAME_SHAPE_DIAGNOSTICS = [
     code: 'NN2005',
     severity: 'warning',
     template: "'{0}' is computed but never used",
-    explanation: 'A value is neither an output, nor used by another value or by the train section. Use it, expose it with `output`, or delete it.',
+    explanation: 'A value is neither an output, nor used by another value or by the train section. Use it, expose it with `output`, or delete it; a part of `a, b = split(...)` that is not needed is named `_` (the fix).',
   },
   {
     code: 'NN2006',

@@ -428,7 +428,9 @@ export class NnetParser extends CstParser {
 
   /**
    * `name =` or `a, b, c =`: the start of an assignment. A tuple target is names separated by commas
-   * and followed by `=`; anything else after a comma (`concat(a, b)`) is not one.
+   * and followed by `=`; anything else after a comma (`concat(a, b)`) is not one. The scan reads
+   * past maxLookahead, but only names and commas: it stops at the latest at a declaration's `}`,
+   * so it never sees beyond the declaration it is in (which grammar/reparse.ts relies on).
    */
   private assignmentAhead(): boolean {
     if (this.LA(1).tokenType !== Identifier) return false;

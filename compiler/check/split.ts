@@ -45,7 +45,8 @@ export function checkTupleAssign(ev: Evaluator, stmt: TupleAssignStmt, layerOf: 
   stmt.names.forEach((name, i) => {
     if (name.name === DISCARD) return;
     const part = value.kind === 'parts' ? value.parts[i] : undefined;
-    ev.scope.define(name, 'value', part ?? ERROR, stmt.range, reporter);
+    const binding = ev.scope.define(name, 'value', part ?? ERROR, stmt.range, reporter);
+    if (binding) binding.splitPart = true;
   });
 }
 

@@ -14,7 +14,7 @@ export const SPLIT = {
   params: [
     tensorParam(),
     { name: 'parts', kind: 'ints', doc: 'How many equal parts (the axis size must divide), or a list of part sizes (summing to the axis size).', min: 1, max: MAX_UNITS },
-    { name: 'axis', kind: 'axis', doc: 'The axis to cut, counted from the end when negative; its size must be known.', default: -1 },
+    { name: 'axis', kind: 'axis', doc: 'The axis to cut, counted from the end when negative; its size must be known.', default: -1, namedOnly: true },
   ] satisfies ParamDef[],
   shapeRule: '[..., d, ...] → n parts [..., d/n, ...], or [..., s_i, ...] for sizes s (Σ s_i = d)',
 } as const;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CompletionItem, MarkupContent, Range } from 'vscode-languageserver';
+import { codeActions } from '../../lsp/providers/code-actions.js';
 import { completion } from '../../lsp/providers/completion.js';
 import { toLspDiagnostics } from '../../lsp/providers/diagnostics.js';
 import { documentSymbols } from '../../lsp/providers/document-symbols.js';
@@ -105,5 +106,13 @@ describe('the editor on split', () => {
     ]);
     const diagnostics = toLspDiagnostics(ctx.document, ctx.result);
     expect(diagnostics.map((d) => [d.code, d.message, d.range.start])).toEqual([['NN2005', "'spare' is computed but never used", at(text, 'spare')]]);
+  });
+
+  it('offers to discard an unused part with `_`', async () => {
+    const line = at(text, 'spare').line;
+    const actions = await codeActions(ctx, { start: { line, character: 0 }, end: { line, character: 5 } });
+    const discard = actions.find((a) => a.title === "Discard it: replace 'spare' with _")!;
+    const [edit] = discard.edit!.changes!['file:///test.nnet']!;
+    expect(edit!.newText).toContain('_, rest = split(x, 2)');
   });
 });

@@ -66,10 +66,11 @@ model M {
   a, b = split(x, 2)
   c, _ = split(x, 2)
   d, _, _ = split(x, [3, 1, 2])
-  output y = a + c + d`)).toEqual([{ code: 'NN2005', at: 'b' }]);
-    expect(diagnostics(`  input x: [batch, 6]
+  output y = a + c + d`)).toEqual([{ code: 'NN2005', at: 'b', fixed: 'a, _ = split(x, 2)' }]);
+    const discarded = check(model(`  input x: [batch, 6]
   a, _ = split(x, 2)
-  output y = a + _`).map((d) => d.code)).toEqual(['NN2001']);
+  output y = a + _`)).diagnostics;
+    expect(discarded.map((d) => [d.code, d.message, d.fix])).toEqual([['NN2001', "'_' is not defined; '_' discards a part of a split and names nothing", undefined]]);
     expect(diagnostics(`  input x: [batch, 6]
   a, a = split(x, 2)
   output y = a`)).toEqual([{ code: 'NN2004', at: 'a' }]);
@@ -98,11 +99,13 @@ model M {
     ]);
   });
 
-  it('checks its arguments like any op: a count of at least 1, whole sizes, a known keyword', () => {
+  it('checks its arguments like any op: a count of at least 1, whole sizes, a known keyword, axis only by name (as concat\'s)', () => {
     expect(diagnostics(`  input x: [batch, 4]
   a, b = split(x, 0)
   c, d = split(x, [2, 1.5])
   e, f = split(x, 2, axes: 1)
-  output y = x`).map((d) => d.code)).toEqual(['NN2011', 'NN2008', 'NN2007']);
+  g, h = split(x, 2, 1)
+  i, j = split(x)
+  output y = x`).map((d) => d.code)).toEqual(['NN2011', 'NN2008', 'NN2007', 'NN2006', 'NN2010']);
   });
 });

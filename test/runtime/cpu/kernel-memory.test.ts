@@ -126,8 +126,10 @@ describe('kernels on operands in their memory', () => {
   it.runIf(module)('depthwise, grouped and transposed convolutions in place give the bits of copies', () => {
     const size = (s: number[]): number => s.reduce((p, q) => p * q, 1);
     const grouped: CpuKernel = (c, i, o, a) => (groupedConvSimd as EpilogueKernel)(c, i, o, a, { bias: null, pre: null, activation: null });
-    // Depthwise with rows of 8 channels (read and written in place), depthwise ×2 on 5 channels (padded copies), 2 groups (GEMMs).
-    for (const [x, w, groups] of [[[2, 6, 6, 8], [8, 3, 3, 1], 8], [[2, 5, 7, 5], [10, 3, 3, 1], 5], [[2, 6, 5, 6], [10, 3, 3, 3], 2]] as const) {
+    // Depthwise with rows of 8 channels (read and written in place), depthwise ×2 on 5 channels (padded
+    // copies), 2 groups (GEMMs, groups of 3 and 5 channels: copies with a scalar tail), 4 groups of 8
+    // (the GEMM's tiles stored in place, whole vectors).
+    for (const [x, w, groups] of [[[2, 6, 6, 8], [8, 3, 3, 1], 8], [[2, 5, 7, 5], [10, 3, 3, 1], 5], [[2, 6, 5, 6], [10, 3, 3, 3], 2], [[2, 8, 8, 32], [32, 3, 3, 8], 4]] as const) {
       const attrs = { strides: [1, 1], padding: 'same', dilation: [1, 1], groups };
       const [xs, ws, ys] = [[...x], [...w], [x[0], x[1], x[2], w[0]]];
       const [plainY, placedY] = bothWays(grouped, [{ shape: xs, data: random(size(xs), 11) }, { shape: ws, data: random(size(ws), 12) }], [ys], attrs);
@@ -137,6 +139,10 @@ describe('kernels on operands in their memory', () => {
       const [plainDw, placedDw] = bothWays(groupedConvGradWeightSimd, [{ shape: ys, data: random(size(ys), 13) }, { shape: xs, data: random(size(xs), 11) }], [ws], attrs);
       expect(placedDw).toEqual(plainDw);
     }
+    // A strided depthwise input gradient, by stride phases written where dx lies (rows of 8 channels).
+    const dwStrided = { strides: [2, 2], padding: 'same', dilation: [1, 1], groups: 8 };
+    const [plainDwDx, placedDwDx] = bothWays(groupedConvGradInputSimd, [{ shape: [2, 4, 3, 8], data: random(192, 18) }, { shape: [8, 3, 3, 1], data: random(72, 19) }], [[2, 7, 6, 8]], dwStrided);
+    expect(placedDwDx).toEqual(plainDwDx);
     // A stride-2 up-convolution: the input gradient one stride phase at a time.
     const up = { strides: [2, 2], padding: 'same', dilation: [1, 1] };
     const [plainUp, placedUp] = bothWays(convGradInputSimd, [{ shape: [2, 4, 5, 6], data: random(240, 14) }, { shape: [6, 4, 4, 8], data: random(768, 15) }], [[2, 8, 10, 8]], up);
