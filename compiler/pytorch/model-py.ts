@@ -67,15 +67,24 @@ export function modelClass(model: CheckedModel, where: (node: IRNode) => string,
   // parameters) and keeps a value name of its own: submodule of the value's name → the module it calls.
   const moduleOf = new Map<number, string>();
   const firstWith = new Map<string, { op: string; params: string }>();
-  // tied(w, transpose: true) reads a parameter through a transpose node (compiler/check/apply-op.ts).
-  const transposedTie = layers.find((n) => n.op === 'transpose' && n.inputs.some((i) => paramOf.has(i)));
-  if (transposedTie) fail(transposedTie, `it reads ${paramOf.get(transposedTie.inputs[0]!)?.name ?? 'a weight'} transposed (tied(..., transpose: true)); a transposed tie has no PyTorch export yet`);
+  // tied(w, transpose: true) reads a parameter through a transpose node (compiler/check/apply-op.ts):
+  // that node gets no module; the layer reading it ties its weight to the parameter, transposed.
+  const transposedOf = new Map<number, string>();
+  for (const node of layers) {
+    const param = node.op === 'transpose' ? paramOf.get(node.inputs[0]!) : undefined;
+    if (param) transposedOf.set(node.id, param.name);
+  }
+  const TRANSPOSED = '^T';
+  const weightName = (id: number): string | undefined => paramOf.get(id)?.name ?? (transposedOf.has(id) ? `${transposedOf.get(id)!}${TRANSPOSED}` : undefined);
+  const isWeight = (id: number): boolean => weightName(id) !== undefined;
   // A tied weight (`weight: tied(emb)`) is a parameter of an earlier layer read by this one: its
   // module gets that very Parameter under its own role (`self.logits.weight = self.emb.table`), as
   // PyTorch users tie weights; state_dict() then lists it under both names, and TIED says which.
-  const ties: Array<{ node: IRNode; role: string; source: string }> = [];
+  // A transposed tie reads it as a transpose at every call (tie_transposed, python/layers.ts).
+  const ties: Array<{ node: IRNode; role: string; source: string; transpose: boolean }> = [];
   for (const node of layers) {
-    const params = node.inputs.filter((i) => paramOf.has(i)).map((i) => paramOf.get(i)!.name);
+    if (transposedOf.has(node.id)) continue;
+    const params = node.inputs.filter(isWeight).map((i) => weightName(i)!);
     if (params.length === 0) continue;
     const prefixOf = (p: string): string => p.slice(0, p.lastIndexOf('.'));
     const first = firstWith.get(prefixOf(params[0]!));
@@ -86,7 +95,9 @@ export function modelClass(model: CheckedModel, where: (node: IRNode) => string,
     const own = params.filter((p) => !used.has(prefixOf(p)));
     const prefixes = new Set(own.map(prefixOf));
     if (prefixes.size > 1) fail(node, `its parameters (${params.join(', ')}) are named apart; that has no PyTorch export yet`);
-    if (own.length < params.length) ties.push(...tiedRoles(node, params, own).map(({ role, source }) => ({ node, role, source })));
+    if (own.length < params.length) {
+      ties.push(...tiedRoles(node, params, own).map(({ role, source }) => ({ node, role, source: source.replace(TRANSPOSED, ''), transpose: source.endsWith(TRANSPOSED) })));
+    }
     if (own.length === 0) continue; // every weight tied: the module is named after its layer, below
     const prefix = [...prefixes][0]!;
     firstWith.set(prefix, { op: node.op, params: params.join(',') });
@@ -110,7 +121,7 @@ export function modelClass(model: CheckedModel, where: (node: IRNode) => string,
     return result;
   }
   for (const node of layers) {
-    if (keyOf.has(node.id)) continue;
+    if (keyOf.has(node.id) || transposedOf.has(node.id)) continue;
     const base = (node.origin.layer || node.op).replace(/\./g, '_');
     let name = base;
     for (let k = 2; used.has(name) || argOf.has(name); k++) name = `${base}#${k}`;
@@ -132,10 +143,11 @@ export function modelClass(model: CheckedModel, where: (node: IRNode) => string,
   const layerTable: string[] = [];
   for (const node of layers) {
     if (node.op === 'const') fail(node, 'constants have no PyTorch export yet');
-    const tensorInputs = node.inputs.filter((i) => !paramOf.has(i));
+    if (transposedOf.has(node.id)) continue;
+    const tensorInputs = node.inputs.filter((i) => !isWeight(i));
     let unbound = 0;
     const paramNames = node.inputs.flatMap((i) => {
-      const name = paramOf.get(i)?.name;
+      const name = weightName(i)?.replace(TRANSPOSED, '');
       if (name === undefined) return [];
       return [ties.find((t) => t.node === node && t.source === name)?.role ?? name.slice(name.lastIndexOf('.') + 1)];
     });
@@ -176,17 +188,24 @@ export function modelClass(model: CheckedModel, where: (node: IRNode) => string,
 
   // After every module exists: the tying module's attribute becomes the owner's Parameter.
   const tiedKeys: Array<[string, string]> = [];
-  for (const { node, role, source } of ties) {
+  const transposedKeys: Array<[string, string]> = [];
+  for (const { node, role, source, transpose } of ties) {
     const owner = source.slice(0, source.lastIndexOf('.'));
     const attribute = source.slice(source.lastIndexOf('.') + 1);
-    init.push(`        setattr(self._modules[${JSON.stringify(keyOf.get(node.id)!)}], ${JSON.stringify(role)}, getattr(self._modules[${JSON.stringify(owner)}], ${JSON.stringify(attribute)}))`);
-    tiedKeys.push([`${keyOf.get(node.id)!}.${role}`, source]);
+    const [tying, ownerModule] = [JSON.stringify(keyOf.get(node.id)!), JSON.stringify(owner)];
+    if (transpose) {
+      init.push(`        tie_transposed(self._modules[${tying}], ${JSON.stringify(role)}, self._modules[${ownerModule}], ${JSON.stringify(attribute)})`);
+      transposedKeys.push([`${keyOf.get(node.id)!}.${role}`, source]);
+    } else {
+      init.push(`        setattr(self._modules[${tying}], ${JSON.stringify(role)}, getattr(self._modules[${ownerModule}], ${JSON.stringify(attribute)}))`);
+      tiedKeys.push([`${keyOf.get(node.id)!}.${role}`, source]);
+    }
   }
 
   const frozen = graph.params.filter((p) => !p.trainable && !isBuffer(p.name)).map((p) => p.name);
   const dimLines = [...bound].map(([d, expr]) => `        ${dimVar(d)} = ${expr}`);
   const outputs = graph.outputs.map((o) => `${JSON.stringify(o.name)}: ${valueOf(o.node)}`);
-  const named = layers.map((n) => `${JSON.stringify(keyOf.get(n.id)!)}: v${n.id}`);
+  const named = layers.filter((n) => !transposedOf.has(n.id)).map((n) => `${JSON.stringify(keyOf.get(n.id)!)}: v${n.id}`);
   const inputDoc = inputs.map((i) => `${i.name} ${shapeText(byId.get(i.node)!)}`).join(', ');
   const outputDoc = graph.outputs.map((o) => `${o.name} ${shapeText(byId.get(o.node)!)}`).join(', ');
   const args = inputs.map((i) => argOf.get(i.name)!);
@@ -198,6 +217,8 @@ export function modelClass(model: CheckedModel, where: (node: IRNode) => string,
     INPUTS = ${py(inputs.map((i) => i.name))}
     # tied weights: state_dict() key of the tying layer → the weight it reads (one Parameter, saved once)
     TIED = {${tiedKeys.map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')}}
+    # transposed ties (tied(..., transpose: true)): the tying layer's weight → the weight it reads transposed (not in state_dict())
+    TIED_TRANSPOSED = {${transposedKeys.map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')}}
     OUTPUTS = ${py(graph.outputs.map((o) => o.name))}
     # value name (the submodule that computes it, or for a shared block's later use a name of its own): (nnet layer, op, line:col in ${sourceFile})
     LAYERS = {

@@ -672,6 +672,19 @@ def write_safetensors(path, tensors, metadata=None):
     os.replace(tmp, path)
 
 
+def tie_transposed(module, role, owner, attribute):
+    """tied(..., transpose: true): module's weight \`role\` is owner's Parameter \`attribute\` transposed,
+    read afresh before every call (a forward pre-hook, as torch.nn.utils.weight_norm computes its
+    weight), so there is one Parameter and its gradient sums both uses; state_dict() lists it once."""
+    del module._parameters[role]
+
+    def read(mod, _args):
+        setattr(mod, role, getattr(owner, attribute).t())
+
+    module.register_forward_pre_hook(read)
+    read(module, ())
+
+
 def nnet_state_dict(module):
     """state_dict() without the second names of tied weights (the model's TIED): nnet's weight names, each tensor once."""
     tied = getattr(module, 'TIED', {})

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkSource } from '../../../compiler/index.js';
-import { exportPytorch, PytorchExportError } from '../../../compiler/pytorch/index.js';
+import { exportPytorch } from '../../../compiler/pytorch/index.js';
 
-/** tied(value, transpose: true): the checker's shapes, counts and errors, and the PyTorch export's refusal. */
+/** tied(value, transpose: true): the checker's shapes, counts and errors, and the PyTorch export's tie. */
 const model = (decoder: string) => `model Ae {
   input x: [batch, 6]
   enc = dense(x, 3, tanh)
@@ -55,11 +55,12 @@ describe('tied(value, transpose: true)', () => {
     expect(number!.message).toBe("argument 'transpose' of tied expects true or false, got the number 1");
   });
 
-  it('the PyTorch export refuses it (NNR7101) by layer and line', () => {
+  it('the PyTorch export ties the tying layer\'s weight to the parameter, transposed (no module for the transpose)', () => {
     const text = model('dense(enc, 6, weight: tied(enc, transpose: true))');
     const check = checkSource(text);
-    const run = () => exportPytorch(check, check.models[0]!, text, 'ae.nnet');
-    expect(run).toThrow(PytorchExportError);
-    expect(run).toThrow("layer 'y/transpose' (transpose, ae.nnet:4:36): it reads enc.weight transposed (tied(..., transpose: true)); a transposed tie has no PyTorch export yet");
+    const py = exportPytorch(check, check.models[0]!, text, 'ae.nnet').files.find((f) => f.path === 'model.py')!.text;
+    expect(py).toContain('tie_transposed(self._modules["y"], "weight", self._modules["enc"], "weight")');
+    expect(py).toContain('TIED_TRANSPOSED = {"y.weight": "enc.weight"}');
+    expect(py).not.toContain('Transpose([1, 0])');
   });
 });

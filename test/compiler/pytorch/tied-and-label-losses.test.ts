@@ -8,7 +8,8 @@ import { runCli } from '../../cli/run-cli.js';
 import { findTorchPython } from './python-with-torch.js';
 
 /**
- * PyTorch export of tied weights (one Parameter in two modules, as PyTorch users tie them) and of
+ * PyTorch export of tied weights (one Parameter in two modules, as PyTorch users tie them; a
+ * transposed tie reads it through a forward pre-hook) and of
  * the cross-entropies with label smoothing and class weights (nnet's formulas: runtime/plan/kernels.ts).
  * Each model trains full-batch, so every epoch is one step whatever the shuffle: train.py's weights
  * after three steps equal `nnet train`'s within 1e-5 (the tolerance of ddp.test.ts), and its test loss
@@ -51,6 +52,21 @@ const BINARY = `model BinarySmooth {
     epochs 3
     batch 4
     data xor
+  }
+}
+`;
+
+// A tied-weights autoencoder: the decoder's weight is the encoder's, transposed (one Parameter).
+const TIED_TRANSPOSE = `model TiedAe {
+  input features: [batch, 4]
+  code = dense(features, 2, tanh)
+  output recon = dense(code, 4, weight: tied(code, transpose: true))
+  train {
+    loss mse(recon, features)
+    optimizer adam(lr: 0.05)
+    epochs 3
+    batch 120
+    data iris
   }
 }
 `;
@@ -105,6 +121,19 @@ print(json.dumps({'keys': sorted(sd), 'same': sd['b.weight'].data_ptr() == sd['a
       parameters: 5,
       tied: { 'b.weight': 'a.weight' },
     });
+  }, 300_000);
+
+  it("a transposed tie (a tied-weights autoencoder): train.py's steps equal nnet train's; state_dict() holds the weight once", async () => {
+    const { dir, nnet } = await compare('tied-transpose', TIED_TRANSPOSE, 'iris');
+    expect([...nnet.keys()].sort()).toEqual(['code.bias', 'code.weight', 'recon.bias']);
+    const check = execFileSync(
+      torch.python!,
+      ['-c', `import json, model
+m = model.TiedAe.from_safetensors('torch.safetensors')
+print(json.dumps({'keys': sorted(m.state_dict()), 'parameters': len(list(m.parameters())), 'transposed': m.TIED_TRANSPOSED}))`],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    expect(JSON.parse(check)).toEqual({ keys: ['code.bias', 'code.weight', 'recon.bias'], parameters: 3, transposed: { 'recon.weight': 'code.weight' } });
   }, 300_000);
 
   it("binary cross-entropies with smoothing and class weights, on probabilities and on logits: train.py's steps equal nnet train's", async () => {
