@@ -22,8 +22,8 @@ const lossModule = overGemmMemory<Record<LossFunction, (...args: number[]) => vo
 /** Below this, copying in and out costs about what the JS loop does. */
 const MIN_VALUES = 16;
 
-/** One value's work in the threshold's multiply-adds: the logs and exps of the cross-entropies, as activation-simd.ts's. */
-const VALUE_COST = 16;
+/** One value's work in the threshold's multiply-adds: the logs and exps of the cross-entropies, as activation-simd.ts's gelu. */
+const VALUE_COST = 32;
 
 /** The export's argument list, refilled per call. */
 const args = [0, 0, 0, 0, 0, 0];

@@ -201,6 +201,9 @@ describe('kernels on operands in their memory', () => {
       const loss: CpuKernel = (c, i, o, a) => softmaxSimdKernels.sparse_softmax_cross_entropy_loss(c, [i[0]!, { shape: [shape[0]!], data: labels }], o, a);
       const [plainLoss, placedLoss] = bothWays(loss, [x], [[], shape], {});
       expect(placedLoss).toEqual(plainLoss);
+      const soft = { shape, data: random(size(shape), 20).map((v) => Math.abs(v) / shape[1]!) };
+      const [plainDense, placedDense] = bothWays(softmaxSimdKernels.softmax_cross_entropy_loss, [x, soft], [[], shape], {});
+      expect(placedDense).toEqual(plainDense);
     }
   });
 

@@ -93,9 +93,12 @@ const CASES: Record<string, () => Float32Array[]> = {
     const [dl] = call(softmaxSimdKernels.log_softmax_grad, [t(rows, wave(size(rows), 14)), t(rows, l!)], [rows]);
     return [y!, l!, dx!, dl!];
   },
-  sparse_softmax_cross_entropy_loss: () => {
+  'sparse and dense softmax cross-entropies': () => {
     const labels = Int32Array.from({ length: rows[0]! }, (_, r) => r % rows[1]!);
-    return call(softmaxSimdKernels.sparse_softmax_cross_entropy_loss, [t(rows, wave(size(rows), 15)), t([rows[0]!], labels as never)], [[], rows]);
+    return [
+      ...call(softmaxSimdKernels.sparse_softmax_cross_entropy_loss, [t(rows, wave(size(rows), 15)), t([rows[0]!], labels as never)], [[], rows]),
+      ...call(softmaxSimdKernels.softmax_cross_entropy_loss, [t(rows, wave(size(rows), 15)), t(rows, wave(size(rows), 24).map(Math.abs))], [[], rows]),
+    ];
   },
   layernorm: () => {
     const stats = [rows[0]!, 1];
