@@ -239,8 +239,10 @@ def bind(config, dataset, need_labels=True):
 EPS = 1e-7
 
 
-def data_loss(loss, pred, target):
+def data_loss(loss, pred, target, mask=None):
     kind = loss['kind']
+    if mask is not None:
+        return masked_mean(item_losses(loss, pred, target), mask)
     if kind in ('cross_entropy', 'binary_cross_entropy') and ('smoothing' in loss or 'classWeights' in loss):
         return label_loss(loss, pred, target)
     if kind == 'cross_entropy' and loss['sparse']:
@@ -302,6 +304,57 @@ def label_loss(loss, pred, target):
     if weights is not None:
         per_row = per_row * (t @ torch.tensor(weights, dtype=rows.dtype, device=rows.device))
     return per_row.mean()
+
+
+def item_losses(loss, pred, target):
+    """Each element's loss (mse, mae, huber, binary cross-entropy: pred's shape) or each row's (the
+    cross-entropies and KL: pred's shape without its last axis), nnet's formulas, label smoothing and
+    class weights included, before the mean that a mask restricts."""
+    kind = loss['kind']
+    eps = loss.get('smoothing', 0)
+    weights = loss.get('classWeights')
+    if kind == 'cross_entropy':
+        classes = pred.shape[-1]
+        if loss['sparse']:
+            # Padding rows may carry any label (−1 included): read the kept rows' labels only, by clamping.
+            t = F.one_hot(target.long().clamp(0, classes - 1), classes).to(pred.dtype)
+        else:
+            t = target.reshape(pred.shape).to(pred.dtype)
+        logp = F.log_softmax(pred, dim=-1) if loss['fromLogits'] else torch.log(pred.clamp(EPS, 1))
+        per_row = -((t * (1 - eps) + eps / classes) * logp).sum(-1)
+        if weights is not None:
+            per_row = per_row * (t @ torch.tensor(weights, dtype=pred.dtype, device=pred.device))
+        return per_row
+    target = target.reshape(pred.shape).to(pred.dtype)
+    if kind == 'kl_divergence':
+        t = target.clamp(EPS, 1)
+        return (t * torch.log(t / pred.clamp(EPS, 1))).sum(-1)
+    if kind == 'mse':
+        return (pred - target) ** 2
+    if kind == 'mae':
+        return (pred - target).abs()
+    if kind == 'huber':
+        return F.huber_loss(pred, target, delta=loss['delta'], reduction='none')
+    if kind == 'binary_cross_entropy':
+        smoothed = target * (1 - eps) + eps / 2
+        w = 1.0 if weights is None else weights[1] * target + weights[0] * (1 - target)
+        if loss['fromLogits']:
+            return w * F.binary_cross_entropy_with_logits(pred, smoothed, reduction='none')
+        p = pred.clamp(EPS, 1 - EPS)
+        return -w * (smoothed * torch.log(p) + (1 - smoothed) * torch.log(1 - p))
+    raise ValueError(f"unknown loss '{kind}'")
+
+
+def kept(mask, like):
+    """A mask (nonzero = counted) as 0/1 weights broadcast over \`like\`, whose leading axes it covers."""
+    m = (mask != 0).to(like.dtype)
+    return m.reshape(*m.shape, *([1] * (like.dim() - m.dim()))).expand_as(like)
+
+
+def masked_mean(per, mask):
+    """The mean of the items whose mask is nonzero (nnet's masked_ loss kernels; 0 when none is left)."""
+    m = kept(mask, per)
+    return (per * m).sum() / m.sum().clamp(min=1)
 
 
 def penalty(model, regularize):
@@ -477,7 +530,7 @@ def fetch(ref, batch, values):
 
 
 def value_keys(config):
-    refs = [r for t in config['losses'] for r in (t.get('pred'), t.get('target'), t.get('value')) if r] + [r for m in config['metrics'] for r in (m['pred'], m['target'])]
+    refs = [r for t in config['losses'] for r in (t.get('pred'), t.get('target'), t.get('value'), t.get('mask')) if r] + [r for m in config['metrics'] for r in (m['pred'], m['target'], m.get('mask')) if r]
     return tuple(sorted({r['value'] for r in refs if 'value' in r}))
 
 
@@ -493,7 +546,8 @@ def total_loss(config, batch, values):
         if term['kind'] == 'value':
             total = total + term['weight'] * fetch(term['value'], batch, values).sum()
         else:
-            total = total + term['weight'] * data_loss(term, fetch(term['pred'], batch, values), fetch(term['target'], batch, values))
+            mask = fetch(term['mask'], batch, values) if 'mask' in term else None
+            total = total + term['weight'] * data_loss(term, fetch(term['pred'], batch, values), fetch(term['target'], batch, values), mask)
     return total
 
 
@@ -516,14 +570,21 @@ class Metrics:
         for m in self.config['metrics']:
             pred = fetch(m['pred'], batch, values).detach()
             target = fetch(m['target'], batch, values)
+            mask = fetch(m['mask'], batch, values) if 'mask' in m else None
             name = m['name']
             if name == 'mae':
-                self._add(m['key'], [float((pred - target.reshape(pred.shape)).abs().sum()), pred.numel()])
+                error = (pred - target.reshape(pred.shape)).abs()
+                counted = kept(mask, error) if mask is not None else torch.ones_like(error)
+                self._add(m['key'], [float((error * counted).sum()), float(counted.sum())])
                 continue
             width = pred.shape[-1] if m['decision'] == 'argmax' else 1
             rows = pred.reshape(-1, width)
             one_hot = target.numel() == pred.numel() and m['decision'] == 'argmax'
             actual = target.reshape(-1, width).argmax(-1) if one_hot else target.reshape(-1).long()
+            if mask is not None:
+                # A masked loss's metric counts the rows (or elements) that loss counts, as nnet's.
+                keep = (mask.reshape(-1) != 0).repeat_interleave(len(rows) // mask.numel())
+                rows, actual, target = rows[keep], actual[keep], target.reshape(len(keep), -1)[keep]
             if name == 'top_k_accuracy':
                 score = rows.gather(1, actual[:, None])
                 index = torch.arange(width, device=rows.device)[None, :]
