@@ -1,3 +1,4 @@
+import { BIDIRECTIONAL_WRAPPER } from '../compiler/check/bidirectional-sugar.js';
 import { TIED } from '../compiler/ops/common.js';
 import { OPS, SETTINGS, TRAIN_KEYS } from '../compiler/ops/registry.js';
 import type { SettingDef } from '../compiler/ops/settings-types.js';
@@ -14,6 +15,7 @@ export function loadCatalog(): Catalog {
     ...OPS.map(opEntry),
     ...SETTINGS.map(settingEntry),
     { name: TIED.name, kind: 'initializer', params: TIED.params.map(param), doc: TIED.doc },
+    bidirectionalEntry(),
     ...Object.entries(TRAIN_KEYS)
       .filter(([key]) => !SETTINGS.some((s) => s.kind === 'callback' && s.name === key))
       .map(([name, doc]): CatalogEntry => ({ name, kind: 'setting', params: [], doc })),
@@ -48,9 +50,25 @@ function settingEntry(setting: SettingDef): CatalogEntry {
   return { name: setting.name, kind: SETTING_KINDS[setting.kind], params: setting.params.map(param), doc: setting.doc };
 }
 
+/** `bidirectional(lstm(...), merge: concat)`: a layer whose first argument is a recurrent call, not the tensor. */
+function bidirectionalEntry(): CatalogEntry {
+  const { name, doc, shapeRule, layer, merge } = BIDIRECTIONAL_WRAPPER;
+  return {
+    name,
+    kind: 'layer',
+    doc,
+    shapeRule,
+    params: [
+      { name: layer.name, doc: layer.doc, tensor: false, calls: layer.calls },
+      { name: merge.name, doc: merge.doc, default: merge.default, choices: merge.choices },
+    ],
+  };
+}
+
 function param(def: ParamDef): CatalogParam {
   const out: CatalogParam = { name: def.name, doc: def.doc };
   if (def.kind === 'tensor' || def.kind === 'tensors') out.tensor = true;
+  if (def.choices) out.choices = def.choices;
   if (def.defaultText !== undefined) out.default = def.defaultText;
   else if (def.default !== undefined) out.default = describeDefault(def.default);
   return out;
