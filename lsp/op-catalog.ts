@@ -1,5 +1,6 @@
 import { BIDIRECTIONAL_WRAPPER } from '../compiler/check/bidirectional-sugar.js';
 import { TIED } from '../compiler/ops/common.js';
+import { SPLIT } from '../compiler/ops/split.js';
 import { OPS, SETTINGS, TRAIN_KEYS } from '../compiler/ops/registry.js';
 import type { SettingDef } from '../compiler/ops/settings-types.js';
 import type { ArgValue, OpDef, ParamDef } from '../compiler/ops/types.js';
@@ -16,6 +17,8 @@ export function loadCatalog(): Catalog {
     ...SETTINGS.map(settingEntry),
     { name: TIED.name, kind: 'initializer', params: TIED.params.map(param), doc: TIED.doc },
     bidirectionalEntry(),
+    // Several values, so not an op of the registry; completed and documented like one.
+    { name: SPLIT.name, kind: 'layer', params: SPLIT.params.map(param), doc: SPLIT.doc, shapeRule: SPLIT.shapeRule },
     ...Object.entries(TRAIN_KEYS)
       .filter(([key]) => !SETTINGS.some((s) => s.kind === 'callback' && s.name === key))
       .map(([name, doc]): CatalogEntry => ({ name, kind: 'setting', params: [], doc })),

@@ -128,11 +128,16 @@ function symbolText(ctx: ProviderContext, symbol: SymbolInfo): string {
 /** The value(s) computed by the statement that declares `symbol` (`h = dense(...)`). */
 function definingValues(ctx: ProviderContext, symbol: SymbolInfo): ValueInfo[] {
   let expr: Expr | undefined;
+  let part: ValueInfo[] = [];
   walk(ctx.result.file, (node) => {
     if ((node.kind === 'Assign' || node.kind === 'Output' || node.kind === 'Let') && node.name.range.start === symbol.definition.start) {
       expr = node.value;
     }
+    // A name of `mu, logvar = split(...)`: its part is recorded at the name itself.
+    const name = node.kind === 'TupleAssign' ? node.names.find((n) => n.range.start === symbol.definition.start) : undefined;
+    if (name) part = valuesFor(ctx.result, name.range);
   });
+  if (part.length > 0) return part;
   if (!expr) return [];
   const direct = valuesFor(ctx.result, expr.range);
   if (direct.length > 0 || expr.kind !== 'Pipe') return direct;

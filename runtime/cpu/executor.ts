@@ -2,63 +2,23 @@ import { checkIndexInputs, indexInputRanges, type IndexRange } from '../index-in
 import type { Executor, NonFiniteStep, TrainStepOptions, TrainStepResult } from '../executor.js';
 import { readableTensor } from '../plan/readable-tensors.js';
 import { checkWeights, STORED_ROLES, type WeightValue } from '../plan/check-weights.js';
-import { boundShape, checkBoundMaps } from '../plan/bound-shape.js';
-import { dimSymbols, evalDim } from '../plan/dims.js';
+import { evalDim } from '../plan/dims.js';
 import { PlanError } from '../plan/errors.js';
 import { KERNELS, parseKernelName, type KernelName } from '../plan/kernels.js';
 import type { Plan, PlanStep, PlanTensor } from '../plan/format.js';
 import { validatePlan } from '../plan/validate.js';
 import type { HostTensor } from '../tensor.js';
+import { bindDims, sameShape, sameShapes } from './bind-dims.js';
+import { allocateBound, releaseBound, type Bound } from './bound-buffers.js';
 import type { Attrs, CpuKernel, CpuTensor, KernelContext } from './kernel-interface.js';
 import { resolveCpuKernel } from './kernel-registry.js';
 import { markCacheable, markWritten } from './packed-operands.js';
 import { createStoredMemory, type StoredMemory } from './simd/stored-memory.js';
-import type { KernelHeap } from './wasm/kernel-memory.js';
 import { tensorHeap } from './wasm/install.js';
-
-/**
- * Runs a validated plan on Float32Array buffers. Stored tensors (params, state, consts, optimizer
- * slots) live for the executor's lifetime; pooled tensors (activations, gradients) are views into
- * the compiler's buffer slots, allocated once per set of bound dims (batch size) and reused.
- *
- * Where the WASM kernels compute in a shared WebAssembly memory (wasm/install.ts's `tensorHeap`),
- * the buffer slots are one block of that memory, so the kernels read and write the activations and
- * gradients where they lie (wasm/kernel-memory.ts) instead of copying them in and out per call; the
- * float inputs are copied into their own slots there, once per step, for the same reason. Otherwise
- * (no SIMD, no shared memory) the slots are plain ArrayBuffers and inputs and labels are read from
- * the caller's arrays without copying; labels always are.
- */
-interface Bound {
-  /** Its key in CpuExecutor.bound (the bound dims as JSON). */
-  key: string;
-  tensors: Map<string, CpuTensor>;
-  /** The bound values of the plan's symbolic dims. */
-  dims: Record<string, number>;
-  /** Each step's argument arrays, made on its first run: a steady-state step allocates none. */
-  args: Map<CompiledStep, { inputs: CpuTensor[]; outputs: CpuTensor[]; attrs: Attrs }>;
-  /** The block of the kernels' memory holding the tensors, when they live there. */
-  block: { heap: KernelHeap; address: number } | null;
-  /** Inputs copied into the kernels' memory on each call (their views there), by name. */
-  copiedInputs: Map<string, Float32Array>;
-}
 
 const NO_NAMES: string[] = [];
 /** The outputs of a step that reads none: one frozen object shared by every such step (none per step). */
 const NO_OUTPUTS: Record<string, HostTensor> = Object.freeze({});
-
-/** Bytes left after each tensor in the kernels' memory: a kernel may read a row past the last (sgemm-module.ts's row-major B). */
-const SLACK_BYTES = 64;
-const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
-
-/** Frees the memory blocks of bound dims that were dropped without `dispose` (the executor was collected). */
-const blocks = new FinalizationRegistry<{ heap: KernelHeap; address: number }>(({ heap, address }) => heap.free(address));
-
-function releaseBlock(bound: Bound): void {
-  if (!bound.block) return;
-  blocks.unregister(bound);
-  bound.block.heap.free(bound.block.address);
-  bound.block = null;
-}
 
 interface CompiledStep {
   step: PlanStep;
@@ -76,6 +36,11 @@ const CACHEABLE_ROLES = new Set(['param', 'const']);
 /** Roles the optimizer updates in place: they live in the stored WebAssembly memory when there is one. */
 const UPDATED_ROLES = new Set(['param', 'optimizer']);
 
+/**
+ * Runs a validated plan on Float32Array buffers. Stored tensors (params, state, consts, optimizer
+ * slots) live for the executor's lifetime; the others are placed once per set of bound dims (batch
+ * size) by bound-buffers.ts and reused.
+ */
 export class CpuExecutor implements Executor {
   readonly plan: Plan;
   private readonly stored = new Map<string, CpuTensor>();
@@ -255,7 +220,7 @@ export class CpuExecutor implements Executor {
   }
 
   dispose(): void {
-    for (const bound of this.bound.values()) releaseBlock(bound);
+    for (const bound of this.bound.values()) releaseBound(bound);
     this.bound.clear();
     this.lastBind = null;
   }
@@ -294,31 +259,14 @@ export class CpuExecutor implements Executor {
       for (let i = 0; i < names.length; i++) this.rebind(last.bound, names[i]!, given[names[i]!]!);
       return last.bound;
     }
-    const dims: Record<string, number> = Object.create(null) as Record<string, number>;
-    for (const [name, value] of Object.entries(this.plan.dims)) if (value !== null) dims[name] = value;
-    for (const name of names) {
-      const tensor = Object.hasOwn(given, name) ? given[name] : undefined;
-      if (!tensor) throw new PlanError('NNR1011', `missing ${this.plan.labels.includes(name) ? 'label' : 'input'} '${name}' (the plan needs ${names.join(', ')})`);
-      const spec = this.byName.get(name)!;
-      if (tensor.shape.length !== spec.shape.length) throw shapeError(name, tensor.shape, spec.shape);
-      spec.shape.forEach((d, i) => {
-        if (typeof d === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(d) && dims[d] === undefined) dims[d] = tensor.shape[i]!;
-      });
-    }
-    for (const name of names) {
-      const spec = this.byName.get(name)!;
-      const tensor = given[name]!;
-      spec.shape.forEach((d, i) => {
-        if (dimSymbols(d).every((s) => dims[s] !== undefined) && evalDim(d, dims) !== tensor.shape[i]) throw shapeError(name, tensor.shape, spec.shape);
-      });
-    }
+    const dims = bindDims(this.plan, this.byName, given, names);
     const key = JSON.stringify(dims);
     let bound = this.bound.get(key);
     if (!bound) {
-      bound = this.allocate(dims, key);
+      bound = allocateBound(this.plan, this.stored, dims, key);
       if (this.bound.size >= 4) {
         const oldest = this.bound.keys().next().value!;
-        releaseBlock(this.bound.get(oldest)!);
+        releaseBound(this.bound.get(oldest)!);
         this.bound.delete(oldest);
       }
       this.bound.set(key, bound);
@@ -345,62 +293,6 @@ export class CpuExecutor implements Executor {
       if (!sameShape(slot.shape, tensor.shape)) slot.shape = [...tensor.shape];
       slot.data = data;
     }
-  }
-
-  private allocate(dims: Record<string, number>, key: string): Bound {
-    checkBoundMaps(this.plan, dims);
-    const tensors = new Map<string, CpuTensor>(this.stored);
-    const shapes = new Map<string, number[]>();
-    const slotBytes: number[] = [];
-    const heap = tensorHeap();
-    for (const t of this.plan.tensors) {
-      if (STORED_ROLES.has(t.role) || t.role === 'label') continue;
-      // Float inputs get a slot of their own in the kernels' memory (copied in per call); else the caller's array.
-      if (t.role === 'input' && (heap === null || t.dtype !== 'f32')) continue;
-      const shape = boundShape(t, dims);
-      shapes.set(t.name, shape);
-      const bytes = shape.reduce((a, b) => a * b, 1) * 4;
-      if (t.buffer !== undefined) slotBytes[t.buffer] = Math.max(slotBytes[t.buffer] ?? 0, bytes);
-    }
-    // Where each slot and each unpooled tensor starts: in one block of the kernels' memory, or its own ArrayBuffer.
-    const place = (bytes: number): number => {
-      const at = total;
-      total += align16(bytes) + SLACK_BYTES;
-      return at;
-    };
-    let total = 0;
-    const slotAt = slotBytes.map((bytes) => place(bytes ?? 0));
-    const loneAt = new Map<string, number>();
-    for (const t of this.plan.tensors) {
-      const shape = shapes.get(t.name);
-      if (shape && t.buffer === undefined) loneAt.set(t.name, place(shape.reduce((a, b) => a * b, 1) * 4));
-    }
-    // A memory that cannot grow that far (wasm32's 4 GiB, or the host's limit): plain arrays, as without one.
-    let placed = heap;
-    let address = 0;
-    try {
-      if (placed) address = placed.allocate(total);
-    } catch {
-      placed = null;
-    }
-    const slots = placed ? [] : slotBytes.map((bytes) => new ArrayBuffer(bytes ?? 0));
-    const copiedInputs = new Map<string, Float32Array>();
-    for (const t of this.plan.tensors) {
-      const shape = shapes.get(t.name);
-      if (!shape) continue;
-      const size = shape.reduce((a, b) => a * b, 1);
-      let data: Float32Array | Int32Array;
-      if (placed) data = placed.view(t.dtype === 'i32' ? 'i32' : 'f32', address + (t.buffer !== undefined ? slotAt[t.buffer]! : loneAt.get(t.name)!), size);
-      else {
-        const buffer = t.buffer !== undefined ? slots[t.buffer]! : new ArrayBuffer(size * 4);
-        data = t.dtype === 'i32' ? new Int32Array(buffer, 0, size) : new Float32Array(buffer, 0, size);
-      }
-      tensors.set(t.name, { shape, data });
-      if (t.role === 'input') copiedInputs.set(t.name, data as Float32Array);
-    }
-    const bound: Bound = { key, tensors, dims, args: new Map(), block: placed ? { heap: placed, address } : null, copiedInputs };
-    if (bound.block) blocks.register(bound, bound.block, bound);
-    return bound;
   }
 
   private readOutputs(bound: Bound, names: string[]): Record<string, HostTensor> {
@@ -443,25 +335,6 @@ function describeStep(step: PlanStep, phase: string, index: number): string {
   const s = step.source;
   const at = s ? ` (${s.op} '${s.layer}'${s.line ? ` at line ${s.line}:${s.column}` : ''})` : '';
   return `${phase} step ${index} ${step.kernel}${at}`;
-}
-
-function shapeError(name: string, got: number[], want: PlanTensor['shape']): PlanError {
-  return new PlanError('NNR1011', `'${name}' has shape [${got.join(', ')}], the plan expects [${want.join(', ')}]`);
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function sameShapes(given: Record<string, HostTensor>, names: readonly string[], shapes: readonly number[][]): boolean {
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i]!;
-    const tensor = Object.hasOwn(given, name) ? given[name] : undefined;
-    if (!tensor || !sameShape(tensor.shape, shapes[i]!)) return false;
-  }
-  return true;
 }
 
 /** A step's attrs with the `dim` and `dims` attributes (integers or dim expressions) evaluated for the bound dims. */

@@ -51,7 +51,7 @@ function labelsOf(target: CpuTensor): ArrayLike<number> {
   return target.data;
 }
 
-function checkLabel(label: number, classes: number, row: number): void {
+export function checkLabel(label: number, classes: number, row: number): void {
   if (!Number.isInteger(label) || label < 0 || label >= classes) {
     throw new RangeError(`label ${label} in row ${row} is outside the ${classes} classes [0, ${classes - 1}]`);
   }
@@ -140,7 +140,7 @@ function classwise(f: (t: number, p: number) => [number, number]): CpuKernel {
 }
 
 /** Label smoothing ε and class weights of a cross-entropy step (kernels.ts, LABEL_ATTRS); null when it has neither. */
-function labelAttrs(attrs: Record<string, unknown>): { smoothing: number; classWeights: readonly number[] | null } | null {
+export function labelAttrs(attrs: Record<string, unknown>): { smoothing: number; classWeights: readonly number[] | null } | null {
   const smoothing = typeof attrs.smoothing === 'number' ? attrs.smoothing : 0;
   const classWeights = Array.isArray(attrs.classWeights) ? (attrs.classWeights as number[]) : null;
   return smoothing === 0 && classWeights === null ? null : { smoothing, classWeights };
