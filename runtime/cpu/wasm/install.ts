@@ -9,7 +9,7 @@ import { groupedConvGradInputSimd, groupedConvGradWeightSimd, groupedConvSimd } 
 import { gemmSimdOrJs, gemmWithEpilogueSimd, matmulSimd } from './matmul-simd.js';
 import { batchnormGradSimd, batchnormSimd, sumToSimd } from './norm-simd.js';
 import { layernormGradSimd, layernormSimd } from './layernorm-simd.js';
-import { maxpoolGradSimd, maxpoolSimd } from './pool-simd.js';
+import { avgpoolGradSimd, avgpoolSimd, globalAvgPoolGradSimd, globalAvgPoolSimd, maxpoolGradSimd, maxpoolSimd } from './pool-simd.js';
 import { recurrentScanSimd, sigmoidSimd, tanhSimd } from './recurrent-simd.js';
 import { recurrentGradSimd } from './recurrent-grad-simd.js';
 import { softmaxSimdKernels } from './softmax-simd.js';
@@ -60,6 +60,10 @@ export function installSimdKernels(): boolean {
   registerCpuKernel('groupnorm_grad', groupnormGradSimd);
   registerCpuKernel('maxpool2d', maxpoolSimd);
   registerCpuKernel('maxpool2d_grad', maxpoolGradSimd);
+  registerCpuKernel('avgpool2d', avgpoolSimd);
+  registerCpuKernel('avgpool2d_grad', avgpoolGradSimd);
+  registerCpuKernel('global_avg_pool', globalAvgPoolSimd);
+  registerCpuKernel('global_avg_pool_grad', globalAvgPoolGradSimd);
   registerCpuKernel('batchnorm', batchnormSimd);
   registerCpuKernel('batchnorm_grad', batchnormGradSimd);
   registerCpuKernel('sum_to', sumToSimd);

@@ -112,11 +112,14 @@ export function copyOut(floats: Float32Array, from: number, ldc: number, c: Floa
 }
 
 /**
- * Packing a float is worth about this many multiply-adds of the GEMM (the module's vector packings,
- * sgemm-pack-vector.ts, move ~10–13 G floats/s, the GEMM does ~23 GMAC/s, one thread of the 2-vCPU Xeon:
- * `x` 128×784 in 7.4 µs, W1ᵀ 512×784 in 42 µs): the work pack_a and pack_b report for the threshold.
+ * Packing a float is worth about this many multiply-adds of the GEMM (~23 GMAC/s on one thread of
+ * the 2-vCPU Xeon): the work pack_a and pack_b report for the threshold. The module's vector
+ * packings (sgemm-pack-vector.ts) move 10–13 G floats/s from cache (`x` 128×784 in 7.4 µs, W1ᵀ
+ * 512×784 in 42 µs: 2 multiply-adds a float) but 4–6 times slower from memory (W1ᵀ 258 µs, `x`
+ * 60 µs after a 48 MB sweep), as a weight the optimizer wrote a step ago is: 8 splits W1ᵀ and a
+ * batch-256 `x` over the threads, and keeps smaller ones on the calling thread.
  */
-const PACK_COST = 2;
+const PACK_COST = 8;
 const PACK_PANELS_PER_TILE = 4;
 
 /**

@@ -12,7 +12,7 @@ import { tensorHeap } from '../../../runtime/cpu/wasm/install.js';
 import { addressIn, KernelHeap, kernelHeap } from '../../../runtime/cpu/wasm/kernel-memory.js';
 import { limitPointerTables } from '../../../runtime/cpu/wasm/pointer-tables.js';
 import { batchnormGradSimd, batchnormSimd, sumToSimd } from '../../../runtime/cpu/wasm/norm-simd.js';
-import { maxpoolGradSimd, maxpoolSimd } from '../../../runtime/cpu/wasm/pool-simd.js';
+import { avgpoolGradSimd, avgpoolSimd, globalAvgPoolGradSimd, globalAvgPoolSimd, maxpoolGradSimd, maxpoolSimd } from '../../../runtime/cpu/wasm/pool-simd.js';
 import { sgemmModule, sgemmSimd } from '../../../runtime/cpu/wasm/sgemm-simd.js';
 import { activationSimdKernels } from '../../../runtime/cpu/wasm/activation-simd.js';
 import { layernormGradSimd, layernormSimd } from '../../../runtime/cpu/wasm/layernorm-simd.js';
@@ -157,7 +157,7 @@ describe('kernels on operands in their memory', () => {
     expect(placedGg).toEqual(plainGg);
   });
 
-  it.runIf(module)('maxpool, batchnorm and sum_to in place give the bits of copies', () => {
+  it.runIf(module)('max and average pooling, batchnorm and sum_to in place give the bits of copies', () => {
     const attrs = { size: [2, 2], strides: [2, 2], padding: 'valid' };
     const x = { shape: [2, 6, 6, 8], data: random(576, 7) };
     const [plainY, placedY] = bothWays(maxpoolSimd, [x], [[2, 3, 3, 8]], attrs);
@@ -165,6 +165,14 @@ describe('kernels on operands in their memory', () => {
     const dy = { shape: [2, 3, 3, 8], data: random(144, 8) };
     const [plainDx, placedDx] = bothWays(maxpoolGradSimd, [dy, x], [[2, 6, 6, 8]], attrs);
     expect(placedDx).toEqual(plainDx);
+    const [plainAvg, placedAvg] = bothWays(avgpoolSimd, [x], [[2, 3, 3, 8]], attrs);
+    expect(placedAvg).toEqual(plainAvg);
+    const [plainAvgDx, placedAvgDx] = bothWays(avgpoolGradSimd, [dy], [[2, 6, 6, 8]], { ...attrs, shape: [2, 6, 6, 8] });
+    expect(placedAvgDx).toEqual(plainAvgDx);
+    const [plainGlobal, placedGlobal] = bothWays(globalAvgPoolSimd, [x], [[2, 8]], {});
+    expect(placedGlobal).toEqual(plainGlobal);
+    const [plainGlobalDx, placedGlobalDx] = bothWays(globalAvgPoolGradSimd, [{ shape: [2, 8], data: random(16, 11) }], [[2, 6, 6, 8]], { shape: [2, 6, 6, 8] });
+    expect(placedGlobalDx).toEqual(plainGlobalDx);
     const c = { shape: [8], data: random(8, 9) };
     const ones = { shape: [8], data: new Float32Array(8).fill(1) };
     const bnAttrs = { epsilon: 1e-5, momentum: 0.9 };

@@ -4,7 +4,7 @@ import { poolStats, threadsSupported } from '../../../../runtime/cpu/threads/poo
 import { setCpuThreads } from '../../../../runtime/cpu/threads/thread-count.js';
 import { elementwiseSimdKernels } from '../../../../runtime/cpu/wasm/elementwise-simd.js';
 import { batchnormGradSimd, batchnormSimd, sumToSimd } from '../../../../runtime/cpu/wasm/norm-simd.js';
-import { maxpoolGradSimd, maxpoolSimd } from '../../../../runtime/cpu/wasm/pool-simd.js';
+import { avgpoolGradSimd, avgpoolSimd, globalAvgPoolGradSimd, globalAvgPoolSimd, maxpoolGradSimd, maxpoolSimd } from '../../../../runtime/cpu/wasm/pool-simd.js';
 import { sgemmModule } from '../../../../runtime/cpu/wasm/sgemm-simd.js';
 import { activationSimdKernels } from '../../../../runtime/cpu/wasm/activation-simd.js';
 import { layernormGradSimd, layernormSimd } from '../../../../runtime/cpu/wasm/layernorm-simd.js';
@@ -68,6 +68,12 @@ const CASES: Record<string, () => Float32Array[]> = {
   maxpool: () => call(maxpoolSimd, [t(image, wave(size(image), 5))], [pooled], pool),
   maxpool_grad: () => call(maxpoolGradSimd, [t(pooled, wave(size(pooled), 6)), t(image, wave(size(image), 5))], [image], pool),
   'maxpool_grad, overlapping windows': () => call(maxpoolGradSimd, [t(pooled, wave(size(pooled), 6)), t(image, wave(size(image), 5))], [image], overlappingPool),
+  avgpool: () => call(avgpoolSimd, [t(image, wave(size(image), 5))], [pooled], pool),
+  'avgpool_grad, overlapping windows': () => call(avgpoolGradSimd, [t(pooled, wave(size(pooled), 6))], [image], { ...overlappingPool, shape: image }),
+  'global average pooling and its gradient': () => [
+    ...call(globalAvgPoolSimd, [t(image, wave(size(image), 5))], [[16, 32]]),
+    ...call(globalAvgPoolGradSimd, [t([16, 32], wave(512, 6))], [image], { shape: image }),
+  ],
   sum_to: () => call(sumToSimd, [t(rows, wave(size(rows), 7))], [[32]]),
   'gelu, silu, softplus and their gradients': () =>
     (['gelu', 'silu', 'softplus'] as const).flatMap((name) => {
