@@ -539,15 +539,46 @@ def forward_values(model, config, batch):
     return model(*args, values=value_keys(config))
 
 
-def total_loss(config, batch, values):
-    """Σ weight · loss(prediction, target) + Σ weight · value: the train section's loss expression."""
-    total = 0.0
+def loss_terms(config, batch, values):
+    """Each term of the train section's loss expression, weighted, with a masked loss's count of kept
+    rows or elements in this batch (None for the others)."""
+    terms = []
     for term in config['losses']:
         if term['kind'] == 'value':
-            total = total + term['weight'] * fetch(term['value'], batch, values).sum()
+            terms.append((term['weight'] * fetch(term['value'], batch, values).sum(), None))
+            continue
+        pred = fetch(term['pred'], batch, values)
+        mask = fetch(term['mask'], batch, values) if 'mask' in term else None
+        value = term['weight'] * data_loss(term, pred, fetch(term['target'], batch, values), mask)
+        count = None
+        if mask is not None:
+            per_entry = 1 if term['kind'] in ('cross_entropy', 'kl_divergence') else pred.numel() // mask.numel()
+            count = float((mask != 0).sum()) * per_entry
+        terms.append((value, count))
+    return terms
+
+
+def total_loss(config, batch, values):
+    """Σ weight · loss(prediction, target) + Σ weight · value: the train section's loss expression."""
+    return sum((value for value, _ in loss_terms(config, batch, values)), 0.0)
+
+
+def distributed_loss(run, terms, share, real):
+    """This process's part of the global batch's loss, which DDP's mean of the gradients turns into
+    nnet's step: each term times this process's share of the batch, except a masked loss, whose mean
+    is over the items kept in the whole batch: its local mean times local kept · world / all kept
+    (one all-reduce of the counts). \`real\`: false on a process with no row of this batch."""
+    counts = [count if real else 0.0 for _, count in terms if count is not None]
+    if run.world == 1 or not counts:
+        return sum((value for value, _ in terms), 0.0) * share
+    totals = iter(zip(counts, run.all_sum(counts)))
+    total = 0.0
+    for value, count in terms:
+        if count is None:
+            total = total + value * share
         else:
-            mask = fetch(term['mask'], batch, values) if 'mask' in term else None
-            total = total + term['weight'] * data_loss(term, fetch(term['pred'], batch, values), fetch(term['target'], batch, values), mask)
+            local, everywhere = next(totals)
+            total = total + value * (local * run.world / max(everywhere, 1.0))
     return total
 
 
@@ -719,9 +750,10 @@ def train(run, model_class, config, args):
             for group in optimizer.param_groups:
                 group['lr'] = lr
             values = forward_values(ddp, config, batch)
-            loss = total_loss(config, batch, values)
+            terms = loss_terms(config, batch, values)
+            loss = sum((value for value, _ in terms), 0.0)
             cost = penalty(model, regularize)
-            total = loss * weight + cost
+            total = distributed_loss(run, terms, weight, hi > lo) + cost
             optimizer.zero_grad(set_to_none=True)
             total.backward()
             clip_gradients(trainable, clip)

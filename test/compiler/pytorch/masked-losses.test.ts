@@ -13,7 +13,8 @@ import { findTorchPython } from './python-with-torch.js';
  * each masked by the padded steps (an int mask of [batch, seq]) or by single elements (huber, a float
  * mask of [batch, seq, 2]); padding carries label −1, which neither reads. Full batch, so each epoch is
  * one step whatever the shuffle: the weights after three steps equal `nnet train`'s within 1e-5 (the
- * tolerance of tied-and-label-losses.test.ts), and so do the last epoch's loss and masked metrics.
+ * tolerance of tied-and-label-losses.test.ts), and so do the last epoch's loss and masked metrics;
+ * and so do the weights of 2 DDP processes.
  */
 const torch = findTorchPython();
 
@@ -94,6 +95,11 @@ describe.skipIf(!torch.python)(`PyTorch export: masked losses (${torch.reason})`
       expect(Math.max(...w.map((v, i) => Math.abs(v - t[i]!))), key).toBeLessThanOrEqual(1e-5);
       expect(Math.max(...w.map((v, i) => Math.abs(v - initial.get(key)![i]!))), `${key} moved`).toBeGreaterThan(1e-3);
     }
+    // Under DDP (2 processes, 20 + 20 rows keeping different counts) a masked mean is over the items
+    // kept in the whole batch (the counts all-reduced), so the steps are nnet's too.
+    execFileSync(torch.python!, ['train.py', '--procs', '2', '--out', 'ddp.safetensors'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 });
+    const ddp = weightsOf(join(dir, 'ddp.safetensors'));
+    for (const [key, w] of nnet) expect(Math.max(...w.map((v, i) => Math.abs(v - ddp.get(key)![i]!))), `${key} under DDP`).toBeLessThanOrEqual(1e-5);
     const [torchFigures, nnetFigures] = [lastEpoch(printed), lastEpoch(nnetRun.stdout + nnetRun.stderr)];
     expect(Object.keys(torchFigures).sort()).toEqual(['accuracy(logits)', 'loss', 'mae']);
     for (const key of ['loss', 'accuracy(logits)', 'mae']) expect(Math.abs(torchFigures[key]! - nnetFigures[key]!), key).toBeLessThanOrEqual(2e-4);
