@@ -17,11 +17,13 @@ import { recurrentModule, writeAllSteps, writeMaskWords } from './recurrent-step
  * dhNext = dhw_t·w_hh on the installed GEMM (+ direct where a cell or a mask leaves one). dhw is laid
  * out step by step so that the GEMM reads a step's [N, G] contiguous (a strided A is copied whole).
  * The recurrent weight gradient is not taken per step: after the loop, dw_hh = dhwᵀ·h_{t−1} is one
- * GEMM over all T·N rows (h_{−1} = 0), and db_hh the column sums of dhw (add_rows down the rows). A masked sequence's dy is zeroed at its padding steps up front (y is 0
- * there), so dh carries no output gradient at those steps.
+ * GEMM over all T·N rows (h_{−1} = 0), and db_hh the column sums of dhw (add_rows down the rows).
+ * A masked sequence's dy is zeroed at its padding steps up front (y is 0 there), so dh carries no
+ * output gradient at those steps.
  *
  * Numerics: float32 throughout, tanh(c) by the module; the weight gradient sums over (n, t) in one
- * product rather than step by step. Within 1e-5 of the JS kernels (test/runtime/cpu/recurrent-grad-simd.test.ts).
+ * product rather than step by step. Within 2e-6 (relative to the largest value) of the JS kernels
+ * (test/runtime/cpu/recurrent-grad-simd.test.ts).
  * Threads: the GEMMs split over the worker pool as every GEMM; a step's cells (N·u values) are too
  * little work to split.
  */

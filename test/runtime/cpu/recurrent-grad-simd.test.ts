@@ -1,18 +1,23 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import '../../../runtime/cpu/index.js';
 import type { CpuTensor } from '../../../runtime/cpu/kernel-interface.js';
 import { recurrentKernels } from '../../../runtime/cpu/kernels/recurrent.js';
 import { recurrentGradSimd } from '../../../runtime/cpu/wasm/recurrent-grad-simd.js';
 import { recurrentScanSimd } from '../../../runtime/cpu/wasm/recurrent-simd.js';
 import { RECURRENT_CELLS, type RecurrentCellName } from '../../../runtime/plan/kernels.js';
+import { poolStats, threadsSupported } from '../../../runtime/cpu/threads/pool.js';
+import { setCpuThreads } from '../../../runtime/cpu/threads/thread-count.js';
 import { random } from './float-data.js';
+import { bits, warmPool } from './threads/warm-pool.js';
 
 /**
  * The WASM SIMD scans against the JS kernels (runtime/cpu/kernels/recurrent.ts, themselves checked
  * against finite differences in test/compiler/autodiff/recurrent.test.ts): every cell, both output
  * forms, unmasked and masked (padding at the first, the last and middle steps, and one row padded
  * throughout). Bound: the largest difference over the largest magnitude of the JS result, < 2e-6
- * (measured at most 4.6e-7, Node 20 x86-64): float32 cells and the module's exp/tanh against the JS
- * kernels' float64 Math, and dw_hh summed over all N·T rows in one product rather than step by step.
+ * (measured at most 8.7e-7 on the installed SIMD GEMM, Node 20 x86-64): float32 cells and the
+ * module's exp/tanh against the JS kernels' float64 Math, and dw_hh summed over all N·T rows in one
+ * product rather than step by step. Then the same bits on 1, 2 and 3 threads.
  */
 const ctx = { training: true, lr: 0, step: 0, seed: 0 };
 const [N, T, U] = [5, 7, 12];
@@ -82,4 +87,33 @@ describe('recurrent scans in WASM SIMD against the JS kernels', () => {
       }
     }
   }
+});
+
+describe('recurrent scans in WASM SIMD on threads', () => {
+  afterAll(() => setCpuThreads(null));
+
+  it.runIf(threadsSupported())('an LSTM scan and its gradient give the same bits on 1, 2 and 3 threads, and 2 use the workers', async () => {
+    const [n, t, u] = [32, 8, 128];
+    const [g, s] = [4 * u, 6 * u];
+    const attrs = { units: u, return_sequences: true };
+    const mask = tensor([n, t], Float32Array.from({ length: n * t }, (_, i) => (i % 5 === 3 ? 0 : 1)));
+    const inputs = [tensor([n, t, g], random(n * t * g, 5)), tensor([g, u], random(g * u, 6).map((v) => v * 0.2)), mask];
+    const dy = tensor([n, t, u], random(n * t * u, 7));
+    const run = (): Float32Array[] => {
+      const forward = [tensor([n, t, u]), tensor([n, t, s])];
+      recurrentScanSimd.lstm_masked_scan(ctx, inputs, forward, attrs);
+      const backward = [tensor([n, t, g]), tensor([g, u])];
+      recurrentGradSimd.lstm_masked_scan_grad(ctx, [dy, inputs[1]!, forward[1]!, mask], backward, attrs);
+      return [...forward, ...backward].map((x) => x.data as Float32Array);
+    };
+    await warmPool(1);
+    const one = run();
+    for (const threads of [2, 3]) {
+      await warmPool(threads);
+      const before = poolStats().jobs;
+      const many = run();
+      if (threads === 2) expect(poolStats().jobs - before).toBeGreaterThan(0);
+      many.forEach((data, k) => expect(bits(data), `output ${k} on ${threads} threads`).toEqual(bits(one[k]!)));
+    }
+  });
 });
