@@ -34,7 +34,7 @@ export const NAME_SHAPE_DIAGNOSTICS = [
     code: 'NN2005',
     severity: 'warning',
     template: "'{0}' is computed but never used",
-    explanation: 'A value is neither an output, nor used by another value or by the train section. Use it, expose it with `output`, or delete it.',
+    explanation: 'A value is neither an output, nor used by another value or by the train section. Use it, expose it with `output`, or delete it; a part of `a, b = split(...)` that is not needed is named `_` (the fix).',
   },
   {
     code: 'NN2006',
@@ -188,6 +188,37 @@ export const NAME_SHAPE_DIAGNOSTICS = [
     severity: 'error',
     template: "shared block '{0}' is {1} here but {2} at its first use",
     explanation: 'Every use of a `shared block` reads the one set of weights its first use made, so its weights cannot be frozen at one use and trained at another. Freeze every use (`frozen: true` on each call, or on a block around them) or none; to freeze a copy, drop `shared`.',
+  },
+  // --- split and tuple assignment (`mu, logvar = split(h, 2)`).
+  {
+    code: 'NN2033',
+    severity: 'error',
+    template: 'split gives {0}, but {1}',
+    explanation: 'A `split` gives one value per part, and a tuple assignment takes one name per part: `mu, logvar = split(h, 2)`. Give as many names as parts (`_` for a part you do not need), or change the number of parts; the fix does the latter for a count. A split used as a single value (an argument, a pipeline stage, `h = split(...)`) must have one part; take its parts by a tuple assignment.',
+  },
+  {
+    code: 'NN2034',
+    severity: 'error',
+    template: 'split sizes {0} sum to {1}, but axis {2} of \'{3}\' has size {4}',
+    explanation: 'With a list of sizes, `split(x, [4, 4, 8], axis: 1)`, the parts must cover the axis exactly, like tf.split. The fix changes the last size so that they do, where it can stay positive; the related location shows where the input got its shape.',
+  },
+  {
+    code: 'NN2035',
+    severity: 'error',
+    template: 'split into {0} equal parts needs axis {1} of \'{2}\' to be a multiple of {0}, but it is {3}',
+    explanation: 'A count of parts, `split(h, 3)`, cuts the axis into equal parts, so the axis size must divide by it. Give the sizes instead (the fix writes near-equal ones, larger first, as NumPy\'s array_split), or change the count.',
+  },
+  {
+    code: 'NN2036',
+    severity: 'error',
+    template: "split cannot cut axis {0} of '{1}': its size {2} is symbolic",
+    explanation: 'The sizes of the parts must be known when the model is checked, so `split` cuts only an axis of fixed size, never `batch` or a symbolic length such as `seq`. Split another axis, or slice the symbolic one with indexing (`x[:, :4]`, `x[:, 4:]`), which keeps it symbolic.',
+  },
+  {
+    code: 'NN2037',
+    severity: 'error',
+    template: '{0} names take the parts of a split, but {1} gives one value',
+    explanation: 'Several names on the left of `=` (`mu, logvar = ...`) take the parts of a `split(...)`, the only op that gives several values. Assign the one value to one name (the fix keeps the first), or split it: `a, b = split(h, 2)`.',
   },
   {
     code: 'NN2099',

@@ -171,6 +171,17 @@ export interface AssignStmt extends NodeBase {
 }
 
 /**
+ * `mu, logvar = split(h, 2, axis: -1)`: two or more names taking the parts of one `split`, in order
+ * (docs/language.md, "Splitting a tensor"). The grammar takes any value on the right; the checker
+ * refuses one that is not a split (NN2037). `_` discards a part.
+ */
+export interface TupleAssignStmt extends NodeBase {
+  kind: 'TupleAssign';
+  names: Ident[];
+  value: Expr;
+}
+
+/**
  * One line of a `train` section or of a `gan` body: a key followed by comma-separated values
  * (`epochs 10`, `loss cross_entropy(logits, label)`, `metrics accuracy, top_k(5)`), or a call used as
  * a statement (`early_stopping(monitor: val_loss, patience: 3)`), which is stored with the callee as
@@ -189,7 +200,10 @@ export interface TrainSection extends NodeBase {
   settings: Setting[];
 }
 
-export type ModelStmt = InputDecl | OutputDecl | AssignStmt | LetDecl | TrainSection;
+export type ModelStmt = InputDecl | OutputDecl | AssignStmt | TupleAssignStmt | LetDecl | TrainSection;
+
+/** What a block's body holds before its `return`. */
+export type BlockStmt = AssignStmt | TupleAssignStmt | LetDecl;
 
 export interface ModelDecl extends NodeBase {
   kind: 'Model';
@@ -215,7 +229,7 @@ export interface BlockDecl extends NodeBase {
   /** `shared block`: every use shares one set of weights (those of its first use). */
   shared: boolean;
   params: Param[];
-  body: Array<AssignStmt | LetDecl>;
+  body: BlockStmt[];
   /** Absent only when recovery lost it; the checker reports a missing return. */
   result?: ReturnStmt;
 }

@@ -8,6 +8,7 @@ import { quoteToken } from './quote-token.js';
 import { readNumber, readString } from './literals.js';
 import { sharedParser } from './parser.js';
 import { Plus, Slash, Star } from './tokens.js';
+import { MAX_TUPLE_NAMES } from './limits.js';
 import { emptyAt, endOf, hasTokens, isReal, nodeRange, present, sortBySource, tokenRange } from './cst-ranges.js';
 
 type SourceRange = Ast.SourceRange;
@@ -86,7 +87,7 @@ class AstBuilder extends sharedParser().getBaseCstVisitorConstructor() {
     const range = nodeRange(location);
     const name = this.ident(c.Identifier?.[0], endOf(c.Block?.[0], range.start));
     const params = present(c.param).map((n) => this.param(n.children, n.location));
-    const statements: Array<Ast.AssignStmt | Ast.LetDecl | Ast.ReturnStmt> = [
+    const statements: Array<Ast.BlockStmt | Ast.ReturnStmt> = [
       ...present(c.assignment).map((n) => this.assignment(n.children, n.location)),
       ...present(c.letDecl).map((n) => this.letDecl(n.children, n.location)),
       ...present(c.returnStmt).map((n) => this.returnStmt(n.children, n.location)),
@@ -96,7 +97,7 @@ class AstBuilder extends sharedParser().getBaseCstVisitorConstructor() {
 
     const returnIndex = statements.findIndex((s) => s.kind === 'Return');
     const result = returnIndex >= 0 ? (statements[returnIndex] as Ast.ReturnStmt) : undefined;
-    const body = statements.filter((s): s is Ast.AssignStmt | Ast.LetDecl => s.kind !== 'Return');
+    const body = statements.filter((s): s is Ast.BlockStmt => s.kind !== 'Return');
     const afterReturn = returnIndex >= 0 ? statements[returnIndex + 1] : undefined;
     if (afterReturn) this.report('NN1018', [name.name], afterReturn.range);
     const closed = c.RBrace?.[0] !== undefined && isReal(c.RBrace[0]);
@@ -161,11 +162,30 @@ class AstBuilder extends sharedParser().getBaseCstVisitorConstructor() {
     return output;
   }
 
-  assignment(c: Cst.AssignmentCstChildren, location?: CstNodeLocation): Ast.AssignStmt {
+  assignment(c: Cst.AssignmentCstChildren, location?: CstNodeLocation): Ast.AssignStmt | Ast.TupleAssignStmt {
     const range = nodeRange(location);
     const name = this.ident(c.Identifier?.[0], range.start);
+    if (c.Comma) return this.tupleAssignment(c, range);
     const value = this.expressionOrError(c.expression?.[0], endOf(c.Equals?.[0], name.range.end));
     return { kind: 'Assign', name, value, range };
+  }
+
+  /** `a, b = value`: a name the parser had to invent (`a, = ...`) is a missing one after its comma. */
+  private tupleAssignment(c: Cst.AssignmentCstChildren, range: SourceRange): Ast.TupleAssignStmt {
+    const tokens = [...(c.Identifier ?? []), ...(c.Comma ?? [])].filter(isReal).sort((a, b) => a.startOffset - b.startOffset);
+    const names: Ast.Ident[] = [];
+    let expectName = true;
+    for (const token of tokens) {
+      const isComma = token.image === ',';
+      if (isComma && expectName) names.push(this.ident(undefined, token.startOffset));
+      if (!isComma) names.push(this.ident(token, token.startOffset));
+      expectName = isComma;
+    }
+    if (expectName) names.push(this.ident(undefined, endOf(tokens.at(-1), range.start)));
+    if (names.length > MAX_TUPLE_NAMES) this.report('NN4007', [String(names.length), String(MAX_TUPLE_NAMES)], { start: names[0]!.range.start, end: names.at(-1)!.range.end });
+    const last = names.at(-1)!;
+    const value = this.expressionOrError(c.expression?.[0], endOf(c.Equals?.[0], last.range.end));
+    return { kind: 'TupleAssign', names, value, range };
   }
 
   returnStmt(c: Cst.ReturnStmtCstChildren, location?: CstNodeLocation): Ast.ReturnStmt {

@@ -124,7 +124,8 @@ export interface AssignmentCstNode extends CstNode {
 }
 
 export type AssignmentCstChildren = {
-  Identifier?: IToken[];
+  Identifier?: (IToken)[];
+  Comma?: IToken[];
   Equals?: IToken[];
   expression?: ExpressionCstNode[];
 };

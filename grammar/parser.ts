@@ -30,7 +30,7 @@ import {
   Train,
   True,
 } from './tokens.js';
-import { MAX_PARSE_ERRORS } from './limits.js';
+import { MAX_PARSE_ERRORS, MAX_TUPLE_NAMES } from './limits.js';
 import { closingMessage, syntaxErrorMessages } from './syntax-errors.js';
 
 /**
@@ -47,7 +47,8 @@ import { closingMessage, syntaxErrorMessages } from './syntax-errors.js';
  * Statements are not newline-terminated, with two exceptions that keep common layouts unambiguous:
  * a setting's first value and an input's dtype must be on the same line as what they follow. An
  * assignment is recognised by `name =` (two tokens), so a stray word is one "unexpected" error
- * rather than a guess at a missing `=` that would swallow the next statement.
+ * rather than a guess at a missing `=` that would swallow the next statement; `a, b =` likewise
+ * starts a tuple assignment (`assignmentAhead`).
  */
 export class NnetParser extends CstParser {
   constructor() {
@@ -98,7 +99,7 @@ export class NnetParser extends CstParser {
             { ALT: () => this.SUBRULE(this.outputDecl) },
             { ALT: () => this.SUBRULE(this.letDecl) },
             { ALT: () => this.SUBRULE(this.trainSection) },
-            { GATE: () => this.LA(2).tokenType === Equals, ALT: () => this.SUBRULE(this.assignment) },
+            { GATE: () => this.assignmentAhead(), ALT: () => this.SUBRULE(this.assignment) },
             { ALT: () => this.CONSUME(AnyToken, { LABEL: 'junk' }), IGNORE_AMBIGUITIES: true },
           ],
         }),
@@ -132,7 +133,7 @@ export class NnetParser extends CstParser {
         this.OR({
           MAX_LOOKAHEAD: 1,
           DEF: [
-            { GATE: () => this.LA(2).tokenType === Equals, ALT: () => this.SUBRULE(this.assignment) },
+            { GATE: () => this.assignmentAhead(), ALT: () => this.SUBRULE(this.assignment) },
             { ALT: () => this.SUBRULE(this.letDecl) },
             { ALT: () => this.SUBRULE(this.returnStmt) },
             { ALT: () => this.CONSUME(AnyToken, { LABEL: 'junk' }), IGNORE_AMBIGUITIES: true },
@@ -188,7 +189,7 @@ export class NnetParser extends CstParser {
     this.SUBRULE(this.list, { LABEL: 'shape', ARGS: ['the shape'] });
     this.OPTION({
       // `input x: [3] int`, but not the start of the next statement `h = ...` or of the next line.
-      GATE: () => this.LA(2).tokenType !== Equals && this.onSameLine(this.LA(0), this.LA(1)),
+      GATE: () => !this.assignmentAhead(false) && this.onSameLine(this.LA(0), this.LA(1)),
       DEF: () => this.CONSUME2(Identifier, { LABEL: 'dtype' }),
     });
   });
@@ -202,8 +203,13 @@ export class NnetParser extends CstParser {
     });
   });
 
+  /** `h = value`, or `mu, logvar = split(...)`: several names take the parts of a split. */
   assignment = this.RULE('assignment', () => {
     this.CONSUME(Identifier);
+    this.MANY(() => {
+      this.CONSUME(Comma);
+      this.CONSUME2(Identifier);
+    });
     this.CONSUME(Equals);
     this.SUBRULE(this.expression);
   });
@@ -283,7 +289,7 @@ export class NnetParser extends CstParser {
         ERR_MSG: 'an op name or call',
         DEF: [
           // As in `operand`: `name =` on the next line is the next statement, not a stage.
-          { GATE: () => this.LA(2).tokenType !== Equals, ALT: () => this.SUBRULE(this.nameOrCall, { LABEL: 'stage' }) },
+          { GATE: () => !this.nextStatementAhead(), ALT: () => this.SUBRULE(this.nameOrCall, { LABEL: 'stage' }) },
         ],
       });
     });
@@ -300,9 +306,9 @@ export class NnetParser extends CstParser {
         { ALT: () => this.CONSUME(StringLiteral) },
         { ALT: () => this.CONSUME(True) },
         { ALT: () => this.CONSUME(False) },
-        // `name =` starts the next statement, never a value: `q =` then `r = f(x)` on the next
-        // line is a missing value, not `q = r`.
-        { GATE: () => this.LA(2).tokenType !== Equals, ALT: () => this.SUBRULE(this.nameOrCall) },
+        // `name =` (or `a, b =`) starts the next statement, never a value: `q =` then `r = f(x)` on
+        // the next line is a missing value, not `q = r`.
+        { GATE: () => !this.nextStatementAhead(), ALT: () => this.SUBRULE(this.nameOrCall) },
         { ALT: () => this.SUBRULE(this.list, { ARGS: ['the list'] }) },
         { ALT: () => this.SUBRULE(this.parenthesized) },
       ],
@@ -421,16 +427,51 @@ export class NnetParser extends CstParser {
   }
 
   /**
-   * False once the input has produced more errors than are ever reported: statement loops then
-   * stop, so token soup costs time in proportion to the errors shown, not to its length (each
-   * Chevrotain error is expensive, and a soup can have one every few tokens).
+   * `name =` or `a, b, c =`: the start of an assignment. A tuple target is names separated by commas
+   * and followed by `=`; anything else after a comma (`concat(a, b)`) is not one. The scan reads
+   * past maxLookahead, but only names and commas: it stops at the latest at a declaration's `}`,
+   * so it never sees beyond the declaration it is in (which grammar/reparse.ts relies on).
    */
+  private assignmentAhead(atLimit = true): boolean {
+    if (this.LA(1).tokenType !== Identifier) return false;
+    const second = this.LA(2).tokenType;
+    if (second === Equals) return true;
+    if (second !== Comma) return false;
+    // Bounded, so that asking at every name of a long list stays linear. At a statement's start a
+    // list that reaches the bound is taken as an assignment (its names are then too many, NN4007,
+    // and the list is read once); inside an expression (`atLimit` false) it is not.
+    for (let k = 3; k < 2 * MAX_TUPLE_NAMES; k += 2) {
+      // `a, = ...`: a name left out before `=` is still a tuple target; the rule reports the gap.
+      if (this.LA(k).tokenType === Equals) return true;
+      if (this.LA(k).tokenType !== Identifier) return false;
+      const next = this.LA(k + 1).tokenType;
+      if (next === Equals) return true;
+      if (next !== Comma) return false;
+    }
+    return atLimit;
+  }
+
+  /**
+   * Inside an expression, where a value was expected: `name =`, or a tuple target `a, b =` at the
+   * start of a line, is the next statement. Only a name that starts a line is scanned for a tuple,
+   * so the names of `concat(a, b, c)` cost one look each.
+   */
+  private nextStatementAhead(): boolean {
+    if (this.LA(2).tokenType === Equals) return true;
+    return this.LA(2).tokenType === Comma && !this.onSameLine(this.LA(0), this.LA(1)) && this.assignmentAhead(false);
+  }
+
   /** `shared block`: the word `shared` right before the keyword `block`. */
   private sharedBlockAhead(): boolean {
     const first = this.LA(1);
     return first.tokenType === Identifier && first.image === 'shared' && this.LA(2).tokenType === Block;
   }
 
+  /**
+   * False once the input has produced more errors than are ever reported: statement loops then
+   * stop, so token soup costs time in proportion to the errors shown, not to its length (each
+   * Chevrotain error is expensive, and a soup can have one every few tokens).
+   */
   private withinErrorBudget(): boolean {
     return this.errors.length < MAX_PARSE_ERRORS;
   }

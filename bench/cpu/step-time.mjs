@@ -10,6 +10,10 @@
 //
 //   NNET_THREADS=1 WINDOW=1500 node bench/cpu/step-time.mjs <checkout> --models bench/cpu/layers.nnet UNet:train:1 Mobile:train:8
 //
+// and bench/cpu/recurrent.nnet the recurrent layers' training (LSTM, GRU, RNN, a masked LSTM):
+//
+//   NNET_THREADS=1 node bench/cpu/step-time.mjs <checkout> --models bench/cpu/recurrent.nnet LstmTrain:train:32 MaskedLstmTrain:train:32
+//
 // Every float input is a fixed wave, every int input alternates 0 and 1, every int label counts 0–9.
 import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';

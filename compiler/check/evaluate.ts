@@ -15,6 +15,8 @@ import { describe, ERROR, type Value } from './values.js';
 import { binaryOperator, negate } from './arithmetic.js';
 import { indexTensor } from './indexing.js';
 import { BIDIRECTIONAL, unwrapBidirectional } from './bidirectional-sugar.js';
+import { SPLIT } from '../ops/split.js';
+import { splitCall, type SplitTarget } from './split.js';
 
 /**
  * How layers created while evaluating one statement are named: the expression that computes the
@@ -26,6 +28,8 @@ export interface Naming {
   final: Expr | null;
   /** The name the final expression's layer takes; default `base`. */
   finalName?: string;
+  /** A tuple assignment's names: the final expression, a split, gives one part to each. */
+  targets?: readonly SplitTarget[];
 }
 
 const INITIALIZER_NAMES = INITIALIZERS.map((i) => i.name);
@@ -115,6 +119,7 @@ export class Evaluator {
     if (callee.missing || name === '') return ERROR;
     const block = this.ctx.blocks.get(name);
     if (block && !this.scope.has(name)) return expandBlock(this, block, callee, args, site, naming);
+    if (name === SPLIT.name) return splitCall(this, args, site, naming);
     const op = findOp(name);
     if (op) {
       if (op.category === 'activation' && !args.some((a) => a.value.kind === 'tensor' || a.value.kind === 'word' || a.value.kind === 'error')) {
@@ -129,7 +134,7 @@ export class Evaluator {
       if (!matched.ok) return ERROR;
       return { kind: 'init', spec: initSpec(name, matched.values) };
     }
-    const candidates = [...this.ctx.blocks.keys(), ...allOpNames(), ...INITIALIZER_NAMES];
+    const candidates = [...this.ctx.blocks.keys(), ...allOpNames(), SPLIT.name, ...INITIALIZER_NAMES];
     const s = suggest(name, callee.range, candidates);
     this.ctx.reporter.report('NN2002', [name, s.hint], callee.range, s.fix ? { fix: s.fix } : {});
     return ERROR;

@@ -6,6 +6,7 @@ import { Scope } from './resolve.js';
 import { suggest } from './suggest.js';
 import { describe, ERROR, type Value } from './values.js';
 import { reportUnused } from './unused.js';
+import { checkTupleAssign } from './split.js';
 
 /**
  * Expands a block at a call: binds its parameters (the first to the input tensor, the rest to
@@ -53,6 +54,10 @@ export function expandBlock(ev: Evaluator, block: BlockDecl, callee: Ident, args
       scope.define(param.name, 'param', value, param.range, reporter);
     });
     for (const stmt of block.body) {
+      if (stmt.kind === 'TupleAssign') {
+        checkTupleAssign(inner, stmt, (part) => `${innerBase}/${part}`);
+        continue;
+      }
       const value = stmt.kind === 'Let'
         ? inner.constant(stmt.value, stmt.name.name)
         : inner.expr(stmt.value, { base: `${innerBase}/${stmt.name.name}`, final: finalExpr(stmt.value) });

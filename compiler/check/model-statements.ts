@@ -10,6 +10,7 @@ import { Scope } from './resolve.js';
 import { suggest } from './suggest.js';
 import { checkTrainSection } from './train-section.js';
 import { reportUnused } from './unused.js';
+import { checkTupleAssign } from './split.js';
 import { describe, type TensorValue } from './values.js';
 
 /**
@@ -38,6 +39,9 @@ export function checkModel(ctx: CheckContext, model: ModelDecl): CheckedModel {
         scope.define(stmt.name, 'value', value, stmt.range, reporter);
         break;
       }
+      case 'TupleAssign':
+        checkTupleAssign(ev, stmt, (name) => name);
+        break;
       case 'Output': {
         const name = stmt.name.name;
         if (stmt.name.missing || name === '') break;

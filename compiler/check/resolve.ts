@@ -10,6 +10,8 @@ export interface Binding {
   used: boolean;
   /** Read by the model's layers (not only by the train section): false marks label-only inputs. */
   usedByModel: boolean;
+  /** A name of `a, b = split(...)`: when unused, `_` can take its place. */
+  splitPart?: boolean;
 }
 
 /**

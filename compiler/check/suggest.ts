@@ -1,5 +1,6 @@
 import type { SourceRange } from '../../grammar/ast.js';
 import type { Fix } from '../../diagnostics/types.js';
+import { DISCARD } from '../ops/split.js';
 
 /**
  * "Did you mean" suggestions: the closest candidate by edit distance (Damerau–Levenshtein with
@@ -72,6 +73,8 @@ export interface Suggestion {
 }
 
 export function suggest(name: string, range: SourceRange, candidates: Iterable<string>): Suggestion {
+  // `_` is never a misspelling: it is the name that discards a part of a split.
+  if (name === DISCARD) return { hint: `; '${DISCARD}' discards a part of a split and names nothing` };
   const match = closest(name, candidates);
   if (!match) return { hint: '' };
   return {

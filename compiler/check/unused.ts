@@ -1,3 +1,4 @@
+import { DISCARD } from '../ops/split.js';
 import type { Reporter } from './reporter.js';
 import type { Scope } from './resolve.js';
 
@@ -8,6 +9,8 @@ export function reportUnused(scope: Scope, reporter: Reporter, outputs: Readonly
     if (kind !== 'value' && kind !== 'input') continue;
     if (binding.used || outputs.has(name)) continue;
     if (binding.value.kind !== 'tensor') continue;
-    reporter.report(kind === 'input' ? 'NN2029' : 'NN2005', [name], binding.symbol.definition);
+    // An unused part of a split is discarded by naming it `_`, as in Python.
+    const fix = binding.splitPart ? { title: `Discard it: replace '${name}' with ${DISCARD}`, edits: [{ range: binding.symbol.definition, newText: DISCARD }] } : undefined;
+    reporter.report(kind === 'input' ? 'NN2029' : 'NN2005', [name], binding.symbol.definition, fix ? { fix } : {});
   }
 }

@@ -20,6 +20,8 @@ export type Value =
   | { kind: 'dim'; name: string }
   /** `tied(emb)`: a weight argument that reuses a weight of the layer that computed `emb` (`transpose: true`: read transposed). */
   | { kind: 'tie'; layer: TensorValue; range: SourceRange; transpose: boolean }
+  /** The parts of a `split` taken by a tuple assignment, one per name (null for `_`); nothing else sees it. */
+  | { kind: 'parts'; parts: Array<TensorValue | null> }
   /** Already reported: consumers stay silent to avoid cascades. */
   | { kind: 'error' };
 
@@ -60,6 +62,8 @@ export function describe(value: Value): string {
       return `the dim ${value.name}`;
     case 'tie':
       return `tied(${value.layer.name}${value.transpose ? ', transpose: true' : ''})`;
+    case 'parts':
+      return `the ${value.parts.length} parts of a split`;
     case 'error':
       return 'an invalid value';
   }

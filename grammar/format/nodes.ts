@@ -35,6 +35,8 @@ export function childKeys(node: FormatNode): string[] {
     case 'Let':
     case 'Assign':
       return ['name', 'value'];
+    case 'TupleAssign':
+      return ['names', 'value'];
     case 'Input':
       return ['name', 'shape', 'dtype'];
     case 'Output':

@@ -49,6 +49,8 @@ function printNode(path: AstPath<FormatNode>, options: Options, print: Print): D
       return ['let ', print('name'), ' = ', print('value')];
     case 'Assign':
       return [print('name'), ' = ', print('value')];
+    case 'TupleAssign':
+      return [join(', ', node.names.map((_, i) => print(['names', i]))), ' = ', print('value')];
     case 'Input':
       return ['input ', print('name'), ': ', print('shape'), node.dtype ? [' ', print('dtype')] : ''];
     case 'Output':

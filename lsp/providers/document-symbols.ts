@@ -1,6 +1,7 @@
 import { SymbolKind, type DocumentSymbol, type SymbolInformation } from 'vscode-languageserver';
 import type { AstNode, Decl, Ident, ModelStmt, Param } from '../../grammar/ast.js';
 import type { SymbolInfo } from '../../compiler/api-types.js';
+import { DISCARD } from '../../compiler/ops/split.js';
 import { describeType } from '../describe-type.js';
 import { toRange } from '../positions.js';
 import type { ProviderContext } from './context.js';
@@ -29,6 +30,12 @@ function declSymbol(ctx: ProviderContext, index: OutlineIndex, decl: Decl): Docu
   for (const statement of statements) {
     if (statement.kind === 'Train') {
       children.push(symbol(ctx, 'train', SymbolKind.Namespace, statement, undefined, ''));
+    } else if (statement.kind === 'TupleAssign') {
+      // One entry per name of `mu, logvar = split(...)`, each with its part's shape; `_` names nothing.
+      for (const name of statement.names) {
+        if (name.missing || name.name === DISCARD) continue;
+        children.push(symbol(ctx, name.name, SymbolKind.Variable, statement, name, typeOf(index, name)));
+      }
     } else if (!statement.name.missing) {
       const kind = statementKind(statement.kind);
       children.push(symbol(ctx, statement.name.name, kind, statement, statement.name, typeOf(index, statement.name)));

@@ -29,6 +29,9 @@ export function inlayHints(ctx: ProviderContext, range: Range): InlayHint[] {
     } else if (node.kind === 'Assign' || node.kind === 'Return' || (node.kind === 'Output' && node.value)) {
       const value = node.value!;
       if (value.kind !== 'Pipe') add(value);
+    } else if (node.kind === 'TupleAssign') {
+      // `mu → [batch, 16], logvar → [batch, 16] = split(h, 2)`: each part's shape after its name.
+      for (const name of node.names) add({ kind: 'Name', name: name.name, range: name.range });
     }
   });
   return hints.sort((a, b) => a.position.line - b.position.line || a.position.character - b.position.character);

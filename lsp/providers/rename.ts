@@ -1,4 +1,5 @@
 import { ResponseError, ErrorCodes, type Position, type Range, type WorkspaceEdit } from 'vscode-languageserver';
+import { DISCARD } from '../../compiler/ops/split.js';
 import { symbolAt } from '../ast-query.js';
 import { toOffset, toRange } from '../positions.js';
 import type { ProviderContext } from './context.js';
@@ -25,6 +26,7 @@ export function rename(ctx: ProviderContext, position: Position, newName: string
   const { symbol } = hit;
   if (!IDENTIFIER.test(newName)) throw invalid(`'${newName}' is not a valid name`);
   if (KEYWORDS.has(newName)) throw invalid(`'${newName}' is a keyword`);
+  if (newName === DISCARD) throw invalid(`'${DISCARD}' discards a part of a split; it names nothing`);
   if (newName !== symbol.name && ctx.catalog.has(newName)) {
     throw invalid(`'${newName}' is a built-in name (${ctx.catalog.lookup(newName)!.kind})`);
   }

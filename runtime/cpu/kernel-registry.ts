@@ -1,7 +1,7 @@
-import { isActivation } from '../plan/activations.js';
+import { isActivation, type ActivationName } from '../plan/activations.js';
 import { isEpilogueElement, kernelSpec, parseKernelName, type EpilogueKernelName, type KernelName } from '../plan/kernels.js';
 import type { Attrs, CpuKernel, CpuTensor, Epilogue, EpilogueKernel, KernelContext } from './kernel-interface.js';
-import { activationKernels, activationRange } from './kernels/activations.js';
+import { activationKernels, activationRange, type RangeFn } from './kernels/activations.js';
 import { attentionKernels } from './kernels/attention.js';
 import { convKernels, convEpilogueKernels } from './kernels/conv.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
@@ -58,6 +58,14 @@ export function registerCpuKernel(name: string, kernel: CpuKernel): void {
   kernels.set(name, kernel);
 }
 
+/** A fused epilogue's activation range functions, by activation, where one replaces kernels/activations.ts's. */
+const activationRanges = new Map<string, (attrs: Attrs) => RangeFn>();
+
+/** Swaps the range function fused epilogues apply for `name` (a WASM SIMD pass, say). */
+export function registerActivationRange(name: ActivationName, make: (attrs: Attrs) => RangeFn): void {
+  activationRanges.set(name, make);
+}
+
 export function registerCpuEpilogueKernel(name: string, kernel: EpilogueKernel): void {
   if (!kernelSpec(name)?.epilogue) throw new Error(`'${name}' does not take epilogues`);
   epilogueKernels.set(name, kernel);
@@ -98,7 +106,7 @@ export function resolveCpuKernel(kernel: string): CpuKernel {
         lastInputs = inputs;
       }
       if (attrs !== lastAttrs) {
-        epilogueOf.activation = activation ? activationRange(activation, attrs) : null;
+        epilogueOf.activation = activation ? (activationRanges.get(activation)?.(attrs) ?? activationRange(activation, attrs)) : null;
         lastAttrs = attrs;
       }
       epilogueOf.bias = hasBias ? (inputs[baseArity]!.data as Float32Array) : null;

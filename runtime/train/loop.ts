@@ -205,8 +205,8 @@ function metricPlan(plan: Plan, config: LoopConfig): MetricPlan {
     const name = classification ? 'accuracy' : 'mae';
     specs.push({ name, key: name, read: lossOutput.name, tensor: lossOutput.tensor, target: lossTarget, ...(config.loss.mask === undefined ? {} : { mask: config.loss.mask }) });
   }
-  // A mask that is not an input is a model value: read back with the predictions.
-  const computedMasks = specs.flatMap((s) => (s.mask !== undefined && !plan.inputs.includes(s.mask) ? [s.mask] : []));
+  // A mask that is not fed (an input, or a label: an input only the loss reads) is a model value: read back with the predictions.
+  const computedMasks = specs.flatMap((s) => (s.mask !== undefined && !plan.inputs.includes(s.mask) && !plan.labels.includes(s.mask) ? [s.mask] : []));
   const decisions = new Map(specs.map((spec) => {
     // A single-unit output is a logit unless its last step squashes it (sigmoid/softmax epilogue).
     const producer = plan.forward.find((s) => s.outputs.includes(spec.tensor));

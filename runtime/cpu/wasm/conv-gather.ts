@@ -79,11 +79,10 @@ export function convGradWeightGather(module: SgemmModule, dy: Float32Array, x: F
   d[6] = mPanels;
   d[7] = nPanels;
   d[8] = rows;
-  d[9] = mPanels;
-  d[10] = 1;
-  d[11] = nPanels;
-  d[12] = 0;
-  d[13] = g.c;
+  d[9] = 1;
+  d[10] = nPanels;
+  d[11] = 0;
+  d[12] = g.c;
   parallelFor(module.threaded, GATHER_DRIVER, d, nPanels, k * g.f * rows);
   // dw[f, kk] = dwᵀ[kk, f]
   const from = cAt / 4;
@@ -91,7 +90,7 @@ export function convGradWeightGather(module: SgemmModule, dy: Float32Array, x: F
 }
 
 /** The driver's argument list, reused by every call (parallelFor reads it before it returns). */
-const driverArgs: number[] = new Array<number>(14).fill(0);
+const driverArgs: number[] = new Array<number>(13).fill(0);
 const GATHER_DRIVER = driverName({ gatherA: true, rowMajorB: true, bias: false, activation: 'none' });
 
 /** The lists `buildLists` writes: every block's, for the current call's geometry and addresses (no closure per call). */

@@ -148,8 +148,7 @@ export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB,
     const rows = Math.min(passRows, m - i0);
     const mPanels = Math.ceil(rows / MR);
     if (!table) writePointers(gather, pointers!, 0, i0, rows, sourceAt, zerosAt);
-    const tiles = tileShape(mPanels, nPanels);
-    const colTiles = Math.ceil(nPanels / tiles[1]);
+    const [rowTiles, colTiles] = tileShape(mPanels, nPanels);
     const cAt = cInPlace === null ? cScratchAt : cInPlace + i0 * n * 4;
     const d = driverArgs;
     d[0] = listsBase + (table ? i0 * taps * 4 : 0);
@@ -161,19 +160,18 @@ export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB,
     d[6] = mPanels;
     d[7] = nPanels;
     d[8] = taps;
-    d[9] = tiles[0];
-    d[10] = tiles[1];
-    d[11] = colTiles;
-    d[12] = epilogue.alpha;
-    d[13] = 0;
-    parallelFor(module.threaded, driver, d, Math.ceil(mPanels / tiles[0]) * colTiles, rows * n * k);
+    d[9] = rowTiles;
+    d[10] = colTiles;
+    d[11] = epilogue.alpha;
+    d[12] = 0;
+    parallelFor(module.threaded, driver, d, rowTiles * colTiles, rows * n * k);
     if (cInPlace === null) copyOut(floats, cAt / 4, ldc, c, i0 * n, n, rows);
     epilogue.after?.(c, i0, i0 + rows);
   }
 }
 
 /** The driver's argument list, reused by every call (parallelFor reads it before it returns). */
-const driverArgs: number[] = new Array<number>(14).fill(0);
+const driverArgs: number[] = new Array<number>(13).fill(0);
 
 const TILE_ACTIVATIONS: readonly TileActivation[] = ['none', 'relu', 'leaky_relu', 'step'];
 /** The indirect driver export of each epilogue: index (bias · 4) + the activation's index. */

@@ -72,7 +72,7 @@ export function phasedDensity(g: Geometry, phases: readonly Phase[]): number {
 /** Where row r's pointer for tap t goes (conv-indirect.ts's layout: panels of 4 rows, [panel][tap][row]). */
 const pointerIndex = (r: number, t: number, taps: number): number => ((r >> 2) * taps + t) * MR + (r & 3);
 
-function phaseGather(dy: Float32Array, g: Geometry, p: Phase): Gather {
+export function phaseGather(dy: Float32Array, g: Geometry, p: Phase): Gather {
   const taps = p.taps.length;
   return {
     source: dy, channels: g.f, taps, rows: g.n * p.ny * p.nx, key: `phase ${p.ry} ${p.rx} grad input ${geometryKey(g)}`,

@@ -10,6 +10,9 @@ import { WasmFunction } from './wasm-function.js';
  *   dw_rows(lists, w, bias, out, cBytes, taps, start, end)
  *     out[r, :] = bias + Σ_t src(r, t)[:] ⊙ w[t, :] for rows r in [start, end): the forward (src = x)
  *     and the input gradient (src = dy), with w [taps, C] (the weight transposed);
+ *   dw_rows_to(lists, w, bias, outs, cBytes, taps, start, end)
+ *     as dw_rows, row r written at the address outs[r] (an i32 list): a strided input gradient's
+ *     stride phase, whose rows are every sh-th, sw-th pixel (depthwise-simd.ts);
  *   dw_grad(lists, dy, dw, cBytes, taps, rows, start, end)
  *     dw[t, g] += Σ_r dy[r, g] ⊙ src(r, t)[g] for groups g of four channels in [start, end): the
  *     weight gradient, with dw [taps, C] zeroed by the caller.
@@ -37,8 +40,9 @@ function listOf(f: WasmFunction, row: string): number[] {
   ];
 }
 
-function rowsFunction(): WasmFunction & { code: number[] } {
-  const f = new WasmFunction(params('lists', 'w', 'bias', 'out', 'cBytes', 'taps', 'start', 'end'));
+/** dw_rows, or with `listedOut` dw_rows_to (row r's output address read from outs + r·4). */
+function rowsFunction(listedOut = false): WasmFunction & { code: number[] } {
+  const f = new WasmFunction(params('lists', 'w', 'bias', listedOut ? 'outs' : 'out', 'cBytes', 'taps', 'start', 'end'));
   f.declare(i32, 'r', 'g', 't', 'list', 'lp', 'wp', 'o');
   f.declare(v128, 'acc');
   const overTaps = f.for('t', Op.i32Const(0), f.get('taps'), Op.i32Const(1), [
@@ -60,7 +64,9 @@ function rowsFunction(): WasmFunction & { code: number[] } {
   ]);
   const code = f.for('r', f.get('start'), f.get('end'), Op.i32Const(1), [
     ...f.set('list', listOf(f, 'r')),
-    ...f.set('o', [...f.get('out'), ...f.get('r'), ...f.get('cBytes'), ...Op.i32Mul, ...Op.i32Add]),
+    ...f.set('o', listedOut
+      ? [...f.get('outs'), ...f.get('r'), ...Op.i32Const(2), ...Op.i32Shl, ...Op.i32Add, ...Op.i32Load(0)]
+      : [...f.get('out'), ...f.get('r'), ...f.get('cBytes'), ...Op.i32Mul, ...Op.i32Add]),
     ...overGroups,
   ]);
   return Object.assign(f, { code });
@@ -95,11 +101,11 @@ function gradFunction(): WasmFunction & { code: number[] } {
 }
 
 /** The exports, in order (all of them run through parallelFor). */
-export const DEPTHWISE_FUNCTIONS = ['dw_rows', 'dw_grad'] as const;
+export const DEPTHWISE_FUNCTIONS = ['dw_rows', 'dw_grad', 'dw_rows_to'] as const;
 
 /** The module over the GEMM's memory, `shared` as that one is (threads/threaded-module.ts). */
 export function depthwiseModuleBytes(shared = false): Uint8Array<ArrayBuffer> {
-  const functions = [rowsFunction(), gradFunction()];
+  const functions = [rowsFunction(), gradFunction(), rowsFunction(true)];
   return new Uint8Array([
     ...MAGIC_AND_VERSION,
     ...section(1, vector(functions.map((f) => f.type()))),

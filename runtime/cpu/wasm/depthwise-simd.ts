@@ -3,6 +3,7 @@ import { applyEpilogue } from '../kernel-interface.js';
 import type { Geometry } from '../kernels/conv.js';
 import { parallelFor } from '../threads/threaded-module.js';
 import { forwardGather, geometryKey, gradInputGather, type Gather } from './conv-indirect.js';
+import { phaseGather, phasesOf, type Phase } from './conv-phases.js';
 import { DEPTHWISE_FUNCTIONS, depthwiseModuleBytes } from './depthwise-module.js';
 import { pointerTable } from './pointer-tables.js';
 import { callLayout, floatsOf } from './kernel-memory.js';
@@ -108,7 +109,12 @@ export function depthwiseForward(x: Float32Array, w: Float32Array, y: Float32Arr
   return true;
 }
 
-/** The input gradient: dx [N·H·W, C] = Σ_m of the F-channel product over dy's windows. */
+/**
+ * The input gradient: dx [N·H·W, C] = Σ_m of the F-channel product over dy's windows. With a stride,
+ * one stride phase at a time (conv-phases.ts): a phase's rows read only the taps that reach an output
+ * pixel, where one product over every pixel would multiply the others' zeros (three taps in four at
+ * stride 2).
+ */
 export function depthwiseGradInput(dy: Float32Array, w: Float32Array, dx: Float32Array, g: Geometry): boolean {
   const module = depthwiseModule();
   if (!module) return false;
@@ -118,11 +124,16 @@ export function depthwiseGradInput(dy: Float32Array, w: Float32Array, dx: Float3
   const m = g.f / g.c;
   const memory = module.gemm.memory;
   const call = callLayout(memory);
-  const wAt = placeWeights(call, memory, w, null, g, fp);
+  const strided = g.sh > 1 || g.sw > 1;
+  const plan = strided ? phasePlan(g) : null;
+  const wAt = plan ? placePhaseWeights(call, memory, w, g, fp, plan) : placeWeights(call, memory, w, null, g, fp);
   const sourceAt = placeSource(call, memory, dy, g.n * g.oh * g.ow, g.f, 1, fp);
-  const listsAt = placeLists(call, memory, gradInputGather(dy, { ...g, f: fp }), 'grad input', g, fp, sourceAt);
   const outAt = m === 1 ? placeOut(call, dx, rows, fp, g.c) : call.scratch(rows * fp);
-  parallelFor(module.threaded, 'dw_rows', [listsAt, wAt, wAt + taps * fp * 4, outAt, fp * 4, taps], rows, rows * taps * fp);
+  if (plan) runPhases(module, call, memory, plan, dy, g, fp, wAt, sourceAt, outAt);
+  else {
+    const listsAt = placeLists(call, memory, gradInputGather(dy, { ...g, f: fp }), 'grad input', g, fp, sourceAt);
+    parallelFor(module.threaded, 'dw_rows', [listsAt, wAt, wAt + taps * fp * 4, outAt, fp * 4, taps], rows, rows * taps * fp);
+  }
   if (m === 1) return takeOut(call, memory, outAt, fp, dx, rows, g.c), true;
   const floats = floatsOf(memory);
   for (let r = 0, o = 0; r < rows; r++) {
@@ -155,4 +166,85 @@ export function depthwiseGradWeight(dy: Float32Array, x: Float32Array, dw: Float
   const base = dwAt / 4;
   for (let f = 0; f < g.f; f++) for (let t = 0; t < taps; t++) dw[f * taps + t] = floatsOf(memory)[base + t * fp + f]!;
   return true;
+}
+
+/** A strided geometry's phases, with where each one's taps, rows and pointer lists start in the call's tables. */
+interface PhasePlan {
+  phases: Phase[];
+  /** Taps in phase order (each tap belongs to one phase). */
+  order: number[];
+  tapStart: number[];
+  rowStart: number[];
+  listStart: number[];
+  listEntries: number;
+}
+
+const phasePlans = new WeakMap<Geometry, PhasePlan>();
+function phasePlan(g: Geometry): PhasePlan {
+  let plan = phasePlans.get(g);
+  if (plan) return plan;
+  const phases = phasesOf(g);
+  const [tapStart, rowStart, listStart] = [[] as number[], [] as number[], [] as number[]];
+  let [taps, rows, lists] = [0, 0, 0];
+  for (const p of phases) {
+    const count = g.n * p.ny * p.nx;
+    tapStart.push(taps);
+    rowStart.push(rows);
+    listStart.push(lists);
+    taps += p.taps.length;
+    rows += count;
+    lists += Math.ceil(count / 4) * 4 * p.taps.length;
+  }
+  plan = { phases, order: phases.flatMap((p) => p.taps), tapStart, rowStart, listStart, listEntries: lists };
+  phasePlans.set(g, plan);
+  return plan;
+}
+
+/** wᵀ [taps, Fp] with the taps in phase order, padded with zeros, then Fp zeros (no bias): the address of wᵀ. */
+function placePhaseWeights(call: Call, memory: WebAssembly.Memory, w: Float32Array, g: Geometry, fp: number, plan: PhasePlan): number {
+  const taps = g.kh * g.kw;
+  const at = call.scratch((taps + 1) * fp);
+  const floats = floatsOf(memory);
+  const base = at / 4;
+  floats.fill(0, base, base + (taps + 1) * fp);
+  for (let t = 0; t < taps; t++) {
+    const tap = plan.order[t]!;
+    for (let f = 0; f < g.f; f++) floats[base + t * fp + f] = w[f * taps + tap]!;
+  }
+  return at;
+}
+
+/**
+ * Each phase's rows through dw_rows_to: their pointer lists (conv-phases.ts's gathers, over dy's
+ * rows of Fp) and the address each row is written at (its pixel of the output), kept between calls.
+ */
+function runPhases(module: NonNullable<ReturnType<typeof depthwiseModule>>, call: Call, memory: WebAssembly.Memory, plan: PhasePlan, dy: Float32Array, g: Geometry, fp: number, wAt: number, sourceAt: number, outAt: number): void {
+  const rows = g.n * g.h * g.w;
+  const taps = g.kh * g.kw;
+  const zerosAt = call.scratch(fp);
+  const listsAt = call.scratch(plan.listEntries);
+  const outsAt = call.scratch(rows);
+  const floats = floatsOf(memory);
+  floats.fill(0, zerosAt / 4, zerosAt / 4 + fp);
+  const padded: Geometry = { ...g, f: fp };
+  const key = `${geometryKey(g)} ${fp}`;
+  const buildLists = (into: Int32Array): void =>
+    plan.phases.forEach((p, i) => phaseGather(dy, padded, p).pointers(into, plan.listStart[i]!, 0, g.n * p.ny * p.nx, sourceAt, zerosAt));
+  const buildOuts = (into: Int32Array): void =>
+    plan.phases.forEach((p, i) => {
+      let o = plan.rowStart[i]!;
+      for (let b = 0; b < g.n; b++) for (let jy = 0; jy < p.ny; jy++) for (let jx = 0; jx < p.nx; jx++) into[o++] = outAt + ((b * g.h + p.ry + jy * g.sh) * g.w + p.rx + jx * g.sw) * fp * 4;
+    });
+  const words = new Int32Array(floats.buffer);
+  for (const [at, entries, kind, build] of [[listsAt, plan.listEntries, `lists ${sourceAt} ${zerosAt}`, buildLists], [outsAt, rows, `outs ${outAt}`, buildOuts]] as const) {
+    const table = pointerTable(`depthwise phases ${kind} ${key}`, entries, build);
+    if (table) words.set(table, at / 4);
+    else build(words.subarray(at / 4, at / 4 + entries));
+  }
+  plan.phases.forEach((p, i) => {
+    const count = g.n * p.ny * p.nx;
+    const tapsP = p.taps.length;
+    const args = [listsAt + plan.listStart[i]! * 4, wAt + plan.tapStart[i]! * fp * 4, wAt + taps * fp * 4, outsAt + plan.rowStart[i]! * 4, fp * 4, tapsP];
+    parallelFor(module.threaded, 'dw_rows_to', args, count, count * Math.max(tapsP, 1) * fp);
+  });
 }

@@ -42,7 +42,7 @@ const Simd = {
 
 type Code = readonly number[];
 
-interface MapSpec {
+export interface MapSpec {
   /** Pointer parameters, the output last. */
   pointers: readonly string[];
   /** f32 settings read from the block at `scalars` (after `bytes`), splatted once into v128 locals. */
@@ -51,7 +51,7 @@ interface MapSpec {
   value: (load: (pointer: string) => Code, s: (scalar: string) => Code, f: WasmFunction) => Code;
 }
 
-function mapFunction(spec: MapSpec): { f: WasmFunction; code: number[] } {
+export function mapFunction(spec: MapSpec): { f: WasmFunction; code: number[] } {
   const scalars = spec.scalars ?? [];
   const f = new WasmFunction([
     ...spec.pointers.map((p) => [p, i32] as const),

@@ -5,7 +5,7 @@ import { activationKernels } from '../kernels/activations.js';
 import { elementwiseKernels } from '../kernels/elementwise.js';
 import { parallelFor } from '../threads/threaded-module.js';
 import { ELEMENTWISE_FUNCTIONS, elementwiseModuleBytes, TILE_FLOATS, type ElementwiseFunction } from './elementwise-module.js';
-import { overGemmMemory } from './gemm-memory.js';
+import { overGemmMemory, type GemmMemoryModule } from './gemm-memory.js';
 import { callLayout, floatsOf } from './kernel-memory.js';
 
 /**
@@ -40,7 +40,14 @@ const argLists: number[][] = [[], [], [], [0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0, 
  * Operands and settings are arguments, not arrays: nothing allocated per call.
  */
 function runMap(fn: ElementwiseFunction, a: Float32Array, b: Float32Array | null, out: Float32Array, scalar: number | null): boolean {
-  const module = out.length >= MIN_VALUES ? elementwiseModule() : null;
+  return runTiledMap(out.length >= MIN_VALUES ? elementwiseModule() : null, fn, a, b, out, scalar, VALUE_COST);
+}
+
+/**
+ * runMap on any module of elementwise-module.ts's form (its `mapFunction` loop: activation-module.ts
+ * too), `valueCost` its threshold's work per value; false when `module` is null.
+ */
+export function runTiledMap<E>(module: GemmMemoryModule<E> | null, fn: string, a: Float32Array, b: Float32Array | null, out: Float32Array, scalar: number | null, valueCost: number): boolean {
   if (!module) return false;
   const n = out.length;
   const padded = Math.ceil(n / 4) * 4;
@@ -66,7 +73,7 @@ function runMap(fn: ElementwiseFunction, a: Float32Array, b: Float32Array | null
     floatsOf(memory)[at / 4] = scalar;
     args[i] = at;
   }
-  parallelFor(module.threaded, fn, args, Math.ceil(padded / TILE_FLOATS), n * VALUE_COST);
+  parallelFor(module.threaded, fn, args, Math.ceil(padded / TILE_FLOATS), n * valueCost);
   call.copyOut(out, outAt);
   return true;
 }

@@ -7,6 +7,9 @@ import { forwardB, forwardGather, gradInputB, gradInputGather, sgemmIndirect, ty
 import { convGradWeightGather } from './conv-gather.js';
 import { depthwiseForward, depthwiseGradInput, depthwiseGradWeight } from './depthwise-simd.js';
 import { sgemmModule, type SgemmModule } from './sgemm-simd.js';
+import { NR } from './sgemm-module.js';
+import { addressIn } from './kernel-memory.js';
+import { columnsModule, copyColumns, HeldBlock } from './group-columns.js';
 
 /**
  * grouped_conv2d and its gradients on the WASM paths. One channel per group is the depthwise
@@ -19,6 +22,9 @@ import { sgemmModule, type SgemmModule } from './sgemm-simd.js';
  *   [rows, F/groups] (or C/groups) columns are copied into the group's columns of y (or dx);
  * - the weight gradient copies the group's channels of x and dy out contiguous and runs the gathered
  *   product (conv-gather.ts) straight into the group's rows of dw.
+ *
+ * The column copies are WebAssembly (columns-module.ts, group-columns.ts) between blocks of the GEMM's
+ * memory kept for them, when the tensors lie in that memory (an executor's); JS loops otherwise.
  *
  * Every product is the GEMM's: tiles over threads, the same bits for any thread count. The loops of
  * kernels/grouped-conv.ts for a few rows or without WASM SIMD.
@@ -45,9 +51,17 @@ function shifted(base: Gather, group: number, channels: number, offset: number):
   };
 }
 
+/** One group's geometry (C/groups channels to F/groups filters), kept per geometry object: no object per call. */
+const groupGeometries = new WeakMap<Geometry, Geometry>();
+function groupGeometry(g: Geometry, s: Split): Geometry {
+  let group = groupGeometries.get(g);
+  if (!group || group.c !== s.cpg || group.f !== s.fpg) groupGeometries.set(g, (group = { ...g, c: s.cpg, f: s.fpg }));
+  return group;
+}
+
 let columns = new Float32Array(0);
 
-/** A [rows, width] block of `columns` into columns [at, at + width) of `into`'s rows of `stride`. */
+/** A [rows, width] block into columns [at, at + width) of `into`'s rows of `stride`: JS, when either is not in the GEMM's memory. */
 function scatterColumns(block: Float32Array, into: Float32Array, rows: number, width: number, stride: number, at: number): void {
   for (let r = 0, from = 0; r < rows; r++) {
     const to = r * stride + at;
@@ -55,35 +69,95 @@ function scatterColumns(block: Float32Array, into: Float32Array, rows: number, w
   }
 }
 
-function scratch(values: number): Float32Array {
-  if (columns.length < values) columns = new Float32Array(values);
-  return columns.subarray(0, values);
+const heldBlocks = new WeakMap<WebAssembly.Memory, { products: HeldBlock; operands: HeldBlock }>();
+function held(memory: WebAssembly.Memory): { products: HeldBlock; operands: HeldBlock } {
+  let blocks = heldBlocks.get(memory);
+  if (!blocks) heldBlocks.set(memory, (blocks = { products: new HeldBlock(memory), operands: new HeldBlock(memory) }));
+  return blocks;
+}
+
+/**
+ * Where a group's [rows, width] product goes: a held block of the GEMM's memory when the output lies
+ * there too (the GEMM stores its tiles there, then copy_columns moves them into the output's columns),
+ * else JS scratch.
+ */
+function productBlock(module: SgemmModule, out: Float32Array, values: number): Float32Array {
+  if (!columnsModule() || addressIn(module.memory, out) === null) {
+    if (columns.length < values) columns = new Float32Array(values);
+    return columns.subarray(0, values);
+  }
+  const block = held(module.memory).products;
+  return block.view(block.reserve(values * 4), values);
+}
+
+/** A group's product into columns [at, at + width) of `into` (rows of `stride`). */
+function intoColumns(module: SgemmModule, block: Float32Array, into: Float32Array, rows: number, width: number, stride: number, at: number): void {
+  const copier = columnsModule();
+  const from = addressIn(module.memory, block);
+  const to = addressIn(module.memory, into);
+  if (copier && from !== null && to !== null) copyColumns(copier, from, width, to + at * 4, stride, rows, width);
+  else scatterColumns(block, into, rows, width, stride, at);
 }
 
 const NONE = { bias: null, activation: 'none', alpha: 0, after: null } as const;
 
 function forward(module: SgemmModule, x: Float32Array, w: Float32Array, y: Float32Array, g: Geometry, s: Split, bias: Float32Array | null): void {
   const rows = g.n * g.oh * g.ow;
-  const group: Geometry = { ...g, c: s.cpg, f: s.fpg };
+  const group = groupGeometry(g, s);
   const whole = forwardGather(x, g);
-  const block = scratch(rows * s.fpg);
+  const block = productBlock(module, y, rows * s.fpg);
   const wSize = s.fpg * g.kh * g.kw * s.cpg;
   for (let i = 0; i < s.groups; i++) {
     const epilogue = { ...NONE, bias: bias ? bias.subarray(i * s.fpg, (i + 1) * s.fpg) : null };
     sgemmIndirect(module, shifted(whole, i, s.cpg, i * s.cpg), forwardB(w.subarray(i * wSize, (i + 1) * wSize), group), block, s.fpg, epilogue);
-    scatterColumns(block, y, rows, s.fpg, g.f, i * s.fpg);
+    intoColumns(module, block, y, rows, s.fpg, g.f, i * s.fpg);
   }
 }
 
 function gradInput(module: SgemmModule, dy: Float32Array, w: Float32Array, dx: Float32Array, g: Geometry, s: Split): void {
   const rows = g.n * g.h * g.w;
-  const group: Geometry = { ...g, c: s.cpg, f: s.fpg };
+  const group = groupGeometry(g, s);
   const whole = gradInputGather(dy, g);
-  const block = scratch(rows * s.cpg);
+  const block = productBlock(module, dx, rows * s.cpg);
   const wSize = s.fpg * g.kh * g.kw * s.cpg;
   for (let i = 0; i < s.groups; i++) {
     sgemmIndirect(module, shifted(whole, i, s.fpg, i * s.fpg), gradInputB(w.subarray(i * wSize, (i + 1) * wSize), group), block, s.cpg, NONE);
-    scatterColumns(block, dx, rows, s.cpg, g.c, i * s.cpg);
+    intoColumns(module, block, dx, rows, s.cpg, g.c, i * s.cpg);
+  }
+}
+
+const align4 = (floats: number): number => Math.ceil(floats / 4) * 4;
+
+/**
+ * The weight gradient group by group: the group's channels of x and of dy copied out contiguous
+ * (copy_columns) into a held block of the GEMM's memory, where the gathered product reads them in
+ * place — its pointer table, into the same block every group and call, is kept (pointer-tables.ts).
+ * x and dy are read where they lie, or copied into the block first.
+ */
+function gradWeight(module: SgemmModule, dy: Float32Array, x: Float32Array, dw: Float32Array, g: Geometry, s: Split): void {
+  const copier = columnsModule();
+  if (!copier) return gradWeightJs(module, dy, x, dw, g, s);
+  const rows = g.n * g.oh * g.ow;
+  const pixels = g.n * g.h * g.w;
+  const group = groupGeometry(g, s);
+  const memory = module.memory;
+  const [xIn, dyIn] = [addressIn(memory, x), addressIn(memory, dy)];
+  // [ x's group | dy's group, one row of slack (the product reads its last row 8 columns wide) | x | dy ]
+  const [xgFloats, dygFloats] = [align4(pixels * s.cpg), align4(rows * s.fpg + NR)];
+  const block = held(memory).operands;
+  const xgAt = block.reserve((xgFloats + dygFloats + (xIn === null ? align4(x.length) : 0) + (dyIn === null ? dy.length : 0)) * 4);
+  const dygAt = xgAt + xgFloats * 4;
+  const xAt = xIn ?? dygAt + dygFloats * 4;
+  const dyAt = dyIn ?? xAt + align4(x.length) * 4;
+  const floats = block.floats();
+  if (xIn === null) floats.set(x, xAt / 4);
+  if (dyIn === null) floats.set(dy, dyAt / 4);
+  const [xg, dyg] = [block.view(xgAt, pixels * s.cpg), block.view(dygAt, rows * s.fpg)];
+  const wSize = s.fpg * g.kh * g.kw * s.cpg;
+  for (let i = 0; i < s.groups; i++) {
+    copyColumns(copier, xAt + i * s.cpg * 4, g.c, xgAt, s.cpg, pixels, s.cpg);
+    copyColumns(copier, dyAt + i * s.fpg * 4, g.f, dygAt, s.fpg, rows, s.fpg);
+    convGradWeightGather(module, dyg, xg, group, dw.subarray(i * wSize, (i + 1) * wSize));
   }
 }
 
@@ -98,10 +172,11 @@ function gatherColumns(from: Float32Array, rows: number, width: number, stride: 
 let xGroup = new Float32Array(0);
 let dyGroup = new Float32Array(0);
 
-function gradWeight(module: SgemmModule, dy: Float32Array, x: Float32Array, dw: Float32Array, g: Geometry, s: Split): void {
+/** The weight gradient with the copies in JS (no columns module). */
+function gradWeightJs(module: SgemmModule, dy: Float32Array, x: Float32Array, dw: Float32Array, g: Geometry, s: Split): void {
   const rows = g.n * g.oh * g.ow;
   const pixels = g.n * g.h * g.w;
-  const group: Geometry = { ...g, c: s.cpg, f: s.fpg };
+  const group = groupGeometry(g, s);
   if (xGroup.length < pixels * s.cpg) xGroup = new Float32Array(pixels * s.cpg);
   if (dyGroup.length < rows * s.fpg) dyGroup = new Float32Array(rows * s.fpg);
   const [xg, dyg] = [xGroup.subarray(0, pixels * s.cpg), dyGroup.subarray(0, rows * s.fpg)];

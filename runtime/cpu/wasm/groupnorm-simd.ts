@@ -10,11 +10,13 @@ import { byChannels, normModule } from './norm-simd.js';
  * per-channel sums (bn_sum, bn_grad_sums) run in WASM four channels at a time, JS adds them up per
  * group (C/G values each) and broadcasts the group's mean and 1/σ back to its channels, and the
  * normalisation itself is bn_apply with those per-channel vectors. The gradient's last pass,
- * dx = inv·γ·dy − inv·Σd/M − x̂·inv·Σd·x̂/M, mixes dy and x per channel and runs as one JS loop.
+ * dx = inv·γ·dy − inv·Σd/M − x̂·inv·Σd·x̂/M, is gn_grad_apply with per-channel coefficients JS works
+ * out from the group sums (C values a sample).
  * Otherwise (C not a multiple of 4, no WASM SIMD) the JS kernels (runtime/cpu/kernels/groupnorm.ts).
  *
  * Numerics: float32 per-channel sums over positions (then float64 across a group's channels), where
- * the JS kernel sums in float64; within the op suite's 1e-4 (test/runtime/cpu/groupnorm-simd.test.ts).
+ * the JS kernel sums in float64, and the last pass in float32; within the op suite's 1e-4
+ * (test/runtime/cpu/groupnorm-simd.test.ts).
  */
 
 /** Per-channel vector: each channel gets its group's value. */
@@ -63,8 +65,6 @@ export const groupnormSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   call.copyOut(yd, yAt);
 };
 
-let coefficients = new Float64Array(0);
-
 export const groupnormGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const [dy, x, gamma, meanIn, invstdIn] = inputs;
   const [dx, dgamma, dbeta] = outputs;
@@ -75,14 +75,15 @@ export const groupnormGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const call = callLayout(module.gemm.memory);
   const dyAt = call.input(dyd);
   const xAt = call.input(xd);
+  const dxAt = call.output(dxd);
   const [meanAt, invstdAt, dbAt, dgAt] = [call.scratch(s.c), call.scratch(s.c), call.scratch(s.c), call.scratch(s.c)];
+  // Per channel of the sample: dx = a·dy + k·(x − mean) + c0 (gn_grad_apply).
+  const [aAt, kAt, c0At] = [call.scratch(s.c), call.scratch(s.c), call.scratch(s.c)];
   const floats = floatsOf(module.gemm.memory);
   const cBytes = s.c * 4;
   const count = s.positions * s.cpg;
   const sampleBytes = s.positions * cBytes;
-  // Per channel of the sample: dx = a·dy + k·(x − mean) + c0.
-  if (coefficients.length < 4 * s.c) coefficients = new Float64Array(4 * s.c);
-  const [a, k, c0, mc] = [0, 1, 2, 3].map((i) => coefficients.subarray(i * s.c, (i + 1) * s.c)) as [Float64Array, Float64Array, Float64Array, Float64Array];
+  const [a, k, c0] = [aAt / 4, kAt / 4, c0At / 4];
   dg.fill(0);
   db.fill(0);
   for (let b = 0; b < s.n; b++) {
@@ -102,14 +103,12 @@ export const groupnormGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
       const sumD = groupSum(floats, dbAt, s, g, (c) => gm[c]!);
       const sumDX = groupSum(floats, dgAt, s, g, (c) => gm[c]!);
       for (let c = g * s.cpg; c < (g + 1) * s.cpg; c++) {
-        a[c] = inv * gm[c]!;
-        k[c] = (-inv * inv * sumDX) / count;
-        c0[c] = (-inv * sumD) / count;
-        mc[c] = mean[stats + g]!;
+        floats[a + c] = inv * gm[c]!;
+        floats[k + c] = (-inv * inv * sumDX) / count;
+        floats[c0 + c] = (-inv * sumD) / count;
       }
     }
-    for (let p = 0, at = b * s.positions * s.c; p < s.positions; p++) {
-      for (let c = 0; c < s.c; c++, at++) dxd[at] = a[c]! * dyd[at]! + k[c]! * (xd[at]! - mc[c]!) + c0[c]!;
-    }
+    byChannels(module, 'gn_grad_apply', [dyAt + b * sampleBytes, xAt + b * sampleBytes, dxAt + b * sampleBytes, s.positions, cBytes, aAt, kAt, meanAt, c0At], s.positions, s.c);
   }
+  call.copyOut(dxd, dxAt);
 };

@@ -14,6 +14,7 @@ import { WasmFunction } from './wasm-function.js';
  *   bn_grad_sums(dy, x, rows, cBytes, mean, invstd, db, dg)   db += Σ dy, dg += Σ dy·(x − mean)·invstd
  *   bn_grad_apply(dy, x, dx, rows, cBytes, mean, invstd, k, db, dg, n)
  *                                                       dx = k·(n·dy − db − (x − mean)·invstd·dg)
+ *   gn_grad_apply(dy, x, dx, rows, cBytes, a, k, mean, c0)   dx = a·dy + k·(x − mean) + c0 (groupnorm's, groupnorm-simd.ts)
  *
  * `n` (f32) is the row count, `k` the per-channel gamma·invstd / rows. Each function also takes
  * (start, end), last, and does the channel groups [start, end) (a group: 4 channels, 16 bytes), so
@@ -92,6 +93,13 @@ const FUNCTIONS = {
       ];
     },
     ['n'],
+  ),
+  gn_grad_apply: fn(['dy', 'x', 'dx', 'rows', 'cBytes', 'a', 'k', 'mean', 'c0'], (f) =>
+    rowsByChannel(f, [
+      ...at(f, 'dx'),
+      ...add(add(mul(channel(f, 'a'), element(f, 'dy')), mul(channel(f, 'k'), sub(element(f, 'x'), channel(f, 'mean')))), channel(f, 'c0')),
+      ...Op.v128Store(0),
+    ]),
   ),
 };
 

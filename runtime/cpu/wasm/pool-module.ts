@@ -3,12 +3,14 @@ import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32,
 import { WasmFunction } from './wasm-function.js';
 
 /**
- * Max pooling over [N, H, W, C] (channels last), forward and gradient, as float32 WebAssembly SIMD
- * module bytes. The module imports its memory (`env.memory`: the GEMM module's, pool-simd.ts) and
- * exports
+ * Max and average pooling over [N, H, W, C] (channels last), forward and gradient, as float32
+ * WebAssembly SIMD module bytes. The module imports its memory (`env.memory`: the GEMM module's,
+ * pool-simd.ts) and exports
  *
  *   maxpool(x, y, n, h, w, cBytes, oh, ow, kh, kw, sh, sw, top, left, start, end)
  *   maxpool_grad(dy, x, dx, n, h, w, cBytes, oh, ow, kh, kw, sh, sw, top, left, accumulate, start, end)
+ *   avgpool(x, y, n, h, w, cBytes, oh, ow, kh, kw, sh, sw, top, left, start, end)
+ *   avgpool_grad(dy, dx, n, h, w, cBytes, oh, ow, kh, kw, sh, sw, top, left, accumulate, start, end)
  *
  * with byte addresses and C · 4 = cBytes ≥ 16. Each computes the tiles [start, end) of its output, so
  * that it runs on the worker pool (threads/threaded-module.ts) with the same bits on any number of
@@ -22,7 +24,9 @@ import { WasmFunction } from './wasm-function.js';
  * Same results as runtime/cpu/kernels/pooling.ts to the bit: the forward keeps `v < x ? x : v` from
  * −∞ (f32x4.pmax); the gradient keeps, per channel, the first cell strictly greater than every
  * earlier one (starting from the window's first cell, so a NaN there wins as in JS) and adds dy to it
- * (+0 + dy, also when storing).
+ * (+0 + dy, also when storing). avgpool is the JS kernel's to the bit too (float32 sums in the same
+ * order, a correctly rounded division); avgpool_grad adds dy/cells rounded to float32 where the JS
+ * kernel adds the float64 quotient: the same bits where no two windows share a cell.
  */
 const i32 = Type.i32;
 const POOL_PARAMS = ['n', 'h', 'w', 'cBytes', 'oh', 'ow', 'kh', 'kw', 'sh', 'sw', 'top', 'left'] as const;
@@ -161,12 +165,59 @@ function maxpoolGradFunction(): WasmFunction & { code: number[] } {
   return Object.assign(f, { code });
 }
 
+/** The window's cell count (y1 − y0)·(x1 − x0), as an i32. */
+const windowCells = (f: WasmFunction): number[] => [...f.get('y1'), ...f.get('y0'), ...Op.i32Sub, ...f.get('x1'), ...f.get('x0'), ...Op.i32Sub, ...Op.i32Mul];
+const f32x4Div = [0xfd, ...u32(0xe7)];
+const f32ConvertI32S = [0xb2];
+
+/** y = Σ window cells / max(cells, 1), the cells summed in row-major order from +0 (the JS kernel's float32 sums and division). */
+function avgpoolFunction(): WasmFunction & { code: number[] } {
+  const f = new WasmFunction([['x', i32], ['y', i32], ...POOL_PARAMS.map((p) => [p, i32] as const), ['start', i32], ['end', i32]]);
+  declareLoopLocals(f);
+  f.declare(Type.v128, 'v');
+  f.declare(i32, 'count');
+  const count = maxI32(f, 'count', Op.i32Const(1));
+  const body = [
+    ...f.set('v', Op.v128Zero),
+    ...overCells(f, 'xb', f.set('v', [...f.get('v'), ...f.get('cell'), ...Op.v128Load(0), ...Op.f32x4Add])),
+    ...f.set('count', windowCells(f)),
+    ...f.get('o'), ...f.get('gg'), ...Op.i32Add, ...f.get('v'), ...count, ...f32ConvertI32S, ...Op.f32x4Splat, ...f32x4Div, ...Op.v128Store(0),
+  ];
+  return Object.assign(f, { code: overRowTiles(f, 'y', body) });
+}
+
+/**
+ * dx[cell] = (accumulate ? dx[cell] : +0) + dy/cells for each cell of each window, windows in
+ * row-major order; the tiles are images, each zeroed first (as maxpool_grad). The windows are laid
+ * over dx itself (the local x is dx: overRow's image base is then dx's).
+ */
+function avgpoolGradFunction(): WasmFunction & { code: number[] } {
+  const f = new WasmFunction([['dy', i32], ['dx', i32], ...POOL_PARAMS.map((p) => [p, i32] as const), ['accumulate', i32], ['start', i32], ['end', i32]]);
+  declareLoopLocals(f);
+  f.declare(i32, 'x', 'z', 'image', 'imageBytes', 'count');
+  f.declare(Type.v128, 'g0', 'zero');
+  const body = [
+    ...f.set('count', windowCells(f)),
+    // An empty window (possible only with padding wider than the window) spreads nothing.
+    ...f.get('count'), ...Op.i32Const(0), ...Op.i32GtS, ...Op.if,
+    ...f.set('g0', [...f.get('o'), ...f.get('gg'), ...Op.i32Add, ...Op.v128Load(0), ...f.get('count'), ...f32ConvertI32S, ...Op.f32x4Splat, ...f32x4Div]),
+    ...overCells(f, 'xb', [
+      ...f.get('cell'),
+      ...f.get('cell'), ...Op.v128Load(0), ...f.get('zero'), ...f.get('accumulate'), ...Op.select,
+      ...f.get('g0'), ...Op.f32x4Add, ...Op.v128Store(0),
+    ]),
+    ...Op.end,
+  ];
+  const code = [...f.set('zero', Op.v128Zero), ...f.set('x', f.get('dx')), ...overImageTiles(f, 'dy', zeroImage(f), body)];
+  return Object.assign(f, { code });
+}
+
 /** The exports, in order. */
-export const POOL_FUNCTIONS = ['maxpool', 'maxpool_grad'] as const;
+export const POOL_FUNCTIONS = ['maxpool', 'maxpool_grad', 'avgpool', 'avgpool_grad'] as const;
 
 /** The module over the GEMM's memory, `shared` as that one is (threads/threaded-module.ts). */
 export function poolModuleBytes(shared = false): Uint8Array<ArrayBuffer> {
-  const functions = [['maxpool', maxpoolFunction()], ['maxpool_grad', maxpoolGradFunction()]] as const;
+  const functions = [['maxpool', maxpoolFunction()], ['maxpool_grad', maxpoolGradFunction()], ['avgpool', avgpoolFunction()], ['avgpool_grad', avgpoolGradFunction()]] as const;
   return new Uint8Array([
     ...MAGIC_AND_VERSION,
     ...section(1, vector(functions.map(([, f]) => f.type()))),

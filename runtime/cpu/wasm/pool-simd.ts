@@ -28,26 +28,35 @@ const CELL_COST = 8;
 const overlapping = (g: Window): boolean => g.sh < g.kh || g.sw < g.kw;
 
 /**
- * A step's window and the export's argument list (addresses first, filled per call; then the
- * window; then, for the gradient, whether windows overlap), kept per attrs object while the shapes
- * stay the same: a steady-state call allocates nothing.
+ * A step's window and the export's argument list (addresses first, filled per call: `pointers` of
+ * them; then the window; then, for a gradient, whether windows overlap), kept per attrs object while
+ * the shapes stay the same: a steady-state call allocates nothing. `global`: the window is the whole
+ * of each image (global pooling, [N, ..., C] as [N, 1, cells, C]).
  */
 interface Job {
   g: Window;
   args: number[];
 }
-const forwardJobs = new WeakMap<Attrs, { x: number[]; y: number[]; job: Job }>();
-const gradientJobs = new WeakMap<Attrs, { x: number[]; y: number[]; job: Job }>();
-function jobFor(attrs: Attrs, xShape: number[], yShape: number[], gradient: boolean): Job {
-  const jobs = gradient ? gradientJobs : forwardJobs;
-  const kept = jobs.get(attrs);
+type JobKind = 'forward' | 'maxpool_grad' | 'avgpool_grad';
+const jobs: Record<JobKind, WeakMap<Attrs, { x: number[]; y: number[]; job: Job }>> = { forward: new WeakMap(), maxpool_grad: new WeakMap(), avgpool_grad: new WeakMap() };
+function jobFor(attrs: Attrs, xShape: number[], yShape: number[], kind: JobKind, global = false): Job {
+  const kept = jobs[kind].get(attrs);
   if (kept && sameShape(kept.x, xShape) && sameShape(kept.y, yShape)) return kept.job;
-  const g = window(xShape, yShape, attrs);
+  const g = global ? globalWindow(xShape) : window(xShape, yShape, attrs);
   const windowArgs = [g.n, g.h, g.w, g.c * 4, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.top, g.left];
-  const args = gradient ? [0, 0, 0, ...windowArgs, overlapping(g) ? 1 : 0] : [0, 0, ...windowArgs];
+  const pointers = kind === 'maxpool_grad' ? 3 : 2;
+  const args = [...new Array<number>(pointers).fill(0), ...windowArgs, ...(kind === 'forward' ? [] : [overlapping(g) ? 1 : 0])];
   const job = { g, args };
-  jobs.set(attrs, { x: [...xShape], y: [...yShape], job });
+  jobs[kind].set(attrs, { x: [...xShape], y: [...yShape], job });
   return job;
+}
+
+/** Global pooling's window: each image's cells as one row, pooled whole. */
+function globalWindow(xShape: number[]): Window {
+  const n = xShape[0]!;
+  const c = xShape[xShape.length - 1]!;
+  const cells = xShape.slice(1, -1).reduce((a, b) => a * b, 1);
+  return { n, h: 1, w: cells, c, oh: 1, ow: 1, kh: 1, kw: cells, sh: 1, sw: cells, top: 0, left: 0 };
 }
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
@@ -61,7 +70,7 @@ const cells = (g: Window): number => g.n * g.oh * g.ow * g.kh * g.kw * Math.ceil
 export const maxpoolSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const x = inputs[0]!;
   const y = outputs[0]!;
-  const { g, args } = jobFor(attrs, x.shape, y.shape, false);
+  const { g, args } = jobFor(attrs, x.shape, y.shape, 'forward');
   const module = g.c >= 4 ? poolModule() : null;
   if (!module) return poolingKernels.maxpool2d(ctx, inputs, outputs, attrs);
   const call = callLayout(module.gemm.memory);
@@ -77,7 +86,7 @@ export const maxpoolGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const dy = inputs[0]!;
   const x = inputs[1]!;
   const dx = outputs[0]!;
-  const { g, args } = jobFor(attrs, x.shape, dy.shape, true);
+  const { g, args } = jobFor(attrs, x.shape, dy.shape, 'maxpool_grad');
   const accumulate = overlapping(g);
   const module = g.c >= 4 && (g.c % 4 === 0 || !accumulate) ? poolModule() : null;
   if (!module) return poolingKernels.maxpool2d_grad(ctx, inputs, outputs, attrs);
@@ -91,3 +100,52 @@ export const maxpoolGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   parallelFor(module.threaded, 'maxpool_grad', args, g.n, 2 * cells(g) * CELL_COST);
   call.copyOut(f32(dx), dxAt);
 };
+
+/**
+ * Average pooling, windowed (avgpool2d; avgpool1d is lowered to it) or global, on the module: the
+ * sums are the JS kernel's float32 sums in the same order (windowed: the same bits; global: the JS
+ * kernel sums in float64, so within float32 rounding). Fewer than 4 channels run the JS kernels.
+ */
+function avgpool(global: boolean): CpuKernel {
+  const fallback = global ? poolingKernels.global_avg_pool : poolingKernels.avgpool2d;
+  return (ctx, inputs, outputs, attrs) => {
+    const x = inputs[0]!;
+    const y = outputs[0]!;
+    const { g, args } = jobFor(attrs, x.shape, y.shape, 'forward', global);
+    const module = g.c >= 4 ? poolModule() : null;
+    if (!module) return fallback(ctx, inputs, outputs, attrs);
+    const call = callLayout(module.gemm.memory);
+    const yd = f32(y);
+    args[0] = call.input(f32(x));
+    args[1] = call.output(yd);
+    parallelFor(module.threaded, 'avgpool', args, g.n * g.oh, cells(g) * CELL_COST);
+    call.copyOut(yd, args[1]);
+  };
+}
+
+/**
+ * Its gradient: dy/cells spread over each window. Overlapping windows accumulate (then C must be a
+ * multiple of 4, as for maxpool2d_grad); where no two windows share a cell (global pooling, the
+ * usual stride = size) each cell gets +0 + dy/cells, the JS kernel's bits.
+ */
+function avgpoolGrad(global: boolean): CpuKernel {
+  const fallback = global ? poolingKernels.global_avg_pool_grad : poolingKernels.avgpool2d_grad;
+  return (ctx, inputs, outputs, attrs) => {
+    const dy = inputs[0]!;
+    const dx = outputs[0]!;
+    const { g, args } = jobFor(attrs, dx.shape, dy.shape, 'avgpool_grad', global);
+    const module = g.c >= 4 && (g.c % 4 === 0 || !overlapping(g)) ? poolModule() : null;
+    if (!module) return fallback(ctx, inputs, outputs, attrs);
+    const call = callLayout(module.gemm.memory);
+    const dxd = f32(dx);
+    args[0] = call.input(f32(dy));
+    args[1] = call.output(dxd);
+    parallelFor(module.threaded, 'avgpool_grad', args, g.n, cells(g) * CELL_COST);
+    call.copyOut(dxd, args[1]);
+  };
+}
+
+export const avgpoolSimd = avgpool(false);
+export const avgpoolGradSimd = avgpoolGrad(false);
+export const globalAvgPoolSimd = avgpool(true);
+export const globalAvgPoolGradSimd = avgpoolGrad(true);

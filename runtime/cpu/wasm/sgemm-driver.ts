@@ -6,11 +6,11 @@ import { Op, Type, u32, vector } from './wasm-bytes.js';
  * output tiles, so that a tile range is a unit of work any thread can run (threads/threaded-module.ts):
  *
  *   gemm_<epilogue>(pa, pb, c, bias, ldcBytes, ldbBytes, mPanels, nPanels, k,
- *                   tileRowPanels, tileColPanels, colTiles, alpha, aChannels, start, end)
+ *                   rowTiles, colTiles, alpha, aChannels, start, end)
  *
- * Tile t is row panels [p0, p0 + tileRowPanels) × column panels [q0, q0 + tileColPanels) of C with
- * p0 = ⌊t / colTiles⌋·tileRowPanels and q0 = (t mod colTiles)·tileColPanels, clipped to the matrix.
- * For each, the k blocks of KC run in order: the first stores, the middle ones accumulate, the last
+ * C's row panels are split into rowTiles near-equal runs and its column panels into colTiles; tile t
+ * is run ⌊t / colTiles⌋ of the rows × run (t mod colTiles) of the columns (`forEachTile`). For
+ * each, the k blocks of KC run in order: the first stores, the middle ones accumulate, the last
  * accumulates and applies the epilogue, each by calling the tile function of that variant. Every
  * element of C thus sums its k products in one fixed order whichever thread computes its tile.
  *
@@ -24,18 +24,19 @@ import { Op, Type, u32, vector } from './wasm-bytes.js';
  * `ldbBytes` the bytes of one tap's run of channels and B unblocked; all of k is one call per tile.
  *
  * The gather driver (`gemm_gather`, a convolution's weight gradient: conv-gather.ts) splits columns
- * only (its tiles derive each row's tap from the row's index, so they always start at row 0): tile t
- * is column panels [t·tileColPanels, …) for all mPanels rows, over the k blocks of KC pixels in
- * order; block b's lists start at pa + b·listBytes, listBytes being passed as `bias` (it has none).
+ * only (its tiles derive each row's tap from the row's index, so they always start at row 0:
+ * rowTiles 1): tile t is a run of column panels for all mPanels rows, over the k blocks of KC
+ * pixels in order; block b's lists start at pa + b·listBytes, listBytes being passed as `bias` (it has none).
  */
-const driverParams = ['pa', 'pb', 'c', 'bias', 'ldc', 'ldb', 'mPanels', 'nPanels', 'k', 'rowPanels', 'colPanels', 'colTiles'] as const;
+const driverParams = ['pa', 'pb', 'c', 'bias', 'ldc', 'ldb', 'mPanels', 'nPanels', 'k', 'rowTiles', 'colTiles'] as const;
 const locals = ['t', 'p0', 'pn', 'q0', 'qn', 'k0', 'kc', 'cT', 'biasT', 'ct'] as const;
 type Local = (typeof driverParams)[number] | 'alpha' | 'aChannels' | 'start' | 'end' | (typeof locals)[number];
 const index = new Map<Local, number>([...driverParams, 'alpha', 'aChannels', 'start', 'end', ...locals].map((n, i) => [n as Local, i]));
 const get = (l: Local): number[] => Op.localGet(index.get(l)!);
 const set = (l: Local): number[] => Op.localSet(index.get(l)!);
+const tee = (l: Local): number[] => Op.localTee(index.get(l)!);
 
-/** The driver's function type: twelve i32, alpha (f32), aChannels, start and end (i32). */
+/** The driver's function type: eleven i32, alpha (f32), aChannels, start and end (i32). */
 export const DRIVER_TYPE = [Type.func, ...vector([...driverParams.map(() => [Type.i32]), [Type.f32], [Type.i32], [Type.i32], [Type.i32]]), ...vector([])];
 
 /** min(a, b) of two unsigned i32 values on the stack-free form: pushes the smaller. */
@@ -51,17 +52,22 @@ export interface DriverCalls {
   lastAcc: number;
 }
 
-/** For tiles t in [start, end): p0, pn, q0, qn, cT and biasT set, then `perTile`. */
+/**
+ * For tiles t in [start, end): p0, pn, q0, qn, cT and biasT set, then `perTile`. Tile t = (rt, ct) =
+ * divmod(t, colTiles) covers row panels [⌊rt·mPanels / rowTiles⌋, ⌊(rt + 1)·mPanels / rowTiles⌋) and
+ * the column panels likewise: tiles differ by one panel at most, so contiguous ranges of tiles (one
+ * per thread) are near-equal work whatever the remainder.
+ */
 function forEachTile(perTile: number[]): number[] {
   const code: number[] = [];
+  const share = (part: number[], panels: Local, tiles: Local): number[] => [...part, ...get(panels), ...Op.i32Mul, ...get(tiles), ...Op.i32DivU];
   code.push(...Op.block, ...get('start'), ...get('end'), ...Op.i32GeU, ...Op.brIf(0));
   code.push(...get('start'), ...set('t'), ...Op.loop);
   code.push(...get('t'), ...get('colTiles'), ...Op.i32DivU, ...set('p0'));
   code.push(...get('t'), ...get('p0'), ...get('colTiles'), ...Op.i32Mul, ...Op.i32Sub, ...set('ct'));
-  code.push(...get('p0'), ...get('rowPanels'), ...Op.i32Mul, ...set('p0'));
-  code.push(...minU(get('rowPanels'), [...get('mPanels'), ...get('p0'), ...Op.i32Sub]), ...set('pn'));
-  code.push(...get('ct'), ...get('colPanels'), ...Op.i32Mul, ...set('q0'));
-  code.push(...minU(get('colPanels'), [...get('nPanels'), ...get('q0'), ...Op.i32Sub]), ...set('qn'));
+  // p0 holds the row tile here: pn = share(rt + 1) − share(rt), p0 = share(rt); the same for columns.
+  code.push(...share([...get('p0'), ...Op.i32Const(1), ...Op.i32Add], 'mPanels', 'rowTiles'), ...share(get('p0'), 'mPanels', 'rowTiles'), ...tee('p0'), ...Op.i32Sub, ...set('pn'));
+  code.push(...share([...get('ct'), ...Op.i32Const(1), ...Op.i32Add], 'nPanels', 'colTiles'), ...share(get('ct'), 'nPanels', 'colTiles'), ...tee('q0'), ...Op.i32Sub, ...set('qn'));
   // cT = c + p0·4·ldc + q0·32; biasT = bias + q0·32
   code.push(...get('c'), ...get('p0'), ...get('ldc'), ...Op.i32Mul, ...Op.i32Const(2), ...Op.i32Shl, ...Op.i32Add, ...get('q0'), ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add, ...set('cT'));
   code.push(...get('bias'), ...get('q0'), ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add, ...set('biasT'));

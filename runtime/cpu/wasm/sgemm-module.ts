@@ -1,6 +1,6 @@
 import { driverBody, DRIVER_TYPE, gatherDriverBody, indirectDriverBody } from './sgemm-driver.js';
 import { packABody, packBBody, PACK_A_TYPE } from './sgemm-pack-a.js';
-import { packBTransposedBody } from './sgemm-pack-bt.js';
+import { packAVectorBody, packBTransposedBody } from './sgemm-pack-vector.js';
 import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
 
 /**
@@ -261,21 +261,25 @@ export function sgemmModuleBytes(fma: boolean, shared: boolean, maxPages: number
       lastAcc: functionIndex({ ...v, accumulate: true }),
     }),
   );
+  // After the tiles and drivers: the generic packing loops (pack_a_loop, pack_b), then the vector
+  // packings (pack_bt, pack_a), which call them for ragged panels and other strides.
+  const packAIndex = SGEMM_VARIANTS.length + DRIVER_VARIANTS.length;
+  const packBIndex = packAIndex + 1;
   const bodies = [...SGEMM_VARIANTS.map((variant) => body(variant, fma)), ...drivers, packABody(), packBBody()].map((code) => [...u32(code.length), ...code]);
-  const packBIndex = SGEMM_VARIANTS.length + DRIVER_VARIANTS.length + 1;
-  bodies.push(packBTransposedBody(packBIndex));
+  bodies.push(packBTransposedBody(packBIndex), packAVectorBody(packAIndex));
   const exports = [
     ...SGEMM_VARIANTS.map((variant, i) => [...name(variantName(variant)), 0x00, ...u32(i)]),
     ...DRIVER_VARIANTS.map((variant, i) => [...name(driverName(variant)), 0x00, ...u32(SGEMM_VARIANTS.length + i)]),
-    [...name('pack_a'), 0x00, ...u32(SGEMM_VARIANTS.length + DRIVER_VARIANTS.length)],
+    [...name('pack_a_loop'), 0x00, ...u32(packAIndex)],
     [...name('pack_b'), 0x00, ...u32(packBIndex)],
     [...name('pack_bt'), 0x00, ...u32(packBIndex + 1)],
+    [...name('pack_a'), 0x00, ...u32(packBIndex + 2)],
   ];
   return new Uint8Array([
     ...MAGIC_AND_VERSION,
     ...section(1, vector([tileType, DRIVER_TYPE, PACK_A_TYPE])),
     ...importedMemorySection(shared, maxPages),
-    ...section(3, vector([...SGEMM_VARIANTS.map(() => u32(0)), ...DRIVER_VARIANTS.map(() => u32(1)), u32(2), u32(2), u32(2)])),
+    ...section(3, vector([...SGEMM_VARIANTS.map(() => u32(0)), ...DRIVER_VARIANTS.map(() => u32(1)), u32(2), u32(2), u32(2), u32(2)])),
     ...section(7, vector(exports)),
     ...section(10, vector(bodies)),
   ]);

@@ -3,15 +3,16 @@ import { Op, Type, u32, vector } from './wasm-bytes.js';
 
 /**
  * A's packing for the GEMM driver (sgemm-driver.ts), inside the module so that it runs on every
- * thread too, as an export of the GEMM module:
+ * thread too, as an export of the GEMM module: the generic loop, one float at a time, any strides,
  *
- *   pack_a(src, aRowBytes, aColBytes, m, k, dst, mPanels, panelsPerTile, start, end)
+ *   pack_a_loop(src, aRowBytes, aColBytes, m, k, dst, mPanels, panelsPerTile, start, end)
  *
- * A(i, kk) is the float at src + i·aRowBytes + kk·aColBytes (any strides: a transposed A costs
- * nothing extra). It writes row panels [start·panelsPerTile, end·panelsPerTile) (clipped to mPanels)
- * in the driver's layout: k block k0 at dst + k0·mPanels·16 bytes, panel p of it at + p·kc·16, element
- * (kk, r) at + (kk·4 + r)·4 (gemm-pack.ts packPanelsA's layout, block after block); rows at or past m
- * are zeros. A copy, so the same bits whichever thread writes a panel.
+ * which `pack_a` (the same signature: sgemm-pack-vector.ts) calls for ragged panels and strides it
+ * has no vector path for. A(i, kk) is the float at src + i·aRowBytes + kk·aColBytes. It writes row
+ * panels [start·panelsPerTile, end·panelsPerTile) (clipped to mPanels) in the driver's layout: k
+ * block k0 at dst + k0·mPanels·16 bytes, panel p of it at + p·kc·16, element (kk, r) at + (kk·4 + r)·4
+ * (gemm-pack.ts packPanelsA's layout, block after block); rows at or past m are zeros. A copy, so
+ * the same bits whichever thread writes a panel.
  */
 const params = ['src', 'aRow', 'aCol', 'm', 'k', 'dst', 'mPanels', 'perTile', 'start', 'end'] as const;
 const locals = ['p', 'pEnd', 'k0', 'kc', 'r', 'sp', 'dp', 'kk', 'base'] as const;

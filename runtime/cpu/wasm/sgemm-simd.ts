@@ -10,31 +10,37 @@ import { packB8, packedBSize } from './sgemm-pack.js';
  *
  *   [ B packed, resident per weight version | B packed, when not resident | A | A packed | C | bias ]
  *
- * A is copied in as it is and packed, a pass of rows at a time, by the module (sgemm-pack-a.ts), on
- * every thread; then its driver (sgemm-driver.ts) computes C tile by tile, each tile all its k blocks of KC = 256 in order with the
- * epilogue on the last, on as many threads as are given (threads/threaded-module.ts): the tiles are
- * the unit of work, so C is the same bits on any number of threads. A tile is at most 64 rows × 128
- * columns: its packed A (64 × 256 floats = 64 KB per k block) stays in L2 while each 8-column panel
- * of B (8 KB) sits in L1 for the tile's 16 row panels. Smaller products get smaller tiles, down to
- * 8 rows × 16 columns, so that there are MIN_TILES to share out. The tiles depend on the shape only,
- * never on the thread count.
+ * A is copied in as it is and packed, a pass of rows at a time, by the module (sgemm-pack-vector.ts),
+ * on every thread; then its driver (sgemm-driver.ts) computes C tile by tile, each tile all its k
+ * blocks of KC = 256 in order with the epilogue on the last, on as many threads as are given
+ * (threads/threaded-module.ts): the tiles are the unit of work, so C is the same bits on any number
+ * of threads. A tile is at most 64 rows × 128 columns: its packed A (64 × 256 floats = 64 KB per k
+ * block) stays in L2 while each 8-column panel of B (8 KB) sits in L1 for the tile's 16 row panels.
+ * Smaller products get more tiles, down to 8 rows × 16 columns, so that there are MIN_TILES to share
+ * out; the driver splits the panels into near-equal runs, so the tiles differ by one panel at most.
+ * The tiles depend on the shape only, never on the thread count.
  */
 const TILE_ROW_PANELS = 16;
 const TILE_COLUMN_PANELS = 16;
 const MIN_TILES = 8;
 
-/** Row and column panels per tile for a product of mPanels × nPanels panels (the same array for the same sizes). */
+/**
+ * Row and column tiles of a product of mPanels × nPanels panels (the same array for the same sizes):
+ * tiles of at most TILE_ROW_PANELS × TILE_COLUMN_PANELS panels, an even number of row tiles (so that
+ * two threads' halves of the tiles are equal work: the driver splits panels into near-equal runs),
+ * more while there are fewer than MIN_TILES and the tiles keep 2 panels a side.
+ */
 export function tileShape(mPanels: number, nPanels: number): readonly [number, number] {
   // A key below 2³⁰ is a small integer: a larger one would be a heap number, allocated per call.
   const cacheable = mPanels < SMALL_KEY && nPanels < SMALL_KEY;
   const key = mPanels * SMALL_KEY + nPanels;
   const known = cacheable ? tileShapes.get(key) : undefined;
   if (known) return known;
-  let rows = TILE_ROW_PANELS;
-  let columns = TILE_COLUMN_PANELS;
-  const count = (): number => Math.ceil(mPanels / rows) * Math.ceil(nPanels / columns);
-  while (count() < MIN_TILES && rows > 2) rows /= 2;
-  while (count() < MIN_TILES && columns > 2) columns /= 2;
+  let rows = Math.ceil(mPanels / TILE_ROW_PANELS);
+  let columns = Math.ceil(nPanels / TILE_COLUMN_PANELS);
+  if (rows > 1 && rows % 2 === 1 && mPanels >= 2 * (rows + 1)) rows++;
+  while (rows * columns < MIN_TILES && mPanels >= 4 * rows) rows *= 2;
+  while (rows * columns < MIN_TILES && nPanels >= 4 * columns) columns *= 2;
   const shape = [rows, columns] as const;
   if (cacheable) tileShapes.set(key, shape);
   return shape;
@@ -116,8 +122,12 @@ export function copyOut(floats: Float32Array, from: number, ldc: number, c: Floa
 }
 
 /**
- * Packing a float is worth about this many multiply-adds of the GEMM (JS packing ran at ~0.35 G
- * floats/s, the GEMM at ~11 GMAC/s, on the 2-vCPU Xeon): the work pack_a reports for the threshold.
+ * Packing a float is worth about this many multiply-adds of the GEMM (~23 GMAC/s on one thread of
+ * the 2-vCPU Xeon): the work pack_a and pack_b report for the threshold. The module's vector
+ * packings (sgemm-pack-vector.ts) move 10–13 G floats/s from cache (`x` 128×784 in 7.4 µs, W1ᵀ
+ * 512×784 in 42 µs: 2 multiply-adds a float) but 4–6 times slower from memory (W1ᵀ 258 µs, `x`
+ * 60 µs after a 48 MB sweep), as a weight the optimizer wrote a step ago is: 8 splits W1ᵀ and a
+ * batch-256 `x` over the threads, and keeps smaller ones on the calling thread.
  */
 const PACK_COST = 8;
 const PACK_PANELS_PER_TILE = 4;
@@ -130,7 +140,7 @@ const PACK_PANELS_PER_TILE = 4;
  * where it lies when it is in the module's memory), packed (sgemm-pack.ts) otherwise; a cacheable B
  * (a weight) is kept resident per version (resident-operands.ts), anything else is written into
  * scratch on every call. A is copied as it is (the floats its strides reach) unless it lies in the
- * memory, then packed there by the module (sgemm-pack-a.ts), a pass of rows at a time.
+ * memory, then packed there by the module (sgemm-pack-vector.ts), a pass of rows at a time.
  *
  * A steady-state call allocates nothing: the argument lists, B's writer and the layout keys are
  * reused (a training step makes a few dozen of these calls).
@@ -198,9 +208,7 @@ export function sgemmSimd(
     p[6] = mPanels;
     p[7] = PACK_PANELS_PER_TILE;
     parallelFor(module.threaded, 'pack_a', p, Math.ceil(mPanels / PACK_PANELS_PER_TILE), rows * k * PACK_COST);
-    const tiles = tileShape(mPanels, nPanels);
-    const rowTiles = Math.ceil(mPanels / tiles[0]);
-    const colTiles = Math.ceil(nPanels / tiles[1]);
+    const [rowTiles, colTiles] = tileShape(mPanels, nPanels);
     const d = driverArgs;
     d[0] = aAt;
     d[1] = bAt;
@@ -211,11 +219,10 @@ export function sgemmSimd(
     d[6] = mPanels;
     d[7] = nPanels;
     d[8] = k;
-    d[9] = tiles[0];
-    d[10] = tiles[1];
-    d[11] = colTiles;
-    d[12] = epilogue.alpha;
-    d[13] = 0;
+    d[9] = rowTiles;
+    d[10] = colTiles;
+    d[11] = epilogue.alpha;
+    d[12] = 0;
     parallelFor(module.threaded, driver, d, rowTiles * colTiles, rows * n * k);
     if (cInPlace === null) copyOut(floats, d[2] / 4, ldc, c, i0 * n, n, rows);
     epilogue.after?.(c, i0, i0 + rows);
@@ -224,7 +231,7 @@ export function sgemmSimd(
 
 /** The argument lists of the two exports, reused by every call (parallelFor reads them before it returns). */
 const packArgs: number[] = new Array<number>(8).fill(0);
-const driverArgs: number[] = new Array<number>(14).fill(0);
+const driverArgs: number[] = new Array<number>(13).fill(0);
 
 /** The driver export of each epilogue: index (rowMajorB · 8) + (bias · 4) + the activation's index. */
 const TILE_ACTIVATION_INDEX: Record<TileActivation, number> = { none: 0, relu: 1, leaky_relu: 2, step: 3 };
@@ -257,7 +264,7 @@ function writeB(address: number): void {
     p[5] = address;
     p[6] = nPanels;
     p[7] = PACK_PANELS_PER_TILE;
-    // Contiguous along k (x·Wᵀ): 4×4 transposes in registers (sgemm-pack-bt.ts).
+    // Contiguous along k (x·Wᵀ): 4×4 transposes in registers (sgemm-pack-vector.ts).
     return parallelFor(module!.threaded, bRow === 1 ? 'pack_bt' : 'pack_b', p, Math.ceil(nPanels / PACK_PANELS_PER_TILE), n * k * PACK_COST);
   }
   into.set(b.subarray(0, k * n), offset);

@@ -24,7 +24,7 @@ const i32 = Type.i32;
 const v128 = Type.v128;
 
 /** The SIMD instructions only this module needs (the rest are wasm-bytes.ts's). */
-const Simd = {
+export const Simd = {
   const4: (value: number) => [0xfd, ...u32(0x0c), ...new Uint8Array(new Float32Array([value, value, value, value]).buffer)],
   i32Const4: (value: number) => [0xfd, ...u32(0x0c), ...new Uint8Array(new Int32Array([value, value, value, value]).buffer)],
   f32x4Div: [0xfd, ...u32(0xe7)],
@@ -36,10 +36,10 @@ const Simd = {
   i32x4Shl: [0xfd, ...u32(0xab)],
 } as const;
 
-type Code = readonly number[];
+export type Code = readonly number[];
 
 /** Emits code with the multiply-add of the chosen kind. */
-class Emitter {
+export class Emitter {
   constructor(readonly f: WasmFunction, readonly fma: boolean) {
     f.declare(v128, 'ex', 'en', 'ep', 'tx', 'tx2', 'tp');
   }
@@ -92,9 +92,9 @@ class Emitter {
   }
 }
 
-type Build = (e: Emitter, f: WasmFunction) => number[];
+export type Build = (e: Emitter, f: WasmFunction) => number[];
 
-function fn(params: string[], build: Build): (fma: boolean) => { f: WasmFunction; code: number[] } {
+export function fn(params: string[], build: Build): (fma: boolean) => { f: WasmFunction; code: number[] } {
   return (fma) => {
     const f = new WasmFunction(params.map((p) => [p, i32] as const));
     f.declare(i32, 'j', 'r', 'row', 'a', 'u2', 'u3', 'u4', 'u5', 'stride');
@@ -130,7 +130,7 @@ const read = (f: WasmFunction, k: number): number[] => [...slot(f, k), ...Op.v12
 const write = (f: WasmFunction, k: number, value: Code): number[] => [...slot(f, k), ...value, ...Op.v128Store(0)];
 
 /** dst[r] = a[r] + b[r] over `bytes` of each of `rows` rows (strides in bytes; 0 repeats a row). */
-const addRows: Build = (_e, f) => {
+export const addRows: Build = (_e, f) => {
   f.declare(i32, 'pd', 'pa', 'pb');
   const at = (base: string, stride: string): number[] => [...f.get(base), ...f.get('r'), ...f.get(stride), ...Op.i32Mul, ...Op.i32Add];
   return f.for('r', Op.i32Const(0), f.get('rows'), Op.i32Const(1), [
@@ -187,4 +187,15 @@ export function transcendentalModuleBytes(fma: boolean, maxPages: number): Uint8
     ...section(7, vector(built.map(({ n }, i) => [...name(n), 0x00, ...u32(i)]))),
     ...section(10, vector(built.map(({ f, code }) => f.body(code)))),
   ]);
+}
+
+/**
+ * The bytes of a module whose Emitter code may use relaxed SIMD's multiply-add: built with it where
+ * the engine validates that, else with plain multiply and add (for `overGemmMemory`'s builders).
+ */
+export function withFmaWhereValid(build: (shared: boolean, fma: boolean) => Uint8Array<ArrayBuffer>): (shared: boolean) => Uint8Array<ArrayBuffer> {
+  return (shared) => {
+    const fused = build(shared, true);
+    return WebAssembly.validate(fused) ? fused : build(shared, false);
+  };
 }

@@ -18,7 +18,7 @@ export interface TranscendentalModule {
 
 const PAGE = 65536;
 /** 1 GiB: the largest working set a scan may place (a batch's rows of saved values for one step). */
-const MAX_PAGES = 16384;
+export const MAX_PAGES = 16384;
 
 function instantiate(fma: boolean): TranscendentalModule | null {
   if (typeof WebAssembly !== 'object') return null;

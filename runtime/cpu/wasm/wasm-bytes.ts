@@ -65,6 +65,7 @@ export const Op = {
   block: [0x02, Type.emptyBlock],
   i32GeU: [0x4f],
   i32Eqz: [0x45],
+  i32Eq: [0x46],
   call: (func: number) => [0x10, ...u32(func)],
   else: [0x05],
   loop: [0x03, Type.emptyBlock],

@@ -2,16 +2,18 @@ import { describe, it } from 'vitest';
 import { LayerGraph } from '../layer-graph.js';
 import { gradCheck } from './grad-check.js';
 
-/** rnn, lstm, gru and gru with reset_after (last state and full sequences): BPTT against finite differences. */
+/**
+ * rnn, lstm, gru and gru with reset_after (last state and full sequences): BPTT against finite
+ * differences. 5 units run the JS scans, 8 (a multiple of 4) the WASM SIMD ones (runtime/cpu/wasm/recurrent-*-simd.ts).
+ */
 const GATES = { rnn: 1, lstm: 4, gru: 3 } as const;
 
 describe('gradients: recurrent layers', () => {
-  for (const cell of ['rnn', 'lstm', 'gru'] as const) {
+  for (const [cell, units] of [['rnn', 5], ['lstm', 5], ['gru', 5], ['rnn', 8], ['lstm', 8], ['gru', 8]] as const) {
     for (const sequences of [false, true]) {
-      it(`${cell} (return_sequences: ${sequences})`, async () => {
+      it(`${cell} of ${units} units (return_sequences: ${sequences})`, async () => {
         const g = new LayerGraph();
         const x = g.input('x', ['batch', 4, 3]);
-        const units = 5;
         const wIh = g.param(`r.w_ih`, [GATES[cell] * units, 3], { kind: 'glorot_uniform' });
         const wHh = g.param(`r.w_hh`, [GATES[cell] * units, units], { kind: 'glorot_uniform' });
         const bias = g.param(`r.bias`, [GATES[cell] * units], { kind: 'normal', mean: 0, std: 0.3 });
@@ -29,7 +31,7 @@ describe('gradients: recurrent layers', () => {
     it(`gru with reset_after: both biases (return_sequences: ${sequences})`, async () => {
       const g = new LayerGraph();
       const x = g.input('x', ['batch', 4, 3]);
-      const units = 5;
+      const units = sequences ? 5 : 8;
       const wIh = g.param('r.w_ih', [3 * units, 3], { kind: 'glorot_uniform' });
       const wHh = g.param('r.w_hh', [3 * units, units], { kind: 'glorot_uniform' });
       const bias = g.param('r.bias', [3 * units], { kind: 'normal', mean: 0, std: 0.3 });

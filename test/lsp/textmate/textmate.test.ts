@@ -66,4 +66,14 @@ describe('TextMate grammar', () => {
     expect(tokens).toContain('1e-4\tconstant.numeric.nnet');
     expect(tokens).toContain(" hidden\tcomment.line.double-slash.nnet");
   });
+
+  it('scopes each name of a tuple assignment as a definition', async () => {
+    const grammar = await loadGrammar();
+    const tokens = tokenize(grammar, '  mu, logvar = h |> split(2, axis: -1)\n');
+    expect(tokens).toContain('mu\tvariable.other.definition.nnet');
+    expect(tokens).toContain('logvar\tvariable.other.definition.nnet');
+    expect(tokens).toContain(',\tpunctuation.separator.comma.nnet');
+    expect(tokens).toContain('=\tkeyword.operator.assignment.nnet');
+    expect(tokens).toContain('split\tentity.name.function.call.nnet');
+  });
 });

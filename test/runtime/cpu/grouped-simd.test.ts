@@ -15,8 +15,9 @@ import { U, random, size } from './float-data.js';
  * Forward with bias and activation, input and weight gradients, against direct float64 loops:
  * y[b, oy, ox, f] = Σ_taps Σ_{c < C/G} x[b, iy, ix, group(f)·C/G + c] · w[f, ky, kx, c], group(f) =
  * floor(f / (F/G)). Float32 sums of k terms, within (k + 3)·2⁻²⁴·Σ|terms| (k = taps·C/G, taps·F/G and
- * N·OH·OW). Channel counts that do not fill a vector of 4 or a panel of 8, strides, padding, dilation,
- * multipliers; 1 and 2 threads give the same bits.
+ * N·OH·OW). Channel counts that do not fill a vector of 4 or a panel of 8, strides (the depthwise
+ * input gradient by stride phases, some with no tap), padding, dilation, multipliers; 1 and 2 threads
+ * give the same bits.
  */
 const ctx = { training: true, lr: 0, step: 0, seed: 0 };
 
@@ -35,6 +36,8 @@ const cases: Case[] = [
   { name: '5×5 dilation 2 valid, 3 channels', x: [1, 11, 10, 3], w: [3, 5, 5, 1], attrs: conv([1, 1], 'valid', [2, 2], 3) },
   { name: '3×2 stride 2×1 dilation 1×2 same, 5 channels, multiplier 3', x: [2, 7, 8, 5], w: [15, 3, 2, 1], attrs: conv([2, 1], 'same', [1, 2], 5) },
   { name: '1×1, 1 channel, multiplier 6', x: [3, 4, 5, 1], w: [6, 1, 1, 1], attrs: conv([1, 1], 'valid', [1, 1], 1) },
+  { name: '3×3 stride 2 same, 8 channels (stride phases)', x: [2, 9, 8, 8], w: [8, 3, 3, 1], attrs: conv([2, 2], 'same', [1, 1], 8) },
+  { name: '2×2 stride 3 valid, 4 channels (phases no tap reaches)', x: [2, 8, 7, 4], w: [4, 2, 2, 1], attrs: conv([3, 3], 'valid', [1, 1], 4) },
   { name: 'GEMM per group: 2 groups, 3×3 same, 6 → 10 channels', x: [2, 6, 7, 6], w: [10, 3, 3, 3], attrs: conv([1, 1], 'same', [1, 1], 2) },
   { name: 'GEMM per group: 3 groups, 3×3 stride 2 same, 15 → 9 channels', x: [2, 9, 8, 15], w: [9, 3, 3, 5], attrs: conv([2, 2], 'same', [1, 1], 3) },
   { name: 'GEMM per group: 4 groups, 2×3 stride 1×2 dilation 2×1 valid, 8 → 36 channels', x: [1, 10, 11, 8], w: [36, 2, 3, 2], attrs: conv([1, 2], 'valid', [2, 1], 4) },
@@ -118,7 +121,7 @@ describe.runIf(sgemmModule() !== null)('grouped and depthwise convolutions on th
     });
   }
 
-  for (const c of [cases[1]!, cases[6]!]) it(`${c.name}: adds the bias in the kernel, keeps the pre-activation and applies relu after`, () => {
+  for (const c of [cases[1]!, cases[8]!]) it(`${c.name}: adds the bias in the kernel, keeps the pre-activation and applies relu after`, () => {
     const x = random(size(c.x), 4);
     const w = random(size(c.w), 5);
     const bias = random(c.w[0]!, 6);

@@ -12,8 +12,12 @@ import { tensorHeap } from '../../../runtime/cpu/wasm/install.js';
 import { addressIn, KernelHeap, kernelHeap } from '../../../runtime/cpu/wasm/kernel-memory.js';
 import { limitPointerTables } from '../../../runtime/cpu/wasm/pointer-tables.js';
 import { batchnormGradSimd, batchnormSimd, sumToSimd } from '../../../runtime/cpu/wasm/norm-simd.js';
-import { maxpoolGradSimd, maxpoolSimd } from '../../../runtime/cpu/wasm/pool-simd.js';
+import { avgpoolGradSimd, avgpoolSimd, globalAvgPoolGradSimd, globalAvgPoolSimd, maxpoolGradSimd, maxpoolSimd } from '../../../runtime/cpu/wasm/pool-simd.js';
 import { sgemmModule, sgemmSimd } from '../../../runtime/cpu/wasm/sgemm-simd.js';
+import { activationSimdKernels } from '../../../runtime/cpu/wasm/activation-simd.js';
+import { layernormGradSimd, layernormSimd } from '../../../runtime/cpu/wasm/layernorm-simd.js';
+import { lossSimdKernels } from '../../../runtime/cpu/wasm/loss-simd.js';
+import { softmaxSimdKernels } from '../../../runtime/cpu/wasm/softmax-simd.js';
 import { random, size } from './float-data.js';
 
 /**
@@ -123,8 +127,10 @@ describe('kernels on operands in their memory', () => {
   it.runIf(module)('depthwise, grouped and transposed convolutions in place give the bits of copies', () => {
     const size = (s: number[]): number => s.reduce((p, q) => p * q, 1);
     const grouped: CpuKernel = (c, i, o, a) => (groupedConvSimd as EpilogueKernel)(c, i, o, a, { bias: null, pre: null, activation: null });
-    // Depthwise with rows of 8 channels (read and written in place), depthwise ×2 on 5 channels (padded copies), 2 groups (GEMMs).
-    for (const [x, w, groups] of [[[2, 6, 6, 8], [8, 3, 3, 1], 8], [[2, 5, 7, 5], [10, 3, 3, 1], 5], [[2, 6, 5, 6], [10, 3, 3, 3], 2]] as const) {
+    // Depthwise with rows of 8 channels (read and written in place), depthwise ×2 on 5 channels (padded
+    // copies), 2 groups (GEMMs, groups of 3 and 5 channels: copies with a scalar tail), 4 groups of 8
+    // (the GEMM's tiles stored in place, whole vectors).
+    for (const [x, w, groups] of [[[2, 6, 6, 8], [8, 3, 3, 1], 8], [[2, 5, 7, 5], [10, 3, 3, 1], 5], [[2, 6, 5, 6], [10, 3, 3, 3], 2], [[2, 8, 8, 32], [32, 3, 3, 8], 4]] as const) {
       const attrs = { strides: [1, 1], padding: 'same', dilation: [1, 1], groups };
       const [xs, ws, ys] = [[...x], [...w], [x[0], x[1], x[2], w[0]]];
       const [plainY, placedY] = bothWays(grouped, [{ shape: xs, data: random(size(xs), 11) }, { shape: ws, data: random(size(ws), 12) }], [ys], attrs);
@@ -134,6 +140,10 @@ describe('kernels on operands in their memory', () => {
       const [plainDw, placedDw] = bothWays(groupedConvGradWeightSimd, [{ shape: ys, data: random(size(ys), 13) }, { shape: xs, data: random(size(xs), 11) }], [ws], attrs);
       expect(placedDw).toEqual(plainDw);
     }
+    // A strided depthwise input gradient, by stride phases written where dx lies (rows of 8 channels).
+    const dwStrided = { strides: [2, 2], padding: 'same', dilation: [1, 1], groups: 8 };
+    const [plainDwDx, placedDwDx] = bothWays(groupedConvGradInputSimd, [{ shape: [2, 4, 3, 8], data: random(192, 18) }, { shape: [8, 3, 3, 1], data: random(72, 19) }], [[2, 7, 6, 8]], dwStrided);
+    expect(placedDwDx).toEqual(plainDwDx);
     // A stride-2 up-convolution: the input gradient one stride phase at a time.
     const up = { strides: [2, 2], padding: 'same', dilation: [1, 1] };
     const [plainUp, placedUp] = bothWays(convGradInputSimd, [{ shape: [2, 4, 5, 6], data: random(240, 14) }, { shape: [6, 4, 4, 8], data: random(768, 15) }], [[2, 8, 10, 8]], up);
@@ -148,7 +158,7 @@ describe('kernels on operands in their memory', () => {
     expect(placedGg).toEqual(plainGg);
   });
 
-  it.runIf(module)('maxpool, batchnorm and sum_to in place give the bits of copies', () => {
+  it.runIf(module)('max and average pooling, batchnorm and sum_to in place give the bits of copies', () => {
     const attrs = { size: [2, 2], strides: [2, 2], padding: 'valid' };
     const x = { shape: [2, 6, 6, 8], data: random(576, 7) };
     const [plainY, placedY] = bothWays(maxpoolSimd, [x], [[2, 3, 3, 8]], attrs);
@@ -156,6 +166,14 @@ describe('kernels on operands in their memory', () => {
     const dy = { shape: [2, 3, 3, 8], data: random(144, 8) };
     const [plainDx, placedDx] = bothWays(maxpoolGradSimd, [dy, x], [[2, 6, 6, 8]], attrs);
     expect(placedDx).toEqual(plainDx);
+    const [plainAvg, placedAvg] = bothWays(avgpoolSimd, [x], [[2, 3, 3, 8]], attrs);
+    expect(placedAvg).toEqual(plainAvg);
+    const [plainAvgDx, placedAvgDx] = bothWays(avgpoolGradSimd, [dy], [[2, 6, 6, 8]], { ...attrs, shape: [2, 6, 6, 8] });
+    expect(placedAvgDx).toEqual(plainAvgDx);
+    const [plainGlobal, placedGlobal] = bothWays(globalAvgPoolSimd, [x], [[2, 8]], {});
+    expect(placedGlobal).toEqual(plainGlobal);
+    const [plainGlobalDx, placedGlobalDx] = bothWays(globalAvgPoolGradSimd, [{ shape: [2, 8], data: random(16, 11) }], [[2, 6, 6, 8]], { shape: [2, 6, 6, 8] });
+    expect(placedGlobalDx).toEqual(plainGlobalDx);
     const c = { shape: [8], data: random(8, 9) };
     const ones = { shape: [8], data: new Float32Array(8).fill(1) };
     const bnAttrs = { epsilon: 1e-5, momentum: 0.9 };
@@ -165,6 +183,64 @@ describe('kernels on operands in their memory', () => {
     expect(placedBg).toEqual(plainBg);
     const [plainSum, placedSum] = bothWays(sumToSimd, [{ shape: [72, 8], data: random(576, 10) }], [[8]], {});
     expect(placedSum).toEqual(plainSum);
+  });
+
+  it.runIf(module)('softmax, log-softmax, their gradients and the sparse softmax cross-entropy in place give the bits of copies', () => {
+    for (const shape of [[12, 10], [5, 32]]) {
+      const x = { shape, data: random(size(shape), 18) };
+      const dy = { shape, data: random(size(shape), 19) };
+      for (const name of ['softmax', 'log_softmax'] as const) {
+        const [plainY, placedY] = bothWays(softmaxSimdKernels[name], [x], [shape], {});
+        expect(placedY).toEqual(plainY);
+        const grad = softmaxSimdKernels[`${name}_grad`];
+        const [plainDx, placedDx] = bothWays(grad, [dy, { shape, data: plainY[0]! }], [shape], {});
+        expect(placedDx).toEqual(plainDx);
+      }
+      // Labels are read by JS where they lie: an Int32Array outside the memory.
+      const labels = Int32Array.from({ length: shape[0]! }, (_, r) => r % shape[1]!);
+      const loss: CpuKernel = (c, i, o, a) => softmaxSimdKernels.sparse_softmax_cross_entropy_loss(c, [i[0]!, { shape: [shape[0]!], data: labels }], o, a);
+      const [plainLoss, placedLoss] = bothWays(loss, [x], [[], shape], {});
+      expect(placedLoss).toEqual(plainLoss);
+      const soft = { shape, data: random(size(shape), 20).map((v) => Math.abs(v) / shape[1]!) };
+      const [plainDense, placedDense] = bothWays(softmaxSimdKernels.softmax_cross_entropy_loss, [x, soft], [[], shape], {});
+      expect(placedDense).toEqual(plainDense);
+    }
+  });
+
+  it.runIf(module)('layernorm and its gradient in place give the bits of copies', () => {
+    const x = { shape: [6, 5, 16], data: random(480, 22) };
+    const c = { shape: [16], data: random(16, 23) };
+    const attrs = { epsilon: 1e-5 };
+    const [plain, placed] = bothWays(layernormSimd, [x, c, c], [x.shape, [6, 5, 1], [6, 5, 1]], attrs);
+    expect(placed).toEqual(plain);
+    const stats = (data: Float32Array) => ({ shape: [6, 5, 1], data });
+    const [plainGrad, placedGrad] = bothWays(layernormGradSimd, [{ shape: x.shape, data: random(480, 24) }, x, c, stats(plain[1]!), stats(plain[2]!)], [x.shape, [16], [16]], {});
+    expect(placedGrad).toEqual(plainGrad);
+  });
+
+  it.runIf(module)('the per-element losses in place give the bits of copies', () => {
+    for (const n of [1000, 1001]) {
+      const p = { shape: [n], data: random(n, 25).map((v) => v * 0.4 + 0.5) };
+      const target = { shape: [n], data: random(n, 26).map((v) => v * 0.5 + 0.5) };
+      for (const kernel of Object.values(lossSimdKernels)) {
+        const [plain, placed] = bothWays(kernel, [p, target], [[1], [n]], { delta: 0.3 });
+        expect(placed).toEqual(plain);
+      }
+    }
+  });
+
+  it.runIf(module)('gelu, silu, softplus and their gradients in place give the bits of copies', () => {
+    // 1,000 values: a multiple of 4, in place; 1,001: padded copies in scratch.
+    for (const n of [1000, 1001]) {
+      const x = { shape: [n], data: random(n, 20).map((v) => v * 6) };
+      const dy = { shape: [n], data: random(n, 21) };
+      for (const name of ['gelu', 'silu', 'softplus'] as const) {
+        const [plainY, placedY] = bothWays(activationSimdKernels[name], [x], [[n]], {});
+        expect(placedY).toEqual(plainY);
+        const [plainDx, placedDx] = bothWays(activationSimdKernels[`${name}_grad`], [dy, name === 'softplus' ? { shape: [n], data: plainY[0]! } : x], [[n]], {});
+        expect(placedDx).toEqual(plainDx);
+      }
+    }
   });
 });
 

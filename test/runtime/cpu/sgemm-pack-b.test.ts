@@ -5,9 +5,10 @@ import { sgemmModule, sgemmSimd } from '../../../runtime/cpu/wasm/sgemm-simd.js'
 import { random } from './float-data.js';
 
 /**
- * The module's B packing (pack_b, sgemm-pack-a.ts; pack_bt, sgemm-pack-bt.ts) against the JS one it replaces for B in the
- * kernels' memory (sgemm-pack.ts packB8, still the path for B outside it): the same bits, ragged
- * panels and k blocks included, for a transposed weight (contiguous along k) and a row-major B.
+ * The module's B packing (pack_b, sgemm-pack-a.ts; pack_bt, sgemm-pack-vector.ts) against the JS one
+ * it replaces for B in the kernels' memory (sgemm-pack.ts packB8, still the path for B outside it):
+ * the same bits, ragged panels and k blocks included, for a transposed weight (contiguous along k)
+ * and a row-major B.
  */
 
 const SHAPES: Array<[n: number, k: number]> = [[1, 1], [7, 3], [13, 5], [8, 256], [19, 301], [64, 517], [33, 9], [16, 4], [24, 263]];

@@ -3,7 +3,7 @@ import { testDevice } from './gpu.js';
 import { expectBackEndsAgree } from './whole-model.js';
 
 /**
- * Tensor arithmetic, reductions, indexing and the axis ops of issue 10 in whole models, CPU against
+ * Tensor arithmetic, reductions, indexing, the axis ops and split of issue 10 in whole models, CPU against
  * WebGPU (lavapipe here): the same outputs and loss, and after one Adam step the same weights, within
  * 1e-4. Symbolic lengths are bound to 5, the batch to 3.
  */
@@ -35,6 +35,22 @@ const MODELS: Record<string, string> = {
   padded = pad(flipped, [1, 0], after: [1, 1], mode: reflect) + pad(flipped, [1, 1], after: [1, 0])
   pooled = mean(h[:, 1:], axis: 1) - sum(padded, axis: 2)[:, 1:7]
   output y = pooled |> dense(3)
+  train { loss mse(y, t)  optimizer adam(lr: 0.02) }
+}
+`,
+  'split: a VAE head cut in two, sized parts of a middle axis with one discarded, a gating block': `block gate(x) {
+  a, b = split(x, 2)
+  return a * sigmoid(b)
+}
+model Split {
+  input s: [batch, seq, 4]
+  input eps: [batch, seq, 2]
+  input t: [batch, 3]
+  mu, logvar = s |> dense(8, tanh) |> dense(4) |> split(2)
+  z = mu + exp(0.5 * logvar) * eps
+  first, _, rest = z |> dense(6) |> transpose |> split([1, 2, 3], axis: 1)
+  g = gate(dense(mean(z, axis: 1), 4))
+  output y = concat(mean(first, axis: 2), mean(rest, axis: 2), g) |> dense(3)
   train { loss mse(y, t)  optimizer adam(lr: 0.02) }
 }
 `,

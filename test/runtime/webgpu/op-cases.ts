@@ -139,6 +139,24 @@ function lossCases(): OpCase[] {
     outputs: [[], [2, 3, 4]],
     attrs: { classWeights: [1, 2, 0.5, 1] },
   });
+  // The other masked losses: a mask of the rows (int, padded) or of every element (float, holes),
+  // each entry covering the elements of its row; binary cross-entropy with smoothing and class weights once.
+  const elementsMask: OpInput = { shape: [2, 3, 4], gen: 'mask' };
+  const masked = (kernel: string, pred: Gen, target: Gen, mask: OpInput, attrs: Record<string, PlanAttr> = {}): OpCase => ({
+    name: `masked_${kernel} ${mask === elementsMask ? 'elements' : 'rows'}`,
+    kernel: `masked_${kernel}`,
+    inputs: [{ shape: [2, 3, 4], gen: pred }, { shape: [2, 3, 4], gen: target }, mask],
+    outputs: [[], [2, 3, 4]],
+    attrs,
+  });
+  for (const mask of [tokensMask, elementsMask]) {
+    cases.push(masked('mse_loss', 'normal', 'normal', mask));
+    cases.push(masked('mae_loss', 'normal', 'normal', mask));
+    cases.push(masked('huber_loss', 'normal', 'normal', mask, { delta: 0.5 }));
+    cases.push(masked('binary_cross_entropy_loss', 'unit', 'unit', mask));
+    cases.push(masked('sigmoid_binary_cross_entropy_loss', 'normal', 'unit', mask, { smoothing: 0.1, classWeights: [0.5, 2] }));
+  }
+  cases.push(masked('kl_divergence_loss', 'rows', 'rows', tokensMask));
   return cases;
 }
 
@@ -241,8 +259,22 @@ function spatialCases(): OpCase[] {
 }
 
 function recurrentCases(): OpCase[] {
+  // 5 units run the CPU's JS scans; 8 (a multiple of 4) and 5 rows (the GEMM's SIMD path) its WASM ones.
+  const cases: OpCase[] = [...scanCases(3, 5, ''), ...scanCases(5, 8, ' units=8')];
+  const [n, t] = [3, 4];
+  // Each row reversed over its own length: f32 values with an int mask, an int tensor with a float mask.
+  cases.push({ name: 'reverse_sequence f32', kernel: 'reverse_sequence', inputs: [{ shape: [n, t, 2] }, { shape: [n, t], gen: 'lengths', dtype: 'i32' }], outputs: [[n, t, 2]] });
+  cases.push({ name: 'reverse_sequence i32', kernel: 'reverse_sequence', inputs: [{ shape: [n, t], gen: 'ids:5', dtype: 'i32' }, { shape: [n, t], gen: 'lengths' }], outputs: [[n, t]], outputDtypes: ['i32'] });
+  // A mask as 0/1 weights (masked pooling), from an int and a float mask.
+  cases.push({ name: 'nonzero i32', kernel: 'nonzero', inputs: [{ shape: [n, t], gen: 'ids:3', dtype: 'i32' }], outputs: [[n, t]] });
+  cases.push({ name: 'nonzero f32', kernel: 'nonzero', inputs: [{ shape: [n, t], gen: 'mask' }], outputs: [[n, t]] });
+  return cases;
+}
+
+/** The scans and their gradients, unmasked and masked (padded rows and holes), over n rows of 4 steps and u units. */
+function scanCases(n: number, u: number, suffix: string): OpCase[] {
   const cases: OpCase[] = [];
-  const [n, t, u] = [3, 4, 5];
+  const t = 4;
   for (const cell of RECURRENT_CELL_NAMES) {
     const { gates, saved: stored } = RECURRENT_CELLS[cell];
     const bias = 'recurrentBias' in RECURRENT_CELLS[cell] ? [[gates * u]] : [];
@@ -250,9 +282,9 @@ function recurrentCases(): OpCase[] {
       const attrs = { units: u, return_sequences: sequences };
       const y = sequences ? [n, t, u] : [n, u];
       const inputs = [{ shape: [n, t, gates * u] }, { shape: [gates * u, u] }, ...bias.map((shape) => ({ shape }))];
-      cases.push({ name: `${cell}_scan sequences=${sequences}`, kernel: `${cell}_scan`, inputs, outputs: [y, [n, t, stored * u]], attrs });
+      cases.push({ name: `${cell}_scan sequences=${sequences}${suffix}`, kernel: `${cell}_scan`, inputs, outputs: [y, [n, t, stored * u]], attrs });
       cases.push({
-        name: `${cell}_scan_grad sequences=${sequences}`,
+        name: `${cell}_scan_grad sequences=${sequences}${suffix}`,
         kernel: `${cell}_scan_grad`,
         inputs: [{ shape: y }, { shape: [gates * u, u] }, { shape: [n, t, stored * u], gen: 'unit' }],
         outputs: [[n, t, gates * u], [gates * u, u], ...bias],
@@ -263,9 +295,9 @@ function recurrentCases(): OpCase[] {
       const padded = { shape: [n, t], gen: 'lengths' as const, ...(sequences ? { dtype: 'i32' as const } : {}) };
       const holes = { shape: [n, t], gen: 'mask' as const };
       for (const [kind, mask] of [['padded', padded], ['holes', holes]] as const) {
-        cases.push({ name: `${cell}_masked_scan sequences=${sequences} ${kind}`, kernel: `${cell}_masked_scan`, inputs: [...inputs, mask], outputs: [y, [n, t, stored * u]], attrs });
+        cases.push({ name: `${cell}_masked_scan sequences=${sequences} ${kind}${suffix}`, kernel: `${cell}_masked_scan`, inputs: [...inputs, mask], outputs: [y, [n, t, stored * u]], attrs });
         cases.push({
-          name: `${cell}_masked_scan_grad sequences=${sequences} ${kind}`,
+          name: `${cell}_masked_scan_grad sequences=${sequences} ${kind}${suffix}`,
           kernel: `${cell}_masked_scan_grad`,
           inputs: [{ shape: y }, { shape: [gates * u, u] }, { shape: [n, t, stored * u], gen: 'unit' }, mask],
           outputs: [[n, t, gates * u], [gates * u, u], ...bias],
@@ -274,12 +306,6 @@ function recurrentCases(): OpCase[] {
       }
     }
   }
-  // Each row reversed over its own length: f32 values with an int mask, an int tensor with a float mask.
-  cases.push({ name: 'reverse_sequence f32', kernel: 'reverse_sequence', inputs: [{ shape: [n, t, 2] }, { shape: [n, t], gen: 'lengths', dtype: 'i32' }], outputs: [[n, t, 2]] });
-  cases.push({ name: 'reverse_sequence i32', kernel: 'reverse_sequence', inputs: [{ shape: [n, t], gen: 'ids:5', dtype: 'i32' }, { shape: [n, t], gen: 'lengths' }], outputs: [[n, t]], outputDtypes: ['i32'] });
-  // A mask as 0/1 weights (masked pooling), from an int and a float mask.
-  cases.push({ name: 'nonzero i32', kernel: 'nonzero', inputs: [{ shape: [n, t], gen: 'ids:3', dtype: 'i32' }], outputs: [[n, t]] });
-  cases.push({ name: 'nonzero f32', kernel: 'nonzero', inputs: [{ shape: [n, t], gen: 'mask' }], outputs: [[n, t]] });
   return cases;
 }
 

@@ -4,8 +4,12 @@ import { poolStats, threadsSupported } from '../../../../runtime/cpu/threads/poo
 import { setCpuThreads } from '../../../../runtime/cpu/threads/thread-count.js';
 import { elementwiseSimdKernels } from '../../../../runtime/cpu/wasm/elementwise-simd.js';
 import { batchnormGradSimd, batchnormSimd, sumToSimd } from '../../../../runtime/cpu/wasm/norm-simd.js';
-import { maxpoolGradSimd, maxpoolSimd } from '../../../../runtime/cpu/wasm/pool-simd.js';
+import { avgpoolGradSimd, avgpoolSimd, globalAvgPoolGradSimd, globalAvgPoolSimd, maxpoolGradSimd, maxpoolSimd } from '../../../../runtime/cpu/wasm/pool-simd.js';
 import { sgemmModule } from '../../../../runtime/cpu/wasm/sgemm-simd.js';
+import { activationSimdKernels } from '../../../../runtime/cpu/wasm/activation-simd.js';
+import { layernormGradSimd, layernormSimd } from '../../../../runtime/cpu/wasm/layernorm-simd.js';
+import { lossSimdKernels } from '../../../../runtime/cpu/wasm/loss-simd.js';
+import { softmaxSimdKernels } from '../../../../runtime/cpu/wasm/softmax-simd.js';
 import { optimizerKernels } from '../../../../runtime/cpu/kernels/optimizers.js';
 import { createStoredMemory } from '../../../../runtime/cpu/simd/stored-memory.js';
 import { kernelHeap } from '../../../../runtime/cpu/wasm/kernel-memory.js';
@@ -65,7 +69,45 @@ const CASES: Record<string, () => Float32Array[]> = {
   maxpool: () => call(maxpoolSimd, [t(image, wave(size(image), 5))], [pooled], pool),
   maxpool_grad: () => call(maxpoolGradSimd, [t(pooled, wave(size(pooled), 6)), t(image, wave(size(image), 5))], [image], pool),
   'maxpool_grad, overlapping windows': () => call(maxpoolGradSimd, [t(pooled, wave(size(pooled), 6)), t(image, wave(size(image), 5))], [image], overlappingPool),
+  avgpool: () => call(avgpoolSimd, [t(image, wave(size(image), 5))], [pooled], pool),
+  'avgpool_grad, overlapping windows': () => call(avgpoolGradSimd, [t(pooled, wave(size(pooled), 6))], [image], { ...overlappingPool, shape: image }),
+  'global average pooling and its gradient': () => [
+    ...call(globalAvgPoolSimd, [t(image, wave(size(image), 5))], [[16, 32]]),
+    ...call(globalAvgPoolGradSimd, [t([16, 32], wave(512, 6))], [image], { shape: image }),
+  ],
   sum_to: () => call(sumToSimd, [t(rows, wave(size(rows), 7))], [[32]]),
+  'gelu, silu, softplus and their gradients': () =>
+    (['gelu', 'silu', 'softplus'] as const).flatMap((name) => {
+      const [y] = call(activationSimdKernels[name], [t([400_000], wave(400_000, 16))], [[400_000]]);
+      const v = name === 'softplus' ? y! : wave(400_000, 16);
+      return [y!, ...call(activationSimdKernels[`${name}_grad`], [t([400_000], wave(400_000, 17)), t([400_000], v)], [[400_000]])];
+    }),
+  'the per-element losses': () =>
+    (['mse_loss', 'huber_loss', 'sigmoid_binary_cross_entropy_loss'] as const).flatMap((name) =>
+      call(lossSimdKernels[name], [t([400_001], wave(400_001, 22)), t([400_001], wave(400_001, 23))], [[1], [400_001]], { delta: 0.5 }),
+    ),
+  softmax: () => {
+    const [y] = call(softmaxSimdKernels.softmax, [t(rows, wave(size(rows), 13))], [rows]);
+    const [l] = call(softmaxSimdKernels.log_softmax, [t(rows, wave(size(rows), 13))], [rows]);
+    const [dx] = call(softmaxSimdKernels.softmax_grad, [t(rows, wave(size(rows), 14)), t(rows, y!)], [rows]);
+    const [dl] = call(softmaxSimdKernels.log_softmax_grad, [t(rows, wave(size(rows), 14)), t(rows, l!)], [rows]);
+    return [y!, l!, dx!, dl!];
+  },
+  'sparse and dense softmax cross-entropies': () => {
+    const labels = Int32Array.from({ length: rows[0]! }, (_, r) => r % rows[1]!);
+    return [
+      ...call(softmaxSimdKernels.sparse_softmax_cross_entropy_loss, [t(rows, wave(size(rows), 15)), t([rows[0]!], labels as never)], [[], rows]),
+      ...call(softmaxSimdKernels.softmax_cross_entropy_loss, [t(rows, wave(size(rows), 15)), t(rows, wave(size(rows), 24).map(Math.abs))], [[], rows]),
+    ];
+  },
+  layernorm: () => {
+    const stats = [rows[0]!, 1];
+    const c = [32];
+    const inputs = [t(rows, wave(size(rows), 18)), t(c, wave(32, 19)), t(c, wave(32, 20))];
+    const [y, mean, invstd] = call(layernormSimd, inputs, [rows, stats, stats], { epsilon: 1e-5 });
+    const [dx, dg, db] = call(layernormGradSimd, [t(rows, wave(size(rows), 21)), inputs[0]!, inputs[1]!, t(stats, mean!), t(stats, invstd!)], [rows, c, c]);
+    return [y!, mean!, invstd!, dx!, dg!, db!];
+  },
   batchnorm: () => {
     const c = [32];
     const inputs = [t(rows, wave(size(rows), 8)), t(c, wave(32, 9)), t(c, wave(32, 10)), t(c, new Float32Array(32)), t(c, new Float32Array(32).fill(1))];

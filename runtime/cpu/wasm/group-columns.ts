@@ -1,0 +1,69 @@
+import { parallelFor } from '../threads/threaded-module.js';
+import { COLUMNS_FUNCTIONS, columnsModuleBytes } from './columns-module.js';
+import { overGemmMemory, type GemmMemoryModule } from './gemm-memory.js';
+import { floatsOf, kernelHeap } from './kernel-memory.js';
+
+/**
+ * What grouped-simd.ts needs to move a group's columns in WebAssembly (columns-module.ts) instead of
+ * JS loops: the module over the GEMM's memory, and blocks of that memory's heap kept between calls
+ * for a group's operands and products, so the GEMM reads and writes them where they lie (a block is
+ * below the heap's top, out of the way of the GEMM's per-call scratch).
+ */
+export const columnsModule = overGemmMemory<unknown>(columnsModuleBytes, COLUMNS_FUNCTIONS);
+
+/** A copy's cost per float in the threshold's multiply-adds (memory-bound, as the element-wise passes). */
+const VALUE_COST = 4;
+
+/** `rows` rows of `floats` floats from src (rows of srcFloats) to dst (rows of dstFloats); byte addresses. */
+export function copyColumns(module: GemmMemoryModule<unknown>, src: number, srcFloats: number, dst: number, dstFloats: number, rows: number, floats: number): void {
+  const args = copyArgs;
+  args[0] = src;
+  args[1] = srcFloats * 4;
+  args[2] = dst;
+  args[3] = dstFloats * 4;
+  args[4] = floats * 4;
+  parallelFor(module.threaded, 'copy_columns', args, rows, rows * floats * VALUE_COST);
+}
+
+const copyArgs: number[] = [0, 0, 0, 0, 0];
+
+/**
+ * A block of the memory's heap kept for good and grown when a call needs more, with float views of
+ * its parts made again only when the block or the memory's buffer changes (none per call).
+ */
+export class HeldBlock {
+  private address = -1;
+  private bytes = 0;
+  /** Views by address, then length (numbers as keys: no string per call). */
+  private readonly views = new Map<number, Map<number, Float32Array>>();
+
+  constructor(private readonly memory: WebAssembly.Memory) {}
+
+  /** The byte address of at least `bytes` bytes. */
+  reserve(bytes: number): number {
+    if (bytes > this.bytes) {
+      const heap = kernelHeap(this.memory);
+      if (this.address >= 0) heap.free(this.address);
+      this.bytes = Math.max(bytes, Math.ceil(this.bytes * 1.5));
+      this.address = heap.allocate(this.bytes);
+      this.views.clear();
+    }
+    return this.address;
+  }
+
+  /** A float view of `length` floats at byte `at` of the memory (in the block), recognised by addressIn. */
+  view(at: number, length: number): Float32Array {
+    let byLength = this.views.get(at);
+    if (!byLength) this.views.set(at, (byLength = new Map()));
+    let view = byLength.get(length);
+    if (!view || view.buffer !== this.memory.buffer) {
+      view = kernelHeap(this.memory).view('f32', at, length) as Float32Array;
+      byLength.set(length, view);
+    }
+    return view;
+  }
+
+  floats(): Float32Array {
+    return floatsOf(this.memory);
+  }
+}

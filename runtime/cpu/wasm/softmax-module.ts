@@ -1,0 +1,144 @@
+import { MAX_MEMORY_PAGES } from '../threads/threaded-module.js';
+import { add, div, laneMax, laneSum, load, max, mul, overRows, Simd, single, splat, store, storeLane0, sub, tail, vectors } from './row-code.js';
+import { Emitter } from './transcendental-module.js';
+import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
+import { WasmFunction } from './wasm-function.js';
+
+/**
+ * Softmax and log-softmax over the last axis, and their gradients, as float32 WebAssembly SIMD row
+ * passes over an imported memory (the GEMM module's: softmax-simd.ts). Rows have any length (a tail
+ * of 1–3 floats is computed one at a time); each export takes byte addresses, the row length in bytes
+ * and, last, the rows [start, end) it computes, so it runs on the worker pool split by rows, each row
+ * computed by the same instructions on any thread:
+ *
+ *   softmax(x, y, stats, cBytes, scalars)   y = scale · e^(x − max) / Σ e^(x − max), scale the f32 at
+ *                                           `scalars`; per row r, stats[2r] = max, stats[2r+1] = Σ
+ *   sub_rows(x, y, stats, cBytes)           y = x − stats[2r] (log-softmax, stats[2r] = max + ln Σ)
+ *   softmax_grad(dy, s, dx, cBytes)         dx = s · (dy − Σ dy·s)
+ *   log_softmax_grad(dy, l, dx, cBytes)     dx = dy − e^l · Σ dy
+ *   cross_entropy_rows(z, t, g, stats, cBytes, scalars)   the dense softmax cross-entropy (below)
+ *
+ * exp is transcendental-module.ts's (its error is stated there); sums are taken four lanes at a
+ * time in float32, where the JS kernels (runtime/cpu/kernels/softmax.ts) sum in float64 in order.
+ */
+const i32 = Type.i32;
+const v128 = Type.v128;
+
+function fn(params: string[], build: (f: WasmFunction, e: Emitter) => number[]): (fma: boolean) => { f: WasmFunction; code: number[] } {
+  return (fma) => {
+    const f = new WasmFunction([...params.map((p) => [p, i32] as const), ['start', i32], ['end', i32]]);
+    f.declare(i32, 'r', 'j', 'row', 'c16', 'stat');
+    f.declare(v128, 'acc', 'mv', 'e');
+    f.declare(Type.f32, 'm', 'total');
+    const e = new Emitter(f, fma);
+    return { f, code: build(f, e) };
+  };
+}
+
+/** stat = stats + r·8: this row's two statistics. */
+const statOfRow = (f: WasmFunction): number[] => f.set('stat', [...f.get('stats'), ...f.get('r'), ...Op.i32Const(8), ...Op.i32Mul, ...Op.i32Add]);
+
+const softmax = fn(['x', 'y', 'stats', 'cBytes', 'scalars'], (f, e) => {
+  f.declare(v128, 'scale');
+  return [
+    ...f.set('scale', [...f.get('scalars'), ...Op.v128Load32Splat(0)]),
+    ...overRows(f, [
+      ...statOfRow(f),
+      ...f.set('acc', Simd.const4(-Infinity)),
+      ...vectors(f, f.set('acc', max(f.get('acc'), load(f, 'x')))),
+      ...tail(f, f.set('acc', max(f.get('acc'), splat(f, 'x')))),
+      ...f.set('m', laneMax(f, 'acc')),
+      ...f.set('mv', [...f.get('m'), ...Op.f32x4Splat]),
+      ...f.set('acc', Op.v128Zero),
+      ...vectors(f, [...f.set('e', e.exp(sub(load(f, 'x'), f.get('mv')))), ...store(f, 'y', f.get('e')), ...f.set('acc', add(f.get('acc'), f.get('e')))]),
+      ...tail(f, [
+        ...f.set('e', e.exp(sub(splat(f, 'x'), f.get('mv')))),
+        ...storeLane0(f, 'y', f.get('e')),
+        ...f.set('acc', add(f.get('acc'), [...f.get('e'), ...Simd.lane0, ...Op.v128And])),
+      ]),
+      ...f.set('total', laneSum(f, 'acc')),
+      ...f.get('stat'), ...f.get('m'), ...Op.f32Store(0),
+      ...f.get('stat'), ...f.get('total'), ...Op.f32Store(4),
+      ...f.set('mv', [...f.get('total'), ...Op.f32x4Splat]),
+      ...vectors(f, store(f, 'y', mul(div(load(f, 'y'), f.get('mv')), f.get('scale')))),
+      ...tail(f, storeLane0(f, 'y', mul(div(splat(f, 'y'), f.get('mv')), f.get('scale')))),
+    ]),
+  ];
+});
+
+const subRows = fn(['x', 'y', 'stats', 'cBytes'], (f) =>
+  overRows(f, [
+    ...statOfRow(f),
+    ...f.set('mv', [...f.get('stat'), ...Op.v128Load32Splat(0)]),
+    ...vectors(f, store(f, 'y', sub(load(f, 'x'), f.get('mv')))),
+    ...tail(f, storeLane0(f, 'y', sub(splat(f, 'x'), f.get('mv')))),
+  ]),
+);
+
+const softmaxGrad = fn(['dy', 's', 'dx', 'cBytes'], (f) =>
+  overRows(f, [
+    ...f.set('acc', Op.v128Zero),
+    ...vectors(f, f.set('acc', add(f.get('acc'), mul(load(f, 'dy'), load(f, 's'))))),
+    ...tail(f, f.set('acc', add(f.get('acc'), mul(single(f, 'dy'), single(f, 's'))))),
+    ...f.set('mv', [...laneSum(f, 'acc'), ...Op.f32x4Splat]),
+    ...vectors(f, store(f, 'dx', mul(load(f, 's'), sub(load(f, 'dy'), f.get('mv'))))),
+    ...tail(f, storeLane0(f, 'dx', mul(splat(f, 's'), sub(splat(f, 'dy'), f.get('mv'))))),
+  ]),
+);
+
+const logSoftmaxGrad = fn(['dy', 'l', 'dx', 'cBytes'], (f, e) =>
+  overRows(f, [
+    ...f.set('acc', Op.v128Zero),
+    ...vectors(f, f.set('acc', add(f.get('acc'), load(f, 'dy')))),
+    ...tail(f, f.set('acc', add(f.get('acc'), single(f, 'dy')))),
+    ...f.set('mv', [...laneSum(f, 'acc'), ...Op.f32x4Splat]),
+    ...vectors(f, store(f, 'dx', sub(load(f, 'dy'), mul(e.exp(load(f, 'l')), f.get('mv'))))),
+    ...tail(f, storeLane0(f, 'dx', sub(splat(f, 'dy'), mul(e.exp(splat(f, 'l')), f.get('mv'))))),
+  ]),
+);
+
+/**
+ * The dense softmax cross-entropy's rows, after `softmax` wrote s into g and JS put ln Σ + max into
+ * stats[2r]: tsum = Σ t, loss_r = tsum·(max + ln Σ) − Σ t·z into stats[2r+1], g = (s·tsum − t)·k.
+ */
+const crossEntropyRows = fn(['z', 't', 'g', 'stats', 'cBytes', 'scalars'], (f) => {
+  f.declare(v128, 'k', 'acc2', 'tv');
+  return [
+    ...f.set('k', [...f.get('scalars'), ...Op.v128Load32Splat(0)]),
+    ...overRows(f, [
+      ...statOfRow(f),
+      ...f.set('acc', Op.v128Zero),
+      ...f.set('acc2', Op.v128Zero),
+      ...vectors(f, [...f.set('tv', load(f, 't')), ...f.set('acc', add(f.get('acc'), f.get('tv'))), ...f.set('acc2', add(f.get('acc2'), mul(f.get('tv'), load(f, 'z'))))]),
+      ...tail(f, [...f.set('tv', single(f, 't')), ...f.set('acc', add(f.get('acc'), f.get('tv'))), ...f.set('acc2', add(f.get('acc2'), mul(f.get('tv'), single(f, 'z'))))]),
+      ...f.set('total', laneSum(f, 'acc')),
+      ...f.get('stat'), ...f.get('total'), ...f.get('stat'), ...Op.f32Load(0), ...Op.f32Mul, ...laneSum(f, 'acc2'), ...Simd.f32Sub, ...Op.f32Store(4),
+      ...f.set('mv', [...f.get('total'), ...Op.f32x4Splat]),
+      ...vectors(f, store(f, 'g', mul(sub(mul(load(f, 'g'), f.get('mv')), load(f, 't')), f.get('k')))),
+      ...tail(f, storeLane0(f, 'g', mul(sub(mul(splat(f, 'g'), f.get('mv')), splat(f, 't')), f.get('k')))),
+    ]),
+  ];
+});
+
+const FUNCTIONS = { softmax, sub_rows: subRows, softmax_grad: softmaxGrad, log_softmax_grad: logSoftmaxGrad, cross_entropy_rows: crossEntropyRows };
+
+export type SoftmaxFunction = keyof typeof FUNCTIONS;
+
+/** The exports, in order. */
+export const SOFTMAX_FUNCTIONS = Object.keys(FUNCTIONS) as SoftmaxFunction[];
+
+/**
+ * The module over the GEMM's memory, `shared` as that one is (threads/threaded-module.ts); `fma`:
+ * exp's polynomials with relaxed SIMD's multiply-add (validates only where the engine has it).
+ */
+export function softmaxModuleBytes(shared: boolean, fma: boolean): Uint8Array<ArrayBuffer> {
+  const built = SOFTMAX_FUNCTIONS.map((n) => FUNCTIONS[n](fma));
+  return new Uint8Array([
+    ...MAGIC_AND_VERSION,
+    ...section(1, vector(built.map(({ f }) => f.type()))),
+    ...importedMemorySection(shared, MAX_MEMORY_PAGES),
+    ...section(3, vector(built.map((_, i) => u32(i)))),
+    ...section(7, vector(SOFTMAX_FUNCTIONS.map((n, i) => [...name(n), 0x00, ...u32(i)]))),
+    ...section(10, vector(built.map(({ f, code }) => f.body(code)))),
+  ]);
+}
