@@ -12,7 +12,7 @@ import { MAX_UPDATE_SCALARS, OPTIMIZER_UPDATES, optimizerModuleBytes, TILE_FLOAT
  * its activations and gradients: the update module, instantiated over that memory and held by the
  * worker pool, reads the gradient where the backward pass wrote it (the GEMM reads row-major weights
  * where they are too) and runs split by tiles of values over the threads (the same bits on any number
- * of them). The block is freed when its owner (the executor) is collected.
+ * of them). The block is freed when its owner (the executor) is disposed (`release`), or collected.
  *
  * Elsewhere each executor gets a memory of its own, sized once, never grown (its views must stay
  * valid), the updates running on the calling thread; one scratch region there, as large as the
@@ -24,6 +24,8 @@ import { MAX_UPDATE_SCALARS, OPTIMIZER_UPDATES, optimizerModuleBytes, TILE_FLOAT
 export interface StoredMemory {
   /** A zeroed view of `size` float32 values, 16-byte aligned. */
   allocate(size: number): Float32Array;
+  /** Gives a block of the tensor heap back (the executor is disposed; its views must not be used after). */
+  release(): void;
 }
 
 /** An executor's tensors and gradient scratch, in one memory. */
@@ -92,7 +94,10 @@ export function createStoredMemory(sizes: readonly number[], scratchElements: nu
   const module = inHeap ?? ownMemory(bytes);
   if (!module) return null;
   const base = inHeap ? heap!.allocate(bytes) : 0;
-  if (inHeap && owner) released.register(owner, { heap: heap!, address: base });
+  const heldBlock = inHeap ? { heap: heap!, address: base } : null;
+  // A token to unregister by: `owner` may own other registrations.
+  const token = {};
+  if (heldBlock && owner) released.register(owner, heldBlock, token);
   const block: Block = { module, scratch: base + tensors * 4, scratchElements: scratchAligned, scalars: base + (tensors + scratchAligned) * 4 };
   // A reused block of the heap holds an earlier executor's values: the tensors start at zero.
   if (inHeap) floatsOf(module.memory).fill(0, base / 4, base / 4 + total);
@@ -105,6 +110,12 @@ export function createStoredMemory(sizes: readonly number[], scratchElements: nu
       top += align(size);
       blocks.set(data, block);
       return data;
+    },
+    release() {
+      if (!heldBlock || heldBlock.address < 0) return;
+      released.unregister(token);
+      heldBlock.heap.free(heldBlock.address);
+      heldBlock.address = -1;
     },
   };
 }
