@@ -19,7 +19,7 @@ export function hover(ctx: ProviderContext, position: Position): Hover | null {
   const node = path[path.length - 1]!;
   const parent = path[path.length - 2];
 
-  const vocabulary = vocabularyHover(ctx, node, parent);
+  const vocabulary = vocabularyHover(ctx, node, parent, path);
   if (vocabulary) return vocabulary;
   // An index's `:` lies in a slice, which computes nothing of its own: the index does.
   const operator = operatorHover(ctx, node.kind === 'Slice' && parent ? parent : node);
@@ -31,7 +31,7 @@ export function hover(ctx: ProviderContext, position: Position): Hover | null {
 }
 
 /** Hover on an op, activation, loss, optimizer or setting name. */
-function vocabularyHover(ctx: ProviderContext, node: AstNode, parent: AstNode | undefined): Hover | null {
+function vocabularyHover(ctx: ProviderContext, node: AstNode, parent: AstNode | undefined, path: readonly AstNode[]): Hover | null {
   let name: string | undefined;
   let computed: SourceRange | undefined;
   let preferred: EntryKind | undefined;
@@ -53,7 +53,13 @@ function vocabularyHover(ctx: ProviderContext, node: AstNode, parent: AstNode | 
   const entry = block ?? (isUserSymbol(ctx, node.range) ? undefined : ctx.catalog.lookup(name, preferred));
   if (!entry) return null;
   const values = computed ? valuesFor(ctx.result, computed) : [];
-  return markdown(ctx, node.range, entryText(entry, values));
+  return markdown(ctx, node.range, entryText(entry, values.length > 0 || !computed ? values : partsOf(ctx, path)));
+}
+
+/** The parts a `split` of `a, b = ...` computes, recorded at the names (one flow per distinct part). */
+function partsOf(ctx: ProviderContext, path: readonly AstNode[]): ValueInfo[] {
+  const tuple = path.find((n) => n.kind === 'TupleAssign');
+  return tuple?.kind === 'TupleAssign' ? tuple.names.flatMap((name) => valuesFor(ctx.result, name.range)) : [];
 }
 
 /**
