@@ -1,5 +1,6 @@
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { AstNode, Expr, SourceRange } from '../../grammar/ast.js';
+import { BIDIRECTIONAL } from '../../compiler/check/bidirectional-sugar.js';
 import type { SymbolInfo, ValueInfo } from '../../compiler/api-types.js';
 import { nodePathAt, symbolAt, valuesFor, walk } from '../ast-query.js';
 import { blockEntry, signatureLabel, type CatalogEntry, type EntryKind } from '../catalog.js';
@@ -30,14 +31,19 @@ export function hover(ctx: ProviderContext, position: Position): Hover | null {
   return null;
 }
 
-/** Hover on an op, activation, loss, optimizer or setting name. */
+/**
+ * Hover on an op, activation, loss, optimizer or setting name. `outer` is the node around the
+ * call's argument: for the layer `bidirectional(lstm(...))` wraps, the wrapper, which computes it.
+ */
 function vocabularyHover(ctx: ProviderContext, node: AstNode, parent: AstNode | undefined, path: readonly AstNode[]): Hover | null {
+  const outer = path[path.length - 4];
   let name: string | undefined;
   let computed: SourceRange | undefined;
   let preferred: EntryKind | undefined;
   if (node.kind === 'Ident' && parent?.kind === 'Call' && parent.callee === node) {
     name = node.name;
-    computed = parent.range;
+    const wrapper = outer?.kind === 'Call' && outer.callee.name === BIDIRECTIONAL && outer.args.find((a) => !a.name)?.value === parent ? outer : undefined;
+    computed = (wrapper ?? parent).range;
   } else if (node.kind === 'Name' && parent?.kind === 'Pipe' && parent.stages[0] !== node) {
     name = node.name;
     computed = node.range;
