@@ -15,7 +15,7 @@ export interface LossSpec extends LossSettings {
   /** IR node id of the prediction (a model value) and of the target (usually a label input). */
   pred: number;
   target: number;
-  /** cross_entropy's `mask:` node: rows whose mask is 0 (padding) do not count; null: every row. */
+  /** The loss's `mask:` node: rows (or elements) whose mask is 0 (padding) do not count; null: every one. */
   mask?: number | null;
   range: SourceRange;
 }

@@ -125,6 +125,12 @@ export const SYNTAX_DIAGNOSTICS = [
     explanation: 'The file has so many syntax errors that the rest are not reported; it is probably not a .nnet file. Fix the first ones and check again.',
   },
   {
+    code: 'NN4007',
+    severity: 'error',
+    template: 'too many names in one assignment: {0} (the limit is {1})',
+    explanation: 'A tuple assignment (`a, b = split(...)`) takes at most 64 names: the parser looks that far ahead for its `=`, which keeps long lists of names cheap to parse. Split in two steps, or slice with indexing.',
+  },
+  {
     code: 'NN4004',
     severity: 'error',
     template: 'internal error in the parser ({0}); the file was not checked',

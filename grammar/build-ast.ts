@@ -8,6 +8,7 @@ import { quoteToken } from './quote-token.js';
 import { readNumber, readString } from './literals.js';
 import { sharedParser } from './parser.js';
 import { Plus, Slash, Star } from './tokens.js';
+import { MAX_TUPLE_NAMES } from './limits.js';
 import { emptyAt, endOf, hasTokens, isReal, nodeRange, present, sortBySource, tokenRange } from './cst-ranges.js';
 
 type SourceRange = Ast.SourceRange;
@@ -181,6 +182,7 @@ class AstBuilder extends sharedParser().getBaseCstVisitorConstructor() {
       expectName = isComma;
     }
     if (expectName) names.push(this.ident(undefined, endOf(tokens.at(-1), range.start)));
+    if (names.length > MAX_TUPLE_NAMES) this.report('NN4007', [String(names.length), String(MAX_TUPLE_NAMES)], { start: names[0]!.range.start, end: names.at(-1)!.range.end });
     const last = names.at(-1)!;
     const value = this.expressionOrError(c.expression?.[0], endOf(c.Equals?.[0], last.range.end));
     return { kind: 'TupleAssign', names, value, range };

@@ -24,6 +24,11 @@ export const MAX_FILE_CHARACTERS = 16 * 1024 * 1024;
 export const MAX_BRACKET_DEPTH = 100;
 /** Nested expression nodes (operators, calls, lists, pipelines) below one statement. */
 export const MAX_EXPRESSION_DEPTH = 512;
+/**
+ * Names on the left of one tuple assignment (`a, b, c = split(...)`): the parser looks this far
+ * ahead for the `=` (grammar/parser.ts `assignmentAhead`), at every name in an expression too.
+ */
+export const MAX_TUPLE_NAMES = 64;
 /** Diagnostics reported from one file's syntax before giving up (NN4003). */
 export const MAX_SYNTAX_DIAGNOSTICS = 100;
 /** Parse errors after which the parser stops (twice what is reported: some are dropped as echoes). */

@@ -30,7 +30,7 @@ import {
   Train,
   True,
 } from './tokens.js';
-import { MAX_PARSE_ERRORS } from './limits.js';
+import { MAX_PARSE_ERRORS, MAX_TUPLE_NAMES } from './limits.js';
 import { closingMessage, syntaxErrorMessages } from './syntax-errors.js';
 
 /**
@@ -189,7 +189,7 @@ export class NnetParser extends CstParser {
     this.SUBRULE(this.list, { LABEL: 'shape', ARGS: ['the shape'] });
     this.OPTION({
       // `input x: [3] int`, but not the start of the next statement `h = ...` or of the next line.
-      GATE: () => !this.assignmentAhead() && this.onSameLine(this.LA(0), this.LA(1)),
+      GATE: () => !this.assignmentAhead(false) && this.onSameLine(this.LA(0), this.LA(1)),
       DEF: () => this.CONSUME2(Identifier, { LABEL: 'dtype' }),
     });
   });
@@ -289,7 +289,7 @@ export class NnetParser extends CstParser {
         ERR_MSG: 'an op name or call',
         DEF: [
           // As in `operand`: `name =` on the next line is the next statement, not a stage.
-          { GATE: () => !this.assignmentAhead(), ALT: () => this.SUBRULE(this.nameOrCall, { LABEL: 'stage' }) },
+          { GATE: () => !this.nextStatementAhead(), ALT: () => this.SUBRULE(this.nameOrCall, { LABEL: 'stage' }) },
         ],
       });
     });
@@ -308,7 +308,7 @@ export class NnetParser extends CstParser {
         { ALT: () => this.CONSUME(False) },
         // `name =` (or `a, b =`) starts the next statement, never a value: `q =` then `r = f(x)` on
         // the next line is a missing value, not `q = r`.
-        { GATE: () => !this.assignmentAhead(), ALT: () => this.SUBRULE(this.nameOrCall) },
+        { GATE: () => !this.nextStatementAhead(), ALT: () => this.SUBRULE(this.nameOrCall) },
         { ALT: () => this.SUBRULE(this.list, { ARGS: ['the list'] }) },
         { ALT: () => this.SUBRULE(this.parenthesized) },
       ],
@@ -432,12 +432,15 @@ export class NnetParser extends CstParser {
    * past maxLookahead, but only names and commas: it stops at the latest at a declaration's `}`,
    * so it never sees beyond the declaration it is in (which grammar/reparse.ts relies on).
    */
-  private assignmentAhead(): boolean {
+  private assignmentAhead(atLimit = true): boolean {
     if (this.LA(1).tokenType !== Identifier) return false;
     const second = this.LA(2).tokenType;
     if (second === Equals) return true;
     if (second !== Comma) return false;
-    for (let k = 3; ; k += 2) {
+    // Bounded, so that asking at every name of a long list stays linear. At a statement's start a
+    // list that reaches the bound is taken as an assignment (its names are then too many, NN4007,
+    // and the list is read once); inside an expression (`atLimit` false) it is not.
+    for (let k = 3; k < 2 * MAX_TUPLE_NAMES; k += 2) {
       // `a, = ...`: a name left out before `=` is still a tuple target; the rule reports the gap.
       if (this.LA(k).tokenType === Equals) return true;
       if (this.LA(k).tokenType !== Identifier) return false;
@@ -445,6 +448,17 @@ export class NnetParser extends CstParser {
       if (next === Equals) return true;
       if (next !== Comma) return false;
     }
+    return atLimit;
+  }
+
+  /**
+   * Inside an expression, where a value was expected: `name =`, or a tuple target `a, b =` at the
+   * start of a line, is the next statement. Only a name that starts a line is scanned for a tuple,
+   * so the names of `concat(a, b, c)` cost one look each.
+   */
+  private nextStatementAhead(): boolean {
+    if (this.LA(2).tokenType === Equals) return true;
+    return this.LA(2).tokenType === Comma && !this.onSameLine(this.LA(0), this.LA(1)) && this.assignmentAhead(false);
   }
 
   /** `shared block`: the word `shared` right before the keyword `block`. */

@@ -1,3 +1,5 @@
+import { BIDIRECTIONAL } from '../compiler/check/bidirectional-sugar.js';
+
 /**
  * Where the cursor sits inside a call, found from the text alone so that it works while the user
  * is typing an incomplete line: the callee, the argument index, a named argument being written,
@@ -17,6 +19,7 @@ export interface CallContext {
 }
 
 const IDENT_BEFORE = /([A-Za-z_][A-Za-z0-9_]*)\s*$/;
+const WRAPPED_IN_STAGE = new RegExp(`\\|>\\s*${BIDIRECTIONAL}\\s*\\(\\s*$`);
 
 /** Scans back from `offset` to the innermost unclosed `(`; undefined outside any call. */
 export function callContextAt(text: string, offset: number): CallContext | undefined {
@@ -41,13 +44,14 @@ export function callContextAt(text: string, offset: number): CallContext | undef
       const args = argumentTexts(text, argStarts, offset);
       const current = args[args.length - 1] ?? '';
       const named = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*:/.exec(current);
-      const before = text.slice(Math.max(0, calleeStart - 8), calleeStart);
+      const before = text.slice(Math.max(0, calleeStart - 64), calleeStart);
       const context: CallContext = {
         callee: match[1]!,
         calleeStart,
         argIndex,
         namedArgs: args.slice(0, -1).flatMap((a) => /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*:/.exec(a)?.[1] ?? []),
-        isPipeStage: /\|>\s*$/.test(before),
+        // A stage, or the layer a stage's bidirectional(...) wraps (`x |> bidirectional(lstm(64))`): x is implicit in both.
+        isPipeStage: /\|>\s*$/.test(before) || WRAPPED_IN_STAGE.test(before),
       };
       if (named) context.currentName = named[1]!;
       return context;

@@ -29,6 +29,10 @@ export interface CatalogParam {
   doc?: string;
   /** True for the tensor input(s) a pipeline stage receives implicitly. */
   tensor?: boolean;
+  /** The words the argument takes (`same`, `valid`; a merge mode). */
+  choices?: readonly string[];
+  /** The ops whose call the argument is (bidirectional's wrapped rnn/lstm/gru). */
+  calls?: readonly string[];
 }
 
 export interface CatalogEntry {

@@ -1,3 +1,4 @@
+import { BIDIRECTIONAL_WRAPPER } from '../compiler/check/bidirectional-sugar.js';
 import { TIED } from '../compiler/ops/common.js';
 import { SPLIT } from '../compiler/ops/split.js';
 import { OPS, SETTINGS, TRAIN_KEYS } from '../compiler/ops/registry.js';
@@ -15,6 +16,7 @@ export function loadCatalog(): Catalog {
     ...OPS.map(opEntry),
     ...SETTINGS.map(settingEntry),
     { name: TIED.name, kind: 'initializer', params: TIED.params.map(param), doc: TIED.doc },
+    bidirectionalEntry(),
     // Several values, so not an op of the registry; completed and documented like one.
     { name: SPLIT.name, kind: 'layer', params: SPLIT.params.map(param), doc: SPLIT.doc, shapeRule: SPLIT.shapeRule },
     ...Object.entries(TRAIN_KEYS)
@@ -51,9 +53,25 @@ function settingEntry(setting: SettingDef): CatalogEntry {
   return { name: setting.name, kind: SETTING_KINDS[setting.kind], params: setting.params.map(param), doc: setting.doc };
 }
 
+/** `bidirectional(lstm(...), merge: concat)`: a layer whose first argument is a recurrent call, not the tensor. */
+function bidirectionalEntry(): CatalogEntry {
+  const { name, doc, shapeRule, layer, merge } = BIDIRECTIONAL_WRAPPER;
+  return {
+    name,
+    kind: 'layer',
+    doc,
+    shapeRule,
+    params: [
+      { name: layer.name, doc: layer.doc, tensor: false, calls: layer.calls },
+      { name: merge.name, doc: merge.doc, default: merge.default, choices: merge.choices },
+    ],
+  };
+}
+
 function param(def: ParamDef): CatalogParam {
   const out: CatalogParam = { name: def.name, doc: def.doc };
   if (def.kind === 'tensor' || def.kind === 'tensors') out.tensor = true;
+  if (def.choices) out.choices = def.choices;
   if (def.defaultText !== undefined) out.default = def.defaultText;
   else if (def.default !== undefined) out.default = describeDefault(def.default);
   return out;

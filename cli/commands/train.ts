@@ -155,7 +155,9 @@ async function train(file: string, options: TrainOptions): Promise<void> {
       if (isClassification(config.loss.kind) && test.accuracy !== undefined) {
         process.stdout.write(`test loss: ${test.loss.toFixed(4)}\ntest accuracy: ${test.accuracy.toFixed(4)}\n`);
       } else {
-        process.stdout.write(`test loss: ${test.loss.toPrecision(6)}${test.mae !== undefined ? `\ntest mae: ${test.mae.toPrecision(6)}` : ''}\n`);
+        // Every metric of the train section (mae, or a named one such as mae(pixels)).
+        const metrics = Object.entries(test).filter(([key, value]) => key !== 'loss' && typeof value === 'number');
+        process.stdout.write(`test loss: ${test.loss.toPrecision(6)}${metrics.map(([key, value]) => `\ntest ${key}: ${(value as number).toPrecision(6)}`).join('')}\n`);
       }
     } else process.stdout.write('no test set (file data: add the data option test: 0.2 or test_file)\n');
   } finally {

@@ -2,6 +2,7 @@ import type { Expr, Setting } from '../../grammar/ast.js';
 import type { Graph } from '../ir/graph.js';
 import { findOp, settingNames } from '../ops/registry.js';
 import { formatShape, sameShape } from '../shapes/dims.js';
+import type { Dim } from '../ir/types.js';
 import type { LossKind, LossSpec, LossTermSpec } from '../train-config.js';
 import type { Evaluator } from './evaluate.js';
 import { namedCall } from './named-call.js';
@@ -212,11 +213,32 @@ function lossTerm(ev: Evaluator, setting: Setting, expr: Expr, graph: Graph): Lo
       return null;
     }
   }
-  if (rowMask && !sameShape(rowMask.type.shape, p.shape.slice(0, -1))) {
-    reporter.report('NN3004', [kind, `the mask needs shape ${formatShape(p.shape.slice(0, -1))} (the prediction ${formatShape(p.shape)} without its class axis), got ${formatShape(rowMask.type.shape)}`], called.args.ranges.get('mask') ?? called.range, {
-      related: [{ message: `'${rowMask.name}' gets its shape ${formatShape(rowMask.type.shape)} here`, range: rowMask.origin }],
+  if (rowMask && !maskFits(kind, rowMask.type.shape, p.shape)) {
+    reporter.report('NN3004', [kind, `the mask needs shape ${maskShapes(kind, p.shape)}, got ${formatShape(rowMask.type.shape)}`], called.args.ranges.get('mask') ?? called.range, {
+      related: [
+        { message: `'${rowMask.name}' gets its shape ${formatShape(rowMask.type.shape)} here`, range: rowMask.origin },
+        { message: `'${pred.name}' gets its shape ${formatShape(p.shape)} here`, range: pred.origin },
+      ],
     });
     return null;
   }
   return { kind, pred: pred.node, target: target.node, mask: rowMask?.node ?? null, fromLogits: usesLogits ? fromLogits : false, sparse, delta, smoothing, classWeights: weights, range: called.range };
+}
+
+/**
+ * The losses over the last axis (cross_entropy, kl_divergence) mask whole rows: the prediction's
+ * shape without that axis. The per-element losses take that too (a padded sequence's steps, Keras'
+ * mask) or the prediction's own shape (each element).
+ */
+const ROW_LOSSES: ReadonlySet<LossKind> = new Set(['cross_entropy', 'kl_divergence']);
+
+function maskFits(kind: LossKind, mask: Dim[], pred: Dim[]): boolean {
+  const rows = pred.length > 1 && sameShape(mask, pred.slice(0, -1));
+  return rows || (!ROW_LOSSES.has(kind) && sameShape(mask, pred));
+}
+
+function maskShapes(kind: LossKind, pred: Dim[]): string {
+  const rows = `${formatShape(pred.slice(0, -1))} (the prediction ${formatShape(pred)} without its ${ROW_LOSSES.has(kind) ? 'class axis' : 'last axis'})`;
+  if (ROW_LOSSES.has(kind)) return rows;
+  return pred.length > 1 ? `${rows} or ${formatShape(pred)} (one per element)` : `${formatShape(pred)} (the prediction's)`;
 }

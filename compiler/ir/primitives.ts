@@ -167,6 +167,12 @@ const SHAPE_RULES: Record<KernelName, ShapeRule> = {
   masked_softmax_cross_entropy_loss: scalarAndGrad,
   masked_sparse_cross_entropy_loss: scalarAndGrad,
   masked_sparse_softmax_cross_entropy_loss: scalarAndGrad,
+  masked_mse_loss: scalarAndGrad,
+  masked_mae_loss: scalarAndGrad,
+  masked_huber_loss: scalarAndGrad,
+  masked_binary_cross_entropy_loss: scalarAndGrad,
+  masked_sigmoid_binary_cross_entropy_loss: scalarAndGrad,
+  masked_kl_divergence_loss: scalarAndGrad,
   // backward
   ...perActivationGrad(() => gradLike),
   softmax_grad: gradLike,

@@ -35,6 +35,12 @@ const mask: ParamDef = {
   defaultText: 'none (every row)',
   namedOnly: true,
 };
+/** The per-element losses' mask: a padded sequence's steps (Keras' mask) or each element. */
+const elementMask: ParamDef = {
+  ...mask,
+  doc: 'A mask (int or float) of the prediction\'s shape without its last axis (a padded sequence\'s steps, Keras\' mask) or of its whole shape (each element): where it is 0 (padding) nothing counts; the loss is the mean over the other elements.',
+  defaultText: 'none (every element)',
+};
 const classWeights: ParamDef = {
   name: 'class_weights',
   kind: 'numbers',
@@ -46,19 +52,19 @@ const classWeights: ParamDef = {
 };
 
 export const LOSSES: readonly SettingDef[] = [
-  { name: 'mse', kind: 'loss', doc: 'Mean squared error; prediction and target of equal shape.', params: [pred, target] },
-  { name: 'mae', kind: 'loss', doc: 'Mean absolute error; prediction and target of equal shape.', params: [pred, target] },
+  { name: 'mse', kind: 'loss', doc: 'Mean squared error; prediction and target of equal shape.', params: [pred, target, elementMask] },
+  { name: 'mae', kind: 'loss', doc: 'Mean absolute error; prediction and target of equal shape.', params: [pred, target, elementMask] },
   {
     name: 'huber',
     kind: 'loss',
     doc: 'Squared error below `delta`, absolute error above it: robust regression.',
-    params: [pred, target, { name: 'delta', kind: 'number', doc: 'Where the loss turns linear.', default: 1, min: 0, minExclusive: true }],
+    params: [pred, target, { name: 'delta', kind: 'number', doc: 'Where the loss turns linear.', default: 1, min: 0, minExclusive: true }, elementMask],
   },
   {
     name: 'binary_cross_entropy',
     kind: 'loss',
     doc: 'Cross-entropy of independent yes/no outputs; targets in [0, 1] of the prediction\'s shape.',
-    params: [pred, target, fromLogits, labelSmoothing, classWeights],
+    params: [pred, target, fromLogits, labelSmoothing, classWeights, elementMask],
   },
   {
     name: 'cross_entropy',
@@ -66,5 +72,5 @@ export const LOSSES: readonly SettingDef[] = [
     doc: 'Multi-class cross-entropy over the last axis; sparse (int class ids) or dense (one-hot) targets.',
     params: [pred, target, fromLogits, labelSmoothing, classWeights, mask],
   },
-  { name: 'kl_divergence', kind: 'loss', doc: 'KL(target ‖ prediction) over the last axis; both probability distributions.', params: [pred, target] },
+  { name: 'kl_divergence', kind: 'loss', doc: 'KL(target ‖ prediction) over the last axis; both probability distributions.', params: [pred, target, mask] },
 ];

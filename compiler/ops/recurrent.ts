@@ -40,7 +40,7 @@ const resetAfter = (call: OpCall): boolean => call.args.reset_after === true;
 const maskOf = (call: OpCall) => (call.given?.has('mask') ? call.inputs[1] : undefined);
 
 /** How a bidirectional layer merges its two directions (Keras' merge_mode); `none`: one direction. */
-const MERGE_MODES = ['concat', 'sum', 'mul', 'ave'] as const;
+export const MERGE_MODES = ['concat', 'sum', 'mul', 'ave'] as const;
 
 function mergeOf(call: OpCall): (typeof MERGE_MODES)[number] | null {
   const mode = call.args.bidirectional;
@@ -147,4 +147,7 @@ const DOCS: Record<RecurrentLayer, string> = {
 };
 
 /** One layer op per recurrent layer: rnn, lstm, gru (the gru_reset_after cell is gru with reset_after). */
+/** The recurrent layers (what `bidirectional(...)` wraps). */
+export const RECURRENT_LAYERS = Object.keys(DOCS) as RecurrentLayer[];
+
 export const RECURRENT_OPS: OpDef[] = (Object.keys(DOCS) as RecurrentLayer[]).map((layer) => recurrent(layer, DOCS[layer]));

@@ -19,7 +19,7 @@ export interface TrainExport {
 const KNOWN_TRAIN_KEYS = new Set(['loss', 'losses', 'optimizer', 'schedule', 'regularize', 'augment', 'earlyStopping', 'epochs', 'batch', 'validation', 'metrics', 'seed', 'data', 'range', 'warmup', 'clip']);
 const KNOWN_SCHEDULE_KEYS = new Set(['kind', 'every', 'gamma', 'per', 'epochs', 'minLr', 'pctStart', 'div', 'finalDiv']);
 const KNOWN_CLIP_KEYS = new Set(['value', 'norm']);
-const KNOWN_LOSS_KEYS = new Set(['kind', 'fromLogits', 'sparse', 'delta', 'smoothing', 'classWeights', 'pred', 'target', 'range', 'weight', 'value']);
+const KNOWN_LOSS_KEYS = new Set(['kind', 'fromLogits', 'sparse', 'delta', 'smoothing', 'classWeights', 'pred', 'target', 'mask', 'range', 'weight', 'value']);
 const OPTIMIZERS = new Set(['gd', 'sgd', 'adam', 'adamw', 'adagrad', 'rmsprop']);
 const LOSSES = new Set(['mse', 'mae', 'huber', 'binary_cross_entropy', 'cross_entropy', 'kl_divergence', 'value']);
 const METRICS = new Set(['accuracy', 'mae', 'precision', 'recall', 'f1', 'top_k_accuracy']);
@@ -76,6 +76,7 @@ export function trainExport(model: CheckedModel, train: TrainConfig, names: Modu
           weight: term.weight,
           pred: ref(term.pred),
           target: ref(term.target),
+          ...(term.mask === null || term.mask === undefined ? {} : { mask: ref(term.mask) }),
         },
   );
 
@@ -90,7 +91,7 @@ export function trainExport(model: CheckedModel, train: TrainConfig, names: Modu
       const squashed = ['sigmoid', 'softmax'].includes(pred.op) || ['sigmoid', 'softmax'].includes(activationName(pred));
       const fromLogits = m.prediction === train.loss.pred ? train.loss.fromLogits : true;
       const decision = last !== 1 ? 'argmax' : fromLogits && !squashed ? 0 : 0.5;
-      return { name: m.name, key: m.key, pred: ref(m.prediction), target: ref(m.target), k: m.k ?? 5, decision, classes: typeof last === 'number' ? last : null };
+      return { name: m.name, key: m.key, pred: ref(m.prediction), target: ref(m.target), ...(m.mask === undefined ? {} : { mask: ref(m.mask) }), k: m.k ?? 5, decision, classes: typeof last === 'number' ? last : null };
     });
 
   // The global penalty covers weights of rank ≥ 2 (compiler/autodiff/backward.ts), plus each layer's own.

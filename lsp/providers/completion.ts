@@ -121,6 +121,9 @@ function expressionItems(ctx: ProviderContext, scope: string, offset: number): C
 function argumentItems(ctx: ProviderContext, call: CallContext, scope: string, offset: number, before: string): CompletionItem[] {
   const entry = ctx.catalog.lookup(call.callee) ?? blockEntry(ctx.result.file, ctx.document.getText(), call.callee);
   if (call.currentName && /:\s*$/.test(before)) {
+    // A word from a fixed set (padding: same, merge: sum) is all that fits there.
+    const choices = entry?.params.find((p) => p.name === call.currentName)?.choices;
+    if (choices) return choices.map((c, i) => ({ label: c, kind: CompletionItemKind.EnumMember, detail: `${call.currentName}: ${choices.join(' | ')}`, sortText: `0${i}` }));
     const kinds = ARGUMENT_VALUES[call.currentName];
     const vocabulary = kinds ? ctx.catalog.ofKind(...kinds).map((e) => entryItem(e, false, '0')) : [];
     return [...vocabulary, ...valueItems(ctx, scope, offset)];
@@ -128,8 +131,19 @@ function argumentItems(ctx: ProviderContext, call: CallContext, scope: string, o
   // Parameters already given: by name, or by position (a pipeline stage's tensor is given implicitly).
   const implicit = call.isPipeStage && entry?.params[0]?.tensor ? 1 : 0;
   const positional = implicit + call.argIndex - call.namedArgs.length;
-  const named = (entry?.params ?? [])
-    .filter((p, i) => !call.namedArgs.includes(p.name) && i >= positional && !p.tensor)
+  // An argument that is a call of given ops (bidirectional's recurrent layer): those ops, then the named arguments.
+  const calls = call.namedArgs.length === 0 && !call.currentName ? entry?.params[positional]?.calls : undefined;
+  if (calls) {
+    const layers = calls.flatMap((name) => ctx.catalog.lookup(name, 'layer') ?? []).map((e) => entryItem(e, call.isPipeStage, '0'));
+    return [...layers, ...namedItems(entry!, call, positional + 1)];
+  }
+  return [...(entry ? namedItems(entry, call, positional) : []), ...expressionItems(ctx, scope, offset)];
+}
+
+/** `name:` items for the parameters from index `from` on that are not yet given (nor the implicit tensor). */
+function namedItems(entry: CatalogEntry, call: CallContext, from: number): CompletionItem[] {
+  return entry.params
+    .filter((p, i) => !call.namedArgs.includes(p.name) && i >= from && !p.tensor)
     .map((p) => ({
       label: `${p.name}:`,
       kind: CompletionItemKind.Property,
@@ -139,7 +153,6 @@ function argumentItems(ctx: ProviderContext, call: CallContext, scope: string, o
       insertTextFormat: InsertTextFormat.Snippet,
       sortText: `0${p.name}`,
     }));
-  return [...named, ...expressionItems(ctx, scope, offset)];
 }
 
 function valueItems(ctx: ProviderContext, scope: string, offset: number): CompletionItem[] {

@@ -83,15 +83,17 @@ function loss(doc: string, attrs: Record<string, KernelAttr> = {}): KernelSpec {
   return { inputs: ['pred', 'target'], outputs: ['loss', 'dpred'], attrs, epilogue: false, doc };
 }
 
-/** A cross-entropy over the rows whose mask (a third input) is nonzero: cross_entropy(..., mask:). */
-function maskedLoss(base: string): KernelSpec {
-  return {
-    inputs: ['pred', 'target', 'mask'],
-    outputs: ['loss', 'dpred'],
-    attrs: LABEL_ATTRS,
-    epilogue: false,
-    doc: `${base} over the rows whose mask [rows] (i32 or f32) is nonzero: Σ mask·w·loss / Σ mask, the mean over those rows (0 when none is left); the other rows get dpred 0 and their labels are not read.`,
-  };
+/**
+ * A loss over the part of its prediction whose mask (a third input, i32 or f32) is nonzero, with the
+ * base kernel's attributes. The class losses (over the last axis) take a mask of the rows; the
+ * per-element ones a mask of the rows or of every element: each mask entry covers count/|mask|
+ * consecutive elements of pred.
+ */
+function maskedLoss(base: string, spec: KernelSpec, rows: boolean): KernelSpec {
+  const what = rows
+    ? 'the rows whose mask [rows] is nonzero: Σ mask·w·loss / Σ mask, the mean over those rows (0 when none is left); the other rows get dpred 0 and their labels are not read'
+    : 'the elements whose mask entry is nonzero (a mask [rows] or one per element, each entry covering count/|mask| consecutive elements): the sum over those elements / their count, the mean over them (0 when none is left); the others get dpred 0';
+  return { inputs: ['pred', 'target', 'mask'], outputs: ['loss', 'dpred'], attrs: spec.attrs, epilogue: false, doc: `${base} over ${what}.` };
 }
 
 function activationKernels(): Record<ActivationName | ActivationGradName, KernelSpec> {
@@ -239,6 +241,20 @@ function recurrentKernels(): Record<ScanKernelName | ScanGradKernelName | Masked
     })),
   };
 }
+
+/** The loss kernels (the masked_ forms below take their attributes). */
+const LOSS_KERNELS = {
+  mse_loss: loss('mean((pred − target)²) over all elements.'),
+  mae_loss: loss('mean(|pred − target|) over all elements.'),
+  huber_loss: loss('mean of ½d² if |d| ≤ delta else delta·(|d| − ½delta), d = pred − target.', { delta: num }),
+  binary_cross_entropy_loss: loss('−mean(w·(t·ln p + (1 − t)·ln(1 − p))), p clipped to [1e-7, 1 − 1e-7]; smoothing ε: t ← t(1 − ε) + ε/2; classWeights [w0, w1]: w = w1·t + w0·(1 − t) (else 1).', LABEL_ATTRS),
+  sigmoid_binary_cross_entropy_loss: loss('Binary cross-entropy of sigmoid(pred) from logits, stably: mean(w·(max(z,0) − z·t + ln(1 + e^−|z|))); smoothing and classWeights as binary_cross_entropy_loss.', LABEL_ATTRS),
+  cross_entropy_loss: loss('−mean over rows of w·Σ t·ln p, p = probabilities clipped to [1e-7, 1]; smoothing ε over K classes: t ← t(1 − ε) + ε/K; classWeights: w = Σ t·classWeights (the unsmoothed t), else 1.', LABEL_ATTRS),
+  softmax_cross_entropy_loss: loss('−mean over rows of w·Σ t·log_softmax(pred), from logits; smoothing and classWeights as cross_entropy_loss.', LABEL_ATTRS),
+  sparse_cross_entropy_loss: loss('−mean over rows of w·ln p[label], labels i32 [rows], p probabilities; smoothing ε: −w·Σ t·ln p with t = one-hot(label)(1 − ε) + ε/K; classWeights: w = classWeights[label], else 1.', LABEL_ATTRS),
+  sparse_softmax_cross_entropy_loss: loss('−mean over rows of w·log_softmax(pred)[label], labels i32, from logits; smoothing and classWeights as sparse_cross_entropy_loss.', LABEL_ATTRS),
+  kl_divergence_loss: loss('mean over rows of Σ t·ln(t / p), t and p clipped to [1e-7, 1].'),
+} satisfies Record<string, KernelSpec>;
 
 export const KERNELS = {
   // ── linear algebra ─────────────────────────────────────────────────────────────────────────────
@@ -457,20 +473,17 @@ export const KERNELS = {
   positional_encoding: { inputs: ['x'], outputs: ['y'], attrs: {}, epilogue: false, grad: differentiable([]), doc: 'y = x + PE[t, d]: sin(t/10000^(2i/D)) on even d = 2i, cos on odd d = 2i+1.' },
 
   // ── losses: mean loss (scalar) and its gradient w.r.t. pred ────────────────────────────────────
-  mse_loss: loss('mean((pred − target)²) over all elements.'),
-  mae_loss: loss('mean(|pred − target|) over all elements.'),
-  huber_loss: loss('mean of ½d² if |d| ≤ delta else delta·(|d| − ½delta), d = pred − target.', { delta: num }),
-  binary_cross_entropy_loss: loss('−mean(w·(t·ln p + (1 − t)·ln(1 − p))), p clipped to [1e-7, 1 − 1e-7]; smoothing ε: t ← t(1 − ε) + ε/2; classWeights [w0, w1]: w = w1·t + w0·(1 − t) (else 1).', LABEL_ATTRS),
-  sigmoid_binary_cross_entropy_loss: loss('Binary cross-entropy of sigmoid(pred) from logits, stably: mean(w·(max(z,0) − z·t + ln(1 + e^−|z|))); smoothing and classWeights as binary_cross_entropy_loss.', LABEL_ATTRS),
-  cross_entropy_loss: loss('−mean over rows of w·Σ t·ln p, p = probabilities clipped to [1e-7, 1]; smoothing ε over K classes: t ← t(1 − ε) + ε/K; classWeights: w = Σ t·classWeights (the unsmoothed t), else 1.', LABEL_ATTRS),
-  softmax_cross_entropy_loss: loss('−mean over rows of w·Σ t·log_softmax(pred), from logits; smoothing and classWeights as cross_entropy_loss.', LABEL_ATTRS),
-  sparse_cross_entropy_loss: loss('−mean over rows of w·ln p[label], labels i32 [rows], p probabilities; smoothing ε: −w·Σ t·ln p with t = one-hot(label)(1 − ε) + ε/K; classWeights: w = classWeights[label], else 1.', LABEL_ATTRS),
-  sparse_softmax_cross_entropy_loss: loss('−mean over rows of w·log_softmax(pred)[label], labels i32, from logits; smoothing and classWeights as sparse_cross_entropy_loss.', LABEL_ATTRS),
-  kl_divergence_loss: loss('mean over rows of Σ t·ln(t / p), t and p clipped to [1e-7, 1].'),
-  masked_cross_entropy_loss: maskedLoss('cross_entropy_loss'),
-  masked_softmax_cross_entropy_loss: maskedLoss('softmax_cross_entropy_loss'),
-  masked_sparse_cross_entropy_loss: maskedLoss('sparse_cross_entropy_loss'),
-  masked_sparse_softmax_cross_entropy_loss: maskedLoss('sparse_softmax_cross_entropy_loss'),
+  ...LOSS_KERNELS,
+  masked_mse_loss: maskedLoss('mse_loss', LOSS_KERNELS.mse_loss, false),
+  masked_mae_loss: maskedLoss('mae_loss', LOSS_KERNELS.mae_loss, false),
+  masked_huber_loss: maskedLoss('huber_loss', LOSS_KERNELS.huber_loss, false),
+  masked_binary_cross_entropy_loss: maskedLoss('binary_cross_entropy_loss', LOSS_KERNELS.binary_cross_entropy_loss, false),
+  masked_sigmoid_binary_cross_entropy_loss: maskedLoss('sigmoid_binary_cross_entropy_loss', LOSS_KERNELS.sigmoid_binary_cross_entropy_loss, false),
+  masked_cross_entropy_loss: maskedLoss('cross_entropy_loss', LOSS_KERNELS.cross_entropy_loss, true),
+  masked_softmax_cross_entropy_loss: maskedLoss('softmax_cross_entropy_loss', LOSS_KERNELS.softmax_cross_entropy_loss, true),
+  masked_sparse_cross_entropy_loss: maskedLoss('sparse_cross_entropy_loss', LOSS_KERNELS.sparse_cross_entropy_loss, true),
+  masked_sparse_softmax_cross_entropy_loss: maskedLoss('sparse_softmax_cross_entropy_loss', LOSS_KERNELS.sparse_softmax_cross_entropy_loss, true),
+  masked_kl_divergence_loss: maskedLoss('kl_divergence_loss', LOSS_KERNELS.kl_divergence_loss, true),
 
   // ── backward primitives ────────────────────────────────────────────────────────────────────────
   softmax_grad: { inputs: ['dy', 'y'], outputs: ['dx'], attrs: {}, epilogue: false, doc: 'dx = y · (dy − Σ dy·y) per row.' },

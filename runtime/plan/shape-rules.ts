@@ -142,6 +142,9 @@ function reflectProblem(x: Shape, attrs: Readonly<Record<string, PlanAttr>>): st
 }
 
 const loss: ShapeRule = ([pred]) => [SCALAR, same(pred)];
+/** A masked loss: its mask covers pred's leading axes (the rows, or every element). */
+const maskedLoss: ShapeRule = ([pred, , mask]) =>
+  pred && mask && !(equal(mask, pred) || equal(mask, pred.slice(0, -1))) ? `the mask [${mask.join(', ')}] covers neither the rows nor the elements of pred [${pred.join(', ')}]` : [SCALAR, same(pred)];
 const update: ShapeRule = ([param, grad]) => (param && grad && !equal(param, grad) ? `the gradient [${grad.join(', ')}] is not the parameter's shape [${param.join(', ')}]` : []);
 
 export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
@@ -230,10 +233,16 @@ export const SHAPE_RULES: Readonly<Record<KernelName, ShapeRule>> = {
   sparse_cross_entropy_loss: loss,
   sparse_softmax_cross_entropy_loss: loss,
   kl_divergence_loss: loss,
-  masked_cross_entropy_loss: loss,
-  masked_softmax_cross_entropy_loss: loss,
-  masked_sparse_cross_entropy_loss: loss,
-  masked_sparse_softmax_cross_entropy_loss: loss,
+  masked_mse_loss: maskedLoss,
+  masked_mae_loss: maskedLoss,
+  masked_huber_loss: maskedLoss,
+  masked_binary_cross_entropy_loss: maskedLoss,
+  masked_sigmoid_binary_cross_entropy_loss: maskedLoss,
+  masked_cross_entropy_loss: maskedLoss,
+  masked_softmax_cross_entropy_loss: maskedLoss,
+  masked_sparse_cross_entropy_loss: maskedLoss,
+  masked_sparse_softmax_cross_entropy_loss: maskedLoss,
+  masked_kl_divergence_loss: maskedLoss,
   ...perActivationGrad(() => unaryGrad),
   softmax_grad: unaryGrad,
   log_softmax_grad: unaryGrad,

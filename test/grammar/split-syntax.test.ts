@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ModelDecl, ModelStmt } from '../../grammar/ast.js';
 import { parse } from '../../grammar/index.js';
 import { formatNnet, meaningOf } from '../../grammar/format/index.js';
+import { MAX_TUPLE_NAMES } from '../../grammar/limits.js';
 import { parseClean, summarize, textAt } from './helpers.js';
 
 /** `a, b = value`: the tuple target of an assignment, its recovery and the formatter. */
@@ -47,6 +48,13 @@ describe('tuple assignment syntax', () => {
     const cut = parse(noValue);
     expect(cut.diagnostics.length).toBe(1);
     expect((cut.file.decls[0] as ModelDecl).body.map((s) => s.kind)).toEqual(['Assign', 'TupleAssign']);
+  });
+
+  it(`takes up to ${MAX_TUPLE_NAMES} names (the parser looks that far for the \`=\`, so a long list of names stays linear)`, () => {
+    const names = (n: number) => Array.from({ length: n }, (_, i) => `p${i}`).join(', ');
+    const [most] = body(`  ${names(MAX_TUPLE_NAMES)} = split(h, ${MAX_TUPLE_NAMES})`);
+    expect(most?.kind === 'TupleAssign' && most.names.length).toBe(MAX_TUPLE_NAMES);
+    expect(parse(`model M {\n  ${names(MAX_TUPLE_NAMES + 1)} = split(h, 2)\n}\n`).diagnostics.length).toBeGreaterThan(0);
   });
 
   it('formats the names with one space after each comma, stably and without changing the meaning', async () => {

@@ -239,8 +239,10 @@ def bind(config, dataset, need_labels=True):
 EPS = 1e-7
 
 
-def data_loss(loss, pred, target):
+def data_loss(loss, pred, target, mask=None):
     kind = loss['kind']
+    if mask is not None:
+        return masked_mean(item_losses(loss, pred, target), mask)
     if kind in ('cross_entropy', 'binary_cross_entropy') and ('smoothing' in loss or 'classWeights' in loss):
         return label_loss(loss, pred, target)
     if kind == 'cross_entropy' and loss['sparse']:
@@ -302,6 +304,57 @@ def label_loss(loss, pred, target):
     if weights is not None:
         per_row = per_row * (t @ torch.tensor(weights, dtype=rows.dtype, device=rows.device))
     return per_row.mean()
+
+
+def item_losses(loss, pred, target):
+    """Each element's loss (mse, mae, huber, binary cross-entropy: pred's shape) or each row's (the
+    cross-entropies and KL: pred's shape without its last axis), nnet's formulas, label smoothing and
+    class weights included, before the mean that a mask restricts."""
+    kind = loss['kind']
+    eps = loss.get('smoothing', 0)
+    weights = loss.get('classWeights')
+    if kind == 'cross_entropy':
+        classes = pred.shape[-1]
+        if loss['sparse']:
+            # Padding rows may carry any label (−1 included): read the kept rows' labels only, by clamping.
+            t = F.one_hot(target.long().clamp(0, classes - 1), classes).to(pred.dtype)
+        else:
+            t = target.reshape(pred.shape).to(pred.dtype)
+        logp = F.log_softmax(pred, dim=-1) if loss['fromLogits'] else torch.log(pred.clamp(EPS, 1))
+        per_row = -((t * (1 - eps) + eps / classes) * logp).sum(-1)
+        if weights is not None:
+            per_row = per_row * (t @ torch.tensor(weights, dtype=pred.dtype, device=pred.device))
+        return per_row
+    target = target.reshape(pred.shape).to(pred.dtype)
+    if kind == 'kl_divergence':
+        t = target.clamp(EPS, 1)
+        return (t * torch.log(t / pred.clamp(EPS, 1))).sum(-1)
+    if kind == 'mse':
+        return (pred - target) ** 2
+    if kind == 'mae':
+        return (pred - target).abs()
+    if kind == 'huber':
+        return F.huber_loss(pred, target, delta=loss['delta'], reduction='none')
+    if kind == 'binary_cross_entropy':
+        smoothed = target * (1 - eps) + eps / 2
+        w = 1.0 if weights is None else weights[1] * target + weights[0] * (1 - target)
+        if loss['fromLogits']:
+            return w * F.binary_cross_entropy_with_logits(pred, smoothed, reduction='none')
+        p = pred.clamp(EPS, 1 - EPS)
+        return -w * (smoothed * torch.log(p) + (1 - smoothed) * torch.log(1 - p))
+    raise ValueError(f"unknown loss '{kind}'")
+
+
+def kept(mask, like):
+    """A mask (nonzero = counted) as 0/1 weights broadcast over \`like\`, whose leading axes it covers."""
+    m = (mask != 0).to(like.dtype)
+    return m.reshape(*m.shape, *([1] * (like.dim() - m.dim()))).expand_as(like)
+
+
+def masked_mean(per, mask):
+    """The mean of the items whose mask is nonzero (nnet's masked_ loss kernels; 0 when none is left)."""
+    m = kept(mask, per)
+    return (per * m).sum() / m.sum().clamp(min=1)
 
 
 def penalty(model, regularize):
@@ -477,7 +530,7 @@ def fetch(ref, batch, values):
 
 
 def value_keys(config):
-    refs = [r for t in config['losses'] for r in (t.get('pred'), t.get('target'), t.get('value')) if r] + [r for m in config['metrics'] for r in (m['pred'], m['target'])]
+    refs = [r for t in config['losses'] for r in (t.get('pred'), t.get('target'), t.get('value'), t.get('mask')) if r] + [r for m in config['metrics'] for r in (m['pred'], m['target'], m.get('mask')) if r]
     return tuple(sorted({r['value'] for r in refs if 'value' in r}))
 
 
@@ -486,14 +539,46 @@ def forward_values(model, config, batch):
     return model(*args, values=value_keys(config))
 
 
-def total_loss(config, batch, values):
-    """Σ weight · loss(prediction, target) + Σ weight · value: the train section's loss expression."""
-    total = 0.0
+def loss_terms(config, batch, values):
+    """Each term of the train section's loss expression, weighted, with a masked loss's count of kept
+    rows or elements in this batch (None for the others)."""
+    terms = []
     for term in config['losses']:
         if term['kind'] == 'value':
-            total = total + term['weight'] * fetch(term['value'], batch, values).sum()
+            terms.append((term['weight'] * fetch(term['value'], batch, values).sum(), None))
+            continue
+        pred = fetch(term['pred'], batch, values)
+        mask = fetch(term['mask'], batch, values) if 'mask' in term else None
+        value = term['weight'] * data_loss(term, pred, fetch(term['target'], batch, values), mask)
+        count = None
+        if mask is not None:
+            per_entry = 1 if term['kind'] in ('cross_entropy', 'kl_divergence') else pred.numel() // mask.numel()
+            count = float((mask != 0).sum()) * per_entry
+        terms.append((value, count))
+    return terms
+
+
+def total_loss(config, batch, values):
+    """Σ weight · loss(prediction, target) + Σ weight · value: the train section's loss expression."""
+    return sum((value for value, _ in loss_terms(config, batch, values)), 0.0)
+
+
+def distributed_loss(run, terms, share, real):
+    """This process's part of the global batch's loss, which DDP's mean of the gradients turns into
+    nnet's step: each term times this process's share of the batch, except a masked loss, whose mean
+    is over the items kept in the whole batch: its local mean times local kept · world / all kept
+    (one all-reduce of the counts). \`real\`: false on a process with no row of this batch."""
+    counts = [count if real else 0.0 for _, count in terms if count is not None]
+    if run.world == 1 or not counts:
+        return sum((value for value, _ in terms), 0.0) * share
+    totals = iter(zip(counts, run.all_sum(counts)))
+    total = 0.0
+    for value, count in terms:
+        if count is None:
+            total = total + value * share
         else:
-            total = total + term['weight'] * data_loss(term, fetch(term['pred'], batch, values), fetch(term['target'], batch, values))
+            local, everywhere = next(totals)
+            total = total + value * (local * run.world / max(everywhere, 1.0))
     return total
 
 
@@ -516,14 +601,21 @@ class Metrics:
         for m in self.config['metrics']:
             pred = fetch(m['pred'], batch, values).detach()
             target = fetch(m['target'], batch, values)
+            mask = fetch(m['mask'], batch, values) if 'mask' in m else None
             name = m['name']
             if name == 'mae':
-                self._add(m['key'], [float((pred - target.reshape(pred.shape)).abs().sum()), pred.numel()])
+                error = (pred - target.reshape(pred.shape)).abs()
+                counted = kept(mask, error) if mask is not None else torch.ones_like(error)
+                self._add(m['key'], [float((error * counted).sum()), float(counted.sum())])
                 continue
             width = pred.shape[-1] if m['decision'] == 'argmax' else 1
             rows = pred.reshape(-1, width)
             one_hot = target.numel() == pred.numel() and m['decision'] == 'argmax'
             actual = target.reshape(-1, width).argmax(-1) if one_hot else target.reshape(-1).long()
+            if mask is not None:
+                # A masked loss's metric counts the rows (or elements) that loss counts, as nnet's.
+                keep = (mask.reshape(-1) != 0).repeat_interleave(len(rows) // mask.numel())
+                rows, actual, target = rows[keep], actual[keep], target.reshape(len(keep), -1)[keep]
             if name == 'top_k_accuracy':
                 score = rows.gather(1, actual[:, None])
                 index = torch.arange(width, device=rows.device)[None, :]
@@ -658,9 +750,10 @@ def train(run, model_class, config, args):
             for group in optimizer.param_groups:
                 group['lr'] = lr
             values = forward_values(ddp, config, batch)
-            loss = total_loss(config, batch, values)
+            terms = loss_terms(config, batch, values)
+            loss = sum((value for value, _ in terms), 0.0)
             cost = penalty(model, regularize)
-            total = loss * weight + cost
+            total = distributed_loss(run, terms, weight, hi > lo) + cost
             optimizer.zero_grad(set_to_none=True)
             total.backward()
             clip_gradients(trainable, clip)

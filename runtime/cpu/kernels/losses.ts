@@ -4,24 +4,44 @@ import { softmaxRows } from './softmax.js';
 
 /**
  * Loss kernels: outputs [loss (scalar mean), dpred]. Sums accumulate in float64. Per-element losses
- * average over all elements; class losses sum over the last axis and average over rows (Keras).
+ * average over all elements; class losses sum over the last axis and average over rows (Keras). The
+ * masked_ forms (`loss mse(..., mask: m)`) average over what the mask keeps (runtime/plan/kernels.ts).
  */
 const EPS = 1e-7;
 const clip = (p: number, lo = EPS, hi = 1 - EPS): number => Math.min(Math.max(p, lo), hi);
 
+/** The nonzero entries of a mask (at least 1: every entry masked gives loss 0 and no gradient, not 0/0). */
+function counted(mask: ArrayLike<number>): number {
+  let n = 0;
+  for (let r = 0; r < mask.length; r++) if (mask[r] !== 0) n++;
+  return Math.max(n, 1);
+}
+
+/**
+ * A per-element loss averaged over every element, or with a mask (the masked_ kernels' third input,
+ * covering the rows or every element: each entry covers n/|mask| consecutive elements) over the
+ * elements whose entry is nonzero; the others get dpred 0.
+ */
 function elementwise(f: (d: number, t: number, p: number) => [number, number]): CpuKernel {
-  return (_ctx, [pred, target], [loss, dpred]) => {
+  return (_ctx, [pred, target, maskIn], [loss, dpred]) => {
     const p = f32(pred!);
     const t = f32(target!);
     const g = f32(dpred!);
     const n = p.length;
+    const mask = maskIn?.data;
+    const inner = mask ? n / mask.length : 1;
+    const count = mask ? counted(mask) * inner : n;
     let total = 0;
     for (let i = 0; i < n; i++) {
+      if (mask && mask[Math.floor(i / inner)] === 0) {
+        g[i] = 0;
+        continue;
+      }
       const [l, dl] = f(p[i]! - t[i]!, t[i]!, p[i]!);
       total += l;
-      g[i] = dl / n;
+      g[i] = dl / count;
     }
-    f32(loss!)[0] = total / n;
+    f32(loss!)[0] = total / count;
   };
 }
 
@@ -96,14 +116,21 @@ const softmaxCE: CpuKernel = (_ctx, [pred, target], [loss, dpred]) => {
   f32(loss!)[0] = total / rows;
 };
 
+/** A loss summed over the last axis and averaged over the rows, or with a mask of the rows (a third input) over the rows whose mask is nonzero. */
 function classwise(f: (t: number, p: number) => [number, number]): CpuKernel {
-  return (_ctx, [pred, target], [loss, dpred]) => {
+  return (_ctx, [pred, target, maskIn], [loss, dpred]) => {
     const p = f32(pred!);
     const t = f32(target!);
     const g = f32(dpred!);
-    const rows = p.length / cols(pred!);
+    const c = cols(pred!);
+    const mask = maskIn?.data;
+    const rows = mask ? counted(mask) : p.length / c;
     let total = 0;
     for (let i = 0; i < p.length; i++) {
+      if (mask && mask[Math.floor(i / c)] === 0) {
+        g[i] = 0;
+        continue;
+      }
       const [l, dl] = f(t[i]!, p[i]!);
       total += l;
       g[i] = dl / rows;
@@ -132,13 +159,7 @@ function weightedCE(sparse: boolean, logits: boolean, label: { smoothing: number
     const g = f32(dpred!);
     const c = cols(pred!);
     const mask = masked ? maskIn!.data : null;
-    let rows = z.length / c;
-    if (mask) {
-      let counted = 0;
-      for (let r = 0; r < mask.length; r++) if (mask[r] !== 0) counted++;
-      // Every row masked: loss 0 and no gradient (not 0/0).
-      rows = Math.max(counted, 1);
-    }
+    const rows = mask ? counted(mask) : z.length / c;
     const t = target!.data;
     const eps = label.smoothing;
     const cw = label.classWeights;
@@ -224,28 +245,47 @@ function withLabelAttrs(plain: CpuKernel, weighted: (label: NonNullable<ReturnTy
   };
 }
 
+const mse: CpuKernel = elementwise((d) => [d * d, 2 * d]);
+const mae: CpuKernel = elementwise((d) => [Math.abs(d), Math.sign(d)]);
+const huber: CpuKernel = (ctx, inputs, outputs, attrs) => {
+  const delta = attrs.delta as number;
+  elementwise((d) => (Math.abs(d) <= delta ? [0.5 * d * d, d] : [delta * (Math.abs(d) - 0.5 * delta), delta * Math.sign(d)]))(ctx, inputs, outputs, attrs);
+};
+const binaryCE: CpuKernel = withLabelAttrs(
+  elementwise((_d, t, raw) => {
+    const p = clip(raw);
+    const inside = raw > EPS && raw < 1 - EPS;
+    return [-(t * Math.log(p) + (1 - t) * Math.log(1 - p)), inside ? (p - t) / (p * (1 - p)) : 0];
+  }),
+  (label) => weightedBCE(false, label),
+);
+const sigmoidBinaryCE: CpuKernel = withLabelAttrs(
+  elementwise((_d, t, z) => {
+    const s = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+    return [Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z))), s - t];
+  }),
+  (label) => weightedBCE(true, label),
+);
+const klDivergence: CpuKernel = classwise((rawT, raw) => {
+  const t = clip(rawT, EPS, 1);
+  const p = clip(raw, EPS, 1);
+  return [t * Math.log(t / p), raw > EPS ? -t / p : 0];
+});
+
+// The per-element and KL kernels read a mask when a step gives one, so each masked_ form is the kernel itself.
 export const lossKernels = {
-  mse_loss: elementwise((d) => [d * d, 2 * d]),
-  mae_loss: elementwise((d) => [Math.abs(d), Math.sign(d)]),
-  huber_loss: (ctx, inputs, outputs, attrs) => {
-    const delta = attrs.delta as number;
-    elementwise((d) => (Math.abs(d) <= delta ? [0.5 * d * d, d] : [delta * (Math.abs(d) - 0.5 * delta), delta * Math.sign(d)]))(ctx, inputs, outputs, attrs);
-  },
-  binary_cross_entropy_loss: withLabelAttrs(
-    elementwise((_d, t, raw) => {
-      const p = clip(raw);
-      const inside = raw > EPS && raw < 1 - EPS;
-      return [-(t * Math.log(p) + (1 - t) * Math.log(1 - p)), inside ? (p - t) / (p * (1 - p)) : 0];
-    }),
-    (label) => weightedBCE(false, label),
-  ),
-  sigmoid_binary_cross_entropy_loss: withLabelAttrs(
-    elementwise((_d, t, z) => {
-      const s = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-      return [Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z))), s - t];
-    }),
-    (label) => weightedBCE(true, label),
-  ),
+  mse_loss: mse,
+  mae_loss: mae,
+  huber_loss: huber,
+  masked_mse_loss: mse,
+  masked_mae_loss: mae,
+  masked_huber_loss: huber,
+  binary_cross_entropy_loss: binaryCE,
+  sigmoid_binary_cross_entropy_loss: sigmoidBinaryCE,
+  masked_binary_cross_entropy_loss: binaryCE,
+  masked_sigmoid_binary_cross_entropy_loss: sigmoidBinaryCE,
+  kl_divergence_loss: klDivergence,
+  masked_kl_divergence_loss: klDivergence,
   cross_entropy_loss: withLabelAttrs(
     classwise((t, raw) => {
       const p = clip(raw, EPS, 1);
@@ -260,9 +300,4 @@ export const lossKernels = {
   masked_softmax_cross_entropy_loss: maskedCE(false, true),
   masked_sparse_cross_entropy_loss: maskedCE(true, false),
   masked_sparse_softmax_cross_entropy_loss: maskedCE(true, true),
-  kl_divergence_loss: classwise((rawT, raw) => {
-    const t = clip(rawT, EPS, 1);
-    const p = clip(raw, EPS, 1);
-    return [t * Math.log(t / p), raw > EPS ? -t / p : 0];
-  }),
 } satisfies CpuKernelMap;

@@ -16,8 +16,12 @@ import { LAYERNORM_FUNCTIONS, layernormModuleBytes, type LayernormFunction } fro
  */
 const layernormModule = overGemmMemory<Record<LayernormFunction, (...args: number[]) => void>>(layernormModuleBytes, LAYERNORM_FUNCTIONS);
 
-/** One value's work in the threshold's multiply-adds (threaded-module.ts): a few passes bound by memory, as batchnorm's. */
-const VALUE_COST = 4;
+/**
+ * One value's work in the threshold's multiply-adds (threaded-module.ts): the forward's three passes
+ * take ~0.6 ns a value (~7 multiply-adds of the GEMM), so it splits from some 125 K values (~75 µs
+ * alone). Measured as activation-simd.ts's VALUE_COST says.
+ */
+const VALUE_COST = 8;
 
 const lastDim = (t: CpuTensor): number => t.shape[t.shape.length - 1] ?? 1;
 

@@ -16,9 +16,10 @@ import { transcendentalModule, type TranscendentalModule } from './transcendenta
  *
  * The module's memory holds one row per batch item laid out as that step's row of `saved` (S·u
  * floats: LSTM i f g o c h, GRU r z n hn h, RNN h), so the cell state and h carry over in place from
- * step to step, the GEMM reads h from there (row stride S·u), and each row is copied to `saved` as
- * it stands. xw, w_hh·h (the GEMM writes it there) and the bias sit in the same memory, so adding
- * them is WASM too; only the copies out to `saved` and `y` are JS. Numerics: float32 throughout and the module's exp/tanh (errors stated in
+ * step to step; each step h is copied out contiguous for the GEMM (a strided A is copied whole), and
+ * the rows into every step's [N, T, S] and y in the same memory. xw, w_hh·h (the GEMM writes it
+ * there) and the bias sit there too, so adding them is WASM as well; JS copies xw in and `saved`
+ * and y out, once a call. Numerics: float32 throughout and the module's exp/tanh (errors stated in
  * test/runtime/cpu/transcendental-simd.test.ts) instead of float64 Math.exp/Math.tanh.
  */
 type SimdCell = 'rnn' | 'lstm' | 'gru';
@@ -54,36 +55,38 @@ function forwardSimd(name: RecurrentCellName, masked: boolean): CpuKernel {
     const [xw, wd, y, saved] = [f32(xwIn!), f32(w!), f32(yOut!), f32(savedOut!)];
     const bias = recurrentBias ? f32(recurrentBias) : null;
     const sequences = attrs.return_sequences === true;
-    // The module's memory: the rows, then xw (all steps), w_hh·h, the recurrent bias, a zero row, and
-    // for a masked scan the mask words and the states kept from before each step.
+    // The module's memory: the rows, then xw (all steps), w_hh·h, the recurrent bias, a zero row, the
+    // mask words and the states kept from before each step (a masked scan), h_{t−1} contiguous (the
+    // GEMM's A), and every step's rows and outputs ([N, T, S] and y), copied out once at the end.
     const xwAt = n * s;
     const recAt = xwAt + n * t * g;
     const biasAt = recAt + n * g;
     const zeroAt = biasAt + g;
     const maskAt = zeroAt + s;
     const keptAt = maskAt + Math.ceil((n * t) / 4) * 4;
-    const top = keptAt + (maskIn ? n * s : 0);
+    const hAt = keptAt + (maskIn ? n * s : 0);
+    const savedAt = hAt + n * u;
+    const yAt = savedAt + n * t * s;
+    const top = yAt + y.length;
     const floats = module.reserve(top * 4);
     floats.fill(0, 0, n * s);
     floats.set(xw, xwAt);
     floats.fill(0, zeroAt, maskAt);
     if (bias) floats.set(bias.subarray(0, g), biasAt);
     if (maskIn) writeMaskWords(maskIn.data, floats, maskAt);
-    const h = floats.subarray(hOffset * u);
+    const h = floats.subarray(hAt, hAt + n * u);
     const rec = floats.subarray(recAt, recAt + n * g);
     const [s4, g4, u4] = [s * 4, g * 4, u * 4];
     const [stateAt, stateBytes] = [stateOffset * u4, s4 - stateOffset * u4];
     // The GRU's candidate reads its input part and w_hh·h apart (n = tanh(xw_n + r·hn)).
     const summed = cell === 'gru' ? 2 * u : g;
     const add = module.exports.add_rows;
-    // Views of each batch row and its h, made once per call (a view per row per step was garbage).
-    const rowViews = Array.from({ length: n }, (_, b) => floats.subarray(b * s, b * s + s));
-    const hViews = Array.from({ length: n }, (_, b) => floats.subarray(b * s + hOffset * u, b * s + hOffset * u + u));
-    y.fill(0);
+    const hIn = hOffset * u4;
     for (let step = 0; step < t; step++) {
       // The states before the step (before the sums below: the RNN's row is its h alone).
       if (maskIn) add(keptAt * 4 + stateAt, s4, stateAt, s4, zeroAt * 4, 0, n, stateBytes);
-      gemm(h, s, 1, wd, 1, u, rec, n, g, u);
+      add(hAt * 4, u4, hIn, s4, zeroAt * 4, 0, n, u4);
+      gemm(h, u, 1, wd, 1, u, rec, n, g, u);
       // A cell with a recurrent bias (gru_reset_after) reads w_hh·h + b_hh wherever it reads w_hh·h.
       if (bias) add(recAt * 4, g4, recAt * 4, g4, biasAt * 4, 0, n, g4);
       const x = (xwAt + step * g) * 4;
@@ -100,14 +103,14 @@ function forwardSimd(name: RecurrentCellName, masked: boolean): CpuKernel {
         if (stateAt > 0) select(0, s4, 0, s4, zeroAt * 4, 0, mask, t * 4, n, stateAt);
         select(stateAt, s4, stateAt, s4, keptAt * 4 + stateAt, s4, mask, t * 4, n, stateBytes);
       }
-      for (let b = 0; b < n; b++) {
-        saved.set(rowViews[b]!, (b * t + step) * s);
-        // y is 0 at a padding step of a sequence (y was zeroed); the last state is the carried one.
-        if (sequences && maskIn && maskIn.data[b * t + step] === 0) continue;
-        if (sequences) y.set(hViews[b]!, (b * t + step) * u);
-        else if (step === t - 1) y.set(hViews[b]!, b * u);
-      }
+      add((savedAt + step * s) * 4, t * s4, 0, s4, zeroAt * 4, 0, n, s4);
+      if (sequences) add((yAt + step * u) * 4, t * u4, hIn, s4, zeroAt * 4, 0, n, u4);
     }
+    // The last state (the carried one after padding), or every step's h, 0 at a padding step.
+    if (!sequences) add(yAt * 4, u4, hIn, s4, zeroAt * 4, 0, n, u4);
+    else if (maskIn) steps!.exports.select_rows(yAt * 4, u4, yAt * 4, u4, zeroAt * 4, 0, maskAt * 4, 4, n * t, u4);
+    saved.set(floats.subarray(savedAt, savedAt + n * t * s));
+    y.set(floats.subarray(yAt, yAt + y.length));
   };
 }
 

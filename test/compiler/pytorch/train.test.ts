@@ -23,6 +23,7 @@ const CASES: Array<{ example: string; builtin?: string; args: string[]; input: s
   { example: 'question-pairs', args: ['--epochs', '1'], input: '{"first": [[10, 11, 250, 12, 260, 13, 14, 270, 15, 16, 280, 17]], "second": [[30, 31, 250, 32, 260, 33, 34, 270, 35, 36, 280, 37]]}', keys: ['loss', 'accuracy', 'f1', 'val_loss', 'val_accuracy', 'val_f1'] },
   { example: 'digits-mobilenet', builtin: 'digits', args: ['--steps', '2'], input: JSON.stringify([Array.from({ length: 28 }, () => Array<number>(28).fill(0.5))]), keys: ['loss', 'accuracy', 'top3_accuracy', 'val_loss', 'val_accuracy', 'val_top3_accuracy'] },
   { example: 'xor', builtin: 'xor', args: ['--epochs', '3'], input: '[[1, 0]]', keys: ['loss', 'accuracy'] },
+  { example: 'digits-autoencoder', builtin: 'digits', args: ['--steps', '2'], input: JSON.stringify([Array.from({ length: 28 }, () => Array<number>(28).fill(0.5))]), keys: ['loss', 'mae(pixels)'] },
   { example: 'digits-cnn', builtin: 'digits', args: ['--steps', '2'], input: JSON.stringify([Array.from({ length: 28 }, () => Array<number>(28).fill(0.5))]), keys: ['loss', 'accuracy', 'val_loss', 'val_accuracy'] },
 ];
 

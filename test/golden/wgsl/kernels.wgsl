@@ -1,8 +1,8 @@
 // Representative WGSL kernels of the examples (test/compiler/emit/webgpu/golden-wgsl.test.ts)
 
-// ── program matmul+bias+relu@tiled|f32[batch,784];f32[512,784];f32[512]->f32[batch,512]|transA=false,transB=true
-// workgroup 16×16×1, dispatch [8, ceil(batch/64), 1]
-// params M=batch, N=512, K=784, lda=784, ldb=784
+// ── program matmul+bias+relu@tiled|f32[batch,784];f32[128,784];f32[128]->f32[batch,128]|transA=false,transB=true
+// workgroup 16×16×1, dispatch [2, ceil(batch/64), 1]
+// params M=batch, N=128, K=784, lda=784, ldb=784
 struct Params { M: u32, N: u32, K: u32, lda: u32, ldb: u32 }
 @group(0) @binding(0) var<storage, read> a: array<f32>;
 @group(0) @binding(1) var<storage, read> b: array<f32>;
@@ -169,9 +169,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   }
 }
 
-// ── program sum_to|f32[batch,10]->f32[10]|shape=[10]
-// workgroup 256×1×1, dispatch [1, 1, 1]
-// params count=10, rows=batch
+// ── program sum_to|f32[batch,784]->f32[784]|shape=[784]
+// workgroup 256×1×1, dispatch [4, 1, 1]
+// params count=784, rows=batch
 struct Params { count: u32, rows: u32 }
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
@@ -226,9 +226,9 @@ fn main(@builtin(local_invocation_id) lid: vec3u) {
   }
 }
 
-// ── program adam_update|f32[512,784];f32[512,784];f32[512,784];f32[512,784]->f32[512,784];f32[512,784];f32[512,784]|beta1=0.9,beta2=0.999,epsilon=1e-7
-// workgroup 256×1×1, dispatch [1568, 1, 1]
-// params count=401408
+// ── program adam_update|f32[128,784];f32[128,784];f32[128,784];f32[128,784]->f32[128,784];f32[128,784];f32[128,784]|beta1=0.9,beta2=0.999,epsilon=1e-7
+// workgroup 256×1×1, dispatch [392, 1, 1]
+// params count=100352
 struct Params { count: u32 }
 struct Runtime { lr: f32, step: u32, seed: u32, training: u32 }
 @group(0) @binding(0) var<storage, read_write> param: array<f32>;

@@ -64,3 +64,41 @@ describe('a masked BiLSTM tagger trains', () => {
     expect(evaluation.accuracy!).toBeGreaterThan(0.9);
   });
 });
+
+/**
+ * A masked regression whose mask only the loss reads (so the plan feeds it as a label, not as an
+ * input): the loop reads it from the batch (it once asked the plan for an output of that name,
+ * NNR1011), and its MAE counts the kept steps alone.
+ */
+const REGRESSION = `
+model Steps {
+  input x: [batch, seq, 2]
+  input keep: [batch, seq]
+  input y: [batch, seq, 2]
+  output pred = dense(x, 2)
+  train {
+    loss mse(pred, y, mask: keep)
+    optimizer adam(lr: 0.05)
+    epochs 40  batch 8
+  }
+}
+`;
+
+describe('a masked per-step regression trains', () => {
+  it('with a mask only the loss reads; the loss and MAE count only the kept steps (padding holds targets of 100)', async () => {
+    const { plan, executor } = trainable(REGRESSION);
+    const [n, steps] = [16, 4];
+    const x = Float32Array.from({ length: n * steps * 2 }, (_, i) => Math.sin(i * 0.9));
+    const keep = Float32Array.from({ length: n * steps }, (_, i) => (i % steps < 1 + (Math.floor(i / steps) % steps) ? 1 : 0));
+    // y = 2·x where kept, 100 at padding: counting padding would keep the loss far from 0.
+    const y = x.map((v, i) => (keep[Math.floor(i / 2)] ? 2 * v : 100));
+    const tensor = (shape: number[], data: Float32Array) => ({ shape, dtype: 'f32' as const, data });
+    const train = makeDataset({ x: tensor([n, steps, 2], x), keep: tensor([n, steps], keep), y: tensor([n, steps, 2], y) });
+    const config = readLoopConfig(plan);
+    const report = await trainModel({ executor, plan, config, train });
+    expect(report.history.at(-1)!.loss).toBeLessThan(0.02 * report.history[0]!.loss);
+    const evaluation = await evaluateDataset(executor, plan, config, train);
+    // Counting the padding (about 4 in 10 steps, |error| near 100) would give an MAE of tens.
+    expect(evaluation.mae!).toBeLessThan(0.5);
+  });
+});

@@ -139,6 +139,24 @@ function lossCases(): OpCase[] {
     outputs: [[], [2, 3, 4]],
     attrs: { classWeights: [1, 2, 0.5, 1] },
   });
+  // The other masked losses: a mask of the rows (int, padded) or of every element (float, holes),
+  // each entry covering the elements of its row; binary cross-entropy with smoothing and class weights once.
+  const elementsMask: OpInput = { shape: [2, 3, 4], gen: 'mask' };
+  const masked = (kernel: string, pred: Gen, target: Gen, mask: OpInput, attrs: Record<string, PlanAttr> = {}): OpCase => ({
+    name: `masked_${kernel} ${mask === elementsMask ? 'elements' : 'rows'}`,
+    kernel: `masked_${kernel}`,
+    inputs: [{ shape: [2, 3, 4], gen: pred }, { shape: [2, 3, 4], gen: target }, mask],
+    outputs: [[], [2, 3, 4]],
+    attrs,
+  });
+  for (const mask of [tokensMask, elementsMask]) {
+    cases.push(masked('mse_loss', 'normal', 'normal', mask));
+    cases.push(masked('mae_loss', 'normal', 'normal', mask));
+    cases.push(masked('huber_loss', 'normal', 'normal', mask, { delta: 0.5 }));
+    cases.push(masked('binary_cross_entropy_loss', 'unit', 'unit', mask));
+    cases.push(masked('sigmoid_binary_cross_entropy_loss', 'normal', 'unit', mask, { smoothing: 0.1, classWeights: [0.5, 2] }));
+  }
+  cases.push(masked('kl_divergence_loss', 'rows', 'rows', tokensMask));
   return cases;
 }
 

@@ -33,14 +33,54 @@ const ELEMENTWISE: Record<string, (attrs: Record<string, unknown>) => string> = 
     'let loss = max(p, 0.0) - p * t + log(1.0 + exp(-abs(p)));\nlet grad = nn_sigmoid(p) - t;',
 };
 
+/** The base kernel of a loss step, without its `masked_` prefix. */
+const baseOf = (step: StepShapes): string => step.base.replace(/^masked_/, '');
+
+/**
+ * A masked_ step's mask (the third input, i32 or f32) over the items the kernel loops over (the
+ * elements, each mask entry covering P.inner consecutive ones, or the rows): its buffer and params, the
+ * prologue counting the kept items into `counted` (≥ 1: every entry masked gives loss 0 and no
+ * gradient, not 0/0), the test skipping item i, and the divisor. Unmasked: every item counts.
+ */
+interface MaskParts {
+  buffers: KernelSource['buffers'];
+  params: NonNullable<KernelSource['params']>;
+  prologue?: string;
+  skip: (zeroGrad: string) => string;
+  divisor: string;
+}
+
+/** The losses over the last axis, one thread per row: the multi-class cross-entropies and KL. */
+const isRowLoss = (base: string): boolean => (base.endsWith('cross_entropy_loss') && !base.includes('binary')) || base === 'kl_divergence_loss';
+
+function maskParts(step: StepShapes): MaskParts {
+  if (!step.base.startsWith('masked_')) return { buffers: [], params: [], skip: () => '', divisor: 'f32(P.count)' };
+  const mask = step.inputs[2]!;
+  const zero = mask.dtype === 'i32' ? '0' : '0.0';
+  const entries = product(mask.shape);
+  const inner = product(step.inputs[0]!.shape.slice(mask.shape.length));
+  const perEntry = isRowLoss(baseOf(step)) ? 1 : inner;
+  return {
+    buffers: [input(2, 'mask', mask.dtype === 'i32' ? 'i32' : 'f32')],
+    params: [
+      { name: 'mask_count', type: 'u32', value: entries },
+      { name: 'inner', type: 'u32', value: perEntry },
+    ],
+    prologue: `var counted = 0.0;\nfor (var r = 0u; r < P.mask_count; r++) { if (mask[r] != ${zero}) { counted += 1.0; } }\ncounted = max(counted, 1.0) * f32(P.inner);`,
+    skip: (zeroGrad) => `if (mask[i / P.inner] == ${zero}) {\n  ${zeroGrad}\n  continue;\n}\n`,
+    divisor: 'counted',
+  };
+}
+
 function elementwiseLoss(step: StepShapes): KernelSource {
   const count = product(step.inputs[0]!.shape);
+  const mask = maskParts(step);
   return scalarReduceKernel(
     count,
-    [input(0, 'pred'), input(1, 'tgt'), output(0, 'loss_out'), output(1, 'dpred')],
-    `let p = pred[i];\nlet t = tgt[i];\nlet d = p - t;\n${ELEMENTWISE[step.base]!(step.attrs)}\ndpred[i] = grad / f32(P.count);\nacc += loss;`,
-    'loss_out[0] = total / f32(P.count);',
-    { helpers: step.base.startsWith('sigmoid') ? SIGMOID : '' },
+    [input(0, 'pred'), input(1, 'tgt'), ...mask.buffers, output(0, 'loss_out'), output(1, 'dpred')],
+    `${mask.skip('dpred[i] = 0.0;')}let p = pred[i];\nlet t = tgt[i];\nlet d = p - t;\n${ELEMENTWISE[baseOf(step)]!(step.attrs)}\ndpred[i] = grad / ${mask.divisor};\nacc += loss;`,
+    `loss_out[0] = total / ${mask.divisor};`,
+    { helpers: baseOf(step).startsWith('sigmoid') ? SIGMOID : '', params: mask.params, ...(mask.prologue ? { prologue: mask.prologue } : {}) },
   );
 }
 
@@ -49,9 +89,11 @@ function rowLoss(step: StepShapes): KernelSource {
   const shape = step.inputs[0]!.shape;
   const rows: PlanDim = product(shape.slice(0, -1));
   const width = shape[shape.length - 1]!;
-  const sparse = step.base.startsWith('sparse');
-  const logits = step.base.includes('softmax');
-  const scale = '(1.0 / f32(P.count))';
+  const base = baseOf(step);
+  const sparse = base.startsWith('sparse');
+  const logits = base.includes('softmax');
+  const mask = maskParts(step);
+  const scale = `(1.0 / ${mask.divisor})`;
   const logSoftmax = `
 var mx = pred[base];
 for (var j = 1u; j < P.width; j++) { mx = max(mx, pred[base + j]); }
@@ -84,7 +126,7 @@ for (var j = 0u; j < P.width; j++) {
 for (var j = 0u; j < P.width; j++) {
   dpred[base + j] = (exp(pred[base + j] - lse) * tsum - tgt[base + j]) * ${scale};
 }`;
-  } else if (step.base === 'kl_divergence_loss') {
+  } else if (base === 'kl_divergence_loss') {
     row = `
 for (var j = 0u; j < P.width; j++) {
   let t = clamp(tgt[base + j], ${EPS}, 1.0);
@@ -103,18 +145,19 @@ for (var j = 0u; j < P.width; j++) {
   }
   return scalarReduceKernel(
     rows,
-    [input(0, 'pred'), input(1, 'tgt', sparse ? 'i32' : 'f32'), output(0, 'loss_out'), output(1, 'dpred')],
-    `let base = i * P.width;\n${row.trim()}`,
-    'loss_out[0] = total / f32(P.count);',
-    { params: [{ name: 'width', type: 'u32', value: width }] },
+    [input(0, 'pred'), input(1, 'tgt', sparse ? 'i32' : 'f32'), ...mask.buffers, output(0, 'loss_out'), output(1, 'dpred')],
+    `let base = i * P.width;\n${mask.skip('for (var j = 0u; j < P.width; j++) { dpred[base + j] = 0.0; }')}${row.trim()}`,
+    `loss_out[0] = total / ${mask.divisor};`,
+    { params: [{ name: 'width', type: 'u32', value: width }, ...mask.params], ...(mask.prologue ? { prologue: mask.prologue } : {}) },
   );
 }
 
 export function emitLoss(step: StepShapes): KernelSource {
-  if (step.base.startsWith('masked_')) return weightedRowLoss(step, labelAttrs(step.attrs) ?? { smoothing: 0, classWeights: null }, true);
+  const base = baseOf(step);
+  if (isRowLoss(base) && base !== 'kl_divergence_loss' && step.base.startsWith('masked_')) return weightedRowLoss(step, labelAttrs(step.attrs) ?? { smoothing: 0, classWeights: null }, true);
   const label = labelAttrs(step.attrs);
-  if (label) return step.base.includes('binary') ? weightedBinaryLoss(step, label) : weightedRowLoss(step, label);
-  return ELEMENTWISE[step.base] ? elementwiseLoss(step) : rowLoss(step);
+  if (label) return base.includes('binary') ? weightedBinaryLoss(step, label) : weightedRowLoss(step, label);
+  return ELEMENTWISE[base] ? elementwiseLoss(step) : rowLoss(step);
 }
 
 interface LabelAttrs {
@@ -138,20 +181,21 @@ function classWeightConst(weights: readonly number[]): string {
 /** Binary cross-entropies with smoothing (t ← t(1 − ε) + ε/2) and class weights [w0, w1]. */
 function weightedBinaryLoss(step: StepShapes, label: LabelAttrs): KernelSource {
   const count = product(step.inputs[0]!.shape);
+  const mask = maskParts(step);
   const keep = f32Literal(1 - label.smoothing);
   const half = f32Literal(label.smoothing / 2);
   const cw = label.classWeights;
   const weight = cw ? `let w = ${f32Literal(cw[1] ?? 1)} * raw_t + ${f32Literal(cw[0] ?? 1)} * (1.0 - raw_t);` : 'let w = 1.0;';
-  const logits = step.base.startsWith('sigmoid');
+  const logits = baseOf(step).startsWith('sigmoid');
   const body = logits
     ? 'let loss = max(p, 0.0) - p * t + log(1.0 + exp(-abs(p)));\nlet grad = nn_sigmoid(p) - t;'
     : `let pc = clamp(p, ${EPS}, 1.0 - ${EPS});\nlet loss = -(t * log(pc) + (1.0 - t) * log(1.0 - pc));\nlet grad = (pc - t) / (pc * (1.0 - pc));`;
   return scalarReduceKernel(
     count,
-    [input(0, 'pred'), input(1, 'tgt'), output(0, 'loss_out'), output(1, 'dpred')],
-    `let p = pred[i];\nlet raw_t = tgt[i];\nlet t = raw_t * ${keep} + ${half};\n${weight}\n${body}\ndpred[i] = w * grad / f32(P.count);\nacc += w * loss;`,
-    'loss_out[0] = total / f32(P.count);',
-    { helpers: logits ? SIGMOID : '' },
+    [input(0, 'pred'), input(1, 'tgt'), ...mask.buffers, output(0, 'loss_out'), output(1, 'dpred')],
+    `${mask.skip('dpred[i] = 0.0;')}let p = pred[i];\nlet raw_t = tgt[i];\nlet t = raw_t * ${keep} + ${half};\n${weight}\n${body}\ndpred[i] = w * grad / ${mask.divisor};\nacc += w * loss;`,
+    `loss_out[0] = total / ${mask.divisor};`,
+    { helpers: logits ? SIGMOID : '', params: mask.params, ...(mask.prologue ? { prologue: mask.prologue } : {}) },
   );
 }
 
