@@ -258,7 +258,7 @@ export const packedName = (update: OptimizerUpdate): string => `${update}_packed
 
 /** The most settings an update reads from its parameter block (adam's seven). */
 export const MAX_UPDATE_SCALARS = Math.max(...Object.values(UPDATES).map((u: UpdateSpec) => u.scalars.length));
-export const OPTIMIZER_UPDATES = Object.keys(UPDATES) as OptimizerUpdate[];
+const OPTIMIZER_UPDATES = Object.keys(UPDATES) as OptimizerUpdate[];
 /** The module's exports: every update, then every update that also packs. */
 export const OPTIMIZER_FUNCTIONS: readonly string[] = [...OPTIMIZER_UPDATES, ...OPTIMIZER_UPDATES.map(packedName)];
 
