@@ -33,8 +33,9 @@ class MemoryBudgetError extends Error {
  *     → { plan, weights, explain, diagnostics }
  *
  * `plan` is null when there are error diagnostics. `weights` holds every param, non-trained state,
- * const and optimizer slot, initialised deterministically from the train section's seed (0 without one),
- * keyed by plan tensor name. Pass the source `text` so steps carry line/column.
+ * const and optimizer slot that does not start at zero (Adagrad's accumulator), initialised
+ * deterministically from the train section's seed (0 without one), keyed by plan tensor name; the
+ * executors start the slots it leaves out at zero. Pass the source `text` so steps carry line/column.
  */
 export interface CompileOptions {
   target: PlanTarget;
@@ -150,10 +151,12 @@ export function compileGraph(
     );
   }
   for (const slot of program.training?.slots ?? []) {
+    // Slots that start at zero are left out: every executor creates its own slots zeroed
+    // (checkWeights' allowMissingOptimizer), so arrays of zeros here (twice the parameters for Adam,
+    // 34 MB for the 1,000-layer model) would only be allocated, copied and dropped.
+    if (slot.init === 0) continue;
     const node = nodesById[slot.node]!;
-    const values = new Float32Array(concreteShape(node.type.shape, slot.name).reduce((a, b) => a * b, 1));
-    if (slot.init !== 0) values.fill(slot.init); // a new array is zeros already: skip the pass over millions of slots
-    weights.set(slot.name, values);
+    weights.set(slot.name, new Float32Array(concreteShape(node.type.shape, slot.name).reduce((a, b) => a * b, 1)).fill(slot.init));
   }
   for (const node of graph.nodes) {
     if (node.op !== 'const') continue;

@@ -19,6 +19,16 @@ export interface Executor {
    */
   trainStep(inputs: Record<string, HostTensor>, options: TrainStepOptions): Promise<TrainStepResult>;
 
+  /**
+   * The same step as `trainStep`, finished when it returns: offered by back ends that compute on
+   * the calling thread (the CPU), and called by the training loop where present, so that a step
+   * makes no promise. With `into`, a result from an earlier call is refilled and returned: the loss,
+   * and each asked output copied into the tensor `into.outputs` holds under its name when that has
+   * as many values (a new one otherwise). Steady-state steps then allocate nothing; the caller must
+   * not keep `into`'s outputs across steps.
+   */
+  trainStepSync?(inputs: Record<string, HostTensor>, options: TrainStepOptions, into?: TrainStepResult): TrainStepResult;
+
   /** Forward in inference mode plus the loss, for validation and test sets. */
   evaluate(inputs: Record<string, HostTensor>, options?: { outputs?: string[] }): Promise<TrainStepResult>;
 

@@ -28,13 +28,13 @@ export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; 
   const tensors: PlanTensor[] = [];
   const used = new Set<string>();
   const unique = (base: string): string => {
+    // One lookup for a name not seen yet (almost every name): add it and see whether the set grew.
     let name = base;
-    for (let k = 2; used.has(name); k++) name = `${base}#${k}`;
-    used.add(name);
+    for (let k = 2, size = used.size; used.add(name).size === size; k++) name = `${base}#${k}`;
     return name;
   };
   const addTensor = (name: string, node: Pick<IRNode, 'type'>, role: TensorRole): string => {
-    tensors.push({ name, shape: [...node.type.shape], dtype: node.type.dtype, role });
+    tensors.push({ name, shape: node.type.shape.slice(), dtype: node.type.dtype, role });
     return name;
   };
 
@@ -48,8 +48,11 @@ export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; 
     return 'activation';
   };
 
+  // Index loops over the nodes (here and below): no iterator result per node while this runs unoptimised.
+  const nodes = graph.nodes;
   // Interface tensors first: their names are fixed by the source (inputs, parameter names).
-  for (const node of graph.nodes) {
+  for (let n = 0; n < nodes.length; n++) {
+    const node = nodes[n]!;
     const input = inputsByNode.get(node.id);
     const param = paramsByNode.get(node.id);
     const slot = slotsByNode.get(node.id);
@@ -64,14 +67,16 @@ export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; 
   const update: PlanStep[] = [];
   /** node id → its `output_of` nodes by output index. */
   const extras = new Map<number, IRNode[]>();
-  for (const node of graph.nodes) {
+  for (let n = 0; n < nodes.length; n++) {
+    const node = nodes[n]!;
     if (node.op !== 'output_of') continue;
     const list = extras.get(node.inputs[0]!) ?? [];
     list[node.attrs.index as number] = node;
     extras.set(node.inputs[0]!, list);
   }
 
-  for (const node of graph.nodes) {
+  for (let n = 0; n < nodes.length; n++) {
+    const node = nodes[n]!;
     if (names.has(node.id) || node.op === 'output_of' || node.op === 'input' || node.op === 'param' || node.op === 'const') continue;
     const inputs = node.inputs.map((i) => names.get(i)!);
     const { base } = parseKernelName(node.op);

@@ -25,16 +25,19 @@ export function hashSeed(seed: number, name: string): number {
 /**
  * `out[i] = (uniform() * 2 - 1) * limit` for mulberry32 seeded with `seed`, the same values as calling
  * the closure, with the generator's state in a local: a 1,000-layer model draws millions of values
- * per compile and the closure call per value was most of the compile time.
+ * per compile and the closure call per value was most of the compile time. The arithmetic stays in
+ * int32 (no uint32 → double conversion): with u the generator's uint32 output, (u / 2³² · 2 − 1) · limit
+ * is the exact real (u − 2³¹) · (limit / 2³¹), and u − 2³¹ is u's bits with the top one flipped read
+ * as int32, so both forms round the same product once and give the same doubles (hence floats).
  */
 function fillUniformStream(out: Float32Array, seed: number, limit: number): void {
-  let a = seed >>> 0;
+  const scale = limit / 2147483648;
+  let a = seed | 0;
   for (let i = 0; i < out.length; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1) * limit;
+    out[i] = (t ^ (t >>> 14) ^ -0x80000000) * scale;
   }
 }
 

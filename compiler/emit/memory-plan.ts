@@ -61,9 +61,14 @@ export function planMemory(
       assigned[k] = 1;
       const size = bytesOf(tensor, bindings);
       let best = -1;
-      for (let f = 0; f < free.length; f++) {
-        const slot = free[f]!;
-        if (best < 0 || Math.abs(bufferBytes[slot]! - size) < Math.abs(bufferBytes[free[best]!]! - size)) best = f;
+      // The first free buffer closest in size; an exact fit cannot be beaten (ties go to the first).
+      let bestGap = Infinity;
+      for (let f = 0; f < free.length && bestGap > 0; f++) {
+        const gap = Math.abs(bufferBytes[free[f]!]! - size);
+        if (gap < bestGap) {
+          best = f;
+          bestGap = gap;
+        }
       }
       if (best >= 0) {
         const slot = free.splice(best, 1)[0]!;

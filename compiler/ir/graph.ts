@@ -59,7 +59,9 @@ export type NodeTable = Array<IRNode | undefined>;
  */
 export function nodeTable(nodes: readonly IRNode[]): NodeTable {
   const table = idIndexed<IRNode>(nodes);
-  for (const node of nodes) table[node.id] = node;
+  // Index loops here and in idIndexed: a for-of that has not been optimised yet allocates an
+  // iterator result per node, and these run several times per compile over every node.
+  for (let i = 0; i < nodes.length; i++) table[nodes[i]!.id] = nodes[i]!;
   return table;
 }
 
@@ -69,6 +71,6 @@ export function nodeTable(nodes: readonly IRNode[]): NodeTable {
  */
 export function idIndexed<T>(nodes: readonly IRNode[]): Array<T | undefined> {
   let size = 0;
-  for (const node of nodes) size = Math.max(size, node.id + 1);
+  for (let i = 0; i < nodes.length; i++) size = Math.max(size, nodes[i]!.id + 1);
   return new Array<T | undefined>(size);
 }

@@ -37,8 +37,12 @@ export interface Program {
 /** node id → the nodes that read it (indexed by id, as nodeTable is; a hole where none does). */
 export function consumersOf(graph: Graph): Array<IRNode[] | undefined> {
   const readers = idIndexed<IRNode[]>(graph.nodes);
-  for (const node of graph.nodes) {
-    for (const input of node.inputs) {
+  // Index loops: no iterator results while this is not yet optimised (nodeTable in ir/graph.ts).
+  const nodes = graph.nodes;
+  for (let n = 0; n < nodes.length; n++) {
+    const node = nodes[n]!;
+    for (let i = 0; i < node.inputs.length; i++) {
+      const input = node.inputs[i]!;
       const list = readers[input];
       // A node reading one value twice is listed once: it is then this list's last entry.
       if (list === undefined) readers[input] = [node];

@@ -57,6 +57,8 @@ export class CpuExecutor implements Executor {
   /** The last binding: a call whose tensors have the same shapes reuses it without re-deriving dims. */
   private lastBind: { names: string[]; shapes: number[][]; bound: Bound } | null = null;
   private readonly trainContext: KernelContext = { training: true, lr: 0, step: 0, seed: 0 };
+  /** The tensor each readable name (an output, the prediction, a metric's) reads, once looked up. */
+  private readonly readable = new Map<string, string>();
 
   constructor(plan: unknown, weights: ReadonlyMap<string, WeightValue>) {
     this.plan = validatePlan(plan);
@@ -128,6 +130,10 @@ export class CpuExecutor implements Executor {
   }
 
   async trainStep(inputs: Record<string, HostTensor>, options: TrainStepOptions): Promise<TrainStepResult> {
+    return this.trainStepSync(inputs, options);
+  }
+
+  trainStepSync(inputs: Record<string, HostTensor>, options: TrainStepOptions, into?: TrainStepResult): TrainStepResult {
     const training = this.requireTraining();
     const bound = this.bind(inputs, this.feedNames);
     this.step += 1;
@@ -141,7 +147,11 @@ export class CpuExecutor implements Executor {
     this.run(this.backward, bound, ctx);
     this.run(this.update, bound, ctx);
     const loss = options.skipLoss ? NaN : (bound.tensors.get(training.loss)!.data[0] ?? NaN);
-    return { loss, outputs: this.readOutputs(bound, options.outputs ?? NO_NAMES) };
+    const names = options.outputs ?? NO_NAMES;
+    if (!into) return { loss, outputs: this.readOutputs(bound, names) };
+    into.loss = loss;
+    this.readOutputsInto(bound, names, into.outputs);
+    return into;
   }
 
   async evaluate(inputs: Record<string, HostTensor>, options: { outputs?: string[] } = {}): Promise<TrainStepResult> {
@@ -298,13 +308,28 @@ export class CpuExecutor implements Executor {
   private readOutputs(bound: Bound, names: string[]): Record<string, HostTensor> {
     if (names.length === 0) return NO_OUTPUTS;
     const result: Record<string, HostTensor> = {};
-    for (const name of names) {
-      const tensor = readableTensor(this.plan, name);
-      if (tensor === undefined) throw new PlanError('NNR1011', `no output '${name}' (outputs: ${this.plan.outputs.map((o) => o.name).join(', ')})`);
-      const t = bound.tensors.get(tensor)!;
-      result[name] = { shape: [...t.shape], dtype: t.data instanceof Int32Array ? 'i32' : 'f32', data: t.data.slice() };
-    }
+    this.readOutputsInto(bound, names, result);
     return result;
+  }
+
+  /** Copies the named outputs into `into`, into the arrays it holds where they fit (trainStepSync's reused result). */
+  private readOutputsInto(bound: Bound, names: string[], into: Record<string, HostTensor>): void {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      let tensor = this.readable.get(name);
+      if (tensor === undefined) {
+        tensor = readableTensor(this.plan, name);
+        if (tensor === undefined) throw new PlanError('NNR1011', `no output '${name}' (outputs: ${this.plan.outputs.map((o) => o.name).join(', ')})`);
+        this.readable.set(name, tensor);
+      }
+      const t = bound.tensors.get(tensor)!;
+      const dtype = t.data instanceof Int32Array ? 'i32' : 'f32';
+      const held = Object.hasOwn(into, name) ? into[name] : undefined;
+      if (held && held.dtype === dtype && held.data.length === t.data.length) {
+        held.data.set(t.data);
+        if (!sameShape(held.shape, t.shape)) held.shape = [...t.shape];
+      } else into[name] = { shape: [...t.shape], dtype, data: t.data.slice() };
+    }
   }
 
   private copyStored(keep: (t: PlanTensor) => boolean): Map<string, HostTensor> {

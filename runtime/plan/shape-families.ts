@@ -60,8 +60,13 @@ export function broadcastOf<D>(a: readonly D[], b: readonly D[], dims: DimArithm
 export function matmulOutputOf<D>(a: readonly D[], b: readonly D[], attrs: Attrs, dims: DimArithmetic<D>): MatmulSizes<D> & { y: D[] } {
   const transA = attrs.transA === true;
   const rowsA = a.length > 0 ? a : [dims.of(1)];
-  const sizes = matmulSizes(rowsA, b.length > 0 ? b : [dims.of(1)], transA, attrs.transB === true, (d) => dims.product(d));
-  return { ...sizes, y: [...(transA ? [sizes.m] : rowsA.slice(0, -1)), sizes.n] };
+  // The sizes object gains y rather than being copied into a new one: the compiler calls this for
+  // every matmul and its gradients (tens of thousands of times for a 1,000-layer model).
+  const sizes = matmulSizes(rowsA, b.length > 0 ? b : [dims.of(1)], transA, attrs.transB === true, dims.product) as MatmulSizes<D> & { y: D[] };
+  const y = transA ? [sizes.m] : rowsA.slice(0, -1);
+  y.push(sizes.n);
+  sizes.y = y;
+  return sizes;
 }
 
 /** y of conv1d / conv2d: x [N, ...spatial, C], w [F, ...kernel, C] → [N, ...windows, F]. */

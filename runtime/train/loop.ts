@@ -1,7 +1,7 @@
 import { bindDataset, feeds, type Binding } from '../data/bind.js';
 import { batchCount, batches, shuffle, split, type Dataset } from '../data/dataset.js';
 import { mixSeed as mix, Random } from '../data/random.js';
-import type { Executor } from '../executor.js';
+import type { Executor, TrainStepResult } from '../executor.js';
 import type { Plan } from '../plan/format.js';
 import { firstNonFiniteTensor, type HostTensor } from '../tensor.js';
 import { augmentBatch } from './augment.js';
@@ -82,6 +82,10 @@ export async function trainModel(run: TrainRun): Promise<TrainReport> {
   let best = restoring ? await resumedBest(run, stopping!, reporter) : null;
   let stoppedEarly = false;
   const batchesPerEpoch = batchCount(trainSet.length, config.batch);
+  // One options object and, on back ends that step synchronously (the CPU), one result record for
+  // every step: the executor refills them (Executor.trainStepSync), so its step makes no garbage.
+  const stepOptions = { lr: 0, seed: 0, outputs: metrics.reads };
+  const stepResult: TrainStepResult = { loss: NaN, outputs: {} };
 
   for (let epoch = run.resume?.epochsDone ?? 0; epoch < config.epochs; epoch++) {
     const epochStart = performance.now();
@@ -95,7 +99,9 @@ export async function trainModel(run: TrainRun): Promise<TrainReport> {
     for (const batch of batches(shuffle(trainSet, mix(config.seed, epoch, 1)), config.batch)) {
       const inputs = augmentInputs(feeds(binding, batch, plan), plan, config, random);
       const step = epoch * batchesPerEpoch + index;
-      const result = await executor.trainStep(inputs, { lr: lrAt(step), seed: random.seed(), outputs: metrics.reads });
+      stepOptions.lr = lrAt(step);
+      stepOptions.seed = random.seed();
+      const result = executor.trainStepSync ? executor.trainStepSync(inputs, stepOptions, stepResult) : await executor.trainStep(inputs, stepOptions);
       const badWeight = Number.isFinite(result.loss) ? executor.nonFiniteWeight?.() ?? null : null;
       if (!Number.isFinite(result.loss) || badWeight !== null) {
         const what = badWeight === null ? `the loss became ${result.loss}` : `weight '${badWeight}' became NaN or infinite`;

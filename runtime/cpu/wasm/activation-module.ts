@@ -45,8 +45,8 @@ const c4 = Simd.const4;
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
-/** Locals of the math below, declared once per function. */
-function locals(f: WasmFunction, fma: boolean): Emitter {
+/** Declares the locals of the math below (once per function); its emitter. */
+export function mathLocals(f: WasmFunction, fma: boolean): Emitter {
   f.declare(Type.v128, 'v', 'w', 't', 's', 'lm', 'le', 'lx', 'lz');
   return new Emitter(f, fma);
 }
@@ -55,7 +55,7 @@ function locals(f: WasmFunction, fma: boolean): Emitter {
  * ln w for w > 0 normal (Cephes logf): w = m·2^e with m in [½, 1), moved to [√½, √2) (m·2, e − 1
  * below √½), then ln(1 + x) for x = m − 1 by its degree-9 polynomial, plus e·ln 2 in two parts.
  */
-function log(f: WasmFunction, e: Emitter, w: Code): number[] {
+export function log(f: WasmFunction, e: Emitter, w: Code): number[] {
   const g = (n: string): number[] => f.get(n);
   return [
     ...f.set('lm', w),
@@ -81,7 +81,7 @@ function spec(pointers: string[], value: Build, fma: boolean): MapSpec {
   return {
     pointers,
     value: (load, _s, f) => {
-      emitter ??= locals(f, fma);
+      emitter ??= mathLocals(f, fma);
       return value(load, f, emitter);
     },
   };

@@ -25,10 +25,16 @@ const activationModule = overGemmMemory<ActivationExports>(withFmaWhereValid(act
 const MIN_VALUES = 16;
 
 /**
- * One value's work in the threshold's multiply-adds (threaded-module.ts): a pass with exp or tanh
- * (some 20–40 vector instructions a value) splits from about 60 K values.
+ * One value's work in the threshold's multiply-adds (threaded-module.ts, ~11 G a second): ~2.9 ns,
+ * so a pass splits from some 31 K values (~90 µs alone), where the element-wise kernels' ~100 µs
+ * rule puts it (elementwise-simd.ts). Measured with 1 vs 2 threads, interleaved, the threshold
+ * lowered to 0, at a real-time priority (chrt -f 1) on the shared 2-vCPU Xeon, 2026-12-03: gelu
+ * ~2.9 ns a value alone (1.77× on two threads at 8 K values, 1.93× at 64 K), softmax ~3.4 ns (1.30×
+ * at 1 K values, 1.93× at 64 K), layernorm ~0.6 ns (0.66× at 1 K, 1.04× at 4 K, 1.66× at 64 K).
+ * Without the real-time priority, on the loaded machine, two threads lost below ~250 K values
+ * (load average ~18): the threshold stays where a worker's hand-off is a small part of the job.
  */
-const VALUE_COST = 16;
+const VALUE_COST = 32;
 
 type Simple = 'gelu' | 'silu' | 'softplus';
 

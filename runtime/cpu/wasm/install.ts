@@ -13,6 +13,7 @@ import { avgpoolGradSimd, avgpoolSimd, globalAvgPoolGradSimd, globalAvgPoolSimd,
 import { recurrentScanSimd, sigmoidSimd, tanhSimd } from './recurrent-simd.js';
 import { recurrentGradSimd } from './recurrent-grad-simd.js';
 import { softmaxSimdKernels } from './softmax-simd.js';
+import { lossSimdKernels } from './loss-simd.js';
 import { kernelHeap, type KernelHeap } from './kernel-memory.js';
 import { sgemmModule } from './sgemm-simd.js';
 
@@ -74,6 +75,7 @@ export function installSimdKernels(): boolean {
   for (const [name, kernel] of Object.entries(elementwiseSimdKernels)) registerCpuKernel(name, kernel);
   for (const [name, kernel] of Object.entries(softmaxSimdKernels)) registerCpuKernel(name, kernel);
   for (const [name, kernel] of Object.entries(activationSimdKernels)) registerCpuKernel(name, kernel);
+  for (const [name, kernel] of Object.entries(lossSimdKernels)) registerCpuKernel(name, kernel);
   for (const name of ['gelu', 'silu', 'softplus'] as const) registerActivationRange(name, (attrs) => activationRangeSimd(name, attrs));
   registerCpuKernel('sigmoid', sigmoidSimd);
   registerCpuKernel('tanh', tanhSimd);

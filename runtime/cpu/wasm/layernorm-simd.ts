@@ -16,8 +16,12 @@ import { LAYERNORM_FUNCTIONS, layernormModuleBytes, type LayernormFunction } fro
  */
 const layernormModule = overGemmMemory<Record<LayernormFunction, (...args: number[]) => void>>(layernormModuleBytes, LAYERNORM_FUNCTIONS);
 
-/** One value's work in the threshold's multiply-adds (threaded-module.ts): a few passes bound by memory, as batchnorm's. */
-const VALUE_COST = 4;
+/**
+ * One value's work in the threshold's multiply-adds (threaded-module.ts): the forward's three passes
+ * take ~0.6 ns a value (~7 multiply-adds of the GEMM), so it splits from some 125 K values (~75 µs
+ * alone). Measured as activation-simd.ts's VALUE_COST says.
+ */
+const VALUE_COST = 8;
 
 const lastDim = (t: CpuTensor): number => t.shape[t.shape.length - 1] ?? 1;
 
@@ -37,9 +41,10 @@ export const layernormSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const c = lastDim(inputs[0]!);
   const module = c % 4 === 0 ? layernormModule() : null;
   if (!module) return normalizationKernels.layernorm(ctx, inputs, outputs, attrs);
-  const [x, gamma, beta] = [f32(inputs[0]!), f32(inputs[1]!), f32(inputs[2]!)];
-  const [y, mean, invstd] = [f32(outputs[0]!), f32(outputs[1]!), f32(outputs[2]!)];
-  const rows = x.length / c;
+  const x = f32(inputs[0]!);
+  const y = f32(outputs[0]!);
+  const mean = f32(outputs[1]!);
+  const invstd = f32(outputs[2]!);
   const memory = module.gemm.memory;
   const call = callLayout(memory);
   const a = rowArgs;
@@ -47,11 +52,11 @@ export const layernormSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   a[1] = call.output(y);
   a[2] = call.output(mean);
   a[3] = call.output(invstd);
-  a[4] = call.input(gamma);
-  a[5] = call.input(beta);
+  a[4] = call.input(f32(inputs[1]!));
+  a[5] = call.input(f32(inputs[2]!));
   a[6] = c * 4;
   a[7] = scalars(call, memory, attrs.epsilon as number, c);
-  parallelFor(module.threaded, 'ln_forward', a, rows, x.length * VALUE_COST);
+  parallelFor(module.threaded, 'ln_forward', a, x.length / c, x.length * VALUE_COST);
   call.copyOut(y, a[1]);
   call.copyOut(mean, a[2]);
   call.copyOut(invstd, a[3]);
@@ -61,23 +66,30 @@ export const layernormGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const c = lastDim(inputs[1]!);
   const module = c % 4 === 0 ? layernormModule() : null;
   if (!module) return normalizationKernels.layernorm_grad(ctx, inputs, outputs, attrs);
-  const [dy, x, gamma, mean, invstd] = [f32(inputs[0]!), f32(inputs[1]!), f32(inputs[2]!), f32(inputs[3]!), f32(inputs[4]!)];
-  const [dx, dg, db] = [f32(outputs[0]!), f32(outputs[1]!), f32(outputs[2]!)];
+  const x = f32(inputs[1]!);
+  const dx = f32(outputs[0]!);
+  const dg = f32(outputs[1]!);
+  const db = f32(outputs[2]!);
   const rows = x.length / c;
   const memory = module.gemm.memory;
   const call = callLayout(memory);
-  const [dyAt, xAt, gAt, meanAt, invstdAt] = [call.input(dy), call.input(x), call.input(gamma), call.input(mean), call.input(invstd)];
-  const [dxAt, dgAt, dbAt] = [call.output(dx), call.output(dg), call.output(db)];
+  const dyAt = call.input(f32(inputs[0]!));
+  const xAt = call.input(x);
+  const meanAt = call.input(f32(inputs[3]!));
+  const invstdAt = call.input(f32(inputs[4]!));
+  const dxAt = call.output(dx);
   const a = rowArgs;
   a[0] = dyAt;
   a[1] = xAt;
-  a[2] = gAt;
+  a[2] = call.input(f32(inputs[2]!));
   a[3] = meanAt;
   a[4] = invstdAt;
   a[5] = dxAt;
   a[6] = c * 4;
   a[7] = scalars(call, memory, 0, c);
   parallelFor(module.threaded, 'ln_grad_rows', a, rows, x.length * VALUE_COST);
+  const dgAt = call.output(dg);
+  const dbAt = call.output(db);
   const floats = floatsOf(memory);
   floats.fill(0, dgAt / 4, dgAt / 4 + c);
   floats.fill(0, dbAt / 4, dbAt / 4 + c);

@@ -53,7 +53,9 @@ export function tileEpilogue(epilogue: Epilogue, attrs: Attrs, n: number): Sgemm
   const inTile = pre === null && name !== null && TILE_ACTIVATIONS.has(name);
   const linear = name === 'linear';
   const jsActivation = inTile || linear ? null : activation;
-  const alpha = typeof attrs.alpha === 'number' ? attrs.alpha : 0.01;
+  // Only leaky_relu's tile reads alpha; the others get 0, a small integer, where 0.01 would be a heap
+  // number boxed for every call into the module.
+  const alpha = inTile && name === 'leaky_relu' ? (typeof attrs.alpha === 'number' ? attrs.alpha : 0.01) : 0;
   const after =
     pre === null && jsActivation === null
       ? null

@@ -31,8 +31,10 @@ const MIN_TILES = 8;
  * more while there are fewer than MIN_TILES and the tiles keep 2 panels a side.
  */
 export function tileShape(mPanels: number, nPanels: number): readonly [number, number] {
-  const key = mPanels * 2 ** 26 + nPanels;
-  const known = tileShapes.get(key);
+  // A key below 2³⁰ is a small integer: a larger one would be a heap number, allocated per call.
+  const cacheable = mPanels < SMALL_KEY && nPanels < SMALL_KEY;
+  const key = mPanels * SMALL_KEY + nPanels;
+  const known = cacheable ? tileShapes.get(key) : undefined;
   if (known) return known;
   let rows = Math.ceil(mPanels / TILE_ROW_PANELS);
   let columns = Math.ceil(nPanels / TILE_COLUMN_PANELS);
@@ -40,9 +42,12 @@ export function tileShape(mPanels: number, nPanels: number): readonly [number, n
   while (rows * columns < MIN_TILES && mPanels >= 4 * rows) rows *= 2;
   while (rows * columns < MIN_TILES && nPanels >= 4 * columns) columns *= 2;
   const shape = [rows, columns] as const;
-  tileShapes.set(key, shape);
+  if (cacheable) tileShapes.set(key, shape);
   return shape;
 }
+
+/** Keys of sizes below this pair up into a small integer (SMALL_KEY² = 2³⁰, V8's small-integer range on every build). */
+const SMALL_KEY = 2 ** 15;
 
 const tileShapes = new Map<number, readonly [number, number]>();
 
@@ -102,6 +107,11 @@ export { floatsOf };
 
 /** rows × n floats from `floats` (row stride ldc) into c from `to` (row stride n). */
 export function copyOut(floats: Float32Array, from: number, ldc: number, c: Float32Array, to: number, n: number, rows: number): void {
+  if (ldc === n && c.buffer === floats.buffer) {
+    // c lies in the module's memory (an executor's tensor): a move within it, no view per call.
+    floats.copyWithin(c.byteOffset / 4 + to, from, from + rows * n);
+    return;
+  }
   if (ldc === n) {
     c.set(floats.subarray(from, from + rows * n), to);
     return;
@@ -262,13 +272,13 @@ function writeB(address: number): void {
 }
 
 /**
- * The resident copy's layout key (resident-operands.ts): a number for the two layouts a matmul reads
- * a weight in, row-major [k, n] and transposed (bRow 1, bCol k), so the key costs no string per call;
- * a string for any other strides.
+ * The resident copy's layout key (resident-operands.ts): a small integer for the two layouts a matmul
+ * reads a weight in, row-major [k, n] and transposed (bRow 1, bCol k), so the key costs no string
+ * and no heap number per call; a string for any other strides, or sizes from 2¹⁵ up.
  */
 function layoutKey(rowMajor: boolean, bRow: number, bCol: number, n: number, k: number): number | string {
-  const dims = n * 2 ** 26 + k;
-  if (n >= 2 ** 26 || k >= 2 ** 26) return `sgemm B ${bRow} ${bCol} ${n} ${k}`;
+  const dims = n * SMALL_KEY + k;
+  if (n >= SMALL_KEY || k >= SMALL_KEY) return `sgemm B ${bRow} ${bCol} ${n} ${k}`;
   if (rowMajor) return dims;
   if (bRow === 1 && bCol === k) return -dims - 1;
   return `sgemm B ${bRow} ${bCol} ${n} ${k}`;

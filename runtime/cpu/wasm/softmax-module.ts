@@ -16,6 +16,7 @@ import { WasmFunction } from './wasm-function.js';
  *   sub_rows(x, y, stats, cBytes)           y = x − stats[2r] (log-softmax, stats[2r] = max + ln Σ)
  *   softmax_grad(dy, s, dx, cBytes)         dx = s · (dy − Σ dy·s)
  *   log_softmax_grad(dy, l, dx, cBytes)     dx = dy − e^l · Σ dy
+ *   cross_entropy_rows(z, t, g, stats, cBytes, scalars)   the dense softmax cross-entropy (below)
  *
  * exp is transcendental-module.ts's (its error is stated there); sums are taken four lanes at a
  * time in float32, where the JS kernels (runtime/cpu/kernels/softmax.ts) sum in float64 in order.
@@ -96,7 +97,30 @@ const logSoftmaxGrad = fn(['dy', 'l', 'dx', 'cBytes'], (f, e) =>
   ]),
 );
 
-const FUNCTIONS = { softmax, sub_rows: subRows, softmax_grad: softmaxGrad, log_softmax_grad: logSoftmaxGrad };
+/**
+ * The dense softmax cross-entropy's rows, after `softmax` wrote s into g and JS put ln Σ + max into
+ * stats[2r]: tsum = Σ t, loss_r = tsum·(max + ln Σ) − Σ t·z into stats[2r+1], g = (s·tsum − t)·k.
+ */
+const crossEntropyRows = fn(['z', 't', 'g', 'stats', 'cBytes', 'scalars'], (f) => {
+  f.declare(v128, 'k', 'acc2', 'tv');
+  return [
+    ...f.set('k', [...f.get('scalars'), ...Op.v128Load32Splat(0)]),
+    ...overRows(f, [
+      ...statOfRow(f),
+      ...f.set('acc', Op.v128Zero),
+      ...f.set('acc2', Op.v128Zero),
+      ...vectors(f, [...f.set('tv', load(f, 't')), ...f.set('acc', add(f.get('acc'), f.get('tv'))), ...f.set('acc2', add(f.get('acc2'), mul(f.get('tv'), load(f, 'z'))))]),
+      ...tail(f, [...f.set('tv', single(f, 't')), ...f.set('acc', add(f.get('acc'), f.get('tv'))), ...f.set('acc2', add(f.get('acc2'), mul(f.get('tv'), single(f, 'z'))))]),
+      ...f.set('total', laneSum(f, 'acc')),
+      ...f.get('stat'), ...f.get('total'), ...f.get('stat'), ...Op.f32Load(0), ...Op.f32Mul, ...laneSum(f, 'acc2'), ...Simd.f32Sub, ...Op.f32Store(4),
+      ...f.set('mv', [...f.get('total'), ...Op.f32x4Splat]),
+      ...vectors(f, store(f, 'g', mul(sub(mul(load(f, 'g'), f.get('mv')), load(f, 't')), f.get('k')))),
+      ...tail(f, storeLane0(f, 'g', mul(sub(mul(splat(f, 'g'), f.get('mv')), splat(f, 't')), f.get('k')))),
+    ]),
+  ];
+});
+
+const FUNCTIONS = { softmax, sub_rows: subRows, softmax_grad: softmaxGrad, log_softmax_grad: logSoftmaxGrad, cross_entropy_rows: crossEntropyRows };
 
 export type SoftmaxFunction = keyof typeof FUNCTIONS;
 

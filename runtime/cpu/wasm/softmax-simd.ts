@@ -9,14 +9,15 @@ import { SOFTMAX_FUNCTIONS, softmaxModuleBytes, type SoftmaxFunction } from './s
 import { withFmaWhereValid } from './transcendental-module.js';
 
 /**
- * softmax, log_softmax, their gradients and the plain sparse softmax cross-entropy on WebAssembly
+ * softmax, log_softmax, their gradients and the softmax cross-entropies (sparse, masked sparse,
+ * dense) without label smoothing or class weights on WebAssembly
  * SIMD (softmax-module.ts) over the last axis, in the GEMM module's memory: operands that are an
  * executor's tensors there are used where they lie (kernel-memory.ts), others are copied in above
  * its resident weights and the results copied out. Rows are split over the worker pool (each row
  * computed alone: the same bits on any number of threads). Per row, JS does only what is one number
  * a row (ln Σ for log-softmax, the label's term of the loss). The JS kernels (kernels/softmax.ts,
  * kernels/losses.ts) run below MIN_VALUES, without WASM SIMD, and for the cross-entropies with label
- * smoothing, class weights or a mask.
+ * smoothing or class weights.
  *
  * Numerics: float32 exp (transcendental-module.ts) and float32 sums four lanes at a time, where the
  * JS kernels use Math.exp and float64 sums; tolerances in test/runtime/cpu/softmax-simd.test.ts.
@@ -32,16 +33,18 @@ const softmaxModule = overGemmMemory<SoftmaxExports>(withFmaWhereValid(softmaxMo
 const MIN_VALUES = 16;
 
 /**
- * One value's work in the threshold's multiply-adds (threaded-module.ts): a pass with exp (about 20
- * vector instructions a value) splits from some 60 K values, a pass without (the gradients' sums)
- * from 250 K, as the element-wise kernels' (elementwise-simd.ts).
+ * One value's work in the threshold's multiply-adds (threaded-module.ts): a pass with exp takes
+ * ~3.4 ns a value (~36 multiply-adds of the GEMM), so it splits from some 28 K values (~95 µs
+ * alone); a pass without (the gradients' sums) from 250 K, as the element-wise kernels'
+ * (elementwise-simd.ts). Measured as activation-simd.ts's VALUE_COST says.
  */
-const EXP_VALUE_COST = 16;
+const EXP_VALUE_COST = 36;
 const VALUE_COST = 4;
 
 /** Argument lists by length, refilled per call: nothing allocated per step. */
 const args4 = [0, 0, 0, 0];
 const args5 = [0, 0, 0, 0, 0];
+const args6 = [0, 0, 0, 0, 0, 0];
 
 const lastDim = (shape: number[]): number => shape[shape.length - 1] ?? 1;
 
@@ -53,7 +56,10 @@ function moduleFor(values: number, cols: number): GemmMemoryModule<SoftmaxExport
  * y = scale · softmax(x) by rows of `cols`, y left in the memory at the returned layout's output
  * address; per row, max and Σ e^(x − max) at `statsAt` (2 floats a row). The caller copies y out.
  */
-function softmaxRows(module: GemmMemoryModule<SoftmaxExports>, x: Float32Array, y: Float32Array, cols: number, scale: number): { call: ReturnType<typeof callLayout>; xAt: number; yAt: number; statsAt: number } {
+/** softmaxRows's result, one object refilled per call: nothing allocated per step. */
+const laidOut = { call: callLayout as unknown as ReturnType<typeof callLayout>, xAt: 0, yAt: 0, statsAt: 0 };
+
+function softmaxRows(module: GemmMemoryModule<SoftmaxExports>, x: Float32Array, y: Float32Array, cols: number, scale: number): typeof laidOut {
   const rows = x.length / cols;
   const call = callLayout(module.gemm.memory);
   const xAt = call.input(x);
@@ -68,7 +74,11 @@ function softmaxRows(module: GemmMemoryModule<SoftmaxExports>, x: Float32Array, 
   a[3] = cols * 4;
   a[4] = scalarsAt;
   parallelFor(module.threaded, 'softmax', a, rows, x.length * EXP_VALUE_COST);
-  return { call, xAt, yAt, statsAt };
+  laidOut.call = call;
+  laidOut.xAt = xAt;
+  laidOut.yAt = yAt;
+  laidOut.statsAt = statsAt;
+  return laidOut;
 }
 
 const softmax: CpuKernel = (ctx, inputs, outputs, attrs) => {
@@ -152,10 +162,77 @@ const sparseSoftmaxCrossEntropy: CpuKernel = (ctx, inputs, outputs, attrs) => {
   f32(outputs[0]!)[0] = total / rows;
 };
 
+/**
+ * Masked sparse softmax cross-entropy (a mask of the rows, the third input): as the plain one over
+ * the rows whose mask is nonzero, averaged over them; a masked row's dpred is 0 and its label unread.
+ */
+const maskedSparseSoftmaxCrossEntropy: CpuKernel = (ctx, inputs, outputs, attrs) => {
+  const z = f32(inputs[0]!);
+  const g = f32(outputs[1]!);
+  const cols = lastDim(inputs[0]!.shape);
+  const module = labelAttrs(attrs) === null ? moduleFor(z.length, cols) : null;
+  if (!module) return lossKernels.masked_sparse_softmax_cross_entropy_loss(ctx, inputs, outputs, attrs);
+  const labels = inputs[1]!.data;
+  const mask = inputs[2]!.data;
+  let counted = 0;
+  for (let r = 0; r < mask.length; r++) if (mask[r] !== 0) counted++;
+  // Every row masked: loss 0 and no gradient (not 0/0), as the JS kernel.
+  const rows = Math.max(counted, 1);
+  const { call, yAt, statsAt } = softmaxRows(module, z, g, cols, 1 / rows);
+  call.copyOut(g, yAt);
+  const floats = floatsOf(module.gemm.memory);
+  let total = 0;
+  for (let r = 0, s = statsAt / 4; r < z.length / cols; r++, s += 2) {
+    if (mask[r] === 0) {
+      g.fill(0, r * cols, (r + 1) * cols);
+      continue;
+    }
+    const label = labels[r]!;
+    checkLabel(label, cols, r);
+    total -= Math.max(z[r * cols + label]! - floats[s]! - Math.log(floats[s + 1]!), LOG_FLOOR);
+    g[r * cols + label]! -= 1 / rows;
+  }
+  f32(outputs[0]!)[0] = total / rows;
+};
+
+/**
+ * Dense softmax cross-entropy from logits (float targets t): loss −Σ t·log_softmax(z) per row, dpred
+ * (softmax·Σt − t)/rows; the softmax pass, ln Σ per row in JS, then cross_entropy_rows.
+ */
+const softmaxCrossEntropy: CpuKernel = (ctx, inputs, outputs, attrs) => {
+  const z = f32(inputs[0]!);
+  const t = inputs[1]!.data;
+  const g = f32(outputs[1]!);
+  const cols = lastDim(inputs[0]!.shape);
+  const module = labelAttrs(attrs) === null && t instanceof Float32Array && t.length === z.length ? moduleFor(z.length, cols) : null;
+  if (!module) return lossKernels.softmax_cross_entropy_loss(ctx, inputs, outputs, attrs);
+  const rows = z.length / cols;
+  const { call, xAt, yAt, statsAt } = softmaxRows(module, z, g, cols, 1);
+  const tAt = call.input(t as Float32Array);
+  const scalarsAt = call.scratch(4);
+  const floats = floatsOf(module.gemm.memory);
+  floats[scalarsAt / 4] = 1 / rows;
+  for (let r = 0, s = statsAt / 4; r < rows; r++, s += 2) floats[s] = floats[s]! + Math.log(floats[s + 1]!);
+  const a = args6;
+  a[0] = xAt;
+  a[1] = tAt;
+  a[2] = yAt;
+  a[3] = statsAt;
+  a[4] = cols * 4;
+  a[5] = scalarsAt;
+  parallelFor(module.threaded, 'cross_entropy_rows', a, rows, z.length * VALUE_COST);
+  call.copyOut(g, yAt);
+  let total = 0;
+  for (let r = 0, s = statsAt / 4 + 1; r < rows; r++, s += 2) total += floats[s]!;
+  f32(outputs[0]!)[0] = total / rows;
+};
+
 export const softmaxSimdKernels = {
   softmax,
   log_softmax: logSoftmax,
   softmax_grad: gradient('softmax_grad', VALUE_COST),
   log_softmax_grad: gradient('log_softmax_grad', EXP_VALUE_COST),
   sparse_softmax_cross_entropy_loss: sparseSoftmaxCrossEntropy,
+  masked_sparse_softmax_cross_entropy_loss: maskedSparseSoftmaxCrossEntropy,
+  softmax_cross_entropy_loss: softmaxCrossEntropy,
 } satisfies CpuKernelMap;

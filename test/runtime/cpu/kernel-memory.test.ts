@@ -16,6 +16,7 @@ import { avgpoolGradSimd, avgpoolSimd, globalAvgPoolGradSimd, globalAvgPoolSimd,
 import { sgemmModule, sgemmSimd } from '../../../runtime/cpu/wasm/sgemm-simd.js';
 import { activationSimdKernels } from '../../../runtime/cpu/wasm/activation-simd.js';
 import { layernormGradSimd, layernormSimd } from '../../../runtime/cpu/wasm/layernorm-simd.js';
+import { lossSimdKernels } from '../../../runtime/cpu/wasm/loss-simd.js';
 import { softmaxSimdKernels } from '../../../runtime/cpu/wasm/softmax-simd.js';
 import { random, size } from './float-data.js';
 
@@ -200,6 +201,9 @@ describe('kernels on operands in their memory', () => {
       const loss: CpuKernel = (c, i, o, a) => softmaxSimdKernels.sparse_softmax_cross_entropy_loss(c, [i[0]!, { shape: [shape[0]!], data: labels }], o, a);
       const [plainLoss, placedLoss] = bothWays(loss, [x], [[], shape], {});
       expect(placedLoss).toEqual(plainLoss);
+      const soft = { shape, data: random(size(shape), 20).map((v) => Math.abs(v) / shape[1]!) };
+      const [plainDense, placedDense] = bothWays(softmaxSimdKernels.softmax_cross_entropy_loss, [x, soft], [[], shape], {});
+      expect(placedDense).toEqual(plainDense);
     }
   });
 
@@ -212,6 +216,17 @@ describe('kernels on operands in their memory', () => {
     const stats = (data: Float32Array) => ({ shape: [6, 5, 1], data });
     const [plainGrad, placedGrad] = bothWays(layernormGradSimd, [{ shape: x.shape, data: random(480, 24) }, x, c, stats(plain[1]!), stats(plain[2]!)], [x.shape, [16], [16]], {});
     expect(placedGrad).toEqual(plainGrad);
+  });
+
+  it.runIf(module)('the per-element losses in place give the bits of copies', () => {
+    for (const n of [1000, 1001]) {
+      const p = { shape: [n], data: random(n, 25).map((v) => v * 0.4 + 0.5) };
+      const target = { shape: [n], data: random(n, 26).map((v) => v * 0.5 + 0.5) };
+      for (const kernel of Object.values(lossSimdKernels)) {
+        const [plain, placed] = bothWays(kernel, [p, target], [[1], [n]], { delta: 0.3 });
+        expect(placed).toEqual(plain);
+      }
+    }
   });
 
   it.runIf(module)('gelu, silu, softplus and their gradients in place give the bits of copies', () => {

@@ -7,7 +7,7 @@ import { softmaxSimdKernels } from '../../../runtime/cpu/wasm/softmax-simd.js';
 import { random, size } from './float-data.js';
 
 /**
- * softmax, log-softmax, their gradients and the sparse softmax cross-entropy on WASM SIMD against
+ * softmax, log-softmax, their gradients and the softmax cross-entropies on WASM SIMD against
  * the JS kernels (Math.exp, float64 sums), rows of any length (tails of 1–3 floats, fewer than 4
  * columns) and logits up to ±40. Stated tolerances, absolute: probabilities and their gradients
  * 4e-7 (a few float32 ulps of values ≤ 1: exp's 1.2e-7 relative error, float32 sums); log-probabilities
@@ -72,6 +72,32 @@ describe('softmax on WASM SIMD', () => {
       expect(Math.abs(gotLoss![0]! - wantLoss![0]!)).toBeLessThanOrEqual(1e-6 * Math.abs(wantLoss![0]!));
     });
   }
+
+  for (const [rows, classes] of [[64, 10], [37, 7], [16, 256]] as const) {
+    it(`masked sparse and dense softmax cross-entropies, ${rows} rows of ${classes} classes: loss and gradient`, () => {
+      const z = random(rows * classes, 5).map((v) => v * 8);
+      const labels = Int32Array.from({ length: rows }, (_, r) => (r * 5) % classes);
+      const mask = Int32Array.from({ length: rows }, (_, r) => (r % 3 === 1 ? 0 : 1));
+      const masked = [t([rows, classes], z), t([rows], labels), t([rows], mask)];
+      const [wantLoss, want] = run(lossKernels.masked_sparse_softmax_cross_entropy_loss, masked, [[], [rows, classes]]);
+      const [gotLoss, got] = run(softmaxSimdKernels.masked_sparse_softmax_cross_entropy_loss, masked, [[], [rows, classes]]);
+      within(got!, want!, 4e-7 / rows, 'masked dpred');
+      expect(Math.abs(gotLoss![0]! - wantLoss![0]!)).toBeLessThanOrEqual(1e-6 * Math.abs(wantLoss![0]!));
+      // Soft targets: rows summing to 1 and to 0.5.
+      const target = random(rows * classes, 6).map((v, i) => (Math.abs(v) / classes) * (Math.floor(i / classes) % 2 ? 1 : 0.5));
+      const dense = [t([rows, classes], z), t([rows, classes], target)];
+      const [wantDense, wantG] = run(lossKernels.softmax_cross_entropy_loss, dense, [[], [rows, classes]]);
+      const [gotDense, gotG] = run(softmaxSimdKernels.softmax_cross_entropy_loss, dense, [[], [rows, classes]]);
+      within(gotG!, wantG!, 4e-7 / rows, 'dense dpred');
+      expect(Math.abs(gotDense![0]! - wantDense![0]!)).toBeLessThanOrEqual(1e-6 * Math.abs(wantDense![0]!));
+    });
+  }
+
+  it('every row masked: loss 0 and no gradient, as the JS kernel', () => {
+    const inputs = [t([4, 5], random(20, 1)), t([4], Int32Array.from([0, 1, 2, 3])), t([4], new Int32Array(4))];
+    const [loss, g] = run(softmaxSimdKernels.masked_sparse_softmax_cross_entropy_loss, inputs, [[], [4, 5]]);
+    expect([loss![0], ...g!]).toEqual(new Array(21).fill(0));
+  });
 
   it('a label outside the classes is refused as by the JS kernel', () => {
     const inputs = [t([4, 5], random(20, 1)), t([4], Int32Array.from([0, 1, 5, 2]))];

@@ -8,6 +8,7 @@ import { avgpoolGradSimd, avgpoolSimd, globalAvgPoolGradSimd, globalAvgPoolSimd,
 import { sgemmModule } from '../../../../runtime/cpu/wasm/sgemm-simd.js';
 import { activationSimdKernels } from '../../../../runtime/cpu/wasm/activation-simd.js';
 import { layernormGradSimd, layernormSimd } from '../../../../runtime/cpu/wasm/layernorm-simd.js';
+import { lossSimdKernels } from '../../../../runtime/cpu/wasm/loss-simd.js';
 import { softmaxSimdKernels } from '../../../../runtime/cpu/wasm/softmax-simd.js';
 import { optimizerKernels } from '../../../../runtime/cpu/kernels/optimizers.js';
 import { createStoredMemory } from '../../../../runtime/cpu/simd/stored-memory.js';
@@ -81,6 +82,10 @@ const CASES: Record<string, () => Float32Array[]> = {
       const v = name === 'softplus' ? y! : wave(400_000, 16);
       return [y!, ...call(activationSimdKernels[`${name}_grad`], [t([400_000], wave(400_000, 17)), t([400_000], v)], [[400_000]])];
     }),
+  'the per-element losses': () =>
+    (['mse_loss', 'huber_loss', 'sigmoid_binary_cross_entropy_loss'] as const).flatMap((name) =>
+      call(lossSimdKernels[name], [t([400_001], wave(400_001, 22)), t([400_001], wave(400_001, 23))], [[1], [400_001]], { delta: 0.5 }),
+    ),
   softmax: () => {
     const [y] = call(softmaxSimdKernels.softmax, [t(rows, wave(size(rows), 13))], [rows]);
     const [l] = call(softmaxSimdKernels.log_softmax, [t(rows, wave(size(rows), 13))], [rows]);
@@ -88,9 +93,12 @@ const CASES: Record<string, () => Float32Array[]> = {
     const [dl] = call(softmaxSimdKernels.log_softmax_grad, [t(rows, wave(size(rows), 14)), t(rows, l!)], [rows]);
     return [y!, l!, dx!, dl!];
   },
-  sparse_softmax_cross_entropy_loss: () => {
+  'sparse and dense softmax cross-entropies': () => {
     const labels = Int32Array.from({ length: rows[0]! }, (_, r) => r % rows[1]!);
-    return call(softmaxSimdKernels.sparse_softmax_cross_entropy_loss, [t(rows, wave(size(rows), 15)), t([rows[0]!], labels as never)], [[], rows]);
+    return [
+      ...call(softmaxSimdKernels.sparse_softmax_cross_entropy_loss, [t(rows, wave(size(rows), 15)), t([rows[0]!], labels as never)], [[], rows]),
+      ...call(softmaxSimdKernels.softmax_cross_entropy_loss, [t(rows, wave(size(rows), 15)), t(rows, wave(size(rows), 24).map(Math.abs))], [[], rows]),
+    ];
   },
   layernorm: () => {
     const stats = [rows[0]!, 1];

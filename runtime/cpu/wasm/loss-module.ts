@@ -1,0 +1,154 @@
+import { MAX_MEMORY_PAGES } from '../threads/threaded-module.js';
+import { log, mathLocals } from './activation-module.js';
+import { TILE_FLOATS } from './elementwise-module.js';
+import type { Emitter } from './transcendental-module.js';
+import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
+import { WasmFunction } from './wasm-function.js';
+
+/**
+ * The per-element losses and their gradients as float32 WebAssembly SIMD passes over an imported
+ * memory (the GEMM module's: loss-simd.ts). Every export is
+ *
+ *   name(pred, target, grad, partials, bytes, scalars, start, end)
+ *
+ * over the tiles [start, end) of TILE_FLOATS values: with d = p − t and k the f32 at `scalars` (the
+ * gradient's scale, 1/n), it writes grad = k·∂loss/∂p for each value and, per tile, the float32 sum of
+ * its losses at partials[tile] (lanes past `bytes`, the padding of a count that is not a multiple of
+ * 4, left out). The caller sums the partials in tile order, so the loss has the same bits on any
+ * number of threads. The second f32 at `scalars` is huber's δ.
+ *
+ *   mse            loss d², gradient 2d
+ *   mae            loss |d|, gradient sign d
+ *   huber          |d| ≤ δ: loss ½d², gradient d; else δ(|d| − ½δ), δ·sign d
+ *   bce            p and 1 − p clipped to [ε, 1 − ε], ε = 1e-7: loss −(t·ln p + (1 − t)·ln(1 − p)),
+ *                  gradient (p − t)/(p(1 − p)) where the raw p is inside (ε, 1 − ε), else 0
+ *   sigmoid_bce    from logits z = p: loss max(z, 0) − z·t + log1p(e^−|z|), gradient σ(z) − t
+ *
+ * as runtime/cpu/kernels/losses.ts writes them, in float32 (exp and ln: transcendental-module.ts,
+ * activation-module.ts): tolerances in test/runtime/cpu/loss-simd.test.ts.
+ */
+const i32 = Type.i32;
+const v128 = Type.v128;
+const TILE_BYTES = TILE_FLOATS * 4;
+type Code = readonly number[];
+
+const Simd = {
+  const4: (value: number) => [0xfd, ...u32(0x0c), ...new Uint8Array(new Float32Array([value, value, value, value]).buffer)],
+  lanes: [0xfd, ...u32(0x0c), ...new Uint8Array(new Int32Array([0, 4, 8, 12]).buffer)],
+  f32x4Abs: [0xfd, ...u32(0xe0)],
+  f32x4Neg: [0xfd, ...u32(0xe1)],
+  f32x4Div: [0xfd, ...u32(0xe7)],
+  f32x4Min: [0xfd, ...u32(0xe8)],
+  f32x4Max: [0xfd, ...u32(0xe9)],
+  f32x4Le: [0xfd, ...u32(0x45)],
+  f32x4Ge: [0xfd, ...u32(0x46)],
+  f32x4Eq: [0xfd, ...u32(0x41)],
+  i32x4Add: [0xfd, ...u32(0xae)],
+  i32x4LtS: [0xfd, ...u32(0x39)],
+} as const;
+const c4 = Simd.const4;
+const mul = (a: Code, b: Code): number[] => [...a, ...b, ...Op.f32x4Mul];
+const add = (a: Code, b: Code): number[] => [...a, ...b, ...Op.f32x4Add];
+const sub = (a: Code, b: Code): number[] => [...a, ...b, ...Op.f32x4Sub];
+const div = (a: Code, b: Code): number[] => [...a, ...b, ...Simd.f32x4Div];
+/** a where mask, else b. */
+const select = (a: Code, b: Code, mask: Code): number[] => [...a, ...b, ...mask, ...Op.v128Bitselect];
+/** sign d: 1, −1 or 0. */
+const sign = (d: Code): number[] => select(c4(1), select(c4(-1), c4(0), [...d, ...c4(0), ...Op.f32x4Lt]), [...d, ...c4(0), ...Op.f32x4Gt]);
+
+/** The loss and the unscaled gradient of four values: sets `l` and `dl` from `p`, `t` and `d` = p − t. */
+type Body = (f: WasmFunction, e: Emitter) => number[];
+
+/** log1p(u) = w = 1 ? u : ln w · u/(w − 1), w = 1 + u (as softplus in activation-module.ts). */
+function log1p(f: WasmFunction, e: Emitter, u: string): number[] {
+  return [
+    ...f.set('w1', add(c4(1), f.get(u))),
+    ...select(f.get(u), div(mul(log(f, e, f.get('w1')), f.get(u)), sub(f.get('w1'), c4(1))), [...f.get('w1'), ...c4(1), ...Simd.f32x4Eq]),
+  ];
+}
+
+const BODIES = {
+  mse: (f) => [...f.set('l', mul(f.get('d'), f.get('d'))), ...f.set('dl', mul(c4(2), f.get('d')))],
+  mae: (f) => [...f.set('l', [...f.get('d'), ...Simd.f32x4Abs]), ...f.set('dl', sign(f.get('d')))],
+  huber: (f) => {
+    const abs = [...f.get('d'), ...Simd.f32x4Abs];
+    const inside = [...abs, ...f.get('delta'), ...Simd.f32x4Le];
+    return [
+      ...f.set('l', select(mul(mul(c4(0.5), f.get('d')), f.get('d')), mul(f.get('delta'), sub(abs, mul(c4(0.5), f.get('delta')))), inside)),
+      ...f.set('dl', select(f.get('d'), mul(f.get('delta'), sign(f.get('d'))), inside)),
+    ];
+  },
+  bce: (f, e) => {
+    const EPS = 1e-7;
+    return [
+      ...f.set('q', [...f.get('p'), ...c4(EPS), ...Simd.f32x4Max, ...c4(1 - EPS), ...Simd.f32x4Min]),
+      // 1 − p clipped on its own (u): 1 − f32(1 − ε) is 1.19e-7, not the JS kernel's 1e-7.
+      ...f.set('u', [...c4(1), ...f.get('p'), ...Op.f32x4Sub, ...c4(EPS), ...Simd.f32x4Max, ...c4(1 - EPS), ...Simd.f32x4Min]),
+      ...f.set('l', [...mul(f.get('t'), log(f, e, f.get('q'))), ...mul(sub(c4(1), f.get('t')), log(f, e, f.get('u'))), ...Op.f32x4Add, ...Simd.f32x4Neg]),
+      // inside: ε < p < 1 − ε in float64, the JS kernel's test: for a float32 p, p > f32(ε) and
+      // p ≤ f32(1 − ε) (the float32 just below 1 − ε). A NaN p is outside: gradient 0.
+      ...f.set('dl', select(
+        div(sub(f.get('q'), f.get('t')), mul(f.get('q'), f.get('u'))),
+        c4(0),
+        [...f.get('p'), ...c4(EPS), ...Op.f32x4Gt, ...f.get('p'), ...c4(1 - EPS), ...Simd.f32x4Le, ...Op.v128And],
+      )),
+    ];
+  },
+  sigmoid_bce: (f, e) => [
+    // u = e^−|z|; σ(z) = 1/(1 + u) for z ≥ 0, u/(1 + u) below (no overflow either way).
+    ...f.set('u', e.exp([...f.get('p'), ...Simd.f32x4Abs, ...Simd.f32x4Neg])),
+    ...f.set('q', div(select(c4(1), f.get('u'), [...f.get('p'), ...c4(0), ...Simd.f32x4Ge]), add(c4(1), f.get('u')))),
+    ...f.set('l', add(sub([...f.get('p'), ...c4(0), ...Op.f32x4Pmax], mul(f.get('p'), f.get('t'))), log1p(f, e, 'u'))),
+    ...f.set('dl', sub(f.get('q'), f.get('t'))),
+  ],
+} satisfies Record<string, Body>;
+
+function lossFunction(body: Body, fma: boolean): { f: WasmFunction; code: number[] } {
+  const f = new WasmFunction([...['pred', 'target', 'grad', 'partials', 'bytes', 'scalars', 'start', 'end'].map((n) => [n, i32] as const)]);
+  f.declare(i32, 'tile', 'j', 'stop');
+  f.declare(v128, 'k', 'delta', 'acc', 'p', 't', 'd', 'l', 'dl', 'q', 'u', 'w1');
+  const e = mathLocals(f, fma);
+  const at = (base: string): number[] => [...f.get(base), ...f.get('j'), ...Op.i32Add];
+  const tileEnd = [...f.get('tile'), ...Op.i32Const(1), ...Op.i32Add, ...Op.i32Const(TILE_BYTES), ...Op.i32Mul];
+  const code = [
+    ...f.set('k', [...f.get('scalars'), ...Op.v128Load32Splat(0)]),
+    ...f.set('delta', [...f.get('scalars'), ...Op.v128Load32Splat(4)]),
+    ...f.for('tile', f.get('start'), f.get('end'), Op.i32Const(1), [
+      ...f.set('acc', Op.v128Zero),
+      // stop = min((tile + 1)·TILE_BYTES, bytes rounded up to 16)
+      ...f.set('stop', [...f.get('bytes'), ...Op.i32Const(15), ...Op.i32Add, ...Op.i32Const(-16), ...Op.i32And]),
+      ...f.set('stop', [...tileEnd, ...f.get('stop'), ...tileEnd, ...f.get('stop'), ...Op.i32LtS, ...Op.select]),
+      ...f.for('j', [...f.get('tile'), ...Op.i32Const(TILE_BYTES), ...Op.i32Mul], f.get('stop'), Op.i32Const(16), [
+        ...f.set('p', [...at('pred'), ...Op.v128Load(0)]),
+        ...f.set('t', [...at('target'), ...Op.v128Load(0)]),
+        ...f.set('d', sub(f.get('p'), f.get('t'))),
+        ...body(f, e),
+        ...at('grad'), ...mul(f.get('dl'), f.get('k')), ...Op.v128Store(0),
+        // Lanes at byte j + 4i < bytes count.
+        ...f.set('acc', add(f.get('acc'), [...f.get('l'), ...f.get('j'), ...Op.i32x4Splat, ...Simd.lanes, ...Simd.i32x4Add, ...f.get('bytes'), ...Op.i32x4Splat, ...Simd.i32x4LtS, ...Op.v128And])),
+      ]),
+      ...f.get('partials'), ...f.get('tile'), ...Op.i32Const(4), ...Op.i32Mul, ...Op.i32Add,
+      ...[0, 1, 2, 3].flatMap((lane) => [...f.get('acc'), ...Op.f32x4ExtractLane(lane), ...(lane > 0 ? Op.f32Add : [])]),
+      ...Op.f32Store(0),
+    ]),
+  ];
+  return { f, code };
+}
+
+export type LossFunction = keyof typeof BODIES;
+
+/** The exports, in order. */
+export const LOSS_FUNCTIONS = Object.keys(BODIES) as LossFunction[];
+
+/** The module over the GEMM's memory, `shared` as that one is; `fma` as in transcendental-module.ts. */
+export function lossModuleBytes(shared: boolean, fma: boolean): Uint8Array<ArrayBuffer> {
+  const built = LOSS_FUNCTIONS.map((n) => lossFunction(BODIES[n], fma));
+  return new Uint8Array([
+    ...MAGIC_AND_VERSION,
+    ...section(1, vector(built.map(({ f }) => f.type()))),
+    ...importedMemorySection(shared, MAX_MEMORY_PAGES),
+    ...section(3, vector(built.map((_, i) => u32(i)))),
+    ...section(7, vector(LOSS_FUNCTIONS.map((n, i) => [...name(n), 0x00, ...u32(i)]))),
+    ...section(10, vector(built.map(({ f, code }) => f.body(code)))),
+  ]);
+}

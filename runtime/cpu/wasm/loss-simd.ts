@@ -1,0 +1,83 @@
+import type { CpuKernel, CpuKernelMap } from '../kernel-interface.js';
+import { f32 } from '../kernel-interface.js';
+import { labelAttrs, lossKernels } from '../kernels/losses.js';
+import { parallelFor } from '../threads/threaded-module.js';
+import { TILE_FLOATS } from './elementwise-module.js';
+import { overGemmMemory } from './gemm-memory.js';
+import { callLayout, floatsOf } from './kernel-memory.js';
+import { LOSS_FUNCTIONS, lossModuleBytes, type LossFunction } from './loss-module.js';
+import { withFmaWhereValid } from './transcendental-module.js';
+
+/**
+ * mse, mae, huber, binary cross-entropy and its sigmoid (from logits) form on WebAssembly SIMD
+ * (loss-module.ts): dpred for every value and a float32 loss sum per tile of TILE_FLOATS values, on
+ * the worker pool in the GEMM module's memory (operands in place when they lie there, else copied;
+ * a count that is not a multiple of 4 padded in scratch); JS adds the tiles' sums in tile order
+ * (float64), so the loss has the same bits on any number of threads. The JS kernels
+ * (kernels/losses.ts) run below MIN_VALUES, without WASM SIMD, and for the binary cross-entropies
+ * with label smoothing or class weights.
+ */
+const lossModule = overGemmMemory<Record<LossFunction, (...args: number[]) => void>>(withFmaWhereValid(lossModuleBytes), LOSS_FUNCTIONS);
+
+/** Below this, copying in and out costs about what the JS loop does. */
+const MIN_VALUES = 16;
+
+/** One value's work in the threshold's multiply-adds: the logs and exps of the cross-entropies, as activation-simd.ts's gelu. */
+const VALUE_COST = 32;
+
+/** The export's argument list, refilled per call. */
+const args = [0, 0, 0, 0, 0, 0];
+
+function loss(fn: LossFunction, kernel: keyof typeof lossKernels, labelled: boolean): CpuKernel {
+  const fallback = lossKernels[kernel] as CpuKernel;
+  return (ctx, inputs, outputs, attrs) => {
+    const p = inputs[0]!.data;
+    const t = inputs[1]!.data;
+    const n = p.length;
+    const plain = p instanceof Float32Array && t instanceof Float32Array && t.length === n && !(labelled && labelAttrs(attrs) !== null);
+    const module = plain && n >= MIN_VALUES ? lossModule() : null;
+    if (!module) return fallback(ctx, inputs, outputs, attrs);
+    const g = f32(outputs[1]!);
+    const memory = module.gemm.memory;
+    const call = callLayout(memory);
+    const padded = Math.ceil(n / 4) * 4;
+    let gAt: number;
+    if (n === padded) {
+      args[0] = call.input(p as Float32Array);
+      args[1] = call.input(t as Float32Array);
+      gAt = call.output(g);
+    } else {
+      // The lanes past the end are computed in scratch and left out of the sums.
+      args[0] = call.scratch(padded);
+      args[1] = call.scratch(padded);
+      gAt = call.scratch(padded);
+      const floats = floatsOf(memory);
+      floats.set(p as Float32Array, args[0] / 4);
+      floats.set(t as Float32Array, args[1] / 4);
+    }
+    const tiles = Math.ceil(padded / TILE_FLOATS);
+    const partialsAt = call.scratch(tiles);
+    const scalarsAt = call.scratch(4);
+    const floats = floatsOf(memory);
+    floats[scalarsAt / 4] = 1 / n;
+    floats[scalarsAt / 4 + 1] = typeof attrs.delta === 'number' ? attrs.delta : 0;
+    args[2] = gAt;
+    args[3] = partialsAt;
+    args[4] = n * 4;
+    args[5] = scalarsAt;
+    parallelFor(module.threaded, fn, args, tiles, n * VALUE_COST);
+    call.copyOut(g, gAt);
+    const sums = floatsOf(memory);
+    let total = 0;
+    for (let i = 0; i < tiles; i++) total += sums[partialsAt / 4 + i]!;
+    f32(outputs[0]!)[0] = total / n;
+  };
+}
+
+export const lossSimdKernels = {
+  mse_loss: loss('mse', 'mse_loss', false),
+  mae_loss: loss('mae', 'mae_loss', false),
+  huber_loss: loss('huber', 'huber_loss', false),
+  binary_cross_entropy_loss: loss('bce', 'binary_cross_entropy_loss', true),
+  sigmoid_binary_cross_entropy_loss: loss('sigmoid_bce', 'sigmoid_binary_cross_entropy_loss', true),
+} satisfies CpuKernelMap;
