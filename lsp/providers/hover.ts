@@ -20,7 +20,7 @@ export function hover(ctx: ProviderContext, position: Position): Hover | null {
   const node = path[path.length - 1]!;
   const parent = path[path.length - 2];
 
-  const vocabulary = vocabularyHover(ctx, node, parent, path[path.length - 4]);
+  const vocabulary = vocabularyHover(ctx, node, parent, path);
   if (vocabulary) return vocabulary;
   // An index's `:` lies in a slice, which computes nothing of its own: the index does.
   const operator = operatorHover(ctx, node.kind === 'Slice' && parent ? parent : node);
@@ -35,7 +35,8 @@ export function hover(ctx: ProviderContext, position: Position): Hover | null {
  * Hover on an op, activation, loss, optimizer or setting name. `outer` is the node around the
  * call's argument: for the layer `bidirectional(lstm(...))` wraps, the wrapper, which computes it.
  */
-function vocabularyHover(ctx: ProviderContext, node: AstNode, parent: AstNode | undefined, outer: AstNode | undefined): Hover | null {
+function vocabularyHover(ctx: ProviderContext, node: AstNode, parent: AstNode | undefined, path: readonly AstNode[]): Hover | null {
+  const outer = path[path.length - 4];
   let name: string | undefined;
   let computed: SourceRange | undefined;
   let preferred: EntryKind | undefined;
@@ -58,7 +59,13 @@ function vocabularyHover(ctx: ProviderContext, node: AstNode, parent: AstNode | 
   const entry = block ?? (isUserSymbol(ctx, node.range) ? undefined : ctx.catalog.lookup(name, preferred));
   if (!entry) return null;
   const values = computed ? valuesFor(ctx.result, computed) : [];
-  return markdown(ctx, node.range, entryText(entry, values));
+  return markdown(ctx, node.range, entryText(entry, values.length > 0 || !computed ? values : partsOf(ctx, path)));
+}
+
+/** The parts a `split` of `a, b = ...` computes, recorded at the names (one flow per distinct part). */
+function partsOf(ctx: ProviderContext, path: readonly AstNode[]): ValueInfo[] {
+  const tuple = path.find((n) => n.kind === 'TupleAssign');
+  return tuple?.kind === 'TupleAssign' ? tuple.names.flatMap((name) => valuesFor(ctx.result, name.range)) : [];
 }
 
 /**

@@ -79,8 +79,9 @@ export class CpuExecutor implements Executor {
     }
     const compile = (steps: PlanStep[], phase: string): CompiledStep[] =>
       steps.map((step, i) => {
-        // Optimizer updates write their parameter and slots in place, i.e. through their inputs.
-        const written = phase === 'update' ? [...step.outputs, ...step.inputs] : step.outputs;
+        // Optimizer updates write their parameter and slots in place, i.e. through their inputs. Each
+        // tensor once: a copy the update rewrites as it goes is current at the next version only.
+        const written = phase === 'update' ? [...new Set([...step.outputs, ...step.inputs])] : step.outputs;
         const writesStored = written.filter((name) => this.stored.has(name)).map((name) => this.stored.get(name)!.data);
         return { step, run: resolveCpuKernel(step.kernel), where: describeStep(step, phase, i), writesStored };
       });

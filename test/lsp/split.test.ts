@@ -40,6 +40,9 @@ describe('the editor on split', () => {
     const value = hoverText('split(stats', 1);
     expect(value).toMatch(/^```nnet\nsplit\(x, parts, axis = -1\)/);
     expect(value).toContain('Shape: `[..., d, ...] → n parts');
+    // What this split computes: each distinct kept part once (mu and logvar; `_` computes nothing).
+    expect(value).toContain('[batch, 4] → [batch, 1]');
+    expect(value).not.toContain('[batch, 4] → [batch, 2]');
   });
 
   it('renames one name of the tuple and only it; `_` is refused as a new name', () => {

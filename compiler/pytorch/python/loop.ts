@@ -177,8 +177,10 @@ def resolve(path, base):
     return path if os.path.isabs(path) else os.path.join(base, path)
 
 
-def load_data(source, options, base):
-    """(train, test or None), as nnet's loadData: a folder, or a file with 'test'/'test_file' options."""
+def load_data(source, options, base, seed):
+    """(train, test or None), as nnet's loadData: a folder, or a file with 'test'/'test_file' options.
+    The 'test' fraction is held out with the run's seed unless the data options name their own
+    ('nnet train' passes {seed: the train seed, **options}, cli/commands/train.ts)."""
     path = resolve(source, base)
     if os.path.isdir(path):
         train = read_folder(path, 'train')
@@ -193,7 +195,7 @@ def load_data(source, options, base):
         return train, read_file(resolve(options['test_file'], base), options, base)
     test = options.get('test')
     if isinstance(test, (int, float)) and test > 0:
-        return split(train, test, int(options.get('seed', 0)))
+        return split(train, test, int(options.get('seed', seed)))
     return train, None
 
 
@@ -701,7 +703,9 @@ def train(run, model_class, config, args):
     source = args.data or config['data']['source']
     if source is None:
         raise DataError('the train section names no data: pass --data FILE_OR_FOLDER')
-    train_set, test_set = load_data(source, config['data']['options'], HERE if not args.data else os.getcwd())
+    # As 'nnet train --data': a file named on the command line takes none of the train section's data options.
+    options = config['data']['options'] if not args.data else {}
+    train_set, test_set = load_data(source, options, HERE if not args.data else os.getcwd(), args.seed)
     validation = args.validation if args.validation is not None else config['validation']
     val_set = None
     if validation > 0:

@@ -34,7 +34,8 @@ function loss(fn: LossFunction, kernel: keyof typeof lossKernels, labelled: bool
     const p = inputs[0]!.data;
     const t = inputs[1]!.data;
     const n = p.length;
-    const plain = p instanceof Float32Array && t instanceof Float32Array && t.length === n && !(labelled && labelAttrs(attrs) !== null);
+    // A mask (a third input: the masked_ kernels, which stay JS) or label settings: the JS kernel.
+    const plain = inputs.length === 2 && p instanceof Float32Array && t instanceof Float32Array && t.length === n && !(labelled && labelAttrs(attrs) !== null);
     const module = plain && n >= MIN_VALUES ? lossModule() : null;
     if (!module) return fallback(ctx, inputs, outputs, attrs);
     const g = f32(outputs[1]!);

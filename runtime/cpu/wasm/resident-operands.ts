@@ -67,6 +67,29 @@ export class ResidentOperands {
     return offset;
   }
 
+  /**
+   * The byte address of `data`'s copy under `layout` when one is placed (current or stale), else
+   * null: for a writer of `data` that rewrites the copy itself as it goes (the optimizer updates that
+   * pack: simd/stored-memory.ts), then calls `writtenAlong`.
+   */
+  copyAt(data: Float32Array, layout: string | number): number | null {
+    const copy = this.copies.get(data)?.get(layout);
+    return copy !== undefined && copy.generation === this.generation ? copy.offset : null;
+  }
+
+  /**
+   * Records that the copy under `layout` already holds what `data` holds once its writer marks the
+   * write (packed-operands.ts `markWritten`), so it is current at the next version, not rewritten
+   * then. Sound where that write is marked once, right after the kernel: the executor's step loop
+   * marks every stored tensor a kernel writes before the next kernel runs. A write never marked only
+   * costs a rewrite (the version never reaches the copy's).
+   */
+  writtenAlong(data: Float32Array, layout: string | number): void {
+    const copy = this.copies.get(data)?.get(layout);
+    const version = operandVersion(data);
+    if (copy !== undefined && version !== undefined) copy.version = version + 1;
+  }
+
   /** The first byte address free for scratch, above every block of the memory (copies, tensors). */
   scratchStart(): number {
     return this.heap.top();

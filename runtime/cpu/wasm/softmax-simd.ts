@@ -56,7 +56,10 @@ function moduleFor(values: number, cols: number): GemmMemoryModule<SoftmaxExport
  * y = scale · softmax(x) by rows of `cols`, y left in the memory at the returned layout's output
  * address; per row, max and Σ e^(x − max) at `statsAt` (2 floats a row). The caller copies y out.
  */
-function softmaxRows(module: GemmMemoryModule<SoftmaxExports>, x: Float32Array, y: Float32Array, cols: number, scale: number): { call: ReturnType<typeof callLayout>; xAt: number; yAt: number; statsAt: number } {
+/** softmaxRows's result, one object refilled per call: nothing allocated per step. */
+const laidOut = { call: callLayout as unknown as ReturnType<typeof callLayout>, xAt: 0, yAt: 0, statsAt: 0 };
+
+function softmaxRows(module: GemmMemoryModule<SoftmaxExports>, x: Float32Array, y: Float32Array, cols: number, scale: number): typeof laidOut {
   const rows = x.length / cols;
   const call = callLayout(module.gemm.memory);
   const xAt = call.input(x);
@@ -71,7 +74,11 @@ function softmaxRows(module: GemmMemoryModule<SoftmaxExports>, x: Float32Array, 
   a[3] = cols * 4;
   a[4] = scalarsAt;
   parallelFor(module.threaded, 'softmax', a, rows, x.length * EXP_VALUE_COST);
-  return { call, xAt, yAt, statsAt };
+  laidOut.call = call;
+  laidOut.xAt = xAt;
+  laidOut.yAt = yAt;
+  laidOut.statsAt = statsAt;
+  return laidOut;
 }
 
 const softmax: CpuKernel = (ctx, inputs, outputs, attrs) => {
