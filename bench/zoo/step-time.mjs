@@ -9,9 +9,9 @@
 //
 // Each model runs STEPS (default 4) steps per round after one warm-up round, ROUNDS (default 3)
 // rounds; the best round's CPU time per step is kept. A model's STEPS/ROUNDS below override the
-// defaults for the largest ones. Time the GPT on its own (`... step-time.mjs Gpt`): the kernels'
-// WebAssembly memory (at most 4 GiB) is one per process, and after the other ten models the GPT's
-// buffers no longer fit in it, disposed executors notwithstanding.
+// defaults for the largest ones. The kernels' WebAssembly memory (at most 4 GiB) is one per process;
+// each disposed executor gives its blocks back to it (runtime/cpu/wasm/kernel-memory.ts), so all
+// eleven models run in one process, the GPT after the other ten.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
