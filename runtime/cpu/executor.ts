@@ -15,6 +15,8 @@ import { resolveCpuKernel } from './kernel-registry.js';
 import { markCacheable, markWritten } from './packed-operands.js';
 import { createStoredMemory, type StoredMemory } from './simd/stored-memory.js';
 import { tensorHeap } from './wasm/install.js';
+import { releaseHeldBlocks } from './wasm/kernel-memory.js';
+import { forgetResident } from './wasm/resident-operands.js';
 
 const NO_NAMES: string[] = [];
 /** The outputs of a step that reads none: one frozen object shared by every such step (none per step). */
@@ -44,6 +46,8 @@ const UPDATED_ROLES = new Set(['param', 'optimizer']);
 export class CpuExecutor implements Executor {
   readonly plan: Plan;
   private readonly stored = new Map<string, CpuTensor>();
+  /** The block of the kernels' memory holding the parameters and slots, given back on dispose. */
+  private readonly storedMemory: StoredMemory | null;
   private readonly byName: Map<string, PlanTensor>;
   private readonly bound = new Map<string, Bound>();
   private readonly forward: CompiledStep[];
@@ -66,7 +70,7 @@ export class CpuExecutor implements Executor {
     this.byName = new Map(this.plan.tensors.map((t) => [t.name, t]));
     this.indexRanges = indexInputRanges(this.plan);
     this.feedNames = [...this.plan.inputs, ...this.plan.labels];
-    const storedMemory = this.createStoredMemory();
+    const storedMemory = (this.storedMemory = this.createStoredMemory());
     for (const t of this.plan.tensors) {
       if (!STORED_ROLES.has(t.role)) continue;
       const shape = t.shape.map((d) => evalDim(d, {}));
@@ -79,8 +83,9 @@ export class CpuExecutor implements Executor {
     }
     const compile = (steps: PlanStep[], phase: string): CompiledStep[] =>
       steps.map((step, i) => {
-        // Optimizer updates write their parameter and slots in place, i.e. through their inputs.
-        const written = phase === 'update' ? [...step.outputs, ...step.inputs] : step.outputs;
+        // Optimizer updates write their parameter and slots in place, i.e. through their inputs. Each
+        // tensor once: a copy the update rewrites as it goes is current at the next version only.
+        const written = phase === 'update' ? [...new Set([...step.outputs, ...step.inputs])] : step.outputs;
         const writesStored = written.filter((name) => this.stored.has(name)).map((name) => this.stored.get(name)!.data);
         return { step, run: resolveCpuKernel(step.kernel), where: describeStep(step, phase, i), writesStored };
       });
@@ -229,10 +234,19 @@ export class CpuExecutor implements Executor {
     return new Map(this.plan.update.map((s) => [s.inputs[0]!, s.inputs[1]!]));
   }
 
+  /**
+   * Gives back every block this executor holds in the kernels' WebAssembly memory (which never
+   * shrinks, and later executors reuse): its bound tensors, its parameters and slots, the resident
+   * copies of its weights, and the blocks kernels keep between calls (wasm/kernel-memory.ts). The
+   * executor must not be used after.
+   */
   dispose(): void {
     for (const bound of this.bound.values()) releaseBound(bound);
     this.bound.clear();
     this.lastBind = null;
+    for (const { data } of this.stored.values()) if (data instanceof Float32Array) forgetResident(data);
+    this.storedMemory?.release();
+    releaseHeldBlocks();
   }
 
   private requireTraining(): NonNullable<Plan['training']> {
@@ -254,6 +268,8 @@ export class CpuExecutor implements Executor {
       try {
         run(ctx, inputs, outputs, attrs);
       } catch (error) {
+        // A coded error (the kernels' memory full: NNR1019) keeps its code, so the CLI shows it as the user's.
+        if (error instanceof PlanError) throw new PlanError(error.code, `${where}: ${error.message.slice(error.code.length + 2)}`);
         throw new Error(`${where}: ${(error as Error).message}`);
       }
       for (let w = 0; w < writesStored.length; w++) markWritten(writesStored[w]!);

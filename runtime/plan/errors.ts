@@ -28,6 +28,7 @@ const PLAN_ERROR_CODES = {
   NNR1016: 'nested too deep (a dim expression or the plan document)',
   NNR1017: "the inputs' sizes leave a tensor with no elements along a computed dim (an input too short for the model's windows)",
   NNR1018: "the inputs' sizes make a step read outside a tensor (a sequence longer than a position_embedding's max_len)",
+  NNR1019: "the model needs more of the CPU kernels' WebAssembly memory than it can grow to (wasm32's 4 GiB)",
   NNR1101: 'weight missing',
   NNR1102: 'weight has the wrong size or shape',
   NNR1103: 'weight has the wrong dtype',

@@ -57,6 +57,19 @@ export function checkLabel(label: number, classes: number, row: number): void {
   }
 }
 
+/**
+ * −log_softmax(z)[label] of the row at `base`, from the logits: max + ln Σ e^(z − max) − z_label.
+ * Not −ln of the float32 probability, which underflows to 0 once the label's logit is ~87 below the
+ * row's largest (a diverging run): the loss stays exact there, as WebGPU's and PyTorch's.
+ */
+function labelNll(z: Float32Array, base: number, c: number, label: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < c; j++) max = Math.max(max, z[base + j]!);
+  let sum = 0;
+  for (let j = 0; j < c; j++) sum += Math.exp(z[base + j]! - max);
+  return max + Math.log(sum) - z[base + label]!;
+}
+
 const sparseSoftmaxCE: CpuKernel = (_ctx, [pred, target], [loss, dpred]) => {
   const z = f32(pred!);
   const g = f32(dpred!);
@@ -68,7 +81,7 @@ const sparseSoftmaxCE: CpuKernel = (_ctx, [pred, target], [loss, dpred]) => {
   for (let r = 0; r < rows; r++) {
     const label = labels[r]!;
     checkLabel(label, c, r);
-    total -= Math.log(Math.max(g[r * c + label]!, 1e-30));
+    total += labelNll(z, r * c, c, label);
     g[r * c + label]! -= 1;
   }
   for (let i = 0; i < g.length; i++) g[i]! /= rows;

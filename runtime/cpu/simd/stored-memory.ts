@@ -1,7 +1,8 @@
 import { MAX_MEMORY_PAGES, parallelFor, type ThreadedModule } from '../threads/threaded-module.js';
 import { overGemmMemory } from '../wasm/gemm-memory.js';
 import { callLayout, floatsOf, type KernelHeap } from '../wasm/kernel-memory.js';
-import { MAX_UPDATE_SCALARS, OPTIMIZER_UPDATES, optimizerModuleBytes, TILE_FLOATS, type OptimizerUpdate } from './optimizer-module.js';
+import { transposedCopyOf, transposedCopyWritten, type SgemmModule } from '../wasm/sgemm-simd.js';
+import { MAX_UPDATE_SCALARS, OPTIMIZER_FUNCTIONS, optimizerModuleBytes, PACKED_PANELS_PER_TILE, packedName, TILE_FLOATS, type OptimizerUpdate } from './optimizer-module.js';
 
 /**
  * Trainable parameters and optimizer slots in WebAssembly memory, so the optimizer updates run on
@@ -12,7 +13,7 @@ import { MAX_UPDATE_SCALARS, OPTIMIZER_UPDATES, optimizerModuleBytes, TILE_FLOAT
  * its activations and gradients: the update module, instantiated over that memory and held by the
  * worker pool, reads the gradient where the backward pass wrote it (the GEMM reads row-major weights
  * where they are too) and runs split by tiles of values over the threads (the same bits on any number
- * of them). The block is freed when its owner (the executor) is collected.
+ * of them). The block is freed when its owner (the executor) is disposed (`release`), or collected.
  *
  * Elsewhere each executor gets a memory of its own, sized once, never grown (its views must stay
  * valid), the updates running on the calling thread; one scratch region there, as large as the
@@ -24,6 +25,8 @@ import { MAX_UPDATE_SCALARS, OPTIMIZER_UPDATES, optimizerModuleBytes, TILE_FLOAT
 export interface StoredMemory {
   /** A zeroed view of `size` float32 values, 16-byte aligned. */
   allocate(size: number): Float32Array;
+  /** Gives a block of the tensor heap back (the executor is disposed; its views must not be used after). */
+  release(): void;
 }
 
 /** An executor's tensors and gradient scratch, in one memory. */
@@ -34,6 +37,8 @@ interface Block {
   scratchElements: number;
   /** Byte address of the block's parameter block: the settings of the update running now. */
   scalars: number;
+  /** The GEMM module whose heap holds the block (its resident packed weights too), else null. */
+  gemm: SgemmModule | null;
 }
 
 /** The block of every view `allocate` handed out. */
@@ -50,7 +55,7 @@ const MAX_BYTES = 2 ** 31;
  */
 const UPDATE_COST = 24;
 
-const updatesOverGemm = overGemmMemory<unknown>(optimizerModuleBytes, OPTIMIZER_UPDATES);
+const updatesOverGemm = overGemmMemory<unknown>(optimizerModuleBytes, OPTIMIZER_FUNCTIONS);
 
 function simdAllowed(): boolean {
   const env = typeof process === 'object' ? process.env : {};
@@ -66,7 +71,7 @@ function ownMemory(bytes: number): ThreadedModule | null {
     const pages = Math.max(1, Math.ceil(bytes / PAGE));
     const memory = new WebAssembly.Memory({ initial: pages, maximum: Math.min(pages, MAX_MEMORY_PAGES) });
     const exports = new WebAssembly.Instance(new WebAssembly.Module(code), { env: { memory } }).exports;
-    return { exports, memory, shared: false, id: null, functions: OPTIMIZER_UPDATES };
+    return { exports, memory, shared: false, id: null, functions: OPTIMIZER_FUNCTIONS };
   } catch {
     return null;
   }
@@ -82,7 +87,8 @@ const released = new FinalizationRegistry<{ heap: KernelHeap; address: number }>
  */
 export function createStoredMemory(sizes: readonly number[], scratchElements: number, heap: KernelHeap | null = null, owner: object | null = null): StoredMemory | null {
   if (sizes.length === 0 || !simdAllowed()) return null;
-  const inHeap = heap && updatesOverGemm()?.gemm.memory === heap.memory ? updatesOverGemm()!.threaded : null;
+  const overGemm = heap && updatesOverGemm()?.gemm.memory === heap.memory ? updatesOverGemm() : null;
+  const inHeap = overGemm?.threaded ?? null;
   const scratchAligned = inHeap ? 0 : align(scratchElements);
   const scalarsAligned = align(MAX_UPDATE_SCALARS);
   const total = sizes.reduce((n, s) => n + align(s), 0) + scratchAligned + scalarsAligned;
@@ -92,8 +98,11 @@ export function createStoredMemory(sizes: readonly number[], scratchElements: nu
   const module = inHeap ?? ownMemory(bytes);
   if (!module) return null;
   const base = inHeap ? heap!.allocate(bytes) : 0;
-  if (inHeap && owner) released.register(owner, { heap: heap!, address: base });
-  const block: Block = { module, scratch: base + tensors * 4, scratchElements: scratchAligned, scalars: base + (tensors + scratchAligned) * 4 };
+  const heldBlock = inHeap ? { heap: heap!, address: base } : null;
+  // A token to unregister by: `owner` may own other registrations.
+  const token = {};
+  if (heldBlock && owner) released.register(owner, heldBlock, token);
+  const block: Block = { module, scratch: base + tensors * 4, scratchElements: scratchAligned, scalars: base + (tensors + scratchAligned) * 4, gemm: overGemm?.gemm ?? null };
   // A reused block of the heap holds an earlier executor's values: the tensors start at zero.
   if (inHeap) floatsOf(module.memory).fill(0, base / 4, base / 4 + total);
   let top = 0;
@@ -105,6 +114,12 @@ export function createStoredMemory(sizes: readonly number[], scratchElements: nu
       top += align(size);
       blocks.set(data, block);
       return data;
+    },
+    release() {
+      if (!heldBlock || heldBlock.address < 0) return;
+      released.unregister(token);
+      heldBlock.heap.free(heldBlock.address);
+      heldBlock.address = -1;
     },
   };
 }
@@ -126,6 +141,10 @@ const argLists: number[][] = [0, 1, 2].map((slots) => new Array<number>(slots + 
  * memory's own scratch), with the settings in `updateScalars`: the arguments are the parameter's, the
  * gradient's and the slots' byte addresses, the byte count and the parameter block's address. Returns
  * how many values it updated (the caller's scalar loop does the rest): 0 for plain arrays.
+ *
+ * A weight a product reads transposed from a resident packed copy (x·Wᵀ, sgemm-simd.ts), with k a
+ * multiple of 4, is updated by `packingUpdate` instead, which rewrites that copy in the same pass:
+ * the training step then has no separate repack of its dense weights.
  */
 export function simdUpdate(update: OptimizerUpdate, param: Float32Array, grad: Float32Array, slot0: Float32Array | null = null, slot1: Float32Array | null = null): number {
   const block = blocks.get(param);
@@ -141,6 +160,11 @@ export function simdUpdate(update: OptimizerUpdate, param: Float32Array, grad: F
     gradAt = block.scratch;
   }
   floatsOf(block.module.memory).set(updateScalars, block.scalars / 4);
+  const copy = block.gemm && transposedCopyOf(block.gemm, param);
+  if (copy && copy.k % 4 === 0 && copy.n * copy.k === param.length) {
+    packingUpdate(block, block.gemm!, update, param, gradAt, slot0, slot1, copy);
+    return param.length;
+  }
   const count = param.length - (param.length % 4);
   const args = argLists[(slot0 === null ? 0 : 1) + (slot1 === null ? 0 : 1)]!;
   let i = 0;
@@ -152,4 +176,53 @@ export function simdUpdate(update: OptimizerUpdate, param: Float32Array, grad: F
   args[i] = block.scalars;
   parallelFor(block.module, update, args, Math.ceil(count / TILE_FLOATS), count * UPDATE_COST);
   return count;
+}
+
+/** The packing updates' argument lists, per slot count, refilled per update. */
+const packedArgLists: number[][] = [0, 1, 2].map((slots) => new Array<number>(slots + 7).fill(0));
+
+/**
+ * `update` on a weight [n, k] (k a multiple of 4) that a product reads transposed from a resident
+ * packed copy (sgemm-simd.ts), rewriting that copy as it goes (optimizer-module.ts
+ * packedUpdateFunction): the whole panels of 8 rows on the pool, then the rows of a ragged last
+ * panel by the plain loop and that panel by pack_bt. The copy is then current for the version the
+ * executor's `markWritten` gives the weight after this kernel: the next forward pass does not repack it.
+ */
+function packingUpdate(
+  block: Block, gemm: SgemmModule, update: OptimizerUpdate, param: Float32Array, gradAt: number,
+  slot0: Float32Array | null, slot1: Float32Array | null, copy: { address: number; n: number; k: number },
+): void {
+  const { n, k, address } = copy;
+  const nPanels = Math.ceil(n / 8);
+  const whole = Math.floor(n / 8);
+  const slots = (slot0 === null ? 0 : 1) + (slot1 === null ? 0 : 1);
+  const args = packedArgLists[slots]!;
+  let i = 0;
+  args[i++] = param.byteOffset;
+  args[i++] = gradAt;
+  if (slot0 !== null) args[i++] = slot0.byteOffset;
+  if (slot1 !== null) args[i++] = slot1.byteOffset;
+  args[i++] = block.scalars;
+  args[i++] = k;
+  args[i++] = address;
+  args[i++] = nPanels;
+  args[i] = whole;
+  parallelFor(block.module, packedName(update), args, Math.ceil(whole / PACKED_PANELS_PER_TILE), whole * 8 * k * UPDATE_COST);
+  if (whole < nPanels) {
+    // The ragged panel's rows, contiguous at the end of each array: the plain loop, then pack_bt.
+    const offset = whole * 8 * k * 4;
+    const count = (n - whole * 8) * k;
+    const plain = argLists[slots]!;
+    let j = 0;
+    plain[j++] = param.byteOffset + offset;
+    plain[j++] = gradAt + offset;
+    if (slot0 !== null) plain[j++] = slot0.byteOffset + offset;
+    if (slot1 !== null) plain[j++] = slot1.byteOffset + offset;
+    plain[j++] = count * 4;
+    plain[j] = block.scalars;
+    parallelFor(block.module, update, plain, Math.ceil(count / TILE_FLOATS), count * UPDATE_COST);
+    // pack_bt(src, lineBytes, stepBytes, lines, k, dst, nPanels, panelsPerTile 1, start, end): the last panel alone.
+    (gemm.threaded.exports.pack_bt as (...a: number[]) => void)(param.byteOffset, k * 4, 4, n, k, address, nPanels, 1, whole, nPanels);
+  }
+  transposedCopyWritten(gemm, param);
 }

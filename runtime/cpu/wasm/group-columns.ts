@@ -1,7 +1,7 @@
 import { parallelFor } from '../threads/threaded-module.js';
 import { COLUMNS_FUNCTIONS, columnsModuleBytes } from './columns-module.js';
 import { overGemmMemory, type GemmMemoryModule } from './gemm-memory.js';
-import { floatsOf, kernelHeap } from './kernel-memory.js';
+import { floatsOf, holdBetweenCalls, kernelHeap } from './kernel-memory.js';
 
 /**
  * What grouped-simd.ts needs to move a group's columns in WebAssembly (columns-module.ts) instead of
@@ -28,7 +28,7 @@ export function copyColumns(module: GemmMemoryModule<unknown>, src: number, srcF
 const copyArgs: number[] = [0, 0, 0, 0, 0];
 
 /**
- * A block of the memory's heap kept for good and grown when a call needs more, with float views of
+ * A block of the memory's heap kept between calls (until an executor is disposed) and grown when a call needs more, with float views of
  * its parts made again only when the block or the memory's buffer changes (none per call).
  */
 export class HeldBlock {
@@ -37,7 +37,17 @@ export class HeldBlock {
   /** Views by address, then length (numbers as keys: no string per call). */
   private readonly views = new Map<number, Map<number, Float32Array>>();
 
-  constructor(private readonly memory: WebAssembly.Memory) {}
+  constructor(private readonly memory: WebAssembly.Memory) {
+    holdBetweenCalls(() => this.release());
+  }
+
+  /** Gives the block back to the heap (an executor was disposed); the next `reserve` places it afresh. */
+  release(): void {
+    if (this.address >= 0) kernelHeap(this.memory).free(this.address);
+    this.address = -1;
+    this.bytes = 0;
+    this.views.clear();
+  }
 
   /** The byte address of at least `bytes` bytes. */
   reserve(bytes: number): number {

@@ -24,7 +24,18 @@
  *
  * Only shared memories hand out tensor views (`tensorHeap`): an ordinary memory's views are detached
  * when it grows, and the scratch grows it.
+ *
+ * A WebAssembly memory never shrinks, and one process runs many executors in it one after another (the
+ * language server, the playground, a test file, the zoo's timings). So every block an executor takes
+ * is given back when it is disposed: its bound tensors (bound-buffers.ts), its parameters and slots
+ * (simd/stored-memory.ts), the resident copies of its weights (resident-operands.ts), and the blocks
+ * the kernels hold between calls (pointer tables, grouped convolutions' columns: `holdBetweenCalls`).
+ * Freed blocks leave gaps that merge with their free neighbours (only live blocks are listed, so a gap
+ * is everything between two of them), and first fit reuses them: the memory's size stays at the
+ * largest model's need rather than the sum of all of them.
  */
+import { PlanError } from '../../plan/errors.js';
+
 const owners = new WeakMap<ArrayBufferLike, WebAssembly.Memory>();
 
 /** The byte address of `data` in `memory` when it is a view of that memory, else null. */
@@ -49,6 +60,8 @@ export function floatsOf(memory: WebAssembly.Memory): Float32Array {
 const ALIGN = 16;
 const PAGE = 65536;
 const alignUp = (bytes: number): number => Math.ceil(bytes / ALIGN) * ALIGN;
+/** Bytes for a message: GiB from one up, else MiB. */
+const sized = (bytes: number): string => (bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(2)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`);
 
 interface Block {
   start: number;
@@ -75,8 +88,9 @@ export class KernelHeap {
       if (block.start - start >= size) break;
       start = block.end;
     }
-    this.blocks.splice(index, 0, { start, end: start + size });
+    // Grown first: a memory that cannot grow (NNR1019) is left with no block listed that it lacks.
     this.reserve(start + size);
+    this.blocks.splice(index, 0, { start, end: start + size });
     return start;
   }
 
@@ -96,10 +110,21 @@ export class KernelHeap {
     return this.blocks.reduce((n, b) => n + b.end - b.start, 0);
   }
 
-  /** Grows the memory (by whole 64 KiB pages) to hold `bytes`; an ordinary memory's views are then stale. */
+  /**
+   * Grows the memory (by whole 64 KiB pages) to hold `bytes`; an ordinary memory's views are then
+   * stale. Past what the memory may grow to (wasm32's 4 GiB, or the host's limit) it is NNR1019.
+   */
   reserve(bytes: number): void {
     const have = this.memory.buffer.byteLength;
-    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
+    if (bytes <= have) return;
+    try {
+      this.memory.grow(Math.ceil((bytes - have) / PAGE));
+    } catch {
+      throw new PlanError(
+        'NNR1019',
+        `the model needs ${sized(bytes)} of the CPU kernels' WebAssembly memory, which cannot grow past ${sized(have)} (${sized(this.usedBytes())} held by live executors); dispose executors no longer used, or use a smaller batch or model`,
+      );
+    }
   }
 
   /** A view of `length` float32 (or int32) values at byte `address`, recognised by `addressIn`. */
@@ -108,6 +133,23 @@ export class KernelHeap {
     owners.set(buffer, this.memory);
     return dtype === 'i32' ? new Int32Array(buffer, address, length) : new Float32Array(buffer, address, length);
   }
+}
+
+/**
+ * Releases of blocks kernels keep between calls for speed (pointer tables, grouped convolutions'
+ * columns): they may sit anywhere in the heap, so `releaseHeldBlocks` drops them all when an executor
+ * is disposed, and the kernels of the executors still alive place them afresh on their next call.
+ */
+const heldReleases = new Set<() => void>();
+
+/** Registers `release`, which frees a kernel's kept blocks, for `releaseHeldBlocks`. */
+export function holdBetweenCalls(release: () => void): void {
+  heldReleases.add(release);
+}
+
+/** Frees every block kernels keep between calls (an executor was disposed: see above). */
+export function releaseHeldBlocks(): void {
+  for (const release of heldReleases) release();
 }
 
 const heaps = new WeakMap<WebAssembly.Memory, KernelHeap>();

@@ -1,4 +1,4 @@
-import { kernelHeap, type KernelHeap } from './kernel-memory.js';
+import { holdBetweenCalls, kernelHeap, type KernelHeap } from './kernel-memory.js';
 
 /**
  * The pointer lists of the indirect and gathered convolutions (conv-indirect.ts, conv-gather.ts),
@@ -63,3 +63,13 @@ function release(table: Int32Array): void {
   const block = blocks.get(table);
   if (block) block.heap.free(block.address);
 }
+
+// Tables kept in a kernel memory are dropped when an executor is disposed (kernel-memory.ts): they
+// point into its tensors, and their blocks may sit anywhere in the heap. Plain-array tables stay.
+holdBetweenCalls(() => {
+  for (const [key, table] of tables) {
+    if (!blocks.has(table)) continue;
+    release(table);
+    tables.delete(key);
+  }
+});

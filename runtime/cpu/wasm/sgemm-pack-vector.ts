@@ -33,6 +33,26 @@ const HIGH = lanes(2, 6, 3, 7);
 const LOW_PAIRS = lanes(0, 1, 4, 5);
 const HIGH_PAIRS = lanes(2, 3, 6, 7);
 
+/**
+ * A 4×4 transpose in registers: `line(i)` pushes line i's 4 values (i = 0..3), `t` names four v128
+ * scratch locals; returns the code that sets them and `store(j, value)` for each of the 4 rows of the
+ * transpose (row j: value kk = j of every line), in order. Shared with the optimizer updates that
+ * write a weight's packed copy as they update it (simd/optimizer-module.ts): the same bits as pack_bt.
+ */
+export function transpose4x4(
+  line: (i: number) => number[],
+  t: readonly [number[], number[], number[], number[]],
+  setT: (i: number, value: number[]) => number[],
+  store: (j: number, value: number[]) => number[],
+): number[] {
+  const shuffle = (x: number[], y: number[], l: number[]): number[] => [...x, ...y, ...Op.i8x16Shuffle(l)];
+  const code = [...setT(0, shuffle(line(0), line(1), LOW)), ...setT(1, shuffle(line(0), line(1), HIGH))];
+  code.push(...setT(2, shuffle(line(2), line(3), LOW)), ...setT(3, shuffle(line(2), line(3), HIGH)));
+  const rows: Array<[number, number, number[]]> = [[0, 2, LOW_PAIRS], [0, 2, HIGH_PAIRS], [1, 3, LOW_PAIRS], [1, 3, HIGH_PAIRS]];
+  rows.forEach(([x, y, l], j) => code.push(...store(j, shuffle(t[x]!, t[y]!, l))));
+  return code;
+}
+
 const c = Op.i32Const;
 const minOf = (a: number[], b: number[]): number[] => [...a, ...b, ...a, ...b, ...Op.i32LtU, ...Op.select];
 
@@ -74,7 +94,6 @@ function perPanel(f: WasmFunction, width: 4 | 8, fallbackIndex: number, kBlock: 
 /** Lines contiguous along k: 4×4 transposes, `width / 4` groups of 4 lines per panel. */
 function transposingBlock(f: WasmFunction, width: 4 | 8): number[] {
   const g = (name: string): number[] => f.get(name);
-  const shuffle = (x: string, y: string, l: number[]): number[] => [...g(x), ...g(y), ...Op.i8x16Shuffle(l)];
   const rowBytes = width * 4;
   const group = (h: number): number[] => {
     const code = f.set('col', [...g('src'), ...g('p'), ...c(width), ...Op.i32Mul, ...c(4 * h), ...Op.i32Add, ...g('line'), ...Op.i32Mul, ...Op.i32Add, ...g('k0'), ...c(2), ...Op.i32Shl, ...Op.i32Add]);
@@ -85,10 +104,8 @@ function transposingBlock(f: WasmFunction, width: 4 | 8): number[] {
     const line = (i: number): number[] => [...g('sp'), ...g('line'), ...c(i), ...Op.i32Mul, ...Op.i32Add];
     const block: number[] = [...at('kk')];
     for (let i = 0; i < 4; i++) block.push(...f.set(`v${i}`, [...line(i), ...Op.v128Load(0)]));
-    block.push(...f.set('t0', shuffle('v0', 'v1', LOW)), ...f.set('t1', shuffle('v0', 'v1', HIGH)));
-    block.push(...f.set('t2', shuffle('v2', 'v3', LOW)), ...f.set('t3', shuffle('v2', 'v3', HIGH)));
-    const rows: Array<[string, string, number[]]> = [['t0', 't2', LOW_PAIRS], ['t0', 't2', HIGH_PAIRS], ['t1', 't3', LOW_PAIRS], ['t1', 't3', HIGH_PAIRS]];
-    rows.forEach(([x, y, l], j) => block.push(...g('dp'), ...shuffle(x, y, l), ...Op.v128Store(rowBytes * j)));
+    const t = [g('t0'), g('t1'), g('t2'), g('t3')] as const;
+    block.push(...transpose4x4((i) => g(`v${i}`), t, (i, value) => f.set(`t${i}`, value), (j, value) => [...g('dp'), ...value, ...Op.v128Store(rowBytes * j)]));
     const tail: number[] = [...at('kk')];
     for (let i = 0; i < 4; i++) tail.push(...g('dp'), ...line(i), ...Op.f32Load(0), ...Op.f32Store(4 * i));
     code.push(...f.for('kk', c(0), g('kc4'), c(4), block));

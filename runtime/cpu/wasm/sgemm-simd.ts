@@ -172,6 +172,7 @@ export function sgemmSimd(
   // the executor leaves slack after each tensor.
   const inPlaceB = rowMajor ? addressIn(memory, b) : null;
   const residentAt = inPlaceB ?? resident.place(b, layoutKey(rowMajor, bRow, bCol, n, k), bBytes, writeB);
+  if (residentAt !== null && !rowMajor && bRow === 1 && bCol === k && !transposedShapes.has(b)) transposedShapes.set(b, { n, k });
   const bAt = residentAt ?? resident.scratchStart();
   const aFloats = (m - 1) * aRow + (k - 1) * aCol + 1;
   const aInPlace = addressIn(memory, a);
@@ -282,4 +283,33 @@ function layoutKey(rowMajor: boolean, bRow: number, bCol: number, n: number, k: 
   if (rowMajor) return dims;
   if (bRow === 1 && bCol === k) return -dims - 1;
   return `sgemm B ${bRow} ${bCol} ${n} ${k}`;
+}
+
+/** The sizes of each weight read transposed (x·Wᵀ) from a resident copy: W is [n, k]. */
+const transposedShapes = new WeakMap<Float32Array, { n: number; k: number }>();
+
+/** The result of `transposedCopyOf`, one object for every call. */
+const transposedCopy = { address: 0, n: 0, k: 0 };
+
+/**
+ * Where `w`'s resident copy packed for x·Wᵀ (pack_bt's layout) lies in `module`'s memory, with W's
+ * rows n and columns k, when a product has placed one; else null. A writer of `w` that rewrites the
+ * copy as it goes (the optimizer updates: simd/stored-memory.ts) then calls `transposedCopyWritten`.
+ * The object is reused by every call.
+ */
+export function transposedCopyOf(module: SgemmModule, w: Float32Array): Readonly<typeof transposedCopy> | null {
+  const shape = transposedShapes.get(w);
+  if (shape === undefined) return null;
+  const address = module.resident.copyAt(w, layoutKey(false, 1, shape.k, shape.n, shape.k));
+  if (address === null) return null;
+  transposedCopy.address = address;
+  transposedCopy.n = shape.n;
+  transposedCopy.k = shape.k;
+  return transposedCopy;
+}
+
+/** Records that `w`'s transposed copy (`transposedCopyOf`) holds `w`'s values after the write being made. */
+export function transposedCopyWritten(module: SgemmModule, w: Float32Array): void {
+  const shape = transposedShapes.get(w);
+  if (shape !== undefined) module.resident.writtenAlong(w, layoutKey(false, 1, shape.k, shape.n, shape.k));
 }

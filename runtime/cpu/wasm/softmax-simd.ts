@@ -132,9 +132,6 @@ function gradient(fn: 'softmax_grad' | 'log_softmax_grad', cost: number): CpuKer
   };
 }
 
-/** −ln of the smallest probability the JS kernel takes the log of (it clamps p at 1e-30). */
-const LOG_FLOOR = Math.log(1e-30);
-
 /**
  * Sparse softmax cross-entropy from logits: dpred = (softmax − onehot(label)) / rows, in WASM as
  * softmax/rows and then 1/rows off each label's value; the loss from each row's max and Σ:
@@ -156,7 +153,7 @@ const sparseSoftmaxCrossEntropy: CpuKernel = (ctx, inputs, outputs, attrs) => {
     const label = labels[r]!;
     checkLabel(label, cols, r);
     const logp = z[r * cols + label]! - floats[s]! - Math.log(floats[s + 1]!);
-    total -= Math.max(logp, LOG_FLOOR);
+    total -= logp;
     g[r * cols + label]! -= 1 / rows;
   }
   f32(outputs[0]!)[0] = total / rows;
@@ -189,7 +186,7 @@ const maskedSparseSoftmaxCrossEntropy: CpuKernel = (ctx, inputs, outputs, attrs)
     }
     const label = labels[r]!;
     checkLabel(label, cols, r);
-    total -= Math.max(z[r * cols + label]! - floats[s]! - Math.log(floats[s + 1]!), LOG_FLOOR);
+    total -= z[r * cols + label]! - floats[s]! - Math.log(floats[s + 1]!);
     g[r * cols + label]! -= 1 / rows;
   }
   f32(outputs[0]!)[0] = total / rows;
