@@ -90,17 +90,33 @@ export const attentionGradDirect: CpuKernel = (_ctx, [dyT, qT, kT, vT, probsT], 
   }
 };
 
+/**
+ * The sinusoidal table [t, d] in float64 (y rounds x + table once, as computing it in place did), kept
+ * while t and d stay the same: a training step would otherwise pay a pow, a sin or a cos per element.
+ */
+let encoding = { t: -1, d: -1, table: new Float64Array(0) };
+
+function encodingTable(t: number, d: number): Float64Array {
+  if (encoding.t === t && encoding.d === d) return encoding.table;
+  const table = new Float64Array(t * d);
+  for (let pos = 0; pos < t; pos++) {
+    for (let e = 0; e < d; e++) {
+      const angle = pos / Math.pow(10000, (2 * Math.floor(e / 2)) / d);
+      table[pos * d + e] = e % 2 === 0 ? Math.sin(angle) : Math.cos(angle);
+    }
+  }
+  encoding = { t, d, table };
+  return table;
+}
+
 const positionalEncoding: CpuKernel = (_ctx, [xT], [yT]) => {
   const [n, t, d] = xT!.shape as [number, number, number];
   const x = f32(xT!), y = f32(yT!);
+  const table = encodingTable(t, d);
+  const per = t * d;
   for (let b = 0; b < n; b++) {
-    for (let pos = 0; pos < t; pos++) {
-      for (let e = 0; e < d; e++) {
-        const angle = pos / Math.pow(10000, (2 * Math.floor(e / 2)) / d);
-        const i = (b * t + pos) * d + e;
-        y[i] = x[i]! + (e % 2 === 0 ? Math.sin(angle) : Math.cos(angle));
-      }
-    }
+    const o = b * per;
+    for (let i = 0; i < per; i++) y[o + i] = x[o + i]! + table[i]!;
   }
 };
 
