@@ -1,5 +1,6 @@
 import type { CpuKernel, CpuKernelMap } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
+import { attentionGemm, attentionGradGemm } from './attention-gemm.js';
 
 /**
  * Multi-head scaled dot-product attention: queries q [N, Tq, D], keys and values k, v [N, Tk, D]
@@ -7,9 +8,10 @@ import { f32 } from '../kernel-interface.js';
  * for the gradient, and the sinusoidal positional encoding. masked_attention's fourth input, a key
  * mask [N, Tk] (or a mask [N, Tq, Tk] per query), hides the keys where it is 0 as causal hides later ones; a query with no key left
  * gets probabilities 0 and y = 0 (not the NaN a softmax over −∞ alone would give).
- * Loops are direct: sequences in nnet models are short; a blocked version can replace this kernel.
+ * The loops here are direct, summing in float64: the reference that attention-gemm.ts, the kernels
+ * registered, is tested against (its products on the GEMM).
  */
-const attention: CpuKernel = (_ctx, [qT, kT, vT, maskT], [yT, probsT], attrs) => {
+export const attentionDirect: CpuKernel = (_ctx, [qT, kT, vT, maskT], [yT, probsT], attrs) => {
   const [n, tq, d] = qT!.shape as [number, number, number];
   const tk = kT!.shape[1] as number;
   const heads = attrs.heads as number;
@@ -46,7 +48,7 @@ const attention: CpuKernel = (_ctx, [qT, kT, vT, maskT], [yT, probsT], attrs) =>
   }
 };
 
-const attentionGrad: CpuKernel = (_ctx, [dyT, qT, kT, vT, probsT], [dqT, dkT, dvT], attrs) => {
+export const attentionGradDirect: CpuKernel = (_ctx, [dyT, qT, kT, vT, probsT], [dqT, dkT, dvT], attrs) => {
   const [n, tq, d] = qT!.shape as [number, number, number];
   const tk = kT!.shape[1] as number;
   const heads = attrs.heads as number;
@@ -103,8 +105,8 @@ const positionalEncoding: CpuKernel = (_ctx, [xT], [yT]) => {
 };
 
 export const attentionKernels = {
-  attention,
-  masked_attention: attention,
-  attention_grad: attentionGrad,
+  attention: attentionGemm,
+  masked_attention: attentionGemm,
+  attention_grad: attentionGradGemm,
   positional_encoding: positionalEncoding,
 } satisfies CpuKernelMap;
