@@ -1,5 +1,6 @@
 import type { CpuKernel, CpuKernelMap } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
+import { attentionGemm, attentionGradGemm } from './attention-gemm.js';
 
 /**
  * Multi-head scaled dot-product attention: queries q [N, Tq, D], keys and values k, v [N, Tk, D]
@@ -7,9 +8,10 @@ import { f32 } from '../kernel-interface.js';
  * for the gradient, and the sinusoidal positional encoding. masked_attention's fourth input, a key
  * mask [N, Tk] (or a mask [N, Tq, Tk] per query), hides the keys where it is 0 as causal hides later ones; a query with no key left
  * gets probabilities 0 and y = 0 (not the NaN a softmax over −∞ alone would give).
- * Loops are direct: sequences in nnet models are short; a blocked version can replace this kernel.
+ * The loops here are direct, summing in float64: the reference that attention-gemm.ts, the kernels
+ * registered, is tested against (its products on the GEMM).
  */
-const attention: CpuKernel = (_ctx, [qT, kT, vT, maskT], [yT, probsT], attrs) => {
+export const attentionDirect: CpuKernel = (_ctx, [qT, kT, vT, maskT], [yT, probsT], attrs) => {
   const [n, tq, d] = qT!.shape as [number, number, number];
   const tk = kT!.shape[1] as number;
   const heads = attrs.heads as number;
@@ -46,7 +48,7 @@ const attention: CpuKernel = (_ctx, [qT, kT, vT, maskT], [yT, probsT], attrs) =>
   }
 };
 
-const attentionGrad: CpuKernel = (_ctx, [dyT, qT, kT, vT, probsT], [dqT, dkT, dvT], attrs) => {
+export const attentionGradDirect: CpuKernel = (_ctx, [dyT, qT, kT, vT, probsT], [dqT, dkT, dvT], attrs) => {
   const [n, tq, d] = qT!.shape as [number, number, number];
   const tk = kT!.shape[1] as number;
   const heads = attrs.heads as number;
@@ -88,23 +90,39 @@ const attentionGrad: CpuKernel = (_ctx, [dyT, qT, kT, vT, probsT], [dqT, dkT, dv
   }
 };
 
+/**
+ * The sinusoidal table [t, d] in float64 (y rounds x + table once, as computing it in place did), kept
+ * while t and d stay the same: a training step would otherwise pay a pow, a sin or a cos per element.
+ */
+let encoding = { t: -1, d: -1, table: new Float64Array(0) };
+
+function encodingTable(t: number, d: number): Float64Array {
+  if (encoding.t === t && encoding.d === d) return encoding.table;
+  const table = new Float64Array(t * d);
+  for (let pos = 0; pos < t; pos++) {
+    for (let e = 0; e < d; e++) {
+      const angle = pos / Math.pow(10000, (2 * Math.floor(e / 2)) / d);
+      table[pos * d + e] = e % 2 === 0 ? Math.sin(angle) : Math.cos(angle);
+    }
+  }
+  encoding = { t, d, table };
+  return table;
+}
+
 const positionalEncoding: CpuKernel = (_ctx, [xT], [yT]) => {
   const [n, t, d] = xT!.shape as [number, number, number];
   const x = f32(xT!), y = f32(yT!);
+  const table = encodingTable(t, d);
+  const per = t * d;
   for (let b = 0; b < n; b++) {
-    for (let pos = 0; pos < t; pos++) {
-      for (let e = 0; e < d; e++) {
-        const angle = pos / Math.pow(10000, (2 * Math.floor(e / 2)) / d);
-        const i = (b * t + pos) * d + e;
-        y[i] = x[i]! + (e % 2 === 0 ? Math.sin(angle) : Math.cos(angle));
-      }
-    }
+    const o = b * per;
+    for (let i = 0; i < per; i++) y[o + i] = x[o + i]! + table[i]!;
   }
 };
 
 export const attentionKernels = {
-  attention,
-  masked_attention: attention,
-  attention_grad: attentionGrad,
+  attention: attentionGemm,
+  masked_attention: attentionGemm,
+  attention_grad: attentionGradGemm,
   positional_encoding: positionalEncoding,
 } satisfies CpuKernelMap;

@@ -31,6 +31,8 @@ export const Simd = {
   f32x4Min: [0xfd, ...u32(0xe8)],
   f32x4Max: [0xfd, ...u32(0xe9)],
   f32x4Nearest: [0xfd, ...u32(0x6a)],
+  f32x4Le: [0xfd, ...u32(0x45)],
+  f32x4Ge: [0xfd, ...u32(0x46)],
   i32x4TruncSatF32x4S: [0xfd, ...u32(0xf8)],
   i32x4Add: [0xfd, ...u32(0xae)],
   i32x4Shl: [0xfd, ...u32(0xab)],
@@ -41,7 +43,7 @@ export type Code = readonly number[];
 /** Emits code with the multiply-add of the chosen kind. */
 export class Emitter {
   constructor(readonly f: WasmFunction, readonly fma: boolean) {
-    f.declare(v128, 'ex', 'en', 'ep', 'tx', 'tx2', 'tp');
+    f.declare(v128, 'ex', 'en', 'ep', 'tx', 'tx2', 'tp', 'tr');
   }
 
   /** a·b + c. */
@@ -88,6 +90,23 @@ export class Emitter {
       ...f.get('tp'), ...f.get('tx'), ...Op.f32x4Mul,
       ...this.horner(f.get('tx2'), [1.19825839466702e-6, 1.18534705686654e-4, 2.26843463243900e-3, 4.89352518554385e-3]),
       ...Simd.f32x4Div,
+      ...(this.fma ? this.saturate() : []),
+    ];
+  }
+
+  /**
+   * The tanh on the stack, ±1 where `tx` is at the clamp. With mul + add the rational rounds to exactly
+   * ±1 there; fused it gives ±0.99999976 (Eigen moves the clamp to 7.9988 for FMA, but relaxed SIMD's
+   * multiply-add may be either, and the unfused one then gives ±0.99999982), so saturate explicitly.
+   */
+  private saturate(): number[] {
+    const f = this.f;
+    const clamp = 7.90531110763549805;
+    return [
+      // Takes the tanh off the stack.
+      ...f.set('tr', []),
+      ...f.set('tr', [...Simd.const4(1), ...f.get('tr'), ...f.get('tx'), ...Simd.const4(clamp), ...Simd.f32x4Ge, ...Op.v128Bitselect]),
+      ...Simd.const4(-1), ...f.get('tr'), ...f.get('tx'), ...Simd.const4(-clamp), ...Simd.f32x4Le, ...Op.v128Bitselect,
     ];
   }
 }

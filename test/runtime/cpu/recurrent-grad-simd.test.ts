@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import '../../../runtime/cpu/index.js';
 import type { CpuTensor } from '../../../runtime/cpu/kernel-interface.js';
 import { recurrentKernels } from '../../../runtime/cpu/kernels/recurrent.js';
@@ -9,6 +9,7 @@ import { poolStats, threadsSupported } from '../../../runtime/cpu/threads/pool.j
 import { setCpuThreads } from '../../../runtime/cpu/threads/thread-count.js';
 import { random } from './float-data.js';
 import { bits, warmPool } from './threads/warm-pool.js';
+import { describeBuild } from './wasm-build.js';
 
 /**
  * The WASM SIMD scans against the JS kernels (runtime/cpu/kernels/recurrent.ts, themselves checked
@@ -44,7 +45,7 @@ function relativeError(got: Float32Array, want: Float32Array): number {
   return worst / scale;
 }
 
-describe('recurrent scans in WASM SIMD against the JS kernels', () => {
+describeBuild('recurrent scans in WASM SIMD against the JS kernels', () => {
   for (const cell of Object.keys(RECURRENT_CELLS) as RecurrentCellName[]) {
     const layout = RECURRENT_CELLS[cell];
     const [g, s] = [layout.gates * U, layout.saved * U];
@@ -89,7 +90,7 @@ describe('recurrent scans in WASM SIMD against the JS kernels', () => {
   }
 });
 
-describe('recurrent scans in WASM SIMD on threads', () => {
+describeBuild('recurrent scans in WASM SIMD on threads', () => {
   afterAll(() => setCpuThreads(null));
 
   it.runIf(threadsSupported())('an LSTM scan and its gradient give the same bits on 1, 2 and 3 threads, and 2 use the workers', async () => {

@@ -1,16 +1,16 @@
-import { spawnSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { CpuTensor } from '../../../runtime/cpu/kernel-interface.js';
 import { recurrentKernels } from '../../../runtime/cpu/kernels/recurrent.js';
 import { activationKernels } from '../../../runtime/cpu/kernels/activations.js';
 import { recurrentScanSimd, sigmoidSimd, tanhSimd } from '../../../runtime/cpu/wasm/recurrent-simd.js';
 import { transcendentalModuleBytes } from '../../../runtime/cpu/wasm/transcendental-module.js';
 import { transcendentalModule } from '../../../runtime/cpu/wasm/transcendental-simd.js';
+import { describeBuild, wasmBuild } from './wasm-build.js';
 
 /**
  * The WASM SIMD exp, sigmoid and tanh against Math.exp / Math.tanh (float64) over dense sweeps of
- * 2²⁰ points, with the plain multiply + add here and relaxed SIMD's multiply-add in a Node where it
- * validates (a child started with the flag, as test/runtime/cpu/matmul-simd.test.ts does). Measured
+ * 2²⁰ points, in the build this process runs (plain multiply + add, or relaxed SIMD's multiply-add:
+ * vitest.config.ts runs this file once for each, test/runtime/cpu/wasm-build.ts). Measured
  * maximum relative errors (Node 20, x86-64): exp 1.18e-7 on [−87, 88]; sigmoid 1.85e-7 on [−30, 30];
  * tanh 3.6e-7 (plain) / 2.7e-7 (fused) on [−10, 10] — a few float32 ulps. The bounds below leave ~1.5×.
  * Then the recurrent scans and the activation passes against the JS kernels.
@@ -45,19 +45,10 @@ function expectWithinBounds(errors: Record<string, number>): void {
   }
 }
 
-describe('WASM SIMD transcendental functions', () => {
-  it('exp, sigmoid, tanh with plain multiply + add stay within a few ulps of Math', () => {
-    const errors = (new Function(`return ${SWEEP}`)() as (b: Uint8Array) => Record<string, number>)(transcendentalModuleBytes(false, 256));
-    expectWithinBounds(errors);
-  });
-
-  it('the same with relaxed SIMD multiply-add (in a Node where it validates)', () => {
-    const bytes = transcendentalModuleBytes(true, 256);
-    const script = `console.log(JSON.stringify((${SWEEP})(new Uint8Array(${JSON.stringify([...bytes])}))));`;
-    // Node 20's V8 has relaxed SIMD behind this flag; newer engines validate it without.
-    const child = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '-e', script], { encoding: 'utf8' });
-    expect(child.stderr).toBe('');
-    expectWithinBounds(JSON.parse(child.stdout) as Record<string, number>);
+describeBuild('WASM SIMD transcendental functions', () => {
+  it('exp, sigmoid, tanh stay within a few ulps of Math', () => {
+    const sweep = new Function(`return ${SWEEP}`)() as (b: Uint8Array) => Record<string, number>;
+    expectWithinBounds(sweep(transcendentalModuleBytes(wasmBuild === 'fma', 256)));
   });
 
   it('keeps extreme inputs finite and saturating', () => {
@@ -81,7 +72,7 @@ let seed = 7;
 const random = (size: number, scale: number): Float32Array =>
   Float32Array.from({ length: size }, () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 2 * scale);
 
-describe('recurrent scans with SIMD cells', () => {
+describeBuild('recurrent scans with SIMD cells', () => {
   const cases = [
     ['lstm', 4, 6, false], ['gru', 3, 5, false], ['gru_reset_after', 3, 5, true], ['rnn', 1, 1, false],
   ] as const;
