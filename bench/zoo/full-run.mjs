@@ -14,6 +14,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+// nnet's one PRNG (the built dist/), so the random data is the same on every run.
+import { mulberry32 } from '../../dist/runtime/plan/random.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const ZOO = join(ROOT, 'examples/zoo');
@@ -21,17 +23,6 @@ const [which, ...rest] = process.argv.slice(2);
 const workArg = rest[0] && !rest[0].startsWith('-') ? rest.shift() : undefined;
 const trainArgs = rest;
 
-/** A deterministic generator (mulberry32), so the random data is the same on every run. */
-function uniform(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rows = (n, width, cell) => Array.from({ length: n }, () => Array.from({ length: width }, cell));
 
 /**
@@ -68,7 +59,7 @@ function charLstm(work) {
  * guide runs it to show that the model trains.
  */
 function multitask(work) {
-  const random = uniform(1);
+  const random = mulberry32(1);
   const n = 1280;
   const int = (below) => () => Math.floor(random() * below);
   const data = {

@@ -1,7 +1,7 @@
 import { MAX_MEMORY_PAGES } from '../threads/threaded-module.js';
 import { KC } from '../kernels/gemm-pack.js';
 import { transpose4x4 } from '../wasm/sgemm-pack-vector.js';
-import { i32, importedMemorySection, MAGIC_AND_VERSION, name, Op, section, u32, vector } from '../wasm/wasm-bytes.js';
+import { i32, importedMemorySection, moduleOfFunctions, Op, u32, vector } from '../wasm/wasm-bytes.js';
 
 /**
  * The six optimizer updates as float32 WebAssembly SIMD loops, as module bytes. The module imports
@@ -265,12 +265,8 @@ export const OPTIMIZER_FUNCTIONS: readonly string[] = [...OPTIMIZER_UPDATES, ...
 /** The module over an imported memory, shared or not (threads/threaded-module.ts). */
 export function optimizerModuleBytes(shared = false): Uint8Array<ArrayBuffer> {
   const functions = [...OPTIMIZER_UPDATES.map((n) => updateFunction(UPDATES[n]!)), ...OPTIMIZER_UPDATES.map((n) => packedUpdateFunction(UPDATES[n]!))];
-  return new Uint8Array([
-    ...MAGIC_AND_VERSION,
-    ...section(1, vector(functions.map((f) => f.type))),
-    ...importedMemorySection(shared, MAX_MEMORY_PAGES),
-    ...section(3, vector(functions.map((_, i) => u32(i)))),
-    ...section(7, vector(OPTIMIZER_FUNCTIONS.map((n, i) => [...name(n), 0x00, ...u32(i)]))),
-    ...section(10, vector(functions.map((f) => f.code))),
-  ]);
+  return moduleOfFunctions(
+    functions.map((f, i) => ({ name: OPTIMIZER_FUNCTIONS[i]!, type: f.type, body: f.code })),
+    importedMemorySection(shared, MAX_MEMORY_PAGES),
+  );
 }

@@ -1,7 +1,7 @@
 import { MAX_MEMORY_PAGES } from '../threads/threaded-module.js';
 import { mapFunction, type MapSpec } from './elementwise-module.js';
 import { Emitter } from './transcendental-module.js';
-import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
+import { importedMemorySection, moduleOfFunctions, Op, Type, u32 } from './wasm-bytes.js';
 import type { WasmFunction } from './wasm-function.js';
 
 /**
@@ -138,12 +138,8 @@ export const ACTIVATION_FUNCTIONS = Object.keys(FUNCTIONS) as ActivationFunction
 /** The module over the GEMM's memory, `shared` as that one is; `fma` as in transcendental-module.ts. */
 export function activationModuleBytes(shared: boolean, fma: boolean): Uint8Array<ArrayBuffer> {
   const built = ACTIVATION_FUNCTIONS.map((n) => mapFunction(FUNCTIONS[n](fma)));
-  return new Uint8Array([
-    ...MAGIC_AND_VERSION,
-    ...section(1, vector(built.map(({ f }) => f.type()))),
-    ...importedMemorySection(shared, MAX_MEMORY_PAGES),
-    ...section(3, vector(built.map((_, i) => u32(i)))),
-    ...section(7, vector(ACTIVATION_FUNCTIONS.map((n, i) => [...name(n), 0x00, ...u32(i)]))),
-    ...section(10, vector(built.map(({ f, code }) => f.body(code)))),
-  ]);
+  return moduleOfFunctions(
+    built.map(({ f, code }, i) => ({ name: ACTIVATION_FUNCTIONS[i]!, type: f.type(), body: f.body(code) })),
+    importedMemorySection(shared, MAX_MEMORY_PAGES),
+  );
 }

@@ -1,5 +1,5 @@
 import { MAX_MEMORY_PAGES } from '../threads/threaded-module.js';
-import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
+import { importedMemorySection, moduleOfFunctions, Op, Type } from './wasm-bytes.js';
 import { WasmFunction } from './wasm-function.js';
 
 /**
@@ -106,12 +106,8 @@ export const DEPTHWISE_FUNCTIONS = ['dw_rows', 'dw_grad', 'dw_rows_to'] as const
 /** The module over the GEMM's memory, `shared` as that one is (threads/threaded-module.ts). */
 export function depthwiseModuleBytes(shared = false): Uint8Array<ArrayBuffer> {
   const functions = [rowsFunction(), gradFunction(), rowsFunction(true)];
-  return new Uint8Array([
-    ...MAGIC_AND_VERSION,
-    ...section(1, vector(functions.map((f) => f.type()))),
-    ...importedMemorySection(shared, MAX_MEMORY_PAGES),
-    ...section(3, vector(functions.map((_, i) => u32(i)))),
-    ...section(7, vector(DEPTHWISE_FUNCTIONS.map((n, i) => [...name(n), 0x00, ...u32(i)]))),
-    ...section(10, vector(functions.map((f) => f.body(f.code)))),
-  ]);
+  return moduleOfFunctions(
+    functions.map((f, i) => ({ name: DEPTHWISE_FUNCTIONS[i]!, type: f.type(), body: f.body(f.code) })),
+    importedMemorySection(shared, MAX_MEMORY_PAGES),
+  );
 }

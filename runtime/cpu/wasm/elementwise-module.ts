@@ -1,5 +1,5 @@
 import { MAX_MEMORY_PAGES } from '../threads/threaded-module.js';
-import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
+import { importedMemorySection, moduleOfFunctions, Op, Type, u32 } from './wasm-bytes.js';
 import { WasmFunction } from './wasm-function.js';
 
 /**
@@ -117,12 +117,8 @@ export const ELEMENTWISE_FUNCTIONS = Object.keys(FUNCTIONS) as ElementwiseFuncti
 /** The module over the GEMM's memory, `shared` as that one is (threads/threaded-module.ts). */
 export function elementwiseModuleBytes(shared = false): Uint8Array<ArrayBuffer> {
   const built = ELEMENTWISE_FUNCTIONS.map((n) => mapFunction(FUNCTIONS[n]));
-  return new Uint8Array([
-    ...MAGIC_AND_VERSION,
-    ...section(1, vector(built.map(({ f }) => f.type()))),
-    ...importedMemorySection(shared, MAX_MEMORY_PAGES),
-    ...section(3, vector(built.map((_, i) => u32(i)))),
-    ...section(7, vector(ELEMENTWISE_FUNCTIONS.map((n, i) => [...name(n), 0x00, ...u32(i)]))),
-    ...section(10, vector(built.map(({ f, code }) => f.body(code)))),
-  ]);
+  return moduleOfFunctions(
+    built.map(({ f, code }, i) => ({ name: ELEMENTWISE_FUNCTIONS[i]!, type: f.type(), body: f.body(code) })),
+    importedMemorySection(shared, MAX_MEMORY_PAGES),
+  );
 }

@@ -1,6 +1,6 @@
 import { MAX_MEMORY_PAGES } from '../threads/threaded-module.js';
 import { add, laneSum, load, mul, overRows, Simd, store, sub, vectors } from './row-code.js';
-import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
+import { importedMemorySection, moduleOfFunctions, Op, Type } from './wasm-bytes.js';
 import { WasmFunction } from './wasm-function.js';
 
 /**
@@ -116,12 +116,8 @@ export const LAYERNORM_FUNCTIONS = Object.keys(FUNCTIONS) as LayernormFunction[]
 /** The module over the GEMM's memory, `shared` as that one is (threads/threaded-module.ts). */
 export function layernormModuleBytes(shared = false): Uint8Array<ArrayBuffer> {
   const entries = Object.entries(FUNCTIONS);
-  return new Uint8Array([
-    ...MAGIC_AND_VERSION,
-    ...section(1, vector(entries.map(([, { f }]) => f.type()))),
-    ...importedMemorySection(shared, MAX_MEMORY_PAGES),
-    ...section(3, vector(entries.map((_, i) => u32(i)))),
-    ...section(7, vector(entries.map(([n], i) => [...name(n), 0x00, ...u32(i)]))),
-    ...section(10, vector(entries.map(([, { f, code }]) => f.body(code)))),
-  ]);
+  return moduleOfFunctions(
+    entries.map(([n, { f, code }]) => ({ name: n, type: f.type(), body: f.body(code) })),
+    importedMemorySection(shared, MAX_MEMORY_PAGES),
+  );
 }

@@ -2,7 +2,7 @@ import { MAX_MEMORY_PAGES } from '../threads/threaded-module.js';
 import { log, mathLocals } from './activation-module.js';
 import { TILE_FLOATS } from './elementwise-module.js';
 import type { Emitter } from './transcendental-module.js';
-import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
+import { importedMemorySection, moduleOfFunctions, Op, Type, u32 } from './wasm-bytes.js';
 import { WasmFunction } from './wasm-function.js';
 
 /**
@@ -143,12 +143,8 @@ export const LOSS_FUNCTIONS = Object.keys(BODIES) as LossFunction[];
 /** The module over the GEMM's memory, `shared` as that one is; `fma` as in transcendental-module.ts. */
 export function lossModuleBytes(shared: boolean, fma: boolean): Uint8Array<ArrayBuffer> {
   const built = LOSS_FUNCTIONS.map((n) => lossFunction(BODIES[n], fma));
-  return new Uint8Array([
-    ...MAGIC_AND_VERSION,
-    ...section(1, vector(built.map(({ f }) => f.type()))),
-    ...importedMemorySection(shared, MAX_MEMORY_PAGES),
-    ...section(3, vector(built.map((_, i) => u32(i)))),
-    ...section(7, vector(LOSS_FUNCTIONS.map((n, i) => [...name(n), 0x00, ...u32(i)]))),
-    ...section(10, vector(built.map(({ f, code }) => f.body(code)))),
-  ]);
+  return moduleOfFunctions(
+    built.map(({ f, code }, i) => ({ name: LOSS_FUNCTIONS[i]!, type: f.type(), body: f.body(code) })),
+    importedMemorySection(shared, MAX_MEMORY_PAGES),
+  );
 }

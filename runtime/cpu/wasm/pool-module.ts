@@ -1,5 +1,5 @@
 import { MAX_MEMORY_PAGES } from '../threads/threaded-module.js';
-import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
+import { importedMemorySection, moduleOfFunctions, Op, Type, u32 } from './wasm-bytes.js';
 import { WasmFunction } from './wasm-function.js';
 
 /**
@@ -218,12 +218,8 @@ export const POOL_FUNCTIONS = ['maxpool', 'maxpool_grad', 'avgpool', 'avgpool_gr
 /** The module over the GEMM's memory, `shared` as that one is (threads/threaded-module.ts). */
 export function poolModuleBytes(shared = false): Uint8Array<ArrayBuffer> {
   const functions = [['maxpool', maxpoolFunction()], ['maxpool_grad', maxpoolGradFunction()], ['avgpool', avgpoolFunction()], ['avgpool_grad', avgpoolGradFunction()]] as const;
-  return new Uint8Array([
-    ...MAGIC_AND_VERSION,
-    ...section(1, vector(functions.map(([, f]) => f.type()))),
-    ...importedMemorySection(shared, MAX_MEMORY_PAGES),
-    ...section(3, vector(functions.map((_, i) => u32(i)))),
-    ...section(7, vector(functions.map(([n], i) => [...name(n), 0x00, ...u32(i)]))),
-    ...section(10, vector(functions.map(([, f]) => f.body(f.code)))),
-  ]);
+  return moduleOfFunctions(
+    functions.map(([n, f]) => ({ name: n, type: f.type(), body: f.body(f.code) })),
+    importedMemorySection(shared, MAX_MEMORY_PAGES),
+  );
 }

@@ -1,7 +1,7 @@
 import { MAX_MEMORY_PAGES } from '../threads/threaded-module.js';
 import { add, div, laneMax, laneSum, load, max, mul, overRows, Simd, single, splat, store, storeLane0, sub, tail, vectors } from './row-code.js';
 import { Emitter } from './transcendental-module.js';
-import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
+import { importedMemorySection, moduleOfFunctions, Op, Type } from './wasm-bytes.js';
 import { WasmFunction } from './wasm-function.js';
 
 /**
@@ -133,12 +133,8 @@ export const SOFTMAX_FUNCTIONS = Object.keys(FUNCTIONS) as SoftmaxFunction[];
  */
 export function softmaxModuleBytes(shared: boolean, fma: boolean): Uint8Array<ArrayBuffer> {
   const built = SOFTMAX_FUNCTIONS.map((n) => FUNCTIONS[n](fma));
-  return new Uint8Array([
-    ...MAGIC_AND_VERSION,
-    ...section(1, vector(built.map(({ f }) => f.type()))),
-    ...importedMemorySection(shared, MAX_MEMORY_PAGES),
-    ...section(3, vector(built.map((_, i) => u32(i)))),
-    ...section(7, vector(SOFTMAX_FUNCTIONS.map((n, i) => [...name(n), 0x00, ...u32(i)]))),
-    ...section(10, vector(built.map(({ f, code }) => f.body(code)))),
-  ]);
+  return moduleOfFunctions(
+    built.map(({ f, code }, i) => ({ name: SOFTMAX_FUNCTIONS[i]!, type: f.type(), body: f.body(code) })),
+    importedMemorySection(shared, MAX_MEMORY_PAGES),
+  );
 }

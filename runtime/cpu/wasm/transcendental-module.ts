@@ -1,4 +1,4 @@
-import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
+import { importedMemorySection, moduleOfFunctions, Op, Type, u32 } from './wasm-bytes.js';
 import { WasmFunction } from './wasm-function.js';
 
 /**
@@ -198,14 +198,10 @@ export const TRANSCENDENTAL_FUNCTIONS = Object.keys(FUNCTIONS) as Transcendental
 /** The module over an imported, unshared memory of at most `maxPages` pages. */
 export function transcendentalModuleBytes(fma: boolean, maxPages: number): Uint8Array<ArrayBuffer> {
   const built = Object.entries(FUNCTIONS).map(([n, make]) => ({ n, ...make(fma) }));
-  return new Uint8Array([
-    ...MAGIC_AND_VERSION,
-    ...section(1, vector(built.map(({ f }) => f.type()))),
-    ...importedMemorySection(false, maxPages),
-    ...section(3, vector(built.map((_, i) => u32(i)))),
-    ...section(7, vector(built.map(({ n }, i) => [...name(n), 0x00, ...u32(i)]))),
-    ...section(10, vector(built.map(({ f, code }) => f.body(code)))),
-  ]);
+  return moduleOfFunctions(
+    built.map(({ n, f, code }) => ({ name: n, type: f.type(), body: f.body(code) })),
+    importedMemorySection(false, maxPages),
+  );
 }
 
 /**

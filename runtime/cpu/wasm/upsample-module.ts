@@ -1,5 +1,5 @@
 import { MAX_MEMORY_PAGES } from '../threads/threaded-module.js';
-import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
+import { importedMemorySection, moduleOfFunctions, Op, Type } from './wasm-bytes.js';
 import { WasmFunction } from './wasm-function.js';
 
 /**
@@ -52,12 +52,5 @@ export const UPSAMPLE_FUNCTIONS = ['gather_axis'] as const;
 /** The module over the GEMM's memory, `shared` as that one is (threads/threaded-module.ts). */
 export function upsampleModuleBytes(shared = false): Uint8Array<ArrayBuffer> {
   const f = gatherFunction();
-  return new Uint8Array([
-    ...MAGIC_AND_VERSION,
-    ...section(1, vector([f.type()])),
-    ...importedMemorySection(shared, MAX_MEMORY_PAGES),
-    ...section(3, vector([u32(0)])),
-    ...section(7, vector([[...name('gather_axis'), 0x00, ...u32(0)]])),
-    ...section(10, vector([f.body(f.code)])),
-  ]);
+  return moduleOfFunctions([{ name: 'gather_axis', type: f.type(), body: f.body(f.code) }], importedMemorySection(shared, MAX_MEMORY_PAGES));
 }

@@ -127,3 +127,25 @@ export function importedMemorySection(shared: boolean, maxPages: number): number
   const limits = [shared ? 0x03 : 0x01, ...u32(1), ...u32(maxPages)];
   return section(2, vector([[...name('env'), ...name('memory'), 0x02, ...limits]]));
 }
+
+/** One function of a module built by `moduleOfFunctions`: its export name, its type and its body. */
+export interface ModuleFunction {
+  readonly name: string;
+  readonly type: number[];
+  readonly body: number[];
+}
+
+/**
+ * The module most kernel families are: each function with its own type, exported under its name in
+ * order, over the memory `memory` imports (importedMemorySection).
+ */
+export function moduleOfFunctions(functions: readonly ModuleFunction[], memory: number[]): Uint8Array<ArrayBuffer> {
+  return new Uint8Array([
+    ...MAGIC_AND_VERSION,
+    ...section(1, vector(functions.map((f) => f.type))),
+    ...memory,
+    ...section(3, vector(functions.map((_, i) => u32(i)))),
+    ...section(7, vector(functions.map((f, i) => [...name(f.name), 0x00, ...u32(i)]))),
+    ...section(10, vector(functions.map((f) => f.body))),
+  ]);
+}

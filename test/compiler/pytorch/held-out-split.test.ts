@@ -1,11 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readSafetensors } from '../../../runtime/weights/safetensors.js';
-import { runCli } from '../../cli/run-cli.js';
 import { findTorchPython } from './python-with-torch.js';
+import { trainBoth } from './train-both.js';
 
 /**
  * train.py holds out the same samples as `nnet train`: the data option `test:` splits the file with
@@ -48,9 +46,6 @@ const CASES = [
   { kind: 'json, default seed', file: 'held.json', input: 'x', data: 'json("held.json", test: 0.2)', text: JSON.stringify({ x: rows.map((r) => r.x), label: rows.map((r) => r.label) }), seed: '' },
 ];
 
-const weightsOf = (path: string): Map<string, Float32Array> =>
-  new Map([...readSafetensors(new Uint8Array(readFileSync(path))).tensors].map(([name, t]) => [name, Float32Array.from(t.data)]));
-
 /** `test loss: 0.1234`, `test accuracy: 0.5000` wherever they are printed. */
 const testFigures = (text: string): Record<string, number> => Object.fromEntries([...text.matchAll(/test (\w+): (-?\d+\.\d+)/g)].map((m) => [m[1]!, Number(m[2])]));
 
@@ -67,25 +62,12 @@ describe.skipIf(!torch.python)(`PyTorch export: the held-out test and validation
     writeFileSync(file, model(c.data, c.input, c.seed));
     writeFileSync(join(root, c.file), c.text);
     const dir = join(root, 'out');
-    const exported = await runCli(['export', file, '--format', 'pytorch', '-o', dir]);
-    expect(exported.code, exported.stderr).toBe(0);
-    const printed = execFileSync(torch.python!, ['train.py', '--out', 'torch.safetensors'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 });
-    const nnetRun = await runCli(['train', file, '--no-checkpoint', '--out', join(dir, 'nnet.safetensors')]);
-    expect(nnetRun.code, nnetRun.stderr).toBe(0);
+    const { printed, nnetStdout, nnetOutput } = await trainBoth(torch.python!, file, dir);
     expect(printed).toContain('24 training samples');
-    const initial = weightsOf(join(dir, 'initial.safetensors'));
-    const ours = weightsOf(join(dir, 'torch.safetensors'));
-    const nnet = weightsOf(join(dir, 'nnet.safetensors'));
-    expect([...ours.keys()].sort()).toEqual([...nnet.keys()].sort());
-    for (const [key, w] of nnet) {
-      const t = ours.get(key)!;
-      expect(Math.max(...w.map((v, i) => Math.abs(v - t[i]!))), key).toBeLessThanOrEqual(1e-5);
-      expect(Math.max(...w.map((v, i) => Math.abs(v - initial.get(key)![i]!))), `${key} moved`).toBeGreaterThan(1e-3);
-    }
-    const [torchEpoch, nnetEpoch] = [lastEpoch(printed), lastEpoch(nnetRun.stdout + nnetRun.stderr)];
+    const [torchEpoch, nnetEpoch] = [lastEpoch(printed), lastEpoch(nnetOutput)];
     expect(Object.keys(torchEpoch).sort()).toEqual(['accuracy', 'loss', 'val_accuracy', 'val_loss']);
     for (const key of Object.keys(torchEpoch)) expect(Math.abs(torchEpoch[key]! - nnetEpoch[key]!), key).toBeLessThanOrEqual(2e-4);
-    const [torchTest, nnetTest] = [testFigures(printed), testFigures(nnetRun.stdout)];
+    const [torchTest, nnetTest] = [testFigures(printed), testFigures(nnetStdout)];
     expect(Object.keys(nnetTest).sort()).toEqual(['accuracy', 'loss']);
     expect(Object.keys(torchTest).sort()).toEqual(['accuracy', 'loss']);
     for (const key of ['loss', 'accuracy']) expect(Math.abs(torchTest[key]! - nnetTest[key]!), `test ${key}`).toBeLessThanOrEqual(2e-4);

@@ -1,11 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readSafetensors } from '../../../runtime/weights/safetensors.js';
-import { runCli } from '../../cli/run-cli.js';
 import { findTorchPython } from './python-with-torch.js';
+import { trainBoth, weightsOf } from './train-both.js';
 
 /**
  * PyTorch export of masked losses (`mask:` on every loss): train.py's item_losses + masked_mean
@@ -65,9 +64,6 @@ function data(): Record<string, unknown> {
   };
 }
 
-const weightsOf = (path: string): Map<string, Float32Array> =>
-  new Map([...readSafetensors(new Uint8Array(readFileSync(path))).tensors].map(([name, t]) => [name, Float32Array.from(t.data)]));
-
 /** The figures of the last epoch line (`loss 0.1234 · accuracy(logits) 0.5 · mae 0.3`), its lr left out. */
 function lastEpoch(text: string): Record<string, number> {
   const line = text.split('\n').filter((l) => l.startsWith('epoch 3/3')).pop()!;
@@ -81,26 +77,13 @@ describe.skipIf(!torch.python)(`PyTorch export: masked losses (${torch.reason})`
     writeFileSync(file, MODEL);
     writeFileSync(join(root, 'masked.json'), JSON.stringify(data()));
     const dir = join(root, 'out');
-    const exported = await runCli(['export', file, '--format', 'pytorch', '-o', dir]);
-    expect(exported.code, exported.stderr).toBe(0);
-    const printed = execFileSync(torch.python!, ['train.py', '--out', 'torch.safetensors'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 });
-    const nnetRun = await runCli(['train', file, '--no-checkpoint', '--out', join(dir, 'nnet.safetensors')]);
-    expect(nnetRun.code, nnetRun.stderr).toBe(0);
-    const initial = weightsOf(join(dir, 'initial.safetensors'));
-    const ours = weightsOf(join(dir, 'torch.safetensors'));
-    const nnet = weightsOf(join(dir, 'nnet.safetensors'));
-    expect([...ours.keys()].sort()).toEqual([...nnet.keys()].sort());
-    for (const [key, w] of nnet) {
-      const t = ours.get(key)!;
-      expect(Math.max(...w.map((v, i) => Math.abs(v - t[i]!))), key).toBeLessThanOrEqual(1e-5);
-      expect(Math.max(...w.map((v, i) => Math.abs(v - initial.get(key)![i]!))), `${key} moved`).toBeGreaterThan(1e-3);
-    }
+    const { printed, nnetOutput, nnet } = await trainBoth(torch.python!, file, dir);
     // Under DDP (2 processes, 20 + 20 rows keeping different counts) a masked mean is over the items
     // kept in the whole batch (the counts all-reduced), so the steps are nnet's too.
     execFileSync(torch.python!, ['train.py', '--procs', '2', '--out', 'ddp.safetensors'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 });
     const ddp = weightsOf(join(dir, 'ddp.safetensors'));
     for (const [key, w] of nnet) expect(Math.max(...w.map((v, i) => Math.abs(v - ddp.get(key)![i]!))), `${key} under DDP`).toBeLessThanOrEqual(1e-5);
-    const [torchFigures, nnetFigures] = [lastEpoch(printed), lastEpoch(nnetRun.stdout + nnetRun.stderr)];
+    const [torchFigures, nnetFigures] = [lastEpoch(printed), lastEpoch(nnetOutput)];
     expect(Object.keys(torchFigures).sort()).toEqual(['accuracy(logits)', 'loss', 'mae']);
     for (const key of ['loss', 'accuracy(logits)', 'mae']) expect(Math.abs(torchFigures[key]! - nnetFigures[key]!), key).toBeLessThanOrEqual(2e-4);
   }, 300_000);

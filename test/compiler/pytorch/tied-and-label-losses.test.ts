@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readSafetensors } from '../../../runtime/weights/safetensors.js';
 import { runCli } from '../../cli/run-cli.js';
 import { findTorchPython } from './python-with-torch.js';
+import { trainBoth } from './train-both.js';
 
 /**
  * PyTorch export of tied weights (one Parameter in two modules, as PyTorch users tie them; a
@@ -18,8 +18,6 @@ import { findTorchPython } from './python-with-torch.js';
 const torch = findTorchPython();
 const root = mkdtempSync(join(tmpdir(), 'nnet-pytorch-tied-'));
 
-const weightsOf = (path: string): Map<string, Float32Array> =>
-  new Map([...readSafetensors(new Uint8Array(readFileSync(path))).tensors].map(([name, t]) => [name, Float32Array.from(t.data)]));
 
 // A dense tied to a dense (b reads a.weight), sparse cross-entropy from logits, smoothed and weighted.
 const TIED_CE = `model TiedSmooth {
@@ -75,23 +73,11 @@ async function compare(name: string, source: string, builtin: string): Promise<{
   const file = join(root, `${name}.nnet`);
   writeFileSync(file, source);
   const dir = join(root, name);
-  const exported = await runCli(['export', file, '--format', 'pytorch', '-o', dir]);
-  expect(exported.code, exported.stderr).toBe(0);
-  expect((await runCli(['data', 'export', builtin, join(dir, 'data', builtin)])).code).toBe(0);
-  const printed = execFileSync(torch.python!, ['train.py', '--out', 'torch.safetensors'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 });
-  const nnetRun = await runCli(['train', file, '--no-checkpoint', '--out', join(dir, 'nnet.safetensors')]);
-  expect(nnetRun.code, nnetRun.stderr).toBe(0);
-  const initial = weightsOf(join(dir, 'initial.safetensors'));
-  const ours = weightsOf(join(dir, 'torch.safetensors'));
-  const nnet = weightsOf(join(dir, 'nnet.safetensors'));
-  expect([...ours.keys()].sort(), 'train.py writes nnet\'s names, a tied weight once').toEqual([...nnet.keys()].sort());
-  for (const [key, w] of nnet) {
-    const t = ours.get(key)!;
-    expect(Math.max(...w.map((v, i) => Math.abs(v - t[i]!))), key).toBeLessThanOrEqual(1e-5);
-    expect(Math.max(...w.map((v, i) => Math.abs(v - initial.get(key)![i]!))), `${key} moved`).toBeGreaterThan(1e-3);
-  }
+  const { printed, nnetStdout, nnet } = await trainBoth(torch.python!, file, dir, async () => {
+    expect((await runCli(['data', 'export', builtin, join(dir, 'data', builtin)])).code).toBe(0);
+  });
   const testLoss = (text: string): number => Number(/test loss: (\d+\.\d+)/.exec(text)![1]);
-  expect(Math.abs(testLoss(printed) - testLoss(nnetRun.stdout))).toBeLessThanOrEqual(2e-4);
+  expect(Math.abs(testLoss(printed) - testLoss(nnetStdout))).toBeLessThanOrEqual(2e-4);
   return { dir, nnet };
 }
 
