@@ -1,6 +1,7 @@
 import { installGemm, installGemmWithEpilogue } from '../kernels/matmul.js';
 import { registerActivationRange, registerCpuEpilogueKernel, registerCpuKernel } from '../kernel-registry.js';
 import { activationRangeSimd, activationSimdKernels } from './activation-simd.js';
+import { attentionGradSimd, attentionSimd } from './attention-simd.js';
 import { elementwiseSimdKernels } from './elementwise-simd.js';
 import { convGradInputSimd, convGradWeightSimd, convSimd } from './conv-simd.js';
 import { groupnormGradSimd, groupnormSimd } from './groupnorm-simd.js';
@@ -70,6 +71,9 @@ export function installSimdKernels(): boolean {
   registerCpuKernel('sum_to', sumToSimd);
   registerCpuKernel('layernorm', layernormSimd);
   registerCpuKernel('layernorm_grad', layernormGradSimd);
+  registerCpuKernel('attention', attentionSimd);
+  registerCpuKernel('masked_attention', attentionSimd);
+  registerCpuKernel('attention_grad', attentionGradSimd);
   for (const [name, kernel] of Object.entries(recurrentScanSimd)) registerCpuKernel(name, kernel);
   for (const [name, kernel] of Object.entries(recurrentGradSimd)) registerCpuKernel(name, kernel);
   for (const [name, kernel] of Object.entries(elementwiseSimdKernels)) registerCpuKernel(name, kernel);
