@@ -80,7 +80,7 @@ export function installSimdKernels(): boolean {
   for (const [name, kernel] of Object.entries(softmaxSimdKernels)) registerCpuKernel(name, kernel);
   for (const [name, kernel] of Object.entries(activationSimdKernels)) registerCpuKernel(name, kernel);
   for (const [name, kernel] of Object.entries(lossSimdKernels)) registerCpuKernel(name, kernel);
-  for (const name of ['gelu', 'silu', 'softplus'] as const) registerActivationRange(name, (attrs) => activationRangeSimd(name, attrs));
+  for (const name of ['gelu', 'silu', 'softplus', 'sigmoid', 'tanh'] as const) registerActivationRange(name, (attrs) => activationRangeSimd(name, attrs));
   registerCpuKernel('sigmoid', sigmoidSimd);
   registerCpuKernel('tanh', tanhSimd);
   installGemm(gemmSimdOrJs);
