@@ -4,10 +4,9 @@ import { attentionGemm, attentionGradGemm } from '../../../runtime/cpu/kernels/a
 import { attentionDirect, attentionGradDirect } from '../../../runtime/cpu/kernels/attention.js';
 import { gemmJs, installGemm } from '../../../runtime/cpu/kernels/matmul.js';
 import { attentionGradSimd, attentionSimd } from '../../../runtime/cpu/wasm/attention-simd.js';
-import { kernelHeap } from '../../../runtime/cpu/wasm/kernel-memory.js';
 import { gemmSimdOrJs } from '../../../runtime/cpu/wasm/matmul-simd.js';
-import { sgemmModule } from '../../../runtime/cpu/wasm/sgemm-simd.js';
 import { random, size } from './float-data.js';
+import { placedInKernelMemory } from './placed-tensors.js';
 import { describeBuild } from './wasm-build.js';
 
 /**
@@ -95,25 +94,11 @@ const VARIANTS: Variant[] = [
   { name: 'all in WASM, tensors in its memory', forward: attentionSimd, backward: attentionGradSimd, gemm: gemmSimdOrJs, inMemory: true },
 ];
 
-/** Copies of `tensors` in blocks of the kernels' memory (what an executor binds), and a function that frees them. */
-function inKernelMemory(tensors: CpuTensor[]): { tensors: CpuTensor[]; free: () => void } {
-  const heap = kernelHeap(sgemmModule()!.memory);
-  const blocks: number[] = [];
-  const placed = tensors.map((x) => {
-    const at = heap.allocate(x.data.length * 4 + 64);
-    blocks.push(at);
-    const data = heap.view(x.data instanceof Int32Array ? 'i32' : 'f32', at, x.data.length);
-    data.set(x.data);
-    return t(x.shape, data);
-  });
-  return { tensors: placed, free: () => blocks.forEach((at) => heap.free(at)) };
-}
-
 /** `kernel` on `inputs`, its outputs of `outputShapes` in the kernels' memory when `inMemory`; copies of the outputs. */
 function runPlaced(kernel: CpuKernel, inputs: CpuTensor[], outputShapes: number[][], attrs: Attrs, inMemory: boolean): Float32Array[] {
   if (!inMemory) return run(kernel, inputs, outputShapes, attrs);
   const outputs = outputShapes.map((shape) => t(shape, new Float32Array(size(shape)).fill(7)));
-  const placed = inKernelMemory([...inputs, ...outputs]);
+  const placed = placedInKernelMemory([...inputs, ...outputs]);
   kernel(ctx, placed.tensors.slice(0, inputs.length), placed.tensors.slice(inputs.length), attrs);
   const results = placed.tensors.slice(inputs.length).map((o) => Float32Array.from(o.data));
   placed.free();
