@@ -10,6 +10,7 @@ import { groupedConvGradInputSimd, groupedConvGradWeightSimd, groupedConvSimd } 
 import { gemmSimdOrJs, gemmWithEpilogueSimd, matmulSimd } from './matmul-simd.js';
 import { batchnormGradSimd, batchnormSimd, sumToSimd } from './norm-simd.js';
 import { layernormGradSimd, layernormSimd } from './layernorm-simd.js';
+import { dropoutSimd } from './dropout-simd.js';
 import { avgpoolGradSimd, avgpoolSimd, globalAvgPoolGradSimd, globalAvgPoolSimd, maxpoolGradSimd, maxpoolSimd } from './pool-simd.js';
 import { recurrentScanSimd, sigmoidSimd, tanhSimd } from './recurrent-simd.js';
 import { recurrentGradSimd } from './recurrent-grad-simd.js';
@@ -71,6 +72,7 @@ export function installSimdKernels(): boolean {
   registerCpuKernel('sum_to', sumToSimd);
   registerCpuKernel('layernorm', layernormSimd);
   registerCpuKernel('layernorm_grad', layernormGradSimd);
+  registerCpuKernel('dropout', dropoutSimd);
   registerCpuKernel('attention', attentionSimd);
   registerCpuKernel('masked_attention', attentionSimd);
   registerCpuKernel('attention_grad', attentionGradSimd);
