@@ -3,6 +3,7 @@ import type { CpuKernel, CpuKernelMap } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 import { activationKernels } from '../kernels/activations.js';
 import { elementwiseKernels, isTrailing } from '../kernels/elementwise.js';
+import { normalizationKernels } from '../kernels/normalization.js';
 import { parallelFor } from '../threads/threaded-module.js';
 import { ELEMENTWISE_FUNCTIONS, elementwiseModuleBytes, TILE_FLOATS, type ElementwiseFunction } from './elementwise-module.js';
 import { overGemmMemory, type GemmMemoryModule } from './gemm-memory.js';
@@ -134,10 +135,9 @@ type Binary = 'add' | 'sub' | 'mul' | 'div';
 
 /**
  * add/sub/mul/div of two operands of the output's size, or of one of its size and one repeating
- * along it (b, or a for the commutative add and mul); other broadcasts run the JS kernel `kernel`.
+ * along it (b, or a for the commutative add and mul); other broadcasts run the JS kernel `fallback`.
  */
-function binary(name: Binary, kernel: Binary | 'bias_add' = name): CpuKernel {
-  const fallback = elementwiseKernels[kernel];
+function binary(name: Binary, fallback: CpuKernel = elementwiseKernels[name]): CpuKernel {
   const commutes = name === 'add' || name === 'mul';
   return (ctx, inputs, outputs, attrs) => {
     const a = f32(inputs[0]!);
@@ -165,7 +165,9 @@ export const elementwiseSimdKernels = {
   sub: binary('sub'),
   mul: binary('mul'),
   div: binary('div'),
-  bias_add: binary('add', 'bias_add'),
+  bias_add: binary('add', elementwiseKernels.bias_add),
+  // dropout's gradient dy·mask: the product of two tensors of one shape.
+  dropout_grad: binary('mul', normalizationKernels.dropout_grad),
   scale: (ctx, inputs, outputs, attrs) => {
     if (!runMap('scale', f32(inputs[0]!), null, f32(outputs[0]!), attrs.factor as number)) elementwiseKernels.scale(ctx, inputs, outputs, attrs);
   },

@@ -10,6 +10,7 @@ import { groupedConvGradInputSimd, groupedConvGradWeightSimd, groupedConvSimd } 
 import { gemmSimdOrJs, gemmWithEpilogueSimd, matmulSimd } from './matmul-simd.js';
 import { batchnormGradSimd, batchnormSimd, sumToSimd } from './norm-simd.js';
 import { layernormGradSimd, layernormSimd } from './layernorm-simd.js';
+import { dropoutSimd } from './dropout-simd.js';
 import { avgpoolGradSimd, avgpoolSimd, globalAvgPoolGradSimd, globalAvgPoolSimd, maxpoolGradSimd, maxpoolSimd } from './pool-simd.js';
 import { recurrentScanSimd, sigmoidSimd, tanhSimd } from './recurrent-simd.js';
 import { recurrentGradSimd } from './recurrent-grad-simd.js';
@@ -71,6 +72,7 @@ export function installSimdKernels(): boolean {
   registerCpuKernel('sum_to', sumToSimd);
   registerCpuKernel('layernorm', layernormSimd);
   registerCpuKernel('layernorm_grad', layernormGradSimd);
+  registerCpuKernel('dropout', dropoutSimd);
   registerCpuKernel('attention', attentionSimd);
   registerCpuKernel('masked_attention', attentionSimd);
   registerCpuKernel('attention_grad', attentionGradSimd);
@@ -80,7 +82,7 @@ export function installSimdKernels(): boolean {
   for (const [name, kernel] of Object.entries(softmaxSimdKernels)) registerCpuKernel(name, kernel);
   for (const [name, kernel] of Object.entries(activationSimdKernels)) registerCpuKernel(name, kernel);
   for (const [name, kernel] of Object.entries(lossSimdKernels)) registerCpuKernel(name, kernel);
-  for (const name of ['gelu', 'silu', 'softplus'] as const) registerActivationRange(name, (attrs) => activationRangeSimd(name, attrs));
+  for (const name of ['gelu', 'silu', 'softplus', 'sigmoid', 'tanh'] as const) registerActivationRange(name, (attrs) => activationRangeSimd(name, attrs));
   registerCpuKernel('sigmoid', sigmoidSimd);
   registerCpuKernel('tanh', tanhSimd);
   installGemm(gemmSimdOrJs);
