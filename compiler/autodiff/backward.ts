@@ -1,4 +1,4 @@
-import type { Graph, IRNode, ParamInfo } from '../ir/graph.js';
+import { idIndexed, type Graph, type IRNode, type ParamInfo } from '../ir/graph.js';
 import type { Origin } from '../ir/types.js';
 import { GraphBuilder } from '../lower/graph-builder.js';
 import type { ClipSpec } from '../../runtime/plan/train-settings.js';
@@ -127,10 +127,13 @@ function clipGradients(b: GraphBuilder, grads: Map<string, number>, clip: ClipSp
 /** Reverse-mode sweep from the seeds (node → gradients of the loss); returns node id → its gradient node, for nodes that need one. */
 function sweep(b: GraphBuilder, forward: IRNode[], trainable: Set<number>, seeds: Map<number, number[]>): Map<number, number> {
   // Only values that depend on a trainable parameter need a gradient; statistics outputs never do.
-  const needsGrad = new Set<number>();
-  for (const node of forward) {
-    if (trainable.has(node.id)) needsGrad.add(node.id);
-    else if (node.op !== 'output_of' && node.inputs.some((i) => needsGrad.has(i))) needsGrad.add(node.id);
+  // Index loops and id-indexed arrays: no iterator result per node while this runs unoptimised and
+  // no hashing (nodeTable in ir/graph.ts).
+  const needsGrad = idIndexed<true>(forward);
+  for (let n = 0; n < forward.length; n++) {
+    const node = forward[n]!;
+    if (trainable.has(node.id)) needsGrad[node.id] = true;
+    else if (node.op !== 'output_of' && node.inputs.some((i) => needsGrad[i])) needsGrad[node.id] = true;
   }
 
   const pending = new Map<number, number[]>([...seeds].map(([node, grads]) => [node, [...grads]]));
@@ -146,13 +149,14 @@ function sweep(b: GraphBuilder, forward: IRNode[], trainable: Set<number>, seeds
     const rule = GRAD_RULES[node.op];
     if (!rule) throw new Error(`no gradient rule for '${node.op}' (layer '${node.origin.layer}')`);
     const inputGrads = rule(b, node, dy);
-    node.inputs.forEach((input, k) => {
+    for (let k = 0; k < node.inputs.length; k++) {
+      const input = node.inputs[k]!;
       const grad = inputGrads[k];
-      if (grad === null || grad === undefined || !needsGrad.has(input)) return;
-      const list = pending.get(input) ?? [];
-      list.push(grad);
-      pending.set(input, list);
-    });
+      if (grad === null || grad === undefined || !needsGrad[input]) continue;
+      const list = pending.get(input);
+      if (list) list.push(grad);
+      else pending.set(input, [grad]);
+    }
   }
   return done;
 }

@@ -16,7 +16,9 @@ export class GraphBuilder {
   constructor(readonly graph: Graph) {
     this.nextId = graph.nodes.reduce((max, n) => Math.max(max, n.id), -1) + 1;
     this.byId = nodeTable(graph.nodes);
-    for (const node of graph.nodes) {
+    // An index loop: no iterator result per node while this runs unoptimised (nodeTable in ir/graph.ts).
+    for (let n = 0; n < graph.nodes.length; n++) {
+      const node = graph.nodes[n]!;
       if (node.op === 'output_of') this.extraOutputs.set(`${node.inputs[0]}:${node.attrs.index}`, node.id);
     }
   }

@@ -30,7 +30,9 @@ export function fuseEpilogues(program: Program): Program {
   const readersOf = (id: number): IRNode[] => consumers[id] ?? [];
   const describe = (reader: IRNode): string => `'${reader.origin.layer}' (${reader.op})`;
 
-  for (const head of graph.nodes) {
+  // Index loops over the nodes (here and below): no iterator result per node while this runs unoptimised.
+  for (let h = 0; h < graph.nodes.length; h++) {
+    const head = graph.nodes[h]!;
     if (!primitiveRule(head.op)?.epilogue || backward.has(head.id)) continue;
     const refuse = (kernel: string, reason: string): void => {
       program.explain.push({ kind: 'refused', kernel, layer: head.origin.layer, op: head.origin.op, range: head.origin.range, reason });
@@ -94,9 +96,10 @@ export function fuseEpilogues(program: Program): Program {
   }
 
   const nodes: IRNode[] = [];
-  for (const node of graph.nodes) {
+  for (let n = 0; n < graph.nodes.length; n++) {
+    const node = graph.nodes[n]!;
     const replacement = inserted.get(node.id);
-    if (replacement) nodes.push(...replacement);
+    if (replacement) for (let r = 0; r < replacement.length; r++) nodes.push(replacement[r]!);
     else if (!removed.has(node.id)) nodes.push(node);
   }
   graph.nodes = nodes;
