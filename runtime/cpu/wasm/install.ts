@@ -11,6 +11,7 @@ import { gemmSimdOrJs, gemmWithEpilogueSimd, matmulSimd } from './matmul-simd.js
 import { batchnormGradSimd, batchnormSimd, sumToSimd } from './norm-simd.js';
 import { layernormGradSimd, layernormSimd } from './layernorm-simd.js';
 import { dropoutSimd } from './dropout-simd.js';
+import { embeddingGradSimd } from './embedding-simd.js';
 import { avgpoolGradSimd, avgpoolSimd, globalAvgPoolGradSimd, globalAvgPoolSimd, maxpoolGradSimd, maxpoolSimd } from './pool-simd.js';
 import { recurrentScanSimd, sigmoidSimd, tanhSimd } from './recurrent-simd.js';
 import { recurrentGradSimd } from './recurrent-grad-simd.js';
@@ -73,6 +74,7 @@ export function installSimdKernels(): boolean {
   registerCpuKernel('layernorm', layernormSimd);
   registerCpuKernel('layernorm_grad', layernormGradSimd);
   registerCpuKernel('dropout', dropoutSimd);
+  registerCpuKernel('embedding_grad', embeddingGradSimd);
   registerCpuKernel('attention', attentionSimd);
   registerCpuKernel('masked_attention', attentionSimd);
   registerCpuKernel('attention_grad', attentionGradSimd);
