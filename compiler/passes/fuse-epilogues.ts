@@ -30,10 +30,8 @@ export function fuseEpilogues(program: Program): Program {
   const readersOf = (id: number): IRNode[] => consumers[id] ?? [];
   const describe = (reader: IRNode): string => `'${reader.origin.layer}' (${reader.op})`;
 
-  // Index loops over the nodes (here and below): no iterator result per node while this runs unoptimised.
-  for (let h = 0; h < graph.nodes.length; h++) {
-    const head = graph.nodes[h]!;
-    if (!primitiveRule(head.op)?.epilogue || backward.has(head.id)) continue;
+  /** Fuses the group that starts at a matmul or conv, or records why not. */
+  const fuseFrom = (head: IRNode): void => {
     const refuse = (kernel: string, reason: string): void => {
       program.explain.push({ kind: 'refused', kernel, layer: head.origin.layer, op: head.origin.op, range: head.origin.range, reason });
     };
@@ -76,7 +74,7 @@ export function fuseEpilogues(program: Program): Program {
         tail = activation;
       }
     }
-    if (group.length === 1) continue;
+    if (group.length === 1) return;
 
     // The fused node takes the id of the group's last node, so its readers need no rewiring.
     const fused: IRNode = { id: tail.id, op: kernel, inputs, attrs, type: tail.type, origin: head.origin };
@@ -93,6 +91,13 @@ export function fuseEpilogues(program: Program): Program {
     for (const node of group) removed.add(node.id);
     inserted.set(tail.id, extra);
     program.explain.push({ kind: 'fused', kernel, layer: head.origin.layer, op: head.origin.op, range: head.origin.range, ...(reason ? { reason } : {}) });
+  };
+
+  // Index loops over the nodes (here and below): no iterator result per node while this runs unoptimised;
+  // the group's work is a function of its own, so its closures' scope is made per group, not per node.
+  for (let h = 0; h < graph.nodes.length; h++) {
+    const head = graph.nodes[h]!;
+    if (primitiveRule(head.op)?.epilogue && !backward.has(head.id)) fuseFrom(head);
   }
 
   const nodes: IRNode[] = [];
