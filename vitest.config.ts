@@ -9,6 +9,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
  */
 const BOTH_BUILDS = [
   'test/runtime/cpu/activation-simd.test.ts',
+  'test/runtime/cpu/attention-gemm.test.ts',
   'test/runtime/cpu/cross-entropy-far-logits.test.ts',
   'test/runtime/cpu/loss-simd.test.ts',
   'test/runtime/cpu/recurrent-grad-simd.test.ts',

@@ -139,7 +139,9 @@ export function compileGraph(
   const seed = options.seed ?? settings?.seed ?? 0;
   const weights = new Map<string, WeightData>();
   const nodesById = nodeTable(graph.nodes);
-  for (const param of graph.params) {
+  // Index loops: no iterator result per node while this runs unoptimised (nodeTable in ir/graph.ts).
+  for (let p = 0; p < graph.params.length; p++) {
+    const param = graph.params[p]!;
     const node = nodesById[param.node]!;
     const shape = concreteShape(node.type.shape, param.name);
     const init = param.init;
@@ -150,7 +152,9 @@ export function compileGraph(
         : initialValues(init, shape, seed, param.name),
     );
   }
-  for (const slot of program.training?.slots ?? []) {
+  const slots = program.training?.slots ?? [];
+  for (let s = 0; s < slots.length; s++) {
+    const slot = slots[s]!;
     // Slots that start at zero are left out: every executor creates its own slots zeroed
     // (checkWeights' allowMissingOptimizer), so arrays of zeros here (twice the parameters for Adam,
     // 34 MB for the 1,000-layer model) would only be allocated, copied and dropped.
@@ -158,11 +162,12 @@ export function compileGraph(
     const node = nodesById[slot.node]!;
     weights.set(slot.name, new Float32Array(concreteShape(node.type.shape, slot.name).reduce((a, b) => a * b, 1)).fill(slot.init));
   }
-  for (const node of graph.nodes) {
+  for (let n = 0; n < graph.nodes.length; n++) {
+    const node = graph.nodes[n]!;
     if (node.op !== 'const') continue;
     const values = node.attrs.values ?? node.attrs.value ?? [];
     const list = (Array.isArray(values) ? values : [values]) as number[];
-    weights.set(names.get(node.id)!, node.type.dtype === 'i32' ? Int32Array.from(list) : Float32Array.from(list));
+    weights.set(names[node.id]!, node.type.dtype === 'i32' ? Int32Array.from(list) : Float32Array.from(list));
   }
   return { plan, weights, explain: program.explain, diagnostics: [] };
 }

@@ -1,4 +1,4 @@
-import type { Graph, IRNode, ParamInfo } from '../ir/graph.js';
+import { idIndexed, type Graph, type IRNode, type ParamInfo } from '../ir/graph.js';
 import type { Origin } from '../ir/types.js';
 import { GraphBuilder } from '../lower/graph-builder.js';
 import type { ClipSpec } from '../../runtime/plan/train-settings.js';
@@ -74,7 +74,7 @@ export function appendTraining(graph: Graph, spec: TrainingSpec): TrainingGraph 
   const grads = new Map<string, number>();
   for (const param of graph.params) {
     if (!param.trainable) continue;
-    const grad = gradOf.get(param.node);
+    const grad = gradOf[param.node];
     if (grad === undefined) continue;
     const penalty = penalties.get(param.name);
     grads.set(param.name, penalty ? b.add('l1_l2_grad', [grad, param.node], penalty, b.node(param.node).origin) : grad);
@@ -124,35 +124,41 @@ function clipGradients(b: GraphBuilder, grads: Map<string, number>, clip: ClipSp
   for (const [name, grad] of grads) grads.set(name, b.add('mul', [grad, factor], {}, originOf(name)));
 }
 
-/** Reverse-mode sweep from the seeds (node → gradients of the loss); returns node id → its gradient node, for nodes that need one. */
-function sweep(b: GraphBuilder, forward: IRNode[], trainable: Set<number>, seeds: Map<number, number[]>): Map<number, number> {
+/** Reverse-mode sweep from the seeds (node → gradients of the loss); returns node id → its gradient node (a hole for nodes that need none). */
+function sweep(b: GraphBuilder, forward: IRNode[], trainable: Set<number>, seeds: Map<number, number[]>): Array<number | undefined> {
   // Only values that depend on a trainable parameter need a gradient; statistics outputs never do.
-  const needsGrad = new Set<number>();
-  for (const node of forward) {
-    if (trainable.has(node.id)) needsGrad.add(node.id);
-    else if (node.op !== 'output_of' && node.inputs.some((i) => needsGrad.has(i))) needsGrad.add(node.id);
+  // Index loops and id-indexed arrays: no iterator result per node while this runs unoptimised and
+  // no hashing (nodeTable in ir/graph.ts).
+  const needsGrad = idIndexed<true>(forward);
+  for (let n = 0; n < forward.length; n++) {
+    const node = forward[n]!;
+    if (trainable.has(node.id)) needsGrad[node.id] = true;
+    else if (node.op !== 'output_of' && node.inputs.some((i) => needsGrad[i])) needsGrad[node.id] = true;
   }
 
-  const pending = new Map<number, number[]>([...seeds].map(([node, grads]) => [node, [...grads]]));
-  const done = new Map<number, number>();
+  /** Forward node id → the gradients reaching it so far; then its summed gradient. */
+  const pending = idIndexed<number[]>(forward);
+  seeds.forEach((grads, node) => (pending[node] = [...grads]));
+  const done = idIndexed<number>(forward);
   for (let i = forward.length - 1; i >= 0; i--) {
     const node = forward[i]!;
-    const parts = pending.get(node.id);
+    const parts = pending[node.id];
     if (!parts) continue;
     let dy = parts[0]!;
     for (let k = 1; k < parts.length; k++) dy = b.add('add', [dy, parts[k]!], {}, node.origin);
-    done.set(node.id, dy);
+    done[node.id] = dy;
     if (node.op === 'input' || node.op === 'param' || node.op === 'const' || node.op === 'output_of') continue;
     const rule = GRAD_RULES[node.op];
     if (!rule) throw new Error(`no gradient rule for '${node.op}' (layer '${node.origin.layer}')`);
     const inputGrads = rule(b, node, dy);
-    node.inputs.forEach((input, k) => {
+    for (let k = 0; k < node.inputs.length; k++) {
+      const input = node.inputs[k]!;
       const grad = inputGrads[k];
-      if (grad === null || grad === undefined || !needsGrad.has(input)) return;
-      const list = pending.get(input) ?? [];
-      list.push(grad);
-      pending.set(input, list);
-    });
+      if (grad === null || grad === undefined || !needsGrad[input]) continue;
+      const list = pending[input];
+      if (list) list.push(grad);
+      else pending[input] = [grad];
+    }
   }
   return done;
 }

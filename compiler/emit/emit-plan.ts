@@ -1,12 +1,13 @@
 import type { Plan, PlanAttr, PlanSource, PlanStep, PlanTarget, PlanTensor, TensorRole } from '../../runtime/plan/format.js';
-import { nodeTable, type IRNode } from '../ir/graph.js';
-import { parseKernelName } from '../../runtime/plan/kernels.js';
+import { idIndexed, nodeTable, type IRNode } from '../ir/graph.js';
+import type { TensorType } from '../ir/types.js';
+import { kernelBase } from '../../runtime/plan/kernels.js';
 import { primitiveOutputs, primitiveRule } from '../ir/primitives.js';
 import type { TrainConfig } from '../train-config.js';
 import type { LossSettings, LossTerm, MetricSpec, PlanTrainSettings } from '../../runtime/plan/train-settings.js';
 import type { Program } from '../passes/program.js';
 import { dimSymbols } from '../../runtime/plan/dims.js';
-import { planMemory } from './memory-plan.js';
+import { planMemory, type StepTensors } from './memory-plan.js';
 import type { LineMap } from '../../diagnostics/line-map.js';
 
 /**
@@ -21,11 +22,13 @@ export interface EmitOptions {
   lines: LineMap | null;
 }
 
-/** The plan, and the tensor name of every node that has one. */
-export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; names: Map<number, string> } {
+/** The plan, and the tensor name of every node that has one (indexed by node id, a hole for the others). */
+export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; names: Array<string | undefined> } {
   const { graph, training } = program;
-  const names = new Map<number, string>();
+  const nodes = graph.nodes;
   const tensors: PlanTensor[] = [];
+  /** Node id → the index of its tensor in `tensors`: the memory plan works on these indices, not on names. */
+  const tensorOf = idIndexed<number>(nodes);
   const used = new Set<string>();
   const unique = (base: string): string => {
     // One lookup for a name not seen yet (almost every name): add it and see whether the set grew.
@@ -33,12 +36,13 @@ export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; 
     for (let k = 2, size = used.size; used.add(name).size === size; k++) name = `${base}#${k}`;
     return name;
   };
-  const addTensor = (name: string, node: Pick<IRNode, 'type'>, role: TensorRole): string => {
-    tensors.push({ name, shape: node.type.shape.slice(), dtype: node.type.dtype, role });
-    return name;
+  const addTensor = (name: string, type: TensorType, role: TensorRole): number => {
+    tensors.push({ name, shape: type.shape.slice(), dtype: type.dtype, role });
+    return tensors.length - 1;
   };
+  const nameOf = (tensor: number): string => tensors[tensor]!.name;
 
-  const nodesById = nodeTable(graph.nodes);
+  const nodesById = nodeTable(nodes);
   const inputsByNode = new Map(graph.inputs.map((i) => [i.node, i]));
   const paramsByNode = new Map(graph.params.map((p) => [p.node, p]));
   const slotsByNode = new Map((training?.slots ?? []).map((s) => [s.node, s]));
@@ -49,22 +53,18 @@ export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; 
   };
 
   // Index loops over the nodes (here and below): no iterator result per node while this runs unoptimised.
-  const nodes = graph.nodes;
   // Interface tensors first: their names are fixed by the source (inputs, parameter names).
   for (let n = 0; n < nodes.length; n++) {
     const node = nodes[n]!;
     const input = inputsByNode.get(node.id);
     const param = paramsByNode.get(node.id);
     const slot = slotsByNode.get(node.id);
-    if (input) names.set(node.id, addTensor(unique(input.name), node, input.labelOnly ? 'label' : 'input'));
-    else if (param) names.set(node.id, addTensor(unique(param.name), node, param.trainable ? 'param' : 'state'));
-    else if (slot) names.set(node.id, addTensor(unique(slot.name), node, 'optimizer'));
-    else if (node.op === 'const') names.set(node.id, addTensor(unique(`${node.origin.layer}.const`), node, 'const'));
+    if (input) tensorOf[node.id] = addTensor(unique(input.name), node.type, input.labelOnly ? 'label' : 'input');
+    else if (param) tensorOf[node.id] = addTensor(unique(param.name), node.type, param.trainable ? 'param' : 'state');
+    else if (slot) tensorOf[node.id] = addTensor(unique(slot.name), node.type, 'optimizer');
+    else if (node.op === 'const') tensorOf[node.id] = addTensor(unique(`${node.origin.layer}.const`), node.type, 'const');
   }
 
-  const forward: PlanStep[] = [];
-  const backward: PlanStep[] = [];
-  const update: PlanStep[] = [];
   /** node id → its `output_of` nodes by output index. */
   const extras = new Map<number, IRNode[]>();
   for (let n = 0; n < nodes.length; n++) {
@@ -75,48 +75,56 @@ export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; 
     extras.set(node.inputs[0]!, list);
   }
 
+  // The steps by phase; the backward steps that compute the loss come first, so evaluate can run just them.
+  const forward = new StepList();
+  const lossSteps = new StepList();
+  const gradSteps = new StepList();
+  const update = new StepList();
   for (let n = 0; n < nodes.length; n++) {
     const node = nodes[n]!;
-    if (names.has(node.id) || node.op === 'output_of' || node.op === 'input' || node.op === 'param' || node.op === 'const') continue;
-    const inputs = node.inputs.map((i) => names.get(i)!);
-    const { base } = parseKernelName(node.op);
-    const rule = primitiveRule(base)!;
-    let outputs: string[];
-    if (rule.inPlace && training?.updateNodes.has(node.id)) {
+    if (tensorOf[node.id] !== undefined || node.op === 'output_of' || node.op === 'input' || node.op === 'param' || node.op === 'const') continue;
+    const reads = node.inputs.map((i) => tensorOf[i]!);
+    const rule = primitiveRule(kernelBase(node.op))!;
+    const isUpdate = training?.updateNodes.has(node.id) ?? false;
+    let writes: number[];
+    /** A backward step is a loss step when it writes the tensor of a loss node. */
+    let writesLoss = training?.lossNodes.has(node.id) ?? false;
+    if (rule.inPlace && isUpdate) {
       // Optimizer updates write the parameter and its slots in place.
-      outputs = [inputs[0]!, ...inputs.slice(2)];
+      writes = [reads[0]!, ...reads.slice(2)];
     } else {
-      const name = unique(`${node.origin.layer}/${node.op}`);
-      names.set(node.id, addTensor(name, node, roleOf(node)));
-      outputs = [name];
+      const tensor = addTensor(unique(`${node.origin.layer}/${node.op}`), node.type, roleOf(node));
+      tensorOf[node.id] = tensor;
+      writes = [tensor];
       const read = extras.get(node.id);
-      // A matmul or conv writes its optional pre-activation output only when something reads it.
-      const types = rule.epilogue && !read?.[1] ? [] : primitiveOutputs(node.op, node.inputs.map((i) => nodesById[i]!.type), node.attrs);
+      // A matmul or conv writes its optional pre-activation output only when something reads it. The
+      // other outputs' types come from the shape rule, asked only for ops that have other outputs.
+      const types = rule.outputCount === 1 || (rule.epilogue && !read?.[1]) ? [] : primitiveOutputs(node.op, node.inputs.map((i) => nodesById[i]!.type), node.attrs);
       for (let index = 1; index < types.length; index++) {
         const extra = read?.[index];
         if (!extra && rule.epilogue) break;
-        const extraName = unique(`${name}:${index}`);
-        addTensor(extraName, { type: types[index]! }, extra ? roleOf(extra) : roleOf(node));
-        if (extra) names.set(extra.id, extraName);
-        outputs.push(extraName);
+        const extraTensor = addTensor(unique(`${nameOf(tensor)}:${index}`), types[index]!, extra ? roleOf(extra) : roleOf(node));
+        if (extra) {
+          tensorOf[extra.id] = extraTensor;
+          if (training?.lossNodes.has(extra.id)) writesLoss = true;
+        }
+        writes.push(extraTensor);
       }
     }
-    const step: PlanStep = { kernel: node.op, inputs, outputs, attrs: node.attrs as Record<string, PlanAttr>, source: sourceOf(node, options.lines) };
-    if (training?.updateNodes.has(node.id)) update.push(step);
-    else if (training?.backwardNodes.has(node.id)) backward.push(step);
-    else forward.push(step);
+    const step: PlanStep = { kernel: node.op, inputs: reads.map(nameOf), outputs: writes.map(nameOf), attrs: node.attrs as Record<string, PlanAttr>, source: sourceOf(node, options.lines) };
+    const phase = isUpdate ? update : training?.backwardNodes.has(node.id) ? (writesLoss ? lossSteps : gradSteps) : forward;
+    phase.push(step, { reads, writes });
   }
-  // Loss steps first in backward, so evaluate can run just them.
-  const lossTensors = new Set([...(training?.lossNodes ?? [])].flatMap((id) => names.get(id) ?? []));
-  const isLoss = (step: PlanStep): boolean => step.outputs.some((o) => lossTensors.has(o));
-  const lossSteps = backward.filter(isLoss);
-  const gradSteps = backward.filter((s) => !isLoss(s));
 
-  const outputs = graph.outputs.map((o) => ({ name: o.name, tensor: names.get(o.node)! }));
+  const names = tensorOf.map((k) => (k === undefined ? undefined : nameOf(k)));
+  const nodeName = (node: number): string => names[node]!;
+  const outputs = graph.outputs.map((o) => ({ name: o.name, tensor: nodeName(o.node) }));
   const dims: Record<string, number | null> = {};
   const seen = new Set<string>();
-  for (const t of tensors) {
-    for (const d of t.shape) {
+  for (let k = 0; k < tensors.length; k++) {
+    const shape = tensors[k]!.shape;
+    for (let i = 0; i < shape.length; i++) {
+      const d = shape[i]!;
       if (typeof d === 'number' || seen.has(d)) continue;
       seen.add(d);
       for (const s of dimSymbols(d)) dims[s] = null;
@@ -124,12 +132,12 @@ export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; 
   }
   const referenceBatch = options.train?.batch ?? 1;
   const bindings = Object.fromEntries(Object.keys(dims).map((d) => [d, d === 'batch' ? referenceBatch : 1]));
-  const prediction = program.metric ? names.get(program.metric.prediction) : undefined;
-  const target = program.metric ? names.get(program.metric.target) : undefined;
-  const metricTensors = training ? (program.metrics ?? []).flatMap((m) => [names.get(m.prediction)!, ...(m.mask === undefined ? [] : [names.get(m.mask)!])]) : [];
-  const keepAlive = new Set([...outputs.map((o) => o.tensor), ...(training ? [names.get(training.loss)!] : []), ...(training && prediction ? [prediction] : []), ...metricTensors]);
-  const steps = [...forward, ...lossSteps, ...gradSteps, ...update];
-  const memory = planMemory(tensors, steps, keepAlive, bindings, referenceBatch);
+  const prediction = program.metric ? nodeName(program.metric.prediction) : undefined;
+  const target = program.metric ? nodeName(program.metric.target) : undefined;
+  const metricNodes = training ? (program.metrics ?? []).flatMap((m) => [m.prediction, ...(m.mask === undefined ? [] : [m.mask])]) : [];
+  const keepAlive = [...graph.outputs.map((o) => o.node), ...(training ? [training.loss] : []), ...(training && program.metric ? [program.metric.prediction] : []), ...metricNodes];
+  const phases = [forward, lossSteps, gradSteps, update];
+  const memory = planMemory(tensors, phases.flatMap((p) => p.uses), keepAlive.map((node) => tensorOf[node]!), bindings, referenceBatch);
 
   const plan: Plan = {
     format: 'nnet-plan',
@@ -138,18 +146,29 @@ export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; 
     model: options.model,
     dims,
     tensors,
-    inputs: graph.inputs.filter((i) => !i.labelOnly).map((i) => names.get(i.node)!),
-    labels: graph.inputs.filter((i) => i.labelOnly).map((i) => names.get(i.node)!),
+    inputs: graph.inputs.filter((i) => !i.labelOnly).map((i) => nodeName(i.node)),
+    labels: graph.inputs.filter((i) => i.labelOnly).map((i) => nodeName(i.node)),
     outputs,
-    forward,
-    backward: [...lossSteps, ...gradSteps],
-    update,
-    training: training && options.train ? { loss: names.get(training.loss)!, config: planTrainSettings(options.train, program, names), lossSteps: lossSteps.length, ...(prediction && target ? { prediction, target } : {}) } : null,
+    forward: forward.steps,
+    backward: [...lossSteps.steps, ...gradSteps.steps],
+    update: update.steps,
+    training: training && options.train ? { loss: nodeName(training.loss), config: planTrainSettings(options.train, program, nodeName), lossSteps: lossSteps.steps.length, ...(prediction && target ? { prediction, target } : {}) } : null,
     memory,
     programs: {},
     weights: null,
   };
   return { plan, names };
+}
+
+/** Steps of one phase, and the tensors each reads and writes by index (for the memory plan). */
+class StepList {
+  readonly steps: PlanStep[] = [];
+  readonly uses: StepTensors[] = [];
+
+  push(step: PlanStep, uses: StepTensors): void {
+    this.steps.push(step);
+    this.uses.push(uses);
+  }
 }
 
 function sourceOf(node: IRNode, lines: LineMap | null): PlanSource {
@@ -158,9 +177,8 @@ function sourceOf(node: IRNode, lines: LineMap | null): PlanSource {
 }
 
 /** The train section as the plan records it: node ids and source ranges left out, nothing shared with `train`. */
-function planTrainSettings(train: TrainConfig, program: Program, names: Map<number, string>): PlanTrainSettings {
+function planTrainSettings(train: TrainConfig, program: Program, name: (node: number) => string): PlanTrainSettings {
   const { loss, data } = train;
-  const name = (node: number): string => names.get(node)!;
   const settings = (l: LossSettings): LossSettings => ({ kind: l.kind, fromLogits: l.fromLogits, sparse: l.sparse, delta: l.delta, smoothing: l.smoothing, classWeights: l.classWeights });
   const losses: LossTerm[] = train.losses.map((term, i) => {
     const nodes = program.losses![i]!;

@@ -57,6 +57,12 @@ function fans(shape: readonly number[]): { fanIn: number; fanOut: number } {
   return { fanIn: rest, fanOut: shape[0]! * receptive };
 }
 
+/** fanIn + fanOut, the Glorot initialisers' denominator. */
+function glorotFans(shape: readonly number[]): number {
+  const { fanIn, fanOut } = fans(shape);
+  return fanIn + fanOut;
+}
+
 export class InitError extends Error {}
 
 export function concreteShape(shape: Shape, what: string): number[] {
@@ -69,11 +75,12 @@ export function concreteShape(shape: Shape, what: string): number[] {
 export function initialValues(init: InitSpec, shape: readonly number[], seed: number, name: string): Float32Array {
   const size = shape.reduce((a, b) => a * b, 1);
   const out = new Float32Array(size);
-  const uniform = mulberry32(hashSeed(seed, name));
-  const normal = normalSampler(uniform);
-  const { fanIn, fanOut } = fans(shape);
+  // The generators (and fans, below) are made only by the initialisers that use them: a 1,000-layer model
+  // initialises thousands of parameters per compile, and unused closures are garbage to collect.
+  const uniform = (): (() => number) => mulberry32(hashSeed(seed, name));
   const fillUniform = (limit: number): void => fillUniformStream(out, hashSeed(seed, name), limit);
   const fillNormal = (mean: number, std: number): void => {
+    const normal = normalSampler(uniform());
     for (let i = 0; i < size; i++) out[i] = mean + std * normal();
   };
   switch (init.kind) {
@@ -86,26 +93,28 @@ export function initialValues(init: InitSpec, shape: readonly number[], seed: nu
       out.fill(init.value);
       break;
     case 'glorot_uniform':
-      fillUniform(Math.sqrt(6 / (fanIn + fanOut)));
+      fillUniform(Math.sqrt(6 / glorotFans(shape)));
       break;
     case 'glorot_normal':
-      fillNormal(0, Math.sqrt(2 / (fanIn + fanOut)));
+      fillNormal(0, Math.sqrt(2 / glorotFans(shape)));
       break;
     case 'he_uniform':
-      fillUniform(Math.sqrt(6 / fanIn));
+      fillUniform(Math.sqrt(6 / fans(shape).fanIn));
       break;
     case 'he_normal':
-      fillNormal(0, Math.sqrt(2 / fanIn));
+      fillNormal(0, Math.sqrt(2 / fans(shape).fanIn));
       break;
     case 'lecun_normal':
-      fillNormal(0, Math.sqrt(1 / fanIn));
+      fillNormal(0, Math.sqrt(1 / fans(shape).fanIn));
       break;
     case 'normal':
       fillNormal(init.mean, init.std);
       break;
-    case 'uniform':
-      for (let i = 0; i < size; i++) out[i] = init.low + uniform() * (init.high - init.low);
+    case 'uniform': {
+      const next = uniform();
+      for (let i = 0; i < size; i++) out[i] = init.low + next() * (init.high - init.low);
       break;
+    }
     case 'literal':
       if (init.values.length !== size) throw new InitError(`'${name}' has ${init.values.length} literal values, its shape needs ${size}`);
       out.set(init.values);

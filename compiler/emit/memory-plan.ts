@@ -1,4 +1,4 @@
-import type { PlanMemory, PlanStep, PlanTensor } from '../../runtime/plan/format.js';
+import type { PlanMemory, PlanTensor } from '../../runtime/plan/format.js';
 import { evalDim } from '../../runtime/plan/dims.js';
 
 /**
@@ -13,53 +13,69 @@ import { evalDim } from '../../runtime/plan/dims.js';
  */
 const PERSISTENT = new Set(['input', 'label', 'param', 'state', 'const', 'optimizer']);
 
-function bytesOf(tensor: PlanTensor, bindings: Record<string, number>): number {
-  return tensor.shape.reduce<number>((n, d) => n * evalDim(d, bindings), 1) * 4;
+/** The tensors a step reads and writes, as indices into the plan's tensor list. */
+export interface StepTensors {
+  reads: readonly number[];
+  writes: readonly number[];
 }
 
+/**
+ * `steps` are the plan's steps in run order; `keepAlive` the tensors (by index) that must outlive them.
+ * Tensors are known by their index, as emit-plan hands them over, not by name: no string hashing
+ * for each of the 20,000 uses of a 1,000-layer training plan. Index loops throughout: this runs once
+ * per compile, mostly before V8 optimises it, and a for-of there allocates an iterator result per element.
+ */
 export function planMemory(
   tensors: PlanTensor[],
-  steps: PlanStep[],
-  keepAlive: Set<string>,
+  steps: readonly StepTensors[],
+  keepAlive: readonly number[],
   bindings: Record<string, number>,
   referenceBatch: number,
 ): PlanMemory {
-  // Tensors by index: their last use, buffer and state live in typed arrays rather than in maps and
-  // sets keyed by name (a 1,000-layer training plan has some 20,000 uses).
-  const indexOf = new Map<string, number>();
-  tensors.forEach((t, k) => indexOf.set(t.name, k));
-  const lastUse = new Float64Array(tensors.length).fill(-1);
-  const use = (name: string, step: number): void => {
-    const k = indexOf.get(name);
-    if (k !== undefined) lastUse[k] = step;
+  // Dims by value: a plan has a few distinct symbolic dims, and a tensor list of thousands.
+  const dimValues = new Map<string, number>();
+  const bytesOf = (tensor: PlanTensor): number => {
+    let n = 4;
+    const shape = tensor.shape;
+    for (let i = 0; i < shape.length; i++) {
+      const d = shape[i]!;
+      if (typeof d === 'number') n *= d;
+      else {
+        let v = dimValues.get(d);
+        if (v === undefined) dimValues.set(d, (v = evalDim(d, bindings)));
+        n *= v;
+      }
+    }
+    return n;
   };
-  steps.forEach((step, i) => {
-    for (const name of step.inputs) use(name, i);
-    for (const name of step.outputs) use(name, i);
-  });
-  for (const name of keepAlive) use(name, Infinity);
+  const lastUse = new Float64Array(tensors.length).fill(-1);
+  for (let i = 0; i < steps.length; i++) {
+    const { reads, writes } = steps[i]!;
+    for (let j = 0; j < reads.length; j++) lastUse[reads[j]!] = i;
+    for (let j = 0; j < writes.length; j++) lastUse[writes[j]!] = i;
+  }
+  for (let i = 0; i < keepAlive.length; i++) lastUse[keepAlive[i]!] = Infinity;
 
   const bufferBytes: number[] = [];
   const free: number[] = [];
   const assigned = new Uint8Array(tensors.length);
-  /** The step that last freed each buffer: a name listed twice in one step shares its buffer, freed once. */
+  /** The step that last freed each buffer: a tensor listed twice in one step shares its buffer, freed once. */
   const freedAt: number[] = [];
-  const release = (name: string, step: number): void => {
-    const k = indexOf.get(name);
-    const buffer = k === undefined ? undefined : tensors[k]!.buffer;
-    if (buffer !== undefined && lastUse[k!] === step && freedAt[buffer] !== step) {
+  const release = (k: number, step: number): void => {
+    const buffer = tensors[k]!.buffer;
+    if (buffer !== undefined && lastUse[k] === step && freedAt[buffer] !== step) {
       freedAt[buffer] = step;
       free.push(buffer);
     }
   };
-  steps.forEach((step, i) => {
-    for (const name of step.outputs) {
-      const k = indexOf.get(name);
-      if (k === undefined) continue;
+  for (let i = 0; i < steps.length; i++) {
+    const { reads, writes } = steps[i]!;
+    for (let j = 0; j < writes.length; j++) {
+      const k = writes[j]!;
       const tensor = tensors[k]!;
       if (PERSISTENT.has(tensor.role) || assigned[k]) continue;
       assigned[k] = 1;
-      const size = bytesOf(tensor, bindings);
+      const size = bytesOf(tensor);
       let best = -1;
       // The first free buffer closest in size; an exact fit cannot be beaten (ties go to the first).
       let bestGap = Infinity;
@@ -80,11 +96,11 @@ export function planMemory(
       }
     }
     // Inputs, then outputs.
-    for (const name of step.inputs) release(name, i);
-    for (const name of step.outputs) release(name, i);
-  });
+    for (let j = 0; j < reads.length; j++) release(reads[j]!, i);
+    for (let j = 0; j < writes.length; j++) release(writes[j]!, i);
+  }
   let persistent = 0;
-  for (const t of tensors) if (PERSISTENT.has(t.role)) persistent += bytesOf(t, bindings);
+  for (let k = 0; k < tensors.length; k++) if (PERSISTENT.has(tensors[k]!.role)) persistent += bytesOf(tensors[k]!);
   const pooled = bufferBytes.reduce((a, b) => a + b, 0);
   return { bufferBytes, referenceBatch, peakBytes: pooled + persistent };
 }

@@ -1,5 +1,5 @@
 import {
-  KERNELS, kernelArity, parseKernelName, perKernel, perMaskedScan, perMaskedScanGrad, perScan, perScanGrad, type KernelName, type RecurrentCellName,
+  KERNELS, kernelArity, kernelBase, parseKernelName, perKernel, perMaskedScan, perMaskedScanGrad, perScan, perScanGrad, type KernelName, type RecurrentCellName,
 } from '../../runtime/plan/kernels.js';
 import { perActivation, perActivationGrad } from '../../runtime/plan/activations.js';
 import {
@@ -23,6 +23,8 @@ type ShapeRule = (inputs: TensorType[], attrs: Attrs) => TensorType[];
 export interface PrimitiveRule {
   arity: number | 'variadic';
   outputs: ShapeRule;
+  /** How many outputs the kernel has (the kernel table's), known without running the shape rule. */
+  outputCount: number;
   /** Activations: usable as a fusion epilogue; the gradient reads the output y or the input x. */
   activation?: { gradFrom: 'output' | 'input' };
   /** Matmul and conv: accept a `bias` + activation epilogue. */
@@ -208,6 +210,7 @@ const SHAPE_RULES: Record<KernelName, ShapeRule> = {
 const PRIMITIVES: Record<KernelName, PrimitiveRule> = perKernel((name, spec) => ({
   arity: kernelArity(spec),
   outputs: SHAPE_RULES[name],
+  outputCount: spec.outputs.length,
   ...(spec.activation ? { activation: spec.activation } : {}),
   ...(spec.epilogue ? { epilogue: true } : {}),
   ...(spec.inPlace ? { inPlace: true } : {}),
@@ -219,9 +222,10 @@ export function primitiveRule(op: string): PrimitiveRule | undefined {
 
 /** Output types of a primitive or fused op; fused ops take the bias as an extra last input. */
 export function primitiveOutputs(op: string, inputs: TensorType[], attrs: Attrs): TensorType[] {
-  const { base, epilogue } = parseKernelName(op);
+  const base = kernelBase(op);
   const rule = primitiveRule(base);
   if (!rule) fail(`unknown primitive '${base}'`);
-  const baseInputs = epilogue.includes('bias') ? inputs.slice(0, -1) : inputs;
+  const fusedBias = base !== op && parseKernelName(op).epilogue.includes('bias');
+  const baseInputs = fusedBias ? inputs.slice(0, -1) : inputs;
   return rule.outputs(baseInputs, attrs);
 }

@@ -16,7 +16,9 @@ export class GraphBuilder {
   constructor(readonly graph: Graph) {
     this.nextId = graph.nodes.reduce((max, n) => Math.max(max, n.id), -1) + 1;
     this.byId = nodeTable(graph.nodes);
-    for (const node of graph.nodes) {
+    // An index loop: no iterator result per node while this runs unoptimised (nodeTable in ir/graph.ts).
+    for (let n = 0; n < graph.nodes.length; n++) {
+      const node = graph.nodes[n]!;
       if (node.op === 'output_of') this.extraOutputs.set(`${node.inputs[0]}:${node.attrs.index}`, node.id);
     }
   }
@@ -31,6 +33,16 @@ export class GraphBuilder {
     return this.node(id).type;
   }
 
+  /**
+   * The types of `ids`. A loop rather than `ids.map((i) => this.type(i))`: this runs for every node
+   * built (tens of thousands per 1,000-layer compile), and that arrow is a new closure per call.
+   */
+  private typesOf(ids: readonly number[]): TensorType[] {
+    const types: TensorType[] = [];
+    for (let i = 0; i < ids.length; i++) types.push(this.type(ids[i]!));
+    return types;
+  }
+
   /** Adds a node whose type is given (inputs, params, consts). */
   addTyped(op: string, inputs: number[], attrs: Attrs, type: TensorType, origin: Origin): number {
     const node: IRNode = { id: this.nextId++, op, inputs, attrs, type, origin };
@@ -41,7 +53,7 @@ export class GraphBuilder {
 
   /** Adds a primitive (or fused) op; its type comes from the shape rule. */
   add(op: string, inputs: number[], attrs: Attrs, origin: Origin): number {
-    const types = primitiveOutputs(op, inputs.map((i) => this.type(i)), attrs);
+    const types = primitiveOutputs(op, this.typesOf(inputs), attrs);
     return this.addTyped(op, inputs, attrs, types[0]!, origin);
   }
 
@@ -51,7 +63,7 @@ export class GraphBuilder {
     const existing = this.extraOutputs.get(key);
     if (existing !== undefined) return existing;
     const node = this.node(source);
-    const types = primitiveOutputs(node.op, node.inputs.map((i) => this.type(i)), node.attrs);
+    const types = primitiveOutputs(node.op, this.typesOf(node.inputs), node.attrs);
     const type = types[index];
     if (!type) throw new Error(`'${node.op}' has no output ${index}`);
     const id = this.addTyped('output_of', [source], { index }, type, node.origin);

@@ -1,6 +1,6 @@
-import { nodeTable, type IRNode } from '../ir/graph.js';
+import { idIndexed, nodeTable, type IRNode } from '../ir/graph.js';
 import type { Program } from './program.js';
-import { consumersOf, replaceUses } from './program.js';
+import { replaceUses } from './program.js';
 
 /**
  * Constant folding and identity removal:
@@ -40,11 +40,24 @@ function sameShape(a: IRNode['type'], b: IRNode['type']): boolean {
   return a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
 }
 
+/** The nodes (by id) that a gradient op reads: flags rather than consumersOf's reader lists, all this pass asks. */
+function readByGradients(nodes: readonly IRNode[]): Array<true | undefined> {
+  const read = idIndexed<true>(nodes);
+  for (let n = 0; n < nodes.length; n++) {
+    if (!nodes[n]!.op.endsWith('_grad')) continue;
+    const inputs = nodes[n]!.inputs;
+    for (let i = 0; i < inputs.length; i++) read[inputs[i]!] = true;
+  }
+  return read;
+}
+
 export function foldConstants(program: Program): Program {
   const { graph } = program;
   const byId = nodeTable(graph.nodes);
-  const consumers = consumersOf(graph);
-  for (const node of graph.nodes) {
+  const readByGradient = readByGradients(graph.nodes);
+  // An index loop: no iterator result per node while this runs unoptimised (nodeTable in ir/graph.ts).
+  for (let n = 0; n < graph.nodes.length; n++) {
+    const node = graph.nodes[n]!;
     const folder = FOLDERS[node.op];
     if (folder && node.inputs.length > 0) {
       const inputs = node.inputs.map((i) => literal(byId[i]));
@@ -58,8 +71,7 @@ export function foldConstants(program: Program): Program {
     }
     if (node.op !== 'linear' && node.op !== 'copy' && node.op !== 'reshape') continue; // the only ops removed or rewired below
     const source = node.inputs.length > 0 ? byId[node.inputs[0]!] : undefined;
-    const readByGradient = (consumers[node.id] ?? []).some((c) => c.op.endsWith('_grad'));
-    if (!source || readByGradient) continue;
+    if (!source || readByGradient[node.id]) continue;
     const identity =
       node.op === 'linear' || node.op === 'copy' || (node.op === 'reshape' && sameShape(node.type, source.type));
     if (identity) {

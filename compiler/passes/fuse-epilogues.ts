@@ -30,8 +30,8 @@ export function fuseEpilogues(program: Program): Program {
   const readersOf = (id: number): IRNode[] => consumers[id] ?? [];
   const describe = (reader: IRNode): string => `'${reader.origin.layer}' (${reader.op})`;
 
-  for (const head of graph.nodes) {
-    if (!primitiveRule(head.op)?.epilogue || backward.has(head.id)) continue;
+  /** Fuses the group that starts at a matmul or conv, or records why not. */
+  const fuseFrom = (head: IRNode): void => {
     const refuse = (kernel: string, reason: string): void => {
       program.explain.push({ kind: 'refused', kernel, layer: head.origin.layer, op: head.origin.op, range: head.origin.range, reason });
     };
@@ -74,7 +74,7 @@ export function fuseEpilogues(program: Program): Program {
         tail = activation;
       }
     }
-    if (group.length === 1) continue;
+    if (group.length === 1) return;
 
     // The fused node takes the id of the group's last node, so its readers need no rewiring.
     const fused: IRNode = { id: tail.id, op: kernel, inputs, attrs, type: tail.type, origin: head.origin };
@@ -91,12 +91,20 @@ export function fuseEpilogues(program: Program): Program {
     for (const node of group) removed.add(node.id);
     inserted.set(tail.id, extra);
     program.explain.push({ kind: 'fused', kernel, layer: head.origin.layer, op: head.origin.op, range: head.origin.range, ...(reason ? { reason } : {}) });
+  };
+
+  // Index loops over the nodes (here and below): no iterator result per node while this runs unoptimised;
+  // the group's work is a function of its own, so its closures' scope is made per group, not per node.
+  for (let h = 0; h < graph.nodes.length; h++) {
+    const head = graph.nodes[h]!;
+    if (primitiveRule(head.op)?.epilogue && !backward.has(head.id)) fuseFrom(head);
   }
 
   const nodes: IRNode[] = [];
-  for (const node of graph.nodes) {
+  for (let n = 0; n < graph.nodes.length; n++) {
+    const node = graph.nodes[n]!;
     const replacement = inserted.get(node.id);
-    if (replacement) nodes.push(...replacement);
+    if (replacement) for (let r = 0; r < replacement.length; r++) nodes.push(replacement[r]!);
     else if (!removed.has(node.id)) nodes.push(node);
   }
   graph.nodes = nodes;

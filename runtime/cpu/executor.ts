@@ -14,6 +14,7 @@ import type { Attrs, CpuKernel, CpuTensor, KernelContext } from './kernel-interf
 import { resolveCpuKernel } from './kernel-registry.js';
 import { markCacheable, markWritten } from './packed-operands.js';
 import { createStoredMemory, type StoredMemory } from './simd/stored-memory.js';
+import { hasNonFinite } from './wasm/finite-simd.js';
 import { tensorHeap } from './wasm/install.js';
 import { releaseHeldBlocks } from './wasm/kernel-memory.js';
 import { forgetResident } from './wasm/resident-operands.js';
@@ -223,8 +224,7 @@ export class CpuExecutor implements Executor {
     for (const [name, tensor] of this.stored) {
       const role = this.byName.get(name)?.role;
       if (role !== 'param' && role !== 'state') continue;
-      const data = tensor.data;
-      for (let i = 0; i < data.length; i++) if (data[i]! - data[i]! !== 0) return name;
+      if (hasNonFinite(tensor.data)) return name;
     }
     return null;
   }

@@ -595,6 +595,12 @@ export function parseKernelName(kernel: string): { base: string; epilogue: strin
   return { base: base ?? '', epilogue };
 }
 
+/** The base kernel of `matmul+bias+relu` (parseKernelName's `base`, without splitting: the compiler asks per node). */
+export function kernelBase(kernel: string): string {
+  const plus = kernel.indexOf('+');
+  return plus < 0 ? kernel : kernel.slice(0, plus);
+}
+
 /** True when `element` may follow `+` in a fused kernel name. */
 export function isEpilogueElement(element: string): boolean {
   return element === 'bias' || kernelSpec(element)?.activation !== undefined;

@@ -8,7 +8,8 @@ import { gemm } from './matmul.js';
  * Per (batch, head), the head's columns of q, k, v (and dy) are gathered into contiguous scratch,
  * then forward S = Q·Kᵀ and Y = P·V; backward dP = dY·Vᵀ, dV = Pᵀ·dY, dQ = dS·K and dK = dSᵀ·Q,
  * transposes expressed as strides. The masked row softmax and dS = P ⊙ (dP − rowsum(dP ⊙ P))·scale
- * stay scalar: one pass over Tq×Tk, where each product costs Dh multiply-adds per score.
+ * are JS loops here; with WASM SIMD installed, wasm/attention-simd.ts runs instead (those in WASM too,
+ * the operands in the GEMM's memory), and this kernel where the host lacks it.
  *
  * Numerics: the GEMM sums in float32 where attention.ts's direct loops sum in float64; tolerances in
  * test/runtime/cpu/attention-gemm.test.ts. Scratch is kept while the sizes stay the same (every

@@ -5,7 +5,7 @@ import { importedMemorySection, moduleOfFunctions, Op, Type, u32 } from './wasm-
 import type { WasmFunction } from './wasm-function.js';
 
 /**
- * The activations that need exp, tanh or log — gelu, silu, softplus — and their gradients, as
+ * The activations that need exp, tanh or log — gelu, silu, softplus and their gradients, sigmoid and tanh — as
  * float32 WebAssembly SIMD passes with elementwise-module.ts's tiled loop (name(...pointers, bytes,
  * start, end): tiles of its output, so any number of threads give the same bits), over an imported
  * memory (the GEMM module's: activation-simd.ts):
@@ -128,6 +128,8 @@ const FUNCTIONS = {
     ], fma),
   softplus_grad: (fma: boolean) =>
     spec(['dy', 'y', 'dx'], (load, _f, e) => mul(load('dy'), sub(c4(1), e.exp([...load('y'), ...Simd.f32x4Neg]))), fma),
+  sigmoid: (fma: boolean) => spec(['x', 'y'], (load, _f, e) => e.sigmoid(load('x')), fma),
+  tanh: (fma: boolean) => spec(['x', 'y'], (load, _f, e) => e.tanh(load('x')), fma),
 };
 
 export type ActivationFunction = keyof typeof FUNCTIONS;

@@ -13,8 +13,9 @@ import { withFmaWhereValid } from './transcendental-module.js';
  * gelu, silu and softplus and their gradients on WebAssembly SIMD (activation-module.ts), as the
  * element-wise kernels run (elementwise-simd.ts: tiles on the worker pool in the GEMM module's
  * memory, operands in place or copied in, a count that is not a multiple of 4 padded in scratch),
- * and the same passes as the fused epilogue of a matmul or convolution (`activationRangeSimd`: in
- * place on the rows the GEMM just stored, when its output lies in that memory). The JS kernels
+ * and the same passes, with sigmoid and tanh, as the fused epilogue of a matmul or convolution
+ * (`activationRangeSimd`: in place on the rows the GEMM just stored, when its output lies in that
+ * memory: LeNet-5's tanh convolutions spent 11% of their step in the JS range function). The JS kernels
  * (kernels/activations.ts) run below MIN_VALUES and without WASM SIMD.
  */
 type ActivationExports = Record<ActivationFunction, (...args: number[]) => void>;
@@ -37,6 +38,9 @@ const MIN_VALUES = 16;
 const VALUE_COST = 32;
 
 type Simple = 'gelu' | 'silu' | 'softplus';
+
+/** The activations a fused epilogue runs here: the kernels' three, and sigmoid and tanh (whose own kernels are recurrent-simd.ts's). */
+type RangeActivation = Simple | 'sigmoid' | 'tanh';
 
 function forward(name: Simple): CpuKernel {
   const fallback = activationKernels[name];
@@ -76,7 +80,7 @@ const rangeArgs = [0, 0, 0];
  * last 1–3), in JS otherwise. It uses no scratch, so it may run inside a GEMM call (between its
  * passes) without touching that call's packed operands.
  */
-export function activationRangeSimd(name: Simple, attrs: Attrs): RangeFn {
+export function activationRangeSimd(name: RangeActivation, attrs: Attrs): RangeFn {
   const js = activationRange(name, attrs);
   return (data, start, end) => {
     const module = end - start >= MIN_VALUES ? activationModule() : null;

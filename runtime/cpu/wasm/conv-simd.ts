@@ -3,7 +3,7 @@ import { f32 } from '../kernel-interface.js';
 import { SMALL_M } from '../kernels/gemm-small.js';
 import { conv, convKernels, geometry, type Geometry } from '../kernels/conv.js';
 import { tileEpilogue } from './matmul-simd.js';
-import { forwardB, forwardGather, gradInputB, gradInputGather, sgemmIndirect } from './conv-indirect.js';
+import { forwardB, forwardGather, forwardRowGather, gradInputB, gradInputGather, sgemmIndirect, windowRowsContiguous } from './conv-indirect.js';
 import { convGradWeightGather } from './conv-gather.js';
 import { gradInputByPhase, phasedDensity, phasesOf, type Phase } from './conv-phases.js';
 import { sgemmModule } from './sgemm-simd.js';
@@ -22,7 +22,8 @@ export const convSimd: EpilogueKernel = (ctx, inputs, outputs, attrs, epilogue) 
   const rows = g.n * g.oh * g.ow;
   const module = sgemmModule();
   if (!module || rows <= SMALL_M || g.f === 0 || k === 0) return conv(ctx, inputs, outputs, attrs, epilogue);
-  sgemmIndirect(module, forwardGather(f32(x!), g), forwardB(f32(w!), g), f32(outputs[0]!), g.f, tileEpilogue(epilogue, attrs, g.f));
+  const gather = windowRowsContiguous(g) ? forwardRowGather(f32(x!), g) : forwardGather(f32(x!), g);
+  sgemmIndirect(module, gather, forwardB(f32(w!), g), f32(outputs[0]!), g.f, tileEpilogue(epilogue, attrs, g.f));
 };
 
 /**

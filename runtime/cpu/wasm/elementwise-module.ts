@@ -25,6 +25,12 @@ import { WasmFunction } from './wasm-function.js';
  *   add, sub, mul, div(a, b, y)      y = a ∘ b
  *   scale(x, y, factor)              y = factor · x
  *
+ * and the binaries with a repeating second operand (a bias over the channels-last axis, a scalar):
+ *
+ *   add_rows, sub_rows, mul_rows, div_rows(a, b, y, bytes, period, start, end)
+ *                                    y[i] = a[i] ∘ b[i mod period/4], `period` a multiple of 16
+ *                                    (elementwise-simd.ts repeats a shorter b 4 times in scratch)
+ *
  * relu, relu_grad and the binaries give the JS kernels' bits (a float64 operation on two float32
  * values rounds to the float32 result); the others round in float32 where the JS kernels round
  * once from float64: the tolerances are in test/runtime/cpu/elementwise-simd.test.ts.
@@ -87,6 +93,8 @@ const wherePositive = (y: Code, a: Code, b: Code): number[] => [...a, ...b, ...y
 
 const binary = (op: Code): MapSpec => ({ pointers: ['a', 'b', 'y'], value: (load) => [...load('a'), ...load('b'), ...op] });
 
+const BINARIES = { add: Op.f32x4Add, sub: Op.f32x4Sub, mul: Op.f32x4Mul, div: Simd.f32x4Div } satisfies Record<string, Code>;
+
 const FUNCTIONS = {
   relu: { pointers: ['x', 'y'], value: (load) => [...load('x'), ...Simd.const4(0), ...Op.f32x4Pmax] },
   relu_grad: { pointers: ['dy', 'y', 'dx'], value: (load) => wherePositive(load('y'), load('dy'), mul(load('dy'), Simd.const4(0))) },
@@ -102,21 +110,50 @@ const FUNCTIONS = {
   },
   sigmoid_grad: { pointers: ['dy', 'y', 'dx'], value: (load) => mul(load('dy'), mul(load('y'), sub(Simd.const4(1), load('y')))) },
   tanh_grad: { pointers: ['dy', 'y', 'dx'], value: (load) => mul(load('dy'), mul(sub(Simd.const4(1), load('y')), add(Simd.const4(1), load('y')))) },
-  add: binary(Op.f32x4Add),
-  sub: binary(Op.f32x4Sub),
-  mul: binary(Op.f32x4Mul),
-  div: binary(Simd.f32x4Div),
+  add: binary(BINARIES.add),
+  sub: binary(BINARIES.sub),
+  mul: binary(BINARIES.mul),
+  div: binary(BINARIES.div),
   scale: { pointers: ['x', 'y'], scalars: ['factor'], value: (load, s) => mul(s('factor'), load('x')) },
 } satisfies Record<string, MapSpec>;
 
-export type ElementwiseFunction = keyof typeof FUNCTIONS;
+/**
+ * `<op>_rows`: y = a ∘ b over the tiles [start, end), b read at byte k = j mod period, which steps
+ * with j and wraps to 0 at `period` (one remainder per tile, none per value).
+ */
+function rowsFunction(op: Code): { f: WasmFunction; code: number[] } {
+  const f = new WasmFunction(['a', 'b', 'y', 'bytes', 'period', 'start', 'end'].map((p) => [p, i32] as const));
+  f.declare(i32, 'j', 'k', 'stop');
+  const at = (pointer: string, offset: string): number[] => [...f.get(pointer), ...f.get(offset), ...Op.i32Add];
+  const stop = [...f.get('end'), ...Op.i32Const(TILE_BYTES), ...Op.i32Mul];
+  const first = [...f.get('start'), ...Op.i32Const(TILE_BYTES), ...Op.i32Mul];
+  const code = [
+    ...f.set('stop', [...stop, ...f.get('bytes'), ...stop, ...f.get('bytes'), ...Op.i32LtS, ...Op.select]),
+    ...f.set('k', [...first, ...f.get('period'), ...Op.i32RemU]),
+    ...f.for('j', first, f.get('stop'), Op.i32Const(16), [
+      ...at('y', 'j'),
+      ...at('a', 'j'), ...Op.v128Load(0),
+      ...at('b', 'k'), ...Op.v128Load(0),
+      ...op,
+      ...Op.v128Store(0),
+      // k = k + 16, or 0 at the period's end
+      ...f.set('k', [...f.get('k'), ...Op.i32Const(16), ...Op.i32Add]),
+      ...f.set('k', [...Op.i32Const(0), ...f.get('k'), ...f.get('k'), ...f.get('period'), ...Op.i32Eq, ...Op.select]),
+    ]),
+  ];
+  return { f, code };
+}
+
+const ROWS = { add_rows: BINARIES.add, sub_rows: BINARIES.sub, mul_rows: BINARIES.mul, div_rows: BINARIES.div } satisfies Record<`${keyof typeof BINARIES}_rows`, Code>;
+
+export type ElementwiseFunction = keyof typeof FUNCTIONS | keyof typeof ROWS;
 
 /** The exports, in order. */
-export const ELEMENTWISE_FUNCTIONS = Object.keys(FUNCTIONS) as ElementwiseFunction[];
+export const ELEMENTWISE_FUNCTIONS = [...Object.keys(FUNCTIONS), ...Object.keys(ROWS)] as ElementwiseFunction[];
 
 /** The module over the GEMM's memory, `shared` as that one is (threads/threaded-module.ts). */
 export function elementwiseModuleBytes(shared = false): Uint8Array<ArrayBuffer> {
-  const built = ELEMENTWISE_FUNCTIONS.map((n) => mapFunction(FUNCTIONS[n]));
+  const built = ELEMENTWISE_FUNCTIONS.map((n) => (n in ROWS ? rowsFunction(ROWS[n as keyof typeof ROWS]) : mapFunction(FUNCTIONS[n as keyof typeof FUNCTIONS])));
   return moduleOfFunctions(
     built.map(({ f, code }, i) => ({ name: ELEMENTWISE_FUNCTIONS[i]!, type: f.type(), body: f.body(code) })),
     importedMemorySection(shared, MAX_MEMORY_PAGES),

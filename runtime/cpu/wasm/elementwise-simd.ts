@@ -2,7 +2,8 @@ import { activationAlpha } from '../../plan/activations.js';
 import type { CpuKernel, CpuKernelMap } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 import { activationKernels } from '../kernels/activations.js';
-import { elementwiseKernels } from '../kernels/elementwise.js';
+import { elementwiseKernels, isTrailing } from '../kernels/elementwise.js';
+import { normalizationKernels } from '../kernels/normalization.js';
 import { parallelFor } from '../threads/threaded-module.js';
 import { ELEMENTWISE_FUNCTIONS, elementwiseModuleBytes, TILE_FLOATS, type ElementwiseFunction } from './elementwise-module.js';
 import { overGemmMemory, type GemmMemoryModule } from './gemm-memory.js';
@@ -14,8 +15,9 @@ import { callLayout, floatsOf } from './kernel-memory.js';
  * module's memory: operands that are an executor's tensors there are used where they lie
  * (kernel-memory.ts), others are copied in above its resident weights and the output copied out.
  * A count that is not a multiple of 4 is padded in scratch (the lanes past the end are computed and
- * dropped), so there is no JS tail. Fewer than MIN_VALUES values, broadcasting binaries and hosts
- * without WASM SIMD run the JS kernels.
+ * dropped), so there is no JS tail. A binary whose operand repeats along the output (a bias over
+ * the last axis, a scalar) runs too, as a `_rows` pass. Fewer than MIN_VALUES values, other
+ * broadcasts and hosts without WASM SIMD run the JS kernels.
  */
 const elementwiseModule = overGemmMemory<Record<ElementwiseFunction, (...args: number[]) => void>>(elementwiseModuleBytes, ELEMENTWISE_FUNCTIONS);
 
@@ -95,14 +97,58 @@ function gradient(name: 'relu' | 'leaky_relu' | 'elu' | 'sigmoid' | 'tanh', with
   };
 }
 
-/** add/sub/mul/div of two operands of the output's size; broadcasting ones run the JS kernel. */
-function binary(name: 'add' | 'sub' | 'mul' | 'div'): CpuKernel {
-  const fallback = elementwiseKernels[name];
+/** The argument list of the `_rows` functions (a, b, y, bytes, period), refilled per call. */
+const rowsArgs = [0, 0, 0, 0, 0];
+
+/**
+ * y = a ∘ b with b repeating along y (its trailing axes: a bias, a scalar) in WASM; false when the
+ * module is missing. A b whose length is not a multiple of 4 is repeated 4 times in scratch, so
+ * that the period is whole vectors.
+ */
+function runRows(name: Binary, a: Float32Array, b: Float32Array, y: Float32Array): boolean {
+  const module = y.length >= MIN_VALUES ? elementwiseModule() : null;
+  if (!module) return false;
+  const n = y.length;
+  const m = b.length;
+  const padded = Math.ceil(n / 4) * 4;
+  const memory = module.gemm.memory;
+  const call = callLayout(memory);
+  rowsArgs[0] = n === padded ? call.input(a) : paddedCopy(call, memory, a, padded);
+  if (m % 4 === 0) {
+    rowsArgs[1] = call.input(b);
+    rowsArgs[4] = m * 4;
+  } else {
+    rowsArgs[1] = call.scratch(4 * m);
+    const floats = floatsOf(memory);
+    for (let r = 0; r < 4; r++) floats.set(b, rowsArgs[1] / 4 + r * m);
+    rowsArgs[4] = 16 * m;
+  }
+  const outAt = n === padded ? call.output(y) : call.scratch(padded);
+  rowsArgs[2] = outAt;
+  rowsArgs[3] = padded * 4;
+  parallelFor(module.threaded, `${name}_rows`, rowsArgs, Math.ceil(padded / TILE_FLOATS), n * VALUE_COST);
+  call.copyOut(y, outAt);
+  return true;
+}
+
+type Binary = 'add' | 'sub' | 'mul' | 'div';
+
+/**
+ * add/sub/mul/div of two operands of the output's size, or of one of its size and one repeating
+ * along it (b, or a for the commutative add and mul); other broadcasts run the JS kernel `fallback`.
+ */
+function binary(name: Binary, fallback: CpuKernel = elementwiseKernels[name]): CpuKernel {
+  const commutes = name === 'add' || name === 'mul';
   return (ctx, inputs, outputs, attrs) => {
     const a = f32(inputs[0]!);
     const b = f32(inputs[1]!);
     const y = f32(outputs[0]!);
-    if (a.length !== y.length || b.length !== y.length || !runMap(name, a, b, y, null)) fallback(ctx, inputs, outputs, attrs);
+    const n = y.length;
+    let done = false;
+    if (a.length === n && b.length === n) done = runMap(name, a, b, y, null);
+    else if (a.length === n && b.length > 0 && n % b.length === 0 && isTrailing(inputs[1]!, outputs[0]!)) done = runRows(name, a, b, y);
+    else if (commutes && b.length === n && a.length > 0 && n % a.length === 0 && isTrailing(inputs[0]!, outputs[0]!)) done = runRows(name, b, a, y);
+    if (!done) fallback(ctx, inputs, outputs, attrs);
   };
 }
 
@@ -119,6 +165,9 @@ export const elementwiseSimdKernels = {
   sub: binary('sub'),
   mul: binary('mul'),
   div: binary('div'),
+  bias_add: binary('add', elementwiseKernels.bias_add),
+  // dropout's gradient dy·mask: the product of two tensors of one shape.
+  dropout_grad: binary('mul', normalizationKernels.dropout_grad),
   scale: (ctx, inputs, outputs, attrs) => {
     if (!runMap('scale', f32(inputs[0]!), null, f32(outputs[0]!), attrs.factor as number)) elementwiseKernels.scale(ctx, inputs, outputs, attrs);
   },

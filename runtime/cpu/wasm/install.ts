@@ -1,6 +1,7 @@
 import { installGemm, installGemmWithEpilogue } from '../kernels/matmul.js';
 import { registerActivationRange, registerCpuEpilogueKernel, registerCpuKernel } from '../kernel-registry.js';
 import { activationRangeSimd, activationSimdKernels } from './activation-simd.js';
+import { attentionGradSimd, attentionSimd } from './attention-simd.js';
 import { elementwiseSimdKernels } from './elementwise-simd.js';
 import { convGradInputSimd, convGradWeightSimd, convSimd } from './conv-simd.js';
 import { groupnormGradSimd, groupnormSimd } from './groupnorm-simd.js';
@@ -9,6 +10,8 @@ import { groupedConvGradInputSimd, groupedConvGradWeightSimd, groupedConvSimd } 
 import { gemmSimdOrJs, gemmWithEpilogueSimd, matmulSimd } from './matmul-simd.js';
 import { batchnormGradSimd, batchnormSimd, sumToSimd } from './norm-simd.js';
 import { layernormGradSimd, layernormSimd } from './layernorm-simd.js';
+import { dropoutSimd } from './dropout-simd.js';
+import { embeddingGradSimd } from './embedding-simd.js';
 import { avgpoolGradSimd, avgpoolSimd, globalAvgPoolGradSimd, globalAvgPoolSimd, maxpoolGradSimd, maxpoolSimd } from './pool-simd.js';
 import { recurrentScanSimd, sigmoidSimd, tanhSimd } from './recurrent-simd.js';
 import { recurrentGradSimd } from './recurrent-grad-simd.js';
@@ -70,13 +73,18 @@ export function installSimdKernels(): boolean {
   registerCpuKernel('sum_to', sumToSimd);
   registerCpuKernel('layernorm', layernormSimd);
   registerCpuKernel('layernorm_grad', layernormGradSimd);
+  registerCpuKernel('dropout', dropoutSimd);
+  registerCpuKernel('embedding_grad', embeddingGradSimd);
+  registerCpuKernel('attention', attentionSimd);
+  registerCpuKernel('masked_attention', attentionSimd);
+  registerCpuKernel('attention_grad', attentionGradSimd);
   for (const [name, kernel] of Object.entries(recurrentScanSimd)) registerCpuKernel(name, kernel);
   for (const [name, kernel] of Object.entries(recurrentGradSimd)) registerCpuKernel(name, kernel);
   for (const [name, kernel] of Object.entries(elementwiseSimdKernels)) registerCpuKernel(name, kernel);
   for (const [name, kernel] of Object.entries(softmaxSimdKernels)) registerCpuKernel(name, kernel);
   for (const [name, kernel] of Object.entries(activationSimdKernels)) registerCpuKernel(name, kernel);
   for (const [name, kernel] of Object.entries(lossSimdKernels)) registerCpuKernel(name, kernel);
-  for (const name of ['gelu', 'silu', 'softplus'] as const) registerActivationRange(name, (attrs) => activationRangeSimd(name, attrs));
+  for (const name of ['gelu', 'silu', 'softplus', 'sigmoid', 'tanh'] as const) registerActivationRange(name, (attrs) => activationRangeSimd(name, attrs));
   registerCpuKernel('sigmoid', sigmoidSimd);
   registerCpuKernel('tanh', tanhSimd);
   installGemm(gemmSimdOrJs);

@@ -57,6 +57,17 @@ export function floatsOf(memory: WebAssembly.Memory): Float32Array {
   return view;
 }
 
+/** The same for 32-bit integers (a kernel's integer settings: dropout's seed). */
+const intViews = new WeakMap<WebAssembly.Memory, Int32Array>();
+export function intsOf(memory: WebAssembly.Memory): Int32Array {
+  let view = intViews.get(memory);
+  if (view?.buffer !== memory.buffer) {
+    view = new Int32Array(memory.buffer);
+    intViews.set(memory, view);
+  }
+  return view;
+}
+
 const ALIGN = 16;
 const PAGE = 65536;
 const alignUp = (bytes: number): number => Math.ceil(bytes / ALIGN) * ALIGN;

@@ -17,12 +17,19 @@ import { WasmFunction } from './wasm-function.js';
  * 4, left out). The caller sums the partials in tile order, so the loss has the same bits on any
  * number of threads. The second f32 at `scalars` is huber's δ.
  *
+ * masked_<name>(pred, target, grad, partials, bytes, scalars, mask, inner, last, start, end) does the
+ * same under a mask (the masked_ kernels' third input, f32): value i is kept when
+ * mask[i / inner] ≠ 0 (`last` the mask's last index); a value not kept gets gradient 0 and is left
+ * out of the sum. The caller's scale k is then 1/(kept values).
+ *
  *   mse            loss d², gradient 2d
  *   mae            loss |d|, gradient sign d
  *   huber          |d| ≤ δ: loss ½d², gradient d; else δ(|d| − ½δ), δ·sign d
  *   bce            p and 1 − p clipped to [ε, 1 − ε], ε = 1e-7: loss −(t·ln p + (1 − t)·ln(1 − p)),
  *                  gradient (p − t)/(p(1 − p)) where the raw p is inside (ε, 1 − ε), else 0
  *   sigmoid_bce    from logits z = p: loss max(z, 0) − z·t + log1p(e^−|z|), gradient σ(z) − t
+ *   kl             t and p clipped to [ε, 1]: loss t·ln(t/p), gradient −t/p where the raw p > ε, else 0
+ *   ce             (cross-entropy of probabilities) p clipped to [ε, 1]: loss −t·ln p, gradient −t/p likewise
  *
  * as runtime/cpu/kernels/losses.ts writes them, in float32 (exp and ln: transcendental-module.ts,
  * activation-module.ts): tolerances in test/runtime/cpu/loss-simd.test.ts.
@@ -45,6 +52,8 @@ const Simd = {
   f32x4Eq: [0xfd, ...u32(0x41)],
   i32x4Add: [0xfd, ...u32(0xae)],
   i32x4LtS: [0xfd, ...u32(0x39)],
+  f32x4Ne: [0xfd, ...u32(0x42)],
+  f32x4ReplaceLane: (lane: number) => [0xfd, ...u32(0x20), lane],
 } as const;
 const c4 = Simd.const4;
 const mul = (a: Code, b: Code): number[] => [...a, ...b, ...Op.f32x4Mul];
@@ -101,12 +110,44 @@ const BODIES = {
     ...f.set('l', add(sub([...f.get('p'), ...c4(0), ...Op.f32x4Pmax], mul(f.get('p'), f.get('t'))), log1p(f, e, 'u'))),
     ...f.set('dl', sub(f.get('q'), f.get('t'))),
   ],
+  // The class losses (their caller scales by 1/rows, not 1/values): p and t clipped to [ε, 1]; the
+  // gradient is 0 where the raw p is not above ε (p ≥ f32(ε), the float32 just above ε).
+  kl: (f, e) => [
+    ...f.set('q', [...f.get('t'), ...c4(1e-7), ...Simd.f32x4Max, ...c4(1), ...Simd.f32x4Min]),
+    ...f.set('u', [...f.get('p'), ...c4(1e-7), ...Simd.f32x4Max, ...c4(1), ...Simd.f32x4Min]),
+    ...f.set('w1', div(f.get('q'), f.get('u'))),
+    ...f.set('l', mul(f.get('q'), log(f, e, f.get('w1')))),
+    ...f.set('dl', select([...f.get('w1'), ...Simd.f32x4Neg], c4(0), [...f.get('p'), ...c4(1e-7), ...Simd.f32x4Ge])),
+  ],
+  ce: (f, e) => [
+    ...f.set('u', [...f.get('p'), ...c4(1e-7), ...Simd.f32x4Max, ...c4(1), ...Simd.f32x4Min]),
+    ...f.set('l', [...mul(f.get('t'), log(f, e, f.get('u'))), ...Simd.f32x4Neg]),
+    ...f.set('dl', select([...div(f.get('t'), f.get('u')), ...Simd.f32x4Neg], c4(0), [...f.get('p'), ...c4(1e-7), ...Simd.f32x4Ge])),
+  ],
 } satisfies Record<string, Body>;
 
-function lossFunction(body: Body, fma: boolean): { f: WasmFunction; code: number[] } {
-  const f = new WasmFunction([...['pred', 'target', 'grad', 'partials', 'bytes', 'scalars', 'start', 'end'].map((n) => [n, i32] as const)]);
-  f.declare(i32, 'tile', 'j', 'stop');
-  f.declare(v128, 'k', 'delta', 'acc', 'p', 't', 'd', 'l', 'dl', 'q', 'u', 'w1');
+/**
+ * The mask's lanes for the four values at byte j: mask[min((j/4 + lane) / inner, last)] (the
+ * padding lanes past the end read the last entry; they are left out of the sums anyway).
+ */
+function maskLanes(f: WasmFunction): number[] {
+  return [
+    ...f.set('m', Op.v128Zero),
+    ...[0, 1, 2, 3].flatMap((lane) => [
+      ...f.set('row', [...f.get('j'), ...Op.i32Const(4), ...Op.i32DivU, ...Op.i32Const(lane), ...Op.i32Add, ...f.get('inner'), ...Op.i32DivU]),
+      ...f.set('row', [...f.get('row'), ...f.get('last'), ...f.get('row'), ...f.get('last'), ...Op.i32LtU, ...Op.select]),
+      ...f.set('m', [...f.get('m'), ...f.get('mask'), ...f.get('row'), ...Op.i32Const(4), ...Op.i32Mul, ...Op.i32Add, ...Op.f32Load(0), ...Simd.f32x4ReplaceLane(lane)]),
+    ]),
+    // Kept lanes: a mask entry that is not 0 (a NaN entry counts, as the JS kernel's `=== 0` test).
+    ...f.set('m', [...f.get('m'), ...c4(0), ...Simd.f32x4Ne]),
+  ];
+}
+
+function lossFunction(body: Body, fma: boolean, masked: boolean): { f: WasmFunction; code: number[] } {
+  const names = ['pred', 'target', 'grad', 'partials', 'bytes', 'scalars', ...(masked ? ['mask', 'inner', 'last'] : []), 'start', 'end'];
+  const f = new WasmFunction(names.map((n) => [n, i32] as const));
+  f.declare(i32, 'tile', 'j', 'stop', 'row');
+  f.declare(v128, 'k', 'delta', 'acc', 'p', 't', 'd', 'l', 'dl', 'q', 'u', 'w1', 'm');
   const e = mathLocals(f, fma);
   const at = (base: string): number[] => [...f.get(base), ...f.get('j'), ...Op.i32Add];
   const tileEnd = [...f.get('tile'), ...Op.i32Const(1), ...Op.i32Add, ...Op.i32Const(TILE_BYTES), ...Op.i32Mul];
@@ -123,9 +164,14 @@ function lossFunction(body: Body, fma: boolean): { f: WasmFunction; code: number
         ...f.set('t', [...at('target'), ...Op.v128Load(0)]),
         ...f.set('d', sub(f.get('p'), f.get('t'))),
         ...body(f, e),
-        ...at('grad'), ...mul(f.get('dl'), f.get('k')), ...Op.v128Store(0),
+        ...(masked ? maskLanes(f) : []),
+        // A masked value's gradient is 0 and its loss left out, whatever it is (NaN included).
+        ...at('grad'), ...(masked ? select(mul(f.get('dl'), f.get('k')), c4(0), f.get('m')) : mul(f.get('dl'), f.get('k'))), ...Op.v128Store(0),
         // Lanes at byte j + 4i < bytes count.
-        ...f.set('acc', add(f.get('acc'), [...f.get('l'), ...f.get('j'), ...Op.i32x4Splat, ...Simd.lanes, ...Simd.i32x4Add, ...f.get('bytes'), ...Op.i32x4Splat, ...Simd.i32x4LtS, ...Op.v128And])),
+        ...f.set('acc', add(f.get('acc'), [
+          ...f.get('l'), ...f.get('j'), ...Op.i32x4Splat, ...Simd.lanes, ...Simd.i32x4Add, ...f.get('bytes'), ...Op.i32x4Splat, ...Simd.i32x4LtS, ...Op.v128And,
+          ...(masked ? [...f.get('m'), ...Op.v128And] : []),
+        ])),
       ]),
       ...f.get('partials'), ...f.get('tile'), ...Op.i32Const(4), ...Op.i32Mul, ...Op.i32Add,
       ...[0, 1, 2, 3].flatMap((lane) => [...f.get('acc'), ...Op.f32x4ExtractLane(lane), ...(lane > 0 ? Op.f32Add : [])]),
@@ -135,14 +181,17 @@ function lossFunction(body: Body, fma: boolean): { f: WasmFunction; code: number
   return { f, code };
 }
 
-export type LossFunction = keyof typeof BODIES;
+type Loss = keyof typeof BODIES;
+const LOSSES = Object.keys(BODIES) as Loss[];
 
-/** The exports, in order. */
-export const LOSS_FUNCTIONS = Object.keys(BODIES) as LossFunction[];
+export type LossFunction = Loss | `masked_${Loss}`;
+
+/** The exports, in order: each loss, then each with a mask. */
+export const LOSS_FUNCTIONS: LossFunction[] = [...LOSSES, ...LOSSES.map((n) => `masked_${n}` as const)];
 
 /** The module over the GEMM's memory, `shared` as that one is; `fma` as in transcendental-module.ts. */
 export function lossModuleBytes(shared: boolean, fma: boolean): Uint8Array<ArrayBuffer> {
-  const built = LOSS_FUNCTIONS.map((n) => lossFunction(BODIES[n], fma));
+  const built = [...LOSSES.map((n) => lossFunction(BODIES[n], fma, false)), ...LOSSES.map((n) => lossFunction(BODIES[n], fma, true))];
   return moduleOfFunctions(
     built.map(({ f, code }, i) => ({ name: LOSS_FUNCTIONS[i]!, type: f.type(), body: f.body(code) })),
     importedMemorySection(shared, MAX_MEMORY_PAGES),

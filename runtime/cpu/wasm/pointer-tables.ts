@@ -6,12 +6,18 @@ import { holdBetweenCalls, kernelHeap, type KernelHeap } from './kernel-memory.j
  * zeros sit in the module's memory, which stay put from one training step to the next; so a table is
  * built once (one pointer per output pixel and tap) and each later call copies it in with one memcpy.
  * Tables larger than MAX_ENTRIES are not kept (their callers build the lists chunk by chunk), and at
- * most MAX_TABLES are: the oldest is dropped first.
+ * most KEPT_ENTRIES pointers are kept in all: the oldest tables are dropped first. The budget is in
+ * pointers, not tables, because a training step uses its tables in a cycle (each convolution's
+ * forward, input and weight gradient): once they do not all fit, dropping the oldest drops the one
+ * needed next and none is ever reused. ResNet-20's step needs 68 tables of 35 M pointers (140 MB)
+ * in all; a cap of 32 tables made it build them every step, ~15% of its CPU time (2026-12-04).
  */
 const MAX_ENTRIES = 4 * 1024 * 1024;
-const MAX_TABLES = 32;
+const KEPT_ENTRIES = 64 * 1024 * 1024;
 
 const tables = new Map<string, Int32Array>();
+/** The pointers of the tables kept, in all. */
+let keptEntries = 0;
 let maxEntries = MAX_ENTRIES;
 /** The heap blocks of tables kept in a kernel memory (`pointerTable`'s `memory`), to free them when dropped. */
 const blocks = new WeakMap<Int32Array, { heap: KernelHeap; address: number }>();
@@ -39,7 +45,7 @@ export function pointerTable(key: string, entries: number, build: (into: Int32Ar
   const kept = tables.get(key);
   if (kept) return kept;
   if (entries > maxEntries) return null;
-  if (tables.size >= MAX_TABLES) {
+  while (tables.size > 0 && keptEntries + entries > KEPT_ENTRIES) {
     const oldest = tables.keys().next().value!;
     release(tables.get(oldest)!);
     tables.delete(oldest);
@@ -56,10 +62,12 @@ export function pointerTable(key: string, entries: number, build: (into: Int32Ar
   }
   build(table);
   tables.set(key, table);
+  keptEntries += entries;
   return table;
 }
 
 function release(table: Int32Array): void {
+  keptEntries -= table.length;
   const block = blocks.get(table);
   if (block) block.heap.free(block.address);
 }

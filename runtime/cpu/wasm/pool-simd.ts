@@ -27,9 +27,12 @@ const CELL_COST = 8;
 /** Whether two windows can share a cell (the gradient then accumulates). */
 const overlapping = (g: Window): boolean => g.sh < g.kh || g.sw < g.kw;
 
+/** Whether the windows tile the image exactly, each cell in one window: the gradient then stores every cell and need not zero dx first. */
+const tiling = (g: Window): boolean => g.sh === g.kh && g.sw === g.kw && g.top === 0 && g.left === 0 && g.oh * g.kh === g.h && g.ow * g.kw === g.w;
+
 /**
  * A step's window and the export's argument list (addresses first, filled per call: `pointers` of
- * them; then the window; then, for a gradient, whether windows overlap), kept per attrs object while
+ * them; then the window; then, for a gradient, whether windows overlap and, for maxpool's, whether dx must be zeroed first), kept per attrs object while
  * the shapes stay the same: a steady-state call allocates nothing. `global`: the window is the whole
  * of each image (global pooling, [N, ..., C] as [N, 1, cells, C]).
  */
@@ -44,8 +47,9 @@ function jobFor(attrs: Attrs, xShape: number[], yShape: number[], kind: JobKind,
   if (kept && sameShape(kept.x, xShape) && sameShape(kept.y, yShape)) return kept.job;
   const g = global ? globalWindow(xShape) : window(xShape, yShape, attrs);
   const windowArgs = [g.n, g.h, g.w, g.c * 4, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.top, g.left];
-  const pointers = kind === 'maxpool_grad' ? 3 : 2;
-  const args = [...new Array<number>(pointers).fill(0), ...windowArgs, ...(kind === 'forward' ? [] : [overlapping(g) ? 1 : 0])];
+  const pointers = kind === 'maxpool_grad' ? 4 : 2;
+  const gradientArgs = kind === 'forward' ? [] : [overlapping(g) ? 1 : 0, ...(kind === 'maxpool_grad' ? [tiling(g) ? 0 : 1] : [])];
+  const args = [...new Array<number>(pointers).fill(0), ...windowArgs, ...gradientArgs];
   const job = { g, args };
   jobs[kind].set(attrs, { x: [...xShape], y: [...yShape], job });
   return job;
@@ -97,6 +101,8 @@ export const maxpoolGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   args[0] = dyAt;
   args[1] = xAt;
   args[2] = dxAt;
+  // Each image's running best and index of its current window: 2·C floats an image (pool-module.ts).
+  args[3] = call.scratch(2 * g.n * g.c);
   parallelFor(module.threaded, 'maxpool_grad', args, g.n, 2 * cells(g) * CELL_COST);
   call.copyOut(f32(dx), dxAt);
 };

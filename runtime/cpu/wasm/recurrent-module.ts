@@ -4,8 +4,8 @@ import { addRows, fn, Simd, type Build, type Code, type Emitter } from './transc
 
 /**
  * The recurrent scans' backward cells and masked steps in WebAssembly SIMD, four units a vector. The
- * module imports the transcendental module's memory (recurrent-grad-simd.ts instantiates it there)
- * and exports, with byte addresses and byte strides (16-byte multiples; a stride of 0 repeats a row):
+ * module imports the GEMM module's memory (recurrent-steps.ts instantiates it there, with the
+ * transcendental module) and exports, with byte addresses and byte strides (16-byte multiples; a stride of 0 repeats a row):
  *
  *   add_rows(dst, dstStride, a, aStride, b, bStride, rows, bytes)          dst = a + b (as transcendental-module.ts)
  *   select_rows(dst, dstStride, a, aStride, b, bStride, mask, maskStride, rows, bytes)
@@ -157,11 +157,11 @@ const FUNCTIONS = {
 export type RecurrentFunction = keyof typeof FUNCTIONS;
 export const RECURRENT_FUNCTIONS = Object.keys(FUNCTIONS) as RecurrentFunction[];
 
-/** The module over an imported, unshared memory of at most `maxPages` pages. */
-export function recurrentModuleBytes(fma: boolean, maxPages: number): Uint8Array<ArrayBuffer> {
+/** The module over an imported memory of at most `maxPages` pages, `shared` or not (the GEMM's: recurrent-steps.ts). */
+export function recurrentModuleBytes(fma: boolean, maxPages: number, shared = false): Uint8Array<ArrayBuffer> {
   const built = Object.entries(FUNCTIONS).map(([n, make]) => ({ n, ...make(fma) }));
   return moduleOfFunctions(
     built.map(({ n, f, code }) => ({ name: n, type: f.type(), body: f.body(code) })),
-    importedMemorySection(false, maxPages),
+    importedMemorySection(shared, maxPages),
   );
 }

@@ -23,6 +23,12 @@ export const Simd = {
   f32Div: [0x95],
   f32Max: [0x97],
   f32Sqrt: [0x91],
+  /** The byte offsets of the four lanes' floats, as i32 lanes (a lane's column: j + lanes). */
+  lanes: [0xfd, ...u32(0x0c), ...new Uint8Array(new Int32Array([0, 4, 8, 12]).buffer)],
+  i32x4Add: [0xfd, ...u32(0xae)],
+  i32x4LtS: [0xfd, ...u32(0x39)],
+  /** a & ~b. */
+  v128AndNot: [0xfd, ...u32(0x4f)],
 } as const;
 
 /** for r in [start, end), with `row` = r·cBytes: body (c16 = cBytes rounded down to 16 first). */

@@ -17,6 +17,8 @@ import { WasmFunction } from './wasm-function.js';
  *   softmax_grad(dy, s, dx, cBytes)         dx = s · (dy − Σ dy·s)
  *   log_softmax_grad(dy, l, dx, cBytes)     dx = dy − e^l · Σ dy
  *   cross_entropy_rows(z, t, g, stats, cBytes, scalars)   the dense softmax cross-entropy (below)
+ *   attention_softmax(x, y, mask, maskStride, bits, causal, cBytes, scalars)   attention's masked softmax (below)
+ *   attention_softmax_grad(dy, s, dx, cBytes, scalars)   dx = s · (dy − Σ dy·s) · scale
  *
  * exp is transcendental-module.ts's (its error is stated there); sums are taken four lanes at a
  * time in float32, where the JS kernels (runtime/cpu/kernels/softmax.ts) sum in float64 in order.
@@ -75,16 +77,83 @@ const subRows = fn(['x', 'y', 'stats', 'cBytes'], (f) =>
   ]),
 );
 
-const softmaxGrad = fn(['dy', 's', 'dx', 'cBytes'], (f) =>
-  overRows(f, [
+/** dx = s · (dy − Σ dy·s), times `scale` (a vector) when there is one. */
+function softmaxGradRows(f: WasmFunction, scale: number[] | null): number[] {
+  const scaled = (v: number[]): number[] => (scale ? mul(v, scale) : v);
+  return overRows(f, [
     ...f.set('acc', Op.v128Zero),
     ...vectors(f, f.set('acc', add(f.get('acc'), mul(load(f, 'dy'), load(f, 's'))))),
     ...tail(f, f.set('acc', add(f.get('acc'), mul(single(f, 'dy'), single(f, 's'))))),
     ...f.set('mv', [...laneSum(f, 'acc'), ...Op.f32x4Splat]),
-    ...vectors(f, store(f, 'dx', mul(load(f, 's'), sub(load(f, 'dy'), f.get('mv'))))),
-    ...tail(f, storeLane0(f, 'dx', mul(splat(f, 's'), sub(splat(f, 'dy'), f.get('mv'))))),
-  ]),
-);
+    ...vectors(f, store(f, 'dx', scaled(mul(load(f, 's'), sub(load(f, 'dy'), f.get('mv')))))),
+    ...tail(f, storeLane0(f, 'dx', scaled(mul(splat(f, 's'), sub(splat(f, 'dy'), f.get('mv')))))),
+  ]);
+}
+
+const softmaxGrad = fn(['dy', 's', 'dx', 'cBytes'], (f) => softmaxGradRows(f, null));
+
+/** attention's dS = P ⊙ (dP − Σ dP·P) · scale, the scale the f32 at `scalars`. */
+const attentionSoftmaxGrad = fn(['dy', 's', 'dx', 'cBytes', 'scalars'], (f) => {
+  f.declare(v128, 'scale');
+  return [...f.set('scale', [...f.get('scalars'), ...Op.v128Load32Splat(0)]), ...softmaxGradRows(f, f.get('scale'))];
+});
+
+/**
+ * Attention's probabilities from its scores, row r being query r of one (batch, head): y = softmax of
+ * x·scale over the keys kept, 0 at the others, and a row with no key kept all 0 (not the NaN of a
+ * softmax over −∞ alone). Key j of row r is kept unless causal and j > r, or the mask's float at
+ * mask + r·maskStride + 4j is 0: maskStride is 0 for a key mask shared by the rows, cBytes for a
+ * mask per query (a row of 1s, stride 0, when there is none). `bits`: the bits of a mask value a
+ * kept key has some of, 0x7fffffff for a float mask (so −0 counts as 0), −1 for an int32 one;
+ * `causal` 0 or 1; the f32 scale at `scalars`. x and y may be the same row.
+ */
+const attentionSoftmax = fn(['x', 'y', 'mask', 'maskStride', 'bits', 'causal', 'cBytes', 'scalars'], (f, e) => {
+  f.declare(v128, 'scale', 'bitsv', 'limit', 'yv');
+  f.declare(i32, 'mrow');
+  const minusInf = Simd.const4(-Infinity);
+  const maskAt = [...f.get('mask'), ...f.get('mrow'), ...Op.i32Add, ...f.get('j'), ...Op.i32Add];
+  // Kept: the lanes' byte columns j + 4·lane below `limit`, and some of the mask's bits set.
+  const keep = (maskValue: number[]): number[] => [
+    ...f.get('j'), ...Op.i32x4Splat, ...Simd.lanes, ...Simd.i32x4Add, ...f.get('limit'), ...Simd.i32x4LtS,
+    ...maskValue, ...f.get('bitsv'), ...Op.v128And, ...Op.v128Zero, ...Op.i32x4Eq,
+    ...Simd.v128AndNot,
+  ];
+  const scored = (xValue: number[], maskValue: number[]): number[] => [...mul(xValue, f.get('scale')), ...minusInf, ...keep(maskValue), ...Op.v128Bitselect];
+  // e^(y − max) where y was kept, exactly 0 where it is −∞ (exp's clamp would leave ~1e−38).
+  const expKept = (yValue: number[]): number[] => [
+    ...f.set('yv', yValue),
+    ...e.exp(sub(f.get('yv'), f.get('mv'))), ...f.get('yv'), ...minusInf, ...Op.f32x4Gt, ...Op.v128And,
+  ];
+  return [
+    ...f.set('scale', [...f.get('scalars'), ...Op.v128Load32Splat(0)]),
+    ...f.set('bitsv', [...f.get('bits'), ...Op.i32x4Splat]),
+    ...overRows(f, [
+      ...f.set('mrow', [...f.get('r'), ...f.get('maskStride'), ...Op.i32Mul]),
+      // Causal: columns j ≤ r, bytes below (r + 1)·4; else all of the row.
+      ...f.set('limit', [...f.get('r'), ...Op.i32Const(1), ...Op.i32Add, ...Op.i32Const(2), ...Op.i32Shl, ...f.get('cBytes'), ...f.get('causal'), ...Op.select, ...Op.i32x4Splat]),
+      ...f.set('acc', minusInf),
+      ...vectors(f, [...f.set('e', scored(load(f, 'x'), [...maskAt, ...Op.v128Load(0)])), ...store(f, 'y', f.get('e')), ...f.set('acc', max(f.get('acc'), f.get('e')))]),
+      ...tail(f, [...f.set('e', scored(splat(f, 'x'), [...maskAt, ...Op.v128Load32Splat(0)])), ...storeLane0(f, 'y', f.get('e')), ...f.set('acc', max(f.get('acc'), f.get('e')))]),
+      ...f.set('m', laneMax(f, 'acc')),
+      ...f.get('m'), ...Op.f32Const(-Infinity), ...Op.f32Gt, ...Op.if,
+      ...f.set('mv', [...f.get('m'), ...Op.f32x4Splat]),
+      ...f.set('acc', Op.v128Zero),
+      ...vectors(f, [...f.set('e', expKept(load(f, 'y'))), ...store(f, 'y', f.get('e')), ...f.set('acc', add(f.get('acc'), f.get('e')))]),
+      ...tail(f, [
+        ...f.set('e', expKept(splat(f, 'y'))),
+        ...storeLane0(f, 'y', f.get('e')),
+        ...f.set('acc', add(f.get('acc'), [...f.get('e'), ...Simd.lane0, ...Op.v128And])),
+      ]),
+      ...f.set('mv', [...laneSum(f, 'acc'), ...Op.f32x4Splat]),
+      ...vectors(f, store(f, 'y', div(load(f, 'y'), f.get('mv')))),
+      ...tail(f, storeLane0(f, 'y', div(splat(f, 'y'), f.get('mv')))),
+      ...Op.else,
+      ...vectors(f, store(f, 'y', Op.v128Zero)),
+      ...tail(f, storeLane0(f, 'y', Op.v128Zero)),
+      ...Op.end,
+    ]),
+  ];
+});
 
 const logSoftmaxGrad = fn(['dy', 'l', 'dx', 'cBytes'], (f, e) =>
   overRows(f, [
@@ -120,7 +189,15 @@ const crossEntropyRows = fn(['z', 't', 'g', 'stats', 'cBytes', 'scalars'], (f) =
   ];
 });
 
-const FUNCTIONS = { softmax, sub_rows: subRows, softmax_grad: softmaxGrad, log_softmax_grad: logSoftmaxGrad, cross_entropy_rows: crossEntropyRows };
+const FUNCTIONS = {
+  softmax,
+  sub_rows: subRows,
+  softmax_grad: softmaxGrad,
+  log_softmax_grad: logSoftmaxGrad,
+  cross_entropy_rows: crossEntropyRows,
+  attention_softmax: attentionSoftmax,
+  attention_softmax_grad: attentionSoftmaxGrad,
+};
 
 export type SoftmaxFunction = keyof typeof FUNCTIONS;
 

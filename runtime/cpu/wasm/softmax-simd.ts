@@ -22,12 +22,12 @@ import { withFmaWhereValid } from './transcendental-module.js';
  * Numerics: float32 exp (transcendental-module.ts) and float32 sums four lanes at a time, where the
  * JS kernels use Math.exp and float64 sums; tolerances in test/runtime/cpu/softmax-simd.test.ts.
  */
-type SoftmaxExports = Record<SoftmaxFunction, (...args: number[]) => void>;
+export type SoftmaxExports = Record<SoftmaxFunction, (...args: number[]) => void>;
 
 /** The JS kernels, as kernels (the map's own types take fewer parameters). */
 const softmaxKernels: Record<keyof typeof jsSoftmaxKernels, CpuKernel> = jsSoftmaxKernels;
 
-const softmaxModule = overGemmMemory<SoftmaxExports>(withFmaWhereValid(softmaxModuleBytes), SOFTMAX_FUNCTIONS);
+export const softmaxModule = overGemmMemory<SoftmaxExports>(withFmaWhereValid(softmaxModuleBytes), SOFTMAX_FUNCTIONS);
 
 /** Below this, copying in and out costs about what the JS loop does. */
 const MIN_VALUES = 16;
@@ -38,8 +38,8 @@ const MIN_VALUES = 16;
  * alone); a pass without (the gradients' sums) from 250 K, as the element-wise kernels'
  * (elementwise-simd.ts). Measured as activation-simd.ts's VALUE_COST says.
  */
-const EXP_VALUE_COST = 36;
-const VALUE_COST = 4;
+export const EXP_VALUE_COST = 36;
+export const VALUE_COST = 4;
 
 /** Argument lists by length, refilled per call: nothing allocated per step. */
 const args4 = [0, 0, 0, 0];

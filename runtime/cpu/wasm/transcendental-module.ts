@@ -3,7 +3,8 @@ import { WasmFunction } from './wasm-function.js';
 
 /**
  * Float32 exp, sigmoid and tanh in WebAssembly SIMD, four lanes at a time, and the recurrent cells
- * built from them. The module imports its own memory (recurrent-simd.ts) and exports, with byte
+ * built from them. The module imports a memory (the GEMM's for the scans: recurrent-steps.ts; one of
+ * its own for sigmoid and tanh: transcendental-simd.ts) and exports, with byte
  * addresses and byte counts that are multiples of 16:
  *
  *   add_rows(dst, dstStride, a, aStride, b, bStride, rows, bytes)   dst = a + b, row by row
@@ -195,12 +196,12 @@ const FUNCTIONS = {
 export type TranscendentalFunction = keyof typeof FUNCTIONS;
 export const TRANSCENDENTAL_FUNCTIONS = Object.keys(FUNCTIONS) as TranscendentalFunction[];
 
-/** The module over an imported, unshared memory of at most `maxPages` pages. */
-export function transcendentalModuleBytes(fma: boolean, maxPages: number): Uint8Array<ArrayBuffer> {
+/** The module over an imported memory of at most `maxPages` pages, `shared` or not (the GEMM's: recurrent-steps.ts). */
+export function transcendentalModuleBytes(fma: boolean, maxPages: number, shared = false): Uint8Array<ArrayBuffer> {
   const built = Object.entries(FUNCTIONS).map(([n, make]) => ({ n, ...make(fma) }));
   return moduleOfFunctions(
     built.map(({ n, f, code }) => ({ name: n, type: f.type(), body: f.body(code) })),
-    importedMemorySection(false, maxPages),
+    importedMemorySection(shared, maxPages),
   );
 }
 

@@ -2,9 +2,9 @@ import { floatsOf } from './sgemm-simd.js';
 import { TRANSCENDENTAL_FUNCTIONS, transcendentalModuleBytes, type TranscendentalFunction } from './transcendental-module.js';
 
 /**
- * The transcendental module (transcendental-module.ts) instantiated over a memory of its own: its
- * callers (the recurrent scans, the sigmoid and tanh passes) keep their working rows there across
- * GEMM calls, which use the GEMM module's memory and scratch, so the two never overwrite each other.
+ * The transcendental module (transcendental-module.ts) instantiated over a memory of its own, for the
+ * sigmoid and tanh passes (recurrent-simd.ts) and the tests of its functions; the recurrent scans
+ * instantiate it over the GEMM module's memory instead (recurrent-steps.ts).
  */
 type TranscendentalExports = Record<TranscendentalFunction, (...args: number[]) => void>;
 
@@ -17,8 +17,8 @@ export interface TranscendentalModule {
 }
 
 const PAGE = 65536;
-/** 1 GiB: the largest working set a scan may place (a batch's rows of saved values for one step). */
-export const MAX_PAGES = 16384;
+/** 1 GiB: the largest pass of sigmoid or tanh it may hold. */
+const MAX_PAGES = 16384;
 
 function instantiate(fma: boolean): TranscendentalModule | null {
   if (typeof WebAssembly !== 'object') return null;

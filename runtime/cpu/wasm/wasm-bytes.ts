@@ -54,6 +54,7 @@ export const Op = {
   i32Sub: [0x6b],
   i32Mul: [0x6c],
   i32DivU: [0x6e],
+  i32RemU: [0x70],
   i32Shl: [0x74],
   i32LtU: [0x49],
   i32GeS: [0x4e],

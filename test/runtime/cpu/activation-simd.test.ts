@@ -5,6 +5,9 @@ import { activationModuleBytes } from '../../../runtime/cpu/wasm/activation-modu
 import { activationRangeSimd, activationSimdKernels } from '../../../runtime/cpu/wasm/activation-simd.js';
 import { kernelHeap } from '../../../runtime/cpu/wasm/kernel-memory.js';
 import { sgemmModule } from '../../../runtime/cpu/wasm/sgemm-simd.js';
+import { poolStats, threadsSupported } from '../../../runtime/cpu/threads/pool.js';
+import { setCpuThreads } from '../../../runtime/cpu/threads/thread-count.js';
+import { bits, warmPool } from './threads/warm-pool.js';
 import { describeBuild, wasmBuild } from './wasm-build.js';
 
 /**
@@ -14,7 +17,8 @@ import { describeBuild, wasmBuild } from './wasm-build.js';
  * x86-64, plain multiply + add: gelu 1.4e-7, gelu_grad 2.2e-7, silu 1.5e-7, silu_grad 2.4e-7,
  * softplus 1.2e-7, softplus_grad 0.9e-7; relaxed SIMD multiply-add the same but softplus_grad 0.6e-7;
  * both builds run: vitest.config.ts). softplus keeps its relative accuracy where it is tiny
- * (x ≪ 0: log1p(e^x) ≈ e^x), checked at 1e-6 relative down to x = −80.
+ * (x ≪ 0: log1p(e^x) ≈ e^x), checked at 1e-6 relative down to x = −80. sigmoid and tanh, which
+ * run here only as a fused epilogue, within their float32 bounds, and the same bits on 1 and 2 threads.
  */
 const ctx = { training: true, lr: 0, step: 0, seed: 0 };
 const t = (data: Float32Array): CpuTensor => ({ shape: [data.length], data });
@@ -87,5 +91,50 @@ describeBuild('gelu, silu and softplus on WASM SIMD', () => {
       activationRange(name, {})(reference, 0, n);
       expect(plain).toEqual(reference);
     }
+  });
+
+  /** `name`'s range function over a copy of `x` placed in the kernels' memory; the values it leaves. */
+  function inPlace(name: 'sigmoid' | 'tanh', x: Float32Array): Float32Array {
+    const heap = kernelHeap(sgemmModule()!.memory);
+    const address = heap.allocate(x.length * 4);
+    const placed = heap.view('f32', address, x.length) as Float32Array;
+    placed.set(x);
+    activationRangeSimd(name, {})(placed, 0, x.length);
+    const out = placed.slice();
+    heap.free(address);
+    return out;
+  }
+
+  // The measured errors of transcendental-module.ts's σ and tanh (test/runtime/cpu/transcendental-simd.test.ts):
+  // relative 3e-7 and 5e-7; beyond the dense range within 5e-7 · max(1, |value|), as above.
+  it.runIf(sgemmModule())('sigmoid and tanh as a fused epilogue are within their float32 bounds of the JS range function', () => {
+    for (const [name, bound] of [['sigmoid', 3e-7], ['tanh', 5e-7]] as const) {
+      const want = xs.slice();
+      activationRange(name, {})(want, 0, want.length);
+      const got = inPlace(name, xs);
+      let relative = 0;
+      let at = -1;
+      for (let i = 0; i < dense.length; i++) {
+        const e = want[i] === 0 ? Math.abs(got[i]!) : Math.abs(got[i]! - want[i]!) / Math.abs(want[i]!);
+        if (!(e <= relative)) [relative, at] = [e, i];
+      }
+      expect(relative, `${name} at x = ${xs[at]}`).toBeLessThanOrEqual(bound);
+      const all = worst(got, want);
+      expect(all.error, `${name} at x = ${xs[all.at]}`).toBeLessThanOrEqual(5e-7);
+    }
+  });
+
+  it.runIf(sgemmModule() && threadsSupported())('sigmoid and tanh epilogues give the same bits on 1 and 2 threads', async () => {
+    const x = Float32Array.from({ length: 100_003 }, (_, i) => 8 * Math.sin(i * 0.37));
+    for (const name of ['sigmoid', 'tanh'] as const) {
+      await warmPool(1);
+      const one = inPlace(name, x);
+      await warmPool(2);
+      const before = poolStats().jobs;
+      const two = inPlace(name, x);
+      expect(poolStats().jobs).toBeGreaterThan(before);
+      expect(bits(two)).toEqual(bits(one));
+    }
+    setCpuThreads(null);
   });
 });

@@ -28,6 +28,8 @@ const cases: Case[] = [
   { name: 'valid 2x3 stride 2x1 dilation 2x1', x: [2, 11, 7, 4], w: [9, 2, 3, 4], attrs: { strides: [2, 1], padding: 'valid', dilation: [2, 1] } },
   { name: 'same 5x5 dilation 2, 32 channels, chunks of 128 rows', x: [2, 13, 13, 32], w: [16, 5, 5, 32], attrs: { strides: [1, 1], padding: 'same', dilation: [2, 2] } },
   { name: 'conv1d same stride 3', x: [3, 20, 6], w: [7, 4, 6], attrs: { strides: [3], padding: 'same', dilation: [1] } },
+  { name: 'conv1d valid stride 2, 3 channels (window rows as one tap)', x: [3, 21, 3], w: [5, 4, 3], attrs: { strides: [2], padding: 'valid', dilation: [1] } },
+  { name: 'valid 3x3 stride 2 over width 8 (the last window short of the edge)', x: [2, 9, 8, 2], w: [6, 3, 3, 2], attrs: { strides: [2, 2], padding: 'valid', dilation: [1, 1] } },
 ];
 
 /** y (forward) and dx (input gradient of dy), exact, with the magnitude of their terms. */

@@ -1,9 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { poolStats, threadsSupported } from '../../../runtime/cpu/threads/pool.js';
+import { setCpuThreads } from '../../../runtime/cpu/threads/thread-count.js';
 import type { CpuKernel, CpuTensor } from '../../../runtime/cpu/kernel-interface.js';
 import { activationKernels } from '../../../runtime/cpu/kernels/activations.js';
 import { elementwiseKernels } from '../../../runtime/cpu/kernels/elementwise.js';
 import { elementwiseModuleBytes, TILE_FLOATS } from '../../../runtime/cpu/wasm/elementwise-module.js';
 import { elementwiseSimdKernels } from '../../../runtime/cpu/wasm/elementwise-simd.js';
+import { size } from './float-data.js';
+import { bits, warmPool } from './threads/warm-pool.js';
 
 /**
  * The element-wise kernels on WASM SIMD against the JS kernels (float64 arithmetic rounded once):
@@ -14,7 +18,9 @@ import { elementwiseSimdKernels } from '../../../runtime/cpu/wasm/elementwise-si
  * - sigmoid_grad, tanh_grad: within 3 ulps (2⁻²¹ relative) of |dy|·|derivative|, tanh's 1 − y² taken
  *   as (1 − y)(1 + y) so that it keeps its relative accuracy near |y| = 1.
  *
- * Sizes: below the WASM minimum (JS runs), not a multiple of 4 (padded), several tiles.
+ * Sizes: below the WASM minimum (JS runs), not a multiple of 4 (padded), several tiles. The
+ * binaries with a repeating operand (a bias, a scalar) are bit for bit too, and give the same bits
+ * on 1 and 2 threads.
  */
 const ctx = { training: true, lr: 0, step: 0, seed: 0 };
 const SIZES = [7, 18, 4 * 33, TILE_FLOATS * 3 + 5];
@@ -94,13 +100,57 @@ describe('element-wise kernels on WASM SIMD', () => {
     });
   }
 
-  it('broadcasting binaries run the JS kernel', () => {
-    const a = wave(24, 1);
-    const b = wave(6, 2);
-    const want = new Float32Array(24);
-    const got = new Float32Array(24);
-    elementwiseKernels.add(ctx, [{ shape: [4, 6], data: a }, { shape: [6], data: b }], [{ shape: [4, 6], data: want }], {});
-    elementwiseSimdKernels.add(ctx, [{ shape: [4, 6], data: a }, { shape: [6], data: b }], [{ shape: [4, 6], data: got }], {});
-    sameBits(got, want, 'add');
+  /** `op` over a of shape `aShape` and b of `bShape` (broadcast to the larger), by `kernels`. */
+  function broadcast(kernels: typeof elementwiseKernels | typeof elementwiseSimdKernels, op: 'add' | 'sub' | 'mul' | 'div', aShape: number[], bShape: number[]): Float32Array {
+    const yShape = aShape.length >= bShape.length ? aShape : bShape;
+    const a = special(size(aShape), 1);
+    const b = special(size(bShape), 2);
+    const y = new Float32Array(size(yShape)).fill(7);
+    kernels[op](ctx, [{ shape: aShape, data: a }, { shape: bShape, data: b }], [{ shape: yShape, data: y }], {});
+    return y;
+  }
+
+  // A bias over the last axis (of 1 to 37 values: the period repeated in scratch when not a multiple
+  // of 4), a scalar, an operand over the last two axes, either side; the totals with tails and over
+  // several tiles. Bit for bit, as the equal-shape binaries.
+  const REPEATS: Array<[number[], number[]]> = [
+    [[5, 6], [6]],
+    [[3, 7], [7]],
+    [[9, 37], [37]],
+    [[8, 4], [4]],
+    [[19], [1]],
+    [[21], []],
+    [[4, 3, 32], [1, 32]],
+    [[2, 5, 6], [5, 6]],
+    [[3, TILE_FLOATS + 1], [TILE_FLOATS + 1]],
+    [[7, 300, 8], [8]],
+  ];
+  for (const [full, repeated] of REPEATS) {
+    it(`binaries with a repeating operand equal the JS kernels bit for bit ([${full}] and [${repeated}])`, () => {
+      for (const op of ['add', 'sub', 'mul', 'div'] as const) {
+        sameBits(broadcast(elementwiseSimdKernels, op, full, repeated), broadcast(elementwiseKernels, op, full, repeated), `${op} [${full}] [${repeated}]`);
+        sameBits(broadcast(elementwiseSimdKernels, op, repeated, full), broadcast(elementwiseKernels, op, repeated, full), `${op} [${repeated}] [${full}]`);
+      }
+    });
+  }
+
+  it('other broadcasts run the JS kernel', () => {
+    sameBits(broadcast(elementwiseSimdKernels, 'sub', [4, 6], [4, 1]), broadcast(elementwiseKernels, 'sub', [4, 6], [4, 1]), 'sub');
+  });
+
+  describe.runIf(threadsSupported())('on 2 threads', () => {
+    afterAll(() => setCpuThreads(null));
+
+    it('a bias add split over the workers gives the bits of 1 thread', async () => {
+      const shape = [5001, 67];
+      await warmPool(1);
+      const one = broadcast(elementwiseSimdKernels, 'add', shape, [67]);
+      await warmPool(2);
+      const before = poolStats().jobs;
+      const two = broadcast(elementwiseSimdKernels, 'add', shape, [67]);
+      expect(poolStats().jobs).toBeGreaterThan(before);
+      expect(bits(two)).toEqual(bits(one));
+      sameBits(two, broadcast(elementwiseKernels, 'add', shape, [67]), 'add');
+    });
   });
 });

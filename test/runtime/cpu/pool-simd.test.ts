@@ -29,6 +29,8 @@ const cases = [
   { name: '3x3 stride 3 same, 5 channels', x: [1, 8, 7, 5], size: [3, 3], strides: [3, 3], padding: 'same' },
   { name: '3x2 stride 1, 4 channels (overlapping)', x: [2, 6, 5, 4], size: [3, 2], strides: [1, 1], padding: 'valid' },
   { name: '2x2 stride 2, 5 channels, 5x5 (images of 125 values: the zeroing of dx ends mid-vector)', x: [3, 5, 5, 5], size: [2, 2], strides: [2, 2], padding: 'valid' },
+  { name: '2x2 stride 2, 8 channels, 8x6 (the windows tile the image: dx is not zeroed first)', x: [2, 8, 6, 8], size: [2, 2], strides: [2, 2], padding: 'valid' },
+  { name: '3x2 stride 3x2, 6 channels, 6x4 (tiling, with a tail group)', x: [2, 6, 4, 6], size: [3, 2], strides: [3, 2], padding: 'valid' },
 ];
 
 describe('max pooling on WASM SIMD', () => {

@@ -8,6 +8,7 @@ import { RECURRENT_CELLS, type RecurrentCellName } from '../../../runtime/plan/k
 import { poolStats, threadsSupported } from '../../../runtime/cpu/threads/pool.js';
 import { setCpuThreads } from '../../../runtime/cpu/threads/thread-count.js';
 import { random } from './float-data.js';
+import { placedInKernelMemory } from './placed-tensors.js';
 import { bits, warmPool } from './threads/warm-pool.js';
 import { describeBuild } from './wasm-build.js';
 
@@ -18,7 +19,9 @@ import { describeBuild } from './wasm-build.js';
  * throughout). Bound: the largest difference over the largest magnitude of the JS result, < 2e-6
  * (measured at most 8.7e-7 on the installed SIMD GEMM, Node 20 x86-64): float32 cells and the
  * module's exp/tanh against the JS kernels' float64 Math, and dw_hh summed over all N·T rows in one
- * product rather than step by step. Then the same bits on 1, 2 and 3 threads.
+ * product rather than step by step. The SIMD scans on tensors lying in the kernels' memory (read and
+ * written in place, as an executor's) give the same bits as on plain arrays. Then the same bits on
+ * 1, 2 and 3 threads.
  */
 const ctx = { training: true, lr: 0, step: 0, seed: 0 };
 const [N, T, U] = [5, 7, 12];
@@ -67,6 +70,10 @@ describeBuild('recurrent scans in WASM SIMD against the JS kernels', () => {
         it(`forward: ${kind}`, () => {
           const [want, got] = [forward(recurrentKernels), forward(recurrentScanSimd)];
           for (const k of [0, 1]) expect(relativeError(got[k]!.data as Float32Array, want[k]!.data as Float32Array)).toBeLessThan(2e-6);
+          const placed = placedInKernelMemory([...forwardInputs, tensor(yShape), tensor([N, T, s])]);
+          recurrentScanSimd[`${cell}${masked ? '_masked' : ''}_scan`]!(ctx, placed.tensors.slice(0, -2), placed.tensors.slice(-2), attrs);
+          placed.tensors.slice(-2).forEach((x, k) => expect(bits(x.data), `output ${k} in the kernels' memory`).toEqual(bits(got[k]!.data)));
+          placed.free();
         });
 
         it(`backward: ${kind}`, () => {
@@ -79,6 +86,13 @@ describeBuild('recurrent scans in WASM SIMD against the JS kernels', () => {
           };
           const [want, got] = [backward(recurrentKernels), backward(recurrentGradSimd)];
           want.forEach((w, k) => expect(relativeError(got[k]!.data as Float32Array, w.data as Float32Array), `output ${k}`).toBeLessThan(2e-6));
+          const outputs = [tensor([N, T, g]), tensor([g, U]), ...(biased ? [tensor([g])] : [])];
+          const placed = placedInKernelMemory([...inputs, ...outputs]);
+          recurrentGradSimd[`${cell}${masked ? '_masked' : ''}_scan_grad`]!(ctx, placed.tensors.slice(0, inputs.length), placed.tensors.slice(inputs.length), attrs);
+          placed.tensors.slice(inputs.length).forEach((x, k) => expect(bits(x.data), `output ${k} in the kernels' memory`).toEqual(bits(got[k]!.data)));
+          // dy is read in place, never written.
+          expect(bits(placed.tensors[0]!.data)).toEqual(bits(inputs[0]!.data));
+          placed.free();
           if (masked) {
             // Padding steps get no input gradient at all.
             const dxw = got[0]!.data as Float32Array;

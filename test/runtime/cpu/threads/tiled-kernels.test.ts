@@ -7,6 +7,7 @@ import { batchnormGradSimd, batchnormSimd, sumToSimd } from '../../../../runtime
 import { avgpoolGradSimd, avgpoolSimd, globalAvgPoolGradSimd, globalAvgPoolSimd, maxpoolGradSimd, maxpoolSimd } from '../../../../runtime/cpu/wasm/pool-simd.js';
 import { sgemmModule } from '../../../../runtime/cpu/wasm/sgemm-simd.js';
 import { activationSimdKernels } from '../../../../runtime/cpu/wasm/activation-simd.js';
+import { attentionGradSimd, attentionSimd } from '../../../../runtime/cpu/wasm/attention-simd.js';
 import { layernormGradSimd, layernormSimd } from '../../../../runtime/cpu/wasm/layernorm-simd.js';
 import { lossSimdKernels } from '../../../../runtime/cpu/wasm/loss-simd.js';
 import { softmaxSimdKernels } from '../../../../runtime/cpu/wasm/softmax-simd.js';
@@ -15,7 +16,7 @@ import { createStoredMemory } from '../../../../runtime/cpu/simd/stored-memory.j
 import { kernelHeap } from '../../../../runtime/cpu/wasm/kernel-memory.js';
 
 /**
- * The element-wise, pooling and normalisation kernels and the optimizer updates on 1, 2 and 3 threads
+ * The element-wise, pooling, normalisation and attention kernels and the optimizer updates on 1, 2 and 3 threads
  * give the same bits, and 2 and 3 hand work to the workers: each splits its output into tiles (runs
  * of values, output rows or images, groups of channels) computed by the same instructions whichever
  * thread runs them.
@@ -99,6 +100,16 @@ const CASES: Record<string, () => Float32Array[]> = {
       ...call(softmaxSimdKernels.sparse_softmax_cross_entropy_loss, [t(rows, wave(size(rows), 15)), t([rows[0]!], labels as never)], [[], rows]),
       ...call(softmaxSimdKernels.softmax_cross_entropy_loss, [t(rows, wave(size(rows), 15)), t(rows, wave(size(rows), 24).map(Math.abs))], [[], rows]),
     ];
+  },
+  'attention, causal with a mask per query, and its gradient': () => {
+    // Rows of 198 keys (a tail of 2 in the softmax); every fifth query keeps no key.
+    const [n, tq, d] = [2, 198, 32];
+    const attrs = { heads: 2, causal: true };
+    const [x, probsShape] = [[n, tq, d], [n, 2, tq, tq]];
+    const mask = Float32Array.from({ length: n * tq * tq }, (_, i) => (Math.floor(i / tq) % 5 === 3 || Math.sin(i) < -0.6 ? 0 : 1));
+    const [q, k, v, dy] = [1, 2, 3, 4].map((seed) => t(x, wave(size(x), 30 + seed)));
+    const [y, probs] = call(attentionSimd, [q!, k!, v!, t([n, tq, tq], mask)], [x, probsShape], attrs);
+    return [y!, probs!, ...call(attentionGradSimd, [dy!, q!, k!, v!, t(probsShape, probs!)], [x, x, x], attrs)];
   },
   layernorm: () => {
     const stats = [rows[0]!, 1];
