@@ -85,3 +85,19 @@ export interface TrainStepResult {
   loss: number;
   outputs: Record<string, HostTensor>;
 }
+
+/**
+ * The result record a training loop passes to `trainStepSync` for it to refill every step. An instance
+ * of a class, not an object literal: V8 shares a literal's hidden class with every other literal whose
+ * first property is `loss` (a plan's training section, where it is a tensor's name), so that field
+ * would hold any value, boxed: each step's loss a new heap number. A class's field holds numbers only
+ * and the step writes the loss into it in place.
+ */
+class StepResult implements TrainStepResult {
+  loss = NaN;
+  outputs: Record<string, HostTensor> = {};
+}
+
+export function createStepResult(): TrainStepResult {
+  return new StepResult();
+}

@@ -24,34 +24,76 @@ export function spread(values) {
   return [Math.min(...values), Math.max(...values)];
 }
 
-/**
- * Bytes allocated on the V8 heap per call of `work` over `steps` calls after 20 warm-up calls:
- * what the collections during the steps freed (v8.GCProfiler: used heap before − after each) plus
- * how much the used heap grew. Also the growth of memory held by ArrayBuffers (typed arrays
- * allocated per step would show there). A `work` that returns no promise is not awaited (the
- * synchronous CPU step the training loop calls), so the measurement adds no promise of its own.
- */
-export async function measureHeap(work, steps) {
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc');
-  for (let i = 0; i < 20; i++) await work();
-  gc();
-  gc();
-  const before = process.memoryUsage();
-  const profiler = new v8.GCProfiler();
-  profiler.start();
-  for (let i = 0; i < steps; i++) {
+/** The spaces where V8 allocates what JS code makes: a step's garbage is made there, and only there. */
+const YOUNG_SPACES = new Set(['new_space', 'new_large_object_space']);
+
+/** Used bytes of V8's young spaces and of the whole heap, from heap space statistics in either spelling (v8's, GCProfiler's). */
+function usedBytes(spaces) {
+  let young = 0;
+  let all = 0;
+  for (const space of spaces) {
+    const used = space.space_used_size ?? space.spaceUsedSize;
+    all += used;
+    if (YOUNG_SPACES.has(space.space_name ?? space.spaceName)) young += used;
+  }
+  return { young, all };
+}
+
+/** Calls `work` `count` times, awaiting only a returned promise: the same loop for the warm-up and the measured steps, so it is compiled before them. */
+async function repeat(work, count) {
+  for (let i = 0; i < count; i++) {
     const done = work();
     if (typeof done?.then === 'function') await done;
   }
-  const { statistics } = profiler.stop();
-  const after = process.memoryUsage();
-  const freed = statistics.reduce((n, s) => n + (s.beforeGC.heapStatistics.usedHeapSize - s.afterGC.heapStatistics.usedHeapSize), 0);
-  const heapGrowth = after.heapUsed - before.heapUsed;
+}
+
+/**
+ * What `work` allocates on the V8 heap per call, over `steps` calls after `warmSteps` warm-up calls
+ * (enough for V8 to have optimized the code they run: until then the interpreter boxes numbers a
+ * step, and compiling allocates too). `youngPerStep`: bytes allocated in the young generation, where
+ * all of JS's allocations are made (v8.GCProfiler: what the collections during the steps took out of
+ * it, plus how much it grew). `oldGrowth`: how much the rest of the heap grew, where the JIT keeps
+ * the code it compiles and its metadata, and where survivors are promoted. Also the collections
+ * and the growth of memory held by ArrayBuffers (typed arrays allocated per step would show there).
+ * A `work` that returns no promise is not awaited (the synchronous CPU step the training loop
+ * calls), so the measurement adds no promise of its own.
+ */
+export async function measureHeap(work, steps, warmSteps) {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc');
+  await repeat(work, warmSteps);
+  // What measuring allocates (its statistics objects, the loop's promise) is that of the same
+  // measurement over no steps, taken off.
+  const idle = await allocated(gc, work, 0);
+  const run = await allocated(gc, work, steps);
   return {
-    bytesPerStep: Math.max(0, freed + heapGrowth) / steps,
-    heapGrowth,
-    gcs: statistics.length,
-    arrayBufferGrowth: after.arrayBuffers - before.arrayBuffers,
+    youngPerStep: Math.max(0, run.young - idle.young) / steps,
+    oldGrowth: run.old - idle.old,
+    gcs: run.gcs,
+    arrayBufferGrowth: run.arrayBuffers,
   };
+}
+
+/** Bytes allocated in the young generation and growth of the rest of the heap and of ArrayBuffers over `count` calls of `work`. */
+async function allocated(gc, work, count) {
+  // The profiler starts before the collections that empty the young generation: what starting it
+  // allocates is not counted. Its first two records are those collections.
+  const profiler = new v8.GCProfiler();
+  profiler.start();
+  gc();
+  gc();
+  const buffersBefore = process.memoryUsage().arrayBuffers;
+  const before = usedBytes(v8.getHeapSpaceStatistics());
+  await repeat(work, count);
+  const after = usedBytes(v8.getHeapSpaceStatistics());
+  const buffersAfter = process.memoryUsage().arrayBuffers;
+  const collections = profiler.stop().statistics.slice(2);
+  let young = after.young - before.young;
+  let all = after.all - before.all;
+  for (const { beforeGC, afterGC } of collections) {
+    const [b, a] = [usedBytes(beforeGC.heapSpaceStatistics), usedBytes(afterGC.heapSpaceStatistics)];
+    young += b.young - a.young;
+    all += b.all - a.all;
+  }
+  return { young, old: all - young, gcs: collections.length, arrayBuffers: buffersAfter - buffersBefore };
 }

@@ -32,7 +32,7 @@ export interface Bound {
 }
 
 /** A step's kernel arguments for one binding. */
-interface StepArgs {
+export interface StepArgs {
   inputs: CpuTensor[];
   outputs: CpuTensor[];
   attrs: Attrs;

@@ -9,7 +9,7 @@ import type { Plan, PlanStep, PlanTensor } from '../plan/format.js';
 import { validatePlan } from '../plan/validate.js';
 import type { HostTensor } from '../tensor.js';
 import { bindDims, sameShape, sameShapes } from './bind-dims.js';
-import { allocateBound, releaseBound, type Bound } from './bound-buffers.js';
+import { allocateBound, releaseBound, type Bound, type StepArgs } from './bound-buffers.js';
 import type { Attrs, CpuKernel, CpuTensor, KernelContext } from './kernel-interface.js';
 import { resolveCpuKernel } from './kernel-registry.js';
 import { markCacheable, markWritten } from './packed-operands.js';
@@ -258,13 +258,8 @@ export class CpuExecutor implements Executor {
     // Index loops: a steady-state step allocates nothing, iterators included.
     for (let s = 0; s < steps.length; s++) {
       const compiled = steps[s]!;
-      const { step, run, where, writesStored } = compiled;
-      let args = bound.args.get(compiled);
-      if (!args) {
-        args = { inputs: step.inputs.map((n) => bound.tensors.get(n)!), outputs: step.outputs.map((n) => bound.tensors.get(n)!), attrs: boundAttrs(step, bound.dims) };
-        bound.args.set(compiled, args);
-      }
-      const { inputs, outputs, attrs } = args;
+      const { run, where, writesStored } = compiled;
+      const { inputs, outputs, attrs } = bound.args.get(compiled) ?? stepArgs(compiled, bound);
       try {
         run(ctx, inputs, outputs, attrs);
       } catch (error) {
@@ -285,6 +280,14 @@ export class CpuExecutor implements Executor {
       for (let i = 0; i < names.length; i++) this.rebind(last.bound, names[i]!, given[names[i]!]!);
       return last.bound;
     }
+    return this.bindAnew(given, names);
+  }
+
+  /**
+   * `bind` for new shapes. A method of its own because its closures capture `given`: in `bind` they
+   * would make every call, the steady state's too, allocate a context for it.
+   */
+  private bindAnew(given: Record<string, HostTensor>, names: string[]): Bound {
     const dims = bindDims(this.plan, this.byName, given, names);
     const key = JSON.stringify(dims);
     let bound = this.bound.get(key);
@@ -370,6 +373,18 @@ export class CpuExecutor implements Executor {
       markWritten(target);
     }
   }
+}
+
+/**
+ * The argument lists of `compiled` for `bound`, made on its first run there and kept in `bound.args`.
+ * A function of its own because its closures capture `bound`: inside `run` they would make every
+ * call allocate a context for it, steady state included.
+ */
+function stepArgs(compiled: CompiledStep, bound: Bound): StepArgs {
+  const { step } = compiled;
+  const args = { inputs: step.inputs.map((n) => bound.tensors.get(n)!), outputs: step.outputs.map((n) => bound.tensors.get(n)!), attrs: boundAttrs(step, bound.dims) };
+  bound.args.set(compiled, args);
+  return args;
 }
 
 function describeStep(step: PlanStep, phase: string, index: number): string {

@@ -1,7 +1,7 @@
 import { bindDataset, feeds, type Binding } from '../data/bind.js';
 import { batchCount, batches, shuffle, split, type Dataset } from '../data/dataset.js';
 import { mixSeed as mix, Random } from '../data/random.js';
-import type { Executor, TrainStepResult } from '../executor.js';
+import { createStepResult, type Executor } from '../executor.js';
 import type { Plan } from '../plan/format.js';
 import { firstNonFiniteTensor, type HostTensor } from '../tensor.js';
 import { augmentBatch } from './augment.js';
@@ -85,7 +85,7 @@ export async function trainModel(run: TrainRun): Promise<TrainReport> {
   // One options object and, on back ends that step synchronously (the CPU), one result record for
   // every step: the executor refills them (Executor.trainStepSync), so its step makes no garbage.
   const stepOptions = { lr: 0, seed: 0, outputs: metrics.reads };
-  const stepResult: TrainStepResult = { loss: NaN, outputs: {} };
+  const stepResult = createStepResult();
 
   for (let epoch = run.resume?.epochsDone ?? 0; epoch < config.epochs; epoch++) {
     const epochStart = performance.now();

@@ -253,14 +253,18 @@ const UPDATES = {
 
 export type OptimizerUpdate = keyof typeof UPDATES;
 
-/** The export of an update that also writes the weight's packed copy (`packedUpdateFunction`). */
-export const packedName = (update: OptimizerUpdate): string => `${update}_packed`;
-
 /** The most settings an update reads from its parameter block (adam's seven). */
 export const MAX_UPDATE_SCALARS = Math.max(...Object.values(UPDATES).map((u: UpdateSpec) => u.scalars.length));
 const OPTIMIZER_UPDATES = Object.keys(UPDATES) as OptimizerUpdate[];
+
+/**
+ * The export of each update that also writes the weight's packed copy (`packedUpdateFunction`): names
+ * made once, since a template string per update call would be a string allocated per training step.
+ */
+export const PACKED_NAMES = Object.fromEntries(OPTIMIZER_UPDATES.map((update) => [update, `${update}_packed`])) as Readonly<Record<OptimizerUpdate, string>>;
+
 /** The module's exports: every update, then every update that also packs. */
-export const OPTIMIZER_FUNCTIONS: readonly string[] = [...OPTIMIZER_UPDATES, ...OPTIMIZER_UPDATES.map(packedName)];
+export const OPTIMIZER_FUNCTIONS: readonly string[] = [...OPTIMIZER_UPDATES, ...OPTIMIZER_UPDATES.map((update) => PACKED_NAMES[update])];
 
 /** The module over an imported memory, shared or not (threads/threaded-module.ts). */
 export function optimizerModuleBytes(shared = false): Uint8Array<ArrayBuffer> {

@@ -2,7 +2,7 @@ import { MAX_MEMORY_PAGES, parallelFor, type ThreadedModule } from '../threads/t
 import { overGemmMemory } from '../wasm/gemm-memory.js';
 import { callLayout, floatsOf, type KernelHeap } from '../wasm/kernel-memory.js';
 import { transposedCopyOf, transposedCopyWritten, type SgemmModule } from '../wasm/sgemm-simd.js';
-import { MAX_UPDATE_SCALARS, OPTIMIZER_FUNCTIONS, optimizerModuleBytes, PACKED_PANELS_PER_TILE, packedName, TILE_FLOATS, type OptimizerUpdate } from './optimizer-module.js';
+import { MAX_UPDATE_SCALARS, OPTIMIZER_FUNCTIONS, optimizerModuleBytes, PACKED_NAMES, PACKED_PANELS_PER_TILE, TILE_FLOATS, type OptimizerUpdate } from './optimizer-module.js';
 
 /**
  * Trainable parameters and optimizer slots in WebAssembly memory, so the optimizer updates run on
@@ -207,7 +207,7 @@ function packingUpdate(
   args[i++] = address;
   args[i++] = nPanels;
   args[i] = whole;
-  parallelFor(block.module, packedName(update), args, Math.ceil(whole / PACKED_PANELS_PER_TILE), whole * 8 * k * UPDATE_COST);
+  parallelFor(block.module, PACKED_NAMES[update], args, Math.ceil(whole / PACKED_PANELS_PER_TILE), whole * 8 * k * UPDATE_COST);
   if (whole < nPanels) {
     // The ragged panel's rows, contiguous at the end of each array: the plain loop, then pack_bt.
     const offset = whole * 8 * k * 4;

@@ -165,7 +165,7 @@ export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB,
     d[11] = epilogue.alpha;
     d[12] = 0;
     parallelFor(module.threaded, driver, d, rowTiles * colTiles, rows * n * k);
-    if (cInPlace === null) copyOut(floats, cAt / 4, ldc, c, i0 * n, n, rows);
+    if (cInPlace === null) copyOut(memory, cAt / 4, ldc, c, i0 * n, n, rows);
     epilogue.after?.(c, i0, i0 + rows);
   }
 }

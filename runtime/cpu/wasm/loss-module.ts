@@ -28,6 +28,8 @@ import { WasmFunction } from './wasm-function.js';
  *   bce            p and 1 − p clipped to [ε, 1 − ε], ε = 1e-7: loss −(t·ln p + (1 − t)·ln(1 − p)),
  *                  gradient (p − t)/(p(1 − p)) where the raw p is inside (ε, 1 − ε), else 0
  *   sigmoid_bce    from logits z = p: loss max(z, 0) − z·t + log1p(e^−|z|), gradient σ(z) − t
+ *   kl             t and p clipped to [ε, 1]: loss t·ln(t/p), gradient −t/p where the raw p > ε, else 0
+ *   ce             (cross-entropy of probabilities) p clipped to [ε, 1]: loss −t·ln p, gradient −t/p likewise
  *
  * as runtime/cpu/kernels/losses.ts writes them, in float32 (exp and ln: transcendental-module.ts,
  * activation-module.ts): tolerances in test/runtime/cpu/loss-simd.test.ts.
@@ -107,6 +109,20 @@ const BODIES = {
     ...f.set('q', div(select(c4(1), f.get('u'), [...f.get('p'), ...c4(0), ...Simd.f32x4Ge]), add(c4(1), f.get('u')))),
     ...f.set('l', add(sub([...f.get('p'), ...c4(0), ...Op.f32x4Pmax], mul(f.get('p'), f.get('t'))), log1p(f, e, 'u'))),
     ...f.set('dl', sub(f.get('q'), f.get('t'))),
+  ],
+  // The class losses (their caller scales by 1/rows, not 1/values): p and t clipped to [ε, 1]; the
+  // gradient is 0 where the raw p is not above ε (p ≥ f32(ε), the float32 just above ε).
+  kl: (f, e) => [
+    ...f.set('q', [...f.get('t'), ...c4(1e-7), ...Simd.f32x4Max, ...c4(1), ...Simd.f32x4Min]),
+    ...f.set('u', [...f.get('p'), ...c4(1e-7), ...Simd.f32x4Max, ...c4(1), ...Simd.f32x4Min]),
+    ...f.set('w1', div(f.get('q'), f.get('u'))),
+    ...f.set('l', mul(f.get('q'), log(f, e, f.get('w1')))),
+    ...f.set('dl', select([...f.get('w1'), ...Simd.f32x4Neg], c4(0), [...f.get('p'), ...c4(1e-7), ...Simd.f32x4Ge])),
+  ],
+  ce: (f, e) => [
+    ...f.set('u', [...f.get('p'), ...c4(1e-7), ...Simd.f32x4Max, ...c4(1), ...Simd.f32x4Min]),
+    ...f.set('l', [...mul(f.get('t'), log(f, e, f.get('u'))), ...Simd.f32x4Neg]),
+    ...f.set('dl', select([...div(f.get('t'), f.get('u')), ...Simd.f32x4Neg], c4(0), [...f.get('p'), ...c4(1e-7), ...Simd.f32x4Ge])),
   ],
 } satisfies Record<string, Body>;
 

@@ -9,7 +9,8 @@ import { LOSS_FUNCTIONS, lossModuleBytes, type LossFunction } from './loss-modul
 import { withFmaWhereValid } from './transcendental-module.js';
 
 /**
- * mse, mae, huber, binary cross-entropy and its sigmoid (from logits) form on WebAssembly SIMD
+ * mse, mae, huber, binary cross-entropy and its sigmoid (from logits) form, KL divergence and the
+ * cross-entropy of probabilities on WebAssembly SIMD
  * (loss-module.ts): dpred for every value and a float32 loss sum per tile of TILE_FLOATS values, on
  * the worker pool in the GEMM module's memory (operands in place when they lie there, else copied;
  * a count that is not a multiple of 4 padded in scratch); JS adds the tiles' sums in tile order
@@ -23,7 +24,15 @@ const lossModule = overGemmMemory<Record<LossFunction, (...args: number[]) => vo
 type Loss = Exclude<LossFunction, `masked_${string}`>;
 
 /** Each loss's masked export. */
-const MASKED = { mse: 'masked_mse', mae: 'masked_mae', huber: 'masked_huber', bce: 'masked_bce', sigmoid_bce: 'masked_sigmoid_bce' } satisfies Record<Loss, LossFunction>;
+const MASKED = {
+  mse: 'masked_mse',
+  mae: 'masked_mae',
+  huber: 'masked_huber',
+  bce: 'masked_bce',
+  sigmoid_bce: 'masked_sigmoid_bce',
+  kl: 'masked_kl',
+  ce: 'masked_ce',
+} satisfies Record<Loss, LossFunction>;
 
 /** Below this, copying in and out costs about what the JS loop does. */
 const MIN_VALUES = 16;
@@ -42,7 +51,11 @@ function kept(mask: Float32Array): number {
   return Math.max(n, 1);
 }
 
-function loss(fn: Loss, kernel: keyof typeof lossKernels, labelled: boolean): CpuKernel {
+/**
+ * A loss kernel on the module's `fn`. `perRow`: a class loss (kl, ce), averaged over the rows of the
+ * last axis, its mask one entry a row; else averaged over the values.
+ */
+function loss(fn: Loss, kernel: keyof typeof lossKernels, labelled: boolean, perRow = false): CpuKernel {
   const fallback = lossKernels[kernel] as CpuKernel;
   return (ctx, inputs, outputs, attrs) => {
     const p = inputs[0]!.data;
@@ -50,13 +63,15 @@ function loss(fn: Loss, kernel: keyof typeof lossKernels, labelled: boolean): Cp
     const n = p.length;
     // A mask (a third input, the masked_ kernels) of float32 entries each covering n/|mask| values.
     const mask = inputs.length === 3 ? inputs[2]!.data : null;
-    const maskFits = mask === null || (mask instanceof Float32Array && mask.length > 0 && n % mask.length === 0);
+    const cols = perRow ? (inputs[0]!.shape[inputs[0]!.shape.length - 1] ?? 1) : 1;
+    const maskFits = mask === null || (mask instanceof Float32Array && mask.length > 0 && (perRow ? mask.length * cols === n : n % mask.length === 0));
     // Label settings: the JS kernel.
     const plain = inputs.length <= 3 && maskFits && p instanceof Float32Array && t instanceof Float32Array && t.length === n && !(labelled && labelAttrs(attrs) !== null);
     const module = plain && n >= MIN_VALUES ? lossModule() : null;
     if (!module) return fallback(ctx, inputs, outputs, attrs);
     const args = mask === null ? plainArgs : maskedArgs;
-    const count = mask === null ? n : kept(mask as Float32Array) * (n / mask.length);
+    // What the loss is averaged over: the values, or the rows (kept ones, under a mask).
+    const count = perRow ? (mask === null ? n / cols : kept(mask as Float32Array)) : mask === null ? n : kept(mask as Float32Array) * (n / mask.length);
     const g = f32(outputs[1]!);
     const memory = module.gemm.memory;
     const call = callLayout(memory);
@@ -105,6 +120,7 @@ const mae = loss('mae', 'mae_loss', false);
 const huber = loss('huber', 'huber_loss', false);
 const bce = loss('bce', 'binary_cross_entropy_loss', true);
 const sigmoidBce = loss('sigmoid_bce', 'sigmoid_binary_cross_entropy_loss', true);
+const kl = loss('kl', 'kl_divergence_loss', false, true);
 
 export const lossSimdKernels = {
   mse_loss: mse,
@@ -117,4 +133,9 @@ export const lossSimdKernels = {
   masked_huber_loss: huber,
   masked_binary_cross_entropy_loss: bce,
   masked_sigmoid_binary_cross_entropy_loss: sigmoidBce,
+  kl_divergence_loss: kl,
+  masked_kl_divergence_loss: kl,
+  // The cross-entropy of probabilities; with label smoothing or class weights, the JS kernel.
+  cross_entropy_loss: loss('ce', 'cross_entropy_loss', true, true),
+  masked_cross_entropy_loss: loss('ce', 'masked_cross_entropy_loss', true, true),
 } satisfies CpuKernelMap;

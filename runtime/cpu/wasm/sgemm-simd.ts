@@ -105,11 +105,14 @@ const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
 export { floatsOf };
 
-/** rows × n floats from `floats` (row stride ldc) into c from `to` (row stride n). */
-export function copyOut(floats: Float32Array, from: number, ldc: number, c: Float32Array, to: number, n: number, rows: number): void {
-  if (ldc === n && c.buffer === floats.buffer) {
-    // c lies in the module's memory (an executor's tensor): a move within it, no view per call.
-    floats.copyWithin(c.byteOffset / 4 + to, from, from + rows * n);
+/** rows × n floats from float `from` of `memory` (row stride ldc) into c from `to` (row stride n). */
+export function copyOut(memory: WebAssembly.Memory, from: number, ldc: number, c: Float32Array, to: number, n: number, rows: number): void {
+  const floats = floatsOf(memory);
+  // c lies in the memory (an executor's tensor): a move within it, no view per call. (Asked of
+  // addressIn, not of c.buffer: a view made before the memory grew holds an older buffer object.)
+  const cAt = ldc === n ? addressIn(memory, c) : null;
+  if (cAt !== null) {
+    floats.copyWithin(cAt / 4 + to, from, from + rows * n);
     return;
   }
   if (ldc === n) {
@@ -225,7 +228,7 @@ export function sgemmSimd(
     d[11] = epilogue.alpha;
     d[12] = 0;
     parallelFor(module.threaded, driver, d, rowTiles * colTiles, rows * n * k);
-    if (cInPlace === null) copyOut(floats, d[2] / 4, ldc, c, i0 * n, n, rows);
+    if (cInPlace === null) copyOut(memory, d[2] / 4, ldc, c, i0 * n, n, rows);
     epilogue.after?.(c, i0, i0 + rows);
   }
 }

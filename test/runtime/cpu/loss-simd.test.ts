@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { CpuTensor } from '../../../runtime/cpu/kernel-interface.js';
+import type { CpuKernel, CpuTensor } from '../../../runtime/cpu/kernel-interface.js';
 import { lossKernels } from '../../../runtime/cpu/kernels/losses.js';
 import { lossModuleBytes } from '../../../runtime/cpu/wasm/loss-module.js';
 import { lossSimdKernels } from '../../../runtime/cpu/wasm/loss-simd.js';
@@ -122,6 +122,40 @@ describeBuild('losses on WASM SIMD', () => {
     });
     setCpuThreads(null);
   });
+
+  /** A class loss over [rows, cols], with a mask of the rows when given. */
+  function runClass(kernel: CpuKernel, p: Float32Array, target: Float32Array, cols: number, mask?: Float32Array): { loss: number; g: Float32Array } {
+    const [loss, g] = [new Float32Array(1), new Float32Array(p.length).fill(7)];
+    const shape = [p.length / cols, cols];
+    const inputs: CpuTensor[] = [{ shape, data: p }, { shape, data: target }, ...(mask ? [t(mask)] : [])];
+    kernel(ctx, inputs, [{ shape: [], data: loss }, { shape, data: g }], {});
+    return { loss: loss[0]!, g };
+  }
+
+  // KL divergence and the cross-entropy of probabilities, by rows of 10 or 7 classes (a tail), with
+  // probabilities at the clipping (0, 1e-9, 1) and targets of 0; masked by rows too (a NaN in a
+  // masked row left out). dpred within 1e-6 relative to max(|dpred|, 1/rows); the loss within 1e-6
+  // relative (KL's ln(t/p) of one float32 quotient: no cancellation between two logs).
+  for (const [kernel, cols, rows] of [['kl_divergence_loss', 10, 301], ['cross_entropy_loss', 10, 301], ['kl_divergence_loss', 7, 1429], ['cross_entropy_loss', 7, 1429]] as const) {
+    it(`${kernel}, ${rows} rows of ${cols}: loss and gradient, with and without a mask of the rows`, () => {
+      const n = rows * cols;
+      const p = wave(n, 3, 0.5, 0.5);
+      [0, 1e-9, 1, 1e-7, 0.5].forEach((v, i) => (p[i * 13] = v));
+      const target = wave(n, 4, 0.5, 0.5);
+      for (let i = 0; i < n; i += 9) target[i] = 0;
+      const mask = Float32Array.from({ length: rows }, (_, r) => (r % 4 === 2 ? 0 : 1));
+      const masked = p.slice();
+      masked[2 * cols + 1] = Number.NaN;
+      for (const [pred, m] of [[p, undefined], [masked, mask]] as const) {
+        const want = runClass((m ? lossKernels[`masked_${kernel}`] : lossKernels[kernel]) as CpuKernel, pred, target, cols, m);
+        const got = runClass((m ? lossSimdKernels[`masked_${kernel}`] : lossSimdKernels[kernel]) as CpuKernel, pred, target, cols, m);
+        expect(Number.isFinite(want.loss)).toBe(true);
+        expect(Math.abs(got.loss - want.loss), `loss ${got.loss} vs ${want.loss}`).toBeLessThanOrEqual(1e-6 * Math.abs(want.loss));
+        const bad = want.g.findIndex((v, i) => !(Math.abs(got.g[i]! - v) <= 1e-6 * Math.max(Math.abs(v), 1 / rows)));
+        expect(bad, `dpred[${bad}] = ${got.g[bad]}, want ${want.g[bad]} (p ${pred[bad]}, t ${target[bad]})`).toBe(-1);
+      }
+    });
+  }
 
   it('with label smoothing the binary cross-entropies run the JS kernel (same bits)', () => {
     const [p, target] = [wave(40, 7, 0.4, 0.5), wave(40, 8, 0.5, 0.5)];
