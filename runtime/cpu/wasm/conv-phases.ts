@@ -1,5 +1,5 @@
 import type { Geometry } from '../kernels/conv.js';
-import { geometryKey, sgemmIndirect, type Gather, type IndirectB } from './conv-indirect.js';
+import { geometryKey, packTapRows, sgemmIndirect, type Gather, type IndirectB } from './conv-indirect.js';
 import { MR, NR } from './sgemm-module.js';
 import type { SgemmModule } from './sgemm-simd.js';
 
@@ -109,39 +109,10 @@ export function phaseGather(dy: Float32Array, g: Geometry, p: Phase): Gather {
 
 /** B(t·F + f, ch) = w[(f·taps + tap_t)·C + ch] for the phase's taps, as unblocked panels of 8 columns. */
 function phaseB(w: Float32Array, g: Geometry, p: Phase): IndirectB {
-  const allTaps = g.kh * g.kw;
-  const k = p.taps.length * g.f;
   return {
     data: w,
-    layout: `conv phase ${p.ry} ${p.rx} ${p.taps.join(',')} ${g.f} ${allTaps} ${g.c}`,
-    pack(into, offset) {
-      // Row by row of w (C contiguous floats), eight columns to each panel: reads in order.
-      const nPanels = Math.ceil(g.c / NR);
-      const full = Math.floor(g.c / NR);
-      const panelStride = NR * k;
-      p.taps.forEach((tap, t) => {
-        for (let f = 0; f < g.f; f++) {
-          const from = (f * allTaps + tap) * g.c;
-          const row = offset + (t * g.f + f) * NR;
-          for (let q = 0; q < full; q++) {
-            const o = row + q * panelStride;
-            const src = from + q * NR;
-            into[o] = w[src]!;
-            into[o + 1] = w[src + 1]!;
-            into[o + 2] = w[src + 2]!;
-            into[o + 3] = w[src + 3]!;
-            into[o + 4] = w[src + 4]!;
-            into[o + 5] = w[src + 5]!;
-            into[o + 6] = w[src + 6]!;
-            into[o + 7] = w[src + 7]!;
-          }
-          if (full < nPanels) {
-            const o = row + full * panelStride;
-            for (let s = 0; s < NR; s++) into[o + s] = full * NR + s < g.c ? w[from + full * NR + s]! : 0;
-          }
-        }
-      });
-    },
+    layout: `conv phase ${p.ry} ${p.rx} ${p.taps.join(',')} ${g.f} ${g.kh * g.kw} ${g.c}`,
+    pack: (into, offset) => packTapRows(w, g, p.taps, into, offset),
   };
 }
 
