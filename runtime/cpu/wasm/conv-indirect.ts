@@ -231,10 +231,13 @@ function packUnblocked(w: Float32Array, rowStart: (kk: number) => number, colStr
   }
 }
 
+/** Row kk of B starts at w[kk]: the forward's B (one function, not a closure per packing). */
+const sameRow = (kk: number): number => kk;
+
 /** The forward's B: w [F, taps·C] read transposed, B(kk, f) = w[f·K + kk]. */
 export const forwardB = keptPer(function forwardB(w: Float32Array, g: Geometry): IndirectB {
   const k = g.kh * g.kw * g.c;
-  return { data: w, layout: `conv indirect forward ${g.f} ${k}`, pack: (into, offset) => packUnblocked(w, (kk) => kk, k, g.f, k, into, offset) };
+  return { data: w, layout: `conv indirect forward ${g.f} ${k}`, pack: (into, offset) => packUnblocked(w, sameRow, k, g.f, k, into, offset) };
 });
 
 /** The input gradient's B: k = (tap, f), B(tap·F + f, ch) = w[(f·taps + tap)·C + ch]. */
