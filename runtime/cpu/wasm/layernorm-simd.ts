@@ -7,12 +7,12 @@ import { callLayout, floatsOf } from './kernel-memory.js';
 import { LAYERNORM_FUNCTIONS, layernormModuleBytes, type LayernormFunction } from './layernorm-module.js';
 
 /**
- * layernorm and its gradient on WebAssembly SIMD (layernorm-module.ts) for a last axis of a multiple
- * of 4 values, in the GEMM module's memory: operands that are an executor's tensors there are used
+ * layernorm and its gradient on WebAssembly SIMD (layernorm-module.ts) for any last axis (1-3 tail
+ * columns a row taken one at a time), in the GEMM module's memory: operands that are an executor's tensors there are used
  * where they lie (kernel-memory.ts), others are copied in above its resident weights and the results
  * copied out. The row passes are split over the worker pool by rows, the parameter gradients by
  * groups of 4 channels (each channel's sums over the rows in order): the same bits on any number of
- * threads. The JS kernels (kernels/normalization.ts) run otherwise.
+ * threads. The JS kernels (kernels/normalization.ts) run without WASM SIMD.
  */
 const layernormModule = overGemmMemory<Record<LayernormFunction, (...args: number[]) => void>>(layernormModuleBytes, LAYERNORM_FUNCTIONS);
 
@@ -39,7 +39,7 @@ function scalars(call: ReturnType<typeof callLayout>, memory: WebAssembly.Memory
 
 export const layernormSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const c = lastDim(inputs[0]!);
-  const module = c % 4 === 0 ? layernormModule() : null;
+  const module = c > 0 ? layernormModule() : null;
   if (!module) return normalizationKernels.layernorm(ctx, inputs, outputs, attrs);
   const x = f32(inputs[0]!);
   const y = f32(outputs[0]!);
@@ -64,7 +64,7 @@ export const layernormSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
 
 export const layernormGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const c = lastDim(inputs[1]!);
-  const module = c % 4 === 0 ? layernormModule() : null;
+  const module = c > 0 ? layernormModule() : null;
   if (!module) return normalizationKernels.layernorm_grad(ctx, inputs, outputs, attrs);
   const x = f32(inputs[1]!);
   const dx = f32(outputs[0]!);
@@ -101,7 +101,7 @@ export const layernormGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   a[5] = dbAt;
   a[6] = rows;
   a[7] = c * 4;
-  parallelFor(module.threaded, 'ln_param_grads', a, c / 4, x.length * VALUE_COST);
+  parallelFor(module.threaded, 'ln_param_grads', a, Math.ceil(c / 4), x.length * VALUE_COST);
   call.copyOut(dx, dxAt);
   call.copyOut(dg, dgAt);
   call.copyOut(db, dbAt);
