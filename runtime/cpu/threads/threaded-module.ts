@@ -101,7 +101,7 @@ type RangeKernel = (...values: number[]) => void;
 const current: { kernel: RangeKernel; args: readonly number[] } = { kernel: () => {}, args: [] };
 const runCurrent = (start: number, end: number): void => callRange(current.kernel, current.args, start, end);
 
-/** kernel(...args, start, end) without the spread's array (the argument counts the kernels use, 3 to 16; any other spreads, allocating). */
+/** kernel(...args, start, end) without the spread's array (the argument counts the kernels use, 3 to 20 (maxpool_grad's 18); any other spreads, allocating). */
 function callRange(kernel: RangeKernel, a: readonly number[], start: number, end: number): void {
   switch (a.length) {
     case 3:
@@ -132,6 +132,14 @@ function callRange(kernel: RangeKernel, a: readonly number[], start: number, end
       return kernel(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, start, end);
     case 16:
       return kernel(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, a[15]!, start, end);
+    case 17:
+      return kernel(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, a[15]!, a[16]!, start, end);
+    case 18:
+      return kernel(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, a[15]!, a[16]!, a[17]!, start, end);
+    case 19:
+      return kernel(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, a[15]!, a[16]!, a[17]!, a[18]!, start, end);
+    case 20:
+      return kernel(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, a[15]!, a[16]!, a[17]!, a[18]!, a[19]!, start, end);
     default:
       return kernel(...a, start, end);
   }

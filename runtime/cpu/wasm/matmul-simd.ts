@@ -48,6 +48,15 @@ export function tileEpilogue(epilogue: Epilogue, attrs: Attrs, n: number): Sgemm
     kept.tile.bias = epilogue.bias;
     return kept.tile;
   }
+  return newTileEpilogue(epilogue, attrs, n);
+}
+
+/**
+ * `tileEpilogue`'s epilogue for new parts, kept for the calls after. A function of its own because its
+ * closure captures `n`: in `tileEpilogue` it would make every call allocate a context for it (once
+ * V8 has optimized a call that took this path: a second model's first step).
+ */
+function newTileEpilogue(epilogue: Epilogue, attrs: Attrs, n: number): SgemmEpilogue {
   const { bias, pre, activation, activationName } = epilogue;
   const name = activationName ?? null;
   const inTile = pre === null && name !== null && TILE_ACTIVATIONS.has(name);

@@ -115,10 +115,8 @@ export function copyOut(memory: WebAssembly.Memory, from: number, ldc: number, c
     floats.copyWithin(cAt / 4 + to, from, from + rows * n);
     return;
   }
-  if (ldc === n) {
-    c.set(floats.subarray(from, from + rows * n), to);
-    return;
-  }
+  // c elsewhere (a kernel's own scratch array: the JS convolutions' for small products) is copied
+  // float by float: a subarray view to copy from would be an allocation per call.
   for (let r = 0; r < rows; r++, from += ldc, to += n) {
     for (let j = 0; j < n; j++) c[to + j] = floats[from + j]!;
   }
