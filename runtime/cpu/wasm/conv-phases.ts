@@ -116,19 +116,43 @@ function phaseB(w: Float32Array, g: Geometry, p: Phase): IndirectB {
   };
 }
 
+/** A phase's gather and B, kept per phase object (conv-simd.ts keeps the phases per geometry) while dy and w stay: nothing made per call. */
+const gathers = new WeakMap<Phase, { dy: Float32Array; gather: Gather }>();
+const bs = new WeakMap<Phase, { w: Float32Array; b: IndirectB }>();
+function keptGather(dy: Float32Array, g: Geometry, p: Phase): Gather {
+  let kept = gathers.get(p);
+  if (!kept || kept.dy !== dy) gathers.set(p, (kept = { dy, gather: phaseGather(dy, g, p) }));
+  return kept.gather;
+}
+function keptB(w: Float32Array, g: Geometry, p: Phase): IndirectB {
+  let kept = bs.get(p);
+  if (!kept || kept.w !== w) bs.set(p, (kept = { w, b: phaseB(w, g, p) }));
+  return kept.b;
+}
+
+/** Scratch for a phase's rows, and its views by length (one per phase size, made once). */
 let scratch = new Float32Array(0);
+const scratchViews = new Map<number, Float32Array>();
+function scratchOf(values: number): Float32Array {
+  if (scratch.length < values) {
+    scratch = new Float32Array(values);
+    scratchViews.clear();
+  }
+  let view = scratchViews.get(values);
+  if (!view) scratchViews.set(values, (view = scratch.subarray(0, values)));
+  return view;
+}
+
+const NO_EPILOGUE = { bias: null, activation: 'none', alpha: 0, after: null } as const;
 
 /** dx [N·H·W, C] = the input gradient of g's convolution for dy, phase by phase; dx is overwritten. */
 export function gradInputByPhase(module: SgemmModule, dy: Float32Array, w: Float32Array, g: Geometry, dx: Float32Array, phases: readonly Phase[]): void {
-  const none = { bias: null, activation: 'none', alpha: 0, after: null } as const;
   for (const p of phases) {
     const rows = g.n * p.ny * p.nx;
     if (rows === 0) continue;
-    const values = rows * g.c;
-    if (scratch.length < values) scratch = new Float32Array(values);
-    const c = scratch.subarray(0, values);
+    const c = scratchOf(rows * g.c);
     if (p.taps.length === 0) c.fill(0);
-    else sgemmIndirect(module, phaseGather(dy, g, p), phaseB(w, g, p), c, g.c, none);
+    else sgemmIndirect(module, keptGather(dy, g, p), keptB(w, g, p), c, g.c, NO_EPILOGUE);
     scatter(c, dx, g, p);
   }
 }

@@ -12,7 +12,8 @@ import { random } from './float-data.js';
  * A steady-state training step allocates nothing on the JS heap (issue 9): the step the training
  * loop calls on the CPU (trainStepSync with its reused options and result record, reading back the
  * prediction), on models large enough for the WASM SIMD kernels, the worker pool and the optimizer's
- * packing update: a dense stack and a conv net (indirect convolutions, pooling and their gradients).
+ * packing update: a dense stack, a conv net (indirect convolutions, pooling and their gradients) and a
+ * strided convolution (its input gradient phase by phase: conv-phases.ts).
  * Measured as bench/cpu/measure.mjs does: the bytes V8's young generation took in over the steps
  * (what collections took out of it plus its growth), after warm-up steps that let V8 optimize the
  * code (until then the interpreter boxes numbers). The least of up to MAX_WINDOWS measurements:
@@ -41,6 +42,15 @@ model Conv {
   logits = dense(flatten(c2), 10)
   output probs = softmax(logits)
   train { loss cross_entropy(logits, label)  optimizer adam(lr: 1e-3)  batch 16  seed 1 }
+}
+model Strided {
+  input x: [batch, 16, 16, 4]
+  input label: [batch] int
+  c1 = conv2d(x, 8, 3, activation: relu)
+  c2 = conv2d(c1, 16, 3, stride: 2, padding: same, activation: relu)
+  logits = dense(flatten(c2), 10)
+  output probs = softmax(logits)
+  train { loss cross_entropy(logits, label)  optimizer adam(lr: 1e-3)  batch 8  seed 1 }
 }`;
 
 const YOUNG_SPACES = new Set(['new_space', 'new_large_object_space']);
@@ -78,7 +88,7 @@ const SETTLED_BYTES_PER_STEP = 16;
 describe('the steady-state CPU training step', () => {
   const check = checkSource(SOURCE);
 
-  for (const [model, batch, features] of [['Dense', 32, [64]], ['Conv', 16, [12, 12, 1]]] as const) {
+  for (const [model, batch, features] of [['Dense', 32, [64]], ['Conv', 16, [12, 12, 1]], ['Strided', 8, [16, 16, 4]]] as const) {
     it(`allocates nothing on the JS heap: ${model}`, () => {
       const result = compileModel(check, model, { target: 'cpu', fuse: true, training: true, text: SOURCE });
       expect(result.diagnostics).toEqual([]);
