@@ -77,16 +77,17 @@ export function geometryKey(g: Geometry): string {
 const geometryKeys = new WeakMap<Geometry, string>();
 
 /**
- * `make(data, g)`, kept per geometry object while `data` stays the same (a step's operand, every
+ * `make(data, g)`, kept per geometry object and operand (a step's operands stay the same every
  * training step): the gathers and B's below are made once, not once per call.
  */
 function keptPer<T>(make: (data: Float32Array, g: Geometry) => T): (data: Float32Array, g: Geometry) => T {
-  const kept = new WeakMap<Geometry, { data: Float32Array; value: T }>();
+  // Per geometry, per operand: the groups of a grouped convolution share one geometry, each with its own weight view.
+  const kept = new WeakMap<Geometry, WeakMap<Float32Array, T>>();
   return (data, g) => {
-    const entry = kept.get(g);
-    if (entry && entry.data === data) return entry.value;
-    const value = make(data, g);
-    kept.set(g, { data, value });
+    let byData = kept.get(g);
+    if (!byData) kept.set(g, (byData = new WeakMap()));
+    let value = byData.get(data);
+    if (value === undefined) byData.set(data, (value = make(data, g)));
     return value;
   };
 }

@@ -1,4 +1,4 @@
-import type { Attrs, CpuKernel, EpilogueKernel } from '../kernel-interface.js';
+import type { Attrs, CpuKernel, Epilogue, EpilogueKernel } from '../kernel-interface.js';
 import { applyEpilogue, f32 } from '../kernel-interface.js';
 import { geometry, type Geometry } from '../kernels/conv.js';
 import { SMALL_M } from '../kernels/gemm-small.js';
@@ -6,7 +6,7 @@ import { groupedConvEpilogueKernels, groupedConvKernels } from '../kernels/group
 import { forwardB, forwardGather, gradInputB, gradInputGather, sgemmIndirect, type Gather } from './conv-indirect.js';
 import { convGradWeightGather } from './conv-gather.js';
 import { depthwiseForward, depthwiseGradInput, depthwiseGradWeight } from './depthwise-simd.js';
-import { sgemmModule, type SgemmModule } from './sgemm-simd.js';
+import { sgemmModule, type SgemmEpilogue, type SgemmModule } from './sgemm-simd.js';
 import { NR } from './sgemm-module.js';
 import { addressIn } from './kernel-memory.js';
 import { columnsModule, copyColumns, HeldBlock } from './group-columns.js';
@@ -36,9 +36,13 @@ interface Split {
   fpg: number;
 }
 
+/** g's split, kept per geometry object (conv.ts keeps those per step): no object per call. */
+const splits = new WeakMap<Geometry, Split>();
 const splitOf = (g: Geometry, attrs: Attrs): Split => {
   const groups = (attrs.groups as number | undefined) ?? 1;
-  return { groups, cpg: g.c / groups, fpg: g.f / groups };
+  let split = splits.get(g);
+  if (!split || split.groups !== groups) splits.set(g, (split = { groups, cpg: g.c / groups, fpg: g.f / groups }));
+  return split;
 };
 
 /** `base` read at channel offset `offset` of each pixel: `channels` values per tap. */
@@ -49,6 +53,34 @@ function shifted(base: Gather, group: number, channels: number, offset: number):
     key: `${base.key} group ${group} of ${channels}`,
     pointers: (into, at, i0, count, sourceAt, zerosAt) => base.pointers(into, at, i0, count, sourceAt + offset * 4, zerosAt),
   };
+}
+
+/**
+ * The groups' shifted gathers of `base` (kept while base is: gathers are kept per operand,
+ * conv-indirect.ts), and the groups' views of a weight, its gradient or a bias (kept per array):
+ * a steady-state call makes none of them.
+ */
+const shiftedGathers = new WeakMap<Gather, Gather[]>();
+function groupGathers(base: Gather, groups: number, channels: number): Gather[] {
+  let kept = shiftedGathers.get(base);
+  if (!kept || kept.length !== groups || kept[0]!.channels !== channels) {
+    shiftedGathers.set(base, (kept = Array.from({ length: groups }, (_, i) => shifted(base, i, channels, i * channels))));
+  }
+  return kept;
+}
+const views = new WeakMap<Float32Array, Float32Array[]>();
+function groupViews(data: Float32Array, groups: number, size: number): Float32Array[] {
+  let kept = views.get(data);
+  if (!kept || kept.length !== groups || kept[0]!.length !== size) views.set(data, (kept = Array.from({ length: groups }, (_, i) => data.subarray(i * size, (i + 1) * size))));
+  return kept;
+}
+const biasEpilogues = new WeakMap<Float32Array, SgemmEpilogue[]>();
+function groupEpilogues(bias: Float32Array, groups: number, size: number): SgemmEpilogue[] {
+  let kept = biasEpilogues.get(bias);
+  if (!kept || kept.length !== groups || kept[0]!.bias!.length !== size) {
+    biasEpilogues.set(bias, (kept = groupViews(bias, groups, size).map((b) => ({ ...NONE, bias: b }))));
+  }
+  return kept;
 }
 
 /** One group's geometry (C/groups channels to F/groups filters), kept per geometry object: no object per call. */
@@ -104,12 +136,12 @@ const NONE = { bias: null, activation: 'none', alpha: 0, after: null } as const;
 function forward(module: SgemmModule, x: Float32Array, w: Float32Array, y: Float32Array, g: Geometry, s: Split, bias: Float32Array | null): void {
   const rows = g.n * g.oh * g.ow;
   const group = groupGeometry(g, s);
-  const whole = forwardGather(x, g);
+  const gathers = groupGathers(forwardGather(x, g), s.groups, s.cpg);
   const block = productBlock(module, y, rows * s.fpg);
-  const wSize = s.fpg * g.kh * g.kw * s.cpg;
+  const ws = groupViews(w, s.groups, s.fpg * g.kh * g.kw * s.cpg);
+  const epilogues = bias ? groupEpilogues(bias, s.groups, s.fpg) : null;
   for (let i = 0; i < s.groups; i++) {
-    const epilogue = { ...NONE, bias: bias ? bias.subarray(i * s.fpg, (i + 1) * s.fpg) : null };
-    sgemmIndirect(module, shifted(whole, i, s.cpg, i * s.cpg), forwardB(w.subarray(i * wSize, (i + 1) * wSize), group), block, s.fpg, epilogue);
+    sgemmIndirect(module, gathers[i]!, forwardB(ws[i]!, group), block, s.fpg, epilogues ? epilogues[i]! : NONE);
     intoColumns(module, block, y, rows, s.fpg, g.f, i * s.fpg);
   }
 }
@@ -117,11 +149,11 @@ function forward(module: SgemmModule, x: Float32Array, w: Float32Array, y: Float
 function gradInput(module: SgemmModule, dy: Float32Array, w: Float32Array, dx: Float32Array, g: Geometry, s: Split): void {
   const rows = g.n * g.h * g.w;
   const group = groupGeometry(g, s);
-  const whole = gradInputGather(dy, g);
+  const gathers = groupGathers(gradInputGather(dy, g), s.groups, s.fpg);
   const block = productBlock(module, dx, rows * s.cpg);
-  const wSize = s.fpg * g.kh * g.kw * s.cpg;
+  const ws = groupViews(w, s.groups, s.fpg * g.kh * g.kw * s.cpg);
   for (let i = 0; i < s.groups; i++) {
-    sgemmIndirect(module, shifted(whole, i, s.fpg, i * s.fpg), gradInputB(w.subarray(i * wSize, (i + 1) * wSize), group), block, s.cpg, NONE);
+    sgemmIndirect(module, gathers[i]!, gradInputB(ws[i]!, group), block, s.cpg, NONE);
     intoColumns(module, block, dx, rows, s.cpg, g.c, i * s.cpg);
   }
 }
@@ -152,12 +184,13 @@ function gradWeight(module: SgemmModule, dy: Float32Array, x: Float32Array, dw: 
   const floats = block.floats();
   if (xIn === null) floats.set(x, xAt / 4);
   if (dyIn === null) floats.set(dy, dyAt / 4);
-  const [xg, dyg] = [block.view(xgAt, pixels * s.cpg), block.view(dygAt, rows * s.fpg)];
-  const wSize = s.fpg * g.kh * g.kw * s.cpg;
+  const xg = block.view(xgAt, pixels * s.cpg);
+  const dyg = block.view(dygAt, rows * s.fpg);
+  const dws = groupViews(dw, s.groups, s.fpg * g.kh * g.kw * s.cpg);
   for (let i = 0; i < s.groups; i++) {
     copyColumns(copier, xAt + i * s.cpg * 4, g.c, xgAt, s.cpg, pixels, s.cpg);
     copyColumns(copier, dyAt + i * s.fpg * 4, g.f, dygAt, s.fpg, rows, s.fpg);
-    convGradWeightGather(module, dyg, xg, group, dw.subarray(i * wSize, (i + 1) * wSize));
+    convGradWeightGather(module, dyg, xg, group, dws[i]!);
   }
 }
 
@@ -190,6 +223,18 @@ function gradWeightJs(module: SgemmModule, dy: Float32Array, x: Float32Array, dw
 
 const isDepthwise = (s: Split): boolean => s.cpg === 1;
 
+/** The epilogue less its bias (the products added it), kept per epilogue object (one per step). */
+const unbiased = new WeakMap<Epilogue, Epilogue>();
+function withoutBias(epilogue: Epilogue): Epilogue {
+  let kept = unbiased.get(epilogue);
+  if (!kept) unbiased.set(epilogue, (kept = { ...epilogue }));
+  kept.activation = epilogue.activation;
+  kept.activationName = epilogue.activationName ?? null;
+  kept.pre = epilogue.pre;
+  kept.bias = null;
+  return kept;
+}
+
 export const groupedConvSimd: EpilogueKernel = (ctx, inputs, outputs, attrs, epilogue) => {
   const [x, w] = inputs;
   const g = geometry(x!.shape, w!.shape, attrs);
@@ -199,7 +244,7 @@ export const groupedConvSimd: EpilogueKernel = (ctx, inputs, outputs, attrs, epi
   const module = sgemmModule();
   if (!module || isDepthwise(s) || g.n * g.oh * g.ow <= SMALL_M || g.f === 0) return groupedConvEpilogueKernels.grouped_conv2d(ctx, inputs, outputs, attrs, epilogue);
   forward(module, xd, wd, y, g, s, epilogue.bias);
-  applyEpilogue(y, g.f, 0, g.n * g.oh * g.ow, { ...epilogue, bias: null });
+  applyEpilogue(y, g.f, 0, g.n * g.oh * g.ow, withoutBias(epilogue));
 };
 
 export const groupedConvGradInputSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {

@@ -13,7 +13,8 @@ import { random } from './float-data.js';
  * loop calls on the CPU (trainStepSync with its reused options and result record, reading back the
  * prediction), on models large enough for the WASM SIMD kernels, the worker pool and the optimizer's
  * packing update: a dense stack, a conv net (indirect convolutions, pooling and their gradients) and a
- * strided convolution (its input gradient phase by phase: conv-phases.ts).
+ * strided convolution (its input gradient phase by phase: conv-phases.ts), grouped convolutions and
+ * group norm (depthwise convolutions still allocate: depthwise-simd.ts builds keys and closures per call).
  * Measured as bench/cpu/measure.mjs does: the bytes V8's young generation took in over the steps
  * (what collections took out of it plus its growth), after warm-up steps that let V8 optimize the
  * code (until then the interpreter boxes numbers). The least of up to MAX_WINDOWS measurements:
@@ -49,6 +50,15 @@ model Strided {
   c1 = conv2d(x, 8, 3, activation: relu)
   c2 = conv2d(c1, 16, 3, stride: 2, padding: same, activation: relu)
   logits = dense(flatten(c2), 10)
+  output probs = softmax(logits)
+  train { loss cross_entropy(logits, label)  optimizer adam(lr: 1e-3)  batch 8  seed 1 }
+}
+model Grouped {
+  input x: [batch, 12, 12, 8]
+  input label: [batch] int
+  c1 = conv2d(x, 16, 3, groups: 4, activation: relu)
+  n1 = conv2d(c1, 16, 3, groups: 2) |> groupnorm(4) |> relu
+  logits = dense(flatten(n1), 10)
   output probs = softmax(logits)
   train { loss cross_entropy(logits, label)  optimizer adam(lr: 1e-3)  batch 8  seed 1 }
 }`;
@@ -88,7 +98,14 @@ const SETTLED_BYTES_PER_STEP = 16;
 describe('the steady-state CPU training step', () => {
   const check = checkSource(SOURCE);
 
-  for (const [model, batch, features] of [['Dense', 32, [64]], ['Conv', 16, [12, 12, 1]], ['Strided', 8, [16, 16, 4]]] as const) {
+  /**
+   * Grouped convolutions' held blocks (group-columns.ts) lie above the first GiB of the kernels' memory
+   * once earlier models have run in the process: addresses past V8's small integers are heap numbers
+   * where a function returns them (~200 B a step here, 32 KB before groupnorm and the groups kept
+   * their views, gathers and argument lists), hence a looser bound for that model.
+   */
+  const models = [['Dense', 32, [64], MAX_BYTES_PER_STEP], ['Conv', 16, [12, 12, 1], MAX_BYTES_PER_STEP], ['Strided', 8, [16, 16, 4], MAX_BYTES_PER_STEP], ['Grouped', 8, [12, 12, 8], 512]] as const;
+  for (const [model, batch, features, maxBytes] of models) {
     it(`allocates nothing on the JS heap: ${model}`, () => {
       const result = compileModel(check, model, { target: 'cpu', fuse: true, training: true, text: SOURCE });
       expect(result.diagnostics).toEqual([]);
@@ -108,7 +125,7 @@ describe('the steady-state CPU training step', () => {
       repeat(step, WARM_STEPS);
       let perStep = Infinity;
       for (let window = 0; window < MAX_WINDOWS && perStep >= SETTLED_BYTES_PER_STEP; window++) perStep = Math.min(perStep, youngAllocated(gc, step, STEPS) / STEPS);
-      expect(perStep).toBeLessThan(MAX_BYTES_PER_STEP);
+      expect(perStep).toBeLessThan(maxBytes);
       expect(Number.isFinite(record.loss)).toBe(true);
       executor.dispose();
     });
