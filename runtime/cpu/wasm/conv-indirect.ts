@@ -4,6 +4,7 @@ import { addressIn, zerosIn } from './kernel-memory.js';
 import { pointerTable } from './pointer-tables.js';
 import { driverName, MR, NR, type TileActivation } from './sgemm-module.js';
 import { copyOut, floatsOf, tileShape, type SgemmEpilogue, type SgemmModule } from './sgemm-simd.js';
+import { copyRuns } from './sgemm-pack.js';
 
 /**
  * Convolutions as an indirect GEMM on the float32 micro-kernel (sgemm-module.ts's `indirectA`
@@ -220,7 +221,7 @@ function writePointers(gather: Gather, into: Int32Array, at: number, i0: number,
  * w are read in order. A weight is packed once per version, i.e. every training step: with a closure
  * per row and one float at a time, this and packTapRows were 15% of UNet's step (31 M parameters);
  * now 0.9 and 0.8–1.1 G floats/s on one thread of the Zen 4 (a [256, 3, 3, 128] weight: 670 → 330 µs
- * and 1,000 → 260–370 µs), against 0.44 and 0.29.
+ * and 1,000 → 260–400 µs), against 0.44 and 0.29.
  */
 function packTransposed(w: Float32Array, n: number, k: number, into: Float32Array, offset: number): void {
   const full = Math.floor(n / NR);
@@ -247,36 +248,24 @@ function packTransposed(w: Float32Array, n: number, k: number, into: Float32Arra
 /**
  * The input gradient's B for taps `taps` of the kernel (all of them, or a stride phase's:
  * conv-phases.ts): B(t·F + f, ch) = w[(f·allTaps + taps[t])·C + ch], as unblocked panels of 8
- * columns (channels). Row by row of w (C contiguous floats), eight floats to each panel: reads in order.
+ * columns (channels): runs of eight channels (sgemm-pack.ts's copyRuns), the ragged last panel padded with zeros.
  */
 export function packTapRows(w: Float32Array, g: Geometry, taps: readonly number[] | null, into: Float32Array, offset: number): void {
   const allTaps = g.kh * g.kw;
   const count = taps ? taps.length : allTaps;
-  const k = count * g.f;
-  const nPanels = Math.ceil(g.c / NR);
   const full = Math.floor(g.c / NR);
-  const panelStride = NR * k;
+  const panelStride = NR * count * g.f;
+  // Rows f of tap t: w[(f·allTaps + tap)·C + ch], one row of w every allTaps·C floats.
+  const rowStride = allTaps * g.c;
   for (let t = 0; t < count; t++) {
     const tap = taps ? taps[t]! : t;
+    const rows = offset + t * g.f * NR;
+    for (let q = 0; q < full; q++) copyRuns(w, tap * g.c + q * NR, rowStride, into, rows + q * panelStride, g.f);
+    if (full * NR === g.c) continue;
     for (let f = 0; f < g.f; f++) {
+      const o = rows + full * panelStride + f * NR;
       const from = (f * allTaps + tap) * g.c;
-      const row = offset + (t * g.f + f) * NR;
-      for (let q = 0; q < full; q++) {
-        const o = row + q * panelStride;
-        const src = from + q * NR;
-        into[o] = w[src]!;
-        into[o + 1] = w[src + 1]!;
-        into[o + 2] = w[src + 2]!;
-        into[o + 3] = w[src + 3]!;
-        into[o + 4] = w[src + 4]!;
-        into[o + 5] = w[src + 5]!;
-        into[o + 6] = w[src + 6]!;
-        into[o + 7] = w[src + 7]!;
-      }
-      if (full < nPanels) {
-        const o = row + full * panelStride;
-        for (let s = 0; s < NR; s++) into[o + s] = full * NR + s < g.c ? w[from + full * NR + s]! : 0;
-      }
+      for (let s = 0; s < NR; s++) into[o + s] = full * NR + s < g.c ? w[from + full * NR + s]! : 0;
     }
   }
 }

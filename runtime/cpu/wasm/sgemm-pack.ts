@@ -36,7 +36,7 @@ export function packB8(b: Float32Array, bRow: number, bCol: number, into: Float3
 }
 
 /** Eight consecutive columns: kc runs of 8 floats, one per row of B. */
-function copyRuns(b: Float32Array, src: number, bRow: number, into: Float32Array, base: number, kc: number): void {
+export function copyRuns(b: Float32Array, src: number, bRow: number, into: Float32Array, base: number, kc: number): void {
   for (let kk = 0, o = base; kk < kc; kk++, o += NR, src += bRow) {
     into[o] = b[src]!;
     into[o + 1] = b[src + 1]!;
