@@ -2,7 +2,7 @@ import type { CpuKernel } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 import { attentionGemm, attentionGradGemm } from '../kernels/attention-gemm.js';
 import { parallelFor } from '../threads/threaded-module.js';
-import { columnsModule, copyColumns, HeldBlock } from './group-columns.js';
+import { columnsModule, copyRows, HeldBlock } from './group-columns.js';
 import type { GemmMemoryModule } from './gemm-memory.js';
 import { addressIn, floatsOf } from './kernel-memory.js';
 import { gemmSimdOrJs } from './matmul-simd.js';
@@ -24,7 +24,6 @@ import { EXP_VALUE_COST, softmaxModule, VALUE_COST, type SoftmaxExports } from '
  * attention.ts's direct loops use float64 and Math.exp; tolerances in test/runtime/cpu/attention-gemm.test.ts.
  */
 type Module = GemmMemoryModule<SoftmaxExports>;
-type Columns = GemmMemoryModule<unknown>;
 
 /** Bits of a mask's value that a kept key has some of: a float's but the sign (−0 hides, as 0), any of an int's. */
 const FLOAT_MASK_BITS = 0x7fffffff;
@@ -85,21 +84,6 @@ function hold(module: Module, tq: number, tk: number, dh: number, maskFloats: nu
  * GEMM's scratch may grow the memory between uses, which detaches an ordinary memory's views.
  */
 const region = (at: number, length: number): Float32Array => held.block!.view(held.at + at * 4, length);
-
-/**
- * `rows` rows of `width` floats, rows `srcStride` apart in src from float `from`, to dst from float
- * `to`, rows `dstStride` apart: copy_columns when both lie in the memory, else a JS loop.
- */
-function copyRows(columns: Columns, src: Float32Array, from: number, srcStride: number, dst: Float32Array, to: number, dstStride: number, rows: number, width: number): void {
-  const memory = columns.gemm.memory;
-  const srcAt = addressIn(memory, src);
-  const dstAt = addressIn(memory, dst);
-  if (srcAt !== null && dstAt !== null) return copyColumns(columns, srcAt + from * 4, srcStride, dstAt + to * 4, dstStride, rows, width);
-  for (let r = 0; r < rows; r++) {
-    const s = from + r * srcStride, d = to + r * dstStride;
-    for (let e = 0; e < width; e++) dst[d + e] = src[s + e]!;
-  }
-}
 
 /** Argument lists, refilled per call: nothing allocated per step. */
 const softmaxArgs = [0, 0, 0, 0, 0, 0, 0, 0];

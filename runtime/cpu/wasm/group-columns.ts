@@ -1,10 +1,10 @@
 import { parallelFor } from '../threads/threaded-module.js';
 import { COLUMNS_FUNCTIONS, columnsModuleBytes } from './columns-module.js';
 import { overGemmMemory, type GemmMemoryModule } from './gemm-memory.js';
-import { floatsOf, holdBetweenCalls, kernelHeap } from './kernel-memory.js';
+import { addressIn, floatsOf, holdBetweenCalls, kernelHeap } from './kernel-memory.js';
 
 /**
- * What grouped-simd.ts needs to move a group's columns in WebAssembly (columns-module.ts) instead of
+ * What grouped-simd.ts and attention-simd.ts need to move a group's (a head's) columns in WebAssembly (columns-module.ts) instead of
  * JS loops: the module over the GEMM's memory, and blocks of that memory's heap kept between calls
  * for a group's operands and products, so the GEMM reads and writes them where they lie (a block is
  * below the heap's top, out of the way of the GEMM's per-call scratch).
@@ -26,6 +26,22 @@ export function copyColumns(module: GemmMemoryModule<unknown>, src: number, srcF
 }
 
 const copyArgs: number[] = [0, 0, 0, 0, 0];
+
+/**
+ * `rows` rows of `width` floats, rows `srcStride` apart in src from float `from`, to dst from float
+ * `to`, rows `dstStride` apart: copy_columns when there is a columns module and both arrays lie in its
+ * memory, else a JS loop.
+ */
+export function copyRows(columns: GemmMemoryModule<unknown> | null, src: Float32Array, from: number, srcStride: number, dst: Float32Array, to: number, dstStride: number, rows: number, width: number): void {
+  const srcAt = columns ? addressIn(columns.gemm.memory, src) : null;
+  const dstAt = columns ? addressIn(columns.gemm.memory, dst) : null;
+  if (columns && srcAt !== null && dstAt !== null) return copyColumns(columns, srcAt + from * 4, srcStride, dstAt + to * 4, dstStride, rows, width);
+  for (let r = 0; r < rows; r++) {
+    const s = from + r * srcStride;
+    const d = to + r * dstStride;
+    for (let e = 0; e < width; e++) dst[d + e] = src[s + e]!;
+  }
+}
 
 /**
  * A block of the memory's heap kept between calls (until an executor is disposed) and grown when a call needs more, with float views of

@@ -9,7 +9,7 @@ import { depthwiseForward, depthwiseGradInput, depthwiseGradWeight } from './dep
 import { sgemmModule, type SgemmEpilogue, type SgemmModule } from './sgemm-simd.js';
 import { NR } from './sgemm-module.js';
 import { addressIn } from './kernel-memory.js';
-import { columnsModule, copyColumns, HeldBlock } from './group-columns.js';
+import { columnsModule, copyColumns, copyRows, HeldBlock } from './group-columns.js';
 
 /**
  * grouped_conv2d and its gradients on the WASM paths. One channel per group is the depthwise
@@ -93,14 +93,6 @@ function groupGeometry(g: Geometry, s: Split): Geometry {
 
 let columns = new Float32Array(0);
 
-/** A [rows, width] block into columns [at, at + width) of `into`'s rows of `stride`: JS, when either is not in the GEMM's memory. */
-function scatterColumns(block: Float32Array, into: Float32Array, rows: number, width: number, stride: number, at: number): void {
-  for (let r = 0, from = 0; r < rows; r++) {
-    const to = r * stride + at;
-    for (let j = 0; j < width; j++) into[to + j] = block[from++]!;
-  }
-}
-
 const heldBlocks = new WeakMap<WebAssembly.Memory, { products: HeldBlock; operands: HeldBlock }>();
 function held(memory: WebAssembly.Memory): { products: HeldBlock; operands: HeldBlock } {
   let blocks = heldBlocks.get(memory);
@@ -122,15 +114,6 @@ function productBlock(module: SgemmModule, out: Float32Array, values: number): F
   return block.view(block.reserve(values * 4), values);
 }
 
-/** A group's product into columns [at, at + width) of `into` (rows of `stride`). */
-function intoColumns(module: SgemmModule, block: Float32Array, into: Float32Array, rows: number, width: number, stride: number, at: number): void {
-  const copier = columnsModule();
-  const from = addressIn(module.memory, block);
-  const to = addressIn(module.memory, into);
-  if (copier && from !== null && to !== null) copyColumns(copier, from, width, to + at * 4, stride, rows, width);
-  else scatterColumns(block, into, rows, width, stride, at);
-}
-
 const NONE = { bias: null, activation: 'none', alpha: 0, after: null } as const;
 
 function forward(module: SgemmModule, x: Float32Array, w: Float32Array, y: Float32Array, g: Geometry, s: Split, bias: Float32Array | null): void {
@@ -142,7 +125,7 @@ function forward(module: SgemmModule, x: Float32Array, w: Float32Array, y: Float
   const epilogues = bias ? groupEpilogues(bias, s.groups, s.fpg) : null;
   for (let i = 0; i < s.groups; i++) {
     sgemmIndirect(module, gathers[i]!, forwardB(ws[i]!, group), block, s.fpg, epilogues ? epilogues[i]! : NONE);
-    intoColumns(module, block, y, rows, s.fpg, g.f, i * s.fpg);
+    copyRows(columnsModule(), block, 0, s.fpg, y, i * s.fpg, g.f, rows, s.fpg);
   }
 }
 
@@ -154,7 +137,7 @@ function gradInput(module: SgemmModule, dy: Float32Array, w: Float32Array, dx: F
   const ws = groupViews(w, s.groups, s.fpg * g.kh * g.kw * s.cpg);
   for (let i = 0; i < s.groups; i++) {
     sgemmIndirect(module, gathers[i]!, gradInputB(ws[i]!, group), block, s.cpg, NONE);
-    intoColumns(module, block, dx, rows, s.cpg, g.c, i * s.cpg);
+    copyRows(columnsModule(), block, 0, s.cpg, dx, i * s.cpg, g.c, rows, s.cpg);
   }
 }
 
@@ -194,14 +177,6 @@ function gradWeight(module: SgemmModule, dy: Float32Array, x: Float32Array, dw: 
   }
 }
 
-/** Columns [at, at + width) of rows of `stride` into `into`, contiguous. */
-function gatherColumns(from: Float32Array, rows: number, width: number, stride: number, at: number, into: Float32Array): void {
-  for (let r = 0, o = 0; r < rows; r++) {
-    const src = r * stride + at;
-    for (let j = 0; j < width; j++) into[o++] = from[src + j]!;
-  }
-}
-
 let xGroup = new Float32Array(0);
 let dyGroup = new Float32Array(0);
 
@@ -215,8 +190,8 @@ function gradWeightJs(module: SgemmModule, dy: Float32Array, x: Float32Array, dw
   const [xg, dyg] = [xGroup.subarray(0, pixels * s.cpg), dyGroup.subarray(0, rows * s.fpg)];
   const wSize = s.fpg * g.kh * g.kw * s.cpg;
   for (let i = 0; i < s.groups; i++) {
-    gatherColumns(x, pixels, s.cpg, g.c, i * s.cpg, xg);
-    gatherColumns(dy, rows, s.fpg, g.f, i * s.fpg, dyg);
+    copyRows(null, x, i * s.cpg, g.c, xg, 0, s.cpg, pixels, s.cpg);
+    copyRows(null, dy, i * s.fpg, g.f, dyg, 0, s.fpg, rows, s.fpg);
     convGradWeightGather(module, dyg, xg, group, dw.subarray(i * wSize, (i + 1) * wSize));
   }
 }
