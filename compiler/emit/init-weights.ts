@@ -77,10 +77,10 @@ export function initialValues(init: InitSpec, shape: readonly number[], seed: nu
   const out = new Float32Array(size);
   // The generators (and fans, below) are made only by the initialisers that use them: a 1,000-layer model
   // initialises thousands of parameters per compile, and unused closures are garbage to collect.
-  const uniform = (): (() => number) => mulberry32(hashSeed(seed, name));
+  const newUniform = (): (() => number) => mulberry32(hashSeed(seed, name));
   const fillUniform = (limit: number): void => fillUniformStream(out, hashSeed(seed, name), limit);
   const fillNormal = (mean: number, std: number): void => {
-    const normal = normalSampler(uniform());
+    const normal = normalSampler(newUniform());
     for (let i = 0; i < size; i++) out[i] = mean + std * normal();
   };
   switch (init.kind) {
@@ -111,7 +111,7 @@ export function initialValues(init: InitSpec, shape: readonly number[], seed: nu
       fillNormal(init.mean, init.std);
       break;
     case 'uniform': {
-      const next = uniform();
+      const next = newUniform();
       for (let i = 0; i < size; i++) out[i] = init.low + next() * (init.high - init.low);
       break;
     }

@@ -591,11 +591,10 @@ export function kernelSpec(name: string): KernelSpec | undefined {
 
 /** Splits `matmul+bias+relu` into its base kernel and epilogue elements. */
 export function parseKernelName(kernel: string): { base: string; epilogue: string[] } {
-  const [base, ...epilogue] = kernel.split('+');
-  return { base: base ?? '', epilogue };
+  return { base: kernelBase(kernel), epilogue: kernel.split('+').slice(1) };
 }
 
-/** The base kernel of `matmul+bias+relu` (parseKernelName's `base`, without splitting: the compiler asks per node). */
+/** The base kernel of `matmul+bias+relu`, without splitting (the compiler asks it per node). */
 export function kernelBase(kernel: string): string {
   const plus = kernel.indexOf('+');
   return plus < 0 ? kernel : kernel.slice(0, plus);
