@@ -105,7 +105,7 @@ const rowsArgs = [0, 0, 0, 0, 0];
  * module is missing. A b whose length is not a multiple of 4 is repeated 4 times in scratch, so
  * that the period is whole vectors.
  */
-function runRows(name: Binary, a: Float32Array, b: Float32Array, y: Float32Array): boolean {
+function runRows(fn: `${Binary}_rows`, a: Float32Array, b: Float32Array, y: Float32Array): boolean {
   const module = y.length >= MIN_VALUES ? elementwiseModule() : null;
   if (!module) return false;
   const n = y.length;
@@ -126,7 +126,7 @@ function runRows(name: Binary, a: Float32Array, b: Float32Array, y: Float32Array
   const outAt = n === padded ? call.output(y) : call.scratch(padded);
   rowsArgs[2] = outAt;
   rowsArgs[3] = padded * 4;
-  parallelFor(module.threaded, `${name}_rows`, rowsArgs, Math.ceil(padded / TILE_FLOATS), n * VALUE_COST);
+  parallelFor(module.threaded, fn, rowsArgs, Math.ceil(padded / TILE_FLOATS), n * VALUE_COST);
   call.copyOut(y, outAt);
   return true;
 }
@@ -139,6 +139,8 @@ type Binary = 'add' | 'sub' | 'mul' | 'div';
  */
 function binary(name: Binary, fallback: CpuKernel = elementwiseKernels[name]): CpuKernel {
   const commutes = name === 'add' || name === 'mul';
+  // The `_rows` export's name, made once (a template string per call would be an allocation per step).
+  const rows = `${name}_rows` as const satisfies ElementwiseFunction;
   return (ctx, inputs, outputs, attrs) => {
     const a = f32(inputs[0]!);
     const b = f32(inputs[1]!);
@@ -146,8 +148,8 @@ function binary(name: Binary, fallback: CpuKernel = elementwiseKernels[name]): C
     const n = y.length;
     let done = false;
     if (a.length === n && b.length === n) done = runMap(name, a, b, y, null);
-    else if (a.length === n && b.length > 0 && n % b.length === 0 && isTrailing(inputs[1]!, outputs[0]!)) done = runRows(name, a, b, y);
-    else if (commutes && b.length === n && a.length > 0 && n % a.length === 0 && isTrailing(inputs[0]!, outputs[0]!)) done = runRows(name, b, a, y);
+    else if (a.length === n && b.length > 0 && n % b.length === 0 && isTrailing(inputs[1]!, outputs[0]!)) done = runRows(rows, a, b, y);
+    else if (commutes && b.length === n && a.length > 0 && n % a.length === 0 && isTrailing(inputs[0]!, outputs[0]!)) done = runRows(rows, b, a, y);
     if (!done) fallback(ctx, inputs, outputs, attrs);
   };
 }

@@ -104,10 +104,17 @@ describe('the steady-state CPU training step', () => {
    * where a function returns them (~200 B a step here, 32 KB before groupnorm and the groups kept
    * their views, gathers and argument lists), hence a looser bound for that model.
    */
-  const models = [['Dense', 32, [64], MAX_BYTES_PER_STEP], ['Conv', 16, [12, 12, 1], MAX_BYTES_PER_STEP], ['Strided', 8, [16, 16, 4], MAX_BYTES_PER_STEP], ['Grouped', 8, [12, 12, 8], 512]] as const;
-  for (const [model, batch, features, maxBytes] of models) {
-    it(`allocates nothing on the JS heap: ${model}`, () => {
-      const result = compileModel(check, model, { target: 'cpu', fuse: true, training: true, text: SOURCE });
+  const models = [
+    ['Dense', 32, [64], MAX_BYTES_PER_STEP, true],
+    // Unfused: bias_add and relu as kernels of their own (elementwise-simd.ts's passes).
+    ['Dense', 32, [64], MAX_BYTES_PER_STEP, false],
+    ['Conv', 16, [12, 12, 1], MAX_BYTES_PER_STEP, true],
+    ['Strided', 8, [16, 16, 4], MAX_BYTES_PER_STEP, true],
+    ['Grouped', 8, [12, 12, 8], 512, true],
+  ] as const;
+  for (const [model, batch, features, maxBytes, fuse] of models) {
+    it(`allocates nothing on the JS heap: ${model}${fuse ? '' : ' unfused'}`, () => {
+      const result = compileModel(check, model, { target: 'cpu', fuse, training: true, text: SOURCE });
       expect(result.diagnostics).toEqual([]);
       const plan = result.plan!;
       const weights = new Map([...result.weights].map(([name, data]) => [name, { shape: plan.tensors.find((t) => t.name === name)!.shape as number[], dtype: 'f32' as const, data }]));
