@@ -72,7 +72,7 @@ export function phasedDensity(g: Geometry, phases: readonly Phase[]): number {
 /** Where row r's pointer for tap t goes (conv-indirect.ts's layout: panels of 4 rows, [panel][tap][row]). */
 const pointerIndex = (r: number, t: number, taps: number): number => ((r >> 2) * taps + t) * MR + (r & 3);
 
-export function phaseGather(dy: Float32Array, g: Geometry, p: Phase): Gather {
+function phaseGather(dy: Float32Array, g: Geometry, p: Phase): Gather {
   const taps = p.taps.length;
   return {
     source: dy, channels: g.f, taps, rows: g.n * p.ny * p.nx, key: `phase ${p.ry} ${p.rx} grad input ${geometryKey(g)}`,
@@ -116,10 +116,14 @@ function phaseB(w: Float32Array, g: Geometry, p: Phase): IndirectB {
   };
 }
 
-/** A phase's gather and B, kept per phase object (conv-simd.ts keeps the phases per geometry) while dy and w stay: nothing made per call. */
+/**
+ * A phase's gather and B, kept per phase object while dy and w stay: nothing made per call. A phase
+ * object belongs to one geometry (conv-simd.ts and depthwise-simd.ts keep theirs per geometry), the
+ * one `g` its first call passes.
+ */
 const gathers = new WeakMap<Phase, { dy: Float32Array; gather: Gather }>();
 const bs = new WeakMap<Phase, { w: Float32Array; b: IndirectB }>();
-function keptGather(dy: Float32Array, g: Geometry, p: Phase): Gather {
+export function keptPhaseGather(dy: Float32Array, g: Geometry, p: Phase): Gather {
   let kept = gathers.get(p);
   if (!kept || kept.dy !== dy) gathers.set(p, (kept = { dy, gather: phaseGather(dy, g, p) }));
   return kept.gather;
@@ -152,7 +156,7 @@ export function gradInputByPhase(module: SgemmModule, dy: Float32Array, w: Float
     if (rows === 0) continue;
     const c = scratchOf(rows * g.c);
     if (p.taps.length === 0) c.fill(0);
-    else sgemmIndirect(module, keptGather(dy, g, p), keptB(w, g, p), c, g.c, NO_EPILOGUE);
+    else sgemmIndirect(module, keptPhaseGather(dy, g, p), keptB(w, g, p), c, g.c, NO_EPILOGUE);
     scatter(c, dx, g, p);
   }
 }
