@@ -2,7 +2,7 @@ import type { Geometry } from '../kernels/conv.js';
 import { parallelFor } from '../threads/threaded-module.js';
 import { addressIn, zerosIn } from './kernel-memory.js';
 import { pointerTable } from './pointer-tables.js';
-import { driverName, MR, NR, type TileActivation } from './sgemm-module.js';
+import { driverName, MR, NR, TILE_ACTIVATIONS } from './sgemm-module.js';
 import { copyOut, floatsOf, tileShape, type SgemmEpilogue, type SgemmModule } from './sgemm-simd.js';
 import { copyRuns } from './sgemm-pack.js';
 
@@ -175,7 +175,6 @@ export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB,
 /** The driver's argument list, reused by every call (parallelFor reads it before it returns). */
 const driverArgs: number[] = new Array<number>(13).fill(0);
 
-const TILE_ACTIVATIONS: readonly TileActivation[] = ['none', 'relu', 'leaky_relu', 'step'];
 /** The indirect driver export of each epilogue: index (bias · 4) + the activation's index. */
 const INDIRECT_DRIVERS: readonly string[] = [false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => driverName({ indirectA: true, rowMajorB: false, bias, activation })));
 
