@@ -3,7 +3,7 @@ import { parallelFor } from '../threads/threaded-module.js';
 import { addressIn, zerosIn } from './kernel-memory.js';
 import { pointerTable } from './pointer-tables.js';
 import { driverName, MR, NR, type TileActivation } from './sgemm-module.js';
-import { copyOut, floatsOf, tileShape, type SgemmEpilogue, type SgemmModule } from './sgemm-simd.js';
+import { copyOut, floatsOf, tileShape, tileWork, type SgemmEpilogue, type SgemmModule } from './sgemm-simd.js';
 import { copyRuns } from './sgemm-pack.js';
 
 /**
@@ -166,7 +166,7 @@ export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB,
     d[10] = colTiles;
     d[11] = epilogue.alpha;
     d[12] = 0;
-    parallelFor(module.threaded, driver, d, rowTiles * colTiles, rows * n * k);
+    parallelFor(module.threaded, driver, d, rowTiles * colTiles, tileWork(rows, nPanels, k));
     if (cInPlace === null) copyOut(memory, cAt / 4, ldc, c, i0 * n, n, rows);
     epilogue.after?.(c, i0, i0 + rows);
   }
