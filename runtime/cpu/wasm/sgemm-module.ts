@@ -30,6 +30,11 @@ import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32,
  * memcpy, not a pack. Columns past n are read from whatever follows (the caller leaves 32 bytes of
  * slack) and never stored. Only B read transposed (x·Wᵀ) needs sgemm-pack.ts.
  *
+ * `rowMajorA` variants (B packed) read A where it lies, row-major, instead of packed panels: row r
+ * of panel p at pa + (4p + r)·aStrideBytes, its k steps contiguous (the `aChannels` argument carries
+ * the row stride). Each k step is then three more address additions and no pass has to pack A
+ * first: a batch's activations are read straight from the executor's tensor.
+ *
  * `indirectA` variants (convolutions: conv-indirect.ts) read A through pointers instead of packed
  * panels, the indirect GEMM of XNNPACK: A's k dimension is `kc` taps of `ldbBytes / 4` contiguous
  * channels each, and `pa` holds, per panel of 4 rows and per tap, the 4 rows' byte addresses of
@@ -53,6 +58,8 @@ export type TileActivation = 'none' | 'relu' | 'leaky_relu' | 'step';
 const TILE_ACTIVATIONS: readonly TileActivation[] = ['none', 'relu', 'leaky_relu', 'step'];
 
 export interface SgemmVariant {
+  /** A read row-major where it lies, its row stride in bytes the `aChannels` argument (rowMajorB false). */
+  rowMajorA?: boolean;
   /** A read through per-tap row pointers (rowMajorB and accumulate false). */
   indirectA?: boolean;
   /** A read transposed through per-tap pointer lists (rowMajorB true, no bias, no activation). */
@@ -64,14 +71,14 @@ export interface SgemmVariant {
 }
 
 export function variantName(v: SgemmVariant): string {
-  return `tiles${v.indirectA ? '_indirect' : ''}${v.gatherA ? '_gather' : ''}${v.rowMajorB ? '_rowb' : ''}${v.accumulate ? '_acc' : ''}${v.bias ? '_bias' : ''}_${v.activation}`;
+  return `tiles${v.rowMajorA ? '_rowa' : ''}${v.indirectA ? '_indirect' : ''}${v.gatherA ? '_gather' : ''}${v.rowMajorB ? '_rowb' : ''}${v.accumulate ? '_acc' : ''}${v.bias ? '_bias' : ''}_${v.activation}`;
 }
 
 /** The epilogues of a whole product, one driver export each (sgemm-driver.ts). */
 export type DriverVariant = Omit<SgemmVariant, 'accumulate'>;
 
 export function driverName(v: DriverVariant): string {
-  return `gemm${v.indirectA ? '_indirect' : ''}${v.gatherA ? '_gather' : ''}${v.rowMajorB ? '_rowb' : ''}${v.bias ? '_bias' : ''}_${v.activation}`;
+  return `gemm${v.rowMajorA ? '_rowa' : ''}${v.indirectA ? '_indirect' : ''}${v.gatherA ? '_gather' : ''}${v.rowMajorB ? '_rowb' : ''}${v.bias ? '_bias' : ''}_${v.activation}`;
 }
 
 export const SGEMM_VARIANTS: readonly SgemmVariant[] = [
@@ -80,12 +87,16 @@ export const SGEMM_VARIANTS: readonly SgemmVariant[] = [
       [false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ rowMajorB, accumulate, bias, activation }))),
     ),
   ),
+  ...[false, true].flatMap((accumulate) =>
+    [false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ rowMajorA: true, rowMajorB: false, accumulate, bias, activation }))),
+  ),
   ...[false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ indirectA: true, rowMajorB: false, accumulate: false, bias, activation }))),
   ...[false, true].map((accumulate) => ({ gatherA: true, rowMajorB: true, accumulate, bias: false, activation: 'none' as const })),
 ];
 
 export const DRIVER_VARIANTS: readonly DriverVariant[] = [
   ...[false, true].flatMap((rowMajorB) => [false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ rowMajorB, bias, activation })))),
+  ...[false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ rowMajorA: true, rowMajorB: false, bias, activation }))),
   ...[false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ indirectA: true, rowMajorB: false, bias, activation }))),
   { gatherA: true, rowMajorB: true, bias: false, activation: 'none' },
 ];
@@ -112,15 +123,32 @@ function madd(fma: boolean, acc: Local, x: Local, y: Local): number[] {
   return [...get(acc), ...get(x), ...get(y), ...Op.f32x4Mul, ...Op.f32x4Add, ...set(acc)];
 }
 
+/** Where row r of a rowMajorA panel is read from at this k step: ap, then r1..r3 (set by `rowAddresses`). */
+const ROW_ADDRESSES = ['ap', 'r1', 'r2', 'r3'] as const;
+/** Row r's offset from row 0 in a rowMajorA panel (1..3 row strides, set once per call). */
+const ROW_OFFSETS = ['o1', 'o2', 'o3'] as const;
+
+/** r1..r3 = ap + o1..o3: a rowMajorA panel's row addresses at this k step. */
+function rowAddresses(): number[] {
+  return ROW_OFFSETS.flatMap((offset, i) => [...get('ap'), ...get(offset), ...Op.i32Add, ...set(ROW_ADDRESSES[i + 1]!)]);
+}
+
 /** One k step of the 4×8 tile: acc[r][h] += splat(A[r]) · B[h]. */
-function kStep(fma: boolean, rowMajorB: boolean): number[] {
+function kStep(fma: boolean, rowMajorA: boolean): number[] {
   const code = [...get('bp'), ...Op.v128Load(0), ...set('b0'), ...get('bp'), ...Op.v128Load(16), ...set('b1')];
   for (let r = 0; r < MR; r++) {
-    code.push(...get('ap'), ...Op.v128Load32Splat(4 * r), ...set('splat'));
+    code.push(...(rowMajorA ? [...get(ROW_ADDRESSES[r]!), ...Op.v128Load32Splat(0)] : [...get('ap'), ...Op.v128Load32Splat(4 * r)]), ...set('splat'));
     code.push(...madd(fma, acc(r, 0), 'splat', 'b0'), ...madd(fma, acc(r, 1), 'splat', 'b1'));
   }
-  code.push(...get('ap'), ...Op.i32Const(4 * MR), ...Op.i32Add, ...set('ap'));
+  return code;
+}
+
+/** All kc steps of a tile (kk = kc on entry), one an iteration. */
+function kSteps(fma: boolean, rowMajorA: boolean, rowMajorB: boolean): number[] {
+  const code = [...Op.loop, ...(rowMajorA ? rowAddresses() : []), ...kStep(fma, rowMajorA)];
+  code.push(...get('ap'), ...Op.i32Const(rowMajorA ? 4 : 4 * MR), ...Op.i32Add, ...set('ap'));
   code.push(...get('bp'), ...(rowMajorB ? get('ldb') : Op.i32Const(4 * NR)), ...Op.i32Add, ...set('bp'));
+  code.push(...get('kk'), ...Op.i32Const(1), ...Op.i32Sub, ...tee('kk'), ...Op.brIf(0), ...Op.end);
   return code;
 }
 
@@ -222,6 +250,10 @@ function nextWhileBelow(counter: Local, limit: Local): number[] {
 
 function body(variant: SgemmVariant, fma: boolean): number[] {
   const code: number[] = [...Op.v128Zero, ...set('zero'), ...get('alpha'), ...Op.f32x4Splat, ...set('alphas')];
+  if (variant.rowMajorA) {
+    code.push(...get('aChannels'), ...set('o1'), ...get('o1'), ...Op.i32Const(1), ...Op.i32Shl, ...set('o2'));
+    code.push(...get('o1'), ...get('o2'), ...Op.i32Add, ...set('o3'));
+  }
   code.push(...Op.i32Const(0), ...set('q'), ...Op.loop);
   if (variant.bias) {
     code.push(...get('bias'), ...get('q'), ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add, ...set('bp'));
@@ -229,7 +261,9 @@ function body(variant: SgemmVariant, fma: boolean): number[] {
   }
   code.push(...Op.i32Const(0), ...set('p'), ...Op.loop);
   for (let r = 0; r < MR; r++) for (let h = 0; h < 2; h++) code.push(...Op.v128Zero, ...set(acc(r, h)));
-  code.push(...panelStart('pa', 'p', 4, 'ap'));
+  // rowMajorA: panel p at pa + p · 4 row strides; packed: at pa + p · kc · 16 bytes.
+  if (variant.rowMajorA) code.push(...get('pa'), ...get('p'), ...get('aChannels'), ...Op.i32Mul, ...Op.i32Const(2), ...Op.i32Shl, ...Op.i32Add, ...set('ap'));
+  else code.push(...panelStart('pa', 'p', 4, 'ap'));
   if (variant.rowMajorB) code.push(...get('pb'), ...get('q'), ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add, ...set('bp'));
   // Indirect: panel q of B at pb + q · taps · (channels · 32 bytes) = pb + (q · taps · ldb) << 3.
   else if (variant.indirectA) code.push(...get('pb'), ...get('q'), ...get('kc'), ...Op.i32Mul, ...get('ldb'), ...Op.i32Mul, ...Op.i32Const(3), ...Op.i32Shl, ...Op.i32Add, ...set('bp'));
@@ -237,7 +271,7 @@ function body(variant: SgemmVariant, fma: boolean): number[] {
   code.push(...get('kc'), ...set('kk'));
   if (variant.gatherA) code.push(...gatherSteps(fma));
   else if (variant.indirectA) code.push(...indirectSteps(fma));
-  else code.push(...Op.loop, ...kStep(fma, variant.rowMajorB), ...get('kk'), ...Op.i32Const(1), ...Op.i32Sub, ...tee('kk'), ...Op.brIf(0), ...Op.end);
+  else code.push(...kSteps(fma, variant.rowMajorA === true, variant.rowMajorB));
   code.push(...storeTile(variant), ...nextWhileBelow('p', 'mPanels'), ...Op.end);
   code.push(...nextWhileBelow('q', 'nPanels'), ...Op.end, ...Op.end);
   const locals = vector([[...u32(i32Locals.length), Type.i32], [...u32(v128Locals.length), Type.v128]]);
@@ -254,9 +288,9 @@ export function sgemmModuleBytes(fma: boolean, shared: boolean, maxPages: number
   const drivers = DRIVER_VARIANTS.map((v) =>
     v.gatherA
       ? gatherDriverBody(functionIndex({ ...v, accumulate: false }), functionIndex({ ...v, accumulate: true }))
-      : v.indirectA ? indirectDriverBody(functionIndex({ ...v, accumulate: false })) : driverBody(v.rowMajorB, {
-      first: functionIndex({ rowMajorB: v.rowMajorB, accumulate: false, bias: false, activation: 'none' }),
-      middle: functionIndex({ rowMajorB: v.rowMajorB, accumulate: true, bias: false, activation: 'none' }),
+      : v.indirectA ? indirectDriverBody(functionIndex({ ...v, accumulate: false })) : driverBody(v.rowMajorA === true, v.rowMajorB, {
+      first: functionIndex({ rowMajorA: v.rowMajorA, rowMajorB: v.rowMajorB, accumulate: false, bias: false, activation: 'none' }),
+      middle: functionIndex({ rowMajorA: v.rowMajorA, rowMajorB: v.rowMajorB, accumulate: true, bias: false, activation: 'none' }),
       last: functionIndex({ ...v, accumulate: false }),
       lastAcc: functionIndex({ ...v, accumulate: true }),
     }),

@@ -8,6 +8,7 @@ import { markCacheable, markWritten } from '../../../runtime/cpu/packed-operands
 import { matmulSimd } from '../../../runtime/cpu/wasm/matmul-simd.js';
 import { sgemmModuleBytes, SGEMM_VARIANTS, variantName } from '../../../runtime/cpu/wasm/sgemm-module.js';
 import { sgemmModule } from '../../../runtime/cpu/wasm/sgemm-simd.js';
+import { placedInKernelMemory } from './placed-tensors.js';
 
 /**
  * The float32 WebAssembly SIMD matmul against a float64 triple loop. It accumulates in float32, so
@@ -53,7 +54,8 @@ const random = (n: number, seed: number): Float32Array => Float32Array.from({ le
  * module in this process and, for relaxed SIMD, in a child Node started with the flag that enables it.
  * Layout: A panels at 0, B panels at 4096 (a packed panel and a row-major [kc, 8] B are the same
  * floats: ldb = 32 bytes), C at 8192 (row stride 8 floats), bias at 12288. Indirect and gather
- * variants: their pointers at 0 (`pointers`, byte addresses), A's values from 16384.
+ * variants: their pointers at 0 (`pointers`, byte addresses), A's values from 16384. Row-major A
+ * variants: A's 4 rows at 0, `aChannels` bytes apart.
  */
 const harness = `(bytes, fn, pa, pb, c0, bias, alpha, kc, pointers, ldb, aChannels) => {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 16 });
@@ -103,13 +105,17 @@ function checkTiles(run: TileRun, fma: boolean): void {
   const gatherZerosAt = 16384 + gatherValues.length * 4;
   const lists = Int32Array.from({ length: 5 * kc }, (_, i) => (i < kc ? 16384 + i * 12 : gatherZerosAt));
   const gatherA = (r: number, kk: number): number => (r < 3 ? gatherValues[kk * 3 + r]! : 0);
+  // Row-major A: the packed panel's values, row by row (row r's step kk at r·kc + kk).
+  const rowMajorPa = Float32Array.from({ length: 4 * kc }, (_, i) => pa[(i % kc) * 4 + Math.floor(i / kc)]!);
   const bytes = sgemmModuleBytes(fma, false, 16);
   for (const variant of SGEMM_VARIANTS) {
     const got = variant.indirectA
       ? run(bytes, variantName(variant), values, pb, c0, bias, 0.2, taps, pointers, channels * 4, 0)
       : variant.gatherA
         ? run(bytes, variantName(variant), gatherValues, pb, c0, bias, 0.2, kc, lists, 32, 3)
-        : run(bytes, variantName(variant), pa, pb, c0, bias, 0.2, kc, null, 32, 0);
+        : variant.rowMajorA
+          ? run(bytes, variantName(variant), rowMajorPa, pb, c0, bias, 0.2, kc, null, 32, kc * 4)
+          : run(bytes, variantName(variant), pa, pb, c0, bias, 0.2, kc, null, 32, 0);
     const want = variant.indirectA
       ? tileOracle(indirectA, pb, c0, bias, 0.2, taps * channels, variant)
       : variant.gatherA
@@ -176,6 +182,31 @@ describe('wasm simd float32 matmul', () => {
         });
       }
     }
+  }
+
+  // x·Wᵀ with x an executor's tensor (in the kernels' memory), rows a multiple of 4 and W at most 256
+  // rows: the tiles read x where it lies, row-major, instead of packing it; the same products in the
+  // same order as from a packed copy (x elsewhere), so the same bits, with the fused bias and relu too.
+  for (const [m, n, k] of [[8, 10, 300], [260, 40, 600], [64, 256, 37]] as const) {
+    it(`${m}x${n}x${k}, A read row-major where it lies: the bits of packing it, within the bound of the exact product`, () => {
+      const a = random(m * k, 8);
+      const b = random(n * k, 9);
+      const bias = random(n, 10);
+      const placed = placedInKernelMemory([{ shape: [m, k], data: a }]);
+      try {
+        const placedA = placed.tensors[0]!.data as Float32Array;
+        for (const epilogue of [none, { bias, pre: null, activation: activationRange('relu', {}), activationName: 'relu' }]) {
+          const inPlace = product(matmulSimd, placedA, b, m, n, k, false, true, epilogue);
+          const packed = product(matmulSimd, a, b, m, n, k, false, true, epilogue);
+          expect(new Uint32Array(inPlace.buffer)).toEqual(new Uint32Array(packed.buffer));
+        }
+        const { exact, magnitude } = naive(a, b, m, n, k, false, true);
+        const got = product(matmulSimd, placedA, b, m, n, k, false, true);
+        exact.forEach((v, i) => expect(Math.abs(got[i]! - v)).toBeLessThanOrEqual((k + 3) * U * magnitude[i]!));
+      } finally {
+        placed.free();
+      }
+    });
   }
 
   // Every activation of the kernel table: relu, leaky_relu and step inside the tile, the others after
