@@ -55,6 +55,21 @@ export function f32(t: CpuTensor): Float32Array {
   return t.data as Float32Array;
 }
 
+/**
+ * The epilogue less its bias (for a kernel that added it in its product), kept per epilogue object
+ * (the executor's, one per step): no copy per call.
+ */
+const unbiased = new WeakMap<Epilogue, Epilogue>();
+export function withoutBias(epilogue: Epilogue): Epilogue {
+  let kept = unbiased.get(epilogue);
+  if (!kept) unbiased.set(epilogue, (kept = { ...epilogue }));
+  kept.activation = epilogue.activation;
+  kept.activationName = epilogue.activationName ?? null;
+  kept.pre = epilogue.pre;
+  kept.bias = null;
+  return kept;
+}
+
 /** Applies an epilogue to rows [rowStart, rowEnd) of a row-major [rows, n] output. */
 export function applyEpilogue(y: Float32Array, n: number, rowStart: number, rowEnd: number, epilogue: Epilogue): void {
   const { bias, pre, activation } = epilogue;

@@ -2,6 +2,10 @@ import type { Geometry } from '../kernels/conv.js';
 import { geometryKey, packTapRows, sgemmIndirect, type Gather, type IndirectB } from './conv-indirect.js';
 import { MR, NR } from './sgemm-module.js';
 import type { SgemmModule } from './sgemm-simd.js';
+import type { GemmMemoryModule } from './gemm-memory.js';
+import { columnsModule, HeldBlock, VALUE_COST } from './group-columns.js';
+import { addressIn } from './kernel-memory.js';
+import { parallelFor } from '../threads/threaded-module.js';
 
 /**
  * A strided convolution's input gradient — and so a transposed convolution's forward — one stride
@@ -12,7 +16,9 @@ import type { SgemmModule } from './sgemm-simd.js';
  * pass depends on iy mod sh and ix mod sw alone: the phase. Run as one product over every pixel (what
  * gradInputGather does), a stride of 2 in both axes makes three taps in four read zeros; run phase by
  * phase, each product has only its own taps, so the micro-kernel does the work of the sum and no more.
- * A phase's rows are written into scratch, then scattered to their pixels of dx.
+ * A phase's rows are written into scratch, then scattered to their pixels of dx: by scatter_rows
+ * (columns-module.ts) from a block of the GEMM's memory kept between calls when dx lies there (an
+ * executor's tensor), else by a JS loop from a JS array.
  *
  * Each phase is a product like any other on the kernel: tiles over threads, the same bits for any
  * thread count. Each dx value is the same sum in the same order (over the phase's taps in (ky, kx)
@@ -72,7 +78,7 @@ export function phasedDensity(g: Geometry, phases: readonly Phase[]): number {
 /** Where row r's pointer for tap t goes (conv-indirect.ts's layout: panels of 4 rows, [panel][tap][row]). */
 const pointerIndex = (r: number, t: number, taps: number): number => ((r >> 2) * taps + t) * MR + (r & 3);
 
-export function phaseGather(dy: Float32Array, g: Geometry, p: Phase): Gather {
+function phaseGather(dy: Float32Array, g: Geometry, p: Phase): Gather {
   const taps = p.taps.length;
   return {
     source: dy, channels: g.f, taps, rows: g.n * p.ny * p.nx, key: `phase ${p.ry} ${p.rx} grad input ${geometryKey(g)}`,
@@ -116,10 +122,14 @@ function phaseB(w: Float32Array, g: Geometry, p: Phase): IndirectB {
   };
 }
 
-/** A phase's gather and B, kept per phase object (conv-simd.ts keeps the phases per geometry) while dy and w stay: nothing made per call. */
+/**
+ * A phase's gather and B, kept per phase object while dy and w stay: nothing made per call. A phase
+ * object belongs to one geometry (conv-simd.ts and depthwise-simd.ts keep theirs per geometry), the
+ * one `g` its first call passes.
+ */
 const gathers = new WeakMap<Phase, { dy: Float32Array; gather: Gather }>();
 const bs = new WeakMap<Phase, { w: Float32Array; b: IndirectB }>();
-function keptGather(dy: Float32Array, g: Geometry, p: Phase): Gather {
+export function keptPhaseGather(dy: Float32Array, g: Geometry, p: Phase): Gather {
   let kept = gathers.get(p);
   if (!kept || kept.dy !== dy) gathers.set(p, (kept = { dy, gather: phaseGather(dy, g, p) }));
   return kept.gather;
@@ -147,17 +157,59 @@ const NO_EPILOGUE = { bias: null, activation: 'none', alpha: 0, after: null } as
 
 /** dx [N·H·W, C] = the input gradient of g's convolution for dy, phase by phase; dx is overwritten. */
 export function gradInputByPhase(module: SgemmModule, dy: Float32Array, w: Float32Array, g: Geometry, dx: Float32Array, phases: readonly Phase[]): void {
+  const columns = columnsModule();
+  const dxAt = columns ? addressIn(module.memory, dx) : null;
+  if (columns && dxAt !== null) return phasesInMemory(module, columns, dy, w, g, dxAt, phases);
   for (const p of phases) {
     const rows = g.n * p.ny * p.nx;
     if (rows === 0) continue;
     const c = scratchOf(rows * g.c);
     if (p.taps.length === 0) c.fill(0);
-    else sgemmIndirect(module, keptGather(dy, g, p), keptB(w, g, p), c, g.c, NO_EPILOGUE);
+    else sgemmIndirect(module, keptPhaseGather(dy, g, p), keptB(w, g, p), c, g.c, NO_EPILOGUE);
     scatter(c, dx, g, p);
   }
 }
 
-/** The phase's rows of c to their pixels of dx. */
+/** The phases' products, one at a time, per memory. */
+const productBlocks = new WeakMap<WebAssembly.Memory, HeldBlock>();
+
+/**
+ * The phases with dx in the GEMM's memory: each phase's product into a held block of it, rows of
+ * ldc = C rounded up to a panel (the tiles' own width, so the GEMM stores them there, and B's padding
+ * columns are zeros), then scatter_rows moves its C columns to their pixels of dx.
+ */
+function phasesInMemory(module: SgemmModule, columns: GemmMemoryModule<unknown>, dy: Float32Array, w: Float32Array, g: Geometry, dxAt: number, phases: readonly Phase[]): void {
+  const ldc = Math.ceil(g.c / NR) * NR;
+  let block = productBlocks.get(module.memory);
+  if (!block) productBlocks.set(module.memory, (block = new HeldBlock(module.memory)));
+  let most = 0;
+  for (const p of phases) most = Math.max(most, g.n * p.ny * p.nx);
+  // Reserved before the products lay out their scratch (above every block).
+  const at = block.reserve(most * ldc * 4);
+  for (const p of phases) {
+    const rows = g.n * p.ny * p.nx;
+    if (rows === 0) continue;
+    const c = block.view(at, rows * ldc);
+    if (p.taps.length === 0) c.fill(0);
+    else sgemmIndirect(module, keptPhaseGather(dy, g, p), keptB(w, g, p), c, ldc, NO_EPILOGUE);
+    const a = scatterArgs;
+    a[0] = at;
+    a[1] = ldc * 4;
+    a[2] = dxAt + (p.ry * g.w + p.rx) * g.c * 4;
+    a[3] = g.sw * g.c * 4;
+    a[4] = g.sh * g.w * g.c * 4;
+    a[5] = g.h * g.w * g.c * 4;
+    a[6] = p.nx;
+    a[7] = p.ny;
+    a[8] = g.c * 4;
+    parallelFor(columns.threaded, 'scatter_rows', a, rows, rows * g.c * VALUE_COST);
+  }
+}
+
+/** scatter_rows' arguments, reused by every call (parallelFor reads them before it returns). */
+const scatterArgs: number[] = new Array<number>(9).fill(0);
+
+/** The phase's rows of c to their pixels of dx (dx not in the GEMM's memory). */
 function scatter(c: Float32Array, dx: Float32Array, g: Geometry, p: Phase): void {
   const channels = g.c;
   let from = 0;

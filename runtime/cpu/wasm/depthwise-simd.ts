@@ -1,12 +1,12 @@
 import type { Epilogue } from '../kernel-interface.js';
-import { applyEpilogue } from '../kernel-interface.js';
+import { applyEpilogue, withoutBias } from '../kernel-interface.js';
 import type { Geometry } from '../kernels/conv.js';
 import { parallelFor } from '../threads/threaded-module.js';
 import { forwardGather, geometryKey, gradInputGather, type Gather } from './conv-indirect.js';
-import { phaseGather, phasesOf, type Phase } from './conv-phases.js';
+import { keptPhaseGather, phasesOf, type Phase } from './conv-phases.js';
 import { DEPTHWISE_FUNCTIONS, depthwiseModuleBytes } from './depthwise-module.js';
 import { pointerTable } from './pointer-tables.js';
-import { callLayout, floatsOf } from './kernel-memory.js';
+import { callLayout, floatsOf, intsOf } from './kernel-memory.js';
 import { overGemmMemory } from './gemm-memory.js';
 
 /**
@@ -19,6 +19,10 @@ import { overGemmMemory } from './gemm-memory.js';
  * summed M by M on the way out. Rows are padded to Fp = F rounded up to 4 channels (zeros), so odd
  * channel counts need no tail code. Pointers are conv-indirect.ts's gathers (one per output pixel and
  * tap, into the copy or a run of zeros), kept between calls (pointer-tables.ts).
+ *
+ * A steady-state call allocates nothing (train-step-heap.test.ts): what it derives from the geometry
+ * (padded geometries, gathers, table keys, stride phases) is kept per geometry object, the lists are
+ * written by module-level writers reading `pending`, and the argument lists are reused.
  *
  * Operands already in the memory (an executor's tensors: kernel-memory.ts) are read and written where
  * they lie when their rows are Fp wide; others go through the call's scratch:
@@ -50,20 +54,78 @@ function placeSource(call: Call, memory: WebAssembly.Memory, src: Float32Array, 
   return at;
 }
 
-/** Fp zeros (the padding taps' run), then the gather's pointer lists, from the kept table or written. */
-function placeLists(call: Call, memory: WebAssembly.Memory, gather: Gather, kind: string, g: Geometry, fp: number, sourceAt: number): number {
+/**
+ * Fp zeros (the padding taps' run), then the gather's pointer lists, copied from the kept table or
+ * written in place: `key` names the table (its addresses filled in when they move).
+ */
+function placeLists(call: Call, memory: WebAssembly.Memory, gather: Gather, key: TableKey, fp: number, sourceAt: number): number {
   const zerosAt = call.scratch(fp);
-  const taps = gather.taps;
-  const entries = Math.ceil(gather.rows / 4) * 4 * taps;
+  const entries = Math.ceil(gather.rows / 4) * 4 * gather.taps;
   const listsAt = call.scratch(entries);
-  const floats = floatsOf(memory);
-  floats.fill(0, zerosAt / 4, zerosAt / 4 + fp);
-  const lists = new Int32Array(floats.buffer, listsAt, entries);
-  const build = (into: Int32Array): void => gather.pointers(into, 0, 0, gather.rows, sourceAt, zerosAt);
-  const table = pointerTable(`depthwise ${kind} ${geometryKey(g)} ${fp} ${sourceAt} ${zerosAt}`, entries, build);
-  if (table) lists.set(table);
-  else build(lists);
+  floatsOf(memory).fill(0, zerosAt / 4, zerosAt / 4 + fp);
+  pending.gather = gather;
+  pending.sourceAt = sourceAt;
+  pending.zerosAt = zerosAt;
+  const table = pointerTable(key.at(sourceAt, zerosAt), entries, buildLists);
+  const words = intsOf(memory);
+  if (table) words.set(table, listsAt / 4);
+  else writeLists(words, listsAt / 4);
   return listsAt;
+}
+
+/**
+ * A pointer table's key: what the lists depend on besides addresses, then the two addresses they
+ * hold; the string is made again only when those move (steady-state calls make none).
+ */
+class TableKey {
+  private first = -1;
+  private second = -1;
+  private key = '';
+
+  constructor(private readonly prefix: string) {}
+
+  at(first: number, second: number): string {
+    if (first !== this.first || second !== this.second) {
+      this.first = first;
+      this.second = second;
+      this.key = `${this.prefix} ${first} ${second}`;
+    }
+    return this.key;
+  }
+}
+
+/** What the list writers below write: the current call's (one writer for every call, not a closure per call). */
+const pending = {
+  gather: null as Gather | null,
+  sourceAt: 0,
+  zerosAt: 0,
+  outAt: 0,
+  dy: null as Float32Array | null,
+  g: null as Geometry | null,
+  layout: null as Layout | null,
+};
+
+/** Every row's pointers of the pending gather, from `at`. */
+function writeLists(into: Int32Array, at: number): void {
+  const gather = pending.gather!;
+  gather.pointers(into, at, 0, gather.rows, pending.sourceAt, pending.zerosAt);
+}
+const buildLists = (into: Int32Array): void => writeLists(into, 0);
+
+/** The arguments of dw_rows / dw_rows_to and of dw_grad, reused by every call (parallelFor reads them before it returns). */
+const rowsArgs: number[] = new Array<number>(6).fill(0);
+const gradArgs: number[] = new Array<number>(6).fill(0);
+
+/** `count` rows through dw_rows (`to`: dw_rows_to, `outAt` a list of row addresses), `taps` pointers a row. */
+function runRows(module: DepthwiseModule, fn: 'dw_rows' | 'dw_rows_to', listsAt: number, wAt: number, biasAt: number, outAt: number, fp: number, taps: number, count: number): void {
+  const a = rowsArgs;
+  a[0] = listsAt;
+  a[1] = wAt;
+  a[2] = biasAt;
+  a[3] = outAt;
+  a[4] = fp * 4;
+  a[5] = taps;
+  parallelFor(module.threaded, fn, a, count, count * Math.max(taps, 1) * fp);
 }
 
 /** wᵀ [taps, Fp] from w [F, taps], padded with zeros, then the bias (or zeros): the address of wᵀ. */
@@ -74,7 +136,7 @@ function placeWeights(call: Call, memory: WebAssembly.Memory, w: Float32Array, b
   const base = at / 4;
   floats.fill(0, base, base + (taps + 1) * fp);
   for (let f = 0; f < g.f; f++) for (let t = 0; t < taps; t++) floats[base + t * fp + f] = w[f * taps + t]!;
-  if (bias) floats.set(bias.subarray(0, g.f), base + taps * fp);
+  if (bias) floats.set(bias.length === g.f ? bias : bias.subarray(0, g.f), base + taps * fp);
   return at;
 }
 
@@ -88,24 +150,61 @@ function takeOut(call: Call, memory: WebAssembly.Memory, at: number, fp: number,
   for (let r = 0, o = 0, from = at / 4; r < rows; r++, from += fp) for (let j = 0; j < width; j++) into[o++] = floats[from + j]!;
 }
 
-const paddedChannels = (g: Geometry): number => Math.ceil(g.f / 4) * 4;
+/**
+ * What g's calls derive from it, made once per geometry object (conv.ts keeps those per step), so
+ * that a steady-state call allocates nothing: Fp, the padded geometries the gathers read (x copied
+ * with rows of Fp channels; dy's rows of Fp filters), the tables' keys, the stride phases.
+ */
+interface Layout {
+  fp: number;
+  taps: number;
+  forwardG: Geometry;
+  gradInputG: Geometry;
+  forwardKey: TableKey;
+  gradInputKey: TableKey;
+  /** The weight gradient reads the forward's lists (the same table when at the same addresses), its own key object: its addresses differ from the forward's. */
+  gradWeightKey: TableKey;
+  phases: PhasePlan | null;
+}
+
+const layouts = new WeakMap<Geometry, Layout>();
+function layoutOf(g: Geometry): Layout {
+  let layout = layouts.get(g);
+  if (layout) return layout;
+  const fp = Math.ceil(g.f / 4) * 4;
+  const key = `${geometryKey(g)} ${fp}`;
+  layout = {
+    fp,
+    taps: g.kh * g.kw,
+    forwardG: { ...g, c: fp },
+    gradInputG: { ...g, f: fp },
+    forwardKey: new TableKey(`depthwise forward ${key}`),
+    gradInputKey: new TableKey(`depthwise grad input ${key}`),
+    gradWeightKey: new TableKey(`depthwise forward ${key}`),
+    phases: g.sh > 1 || g.sw > 1 ? phasePlan(g, key) : null,
+  };
+  layouts.set(g, layout);
+  return layout;
+}
+
+type DepthwiseModule = NonNullable<ReturnType<typeof depthwiseModule>>;
 
 /** The forward: y [N·OH·OW, F], bias in the kernel, the activation (and `pre`) after. */
 export function depthwiseForward(x: Float32Array, w: Float32Array, y: Float32Array, g: Geometry, epilogue: Epilogue): boolean {
   const module = depthwiseModule();
   if (!module) return false;
   const rows = g.n * g.oh * g.ow;
-  const fp = paddedChannels(g);
-  const taps = g.kh * g.kw;
+  const layout = layoutOf(g);
+  const { fp, taps } = layout;
   const memory = module.gemm.memory;
   const call = callLayout(memory);
   const wAt = placeWeights(call, memory, w, epilogue.bias, g, fp);
   const sourceAt = placeSource(call, memory, x, g.n * g.h * g.w, g.c, g.f / g.c, fp);
-  const listsAt = placeLists(call, memory, forwardGather(x, { ...g, c: fp }), 'forward', g, fp, sourceAt);
+  const listsAt = placeLists(call, memory, forwardGather(x, layout.forwardG), layout.forwardKey, fp, sourceAt);
   const outAt = placeOut(call, y, rows, fp, g.f);
-  parallelFor(module.threaded, 'dw_rows', [listsAt, wAt, wAt + taps * fp * 4, outAt, fp * 4, taps], rows, rows * taps * fp);
+  runRows(module, 'dw_rows', listsAt, wAt, wAt + taps * fp * 4, outAt, fp, taps, rows);
   takeOut(call, memory, outAt, fp, y, rows, g.f);
-  applyEpilogue(y, g.f, 0, rows, { ...epilogue, bias: null });
+  applyEpilogue(y, g.f, 0, rows, withoutBias(epilogue));
   return true;
 }
 
@@ -119,20 +218,19 @@ export function depthwiseGradInput(dy: Float32Array, w: Float32Array, dx: Float3
   const module = depthwiseModule();
   if (!module) return false;
   const rows = g.n * g.h * g.w;
-  const fp = paddedChannels(g);
-  const taps = g.kh * g.kw;
+  const layout = layoutOf(g);
+  const { fp, taps } = layout;
   const m = g.f / g.c;
   const memory = module.gemm.memory;
   const call = callLayout(memory);
-  const strided = g.sh > 1 || g.sw > 1;
-  const plan = strided ? phasePlan(g) : null;
+  const plan = layout.phases;
   const wAt = plan ? placePhaseWeights(call, memory, w, g, fp, plan) : placeWeights(call, memory, w, null, g, fp);
   const sourceAt = placeSource(call, memory, dy, g.n * g.oh * g.ow, g.f, 1, fp);
   const outAt = m === 1 ? placeOut(call, dx, rows, fp, g.c) : call.scratch(rows * fp);
-  if (plan) runPhases(module, call, memory, plan, dy, g, fp, wAt, sourceAt, outAt);
+  if (plan) runPhases(module, call, memory, plan, dy, g, layout, wAt, sourceAt, outAt);
   else {
-    const listsAt = placeLists(call, memory, gradInputGather(dy, { ...g, f: fp }), 'grad input', g, fp, sourceAt);
-    parallelFor(module.threaded, 'dw_rows', [listsAt, wAt, wAt + taps * fp * 4, outAt, fp * 4, taps], rows, rows * taps * fp);
+    const listsAt = placeLists(call, memory, gradInputGather(dy, layout.gradInputG), layout.gradInputKey, fp, sourceAt);
+    runRows(module, 'dw_rows', listsAt, wAt, wAt + taps * fp * 4, outAt, fp, taps, rows);
   }
   if (m === 1) return takeOut(call, memory, outAt, fp, dx, rows, g.c), true;
   const floats = floatsOf(memory);
@@ -152,19 +250,26 @@ export function depthwiseGradWeight(dy: Float32Array, x: Float32Array, dw: Float
   const module = depthwiseModule();
   if (!module) return false;
   const rows = g.n * g.oh * g.ow;
-  const fp = paddedChannels(g);
-  const taps = g.kh * g.kw;
+  const layout = layoutOf(g);
+  const { fp, taps } = layout;
   const memory = module.gemm.memory;
   const call = callLayout(memory);
   const dwAt = call.scratch(taps * fp);
   const sourceAt = placeSource(call, memory, x, g.n * g.h * g.w, g.c, g.f / g.c, fp);
   const dyAt = placeSource(call, memory, dy, rows, g.f, 1, fp);
-  const listsAt = placeLists(call, memory, forwardGather(x, { ...g, c: fp }), 'forward', g, fp, sourceAt);
+  const listsAt = placeLists(call, memory, forwardGather(x, layout.forwardG), layout.gradWeightKey, fp, sourceAt);
   const floats = floatsOf(memory);
   floats.fill(0, dwAt / 4, dwAt / 4 + taps * fp);
-  parallelFor(module.threaded, 'dw_grad', [listsAt, dyAt, dwAt, fp * 4, taps, rows], fp / 4, rows * taps * fp);
+  const a = gradArgs;
+  a[0] = listsAt;
+  a[1] = dyAt;
+  a[2] = dwAt;
+  a[3] = fp * 4;
+  a[4] = taps;
+  a[5] = rows;
+  parallelFor(module.threaded, 'dw_grad', a, fp / 4, rows * taps * fp);
   const base = dwAt / 4;
-  for (let f = 0; f < g.f; f++) for (let t = 0; t < taps; t++) dw[f * taps + t] = floatsOf(memory)[base + t * fp + f]!;
+  for (let f = 0; f < g.f; f++) for (let t = 0; t < taps; t++) dw[f * taps + t] = floats[base + t * fp + f]!;
   return true;
 }
 
@@ -177,12 +282,11 @@ interface PhasePlan {
   rowStart: number[];
   listStart: number[];
   listEntries: number;
+  listsKey: TableKey;
+  outsKey: TableKey;
 }
 
-const phasePlans = new WeakMap<Geometry, PhasePlan>();
-function phasePlan(g: Geometry): PhasePlan {
-  let plan = phasePlans.get(g);
-  if (plan) return plan;
+function phasePlan(g: Geometry, key: string): PhasePlan {
   const phases = phasesOf(g);
   const [tapStart, rowStart, listStart] = [[] as number[], [] as number[], [] as number[]];
   let [taps, rows, lists] = [0, 0, 0];
@@ -195,9 +299,16 @@ function phasePlan(g: Geometry): PhasePlan {
     rows += count;
     lists += Math.ceil(count / 4) * 4 * p.taps.length;
   }
-  plan = { phases, order: phases.flatMap((p) => p.taps), tapStart, rowStart, listStart, listEntries: lists };
-  phasePlans.set(g, plan);
-  return plan;
+  return {
+    phases,
+    order: phases.flatMap((p) => p.taps),
+    tapStart,
+    rowStart,
+    listStart,
+    listEntries: lists,
+    listsKey: new TableKey(`depthwise phases lists ${key}`),
+    outsKey: new TableKey(`depthwise phases outs ${key}`),
+  };
 }
 
 /** wᵀ [taps, Fp] with the taps in phase order, padded with zeros, then Fp zeros (no bias): the address of wᵀ. */
@@ -214,37 +325,57 @@ function placePhaseWeights(call: Call, memory: WebAssembly.Memory, w: Float32Arr
   return at;
 }
 
+/** Every phase's pointer lists (conv-phases.ts's gathers over dy's rows of Fp), from `at`. */
+function writePhaseLists(into: Int32Array, at: number): void {
+  const { dy, g, layout, sourceAt, zerosAt } = pending;
+  const plan = layout!.phases!;
+  for (let i = 0; i < plan.phases.length; i++) {
+    const p = plan.phases[i]!;
+    keptPhaseGather(dy!, layout!.gradInputG, p).pointers(into, at + plan.listStart[i]!, 0, g!.n * p.ny * p.nx, sourceAt, zerosAt);
+  }
+}
+const buildPhaseLists = (into: Int32Array): void => writePhaseLists(into, 0);
+
+/** Every phase row's output address (its pixel of dx, rows of Fp at pending.outAt), from `at`. */
+function writePhaseOuts(into: Int32Array, at: number): void {
+  const { g, layout, outAt } = pending;
+  const { h, w, n, sh, sw } = g!;
+  const { fp, phases: plan } = layout!;
+  for (let i = 0; i < plan!.phases.length; i++) {
+    const p = plan!.phases[i]!;
+    let o = at + plan!.rowStart[i]!;
+    for (let b = 0; b < n; b++) for (let jy = 0; jy < p.ny; jy++) for (let jx = 0; jx < p.nx; jx++) into[o++] = outAt + ((b * h + p.ry + jy * sh) * w + p.rx + jx * sw) * fp * 4;
+  }
+}
+const buildPhaseOuts = (into: Int32Array): void => writePhaseOuts(into, 0);
+
 /**
- * Each phase's rows through dw_rows_to: their pointer lists (conv-phases.ts's gathers, over dy's
- * rows of Fp) and the address each row is written at (its pixel of the output), kept between calls.
+ * Each phase's rows through dw_rows_to: their pointer lists and the address each row is written at
+ * (its pixel of the output), kept between calls.
  */
-function runPhases(module: NonNullable<ReturnType<typeof depthwiseModule>>, call: Call, memory: WebAssembly.Memory, plan: PhasePlan, dy: Float32Array, g: Geometry, fp: number, wAt: number, sourceAt: number, outAt: number): void {
+function runPhases(module: DepthwiseModule, call: Call, memory: WebAssembly.Memory, plan: PhasePlan, dy: Float32Array, g: Geometry, layout: Layout, wAt: number, sourceAt: number, outAt: number): void {
+  const { fp, taps } = layout;
   const rows = g.n * g.h * g.w;
-  const taps = g.kh * g.kw;
   const zerosAt = call.scratch(fp);
   const listsAt = call.scratch(plan.listEntries);
   const outsAt = call.scratch(rows);
-  const floats = floatsOf(memory);
-  floats.fill(0, zerosAt / 4, zerosAt / 4 + fp);
-  const padded: Geometry = { ...g, f: fp };
-  const key = `${geometryKey(g)} ${fp}`;
-  const buildLists = (into: Int32Array): void =>
-    plan.phases.forEach((p, i) => phaseGather(dy, padded, p).pointers(into, plan.listStart[i]!, 0, g.n * p.ny * p.nx, sourceAt, zerosAt));
-  const buildOuts = (into: Int32Array): void =>
-    plan.phases.forEach((p, i) => {
-      let o = plan.rowStart[i]!;
-      for (let b = 0; b < g.n; b++) for (let jy = 0; jy < p.ny; jy++) for (let jx = 0; jx < p.nx; jx++) into[o++] = outAt + ((b * g.h + p.ry + jy * g.sh) * g.w + p.rx + jx * g.sw) * fp * 4;
-    });
-  const words = new Int32Array(floats.buffer);
-  for (const [at, entries, kind, build] of [[listsAt, plan.listEntries, `lists ${sourceAt} ${zerosAt}`, buildLists], [outsAt, rows, `outs ${outAt}`, buildOuts]] as const) {
-    const table = pointerTable(`depthwise phases ${kind} ${key}`, entries, build);
-    if (table) words.set(table, at / 4);
-    else build(words.subarray(at / 4, at / 4 + entries));
-  }
-  plan.phases.forEach((p, i) => {
+  floatsOf(memory).fill(0, zerosAt / 4, zerosAt / 4 + fp);
+  pending.dy = dy;
+  pending.g = g;
+  pending.layout = layout;
+  pending.sourceAt = sourceAt;
+  pending.zerosAt = zerosAt;
+  pending.outAt = outAt;
+  const words = intsOf(memory);
+  const lists = pointerTable(plan.listsKey.at(sourceAt, zerosAt), plan.listEntries, buildPhaseLists);
+  if (lists) words.set(lists, listsAt / 4);
+  else writePhaseLists(words, listsAt / 4);
+  const outs = pointerTable(plan.outsKey.at(outAt, 0), rows, buildPhaseOuts);
+  if (outs) words.set(outs, outsAt / 4);
+  else writePhaseOuts(words, outsAt / 4);
+  for (let i = 0; i < plan.phases.length; i++) {
+    const p = plan.phases[i]!;
     const count = g.n * p.ny * p.nx;
-    const tapsP = p.taps.length;
-    const args = [listsAt + plan.listStart[i]! * 4, wAt + plan.tapStart[i]! * fp * 4, wAt + taps * fp * 4, outsAt + plan.rowStart[i]! * 4, fp * 4, tapsP];
-    parallelFor(module.threaded, 'dw_rows_to', args, count, count * Math.max(tapsP, 1) * fp);
-  });
+    runRows(module, 'dw_rows_to', listsAt + plan.listStart[i]! * 4, wAt + plan.tapStart[i]! * fp * 4, wAt + taps * fp * 4, outsAt + plan.rowStart[i]! * 4, fp, p.taps.length, count);
+  }
 }

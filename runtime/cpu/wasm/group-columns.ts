@@ -4,15 +4,16 @@ import { overGemmMemory, type GemmMemoryModule } from './gemm-memory.js';
 import { addressIn, floatsOf, holdBetweenCalls, kernelHeap } from './kernel-memory.js';
 
 /**
- * What grouped-simd.ts and attention-simd.ts need to move a group's (a head's) columns in WebAssembly (columns-module.ts) instead of
- * JS loops: the module over the GEMM's memory, and blocks of that memory's heap kept between calls
- * for a group's operands and products, so the GEMM reads and writes them where they lie (a block is
- * below the heap's top, out of the way of the GEMM's per-call scratch).
+ * What grouped-simd.ts and attention-simd.ts need to move a group's (a head's) columns in WebAssembly
+ * (columns-module.ts) instead of JS loops, and conv-phases.ts a stride phase's rows to their pixels:
+ * the module over the GEMM's memory, and blocks of that memory's heap kept between calls for a
+ * group's operands and products, so the GEMM reads and writes them where they lie (a block is below
+ * the heap's top, out of the way of the GEMM's per-call scratch).
  */
 export const columnsModule = overGemmMemory<unknown>(columnsModuleBytes, COLUMNS_FUNCTIONS);
 
 /** A copy's cost per float in the threshold's multiply-adds (memory-bound, as the element-wise passes). */
-const VALUE_COST = 4;
+export const VALUE_COST = 4;
 
 /** `rows` rows of `floats` floats from src (rows of srcFloats) to dst (rows of dstFloats); byte addresses. */
 export function copyColumns(module: GemmMemoryModule<unknown>, src: number, srcFloats: number, dst: number, dstFloats: number, rows: number, floats: number): void {

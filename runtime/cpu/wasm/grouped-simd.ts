@@ -1,5 +1,5 @@
-import type { Attrs, CpuKernel, Epilogue, EpilogueKernel } from '../kernel-interface.js';
-import { applyEpilogue, f32 } from '../kernel-interface.js';
+import type { Attrs, CpuKernel, EpilogueKernel } from '../kernel-interface.js';
+import { applyEpilogue, f32, withoutBias } from '../kernel-interface.js';
 import { geometry, type Geometry } from '../kernels/conv.js';
 import { SMALL_M } from '../kernels/gemm-small.js';
 import { groupedConvEpilogueKernels, groupedConvKernels } from '../kernels/grouped-conv.js';
@@ -198,23 +198,15 @@ function gradWeightJs(module: SgemmModule, dy: Float32Array, x: Float32Array, dw
 
 const isDepthwise = (s: Split): boolean => s.cpg === 1;
 
-/** The epilogue less its bias (the products added it), kept per epilogue object (one per step). */
-const unbiased = new WeakMap<Epilogue, Epilogue>();
-function withoutBias(epilogue: Epilogue): Epilogue {
-  let kept = unbiased.get(epilogue);
-  if (!kept) unbiased.set(epilogue, (kept = { ...epilogue }));
-  kept.activation = epilogue.activation;
-  kept.activationName = epilogue.activationName ?? null;
-  kept.pre = epilogue.pre;
-  kept.bias = null;
-  return kept;
-}
-
+// The entry points take their operands by index: destructuring them allocates per call where V8 does not optimize it away (train-step-heap.test.ts).
 export const groupedConvSimd: EpilogueKernel = (ctx, inputs, outputs, attrs, epilogue) => {
-  const [x, w] = inputs;
-  const g = geometry(x!.shape, w!.shape, attrs);
+  const x = inputs[0]!;
+  const w = inputs[1]!;
+  const g = geometry(x.shape, w.shape, attrs);
   const s = splitOf(g, attrs);
-  const [xd, wd, y] = [f32(x!), f32(w!), f32(outputs[0]!)];
+  const xd = f32(x);
+  const wd = f32(w);
+  const y = f32(outputs[0]!);
   if (isDepthwise(s) && depthwiseForward(xd, wd, y, g, epilogue)) return;
   const module = sgemmModule();
   if (!module || isDepthwise(s) || g.n * g.oh * g.ow <= SMALL_M || g.f === 0) return groupedConvEpilogueKernels.grouped_conv2d(ctx, inputs, outputs, attrs, epilogue);
@@ -223,10 +215,13 @@ export const groupedConvSimd: EpilogueKernel = (ctx, inputs, outputs, attrs, epi
 };
 
 export const groupedConvGradInputSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
-  const [dy, w] = inputs;
-  const g = geometry(outputs[0]!.shape, w!.shape, attrs);
+  const dy = inputs[0]!;
+  const w = inputs[1]!;
+  const g = geometry(outputs[0]!.shape, w.shape, attrs);
   const s = splitOf(g, attrs);
-  const [dyd, wd, dx] = [f32(dy!), f32(w!), f32(outputs[0]!)];
+  const dyd = f32(dy);
+  const wd = f32(w);
+  const dx = f32(outputs[0]!);
   if (isDepthwise(s) && depthwiseGradInput(dyd, wd, dx, g)) return;
   const module = sgemmModule();
   if (!module || isDepthwise(s) || g.n * g.h * g.w <= SMALL_M || g.c === 0) return groupedConvKernels.grouped_conv2d_grad_input(ctx, inputs, outputs, attrs);
@@ -234,10 +229,13 @@ export const groupedConvGradInputSimd: CpuKernel = (ctx, inputs, outputs, attrs)
 };
 
 export const groupedConvGradWeightSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
-  const [dy, x] = inputs;
-  const g = geometry(x!.shape, outputs[0]!.shape, attrs);
+  const dy = inputs[0]!;
+  const x = inputs[1]!;
+  const g = geometry(x.shape, outputs[0]!.shape, attrs);
   const s = splitOf(g, attrs);
-  const [dyd, xd, dw] = [f32(dy!), f32(x!), f32(outputs[0]!)];
+  const dyd = f32(dy);
+  const xd = f32(x);
+  const dw = f32(outputs[0]!);
   if (isDepthwise(s) && depthwiseGradWeight(dyd, xd, dw, g)) return;
   const module = sgemmModule();
   if (!module || isDepthwise(s) || g.n * g.oh * g.ow === 0 || g.f === 0) return groupedConvKernels.grouped_conv2d_grad_weight(ctx, inputs, outputs, attrs);

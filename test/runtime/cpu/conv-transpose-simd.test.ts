@@ -9,6 +9,7 @@ import { phasedDensity, phasesOf } from '../../../runtime/cpu/wasm/conv-phases.j
 import { sgemmModule } from '../../../runtime/cpu/wasm/sgemm-simd.js';
 import { bits, warmPool } from './threads/warm-pool.js';
 import { U, random, size } from './float-data.js';
+import { placedInKernelMemory } from './placed-tensors.js';
 
 /**
  * Transposed convolutions on the indirect GEMM: conv2d_transpose / conv1d_transpose run as the input
@@ -16,7 +17,8 @@ import { U, random, size } from './float-data.js';
  * or as a dense GEMM + col2im when most taps would read outside the input. Against a direct float64
  * scatter, y[b, oy·s + ky·d − pad, …, f] += x[b, oy, ox, c] · w[c, ky, kx, f], within the float32
  * bound (k + 3)·2⁻²⁴·Σ|terms| (k = taps · C, as conv-simd.test.ts); odd channel counts that do not
- * fill a panel of 8 columns; 1 and 2 threads give the same bits.
+ * fill a panel of 8 columns; on plain arrays and on tensors in the kernels' memory (the phases'
+ * scatter in WASM); 1 and 2 threads give the same bits.
  */
 const ctx = { training: true, lr: 0, step: 0, seed: 0 };
 
@@ -35,6 +37,7 @@ const cases: Case[] = [
   { name: 'DCGAN: 4×4 stride 2 same, 9 → 3 channels', x: [2, 4, 4, 9], w: [9, 4, 4, 3], attrs: { strides: [2, 2], padding: 'same', dilation: [1, 1] }, path: 'phases' },
   { name: '3×3 stride 3 dilation 2 valid, 3 → 6 channels', x: [1, 4, 5, 3], w: [3, 3, 3, 6], attrs: { strides: [3, 3], padding: 'valid', dilation: [2, 2] }, path: 'phases' },
   { name: '3×2 stride 2×1 dilation 1×2 same, 5 → 11 channels', x: [2, 5, 4, 5], w: [5, 3, 2, 11], attrs: { strides: [2, 1], padding: 'same', dilation: [1, 2] }, path: 'phases' },
+  { name: '2×2 stride 3 valid, 2 → 3 channels (phases no tap reaches: zeros)', x: [2, 3, 4, 2], w: [2, 2, 2, 3], attrs: { strides: [3, 3], padding: 'valid', dilation: [1, 1] }, path: 'phases' },
   { name: '3×3 stride 1 same, 13 → 9 channels', x: [2, 6, 5, 13], w: [13, 3, 3, 9], attrs: { strides: [1, 1], padding: 'same', dilation: [1, 1] }, path: 'single' },
   { name: 'DCGAN first layer: 1×1 → 4×4 valid (dense GEMM + col2im)', x: [5, 1, 1, 10], w: [10, 4, 4, 12], attrs: { strides: [1, 1], padding: 'valid', dilation: [1, 1] }, path: 'dense' },
   { name: 'conv1d_transpose: k 5 stride 2 same, 5 → 3 channels', x: [3, 7, 5], w: [5, 5, 3], attrs: { strides: [2], padding: 'same', dilation: [1] }, path: 'phases' },
@@ -74,10 +77,15 @@ function direct(c: Case, x: Float32Array, w: Float32Array, yShape: number[]) {
   return { g, y, mag };
 }
 
-function run(c: Case, x: Float32Array, w: Float32Array, yShape: number[]): Float32Array {
-  const y = new Float32Array(size(yShape)).fill(Number.NaN);
+/** The kernel's y, on plain arrays or with x, w and y lying in the kernels' memory (as an executor's tensors: the phases' scatter in WASM). */
+function run(c: Case, x: Float32Array, w: Float32Array, yShape: number[], inMemory: boolean): Float32Array {
   const kernel = resolveCpuKernel(c.x.length === 3 ? 'conv1d_transpose' : 'conv2d_transpose');
-  kernel(ctx, [{ shape: c.x, data: x }, { shape: c.w, data: w }], [{ shape: yShape, data: y }], c.attrs);
+  const tensors = [{ shape: c.x, data: x }, { shape: c.w, data: w }, { shape: yShape, data: new Float32Array(size(yShape)).fill(Number.NaN) }];
+  const placed = inMemory ? placedInKernelMemory(tensors) : null;
+  const [xt, wt, yt] = placed ? placed.tensors : tensors;
+  kernel(ctx, [xt!, wt!], [yt!], c.attrs);
+  const y = Float32Array.from(yt!.data as Float32Array);
+  placed?.free();
   return y;
 }
 
@@ -89,8 +97,8 @@ describe.runIf(sgemmModule() !== null)('transposed convolutions on the indirect 
     expect(resolveCpuKernel('conv1d_transpose')).toBe(convGradInputSimd);
   });
 
-  for (const c of cases) {
-    it(`${c.name}: within the float32 bound of the direct scatter`, () => {
+  for (const [c, inMemory] of cases.flatMap((c) => [[c, false], [c, true]] as const)) {
+    it(`${c.name}: within the float32 bound of the direct scatter${inMemory ? ' (tensors in the kernels\' memory)' : ''}`, () => {
       const yShape = outShape(c);
       const x = random(size(c.x), 1);
       const w = random(size(c.w), 2);
@@ -99,7 +107,7 @@ describe.runIf(sgemmModule() !== null)('transposed convolutions on the indirect 
       const phases = phasesOf(g);
       const path = phasedDensity(g, phases) < 0.5 ? 'dense' : phases.length > 1 ? 'phases' : 'single';
       expect(path).toBe(c.path);
-      const got = run(c, x, w, yShape);
+      const got = run(c, x, w, yShape, inMemory);
       const k = g.kh * g.kw * g.f;
       y.forEach((v, i) => expect(Math.abs(got[i]! - v), `y[${i}]`).toBeLessThanOrEqual((k + 3) * U * mag[i]! + 1e-30));
     });
@@ -112,16 +120,16 @@ describe.runIf(sgemmModule() !== null)('transposed convolutions on the indirect 
     expect(new Set(phases.flatMap((p) => p.taps)).size).toBe(16);
   });
 
-  it.runIf(threadsSupported())('the same bits on 1 and 2 threads, and 2 uses the workers', async () => {
+  for (const inMemory of [false, true]) it.runIf(threadsSupported())(`the same bits on 1 and 2 threads, and 2 uses the workers${inMemory ? ' (tensors in the kernels\' memory)' : ''}`, async () => {
     const c: Case = { name: 'large', x: [2, 16, 16, 37], w: [37, 4, 4, 29], attrs: { strides: [2, 2], padding: 'same', dilation: [1, 1] }, path: 'phases' };
     const yShape = outShape(c);
     const x = random(size(c.x), 3);
     const w = random(size(c.w), 4);
     await warmPool(1);
-    const one = run(c, x, w, yShape);
+    const one = run(c, x, w, yShape, inMemory);
     await warmPool(2);
     const before = poolStats().jobs;
-    const two = run(c, x, w, yShape);
+    const two = run(c, x, w, yShape, inMemory);
     expect(poolStats().jobs).toBeGreaterThan(before);
     expect(bits(two)).toEqual(bits(one));
   });

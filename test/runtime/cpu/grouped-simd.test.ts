@@ -5,6 +5,7 @@ import { geometry } from '../../../runtime/cpu/kernels/conv.js';
 import { poolStats, threadsSupported } from '../../../runtime/cpu/threads/pool.js';
 import { setCpuThreads } from '../../../runtime/cpu/threads/thread-count.js';
 import { depthwiseForward } from '../../../runtime/cpu/wasm/depthwise-simd.js';
+import { limitPointerTables } from '../../../runtime/cpu/wasm/pointer-tables.js';
 import { sgemmModule } from '../../../runtime/cpu/wasm/sgemm-simd.js';
 import { bits, warmPool } from './threads/warm-pool.js';
 import { U, random, size } from './float-data.js';
@@ -17,7 +18,7 @@ import { U, random, size } from './float-data.js';
  * floor(f / (F/G)). Float32 sums of k terms, within (k + 3)·2⁻²⁴·Σ|terms| (k = taps·C/G, taps·F/G and
  * N·OH·OW). Channel counts that do not fill a vector of 4 or a panel of 8, strides (the depthwise
  * input gradient by stride phases, some with no tap), padding, dilation, multipliers; 1 and 2 threads
- * give the same bits.
+ * give the same bits; the pointer lists kept between calls or written per call.
  */
 const ctx = { training: true, lr: 0, step: 0, seed: 0 };
 
@@ -104,8 +105,9 @@ describe.runIf(sgemmModule() !== null)('grouped and depthwise convolutions on th
     expect(depthwiseForward(random(size(c.x), 1), random(size(c.w), 2), y, g, { bias: null, pre: null, activation: null })).toBe(true);
   });
 
-  for (const c of cases) {
-    it(`${c.name}: forward, input and weight gradients within the float32 bound`, () => {
+  for (const [c, tables] of cases.flatMap((c) => [[c, true], [c, false]] as const)) {
+    it(`${c.name}: forward, input and weight gradients within the float32 bound (pointer lists ${tables ? 'kept' : 'written per call'})`, () => {
+      const limit = limitPointerTables(tables ? 1 << 22 : 0);
       const x = random(size(c.x), 1);
       const w = random(size(c.w), 2);
       const g0 = geometry(c.x, c.w, c.attrs);
@@ -118,6 +120,7 @@ describe.runIf(sgemmModule() !== null)('grouped and depthwise convolutions on th
       dx.forEach((v, i) => expect(Math.abs(got.dx[i]! - v), `dx[${i}]`).toBeLessThanOrEqual((taps * fpg + 3) * U * dxMag[i]! + 1e-30));
       const rows = g.n * g.oh * g.ow;
       dw.forEach((v, i) => expect(Math.abs(got.dw[i]! - v), `dw[${i}]`).toBeLessThanOrEqual((rows + 3) * U * dwMag[i]! + 1e-30));
+      limitPointerTables(limit);
     });
   }
 
