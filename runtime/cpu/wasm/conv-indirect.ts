@@ -2,7 +2,7 @@ import type { Geometry } from '../kernels/conv.js';
 import { parallelFor } from '../threads/threaded-module.js';
 import { addressIn, zerosIn } from './kernel-memory.js';
 import { pointerTable } from './pointer-tables.js';
-import { driverName, MR, NR, type TileActivation } from './sgemm-module.js';
+import { driverName, MR, NR, unrolledTaps, UNROLLED_TAP_CHANNELS, type TileActivation } from './sgemm-module.js';
 import { copyOut, floatsOf, tileShape, tileWork, type SgemmEpilogue, type SgemmModule } from './sgemm-simd.js';
 import { copyRuns } from './sgemm-pack.js';
 
@@ -144,7 +144,8 @@ export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB,
   const pointers = tableAt === null ? new Int32Array(memory.buffer, pointersAt, table ? table.length : passRows * taps) : null;
   if (pointers && table) pointers.set(table);
 
-  const driver = INDIRECT_DRIVERS[(epilogue.bias !== null ? 4 : 0) + TILE_ACTIVATIONS.indexOf(epilogue.activation)]!;
+  const drivers = (taps <= unrolledTaps(channels) && UNROLLED_DRIVERS.get(channels)) || INDIRECT_DRIVERS;
+  const driver = drivers[(epilogue.bias !== null ? 4 : 0) + TILE_ACTIVATIONS.indexOf(epilogue.activation)]!;
   const runBytes = channels * 4;
   for (let i0 = 0; i0 < m; i0 += passRows) {
     const rows = Math.min(passRows, m - i0);
@@ -177,7 +178,11 @@ const driverArgs: number[] = new Array<number>(13).fill(0);
 
 const TILE_ACTIVATIONS: readonly TileActivation[] = ['none', 'relu', 'leaky_relu', 'step'];
 /** The indirect driver export of each epilogue: index (bias · 4) + the activation's index. */
-const INDIRECT_DRIVERS: readonly string[] = [false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => driverName({ indirectA: true, rowMajorB: false, bias, activation })));
+const indirectDrivers = (tapChannels?: number): readonly string[] =>
+  [false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => driverName({ indirectA: true, tapChannels, rowMajorB: false, bias, activation })));
+const INDIRECT_DRIVERS = indirectDrivers();
+/** The same for the channels per tap that have unrolled variants (the same sums in the same order, so the same bits). */
+const UNROLLED_DRIVERS = new Map(UNROLLED_TAP_CHANNELS.map((channels) => [channels, indirectDrivers(channels)]));
 
 /** The B the current call writes (one writer for every call, not a closure per call). */
 let pendingB: IndirectB | null = null;

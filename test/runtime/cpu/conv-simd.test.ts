@@ -30,6 +30,10 @@ const cases: Case[] = [
   { name: 'conv1d same stride 3', x: [3, 20, 6], w: [7, 4, 6], attrs: { strides: [3], padding: 'same', dilation: [1] } },
   { name: 'conv1d valid stride 2, 3 channels (window rows as one tap)', x: [3, 21, 3], w: [5, 4, 3], attrs: { strides: [2], padding: 'valid', dilation: [1] } },
   { name: 'valid 3x3 stride 2 over width 8 (the last window short of the edge)', x: [2, 9, 8, 2], w: [6, 3, 3, 2], attrs: { strides: [2, 2], padding: 'valid', dilation: [1, 1] } },
+  // The taps unrolled (sgemm-module.ts's tapChannels variants): taps of 1 channel, up to the most they unroll (25 of 27) ...
+  { name: 'same 5x5, one channel (25 taps of 1 pixel)', x: [2, 9, 8, 1], w: [6, 5, 5, 1], attrs: { strides: [1, 1], padding: 'same', dilation: [1, 1] } },
+  // ... and of 3: forward and input gradient (dy's 3 filters per tap).
+  { name: 'same 3x3, 3 channels into 3 filters', x: [2, 7, 9, 3], w: [3, 3, 3, 3], attrs: { strides: [1, 1], padding: 'same', dilation: [1, 1] } },
 ];
 
 /** y (forward) and dx (input gradient of dy), exact, with the magnitude of their terms. */
