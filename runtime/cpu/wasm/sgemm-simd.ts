@@ -202,7 +202,7 @@ export function sgemmSimd(
   const rawAt = aInPlace ?? scratchAt;
   const aAt = align16(aInPlace === null ? rawAt + aFloats * 4 : scratchAt);
   const passUnit = TILE_ROW_PANELS * MR;
-  const passRows = aRowMajor ? m : Math.min(Math.ceil(m / MR) * MR, Math.max(passUnit, Math.floor(PACKED_A_BYTES / (4 * k) / passUnit) * passUnit));
+  const passRows = Math.min(Math.ceil(m / MR) * MR, Math.max(passUnit, Math.floor(PACKED_A_BYTES / (4 * k) / passUnit) * passUnit));
   // C straight into c when the tiles' rows are c's rows (no padding columns, no rows past m).
   const cInPlace = ldc === n && m % MR === 0 ? addressIn(memory, c) : null;
   const cScratchAt = aAt + (aRowMajor ? 0 : passRows * k * 4);
