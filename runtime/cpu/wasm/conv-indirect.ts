@@ -2,8 +2,8 @@ import type { Geometry } from '../kernels/conv.js';
 import { parallelFor } from '../threads/threaded-module.js';
 import { addressIn, zerosIn } from './kernel-memory.js';
 import { pointerTable } from './pointer-tables.js';
-import { driverName, MR, NR, type TileActivation } from './sgemm-module.js';
-import { copyOut, floatsOf, tileShape, type SgemmEpilogue, type SgemmModule } from './sgemm-simd.js';
+import { driverName, MR, NR, TILE_ACTIVATIONS, unrolledTaps, UNROLLED_TAP_CHANNELS } from './sgemm-module.js';
+import { copyOut, floatsOf, tileShape, tileWork, type SgemmEpilogue, type SgemmModule } from './sgemm-simd.js';
 import { copyRuns } from './sgemm-pack.js';
 
 /**
@@ -144,7 +144,8 @@ export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB,
   const pointers = tableAt === null ? new Int32Array(memory.buffer, pointersAt, table ? table.length : passRows * taps) : null;
   if (pointers && table) pointers.set(table);
 
-  const driver = INDIRECT_DRIVERS[(epilogue.bias !== null ? 4 : 0) + TILE_ACTIVATIONS.indexOf(epilogue.activation)]!;
+  const drivers = (taps <= unrolledTaps(channels) && UNROLLED_DRIVERS.get(channels)) || INDIRECT_DRIVERS;
+  const driver = drivers[(epilogue.bias !== null ? 4 : 0) + TILE_ACTIVATIONS.indexOf(epilogue.activation)]!;
   const runBytes = channels * 4;
   for (let i0 = 0; i0 < m; i0 += passRows) {
     const rows = Math.min(passRows, m - i0);
@@ -166,7 +167,7 @@ export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB,
     d[10] = colTiles;
     d[11] = epilogue.alpha;
     d[12] = 0;
-    parallelFor(module.threaded, driver, d, rowTiles * colTiles, rows * n * k);
+    parallelFor(module.threaded, driver, d, rowTiles * colTiles, tileWork(rows, nPanels, k));
     if (cInPlace === null) copyOut(memory, cAt / 4, ldc, c, i0 * n, n, rows);
     epilogue.after?.(c, i0, i0 + rows);
   }
@@ -175,9 +176,12 @@ export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB,
 /** The driver's argument list, reused by every call (parallelFor reads it before it returns). */
 const driverArgs: number[] = new Array<number>(13).fill(0);
 
-const TILE_ACTIVATIONS: readonly TileActivation[] = ['none', 'relu', 'leaky_relu', 'step'];
 /** The indirect driver export of each epilogue: index (bias · 4) + the activation's index. */
-const INDIRECT_DRIVERS: readonly string[] = [false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => driverName({ indirectA: true, rowMajorB: false, bias, activation })));
+const indirectDrivers = (tapChannels?: number): readonly string[] =>
+  [false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => driverName({ indirectA: true, tapChannels, rowMajorB: false, bias, activation })));
+const INDIRECT_DRIVERS = indirectDrivers();
+/** The same for the channels per tap that have unrolled variants (the same sums in the same order, so the same bits). */
+const UNROLLED_DRIVERS = new Map(UNROLLED_TAP_CHANNELS.map((channels) => [channels, indirectDrivers(channels)]));
 
 /** The B the current call writes (one writer for every call, not a closure per call). */
 let pendingB: IndirectB | null = null;

@@ -15,7 +15,8 @@ import { Op, Type, u32, vector } from './wasm-bytes.js';
  * element of C thus sums its k products in one fixed order whichever thread computes its tile.
  *
  * Layouts: A is packed whole, k block after k block; block k0 starts at pa + k0·mPanels·16 bytes and
- * holds the mPanels panels of kc rows (gemm-pack.ts packPanelsA's layout). B is packed whole (block
+ * holds the mPanels panels of kc rows (gemm-pack.ts packPanelsA's layout); with `rowMajorA`, A is
+ * row-major at pa with `aChannels` bytes per row (block k0 of panel p at pa + k0·4 + p·4·aChannels). B is packed whole (block
  * k0 at pb + k0·nPanels·32, panel q at + q·kc·32) or, with `rowMajorB`, row-major with ldbBytes per
  * row. C is row-major with ldcBytes per row; bias is padded to a multiple of 8.
  *
@@ -101,10 +102,12 @@ export function gatherDriverBody(first: number, rest: number): number[] {
   return forEachTile(code);
 }
 
-export function driverBody(rowMajorB: boolean, calls: DriverCalls): number[] {
+export function driverBody(rowMajorA: boolean, rowMajorB: boolean, calls: DriverCalls): number[] {
   const tileArgs = (): number[] => {
-    // pa + k0·mPanels·16 + p0·kc·16
-    const a = [...get('pa'), ...get('k0'), ...get('mPanels'), ...Op.i32Mul, ...get('p0'), ...get('kc'), ...Op.i32Mul, ...Op.i32Add, ...Op.i32Const(4), ...Op.i32Shl, ...Op.i32Add];
+    // rowMajorA: pa + k0·4 + p0·4·aStride (aChannels: the row stride in bytes); packed: pa + k0·mPanels·16 + p0·kc·16
+    const a = rowMajorA
+      ? [...get('pa'), ...get('k0'), ...get('p0'), ...get('aChannels'), ...Op.i32Mul, ...Op.i32Add, ...Op.i32Const(2), ...Op.i32Shl, ...Op.i32Add]
+      : [...get('pa'), ...get('k0'), ...get('mPanels'), ...Op.i32Mul, ...get('p0'), ...get('kc'), ...Op.i32Mul, ...Op.i32Add, ...Op.i32Const(4), ...Op.i32Shl, ...Op.i32Add];
     const b = rowMajorB
       ? [...get('pb'), ...get('k0'), ...get('ldb'), ...Op.i32Mul, ...Op.i32Add, ...get('q0'), ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add]
       : [...get('pb'), ...get('k0'), ...get('nPanels'), ...Op.i32Mul, ...get('q0'), ...get('kc'), ...Op.i32Mul, ...Op.i32Add, ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add];

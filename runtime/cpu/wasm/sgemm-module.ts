@@ -1,6 +1,7 @@
 import { driverBody, DRIVER_TYPE, gatherDriverBody, indirectDriverBody } from './sgemm-driver.js';
 import { packABody, packBBody, PACK_A_TYPE } from './sgemm-pack-a.js';
 import { packAVectorBody, packBTransposedBody } from './sgemm-pack-vector.js';
+import { WINOGRAD_TYPE, winogradBody, winogradName } from './winograd-module.js';
 import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
 
 /**
@@ -30,12 +31,18 @@ import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32,
  * memcpy, not a pack. Columns past n are read from whatever follows (the caller leaves 32 bytes of
  * slack) and never stored. Only B read transposed (x·Wᵀ) needs sgemm-pack.ts.
  *
+ * `rowMajorA` variants (B packed) read A where it lies, row-major, instead of packed panels: row r
+ * of panel p at pa + (4p + r)·aStrideBytes, its k steps contiguous (the `aChannels` argument carries
+ * the row stride). Each k step is then three more address additions and no pass has to pack A
+ * first: a batch's activations are read straight from the executor's tensor.
+ *
  * `indirectA` variants (convolutions: conv-indirect.ts) read A through pointers instead of packed
  * panels, the indirect GEMM of XNNPACK: A's k dimension is `kc` taps of `ldbBytes / 4` contiguous
  * channels each, and `pa` holds, per panel of 4 rows and per tap, the 4 rows' byte addresses of
  * their run of channels (an input pixel, or a run of zeros for padding). B is packed unblocked (all
  * of k in one block: panel q at q · k · 32 bytes), and the whole k is summed in one call, so these
- * variants never accumulate. No patch matrix is ever written.
+ * variants never accumulate. No patch matrix is ever written. Those with `tapChannels` know the
+ * channels per tap when generated and unroll the taps (tapUnrolledSteps): for small k, a first layer's.
  *
  * `gatherA` variants (a convolution's weight gradient, dwᵀ = patchesᵀ · dy: conv-gather.ts) read A,
  * the patches transposed, through pointer lists too: A's rows are (tap, channel) pairs, its k the
@@ -50,11 +57,15 @@ export const NR = 8;
 
 /** Activations done inside the tile; the rest of runtime/plan/kernels.ts's list runs in JS per chunk. */
 export type TileActivation = 'none' | 'relu' | 'leaky_relu' | 'step';
-const TILE_ACTIVATIONS: readonly TileActivation[] = ['none', 'relu', 'leaky_relu', 'step'];
+export const TILE_ACTIVATIONS: readonly TileActivation[] = ['none', 'relu', 'leaky_relu', 'step'];
 
 export interface SgemmVariant {
+  /** A read row-major where it lies, its row stride in bytes the `aChannels` argument (rowMajorB false). */
+  rowMajorA?: boolean;
   /** A read through per-tap row pointers (rowMajorB and accumulate false). */
   indirectA?: boolean;
+  /** indirectA with this many channels per tap (ldb / 4), for at most unrolledTaps(tapChannels) taps: unrolled. */
+  tapChannels?: number;
   /** A read transposed through per-tap pointer lists (rowMajorB true, no bias, no activation). */
   gatherA?: boolean;
   rowMajorB: boolean;
@@ -64,15 +75,31 @@ export interface SgemmVariant {
 }
 
 export function variantName(v: SgemmVariant): string {
-  return `tiles${v.indirectA ? '_indirect' : ''}${v.gatherA ? '_gather' : ''}${v.rowMajorB ? '_rowb' : ''}${v.accumulate ? '_acc' : ''}${v.bias ? '_bias' : ''}_${v.activation}`;
+  return `tiles${v.rowMajorA ? '_rowa' : ''}${v.indirectA ? '_indirect' : ''}${v.tapChannels ? `_c${v.tapChannels}` : ''}${v.gatherA ? '_gather' : ''}${v.rowMajorB ? '_rowb' : ''}${v.accumulate ? '_acc' : ''}${v.bias ? '_bias' : ''}_${v.activation}`;
 }
 
 /** The epilogues of a whole product, one driver export each (sgemm-driver.ts). */
 export type DriverVariant = Omit<SgemmVariant, 'accumulate'>;
 
 export function driverName(v: DriverVariant): string {
-  return `gemm${v.indirectA ? '_indirect' : ''}${v.gatherA ? '_gather' : ''}${v.rowMajorB ? '_rowb' : ''}${v.bias ? '_bias' : ''}_${v.activation}`;
+  return `gemm${v.rowMajorA ? '_rowa' : ''}${v.indirectA ? '_indirect' : ''}${v.tapChannels ? `_c${v.tapChannels}` : ''}${v.gatherA ? '_gather' : ''}${v.rowMajorB ? '_rowb' : ''}${v.bias ? '_bias' : ''}_${v.activation}`;
 }
+
+/**
+ * Channels per tap that get unrolled indirect variants (tapChannels), for up to UNROLLED_TAPS taps:
+ * a 3×3 window of 1 or 3 channels with padding (a tap per pixel), or of 1 channel without (a tap per
+ * window row of 3 pixels), as first layers have. Their k is small, and the loop variant spends more
+ * on per-tap and per-step bookkeeping than on the 8 multiply-adds of a step. Conv (32 filters, 3×3,
+ * relu) + maxpool 2, batch 64, one thread of the Zen 4, best of 320 under load: [28, 28, 1] valid
+ * (3 taps of 3) 1,069 → 983 µs, same (9 taps of 1) 1,569 → 1,184 µs, [32, 32, 3] same (9 taps of 3)
+ * 3,234 → 2,869 µs. 9 channels (a window row of 3 RGB pixels) gained nothing (its channel loop
+ * already runs 9 steps), 5 (a 5×5 window row) 5%: not worth the module bytes (~4 KB per unrolled
+ * tile function) and the time to write them at start-up.
+ */
+export const UNROLLED_TAP_CHANNELS: readonly number[] = [1, 3];
+const UNROLLED_TAPS = 9;
+/** The most taps an unrolled variant of `channels` per tap takes (fewer leave early). */
+export const unrolledTaps = (channels: number): number => (UNROLLED_TAP_CHANNELS.includes(channels) ? UNROLLED_TAPS : 0);
 
 export const SGEMM_VARIANTS: readonly SgemmVariant[] = [
   ...[false, true].flatMap((rowMajorB) =>
@@ -80,13 +107,19 @@ export const SGEMM_VARIANTS: readonly SgemmVariant[] = [
       [false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ rowMajorB, accumulate, bias, activation }))),
     ),
   ),
+  ...[false, true].flatMap((accumulate) =>
+    [false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ rowMajorA: true, rowMajorB: false, accumulate, bias, activation }))),
+  ),
   ...[false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ indirectA: true, rowMajorB: false, accumulate: false, bias, activation }))),
+  ...UNROLLED_TAP_CHANNELS.flatMap((tapChannels) => [false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ indirectA: true, tapChannels, rowMajorB: false, accumulate: false, bias, activation })))),
   ...[false, true].map((accumulate) => ({ gatherA: true, rowMajorB: true, accumulate, bias: false, activation: 'none' as const })),
 ];
 
 export const DRIVER_VARIANTS: readonly DriverVariant[] = [
   ...[false, true].flatMap((rowMajorB) => [false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ rowMajorB, bias, activation })))),
+  ...[false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ rowMajorA: true, rowMajorB: false, bias, activation }))),
   ...[false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ indirectA: true, rowMajorB: false, bias, activation }))),
+  ...UNROLLED_TAP_CHANNELS.flatMap((tapChannels) => [false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ indirectA: true, tapChannels, rowMajorB: false, bias, activation })))),
   { gatherA: true, rowMajorB: true, bias: false, activation: 'none' },
 ];
 
@@ -112,15 +145,32 @@ function madd(fma: boolean, acc: Local, x: Local, y: Local): number[] {
   return [...get(acc), ...get(x), ...get(y), ...Op.f32x4Mul, ...Op.f32x4Add, ...set(acc)];
 }
 
+/** Where row r of a rowMajorA panel is read from at this k step: ap, then r1..r3 (set by `rowAddresses`). */
+const ROW_ADDRESSES = ['ap', 'r1', 'r2', 'r3'] as const;
+/** Row r's offset from row 0 in a rowMajorA panel (1..3 row strides, set once per call). */
+const ROW_OFFSETS = ['o1', 'o2', 'o3'] as const;
+
+/** r1..r3 = ap + o1..o3: a rowMajorA panel's row addresses at this k step. */
+function rowAddresses(): number[] {
+  return ROW_OFFSETS.flatMap((offset, i) => [...get('ap'), ...get(offset), ...Op.i32Add, ...set(ROW_ADDRESSES[i + 1]!)]);
+}
+
 /** One k step of the 4×8 tile: acc[r][h] += splat(A[r]) · B[h]. */
-function kStep(fma: boolean, rowMajorB: boolean): number[] {
+function kStep(fma: boolean, rowMajorA: boolean): number[] {
   const code = [...get('bp'), ...Op.v128Load(0), ...set('b0'), ...get('bp'), ...Op.v128Load(16), ...set('b1')];
   for (let r = 0; r < MR; r++) {
-    code.push(...get('ap'), ...Op.v128Load32Splat(4 * r), ...set('splat'));
+    code.push(...(rowMajorA ? [...get(ROW_ADDRESSES[r]!), ...Op.v128Load32Splat(0)] : [...get('ap'), ...Op.v128Load32Splat(4 * r)]), ...set('splat'));
     code.push(...madd(fma, acc(r, 0), 'splat', 'b0'), ...madd(fma, acc(r, 1), 'splat', 'b1'));
   }
-  code.push(...get('ap'), ...Op.i32Const(4 * MR), ...Op.i32Add, ...set('ap'));
+  return code;
+}
+
+/** All kc steps of a tile (kk = kc on entry), one an iteration. */
+function kSteps(fma: boolean, rowMajorA: boolean, rowMajorB: boolean): number[] {
+  const code = [...Op.loop, ...(rowMajorA ? rowAddresses() : []), ...kStep(fma, rowMajorA)];
+  code.push(...get('ap'), ...Op.i32Const(rowMajorA ? 4 : 4 * MR), ...Op.i32Add, ...set('ap'));
   code.push(...get('bp'), ...(rowMajorB ? get('ldb') : Op.i32Const(4 * NR)), ...Op.i32Add, ...set('bp'));
+  code.push(...get('kk'), ...Op.i32Const(1), ...Op.i32Sub, ...tee('kk'), ...Op.brIf(0), ...Op.end);
   return code;
 }
 
@@ -143,6 +193,41 @@ function indirectSteps(fma: boolean): number[] {
   code.push(...get('kk'), ...Op.i32Const(1), ...Op.i32Sub, ...tee('kk'), ...Op.brIf(0), ...Op.end);
   return code;
 }
+
+/**
+ * All of k for an indirect variant of `channels` per tap: the taps unrolled, leaving after the kc-th,
+ * so that every load has a constant offset from its tap's pointer or from bp (no address sums, no
+ * counters). Each step sits behind a branch never taken (kc = 0: no taps), which keeps it a block of
+ * its own: in one long block, V8's TurboFan (Node 20) issues all the steps' loads first and spills
+ * them (slower than the loop); block by block, each step's loads stay next to its multiply-adds.
+ */
+function tapUnrolledSteps(fma: boolean, channels: number): number[] {
+  // The same code for every epilogue: written once per module (a first call runs unoptimised, at start-up).
+  const key = `${fma} ${channels}`;
+  const known = unrolledSteps.get(key);
+  if (known) return known;
+  const rows = ['r0', 'r1', 'r2', 'r3'] as const;
+  const code: number[] = [...Op.block];
+  for (let t = 0; t < unrolledTaps(channels); t++) {
+    if (t > 0) code.push(...Op.i32Const(t), ...get('kc'), ...Op.i32GeU, ...Op.brIf(0));
+    for (let r = 0; r < MR; r++) code.push(...get('ap'), ...Op.i32Load(4 * (MR * t + r)), ...set(rows[r]!));
+    for (let ch = 0; ch < channels; ch++) {
+      const bAt = 4 * NR * (t * channels + ch);
+      code.push(...Op.block, ...get('kc'), ...Op.i32Eqz, ...Op.brIf(0));
+      code.push(...get('bp'), ...Op.v128Load(bAt), ...set('b0'), ...get('bp'), ...Op.v128Load(bAt + 16), ...set('b1'));
+      for (let r = 0; r < MR; r++) {
+        code.push(...get(rows[r]!), ...Op.v128Load32Splat(4 * ch), ...set('splat'));
+        code.push(...madd(fma, acc(r, 0), 'splat', 'b0'), ...madd(fma, acc(r, 1), 'splat', 'b1'));
+      }
+      code.push(...Op.end);
+    }
+  }
+  code.push(...Op.end);
+  unrolledSteps.set(key, code);
+  return code;
+}
+
+const unrolledSteps = new Map<string, number[]>();
 
 /**
  * All kc steps of a gatherA tile: rows r of A panel p are (t, ch) = divmod(4p + r, aChannels), read
@@ -177,21 +262,26 @@ function gatherSteps(fma: boolean): number[] {
   return code;
 }
 
-/** v = activation(v), in registers. */
-function activate(activation: TileActivation): number[] {
+/**
+ * v = activation(v) in registers, v, zero (a zero vector) and alphas (alpha in every lane) being the
+ * locals of those indices: the tiles' epilogue here, and the Winograd output transform's (winograd-module.ts).
+ */
+export function activationCode(activation: TileActivation, v: number, zero: number, alphas: number): number[] {
   switch (activation) {
     case 'none':
       return [];
     case 'relu':
-      return [...get('v'), ...get('zero'), ...Op.f32x4Pmax, ...set('v')];
+      return [...Op.localGet(v), ...Op.localGet(zero), ...Op.f32x4Pmax, ...Op.localSet(v)];
     case 'leaky_relu':
       // v < 0 ? alpha·v : v
-      return [...get('v'), ...get('alphas'), ...Op.f32x4Mul, ...get('v'), ...get('v'), ...get('zero'), ...Op.f32x4Lt, ...Op.v128Bitselect, ...set('v')];
+      return [...Op.localGet(v), ...Op.localGet(alphas), ...Op.f32x4Mul, ...Op.localGet(v), ...Op.localGet(v), ...Op.localGet(zero), ...Op.f32x4Lt, ...Op.v128Bitselect, ...Op.localSet(v)];
     case 'step':
       // v > 0 ? 1 : 0 (a mask of all ones ANDed with 1.0's bits)
-      return [...get('v'), ...get('zero'), ...Op.f32x4Gt, ...Op.f32Const(1), ...Op.f32x4Splat, ...Op.v128And, ...set('v')];
+      return [...Op.localGet(v), ...Op.localGet(zero), ...Op.f32x4Gt, ...Op.f32Const(1), ...Op.f32x4Splat, ...Op.v128And, ...Op.localSet(v)];
   }
 }
+
+const activate = (activation: TileActivation): number[] => activationCode(activation, index.get('v')!, index.get('zero')!, index.get('alphas')!);
 
 /** C[4p + r, 8q .. 8q+7] = finish(acc[r]): cp walks down the tile's rows. */
 function storeTile(variant: SgemmVariant): number[] {
@@ -222,6 +312,10 @@ function nextWhileBelow(counter: Local, limit: Local): number[] {
 
 function body(variant: SgemmVariant, fma: boolean): number[] {
   const code: number[] = [...Op.v128Zero, ...set('zero'), ...get('alpha'), ...Op.f32x4Splat, ...set('alphas')];
+  if (variant.rowMajorA) {
+    code.push(...get('aChannels'), ...set('o1'), ...get('o1'), ...Op.i32Const(1), ...Op.i32Shl, ...set('o2'));
+    code.push(...get('o1'), ...get('o2'), ...Op.i32Add, ...set('o3'));
+  }
   code.push(...Op.i32Const(0), ...set('q'), ...Op.loop);
   if (variant.bias) {
     code.push(...get('bias'), ...get('q'), ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add, ...set('bp'));
@@ -229,19 +323,21 @@ function body(variant: SgemmVariant, fma: boolean): number[] {
   }
   code.push(...Op.i32Const(0), ...set('p'), ...Op.loop);
   for (let r = 0; r < MR; r++) for (let h = 0; h < 2; h++) code.push(...Op.v128Zero, ...set(acc(r, h)));
-  code.push(...panelStart('pa', 'p', 4, 'ap'));
+  // rowMajorA: panel p at pa + p · 4 row strides; packed: at pa + p · kc · 16 bytes.
+  if (variant.rowMajorA) code.push(...get('pa'), ...get('p'), ...get('aChannels'), ...Op.i32Mul, ...Op.i32Const(2), ...Op.i32Shl, ...Op.i32Add, ...set('ap'));
+  else code.push(...panelStart('pa', 'p', 4, 'ap'));
   if (variant.rowMajorB) code.push(...get('pb'), ...get('q'), ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add, ...set('bp'));
   // Indirect: panel q of B at pb + q · taps · (channels · 32 bytes) = pb + (q · taps · ldb) << 3.
   else if (variant.indirectA) code.push(...get('pb'), ...get('q'), ...get('kc'), ...Op.i32Mul, ...get('ldb'), ...Op.i32Mul, ...Op.i32Const(3), ...Op.i32Shl, ...Op.i32Add, ...set('bp'));
   else code.push(...panelStart('pb', 'q', 5, 'bp'));
   code.push(...get('kc'), ...set('kk'));
   if (variant.gatherA) code.push(...gatherSteps(fma));
-  else if (variant.indirectA) code.push(...indirectSteps(fma));
-  else code.push(...Op.loop, ...kStep(fma, variant.rowMajorB), ...get('kk'), ...Op.i32Const(1), ...Op.i32Sub, ...tee('kk'), ...Op.brIf(0), ...Op.end);
+  else if (variant.indirectA) code.push(...(variant.tapChannels ? tapUnrolledSteps(fma, variant.tapChannels) : indirectSteps(fma)));
+  else code.push(...kSteps(fma, variant.rowMajorA === true, variant.rowMajorB));
   code.push(...storeTile(variant), ...nextWhileBelow('p', 'mPanels'), ...Op.end);
   code.push(...nextWhileBelow('q', 'nPanels'), ...Op.end, ...Op.end);
   const locals = vector([[...u32(i32Locals.length), Type.i32], [...u32(v128Locals.length), Type.v128]]);
-  return [...locals, ...code];
+  return locals.concat(code);
 }
 
 /**
@@ -254,9 +350,9 @@ export function sgemmModuleBytes(fma: boolean, shared: boolean, maxPages: number
   const drivers = DRIVER_VARIANTS.map((v) =>
     v.gatherA
       ? gatherDriverBody(functionIndex({ ...v, accumulate: false }), functionIndex({ ...v, accumulate: true }))
-      : v.indirectA ? indirectDriverBody(functionIndex({ ...v, accumulate: false })) : driverBody(v.rowMajorB, {
-      first: functionIndex({ rowMajorB: v.rowMajorB, accumulate: false, bias: false, activation: 'none' }),
-      middle: functionIndex({ rowMajorB: v.rowMajorB, accumulate: true, bias: false, activation: 'none' }),
+      : v.indirectA ? indirectDriverBody(functionIndex({ ...v, accumulate: false })) : driverBody(v.rowMajorA === true, v.rowMajorB, {
+      first: functionIndex({ rowMajorA: v.rowMajorA, rowMajorB: v.rowMajorB, accumulate: false, bias: false, activation: 'none' }),
+      middle: functionIndex({ rowMajorA: v.rowMajorA, rowMajorB: v.rowMajorB, accumulate: true, bias: false, activation: 'none' }),
       last: functionIndex({ ...v, accumulate: false }),
       lastAcc: functionIndex({ ...v, accumulate: true }),
     }),
@@ -265,8 +361,14 @@ export function sgemmModuleBytes(fma: boolean, shared: boolean, maxPages: number
   // packings (pack_bt, pack_a), which call them for ragged panels and other strides.
   const packAIndex = SGEMM_VARIANTS.length + DRIVER_VARIANTS.length;
   const packBIndex = packAIndex + 1;
-  const bodies = [...SGEMM_VARIANTS.map((variant) => body(variant, fma)), ...drivers, packABody(), packBBody()].map((code) => [...u32(code.length), ...code]);
+  const bodies = [...SGEMM_VARIANTS.map((variant) => body(variant, fma)), ...drivers, packABody(), packBBody()].map((code) => u32(code.length).concat(code));
   bodies.push(packBTransposedBody(packBIndex), packAVectorBody(packAIndex));
+  // Then the Winograd convolutions (winograd-module.ts), whose products call the plain tile.
+  const winogradIndex = packBIndex + 3;
+  const plainTile = functionIndex({ rowMajorB: false, accumulate: false, bias: false, activation: 'none' });
+  for (const activation of TILE_ACTIVATIONS) {
+    bodies.push(winogradBody(activation, plainTile));
+  }
   const exports = [
     ...SGEMM_VARIANTS.map((variant, i) => [...name(variantName(variant)), 0x00, ...u32(i)]),
     ...DRIVER_VARIANTS.map((variant, i) => [...name(driverName(variant)), 0x00, ...u32(SGEMM_VARIANTS.length + i)]),
@@ -274,12 +376,13 @@ export function sgemmModuleBytes(fma: boolean, shared: boolean, maxPages: number
     [...name('pack_b'), 0x00, ...u32(packBIndex)],
     [...name('pack_bt'), 0x00, ...u32(packBIndex + 1)],
     [...name('pack_a'), 0x00, ...u32(packBIndex + 2)],
+    ...TILE_ACTIVATIONS.map((activation, i) => [...name(winogradName(activation)), 0x00, ...u32(winogradIndex + i)]),
   ];
   return new Uint8Array([
     ...MAGIC_AND_VERSION,
-    ...section(1, vector([tileType, DRIVER_TYPE, PACK_A_TYPE])),
+    ...section(1, vector([tileType, DRIVER_TYPE, PACK_A_TYPE, WINOGRAD_TYPE])),
     ...importedMemorySection(shared, maxPages),
-    ...section(3, vector([...SGEMM_VARIANTS.map(() => u32(0)), ...DRIVER_VARIANTS.map(() => u32(1)), u32(2), u32(2), u32(2), u32(2)])),
+    ...section(3, vector([...SGEMM_VARIANTS.map(() => u32(0)), ...DRIVER_VARIANTS.map(() => u32(1)), u32(2), u32(2), u32(2), u32(2), ...TILE_ACTIVATIONS.map(() => u32(3))])),
     ...section(7, vector(exports)),
     ...section(10, vector(bodies)),
   ]);

@@ -1,7 +1,8 @@
 import { instantiateThreaded, MAX_MEMORY_PAGES, parallelFor, type ThreadedModule } from '../threads/threaded-module.js';
 import { addressIn, floatsOf } from './kernel-memory.js';
 import { ResidentOperands } from './resident-operands.js';
-import { DRIVER_VARIANTS, driverName, MR, NR, sgemmModuleBytes, type TileActivation } from './sgemm-module.js';
+import { DRIVER_VARIANTS, driverName, MR, NR, sgemmModuleBytes, TILE_ACTIVATIONS, type TileActivation } from './sgemm-module.js';
+import { winogradName } from './winograd-module.js';
 import { packB8, packedBSize } from './sgemm-pack.js';
 
 /**
@@ -11,7 +12,7 @@ import { packB8, packedBSize } from './sgemm-pack.js';
  *   [ B packed, resident per weight version | B packed, when not resident | A | A packed | C | bias ]
  *
  * A is copied in as it is and packed, a pass of rows at a time, by the module (sgemm-pack-vector.ts),
- * on every thread; then its driver (sgemm-driver.ts) computes C tile by tile, each tile all its k
+ * on every thread (unless the tiles read it where it lies: ROW_MAJOR_A_MAX_PANELS); then its driver (sgemm-driver.ts) computes C tile by tile, each tile all its k
  * blocks of KC = 256 in order with the epilogue on the last, on as many threads as are given
  * (threads/threaded-module.ts): the tiles are the unit of work, so C is the same bits on any number
  * of threads. A tile is at most 64 rows × 128 columns: its packed A (64 × 256 floats = 64 KB per k
@@ -57,6 +58,15 @@ const tileShapes = new Map<number, readonly [number, number]>();
  */
 const PACKED_A_BYTES = 16 * 1024 * 1024;
 
+/**
+ * B's panels at most for which the tiles read a row-major A where it lies (sgemm-module.ts's
+ * rowMajorA) rather than packing it first. Its k steps take three more additions, which cost more than
+ * a pass of packing saves once A is read by many column panels. Measured on the 2-vCPU EPYC, one
+ * thread, a dense layer on a batch-256 784-wide input, row-major A against packed, interleaved, under
+ * load: 16 columns 141 → 121 µs, 64 496 → 477, 128 980 → 964, 256 1,939 → 1,932, 512 3,920 → 3,947.
+ */
+const ROW_MAJOR_A_MAX_PANELS = 32;
+
 /** Resident copies beyond this are forgotten and placed afresh (resident-operands.ts). */
 const RESIDENT_LIMIT_BYTES = 256 * 1024 * 1024;
 
@@ -69,7 +79,7 @@ export interface SgemmModule {
 }
 
 function instantiate(fma: boolean): SgemmModule | null {
-  const drivers = [...DRIVER_VARIANTS.map(driverName), 'pack_a', 'pack_b', 'pack_bt'];
+  const drivers = [...DRIVER_VARIANTS.map(driverName), 'pack_a', 'pack_b', 'pack_bt', ...TILE_ACTIVATIONS.map(winogradName)];
   const threaded = instantiateThreaded((shared) => sgemmModuleBytes(fma, shared, MAX_MEMORY_PAGES), drivers);
   if (!threaded) return null;
   const { memory } = threaded;
@@ -134,6 +144,15 @@ const PACK_COST = 8;
 const PACK_PANELS_PER_TILE = 4;
 
 /**
+ * The multiply-adds the tiles of `rows` × `nPanels` column panels × k do, the padding columns of the
+ * last panel included (parallelFor's work: the threshold was measured on products with n a multiple
+ * of 8). Counting n instead kept the MLP's last layer (256×10×256: 0.66 M, 1.05 M as the tiles run it)
+ * on one thread: split, its 57 µs of a batch-256 inference's 2.75 ms became ~30 µs (2-vCPU EPYC,
+ * interleaved, under load: 2,694 → 2,635 µs best, 2,771 → 2,748 µs 5th percentile).
+ */
+export const tileWork = (rows: number, nPanels: number, k: number): number => rows * nPanels * NR * k;
+
+/**
  * c[m×n] = A·B, A(i,k) = a[i*aRow + k*aCol], B(k,j) = b[k*bRow + j*bCol] (gemm's strides, matmul.ts);
  * m, n, k ≥ 1; c is overwritten.
  *
@@ -177,6 +196,8 @@ export function sgemmSimd(
   const bAt = residentAt ?? resident.scratchStart();
   const aFloats = (m - 1) * aRow + (k - 1) * aCol + 1;
   const aInPlace = addressIn(memory, a);
+  // A row-major where it lies, whole panels of 4 rows, B packed and narrow: the tiles read A as it is (rowMajorA), no packing pass.
+  const aRowMajor = aInPlace !== null && aCol === 1 && m % MR === 0 && !rowMajor && nPanels <= ROW_MAJOR_A_MAX_PANELS;
   const scratchAt = align16(residentAt === null ? bAt + bBytes : resident.scratchStart());
   const rawAt = aInPlace ?? scratchAt;
   const aAt = align16(aInPlace === null ? rawAt + aFloats * 4 : scratchAt);
@@ -184,7 +205,7 @@ export function sgemmSimd(
   const passRows = Math.min(Math.ceil(m / MR) * MR, Math.max(passUnit, Math.floor(PACKED_A_BYTES / (4 * k) / passUnit) * passUnit));
   // C straight into c when the tiles' rows are c's rows (no padding columns, no rows past m).
   const cInPlace = ldc === n && m % MR === 0 ? addressIn(memory, c) : null;
-  const cScratchAt = aAt + passRows * k * 4;
+  const cScratchAt = aAt + (aRowMajor ? 0 : passRows * k * 4);
   const biasInPlace = epilogue.bias && n % NR === 0 ? addressIn(memory, epilogue.bias) : null;
   const biasAt = cScratchAt + (cInPlace === null ? passRows * ldc * 4 : 0);
   resident.reserve(biasAt + ldc * 4);
@@ -196,23 +217,25 @@ export function sgemmSimd(
     for (let j = 0; j < n; j++) floats[biasAt / 4 + j] = bias[j]!;
     floats.fill(0, biasAt / 4 + n, biasAt / 4 + ldc);
   }
-  const driver = DRIVERS[(rowMajor ? 8 : 0) + (epilogue.bias !== null ? 4 : 0) + TILE_ACTIVATION_INDEX[epilogue.activation]]!;
+  const driver = DRIVERS[(aRowMajor ? 16 : rowMajor ? 8 : 0) + (epilogue.bias !== null ? 4 : 0) + TILE_ACTIVATION_INDEX[epilogue.activation]]!;
   for (let i0 = 0; i0 < m; i0 += passRows) {
     const rows = Math.min(passRows, m - i0);
     const mPanels = Math.ceil(rows / MR);
-    const p = packArgs;
-    p[0] = rawAt + i0 * aRow * 4;
-    p[1] = aRow * 4;
-    p[2] = aCol * 4;
-    p[3] = rows;
-    p[4] = k;
-    p[5] = aAt;
-    p[6] = mPanels;
-    p[7] = PACK_PANELS_PER_TILE;
-    parallelFor(module.threaded, 'pack_a', p, Math.ceil(mPanels / PACK_PANELS_PER_TILE), rows * k * PACK_COST);
+    if (!aRowMajor) {
+      const p = packArgs;
+      p[0] = rawAt + i0 * aRow * 4;
+      p[1] = aRow * 4;
+      p[2] = aCol * 4;
+      p[3] = rows;
+      p[4] = k;
+      p[5] = aAt;
+      p[6] = mPanels;
+      p[7] = PACK_PANELS_PER_TILE;
+      parallelFor(module.threaded, 'pack_a', p, Math.ceil(mPanels / PACK_PANELS_PER_TILE), rows * k * PACK_COST);
+    }
     const [rowTiles, colTiles] = tileShape(mPanels, nPanels);
     const d = driverArgs;
-    d[0] = aAt;
+    d[0] = aRowMajor ? rawAt + i0 * aRow * 4 : aAt;
     d[1] = bAt;
     d[2] = cInPlace === null ? cScratchAt : cInPlace + i0 * n * 4;
     d[3] = biasInPlace ?? biasAt;
@@ -224,8 +247,8 @@ export function sgemmSimd(
     d[9] = rowTiles;
     d[10] = colTiles;
     d[11] = epilogue.alpha;
-    d[12] = 0;
-    parallelFor(module.threaded, driver, d, rowTiles * colTiles, rows * n * k);
+    d[12] = aRowMajor ? aRow * 4 : 0;
+    parallelFor(module.threaded, driver, d, rowTiles * colTiles, tileWork(rows, nPanels, k));
     if (cInPlace === null) copyOut(memory, d[2] / 4, ldc, c, i0 * n, n, rows);
     epilogue.after?.(c, i0, i0 + rows);
   }
@@ -235,10 +258,13 @@ export function sgemmSimd(
 const packArgs: number[] = new Array<number>(8).fill(0);
 const driverArgs: number[] = new Array<number>(13).fill(0);
 
-/** The driver export of each epilogue: index (rowMajorB · 8) + (bias · 4) + the activation's index. */
+/**
+ * The driver export of each epilogue: index (B row-major · 8, or A row-major · 16) + (bias · 4) + the
+ * activation's index.
+ */
 const TILE_ACTIVATION_INDEX: Record<TileActivation, number> = { none: 0, relu: 1, leaky_relu: 2, step: 3 };
-const DRIVERS: readonly string[] = [false, true].flatMap((rowMajorB) =>
-  [false, true].flatMap((bias) => (Object.keys(TILE_ACTIVATION_INDEX) as TileActivation[]).map((activation) => driverName({ rowMajorB, bias, activation }))),
+const DRIVERS: readonly string[] = [{ rowMajorB: false }, { rowMajorB: true }, { rowMajorA: true, rowMajorB: false }].flatMap((layout) =>
+  [false, true].flatMap((bias) => (Object.keys(TILE_ACTIVATION_INDEX) as TileActivation[]).map((activation) => driverName({ ...layout, bias, activation }))),
 );
 
 /** The B the current call writes, read by `writeB` (one function for every call rather than a closure per call). */

@@ -6,8 +6,9 @@ import { activationRange } from '../../../runtime/cpu/kernels/activations.js';
 import { gemm, matmul } from '../../../runtime/cpu/kernels/matmul.js';
 import { markCacheable, markWritten } from '../../../runtime/cpu/packed-operands.js';
 import { matmulSimd } from '../../../runtime/cpu/wasm/matmul-simd.js';
-import { sgemmModuleBytes, SGEMM_VARIANTS, variantName } from '../../../runtime/cpu/wasm/sgemm-module.js';
+import { sgemmModuleBytes, SGEMM_VARIANTS, unrolledTaps, variantName } from '../../../runtime/cpu/wasm/sgemm-module.js';
 import { sgemmModule } from '../../../runtime/cpu/wasm/sgemm-simd.js';
+import { placedInKernelMemory } from './placed-tensors.js';
 
 /**
  * The float32 WebAssembly SIMD matmul against a float64 triple loop. It accumulates in float32, so
@@ -49,22 +50,28 @@ function product(kernel: typeof matmul, a: Float32Array, b: Float32Array, m: num
 const random = (n: number, seed: number): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 7.1 + i * 1.37));
 
 /**
- * Runs one exported tile function on raw memory in a plain-JS harness, so the same code checks the
- * module in this process and, for relaxed SIMD, in a child Node started with the flag that enables it.
+ * Runs exported tile functions on raw memory in a plain-JS harness, each call on a fresh memory, so the
+ * same code checks the module in this process and, for relaxed SIMD, in one child Node started with
+ * the flag that enables it.
  * Layout: A panels at 0, B panels at 4096 (a packed panel and a row-major [kc, 8] B are the same
  * floats: ldb = 32 bytes), C at 8192 (row stride 8 floats), bias at 12288. Indirect and gather
- * variants: their pointers at 0 (`pointers`, byte addresses), A's values from 16384.
+ * variants: their pointers at 0 (`pointers`, byte addresses), A's values from 16384. Row-major A
+ * variants: A's 4 rows at 0, `aChannels` bytes apart.
  */
-const harness = `(bytes, fn, pa, pb, c0, bias, alpha, kc, pointers, ldb, aChannels) => {
-  const memory = new WebAssembly.Memory({ initial: 1, maximum: 16 });
-  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-  const f = new Float32Array(memory.buffer);
-  if (pointers) { new Int32Array(memory.buffer).set(pointers, 0); f.set(pa, 4096); } else f.set(pa, 0);
-  f.set(pb, 1024); f.set(c0, 2048); f.set(bias, 3072);
-  exports[fn](0, 4096, 8192, 1, 1, kc, 32, 12288, ldb, alpha, aChannels);
-  return [...f.subarray(2048, 2080)];
+const harness = `(bytes, calls) => {
+  const module = new WebAssembly.Module(bytes);
+  return calls.map(([fn, pa, pb, c0, bias, alpha, kc, pointers, ldb, aChannels]) => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 16 });
+    const { exports } = new WebAssembly.Instance(module, { env: { memory } });
+    const f = new Float32Array(memory.buffer);
+    if (pointers) { new Int32Array(memory.buffer).set(pointers, 0); f.set(pa, 4096); } else f.set(pa, 0);
+    f.set(pb, 1024); f.set(c0, 2048); f.set(bias, 3072);
+    exports[fn](0, 4096, 8192, 1, 1, kc, 32, 12288, ldb, alpha, aChannels);
+    return [...f.subarray(2048, 2080)];
+  });
 }`;
-type TileRun = (bytes: Uint8Array, fn: string, pa: Float32Array, pb: Float32Array, c0: Float32Array, bias: Float32Array, alpha: number, kc: number, pointers: Int32Array | null, ldb: number, aChannels: number) => number[];
+type TileCall = [fn: string, pa: number[], pb: number[], c0: number[], bias: number[], alpha: number, kc: number, pointers: number[] | null, ldb: number, aChannels: number];
+type TileRun = (bytes: Uint8Array, calls: TileCall[]) => number[][];
 
 /** A(r, kk) · B(kk, s) summed, then the variant's epilogue; `a(r, kk)` reads A as the variant lays it out. */
 function tileOracle(a: (r: number, kk: number) => number, pb: Float32Array, c0: Float32Array, bias: Float32Array, alpha: number, k: number, variant: (typeof SGEMM_VARIANTS)[number]): number[] {
@@ -84,40 +91,64 @@ function tileOracle(a: (r: number, kk: number) => number, pb: Float32Array, c0: 
 function checkTiles(run: TileRun, fma: boolean): void {
   const kc = 37;
   const [pa, pb, c0, bias] = [random(4 * kc, 1), random(8 * kc, 2), random(32, 3), random(8, 4)];
-  // Indirect: 9 taps of 3 channels; row r's tap t reads A's values at (r·9 + t)·3, except tap 4 of
-  // row 2, which reads the zeros past them (padding).
-  const [taps, channels] = [9, 3];
-  const values = random(4 * taps * channels, 5);
-  const zerosAt = 16384 + values.length * 4;
-  const pointers = Int32Array.from({ length: 4 * taps }, (_, i) => {
-    const [t, r] = [Math.floor(i / 4), i % 4];
-    return r === 2 && t === 4 ? zerosAt : 16384 + (r * taps + t) * channels * 4;
-  });
-  const indirectA = (r: number, kk: number): number => {
-    const t = Math.floor(kk / channels);
-    return r === 2 && t === 4 ? 0 : values[(r * taps + t) * channels + (kk % channels)]!;
+  // Indirect: taps of `channels` each; row r's tap t reads A's values at (r·taps + t)·channels, except
+  // one tap of row 2, which reads the zeros past them (padding).
+  const indirect = (taps: number, channels: number) => {
+    const values = random(4 * taps * channels, 5);
+    const zerosAt = 16384 + values.length * 4;
+    const padded = Math.min(4, taps - 1);
+    const pointers = Int32Array.from({ length: 4 * taps }, (_, i) => {
+      const [t, r] = [Math.floor(i / 4), i % 4];
+      return r === 2 && t === padded ? zerosAt : 16384 + (r * taps + t) * channels * 4;
+    });
+    const a = (r: number, kk: number): number => {
+      const t = Math.floor(kk / channels);
+      return r === 2 && t === padded ? 0 : values[(r * taps + t) * channels + (kk % channels)]!;
+    };
+    return { taps, channels, values, pointers, a };
   };
+  // The loop variants: 9 taps of 3. The unrolled ones (tapChannels): all the taps they unroll, and fewer.
+  const indirectCases = (v: (typeof SGEMM_VARIANTS)[number]) =>
+    v.tapChannels ? [indirect(unrolledTaps(v.tapChannels), v.tapChannels), indirect(2, v.tapChannels)] : [indirect(9, 3)];
   // Gather (A transposed, kc = 37 steps): one tap of 3 channels, list 0 pointing at step i's 3 values;
   // A's row 3 is past the last tap and reads the zero lists 1..4.
   const gatherValues = random(3 * kc, 6);
   const gatherZerosAt = 16384 + gatherValues.length * 4;
   const lists = Int32Array.from({ length: 5 * kc }, (_, i) => (i < kc ? 16384 + i * 12 : gatherZerosAt));
   const gatherA = (r: number, kk: number): number => (r < 3 ? gatherValues[kk * 3 + r]! : 0);
-  const bytes = sgemmModuleBytes(fma, false, 16);
+  // Row-major A: the packed panel's values, row by row (row r's step kk at r·kc + kk).
+  const rowMajorPa = Float32Array.from({ length: 4 * kc }, (_, i) => pa[(i % kc) * 4 + Math.floor(i / kc)]!);
+  // Every call first (one child process for all of them when relaxed SIMD needs one), then the checks.
+  const calls: TileCall[] = [];
+  const checks: ((results: number[][]) => void)[] = [];
+  const call = (fn: string, a: Float32Array, k: number, pointers: Int32Array | null, ldb: number, aChannels: number): number => {
+    calls.push([fn, [...a], [...pb], [...c0], [...bias], 0.2, k, pointers && [...pointers], ldb, aChannels]);
+    return calls.length - 1;
+  };
+  // Σ|a·b| ≤ k here (|values| ≤ 1); plus C and the bias.
+  const within = (name: string, got: number[], want: number[], k: number): void => want.forEach((v, i) => expect(Math.abs(got[i]! - v), `${name}[${i}]`).toBeLessThanOrEqual((k + 3) * U * (k + 2)));
   for (const variant of SGEMM_VARIANTS) {
-    const got = variant.indirectA
-      ? run(bytes, variantName(variant), values, pb, c0, bias, 0.2, taps, pointers, channels * 4, 0)
-      : variant.gatherA
-        ? run(bytes, variantName(variant), gatherValues, pb, c0, bias, 0.2, kc, lists, 32, 3)
-        : run(bytes, variantName(variant), pa, pb, c0, bias, 0.2, kc, null, 32, 0);
-    const want = variant.indirectA
-      ? tileOracle(indirectA, pb, c0, bias, 0.2, taps * channels, variant)
-      : variant.gatherA
-        ? tileOracle(gatherA, pb, c0, bias, 0.2, kc, variant)
-        : tileOracle((r, kk) => pa[kk * 4 + r]!, pb, c0, bias, 0.2, kc, variant);
-    // Σ|a·b| ≤ kc here (|values| ≤ 1); plus C and the bias.
-    want.forEach((v, i) => expect(Math.abs(got[i]! - v), `${variantName(variant)}[${i}]`).toBeLessThanOrEqual((kc + 3) * U * (kc + 2)));
+    const name = variantName(variant);
+    if (variant.indirectA) {
+      for (const { taps, channels, values, pointers, a } of indirectCases(variant)) {
+        const k = taps * channels;
+        const got = call(name, values, taps, pointers, channels * 4, 0);
+        // Unrolled: the loop variant's sums in the loop variant's order, so its bits.
+        const { tapChannels, ...loop } = variant;
+        const looped = tapChannels ? call(variantName(loop), values, taps, pointers, channels * 4, 0) : null;
+        checks.push((results) => {
+          within(`${name} ${taps} taps`, results[got]!, tileOracle(a, pb, c0, bias, 0.2, k, variant), k);
+          if (looped !== null) expect(results[got]).toEqual(results[looped]);
+        });
+      }
+      continue;
+    }
+    const got = variant.gatherA ? call(name, gatherValues, kc, lists, 32, 3) : variant.rowMajorA ? call(name, rowMajorPa, kc, null, 32, kc * 4) : call(name, pa, kc, null, 32, 0);
+    const want = variant.gatherA ? tileOracle(gatherA, pb, c0, bias, 0.2, kc, variant) : tileOracle((r, kk) => pa[kk * 4 + r]!, pb, c0, bias, 0.2, kc, variant);
+    checks.push((results) => within(name, results[got]!, want, kc));
   }
+  const results = run(sgemmModuleBytes(fma, false, 16), calls);
+  for (const check of checks) check(results);
 }
 
 describe('wasm simd float32 matmul', () => {
@@ -134,15 +165,15 @@ describe('wasm simd float32 matmul', () => {
 
   it('every tile variant with relaxed SIMD multiply-add (in a Node where it validates)', () => {
     const here = WebAssembly.validate(sgemmModuleBytes(true, false, 16));
-    const run: TileRun = (bytes, fn, pa, pb, c0, bias, alpha, kc, pointers, ldb, aChannels) => {
-      if (here) return (new Function(`return ${harness}`)() as TileRun)(bytes, fn, pa, pb, c0, bias, alpha, kc, pointers, ldb, aChannels);
-      const args = JSON.stringify([[...bytes], fn, [...pa], [...pb], [...c0], [...bias], alpha, kc, pointers && [...pointers], ldb, aChannels]);
-      const script = `const [b, ...rest] = ${args}; console.log(JSON.stringify((${harness})(new Uint8Array(b), ...rest)));`;
+    const run: TileRun = (bytes, calls) => {
+      if (here) return (new Function(`return ${harness}`)() as TileRun)(bytes, calls);
+      const args = JSON.stringify([[...bytes], calls]);
+      const script = `const [b, calls] = ${args}; console.log(JSON.stringify((${harness})(new Uint8Array(b), calls)));`;
       // Node 20's V8 has relaxed SIMD behind this flag; newer engines validate it without. The script
       // goes by stdin: the module's bytes as JSON are past the limit of one command-line argument.
       const child = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '-'], { input: script, encoding: 'utf8' });
       expect(child.stderr).toBe('');
-      return JSON.parse(child.stdout) as number[];
+      return JSON.parse(child.stdout) as number[][];
     };
     checkTiles(run, true);
   });
@@ -176,6 +207,31 @@ describe('wasm simd float32 matmul', () => {
         });
       }
     }
+  }
+
+  // x·Wᵀ with x an executor's tensor (in the kernels' memory), rows a multiple of 4 and W at most 256
+  // rows: the tiles read x where it lies, row-major, instead of packing it; the same products in the
+  // same order as from a packed copy (x elsewhere), so the same bits, with the fused bias and relu too.
+  for (const [m, n, k] of [[8, 10, 300], [260, 40, 600], [64, 256, 37]] as const) {
+    it(`${m}x${n}x${k}, A read row-major where it lies: the bits of packing it, within the bound of the exact product`, () => {
+      const a = random(m * k, 8);
+      const b = random(n * k, 9);
+      const bias = random(n, 10);
+      const placed = placedInKernelMemory([{ shape: [m, k], data: a }]);
+      try {
+        const placedA = placed.tensors[0]!.data as Float32Array;
+        for (const epilogue of [none, { bias, pre: null, activation: activationRange('relu', {}), activationName: 'relu' }]) {
+          const inPlace = product(matmulSimd, placedA, b, m, n, k, false, true, epilogue);
+          const packed = product(matmulSimd, a, b, m, n, k, false, true, epilogue);
+          expect(new Uint32Array(inPlace.buffer)).toEqual(new Uint32Array(packed.buffer));
+        }
+        const { exact, magnitude } = naive(a, b, m, n, k, false, true);
+        const got = product(matmulSimd, placedA, b, m, n, k, false, true);
+        exact.forEach((v, i) => expect(Math.abs(got[i]! - v)).toBeLessThanOrEqual((k + 3) * U * magnitude[i]!));
+      } finally {
+        placed.free();
+      }
+    });
   }
 
   // Every activation of the kernel table: relu, leaky_relu and step inside the tile, the others after
