@@ -39,31 +39,57 @@ export function byChannels(module: GemmMemoryModule<NormExports>, fn: NormFuncti
 
 const lastDim = (t: CpuTensor): number => t.shape[t.shape.length - 1] ?? 1;
 
+/** The first `c` values of a per-channel operand: itself when it holds no more (no subarray view per call). */
+const firstValues = (data: Float32Array, c: number): Float32Array => (data.length === c ? data : data.subarray(0, c));
+
+/** Argument lists by length, refilled per pass (parallelFor reads them before it returns): nothing allocated per step. */
+const args4: number[] = new Array<number>(4).fill(0);
+const args5: number[] = new Array<number>(5).fill(0);
+const args8: number[] = new Array<number>(8).fill(0);
+const args11: number[] = new Array<number>(11).fill(0);
+
+// Operands by index, not destructured: destructuring allocates per call where V8 does not optimize it away (train-step-heap.test.ts).
 export const batchnormSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
-  const [x, gamma, beta, runMean, runVar] = inputs;
-  const [y, meanOut, invstdOut] = outputs;
-  const c = lastDim(x!);
+  const c = lastDim(inputs[0]!);
   const module = c % 4 === 0 ? normModule() : null;
   if (!module) return normalizationKernels.batchnorm(ctx, inputs, outputs, attrs);
-  const xd = f32(x!);
+  const xd = f32(inputs[0]!);
+  const rm = f32(inputs[3]!);
+  const rv = f32(inputs[4]!);
+  const yd = f32(outputs[0]!);
+  const mean = f32(outputs[1]!);
+  const invstd = f32(outputs[2]!);
   const rows = xd.length / c;
   const eps = attrs.epsilon as number;
   const momentum = attrs.momentum as number;
-  const [rm, rv, mean, invstd] = [f32(runMean!), f32(runVar!), f32(meanOut!), f32(invstdOut!)];
-  const yd = f32(y!);
   const call = callLayout(module.gemm.memory);
   const xAt = call.input(xd);
   const yAt = call.output(yd);
-  const [meanAt, invstdAt, gAt, bAt, sumAt] = [call.scratch(c), call.scratch(c), call.scratch(c), call.scratch(c), call.scratch(c)];
+  const meanAt = call.scratch(c);
+  const invstdAt = call.scratch(c);
+  const gAt = call.scratch(c);
+  const bAt = call.scratch(c);
+  const sumAt = call.scratch(c);
   const floats = floatsOf(module.gemm.memory);
   const cBytes = c * 4;
   if (ctx.training) {
     floats.fill(0, sumAt / 4, sumAt / 4 + c);
-    byChannels(module, 'bn_sum', [xAt, rows, cBytes, sumAt], rows, c);
+    const a = args4;
+    a[0] = xAt;
+    a[1] = rows;
+    a[2] = cBytes;
+    a[3] = sumAt;
+    byChannels(module, 'bn_sum', a, rows, c);
     for (let j = 0; j < c; j++) mean[j] = floats[sumAt / 4 + j]! / rows;
-    floats.set(mean, meanAt / 4);
+    floats.set(firstValues(mean, c), meanAt / 4);
     floats.fill(0, sumAt / 4, sumAt / 4 + c);
-    byChannels(module, 'bn_sqdev', [xAt, rows, cBytes, meanAt, sumAt], rows, c);
+    const b = args5;
+    b[0] = xAt;
+    b[1] = rows;
+    b[2] = cBytes;
+    b[3] = meanAt;
+    b[4] = sumAt;
+    byChannels(module, 'bn_sqdev', b, rows, c);
     for (let j = 0; j < c; j++) {
       const sq = floats[sumAt / 4 + j]!;
       invstd[j] = 1 / Math.sqrt(sq / rows + eps);
@@ -75,43 +101,80 @@ export const batchnormSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
       mean[j] = rm[j]!;
       invstd[j] = 1 / Math.sqrt(rv[j]! + eps);
     }
-    floats.set(mean, meanAt / 4);
+    floats.set(firstValues(mean, c), meanAt / 4);
   }
-  floats.set(invstd, invstdAt / 4);
-  floats.set(f32(gamma!).subarray(0, c), gAt / 4);
-  floats.set(f32(beta!).subarray(0, c), bAt / 4);
-  byChannels(module, 'bn_apply', [xAt, yAt, rows, cBytes, meanAt, invstdAt, gAt, bAt], rows, c);
+  floats.set(firstValues(invstd, c), invstdAt / 4);
+  floats.set(firstValues(f32(inputs[1]!), c), gAt / 4);
+  floats.set(firstValues(f32(inputs[2]!), c), bAt / 4);
+  const a = args8;
+  a[0] = xAt;
+  a[1] = yAt;
+  a[2] = rows;
+  a[3] = cBytes;
+  a[4] = meanAt;
+  a[5] = invstdAt;
+  a[6] = gAt;
+  a[7] = bAt;
+  byChannels(module, 'bn_apply', a, rows, c);
   call.copyOut(yd, yAt);
 };
 
 export const batchnormGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
-  const [dy, x, gamma, meanIn, invstdIn] = inputs;
-  const [dx, dgamma, dbeta] = outputs;
-  const c = lastDim(x!);
+  const c = lastDim(inputs[1]!);
   const module = c % 4 === 0 ? normModule() : null;
   if (!module) return normalizationKernels.batchnorm_grad(ctx, inputs, outputs, attrs);
-  const [dyd, xd] = [f32(dy!), f32(x!)];
+  const dyd = f32(inputs[0]!);
+  const xd = f32(inputs[1]!);
+  const gm = f32(inputs[2]!);
+  const mean = f32(inputs[3]!);
+  const invstd = f32(inputs[4]!);
+  const dxd = f32(outputs[0]!);
+  const dg = f32(outputs[1]!);
+  const db = f32(outputs[2]!);
   const rows = xd.length / c;
-  const [mean, invstd, gm, dg, db] = [f32(meanIn!), f32(invstdIn!), f32(gamma!), f32(dgamma!), f32(dbeta!)];
-  const dxd = f32(dx!);
   const call = callLayout(module.gemm.memory);
   const dyAt = call.input(dyd);
   const xAt = call.input(xd);
   const dxAt = call.output(dxd);
-  const [meanAt, invstdAt, kAt, dbAt, dgAt] = [call.scratch(c), call.scratch(c), call.scratch(c), call.scratch(c), call.scratch(c)];
+  const meanAt = call.scratch(c);
+  const invstdAt = call.scratch(c);
+  const kAt = call.scratch(c);
+  const dbAt = call.scratch(c);
+  const dgAt = call.scratch(c);
   const floats = floatsOf(module.gemm.memory);
   const cBytes = c * 4;
-  floats.set(mean.subarray(0, c), meanAt / 4);
-  floats.set(invstd.subarray(0, c), invstdAt / 4);
+  floats.set(firstValues(mean, c), meanAt / 4);
+  floats.set(firstValues(invstd, c), invstdAt / 4);
   floats.fill(0, dbAt / 4, dbAt / 4 + c);
   floats.fill(0, dgAt / 4, dgAt / 4 + c);
-  byChannels(module, 'bn_grad_sums', [dyAt, xAt, rows, cBytes, meanAt, invstdAt, dbAt, dgAt], rows, c);
+  const a = args8;
+  a[0] = dyAt;
+  a[1] = xAt;
+  a[2] = rows;
+  a[3] = cBytes;
+  a[4] = meanAt;
+  a[5] = invstdAt;
+  a[6] = dbAt;
+  a[7] = dgAt;
+  byChannels(module, 'bn_grad_sums', a, rows, c);
   for (let j = 0; j < c; j++) {
     db[j] = floats[dbAt / 4 + j]!;
     dg[j] = floats[dgAt / 4 + j]!;
     floats[kAt / 4 + j] = (gm[j]! * invstd[j]!) / rows;
   }
-  byChannels(module, 'bn_grad_apply', [dyAt, xAt, dxAt, rows, cBytes, meanAt, invstdAt, kAt, dbAt, dgAt, rows], rows, c);
+  const b = args11;
+  b[0] = dyAt;
+  b[1] = xAt;
+  b[2] = dxAt;
+  b[3] = rows;
+  b[4] = cBytes;
+  b[5] = meanAt;
+  b[6] = invstdAt;
+  b[7] = kAt;
+  b[8] = dbAt;
+  b[9] = dgAt;
+  b[10] = rows;
+  byChannels(module, 'bn_grad_apply', b, rows, c);
   call.copyOut(dxd, dxAt);
 };
 
@@ -132,7 +195,7 @@ export const sumToSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   // The sums accumulate where the output lies when it is in the memory (no copy out), else in scratch.
   const sumAt = call.output(out);
   floatsOf(module.gemm.memory).fill(0, sumAt / 4, sumAt / 4 + m);
-  const args = sumArgs;
+  const args = args4;
   args[0] = xAt;
   args[1] = xd.length / m;
   args[2] = m * 4;
@@ -141,5 +204,3 @@ export const sumToSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   call.copyOut(out, sumAt);
 };
 
-/** sumToSimd's argument list, refilled per call: nothing allocated per bias gradient. */
-const sumArgs: number[] = [0, 0, 0, 0];

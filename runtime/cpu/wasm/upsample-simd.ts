@@ -3,7 +3,7 @@ import { f32 } from '../kernel-interface.js';
 import { upsampleGeometry, upsampleKernels, type Tap } from '../kernels/upsample.js';
 import { parallelFor } from '../threads/threaded-module.js';
 import { overGemmMemory } from './gemm-memory.js';
-import { callLayout, floatsOf } from './kernel-memory.js';
+import { callLayout, intsOf } from './kernel-memory.js';
 import { UPSAMPLE_FUNCTIONS, upsampleModuleBytes } from './upsample-module.js';
 
 /**
@@ -13,6 +13,8 @@ import { UPSAMPLE_FUNCTIONS, upsampleModuleBytes } from './upsample-module.js';
  * taps of kernels/upsample.ts (a source row and the next, with 1 − frac and frac); the gradient's are
  * the same taps transposed (for each source cell, the outputs that read it, with their weights), so
  * the two agree by construction, as the JS kernels do. The JS kernels for other channel counts.
+ * The lists are encoded once per attrs object and shape and copied into each call's scratch: a
+ * steady-state call allocates nothing.
  *
  * Numerics: the forward is (1 − fr)·((1 − fc)·x00 + fc·x01) + fr·(…) in float32 rather than the four
  * products summed in float64; nearest (one tap of weight 1) copies exactly.
@@ -36,90 +38,126 @@ function gradientLists(taps: readonly Tap[], size: number): Lists {
   return lists;
 }
 
-/** Writes `lists` as offsets [count + 1] then entries (index, weight) at byte `at`; the entries' byte address. */
-function place(memory: WebAssembly.Memory, at: number, lists: Lists): number {
-  const ints = new Int32Array(memory.buffer);
-  const floats = floatsOf(memory);
-  const entriesAt = at + Math.ceil(((lists.length + 1) * 4) / 16) * 16;
+/**
+ * A pass's lists as gather_axis reads them, encoded once: offsets [count + 1] (padded to 16 bytes),
+ * then the entries (index i32, weight f32); copied into the call's scratch with one memcpy.
+ */
+interface EncodedLists {
+  words: Int32Array;
+  /** Byte offset of the entries in `words`. */
+  entriesOffset: number;
+  count: number;
+}
+
+function encode(lists: Lists): EncodedLists {
+  const entriesOffset = Math.ceil(((lists.length + 1) * 4) / 16) * 16;
+  const words = new Int32Array(entriesOffset / 4 + 2 * lists.reduce((n, l) => n + l.length, 0));
+  const weights = new Float32Array(words.buffer);
   let e = 0;
   lists.forEach((list, i) => {
-    ints[at / 4 + i] = e;
+    words[i] = e;
     for (const [index, weight] of list) {
-      ints[entriesAt / 4 + 2 * e] = index;
-      floats[entriesAt / 4 + 2 * e + 1] = weight;
+      words[entriesOffset / 4 + 2 * e] = index;
+      weights[entriesOffset / 4 + 2 * e + 1] = weight;
       e++;
     }
   });
-  ints[at / 4 + lists.length] = e;
-  return entriesAt;
+  words[lists.length] = e;
+  return { words, entriesOffset, count: lists.length };
 }
 
-const listFloats = (lists: Lists): number => lists.length + 4 + 2 * lists.reduce((n, l) => n + l.length, 0);
+/** An upsampling's sizes and the four passes' lists (forward rows, columns; gradient columns, rows), kept per attrs object while x's shape stays. */
+interface Kept {
+  shape: number[];
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  oh: number;
+  ow: number;
+  forwardRows: EncodedLists;
+  forwardCols: EncodedLists;
+  gradientCols: EncodedLists;
+  gradientRows: EncodedLists;
+}
+
+const kept = new WeakMap<object, Kept>();
+function keptFor(xShape: number[], attrs: Readonly<Record<string, unknown>>): Kept {
+  const k = kept.get(attrs);
+  if (k && k.shape.length === xShape.length && k.shape.every((d, i) => d === xShape[i])) return k;
+  const g = upsampleGeometry(xShape, attrs);
+  const fresh: Kept = {
+    shape: [...xShape],
+    n: g.n,
+    h: g.h,
+    w: g.w,
+    c: g.c,
+    oh: g.rows.length,
+    ow: g.cols.length,
+    forwardRows: encode(forwardLists(g.rows)),
+    forwardCols: encode(forwardLists(g.cols)),
+    gradientCols: encode(gradientLists(g.cols, g.w)),
+    gradientRows: encode(gradientLists(g.rows, g.h)),
+  };
+  kept.set(attrs, fresh);
+  return fresh;
+}
 
 const upsampleModule = overGemmMemory<unknown>(upsampleModuleBytes, UPSAMPLE_FUNCTIONS);
 
 /** One value's work in the threshold's multiply-adds: memory-bound, as the element-wise kernels'. */
 const VALUE_COST = 16;
 
-interface Pass {
-  src: number;
-  dst: number;
-  lists: Lists;
-  outer: number;
-  inCount: number;
-  innerFloats: number;
+/** gather_axis's arguments, reused by every pass (parallelFor reads them before it returns). */
+const passArgs: number[] = new Array<number>(7).fill(0);
+
+/** One pass, split over threads by its output blocks: `lists` copied into scratch, then gather_axis. */
+function pass(module: NonNullable<ReturnType<typeof upsampleModule>>, call: ReturnType<typeof callLayout>, src: number, dst: number, lists: EncodedLists, outer: number, inCount: number, innerFloats: number): void {
+  const at = call.scratch(lists.words.length);
+  intsOf(module.gemm.memory).set(lists.words, at / 4);
+  const tiles = outer * lists.count;
+  const a = passArgs;
+  a[0] = src;
+  a[1] = dst;
+  a[2] = at;
+  a[3] = at + lists.entriesOffset;
+  a[4] = inCount;
+  a[5] = lists.count;
+  a[6] = innerFloats * 4;
+  parallelFor(module.threaded, 'gather_axis', a, tiles, tiles * innerFloats * VALUE_COST);
 }
 
-/** Both passes, one after the other, each split over threads by its output blocks. */
-function run(memory: WebAssembly.Memory, call: ReturnType<typeof callLayout>, passes: readonly Pass[]): void {
-  const module = upsampleModule()!;
-  const placed = passes.map((p) => {
-    const at = call.scratch(listFloats(p.lists));
-    return { at, entries: place(memory, at, p.lists) };
-  });
-  passes.forEach((p, k) => {
-    const tiles = p.outer * p.lists.length;
-    const args = [p.src, p.dst, placed[k]!.at, placed[k]!.entries, p.inCount, p.lists.length, p.innerFloats * 4];
-    parallelFor(module.threaded, 'gather_axis', args, tiles, tiles * p.innerFloats * VALUE_COST);
-  });
-}
-
+// Operands by index, not destructured: destructuring allocates per call where V8 does not optimize it away (train-step-heap.test.ts).
 export const upsampleSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
-  const [x] = inputs;
-  const [y] = outputs;
-  const g = upsampleGeometry(x!.shape, attrs);
-  const module = g.c % 4 === 0 && g.c > 0 ? upsampleModule() : null;
+  const x = f32(inputs[0]!);
+  const y = f32(outputs[0]!);
+  const c = inputs[0]!.shape[3]!;
+  const module = c % 4 === 0 && c > 0 ? upsampleModule() : null;
   if (!module) return upsampleKernels.upsample2d(ctx, inputs, outputs, attrs);
-  const oh = g.rows.length;
-  const memory = module.gemm.memory;
-  const call = callLayout(memory);
-  const xAt = call.input(f32(x!));
-  const yAt = call.output(f32(y!));
+  const g = keptFor(inputs[0]!.shape, attrs);
+  const call = callLayout(module.gemm.memory);
+  const xAt = call.input(x);
+  const yAt = call.output(y);
   // Rows: t[b, oy, ix, :] from x[b, iy, ix, :]; then columns: y[b, oy, ox, :] from t[b, oy, ix, :].
-  const tAt = call.scratch(g.n * oh * g.w * g.c);
-  run(memory, call, [
-    { src: xAt, dst: tAt, lists: forwardLists(g.rows), outer: g.n, inCount: g.h, innerFloats: g.w * g.c },
-    { src: tAt, dst: yAt, lists: forwardLists(g.cols), outer: g.n * oh, inCount: g.w, innerFloats: g.c },
-  ]);
-  call.copyOut(f32(y!), yAt);
+  const tAt = call.scratch(g.n * g.oh * g.w * g.c);
+  pass(module, call, xAt, tAt, g.forwardRows, g.n, g.h, g.w * g.c);
+  pass(module, call, tAt, yAt, g.forwardCols, g.n * g.oh, g.w, g.c);
+  call.copyOut(y, yAt);
 };
 
 export const upsampleGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
-  const [dy] = inputs;
-  const [dx] = outputs;
-  const g = upsampleGeometry(dx!.shape, attrs);
-  const module = g.c % 4 === 0 && g.c > 0 ? upsampleModule() : null;
+  const dy = f32(inputs[0]!);
+  const dx = f32(outputs[0]!);
+  const c = outputs[0]!.shape[3]!;
+  const module = c % 4 === 0 && c > 0 ? upsampleModule() : null;
   if (!module) return upsampleKernels.upsample2d_grad(ctx, inputs, outputs, attrs);
-  const [oh, ow] = [g.rows.length, g.cols.length];
-  const memory = module.gemm.memory;
-  const call = callLayout(memory);
-  const dyAt = call.input(f32(dy!));
-  const dxAt = call.output(f32(dx!));
+  const g = keptFor(outputs[0]!.shape, attrs);
+  const call = callLayout(module.gemm.memory);
+  const dyAt = call.input(dy);
+  const dxAt = call.output(dx);
   // Columns: t[b, oy, ix, :] from dy[b, oy, ox, :]; then rows: dx[b, iy, ix, :] from t[b, oy, ix, :].
-  const tAt = call.scratch(g.n * oh * g.w * g.c);
-  run(memory, call, [
-    { src: dyAt, dst: tAt, lists: gradientLists(g.cols, g.w), outer: g.n * oh, inCount: ow, innerFloats: g.c },
-    { src: tAt, dst: dxAt, lists: gradientLists(g.rows, g.h), outer: g.n, inCount: oh, innerFloats: g.w * g.c },
-  ]);
-  call.copyOut(f32(dx!), dxAt);
+  const tAt = call.scratch(g.n * g.oh * g.w * g.c);
+  pass(module, call, dyAt, tAt, g.gradientCols, g.n * g.oh, g.ow, g.c);
+  pass(module, call, tAt, dxAt, g.gradientRows, g.n, g.oh, g.w * g.c);
+  call.copyOut(dx, dxAt);
 };

@@ -12,9 +12,10 @@ import { random } from './float-data.js';
  * A steady-state training step allocates nothing on the JS heap (issue 9): the step the training
  * loop calls on the CPU (trainStepSync with its reused options and result record, reading back the
  * prediction), on models large enough for the WASM SIMD kernels, the worker pool and the optimizer's
- * packing update: a dense stack (and one with label smoothing and class weights), a conv net (indirect convolutions, pooling and their gradients), a
- * strided convolution (its input gradient phase by phase: conv-phases.ts), grouped convolutions with
- * group norm, and depthwise convolutions (depthwise-simd.ts), one with a multiplier and a stride.
+ * packing update: a dense stack (and one with label smoothing and class weights), a conv net
+ * (indirect convolutions, pooling and their gradients), a strided convolution (its input gradient
+ * phase by phase: conv-phases.ts), grouped convolutions with group norm, depthwise convolutions
+ * (depthwise-simd.ts), one with a multiplier and a stride, and batch norm, upsampling and layer norm.
  * Measured as bench/cpu/measure.mjs does: the bytes V8's young generation took in over the steps
  * (what collections took out of it plus its growth), after warm-up steps that let V8 optimize the
  * code (until then the interpreter boxes numbers). The least of up to MAX_WINDOWS measurements:
@@ -75,6 +76,16 @@ model Grouped {
   output probs = softmax(logits)
   train { loss cross_entropy(logits, label)  optimizer adam(lr: 1e-3)  batch 8  seed 1 }
 }
+model Norms {
+  input x: [batch, 8, 8, 4]
+  input label: [batch] int
+  c1 = conv2d(x, 8, 3, padding: same) |> batchnorm |> relu
+  u = upsample2d(c1, 2)
+  c2 = conv2d(u, 8, 3, stride: 2, padding: same) |> layernorm |> relu
+  logits = dense(flatten(c2), 10)
+  output probs = softmax(logits)
+  train { loss cross_entropy(logits, label)  optimizer adam(lr: 1e-3)  batch 8  seed 1 }
+}
 model Depthwise {
   input x: [batch, 12, 12, 6]
   input label: [batch] int
@@ -130,6 +141,7 @@ describe('the steady-state CPU training step', () => {
     ['Strided', 8, [16, 16, 4], true],
     ['Grouped', 8, [12, 12, 8], true],
     ['Depthwise', 8, [12, 12, 6], true],
+    ['Norms', 8, [8, 8, 4], true],
   ] as const;
   for (const [model, batch, features, fuse] of models) {
     it(`allocates nothing on the JS heap: ${model}${fuse ? '' : ' unfused'}`, () => {
