@@ -3,7 +3,7 @@ import { parallelFor } from '../threads/threaded-module.js';
 import { columnsModule, copyColumns } from './group-columns.js';
 import { addressIn, zerosIn } from './kernel-memory.js';
 import { pointerTable } from './pointer-tables.js';
-import { driverName, MR, NR, unrolledTaps, UNROLLED_TAP_CHANNELS, type TileActivation } from './sgemm-module.js';
+import { driverName, MR, NR, TILE_ACTIVATIONS, unrolledTaps, UNROLLED_TAP_CHANNELS } from './sgemm-module.js';
 import { copyOut, floatsOf, tileShape, tileWork, type SgemmEpilogue, type SgemmModule } from './sgemm-simd.js';
 import { copyRuns } from './sgemm-pack.js';
 
@@ -182,7 +182,6 @@ export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB,
 /** The driver's argument list, reused by every call (parallelFor reads it before it returns). */
 const driverArgs: number[] = new Array<number>(13).fill(0);
 
-const TILE_ACTIVATIONS: readonly TileActivation[] = ['none', 'relu', 'leaky_relu', 'step'];
 /** The indirect driver export of each epilogue: index (bias · 4) + the activation's index. */
 const indirectDrivers = (tapChannels?: number): readonly string[] =>
   [false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => driverName({ indirectA: true, tapChannels, rowMajorB: false, bias, activation })));

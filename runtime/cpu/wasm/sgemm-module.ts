@@ -1,6 +1,7 @@
 import { driverBody, DRIVER_TYPE, gatherDriverBody, indirectDriverBody } from './sgemm-driver.js';
 import { packABody, packBBody, PACK_A_TYPE } from './sgemm-pack-a.js';
 import { packAVectorBody, packBTransposedBody } from './sgemm-pack-vector.js';
+import { WINOGRAD_TYPE, winogradBody, winogradName } from './winograd-module.js';
 import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
 
 /**
@@ -56,7 +57,7 @@ export const NR = 8;
 
 /** Activations done inside the tile; the rest of runtime/plan/kernels.ts's list runs in JS per chunk. */
 export type TileActivation = 'none' | 'relu' | 'leaky_relu' | 'step';
-const TILE_ACTIVATIONS: readonly TileActivation[] = ['none', 'relu', 'leaky_relu', 'step'];
+export const TILE_ACTIVATIONS: readonly TileActivation[] = ['none', 'relu', 'leaky_relu', 'step'];
 
 export interface SgemmVariant {
   /** A read row-major where it lies, its row stride in bytes the `aChannels` argument (rowMajorB false). */
@@ -262,21 +263,26 @@ function gatherSteps(fma: boolean): number[] {
   return code;
 }
 
-/** v = activation(v), in registers. */
-function activate(activation: TileActivation): number[] {
+/**
+ * v = activation(v) in registers, v, zero (a zero vector) and alphas (alpha in every lane) being the
+ * locals of those indices: the tiles' epilogue here, and the Winograd output transform's (winograd-module.ts).
+ */
+export function activationCode(activation: TileActivation, v: number, zero: number, alphas: number): number[] {
   switch (activation) {
     case 'none':
       return [];
     case 'relu':
-      return [...get('v'), ...get('zero'), ...Op.f32x4Pmax, ...set('v')];
+      return [...Op.localGet(v), ...Op.localGet(zero), ...Op.f32x4Pmax, ...Op.localSet(v)];
     case 'leaky_relu':
       // v < 0 ? alpha·v : v
-      return [...get('v'), ...get('alphas'), ...Op.f32x4Mul, ...get('v'), ...get('v'), ...get('zero'), ...Op.f32x4Lt, ...Op.v128Bitselect, ...set('v')];
+      return [...Op.localGet(v), ...Op.localGet(alphas), ...Op.f32x4Mul, ...Op.localGet(v), ...Op.localGet(v), ...Op.localGet(zero), ...Op.f32x4Lt, ...Op.v128Bitselect, ...Op.localSet(v)];
     case 'step':
       // v > 0 ? 1 : 0 (a mask of all ones ANDed with 1.0's bits)
-      return [...get('v'), ...get('zero'), ...Op.f32x4Gt, ...Op.f32Const(1), ...Op.f32x4Splat, ...Op.v128And, ...set('v')];
+      return [...Op.localGet(v), ...Op.localGet(zero), ...Op.f32x4Gt, ...Op.f32Const(1), ...Op.f32x4Splat, ...Op.v128And, ...Op.localSet(v)];
   }
 }
+
+const activate = (activation: TileActivation): number[] => activationCode(activation, index.get('v')!, index.get('zero')!, index.get('alphas')!);
 
 /** C[4p + r, 8q .. 8q+7] = finish(acc[r]): cp walks down the tile's rows. */
 function storeTile(variant: SgemmVariant): number[] {
@@ -358,6 +364,12 @@ export function sgemmModuleBytes(fma: boolean, shared: boolean, maxPages: number
   const packBIndex = packAIndex + 1;
   const bodies = [...SGEMM_VARIANTS.map((variant) => body(variant, fma)), ...drivers, packABody(), packBBody()].map((code) => u32(code.length).concat(code));
   bodies.push(packBTransposedBody(packBIndex), packAVectorBody(packAIndex));
+  // Then the Winograd convolutions (winograd-module.ts), whose products call the plain tile.
+  const winogradIndex = packBIndex + 3;
+  const plainTile = functionIndex({ rowMajorB: false, accumulate: false, bias: false, activation: 'none' });
+  for (const activation of TILE_ACTIVATIONS) {
+    bodies.push(winogradBody(activation, plainTile));
+  }
   const exports = [
     ...SGEMM_VARIANTS.map((variant, i) => [...name(variantName(variant)), 0x00, ...u32(i)]),
     ...DRIVER_VARIANTS.map((variant, i) => [...name(driverName(variant)), 0x00, ...u32(SGEMM_VARIANTS.length + i)]),
@@ -365,12 +377,13 @@ export function sgemmModuleBytes(fma: boolean, shared: boolean, maxPages: number
     [...name('pack_b'), 0x00, ...u32(packBIndex)],
     [...name('pack_bt'), 0x00, ...u32(packBIndex + 1)],
     [...name('pack_a'), 0x00, ...u32(packBIndex + 2)],
+    ...TILE_ACTIVATIONS.map((activation, i) => [...name(winogradName(activation)), 0x00, ...u32(winogradIndex + i)]),
   ];
   return new Uint8Array([
     ...MAGIC_AND_VERSION,
-    ...section(1, vector([tileType, DRIVER_TYPE, PACK_A_TYPE])),
+    ...section(1, vector([tileType, DRIVER_TYPE, PACK_A_TYPE, WINOGRAD_TYPE])),
     ...importedMemorySection(shared, maxPages),
-    ...section(3, vector([...SGEMM_VARIANTS.map(() => u32(0)), ...DRIVER_VARIANTS.map(() => u32(1)), u32(2), u32(2), u32(2), u32(2)])),
+    ...section(3, vector([...SGEMM_VARIANTS.map(() => u32(0)), ...DRIVER_VARIANTS.map(() => u32(1)), u32(2), u32(2), u32(2), u32(2), ...TILE_ACTIVATIONS.map(() => u32(3))])),
     ...section(7, vector(exports)),
     ...section(10, vector(bodies)),
   ]);

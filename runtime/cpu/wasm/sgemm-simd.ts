@@ -1,7 +1,8 @@
 import { instantiateThreaded, MAX_MEMORY_PAGES, parallelFor, type ThreadedModule } from '../threads/threaded-module.js';
 import { addressIn, floatsOf } from './kernel-memory.js';
 import { ResidentOperands } from './resident-operands.js';
-import { DRIVER_VARIANTS, driverName, MR, NR, sgemmModuleBytes, type TileActivation } from './sgemm-module.js';
+import { DRIVER_VARIANTS, driverName, MR, NR, sgemmModuleBytes, TILE_ACTIVATIONS, type TileActivation } from './sgemm-module.js';
+import { winogradName } from './winograd-module.js';
 import { packB8, packedBSize } from './sgemm-pack.js';
 
 /**
@@ -78,7 +79,7 @@ export interface SgemmModule {
 }
 
 function instantiate(fma: boolean): SgemmModule | null {
-  const drivers = [...DRIVER_VARIANTS.map(driverName), 'pack_a', 'pack_b', 'pack_bt'];
+  const drivers = [...DRIVER_VARIANTS.map(driverName), 'pack_a', 'pack_b', 'pack_bt', ...TILE_ACTIVATIONS.map(winogradName)];
   const threaded = instantiateThreaded((shared) => sgemmModuleBytes(fma, shared, MAX_MEMORY_PAGES), drivers);
   if (!threaded) return null;
   const { memory } = threaded;
@@ -201,7 +202,7 @@ export function sgemmSimd(
   const rawAt = aInPlace ?? scratchAt;
   const aAt = align16(aInPlace === null ? rawAt + aFloats * 4 : scratchAt);
   const passUnit = TILE_ROW_PANELS * MR;
-  const passRows = aRowMajor ? m : Math.min(Math.ceil(m / MR) * MR, Math.max(passUnit, Math.floor(PACKED_A_BYTES / (4 * k) / passUnit) * passUnit));
+  const passRows = Math.min(Math.ceil(m / MR) * MR, Math.max(passUnit, Math.floor(PACKED_A_BYTES / (4 * k) / passUnit) * passUnit));
   // C straight into c when the tiles' rows are c's rows (no padding columns, no rows past m).
   const cInPlace = ldc === n && m % MR === 0 ? addressIn(memory, c) : null;
   const cScratchAt = aAt + (aRowMajor ? 0 : passRows * k * 4);
