@@ -152,12 +152,16 @@ function classwise(f: (t: number, p: number) => [number, number]): CpuKernel {
   };
 }
 
-/** Label smoothing ε and class weights of a cross-entropy step (kernels.ts, LABEL_ATTRS); null when it has neither. */
-export function labelAttrs(attrs: Record<string, unknown>): { smoothing: number; classWeights: readonly number[] | null } | null {
-  const smoothing = typeof attrs.smoothing === 'number' ? attrs.smoothing : 0;
-  const classWeights = Array.isArray(attrs.classWeights) ? (attrs.classWeights as number[]) : null;
-  return smoothing === 0 && classWeights === null ? null : { smoothing, classWeights };
-}
+/** Label smoothing ε of a cross-entropy step (kernels.ts, LABEL_ATTRS), 0 when it has none. */
+export const smoothingOf = (attrs: Record<string, unknown>): number => (typeof attrs.smoothing === 'number' ? attrs.smoothing : 0);
+/** Class weights of a cross-entropy step, null when it has none. */
+export const classWeightsOf = (attrs: Record<string, unknown>): readonly number[] | null => (Array.isArray(attrs.classWeights) ? (attrs.classWeights as number[]) : null);
+/** Whether a cross-entropy step has label smoothing or class weights (read without an object per call). */
+export const hasLabelAttrs = (attrs: Record<string, unknown>): boolean => smoothingOf(attrs) !== 0 || classWeightsOf(attrs) !== null;
+
+/** weightedCE's rows of smoothed targets and log-probabilities, grown as needed (none per call). */
+let smoothed = new Float64Array(0);
+let logp = new Float64Array(0);
 
 /**
  * The multi-class cross-entropies with label smoothing and class weights: per row, the smoothed
@@ -166,18 +170,18 @@ export function labelAttrs(attrs: Record<string, unknown>): { smoothing: number;
  * its gradient, averaged over rows (Keras's class_weight). `masked`: the third input is a mask of the
  * rows; a row whose mask is 0 is skipped (dpred 0, its label unread) and the mean is over the others.
  */
-function weightedCE(sparse: boolean, logits: boolean, label: { smoothing: number; classWeights: readonly number[] | null }, masked = false): CpuKernel {
-  return (_ctx, [pred, target, maskIn], [loss, dpred]) => {
-    const z = f32(pred!);
-    const g = f32(dpred!);
-    const c = cols(pred!);
-    const mask = masked ? maskIn!.data : null;
+function weightedCE(sparse: boolean, logits: boolean, masked = false): CpuKernel {
+  return (_ctx, inputs, outputs, attrs) => {
+    const pred = inputs[0]!;
+    const z = f32(pred);
+    const g = f32(outputs[1]!);
+    const c = cols(pred);
+    const mask = masked ? inputs[2]!.data : null;
     const rows = mask ? counted(mask) : z.length / c;
-    const t = target!.data;
-    const eps = label.smoothing;
-    const cw = label.classWeights;
-    const smoothed = new Float64Array(c);
-    const logp = new Float64Array(c);
+    const t = inputs[1]!.data;
+    const eps = smoothingOf(attrs);
+    const cw = classWeightsOf(attrs);
+    if (smoothed.length < c) [smoothed, logp] = [new Float64Array(c), new Float64Array(c)];
     let total = 0;
     for (let r = 0; r < z.length / c; r++) {
       const base = r * c;
@@ -222,40 +226,55 @@ function weightedCE(sparse: boolean, logits: boolean, label: { smoothing: number
       }
       total += w * rowLoss;
     }
-    f32(loss!)[0] = total / rows;
+    f32(outputs[0]!)[0] = total / rows;
   };
 }
 
-/** Binary cross-entropy with smoothing (t ← t(1 − ε) + ε/2) and class weights [w0, w1] (w = w1·t + w0·(1 − t)). */
-function weightedBCE(logits: boolean, label: { smoothing: number; classWeights: readonly number[] | null }): CpuKernel {
-  const eps = label.smoothing;
-  const cw = label.classWeights;
-  return elementwise((_d, rawT, x) => {
-    const t = rawT * (1 - eps) + eps / 2;
-    const w = cw ? (cw[1] ?? 1) * rawT + (cw[0] ?? 1) * (1 - rawT) : 1;
-    if (logits) {
-      const s = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-      return [w * (Math.max(x, 0) - x * t + Math.log1p(Math.exp(-Math.abs(x)))), w * (s - t)];
+/**
+ * Binary cross-entropy with smoothing (t ← t(1 − ε) + ε/2) and class weights [w0, w1] (w = w1·t +
+ * w0·(1 − t)), averaged over every element or over those a mask keeps (as `elementwise`).
+ */
+function weightedBCE(logits: boolean): CpuKernel {
+  return (_ctx, inputs, outputs, attrs) => {
+    const x = f32(inputs[0]!);
+    const target = f32(inputs[1]!);
+    const g = f32(outputs[1]!);
+    const eps = smoothingOf(attrs);
+    const cw = classWeightsOf(attrs);
+    const w0 = cw ? (cw[0] ?? 1) : 1;
+    const w1 = cw ? (cw[1] ?? 1) : 1;
+    const n = x.length;
+    const mask = inputs[2]?.data;
+    const inner = mask ? n / mask.length : 1;
+    const count = mask ? counted(mask) * inner : n;
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      if (mask && mask[Math.floor(i / inner)] === 0) {
+        g[i] = 0;
+        continue;
+      }
+      const rawT = target[i]!;
+      const xi = x[i]!;
+      const t = rawT * (1 - eps) + eps / 2;
+      const w = cw ? w1 * rawT + w0 * (1 - rawT) : 1;
+      if (logits) {
+        const s = xi >= 0 ? 1 / (1 + Math.exp(-xi)) : Math.exp(xi) / (1 + Math.exp(xi));
+        total += w * (Math.max(xi, 0) - xi * t + Math.log1p(Math.exp(-Math.abs(xi))));
+        g[i] = (w * (s - t)) / count;
+      } else {
+        const p = clip(xi);
+        const inside = xi > EPS && xi < 1 - EPS;
+        total += -w * (t * Math.log(p) + (1 - t) * Math.log(1 - p));
+        g[i] = inside ? (w * (p - t)) / (p * (1 - p)) / count : 0;
+      }
     }
-    const p = clip(x);
-    const inside = x > EPS && x < 1 - EPS;
-    return [-w * (t * Math.log(p) + (1 - t) * Math.log(1 - p)), inside ? (w * (p - t)) / (p * (1 - p)) : 0];
-  });
-}
-
-const NO_LABEL_ATTRS = { smoothing: 0, classWeights: null };
-
-/** A masked cross-entropy kernel: the weighted one over the rows whose mask is nonzero. */
-function maskedCE(sparse: boolean, logits: boolean): CpuKernel {
-  return (ctx, inputs, outputs, attrs) => weightedCE(sparse, logits, labelAttrs(attrs) ?? NO_LABEL_ATTRS, true)(ctx, inputs, outputs, attrs);
+    f32(outputs[0]!)[0] = total / count;
+  };
 }
 
 /** A cross-entropy kernel: the plain one, or the smoothed/weighted one when the step asks for it. */
-function withLabelAttrs(plain: CpuKernel, weighted: (label: NonNullable<ReturnType<typeof labelAttrs>>) => CpuKernel): CpuKernel {
-  return (ctx, inputs, outputs, attrs) => {
-    const label = labelAttrs(attrs);
-    (label ? weighted(label) : plain)(ctx, inputs, outputs, attrs);
-  };
+function withLabelAttrs(plain: CpuKernel, weighted: CpuKernel): CpuKernel {
+  return (ctx, inputs, outputs, attrs) => (hasLabelAttrs(attrs) ? weighted : plain)(ctx, inputs, outputs, attrs);
 }
 
 const mse: CpuKernel = elementwise((d) => [d * d, 2 * d]);
@@ -270,14 +289,14 @@ const binaryCE: CpuKernel = withLabelAttrs(
     const inside = raw > EPS && raw < 1 - EPS;
     return [-(t * Math.log(p) + (1 - t) * Math.log(1 - p)), inside ? (p - t) / (p * (1 - p)) : 0];
   }),
-  (label) => weightedBCE(false, label),
+  weightedBCE(false),
 );
 const sigmoidBinaryCE: CpuKernel = withLabelAttrs(
   elementwise((_d, t, z) => {
     const s = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
     return [Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z))), s - t];
   }),
-  (label) => weightedBCE(true, label),
+  weightedBCE(true),
 );
 const klDivergence: CpuKernel = classwise((rawT, raw) => {
   const t = clip(rawT, EPS, 1);
@@ -304,13 +323,14 @@ export const lossKernels = {
       const p = clip(raw, EPS, 1);
       return [-t * Math.log(p), raw > EPS ? -t / p : 0];
     }),
-    (label) => weightedCE(false, false, label),
+    weightedCE(false, false),
   ),
-  softmax_cross_entropy_loss: withLabelAttrs(softmaxCE, (label) => weightedCE(false, true, label)),
-  sparse_cross_entropy_loss: withLabelAttrs(sparseCE, (label) => weightedCE(true, false, label)),
-  sparse_softmax_cross_entropy_loss: withLabelAttrs(sparseSoftmaxCE, (label) => weightedCE(true, true, label)),
-  masked_cross_entropy_loss: maskedCE(false, false),
-  masked_softmax_cross_entropy_loss: maskedCE(false, true),
-  masked_sparse_cross_entropy_loss: maskedCE(true, false),
-  masked_sparse_softmax_cross_entropy_loss: maskedCE(true, true),
+  softmax_cross_entropy_loss: withLabelAttrs(softmaxCE, weightedCE(false, true)),
+  sparse_cross_entropy_loss: withLabelAttrs(sparseCE, weightedCE(true, false)),
+  sparse_softmax_cross_entropy_loss: withLabelAttrs(sparseSoftmaxCE, weightedCE(true, true)),
+  // The masked forms: the weighted kernel over the rows whose mask is nonzero.
+  masked_cross_entropy_loss: weightedCE(false, false, true),
+  masked_softmax_cross_entropy_loss: weightedCE(false, true, true),
+  masked_sparse_cross_entropy_loss: weightedCE(true, false, true),
+  masked_sparse_softmax_cross_entropy_loss: weightedCE(true, true, true),
 } satisfies CpuKernelMap;

@@ -7,6 +7,7 @@ import { forwardB, forwardGather, forwardRowGather, gradInputB, gradInputGather,
 import { convGradWeightGather } from './conv-gather.js';
 import { gradInputByPhase, phasedDensity, phasesOf, type Phase } from './conv-phases.js';
 import { sgemmModule } from './sgemm-simd.js';
+import { convWinograd, gradInputGeometry, winogradApplies } from './conv-winograd.js';
 
 /**
  * conv1d / conv2d forward as an indirect GEMM on the float32 WASM kernel (conv-indirect.ts):
@@ -22,8 +23,10 @@ export const convSimd: EpilogueKernel = (ctx, inputs, outputs, attrs, epilogue) 
   const rows = g.n * g.oh * g.ow;
   const module = sgemmModule();
   if (!module || rows <= SMALL_M || g.f === 0 || k === 0) return conv(ctx, inputs, outputs, attrs, epilogue);
+  const tile = tileEpilogue(epilogue, attrs, g.f);
+  if (winogradApplies(g) && convWinograd(module, f32(x!), f32(w!), f32(outputs[0]!), g, tile)) return;
   const gather = windowRowsContiguous(g) ? forwardRowGather(f32(x!), g) : forwardGather(f32(x!), g);
-  sgemmIndirect(module, gather, forwardB(f32(w!), g), f32(outputs[0]!), g.f, tileEpilogue(epilogue, attrs, g.f));
+  sgemmIndirect(module, gather, forwardB(f32(w!), g), f32(outputs[0]!), g.f, tile);
 };
 
 /**
@@ -42,6 +45,8 @@ export const convGradInputSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const { phases, density } = phasesFor(g);
   if (!module || rows <= SMALL_M || g.c === 0 || g.f === 0 || g.kh * g.kw === 0 || density < MIN_DENSITY) return convKernels.conv2d_grad_input!(ctx, inputs, outputs, attrs);
   if (phases.length > 1) return gradInputByPhase(module, f32(dy!), f32(w!), g, f32(outputs[0]!), phases);
+  const transposed = gradInputGeometry(g);
+  if (winogradApplies(transposed) && convWinograd(module, f32(dy!), f32(w!), f32(outputs[0]!), transposed, NO_EPILOGUE, true)) return;
   sgemmIndirect(module, gradInputGather(f32(dy!), g), gradInputB(f32(w!), g), f32(outputs[0]!), g.c, NO_EPILOGUE);
 };
 

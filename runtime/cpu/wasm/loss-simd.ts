@@ -1,6 +1,6 @@
 import type { CpuKernel, CpuKernelMap } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
-import { labelAttrs, lossKernels } from '../kernels/losses.js';
+import { hasLabelAttrs, lossKernels } from '../kernels/losses.js';
 import { parallelFor } from '../threads/threaded-module.js';
 import { TILE_FLOATS } from './elementwise-module.js';
 import { overGemmMemory } from './gemm-memory.js';
@@ -66,7 +66,7 @@ function loss(fn: Loss, kernel: keyof typeof lossKernels, labelled: boolean, per
     const cols = perRow ? (inputs[0]!.shape[inputs[0]!.shape.length - 1] ?? 1) : 1;
     const maskFits = mask === null || (mask instanceof Float32Array && mask.length > 0 && (perRow ? mask.length * cols === n : n % mask.length === 0));
     // Label settings: the JS kernel.
-    const plain = inputs.length <= 3 && maskFits && p instanceof Float32Array && t instanceof Float32Array && t.length === n && !(labelled && labelAttrs(attrs) !== null);
+    const plain = inputs.length <= 3 && maskFits && p instanceof Float32Array && t instanceof Float32Array && t.length === n && !(labelled && hasLabelAttrs(attrs));
     const module = plain && n >= MIN_VALUES ? lossModule() : null;
     if (!module) return fallback(ctx, inputs, outputs, attrs);
     const args = mask === null ? plainArgs : maskedArgs;

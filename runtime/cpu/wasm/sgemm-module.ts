@@ -1,6 +1,7 @@
 import { driverBody, DRIVER_TYPE, gatherDriverBody, indirectDriverBody } from './sgemm-driver.js';
 import { packABody, packBBody, PACK_A_TYPE } from './sgemm-pack-a.js';
 import { packAVectorBody, packBTransposedBody } from './sgemm-pack-vector.js';
+import { WINOGRAD_TYPE, winogradBody, winogradName } from './winograd-module.js';
 import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
 
 /**
@@ -56,7 +57,7 @@ export const NR = 8;
 
 /** Activations done inside the tile; the rest of runtime/plan/kernels.ts's list runs in JS per chunk. */
 export type TileActivation = 'none' | 'relu' | 'leaky_relu' | 'step';
-const TILE_ACTIVATIONS: readonly TileActivation[] = ['none', 'relu', 'leaky_relu', 'step'];
+export const TILE_ACTIVATIONS: readonly TileActivation[] = ['none', 'relu', 'leaky_relu', 'step'];
 
 export interface SgemmVariant {
   /** A read row-major where it lies, its row stride in bytes the `aChannels` argument (rowMajorB false). */
@@ -85,20 +86,21 @@ export function driverName(v: DriverVariant): string {
 }
 
 /**
- * Channels per tap that get unrolled indirect variants (tapChannels), for up to UNROLLED_TAPS taps:
- * a 3×3 window of 1 or 3 channels with padding (a tap per pixel), or of 1 channel without (a tap per
- * window row of 3 pixels), as first layers have. Their k is small, and the loop variant spends more
- * on per-tap and per-step bookkeeping than on the 8 multiply-adds of a step. Conv (32 filters, 3×3,
- * relu) + maxpool 2, batch 64, one thread of the Zen 4, best of 320 under load: [28, 28, 1] valid
- * (3 taps of 3) 1,069 → 983 µs, same (9 taps of 1) 1,569 → 1,184 µs, [32, 32, 3] same (9 taps of 3)
- * 3,234 → 2,869 µs. 9 channels (a window row of 3 RGB pixels) gained nothing (its channel loop
- * already runs 9 steps), 5 (a 5×5 window row) 5%: not worth the module bytes (~4 KB per unrolled
- * tile function) and the time to write them at start-up.
+ * Channels per tap that get unrolled indirect variants (tapChannels), for up to UNROLLED_STEPS k
+ * steps: a 3×3 or 5×5 window of 1 channel or a 3×3 one of 3 with padding (a tap per pixel), or of 1
+ * channel without (a tap per window row of 3 pixels), as first layers have. Their k is small, and
+ * the loop variant spends more on per-tap and per-step bookkeeping than on the 8 multiply-adds of a
+ * step. Conv + relu + maxpool 2, batch 64, one thread of the Zen 4, best of 320 under load:
+ * [28, 28, 1] * 32 3×3 valid (3 taps of 3) 1,069 → 983 µs, same (9 taps of 1) 1,569 → 1,184 µs;
+ * [32, 32, 3] * 32 3×3 same (9 taps of 3) 3,234 → 2,869 µs; LeNet-5's first layer ([28, 28, 1] * 6
+ * 5×5 same: 25 taps of 1) 1,944 → 1,700 µs. 9 channels (a window row of 3 RGB pixels) gained nothing
+ * (its channel loop already runs 9 steps), 5 (a 5×5 window row) 5%: not worth the module bytes
+ * (~4 KB per unrolled tile function) and the time to write them at start-up.
  */
 export const UNROLLED_TAP_CHANNELS: readonly number[] = [1, 3];
-const UNROLLED_TAPS = 9;
+const UNROLLED_STEPS = 27;
 /** The most taps an unrolled variant of `channels` per tap takes (fewer leave early). */
-export const unrolledTaps = (channels: number): number => (UNROLLED_TAP_CHANNELS.includes(channels) ? UNROLLED_TAPS : 0);
+export const unrolledTaps = (channels: number): number => (UNROLLED_TAP_CHANNELS.includes(channels) ? Math.floor(UNROLLED_STEPS / channels) : 0);
 
 export const SGEMM_VARIANTS: readonly SgemmVariant[] = [
   ...[false, true].flatMap((rowMajorB) =>
@@ -261,21 +263,26 @@ function gatherSteps(fma: boolean): number[] {
   return code;
 }
 
-/** v = activation(v), in registers. */
-function activate(activation: TileActivation): number[] {
+/**
+ * v = activation(v) in registers, v, zero (a zero vector) and alphas (alpha in every lane) being the
+ * locals of those indices: the tiles' epilogue here, and the Winograd output transform's (winograd-module.ts).
+ */
+export function activationCode(activation: TileActivation, v: number, zero: number, alphas: number): number[] {
   switch (activation) {
     case 'none':
       return [];
     case 'relu':
-      return [...get('v'), ...get('zero'), ...Op.f32x4Pmax, ...set('v')];
+      return [...Op.localGet(v), ...Op.localGet(zero), ...Op.f32x4Pmax, ...Op.localSet(v)];
     case 'leaky_relu':
       // v < 0 ? alpha·v : v
-      return [...get('v'), ...get('alphas'), ...Op.f32x4Mul, ...get('v'), ...get('v'), ...get('zero'), ...Op.f32x4Lt, ...Op.v128Bitselect, ...set('v')];
+      return [...Op.localGet(v), ...Op.localGet(alphas), ...Op.f32x4Mul, ...Op.localGet(v), ...Op.localGet(v), ...Op.localGet(zero), ...Op.f32x4Lt, ...Op.v128Bitselect, ...Op.localSet(v)];
     case 'step':
       // v > 0 ? 1 : 0 (a mask of all ones ANDed with 1.0's bits)
-      return [...get('v'), ...get('zero'), ...Op.f32x4Gt, ...Op.f32Const(1), ...Op.f32x4Splat, ...Op.v128And, ...set('v')];
+      return [...Op.localGet(v), ...Op.localGet(zero), ...Op.f32x4Gt, ...Op.f32Const(1), ...Op.f32x4Splat, ...Op.v128And, ...Op.localSet(v)];
   }
 }
+
+const activate = (activation: TileActivation): number[] => activationCode(activation, index.get('v')!, index.get('zero')!, index.get('alphas')!);
 
 /** C[4p + r, 8q .. 8q+7] = finish(acc[r]): cp walks down the tile's rows. */
 function storeTile(variant: SgemmVariant): number[] {
@@ -357,6 +364,12 @@ export function sgemmModuleBytes(fma: boolean, shared: boolean, maxPages: number
   const packBIndex = packAIndex + 1;
   const bodies = [...SGEMM_VARIANTS.map((variant) => body(variant, fma)), ...drivers, packABody(), packBBody()].map((code) => u32(code.length).concat(code));
   bodies.push(packBTransposedBody(packBIndex), packAVectorBody(packAIndex));
+  // Then the Winograd convolutions (winograd-module.ts), whose products call the plain tile.
+  const winogradIndex = packBIndex + 3;
+  const plainTile = functionIndex({ rowMajorB: false, accumulate: false, bias: false, activation: 'none' });
+  for (const activation of TILE_ACTIVATIONS) {
+    bodies.push(winogradBody(activation, plainTile));
+  }
   const exports = [
     ...SGEMM_VARIANTS.map((variant, i) => [...name(variantName(variant)), 0x00, ...u32(i)]),
     ...DRIVER_VARIANTS.map((variant, i) => [...name(driverName(variant)), 0x00, ...u32(SGEMM_VARIANTS.length + i)]),
@@ -364,12 +377,13 @@ export function sgemmModuleBytes(fma: boolean, shared: boolean, maxPages: number
     [...name('pack_b'), 0x00, ...u32(packBIndex)],
     [...name('pack_bt'), 0x00, ...u32(packBIndex + 1)],
     [...name('pack_a'), 0x00, ...u32(packBIndex + 2)],
+    ...TILE_ACTIVATIONS.map((activation, i) => [...name(winogradName(activation)), 0x00, ...u32(winogradIndex + i)]),
   ];
   return new Uint8Array([
     ...MAGIC_AND_VERSION,
-    ...section(1, vector([tileType, DRIVER_TYPE, PACK_A_TYPE])),
+    ...section(1, vector([tileType, DRIVER_TYPE, PACK_A_TYPE, WINOGRAD_TYPE])),
     ...importedMemorySection(shared, maxPages),
-    ...section(3, vector([...SGEMM_VARIANTS.map(() => u32(0)), ...DRIVER_VARIANTS.map(() => u32(1)), u32(2), u32(2), u32(2), u32(2)])),
+    ...section(3, vector([...SGEMM_VARIANTS.map(() => u32(0)), ...DRIVER_VARIANTS.map(() => u32(1)), u32(2), u32(2), u32(2), u32(2), ...TILE_ACTIVATIONS.map(() => u32(3))])),
     ...section(7, vector(exports)),
     ...section(10, vector(bodies)),
   ]);

@@ -1,7 +1,8 @@
 import { instantiateThreaded, MAX_MEMORY_PAGES, parallelFor, type ThreadedModule } from '../threads/threaded-module.js';
 import { addressIn, floatsOf } from './kernel-memory.js';
 import { ResidentOperands } from './resident-operands.js';
-import { DRIVER_VARIANTS, driverName, MR, NR, sgemmModuleBytes, type TileActivation } from './sgemm-module.js';
+import { DRIVER_VARIANTS, driverName, MR, NR, sgemmModuleBytes, TILE_ACTIVATIONS, type TileActivation } from './sgemm-module.js';
+import { winogradName } from './winograd-module.js';
 import { packB8, packedBSize } from './sgemm-pack.js';
 
 /**
@@ -78,7 +79,7 @@ export interface SgemmModule {
 }
 
 function instantiate(fma: boolean): SgemmModule | null {
-  const drivers = [...DRIVER_VARIANTS.map(driverName), 'pack_a', 'pack_b', 'pack_bt'];
+  const drivers = [...DRIVER_VARIANTS.map(driverName), 'pack_a', 'pack_b', 'pack_bt', ...TILE_ACTIVATIONS.map(winogradName)];
   const threaded = instantiateThreaded((shared) => sgemmModuleBytes(fma, shared, MAX_MEMORY_PAGES), drivers);
   if (!threaded) return null;
   const { memory } = threaded;

@@ -17,6 +17,8 @@ import { WasmFunction } from './wasm-function.js';
  *   softmax_grad(dy, s, dx, cBytes)         dx = s · (dy − Σ dy·s)
  *   log_softmax_grad(dy, l, dx, cBytes)     dx = dy − e^l · Σ dy
  *   cross_entropy_rows(z, t, g, stats, cBytes, scalars)   the dense softmax cross-entropy (below)
+ *   smoothed_rows(z, g, stats, weights, cBytes, scalars)   the sparse one with label smoothing and class weights (below)
+ *   label_cross_entropy_rows(z, t, g, stats, cw, weighted, cBytes, scalars)   the dense one with them (below)
  *   attention_softmax(x, y, mask, maskStride, bits, causal, cBytes, scalars)   attention's masked softmax (below)
  *   attention_softmax_grad(dy, s, dx, cBytes, scalars)   dx = s · (dy − Σ dy·s) · scale
  *
@@ -189,12 +191,91 @@ const crossEntropyRows = fn(['z', 't', 'g', 'stats', 'cBytes', 'scalars'], (f) =
   ];
 });
 
+/** The f32 at base + 4·index in every lane. */
+const splatAt = (f: WasmFunction, base: string, index: string): number[] => [...f.get(base), ...f.get(index), ...Op.i32Const(4), ...Op.i32Mul, ...Op.i32Add, ...Op.v128Load32Splat(0)];
+
+/**
+ * The sparse softmax cross-entropy with label smoothing ε and row weights w (class weights of the
+ * labels), after `softmax` wrote s into g and JS put ln Σ + max into stats[2r] and w into weights[r]:
+ * of the smoothed target t' = (1 − ε)·onehot(label) + ε/K, the uniform part b = ε/K here —
+ * stats[2r+1] = w·(lse − b·Σ z), g = (s − b)·w·k — and the label's part in JS (one value a row).
+ * scalars: k, b.
+ */
+const smoothedRows = fn(['z', 'g', 'stats', 'weights', 'cBytes', 'scalars'], (f) => {
+  f.declare(v128, 'k', 'b', 'w');
+  return [
+    ...f.set('k', [...f.get('scalars'), ...Op.v128Load32Splat(0)]),
+    ...f.set('b', [...f.get('scalars'), ...Op.v128Load32Splat(4)]),
+    ...overRows(f, [
+      ...statOfRow(f),
+      ...f.set('w', splatAt(f, 'weights', 'r')),
+      ...f.set('acc', Op.v128Zero),
+      ...vectors(f, f.set('acc', add(f.get('acc'), load(f, 'z')))),
+      ...tail(f, f.set('acc', add(f.get('acc'), single(f, 'z')))),
+      // w·(lse − b·Σz)
+      ...f.get('stat'),
+      ...f.get('stat'), ...Op.f32Load(0), ...f.get('b'), ...Op.f32x4ExtractLane(0), ...laneSum(f, 'acc'), ...Op.f32Mul, ...Simd.f32Sub,
+      ...f.get('w'), ...Op.f32x4ExtractLane(0), ...Op.f32Mul,
+      ...Op.f32Store(4),
+      ...f.set('mv', mul(f.get('w'), f.get('k'))),
+      ...vectors(f, store(f, 'g', mul(sub(load(f, 'g'), f.get('b')), f.get('mv')))),
+      ...tail(f, storeLane0(f, 'g', mul(sub(splat(f, 'g'), f.get('b')), f.get('mv')))),
+    ]),
+  ];
+});
+
+/**
+ * The dense softmax cross-entropy with label smoothing ε and class weights cw, after `softmax` wrote
+ * s into g and JS put ln Σ + max into stats[2r]: per row the smoothed target t' = a·t + b (a = 1 − ε,
+ * b = ε/K), its weight w = Σ t·cw when `weighted` (else 1), tsum = Σ t', stats[2r+1] =
+ * w·(tsum·lse − Σ t'·z), g = (s·tsum − t')·w·k. scalars: k, a, b.
+ */
+const labelCrossEntropyRows = fn(['z', 't', 'g', 'stats', 'cw', 'weighted', 'cBytes', 'scalars'], (f) => {
+  f.declare(v128, 'k', 'a', 'b', 'acc2', 'acc3', 'tv', 'w');
+  /** t' of the vector at j; in the tail, lane 0 only (the others would be b). */
+  const smoothed = (tv: number[]): number[] => add(mul(tv, f.get('a')), f.get('b'));
+  const cwAt = [...f.get('cw'), ...f.get('j'), ...Op.i32Add];
+  const sums = (raw: number[], lane0Only: boolean, zv: number[], cwv: number[]): number[] => [
+    ...f.set('tv', raw),
+    ...f.set('acc3', add(f.get('acc3'), mul(f.get('tv'), cwv))),
+    ...f.set('tv', lane0Only ? [...smoothed(f.get('tv')), ...Simd.lane0, ...Op.v128And] : smoothed(f.get('tv'))),
+    ...f.set('acc', add(f.get('acc'), f.get('tv'))),
+    ...f.set('acc2', add(f.get('acc2'), mul(f.get('tv'), zv))),
+  ];
+  return [
+    ...f.set('k', [...f.get('scalars'), ...Op.v128Load32Splat(0)]),
+    ...f.set('a', [...f.get('scalars'), ...Op.v128Load32Splat(4)]),
+    ...f.set('b', [...f.get('scalars'), ...Op.v128Load32Splat(8)]),
+    ...overRows(f, [
+      ...statOfRow(f),
+      ...f.set('acc', Op.v128Zero),
+      ...f.set('acc2', Op.v128Zero),
+      ...f.set('acc3', Op.v128Zero),
+      ...vectors(f, sums(load(f, 't'), false, load(f, 'z'), [...cwAt, ...Op.v128Load(0)])),
+      ...tail(f, sums(single(f, 't'), true, single(f, 'z'), [...cwAt, ...Op.v128Load32Splat(0)])),
+      ...f.set('total', laneSum(f, 'acc')),
+      ...f.set('w', [...laneSum(f, 'acc3'), ...Op.f32Const(1), ...f.get('weighted'), ...Op.select, ...Op.f32x4Splat]),
+      // w·(tsum·lse − Σ t'·z)
+      ...f.get('stat'),
+      ...f.get('total'), ...f.get('stat'), ...Op.f32Load(0), ...Op.f32Mul, ...laneSum(f, 'acc2'), ...Simd.f32Sub,
+      ...f.get('w'), ...Op.f32x4ExtractLane(0), ...Op.f32Mul,
+      ...Op.f32Store(4),
+      ...f.set('mv', [...f.get('total'), ...Op.f32x4Splat]),
+      ...f.set('w', mul(f.get('w'), f.get('k'))),
+      ...vectors(f, store(f, 'g', mul(sub(mul(load(f, 'g'), f.get('mv')), smoothed(load(f, 't'))), f.get('w')))),
+      ...tail(f, storeLane0(f, 'g', mul(sub(mul(splat(f, 'g'), f.get('mv')), smoothed(splat(f, 't'))), f.get('w')))),
+    ]),
+  ];
+});
+
 const FUNCTIONS = {
   softmax,
   sub_rows: subRows,
   softmax_grad: softmaxGrad,
   log_softmax_grad: logSoftmaxGrad,
   cross_entropy_rows: crossEntropyRows,
+  smoothed_rows: smoothedRows,
+  label_cross_entropy_rows: labelCrossEntropyRows,
   attention_softmax: attentionSoftmax,
   attention_softmax_grad: attentionSoftmaxGrad,
 };

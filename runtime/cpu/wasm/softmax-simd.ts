@@ -1,6 +1,6 @@
 import type { CpuKernel, CpuKernelMap } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
-import { checkLabel, labelAttrs, lossKernels } from '../kernels/losses.js';
+import { checkLabel, classWeightsOf, hasLabelAttrs, lossKernels, smoothingOf } from '../kernels/losses.js';
 import { softmaxKernels as jsSoftmaxKernels } from '../kernels/softmax.js';
 import { parallelFor } from '../threads/threaded-module.js';
 import { overGemmMemory, type GemmMemoryModule } from './gemm-memory.js';
@@ -9,15 +9,15 @@ import { SOFTMAX_FUNCTIONS, softmaxModuleBytes, type SoftmaxFunction } from './s
 import { withFmaWhereValid } from './transcendental-module.js';
 
 /**
- * softmax, log_softmax, their gradients and the softmax cross-entropies (sparse, masked sparse,
- * dense) without label smoothing or class weights on WebAssembly
+ * softmax, log_softmax, their gradients and the softmax cross-entropies (sparse and dense, with or
+ * without label smoothing and class weights; masked sparse without them) on WebAssembly
  * SIMD (softmax-module.ts) over the last axis, in the GEMM module's memory: operands that are an
  * executor's tensors there are used where they lie (kernel-memory.ts), others are copied in above
  * its resident weights and the results copied out. Rows are split over the worker pool (each row
  * computed alone: the same bits on any number of threads). Per row, JS does only what is one number
  * a row (ln Σ for log-softmax, the label's term of the loss). The JS kernels (kernels/softmax.ts,
- * kernels/losses.ts) run below MIN_VALUES, without WASM SIMD, and for the cross-entropies with label
- * smoothing or class weights.
+ * kernels/losses.ts) run below MIN_VALUES, without WASM SIMD, and for the masked cross-entropy with
+ * label smoothing or class weights.
  *
  * Numerics: float32 exp (transcendental-module.ts) and float32 sums four lanes at a time, where the
  * JS kernels use Math.exp and float64 sums; tolerances in test/runtime/cpu/softmax-simd.test.ts.
@@ -45,6 +45,7 @@ export const VALUE_COST = 4;
 const args4 = [0, 0, 0, 0];
 const args5 = [0, 0, 0, 0, 0];
 const args6 = [0, 0, 0, 0, 0, 0];
+const args8 = [0, 0, 0, 0, 0, 0, 0, 0];
 
 const lastDim = (shape: number[]): number => shape[shape.length - 1] ?? 1;
 
@@ -141,10 +142,11 @@ const sparseSoftmaxCrossEntropy: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const z = f32(inputs[0]!);
   const g = f32(outputs[1]!);
   const cols = lastDim(inputs[0]!.shape);
-  const module = labelAttrs(attrs) === null ? moduleFor(z.length, cols) : null;
+  const module = moduleFor(z.length, cols);
   if (!module) return lossKernels.sparse_softmax_cross_entropy_loss(ctx, inputs, outputs, attrs);
   const rows = z.length / cols;
   const labels = inputs[1]!.data;
+  if (hasLabelAttrs(attrs)) return smoothedSparse(module, z, labels, g, f32(outputs[0]!), cols, smoothingOf(attrs), classWeightsOf(attrs));
   const { call, yAt, statsAt } = softmaxRows(module, z, g, cols, 1 / rows);
   call.copyOut(g, yAt);
   const floats = floatsOf(module.gemm.memory);
@@ -167,7 +169,7 @@ const maskedSparseSoftmaxCrossEntropy: CpuKernel = (ctx, inputs, outputs, attrs)
   const z = f32(inputs[0]!);
   const g = f32(outputs[1]!);
   const cols = lastDim(inputs[0]!.shape);
-  const module = labelAttrs(attrs) === null ? moduleFor(z.length, cols) : null;
+  const module = hasLabelAttrs(attrs) ? null : moduleFor(z.length, cols);
   if (!module) return lossKernels.masked_sparse_softmax_cross_entropy_loss(ctx, inputs, outputs, attrs);
   const labels = inputs[1]!.data;
   const mask = inputs[2]!.data;
@@ -201,8 +203,9 @@ const softmaxCrossEntropy: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const t = inputs[1]!.data;
   const g = f32(outputs[1]!);
   const cols = lastDim(inputs[0]!.shape);
-  const module = labelAttrs(attrs) === null && t instanceof Float32Array && t.length === z.length ? moduleFor(z.length, cols) : null;
+  const module = t instanceof Float32Array && t.length === z.length ? moduleFor(z.length, cols) : null;
   if (!module) return lossKernels.softmax_cross_entropy_loss(ctx, inputs, outputs, attrs);
+  if (hasLabelAttrs(attrs)) return smoothedDense(module, z, t as Float32Array, g, f32(outputs[0]!), cols, smoothingOf(attrs), classWeightsOf(attrs));
   const rows = z.length / cols;
   const { call, xAt, yAt, statsAt } = softmaxRows(module, z, g, cols, 1);
   const tAt = call.input(t as Float32Array);
@@ -223,6 +226,74 @@ const softmaxCrossEntropy: CpuKernel = (ctx, inputs, outputs, attrs) => {
   for (let r = 0, s = statsAt / 4 + 1; r < rows; r++, s += 2) total += floats[s]!;
   f32(outputs[0]!)[0] = total / rows;
 };
+
+/**
+ * The sparse softmax cross-entropy with label smoothing ε and class weights (kernels/losses.ts's
+ * weightedCE): the softmax pass, then smoothed_rows for the target's uniform part ε/K, and per row in
+ * JS the label's: −w·(1 − ε)·z_label on the loss, −w·(1 − ε)/rows on dpred at the label.
+ */
+function smoothedSparse(module: GemmMemoryModule<SoftmaxExports>, z: Float32Array, labels: ArrayLike<number>, g: Float32Array, loss: Float32Array, cols: number, eps: number, cw: readonly number[] | null): void {
+  const rows = z.length / cols;
+  const { call, xAt, yAt, statsAt } = softmaxRows(module, z, g, cols, 1);
+  const weightsAt = call.scratch(rows);
+  const scalarsAt = call.scratch(4);
+  const floats = floatsOf(module.gemm.memory);
+  for (let r = 0, s = statsAt / 4; r < rows; r++, s += 2) {
+    const label = labels[r]!;
+    checkLabel(label, cols, r);
+    floats[weightsAt / 4 + r] = cw ? cw[label]! : 1;
+    floats[s] = floats[s]! + Math.log(floats[s + 1]!);
+  }
+  floats[scalarsAt / 4] = 1 / rows;
+  floats[scalarsAt / 4 + 1] = eps / cols;
+  const a = args6;
+  a[0] = xAt;
+  a[1] = yAt;
+  a[2] = statsAt;
+  a[3] = weightsAt;
+  a[4] = cols * 4;
+  a[5] = scalarsAt;
+  parallelFor(module.threaded, 'smoothed_rows', a, rows, z.length * VALUE_COST);
+  call.copyOut(g, yAt);
+  let total = 0;
+  for (let r = 0, s = statsAt / 4 + 1; r < rows; r++, s += 2) {
+    const label = labels[r]!;
+    const w = floats[weightsAt / 4 + r]! * (1 - eps);
+    total += floats[s]! - w * z[r * cols + label]!;
+    g[r * cols + label]! -= w / rows;
+  }
+  loss[0] = total / rows;
+}
+
+/** The dense softmax cross-entropy with label smoothing ε and class weights: the softmax pass, then label_cross_entropy_rows. */
+function smoothedDense(module: GemmMemoryModule<SoftmaxExports>, z: Float32Array, t: Float32Array, g: Float32Array, loss: Float32Array, cols: number, eps: number, cw: readonly number[] | null): void {
+  const rows = z.length / cols;
+  const { call, xAt, yAt, statsAt } = softmaxRows(module, z, g, cols, 1);
+  const tAt = call.input(t);
+  // The class weights (read only when there are some: `weighted`).
+  const cwAt = call.scratch(cols);
+  const scalarsAt = call.scratch(4);
+  const floats = floatsOf(module.gemm.memory);
+  if (cw) for (let j = 0; j < cols; j++) floats[cwAt / 4 + j] = cw[j]!;
+  floats[scalarsAt / 4] = 1 / rows;
+  floats[scalarsAt / 4 + 1] = 1 - eps;
+  floats[scalarsAt / 4 + 2] = eps / cols;
+  for (let r = 0, s = statsAt / 4; r < rows; r++, s += 2) floats[s] = floats[s]! + Math.log(floats[s + 1]!);
+  const a = args8;
+  a[0] = xAt;
+  a[1] = tAt;
+  a[2] = yAt;
+  a[3] = statsAt;
+  a[4] = cwAt;
+  a[5] = cw ? 1 : 0;
+  a[6] = cols * 4;
+  a[7] = scalarsAt;
+  parallelFor(module.threaded, 'label_cross_entropy_rows', a, rows, z.length * VALUE_COST);
+  call.copyOut(g, yAt);
+  let total = 0;
+  for (let r = 0, s = statsAt / 4 + 1; r < rows; r++, s += 2) total += floats[s]!;
+  loss[0] = total / rows;
+}
 
 export const softmaxSimdKernels = {
   softmax,

@@ -24,7 +24,8 @@ export class WasmFunction {
     for (const name of names) this.locals.push([name, type]);
   }
 
-  private slot(name: string): number {
+  /** The local's index (for code that takes indices: sgemm-module.ts's activationCode). */
+  slot(name: string): number {
     const param = this.index.get(name);
     if (param !== undefined) return param;
     const local = this.locals.findIndex(([n]) => n === name);
@@ -39,6 +40,11 @@ export class WasmFunction {
   /** name = value (the bytes that push it). */
   set(name: string, value: readonly number[]): number[] {
     return [...value, ...Op.localSet(this.slot(name))];
+  }
+
+  /** name = the value on the stack, left there. */
+  tee(name: string): number[] {
+    return Op.localTee(this.slot(name));
   }
 
   /** name += step (i32). */

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { geometry } from '../../../runtime/cpu/kernels/conv.js';
+import { direct, type Case } from './conv-reference.js';
 import { convGradInputSimd, convGradWeightSimd, convSimd } from '../../../runtime/cpu/wasm/conv-simd.js';
 import { limitPointerTables } from '../../../runtime/cpu/wasm/pointer-tables.js';
 import { sgemmModule } from '../../../runtime/cpu/wasm/sgemm-simd.js';
 import { U, random } from './float-data.js';
+import { placedInKernelMemory } from './placed-tensors.js';
 
 /**
  * The WASM convolutions (wasm/conv-simd.ts: indirect GEMM forward and input gradient, gathered
@@ -14,13 +16,6 @@ import { U, random } from './float-data.js';
  * (matmul-simd.test.ts); k is taps·C, taps·F and N·OH·OW respectively.
  */
 const ctx = { training: true, lr: 0, step: 0, seed: 0 };
-
-interface Case {
-  name: string;
-  x: number[];
-  w: number[];
-  attrs: { strides: number[]; padding: string; dilation: number[] };
-}
 
 const cases: Case[] = [
   { name: 'valid 3x3, one channel (a first layer)', x: [3, 12, 11, 1], w: [10, 3, 3, 1], attrs: { strides: [1, 1], padding: 'valid', dilation: [1, 1] } },
@@ -35,38 +30,6 @@ const cases: Case[] = [
   // ... and of 3: forward and input gradient (dy's 3 filters per tap).
   { name: 'same 3x3, 3 channels into 3 filters', x: [2, 7, 9, 3], w: [3, 3, 3, 3], attrs: { strides: [1, 1], padding: 'same', dilation: [1, 1] } },
 ];
-
-/** y (forward) and dx (input gradient of dy), exact, with the magnitude of their terms. */
-function direct(c: Case, x: Float32Array, w: Float32Array, dy: Float32Array) {
-  const wShape = c.x.length === 3 ? [c.w[0]!, c.w[1]!, 1, c.w[2]!] : c.w;
-  const g = geometry(c.x, c.w, c.attrs);
-  const y = new Float64Array(g.n * g.oh * g.ow * g.f);
-  const yMag = new Float64Array(y.length);
-  const dx = new Float64Array(g.n * g.h * g.w * g.c);
-  const dxMag = new Float64Array(dx.length);
-  const dw = new Float64Array(w.length);
-  const dwMag = new Float64Array(w.length);
-  for (let b = 0; b < g.n; b++) for (let oy = 0; oy < g.oh; oy++) for (let ox = 0; ox < g.ow; ox++) for (let f = 0; f < g.f; f++) {
-    const o = ((b * g.oh + oy) * g.ow + ox) * g.f + f;
-    for (let ky = 0; ky < wShape[1]!; ky++) for (let kx = 0; kx < wShape[2]!; kx++) {
-      const iy = oy * g.sh + ky * g.dh - g.padTop;
-      const ix = ox * g.sw + kx * g.dw - g.padLeft;
-      if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
-      for (let ch = 0; ch < g.c; ch++) {
-        const xi = ((b * g.h + iy) * g.w + ix) * g.c + ch;
-        const wv = w[((f * g.kh + ky) * g.kw + kx) * g.c + ch]!;
-        y[o]! += x[xi]! * wv;
-        yMag[o]! += Math.abs(x[xi]! * wv);
-        dx[xi]! += dy[o]! * wv;
-        dxMag[xi]! += Math.abs(dy[o]! * wv);
-        const wi = ((f * g.kh + ky) * g.kw + kx) * g.c + ch;
-        dw[wi]! += dy[o]! * x[xi]!;
-        dwMag[wi]! += Math.abs(dy[o]! * x[xi]!);
-      }
-    }
-  }
-  return { g, y, yMag, dx, dxMag, dw, dwMag };
-}
 
 describe('convolutions on the WASM GEMM', () => {
   it('runs on this host (WebAssembly SIMD)', () => {
@@ -97,6 +60,22 @@ describe('convolutions on the WASM GEMM', () => {
       limitPointerTables(limit);
     });
   }
+
+  it('writes the same bits into an output in the kernels\' memory, F not a multiple of 8 (rows copied out by copy_columns)', () => {
+    for (const c of [cases[0]!, cases[cases.length - 1]!]) {
+      const x = random(c.x.reduce((a, b) => a * b, 1), 7);
+      const w = random(c.w.reduce((a, b) => a * b, 1), 8);
+      const g = geometry(c.x, c.w, c.attrs);
+      const yShape = [g.n, g.oh, g.ow, g.f];
+      const want = new Float32Array(g.n * g.oh * g.ow * g.f);
+      convSimd(ctx, [{ shape: c.x, data: x }, { shape: c.w, data: w }], [{ shape: yShape, data: want }], c.attrs, { bias: null, pre: null, activation: null });
+      const { tensors, free } = placedInKernelMemory([{ shape: c.x, data: x }, { shape: c.w, data: w }, { shape: yShape, data: new Float32Array(want.length).fill(Number.NaN) }]);
+      convSimd(ctx, tensors.slice(0, 2), tensors.slice(2), c.attrs, { bias: null, pre: null, activation: null });
+      expect(g.f % 8).not.toBe(0);
+      expect([...tensors[2]!.data]).toEqual([...want]);
+      free();
+    }
+  });
 
   it('applies the bias and relu in the tile', () => {
     const c = cases[1]!;

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { CpuKernel, CpuTensor } from '../../../runtime/cpu/kernel-interface.js';
+import type { Attrs, CpuKernel, CpuTensor } from '../../../runtime/cpu/kernel-interface.js';
 import { lossKernels } from '../../../runtime/cpu/kernels/losses.js';
 import { softmaxKernels } from '../../../runtime/cpu/kernels/softmax.js';
 import { softmaxModuleBytes } from '../../../runtime/cpu/wasm/softmax-module.js';
@@ -13,16 +13,18 @@ import { describeBuild, wasmBuild } from './wasm-build.js';
  * columns) and logits up to ±40. Stated tolerances, absolute: probabilities and their gradients
  * 4e-7 (a few float32 ulps of values ≤ 1: exp's 1.2e-7 relative error, float32 sums); log-probabilities
  * 2e-6 relative to the row's largest |logit| + 1 (x − (max + ln Σ) rounds at that scale); the loss
- * 1e-6 relative.
+ * 1e-6 relative. The cross-entropies with label smoothing and class weights (kernels/losses.ts's
+ * weightedCE): dpred within 4e-7 · the largest class weight / rows.
  */
 const ctx = { training: true, lr: 0, step: 0, seed: 0 };
 const t = (shape: number[], data: Float32Array | Int32Array): CpuTensor => ({ shape, data });
 
-function run(kernel: CpuKernel, inputs: CpuTensor[], outputShapes: number[][]): Float32Array[] {
+function runWith(kernel: CpuKernel, inputs: CpuTensor[], outputShapes: number[][], attrs: Attrs): Float32Array[] {
   const outputs = outputShapes.map((shape) => t(shape, new Float32Array(size(shape)).fill(5)));
-  kernel(ctx, inputs, outputs, {});
+  kernel(ctx, inputs, outputs, attrs);
   return outputs.map((o) => o.data as Float32Array);
 }
+const run = (kernel: CpuKernel, inputs: CpuTensor[], outputShapes: number[][]): Float32Array[] => runWith(kernel, inputs, outputShapes, {});
 
 function within(got: Float32Array, want: Float32Array, bound: number, what: string): void {
   let worst = 0;
@@ -105,12 +107,33 @@ describeBuild('softmax on WASM SIMD', () => {
     expect(() => run(softmaxSimdKernels.sparse_softmax_cross_entropy_loss, inputs, [[], [4, 5]])).toThrow(/label 5 in row 2 is outside the 5 classes/);
   });
 
-  it('with label smoothing the JS kernel runs (same bits)', () => {
-    const inputs = [t([8, 6], random(48, 2)), t([8], Int32Array.from({ length: 8 }, (_, i) => i % 6))];
-    const outputs = () => [t([], new Float32Array(1)), t([8, 6], new Float32Array(48))];
-    const [want, got] = [outputs(), outputs()];
-    lossKernels.sparse_softmax_cross_entropy_loss(ctx, inputs, want, { smoothing: 0.1 });
-    softmaxSimdKernels.sparse_softmax_cross_entropy_loss(ctx, inputs, got, { smoothing: 0.1 });
-    expect(got.map((o) => [...o.data])).toEqual(want.map((o) => [...o.data]));
+  const LABEL_ATTRS = [{ smoothing: 0.1, weighted: false }, { smoothing: 0, weighted: true }, { smoothing: 0.2, weighted: true }];
+  for (const [rows, classes] of [[64, 10], [37, 7], [16, 256]] as const) {
+    for (const label of LABEL_ATTRS) {
+      const classWeights = Array.from({ length: classes }, (_, j) => 0.25 + (j % 5) * 0.5);
+      const attrs: Attrs = label.weighted ? { smoothing: label.smoothing, classWeights } : { smoothing: label.smoothing };
+      const heaviest = label.weighted ? Math.max(...classWeights) : 1;
+      it(`sparse and dense softmax cross-entropies, smoothing ${label.smoothing}${label.weighted ? ', class weights' : ''}, ${rows} rows of ${classes} classes: loss and gradient`, () => {
+        const z = random(rows * classes, 7).map((v) => v * 8);
+        const labels = Int32Array.from({ length: rows }, (_, r) => (r * 3) % classes);
+        const sparse = [t([rows, classes], z), t([rows], labels)];
+        const [wantLoss, want] = runWith(lossKernels.sparse_softmax_cross_entropy_loss, sparse, [[], [rows, classes]], attrs);
+        const [gotLoss, got] = runWith(softmaxSimdKernels.sparse_softmax_cross_entropy_loss, sparse, [[], [rows, classes]], attrs);
+        within(got!, want!, (4e-7 * heaviest) / rows, 'sparse dpred');
+        expect(Math.abs(gotLoss![0]! - wantLoss![0]!)).toBeLessThanOrEqual(1e-6 * Math.abs(wantLoss![0]!));
+        // Soft targets: rows summing to 1 and to 0.5.
+        const target = random(rows * classes, 8).map((v, i) => (Math.abs(v) / classes) * (Math.floor(i / classes) % 2 ? 1 : 0.5));
+        const dense = [t([rows, classes], z), t([rows, classes], target)];
+        const [wantDense, wantG] = runWith(lossKernels.softmax_cross_entropy_loss, dense, [[], [rows, classes]], attrs);
+        const [gotDense, gotG] = runWith(softmaxSimdKernels.softmax_cross_entropy_loss, dense, [[], [rows, classes]], attrs);
+        within(gotG!, wantG!, (4e-7 * heaviest) / rows, 'dense dpred');
+        expect(Math.abs(gotDense![0]! - wantDense![0]!)).toBeLessThanOrEqual(1e-6 * Math.abs(wantDense![0]!));
+      });
+    }
+  }
+
+  it('with label smoothing a label outside the classes is refused too', () => {
+    const inputs = [t([4, 5], random(20, 1)), t([4], Int32Array.from([0, 1, 5, 2]))];
+    expect(() => runWith(softmaxSimdKernels.sparse_softmax_cross_entropy_loss, inputs, [[], [4, 5]], { smoothing: 0.1 })).toThrow(/label 5 in row 2 is outside the 5 classes/);
   });
 });

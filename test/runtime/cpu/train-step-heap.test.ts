@@ -12,7 +12,7 @@ import { random } from './float-data.js';
  * A steady-state training step allocates nothing on the JS heap (issue 9): the step the training
  * loop calls on the CPU (trainStepSync with its reused options and result record, reading back the
  * prediction), on models large enough for the WASM SIMD kernels, the worker pool and the optimizer's
- * packing update: a dense stack, a conv net (indirect convolutions, pooling and their gradients), a
+ * packing update: a dense stack (and one with label smoothing and class weights), a conv net (indirect convolutions, pooling and their gradients), a
  * strided convolution (its input gradient phase by phase: conv-phases.ts), grouped convolutions with
  * group norm, and depthwise convolutions (depthwise-simd.ts), one with a multiplier and a stride.
  * Measured as bench/cpu/measure.mjs does: the bytes V8's young generation took in over the steps
@@ -35,6 +35,17 @@ model Dense {
   logits = dense(h2, 10)
   output probs = softmax(logits)
   train { loss cross_entropy(logits, label)  optimizer adam(lr: 1e-3)  batch 32  seed 1 }
+}
+model Smoothed {
+  input x: [batch, 64]
+  input label: [batch] int
+  h1 = dense(x, 128, relu)
+  logits = dense(h1, 10)
+  output probs = softmax(logits)
+  train {
+    loss cross_entropy(logits, label, label_smoothing: 0.1, class_weights: [1, 2, 1, 2, 1, 2, 1, 2, 1, 2])
+    optimizer adam(lr: 1e-3)  batch 32  seed 1
+  }
 }
 model Conv {
   input x: [batch, 12, 12, 1]
@@ -113,6 +124,8 @@ describe('the steady-state CPU training step', () => {
     ['Dense', 32, [64], true],
     // Unfused: bias_add and relu as kernels of their own (elementwise-simd.ts's passes).
     ['Dense', 32, [64], false],
+    // Label smoothing and class weights (softmax-simd.ts's smoothed_rows).
+    ['Smoothed', 32, [64], true],
     ['Conv', 16, [12, 12, 1], true],
     ['Strided', 8, [16, 16, 4], true],
     ['Grouped', 8, [12, 12, 8], true],

@@ -1,0 +1,246 @@
+import type { Geometry } from '../kernels/conv.js';
+import { cpuThreads } from '../threads/thread-count.js';
+import { parallelFor } from '../threads/threaded-module.js';
+import { geometryKey } from './conv-indirect.js';
+import { addressIn, floatsOf, zerosIn } from './kernel-memory.js';
+import { pointerTable } from './pointer-tables.js';
+import { NR } from './sgemm-module.js';
+import type { SgemmEpilogue, SgemmModule } from './sgemm-simd.js';
+import { BLOCK_TILES, NO_OUTPUT, winogradName, winogradUnitBytes } from './winograd-module.js';
+
+/**
+ * The forward of a 3×3, stride-1, undilated convolution by Winograd's F(2×2, 3×3) on the GEMM's
+ * module (winograd-module.ts): 16 multiply-adds per input channel, filter and 2×2 outputs where the
+ * indirect GEMM (conv-indirect.ts) does 36. One thread of the Zen 4, CPU time under load
+ * (2026-12-04), against the indirect GEMM: the conv net's second layer ([64, 13, 13, 32] *
+ * [64, 3, 3, 32], 11×11 outputs: a sixth of the tiles' outputs fall outside) 3.6–3.8 ms against
+ * 5.4 (1.45×); [8, 56, 56, 64] * [64, 3, 3, 64] same 18.7 against 34.5 ms (1.85×). Of the 3.6 ms,
+ * the 16 products take 2.8 (55 GFLOP/s, the tile's own speed), the input transform 0.45 and the
+ * output transform 0.4. Its input gradient (gradInputGeometry) is one too.
+ *
+ * Numerics: the transforms only add, subtract and halve, so the result differs from the direct sum
+ * by rounding; conv-winograd.test.ts holds it to the direct kernel's float32 bound (measured: within
+ * a fortieth of it).
+ *
+ * Memory: [ U resident per weight version | zeros | the input and output pointer tables, kept | bias | scratch per unit ]
+ * The tables point into x and y where they are (the executor's tensors), so this runs only when
+ * both lie in the module's memory; `convWinograd` says false otherwise, and the caller takes the
+ * indirect GEMM.
+ */
+
+/**
+ * Channels and filters from which it pays (same run): [64, 13, 13, C] * [F, 3, 3, C] runs 0.90× as
+ * fast as the indirect GEMM at C = 4, F = 32, 1.02× at C = 8, F = 16, 1.39× at C = 16, F = 32, and
+ * 1.08× at C = 32, F = 8. Below, the products' k loops are too short for their tiles' loads and stores.
+ */
+const MIN_CHANNELS = 16;
+const MIN_FILTERS = 8;
+
+/** Whether `convWinograd` can compute g: 3×3, stride 1, no dilation, C and F multiples of 4 and large enough. */
+export function winogradApplies(g: Geometry): boolean {
+  return g.kh === 3 && g.kw === 3 && g.sh === 1 && g.sw === 1 && g.dh === 1 && g.dw === 1 && g.c % 4 === 0 && g.f % 4 === 0 && g.c >= MIN_CHANNELS && g.f >= MIN_FILTERS;
+}
+
+/**
+ * The input gradient of a stride-1 convolution g as a convolution of its own (kept per g): dx =
+ * conv(dy, w flipped in space, filters and channels swapped), dy padded by kh − 1 − padTop above
+ * (likewise across), so that dx[iy] = Σ_ky dy[iy + ky − 2 + padTop]·w[2 − ky]. Winograd applies to it
+ * when it applies to g's shape with C and F swapped.
+ */
+export function gradInputGeometry(g: Geometry): Geometry {
+  let t = transposed.get(g);
+  if (t === undefined) {
+    t = { ...g, h: g.oh, w: g.ow, c: g.f, f: g.c, oh: g.h, ow: g.w, padTop: g.kh - 1 - g.padTop, padLeft: g.kw - 1 - g.padLeft };
+    transposed.set(g, t);
+  }
+  return t;
+}
+
+const transposed = new WeakMap<Geometry, Geometry>();
+
+/** Tiles (2×2 outputs) down and across one image. */
+const tilesDown = (g: Geometry): number => Math.ceil(g.oh / 2);
+const tilesAcross = (g: Geometry): number => Math.ceil(g.ow / 2);
+
+/**
+ * y = conv(x, w) + bias, activation (the tile's; `epilogue.after` for the rest) by F(2×2, 3×3);
+ * false, having done nothing, when x or y lie outside the module's memory or the tables are too
+ * large to keep. With `gradInput`, g is a gradInputGeometry and w the forward's weight, read
+ * flipped and transposed: x is dy, y is dx.
+ */
+export function convWinograd(module: SgemmModule, x: Float32Array, w: Float32Array, y: Float32Array, g: Geometry, epilogue: SgemmEpilogue, gradInput = false): boolean {
+  const { memory, resident } = module;
+  const xAt = addressIn(memory, x);
+  const yAt = addressIn(memory, y);
+  if (xAt === null || yAt === null) return false;
+  const nPanels = Math.ceil(g.f / NR);
+  const uBytes = 16 * nPanels * NR * g.c * 4;
+  pending.w = w;
+  pending.g = g;
+  pending.memory = memory;
+  pending.gradInput = gradInput;
+  const uAt = resident.place(w, transformedLayout(g, gradInput), uBytes, writeU);
+  const zerosAt = zerosIn(memory, g.c);
+  const tiles = g.n * tilesDown(g) * tilesAcross(g);
+  const blocks = Math.ceil(tiles / BLOCK_TILES);
+  const keys = tableKeys(g, xAt, yAt, zerosAt);
+  pending.xAt = xAt;
+  pending.yAt = yAt;
+  pending.zerosAt = zerosAt;
+  const inTable = pointerTable(keys.input, blocks * BLOCK_TILES * 16, writeInputLists, memory);
+  const outTable = pointerTable(keys.output, blocks * BLOCK_TILES * 4, writeOutputLists, memory);
+  const inAt = inTable && addressIn(memory, inTable);
+  const outAt = outTable && addressIn(memory, outTable);
+  if (inAt === null || outAt === null) return false;
+  const units = Math.min(cpuThreads(), blocks);
+  const unitBytes = winogradUnitBytes(g.c, nPanels);
+  const biasAt = align16(uAt === null ? resident.scratchStart() + uBytes : resident.scratchStart());
+  const scratchAt = align16(biasAt + nPanels * NR * 4);
+  resident.reserve(scratchAt + units * unitBytes);
+  if (uAt === null) writeU(resident.scratchStart());
+  const floats = floatsOf(memory);
+  if (epilogue.bias) floats.set(epilogue.bias.length === g.f ? epilogue.bias : epilogue.bias.subarray(0, g.f), biasAt / 4);
+  else floats.fill(0, biasAt / 4, biasAt / 4 + g.f);
+  floats.fill(0, biasAt / 4 + g.f, biasAt / 4 + nPanels * NR);
+  const a = args;
+  a[0] = inAt;
+  a[1] = outAt;
+  a[2] = uAt ?? resident.scratchStart();
+  a[3] = biasAt;
+  a[4] = scratchAt;
+  a[5] = g.c;
+  a[6] = g.f;
+  a[7] = nPanels;
+  a[8] = blocks;
+  a[9] = units;
+  a[10] = epilogue.alpha;
+  parallelFor(module.threaded, winogradName(epilogue.activation), a, units, tiles * 16 * g.c * g.f);
+  epilogue.after?.(y, 0, g.n * g.oh * g.ow);
+  return true;
+}
+
+const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
+
+/** The export's arguments before (start, end), reused by every call. */
+const args: number[] = new Array<number>(11).fill(0);
+
+/** What the table writers and writeU read: the current call's (no closure per call). */
+const pending = { w: null as Float32Array | null, g: null as Geometry | null, memory: null as WebAssembly.Memory | null, gradInput: false, xAt: 0, yAt: 0, zerosAt: 0 };
+
+/** The resident U's layout key, kept per geometry (a string per call would be garbage). */
+const layouts = new WeakMap<Geometry, string>();
+function transformedLayout(g: Geometry, gradInput: boolean): string {
+  let layout = layouts.get(g);
+  if (layout === undefined) layouts.set(g, (layout = `winograd f2x2 3x3${gradInput ? ' grad input' : ''} ${g.f} ${g.c}`));
+  return layout;
+}
+
+/** The tables' keys for g and these addresses, kept while the addresses stay. */
+const keysKept = new WeakMap<Geometry, { xAt: number; yAt: number; zerosAt: number; input: string; output: string }>();
+function tableKeys(g: Geometry, xAt: number, yAt: number, zerosAt: number): { input: string; output: string } {
+  const kept = keysKept.get(g);
+  if (kept && kept.xAt === xAt && kept.yAt === yAt && kept.zerosAt === zerosAt) return kept;
+  const geometry = geometryKey(g);
+  const keys = { xAt, yAt, zerosAt, input: `winograd in ${geometry} ${xAt} ${zerosAt}`, output: `winograd out ${geometry} ${yAt}` };
+  keysKept.set(g, keys);
+  return keys;
+}
+
+/**
+ * U_ξ(c, f) = (G·g·Gᵀ)(i, j), ξ = 4i + j, g the 3×3 kernel w[f, ·, ·, c] (for an input gradient,
+ * w[c, 2 − ·, 2 − ·, f] of the forward's w), as unblocked panels of 8 filters: element (c, s) of
+ * panel q at ξ·nPanels·C·8 + q·C·8 + c·8 + s (filters past F zero). In float64, rounded once.
+ */
+function writeU(address: number): void {
+  const w = pending.w!;
+  const { c: channels, f: filters } = pending.g!;
+  // Tap t = 3ky + kx of kernel (f, c) is at w[from + t·tapStep].
+  const { gradInput } = pending;
+  const tapStep = gradInput ? -filters : channels;
+  const into = floatsOf(pending.memory!);
+  const nPanels = Math.ceil(filters / NR);
+  const base = address / 4;
+  const uStride = nPanels * NR * channels;
+  into.fill(0, base, base + 16 * uStride);
+  const k = transformScratch;
+  for (let f = 0; f < filters; f++) {
+    const panel = base + Math.floor(f / NR) * NR * channels + (f % NR);
+    for (let c = 0; c < channels; c++) {
+      // t = G·g (4×3), then u = t·Gᵀ (4×4): rows of G are g0, (g0 + g1 + g2)/2, (g0 − g1 + g2)/2, g2.
+      const from = gradInput ? (c * 9 + 8) * filters + f : f * 9 * channels + c;
+      for (let kx = 0; kx < 3; kx++) {
+        const g0 = w[from + kx * tapStep]!;
+        const g1 = w[from + (3 + kx) * tapStep]!;
+        const g2 = w[from + (6 + kx) * tapStep]!;
+        k[kx] = g0;
+        k[3 + kx] = (g0 + g1 + g2) / 2;
+        k[6 + kx] = (g0 - g1 + g2) / 2;
+        k[9 + kx] = g2;
+      }
+      for (let i = 0; i < 4; i++) {
+        const t0 = k[3 * i]!;
+        const t1 = k[3 * i + 1]!;
+        const t2 = k[3 * i + 2]!;
+        const at = panel + 4 * i * uStride + c * NR;
+        into[at] = t0;
+        into[at + uStride] = (t0 + t1 + t2) / 2;
+        into[at + 2 * uStride] = (t0 - t1 + t2) / 2;
+        into[at + 3 * uStride] = t2;
+      }
+    }
+  }
+}
+
+const transformScratch = new Float64Array(12);
+
+/**
+ * Per tile (b, ty, tx), padded to whole blocks: the 16 byte addresses of its 4×4 window's runs of C
+ * channels in x, row-major, from (2ty − padTop, 2tx − padLeft); the zeros where the window leaves x
+ * (and for the padding tiles).
+ */
+function writeInputLists(into: Int32Array): void {
+  const g = pending.g!;
+  const { xAt, zerosAt } = pending;
+  const down = tilesDown(g);
+  const across = tilesAcross(g);
+  into.fill(zerosAt);
+  let o = 0;
+  for (let b = 0; b < g.n; b++) {
+    for (let ty = 0; ty < down; ty++) {
+      for (let tx = 0; tx < across; tx++, o += 16) {
+        for (let i = 0; i < 4; i++) {
+          const iy = 2 * ty + i - g.padTop;
+          if (iy < 0 || iy >= g.h) continue;
+          for (let j = 0; j < 4; j++) {
+            const ix = 2 * tx + j - g.padLeft;
+            if (ix >= 0 && ix < g.w) into[o + 4 * i + j] = xAt + ((b * g.h + iy) * g.w + ix) * g.c * 4;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Per tile, its 4 outputs' addresses in y (row-major in the tile), NO_OUTPUT for those past y's edge (and the padding tiles'). */
+function writeOutputLists(into: Int32Array): void {
+  const g = pending.g!;
+  const { yAt } = pending;
+  const down = tilesDown(g);
+  const across = tilesAcross(g);
+  into.fill(NO_OUTPUT);
+  let o = 0;
+  for (let b = 0; b < g.n; b++) {
+    for (let ty = 0; ty < down; ty++) {
+      for (let tx = 0; tx < across; tx++, o += 4) {
+        for (let a = 0; a < 2; a++) {
+          const oy = 2 * ty + a;
+          if (oy >= g.oh) continue;
+          for (let c = 0; c < 2; c++) {
+            const ox = 2 * tx + c;
+            if (ox < g.ow) into[o + 2 * a + c] = yAt + ((b * g.oh + oy) * g.ow + ox) * g.f * 4;
+          }
+        }
+      }
+    }
+  }
+}
