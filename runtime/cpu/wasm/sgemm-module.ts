@@ -86,20 +86,21 @@ export function driverName(v: DriverVariant): string {
 }
 
 /**
- * Channels per tap that get unrolled indirect variants (tapChannels), for up to UNROLLED_TAPS taps:
- * a 3×3 window of 1 or 3 channels with padding (a tap per pixel), or of 1 channel without (a tap per
- * window row of 3 pixels), as first layers have. Their k is small, and the loop variant spends more
- * on per-tap and per-step bookkeeping than on the 8 multiply-adds of a step. Conv (32 filters, 3×3,
- * relu) + maxpool 2, batch 64, one thread of the Zen 4, best of 320 under load: [28, 28, 1] valid
- * (3 taps of 3) 1,069 → 983 µs, same (9 taps of 1) 1,569 → 1,184 µs, [32, 32, 3] same (9 taps of 3)
- * 3,234 → 2,869 µs. 9 channels (a window row of 3 RGB pixels) gained nothing (its channel loop
- * already runs 9 steps), 5 (a 5×5 window row) 5%: not worth the module bytes (~4 KB per unrolled
- * tile function) and the time to write them at start-up.
+ * Channels per tap that get unrolled indirect variants (tapChannels), for up to UNROLLED_STEPS k
+ * steps: a 3×3 or 5×5 window of 1 channel or a 3×3 one of 3 with padding (a tap per pixel), or of 1
+ * channel without (a tap per window row of 3 pixels), as first layers have. Their k is small, and
+ * the loop variant spends more on per-tap and per-step bookkeeping than on the 8 multiply-adds of a
+ * step. Conv + relu + maxpool 2, batch 64, one thread of the Zen 4, best of 320 under load:
+ * [28, 28, 1] * 32 3×3 valid (3 taps of 3) 1,069 → 983 µs, same (9 taps of 1) 1,569 → 1,184 µs;
+ * [32, 32, 3] * 32 3×3 same (9 taps of 3) 3,234 → 2,869 µs; LeNet-5's first layer ([28, 28, 1] * 6
+ * 5×5 same: 25 taps of 1) 1,944 → 1,700 µs. 9 channels (a window row of 3 RGB pixels) gained nothing
+ * (its channel loop already runs 9 steps), 5 (a 5×5 window row) 5%: not worth the module bytes
+ * (~4 KB per unrolled tile function) and the time to write them at start-up.
  */
 export const UNROLLED_TAP_CHANNELS: readonly number[] = [1, 3];
-const UNROLLED_TAPS = 9;
+const UNROLLED_STEPS = 27;
 /** The most taps an unrolled variant of `channels` per tap takes (fewer leave early). */
-export const unrolledTaps = (channels: number): number => (UNROLLED_TAP_CHANNELS.includes(channels) ? UNROLLED_TAPS : 0);
+export const unrolledTaps = (channels: number): number => (UNROLLED_TAP_CHANNELS.includes(channels) ? Math.floor(UNROLLED_STEPS / channels) : 0);
 
 export const SGEMM_VARIANTS: readonly SgemmVariant[] = [
   ...[false, true].flatMap((rowMajorB) =>

@@ -5,6 +5,7 @@ import { convGradInputSimd, convGradWeightSimd, convSimd } from '../../../runtim
 import { limitPointerTables } from '../../../runtime/cpu/wasm/pointer-tables.js';
 import { sgemmModule } from '../../../runtime/cpu/wasm/sgemm-simd.js';
 import { U, random } from './float-data.js';
+import { placedInKernelMemory } from './placed-tensors.js';
 
 /**
  * The WASM convolutions (wasm/conv-simd.ts: indirect GEMM forward and input gradient, gathered
@@ -59,6 +60,22 @@ describe('convolutions on the WASM GEMM', () => {
       limitPointerTables(limit);
     });
   }
+
+  it('writes the same bits into an output in the kernels\' memory, F not a multiple of 8 (rows copied out by copy_columns)', () => {
+    for (const c of [cases[0]!, cases[cases.length - 1]!]) {
+      const x = random(c.x.reduce((a, b) => a * b, 1), 7);
+      const w = random(c.w.reduce((a, b) => a * b, 1), 8);
+      const g = geometry(c.x, c.w, c.attrs);
+      const yShape = [g.n, g.oh, g.ow, g.f];
+      const want = new Float32Array(g.n * g.oh * g.ow * g.f);
+      convSimd(ctx, [{ shape: c.x, data: x }, { shape: c.w, data: w }], [{ shape: yShape, data: want }], c.attrs, { bias: null, pre: null, activation: null });
+      const { tensors, free } = placedInKernelMemory([{ shape: c.x, data: x }, { shape: c.w, data: w }, { shape: yShape, data: new Float32Array(want.length).fill(Number.NaN) }]);
+      convSimd(ctx, tensors.slice(0, 2), tensors.slice(2), c.attrs, { bias: null, pre: null, activation: null });
+      expect(g.f % 8).not.toBe(0);
+      expect([...tensors[2]!.data]).toEqual([...want]);
+      free();
+    }
+  });
 
   it('applies the bias and relu in the tile', () => {
     const c = cases[1]!;
