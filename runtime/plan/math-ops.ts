@@ -45,7 +45,13 @@ export function unaryOpOf(attrs: Readonly<Record<string, unknown>>): UnaryOpName
 
 /** The numbers a `unary` step reads: `a` and `b`, 0 when absent. */
 export function unaryNumbers(attrs: Readonly<Record<string, unknown>>): { a: number; b: number } {
-  return { a: typeof attrs.a === 'number' ? attrs.a : 0, b: typeof attrs.b === 'number' ? attrs.b : 0 };
+  return { a: unaryNumber(attrs, 'a'), b: unaryNumber(attrs, 'b') };
+}
+
+/** One of them (no object: the CPU kernels' per-call read). */
+export function unaryNumber(attrs: Readonly<Record<string, unknown>>, name: 'a' | 'b'): number {
+  const value = attrs[name];
+  return typeof value === 'number' ? value : 0;
 }
 
 const REDUCE_OPS = {
