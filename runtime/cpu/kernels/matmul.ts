@@ -154,12 +154,15 @@ function sameDims(x: readonly number[], y: readonly number[]): boolean {
 }
 
 /** The plain-JS matmul kernel, on the JS GEMM (the WASM SIMD one, float32, is a kernel of its own: wasm/matmul-simd.ts). */
-export const matmul: EpilogueKernel = (_ctx: KernelContext, [a, b], [y], attrs, epilogue: Epilogue) => {
-  const { m, n, k } = tensorMatmulDims(a!, b!, attrs);
+// Operands by index and strides by conditionals, not destructured: those allocate per call where V8 does not optimize them away.
+export const matmul: EpilogueKernel = (_ctx: KernelContext, inputs, outputs, attrs, epilogue: Epilogue) => {
+  const a = inputs[0]!;
+  const b = inputs[1]!;
+  const { m, n, k } = tensorMatmulDims(a, b, attrs);
   // A stored [m, k] (or [k, m] when transposed); B stored [k, n] (or [n, k]).
-  const [aRow, aCol] = attrs.transA === true ? [1, m] : [k, 1];
-  const [bRow, bCol] = attrs.transB === true ? [1, k] : [n, 1];
-  const yd = y!.data as Float32Array;
-  gemmJs(a!.data as Float32Array, aRow, aCol, b!.data as Float32Array, bRow, bCol, yd, m, n, k);
+  const transA = attrs.transA === true;
+  const transB = attrs.transB === true;
+  const yd = outputs[0]!.data as Float32Array;
+  gemmJs(a.data as Float32Array, transA ? 1 : k, transA ? m : 1, b.data as Float32Array, transB ? 1 : n, transB ? k : 1, yd, m, n, k);
   applyEpilogue(yd, n, 0, m, epilogue);
 };

@@ -1,5 +1,6 @@
 import { GEMV_PARALLEL_MIN_WORK, instantiateThreaded, MAX_MEMORY_PAGES, parallelFor, type ThreadedModule } from '../threads/threaded-module.js';
 import { floatsOf } from './kernel-memory.js';
+import { copyOut } from './sgemm-simd.js';
 import { GEMV_COLUMNS, GEMV_EPILOGUES, GEMV_GROUP, gemvModuleBytes, gemvName } from './gemv-module.js';
 import type { TileActivation } from './sgemm-module.js';
 import { ResidentOperands } from './resident-operands.js';
@@ -54,17 +55,27 @@ export function gemvModule(fma?: boolean): GemvModule | null {
 
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
+/** The weight the current call writes (one writer for every call, not a closure per call). */
+const pending = { memory: null as WebAssembly.Memory | null, w: null as Float32Array | null, n: 0, k: 0, nPad: 0, kp: 0 };
+const writePending = (address: number): void => writeWeight(pending.memory!, address, pending.w!, pending.n, pending.k, pending.nPad, pending.kp);
+
+/** The kernels' argument list, reused by every call (parallelFor reads it before it returns). */
+const gemvArgs: number[] = new Array<number>(8).fill(0);
+
 /**
  * Writes W [n, k] at byte `address` in the kernel's layout (gemv-module.ts): groups of GEMV_GROUP
  * rows, each k step of 4 holding the group's rows' four values in turn; zeros in the padding.
  */
 function writeWeight(memory: WebAssembly.Memory, address: number, w: Float32Array, n: number, k: number, nPad: number, kp: number): void {
-  const into = new Float32Array(memory.buffer, address, nPad * kp);
-  if (kp !== k || nPad !== n) into.fill(0);
+  // The memory's one float view from `at` (a view of the weight's bytes per call was garbage).
+  const into = floatsOf(memory);
+  const at = address / 4;
+  // A loop, not fill(): fill's computed bounds were boxed, a heap number a call.
+  if (kp !== k || nPad !== n) for (let i = at; i < at + nPad * kp; i++) into[i] = 0;
   const groupFloats = GEMV_GROUP * kp;
   for (let j = 0; j < n; j++) {
     const group = Math.floor(j / GEMV_GROUP);
-    const base = group * groupFloats + (j - group * GEMV_GROUP) * 4;
+    const base = at + group * groupFloats + (j - group * GEMV_GROUP) * 4;
     const row = j * k;
     let kk = 0;
     for (; kk + 4 <= k; kk += 4) {
@@ -91,14 +102,15 @@ const NO_EPILOGUE: GemvTileEpilogue = { bias: null, activation: 'none', alpha: 0
 const names = GEMV_COLUMNS.map((_, i) => GEMV_EPILOGUES.map((e) => gemvName(i + 1, e)));
 const activations = GEMV_EPILOGUES.filter((e) => !e.bias).map((e) => e.activation);
 
-/** Resident layout keys by (n, k) (a string per call was garbage). */
-const layouts = new Map<number, string>();
+/** Resident layout keys by n, then k (a string per call was garbage; so was one number key n·2²⁶ + k, a heap number past 2³⁰). */
+const layouts = new Map<number, Map<number, string>>();
 function layoutKey(n: number, k: number): string {
-  const key = n * 2 ** 26 + k;
-  let layout = layouts.get(key);
+  let byK = layouts.get(n);
+  if (!byK) layouts.set(n, (byK = new Map()));
+  let layout = byK.get(k);
   if (layout === undefined) {
     layout = `gemv interleaved ${n} ${k}`;
-    layouts.set(key, layout);
+    byK.set(k, layout);
   }
   return layout;
 }
@@ -114,14 +126,19 @@ export function gemvSimd(module: GemvModule, a: Float32Array, w: Float32Array, c
   const nPad = Math.ceil(n / GEMV_GROUP) * GEMV_GROUP;
   const blocks = nPad / columns;
   const wBytes = nPad * kp * 4;
-  const write = (address: number): void => writeWeight(memory, address, w, n, k, nPad, kp);
-  const residentAt = resident.place(w, layoutKey(n, k), wBytes, write);
+  pending.memory = memory;
+  pending.w = w;
+  pending.n = n;
+  pending.k = k;
+  pending.nPad = nPad;
+  pending.kp = kp;
+  const residentAt = resident.place(w, layoutKey(n, k), wBytes, writePending);
   const wAt = residentAt ?? resident.scratchStart();
   const aAt = align16(residentAt === null ? wAt + wBytes : resident.scratchStart());
   const cAt = aAt + m * kp * 4;
   const biasAt = cAt + blocks * m * columns * 4;
   resident.reserve(biasAt + nPad * 4);
-  if (residentAt === null) write(wAt);
+  if (residentAt === null) writePending(wAt);
   const floats = floatsOf(memory);
 
   // A(i, kk) goes to [kk / 4][i][kk % 4], so each k step reads the m rows' four values in a row.
@@ -142,10 +159,19 @@ export function gemvSimd(module: GemvModule, a: Float32Array, w: Float32Array, c
     floats.fill(0, biasAt / 4 + n, biasAt / 4 + nPad);
   }
   const fn = names[m - 1]![(bias ? activations.length : 0) + activations.indexOf(epilogue.activation)]!;
-  parallelFor(module.threaded, fn, [aAt, wAt, cAt, blocks, kp * 4, biasAt, epilogue.alpha, BLOCKS_PER_TILE], Math.ceil(blocks / BLOCKS_PER_TILE), m * n * k, GEMV_PARALLEL_MIN_WORK);
+  const args = gemvArgs;
+  args[0] = aAt;
+  args[1] = wAt;
+  args[2] = cAt;
+  args[3] = blocks;
+  args[4] = kp * 4;
+  args[5] = biasAt;
+  args[6] = epilogue.alpha;
+  args[7] = BLOCKS_PER_TILE;
+  parallelFor(module.threaded, fn, args, Math.ceil(blocks / BLOCKS_PER_TILE), m * n * k, GEMV_PARALLEL_MIN_WORK);
 
   const c0 = cAt / 4;
-  if (m === 1) return c.set(floats.subarray(c0, c0 + n));
+  if (m === 1) return copyOut(memory, c0, n, c, 0, n, 1);
   for (let block = 0; block < blocks; block++) {
     const j0 = block * columns;
     const width = Math.min(columns, n - j0);

@@ -69,7 +69,8 @@ function newTileEpilogue(epilogue: Epilogue, attrs: Attrs, n: number): SgemmEpil
     pre === null && jsActivation === null
       ? null
       : (c: Float32Array, rowStart: number, rowEnd: number): void => {
-          if (pre) pre.set(c.subarray(rowStart * n, rowEnd * n), rowStart * n);
+          // The whole of c (a gemv's one call) without a subarray view: one per call was garbage.
+          if (pre) pre.set(rowStart === 0 && rowEnd * n === c.length ? c : c.subarray(rowStart * n, rowEnd * n), rowStart * n);
           jsActivation?.(c, rowStart * n, rowEnd * n);
         };
   const tile: SgemmEpilogue = { bias, activation: inTile ? (name as TileActivation) : 'none', alpha, after };
