@@ -7,7 +7,7 @@ import { forwardB, forwardGather, forwardRowGather, gradInputB, gradInputGather,
 import { convGradWeightGather } from './conv-gather.js';
 import { gradInputByPhase, phasedDensity, phasesOf, type Phase } from './conv-phases.js';
 import { sgemmModule } from './sgemm-simd.js';
-import { convWinograd, gradInputGeometry, winogradApplies } from './conv-winograd.js';
+import { convWinograd, convWinogradGradWeight, gradInputGeometry, winogradApplies } from './conv-winograd.js';
 
 /**
  * conv1d / conv2d forward as an indirect GEMM on the float32 WASM kernel (conv-indirect.ts):
@@ -68,8 +68,9 @@ function phasesFor(g: Geometry): { phases: Phase[]; density: number } {
 const MIN_DENSITY = 0.5;
 
 /**
- * The weight gradient dw[F, K] = dyᵀ·P, computed transposed with P read from x through pointer
- * lists and dy read in place (conv-gather.ts): nothing packed. The JS kernel for tiny products.
+ * The weight gradient dw[F, K] = dyᵀ·P: by Winograd where the forward is one (conv-winograd.ts),
+ * else computed transposed with P read from x through pointer lists and dy read in place
+ * (conv-gather.ts): nothing packed. The JS kernel for tiny products.
  */
 export const convGradWeightSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const dy = inputs[0];
@@ -79,5 +80,6 @@ export const convGradWeightSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const rows = g.n * g.oh * g.ow;
   const module = sgemmModule();
   if (!module || k === 0 || g.f === 0 || rows === 0) return convKernels.conv2d_grad_weight!(ctx, inputs, outputs, attrs);
+  if (winogradApplies(g) && convWinogradGradWeight(module, f32(dy!), f32(x!), f32(outputs[0]!), g)) return;
   convGradWeightGather(module, f32(dy!), f32(x!), g, f32(outputs[0]!));
 };

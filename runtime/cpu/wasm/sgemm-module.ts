@@ -1,6 +1,7 @@
 import { driverBody, DRIVER_TYPE, gatherDriverBody, indirectDriverBody } from './sgemm-driver.js';
 import { packABody, packBBody, PACK_A_TYPE } from './sgemm-pack-a.js';
 import { packAVectorBody, packBTransposedBody } from './sgemm-pack-vector.js';
+import { WINOGRAD_GRAD_NAME, WINOGRAD_GRAD_TYPE, winogradGradBody } from './winograd-grad-module.js';
 import { WINOGRAD_TYPE, winogradBody, winogradName } from './winograd-module.js';
 import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
 
@@ -370,6 +371,8 @@ export function sgemmModuleBytes(fma: boolean, shared: boolean, maxPages: number
   for (const activation of TILE_ACTIVATIONS) {
     bodies.push(winogradBody(activation, plainTile));
   }
+  const gradIndex = winogradIndex + TILE_ACTIVATIONS.length;
+  bodies.push(winogradGradBody(plainTile, functionIndex({ rowMajorB: false, accumulate: true, bias: false, activation: 'none' })));
   const exports = [
     ...SGEMM_VARIANTS.map((variant, i) => [...name(variantName(variant)), 0x00, ...u32(i)]),
     ...DRIVER_VARIANTS.map((variant, i) => [...name(driverName(variant)), 0x00, ...u32(SGEMM_VARIANTS.length + i)]),
@@ -378,12 +381,13 @@ export function sgemmModuleBytes(fma: boolean, shared: boolean, maxPages: number
     [...name('pack_bt'), 0x00, ...u32(packBIndex + 1)],
     [...name('pack_a'), 0x00, ...u32(packBIndex + 2)],
     ...TILE_ACTIVATIONS.map((activation, i) => [...name(winogradName(activation)), 0x00, ...u32(winogradIndex + i)]),
+    [...name(WINOGRAD_GRAD_NAME), 0x00, ...u32(gradIndex)],
   ];
   return new Uint8Array([
     ...MAGIC_AND_VERSION,
-    ...section(1, vector([tileType, DRIVER_TYPE, PACK_A_TYPE, WINOGRAD_TYPE])),
+    ...section(1, vector([tileType, DRIVER_TYPE, PACK_A_TYPE, WINOGRAD_TYPE, WINOGRAD_GRAD_TYPE])),
     ...importedMemorySection(shared, maxPages),
-    ...section(3, vector([...SGEMM_VARIANTS.map(() => u32(0)), ...DRIVER_VARIANTS.map(() => u32(1)), u32(2), u32(2), u32(2), u32(2), ...TILE_ACTIVATIONS.map(() => u32(3))])),
+    ...section(3, vector([...SGEMM_VARIANTS.map(() => u32(0)), ...DRIVER_VARIANTS.map(() => u32(1)), u32(2), u32(2), u32(2), u32(2), ...TILE_ACTIVATIONS.map(() => u32(3)), u32(4)])),
     ...section(7, vector(exports)),
     ...section(10, vector(bodies)),
   ]);

@@ -2,6 +2,7 @@ import { instantiateThreaded, MAX_MEMORY_PAGES, parallelFor, type ThreadedModule
 import { addressIn, floatsOf } from './kernel-memory.js';
 import { ResidentOperands } from './resident-operands.js';
 import { DRIVER_VARIANTS, driverName, MR, NR, sgemmModuleBytes, TILE_ACTIVATIONS, type TileActivation } from './sgemm-module.js';
+import { WINOGRAD_GRAD_NAME } from './winograd-grad-module.js';
 import { winogradName } from './winograd-module.js';
 import { packB8, packedBSize } from './sgemm-pack.js';
 
@@ -79,7 +80,7 @@ export interface SgemmModule {
 }
 
 function instantiate(fma: boolean): SgemmModule | null {
-  const drivers = [...DRIVER_VARIANTS.map(driverName), 'pack_a', 'pack_b', 'pack_bt', ...TILE_ACTIVATIONS.map(winogradName)];
+  const drivers = [...DRIVER_VARIANTS.map(driverName), 'pack_a', 'pack_b', 'pack_bt', ...TILE_ACTIVATIONS.map(winogradName), WINOGRAD_GRAD_NAME];
   const threaded = instantiateThreaded((shared) => sgemmModuleBytes(fma, shared, MAX_MEMORY_PAGES), drivers);
   if (!threaded) return null;
   const { memory } = threaded;

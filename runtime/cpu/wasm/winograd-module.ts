@@ -43,8 +43,16 @@ export const NO_OUTPUT = -1;
  * and the input transform's staging (C/4 runs × 16 ξ × 4 tiles × 4 floats).
  */
 export function winogradUnitBytes(channels: number, nPanels: number): number {
-  return 16 * BLOCK_TILES * (channels + nPanels * NR) * 4 + channels * 256;
+  return 16 * (BLOCK_TILES * (channels + nPanels * NR) * 4 + 2 * SKEW) + channels * 256;
 }
+
+/**
+ * Bytes added to the stride between consecutive ξ's blocks (V_ξ, M_ξ here; A_ξ, B_ξ in
+ * winograd-grad-module.ts), one cache line: their sizes are often multiples of 4 KiB, and the 16
+ * vectors a transform stores (or loads) a block apart would then all fall in one set of L1's 64.
+ * The weight gradient's dy transform took 2.3 ms of the conv net's 5.9 without it (one thread).
+ */
+export const SKEW = 64;
 
 export function winogradName(activation: TileActivation): string {
   return `winograd_${activation}`;
@@ -55,22 +63,55 @@ const PARAMS = ['inLists', 'outLists', 'pu', 'bias', 'scratch', 'channels', 'fil
 /** A new function with winograd's parameters and locals. */
 function newWinograd(): WasmFunction {
   const f = new WasmFunction([...PARAMS.map((p) => [p, Type.i32] as const), ['alpha', Type.f32], ['start', Type.i32], ['end', Type.i32]]);
-  f.declare(Type.i32, 'u', 'blk', 'blkEnd', 'vAt', 'mAt', 'stage', 'vp0', 'rEnd', 'unitBytes', 'vStride', 'mStride', 'uStride', 'r', 'lp', 'vp', 'mp', 'ch', 'xi', 'o0', 'o1', 'o2', 'o3');
-  f.declare(Type.i32, ...Array.from({ length: 16 }, (_, i) => `p${i}`));
-  f.declare(Type.v128, 'zero', 'alphas', 'v', 'b', ...Array.from({ length: 16 }, (_, i) => `s${i}`), ...Array.from({ length: 8 }, (_, i) => `t${i}`));
+  f.declare(Type.i32, 'u', 'blk', 'blkEnd', 'vAt', 'mAt', 'stage', 'vp0', 'rEnd', 'unitBytes', 'vStride', 'mStride', 'uStride', 'r', 'lp', 'vp', 'mp', 'xi', 'o0', 'o1', 'o2', 'o3');
+  f.declare(Type.v128, 'zero', 'alphas', 'v', 'b');
+  declareTransformLocals(f);
   return f;
 }
 
 /** The export's type: ten i32, alpha (f32), start and end (i32). */
 export const WINOGRAD_TYPE = newWinograd().type();
 
+/** The transforms' locals: window pointers p0..p15, channel offset ch, vectors t0..t7 and s0..s15. */
+export function declareTransformLocals(f: WasmFunction): void {
+  f.declare(Type.i32, 'ch', ...Array.from({ length: 16 }, (_, i) => `p${i}`));
+  f.declare(Type.v128, ...Array.from({ length: 16 }, (_, i) => `s${i}`), ...Array.from({ length: 8 }, (_, i) => `t${i}`));
+}
+
 /** `do { body } while ((counter += step) < limit)` (unsigned): the loops here run at least once. */
-function doWhileBelow(f: WasmFunction, counter: string, step: number[], limit: number[], body: number[]): number[] {
+export function doWhileBelow(f: WasmFunction, counter: string, step: number[], limit: number[], body: number[]): number[] {
   return [...Op.loop, ...body, ...f.get(counter), ...step, ...Op.i32Add, ...f.tee(counter), ...limit, ...Op.i32LtU, ...Op.brIf(0), ...Op.end];
 }
 
 /** i8x16.shuffle picking 32-bit lanes (0–3 of the first vector, 4–7 of the second). */
 const shuffle32 = (lanes: readonly number[]): number[] => Op.i8x16Shuffle(lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
+
+/**
+ * V = Bᵀ·d·B of one run of 4 channels of a tile's window, d(i, j) read at pointer p(4i + j) + ch
+ * (locals p0..p15, ch): s(i, ·) = d(i, ·)·B row by row into s0..s15 (t0..t3 holding the row's d),
+ * then V(·, j) = Bᵀ·s(·, j); `store(ξ, value)` stores the vector V(i, j), ξ = 4i + j, that `value` pushes.
+ * The forward's and the weight gradient's input transform (winograd-grad-module.ts).
+ */
+export function windowTransform(f: WasmFunction, store: (xi: number, value: number[]) => number[]): number[] {
+  const g = (name: string): number[] => f.get(name);
+  const plus = (a: string, b: string): number[] => [...g(a), ...g(b), ...Op.f32x4Add];
+  const minus = (a: string, b: string): number[] => [...g(a), ...g(b), ...Op.f32x4Sub];
+  const code: number[] = [];
+  // s(i, 0..3) = (d0 − d2, d1 + d2, d2 − d1, d1 − d3) of row i.
+  for (let i = 0; i < 4; i++) {
+    for (let j = 0; j < 4; j++) code.push(...f.set(`t${j}`, [...g(`p${4 * i + j}`), ...g('ch'), ...Op.i32Add, ...Op.v128Load(0)]));
+    code.push(...f.set(`s${4 * i}`, minus('t0', 't2')), ...f.set(`s${4 * i + 1}`, plus('t1', 't2')));
+    code.push(...f.set(`s${4 * i + 2}`, minus('t2', 't1')), ...f.set(`s${4 * i + 3}`, minus('t1', 't3')));
+  }
+  // V(i, j): (s0j − s2j, s1j + s2j, s2j − s1j, s1j − s3j) for i = 0..3.
+  for (let i = 0; i < 4; i++) {
+    for (let j = 0; j < 4; j++) {
+      const s = (row: number): string => `s${4 * row + j}`;
+      code.push(...store(4 * i + j, [minus(s(0), s(2)), plus(s(1), s(2)), minus(s(2), s(1)), minus(s(1), s(3))][i]!));
+    }
+  }
+  return code;
+}
 
 /**
  * The block's input transform, panel by panel (4 tiles): for each tile r and each run of 4 channels,
@@ -83,22 +124,8 @@ const shuffle32 = (lanes: readonly number[]): number[] => Op.i8x16Shuffle(lanes.
  */
 function inputTransform(f: WasmFunction): number[] {
   const g = (name: string): number[] => f.get(name);
-  const plus = (a: string, b: string): number[] => [...g(a), ...g(b), ...Op.f32x4Add];
-  const minus = (a: string, b: string): number[] => [...g(a), ...g(b), ...Op.f32x4Sub];
-  const perRun: number[] = [];
-  // s(i, 0..3) = (d0 − d2, d1 + d2, d2 − d1, d1 − d3) of row i (the t locals hold the row's d).
-  for (let i = 0; i < 4; i++) {
-    for (let j = 0; j < 4; j++) perRun.push(...f.set(`t${j}`, [...g(`p${4 * i + j}`), ...g('ch'), ...Op.i32Add, ...Op.v128Load(0)]));
-    perRun.push(...f.set(`s${4 * i}`, minus('t0', 't2')), ...f.set(`s${4 * i + 1}`, plus('t1', 't2')));
-    perRun.push(...f.set(`s${4 * i + 2}`, minus('t2', 't1')), ...f.set(`s${4 * i + 3}`, minus('t1', 't3')));
-  }
-  // V(i, j), ξ = 4i + j: (s0j − s2j, s1j + s2j, s2j − s1j, s1j − s3j), staged at mp + ξ·64.
-  for (let i = 0; i < 4; i++) {
-    for (let j = 0; j < 4; j++) {
-      const s = (row: number): string => `s${4 * row + j}`;
-      perRun.push(...g('mp'), ...[minus(s(0), s(2)), plus(s(1), s(2)), minus(s(2), s(1)), minus(s(1), s(3))][i]!, ...Op.v128Store(64 * (4 * i + j)));
-    }
-  }
+  // V_ξ staged at mp + ξ·64.
+  const perRun = windowTransform(f, (xi, value) => [...g('mp'), ...value, ...Op.v128Store(64 * xi)]);
   perRun.push(...f.bump('mp', Op.i32Const(1024)));
   const perTile: number[] = [];
   // lp = inLists + (blk·BLOCK_TILES + r)·64: the tile's 16 pointers (r counts the block's tiles).
@@ -187,9 +214,9 @@ export function winogradBody(activation: TileActivation, tile: number): number[]
   const f = newWinograd();
   const g = (name: string): number[] => f.get(name);
   const code: number[] = [...f.set('zero', Op.v128Zero), ...f.set('alphas', [...g('alpha'), ...Op.f32x4Splat])];
-  // Strides in bytes: V_ξ (BLOCK_TILES·C floats), M_ξ (BLOCK_TILES·8·nPanels), U_ξ (8·nPanels·C).
-  code.push(...f.set('vStride', [...g('channels'), ...Op.i32Const(BLOCK_TILES * 4), ...Op.i32Mul]));
-  code.push(...f.set('mStride', [...g('nPanels'), ...Op.i32Const(BLOCK_TILES * NR * 4), ...Op.i32Mul]));
+  // Strides in bytes: V_ξ (BLOCK_TILES·C floats), M_ξ (BLOCK_TILES·8·nPanels), each + SKEW; U_ξ (8·nPanels·C).
+  code.push(...f.set('vStride', [...g('channels'), ...Op.i32Const(BLOCK_TILES * 4), ...Op.i32Mul, ...Op.i32Const(SKEW), ...Op.i32Add]));
+  code.push(...f.set('mStride', [...g('nPanels'), ...Op.i32Const(BLOCK_TILES * NR * 4), ...Op.i32Mul, ...Op.i32Const(SKEW), ...Op.i32Add]));
   code.push(...f.set('unitBytes', [...g('vStride'), ...g('mStride'), ...Op.i32Add, ...Op.i32Const(4), ...Op.i32Shl, ...g('channels'), ...Op.i32Const(8), ...Op.i32Shl, ...Op.i32Add]));
   code.push(...f.set('uStride', [...g('nPanels'), ...g('channels'), ...Op.i32Mul, ...Op.i32Const(5), ...Op.i32Shl]));
   const perBlock = [...inputTransform(f), ...products(f, tile), ...outputTransform(f, activation)];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { geometry } from '../../../runtime/cpu/kernels/conv.js';
-import { convGradInputSimd, convSimd } from '../../../runtime/cpu/wasm/conv-simd.js';
-import { convWinograd, gradInputGeometry, winogradApplies } from '../../../runtime/cpu/wasm/conv-winograd.js';
+import { convGradInputSimd, convGradWeightSimd, convSimd } from '../../../runtime/cpu/wasm/conv-simd.js';
+import { convWinograd, convWinogradGradWeight, gradInputGeometry, winogradApplies } from '../../../runtime/cpu/wasm/conv-winograd.js';
 import { sgemmModule } from '../../../runtime/cpu/wasm/sgemm-simd.js';
 import type { TileActivation } from '../../../runtime/cpu/wasm/sgemm-module.js';
 import { direct, type Case } from './conv-reference.js';
@@ -92,6 +92,28 @@ describe.runIf(sgemmModule() !== null)('convolutions by Winograd F(2×2, 3×3)',
       const again = new Float32Array(dx.length);
       convGradInputSimd(ctx, [placed.tensors[0]!, placed.tensors[1]!], [{ shape: c.x, data: again }], c.attrs);
       expect(worstOverBound(again, Array.from(dx), Array.from(dxMag, (m) => (k + 3) * U * m + 1e-30))).toBeLessThanOrEqual(1);
+      placed.free();
+    });
+  }
+
+  for (const c of cases) {
+    it(`${c.name}: the weight gradient, Σ over tiles of the transformed windows ⊗ transformed dy, within the stated bound`, () => {
+      const x = random(size(c.x), 10);
+      const w = random(size(c.w), 11);
+      const g0 = geometry(c.x, c.w, c.attrs);
+      const dy = random(g0.n * g0.oh * g0.ow * g0.f, 12);
+      const { g, dw, dwMag } = direct(c, x, w, dy);
+      const placed = placedInKernelMemory([{ shape: [g.n, g.oh, g.ow, g.f], data: dy }, { shape: c.x, data: x }]);
+      const [pdy, px] = placed.tensors;
+      const got = new Float32Array(dw.length).fill(Number.NaN);
+      expect(convWinogradGradWeight(sgemmModule()!, pdy!.data as Float32Array, px!.data as Float32Array, got, g)).toBe(true);
+      const k = g.n * g.oh * g.ow;
+      const bound = Array.from(dwMag, (m) => (k + 3) * U * m + 1e-30);
+      expect(worstOverBound(got, Array.from(dw), bound)).toBeLessThanOrEqual(1);
+      // What conv2d's weight gradient runs: the same.
+      const again = new Float32Array(dw.length);
+      convGradWeightSimd(ctx, [pdy!, px!], [{ shape: c.w, data: again }], c.attrs);
+      expect(worstOverBound(again, Array.from(dw), bound)).toBeLessThanOrEqual(1);
       placed.free();
     });
   }
