@@ -7,37 +7,58 @@ import { sizeOf } from '../../tensor.js';
  * Broadcasting has fast paths for equal shapes and for a trailing-axis operand (bias-like).
  */
 
-/** Strides of `shape` aligned to an output of rank `rank`, 0 on broadcast axes. */
-function broadcastStrides(shape: number[], out: number[]): number[] {
-  const strides = new Array<number>(out.length).fill(0);
+/** Strides of `shape` aligned to an output of rank `rank`, 0 on broadcast axes, into `into` (kept scratch). */
+function broadcastStrides(shape: readonly number[], out: readonly number[], into: Int32Array): Int32Array {
+  into.fill(0, 0, out.length);
   let stride = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
     const axis = out.length - shape.length + i;
-    strides[axis] = shape[i] === 1 && out[axis] !== 1 ? 0 : stride;
+    into[axis] = shape[i] === 1 && out[axis] !== 1 ? 0 : stride;
     stride *= shape[i]!;
   }
-  return strides;
+  return into;
 }
 
-function binary(op: (a: number, b: number) => number): CpuKernel {
-  return (_ctx, [a, b], [y]) => {
-    const ad = f32(a!);
-    const bd = f32(b!);
-    const out = f32(y!);
+/** The general broadcast's strides and index, one rank's worth each, grown as needed (none per call). */
+let stridesA = new Int32Array(8);
+let stridesB = new Int32Array(8);
+let position = new Int32Array(8);
+function scratchFor(rank: number): void {
+  if (position.length >= rank) return;
+  [stridesA, stridesB, position] = [new Int32Array(rank), new Int32Array(rank), new Int32Array(rank)];
+}
+
+type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
+
+/**
+ * One element's result. A small function of one call site, so V8 inlines it: a closure per op called
+ * per element was not inlined (four of them at one site) and boxed its arguments, ~1 KB a VAE step.
+ */
+const combine = (op: BinaryOp, x: number, y: number): number => (op === 'add' ? x + y : op === 'sub' ? x - y : op === 'mul' ? x * y : x / y);
+
+function binary(op: BinaryOp): CpuKernel {
+  return (_ctx, inputs, outputs) => {
+    const a = inputs[0]!;
+    const b = inputs[1]!;
+    const y = outputs[0]!;
+    const ad = f32(a);
+    const bd = f32(b);
+    const out = f32(y);
     const n = out.length;
     if (ad.length === n && bd.length === n) {
-      for (let i = 0; i < n; i++) out[i] = op(ad[i]!, bd[i]!);
+      for (let i = 0; i < n; i++) out[i] = combine(op, ad[i]!, bd[i]!);
       return;
     }
-    if (ad.length === n && n % bd.length === 0 && isTrailing(b!, y!)) {
+    if (ad.length === n && n % bd.length === 0 && isTrailing(b, y)) {
       const m = bd.length;
-      for (let i = 0; i < n; i++) out[i] = op(ad[i]!, bd[i % m]!);
+      for (let i = 0; i < n; i++) out[i] = combine(op, ad[i]!, bd[i % m]!);
       return;
     }
-    const shape = y!.shape;
-    const sa = broadcastStrides(a!.shape, shape);
-    const sb = broadcastStrides(b!.shape, shape);
-    const index = new Array<number>(shape.length).fill(0);
+    const shape = y.shape;
+    scratchFor(shape.length);
+    const sa = broadcastStrides(a.shape, shape, stridesA);
+    const sb = broadcastStrides(b.shape, shape, stridesB);
+    const index = position.fill(0, 0, shape.length);
     for (let i = 0; i < n; i++) {
       let ia = 0;
       let ib = 0;
@@ -45,7 +66,7 @@ function binary(op: (a: number, b: number) => number): CpuKernel {
         ia += index[d]! * sa[d]!;
         ib += index[d]! * sb[d]!;
       }
-      out[i] = op(ad[ia]!, bd[ib]!);
+      out[i] = combine(op, ad[ia]!, bd[ib]!);
       for (let d = shape.length - 1; d >= 0; d--) {
         if (++index[d]! < shape[d]!) break;
         index[d] = 0;
@@ -81,8 +102,9 @@ const sumTo: CpuKernel = (_ctx, inputs, outputs) => {
     return;
   }
   const shape = x!.shape;
-  const strides = broadcastStrides(y!.shape, shape);
-  const index = new Array<number>(shape.length).fill(0);
+  scratchFor(shape.length);
+  const strides = broadcastStrides(y!.shape, shape, stridesA);
+  const index = position.fill(0, 0, shape.length);
   for (let i = 0; i < xd.length; i++) {
     let o = 0;
     for (let d = 0; d < shape.length; d++) o += index[d]! * strides[d]!;
@@ -137,11 +159,11 @@ const slice: CpuKernel = (_ctx, [x], [y], attrs) => {
 };
 
 export const elementwiseKernels = {
-  add: binary((a, b) => a + b),
-  sub: binary((a, b) => a - b),
-  mul: binary((a, b) => a * b),
-  div: binary((a, b) => a / b),
-  bias_add: binary((a, b) => a + b),
+  add: binary('add'),
+  sub: binary('sub'),
+  mul: binary('mul'),
+  div: binary('div'),
+  bias_add: binary('add'),
   scale,
   sum_to: sumTo,
   concat,

@@ -12,7 +12,8 @@ import { random } from './float-data.js';
  * A steady-state training step allocates nothing on the JS heap (issue 9): the step the training
  * loop calls on the CPU (trainStepSync with its reused options and result record, reading back the
  * prediction), on models large enough for the WASM SIMD kernels, the worker pool and the optimizer's
- * packing update: a dense stack (and one with label smoothing and class weights), a conv net
+ * packing update: a dense stack (and one with label smoothing and class weights, one with a VAE's
+ * KL term: the JS math, split and broadcast kernels), a conv net
  * (indirect convolutions, pooling and their gradients), a strided convolution (its input gradient
  * phase by phase: conv-phases.ts), grouped convolutions with group norm, depthwise convolutions
  * (depthwise-simd.ts), one with a multiplier and a stride, and batch norm, upsampling and layer norm.
@@ -47,6 +48,17 @@ model Smoothed {
     loss cross_entropy(logits, label, label_smoothing: 0.1, class_weights: [1, 2, 1, 2, 1, 2, 1, 2, 1, 2])
     optimizer adam(lr: 1e-3)  batch 32  seed 1
   }
+}
+model Latent {
+  input x: [batch, 64]
+  input label: [batch] int
+  stats = dense(x, 8)
+  m, v = split(stats, 2)
+  z = m + exp(0.5 * v) * m
+  logits = dense(z, 10)
+  output probs = softmax(logits)
+  kl = mean(sum(-0.5 * (1 + v - square(m) - exp(v)), axis: -1))
+  train { loss cross_entropy(logits, label) + kl  optimizer adam(lr: 1e-3)  batch 32  seed 1 }
 }
 model Conv {
   input x: [batch, 12, 12, 1]
@@ -137,6 +149,8 @@ describe('the steady-state CPU training step', () => {
     ['Dense', 32, [64], false],
     // Label smoothing and class weights (softmax-simd.ts's smoothed_rows).
     ['Smoothed', 32, [64], true],
+    // A VAE's latent statistics and KL term: split (strided reads), exp, square, affine, sum, mean, broadcasts.
+    ['Latent', 32, [64], true],
     ['Conv', 16, [12, 12, 1], true],
     ['Strided', 8, [16, 16, 4], true],
     ['Grouped', 8, [12, 12, 8], true],
