@@ -69,6 +69,20 @@ export function installGemmWithEpilogue(replacement: EpilogueGemm): void {
   installedWithEpilogue = replacement;
 }
 
+/** The B the current call packs (one packer for every call, not a closure per call). */
+const pendingB = { b: new Float32Array(0) as Float32Array, bRow: 0, bCol: 0, n: 0, k: 0 };
+const packPendingB = (into: Float32Array): void => packWholeB(pendingB.b, pendingB.bRow, pendingB.bCol, into, pendingB.n, pendingB.k);
+
+/** B's packed layout key, kept per B while its strides and sizes stay (a template string per call was garbage). */
+const layoutKeys = new WeakMap<Float32Array, { bRow: number; bCol: number; n: number; k: number; key: string }>();
+function layoutOf(b: Float32Array, bRow: number, bCol: number, n: number, k: number): string {
+  const kept = layoutKeys.get(b);
+  if (kept && kept.bRow === bRow && kept.bCol === bCol && kept.n === n && kept.k === k) return kept.key;
+  const key = `B ${bRow} ${bCol} ${n} ${k}`;
+  layoutKeys.set(b, { bRow, bCol, n, k, key });
+  return key;
+}
+
 /** The plain-JS GEMM (see the top of this file). */
 export const gemmJs: Gemm = (a, aRow, aCol, b, bRow, bCol, c, m, n, k) => {
   if (m <= SMALL_M) return gemmSmallM(a, aRow, aCol, b, bRow, bCol, c, m, n, k);
@@ -76,12 +90,16 @@ export const gemmJs: Gemm = (a, aRow, aCol, b, bRow, bCol, c, m, n, k) => {
   const mPanels = Math.ceil(m / MR);
   const nPanels = Math.ceil(n / NR);
   const packedSize = nPanels * NR * k;
-  const pack = (into: Float32Array): void => packWholeB(b, bRow, bCol, into, n, k);
-  let pb: Float32Array | null = packedOperand(b, `B ${bRow} ${bCol} ${n} ${k}`, Float32Array, packedSize, pack);
+  pendingB.b = b;
+  pendingB.bRow = bRow;
+  pendingB.bCol = bCol;
+  pendingB.n = n;
+  pendingB.k = k;
+  let pb: Float32Array | null = packedOperand(b, layoutOf(b, bRow, bCol, n, k), Float32Array, packedSize, packPendingB);
   if (!pb) {
     packB = ensure(packB, packedSize);
     pb = packB;
-    pack(pb);
+    packPendingB(pb);
   }
   packA = ensure(packA, mPanels * MR * KC);
   const pa = packA;

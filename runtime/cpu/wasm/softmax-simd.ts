@@ -53,21 +53,23 @@ function moduleFor(values: number, cols: number): GemmMemoryModule<SoftmaxExport
   return values >= MIN_VALUES && cols > 0 ? softmaxModule() : null;
 }
 
-/**
- * y = scale · softmax(x) by rows of `cols`, y left in the memory at the returned layout's output
- * address; per row, max and Σ e^(x − max) at `statsAt` (2 floats a row). The caller copies y out.
- */
 /** softmaxRows's result, one object refilled per call: nothing allocated per step. */
 const laidOut = { call: callLayout as unknown as ReturnType<typeof callLayout>, xAt: 0, yAt: 0, statsAt: 0 };
 
-function softmaxRows(module: GemmMemoryModule<SoftmaxExports>, x: Float32Array, y: Float32Array, cols: number, scale: number): typeof laidOut {
+/**
+ * y = softmax(x) / divisor by rows of `cols`, y left in the memory at the returned layout's output
+ * address; per row, max and Σ e^(x − max) at `statsAt` (2 floats a row). The caller copies y out.
+ * A whole divisor (1, or the rows a loss averages over), not its float reciprocal: a float argument
+ * was boxed on every call.
+ */
+function softmaxRows(module: GemmMemoryModule<SoftmaxExports>, x: Float32Array, y: Float32Array, cols: number, divisor: number): typeof laidOut {
   const rows = x.length / cols;
   const call = callLayout(module.gemm.memory);
   const xAt = call.input(x);
   const yAt = call.output(y);
   const statsAt = call.scratch(rows * 2);
   const scalarsAt = call.scratch(4);
-  floatsOf(module.gemm.memory)[scalarsAt / 4] = scale;
+  floatsOf(module.gemm.memory)[scalarsAt / 4] = 1 / divisor;
   const a = args5;
   a[0] = xAt;
   a[1] = yAt;
@@ -147,7 +149,7 @@ const sparseSoftmaxCrossEntropy: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const rows = z.length / cols;
   const labels = inputs[1]!.data;
   if (hasLabelAttrs(attrs)) return smoothedSparse(module, z, labels, g, f32(outputs[0]!), cols, smoothingOf(attrs), classWeightsOf(attrs));
-  const { call, yAt, statsAt } = softmaxRows(module, z, g, cols, 1 / rows);
+  const { call, yAt, statsAt } = softmaxRows(module, z, g, cols, rows);
   call.copyOut(g, yAt);
   const floats = floatsOf(module.gemm.memory);
   let total = 0;
@@ -177,7 +179,7 @@ const maskedSparseSoftmaxCrossEntropy: CpuKernel = (ctx, inputs, outputs, attrs)
   for (let r = 0; r < mask.length; r++) if (mask[r] !== 0) counted++;
   // Every row masked: loss 0 and no gradient (not 0/0), as the JS kernel.
   const rows = Math.max(counted, 1);
-  const { call, yAt, statsAt } = softmaxRows(module, z, g, cols, 1 / rows);
+  const { call, yAt, statsAt } = softmaxRows(module, z, g, cols, rows);
   call.copyOut(g, yAt);
   const floats = floatsOf(module.gemm.memory);
   let total = 0;

@@ -60,6 +60,15 @@ model Latent {
   kl = mean(sum(-0.5 * (1 + v - square(m) - exp(v)), axis: -1))
   train { loss cross_entropy(logits, label) + kl  optimizer adam(lr: 1e-3)  batch 32  seed 1 }
 }
+model Tokens {
+  input x: [batch, 6] int
+  input label: [batch] int
+  e = embedding(x, 50, 16)
+  h = dense(flatten(e), 32, relu)
+  logits = dense(h, 10)
+  output probs = softmax(logits)
+  train { loss cross_entropy(logits, label)  optimizer adam(lr: 1e-3)  batch 2  seed 1 }
+}
 model Conv {
   input x: [batch, 12, 12, 1]
   input label: [batch] int
@@ -151,6 +160,8 @@ describe('the steady-state CPU training step', () => {
     ['Smoothed', 32, [64], true],
     // A VAE's latent statistics and KL term: split (strided reads), exp, square, affine, sum, mean, broadcasts.
     ['Latent', 32, [64], true],
+    // An embedding, and dense layers of 2 rows (gemv-simd.ts; their gradients on the JS GEMM).
+    ['Tokens', 2, [6], true],
     ['Conv', 16, [12, 12, 1], true],
     ['Strided', 8, [16, 16, 4], true],
     ['Grouped', 8, [12, 12, 8], true],
@@ -164,9 +175,11 @@ describe('the steady-state CPU training step', () => {
       const plan = result.plan!;
       const weights = new Map([...result.weights].map(([name, data]) => [name, { shape: plan.tensors.find((t) => t.name === name)!.shape as number[], dtype: 'f32' as const, data }]));
       const executor = createCpuExecutor(plan, weights);
-      const x = random(batch * features.reduce<number>((a, b) => a * b, 1), 7);
+      const values = batch * features.reduce<number>((a, b) => a * b, 1);
+      // Token ids for an int input (an embedding's), else floats.
+      const ids = plan.tensors.find((t) => t.name === 'x')!.dtype === 'i32';
       const feeds: Record<string, HostTensor> = {
-        x: { shape: [batch, ...features], dtype: 'f32', data: x },
+        x: ids ? { shape: [batch, ...features], dtype: 'i32', data: Int32Array.from({ length: values }, (_, i) => (i * 7) % 50) } : { shape: [batch, ...features], dtype: 'f32', data: random(values, 7) },
         label: { shape: [batch], dtype: 'i32', data: Int32Array.from({ length: batch }, (_, i) => i % 10) },
       };
       const options = { lr: 1e-3, seed: 1, outputs: ['probs'] };
