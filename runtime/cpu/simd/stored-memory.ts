@@ -1,6 +1,6 @@
 import { MAX_MEMORY_PAGES, parallelFor, type ThreadedModule } from '../threads/threaded-module.js';
 import { overGemmMemory } from '../wasm/gemm-memory.js';
-import { callLayout, floatsOf, type KernelHeap } from '../wasm/kernel-memory.js';
+import { byteAddress, callLayout, floatsOf, type KernelHeap } from '../wasm/kernel-memory.js';
 import { transposedCopyOf, transposedCopyWritten, type SgemmModule } from '../wasm/sgemm-simd.js';
 import { MAX_UPDATE_SCALARS, OPTIMIZER_FUNCTIONS, optimizerModuleBytes, PACKED_NAMES, PACKED_PANELS_PER_TILE, TILE_FLOATS, type OptimizerUpdate } from './optimizer-module.js';
 
@@ -168,10 +168,10 @@ export function simdUpdate(update: OptimizerUpdate, param: Float32Array, grad: F
   const count = param.length - (param.length % 4);
   const args = argLists[(slot0 === null ? 0 : 1) + (slot1 === null ? 0 : 1)]!;
   let i = 0;
-  args[i++] = param.byteOffset;
+  args[i++] = byteAddress(param);
   args[i++] = gradAt;
-  if (slot0 !== null) args[i++] = slot0.byteOffset;
-  if (slot1 !== null) args[i++] = slot1.byteOffset;
+  if (slot0 !== null) args[i++] = byteAddress(slot0);
+  if (slot1 !== null) args[i++] = byteAddress(slot1);
   args[i++] = count * 4;
   args[i] = block.scalars;
   parallelFor(block.module, update, args, Math.ceil(count / TILE_FLOATS), count * UPDATE_COST);
@@ -198,10 +198,10 @@ function packingUpdate(
   const slots = (slot0 === null ? 0 : 1) + (slot1 === null ? 0 : 1);
   const args = packedArgLists[slots]!;
   let i = 0;
-  args[i++] = param.byteOffset;
+  args[i++] = byteAddress(param);
   args[i++] = gradAt;
-  if (slot0 !== null) args[i++] = slot0.byteOffset;
-  if (slot1 !== null) args[i++] = slot1.byteOffset;
+  if (slot0 !== null) args[i++] = byteAddress(slot0);
+  if (slot1 !== null) args[i++] = byteAddress(slot1);
   args[i++] = block.scalars;
   args[i++] = k;
   args[i++] = address;
@@ -214,15 +214,15 @@ function packingUpdate(
     const count = (n - whole * 8) * k;
     const plain = argLists[slots]!;
     let j = 0;
-    plain[j++] = param.byteOffset + offset;
+    plain[j++] = byteAddress(param) + offset;
     plain[j++] = gradAt + offset;
-    if (slot0 !== null) plain[j++] = slot0.byteOffset + offset;
-    if (slot1 !== null) plain[j++] = slot1.byteOffset + offset;
+    if (slot0 !== null) plain[j++] = byteAddress(slot0) + offset;
+    if (slot1 !== null) plain[j++] = byteAddress(slot1) + offset;
     plain[j++] = count * 4;
     plain[j] = block.scalars;
     parallelFor(block.module, update, plain, Math.ceil(count / TILE_FLOATS), count * UPDATE_COST);
     // pack_bt(src, lineBytes, stepBytes, lines, k, dst, nPanels, panelsPerTile 1, start, end): the last panel alone.
-    (gemm.threaded.exports.pack_bt as (...a: number[]) => void)(param.byteOffset, k * 4, 4, n, k, address, nPanels, 1, whole, nPanels);
+    (gemm.threaded.exports.pack_bt as (...a: number[]) => void)(byteAddress(param), k * 4, 4, n, k, address, nPanels, 1, whole, nPanels);
   }
   transposedCopyWritten(gemm, param);
 }

@@ -84,6 +84,7 @@ export function instantiateThreaded(bytes: (shared: boolean) => Uint8Array<Array
  */
 export function parallelFor(module: ThreadedModule, fn: string, args: readonly number[], tiles: number, work: number, minWork = PARALLEL_MIN_WORK): void {
   const kernel = module.exports[fn] as (...values: number[]) => void;
+  asSmallIntegers(args);
   // A wrong count would shift (start, end) into other parameters, silently.
   if (kernel.length !== args.length + 2) throw new Error(`'${fn}' takes ${kernel.length - 2} arguments before (start, end), not ${args.length}`);
   if (tiles <= 0) return;
@@ -96,6 +97,17 @@ export function parallelFor(module: ThreadedModule, fn: string, args: readonly n
 }
 
 type RangeKernel = (...values: number[]) => void;
+
+/**
+ * Byte addresses past 2³¹ − 1 (a kernels' memory past 2 GiB) as the int32 of the same bits, in place:
+ * they are V8's small integers then, where a number past them is a heap number boxed for every call
+ * into the module (~2.4 KB a step for the MLP above a 2.2 GiB block). An i32 parameter reads the same
+ * bits either way; the float arguments some kernels take are far below 2³¹.
+ */
+function asSmallIntegers(args: readonly number[]): void {
+  const words = args as number[];
+  for (let i = 0; i < words.length; i++) if (words[i]! > 0x7fffffff) words[i] = words[i]! | 0;
+}
 
 /** The job `runCurrent` runs on this thread: one closure for every call, not one per call (garbage per step). */
 const current: { kernel: RangeKernel; args: readonly number[] } = { kernel: () => {}, args: [] };

@@ -156,9 +156,11 @@ function gradWeight(module: SgemmModule, dy: Float32Array, x: Float32Array, dw: 
   const pixels = g.n * g.h * g.w;
   const group = groupGeometry(g, s);
   const memory = module.memory;
-  const [xIn, dyIn] = [addressIn(memory, x), addressIn(memory, dy)];
+  const xIn = addressIn(memory, x);
+  const dyIn = addressIn(memory, dy);
   // [ x's group | dy's group, one row of slack (the product reads its last row 8 columns wide) | x | dy ]
-  const [xgFloats, dygFloats] = [align4(pixels * s.cpg), align4(rows * s.fpg + NR)];
+  const xgFloats = align4(pixels * s.cpg);
+  const dygFloats = align4(rows * s.fpg + NR);
   const block = held(memory).operands;
   const xgAt = block.reserve((xgFloats + dygFloats + (xIn === null ? align4(x.length) : 0) + (dyIn === null ? dy.length : 0)) * 4);
   const dygAt = xgAt + xgFloats * 4;

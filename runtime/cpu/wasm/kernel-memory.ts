@@ -40,7 +40,18 @@ const owners = new WeakMap<ArrayBufferLike, WebAssembly.Memory>();
 
 /** The byte address of `data` in `memory` when it is a view of that memory, else null. */
 export function addressIn(memory: WebAssembly.Memory, data: ArrayBufferView): number | null {
-  return owners.get(data.buffer) === memory ? data.byteOffset : null;
+  return owners.get(data.buffer) === memory ? byteAddress(data) : null;
+}
+
+/** The byte addresses of the views `view` made (see byteAddress). */
+const viewAddresses = new WeakMap<ArrayBufferView, number>();
+
+/**
+ * `data.byteOffset`, from the record `KernelHeap.view` keeps: past 2³¹ the getter returns a new heap
+ * number on every call (a kernels' memory past 2 GiB), the record the same one.
+ */
+export function byteAddress(data: ArrayBufferView): number {
+  return viewAddresses.get(data) ?? data.byteOffset;
 }
 
 /**
@@ -142,7 +153,9 @@ export class KernelHeap {
   view(dtype: 'f32' | 'i32', address: number, length: number): Float32Array | Int32Array {
     const buffer = this.memory.buffer;
     owners.set(buffer, this.memory);
-    return dtype === 'i32' ? new Int32Array(buffer, address, length) : new Float32Array(buffer, address, length);
+    const view = dtype === 'i32' ? new Int32Array(buffer, address, length) : new Float32Array(buffer, address, length);
+    viewAddresses.set(view, address);
+    return view;
   }
 }
 
