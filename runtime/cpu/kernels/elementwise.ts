@@ -1,6 +1,5 @@
 import type { CpuKernel, CpuTensor, CpuKernelMap } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
-import { sizeOf } from '../../tensor.js';
 
 /**
  * Broadcasting binaries, scale, sum_to (the reverse of broadcasting), concat/slice, reshape/copy.
@@ -127,35 +126,58 @@ const copy: CpuKernel = (_ctx, [x], [y]) => {
   (y!.data as Float32Array).set(x!.data as Float32Array);
 };
 
-/** Splits a shape at `axis` into outer (rows before), the axis size and inner (elements after). */
-function around(shape: number[], axis: number): { outer: number; inner: number } {
-  return { outer: sizeOf(shape.slice(0, axis)), inner: sizeOf(shape.slice(axis + 1)) };
+/** The elements of `shape` before `axis` (rows of the concat or slice). */
+export function outerOf(shape: readonly number[], axis: number): number {
+  let size = 1;
+  for (let i = 0; i < axis; i++) size *= shape[i]!;
+  return size;
 }
 
-const concat: CpuKernel = (_ctx, inputs, [y], attrs) => {
+/** The elements of `shape` after `axis`. */
+export function innerOf(shape: readonly number[], axis: number): number {
+  let size = 1;
+  for (let i = axis + 1; i < shape.length; i++) size *= shape[i]!;
+  return size;
+}
+
+/** `rows` rows of `width` values from src at `from` (rows srcStride apart) to dst at `to` (rows dstStride apart): a loop, not a subarray view a row. */
+function copyRowsJs(src: ArrayLike<number>, from: number, srcStride: number, dst: Float32Array, to: number, dstStride: number, rows: number, width: number): void {
+  for (let r = 0; r < rows; r++) {
+    const s = from + r * srcStride;
+    const d = to + r * dstStride;
+    for (let e = 0; e < width; e++) dst[d + e] = src[s + e]!;
+  }
+}
+
+// Rows copied by loops: set(subarray) made a view a row, 2 MB a step on a scaled U-Net's skip
+// connections (the WASM kernels, concat-simd.ts, copy them in WebAssembly where they lie).
+const concat: CpuKernel = (_ctx, inputs, outputs, attrs) => {
+  const y = outputs[0]!;
   const axis = attrs.axis as number;
-  const { outer, inner } = around(y!.shape, axis);
-  const out = f32(y!);
-  const outRow = y!.shape[axis]! * inner;
+  const outer = outerOf(y.shape, axis);
+  const inner = innerOf(y.shape, axis);
+  const out = f32(y);
+  const outRow = y.shape[axis]! * inner;
   let offset = 0;
-  for (const x of inputs) {
+  for (let i = 0; i < inputs.length; i++) {
+    const x = inputs[i]!;
     const width = x.shape[axis]! * inner;
-    const xd = f32(x);
-    for (let o = 0; o < outer; o++) out.set(xd.subarray(o * width, (o + 1) * width), o * outRow + offset);
+    copyRowsJs(f32(x), 0, width, out, offset, outRow, outer, width);
     offset += width;
   }
 };
 
-const slice: CpuKernel = (_ctx, [x], [y], attrs) => {
+const slice: CpuKernel = (_ctx, inputs, outputs, attrs) => {
+  const x = inputs[0]!;
+  const y = outputs[0]!;
   const axis = attrs.axis as number;
-  const { outer, inner } = around(x!.shape, axis);
-  const xd = f32(x!);
-  const out = f32(y!);
-  const inRow = x!.shape[axis]! * inner;
+  const outer = outerOf(x.shape, axis);
+  const inner = innerOf(x.shape, axis);
+  const inRow = x.shape[axis]! * inner;
   // The output's own size (attrs.size may be a dim expression); start is evaluated by the executor.
-  const width = y!.shape[axis]! * inner;
+  const width = y.shape[axis]! * inner;
   const start = (attrs.start as number) * inner;
-  for (let o = 0; o < outer; o++) out.set(xd.subarray(o * inRow + start, o * inRow + start + width), o * width);
+  copyRowsJs(f32(x), start, inRow, f32(y), 0, width, outer, width);
 };
 
 export const elementwiseKernels = {

@@ -17,6 +17,7 @@ import { recurrentScanSimd, sigmoidSimd, tanhSimd } from './recurrent-simd.js';
 import { recurrentGradSimd } from './recurrent-grad-simd.js';
 import { softmaxSimdKernels } from './softmax-simd.js';
 import { lossSimdKernels } from './loss-simd.js';
+import { concatSimd, sliceSimd } from './concat-simd.js';
 import { kernelHeap, type KernelHeap } from './kernel-memory.js';
 import { sgemmModule } from './sgemm-simd.js';
 
@@ -71,6 +72,8 @@ export function installSimdKernels(): boolean {
   registerCpuKernel('batchnorm', batchnormSimd);
   registerCpuKernel('batchnorm_grad', batchnormGradSimd);
   registerCpuKernel('sum_to', sumToSimd);
+  registerCpuKernel('concat', concatSimd);
+  registerCpuKernel('slice', sliceSimd);
   registerCpuKernel('layernorm', layernormSimd);
   registerCpuKernel('layernorm_grad', layernormGradSimd);
   registerCpuKernel('dropout', dropoutSimd);

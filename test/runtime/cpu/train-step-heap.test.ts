@@ -55,7 +55,7 @@ model Latent {
   stats = dense(x, 8)
   m, v = split(stats, 2)
   z = m + exp(0.5 * v) * m
-  logits = dense(z, 10)
+  logits = dense(concat(z, m), 10)
   output probs = softmax(logits)
   kl = mean(sum(-0.5 * (1 + v - square(m) - exp(v)), axis: -1))
   train { loss cross_entropy(logits, label) + kl  optimizer adam(lr: 1e-3)  batch 32  seed 1 }
@@ -158,7 +158,7 @@ describe('the steady-state CPU training step', () => {
     ['Dense', 32, [64], false],
     // Label smoothing and class weights (softmax-simd.ts's smoothed_rows).
     ['Smoothed', 32, [64], true],
-    // A VAE's latent statistics and KL term: split (strided reads), exp, square, affine, sum, mean, broadcasts.
+    // A VAE's latent statistics and KL term: split, exp, square, affine, sum, mean, broadcasts; a concat.
     ['Latent', 32, [64], true],
     // An embedding, and dense layers of 2 rows (gemv-simd.ts; their gradients on the JS GEMM).
     ['Tokens', 2, [6], true],
