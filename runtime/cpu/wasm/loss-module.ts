@@ -15,7 +15,8 @@ import { WasmFunction } from './wasm-function.js';
  * gradient's scale, 1/n), it writes grad = k·∂loss/∂p for each value and, per tile, the float32 sum of
  * its losses at partials[tile] (lanes past `bytes`, the padding of a count that is not a multiple of
  * 4, left out). The caller sums the partials in tile order, so the loss has the same bits on any
- * number of threads. The second f32 at `scalars` is huber's δ.
+ * number of threads. The second f32 at `scalars` is huber's δ; the third to sixth the labelled
+ * binary cross-entropies' smoothing and class weights (below).
  *
  * masked_<name>(pred, target, grad, partials, bytes, scalars, mask, inner, last, start, end) does the
  * same under a mask (the masked_ kernels' third input, f32): value i is kept when
@@ -30,6 +31,7 @@ import { WasmFunction } from './wasm-function.js';
  *   sigmoid_bce    from logits z = p: loss max(z, 0) − z·t + log1p(e^−|z|), gradient σ(z) − t
  *   kl             t and p clipped to [ε, 1]: loss t·ln(t/p), gradient −t/p where the raw p > ε, else 0
  *   ce             (cross-entropy of probabilities) p clipped to [ε, 1]: loss −t·ln p, gradient −t/p likewise
+ *   labelled_bce, labelled_sigmoid_bce   bce and sigmoid_bce with label smoothing and class weights
  *
  * as runtime/cpu/kernels/losses.ts writes them, in float32 (exp and ln: transcendental-module.ts,
  * activation-module.ts): tolerances in test/runtime/cpu/loss-simd.test.ts.
@@ -76,7 +78,7 @@ function log1p(f: WasmFunction, e: Emitter, u: string): number[] {
   ];
 }
 
-const BODIES = {
+const BASE_BODIES = {
   mse: (f) => [...f.set('l', mul(f.get('d'), f.get('d'))), ...f.set('dl', mul(c4(2), f.get('d')))],
   mae: (f) => [...f.set('l', [...f.get('d'), ...Simd.f32x4Abs]), ...f.set('dl', sign(f.get('d')))],
   huber: (f) => {
@@ -127,6 +129,23 @@ const BODIES = {
 } satisfies Record<string, Body>;
 
 /**
+ * A binary cross-entropy with label smoothing ε and class weights [w0, w1]: the body on the smoothed
+ * target t' = (1 − ε)·t + ε/2, its loss and gradient times w = w1·t + w0·(1 − t) of the raw t (w0 =
+ * w1 = 1 without class weights). The scalars' third to sixth floats: 1 − ε, ε/2, w0, w1.
+ */
+function labelled(body: Body): Body {
+  return (f, e) => [
+    ...f.set('cw', add(mul(f.get('w1v'), f.get('t')), mul(f.get('w0v'), sub(c4(1), f.get('t'))))),
+    ...f.set('t', add(mul(f.get('t'), f.get('sa')), f.get('sb'))),
+    ...body(f, e),
+    ...f.set('l', mul(f.get('l'), f.get('cw'))),
+    ...f.set('dl', mul(f.get('dl'), f.get('cw'))),
+  ];
+}
+
+const BODIES = { ...BASE_BODIES, labelled_bce: labelled(BASE_BODIES.bce), labelled_sigmoid_bce: labelled(BASE_BODIES.sigmoid_bce) } satisfies Record<string, Body>;
+
+/**
  * The mask's lanes for the four values at byte j: mask[min((j/4 + lane) / inner, last)] (the
  * padding lanes past the end read the last entry; they are left out of the sums anyway).
  */
@@ -147,13 +166,17 @@ function lossFunction(body: Body, fma: boolean, masked: boolean): { f: WasmFunct
   const names = ['pred', 'target', 'grad', 'partials', 'bytes', 'scalars', ...(masked ? ['mask', 'inner', 'last'] : []), 'start', 'end'];
   const f = new WasmFunction(names.map((n) => [n, i32] as const));
   f.declare(i32, 'tile', 'j', 'stop', 'row');
-  f.declare(v128, 'k', 'delta', 'acc', 'p', 't', 'd', 'l', 'dl', 'q', 'u', 'w1', 'm');
+  f.declare(v128, 'k', 'delta', 'acc', 'p', 't', 'd', 'l', 'dl', 'q', 'u', 'w1', 'm', 'cw', 'sa', 'sb', 'w0v', 'w1v');
   const e = mathLocals(f, fma);
   const at = (base: string): number[] => [...f.get(base), ...f.get('j'), ...Op.i32Add];
   const tileEnd = [...f.get('tile'), ...Op.i32Const(1), ...Op.i32Add, ...Op.i32Const(TILE_BYTES), ...Op.i32Mul];
   const code = [
     ...f.set('k', [...f.get('scalars'), ...Op.v128Load32Splat(0)]),
     ...f.set('delta', [...f.get('scalars'), ...Op.v128Load32Splat(4)]),
+    ...f.set('sa', [...f.get('scalars'), ...Op.v128Load32Splat(8)]),
+    ...f.set('sb', [...f.get('scalars'), ...Op.v128Load32Splat(12)]),
+    ...f.set('w0v', [...f.get('scalars'), ...Op.v128Load32Splat(16)]),
+    ...f.set('w1v', [...f.get('scalars'), ...Op.v128Load32Splat(20)]),
     ...f.for('tile', f.get('start'), f.get('end'), Op.i32Const(1), [
       ...f.set('acc', Op.v128Zero),
       // stop = min((tile + 1)·TILE_BYTES, bytes rounded up to 16)

@@ -1,6 +1,6 @@
 import type { CpuKernel, CpuKernelMap } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
-import { hasLabelAttrs, lossKernels } from '../kernels/losses.js';
+import { classWeightsOf, hasLabelAttrs, lossKernels, smoothingOf } from '../kernels/losses.js';
 import { parallelFor } from '../threads/threaded-module.js';
 import { TILE_FLOATS } from './elementwise-module.js';
 import { overGemmMemory } from './gemm-memory.js';
@@ -17,7 +17,8 @@ import { withFmaWhereValid } from './transcendental-module.js';
  * (float64), so the loss has the same bits on any number of threads. With a mask (the masked_
  * kernels) the module leaves the masked values out and the mean is over the kept ones. The JS kernels
  * (kernels/losses.ts) run below MIN_VALUES, without WASM SIMD, for a mask that is not float32 or does
- * not divide the values, and for the binary cross-entropies with label smoothing or class weights.
+ * not divide the values, and for the cross-entropy of probabilities with label smoothing or class
+ * weights (the binary ones have labelled exports).
  */
 const lossModule = overGemmMemory<Record<LossFunction, (...args: number[]) => void>>(withFmaWhereValid(lossModuleBytes), LOSS_FUNCTIONS);
 
@@ -32,6 +33,8 @@ const MASKED = {
   sigmoid_bce: 'masked_sigmoid_bce',
   kl: 'masked_kl',
   ce: 'masked_ce',
+  labelled_bce: 'masked_labelled_bce',
+  labelled_sigmoid_bce: 'masked_labelled_sigmoid_bce',
 } satisfies Record<Loss, LossFunction>;
 
 /** Below this, copying in and out costs about what the JS loop does. */
@@ -55,7 +58,7 @@ function kept(mask: Float32Array): number {
  * A loss kernel on the module's `fn`. `perRow`: a class loss (kl, ce), averaged over the rows of the
  * last axis, its mask one entry a row; else averaged over the values.
  */
-function loss(fn: Loss, kernel: keyof typeof lossKernels, labelled: boolean, perRow = false): CpuKernel {
+function loss(plainFn: Loss, kernel: keyof typeof lossKernels, labelledFn: Loss | 'js' | null, perRow = false): CpuKernel {
   const fallback = lossKernels[kernel] as CpuKernel;
   return (ctx, inputs, outputs, attrs) => {
     const p = inputs[0]!.data;
@@ -65,8 +68,10 @@ function loss(fn: Loss, kernel: keyof typeof lossKernels, labelled: boolean, per
     const mask = inputs.length === 3 ? inputs[2]!.data : null;
     const cols = perRow ? (inputs[0]!.shape[inputs[0]!.shape.length - 1] ?? 1) : 1;
     const maskFits = mask === null || (mask instanceof Float32Array && mask.length > 0 && (perRow ? mask.length * cols === n : n % mask.length === 0));
-    // Label settings: the JS kernel.
-    const plain = inputs.length <= 3 && maskFits && p instanceof Float32Array && t instanceof Float32Array && t.length === n && !(labelled && hasLabelAttrs(attrs));
+    // Label settings: the loss's labelled export, or the JS kernel where it has none.
+    const label = labelledFn !== null && hasLabelAttrs(attrs);
+    const fn = label && labelledFn !== 'js' ? labelledFn : plainFn;
+    const plain = inputs.length <= 3 && maskFits && p instanceof Float32Array && t instanceof Float32Array && t.length === n && !(label && labelledFn === 'js');
     const module = plain && n >= MIN_VALUES ? lossModule() : null;
     if (!module) return fallback(ctx, inputs, outputs, attrs);
     const args = mask === null ? plainArgs : maskedArgs;
@@ -92,10 +97,18 @@ function loss(fn: Loss, kernel: keyof typeof lossKernels, labelled: boolean, per
     }
     const tiles = Math.ceil(padded / TILE_FLOATS);
     const partialsAt = call.scratch(tiles);
-    const scalarsAt = call.scratch(4);
+    const scalarsAt = call.scratch(8);
     const floats = floatsOf(memory);
     floats[scalarsAt / 4] = 1 / count;
     floats[scalarsAt / 4 + 1] = typeof attrs.delta === 'number' ? attrs.delta : 0;
+    if (label) {
+      const eps = smoothingOf(attrs);
+      const cw = classWeightsOf(attrs);
+      floats[scalarsAt / 4 + 2] = 1 - eps;
+      floats[scalarsAt / 4 + 3] = eps / 2;
+      floats[scalarsAt / 4 + 4] = cw ? (cw[0] ?? 1) : 1;
+      floats[scalarsAt / 4 + 5] = cw ? (cw[1] ?? 1) : 1;
+    }
     args[2] = gAt;
     args[3] = partialsAt;
     args[4] = n * 4;
@@ -115,12 +128,12 @@ function loss(fn: Loss, kernel: keyof typeof lossKernels, labelled: boolean, per
 }
 
 // The JS kernels read a mask when a step gives one, so each masked_ kernel is its plain one, here too.
-const mse = loss('mse', 'mse_loss', false);
-const mae = loss('mae', 'mae_loss', false);
-const huber = loss('huber', 'huber_loss', false);
-const bce = loss('bce', 'binary_cross_entropy_loss', true);
-const sigmoidBce = loss('sigmoid_bce', 'sigmoid_binary_cross_entropy_loss', true);
-const kl = loss('kl', 'kl_divergence_loss', false, true);
+const mse = loss('mse', 'mse_loss', null);
+const mae = loss('mae', 'mae_loss', null);
+const huber = loss('huber', 'huber_loss', null);
+const bce = loss('bce', 'binary_cross_entropy_loss', 'labelled_bce');
+const sigmoidBce = loss('sigmoid_bce', 'sigmoid_binary_cross_entropy_loss', 'labelled_sigmoid_bce');
+const kl = loss('kl', 'kl_divergence_loss', null, true);
 
 export const lossSimdKernels = {
   mse_loss: mse,
@@ -136,6 +149,6 @@ export const lossSimdKernels = {
   kl_divergence_loss: kl,
   masked_kl_divergence_loss: kl,
   // The cross-entropy of probabilities; with label smoothing or class weights, the JS kernel.
-  cross_entropy_loss: loss('ce', 'cross_entropy_loss', true, true),
-  masked_cross_entropy_loss: loss('ce', 'masked_cross_entropy_loss', true, true),
+  cross_entropy_loss: loss('ce', 'cross_entropy_loss', 'js', true),
+  masked_cross_entropy_loss: loss('ce', 'masked_cross_entropy_loss', 'js', true),
 } satisfies CpuKernelMap;
