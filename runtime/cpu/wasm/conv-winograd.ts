@@ -288,37 +288,19 @@ function writeInputLists(into: Int32Array): void {
   }
 }
 
-/** Per tile, its 4 outputs' gradients' addresses in dy (at pending.yAt, row-major in the tile), the zeros for those past dy's edge (and the padding tiles'). */
-function writeGradientLists(into: Int32Array): void {
-  const g = pending.g!;
-  const { yAt, zerosAt } = pending;
-  const down = tilesDown(g);
-  const across = tilesAcross(g);
-  into.fill(zerosAt);
-  let o = 0;
-  for (let b = 0; b < g.n; b++) {
-    for (let ty = 0; ty < down; ty++) {
-      for (let tx = 0; tx < across; tx++, o += 4) {
-        for (let a = 0; a < 2; a++) {
-          const oy = 2 * ty + a;
-          if (oy >= g.oh) continue;
-          for (let c = 0; c < 2; c++) {
-            const ox = 2 * tx + c;
-            if (ox < g.ow) into[o + 2 * a + c] = yAt + ((b * g.oh + oy) * g.ow + ox) * g.f * 4;
-          }
-        }
-      }
-    }
-  }
-}
 
 /** Per tile, its 4 outputs' addresses in y (row-major in the tile), NO_OUTPUT for those past y's edge (and the padding tiles'). */
-function writeOutputLists(into: Int32Array): void {
+const writeOutputLists = (into: Int32Array): void => outputLists(into, pending.yAt, NO_OUTPUT);
+
+/** Per tile, its 4 outputs' gradients' addresses in dy (at pending.yAt), the zeros for those past dy's edge (and the padding tiles'). */
+const writeGradientLists = (into: Int32Array): void => outputLists(into, pending.yAt, pending.zerosAt);
+
+/** Per tile (b, ty, tx), the byte addresses of its outputs (2ty + a, 2tx + c), 2a + c, in the tensor at `at` of g's output shape; `outside` past its edge. */
+function outputLists(into: Int32Array, at: number, outside: number): void {
   const g = pending.g!;
-  const { yAt } = pending;
   const down = tilesDown(g);
   const across = tilesAcross(g);
-  into.fill(NO_OUTPUT);
+  into.fill(outside);
   let o = 0;
   for (let b = 0; b < g.n; b++) {
     for (let ty = 0; ty < down; ty++) {
@@ -328,7 +310,7 @@ function writeOutputLists(into: Int32Array): void {
           if (oy >= g.oh) continue;
           for (let c = 0; c < 2; c++) {
             const ox = 2 * tx + c;
-            if (ox < g.ow) into[o + 2 * a + c] = yAt + ((b * g.oh + oy) * g.ow + ox) * g.f * 4;
+            if (ox < g.ow) into[o + 2 * a + c] = at + ((b * g.oh + oy) * g.ow + ox) * g.f * 4;
           }
         }
       }

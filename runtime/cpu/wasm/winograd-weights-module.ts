@@ -66,6 +66,15 @@ function kernelTransform(f: WasmFunction, store: (xi: number, value: number[]) =
   return code;
 }
 
+/** Pushes U_0's address of element (channel, filter), locals of those names: u + ((filter >> 3)·C·8 + channel·8 + (filter & 7))·4. */
+function panelAt(f: WasmFunction, filter: string, channel: string): number[] {
+  const g = (n: string): number[] => f.get(n);
+  return [
+    ...g('u'), ...g(filter), ...Op.i32Const(3), ...Op.i32ShrU, ...g('channels'), ...Op.i32Mul, ...g(channel), ...Op.i32Add, ...Op.i32Const(3), ...Op.i32Shl,
+    ...g(filter), ...Op.i32Const(7), ...Op.i32And, ...Op.i32Add, ...Op.i32Const(2), ...Op.i32Shl, ...Op.i32Add,
+  ];
+}
+
 /** winograd_weights: per filter f and run of 4 channels c, the 9 taps' vectors, U stored lane by lane (lane l = channel c + l, rows 8 floats apart). */
 export function winogradWeightsBody(): number[] {
   const f = newFunction(WEIGHT_PARAMS);
@@ -73,11 +82,8 @@ export function winogradWeightsBody(): number[] {
   const perRun: number[] = [];
   // a = w + (f·9·C + c)·4: tap t at + t·C·4.
   for (let t = 0; t < 9; t++) perRun.push(...f.set(`g${t}`, [...g('a'), ...g('b'), ...Op.i32Add, ...Op.v128Load(0)]), ...f.bump('b', [...g('channels'), ...Op.i32Const(2), ...Op.i32Shl]));
-  // p = u + ((f >> 3)·C·8 + c·8 + (f & 7))·4, then + stride per ξ.
-  perRun.push(...f.set('p', [
-    ...g('u'), ...g('start'), ...Op.i32Const(3), ...Op.i32ShrU, ...g('channels'), ...Op.i32Mul, ...g('o0'), ...Op.i32Add, ...Op.i32Const(3), ...Op.i32Shl,
-    ...g('start'), ...Op.i32Const(7), ...Op.i32And, ...Op.i32Add, ...Op.i32Const(2), ...Op.i32Shl, ...Op.i32Add,
-  ]));
+  // U_0's element (c, f), then + stride per ξ.
+  perRun.push(...f.set('p', panelAt(f, 'start', 'o0')));
   perRun.push(...kernelTransform(f, (xi, value) => {
     const code = [...f.set('t12', value)];
     for (let lane = 0; lane < 4; lane++) code.push(...g('p'), ...g('t12'), ...Op.v128Store32Lane(32 * lane, lane));
@@ -99,11 +105,8 @@ export function winogradWeightsFlippedBody(): number[] {
   const perRun: number[] = [];
   // Tap t of U is w's tap 8 − t: a = w + ((c·9 + 8)·F + f)·4, tap t at − t·F·4.
   for (let t = 0; t < 9; t++) perRun.push(...f.set(`g${t}`, [...g('a'), ...g('b'), ...Op.i32Sub, ...Op.v128Load(0)]), ...f.bump('b', [...g('filters'), ...Op.i32Const(2), ...Op.i32Shl]));
-  // p = u + ((f >> 3)·C·8 + c·8 + (f & 7))·4 for the run's first filter f = o0.
-  perRun.push(...f.set('p', [
-    ...g('u'), ...g('o0'), ...Op.i32Const(3), ...Op.i32ShrU, ...g('channels'), ...Op.i32Mul, ...g('start'), ...Op.i32Add, ...Op.i32Const(3), ...Op.i32Shl,
-    ...g('o0'), ...Op.i32Const(7), ...Op.i32And, ...Op.i32Add, ...Op.i32Const(2), ...Op.i32Shl, ...Op.i32Add,
-  ]));
+  // U_0's element (c, f) for the run's first filter f = o0, then + stride per ξ.
+  perRun.push(...f.set('p', panelAt(f, 'o0', 'start')));
   perRun.push(...kernelTransform(f, (xi, value) => [...g('p'), ...value, ...Op.v128Store(0), ...(xi < 15 ? f.bump('p', g('stride')) : [])]));
   perRun.push(...f.bump('a', Op.i32Const(16)));
   const perChannel = [
