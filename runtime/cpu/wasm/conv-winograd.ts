@@ -7,6 +7,7 @@ import { pointerTable } from './pointer-tables.js';
 import { NR } from './sgemm-module.js';
 import type { SgemmEpilogue, SgemmModule } from './sgemm-simd.js';
 import { GRAD_BLOCK_TILES, WINOGRAD_GRAD_NAME, winogradGradUnitBytes } from './winograd-grad-module.js';
+import { WINOGRAD_UNTRANSFORM, WINOGRAD_WEIGHTS, WINOGRAD_WEIGHTS_FLIPPED } from './winograd-weights-module.js';
 import { BLOCK_TILES, NO_OUTPUT, winogradName, winogradUnitBytes } from './winograd-module.js';
 
 /**
@@ -80,7 +81,7 @@ export function convWinograd(module: SgemmModule, x: Float32Array, w: Float32Arr
   const uBytes = 16 * nPanels * NR * g.c * 4;
   pending.w = w;
   pending.g = g;
-  pending.memory = memory;
+  pending.module = module;
   pending.gradInput = gradInput;
   const uAt = resident.place(w, transformedLayout(g, gradInput), uBytes, writeU);
   const zerosAt = zerosIn(memory, g.c);
@@ -165,43 +166,26 @@ export function convWinogradGradWeight(module: SgemmModule, dy: Float32Array, x:
   a[7] = blocks;
   a[8] = units;
   parallelFor(module.threaded, WINOGRAD_GRAD_NAME, a, units, tiles * 16 * g.c * g.f);
-  untransformGradient(floatsOf(memory), dUAt / 4, g, ldc, dw);
+  untransformGradient(module, dUAt, g, ldc, dw, scratchAt);
   return true;
 }
 
-/** dw[f, ky, kx, c] = (Gᵀ·dU(c, f)·G)(ky, kx), dU_ξ(c, f) at from + ξ·C·ldc + c·ldc + f: rows of Gᵀ are (1, ½, ½, 0), (0, ½, −½, 0), (0, ½, ½, 1). */
-function untransformGradient(dU: Float32Array, from: number, g: Geometry, ldc: number, dw: Float32Array): void {
-  const { c: channels, f: filters } = g;
-  const xiStride = channels * ldc;
-  const r = untransformScratch;
-  for (let c = 0; c < channels; c++) {
-    for (let f = 0; f < filters; f++) {
-      const at = from + c * ldc + f;
-      // r = Gᵀ·dU (3×4), row by row of dU's columns j.
-      for (let j = 0; j < 4; j++) {
-        const d0 = dU[at + j * xiStride]!;
-        const d1 = dU[at + (4 + j) * xiStride]!;
-        const d2 = dU[at + (8 + j) * xiStride]!;
-        const d3 = dU[at + (12 + j) * xiStride]!;
-        r[j] = d0 + (d1 + d2) / 2;
-        r[4 + j] = (d1 - d2) / 2;
-        r[8 + j] = (d1 + d2) / 2 + d3;
-      }
-      const out = f * 9 * channels + c;
-      for (let ky = 0; ky < 3; ky++) {
-        const e0 = r[4 * ky]!;
-        const e1 = r[4 * ky + 1]!;
-        const e2 = r[4 * ky + 2]!;
-        const e3 = r[4 * ky + 3]!;
-        dw[out + 3 * ky * channels] = e0 + (e1 + e2) / 2;
-        dw[out + (3 * ky + 1) * channels] = (e1 - e2) / 2;
-        dw[out + (3 * ky + 2) * channels] = (e1 + e2) / 2 + e3;
-      }
-    }
-  }
+/** dw = Gᵀ·dU·G (winograd-weights-module.ts), from dU at `dUAt`; into scratch at `scratchAt` and copied out when dw lies outside the module's memory. */
+function untransformGradient(module: SgemmModule, dUAt: number, g: Geometry, ldc: number, dw: Float32Array, scratchAt: number): void {
+  const { memory } = module;
+  const dwAt = addressIn(memory, dw);
+  if (dwAt === null) module.resident.reserve(scratchAt + dw.length * 4);
+  const a = untransformArgs;
+  a[0] = dUAt;
+  a[1] = dwAt ?? scratchAt;
+  a[2] = g.c;
+  a[3] = g.f;
+  a[4] = ldc;
+  parallelFor(module.threaded, WINOGRAD_UNTRANSFORM, a, g.c, 16 * g.c * g.f);
+  if (dwAt === null) dw.set(floatsOf(memory).subarray(scratchAt / 4, scratchAt / 4 + dw.length));
 }
 
-const untransformScratch = new Float64Array(12);
+const untransformArgs: number[] = new Array<number>(5).fill(0);
 
 /** winograd_grad_weight's arguments before (start, end), reused by every call. */
 const gradArgs: number[] = new Array<number>(9).fill(0);
@@ -212,7 +196,7 @@ const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 const args: number[] = new Array<number>(11).fill(0);
 
 /** What the table writers and writeU read: the current call's (no closure per call). */
-const pending = { w: null as Float32Array | null, g: null as Geometry | null, memory: null as WebAssembly.Memory | null, gradInput: false, xAt: 0, yAt: 0, zerosAt: 0 };
+const pending = { w: null as Float32Array | null, g: null as Geometry | null, module: null as SgemmModule | null, gradInput: false, xAt: 0, yAt: 0, zerosAt: 0 };
 
 /** The resident U's layout key, kept per geometry (a string per call would be garbage). */
 const layouts = new WeakMap<Geometry, string>();
@@ -245,51 +229,36 @@ function tableKeys(g: Geometry, xAt: number, yAt: number, zerosAt: number): { in
 }
 
 /**
- * U_ξ(c, f) = (G·g·Gᵀ)(i, j), ξ = 4i + j, g the 3×3 kernel w[f, ·, ·, c] (for an input gradient,
- * w[c, 2 − ·, 2 − ·, f] of the forward's w), as unblocked panels of 8 filters: element (c, s) of
- * panel q at ξ·nPanels·C·8 + q·C·8 + c·8 + s (filters past F zero). In float64, rounded once.
+ * U_ξ, at `address`, from the current call's w (winograd-weights-module.ts: w read as it is, or
+ * flipped and transposed for an input gradient), split over the threads by filters (channels).
  */
 function writeU(address: number): void {
-  const w = pending.w!;
-  const { c: channels, f: filters } = pending.g!;
-  // Tap t = 3ky + kx of kernel (f, c) is at w[from + t·tapStep].
-  const { gradInput } = pending;
-  const tapStep = gradInput ? -filters : channels;
-  const into = floatsOf(pending.memory!);
+  const { module, g } = pending;
+  const { memory } = module!;
+  const { c: channels, f: filters } = g!;
   const nPanels = Math.ceil(filters / NR);
-  const base = address / 4;
-  const uStride = nPanels * NR * channels;
-  into.fill(0, base, base + 16 * uStride);
-  const k = transformScratch;
-  for (let f = 0; f < filters; f++) {
-    const panel = base + Math.floor(f / NR) * NR * channels + (f % NR);
-    for (let c = 0; c < channels; c++) {
-      // t = G·g (4×3), then u = t·Gᵀ (4×4): rows of G are g0, (g0 + g1 + g2)/2, (g0 − g1 + g2)/2, g2.
-      const from = gradInput ? (c * 9 + 8) * filters + f : f * 9 * channels + c;
-      for (let kx = 0; kx < 3; kx++) {
-        const g0 = w[from + kx * tapStep]!;
-        const g1 = w[from + (3 + kx) * tapStep]!;
-        const g2 = w[from + (6 + kx) * tapStep]!;
-        k[kx] = g0;
-        k[3 + kx] = (g0 + g1 + g2) / 2;
-        k[6 + kx] = (g0 - g1 + g2) / 2;
-        k[9 + kx] = g2;
-      }
-      for (let i = 0; i < 4; i++) {
-        const t0 = k[3 * i]!;
-        const t1 = k[3 * i + 1]!;
-        const t2 = k[3 * i + 2]!;
-        const at = panel + 4 * i * uStride + c * NR;
-        into[at] = t0;
-        into[at + uStride] = (t0 + t1 + t2) / 2;
-        into[at + 2 * uStride] = (t0 - t1 + t2) / 2;
-        into[at + 3 * uStride] = t2;
-      }
-    }
-  }
+  const floats = floatsOf(memory);
+  // The panel columns past F stay zero.
+  if (filters % NR !== 0) floats.fill(0, address / 4, address / 4 + 16 * nPanels * NR * channels);
+  const wAt = addressIn(memory, pending.w!) ?? copyIn(pending.w!, align16(Math.max(module!.resident.scratchStart(), address + 16 * nPanels * NR * channels * 4)));
+  const a = weightArgs;
+  a[0] = wAt;
+  a[1] = address;
+  a[2] = channels;
+  a[3] = filters;
+  a[4] = nPanels;
+  if (pending.gradInput) parallelFor(module!.threaded, WINOGRAD_WEIGHTS_FLIPPED, a, channels, 16 * channels * filters);
+  else parallelFor(module!.threaded, WINOGRAD_WEIGHTS, a, filters, 16 * channels * filters);
 }
 
-const transformScratch = new Float64Array(12);
+/** w copied into the module's memory at `address`, scratch past U (a weight outside the memory: a test's), reserved first. */
+function copyIn(w: Float32Array, address: number): number {
+  pending.module!.resident.reserve(address + w.length * 4);
+  floatsOf(pending.module!.memory).set(w, address / 4);
+  return address;
+}
+
+const weightArgs: number[] = new Array<number>(5).fill(0);
 
 /**
  * Per tile (b, ty, tx), padded to whole blocks: the 16 byte addresses of its 4×4 window's runs of C
@@ -319,37 +288,19 @@ function writeInputLists(into: Int32Array): void {
   }
 }
 
-/** Per tile, its 4 outputs' gradients' addresses in dy (at pending.yAt, row-major in the tile), the zeros for those past dy's edge (and the padding tiles'). */
-function writeGradientLists(into: Int32Array): void {
-  const g = pending.g!;
-  const { yAt, zerosAt } = pending;
-  const down = tilesDown(g);
-  const across = tilesAcross(g);
-  into.fill(zerosAt);
-  let o = 0;
-  for (let b = 0; b < g.n; b++) {
-    for (let ty = 0; ty < down; ty++) {
-      for (let tx = 0; tx < across; tx++, o += 4) {
-        for (let a = 0; a < 2; a++) {
-          const oy = 2 * ty + a;
-          if (oy >= g.oh) continue;
-          for (let c = 0; c < 2; c++) {
-            const ox = 2 * tx + c;
-            if (ox < g.ow) into[o + 2 * a + c] = yAt + ((b * g.oh + oy) * g.ow + ox) * g.f * 4;
-          }
-        }
-      }
-    }
-  }
-}
 
 /** Per tile, its 4 outputs' addresses in y (row-major in the tile), NO_OUTPUT for those past y's edge (and the padding tiles'). */
-function writeOutputLists(into: Int32Array): void {
+const writeOutputLists = (into: Int32Array): void => outputLists(into, pending.yAt, NO_OUTPUT);
+
+/** Per tile, its 4 outputs' gradients' addresses in dy (at pending.yAt), the zeros for those past dy's edge (and the padding tiles'). */
+const writeGradientLists = (into: Int32Array): void => outputLists(into, pending.yAt, pending.zerosAt);
+
+/** Per tile (b, ty, tx), the byte addresses of its outputs (2ty + a, 2tx + c), 2a + c, in the tensor at `at` of g's output shape; `outside` past its edge. */
+function outputLists(into: Int32Array, at: number, outside: number): void {
   const g = pending.g!;
-  const { yAt } = pending;
   const down = tilesDown(g);
   const across = tilesAcross(g);
-  into.fill(NO_OUTPUT);
+  into.fill(outside);
   let o = 0;
   for (let b = 0; b < g.n; b++) {
     for (let ty = 0; ty < down; ty++) {
@@ -359,7 +310,7 @@ function writeOutputLists(into: Int32Array): void {
           if (oy >= g.oh) continue;
           for (let c = 0; c < 2; c++) {
             const ox = 2 * tx + c;
-            if (ox < g.ow) into[o + 2 * a + c] = yAt + ((b * g.oh + oy) * g.ow + ox) * g.f * 4;
+            if (ox < g.ow) into[o + 2 * a + c] = at + ((b * g.oh + oy) * g.ow + ox) * g.f * 4;
           }
         }
       }

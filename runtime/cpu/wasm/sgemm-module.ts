@@ -3,6 +3,7 @@ import { packABody, packBBody, PACK_A_TYPE } from './sgemm-pack-a.js';
 import { packAVectorBody, packBTransposedBody } from './sgemm-pack-vector.js';
 import { WINOGRAD_GRAD_NAME, WINOGRAD_GRAD_TYPE, winogradGradBody } from './winograd-grad-module.js';
 import { WINOGRAD_TYPE, winogradBody, winogradName } from './winograd-module.js';
+import { WINOGRAD_UNTRANSFORM, WINOGRAD_WEIGHTS, WINOGRAD_WEIGHTS_FLIPPED, WINOGRAD_WEIGHTS_TYPE, winogradUntransformBody, winogradWeightsBody, winogradWeightsFlippedBody } from './winograd-weights-module.js';
 import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
 
 /**
@@ -373,6 +374,7 @@ export function sgemmModuleBytes(fma: boolean, shared: boolean, maxPages: number
   }
   const gradIndex = winogradIndex + TILE_ACTIVATIONS.length;
   bodies.push(winogradGradBody(plainTile, functionIndex({ rowMajorB: false, accumulate: true, bias: false, activation: 'none' })));
+  bodies.push(winogradWeightsBody(), winogradWeightsFlippedBody(), winogradUntransformBody());
   const exports = [
     ...SGEMM_VARIANTS.map((variant, i) => [...name(variantName(variant)), 0x00, ...u32(i)]),
     ...DRIVER_VARIANTS.map((variant, i) => [...name(driverName(variant)), 0x00, ...u32(SGEMM_VARIANTS.length + i)]),
@@ -382,12 +384,13 @@ export function sgemmModuleBytes(fma: boolean, shared: boolean, maxPages: number
     [...name('pack_a'), 0x00, ...u32(packBIndex + 2)],
     ...TILE_ACTIVATIONS.map((activation, i) => [...name(winogradName(activation)), 0x00, ...u32(winogradIndex + i)]),
     [...name(WINOGRAD_GRAD_NAME), 0x00, ...u32(gradIndex)],
+    ...[WINOGRAD_WEIGHTS, WINOGRAD_WEIGHTS_FLIPPED, WINOGRAD_UNTRANSFORM].map((fn, i) => [...name(fn), 0x00, ...u32(gradIndex + 1 + i)]),
   ];
   return new Uint8Array([
     ...MAGIC_AND_VERSION,
-    ...section(1, vector([tileType, DRIVER_TYPE, PACK_A_TYPE, WINOGRAD_TYPE, WINOGRAD_GRAD_TYPE])),
+    ...section(1, vector([tileType, DRIVER_TYPE, PACK_A_TYPE, WINOGRAD_TYPE, WINOGRAD_GRAD_TYPE, WINOGRAD_WEIGHTS_TYPE])),
     ...importedMemorySection(shared, maxPages),
-    ...section(3, vector([...SGEMM_VARIANTS.map(() => u32(0)), ...DRIVER_VARIANTS.map(() => u32(1)), u32(2), u32(2), u32(2), u32(2), ...TILE_ACTIVATIONS.map(() => u32(3)), u32(4)])),
+    ...section(3, vector([...SGEMM_VARIANTS.map(() => u32(0)), ...DRIVER_VARIANTS.map(() => u32(1)), u32(2), u32(2), u32(2), u32(2), ...TILE_ACTIVATIONS.map(() => u32(3)), u32(4), u32(5), u32(5), u32(5)])),
     ...section(7, vector(exports)),
     ...section(10, vector(bodies)),
   ]);

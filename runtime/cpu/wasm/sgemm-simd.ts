@@ -4,6 +4,7 @@ import { ResidentOperands } from './resident-operands.js';
 import { DRIVER_VARIANTS, driverName, MR, NR, sgemmModuleBytes, TILE_ACTIVATIONS, type TileActivation } from './sgemm-module.js';
 import { WINOGRAD_GRAD_NAME } from './winograd-grad-module.js';
 import { winogradName } from './winograd-module.js';
+import { WINOGRAD_UNTRANSFORM, WINOGRAD_WEIGHTS, WINOGRAD_WEIGHTS_FLIPPED } from './winograd-weights-module.js';
 import { packB8, packedBSize } from './sgemm-pack.js';
 
 /**
@@ -80,7 +81,7 @@ export interface SgemmModule {
 }
 
 function instantiate(fma: boolean): SgemmModule | null {
-  const drivers = [...DRIVER_VARIANTS.map(driverName), 'pack_a', 'pack_b', 'pack_bt', ...TILE_ACTIVATIONS.map(winogradName), WINOGRAD_GRAD_NAME];
+  const drivers = [...DRIVER_VARIANTS.map(driverName), 'pack_a', 'pack_b', 'pack_bt', ...TILE_ACTIVATIONS.map(winogradName), WINOGRAD_GRAD_NAME, WINOGRAD_WEIGHTS, WINOGRAD_WEIGHTS_FLIPPED, WINOGRAD_UNTRANSFORM];
   const threaded = instantiateThreaded((shared) => sgemmModuleBytes(fma, shared, MAX_MEMORY_PAGES), drivers);
   if (!threaded) return null;
   const { memory } = threaded;

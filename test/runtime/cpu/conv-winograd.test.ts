@@ -136,6 +136,19 @@ describe.runIf(sgemmModule() !== null)('convolutions by Winograd F(2×2, 3×3)',
     placed.free();
   });
 
+  it('copies in a weight that lies outside the kernels’ memory', () => {
+    const c = cases[0]!;
+    const x = random(size(c.x), 13);
+    const w = random(size(c.w), 14);
+    const bias = random(c.w[0]!, 15);
+    const { g, value, bound } = expected(c, x, w, bias, (v) => v);
+    const placed = placedInKernelMemory([{ shape: c.x, data: x }, { shape: [g.n, g.oh, g.ow, g.f], data: new Float32Array(value.length).fill(Number.NaN) }]);
+    const [px, py] = placed.tensors;
+    expect(convWinograd(sgemmModule()!, px!.data as Float32Array, w, py!.data as Float32Array, g, { bias, activation: 'none', alpha: 0, after: null })).toBe(true);
+    expect(worstOverBound(py!.data as Float32Array, value, bound)).toBeLessThanOrEqual(1);
+    placed.free();
+  });
+
   it('declines operands outside the kernels’ memory, leaving the output alone (the indirect GEMM takes them)', () => {
     const c = cases[2]!;
     const g = geometry(c.x, c.w, c.attrs);
