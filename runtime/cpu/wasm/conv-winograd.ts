@@ -2,7 +2,7 @@ import type { Geometry } from '../kernels/conv.js';
 import { cpuThreads } from '../threads/thread-count.js';
 import { parallelFor } from '../threads/threaded-module.js';
 import { geometryKey } from './conv-indirect.js';
-import { addressIn, floatsOf, zerosIn } from './kernel-memory.js';
+import { addressIn, floatsOf, intsOf, zerosIn } from './kernel-memory.js';
 import { pointerTable } from './pointer-tables.js';
 import { NR } from './sgemm-module.js';
 import type { SgemmEpilogue, SgemmModule } from './sgemm-simd.js';
@@ -26,7 +26,8 @@ import { BLOCK_TILES, NO_OUTPUT, winogradName, winogradUnitBytes } from './winog
  * by rounding; conv-winograd.test.ts holds it to the direct kernel's float32 bound (measured: within
  * a fortieth of it).
  *
- * Memory: [ U resident per weight version | zeros | the input and output pointer tables, kept | bias | scratch per unit ]
+ * Memory: [ U resident per weight version | zeros | the pointer tables, kept | scratch: U if not
+ * resident, the tables if kept outside (a memory that is not shared) | bias | per unit ]
  * The tables point into x and y where they are (the executor's tensors), so this runs only when
  * both lie in the module's memory; `convWinograd` says false otherwise, and the caller takes the
  * indirect GEMM.
@@ -69,7 +70,7 @@ const tilesAcross = (g: Geometry): number => Math.ceil(g.ow / 2);
 /**
  * y = conv(x, w) + bias, activation (the tile's; `epilogue.after` for the rest) by F(2×2, 3×3);
  * false, having done nothing, when x or y lie outside the module's memory or the tables are too
- * large to keep. With `gradInput`, g is a gradInputGeometry and w the forward's weight, read
+ * large to keep (pointer-tables.ts). With `gradInput`, g is a gradInputGeometry and w the forward's weight, read
  * flipped and transposed: x is dy, y is dx.
  */
 export function convWinograd(module: SgemmModule, x: Float32Array, w: Float32Array, y: Float32Array, g: Geometry, epilogue: SgemmEpilogue, gradInput = false): boolean {
@@ -79,29 +80,32 @@ export function convWinograd(module: SgemmModule, x: Float32Array, w: Float32Arr
   if (xAt === null || yAt === null) return false;
   const nPanels = Math.ceil(g.f / NR);
   const uBytes = 16 * nPanels * NR * g.c * 4;
-  pending.w = w;
-  pending.g = g;
-  pending.module = module;
-  pending.gradInput = gradInput;
-  const uAt = resident.place(w, transformedLayout(g, gradInput), uBytes, writeU);
   const zerosAt = zerosIn(memory, g.c);
   const tiles = g.n * tilesDown(g) * tilesAcross(g);
   const blocks = Math.ceil(tiles / BLOCK_TILES);
   const keys = tableKeys(g, xAt, yAt, zerosAt);
+  pending.w = w;
+  pending.g = g;
+  pending.module = module;
+  pending.gradInput = gradInput;
   pending.xAt = xAt;
   pending.yAt = yAt;
   pending.zerosAt = zerosAt;
   const inTable = pointerTable(keys.input, blocks * BLOCK_TILES * 16, writeInputLists, memory);
   const outTable = pointerTable(keys.output, blocks * BLOCK_TILES * 4, writeOutputLists, memory);
-  const inAt = inTable && addressIn(memory, inTable);
-  const outAt = outTable && addressIn(memory, outTable);
-  if (inAt === null || outAt === null) return false;
+  if (inTable === null || outTable === null) return false;
+  const uAt = resident.place(w, transformedLayout(g, gradInput), uBytes, writeU);
+  // Scratch: U unless resident, the tables unless kept in the memory (a memory not shared), the bias, the units'.
+  const layout = scratchLayout(resident.scratchStart());
+  const uScratch = uAt === null ? layout.take(uBytes) : -1;
+  const inAt = addressIn(memory, inTable) ?? layout.take(inTable.length * 4);
+  const outAt = addressIn(memory, outTable) ?? layout.take(outTable.length * 4);
+  const biasAt = layout.take(nPanels * NR * 4);
   const units = Math.min(cpuThreads(), blocks);
-  const unitBytes = winogradUnitBytes(g.c, nPanels);
-  const biasAt = align16(uAt === null ? resident.scratchStart() + uBytes : resident.scratchStart());
-  const scratchAt = align16(biasAt + nPanels * NR * 4);
-  resident.reserve(scratchAt + units * unitBytes);
-  if (uAt === null) writeU(resident.scratchStart());
+  const scratchAt = layout.take(units * winogradUnitBytes(g.c, nPanels));
+  resident.reserve(layout.end);
+  if (uAt === null) writeU(uScratch);
+  copyTables(memory, inTable, inAt, outTable, outAt);
   const floats = floatsOf(memory);
   if (epilogue.bias) floats.set(epilogue.bias.length === g.f ? epilogue.bias : epilogue.bias.subarray(0, g.f), biasAt / 4);
   else floats.fill(0, biasAt / 4, biasAt / 4 + g.f);
@@ -109,7 +113,7 @@ export function convWinograd(module: SgemmModule, x: Float32Array, w: Float32Arr
   const a = args;
   a[0] = inAt;
   a[1] = outAt;
-  a[2] = uAt ?? resident.scratchStart();
+  a[2] = uAt ?? uScratch;
   a[3] = biasAt;
   a[4] = scratchAt;
   a[5] = g.c;
@@ -144,15 +148,18 @@ export function convWinogradGradWeight(module: SgemmModule, dy: Float32Array, x:
   pending.zerosAt = zerosAt;
   const inTable = pointerTable(keys.input, blocks * GRAD_BLOCK_TILES * 16, writeInputLists, memory);
   const dyTable = pointerTable(keys.output, blocks * GRAD_BLOCK_TILES * 4, writeGradientLists, memory);
-  const inAt = inTable && addressIn(memory, inTable);
-  const dyListsAt = dyTable && addressIn(memory, dyTable);
-  if (inAt === null || dyListsAt === null) return false;
+  if (inTable === null || dyTable === null) return false;
   const units = Math.min(cpuThreads(), g.c / 4);
   const unitBytes = winogradGradUnitBytes(g.c, nPanels);
   const ldc = nPanels * NR;
-  const dUAt = align16(resident.scratchStart());
-  const scratchAt = align16(dUAt + 16 * g.c * ldc * 4);
-  resident.reserve(scratchAt + units * unitBytes);
+  const layout = scratchLayout(resident.scratchStart());
+  const inAt = addressIn(memory, inTable) ?? layout.take(inTable.length * 4);
+  const dyListsAt = addressIn(memory, dyTable) ?? layout.take(dyTable.length * 4);
+  const dUAt = layout.take(16 * g.c * ldc * 4);
+  const scratchAt = layout.take(units * unitBytes);
+  const dwScratch = layout.take(dw.length * 4);
+  resident.reserve(layout.end);
+  copyTables(memory, inTable, inAt, dyTable, dyListsAt);
   // Panel columns past F: zeros in B (the block transforms write only F's).
   if (g.f % NR !== 0) floatsOf(memory).fill(0, scratchAt / 4, (scratchAt + units * unitBytes) / 4);
   const a = gradArgs;
@@ -166,15 +173,14 @@ export function convWinogradGradWeight(module: SgemmModule, dy: Float32Array, x:
   a[7] = blocks;
   a[8] = units;
   parallelFor(module.threaded, WINOGRAD_GRAD_NAME, a, units, tiles * 16 * g.c * g.f);
-  untransformGradient(module, dUAt, g, ldc, dw, scratchAt);
+  untransformGradient(module, dUAt, g, ldc, dw, dwScratch);
   return true;
 }
 
-/** dw = Gᵀ·dU·G (winograd-weights-module.ts), from dU at `dUAt`; into scratch at `scratchAt` and copied out when dw lies outside the module's memory. */
+/** dw = Gᵀ·dU·G (winograd-weights-module.ts), from dU at `dUAt`; into `scratchAt` (reserved) and copied out when dw lies outside the module's memory. */
 function untransformGradient(module: SgemmModule, dUAt: number, g: Geometry, ldc: number, dw: Float32Array, scratchAt: number): void {
   const { memory } = module;
   const dwAt = addressIn(memory, dw);
-  if (dwAt === null) module.resident.reserve(scratchAt + dw.length * 4);
   const a = untransformArgs;
   a[0] = dUAt;
   a[1] = dwAt ?? scratchAt;
@@ -191,6 +197,27 @@ const untransformArgs: number[] = new Array<number>(5).fill(0);
 const gradArgs: number[] = new Array<number>(9).fill(0);
 
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
+
+/** Scratch laid out from `start`: `take(bytes)` gives the next 16-byte-aligned address; `end` is past the last. One object for every call. */
+function scratchLayout(start: number): { take(bytes: number): number; end: number } {
+  layoutState.end = align16(start);
+  return layoutState;
+}
+
+const layoutState = {
+  end: 0,
+  take(bytes: number): number {
+    const at = this.end;
+    this.end = align16(at + bytes);
+    return at;
+  },
+};
+
+/** The tables copied to their scratch addresses where they are not kept in the memory itself (a memory that is not shared). */
+function copyTables(memory: WebAssembly.Memory, first: Int32Array, firstAt: number, second: Int32Array, secondAt: number): void {
+  if (addressIn(memory, first) === null) intsOf(memory).set(first, firstAt / 4);
+  if (addressIn(memory, second) === null) intsOf(memory).set(second, secondAt / 4);
+}
 
 /** The export's arguments before (start, end), reused by every call. */
 const args: number[] = new Array<number>(11).fill(0);
