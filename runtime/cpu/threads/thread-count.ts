@@ -31,11 +31,20 @@ export function setCpuThreads(count: number | null): void {
   chosen = count;
 }
 
+/** The last NNET_THREADS text parsed and its count: every parallel call asks, and parsing it each time made strings and a match. */
+let lastText: string | undefined;
+let lastCount = 1;
+
 /** NNET_THREADS when set (validated: a bad value throws ThreadCountError), else undefined. */
 export function threadsFromEnvironment(): number | undefined {
   const env = typeof process === 'object' ? process.env : {};
   const value = env.NNET_THREADS;
-  return value === undefined || value === '' ? undefined : parseThreadCount(value, 'NNET_THREADS');
+  if (value === undefined || value === '') return undefined;
+  if (value !== lastText) {
+    lastCount = parseThreadCount(value, 'NNET_THREADS');
+    lastText = value;
+  }
+  return lastCount;
 }
 
 /** The machine's cores, asked once: every parallel call asks for the thread count. */
