@@ -4,7 +4,7 @@ import { parallelFor } from '../threads/threaded-module.js';
 import { geometryKey } from './conv-indirect.js';
 import { addressIn, floatsOf, intsOf, zerosIn } from './kernel-memory.js';
 import { pointerTable } from './pointer-tables.js';
-import { NR } from './sgemm-module.js';
+import { NR, TILE_ACTIVATIONS, type TileActivation } from './sgemm-module.js';
 import type { SgemmEpilogue, SgemmModule } from './sgemm-simd.js';
 import { GRAD_BLOCK_TILES, WINOGRAD_GRAD_NAME, winogradGradUnitBytes } from './winograd-grad-module.js';
 import { WINOGRAD_UNTRANSFORM, WINOGRAD_WEIGHTS, WINOGRAD_WEIGHTS_FLIPPED } from './winograd-weights-module.js';
@@ -83,7 +83,7 @@ export function convWinograd(module: SgemmModule, x: Float32Array, w: Float32Arr
   const zerosAt = zerosIn(memory, g.c);
   const tiles = g.n * tilesDown(g) * tilesAcross(g);
   const blocks = Math.ceil(tiles / BLOCK_TILES);
-  const keys = tableKeys(g, xAt, yAt, zerosAt);
+  const keys = tableKeys(g, x, xAt, yAt, zerosAt, false);
   pending.w = w;
   pending.g = g;
   pending.module = module;
@@ -122,7 +122,7 @@ export function convWinograd(module: SgemmModule, x: Float32Array, w: Float32Arr
   a[8] = blocks;
   a[9] = units;
   a[10] = epilogue.alpha;
-  parallelFor(module.threaded, winogradName(epilogue.activation), a, units, tiles * 16 * g.c * g.f);
+  parallelFor(module.threaded, WINOGRAD_NAMES[epilogue.activation], a, units, tiles * 16 * g.c * g.f);
   epilogue.after?.(y, 0, g.n * g.oh * g.ow);
   return true;
 }
@@ -141,7 +141,7 @@ export function convWinogradGradWeight(module: SgemmModule, dy: Float32Array, x:
   const zerosAt = zerosIn(memory, Math.max(g.c, g.f));
   const tiles = g.n * tilesDown(g) * tilesAcross(g);
   const blocks = Math.ceil(tiles / GRAD_BLOCK_TILES);
-  const keys = gradTableKeys(g, xAt, dyAt, zerosAt);
+  const keys = tableKeys(g, x, xAt, dyAt, zerosAt, true);
   pending.g = g;
   pending.xAt = xAt;
   pending.yAt = dyAt;
@@ -198,6 +198,9 @@ const gradArgs: number[] = new Array<number>(9).fill(0);
 
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
+/** The export of each activation, made once (a template string per call would be garbage per step). */
+const WINOGRAD_NAMES = Object.fromEntries(TILE_ACTIVATIONS.map((a) => [a, winogradName(a)])) as Readonly<Record<TileActivation, string>>;
+
 /** Scratch laid out from `start`: `take(bytes)` gives the next 16-byte-aligned address; `end` is past the last. One object for every call. */
 function scratchLayout(start: number): { take(bytes: number): number; end: number } {
   layoutState.end = align16(start);
@@ -233,27 +236,35 @@ function transformedLayout(g: Geometry, gradInput: boolean): string {
   return layout;
 }
 
-/** The weight gradient's tables' keys (its blocks are GRAD_BLOCK_TILES), kept like tableKeys'. */
-const gradKeysKept = new WeakMap<Geometry, { xAt: number; yAt: number; zerosAt: number; input: string; output: string }>();
-function gradTableKeys(g: Geometry, xAt: number, dyAt: number, zerosAt: number): { input: string; output: string } {
-  const kept = gradKeysKept.get(g);
-  if (kept && kept.xAt === xAt && kept.yAt === dyAt && kept.zerosAt === zerosAt) return kept;
+interface TableKeys {
+  xAt: number;
+  yAt: number;
+  zerosAt: number;
+  input: string;
+  output: string;
+}
+
+/**
+ * The tables' keys for g, its operand x (several layers may share one geometry object, each with its
+ * own x) and these addresses, kept while the addresses stay: no string per call. `grad` names the
+ * weight gradient's tables (their blocks are GRAD_BLOCK_TILES, y is dy).
+ */
+function tableKeys(g: Geometry, x: Float32Array, xAt: number, yAt: number, zerosAt: number, grad: boolean): TableKeys {
+  const byGeometry = grad ? gradKeysKept : keysKept;
+  let byOperand = byGeometry.get(g);
+  if (byOperand === undefined) byGeometry.set(g, (byOperand = new WeakMap()));
+  const kept = byOperand.get(x);
+  if (kept && kept.xAt === xAt && kept.yAt === yAt && kept.zerosAt === zerosAt) return kept;
   const geometry = geometryKey(g);
-  const keys = { xAt, yAt: dyAt, zerosAt, input: `winograd grad in ${geometry} ${xAt} ${zerosAt}`, output: `winograd grad dy ${geometry} ${dyAt} ${zerosAt}` };
-  gradKeysKept.set(g, keys);
+  const keys = grad
+    ? { xAt, yAt, zerosAt, input: `winograd grad in ${geometry} ${xAt} ${zerosAt}`, output: `winograd grad dy ${geometry} ${yAt} ${zerosAt}` }
+    : { xAt, yAt, zerosAt, input: `winograd in ${geometry} ${xAt} ${zerosAt}`, output: `winograd out ${geometry} ${yAt}` };
+  byOperand.set(x, keys);
   return keys;
 }
 
-/** The tables' keys for g and these addresses, kept while the addresses stay. */
-const keysKept = new WeakMap<Geometry, { xAt: number; yAt: number; zerosAt: number; input: string; output: string }>();
-function tableKeys(g: Geometry, xAt: number, yAt: number, zerosAt: number): { input: string; output: string } {
-  const kept = keysKept.get(g);
-  if (kept && kept.xAt === xAt && kept.yAt === yAt && kept.zerosAt === zerosAt) return kept;
-  const geometry = geometryKey(g);
-  const keys = { xAt, yAt, zerosAt, input: `winograd in ${geometry} ${xAt} ${zerosAt}`, output: `winograd out ${geometry} ${yAt}` };
-  keysKept.set(g, keys);
-  return keys;
-}
+const keysKept = new WeakMap<Geometry, WeakMap<Float32Array, TableKeys>>();
+const gradKeysKept = new WeakMap<Geometry, WeakMap<Float32Array, TableKeys>>();
 
 /**
  * U_ξ, at `address`, from the current call's w (winograd-weights-module.ts: w read as it is, or

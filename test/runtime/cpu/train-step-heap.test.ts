@@ -88,6 +88,15 @@ model Strided {
   output probs = softmax(logits)
   train { loss cross_entropy(logits, label)  optimizer adam(lr: 1e-3)  batch 8  seed 1 }
 }
+model Winograd {
+  input x: [batch, 10, 10, 16]
+  input label: [batch] int
+  c1 = conv2d(x, 16, 3, padding: same, activation: relu)
+  c2 = conv2d(c1, 24, 3, activation: leaky_relu)
+  logits = dense(flatten(c2), 10)
+  output probs = softmax(logits)
+  train { loss cross_entropy(logits, label)  optimizer adam(lr: 1e-3)  batch 8  seed 1 }
+}
 model Grouped {
   input x: [batch, 12, 12, 8]
   input label: [batch] int
@@ -164,6 +173,8 @@ describe('the steady-state CPU training step', () => {
     ['Tokens', 2, [6], true],
     ['Conv', 16, [12, 12, 1], true],
     ['Strided', 8, [16, 16, 4], true],
+    // 3×3 convolutions of 16 channels (conv-winograd.ts): forward, input and weight gradients.
+    ['Winograd', 8, [10, 10, 16], true],
     ['Grouped', 8, [12, 12, 8], true],
     ['Depthwise', 8, [12, 12, 6], true],
     ['Norms', 8, [8, 8, 4], true],
