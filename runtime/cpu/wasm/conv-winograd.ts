@@ -83,17 +83,11 @@ export function convWinograd(module: SgemmModule, x: Float32Array, w: Float32Arr
   const zerosAt = zerosIn(memory, g.c);
   const tiles = g.n * tilesDown(g) * tilesAcross(g);
   const blocks = Math.ceil(tiles / BLOCK_TILES);
-  const keys = tableKeys(g, x, xAt, yAt, zerosAt, false);
+  if (!keepTables(memory, g, x, xAt, yAt, zerosAt, blocks * BLOCK_TILES, false)) return false;
+  const { input: inTable, output: outTable } = tables;
   pending.w = w;
-  pending.g = g;
   pending.module = module;
   pending.gradInput = gradInput;
-  pending.xAt = xAt;
-  pending.yAt = yAt;
-  pending.zerosAt = zerosAt;
-  const inTable = pointerTable(keys.input, blocks * BLOCK_TILES * 16, writeInputLists, memory);
-  const outTable = pointerTable(keys.output, blocks * BLOCK_TILES * 4, writeOutputLists, memory);
-  if (inTable === null || outTable === null) return false;
   const uAt = resident.place(w, transformedLayout(g, gradInput), uBytes, writeU);
   // Scratch: U unless resident, the tables unless kept in the memory (a memory not shared), the bias, the units'.
   const layout = scratchLayout(resident.scratchStart());
@@ -141,14 +135,8 @@ export function convWinogradGradWeight(module: SgemmModule, dy: Float32Array, x:
   const zerosAt = zerosIn(memory, Math.max(g.c, g.f));
   const tiles = g.n * tilesDown(g) * tilesAcross(g);
   const blocks = Math.ceil(tiles / GRAD_BLOCK_TILES);
-  const keys = tableKeys(g, x, xAt, dyAt, zerosAt, true);
-  pending.g = g;
-  pending.xAt = xAt;
-  pending.yAt = dyAt;
-  pending.zerosAt = zerosAt;
-  const inTable = pointerTable(keys.input, blocks * GRAD_BLOCK_TILES * 16, writeInputLists, memory);
-  const dyTable = pointerTable(keys.output, blocks * GRAD_BLOCK_TILES * 4, writeGradientLists, memory);
-  if (inTable === null || dyTable === null) return false;
+  if (!keepTables(memory, g, x, xAt, dyAt, zerosAt, blocks * GRAD_BLOCK_TILES, true)) return false;
+  const { input: inTable, output: dyTable } = tables;
   const units = Math.min(cpuThreads(), g.c / 4);
   const unitBytes = winogradGradUnitBytes(g.c, nPanels);
   const ldc = nPanels * NR;
@@ -235,6 +223,28 @@ function transformedLayout(g: Geometry, gradInput: boolean): string {
   if (layout === undefined) layouts.set(g, (layout = `winograd f2x2 3x3${gradInput ? ' grad input' : ''} ${g.f} ${g.c}`));
   return layout;
 }
+
+/**
+ * The pointer tables of g's tiles (padded to `paddedTiles`) for x at xAt and y (dy with `grad`) at
+ * yAt, kept (pointer-tables.ts), into `tables`; false when too large to keep. Sets `pending`'s g and
+ * addresses, which the writers read.
+ */
+function keepTables(memory: WebAssembly.Memory, g: Geometry, x: Float32Array, xAt: number, yAt: number, zerosAt: number, paddedTiles: number, grad: boolean): boolean {
+  const keys = tableKeys(g, x, xAt, yAt, zerosAt, grad);
+  pending.g = g;
+  pending.xAt = xAt;
+  pending.yAt = yAt;
+  pending.zerosAt = zerosAt;
+  const input = pointerTable(keys.input, paddedTiles * 16, writeInputLists, memory);
+  const output = pointerTable(keys.output, paddedTiles * 4, grad ? writeGradientLists : writeOutputLists, memory);
+  if (input === null || output === null) return false;
+  tables.input = input;
+  tables.output = output;
+  return true;
+}
+
+/** `keepTables`' result: the window pointers (16 a tile) and the output or dy pointers (4 a tile). One object for every call. */
+const tables: { input: Int32Array; output: Int32Array } = { input: new Int32Array(0), output: new Int32Array(0) };
 
 interface TableKeys {
   xAt: number;

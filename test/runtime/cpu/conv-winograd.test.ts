@@ -47,6 +47,12 @@ function worstOverBound(got: Float32Array, value: number[], bound: number[]): nu
   return worst;
 }
 
+/** Whether a and b hold the same float32 bits. */
+function sameBits(a: Float32Array, b: Float32Array): boolean {
+  const [x, y] = [new Uint32Array(a.buffer, a.byteOffset, a.length), new Uint32Array(b.buffer, b.byteOffset, b.length)];
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
 const activations: Array<[TileActivation, (v: number) => number]> = [
   ['none', (v) => v],
   ['relu', (v) => Math.max(v, 0)],
@@ -88,10 +94,6 @@ describe.runIf(sgemmModule() !== null)('convolutions by Winograd F(2×2, 3×3)',
       expect(done).toBe(true);
       const k = 9 * g.f;
       expect(worstOverBound(pdx!.data as Float32Array, Array.from(dx), Array.from(dxMag, (m) => (k + 3) * U * m + 1e-30))).toBeLessThanOrEqual(1);
-      // What conv2d's input gradient runs: the same.
-      const again = new Float32Array(dx.length);
-      convGradInputSimd(ctx, [placed.tensors[0]!, placed.tensors[1]!], [{ shape: c.x, data: again }], c.attrs);
-      expect(worstOverBound(again, Array.from(dx), Array.from(dxMag, (m) => (k + 3) * U * m + 1e-30))).toBeLessThanOrEqual(1);
       placed.free();
     });
   }
@@ -110,13 +112,29 @@ describe.runIf(sgemmModule() !== null)('convolutions by Winograd F(2×2, 3×3)',
       const k = g.n * g.oh * g.ow;
       const bound = Array.from(dwMag, (m) => (k + 3) * U * m + 1e-30);
       expect(worstOverBound(got, Array.from(dw), bound)).toBeLessThanOrEqual(1);
-      // What conv2d's weight gradient runs: the same.
-      const again = new Float32Array(dw.length);
-      convGradWeightSimd(ctx, [pdy!, px!], [{ shape: c.w, data: again }], c.attrs);
-      expect(worstOverBound(again, Array.from(dw), bound)).toBeLessThanOrEqual(1);
       placed.free();
     });
   }
+
+  it("is what conv2d's input and weight gradients run for such a layer, bit for bit", () => {
+    const c = cases[0]!;
+    const g = geometry(c.x, c.w, c.attrs);
+    const dyShape = [g.n, g.oh, g.ow, g.f];
+    const placed = placedInKernelMemory([
+      { shape: dyShape, data: random(size(dyShape), 16) }, { shape: c.w, data: random(size(c.w), 17) }, { shape: c.x, data: random(size(c.x), 18) },
+      { shape: c.x, data: new Float32Array(size(c.x)) }, { shape: c.x, data: new Float32Array(size(c.x)) },
+    ]);
+    const [dy, w, x, dx, dxOwn] = placed.tensors.map((t) => t.data as Float32Array);
+    convGradInputSimd(ctx, [placed.tensors[0]!, placed.tensors[1]!], [placed.tensors[3]!], c.attrs);
+    convWinograd(sgemmModule()!, dy!, w!, dxOwn!, gradInputGeometry(g), { bias: null, activation: 'none', alpha: 0, after: null }, true);
+    expect(sameBits(dx!, dxOwn!)).toBe(true);
+    const dw = new Float32Array(size(c.w));
+    const dwOwn = new Float32Array(size(c.w));
+    convGradWeightSimd(ctx, [placed.tensors[0]!, placed.tensors[2]!], [{ shape: c.w, data: dw }], c.attrs);
+    convWinogradGradWeight(sgemmModule()!, dy!, x!, dwOwn, g);
+    expect(sameBits(dw, dwOwn)).toBe(true);
+    placed.free();
+  });
 
   it('is what conv2d runs for such a layer, with an activation outside the tile (sigmoid) and the pre-activation kept', () => {
     const c = cases[1]!;
@@ -132,6 +150,12 @@ describe.runIf(sgemmModule() !== null)('convolutions by Winograd F(2×2, 3×3)',
     convSimd(ctx, placed.tensors.slice(0, 2), placed.tensors.slice(2), c.attrs, { bias, pre, activation: sigmoid, activationName: 'sigmoid' });
     const got = placed.tensors[2]!.data as Float32Array;
     expect(worstOverBound(pre, value, bound)).toBeLessThanOrEqual(1);
+    // The pre-activation is Winograd's own result, bit for bit.
+    const own = new Float32Array(value.length);
+    const ownPlaced = placedInKernelMemory([{ shape: [g.n, g.oh, g.ow, g.f], data: own }]);
+    convWinograd(sgemmModule()!, placed.tensors[0]!.data as Float32Array, placed.tensors[1]!.data as Float32Array, ownPlaced.tensors[0]!.data as Float32Array, g, { bias, activation: 'none', alpha: 0, after: null });
+    expect(sameBits(pre, ownPlaced.tensors[0]!.data as Float32Array)).toBe(true);
+    ownPlaced.free();
     expect(worstOverBound(got, value.map((v) => 1 / (1 + Math.exp(-v))), bound)).toBeLessThanOrEqual(1);
     placed.free();
   });
