@@ -10,9 +10,9 @@ import { declareTransformLocals, doWhileBelow, SKEW, windowTransform } from './w
  *   winograd_grad_weight(inLists, dyLists, scratch, dU, channels, filters, nPanels, blocks, units, start, end)
  *
  * The forward is y_t = Aᵀ·[U ⊙ V_t]·A per tile t, so dL/dU_ξ = Σ_t V_t,ξ ⊗ Y_t,ξ with Y_t = A·dy_t·Aᵀ
- * (the tile's 2×2 output gradient, 4×4 after the transform), and dL/dg = Gᵀ·dU·G (done in JS:
- * conv-winograd.ts). For each ξ that is a product dU_ξ[C, F] = V_ξᵀ[C, tiles] · Y_ξ[tiles, F] whose
- * k runs over the tiles: on the 4×8 tile, a block of GRAD_BLOCK_TILES tiles at a time, the first
+ * (the tile's 2×2 output gradient, 4×4 after the transform), and dL/dg = Gᵀ·dU·G (winograd-weights-
+ * module.ts's untransform). For each ξ that is a product dU_ξ[C, F] = V_ξᵀ[C, tiles] · Y_ξ[tiles, F]
+ * whose k runs over the tiles: on the 4×8 tile, a block of GRAD_BLOCK_TILES tiles at a time, the first
  * block storing and the others accumulating, so each element sums the tiles in order.
  *
  * Work is split into `units` by runs of 4 channels (rows of dU): unit u takes runs [u·R/units,

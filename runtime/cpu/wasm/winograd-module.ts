@@ -9,8 +9,8 @@ import { WasmFunction } from './wasm-function.js';
  *   winograd_<activation>(inLists, outLists, pu, bias, scratch, channels, filters, nPanels, blocks, units, alpha, start, end)
  *
  * Each 2×2 block of outputs (a tile) is Aᵀ·[Σ_c U_c ⊙ V_c]·A, where V = Bᵀ·d·B transforms the tile's
- * 4×4 window of input d and U = G·g·Gᵀ the 3×3 kernel g (done once per weight version, in JS:
- * conv-winograd.ts). The sum over channels is, for each of the 16 points ξ of the transform, a GEMM
+ * 4×4 window of input d and U = G·g·Gᵀ the 3×3 kernel g (once per weight version:
+ * winograd-weights-module.ts). The sum over channels is, for each of the 16 points ξ of the transform, a GEMM
  * M_ξ[tiles, F] = V_ξ[tiles, C] · U_ξ[C, F] on the 4×8 micro-kernel: 16·C multiply-adds per tile and
  * filter where the direct convolution needs 36·C, for 4 outputs. That is the whole gain; the
  * transforms are adds, vectorised over channels.
@@ -21,8 +21,8 @@ import { WasmFunction } from './wasm-function.js';
  *        | 0  1  0 −1 |        |  0    0    1  |
  *
  * Work is split into `units` (one per thread: each has its own scratch at scratch + unit · unitBytes,
- * V then M) over `blocks` blocks of BLOCK_TILES tiles, unit u taking blocks [u·blocks/units,
- * (u+1)·blocks/units). Per block: the input transform writes V_ξ as packed A panels (the layout the
+ * V, M and the input transform's staging) over `blocks` blocks of BLOCK_TILES tiles, unit u taking
+ * blocks [u·blocks/units, (u+1)·blocks/units). Per block: the input transform writes V_ξ as packed A panels (the layout the
  * tile reads: k-major, 4 rows per k), the 16 products run on the tile function (packed A and B, no
  * epilogue), and the output transform adds the bias, applies the activation and stores the 4 outputs.
  * A tile is computed by the same instructions whichever unit runs it: any thread count, same bits.
