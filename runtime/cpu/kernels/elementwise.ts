@@ -1,4 +1,4 @@
-import type { CpuKernel, CpuTensor, CpuKernelMap } from '../kernel-interface.js';
+import type { Attrs, CpuKernel, CpuTensor, CpuKernelMap } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 
 /**
@@ -127,21 +127,21 @@ const copy: CpuKernel = (_ctx, [x], [y]) => {
 };
 
 /** The elements of `shape` before `axis` (rows of the concat or slice). */
-export function outerOf(shape: readonly number[], axis: number): number {
+function outerOf(shape: readonly number[], axis: number): number {
   let size = 1;
   for (let i = 0; i < axis; i++) size *= shape[i]!;
   return size;
 }
 
 /** The elements of `shape` after `axis`. */
-export function innerOf(shape: readonly number[], axis: number): number {
+function innerOf(shape: readonly number[], axis: number): number {
   let size = 1;
   for (let i = axis + 1; i < shape.length; i++) size *= shape[i]!;
   return size;
 }
 
 /** `rows` rows of `width` values from src at `from` (rows srcStride apart) to dst at `to` (rows dstStride apart): a loop, not a subarray view a row. */
-function copyRowsJs(src: ArrayLike<number>, from: number, srcStride: number, dst: Float32Array, to: number, dstStride: number, rows: number, width: number): void {
+export function copyRowsJs(src: ArrayLike<number>, from: number, srcStride: number, dst: Float32Array, to: number, dstStride: number, rows: number, width: number): void {
   for (let r = 0; r < rows; r++) {
     const s = from + r * srcStride;
     const d = to + r * dstStride;
@@ -149,9 +149,15 @@ function copyRowsJs(src: ArrayLike<number>, from: number, srcStride: number, dst
   }
 }
 
-// Rows copied by loops: set(subarray) made a view a row, 2 MB a step on a scaled U-Net's skip
-// connections (the WASM kernels, concat-simd.ts, copy them in WebAssembly where they lie).
-const concat: CpuKernel = (_ctx, inputs, outputs, attrs) => {
+/** Copies `rows` rows of `width` values, as copyRowsJs: the JS loop here, copy_columns in the WASM kernels (concat-simd.ts). */
+export type RowCopy = (src: Float32Array, from: number, srcStride: number, dst: Float32Array, to: number, dstStride: number, rows: number, width: number) => void;
+
+/**
+ * concat along any axis as runs of rows: each input's [outer, width] block into its columns of y, by
+ * `copy`. Rows copied by loops: set(subarray) made a view a row, 2 MB a step on a scaled U-Net's skip
+ * connections.
+ */
+export function concatRows(inputs: CpuTensor[], outputs: CpuTensor[], attrs: Attrs, copy: RowCopy): void {
   const y = outputs[0]!;
   const axis = attrs.axis as number;
   const outer = outerOf(y.shape, axis);
@@ -162,12 +168,13 @@ const concat: CpuKernel = (_ctx, inputs, outputs, attrs) => {
   for (let i = 0; i < inputs.length; i++) {
     const x = inputs[i]!;
     const width = x.shape[axis]! * inner;
-    copyRowsJs(f32(x), 0, width, out, offset, outRow, outer, width);
+    if (width > 0 && outer > 0) copy(f32(x), 0, width, out, offset, outRow, outer, width);
     offset += width;
   }
-};
+}
 
-const slice: CpuKernel = (_ctx, inputs, outputs, attrs) => {
+/** slice along any axis: the [outer, width] block from `start` of x's rows into y, by `copy`. */
+export function sliceRows(inputs: CpuTensor[], outputs: CpuTensor[], attrs: Attrs, copy: RowCopy): void {
   const x = inputs[0]!;
   const y = outputs[0]!;
   const axis = attrs.axis as number;
@@ -176,9 +183,11 @@ const slice: CpuKernel = (_ctx, inputs, outputs, attrs) => {
   const inRow = x.shape[axis]! * inner;
   // The output's own size (attrs.size may be a dim expression); start is evaluated by the executor.
   const width = y.shape[axis]! * inner;
-  const start = (attrs.start as number) * inner;
-  copyRowsJs(f32(x), start, inRow, f32(y), 0, width, outer, width);
-};
+  if (width > 0 && outer > 0) copy(f32(x), (attrs.start as number) * inner, inRow, f32(y), 0, width, outer, width);
+}
+
+const concat: CpuKernel = (_ctx, inputs, outputs, attrs) => concatRows(inputs, outputs, attrs, copyRowsJs);
+const slice: CpuKernel = (_ctx, inputs, outputs, attrs) => sliceRows(inputs, outputs, attrs, copyRowsJs);
 
 export const elementwiseKernels = {
   add: binary('add'),

@@ -2,6 +2,7 @@ import { parallelFor } from '../threads/threaded-module.js';
 import { COLUMNS_FUNCTIONS, columnsModuleBytes } from './columns-module.js';
 import { overGemmMemory, type GemmMemoryModule } from './gemm-memory.js';
 import { addressIn, floatsOf, holdBetweenCalls, kernelHeap } from './kernel-memory.js';
+import { copyRowsJs } from '../kernels/elementwise.js';
 
 /**
  * What grouped-simd.ts and attention-simd.ts need to move a group's (a head's) columns in WebAssembly
@@ -37,11 +38,7 @@ export function copyRows(columns: GemmMemoryModule<unknown> | null, src: Float32
   const srcAt = columns ? addressIn(columns.gemm.memory, src) : null;
   const dstAt = columns ? addressIn(columns.gemm.memory, dst) : null;
   if (columns && srcAt !== null && dstAt !== null) return copyColumns(columns, srcAt + from * 4, srcStride, dstAt + to * 4, dstStride, rows, width);
-  for (let r = 0; r < rows; r++) {
-    const s = from + r * srcStride;
-    const d = to + r * dstStride;
-    for (let e = 0; e < width; e++) dst[d + e] = src[s + e]!;
-  }
+  copyRowsJs(src, from, srcStride, dst, to, dstStride, rows, width);
 }
 
 /**
