@@ -344,6 +344,28 @@ function body(variant: SgemmVariant, fma: boolean): number[] {
 }
 
 /**
+ * The Winograd convolutions' functions in the module, in order (conv-winograd.ts runs them, all on
+ * the threads): name, type (an index into WINOGRAD_TYPES) and body, given the plain tiles' function
+ * indices. A function, not a constant: the winograd modules import this one.
+ */
+function winogradFunctions(): Array<{ name: string; type: number; body: (tiles: { plain: number; accumulating: number }) => number[] }> {
+  return [
+    ...TILE_ACTIVATIONS.map((activation) => ({ name: winogradName(activation), type: 0, body: (t: { plain: number }) => winogradBody(activation, t.plain) })),
+    { name: WINOGRAD_GRAD_NAME, type: 1, body: (t: { plain: number; accumulating: number }) => winogradGradBody(t.plain, t.accumulating) },
+    { name: WINOGRAD_WEIGHTS, type: 2, body: winogradWeightsBody },
+    { name: WINOGRAD_WEIGHTS_FLIPPED, type: 2, body: winogradWeightsFlippedBody },
+    { name: WINOGRAD_UNTRANSFORM, type: 2, body: winogradUntransformBody },
+  ];
+}
+
+const WINOGRAD_TYPES = [WINOGRAD_TYPE, WINOGRAD_GRAD_TYPE, WINOGRAD_WEIGHTS_TYPE];
+
+/** The Winograd functions' export names (the thread pool's list: sgemm-simd.ts). */
+export function winogradExports(): string[] {
+  return winogradFunctions().map((f) => f.name);
+}
+
+/**
  * The module; `fma` selects relaxed SIMD's multiply-add (validate it before use: sgemm-simd.ts);
  * `shared` whether the imported memory is a shared one, with at most `maxPages` pages.
  */
@@ -366,15 +388,11 @@ export function sgemmModuleBytes(fma: boolean, shared: boolean, maxPages: number
   const packBIndex = packAIndex + 1;
   const bodies = [...SGEMM_VARIANTS.map((variant) => body(variant, fma)), ...drivers, packABody(), packBBody()].map((code) => u32(code.length).concat(code));
   bodies.push(packBTransposedBody(packBIndex), packAVectorBody(packAIndex));
-  // Then the Winograd convolutions (winograd-module.ts), whose products call the plain tile.
+  // Then the Winograd convolutions' functions, whose products call the plain tiles.
   const winogradIndex = packBIndex + 3;
-  const plainTile = functionIndex({ rowMajorB: false, accumulate: false, bias: false, activation: 'none' });
-  for (const activation of TILE_ACTIVATIONS) {
-    bodies.push(winogradBody(activation, plainTile));
-  }
-  const gradIndex = winogradIndex + TILE_ACTIVATIONS.length;
-  bodies.push(winogradGradBody(plainTile, functionIndex({ rowMajorB: false, accumulate: true, bias: false, activation: 'none' })));
-  bodies.push(winogradWeightsBody(), winogradWeightsFlippedBody(), winogradUntransformBody());
+  const tiles = { plain: functionIndex({ rowMajorB: false, accumulate: false, bias: false, activation: 'none' }), accumulating: functionIndex({ rowMajorB: false, accumulate: true, bias: false, activation: 'none' }) };
+  const winograd = winogradFunctions();
+  bodies.push(...winograd.map((f) => f.body(tiles)));
   const exports = [
     ...SGEMM_VARIANTS.map((variant, i) => [...name(variantName(variant)), 0x00, ...u32(i)]),
     ...DRIVER_VARIANTS.map((variant, i) => [...name(driverName(variant)), 0x00, ...u32(SGEMM_VARIANTS.length + i)]),
@@ -382,15 +400,13 @@ export function sgemmModuleBytes(fma: boolean, shared: boolean, maxPages: number
     [...name('pack_b'), 0x00, ...u32(packBIndex)],
     [...name('pack_bt'), 0x00, ...u32(packBIndex + 1)],
     [...name('pack_a'), 0x00, ...u32(packBIndex + 2)],
-    ...TILE_ACTIVATIONS.map((activation, i) => [...name(winogradName(activation)), 0x00, ...u32(winogradIndex + i)]),
-    [...name(WINOGRAD_GRAD_NAME), 0x00, ...u32(gradIndex)],
-    ...[WINOGRAD_WEIGHTS, WINOGRAD_WEIGHTS_FLIPPED, WINOGRAD_UNTRANSFORM].map((fn, i) => [...name(fn), 0x00, ...u32(gradIndex + 1 + i)]),
+    ...winograd.map((f, i) => [...name(f.name), 0x00, ...u32(winogradIndex + i)]),
   ];
   return new Uint8Array([
     ...MAGIC_AND_VERSION,
-    ...section(1, vector([tileType, DRIVER_TYPE, PACK_A_TYPE, WINOGRAD_TYPE, WINOGRAD_GRAD_TYPE, WINOGRAD_WEIGHTS_TYPE])),
+    ...section(1, vector([tileType, DRIVER_TYPE, PACK_A_TYPE, ...WINOGRAD_TYPES])),
     ...importedMemorySection(shared, maxPages),
-    ...section(3, vector([...SGEMM_VARIANTS.map(() => u32(0)), ...DRIVER_VARIANTS.map(() => u32(1)), u32(2), u32(2), u32(2), u32(2), ...TILE_ACTIVATIONS.map(() => u32(3)), u32(4), u32(5), u32(5), u32(5)])),
+    ...section(3, vector([...SGEMM_VARIANTS.map(() => u32(0)), ...DRIVER_VARIANTS.map(() => u32(1)), u32(2), u32(2), u32(2), u32(2), ...winograd.map((f) => u32(3 + f.type))])),
     ...section(7, vector(exports)),
     ...section(10, vector(bodies)),
   ]);

@@ -1,10 +1,7 @@
 import { instantiateThreaded, MAX_MEMORY_PAGES, parallelFor, type ThreadedModule } from '../threads/threaded-module.js';
 import { addressIn, floatsOf } from './kernel-memory.js';
 import { ResidentOperands } from './resident-operands.js';
-import { DRIVER_VARIANTS, driverName, MR, NR, sgemmModuleBytes, TILE_ACTIVATIONS, type TileActivation } from './sgemm-module.js';
-import { WINOGRAD_GRAD_NAME } from './winograd-grad-module.js';
-import { winogradName } from './winograd-module.js';
-import { WINOGRAD_UNTRANSFORM, WINOGRAD_WEIGHTS, WINOGRAD_WEIGHTS_FLIPPED } from './winograd-weights-module.js';
+import { DRIVER_VARIANTS, driverName, MR, NR, sgemmModuleBytes, TILE_ACTIVATIONS, winogradExports, type TileActivation } from './sgemm-module.js';
 import { packB8, packedBSize } from './sgemm-pack.js';
 
 /**
@@ -81,7 +78,7 @@ export interface SgemmModule {
 }
 
 function instantiate(fma: boolean): SgemmModule | null {
-  const drivers = [...DRIVER_VARIANTS.map(driverName), 'pack_a', 'pack_b', 'pack_bt', ...TILE_ACTIVATIONS.map(winogradName), WINOGRAD_GRAD_NAME, WINOGRAD_WEIGHTS, WINOGRAD_WEIGHTS_FLIPPED, WINOGRAD_UNTRANSFORM];
+  const drivers = [...DRIVER_VARIANTS.map(driverName), 'pack_a', 'pack_b', 'pack_bt', ...winogradExports()];
   const threaded = instantiateThreaded((shared) => sgemmModuleBytes(fma, shared, MAX_MEMORY_PAGES), drivers);
   if (!threaded) return null;
   const { memory } = threaded;
@@ -264,9 +261,9 @@ const driverArgs: number[] = new Array<number>(13).fill(0);
  * The driver export of each epilogue: index (B row-major · 8, or A row-major · 16) + (bias · 4) + the
  * activation's index.
  */
-const TILE_ACTIVATION_INDEX: Record<TileActivation, number> = { none: 0, relu: 1, leaky_relu: 2, step: 3 };
+const TILE_ACTIVATION_INDEX = Object.fromEntries(TILE_ACTIVATIONS.map((activation, i) => [activation, i])) as Readonly<Record<TileActivation, number>>;
 const DRIVERS: readonly string[] = [{ rowMajorB: false }, { rowMajorB: true }, { rowMajorA: true, rowMajorB: false }].flatMap((layout) =>
-  [false, true].flatMap((bias) => (Object.keys(TILE_ACTIVATION_INDEX) as TileActivation[]).map((activation) => driverName({ ...layout, bias, activation }))),
+  [false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => driverName({ ...layout, bias, activation }))),
 );
 
 /** The B the current call writes, read by `writeB` (one function for every call rather than a closure per call). */
