@@ -45,6 +45,8 @@ export interface KernelSpec {
   attrs: Readonly<Record<string, KernelAttr>>;
   /** True when `bias` and activation epilogues may be fused onto this kernel. */
   epilogue: boolean;
+  /** True when the epilogue may end with POOL_EPILOGUE (a 2-D convolution's output pooled before it is stored). */
+  poolEpilogue?: true;
   /** Activations only: usable as an epilogue element, and whether its gradient reads y or x. */
   activation?: { gradFrom: 'output' | 'input' };
   /** Updates its inputs in place (optimizer kernels, batchnorm running statistics). */
@@ -271,6 +273,7 @@ export const KERNELS = {
     outputs: ['y', 'pre?'],
     attrs: { strides: ints, padding: { type: 'string' }, dilation: ints },
     epilogue: true,
+    poolEpilogue: true,
     grad: differentiable(['conv2d_grad_input', 'conv2d_grad_weight']),
     doc: "2-D convolution, x [N,H,W,C] channels-last, w [F,kh,kw,C]; padding 'valid' or 'same'.",
   },
@@ -600,9 +603,21 @@ export function kernelBase(kernel: string): string {
   return plus < 0 ? kernel : kernel.slice(0, plus);
 }
 
+/**
+ * The pooling epilogue element: `conv2d+bias+relu+maxpool` stores max(y) over non-overlapping
+ * windows of [ph, pw] = the step's `pool` attribute (stride = window, no padding: rows and columns
+ * that fill no whole window are dropped, as maxpool2d 'valid' does), after the bias and activation.
+ * Only kernels marked `poolEpilogue` take it, last; the step then has no `pre` output, and its `y` is
+ * the pooled tensor [N, ⌊OH/ph⌋, ⌊OW/pw⌋, F].
+ */
+export const POOL_EPILOGUE = 'maxpool';
+
+/** The pooling epilogue's attribute, next to the base kernel's in the step's attrs. */
+export const POOL_EPILOGUE_ATTRS: Readonly<Record<string, KernelAttr>> = { pool: ints };
+
 /** True when `element` may follow `+` in a fused kernel name. */
 export function isEpilogueElement(element: string): boolean {
-  return element === 'bias' || kernelSpec(element)?.activation !== undefined;
+  return element === 'bias' || element === POOL_EPILOGUE || kernelSpec(element)?.activation !== undefined;
 }
 
 /** The fused kernel name of a base kernel and its epilogue elements: `matmul+bias+relu`. */
