@@ -47,6 +47,11 @@ export interface Epilogue {
    * inside its tiles (wasm/matmul-simd.ts); `activation` stays the reference. Absent: none or unknown.
    */
   activationName?: string | null;
+  /**
+   * A pooling epilogue's window [ph, pw] (runtime/plan/kernels.ts's POOL_EPILOGUE): the output is
+   * max-pooled over non-overlapping windows after the activation (kernels/pooled-conv.ts). Absent: none.
+   */
+  pool?: readonly number[] | null;
 }
 
 export type EpilogueKernel = (ctx: KernelContext, inputs: CpuTensor[], outputs: CpuTensor[], attrs: Attrs, epilogue: Epilogue) => void;

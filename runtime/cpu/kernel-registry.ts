@@ -1,5 +1,5 @@
 import { isActivation, type ActivationName } from '../plan/activations.js';
-import { isEpilogueElement, kernelSpec, parseKernelName, type EpilogueKernelName, type KernelName } from '../plan/kernels.js';
+import { isEpilogueElement, kernelSpec, parseKernelName, POOL_EPILOGUE, type EpilogueKernelName, type KernelName } from '../plan/kernels.js';
 import type { Attrs, CpuKernel, CpuTensor, Epilogue, EpilogueKernel, KernelContext } from './kernel-interface.js';
 import { activationKernels, activationRange, type RangeFn } from './kernels/activations.js';
 import { attentionKernels } from './kernels/attention.js';
@@ -84,19 +84,21 @@ export function missingCpuKernels(names: readonly string[]): string[] {
 
 /**
  * Resolves a step's kernel name (possibly fused) into a callable. Fused steps take the bias as the
- * input after the base kernel's inputs and may write the pre-activation as their second output.
+ * input after the base kernel's inputs and may write the pre-activation as their second output; a
+ * pooling epilogue's window (attrs.pool) reaches the kernel as `epilogue.pool`.
  */
 export function resolveCpuKernel(kernel: string): CpuKernel {
   const { base, epilogue } = parseKernelName(kernel);
   const withEpilogue = epilogueKernels.get(base);
   if (withEpilogue) {
     const hasBias = epilogue.includes('bias');
+    const pooled = epilogue.includes(POOL_EPILOGUE);
     for (const element of epilogue) if (!isEpilogueElement(element)) throw new Error(`'${element}' is not an epilogue element`);
     const activation = epilogue.find(isActivation);
     const baseArity = kernelSpec(base)!.inputs.length;
     // One epilogue object, base-input list and activation function per step, reused while the executor
     // passes the same argument lists (it does every step): a steady-state call allocates nothing.
-    const epilogueOf: Epilogue = { bias: null, pre: null, activation: null, activationName: activation ?? null };
+    const epilogueOf: Epilogue = { bias: null, pre: null, activation: null, activationName: activation ?? null, pool: null };
     let lastInputs: CpuTensor[] | null = null;
     let baseInputs: CpuTensor[] = [];
     let lastAttrs: Attrs | null = null;
@@ -107,6 +109,7 @@ export function resolveCpuKernel(kernel: string): CpuKernel {
       }
       if (attrs !== lastAttrs) {
         epilogueOf.activation = activation ? (activationRanges.get(activation)?.(attrs) ?? activationRange(activation, attrs)) : null;
+        epilogueOf.pool = pooled ? (attrs.pool as number[]) : null;
         lastAttrs = attrs;
       }
       epilogueOf.bias = hasBias ? (inputs[baseArity]!.data as Float32Array) : null;

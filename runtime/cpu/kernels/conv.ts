@@ -2,6 +2,8 @@ import type { Attrs, CpuKernel, EpilogueKernel, CpuKernelMap } from '../kernel-i
 import { f32 } from '../kernel-interface.js';
 import type { EpilogueKernelName } from '../../plan/kernels.js';
 import { gemm, gemmWithEpilogue } from './matmul.js';
+import { poolingKernels } from './pooling.js';
+import { convThenPool, jsIntermediate } from './pooled-conv.js';
 
 /**
  * Convolutions, channels-last, by im2col + SGEMM: the patches of x form a [N·OH·OW, kh·kw·C] matrix P,
@@ -118,14 +120,26 @@ function col2im(dp: Float32Array, dx: Float32Array, g: Geometry): void {
   }
 }
 
-export const conv: EpilogueKernel = (_ctx, [x, w], [y], attrs, epilogue) => {
+export const conv: EpilogueKernel = (ctx, inputs, outputs, attrs, epilogue) => {
+  const [x, w] = inputs;
   const g = geometry(x!.shape, w!.shape, attrs);
+  if (epilogue.pool) return convThenPool(conv, poolingKernels.maxpool2d, jsIntermediate, ctx, inputs, outputs, attrs, epilogue, unpooledShape(g));
+  const y = outputs[0];
   const k = g.kh * g.kw * g.c;
   const rows = g.n * g.oh * g.ow;
   const p = im2col(f32(x!), g);
   // y[rows, F] = P[rows, K] · wᵀ, w stored [F, K].
   gemmWithEpilogue(p, k, 1, f32(w!), 1, k, f32(y!), rows, g.f, k, epilogue, attrs);
 };
+
+/** [N, OH, OW, F]: a pooled convolution's output before its pooling, kept per geometry (none made per call). */
+export function unpooledShape(g: Geometry): readonly number[] {
+  let shape = unpooledShapes.get(g);
+  if (!shape) unpooledShapes.set(g, (shape = [g.n, g.oh, g.ow, g.f]));
+  return shape;
+}
+
+const unpooledShapes = new WeakMap<Geometry, readonly number[]>();
 
 const convGradInput: CpuKernel = (_ctx, [dy, w], [dx], attrs) => {
   const g = geometry(dx!.shape, w!.shape, attrs);

@@ -1,7 +1,10 @@
 import type { CpuKernel, EpilogueKernel } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 import { SMALL_M } from '../kernels/gemm-small.js';
-import { conv, convKernels, geometry, type Geometry } from '../kernels/conv.js';
+import { conv, convKernels, geometry, unpooledShape, type Geometry } from '../kernels/conv.js';
+import { convThenPool } from '../kernels/pooled-conv.js';
+import { HeldBlock } from './group-columns.js';
+import { maxpoolSimd } from './pool-simd.js';
 import { tileEpilogue } from './matmul-simd.js';
 import { forwardB, forwardGather, forwardRowGather, gradInputB, gradInputGather, sgemmIndirect, windowRowsContiguous } from './conv-indirect.js';
 import { convGradWeightGather } from './conv-gather.js';
@@ -14,6 +17,11 @@ import { convWinograd, convWinogradGradWeight, gradInputGeometry, winogradApplie
  * y[N·OH·OW, F] = patches·wᵀ with the patches read from x through per-tap pointers, the weight
  * resident and packed once per version, and the fused bias and activation applied in the tile.
  * The JS kernel (im2col + gemm) for a few rows or without WASM SIMD.
+ *
+ * A pooling epilogue (2×2) on a Winograd convolution pools in the output transform, computing only
+ * the outputs whole windows read (conv-winograd.ts): the conv net's second layer (11×11 outputs
+ * pooled to 5×5) then runs 25 tiles an image where the unfused convolution runs 36. Any other
+ * pooling runs the convolution into a block of the memory, then the pooling kernel (pooled-conv.ts).
  */
 export const convSimd: EpilogueKernel = (ctx, inputs, outputs, attrs, epilogue) => {
   const x = inputs[0];
@@ -24,6 +32,11 @@ export const convSimd: EpilogueKernel = (ctx, inputs, outputs, attrs, epilogue) 
   const module = sgemmModule();
   if (!module || rows <= SMALL_M || g.f === 0 || k === 0) return conv(ctx, inputs, outputs, attrs, epilogue);
   const tile = tileEpilogue(epilogue, attrs, g.f);
+  if (epilogue.pool) {
+    const [ph, pw] = epilogue.pool;
+    if (ph === 2 && pw === 2 && winogradApplies(g) && convWinograd(module, f32(x!), f32(w!), f32(outputs[0]!), g, tile, 'maxpool')) return;
+    return convThenPool(convSimd, maxpoolSimd, heldIntermediate, ctx, inputs, outputs, attrs, epilogue, unpooledShape(g));
+  }
   if (winogradApplies(g) && convWinograd(module, f32(x!), f32(w!), f32(outputs[0]!), g, tile)) return;
   const gather = windowRowsContiguous(g) ? forwardRowGather(f32(x!), g) : forwardGather(f32(x!), g);
   sgemmIndirect(module, gather, forwardB(f32(w!), g), f32(outputs[0]!), g.f, tile);
@@ -46,9 +59,16 @@ export const convGradInputSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   if (!module || rows <= SMALL_M || g.c === 0 || g.f === 0 || g.kh * g.kw === 0 || density < MIN_DENSITY) return convKernels.conv2d_grad_input!(ctx, inputs, outputs, attrs);
   if (phases.length > 1) return gradInputByPhase(module, f32(dy!), f32(w!), g, f32(outputs[0]!), phases);
   const transposed = gradInputGeometry(g);
-  if (winogradApplies(transposed) && convWinograd(module, f32(dy!), f32(w!), f32(outputs[0]!), transposed, NO_EPILOGUE, true)) return;
+  if (winogradApplies(transposed) && convWinograd(module, f32(dy!), f32(w!), f32(outputs[0]!), transposed, NO_EPILOGUE, 'gradInput')) return;
   sgemmIndirect(module, gradInputGather(f32(dy!), g), gradInputB(f32(w!), g), f32(outputs[0]!), g.c, NO_EPILOGUE);
 };
+
+/** The pooled convolutions' intermediate: one block of the GEMM's memory, kept between calls, shared by every step (each uses it only during its call). */
+let held: HeldBlock | null = null;
+function heldIntermediate(floats: number): Float32Array {
+  held ??= new HeldBlock(sgemmModule()!.memory);
+  return held.view(held.reserve(floats * 4), floats);
+}
 
 const NO_EPILOGUE = { bias: null, activation: 'none', alpha: 0, after: null } as const;
 

@@ -63,17 +63,27 @@ export function gradInputGeometry(g: Geometry): Geometry {
 
 const transposed = new WeakMap<Geometry, Geometry>();
 
-/** Tiles (2×2 outputs) down and across one image. */
-const tilesDown = (g: Geometry): number => Math.ceil(g.oh / 2);
-const tilesAcross = (g: Geometry): number => Math.ceil(g.ow / 2);
+/**
+ * What `convWinograd` computes: the convolution's output; with 'gradInput', g is a gradInputGeometry
+ * and w the forward's weight, read flipped and transposed (x is dy, y is dx); with 'maxpool', y is the
+ * output max-pooled over 2×2 windows, stride 2, floor (a plan's `conv2d+…+maxpool`, pool [2, 2]).
+ */
+export type WinogradMode = 'forward' | 'gradInput' | 'maxpool';
 
 /**
- * y = conv(x, w) + bias, activation (the tile's; `epilogue.after` for the rest) by F(2×2, 3×3);
- * false, having done nothing, when x or y lie outside the module's memory or the tables are too
- * large to keep (pointer-tables.ts). With `gradInput`, g is a gradInputGeometry and w the forward's weight, read
- * flipped and transposed: x is dy, y is dx.
+ * Tiles (2×2 outputs) down and across one image: all of the output, or with `pooled` the whole
+ * pooling windows only (floor pooling drops a last odd row or column: it is not computed).
  */
-export function convWinograd(module: SgemmModule, x: Float32Array, w: Float32Array, y: Float32Array, g: Geometry, epilogue: SgemmEpilogue, gradInput = false): boolean {
+const tilesDown = (g: Geometry, pooled = false): number => (pooled ? Math.floor(g.oh / 2) : Math.ceil(g.oh / 2));
+const tilesAcross = (g: Geometry, pooled = false): number => (pooled ? Math.floor(g.ow / 2) : Math.ceil(g.ow / 2));
+
+/**
+ * y = conv(x, w) + bias, activation (the tile's; `epilogue.after` for the rest) by F(2×2, 3×3), or
+ * as `mode` says (WinogradMode); false, having done nothing, when x or y lie outside the module's
+ * memory or the tables are too large to keep (pointer-tables.ts). 'maxpool' takes no `after`: an
+ * activation outside the tile would have to run before the max.
+ */
+export function convWinograd(module: SgemmModule, x: Float32Array, w: Float32Array, y: Float32Array, g: Geometry, epilogue: SgemmEpilogue, mode: WinogradMode = 'forward'): boolean {
   const { memory, resident } = module;
   const xAt = addressIn(memory, x);
   const yAt = addressIn(memory, y);
@@ -81,14 +91,16 @@ export function convWinograd(module: SgemmModule, x: Float32Array, w: Float32Arr
   const nPanels = Math.ceil(g.f / NR);
   const uBytes = 16 * nPanels * NR * g.c * 4;
   const zerosAt = zerosIn(memory, g.c);
-  const tiles = g.n * tilesDown(g) * tilesAcross(g);
+  const pooled = mode === 'maxpool';
+  if (pooled && epilogue.after !== null) return false;
+  const tiles = g.n * tilesDown(g, pooled) * tilesAcross(g, pooled);
   const blocks = Math.ceil(tiles / BLOCK_TILES);
-  if (!keepTables(memory, g, x, xAt, yAt, zerosAt, blocks * BLOCK_TILES, false)) return false;
+  if (!keepTables(memory, g, x, xAt, yAt, zerosAt, blocks * BLOCK_TILES, pooled ? 'maxpool' : 'forward')) return false;
   const { input: inTable, output: outTable } = tables;
   pending.w = w;
   pending.module = module;
-  pending.gradInput = gradInput;
-  const uAt = resident.place(w, transformedLayout(g, gradInput), uBytes, writeU);
+  pending.gradInput = mode === 'gradInput';
+  const uAt = resident.place(w, transformedLayout(g, pending.gradInput), uBytes, writeU);
   // Scratch: U unless resident, the tables unless kept in the memory (a memory not shared), the bias, the units'.
   const layout = scratchLayout(resident.scratchStart());
   const uScratch = uAt === null ? layout.take(uBytes) : -1;
@@ -116,7 +128,7 @@ export function convWinograd(module: SgemmModule, x: Float32Array, w: Float32Arr
   a[8] = blocks;
   a[9] = units;
   a[10] = epilogue.alpha;
-  parallelFor(module.threaded, WINOGRAD_NAMES[epilogue.activation], a, units, tiles * 16 * g.c * g.f);
+  parallelFor(module.threaded, (pooled ? POOLED_NAMES : WINOGRAD_NAMES)[epilogue.activation], a, units, tiles * 16 * g.c * g.f);
   epilogue.after?.(y, 0, g.n * g.oh * g.ow);
   return true;
 }
@@ -135,7 +147,7 @@ export function convWinogradGradWeight(module: SgemmModule, dy: Float32Array, x:
   const zerosAt = zerosIn(memory, Math.max(g.c, g.f));
   const tiles = g.n * tilesDown(g) * tilesAcross(g);
   const blocks = Math.ceil(tiles / GRAD_BLOCK_TILES);
-  if (!keepTables(memory, g, x, xAt, dyAt, zerosAt, blocks * GRAD_BLOCK_TILES, true)) return false;
+  if (!keepTables(memory, g, x, xAt, dyAt, zerosAt, blocks * GRAD_BLOCK_TILES, 'weightGrad')) return false;
   const { input: inTable, output: dyTable } = tables;
   const units = Math.min(cpuThreads(), g.c / 4);
   const unitBytes = winogradGradUnitBytes(g.c, nPanels);
@@ -188,6 +200,7 @@ const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
 /** The export of each activation, made once (a template string per call would be garbage per step). */
 const WINOGRAD_NAMES = Object.fromEntries(TILE_ACTIVATIONS.map((a) => [a, winogradName(a)])) as Readonly<Record<TileActivation, string>>;
+const POOLED_NAMES = Object.fromEntries(TILE_ACTIVATIONS.map((a) => [a, winogradName(a, true)])) as Readonly<Record<TileActivation, string>>;
 
 /** Scratch laid out from `start`: `take(bytes)` gives the next 16-byte-aligned address; `end` is past the last. One object for every call. */
 function scratchLayout(start: number): { take(bytes: number): number; end: number } {
@@ -214,7 +227,7 @@ function copyTables(memory: WebAssembly.Memory, first: Int32Array, firstAt: numb
 const args: number[] = new Array<number>(11).fill(0);
 
 /** What the table writers and writeU read: the current call's (no closure per call). */
-const pending = { w: null as Float32Array | null, g: null as Geometry | null, module: null as SgemmModule | null, gradInput: false, xAt: 0, yAt: 0, zerosAt: 0 };
+const pending = { w: null as Float32Array | null, g: null as Geometry | null, module: null as SgemmModule | null, gradInput: false, pooled: false, xAt: 0, yAt: 0, zerosAt: 0 };
 
 /** The resident U's layout key, kept per geometry (a string per call would be garbage). */
 const layouts = new WeakMap<Geometry, string>();
@@ -224,19 +237,23 @@ function transformedLayout(g: Geometry, gradInput: boolean): string {
   return layout;
 }
 
+/** Whose tables `keepTables` keeps: the forward's (also the input gradient's), the pooled forward's or the weight gradient's (y is dy). */
+type TableKind = 'forward' | 'maxpool' | 'weightGrad';
+
 /**
- * The pointer tables of g's tiles (padded to `paddedTiles`) for x at xAt and y (dy with `grad`) at
- * yAt, kept (pointer-tables.ts), into `tables`; false when too large to keep. Sets `pending`'s g and
- * addresses, which the writers read.
+ * The pointer tables of g's tiles (padded to `paddedTiles`) for x at xAt and y (dy for the weight
+ * gradient) at yAt, kept (pointer-tables.ts), into `tables`; false when too large to keep. Sets
+ * `pending`'s g and addresses, which the writers read.
  */
-function keepTables(memory: WebAssembly.Memory, g: Geometry, x: Float32Array, xAt: number, yAt: number, zerosAt: number, paddedTiles: number, grad: boolean): boolean {
-  const keys = tableKeys(g, x, xAt, yAt, zerosAt, grad);
+function keepTables(memory: WebAssembly.Memory, g: Geometry, x: Float32Array, xAt: number, yAt: number, zerosAt: number, paddedTiles: number, kind: TableKind): boolean {
+  const keys = tableKeys(g, x, xAt, yAt, zerosAt, kind);
   pending.g = g;
   pending.xAt = xAt;
   pending.yAt = yAt;
   pending.zerosAt = zerosAt;
+  pending.pooled = kind === 'maxpool';
   const input = pointerTable(keys.input, paddedTiles * 16, writeInputLists, memory);
-  const output = pointerTable(keys.output, paddedTiles * 4, grad ? writeGradientLists : writeOutputLists, memory);
+  const output = pointerTable(keys.output, paddedTiles * 4, kind === 'weightGrad' ? writeGradientLists : kind === 'maxpool' ? writePooledLists : writeOutputLists, memory);
   if (input === null || output === null) return false;
   tables.input = input;
   tables.output = output;
@@ -256,25 +273,28 @@ interface TableKeys {
 
 /**
  * The tables' keys for g, its operand x (several layers may share one geometry object, each with its
- * own x) and these addresses, kept while the addresses stay: no string per call. `grad` names the
- * weight gradient's tables (their blocks are GRAD_BLOCK_TILES, y is dy).
+ * own x) and these addresses, kept while the addresses stay: no string per call. The weight
+ * gradient's blocks are GRAD_BLOCK_TILES, and the pooled forward's tiles cover whole windows only:
+ * each kind has keys of its own.
  */
-function tableKeys(g: Geometry, x: Float32Array, xAt: number, yAt: number, zerosAt: number, grad: boolean): TableKeys {
-  const byGeometry = grad ? gradKeysKept : keysKept;
+function tableKeys(g: Geometry, x: Float32Array, xAt: number, yAt: number, zerosAt: number, kind: TableKind): TableKeys {
+  const byGeometry = keysKept[kind];
   let byOperand = byGeometry.get(g);
   if (byOperand === undefined) byGeometry.set(g, (byOperand = new WeakMap()));
   const kept = byOperand.get(x);
   if (kept && kept.xAt === xAt && kept.yAt === yAt && kept.zerosAt === zerosAt) return kept;
   const geometry = geometryKey(g);
-  const keys = grad
-    ? { xAt, yAt, zerosAt, input: `winograd grad in ${geometry} ${xAt} ${zerosAt}`, output: `winograd grad dy ${geometry} ${yAt} ${zerosAt}` }
-    : { xAt, yAt, zerosAt, input: `winograd in ${geometry} ${xAt} ${zerosAt}`, output: `winograd out ${geometry} ${yAt}` };
+  const keys =
+    kind === 'weightGrad'
+      ? { xAt, yAt, zerosAt, input: `winograd grad in ${geometry} ${xAt} ${zerosAt}`, output: `winograd grad dy ${geometry} ${yAt} ${zerosAt}` }
+      : kind === 'maxpool'
+        ? { xAt, yAt, zerosAt, input: `winograd pooled in ${geometry} ${xAt} ${zerosAt}`, output: `winograd pooled out ${geometry} ${yAt}` }
+        : { xAt, yAt, zerosAt, input: `winograd in ${geometry} ${xAt} ${zerosAt}`, output: `winograd out ${geometry} ${yAt}` };
   byOperand.set(x, keys);
   return keys;
 }
 
-const keysKept = new WeakMap<Geometry, WeakMap<Float32Array, TableKeys>>();
-const gradKeysKept = new WeakMap<Geometry, WeakMap<Float32Array, TableKeys>>();
+const keysKept: Readonly<Record<TableKind, WeakMap<Geometry, WeakMap<Float32Array, TableKeys>>>> = { forward: new WeakMap(), maxpool: new WeakMap(), weightGrad: new WeakMap() };
 
 /**
  * U_ξ, at `address`, from the current call's w (winograd-weights-module.ts: w read as it is, or
@@ -316,8 +336,8 @@ const weightArgs: number[] = new Array<number>(5).fill(0);
 function writeInputLists(into: Int32Array): void {
   const g = pending.g!;
   const { xAt, zerosAt } = pending;
-  const down = tilesDown(g);
-  const across = tilesAcross(g);
+  const down = tilesDown(g, pending.pooled);
+  const across = tilesAcross(g, pending.pooled);
   into.fill(zerosAt);
   let o = 0;
   for (let b = 0; b < g.n; b++) {
@@ -339,6 +359,19 @@ function writeInputLists(into: Int32Array): void {
 
 /** Per tile, its 4 outputs' addresses in y (row-major in the tile), NO_OUTPUT for those past y's edge (and the padding tiles'). */
 const writeOutputLists = (into: Int32Array): void => outputLists(into, pending.yAt, NO_OUTPUT);
+
+/**
+ * Per tile (b, ty, tx) of whole pooling windows, the address of its pooled output (b, ty, tx) in y
+ * [N, ⌊OH/2⌋, ⌊OW/2⌋, F], then 3 unused entries; NO_OUTPUT for the padding tiles.
+ */
+function writePooledLists(into: Int32Array): void {
+  const g = pending.g!;
+  const down = tilesDown(g, true);
+  const across = tilesAcross(g, true);
+  into.fill(NO_OUTPUT);
+  const tiles = g.n * down * across;
+  for (let t = 0; t < tiles; t++) into[4 * t] = pending.yAt + t * g.f * 4;
+}
 
 /** Per tile, its 4 outputs' gradients' addresses in dy (at pending.yAt), the zeros for those past dy's edge (and the padding tiles'). */
 const writeGradientLists = (into: Int32Array): void => outputLists(into, pending.yAt, pending.zerosAt);

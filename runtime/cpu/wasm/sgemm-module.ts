@@ -350,7 +350,9 @@ function body(variant: SgemmVariant, fma: boolean): number[] {
  */
 function winogradFunctions(): Array<{ name: string; type: number; body: (tiles: { plain: number; accumulating: number }) => number[] }> {
   return [
-    ...TILE_ACTIVATIONS.map((activation) => ({ name: winogradName(activation), type: 0, body: (t: { plain: number }) => winogradBody(activation, t.plain) })),
+    ...[false, true].flatMap((pooled) =>
+      TILE_ACTIVATIONS.map((activation) => ({ name: winogradName(activation, pooled), type: 0, body: (t: { plain: number }) => winogradBody(activation, t.plain, pooled) })),
+    ),
     { name: WINOGRAD_GRAD_NAME, type: 1, body: (t: { plain: number; accumulating: number }) => winogradGradBody(t.plain, t.accumulating) },
     { name: WINOGRAD_WEIGHTS, type: 2, body: winogradWeightsBody },
     { name: WINOGRAD_WEIGHTS_FLIPPED, type: 2, body: winogradWeightsFlippedBody },

@@ -27,6 +27,12 @@ import { WasmFunction } from './wasm-function.js';
  * epilogue), and the output transform adds the bias, applies the activation and stores the 4 outputs.
  * A tile is computed by the same instructions whichever unit runs it: any thread count, same bits.
  *
+ * The pooled variant, winograd_<activation>_maxpool, ends a plan's `conv2d+…+maxpool` with a 2×2
+ * window (runtime/plan/kernels.ts's POOL_EPILOGUE): a tile's 2×2 outputs are exactly one pooling
+ * window, so its output transform takes their max (after the bias and activation, as the pooling
+ * kernel would) and stores one output at the tile's first pointer. The caller lays tiles over whole
+ * windows only: the outputs that floor pooling drops are never computed.
+ *
  * Layouts (byte addresses): inLists holds 16 pointers per tile, to the runs of C channels of its 4×4
  * window (row-major), a run of zeros where the window leaves the image; outLists 4 per tile, to its
  * outputs' runs of F channels, NO_OUTPUT for an output past the image's edge (not stored). U_ξ, ξ = 4i + j,
@@ -54,8 +60,8 @@ export function winogradUnitBytes(channels: number, nPanels: number): number {
  */
 export const SKEW = 64;
 
-export function winogradName(activation: TileActivation): string {
-  return `winograd_${activation}`;
+export function winogradName(activation: TileActivation, pooled = false): string {
+  return `winograd_${activation}${pooled ? '_maxpool' : ''}`;
 }
 
 const PARAMS = ['inLists', 'outLists', 'pu', 'bias', 'scratch', 'channels', 'filters', 'nPanels', 'blocks', 'units'] as const;
@@ -64,7 +70,7 @@ const PARAMS = ['inLists', 'outLists', 'pu', 'bias', 'scratch', 'channels', 'fil
 function newWinograd(): WasmFunction {
   const f = new WasmFunction([...PARAMS.map((p) => [p, Type.i32] as const), ['alpha', Type.f32], ['start', Type.i32], ['end', Type.i32]]);
   f.declare(Type.i32, 'u', 'blk', 'blkEnd', 'vAt', 'mAt', 'stage', 'vp0', 'rEnd', 'unitBytes', 'vStride', 'mStride', 'uStride', 'r', 'lp', 'vp', 'mp', 'xi', 'o0', 'o1', 'o2', 'o3');
-  f.declare(Type.v128, 'zero', 'alphas', 'v', 'b');
+  f.declare(Type.v128, 'zero', 'alphas', 'v', 'b', 'pooled');
   declareTransformLocals(f);
   return f;
 }
@@ -170,12 +176,14 @@ function products(f: WasmFunction, tile: number): number[] {
 /**
  * The block's output transform: for each tile r and run of 4 filters, the 16 vectors M_ξ;
  * t(a, ·) = Aᵀ·M (two rows), y(a, b) = t(a, ·)·A, + bias, activation, stored where the tile's output
- * pointer is not NO_OUTPUT.
+ * pointer is not NO_OUTPUT. `pooled`: the 4 outputs' max (pmax from −∞ in row-major order, as the
+ * maxpool kernel: pool-module.ts) stored at the first pointer instead.
  */
-function outputTransform(f: WasmFunction, activation: TileActivation): number[] {
+function outputTransform(f: WasmFunction, activation: TileActivation, pooled: boolean): number[] {
   const g = (name: string): number[] => f.get(name);
   const plus = (a: string, b: string): number[] => [...g(a), ...g(b), ...Op.f32x4Add];
   const minus = (a: string, b: string): number[] => [...g(a), ...g(b), ...Op.f32x4Sub];
+  const storeAt = (out: string, value: string): number[] => [...g(out), ...Op.i32Const(NO_OUTPUT), ...Op.i32Ne, ...Op.if, ...g(out), ...g('ch'), ...Op.i32Add, ...g(value), ...Op.v128Store(0), ...Op.end];
   const perFilters: number[] = [];
   // mp = mAt + r·ldc + ch: M_0's row r at filters ch/4 ..; M_ξ at + ξ·mStride. s(ξ) = M_ξ.
   perFilters.push(...f.set('mp', [...g('mAt'), ...g('r'), ...g('nPanels'), ...Op.i32Mul, ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add, ...g('ch'), ...Op.i32Add]));
@@ -189,28 +197,31 @@ function outputTransform(f: WasmFunction, activation: TileActivation): number[] 
     perFilters.push(...f.set(`t${4 + j}`, [...minus(`s${4 + j}`, `s${8 + j}`), ...g(`s${12 + j}`), ...Op.f32x4Sub]));
   }
   perFilters.push(...f.set('b', [...g('bias'), ...g('ch'), ...Op.i32Add, ...Op.v128Load(0)]));
+  if (pooled) perFilters.push(...f.set('pooled', [...Op.f32Const(-Infinity), ...Op.f32x4Splat]));
   // y(a, 0) = t(a, 0) + t(a, 1) + t(a, 2); y(a, 1) = t(a, 1) − t(a, 2) − t(a, 3); output 2a + b.
   for (let a = 0; a < 2; a++) {
     const t = (j: number): string => `t${4 * a + j}`;
     for (let b = 0; b < 2; b++) {
       const y = b === 0 ? [...plus(t(0), t(1)), ...g(t(2)), ...Op.f32x4Add] : [...minus(t(1), t(2)), ...g(t(3)), ...Op.f32x4Sub];
       perFilters.push(...f.set('v', [...y, ...g('b'), ...Op.f32x4Add]), ...activationCode(activation, f.slot('v'), f.slot('zero'), f.slot('alphas')));
-      const out = `o${2 * a + b}`;
-      perFilters.push(...g(out), ...Op.i32Const(NO_OUTPUT), ...Op.i32Ne, ...Op.if, ...g(out), ...g('ch'), ...Op.i32Add, ...g('v'), ...Op.v128Store(0), ...Op.end);
+      if (pooled) perFilters.push(...f.set('pooled', [...g('pooled'), ...g('v'), ...Op.f32x4Pmax]));
+      else perFilters.push(...storeAt(`o${2 * a + b}`, 'v'));
     }
   }
+  if (pooled) perFilters.push(...storeAt('o0', 'pooled'));
   const perTile: number[] = [];
   perTile.push(...f.set('lp', [...g('outLists'), ...g('blk'), ...Op.i32Const(BLOCK_TILES), ...Op.i32Mul, ...g('r'), ...Op.i32Add, ...Op.i32Const(4), ...Op.i32Shl, ...Op.i32Add]));
-  for (let o = 0; o < 4; o++) perTile.push(...f.set(`o${o}`, [...g('lp'), ...Op.i32Load(4 * o)]));
+  for (let o = 0; o < (pooled ? 1 : 4); o++) perTile.push(...f.set(`o${o}`, [...g('lp'), ...Op.i32Load(4 * o)]));
   perTile.push(...f.set('ch', Op.i32Const(0)), ...doWhileBelow(f, 'ch', Op.i32Const(16), [...g('filters'), ...Op.i32Const(2), ...Op.i32Shl], perFilters));
   return [...f.set('r', Op.i32Const(0)), ...doWhileBelow(f, 'r', Op.i32Const(1), Op.i32Const(BLOCK_TILES), perTile)];
 }
 
 /**
- * The body entry of winograd_<activation> (size-prefixed, for the code section), calling `tile`
- * (the packed tile function without epilogue) for the products.
+ * The body entry of winograd_<activation>, or with `pooled` winograd_<activation>_maxpool
+ * (size-prefixed, for the code section), calling `tile` (the packed tile function without epilogue)
+ * for the products.
  */
-export function winogradBody(activation: TileActivation, tile: number): number[] {
+export function winogradBody(activation: TileActivation, tile: number, pooled = false): number[] {
   const f = newWinograd();
   const g = (name: string): number[] => f.get(name);
   const code: number[] = [...f.set('zero', Op.v128Zero), ...f.set('alphas', [...g('alpha'), ...Op.f32x4Splat])];
@@ -219,7 +230,7 @@ export function winogradBody(activation: TileActivation, tile: number): number[]
   code.push(...f.set('mStride', [...g('nPanels'), ...Op.i32Const(BLOCK_TILES * NR * 4), ...Op.i32Mul, ...Op.i32Const(SKEW), ...Op.i32Add]));
   code.push(...f.set('unitBytes', [...g('vStride'), ...g('mStride'), ...Op.i32Add, ...Op.i32Const(4), ...Op.i32Shl, ...g('channels'), ...Op.i32Const(8), ...Op.i32Shl, ...Op.i32Add]));
   code.push(...f.set('uStride', [...g('nPanels'), ...g('channels'), ...Op.i32Mul, ...Op.i32Const(5), ...Op.i32Shl]));
-  const perBlock = [...inputTransform(f), ...products(f, tile), ...outputTransform(f, activation)];
+  const perBlock = [...inputTransform(f), ...products(f, tile), ...outputTransform(f, activation, pooled)];
   const perUnit = [
     // This unit's scratch: V, then M; its blocks [u·blocks/units, (u+1)·blocks/units).
     ...f.set('vAt', [...g('scratch'), ...g('u'), ...g('unitBytes'), ...Op.i32Mul, ...Op.i32Add]),

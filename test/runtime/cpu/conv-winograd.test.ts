@@ -90,7 +90,7 @@ describe.runIf(sgemmModule() !== null)('convolutions by Winograd F(2×2, 3×3)',
       expect(winogradApplies(transposed)).toBe(true);
       const placed = placedInKernelMemory([{ shape: [g.n, g.oh, g.ow, g.f], data: dy }, { shape: c.w, data: w }, { shape: c.x, data: new Float32Array(dx.length).fill(Number.NaN) }]);
       const [pdy, pw, pdx] = placed.tensors;
-      const done = convWinograd(sgemmModule()!, pdy!.data as Float32Array, pw!.data as Float32Array, pdx!.data as Float32Array, transposed, { bias: null, activation: 'none', alpha: 0, after: null }, true);
+      const done = convWinograd(sgemmModule()!, pdy!.data as Float32Array, pw!.data as Float32Array, pdx!.data as Float32Array, transposed, { bias: null, activation: 'none', alpha: 0, after: null }, 'gradInput');
       expect(done).toBe(true);
       const k = 9 * g.f;
       expect(worstOverBound(pdx!.data as Float32Array, Array.from(dx), Array.from(dxMag, (m) => (k + 3) * U * m + 1e-30))).toBeLessThanOrEqual(1);
@@ -126,7 +126,7 @@ describe.runIf(sgemmModule() !== null)('convolutions by Winograd F(2×2, 3×3)',
     ]);
     const [dy, w, x, dx, dxOwn] = placed.tensors.map((t) => t.data as Float32Array);
     convGradInputSimd(ctx, [placed.tensors[0]!, placed.tensors[1]!], [placed.tensors[3]!], c.attrs);
-    convWinograd(sgemmModule()!, dy!, w!, dxOwn!, gradInputGeometry(g), { bias: null, activation: 'none', alpha: 0, after: null }, true);
+    convWinograd(sgemmModule()!, dy!, w!, dxOwn!, gradInputGeometry(g), { bias: null, activation: 'none', alpha: 0, after: null }, 'gradInput');
     expect(sameBits(dx!, dxOwn!)).toBe(true);
     const dw = new Float32Array(size(c.w));
     const dwOwn = new Float32Array(size(c.w));
