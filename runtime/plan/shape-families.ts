@@ -110,6 +110,15 @@ export function poolOutputOf<D>(x: readonly D[], attrs: Attrs, dims: DimArithmet
   return [x[0]!, windowOutputOf(x[1]!, size[0] ?? 1, strides[0] ?? 1, 1, paddingOf(attrs), dims), windowOutputOf(x[2]!, size[1] ?? 1, strides[1] ?? 1, 1, paddingOf(attrs), dims), x[3]!];
 }
 
+/**
+ * y of a step fused with the pooling epilogue (kernels.ts POOL_EPILOGUE): the kernel's own y
+ * [N, OH, OW, F] max-pooled by windows `pool` [ph, pw] at stride = window, 'valid' (trailing rows
+ * and columns that fill no whole window dropped): maxpool2d's rule with those attributes.
+ */
+export function pooledEpilogueOutputOf<D>(y: readonly D[], pool: number[], dims: DimArithmetic<D>): D[] {
+  return poolOutputOf(y, { size: pool, strides: pool, padding: 'valid' }, dims);
+}
+
 /** y of global_avg_pool / global_max_pool: [N, ..., C] → [N, C]. */
 export function globalPoolOutputOf<D>(x: readonly D[]): D[] {
   return [x[0]!, x[x.length - 1]!];

@@ -1,8 +1,8 @@
 import { DimError, evalDim } from './dims.js';
 import type { Plan, PlanStep } from './format.js';
-import { kernelSpec, parseKernelName, type KernelName } from './kernels.js';
+import { kernelSpec, parseKernelName, POOL_EPILOGUE, type KernelName } from './kernels.js';
 import { boundAxes } from './bound-shape.js';
-import { stridedBoundsProblem } from './shape-families.js';
+import { NUMBER_DIMS, pooledEpilogueOutputOf, stridedBoundsProblem } from './shape-families.js';
 import { expectationText, meets, SHAPE_RULES, STRIDED_STRUCTURE_RULES, type Expectation, type Shape } from './shape-rules.js';
 
 /**
@@ -80,8 +80,9 @@ function checkStep(step: PlanStep, where: string, shapes: Map<string, Shape>, ev
   // A strided window that a symbolic dim sizes on a fixed axis fits only some bindings (a position
   // table's first seq rows): the rest of its map is proved here, those axes once bound (bound-shape.ts).
   const deferred = boundAxes(step, (name) => planShapes.get(name));
-  const expected = deferred.length > 0 ? stridedWithout(step, inputs, evalDims, deferred) : SHAPE_RULES[base as KernelName](inputs.slice(0, baseCount), step.attrs, evalDims);
-  if (typeof expected === 'string') return report('NNR1015', `${where}: ${expected}`);
+  const unpooled = deferred.length > 0 ? stridedWithout(step, inputs, evalDims, deferred) : SHAPE_RULES[base as KernelName](inputs.slice(0, baseCount), step.attrs, evalDims);
+  if (typeof unpooled === 'string') return report('NNR1015', `${where}: ${unpooled}`);
+  const expected = epilogue.includes(POOL_EPILOGUE) ? pooledExpectation(unpooled, step.attrs.pool) : unpooled;
   if (epilogue.includes('bias')) {
     const bias = inputs[baseCount] ?? [];
     const y = shapes.get(step.outputs[0] ?? '');
@@ -94,6 +95,12 @@ function checkStep(step: PlanStep, where: string, shapes: Map<string, Shape>, ev
     if (!want || !actual || meets(actual, want)) return;
     report('NNR1015', `${where}: output '${name}' is declared [${actual.join(', ')}], but the kernel makes ${expectationText(want)} from its inputs`);
   });
+}
+
+/** The pooling epilogue's y: the kernel's y pooled by `pool` (validate.ts checked it is [ph, pw] ≥ 1). */
+function pooledExpectation([y]: readonly Expectation[], pool: PlanStep['attrs'][string] | undefined): Expectation[] {
+  if (!y || !('shape' in y) || y.shape.length !== 4 || !Array.isArray(pool)) return [null];
+  return [{ shape: pooledEpilogueOutputOf(y.shape, pool as number[], NUMBER_DIMS) }];
 }
 
 function evaluate(d: number | string, bindings: Record<string, number>, what: string, report: Report): number | undefined {

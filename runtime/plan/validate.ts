@@ -3,7 +3,7 @@ import { checkPlanShapes } from './validate-shapes.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { PlanError } from './errors.js';
 import { PLAN_FORMAT, PLAN_VERSION, type Plan, type PlanStep, type PlanTensor } from './format.js';
-import { isEpilogueElement, kernelSpec, parseKernelName, type KernelAttrType } from './kernels.js';
+import { isEpilogueElement, kernelSpec, parseKernelName, POOL_EPILOGUE, POOL_EPILOGUE_ATTRS, type KernelAttrType, type KernelSpec } from './kernels.js';
 
 /**
  * Validates an untrusted plan document (parsed JSON) against the format and the kernel table.
@@ -127,11 +127,10 @@ function checkStep(raw: unknown, where: string, tensors: Map<string, PlanTensor>
   const spec = kernelSpec(base);
   if (!spec) return report('NNR1005', `${at}: unknown kernel '${base}'`);
   if (epilogue.length > 0) {
-    if (!spec.epilogue) return report('NNR1006', `${at}: '${base}' takes no fused epilogue`);
-    const bad = epilogue.find((e) => !isEpilogueElement(e));
-    if (bad) return report('NNR1006', `${at}: '${bad}' is not an epilogue element (bias or an activation)`);
-    if (epilogue.filter((e) => e !== 'bias').length > 1 || epilogue.indexOf('bias') > 0) return report('NNR1006', `${at}: the epilogue must be [bias][+activation]`);
+    const problem = epilogueProblem(base, spec, epilogue);
+    if (problem) return report('NNR1006', `${at}: ${problem}`);
   }
+  const pooled = epilogue.includes(POOL_EPILOGUE);
   const variadic = spec.inputs.some((n) => n.endsWith('...'));
   const wantInputs = spec.inputs.length + (epilogue.includes('bias') ? 1 : 0);
   if (variadic ? step.inputs.length < 1 : step.inputs.length !== wantInputs) {
@@ -140,6 +139,8 @@ function checkStep(raw: unknown, where: string, tensors: Map<string, PlanTensor>
   const required = spec.outputs.filter((o) => !o.endsWith('?')).length;
   if (step.outputs.length < required || step.outputs.length > spec.outputs.length) {
     report('NNR1007', `${at}: expects ${required === spec.outputs.length ? required : `${required}–${spec.outputs.length}`} outputs, has ${step.outputs.length}`);
+  } else if (pooled && step.outputs.length > required) {
+    report('NNR1007', `${at}: a pooled step writes only its pooled y, no pre-activation (has ${step.outputs.length} outputs)`);
   }
   if (spec.inPlace && base.endsWith('_update')) {
     // Optimizer updates write the parameter and its slots in place: outputs must name exactly those.
@@ -149,7 +150,10 @@ function checkStep(raw: unknown, where: string, tensors: Map<string, PlanTensor>
     }
   }
   const attrSpecs: Record<string, { type: KernelAttrType; optional?: boolean }> = { ...spec.attrs };
-  for (const element of epilogue) if (element !== 'bias') Object.assign(attrSpecs, kernelSpec(element)!.attrs);
+  for (const element of epilogue) {
+    if (element === POOL_EPILOGUE) Object.assign(attrSpecs, POOL_EPILOGUE_ATTRS);
+    else if (element !== 'bias') Object.assign(attrSpecs, kernelSpec(element)!.attrs);
+  }
   for (const [key, attr] of Object.entries(attrSpecs)) {
     const value = step.attrs[key];
     if (value === undefined) {
@@ -157,6 +161,10 @@ function checkStep(raw: unknown, where: string, tensors: Map<string, PlanTensor>
     } else if (!attrMatches(value, attr.type)) {
       report('NNR1008', `${at}: attribute '${key}' must be ${attr.type}, got ${JSON.stringify(value)}`);
     }
+  }
+  const pool = step.attrs.pool;
+  if (pooled && Array.isArray(pool) && pool.every((p) => Number.isInteger(p)) && !(pool.length === 2 && pool.every((p) => (p as number) >= 1))) {
+    report('NNR1008', `${at}: attribute 'pool' must be two window sizes ≥ 1 [ph, pw], got ${JSON.stringify(pool)}`);
   }
   for (const name of step.inputs) {
     if (typeof name !== 'string' || !tensors.has(name)) report('NNR1009', `${at}: input '${String(name)}' is not a declared tensor`);
@@ -166,6 +174,24 @@ function checkStep(raw: unknown, where: string, tensors: Map<string, PlanTensor>
     if (typeof name !== 'string' || !tensors.has(name)) report('NNR1009', `${at}: output '${String(name)}' is not a declared tensor`);
     else written.add(name);
   }
+}
+
+/**
+ * What is wrong with a fused step's epilogue elements, or null: they must read
+ * [bias][+activation][+maxpool] in that order, on a kernel that takes them (kernels.ts).
+ */
+function epilogueProblem(base: string, spec: KernelSpec, epilogue: readonly string[]): string | null {
+  if (!spec.epilogue) return `'${base}' takes no fused epilogue`;
+  const bad = epilogue.find((e) => !isEpilogueElement(e));
+  if (bad) return `'${bad}' is not an epilogue element (bias, an activation or ${POOL_EPILOGUE})`;
+  let next = 0;
+  if (epilogue[next] === 'bias') next++;
+  if (next < epilogue.length && kernelSpec(epilogue[next]!)?.activation) next++;
+  if (epilogue[next] === POOL_EPILOGUE) {
+    if (!spec.poolEpilogue) return `'${base}' takes no ${POOL_EPILOGUE} epilogue (only a 2-D convolution pools its output)`;
+    next++;
+  }
+  return next === epilogue.length ? null : `the epilogue must be [bias][+activation][+${POOL_EPILOGUE}]`;
 }
 
 function attrMatches(value: unknown, type: KernelAttrType): boolean {
