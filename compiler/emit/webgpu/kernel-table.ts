@@ -10,6 +10,7 @@ import { emitPadReflect, emitPadReflectGrad, emitStridedRead, emitStridedWrite }
 import { emitDropout, emitDropoutGrad, emitEmbedding, emitEmbeddingGrad, emitPenaltyGrad } from './templates/misc.js';
 import { emitBatchnorm, emitBatchnormGrad, emitLayernorm, emitLayernormGrad } from './templates/normalization.js';
 import { emitUpdate } from './templates/optimizers.js';
+import { emitConv2d } from './templates/pooled-conv.js';
 import { emitConv, emitConvGradInput, emitConvGradWeight, emitGlobalPool, emitGlobalPoolGrad, emitPool, emitPoolGrad } from './templates/spatial.js';
 import { emitAttention, emitAttentionGrad, emitMaskedAttention } from './templates/attention.js';
 import { emitUpsample, emitUpsampleGrad } from './templates/upsample.js';
@@ -61,7 +62,7 @@ export const TEMPLATES: Record<KernelName, Template> = {
   embedding_grad: emitEmbeddingGrad,
   l1_l2_penalty: emitPenalty,
   l1_l2_grad: emitPenaltyGrad,
-  conv2d: emitConv,
+  conv2d: emitConv2d,
   conv1d: emitConv,
   conv2d_grad_input: emitConvGradInput,
   conv1d_grad_input: emitConvGradInput,
