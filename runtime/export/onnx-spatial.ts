@@ -90,6 +90,17 @@ export function pool(opType: 'MaxPool' | 'AveragePool'): OnnxRule {
   };
 }
 
+/**
+ * The pooling epilogue of a fused convolution (`conv2d+bias+relu+maxpool`, kernels.ts POOL_EPILOGUE):
+ * a MaxPool of windows `pool` at stride = window with no padding, whose floor (ceil_mode 0) drops
+ * the rows and columns that fill no whole window, as the epilogue does; `x` is the activated map.
+ */
+export function pooledEpilogue(s: StepExport, x: string, target: string, pool: readonly number[]): void {
+  const xT = s.op('Transpose', [x], { attributes: [attr.ints('perm', TO_CHANNELS_FIRST[2])] });
+  const y = s.op('MaxPool', [xT], { attributes: [attr.ints('kernel_shape', pool), attr.ints('strides', pool), attr.ints('pads', [0, 0, 0, 0])] });
+  s.op('Transpose', [y], { outputs: [target], attributes: [attr.ints('perm', TO_CHANNELS_LAST[2])] });
+}
+
 /** global_avg_pool / global_max_pool: a reduction over every axis between the first and the last. */
 export function globalPool(opType: 'ReduceMean' | 'ReduceMax'): OnnxRule {
   return (s) => {

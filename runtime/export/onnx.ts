@@ -1,12 +1,13 @@
 import { activationAlpha, isActivation } from '../plan/activations.js';
 import type { Plan, PlanDim, PlanStep, PlanTensor } from '../plan/format.js';
-import { kernelSpec, parseKernelName } from '../plan/kernels.js';
+import { kernelSpec, parseKernelName, POOL_EPILOGUE } from '../plan/kernels.js';
 import type { HostTensor } from '../tensor.js';
 import { ONNX_ACTIVATIONS } from './onnx-activations.js';
 import { dimValues } from './onnx-dims.js';
 import { OnnxGraph } from './onnx-graph.js';
 import { encodeModel, ONNX_FLOAT, ONNX_INT32, type OnnxModel, type OnnxTensor, type OnnxValueInfo } from './onnx-model.js';
 import { ONNX_OPS } from './onnx-ops.js';
+import { pooledEpilogue } from './onnx-spatial.js';
 import { ExportError, type StepExport } from './onnx-step.js';
 
 export { ExportError };
@@ -82,7 +83,7 @@ interface ExportContext {
   dim: (value: PlanDim, where: () => string) => string;
 }
 
-/** One plan step: its base kernel by its ONNX_OPS entry, then the fused epilogue (bias, activations) as plain ops. */
+/** One plan step: its base kernel by its ONNX_OPS entry, then the fused epilogue (bias, activations, the pool) as plain ops. */
 function exportStep(step: PlanStep, index: number, ctx: ExportContext): void {
   const { base, epilogue } = parseKernelName(step.kernel);
   const where = `step ${index + 1} (${step.kernel}${step.source ? ` of ${step.source.op} '${step.source.layer}' at line ${step.source.line}` : ''})`;
@@ -126,7 +127,8 @@ function exportStep(step: PlanStep, index: number, ctx: ExportContext): void {
       throw new ExportError(`${where}: kernel '${base}' has no ONNX export: ${reason}`);
     },
     expect: (names, inputs) => {
-      const unread = Object.keys(step.attrs).filter((a) => !names.includes(a) && !(a === 'alpha' && activations.length > 0));
+      const epilogueAttr = (a: string): boolean => (a === 'alpha' && activations.length > 0) || (a === 'pool' && epilogue.includes(POOL_EPILOGUE));
+      const unread = Object.keys(step.attrs).filter((a) => !names.includes(a) && !epilogueAttr(a));
       if (unread.length > 0) s.refuse(`its attribute${unread.length > 1 ? 's' : ''} ${unread.map((a) => `'${a}'`).join(', ')} ${unread.length > 1 ? 'are' : 'is'} not exported yet`);
       if (inputs !== undefined && step.inputs.length > inputs + (bias !== undefined ? 1 : 0)) s.refuse(`its input ${inputs + 1} (${step.inputs[inputs]}) is not exported yet`);
     },
@@ -141,6 +143,7 @@ function exportStep(step: PlanStep, index: number, ctx: ExportContext): void {
     const target = last ? step.outputs[0]! : stage === 'bias' && activations.length > 0 && step.outputs[1] ? step.outputs[1] : ctx.graph.fresh(`${step.outputs[0]}:${stage}`);
     if (stage === 'bias') s.op('Add', [current, bias!], { outputs: [target] });
     else if (isActivation(stage)) ONNX_ACTIVATIONS[stage](s, current, target, activationAlpha(stage, step.attrs));
+    else if (stage === POOL_EPILOGUE) pooledEpilogue(s, current, target, step.attrs.pool as number[]);
     else throw new ExportError(`${where}: epilogue element '${stage}' has no ONNX export`);
     current = target;
   });

@@ -213,6 +213,17 @@ function spatialCases(): OpCase[] {
     cases.push({ name: `conv2d_grad_input ${c.name}`, kernel: 'conv2d_grad_input', inputs: [{ shape: c.y }, { shape: c.w }], outputs: [c.x], attrs: c.attrs });
     cases.push({ name: `conv2d_grad_weight ${c.name}`, kernel: 'conv2d_grad_weight', inputs: [{ shape: c.y }, { shape: c.x }], outputs: [c.w], attrs: c.attrs });
   }
+  // The pooling epilogue: the conv's outputs max-pooled by `pool` at stride = window, the rows and
+  // columns after the last whole window dropped (5 → 2, 7 → 2 with windows of 3).
+  const pooled = [
+    { kernel: 'conv2d+bias+relu+maxpool', name: 'valid, a row and a column dropped', x: [2, 7, 7, 3], w: [4, 3, 3, 3], y: [2, 2, 2, 4], attrs: { strides: [1, 1], padding: 'valid', dilation: [1, 1], pool: [2, 2] } },
+    { kernel: 'conv2d+bias+leaky_relu+maxpool', name: 'same stride 2, windows 2×3', x: [2, 8, 13, 3], w: [4, 3, 3, 3], y: [2, 2, 2, 4], attrs: { strides: [2, 2], padding: 'same', dilation: [1, 1], pool: [2, 3], alpha: 0.2 } },
+    { kernel: 'conv2d+maxpool', name: 'dilated, no bias', x: [1, 7, 7, 2], w: [3, 3, 3, 2], y: [1, 1, 1, 3], attrs: { strides: [1, 1], padding: 'valid', dilation: [2, 2], pool: [3, 3] } },
+  ];
+  for (const c of pooled) {
+    const bias = c.kernel.includes('+bias') ? [{ shape: [c.w[0]!] }] : [];
+    cases.push({ name: `${c.kernel} ${c.name}`, kernel: c.kernel, inputs: [{ shape: c.x }, { shape: c.w }, ...bias], outputs: [c.y], attrs: c.attrs });
+  }
   const c1 = { strides: [2], padding: 'same', dilation: [1] };
   cases.push({ name: 'conv1d same stride 2', kernel: 'conv1d+bias', inputs: [{ shape: [2, 9, 3] }, { shape: [4, 3, 3] }, { shape: [4] }], outputs: [[2, 5, 4]], attrs: c1 });
   cases.push({ name: 'conv1d_grad_input', kernel: 'conv1d_grad_input', inputs: [{ shape: [2, 5, 4] }, { shape: [4, 3, 3] }], outputs: [[2, 9, 3]], attrs: c1 });
