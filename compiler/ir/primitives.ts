@@ -1,9 +1,9 @@
 import {
-  KERNELS, kernelArity, kernelBase, parseKernelName, perKernel, perMaskedScan, perMaskedScanGrad, perScan, perScanGrad, type KernelName, type RecurrentCellName,
+  KERNELS, kernelArity, kernelBase, parseKernelName, perKernel, perMaskedScan, perMaskedScanGrad, perScan, perScanGrad, POOL_EPILOGUE, type KernelName, type RecurrentCellName,
 } from '../../runtime/plan/kernels.js';
 import { perActivation, perActivationGrad } from '../../runtime/plan/activations.js';
 import {
-  broadcastOf, concatOutputOf, convOutputOf, convTransposeOutputOf, embeddingOutputOf, globalPoolOutputOf, matmulOutputOf, padOutputOf, poolOutputOf, reduceOutputOf, scanOutputsOf, sliceOutputOf, upsampleOutputOf,
+  broadcastOf, concatOutputOf, convOutputOf, convTransposeOutputOf, embeddingOutputOf, globalPoolOutputOf, matmulOutputOf, padOutputOf, pooledEpilogueOutputOf, poolOutputOf, reduceOutputOf, scanOutputsOf, sliceOutputOf, upsampleOutputOf,
 } from '../../runtime/plan/shape-families.js';
 import { sameDim, SYMBOLIC_DIMS } from '../shapes/dims.js';
 import type { Attrs, Dim, Shape, TensorType } from './types.js';
@@ -29,6 +29,8 @@ export interface PrimitiveRule {
   activation?: { gradFrom: 'output' | 'input' };
   /** Matmul and conv: accept a `bias` + activation epilogue. */
   epilogue?: boolean;
+  /** conv2d: the epilogue may end with POOL_EPILOGUE. */
+  poolEpilogue?: boolean;
   /** Optimizer updates and batchnorm write some inputs in place. */
   inPlace?: boolean;
 }
@@ -213,6 +215,7 @@ const PRIMITIVES: Record<KernelName, PrimitiveRule> = perKernel((name, spec) => 
   outputCount: spec.outputs.length,
   ...(spec.activation ? { activation: spec.activation } : {}),
   ...(spec.epilogue ? { epilogue: true } : {}),
+  ...(spec.poolEpilogue ? { poolEpilogue: true } : {}),
   ...(spec.inPlace ? { inPlace: true } : {}),
 }));
 
@@ -220,12 +223,17 @@ export function primitiveRule(op: string): PrimitiveRule | undefined {
   return Object.prototype.hasOwnProperty.call(PRIMITIVES, op) ? PRIMITIVES[op as KernelName] : undefined;
 }
 
-/** Output types of a primitive or fused op; fused ops take the bias as an extra last input. */
+/**
+ * Output types of a primitive or fused op; fused ops take the bias as an extra last input. A pooled
+ * op (`conv2d+bias+relu+maxpool`) has only its y, the base kernel's pooled by `attrs.pool`.
+ */
 export function primitiveOutputs(op: string, inputs: TensorType[], attrs: Attrs): TensorType[] {
   const base = kernelBase(op);
   const rule = primitiveRule(base);
   if (!rule) fail(`unknown primitive '${base}'`);
-  const fusedBias = base !== op && parseKernelName(op).epilogue.includes('bias');
-  const baseInputs = fusedBias ? inputs.slice(0, -1) : inputs;
-  return rule.outputs(baseInputs, attrs);
+  const epilogue = base !== op ? parseKernelName(op).epilogue : [];
+  const baseInputs = epilogue.includes('bias') ? inputs.slice(0, -1) : inputs;
+  const outputs = rule.outputs(baseInputs, attrs);
+  if (!epilogue.includes(POOL_EPILOGUE)) return outputs;
+  return [f32(pooledEpilogueOutputOf(outputs[0]!.shape, attrs.pool as number[], SYMBOLIC_DIMS))];
 }

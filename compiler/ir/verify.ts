@@ -1,5 +1,5 @@
 import type { Graph } from './graph.js';
-import { parseKernelName } from '../../runtime/plan/kernels.js';
+import { parseKernelName, POOL_EPILOGUE } from '../../runtime/plan/kernels.js';
 import { primitiveOutputs, primitiveRule } from './primitives.js';
 import type { TensorType } from './types.js';
 
@@ -50,10 +50,12 @@ export function verifyGraph(graph: Graph, options: VerifyOptions = {}): string[]
       if (options.primitivesOnly) problems.push(`${where}: not a primitive op`);
       continue;
     }
-    for (const element of epilogue) {
+    epilogue.forEach((element, i) => {
       if (!rule.epilogue) problems.push(`${where}: '${base}' takes no epilogue`);
-      else if (element !== 'bias' && !primitiveRule(element)?.activation) problems.push(`${where}: '${element}' is not an epilogue element`);
-    }
+      else if (element === POOL_EPILOGUE) {
+        if (!rule.poolEpilogue || i !== epilogue.length - 1) problems.push(`${where}: '${POOL_EPILOGUE}' must end the epilogue of a kernel that pools`);
+      } else if (element !== 'bias' && !primitiveRule(element)?.activation) problems.push(`${where}: '${element}' is not an epilogue element`);
+    });
     const arity = rule.arity === 'variadic' ? null : rule.arity + (epilogue.includes('bias') ? 1 : 0);
     if (arity !== null && node.inputs.length !== arity) {
       problems.push(`${where}: expects ${arity} inputs, has ${node.inputs.length}`);

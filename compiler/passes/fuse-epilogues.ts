@@ -1,4 +1,4 @@
-import { fusedKernelName } from '../../runtime/plan/kernels.js';
+import { fusedKernelName, parseKernelName, POOL_EPILOGUE } from '../../runtime/plan/kernels.js';
 import type { IRNode } from '../ir/graph.js';
 import { primitiveRule } from '../ir/primitives.js';
 import type { Attrs } from '../ir/types.js';
@@ -17,6 +17,12 @@ import { consumersOf } from './program.js';
  *   inference plans.
  * Anything else (a model output, a second layer reading the intermediate) refuses the fusion, and the
  * refusal is recorded with its reason and source location for `--explain`.
+ *
+ * A 2-D convolution's group then takes the max pooling that reads it (`conv2d+bias+relu+maxpool`,
+ * kernels.ts POOL_EPILOGUE) when the pool's windows tile the map without padding (size = strides,
+ * 'valid', or 'same' where the windows divide the map) and nothing else reads the unpooled values.
+ * The pooled step keeps no unpooled output, so training plans, whose activation and pool gradients
+ * read those values, keep the pool apart (a refusal says so).
  */
 export function fuseEpilogues(program: Program): Program {
   const { graph } = program;
@@ -74,6 +80,14 @@ export function fuseEpilogues(program: Program): Program {
         tail = activation;
       }
     }
+    const pooled = fusedKernelName(head.op, [...parseKernelName(kernel).epilogue, POOL_EPILOGUE]);
+    const pool = primitiveRule(head.op)?.poolEpilogue && preReaders.length === 0 ? poolReading(pooled, tail, refuse) : null;
+    if (pool) {
+      group.push(pool);
+      kernel = pooled;
+      attrs.pool = [...(pool.attrs.size as number[])];
+      tail = pool;
+    }
     if (group.length === 1) return;
 
     // The fused node takes the id of the group's last node, so its readers need no rewiring.
@@ -93,6 +107,22 @@ export function fuseEpilogues(program: Program): Program {
     program.explain.push({ kind: 'fused', kernel, layer: head.origin.layer, op: head.origin.op, range: head.origin.range, ...(reason ? { reason } : {}) });
   };
 
+  /** The maxpool2d that the group ending at `tail` may pool in its epilogue, or null (a refusal recorded when one reads it but cannot join). */
+  const poolReading = (candidate: string, tail: IRNode, refuse: (kernel: string, reason: string) => void): IRNode | null => {
+    const readers = readersOf(tail.id);
+    const pool = readers.find((r) => r.op === 'maxpool2d' && r.inputs[0] === tail.id && !backward.has(r.id));
+    if (!pool) return null;
+    const others = readers.filter((r) => r !== pool);
+    const windows = poolWindowProblem(pool, tail);
+    if (windows) refuse(candidate, windows);
+    else if (outputNames.has(tail.id)) refuse(candidate, `the unpooled value is the model output '${outputNames.get(tail.id)}'`);
+    else if (others.length > 0) {
+      const why = others.some((r) => backward.has(r.id)) ? ': the pooled step keeps no unpooled values for the gradients' : '';
+      refuse(candidate, `the unpooled value is also read by ${others.map(describe).join(', ')}${why}`);
+    } else return pool;
+    return null;
+  };
+
   // Index loops over the nodes (here and below): no iterator result per node while this runs unoptimised;
   // the group's work is a function of its own, so its closures' scope is made per group, not per node.
   for (let h = 0; h < graph.nodes.length; h++) {
@@ -109,4 +139,21 @@ export function fuseEpilogues(program: Program): Program {
   }
   graph.nodes = nodes;
   return program;
+}
+
+/**
+ * Why a maxpool2d cannot be the pooling epilogue of the map `x` it reads, or null: the epilogue
+ * pools non-overlapping windows at stride = window with no padding. 'same' padding adds none when
+ * the windows divide the map's (known) height and width, so that pool fuses too.
+ */
+function poolWindowProblem(pool: IRNode, x: IRNode): string | null {
+  const size = pool.attrs.size as number[];
+  const strides = pool.attrs.strides as number[];
+  if (size.length !== 2 || strides.length !== 2 || size.some((s, i) => s !== strides[i])) {
+    return `the pool's windows [${size.join(', ')}] move by strides [${strides.join(', ')}]; a pooled epilogue needs stride = window`;
+  }
+  if (pool.attrs.padding === 'valid') return null;
+  const [, h, w] = x.type.shape;
+  if (typeof h === 'number' && typeof w === 'number' && h % size[0]! === 0 && w % size[1]! === 0) return null;
+  return `the pool pads ('${String(pool.attrs.padding)}' padding on a ${String(h)}×${String(w)} map with windows [${size.join(', ')}]); a pooled epilogue drops what fills no whole window`;
 }

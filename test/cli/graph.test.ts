@@ -49,8 +49,9 @@ describe('nnet graph', () => {
     expect(stdout).toContain('loss [label=<<b>loss</b><br/><font color="#555555">cross_entropy</font>>, shape=octagon');
     expect(stdout).toContain('n22 -> loss [style=dashed');
     expect(stdout).toContain('n1 -> loss [style=dashed');
-    // Three convolutions and the dense layer are fused; nothing else is shaded.
-    expect(stdout.match(/fillcolor="#fde3c0"/g)).toHaveLength(4);
+    // Three convolutions, the max pooling the first one pools in its epilogue and the dense layer are fused; nothing else is shaded.
+    expect(stdout.match(/fillcolor="#fde3c0"/g)).toHaveLength(5);
+    expect(stdout).toContain('<b>features · stage 3</b><br/><font color="#555555">maxpool2d</font><br/>[batch, 14, 14, 16]<br/><font point-size="9" color="#8a5a00">fused conv2d+bias+relu+maxpool</font>');
     expect(stdout).toContain('label="shaded: fused into one kernel by the compiler   ·   dashed: training only"; labelloc=b;');
   });
 

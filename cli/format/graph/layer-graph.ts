@@ -2,6 +2,7 @@ import type { CheckedModel, CheckResult } from '../../../compiler/api-types.js';
 import type { ExplainEntry } from '../../../compiler/compile.js';
 import type { IRNode } from '../../../compiler/ir/graph.js';
 import type { SourceRange } from '../../../grammar/ast.js';
+import { parseKernelName, POOL_EPILOGUE } from '../../../runtime/plan/kernels.js';
 
 /**
  * What `nnet graph` draws, whatever the format: one node per layer (never the parameter and
@@ -104,18 +105,23 @@ export function layerGraph(check: CheckResult, model: CheckedModel, explain: rea
 }
 
 /**
- * The compiler names a fused group after the layer that starts it; when its kernel ends with an
- * activation the layer does not apply itself (`logit = dense(1)` then `sigmoid(logit)`: kernel
- * matmul+bias+sigmoid), the activation layer that reads it is in the group too.
+ * The compiler names a fused group after the layer that starts it; the epilogue elements the layer
+ * does not apply itself are the layers that read it, in order: an activation layer (`logit =
+ * dense(1)` then `sigmoid(logit)`: kernel matmul+bias+sigmoid) and a max pooling layer
+ * (`conv2d+bias+relu+maxpool`: the maxpool2d after the convolution). Those layers are in the group too.
  */
 function markFusedActivations(nodes: DrawnNode[], edges: readonly DrawnEdge[]): void {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   for (const node of nodes) {
-    const last = node.fused?.split('+').pop();
-    if (!node.fused || last === undefined || last === 'bias' || last === node.activation) continue;
-    for (const edge of edges) {
-      const reader = edge.from === node.id ? byId.get(edge.to) : undefined;
-      if (reader?.kind === 'layer' && reader.op === last && !reader.fused) reader.fused = node.fused;
+    if (!node.fused) continue;
+    const elements = parseKernelName(node.fused).epilogue.filter((e) => e !== 'bias' && e !== node.activation);
+    let from = node;
+    for (const element of elements) {
+      const op = element === POOL_EPILOGUE ? 'maxpool2d' : element;
+      const reader = edges.map((e) => (e.from === from.id ? byId.get(e.to) : undefined)).find((r) => r?.kind === 'layer' && r.op === op && !r.fused);
+      if (!reader) break;
+      reader.fused = node.fused;
+      from = reader;
     }
   }
 }
