@@ -46,6 +46,11 @@ export interface Gather {
   key: string;
   /** Contiguous values per tap: C forward, F for the input gradient. */
   channels: number;
+  /**
+   * The rows come in 2×2 pooling windows of 4 (forwardPooledGather): the product stores one row of
+   * C per window, their max after the bias and activation (sgemm-module.ts's pooled tiles).
+   */
+  pooled?: boolean;
   taps: number;
   rows: number;
   /**
@@ -97,10 +102,17 @@ function keptPer<T>(make: (data: Float32Array, g: Geometry) => T): (data: Float3
 /** Where row r's pointer for tap t goes: panels of 4 rows, [panel][tap][row], as the kernel reads them. */
 const pointerIndex = (r: number, t: number, taps: number): number => ((r >> 2) * taps + t) * MR + (r & 3);
 
-/** c[rows × n] = the gathered patches · B, epilogue in the tile; rows, n ≥ 1; c is overwritten. */
+/**
+ * c[rows × n] = the gathered patches · B, epilogue in the tile; rows, n ≥ 1; c is overwritten. A
+ * pooled gather's c has a row per window (rows / 4), and its epilogue no `after` (the activation must
+ * come before the max).
+ */
 export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB, c: Float32Array, n: number, epilogue: SgemmEpilogue): void {
   const { memory, resident } = module;
   const { source, channels, taps, rows: m } = gather;
+  const pooled = gather.pooled === true;
+  // Rows of C per row of the product (pooled: one per window of 4, which the passes never split).
+  const cRows = (rows: number): number => (pooled ? rows / MR : rows);
   const k = taps * channels;
   const nPanels = Math.ceil(n / NR);
   const ldc = nPanels * NR;
@@ -132,7 +144,7 @@ export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB,
   const cScratchAt = align16(tableAt !== null ? pointersAt : pointersAt + (table ? table.length : passRows * taps) * 4);
   // C straight into c when the tiles' rows are c's rows (no padding columns, no rows past m).
   const cInPlace = ldc === n && m % MR === 0 ? addressIn(memory, c) : null;
-  const biasAt = cScratchAt + (cInPlace === null ? passRows * ldc * 4 : 0);
+  const biasAt = cScratchAt + (cInPlace === null ? cRows(passRows) * ldc * 4 : 0);
   resident.reserve(biasAt + ldc * 4);
   if (residentAt === null) writeB(bAt);
   const floats = floatsOf(memory);
@@ -141,12 +153,15 @@ export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB,
   if (epilogue.bias) {
     floats.set(epilogue.bias.length === n ? epilogue.bias : epilogue.bias.subarray(0, n), biasAt / 4);
     floats.fill(0, biasAt / 4 + n, biasAt / 4 + ldc);
-  }
+  } else if (pooled) floats.fill(0, biasAt / 4, biasAt / 4 + ldc);
   const pointers = tableAt === null ? new Int32Array(memory.buffer, pointersAt, table ? table.length : passRows * taps) : null;
   if (pointers && table) pointers.set(table);
 
-  const drivers = (taps <= unrolledTaps(channels) && UNROLLED_DRIVERS.get(channels)) || INDIRECT_DRIVERS;
-  const driver = drivers[(epilogue.bias !== null ? 4 : 0) + TILE_ACTIVATIONS.indexOf(epilogue.activation)]!;
+  const unrolled = taps <= unrolledTaps(channels);
+  // The pooled tiles always add a bias (zeros when there is none).
+  const driver = pooled
+    ? ((unrolled && POOLED_UNROLLED_DRIVERS.get(channels)) || POOLED_DRIVERS)[TILE_ACTIVATIONS.indexOf(epilogue.activation)]!
+    : ((unrolled && UNROLLED_DRIVERS.get(channels)) || INDIRECT_DRIVERS)[(epilogue.bias !== null ? 4 : 0) + TILE_ACTIVATIONS.indexOf(epilogue.activation)]!;
   const runBytes = channels * 4;
   const columns = ldc !== n ? columnsModule() : null;
   const cAddress = addressIn(memory, c);
@@ -155,7 +170,7 @@ export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB,
     const mPanels = Math.ceil(rows / MR);
     if (!table) writePointers(gather, pointers!, 0, i0, rows, sourceAt, zerosAt);
     const [rowTiles, colTiles] = tileShape(mPanels, nPanels);
-    const cAt = cInPlace === null ? cScratchAt : cInPlace + i0 * n * 4;
+    const cAt = cInPlace === null ? cScratchAt : cInPlace + cRows(i0) * n * 4;
     const d = driverArgs;
     d[0] = listsBase + (table ? i0 * taps * 4 : 0);
     d[1] = bAt;
@@ -173,8 +188,8 @@ export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB,
     parallelFor(module.threaded, driver, d, rowTiles * colTiles, tileWork(rows, nPanels, k));
     // Rows padded to ldc (F not a multiple of 8: LeNet's 6 filters): copied out by copy_columns, on
     // the threads, when c lies in the memory; a JS loop per float took 20% of that layer.
-    if (cInPlace === null && ldc !== n && columns && cAddress !== null) copyColumns(columns, cAt, ldc, cAddress + i0 * n * 4, n, rows, n);
-    else if (cInPlace === null) copyOut(memory, cAt / 4, ldc, c, i0 * n, n, rows);
+    if (cInPlace === null && ldc !== n && columns && cAddress !== null) copyColumns(columns, cAt, ldc, cAddress + cRows(i0) * n * 4, n, cRows(rows), n);
+    else if (cInPlace === null) copyOut(memory, cAt / 4, ldc, c, cRows(i0) * n, n, cRows(rows));
     epilogue.after?.(c, i0, i0 + rows);
   }
 }
@@ -188,6 +203,10 @@ const indirectDrivers = (tapChannels?: number): readonly string[] =>
 const INDIRECT_DRIVERS = indirectDrivers();
 /** The same for the channels per tap that have unrolled variants (the same sums in the same order, so the same bits). */
 const UNROLLED_DRIVERS = new Map(UNROLLED_TAP_CHANNELS.map((channels) => [channels, indirectDrivers(channels)]));
+/** The pooled indirect drivers (always with a bias), by the activation's index; likewise unrolled. */
+const pooledDrivers = (tapChannels?: number): readonly string[] => TILE_ACTIVATIONS.map((activation) => driverName({ indirectA: true, tapChannels, rowMajorB: false, bias: true, activation, pooled: true }));
+const POOLED_DRIVERS = pooledDrivers();
+const POOLED_UNROLLED_DRIVERS = new Map(UNROLLED_TAP_CHANNELS.map((channels) => [channels, pooledDrivers(channels)]));
 
 /** The B the current call writes (one writer for every call, not a closure per call). */
 let pendingB: IndirectB | null = null;
@@ -306,20 +325,27 @@ export function windowRowsContiguous(g: Geometry): boolean {
 /**
  * The forward's gather: row = output pixel (b, oy, ox), tap (ky, kx) reads x at (b, iy, ix); by
  * window rows (`byRows`, only where windowRowsContiguous), tap ky reads the run from (b, iy, ox·sw).
+ * `pooled`: the rows are the pixels of the 2×2 pooling windows (b, py, px), 4 a window in row-major
+ * order ((2py, 2px), (2py, 2px + 1), (2py + 1, 2px), (2py + 1, 2px + 1)), for the pooled tiles.
  */
-function forwardGatherOf(x: Float32Array, g: Geometry, byRows: boolean): Gather {
+function forwardGatherOf(x: Float32Array, g: Geometry, byRows: boolean, pooled: boolean): Gather {
   const tapsPerRow = byRows ? 1 : g.kw;
   const taps = g.kh * tapsPerRow;
+  const [poh, pow] = [Math.floor(g.oh / 2), Math.floor(g.ow / 2)];
   return {
-    source: x, channels: byRows ? g.kw * g.c : g.c, taps, rows: g.n * g.oh * g.ow, key: `forward${byRows ? ' rows' : ''} ${geometryKey(g)}`,
+    source: x,
+    channels: byRows ? g.kw * g.c : g.c,
+    taps,
+    rows: pooled ? g.n * poh * pow * 4 : g.n * g.oh * g.ow,
+    pooled,
+    key: `forward${byRows ? ' rows' : ''}${pooled ? ' pooled' : ''} ${geometryKey(g)}`,
     pointers(into, at, i0, count, sourceAt, zerosAt) {
       const { h, w, kh, ow, oh, sh, sw, dh, dw, padTop, padLeft } = g;
       const pixelBytes = g.c * 4;
-      let ox = i0 % ow;
-      const rest = (i0 - ox) / ow;
-      let oy = rest % oh;
-      let b = (rest - oy) / oh;
+      const pixel = { b: 0, oy: 0, ox: 0 };
       for (let r = 0; r < count; r++) {
+        pixelOf(i0 + r, pixel);
+        const { b, oy, ox } = pixel;
         let o = at + pointerIndex(r, 0, taps);
         for (let ky = 0; ky < kh; ky++) {
           const iy = oy * sh + ky * dh - padTop;
@@ -330,23 +356,38 @@ function forwardGatherOf(x: Float32Array, g: Geometry, byRows: boolean): Gather 
             into[o] = rowOk && ix >= 0 && ix < w ? rowAt + ix * pixelBytes : zerosAt;
           }
         }
-        if (++ox === ow) {
-          ox = 0;
-          if (++oy === oh) {
-            oy = 0;
-            b++;
-          }
-        }
       }
     },
   };
+
+  /** The output pixel that row i computes, into `into`. */
+  function pixelOf(i: number, into: { b: number; oy: number; ox: number }): void {
+    if (pooled) {
+      const window = i >> 2;
+      const px = window % pow;
+      const rest = (window - px) / pow;
+      const py = rest % poh;
+      into.b = (rest - py) / poh;
+      into.oy = 2 * py + ((i >> 1) & 1);
+      into.ox = 2 * px + (i & 1);
+      return;
+    }
+    into.ox = i % g.ow;
+    const rest = (i - into.ox) / g.ow;
+    into.oy = rest % g.oh;
+    into.b = (rest - into.oy) / g.oh;
+  }
 }
 
 /** The forward's gather, a tap per (ky, kx) (depthwise-simd.ts reads these lists too). */
-export const forwardGather = keptPer((x: Float32Array, g: Geometry): Gather => forwardGatherOf(x, g, false));
+export const forwardGather = keptPer((x: Float32Array, g: Geometry): Gather => forwardGatherOf(x, g, false, false));
 
 /** The forward's gather by window rows (windowRowsContiguous). */
-export const forwardRowGather = keptPer((x: Float32Array, g: Geometry): Gather => forwardGatherOf(x, g, true));
+export const forwardRowGather = keptPer((x: Float32Array, g: Geometry): Gather => forwardGatherOf(x, g, true, false));
+
+/** The forward's gathers with rows by 2×2 pooling windows (forwardGatherOf's `pooled`), a tap per (ky, kx) or by window rows. */
+export const forwardPooledGather = keptPer((x: Float32Array, g: Geometry): Gather => forwardGatherOf(x, g, false, true));
+export const forwardPooledRowGather = keptPer((x: Float32Array, g: Geometry): Gather => forwardGatherOf(x, g, true, true));
 
 /**
  * The input gradient's gather: row = input pixel (b, iy, ix); tap (ky, kx) reads dy at the output

@@ -6,10 +6,10 @@ import { convThenPool } from '../kernels/pooled-conv.js';
 import { HeldBlock } from './group-columns.js';
 import { maxpoolSimd } from './pool-simd.js';
 import { tileEpilogue } from './matmul-simd.js';
-import { forwardB, forwardGather, forwardRowGather, gradInputB, gradInputGather, sgemmIndirect, windowRowsContiguous } from './conv-indirect.js';
+import { forwardB, forwardGather, forwardPooledGather, forwardPooledRowGather, forwardRowGather, gradInputB, gradInputGather, sgemmIndirect, windowRowsContiguous } from './conv-indirect.js';
 import { convGradWeightGather } from './conv-gather.js';
 import { gradInputByPhase, phasedDensity, phasesOf, type Phase } from './conv-phases.js';
-import { sgemmModule } from './sgemm-simd.js';
+import { sgemmModule, type SgemmEpilogue } from './sgemm-simd.js';
 import { convWinograd, convWinogradGradWeight, gradInputGeometry, winogradApplies } from './conv-winograd.js';
 
 /**
@@ -18,10 +18,12 @@ import { convWinograd, convWinogradGradWeight, gradInputGeometry, winogradApplie
  * resident and packed once per version, and the fused bias and activation applied in the tile.
  * The JS kernel (im2col + gemm) for a few rows or without WASM SIMD.
  *
- * A pooling epilogue (2×2) on a Winograd convolution pools in the output transform, computing only
- * the outputs whole windows read (conv-winograd.ts): the conv net's second layer (11×11 outputs
- * pooled to 5×5) then runs 25 tiles an image where the unfused convolution runs 36. Any other
- * pooling runs the convolution into a block of the memory, then the pooling kernel (pooled-conv.ts).
+ * A 2×2 pooling epilogue pools in registers, computing only the outputs whole windows read: on a
+ * Winograd convolution in the output transform (conv-winograd.ts: the conv net's second layer, 11×11
+ * outputs pooled to 5×5, then runs 25 tiles an image where the unfused convolution runs 36), on the
+ * indirect GEMM in the tile, its 4 rows one window (conv-indirect.ts's pooled gathers). Any other
+ * pooling, or an activation outside the tile, runs the convolution into a block of the memory, then
+ * the pooling kernel (pooled-conv.ts).
  */
 export const convSimd: EpilogueKernel = (ctx, inputs, outputs, attrs, epilogue) => {
   const x = inputs[0];
@@ -33,9 +35,11 @@ export const convSimd: EpilogueKernel = (ctx, inputs, outputs, attrs, epilogue) 
   if (!module || rows <= SMALL_M || g.f === 0 || k === 0) return conv(ctx, inputs, outputs, attrs, epilogue);
   const tile = tileEpilogue(epilogue, attrs, g.f);
   if (epilogue.pool) {
-    const [ph, pw] = epilogue.pool;
-    if (ph === 2 && pw === 2 && winogradApplies(g) && convWinograd(module, f32(x!), f32(w!), f32(outputs[0]!), g, tile, 'maxpool')) return;
-    return convThenPool(convSimd, maxpoolSimd, heldIntermediate, ctx, inputs, outputs, attrs, epilogue, unpooledShape(g));
+    const path = pooledPath(g, epilogue.pool, tile);
+    if (path === 'winograd' && convWinograd(module, f32(x!), f32(w!), f32(outputs[0]!), g, tile, 'maxpool')) return;
+    if (path === 'unpooled') return convThenPool(convSimd, maxpoolSimd, heldIntermediate, ctx, inputs, outputs, attrs, epilogue, unpooledShape(g));
+    const gather = windowRowsContiguous(g) ? forwardPooledRowGather(f32(x!), g) : forwardPooledGather(f32(x!), g);
+    return sgemmIndirect(module, gather, forwardB(f32(w!), g), f32(outputs[0]!), g.f, tile);
   }
   if (winogradApplies(g) && convWinograd(module, f32(x!), f32(w!), f32(outputs[0]!), g, tile)) return;
   const gather = windowRowsContiguous(g) ? forwardRowGather(f32(x!), g) : forwardGather(f32(x!), g);
@@ -62,6 +66,17 @@ export const convGradInputSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   if (winogradApplies(transposed) && convWinograd(module, f32(dy!), f32(w!), f32(outputs[0]!), transposed, NO_EPILOGUE, 'gradInput')) return;
   sgemmIndirect(module, gradInputGather(f32(dy!), g), gradInputB(f32(w!), g), f32(outputs[0]!), g.c, NO_EPILOGUE);
 };
+
+/**
+ * How convSimd computes g pooled over `pool` windows: in registers (a 2×2 window, the activation in
+ * the tile) by Winograd where it applies, else on the indirect GEMM; otherwise 'unpooled', the
+ * convolution then the pooling kernel. (Winograd may still decline at run time, its operands outside
+ * the memory: the indirect GEMM then runs.)
+ */
+export function pooledPath(g: Geometry, pool: readonly number[], tile: SgemmEpilogue): 'winograd' | 'indirect' | 'unpooled' {
+  if (pool[0] !== 2 || pool[1] !== 2 || tile.after !== null || g.oh < 2 || g.ow < 2) return 'unpooled';
+  return winogradApplies(g) ? 'winograd' : 'indirect';
+}
 
 /** The pooled convolutions' intermediate: one block of the GEMM's memory, kept between calls, shared by every step (each uses it only during its call). */
 let held: HeldBlock | null = null;

@@ -59,7 +59,7 @@ export interface DriverCalls {
  * the column panels likewise: tiles differ by one panel at most, so contiguous ranges of tiles (one
  * per thread) are near-equal work whatever the remainder.
  */
-function forEachTile(perTile: number[]): number[] {
+function forEachTile(perTile: number[], pooled = false): number[] {
   const code: number[] = [];
   const share = (part: number[], panels: Local, tiles: Local): number[] => [...part, ...get(panels), ...Op.i32Mul, ...get(tiles), ...Op.i32DivU];
   code.push(...Op.block, ...get('start'), ...get('end'), ...Op.i32GeU, ...Op.brIf(0));
@@ -69,8 +69,8 @@ function forEachTile(perTile: number[]): number[] {
   // p0 holds the row tile here: pn = share(rt + 1) − share(rt), p0 = share(rt); the same for columns.
   code.push(...share([...get('p0'), ...Op.i32Const(1), ...Op.i32Add], 'mPanels', 'rowTiles'), ...share(get('p0'), 'mPanels', 'rowTiles'), ...tee('p0'), ...Op.i32Sub, ...set('pn'));
   code.push(...share([...get('ct'), ...Op.i32Const(1), ...Op.i32Add], 'nPanels', 'colTiles'), ...share(get('ct'), 'nPanels', 'colTiles'), ...tee('q0'), ...Op.i32Sub, ...set('qn'));
-  // cT = c + p0·4·ldc + q0·32; biasT = bias + q0·32
-  code.push(...get('c'), ...get('p0'), ...get('ldc'), ...Op.i32Mul, ...Op.i32Const(2), ...Op.i32Shl, ...Op.i32Add, ...get('q0'), ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add, ...set('cT'));
+  // cT = c + p0·4·ldc + q0·32 (pooled: a row of C per panel, c + p0·ldc + q0·32); biasT = bias + q0·32
+  code.push(...get('c'), ...get('p0'), ...get('ldc'), ...Op.i32Mul, ...(pooled ? [] : [...Op.i32Const(2), ...Op.i32Shl]), ...Op.i32Add, ...get('q0'), ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add, ...set('cT'));
   code.push(...get('bias'), ...get('q0'), ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add, ...set('biasT'));
   code.push(...perTile);
   code.push(...get('t'), ...Op.i32Const(1), ...Op.i32Add, ...set('t'), ...get('t'), ...get('end'), ...Op.i32LtU, ...Op.brIf(0), ...Op.end);
@@ -78,12 +78,15 @@ function forEachTile(perTile: number[]): number[] {
   return [...vector([[...u32(locals.length), Type.i32]]), ...code];
 }
 
-/** The indirect driver: one call of the indirect tile function `tile` per tile, all taps at once. */
-export function indirectDriverBody(tile: number): number[] {
+/**
+ * The indirect driver: one call of the indirect tile function `tile` per tile, all taps at once;
+ * `pooled` for a pooled tile function (a row of C per panel of 4 rows: sgemm-module.ts).
+ */
+export function indirectDriverBody(tile: number, pooled = false): number[] {
   // pa + p0·taps·16 (4 pointers per tap per panel); pb + q0·taps·ldb·8 (unblocked panels of 8 columns).
   const a = [...get('pa'), ...get('p0'), ...get('k'), ...Op.i32Mul, ...Op.i32Const(4), ...Op.i32Shl, ...Op.i32Add];
   const b = [...get('pb'), ...get('q0'), ...get('k'), ...Op.i32Mul, ...get('ldb'), ...Op.i32Mul, ...Op.i32Const(3), ...Op.i32Shl, ...Op.i32Add];
-  return forEachTile([...a, ...b, ...get('cT'), ...get('pn'), ...get('qn'), ...get('k'), ...get('ldc'), ...get('biasT'), ...get('ldb'), ...get('alpha'), ...get('aChannels'), ...Op.call(tile)]);
+  return forEachTile([...a, ...b, ...get('cT'), ...get('pn'), ...get('qn'), ...get('k'), ...get('ldc'), ...get('biasT'), ...get('ldb'), ...get('alpha'), ...get('aChannels'), ...Op.call(tile)], pooled);
 }
 
 /** The gather driver: `first` for the first block of KC pixels, `rest` (accumulating) for the others. */

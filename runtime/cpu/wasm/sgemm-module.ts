@@ -70,6 +70,12 @@ export interface SgemmVariant {
   tapChannels?: number;
   /** A read transposed through per-tap pointer lists (rowMajorB true, no bias, no activation). */
   gatherA?: boolean;
+  /**
+   * indirectA with a bias: each panel's 4 rows are one 2×2 pooling window (the gather orders its rows
+   * so: conv-indirect.ts), and the tile stores their max after the bias and activation (pmax from −∞
+   * in row order, as the maxpool kernel: pool-module.ts) as one row of C, panel p at row p.
+   */
+  pooled?: boolean;
   rowMajorB: boolean;
   accumulate: boolean;
   bias: boolean;
@@ -77,14 +83,14 @@ export interface SgemmVariant {
 }
 
 export function variantName(v: SgemmVariant): string {
-  return `tiles${v.rowMajorA ? '_rowa' : ''}${v.indirectA ? '_indirect' : ''}${v.tapChannels ? `_c${v.tapChannels}` : ''}${v.gatherA ? '_gather' : ''}${v.rowMajorB ? '_rowb' : ''}${v.accumulate ? '_acc' : ''}${v.bias ? '_bias' : ''}_${v.activation}`;
+  return `tiles${v.rowMajorA ? '_rowa' : ''}${v.indirectA ? '_indirect' : ''}${v.tapChannels ? `_c${v.tapChannels}` : ''}${v.gatherA ? '_gather' : ''}${v.rowMajorB ? '_rowb' : ''}${v.accumulate ? '_acc' : ''}${v.bias ? '_bias' : ''}_${v.activation}${v.pooled ? '_maxpool' : ''}`;
 }
 
 /** The epilogues of a whole product, one driver export each (sgemm-driver.ts). */
 export type DriverVariant = Omit<SgemmVariant, 'accumulate'>;
 
 export function driverName(v: DriverVariant): string {
-  return `gemm${v.rowMajorA ? '_rowa' : ''}${v.indirectA ? '_indirect' : ''}${v.tapChannels ? `_c${v.tapChannels}` : ''}${v.gatherA ? '_gather' : ''}${v.rowMajorB ? '_rowb' : ''}${v.bias ? '_bias' : ''}_${v.activation}`;
+  return `gemm${v.rowMajorA ? '_rowa' : ''}${v.indirectA ? '_indirect' : ''}${v.tapChannels ? `_c${v.tapChannels}` : ''}${v.gatherA ? '_gather' : ''}${v.rowMajorB ? '_rowb' : ''}${v.bias ? '_bias' : ''}_${v.activation}${v.pooled ? '_maxpool' : ''}`;
 }
 
 /**
@@ -104,6 +110,9 @@ const UNROLLED_STEPS = 27;
 /** The most taps an unrolled variant of `channels` per tap takes (fewer leave early). */
 export const unrolledTaps = (channels: number): number => (UNROLLED_TAP_CHANNELS.includes(channels) ? Math.floor(UNROLLED_STEPS / channels) : 0);
 
+/** The pooled indirect variants' channels per tap: the loop's (undefined) and each unrolled one's. */
+const POOLED_TAP_CHANNELS: ReadonlyArray<number | undefined> = [undefined, ...UNROLLED_TAP_CHANNELS];
+
 export const SGEMM_VARIANTS: readonly SgemmVariant[] = [
   ...[false, true].flatMap((rowMajorB) =>
     [false, true].flatMap((accumulate) =>
@@ -116,6 +125,7 @@ export const SGEMM_VARIANTS: readonly SgemmVariant[] = [
   ...[false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ indirectA: true, rowMajorB: false, accumulate: false, bias, activation }))),
   ...UNROLLED_TAP_CHANNELS.flatMap((tapChannels) => [false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ indirectA: true, tapChannels, rowMajorB: false, accumulate: false, bias, activation })))),
   ...[false, true].map((accumulate) => ({ gatherA: true, rowMajorB: true, accumulate, bias: false, activation: 'none' as const })),
+  ...POOLED_TAP_CHANNELS.flatMap((tapChannels) => TILE_ACTIVATIONS.map((activation) => ({ indirectA: true, tapChannels, rowMajorB: false, accumulate: false, bias: true, activation, pooled: true }))),
 ];
 
 export const DRIVER_VARIANTS: readonly DriverVariant[] = [
@@ -124,6 +134,7 @@ export const DRIVER_VARIANTS: readonly DriverVariant[] = [
   ...[false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ indirectA: true, rowMajorB: false, bias, activation }))),
   ...UNROLLED_TAP_CHANNELS.flatMap((tapChannels) => [false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ indirectA: true, tapChannels, rowMajorB: false, bias, activation })))),
   { gatherA: true, rowMajorB: true, bias: false, activation: 'none' },
+  ...POOLED_TAP_CHANNELS.flatMap((tapChannels) => TILE_ACTIVATIONS.map((activation) => ({ indirectA: true, tapChannels, rowMajorB: false, bias: true, activation, pooled: true }))),
 ];
 
 const params = ['pa', 'pb', 'c', 'mPanels', 'nPanels', 'kc', 'ldc', 'bias', 'ldb'] as const;
@@ -288,6 +299,7 @@ const activate = (activation: TileActivation): number[] => activationCode(activa
 
 /** C[4p + r, 8q .. 8q+7] = finish(acc[r]): cp walks down the tile's rows. */
 function storeTile(variant: SgemmVariant): number[] {
+  if (variant.pooled) return storePooledTile(variant);
   const code = [...get('c'), ...get('p'), ...get('ldc'), ...Op.i32Mul, ...Op.i32Const(2), ...Op.i32Shl, ...Op.i32Add];
   code.push(...get('q'), ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add, ...set('cp'));
   for (let r = 0; r < MR; r++) {
@@ -299,6 +311,22 @@ function storeTile(variant: SgemmVariant): number[] {
       code.push(...get('cp'), ...get('v'), ...Op.v128Store(16 * h));
     }
     code.push(...get('cp'), ...get('ldc'), ...Op.i32Add, ...set('cp'));
+  }
+  return code;
+}
+
+/** The pooled variants' store: per half, the max of the 4 rows (bias added, activated) into row p of C. */
+function storePooledTile(variant: SgemmVariant): number[] {
+  const code = [...get('c'), ...get('p'), ...get('ldc'), ...Op.i32Mul, ...Op.i32Add, ...get('q'), ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add, ...set('cp')];
+  for (let h = 0; h < 2; h++) {
+    // acc(0, h) is done with once its row is in: it holds the running max.
+    const max = acc(0, h);
+    for (let r = 0; r < MR; r++) {
+      code.push(...get(acc(r, h)), ...get(h === 0 ? 'bias0' : 'bias1'), ...Op.f32x4Add, ...set('v'), ...activate(variant.activation));
+      if (r === 0) code.push(...Op.f32Const(-Infinity), ...Op.f32x4Splat, ...get('v'), ...Op.f32x4Pmax, ...set(max));
+      else code.push(...get(max), ...get('v'), ...Op.f32x4Pmax, ...set(max));
+    }
+    code.push(...get('cp'), ...get(max), ...Op.v128Store(16 * h));
   }
   return code;
 }
@@ -377,7 +405,7 @@ export function sgemmModuleBytes(fma: boolean, shared: boolean, maxPages: number
   const drivers = DRIVER_VARIANTS.map((v) =>
     v.gatherA
       ? gatherDriverBody(functionIndex({ ...v, accumulate: false }), functionIndex({ ...v, accumulate: true }))
-      : v.indirectA ? indirectDriverBody(functionIndex({ ...v, accumulate: false })) : driverBody(v.rowMajorA === true, v.rowMajorB, {
+      : v.indirectA ? indirectDriverBody(functionIndex({ ...v, accumulate: false }), v.pooled === true) : driverBody(v.rowMajorA === true, v.rowMajorB, {
       first: functionIndex({ rowMajorA: v.rowMajorA, rowMajorB: v.rowMajorB, accumulate: false, bias: false, activation: 'none' }),
       middle: functionIndex({ rowMajorA: v.rowMajorA, rowMajorB: v.rowMajorB, accumulate: true, bias: false, activation: 'none' }),
       last: functionIndex({ ...v, accumulate: false }),

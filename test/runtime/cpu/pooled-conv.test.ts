@@ -6,7 +6,9 @@ import { activationRange } from '../../../runtime/cpu/kernels/activations.js';
 import { conv, geometry } from '../../../runtime/cpu/kernels/conv.js';
 import { poolingKernels } from '../../../runtime/cpu/kernels/pooling.js';
 import { setCpuThreads } from '../../../runtime/cpu/threads/thread-count.js';
-import { convWinograd, winogradApplies } from '../../../runtime/cpu/wasm/conv-winograd.js';
+import { pooledPath } from '../../../runtime/cpu/wasm/conv-simd.js';
+import { convWinograd } from '../../../runtime/cpu/wasm/conv-winograd.js';
+import { tileEpilogue } from '../../../runtime/cpu/wasm/matmul-simd.js';
 import { sgemmModule } from '../../../runtime/cpu/wasm/sgemm-simd.js';
 import { direct, type Case } from './conv-reference.js';
 import { U, random, size } from './float-data.js';
@@ -18,8 +20,8 @@ import { bits, warmPool } from './threads/warm-pool.js';
  * POOL_EPILOGUE) against two oracles: the exact float64 convolution, bias and activation, max-pooled
  * (within the direct kernel's float32 bound, (k + 4)·2⁻²⁴·Σ|terms|, of the window's largest: max
  * moves no value by more than its inputs moved), and the unfused steps the plan would run without
- * fusion (`conv2d+bias+<activation>`, then maxpool2d), bit for bit: the pooled Winograd transform
- * computes each tile as the unpooled one does, and every other case is those two steps.
+ * fusion (`conv2d+bias+<activation>`, then maxpool2d), bit for bit: the pooled Winograd transform and
+ * the pooled GEMM tiles compute each output as the unpooled ones do, and the other cases are those two steps.
  */
 const ctx = { training: false, lr: 0, step: 0, seed: 0 };
 const valid = { strides: [1, 1], padding: 'valid', dilation: [1, 1] };
@@ -28,17 +30,20 @@ const same = { strides: [1, 1], padding: 'same', dilation: [1, 1] };
 interface PooledCase extends Case {
   pool: [number, number];
   activation: 'relu' | 'leaky_relu' | 'sigmoid';
-  /** Whether the pooled Winograd output transform computes it (else the convolution, then the pooling kernel). */
-  winograd: boolean;
+  /** What computes it (conv-simd.ts's pooledPath): the pooled Winograd transform, the pooled GEMM tiles, or the convolution then the pooling kernel. */
+  path: 'winograd' | 'indirect' | 'unpooled';
 }
 
+/** 'unpooled' appears for every reason pooledPath gives it: a window other than 2×2, an activation outside the tile. */
 const cases: PooledCase[] = [
-  { name: "the conv net's second layer (11×11 outputs, the last row and column dropped)", x: [3, 13, 13, 32], w: [64, 3, 3, 32], attrs: valid, pool: [2, 2], activation: 'relu', winograd: true },
-  { name: 'same, 9×10 (a ragged panel of 20 filters)', x: [2, 9, 10, 16], w: [20, 3, 3, 16], attrs: same, pool: [2, 2], activation: 'leaky_relu', winograd: true },
-  { name: 'a first layer (one channel: no Winograd)', x: [4, 28, 28, 1], w: [8, 3, 3, 1], attrs: valid, pool: [2, 2], activation: 'relu', winograd: false },
-  { name: 'a 3×3 pool on a Winograd-shaped layer', x: [2, 13, 13, 16], w: [16, 3, 3, 16], attrs: valid, pool: [3, 3], activation: 'relu', winograd: false },
-  { name: 'an activation outside the tile (sigmoid)', x: [2, 12, 12, 16], w: [16, 3, 3, 16], attrs: same, pool: [2, 2], activation: 'sigmoid', winograd: false },
-  { name: 'a 1×2 pool, stride 2 convolution', x: [2, 15, 16, 8], w: [12, 3, 3, 8], attrs: { strides: [2, 2], padding: 'same', dilation: [1, 1] }, pool: [1, 2], activation: 'relu', winograd: false },
+  { name: "the conv net's second layer (11×11 outputs, the last row and column dropped)", x: [3, 13, 13, 32], w: [64, 3, 3, 32], attrs: valid, pool: [2, 2], activation: 'relu', path: 'winograd' },
+  { name: 'same, 9×10 (a ragged panel of 20 filters)', x: [2, 9, 10, 16], w: [20, 3, 3, 16], attrs: same, pool: [2, 2], activation: 'leaky_relu', path: 'winograd' },
+  { name: 'a first layer (one channel, a tap per window row: the unrolled pooled tiles)', x: [4, 28, 28, 1], w: [8, 3, 3, 1], attrs: valid, pool: [2, 2], activation: 'relu', path: 'indirect' },
+  { name: 'RGB, same padding (9 taps of 3 channels), 13×13 outputs', x: [3, 13, 13, 3], w: [12, 3, 3, 3], attrs: same, pool: [2, 2], activation: 'leaky_relu', path: 'indirect' },
+  { name: 'a 5×5, stride 2 convolution of 8 channels (the looping pooled tiles), 20 filters', x: [2, 19, 17, 8], w: [20, 5, 5, 8], attrs: { strides: [2, 2], padding: 'valid', dilation: [1, 1] }, pool: [2, 2], activation: 'relu', path: 'indirect' },
+  { name: 'a 3×3 pool on a Winograd-shaped layer', x: [2, 13, 13, 16], w: [16, 3, 3, 16], attrs: valid, pool: [3, 3], activation: 'relu', path: 'unpooled' },
+  { name: 'an activation outside the tile (sigmoid)', x: [2, 12, 12, 16], w: [16, 3, 3, 16], attrs: same, pool: [2, 2], activation: 'sigmoid', path: 'unpooled' },
+  { name: 'a 1×2 pool, stride 2 convolution', x: [2, 15, 16, 8], w: [12, 3, 3, 8], attrs: { strides: [2, 2], padding: 'same', dilation: [1, 1] }, pool: [1, 2], activation: 'relu', path: 'unpooled' },
 ];
 
 const exactActivation = { relu: (v: number) => Math.max(v, 0), leaky_relu: (v: number) => (v < 0 ? 0.1 * v : v), sigmoid: (v: number) => 1 / (1 + Math.exp(-v)) };
@@ -86,7 +91,8 @@ describe.runIf(sgemmModule() !== null)('convolutions with a max-pooling epilogue
       const w = random(size(c.w), 2);
       const bias = random(c.w[0]!, 3);
       const { g, shape, value, bound } = expected(c, x, w, bias);
-      expect(winogradApplies(g) && c.pool[0] === 2 && c.pool[1] === 2 && c.activation !== 'sigmoid').toBe(c.winograd);
+      const tile = tileEpilogue({ bias, pre: null, activation: activationRange(c.activation, {}), activationName: c.activation }, {}, g.f);
+      expect(pooledPath(g, c.pool, tile)).toBe(c.path);
       const unpooled = [g.n, g.oh, g.ow, g.f];
       const placed = placedInKernelMemory([
         { shape: c.x, data: x }, { shape: c.w, data: w }, { shape: [g.f], data: bias },
@@ -105,7 +111,7 @@ describe.runIf(sgemmModule() !== null)('convolutions with a max-pooling epilogue
       setCpuThreads(1);
       runFused();
       expect(bits(fused.data)).toEqual(twoThreads);
-      if (c.winograd) {
+      if (c.path === 'winograd') {
         // What ran is the pooled transform itself (a tolerance alone would also pass the unfused steps).
         const own = new Float32Array(value.length);
         placed.tensors[5]!.data.fill(Number.NaN);
@@ -118,7 +124,7 @@ describe.runIf(sgemmModule() !== null)('convolutions with a max-pooling epilogue
   }
 
   it('the JS kernel (no WebAssembly) pools the same way: its convolution, then its pooling', () => {
-    const c = cases[3]!;
+    const c = cases.find((c) => c.pool[0] === 3)!;
     const x = random(size(c.x), 4);
     const w = random(size(c.w), 5);
     const bias = random(c.w[0]!, 6);
