@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileGraph } from '../../../compiler/compile.js';
 import type { Plan } from '../../../runtime/plan/format.js';
+import type { HostTensor } from '../../../runtime/tensor.js';
 import { LayerGraph, trainConfig } from '../layer-graph.js';
 
 /**
@@ -106,7 +107,7 @@ describe('the pooled step on the CPU', () => {
     const { createCpuExecutor } = await import('../../../runtime/cpu/index.js');
     const x = { shape: [3, 7, 9, 2], dtype: 'f32' as const, data: Float32Array.from({ length: 3 * 7 * 9 * 2 }, (_, i) => Math.sin(i * 0.7)) };
     for (const net of [{}, { size: [2, 3], map: [5, 7] as [number, number] }, { activation: null, bias: false }]) {
-      const results = [];
+      const results: HostTensor[] = [];
       for (const fuse of [true, false]) {
         const { plan, weights } = compileGraph(convPool({ ...net, map: net.map ?? [5, 7] }).g.graph, 'M', null, { target: 'cpu', fuse, training: false });
         expect(plan!.forward.some((s) => s.kernel.endsWith('+maxpool'))).toBe(fuse);

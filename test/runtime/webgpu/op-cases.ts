@@ -215,7 +215,7 @@ function spatialCases(): OpCase[] {
   }
   // The pooling epilogue: the conv's outputs max-pooled by `pool` at stride = window, the rows and
   // columns after the last whole window dropped (5 → 2, 7 → 2 with windows of 3).
-  const pooled = [
+  const pooled: Array<{ kernel: string; name: string; x: number[]; w: number[]; y: number[]; attrs: Record<string, PlanAttr> }> = [
     { kernel: 'conv2d+bias+relu+maxpool', name: 'valid, a row and a column dropped', x: [2, 7, 7, 3], w: [4, 3, 3, 3], y: [2, 2, 2, 4], attrs: { strides: [1, 1], padding: 'valid', dilation: [1, 1], pool: [2, 2] } },
     { kernel: 'conv2d+bias+leaky_relu+maxpool', name: 'same stride 2, windows 2×3', x: [2, 8, 13, 3], w: [4, 3, 3, 3], y: [2, 2, 2, 4], attrs: { strides: [2, 2], padding: 'same', dilation: [1, 1], pool: [2, 3], alpha: 0.2 } },
     { kernel: 'conv2d+maxpool', name: 'dilated, no bias', x: [1, 7, 7, 2], w: [3, 3, 3, 2], y: [1, 1, 1, 3], attrs: { strides: [1, 1], padding: 'valid', dilation: [2, 2], pool: [3, 3] } },
