@@ -103,13 +103,15 @@ describe('fuse-epilogues: the pooling epilogue', () => {
 });
 
 describe('the pooled step on the CPU', () => {
-  it('computes what the unfused conv2d, bias_add, relu and maxpool2d compute', async () => {
+  it("computes what the unfused conv2d, bias_add, relu and maxpool2d compute ('same' pooling where it pads nothing too)", async () => {
     const { createCpuExecutor } = await import('../../../runtime/cpu/index.js');
-    const x = { shape: [3, 7, 9, 2], dtype: 'f32' as const, data: Float32Array.from({ length: 3 * 7 * 9 * 2 }, (_, i) => Math.sin(i * 0.7)) };
-    for (const net of [{}, { size: [2, 3], map: [5, 7] as [number, number] }, { activation: null, bias: false }]) {
+    const nets: Net[] = [{ map: [5, 7] }, { size: [2, 3], map: [5, 7] }, { activation: null, bias: false, map: [5, 7] }, { padding: 'same', map: [4, 6] }];
+    for (const net of nets) {
+      const [h, w] = [net.map![0] + 2, net.map![1] + 2];
+      const x = { shape: [3, h, w, 2], dtype: 'f32' as const, data: Float32Array.from({ length: 3 * h * w * 2 }, (_, i) => Math.sin(i * 0.7)) };
       const results: HostTensor[] = [];
       for (const fuse of [true, false]) {
-        const { plan, weights } = compileGraph(convPool({ ...net, map: net.map ?? [5, 7] }).g.graph, 'M', null, { target: 'cpu', fuse, training: false });
+        const { plan, weights } = compileGraph(convPool(net).g.graph, 'M', null, { target: 'cpu', fuse, training: false });
         expect(plan!.forward.some((s) => s.kernel.endsWith('+maxpool'))).toBe(fuse);
         results.push((await createCpuExecutor(plan!, weights).infer({ x })).y!);
       }
