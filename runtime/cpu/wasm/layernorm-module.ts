@@ -1,4 +1,5 @@
 import { MAX_MEMORY_PAGES } from '../threads/threaded-module.js';
+import { channelSums } from './channel-sums.js';
 import { add, laneSum, load, mul, overRows, Simd, single, store, storeLane0, sub, tail, vectors } from './row-code.js';
 import { importedMemorySection, moduleOfFunctions, Op, Type } from './wasm-bytes.js';
 import { WasmFunction } from './wasm-function.js';
@@ -110,34 +111,44 @@ const FUNCTIONS = {
   ]),
   ln_param_grads: fn(['dy', 'x', 'mean', 'invstd', 'dg', 'db', 'rows', 'cBytes'], (f) => {
     const group = (tile: string): number[] => [...f.get(tile), ...Op.i32Const(16), ...Op.i32Mul];
-    const accumulate = (base: string, value: Code): number[] => [...f.get(base), ...f.get('j'), ...Op.i32Add, ...add(channel(f, base), value), ...Op.v128Store(0)];
     // A tail channel's float alone (a whole vector would reach past the row and the gradients).
     const accumulateLane0 = (base: string, value: Code): number[] => [...f.get(base), ...f.get('j'), ...Op.i32Add, ...add(channelSingle(f, base), value), ...Op.f32x4ExtractLane(0), ...Op.f32Store(0)];
+    const rowStats = [...f.set('mv', perRow(f, 'mean')), ...f.set('iv', perRow(f, 'invstd'))];
     return [
-      // The tile's whole groups end at min(16·end, c16); the group of the 1-3 tail channels (the last
-      // tile's last) one channel at a time.
+      // The tile's whole groups end at min(16·end, c16), summed in registers (channel-sums.ts); the
+      // group of the 1-3 tail channels (the last tile's last) one channel at a time, in memory.
       ...f.set('c16', [...f.get('cBytes'), ...Op.i32Const(-16), ...Op.i32And]),
       ...f.set('stop', group('end')),
       ...f.set('stop', [...f.get('stop'), ...f.get('c16'), ...f.get('stop'), ...f.get('c16'), ...Op.i32LtS, ...Op.select]),
+      ...channelSums(
+        f,
+        {
+          sums: ['db', 'dg'],
+          tensors: ['dy', 'x'],
+          channels: [],
+          perRow: rowStats,
+          terms: (g) => [
+            ...f.set('d', g.element('dy')),
+            ...g.accumulate('db', f.get('d')),
+            ...g.accumulate('dg', mul(f.get('d'), mul(sub(g.element('x'), f.get('mv')), f.get('iv')))),
+          ],
+        },
+        group('start'),
+        f.get('stop'),
+      ),
+      ...[...group('end'), ...f.get('cBytes'), ...Op.i32GtS],
+      ...Op.if,
       ...f.set('row', Op.i32Const(0)),
       ...f.for('r', Op.i32Const(0), f.get('rows'), Op.i32Const(1), [
-        ...f.set('mv', perRow(f, 'mean')),
-        ...f.set('iv', perRow(f, 'invstd')),
-        ...f.for('j', group('start'), f.get('stop'), Op.i32Const(16), [
-          ...f.set('d', load(f, 'dy')),
-          ...accumulate('db', f.get('d')),
-          ...accumulate('dg', mul(f.get('d'), mul(sub(load(f, 'x'), f.get('mv')), f.get('iv')))),
-        ]),
-        ...[...group('end'), ...f.get('cBytes'), ...Op.i32GtS],
-        ...Op.if,
+        ...rowStats,
         ...f.for('j', f.get('c16'), f.get('cBytes'), Op.i32Const(4), [
           ...f.set('d', single(f, 'dy')),
           ...accumulateLane0('db', f.get('d')),
           ...accumulateLane0('dg', mul(f.get('d'), mul(sub(single(f, 'x'), f.get('mv')), f.get('iv')))),
         ]),
-        ...Op.end,
         ...f.bump('row', f.get('cBytes')),
       ]),
+      ...Op.end,
     ];
   }),
 };

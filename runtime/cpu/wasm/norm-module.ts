@@ -1,4 +1,5 @@
 import { MAX_MEMORY_PAGES } from '../threads/threaded-module.js';
+import { channelSums, type ChannelSums } from './channel-sums.js';
 import { importedMemorySection, moduleOfFunctions, Op, Type } from './wasm-bytes.js';
 import { WasmFunction } from './wasm-function.js';
 
@@ -19,7 +20,10 @@ import { WasmFunction } from './wasm-function.js';
  * `n` (f32) is the row count, `k` the per-channel gamma·invstd / rows. Each function also takes
  * (start, end), last, and does the channel groups [start, end) (a group: 4 channels, 16 bytes), so
  * that it runs on the worker pool (threads/threaded-module.ts) split by channels: each channel's sums
- * still run over the rows in order, the same bits on any number of threads.
+ * still run over the rows in order, the same bits on any number of threads. The per-channel sums
+ * (bn_sum, bn_sqdev, bn_grad_sums) hold them in registers through all the rows, a run of up to 4
+ * groups at a time (channel-sums.ts, which says why and what it gained): the same adds in the same
+ * order as a sum in memory.
  */
 const i32 = Type.i32;
 const load = (f: WasmFunction, base: string, offset: string): number[] => [...f.get(base), ...f.get(offset), ...Op.i32Add, ...Op.v128Load(0)];
@@ -27,16 +31,18 @@ const mul = (a: number[], b: number[]): number[] => [...a, ...b, ...Op.f32x4Mul]
 const add = (a: number[], b: number[]): number[] => [...a, ...b, ...Op.f32x4Add];
 const sub = (a: number[], b: number[]): number[] => [...a, ...b, ...Op.f32x4Sub];
 
+/** The byte offset of a channel group (`start` or `end`). */
+const group = (f: WasmFunction, tile: string): number[] => [...f.get(tile), ...Op.i32Const(16), ...Op.i32Mul];
+
 /**
  * for each row r: for j (bytes, step 16) in the groups [start, end): `body` with `row` = the row's
  * byte offset and `j`; row advances by cBytes.
  */
 function rowsByChannel(f: WasmFunction, body: number[]): number[] {
-  const group = (tile: string): number[] => [...f.get(tile), ...Op.i32Const(16), ...Op.i32Mul];
   return [
     ...f.set('row', Op.i32Const(0)),
     ...f.for('r', Op.i32Const(0), f.get('rows'), Op.i32Const(1), [
-      ...f.for('j', group('start'), group('end'), Op.i32Const(16), body),
+      ...f.for('j', group(f, 'start'), group(f, 'end'), Op.i32Const(16), body),
       ...f.bump('row', f.get('cBytes')),
     ]),
   ];
@@ -48,10 +54,8 @@ const at = (f: WasmFunction, base: string): number[] => [...f.get(base), ...f.ge
 const channel = (f: WasmFunction, base: string): number[] => load(f, base, 'j');
 /** v128 at `base + row + j` (an element of the [rows, C] tensor). */
 const element = (f: WasmFunction, base: string): number[] => [...at(f, base), ...Op.v128Load(0)];
-/** base[j] += value (a per-channel vector). */
-const accumulate = (f: WasmFunction, base: string, value: number[]): number[] => [
-  ...f.get(base), ...f.get('j'), ...Op.i32Add, ...add(channel(f, base), value), ...Op.v128Store(0),
-];
+/** The sums over all rows for the groups [start, end), in registers (channel-sums.ts). */
+const byGroups = (f: WasmFunction, spec: ChannelSums): number[] => channelSums(f, spec, group(f, 'start'), group(f, 'end'));
 
 function fn(params: string[], build: (f: WasmFunction) => number[], f32Params: string[] = []): { f: WasmFunction; code: number[] } {
   const f = new WasmFunction([...params.map((p) => [p, i32] as const), ...f32Params.map((p) => [p, Type.f32] as const), ['start', i32], ['end', i32]]);
@@ -61,9 +65,14 @@ function fn(params: string[], build: (f: WasmFunction) => number[], f32Params: s
 }
 
 const FUNCTIONS = {
-  bn_sum: fn(['x', 'rows', 'cBytes', 'sum'], (f) => rowsByChannel(f, accumulate(f, 'sum', element(f, 'x')))),
+  bn_sum: fn(['x', 'rows', 'cBytes', 'sum'], (f) => byGroups(f, { sums: ['sum'], tensors: ['x'], channels: [], terms: (g) => g.accumulate('sum', g.element('x')) })),
   bn_sqdev: fn(['x', 'rows', 'cBytes', 'mean', 'sum'], (f) =>
-    rowsByChannel(f, [...f.set('d', sub(element(f, 'x'), channel(f, 'mean'))), ...accumulate(f, 'sum', mul(f.get('d'), f.get('d')))]),
+    byGroups(f, {
+      sums: ['sum'],
+      tensors: ['x'],
+      channels: ['mean'],
+      terms: (g) => [...f.set('d', sub(g.element('x'), g.channel('mean'))), ...g.accumulate('sum', mul(f.get('d'), f.get('d')))],
+    }),
   ),
   bn_apply: fn(['x', 'y', 'rows', 'cBytes', 'mean', 'invstd', 'g', 'b'], (f) =>
     rowsByChannel(f, [
@@ -73,11 +82,16 @@ const FUNCTIONS = {
     ]),
   ),
   bn_grad_sums: fn(['dy', 'x', 'rows', 'cBytes', 'mean', 'invstd', 'db', 'dg'], (f) =>
-    rowsByChannel(f, [
-      ...f.set('d', element(f, 'dy')),
-      ...accumulate(f, 'db', f.get('d')),
-      ...accumulate(f, 'dg', mul(mul(f.get('d'), sub(element(f, 'x'), channel(f, 'mean'))), channel(f, 'invstd'))),
-    ]),
+    byGroups(f, {
+      sums: ['db', 'dg'],
+      tensors: ['dy', 'x'],
+      channels: ['mean', 'invstd'],
+      terms: (g) => [
+        ...f.set('d', g.element('dy')),
+        ...g.accumulate('db', f.get('d')),
+        ...g.accumulate('dg', mul(mul(f.get('d'), sub(g.element('x'), g.channel('mean'))), g.channel('invstd'))),
+      ],
+    }),
   ),
   bn_grad_apply: fn(
     ['dy', 'x', 'dx', 'rows', 'cBytes', 'mean', 'invstd', 'k', 'db', 'dg'],
