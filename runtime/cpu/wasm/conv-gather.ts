@@ -3,6 +3,7 @@ import { KC } from '../kernels/gemm-pack.js';
 import { geometryKey } from './conv-indirect.js';
 import { addressIn, zerosIn } from './kernel-memory.js';
 import { pointerTable } from './pointer-tables.js';
+import { cpuThreads } from '../threads/thread-count.js';
 import { parallelFor } from '../threads/threaded-module.js';
 import { driverName, MR, NR } from './sgemm-module.js';
 import { floatsOf, type SgemmModule } from './sgemm-simd.js';
@@ -69,6 +70,12 @@ export function convGradWeightGather(module: SgemmModule, dy: Float32Array, x: F
     if (table) lists.set(table);
     else buildLists(lists);
   }
+  // A column tile per thread, not per panel: the tile takes each block of KC pixels for all its panels
+  // in turn, so that block of dy (rows of F floats, of which a panel reads 8) comes from memory once
+  // per tile, not once per panel. Which panels share a tile changes no sum: the same bits either way.
+  // The conv net's first layer ([64, 28, 28, 1] * [32, 3, 3, 1], one thread, CPU time, under load):
+  // 1.16–1.39 → 1.00–1.12 ms.
+  const colTiles = Math.min(nPanels, cpuThreads());
   const d = driverArgs;
   d[0] = listsAt;
   d[1] = dyAt;
@@ -80,10 +87,10 @@ export function convGradWeightGather(module: SgemmModule, dy: Float32Array, x: F
   d[7] = nPanels;
   d[8] = rows;
   d[9] = 1;
-  d[10] = nPanels;
+  d[10] = colTiles;
   d[11] = 0;
   d[12] = g.c;
-  parallelFor(module.threaded, GATHER_DRIVER, d, nPanels, k * g.f * rows);
+  parallelFor(module.threaded, GATHER_DRIVER, d, colTiles, k * g.f * rows);
   // dw[f, kk] = dwᵀ[kk, f]
   const from = cAt / 4;
   for (let f = 0; f < g.f; f++) for (let kk = 0, o = f * k; kk < k; kk++) dw[o + kk] = floats[from + kk * ldc + f]!;

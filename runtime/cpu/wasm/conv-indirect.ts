@@ -111,8 +111,6 @@ export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB,
   const { memory, resident } = module;
   const { source, channels, taps, rows: m } = gather;
   const pooled = gather.pooled === true;
-  // Rows of C per row of the product (pooled: one per window of 4, which the passes never split).
-  const cRows = (rows: number): number => (pooled ? rows / MR : rows);
   const k = taps * channels;
   const nPanels = Math.ceil(n / NR);
   const ldc = nPanels * NR;
@@ -144,7 +142,7 @@ export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB,
   const cScratchAt = align16(tableAt !== null ? pointersAt : pointersAt + (table ? table.length : passRows * taps) * 4);
   // C straight into c when the tiles' rows are c's rows (no padding columns, no rows past m).
   const cInPlace = ldc === n && m % MR === 0 ? addressIn(memory, c) : null;
-  const biasAt = cScratchAt + (cInPlace === null ? cRows(passRows) * ldc * 4 : 0);
+  const biasAt = cScratchAt + (cInPlace === null ? cRowsOf(passRows, pooled) * ldc * 4 : 0);
   resident.reserve(biasAt + ldc * 4);
   if (residentAt === null) writeB(bAt);
   const floats = floatsOf(memory);
@@ -170,7 +168,7 @@ export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB,
     const mPanels = Math.ceil(rows / MR);
     if (!table) writePointers(gather, pointers!, 0, i0, rows, sourceAt, zerosAt);
     const [rowTiles, colTiles] = tileShape(mPanels, nPanels);
-    const cAt = cInPlace === null ? cScratchAt : cInPlace + cRows(i0) * n * 4;
+    const cAt = cInPlace === null ? cScratchAt : cInPlace + cRowsOf(i0, pooled) * n * 4;
     const d = driverArgs;
     d[0] = listsBase + (table ? i0 * taps * 4 : 0);
     d[1] = bAt;
@@ -188,11 +186,14 @@ export function sgemmIndirect(module: SgemmModule, gather: Gather, b: IndirectB,
     parallelFor(module.threaded, driver, d, rowTiles * colTiles, tileWork(rows, nPanels, k));
     // Rows padded to ldc (F not a multiple of 8: LeNet's 6 filters): copied out by copy_columns, on
     // the threads, when c lies in the memory; a JS loop per float took 20% of that layer.
-    if (cInPlace === null && ldc !== n && columns && cAddress !== null) copyColumns(columns, cAt, ldc, cAddress + cRows(i0) * n * 4, n, cRows(rows), n);
-    else if (cInPlace === null) copyOut(memory, cAt / 4, ldc, c, cRows(i0) * n, n, cRows(rows));
+    if (cInPlace === null && ldc !== n && columns && cAddress !== null) copyColumns(columns, cAt, ldc, cAddress + cRowsOf(i0, pooled) * n * 4, n, cRowsOf(rows, pooled), n);
+    else if (cInPlace === null) copyOut(memory, cAt / 4, ldc, c, cRowsOf(i0, pooled) * n, n, cRowsOf(rows, pooled));
     epilogue.after?.(c, i0, i0 + rows);
   }
 }
+
+/** Rows of C for `rows` rows of the product: one per window of 4 when pooled (the passes never split a window). A function of its own: a closure over `pooled` in sgemmIndirect would be made per call. */
+const cRowsOf = (rows: number, pooled: boolean): number => (pooled ? rows / MR : rows);
 
 /** The driver's argument list, reused by every call (parallelFor reads it before it returns). */
 const driverArgs: number[] = new Array<number>(13).fill(0);
@@ -342,7 +343,6 @@ function forwardGatherOf(x: Float32Array, g: Geometry, byRows: boolean, pooled: 
     pointers(into, at, i0, count, sourceAt, zerosAt) {
       const { h, w, kh, ow, oh, sh, sw, dh, dw, padTop, padLeft } = g;
       const pixelBytes = g.c * 4;
-      const pixel = { b: 0, oy: 0, ox: 0 };
       for (let r = 0; r < count; r++) {
         pixelOf(i0 + r, pixel);
         const { b, oy, ox } = pixel;
@@ -360,7 +360,7 @@ function forwardGatherOf(x: Float32Array, g: Geometry, byRows: boolean, pooled: 
     },
   };
 
-  /** The output pixel that row i computes, into `into`. */
+  /** The output pixel that row i computes, into `into` (one object for every call: `pixel`). */
   function pixelOf(i: number, into: { b: number; oy: number; ox: number }): void {
     if (pooled) {
       const window = i >> 2;
@@ -378,6 +378,9 @@ function forwardGatherOf(x: Float32Array, g: Geometry, byRows: boolean, pooled: 
     into.b = (rest - into.oy) / g.oh;
   }
 }
+
+/** forwardGatherOf's pixel of the row being listed (one for every call: an object per call would be garbage per step). */
+const pixel = { b: 0, oy: 0, ox: 0 };
 
 /** The forward's gather, a tap per (ky, kx) (depthwise-simd.ts reads these lists too). */
 export const forwardGather = keptPer((x: Float32Array, g: Geometry): Gather => forwardGatherOf(x, g, false, false));
