@@ -32,7 +32,7 @@ import type { WasmFunction } from './wasm-function.js';
 type Code = readonly number[];
 
 /** Group k of a run: its operands' vectors and its sums' locals. */
-export interface RunGroup {
+interface RunGroup {
   /** The vector of [rows, C] tensor `t` (a base address parameter) at the current row, this group. */
   element(t: string): number[];
   /** The per-channel vector at `c` (a base address parameter), this group (in a local for the run). */
