@@ -73,8 +73,18 @@ const harness = `(bytes, calls) => {
 type TileCall = [fn: string, pa: number[], pb: number[], c0: number[], bias: number[], alpha: number, kc: number, pointers: number[] | null, ldb: number, aChannels: number];
 type TileRun = (bytes: Uint8Array, calls: TileCall[]) => number[][];
 
-/** A(r, kk) · B(kk, s) summed, then the variant's epilogue; `a(r, kk)` reads A as the variant lays it out. */
+/**
+ * A(r, kk) · B(kk, s) summed, then the variant's epilogue; `a(r, kk)` reads A as the variant lays it out.
+ * A pooled variant stores only row 0, the max of the 4 finished rows (a 2×2 window's pixels); the rest of
+ * C keeps what it held.
+ */
 function tileOracle(a: (r: number, kk: number) => number, pb: Float32Array, c0: Float32Array, bias: Float32Array, alpha: number, k: number, variant: (typeof SGEMM_VARIANTS)[number]): number[] {
+  const finished = unpooledTileOracle(a, pb, c0, bias, alpha, k, variant);
+  if (!variant.pooled) return finished;
+  return Array.from({ length: 32 }, (_, i) => (i < 8 ? Math.max(...[0, 1, 2, 3].map((r) => finished[r * 8 + i]!)) : c0[i]!));
+}
+
+function unpooledTileOracle(a: (r: number, kk: number) => number, pb: Float32Array, c0: Float32Array, bias: Float32Array, alpha: number, k: number, variant: (typeof SGEMM_VARIANTS)[number]): number[] {
   return Array.from({ length: 32 }, (_, i) => {
     const [r, s] = [Math.floor(i / 8), i % 8];
     let v = 0;
