@@ -24,10 +24,10 @@ import { Op, Type, u32, vector } from './wasm-bytes.js';
  * arguments with `pa` the pointer lists (per panel of 4 rows, `k` taps of 4 pointers), `k` the taps,
  * `ldbBytes` the bytes of one tap's run of channels and B unblocked; all of k is one call per tile.
  *
- * The gather driver (`gemm_gather`, a convolution's weight gradient: conv-gather.ts) splits columns
- * only (its tiles derive each row's tap from the row's index, so they always start at row 0:
- * rowTiles 1): tile t is a run of column panels for all mPanels rows, over the k blocks of KC
- * pixels in order; block b's lists start at pa + b·listBytes, listBytes being passed as `bias` (it has none).
+ * The gather driver (`gemm_gather`, a convolution's weight gradient: conv-gather.ts): tile t is a run
+ * of row panels × a run of column panels, over the k blocks of KC pixels in order; block b's lists
+ * start at pa + b·listBytes, listBytes being passed as `bias` (it has none). Its tile function derives
+ * each row's tap from the row's index, so it is passed the tile's first row (4·p0) as its `bias`.
  */
 const driverParams = ['pa', 'pb', 'c', 'bias', 'ldc', 'ldb', 'mPanels', 'nPanels', 'k', 'rowTiles', 'colTiles'] as const;
 const locals = ['t', 'p0', 'pn', 'q0', 'qn', 'k0', 'kc', 'cT', 'biasT', 'ct'] as const;
@@ -94,8 +94,8 @@ export function gatherDriverBody(first: number, rest: number): number[] {
   const args = (): number[] => [
     ...get('pa'), ...get('k0'), ...Op.i32Const(KC), ...Op.i32DivU, ...get('bias'), ...Op.i32Mul, ...Op.i32Add,
     ...get('pb'), ...get('k0'), ...get('ldb'), ...Op.i32Mul, ...Op.i32Add, ...get('q0'), ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add,
-    ...get('c'), ...get('q0'), ...Op.i32Const(5), ...Op.i32Shl, ...Op.i32Add,
-    ...get('mPanels'), ...get('qn'), ...get('kc'), ...get('ldc'), ...Op.i32Const(0), ...get('ldb'), ...get('alpha'), ...get('aChannels'),
+    ...get('cT'),
+    ...get('pn'), ...get('qn'), ...get('kc'), ...get('ldc'), ...get('p0'), ...Op.i32Const(2), ...Op.i32Shl, ...get('ldb'), ...get('alpha'), ...get('aChannels'),
   ];
   const code: number[] = [];
   code.push(...Op.i32Const(0), ...set('k0'), ...Op.loop);

@@ -50,7 +50,8 @@ import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32,
  * the patches transposed, through pointer lists too: A's rows are (tap, channel) pairs, its k the
  * output pixels of a block, and `pa` holds one list of `kc` pointers per tap (then four lists of
  * zeros for the rows past the last tap), tap after tap: A(4p + r, i) = *(list[t][i] + ch·4) with
- * t, ch = divmod(4p + r, `aChannels`). B is row-major (dy), as in the rowMajorB variants.
+ * t, ch = divmod(bias + 4p + r, `aChannels`), `bias` the tile's first row (these variants have no
+ * bias). B is row-major (dy), as in the rowMajorB variants.
  *
  * All pointers are byte addresses in the module's memory; bias is padded to a multiple of 8.
  */
@@ -244,15 +245,16 @@ function tapUnrolledSteps(fma: boolean, channels: number): number[] {
 const unrolledSteps = new Map<string, number[]>();
 
 /**
- * All kc steps of a gatherA tile: rows r of A panel p are (t, ch) = divmod(4p + r, aChannels), read
- * from list t (at pa + t·kc·4, walked by co) plus ch·4; B's rows follow at a stride of ldb.
+ * All kc steps of a gatherA tile: rows r of A panel p are (t, ch) = divmod(row0 + 4p + r, aChannels),
+ * row0 being the tile's first row (passed as `bias`: the driver's row tiles), read from list t (at
+ * pa + t·kc·4, walked by co) plus ch·4; B's rows follow at a stride of ldb.
  */
 function gatherSteps(fma: boolean): number[] {
   const lists = ['r0', 'r1', 'r2', 'r3'] as const;
   const offsets = ['o0', 'o1', 'o2', 'o3'] as const;
   const code: number[] = [];
   for (let r = 0; r < MR; r++) {
-    code.push(...get('p'), ...Op.i32Const(2), ...Op.i32Shl, ...Op.i32Const(r), ...Op.i32Add, ...set('kk'));
+    code.push(...get('p'), ...Op.i32Const(2), ...Op.i32Shl, ...Op.i32Const(r), ...Op.i32Add, ...get('bias'), ...Op.i32Add, ...set('kk'));
     code.push(...get('kk'), ...get('aChannels'), ...Op.i32DivU, ...set('t'));
     code.push(...get('pa'), ...get('t'), ...get('kc'), ...Op.i32Mul, ...Op.i32Const(2), ...Op.i32Shl, ...Op.i32Add, ...set(lists[r]!));
     code.push(...get('kk'), ...get('t'), ...get('aChannels'), ...Op.i32Mul, ...Op.i32Sub, ...Op.i32Const(2), ...Op.i32Shl, ...set(offsets[r]!));

@@ -56,21 +56,22 @@ const random = (n: number, seed: number): Float32Array => Float32Array.from({ le
  * Layout: A panels at 0, B panels at 4096 (a packed panel and a row-major [kc, 8] B are the same
  * floats: ldb = 32 bytes), C at 8192 (row stride 8 floats), bias at 12288. Indirect and gather
  * variants: their pointers at 0 (`pointers`, byte addresses), A's values from 16384. Row-major A
- * variants: A's 4 rows at 0, `aChannels` bytes apart.
+ * variants: A's 4 rows at 0, `aChannels` bytes apart. Gather variants take the tile's first row of A
+ * where the others take the bias's address (`row0`).
  */
 const harness = `(bytes, calls) => {
   const module = new WebAssembly.Module(bytes);
-  return calls.map(([fn, pa, pb, c0, bias, alpha, kc, pointers, ldb, aChannels]) => {
+  return calls.map(([fn, pa, pb, c0, bias, alpha, kc, pointers, ldb, aChannels, row0]) => {
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 16 });
     const { exports } = new WebAssembly.Instance(module, { env: { memory } });
     const f = new Float32Array(memory.buffer);
     if (pointers) { new Int32Array(memory.buffer).set(pointers, 0); f.set(pa, 4096); } else f.set(pa, 0);
     f.set(pb, 1024); f.set(c0, 2048); f.set(bias, 3072);
-    exports[fn](0, 4096, 8192, 1, 1, kc, 32, 12288, ldb, alpha, aChannels);
+    exports[fn](0, 4096, 8192, 1, 1, kc, 32, row0 ?? 12288, ldb, alpha, aChannels);
     return [...f.subarray(2048, 2080)];
   });
 }`;
-type TileCall = [fn: string, pa: number[], pb: number[], c0: number[], bias: number[], alpha: number, kc: number, pointers: number[] | null, ldb: number, aChannels: number];
+type TileCall = [fn: string, pa: number[], pb: number[], c0: number[], bias: number[], alpha: number, kc: number, pointers: number[] | null, ldb: number, aChannels: number, row0: number | null];
 type TileRun = (bytes: Uint8Array, calls: TileCall[]) => number[][];
 
 /**
@@ -120,19 +121,24 @@ function checkTiles(run: TileRun, fma: boolean): void {
   // The loop variants: 9 taps of 3. The unrolled ones (tapChannels): all the taps they unroll, and fewer.
   const indirectCases = (v: (typeof SGEMM_VARIANTS)[number]) =>
     v.tapChannels ? [indirect(unrolledTaps(v.tapChannels), v.tapChannels), indirect(2, v.tapChannels)] : [indirect(9, 3)];
-  // Gather (A transposed, kc = 37 steps): one tap of 3 channels, list 0 pointing at step i's 3 values;
-  // A's row 3 is past the last tap and reads the zero lists 1..4.
-  const gatherValues = random(3 * kc, 6);
+  // Gather (A transposed, kc = 37 steps): 6 taps of 1 channel then 4 zero lists, list t pointing at
+  // step i's value t. A tile from row 0 reads taps 0..3; one from row 4 (a thread's row tile) reads
+  // taps 4 and 5, and its rows 2 and 3 are past the last tap and read zero lists.
+  const gatherTaps = 6;
+  const gatherValues = random(gatherTaps * kc, 6);
   const gatherZerosAt = 16384 + gatherValues.length * 4;
-  const lists = Int32Array.from({ length: 5 * kc }, (_, i) => (i < kc ? 16384 + i * 12 : gatherZerosAt));
-  const gatherA = (r: number, kk: number): number => (r < 3 ? gatherValues[kk * 3 + r]! : 0);
+  const lists = Int32Array.from({ length: (gatherTaps + 4) * kc }, (_, i) => {
+    const [t, step] = [Math.floor(i / kc), i % kc];
+    return t < gatherTaps ? 16384 + (step * gatherTaps + t) * 4 : gatherZerosAt;
+  });
+  const gatherA = (row0: number) => (r: number, kk: number): number => (row0 + r < gatherTaps ? gatherValues[kk * gatherTaps + row0 + r]! : 0);
   // Row-major A: the packed panel's values, row by row (row r's step kk at r·kc + kk).
   const rowMajorPa = Float32Array.from({ length: 4 * kc }, (_, i) => pa[(i % kc) * 4 + Math.floor(i / kc)]!);
   // Every call first (one child process for all of them when relaxed SIMD needs one), then the checks.
   const calls: TileCall[] = [];
   const checks: ((results: number[][]) => void)[] = [];
-  const call = (fn: string, a: Float32Array, k: number, pointers: Int32Array | null, ldb: number, aChannels: number): number => {
-    calls.push([fn, [...a], [...pb], [...c0], [...bias], 0.2, k, pointers && [...pointers], ldb, aChannels]);
+  const call = (fn: string, a: Float32Array, k: number, pointers: Int32Array | null, ldb: number, aChannels: number, row0: number | null = null): number => {
+    calls.push([fn, [...a], [...pb], [...c0], [...bias], 0.2, k, pointers && [...pointers], ldb, aChannels, row0]);
     return calls.length - 1;
   };
   // Σ|a·b| ≤ k here (|values| ≤ 1); plus C and the bias.
@@ -153,8 +159,15 @@ function checkTiles(run: TileRun, fma: boolean): void {
       }
       continue;
     }
-    const got = variant.gatherA ? call(name, gatherValues, kc, lists, 32, 3) : variant.rowMajorA ? call(name, rowMajorPa, kc, null, 32, kc * 4) : call(name, pa, kc, null, 32, 0);
-    const want = variant.gatherA ? tileOracle(gatherA, pb, c0, bias, 0.2, kc, variant) : tileOracle((r, kk) => pa[kk * 4 + r]!, pb, c0, bias, 0.2, kc, variant);
+    if (variant.gatherA) {
+      for (const row0 of [0, 4]) {
+        const got = call(name, gatherValues, kc, lists, 32, 1, row0);
+        checks.push((results) => within(`${name} from row ${row0}`, results[got]!, tileOracle(gatherA(row0), pb, c0, bias, 0.2, kc, variant), kc));
+      }
+      continue;
+    }
+    const got = variant.rowMajorA ? call(name, rowMajorPa, kc, null, 32, kc * 4) : call(name, pa, kc, null, 32, 0);
+    const want = tileOracle((r, kk) => pa[kk * 4 + r]!, pb, c0, bias, 0.2, kc, variant);
     checks.push((results) => within(name, results[got]!, want, kc));
   }
   const results = run(sgemmModuleBytes(fma, false, 16), calls);

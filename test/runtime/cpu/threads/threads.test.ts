@@ -46,6 +46,24 @@ model ConvNet {
     seed 1
   }
 }
+
+// Fewer filters than a panel (6) and two panels (16): the weight gradient's extra threads take row tiles.
+model LeNet {
+  input image: [batch, 28, 28, 1]
+  input label: [batch] int
+  c1 = conv2d(image, 6, 5, padding: same, activation: relu)
+  p1 = maxpool2d(c1, 2)
+  c2 = conv2d(p1, 16, 5, activation: relu)
+  p2 = maxpool2d(c2, 2)
+  logits = dense(flatten(p2), 10)
+  output probs = softmax(logits)
+  train {
+    loss cross_entropy(logits, label)
+    optimizer adam(lr: 1e-3)
+    batch 16
+    seed 1
+  }
+}
 `;
 
 const check = checkSource(SOURCE);
@@ -113,7 +131,7 @@ describe.runIf(threadsSupported() && sgemmModule() !== null)('cpu kernels on wor
     for (const run of runs.slice(1)) expect(bits(run.value.probs!.data)).toEqual(bits(runs[0]!.value.probs!.data));
   });
 
-  for (const model of ['Mlp', 'ConvNet'] as const) {
+  for (const model of ['Mlp', 'ConvNet', 'LeNet'] as const) {
     it(`${model}: four training steps give the same losses and weights on 1, 2 and 3 threads`, async () => {
       await warmPool(3);
       const results = [];
