@@ -1,4 +1,4 @@
-import type { TileActivation } from './sgemm-module.js';
+import { TILE_ACTIVATIONS, type TileActivation } from './sgemm-module.js';
 import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
 
 /**
@@ -44,7 +44,7 @@ export interface GemvEpilogue {
   activation: TileActivation;
 }
 
-export const GEMV_EPILOGUES: readonly GemvEpilogue[] = [false, true].flatMap((bias) => (['none', 'relu', 'leaky_relu', 'step'] as const).map((activation) => ({ bias, activation })));
+export const GEMV_EPILOGUES: readonly GemvEpilogue[] = [false, true].flatMap((bias) => TILE_ACTIVATIONS.map((activation) => ({ bias, activation })));
 
 export const gemvName = (m: number, e: GemvEpilogue): string => `gemv${m}${e.bias ? '_bias' : ''}_${e.activation}`;
 

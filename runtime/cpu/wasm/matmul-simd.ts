@@ -4,7 +4,7 @@ import { SMALL_M } from '../kernels/gemm-small.js';
 import { gemmJs, matmul, tensorMatmulDims, type EpilogueGemm, type Gemm } from '../kernels/matmul.js';
 import type { Attrs } from '../kernel-interface.js';
 import { gemvModule, gemvSimd } from './gemv-simd.js';
-import type { TileActivation } from './sgemm-module.js';
+import { isTileActivation } from './sgemm-module.js';
 import { sgemmModule, sgemmSimd, type SgemmEpilogue } from './sgemm-simd.js';
 
 /**
@@ -34,8 +34,6 @@ export const gemmWithEpilogueSimd: EpilogueGemm = (a, aRow, aCol, b, bRow, bCol,
   sgemmSimd(module, a, aRow, aCol, b, bRow, bCol, c, m, n, k, tileEpilogue(epilogue, attrs, n));
 };
 
-const TILE_ACTIVATIONS = new Set<string>(['relu', 'leaky_relu', 'step']);
-
 /**
  * The plan's epilogue as the tile sees it: the bias and a simple activation go into the tile unless
  * the pre-activation must be kept (then only the bias does, and `after` copies `pre` and activates).
@@ -59,7 +57,8 @@ export function tileEpilogue(epilogue: Epilogue, attrs: Attrs, n: number): Sgemm
 function newTileEpilogue(epilogue: Epilogue, attrs: Attrs, n: number): SgemmEpilogue {
   const { bias, pre, activation, activationName } = epilogue;
   const name = activationName ?? null;
-  const inTile = pre === null && name !== null && TILE_ACTIVATIONS.has(name);
+  // No plan activation is named 'none' (the identity is 'linear'): only relu, leaky_relu and step match.
+  const inTile = pre === null && name !== null && isTileActivation(name);
   const linear = name === 'linear';
   const jsActivation = inTile || linear ? null : activation;
   // Only leaky_relu's tile reads alpha; the others get 0, a small integer, where 0.01 would be a heap
@@ -73,7 +72,7 @@ function newTileEpilogue(epilogue: Epilogue, attrs: Attrs, n: number): SgemmEpil
           if (pre) pre.set(rowStart === 0 && rowEnd * n === c.length ? c : c.subarray(rowStart * n, rowEnd * n), rowStart * n);
           jsActivation?.(c, rowStart * n, rowEnd * n);
         };
-  const tile: SgemmEpilogue = { bias, activation: inTile ? (name as TileActivation) : 'none', alpha, after };
+  const tile: SgemmEpilogue = { bias, activation: inTile ? name : 'none', alpha, after };
   tileEpilogues.set(epilogue, { attrs, n, pre, activation, name, tile });
   return tile;
 }

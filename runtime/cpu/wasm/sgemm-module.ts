@@ -62,6 +62,11 @@ export const NR = 8;
 export type TileActivation = 'none' | 'relu' | 'leaky_relu' | 'step';
 export const TILE_ACTIVATIONS: readonly TileActivation[] = ['none', 'relu', 'leaky_relu', 'step'];
 
+/** Whether a plan's activation (by name) is one the tile applies itself. */
+export function isTileActivation(name: string): name is TileActivation {
+  return (TILE_ACTIVATIONS as readonly string[]).includes(name);
+}
+
 export interface SgemmVariant {
   /** A read row-major where it lies, its row stride in bytes the `aChannels` argument (rowMajorB false). */
   rowMajorA?: boolean;
