@@ -34,7 +34,7 @@ const VALUE_COST = 4;
 
 /** Runs `fn` over the [rows, C] values by groups of 4 channels, on the worker pool when it is big enough. */
 export function byChannels(module: GemmMemoryModule<NormExports>, fn: NormFunction, args: readonly number[], rows: number, c: number): void {
-  parallelFor(module.threaded, fn, args, c / 4, rows * c * VALUE_COST);
+  parallelFor(module.threaded, fn, args, Math.ceil(c / 4), rows * c * VALUE_COST);
 }
 
 const lastDim = (t: CpuTensor): number => t.shape[t.shape.length - 1] ?? 1;
@@ -179,8 +179,17 @@ export const batchnormGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
 };
 
 /**
- * sum_to down to the trailing axes (every bias gradient) when they hold a multiple of 4 values: the
- * row sums are bn_sum's loop, float32 in row order like the JS kernel's, so bit-identical to it.
+ * sum_to down to the trailing axes (every bias gradient): the row sums are bn_sum's loop, float32 in
+ * row order like the JS kernel's, so bit-identical to it.
+ *
+ * m values a row that are not a multiple of 4 (LeNet-5's 6 filters, a 10-class layer) still go by
+ * groups of 4: the last group's vector reads 1 to 3 floats past its row, the next row's first (past
+ * the last row: whatever lies there, always inside the memory since this call's scratch is above
+ * every block), summed into lanes that are never copied out; the sums are then kept in scratch,
+ * padded to whole groups, so that storing them writes nothing next to the output. Each kept lane's
+ * sum is unchanged. LeNet-5 training b64 (its first layer's bias gradient is [64·24·24, 6]), one
+ * thread, CPU time a step (NNET_THREADS=1 node bench/cpu/step-time.mjs <checkout> LeNet5:train:64,
+ * interleaved twice): 7.9 → 7.4–7.6 ms.
  */
 export const sumToSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const x = inputs[0];
@@ -188,19 +197,24 @@ export const sumToSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const xd = f32(x!);
   const out = f32(y!);
   const m = out.length;
-  const module = m % 4 === 0 && m > 0 && m < xd.length && isTrailing(y!, x!) ? normModule() : null;
+  const module = m > 0 && m < xd.length && isTrailing(y!, x!) ? normModule() : null;
   if (!module) return elementwiseKernels.sum_to(ctx, inputs, outputs, attrs);
   const call = callLayout(module.gemm.memory);
   const xAt = call.input(xd);
-  // The sums accumulate where the output lies when it is in the memory (no copy out), else in scratch.
-  const sumAt = call.output(out);
-  floatsOf(module.gemm.memory).fill(0, sumAt / 4, sumAt / 4 + m);
+  // The sums accumulate where the output lies when it is in the memory and holds whole groups (no
+  // copy out), else in scratch.
+  const groups = Math.ceil(m / 4);
+  const sumAt = m % 4 === 0 ? call.output(out) : call.scratch(groups * 4);
+  floatsOf(module.gemm.memory).fill(0, sumAt / 4, sumAt / 4 + groups * 4);
   const args = args4;
   args[0] = xAt;
   args[1] = xd.length / m;
   args[2] = m * 4;
   args[3] = sumAt;
   byChannels(module, 'bn_sum', args, xd.length / m, m);
-  call.copyOut(out, sumAt);
+  if (m % 4 === 0) return call.copyOut(out, sumAt);
+  // The first m of the padded sums, by index: copyOut's subarray would be a view allocated per step.
+  const floats = floatsOf(module.gemm.memory);
+  for (let j = 0, from = sumAt / 4; j < m; j++) out[j] = floats[from + j]!;
 };
 

@@ -5,6 +5,7 @@ import { normalizationKernels } from '../../../runtime/cpu/kernels/normalization
 import { poolStats, threadsSupported } from '../../../runtime/cpu/threads/pool.js';
 import { setCpuThreads } from '../../../runtime/cpu/threads/thread-count.js';
 import { setParallelMinWork } from '../../../runtime/cpu/threads/threaded-module.js';
+import { kernelHeap } from '../../../runtime/cpu/wasm/kernel-memory.js';
 import { layernormGradSimd } from '../../../runtime/cpu/wasm/layernorm-simd.js';
 import { batchnormGradSimd, batchnormSimd, normModule, sumToSimd } from '../../../runtime/cpu/wasm/norm-simd.js';
 
@@ -68,6 +69,38 @@ function checkSums(rows: number, c: number): Float32Array[] {
   return [got, simd.y, simd.mean, simd.invstd, simdGrad.dx, simdGrad.dg, simdGrad.db];
 }
 
+/**
+ * sum_to of [rows, c] for any c (not a multiple of 4: the last group reads past its row into lanes
+ * left out), x given as a view of the kernels' memory with `after` written past its end (what the
+ * overread finds there), against the JS kernel to the bit; the sums.
+ */
+function checkSumTo(rows: number, c: number, after = Number.NaN): Float32Array[] {
+  const x = wave(rows * c, rows + c, 2);
+  const [want, got] = [new Float32Array(c), new Float32Array(c).fill(9)];
+  elementwiseKernels.sum_to(ctx, [t([rows, c], x)], [t([c], want)], {});
+  const memory = normModule()!.gemm.memory;
+  const heap = kernelHeap(memory);
+  const block = heap.allocate((x.length + 4) * 4);
+  const inMemory = heap.view('f32', block, x.length + 4) as Float32Array;
+  inMemory.set(x);
+  inMemory.fill(after, x.length);
+  const [outBlock, outAfter] = [heap.allocate((c + 4) * 4), [1.5, 2.5, 3.5, 4.5]];
+  const outInMemory = heap.view('f32', outBlock, c + 4) as Float32Array;
+  outInMemory.set(outAfter, c);
+  try {
+    sumToSimd(ctx, [t([rows, c], inMemory.subarray(0, x.length))], [t([c], outInMemory.subarray(0, c))], {});
+    sumToSimd(ctx, [t([rows, c], x)], [t([c], got)], {});
+    sameBits(got, want, `sum_to of [${rows}, ${c}], copied in`);
+    sameBits(outInMemory.subarray(0, c), want, `sum_to of [${rows}, ${c}], in place`);
+    // Nothing written past the output.
+    expect([...outInMemory.subarray(c)]).toEqual(outAfter);
+    return [got];
+  } finally {
+    heap.free(block);
+    heap.free(outBlock);
+  }
+}
+
 /** layernorm_grad's dgamma and dbeta on [rows, c] against the float32 row sums; its outputs. */
 function checkLayernormSums(rows: number, c: number): Float32Array[] {
   const n = rows * c;
@@ -97,8 +130,10 @@ describe.runIf(normModule() !== null)('per-channel sums in registers (channel-su
   }
   for (const c of TAILED) {
     for (const rows of ROWS) {
-      it(`[${rows}, ${c}]: layernorm's dgamma and dbeta are the float32 row sums to the bit`, () => {
+      it(`[${rows}, ${c}]: sum_to and layernorm's dgamma and dbeta are the float32 row sums to the bit`, () => {
         checkLayernormSums(rows, c);
+        checkSumTo(rows, c);
+        checkSumTo(rows, c, Number.POSITIVE_INFINITY);
       });
     }
   }
@@ -120,7 +155,7 @@ describe.runIf(threadsSupported() && normModule() !== null)('per-channel sums in
       if (poolStats().jobs > before) break;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    const runs = [...CHANNELS.filter((c) => c > 4).map((c) => ({ c, check: checkSums })), ...[14, 31, 45].map((c) => ({ c, check: checkLayernormSums }))];
+    const runs = [...CHANNELS.filter((c) => c > 4).map((c) => ({ c, check: checkSums })), ...[14, 31, 45].flatMap((c) => [{ c, check: checkLayernormSums }, { c, check: (rows: number, c: number) => checkSumTo(rows, c) }])];
     for (const { c, check } of runs) {
       setCpuThreads(1);
       const one = check(301, c);
