@@ -2,9 +2,31 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
-/** Runs `work` (returns the samples it processed) for ≥ `minMs` and ≥ 2 calls after one warm-up call; samples/s. */
+/** How long each measurement first runs its work untimed. */
+const WARM_UP_MS = 300;
+
+/** V8's full collection, exposed once (`--expose-gc` set at run time, then read in a new context). */
+let fullGc = null;
+function collectGarbage() {
+  if (!fullGc) {
+    v8.setFlagsFromString('--expose-gc');
+    fullGc = vm.runInNewContext('gc');
+  }
+  fullGc();
+}
+
+/**
+ * Runs `work` (returns the samples it processed) for ≥ `minMs` and ≥ 2 calls, after a full collection
+ * (the garbage of the engine measured before is not collected during this one) and WARM_UP_MS of
+ * untimed calls; samples/s. With one warm-up call instead, the engine measured right after another
+ * engine paid for the switch: nnet's fused MLP at batch 1, measured first in its workload, ran at
+ * 0.79–0.87× its --no-fuse plan in three full runs on a Zen 5 host, and at 1.21× with the order
+ * reversed. With the warm-up: 0.96× (0.95–1.01) and, reversed, 1.07× (1.05–1.08), so run.mjs also
+ * reverses the order every other round.
+ */
 export async function measureRate(work, minMs) {
-  await work();
+  collectGarbage();
+  for (const start = performance.now(); performance.now() - start < WARM_UP_MS; ) await work();
   let samples = 0;
   let calls = 0;
   const start = performance.now();
