@@ -77,8 +77,8 @@ export function convGradWeightGather(module: SgemmModule, dy: Float32Array, x: F
   // 1.16–1.39 → 1.00–1.12 ms.
   // Fewer column panels than threads (a layer of at most 8 filters: LeNet's first) and the rest of the
   // threads take row tiles: each reads dy again but sums its own rows of dwᵀ, in the same order, so
-  // the bits stay. LeNet's first layer ([64, 32, 32, 1] * [6, 5, 5, 1], the kernel alone, 2 threads,
-  // wall): 0.45 → 0.29 ms.
+  // the bits stay. LeNet-5 training b64 (bench/cpu/models.nnet), 2 threads, wall per step: 5.7–6.0 →
+  // 5.5 ms.
   const threads = cpuThreads();
   const colTiles = Math.min(nPanels, threads);
   const rowTiles = Math.min(mPanels, Math.ceil(threads / colTiles));
