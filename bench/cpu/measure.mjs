@@ -81,13 +81,11 @@ async function repeat(work, count) {
  * calls), so the measurement adds no promise of its own.
  */
 export async function measureHeap(work, steps, warmSteps) {
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc');
   await repeat(work, warmSteps);
   // What measuring allocates (its statistics objects, the loop's promise) is that of the same
   // measurement over no steps, taken off.
-  const idle = await allocated(gc, work, 0);
-  const run = await allocated(gc, work, steps);
+  const idle = await allocated(work, 0);
+  const run = await allocated(work, steps);
   return {
     youngPerStep: Math.max(0, run.young - idle.young) / steps,
     oldGrowth: run.old - idle.old,
@@ -97,13 +95,13 @@ export async function measureHeap(work, steps, warmSteps) {
 }
 
 /** Bytes allocated in the young generation and growth of the rest of the heap and of ArrayBuffers over `count` calls of `work`. */
-async function allocated(gc, work, count) {
+async function allocated(work, count) {
   // The profiler starts before the collections that empty the young generation: what starting it
   // allocates is not counted. Its first two records are those collections.
   const profiler = new v8.GCProfiler();
   profiler.start();
-  gc();
-  gc();
+  collectGarbage();
+  collectGarbage();
   const buffersBefore = process.memoryUsage().arrayBuffers;
   const before = usedBytes(v8.getHeapSpaceStatistics());
   await repeat(work, count);
