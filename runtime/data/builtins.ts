@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { splitDigits } from './digits.js';
+import { readJsonNumbers } from './json-numbers.js';
 import { splitIris, type IrisRow } from './iris.js';
 import { DataError } from './errors.js';
 import { xorData, type SplitData } from './split-data.js';
@@ -40,20 +41,16 @@ function digits(): SplitData {
 /** The package's images and labels in its own order (the playground's build packs them as bytes). */
 export function readDigits(): { pixels: Float32Array; labels: Int32Array } {
   const folder = join(dirname(packageFile('mnist')), 'src', 'digits');
-  const images: number[][] = [];
-  const labels: number[] = [];
-  for (let digit = 0; digit < 10; digit++) {
-    const { data } = JSON.parse(readFileSync(join(folder, `${digit}.json`), 'utf8')) as { data: number[] };
-    images.push(data);
-    for (let i = 0; i < data.length / 784; i++) labels.push(digit);
-  }
-  const pixels = new Float32Array(labels.length * 784);
+  const images = Array.from({ length: 10 }, (_, digit) => readJsonNumbers(readFileSync(join(folder, `${digit}.json`)), 'data'));
+  const pixels = new Float32Array(images.reduce((sum, image) => sum + image.length, 0));
+  const labels = new Int32Array(pixels.length / 784);
   let offset = 0;
-  for (const data of images) {
+  images.forEach((data, digit) => {
     pixels.set(data, offset);
+    labels.fill(digit, offset / 784, (offset + data.length) / 784);
     offset += data.length;
-  }
-  return { pixels, labels: Int32Array.from(labels) };
+  });
+  return { pixels, labels };
 }
 
 /**

@@ -1,4 +1,4 @@
-export { type Dataset, makeDataset, takeRows, shuffle, split, batches, batchCount, sliceRows, gatherRows } from './dataset.js';
+export { type Dataset, makeDataset, takeRows, shuffle, shuffledBatches, split, batches, batchCount, sliceRows, gatherRows } from './dataset.js';
 export { DataError, type DataErrorCode } from './errors.js';
 export { readCsv } from './csv.js';
 export { readJsonDataset } from './json.js';

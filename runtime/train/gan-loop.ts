@@ -1,4 +1,4 @@
-import { batches, shuffle, type Dataset } from '../data/dataset.js';
+import { shuffledBatches, type Dataset } from '../data/dataset.js';
 import { mixSeed as mix, Random } from '../data/random.js';
 import type { Executor } from '../executor.js';
 import type { HostTensor } from '../tensor.js';
@@ -67,7 +67,7 @@ export async function trainGan(run: GanRun): Promise<GanReport> {
     let dTotal = 0;
     let count = 0;
     let index = 0;
-    for (const batch of batches(shuffle(run.real, mix(run.seed, epoch, 1)), run.batch)) {
+    for (const batch of shuffledBatches(run.real, run.batch, mix(run.seed, epoch, 1))) {
       const n = batch.length;
       const z = normal([n, ...latentShape], random);
       const g = await generator.trainStep({ [names.latent]: z, [names.target]: filled(n, 1) }, { lr: run.lr, seed: random.seed(), outputs: [names.fake] });

@@ -1,5 +1,5 @@
 import { bindDataset, feeds, type Binding } from '../data/bind.js';
-import { batchCount, batches, shuffle, split, type Dataset } from '../data/dataset.js';
+import { batchCount, batches, shuffledBatches, split, type Dataset } from '../data/dataset.js';
 import { mixSeed as mix, Random } from '../data/random.js';
 import { createStepResult, type Executor } from '../executor.js';
 import type { Plan } from '../plan/format.js';
@@ -96,7 +96,7 @@ export async function trainModel(run: TrainRun): Promise<TrainReport> {
     const counters = metrics.counters();
     reporter.epochStart(epoch + 1, config.epochs, batchesPerEpoch);
     let index = 0;
-    for (const batch of batches(shuffle(trainSet, mix(config.seed, epoch, 1)), config.batch)) {
+    for (const batch of shuffledBatches(trainSet, config.batch, mix(config.seed, epoch, 1))) {
       const inputs = augmentInputs(feeds(binding, batch, plan), plan, config, random);
       const step = epoch * batchesPerEpoch + index;
       stepOptions.lr = lrAt(step);

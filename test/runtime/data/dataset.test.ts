@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadBuiltin, readDigits } from '../../../runtime/data/builtins.js';
 import { decodeDigitBytes, encodeDigitBytes, splitDigits } from '../../../runtime/data/digits.js';
-import { batches, makeDataset, shuffle, split } from '../../../runtime/data/dataset.js';
+import { batches, makeDataset, shuffle, shuffledBatches, split } from '../../../runtime/data/dataset.js';
 import { permutation } from '../../../runtime/data/random.js';
 
 const ten = makeDataset(
@@ -32,6 +32,22 @@ describe('Dataset', () => {
   it('batches with a smaller last batch', () => {
     expect([...batches(ten, 4)].map((b) => b.length)).toEqual([4, 4, 2]);
     expect([...batches(ten, 4)][2]!.fields.x!.shape).toEqual([2, 2]);
+  });
+
+  it('shuffled batches are the batches of the shuffled set, gathered one at a time into reused buffers', () => {
+    for (const size of [4, 5, 10, 64]) {
+      const wanted = [...batches(shuffle(ten, 7), size)].map((b) => ({ length: b.length, x: Array.from(b.fields.x!.data), xShape: b.fields.x!.shape, label: Array.from(b.fields.label!.data), dtype: b.fields.label!.dtype }));
+      const got = [];
+      const buffers = new Set<ArrayBufferLike>();
+      // Read each batch as the loops do, before the next one is drawn.
+      for (const b of shuffledBatches(ten, size, 7)) {
+        got.push({ length: b.length, x: Array.from(b.fields.x!.data), xShape: b.fields.x!.shape, label: Array.from(b.fields.label!.data), dtype: b.fields.label!.dtype });
+        buffers.add(b.fields.x!.data.buffer);
+        expect(b.labelField).toBe('label');
+      }
+      expect(got).toEqual(wanted);
+      expect(buffers.size).toBe(1);
+    }
   });
 
   it('permutation is a permutation', () => {

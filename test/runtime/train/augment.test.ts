@@ -22,6 +22,30 @@ describe('augmentation', () => {
     expect(kept.length === 9 || kept.length === 6 || kept.length === 4).toBe(true);
   });
 
+  it('shift is out[y][x] = in[y − dy][x − dx] with dy then dx drawn per image, channels kept together', () => {
+    // The definition, pixel by pixel, with the draws replayed from the same seed.
+    for (const [height, width, channels, pixels] of [[5, 7, 1, 2], [4, 6, 3, 1], [3, 3, 2, 3]] as const) {
+      const count = 12;
+      const size = height * width * channels;
+      const batch = f32([count, height, width, channels], Array.from({ length: count * size }, (_, i) => i + 1));
+      const out = augmentBatch(batch, [{ kind: 'shift', pixels, input: null }], new Random(9));
+      const draws = new Random(9);
+      for (let n = 0; n < count; n++) {
+        const dy = draws.int(2 * pixels + 1) - pixels;
+        const dx = draws.int(2 * pixels + 1) - pixels;
+        for (let y = 0; y < height; y++) {
+          for (let x = 0; x < width; x++) {
+            for (let c = 0; c < channels; c++) {
+              const inside = y - dy >= 0 && y - dy < height && x - dx >= 0 && x - dx < width;
+              const want = inside ? batch.data[n * size + ((y - dy) * width + (x - dx)) * channels + c]! : 0;
+              expect(out.data[n * size + (y * width + x) * channels + c]).toBe(want);
+            }
+          }
+        }
+      }
+    }
+  });
+
   it('noise has the requested standard deviation and leaves the input untouched', () => {
     const zeros = f32([1, 10000]);
     const out = augmentBatch(zeros, [{ kind: 'noise', std: 0.1, input: null }], new Random(2));
