@@ -9,7 +9,9 @@ import { tileEpilogue } from './matmul-simd.js';
 import { forwardB, forwardGather, forwardPooledGather, forwardPooledRowGather, forwardRowGather, gradInputB, gradInputGather, sgemmIndirect, windowRowsContiguous } from './conv-indirect.js';
 import { convGradWeightGather } from './conv-gather.js';
 import { gradInputByPhase, phasedDensity, phasesOf, type Phase } from './conv-phases.js';
-import { sgemmModule, type SgemmEpilogue } from './sgemm-simd.js';
+import { sgemmModule, sgemmSimd, type SgemmEpilogue, type SgemmModule } from './sgemm-simd.js';
+import { encodeLists, gatherBlocks, gatherModule, type EncodedLists, type GatherModule, type Lists } from './gather-lists.js';
+import { addressIn, callLayout } from './kernel-memory.js';
 import { convWinograd, convWinogradGradWeight, gradInputGeometry, winogradApplies } from './conv-winograd.js';
 
 /**
@@ -49,9 +51,9 @@ export const convSimd: EpilogueKernel = (ctx, inputs, outputs, attrs, epilogue) 
 /**
  * The input gradient dx[N·H·W, C] as a convolution of dy on the indirect GEMM (conv-indirect.ts):
  * no patch-gradient matrix, no col2im; with strides, one product per stride phase (conv-phases.ts),
- * so that no tap the stride skips is multiplied. Also the transposed convolutions' forward. The JS
- * kernel (a dense GEMM, then col2im) for a few rows, without WASM SIMD, or when most (pixel, tap)
- * pairs fall outside dy (an image small next to its kernel: 1×1 → 4×4 reads one tap in 16).
+ * so that no tap the stride skips is multiplied. Also the transposed convolutions' forward. When most
+ * (pixel, tap) pairs fall outside dy (an image small next to its kernel: 1×1 → 4×4 reads one tap in
+ * 16), a dense GEMM then col2im (gradInputByCol2im). The JS kernel for a few rows or without WASM SIMD.
  */
 export const convGradInputSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const dy = inputs[0];
@@ -60,12 +62,66 @@ export const convGradInputSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const rows = g.n * g.h * g.w;
   const module = sgemmModule();
   const { phases, density } = phasesFor(g);
-  if (!module || rows <= SMALL_M || g.c === 0 || g.f === 0 || g.kh * g.kw === 0 || density < MIN_DENSITY) return convKernels.conv2d_grad_input!(ctx, inputs, outputs, attrs);
+  if (!module || rows <= SMALL_M || g.c === 0 || g.f === 0 || g.kh * g.kw === 0) return convKernels.conv2d_grad_input!(ctx, inputs, outputs, attrs);
+  if (density < MIN_DENSITY) {
+    const gather = g.c % 4 === 0 ? gatherModule() : null;
+    if (!gather) return convKernels.conv2d_grad_input!(ctx, inputs, outputs, attrs);
+    return gradInputByCol2im(module, gather, f32(dy!), f32(w!), g, f32(outputs[0]!));
+  }
   if (phases.length > 1) return gradInputByPhase(module, f32(dy!), f32(w!), g, f32(outputs[0]!), phases);
   const transposed = gradInputGeometry(g);
   if (winogradApplies(transposed) && convWinograd(module, f32(dy!), f32(w!), f32(outputs[0]!), transposed, NO_EPILOGUE, 'gradInput')) return;
   sgemmIndirect(module, gradInputGather(f32(dy!), g), gradInputB(f32(w!), g), f32(outputs[0]!), g.c, NO_EPILOGUE);
 };
+
+/**
+ * The input gradient where most (pixel, tap) pairs fall outside dy (below MIN_DENSITY: the indirect
+ * GEMM would multiply mostly zeros): the patch gradients dP[N·OH·OW, kh·kw·C] = dy·w on the GEMM into
+ * a block of its memory, then col2im as a gather (gather-lists.ts): each dx pixel sums the C-float
+ * blocks of dP that the (pixel, tap) pairs reading it hold, in the order the JS kernel's col2im adds
+ * them (patch rows, then taps), each times 1, so the JS kernel's bits; the pixels split over threads.
+ * The JS kernel did the same two steps with C copied out of the memory and scattered float by float:
+ * 1.6 s of the 14 s digits-cnn example (its third convolution, 4×4 outputs of a 3×3 kernel: 44% of
+ * the pairs).
+ */
+function gradInputByCol2im(module: SgemmModule, gather: GatherModule, dy: Float32Array, w: Float32Array, g: Geometry, dx: Float32Array): void {
+  const k = g.kh * g.kw * g.c;
+  const rows = g.n * g.oh * g.ow;
+  const patchGrads = heldIntermediate(rows * k);
+  sgemmSimd(module, dy, g.f, 1, w, k, 1, patchGrads, rows, k, g.f);
+  const call = callLayout(module.memory);
+  const dxAt = call.output(dx);
+  gatherBlocks(gather, call, addressIn(module.memory, patchGrads)!, dxAt, col2imLists(g), g.n, g.oh * g.ow * g.kh * g.kw, g.c);
+  call.copyOut(dx, dxAt);
+}
+
+/**
+ * For each pixel of an image of dx, the dP blocks that hold its gradient's terms, as gather lists: the
+ * block of patch row (oy, ox) and tap (ky, kx) is ((oy·OW + ox)·kh + ky)·kw + kx of its image, weight
+ * 1. Kept per geometry (conv.ts keeps those): made once per layer.
+ */
+function col2imLists(g: Geometry): EncodedLists {
+  let encoded = col2imListsKept.get(g);
+  if (!encoded) {
+    const lists: Lists = Array.from({ length: g.h * g.w }, () => []);
+    for (let oy = 0, block = 0; oy < g.oh; oy++) {
+      for (let ox = 0; ox < g.ow; ox++) {
+        for (let ky = 0; ky < g.kh; ky++) {
+          for (let kx = 0; kx < g.kw; kx++, block++) {
+            const iy = oy * g.sh + ky * g.dh - g.padTop;
+            const ix = ox * g.sw + kx * g.dw - g.padLeft;
+            if (iy >= 0 && iy < g.h && ix >= 0 && ix < g.w) lists[iy * g.w + ix]!.push([block, 1]);
+          }
+        }
+      }
+    }
+    encoded = encodeLists(lists);
+    col2imListsKept.set(g, encoded);
+  }
+  return encoded;
+}
+
+const col2imListsKept = new WeakMap<Geometry, EncodedLists>();
 
 /**
  * How convSimd computes g pooled over `pool` windows: in registers (a 2×2 window, the activation in
@@ -99,7 +155,7 @@ function phasesFor(g: Geometry): { phases: Phase[]; density: number } {
   return facts;
 }
 
-/** Below this share of useful (pixel, tap) pairs the dense GEMM + col2im does less work. */
+/** Below this share of useful (pixel, tap) pairs the dense GEMM + col2im (gradInputByCol2im) does less work. */
 const MIN_DENSITY = 0.5;
 
 /**

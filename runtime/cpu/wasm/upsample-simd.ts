@@ -1,10 +1,8 @@
 import type { CpuKernel } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 import { upsampleGeometry, upsampleKernels, type Tap } from '../kernels/upsample.js';
-import { parallelFor } from '../threads/threaded-module.js';
-import { overGemmMemory } from './gemm-memory.js';
-import { callLayout, intsOf } from './kernel-memory.js';
-import { UPSAMPLE_FUNCTIONS, upsampleModuleBytes } from './upsample-module.js';
+import { callLayout } from './kernel-memory.js';
+import { encodeLists, gatherBlocks, gatherModule, type EncodedLists, type Lists } from './gather-lists.js';
 
 /**
  * upsample2d and its gradient on WebAssembly SIMD (upsample-module.ts) for channels-last [N, H, W, C]
@@ -19,8 +17,6 @@ import { UPSAMPLE_FUNCTIONS, upsampleModuleBytes } from './upsample-module.js';
  * Numerics: the forward is (1 − fr)·((1 − fc)·x00 + fc·x01) + fr·(…) in float32 rather than the four
  * products summed in float64; nearest (one tap of weight 1) copies exactly.
  */
-type Lists = Array<Array<[number, number]>>;
-
 /** The forward's list per output index: (source index, weight), zero weights left out, a repeated index merged. */
 function forwardLists(taps: readonly Tap[]): Lists {
   return taps.map((t) => {
@@ -36,34 +32,6 @@ function gradientLists(taps: readonly Tap[], size: number): Lists {
     for (const [i, w] of list) lists[i]!.push([o, w]);
   });
   return lists;
-}
-
-/**
- * A pass's lists as gather_axis reads them, encoded once: offsets [count + 1] (padded to 16 bytes),
- * then the entries (index i32, weight f32); copied into the call's scratch with one memcpy.
- */
-interface EncodedLists {
-  words: Int32Array;
-  /** Byte offset of the entries in `words`. */
-  entriesOffset: number;
-  count: number;
-}
-
-function encode(lists: Lists): EncodedLists {
-  const entriesOffset = Math.ceil(((lists.length + 1) * 4) / 16) * 16;
-  const words = new Int32Array(entriesOffset / 4 + 2 * lists.reduce((n, l) => n + l.length, 0));
-  const weights = new Float32Array(words.buffer);
-  let e = 0;
-  lists.forEach((list, i) => {
-    words[i] = e;
-    for (const [index, weight] of list) {
-      words[entriesOffset / 4 + 2 * e] = index;
-      weights[entriesOffset / 4 + 2 * e + 1] = weight;
-      e++;
-    }
-  });
-  words[lists.length] = e;
-  return { words, entriesOffset, count: lists.length };
 }
 
 /** An upsampling's sizes and the four passes' lists (forward rows, columns; gradient columns, rows), kept per attrs object while x's shape stays. */
@@ -94,37 +62,13 @@ function keptFor(xShape: number[], attrs: Readonly<Record<string, unknown>>): Ke
     c: g.c,
     oh: g.rows.length,
     ow: g.cols.length,
-    forwardRows: encode(forwardLists(g.rows)),
-    forwardCols: encode(forwardLists(g.cols)),
-    gradientCols: encode(gradientLists(g.cols, g.w)),
-    gradientRows: encode(gradientLists(g.rows, g.h)),
+    forwardRows: encodeLists(forwardLists(g.rows)),
+    forwardCols: encodeLists(forwardLists(g.cols)),
+    gradientCols: encodeLists(gradientLists(g.cols, g.w)),
+    gradientRows: encodeLists(gradientLists(g.rows, g.h)),
   };
   kept.set(attrs, fresh);
   return fresh;
-}
-
-const upsampleModule = overGemmMemory<unknown>(upsampleModuleBytes, UPSAMPLE_FUNCTIONS);
-
-/** One value's work in the threshold's multiply-adds: memory-bound, as the element-wise kernels'. */
-const VALUE_COST = 16;
-
-/** gather_axis's arguments, reused by every pass (parallelFor reads them before it returns). */
-const passArgs: number[] = new Array<number>(7).fill(0);
-
-/** One pass, split over threads by its output blocks: `lists` copied into scratch, then gather_axis. */
-function pass(module: NonNullable<ReturnType<typeof upsampleModule>>, call: ReturnType<typeof callLayout>, src: number, dst: number, lists: EncodedLists, outer: number, inCount: number, innerFloats: number): void {
-  const at = call.scratch(lists.words.length);
-  intsOf(module.gemm.memory).set(lists.words, at / 4);
-  const tiles = outer * lists.count;
-  const a = passArgs;
-  a[0] = src;
-  a[1] = dst;
-  a[2] = at;
-  a[3] = at + lists.entriesOffset;
-  a[4] = inCount;
-  a[5] = lists.count;
-  a[6] = innerFloats * 4;
-  parallelFor(module.threaded, 'gather_axis', a, tiles, tiles * innerFloats * VALUE_COST);
 }
 
 // Operands by index, not destructured: destructuring allocates per call where V8 does not optimize it away (train-step-heap.test.ts).
@@ -132,7 +76,7 @@ export const upsampleSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const x = f32(inputs[0]!);
   const y = f32(outputs[0]!);
   const c = inputs[0]!.shape[3]!;
-  const module = c % 4 === 0 && c > 0 ? upsampleModule() : null;
+  const module = c % 4 === 0 && c > 0 ? gatherModule() : null;
   if (!module) return upsampleKernels.upsample2d(ctx, inputs, outputs, attrs);
   const g = keptFor(inputs[0]!.shape, attrs);
   const call = callLayout(module.gemm.memory);
@@ -140,8 +84,8 @@ export const upsampleSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const yAt = call.output(y);
   // Rows: t[b, oy, ix, :] from x[b, iy, ix, :]; then columns: y[b, oy, ox, :] from t[b, oy, ix, :].
   const tAt = call.scratch(g.n * g.oh * g.w * g.c);
-  pass(module, call, xAt, tAt, g.forwardRows, g.n, g.h, g.w * g.c);
-  pass(module, call, tAt, yAt, g.forwardCols, g.n * g.oh, g.w, g.c);
+  gatherBlocks(module, call, xAt, tAt, g.forwardRows, g.n, g.h, g.w * g.c);
+  gatherBlocks(module, call, tAt, yAt, g.forwardCols, g.n * g.oh, g.w, g.c);
   call.copyOut(y, yAt);
 };
 
@@ -149,7 +93,7 @@ export const upsampleGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const dy = f32(inputs[0]!);
   const dx = f32(outputs[0]!);
   const c = outputs[0]!.shape[3]!;
-  const module = c % 4 === 0 && c > 0 ? upsampleModule() : null;
+  const module = c % 4 === 0 && c > 0 ? gatherModule() : null;
   if (!module) return upsampleKernels.upsample2d_grad(ctx, inputs, outputs, attrs);
   const g = keptFor(outputs[0]!.shape, attrs);
   const call = callLayout(module.gemm.memory);
@@ -157,7 +101,7 @@ export const upsampleGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   const dxAt = call.output(dx);
   // Columns: t[b, oy, ix, :] from dy[b, oy, ox, :]; then rows: dx[b, iy, ix, :] from t[b, oy, ix, :].
   const tAt = call.scratch(g.n * g.oh * g.w * g.c);
-  pass(module, call, dyAt, tAt, g.gradientCols, g.n * g.oh, g.ow, g.c);
-  pass(module, call, tAt, dxAt, g.gradientRows, g.n, g.oh, g.w * g.c);
+  gatherBlocks(module, call, dyAt, tAt, g.gradientCols, g.n * g.oh, g.ow, g.c);
+  gatherBlocks(module, call, tAt, dxAt, g.gradientRows, g.n, g.oh, g.w * g.c);
   call.copyOut(dx, dxAt);
 };

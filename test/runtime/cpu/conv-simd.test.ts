@@ -29,6 +29,11 @@ const cases: Case[] = [
   { name: 'same 5x5, one channel (25 taps of 1 pixel)', x: [2, 9, 8, 1], w: [6, 5, 5, 1], attrs: { strides: [1, 1], padding: 'same', dilation: [1, 1] } },
   // ... and of 3: forward and input gradient (dy's 3 filters per tap).
   { name: 'same 3x3, 3 channels into 3 filters', x: [2, 7, 9, 3], w: [3, 3, 3, 3], attrs: { strides: [1, 1], padding: 'same', dilation: [1, 1] } },
+  // Input gradients where most (pixel, tap) pairs fall outside dy: a dense GEMM, then col2im as a gather (C a multiple of 4) ...
+  { name: 'valid 3x3 on a 6x6 map, 32 channels (44% of the pairs: the digits-cnn third layer)', x: [3, 6, 6, 32], w: [16, 3, 3, 32], attrs: { strides: [1, 1], padding: 'valid', dilation: [1, 1] } },
+  { name: 'valid 4x4 stride 2 on a 4x4 map (one output: 1 pair in 16), 8 channels', x: [6, 4, 4, 8], w: [5, 4, 4, 8], attrs: { strides: [2, 2], padding: 'valid', dilation: [1, 1] } },
+  // ... or the JS kernel's col2im (C not a multiple of 4).
+  { name: 'valid 4x4 on a 5x5 map, 3 channels (16% of the pairs)', x: [4, 5, 5, 3], w: [4, 4, 4, 3], attrs: { strides: [1, 1], padding: 'valid', dilation: [1, 1] } },
 ];
 
 describe('convolutions on the WASM GEMM', () => {
@@ -72,6 +77,21 @@ describe('convolutions on the WASM GEMM', () => {
       const { tensors, free } = placedInKernelMemory([{ shape: c.x, data: x }, { shape: c.w, data: w }, { shape: yShape, data: new Float32Array(want.length).fill(Number.NaN) }]);
       convSimd(ctx, tensors.slice(0, 2), tensors.slice(2), c.attrs, { bias: null, pre: null, activation: null });
       expect(g.f % 8).not.toBe(0);
+      expect([...tensors[2]!.data]).toEqual([...want]);
+      free();
+    }
+  });
+
+  it("col2im's input gradient: the same bits with dy, w and dx in the kernels' memory as in arrays of their own", () => {
+    for (const c of cases.filter((c) => c.name.includes('pairs') && c.x[3]! % 4 === 0)) {
+      const w = random(c.w.reduce((a, b) => a * b, 1), 9);
+      const g = geometry(c.x, c.w, c.attrs);
+      const yShape = [g.n, g.oh, g.ow, g.f];
+      const dy = random(g.n * g.oh * g.ow * g.f, 10);
+      const want = new Float32Array(c.x.reduce((a, b) => a * b, 1)).fill(Number.NaN);
+      convGradInputSimd(ctx, [{ shape: yShape, data: dy }, { shape: c.w, data: w }], [{ shape: c.x, data: want }], c.attrs);
+      const { tensors, free } = placedInKernelMemory([{ shape: yShape, data: dy }, { shape: c.w, data: w }, { shape: c.x, data: new Float32Array(want.length).fill(Number.NaN) }]);
+      convGradInputSimd(ctx, tensors.slice(0, 2), tensors.slice(2), c.attrs);
       expect([...tensors[2]!.data]).toEqual([...want]);
       free();
     }

@@ -88,6 +88,15 @@ model Strided {
   output probs = softmax(logits)
   train { loss cross_entropy(logits, label)  optimizer adam(lr: 1e-3)  batch 8  seed 1 }
 }
+model Sparse {
+  input x: [batch, 6, 6, 8]
+  input label: [batch] int
+  c1 = conv2d(x, 16, 3, activation: relu)
+  c2 = conv2d(c1, 16, 3, activation: relu)
+  logits = dense(flatten(c2), 10)
+  output probs = softmax(logits)
+  train { loss cross_entropy(logits, label)  optimizer adam(lr: 1e-3)  batch 8  seed 1 }
+}
 model Winograd {
   input x: [batch, 10, 10, 16]
   input label: [batch] int
@@ -173,6 +182,8 @@ describe('the steady-state CPU training step', () => {
     ['Tokens', 2, [6], true],
     ['Conv', 16, [12, 12, 1], true],
     ['Strided', 8, [16, 16, 4], true],
+    // c2's input gradient reads a quarter of its (pixel, tap) pairs: a dense GEMM, then col2im (conv-simd.ts).
+    ['Sparse', 8, [6, 6, 8], true],
     // 3×3 convolutions of 16 channels (conv-winograd.ts): forward, input and weight gradients.
     ['Winograd', 8, [10, 10, 16], true],
     ['Grouped', 8, [12, 12, 8], true],
