@@ -79,7 +79,7 @@ export const convGradInputSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
  * GEMM would multiply mostly zeros): the patch gradients dP[N·OH·OW, kh·kw·C] = dy·w on the GEMM into
  * a block of its memory, then col2im as a gather (gather-lists.ts): each dx pixel sums the C-float
  * blocks of dP that the (pixel, tap) pairs reading it hold, in the order the JS kernel's col2im adds
- * them (patch rows, then taps), each times 1, so the JS kernel's bits; the pixels split over threads.
+ * them (patch rows, then taps), each times 1 (exact): its sums, whichever thread takes the pixel.
  * The JS kernel did the same two steps with C copied out of the memory and scattered float by float:
  * 1.6 s of the 14 s digits-cnn example (its third convolution, 4×4 outputs of a 3×3 kernel: 44% of
  * the pairs).
