@@ -1,5 +1,4 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { createCpuExecutor } from '../../runtime/cpu/index.js';
 import { planLayers } from '../../runtime/verify/layers.js';
 import { describeDims, randomInputs, RANDOM_INPUT_SEED } from '../../runtime/verify/random-inputs.js';
 import { TARGET_TOLERANCES, VERIFY_TARGETS, verifyLayers, type VerifyTarget } from '../../runtime/verify/verify.js';
@@ -52,6 +51,8 @@ export function register(program: Command, setExitCode: SetExitCode): void {
         }
         const inputs = options.input !== undefined ? parseInputs(options.input, plan) : randomInputs(plan, options.seed);
         ensureFits(plan, Math.max(1, ...Object.values(inputs).map((t) => t.shape[0] ?? 1)));
+        // Imported here, as model-loading.ts does: importing the CPU runtime builds its kernels' WebAssembly.
+        const { createCpuExecutor } = await import('../../runtime/cpu/index.js');
         const cpu = createCpuExecutor(plan, weights);
         const target = await openTarget(options.against, plan, weights, source ? { source } : {});
         try {
