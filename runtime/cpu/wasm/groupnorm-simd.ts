@@ -2,7 +2,7 @@ import type { CpuKernel } from '../kernel-interface.js';
 import { f32 } from '../kernel-interface.js';
 import { groupLayout, groupnormKernels, type GroupLayout } from '../kernels/groupnorm.js';
 import { callLayout, floatsOf } from './kernel-memory.js';
-import { byChannels, normModule } from './norm-simd.js';
+import { byChannels, byRows, normModule } from './norm-simd.js';
 
 /**
  * groupnorm and its gradient on batchnorm's WebAssembly SIMD passes (norm-module.ts) for
@@ -106,7 +106,7 @@ export const groupnormSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
     byChannels(module, 'bn_sqdev', fill(sqdevArgs, xb, s.positions, cBytes, meanAt, sumAt), s.positions, s.c);
     for (let g = 0; g < s.groups; g++) invstd[stats + g] = 1 / Math.sqrt(groupSum(floats, sumAt, s, g) / count + eps);
     broadcast(floats, invstdAt, s, invstd, stats);
-    byChannels(module, 'bn_apply', fill(applyArgs, xb, yb, s.positions, cBytes, meanAt, invstdAt, gAt, bAt), s.positions, s.c);
+    byRows(module, 'bn_apply', fill(applyArgs, xb, yb, s.positions, cBytes, meanAt, invstdAt, gAt, bAt), s.positions, s.c);
   }
   call.copyOut(yd, yAt);
 };
@@ -167,7 +167,7 @@ export const groupnormGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
         floats[c0 + c] = (-inv * sumD) / count;
       }
     }
-    byChannels(module, 'gn_grad_apply', fill(gradApplyArgs, dyAt + b * sampleBytes, xAt + b * sampleBytes, dxAt + b * sampleBytes, s.positions, cBytes, aAt, kAt, meanAt, c0At), s.positions, s.c);
+    byRows(module, 'gn_grad_apply', fill(gradApplyArgs, dyAt + b * sampleBytes, xAt + b * sampleBytes, dxAt + b * sampleBytes, s.positions, cBytes, aAt, kAt, meanAt, c0At), s.positions, s.c);
   }
   call.copyOut(dxd, dxAt);
 };

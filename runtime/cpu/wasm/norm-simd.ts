@@ -14,8 +14,8 @@ import { NORM_FUNCTIONS, normModuleBytes, type NormFunction } from './norm-modul
  * kernel does it (runtime/cpu/kernels/normalization.ts, which runs otherwise). The [rows, C] operands
  * are used where they lie when they are an executor's tensors in the GEMM module's memory
  * (kernel-memory.ts); the rest are copied in above its resident weights and the results copied out.
- * The passes run on the worker pool split by groups of 4 channels (each channel's sums in row order
- * on whichever thread: the same bits on any number of threads).
+ * The sums run on the worker pool split by groups of 4 channels (each channel's sums in row order
+ * on whichever thread: the same bits on any number of threads), the element-wise passes split by rows.
  *
  * Numerics: the means are the JS kernel's to the bit (float32 sums in the same order); the squared
  * deviations and the products are taken in float32 rather than float64, within the tolerance of
@@ -32,9 +32,14 @@ export const normModule = overGemmMemory<NormExports>(normModuleBytes, NORM_FUNC
  */
 const VALUE_COST = 4;
 
-/** Runs `fn` over the [rows, C] values by groups of 4 channels, on the worker pool when it is big enough. */
+/** Runs a sum `fn` over the [rows, C] values by groups of 4 channels, on the worker pool when it is big enough. */
 export function byChannels(module: GemmMemoryModule<NormExports>, fn: NormFunction, args: readonly number[], rows: number, c: number): void {
   parallelFor(module.threaded, fn, args, Math.ceil(c / 4), rows * c * VALUE_COST);
+}
+
+/** Runs an element-wise pass `fn` over the [rows, C] values by rows (norm-module.ts says why), on the worker pool when it is big enough. */
+export function byRows(module: GemmMemoryModule<NormExports>, fn: NormFunction, args: readonly number[], rows: number, c: number): void {
+  parallelFor(module.threaded, fn, args, rows, rows * c * VALUE_COST);
 }
 
 const lastDim = (t: CpuTensor): number => t.shape[t.shape.length - 1] ?? 1;
@@ -115,7 +120,7 @@ export const batchnormSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   a[5] = invstdAt;
   a[6] = gAt;
   a[7] = bAt;
-  byChannels(module, 'bn_apply', a, rows, c);
+  byRows(module, 'bn_apply', a, rows, c);
   call.copyOut(yd, yAt);
 };
 
@@ -174,7 +179,7 @@ export const batchnormGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   b[8] = dbAt;
   b[9] = dgAt;
   b[10] = rows;
-  byChannels(module, 'bn_grad_apply', b, rows, c);
+  byRows(module, 'bn_grad_apply', b, rows, c);
   call.copyOut(dxd, dxAt);
 };
 
