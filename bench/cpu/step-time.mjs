@@ -14,6 +14,11 @@
 //
 //   NNET_THREADS=1 node bench/cpu/step-time.mjs <checkout> --models bench/cpu/recurrent.nnet LstmTrain:train:32 MaskedLstmTrain:train:32
 //
+// `--wall` reports wall time per step instead (best of the windows too): what threads change, which
+// CPU time cannot show; it needs the machine to itself, and alternating the checkouts, run after run:
+//
+//   NNET_THREADS=2 node bench/cpu/step-time.mjs <checkout> --wall --models examples/digits-cnn.nnet DigitsCnn:train:64
+//
 // Every float input is a fixed wave, every int input alternates 0 and 1, every int label counts 0–9.
 import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -22,6 +27,8 @@ import { pathToFileURL } from 'node:url';
 const args = process.argv.slice(2);
 const modelsAt = args.indexOf('--models');
 const modelsPath = modelsAt >= 0 ? args.splice(modelsAt, 2)[1] : 'bench/cpu/models.nnet';
+const wallAt = args.indexOf('--wall');
+const wall = wallAt >= 0 && args.splice(wallAt, 1).length > 0;
 const [rootArg, ...workloads] = args;
 const root = resolve(rootArg ?? '.');
 const load = (path) => import(pathToFileURL(join(root, path)).href);
@@ -71,8 +78,12 @@ for (const workload of workloads) {
       steps++;
     }
     const used = process.cpuUsage(cpu);
-    best = Math.min(best, (used.user + used.system) / 1000 / steps);
+    best = Math.min(best, wall ? (performance.now() - start) / steps : (used.user + used.system) / 1000 / steps);
   }
-  results.push(`${model} ${mode} b${batch}: ${best.toFixed(1)} ms CPU per step (${Math.round((batch / best) * 1000)} samples per CPU second)`);
+  results.push(
+    wall
+      ? `${model} ${mode} b${batch}: ${best.toFixed(1)} ms wall per step (${Math.round((batch / best) * 1000)} samples/s)`
+      : `${model} ${mode} b${batch}: ${best.toFixed(1)} ms CPU per step (${Math.round((batch / best) * 1000)} samples per CPU second)`,
+  );
 }
 console.log(`${root}\n  ${results.join('\n  ')}`);
