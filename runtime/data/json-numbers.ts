@@ -1,8 +1,9 @@
 /**
  * The numbers of a JSON document `{ "<field>": [n, n, …] }` read from its bytes straight into a
- * Float32Array (a view: its buffer may hold up to half as many floats as there are bytes): the `mnist` package's digits are 21 MB of such JSON, and JSON.parse spent ~0.55 s of
- * every digits run building 7.8 M-element arrays of doubles (plus ~0.15 s decoding the text) that were
- * then copied into floats. Same values as JSON.parse then Float32Array, bit for bit:
+ * Float32Array (a view: its buffer may hold up to half as many floats as there are bytes). The
+ * `mnist` package's digits are 21 MB of such JSON, and JSON.parse spent ~0.55 s of every digits run
+ * building 7.8 M-element arrays of doubles (plus ~0.15 s decoding the text) that were then copied
+ * into floats. Same values as JSON.parse then Float32Array, bit for bit:
  *
  * A plain decimal `[-]digits[.digits]` with at most 15 significant digits is m / 10^k with m < 2^53
  * and k ≤ 22, both exact doubles, so the one IEEE division rounds the exact decimal value once, to the
@@ -16,7 +17,6 @@ export function readJsonNumbers(bytes: Uint8Array, field: string): Float32Array 
   return (open === -1 ? null : parseValues(bytes, open)) ?? viaJsonParse(bytes, field);
 }
 
-const QUOTE = 0x22;
 const COLON = 0x3a;
 const OPEN = 0x5b;
 const CLOSE = 0x5d;
