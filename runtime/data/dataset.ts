@@ -1,4 +1,4 @@
-import type { HostData, HostTensor } from '../tensor.js';
+import { sizeOf, type HostData, type HostTensor } from '../tensor.js';
 import { permutation } from './random.js';
 
 /**
@@ -33,12 +33,9 @@ export function takeRows(dataset: Dataset, indices: ArrayLike<number>): Dataset 
 }
 
 export function gatherRows(tensor: HostTensor, indices: ArrayLike<number>): HostTensor {
-  const rowSize = tensor.shape.slice(1).reduce((a, b) => a * b, 1);
+  const rowSize = sizeOf(tensor.shape.slice(1));
   const data = tensor.dtype === 'f32' ? new Float32Array(indices.length * rowSize) : new Int32Array(indices.length * rowSize);
-  for (let i = 0; i < indices.length; i++) {
-    const start = indices[i]! * rowSize;
-    data.set(tensor.data.subarray(start, start + rowSize), i * rowSize);
-  }
+  gatherInto(tensor.data, indices, 0, indices.length, rowSize, data);
   return { shape: [indices.length, ...tensor.shape.slice(1)], dtype: tensor.dtype, data };
 }
 
@@ -79,7 +76,7 @@ export function* shuffledBatches(dataset: Dataset, size: number, seed: number): 
   const order = permutation(dataset.length, seed);
   const rows = Math.min(size, dataset.length);
   const fields = Object.entries(dataset.fields).map(([name, tensor]) => {
-    const rowSize = tensor.shape.slice(1).reduce((a, b) => a * b, 1);
+    const rowSize = sizeOf(tensor.shape.slice(1));
     const buffer = tensor.dtype === 'f32' ? new Float32Array(rows * rowSize) : new Int32Array(rows * rowSize);
     return { name, tensor, rowSize, buffer, sampleShape: tensor.shape.slice(1) };
   });
@@ -99,7 +96,7 @@ export function* shuffledBatches(dataset: Dataset, size: number, seed: number): 
  * Rows order[start..end) of `from` (rows of `rowSize` values) into `to`, one after another: a
  * block copy per row (a view per row: 64 a batch), value by value for rows too short to be worth one.
  */
-function gatherInto(from: HostData, order: Int32Array, start: number, end: number, rowSize: number, to: HostData): void {
+function gatherInto(from: HostData, order: ArrayLike<number>, start: number, end: number, rowSize: number, to: HostData): void {
   for (let i = start, at = 0; i < end; i++, at += rowSize) {
     const row = order[i]! * rowSize;
     if (rowSize >= BLOCK_COPY_VALUES) to.set(from.subarray(row, row + rowSize), at);
