@@ -65,6 +65,16 @@ describeBuild('WASM SIMD transcendental functions', () => {
       if (name === 'tanh') expect([got[0], got[3], got[6]]).toEqual([-1, 0, 1]);
     }
   });
+
+  it('passes NaN through (the clamps are pseudo-min/max, which keep a NaN first operand)', () => {
+    const module = transcendentalModule()!;
+    const floats = module.reserve(16 * 4);
+    for (const name of ['exp', 'sigmoid', 'tanh'] as const) {
+      floats.set([NaN, 1, NaN, -1]);
+      module.exports[name](0, 8 * 4, 4 * 4);
+      expect([...floats.subarray(8, 12)].map(Number.isNaN), name).toEqual([true, false, true, false]);
+    }
+  });
 });
 
 const ctx = { training: false, lr: 0, step: 0, seed: 0 };
