@@ -21,16 +21,19 @@ export class WasmFunction {
 
   /** Declares locals (after every parameter). */
   declare(type: ValueType, ...names: string[]): void {
-    for (const name of names) this.locals.push([name, type]);
+    for (const name of names) {
+      // Indexed by name as the parameters are: a kernel's code looks its locals up tens of thousands
+      // of times while the modules are written at start-up (a search of the list was most of it).
+      if (!this.index.has(name)) this.index.set(name, this.params.length + this.locals.length);
+      this.locals.push([name, type]);
+    }
   }
 
   /** The local's index (for code that takes indices: sgemm-module.ts's activationCode). */
   slot(name: string): number {
-    const param = this.index.get(name);
-    if (param !== undefined) return param;
-    const local = this.locals.findIndex(([n]) => n === name);
-    if (local < 0) throw new Error(`wasm function: no local '${name}'`);
-    return this.params.length + local;
+    const slot = this.index.get(name);
+    if (slot === undefined) throw new Error(`wasm function: no local '${name}'`);
+    return slot;
   }
 
   get(name: string): number[] {
