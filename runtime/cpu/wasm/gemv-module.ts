@@ -1,5 +1,5 @@
 import { TILE_ACTIVATIONS, type TileActivation } from './sgemm-module.js';
-import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
+import { importedMemorySection, moduleBytes, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
 
 /**
  * The WebAssembly SIMD kernel for a few rows times a weight read along k (x·Wᵀ, m ≤ SMALL_M), as
@@ -138,14 +138,13 @@ function tilesBody(m: number, fma: boolean, epilogue: GemvEpilogue): number[] {
 export function gemvModuleBytes(shared = false, maxPages = 65536, fma = false): Uint8Array<ArrayBuffer> {
   const tilesType = [Type.func, ...vector(params.map((p) => [p === 'alpha' ? Type.f32 : Type.i32])), ...vector([])];
   const kernels = GEMV_COLUMNS.flatMap((_, i) => GEMV_EPILOGUES.map((epilogue) => ({ m: i + 1, epilogue })));
-  const bodies = kernels.map(({ m, epilogue }) => tilesBody(m, fma, epilogue)).map((body) => [...u32(body.length), ...body]);
+  const bodies = kernels.map(({ m, epilogue }) => tilesBody(m, fma, epilogue)).map((body) => u32(body.length).concat(body));
   const exports = kernels.map(({ m, epilogue }, i) => [...name(gemvName(m, epilogue)), 0x00, ...u32(i)]);
-  return new Uint8Array([
-    ...MAGIC_AND_VERSION,
-    ...section(1, vector([tilesType])),
-    ...importedMemorySection(shared, maxPages),
-    ...section(3, vector(kernels.map(() => u32(0)))),
-    ...section(7, vector(exports)),
-    ...section(10, vector(bodies)),
-  ]);
+  return moduleBytes(
+    section(1, vector([tilesType])),
+    importedMemorySection(shared, maxPages),
+    section(3, vector(kernels.map(() => u32(0)))),
+    section(7, vector(exports)),
+    section(10, vector(bodies)),
+  );
 }

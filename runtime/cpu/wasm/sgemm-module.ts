@@ -4,7 +4,7 @@ import { packAVectorBody, packBTransposedBody } from './sgemm-pack-vector.js';
 import { WINOGRAD_GRAD_NAME, WINOGRAD_GRAD_TYPE, winogradGradBody } from './winograd-grad-module.js';
 import { WINOGRAD_TYPE, winogradBody, winogradName } from './winograd-module.js';
 import { WINOGRAD_UNTRANSFORM, WINOGRAD_WEIGHTS, WINOGRAD_WEIGHTS_FLIPPED, WINOGRAD_WEIGHTS_TYPE, winogradUntransformBody, winogradWeightsBody, winogradWeightsFlippedBody } from './winograd-weights-module.js';
-import { importedMemorySection, MAGIC_AND_VERSION, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
+import { importedMemorySection, moduleBytes, name, Op, section, Type, u32, vector } from './wasm-bytes.js';
 
 /**
  * The float32 GEMM micro-kernel on WebAssembly SIMD, as module bytes. It imports its memory (env.memory,
@@ -439,12 +439,11 @@ export function sgemmModuleBytes(fma: boolean, shared: boolean, maxPages: number
     [...name('pack_a'), 0x00, ...u32(packBIndex + 2)],
     ...winograd.map((f, i) => [...name(f.name), 0x00, ...u32(winogradIndex + i)]),
   ];
-  return new Uint8Array([
-    ...MAGIC_AND_VERSION,
-    ...section(1, vector([tileType, DRIVER_TYPE, PACK_A_TYPE, ...WINOGRAD_TYPES])),
-    ...importedMemorySection(shared, maxPages),
-    ...section(3, vector([...SGEMM_VARIANTS.map(() => u32(0)), ...DRIVER_VARIANTS.map(() => u32(1)), u32(2), u32(2), u32(2), u32(2), ...winograd.map((f) => u32(3 + f.type))])),
-    ...section(7, vector(exports)),
-    ...section(10, vector(bodies)),
-  ]);
+  return moduleBytes(
+    section(1, vector([tileType, DRIVER_TYPE, PACK_A_TYPE, ...WINOGRAD_TYPES])),
+    importedMemorySection(shared, maxPages),
+    section(3, vector([...SGEMM_VARIANTS.map(() => u32(0)), ...DRIVER_VARIANTS.map(() => u32(1)), u32(2), u32(2), u32(2), u32(2), ...winograd.map((f) => u32(3 + f.type))])),
+    section(7, vector(exports)),
+    section(10, vector(bodies)),
+  );
 }

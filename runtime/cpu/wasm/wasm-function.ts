@@ -55,16 +55,15 @@ export class WasmFunction {
     return this.set(name, [...this.get(name), ...step, ...Op.i32Add]);
   }
 
-  /** for (name = start; name < end (signed); name += step) body. */
+  /** for (name = start; name < end (signed); name += step) body. (concat: `body` may be long, see moduleBytes.) */
   for(name: string, start: readonly number[], end: readonly number[], step: readonly number[], body: readonly number[]): number[] {
-    return [
-      ...this.set(name, start),
-      ...Op.block, ...Op.loop,
-      ...this.get(name), ...end, ...Op.i32GeS, ...Op.brIf(1),
-      ...body,
-      ...this.bump(name, step),
-      ...Op.br(0), ...Op.end, ...Op.end,
-    ];
+    return this.set(name, start).concat(
+      Op.block, Op.loop,
+      this.get(name), end, Op.i32GeS, Op.brIf(1),
+      body,
+      this.bump(name, step),
+      Op.br(0), Op.end, Op.end,
+    );
   }
 
   type(): number[] {
@@ -74,7 +73,7 @@ export class WasmFunction {
   /** The body entry of the code section: locals, then `code`. */
   body(code: number[]): number[] {
     const groups = this.locals.map(([, t]) => [...u32(1), t]);
-    const bytes = [...vector(groups), ...code, ...Op.end];
-    return [...u32(bytes.length), ...bytes];
+    const bytes = vector(groups).concat(code, Op.end);
+    return u32(bytes.length).concat(bytes);
   }
 }

@@ -116,7 +116,8 @@ export function winogradGradBody(first: number, accumulate: number): number[] {
   const products = [...f.set('xi', Op.i32Const(0)), ...doWhileBelow(f, 'xi', Op.i32Const(1), Op.i32Const(16), [
     ...g('blk'), ...Op.i32Eqz, ...Op.if, ...product(first), ...Op.else, ...product(accumulate), ...Op.end,
   ])];
-  const perUnit = [
+  // The long parts joined with concat, not spread (moduleBytes in wasm-bytes.ts says why).
+  const unitStart = [
     ...f.set('runStart', [...g('u'), ...g('channels'), ...Op.i32Const(2), ...Op.i32ShrU, ...Op.i32Mul, ...g('units'), ...Op.i32DivU]),
     ...f.set('runEnd', [...g('u'), ...Op.i32Const(1), ...Op.i32Add, ...g('channels'), ...Op.i32Const(2), ...Op.i32ShrU, ...Op.i32Mul, ...g('units'), ...Op.i32DivU]),
     ...f.set('runs', [...g('runEnd'), ...g('runStart'), ...Op.i32Sub]),
@@ -124,10 +125,9 @@ export function winogradGradBody(first: number, accumulate: number): number[] {
     ...f.set('bAt', [...g('aAt'), ...g('aStride'), ...Op.i32Const(4), ...Op.i32Shl, ...Op.i32Add]),
     ...Op.block, ...g('runs'), ...Op.i32Eqz, ...Op.brIf(0),
     ...f.set('blk', Op.i32Const(0)),
-    ...doWhileBelow(f, 'blk', Op.i32Const(1), g('blocks'), [...windowsOfBlock(f), ...gradientsOfBlock(f), ...products]),
-    ...Op.end,
   ];
-  const code = [
+  const perUnit = unitStart.concat(doWhileBelow(f, 'blk', Op.i32Const(1), g('blocks'), windowsOfBlock(f).concat(gradientsOfBlock(f), products)), Op.end);
+  const start = [
     ...f.set('zero', Op.v128Zero),
     // Strides in bytes: A_ξ (all C/4 runs' room: KB tiles × C floats), B_ξ (KB × 8·nPanels), each + SKEW (winograd-module.ts); dU_ξ (C × 8·nPanels).
     ...f.set('aStride', [...g('channels'), ...Op.i32Const(GRAD_BLOCK_TILES * 4), ...Op.i32Mul, ...Op.i32Const(SKEW), ...Op.i32Add]),
@@ -135,8 +135,6 @@ export function winogradGradBody(first: number, accumulate: number): number[] {
     ...f.set('dUStride', [...g('channels'), ...g('nPanels'), ...Op.i32Mul, ...Op.i32Const(5), ...Op.i32Shl]),
     ...Op.block, ...g('start'), ...g('end'), ...Op.i32GeU, ...Op.brIf(0),
     ...f.set('u', g('start')),
-    ...doWhileBelow(f, 'u', Op.i32Const(1), g('end'), perUnit),
-    ...Op.end,
   ];
-  return f.body(code);
+  return f.body(start.concat(doWhileBelow(f, 'u', Op.i32Const(1), g('end'), perUnit), Op.end));
 }

@@ -86,7 +86,7 @@ export function declareTransformLocals(f: WasmFunction): void {
 
 /** `do { body } while ((counter += step) < limit)` (unsigned): the loops here run at least once. */
 export function doWhileBelow(f: WasmFunction, counter: string, step: number[], limit: number[], body: number[]): number[] {
-  return [...Op.loop, ...body, ...f.get(counter), ...step, ...Op.i32Add, ...f.tee(counter), ...limit, ...Op.i32LtU, ...Op.brIf(0), ...Op.end];
+  return (Op.loop as readonly number[]).concat(body, f.get(counter), step, Op.i32Add, f.tee(counter), limit, Op.i32LtU, Op.brIf(0), Op.end);
 }
 
 /** i8x16.shuffle picking 32-bit lanes (0–3 of the first vector, 4–7 of the second). */
@@ -217,6 +217,19 @@ function outputTransform(f: WasmFunction, activation: TileActivation, pooled: bo
 }
 
 /**
+ * The parts every winograd_<activation> function has alike (the input transform, the products),
+ * written once: every function made by `newWinograd` has the same locals in the same slots, so the
+ * code is the same bytes, and writing it (in JS that runs once, unoptimised, at start-up) was most of
+ * the time the GEMM module took to write.
+ */
+const shared = new Map<string, number[]>();
+function sharedCode(key: string, write: () => number[]): number[] {
+  let code = shared.get(key);
+  if (!code) shared.set(key, (code = write()));
+  return code;
+}
+
+/**
  * The body entry of winograd_<activation>, or with `pooled` winograd_<activation>_maxpool
  * (size-prefixed, for the code section), calling `tile` (the packed tile function without epilogue)
  * for the products.
@@ -230,8 +243,9 @@ export function winogradBody(activation: TileActivation, tile: number, pooled = 
   code.push(...f.set('mStride', [...g('nPanels'), ...Op.i32Const(BLOCK_TILES * NR * 4), ...Op.i32Mul, ...Op.i32Const(SKEW), ...Op.i32Add]));
   code.push(...f.set('unitBytes', [...g('vStride'), ...g('mStride'), ...Op.i32Add, ...Op.i32Const(4), ...Op.i32Shl, ...g('channels'), ...Op.i32Const(8), ...Op.i32Shl, ...Op.i32Add]));
   code.push(...f.set('uStride', [...g('nPanels'), ...g('channels'), ...Op.i32Mul, ...Op.i32Const(5), ...Op.i32Shl]));
-  const perBlock = [...inputTransform(f), ...products(f, tile), ...outputTransform(f, activation, pooled)];
-  const perUnit = [
+  // The long parts joined with concat, not spread (moduleBytes in wasm-bytes.ts says why).
+  const perBlock = sharedCode(`input`, () => inputTransform(f)).concat(sharedCode(`products ${tile}`, () => products(f, tile)), outputTransform(f, activation, pooled));
+  const unitStart = [
     // This unit's scratch: V, then M; its blocks [u·blocks/units, (u+1)·blocks/units).
     ...f.set('vAt', [...g('scratch'), ...g('u'), ...g('unitBytes'), ...Op.i32Mul, ...Op.i32Add]),
     ...f.set('mAt', [...g('vAt'), ...g('vStride'), ...Op.i32Const(4), ...Op.i32Shl, ...Op.i32Add]),
@@ -239,9 +253,8 @@ export function winogradBody(activation: TileActivation, tile: number, pooled = 
     ...f.set('blk', [...g('u'), ...g('blocks'), ...Op.i32Mul, ...g('units'), ...Op.i32DivU]),
     ...f.set('blkEnd', [...g('u'), ...Op.i32Const(1), ...Op.i32Add, ...g('blocks'), ...Op.i32Mul, ...g('units'), ...Op.i32DivU]),
     ...Op.block, ...g('blk'), ...g('blkEnd'), ...Op.i32GeU, ...Op.brIf(0),
-    ...doWhileBelow(f, 'blk', Op.i32Const(1), g('blkEnd'), perBlock),
-    ...Op.end,
   ];
-  code.push(...Op.block, ...g('start'), ...g('end'), ...Op.i32GeU, ...Op.brIf(0), ...f.set('u', g('start')), ...doWhileBelow(f, 'u', Op.i32Const(1), g('end'), perUnit), ...Op.end);
-  return f.body(code);
+  const perUnit = unitStart.concat(doWhileBelow(f, 'blk', Op.i32Const(1), g('blkEnd'), perBlock), Op.end);
+  code.push(...Op.block, ...g('start'), ...g('end'), ...Op.i32GeU, ...Op.brIf(0), ...f.set('u', g('start')));
+  return f.body(code.concat(doWhileBelow(f, 'u', Op.i32Const(1), g('end'), perUnit), Op.end));
 }
