@@ -23,7 +23,7 @@ export class WasmFunction {
   declare(type: ValueType, ...names: string[]): void {
     for (const name of names) {
       // Indexed by name as the parameters are: a kernel's code looks its locals up tens of thousands
-      // of times while the modules are written at start-up (a search of the list was most of it).
+      // of times while the modules are written at start-up, where a search of the list took 5–10%.
       if (!this.index.has(name)) this.index.set(name, this.params.length + this.locals.length);
       this.locals.push([name, type]);
     }
