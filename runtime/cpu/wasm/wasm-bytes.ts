@@ -123,7 +123,7 @@ export const Op = {
   f32x4RelaxedMadd: [0xfd, ...u32(0x105)],
 } as const;
 
-export const MAGIC_AND_VERSION = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+const MAGIC_AND_VERSION = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 
 /**
  * A module's bytes: the header, then `sections` in order. Copied in with `set`, not spread into an
