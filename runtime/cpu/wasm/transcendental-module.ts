@@ -33,7 +33,6 @@ export const Simd = {
   const4: (value: number) => [0xfd, ...u32(0x0c), ...new Uint8Array(new Float32Array([value, value, value, value]).buffer)],
   i32Const4: (value: number) => [0xfd, ...u32(0x0c), ...new Uint8Array(new Int32Array([value, value, value, value]).buffer)],
   f32x4Div: [0xfd, ...u32(0xe7)],
-  f32x4Pmin: [0xfd, ...u32(0xea)],
   f32x4Nearest: [0xfd, ...u32(0x6a)],
   f32x4Le: [0xfd, ...u32(0x45)],
   f32x4Ge: [0xfd, ...u32(0x46)],
@@ -63,7 +62,7 @@ export class Emitter {
   exp(x: Code): number[] {
     const f = this.f;
     return [
-      ...f.set('ex', [...x, ...Simd.const4(-87), ...Op.f32x4Pmax, ...Simd.const4(88), ...Simd.f32x4Pmin]),
+      ...f.set('ex', [...x, ...Simd.const4(-87), ...Op.f32x4Pmax, ...Simd.const4(88), ...Op.f32x4Pmin]),
       ...f.set('en', [...f.get('ex'), ...Simd.const4(Math.LOG2E), ...Op.f32x4Mul, ...Simd.f32x4Nearest]),
       // r = x − n·ln2, ln2 split as 0.693359375 (exact in few bits) − 2.12194440e−4.
       ...f.set('ex', this.madd(f.get('en'), Simd.const4(-0.693359375), f.get('ex'))),
@@ -88,7 +87,7 @@ export class Emitter {
     const f = this.f;
     const clamp = 7.90531110763549805;
     return [
-      ...f.set('tx', [...x, ...Simd.const4(-clamp), ...Op.f32x4Pmax, ...Simd.const4(clamp), ...Simd.f32x4Pmin]),
+      ...f.set('tx', [...x, ...Simd.const4(-clamp), ...Op.f32x4Pmax, ...Simd.const4(clamp), ...Op.f32x4Pmin]),
       ...f.set('tx2', [...f.get('tx'), ...f.get('tx'), ...Op.f32x4Mul]),
       ...f.set('tp', this.horner(f.get('tx2'), [-2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-11, 5.12229709037114e-8, 1.48572235717979e-5, 6.37261928875436e-4, 4.89352455891786e-3])),
       ...f.get('tp'), ...f.get('tx'), ...Op.f32x4Mul,

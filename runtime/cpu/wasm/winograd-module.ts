@@ -219,8 +219,8 @@ function outputTransform(f: WasmFunction, activation: TileActivation, pooled: bo
 /**
  * The parts every winograd_<activation> function has alike (the input transform, the products),
  * written once: every function made by `newWinograd` has the same locals in the same slots, so the
- * code is the same bytes, and writing it (in JS that runs once, unoptimised, at start-up) was most of
- * the time the GEMM module took to write.
+ * code is the same bytes; writing it eight times (in JS that runs once, unoptimised, at start-up) took
+ * ~12 ms of the ~210 the GEMM module took to write.
  */
 const shared = new Map<string, number[]>();
 function sharedCode(key: string, write: () => number[]): number[] {
