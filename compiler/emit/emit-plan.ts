@@ -52,6 +52,8 @@ export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; 
     return 'activation';
   };
 
+  const sources = new SourceTable(options.lines);
+
   // Index loops over the nodes (here and below): no iterator result per node while this runs unoptimised.
   // Interface tensors first: their names are fixed by the source (inputs, parameter names).
   for (let n = 0; n < nodes.length; n++) {
@@ -111,7 +113,7 @@ export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; 
         writes.push(extraTensor);
       }
     }
-    const step: PlanStep = { kernel: node.op, inputs: reads.map(nameOf), outputs: writes.map(nameOf), attrs: node.attrs as Record<string, PlanAttr>, source: sourceOf(node, options.lines) };
+    const step: PlanStep = { kernel: node.op, inputs: reads.map(nameOf), outputs: writes.map(nameOf), attrs: node.attrs as Record<string, PlanAttr>, source: sources.of(node) };
     const phase = isUpdate ? update : training?.backwardNodes.has(node.id) ? (writesLoss ? lossSteps : gradSteps) : forward;
     phase.push(step, { reads, writes });
   }
@@ -136,8 +138,8 @@ export function emitPlan(program: Program, options: EmitOptions): { plan: Plan; 
   const target = program.metric ? nodeName(program.metric.target) : undefined;
   const metricNodes = training ? (program.metrics ?? []).flatMap((m) => [m.prediction, ...(m.mask === undefined ? [] : [m.mask])]) : [];
   const keepAlive = [...graph.outputs.map((o) => o.node), ...(training ? [training.loss] : []), ...(training && program.metric ? [program.metric.prediction] : []), ...metricNodes];
-  const phases = [forward, lossSteps, gradSteps, update];
-  const memory = planMemory(tensors, phases.flatMap((p) => p.uses), keepAlive.map((node) => tensorOf[node]!), bindings, referenceBatch);
+  // concat, not flatMap: V8's flatMap flattens generically, element by element.
+  const memory = planMemory(tensors, forward.uses.concat(lossSteps.uses, gradSteps.uses, update.uses), keepAlive.map((node) => tensorOf[node]!), bindings, referenceBatch);
 
   const plan: Plan = {
     format: 'nnet-plan',
@@ -171,9 +173,26 @@ class StepList {
   }
 }
 
-function sourceOf(node: IRNode, lines: LineMap | null): PlanSource {
-  const { line, column } = lines ? lines.lineColumn(node.origin.range.start) : { line: 0, column: 0 };
-  return { layer: node.origin.layer, op: node.origin.op, line, column };
+/**
+ * Each step's source location, one object per origin: the nodes that lowering and autodiff make for
+ * a layer share its origin, so a 1,000-layer training plan's 5,122 steps need 1,002 of these
+ * (fewer objects for the collector to copy while the compile runs).
+ */
+class SourceTable {
+  private readonly byOrigin = new Map<IRNode['origin'], PlanSource>();
+
+  constructor(private readonly lines: LineMap | null) {}
+
+  of(node: IRNode): PlanSource {
+    const origin = node.origin;
+    let source = this.byOrigin.get(origin);
+    if (source === undefined) {
+      const { line, column } = this.lines ? this.lines.lineColumn(origin.range.start) : { line: 0, column: 0 };
+      source = { layer: origin.layer, op: origin.op, line, column };
+      this.byOrigin.set(origin, source);
+    }
+    return source;
+  }
 }
 
 /** The train section as the plan records it: node ids and source ranges left out, nothing shared with `train`. */

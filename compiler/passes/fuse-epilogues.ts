@@ -80,9 +80,10 @@ export function fuseEpilogues(program: Program): Program {
         tail = activation;
       }
     }
-    const pooled = fusedKernelName(head.op, [...parseKernelName(kernel).epilogue, POOL_EPILOGUE]);
-    const pool = primitiveRule(head.op)?.poolEpilogue && preReaders.length === 0 ? poolReading(pooled, tail, refuse) : null;
-    if (pool) {
+    // Named only for the kernels that take a pooled epilogue (a name per matmul is garbage to collect).
+    const pooled = primitiveRule(head.op)?.poolEpilogue && preReaders.length === 0 ? fusedKernelName(head.op, [...parseKernelName(kernel).epilogue, POOL_EPILOGUE]) : null;
+    const pool = pooled === null ? null : poolReading(pooled, tail, refuse);
+    if (pool && pooled !== null) {
       group.push(pool);
       kernel = pooled;
       attrs.pool = [...(pool.attrs.size as number[])];
