@@ -9,6 +9,7 @@ import { WasmFunction } from './wasm-function.js';
  *
  *   maxpool(x, y, n, h, w, cBytes, oh, ow, kh, kw, sh, sw, top, left, start, end)
  *   maxpool_grad(dy, x, dx, scratch, n, h, w, cBytes, oh, ow, kh, kw, sh, sw, top, left, accumulate, zeroFirst, start, end)
+ *   maxpool_grad_2x2(the same arguments; 2×2 windows at stride 2 that tile the image, C % 4 = 0)
  *   avgpool(x, y, n, h, w, cBytes, oh, ow, kh, kw, sh, sw, top, left, start, end)
  *   avgpool_grad(dy, dx, n, h, w, cBytes, oh, ow, kh, kw, sh, sw, top, left, accumulate, start, end)
  *
@@ -261,6 +262,65 @@ function avgpoolFunction(): WasmFunction & { code: number[] } {
 }
 
 /**
+ * maxpool_grad for 2×2 windows at stride 2 that tile the image (no padding, H = 2·OH, W = 2·OW) and
+ * C a multiple of 4: the two-row, two-column windows of the conv nets' poolings. The same arguments as
+ * maxpool_grad (those it does not need ignored), but its tiles are output rows (each writes the two
+ * rows of dx under it, no other tile's) and each window's four cells stay in registers: per group of
+ * four channels, m1 = x1 > x0, b = m1 ? x1 : x0, m2 = x2 > b, b = m2 ? x2 : b, m3 = x3 > b, so the
+ * last set mask marks the first cell strictly greater than every earlier one, as maxpool_grad keeps
+ * it (a NaN in x0 wins: no comparison with it is true); then dx_j = +0 + (j is that cell ? dy : +0),
+ * which are maxpool_grad's stores with `accumulate` 0: the same bits. No dx cell is left unstored, so
+ * nothing is zeroed first.
+ */
+function maxpoolGrad2x2Function(): WasmFunction & { code: number[] } {
+  const f = new WasmFunction([['dy', i32], ['x', i32], ['dx', i32], ['scratch', i32], ...POOL_PARAMS.map((p) => [p, i32] as const), ['accumulate', i32], ['zeroFirst', i32], ['start', i32], ['end', i32]]);
+  f.declare(i32, 't', 'ox', 'g', 'rowBytes', 'pairBytes', 'xp', 'dxp', 'yp');
+  f.declare(Type.v128, 'x0', 'x1', 'x2', 'x3', 'best', 'm1', 'm2', 'm3', 'm23', 'dyv', 'zero');
+  const c = (n: string): number[] => f.get(n);
+  const at = (base: string, ...offsets: string[]): number[] => [...c(base), ...offsets.flatMap((o) => [...c(o), ...Op.i32Add])];
+  /** dx_j at `address` = +0 + (dy & mask), or (dy & ~mask) with `not`. */
+  const store = (address: number[], mask: number[], not = false): number[] => [
+    ...address, ...c('zero'), ...c('dyv'), ...mask, ...(not ? Op.v128AndNot : Op.v128And), ...Op.f32x4Add, ...Op.v128Store(0),
+  ];
+  const perGroup = [
+    ...f.set('x0', [...at('xp', 'g'), ...Op.v128Load(0)]),
+    ...f.set('x1', [...at('xp', 'g', 'cBytes'), ...Op.v128Load(0)]),
+    ...f.set('x2', [...at('xp', 'g', 'rowBytes'), ...Op.v128Load(0)]),
+    ...f.set('x3', [...at('xp', 'g', 'rowBytes', 'cBytes'), ...Op.v128Load(0)]),
+    ...f.set('dyv', [...at('yp', 'g'), ...Op.v128Load(0)]),
+    ...f.set('m1', [...c('x1'), ...c('x0'), ...Op.f32x4Gt]),
+    ...f.set('best', [...c('x1'), ...c('x0'), ...c('m1'), ...Op.v128Bitselect]),
+    ...f.set('m2', [...c('x2'), ...c('best'), ...Op.f32x4Gt]),
+    ...f.set('best', [...c('x2'), ...c('best'), ...c('m2'), ...Op.v128Bitselect]),
+    ...f.set('m3', [...c('x3'), ...c('best'), ...Op.f32x4Gt]),
+    ...f.set('m23', [...c('m2'), ...c('m3'), ...Op.v128Or]),
+    ...store(at('dxp', 'g'), [...c('m1'), ...c('m23'), ...Op.v128Or], true),
+    ...store(at('dxp', 'g', 'cBytes'), [...c('m1'), ...c('m23'), ...Op.v128AndNot]),
+    ...store(at('dxp', 'g', 'rowBytes'), [...c('m2'), ...c('m3'), ...Op.v128AndNot]),
+    ...store(at('dxp', 'g', 'rowBytes', 'cBytes'), c('m3')),
+  ];
+  const perRow = [
+    // Output row t is image t / OH's row t mod OH, over input rows 2t and 2t + 1 of the batch (H = 2·OH).
+    ...f.set('xp', [...c('x'), ...c('t'), ...c('rowBytes'), ...Op.i32Mul, ...Op.i32Const(1), ...Op.i32Shl, ...Op.i32Add]),
+    ...f.set('dxp', [...c('dx'), ...c('t'), ...c('rowBytes'), ...Op.i32Mul, ...Op.i32Const(1), ...Op.i32Shl, ...Op.i32Add]),
+    ...f.set('yp', [...c('dy'), ...c('t'), ...c('ow'), ...Op.i32Mul, ...c('cBytes'), ...Op.i32Mul, ...Op.i32Add]),
+    ...f.for('ox', Op.i32Const(0), c('ow'), Op.i32Const(1), [
+      ...f.for('g', Op.i32Const(0), c('cBytes'), Op.i32Const(16), perGroup),
+      ...f.bump('xp', c('pairBytes')),
+      ...f.bump('dxp', c('pairBytes')),
+      ...f.bump('yp', c('cBytes')),
+    ]),
+  ];
+  const code = [
+    ...f.set('zero', Op.v128Zero),
+    ...f.set('rowBytes', [...c('w'), ...c('cBytes'), ...Op.i32Mul]),
+    ...f.set('pairBytes', [...c('cBytes'), ...Op.i32Const(1), ...Op.i32Shl]),
+    ...f.for('t', c('start'), c('end'), Op.i32Const(1), perRow),
+  ];
+  return Object.assign(f, { code });
+}
+
+/**
  * dx[cell] = (accumulate ? dx[cell] : +0) + dy/cells for each cell of each window, windows in
  * row-major order; the tiles are images, each zeroed first (as maxpool_grad). The windows are laid
  * over dx itself (the local x is dx: overRow's image base is then dx's).
@@ -287,11 +347,17 @@ function avgpoolGradFunction(): WasmFunction & { code: number[] } {
 }
 
 /** The exports, in order. */
-export const POOL_FUNCTIONS = ['maxpool', 'maxpool_grad', 'avgpool', 'avgpool_grad'] as const;
+export const POOL_FUNCTIONS = ['maxpool', 'maxpool_grad', 'maxpool_grad_2x2', 'avgpool', 'avgpool_grad'] as const;
 
 /** The module over the GEMM's memory, `shared` as that one is (threads/threaded-module.ts). */
 export function poolModuleBytes(shared = false): Uint8Array<ArrayBuffer> {
-  const functions = [['maxpool', maxpoolFunction()], ['maxpool_grad', maxpoolGradFunction()], ['avgpool', avgpoolFunction()], ['avgpool_grad', avgpoolGradFunction()]] as const;
+  const functions = [
+    ['maxpool', maxpoolFunction()],
+    ['maxpool_grad', maxpoolGradFunction()],
+    ['maxpool_grad_2x2', maxpoolGrad2x2Function()],
+    ['avgpool', avgpoolFunction()],
+    ['avgpool_grad', avgpoolGradFunction()],
+  ] as const;
   return moduleOfFunctions(
     functions.map(([n, f]) => ({ name: n, type: f.type(), body: f.body(f.code) })),
     importedMemorySection(shared, MAX_MEMORY_PAGES),

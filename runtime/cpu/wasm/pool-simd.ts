@@ -30,6 +30,9 @@ const overlapping = (g: Window): boolean => g.sh < g.kh || g.sw < g.kw;
 /** Whether the windows tile the image exactly, each cell in one window: the gradient then stores every cell and need not zero dx first. */
 const tiling = (g: Window): boolean => g.sh === g.kh && g.sw === g.kw && g.top === 0 && g.left === 0 && g.oh * g.kh === g.h && g.ow * g.kw === g.w;
 
+/** The windows maxpool_grad_2x2 takes: 2×2 at stride 2, tiling the image, whole groups of four channels. */
+const twoByTwoTiling = (g: Window): boolean => g.kh === 2 && g.kw === 2 && tiling(g) && g.c % 4 === 0;
+
 /**
  * A step's window and the export's argument list (addresses first, filled per call: `pointers` of
  * them; then the window; then, for a gradient, whether windows overlap and, for maxpool's, whether dx must be zeroed first), kept per attrs object while
@@ -101,9 +104,14 @@ export const maxpoolGradSimd: CpuKernel = (ctx, inputs, outputs, attrs) => {
   args[0] = dyAt;
   args[1] = xAt;
   args[2] = dxAt;
-  // Each image's running best and index of its current window: 2·C floats an image (pool-module.ts).
-  args[3] = call.scratch(2 * g.n * g.c);
-  parallelFor(module.threaded, 'maxpool_grad', args, g.n, 2 * cells(g) * CELL_COST);
+  if (twoByTwoTiling(g)) {
+    // Output rows as tiles, each window's cells in registers: no scratch (pool-module.ts).
+    parallelFor(module.threaded, 'maxpool_grad_2x2', args, g.n * g.oh, cells(g) * CELL_COST);
+  } else {
+    // Each image's running best and index of its current window: 2·C floats an image (pool-module.ts).
+    args[3] = call.scratch(2 * g.n * g.c);
+    parallelFor(module.threaded, 'maxpool_grad', args, g.n, 2 * cells(g) * CELL_COST);
+  }
   call.copyOut(f32(dx), dxAt);
 };
 

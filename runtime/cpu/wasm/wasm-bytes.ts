@@ -110,6 +110,9 @@ export const Op = {
   i32x4Splat: [0xfd, ...u32(0x11)],
   i32x4Eq: [0xfd, ...u32(0x37)],
   v128And: [0xfd, ...u32(0x4e)],
+  /** a & ~b (the first operand and not the second). */
+  v128AndNot: [0xfd, ...u32(0x4f)],
+  v128Or: [0xfd, ...u32(0x50)],
   /** Lanes of the first operand where the mask (third) is set, of the second elsewhere. */
   v128Bitselect: [0xfd, ...u32(0x52)],
   f32x4Lt: [0xfd, ...u32(0x43)],

@@ -31,6 +31,8 @@ const cases = [
   { name: '2x2 stride 2, 5 channels, 5x5 (images of 125 values: the zeroing of dx ends mid-vector)', x: [3, 5, 5, 5], size: [2, 2], strides: [2, 2], padding: 'valid' },
   { name: '2x2 stride 2, 8 channels, 8x6 (the windows tile the image: dx is not zeroed first)', x: [2, 8, 6, 8], size: [2, 2], strides: [2, 2], padding: 'valid' },
   { name: '3x2 stride 3x2, 6 channels, 6x4 (tiling, with a tail group)', x: [2, 6, 4, 6], size: [3, 2], strides: [3, 2], padding: 'valid' },
+  { name: '2x2 stride 2, 32 channels, 26x26 (the conv net\'s first pooling: maxpool_grad_2x2)', x: [2, 26, 26, 32], size: [2, 2], strides: [2, 2], padding: 'valid' },
+  { name: '2x2 stride 2, 4 channels, 4x10 (maxpool_grad_2x2, one group)', x: [3, 4, 10, 4], size: [2, 2], strides: [2, 2], padding: 'valid' },
 ];
 
 describe('max pooling on WASM SIMD', () => {

@@ -42,6 +42,8 @@ function call(kernel: CpuKernel, inputs: CpuTensor[], outputShapes: number[][], 
 
 const image = [16, 26, 26, 32];
 const pooled = [16, 13, 13, 32];
+/** Pooled to `pooled` too, its last row and column in no window. */
+const oddImage = [16, 27, 27, 32];
 const pool = { size: [2, 2], strides: [2, 2], padding: 'valid' };
 const overlappingPool = { size: [3, 3], strides: [2, 2], padding: 'same' };
 const rows = [16384, 32];
@@ -68,7 +70,8 @@ const CASES: Record<string, () => Float32Array[]> = {
   relu_grad: () => call(elementwiseSimdKernels.relu_grad, [t([400_000], wave(400_000, 1)), t([400_000], wave(400_000, 2))], [[400_000]]),
   mul: () => call(elementwiseSimdKernels.mul, [t([400_000], wave(400_000, 3)), t([400_000], wave(400_000, 4))], [[400_000]]),
   maxpool: () => call(maxpoolSimd, [t(image, wave(size(image), 5))], [pooled], pool),
-  maxpool_grad: () => call(maxpoolGradSimd, [t(pooled, wave(size(pooled), 6)), t(image, wave(size(image), 5))], [image], pool),
+  'maxpool_grad, 2×2 windows tiling the image (maxpool_grad_2x2)': () => call(maxpoolGradSimd, [t(pooled, wave(size(pooled), 6)), t(image, wave(size(image), 5))], [image], pool),
+  'maxpool_grad, 2×2 windows leaving a row and a column': () => call(maxpoolGradSimd, [t(pooled, wave(size(pooled), 6)), t(oddImage, wave(size(oddImage), 5))], [oddImage], pool),
   'maxpool_grad, overlapping windows': () => call(maxpoolGradSimd, [t(pooled, wave(size(pooled), 6)), t(image, wave(size(image), 5))], [image], overlappingPool),
   avgpool: () => call(avgpoolSimd, [t(image, wave(size(image), 5))], [pooled], pool),
   'avgpool_grad, overlapping windows': () => call(avgpoolGradSimd, [t(pooled, wave(size(pooled), 6))], [image], { ...overlappingPool, shape: image }),
