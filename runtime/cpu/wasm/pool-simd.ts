@@ -10,8 +10,8 @@ import { poolModuleBytes, POOL_FUNCTIONS } from './pool-module.js';
  * maxpool2d and its gradient on WebAssembly SIMD (pool-module.ts), in the GEMM module's memory above
  * its resident weights: the operands are used where they lie when they are an executor's tensors in that
  * memory (kernel-memory.ts), else copied in (one memcpy each); pooled four channels at a time on the
- * worker pool (output rows, or images for the gradient, split over the threads: the same bits on any
- * number of them); the result is written in place or copied out. Bit-identical to the JS kernels
+ * worker pool (output rows, or images for the gradient unless its 2×2 windows tile the map, split
+ * over the threads: the same bits on any number of them); the result is written in place or copied out. Bit-identical to the JS kernels
  * (runtime/cpu/kernels/pooling.ts), which still run for fewer than 4 channels, for overlapping windows
  * when C is not a multiple of 4 (the last channel group overlaps the one before, so the gradient
  * could not accumulate), and without WASM SIMD.
