@@ -34,7 +34,6 @@ const Simd = {
   f32x4ConvertI32x4S: [0xfd, ...u32(0xfa)],
   i32x4Add: [0xfd, ...u32(0xae)],
   i32x4ShrU: [0xfd, ...u32(0xad)],
-  v128Or: [0xfd, ...u32(0x50)],
 } as const;
 
 const mul = (a: Code, b: Code): number[] => [...a, ...b, ...Op.f32x4Mul];
@@ -61,7 +60,7 @@ export function log(f: WasmFunction, e: Emitter, w: Code): number[] {
     ...f.set('lm', w),
     // e = (bits >> 23) − 126; m = mantissa bits with the exponent of ½.
     ...f.set('le', [...g('lm'), ...Op.i32Const(23), ...Simd.i32x4ShrU, ...Simd.i32Const4(-126), ...Simd.i32x4Add]),
-    ...f.set('lm', [...g('lm'), ...Simd.i32Const4(0x007fffff), ...Op.v128And, ...Simd.i32Const4(0x3f000000), ...Simd.v128Or]),
+    ...f.set('lm', [...g('lm'), ...Simd.i32Const4(0x007fffff), ...Op.v128And, ...Simd.i32Const4(0x3f000000), ...Op.v128Or]),
     // Below √½: e − 1 (the mask's lanes are −1) and x = 2m − 1 = (m − 1) + m; else x = m − 1.
     ...f.set('lz', [...g('lm'), ...c4(Math.SQRT1_2), ...Op.f32x4Lt]),
     ...f.set('le', [...g('le'), ...g('lz'), ...Simd.i32x4Add, ...Simd.f32x4ConvertI32x4S]),

@@ -28,13 +28,12 @@ const Simd = {
   i32x4Add: [0xfd, ...u32(0xae)],
   i32x4Mul: [0xfd, ...u32(0xb5)],
   i32x4GeU: [0xfd, ...u32(0x40)],
-  v128Or: [0xfd, ...u32(0x50)],
   v128Xor: [0xfd, ...u32(0x51)],
 } as const;
 
 const xor = (a: Code, b: Code): number[] => [...a, ...b, ...Simd.v128Xor];
 const shr = (a: Code, bits: number): number[] => [...a, ...Op.i32Const(bits), ...Simd.i32x4ShrU];
-const or = (a: Code, value: number): number[] => [...a, ...Simd.i32x4([value, value, value, value]), ...Simd.v128Or];
+const or = (a: Code, value: number): number[] => [...a, ...Simd.i32x4([value, value, value, value]), ...Op.v128Or];
 const imul = (a: Code, b: Code): number[] => [...a, ...b, ...Simd.i32x4Mul];
 
 function dropoutFunction(): { f: WasmFunction; code: number[] } {

@@ -18,7 +18,6 @@ const i32 = Type.i32;
 const TILE_BYTES = TILE_FLOATS * 4;
 
 const Simd = {
-  v128Or: [0xfd, ...u32(0x50)],
   v128AnyTrue: [0xfd, ...u32(0x53)],
 } as const;
 
@@ -36,7 +35,7 @@ function nonfiniteFunction(): { f: WasmFunction; code: number[] } {
       ...f.set('stop', [...tileEnd, ...f.get('bytes'), ...tileEnd, ...f.get('bytes'), ...Op.i32LtS, ...Op.select]),
       ...f.for('j', [...f.get('tile'), ...Op.i32Const(TILE_BYTES), ...Op.i32Mul], f.get('stop'), Op.i32Const(16), [
         ...f.set('v', [...f.get('x'), ...f.get('j'), ...Op.i32Add, ...Op.v128Load(0)]),
-        ...f.set('acc', [...f.get('acc'), ...f.get('v'), ...f.get('v'), ...Op.f32x4Sub, ...Simd.v128Or]),
+        ...f.set('acc', [...f.get('acc'), ...f.get('v'), ...f.get('v'), ...Op.f32x4Sub, ...Op.v128Or]),
       ]),
       ...f.get('flags'), ...f.get('tile'), ...Op.i32Const(4), ...Op.i32Mul, ...Op.i32Add,
       ...f.get('acc'), ...Simd.v128AnyTrue,

@@ -27,7 +27,6 @@ import { addRows, fn, Simd, type Build, type Code, type Emitter } from './transc
  */
 const i32 = Type.i32;
 const v128 = Type.v128;
-const v128AndNot = [0xfd, ...u32(0x4f)];
 
 const mul = (...xs: Code[]): number[] => xs.slice(1).reduce<number[]>((acc, x) => [...acc, ...x, ...Op.f32x4Mul], [...xs[0]!]);
 const add = (a: Code, b: Code): number[] => [...a, ...b, ...Op.f32x4Add];
@@ -106,7 +105,7 @@ function backCell(body: (s: Step) => number[]): Build {
 }
 
 /** dh on a masked row, 0 elsewhere: what passes straight to h_{t−1}. */
-const passedOn = (s: Step): number[] => [...s.unit('dh'), ...s.mask, ...v128AndNot];
+const passedOn = (s: Step): number[] => [...s.unit('dh'), ...s.mask, ...Op.v128AndNot];
 
 /** da = dh·(1 − h²), h = saved[0]. */
 const rnnBack = backCell((s) => [...s.gate(0, mul(s.unit('dh'), oneMinusSquare(s.saved(0)))), ...s.setUnit('direct', passedOn(s))]);

@@ -28,7 +28,6 @@ export const Simd = {
   i32x4Add: [0xfd, ...u32(0xae)],
   i32x4LtS: [0xfd, ...u32(0x39)],
   /** a & ~b. */
-  v128AndNot: [0xfd, ...u32(0x4f)],
 } as const;
 
 /** for r in [start, end), with `row` = r·cBytes: body (c16 = cBytes rounded down to 16 first). */

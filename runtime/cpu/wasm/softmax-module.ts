@@ -118,7 +118,7 @@ const attentionSoftmax = fn(['x', 'y', 'mask', 'maskStride', 'bits', 'causal', '
   const keep = (maskValue: number[]): number[] => [
     ...f.get('j'), ...Op.i32x4Splat, ...Simd.lanes, ...Simd.i32x4Add, ...f.get('limit'), ...Simd.i32x4LtS,
     ...maskValue, ...f.get('bitsv'), ...Op.v128And, ...Op.v128Zero, ...Op.i32x4Eq,
-    ...Simd.v128AndNot,
+    ...Op.v128AndNot,
   ];
   const scored = (xValue: number[], maskValue: number[]): number[] => [...mul(xValue, f.get('scale')), ...minusInf, ...keep(maskValue), ...Op.v128Bitselect];
   // e^(y − max) where y was kept, exactly 0 where it is −∞ (exp's clamp would leave ~1e−38).
